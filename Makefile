@@ -1,0 +1,36 @@
+# Garment Studio. Newcomers need two commands: `make demo` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv test test-fast demo bench extension lint clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[blender,dev]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check garment_addon headless tests bench tools
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not blender and not slow"
+
+demo: $(STAMP)
+	$(BIN)/python -m headless demo -o out
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+extension: $(STAMP)
+	$(BIN)/python tools/build_extension.py
+
+clean:
+	rm -rf out dist build .pytest_cache

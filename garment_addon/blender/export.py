@@ -1,0 +1,45 @@
+"""3D export of the garment (and mannequin) with bpy: .glb, .obj, .fbx, .blend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bpy
+
+from ..core.errors import UserError
+
+FORMATS = (".glb", ".gltf", ".obj", ".fbx", ".blend")
+
+
+def _select(objects) -> None:
+    for o in bpy.context.view_layer.objects:
+        o.select_set(False)
+    for o in objects:
+        o.select_set(True)
+    bpy.context.view_layer.objects.active = objects[0]
+
+
+def export_objects(objects, path) -> str:
+    """Write ``objects`` to ``path``; the format follows the extension."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    objects = [o for o in objects if o is not None]
+    if ext not in FORMATS:
+        raise UserError(f"export path: extension must be one of {', '.join(FORMATS)} (got {ext or 'none'!r})")
+    if ext == ".blend":
+        bpy.ops.wm.save_as_mainfile(filepath=str(path), copy=True, check_existing=False)
+        return str(path)
+    _select(objects)
+    if ext in (".glb", ".gltf"):
+        bpy.ops.export_scene.gltf(filepath=str(path), use_selection=True,
+                                  export_format="GLB" if ext == ".glb" else "GLTF_SEPARATE",
+                                  export_texcoords=True, export_normals=True, export_materials="EXPORT",
+                                  export_skins=True, export_apply=False, export_animations=False)
+    elif ext == ".obj":
+        bpy.ops.wm.obj_export(filepath=str(path), export_selected_objects=True, export_uv=True,
+                              export_normals=True, export_materials=True, export_triangulated_mesh=False,
+                              apply_modifiers=False, export_animation=False)
+    else:
+        bpy.ops.export_scene.fbx(filepath=str(path), use_selection=True, add_leaf_bones=False,
+                                 bake_anim=False, use_mesh_modifiers=False)
+    return str(path)

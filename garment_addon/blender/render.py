@@ -1,0 +1,132 @@
+"""Render the front view (Eevee) and flat masks (Workbench, object colours) with bpy."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import bpy
+import numpy as np
+
+from ..core.errors import UserError
+
+PROFILES = ("preview", "final")
+
+
+def eevee_engine() -> str:
+    """'BLENDER_EEVEE' in Blender 5.x, 'BLENDER_EEVEE_NEXT' in 4.2-4.5."""
+    items = bpy.types.RenderSettings.bl_rna.properties["engine"].enum_items.keys()
+    return "BLENDER_EEVEE_NEXT" if "BLENDER_EEVEE_NEXT" in items else "BLENDER_EEVEE"
+
+
+def _setup(scene, size: int) -> None:
+    r = scene.render
+    r.resolution_x = r.resolution_y = int(size)
+    r.resolution_percentage = 100
+    r.image_settings.file_format = "PNG"
+    r.image_settings.color_mode = "RGBA"
+    r.use_compositing = False
+    r.use_sequencer = False
+
+
+def configure_eevee(scene, profile: str) -> None:
+    if profile not in PROFILES:
+        raise UserError(f"profile: must be one of {', '.join(PROFILES)} (got {profile!r})")
+    scene.render.engine = eevee_engine()
+    scene.render.film_transparent = False
+    scene.view_settings.view_transform = "Standard" if profile == "preview" else "AgX"
+    ee = scene.eevee
+    if profile == "preview":
+        ee.taa_render_samples = 1
+        _set(ee, "use_shadows", False)
+        _set(ee, "use_raytracing", False)
+    else:
+        ee.taa_render_samples = 16
+        _set(ee, "use_shadows", True)
+        _set(ee, "use_raytracing", False)
+        _set(ee, "shadow_ray_count", 1)
+        _set(ee, "shadow_step_count", 4)
+
+
+def _set(obj, name: str, value) -> None:
+    if hasattr(obj, name):
+        setattr(obj, name, value)
+
+
+def _render_to(scene, path: Path) -> None:
+    scene.render.filepath = str(path)
+    bpy.ops.render.render(write_still=True)
+
+
+def _read_png(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGBA"))
+
+
+def render_rgb(scene, path: Path, profile: str, size: int) -> float:
+    """Eevee render of the scene camera to ``path`` (PNG); returns seconds."""
+    t = time.perf_counter()
+    _setup(scene, size)
+    configure_eevee(scene, profile)
+    _render_to(scene, path)
+    return time.perf_counter() - t
+
+
+def render_masks(scene, garment, mannequin, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(garment_mask, body_mask) bool HxW of visible pixels, from a flat Workbench render."""
+    _setup(scene, size)
+    prev = (scene.render.engine, scene.render.film_transparent, scene.view_settings.view_transform)
+    scene.render.engine = "BLENDER_WORKBENCH"
+    scene.render.film_transparent = True
+    scene.view_settings.view_transform = "Standard"
+    shading = scene.display.shading
+    shading.light = "FLAT"
+    shading.color_type = "OBJECT"
+    _set(scene.display, "render_aa", "OFF")
+    others = [o for o in scene.objects if o.type == "MESH" and o not in (garment, mannequin)]
+    saved = [(o, o.hide_render) for o in others]
+    for o in others:
+        o.hide_render = True
+    cols = (tuple(garment.color), tuple(mannequin.color))
+    garment.color = (1.0, 0.0, 0.0, 1.0)
+    mannequin.color = (0.0, 1.0, 0.0, 1.0)
+    fd, tmp = tempfile.mkstemp(suffix=".png")
+    os.close(fd)
+    try:
+        _render_to(scene, Path(tmp))
+        px = _read_png(Path(tmp))
+    finally:
+        os.unlink(tmp)
+        garment.color, mannequin.color = cols
+        for o, h in saved:
+            o.hide_render = h
+        scene.render.engine, scene.render.film_transparent, scene.view_settings.view_transform = prev
+    alpha = px[..., 3] > 127
+    return alpha & (px[..., 0] > 127) & (px[..., 1] < 128), alpha & (px[..., 1] > 127) & (px[..., 0] < 128)
+
+
+def mask_png(mask: np.ndarray) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray((mask * 255).astype(np.uint8), "L").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def render_arrays(scene, garment, mannequin, profile: str, size: int):
+    """(rgb uint8 HxWx3, garment_mask, body_mask) without leaving files behind."""
+    fd, tmp = tempfile.mkstemp(suffix=".png")
+    os.close(fd)
+    try:
+        render_rgb(scene, Path(tmp), profile, size)
+        rgb = _read_png(Path(tmp))[..., :3].copy()
+    finally:
+        os.unlink(tmp)
+    gm, bm = render_masks(scene, garment, mannequin, size)
+    return rgb, gm, bm

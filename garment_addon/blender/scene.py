@@ -1,0 +1,154 @@
+"""bpy glue: the ``Garment`` collection, mesh objects from numpy arrays, materials, camera, lights.
+
+Blender works in metres (cloth gravity and collision distances assume it); the core works in cm.
+"""
+
+from __future__ import annotations
+
+import colorsys
+
+import bpy
+import numpy as np
+
+COLLECTION = "Garment"
+CM = 0.01  # metres per cm
+
+
+def collection() -> bpy.types.Collection:
+    """The ``Garment`` collection, linked to the scene (created on first use)."""
+    col = bpy.data.collections.get(COLLECTION)
+    if col is None:
+        col = bpy.data.collections.new(COLLECTION)
+    scene = bpy.context.scene
+    if col.name not in scene.collection.children:
+        scene.collection.children.link(col)
+    return col
+
+
+def clear(keep: tuple[str, ...] = ()) -> None:
+    """Remove our objects (only those in the ``Garment`` collection) and their orphaned data."""
+    col = bpy.data.collections.get(COLLECTION)
+    if col is None:
+        return
+    for obj in list(col.objects):
+        if obj.name in keep:
+            continue
+        data = obj.data
+        bpy.data.objects.remove(obj, do_unlink=True)
+        if data is None or data.users:
+            continue
+        for coll in (bpy.data.meshes, bpy.data.cameras, bpy.data.lights, bpy.data.armatures):
+            if coll.get(data.name) == data:
+                coll.remove(data)
+                break
+
+
+def mesh_object(name: str, verts_cm: np.ndarray, faces: np.ndarray, edges: np.ndarray | None = None,
+                uv: np.ndarray | None = None, material_index: np.ndarray | None = None) -> bpy.types.Object:
+    """A mesh object in the Garment collection from numpy arrays (vertices in cm)."""
+    me = bpy.data.meshes.new(name)
+    v = np.asarray(verts_cm, float) * CM
+    f = np.asarray(faces, np.int64)
+    e = np.zeros((0, 2), np.int64) if edges is None else np.asarray(edges, np.int64)
+    me.vertices.add(len(v))
+    me.vertices.foreach_set("co", v.astype(np.float32).ravel())
+    me.loops.add(f.size)
+    me.loops.foreach_set("vertex_index", f.astype(np.int32).ravel())
+    me.polygons.add(len(f))
+    me.polygons.foreach_set("loop_start", (np.arange(len(f)) * 3).astype(np.int32))
+    if len(e):
+        me.edges.add(len(e))
+        me.edges.foreach_set("vertices", e.astype(np.int32).ravel())
+    me.update(calc_edges=True, calc_edges_loose=True)
+    if uv is not None:
+        layer = me.uv_layers.new(name="UVMap")
+        layer.data.foreach_set("uv", np.asarray(uv, np.float32)[f.ravel()].ravel())
+    if material_index is not None:
+        me.polygons.foreach_set("material_index", np.asarray(material_index, np.int32))
+    me.validate(clean_customdata=False)
+    obj = bpy.data.objects.new(name, me)
+    collection().objects.link(obj)
+    return obj
+
+
+def coords(obj, evaluated: bool = False) -> np.ndarray:
+    """(N, 3) vertex positions in cm (of the evaluated mesh when asked)."""
+    if evaluated:
+        dg = bpy.context.evaluated_depsgraph_get()
+        ev = obj.evaluated_get(dg)
+        me = ev.to_mesh()
+        out = np.zeros(len(me.vertices) * 3, np.float32)
+        me.vertices.foreach_get("co", out)
+        ev.to_mesh_clear()
+    else:
+        out = np.zeros(len(obj.data.vertices) * 3, np.float32)
+        obj.data.vertices.foreach_get("co", out)
+    return out.reshape(-1, 3).astype(float) / CM
+
+
+def set_coords(obj, verts_cm: np.ndarray) -> None:
+    obj.data.vertices.foreach_set("co", (np.asarray(verts_cm, float) * CM).astype(np.float32).ravel())
+    obj.data.update()
+
+
+def palette(n: int) -> list[tuple[float, float, float]]:
+    """n distinct saturated colours (golden-ratio hues)."""
+    return [colorsys.hsv_to_rgb((0.07 + i * 0.618034) % 1.0, 0.65, 0.9) for i in range(n)]
+
+
+def hex_color(c) -> str:
+    return "#" + "".join(f"{round(max(0.0, min(1.0, x)) * 255):02x}" for x in c[:3])
+
+
+def material(name: str, color, roughness: float = 0.8) -> bpy.types.Material:
+    mat = bpy.data.materials.get(name) or bpy.data.materials.new(name)
+    mat.diffuse_color = (*color[:3], 1.0)
+    mat.use_nodes = True
+    bsdf = mat.node_tree.nodes.get("Principled BSDF")
+    if bsdf is not None:
+        bsdf.inputs["Base Color"].default_value = (*color[:3], 1.0)
+        bsdf.inputs["Roughness"].default_value = roughness
+    return mat
+
+
+def camera_and_lights(height_cm: float) -> bpy.types.Object:
+    """Front camera framing a standing mannequin of the given height; soft key + fill + rim lights."""
+    col = collection()
+    scene = bpy.context.scene
+    cam_data = bpy.data.cameras.new("GarmentCamera")
+    cam_data.lens = 50.0
+    cam_data.sensor_width = 36.0
+    cam_data.sensor_fit = "AUTO"
+    cam = bpy.data.objects.new("GarmentCamera", cam_data)
+    col.objects.link(cam)
+    h = height_cm * CM
+    half = 0.56 * h  # half the framed height, with a margin above the head and below the feet
+    dist = half / np.tan(np.arctan(18.0 / 50.0))
+    cam.location = (0.0, -dist, h / 2)
+    cam.rotation_euler = (np.pi / 2, 0.0, 0.0)
+    scene.camera = cam
+    for name, loc, energy, size in (("GarmentKey", (-1.6, -2.4, h + 0.6), 45.0, 2.5),
+                                    ("GarmentFill", (2.0, -2.0, h * 0.6), 18.0, 3.0),
+                                    ("GarmentRim", (0.5, 2.5, h + 0.5), 25.0, 2.0)):
+        ld = bpy.data.lights.new(name, "AREA")
+        ld.energy = energy
+        ld.size = size
+        lo = bpy.data.objects.new(name, ld)
+        lo.location = loc
+        target = np.array([0.0, 0.0, h / 2]) - np.array(loc)
+        lo.rotation_euler = _look_rotation(target)
+        col.objects.link(lo)
+    world = scene.world or bpy.data.worlds.new("World")
+    scene.world = world
+    world.use_nodes = True
+    bg = world.node_tree.nodes.get("Background")
+    if bg is not None:
+        bg.inputs["Color"].default_value = (0.8, 0.8, 0.82, 1.0)
+        bg.inputs["Strength"].default_value = 0.2
+    return cam
+
+
+def _look_rotation(direction) -> tuple[float, float, float]:
+    from mathutils import Vector
+
+    return Vector(direction).to_track_quat("-Z", "Y").to_euler()

@@ -1,0 +1,1 @@
+"""Pure-Python core (never imports bpy): spec -> pattern -> exports -> vision -> refinement."""

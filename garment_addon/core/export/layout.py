@@ -1,0 +1,376 @@
+"""Sheet layout: which pieces to print, turned grain-up, packed without overlap.
+
+Every exporter (SVG, PDF, DXF) draws the same ``Sheet``: a list of primitives in
+sheet centimetres (x right, y up, origin at the lower-left corner). A primitive
+belongs to a layer (cut, seam, notch, grain, label, info) and, for piece content,
+to a piece, so the DXF can put each piece in its own block and the SVG in its own
+group.
+
+Mirrored twins (pieces sharing a ``cut_group``) are printed once with "cut N".
+Each printed piece is turned so its grainline points straight up, then packed
+grain-up or turned 180° (the only turns that keep the grain): a bottom-left
+"skyline drop" on a column raster, so pieces nest into the hollows of those
+below them (a skirt panel's curved hem into the next one's waist).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.ndimage import maximum_filter1d
+from shapely.geometry import Polygon
+from shapely.ops import polylabel
+
+from ..pattern.geometry import cut_outline as _cut_outline
+from ..pattern.model import Pattern, Piece
+
+SHEET_WIDTH = 150.0  # cm: a common fabric width, so the sheet doubles as a cutting layout
+MARGIN = 2.0  # cm around the sheet
+GAP = 1.0  # cm between packed pieces
+RES = 0.5  # cm per raster column for packing
+NOTCH_LEN = 0.8  # cm: notch tick length into the piece from the cut line
+TITLE_H = 3.0  # cm band at the top for the title (spec, size)
+SQUARES_H = 12.5  # cm band for the 10 cm / 4 in scale squares
+INCH = 2.54
+
+LAYERS = ("cut", "seam", "notch", "grain", "label", "info")
+
+
+@dataclass
+class Prim:
+    """One drawable thing in sheet cm: a polyline (closed or open) or a text."""
+
+    layer: str
+    pts: np.ndarray  # (N, 2); a text has one point: its centre (anchor middle)
+    closed: bool = False
+    text: str = ""
+    size: float = 0.0  # text height in cm
+    piece: str = ""  # owning piece name ("" = sheet content)
+    anchor: str = "middle"  # text: "middle" (centred on pts[0]) or "start" (left end at pts[0])
+
+
+@dataclass
+class Placed:
+    piece: Piece
+    count: int
+    members: list[str]
+    turn: float  # degrees applied to the piece (grain-up turn, plus 0 or 180)
+    offset: np.ndarray  # cm, added after the turn
+    cut: np.ndarray  # cut line on the sheet
+    seam: list[np.ndarray]  # seam line(s) on the sheet (two for an on-fold piece opened out)
+
+    def to_sheet(self, pts) -> np.ndarray:
+        return _rot(np.asarray(pts, float), self.turn) + self.offset
+
+
+@dataclass
+class Sheet:
+    width: float
+    height: float
+    placed: list[Placed]
+    prims: list[Prim] = field(default_factory=list)
+    title: list[str] = field(default_factory=list)
+
+    @property
+    def efficiency(self) -> float:
+        """Area of the printed cut pieces over the area of the packed region (title bands excluded)."""
+        used = sum(Polygon(p.cut).area for p in self.placed)
+        if not self.placed:
+            return 0.0
+        lo = np.min([p.cut.min(axis=0) for p in self.placed], axis=0)
+        hi = np.max([p.cut.max(axis=0) for p in self.placed], axis=0)
+        return float(used / max((hi[0] - lo[0]) * (hi[1] - lo[1]), 1e-9))
+
+
+def _rot(pts: np.ndarray, deg: float) -> np.ndarray:
+    if deg % 360 == 0:
+        return pts.copy()
+    a = math.radians(deg)
+    c, s = math.cos(a), math.sin(a)
+    return pts @ np.array([[c, s], [-s, c]])
+
+
+def printed_groups(pattern: Pattern) -> list[tuple[Piece, int, list[str]]]:
+    """(representative piece, cut count, member names) per cut group, in pattern order."""
+    groups: dict[str, list[Piece]] = {}
+    for p in pattern.pieces:
+        groups.setdefault(p.cut_group or p.name, []).append(p)
+    return [(ps[0], max(len(ps), max(p.cut_count for p in ps)), [p.name for p in ps])
+            for ps in groups.values()]
+
+
+def piece_cut(piece: Piece, seam_allowance: bool = True) -> np.ndarray:
+    """The cut line: the drafted one, else computed from the edge allowances."""
+    if not seam_allowance:
+        return _unfold(piece, piece.outline)
+    if piece.cut_outline is not None and len(piece.cut_outline) >= 3:
+        return np.asarray(piece.cut_outline, float)
+    return _cut_outline([(piece.edge_points(e), e.allowance) for e in piece.edges])
+
+
+def _fold_edge(piece: Piece):
+    return next((e for e in piece.edges if e.role == "fold"), None)
+
+
+def _mirror_about(pts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    d = (b - a) / (np.linalg.norm(b - a) or 1.0)
+    rel = pts - a
+    return a + 2 * np.outer(rel @ d, d) - rel
+
+
+def seam_lines(piece: Piece) -> list[np.ndarray]:
+    """Closed seam line(s): an on-fold piece is drawn opened out (its half and the mirror)."""
+    fold = _fold_edge(piece) if piece.on_fold else None
+    if fold is None:
+        return [piece.outline]
+    fp = piece.edge_points(fold)
+    return [piece.outline, _mirror_about(piece.outline, fp[0], fp[-1])[::-1]]
+
+
+def _unfold(piece: Piece, outline: np.ndarray) -> np.ndarray:
+    lines = seam_lines(piece)
+    if len(lines) == 1:
+        return outline
+    shape = Polygon(lines[0]).buffer(0.001).union(Polygon(lines[1]).buffer(0.001))
+    if shape.geom_type != "Polygon":
+        return outline
+    ring = np.asarray(shape.exterior.coords)[:-1]
+    return ring if Polygon(ring).exterior.is_ccw else ring[::-1]
+
+
+def grain_turn(piece: Piece) -> float:
+    """Degrees to turn the piece so its grainline points up (+y)."""
+    if len(piece.grainline) != 2:
+        return 0.0
+    (x0, y0), (x1, y1) = piece.grainline
+    if abs(x1 - x0) + abs(y1 - y0) < 1e-9:
+        return 0.0
+    return 90.0 - math.degrees(math.atan2(y1 - y0, x1 - x0))
+
+
+def _densify(ring: np.ndarray, step: float) -> np.ndarray:
+    closed = np.vstack([ring, ring[:1]])
+    out = []
+    for a, b in zip(closed[:-1], closed[1:], strict=True):
+        n = max(1, int(np.ceil(np.linalg.norm(b - a) / step)))
+        out.append(a + np.outer(np.arange(n) / n, b - a))
+    return np.vstack(out)
+
+
+def _profile(ring: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per raster column: lowest and highest y of the ring (ring starts at x=0)."""
+    pts = _densify(ring, RES / 3)
+    col = np.floor(pts[:, 0] / RES).astype(int)
+    n = int(col.max()) + 1
+    lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
+    np.minimum.at(lo, col, pts[:, 1])
+    np.maximum.at(hi, col, pts[:, 1])
+    for arr in (lo, hi):  # columns no sample fell into: take the neighbours' value
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            idx = np.flatnonzero(~bad)
+            arr[bad] = np.interp(np.flatnonzero(bad), idx, arr[idx])
+    return lo, hi, n
+
+
+def pack(shapes: list[np.ndarray], width: float) -> tuple[list[tuple[float, np.ndarray]], float]:
+    """Place rings (already grain-up) in a strip ``width`` cm wide.
+
+    Returns (turn 0/180, offset) per ring and the used height. Largest first; each
+    goes where its top ends lowest, grain-up or turned 180°.
+    """
+    ncols = max(1, int(np.floor(width / RES)))
+    top = np.zeros(ncols)  # occupied height per column
+    gapc = int(np.ceil(GAP / RES))
+    order = sorted(range(len(shapes)), key=lambda i: -Polygon(shapes[i]).area)
+    result: list[tuple[float, np.ndarray]] = [(0.0, np.zeros(2))] * len(shapes)
+    for i in order:
+        best = None
+        grown = maximum_filter1d(top, size=2 * gapc + 1, mode="constant", cval=0.0)
+        for turn in (0.0, 180.0):
+            ring = _rot(shapes[i], turn)
+            lo_xy = ring.min(axis=0)
+            ring = ring - lo_xy
+            lo, hi, n = _profile(ring)
+            if n > ncols:
+                n_fit = None
+            else:
+                n_fit = ncols - n + 1
+            if n_fit is None:  # wider than the sheet: place at x=0 above everything
+                y = float(top.max()) + GAP
+                cand = (y + ring[:, 1].max(), 0, turn, y, ring, lo_xy)
+            else:
+                win = np.lib.stride_tricks.sliding_window_view(grown, n)[:n_fit]
+                ys = np.max(win - lo[None, :], axis=1)
+                ys = np.maximum(ys + GAP, 0.0)
+                tops = ys + float(ring[:, 1].max())
+                x = int(np.argmin(tops))
+                cand = (float(tops[x]), x, turn, float(ys[x]), ring, lo_xy)
+            if best is None or cand[:2] < best[:2]:
+                best = cand
+        _, x, turn, y, ring, lo_xy = best
+        lo, hi, n = _profile(ring)
+        cols = slice(x, min(x + n, ncols))
+        top[cols] = np.maximum(top[cols], (hi + y)[: cols.stop - cols.start])
+        result[i] = (turn, np.array([x * RES, y]) - lo_xy)
+    return result, float(top.max()) if len(shapes) else 0.0
+
+
+def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float = SHEET_WIDTH,
+                squares: bool = True) -> Sheet:
+    """Pack the printed pieces and draw everything a printed pattern needs."""
+    groups = printed_groups(pattern)
+    cuts, seams, turns = [], [], []
+    for piece, _, _ in groups:
+        t = grain_turn(piece)
+        turns.append(t)
+        cuts.append(_rot(piece_cut(piece, seam_allowance), t))
+        seams.append([_rot(s, t) for s in seam_lines(piece)])
+    widest = max((c[:, 0].max() - c[:, 0].min() for c in cuts), default=0.0)
+    inner_w = max(width - 2 * MARGIN, widest + 0.01)
+    placements, used_h = pack(cuts, inner_w)
+
+    band = TITLE_H + (SQUARES_H if squares else 0.0)
+    height = MARGIN + used_h + band + MARGIN
+    sheet_w = inner_w + 2 * MARGIN
+    sheet = Sheet(sheet_w, height, [], title=title_lines(pattern))
+    for (piece, count, members), t, cut, sl, (turn, off) in zip(groups, turns, cuts, seams, placements,
+                                                                 strict=True):
+        offset = off + np.array([MARGIN, MARGIN])
+        # turn about the origin then shift: the same map for every point of the piece
+        pl = Placed(piece, count, members, t + turn, offset, _rot(cut, turn) + offset,
+                    [_rot(s, turn) + offset for s in sl])
+        sheet.placed.append(pl)
+        sheet.prims += piece_prims(pl, seam_allowance)
+    sheet.prims += title_prims(sheet, squares)
+    return sheet
+
+
+def title_lines(pattern: Pattern) -> list[str]:
+    spec = pattern.spec or {}
+    gtype = spec.get("garment_type", pattern.metadata.get("source", "pattern"))
+    size = spec.get("size") or "custom"
+    m = spec.get("measurements", {})
+    keys = [k for k in ("bust", "waist", "hip") if k in m]
+    meas = ", ".join(f"{k} {float(m[k]):g}" for k in keys)
+    fit = spec.get("features", {}).get("fit", "")
+    line1 = f"{gtype} - size {size}" + (f" - fit {fit}" if fit else "")
+    line2 = (f"body cm: {meas} - " if meas else "") + "all units cm, print at 100 % (no scaling)"
+    return [line1, line2]
+
+
+def title_prims(sheet: Sheet, squares: bool) -> list[Prim]:
+    top = sheet.height - MARGIN
+    out = [Prim("info", np.array([[MARGIN, top - 0.9]]), text=sheet.title[0], size=0.9, anchor="start"),
+           Prim("info", np.array([[MARGIN, top - 2.1]]), text=sheet.title[1], size=0.5, anchor="start")]
+    if squares:
+        out += test_squares(np.array([MARGIN, top - TITLE_H - 10.6]))
+    return out
+
+
+def test_squares(origin: np.ndarray) -> list[Prim]:
+    """A 10 cm and a 4 in square side by side, each labelled, lower-left at ``origin``."""
+    out = []
+    x = origin[0]
+    for side, text in ((10.0, "10 cm"), (4 * INCH, "4 in")):
+        sq = np.array([[x, origin[1]], [x + side, origin[1]], [x + side, origin[1] + side],
+                       [x, origin[1] + side]])
+        out.append(Prim("info", sq, closed=True))
+        out.append(Prim("info", np.array([[x + side / 2, origin[1] + side / 2]]), text=text, size=1.0))
+        x += side + 1.5
+    return out
+
+
+def piece_prims(pl: Placed, seam_allowance: bool) -> list[Prim]:
+    p, name = pl.piece, pl.piece.name
+    out = [Prim("cut", pl.cut, closed=True, piece=name)]
+    if seam_allowance:
+        out += [Prim("seam", s, closed=True, piece=name) for s in pl.seam]
+    cut_poly = Polygon(pl.cut)
+    for n in p.notches:
+        out += notch_prims(pl, n, cut_poly)
+    out += grain_prims(pl)
+    out += label_prims(pl)
+    return out
+
+
+def _outward(ring: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Outward unit normal of a CCW ring at the point nearest ``pos``."""
+    d = np.linalg.norm(ring - pos, axis=1)
+    i = int(np.argmin(d))
+    t = ring[(i + 1) % len(ring)] - ring[i - 1]
+    n = np.array([t[1], -t[0]])
+    return n / (np.linalg.norm(n) or 1.0)
+
+
+def notch_prims(pl: Placed, notch: dict, cut_poly: Polygon) -> list[Prim]:
+    pos = pl.to_sheet([notch["position"]])[0]
+    seam = pl.seam[0]
+    nrm = _outward(seam, pos)
+    tan = np.array([-nrm[1], nrm[0]])
+    # tick from the cut line inwards: find the cut line along the normal
+    reach = 0.0
+    for step in np.arange(0.05, 6.0, 0.05):
+        if not cut_poly.contains(_pt(pos + nrm * step)):
+            break
+        reach = step
+    count = int(notch.get("count", 1))
+    out = []
+    for k in range(count):
+        shift = (k - (count - 1) / 2) * 0.5
+        base = pos + tan * shift
+        out.append(Prim("notch", np.array([base + nrm * reach, base + nrm * (reach - NOTCH_LEN)]),
+                        piece=pl.piece.name))
+    return out
+
+
+def _pt(xy):
+    from shapely.geometry import Point
+
+    return Point(float(xy[0]), float(xy[1]))
+
+
+def grain_prims(pl: Placed) -> list[Prim]:
+    g = np.asarray(pl.piece.grainline, float)
+    if g.shape != (2, 2):
+        lo, hi = pl.piece.outline.min(axis=0), pl.piece.outline.max(axis=0)
+        cx = (lo[0] + hi[0]) / 2
+        g = np.array([[cx, lo[1] + 0.25 * (hi[1] - lo[1])], [cx, lo[1] + 0.75 * (hi[1] - lo[1])]])
+    a, b = pl.to_sheet(g)
+    d = (b - a) / (np.linalg.norm(b - a) or 1.0)
+    n = np.array([-d[1], d[0]])
+    head = 1.0
+    out = [Prim("grain", np.array([a, b]), piece=pl.piece.name)]
+    for tip, back in ((b, -d), (a, d)):  # arrowheads at both ends: grain runs both ways
+        out.append(Prim("grain", np.array([tip + back * head + n * head * 0.45, tip,
+                                           tip + back * head - n * head * 0.45]), piece=pl.piece.name))
+    return out
+
+
+def label_lines(pl: Placed) -> list[str]:
+    lines = [str(s) for s in pl.piece.label] or [pl.piece.name]
+    if lines[0] != pl.piece.name:
+        lines.insert(0, pl.piece.name)
+    if len(pl.members) > 1 and pl.members[0] == lines[0]:
+        lines[0] = " / ".join(pl.members)
+    if not any(s.startswith("cut ") for s in lines):
+        lines.append(f"cut {pl.count}")
+    if pl.piece.on_fold and not any("fold" in s for s in lines):
+        lines.append("on fold")
+    return lines
+
+
+def label_prims(pl: Placed) -> list[Prim]:
+    seam = Polygon(pl.seam[0]) if len(pl.seam) == 1 else Polygon(pl.cut)
+    c = polylabel(seam.buffer(0), tolerance=0.2)
+    lines = label_lines(pl)
+    lo, hi = pl.cut.min(axis=0), pl.cut.max(axis=0)
+    size = float(np.clip(min(hi - lo) / 14, 0.35, 1.0))
+    out = []
+    for k, text in enumerate(lines):
+        y = c.y + (len(lines) / 2 - k - 0.5) * size * 1.4
+        out.append(Prim("label", np.array([[c.x + size * 1.2, y]]), text=text,
+                        size=size * (1.2 if k == 0 else 1.0), piece=pl.piece.name))
+    return out

@@ -1,0 +1,273 @@
+"""PDF exports at exact 1:1 (reportlab): one big page, or tiled A4/Letter pages.
+
+Tiled: page 1 holds the title, the instructions and the 10 cm / 4 in test squares
+(measure them before printing the rest); page 2 is the assembly map (the whole
+sheet, scaled, with the page grid); then one page per non-blank tile, row by row.
+Tiles overlap by ``OVERLAP`` cm; every tile carries its grid label (row letter +
+column number), its neighbours' labels, a dashed line where the next page's edge
+goes and ⊕ alignment marks that coincide with the neighbours' marks.
+
+Paths are written in absolute page coordinates (no transform matrices) so a
+reader can measure a piece straight from the content stream.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import string
+
+import numpy as np
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.pdfgen.canvas import Canvas
+
+from ..errors import UserError
+from ..io import write_bytes
+from ..pattern.model import Pattern
+from .layout import INCH, Prim, Sheet, build_sheet, test_squares
+
+PT = 72.0 / 2.54  # points per cm
+PAPERS = {"a4": A4, "letter": LETTER}
+PAGE_MARGIN = 1.2  # cm: outside most printers' unprintable border
+OVERLAP = 1.5  # cm shared by neighbouring tiles
+
+_WIDTH = {"cut": 0.9, "seam": 0.5, "notch": 0.9, "grain": 0.7, "info": 0.7, "grid": 0.4, "mark": 0.5}
+_DASH = {"seam": [6, 3], "grid": [3, 3]}
+_COLOR = {"grain": (0.1, 0.31, 0.63), "label": (0.1, 0.31, 0.63), "grid": (0.55, 0.55, 0.55)}
+
+
+def _paper(paper: str):
+    key = str(paper).lower()
+    if key not in PAPERS:
+        raise UserError(f"paper: unknown paper {paper!r} (allowed: {', '.join(PAPERS)})")
+    return PAPERS[key]
+
+
+def _style(c: Canvas, layer: str) -> None:
+    c.setLineWidth(_WIDTH.get(layer, 0.7))
+    c.setDash(_DASH.get(layer, []), 0)
+    rgb = _COLOR.get(layer, (0, 0, 0))
+    c.setStrokeColorRGB(*rgb)
+    c.setFillColorRGB(*rgb)
+
+
+def _draw(c: Canvas, prims: list[Prim], tf) -> None:
+    """Draw primitives; ``tf`` maps sheet cm (N, 2) to page points (N, 2)."""
+    for p in prims:
+        _style(c, p.layer)
+        xy = tf(p.pts)
+        if p.text:
+            size = p.size * PT
+            c.setFont("Helvetica-Bold" if p.layer == "label" and size > 10 else "Helvetica", size)
+            x, y = float(xy[0, 0]), float(xy[0, 1]) - 0.35 * size
+            if p.anchor == "start":
+                c.drawString(x, y, p.text)
+            else:
+                c.drawCentredString(x, y, p.text)
+            continue
+        path = c.beginPath()
+        path.moveTo(*map(float, xy[0]))
+        for x, y in xy[1:]:
+            path.lineTo(float(x), float(y))
+        if p.closed:
+            path.close()
+        c.drawPath(path, stroke=1, fill=0)
+
+
+def _finish(c: Canvas, buf: io.BytesIO, path) -> None:
+    c.save()
+    write_bytes(path, buf.getvalue())
+
+
+def _canvas(pagesize, pattern_title: str) -> tuple[Canvas, io.BytesIO]:
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=pagesize, pageCompression=1)
+    c.setTitle(pattern_title)
+    c.setCreator("Garment Studio")
+    return c, buf
+
+
+def write_pdf(pattern: Pattern, path, seam_allowance: bool = True) -> None:
+    """One page the size of the whole sheet, at exact 1:1 (for plotters and copy shops)."""
+    sheet = build_sheet(pattern, seam_allowance, squares=True)
+    c, buf = _canvas((sheet.width * PT, sheet.height * PT), sheet.title[0])
+    _draw(c, sheet.prims, lambda pts: np.asarray(pts, float) * PT)
+    c.showPage()
+    _finish(c, buf, path)
+
+
+def _row_name(r: int) -> str:
+    letters = string.ascii_uppercase
+    return letters[r] if r < 26 else letters[r // 26 - 1] + letters[r % 26]
+
+
+class Grid:
+    """The tiling of a sheet into pages: tile (r, c) shows [x0, x0+tw] x [y0, y0+th] in sheet cm."""
+
+    def __init__(self, sheet: Sheet, pagesize):
+        self.pw, self.ph = pagesize
+        self.tw = self.pw / PT - 2 * PAGE_MARGIN
+        self.th = self.ph / PT - 2 * PAGE_MARGIN
+        self.sx, self.sy = self.tw - OVERLAP, self.th - OVERLAP
+        self.height = sheet.height
+        self.cols = max(1, math.ceil((sheet.width - OVERLAP) / self.sx))
+        self.rows = max(1, math.ceil((sheet.height - OVERLAP) / self.sy))
+
+    def origin(self, r: int, col: int) -> tuple[float, float]:
+        return col * self.sx, self.height - r * self.sy - self.th
+
+    def name(self, r: int, col: int) -> str:
+        return f"{_row_name(r)}{col + 1}"
+
+    def tf(self, r: int, col: int):
+        x0, y0 = self.origin(r, col)
+        off = np.array([PAGE_MARGIN - x0, PAGE_MARGIN - y0])
+        return lambda pts: (np.asarray(pts, float) + off) * PT
+
+    def shows(self, r: int, col: int, prims: list[Prim]) -> bool:
+        x0, y0 = self.origin(r, col)
+        for p in prims:
+            lo, hi = p.pts.min(axis=0), p.pts.max(axis=0)
+            if lo[0] <= x0 + self.tw and hi[0] >= x0 and lo[1] <= y0 + self.th and hi[1] >= y0:
+                return True
+        return False
+
+
+def _mark(at: np.ndarray) -> list[Prim]:
+    """⊕ alignment mark centred on a sheet point."""
+    r = 0.35
+    ang = np.linspace(0, 2 * np.pi, 25)[:-1]
+    return [Prim("mark", at + r * np.column_stack([np.cos(ang), np.sin(ang)]), closed=True),
+            Prim("mark", np.array([at - [0.6, 0], at + [0.6, 0]])),
+            Prim("mark", np.array([at - [0, 0.6], at + [0, 0.6]]))]
+
+
+def _tile_extras(g: Grid, r: int, col: int) -> list[Prim]:
+    """Overlap guides and alignment marks of one tile, in sheet cm."""
+    x0, y0 = g.origin(r, col)
+    out = []
+    if col + 1 < g.cols:  # the right neighbour's left edge lies here
+        out.append(Prim("grid", np.array([[x0 + g.sx, y0], [x0 + g.sx, y0 + g.th]])))
+    if r + 1 < g.rows:  # the lower neighbour's top edge lies here
+        out.append(Prim("grid", np.array([[x0, y0 + OVERLAP], [x0 + g.tw, y0 + OVERLAP]])))
+    for mx in (x0 + OVERLAP / 2, x0 + g.tw - OVERLAP / 2):
+        for my in (y0 + OVERLAP / 2, y0 + g.th - OVERLAP / 2):
+            out += _mark(np.array([mx, my]))
+    return out
+
+
+def _page_labels(c: Canvas, g: Grid, r: int, col: int, page_no: int, total: int, title: str) -> None:
+    c.setDash([], 0)
+    c.setFillColorRGB(0, 0, 0)
+    m = PAGE_MARGIN * PT
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(m, g.ph - m + 8, g.name(r, col))
+    near = []
+    for dr, dc, word in ((-1, 0, "above"), (1, 0, "below"), (0, -1, "left"), (0, 1, "right")):
+        rr, cc = r + dr, col + dc
+        if 0 <= rr < g.rows and 0 <= cc < g.cols:
+            near.append(f"{word}: {g.name(rr, cc)}")
+    c.setFont("Helvetica", 7)
+    c.drawString(m + 34, g.ph - m + 10, f"row {_row_name(r)}, column {col + 1}   " + "   ".join(near))
+    c.drawString(m, m - 12, f"{title}   page {page_no}/{total}   overlap {OVERLAP:g} cm: lay the next page's "
+                 "edge on the dashed line and match the (+) marks")
+    c.drawRightString(g.pw - m, m - 12, g.name(r, col))
+
+
+def _info_page(c: Canvas, sheet: Sheet, g: Grid, pages: int, seam_allowance: bool) -> None:
+    pw, ph = g.pw / PT, g.ph / PT
+    top = ph - PAGE_MARGIN
+    head = [Prim("info", np.array([[PAGE_MARGIN, top - 0.7]]), text=sheet.title[0], size=0.7, anchor="start"),
+            Prim("info", np.array([[PAGE_MARGIN, top - 1.5]]), text=sheet.title[1], size=0.4, anchor="start")]
+    side = 4 * INCH
+    sq = test_squares(np.array([PAGE_MARGIN, top - 2.5 - side]))
+    # stack the 4 in square under the 10 cm one: both do not fit side by side on A4/Letter
+    sq10, sq4 = sq[:2], sq[2:]
+    dx = np.array([sq4[0].pts[0, 0] - PAGE_MARGIN, 0.0])
+    dy = np.array([0.0, side + 1.0])
+    for p in sq4:
+        p.pts = p.pts - dx - dy
+    for p in sq10:
+        p.pts = p.pts + np.array([0.0, side - 10.0])
+    _draw(c, head + sq10 + sq4, lambda pts: np.asarray(pts, float) * PT)
+    text = [
+        "Check the scale first:",
+        "print this page at 100 % / actual size",
+        "(no 'fit to page'), then measure the",
+        "squares: 10 cm and 4 in exactly.",
+        "",
+        f"{pages} pattern pages follow the map on",
+        f"page 2 ({g.rows} rows A-{_row_name(g.rows - 1)} x {g.cols} columns).",
+        f"Pages overlap by {OVERLAP:g} cm: trim nothing,",
+        "lay each page's edge on the dashed",
+        "line of its neighbour and match the",
+        "(+) marks, then tape.",
+        "",
+        "Lines: solid = cut line,",
+        "dashed = seam line" + ("" if seam_allowance else " (no allowance added)") + ",",
+        "ticks = notches, arrow = grainline",
+        "(parallel to the selvedge).",
+    ]
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont("Helvetica", 9)
+    x = (PAGE_MARGIN + 10.8) * PT
+    for k, line in enumerate(text):
+        c.drawString(x, (top - 3.0) * PT - k * 12, line)
+    c.showPage()
+
+
+def _map_page(c: Canvas, sheet: Sheet, g: Grid, printed: set[tuple[int, int]]) -> None:
+    avail_w, avail_h = g.tw, g.th - 2.0
+    s = min(avail_w / sheet.width, avail_h / sheet.height)
+    base = np.array([PAGE_MARGIN, PAGE_MARGIN])
+    tf = lambda pts: (np.asarray(pts, float) * s + base) * PT  # noqa: E731
+    _draw(c, [Prim("info", p.cut, closed=True) for p in sheet.placed], tf)
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(PAGE_MARGIN * PT, g.ph - PAGE_MARGIN * PT - 12, "Assembly map")
+    c.setFont("Helvetica", 8)
+    c.drawString(PAGE_MARGIN * PT, g.ph - PAGE_MARGIN * PT - 26,
+                 f"{sheet.title[0]} - {g.rows} x {g.cols} pages; grey cells are blank and not printed")
+    for r in range(g.rows):
+        for col in range(g.cols):
+            x0, y0 = g.origin(r, col)
+            lo = tf([[x0, max(y0, 0.0)]])[0]
+            hi = tf([[min(x0 + g.tw, sheet.width), y0 + g.th]])[0]
+            c.setDash([], 0)
+            c.setLineWidth(0.5)
+            c.setStrokeColorRGB(0.2, 0.2, 0.2)
+            if (r, col) in printed:
+                c.setFillColorRGB(1, 1, 1)
+            else:
+                c.setFillColorRGB(0.85, 0.85, 0.85)
+            c.rect(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1], stroke=1, fill=0 if (r, col) in printed else 1)
+            c.setFillColorRGB(0.8, 0.1, 0.1)
+            c.setFont("Helvetica-Bold", max(5.0, min(14.0, (hi[0] - lo[0]) / 3)))
+            c.drawCentredString((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2 - 4, g.name(r, col))
+    c.showPage()
+
+
+def write_pdf_tiled(pattern: Pattern, path, paper: str = "a4", seam_allowance: bool = True,
+                    progress=None) -> None:
+    """Tiled pages of ``paper`` at exact 1:1: info + test squares, assembly map, then the tiles."""
+    pagesize = _paper(paper)
+    sheet = build_sheet(pattern, seam_allowance, squares=False)
+    g = Grid(sheet, pagesize)
+    printed = [(r, col) for r in range(g.rows) for col in range(g.cols) if g.shows(r, col, sheet.prims)]
+    c, buf = _canvas(pagesize, sheet.title[0])
+    _info_page(c, sheet, g, len(printed), seam_allowance)
+    _map_page(c, sheet, g, set(printed))
+    total = len(printed) + 2
+    for k, (r, col) in enumerate(printed):
+        if progress is not None:
+            progress(k / max(len(printed), 1), f"page {g.name(r, col)}")
+        tf = g.tf(r, col)
+        c.saveState()
+        clip = c.beginPath()
+        clip.rect(PAGE_MARGIN * PT, PAGE_MARGIN * PT, g.tw * PT, g.th * PT)
+        c.clipPath(clip, stroke=0, fill=0)
+        _draw(c, sheet.prims + _tile_extras(g, r, col), tf)
+        c.restoreState()
+        _page_labels(c, g, r, col, k + 3, total, sheet.title[0])
+        c.showPage()
+    _finish(c, buf, path)

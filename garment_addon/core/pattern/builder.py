@@ -1,0 +1,196 @@
+"""Build pieces edge by edge, and seams between them by matching point tags.
+
+A draft function adds a piece's edges in order around the outline, each edge a
+polyline with the semantic names (tags) of its two end points. The builder makes
+the outline counter-clockwise whatever order it was drawn in, computes the cut
+outline from per-edge allowances, and a seam's ``reversed`` flag follows from the
+tags: two edges sew start-to-start when their start tags agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import geometry as g
+from .model import Edge, EdgeRef, Pattern, Piece, Seam
+
+DEFAULT_ALLOWANCE = {"seam": 1.0, "hem": 2.5, "neckline": 1.0, "armhole": 1.0, "waist": 1.0,
+                     "opening": 1.5, "fold": 0.0, "face": 1.0, "free": 1.0}
+
+
+def swap_sides(name: str) -> str:
+    """'left' <-> 'right' inside a name (the wearer's sides of a mirrored piece)."""
+    return name.replace("left", "\0").replace("right", "left").replace("\0", "right")
+
+
+@dataclass
+class _E:
+    name: str
+    pts: np.ndarray
+    role: str
+    tags: tuple[str, str]
+    allowance: float
+
+
+@dataclass
+class PieceDraft:
+    name: str
+    body_region: str
+    cut_group: str = ""
+    on_fold: bool = False
+    edges: list[_E] = field(default_factory=list)
+    landmarks: dict[str, np.ndarray] = field(default_factory=dict)
+    notches: list[tuple[str, float, int]] = field(default_factory=list)  # edge, distance from start tag, count
+    grain: tuple[float, float, float] | None = None  # x, y0, y1
+    placement: dict = field(default_factory=dict)  # e.g. a pocket's {"attach_to", "at"}
+
+    def edge(self, name: str, pts, role: str, tags: tuple[str, str], allowance: float | None = None) -> None:
+        pts = np.asarray(pts, float)
+        if self.edges and not np.allclose(self.edges[-1].pts[-1], pts[0], atol=1e-5):
+            raise ValueError(f"{self.name}.{name} does not start where {self.edges[-1].name} ends")
+        a = DEFAULT_ALLOWANCE[role] if allowance is None else allowance
+        self.edges.append(_E(name, pts, role, tags, a))
+
+    def get(self, name: str) -> _E:
+        return next(e for e in self.edges if e.name == name)
+
+    def set_role(self, name: str, role: str, allowance: float | None = None) -> None:
+        e = self.get(name)
+        e.role = role
+        e.allowance = DEFAULT_ALLOWANCE[role] if allowance is None else allowance
+
+    def mirrored(self, name: str, body_region: str, swap: bool = True) -> PieceDraft:
+        """The mirror twin (x -> -x); ``swap``: the wearer's left and right swap in names and tags."""
+        sw = swap_sides if swap else (lambda s: s)
+        twin = PieceDraft(name, body_region, self.cut_group, self.on_fold)
+        for e in self.edges:
+            twin.edges.append(_E(sw(e.name), g.mirror_x(e.pts), e.role, (sw(e.tags[0]), sw(e.tags[1])),
+                                 e.allowance))
+        twin.landmarks = {sw(k): np.array([-v[0], v[1]]) for k, v in self.landmarks.items()}
+        twin.notches = [(sw(e), d, c) for e, d, c in self.notches]
+        twin.placement = dict(self.placement)
+        if self.grain:
+            twin.grain = (-self.grain[0], self.grain[1], self.grain[2])
+        return twin
+
+    def _ccw_edges(self) -> list[_E]:
+        if not np.allclose(self.edges[-1].pts[-1], self.edges[0].pts[0], atol=1e-5):
+            raise ValueError(f"{self.name}: outline is not closed")
+        outline = np.vstack([e.pts[:-1] for e in self.edges])
+        if g.signed_area(outline) > 0:
+            return self.edges
+        return [_E(e.name, e.pts[::-1], e.role, (e.tags[1], e.tags[0]), e.allowance) for e in self.edges[::-1]]
+
+    def build(self, label_prefix: list[str]) -> Piece:
+        edges = self._ccw_edges()
+        outline, model_edges, start = [], [], 0
+        for e in edges:
+            outline.append(e.pts[:-1])
+            model_edges.append(Edge(e.name, start, start + len(e.pts) - 1, e.role, e.allowance, e.tags))
+            start += len(e.pts) - 1
+        model_edges[-1].end = 0
+        outline = np.vstack(outline)
+        piece = Piece(self.name, outline, model_edges, cut_group=self.cut_group or self.name,
+                      on_fold=self.on_fold, body_region=self.body_region,
+                      landmarks={k: [float(v[0]), float(v[1])] for k, v in self.landmarks.items()},
+                      placement=dict(self.placement))
+        piece.cut_outline = g.cut_outline(_unfolded(edges))
+        for edge_name, dist, count in self.notches:
+            e = next(x for x in edges if x.name == edge_name)
+            d = dist if e is self._find(edge_name) else g.length(e.pts) - dist
+            piece.notches.append({"edge": edge_name, "position": g.point_at(e.pts, d).tolist(),
+                                  "count": count, "distance": round(float(d), 3)})
+        lo, hi = outline.min(axis=0), outline.max(axis=0)
+        if self.grain:
+            x, y0, y1 = self.grain
+        else:
+            x, y0, y1 = (lo[0] + hi[0]) / 2, lo[1] + 0.2 * (hi[1] - lo[1]), lo[1] + 0.8 * (hi[1] - lo[1])
+        piece.grainline = [[x, y0], [x, y1]]
+        piece.label = [self.name, *label_prefix]
+        return piece
+
+    def _find(self, name: str) -> _E:
+        return next(e for e in self.edges if e.name == name)
+
+
+def _unfolded(edges: list[_E]) -> list[tuple[np.ndarray, float]]:
+    """(points, allowance) around the piece as cut: a fold edge is opened out."""
+    folds = [i for i, e in enumerate(edges) if e.role == "fold"]
+    if not folds:
+        return [(e.pts, e.allowance) for e in edges]
+    f = folds[0]
+    fold = edges[f]
+    a, b = fold.pts[0], fold.pts[-1]
+    d = (b - a) / np.linalg.norm(b - a)
+
+    def mirror(p: np.ndarray) -> np.ndarray:
+        rel = p - a
+        along = rel @ d
+        return a + 2 * np.outer(along, d) - rel
+
+    path = edges[f + 1:] + edges[:f]
+    out = [(e.pts, e.allowance) for e in path]
+    out += [(mirror(e.pts[::-1]), e.allowance) for e in path[::-1]]
+    return out
+
+
+class PatternDraft:
+    """Pieces and seams of one garment while it is being drafted."""
+
+    def __init__(self, spec_dict: dict, label_prefix: list[str]):
+        self.spec = spec_dict
+        self.label_prefix = label_prefix
+        self.pieces: list[PieceDraft] = []
+        self.seams: list[tuple[str, str, str, str, float]] = []
+        self.pair_notches: list[tuple[int, float, int]] = []  # seam index, distance from a's first tag, count
+        self.warnings: list[str] = []
+
+    def add(self, *pieces: PieceDraft) -> None:
+        self.pieces.extend(pieces)
+
+    def piece(self, name: str) -> PieceDraft:
+        return next(p for p in self.pieces if p.name == name)
+
+    def sew(self, pa: str, ea: str, pb: str, eb: str, ease: float = 0.0) -> int:
+        """Seam between two edges; ``ease``: b is longer by this much on purpose (sleeve cap)."""
+        self.seams.append((pa, ea, pb, eb, ease))
+        return len(self.seams) - 1
+
+    def notch_pair(self, seam: int, dist: float, count: int = 1) -> None:
+        """Matching notches on both edges of a seam, ``dist`` cm from a's start tag."""
+        self.pair_notches.append((seam, dist, count))
+
+    def build(self) -> Pattern:
+        built = {p.name: p for p in self.pieces}
+        for seam_i, dist, count in self.pair_notches:
+            pa, ea, pb, eb, _ = self.seams[seam_i]
+            a, b = built[pa].get(ea), built[pb].get(eb)
+            la, lb = g.length(a.pts), g.length(b.pts)
+            built[pa].notches.append((ea, dist, count))
+            db = dist * lb / la  # eased seams spread the ease evenly
+            same = a.tags[0] == b.tags[0]
+            built[pb].notches.append((eb, db if same else lb - db, count))
+        pieces = [p.build(self.label_prefix) for p in self.pieces]
+        groups: dict[str, int] = {}
+        for p in pieces:
+            groups[p.cut_group] = groups.get(p.cut_group, 0) + 1
+        for p in pieces:
+            p.cut_count = groups[p.cut_group]
+            p.label.append(f"cut {p.cut_count}" + (" (mirror pair)" if p.cut_count > 1 else ""))
+            if p.on_fold:
+                p.label.append("on fold")
+        by_name = {p.name: p for p in pieces}
+        seams = []
+        for pa, ea, pb, eb, ease in self.seams:
+            ta, tb = by_name[pa].edge(ea).tags, by_name[pb].edge(eb).tags
+            if ta == tb:
+                rev = False
+            elif ta == (tb[1], tb[0]):
+                rev = True
+            else:
+                raise ValueError(f"seam {pa}.{ea} ~ {pb}.{eb}: end tags {ta} and {tb} do not match")
+            seams.append(Seam(EdgeRef(pa, ea), EdgeRef(pb, eb), rev, ease))
+        meta = {"warnings": self.warnings} if self.warnings else {}
+        return Pattern(pieces, seams, self.spec, meta)

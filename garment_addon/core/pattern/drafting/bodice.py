@@ -1,0 +1,165 @@
+"""Front and back bodice (torso) pieces.
+
+Frame: y = 0 at the bodice hem (the waist seam for a dress), the side-neck point
+at y = bodice_length; x = 0 at centre front/back. Seen from outside, +x is the
+wearer's left on front pieces and the wearer's right on back pieces, so every
+piece is drawn hem first, then up its +x side, counter-clockwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...spec import GarmentSpec
+from .. import geometry as g
+from ..builder import PieceDraft
+from .darts import darted_line
+from .ease import BACK_NECK_DROP, HIP_DEPTH, SHOULDER_DROP, armhole_depth, ease
+
+
+@dataclass
+class BodiceFrame:
+    """Shared measurements of the front and back so their seams agree."""
+
+    length: float  # side-neck point to hem
+    waist_y: float  # height of the natural waist above the hem (may be <= 0: cropped)
+    underarm_y: float
+    shoulder_x: float
+    shoulder_y: float
+    neck_w: float
+    front_neck_depth: float
+    bust_q: float  # quarter of the finished bust
+    waist_q: float  # quarter finished waist at the side seam
+    hem_q: float  # quarter finished width at the hem
+    dart: float  # width of one waist dart per side (dress bodices), 0 = none
+    dart_x: float  # dart centre, distance from centre front/back
+    dart_tip_y: float
+
+
+def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
+    m, t, fit = spec.m, spec.garment_type, spec.fit
+    e = ease(fit, t)
+    length = m["bodice_length"]
+    waist_y = length - m["back_waist_length"] if not dress else 0.0
+    underarm_y = length - armhole_depth(m["bust"], fit, t)
+    shoulder_x = m["shoulder_width"] / 2 + (2.5 if fit == "loose" else 0.0)
+    bust_q = (m["bust"] + e["bust"]) / 4
+    waist_full = (m["waist"] + e["waist"]) / 4
+    hip_q = (m["hip"] + e["hip"]) / 4
+    max_side = {"fitted": 2.5, "regular": 1.5, "loose": 0.0}[fit]
+    dart = 0.0
+    if dress:
+        # suppression beyond what the side seam takes goes into one dart per side
+        side = min(max_side + 0.5, max(bust_q - waist_full, 0.0))
+        waist_q = bust_q - side
+        dart = min(max(bust_q - side - waist_full, 0.0), 4.0) if fit != "loose" else 0.0
+    else:
+        waist_q = max(waist_full, bust_q - max_side)
+    if dress or waist_y <= 0:
+        # a dress bodice ends at the waist; a cropped top between underarm and waist
+        hem_q = waist_q if dress else bust_q + (waist_q - bust_q) * underarm_y / (underarm_y - waist_y)
+    else:
+        below = length - m["back_waist_length"]  # how far below the waist the hem falls
+        hip_q_eff = max(hip_q, waist_q) if fit != "loose" else max(hip_q, bust_q)
+        hem_q = waist_q + (hip_q_eff - waist_q) * min(1.0, below / HIP_DEPTH)
+    return BodiceFrame(
+        length=length, waist_y=waist_y, underarm_y=underarm_y, shoulder_x=shoulder_x,
+        shoulder_y=length - SHOULDER_DROP, neck_w=m["neckline_width"],
+        front_neck_depth=m["neckline_depth"], bust_q=bust_q, waist_q=waist_q, hem_q=hem_q,
+        dart=dart, dart_x=max(bust_q * 0.38, m["neckline_width"] + 1.0),
+        dart_tip_y=max(1.0, underarm_y - 3.0),
+    )
+
+
+def _side(f: BodiceFrame, q_off: float) -> np.ndarray:
+    """Side seam from hem to underarm, shaped through the waist."""
+    hem = g.P(f.hem_q + q_off, 0.0)
+    under = g.P(f.bust_q + q_off, f.underarm_y)
+    if 1.0 < f.waist_y < f.underarm_y - 1.0:
+        return g.smooth([hem, g.P(f.waist_q + q_off, f.waist_y), under])
+    return g.line(hem, under)
+
+
+def _armhole(f: BodiceFrame, q_off: float, front: bool) -> np.ndarray:
+    """Underarm to shoulder point; the front is scooped deeper than the back."""
+    under = g.P(f.bust_q + q_off, f.underarm_y)
+    sp = g.P(f.shoulder_x, f.shoulder_y)
+    h = f.shoulder_y - f.underarm_y
+    inset = 1.4 if front else 0.7
+    cx = min(sp[0] - inset, under[0] - 0.5)
+    return g.cubic(under, (cx, f.underarm_y), (cx, f.underarm_y + 0.55 * h), sp)
+
+
+def _neck_front(f: BodiceFrame) -> np.ndarray:
+    """Centre front to the side-neck point on the +x side."""
+    d, w, top = f.front_neck_depth, f.neck_w, f.length
+    cf = g.P(0.0, top - d)
+    if d > 1.6 * w:  # deep neck: a V
+        return g.cubic(cf, (0.3 * w, top - 0.7 * d), (0.85 * w, top - 0.3 * d), (w, top))
+    return g.cubic(cf, (0.55 * w, top - d), (w, top - 0.55 * d), (w, top))  # scoop / jewel
+
+
+def _neck_back(f: BodiceFrame) -> np.ndarray:
+    w, top = f.neck_w, f.length
+    return g.cubic((0.0, top - BACK_NECK_DROP), (0.55 * w, top - BACK_NECK_DROP), (w, top - 1.0), (w, top))
+
+
+def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, waist_seam: bool = False,
+                 overlap: float | None = None) -> PieceDraft:
+    """One torso piece, whole (on fold), or the wearer's right front of an open front with ``overlap``.
+
+    ``waist_seam``: the bottom edge sews to a skirt (dress) instead of being a hem.
+    """
+    q_off = 0.5 if front else -0.5  # front a little wider than the back
+    plus, minus = ("left", "right") if front else ("right", "left")
+    pd = PieceDraft(name, "torso_front" if front else "torso_back", cut_group=name, on_fold=overlap is None)
+    side = _side(f, q_off)
+    arm = _armhole(f, q_off, front)
+    neck = _neck_front(f) if front else _neck_back(f)
+    cn_tag = "cf_neck" if front else "cb_neck"
+    corner = "waist" if waist_seam else "hem"
+    half = f.hem_q + q_off
+    shoulder = g.line(arm[-1], neck[-1])  # shoulder point -> side-neck point, +x side
+
+    if overlap is None:
+        darted_line(pd, 0.0, half, f.dart_x, f.dart, f.dart_tip_y, plus, minus, corner,
+                    "waist" if waist_seam else "hem", "seam" if waist_seam else "hem", True)
+        pd.edge(f"side_{plus}", side, "seam", (f"{corner}_{plus}", f"underarm_{plus}"))
+        pd.edge(f"armhole_{plus}", arm, "seam", (f"underarm_{plus}", f"shoulder_{plus}"))
+        pd.edge(f"shoulder_{plus}", shoulder, "seam", (f"shoulder_{plus}", f"neck_{plus}"))
+        pd.edge(f"neckline_{plus}", neck[::-1], "neckline", (f"neck_{plus}", cn_tag))
+    else:
+        # the wearer's right front lies on the -x side; the opening edge at x = +overlap
+        top_open = g.P(overlap, f.length - f.front_neck_depth)
+        pd.edge("hem", g.line((-half, 0), (overlap, 0)), "hem", ("hem_right", "opening_hem_right"))
+        pd.edge("opening", g.line((overlap, 0), top_open), "opening", ("opening_hem_right", "opening_top_right"))
+        pd.edge("neckline_right", g.join(g.line(top_open, neck[0]), g.mirror_x(neck)), "neckline",
+                ("opening_top_right", "neck_right"))
+    if overlap is None:
+        pd.edge(f"neckline_{minus}", g.mirror_x(neck), "neckline", (cn_tag, f"neck_{minus}"))
+    pd.edge(f"shoulder_{minus}", g.mirror_x(shoulder[::-1]), "seam", (f"neck_{minus}", f"shoulder_{minus}"))
+    pd.edge(f"armhole_{minus}", g.mirror_x(arm[::-1]), "seam", (f"shoulder_{minus}", f"underarm_{minus}"))
+    pd.edge(f"side_{minus}", g.mirror_x(side[::-1]), "seam", (f"underarm_{minus}", f"{corner}_{minus}"))
+    lm = pd.landmarks
+    lm["hps"] = g.P(0, f.length)
+    lm["waist_center"] = g.P(0, f.waist_y)
+    lm["hem_center"] = g.P(0, 0)
+    lm["underarm_level"] = g.P(0, f.underarm_y)
+    lm["shoulder_point"] = g.P(-f.shoulder_x, f.shoulder_y)
+    gx = 0.0 if overlap is None else -f.bust_q / 2
+    pd.grain = (gx, 0.15 * f.length, 0.75 * f.length)
+    return pd
+
+
+def notch_armholes(draft, front: str, back: str, sides=("left", "right")) -> None:
+    """Single notch on the front armhole, double on the back, a third of the way up."""
+    for s in sides:
+        for piece, count in ((front, 1), (back, 2)):
+            pd = draft.piece(piece)
+            try:
+                e = pd.get(f"armhole_{s}")
+            except StopIteration:
+                continue
+            pd.notches.append((e.name, g.length(e.pts) / 3, count))

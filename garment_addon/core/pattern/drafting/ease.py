@@ -1,0 +1,29 @@
+"""Wearing ease (cm added to the body measurement) by fit, and derived body proportions."""
+
+from __future__ import annotations
+
+EASE = {
+    "fitted": dict(bust=5, waist=3, hip=4, bicep=4, wrist=6, thigh=4, knee=6, ankle=10, armhole=0.0),
+    "regular": dict(bust=10, waist=10, hip=8, bicep=7, wrist=10, thigh=8, knee=12, ankle=16, armhole=1.5),
+    "loose": dict(bust=18, waist=20, hip=14, bicep=11, wrist=14, thigh=14, knee=20, ankle=24, armhole=3.0),
+}
+# Outerwear is worn over other clothes.
+LAYER_EASE = {"jacket": dict(bust=4, waist=4, hip=4, bicep=3, wrist=4, armhole=1.0)}
+
+HIP_DEPTH = 20.0  # waist to full hip, cm
+SHOULDER_DROP = 4.5  # side-neck point to shoulder point, vertical, cm
+BACK_NECK_DROP = 2.0  # side-neck point to centre-back neck, cm
+CAP_EASE = {"fitted": 1.6, "regular": 1.2, "loose": 0.8}  # total sleeve-cap ease, cm
+
+
+def ease(fit: str, garment_type: str) -> dict[str, float]:
+    e = dict(EASE[fit])
+    for k, v in LAYER_EASE.get(garment_type, {}).items():
+        e[k] += v
+    return e
+
+
+def armhole_depth(bust: float, fit: str, garment_type: str) -> float:
+    """Side-neck point to underarm level."""
+    extra = ease(fit, garment_type)["armhole"] + (1.5 if garment_type == "vest" else 0.0)
+    return bust / 8 + 10.5 + extra

@@ -1,0 +1,212 @@
+"""Each garment type as a list of parts sewn together."""
+
+from __future__ import annotations
+
+from ...spec import GarmentSpec
+from .. import geometry as g
+from ..builder import PatternDraft, PieceDraft
+from .bodice import bodice_piece, frame
+from .darts import dart_pairs
+from .pants import pant_pieces
+from .parts import band, hood_halves, patch_pocket
+from .skirt import skirt_piece, skirt_widths
+from .sleeve import sleeve_piece
+
+SIDES = ("left", "right")
+
+
+def _dist_from(pd: PieceDraft, edge: str, tag_prefix: str, dist: float) -> float:
+    """``dist`` measured from the end of ``edge`` whose tag starts with ``tag_prefix``, as drafted."""
+    e = pd.get(edge)
+    return dist if e.tags[0].startswith(tag_prefix) else g.length(e.pts) - dist
+
+
+def _sew_darts(d: PatternDraft, *pieces: PieceDraft) -> None:
+    for pd in pieces:
+        for a, b in dart_pairs(pd):
+            d.sew(pd.name, a, pd.name, b)
+
+
+def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, opening: bool = False) -> dict:
+    """Bodice, sleeves, collar or hood, cuffs. Returns names of the torso pieces and the frame."""
+    m, feats = spec.m, spec.features
+    f = frame(spec, dress)
+    back = bodice_piece(spec, f, False, "back_bodice", waist_seam=dress)
+    if opening:
+        right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0))
+        right.cut_group = "front"
+        left = right.mirrored("left_front", "torso_front")
+        fronts = {"left": "left_front", "right": "right_front"}
+        d.add(left, right, back)
+    else:
+        front = bodice_piece(spec, f, True, "front_bodice", waist_seam=dress)
+        fronts = {"left": "front_bodice", "right": "front_bodice"}
+        d.add(front, back)
+    _sew_darts(d, *[d.piece(n) for n in dict.fromkeys(fronts.values())], back)
+    for s in SIDES:
+        fp = fronts[s]
+        i = d.sew(fp, f"side_{s}", "back_bodice", f"side_{s}")
+        if 1.0 < f.waist_y < f.underarm_y - 1.0:
+            d.notch_pair(i, _dist_from(d.piece(fp), f"side_{s}", "hem", f.waist_y), 1)
+        d.sew(fp, f"shoulder_{s}", "back_bodice", f"shoulder_{s}")
+
+    sleeve_len = m["sleeve_length"]
+    cuffs = feats["has_cuffs"] and sleeve_len > 0
+    if feats["has_cuffs"] and sleeve_len == 0:
+        d.warnings.append("has_cuffs ignored: the garment is sleeveless")
+    if sleeve_len > 0:
+        af = g.length(d.piece(fronts["left"]).get("armhole_left").pts)
+        ab = g.length(back.get("armhole_left").pts)
+        body_len = sleeve_len - (m["cuff_height"] if cuffs else 0.0)
+        left_sleeve, ef, eb = sleeve_piece(spec, af, ab, body_len, body["height"], d.warnings,
+                                           hem_role="seam" if cuffs else "hem")
+        right_sleeve = left_sleeve.mirrored("right_sleeve", "arm_right")
+        d.add(left_sleeve, right_sleeve)
+        for s, sp in (("left", left_sleeve), ("right", right_sleeve)):
+            fp = d.piece(fronts[s])
+            i = d.sew(fp.name, f"armhole_{s}", sp.name, "cap_front", ease=ef)
+            d.notch_pair(i, _dist_from(fp, f"armhole_{s}", "underarm", af / 3), 1)
+            j = d.sew("back_bodice", f"armhole_{s}", sp.name, "cap_back", ease=eb)
+            d.notch_pair(j, _dist_from(back, f"armhole_{s}", "underarm", ab / 3), 2)
+            d.sew(sp.name, "underarm_back", sp.name, "underarm_front")
+            if cuffs:
+                d.add(band(d, f"{s}_cuff", f"cuff_{s}", [(sp.name, "hem")], m["cuff_height"], closed=True,
+                           cut_group="cuff"))
+    else:
+        for pd in (*[d.piece(n) for n in dict.fromkeys(fronts.values())], back):
+            for s in SIDES:
+                if any(e.name == f"armhole_{s}" for e in pd.edges):
+                    pd.set_role(f"armhole_{s}", "armhole")
+
+    if feats["has_hood"]:
+        hood_halves(d, spec, fronts, "back_bodice")
+        if feats["has_collar"]:
+            d.warnings.append("has_collar ignored: a hood takes the neckline")
+    elif feats["has_collar"]:
+        chain = [(fronts["left"], "neckline_left"), ("back_bodice", "neckline_left"),
+                 ("back_bodice", "neckline_right"), (fronts["right"], "neckline_right")]
+        d.add(band(d, "collar", "collar", chain, m["collar_height"]))
+    return {"fronts": fronts, "frame": f}
+
+
+def _skirt(d: PatternDraft, spec: GarmentSpec, f=None) -> None:
+    if f is not None:  # a dress: the skirt's waist and darts line up with the bodice's
+        kw = dict(dart=f.dart, dart_x=f.dart_x)
+        front = skirt_piece(spec, True, "skirt_front", waist_q=f.hem_q + 0.5, **kw)
+        back = skirt_piece(spec, False, "skirt_back", waist_q=f.hem_q - 0.5, **kw)
+    else:
+        front = skirt_piece(spec, True, "skirt_front")
+        back = skirt_piece(spec, False, "skirt_back")
+    d.add(front, back)
+    _sew_darts(d, front, back)
+    for s in SIDES:
+        d.sew("skirt_front", f"side_{s}", "skirt_back", f"side_{s}")
+
+
+def _waist_edges(pd: PieceDraft, order: tuple[str, ...]) -> list[tuple[str, str]]:
+    names = {e.name for e in pd.edges}
+    if "waist" in names:
+        return [(pd.name, "waist")]
+    return [(pd.name, f"waist_{s}") for s in order if f"waist_{s}" in names]
+
+
+def draft_shirt(d, spec, body):
+    info = top(d, spec, body)
+    if spec.features["has_pockets"]:
+        f = info["frame"]
+        d.add(patch_pocket("chest_pocket", "front_bodice", (0.45 * f.bust_q, f.underarm_y - 6), 11, 13))
+
+
+def draft_dress(d, spec, body):
+    info = top(d, spec, body, dress=True)
+    _skirt(d, spec, info["frame"])
+    for fb, bodice in (("front", "front_bodice"), ("back", "back_bodice")):
+        sk = d.piece(f"skirt_{fb}")
+        for name in [e.name for e in d.piece(bodice).edges if e.name.startswith("waist")]:
+            d.sew(bodice, name, sk.name, name)
+    _skirt_pockets(d, spec)
+
+
+def _skirt_pockets(d, spec):
+    if spec.features["has_pockets"]:
+        _, _, hq, _ = skirt_widths(spec)
+        y = d.piece("skirt_front").landmarks["hip_center"][1] - 4
+        for s, sign in (("left", 1), ("right", -1)):
+            d.add(patch_pocket(f"{s}_pocket", "skirt_front", (sign * 0.5 * hq, y), 15, 16))
+
+
+def draft_skirt(d, spec, body):
+    _skirt(d, spec)
+    chain = _waist_edges(d.piece("skirt_front"), ("right", "center", "left")) + \
+        _waist_edges(d.piece("skirt_back"), ("left", "center", "right"))
+    d.add(band(d, "waistband", "waistband", chain, spec.m["waistband_height"], extension=3.0))
+    _skirt_pockets(d, spec)
+
+
+def draft_pants(d, spec, body):
+    legs = pant_pieces(spec, body["height"])
+    d.add(*legs)
+    for s in SIDES:
+        d.sew(f"{s}_front_leg", "side", f"{s}_back_leg", "side")
+        i = d.sew(f"{s}_front_leg", "inseam", f"{s}_back_leg", "inseam")
+        del i
+    d.sew("right_front_leg", "crotch", "left_front_leg", "crotch")
+    d.sew("right_back_leg", "crotch", "left_back_leg", "crotch")
+    chain = [("left_front_leg", "waist"), ("right_front_leg", "waist"), ("right_back_leg", "waist"),
+             ("left_back_leg", "waist")]
+    chain = _chain_order(d, chain)
+    d.add(band(d, "waistband", "waistband", chain, spec.m["waistband_height"], extension=3.0))
+    if spec.features["has_pockets"]:
+        for s in SIDES:
+            leg = d.piece(f"{s}_back_leg")
+            c, w = leg.landmarks["waist_center"], leg.landmarks["waist_side"]
+            at = (0.5 * (c[0] + w[0]), 0.5 * (c[1] + w[1]) - 10)
+            d.add(patch_pocket(f"{s}_back_pocket", leg.name, at, 13, 14))
+
+
+def _chain_order(d: PatternDraft, targets: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Order band targets so each starts where the previous ends (band direction = against CCW)."""
+    tags = {}
+    for p, e in targets:
+        edge = next(x for x in d.piece(p)._ccw_edges() if x.name == e)
+        tags[(p, e)] = (edge.tags[1], edge.tags[0])
+    ends = {t[1] for t in tags.values()}
+    start = next((k for k, t in tags.items() if t[0] not in ends), targets[0])
+    order = [start]
+    while len(order) < len(targets):
+        nxt = next((k for k, t in tags.items() if k not in order and t[0] == tags[order[-1]][1]), None)
+        if nxt is None:
+            nxt = next(k for k in targets if k not in order)
+        order.append(nxt)
+    return order
+
+
+def draft_jacket(d, spec, body):
+    info = top(d, spec, body, opening=True)
+    if spec.features["has_pockets"]:
+        f = info["frame"]
+        y = max(f.waist_y - 10, 6.0)
+        for s, sign in (("left", 1), ("right", -1)):
+            d.add(patch_pocket(f"{s}_pocket", f"{s}_front", (sign * 0.5 * f.hem_q, y), 15, 16))
+
+
+def draft_hoodie(d, spec, body):
+    info = top(d, spec, body)
+    if spec.features["has_pockets"]:
+        f = info["frame"]
+        w = min(1.1 * f.hem_q, 2 * f.hem_q - 6)
+        d.add(patch_pocket("kangaroo_pocket", "front_bodice", (0, max(4.0, 0.12 * f.length) + 11), w, 22,
+                           kangaroo=True))
+
+
+def draft_vest(d, spec, body):
+    info = top(d, spec, body)
+    if spec.features["has_pockets"]:
+        f = info["frame"]
+        for s, sign in (("left", 1), ("right", -1)):
+            d.add(patch_pocket(f"{s}_pocket", "front_bodice", (sign * 0.5 * f.hem_q, max(f.waist_y - 4, 6.0)),
+                               11, 10))
+
+
+DRAFTERS = {"shirt": draft_shirt, "dress": draft_dress, "skirt": draft_skirt, "pants": draft_pants,
+            "jacket": draft_jacket, "hoodie": draft_hoodie, "vest": draft_vest}

@@ -1,0 +1,113 @@
+"""Trouser legs: front and back per leg, drafted around a crease line at x = 0.
+
+Frame: y = 0 at the hem, the crotch level at y = inseam, the waist at
+y = pant length. Drafted as the wearer's right front (side seam at -x, crotch at
++x); the other three legs are mirrors so each is seen from outside. The back
+crotch point drop and back waist height are solved so the inseams and side
+seams of front and back have equal length.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...spec import GarmentSpec
+from .. import geometry as g
+from ..builder import PieceDraft
+from .ease import HIP_DEPTH, ease
+
+FULL_INSEAM_FRACTION = 0.46  # inseam to ankle / height
+KNEE_FROM_CROTCH = 0.45  # of the full inseam
+
+
+def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
+    m = spec.m
+    e = ease(spec.fit, "pants")
+    hip = m["hip"] + e["hip"]
+    waist = m["waist"] + e["waist"]
+    full = FULL_INSEAM_FRACTION * height
+    knee_d = KNEE_FROM_CROTCH * full
+    knee_w = m["knee"] + e["knee"]
+    hem_full = m["ankle"] + e["ankle"]
+    inseam = m["inseam"]
+    if inseam <= knee_d:  # shorts: between the thigh and the knee
+        thigh_w = max(m["thigh"] + e["thigh"], knee_w)
+        hem_w = thigh_w + (knee_w - thigh_w) * inseam / knee_d
+    else:
+        hem_w = knee_w + (hem_full - knee_w) * min(1.0, (inseam - knee_d) / (full - knee_d))
+    return dict(hip=hip, waist=waist, knee_d=knee_d, knee_w=knee_w, hem_w=hem_w)
+
+
+def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_drop: float,
+         back_waist_dy: float) -> dict[str, object]:
+    hq = w["hip"] / 4 + (-1.0 if front else 1.0)
+    ext = w["hip"] / 16 if front else w["hip"] / 9
+    wq = w["waist"] / 4 + (-0.5 if front else 0.5)
+    half_c = (hq + ext) / 2
+    x_cr = half_c  # crotch point
+    x_c = x_cr - ext  # centre front/back line at the crotch level
+    yc = inseam - (0 if front else back_drop)
+    hip_y = max(length - HIP_DEPTH, inseam + 2)
+    knee_y = inseam - w["knee_d"]
+    k = w["knee_w"] / 4 + (-0.5 if front else 0.5)
+    h = w["hem_w"] / 4 + (-0.5 if front else 0.5)
+    # centre line: front slants 1 cm in at the waist; back slants 3.5 cm and rises 3 cm
+    top_c = (x_c - 1.0, length) if front else (x_c - 3.5, length + 3.0)
+    side_top = (top_c[0] - wq, length + (0 if front else back_waist_dy))
+    crotch = g.cubic((x_cr, yc), (x_c + 0.3 * ext, yc + 0.15), (x_c, yc + 0.5 * ext), (x_c, yc + 1.2 * ext))
+    crotch = g.join(crotch, g.line(crotch[-1], top_c))
+    if knee_y > 2:
+        inside = g.smooth([(h, 0), (k, knee_y), (x_cr, yc)])
+        outside = g.smooth([side_top, (-half_c, hip_y), (-half_c, inseam), (-k, knee_y), (-h, 0)])
+    else:
+        inside = g.line((h, 0), (x_cr, yc))
+        outside = g.smooth([side_top, (-half_c, hip_y), (-half_c, inseam), (-h, 0)])
+    return dict(inside=inside, crotch=crotch, top_c=top_c, side_top=side_top, outside=outside,
+                hem=g.line((-h, 0), (h, 0)), knee_y=knee_y, hip_y=hip_y)
+
+
+def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
+    m = spec.m
+    w = _leg_widths(spec, height)
+    length, inseam = m["pant_length"], m["inseam"]
+    fr = _leg(True, w, length, inseam, 0.0, 0.0)
+    # solve the back crotch drop so the inseams match, then the back side height for the side seams
+    drop = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, d, 0)["inside"]) - g.length(fr["inside"]),
+                    -3.0, 6.0)
+    dy = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, drop, d)["outside"])
+                  - g.length(fr["outside"]), -4.0, 4.0)
+    bk = _leg(False, w, length, inseam, drop, dy)
+    pieces = []
+    for leg, front in ((fr, True), (bk, False)):
+        fb = "front" if front else "back"
+        c = "cf" if front else "cb"
+        pd = PieceDraft(f"right_{fb}_leg", f"leg_right_{fb}", cut_group=f"{fb}_leg")
+        pd.edge("hem", leg["hem"], "hem", ("hem_out_right", "hem_in_right"))
+        pd.edge("inseam", leg["inside"], "seam", ("hem_in_right", "crotch"))
+        pd.edge("crotch", leg["crotch"], "seam", ("crotch", f"{c}_waist"))
+        pd.edge("waist", g.line(leg["top_c"], leg["side_top"]), "seam", (f"{c}_waist", "side_waist_right"))
+        pd.edge("side", leg["outside"], "seam", ("side_waist_right", "hem_out_right"))
+        pd.landmarks.update(crotch=leg["crotch"][0], waist_center=g.P(*leg["top_c"]),
+                            waist_side=g.P(*leg["side_top"]), hem_center=g.P(0, 0),
+                            knee_center=g.P(0, max(0.0, leg["knee_y"])), hip_level=g.P(0, leg["hip_y"]))
+        pd.grain = (0.0, 0.1 * length, 0.7 * length)
+        if leg["knee_y"] > 2:
+            pd.notches.append(("inseam", _dist_to_y(leg["inside"], leg["knee_y"]), 1 if front else 2))
+        if front:
+            pieces += [pd, pd.mirrored("left_front_leg", "leg_left_front")]
+        else:  # seen from behind, the right back leg has its side seam at +x
+            pieces += [pd.mirrored("right_back_leg", "leg_right_back", swap=False),
+                       pd.mirrored("x", "leg_left_back").mirrored("left_back_leg", "leg_left_back", swap=False)]
+    return pieces
+
+
+def _dist_to_y(pts, y: float) -> float:
+    """Distance along a polyline to where it first reaches height y."""
+    pts = np.asarray(pts)
+    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    for i in range(len(pts) - 1):
+        (x0, y0), (x1, y1) = pts[i], pts[i + 1]
+        if (y0 - y) * (y1 - y) <= 0 and y0 != y1:
+            t = (y - y0) / (y1 - y0)
+            return float(seg[:i].sum() + t * seg[i])
+    return float(seg.sum() / 2)

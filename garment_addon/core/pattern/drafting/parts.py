@@ -1,0 +1,114 @@
+"""Bands (collar, cuffs, waistband), hood halves and patch pockets."""
+
+from __future__ import annotations
+
+from ...spec import GarmentSpec
+from .. import geometry as g
+from ..builder import PatternDraft, PieceDraft
+
+
+def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, str]], height: float,
+         *, closed: bool = False, extension: float = 0.0, cut_group: str = "") -> PieceDraft:
+    """A straight band whose bottom is split to sew 1:1 onto ``targets`` (a chain of edges).
+
+    The band is cut double and folded along its top edge. ``closed``: the two ends
+    sew together (a cuff tube); otherwise they are an opening, extended by
+    ``extension`` past the last target (button stand of a waistband).
+    """
+    # Sewn right side out, the band runs against each target's counter-clockwise direction.
+    oriented = []
+    for pname, ename in targets:
+        e = next(x for x in draft.piece(pname)._ccw_edges() if x.name == ename)
+        oriented.append((pname, ename, g.length(e.pts), (e.tags[1], e.tags[0])))
+        draft.piece(pname).set_role(ename, "seam")
+    pd = PieceDraft(name, region, cut_group=cut_group or name)
+    x = 0.0
+    start_tag = f"{name}_start"
+    end_tag = f"{name}_end"
+    if extension > 0:
+        pd.edge("extension", g.line((-extension, 0), (0, 0)), "opening", (f"{name}_ext", oriented[0][3][0]))
+        x0 = -extension
+    else:
+        x0 = 0.0
+    for pname, ename, ln, tags in oriented:
+        bottom_name = "to_" + f"{pname}_{ename}" if len(oriented) > 1 else "bottom"
+        pd.edge(bottom_name, g.line((x, 0), (x + ln, 0)), "seam", tags)
+        draft.sew(pname, ename, name, pd.edges[-1].name)
+        x += ln
+    last_tag = oriented[-1][3][1]
+    first_tag = oriented[0][3][0] if extension <= 0 else f"{name}_ext"
+    end_role = "seam" if closed else "opening"
+    pd.edge("end", g.line((x, 0), (x, height)), end_role, (last_tag, end_tag if not closed else f"{name}_top"))
+    pd.edge("top", g.line((x, height), (x0, height)), "fold", (end_tag, start_tag))
+    pd.edge("start", g.line((x0, height), (x0, 0)), end_role,
+            (start_tag if not closed else f"{name}_top", first_tag))
+    if closed:
+        # both ends run bottom -> top with the same tags, so they sew bottom to bottom
+        pd.get("end").tags = ("band_bottom", "band_top")
+        pd.get("start").tags = ("band_top", "band_bottom")
+        draft.sew(name, "end", name, "start")
+    pd.landmarks.update(bottom_start=g.P(x0, 0), bottom_end=g.P(x, 0), top_mid=g.P((x0 + x) / 2, height))
+    pd.grain = ((x0 + x) / 2 - min(8.0, (x - x0) / 4), height / 2, (x0 + x) / 2 + min(8.0, (x - x0) / 4))
+    return pd
+
+
+def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], back: str) -> None:
+    """Left and right hood halves sewn to the neckline and to each other over the crown.
+
+    ``fronts`` maps the wearer's side to the front piece holding that side's neckline.
+    """
+    m = spec.m
+    front = fronts["left"]
+    fl = g.length(draft.piece(front).get("neckline_left").pts)
+    bl = g.length(draft.piece(back).get("neckline_left").pts)
+    h = m["hood_height"]
+    d = fl + bl
+    top = g.P(2.5, h)
+    cf = next(t for t in draft.piece(front).get("neckline_left").tags if t != "neck_left")
+    pd = PieceDraft("hood_left", "hood_left", cut_group="hood")
+    pd.edge("neck_front", g.line((0, 0), (fl, 0)), "seam", (cf, "neck_left"))
+    pd.edge("neck_back", g.line((fl, 0), (d, 0)), "seam", ("neck_left", "cb_neck"))
+    pd.edge("crown", g.cubic((d, 0), (d + 0.12 * h, 0.5 * h), (0.75 * d, h + 0.08 * h), top), "seam",
+            ("cb_neck", "hood_top"))
+    pd.edge("face", g.cubic(top, (-0.04 * h, 0.7 * h), (-0.03 * h, 0.3 * h), (0, 0)), "opening",
+            ("hood_top", cf))
+    pd.landmarks.update(neck_front=g.P(0, 0), neck_back=g.P(d, 0), crown=g.P(0.5 * d, h))
+    pd.grain = (0.45 * d, 0.2 * h, 0.8 * h)
+    right = pd.mirrored("hood_right", "hood_right")
+    draft.add(pd, right)
+    for s in ("left", "right"):
+        draft.sew(fronts[s], f"neckline_{s}", f"hood_{s}", "neck_front")
+        draft.sew(back, f"neckline_{s}", f"hood_{s}", "neck_back")
+        draft.piece(fronts[s]).set_role(f"neckline_{s}", "seam")
+        draft.piece(back).set_role(f"neckline_{s}", "seam")
+    draft.sew("hood_left", "crown", "hood_right", "crown")
+
+
+def patch_pocket(name: str, on_piece: str, at: tuple[float, float], w: float, h: float,
+                 region: str = "pocket", kangaroo: bool = False) -> PieceDraft:
+    """A patch pocket topstitched onto ``on_piece`` at ``at`` (its centre, piece coordinates).
+
+    Its sides and bottom are sewn onto the face of another piece, not to an edge,
+    so they carry the role ``face``; the top is hemmed.
+    """
+    pd = PieceDraft(name, region, cut_group=name.replace("left_", "").replace("right_", ""))
+    r = min(w, h) * 0.12
+    if kangaroo:
+        # hand openings slant in from the sides
+        pd.edge("bottom", g.line((-w / 2, 0), (w / 2, 0)), "face", ("p_bl", "p_br"))
+        pd.edge("side_left", g.line((w / 2, 0), (w / 2 - 0.25 * w, 0.6 * h)), "face", ("p_br", "p_sr"))
+        pd.edge("opening_left", g.line((w / 2 - 0.25 * w, 0.6 * h), (w / 2 - 0.3 * w, h)), "hem", ("p_sr", "p_tr"))
+        pd.edge("top", g.line((w / 2 - 0.3 * w, h), (-w / 2 + 0.3 * w, h)), "face", ("p_tr", "p_tl"))
+        pd.edge("opening_right", g.line((-w / 2 + 0.3 * w, h), (-w / 2 + 0.25 * w, 0.6 * h)), "hem",
+                ("p_tl", "p_sl"))
+        pd.edge("side_right", g.line((-w / 2 + 0.25 * w, 0.6 * h), (-w / 2, 0)), "face", ("p_sl", "p_bl"))
+    else:
+        bottom = g.join(g.quad((-w / 2, r), (-w / 2, 0), (-w / 2 + r, 0)), g.line((-w / 2 + r, 0), (w / 2 - r, 0)),
+                        g.quad((w / 2 - r, 0), (w / 2, 0), (w / 2, r)))
+        pd.edge("bottom", bottom, "face", ("p_bl", "p_br"))
+        pd.edge("side_left", g.line((w / 2, r), (w / 2, h)), "face", ("p_br", "p_tr"))
+        pd.edge("top", g.line((w / 2, h), (-w / 2, h)), "hem", ("p_tr", "p_tl"))
+        pd.edge("side_right", g.line((-w / 2, h), (-w / 2, r)), "face", ("p_tl", "p_bl"))
+    pd.landmarks["center"] = g.P(0, h / 2)
+    pd.placement = {"attach_to": on_piece, "at": [float(at[0]), float(at[1])]}
+    return pd

@@ -1,0 +1,71 @@
+"""Skirt front and back panels (also the skirt of a dress).
+
+Frame: y = 0 at the centre of the hem, the waist at y = skirt length. The side
+seam runs through the hip curve and then flares straight to the hem; the hem is
+an arc that meets the flared side seams square, so flared skirts hang level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...spec import GarmentSpec
+from .. import geometry as g
+from ..builder import PieceDraft
+from .darts import darted_line
+from .ease import HIP_DEPTH, ease
+
+
+def skirt_widths(spec: GarmentSpec) -> tuple[float, float, float, float]:
+    """(waist quarter at the side seam, dart width per side, hip quarter, flare)."""
+    m = spec.m
+    e = ease(spec.fit, spec.garment_type)
+    waist_q = (m["waist"] + e["waist"]) / 4
+    hip_q = max((m["hip"] + e["hip"]) / 4, waist_q)
+    suppress = hip_q - waist_q
+    side = min(suppress, 3.0 if spec.fit != "loose" else suppress)
+    dart = min(suppress - side, 4.0)
+    return hip_q - side, dart, hip_q, m["flare"]
+
+
+def _hem(half: float, side_y: float) -> np.ndarray:
+    """Arc from (-half, side_y) through (0, 0) to (half, side_y), tangent level at the centre."""
+    if side_y < 1e-3:
+        return g.line((-half, 0), (half, 0))
+    r = (half**2 + side_y**2) / (2 * side_y)
+    a = np.arcsin(np.clip(half / r, -1, 1))
+    t = np.linspace(-a, a, max(3, int(np.ceil(2 * a * r / g.CURVE_STEP)) + 1))
+    return np.column_stack([r * np.sin(t), r - r * np.cos(t)])
+
+
+def skirt_piece(spec: GarmentSpec, front: bool, name: str, waist_q: float | None = None,
+                dart: float | None = None, dart_x: float | None = None) -> PieceDraft:
+    """One skirt panel. A dress passes its bodice's waist so the waist seam and darts line up."""
+    length = spec.m["skirt_length"]
+    wq, dw, hq, flare = skirt_widths(spec)
+    wq = waist_q if waist_q is not None else wq + (0.75 if front else -0.75)
+    hq = max(hq + (0.75 if front else -0.75), wq)
+    dw = dart if dart is not None else dw
+    dx = dart_x if dart_x is not None else max(wq * 0.45, 6.0)
+    plus, minus = ("left", "right") if front else ("right", "left")
+    hip_y = max(length - HIP_DEPTH, 0.35 * length)
+    # hem corners rise so the flared side seam is as long as the centre line
+    run = hip_y
+    drop = run - np.sqrt(max(run**2 - flare**2, (0.35 * run) ** 2))
+    hem_half = hq + flare
+    lower = g.line((hem_half, drop), (hq, hip_y))
+    upper = g.cubic((hq, hip_y), (hq, hip_y + 0.55 * (length - hip_y)), (wq + 0.35 * (hq - wq), length),
+                    (wq, length))
+    side = g.join(lower, upper)
+    pd = PieceDraft(name, "skirt_front" if front else "skirt_back", cut_group=name, on_fold=True)
+    pd.edge("hem", _hem(hem_half, drop), "hem", (f"hem_{minus}", f"hem_{plus}"),
+            allowance=2.5 if flare < 10 else 1.2)
+    pd.edge(f"side_{plus}", side, "seam", (f"hem_{plus}", f"waist_{plus}"))
+    darted_line(pd, length, wq, dx, dw, -min(12.0, 0.6 * (length - hip_y) + 6), plus, minus, "waist",
+                "waist", "seam", False)
+    pd.edge(f"side_{minus}", g.mirror_x(side[::-1]), "seam", (f"waist_{minus}", f"hem_{minus}"))
+    pd.landmarks.update(waist_center=g.P(0, length), hip_center=g.P(0, hip_y), hem_center=g.P(0, 0))
+    pd.grain = (0.0, 0.15 * length, 0.8 * length)
+    pd.notches.append((f"side_{plus}", g.length(lower), 1))  # hip level
+    pd.notches.append((f"side_{minus}", g.length(upper), 1))
+    return pd

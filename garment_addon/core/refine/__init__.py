@@ -1,0 +1,1 @@
+"""Refinement: render, compare with the photo, adjust the spec until they match (pure Python)."""

@@ -1,0 +1,91 @@
+"""The photo side of the comparison: RGB plus garment (and, when visible, body) masks."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+from scipy import ndimage
+
+from ..errors import UserError
+
+
+@dataclass
+class Target:
+    rgb: np.ndarray  # uint8 HxWx3
+    garment: np.ndarray  # bool HxW
+    body: np.ndarray | None = None  # bool HxW: person/mannequin incl. garment, when visible
+
+
+def load_rgba(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray | None]:
+    try:
+        with Image.open(path) as im:
+            im.load()
+            has_alpha = im.mode in ("RGBA", "LA") or "transparency" in im.info
+            rgba = np.asarray(im.convert("RGBA"))
+    except FileNotFoundError:
+        raise UserError(f"image: file not found: {path}") from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise UserError(f"image: {path} is not a readable image ({exc.__class__.__name__})") from None
+    alpha = rgba[..., 3] > 127 if has_alpha and (rgba[..., 3] < 250).any() else None
+    return rgba[..., :3].copy(), alpha
+
+
+def _largest(mask: np.ndarray, keep_frac: float = 0.05) -> np.ndarray:
+    """Drop specks: keep components with at least keep_frac of the largest one's area."""
+    lab, n = ndimage.label(mask)
+    if n <= 1:
+        return mask
+    sizes = ndimage.sum(mask, lab, range(1, n + 1))
+    keep = np.flatnonzero(sizes >= keep_frac * sizes.max()) + 1
+    return np.isin(lab, keep)
+
+
+def segment(rgb: np.ndarray, alpha: np.ndarray | None = None) -> Target:
+    """Foreground from alpha or from distance to the border colour; garment = its coloured part.
+
+    A plain, dependency-free segmentation that suits renders (ours or GarmentCode's: grey/dark
+    mannequin, coloured garment) and product shots on a plain background. When the foreground is
+    all one kind (no grey body to separate), the whole foreground is the garment and body is None.
+    """
+    img = rgb.astype(np.float32)
+    if alpha is not None:
+        fg = alpha
+    else:
+        border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
+        bg = np.median(border, axis=0)
+        fg = np.linalg.norm(img - bg, axis=-1) > 40
+        fg = ndimage.binary_opening(fg, iterations=1)
+    fg = _largest(ndimage.binary_fill_holes(fg))
+    mx, mn = img.max(-1), img.min(-1)
+    sat = (mx - mn) / np.maximum(mx, 1)
+    coloured = fg & (sat > 0.1) & (mx > 60)
+    coloured = _largest(ndimage.binary_opening(ndimage.binary_closing(coloured, iterations=2), iterations=1))
+    frac = coloured.sum() / max(1, fg.sum())
+    if frac < 0.03 or frac > 0.9:
+        return Target(rgb, fg, None)
+    return Target(rgb, coloured, fg)
+
+
+def load_target(photo) -> Target:
+    """A Target from a path, an RGB array, or (rgb, garment_mask[, body_mask])."""
+    if isinstance(photo, Target):
+        return photo
+    if isinstance(photo, tuple):
+        rgb, garment, *rest = photo
+        return Target(np.asarray(rgb, np.uint8), np.asarray(garment, bool),
+                      np.asarray(rest[0], bool) if rest and rest[0] is not None else None)
+    if isinstance(photo, np.ndarray):
+        return segment(photo[..., :3].astype(np.uint8))
+    rgb, alpha = load_rgba(photo)
+    try:  # the vision engineer's segmentation (GrabCut / MediaPipe) when it is there
+        from ..vision import segment_garment
+    except ImportError:
+        return segment(rgb, alpha)
+    garment, person = segment_garment(photo)
+    garment, person = np.asarray(garment, bool), np.asarray(person, bool)
+    if garment.shape != rgb.shape[:2] or not garment.any():
+        return segment(rgb, alpha)
+    return Target(rgb, garment, person | garment if person.any() else None)

@@ -1,0 +1,320 @@
+"""What to try next: the offline optimiser and the VLM critic.
+
+Both return a ``Proposal`` (suggested measurements and, rarely, a categorical switch); the loop
+damps the continuous part (new = old + 0.7 (suggested - old)) and renders it.
+
+Offline (``OfflineProposer``), over the type's continuous parameters normalised to [0, 1]
+(``ParamSpace``):
+
+1. probe: one finite-difference step per parameter gives the Jacobian of the blurred
+   mask residual (metrics.residual) with respect to the parameters;
+2. step: Levenberg-Marquardt steps on that residual, the Jacobian kept current with Broyden
+   updates (one render per step); a failed step raises the damping factor lambda;
+3. when steps stall: the nearby categorical alternatives (sleeve class, fit, garment type),
+   each tried once; a winner restarts from 1 with its own parameters;
+4. then coordinate pattern search (+/- step per parameter, halving on failure).
+
+VLM (``VLMProposer``): sends [photo, best render] to a critic returning
+``{differences, adjustments, confidence, converged}``; adjustments are applied all-or-nothing
+and bounded to MAX_VLM_STEP of each parameter's range; anything unusable falls back to offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import UserError
+from ..spec import FEATURES, FITS, MEASUREMENTS, GarmentSpec, make_spec
+
+# Search range (cm) per parameter: the plausible span, narrower than the validation range.
+RANGES: dict[str, tuple[float, float]] = {
+    "bodice_length": (34, 95), "sleeve_length": (0, 66), "skirt_length": (25, 120), "flare": (0, 60),
+    "pant_length": (40, 115), "bust": (70, 130), "waist": (55, 120), "hip": (75, 135),
+    "ankle": (18, 50), "neckline_depth": (2, 25), "rise": (20, 36),
+}
+PARAMS: dict[str, tuple[str, ...]] = {
+    "shirt": ("bodice_length", "sleeve_length", "bust", "waist"),
+    "jacket": ("bodice_length", "sleeve_length", "bust", "waist"),
+    "hoodie": ("bodice_length", "sleeve_length", "bust", "waist"),
+    "vest": ("bodice_length", "bust", "waist", "neckline_depth"),
+    "dress": ("skirt_length", "sleeve_length", "flare", "bust", "waist"),
+    "skirt": ("skirt_length", "flare", "waist", "hip"),
+    "pants": ("pant_length", "hip", "ankle", "rise"),
+}
+TYPE_NEIGHBOURS = {"shirt": ("jacket", "hoodie", "dress"), "dress": ("skirt", "shirt"),
+                   "skirt": ("dress", "pants"), "pants": ("skirt",), "jacket": ("shirt", "hoodie"),
+                   "hoodie": ("jacket", "shirt"), "vest": ("shirt",)}
+SLEEVE_CLASSES = {"none": 0.0, "short": 20.0, "elbow": 36.0, "long": 58.0}
+PROBE_STEP = 0.1
+MAX_STEP = 0.35  # largest change of one normalised parameter in one optimiser step
+MAX_VLM_STEP = 0.15  # largest VLM change, as a fraction of the parameter's range
+STALL_FAILS = 2
+EARLY_ALTERNATIVES_BELOW = 0.75  # a start this far off: try other types / sleeve classes first
+
+
+@dataclass
+class Proposal:
+    measurements: dict[str, float]  # suggested values (cm) for the parameters that change
+    decision: str  # start | probe:<param> | step | alternative:<what> | coord:<param> | vlm
+    garment_type: str | None = None  # categorical switch (not damped)
+    features: dict[str, Any] = field(default_factory=dict)
+    explore: bool = False  # probes and alternatives: not counted by the plateau rule
+    damp: bool = True  # categorical alternatives are applied whole
+    note: dict[str, Any] = field(default_factory=dict)  # VLM differences, confidence, converged
+
+
+def snap_sleeve(length: float, cap_height: float) -> float:
+    """Sleeves are 0 (sleeveless) or at least cap_height + 3 cm long."""
+    least = cap_height + 3
+    if 0 < length < least:
+        return 0.0 if length < least / 2 else least
+    return length
+
+
+def build_spec(base: GarmentSpec, measurements: dict[str, float], garment_type: str | None = None,
+               features: dict[str, Any] | None = None) -> GarmentSpec:
+    """``base`` with some measurements/features/type changed, kept valid (relations clamped)."""
+    d = base.to_dict()
+    t = garment_type or base.garment_type
+    m = dict(d["measurements"])
+    m.update({k: float(v) for k, v in measurements.items()})
+    m.pop("inseam", None)  # derived: pant_length - rise
+    lo_hi = {"bust": (60, 160), "waist": (45, 150), "hip": (60, 170)}
+    for k, (lo, hi) in lo_hi.items():
+        m[k] = min(max(m[k], lo), hi)
+    m["sleeve_length"] = snap_sleeve(max(0.0, m["sleeve_length"]), m["cap_height"])
+    m["waist"] = min(m["waist"], m["bust"] * 1.25, m["hip"] * 1.1)
+    m["bodice_length"] = max(m["bodice_length"], 20 + m["bust"] / 10 + 0.5, m["neckline_depth"] + 12.5)
+    m["thigh"] = min(m["thigh"], m["hip"] * 0.8)
+    m["knee"] = min(m["knee"], m["thigh"])
+    m["pant_length"] = max(m["pant_length"], m["rise"] + 5.5)
+    feats = dict(d["features"]) | dict(features or {})
+    if t != base.garment_type:
+        feats.pop("has_hood", None)  # let the new type choose its default
+    meta = dict(d.get("metadata") or {})
+    meta.pop("confidence", None) if t != base.garment_type else None
+    return make_spec({"garment_type": t, "size": d["size"], "measurements": m, "features": feats,
+                      "metadata": meta})
+
+
+class ParamSpace:
+    """The continuous parameters of one garment type, mapped to [0, 1]."""
+
+    def __init__(self, garment_type: str):
+        self.names = PARAMS[garment_type]
+
+    def encode(self, spec: GarmentSpec) -> np.ndarray:
+        return np.array([(spec.m[n] - RANGES[n][0]) / (RANGES[n][1] - RANGES[n][0]) for n in self.names])
+
+    def decode(self, x: np.ndarray) -> dict[str, float]:
+        x = np.clip(x, 0, 1)
+        return {n: RANGES[n][0] + float(v) * (RANGES[n][1] - RANGES[n][0]) for n, v in zip(self.names, x)}
+
+
+class OfflineProposer:
+    """Probe -> Levenberg-Marquardt with Broyden updates -> categorical alternatives -> coordinate search."""
+
+    def __init__(self):
+        self.best: GarmentSpec | None = None
+        self.best_r: np.ndarray | None = None
+        self.best_score = -1.0
+        self._reset(None)
+        self._tried_alts: set[str] = set()
+        self._early_done = False
+
+    def _reset(self, spec: GarmentSpec | None) -> None:
+        self.space = ParamSpace(spec.garment_type) if spec else None
+        n = len(self.space.names) if self.space else 0
+        self.jac: np.ndarray | None = None
+        self.probes = list(range(n))
+        self.lam = 0.05
+        self.fails = 0
+        self.alts: list[Proposal] | None = None
+        self.coord_step = np.full(n, 0.06)
+        self.coord_queue: list[tuple[int, float]] = []
+
+    # -- asking ---------------------------------------------------------------------------------
+    def ask(self, best: GarmentSpec) -> Proposal:
+        if self.space is None:
+            return Proposal({}, "start")
+        x = self.space.encode(best)
+        if not self._early_done:
+            self._early_done = True
+            if self.best_score < EARLY_ALTERNATIVES_BELOW:
+                self.alts = self._alternatives(best, early=True)
+        if self.alts and self.alts[0].note.get("early"):
+            return self.alts.pop(0)
+        if self.probes:
+            i = self.probes.pop(0)
+            h = PROBE_STEP if x[i] + PROBE_STEP <= 1 else -PROBE_STEP
+            return self._move(x, i, h, f"probe:{self.space.names[i]}", explore=True)
+        if self.fails < STALL_FAILS and self.jac is not None:
+            return Proposal(self.space.decode(x + self._lm_step()), "step")
+        if self.alts is None:
+            self.alts = self._alternatives(best)
+        if self.alts:
+            return self.alts.pop(0)
+        return self._coord(x)
+
+    def _move(self, x, i, h, decision, explore=False) -> Proposal:
+        y = x.copy()
+        y[i] = np.clip(y[i] + h, 0, 1)
+        name = self.space.names[i]
+        return Proposal({name: self.space.decode(y)[name]}, decision, explore=explore)
+
+    def _lm_step(self) -> np.ndarray:
+        j, r = self.jac, self.best_r
+        a = j.T @ j
+        a += self.lam * (np.diag(np.diag(a)) + 1e-6 * np.eye(len(a)))
+        dx = -np.linalg.solve(a, j.T @ r)
+        return np.clip(dx, -MAX_STEP, MAX_STEP)
+
+    def _coord(self, x) -> Proposal:
+        if not self.coord_queue:
+            for i in range(len(x)):
+                self.coord_queue += [(i, self.coord_step[i]), (i, -self.coord_step[i])]
+        i, h = self.coord_queue.pop(0)
+        return self._move(x, i, h, f"coord:{self.space.names[i]}")
+
+    def _alternatives(self, best: GarmentSpec, early: bool = False) -> list[Proposal]:
+        """Nearby categorical choices; early (a poor start): other types, then sleeve classes."""
+        out: list[Proposal] = []
+        t = best.garment_type
+        if early:
+            out += [Proposal({}, f"alternative:type={o}", garment_type=o, explore=True, damp=False)
+                    for o in TYPE_NEIGHBOURS[t]]
+        if "sleeve_length" in PARAMS[t]:
+            now = best.m["sleeve_length"]
+            for cls, length in SLEEVE_CLASSES.items():
+                if abs(length - now) > 8:
+                    out.append(Proposal({"sleeve_length": length}, f"alternative:sleeve={cls}", explore=True,
+                                        damp=False))
+        for fit in FITS if not early else ():
+            if fit != best.fit:
+                out.append(Proposal({}, f"alternative:fit={fit}", features={"fit": fit}, explore=True,
+                                    damp=False))
+        for other in TYPE_NEIGHBOURS[t] if not early else ():
+            out.append(Proposal({}, f"alternative:type={other}", garment_type=other, explore=True,
+                                    damp=False))
+        key = lambda p: f"{t}|{p.decision}"  # noqa: E731
+        fresh = [p for p in out if key(p) not in self._tried_alts]
+        self._tried_alts.update(key(p) for p in fresh)
+        for p in fresh:
+            p.note = {"early": True} if early else {}
+        return fresh
+
+    # -- learning -------------------------------------------------------------------------------
+    def tell(self, proposal: Proposal, spec: GarmentSpec, score: float, r: np.ndarray) -> None:
+        """The evaluated (damped) candidate and its score/residual."""
+        if self.best is None or spec.garment_type != self.best.garment_type and score > self.best_score:
+            self._reset(spec)
+            self.best, self.best_r, self.best_score = spec, r, score
+            return
+        if spec.garment_type != self.best.garment_type:
+            return  # a losing type alternative says nothing about this type's Jacobian
+        dx = self.space.encode(spec) - self.space.encode(self.best)
+        self._update_jacobian(proposal, dx, r)
+        improved = score > self.best_score
+        if proposal.decision == "step":
+            self.lam = self.lam / 3 if improved else self.lam * 4
+            self.fails = 0 if improved else self.fails + 1
+        if proposal.decision.startswith("coord:"):
+            i = self.space.names.index(proposal.decision[6:])
+            if not improved and not any(q[0] == i for q in self.coord_queue):
+                self.coord_step[i] /= 2
+            if improved:  # go on from the new point
+                self.coord_queue = [(i, float(np.sign(dx[i]) * self.coord_step[i]))]
+        if improved:
+            if proposal.decision.startswith("alternative:"):
+                self.alts = None  # new structure: look at its neighbours again later
+                self.fails = 0
+            self.best, self.best_r, self.best_score = spec, r, score
+
+    def _update_jacobian(self, proposal: Proposal, dx: np.ndarray, r: np.ndarray) -> None:
+        n2 = float(dx @ dx)
+        if n2 < 1e-10:
+            return
+        if self.jac is None:
+            self.jac = np.zeros((len(r), len(dx)))
+        if proposal.decision.startswith("probe:"):
+            i = int(np.argmax(np.abs(dx)))
+            self.jac[:, i] = (r - self.best_r) / dx[i]
+        else:  # Broyden: the smallest change that explains the new residual
+            self.jac += np.outer(r - self.best_r - self.jac @ dx, dx) / n2
+
+
+class VLMProposer:
+    """Asks a critic ``critic(photo_rgb, render_rgb, spec_dict) -> dict``; offline when unusable."""
+
+    def __init__(self, critic: Callable[..., dict], photo_rgb: np.ndarray,
+                 fallback: OfflineProposer | None = None):
+        self.critic = critic
+        self.photo_rgb = photo_rgb
+        self.fallback = fallback or OfflineProposer()
+        self.best_rgb: np.ndarray | None = None
+        self.errors: list[str] = []
+
+    def ask(self, best: GarmentSpec) -> Proposal:
+        if self.best_rgb is None:
+            return self.fallback.ask(best)
+        try:
+            answer = self.critic(self.photo_rgb, self.best_rgb, best.to_dict())
+            proposal = parse_critique(answer, best)
+        except (UserError, ValueError, TypeError, KeyError, OSError, RuntimeError) as exc:
+            self.errors.append(f"{exc.__class__.__name__}: {exc}")
+            proposal = None
+        if proposal is None:
+            p = self.fallback.ask(best)
+            p.decision = f"{p.decision} (vlm unusable)"
+            return p
+        return proposal
+
+    def tell(self, proposal: Proposal, spec: GarmentSpec, score: float, r: np.ndarray,
+             rgb: np.ndarray | None = None) -> None:
+        was = self.fallback.best_score
+        self.fallback.tell(proposal, spec, score, r)
+        if rgb is not None and (self.best_rgb is None or score > was):
+            self.best_rgb = rgb
+
+
+def parse_critique(answer: Any, best: GarmentSpec) -> Proposal | None:
+    """A bounded Proposal from the critic's JSON, or None if any adjustment is unusable (all-or-nothing).
+
+    ``adjustments`` is core.vlm.critique's ``{name: new value}`` (a measurement in cm, a feature,
+    or garment_type), or a list of ``{"field", "value"}`` / ``{"field", "delta_cm"}``.
+    """
+    if not isinstance(answer, dict):
+        return None
+    conf = float(answer.get("confidence", 0.5))
+    note = {"differences": answer.get("differences", []), "confidence": conf,
+            "converged": bool(answer.get("converged", False))}
+    adj = answer.get("adjustments") or {}
+    if isinstance(adj, dict):
+        adj = [{"field": k, "value": v} for k, v in adj.items()]
+    meas: dict[str, float] = {}
+    feats: dict[str, Any] = {}
+    gtype = None
+    for a in adj:
+        name = str(a.get("field", "")).removeprefix("measurements.").removeprefix("features.")
+        if name == "garment_type":
+            gtype = str(a.get("value"))
+        elif name in FEATURES:
+            feats[name] = a.get("value")
+        elif name in MEASUREMENTS:
+            lo, hi = RANGES.get(name, (MEASUREMENTS[name].lo, MEASUREMENTS[name].hi))
+            now = best.m[name]
+            want = float(a["value"]) if "value" in a else now + float(a.get("delta_cm", 0))
+            bound = MAX_VLM_STEP * (hi - lo)
+            meas[name] = float(np.clip(np.clip(want, now - bound, now + bound), lo, hi))
+        else:
+            return None
+    proposal = Proposal(meas, "vlm", garment_type=gtype, features=feats, note=note, damp=not gtype)
+    try:
+        build_spec(best, meas, gtype, feats)
+    except UserError:
+        return None
+    return proposal

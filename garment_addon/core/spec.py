@@ -1,0 +1,373 @@
+"""GarmentSpec: what to make, in centimetres.
+
+A spec is ``{"garment_type", "size", "measurements", "features", "metadata"}``.
+Measurements are *body* measurements (bust, waist, hip, ...) plus garment
+lengths (skirt_length, sleeve_length, ...); ease is added by the drafting
+according to ``features.fit``, so the same spec fits the same body whatever the
+fit. Every key may be omitted: defaults come from SIZE_TABLE and are scaled to
+the given bust/waist/hip so a spec stays proportional.
+
+Validation raises SpecError whose message is one line naming the field and the
+allowed range; front ends print it and exit 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import UserError
+
+GARMENT_TYPES = ("shirt", "dress", "skirt", "pants", "jacket", "hoodie", "vest")
+
+# alias -> (type, measurement defaults that the alias implies)
+ALIASES: dict[str, tuple[str, dict[str, float]]] = {
+    "blouse": ("shirt", {}),
+    "top": ("shirt", {}),
+    "t-shirt": ("shirt", {"sleeve_length": 20.0}),
+    "tshirt": ("shirt", {"sleeve_length": 20.0}),
+    "tee": ("shirt", {"sleeve_length": 20.0}),
+    "jeans": ("pants", {}),
+    "trousers": ("pants", {}),
+    "blazer": ("jacket", {}),
+    "coat": ("jacket", {"bodice_length": 95.0}),
+}
+
+FITS = ("fitted", "regular", "loose")
+SIZES = ("XS", "S", "M", "L", "XL", "XXL")
+
+
+@dataclass(frozen=True)
+class Field:
+    lo: float
+    hi: float
+    doc: str
+    group: str  # "girth" scales with bust, "lower" with hip, "length" stays
+
+
+# Every measurement the drafting understands, with its documented range (cm).
+MEASUREMENTS: dict[str, Field] = {
+    "bust": Field(60, 160, "full bust girth (body)", "girth"),
+    "waist": Field(45, 150, "natural waist girth (body)", "girth"),
+    "hip": Field(60, 170, "full hip girth (body)", "girth"),
+    "neck": Field(26, 55, "neck base girth (body)", "girth"),
+    "shoulder_width": Field(28, 60, "shoulder point to shoulder point across the back", "girth"),
+    "back_waist_length": Field(30, 55, "side-neck point to natural waist (body)", "length"),
+    "bodice_length": Field(
+        25, 110, "side-neck point to bodice hem (dress: to the waist seam)", "length"
+    ),
+    "neckline_depth": Field(1, 35, "front neck drop below the side-neck point", "length"),
+    "neckline_width": Field(4, 20, "centre front to side-neck point (half width)", "girth"),
+    "sleeve_length": Field(0, 90, "shoulder point to sleeve hem; 0 = sleeveless", "length"),
+    "bicep": Field(18, 60, "upper-arm girth (body)", "girth"),
+    "wrist": Field(12, 40, "wrist girth (body)", "girth"),
+    "cap_height": Field(4, 22, "sleeve cap height", "length"),
+    "skirt_length": Field(20, 130, "waist to skirt hem", "length"),
+    "flare": Field(0, 150, "hem width added at each side of each skirt panel", "length"),
+    "pant_length": Field(30, 130, "waist to hem along the side", "length"),
+    "inseam": Field(5, 100, "crotch to hem along the inner leg", "length"),
+    "rise": Field(15, 45, "crotch depth: waist to crotch, seated", "length"),
+    "thigh": Field(35, 90, "upper thigh girth (body)", "lower"),
+    "knee": Field(28, 70, "knee girth (body)", "lower"),
+    "ankle": Field(18, 70, "leg hem girth (body at ankle; flared legs are wider)", "lower"),
+    "collar_height": Field(2, 14, "finished collar height", "length"),
+    "cuff_height": Field(2, 15, "finished cuff height", "length"),
+    "waistband_height": Field(2, 10, "finished waistband height", "length"),
+    "hood_height": Field(25, 50, "hood height from neckline to crown", "length"),
+    "front_overlap": Field(0, 15, "front button overlap of an open-front garment", "length"),
+}
+
+FEATURES: dict[str, tuple] = {
+    "has_collar": (bool,),
+    "has_cuffs": (bool,),
+    "has_pockets": (bool,),
+    "has_hood": (bool,),
+    "fit": FITS,
+}
+
+# Body and garment defaults per size (a regular women's block, cm).
+SIZE_TABLE: dict[str, dict[str, float]] = {
+    "XS": dict(bust=80, waist=62, hip=86, neck=33, shoulder_width=36, back_waist_length=39,
+               bicep=25, wrist=15, thigh=51, knee=34, ankle=21, height=158),
+    "S": dict(bust=86, waist=68, hip=92, neck=34.5, shoulder_width=38, back_waist_length=40,
+              bicep=27, wrist=15.5, thigh=54, knee=35.5, ankle=22, height=163),
+    "M": dict(bust=92, waist=74, hip=98, neck=36, shoulder_width=40, back_waist_length=41,
+              bicep=29, wrist=16, thigh=57, knee=37, ankle=23, height=168),
+    "L": dict(bust=100, waist=82, hip=106, neck=38, shoulder_width=42, back_waist_length=42,
+              bicep=32, wrist=17, thigh=61, knee=39, ankle=24, height=170),
+    "XL": dict(bust=108, waist=91, hip=114, neck=40, shoulder_width=44, back_waist_length=43,
+               bicep=35, wrist=18, thigh=65, knee=41, ankle=25, height=172),
+    "XXL": dict(bust=118, waist=102, hip=124, neck=42, shoulder_width=46, back_waist_length=44,
+                bicep=38.5, wrist=19, thigh=70, knee=43, ankle=26, height=174),
+}
+
+# Garment defaults that do not depend on size (per type where it matters).
+_GARMENT_DEFAULTS: dict[str, float] = dict(
+    neckline_depth=8, neckline_width=8, sleeve_length=60, cap_height=13, skirt_length=55,
+    flare=6, pant_length=100, rise=27, collar_height=5, cuff_height=6, waistband_height=4,
+    hood_height=36, front_overlap=0,
+)
+_TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "shirt": dict(bodice_length=64, sleeve_length=58, cap_height=12, neckline_depth=7),
+    "dress": dict(sleeve_length=20, skirt_length=55, flare=8, neckline_depth=10),
+    "skirt": dict(skirt_length=58, flare=6),
+    "pants": dict(),
+    "jacket": dict(bodice_length=68, sleeve_length=60, cap_height=14, neckline_depth=20,
+                   front_overlap=3, has_collar=True, has_pockets=True, fit="regular"),
+    "hoodie": dict(bodice_length=66, sleeve_length=60, cap_height=10, neckline_depth=7,
+                   has_hood=True, has_cuffs=True, has_pockets=True, fit="loose"),
+    "vest": dict(bodice_length=58, sleeve_length=0, neckline_depth=18),
+}
+# Which measurements each type uses (others are accepted and kept but unused).
+TYPE_USES: dict[str, tuple[str, ...]] = {
+    "top": ("bust", "waist", "hip", "neck", "shoulder_width", "back_waist_length", "bodice_length",
+            "neckline_depth", "neckline_width", "sleeve_length", "bicep", "wrist", "cap_height",
+            "collar_height", "cuff_height"),
+    "skirt": ("waist", "hip", "skirt_length", "flare", "waistband_height"),
+    "pants": ("waist", "hip", "pant_length", "inseam", "rise", "thigh", "knee", "ankle",
+              "waistband_height"),
+}
+DEFAULT_FEATURES = dict(has_collar=False, has_cuffs=False, has_pockets=False, has_hood=False,
+                        fit="regular")
+
+
+class SpecError(UserError):
+    """A user error in a spec: the message is one line naming the field."""
+
+
+@dataclass
+class GarmentSpec:
+    garment_type: str
+    measurements: dict[str, float]
+    features: dict[str, Any]
+    size: str = "M"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "garment_type": self.garment_type,
+            "size": self.size,
+            "measurements": {k: round(float(v), 3) for k, v in self.measurements.items()},
+            "features": dict(self.features),
+            "metadata": dict(self.metadata),
+        }
+
+    @property
+    def m(self) -> dict[str, float]:
+        return self.measurements
+
+    @property
+    def fit(self) -> str:
+        return self.features["fit"]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def range_text(name: str) -> str:
+    f = MEASUREMENTS[name]
+    return f"{_fmt(f.lo)}..{_fmt(f.hi)} cm"
+
+
+def resolve_type(name: Any) -> tuple[str, dict[str, float]]:
+    """Canonical garment type and the defaults its alias implies."""
+    if not isinstance(name, str) or not name.strip():
+        raise SpecError(f"garment_type: must be one of {', '.join(GARMENT_TYPES)} (got {name!r})")
+    key = name.strip().lower().replace("_", "-")
+    if key in GARMENT_TYPES:
+        return key, {}
+    if key.rstrip("s") in GARMENT_TYPES:
+        return key.rstrip("s"), {}
+    if key in ALIASES:
+        return ALIASES[key]
+    allowed = ", ".join(GARMENT_TYPES) + " (aliases: " + ", ".join(ALIASES) + ")"
+    raise SpecError(f"garment_type: unknown type {name!r}; must be one of {allowed}")
+
+
+def _number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SpecError(f"measurements.{name}: must be a number in {range_text(name)} (got {value!r})")
+    v = float(value)
+    f = MEASUREMENTS[name]
+    if not math.isfinite(v) or v < f.lo or v > f.hi:
+        raise SpecError(f"measurements.{name}: {value!r} is out of range {range_text(name)} ({f.doc})")
+    return v
+
+
+def _unknown(kind: str, name: str, known) -> SpecError:
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return SpecError(f"{kind}.{name}: unknown {kind[:-1]}{hint}; allowed: {', '.join(known)}")
+
+
+def nearest_size(bust: float) -> str:
+    return min(SIZES, key=lambda s: abs(SIZE_TABLE[s]["bust"] - bust))
+
+
+def default_measurements(garment_type: str, size: str, given: dict[str, float]) -> dict[str, float]:
+    """Complete measurements for a type/size, scaled to the given girths."""
+    base = dict(SIZE_TABLE[size])
+    upper = given.get("bust", base["bust"]) / base["bust"]
+    lower = given.get("hip", base["hip"]) / base["hip"]
+    out: dict[str, float] = {}
+    for k, v in base.items():
+        if k == "height":
+            continue
+        if k == "waist":
+            # keep the size's waist/bust and waist/hip drop when only one is given
+            v = v * (upper + lower) / 2
+        elif MEASUREMENTS[k].group == "girth":
+            v = v * upper
+        elif MEASUREMENTS[k].group == "lower":
+            v = v * lower
+        out[k] = v
+    if "hip" not in given and "bust" in given:
+        out["hip"] = base["hip"] * upper
+    out.update(_GARMENT_DEFAULTS)
+    out.update({k: v for k, v in _TYPE_DEFAULTS.get(garment_type, {}).items()
+                if k in MEASUREMENTS})
+    out["neckline_width"] = max(6.0, out["neck"] / 2 / math.pi * 1.05 + 2.0)
+    bwl = given.get("back_waist_length", out["back_waist_length"])
+    if garment_type == "dress":
+        out["bodice_length"] = bwl + 1
+    elif "bodice_length" in out:
+        out["bodice_length"] += bwl - 41
+    else:
+        out["bodice_length"] = bwl + 20
+    out["cap_height"] = out["cap_height"] if garment_type != "dress" else 12
+    return out
+
+
+def _derive_pants(m: dict[str, float], given: dict[str, float]) -> None:
+    """Keep pant_length = rise + inseam, whichever two of the three were given."""
+    if "inseam" in given and "pant_length" in given:
+        rise = m["pant_length"] - m["inseam"]
+        if "rise" in given and abs(rise - m["rise"]) > 1.0:
+            raise SpecError(
+                "measurements.inseam: pant_length - inseam must equal rise within 1 cm "
+                f"(got {m['pant_length']:g} - {m['inseam']:g} != {m['rise']:g})"
+            )
+        f = MEASUREMENTS["rise"]
+        if not f.lo <= rise <= f.hi:
+            raise SpecError(
+                f"measurements.inseam: pant_length - inseam gives a rise of {rise:g}, "
+                f"allowed {range_text('rise')}"
+            )
+        m["rise"] = rise
+    elif "inseam" in given:
+        m["pant_length"] = m["rise"] + m["inseam"]
+        _number("pant_length", m["pant_length"])
+    else:
+        m["inseam"] = m["pant_length"] - m["rise"]
+        if m["inseam"] < MEASUREMENTS["inseam"].lo:
+            raise SpecError(
+                f"measurements.pant_length: must exceed rise by at least {MEASUREMENTS['inseam'].lo:g} cm "
+                f"(got pant_length {m['pant_length']:g}, rise {m['rise']:g})"
+            )
+
+
+def _check_relations(t: str, m: dict[str, float]) -> None:
+    def need(ok: bool, name: str, text: str) -> None:
+        if not ok:
+            raise SpecError(f"measurements.{name}: {text}")
+
+    if t in ("shirt", "dress", "jacket", "hoodie", "vest"):
+        need(m["waist"] <= m["bust"] * 1.25, "waist", f"must be at most 1.25 x bust ({m['bust'] * 1.25:g})")
+        need(m["shoulder_width"] <= m["bust"] * 0.6, "shoulder_width",
+             f"must be at most 0.6 x bust ({m['bust'] * 0.6:.1f})")
+        need(m["neckline_width"] <= m["shoulder_width"] / 2 - 4, "neckline_width",
+             f"must leave 4 cm of shoulder: at most {m['shoulder_width'] / 2 - 4:g}")
+        need(m["neckline_depth"] <= m["bodice_length"] - 12, "neckline_depth",
+             f"must be at least 12 cm above the bodice hem: at most {m['bodice_length'] - 12:g}")
+        need(m["bodice_length"] >= 20 + m["bust"] / 10, "bodice_length",
+             f"must reach below the armhole: at least {20 + m['bust'] / 10:g}")
+        if m["sleeve_length"] > 0:
+            need(m["sleeve_length"] >= m["cap_height"] + 3, "sleeve_length",
+                 f"must be 0 (sleeveless) or at least cap_height + 3 = {m['cap_height'] + 3:g}")
+            need(m["wrist"] <= m["bicep"], "wrist", f"must be at most bicep ({m['bicep']:g})")
+    if t in ("skirt", "pants") or t == "dress":
+        need(m["waist"] <= m["hip"] * 1.1, "waist", f"must be at most 1.1 x hip ({m['hip'] * 1.1:g})")
+    if t == "pants":
+        need(m["knee"] <= m["thigh"], "knee", f"must be at most thigh ({m['thigh']:g})")
+        need(m["thigh"] <= m["hip"] * 0.8, "thigh", f"must be at most 0.8 x hip ({m['hip'] * 0.8:g})")
+
+
+def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = None,
+              size: str | None = None) -> GarmentSpec:
+    """Validate a (possibly partial) spec dict and fill every default."""
+    data = dict(data or {})
+    if not isinstance(data, dict):
+        raise SpecError("spec: must be a JSON object")
+    unknown_top = set(data) - {"garment_type", "size", "measurements", "features", "metadata", "schema"}
+    if unknown_top:
+        name = sorted(unknown_top)[0]
+        raise SpecError(f"spec.{name}: unknown key; allowed: garment_type, size, measurements, features, metadata")
+    t, alias_defaults = resolve_type(garment_type or data.get("garment_type"))
+
+    given_raw = data.get("measurements") or {}
+    if not isinstance(given_raw, dict):
+        raise SpecError("measurements: must be an object of name -> centimetres")
+    given: dict[str, float] = {}
+    for k, v in given_raw.items():
+        if k not in MEASUREMENTS:
+            raise _unknown("measurements", k, MEASUREMENTS)
+        given[k] = _number(k, v)
+
+    sz = size or data.get("size")
+    if sz is None:
+        sz = nearest_size(given["bust"]) if "bust" in given else "M"
+    if not isinstance(sz, str) or sz.upper() not in SIZES:
+        raise SpecError(f"size: must be one of {', '.join(SIZES)} (got {sz!r})")
+    sz = sz.upper()
+
+    m = default_measurements(t, sz, given)
+    m.update({k: v for k, v in alias_defaults.items() if k not in given})
+    m.update(given)
+    if "neckline_width" not in given:
+        m["neckline_width"] = min(m["neckline_width"], m["shoulder_width"] / 2 - 4)
+    _derive_pants(m, given)
+    _check_relations(t, m)
+
+    feats_raw = data.get("features") or {}
+    if not isinstance(feats_raw, dict):
+        raise SpecError("features: must be an object")
+    feats = dict(DEFAULT_FEATURES)
+    feats.update({k: v for k, v in _TYPE_DEFAULTS.get(t, {}).items() if k in FEATURES})
+    for k, v in feats_raw.items():
+        if k not in FEATURES:
+            raise _unknown("features", k, FEATURES)
+        allowed = FEATURES[k]
+        if allowed == (bool,):
+            if not isinstance(v, bool):
+                raise SpecError(f"features.{k}: must be true or false (got {v!r})")
+        elif v not in allowed:
+            raise SpecError(f"features.{k}: must be one of {', '.join(allowed)} (got {v!r})")
+        feats[k] = v
+    if t == "hoodie" and "has_hood" not in feats_raw:
+        feats["has_hood"] = True
+
+    meta = data.get("metadata") or {}
+    if not isinstance(meta, dict):
+        raise SpecError("metadata: must be an object")
+    return GarmentSpec(t, {k: float(v) for k, v in sorted(m.items())}, feats, sz, dict(meta))
+
+
+def body_measurements(spec: GarmentSpec) -> dict[str, float]:
+    """Mannequin measurements implied by a spec (for the 3D body)."""
+    base = SIZE_TABLE[spec.size]
+    m = spec.measurements
+    height = base["height"] * (m["back_waist_length"] / base["back_waist_length"]) ** 0.5
+    return dict(
+        height=height, bust=m["bust"], waist=m["waist"], hip=m["hip"],
+        shoulder_width=m["shoulder_width"], neck=m["neck"], bicep=m["bicep"], wrist=m["wrist"],
+        thigh=m["thigh"], knee=m["knee"], ankle=m["ankle"],
+        arm_length=0.345 * height, inseam=0.46 * height, back_waist_length=m["back_waist_length"],
+    )
+
+
+def ranges_table() -> list[tuple[str, float, float, str]]:
+    """(name, lo, hi, doc) for docs, UI property ranges and tests."""
+    return [(k, f.lo, f.hi, f.doc) for k, f in MEASUREMENTS.items()]

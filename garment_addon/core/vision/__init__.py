@@ -1,0 +1,20 @@
+"""Photo -> GarmentSpec: offline analyzer (OpenCV/scikit-image, MediaPipe when installed) or a VLM."""
+
+from __future__ import annotations
+
+
+def analyze_image(path, backend: str = "offline", progress=None, client=None):
+    """See analyze.analyze_image (imported lazily: cv2 loads only when a photo is analysed)."""
+    from .analyze import analyze_image as _analyze
+
+    return _analyze(path, backend=backend, progress=progress, client=client)
+
+
+def segment_garment(image):
+    """(garment_mask, person_mask) of a photo or array; see analyze.segment_garment."""
+    from .analyze import segment_garment as _seg
+
+    return _seg(image)
+
+
+__all__ = ["analyze_image", "segment_garment"]

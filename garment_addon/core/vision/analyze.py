@@ -1,0 +1,516 @@
+"""Photo -> GarmentSpec.
+
+Offline (default): segment the person (segment.py, or MediaPipe when installed), find the
+body's colour from the face, split the clothing into garments by colour, pick the dominant
+garment and measure its silhouette in a body frame (fractions of standing height from the
+top of the head, see categories.BODY): where it starts and ends, whether it splits into
+two legs, how far the sleeves run down the arms, a hood around the face, a deep front
+opening, hem vs hip width. Rules turn that into a type, categorical attributes, a
+confidence per field and measurements scaled to the body.
+
+``vlm`` asks a configured VLM (core.vlm) for the categories; ``auto`` tries the VLM and
+falls back to the offline result with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..errors import UserError
+from ..progress import Progress
+from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
+from .categories import (
+    ARM_LENGTH,
+    BODY,
+    length_class,
+    silhouette_class,
+    sleeve_class,
+)
+from .imageio import as_rgb_array
+from .segment import resize_for_analysis, segment_person, skin_like
+
+log = logging.getLogger(__name__)
+BACKENDS = ("offline", "vlm", "auto")
+
+
+@dataclass
+class Frame:
+    """Body frame: image row <-> fraction of standing height from the top of the head."""
+
+    top: float
+    height: float  # pixels
+    cx: float
+    cut_bottom: bool = False
+    has_head: bool = True
+
+    def y(self, f: float) -> int:
+        return int(round(self.top + f * self.height))
+
+    def f(self, y: np.ndarray | float):
+        return (np.asarray(y, float) - self.top) / self.height
+
+
+@dataclass
+class Analysis:
+    """Everything the offline analyzer measured (for tests, the bench and the refinement loop)."""
+
+    person: np.ndarray
+    garment: np.ndarray
+    frame: Frame | None
+    method: str
+    features: dict[str, float] = field(default_factory=dict)
+    garment_type: str = "shirt"
+    attributes: dict[str, Any] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
+    others: list[str] = field(default_factory=list)
+    colours: list[list[int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- body frame -----------------------------------------------------------------------------------
+def _widths(mask: np.ndarray) -> np.ndarray:
+    return mask.sum(axis=1).astype(float)
+
+
+def body_frame(person: np.ndarray, band: int) -> Frame | None:
+    ys, xs = np.nonzero(person)
+    if len(ys) < 200:
+        return None
+    h = person.shape[0]
+    top, bottom = int(np.percentile(ys, 0.05)), int(np.percentile(ys, 99.95))
+    span = max(bottom - top, 1)
+    cut_bottom = bottom >= h - band - 3
+    cut_top = top <= band + 1
+    widths = _widths(person)
+    # neck: the narrowest row below the head's widest row and above the shoulders
+    seg = widths[top: top + int(0.3 * span)]
+    has_head = False
+    neck = None
+    if len(seg) > 10:
+        head_w = int(np.argmax(seg[: max(3, int(0.15 * span))]))
+        rest = seg[head_w:]
+        if len(rest) > 3:
+            nk = head_w + int(np.argmin(rest[: max(3, int(0.2 * span))]))
+            below = seg[nk:]
+            has_head = bool(below.size and below.max() > 1.6 * max(seg[nk], 1) and seg[head_w] < 0.6 * below.max())
+            neck = top + nk if has_head else None
+    height = float(span)
+    if cut_bottom and neck is not None:
+        height = max(height, (neck - top) / BODY["neck"])
+    cols = np.nonzero(person[top: top + int(0.5 * span)])[1]
+    cx = float(np.median(cols)) if cols.size else person.shape[1] / 2
+    return Frame(float(top), height, cx, cut_bottom, has_head and not cut_top)
+
+
+# -- body vs clothing ------------------------------------------------------------------------------
+def body_pixels(lab: np.ndarray, person: np.ndarray, fr: Frame) -> tuple[np.ndarray, np.ndarray | None]:
+    """Pixels that look like the body (face colour, or skin when the face is skin)."""
+    y0, y1 = fr.y(0.075), fr.y(0.118)
+    hw = max(2, int(0.022 * fr.height))
+    x0, x1 = int(fr.cx) - hw, int(fr.cx) + hw + 1
+    face = lab[max(y0, 0):max(y1, 1), max(x0, 0):x1][person[max(y0, 0):max(y1, 1), max(x0, 0):x1]]
+    skin = skin_like(lab)
+    if len(face) < 10 or not fr.has_head:
+        return skin & person, None
+    ref = np.median(face, axis=0)
+    lo, hi = np.percentile(face[:, 0], [5, 95])
+    chroma = np.linalg.norm(lab[..., 1:] - ref[1:], axis=2)
+    body = (chroma < 13) & (lab[..., 0] > lo - 25) & (lab[..., 0] < hi + 30)
+    if skin_like(ref[None, None, :])[0, 0]:
+        body |= skin & (chroma < 24)
+    return body & person, ref
+
+
+def garment_items(lab: np.ndarray, clothes: np.ndarray, min_px: int) -> list[np.ndarray]:
+    """Split clothing pixels into garments by colour (shading-tolerant: lightness counts half)."""
+    pts = lab[clothes].astype(np.float32)
+    if len(pts) < min_px:
+        return []
+    feat = pts * np.array([0.5, 1.0, 1.0], np.float32)
+    k = int(min(5, max(1, len(pts) // 200)))
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(0)
+    _, labels, centres = cv2.kmeans(feat, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    labels = labels.ravel()
+    # merge clusters of one colour (shading splits a garment into light and dark halves)
+    group = list(range(k))
+    for i in range(k):
+        for j in range(i):
+            if np.linalg.norm(centres[i] - centres[j]) < 22:
+                gi, gj = group[i], group[j]
+                group = [gj if g == gi else g for g in group]
+    ys, xs = np.nonzero(clothes)
+    items = []
+    kernel = np.ones((3, 3), np.uint8)
+    for g in sorted(set(group)):
+        m = np.zeros(clothes.shape, np.uint8)
+        sel = np.isin(labels, [i for i in range(k) if group[i] == g])
+        m[ys[sel], xs[sel]] = 1
+        m = cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)
+        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, kernel)
+        if m.sum() >= min_px:
+            items.append(m.astype(bool))
+    return _merge_panels(items)
+
+
+def _merge_panels(items: list[np.ndarray]) -> list[np.ndarray]:
+    """Join differently coloured panels of one garment: side by side, same height band, touching.
+
+    An inner layer seen through an opening (a shirt under a jacket) lies inside the outer
+    garment's hull and stays separate.
+    """
+    changed = True
+    while changed and len(items) > 1:
+        changed = False
+        items.sort(key=lambda m: -int(m.sum()))
+        for i in range(len(items)):
+            for j in range(i + 1, len(items)):
+                if _same_garment(items[i], items[j]):
+                    items[i] = items[i] | items[j]
+                    del items[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return items
+
+
+def _same_garment(big: np.ndarray, small: np.ndarray) -> bool:
+    yb, ys_ = np.nonzero(big)[0], np.nonzero(small)[0]
+    lo, hi = max(yb.min(), ys_.min()), min(yb.max(), ys_.max())
+    if hi <= lo or (hi - lo) < 0.6 * (ys_.max() - ys_.min()) or (hi - lo) < 0.6 * (yb.max() - yb.min()) * 0.5:
+        return False
+    touch = cv2.dilate(big.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & small
+    if touch.sum() < 0.02 * small.sum():
+        return False
+    hull = np.zeros(big.shape, np.uint8)
+    pts = cv2.findNonZero(big.astype(np.uint8))
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+    return (hull.astype(bool) & small).sum() < 0.5 * small.sum()
+
+
+# -- measuring one garment --------------------------------------------------------------------------
+def _row_extent(mask: np.ndarray, y: int) -> tuple[int, int] | None:
+    if not 0 <= y < mask.shape[0]:
+        return None
+    xs = np.flatnonzero(mask[y])
+    return (int(xs[0]), int(xs[-1])) if xs.size else None
+
+
+def _sleeve_fraction(item: np.ndarray, person: np.ndarray, fr: Frame) -> float:
+    """How far down the arms the garment reaches: the outermost person pixel per row, each side."""
+    inset = max(1, int(0.006 * fr.height))
+    fracs = []
+    for side in (0, 1):
+        hits = []
+        for y in range(fr.y(0.19), min(fr.y(0.6), person.shape[0])):
+            xs = np.flatnonzero(person[y])
+            if xs.size < 2:
+                hits.append(False)
+                continue
+            x = xs[0] + inset if side == 0 else xs[-1] - inset
+            x0, x1 = sorted((x, x + (inset if side == 0 else -inset)))
+            hits.append(bool(item[y, max(x0, 0):x1 + 1].any()))
+        if not hits or not any(hits[:3]):
+            fracs.append(0.0)
+            continue
+        end = len(hits)
+        for i in range(len(hits)):
+            if not any(hits[i:i + 3]):
+                end = i
+                break
+        f_end = BODY["shoulder"] + 0.01 + end / fr.height
+        fracs.append(float(np.clip((f_end - BODY["shoulder"]) / (BODY["wrist"] - BODY["shoulder"]), 0, 1.1)))
+    return float(np.mean(fracs))
+
+
+def _opening(item: np.ndarray, fr: Frame, cx: float) -> tuple[float, float]:
+    """(depth, shape) of the front neck opening: depth in height fractions below the neck base;
+    shape = opening width half-way down / at the top (about 0.5 for a V, about 0.9 for a scoop)."""
+    hw = max(1, int(0.008 * fr.height))
+    x0, x1 = int(cx) - hw, int(cx) + hw + 1
+    start = fr.y(0.14)
+    depth_y = None
+    for y in range(start, min(fr.y(0.6), item.shape[0])):
+        if item[y, max(x0, 0):x1].mean() >= 0.5:
+            depth_y = y
+            break
+    if depth_y is None:
+        return 0.0, 1.0
+    depth = float(fr.f(depth_y) - (BODY["shoulder"] - 0.025))
+
+    def gap_width(y: int) -> float:
+        row = item[y]
+        left = np.flatnonzero(row[: int(cx)])
+        right = np.flatnonzero(row[int(cx):])
+        if not left.size or not right.size:
+            return 0.0
+        return float(int(cx) + right[0] - left[-1])
+
+    y_top = fr.y(BODY["shoulder"] - 0.015)
+    y_mid = (y_top + depth_y) // 2
+    w_top = gap_width(y_top)
+    return depth, (gap_width(y_mid) / w_top if w_top > 0 else 1.0)
+
+
+def _leg_split(item: np.ndarray, fr: Frame, cx: float, f_lo: float, f_hi: float) -> float:
+    """Fraction of rows between f_lo and f_hi where the garment has a gap at the centre line."""
+    hw = max(1, int(0.012 * fr.height))
+    rows = range(fr.y(f_lo), min(fr.y(f_hi), item.shape[0]))
+    hits = [not item[y, max(int(cx) - hw, 0):int(cx) + hw + 1].all() for y in rows if item[y].any()]
+    return float(np.mean(hits)) if hits else 0.0
+
+
+def _legs_width(item: np.ndarray, y: int, cx: float) -> float:
+    """Width of one leg at row y (the wider side of the centre line)."""
+    if not 0 <= y < item.shape[0]:
+        return 0.0
+    row = item[y]
+    return float(max(row[: int(cx)].sum(), row[int(cx):].sum()))
+
+
+def measure_item(item: np.ndarray, person: np.ndarray, fr: Frame) -> dict[str, float]:
+    ys, xs = np.nonzero(item)
+    f = fr.f(ys)
+    feats: dict[str, float] = {"top": float(np.percentile(f, 1)), "bottom": float(np.percentile(f, 99.5)),
+                               "area": float(len(ys) / fr.height ** 2)}
+    torso = (f > 0.2) & (f < 0.45)
+    cx = float(np.median(xs[torso])) if torso.sum() > 20 else fr.cx
+    feats["cx"] = cx
+    feats["hood"] = float(((f < 0.115) & (f > -0.05)).sum() / fr.height ** 2)
+    feats["sleeves"] = _sleeve_fraction(item, person, fr) if feats["top"] < 0.29 else 0.0
+    depth, shape = _opening(item, fr, cx) if feats["top"] < 0.29 else (0.0, 1.0)
+    feats["opening"], feats["opening_shape"] = depth, shape
+    bot = feats["bottom"]
+    feats["split"] = _leg_split(item, fr, cx, BODY["crotch"] + 0.05, bot - 0.01) if bot > 0.6 else 0.0
+    hip = _row_extent(item, fr.y(BODY["hip"]))
+    hem = _row_extent(item, fr.y(bot - 0.015))
+    feats["hip_w"] = float(hip[1] - hip[0]) / fr.height if hip else 0.0
+    feats["hem_w"] = float(hem[1] - hem[0]) / fr.height if hem else 0.0
+    thigh = _legs_width(item, fr.y(BODY["crotch"] + 0.04), cx)
+    feats["leg_ratio"] = _legs_width(item, fr.y(bot - 0.02), cx) / thigh if thigh else 1.0
+    return feats
+
+
+def classify(feats: dict[str, float]) -> tuple[str, float]:
+    """(garment type, confidence) from measured silhouette features (rules; see module doc)."""
+    def conf(margin: float, scale: float) -> float:
+        return float(np.clip(0.55 + 0.45 * abs(margin) / scale, 0.55, 0.97))
+
+    top, bot = feats["top"], feats["bottom"]
+    if top > 0.29:
+        s = feats["split"]
+        return ("pants", conf(s - 0.3, 0.4)) if s >= 0.3 else ("skirt", conf(s - 0.3, 0.3))
+    c_top = conf(0.29 - top, 0.1)
+    if feats["hood"] > 0.0025:
+        return "hoodie", min(c_top, conf(feats["hood"] - 0.0025, 0.004))
+    deep = feats["opening"] - 0.085
+    long_ = bot - 0.59
+    if feats["sleeves"] < 0.12:
+        if deep > 0 and bot < 0.63:
+            return "vest", min(c_top, conf(deep, 0.05))
+        if long_ > 0:
+            return ("pants", 0.5) if feats["split"] > 0.5 else ("dress", conf(long_, 0.08))
+        return "shirt", min(conf(deep, 0.05), conf(long_, 0.08))
+    if deep > 0:
+        return "jacket", min(c_top, conf(deep, 0.05))
+    if long_ > 0:
+        return ("pants", 0.5) if feats["split"] > 0.5 else ("dress", min(c_top, conf(long_, 0.08)))
+    return "shirt", min(c_top, conf(long_, 0.08), conf(deep, 0.05))
+
+
+def attributes(t: str, feats: dict[str, float]) -> tuple[dict[str, Any], dict[str, float]]:
+    attrs: dict[str, Any] = {}
+    confs: dict[str, float] = {}
+    bot = feats["bottom"]
+    if t in ("dress", "skirt", "pants"):
+        attrs["length"] = length_class(bot)
+        edges = np.array([0.655, 0.765, 0.875, 0.945])
+        confs["length"] = float(np.clip(0.5 + 8 * np.min(np.abs(edges - bot)), 0.5, 0.95))
+    else:
+        attrs["length"] = "cropped" if bot < 0.45 else ("hip" if bot < 0.58 else "long")
+        confs["length"] = 0.6
+    if t not in ("skirt", "pants"):
+        s = feats["sleeves"]
+        attrs["sleeves"] = sleeve_class(s)
+        edges = np.array([0.12, 0.47, 0.78])
+        confs["sleeves"] = float(np.clip(0.5 + 3 * np.min(np.abs(edges - s)), 0.5, 0.95))
+        d = feats["opening"]
+        attrs["neckline"] = ("hood" if t == "hoodie" else "crew" if d < 0.055 else
+                             "v-neck" if feats["opening_shape"] < 0.7 else "scoop")
+        confs["neckline"] = 0.5
+    if t in ("dress", "skirt"):
+        ratio = feats["hem_w"] / feats["hip_w"] if feats["hip_w"] else 1.0
+        attrs["silhouette"] = silhouette_class(ratio, t)
+        confs["silhouette"] = float(np.clip(0.5 + 1.5 * min(abs(ratio - 1.12), abs(ratio - 1.6)), 0.5, 0.9))
+    elif t == "pants":
+        attrs["silhouette"] = "wide-leg" if feats["leg_ratio"] > 0.75 else "fitted"
+        confs["silhouette"] = float(np.clip(0.5 + 1.5 * abs(feats["leg_ratio"] - 0.75), 0.5, 0.9))
+    return attrs, confs
+
+
+def measurements(t: str, attrs: dict[str, Any], feats: dict[str, float], size: str) -> dict[str, float]:
+    """Centimetres from the silhouette, scaled by the body's height for the estimated size."""
+    h = SIZE_TABLE[size]["height"]
+    m: dict[str, float] = {}
+    bot = feats["bottom"]
+    if t in ("dress", "skirt"):
+        m["skirt_length"] = (bot - BODY["waist"]) * h
+        ratio = feats["hem_w"] / feats["hip_w"] if feats["hip_w"] else 1.0
+        m["flare"] = max(0.0, SIZE_TABLE[size]["hip"] * (ratio - 1.03) / 4)
+    elif t == "pants":
+        m["pant_length"] = (min(bot, BODY["ankle"] + 0.01) - BODY["waist"]) * h
+        if attrs.get("silhouette") == "wide-leg":
+            m["ankle"] = SIZE_TABLE[size]["ankle"] * 2.0
+    else:
+        m["bodice_length"] = (bot - BODY["neck"] - 0.01) * h
+    if t not in ("skirt", "pants"):
+        s = feats["sleeves"]
+        m["sleeve_length"] = 0.0 if attrs["sleeves"] == "none" else max(17.0, min(s, 1.0) * ARM_LENGTH * h)
+        if feats["opening"] > 0.02:
+            m["neckline_depth"] = feats["opening"] * h
+    out = {}
+    for k, v in m.items():
+        f = MEASUREMENTS[k]
+        out[k] = round(float(np.clip(v, f.lo, f.hi)), 1)
+    return out
+
+
+def _estimate_size(person: np.ndarray, fr: Frame) -> str:
+    """Size from the torso's width at the bust relative to height (includes clothing ease)."""
+    y = fr.y(BODY["bust"])
+    if not 0 <= y < person.shape[0]:
+        return "M"
+    row = person[y]
+    cx = int(fr.cx)
+    if not row[cx]:
+        return "M"
+    left = cx - np.argmin(row[cx::-1]) if not row[:cx].all() else 0
+    right = cx + np.argmin(row[cx:]) if not row[cx:].all() else len(row)
+    width_cm = (right - left) / fr.height * SIZE_TABLE["M"]["height"]
+    return nearest_size(width_cm / 0.345)
+
+
+# -- entry points ----------------------------------------------------------------------------------
+def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
+    """(dominant garment mask, person mask) at the image's own resolution."""
+    rgb, alpha = as_rgb_array(image)
+    a = analyze_array(rgb, alpha)
+    h, w = rgb.shape[:2]
+    up = [cv2.resize(m.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+          for m in (a.garment, a.person)]
+    return up[0], up[1]
+
+
+def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, str]:
+    if alpha is None and os.environ.get("GARMENT_VISION_MEDIAPIPE", "1") != "0":
+        from . import mp_backend
+
+        if mp_backend.available():
+            mask = mp_backend.person_mask(rgb)
+            if mask is not None and mask.mean() > 0.02:
+                return mask, "mediapipe"
+    return segment_person(rgb, alpha)
+
+
+def analyze_array(rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Progress | None = None) -> Analysis:
+    """Run the offline analyzer on an RGB array (the work behind analyze_image)."""
+    progress = progress or Progress()
+    rgb, alpha = resize_for_analysis(rgb, alpha)
+    progress(0.1, "segmenting the person")
+    person, method = _person_mask(rgb, alpha)
+    band = max(2, int(0.03 * min(rgb.shape[:2])))
+    fr = body_frame(person, band)
+    a = Analysis(person, np.zeros_like(person), fr, method)
+    if fr is None:
+        a.warnings.append("no person or garment found; returned a default shirt")
+        a.confidence = {"garment_type": 0.1}
+        return a
+    if not fr.has_head:
+        a.warnings.append("no head found (cropped photo or product shot): lengths are rough")
+    progress(0.5, "separating garments from the body")
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+    body, _ = body_pixels(lab.astype(np.float32), person, fr)
+    inner = cv2.erode(person.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    clothes = inner & ~body
+    min_px = max(30, int(0.004 * fr.height ** 2))
+    items = [m for m in garment_items(lab, clothes, min_px)
+             if (fr.f(np.nonzero(m)[0]) > 0.14).mean() > 0.4]  # hair and hats are not garments
+    if not items:
+        a.warnings.append("no clothing separated from the body; returned a default shirt")
+        a.confidence = {"garment_type": 0.1}
+        return a
+    progress(0.8, "measuring the garment")
+    items.sort(key=lambda m: -int(m.sum()))
+    a.garment = items[0]
+    a.features = measure_item(items[0], person, fr)
+    a.garment_type, tconf = classify(a.features)
+    a.attributes, confs = attributes(a.garment_type, a.features)
+    a.confidence = {"garment_type": round(tconf, 2), **{k: round(v, 2) for k, v in confs.items()}}
+    for m in items[1:]:
+        if m.sum() < 0.08 * items[0].sum():
+            continue
+        t, _ = classify(measure_item(m, person, fr))
+        a.others.append("shirt" if t in ("jacket", "vest", "hoodie") and a.garment_type == "jacket" else t)
+    for m in items[:3]:
+        a.colours.append([int(v) for v in np.median(rgb[m], axis=0)])
+    if method == "grabcut":
+        a.confidence = {k: round(v * 0.9, 2) for k, v in a.confidence.items()}
+    return a
+
+
+def spec_from_analysis(a: Analysis, source: str = "") -> GarmentSpec:
+    from ..vlm.schema import _safe_spec
+
+    size = _estimate_size(a.person, a.frame) if a.frame is not None else "M"
+    t = a.garment_type
+    meas = measurements(t, a.attributes, a.features, size) if a.features else {}
+    feats: dict[str, Any] = {}
+    if t == "hoodie":
+        feats["has_hood"] = True
+    conf = dict(a.confidence)
+    for k in meas:
+        conf.setdefault(k, round(0.8 * conf.get("length", 0.6), 2))
+    conf["size"] = 0.35
+    meta = {"source": source, "backend": "offline", "method": a.method, "size_estimate": size,
+            "confidence": conf, "attributes": a.attributes, "others": a.others,
+            "colours": a.colours, "warnings": list(a.warnings)}
+    return _safe_spec(t, {**meas}, feats, meta) if meas else _safe_spec(t, {}, feats, meta)
+
+
+def analyze_image(path, backend: str = "offline", progress: Progress | None = None, client=None) -> GarmentSpec:
+    """Photo (path or array) -> validated GarmentSpec with confidences in ``metadata``."""
+    if backend not in BACKENDS:
+        raise UserError(f"backend: must be one of {', '.join(BACKENDS)} (got {backend!r})")
+    progress = progress or Progress()
+    rgb, alpha = as_rgb_array(path)  # bad files fail here, before any network or work
+    source = str(path) if isinstance(path, str | os.PathLike) else "array"
+    warnings: list[str] = []
+    if backend in ("vlm", "auto"):
+        from ..vlm import VLMClient, VLMError
+        from ..vlm.schema import answer_to_spec
+
+        client = client or VLMClient.from_env()
+        if client.configured or backend == "vlm":
+            progress(0.05, "asking the VLM")
+            try:
+                ans = client.describe_garment(rgb if alpha is None else np.dstack([rgb, alpha]))
+                return answer_to_spec(ans, source=source, model=client.last_model)
+            except VLMError as exc:
+                if backend == "vlm":
+                    raise
+                warnings.append(f"VLM failed, used the offline analyzer: {exc}")
+                log.warning("%s", warnings[-1])
+        else:
+            warnings.append("no VLM configured (GARMENT_VLM_API_KEY); used the offline analyzer")
+    a = analyze_array(rgb, alpha, progress.sub(0.1, 0.95))
+    a.warnings = warnings + a.warnings
+    spec = spec_from_analysis(a, source)
+    progress(1.0, "done")
+    return spec

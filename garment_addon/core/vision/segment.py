@@ -1,0 +1,113 @@
+"""Person and garment segmentation on the CPU with OpenCV and NumPy (the light path).
+
+person: the alpha channel of a transparent PNG; a colour-distance threshold for plain
+(studio, near-white product) backgrounds; otherwise GrabCut seeded by a model of the
+border colours. MediaPipe's selfie/pose segmentation replaces this when it is installed
+(see mp_backend.py).
+
+garment vs body: the face (top of the silhouette) gives the body's colour, whether skin or a
+grey mannequin; pixels that match it, or look like skin, are body. The rest is clothing,
+split into garments by colour clusters (see analyze.py).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+WORK_SIDE = 360  # analysis resolution (longest side): silhouettes need no more
+
+
+def resize_for_analysis(rgb: np.ndarray, alpha: np.ndarray | None):
+    h, w = rgb.shape[:2]
+    k = WORK_SIDE / max(h, w)
+    if k >= 1:
+        return rgb, alpha
+    size = (max(16, round(w * k)), max(16, round(h * k)))
+    rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA) if alpha is not None else None
+    return rgb, alpha
+
+
+def _clean(mask: np.ndarray, min_frac: float = 0.15) -> np.ndarray:
+    """Largest connected component (plus big ones), holes filled, small specks opened away."""
+    m = mask.astype(np.uint8)
+    k = max(3, int(round(min(m.shape) / 120)) | 1)
+    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(m, 8)
+    if n <= 1:
+        return m.astype(bool)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = 1 + np.flatnonzero(areas >= max(areas.max() * min_frac, 20))
+    m = np.isin(lab, keep).astype(np.uint8)
+    # fill holes: everything not reachable from the border through background
+    inv = (1 - m).astype(np.uint8)
+    n2, lab2 = cv2.connectedComponents(inv, connectivity=4)
+    border = set(np.unique(np.concatenate([lab2[0], lab2[-1], lab2[:, 0], lab2[:, -1]])))
+    holes = ~np.isin(lab2, list(border)) & (inv > 0)
+    hole_frac = holes.sum() / max(1, m.sum())
+    if hole_frac < 0.2:  # a gap between arm and torso is not a hole to fill when it is large
+        n3, lab3, st3, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), 4)
+        small = 1 + np.flatnonzero(st3[1:, cv2.CC_STAT_AREA] < 0.004 * m.size)
+        m[np.isin(lab3, small)] = 1
+    return m.astype(bool)
+
+
+def _border_pixels(lab: np.ndarray, band: int) -> np.ndarray:
+    return np.concatenate([lab[:band].reshape(-1, lab.shape[-1]), lab[-band:].reshape(-1, lab.shape[-1]),
+                           lab[:, :band].reshape(-1, lab.shape[-1]), lab[:, -band:].reshape(-1, lab.shape[-1])]).astype(np.float32)
+
+
+def segment_person(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np.ndarray, str]:
+    """(foreground mask, method) for a person or product on any background."""
+    if alpha is not None and (alpha < 128).mean() > 0.01:
+        return _clean(alpha >= 128), "alpha"
+    h, w = rgb.shape[:2]
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    band = max(2, int(0.03 * min(h, w)))
+    border = _border_pixels(lab, band)
+    # plain background (studio wall with a light gradient, white product shot): a smooth
+    # colour model fitted to the border explains it everywhere
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    basis = np.stack([np.ones_like(xx), xx / w, yy / h, (xx / w) ** 2, (yy / h) ** 2], axis=-1)
+    bb = _border_pixels(basis, band)
+    coef, *_ = np.linalg.lstsq(bb, border, rcond=None)
+    spread = np.percentile(np.linalg.norm(border - bb @ coef, axis=1), 90)
+    if spread < 14:
+        dist = np.linalg.norm(lab - basis @ coef, axis=2)
+        dist = cv2.GaussianBlur(dist, (5, 5), 0)
+        return _clean(dist > max(18.0, 2.2 * spread)), "plain"
+    return _grabcut(rgb, lab, border, band), "grabcut"
+
+
+def _grabcut(rgb: np.ndarray, lab: np.ndarray, border: np.ndarray, band: int) -> np.ndarray:
+    """GrabCut seeded by distance to the border's colour clusters (a cluttered scene)."""
+    h, w = rgb.shape[:2]
+    k = 10
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1.0)
+    sample = border[np.random.default_rng(0).permutation(len(border))[:3000]]
+    _, _, centres = cv2.kmeans(sample, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    flat = lab.reshape(-1, 3)
+    d = np.min(np.linalg.norm(flat[:, None, :] - centres[None], axis=2), axis=1).reshape(h, w)
+    d = cv2.GaussianBlur(d, (5, 5), 0)
+    mask = np.full((h, w), cv2.GC_PR_BGD, np.uint8)
+    # a person is near the middle: far-from-border colours there are probable foreground
+    yy, xx = np.mgrid[0:h, 0:w]
+    centre = (np.abs(xx - w / 2) < 0.42 * w) & (yy > 0.02 * h)
+    mask[(d > 22) & centre] = cv2.GC_PR_FGD
+    mask[(d > 40) & (np.abs(xx - w / 2) < 0.3 * w)] = cv2.GC_FGD
+    mask[:band] = mask[-band:] = cv2.GC_BGD
+    mask[:, :band] = mask[:, -band:] = cv2.GC_BGD
+    # the border band is background unless the subject is cut by the frame there
+    if not (mask == cv2.GC_FGD).any() or not (mask == cv2.GC_PR_FGD).any():
+        return d > 22
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.grabCut(rgb[..., ::-1].copy(), mask, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)
+    fg = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
+    return _clean(fg)
+
+
+def skin_like(lab: np.ndarray) -> np.ndarray:
+    """Broad skin-tone test in Lab (light to dark skin): warm, moderately saturated."""
+    L, a, b = lab[..., 0], lab[..., 1] - 128, lab[..., 2] - 128
+    return (L > 40) & (L < 245) & (a > 5) & (a < 32) & (b > 8) & (b < 42) & (b > 0.55 * a)

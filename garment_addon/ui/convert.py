@@ -1,0 +1,103 @@
+"""The one mapping between the `scene.garment` properties and a core GarmentSpec.
+
+Pure Python (no bpy), so it is tested without Blender. Field names are the
+spec's names; lengths are stored in metres (Blender length units, shown in the
+scene's units) and converted here, the only place that knows the factor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ..core.spec import FEATURES, MEASUREMENTS, GarmentSpec, body_measurements, make_spec
+
+CM = 0.01  # metres per centimetre: properties hold metres, the core holds centimetres
+
+# Body measurements (shown in the Body panel); every other measurement is a garment length.
+BODY_FIELDS = tuple(k for k in MEASUREMENTS if k in body_measurements(make_spec({"garment_type": "dress"})))
+GARMENT_FIELDS = tuple(k for k in MEASUREMENTS if k not in BODY_FIELDS)
+
+_syncing = 0
+
+
+def syncing() -> bool:
+    """True while spec_to_props writes, so update callbacks do not cascade."""
+    return _syncing > 0
+
+
+@contextlib.contextmanager
+def quiet_updates() -> Iterator[None]:
+    global _syncing
+    _syncing += 1
+    try:
+        yield
+    finally:
+        _syncing -= 1
+
+
+def props_measurements(props: Any) -> dict[str, float]:
+    """Every measurement in cm (rounded to 0.01 mm so float32 storage never leaves the range)."""
+    return {k: round(float(getattr(props, k)) / CM, 3) for k in MEASUREMENTS}
+
+
+def props_to_dict(props: Any) -> dict[str, Any]:
+    m = props_measurements(props)
+    # pant_length = rise + inseam is kept live by update callbacks; should the three
+    # disagree anyway (a script wrote one), let the core derive the inseam.
+    if abs(m["pant_length"] - m["inseam"] - m["rise"]) > 1.0:
+        del m["inseam"]
+    meta = json.loads(getattr(props, "metadata_json", "") or "{}")
+    return {"garment_type": props.garment_type, "size": props.size, "measurements": m,
+            "features": {k: getattr(props, k) for k in FEATURES}, "metadata": meta}
+
+
+def props_to_spec(props: Any) -> GarmentSpec:
+    """The validated spec the properties describe; SpecError (one line) when they are not valid."""
+    return make_spec(props_to_dict(props))
+
+
+def spec_to_props(spec: GarmentSpec | dict, props: Any) -> None:
+    """Write a spec (or spec dict, validated first) into the properties."""
+    if not isinstance(spec, GarmentSpec):
+        spec = make_spec(spec)
+    with quiet_updates():
+        props.garment_type = spec.garment_type
+        props.size = spec.size
+        for k, v in spec.measurements.items():
+            if k in MEASUREMENTS:
+                setattr(props, k, v * CM)
+        for k in FEATURES:
+            setattr(props, k, spec.features[k])
+        if hasattr(props, "metadata_json"):
+            props.metadata_json = json.dumps(spec.metadata, default=str)
+
+
+def refill_for_type(props: Any) -> None:
+    """After a type change: the type's garment defaults and features, the same body."""
+    body = {k: v for k, v in props_measurements(props).items() if k in BODY_FIELDS}
+    try:
+        spec = make_spec({"garment_type": props.garment_type, "size": props.size, "measurements": body})
+    except ValueError:  # the body breaks a rule of the new type: fall back to the size's body
+        spec = make_spec({"garment_type": props.garment_type, "size": props.size})
+    spec_to_props(spec, props)
+
+
+def refill_for_size(props: Any) -> None:
+    """After a size change: that size's body and the type's defaults; features are kept."""
+    feats = {k: getattr(props, k) for k in FEATURES}
+    spec_to_props(make_spec({"garment_type": props.garment_type, "size": props.size, "features": feats}),
+                  props)
+
+
+def keep_pants_consistent(props: Any, edited: str) -> None:
+    """pant_length = rise + inseam: adjust the one the user did not edit."""
+    with quiet_updates():
+        if edited == "inseam":
+            hi = MEASUREMENTS["pant_length"].hi * CM
+            props.pant_length = min(hi, props.rise + props.inseam)
+        else:
+            lo, hi = MEASUREMENTS["inseam"].lo * CM, MEASUREMENTS["inseam"].hi * CM
+            props.inseam = max(lo, min(hi, props.pant_length - props.rise))

@@ -1,0 +1,159 @@
+"""The `Garment` tab in the 3D viewport sidebar: Input, Garment, Body, Actions, Refinement, Export."""
+
+from __future__ import annotations
+
+import bpy
+
+from ..core.spec import FEATURES, TYPE_USES, body_measurements
+from . import convert
+
+# Which measurements each garment type shows in the Garment panel (the others are kept but unused).
+_USES = {"skirt": TYPE_USES["skirt"], "pants": TYPE_USES["pants"],
+         "dress": TYPE_USES["top"] + TYPE_USES["skirt"]}
+
+
+def used_fields(garment_type: str) -> list[str]:
+    uses = _USES.get(garment_type, TYPE_USES["top"])
+    return [k for k in convert.GARMENT_FIELDS if k in uses]
+
+
+class _GarmentPanel:
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "Garment"
+
+    @classmethod
+    def poll(cls, context):
+        return context.scene is not None and getattr(context.scene, "garment", None) is not None
+
+
+class GARMENT_PT_input(_GarmentPanel, bpy.types.Panel):
+    bl_label = "Input"
+    bl_order = 0
+
+    def draw(self, context):
+        inputs = context.scene.garment.inputs
+        col = self.layout.column()
+        col.prop(inputs, "backend")
+        col.separator()
+        col.prop(inputs, "image_path")
+        col.operator("garment.analyze_image", icon="IMAGE_DATA")
+        col.separator()
+        col.prop(inputs, "text")
+        col.operator("garment.text_to_spec", icon="TEXT")
+        col.prop(inputs, "instruction")
+        col.operator("garment.edit_spec", icon="GREASEPENCIL")
+        col.separator()
+        row = col.row(align=True)
+        row.prop(inputs, "preset", text="")
+        row.operator("garment.apply_preset", text="Apply")
+
+
+class GARMENT_PT_garment(_GarmentPanel, bpy.types.Panel):
+    bl_label = "Garment"
+    bl_order = 1
+
+    def draw(self, context):
+        props = context.scene.garment
+        col = self.layout.column()
+        col.use_property_split = True
+        col.prop(props, "garment_type")
+        col.prop(props, "size")
+        col.separator()
+        for name in used_fields(props.garment_type):
+            col.prop(props, name)
+        col.separator()
+        for name in FEATURES:
+            col.prop(props, name)
+
+
+class GARMENT_PT_body(_GarmentPanel, bpy.types.Panel):
+    bl_label = "Body"
+    bl_order = 2
+
+    def draw(self, context):
+        props = context.scene.garment
+        col = self.layout.column()
+        col.use_property_split = True
+        col.prop(props.body, "preset")
+        for name in convert.BODY_FIELDS:
+            col.prop(props, name)
+        try:
+            height = body_measurements(convert.props_to_spec(props))["height"]
+            col.label(text=f"Mannequin height {height:.0f} cm (from the back waist length)")
+        except ValueError as exc:  # an invalid combination: say which field, like the operators do
+            col.label(text=str(exc), icon="ERROR")
+
+
+class GARMENT_PT_actions(_GarmentPanel, bpy.types.Panel):
+    bl_label = "Actions"
+    bl_order = 3
+
+    def draw(self, context):
+        props = context.scene.garment
+        col = self.layout.column(align=True)
+        col.operator("garment.draft_pattern", icon="MESH_GRID")
+        row = col.row(align=True)
+        row.operator("garment.assemble", text="Wrap", icon="MOD_SHRINKWRAP").method = "WRAP"
+        row.operator("garment.assemble", text="Drape", icon="MOD_CLOTH").method = "DRAPE"
+        col.separator()
+        row = col.row(align=True)
+        row.prop(props.render, "method", text="")
+        row.prop(props.render, "size", text="")
+        col.operator("garment.render_preview", icon="RENDER_STILL")
+
+
+class GARMENT_PT_refine(_GarmentPanel, bpy.types.Panel):
+    bl_label = "Refinement"
+    bl_order = 4
+
+    def draw(self, context):
+        refine = context.scene.garment.refine
+        col = self.layout.column()
+        col.use_property_split = True
+        col.prop(refine, "backend")
+        col.prop(refine, "method")
+        col.prop(refine, "max_iterations")
+        col.prop(refine, "threshold")
+        if refine.running:
+            col.label(text=f"Iteration {len(refine.log)}: score {refine.score:.3f}, "
+                           f"best {refine.best_score:.3f}")
+            col.prop(refine, "progress", slider=True)
+            col.label(text="Esc stops and keeps the best", icon="CANCEL")
+        else:
+            col.operator("garment.refine", icon="PLAY")
+            if len(refine.log):
+                col.label(text=f"Best score {refine.best_score:.3f} ({refine.status})")
+        box = col.box() if len(refine.log) else None
+        for item in list(refine.log)[-8:] if box else []:
+            box.label(text=f"{item.index:>2}  {item.score:.3f}  {item.decision}")
+
+
+class GARMENT_PT_export(_GarmentPanel, bpy.types.Panel):
+    bl_label = "Export"
+    bl_order = 5
+
+    def draw(self, context):
+        export = context.scene.garment.export
+        col = self.layout.column()
+        col.prop(export, "tiled_pdf")
+        col.prop(export, "paper")
+        col.prop(export, "seam_allowance")
+        op = col.operator("garment.export_pattern", text="Export Pattern (.svg .pdf .dxf .json)",
+                          icon="EXPORT")
+        op.tiled, op.paper, op.seam_allowance = export.tiled_pdf, export.paper, export.seam_allowance
+        col.operator("garment.export_garment", text="Export Garment (.glb .obj .fbx)", icon="EXPORT")
+
+
+CLASSES = (GARMENT_PT_input, GARMENT_PT_garment, GARMENT_PT_body, GARMENT_PT_actions, GARMENT_PT_refine,
+           GARMENT_PT_export)
+
+
+def register() -> None:
+    for cls in CLASSES:
+        bpy.utils.register_class(cls)
+
+
+def unregister() -> None:
+    for cls in reversed(CLASSES):
+        bpy.utils.unregister_class(cls)

@@ -1,0 +1,163 @@
+"""`scene.garment`: the spec's fields as Blender properties, generated from core.spec tables.
+
+Measurement properties are lengths in metres (unit LENGTH, so they show and
+accept the scene's units: "92 cm", "36in"); their hard and soft limits are the
+core validation ranges. convert.py is the only mapping to and from the spec.
+"""
+
+from __future__ import annotations
+
+import bpy
+from bpy.props import (
+    BoolProperty,
+    CollectionProperty,
+    EnumProperty,
+    FloatProperty,
+    IntProperty,
+    PointerProperty,
+    StringProperty,
+)
+
+from ..core.spec import ALIASES, FEATURES, GARMENT_TYPES, MEASUREMENTS, SIZES, make_spec
+from . import convert
+
+DEFAULT_TYPE = "dress"
+_DEFAULTS = make_spec({"garment_type": DEFAULT_TYPE})
+METHODS = [("WRAP", "Wrap", "Project the pieces onto the body: instant"),
+           ("DRAPE", "Drape", "Cloth simulation from the wrap: seconds, physically hung")]
+BACKENDS = [("offline", "Offline", "No network: built-in image/text analysis and optimiser"),
+            ("vlm", "VLM", "Ask the vision-language model set in the add-on preferences"),
+            ("auto", "Auto", "Use the VLM when an API key is set, offline otherwise")]
+PROFILES = [("preview", "Preview", "Eevee, 1 sample, no shadows: about a second"),
+            ("final", "Final", "Eevee quality settings")]
+
+
+def _items(values, describe=lambda v: v):
+    return [(v, v.replace("_", " ").title() if v.islower() else v, describe(v)) for v in values]
+
+
+def _on_type(self, context):
+    if not convert.syncing():
+        convert.refill_for_type(self)
+
+
+def _on_size(self, context):
+    if not convert.syncing():
+        convert.refill_for_size(self)
+
+
+def _on_pants(name):
+    def update(self, context):
+        if not convert.syncing():
+            convert.keep_pants_consistent(self, name)
+    return update
+
+
+def _measurement(name: str) -> FloatProperty:
+    f = MEASUREMENTS[name]
+    lo, hi = f.lo * convert.CM, f.hi * convert.CM
+    update = _on_pants(name) if name in ("pant_length", "rise", "inseam") else None
+    kw = {"update": update} if update else {}
+    return FloatProperty(name=name.replace("_", " ").capitalize(),
+                         description=f"{f.doc[0].upper()}{f.doc[1:]} ({f.lo:g}..{f.hi:g} cm)",
+                         default=_DEFAULTS.measurements[name] * convert.CM,
+                         min=lo, max=hi, soft_min=lo, soft_max=hi, step=10, precision=3,
+                         subtype="DISTANCE", unit="LENGTH", **kw)
+
+
+def _feature(name: str):
+    allowed = FEATURES[name]
+    label = name.removeprefix("has_").replace("_", " ").capitalize()
+    if allowed == (bool,):
+        return BoolProperty(name=label, description=f"Spec feature {name}",
+                            default=bool(_DEFAULTS.features[name]))
+    return EnumProperty(name=label, items=_items(allowed, lambda v: f"{name}: {v}"),
+                        default=_DEFAULTS.features[name])
+
+
+def _annotations() -> dict:
+    ann = {
+        "garment_type": EnumProperty(name="Type", items=_items(GARMENT_TYPES, lambda v: f"A {v}"),
+                                     default=DEFAULT_TYPE, update=_on_type),
+        "size": EnumProperty(name="Size", items=_items(SIZES, lambda v: f"Size {v} body and defaults"),
+                             default=_DEFAULTS.size, update=_on_size),
+        "metadata_json": StringProperty(name="Metadata", default="{}", options={"HIDDEN"}),
+    }
+    ann.update({k: _measurement(k) for k in MEASUREMENTS})
+    ann.update({k: _feature(k) for k in FEATURES})
+    return ann
+
+
+class GarmentInputProps(bpy.types.PropertyGroup):
+    image_path: StringProperty(name="Photo", subtype="FILE_PATH",
+                               description="Garment photo to analyse or to refine against")
+    text: StringProperty(name="Description", description="A garment in words, e.g. 'a loose midi dress'")
+    instruction: StringProperty(name="Edit", description="A change in words, e.g. 'make the sleeves longer'")
+    preset: EnumProperty(name="Preset", description="Garment type or alias with its defaults",
+                         items=_items(list(GARMENT_TYPES) + list(ALIASES), lambda v: f"Start from a {v}"))
+    backend: EnumProperty(name="Backend", items=BACKENDS, default="offline")
+
+
+class GarmentBodyProps(bpy.types.PropertyGroup):
+    preset: EnumProperty(name="Mannequin", items=[("female", "Female", "Female proportions"),
+                                                 ("male", "Male", "Male proportions")], default="female")
+
+
+class GarmentIteration(bpy.types.PropertyGroup):
+    index: IntProperty(name="Iteration")
+    score: FloatProperty(name="Score", precision=3)
+    decision: StringProperty(name="Decision")
+
+
+class GarmentRefineProps(bpy.types.PropertyGroup):
+    backend: EnumProperty(name="Backend", items=BACKENDS, default="offline")
+    method: EnumProperty(name="Assembly", items=METHODS, default="WRAP")
+    max_iterations: IntProperty(name="Max iterations", default=15, min=1, max=100)
+    threshold: FloatProperty(name="Stop at score", default=0.92, min=0.0, max=1.0, precision=3)
+    running: BoolProperty(name="Running", default=False, options={"SKIP_SAVE"})
+    score: FloatProperty(name="Score", precision=3, description="Score of the latest iteration")
+    best_score: FloatProperty(name="Best", precision=3, description="Best score so far (kept on cancel)")
+    progress: FloatProperty(name="Progress", subtype="PERCENTAGE", min=0, max=100, precision=0)
+    status: StringProperty(name="Status")
+    log: CollectionProperty(type=GarmentIteration)
+
+
+class GarmentExportProps(bpy.types.PropertyGroup):
+    tiled_pdf: BoolProperty(name="Tiled PDF", default=True,
+                            description="PDF on printable pages with overlap marks (else one sheet)")
+    paper: EnumProperty(name="Paper", items=[("a4", "A4", "A4 pages"), ("letter", "Letter", "US Letter")],
+                        default="a4")
+    seam_allowance: BoolProperty(name="Seam allowance", default=True)
+
+
+class GarmentRenderProps(bpy.types.PropertyGroup):
+    method: EnumProperty(name="Method", items=METHODS, default="WRAP")
+    size: IntProperty(name="Size", default=512, min=64, max=4096, subtype="PIXEL")
+
+
+GarmentProps = type("GarmentProps", (bpy.types.PropertyGroup,), {
+    "__doc__": "The garment spec (field names are the spec's) plus input, body, refine and export settings",
+    "__annotations__": {
+        **_annotations(),
+        "inputs": PointerProperty(type=GarmentInputProps),
+        "body": PointerProperty(type=GarmentBodyProps),
+        "refine": PointerProperty(type=GarmentRefineProps),
+        "export": PointerProperty(type=GarmentExportProps),
+        "render": PointerProperty(type=GarmentRenderProps),
+    },
+})
+
+CLASSES = (GarmentInputProps, GarmentBodyProps, GarmentIteration, GarmentRefineProps, GarmentExportProps,
+           GarmentRenderProps, GarmentProps)
+
+
+def register() -> None:
+    for cls in CLASSES:
+        bpy.utils.register_class(cls)
+    bpy.types.Scene.garment = PointerProperty(type=GarmentProps)
+
+
+def unregister() -> None:
+    del bpy.types.Scene.garment
+    for cls in reversed(CLASSES):
+        bpy.utils.unregister_class(cls)

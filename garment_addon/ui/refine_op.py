@@ -1,0 +1,173 @@
+"""garment.refine: the core.refine loop, one iteration per window-manager timer tick.
+
+Invoked from the panel it is modal: each tick runs Refiner.step() (one render),
+logs the score, updates the progress bar; Esc stops and keeps the best spec.
+Executed directly (scripts, background mode) it runs the same steps to the end.
+"""
+
+from __future__ import annotations
+
+import bpy
+from bpy.props import IntProperty
+
+from . import convert, operators
+
+
+def render_fn_for(context, method: str, size: int = 256):
+    """render_fn(spec) -> (rgb, garment_mask, body_mask) through the Blender pipeline."""
+    try:  # the pipeline's own refine renderer, when the build has one
+        from ..blender import refine_render
+    except ImportError:
+        refine_render = None
+    if refine_render is not None and hasattr(refine_render, "make_render_fn"):
+        return operators.call(refine_render.make_render_fn, method=method, size=size)
+
+    from ..blender import pipeline
+    from ..core.pattern import draft_pattern
+
+    state = {"result": None}
+
+    def render(spec):
+        pattern = draft_pattern(spec)
+        result = state["result"]
+        if result is not None and getattr(result, "method", method) == method:
+            try:
+                result = pipeline.update_scene(result, pattern)
+            except NotImplementedError:
+                result = None
+        if result is None:
+            result = pipeline.build_scene(pattern, method=method)
+        for obj in (result.garment, result.mannequin):
+            obj[operators.scene_objects.TAG] = "assembly"
+        state["result"] = operators._RESULTS[context.scene.name] = result
+        return pipeline.render_arrays(result, profile="preview", size=size)
+
+    return render
+
+
+class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
+    """Render, compare with the photo and adjust the garment until they match (Esc stops, keeps the best)"""
+
+    bl_idname = "garment.refine"
+    bl_label = "Refine to Photo"
+    bl_options = {"REGISTER", "UNDO"}
+
+    interval_ms: IntProperty(name="Timer (ms)", default=50, min=1, max=5000, options={"SKIP_SAVE"})
+
+    _refiner = None
+    _timer = None
+
+    @classmethod
+    def poll(cls, context):
+        if not operators.has_garment(context):
+            return False
+        props = context.scene.garment
+        return bool(props.inputs.image_path) and not props.refine.running
+
+    def _start(self, context) -> bool:
+        from ..core.refine.loop import Refiner, make_critic
+
+        props = context.scene.garment
+        refine = props.refine
+        photo = bpy.path.abspath(props.inputs.image_path)
+        critic = make_critic(refine.backend, client=operators.backend_client(context, refine.backend))
+        method = refine.method.lower()
+        self._refiner = Refiner(photo, convert.props_to_spec(props), render_fn_for(context, method),
+                                backend=refine.backend, max_iters=refine.max_iterations,
+                                threshold=refine.threshold, method=method, critic=critic)
+        refine.log.clear()
+        refine.running, refine.score, refine.best_score, refine.progress = True, 0.0, 0.0, 0.0
+        refine.status = "running"
+        context.window_manager.progress_begin(0, refine.max_iterations)
+        return True
+
+    def _step(self, context) -> None:
+        refine = context.scene.garment.refine
+        rec = self._refiner.step()
+        item = refine.log.add()
+        item.index, item.score, item.decision = rec.index, float(rec.scores["score"]), rec.decision[:60]
+        refine.score, refine.best_score = item.score, rec.best_score
+        refine.progress = 100.0 * len(self._refiner.records) / self._refiner.max_iters
+        context.window_manager.progress_update(len(self._refiner.records))
+        print(f"garment.refine: iteration {rec.index} score {item.score:.3f} best {rec.best_score:.3f} "
+              f"({rec.decision})")
+
+    def _finish(self, context, reason: str) -> set[str]:
+        props = context.scene.garment
+        refine = props.refine
+        wm = context.window_manager
+        if self._timer is not None:
+            wm.event_timer_remove(self._timer)
+            self._timer = None
+        wm.progress_end()
+        refine.running = False
+        refine.status = reason
+        best = self._refiner.best if self._refiner else None
+        if best is not None:
+            convert.spec_to_props(best.spec, props)
+            self.report({"INFO"}, f"Refinement {reason}: best score {best.score:.3f} after "
+                                  f"{len(self._refiner.records)} iterations")
+        self._refiner = None
+        return {"FINISHED"} if best is not None else {"CANCELLED"}
+
+    def _fail(self, context, exc: Exception) -> set[str]:
+        operators.report_exception(self, "Refine", exc)
+        return self._finish(context, f"failed: {operators.one_line(exc)}")
+
+    def execute(self, context):
+        try:
+            self._start(context)
+            while not self._refiner.done:
+                self._step(context)
+        except Exception as exc:  # noqa: BLE001 - reported as one line by _fail
+            if self._refiner is None:
+                operators.report_exception(self, "Refine", exc)
+                return {"CANCELLED"}
+            return self._fail(context, exc)
+        return self._finish(context, self._refiner.stop_reason)
+
+    def invoke(self, context, event):
+        try:
+            self._start(context)
+        except Exception as exc:  # noqa: BLE001
+            context.scene.garment.refine.running = False
+            operators.report_exception(self, "Refine", exc)
+            return {"CANCELLED"}
+        wm = context.window_manager
+        self._timer = wm.event_timer_add(self.interval_ms / 1000, window=context.window)
+        wm.modal_handler_add(self)
+        return {"RUNNING_MODAL"}
+
+    def modal(self, context, event):
+        if event.type == "ESC":
+            return self._finish(context, "cancelled")
+        if event.type != "TIMER":
+            return {"PASS_THROUGH"}
+        try:
+            self._step(context)
+        except Exception as exc:  # noqa: BLE001
+            return self._fail(context, exc)
+        for area in context.screen.areas if context.screen else []:
+            if area.type == "VIEW_3D":
+                area.tag_redraw()
+        if self._refiner.done:
+            return self._finish(context, self._refiner.stop_reason)
+        return {"RUNNING_MODAL"}
+
+    def cancel(self, context):
+        if self._refiner is not None:
+            self._finish(context, "cancelled")
+
+
+CLASSES = (GARMENT_OT_refine,)
+
+
+def register() -> None:
+    for cls in CLASSES:
+        bpy.utils.register_class(cls)
+
+
+def unregister() -> None:
+    for cls in reversed(CLASSES):
+        bpy.utils.unregister_class(cls)
+

@@ -1,0 +1,1 @@
+"""Command-line front end: ``python -m headless <command>`` (also runs inside Blender)."""

@@ -1,0 +1,55 @@
+"""`check`: print a pattern's seam table (lengths, difference, ease) and judge it.
+
+Exit status: 0 when every seam is within the tolerance of its declared ease, or when
+the pattern came from GarmentCode (their own examples are not length-consistent:
+mismatches are reported, not failures); 1 when one of our drafted patterns breaks
+the rule (or any pattern with --strict); 2 for bad input.
+"""
+
+from __future__ import annotations
+
+from garment_addon.core.interop.garmentcode import SEAM_TOL, from_garmentcode, seam_table
+from garment_addon.core.pattern import SCHEMA, Pattern
+
+from ._common import add_command, read_json
+
+
+def register(sub) -> None:
+    p = add_command(sub, "check", "print the seam table of a pattern (or GarmentCode specification)",
+                    "python -m headless check out/pattern.json")
+    p.add_argument("pattern", help="pattern.json, or a GarmentCode specification JSON")
+    p.add_argument("--tol", type=float, default=SEAM_TOL,
+                   help=f"allowed |difference - ease| in cm (default {SEAM_TOL})")
+    p.add_argument("--strict", action="store_true", help="exit 1 on any mismatch, imported patterns too")
+    p.set_defaults(func=run)
+
+
+def load_any(path: str) -> Pattern:
+    data = read_json(path, "pattern")
+    if isinstance(data, dict) and data.get("schema") == SCHEMA:
+        return Pattern.from_dict(data)
+    if isinstance(data, dict) and isinstance(data.get("pattern"), dict):
+        return from_garmentcode(data)
+    return Pattern.from_dict(data)  # raises the one-line "not a garment-studio pattern"
+
+
+def format_table(rows: list[dict]) -> str:
+    head = ("edge a", "edge b", "len a", "len b", "diff", "ease", "ok")
+    body = [(r["a"], r["b"], f"{r['len_a']:.2f}", f"{r['len_b']:.2f}", f"{r['difference']:+.2f}",
+             f"{r['ease']:.2f}", "ok" if r["ok"] else "MISMATCH") for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
+    lines = ["  ".join(str(x).ljust(w) if i < 2 else str(x).rjust(w) for i, (x, w) in enumerate(zip(row, widths,
+                                                                                                strict=True)))
+             for row in (head, *body)]
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    pattern = load_any(args.pattern)
+    rows = seam_table(pattern, args.tol)
+    print(format_table(rows))
+    bad = [r for r in rows if not r["ok"]]
+    imported = pattern.metadata.get("source") == "garmentcode"
+    print(f"{len(rows)} seams, {len(bad)} outside {args.tol:g} cm"
+          + (" (GarmentCode source: reported, not a failure)" if bad and imported and not args.strict else ""))
+    return 1 if bad and (args.strict or not imported) else 0

@@ -1,0 +1,43 @@
+"""`export`: pattern.json -> svg / pdf / pdf-tiled / dxf / garmentcode / json."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from garment_addon.core.export import FORMATS, export_pattern
+from garment_addon.core.pattern import load_pattern
+from garment_addon.core.progress import Progress
+
+from ._common import add_command
+
+
+def register(sub) -> None:
+    p = add_command(sub, "export", "export a pattern for printing, plotting, cutting software or GarmentCode",
+                    "python -m headless export out/pattern.json --format pdf-tiled --paper letter "
+                    "-o out/pattern_letter.pdf")
+    p.add_argument("pattern", help="pattern.json (from `draft` or `import`)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="output format (default: from the file extension; *_specification.json = garmentcode)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="page size for pdf-tiled (default a4)")
+    p.add_argument("--seam-allowance", action=argparse.BooleanOptionalAction, default=True,
+                   help="draw the cut line with seam allowance (default) or cut on the seam line")
+    p.add_argument("-o", "--output", required=True, help="file to write")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    pattern = load_pattern(args.pattern)
+    bar = None
+    if args.format == "pdf-tiled":
+        from tqdm import tqdm
+
+        bar = tqdm(total=100, desc="pages", unit="%", file=sys.stderr, leave=False)
+    progress = Progress(lambda f, m: bar.update(round(100 * f) - bar.n)) if bar else None
+    try:
+        out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance, progress)
+    finally:
+        if bar:
+            bar.close()
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,276 @@
+"""Exports parsed back: SVG (xml), PDF (pypdf), DXF (ezdxf), the sheet layout, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import ezdxf
+import numpy as np
+import pytest
+from pypdf import PdfReader
+from shapely.geometry import Polygon
+
+from garment_addon.core.errors import UserError
+from garment_addon.core.export import export_pattern, format_from_path, pattern_to_svg
+from garment_addon.core.export.layout import build_sheet, grain_turn
+from garment_addon.core.pattern.model import Edge, EdgeRef, Pattern, Piece, Seam
+from garment_addon.core.progress import Cancelled, Progress
+from headless.cli import main
+
+PT = 72 / 2.54
+SVG_NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def rect_piece(name: str, w: float, h: float, region: str, group: str = "", grain=None) -> Piece:
+    """A w x h rectangle: hem (2 cm allowance) at the bottom, 1 cm elsewhere, a notch on the right."""
+    outline = np.array([[0, 0], [w, 0], [w, h], [0, h]], float)
+    edges = [Edge("bottom", 0, 1, "hem", 2.0, ("bl", "br")), Edge("right", 1, 2, "seam", 1.0, ("br", "tr")),
+             Edge("top", 2, 3, "free", 1.0, ("tr", "tl")), Edge("left", 3, 0, "seam", 1.0, ("tl", "bl"))]
+    return Piece(name, outline, edges, cut_group=group or name,
+                 grainline=grain or [[w / 2, 0.2 * h], [w / 2, 0.8 * h]], body_region=region,
+                 notches=[{"edge": "right", "position": [w, h / 2], "count": 1}],
+                 label=[name, "size M"])
+
+
+def rect_pattern() -> Pattern:
+    """front 20 x 30 and back 20 x 30 sewn at both sides, plus mirrored sleeve twins."""
+    front, back = rect_piece("front", 20, 30, "torso_front"), rect_piece("back", 20, 30, "torso_back")
+    sl = rect_piece("left_sleeve", 12, 25, "arm_left", group="sleeve")
+    sr = rect_piece("right_sleeve", 12, 25, "arm_right", group="sleeve")
+    sl.cut_count = sr.cut_count = 2
+    seams = [Seam(EdgeRef("front", "right"), EdgeRef("back", "left"), True),
+             Seam(EdgeRef("back", "right"), EdgeRef("front", "left"), True),
+             Seam(EdgeRef("left_sleeve", "right"), EdgeRef("left_sleeve", "left"), True),
+             Seam(EdgeRef("right_sleeve", "right"), EdgeRef("right_sleeve", "left"), True)]
+    return Pattern([front, back, sl, sr], seams, {"garment_type": "test", "size": "M"})
+
+
+# ---------------------------------------------------------------- layout
+
+def test_layout_packs_without_overlap_and_keeps_grain_vertical():
+    p = rect_pattern()
+    # a piece drafted with its grain along x must come out turned upright
+    p.pieces[0].grainline = [[2, 15], [18, 15]]
+    sheet = build_sheet(p)
+    assert [pl.piece.name for pl in sheet.placed] == ["front", "back", "left_sleeve"]  # twins once
+    polys = [Polygon(pl.cut) for pl in sheet.placed]
+    for i in range(len(polys)):
+        for j in range(i + 1, len(polys)):
+            assert polys[i].intersection(polys[j]).area < 1e-6
+    for pl in sheet.placed:
+        g = pl.to_sheet(pl.piece.grainline)
+        d = g[1] - g[0]
+        assert abs(d[0]) < 1e-6 and abs(d[1]) > 0  # vertical (up, or down when turned 180)
+        assert pl.cut.min() >= 0 and pl.cut[:, 0].max() <= sheet.width and pl.cut[:, 1].max() <= sheet.height
+    assert grain_turn(p.pieces[0]) == pytest.approx(90.0)
+    assert 0.3 < sheet.efficiency <= 1.0
+    assert sheet.placed[2].count == 2
+
+
+def test_layout_turns_pieces_180_to_nest():
+    # two trapezoids nest better when one is turned: the packer must use the 180° turn
+    def trap(name):
+        o = np.array([[0, 0], [40, 0], [30, 20], [10, 20]], float)
+        edges = [Edge(f"e{k}", k, (k + 1) % 4, "free", 0.0) for k in range(4)]
+        return Piece(name, o, edges, grainline=[[20, 5], [20, 15]])
+    sheet = build_sheet(Pattern([trap("a"), trap("b")], []), width=80, seam_allowance=True)
+    assert sheet.height < 20 + 25 + 10  # side by side, not stacked
+    assert sorted(pl.turn % 360 for pl in sheet.placed) == [0.0, 180.0]
+
+
+# ---------------------------------------------------------------- SVG
+
+def _svg_paths(group) -> dict[str, list[np.ndarray]]:
+    out: dict[str, list[np.ndarray]] = {}
+    for path in group.iter("{http://www.w3.org/2000/svg}path"):
+        nums = [float(v) for v in re.findall(r"-?\d+\.?\d*", path.get("d"))]
+        out.setdefault(path.get("class"), []).append(np.array(nums).reshape(-1, 2))
+    return out
+
+
+def test_svg_is_mm_sheet_with_one_group_per_piece():
+    root = ET.fromstring(pattern_to_svg(rect_pattern()))
+    assert root.get("width").endswith("mm") and root.get("height").endswith("mm")
+    w, h = float(root.get("width")[:-2]), float(root.get("height")[:-2])
+    assert root.get("viewBox") == f"0 0 {w:.2f} {h:.2f}"  # 1 user unit = 1 mm
+    groups = {g.get("id"): g for g in root.findall("s:g", SVG_NS)}
+    assert set(groups) == {"sheet-info", "front", "back", "left_sleeve"}
+    assert groups["left_sleeve"].get("data-cut-count") == "2"
+    texts = " ".join(t.text for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "cut 2" in texts and "10 cm" in texts and "4 in" in texts and "size M" in texts
+    front = _svg_paths(groups["front"])
+    assert {"cut", "seam", "notch", "grain"} <= set(front)
+    cut = front["cut"][0]
+    assert np.ptp(cut[:, 0]) == pytest.approx(220, abs=0.05) and np.ptp(cut[:, 1]) == pytest.approx(330, abs=0.05)
+    seam = front["seam"][0]
+    assert np.ptp(seam[:, 0]) == pytest.approx(200, abs=0.05)
+    dashed = [p for p in groups["front"].iter("{http://www.w3.org/2000/svg}path") if p.get("class") == "seam"]
+    assert dashed[0].get("stroke-dasharray")
+    cuts = [Polygon(_svg_paths(groups[n])["cut"][0]) for n in ("front", "back", "left_sleeve")]
+    assert all(a.intersection(b).area == 0 for i, a in enumerate(cuts) for b in cuts[i + 1:])
+
+
+# ---------------------------------------------------------------- PDF
+
+def _subpaths(page) -> list[np.ndarray]:
+    """Closed polylines drawn on a page, in points (absolute coordinates)."""
+    from pypdf.generic import ContentStream
+
+    ops = ContentStream(page.get_contents(), page.pdf).operations
+    out, cur = [], []
+    for operands, op in ops:
+        if op == b"m":
+            cur = [[float(operands[0]), float(operands[1])]]
+        elif op == b"l":
+            cur.append([float(operands[0]), float(operands[1])])
+        elif op == b"h" and cur:
+            out.append(np.array(cur))
+            cur = []
+    return out
+
+
+def _has_rect(page, w_pt: float, h_pt: float, tol: float = 0.3) -> bool:
+    return any(abs(np.ptp(p[:, 0]) - w_pt) < tol and abs(np.ptp(p[:, 1]) - h_pt) < tol for p in _subpaths(page))
+
+
+def test_pdf_single_page_is_one_to_one(tmp_path):
+    out = export_pattern(rect_pattern(), tmp_path / "p.pdf")
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    sheet = build_sheet(rect_pattern())
+    assert float(page.mediabox.width) == pytest.approx(sheet.width * PT, abs=0.01)
+    # the front's cut line (20 + 2 x 1 by 30 + 2 + 1 cm) and its seam line at their true size
+    assert _has_rect(page, 22 * PT, 33 * PT)
+    assert _has_rect(page, 20 * PT, 30 * PT)
+    assert _has_rect(page, 10 * PT, 10 * PT) and _has_rect(page, 4 * 72, 4 * 72)
+    text = page.extract_text()
+    assert "10 cm" in text and "4 in" in text and "front" in text and "size M" in text
+
+
+@pytest.mark.parametrize("paper,size", [("a4", (595.28, 841.89)), ("letter", (612.0, 792.0))])
+def test_pdf_tiled_pages(tmp_path, paper, size):
+    out = export_pattern(rect_pattern(), tmp_path / "t.pdf", fmt="pdf-tiled", paper=paper)
+    reader = PdfReader(out)
+    assert len(reader.pages) >= 4
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(size, abs=0.01)
+    first = reader.pages[0]
+    text = first.extract_text()
+    assert "10 cm" in text and "4 in" in text and "size M" in text
+    assert _has_rect(first, 10 * PT, 10 * PT) and _has_rect(first, 4 * 72, 4 * 72)
+    assert "Assembly map" in reader.pages[1].extract_text()
+    labels = []
+    for page in reader.pages[2:]:
+        t = page.extract_text()
+        m = re.search(r"\b([A-Z])(\d+)\b", t)
+        assert m, t
+        labels.append(m.group(0))
+        assert "overlap" in t
+    assert len(set(labels)) == len(labels)
+    # the front's cut line is drawn at 1:1 on whichever tiles show it (clipped, never scaled)
+    assert any(_has_rect(page, 22 * PT, 33 * PT) for page in reader.pages[2:])
+
+
+def test_pdf_tiled_cancel_leaves_no_file(tmp_path):
+    stop = Progress(should_cancel=lambda: True)
+    with pytest.raises(Cancelled):
+        export_pattern(rect_pattern(), tmp_path / "t.pdf", fmt="pdf-tiled", progress=stop)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- DXF
+
+def test_dxf_units_layers_and_closed_cut_polylines(tmp_path):
+    out = export_pattern(rect_pattern(), tmp_path / "p.dxf")
+    doc = ezdxf.readfile(out)
+    assert doc.header["$INSUNITS"] == 4  # mm
+    assert {"CUT", "SEAM", "NOTCH", "GRAIN", "LABEL"} <= {layer.dxf.name for layer in doc.layers}
+    inserts = doc.modelspace().query("INSERT")
+    assert sorted(i.dxf.name for i in inserts) == ["back", "front", "left_sleeve"]
+    sizes = {}
+    for name in ("front", "back", "left_sleeve"):
+        block = doc.blocks[name]
+        cuts = block.query('LWPOLYLINE[layer=="CUT"]')
+        assert len(cuts) == 1 and cuts[0].closed
+        pts = np.array([p[:2] for p in cuts[0].get_points()])
+        sizes[name] = tuple(np.round(np.ptp(pts, axis=0), 2))
+        assert len(block.query('LWPOLYLINE[layer=="SEAM"]')) == 1
+        assert len(block.query('LINE[layer=="NOTCH"]')) == 1
+        assert len(block.query('LINE[layer=="GRAIN"]')) == 1
+        assert any("cut" in t.dxf.text for t in block.query('TEXT[layer=="LABEL"]'))
+    assert sizes["front"] == (220.0, 330.0) and sizes["left_sleeve"] == (140.0, 280.0)
+    assert any("size M" in t.dxf.text for t in doc.modelspace().query("TEXT"))
+
+
+def test_dxf_without_seam_allowance_cuts_on_the_seam_line(tmp_path):
+    doc = ezdxf.readfile(export_pattern(rect_pattern(), tmp_path / "p.dxf", seam_allowance=False))
+    pts = np.array([p[:2] for p in doc.blocks["front"].query('LWPOLYLINE[layer=="CUT"]')[0].get_points()])
+    assert tuple(np.round(np.ptp(pts, axis=0), 2)) == (200.0, 300.0)
+    assert len(doc.blocks["front"].query('LWPOLYLINE[layer=="SEAM"]')) == 0
+
+
+# ---------------------------------------------------------------- formats and CLI
+
+def test_format_from_path():
+    assert format_from_path("a/b.SVG") == "svg" and format_from_path("x_specification.json") == "garmentcode"
+    assert format_from_path("pattern.json") == "json" and format_from_path("p.dxf") == "dxf"
+    with pytest.raises(UserError, match="format"):
+        format_from_path("p.docx")
+    with pytest.raises(UserError, match="allowed"):
+        export_pattern(rect_pattern(), "x.svg", fmt="eps")
+
+
+def _write_pattern(tmp_path) -> str:
+    path = tmp_path / "pattern.json"
+    path.write_text(rect_pattern().to_json())
+    return str(path)
+
+
+@pytest.mark.parametrize("fmt,suffix", [("svg", "svg"), ("pdf", "pdf"), ("pdf-tiled", "pdf"), ("dxf", "dxf"),
+                                        ("garmentcode", "json"), ("json", "json")])
+def test_cli_export_every_format(tmp_path, capsys, fmt, suffix):
+    src = _write_pattern(tmp_path)
+    out = tmp_path / f"out.{suffix}"
+    assert main(["export", src, "--format", fmt, "--paper", "letter", "-o", str(out)]) == 0
+    assert out.stat().st_size > 200
+    assert "wrote" in capsys.readouterr().out
+    if fmt == "garmentcode":
+        assert json.loads(out.read_text())["properties"]["units_in_meter"] == 100
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    return err
+
+
+def test_cli_export_bad_input(tmp_path, capsys):
+    out = tmp_path / "o.svg"
+    assert main(["export", str(tmp_path / "missing.json"), "-o", str(out)]) == 2
+    assert "not found" in _one_line_error(capsys)
+    notpat = tmp_path / "n.json"
+    notpat.write_text('{"garment_type": "dress"}')
+    assert main(["export", str(notpat), "-o", str(out)]) == 2
+    assert "not a garment-studio pattern" in _one_line_error(capsys)
+    assert main(["export", _write_pattern(tmp_path), "-o", str(tmp_path / "o.docx")]) == 2
+    assert "format" in _one_line_error(capsys)
+    with pytest.raises(SystemExit) as exc:
+        main(["export", _write_pattern(tmp_path), "--format", "eps", "-o", str(out)])
+    assert exc.value.code == 2
+    assert "invalid choice" in _one_line_error(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.json", "pattern.json"]
+
+
+def test_cli_check_own_pattern_exit_status(tmp_path, capsys):
+    src = _write_pattern(tmp_path)
+    assert main(["check", src]) == 0
+    out = capsys.readouterr().out
+    assert "front.right" in out and "back.left" in out and "MISMATCH" not in out
+    bad = rect_pattern()
+    bad.pieces[1].outline[2:, 1] += 1.0  # back 1 cm longer: its side seams no longer match
+    (tmp_path / "bad.json").write_text(bad.to_json())
+    assert main(["check", str(tmp_path / "bad.json")]) == 1
+    assert "MISMATCH" in capsys.readouterr().out

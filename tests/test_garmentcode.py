@@ -1,0 +1,301 @@
+"""GarmentCode interop: curve evaluation, import of the fixtures (new and legacy), export, round trip."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+from shapely.geometry import Polygon
+
+from garment_addon.core.interop.garmentcode import (
+    GarmentCodeError,
+    bezier,
+    edge_points,
+    from_garmentcode,
+    seam_table,
+    to_garmentcode,
+)
+from garment_addon.core.pattern.model import Edge, EdgeRef, Pattern, Piece, Seam, polyline_length
+from headless.cli import main
+from tests.test_export import rect_pattern
+
+DATA = Path(__file__).parent / "data" / "garmentcode"
+NEW = sorted(DATA.glob("*_specification.json"))
+LEGACY = sorted((DATA / "legacy").glob("*.json"))
+# worst stitched-pair length difference per file, measured with GarmentCode's own evaluation
+# (/work/shared/fixtures/README.md): import must reproduce them, not hide them
+GC_WORST = {"circle_skirt": 3.0, "pants": 2.4, "pencil_skirt": 1.2, "dress": 1.0, "fitted_shirt": 0.34,
+            "tshirt": 0.05}
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+# ---------------------------------------------------------------- curve conventions
+
+def test_relative_control_point_is_left_of_the_edge():
+    # [0.5, 0.2] on (0,0)->(10,0): control (5, 2); the quadratic's midpoint is at y = 1
+    pts, length = edge_points([0, 0], [10, 0], {"type": "quadratic", "params": [[0.5, 0.2]]})
+    mid = pts[np.argmin(np.abs(pts[:, 0] - 5))]
+    assert mid[1] == pytest.approx(1.0, abs=0.01)
+    legacy, _ = edge_points([0, 0], [10, 0], [0.5, 0.2])
+    assert np.allclose(legacy, pts)
+
+
+def test_circle_arc_flags():
+    # right=1 sweeps counter-clockwise: from (0,0) to (10,0) the small arc dips below the chord
+    r = 10.0
+    small_ccw, length = edge_points([0, 0], [10, 0], {"type": "circle", "params": [r, 0, 1]})
+    assert small_ccw[:, 1].min() < -1.0 and small_ccw[:, 1].max() <= 1e-9
+    half = 2 * math.asin(0.5)
+    assert length == pytest.approx(r * half, rel=1e-9)
+    small_cw, _ = edge_points([0, 0], [10, 0], {"type": "circle", "params": [r, 0, 0]})
+    assert small_cw[:, 1].max() > 1.0
+    large, large_len = edge_points([0, 0], [10, 0], {"type": "circle", "params": [r, 1, 1]})
+    assert large_len == pytest.approx(r * (2 * math.pi - half), rel=1e-9)
+    assert large[:, 1].min() < -15  # counter-clockwise the long way: round the far side, below
+    # a radius smaller than half the chord grows to it (SVG rule): a half circle
+    _, semi = edge_points([0, 0], [10, 0], {"type": "circle", "params": [1.0, 0, 1]})
+    assert semi == pytest.approx(5 * math.pi, rel=1e-9)
+
+
+def test_tshirt_back_neckline_dips_below_its_chord():
+    panel = load(DATA / "tshirt_specification.json")["pattern"]["panels"]["left_btorso"]
+    v = np.array(panel["vertices"])
+    e = panel["edges"][1]  # the collar: circle arc from centre back up to the side neck
+    pts, _ = edge_points(v[e["endpoints"][0]], v[e["endpoints"][1]], e["curvature"])
+    a, b = pts[0], pts[-1]
+    side = np.cross(b - a, pts[len(pts) // 2] - a)
+    assert side < 0  # right of the chord going up-right: below it, as a back neckline is
+
+
+def test_cubic_length_matches_integral():
+    start, end = np.array([0.0, 0.0]), np.array([20.0, 5.0])
+    params = [[0.3, 0.4], [0.8, -0.5]]
+    pts, exact = edge_points(start, end, {"type": "cubic", "params": params})
+    e = end - start
+    perp = np.array([-e[1], e[0]])
+    ctrl = np.array([start, *(start + u * e + v * perp for u, v in params), end])
+    d1 = 3 * np.diff(ctrl, axis=0)
+    integral, _ = quad(lambda t: float(np.linalg.norm(bezier(d1, np.array([t]))[0])), 0, 1, limit=200)
+    assert exact == pytest.approx(integral, abs=1e-3)
+    assert abs(polyline_length(pts) - integral) < 0.1
+
+
+@pytest.mark.parametrize("path", NEW + LEGACY, ids=lambda p: p.stem)
+def test_every_fixture_edge_is_within_0_1_cm_of_its_curve_length(path):
+    data = load(path)
+    scale = 100 / data["properties"].get("units_in_meter", 100)
+    for panel in data["pattern"]["panels"].values():
+        v = np.array(panel["vertices"]) * scale
+        for e in panel["edges"]:
+            if "curvature" not in e:
+                continue
+            s, t = (v[i] for i in e["endpoints"])
+            pts, exact = edge_points(s, t, e["curvature"])
+            curv = e["curvature"]
+            if isinstance(curv, list) or curv["type"] != "circle":  # independent dense sampling
+                params = [curv] if isinstance(curv, list) else curv["params"]
+                d = t - s
+                ctrl = np.array([s, *(s + u * d + w * np.array([-d[1], d[0]]) for u, w in params), t])
+                exact = polyline_length(bezier(ctrl, np.linspace(0, 1, 200001)))
+            assert abs(polyline_length(pts) - exact) < 0.1
+            assert np.allclose(pts[0], s) and np.allclose(pts[-1], t)
+
+
+# ---------------------------------------------------------------- import
+
+@pytest.mark.parametrize("path", NEW + LEGACY, ids=lambda p: p.stem)
+def test_import_fixture(path):
+    data = load(path)
+    pattern = from_garmentcode(data)
+    panels = data["pattern"]["panels"]
+    stitches = data["pattern"]["stitches"]
+    assert sorted(p.name for p in pattern.pieces) == sorted(panels)
+    assert len(pattern.seams) == len(stitches)
+    scale = 100 / data["properties"].get("units_in_meter", 100)
+    for seam, st in zip(pattern.seams, stitches, strict=True):  # same order, same edges
+        assert (seam.a.piece, seam.b.piece) == (st[0]["panel"], st[1]["panel"])
+        assert seam.a.edge.split("_")[0] == f"e{st[0]['edge']}" and seam.b.edge.split("_")[0] == f"e{st[1]['edge']}"
+        assert seam.reversed == (not (len(st) == 3 and st[2] == "right_wrong"))
+    sewn = {(r.piece, r.edge) for s in pattern.seams for r in (s.a, s.b)}
+    for piece in pattern.pieces:
+        panel = panels[piece.name]
+        assert len(piece.edges) == len(panel["edges"])
+        assert piece.area() > 0  # CCW seen from outside
+        for e in piece.edges:
+            assert (e.role == "seam") == ((piece.name, e.name) in sewn)
+        poly, cut = Polygon(piece.outline), Polygon(piece.cut_outline)
+        assert poly.is_valid and cut.buffer(1e-6).contains(poly)
+        assert cut.area > poly.area
+        assert piece.placement["translation"] == pytest.approx([t * scale for t in panel["translation"]])
+        assert piece.placement["rotation"] == pytest.approx(panel["rotation"])
+        # corner vertices survive (mirrored when the panel was drawn clockwise)
+        flip = -1.0 if piece.placement["mirror_x"] else 1.0
+        corners = np.array(panel["vertices"]) * scale * np.array([flip, 1.0])
+        for e, gc in zip(piece.edges, panel["edges"], strict=True):
+            assert np.allclose(piece.outline[e.start], corners[gc["endpoints"][0]], atol=1e-9)
+    Pattern.from_dict(json.loads(pattern.to_json()))  # a valid pattern.json
+
+
+def test_legacy_units_300_are_scaled_to_cm():
+    data = load(DATA / "legacy" / "gpg_legacy_tee_sleeveless.json")
+    assert data["properties"]["units_in_meter"] == 300
+    p = from_garmentcode(data)
+    front = p.piece("front")
+    span = np.ptp(np.array(data["pattern"]["panels"]["front"]["vertices"]), axis=0) / 3
+    assert np.ptp(front.outline, axis=0) == pytest.approx(span, abs=0.6)  # curves may bulge a little
+    assert p.metadata["legacy"] is True and p.metadata["units_in_meter"] == 300
+
+
+@pytest.mark.parametrize("path", NEW, ids=lambda p: p.stem)
+def test_garmentcode_mismatches_are_reported_faithfully(path):
+    rows = seam_table(from_garmentcode(load(path)))
+    worst = max(abs(r["difference"]) for r in rows)
+    assert worst == pytest.approx(GC_WORST[path.stem.replace("_specification", "")], abs=0.06)
+    assert all(set(r) == {"a", "b", "len_a", "len_b", "difference", "ease", "ok"} for r in rows)
+
+
+def test_right_wrong_stitch_is_kept():
+    data = load(DATA / "legacy" / "gpg_legacy_skirt_2_panels.json")
+    data["pattern"]["stitches"][0] = [*data["pattern"]["stitches"][0], "right_wrong"]
+    p = from_garmentcode(data)
+    assert p.seams[0].reversed is False and p.seams[1].reversed is True
+    out = to_garmentcode(p)["pattern"]["stitches"]
+    assert out[0][2] == "right_wrong" and len(out[1]) == 2
+
+
+def test_bad_garmentcode_input():
+    with pytest.raises(GarmentCodeError, match="not a GarmentCode"):
+        from_garmentcode({"schema": "x"})
+    data = load(DATA / "legacy" / "gpg_legacy_skirt_2_panels.json")
+    data["pattern"]["stitches"].append([{"panel": "front", "edge": 99}, {"panel": "back", "edge": 0}])
+    with pytest.raises(GarmentCodeError, match="missing edge front.99"):
+        from_garmentcode(data)
+    data = load(DATA / "tshirt_specification.json")
+    data["pattern"]["panels"]["left_btorso"]["edges"][2]["curvature"] = {"type": "spline", "params": []}
+    with pytest.raises(GarmentCodeError, match="unknown curvature type"):
+        from_garmentcode(data)
+
+
+# ---------------------------------------------------------------- export and round trip
+
+def curved_pattern() -> Pattern:
+    """rect_pattern plus a bodice with a curved (cubic) neckline and an arc armhole edge."""
+    p = rect_pattern()
+    t = np.linspace(0, 1, 25)[:, None]
+    neck = (1 - t) ** 3 * [18, 40] + 3 * (1 - t) ** 2 * t * [14, 40] + 3 * (1 - t) * t**2 * [10, 34] \
+        + t**3 * [10, 30]
+    ang = np.linspace(0, np.pi / 2, 20)[:, None]
+    arm = np.hstack([30 - 8 * np.sin(ang), 22 + 8 * (1 - np.cos(ang))])  # quarter circle (30,22)->(22,30)
+    outline = np.vstack([[[0, 0], [30, 0]], arm[:-1], [[22, 40]], neck[:-1], [[0, 30]]])
+    n_arm, n_neck = len(arm), len(neck)
+    edges = [Edge("hem", 0, 1, "hem", 2.0), Edge("side", 1, 2, "seam"), Edge("armhole", 2, 1 + n_arm, "armhole"),
+             Edge("shoulder", 1 + n_arm, 2 + n_arm, "seam"),
+             Edge("neck", 2 + n_arm, 1 + n_arm + n_neck, "neckline"),
+             Edge("cf", 1 + n_arm + n_neck, 2 + n_arm + n_neck, "fold", 0.0), Edge("cf2", 2 + n_arm + n_neck, 0, "fold", 0.0)]
+    bodice = Piece("bodice", outline, edges, body_region="torso_front", grainline=[[5, 5], [5, 25]])
+    p.pieces.append(bodice)
+    p.seams.append(Seam(EdgeRef("bodice", "side"), EdgeRef("bodice", "shoulder"), True))
+    return p
+
+
+def _assert_same_pattern(a: Pattern, b: Pattern, tol: float = 0.1) -> None:
+    assert [p.name for p in a.pieces] == [p.name for p in b.pieces]
+    for pa, pb in zip(a.pieces, b.pieces, strict=True):
+        assert len(pa.edges) == len(pb.edges)
+        for ea, eb in zip(pa.edges, pb.edges, strict=True):
+            assert abs(pa.edge_length(ea) - pb.edge_length(eb)) < tol, (pa.name, ea.name)
+    assert len(a.seams) == len(b.seams)
+    index = {(p.name, e.name): k for p in a.pieces for k, e in enumerate(p.edges)}
+    index_b = {(p.name, e.name): k for p in b.pieces for k, e in enumerate(p.edges)}
+    for sa, sb in zip(a.seams, b.seams, strict=True):
+        assert index[(sa.a.piece, sa.a.edge)] == index_b[(sb.a.piece, sb.a.edge)]
+        assert index[(sa.b.piece, sa.b.edge)] == index_b[(sb.b.piece, sb.b.edge)]
+        assert sa.reversed == sb.reversed
+
+
+def test_export_structure():
+    p = curved_pattern()
+    gc = to_garmentcode(p)
+    assert gc["properties"]["units_in_meter"] == 100 and gc["properties"]["curvature_coords"] == "relative"
+    panels = gc["pattern"]["panels"]
+    assert list(panels) == [x.name for x in p.pieces]
+    assert len(gc["pattern"]["stitches"]) == len(p.seams)
+    for name, panel in panels.items():
+        assert len(panel["translation"]) == 3 and len(panel["rotation"]) == 3
+        assert len(panel["vertices"]) == len(panel["edges"])
+        n = len(panel["edges"])
+        assert [e["endpoints"] for e in panel["edges"]] == [[k, (k + 1) % n] for k in range(n)]
+    assert panels["front"]["translation"][2] > 0 and panels["back"]["translation"][2] < 0  # around the body
+    assert panels["back"]["rotation"][1] == 180
+    assert panels["left_sleeve"]["translation"][0] > 0 > panels["right_sleeve"]["translation"][0]
+    kinds = [e.get("curvature", {}).get("type") for e in panels["bodice"]["edges"]]
+    assert kinds == [None, None, "cubic", None, "cubic", None, None]
+
+
+def test_round_trip_our_pattern():
+    p = curved_pattern()
+    back = from_garmentcode(json.loads(json.dumps(to_garmentcode(p))))
+    _assert_same_pattern(p, back)
+
+
+@pytest.mark.parametrize("path", NEW, ids=lambda p: p.stem)
+def test_round_trip_fixture(path):
+    first = from_garmentcode(load(path))
+    again = from_garmentcode(to_garmentcode(first))
+    _assert_same_pattern(first, again)
+    assert [x.placement["mirror_x"] for x in again.pieces] == [x.placement["mirror_x"] for x in first.pieces]
+
+
+DRAFT_TYPES = ("shirt", "dress", "skirt", "pants", "jacket", "hoodie", "vest")
+
+
+def _drafted(garment_type: str) -> Pattern:
+    from garment_addon.core.pattern import draft_pattern
+    from garment_addon.core.spec import make_spec
+
+    try:
+        return draft_pattern(make_spec({"garment_type": garment_type}))
+    except (ImportError, NotImplementedError, KeyError) as exc:  # the drafting lands type by type
+        pytest.skip(f"drafting for {garment_type} not available yet: {exc}")
+
+
+@pytest.mark.parametrize("garment_type", DRAFT_TYPES)
+def test_round_trip_drafted(garment_type):
+    p = _drafted(garment_type)
+    _assert_same_pattern(p, from_garmentcode(to_garmentcode(p)))
+
+
+# ---------------------------------------------------------------- CLI
+
+def test_cli_import_and_check(tmp_path, capsys):
+    out = tmp_path / "pants"
+    assert main(["import", str(DATA / "pants_specification.json"), "-o", str(out)]) == 0
+    assert sorted(x.name for x in out.iterdir()) == ["pattern.json", "pattern.svg"]
+    assert "differ by more than 0.3 cm" in capsys.readouterr().out
+    assert main(["check", str(out / "pattern.json")]) == 0  # GarmentCode's mismatch: reported only
+    text = capsys.readouterr().out
+    assert "MISMATCH" in text and "reported, not a failure" in text
+    assert text.splitlines()[0].split()[:3] == ["edge", "a", "edge"]
+    assert main(["check", "--strict", str(out / "pattern.json")]) == 1
+    assert main(["check", str(DATA / "tshirt_specification.json")]) == 0  # a spec is checked directly
+    capsys.readouterr()
+
+
+def test_cli_import_bad_input(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["import", str(tmp_path / "none.json"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "not found" in err and "\n" not in err
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"pattern": {"stitches": []}}))
+    assert main(["import", str(bad), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "not a GarmentCode specification" in err and "\n" not in err
+    assert not out.exists() or list(out.iterdir()) == []
