@@ -41,12 +41,22 @@ def _block_repo_imports() -> None:
 
 
 def _step(results: dict, name: str, fn) -> None:
+    """Run one step; results.json is rewritten after each, so a crash still tells which step died."""
     import traceback
 
+    results[name] = {"error": "the Blender process died in this step"}
+    _save(results)
     try:
         results[name] = fn()
     except Exception as exc:  # noqa: BLE001 - recorded for the test to assert on
         results[name] = {"error": f"{exc.__class__.__name__}: {exc}", "trace": traceback.format_exc()}
+    _save(results)
+
+
+def _save(results: dict) -> None:
+    out = Path(results["_out"], "results.json")
+    out.with_suffix(".part").write_text(json.dumps(results, indent=1, default=str))
+    out.with_suffix(".part").replace(out)
 
 
 def _registered(bpy) -> dict:
@@ -64,15 +74,53 @@ def _op_error(fn) -> str:
     return ""
 
 
+class FakeLayout:
+    """Records what a panel draws and checks every property and operator it names exists."""
+
+    def __init__(self, log: list):
+        self.log = log
+        self.use_property_split = False
+
+    def _sub(self, *a, **k):
+        return FakeLayout(self.log)
+
+    row = column = box = split = _sub
+
+    def prop(self, data, name, **kw):
+        if name not in data.bl_rna.properties:
+            raise AttributeError(f"panel draws missing property {name!r}")
+        self.log.append(f"prop:{name}")
+
+    def operator(self, idname, **kw):
+        import bpy
+
+        cat, op = idname.split(".")
+        props = getattr(getattr(bpy.ops, cat), op).get_rna_type().properties
+        self.log.append(f"op:{idname}")
+
+        class Props:
+            def __setattr__(self, key, value):
+                if key not in props:
+                    raise AttributeError(f"{idname} has no property {key!r}")
+
+        return Props()
+
+    def label(self, **kw):
+        self.log.append("label")
+
+    def separator(self, **kw):
+        pass
+
+
 def drive(zip_path: str, out: str) -> dict:
     _block_repo_imports()
     import bpy
 
-    res: dict = {}
+    res: dict = {"_out": out}
     tmp = Path(out)
-    res["install"] = list(bpy.ops.extensions.package_install_files(
-        filepath=zip_path, repo="user_default", enable_on_install=True))
-    res["enabled"] = _registered(bpy)
+    _step(res, "install", lambda: list(bpy.ops.extensions.package_install_files(
+        filepath=zip_path, repo="user_default", enable_on_install=True)))
+    _step(res, "enabled", lambda: _registered(bpy))
     scene = bpy.context.scene
     g = scene.garment
     g.garment_type = "skirt"
@@ -80,8 +128,7 @@ def drive(zip_path: str, out: str) -> dict:
 
     def draft():
         user = bpy.data.objects.new("UserThing", bpy.data.meshes.new("UserThing"))
-        bpy.data.collections["Garment"].objects.link(user) if "Garment" in bpy.data.collections else \
-            scene.collection.objects.link(user)
+        scene.collection.objects.link(user)  # the user's own object, outside our collection
         out = list(bpy.ops.garment.draft_pattern())
         pieces = [o for o in bpy.data.objects if o.get("garment_studio") == "pattern" and o.get("piece")]
         uvs = []
@@ -89,24 +136,75 @@ def drive(zip_path: str, out: str) -> dict:
             layer = o.data.uv_layers.active
             uvs += [c for d in layer.data for c in d.uv]
         first = sorted(o.name for o in pieces)
+        faces = min(len(o.data.polygons) for o in pieces)
         bpy.ops.garment.draft_pattern()  # again: replaces its own objects only
-        again = sorted(o.name for o in bpy.data.objects if o.get("garment_studio") == "pattern" and o.get("piece"))
-        return {"result": out, "pieces": first, "again": again, "faces": min(len(o.data.polygons) for o in pieces),
+        again = sorted(o.name for o in bpy.data.objects
+                       if o.get("garment_studio") == "pattern" and o.get("piece"))
+        return {"result": out, "pieces": first, "again": again, "faces": faces,
                 "uv_min": min(uvs), "uv_max": max(uvs), "user_kept": "UserThing" in bpy.data.objects,
                 "coll": [o.name for o in bpy.data.collections["Garment Pattern"].objects]}
 
     _step(res, "draft", draft)
 
+    def bad_spec():
+        g.garment_type = "dress"
+        good = g.waist
+        g.waist = g.bust * 1.4
+        msg = _op_error(lambda: bpy.ops.garment.draft_pattern())
+        g.waist = good
+        g.garment_type = "skirt"
+        return {"message": msg}
+
+    _step(res, "bad_spec", bad_spec)
+
+    def secret():
+        prefs = bpy.context.preferences.addons[MODULE].preferences
+        prefs.vlm_api_key = SECRET
+        blend = tmp / "scene.blend"
+        bpy.ops.wm.save_as_mainfile(filepath=str(blend), compress=False)
+        data = blend.read_bytes()
+        return {"saved": blend.exists(), "size": len(data), "leaked": SECRET.encode() in data,
+                "subtype": prefs.bl_rna.properties["vlm_api_key"].subtype}
+
+    _step(res, "secret", secret)
+
+    def export_pattern():
+        files = {}
+        for name in ("pattern.svg", "pattern.pdf", "pattern.dxf", "pattern.json"):
+            bpy.ops.garment.export_pattern(filepath=str(tmp / name), tiled=True)
+            files[name] = (tmp / name).read_bytes()[:8].decode("latin-1") if (tmp / name).exists() else None
+        bad = _op_error(lambda: bpy.ops.garment.export_pattern(filepath=str(tmp / "pattern.txt")))
+        return {"heads": files, "bad_ext": bad}
+
+    _step(res, "export_pattern", export_pattern)
+
+    def cycle():
+        bpy.ops.preferences.addon_disable(module=MODULE)
+        off = _registered(bpy)
+        off["scene_attr"] = hasattr(scene, "garment")
+        bpy.ops.preferences.addon_enable(module=MODULE)
+        on = _registered(bpy)
+        on["type_kept"] = scene.garment.garment_type  # values live in the scene, across re-enabling
+        on["draft"] = list(bpy.ops.garment.draft_pattern())
+        return {"off": off, "on": on}
+
+    _step(res, "cycle", cycle)
+    g = scene.garment  # the re-registered property group
+
+    # the Blender pipeline (mannequin, wrap, Eevee) from here on
     def assemble():
         out = list(bpy.ops.garment.assemble(method="WRAP"))
         objs = [o for o in bpy.data.objects if o.get("garment_studio") == "assembly"]
         bpy.ops.garment.assemble(method="WRAP")
         again = [o for o in bpy.data.objects if o.get("garment_studio") == "assembly"]
-        meshes = [o for o in again if o.type == "MESH"]
-        return {"result": out, "count": len(objs), "again": len(again),
-                "uv_layers": [len(o.data.uv_layers) for o in meshes],
-                "verts": [len(o.data.vertices) for o in meshes],
-                "user_kept": "UserThing" in bpy.data.objects}
+        meshes = {o.name: o for o in again if o.type == "MESH"}
+        garment = next((o for o in meshes.values() if o.data.uv_layers), None)  # the mannequin has none
+        uv = [c for d in garment.data.uv_layers.active.data for c in d.uv] if garment else [0.0]
+        return {"result": out, "count": len(objs), "again": len(again), "names": sorted(meshes),
+                "garment_uv_range": [min(uv), max(uv)], "garment_uv_layers": bool(garment),
+                "verts": [len(o.data.vertices) for o in meshes.values()],
+                "user_kept": "UserThing" in bpy.data.objects,
+                "pattern_kept": len(bpy.data.collections["Garment Pattern"].objects)}
 
     _step(res, "assemble", assemble)
 
@@ -121,27 +219,31 @@ def drive(zip_path: str, out: str) -> dict:
 
     _step(res, "render", render)
 
-    def export():
+    def follows_settings():
+        """Render Preview after a change re-assembles: a longer skirt reaches lower."""
+        def hem_z():
+            garment = next(o for o in bpy.data.objects if o.get("garment_studio") == "assembly"
+                           and o.data.uv_layers)
+            return min((garment.matrix_world @ v.co).z for v in garment.data.vertices)
+
+        before = hem_z()
+        g.skirt_length = g.skirt_length + 0.10
+        out = list(bpy.ops.garment.render_preview())
+        after = hem_z()
+        again = list(bpy.ops.garment.render_preview())  # unchanged settings: reuses the assembly
+        return {"result": out + again, "drop_m": before - after, "hem_same": abs(hem_z() - after) < 1e-6}
+
+    _step(res, "follows_settings", follows_settings)
+
+    def export_garment():
         files = {}
-        for name in ("pattern.svg", "pattern.pdf", "pattern.dxf", "pattern.json"):
-            bpy.ops.garment.export_pattern(filepath=str(tmp / name), tiled=True)
-            files[name] = (tmp / name).read_bytes()[:8].decode("latin-1") if (tmp / name).exists() else None
         for name in ("garment.glb", "garment.obj"):
             bpy.ops.garment.export_garment(filepath=str(tmp / name))
             files[name] = (tmp / name).read_bytes()[:8].decode("latin-1") if (tmp / name).exists() else None
-        bad = _op_error(lambda: bpy.ops.garment.export_pattern(filepath=str(tmp / "pattern.txt")))
+        bad = _op_error(lambda: bpy.ops.garment.export_garment(filepath=str(tmp / "garment.stl")))
         return {"heads": files, "bad_ext": bad}
 
-    _step(res, "export", export)
-
-    def bad_spec():
-        g.garment_type = "dress"
-        g.waist = g.bust * 1.4
-        msg = _op_error(lambda: bpy.ops.garment.draft_pattern())
-        g.garment_type = "skirt"
-        return {"message": msg}
-
-    _step(res, "bad_spec", bad_spec)
+    _step(res, "export_garment", export_garment)
 
     def refine():
         png = res.get("render", {}).get("png")
@@ -156,42 +258,73 @@ def drive(zip_path: str, out: str) -> dict:
 
     _step(res, "refine", refine)
 
-    def secret():
-        prefs = bpy.context.preferences.addons[MODULE].preferences
-        prefs.vlm_api_key = SECRET
-        blend = tmp / "scene.blend"
-        bpy.ops.wm.save_as_mainfile(filepath=str(blend), compress=False)
-        data = blend.read_bytes()
-        return {"saved": blend.exists(), "size": len(data), "leaked": SECRET.encode() in data,
-                "subtype": prefs.bl_rna.properties["vlm_api_key"].subtype}
+    def refine_modal():
+        """The modal path without an event loop: the operator's own modal() fed a timer tick, then Esc."""
+        import types
 
-    _step(res, "secret", secret)
+        png = res.get("render", {}).get("png")
+        if not png:
+            return {"skipped": "no render"}
+        cls = bpy.types.GARMENT_OT_refine
+        convert = sys.modules[MODULE + ".ui.convert"]
+        g.inputs.image_path = png
+        g.refine.max_iterations = 5
+        g.skirt_length = g.skirt_length + 0.08  # start away from the photo
+        fake = types.SimpleNamespace(interval_ms=50, _refiner=None, _timer=None, reports=[])
+        fake.report = lambda kind, msg: fake.reports.append(msg)
+        for name in ("_start", "_step", "_finish", "_fail"):
+            setattr(fake, name, types.MethodType(getattr(cls, name), fake))
+        fake._start(bpy.context)
+        running = (g.refine.running, bpy.ops.garment.refine.poll())
+        ticks = [cls.modal(fake, bpy.context, types.SimpleNamespace(type="TIMER")) for _ in range(2)]
+        best = fake._refiner.best.spec.measurements
+        passed = cls.modal(fake, bpy.context, types.SimpleNamespace(type="MOUSEMOVE"))
+        esc = cls.modal(fake, bpy.context, types.SimpleNamespace(type="ESC"))
+        now = convert.props_to_spec(g).measurements
+        return {"while": running, "ticks": [sorted(t) for t in ticks], "pass": sorted(passed),
+                "esc": sorted(esc),
+                "status": g.refine.status, "running": g.refine.running, "log": len(g.refine.log),
+                "kept_best": all(abs(now[k] - v) < 0.01 for k, v in best.items()), "reports": fake.reports}
 
-    def cycle():
-        bpy.ops.preferences.addon_disable(module=MODULE)
-        off = _registered(bpy)
-        off["scene_attr"] = hasattr(scene, "garment")
-        bpy.ops.preferences.addon_enable(module=MODULE)
-        on = _registered(bpy)
-        on["draft"] = list(bpy.ops.garment.draft_pattern())
-        return {"off": off, "on": on}
+    _step(res, "refine_modal", refine_modal)
 
-    _step(res, "cycle", cycle)
+    def panels():
+        drawn = {}
+        for name in PANELS:
+            cls = getattr(bpy.types, name)
+            log: list = []
+            cls.draw(type("P", (), {"layout": FakeLayout(log)})(), bpy.context)
+            drawn[name] = log
+        return drawn
 
+    _step(res, "panels", panels)
+
+    def words():
+        out = {}
+        g.inputs.text = "a pair of loose jeans"
+        out["text"] = _op_error(lambda: bpy.ops.garment.text_to_spec()) or g.garment_type
+        g.inputs.instruction = "make it longer"
+        before = g.pant_length
+        out["edit"] = _op_error(lambda: bpy.ops.garment.edit_spec()) or round(g.pant_length - before, 4)
+        g.inputs.image_path = res.get("render", {}).get("png", "")
+        out["analyze"] = _op_error(lambda: bpy.ops.garment.analyze_image()) or g.garment_type
+        return out
+
+    _step(res, "words", words)
     return res
 
 
 # --------------------------------------------------------------------------- pytest side
 
-def _cached_linux_wheels() -> bool:
-    return any((ROOT / "build" / "wheels" / "linux-x64").glob(".complete-*"))
-
-
-def _build(dist: Path, stage: Path) -> list[Path]:
-    flags = ["--offline", "--platform", "linux-x64"] if _cached_linux_wheels() else ["--no-wheels"]
-    subprocess.run([sys.executable, str(ROOT / "tools" / "build_extension.py"), *flags, "--dist", str(dist),
-                    "--stage", str(stage)], check=True, capture_output=True, text=True, timeout=300)
-    return sorted(dist.glob("garment_addon-*.zip"))
+def _build(dist: Path, stage: Path) -> tuple[list[Path], bool]:
+    """linux-x64 with the wheels cached in build/wheels when they match today's imports, else none."""
+    tool = [sys.executable, str(ROOT / "tools" / "build_extension.py"), "--dist", str(dist),
+            "--stage", str(stage)]
+    cached = subprocess.run([*tool, "--offline", "--platform", "linux-x64"], capture_output=True, text=True,
+                            timeout=300)
+    if cached.returncode != 0:
+        subprocess.run([*tool, "--no-wheels"], check=True, capture_output=True, text=True, timeout=300)
+    return sorted(dist.glob("garment_addon-*.zip")), cached.returncode == 0
 
 
 def _run_driver(zip_path: Path, work: Path) -> dict:
@@ -205,12 +338,12 @@ def _run_driver(zip_path: Path, work: Path) -> dict:
     assert result_file.exists(), f"driver crashed (rc {proc.returncode}):\n{proc.stderr[-4000:]}"
     res = json.loads(result_file.read_text())
     res["_stdout"] = proc.stdout + proc.stderr
+    res["_rc"] = proc.returncode
     return res
 
 
 if __name__ == "__main__":
-    results = drive(sys.argv[1], sys.argv[2])
-    Path(sys.argv[2], "results.json").write_text(json.dumps(results, indent=1, default=str))
+    drive(sys.argv[1], sys.argv[2])
     sys.exit(0)
 
 import pytest  # noqa: E402 - the driver above runs without pytest
@@ -221,13 +354,14 @@ pytestmark = [pytest.mark.blender, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
     work = tmp_path_factory.mktemp("extension")
-    zips = _build(work / "dist", work / "stage")
-    assert zips, "no zip built"
-    linux = [z for z in zips if "linux_x64" in z.name] or zips
-    return {"zips": zips, "zip": linux[0], "work": work, "results": _run_driver(linux[0], work)}
+    zips, with_wheels = _build(work / "dist", work / "stage")
+    assert len(zips) == 1, zips
+    return {"zip": zips[0], "wheels": with_wheels, "work": work, "results": _run_driver(zips[0], work)}
 
 
 def _ok(results: dict, step: str) -> dict:
+    assert step in results, f"the Blender process died before step {step!r} (rc {results['_rc']}):\n" \
+                            f"{results['_stdout'][-3000:]}"
     r = results[step]
     assert "error" not in r, f"{step}: {r['error']}\n{r.get('trace', '')}"
     return r
@@ -247,8 +381,12 @@ def test_zip_layout_and_manifest(session):
     wheels = [n for n in names if n.endswith(".whl")]
     assert sorted(wheels) == sorted(w.removeprefix("./") for w in manifest.get("wheels", []))
     assert not [w for w in wheels if w.split("/")[-1].startswith(("numpy-", "requests-"))]  # Blender has them
-    if _cached_linux_wheels():
-        assert manifest["platforms"] == ["linux-x64"] and any("scipy" in w for w in wheels)
+    if session["wheels"]:
+        assert session["zip"].name.endswith("-linux_x64.zip")
+        assert manifest["platforms"] == manifest["build"]["generated"]["platforms"] == ["linux-x64"]
+        assert any(w.startswith("wheels/scipy-") for w in wheels)
+    else:
+        assert not wheels and "platforms" not in manifest
 
 
 def test_zip_validates(session):
@@ -260,9 +398,8 @@ def test_zip_validates(session):
 
 
 def test_install_enables_everything(session):
-    res = session["results"]
-    assert res["install"] == ["FINISHED"]
-    on = res["enabled"]
+    assert _ok(session["results"], "install") == ["FINISHED"]
+    on = _ok(session["results"], "enabled")
     assert on["scene_prop"] and on["prefs"]
     assert on["operators"] == list(OPERATORS) and on["panels"] == list(PANELS)
 
@@ -281,8 +418,9 @@ def test_assemble_builds_garment_and_mannequin(session):
     a = _ok(session["results"], "assemble")
     assert a["result"] == ["FINISHED"]
     assert a["count"] >= 2 and a["again"] == a["count"]
-    assert all(n >= 1 for n in a["uv_layers"]) and min(a["verts"]) > 50
-    assert a["user_kept"]
+    assert a["garment_uv_layers"] and 0 <= a["garment_uv_range"][0] < a["garment_uv_range"][1] <= 1 + 1e-6
+    assert min(a["verts"]) > 50
+    assert a["user_kept"] and a["pattern_kept"] >= 3, "assembling removed objects it does not own"
 
 
 def test_render_preview_fills_an_image(session):
@@ -291,15 +429,26 @@ def test_render_preview_fills_an_image(session):
     assert r["spread"] > 0.1, "preview is a flat colour"
 
 
-def test_exports_pick_format_from_extension(session):
-    e = _ok(session["results"], "export")
+def test_pattern_export_picks_format_from_extension(session):
+    e = _ok(session["results"], "export_pattern")
     heads = e["heads"]
     assert heads["pattern.pdf"].startswith("%PDF")
-    assert "<" in heads["pattern.svg"]
+    assert heads["pattern.svg"].lstrip().startswith("<")
     assert heads["pattern.json"].lstrip().startswith("{")
     assert heads["pattern.dxf"] is not None
-    assert heads["garment.glb"].startswith("glTF") and heads["garment.obj"] is not None
     assert "filepath" in e["bad_ext"] and "\n" not in e["bad_ext"].strip() and "Traceback" not in e["bad_ext"]
+
+
+def test_render_follows_changed_settings(session):
+    r = _ok(session["results"], "follows_settings")
+    assert r["result"] == ["FINISHED", "FINISHED"] and r["hem_same"]
+    assert r["drop_m"] == pytest.approx(0.10, abs=0.04), r
+
+
+def test_garment_export_picks_format_from_extension(session):
+    e = _ok(session["results"], "export_garment")
+    assert e["heads"]["garment.glb"].startswith("glTF") and e["heads"]["garment.obj"] is not None
+    assert "filepath" in e["bad_ext"] and "Traceback" not in e["bad_ext"]
 
 
 def test_invalid_spec_is_one_reported_line(session):
@@ -311,6 +460,44 @@ def test_refine_runs_steps_and_keeps_best(session):
     r = _ok(session["results"], "refine")
     assert r["result"] == ["FINISHED"] and not r["running"]
     assert 1 <= len(r["log"]) <= 2 and r["best"] == pytest.approx(max(s for _, s in r["log"]), abs=1e-3)
+
+
+def test_refine_modal_ticks_and_esc_keeps_best(session):
+    r = _ok(session["results"], "refine_modal")
+    assert r["while"] == [True, False], "running flag / poll while a refinement is live"
+    assert r["ticks"] == [["RUNNING_MODAL"]] * 2 and r["pass"] == ["PASS_THROUGH"]
+    assert r["esc"] == ["FINISHED"] and r["status"] == "cancelled" and not r["running"]
+    assert r["log"] == 2 and r["kept_best"]
+    reports = " | ".join(r["reports"])
+    assert "iteration 0: score" in reports and "best score" in reports
+
+
+def test_panels_draw_existing_properties_and_operators(session):
+    drawn = _ok(session["results"], "panels")
+    assert set(drawn) == set(PANELS)
+    garment = drawn["GARMENT_PT_garment"]
+    assert "prop:garment_type" in garment and "prop:skirt_length" in garment
+    assert "prop:bust" in drawn["GARMENT_PT_body"] and "prop:bust" not in garment
+    assert {"op:garment.draft_pattern", "op:garment.assemble", "op:garment.render_preview"} <= \
+        set(drawn["GARMENT_PT_actions"])
+    assert "op:garment.refine" in drawn["GARMENT_PT_refine"]
+    assert {"op:garment.export_pattern", "op:garment.export_garment"} <= set(drawn["GARMENT_PT_export"])
+
+
+def _unavailable(value) -> bool:
+    return isinstance(value, str) and "not available in this build" in value
+
+
+def test_text_edit_and_photo_operators(session):
+    w = _ok(session["results"], "words")
+    if all(_unavailable(v) for v in w.values()):
+        pytest.skip(f"core.language / core.vision not in this build: {w}")
+    if not _unavailable(w["text"]):
+        assert w["text"] == "pants", w
+    if not _unavailable(w["edit"]):
+        assert isinstance(w["edit"], float) and w["edit"] > 0, w
+    if not _unavailable(w["analyze"]):
+        assert w["analyze"] in ("skirt", "dress"), w  # the photo is our own skirt render
 
 
 def test_api_key_never_saved_or_printed(session):
@@ -326,6 +513,7 @@ def test_disable_unregisters_and_enable_again_works(session):
     assert not off["scene_prop"] and not off["scene_attr"] and not off["prefs"]
     assert off["operators"] == [] and off["panels"] == []
     assert on["scene_prop"] and on["operators"] == list(OPERATORS) and on["draft"] == ["FINISHED"]
+    assert on["type_kept"] == "skirt"
 
 
 def test_shipped_wheels_import(session):

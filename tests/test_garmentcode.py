@@ -15,6 +15,7 @@ from garment_addon.core.interop.garmentcode import (
     GarmentCodeError,
     bezier,
     edge_points,
+    fit_cubic,
     from_garmentcode,
     seam_table,
     to_garmentcode,
@@ -108,6 +109,16 @@ def test_every_fixture_edge_is_within_0_1_cm_of_its_curve_length(path):
             assert np.allclose(pts[0], s) and np.allclose(pts[-1], t)
 
 
+def test_fit_cubic_recovers_a_cubic_and_keeps_length():
+    ctrl = np.array([[0, 0], [5, 12], [18, 14], [25, 3]], float)
+    pts = bezier(ctrl, np.linspace(0, 1, 40))
+    fit, dev = fit_cubic(pts)
+    assert dev < 0.05
+    fitted = polyline_length(bezier(fit, np.linspace(0, 1, 801)))
+    assert fitted == pytest.approx(polyline_length(pts), abs=1e-3)
+    assert np.allclose(fit[[0, 3]], ctrl[[0, 3]])
+
+
 # ---------------------------------------------------------------- import
 
 @pytest.mark.parametrize("path", NEW + LEGACY, ids=lambda p: p.stem)
@@ -121,7 +132,8 @@ def test_import_fixture(path):
     scale = 100 / data["properties"].get("units_in_meter", 100)
     for seam, st in zip(pattern.seams, stitches, strict=True):  # same order, same edges
         assert (seam.a.piece, seam.b.piece) == (st[0]["panel"], st[1]["panel"])
-        assert seam.a.edge.split("_")[0] == f"e{st[0]['edge']}" and seam.b.edge.split("_")[0] == f"e{st[1]['edge']}"
+        assert seam.a.edge.split("_")[0] == f"e{st[0]['edge']}"
+        assert seam.b.edge.split("_")[0] == f"e{st[1]['edge']}"
         assert seam.reversed == (not (len(st) == 3 and st[2] == "right_wrong"))
     sewn = {(r.piece, r.edge) for s in pattern.seams for r in (s.a, s.b)}
     for piece in pattern.pieces:
@@ -189,16 +201,15 @@ def curved_pattern() -> Pattern:
     """rect_pattern plus a bodice with a curved (cubic) neckline and an arc armhole edge."""
     p = rect_pattern()
     t = np.linspace(0, 1, 25)[:, None]
-    neck = (1 - t) ** 3 * [18, 40] + 3 * (1 - t) ** 2 * t * [14, 40] + 3 * (1 - t) * t**2 * [10, 34] \
-        + t**3 * [10, 30]
+    neck = (1 - t) ** 3 * [18, 40] + 3 * (1 - t) ** 2 * t * [12, 40] + 3 * (1 - t) * t**2 * [4, 32] \
+        + t**3 * [0, 30]
     ang = np.linspace(0, np.pi / 2, 20)[:, None]
     arm = np.hstack([30 - 8 * np.sin(ang), 22 + 8 * (1 - np.cos(ang))])  # quarter circle (30,22)->(22,30)
-    outline = np.vstack([[[0, 0], [30, 0]], arm[:-1], [[22, 40]], neck[:-1], [[0, 30]]])
-    n_arm, n_neck = len(arm), len(neck)
-    edges = [Edge("hem", 0, 1, "hem", 2.0), Edge("side", 1, 2, "seam"), Edge("armhole", 2, 1 + n_arm, "armhole"),
-             Edge("shoulder", 1 + n_arm, 2 + n_arm, "seam"),
-             Edge("neck", 2 + n_arm, 1 + n_arm + n_neck, "neckline"),
-             Edge("cf", 1 + n_arm + n_neck, 2 + n_arm + n_neck, "fold", 0.0), Edge("cf2", 2 + n_arm + n_neck, 0, "fold", 0.0)]
+    outline = np.vstack([[[0, 0], [30, 0]], arm, neck])
+    a, n = 1 + len(arm), 1 + len(arm) + len(neck)  # last armhole point, last neck point
+    edges = [Edge("hem", 0, 1, "hem", 2.0), Edge("side", 1, 2, "seam"), Edge("armhole", 2, a, "armhole"),
+             Edge("shoulder", a, a + 1, "seam"), Edge("neck", a + 1, n, "neckline"),
+             Edge("cf", n, 0, "fold", 0.0)]
     bodice = Piece("bodice", outline, edges, body_region="torso_front", grainline=[[5, 5], [5, 25]])
     p.pieces.append(bodice)
     p.seams.append(Seam(EdgeRef("bodice", "side"), EdgeRef("bodice", "shoulder"), True))
@@ -227,7 +238,7 @@ def test_export_structure():
     panels = gc["pattern"]["panels"]
     assert list(panels) == [x.name for x in p.pieces]
     assert len(gc["pattern"]["stitches"]) == len(p.seams)
-    for name, panel in panels.items():
+    for panel in panels.values():
         assert len(panel["translation"]) == 3 and len(panel["rotation"]) == 3
         assert len(panel["vertices"]) == len(panel["edges"])
         n = len(panel["edges"])
@@ -236,7 +247,7 @@ def test_export_structure():
     assert panels["back"]["rotation"][1] == 180
     assert panels["left_sleeve"]["translation"][0] > 0 > panels["right_sleeve"]["translation"][0]
     kinds = [e.get("curvature", {}).get("type") for e in panels["bodice"]["edges"]]
-    assert kinds == [None, None, "cubic", None, "cubic", None, None]
+    assert kinds == [None, None, "cubic", None, "cubic", None]
 
 
 def test_round_trip_our_pattern():
@@ -299,3 +310,43 @@ def test_cli_import_bad_input(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert "not a GarmentCode specification" in err and "\n" not in err
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_absolute_curvature_coords_and_units():
+    # the legacy skirt rewritten with absolute control points in mm must import to the same curves
+    data = load(DATA / "legacy" / "gpg_legacy_skirt_2_panels.json")
+    ref = from_garmentcode(data)
+    for panel in data["pattern"]["panels"].values():
+        v = np.array(panel["vertices"], float)
+        for e in panel["edges"]:
+            if "curvature" in e:
+                s, t = v[e["endpoints"][0]], v[e["endpoints"][1]]
+                d = t - s
+                c = s + e["curvature"][0] * d + e["curvature"][1] * np.array([-d[1], d[0]])
+                e["curvature"] = (c * 10).tolist()
+        panel["vertices"] = (v * 10).tolist()
+        panel["translation"] = [x * 10 for x in panel["translation"]]
+    data["properties"].update(curvature_coords="absolute", units_in_meter=1000)
+    got = from_garmentcode(data)
+    for a, b in zip(ref.pieces, got.pieces, strict=True):
+        lengths = [b.edge_length(e) for e in b.edges]
+        assert [a.edge_length(e) for e in a.edges] == pytest.approx(lengths, abs=1e-6)
+        assert a.placement["translation"] == pytest.approx(b.placement["translation"])
+
+
+def test_cli_export_reads_a_garmentcode_spec(tmp_path, capsys):
+    out = tmp_path / "tee.dxf"
+    assert main(["export", str(DATA / "tshirt_specification.json"), "-o", str(out)]) == 0
+    import ezdxf
+
+    names = {b.name for b in ezdxf.readfile(out).blocks if not b.name.startswith("*")}
+    assert names == set(load(DATA / "tshirt_specification.json")["pattern"]["panels"])
+    capsys.readouterr()
+
+
+def test_cli_check_drafted_seed_dress(tmp_path, capsys):
+    p = _drafted("dress")
+    (tmp_path / "pattern.json").write_text(p.to_json())
+    assert main(["check", str(tmp_path / "pattern.json")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(p.seams) + 2 and "0 outside 0.3 cm" in lines[-1]

@@ -134,13 +134,14 @@ def download_wheels(platform: str, reqs: dict[str, str], offline: bool) -> list[
                "--dest", str(dest), "-c", str(dest / ".constraints.txt")]
         for tag in PLATFORMS[platform]:
             cmd += ["--platform", tag]
-        cmd += [f"{d}=={v}" for d, v in reqs.items()]
-        res = subprocess.run(cmd, capture_output=True, text=True)
-        if res.returncode != 0:
-            lines = res.stderr.strip().splitlines() or ["pip failed"]
-            telling = [ln for ln in lines if "No matching distribution" in ln or "depends on" in ln]
-            why = (telling or lines)[-1]
-            print(f"  {platform}: skipped ({why.strip()})", file=sys.stderr)
+        pins = [f"{d}=={v}" for d, v in reqs.items()]
+        res = subprocess.run(cmd + pins, capture_output=True, text=True)
+        if res.returncode != 0:  # say which pinned package has no wheel for this platform
+            missing = [r for r in pins
+                       if subprocess.run(cmd + ["--no-deps", r], capture_output=True).returncode]
+            why = f"no {PLATFORMS[platform][0]} wheel for {', '.join(missing)}" if missing else \
+                (res.stderr.strip().splitlines() or ["pip failed"])[-1]
+            print(f"  {platform}: skipped ({why})", file=sys.stderr)
             return None
         stamp.write_text("\n".join(f"{d}=={v}" for d, v in reqs.items()) + "\n", encoding="utf-8")
     return sorted(w for w in dest.glob("*.whl")
@@ -209,9 +210,12 @@ def build(platforms: list[str], *, offline: bool = False, no_wheels: bool = Fals
             raise SystemExit("build_extension: no platform's wheels could be had; "
                              "use --no-wheels for a pure-Python test build")
     staged = stage(ok_platforms, sorted(wheels.values(), key=lambda w: w.name), stage_dir)
+    declared = manifest_text(ok_platforms, [f"./wheels/{n}" for n in sorted(wheels)])
     if write_manifest:
-        MANIFEST.write_text(manifest_text(ok_platforms, [f"./wheels/{n}" for n in sorted(wheels)]),
-                            encoding="utf-8")
+        MANIFEST.write_text(declared, encoding="utf-8")
+    elif not no_wheels and declared != MANIFEST.read_text(encoding="utf-8"):
+        print(f"note: {MANIFEST.name} declares other platforms/wheels than this build staged; "
+              "run with --write-manifest to update it", file=sys.stderr)
     dist.mkdir(parents=True, exist_ok=True)
     stem = f"garment_addon-{version}"
     for old in dist.glob(f"{stem}*.zip"):

@@ -18,7 +18,8 @@ from ..core.errors import UserError
 from ..core.progress import NULL, Progress
 
 METHODS = ("wrap", "drape")
-DRAPE_FRAMES = (25, 35)  # seam-closing frames without gravity, then settling frames with gravity
+DRAPE_FRAMES = (15, 30)  # seam-closing frames without gravity, then settling frames with gravity
+DRAPE_EDGE = 2.5  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
 
 
 @dataclass
@@ -123,7 +124,7 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
 
     body, timings = result.body_model, result.timings
     t = time.perf_counter()
-    mesh = mesh_pattern(pattern, edge_cm or (2.0 if method == "drape" else 1.5))
+    mesh = mesh_pattern(pattern, edge_cm or (DRAPE_EDGE if method == "drape" else 1.5))
     timings["meshing"] = time.perf_counter() - t
     progress(0.25, "wrap")
     t = time.perf_counter()
@@ -136,7 +137,7 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
         scene = bpy.context.scene
         dr.add_collider(result.mannequin)
         flat = np.column_stack([mesh.verts2d + _flat_offsets(mesh), np.zeros(len(mesh.verts2d))])
-        dr.setup_cloth(garment, flat, DRAPE_FRAMES)
+        dr.setup_cloth(garment, flat, DRAPE_FRAMES, pin=_waist_vertices(pattern, mesh))
         pos = dr.simulate(scene, garment, DRAPE_FRAMES, progress.sub(0.3, 0.9))
         scene.frame_set(1)
         timings["drape"] = time.perf_counter() - t
@@ -152,6 +153,20 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
     metrics["welded_vertices"] = len(garment.data.vertices)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
     result.metrics = metrics
+
+
+def _waist_vertices(pattern, mesh) -> np.ndarray:
+    """Vertices that hold a garment up at the waist (waistband pieces, edges with role waist):
+    pinned during the drape, as a waistband's grip and a belt would."""
+    out = []
+    for piece, pm, o in zip(pattern.pieces, mesh.pieces, mesh.offsets, strict=True):
+        if (piece.body_region or "") == "waistband":
+            out.append(np.arange(len(pm.verts)) + o)
+            continue
+        for e in piece.edges:
+            if e.role == "waist":
+                out.append(pm.edge_verts[e.name] + o)
+    return np.unique(np.concatenate(out)) if out else np.zeros(0, np.int64)
 
 
 def _flat_offsets(mesh) -> np.ndarray:

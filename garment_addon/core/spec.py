@@ -177,12 +177,11 @@ def resolve_type(name: Any) -> tuple[str, dict[str, float]]:
     if not isinstance(name, str) or not name.strip():
         raise SpecError(f"garment_type: must be one of {', '.join(GARMENT_TYPES)} (got {name!r})")
     key = name.strip().lower().replace("_", "-")
-    if key in GARMENT_TYPES:
-        return key, {}
-    if key.rstrip("s") in GARMENT_TYPES:
-        return key.rstrip("s"), {}
-    if key in ALIASES:
-        return ALIASES[key]
+    for cand in (key, key[:-1] if key.endswith("s") else "", key[:-2] if key.endswith("es") else ""):
+        if cand in GARMENT_TYPES:
+            return cand, {}
+        if cand in ALIASES:
+            return ALIASES[cand]
     allowed = ", ".join(GARMENT_TYPES) + " (aliases: " + ", ".join(ALIASES) + ")"
     raise SpecError(f"garment_type: unknown type {name!r}; must be one of {allowed}")
 
@@ -253,8 +252,8 @@ def _derive_pants(m: dict[str, float], given: dict[str, float]) -> None:
         f = MEASUREMENTS["rise"]
         if not f.lo <= rise <= f.hi:
             raise SpecError(
-                f"measurements.inseam: pant_length - inseam gives a rise of {rise:g}, "
-                f"allowed {range_text('rise')}"
+                f"measurements.inseam: pant_length - inseam must be a rise in {range_text('rise')} "
+                f"(got {rise:g})"
             )
         m["rise"] = rise
     elif "inseam" in given:

@@ -1,19 +1,23 @@
 """Blender UI: properties (scene.garment), preferences, operators and the Garment sidebar tab.
 
-Only imported by garment_addon.register(), i.e. inside Blender.
+The bpy modules are imported by register(), so `ui.convert` (pure Python) imports without Blender.
 """
 
 from __future__ import annotations
 
-from . import operators, panels, preferences, properties, refine_op
+import importlib
 
-MODULES = (properties, preferences, operators, refine_op, panels)
+MODULE_NAMES = ("properties", "preferences", "operators", "refine_op", "panels")
+
+
+def _modules():
+    return [importlib.import_module(f".{name}", __name__) for name in MODULE_NAMES]
 
 
 def register() -> None:
     done = []
     try:
-        for mod in MODULES:
+        for mod in _modules():
             mod.register()
             done.append(mod)
     except Exception:
@@ -23,5 +27,5 @@ def register() -> None:
 
 
 def unregister() -> None:
-    for mod in reversed(MODULES):
+    for mod in reversed(_modules()):
         mod.unregister()

@@ -16,8 +16,10 @@ from ..core.spec import FEATURES, MEASUREMENTS, GarmentSpec, body_measurements, 
 
 CM = 0.01  # metres per centimetre: properties hold metres, the core holds centimetres
 
-# Body measurements (shown in the Body panel); every other measurement is a garment length.
-BODY_FIELDS = tuple(k for k in MEASUREMENTS if k in body_measurements(make_spec({"garment_type": "dress"})))
+# Body measurements (shown in the Body panel): those the mannequin takes straight from the spec
+# (its "inseam" is derived from the height, unlike the spec's pant inseam). The rest are garment lengths.
+_PROBE = make_spec({"garment_type": "dress"})
+BODY_FIELDS = tuple(k for k, v in body_measurements(_PROBE).items() if k in MEASUREMENTS and v == _PROBE.m[k])
 GARMENT_FIELDS = tuple(k for k in MEASUREMENTS if k not in BODY_FIELDS)
 
 _syncing = 0
@@ -50,6 +52,9 @@ def props_to_dict(props: Any) -> dict[str, Any]:
     if abs(m["pant_length"] - m["inseam"] - m["rise"]) > 1.0:
         del m["inseam"]
     meta = json.loads(getattr(props, "metadata_json", "") or "{}")
+    body = getattr(props, "body", None)
+    if body is not None:  # the pipeline reads the mannequin preset from the spec's metadata
+        meta["body_preset"] = body.preset
     return {"garment_type": props.garment_type, "size": props.size, "measurements": m,
             "features": {k: getattr(props, k) for k in FEATURES}, "metadata": meta}
 
@@ -73,6 +78,9 @@ def spec_to_props(spec: GarmentSpec | dict, props: Any) -> None:
             setattr(props, k, spec.features[k])
         if hasattr(props, "metadata_json"):
             props.metadata_json = json.dumps(spec.metadata, default=str)
+        preset = spec.metadata.get("body_preset")
+        if preset in ("female", "male") and getattr(props, "body", None) is not None:
+            props.body.preset = preset
 
 
 def refill_for_type(props: Any) -> None:

@@ -99,8 +99,7 @@ def assemble(context, method: str, progress=None):
     props = context.scene.garment
     pattern = draft_pattern(convert.props_to_spec(props))
     scene_objects.remove_owned("assembly")
-    result = call(pipeline.build_scene, pattern, method=method.lower(), progress=progress,
-                  body_preset=props.body.preset, preset=props.body.preset)
+    result = pipeline.build_scene(pattern, method=method.lower(), progress=progress)
     for obj in (result.garment, result.mannequin, getattr(result, "rig", None)):
         if obj is not None:
             obj[scene_objects.TAG] = "assembly"
@@ -109,7 +108,16 @@ def assemble(context, method: str, progress=None):
 
 
 def ensure_result(context, progress=None):
-    return current_result(context) or assemble(context, context.scene.garment.render.method, progress)
+    """The last assembly while it still shows the current settings; else assemble again."""
+    result = current_result(context)
+    spec = convert.props_to_spec(context.scene.garment).to_dict()
+    made_from = dict(getattr(result.pattern, "spec", None) or {}) if result is not None else {}
+    same = all(made_from.get(k) == spec[k] for k in ("garment_type", "size", "measurements", "features"))
+    preset = (made_from.get("metadata") or {}).get("body_preset") == spec["metadata"].get("body_preset")
+    if result is not None and same and preset:
+        return result
+    method = result.method if result is not None else context.scene.garment.render.method
+    return assemble(context, method, progress)
 
 
 def backend_client(context, backend: str):
@@ -335,10 +343,12 @@ class GARMENT_OT_export_pattern(_ExportOperator, bpy.types.Operator):
             if ext not in PATTERN_FORMATS:
                 raise UserError(f"filepath: extension must be one of {', '.join(PATTERN_FORMATS)} "
                                 f"(got {ext!r})")
-            fmt = "pdf-tiled" if ext == ".pdf" and self.tiled else PATTERN_FORMATS[ext]
+            # None: the core picks from the name (.json may be GarmentCode's *_specification.json)
+            fmt = "pdf-tiled" if ext == ".pdf" and self.tiled else None
             pattern = draft_pattern(convert.props_to_spec(context.scene.garment))
-            call(export_pattern, pattern, path, fmt, paper=self.paper, seam_allowance=self.seam_allowance)
-            self.report({"INFO"}, f"Wrote {path} ({fmt})")
+            call(export_pattern, pattern, path, fmt, paper=self.paper, seam_allowance=self.seam_allowance,
+                 progress=wm_progress(context))
+            self.report({"INFO"}, f"Wrote {path}")
 
         return guarded(self, "Export pattern", run)
 

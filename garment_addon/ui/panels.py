@@ -5,7 +5,7 @@ from __future__ import annotations
 import bpy
 
 from ..core.spec import FEATURES, TYPE_USES, body_measurements
-from . import convert
+from . import convert, refine_op
 
 # Which measurements each garment type shows in the Garment panel (the others are kept but unused).
 _USES = {"skirt": TYPE_USES["skirt"], "pants": TYPE_USES["pants"],
@@ -115,7 +115,7 @@ class GARMENT_PT_refine(_GarmentPanel, bpy.types.Panel):
         col.prop(refine, "method")
         col.prop(refine, "max_iterations")
         col.prop(refine, "threshold")
-        if refine.running:
+        if refine.running and refine_op.is_running(context.scene):
             col.label(text=f"Iteration {len(refine.log)}: score {refine.score:.3f}, "
                            f"best {refine.best_score:.3f}")
             col.prop(refine, "progress", slider=True)

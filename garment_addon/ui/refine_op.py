@@ -7,42 +7,37 @@ Executed directly (scripts, background mode) it runs the same steps to the end.
 
 from __future__ import annotations
 
+import os
+
 import bpy
 from bpy.props import IntProperty
 
-from . import convert, operators
+from ..core.errors import UserError
+from . import convert, operators, scene_objects
 
 
 def render_fn_for(context, method: str, size: int = 256):
-    """render_fn(spec) -> (rgb, garment_mask, body_mask) through the Blender pipeline."""
-    try:  # the pipeline's own refine renderer, when the build has one
-        from ..blender import refine_render
-    except ImportError:
-        refine_render = None
-    if refine_render is not None and hasattr(refine_render, "make_render_fn"):
-        return operators.call(refine_render.make_render_fn, method=method, size=size)
+    """render_fn(spec) -> (rgb, garment_mask, person_mask): the same Blender renderer `fit` uses."""
+    from ..blender.refine_render import make_blender_render_fn
 
-    from ..blender import pipeline
-    from ..core.pattern import draft_pattern
+    render = make_blender_render_fn(method=method, size=size)
 
-    state = {"result": None}
-
-    def render(spec):
-        pattern = draft_pattern(spec)
-        result = state["result"]
-        if result is not None and getattr(result, "method", method) == method:
-            try:
-                result = pipeline.update_scene(result, pattern)
-            except NotImplementedError:
-                result = None
-        if result is None:
-            result = pipeline.build_scene(pattern, method=method)
+    def tagged(spec):
+        out = render(spec)
+        result = render.state["result"]
         for obj in (result.garment, result.mannequin):
-            obj[operators.scene_objects.TAG] = "assembly"
-        state["result"] = operators._RESULTS[context.scene.name] = result
-        return pipeline.render_arrays(result, profile="preview", size=size)
+            obj[scene_objects.TAG] = "assembly"
+        operators._RESULTS[context.scene.name] = result  # so Render/Export use the refined garment
+        return out
 
-    return render
+    return tagged
+
+
+_running: set[str] = set()  # scenes with a live refinement (the saved `running` flag may be stale)
+
+
+def is_running(scene) -> bool:
+    return scene.name in _running
 
 
 class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
@@ -61,8 +56,7 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
     def poll(cls, context):
         if not operators.has_garment(context):
             return False
-        props = context.scene.garment
-        return bool(props.inputs.image_path) and not props.refine.running
+        return bool(context.scene.garment.inputs.image_path) and not is_running(context.scene)
 
     def _start(self, context) -> bool:
         from ..core.refine.loop import Refiner, make_critic
@@ -70,11 +64,14 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
         props = context.scene.garment
         refine = props.refine
         photo = bpy.path.abspath(props.inputs.image_path)
+        if not os.path.isfile(photo):
+            raise UserError(f"inputs.image_path: file not found: {photo}")
         critic = make_critic(refine.backend, client=operators.backend_client(context, refine.backend))
         method = refine.method.lower()
         self._refiner = Refiner(photo, convert.props_to_spec(props), render_fn_for(context, method),
                                 backend=refine.backend, max_iters=refine.max_iterations,
                                 threshold=refine.threshold, method=method, critic=critic)
+        _running.add(context.scene.name)
         refine.log.clear()
         refine.running, refine.score, refine.best_score, refine.progress = True, 0.0, 0.0, 0.0
         refine.status = "running"
@@ -89,8 +86,8 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
         refine.score, refine.best_score = item.score, rec.best_score
         refine.progress = 100.0 * len(self._refiner.records) / self._refiner.max_iters
         context.window_manager.progress_update(len(self._refiner.records))
-        print(f"garment.refine: iteration {rec.index} score {item.score:.3f} best {rec.best_score:.3f} "
-              f"({rec.decision})")
+        self.report({"INFO"}, f"Refine iteration {rec.index}: score {item.score:.3f}, "
+                              f"best {rec.best_score:.3f} ({rec.decision[:40]})")
 
     def _finish(self, context, reason: str) -> set[str]:
         props = context.scene.garment
@@ -100,6 +97,7 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
             wm.event_timer_remove(self._timer)
             self._timer = None
         wm.progress_end()
+        _running.discard(context.scene.name)
         refine.running = False
         refine.status = reason
         best = self._refiner.best if self._refiner else None
@@ -131,6 +129,7 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
             self._start(context)
         except Exception as exc:  # noqa: BLE001
             context.scene.garment.refine.running = False
+            _running.discard(context.scene.name)
             operators.report_exception(self, "Refine", exc)
             return {"CANCELLED"}
         wm = context.window_manager

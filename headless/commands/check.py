@@ -34,14 +34,15 @@ def load_any(path: str) -> Pattern:
 
 
 def format_table(rows: list[dict]) -> str:
-    head = ("edge a", "edge b", "len a", "len b", "diff", "ease", "ok")
+    head = ("edge a", "edge b", "len a", "len b", "difference", "ease", "ok")
     body = [(r["a"], r["b"], f"{r['len_a']:.2f}", f"{r['len_b']:.2f}", f"{r['difference']:+.2f}",
              f"{r['ease']:.2f}", "ok" if r["ok"] else "MISMATCH") for r in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
-    lines = ["  ".join(str(x).ljust(w) if i < 2 else str(x).rjust(w) for i, (x, w) in enumerate(zip(row, widths,
-                                                                                                strict=True)))
-             for row in (head, *body)]
-    return "\n".join(lines)
+    def fmt(row) -> str:  # edge names left-aligned, numbers right-aligned
+        cells = zip(row, widths, strict=True)
+        return "  ".join(str(x).ljust(w) if i < 2 else str(x).rjust(w) for i, (x, w) in enumerate(cells))
+
+    return "\n".join(fmt(row) for row in (head, *body))
 
 
 def run(args) -> int:
@@ -50,6 +51,6 @@ def run(args) -> int:
     print(format_table(rows))
     bad = [r for r in rows if not r["ok"]]
     imported = pattern.metadata.get("source") == "garmentcode"
-    print(f"{len(rows)} seams, {len(bad)} outside {args.tol:g} cm"
-          + (" (GarmentCode source: reported, not a failure)" if bad and imported and not args.strict else ""))
+    note = " (GarmentCode source: reported, not a failure)" if bad and imported and not args.strict else ""
+    print(f"{len(rows)} seams, {len(bad)} outside {args.tol:g} cm{note}")
     return 1 if bad and (args.strict or not imported) else 0

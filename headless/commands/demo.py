@@ -1,29 +1,39 @@
-"""`demo`: the main job on a bundled example, offline (stub: drafts the seed dress)."""
+"""`demo` (make demo): the main job on the bundled example photo, offline, then where to look."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ._common import add_command
 
-SEED_DRESS = {
-    "garment_type": "dress",
-    "measurements": {"bust": 90, "waist": 72, "hip": 96, "shoulder_width": 40, "bodice_length": 42,
-                     "sleeve_length": 25, "skirt_length": 55, "neckline_depth": 12, "neckline_width": 8,
-                     "bicep": 28, "wrist": 17, "cap_height": 12, "flare": 8},
-    "features": {"has_collar": False, "has_cuffs": False, "has_pockets": False, "has_hood": False,
-                 "fit": "fitted"},
-}
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "garmentcode_shirt.png"
+DEMO_ITERS = 8  # bounded so `make demo` stays well under 5 minutes on 2 CPU cores
+DEMO_SIZE = 192
 
 
 def register(sub) -> None:
-    p = add_command(sub, "demo", "run the main job on the bundled example, offline",
+    p = add_command(sub, "demo", "fit the bundled example photo offline (examples/garmentcode_shirt.png) and "
+                    "write pattern PDF/SVG, garment.glb, render, fit report and pictures",
                     "python -m headless demo -o out")
     p.add_argument("-o", "--output", default="out", help="output folder (default out)")
+    p.add_argument("--max-iters", type=int, default=DEMO_ITERS, help=f"loop renders (default {DEMO_ITERS})")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from .draft import draft_to_folder
+    from .fit import run_fit
 
-    out = draft_to_folder(SEED_DRESS, args.output)
-    print(f"demo: drafted the example dress -> {out}/pattern.json, {out}/pattern.svg")
+    print(f"demo: fitting {EXAMPLE.relative_to(EXAMPLE.parents[1])} offline "
+          f"({args.max_iters} renders at most) ...", flush=True)
+    s = run_fit(EXAMPLE, args.output, backend="offline", max_iters=args.max_iters, size=DEMO_SIZE)
+    out = Path(args.output)
+    print(f"\ndemo: {s['garment_type']} fitted, score {s['best_score']:.3f} after {s['iterations']} renders "
+          f"({s['stop_reason']}, {s['seconds']:.0f} s). Look at:")
+    notes = {"fit_compare.png": "photo | best render | overlay", "fit_progress.png": "score per iteration",
+             "render.png": "the 3D garment on the mannequin", "garment.glb": "3D garment + mannequin (glTF)",
+             "pattern.pdf": "the sewing pattern, tiled on A4 to print", "pattern.svg": "the pattern, 1:1",
+             "spec.json": "the fitted measurements", "fit_report.json": "every iteration's spec and scores"}
+    for name, what in notes.items():
+        if (out / name).exists():
+            print(f"  {out / name}  - {what}")
     return 0

@@ -6,28 +6,29 @@ import argparse
 import sys
 
 from garment_addon.core.export import FORMATS, export_pattern
-from garment_addon.core.pattern import load_pattern
 from garment_addon.core.progress import Progress
 
 from ._common import add_command
+from .check import load_any
 
 
 def register(sub) -> None:
     p = add_command(sub, "export", "export a pattern for printing, plotting, cutting software or GarmentCode",
                     "python -m headless export out/pattern.json --format pdf-tiled --paper letter "
                     "-o out/pattern_letter.pdf")
-    p.add_argument("pattern", help="pattern.json (from `draft` or `import`)")
+    p.add_argument("pattern", help="pattern.json (from `draft` or `import`), or a GarmentCode specification")
     p.add_argument("--format", choices=FORMATS, default=None,
-                   help="output format (default: from the file extension; *_specification.json = garmentcode)")
-    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="page size for pdf-tiled (default a4)")
+                   help="output format (default: from the extension; *_specification.json = garmentcode)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="page size for pdf-tiled (default a4)")
     p.add_argument("--seam-allowance", action=argparse.BooleanOptionalAction, default=True,
-                   help="draw the cut line with seam allowance (default) or cut on the seam line")
+                   help="svg/pdf/dxf: cut line with seam allowance (default) or cut on the seam line")
     p.add_argument("-o", "--output", required=True, help="file to write")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    pattern = load_pattern(args.pattern)
+    pattern = load_any(args.pattern)
     bar = None
     if args.format == "pdf-tiled":
         from tqdm import tqdm

@@ -17,8 +17,9 @@ RENDERERS = ("auto", "blender", "silhouette")
 
 
 def register(sub) -> None:
-    p = add_command(sub, "fit", "fit a garment to a photo: analyse, then render/compare/adjust until the 3D "
-                    "garment matches; writes spec, pattern (json/svg/tiled pdf), garment.glb, render and report",
+    p = add_command(sub, "fit", "fit a garment to a photo: analyse, then render/compare/adjust until the "
+                    "3D garment matches; writes spec, pattern (json/svg/tiled pdf), garment.glb, render, "
+                    "report",
                     "python -m headless fit photo.jpg -o out/ --max-iters 10")
     p.add_argument("image", help="garment photo (png/jpg; transparent PNG renders work too)")
     p.add_argument("-o", "--output", required=True, help="output folder")
@@ -45,7 +46,8 @@ def _render_fn(renderer: str, method: str, size: int):
         renderer = "blender" if have_blender() else "silhouette"
     if renderer == "blender":
         if not have_blender():
-            raise UserError("renderer: blender needs bpy (pip install '.[blender]'); use --renderer silhouette")
+            raise UserError("renderer: blender needs bpy (pip install '.[blender]'); "
+                            "use --renderer silhouette")
         from garment_addon.blender.refine_render import make_blender_render_fn
 
         return renderer, make_blender_render_fn(method, size)
@@ -88,15 +90,15 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
             bar.set_postfix(best=f"{rec.best_score:.3f}", last=rec.decision[:18])
     result = refiner.result()
     with atomic_dir(out) as stage:
-        files = write_outputs(stage, result, drape=drape, renderer=renderer, threshold=threshold,
-                              extra={"image": str(image), "renderer": renderer, "start_spec": start_spec.to_dict(),
-                                     "loop_size": int(size)})
+        extra = {"image": str(image), "renderer": renderer, "start_spec": start_spec.to_dict(),
+                 "loop_size": int(size)}
+        files = write_outputs(stage, result, drape=drape, threshold=threshold, extra=extra)
     return {"output": str(out), "files": files, "best_score": result.best.score,
             "iterations": len(result.records), "stop_reason": result.stop_reason,
             "garment_type": result.best.spec.garment_type, "seconds": round(time.perf_counter() - t0, 2)}
 
 
-def write_outputs(stage: Path, result, *, drape: bool, renderer: str, threshold: float, extra: dict) -> list[str]:
+def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: dict) -> list[str]:
     """spec, pattern (json/svg/tiled pdf), garment.glb + render.png (Blender), report and pictures."""
     from PIL import Image
 
@@ -114,10 +116,13 @@ def write_outputs(stage: Path, result, *, drape: bool, renderer: str, threshold:
     final = {"method": "drape" if drape else "wrap"}
     if have_blender():
         from garment_addon.blender import pipeline
+        from garment_addon.blender.refine_render import quiet_stdout
 
-        scene = pipeline.build_scene(pattern, final["method"])
-        pipeline.export_garment(scene, stage / "garment.glb")
-        info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview", size=512)
+        with quiet_stdout():
+            scene = pipeline.build_scene(pattern, final["method"])
+            pipeline.export_garment(scene, stage / "garment.glb")
+            info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview",
+                                         size=512)
         final.update(metrics=scene.metrics, render_seconds=info.get("seconds"))
     else:
         warnings.append("bpy is not installed: no garment.glb; render.png is the 2D silhouette preview")
@@ -134,8 +139,9 @@ def run(args) -> int:
     start = read_json(args.start, "start") if args.start else None
     if not Path(args.image).is_file():
         raise UserError(f"image: file not found: {args.image}")
-    s = run_fit(args.image, args.output, backend=args.backend, max_iters=args.max_iters, threshold=args.threshold,
-                drape=args.drape, size=args.size, renderer=args.renderer, start=start)
+    s = run_fit(args.image, args.output, backend=args.backend, max_iters=args.max_iters,
+                threshold=args.threshold, drape=args.drape, size=args.size, renderer=args.renderer,
+                start=start)
     print(f"fit: {s['garment_type']} score {s['best_score']:.3f} after {s['iterations']} iterations "
           f"({s['stop_reason']}, {s['seconds']:.1f} s) -> {s['output']}/: {', '.join(s['files'])}")
     return 0

@@ -12,7 +12,8 @@ from ._common import add_command, read_json
 
 
 def register(sub) -> None:
-    p = add_command(sub, "import", "import a GarmentCode (or legacy) specification: OUT/pattern.json + pattern.svg",
+    p = add_command(sub, "import",
+                    "import a GarmentCode (or legacy) specification: OUT/pattern.json + pattern.svg",
                     "python -m headless import tshirt_specification.json -o out/")
     p.add_argument("spec", help="GarmentCode specification JSON")
     p.add_argument("-o", "--output", required=True, help="output folder")

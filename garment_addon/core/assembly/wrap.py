@@ -39,8 +39,10 @@ def _lm(piece, *names) -> np.ndarray | None:
 
 def _center_x(piece) -> float:
     """x of the piece's centre line (centre front/back, sleeve cap top, leg crease)."""
-    c = _lm(piece, "center", "centre", "waist_center", "hem_center", "hps", "center_front", "center_back",
-            "cap_top", "crease")
+    if (piece.body_region or "").startswith("leg"):  # the crease line; the waist is off-centre
+        c = _lm(piece, "knee_center", "hem_center", "crease")
+    else:
+        c = _lm(piece, "center", "centre", "waist_center", "hem_center", "hps", "cap_top", "crease")
     if c is not None:
         return float(c[0])
     if len(piece.grainline) == 2:
@@ -72,12 +74,21 @@ def _width_fn(outline: np.ndarray):
     """Width as a function of y, extended flat beyond the piece's ends."""
     ys = np.linspace(outline[:, 1].min() + 1e-6, outline[:, 1].max() - 1e-6, 64)
     ws = _width_at(outline, ys)
+    # a curved hem (flare) rises toward the sides: just above its lowest point the outline is only
+    # crossed near the centre, so take the widest crossing a few cm up instead
+    low = ys < ys[0] + 6.0
+    ws[low] = [ws[(ys >= y) & (ys <= y + 6.0)].max() for y in ys[low]]
     return lambda y: np.interp(y, ys, ws)
 
 
 def _anchor_z(piece, body: Body, kind: str) -> float:
     """Height offset: z = y + offset, from the piece's landmarks or its top edge."""
     L = body.landmarks
+    if kind == "leg":  # front and back legs rise differently at the waist: align at the hip line
+        for name, z in (("hip_level", L["hip"]), ("knee_center", L["knee"])):
+            p = _lm(piece, name)
+            if p is not None:
+                return z - float(p[1])
     for name, z in (("waist", L["waist"]), ("waist_center", L["waist"]), ("hps", L["neck_base"]),("hip", L["hip"]), ("bust", L["bust"]),
                     ("underarm", L["underarm"]), ("armpit", L["underarm"]), ("crotch", L["crotch"])):
         p = _lm(piece, name)
@@ -108,7 +119,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
         m = key == k
         zz = float(np.mean(z[m]))
         # below the hip a garment hangs straight from the hip instead of following the crotch in
-        a, b, cy = (float(v) for v in body.section(np.array([max(zz, body.landmarks["hip"])])))
+        a, b, cy = (float(v[0]) for v in body.section(np.array([max(zz, body.landmarks["hip"])])))
         c = max(float(np.mean(circ[m])), polygon_perimeter(superellipse(64, a, b)) + 2 * np.pi * offset)
         theta = np.linspace(-np.pi / 2, 3 * np.pi / 2, 257)
         co, si = np.cos(theta), np.sin(theta)
@@ -122,6 +133,27 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
         out[m, 1] = np.interp(sm, arc, pts[:, 1]) + cy
         out[m, 2] = z[m]
     return out
+
+
+def _over_shoulder(body: Body, pts: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Roll the part of a bodice above the upper chest back over the shoulder toward the mid-plane,
+    so front and back meet on top of the shoulder with their own length, not stretched."""
+    zb = body.landmarks["shoulder"] - 3.0
+    e = np.maximum(z - zb, 0.0)
+    cy = body.section(np.full(len(z), zb))[2]
+    depth = pts[:, 1] - cy
+    r = np.maximum(np.abs(depth), 1.0)
+    a = np.minimum(e / r, np.pi / 2)
+    out = pts.copy()
+    out[:, 1] = cy + depth * np.cos(a)
+    out[:, 2] = np.where(e > 0, zb + r * np.sin(a) + np.maximum(e - r * np.pi / 2, 0.0), z)
+    return out
+
+
+def _uses_placement(piece) -> bool:
+    """Imported pieces (GarmentCode) carry their own 3D placement and no landmarks: use it."""
+    pl = piece.placement or {}
+    return {"translation", "rotation"} <= set(pl) and (not piece.landmarks or not piece.body_region)
 
 
 def _rings(pattern) -> dict[str, list]:
@@ -163,16 +195,31 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
         if len(pieces) == 1 or (len(fronts) == len(pieces)):
             circ = np.maximum(circ, 2 * wfn(v[:, 1]))
         xc = _center_x(p)
-        s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
         if kind == "leg":
             tube = body.legs[key.split("_")[1]]
-            t = (tube.p0[2] - z) / max(-tube.d[2], 1e-6)
-            center = tube.p0 + np.clip(t, 0, None)[:, None] * tube.d
+            t = np.clip((tube.p0[2] - z) / max(-tube.d[2], 1e-6), 0, None)
+            center = tube.p0 + t[:, None] * tube.d
             center[:, 2] = z
-            # above the hip joint the leg ring moves toward the body's centre line
-            pos[sl] = _circle_points(z, s, circ, center, tube.radius(np.clip(t, 0, None)), offset)
-        else:
-            pos[sl] = _torso_ring_fast(body, z, s, circ, offset)
+            radius = tube.radius(t)
+            circ = np.maximum(circ, 2 * np.pi * (radius + offset))
+            s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
+            pos[sl] = _circle_points(z, s, circ, center, radius, offset)
+            continue
+        zs = np.minimum(z, body.landmarks["shoulder"] - 3.0) if kind == "torso" else z
+        # the ring cannot be smaller than the body there: the back centre sits half way round it
+        circ = np.maximum(circ, _section_perimeter(body, zs, kind) + 2 * np.pi * offset)
+        s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
+        ring = _torso_ring_fast(body, zs, s, circ, offset)
+        pos[sl] = _over_shoulder(body, ring, z) if kind == "torso" else ring
+
+
+def _section_perimeter(body: Body, z: np.ndarray, kind: str) -> np.ndarray:
+    """Perimeter of the torso section at heights z (below the hip: the hip's, as skirts hang)."""
+    zz = np.maximum(z, body.landmarks["hip"]) if kind != "torso" else z
+    a, b, _ = body.section(zz)
+    ratios = np.linspace(0.3, 4.0, 75)
+    unit = np.array([polygon_perimeter(superellipse(128, r, 1.0)) for r in ratios])
+    return b * np.interp(a / b, ratios, unit)
 
 
 def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float) -> None:
@@ -206,7 +253,8 @@ def _place_placement(p, mesh: GarmentMesh, pos: np.ndarray) -> None:
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
     v = mesh.pieces[i].verts
     rot = Rotation.from_euler("xyz", p.placement.get("rotation", [0, 0, 0]), degrees=True)
-    gc = rot.apply(np.column_stack([v, np.zeros(len(v))])) + np.asarray(p.placement.get("translation", [0, 0, 0]))
+    local = np.column_stack([v[:, 0] * (-1.0 if p.placement.get("mirror_x") else 1.0), v[:, 1], np.zeros(len(v))])
+    gc = rot.apply(local) + np.asarray(p.placement.get("translation", [0, 0, 0]), float)
     pos[sl] = np.column_stack([gc[:, 0], -gc[:, 2], gc[:, 1]])
 
 
@@ -226,14 +274,45 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
     xs, targets = v[mine[order], 0], pos[other[order]]
     yedge = np.interp(v[:, 0], xs, v[mine[order], 1])
     base = np.column_stack([np.interp(v[:, 0], xs, targets[:, k]) for k in range(3)])
+    # beyond the sewn stretch (a waistband's button extension) continue straight on
+    for sel, i0, i1 in ((v[:, 0] < xs[0], 0, 1), (v[:, 0] > xs[-1], -1, -2)):
+        if sel.any() and len(xs) > 1 and abs(xs[i1] - xs[i0]) > 1e-9:
+            tangent = (targets[i1] - targets[i0]) / (xs[i1] - xs[i0])
+            base[sel] = targets[i0] + (v[sel, 0] - xs[i0])[:, None] * tangent
     region = p.body_region or p.name
-    if "cuff" in region:
-        tube = body.arms[_side(region)]
-        up = -tube.d
+    if "cuff" in region:  # sewn to the sleeve hem, folded edge toward the hand
+        up = body.arms[_side(region)].d
     else:
         up = np.array([0.0, 0.0, 1.0])
     pos[lo:lo + n] = base + (v[:, 1] - yedge)[:, None] * up
     return True
+
+
+def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
+    """A hood half around its side of the head: x from the neck front to the back, y up to the crown."""
+    i = mesh.index(p.name)
+    sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
+    v = mesh.pieces[i].verts
+    nf, nb, cr = _lm(p, "neck_front"), _lm(p, "neck_back"), _lm(p, "crown")
+    x0 = float(nf[0]) if nf is not None else float(v[:, 0].min())
+    x1 = float(nb[0]) if nb is not None else float(v[:, 0].max())
+    ytop = float(cr[1]) if cr is not None else float(v[:, 1].max())
+    u = np.clip((v[:, 0] - x0) / (x1 - x0 if abs(x1 - x0) > 1e-6 else 1.0), -0.2, 1.2)
+    sign = -1.0 if "right" in (p.body_region or p.name) else 1.0
+    # the face opening frames the face: above the chin the front edge sits well back from centre
+    face = 0.3 * np.clip(2.5 * v[:, 1] / max(ytop, 1e-6), 0, 1) * (1 - np.clip(u, 0, 1))
+    phi = -np.pi / 2 + sign * np.pi * (u + face)
+    hc, ax = body.head_center, body.head_axes
+    z0, z1 = body.landmarks["neck_base"], body.landmarks["head_top"] + offset + 1.0
+    z = z0 + (z1 - z0) * v[:, 1] / max(ytop, 1e-6)
+    neck_r = float(np.mean(body.section(np.array([z0]))[:2]))
+    below = z < hc[2]
+    f = np.clip((z - z0) / max(hc[2] - z0, 1e-6), 0, 1)
+    ell = np.sqrt(np.clip(1 - ((z - hc[2]) / (ax[2] + offset + 1.0)) ** 2, 0.05, 1))
+    kx = np.where(below, (neck_r + 2) / (ax[0] + offset) * (1 - f) + f, ell)
+    ky = np.where(below, (neck_r + 2) / (ax[1] + offset) * (1 - f) + f, ell)
+    pos[sl] = np.column_stack([hc[0] + (ax[0] + offset) * kx * np.cos(phi),
+                               hc[1] + (ax[1] + offset) * ky * np.sin(phi), z])
 
 
 def _place_flat(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
@@ -242,7 +321,8 @@ def _place_flat(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
     v = mesh.pieces[i].verts
     z = v[:, 1] - v[:, 1].mean() + body.landmarks["waist"] - 8
-    s = v[:, 0] - v[:, 0].mean()
+    side = 10.0 if "left" in p.name else -10.0 if "right" in p.name else 0.0
+    s = v[:, 0] - v[:, 0].mean() + side
     pos[sl] = _torso_ring_fast(body, z, s, np.full(len(v), 0.0), offset + 0.6)
 
 
@@ -284,7 +364,14 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET) -> np.n
         i = mesh.index(p.name)
         placed[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)] = True
 
+    for p in pattern.pieces:
+        if _uses_placement(p):
+            _place_placement(p, mesh, pos)
+            mark(p)
     for key, pieces in _rings(pattern).items():
+        pieces = [p for p in pieces if not _uses_placement(p)]
+        if not pieces:
+            continue
         _place_ring(body, pieces, mesh, pos, key, offset)
         for p in pieces:
             mark(p)
@@ -296,8 +383,8 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET) -> np.n
         if r.startswith(ARM) or "sleeve" in p.name:
             _place_sleeve(body, p, mesh, pos, offset)
             mark(p)
-        elif not r and p.placement:
-            _place_placement(p, mesh, pos)
+        elif r.startswith("hood") or "hood" in p.name:
+            _place_hood(p, mesh, pos, body, offset)
             mark(p)
         else:
             pending.append(p)
@@ -314,7 +401,42 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET) -> np.n
         mark(p)
     pos = snap_seams(mesh, pos)
     pos = body.push_out(pos, offset)
+    patches = [mesh.index(p.name) for p in pattern.pieces if _is_patch(p, mesh)]
+    if patches:
+        pos = _lay_on_surface(mesh, pos, patches)
     return pos
+
+
+def _is_patch(piece, mesh: GarmentMesh) -> bool:
+    """A piece sewn onto another's face (pocket): no edge-to-edge seam."""
+    i = mesh.index(piece.name)
+    sewn = mesh.piece_of[mesh.seam_pairs.ravel()] if len(mesh.seam_pairs) else np.zeros(0, int)
+    return "pocket" in (piece.body_region or piece.name) and not np.any(sewn == i)
+
+
+def vertex_normals(pos: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    fn = np.cross(pos[faces[:, 1]] - pos[faces[:, 0]], pos[faces[:, 2]] - pos[faces[:, 0]])
+    vn = np.zeros_like(pos)
+    for k in range(3):
+        np.add.at(vn, faces[:, k], fn)
+    return vn / np.maximum(np.linalg.norm(vn, axis=1), 1e-12)[:, None]
+
+
+def _lay_on_surface(mesh: GarmentMesh, pos: np.ndarray, patches: list[int], gap: float = 0.4) -> np.ndarray:
+    """Move patch pieces (pockets) just outside the nearest garment surface they would sit inside."""
+    from scipy.spatial import cKDTree
+
+    is_patch = np.isin(mesh.piece_of, patches)
+    normals = vertex_normals(pos, mesh.faces)
+    base = np.nonzero(~is_patch)[0]
+    if not len(base):
+        return pos
+    _, j = cKDTree(pos[base]).query(pos[is_patch])
+    q, n = pos[base[j]], normals[base[j]]
+    depth = np.einsum("ij,ij->i", pos[is_patch] - q, n)
+    out = pos.copy()
+    out[is_patch] += np.maximum(0.0, gap - depth)[:, None] * n
+    return out
 
 
 def assembly_metrics(mesh: GarmentMesh, pos: np.ndarray, body: Body) -> dict[str, float]:

@@ -150,7 +150,7 @@ class Body:
         return tuple(f(zc) for f in self._interp)
 
     def section_points(self, z: float, n_pts: int = RING) -> np.ndarray:
-        a, b, cy = (float(v) for v in self.section(np.array([z])))
+        a, b, cy = (float(v[0]) for v in self.section(np.array([z])))
         pts = superellipse(n_pts, a, b)
         pts[:, 1] += cy
         return pts
@@ -163,15 +163,17 @@ class Body:
     def torso_part(self, step: float = 2.0) -> Part:
         z0, z1 = self.torso_z[0], self.torso_z[-1]
         keep = [self.landmarks[k] for k in ("bust", "waist", "hip")]
-        zs = np.unique(np.concatenate([np.arange(z0, z1, step), [z1], keep]))
-        zs = zs[np.concatenate([[True], np.diff(zs) > 0.4])]
+        grid = np.concatenate([np.arange(z0, z1, step), [z1]])
+        # rings exactly at the landmarks, so a slice there is the measured section
+        grid = grid[np.min(np.abs(grid[:, None] - np.array(keep)[None]), axis=1) > 0.4]
+        zs = np.unique(np.concatenate([grid, keep]))
         rings = []
         for z in zs:
             pts = self.section_points(z)
             rings.append(np.column_stack([pts, np.full(len(pts), z)]))
-        a0, b0, cy0 = (float(v) for v in self.section(np.array([z0])))
+        a0, b0, cy0 = (float(v[0]) for v in self.section(np.array([z0])))
         return Part("torso", np.array(rings), np.array([0, cy0, z0 - 0.4 * b0]),
-                    np.array([0, float(self.section(np.array([z1]))[2]), z1 + 1.0]))
+                    np.array([0, float(self.section(np.array([z1]))[2][0]), z1 + 1.0]))
 
     def head_part(self, k: int = 32, n_rings: int = 14) -> Part:
         a = np.linspace(0, np.pi, n_rings + 2)[1:-1]
@@ -263,7 +265,8 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
     sw, neck = float(meas["shoulder_width"]), float(meas["neck"])
     bwl = float(meas.get("back_waist_length", 0.245 * H))
     waist_z = P["waist"] * H
-    neck_z = waist_z + bwl
+    # back_waist_length runs along the body, over the shoulder blades and the top of the shoulder
+    neck_z = waist_z + 0.86 * bwl
     shoulder_z = neck_z - P["shoulder_drop"]
     bust_z = waist_z + P["bust_frac"] * bwl
     underarm_z = bust_z + 0.35 * (shoulder_z - bust_z)

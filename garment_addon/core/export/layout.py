@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d
-from shapely.geometry import Polygon
+from shapely.geometry import Point, Polygon
 from shapely.ops import polylabel
 
 from ..pattern.geometry import cut_outline as _cut_outline
 from ..pattern.model import Pattern, Piece
 
-SHEET_WIDTH = 150.0  # cm: a common fabric width, so the sheet doubles as a cutting layout
+SHEET_WIDTH = 150.0  # cm: a common fabric width; the fallback when no tried width fits
 MARGIN = 2.0  # cm around the sheet
 GAP = 1.0  # cm between packed pieces
 RES = 0.5  # cm per raster column for packing
@@ -35,7 +35,7 @@ TITLE_H = 3.0  # cm band at the top for the title (spec, size)
 SQUARES_H = 12.5  # cm band for the 10 cm / 4 in scale squares
 INCH = 2.54
 
-LAYERS = ("cut", "seam", "notch", "grain", "label", "info")
+LAYERS = ("cut", "seam", "notch", "grain", "label", "info")  # Prim.layer values
 
 
 @dataclass
@@ -175,12 +175,24 @@ def _profile(ring: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     return lo, hi, n
 
 
-def pack(shapes: list[np.ndarray], width: float) -> tuple[list[tuple[float, np.ndarray]], float]:
+def pack(shapes: list[np.ndarray], width: float, cache: dict | None = None,
+         ) -> tuple[list[tuple[float, np.ndarray]], float]:
     """Place rings (already grain-up) in a strip ``width`` cm wide.
 
     Returns (turn 0/180, offset) per ring and the used height. Largest first; each
-    goes where its top ends lowest, grain-up or turned 180°.
+    goes where its top ends lowest, grain-up or turned 180°. ``cache`` keeps the
+    rasterised profiles between calls with the same shapes (trying several widths).
     """
+    cache = {} if cache is None else cache
+
+    def turned(i: int, turn: float):
+        if (i, turn) not in cache:
+            ring = _rot(shapes[i], turn)
+            lo_xy = ring.min(axis=0)
+            ring = ring - lo_xy
+            cache[(i, turn)] = (ring, lo_xy, *_profile(ring))
+        return cache[(i, turn)]
+
     ncols = max(1, int(np.floor(width / RES)))
     top = np.zeros(ncols)  # occupied height per column
     gapc = int(np.ceil(GAP / RES))
@@ -190,10 +202,7 @@ def pack(shapes: list[np.ndarray], width: float) -> tuple[list[tuple[float, np.n
         best = None
         grown = maximum_filter1d(top, size=2 * gapc + 1, mode="constant", cval=0.0)
         for turn in (0.0, 180.0):
-            ring = _rot(shapes[i], turn)
-            lo_xy = ring.min(axis=0)
-            ring = ring - lo_xy
-            lo, hi, n = _profile(ring)
+            ring, lo_xy, lo, hi, n = turned(i, turn)
             if n > ncols:
                 n_fit = None
             else:
@@ -211,16 +220,29 @@ def pack(shapes: list[np.ndarray], width: float) -> tuple[list[tuple[float, np.n
             if best is None or cand[:2] < best[:2]:
                 best = cand
         _, x, turn, y, ring, lo_xy = best
-        lo, hi, n = _profile(ring)
+        _, _, lo, hi, n = turned(i, turn)
         cols = slice(x, min(x + n, ncols))
         top[cols] = np.maximum(top[cols], (hi + y)[: cols.stop - cols.start])
         result[i] = (turn, np.array([x * RES, y]) - lo_xy)
     return result, float(top.max()) if len(shapes) else 0.0
 
 
-def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float = SHEET_WIDTH,
+WIDTHS = (150.0, 130.0, 110.0, 90.0, 75.0, 60.0)  # cm: sheet widths tried by the automatic layout
+
+
+def _packed_efficiency(cuts: list[np.ndarray], placements) -> float:
+    rings = [_rot(c, turn) + off for c, (turn, off) in zip(cuts, placements, strict=True)]
+    lo, hi = np.min([r.min(axis=0) for r in rings], axis=0), np.max([r.max(axis=0) for r in rings], axis=0)
+    return sum(Polygon(c).area for c in cuts) / max(float(np.prod(hi - lo)), 1e-9)
+
+
+def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float | None = None,
                 squares: bool = True) -> Sheet:
-    """Pack the printed pieces and draw everything a printed pattern needs."""
+    """Pack the printed pieces and draw everything a printed pattern needs.
+
+    ``width`` (cm) fixes the sheet width (e.g. the fabric width for a cutting layout);
+    None tries the usual fabric widths and keeps the densest packing.
+    """
     groups = printed_groups(pattern)
     cuts, seams, turns = [], [], []
     for piece, _, _ in groups:
@@ -229,8 +251,15 @@ def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float = SH
         cuts.append(_rot(piece_cut(piece, seam_allowance), t))
         seams.append([_rot(s, t) for s in seam_lines(piece)])
     widest = max((c[:, 0].max() - c[:, 0].min() for c in cuts), default=0.0)
-    inner_w = max(width - 2 * MARGIN, widest + 0.01)
-    placements, used_h = pack(cuts, inner_w)
+    tries = [width] if width is not None else [w for w in WIDTHS if w - 2 * MARGIN > widest] or [SHEET_WIDTH]
+    best, cache = None, {}
+    for w in tries:
+        inner_w = max(w - 2 * MARGIN, widest + 0.01)
+        placements, used_h = pack(cuts, inner_w, cache)
+        eff = _packed_efficiency(cuts, placements) if cuts else 0.0
+        if best is None or eff > best[0] + 1e-9:
+            best = (eff, inner_w, placements, used_h)
+    _, inner_w, placements, used_h = best
 
     band = TITLE_H + (SQUARES_H if squares else 0.0)
     height = MARGIN + used_h + band + MARGIN
@@ -310,25 +339,22 @@ def notch_prims(pl: Placed, notch: dict, cut_poly: Polygon) -> list[Prim]:
     seam = pl.seam[0]
     nrm = _outward(seam, pos)
     tan = np.array([-nrm[1], nrm[0]])
-    # tick from the cut line inwards: find the cut line along the normal
-    reach = 0.0
-    for step in np.arange(0.05, 6.0, 0.05):
-        if not cut_poly.contains(_pt(pos + nrm * step)):
-            break
-        reach = step
     count = int(notch.get("count", 1))
     out = []
     for k in range(count):
-        shift = (k - (count - 1) / 2) * 0.5
-        base = pos + tan * shift
+        base = pos + tan * (k - (count - 1) / 2) * 0.5  # double notches 5 mm apart
+        # the tick starts on the cut line: walk out along the normal until leaving the piece
+        reach = 0.0
+        for step in np.arange(0.05, 6.0, 0.05):
+            if not cut_poly.contains(_pt(base + nrm * step)):
+                break
+            reach = step
         out.append(Prim("notch", np.array([base + nrm * reach, base + nrm * (reach - NOTCH_LEN)]),
                         piece=pl.piece.name))
     return out
 
 
-def _pt(xy):
-    from shapely.geometry import Point
-
+def _pt(xy) -> Point:
     return Point(float(xy[0]), float(xy[1]))
 
 
@@ -363,14 +389,25 @@ def label_lines(pl: Placed) -> list[str]:
 
 
 def label_prims(pl: Placed) -> list[Prim]:
-    seam = Polygon(pl.seam[0]) if len(pl.seam) == 1 else Polygon(pl.cut)
-    c = polylabel(seam.buffer(0), tolerance=0.2)
+    """Label lines beside the grainline when they fit there, else centred on the piece's pole of
+    inaccessibility (the point farthest from its edges)."""
+    shape = (Polygon(pl.seam[0]) if len(pl.seam) == 1 else Polygon(pl.cut)).buffer(0)
+    c = polylabel(shape, tolerance=0.2)
     lines = label_lines(pl)
     lo, hi = pl.cut.min(axis=0), pl.cut.max(axis=0)
     size = float(np.clip(min(hi - lo) / 14, 0.35, 1.0))
+    width = 0.6 * size * 1.2 * max(len(t) for t in lines)  # Helvetica averages ~0.55 em per character
+    height = len(lines) * size * 1.4
+    x, anchor = c.x, "middle"
+    g = grain_prims(pl)[0].pts
+    gx = float(g[:, 0].mean())
+    box = Polygon([(gx + 0.6, c.y - height / 2), (gx + 0.6 + width, c.y - height / 2),
+                   (gx + 0.6 + width, c.y + height / 2), (gx + 0.6, c.y + height / 2)])
+    if shape.contains(box):
+        x, anchor = gx + 0.6, "start"
     out = []
     for k, text in enumerate(lines):
         y = c.y + (len(lines) / 2 - k - 0.5) * size * 1.4
-        out.append(Prim("label", np.array([[c.x + size * 1.2, y]]), text=text,
-                        size=size * (1.2 if k == 0 else 1.0), piece=pl.piece.name))
+        out.append(Prim("label", np.array([[x, y]]), text=text, size=size * (1.2 if k == 0 else 1.0),
+                        piece=pl.piece.name, anchor=anchor))
     return out

@@ -124,13 +124,17 @@ class Grid:
         off = np.array([PAGE_MARGIN - x0, PAGE_MARGIN - y0])
         return lambda pts: (np.asarray(pts, float) + off) * PT
 
-    def shows(self, r: int, col: int, prims: list[Prim]) -> bool:
+    def visible(self, r: int, col: int, prims: list[Prim]) -> list[Prim]:
+        """The primitives whose bounding box meets tile (r, col)."""
         x0, y0 = self.origin(r, col)
+        out = []
         for p in prims:
             lo, hi = p.pts.min(axis=0), p.pts.max(axis=0)
+            if p.text:  # a text's extent is not known here: allow a generous box around its anchor
+                lo, hi = lo - 30 * p.size, hi + 30 * p.size
             if lo[0] <= x0 + self.tw and hi[0] >= x0 and lo[1] <= y0 + self.th and hi[1] >= y0:
-                return True
-        return False
+                out.append(p)
+        return out
 
 
 def _mark(at: np.ndarray) -> list[Prim]:
@@ -175,8 +179,7 @@ def _page_labels(c: Canvas, g: Grid, r: int, col: int, page_no: int, total: int,
 
 
 def _info_page(c: Canvas, sheet: Sheet, g: Grid, pages: int, seam_allowance: bool) -> None:
-    pw, ph = g.pw / PT, g.ph / PT
-    top = ph - PAGE_MARGIN
+    top = g.ph / PT - PAGE_MARGIN
     head = [Prim("info", np.array([[PAGE_MARGIN, top - 0.7]]), text=sheet.title[0], size=0.7, anchor="start"),
             Prim("info", np.array([[PAGE_MARGIN, top - 1.5]]), text=sheet.title[1], size=0.4, anchor="start")]
     side = 4 * INCH
@@ -253,7 +256,8 @@ def write_pdf_tiled(pattern: Pattern, path, paper: str = "a4", seam_allowance: b
     pagesize = _paper(paper)
     sheet = build_sheet(pattern, seam_allowance, squares=False)
     g = Grid(sheet, pagesize)
-    printed = [(r, col) for r in range(g.rows) for col in range(g.cols) if g.shows(r, col, sheet.prims)]
+    shapes = [p for p in sheet.prims if not p.text]  # a tile with only a text overhang stays blank
+    printed = [(r, col) for r in range(g.rows) for col in range(g.cols) if g.visible(r, col, shapes)]
     c, buf = _canvas(pagesize, sheet.title[0])
     _info_page(c, sheet, g, len(printed), seam_allowance)
     _map_page(c, sheet, g, set(printed))
@@ -266,7 +270,7 @@ def write_pdf_tiled(pattern: Pattern, path, paper: str = "a4", seam_allowance: b
         clip = c.beginPath()
         clip.rect(PAGE_MARGIN * PT, PAGE_MARGIN * PT, g.tw * PT, g.th * PT)
         c.clipPath(clip, stroke=0, fill=0)
-        _draw(c, sheet.prims + _tile_extras(g, r, col), tf)
+        _draw(c, g.visible(r, col, sheet.prims) + _tile_extras(g, r, col), tf)
         c.restoreState()
         _page_labels(c, g, r, col, k + 3, total, sheet.title[0])
         c.showPage()

@@ -2,7 +2,9 @@
 
 Cut line solid, seam line dashed, notches as ticks, grainlines with arrowheads,
 labels, the spec/size and the 10 cm / 4 in scale squares; one ``<g>`` per
-printed piece with the piece's name as id.
+piece with the piece's name as id. Mirrored twins (same ``cut_group``) are drawn once,
+in the first twin's group ("cut 2"); the other twin's group is empty and names it in
+``data-printed-as``.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ def sheet_to_svg(sheet: Sheet) -> str:
                    f"data-members={quoteattr(' '.join(pl.members))}>")
         out += [_prim_svg(sheet, p) for p in sheet.prims if p.piece == name]
         out.append("</g>")
+        # a mirrored twin is printed once; its own (empty) group says where to find it
+        out += [f"<g id={quoteattr(m)} data-printed-as={quoteattr(name)}/>" for m in pl.members[1:]]
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

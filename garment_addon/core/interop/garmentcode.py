@@ -132,15 +132,20 @@ def edge_points(start, end, curvature=None, absolute: bool = False,
         pts = _adaptive(lambda t: bezier(ctrl, t), tol)
         ref = polyline_length(bezier(ctrl, np.linspace(0, 1, 20001)))
         return pts, ref
-    raise GarmentCodeError(f"garmentcode: unknown curvature type {kind!r} (allowed: quadratic, cubic, circle)")
+    raise GarmentCodeError(f"garmentcode: unknown curvature type {kind!r} "
+                           "(allowed: quadratic, cubic, circle)")
 
 
 # ---------------------------------------------------------------- import
 
 def _region(name: str, translation: list[float]) -> str:
     n = name.lower()
-    side = "left" if ("left" in n or n.endswith("_l") or "_l_" in n) else (
-        "right" if ("right" in n or n.endswith("_r") or "_r_" in n) else ("left" if translation[0] > 0 else "right"))
+    if "left" in n or n.endswith("_l") or "_l_" in n:
+        side = "left"
+    elif "right" in n or n.endswith("_r") or "_r_" in n:
+        side = "right"
+    else:  # GarmentCode's left is +x
+        side = "left" if translation[0] > 0 else "right"
     front = "front" in n or "_f" in n or n.startswith("f") or "ftorso" in n
     back = "back" in n or "_b" in n or "btorso" in n
     fb = "front" if front and not back else ("back" if back else ("front" if translation[2] >= 0 else "back"))
@@ -183,7 +188,13 @@ def _panel_to_piece(name: str, panel: dict, scale: float, absolute: bool, sewn: 
             raise GarmentCodeError(f"garmentcode: panel {name!r} edges {k - 1} and {k} are not chained")
     chunks, exact = [], []
     for e, (s, t) in zip(gc_edges, ends, strict=True):
-        pts, length = edge_points(verts[s], verts[t], e.get("curvature"), absolute)
+        curv = e.get("curvature")
+        if absolute and curv:  # absolute control points are panel coordinates: same units as vertices
+            if isinstance(curv, list):
+                curv = [float(v) * scale for v in curv]
+            elif curv.get("type") in ("quadratic", "cubic"):
+                curv = {**curv, "params": [[float(v) * scale for v in q] for q in curv["params"]]}
+        pts, length = edge_points(verts[s], verts[t], curv, absolute)
         chunks.append(pts)
         exact.append(length)
     outline = np.vstack([c[:-1] for c in chunks])
@@ -197,7 +208,8 @@ def _panel_to_piece(name: str, panel: dict, scale: float, absolute: bool, sewn: 
         label = str(e.get("label", ""))
         end = start + len(pts) - 1
         role = "seam" if k in sewn else _free_role(label)
-        edges.append(Edge(f"e{k}" + (f"_{label}" if label else ""), start, end, role, 1.0, (f"v{s}", f"v{t}")))
+        name_k = f"e{k}" + (f"_{label}" if label else "")
+        edges.append(Edge(name_k, start, end, role, 1.0, (f"v{s}", f"v{t}")))
         start = end
     edges[-1].end = 0
     translation = [float(v) * scale for v in panel.get("translation", [0, 0, 0])]
@@ -280,12 +292,14 @@ def _is_straight(pts: np.ndarray) -> bool:
     return float(dev.max()) < STRAIGHT_TOL
 
 
-def fit_cubic(pts: np.ndarray, iters: int = 6) -> tuple[np.ndarray, float]:
-    """Cubic Bézier through the polyline's ends, least-squares to its points, same length.
+def _deviation(ctrl: np.ndarray, pts: np.ndarray, n: int = 801) -> np.ndarray:
+    """Distance of each point to the Bézier (sampled densely)."""
+    dense = bezier(ctrl, np.linspace(0, 1, n))
+    return np.min(np.linalg.norm(pts[:, None, :] - dense[None, :, :], axis=2), axis=1)
 
-    Returns (4 control points, max distance of the polyline's points to the curve).
-    """
-    pts = np.asarray(pts, float)
+
+def _lsq_cubic(pts: np.ndarray, iters: int = 20) -> np.ndarray:
+    """Least-squares cubic through the ends, with Newton parameter correction."""
     p0, p3 = pts[0], pts[-1]
     seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
     t = np.concatenate([[0.0], np.cumsum(seg)]) / max(seg.sum(), 1e-12)
@@ -305,25 +319,39 @@ def fit_cubic(pts: np.ndarray, iters: int = 6) -> tuple[np.ndarray, float]:
         step = np.where(np.abs(den) > 1e-12, (q * q1).sum(1) / np.where(den == 0, 1, den), 0.0)
         t = np.clip(t - step, 0.0, 1.0)
         t[0], t[-1] = 0.0, 1.0
-    target = polyline_length(pts)
+    return ctrl
 
-    def length_with(s: float) -> float:
-        c = np.array([p0, p0 + s * (ctrl[1] - p0), p3 + s * (ctrl[2] - p3), p3])
-        return polyline_length(bezier(c, np.linspace(0, 1, 801)))
 
-    # scale both handles so the curve is exactly as long as the polyline (secant on s)
+def _match_length(ctrl: np.ndarray, target: float) -> np.ndarray:
+    """Scale both handles so the curve is exactly ``target`` long (secant on the scale)."""
+    p0, p3 = ctrl[0], ctrl[3]
+
+    def with_scale(s: float) -> np.ndarray:
+        return np.array([p0, p0 + s * (ctrl[1] - p0), p3 + s * (ctrl[2] - p3), p3])
+
+    def err(s: float) -> float:
+        return polyline_length(bezier(with_scale(s), np.linspace(0, 1, 801))) - target
+
     s0, s1 = 1.0, 1.05
-    f0, f1 = length_with(s0) - target, length_with(s1) - target
+    f0, f1 = err(s0), err(s1)
     for _ in range(20):
         if abs(f1) < 1e-4 or f1 == f0:
             break
         s0, s1, f0 = s1, max(0.0, s1 - f1 * (s1 - s0) / (f1 - f0)), f1
-        f1 = length_with(s1) - target
-    s = s1 if abs(f1) <= abs(f0) else s0
-    ctrl = np.array([p0, p0 + s * (ctrl[1] - p0), p3 + s * (ctrl[2] - p3), p3])
-    dense = bezier(ctrl, np.linspace(0, 1, 801))
-    dev = float(np.min(np.linalg.norm(pts[:, None, :] - dense[None, :, :], axis=2), axis=1).max())
-    return ctrl, dev
+        f1 = err(s1)
+    return with_scale(s1 if abs(f1) <= abs(f0) else s0)
+
+
+def fit_cubic(pts: np.ndarray) -> tuple[np.ndarray, float]:
+    """Cubic Bézier through the polyline's ends, least-squares close to its points, exactly as long.
+
+    Returns (4 control points, max distance of the polyline's points to the curve). An edge
+    drafted from several curves (hip curve + straight side seam) cannot be one cubic: its
+    length is kept, its shape is the least-squares compromise.
+    """
+    pts = np.asarray(pts, float)
+    ctrl = _match_length(_lsq_cubic(pts), polyline_length(pts))
+    return ctrl, float(_deviation(ctrl, pts).max())
 
 
 _PLACE = {  # body region -> (z cm, rotation about y deg)
@@ -340,13 +368,19 @@ def _default_placement(piece: Piece, spec: dict) -> dict:
     lo, hi = piece.outline.min(axis=0), piece.outline.max(axis=0)
     cx = (lo[0] + hi[0]) / 2
     name = piece.name.lower()
-    side = 1.0 if ("left" in region or "left" in name) else (-1.0 if ("right" in region or "right" in name) else 0.0)
+    side = 0.0
+    if "left" in region or "left" in name:
+        side = 1.0
+    elif "right" in region or "right" in name:
+        side = -1.0
     if region.startswith(("arm", "cuff")):
         # local +y runs along the arm toward the shoulder: turn it to point at the body
         rot_z = 90.0 if side >= 0 else -90.0
         top = np.array([cx, hi[1]])
         world_top = np.array([-top[1], top[0]]) if side >= 0 else np.array([top[1], -top[0]])
-        t = [side * shoulder_x - world_top[0], neck_y - 5.0 - world_top[1], 8.0]
+        reach = shoulder_x + (float(spec.get("measurements", {}).get("sleeve_length", 55.0))
+                              if region.startswith("cuff") and spec else 0.0)  # cuffs sit at the wrist
+        t = [side * reach - world_top[0], neck_y - 5.0 - world_top[1], 8.0]
         return {"translation": t, "rotation": [0.0, 0.0, rot_z], "mirror_x": False}
     back = "back" in region or region.startswith("hood")
     z, rot_y = _PLACE["back" if back else "front"]

@@ -177,8 +177,9 @@ def mesh_pattern(pattern, target: float = DEFAULT_EDGE) -> GarmentMesh:
         vb = meshes[ib].edge_verts[s.b.edge] + offsets[ib]
         if s.reversed:
             vb = vb[::-1]
-        pairs.append(np.column_stack([va, vb]))
-        seam_of.append(np.full(len(va), si))
+        keep = va != vb  # a dart's tip is one vertex on both of its legs
+        pairs.append(np.column_stack([va, vb])[keep])
+        seam_of.append(np.full(int(keep.sum()), si))
     return GarmentMesh(
         pieces=meshes, offsets=[int(o) for o in offsets],
         verts2d=np.concatenate([m.verts for m in meshes]),

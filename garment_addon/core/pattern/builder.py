@@ -43,12 +43,13 @@ class PieceDraft:
     edges: list[_E] = field(default_factory=list)
     landmarks: dict[str, np.ndarray] = field(default_factory=dict)
     notches: list[tuple[str, float, int]] = field(default_factory=list)  # edge, distance from start tag, count
-    grain: tuple[float, float, float] | None = None  # x, y0, y1
+    grain: tuple[float, float, float] | None = None  # vertical grainline: x, y0, y1
+    grain_along_x: bool = False  # bands are cut lengthwise: the grainline runs along x
     placement: dict = field(default_factory=dict)  # e.g. a pocket's {"attach_to", "at"}
 
     def edge(self, name: str, pts, role: str, tags: tuple[str, str], allowance: float | None = None) -> None:
         pts = np.asarray(pts, float)
-        if self.edges and not np.allclose(self.edges[-1].pts[-1], pts[0], atol=1e-5):
+        if self.edges and np.abs(self.edges[-1].pts[-1] - pts[0]).max() > 1e-5:
             raise ValueError(f"{self.name}.{name} does not start where {self.edges[-1].name} ends")
         a = DEFAULT_ALLOWANCE[role] if allowance is None else allowance
         self.edges.append(_E(name, pts, role, tags, a))
@@ -71,6 +72,7 @@ class PieceDraft:
         twin.landmarks = {sw(k): np.array([-v[0], v[1]]) for k, v in self.landmarks.items()}
         twin.notches = [(sw(e), d, c) for e, d, c in self.notches]
         twin.placement = dict(self.placement)
+        twin.grain_along_x = self.grain_along_x
         if self.grain:
             twin.grain = (-self.grain[0], self.grain[1], self.grain[2])
         return twin
@@ -107,7 +109,12 @@ class PieceDraft:
             x, y0, y1 = self.grain
         else:
             x, y0, y1 = (lo[0] + hi[0]) / 2, lo[1] + 0.2 * (hi[1] - lo[1]), lo[1] + 0.8 * (hi[1] - lo[1])
-        piece.grainline = [[x, y0], [x, y1]]
+        if self.grain_along_x:
+            ym, span = (lo[1] + hi[1]) / 2, min(10.0, (hi[0] - lo[0]) / 4)
+            xm = (lo[0] + hi[0]) / 2
+            piece.grainline = [[xm - span, ym], [xm + span, ym]]
+        else:
+            piece.grainline = [[x, y0], [x, y1]]
         piece.label = [self.name, *label_prefix]
         return piece
 

@@ -46,7 +46,8 @@ def _panel(rgb: np.ndarray, ref_mask: np.ndarray) -> np.ndarray:
     return np.clip(white, 0, 255).astype(np.uint8)
 
 
-def compare_image(photo_rgb, photo_garment, photo_body, render_rgb, render_garment, render_body) -> Image.Image:
+def compare_image(photo_rgb, photo_garment, photo_body, render_rgb, render_garment,
+                  render_body) -> Image.Image:
     """photo | best render | overlay (photo garment red, render garment blue, both purple)."""
     use_body = photo_body is not None and render_body is not None
     pref = photo_body if use_body else photo_garment
@@ -56,6 +57,8 @@ def compare_image(photo_rgb, photo_garment, photo_body, render_rgb, render_garme
     ma = crop(photo_garment.astype(np.float32), window_of(pref), PANEL) > 0.5
     mb = crop(render_garment.astype(np.float32), window_of(rref), PANEL) > 0.5
     over = np.full((PANEL, PANEL, 3), 255, np.uint8)
+    if use_body:  # the photo's person in light grey, for orientation
+        over[crop(photo_body.astype(np.float32), window_of(pref), PANEL) > 0.5] = (215, 215, 215)
     over[ma] = (230, 70, 70)
     over[mb] = (70, 110, 230)
     over[ma & mb] = (150, 80, 190)

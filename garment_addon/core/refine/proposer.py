@@ -112,7 +112,8 @@ class ParamSpace:
 
     def decode(self, x: np.ndarray) -> dict[str, float]:
         x = np.clip(x, 0, 1)
-        return {n: RANGES[n][0] + float(v) * (RANGES[n][1] - RANGES[n][0]) for n, v in zip(self.names, x)}
+        lo_hi = [RANGES[n] for n in self.names]
+        return {n: lo + float(v) * (hi - lo) for n, v, (lo, hi) in zip(self.names, x, lo_hi, strict=True)}
 
 
 class OfflineProposer:

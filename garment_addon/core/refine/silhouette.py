@@ -179,7 +179,8 @@ def _draw_top(c, spec, b, ease, neck_y, shoulder_y, bust_y, waist_y, hip_y, arm_
     side.append((width_at(hem_y), hem_y))
     if m["sleeve_length"] > 0:
         top_w = _half(m["bicep"] + ease) * 1.25
-        end_w = top_w + (_half(m["wrist"] + ease) * 1.2 - top_w) * min(1.0, m["sleeve_length"] / b["arm_length"])
+        reach = min(1.0, m["sleeve_length"] / b["arm_length"])
+        end_w = top_w + (_half(m["wrist"] + ease) * 1.2 - top_w) * reach
         for sgn in (1, -1):
             sl = _limb((sgn * (sw - 2.5), shoulder_y - 1.5), (sgn * arm_dir[0], arm_dir[1]),
                        m["sleeve_length"], top_w, end_w)

@@ -154,8 +154,11 @@ def garment_items(lab: np.ndarray, clothes: np.ndarray, min_px: int) -> list[np.
         m[ys[sel], xs[sel]] = 1
         m = cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)
         m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, kernel)
-        if m.sum() >= min_px:
-            items.append(m.astype(bool))
+        # one colour can be two garments (a shirt seen under a jacket and a skirt below it)
+        n, lab_c, stats, _ = cv2.connectedComponentsWithStats(m, 8)
+        for i in range(1, n):
+            if stats[i, cv2.CC_STAT_AREA] >= min_px:
+                items.append(lab_c == i)
     return _merge_panels(items)
 
 
@@ -184,7 +187,7 @@ def _merge_panels(items: list[np.ndarray]) -> list[np.ndarray]:
 def _same_garment(big: np.ndarray, small: np.ndarray) -> bool:
     yb, ys_ = np.nonzero(big)[0], np.nonzero(small)[0]
     lo, hi = max(yb.min(), ys_.min()), min(yb.max(), ys_.max())
-    if hi <= lo or (hi - lo) < 0.6 * (ys_.max() - ys_.min()) or (hi - lo) < 0.6 * (yb.max() - yb.min()) * 0.5:
+    if hi <= lo or (hi - lo) < 0.7 * (ys_.max() - ys_.min()):
         return False
     touch = cv2.dilate(big.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & small
     if touch.sum() < 0.02 * small.sum():
@@ -275,7 +278,19 @@ def _legs_width(item: np.ndarray, y: int, cx: float) -> float:
     return float(max(row[: int(cx)].sum(), row[int(cx):].sum()))
 
 
-def measure_item(item: np.ndarray, person: np.ndarray, fr: Frame) -> dict[str, float]:
+def _hood(mask: np.ndarray, fr: Frame, cx: float) -> float:
+    """Garment on both sides of the face between eyes and chin (hair sits on top, a hood around)."""
+    band = mask[max(fr.y(0.06), 0):max(fr.y(0.125), 0)]
+    if band.size == 0:
+        return 0.0
+    half = max(1, int(0.03 * fr.height))  # the face's half width
+    left = band[:, : max(int(cx) - half, 0)].sum()
+    right = band[:, int(cx) + half:].sum()
+    return float(min(left, right) / fr.height ** 2)
+
+
+def measure_item(item: np.ndarray, person: np.ndarray, fr: Frame,
+                 hood_px: np.ndarray | None = None) -> dict[str, float]:
     ys, xs = np.nonzero(item)
     f = fr.f(ys)
     feats: dict[str, float] = {"top": float(np.percentile(f, 1)), "bottom": float(np.percentile(f, 99.5)),
@@ -283,7 +298,7 @@ def measure_item(item: np.ndarray, person: np.ndarray, fr: Frame) -> dict[str, f
     torso = (f > 0.2) & (f < 0.45)
     cx = float(np.median(xs[torso])) if torso.sum() > 20 else fr.cx
     feats["cx"] = cx
-    feats["hood"] = float(((f < 0.115) & (f > -0.05)).sum() / fr.height ** 2)
+    feats["hood"] = _hood(item, fr, cx) if hood_px is None else _hood(hood_px, fr, cx)
     feats["sleeves"] = _sleeve_fraction(item, person, fr) if feats["top"] < 0.29 else 0.0
     depth, shape = _opening(item, fr, cx) if feats["top"] < 0.29 else (0.0, 1.0)
     feats["opening"], feats["opening_shape"] = depth, shape
@@ -308,9 +323,9 @@ def classify(feats: dict[str, float]) -> tuple[str, float]:
         s = feats["split"]
         return ("pants", conf(s - 0.3, 0.4)) if s >= 0.3 else ("skirt", conf(s - 0.3, 0.3))
     c_top = conf(0.29 - top, 0.1)
-    if feats["hood"] > 0.0025:
-        return "hoodie", min(c_top, conf(feats["hood"] - 0.0025, 0.004))
-    deep = feats["opening"] - 0.085
+    if feats["hood"] > 0.0006:
+        return "hoodie", min(c_top, conf(feats["hood"] - 0.0006, 0.001))
+    deep = feats["opening"] - 0.08
     long_ = bot - 0.59
     if feats["sleeves"] < 0.12:
         if deep > 0 and bot < 0.63:
@@ -419,6 +434,43 @@ def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray,
     return segment_person(rgb, alpha)
 
 
+def mirror_trim(mask: np.ndarray, cx: float, slack: int) -> np.ndarray:
+    """Keep the part of ``mask`` whose mirror image about x = cx is also there (within ``slack``).
+
+    People and garments seen from the front are left-right symmetric; background that leaked
+    into the segmentation almost never is.
+    """
+    m = mask.astype(np.uint8)
+    mirrored = cv2.warpAffine(m, np.float32([[-1, 0, 2 * cx], [0, 1, 0]]), (m.shape[1], m.shape[0]),
+                              flags=cv2.INTER_NEAREST)
+    if slack > 0:
+        mirrored = cv2.dilate(mirrored, np.ones((2 * slack + 1, 2 * slack + 1), np.uint8))
+    return (m & mirrored).astype(bool)
+
+
+def _drop_background_like(items: list[np.ndarray], lab: np.ndarray, person: np.ndarray,
+                          fr: Frame) -> list[np.ndarray]:
+    """Drop "garments" whose colour is common just outside the person: background that leaked in."""
+    r = max(3, int(0.06 * fr.height))
+    ring = cv2.dilate(person.astype(np.uint8), np.ones((r, r), np.uint8)).astype(bool) & ~person
+    around = lab[ring].astype(np.float32) * np.array([0.5, 1, 1], np.float32)
+    if len(around) < 50:
+        return items
+    keep = []
+    for m in items:
+        c = np.median(lab[m].astype(np.float32), axis=0) * np.array([0.5, 1, 1], np.float32)
+        similar = float((np.linalg.norm(around - c, axis=1) < 14).mean())
+        if similar < 0.12:
+            keep.append(m)
+    return keep or items
+
+
+def _head_centre(person: np.ndarray, fr: Frame) -> float:
+    rows = person[max(fr.y(0.0), 0):max(fr.y(0.11), 1)]
+    xs = np.nonzero(rows)[1]
+    return float(np.median(xs)) if xs.size else fr.cx
+
+
 def analyze_array(rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Progress | None = None) -> Analysis:
     """Run the offline analyzer on an RGB array (the work behind analyze_image)."""
     progress = progress or Progress()
@@ -427,6 +479,11 @@ def analyze_array(rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Pr
     person, method = _person_mask(rgb, alpha)
     band = max(2, int(0.03 * min(rgb.shape[:2])))
     fr = body_frame(person, band)
+    if fr is not None and fr.has_head and method == "grabcut":
+        person = mirror_trim(person, _head_centre(person, fr), max(2, int(0.025 * fr.height)))
+        fr = body_frame(person, band) or fr
+    if fr is not None and fr.has_head:
+        fr.cx = _head_centre(person, fr)
     a = Analysis(person, np.zeros_like(person), fr, method)
     if fr is None:
         a.warnings.append("no person or garment found; returned a default shirt")
@@ -440,8 +497,15 @@ def analyze_array(rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Pr
     inner = cv2.erode(person.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     clothes = inner & ~body
     min_px = max(30, int(0.004 * fr.height ** 2))
-    items = [m for m in garment_items(lab, clothes, min_px)
-             if (fr.f(np.nonzero(m)[0]) > 0.14).mean() > 0.4]  # hair and hats are not garments
+    head_band = np.zeros_like(clothes)
+    head_band[:max(fr.y(0.125), 0)] = True
+    items = garment_items(lab, clothes & ~head_band, min_px)
+    if fr.has_head:
+        items = [mirror_trim(m, fr.cx, max(2, int(0.02 * fr.height))) for m in items]
+    items = [m for m in items if m.sum() >= min_px
+             and (fr.f(np.nonzero(m)[0]) > 0.14).mean() > 0.4]  # hair and hats are not garments
+    if method == "grabcut":
+        items = _drop_background_like(items, lab, person, fr)
     if not items:
         a.warnings.append("no clothing separated from the body; returned a default shirt")
         a.confidence = {"garment_type": 0.1}
@@ -449,7 +513,9 @@ def analyze_array(rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Pr
     progress(0.8, "measuring the garment")
     items.sort(key=lambda m: -int(m.sum()))
     a.garment = items[0]
-    a.features = measure_item(items[0], person, fr)
+    colour = np.median(lab[items[0]].astype(np.float32), axis=0)
+    near = np.linalg.norm((lab.astype(np.float32) - colour) * np.array([0.5, 1, 1], np.float32), axis=2) < 16
+    a.features = measure_item(items[0], person, fr, hood_px=clothes & head_band & near)
     a.garment_type, tconf = classify(a.features)
     a.attributes, confs = attributes(a.garment_type, a.features)
     a.confidence = {"garment_type": round(tconf, 2), **{k: round(v, 2) for k, v in confs.items()}}
@@ -457,7 +523,9 @@ def analyze_array(rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Pr
         if m.sum() < 0.08 * items[0].sum():
             continue
         t, _ = classify(measure_item(m, person, fr))
-        a.others.append("shirt" if t in ("jacket", "vest", "hoodie") and a.garment_type == "jacket" else t)
+        t = "shirt" if t in ("jacket", "vest", "hoodie") and a.garment_type == "jacket" else t
+        if t not in a.others:
+            a.others.append(t)
     for m in items[:3]:
         a.colours.append([int(v) for v in np.median(rgb[m], axis=0)])
     if method == "grabcut":

@@ -29,27 +29,31 @@ def resize_for_analysis(rgb: np.ndarray, alpha: np.ndarray | None):
     return rgb, alpha
 
 
-def _clean(mask: np.ndarray, min_frac: float = 0.15) -> np.ndarray:
-    """Largest connected component (plus big ones), holes filled, small specks opened away."""
+def _clean(mask: np.ndarray) -> np.ndarray:
+    """The main figure: the largest component with the parts near it, small holes filled.
+
+    Parts are joined through a dilation because a figure can fall apart where a garment's
+    colour was taken for background (head, torso and legs must stay one person).
+    """
     m = mask.astype(np.uint8)
     k = max(3, int(round(min(m.shape) / 120)) | 1)
     m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(m, 8)
-    if n <= 1:
+    if m.sum() == 0:
         return m.astype(bool)
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    keep = 1 + np.flatnonzero(areas >= max(areas.max() * min_frac, 20))
-    m = np.isin(lab, keep).astype(np.uint8)
+    j = max(3, int(0.04 * min(m.shape)) | 1)
+    joined = cv2.dilate(m, np.ones((j, j), np.uint8))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(joined, 8)
+    areas = np.bincount(lab[m > 0], minlength=n)
+    areas[0] = 0
+    m = ((lab == int(np.argmax(areas))) & (m > 0)).astype(np.uint8)
     # fill holes: everything not reachable from the border through background
     inv = (1 - m).astype(np.uint8)
     n2, lab2 = cv2.connectedComponents(inv, connectivity=4)
     border = set(np.unique(np.concatenate([lab2[0], lab2[-1], lab2[:, 0], lab2[:, -1]])))
     holes = ~np.isin(lab2, list(border)) & (inv > 0)
-    hole_frac = holes.sum() / max(1, m.sum())
-    if hole_frac < 0.2:  # a gap between arm and torso is not a hole to fill when it is large
-        n3, lab3, st3, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), 4)
-        small = 1 + np.flatnonzero(st3[1:, cv2.CC_STAT_AREA] < 0.004 * m.size)
-        m[np.isin(lab3, small)] = 1
+    n3, lab3, st3, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), 4)
+    small = 1 + np.flatnonzero(st3[1:, cv2.CC_STAT_AREA] < 0.003 * m.size)
+    m[np.isin(lab3, small)] = 1
     return m.astype(bool)
 
 
@@ -63,7 +67,8 @@ def segment_person(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np
     if alpha is not None and (alpha < 128).mean() > 0.01:
         return _clean(alpha >= 128), "alpha"
     h, w = rgb.shape[:2]
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    # sensor noise would hide a plain background: model colours on a lightly blurred copy
+    lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
     band = max(2, int(0.03 * min(h, w)))
     border = _border_pixels(lab, band)
     # plain background (studio wall with a light gradient, white product shot): a smooth
@@ -91,20 +96,38 @@ def _grabcut(rgb: np.ndarray, lab: np.ndarray, border: np.ndarray, band: int) ->
     d = np.min(np.linalg.norm(flat[:, None, :] - centres[None], axis=2), axis=1).reshape(h, w)
     d = cv2.GaussianBlur(d, (5, 5), 0)
     mask = np.full((h, w), cv2.GC_PR_BGD, np.uint8)
-    # a person is near the middle: far-from-border colours there are probable foreground
+    # a person is near the middle: colours unlike the border there are probable foreground,
+    # skin in the middle is sure foreground
     yy, xx = np.mgrid[0:h, 0:w]
-    centre = (np.abs(xx - w / 2) < 0.42 * w) & (yy > 0.02 * h)
-    mask[(d > 22) & centre] = cv2.GC_PR_FGD
-    mask[(d > 40) & (np.abs(xx - w / 2) < 0.3 * w)] = cv2.GC_FGD
+    centre = np.abs(xx - w / 2) < 0.42 * w
+    mask[d > 15] = cv2.GC_PR_FGD
+    sure = ((d > 45) | skin_like(lab)) & (np.abs(xx - w / 2) < 0.3 * w) & (d > 15) & centre
+    sure = cv2.erode(sure.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    mask[sure] = cv2.GC_FGD
     mask[:band] = mask[-band:] = cv2.GC_BGD
     mask[:, :band] = mask[:, -band:] = cv2.GC_BGD
-    # the border band is background unless the subject is cut by the frame there
-    if not (mask == cv2.GC_FGD).any() or not (mask == cv2.GC_PR_FGD).any():
-        return d > 22
+    if not (mask == cv2.GC_FGD).any():
+        return _clean(d > 22)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)  # GrabCut's GMM initialisation draws from OpenCV's global RNG
     cv2.grabCut(rgb[..., ::-1].copy(), mask, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)
-    fg = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
-    return _clean(fg)
+    fg = _clean((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD))
+    return _clean(fg | _touching_skin(lab, fg, xx, w))
+
+
+def _touching_skin(lab: np.ndarray, fg: np.ndarray, xx: np.ndarray, w: int) -> np.ndarray:
+    """Skin-coloured regions that touch the figure near the middle: a face, arms or legs whose
+    tone also occurs in the background (GrabCut then gives them away)."""
+    skin = skin_like(lab).astype(np.uint8)
+    skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, lab_s, stats, _ = cv2.connectedComponentsWithStats(skin, 8)
+    near = cv2.dilate(fg.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    out = np.zeros_like(fg)
+    for i in range(1, n):
+        comp = lab_s == i
+        if (comp & near).any() and (np.abs(xx[comp] - w / 2) < 0.35 * w).mean() > 0.8:
+            out |= comp
+    return out
 
 
 def skin_like(lab: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ SKINS = [(236, 198, 170), (224, 172, 138), (198, 140, 100), (160, 105, 72), (110
 HAIRS = [(30, 24, 20), (70, 45, 25), (120, 85, 50), (200, 170, 110)]
 # Garment colours: saturated or clearly non-skin, so colour clustering can separate them
 PALETTE = [(200, 30, 40), (30, 60, 170), (30, 140, 70), (240, 200, 40), (130, 40, 150), (20, 150, 170),
-           (230, 110, 20), (40, 40, 45), (245, 245, 245), (90, 110, 140), (170, 20, 90), (110, 140, 30),
+           (230, 110, 20), (40, 40, 45), (90, 110, 140), (170, 20, 90), (110, 140, 30),
            (60, 180, 230), (250, 130, 170), (20, 80, 90)]
 
 
@@ -45,12 +45,21 @@ def _lab_dist(c1, c2) -> float:
     return float(np.linalg.norm(a[0] - a[1]))
 
 
-def _pick(rng, options, avoid=(), min_dist=45.0):
+def _pick(rng, options, avoid=(), min_dist=45.0, border=None):
+    """A colour at least min_dist (Lab) from ``avoid`` and rare among the ``border`` Lab pixels."""
     opts = list(options)
     rng.shuffle(opts)
-    for c in opts:
-        if all(_lab_dist(c, a) >= min_dist for a in avoid):
-            return tuple(int(v) for v in c)
+
+    def stands_out(c) -> bool:
+        if border is None:
+            return True
+        lab = cv2.cvtColor(np.uint8([[c]]), cv2.COLOR_RGB2LAB).astype(np.float32)[0, 0]
+        return float((np.linalg.norm(border - lab, axis=1) < 30).mean()) < 0.03
+
+    for need_border in (True, False):
+        for c in opts:
+            if all(_lab_dist(c, a) >= min_dist for a in avoid) and (stands_out(c) or not need_border):
+                return tuple(int(v) for v in c)
     return tuple(int(v) for v in opts[0])
 
 
@@ -106,25 +115,41 @@ def _background(rng, h: int, w: int, kind: str) -> np.ndarray:
         base = rng.integers(60, 220, 3)
         grad = np.linspace(0.85, 1.1, h)[:, None, None]
         return np.clip(base[None, None, :] * grad * np.ones((h, w, 1)), 0, 255).astype(np.uint8)
-    # cluttered room: a gradient wall, a floor, furniture-like boxes, shapes and lines in muted colours
+    # cluttered room: a gradient wall with wallpaper stripes, a floor, furniture, shelves,
+    # lamps and cables. Objects reach the frame edge, as furniture does in a photo: the light
+    # segmentation models the background from the border (a colour seen only behind the
+    # person is the case MediaPipe is for).
     img = np.zeros((h, w, 3), np.float32)
     c0, c1 = rng.integers(70, 220, 3), rng.integers(40, 200, 3)
     t = np.linspace(0, 1, h)[:, None, None]
     img[:] = c0 * (1 - t) + c1 * t
+    if rng.random() < 0.5:
+        period = int(rng.integers(8, 30))
+        img[:, (np.arange(w) // period) % 2 == 0] *= rng.uniform(0.85, 0.95)
     floor = int(h * rng.uniform(0.7, 0.9))
     img[floor:] = rng.integers(50, 180, 3)
-    for _ in range(int(rng.integers(8, 20))):
-        col = tuple(int(v) for v in (rng.integers(30, 230, 3) * 0.6 + rng.integers(60, 200) * 0.4))
-        x0, y0 = int(rng.integers(-w // 4, w)), int(rng.integers(-h // 4, h))
-        kind_s = rng.integers(0, 3)
-        if kind_s == 0:
-            cv2.rectangle(img, (x0, y0), (x0 + int(rng.integers(10, w // 2)), y0 + int(rng.integers(10, h // 2))),
-                          col, -1)
-        elif kind_s == 1:
-            cv2.circle(img, (x0, y0), int(rng.integers(5, w // 5)), col, -1)
-        else:
-            cv2.line(img, (x0, y0), (int(rng.integers(0, w)), int(rng.integers(0, h))), col,
-                     int(rng.integers(1, 6)))
+
+    def muted():
+        return tuple(float(v) for v in (rng.integers(30, 230, 3) * 0.6 + rng.integers(60, 200) * 0.4))
+
+    for _ in range(int(rng.integers(6, 14))):
+        col = muted()
+        kind_s = rng.integers(0, 4)
+        bw, bh = int(rng.integers(w // 8, w // 2)), int(rng.integers(h // 8, h // 2))
+        if kind_s == 0:  # furniture standing on the floor at a side
+            x0 = 0 if rng.random() < 0.5 else w - bw
+            y1 = int(rng.integers(floor, h))
+            cv2.rectangle(img, (x0, y1 - bh), (x0 + bw, h), col, -1)
+        elif kind_s == 1:  # a shelf or window from a side wall
+            x0 = 0 if rng.random() < 0.5 else w - bw
+            y0 = int(rng.integers(0, floor))
+            cv2.rectangle(img, (x0, y0), (x0 + bw, y0 + bh // 2), col, -1)
+        elif kind_s == 2:  # a lamp or plant cut by the top or bottom edge
+            cx0 = int(rng.choice([rng.integers(0, w // 5), rng.integers(4 * w // 5, w)]))
+            cv2.circle(img, (cx0, int(rng.choice([0, h]))), int(rng.integers(w // 10, w // 4)), col, -1)
+        else:  # cables and frames crossing the whole picture
+            cv2.line(img, (0, int(rng.integers(0, h))), (w, int(rng.integers(0, h))), col, int(rng.integers(1, 5)))
+    img = cv2.GaussianBlur(img, (0, 0), float(rng.uniform(0.6, 1.5)))  # a little depth of field
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
@@ -149,10 +174,15 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
     top = (h - px_h) / 2 + shift[1] * h
     cv = _Canvas(h, w, cx, top, px_h, hcm, aa)
     bg = _background(rng, h * aa, w * aa, "white" if background == "transparent" else background)
-    skin = tuple(skin) if skin is not None else tuple(int(v) for v in SKINS[rng.integers(len(SKINS))])
+    # colours that stand out from the background seen at the frame's edge (see _background)
+    small = cv2.resize(bg, (w, h), interpolation=cv2.INTER_AREA)
+    edge = np.concatenate([small[:6].reshape(-1, 3), small[-6:].reshape(-1, 3), small[:, :6].reshape(-1, 3),
+                           small[:, -6:].reshape(-1, 3)])
+    edge = cv2.cvtColor(edge[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+    skin = tuple(skin) if skin is not None else _pick(rng, SKINS, [], 0, edge)
     hair = _pick(rng, HAIRS, [skin], 30)
-    colour = tuple(colour) if colour is not None else _pick(rng, PALETTE, [skin, hair], 40)
-    other = _pick(rng, PALETTE, [skin, hair, colour], 55)
+    colour = tuple(colour) if colour is not None else _pick(rng, PALETTE, [skin, hair], 40, edge)
+    other = _pick(rng, PALETTE, [skin, hair, colour], 55, edge)
 
     fit_ease = {"fitted": 1.0, "regular": 1.08, "loose": 1.2}[spec.fit]
     sw = body["shoulder_width"] * 0.92
@@ -161,7 +191,7 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
     t = spec.garment_type
 
     # -- body -------------------------------------------------------------------------------------
-    stance = rng.uniform(2.5, 6.0)
+    stance = rng.uniform(4.0, 8.0)
     arm_deg = rng.uniform(18, 30)
     legs = []
     for side in (-1, 1):
@@ -197,9 +227,10 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
             cv.poly([cv.pt(-waist_w / 2 * 1.04, F["waist"]), cv.pt(waist_w / 2 * 1.04, F["waist"]),
                      cv.pt(hip_w / 2 * 1.05, F["hip"]), cv.pt(hip_w / 2.15, F["crotch"] + 0.01),
                      cv.pt(-hip_w / 2.15, F["crotch"] + 0.01), cv.pt(-hip_w / 2 * 1.05, F["hip"])], col, garment)
-            for hip_j, ankle in legs:
+            for side, (hip_j, ankle) in zip((-1, 1), legs, strict=True):
                 tt = (hem_f - F["hip"] - 0.01) / (F["ankle"] - F["hip"] - 0.01)
-                cv.limb(hip_j, ankle, hip_w / 2 * (0.95 + 0.25 * (fit_ease - 1)),
+                top_j = np.asarray(hip_j) + np.array([side * 1.2 * cv.s * aa, 0])  # the crotch opens a gap
+                cv.limb(top_j, ankle, hip_w / 2 * (0.9 + 0.2 * (fit_ease - 1)),
                         max(ankle_g, body["ankle"] * 1.2) / math.pi * 1.1, -0.1, tt, col, garment)
             return
         hem_half = hip_w / 2 * 1.03 * (1 + 4 * flare / body["hip"])
@@ -252,13 +283,13 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
         length = m["skirt_length"] if t == "skirt" else m["pant_length"]
         if comp:
             truth["others"].append("shirt")
-            bodice(other, F["waist"] + 0.06, 20.0, 7.0, False, False)
+            bodice(other, F["waist"] + 0.02, 0.0, 7.0, False, False)
         bottoms(t, colour, length, m.get("flare", 0), m["ankle"], True)
     else:
         if comp and t != "dress":
             kind = comp if comp in ("skirt", "pants") else "skirt"
             truth["others"].append(kind)
-            bottoms(kind, other, 45.0 if kind == "skirt" else 98.0, 6.0, body["ankle"] * 1.3, False)
+            bottoms(kind, other, 32.0 if kind == "skirt" else 98.0, 6.0, body["ankle"] * 1.3, False)
         if t == "hoodie":
             cv.ellipse(0, 0.075, 11.5, 14.5, colour, True)
         if t == "dress":
@@ -268,7 +299,7 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
             hem_f = min(F["neck"] + 0.01 + m["bodice_length"] / hcm, 0.8)
         inner = None
         if t == "jacket":
-            inner = _pick(rng, [(245, 245, 245), (30, 30, 30), (150, 150, 150)] + PALETTE, [colour, skin], 45)
+            inner = _pick(rng, [(245, 245, 245), (30, 30, 30), (150, 150, 150)] + PALETTE, [colour, skin, other], 60)
             truth["others"].append("shirt")
         v = t in ("jacket", "vest") or m["neckline_depth"] > 15
         bodice(colour, hem_f, m["sleeve_length"], m["neckline_depth"], v, True, inner)
@@ -333,10 +364,10 @@ def random_spec(garment_type: str, rng: np.random.Generator) -> GarmentSpec:
         meas["bodice_length"] = float(rng.uniform(52, 64))
         meas["neckline_depth"] = float(rng.uniform(18, 26))
     if t == "dress":
-        meas["skirt_length"] = float(rng.uniform(38, 100))
+        meas["skirt_length"] = float(rng.uniform(42, 100))
         meas["sleeve_length"] = float(rng.choice([0.0, 20.0, 35.0, 58.0]))
         meas["flare"] = float(rng.choice([2.0, 8.0, 25.0]))
-        meas["neckline_depth"] = float(rng.uniform(6, 13))
+        meas["neckline_depth"] = float(rng.uniform(6, 12))
     if t == "skirt":
         meas["skirt_length"] = float(rng.uniform(35, 95))
         meas["flare"] = float(rng.choice([2.0, 8.0, 25.0]))

@@ -43,7 +43,7 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     e = ease(fit, t)
     length = m["bodice_length"]
     waist_y = length - m["back_waist_length"] if not dress else 0.0
-    underarm_y = length - armhole_depth(m["bust"], fit, t)
+    underarm_y = length - armhole_depth(m["bust"], fit, t, m["back_waist_length"])
     shoulder_x = m["shoulder_width"] / 2 + (2.5 if fit == "loose" else 0.0)
     bust_q = (m["bust"] + e["bust"]) / 4
     waist_full = (m["waist"] + e["waist"]) / 4
@@ -77,8 +77,8 @@ def _side(f: BodiceFrame, q_off: float) -> np.ndarray:
     """Side seam from hem to underarm, shaped through the waist."""
     hem = g.P(f.hem_q + q_off, 0.0)
     under = g.P(f.bust_q + q_off, f.underarm_y)
-    if 1.0 < f.waist_y < f.underarm_y - 1.0:
-        return g.smooth([hem, g.P(f.waist_q + q_off, f.waist_y), under])
+    if 2.0 < f.waist_y < f.underarm_y - 2.0:
+        return g.smooth_y([hem, g.P(f.waist_q + q_off, f.waist_y), under])
     return g.line(hem, under)
 
 
@@ -149,7 +149,10 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     lm["underarm_level"] = g.P(0, f.underarm_y)
     lm["shoulder_point"] = g.P(-f.shoulder_x, f.shoulder_y)
     gx = 0.0 if overlap is None else -f.bust_q / 2
-    pd.grain = (gx, 0.15 * f.length, 0.75 * f.length)
+    top = 0.75 * f.length
+    if front and overlap is None:  # keep the grainline below a deep front neck
+        top = min(top, f.length - f.front_neck_depth - 2)
+    pd.grain = (gx, 0.15 * f.length, top)
     return pd
 
 

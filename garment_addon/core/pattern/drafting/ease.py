@@ -23,7 +23,7 @@ def ease(fit: str, garment_type: str) -> dict[str, float]:
     return e
 
 
-def armhole_depth(bust: float, fit: str, garment_type: str) -> float:
-    """Side-neck point to underarm level."""
+def armhole_depth(bust: float, fit: str, garment_type: str, back_waist_length: float) -> float:
+    """Side-neck point to underarm level (never lower than 62% of the way to the waist)."""
     extra = ease(fit, garment_type)["armhole"] + (1.5 if garment_type == "vest" else 0.0)
-    return bust / 8 + 10.5 + extra
+    return min(bust / 8 + 10.5, 0.62 * back_waist_length) + extra

@@ -46,7 +46,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     for s in SIDES:
         fp = fronts[s]
         i = d.sew(fp, f"side_{s}", "back_bodice", f"side_{s}")
-        if 1.0 < f.waist_y < f.underarm_y - 1.0:
+        if 2.0 < f.waist_y < f.underarm_y - 2.0:
             d.notch_pair(i, _dist_from(d.piece(fp), f"side_{s}", "hem", f.waist_y), 1)
         d.sew(fp, f"shoulder_{s}", "back_bodice", f"shoulder_{s}")
 

@@ -47,7 +47,7 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     x_cr = half_c  # crotch point
     x_c = x_cr - ext  # centre front/back line at the crotch level
     yc = inseam - (0 if front else back_drop)
-    hip_y = max(length - HIP_DEPTH, inseam + 2)
+    hip_y = length - min(HIP_DEPTH, (length - inseam) - 5.0)  # a short rise lifts the hip line
     knee_y = inseam - w["knee_d"]
     k = w["knee_w"] / 4 + (-0.5 if front else 0.5)
     h = w["hem_w"] / 4 + (-0.5 if front else 0.5)
@@ -56,12 +56,15 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     side_top = (top_c[0] - wq, length + (0 if front else back_waist_dy))
     crotch = g.cubic((x_cr, yc), (x_c + 0.3 * ext, yc + 0.15), (x_c, yc + 0.5 * ext), (x_c, yc + 1.2 * ext))
     crotch = g.join(crotch, g.line(crotch[-1], top_c))
+    side = [side_top, (-half_c, hip_y)]
+    if hip_y - inseam > 4:  # a close pair of points would make the spline loop
+        side.append((-half_c, inseam))
     if knee_y > 2:
-        inside = g.smooth([(h, 0), (k, knee_y), (x_cr, yc)])
-        outside = g.smooth([side_top, (-half_c, hip_y), (-half_c, inseam), (-k, knee_y), (-h, 0)])
+        inside = g.smooth_y([(h, 0), (k, knee_y), (x_cr, yc)])
+        outside = g.smooth_y([*side, (-k, knee_y), (-h, 0)])
     else:
         inside = g.line((h, 0), (x_cr, yc))
-        outside = g.smooth([side_top, (-half_c, hip_y), (-half_c, inseam), (-h, 0)])
+        outside = g.smooth_y([*side, (-h, 0)])
     return dict(inside=inside, crotch=crotch, top_c=top_c, side_top=side_top, outside=outside,
                 hem=g.line((-h, 0), (h, 0)), knee_y=knee_y, hip_y=hip_y)
 
@@ -73,9 +76,9 @@ def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
     fr = _leg(True, w, length, inseam, 0.0, 0.0)
     # solve the back crotch drop so the inseams match, then the back side height for the side seams
     drop = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, d, 0)["inside"]) - g.length(fr["inside"]),
-                    -3.0, 6.0)
+                    -3.0, 6.0, tol=1e-3)
     dy = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, drop, d)["outside"])
-                  - g.length(fr["outside"]), -4.0, 4.0)
+                  - g.length(fr["outside"]), -4.0, 4.0, tol=1e-3)
     bk = _leg(False, w, length, inseam, drop, dy)
     pieces = []
     for leg, front in ((fr, True), (bk, False)):
@@ -106,7 +109,7 @@ def _dist_to_y(pts, y: float) -> float:
     pts = np.asarray(pts)
     seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
     for i in range(len(pts) - 1):
-        (x0, y0), (x1, y1) = pts[i], pts[i + 1]
+        y0, y1 = pts[i, 1], pts[i + 1, 1]
         if (y0 - y) * (y1 - y) <= 0 and y0 != y1:
             t = (y - y0) / (y1 - y0)
             return float(seg[:i].sum() + t * seg[i])

@@ -48,7 +48,7 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
         pd.get("start").tags = ("band_top", "band_bottom")
         draft.sew(name, "end", name, "start")
     pd.landmarks.update(bottom_start=g.P(x0, 0), bottom_end=g.P(x, 0), top_mid=g.P((x0 + x) / 2, height))
-    pd.grain = ((x0 + x) / 2 - min(8.0, (x - x0) / 4), height / 2, (x0 + x) / 2 + min(8.0, (x - x0) / 4))
+    pd.grain_along_x = True
     return pd
 
 

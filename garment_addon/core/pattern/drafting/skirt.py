@@ -43,8 +43,8 @@ def skirt_piece(spec: GarmentSpec, front: bool, name: str, waist_q: float | None
     """One skirt panel. A dress passes its bodice's waist so the waist seam and darts line up."""
     length = spec.m["skirt_length"]
     wq, dw, hq, flare = skirt_widths(spec)
-    wq = waist_q if waist_q is not None else wq + (0.75 if front else -0.75)
-    hq = max(hq + (0.75 if front else -0.75), wq)
+    wq = waist_q if waist_q is not None else wq + (0.5 if front else -0.5)
+    hq = max(hq + (0.5 if front else -0.5), wq)
     dw = dart if dart is not None else dw
     dx = dart_x if dart_x is not None else max(wq * 0.45, 6.0)
     plus, minus = ("left", "right") if front else ("right", "left")

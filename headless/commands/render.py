@@ -1,0 +1,44 @@
+"""`render`: spec or pattern -> front render.png + garment mask.png (+ render.json legend)."""
+
+from __future__ import annotations
+
+from ._common import add_command, load_spec_or_pattern
+
+
+def _size(text: str) -> int:
+    import argparse
+
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer in 16..4096 (got {text!r})") from None
+    if not 16 <= v <= 4096:
+        raise argparse.ArgumentTypeError(f"must be an integer in 16..4096 (got {v})")
+    return v
+
+
+def register(sub) -> None:
+    p = add_command(sub, "render",
+                    "render the garment on the mannequin: OUT/render.png, OUT/mask.png (garment white on "
+                    "black, same camera) and OUT/render.json (colour legend, timings)",
+                    "python -m headless render spec.json --profile preview --size 512 -o out/")
+    p.add_argument("input", help="garment spec JSON or pattern.json")
+    p.add_argument("--method", choices=("wrap", "drape"), default="wrap", help="assembly method (default wrap)")
+    p.add_argument("--profile", choices=("preview", "final"), default="preview",
+                   help="preview: Eevee, 1 sample, no shadows (fast); final: Eevee with shadows, 16 samples")
+    p.add_argument("--size", type=_size, default=512, help="image width and height in pixels (default 512)")
+    p.add_argument("-o", "--output", required=True, help="output folder")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from garment_addon.blender.pipeline import run_render
+
+    from .assemble import progress_bar
+
+    _, pattern = load_spec_or_pattern(args.input)
+    with progress_bar("render") as progress:
+        info = run_render(pattern, args.output, args.method, args.profile, args.size, progress, fresh=True)
+    print(f"wrote {args.output}/render.png, mask.png, render.json ({info['seconds']:.1f} s render, "
+          f"{info['garment_pixels']} garment pixels)")
+    return 0

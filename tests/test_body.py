@@ -1,0 +1,109 @@
+"""Mannequin geometry: girths, manifold parts, landmarks, inside test (pure numpy, fast)."""
+
+import numpy as np
+import pytest
+
+from garment_addon.core.body import build_body, body_for_spec, solve_section
+from garment_addon.core.body.mannequin import polygon_perimeter, superellipse
+from garment_addon.core.errors import UserError
+from garment_addon.core.spec import SIZES, body_measurements, make_spec
+
+
+def _hull_perimeter(pts2d: np.ndarray) -> float:
+    from scipy.spatial import ConvexHull
+
+    h = ConvexHull(pts2d)
+    return polygon_perimeter(pts2d[h.vertices])
+
+
+@pytest.mark.parametrize("preset", ["female", "male"])
+@pytest.mark.parametrize("size", SIZES)
+def test_girths_within_2_percent(size, preset):
+    spec = make_spec({"garment_type": "dress"}, size=size)
+    m = body_measurements(spec)
+    body = build_body(m, preset)
+    verts, faces, spans = body.mesh()
+    name, lo, n = spans[0]
+    assert name == "torso"
+    torso = verts[lo:lo + n]
+    for key in ("bust", "waist", "hip"):
+        z = body.landmarks[key]
+        ring = torso[np.abs(torso[:, 2] - z) < 1e-6]  # the torso has a ring exactly at each landmark
+        assert len(ring) >= 24
+        girth = _hull_perimeter(ring[:, :2])
+        assert abs(girth - m[key]) / m[key] < 0.02, (key, girth, m[key])
+
+
+def test_custom_measurements_change_the_body():
+    small = body_for_spec(make_spec({"garment_type": "dress", "measurements": {"bust": 80, "hip": 90}}))
+    big = body_for_spec(make_spec({"garment_type": "dress", "measurements": {"bust": 120, "hip": 130}}))
+    assert big.girth(big.landmarks["bust"]) == pytest.approx(120, rel=0.02)
+    assert small.girth(small.landmarks["hip"]) == pytest.approx(90, rel=0.02)
+
+
+def _edges(faces):
+    return np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+
+
+@pytest.mark.parametrize("preset", ["female", "male"])
+def test_each_part_is_closed_manifold_and_outward(preset):
+    body = body_for_spec(make_spec({"garment_type": "shirt"}), preset)
+    verts, faces, spans = body.mesh()
+    names = [s[0] for s in spans]
+    assert names == ["torso", "head", "arm_left", "arm_right", "leg_left", "leg_right"]
+    _, counts = np.unique(_edges(faces), axis=0, return_counts=True)
+    assert set(counts.tolist()) == {2}  # every edge has exactly two faces: closed, manifold
+    directed = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    assert len(np.unique(directed, axis=0)) == len(directed)  # consistent winding
+    for name, lo, n in spans:
+        f = faces[np.all((faces >= lo) & (faces < lo + n), axis=1)]
+        vol = np.einsum("ij,ij->i", verts[f[:, 0]], np.cross(verts[f[:, 1]], verts[f[:, 2]])).sum() / 6
+        assert vol > 100, name  # outward normals give a positive volume (cm^3)
+        assert len(np.unique(f)) == n  # no stray vertices
+
+
+def test_landmarks_ordered_and_limbs_separated():
+    body = body_for_spec(make_spec({"garment_type": "pants"}))
+    L = body.landmarks
+    order = ["ankle", "knee", "crotch", "hip", "waist", "bust", "underarm", "shoulder", "neck_base", "head_top"]
+    assert all(L[a] < L[b] for a, b in zip(order, order[1:], strict=False))
+    assert L["height"] == pytest.approx(body_measurements(make_spec({"garment_type": "pants"}))["height"])
+    # separated legs: a gap between the thighs below the crotch
+    z = L["crotch"] - 10
+    assert not body.inside(np.array([[0.0, 0.0, z]]))[0]
+    # A-pose: arms away from the torso at bust height, and below the shoulder
+    for side, sign in (("left", 1), ("right", -1)):
+        tube = body.arms[side]
+        assert sign * tube.d[0] > 0.4 and tube.d[2] < -0.5
+        assert sign * body.points[f"wrist_{side}"][0] > 35
+
+
+def test_inside_and_push_out():
+    body = body_for_spec(make_spec({"garment_type": "dress"}))
+    L = body.landmarks
+    pts = np.array([[0, 0, L["waist"]], [0, 0, L["bust"]], [0, 0, L["height"] - 10], [0, -60, L["waist"]],
+                    [0, 0, L["height"] + 5]], float)
+    assert body.inside(pts).tolist() == [True, True, True, False, False]
+    rng = np.random.default_rng(0)
+    cloud = rng.uniform([-40, -30, 0], [40, 30, 170], (4000, 3))
+    out = body.push_out(cloud, margin=0.5)
+    assert body.inside(out).mean() < 0.002
+    moved = np.linalg.norm(out - cloud, axis=1) > 1e-9
+    assert not body.inside(cloud[~moved]).any()  # points already outside stay put
+
+
+def test_solve_section_matches_perimeter():
+    a, b = solve_section(90.0, 1.3)
+    assert a / b == pytest.approx(1.3)
+    assert polygon_perimeter(superellipse(48, a, b)) == pytest.approx(90.0, rel=1e-9)
+
+
+def test_unknown_preset_is_a_user_error():
+    with pytest.raises(UserError, match="preset"):
+        build_body(body_measurements(make_spec({"garment_type": "dress"})), "child")
+
+
+def test_info_reports_height_landmarks_girths():
+    info = body_for_spec(make_spec({"garment_type": "skirt"})).info()
+    assert set(info) >= {"height_cm", "landmarks_cm", "girths_cm"}
+    assert {"bust", "waist", "hip", "crotch", "shoulder", "neck_base"} <= set(info["landmarks_cm"])

@@ -1,0 +1,243 @@
+"""Drafted patterns are sewable: property tests over the documented ranges of every type."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import LinearRing, Point, Polygon
+
+from garment_addon.core.pattern import Pattern, draft_pattern
+from garment_addon.core.pattern.model import FREE_ROLES, ROLES
+from garment_addon.core.spec import FITS, GARMENT_TYPES, MEASUREMENTS, SIZE_TABLE, SIZES, SpecError, make_spec
+
+from .test_spec import SEED_DRESS
+
+FEATURES = ("has_collar", "has_cuffs", "has_pockets", "has_hood")
+EXPECTED = {
+    "shirt": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve"},
+    "dress": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve", "skirt_front", "skirt_back"},
+    "skirt": {"skirt_front", "skirt_back", "waistband"},
+    "pants": {"right_front_leg", "left_front_leg", "right_back_leg", "left_back_leg", "waistband"},
+    "jacket": {"left_front", "right_front", "back_bodice", "left_sleeve", "right_sleeve"},
+    "hoodie": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve"},
+    "vest": {"front_bodice", "back_bodice"},
+}
+
+
+def check_pattern(p: Pattern) -> None:
+    """Every invariant a sewist (and the 3D assembly) relies on."""
+    names = [pc.name for pc in p.pieces]
+    assert len(names) == len(set(names))
+    sewn: dict[tuple[str, str], int] = {}
+    for s in p.seams:
+        for ref in (s.a, s.b):
+            sewn[(ref.piece, ref.edge)] = sewn.get((ref.piece, ref.edge), 0) + 1
+    for pc in p.pieces:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", pc.name), pc.name
+        ring = LinearRing(pc.outline)
+        assert ring.is_simple and ring.is_valid, f"{pc.name}: outline self-intersects"
+        assert pc.area() > 0, f"{pc.name}: outline is not counter-clockwise"
+        n = len(pc.outline)
+        assert pc.edges[0].start == 0 and pc.edges[-1].end == 0
+        for e, nxt in zip(pc.edges, pc.edges[1:], strict=False):
+            assert e.end == nxt.start, f"{pc.name}.{e.name}: edges do not chain"
+            assert 0 <= e.start < n and 0 <= e.end < n
+        for e in pc.edges:
+            assert e.role in ROLES
+            count = sewn.get((pc.name, e.name), 0)
+            if e.role == "seam":
+                assert count == 1, f"{pc.name}.{e.name} is sewn {count} times"
+            else:
+                assert e.role in FREE_ROLES and count == 0, f"{pc.name}.{e.name} ({e.role}) is sewn"
+            assert e.allowance >= 0
+        seam_poly = Polygon(pc.outline)
+        cut = Polygon(pc.cut_outline)
+        assert cut.is_valid
+        assert cut.buffer(1e-6).contains(seam_poly), f"{pc.name}: cut line does not contain the seam line"
+        for notch in pc.notches:
+            assert ring.distance(Point(notch["position"])) < 1e-6, f"{pc.name}: notch off the outline"
+        g0, g1 = pc.grainline
+        assert seam_poly.buffer(1e-6).contains(Point(g0)) and seam_poly.buffer(1e-6).contains(Point(g1))
+        assert pc.cut_count == sum(1 for q in p.pieces if q.cut_group == pc.cut_group)
+        assert any(f"cut {pc.cut_count}" in line for line in pc.label)
+        assert pc.body_region
+    for s in p.seams:
+        la, lb = p.seam_lengths(s)
+        assert 0 <= s.ease_cm <= 4.0
+        assert abs(lb - la - s.ease_cm) <= 0.3, f"{s.a} ~ {s.b}: {la:.2f} vs {lb:.2f} (ease {s.ease_cm})"
+        # pieces are all seen from outside (CCW), so a right-side-out seam runs against itself
+        assert s.reversed, f"{s.a} ~ {s.b} is not sewn right side out"
+
+
+def _spec(t, feats, fit, size):
+    return make_spec({"garment_type": t, "size": size, "features": {**feats, "fit": fit}})
+
+
+@pytest.mark.parametrize("t", GARMENT_TYPES)
+@pytest.mark.parametrize("fit", FITS)
+def test_every_type_and_fit_drafts_a_sewable_pattern(t, fit):
+    for mask in range(16):
+        feats = {f: bool(mask >> i & 1) for i, f in enumerate(FEATURES)}
+        p = draft_pattern(_spec(t, feats, fit, "M"))
+        check_pattern(p)
+        names = {pc.name for pc in p.pieces}
+        assert EXPECTED[t] <= names
+        if t not in ("skirt", "pants"):
+            assert ({"hood_left", "hood_right"} <= names) == feats["has_hood"]
+            assert ("collar" in names) == (feats["has_collar"] and not feats["has_hood"])
+            has_sleeves = t != "vest"
+            assert ({"left_cuff", "right_cuff"} <= names) == (feats["has_cuffs"] and has_sleeves)
+        assert any("pocket" in n for n in names) == feats["has_pockets"]
+
+
+def test_feature_pieces():
+    names = lambda **f: {pc.name for pc in draft_pattern(make_spec({"garment_type": "shirt", "features": f})).pieces}  # noqa: E731
+    assert {"collar"} <= names(has_collar=True)
+    assert {"left_cuff", "right_cuff"} <= names(has_cuffs=True)
+    assert {"chest_pocket"} <= names(has_pockets=True)
+    assert {"hood_left", "hood_right"} <= names(has_hood=True)
+    assert not {"collar", "left_cuff", "chest_pocket", "hood_left"} & names()
+    hoodie = {pc.name for pc in draft_pattern(make_spec({"garment_type": "hoodie"})).pieces}
+    assert {"kangaroo_pocket", "hood_left", "hood_right", "left_cuff"} <= hoodie  # a hoodie's defaults
+    assert "collar" in {pc.name for pc in draft_pattern(make_spec({"garment_type": "blazer"})).pieces}
+    assert {"left_back_pocket", "right_back_pocket"} <= {
+        pc.name for pc in draft_pattern(make_spec({"garment_type": "jeans", "features": {"has_pockets": True}})).pieces}
+
+
+def test_seed_dress_drafts_as_given():
+    p = draft_pattern(make_spec(SEED_DRESS))
+    check_pattern(p)
+    assert not p.metadata.get("warnings")
+    sleeve = p.piece("left_sleeve")
+    ys = sleeve.outline[:, 1]
+    assert ys.max() - ys.min() == pytest.approx(25, abs=0.01)  # sleeve length
+    cap_base = sleeve.landmarks["bicep_level"][1]
+    assert ys.max() - cap_base == pytest.approx(12, abs=0.01)  # cap height kept
+    front = p.piece("front_bodice")
+    assert np.ptp(front.outline[:, 1]) == pytest.approx(42, abs=0.01)  # bodice length to the waist seam
+    assert front.outline[:, 1].max() - front.edge_points("neckline_left")[:, 1].min() == pytest.approx(12, abs=0.01)
+    skirt = p.piece("skirt_front")
+    assert skirt.landmarks["waist_center"][1] - skirt.landmarks["hem_center"][1] == pytest.approx(55)
+    # fitted: darts shape the bodice to the waist and the waist seam sews 1:1 to the skirt
+    assert any(e.name.startswith("dart_") for e in front.edges)
+
+
+def test_sleeve_cap_is_armhole_plus_ease():
+    for fit in FITS:
+        p = draft_pattern(make_spec({"garment_type": "shirt", "features": {"fit": fit}}))
+        arm = cap = 0.0
+        for s in p.seams:
+            if s.b.piece == "left_sleeve" and s.b.edge.startswith("cap_"):
+                la, lb = p.seam_lengths(s)
+                arm, cap = arm + la, cap + lb
+        assert 0.5 <= cap - arm <= 3.0, (fit, cap - arm)
+
+
+def test_fitted_bodice_is_shaped_to_the_waist():
+    p = draft_pattern(make_spec({"garment_type": "shirt", "features": {"fit": "fitted"}}))
+    front = p.piece("front_bodice")
+    waist_y = front.landmarks["waist_center"][1]
+    side = front.edge_points("side_left")
+    at_waist = np.interp(waist_y, side[:, 1], side[:, 0])
+    assert at_waist < side[-1, 0] - 1.0  # narrower at the waist than at the underarm
+    assert at_waist < side[0, 0] - 0.5  # and than at the hem
+
+
+def test_flare_curves_the_hem():
+    straight = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": 0}}))
+    flared = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": 40}}))
+    assert np.ptp(straight.piece("skirt_front").edge_points("hem")[:, 1]) < 1e-6
+    assert np.ptp(flared.piece("skirt_front").edge_points("hem")[:, 1]) > 3
+
+
+def test_twins_share_a_cut_group_and_mirror_each_other():
+    p = draft_pattern(make_spec({"garment_type": "shirt"}))
+    left, right = p.piece("left_sleeve"), p.piece("right_sleeve")
+    assert left.cut_group == right.cut_group and left.cut_count == 2
+    assert left.area() == pytest.approx(right.area())
+    assert np.allclose(np.sort(left.outline[:, 0]), np.sort(-right.outline[:, 0]))
+
+
+def test_json_round_trip():
+    p = draft_pattern(make_spec(SEED_DRESS))
+    d = json.loads(p.to_json())
+    assert d["schema"] == "garment-studio/pattern@1" and d["units"] == "cm"
+    again = Pattern.from_dict(d)
+    assert [pc.name for pc in again.pieces] == [pc.name for pc in p.pieces]
+    assert again.to_dict() == d
+
+
+# --- property tests over the whole documented range -----------------------------------------
+
+values = {k: st.floats(f.lo, f.hi, allow_nan=False) for k, f in MEASUREMENTS.items()}
+
+
+@st.composite
+def raw_specs(draw):
+    """Anything in the documented ranges: either drafts cleanly or is rejected cleanly."""
+    keys = draw(st.sets(st.sampled_from(sorted(MEASUREMENTS)), max_size=8))
+    return {"garment_type": draw(st.sampled_from(GARMENT_TYPES)),
+            "size": draw(st.sampled_from(SIZES)),
+            "measurements": {k: draw(values[k]) for k in keys},
+            "features": {**{f: draw(st.booleans()) for f in FEATURES}, "fit": draw(st.sampled_from(FITS))}}
+
+
+@st.composite
+def plausible_specs(draw):
+    """Bodies a person could have: every size, each girth and length varied by +-25%."""
+    size = draw(st.sampled_from(SIZES))
+    t = draw(st.sampled_from(GARMENT_TYPES))
+    base = make_spec({"garment_type": t, "size": size}).m
+    keys = draw(st.sets(st.sampled_from(sorted(MEASUREMENTS)), max_size=10))
+    m = {}
+    for k in keys:
+        f = MEASUREMENTS[k]
+        m[k] = float(np.clip(base[k] * draw(st.floats(0.75, 1.25)), f.lo, f.hi))
+    if "sleeve_length" in m and draw(st.booleans()):
+        m["sleeve_length"] = 0.0
+    return {"garment_type": t, "size": size, "measurements": m,
+            "features": {**{f: draw(st.booleans()) for f in FEATURES}, "fit": draw(st.sampled_from(FITS))}}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw_specs())
+def test_whole_range_drafts_or_is_rejected_cleanly(data):
+    try:
+        spec = make_spec(data)
+    except SpecError as exc:
+        msg = str(exc)
+        assert "\n" not in msg and ":" in msg
+        field = msg.split(":")[0]
+        assert field.startswith(("measurements.", "garment_type", "features.", "size"))
+        return
+    check_pattern(draft_pattern(spec))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plausible_specs())
+def test_plausible_bodies_draft(data):
+    try:
+        spec = make_spec(data)
+    except SpecError as exc:  # only cross-field rules may refuse a plausible body
+        assert "must" in str(exc)
+        return
+    check_pattern(draft_pattern(spec))
+
+
+def test_plausible_bodies_are_mostly_accepted():
+    rng = np.random.default_rng(1)
+    ok = 0
+    for i in range(60):
+        size = SIZES[i % len(SIZES)]
+        t = GARMENT_TYPES[i % len(GARMENT_TYPES)]
+        base = SIZE_TABLE[size]
+        m = {k: float(base[k] * rng.uniform(0.9, 1.1)) for k in ("bust", "waist", "hip")}
+        try:
+            make_spec({"garment_type": t, "size": size, "measurements": m})
+            ok += 1
+        except SpecError:
+            pass
+    assert ok == 60

@@ -1,0 +1,114 @@
+"""Pieces -> triangle meshes: uniform triangles, equal seam vertex counts, UVs (pure numpy)."""
+
+import numpy as np
+import pytest
+
+from garment_addon.core.errors import UserError
+from garment_addon.core.mesh import edge_length_stats, mesh_pattern, mesh_piece, resample, segment_counts
+from garment_addon.core.pattern import draft_pattern
+from garment_addon.core.pattern.model import Edge, EdgeRef, Pattern, Piece, Seam
+from garment_addon.core.spec import GARMENT_TYPES, make_spec
+
+
+def skirt_pattern(waist=80.0, hip=108.0, hem=124.0, length=55.0, hip_depth=19.0) -> Pattern:
+    """Hand-made two-panel skirt (x around the body, y up, waist at y=length)."""
+    def panel(name):
+        w, h, m, yh = waist / 4, hip / 4, hem / 4, length - hip_depth
+        out = np.array([[-m, 0], [m, 0], [h, yh], [w, length], [-w, length], [-h, yh]], float)
+        edges = [Edge("hem", 0, 1, "hem"), Edge("right_side", 1, 3, "seam"), Edge("waist", 3, 4, "waist"),
+                 Edge("left_side", 4, 0, "seam")]
+        return Piece(name, out, edges, body_region=name, landmarks={"waist": [0, length]})
+
+    seams = [Seam(EdgeRef("skirt_front", "right_side"), EdgeRef("skirt_back", "left_side"), True),
+             Seam(EdgeRef("skirt_front", "left_side"), EdgeRef("skirt_back", "right_side"), True)]
+    return Pattern([panel("skirt_front"), panel("skirt_back")], seams, {"garment_type": "skirt"})
+
+
+def _boundary_edges(faces):
+    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    u, c = np.unique(e, axis=0, return_counts=True)
+    return u[c == 1], c.max()
+
+
+def _check_piece_mesh(pm, piece):
+    bd, maxc = _boundary_edges(pm.faces)
+    nb = len(pm.boundary)
+    ring = np.sort(np.column_stack([np.arange(nb), (np.arange(nb) + 1) % nb]), axis=1)
+    assert maxc == 2  # manifold
+    assert {tuple(e) for e in bd.tolist()} == {tuple(e) for e in ring.tolist()}  # boundary = outline
+    a = pm.verts[pm.faces]
+    area = np.cross(a[:, 1] - a[:, 0], a[:, 2] - a[:, 0]) / 2
+    assert (area > 0).all()  # CCW: normals face the garment's outside
+    assert area.sum() == pytest.approx(piece.area(), rel=0.03)
+
+
+def test_handmade_piece_is_uniform_and_covers_the_outline():
+    p = skirt_pattern()
+    for piece in p.pieces:
+        pm = mesh_piece(piece, 1.5)
+        _check_piece_mesh(pm, piece)
+        st = edge_length_stats(pm.verts, pm.faces)
+        assert st["mean"] == pytest.approx(1.5, rel=0.15)
+        assert st["cv"] < 0.2  # near-uniform triangles
+        assert st["min"] > 0.4 and st["max"] < 3.0
+
+
+def test_target_edge_length_is_configurable():
+    piece = skirt_pattern().pieces[0]
+    coarse, fine = mesh_piece(piece, 3.0), mesh_piece(piece, 1.0)
+    assert edge_length_stats(coarse.verts, coarse.faces)["mean"] == pytest.approx(3.0, rel=0.15)
+    assert len(fine.verts) > 6 * len(coarse.verts)
+    with pytest.raises(UserError, match="edge_length"):
+        mesh_piece(piece, 0.0)
+
+
+def test_unequal_seam_edges_get_equal_vertex_counts():
+    p = skirt_pattern()
+    front = p.piece("skirt_front")
+    front.outline[1, 0] += 4.0  # front side seam now longer than the back's
+    counts = segment_counts(p, 1.5)
+    assert counts[("skirt_front", "right_side")] == counts[("skirt_back", "left_side")]
+    g = mesh_pattern(p, 1.5)
+    for s in p.seams:
+        a = g.pieces[g.index(s.a.piece)].edge_verts[s.a.edge]
+        b = g.pieces[g.index(s.b.piece)].edge_verts[s.b.edge]
+        assert len(a) == len(b)
+
+
+def test_seam_pairs_join_matching_ends():
+    g = mesh_pattern(skirt_pattern(), 1.5)
+    va, vb = g.verts2d[g.seam_pairs[:, 0]], g.verts2d[g.seam_pairs[:, 1]]
+    assert np.abs(va[:, 1] - vb[:, 1]).max() < 1e-9  # side seams pair vertices at the same height
+    assert g.piece_of[g.seam_pairs[:, 0]].tolist() != g.piece_of[g.seam_pairs[:, 1]].tolist()
+
+
+def test_uvs_are_the_sheet_layout():
+    g = mesh_pattern(skirt_pattern(), 2.0)
+    assert g.uv.min() >= 0 and g.uv.max() <= 1
+    for i, pm in enumerate(g.pieces):
+        # a piece's UVs are its pattern coordinates, shifted and uniformly scaled
+        d2, duv = np.ptp(pm.verts, axis=0), np.ptp(pm.uv, axis=0)
+        assert duv[0] / d2[0] == pytest.approx(duv[1] / d2[1], rel=1e-6)
+    boxes = [(pm.uv.min(0), pm.uv.max(0)) for pm in g.pieces]
+    (a0, a1), (b0, b1) = boxes
+    assert (a1 < b0).any() or (b1 < a0).any()  # pieces do not overlap on the sheet
+
+
+def test_resample_keeps_ends_and_spacing():
+    poly = np.array([[0, 0], [10, 0], [10, 5]], float)
+    r = resample(poly, 6)
+    assert np.allclose(r[0], poly[0]) and np.allclose(r[-1], poly[-1])
+    assert np.allclose(np.linalg.norm(np.diff(r, axis=0), axis=1), 2.5)
+
+
+@pytest.mark.parametrize("garment_type", GARMENT_TYPES)
+def test_drafted_patterns_mesh_with_matched_seams(garment_type):
+    p = draft_pattern(make_spec({"garment_type": garment_type}))
+    g = mesh_pattern(p, 2.0)
+    for piece, pm in zip(p.pieces, g.pieces, strict=True):
+        _check_piece_mesh(pm, piece)
+    for s in p.seams:
+        a = g.pieces[g.index(s.a.piece)].edge_verts[s.a.edge]
+        b = g.pieces[g.index(s.b.piece)].edge_verts[s.b.edge]
+        assert len(a) == len(b), (s.a, s.b)
+    assert len(g.seam_pairs) and (g.seam_pairs[:, 0] != g.seam_pairs[:, 1]).all()

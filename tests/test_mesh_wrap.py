@@ -1,0 +1,117 @@
+"""Wrap assembly (pure numpy): every garment type lands outside the body with closed seams."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from garment_addon.core.assembly import assembly_metrics, snap_seams, wrap
+from garment_addon.core.body import body_for_spec
+from garment_addon.core.mesh import mesh_pattern
+from garment_addon.core.pattern import draft_pattern
+from garment_addon.core.spec import GARMENT_TYPES, make_spec
+
+from .test_mesh import skirt_pattern
+
+FIXTURES = Path("/work/shared/fixtures/garmentcode")
+
+
+def _wrapped(spec_dict, edge=2.0):
+    spec = make_spec(spec_dict)
+    pattern = draft_pattern(spec)
+    body = body_for_spec(spec)
+    mesh = mesh_pattern(pattern, edge)
+    return pattern, body, mesh, wrap(pattern, mesh, body)
+
+
+@pytest.mark.parametrize("garment_type", GARMENT_TYPES)
+def test_wrap_metrics_per_type(garment_type):
+    _, body, mesh, pos = _wrapped({"garment_type": garment_type})
+    m = assembly_metrics(mesh, pos, body)
+    assert m["inside_fraction"] <= 0.05
+    assert m["max_seam_gap_cm"] < 0.01  # seams meet
+    assert m["mean_stretch"] < 0.12
+    assert np.isfinite(pos).all()
+
+
+def test_wrap_places_regions_where_they_belong():
+    pattern, body, mesh, pos = _wrapped({"garment_type": "shirt"})
+    L = body.landmarks
+    centre = {p.name: pos[mesh.piece_of == mesh.index(p.name)].mean(axis=0) for p in pattern.pieces}
+    assert centre["front_bodice"][1] < centre["back_bodice"][1]  # front faces -y
+    assert centre["left_sleeve"][0] > 20 and centre["right_sleeve"][0] < -20  # mannequin's left is +x
+    assert L["waist"] - 25 < centre["front_bodice"][2] < L["neck_base"]
+    assert centre["left_sleeve"][2] < L["shoulder"]  # A-pose: sleeves hang below the shoulder
+
+
+def test_pants_legs_go_around_the_legs():
+    pattern, body, mesh, pos = _wrapped({"garment_type": "pants"})
+    for side, sign in (("left", 1), ("right", -1)):
+        legs = [mesh.index(f"{side}_front_leg"), mesh.index(f"{side}_back_leg")]
+        p = pos[np.isin(mesh.piece_of, legs)]
+        low = p[p[:, 2] < body.landmarks["knee"]]
+        assert (sign * low[:, 0] > 0).all()  # below the knee each leg stays on its side
+
+
+def test_flare_makes_a_wider_hem():
+    _, body, mesh, straight = _wrapped({"garment_type": "skirt", "measurements": {"flare": 0}})
+    _, _, mesh2, flared = _wrapped({"garment_type": "skirt", "measurements": {"flare": 30}})
+
+    def hem_width(mesh, pos):
+        low = pos[:, 2] < pos[:, 2].min() + 3
+        return np.ptp(pos[low, 0])
+
+    assert hem_width(mesh2, flared) > hem_width(mesh, straight) + 10
+
+
+def test_handmade_pattern_wraps_without_drafting():
+    p = skirt_pattern()
+    body = body_for_spec(make_spec({"garment_type": "skirt"}))
+    mesh = mesh_pattern(p, 2.0)
+    pos = wrap(p, mesh, body)
+    m = assembly_metrics(mesh, pos, body)
+    assert m["inside_fraction"] == 0 and m["max_seam_gap_cm"] < 1e-6 and m["mean_stretch"] < 0.05
+    assert pos[:, 2].max() == pytest.approx(body.landmarks["waist"], abs=1.5)
+
+
+def test_snap_seams_closes_gaps_smoothly():
+    p = skirt_pattern()
+    mesh = mesh_pattern(p, 2.0)
+    rng = np.random.default_rng(1)
+    pos = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))]) + rng.normal(0, 0.01, (len(mesh.verts2d), 3))
+    snapped = snap_seams(mesh, pos)
+    sp = mesh.seam_pairs
+    assert np.linalg.norm(snapped[sp[:, 0]] - snapped[sp[:, 1]], axis=1).max() < 1e-9
+    far = np.ones(len(pos), bool)
+    far[sp.ravel()] = False
+    assert np.isfinite(snapped).all() and np.abs(snapped[far] - pos[far]).max() < 200
+
+
+def test_metrics_detect_problems():
+    p = skirt_pattern()
+    body = body_for_spec(make_spec({"garment_type": "skirt"}))
+    mesh = mesh_pattern(p, 2.0)
+    pos = wrap(p, mesh, body)
+    shrunk = pos.copy()
+    shrunk[:, :2] *= 0.5  # pull the skirt into the body
+    bad = assembly_metrics(mesh, shrunk, body)
+    assert bad["inside_fraction"] > 0.5 and bad["mean_stretch"] > 0.2
+    moved = pos.copy()
+    moved[mesh.piece_of == 0] += [0, 0, 3.0]
+    assert assembly_metrics(mesh, moved, body)["max_seam_gap_cm"] == pytest.approx(3.0, abs=1e-6)
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared GarmentCode fixtures not present")
+@pytest.mark.parametrize("name", ["tshirt", "pants", "circle_skirt"])
+def test_garmentcode_imports_wrap_by_placement(name):
+    from garment_addon.blender.pipeline import body_for_pattern
+    from garment_addon.core.interop.garmentcode import from_garmentcode
+
+    p = from_garmentcode(json.loads((FIXTURES / f"{name}_specification.json").read_text()))
+    body = body_for_pattern(p)
+    mesh = mesh_pattern(p, 2.5)
+    pos = wrap(p, mesh, body)
+    m = assembly_metrics(mesh, pos, body)
+    assert m["inside_fraction"] <= 0.05 and m["max_seam_gap_cm"] < 0.01
+    assert body.landmarks["knee"] - 40 < pos[:, 2].mean() < body.landmarks["head_top"]

@@ -1,0 +1,106 @@
+"""GarmentSpec: defaults, aliases, proportional scaling and one-line validation errors."""
+
+import pytest
+
+from garment_addon.core.spec import (
+    GARMENT_TYPES,
+    MEASUREMENTS,
+    SIZE_TABLE,
+    SpecError,
+    make_spec,
+    range_text,
+)
+
+SEED_DRESS = {
+    "garment_type": "dress",
+    "measurements": {"bust": 90, "waist": 72, "hip": 96, "shoulder_width": 40, "bodice_length": 42,
+                     "sleeve_length": 25, "skirt_length": 55, "neckline_depth": 12, "neckline_width": 8,
+                     "bicep": 28, "wrist": 17, "cap_height": 12, "flare": 8},
+    "features": {"has_collar": False, "has_cuffs": False, "has_pockets": False, "has_hood": False,
+                 "fit": "fitted"},
+}
+
+
+@pytest.mark.parametrize("t", GARMENT_TYPES)
+def test_every_type_gets_every_measurement(t):
+    spec = make_spec({"garment_type": t})
+    assert set(spec.measurements) == set(MEASUREMENTS)
+    for k, v in spec.measurements.items():
+        f = MEASUREMENTS[k]
+        assert f.lo <= v <= f.hi, (k, v)
+    assert spec.features["fit"] in ("fitted", "regular", "loose")
+
+
+@pytest.mark.parametrize("alias,canonical", [("blouse", "shirt"), ("T-Shirt", "shirt"), ("jeans", "pants"),
+                                             ("trousers", "pants"), ("blazer", "jacket"), ("coat", "jacket"),
+                                             ("top", "shirt"), ("dresses", "dress")])
+def test_aliases(alias, canonical):
+    assert make_spec({"garment_type": alias}).garment_type == canonical
+
+
+def test_tshirt_alias_implies_short_sleeves_unless_given():
+    assert make_spec({"garment_type": "t-shirt"}).m["sleeve_length"] == 20
+    assert make_spec({"garment_type": "t-shirt", "measurements": {"sleeve_length": 50}}).m["sleeve_length"] == 50
+
+
+def test_seed_dress_is_kept_exactly():
+    spec = make_spec(SEED_DRESS)
+    for k, v in SEED_DRESS["measurements"].items():
+        assert spec.m[k] == v
+    assert spec.features == SEED_DRESS["features"]
+
+
+def test_defaults_scale_with_the_given_bust():
+    small = make_spec({"garment_type": "shirt", "size": "M", "measurements": {"bust": 80}})
+    base = make_spec({"garment_type": "shirt", "size": "M"})
+    ratio = 80 / SIZE_TABLE["M"]["bust"]
+    assert small.m["shoulder_width"] == pytest.approx(base.m["shoulder_width"] * ratio)
+    assert small.m["bicep"] == pytest.approx(base.m["bicep"] * ratio)
+    assert small.m["hip"] < base.m["hip"]
+
+
+def test_size_is_inferred_from_bust():
+    assert make_spec({"garment_type": "dress", "measurements": {"bust": 118}}).size == "XXL"
+    assert make_spec({"garment_type": "dress", "size": "xs"}).size == "XS"
+
+
+def test_pants_keep_length_equal_rise_plus_inseam():
+    s = make_spec({"garment_type": "pants", "measurements": {"pant_length": 100, "rise": 26}})
+    assert s.m["inseam"] == pytest.approx(74)
+    s = make_spec({"garment_type": "pants", "measurements": {"inseam": 70, "rise": 28}})
+    assert s.m["pant_length"] == pytest.approx(98)
+    s = make_spec({"garment_type": "pants", "measurements": {"inseam": 70, "pant_length": 97}})
+    assert s.m["rise"] == pytest.approx(27)
+
+
+@pytest.mark.parametrize("data,field,needle", [
+    ({"garment_type": "robe"}, "garment_type", "shirt, dress, skirt, pants, jacket, hoodie, vest"),
+    ({"garment_type": 3}, "garment_type", "must be one of"),
+    ({"garment_type": "dress", "measurements": {"bust": -5}}, "measurements.bust", range_text("bust")),
+    ({"garment_type": "dress", "measurements": {"bust": 1e9}}, "measurements.bust", range_text("bust")),
+    ({"garment_type": "dress", "measurements": {"bust": "big"}}, "measurements.bust", range_text("bust")),
+    ({"garment_type": "dress", "measurements": {"bust": True}}, "measurements.bust", "number"),
+    ({"garment_type": "dress", "measurements": {"bust": float("nan")}}, "measurements.bust", "range"),
+    ({"garment_type": "dress", "measurements": {"bsut": 90}}, "measurements.bsut", "did you mean 'bust'"),
+    ({"garment_type": "dress", "features": {"fit": "baggy"}}, "features.fit", "fitted, regular, loose"),
+    ({"garment_type": "dress", "features": {"has_hood": "yes"}}, "features.has_hood", "true or false"),
+    ({"garment_type": "dress", "size": "XXXL"}, "size", "XS, S, M, L, XL, XXL"),
+    ({"garment_type": "dress", "measurements": [1, 2]}, "measurements", "object"),
+    ({"garment_type": "shirt", "measurements": {"wrist": 35, "bicep": 25}}, "measurements.wrist", "bicep"),
+    ({"garment_type": "pants", "measurements": {"inseam": 90, "pant_length": 100, "rise": 25}},
+     "measurements.inseam", "rise"),
+    ({"garment_type": "dress", "colour": "red"}, "spec.colour", "allowed"),
+])
+def test_bad_input_is_one_line_naming_the_field(data, field, needle):
+    with pytest.raises(SpecError) as exc:
+        make_spec(data)
+    msg = str(exc.value)
+    assert msg.startswith(field + ":"), msg
+    assert needle in msg
+    assert "\n" not in msg
+
+
+def test_round_trip_through_dict():
+    spec = make_spec(SEED_DRESS)
+    again = make_spec(spec.to_dict())
+    assert again.to_dict() == spec.to_dict()
