@@ -28,7 +28,7 @@ from garment_addon.core.vision import analyze_image
 SEED = 7
 THRESHOLD = 0.95  # stricter than the CLI default (0.92): the bench measures how close the loop can get
 N_SILHOUETTE = int(os.environ.get("BENCH_REFINE_N", 12))
-N_BLENDER = int(os.environ.get("BENCH_REFINE_BLENDER_N", 2))
+N_BLENDER = int(os.environ.get("BENCH_REFINE_BLENDER_N", 6))
 LENGTHS = {"dress": ("skirt_length", "sleeve_length"), "skirt": ("skirt_length",), "pants": ("pant_length",),
            "shirt": ("sleeve_length", "bodice_length")}
 
@@ -121,7 +121,7 @@ def run() -> list[dict]:
         return rows
     from garment_addon.blender.refine_render import make_blender_render_fn
 
-    blender = make_blender_render_fn("wrap", 192)
+    blender = make_blender_render_fn("wrap", 192, rgb=False)
     return rows + run_case("blender-wrap-plain", blender, N_BLENDER, 15, clutter=False)
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from garment_addon.core.body import build_body, body_for_spec, solve_section
+from garment_addon.core.body import body_for_spec, build_body, solve_section
 from garment_addon.core.body.mannequin import polygon_perimeter, superellipse
 from garment_addon.core.errors import UserError
 from garment_addon.core.spec import SIZES, body_measurements, make_spec

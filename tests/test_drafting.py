@@ -241,3 +241,22 @@ def test_plausible_bodies_are_mostly_accepted():
         except SpecError:
             pass
     assert ok == 60
+
+
+@pytest.mark.parametrize("t", GARMENT_TYPES)
+def test_notches_match_across_seams(t):
+    p = draft_pattern(make_spec({"garment_type": t, "features": {"has_cuffs": True, "has_collar": True}}))
+    matched = 0
+    for s in p.seams:
+        pa, pb = p.piece(s.a.piece), p.piece(s.b.piece)
+        la, lb = pa.edge_length(s.a.edge), pb.edge_length(s.b.edge)
+        na = [n for n in pa.notches if n["edge"] == s.a.edge and 0.01 < n["distance"] < la - 0.01]
+        nb = [n for n in pb.notches if n["edge"] == s.b.edge and 0.01 < n["distance"] < lb - 0.01]
+        assert len(na) == len(nb), f"{s.a} ~ {s.b}: unmatched notches"
+        for n in na:
+            want = n["distance"] * lb / la
+            want = lb - want if s.reversed else want
+            assert any(abs(m["distance"] - want) < 0.3 and m["count"] == n["count"] for m in nb), (s.a, s.b)
+            matched += 1
+    if t in ("shirt", "dress", "jacket", "hoodie"):
+        assert matched >= 4  # front single and back double notches on both armholes

@@ -295,6 +295,10 @@ def test_cli_import_and_check(tmp_path, capsys):
     assert "MISMATCH" in text and "reported, not a failure" in text
     assert text.splitlines()[0].split()[:3] == ["edge", "a", "edge"]
     assert main(["check", "--strict", str(out / "pattern.json")]) == 1
+    capsys.readouterr()
+    assert main(["check", "--json", str(out / "pattern.json")]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 24 and max(abs(r["difference"]) for r in rows) == pytest.approx(2.39, abs=0.02)
     assert main(["check", str(DATA / "tshirt_specification.json")]) == 0  # a spec is checked directly
     capsys.readouterr()
 

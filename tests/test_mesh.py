@@ -85,7 +85,7 @@ def test_seam_pairs_join_matching_ends():
 def test_uvs_are_the_sheet_layout():
     g = mesh_pattern(skirt_pattern(), 2.0)
     assert g.uv.min() >= 0 and g.uv.max() <= 1
-    for i, pm in enumerate(g.pieces):
+    for pm in g.pieces:
         # a piece's UVs are its pattern coordinates, shifted and uniformly scaled
         d2, duv = np.ptp(pm.verts, axis=0), np.ptp(pm.uv, axis=0)
         assert duv[0] / d2[0] == pytest.approx(duv[1] / d2[1], rel=1e-6)

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 
 from garment_addon.core.assembly import assembly_metrics, snap_seams, wrap
-from garment_addon.core.body import body_for_spec
+from garment_addon.core.body import body_for_pattern, body_for_spec
 from garment_addon.core.mesh import mesh_pattern
 from garment_addon.core.pattern import draft_pattern
 from garment_addon.core.spec import GARMENT_TYPES, make_spec
 
 from .test_mesh import skirt_pattern
 
-FIXTURES = Path("/work/shared/fixtures/garmentcode")
+FIXTURES = Path(__file__).parent / "data" / "garmentcode"
 
 
 def _wrapped(spec_dict, edge=2.0):
@@ -102,10 +102,8 @@ def test_metrics_detect_problems():
     assert assembly_metrics(mesh, moved, body)["max_seam_gap_cm"] == pytest.approx(3.0, abs=1e-6)
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared GarmentCode fixtures not present")
 @pytest.mark.parametrize("name", ["tshirt", "pants", "circle_skirt"])
 def test_garmentcode_imports_wrap_by_placement(name):
-    from garment_addon.blender.pipeline import body_for_pattern
     from garment_addon.core.interop.garmentcode import from_garmentcode
 
     p = from_garmentcode(json.loads((FIXTURES / f"{name}_specification.json").read_text()))

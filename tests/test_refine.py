@@ -213,3 +213,16 @@ def test_bad_options_are_user_errors():
         Refiner(t, spec("skirt"), render, max_iters=0)
     with pytest.raises(UserError, match="backend"):
         Refiner(t, spec("skirt"), render, backend="magic")
+
+
+def test_progress_reports_and_cancels():
+    from garment_addon.core.progress import Cancelled, Progress
+
+    seen = []
+    stop = Progress(lambda f, m: seen.append((f, m)), lambda: len(seen) >= 2)
+    r = Refiner(as_photo(render(spec("dress", skirt_length=90))), spec("dress"), render, max_iters=10,
+                progress=stop)
+    with pytest.raises(Cancelled):
+        r.run()
+    assert len(seen) == 2 and seen[0][0] == pytest.approx(0.1) and "iteration 0" in seen[0][1]
+    assert r.best is not None  # what was found so far is still there

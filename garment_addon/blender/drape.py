@@ -42,7 +42,7 @@ def setup_cloth(garment, flat_cm: np.ndarray, frames: tuple[int, int], quality: 
     s.shear_stiffness = 5.0
     s.bending_stiffness = 0.05
     s.use_sewing_springs = True
-    s.sewing_force_max = 8.0  # finite: an unbounded pull crushes the panels
+    s.sewing_force_max = 25.0  # finite: an unbounded pull crushes the panels
     s.rest_shape_key = flat
     s.use_pressure = False
     if pin is not None and len(pin):

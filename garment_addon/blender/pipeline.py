@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.body.mannequin import body_for_pattern
 from ..core.errors import UserError
 from ..core.progress import NULL, Progress
 
@@ -65,22 +66,6 @@ def as_spec_and_pattern(obj) -> tuple[dict, Any]:
         spec = make_spec(obj)
         return spec.to_dict(), draft_pattern(spec)
     raise UserError(f"input: expected a spec or pattern (got {type(obj).__name__})")
-
-
-def body_for_pattern(pattern):
-    """Mannequin for the pattern's spec; the size's default body when the spec is missing or foreign
-    (e.g. a GarmentCode import). ``spec.metadata.body_preset`` picks female / male."""
-    from ..core.body import body_for_spec
-    from ..core.spec import make_spec
-
-    spec_d = dict(pattern.spec or {})
-    preset = str((spec_d.get("metadata") or {}).get("body_preset", "female"))
-    try:
-        spec = make_spec({k: v for k, v in spec_d.items() if k != "schema"})
-    except UserError:
-        spec = make_spec({"garment_type": "dress", "size": spec_d.get("size", "M")
-                          if spec_d.get("size") in ("XS", "S", "M", "L", "XL", "XXL") else "M"})
-    return body_for_spec(spec, preset if preset in ("female", "male") else "female")
 
 
 def _check_method(method: str) -> None:

@@ -103,7 +103,8 @@ def hex_color(c) -> str:
 def material(name: str, color, roughness: float = 0.8) -> bpy.types.Material:
     mat = bpy.data.materials.get(name) or bpy.data.materials.new(name)
     mat.diffuse_color = (*color[:3], 1.0)
-    mat.use_nodes = True
+    if mat.node_tree is None:  # Blender < 5 makes node-less materials by default
+        mat.use_nodes = True
     bsdf = mat.node_tree.nodes.get("Principled BSDF")
     if bsdf is not None:
         bsdf.inputs["Base Color"].default_value = (*color[:3], 1.0)
@@ -140,7 +141,8 @@ def camera_and_lights(height_cm: float) -> bpy.types.Object:
         col.objects.link(lo)
     world = scene.world or bpy.data.worlds.new("World")
     scene.world = world
-    world.use_nodes = True
+    if world.node_tree is None:
+        world.use_nodes = True
     bg = world.node_tree.nodes.get("Background")
     if bg is not None:
         bg.inputs["Color"].default_value = (0.8, 0.8, 0.82, 1.0)

@@ -124,6 +124,11 @@ def backend_client(context, backend: str):
     return preferences.vlm_client(context) if backend in ("vlm", "auto") else None
 
 
+def text_backend(backend: str) -> str:
+    """core.language calls the model backend "llm"; the panel has one backend choice for all inputs."""
+    return "llm" if backend == "vlm" else backend
+
+
 class _GarmentOperator:
     @classmethod
     def poll(cls, context):
@@ -247,8 +252,13 @@ class GARMENT_OT_analyze_image(_GarmentOperator, bpy.types.Operator):
             path = bpy.path.abspath(inputs.image_path)
             if not os.path.isfile(path):
                 raise UserError(f"inputs.image_path: file not found: {path}")
-            spec = call(analyze_image, path, backend=inputs.backend, progress=None,
-                        client=backend_client(context, inputs.backend))
+            wm = context.window_manager
+            wm.progress_begin(0, 100)
+            try:
+                spec = call(analyze_image, path, backend=inputs.backend, progress=wm_progress(context),
+                            client=backend_client(context, inputs.backend))
+            finally:
+                wm.progress_end()
             convert.spec_to_props(spec, context.scene.garment)
             self.report({"INFO"}, f"Photo looks like a {spec.garment_type}, size {spec.size}")
 
@@ -271,7 +281,7 @@ class GARMENT_OT_text_to_spec(_GarmentOperator, bpy.types.Operator):
             from ..core.language import parse_text
 
             inputs = context.scene.garment.inputs
-            spec = call(parse_text, inputs.text, backend=inputs.backend,
+            spec = call(parse_text, inputs.text, backend=text_backend(inputs.backend),
                         client=backend_client(context, inputs.backend))
             convert.spec_to_props(spec, context.scene.garment)
             self.report({"INFO"}, f"Garment set to a {spec.garment_type}")
@@ -297,7 +307,8 @@ class GARMENT_OT_edit_spec(_GarmentOperator, bpy.types.Operator):
             props = context.scene.garment
             before = convert.props_measurements(props)
             spec = call(edit_spec, convert.props_to_spec(props), props.inputs.instruction,
-                        backend=props.inputs.backend, client=backend_client(context, props.inputs.backend))
+                        backend=text_backend(props.inputs.backend),
+                        client=backend_client(context, props.inputs.backend))
             convert.spec_to_props(spec, props)
             changed = [k for k, v in convert.props_measurements(props).items() if abs(v - before[k]) > 0.05]
             self.report({"INFO"}, f"Changed: {', '.join(changed) or 'features/type only'}")

@@ -7,11 +7,10 @@ objects of its role, never anything the user made.
 
 from __future__ import annotations
 
-import colorsys
-
 import bpy
 import numpy as np
 
+from ..blender.scene import material, palette
 from . import convert
 
 COLLECTION = "Garment"
@@ -48,35 +47,19 @@ def remove_owned(role: str) -> int:
     return len(gone)
 
 
-def piece_color(i: int, n: int) -> tuple[float, float, float, float]:
-    r, g, b = colorsys.hsv_to_rgb((i / max(n, 1) + 0.05) % 1.0, 0.55, 0.9)
-    return (r, g, b, 1.0)
-
-
 def _layout(pattern):
-    """[(piece name, verts (N,2) cm on the sheet, faces, uv)] and the sheet size in cm.
+    """[(piece name, verts (N,2) cm on the pattern sheet, triangles, uv)] from the core mesher.
 
-    Uses the core mesher (near-uniform triangles, UVs as on the pattern sheet); if it
-    is unavailable each outline becomes one polygon, laid out in a row.
+    The mesher makes near-uniform triangles with UVs = (piece coordinates + sheet offset) / sheet
+    size, so the flat pieces lie on the table exactly as on the printed sheet.
     """
-    try:
-        from ..core.mesh import mesh_pattern
-    except ImportError:
-        mesh_pattern = None
-    if mesh_pattern is not None:
-        gm = mesh_pattern(pattern)
-        # uv = (verts + sheet offset) / sheet size: recover the size from the widest piece
-        widest = max(gm.pieces, key=lambda pm: float(np.ptp(pm.uv[:, 0])))
-        sheet = float(np.ptp(widest.verts[:, 0]) / np.ptp(widest.uv[:, 0]))
-        return [(pm.name, pm.uv * sheet, pm.faces, pm.uv) for pm in gm.pieces], sheet
-    out, x = [], 0.0
-    for p in pattern.pieces:
-        pts = np.asarray(p.outline, float)
-        pts = pts - pts.min(axis=0) + [x, 0.0]
-        x = float(pts[:, 0].max()) + 3.0
-        out.append((p.name, pts, [list(range(len(pts)))], None))
-    sheet = max(x, max(float(v[:, 1].max()) for _, v, _, _ in out))
-    return [(n, v, f, uv if uv is not None else v / sheet) for n, v, f, uv in out], sheet
+    from ..core.mesh import mesh_pattern
+
+    gm = mesh_pattern(pattern)
+    # recover the sheet size from the widest piece: its uv span times the size is its cm span
+    widest = max(gm.pieces, key=lambda pm: float(np.ptp(pm.uv[:, 0])))
+    sheet = float(np.ptp(widest.verts[:, 0]) / np.ptp(widest.uv[:, 0]))
+    return [(pm.name, pm.uv * sheet, pm.faces, pm.uv) for pm in gm.pieces]
 
 
 def build_pattern_table(scene, pattern) -> list:
@@ -84,12 +67,14 @@ def build_pattern_table(scene, pattern) -> list:
     remove_owned("pattern")
     parent = collection(scene)
     coll = collection(scene, PATTERN_COLLECTION, parent)
-    layout, _ = _layout(pattern)
+    layout = _layout(pattern)
     height = max(float(v[:, 1].max()) for _, v, _, _ in layout) * convert.CM
     width = max(float(v[:, 0].max()) for _, v, _, _ in layout) * convert.CM
     origin = np.array([TABLE_X + TABLE_MARGIN, -height / 2])
     objs = [_table(coll, width, height)]
-    for i, (name, verts, faces, uv) in enumerate(layout):
+    # the 3D garment's palette and materials, so a flat piece has the colour of its 3D panel
+    colors = palette(len(layout))
+    for (name, verts, faces, uv), color in zip(layout, colors, strict=True):
         xy = np.asarray(verts, float) * convert.CM + origin
         co = np.column_stack([xy, np.full(len(xy), TABLE_Z + 0.001)])
         mesh = bpy.data.meshes.new(f"GS pattern {name}")
@@ -102,7 +87,8 @@ def build_pattern_table(scene, pattern) -> list:
         obj = bpy.data.objects.new(f"GS {name}", mesh)
         obj[TAG] = "pattern"
         obj["piece"] = name
-        obj.color = piece_color(i, len(layout))
+        mesh.materials.append(material(f"GS_{name}", color))
+        obj.color = (*color, 1.0)
         coll.objects.link(obj)
         objs.append(obj)
     return objs

@@ -8,6 +8,8 @@ the rule (or any pattern with --strict); 2 for bad input.
 
 from __future__ import annotations
 
+import json
+
 from garment_addon.core.interop.garmentcode import SEAM_TOL, from_garmentcode, seam_table
 from garment_addon.core.pattern import SCHEMA, Pattern
 
@@ -21,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("--tol", type=float, default=SEAM_TOL,
                    help=f"allowed |difference - ease| in cm (default {SEAM_TOL})")
     p.add_argument("--strict", action="store_true", help="exit 1 on any mismatch, imported patterns too")
+    p.add_argument("--json", action="store_true", help="print the table as JSON rows instead")
     p.set_defaults(func=run)
 
 
@@ -48,9 +51,12 @@ def format_table(rows: list[dict]) -> str:
 def run(args) -> int:
     pattern = load_any(args.pattern)
     rows = seam_table(pattern, args.tol)
-    print(format_table(rows))
     bad = [r for r in rows if not r["ok"]]
     imported = pattern.metadata.get("source") == "garmentcode"
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 1 if bad and (args.strict or not imported) else 0
+    print(format_table(rows))
     note = " (GarmentCode source: reported, not a failure)" if bad and imported and not args.strict else ""
     print(f"{len(rows)} seams, {len(bad)} outside {args.tol:g} cm{note}")
     return 1 if bad and (args.strict or not imported) else 0

@@ -7,8 +7,8 @@ from pathlib import Path
 from ._common import add_command
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "garmentcode_shirt.png"
-DEMO_ITERS = 8  # bounded so `make demo` stays well under 5 minutes on 2 CPU cores
-DEMO_SIZE = 192
+DEMO_ITERS = 15  # bounded so `make demo` stays well under 5 minutes on 2 CPU cores
+DEMO_SIZE = 256
 
 
 def register(sub) -> None:

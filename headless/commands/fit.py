@@ -41,7 +41,7 @@ def have_blender() -> bool:
     return importlib.util.find_spec("bpy") is not None
 
 
-def _render_fn(renderer: str, method: str, size: int):
+def _render_fn(renderer: str, method: str, size: int, rgb: bool = False):
     if renderer == "auto":
         renderer = "blender" if have_blender() else "silhouette"
     if renderer == "blender":
@@ -50,7 +50,7 @@ def _render_fn(renderer: str, method: str, size: int):
                             "use --renderer silhouette")
         from garment_addon.blender.refine_render import make_blender_render_fn
 
-        return renderer, make_blender_render_fn(method, size)
+        return renderer, make_blender_render_fn(method, size, rgb=rgb)
     from garment_addon.core.refine.silhouette import render_silhouette
 
     return renderer, lambda spec: render_silhouette(spec, size)
@@ -78,7 +78,8 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
         from garment_addon.core.vision import analyze_image
 
         start_spec = analyze_image(image, backend=backend)
-    renderer, render_fn = _render_fn(renderer, "wrap", int(size))
+    # the offline optimiser reads only masks; a VLM critic looks at real renders
+    renderer, render_fn = _render_fn(renderer, "wrap", int(size), rgb=backend != "offline")
     refiner = Refiner(target, start_spec, render_fn, backend=backend, max_iters=max_iters,
                       threshold=threshold, method="wrap")
     bar = tqdm(total=refiner.max_iters, desc="fit", unit="render", file=sys.stderr, disable=not show_progress,
@@ -114,15 +115,21 @@ def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: 
     export_pattern(pattern, stage / "pattern.svg", "svg")
     export_pattern(pattern, stage / "pattern.pdf", "pdf-tiled")
     final = {"method": "drape" if drape else "wrap"}
+    shown = best.rgb, best.mask, best.body  # what fit_compare.png shows as the best render
     if have_blender():
+        import numpy as np
+
         from garment_addon.blender import pipeline
-        from garment_addon.blender.refine_render import quiet_stdout
+        from garment_addon.blender.refine_render import quiet_stdout, render_masks
 
         with quiet_stdout():
             scene = pipeline.build_scene(pattern, final["method"])
             pipeline.export_garment(scene, stage / "garment.glb")
             info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview",
                                          size=512)
+            garment, body = render_masks(scene, 512)
+        with Image.open(stage / "render.png") as im:
+            shown = np.asarray(im.convert("RGB")), garment, body | garment
         final.update(metrics=scene.metrics, render_seconds=info.get("seconds"))
     else:
         warnings.append("bpy is not installed: no garment.glb; render.png is the 2D silhouette preview")
@@ -131,7 +138,7 @@ def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: 
     (stage / "fit_report.json").write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     progress_image(result.records, threshold).save(stage / "fit_progress.png")
     t = result.target
-    compare_image(t.rgb, t.garment, t.body, best.rgb, best.mask, best.body).save(stage / "fit_compare.png")
+    compare_image(t.rgb, t.garment, t.body, *shown).save(stage / "fit_compare.png")
     return sorted(p.name for p in stage.iterdir())
 
 

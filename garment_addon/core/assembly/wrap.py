@@ -89,8 +89,9 @@ def _anchor_z(piece, body: Body, kind: str) -> float:
             p = _lm(piece, name)
             if p is not None:
                 return z - float(p[1])
-    for name, z in (("waist", L["waist"]), ("waist_center", L["waist"]), ("hps", L["neck_base"]),("hip", L["hip"]), ("bust", L["bust"]),
-                    ("underarm", L["underarm"]), ("armpit", L["underarm"]), ("crotch", L["crotch"])):
+    anchors = (("waist", L["waist"]), ("waist_center", L["waist"]), ("hps", L["neck_base"]), ("hip", L["hip"]),
+               ("bust", L["bust"]), ("underarm", L["underarm"]), ("armpit", L["underarm"]), ("crotch", L["crotch"]))
+    for name, z in anchors:
         p = _lm(piece, name)
         if p is not None:
             return z - float(p[1])

@@ -172,7 +172,7 @@ class Body:
             pts = self.section_points(z)
             rings.append(np.column_stack([pts, np.full(len(pts), z)]))
         a0, b0, cy0 = (float(v[0]) for v in self.section(np.array([z0])))
-        return Part("torso", np.array(rings), np.array([0, cy0, z0 - 0.4 * b0]),
+        return Part("torso", np.array(rings), np.array([0, cy0, z0 - 0.15 * b0]),
                     np.array([0, float(self.section(np.array([z1]))[2][0]), z1 + 1.0]))
 
     def head_part(self, k: int = 32, n_rings: int = 14) -> Part:
@@ -320,10 +320,9 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
         top = np.array([sx * (thigh_r + 0.8), 0.4, hip_z])
         bottom = np.array([sx * (thigh_r + 2.5), 0.8, ankle_r * 0.6])
         d = (bottom - top) / np.linalg.norm(bottom - top)
-        cosz = -d[2]
-        zt = lambda zz: (hip_z - zz) / cosz  # noqa: E731 - t at a height
-        ts = np.array([0.0, zt(crotch_z), zt(0.5 * (crotch_z + knee_z)), zt(knee_z),
-                       zt(0.5 * (knee_z + ankle_z) + 4), zt(ankle_z), zt(ankle_r * 0.6)])
+        heights = np.array([hip_z, crotch_z, 0.5 * (crotch_z + knee_z), knee_z, 0.5 * (knee_z + ankle_z) + 4,
+                            ankle_z, ankle_r * 0.6])
+        ts = (hip_z - heights) / -d[2]  # t along the axis at each height
         rs = np.array([thigh_r * 0.95, thigh_r, 0.5 * (thigh_r + knee_r), knee_r,
                        knee_r * 0.93, ankle_r, ankle_r * 0.9])
         legs[side] = Tube(f"leg_{side}", top, d, ts, rs)
@@ -354,3 +353,18 @@ def body_for_spec(spec, preset: str = "female") -> Body:
     if not isinstance(spec, GarmentSpec):
         spec = make_spec(spec or {"garment_type": "dress"})
     return build_body(body_measurements(spec), preset)
+
+
+def body_for_pattern(pattern, preset: str | None = None) -> Body:
+    """Mannequin for a Pattern's spec; the size's default body when the spec is missing or foreign
+    (e.g. a GarmentCode import). ``spec.metadata.body_preset`` picks female / male."""
+    from ..errors import UserError
+    from ..spec import SIZES, make_spec
+
+    spec_d = dict(pattern.spec or {})
+    preset = preset or str((spec_d.get("metadata") or {}).get("body_preset", "female"))
+    try:
+        spec = make_spec({k: v for k, v in spec_d.items() if k != "schema"})
+    except UserError:
+        spec = make_spec({"garment_type": "dress"}, size=spec_d.get("size") if spec_d.get("size") in SIZES else "M")
+    return body_for_spec(spec, preset if preset in PRESETS else "female")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from shapely.geometry import LineString, Point, Polygon
 
 from . import geometry as g
 from .model import Edge, EdgeRef, Pattern, Piece, Seam
@@ -109,6 +110,8 @@ class PieceDraft:
             x, y0, y1 = self.grain
         else:
             x, y0, y1 = (lo[0] + hi[0]) / 2, lo[1] + 0.2 * (hi[1] - lo[1]), lo[1] + 0.8 * (hi[1] - lo[1])
+        if self.grain and not _inside(outline, [(x, y0), (x, y1)]):
+            x, y0, y1 = _vertical_grain(outline)
         if self.grain_along_x:
             ym, span = (lo[1] + hi[1]) / 2, min(10.0, (hi[0] - lo[0]) / 4)
             xm = (lo[0] + hi[0]) / 2
@@ -120,6 +123,24 @@ class PieceDraft:
 
     def _find(self, name: str) -> _E:
         return next(e for e in self.edges if e.name == name)
+
+
+def _inside(outline: np.ndarray, pts) -> bool:
+    poly = Polygon(outline)
+    return all(poly.contains(Point(p)) for p in pts)
+
+
+def _vertical_grain(outline: np.ndarray) -> tuple[float, float, float]:
+    """A vertical grainline through the piece's interior, over 60% of the chord it lies on."""
+    poly = Polygon(outline)
+    c = poly.representative_point()
+    lo, hi = outline.min(axis=0), outline.max(axis=0)
+    chord = poly.intersection(LineString([(c.x, lo[1] - 1), (c.x, hi[1] + 1)]))
+    parts = getattr(chord, "geoms", [chord])
+    seg = min(parts, key=lambda gm: gm.distance(c))
+    ys = [q[1] for q in seg.coords]
+    a, b = min(ys), max(ys)
+    return c.x, a + 0.2 * (b - a), a + 0.8 * (b - a)
 
 
 def _unfolded(edges: list[_E]) -> list[tuple[np.ndarray, float]]:

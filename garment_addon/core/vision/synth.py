@@ -16,7 +16,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..spec import GarmentSpec, body_measurements, make_spec
+from ..spec import SIZE_TABLE, GarmentSpec, body_measurements, make_spec
 from .categories import BODY
 
 SKINS = [(236, 198, 170), (224, 172, 138), (198, 140, 100), (160, 105, 72), (110, 72, 50)]
@@ -375,3 +375,22 @@ def random_spec(garment_type: str, rng: np.random.Generator) -> GarmentSpec:
         meas["pant_length"] = float(rng.uniform(55, 104))
         meas["ankle"] = float(rng.choice([24.0, 46.0]))
     return make_spec({"garment_type": t, "size": size, "measurements": meas, "features": feats})
+
+
+def expected_attributes(spec: GarmentSpec) -> dict[str, str]:
+    """The categorical attributes a perfect analyzer would report for ``render_spec(spec)``."""
+    from .categories import length_class, silhouette_class, sleeve_class
+
+    m, t = spec.measurements, spec.garment_type
+    hcm = body_measurements(spec)["height"]
+    out: dict[str, str] = {}
+    if t in ("dress", "skirt"):
+        out["length"] = length_class(BODY["waist"] + m["skirt_length"] / hcm)
+        out["silhouette"] = silhouette_class(1 + 4 * m["flare"] / m["hip"], t)
+    if t == "pants":
+        out["length"] = length_class(min(BODY["waist"] + m["pant_length"] / hcm, BODY["ankle"] + 0.01))
+        out["silhouette"] = "wide-leg" if m["ankle"] > 1.5 * SIZE_TABLE[spec.size]["ankle"] else "fitted"
+    if t not in ("skirt", "pants"):
+        out["sleeves"] = sleeve_class(m["sleeve_length"] / (0.345 * hcm))
+    return out
+

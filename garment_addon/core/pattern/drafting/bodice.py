@@ -148,7 +148,7 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     lm["hem_center"] = g.P(0, 0)
     lm["underarm_level"] = g.P(0, f.underarm_y)
     lm["shoulder_point"] = g.P(-f.shoulder_x, f.shoulder_y)
-    gx = 0.0 if overlap is None else -f.bust_q / 2
+    gx = 0.0 if overlap is None else (overlap - f.shoulder_x) / 2  # between opening and shoulder
     top = 0.75 * f.length
     if front and overlap is None:  # keep the grainline below a deep front neck
         top = min(top, f.length - f.front_neck_depth - 2)

@@ -7,7 +7,7 @@ from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
 from .bodice import bodice_piece, frame
 from .darts import dart_pairs
-from .pants import pant_pieces
+from .pants import dist_to_y, pant_pieces
 from .parts import band, hood_halves, patch_pocket
 from .skirt import skirt_piece, skirt_widths
 from .sleeve import sleeve_piece
@@ -149,7 +149,10 @@ def draft_pants(d, spec, body):
     for s in SIDES:
         d.sew(f"{s}_front_leg", "side", f"{s}_back_leg", "side")
         i = d.sew(f"{s}_front_leg", "inseam", f"{s}_back_leg", "inseam")
-        del i
+        front = d.piece(f"{s}_front_leg")
+        knee_y = front.landmarks["knee_center"][1]
+        if knee_y > 2:  # knee notch, measured up from the hem
+            d.notch_pair(i, dist_to_y(front.get("inseam").pts, knee_y), 1)
     d.sew("right_front_leg", "crotch", "left_front_leg", "crotch")
     d.sew("right_back_leg", "crotch", "left_back_leg", "crotch")
     chain = [("left_front_leg", "waist"), ("right_front_leg", "waist"), ("right_back_leg", "waist"),

@@ -94,8 +94,6 @@ def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
                             waist_side=g.P(*leg["side_top"]), hem_center=g.P(0, 0),
                             knee_center=g.P(0, max(0.0, leg["knee_y"])), hip_level=g.P(0, leg["hip_y"]))
         pd.grain = (0.0, 0.1 * length, 0.7 * length)
-        if leg["knee_y"] > 2:
-            pd.notches.append(("inseam", _dist_to_y(leg["inside"], leg["knee_y"]), 1 if front else 2))
         if front:
             pieces += [pd, pd.mirrored("left_front_leg", "leg_left_front")]
         else:  # seen from behind, the right back leg has its side seam at +x
@@ -104,7 +102,7 @@ def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
     return pieces
 
 
-def _dist_to_y(pts, y: float) -> float:
+def dist_to_y(pts, y: float) -> float:
     """Distance along a polyline to where it first reaches height y."""
     pts = np.asarray(pts)
     seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)

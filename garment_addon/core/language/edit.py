@@ -1,0 +1,236 @@
+"""Chat-style edits of a spec: "make the sleeves longer", "10 cm shorter", "add a hood", "make it a dress".
+
+Offline rules first; an LLM (core.vlm client) for instructions the rules do not cover when one
+is configured. The result always goes through core.spec.make_spec, so an edit that breaks a
+range or a relation is rejected with the field named.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+from typing import Any
+
+from ..errors import UserError
+from ..spec import FEATURES, FITS, GARMENT_TYPES, MEASUREMENTS, SIZE_TABLE, GarmentSpec, make_spec
+from ..vision.categories import height_cm, measurements_from_categories
+from .parse import find_types, length_in, sleeves_in
+from .words import COLOURS, FEATURE_WORDS, FIT_WORDS, SILHOUETTE_WORDS, find_numbers, normalise, primary_length, to_cm
+
+log = logging.getLogger(__name__)
+BACKENDS = ("offline", "llm", "auto")
+STEP_CM = 5.0  # "longer"/"shorter" without an amount
+BIG_STEP_CM = 10.0  # "much longer"
+BODY_KEYS = ("bust", "waist", "hip", "neck", "shoulder_width", "back_waist_length", "bicep", "wrist", "thigh",
+             "knee", "ankle")
+HELP = ("try e.g. 'make the sleeves longer', '10 cm shorter', 'add a hood', 'remove the pockets', "
+        "'make it looser', 'make it sleeveless', 'knee length', 'make it a dress', 'bust 96 cm'")
+
+_AMOUNT = re.compile(r"(?:by\s+)?(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>cm|mm|centimet(?:er|re)s?|inches|inch|in\b|\"|”)")
+
+
+class _Edit:
+    """A spec dict being edited, with a log of the changes."""
+
+    def __init__(self, spec: GarmentSpec):
+        self.d = copy.deepcopy(spec.to_dict())
+        self.t = spec.garment_type
+        self.changes: list[str] = []
+
+    @property
+    def m(self) -> dict[str, float]:
+        return self.d["measurements"]
+
+    def set(self, name: str, value: float, why: str) -> None:
+        old = self.m.get(name)
+        self.m[name] = round(float(value), 2)
+        if name == "pant_length":
+            self.m.pop("inseam", None)  # re-derived from pant_length - rise
+        if name in ("inseam",):
+            self.m.pop("pant_length", None)
+        self.changes.append(f"{name}: {old:g} -> {value:g} cm ({why})" if old is not None else f"{name} = {value:g}")
+
+    def feature(self, name: str, value: Any) -> None:
+        old = self.d["features"].get(name)
+        self.changes.append(f"{name}: {old} -> {value}" if old != value else f"{name}: already {value}")
+        self.d["features"][name] = value
+
+
+def _target_length(t: str, instr: str, garment_type: str) -> str:
+    """Which length an instruction talks about: sleeves, the skirt, the legs or the bodice."""
+    if re.search(r"\bsleeve", t):
+        return "sleeve_length"
+    if re.search(r"\b(inseam|inside leg)\b", t):
+        return "inseam"
+    if re.search(r"\b(leg|legs|pants|trousers|jeans)\b", t) and garment_type == "pants":
+        return "pant_length"
+    if re.search(r"\b(skirt|hem|dress)\b", t) and garment_type in ("dress", "skirt"):
+        return "skirt_length"
+    if re.search(r"\b(bodice|top|body|torso)\b", t) and garment_type != "skirt":
+        return "bodice_length"
+    if re.search(r"\bneckline|neck\b", t) and garment_type not in ("skirt", "pants"):
+        return "neckline_depth"
+    return primary_length(garment_type)
+
+
+def _amount(t: str) -> float | None:
+    m = _AMOUNT.search(t)
+    return to_cm(m.group("num"), m.group("unit")) if m else None
+
+
+def _rules(e: _Edit, instr: str) -> None:
+    t = normalise(instr)
+    # 1. type change: "make it a dress", "turn it into pants", "change to a jacket"
+    m = re.search(r"\b(make it|make this|turn it into|change it to|change to|convert to|turn into|into)\s+(an?\s+)?"
+                  r"(?P<rest>.+)", t)
+    types = find_types(m.group("rest")) if m else []
+    if types and types[0][0] != e.t:
+        new_t = types[0][0]
+        keep = {k: v for k, v in e.m.items() if k in BODY_KEYS}
+        feats = {"fit": e.d["features"].get("fit", "regular")}
+        e.d = {"garment_type": new_t, "size": e.d["size"], "measurements": keep, "features": feats,
+               "metadata": e.d.get("metadata", {})}
+        e.changes.append(f"garment_type: {e.t} -> {new_t}")
+        e.t = new_t
+    # 2. sleeves: "sleeveless", "short sleeves", "remove the sleeves", "add sleeves"
+    if e.t not in ("skirt", "pants"):
+        h = height_cm(e.d["size"])
+        if re.search(r"\b(remove|drop|no|without|cut off)\s+(the\s+)?sleeves\b|\bsleeveless\b", t):
+            e.set("sleeve_length", 0.0, "sleeveless")
+        elif re.search(r"\badd\s+(some\s+)?sleeves\b", t) and e.m.get("sleeve_length", 0) == 0:
+            e.set("sleeve_length", measurements_from_categories(e.t, {"sleeves": "short"}, e.d["size"])
+                  ["sleeve_length"], "added sleeves")
+        elif (cls := sleeves_in(t)) and not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t):
+            e.set("sleeve_length", measurements_from_categories(e.t, {"sleeves": cls}, e.d["size"])
+                  ["sleeve_length"], f"{cls} sleeves")
+        del h
+    # 3. features: "add a hood", "remove the pockets", "with cuffs", "no collar"
+    for word, name in FEATURE_WORDS.items():
+        if re.search(rf"\b(remove|drop|no|without|take off|delete)\s+(the\s+|a\s+|an\s+|any\s+)?{word}\b", t) \
+                or re.search(rf"\b{word}less\b", t):
+            e.feature(name, False)
+        elif re.search(rf"\b(add|with|put|give it|include)\s+(the\s+|a\s+|an\s+|some\s+)?{word}\b", t):
+            e.feature(name, True)
+    # 4. fit: "looser", "tighter", "make it fitted"
+    fit = e.d["features"].get("fit", "regular")
+    i = FITS.index(fit)
+    if re.search(r"\b(looser|baggier|roomier|more relaxed|less fitted|bigger)\b", t):
+        e.feature("fit", FITS[min(i + 1, 2)])
+    elif re.search(r"\b(tighter|slimmer|more fitted|closer|snugger|less loose)\b", t):
+        e.feature("fit", FITS[max(i - 1, 0)])
+    else:
+        for w in re.findall(r"[a-z-]+", t):
+            if w in FIT_WORDS and w not in ("full", "straight"):
+                e.feature("fit", FIT_WORDS[w])
+                break
+    # 5. length class: "knee length", "make it maxi", "cropped"
+    if not re.search(r"\bsleeve", t) and not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t):
+        cls = length_in(t, e.t)
+        if cls:
+            for name, v in measurements_from_categories(e.t, {"length": cls}, e.d["size"]).items():
+                e.set(name, v, cls)
+    # 6. relative lengths: "10 cm shorter", "2 inches longer sleeves", "much longer", "shorten the hem"
+    longer = re.search(r"\b(longer|lengthen|extend|lower the hem|drop the hem)\b", t)
+    shorter = re.search(r"\b(shorter|shorten|crop it|raise the hem|take up)\b", t)
+    if longer or shorter:
+        name = _target_length(t, instr, e.t)
+        if name == "neckline_depth":
+            name = primary_length(e.t)
+        amount = _amount(t) or (BIG_STEP_CM if re.search(r"\b(much|a lot|way)\b", t) else STEP_CM)
+        cur = e.m.get(name, MEASUREMENTS[name].lo)
+        if name == "sleeve_length" and cur == 0 and longer:
+            cur = measurements_from_categories(e.t, {"sleeves": "short"}, e.d["size"])["sleeve_length"] - amount
+        e.set(name, cur + (amount if longer else -amount), f"{'longer' if longer else 'shorter'} by {amount:g}")
+    # 7. neckline: "deeper/lower neckline", "higher neckline", "v-neck"
+    if e.t not in ("skirt", "pants"):
+        if re.search(r"\b(deeper|lower|plunging)\s+(the\s+)?neck", t):
+            e.set("neckline_depth", e.m.get("neckline_depth", 8) + (_amount(t) or 3), "deeper neckline")
+        elif re.search(r"\b(higher|shallower|raise the)\s+(the\s+)?neck", t):
+            e.set("neckline_depth", e.m.get("neckline_depth", 8) - (_amount(t) or 3), "higher neckline")
+        elif re.search(r"\bv-neck\b", t):
+            e.set("neckline_depth", 18, "v-neck")
+    # 8. width: "more flared", "fuller", "wider legs", "narrower"
+    wider = re.search(r"\b(wider|fuller|more flared|more flare|flare it)\b", t)
+    narrower = re.search(r"\b(narrower|less flared|less flare|slimmer skirt|straighter)\b", t)
+    if (wider or narrower) and e.t in ("dress", "skirt"):
+        e.set("flare", max(0.0, e.m.get("flare", 6) + (_amount(t) or 5) * (1 if wider else -1)), "flare")
+    elif (wider or narrower) and e.t == "pants":
+        base = SIZE_TABLE.get(e.d["size"], SIZE_TABLE["M"])["ankle"]
+        e.set("ankle", max(base, e.m.get("ankle", base) + (_amount(t) or 8) * (1 if wider else -1)), "leg width")
+    for w in re.findall(r"[a-z-]+", t):
+        if w in SILHOUETTE_WORDS and not (wider or narrower):
+            for name, v in measurements_from_categories(e.t, {"silhouette": SILHOUETTE_WORDS[w]},
+                                                        e.d["size"]).items():
+                e.set(name, v, SILHOUETTE_WORDS[w])
+            break
+    # 9. explicit numbers: "bust 96 cm", "set the waist to 70"
+    if not (longer or shorter):
+        for name, cm, _ in find_numbers(t, e.t):
+            e.set(name, cm, "given")
+    # 10. colours are kept in the metadata (the pattern does not depend on them)
+    colours = [w for w in re.findall(r"[a-z]+", t) if w in COLOURS]
+    if colours:
+        e.d.setdefault("metadata", {})["colours"] = colours
+        e.changes.append(f"colours -> {', '.join(colours)}")
+    # 11. size: "size L"
+    m = re.search(r"\bsize\s+(xxl|xl|xs|s|m|l)\b", t)
+    if m:
+        e.d["size"] = m.group(1).upper()
+        e.changes.append(f"size -> {e.d['size']}")
+
+
+EDIT_PROMPT = ("You edit a garment spec. Spec: {spec}\nInstruction: {instr}\nReply with JSON "
+               "{{\"garment_type\": optional new type, \"measurements\": {{name: new cm}}, \"features\": "
+               "{{name: value}}}} containing only what changes. Measurement names: {names}. Features: {feats}.")
+EDIT_SCHEMA = {"type": "object", "properties": {
+    "garment_type": {"type": "string", "enum": list(GARMENT_TYPES)},
+    "measurements": {"type": "object"}, "features": {"type": "object"}}}
+
+
+def _llm_edit(e: _Edit, instr: str, client) -> None:
+    spec_json = json.dumps({k: e.d[k] for k in ("garment_type", "size", "measurements", "features")})
+    ans = client.ask_text(EDIT_PROMPT.format(spec=spec_json, instr=instr, names=", ".join(MEASUREMENTS),
+                                             feats=", ".join(FEATURES)), EDIT_SCHEMA, "edit")
+    if ans.get("garment_type") in GARMENT_TYPES and ans["garment_type"] != e.t:
+        e.d["measurements"] = {k: v for k, v in e.m.items() if k in BODY_KEYS}
+        e.changes.append(f"garment_type: {e.t} -> {ans['garment_type']}")
+        e.t = e.d["garment_type"] = ans["garment_type"]
+    for k, v in (ans.get("measurements") or {}).items():
+        if k in MEASUREMENTS and isinstance(v, int | float) and not isinstance(v, bool):
+            e.set(k, float(v), "llm")
+    for k, v in (ans.get("features") or {}).items():
+        if k in FEATURES:
+            e.feature(k, v)
+
+
+def edit_spec(spec: GarmentSpec | dict, instruction: str, backend: str = "offline", client=None) -> GarmentSpec:
+    """Apply a chat-style instruction; the edit log lands in ``metadata["edits"]``."""
+    if backend not in BACKENDS:
+        raise UserError(f"backend: must be one of {', '.join(BACKENDS)} (got {backend!r})")
+    if not isinstance(instruction, str) or not instruction.strip():
+        raise UserError("instruction: empty; " + HELP)
+    spec = spec if isinstance(spec, GarmentSpec) else make_spec(spec)
+    e = _Edit(spec)
+    _rules(e, instruction)
+    used = "offline"
+    if not e.changes and backend in ("llm", "auto"):
+        from ..vlm import VLMClient, VLMError
+
+        client = client or VLMClient.from_env()
+        if client.configured or backend == "llm":
+            try:
+                _llm_edit(e, instruction, client)
+                used = "llm"
+            except VLMError:
+                if backend == "llm":
+                    raise
+    if not e.changes:
+        raise UserError(f"instruction: could not understand {instruction.strip()[:80]!r}; {HELP}")
+    meta = dict(e.d.get("metadata") or {})
+    meta["edits"] = list(meta.get("edits", [])) + [{"instruction": instruction, "changes": e.changes,
+                                                    "backend": used}]
+    e.d["metadata"] = meta
+    return make_spec(e.d)
+

@@ -1,0 +1,199 @@
+"""Text -> GarmentSpec: an offline parser for garment words, lengths, sleeves, fit, features,
+colours and numbers with units; an LLM through the same client when asked."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from ..errors import UserError
+from ..spec import GARMENT_TYPES, MEASUREMENTS, SIZES, GarmentSpec
+from ..vision.categories import BODY, height_cm, length_class, measurements_from_categories
+from .words import (
+    COLOURS,
+    FEATURE_WORDS,
+    FIT_WORDS,
+    LENGTH_WORDS,
+    NECKLINE_WORDS,
+    SILHOUETTE_WORDS,
+    SLEEVE_WORDS,
+    TYPE_WORDS,
+    find_numbers,
+    normalise,
+)
+
+log = logging.getLogger(__name__)
+BACKENDS = ("offline", "llm", "auto")
+MAX_TEXT = 2000
+_NEG = r"(?:no|without|minus|remove|removed|drop|sans)\s+(?:the\s+|a\s+|an\s+|any\s+)?"
+
+
+def _words(t: str) -> list[tuple[str, int]]:
+    return [(m.group(0), m.start()) for m in re.finditer(r"[a-z0-9/]+(?:-[a-z0-9]+)*", t)]
+
+
+def find_types(t: str) -> list[tuple[str, dict[str, Any], int]]:
+    """Garment words in order of appearance: [(type, implied attributes, position)]."""
+    found = []
+    for w, pos in _words(t):
+        if w in TYPE_WORDS and not (w == "hooded" and re.search(r"hooded\s+\w*\s*(jacket|coat|top|dress)", t)):
+            typ, implied = TYPE_WORDS[w]
+            found.append((typ, implied, pos))
+    return found
+
+
+def sleeves_in(t: str) -> str | None:
+    if re.search(r"\b(sleeveless|strapless|no[\s-]sleeves?|without\s+sleeves|tank)\b", t):
+        return "none"
+    m = re.search(r"\b([a-z0-9/-]+)[\s-]+sleeve[sd]?\b", t)
+    if m:
+        w = m.group(1).removesuffix("-length")
+        if w in SLEEVE_WORDS:
+            return SLEEVE_WORDS[w]
+        if w.endswith("-length") or w in ("elbow",):
+            return "elbow"
+    return None
+
+
+def length_in(t: str, garment_type: str) -> str | None:
+    for w, _ in _words(t):
+        if w in LENGTH_WORDS and LENGTH_WORDS[w]:
+            v = LENGTH_WORDS[w]
+            if garment_type in ("dress", "skirt", "pants") and v in ("cropped", "hip"):
+                v = "midi" if garment_type == "pants" else "mini"
+            if garment_type not in ("dress", "skirt", "pants") and v not in ("cropped", "hip"):
+                v = {"mini": "cropped", "knee": "long", "midi": "long", "maxi": "long", "ankle": "long"}[v]
+            return v
+    if re.search(r"\blong\s+(dress|skirt|gown|coat|pants|trousers)\b", t):
+        return {"pants": "ankle"}.get(garment_type, "maxi" if garment_type in ("dress", "skirt") else "long")
+    if re.search(r"\bshort\s+(dress|skirt)\b", t):
+        return "mini"
+    return None
+
+
+def features_in(t: str) -> dict[str, bool]:
+    feats: dict[str, bool] = {}
+    for word, name in FEATURE_WORDS.items():
+        if re.search(rf"\b{_NEG}{word}\b", t) or re.search(rf"\b{word}less\b", t):
+            feats[name] = False
+        elif re.search(rf"\b{word}\b", t) and name not in feats:
+            feats[name] = True
+    return feats
+
+
+def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
+    """(garment type, {"attributes", "features", "measurements", "size", "colours", "others", "warnings"})."""
+    t = normalise(text)
+    types = find_types(t)
+    if not types:
+        raise UserError("text: no garment type found; mention one of " + ", ".join(GARMENT_TYPES) +
+                        " (or a word like t-shirt, jeans, coat, blouse, gown, shorts)")
+    gtype, implied, _ = types[0]
+    others = [ty for ty, _, _ in types[1:] if ty != gtype]
+    attrs: dict[str, Any] = {k: v for k, v in implied.items() if k in ("length", "sleeves", "silhouette")}
+    feats: dict[str, Any] = {k: v for k, v in implied.items() if k.startswith("has_") or k == "fit"}
+    meas: dict[str, float] = dict(implied.get("measurements", {}))
+    if (s := sleeves_in(t)) is not None:
+        attrs["sleeves"] = s
+    if (ln := length_in(t, gtype)) is not None:
+        attrs["length"] = ln
+    for w, _ in _words(t):
+        if w in SILHOUETTE_WORDS:
+            sil = SILHOUETTE_WORDS[w]
+            attrs["silhouette"] = ("wide-leg" if gtype == "pants" and sil == "flared" else
+                                   "A-line" if gtype != "pants" and sil == "wide-leg" else sil)
+        if w in FIT_WORDS:
+            feats["fit"] = FIT_WORDS[w]
+        if w in NECKLINE_WORDS:
+            attrs["neckline"] = NECKLINE_WORDS[w]
+    feats.update(features_in(t))
+    if gtype == "hoodie":
+        feats.setdefault("has_hood", True)
+    size = None
+    m = re.search(r"\bsize\s+(" + "|".join(s.lower() for s in SIZES) + r")\b", t)
+    if m:
+        size = m.group(1).upper()
+    else:
+        for word, sz in (("extra small", "XS"), ("extra large", "XL"), ("small", "S"), ("medium", "M"),
+                         ("large", "L")):
+            if re.search(rf"\b(in|size)\s+{word}\b", t):
+                size = sz
+                break
+    numbers = find_numbers(t, gtype)
+    meas.update(measurements_from_categories(gtype, attrs, size or "M"))
+    warnings = []
+    for name, cm, _ in numbers:
+        f = MEASUREMENTS[name]
+        if not f.lo <= cm <= f.hi:
+            raise UserError(f"measurements.{name}: {cm:g} cm is out of range {f.lo:g}..{f.hi:g} cm "
+                            f"(from the text; units: cm, mm, in, inches, \")")
+        meas[name] = round(cm, 1)
+    prim = {"dress": "skirt_length", "skirt": "skirt_length", "pants": "pant_length"}.get(gtype)
+    if prim and prim in meas and any(n == prim for n, _, _ in numbers):  # the number decides the class
+        attrs["length"] = length_class(BODY["waist"] + meas[prim] / height_cm(size or "M"))
+    colours = [w for w, _ in _words(t) if w in COLOURS]
+    return gtype, {"attributes": attrs, "features": feats, "measurements": meas, "size": size,
+                   "colours": colours, "others": others, "warnings": warnings,
+                   "explicit": [n for n, _, _ in numbers]}
+
+
+def _to_spec(gtype: str, parsed: dict[str, Any], text: str, backend: str) -> GarmentSpec:
+    from ..vlm.schema import _safe_spec
+
+    conf = {"garment_type": 0.9, **{k: 0.75 for k in parsed["attributes"]},
+            **{k: 0.95 for k in parsed["explicit"]}}
+    meta = {"source": text, "backend": backend, "confidence": conf, "attributes": parsed["attributes"],
+            "others": parsed["others"], "colours": parsed["colours"], "warnings": parsed["warnings"]}
+    from ..spec import SpecError, make_spec
+
+    data = {"garment_type": gtype, "measurements": parsed["measurements"], "features": parsed["features"],
+            "metadata": meta}
+    if parsed.get("size"):
+        data["size"] = parsed["size"]
+    explicit = set(parsed["explicit"])
+    try:
+        return make_spec(data)
+    except SpecError as exc:
+        field = str(exc).split(":")[0].removeprefix("measurements.")
+        if field in explicit:  # the user's own number is wrong: say so
+            raise
+    # a rule-derived value clashed with the user's numbers: drop rule values, keep theirs
+    return _safe_spec(gtype, parsed["measurements"], parsed["features"], meta)
+
+
+TEXT_PROMPT = ("Turn this garment description into JSON with the keys garment_type, fit, length, sleeves, "
+               "silhouette, neckline, has_collar, has_hood, has_cuffs, has_pockets, colour, others and an "
+               "optional measurements object in centimetres using these names: {names}. Only include "
+               "measurements the text states. Description: {text}")
+
+
+def parse_text(text: str, backend: str = "offline", client=None) -> GarmentSpec:
+    """Text -> validated GarmentSpec (``offline`` rules, ``llm`` via the VLM client, ``auto``)."""
+    if backend not in BACKENDS:
+        raise UserError(f"backend: must be one of {', '.join(BACKENDS)} (got {backend!r})")
+    if not isinstance(text, str) or not text.strip():
+        raise UserError("text: empty; describe a garment, e.g. 'a knee-length A-line dress with short sleeves'")
+    if len(text) > MAX_TEXT:
+        raise UserError(f"text: {len(text)} characters; at most {MAX_TEXT} allowed")
+    warnings: list[str] = []
+    if backend in ("llm", "auto"):
+        from ..vlm import VLMClient, VLMError
+        from ..vlm.schema import GARMENT_SCHEMA, answer_to_spec, check_answer
+
+        client = client or VLMClient.from_env()
+        if client.configured or backend == "llm":
+            try:
+                ans = client.ask_text(TEXT_PROMPT.format(names=", ".join(MEASUREMENTS), text=text),
+                                      GARMENT_SCHEMA, "garment", check_answer)
+                spec = answer_to_spec(ans, source=text, model=client.last_model)
+                spec.metadata["backend"] = "llm"
+                return spec
+            except VLMError as exc:
+                if backend == "llm":
+                    raise
+                warnings.append(f"LLM failed, used the offline parser: {exc}")
+                log.warning("%s", warnings[-1])
+    gtype, parsed = parse_offline(text)
+    parsed["warnings"] = warnings + parsed["warnings"]
+    return _to_spec(gtype, parsed, text, "offline")

@@ -1,0 +1,172 @@
+"""Blender glue: scene building, drape, render + masks, 3D export, rig, CLI (needs bpy)."""
+
+import json
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+bpy = pytest.importorskip("bpy")
+
+from garment_addon.blender import pipeline as pl  # noqa: E402
+from garment_addon.blender.scene import COLLECTION  # noqa: E402
+from garment_addon.core.errors import UserError  # noqa: E402
+from garment_addon.core.pattern import draft_pattern  # noqa: E402
+from garment_addon.core.spec import make_spec  # noqa: E402
+
+pytestmark = [pytest.mark.blender, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def empty_scene():
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    yield
+
+
+def _pattern(t="skirt", **meas):
+    return draft_pattern(make_spec({"garment_type": t, "measurements": meas}))
+
+
+def test_wrap_scene_objects_metrics_and_collection():
+    user = bpy.data.objects.new("UserEmpty", None)
+    bpy.context.scene.collection.objects.link(user)
+    r = pl.build_scene(_pattern("dress"), "wrap")
+    names = {o.name for o in bpy.data.collections[COLLECTION].objects}
+    assert {"Garment", "Mannequin", "GarmentCamera"} <= names
+    assert r.garment.data.uv_layers.get("UVMap") is not None
+    assert len(r.garment.data.materials) == len(r.pattern.pieces)
+    assert len({m["color"] for m in r.legend}) == len(r.legend)  # one distinct colour per piece
+    assert r.metrics["inside_fraction"] <= 0.05 and r.metrics["max_seam_gap_cm"] < 0.01
+    assert set(r.timings) >= {"mannequin", "meshing", "wrap"}
+    assert r.body["girths_cm"]["bust"] == pytest.approx(make_spec({"garment_type": "dress"}).m["bust"], rel=0.02)
+    # rebuilding replaces our objects only
+    pl.build_scene(_pattern("skirt"), "wrap")
+    assert "UserEmpty" in bpy.data.objects
+    assert sum(o.name.startswith("Garment") and o.type == "MESH" for o in bpy.data.objects) == 1
+
+
+def test_drape_skirt_meets_thresholds():
+    r = pl.build_scene(_pattern("skirt"), "drape")
+    m = r.metrics
+    assert m["inside_fraction"] <= 0.01
+    assert m["max_seam_gap_cm"] <= 0.5
+    assert m["mean_stretch"] <= 0.05
+    assert r.timings["drape"] > 0
+    assert not r.garment.modifiers  # cloth applied, weld applied
+    me = r.garment.data
+    face_edges = {k for poly in me.polygons for k in poly.edge_keys}
+    assert set(me.edge_keys) == face_edges  # sewing edges welded away, none left loose
+    # the skirt hangs below the waist and stays up (pinned at the waistband)
+    z = np.array([v.co.z for v in r.garment.data.vertices]) * 100
+    assert r.body["landmarks_cm"]["waist"] - 8 < z.max() < r.body["landmarks_cm"]["waist"] + 8
+
+
+def test_preview_render_and_masks(tmp_path):
+    r = pl.build_scene(_pattern("dress"), "wrap")
+    info = pl.render_scene(r, tmp_path / "render.png", tmp_path / "mask.png", "preview", 64)
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(tmp_path / "render.png"))
+    mask = np.asarray(Image.open(tmp_path / "mask.png"))
+    assert rgb.shape[:2] == (64, 64) and mask.shape == (64, 64)
+    assert set(np.unique(mask).tolist()) <= {0, 255}
+    assert 0.02 < (mask > 0).mean() < 0.5  # the dress covers part of the frame, not all
+    ys, xs = np.nonzero(mask)
+    assert abs(xs.mean() - 32) < 6  # centred
+    assert info["legend"] and info["garment_pixels"] == int((mask > 0).sum())
+    rgb2, gm, bm = pl.render_arrays(r, size=48)
+    assert rgb2.shape == (48, 48, 3) and rgb2.dtype == np.uint8
+    assert gm.any() and bm.any() and not (gm & bm).any()
+
+
+def test_update_scene_rebuilds_only_the_garment():
+    r = pl.build_scene(_pattern("skirt"), "wrap")
+    mannequin = r.mannequin
+    before = len(r.garment.data.vertices)
+    r2 = pl.update_scene(r, _pattern("skirt", skirt_length=90))
+    assert r2.mannequin == mannequin and len(r2.garment.data.vertices) > before
+    assert sum(o.type == "MESH" for o in bpy.data.collections[COLLECTION].objects) == 2
+
+
+def _glb_json(path: Path) -> dict:
+    data = path.read_bytes()
+    assert data[:4] == b"glTF"
+    length, kind = struct.unpack("<I4s", data[12:20])
+    assert kind == b"JSON"
+    return json.loads(data[20:20 + length])
+
+
+def _obj_vertices(path: Path) -> np.ndarray:
+    return np.array([[float(v) for v in ln.split()[1:4]] for ln in path.read_text().splitlines()
+                     if ln.startswith("v ")])
+
+
+def test_assemble_exports_and_rig(tmp_path):
+    report = pl.run_assemble(_pattern("shirt"), tmp_path, "wrap", rig=True, fresh=True)
+    for f in ("garment.glb", "garment.obj", "mannequin.obj", "scene.blend", "assembly.json"):
+        assert (tmp_path / f).stat().st_size > 0, f
+    gl = _glb_json(tmp_path / "garment.glb")
+    assert {m["name"] for m in gl["meshes"]} >= {"Garment", "Mannequin"}
+    assert gl.get("skins") and len(gl["skins"][0]["joints"]) >= 10
+    prims = [p for m in gl["meshes"] for p in m["primitives"]]
+    assert all("TEXCOORD_0" in p["attributes"] for p in prims if "JOINTS_0" in p["attributes"]) or prims
+    assert any("JOINTS_0" in p["attributes"] for p in prims)
+    garment, body = _obj_vertices(tmp_path / "garment.obj"), _obj_vertices(tmp_path / "mannequin.obj")
+    # same frame and units: the shirt sits within the mannequin's height range, around its torso
+    assert body[:, 1].min() - 0.01 < garment[:, 1].min() and garment[:, 1].max() < body[:, 1].max()
+    assert abs(garment[:, 0].mean() - body[:, 0].mean()) < 0.05
+    rep = json.loads((tmp_path / "assembly.json").read_text())
+    assert rep["method"] == "wrap" and set(rep["body"]) >= {"height_cm", "landmarks_cm", "girths_cm"}
+    assert rep == json.loads(json.dumps(report))
+    # weights transferred onto the garment
+    g = bpy.data.objects["Garment"]
+    assert len(g.vertex_groups) >= 10
+    weights = [gr.weight for v in g.data.vertices for gr in v.groups]
+    assert weights and max(weights) > 0.5
+
+
+def test_glb_reads_back(tmp_path):
+    r = pl.build_scene(_pattern("skirt"), "wrap")
+    pl.export_garment(r, tmp_path / "g.glb")
+    n = len(r.garment.data.vertices)
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    bpy.ops.import_scene.gltf(filepath=str(tmp_path / "g.glb"))
+    meshes = {o.name: o for o in bpy.data.objects if o.type == "MESH"}
+    assert "Garment" in meshes and "Mannequin" in meshes
+    assert meshes["Garment"].data.uv_layers
+    assert len(meshes["Garment"].data.vertices) >= n * 0.9
+    with pytest.raises(UserError, match="extension"):
+        pl.export_garment(r, tmp_path / "g.stl")
+
+
+def test_bad_method_and_profile_are_user_errors(tmp_path):
+    with pytest.raises(UserError, match="method"):
+        pl.build_scene(_pattern("skirt"), "simulate")
+    with pytest.raises(UserError, match="profile"):
+        pl.run_render(_pattern("skirt"), tmp_path, profile="ultra")
+    assert not list(tmp_path.iterdir())
+
+
+def _cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "headless", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=240, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def test_cli_render_and_errors(tmp_path):
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"garment_type": "skirt"}))
+    res = _cli("render", str(spec), "--size", "48", "-o", str(tmp_path / "out"), cwd=ROOT)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert {p.name for p in (tmp_path / "out").iterdir()} >= {"render.png", "mask.png", "render.json"}
+    legend = json.loads((tmp_path / "out" / "render.json").read_text())["legend"]
+    assert {e["piece"] for e in legend} == {"skirt_front", "skirt_back", "waistband"}
+    bad = _cli("assemble", str(spec), "--method", "melt", "-o", str(tmp_path / "bad"), cwd=ROOT)
+    assert bad.returncode == 2 and "method" in bad.stderr and "Traceback" not in bad.stderr
+    spec.write_text(json.dumps({"garment_type": "skirt", "measurements": {"hip": -3}}))
+    bad = _cli("assemble", str(spec), "-o", str(tmp_path / "bad"), cwd=ROOT)
+    assert bad.returncode == 2 and "hip" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "bad").exists()
