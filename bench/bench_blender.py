@@ -50,5 +50,6 @@ def run() -> list[dict]:
         rows.append(_row(t, "drape", d.timings["drape"], target=TARGETS["drape"] if t == "dress" else ""))
         rows.append(_row(t, "drape_inside_fraction", d.metrics["inside_fraction"], "", "<= 0.01"))
         rows.append(_row(t, "drape_max_seam_gap", d.metrics["max_seam_gap_cm"], "cm", "<= 0.5"))
+        rows.append(_row(t, "drape_sim_seam_gap", d.metrics["sim_max_seam_gap_cm"], "cm", "before snap"))
         rows.append(_row(t, "drape_mean_stretch", d.metrics["mean_stretch"], "", "<= 0.05"))
     return rows

@@ -1,8 +1,8 @@
 """Batch runs: JOBS.jsonl -> OUT/<id>/ per job, on local processes or a dask.distributed cluster.
 
-Every job runs in a process of its own (one Blender scene per process): a fresh spawned process
-locally (ProcessPoolExecutor, max_tasks_per_child=1), a fresh subprocess of a dask worker on a
-cluster. The worker runs the job in a private temp folder and sends the files back; the main
+Every job runs in a process of its own (one Blender scene per process): a fresh
+``python -m headless.batch --worker`` subprocess, started by one of ``--workers`` threads locally
+or by a dask worker on a cluster. The worker runs the job in a private temp folder and sends the files back; the main
 process writes them to ``OUT/.staging/<id>-*`` and renames that folder to ``OUT/<id>`` in one
 step, so a killed run never leaves a half job that looks done. A job is done when
 ``OUT/<id>/job.json`` exists; re-running skips those (resume). Inputs (spec files, images) are
@@ -21,10 +21,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -222,19 +222,53 @@ def _do_action(job: dict[str, Any], work: Path, out: Path) -> dict[str, Any]:
     return {"garment_type": spec.garment_type}
 
 
-def run_job_in_subprocess(job: dict[str, Any]) -> dict[str, Any]:
-    """run_job in a brand-new Python process (dask workers are long-lived: one scene per job)."""
+class _Children:
+    """The live job subprocesses, so Ctrl-C can stop them and no new one starts afterwards."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.procs: set[subprocess.Popen] = set()
+        self.stopping = False
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping = True
+            procs = list(self.procs)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def run_job_in_subprocess(job: dict[str, Any], children: _Children | None = None) -> dict[str, Any]:
+    """run_job in a brand-new Python process: one Blender scene per job, nothing shared between jobs."""
+    failed = {"id": job["id"], "status": "failed", "seconds": 0.0, "files": None}
     with tempfile.TemporaryDirectory(prefix="gs-sub-") as tmp:
         src, dst = Path(tmp) / "job.pkl", Path(tmp) / "result.pkl"
         src.write_bytes(pickle.dumps(job))
         root = str(Path(__file__).resolve().parents[1])
         env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-        proc = subprocess.run([sys.executable, "-m", "headless.batch", "--worker", str(src), str(dst)],
-                              capture_output=True, text=True, env=env, cwd=root)
+        cmd = [sys.executable, "-m", "headless.batch", "--worker", str(src), str(dst)]
+        lock = children.lock if children else contextlib.nullcontext()
+        with lock:
+            if children and children.stopping:
+                return failed | {"error": "cancelled"}
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+                                    cwd=root)
+            if children:
+                children.procs.add(proc)
+        try:
+            _, err = proc.communicate()
+        finally:
+            if children:
+                with children.lock:
+                    children.procs.discard(proc)
         if proc.returncode != 0 or not dst.is_file():
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
-            return {"id": job["id"], "status": "failed", "seconds": 0.0, "files": None,
-                    "error": f"worker process exited {proc.returncode}: {tail[0]}"}
+            tail = [line for line in (err or "").strip().splitlines() if "EGL" not in line][-1:] or ["no output"]
+            return failed | {"error": f"worker process exited {proc.returncode}: {tail[0]}"}
         return pickle.loads(dst.read_bytes())
 
 
@@ -325,20 +359,16 @@ def run_batch(jobs_path, out, workers: int = 1, executor: str = "local", schedul
 
 
 def _run_local(todo, workers: int, finished) -> None:
-    ctx = get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1)
+    """Up to ``workers`` jobs at a time, each in a fresh subprocess (threads only wait for them)."""
+    children = _Children()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch")
     try:
-        futures = {pool.submit(run_job, job): job for job in todo}
+        futures = {pool.submit(run_job_in_subprocess, job, children): job for job in todo}
         for fut in as_completed(futures):
-            job = futures[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:  # noqa: BLE001 - the worker process died (crash, out of memory)
-                res = {"id": job["id"], "status": "failed", "seconds": 0.0, "files": None,
-                       "error": f"worker process died: {exc.__class__.__name__}: {exc}"}
-            finished(job, res)
-    except BaseException:
+            finished(futures[fut], fut.result())
+    except BaseException:  # Ctrl-C: stop the running jobs, start no more
         pool.shutdown(wait=False, cancel_futures=True)
+        children.stop()
         raise
     pool.shutdown(wait=True)
 

@@ -106,3 +106,31 @@ def test_spec_file_paths_are_resolved_beside_the_jobs_file(tmp_path):
     f = tmp_path / "jobs.jsonl"
     f.write_text('{"id": "v", "action": "draft", "spec": "s.json"}\n')
     assert parse_jobs(f)[0]["spec"] == {"garment_type": "vest"}
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [{"id": f"d{i}", "action": "draft", "spec": {"garment_type": "skirt"}}
+                                                for i in range(8)])
+    out = tmp_path / "out"
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-m", "headless", "batch", str(jobs), "-o", str(out)], cwd=root,
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not (out / "d0" / "job.json").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the whole foreground group
+    assert proc.wait(timeout=30) == 130
+    first = json.loads((out / "batch_summary.json").read_text())["totals"]
+    assert first["done"] >= 1 and first["not_run"] >= 1 and first["failed"] == 0
+    assert not (out / ".staging").exists()
+    assert all((out / j / "job.json").exists() for j in os.listdir(out) if j.startswith("d"))  # no half jobs
+    again = run_batch(jobs, out, show_progress=False)["totals"]
+    assert again["skipped"] == first["done"] and again["done"] == 8 - first["done"]

@@ -81,6 +81,8 @@ def test_preview_render_and_masks(tmp_path):
     rgb2, gm, bm = pl.render_arrays(r, size=48)
     assert rgb2.shape == (48, 48, 3) and rgb2.dtype == np.uint8
     assert gm.any() and bm.any() and not (gm & bm).any()
+    gm2, bm2 = pl.render_masks(r, 48)
+    assert (gm2 == gm).all() and (bm2 == bm).all()  # same camera, same flat masks
 
 
 def test_update_scene_rebuilds_only_the_garment():

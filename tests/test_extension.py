@@ -281,7 +281,10 @@ def drive(zip_path: str, out: str) -> dict:
         passed = cls.modal(fake, bpy.context, types.SimpleNamespace(type="MOUSEMOVE"))
         esc = cls.modal(fake, bpy.context, types.SimpleNamespace(type="ESC"))
         now = convert.props_to_spec(g).measurements
-        return {"while": running, "ticks": [sorted(t) for t in ticks], "pass": sorted(passed),
+        shown = sys.modules[MODULE + ".ui.operators"].current_result(bpy.context)
+        shown_m = shown.pattern.spec["measurements"] if shown is not None else {}
+        return {"scene_is_best": all(abs(shown_m.get(k, -1) - v) < 0.01 for k, v in now.items()),
+                "while": running, "ticks": [sorted(t) for t in ticks], "pass": sorted(passed),
                 "esc": sorted(esc),
                 "status": g.refine.status, "running": g.refine.running, "log": len(g.refine.log),
                 "kept_best": all(abs(now[k] - v) < 0.01 for k, v in best.items()), "reports": fake.reports}
@@ -467,7 +470,7 @@ def test_refine_modal_ticks_and_esc_keeps_best(session):
     assert r["while"] == [True, False], "running flag / poll while a refinement is live"
     assert r["ticks"] == [["RUNNING_MODAL"]] * 2 and r["pass"] == ["PASS_THROUGH"]
     assert r["esc"] == ["FINISHED"] and r["status"] == "cancelled" and not r["running"]
-    assert r["log"] == 2 and r["kept_best"]
+    assert r["log"] == 2 and r["kept_best"] and r["scene_is_best"]
     reports = " | ".join(r["reports"])
     assert "iteration 0: score" in reports and "best score" in reports
 

@@ -20,9 +20,21 @@ from garment_addon.core.vlm import VLMClient, VLMError, critique, extract_json
 from garment_addon.core.vlm.client import KEY_VARS
 
 KEY = "sk-test-SECRET-0123456789"
-GOOD = {"garment_type": "dress", "fit": "regular", "length": "knee", "sleeves": "short", "silhouette": "A-line",
-        "neckline": "v-neck", "has_collar": False, "has_hood": False, "has_cuffs": False, "has_pockets": True,
-        "colour": "red", "others": ["jacket"], "confidence": 0.8}
+GOOD = {
+    "garment_type": "dress",
+    "fit": "regular",
+    "length": "knee",
+    "sleeves": "short",
+    "silhouette": "A-line",
+    "neckline": "v-neck",
+    "has_collar": False,
+    "has_hood": False,
+    "has_cuffs": False,
+    "has_pockets": True,
+    "colour": "red",
+    "others": ["jacket"],
+    "confidence": 0.8,
+}
 
 
 def _chat(content: str = "", reasoning: str | None = None) -> dict:
@@ -68,19 +80,27 @@ class FakeProvider:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self.thread.start()
 
     def behave(self, model: str, n: int, body: dict, headers: dict):
         good = json.dumps(self.answer)
         if model == "unsupported-400":
-            return 400, {"error": {"message": f"The requested model '{model}' is not supported by any provider"}}, {}
+            return (
+                400,
+                {"error": {"message": f"The requested model '{model}' is not supported by any provider"}},
+                {},
+            )
         if model == "missing-404":
             return 404, {"error": "Not Found"}, {}
         if model == "echo-key-401":  # a provider that echoes the bearer token in its error text
             return 401, {"error": f"invalid token {headers.get('Authorization')}"}, {}
         if model == "ratelimit":
-            return (429, {"error": "rate limited"}, {"Retry-After": "2"}) if n == 1 else (200, _chat(good), {})
+            return (
+                (429, {"error": "rate limited"}, {"Retry-After": "2"}) if n == 1 else (200, _chat(good), {})
+            )
         if model == "flaky-5xx":
             return (503, {"error": "overloaded"}, {}) if n <= 2 else (200, _chat(good), {})
         if model == "always-5xx":
@@ -99,7 +119,11 @@ class FakeProvider:
             return "sleep", _chat(good), {}
         if model == "schema-reject":
             if "response_format" in body:
-                return 400, {"error": {"message": "response_format json_schema is not supported for this model"}}, {}
+                return (
+                    400,
+                    {"error": {"message": "response_format json_schema is not supported for this model"}},
+                    {},
+                )
             return 200, _chat(good), {}
         if model == "ok":
             return 200, _chat(good), {}
@@ -234,9 +258,12 @@ def test_vlm_answer_becomes_a_valid_spec():
 
 
 def test_critique_adjustments_are_bounded_and_named(provider):
-    provider.answer = {"differences": ["skirt too short"], "confidence": 0.7, "converged": False,
-                       "adjustments": {"skirt_length": 500, "flare": 9, "has_hood": True, "fit": "baggy",
-                                       "wingspan": 3}}
+    provider.answer = {
+        "differences": ["skirt too short"],
+        "confidence": 0.7,
+        "converged": False,
+        "adjustments": {"skirt_length": 500, "flare": 9, "has_hood": True, "fit": "baggy", "wingspan": 3},
+    }
     spec = make_spec({"garment_type": "skirt"})
     out = critique(IMG, IMG, spec, client=client(provider, ["ok"]))
     adj = out["adjustments"]
@@ -246,3 +273,76 @@ def test_critique_adjustments_are_bounded_and_named(provider):
     assert out["confidence"] == 0.7 and out["converged"] is False
     body = provider.requests[-1]["body"]["messages"][0]["content"]
     assert [p["type"] for p in body] == ["text", "image_url", "image_url"]
+
+
+# -- through the CLI and the analyzer -------------------------------------------------------------
+PHOTO = __import__("pathlib").Path(__file__).parent / "data" / "garmentcode_shirt_render_front.png"
+
+
+def _configure(monkeypatch, provider, models):
+    monkeypatch.setenv("GARMENT_VLM_BASE_URL", provider.url)
+    monkeypatch.setenv("GARMENT_VLM_MODELS", ",".join(models))
+    monkeypatch.setenv("GARMENT_VLM_API_KEY", KEY)
+
+
+def test_cli_vlm_backend_uses_the_model(provider, monkeypatch, tmp_path):
+    from headless.cli import main
+
+    _configure(monkeypatch, provider, ["missing-404", "fenced"])
+    out = tmp_path / "spec.json"
+    assert main(["analyze", str(PHOTO), "--backend", "vlm", "-o", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["garment_type"] == "dress" and data["metadata"]["model"] == "fenced"
+    assert data["metadata"]["attributes"]["length"] == "knee"
+    assert KEY not in out.read_text()
+
+
+def test_cli_every_model_failing(provider, monkeypatch, tmp_path, capsys, caplog):
+    from headless.cli import main
+
+    caplog.set_level(logging.DEBUG)
+    _configure(monkeypatch, provider, ["echo-key-401", "unsupported-400"])
+    out = tmp_path / "spec.json"
+    assert main(["analyze", str(PHOTO), "--backend", "vlm", "-o", str(out)]) == 1
+    cap = capsys.readouterr()
+    assert "every VLM model failed" in cap.err and not out.exists()
+    # auto: a warning and the offline result
+    assert main(["analyze", str(PHOTO), "--backend", "auto", "-o", str(out)]) == 0
+    cap2 = capsys.readouterr()
+    data = json.loads(out.read_text())
+    assert data["garment_type"] == "shirt" and data["metadata"]["backend"] == "offline"
+    assert any("VLM failed" in w for w in data["metadata"]["warnings"]) and "warning: VLM failed" in cap2.out
+    for text in (cap.out, cap.err, cap2.out, cap2.err, caplog.text, out.read_text()):
+        assert KEY not in text
+
+
+def test_text_and_edit_through_the_llm(provider, monkeypatch):
+    from garment_addon.core.language import edit_spec, parse_text
+
+    _configure(monkeypatch, provider, ["prose"])
+    spec = parse_text("something elegant for a summer wedding", backend="llm")
+    assert spec.garment_type == "dress" and spec.metadata["backend"] == "llm"
+    provider.answer = {"measurements": {"skirt_length": 80}, "features": {"has_pockets": False}}
+    out = edit_spec(spec, "make it more elegant", backend="auto")
+    assert out.measurements["skirt_length"] == 80 and out.features["has_pockets"] is False
+    assert out.metadata["edits"][-1]["backend"] == "llm"
+    n = len(provider.requests)
+    assert edit_spec(spec, "10 cm shorter", backend="auto").measurements["skirt_length"] == pytest.approx(
+        spec.measurements["skirt_length"] - 10
+    )
+    assert len(provider.requests) == n  # offline rules first: no request for what they understand
+
+
+def test_transparent_images_are_sent_on_white(tmp_path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from garment_addon.core.vlm import image_data_url
+
+    rgba = np.zeros((40, 30, 4), np.uint8)  # fully transparent black
+    for src in (rgba, Image.fromarray(rgba)):
+        url = image_data_url(src)
+        img = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+        assert np.asarray(img).mean() > 250

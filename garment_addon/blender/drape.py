@@ -1,9 +1,11 @@
 """Physical drape with Blender cloth: sewing springs close the seams, then gravity settles.
 
 The garment object starts from the wrap (so sleeves are already tubes) with the seam pairs as
-loose edges; a shape key ``Flat`` holds the flat pattern so the cloth's rest lengths are the
-pattern's, not the wrap's. Phase 1 (no gravity) closes seams, phase 2 adds gravity. Every frame is
-stepped with frame_set (jumping to the last frame gives garbage).
+loose edges. The cloth's rest lengths must be the flat pattern's, not the wrap's: a rest shape key
+had no effect in bpy 5.0.1 (measured: a 2x key left a patch unchanged), so each vertex gets a
+shrink weight (the cloth's per-vertex shrinking, which does work, also for growth) that scales its
+springs from their wrapped length back to the pattern length. Phase 1 (no gravity) closes seams,
+phase 2 adds gravity. Every frame is stepped with frame_set (jumping to the last frame gives garbage).
 """
 
 from __future__ import annotations
@@ -26,13 +28,21 @@ def add_collider(mannequin) -> None:
     c.damping = 0.5
 
 
-def setup_cloth(garment, flat_cm: np.ndarray, frames: tuple[int, int], quality: int = 10, pin=None):
-    """Cloth modifier with sewing springs and the flat pattern as rest shape; ``pin``: vertex
-    indices held in place (a waistband: nothing else keeps trousers up in a simulation)."""
-    garment.shape_key_add(name="Basis", from_mix=False)
-    flat = garment.shape_key_add(name="Flat", from_mix=False)
-    flat.data.foreach_set("co", (np.asarray(flat_cm, float) * CM).astype(np.float32).ravel())
-    flat.value = 0.0
+def rest_scale(pos_cm: np.ndarray, flat_cm: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """Per-vertex factor (flat length / wrapped length, geometric mean over its triangle edges)."""
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    l3 = np.linalg.norm(pos_cm[e[:, 0]] - pos_cm[e[:, 1]], axis=1)
+    l2 = np.linalg.norm(flat_cm[e[:, 0]] - flat_cm[e[:, 1]], axis=1)
+    lr = np.log(np.clip(l2 / np.maximum(l3, 1e-9), 0.6, 1.6))
+    n = len(pos_cm)
+    acc = np.bincount(e[:, 0], lr, n) + np.bincount(e[:, 1], lr, n)
+    cnt = np.bincount(e[:, 0], minlength=n) + np.bincount(e[:, 1], minlength=n)
+    return np.exp(acc / np.maximum(cnt, 1))
+
+
+def setup_cloth(garment, scale: np.ndarray, frames: tuple[int, int], quality: int = 10, pin=None):
+    """Cloth modifier with sewing springs; ``scale`` (from rest_scale) restores the pattern's rest
+    lengths; ``pin``: vertex indices held in place (a waistband: nothing else keeps trousers up)."""
     mod = garment.modifiers.new("Cloth", "CLOTH")
     s = mod.settings
     s.quality = quality
@@ -43,7 +53,19 @@ def setup_cloth(garment, flat_cm: np.ndarray, frames: tuple[int, int], quality: 
     s.bending_stiffness = 0.05
     s.use_sewing_springs = True
     s.sewing_force_max = 25.0  # finite: an unbounded pull crushes the panels
-    s.rest_shape_key = flat
+    lo, hi = float(scale.min()), float(scale.max())
+    if hi - lo > 1e-4:
+        # spring rest length = wrapped length * (1 - shrink); shrink runs from shrink_min (weight 0)
+        # to shrink_max (weight 1), and Blender keeps shrink_max >= shrink_min: weight 0 = largest scale
+        vg = garment.vertex_groups.new(name="GS_Rest")
+        w = (hi - scale) / (hi - lo)
+        for value in np.unique(np.round(w, 2)):
+            idx = np.nonzero(np.isclose(np.round(w, 2), value))[0]
+            vg.add(idx.tolist(), float(value), "REPLACE")
+        s.vertex_group_shrink = vg.name
+        s.shrink_min, s.shrink_max = 1.0 - hi, 1.0 - lo
+    else:
+        s.shrink_min = 1.0 - lo
     s.use_pressure = False
     if pin is not None and len(pin):
         vg = garment.vertex_groups.new(name="GS_Pin")
@@ -87,8 +109,9 @@ def bake_and_weld(garment, pos_cm: np.ndarray, seam_pairs: np.ndarray, weld_dist
         garment.modifiers.remove(m)
     if garment.data.shape_keys is not None:
         garment.shape_key_clear()
-    if "GS_Pin" in garment.vertex_groups:
-        garment.vertex_groups.remove(garment.vertex_groups["GS_Pin"])
+    for name in ("GS_Pin", "GS_Rest"):
+        if name in garment.vertex_groups:
+            garment.vertex_groups.remove(garment.vertex_groups[name])
     set_coords(garment, pos_cm)
     weld(garment, seam_pairs, weld_distance_cm)
 

@@ -8,7 +8,7 @@ so the API key does not travel with shared scenes. The key is a PASSWORD field
 from __future__ import annotations
 
 import bpy
-from bpy.props import EnumProperty, IntProperty, StringProperty
+from bpy.props import EnumProperty, StringProperty
 
 from .properties import PROFILES
 
@@ -30,7 +30,6 @@ class GarmentPreferences(bpy.types.AddonPreferences):
     vlm_api_key: StringProperty(name="API key", subtype="PASSWORD",
                                 description="Key for the VLM server (stored in your preferences only)")
     render_profile: EnumProperty(name="Render profile", items=PROFILES, default="preview")
-    render_size: IntProperty(name="Render size", default=512, min=64, max=4096, subtype="PIXEL")
 
     def draw(self, context):
         col = self.layout.column()
@@ -38,9 +37,7 @@ class GarmentPreferences(bpy.types.AddonPreferences):
         col.prop(self, "vlm_models")
         col.prop(self, "vlm_api_key")
         col.label(text="The key is kept in Blender's preferences, never in .blend files.", icon="LOCKED")
-        row = col.row()
-        row.prop(self, "render_profile")
-        row.prop(self, "render_size")
+        col.prop(self, "render_profile")
 
 
 def get(context=None):

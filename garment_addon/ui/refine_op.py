@@ -103,6 +103,10 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
         best = self._refiner.best if self._refiner else None
         if best is not None:
             convert.spec_to_props(best.spec, props)
+            try:  # the scene shows the last candidate: put the best garment on the mannequin
+                operators.ensure_result(context)
+            except Exception as exc:  # noqa: BLE001 - the spec is kept; only the redraw failed
+                operators.report_exception(self, "Refine", exc)
             self.report({"INFO"}, f"Refinement {reason}: best score {best.score:.3f} after "
                                   f"{len(self._refiner.records)} iterations")
         self._refiner = None

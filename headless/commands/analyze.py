@@ -11,11 +11,19 @@ from .text import progress_bar
 
 
 def register(sub) -> None:
-    p = add_command(sub, "analyze", "photo -> garment spec: type, attributes, measurements, confidences",
-                    "python -m headless analyze photo.jpg --backend auto -o spec.json")
+    p = add_command(
+        sub,
+        "analyze",
+        "photo -> garment spec: type, attributes, measurements, confidences",
+        "python -m headless analyze photo.jpg --backend auto -o spec.json",
+    )
     p.add_argument("image", help="photo or render (PNG, JPEG, WebP, ...; transparent PNGs welcome)")
-    p.add_argument("--backend", choices=("offline", "vlm", "auto"), default="offline",
-                   help="offline (default, no network), vlm (GARMENT_VLM_* settings) or auto (VLM, else offline)")
+    p.add_argument(
+        "--backend",
+        choices=("offline", "vlm", "auto"),
+        default="offline",
+        help="offline (default, no network), vlm (GARMENT_VLM_* settings) or auto (VLM, else offline)",
+    )
     p.add_argument("-o", "--output", required=True, help="spec JSON to write")
     p.set_defaults(func=run)
 

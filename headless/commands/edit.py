@@ -10,12 +10,20 @@ from ._common import add_command, read_json
 
 
 def register(sub) -> None:
-    p = add_command(sub, "edit", "edit a spec in words: longer/shorter, add/remove features, fit, type",
-                    'python -m headless edit spec.json "make the sleeves 5 cm longer" -o spec.json')
+    p = add_command(
+        sub,
+        "edit",
+        "edit a spec in words: longer/shorter, add/remove features, fit, type",
+        'python -m headless edit spec.json "make the sleeves 5 cm longer" -o spec.json',
+    )
     p.add_argument("spec", help="garment spec JSON")
     p.add_argument("instruction", help='e.g. "10 cm shorter", "add a hood", "make it sleeveless"')
-    p.add_argument("--backend", choices=("offline", "llm", "auto"), default="offline",
-                   help="offline rules (default); llm/auto ask the configured LLM when the rules do not apply")
+    p.add_argument(
+        "--backend",
+        choices=("offline", "llm", "auto"),
+        default="offline",
+        help="offline rules (default); llm/auto ask the configured LLM when the rules do not apply",
+    )
     p.add_argument("-o", "--output", required=True, help="spec JSON to write (may be the input)")
     p.set_defaults(func=run)
 

@@ -18,8 +18,15 @@ def progress_bar(desc: str):
 
     from garment_addon.core.progress import Progress
 
-    with tqdm(total=100, desc=desc, file=sys.stderr, leave=False, disable=None,
-              bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}") as bar:
+    with tqdm(
+        total=100,
+        desc=desc,
+        file=sys.stderr,
+        leave=False,
+        disable=None,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
+    ) as bar:
+
         def report(f: float, msg: str) -> None:
             bar.n = int(f * 100)
             bar.set_postfix_str(msg, refresh=True)
@@ -28,11 +35,19 @@ def progress_bar(desc: str):
 
 
 def register(sub) -> None:
-    p = add_command(sub, "text", "garment description -> garment spec (offline parser or an LLM)",
-                    'python -m headless text "a knee-length A-line dress with short sleeves" -o spec.json')
+    p = add_command(
+        sub,
+        "text",
+        "garment description -> garment spec (offline parser or an LLM)",
+        'python -m headless text "a knee-length A-line dress with short sleeves" -o spec.json',
+    )
     p.add_argument("description", help='e.g. "red wide-leg trousers, waist 72 cm, 100 cm long"')
-    p.add_argument("--backend", choices=("offline", "llm", "auto"), default="offline",
-                   help="offline (default), llm (GARMENT_VLM_* settings) or auto")
+    p.add_argument(
+        "--backend",
+        choices=("offline", "llm", "auto"),
+        default="offline",
+        help="offline (default), llm (GARMENT_VLM_* settings) or auto",
+    )
     p.add_argument("-o", "--output", required=True, help="spec JSON to write")
     p.set_defaults(func=run)
 

@@ -179,7 +179,28 @@ def _is_back(piece) -> bool:
     return "back" in r or "back" in piece.name
 
 
-def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float) -> None:
+def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray, all_legs, offset: float):
+    """Above the crotch a trouser piece leaves its leg tube for its quarter of a ring around the
+    hips (centre front / back at the piece's waist_center), blending up to the hip line."""
+    wc = _lm(p, "waist_center")
+    L = body.landmarks
+    if wc is None or L["hip"] <= L["crotch"]:
+        return leg
+    circ = np.zeros(len(v))
+    for q in all_legs:
+        circ += _width_fn(q.outline)(z - _anchor_z(q, body, "leg"))
+    zs = np.maximum(z, L["crotch"])
+    circ = np.maximum(circ, _section_perimeter(body, zs, "torso") + 2 * np.pi * offset)
+    s = (v[:, 0] - float(wc[0])) + (circ / 2 if _is_back(p) else 0.0)
+    hips = _torso_ring_fast(body, zs, s, circ, offset)
+    hips[:, 2] = z
+    w = np.clip((z - L["crotch"]) / (L["hip"] - L["crotch"]), 0, 1)
+    w = (w * w * (3 - 2 * w))[:, None]
+    return (1 - w) * leg + w * hips
+
+
+def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
+                all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
     widths = [_width_fn(p.outline) for p in pieces]
     fronts = [p for p in pieces if not _is_back(p)]
@@ -204,7 +225,8 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             radius = tube.radius(t)
             circ = np.maximum(circ, 2 * np.pi * (radius + offset))
             s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
-            pos[sl] = _circle_points(z, s, circ, center, radius, offset)
+            leg = _circle_points(z, s, circ, center, radius, offset)
+            pos[sl] = _blend_to_hips(body, p, v, z, leg, all_legs or pieces, offset)
             continue
         zs = np.minimum(z, body.landmarks["shoulder"] - 3.0) if kind == "torso" else z
         # the ring cannot be smaller than the body there: the back centre sits half way round it
@@ -373,7 +395,8 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET) -> np.n
         pieces = [p for p in pieces if not _uses_placement(p)]
         if not pieces:
             continue
-        _place_ring(body, pieces, mesh, pos, key, offset)
+        legs = [q for k, qs in _rings(pattern).items() if k.startswith("leg") for q in qs]
+        _place_ring(body, pieces, mesh, pos, key, offset, legs)
         for p in pieces:
             mark(p)
     pending = []
@@ -402,10 +425,32 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET) -> np.n
         mark(p)
     pos = snap_seams(mesh, pos)
     pos = body.push_out(pos, offset)
+    pos = _lift_front_overlap(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if _is_patch(p, mesh)]
     if patches:
         pos = _lay_on_surface(mesh, pos, patches)
     return pos
+
+
+def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.5) -> np.ndarray:
+    """An open front's two halves overlap past the centre front: lift the part of the wearer's
+    left half (drawn at +x) that crosses the centre so it lies on top, not through, the other."""
+    fronts = [p for p in pattern.pieces if (p.body_region or "").startswith("torso_front")
+              and any(e.role == "opening" for e in p.edges)]
+    if len(fronts) < 2:
+        return pos
+    normals = vertex_normals(pos, mesh.faces)
+    out = pos.copy()
+    for p in fronts:
+        i = mesh.index(p.name)
+        v = mesh.pieces[i].verts
+        xc = _center_x(p)
+        if v[:, 0].mean() <= xc:  # the right half stays underneath
+            continue
+        w = np.clip((xc + 2.0 - v[:, 0]) / 4.0, 0, 1)  # 1 across the overlap, 0 from 2 cm past centre
+        sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
+        out[sl] += (lift * w)[:, None] * normals[sl]
+    return snap_seams(mesh, out)  # the collar follows the lifted neckline
 
 
 def _is_patch(piece, mesh: GarmentMesh) -> bool:

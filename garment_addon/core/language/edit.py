@@ -17,18 +17,42 @@ from ..errors import UserError
 from ..spec import FEATURES, FITS, GARMENT_TYPES, MEASUREMENTS, SIZE_TABLE, GarmentSpec, make_spec
 from ..vision.categories import height_cm, measurements_from_categories
 from .parse import find_types, length_in, sleeves_in
-from .words import COLOURS, FEATURE_WORDS, FIT_WORDS, SILHOUETTE_WORDS, find_numbers, normalise, primary_length, to_cm
+from .words import (
+    COLOURS,
+    FEATURE_WORDS,
+    FIT_WORDS,
+    SILHOUETTE_WORDS,
+    find_numbers,
+    normalise,
+    primary_length,
+    to_cm,
+)
 
 log = logging.getLogger(__name__)
 BACKENDS = ("offline", "llm", "auto")
 STEP_CM = 5.0  # "longer"/"shorter" without an amount
 BIG_STEP_CM = 10.0  # "much longer"
-BODY_KEYS = ("bust", "waist", "hip", "neck", "shoulder_width", "back_waist_length", "bicep", "wrist", "thigh",
-             "knee", "ankle")
-HELP = ("try e.g. 'make the sleeves longer', '10 cm shorter', 'add a hood', 'remove the pockets', "
-        "'make it looser', 'make it sleeveless', 'knee length', 'make it a dress', 'bust 96 cm'")
+BODY_KEYS = (
+    "bust",
+    "waist",
+    "hip",
+    "neck",
+    "shoulder_width",
+    "back_waist_length",
+    "bicep",
+    "wrist",
+    "thigh",
+    "knee",
+    "ankle",
+)
+HELP = (
+    "try e.g. 'make the sleeves longer', '10 cm shorter', 'add a hood', 'remove the pockets', "
+    "'make it looser', 'make it sleeveless', 'knee length', 'make it a dress', 'bust 96 cm'"
+)
 
-_AMOUNT = re.compile(r"(?:by\s+)?(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>cm|mm|centimet(?:er|re)s?|inches|inch|in\b|\"|”)")
+_AMOUNT = re.compile(
+    r"(?:by\s+)?(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>cm|mm|centimet(?:er|re)s?|inches|inch|in\b|\"|”)"
+)
 
 
 class _Edit:
@@ -50,7 +74,9 @@ class _Edit:
             self.m.pop("inseam", None)  # re-derived from pant_length - rise
         if name in ("inseam",):
             self.m.pop("pant_length", None)
-        self.changes.append(f"{name}: {old:g} -> {value:g} cm ({why})" if old is not None else f"{name} = {value:g}")
+        self.changes.append(
+            f"{name}: {old:g} -> {value:g} cm ({why})" if old is not None else f"{name} = {value:g}"
+        )
 
     def feature(self, name: str, value: Any) -> None:
         old = self.d["features"].get(name)
@@ -83,15 +109,23 @@ def _amount(t: str) -> float | None:
 def _rules(e: _Edit, instr: str) -> None:
     t = normalise(instr)
     # 1. type change: "make it a dress", "turn it into pants", "change to a jacket"
-    m = re.search(r"\b(make it|make this|turn it into|change it to|change to|convert to|turn into|into)\s+(an?\s+)?"
-                  r"(?P<rest>.+)", t)
+    m = re.search(
+        r"\b(make it|make this|turn it into|change it to|change to|convert to|turn into|into)\s+(an?\s+)?"
+        r"(?P<rest>.+)",
+        t,
+    )
     types = find_types(m.group("rest")) if m else []
     if types and types[0][0] != e.t:
         new_t = types[0][0]
         keep = {k: v for k, v in e.m.items() if k in BODY_KEYS}
         feats = {"fit": e.d["features"].get("fit", "regular")}
-        e.d = {"garment_type": new_t, "size": e.d["size"], "measurements": keep, "features": feats,
-               "metadata": e.d.get("metadata", {})}
+        e.d = {
+            "garment_type": new_t,
+            "size": e.d["size"],
+            "measurements": keep,
+            "features": feats,
+            "metadata": e.d.get("metadata", {}),
+        }
         e.changes.append(f"garment_type: {e.t} -> {new_t}")
         e.t = new_t
     # 2. sleeves: "sleeveless", "short sleeves", "remove the sleeves", "add sleeves"
@@ -100,16 +134,23 @@ def _rules(e: _Edit, instr: str) -> None:
         if re.search(r"\b(remove|drop|no|without|cut off)\s+(the\s+)?sleeves\b|\bsleeveless\b", t):
             e.set("sleeve_length", 0.0, "sleeveless")
         elif re.search(r"\badd\s+(some\s+)?sleeves\b", t) and e.m.get("sleeve_length", 0) == 0:
-            e.set("sleeve_length", measurements_from_categories(e.t, {"sleeves": "short"}, e.d["size"])
-                  ["sleeve_length"], "added sleeves")
+            e.set(
+                "sleeve_length",
+                measurements_from_categories(e.t, {"sleeves": "short"}, e.d["size"])["sleeve_length"],
+                "added sleeves",
+            )
         elif (cls := sleeves_in(t)) and not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t):
-            e.set("sleeve_length", measurements_from_categories(e.t, {"sleeves": cls}, e.d["size"])
-                  ["sleeve_length"], f"{cls} sleeves")
+            e.set(
+                "sleeve_length",
+                measurements_from_categories(e.t, {"sleeves": cls}, e.d["size"])["sleeve_length"],
+                f"{cls} sleeves",
+            )
         del h
     # 3. features: "add a hood", "remove the pockets", "with cuffs", "no collar"
     for word, name in FEATURE_WORDS.items():
-        if re.search(rf"\b(remove|drop|no|without|take off|delete)\s+(the\s+|a\s+|an\s+|any\s+)?{word}\b", t) \
-                or re.search(rf"\b{word}less\b", t):
+        if re.search(
+            rf"\b(remove|drop|no|without|take off|delete)\s+(the\s+|a\s+|an\s+|any\s+)?{word}\b", t
+        ) or re.search(rf"\b{word}less\b", t):
             e.feature(name, False)
         elif re.search(rf"\b(add|with|put|give it|include)\s+(the\s+|a\s+|an\s+|some\s+)?{word}\b", t):
             e.feature(name, True)
@@ -141,8 +182,12 @@ def _rules(e: _Edit, instr: str) -> None:
         amount = _amount(t) or (BIG_STEP_CM if re.search(r"\b(much|a lot|way)\b", t) else STEP_CM)
         cur = e.m.get(name, MEASUREMENTS[name].lo)
         if name == "sleeve_length" and cur == 0 and longer:
-            cur = measurements_from_categories(e.t, {"sleeves": "short"}, e.d["size"])["sleeve_length"] - amount
-        e.set(name, cur + (amount if longer else -amount), f"{'longer' if longer else 'shorter'} by {amount:g}")
+            cur = (
+                measurements_from_categories(e.t, {"sleeves": "short"}, e.d["size"])["sleeve_length"] - amount
+            )
+        e.set(
+            name, cur + (amount if longer else -amount), f"{'longer' if longer else 'shorter'} by {amount:g}"
+        )
     # 7. neckline: "deeper/lower neckline", "higher neckline", "v-neck"
     if e.t not in ("skirt", "pants"):
         if re.search(r"\b(deeper|lower|plunging)\s+(the\s+)?neck", t):
@@ -158,11 +203,14 @@ def _rules(e: _Edit, instr: str) -> None:
         e.set("flare", max(0.0, e.m.get("flare", 6) + (_amount(t) or 5) * (1 if wider else -1)), "flare")
     elif (wider or narrower) and e.t == "pants":
         base = SIZE_TABLE.get(e.d["size"], SIZE_TABLE["M"])["ankle"]
-        e.set("ankle", max(base, e.m.get("ankle", base) + (_amount(t) or 8) * (1 if wider else -1)), "leg width")
+        e.set(
+            "ankle", max(base, e.m.get("ankle", base) + (_amount(t) or 8) * (1 if wider else -1)), "leg width"
+        )
     for w in re.findall(r"[a-z-]+", t):
         if w in SILHOUETTE_WORDS and not (wider or narrower):
-            for name, v in measurements_from_categories(e.t, {"silhouette": SILHOUETTE_WORDS[w]},
-                                                        e.d["size"]).items():
+            for name, v in measurements_from_categories(
+                e.t, {"silhouette": SILHOUETTE_WORDS[w]}, e.d["size"]
+            ).items():
                 e.set(name, v, SILHOUETTE_WORDS[w])
             break
     # 9. explicit numbers: "bust 96 cm", "set the waist to 70"
@@ -181,18 +229,30 @@ def _rules(e: _Edit, instr: str) -> None:
         e.changes.append(f"size -> {e.d['size']}")
 
 
-EDIT_PROMPT = ("You edit a garment spec. Spec: {spec}\nInstruction: {instr}\nReply with JSON "
-               "{{\"garment_type\": optional new type, \"measurements\": {{name: new cm}}, \"features\": "
-               "{{name: value}}}} containing only what changes. Measurement names: {names}. Features: {feats}.")
-EDIT_SCHEMA = {"type": "object", "properties": {
-    "garment_type": {"type": "string", "enum": list(GARMENT_TYPES)},
-    "measurements": {"type": "object"}, "features": {"type": "object"}}}
+EDIT_PROMPT = (
+    "You edit a garment spec. Spec: {spec}\nInstruction: {instr}\nReply with JSON "
+    '{{"garment_type": optional new type, "measurements": {{name: new cm}}, "features": '
+    "{{name: value}}}} containing only what changes. Measurement names: {names}. Features: {feats}."
+)
+EDIT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "garment_type": {"type": "string", "enum": list(GARMENT_TYPES)},
+        "measurements": {"type": "object"},
+        "features": {"type": "object"},
+    },
+}
 
 
 def _llm_edit(e: _Edit, instr: str, client) -> None:
     spec_json = json.dumps({k: e.d[k] for k in ("garment_type", "size", "measurements", "features")})
-    ans = client.ask_text(EDIT_PROMPT.format(spec=spec_json, instr=instr, names=", ".join(MEASUREMENTS),
-                                             feats=", ".join(FEATURES)), EDIT_SCHEMA, "edit")
+    ans = client.ask_text(
+        EDIT_PROMPT.format(
+            spec=spec_json, instr=instr, names=", ".join(MEASUREMENTS), feats=", ".join(FEATURES)
+        ),
+        EDIT_SCHEMA,
+        "edit",
+    )
     if ans.get("garment_type") in GARMENT_TYPES and ans["garment_type"] != e.t:
         e.d["measurements"] = {k: v for k, v in e.m.items() if k in BODY_KEYS}
         e.changes.append(f"garment_type: {e.t} -> {ans['garment_type']}")
@@ -205,7 +265,9 @@ def _llm_edit(e: _Edit, instr: str, client) -> None:
             e.feature(k, v)
 
 
-def edit_spec(spec: GarmentSpec | dict, instruction: str, backend: str = "offline", client=None) -> GarmentSpec:
+def edit_spec(
+    spec: GarmentSpec | dict, instruction: str, backend: str = "offline", client=None
+) -> GarmentSpec:
     """Apply a chat-style instruction; the edit log lands in ``metadata["edits"]``."""
     if backend not in BACKENDS:
         raise UserError(f"backend: must be one of {', '.join(BACKENDS)} (got {backend!r})")
@@ -229,8 +291,8 @@ def edit_spec(spec: GarmentSpec | dict, instruction: str, backend: str = "offlin
     if not e.changes:
         raise UserError(f"instruction: could not understand {instruction.strip()[:80]!r}; {HELP}")
     meta = dict(e.d.get("metadata") or {})
-    meta["edits"] = list(meta.get("edits", [])) + [{"instruction": instruction, "changes": e.changes,
-                                                    "backend": used}]
+    meta["edits"] = list(meta.get("edits", [])) + [
+        {"instruction": instruction, "changes": e.changes, "backend": used}
+    ]
     e.d["metadata"] = meta
     return make_spec(e.d)
-

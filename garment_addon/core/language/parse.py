@@ -37,7 +37,9 @@ def find_types(t: str) -> list[tuple[str, dict[str, Any], int]]:
     """Garment words in order of appearance: [(type, implied attributes, position)]."""
     found = []
     for w, pos in _words(t):
-        if w in TYPE_WORDS and not (w == "hooded" and re.search(r"hooded\s+\w*\s*(jacket|coat|top|dress)", t)):
+        if w in TYPE_WORDS and not (
+            w == "hooded" and re.search(r"hooded\s+\w*\s*(jacket|coat|top|dress)", t)
+        ):
             typ, implied = TYPE_WORDS[w]
             found.append((typ, implied, pos))
     return found
@@ -87,8 +89,11 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
     t = normalise(text)
     types = find_types(t)
     if not types:
-        raise UserError("text: no garment type found; mention one of " + ", ".join(GARMENT_TYPES) +
-                        " (or a word like t-shirt, jeans, coat, blouse, gown, shorts)")
+        raise UserError(
+            "text: no garment type found; mention one of "
+            + ", ".join(GARMENT_TYPES)
+            + " (or a word like t-shirt, jeans, coat, blouse, gown, shorts)"
+        )
     gtype, implied, _ = types[0]
     others = [ty for ty, _, _ in types[1:] if ty != gtype]
     attrs: dict[str, Any] = {k: v for k, v in implied.items() if k in ("length", "sleeves", "silhouette")}
@@ -101,8 +106,13 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
     for w, _ in _words(t):
         if w in SILHOUETTE_WORDS:
             sil = SILHOUETTE_WORDS[w]
-            attrs["silhouette"] = ("wide-leg" if gtype == "pants" and sil == "flared" else
-                                   "A-line" if gtype != "pants" and sil == "wide-leg" else sil)
+            attrs["silhouette"] = (
+                "wide-leg"
+                if gtype == "pants" and sil == "flared"
+                else "A-line"
+                if gtype != "pants" and sil == "wide-leg"
+                else sil
+            )
         if w in FIT_WORDS:
             feats["fit"] = FIT_WORDS[w]
         if w in NECKLINE_WORDS:
@@ -115,8 +125,13 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
     if m:
         size = m.group(1).upper()
     else:
-        for word, sz in (("extra small", "XS"), ("extra large", "XL"), ("small", "S"), ("medium", "M"),
-                         ("large", "L")):
+        for word, sz in (
+            ("extra small", "XS"),
+            ("extra large", "XL"),
+            ("small", "S"),
+            ("medium", "M"),
+            ("large", "L"),
+        ):
             if re.search(rf"\b(in|size)\s+{word}\b", t):
                 size = sz
                 break
@@ -126,29 +141,52 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
     for name, cm, _ in numbers:
         f = MEASUREMENTS[name]
         if not f.lo <= cm <= f.hi:
-            raise UserError(f"measurements.{name}: {cm:g} cm is out of range {f.lo:g}..{f.hi:g} cm "
-                            f"(from the text; units: cm, mm, in, inches, \")")
+            raise UserError(
+                f"measurements.{name}: {cm:g} cm is out of range {f.lo:g}..{f.hi:g} cm "
+                f'(from the text; units: cm, mm, in, inches, ")'
+            )
         meas[name] = round(cm, 1)
     prim = {"dress": "skirt_length", "skirt": "skirt_length", "pants": "pant_length"}.get(gtype)
     if prim and prim in meas and any(n == prim for n, _, _ in numbers):  # the number decides the class
         attrs["length"] = length_class(BODY["waist"] + meas[prim] / height_cm(size or "M"))
     colours = [w for w, _ in _words(t) if w in COLOURS]
-    return gtype, {"attributes": attrs, "features": feats, "measurements": meas, "size": size,
-                   "colours": colours, "others": others, "warnings": warnings,
-                   "explicit": [n for n, _, _ in numbers]}
+    return gtype, {
+        "attributes": attrs,
+        "features": feats,
+        "measurements": meas,
+        "size": size,
+        "colours": colours,
+        "others": others,
+        "warnings": warnings,
+        "explicit": [n for n, _, _ in numbers],
+    }
 
 
 def _to_spec(gtype: str, parsed: dict[str, Any], text: str, backend: str) -> GarmentSpec:
     from ..vlm.schema import _safe_spec
 
-    conf = {"garment_type": 0.9, **{k: 0.75 for k in parsed["attributes"]},
-            **{k: 0.95 for k in parsed["explicit"]}}
-    meta = {"source": text, "backend": backend, "confidence": conf, "attributes": parsed["attributes"],
-            "others": parsed["others"], "colours": parsed["colours"], "warnings": parsed["warnings"]}
+    conf = {
+        "garment_type": 0.9,
+        **{k: 0.75 for k in parsed["attributes"]},
+        **{k: 0.95 for k in parsed["explicit"]},
+    }
+    meta = {
+        "source": text,
+        "backend": backend,
+        "confidence": conf,
+        "attributes": parsed["attributes"],
+        "others": parsed["others"],
+        "colours": parsed["colours"],
+        "warnings": parsed["warnings"],
+    }
     from ..spec import SpecError, make_spec
 
-    data = {"garment_type": gtype, "measurements": parsed["measurements"], "features": parsed["features"],
-            "metadata": meta}
+    data = {
+        "garment_type": gtype,
+        "measurements": parsed["measurements"],
+        "features": parsed["features"],
+        "metadata": meta,
+    }
     if parsed.get("size"):
         data["size"] = parsed["size"]
     explicit = set(parsed["explicit"])
@@ -162,10 +200,12 @@ def _to_spec(gtype: str, parsed: dict[str, Any], text: str, backend: str) -> Gar
     return _safe_spec(gtype, parsed["measurements"], parsed["features"], meta)
 
 
-TEXT_PROMPT = ("Turn this garment description into JSON with the keys garment_type, fit, length, sleeves, "
-               "silhouette, neckline, has_collar, has_hood, has_cuffs, has_pockets, colour, others and an "
-               "optional measurements object in centimetres using these names: {names}. Only include "
-               "measurements the text states. Description: {text}")
+TEXT_PROMPT = (
+    "Turn this garment description into JSON with the keys garment_type, fit, length, sleeves, "
+    "silhouette, neckline, has_collar, has_hood, has_cuffs, has_pockets, colour, others and an "
+    "optional measurements object in centimetres using these names: {names}. Only include "
+    "measurements the text states. Description: {text}"
+)
 
 
 def parse_text(text: str, backend: str = "offline", client=None) -> GarmentSpec:
@@ -173,7 +213,9 @@ def parse_text(text: str, backend: str = "offline", client=None) -> GarmentSpec:
     if backend not in BACKENDS:
         raise UserError(f"backend: must be one of {', '.join(BACKENDS)} (got {backend!r})")
     if not isinstance(text, str) or not text.strip():
-        raise UserError("text: empty; describe a garment, e.g. 'a knee-length A-line dress with short sleeves'")
+        raise UserError(
+            "text: empty; describe a garment, e.g. 'a knee-length A-line dress with short sleeves'"
+        )
     if len(text) > MAX_TEXT:
         raise UserError(f"text: {len(text)} characters; at most {MAX_TEXT} allowed")
     warnings: list[str] = []
@@ -184,8 +226,12 @@ def parse_text(text: str, backend: str = "offline", client=None) -> GarmentSpec:
         client = client or VLMClient.from_env()
         if client.configured or backend == "llm":
             try:
-                ans = client.ask_text(TEXT_PROMPT.format(names=", ".join(MEASUREMENTS), text=text),
-                                      GARMENT_SCHEMA, "garment", check_answer)
+                ans = client.ask_text(
+                    TEXT_PROMPT.format(names=", ".join(MEASUREMENTS), text=text),
+                    GARMENT_SCHEMA,
+                    "garment",
+                    check_answer,
+                )
                 spec = answer_to_spec(ans, source=text, model=client.last_model)
                 spec.metadata["backend"] = "llm"
                 return spec

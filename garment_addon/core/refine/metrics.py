@@ -8,9 +8,11 @@ dominated. Here both sides are reduced to their garment masks first:
    own box) and resized to ``SIZE`` x ``SIZE``. Scale and position in the frame no longer matter.
 2. Scores on that window:
    - ``iou``: intersection over union of the two garment masks;
-   - ``ssim``: structural similarity (skimage) of the masks, slightly blurred so a one-pixel
-     shift is not punished like a different shape;
+   - ``ssim``: structural similarity (skimage) of the masks, blurred (BLUR_PX) so a shift of
+     a few pixels is not punished like a different shape;
    - ``edge_ssim``: structural similarity of their Sobel edge magnitudes (the outlines);
+   both SSIMs are averaged over the union of the two garments grown by REGION_PX, never over
+   the empty rest of the window (the seed's failure again, in small);
    - ``score`` = 0.6 iou + 0.2 ssim + 0.2 edge_ssim, each clipped to [0, 1].
 """
 
@@ -26,6 +28,8 @@ from skimage.metrics import structural_similarity
 SIZE = 128
 WEIGHTS = {"iou": 0.6, "ssim": 0.2, "edge_ssim": 0.2}
 MARGIN = 1.08  # window side = this x the reference box's longer side
+REGION_PX = 4  # SSIMs are averaged over the garments' union grown by this many pixels
+BLUR_PX = 3.0  # masks and edge maps are blurred first: a 2-3 px shift is not a different shape
 
 
 @dataclass(frozen=True)
@@ -73,9 +77,11 @@ def normalised_mask(mask: np.ndarray, ref: np.ndarray | None = None, size: int =
     return np.clip(crop(m.astype(np.float32), window_of(m if ref is None else ref), size), 0, 1)
 
 
-def _ssim(a: np.ndarray, b: np.ndarray) -> float:
+def _ssim(a: np.ndarray, b: np.ndarray, region: np.ndarray) -> float:
+    """Mean SSIM over ``region`` only: empty background would otherwise count as a perfect match."""
     rng = max(float(a.max() - a.min()), float(b.max() - b.min()), 1e-6)
-    return float(structural_similarity(a, b, data_range=rng, gaussian_weights=True, sigma=1.5))
+    _, full = structural_similarity(a, b, data_range=rng, gaussian_weights=True, sigma=1.5, full=True)
+    return float(full[region].mean()) if region.any() else 1.0
 
 
 def _edges(m: np.ndarray) -> np.ndarray:
@@ -96,9 +102,11 @@ def score_normalised(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
     ab, bb = a > 0.5, b > 0.5
     union = np.logical_or(ab, bb).sum()
     iou = float(np.logical_and(ab, bb).sum() / union) if union else 1.0
-    sa, sb = ndimage.gaussian_filter(a, 1.0), ndimage.gaussian_filter(b, 1.0)
-    ssim = _ssim(sa, sb)
-    edge = _ssim(ndimage.gaussian_filter(_edges(a), 1.5), ndimage.gaussian_filter(_edges(b), 1.5))
+    region = ndimage.binary_dilation(ab | bb, iterations=REGION_PX)
+    sa, sb = ndimage.gaussian_filter(a, BLUR_PX), ndimage.gaussian_filter(b, BLUR_PX)
+    ssim = _ssim(sa, sb, region)
+    ea, eb = ndimage.gaussian_filter(_edges(a), BLUR_PX), ndimage.gaussian_filter(_edges(b), BLUR_PX)
+    edge = _ssim(ea, eb, region)
     parts = {"iou": iou, "ssim": max(0.0, ssim), "edge_ssim": max(0.0, edge)}
     score = sum(WEIGHTS[k] * parts[k] for k in WEIGHTS)
     return {k: round(v, 5) for k, v in parts.items()} | {"score": round(score, 5)}

@@ -53,7 +53,7 @@ PROBE_STEP = 0.1
 MAX_STEP = 0.35  # largest change of one normalised parameter in one optimiser step
 MAX_VLM_STEP = 0.15  # largest VLM change, as a fraction of the parameter's range
 STALL_FAILS = 2
-EARLY_ALTERNATIVES_BELOW = 0.75  # a start this far off: try other types / sleeve classes first
+EARLY_ALTERNATIVES_BELOW = 0.55  # a start this far off: try other types / sleeve classes first
 
 
 @dataclass

@@ -71,6 +71,7 @@ class Analysis:
     others: list[str] = field(default_factory=list)
     colours: list[list[int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    landmarks: dict[str, tuple[float, float, float]] = field(default_factory=dict)
 
 
 # -- body frame -----------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def body_frame(person: np.ndarray, band: int) -> Frame | None:
     cut_top = top <= band + 1
     widths = _widths(person)
     # neck: the narrowest row below the head's widest row and above the shoulders
-    seg = widths[top: top + int(0.3 * span)]
+    seg = widths[top : top + int(0.3 * span)]
     has_head = False
     neck = None
     if len(seg) > 10:
@@ -98,12 +99,14 @@ def body_frame(person: np.ndarray, band: int) -> Frame | None:
         if len(rest) > 3:
             nk = head_w + int(np.argmin(rest[: max(3, int(0.2 * span))]))
             below = seg[nk:]
-            has_head = bool(below.size and below.max() > 1.6 * max(seg[nk], 1) and seg[head_w] < 0.6 * below.max())
+            has_head = bool(
+                below.size and below.max() > 1.6 * max(seg[nk], 1) and seg[head_w] < 0.6 * below.max()
+            )
             neck = top + nk if has_head else None
     height = float(span)
     if cut_bottom and neck is not None:
         height = max(height, (neck - top) / BODY["neck"])
-    cols = np.nonzero(person[top: top + int(0.5 * span)])[1]
+    cols = np.nonzero(person[top : top + int(0.5 * span)])[1]
     cx = float(np.median(cols)) if cols.size else person.shape[1] / 2
     return Frame(float(top), height, cx, cut_bottom, has_head and not cut_top)
 
@@ -114,7 +117,7 @@ def body_pixels(lab: np.ndarray, person: np.ndarray, fr: Frame) -> tuple[np.ndar
     y0, y1 = fr.y(0.075), fr.y(0.118)
     hw = max(2, int(0.022 * fr.height))
     x0, x1 = int(fr.cx) - hw, int(fr.cx) + hw + 1
-    face = lab[max(y0, 0):max(y1, 1), max(x0, 0):x1][person[max(y0, 0):max(y1, 1), max(x0, 0):x1]]
+    face = lab[max(y0, 0) : max(y1, 1), max(x0, 0) : x1][person[max(y0, 0) : max(y1, 1), max(x0, 0) : x1]]
     skin = skin_like(lab)
     if len(face) < 10 or not fr.has_head:
         return skin & person, None
@@ -206,6 +209,18 @@ def _row_extent(mask: np.ndarray, y: int) -> tuple[int, int] | None:
     return (int(xs[0]), int(xs[-1])) if xs.size else None
 
 
+def _central_run(mask: np.ndarray, y: int, cx: float, gap: int = 2) -> float:
+    """Width of the run of ``mask`` through x = cx in row y (gaps up to ``gap`` px bridged)."""
+    if not 0 <= y < mask.shape[0]:
+        return 0.0
+    xs = np.flatnonzero(mask[y])
+    if not xs.size:
+        return 0.0
+    runs = np.split(xs, np.flatnonzero(np.diff(xs) > gap + 1) + 1)
+    best = min(runs, key=lambda r: 0 if r[0] <= cx <= r[-1] else min(abs(r[0] - cx), abs(r[-1] - cx)))
+    return float(best[-1] - best[0] + 1)
+
+
 def _sleeve_fraction(item: np.ndarray, person: np.ndarray, fr: Frame) -> float:
     """How far down the arms the garment reaches: the outermost person pixel per row, each side."""
     inset = max(1, int(0.006 * fr.height))
@@ -219,13 +234,13 @@ def _sleeve_fraction(item: np.ndarray, person: np.ndarray, fr: Frame) -> float:
                 continue
             x = xs[0] + inset if side == 0 else xs[-1] - inset
             x0, x1 = sorted((x, x + (inset if side == 0 else -inset)))
-            hits.append(bool(item[y, max(x0, 0):x1 + 1].any()))
+            hits.append(bool(item[y, max(x0, 0) : x1 + 1].any()))
         if not hits or not any(hits[:3]):
             fracs.append(0.0)
             continue
         end = len(hits)
         for i in range(len(hits)):
-            if not any(hits[i:i + 3]):
+            if not any(hits[i : i + 3]):
                 end = i
                 break
         f_end = BODY["shoulder"] + 0.01 + end / fr.height
@@ -241,7 +256,7 @@ def _opening(item: np.ndarray, fr: Frame, cx: float) -> tuple[float, float]:
     start = fr.y(0.14)
     depth_y = None
     for y in range(start, min(fr.y(0.6), item.shape[0])):
-        if item[y, max(x0, 0):x1].mean() >= 0.5:
+        if item[y, max(x0, 0) : x1].mean() >= 0.5:
             depth_y = y
             break
     if depth_y is None:
@@ -251,7 +266,7 @@ def _opening(item: np.ndarray, fr: Frame, cx: float) -> tuple[float, float]:
     def gap_width(y: int) -> float:
         row = item[y]
         left = np.flatnonzero(row[: int(cx)])
-        right = np.flatnonzero(row[int(cx):])
+        right = np.flatnonzero(row[int(cx) :])
         if not left.size or not right.size:
             return 0.0
         return float(int(cx) + right[0] - left[-1])
@@ -266,7 +281,7 @@ def _leg_split(item: np.ndarray, fr: Frame, cx: float, f_lo: float, f_hi: float)
     """Fraction of rows between f_lo and f_hi where the garment has a gap at the centre line."""
     hw = max(1, int(0.012 * fr.height))
     rows = range(fr.y(f_lo), min(fr.y(f_hi), item.shape[0]))
-    hits = [not item[y, max(int(cx) - hw, 0):int(cx) + hw + 1].all() for y in rows if item[y].any()]
+    hits = [not item[y, max(int(cx) - hw, 0) : int(cx) + hw + 1].all() for y in rows if item[y].any()]
     return float(np.mean(hits)) if hits else 0.0
 
 
@@ -275,26 +290,30 @@ def _legs_width(item: np.ndarray, y: int, cx: float) -> float:
     if not 0 <= y < item.shape[0]:
         return 0.0
     row = item[y]
-    return float(max(row[: int(cx)].sum(), row[int(cx):].sum()))
+    return float(max(row[: int(cx)].sum(), row[int(cx) :].sum()))
 
 
 def _hood(mask: np.ndarray, fr: Frame, cx: float) -> float:
     """Garment on both sides of the face between eyes and chin (hair sits on top, a hood around)."""
-    band = mask[max(fr.y(0.06), 0):max(fr.y(0.125), 0)]
+    band = mask[max(fr.y(0.06), 0) : max(fr.y(0.125), 0)]
     if band.size == 0:
         return 0.0
     half = max(1, int(0.03 * fr.height))  # the face's half width
     left = band[:, : max(int(cx) - half, 0)].sum()
-    right = band[:, int(cx) + half:].sum()
-    return float(min(left, right) / fr.height ** 2)
+    right = band[:, int(cx) + half :].sum()
+    return float(min(left, right) / fr.height**2)
 
 
-def measure_item(item: np.ndarray, person: np.ndarray, fr: Frame,
-                 hood_px: np.ndarray | None = None) -> dict[str, float]:
+def measure_item(
+    item: np.ndarray, person: np.ndarray, fr: Frame, hood_px: np.ndarray | None = None
+) -> dict[str, float]:
     ys, xs = np.nonzero(item)
     f = fr.f(ys)
-    feats: dict[str, float] = {"top": float(np.percentile(f, 1)), "bottom": float(np.percentile(f, 99.5)),
-                               "area": float(len(ys) / fr.height ** 2)}
+    feats: dict[str, float] = {
+        "top": float(np.percentile(f, 1)),
+        "bottom": float(np.percentile(f, 99.5)),
+        "area": float(len(ys) / fr.height**2),
+    }
     torso = (f > 0.2) & (f < 0.45)
     cx = float(np.median(xs[torso])) if torso.sum() > 20 else fr.cx
     feats["cx"] = cx
@@ -303,11 +322,12 @@ def measure_item(item: np.ndarray, person: np.ndarray, fr: Frame,
     depth, shape = _opening(item, fr, cx) if feats["top"] < 0.29 else (0.0, 1.0)
     feats["opening"], feats["opening_shape"] = depth, shape
     bot = feats["bottom"]
+    # the photo's bottom edge cuts the garment: its true length is unknown
+    feats["cut"] = float(ys.max() >= item.shape[0] - max(3, int(0.04 * min(item.shape))))
     feats["split"] = _leg_split(item, fr, cx, BODY["crotch"] + 0.05, bot - 0.01) if bot > 0.6 else 0.0
-    hip = _row_extent(item, fr.y(BODY["hip"]))
-    hem = _row_extent(item, fr.y(bot - 0.015))
-    feats["hip_w"] = float(hip[1] - hip[0]) / fr.height if hip else 0.0
-    feats["hem_w"] = float(hem[1] - hem[0]) / fr.height if hem else 0.0
+    # widths of the run through the centre line: sleeves and hands beside a skirt do not count
+    feats["hip_w"] = _central_run(item, fr.y(BODY["hip"]), cx) / fr.height
+    feats["hem_w"] = _central_run(item, fr.y(bot - 0.015), cx) / fr.height
     thigh = _legs_width(item, fr.y(BODY["crotch"] + 0.04), cx)
     feats["leg_ratio"] = _legs_width(item, fr.y(bot - 0.02), cx) / thigh if thigh else 1.0
     return feats
@@ -315,6 +335,7 @@ def measure_item(item: np.ndarray, person: np.ndarray, fr: Frame,
 
 def classify(feats: dict[str, float]) -> tuple[str, float]:
     """(garment type, confidence) from measured silhouette features (rules; see module doc)."""
+
     def conf(margin: float, scale: float) -> float:
         return float(np.clip(0.55 + 0.45 * abs(margin) / scale, 0.55, 0.97))
 
@@ -351,22 +372,35 @@ def attributes(t: str, feats: dict[str, float]) -> tuple[dict[str, Any], dict[st
     else:
         attrs["length"] = "cropped" if bot < 0.45 else ("hip" if bot < 0.58 else "long")
         confs["length"] = 0.6
+    if feats.get("cut"):
+        attrs["length"] = {"dress": "knee", "skirt": "knee", "pants": "ankle"}.get(t, "hip")
+        confs["length"] = 0.15
     if t not in ("skirt", "pants"):
         s = feats["sleeves"]
         attrs["sleeves"] = sleeve_class(s)
         edges = np.array([0.12, 0.47, 0.78])
         confs["sleeves"] = float(np.clip(0.5 + 3 * np.min(np.abs(edges - s)), 0.5, 0.95))
         d = feats["opening"]
-        attrs["neckline"] = ("hood" if t == "hoodie" else "crew" if d < 0.055 else
-                             "v-neck" if feats["opening_shape"] < 0.7 else "scoop")
+        attrs["neckline"] = (
+            "hood"
+            if t == "hoodie"
+            else "crew"
+            if d < 0.055
+            else "v-neck"
+            if feats["opening_shape"] < 0.7
+            else "scoop"
+        )
         confs["neckline"] = 0.5
     if t in ("dress", "skirt"):
         ratio = feats["hem_w"] / feats["hip_w"] if feats["hip_w"] else 1.0
         attrs["silhouette"] = silhouette_class(ratio, t)
         confs["silhouette"] = float(np.clip(0.5 + 1.5 * min(abs(ratio - 1.12), abs(ratio - 1.6)), 0.5, 0.9))
     elif t == "pants":
-        attrs["silhouette"] = "wide-leg" if feats["leg_ratio"] > 0.75 else "fitted"
-        confs["silhouette"] = float(np.clip(0.5 + 1.5 * abs(feats["leg_ratio"] - 0.75), 0.5, 0.9))
+        # a straight leg narrows from thigh to ankle; shorts end where the leg is still wide
+        along = np.clip((bot - BODY["crotch"]) / (BODY["ankle"] - BODY["crotch"]), 0, 1)
+        limit = 1.0 - 0.45 * along + 0.22
+        attrs["silhouette"] = "wide-leg" if feats["leg_ratio"] > limit else "fitted"
+        confs["silhouette"] = float(np.clip(0.5 + 1.5 * abs(feats["leg_ratio"] - limit), 0.5, 0.9))
     return attrs, confs
 
 
@@ -390,6 +424,9 @@ def measurements(t: str, attrs: dict[str, Any], feats: dict[str, float], size: s
         m["sleeve_length"] = 0.0 if attrs["sleeves"] == "none" else max(17.0, min(s, 1.0) * ARM_LENGTH * h)
         if feats["opening"] > 0.02:
             m["neckline_depth"] = feats["opening"] * h
+    if feats.get("cut"):  # a hem outside the photo: keep the type's default length
+        for k in ("skirt_length", "pant_length", "bodice_length"):
+            m.pop(k, None)
     out = {}
     for k, v in m.items():
         f = MEASUREMENTS[k]
@@ -418,20 +455,75 @@ def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
     rgb, alpha = as_rgb_array(image)
     a = analyze_array(rgb, alpha)
     h, w = rgb.shape[:2]
-    up = [cv2.resize(m.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
-          for m in (a.garment, a.person)]
+    up = [
+        cv2.resize(m.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+        for m in (a.garment, a.person)
+    ]
     return up[0], up[1]
 
 
-def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, str]:
+def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, str, dict]:
+    """(person mask, method, pose landmarks {name: (x, y, visibility)} or {})."""
     if alpha is None and os.environ.get("GARMENT_VISION_MEDIAPIPE", "1") != "0":
         from . import mp_backend
 
         if mp_backend.available():
-            mask = mp_backend.person_mask(rgb)
+            mask, marks = mp_backend.segment(rgb)
             if mask is not None and mask.mean() > 0.02:
-                return mask, "mediapipe"
-    return segment_person(rgb, alpha)
+                from .segment import _clean
+
+                return _clean(mask), "mediapipe", marks
+    mask, method = segment_person(rgb, alpha)
+    return mask, method, {}
+
+
+# A frontal-face detector box spans about 1/1.65 of the head; the head is 0.13 of standing height.
+FACE_TO_HEIGHT = 1.65 / 0.13
+FACE_TOP_OFFSET = 0.45  # the top of the head lies this many box sizes above the box
+
+
+def frame_from_face(rgb: np.ndarray, person: np.ndarray) -> Frame | None:
+    """Body frame from a detected face (OpenCV's Haar cascade): portraits and crops without feet."""
+    try:
+        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+    except (AttributeError, cv2.error):  # an OpenCV build without its data files
+        return None
+    if cascade.empty():
+        return None
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    faces = cascade.detectMultiScale(gray, 1.1, 5, minSize=(max(12, min(gray.shape) // 30),) * 2)
+    faces = [f for f in faces if person[f[1] + f[3] // 2, f[0] + f[2] // 2]]
+    if not faces:
+        return None
+    x, y, w, h = max(faces, key=lambda f: f[2] * f[3])
+    return Frame(float(y - FACE_TOP_OFFSET * h), float(FACE_TO_HEIGHT * h), float(x + w / 2), False, True)
+
+
+# Where pose landmarks sit, as fractions of standing height from the top of the head.
+LANDMARK_LEVELS = {
+    "nose": 0.065,
+    "left_shoulder": 0.185,
+    "right_shoulder": 0.185,
+    "left_hip": 0.49,
+    "right_hip": 0.49,
+    "left_knee": 0.72,
+    "right_knee": 0.72,
+    "left_ankle": 0.955,
+    "right_ankle": 0.955,
+}
+
+
+def frame_from_landmarks(marks: dict, cx: float) -> Frame | None:
+    """Body frame fitted to visible pose landmarks (crops without head or feet)."""
+    pts = [(LANDMARK_LEVELS[k], v[1]) for k, v in marks.items() if k in LANDMARK_LEVELS and v[2] > 0.5]
+    levels = {f for f, _ in pts}
+    if len(levels) < 3 or max(levels) - min(levels) < 0.3:
+        return None
+    f, y = np.array(pts).T
+    height, top = np.polyfit(f, y, 1)
+    if height <= 0:
+        return None
+    return Frame(float(top), float(height), cx, cut_bottom=False, has_head="nose" in marks)
 
 
 def mirror_trim(mask: np.ndarray, cx: float, slack: int) -> np.ndarray:
@@ -441,15 +533,17 @@ def mirror_trim(mask: np.ndarray, cx: float, slack: int) -> np.ndarray:
     into the segmentation almost never is.
     """
     m = mask.astype(np.uint8)
-    mirrored = cv2.warpAffine(m, np.float32([[-1, 0, 2 * cx], [0, 1, 0]]), (m.shape[1], m.shape[0]),
-                              flags=cv2.INTER_NEAREST)
+    mirrored = cv2.warpAffine(
+        m, np.float32([[-1, 0, 2 * cx], [0, 1, 0]]), (m.shape[1], m.shape[0]), flags=cv2.INTER_NEAREST
+    )
     if slack > 0:
         mirrored = cv2.dilate(mirrored, np.ones((2 * slack + 1, 2 * slack + 1), np.uint8))
     return (m & mirrored).astype(bool)
 
 
-def _drop_background_like(items: list[np.ndarray], lab: np.ndarray, person: np.ndarray,
-                          fr: Frame) -> list[np.ndarray]:
+def _drop_background_like(
+    items: list[np.ndarray], lab: np.ndarray, person: np.ndarray, fr: Frame
+) -> list[np.ndarray]:
     """Drop "garments" whose colour is common just outside the person: background that leaked in."""
     r = max(3, int(0.06 * fr.height))
     ring = cv2.dilate(person.astype(np.uint8), np.ones((r, r), np.uint8)).astype(bool) & ~person
@@ -466,25 +560,40 @@ def _drop_background_like(items: list[np.ndarray], lab: np.ndarray, person: np.n
 
 
 def _head_centre(person: np.ndarray, fr: Frame) -> float:
-    rows = person[max(fr.y(0.0), 0):max(fr.y(0.11), 1)]
+    rows = person[max(fr.y(0.0), 0) : max(fr.y(0.11), 1)]
     xs = np.nonzero(rows)[1]
     return float(np.median(xs)) if xs.size else fr.cx
 
 
-def analyze_array(rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Progress | None = None) -> Analysis:
+def _frame(person: np.ndarray, band: int, rgb: np.ndarray, marks: dict) -> tuple[Frame | None, str]:
+    """The body frame from the silhouette (whole figures), else pose landmarks, else a face."""
+    fr = body_frame(person, band)
+    if fr is not None and fr.has_head and not fr.cut_bottom:
+        return fr, "silhouette"
+    alt = frame_from_landmarks(marks, fr.cx if fr else rgb.shape[1] / 2) if marks else None
+    if alt is not None:
+        return alt, "landmarks"
+    alt = frame_from_face(rgb, person)
+    return (alt, "face") if alt is not None else (fr, "silhouette")
+
+
+def analyze_array(
+    rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Progress | None = None
+) -> Analysis:
     """Run the offline analyzer on an RGB array (the work behind analyze_image)."""
     progress = progress or Progress()
     rgb, alpha = resize_for_analysis(rgb, alpha)
     progress(0.1, "segmenting the person")
-    person, method = _person_mask(rgb, alpha)
+    person, method, marks = _person_mask(rgb, alpha)
     band = max(2, int(0.03 * min(rgb.shape[:2])))
-    fr = body_frame(person, band)
+    fr, source = _frame(person, band, rgb, marks)
     if fr is not None and fr.has_head and method == "grabcut":
         person = mirror_trim(person, _head_centre(person, fr), max(2, int(0.025 * fr.height)))
-        fr = body_frame(person, band) or fr
+        if source == "silhouette":
+            fr = _frame(person, band, rgb, marks)[0] or fr
     if fr is not None and fr.has_head:
         fr.cx = _head_centre(person, fr)
-    a = Analysis(person, np.zeros_like(person), fr, method)
+    a = Analysis(person, np.zeros_like(person), fr, method, landmarks=marks)
     if fr is None:
         a.warnings.append("no person or garment found; returned a default shirt")
         a.confidence = {"garment_type": 0.1}
@@ -496,14 +605,15 @@ def analyze_array(rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Pr
     body, _ = body_pixels(lab.astype(np.float32), person, fr)
     inner = cv2.erode(person.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     clothes = inner & ~body
-    min_px = max(30, int(0.004 * fr.height ** 2))
+    min_px = max(30, int(0.004 * fr.height**2))
     head_band = np.zeros_like(clothes)
-    head_band[:max(fr.y(0.125), 0)] = True
+    head_band[: max(fr.y(0.125), 0)] = True
     items = garment_items(lab, clothes & ~head_band, min_px)
     if fr.has_head:
         items = [mirror_trim(m, fr.cx, max(2, int(0.02 * fr.height))) for m in items]
-    items = [m for m in items if m.sum() >= min_px
-             and (fr.f(np.nonzero(m)[0]) > 0.14).mean() > 0.4]  # hair and hats are not garments
+    items = [
+        m for m in items if m.sum() >= min_px and (fr.f(np.nonzero(m)[0]) > 0.14).mean() > 0.4
+    ]  # hair and hats are not garments
     if method == "grabcut":
         items = _drop_background_like(items, lab, person, fr)
     if not items:
@@ -518,6 +628,8 @@ def analyze_array(rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Pr
     a.features = measure_item(items[0], person, fr, hood_px=clothes & head_band & near)
     a.garment_type, tconf = classify(a.features)
     a.attributes, confs = attributes(a.garment_type, a.features)
+    if a.features.get("cut"):
+        a.warnings.append("the garment runs off the bottom of the photo: its length is a default")
     a.confidence = {"garment_type": round(tconf, 2), **{k: round(v, 2) for k, v in confs.items()}}
     for m in items[1:]:
         if m.sum() < 0.08 * items[0].sum():
@@ -546,13 +658,23 @@ def spec_from_analysis(a: Analysis, source: str = "") -> GarmentSpec:
     for k in meas:
         conf.setdefault(k, round(0.8 * conf.get("length", 0.6), 2))
     conf["size"] = 0.35
-    meta = {"source": source, "backend": "offline", "method": a.method, "size_estimate": size,
-            "confidence": conf, "attributes": a.attributes, "others": a.others,
-            "colours": a.colours, "warnings": list(a.warnings)}
+    meta = {
+        "source": source,
+        "backend": "offline",
+        "method": a.method,
+        "size_estimate": size,
+        "confidence": conf,
+        "attributes": a.attributes,
+        "others": a.others,
+        "colours": a.colours,
+        "warnings": list(a.warnings),
+    }
     return _safe_spec(t, {**meas}, feats, meta) if meas else _safe_spec(t, {}, feats, meta)
 
 
-def analyze_image(path, backend: str = "offline", progress: Progress | None = None, client=None) -> GarmentSpec:
+def analyze_image(
+    path, backend: str = "offline", progress: Progress | None = None, client=None
+) -> GarmentSpec:
     """Photo (path or array) -> validated GarmentSpec with confidences in ``metadata``."""
     if backend not in BACKENDS:
         raise UserError(f"backend: must be one of {', '.join(BACKENDS)} (got {backend!r})")

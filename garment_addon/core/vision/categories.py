@@ -21,8 +21,20 @@ TOPS = ("shirt", "jacket", "hoodie", "vest")
 
 # Body landmarks as fractions of standing height measured down from the top of the head
 # (standard anthropometric proportions; the synthetic renderer draws the same body).
-BODY = dict(chin=0.13, neck=0.145, shoulder=0.18, bust=0.27, elbow=0.37, waist=0.38, hip=0.48,
-            crotch=0.53, wrist=0.49, knee=0.72, calf=0.84, ankle=0.955)
+BODY = dict(
+    chin=0.13,
+    neck=0.145,
+    shoulder=0.18,
+    bust=0.27,
+    elbow=0.37,
+    waist=0.38,
+    hip=0.48,
+    crotch=0.53,
+    wrist=0.49,
+    knee=0.72,
+    calf=0.84,
+    ankle=0.955,
+)
 # Where each length class puts the hem (fraction of height, from the top of the head).
 LENGTH_HEM = dict(mini=0.60, knee=0.71, midi=0.82, maxi=0.93, ankle=0.95)
 # Sleeve length as a fraction of the arm (shoulder point to wrist).
@@ -69,7 +81,9 @@ def silhouette_class(hem_over_hip: float, garment_type: str) -> str:
     return "flared"
 
 
-def measurements_from_categories(garment_type: str, attrs: dict[str, Any], size: str = "M") -> dict[str, float]:
+def measurements_from_categories(
+    garment_type: str, attrs: dict[str, Any], size: str = "M"
+) -> dict[str, float]:
     """Rule-based measurements for categorical attributes (only the ones that are set)."""
     h = height_cm(size)
     out: dict[str, float] = {}
@@ -92,8 +106,14 @@ def measurements_from_categories(garment_type: str, attrs: dict[str, Any], size:
         out["ankle"] = round(base * (2.0 if sil in ("wide-leg", "flared") else 1.0), 1)
     neck = attrs.get("neckline")
     if garment_type in TOPS + ("dress",) and neck in NECKLINES:
-        out["neckline_depth"] = {"crew": 7.0, "scoop": 13.0, "v-neck": 18.0, "boat": 4.0,
-                                 "collared": 8.0, "hood": 7.0}[neck]
+        out["neckline_depth"] = {
+            "crew": 7.0,
+            "scoop": 13.0,
+            "v-neck": 18.0,
+            "boat": 4.0,
+            "collared": 8.0,
+            "hood": 7.0,
+        }[neck]
     return out
 
 

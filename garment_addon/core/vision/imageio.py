@@ -25,15 +25,19 @@ def load_image(path: str | os.PathLike, field: str = "image"):
     if size == 0:
         raise UserError(f"{field}: {path} is empty (0 bytes); expected a PNG, JPEG, WebP, BMP or TIFF image")
     if size > MAX_BYTES:
-        raise UserError(f"{field}: {path} is {size / 2**20:.0f} MiB; at most {MAX_BYTES // 2**20} MiB allowed")
+        raise UserError(
+            f"{field}: {path} is {size / 2**20:.0f} MiB; at most {MAX_BYTES // 2**20} MiB allowed"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(p) as im:
                 w, h = im.size
                 if w * h > MAX_PIXELS:
-                    raise UserError(f"{field}: {path} is {w}x{h} = {w * h / 1e6:.0f} megapixels; "
-                                    f"at most {MAX_PIXELS / 1e6:.0f} megapixels allowed")
+                    raise UserError(
+                        f"{field}: {path} is {w}x{h} = {w * h / 1e6:.0f} megapixels; "
+                        f"at most {MAX_PIXELS / 1e6:.0f} megapixels allowed"
+                    )
                 if w < 16 or h < 16:
                     raise UserError(f"{field}: {path} is {w}x{h}; at least 16x16 pixels needed")
                 im.load()

@@ -48,9 +48,14 @@ def run_pose(rgb: np.ndarray) -> tuple[np.ndarray | None, dict[str, tuple[float,
 
 
 def person_mask(rgb: np.ndarray) -> np.ndarray | None:
-    """Pose segmentation when a pose is found, else selfie segmentation (crops without a head)."""
-    mask, _ = run_pose(rgb)
+    return segment(rgb)[0]
+
+
+def segment(rgb: np.ndarray) -> tuple[np.ndarray | None, dict[str, tuple[float, float, float]]]:
+    """Pose segmentation and landmarks when a pose is found, else selfie segmentation (crops
+    without a head still segment)."""
+    mask, marks = run_pose(rgb)
     if mask is None or mask.mean() < 0.02:
         res = _selfie().process(np.ascontiguousarray(rgb))
         mask = res.segmentation_mask > 0.5 if res.segmentation_mask is not None else None
-    return mask
+    return mask, marks

@@ -58,12 +58,20 @@ def _clean(mask: np.ndarray) -> np.ndarray:
 
 
 def _border_pixels(lab: np.ndarray, band: int) -> np.ndarray:
-    return np.concatenate([lab[:band].reshape(-1, lab.shape[-1]), lab[-band:].reshape(-1, lab.shape[-1]),
-                           lab[:, :band].reshape(-1, lab.shape[-1]), lab[:, -band:].reshape(-1, lab.shape[-1])]).astype(np.float32)
+    c = lab.shape[-1]
+    return np.concatenate(
+        [
+            lab[:band].reshape(-1, c),
+            lab[-band:].reshape(-1, c),
+            lab[:, :band].reshape(-1, c),
+            lab[:, -band:].reshape(-1, c),
+        ]
+    ).astype(np.float32)
 
 
 def segment_person(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """(foreground mask, method) for a person or product on any background."""
+    cv2.setRNGSeed(0)  # k-means and GrabCut draw from OpenCV's global RNG: same photo, same answer
     if alpha is not None and (alpha < 128).mean() > 0.01:
         return _clean(alpha >= 128), "alpha"
     h, w = rgb.shape[:2]

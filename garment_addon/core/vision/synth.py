@@ -22,9 +22,22 @@ from .categories import BODY
 SKINS = [(236, 198, 170), (224, 172, 138), (198, 140, 100), (160, 105, 72), (110, 72, 50)]
 HAIRS = [(30, 24, 20), (70, 45, 25), (120, 85, 50), (200, 170, 110)]
 # Garment colours: saturated or clearly non-skin, so colour clustering can separate them
-PALETTE = [(200, 30, 40), (30, 60, 170), (30, 140, 70), (240, 200, 40), (130, 40, 150), (20, 150, 170),
-           (230, 110, 20), (40, 40, 45), (90, 110, 140), (170, 20, 90), (110, 140, 30),
-           (60, 180, 230), (250, 130, 170), (20, 80, 90)]
+PALETTE = [
+    (200, 30, 40),
+    (30, 60, 170),
+    (30, 140, 70),
+    (240, 200, 40),
+    (130, 40, 150),
+    (20, 150, 170),
+    (230, 110, 20),
+    (40, 40, 45),
+    (90, 110, 140),
+    (170, 20, 90),
+    (110, 140, 30),
+    (60, 180, 230),
+    (250, 130, 170),
+    (20, 80, 90),
+]
 
 
 @dataclass
@@ -148,14 +161,27 @@ def _background(rng, h: int, w: int, kind: str) -> np.ndarray:
             cx0 = int(rng.choice([rng.integers(0, w // 5), rng.integers(4 * w // 5, w)]))
             cv2.circle(img, (cx0, int(rng.choice([0, h]))), int(rng.integers(w // 10, w // 4)), col, -1)
         else:  # cables and frames crossing the whole picture
-            cv2.line(img, (0, int(rng.integers(0, h))), (w, int(rng.integers(0, h))), col, int(rng.integers(1, 5)))
+            cv2.line(
+                img, (0, int(rng.integers(0, h))), (w, int(rng.integers(0, h))), col, int(rng.integers(1, 5))
+            )
     img = cv2.GaussianBlur(img, (0, 0), float(rng.uniform(0.6, 1.5)))  # a little depth of field
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | None = None, size=(384, 288),
-                background: str = "clutter", scale: float = 1.0, shift=(0.0, 0.0), noise: float = 4.0,
-                crop: float = 0.0, colour=None, companion: str | None = None, skin=None) -> SynthImage:
+def render_spec(
+    spec: GarmentSpec | dict,
+    *,
+    rng: np.random.Generator | int | None = None,
+    size=(384, 288),
+    background: str = "clutter",
+    scale: float = 1.0,
+    shift=(0.0, 0.0),
+    noise: float = 4.0,
+    crop: float = 0.0,
+    colour=None,
+    companion: str | None = None,
+    skin=None,
+) -> SynthImage:
     """Draw ``spec`` worn by a person. ``background``: clutter, studio, white or transparent.
 
     ``scale`` multiplies the person's height (0.82 of the image at 1.0), ``shift`` moves it by a
@@ -176,8 +202,14 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
     bg = _background(rng, h * aa, w * aa, "white" if background == "transparent" else background)
     # colours that stand out from the background seen at the frame's edge (see _background)
     small = cv2.resize(bg, (w, h), interpolation=cv2.INTER_AREA)
-    edge = np.concatenate([small[:6].reshape(-1, 3), small[-6:].reshape(-1, 3), small[:, :6].reshape(-1, 3),
-                           small[:, -6:].reshape(-1, 3)])
+    edge = np.concatenate(
+        [
+            small[:6].reshape(-1, 3),
+            small[-6:].reshape(-1, 3),
+            small[:, :6].reshape(-1, 3),
+            small[:, -6:].reshape(-1, 3),
+        ]
+    )
     edge = cv2.cvtColor(edge[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
     skin = tuple(skin) if skin is not None else _pick(rng, SKINS, [], 0, edge)
     hair = _pick(rng, HAIRS, [skin], 30)
@@ -208,15 +240,33 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
         ang = math.radians(arm_deg)
         wr = sh + arm_len_px * np.array([side * math.sin(ang), math.cos(ang)])
         arms.append((sh, wr))
-        cv.limb(sh, wr, body["bicep"] / math.pi * 1.15, body["wrist"] / math.pi * 1.1, -0.06, 1.0, skin)
+        cv.limb(sh, wr, body["bicep"] / math.pi * 1.15, body["wrist"] / math.pi * 1.1, 0.0, 1.0, skin)
         hand = wr + (wr - sh) * 0.3
         cv.limb(wr, hand, body["wrist"] / math.pi * 1.3, body["wrist"] / math.pi * 0.9, 0, 1, skin)
-    cv.poly([cv.pt(-body["neck"] / 7, F["chin"] - 0.01), cv.pt(body["neck"] / 7, F["chin"] - 0.01),
-             cv.pt(body["neck"] / 6, F["shoulder"]), cv.pt(-body["neck"] / 6, F["shoulder"])], skin)
-    torso = [cv.pt(-sw / 2, F["shoulder"]), cv.pt(sw / 2, F["shoulder"]), cv.pt(bust_w / 2, F["bust"]),
-             cv.pt(waist_w / 2, F["waist"]), cv.pt(hip_w / 2, F["hip"]), cv.pt(hip_w / 2.2, F["crotch"]),
-             cv.pt(-hip_w / 2.2, F["crotch"]), cv.pt(-hip_w / 2, F["hip"]), cv.pt(-waist_w / 2, F["waist"]),
-             cv.pt(-bust_w / 2, F["bust"])]
+    nk = body["neck"] / 2 / math.pi * 0.95  # half width, narrowest half-way down the neck
+    cv.poly(
+        [
+            cv.pt(-nk * 1.1, F["chin"] - 0.01),
+            cv.pt(nk * 1.1, F["chin"] - 0.01),
+            cv.pt(nk, F["neck"]),
+            cv.pt(nk * 1.4, F["shoulder"]),
+            cv.pt(-nk * 1.4, F["shoulder"]),
+            cv.pt(-nk, F["neck"]),
+        ],
+        skin,
+    )
+    torso = [
+        cv.pt(-sw / 2, F["shoulder"]),
+        cv.pt(sw / 2, F["shoulder"]),
+        cv.pt(bust_w / 2, F["bust"]),
+        cv.pt(waist_w / 2, F["waist"]),
+        cv.pt(hip_w / 2, F["hip"]),
+        cv.pt(hip_w / 2.2, F["crotch"]),
+        cv.pt(-hip_w / 2.2, F["crotch"]),
+        cv.pt(-hip_w / 2, F["hip"]),
+        cv.pt(-waist_w / 2, F["waist"]),
+        cv.pt(-bust_w / 2, F["bust"]),
+    ]
     cv.poly(torso, _shade(skin, 0.97))
 
     # -- garments ---------------------------------------------------------------------------------
@@ -224,38 +274,81 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
         hem_f = min(F["waist"] + length_cm / hcm, 0.985)
         if kind == "pants":
             hem_f = min(hem_f, F["ankle"] + 0.01)
-            cv.poly([cv.pt(-waist_w / 2 * 1.04, F["waist"]), cv.pt(waist_w / 2 * 1.04, F["waist"]),
-                     cv.pt(hip_w / 2 * 1.05, F["hip"]), cv.pt(hip_w / 2.15, F["crotch"] + 0.01),
-                     cv.pt(-hip_w / 2.15, F["crotch"] + 0.01), cv.pt(-hip_w / 2 * 1.05, F["hip"])], col, garment)
+            cv.poly(
+                [
+                    cv.pt(-waist_w / 2 * 1.04, F["waist"]),
+                    cv.pt(waist_w / 2 * 1.04, F["waist"]),
+                    cv.pt(hip_w / 2 * 1.05, F["hip"]),
+                    cv.pt(hip_w / 2.15, F["crotch"] + 0.01),
+                    cv.pt(-hip_w / 2.15, F["crotch"] + 0.01),
+                    cv.pt(-hip_w / 2 * 1.05, F["hip"]),
+                ],
+                col,
+                garment,
+            )
             for side, (hip_j, ankle) in zip((-1, 1), legs, strict=True):
                 tt = (hem_f - F["hip"] - 0.01) / (F["ankle"] - F["hip"] - 0.01)
                 top_j = np.asarray(hip_j) + np.array([side * 1.2 * cv.s * aa, 0])  # the crotch opens a gap
-                cv.limb(top_j, ankle, hip_w / 2 * (0.9 + 0.2 * (fit_ease - 1)),
-                        max(ankle_g, body["ankle"] * 1.2) / math.pi * 1.1, -0.1, tt, col, garment)
+                cv.limb(
+                    top_j,
+                    ankle,
+                    hip_w / 2 * (0.9 + 0.2 * (fit_ease - 1)),
+                    max(ankle_g, body["ankle"] * 1.2) / math.pi * 1.1,
+                    -0.1,
+                    tt,
+                    col,
+                    garment,
+                )
             return
         hem_half = hip_w / 2 * 1.03 * (1 + 4 * flare / body["hip"])
         hem_half = max(hem_half, hip_w / 2 * 1.03 if hem_f > F["hip"] else 0)
         mid_f = max(F["hip"], F["waist"] + 0.04) if hem_f > F["hip"] else hem_f
-        mid_half = hip_w / 2 * 1.04 + (hem_half - hip_w / 2 * 1.03) * (mid_f - F["waist"]) / max(
-            hem_f - F["waist"], 1e-3) * 0.5
-        cv.poly([cv.pt(-waist_w / 2 * 1.04, F["waist"]), cv.pt(waist_w / 2 * 1.04, F["waist"]),
-                 cv.pt(mid_half, mid_f), cv.pt(hem_half, hem_f), cv.pt(-hem_half, hem_f),
-                 cv.pt(-mid_half, mid_f)], col, garment)
+        mid_half = (
+            hip_w / 2 * 1.04
+            + (hem_half - hip_w / 2 * 1.03) * (mid_f - F["waist"]) / max(hem_f - F["waist"], 1e-3) * 0.5
+        )
+        cv.poly(
+            [
+                cv.pt(-waist_w / 2 * 1.04, F["waist"]),
+                cv.pt(waist_w / 2 * 1.04, F["waist"]),
+                cv.pt(mid_half, mid_f),
+                cv.pt(hem_half, hem_f),
+                cv.pt(-hem_half, hem_f),
+                cv.pt(-mid_half, mid_f),
+            ],
+            col,
+            garment,
+        )
 
-    def bodice(col, hem_f: float, sleeve_cm: float, neck_depth: float, v_neck: bool, garment: bool,
-               inner=None) -> None:
+    def bodice(
+        col, hem_f: float, sleeve_cm: float, neck_depth: float, v_neck: bool, garment: bool, inner=None
+    ) -> None:
         ease = fit_ease * (1.06 if t in ("jacket", "hoodie") else 1.0)
         # sleeves first (the bodice covers their tops)
         if sleeve_cm > 0:
             frac = min(sleeve_cm / (0.345 * hcm) * 1.04, 1.02)
             for sh, wr in arms:
-                cv.limb(sh, wr, body["bicep"] / math.pi * 1.45 * ease, body["wrist"] / math.pi * 1.6 * ease,
-                        -0.1, frac, col, garment)
-        hem_half = max(hip_w / 2 * ease * 1.03 if hem_f > F["hip"] - 0.03 else waist_w / 2 * ease * 1.05,
-                       waist_w / 2 * ease * 1.05)
+                cv.limb(
+                    sh,
+                    wr,
+                    body["bicep"] / math.pi * 1.45 * ease,
+                    body["wrist"] / math.pi * 1.6 * ease,
+                    0.0,
+                    frac,
+                    col,
+                    garment,
+                )
+        hem_half = max(
+            hip_w / 2 * ease * 1.03 if hem_f > F["hip"] - 0.03 else waist_w / 2 * ease * 1.05,
+            waist_w / 2 * ease * 1.05,
+        )
         waist_half = waist_w / 2 * (1.0 if spec.fit == "fitted" else 1.12) * ease
-        pts = [cv.pt(-sw / 2 * 1.02, F["shoulder"]), cv.pt(sw / 2 * 1.02, F["shoulder"]),
-               cv.pt(bust_w / 2 * ease * 1.04, F["bust"]), cv.pt(waist_half, F["waist"])]
+        pts = [
+            cv.pt(-sw / 2 * 1.02, F["shoulder"]),
+            cv.pt(sw / 2 * 1.02, F["shoulder"]),
+            cv.pt(bust_w / 2 * ease * 1.04, F["bust"]),
+            cv.pt(waist_half, F["waist"]),
+        ]
         if hem_f > F["waist"] + 0.02:
             pts.append(cv.pt(hem_half, hem_f))
             pts.append(cv.pt(-hem_half, hem_f))
@@ -274,8 +367,12 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
         fill = inner if inner is not None else _shade(skin, 0.95)
         if v_neck:
             cv.poly([cv.pt(-nw, nf), cv.pt(nw, nf), cv.pt(0, nf + depth)], fill, False)
-        else:
-            cv.ellipse(0, nf, nw, neck_depth, fill, False)
+        else:  # the lower half of an ellipse: a scoop cut into the bodice, not skin above it
+            c = cv.pt(0, nf)
+            half = cv2.ellipse2Poly(
+                (int(c[0]), int(c[1])), (int(nw * cv.s * aa), int(neck_depth * cv.s * aa)), 0, 0, 180, 10
+            )
+            cv.poly(half, fill, False)
 
     truth: dict[str, Any] = {"garment_type": t, "others": []}
     comp = companion
@@ -299,22 +396,46 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
             hem_f = min(F["neck"] + 0.01 + m["bodice_length"] / hcm, 0.8)
         inner = None
         if t == "jacket":
-            inner = _pick(rng, [(245, 245, 245), (30, 30, 30), (150, 150, 150)] + PALETTE, [colour, skin, other], 60)
+            inner = _pick(
+                rng, [(245, 245, 245), (30, 30, 30), (150, 150, 150)] + PALETTE, [colour, skin, other], 60
+            )
             truth["others"].append("shirt")
         v = t in ("jacket", "vest") or m["neckline_depth"] > 15
         bodice(colour, hem_f, m["sleeve_length"], m["neckline_depth"], v, True, inner)
         if t in ("jacket", "hoodie") and spec.features.get("has_pockets"):
             for side in (-1, 1):  # pockets: a slightly darker patch, same garment
-                cv.poly([cv.pt(side * 4, hem_f - 0.07), cv.pt(side * 12, hem_f - 0.07),
-                         cv.pt(side * 12, hem_f - 0.03), cv.pt(side * 4, hem_f - 0.03)], _shade(colour, 0.85), True)
+                cv.poly(
+                    [
+                        cv.pt(side * 4, hem_f - 0.07),
+                        cv.pt(side * 12, hem_f - 0.07),
+                        cv.pt(side * 12, hem_f - 0.03),
+                        cv.pt(side * 4, hem_f - 0.03),
+                    ],
+                    _shade(colour, 0.85),
+                    True,
+                )
 
     # -- head (after the garments: a hood sits behind the face) ----------------------------------
     if t == "hoodie":
         cv.ellipse(0, 0.072, 7.0, 10.0, skin)
     else:
-        cv.ellipse(0, 0.068, 8.0, 11.0, skin)
-        cv.poly([cv.pt(-8.3, 0.062), cv.pt(-6, 0.012), cv.pt(0, -0.002), cv.pt(6, 0.012), cv.pt(8.3, 0.062),
-                 cv.pt(6, 0.035), cv.pt(-6, 0.035)], hair)
+        cv.ellipse(0, 0.065, 8.0, 10.5, skin)
+        cv.poly(
+            [cv.pt(-7.8, 0.075), cv.pt(7.8, 0.075), cv.pt(nk * 1.1, F["chin"]), cv.pt(-nk * 1.1, F["chin"])],
+            skin,
+        )  # the jaw: as wide as the neck at the chin, so the neck is the narrowest row
+        cv.poly(
+            [
+                cv.pt(-8.3, 0.062),
+                cv.pt(-6, 0.012),
+                cv.pt(0, -0.002),
+                cv.pt(6, 0.012),
+                cv.pt(8.3, 0.062),
+                cv.pt(6, 0.035),
+                cv.pt(-6, 0.035),
+            ],
+            hair,
+        )
 
     # -- composite, downsample, shading noise, crop ----------------------------------------------
     person = cv.person > 0
@@ -333,8 +454,11 @@ def render_spec(spec: GarmentSpec | dict, *, rng: np.random.Generator | int | No
     if crop > 0:
         side = rng.integers(0, 3)  # left, right or bottom; never the head
         c = int(crop * (w if side < 2 else h))
-        sl = (slice(None), slice(c, None)) if side == 0 else (
-            (slice(None), slice(0, w - c)) if side == 1 else (slice(0, h - c), slice(None)))
+        sl = (
+            (slice(None), slice(c, None))
+            if side == 0
+            else ((slice(None), slice(0, w - c)) if side == 1 else (slice(0, h - c), slice(None)))
+        )
         img, gm, pmask = img[sl], gm[sl], pmask[sl]
         alpha = alpha[sl] if alpha is not None else None
     truth.update(size=spec.size, height_cm=hcm, colour=colour, background=background)
@@ -350,8 +474,9 @@ def random_spec(garment_type: str, rng: np.random.Generator) -> GarmentSpec:
     feats: dict[str, Any] = {"fit": str(rng.choice(["fitted", "regular", "loose"]))}
     t = garment_type
     if t in ("shirt", "jacket", "hoodie"):
-        meas["sleeve_length"] = float(rng.choice([20.0, 35.0, 58.0, 60.0]) if t == "shirt" else
-                                      rng.uniform(55, 62))
+        meas["sleeve_length"] = float(
+            rng.choice([20.0, 35.0, 58.0, 60.0]) if t == "shirt" else rng.uniform(55, 62)
+        )
     if t == "shirt":
         meas["bodice_length"] = float(rng.uniform(52, 68))
         meas["neckline_depth"] = float(rng.uniform(5, 11))
@@ -393,4 +518,3 @@ def expected_attributes(spec: GarmentSpec) -> dict[str, str]:
     if t not in ("skirt", "pants"):
         out["sleeves"] = sleeve_class(m["sleeve_length"] / (0.345 * hcm))
     return out
-

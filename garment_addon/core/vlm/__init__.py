@@ -3,5 +3,12 @@
 from .client import DEFAULT_BASE_URL, DEFAULT_MODELS, VLMClient, VLMError, extract_json, image_data_url
 from .critique import critique
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_MODELS", "VLMClient", "VLMError", "critique", "extract_json",
-           "image_data_url"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MODELS",
+    "VLMClient",
+    "VLMError",
+    "critique",
+    "extract_json",
+    "image_data_url",
+]

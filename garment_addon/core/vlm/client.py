@@ -44,7 +44,9 @@ class _ModelFailed(Exception):
 
 
 def _schema_rejected(status: int, text: str) -> bool:
-    return status in (400, 422) and bool(re.search(r"response_format|json_schema|schema|structured", text, re.I))
+    return status in (400, 422) and bool(
+        re.search(r"response_format|json_schema|schema|structured", text, re.I)
+    )
 
 
 def extract_json(text: str) -> Any:
@@ -72,7 +74,7 @@ def _first_object(text: str) -> Any:
     dec = json.JSONDecoder()
     for m in re.finditer(r"\{", text):
         try:
-            obj, _ = dec.raw_decode(text[m.start():])
+            obj, _ = dec.raw_decode(text[m.start() :])
         except json.JSONDecodeError:
             continue
         if isinstance(obj, dict):
@@ -94,7 +96,12 @@ def image_data_url(image: Any, max_side: int = 1024) -> str:
         arr = np.asarray(image)
         if arr.dtype != np.uint8:
             arr = np.clip(arr * (255 if arr.max() <= 1.0 else 1), 0, 255).astype(np.uint8)
-        image = Image.fromarray(arr[..., :3] if arr.ndim == 3 else arr)
+        if arr.ndim == 3 and arr.shape[2] == 4:  # transparent: composite onto white, as a viewer shows it
+            a = arr[..., 3:].astype(np.float32) / 255
+            arr = (arr[..., :3] * a + 255 * (1 - a)).astype(np.uint8)
+        image = Image.fromarray(arr)
+    if image.mode in ("RGBA", "LA", "PA"):
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
     image = image.convert("RGB")
     image.thumbnail((max_side, max_side))
     buf = io.BytesIO()
@@ -105,10 +112,18 @@ def image_data_url(image: Any, max_side: int = 1024) -> str:
 class VLMClient:
     """Chat completions with JSON answers, model fallback, retries and key redaction."""
 
-    def __init__(self, base_url: str | None = None, models: list[str] | tuple[str, ...] | str | None = None,
-                 api_key: str | None = None, *, timeout: float = 60.0, max_retries: int = 3,
-                 max_wait: float = 30.0, sleep: Callable[[float], None] = time.sleep,
-                 session: requests.Session | None = None):
+    def __init__(
+        self,
+        base_url: str | None = None,
+        models: list[str] | tuple[str, ...] | str | None = None,
+        api_key: str | None = None,
+        *,
+        timeout: float = 60.0,
+        max_retries: int = 3,
+        max_wait: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        session: requests.Session | None = None,
+    ):
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         if isinstance(models, str):
             models = [m.strip() for m in models.split(",") if m.strip()]
@@ -125,15 +140,20 @@ class VLMClient:
     def from_env(cls, **kw: Any) -> VLMClient:
         env = os.environ
         key = kw.pop("api_key", None) or next((env[v] for v in KEY_VARS if env.get(v)), None)
-        return cls(kw.pop("base_url", None) or env.get("GARMENT_VLM_BASE_URL") or None,
-                   kw.pop("models", None) or env.get("GARMENT_VLM_MODELS") or None, key, **kw)
+        return cls(
+            kw.pop("base_url", None) or env.get("GARMENT_VLM_BASE_URL") or None,
+            kw.pop("models", None) or env.get("GARMENT_VLM_MODELS") or None,
+            key,
+            **kw,
+        )
 
     @property
     def configured(self) -> bool:
         return bool(self._api_key)
 
     def __repr__(self) -> str:  # never show the key
-        return f"VLMClient(base_url={self.base_url!r}, models={self.models!r}, key={'set' if self._api_key else 'unset'})"
+        key = "set" if self._api_key else "unset"
+        return f"VLMClient(base_url={self.base_url!r}, models={self.models!r}, key={key})"
 
     def redact(self, text: str) -> str:
         text = str(text)
@@ -164,7 +184,7 @@ class VLMClient:
                     self.sleep(wait)
                     continue
             if attempt < self.max_retries:
-                self.sleep(min(self.max_wait, 0.5 * 2 ** attempt))
+                self.sleep(min(self.max_wait, 0.5 * 2**attempt))
         raise _ModelFailed(last)
 
     def _retry_after(self, r: requests.Response) -> float | None:
@@ -178,11 +198,17 @@ class VLMClient:
 
     def _complete(self, model: str, messages: list[dict], schema: dict | None, name: str) -> str:
         """One model's answer text; falls back to no response_format when the server rejects it."""
-        payload: dict[str, Any] = {"model": model, "messages": messages, "temperature": 0.1,
-                                   "max_tokens": 1200}
+        payload: dict[str, Any] = {
+            "model": model,
+            "messages": messages,
+            "temperature": 0.1,
+            "max_tokens": 1200,
+        }
         if schema is not None:
-            payload["response_format"] = {"type": "json_schema",
-                                          "json_schema": {"name": name, "schema": schema, "strict": False}}
+            payload["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": name, "schema": schema, "strict": False},
+            }
         r = self._post(payload)
         if r.status_code >= 400 and "response_format" in payload and _schema_rejected(r.status_code, r.text):
             log.info("%s rejected response_format; asking without it", model)
@@ -202,12 +228,19 @@ class VLMClient:
         return str(text)
 
     # -- public -----------------------------------------------------------------------------------
-    def chat_json(self, messages: list[dict], schema: dict | None = None, name: str = "answer",
-                  validate: Callable[[Any], Any] | None = None) -> Any:
+    def chat_json(
+        self,
+        messages: list[dict],
+        schema: dict | None = None,
+        name: str = "answer",
+        validate: Callable[[Any], Any] | None = None,
+    ) -> Any:
         """Ask every model in turn until one returns valid JSON (optionally checked by ``validate``)."""
         if not self.configured:
-            raise UserError("GARMENT_VLM_API_KEY: not set (also looked at HF_TOKEN and OPENAI_API_KEY); "
-                            "set one or use --backend offline")
+            raise UserError(
+                "GARMENT_VLM_API_KEY: not set (also looked at HF_TOKEN and OPENAI_API_KEY); "
+                "set one or use --backend offline"
+            )
         errors = []
         for model in self.models:
             try:
@@ -229,8 +262,11 @@ class VLMClient:
             log.info("%s: invalid JSON (%s); asking for a repair", model, first)
         repair = messages + [
             {"role": "assistant", "content": text[:4000]},
-            {"role": "user", "content": "That was not a valid JSON object matching the schema. "
-                                        "Reply with only the corrected JSON object, no prose."},
+            {
+                "role": "user",
+                "content": "That was not a valid JSON object matching the schema. "
+                "Reply with only the corrected JSON object, no prose.",
+            },
         ]
         text = self._complete(model, repair, schema, name)
         try:
@@ -242,10 +278,11 @@ class VLMClient:
         """The garment in a photo as the categorical answer schema (see schema.py)."""
         from .schema import GARMENT_SCHEMA, PROMPT, check_answer
 
-        content = [{"type": "text", "text": PROMPT},
-                   {"type": "image_url", "image_url": {"url": image_data_url(image)}}]
-        return self.chat_json([{"role": "user", "content": content}], GARMENT_SCHEMA, "garment",
-                              check_answer)
+        content = [
+            {"type": "text", "text": PROMPT},
+            {"type": "image_url", "image_url": {"url": image_data_url(image)}},
+        ]
+        return self.chat_json([{"role": "user", "content": content}], GARMENT_SCHEMA, "garment", check_answer)
 
     def ask_text(self, prompt: str, schema: dict, name: str, validate=None) -> Any:
         return self.chat_json([{"role": "user", "content": prompt}], schema, name, validate)
@@ -255,4 +292,3 @@ def _checked(obj: Any, validate) -> Any:
     if not isinstance(obj, dict):
         raise ValueError("answer is not a JSON object")
     return validate(obj) if validate else obj
-

@@ -9,7 +9,9 @@ from .client import VLMClient, image_data_url
 from .schema import CRITIQUE_SCHEMA, bound_adjustments, check_critique, critique_prompt
 
 
-def critique(photo: Any, render: Any, spec: GarmentSpec | dict, client: VLMClient | None = None) -> dict[str, Any]:
+def critique(
+    photo: Any, render: Any, spec: GarmentSpec | dict, client: VLMClient | None = None
+) -> dict[str, Any]:
     """``{"differences": [str], "adjustments": {name: new value}, "confidence": 0..1, "converged": bool}``.
 
     ``photo`` is a path or an RGB array, ``render`` an RGB array (or path). Adjustments use the
@@ -19,10 +21,14 @@ def critique(photo: Any, render: Any, spec: GarmentSpec | dict, client: VLMClien
     """
     spec = spec if isinstance(spec, GarmentSpec) else make_spec(spec)
     client = client or VLMClient.from_env()
-    content = [{"type": "text", "text": critique_prompt(spec)},
-               {"type": "image_url", "image_url": {"url": image_data_url(photo, 768)}},
-               {"type": "image_url", "image_url": {"url": image_data_url(render, 768)}}]
-    ans = client.chat_json([{"role": "user", "content": content}], CRITIQUE_SCHEMA, "critique", check_critique)
+    content = [
+        {"type": "text", "text": critique_prompt(spec)},
+        {"type": "image_url", "image_url": {"url": image_data_url(photo, 768)}},
+        {"type": "image_url", "image_url": {"url": image_data_url(render, 768)}},
+    ]
+    ans = client.chat_json(
+        [{"role": "user", "content": content}], CRITIQUE_SCHEMA, "critique", check_critique
+    )
     conf = ans.get("confidence")
     diffs = ans.get("differences")
     return {

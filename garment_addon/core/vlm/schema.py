@@ -6,7 +6,14 @@ import json
 from typing import Any
 
 from ..spec import FEATURES, GARMENT_TYPES, MEASUREMENTS, GarmentSpec, make_spec
-from ..vision.categories import LENGTHS, NECKLINES, SILHOUETTES, SLEEVES, TOP_LENGTHS, measurements_from_categories
+from ..vision.categories import (
+    LENGTHS,
+    NECKLINES,
+    SILHOUETTES,
+    SLEEVES,
+    TOP_LENGTHS,
+    measurements_from_categories,
+)
 
 _LENGTH_CHOICES = list(LENGTHS) + list(TOP_LENGTHS)
 GARMENT_SCHEMA: dict[str, Any] = {
@@ -25,8 +32,11 @@ GARMENT_SCHEMA: dict[str, Any] = {
         "colour": {"type": "string"},
         "others": {"type": "array", "items": {"type": "string", "enum": list(GARMENT_TYPES)}},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-        "measurements": {"type": "object", "description": "optional centimetres, spec names",
-                         "properties": {k: {"type": "number"} for k in MEASUREMENTS}},
+        "measurements": {
+            "type": "object",
+            "description": "optional centimetres, spec names",
+            "properties": {k: {"type": "number"} for k in MEASUREMENTS},
+        },
     },
     "required": ["garment_type", "fit", "length", "sleeves", "silhouette", "neckline"],
 }
@@ -34,8 +44,14 @@ GARMENT_SCHEMA: dict[str, Any] = {
 PROMPT = (
     "You are a pattern maker. Look at the photo and describe the single most prominent garment "
     "as JSON with these keys: garment_type (one of " + ", ".join(GARMENT_TYPES) + "), fit (fitted, "
-    "regular, loose), length (" + ", ".join(_LENGTH_CHOICES) + "; tops use cropped/hip/long), sleeves ("
-    + ", ".join(SLEEVES) + "), silhouette (" + ", ".join(SILHOUETTES) + "), neckline (" + ", ".join(NECKLINES)
+    "regular, loose), length ("
+    + ", ".join(_LENGTH_CHOICES)
+    + "; tops use cropped/hip/long), sleeves ("
+    + ", ".join(SLEEVES)
+    + "), silhouette ("
+    + ", ".join(SILHOUETTES)
+    + "), neckline ("
+    + ", ".join(NECKLINES)
     + "), has_collar, has_hood, has_cuffs, has_pockets (booleans), colour (a word), others (other "
     "garment types visible in the outfit), confidence (0..1). Prefer the categories; only add a "
     "'measurements' object in centimetres if you are sure. Answer with the JSON object only."
@@ -52,8 +68,13 @@ def check_answer(obj: dict[str, Any]) -> dict[str, Any]:
     except Exception:
         raise ValueError(f"garment_type {t!r} not one of {GARMENT_TYPES}") from None
     out = dict(obj, garment_type=t)
-    for key, allowed in (("length", _LENGTH_CHOICES), ("sleeves", SLEEVES), ("silhouette", SILHOUETTES),
-                         ("neckline", NECKLINES), ("fit", ("fitted", "regular", "loose"))):
+    for key, allowed in (
+        ("length", _LENGTH_CHOICES),
+        ("sleeves", SLEEVES),
+        ("silhouette", SILHOUETTES),
+        ("neckline", NECKLINES),
+        ("fit", ("fitted", "regular", "loose")),
+    ):
         v = out.get(key)
         if isinstance(v, str):
             match = [a for a in allowed if a.lower() == v.strip().lower()]
@@ -71,16 +92,24 @@ def answer_to_spec(answer: dict[str, Any], *, source: str = "", model: str | Non
         f = MEASUREMENTS.get(k)
         if f and isinstance(v, int | float) and not isinstance(v, bool) and f.lo <= v <= f.hi:
             meas[k] = float(v)
-    feats = {k: answer[k] for k in ("has_collar", "has_hood", "has_cuffs", "has_pockets")
-             if isinstance(answer.get(k), bool)}
+    feats = {
+        k: answer[k]
+        for k in ("has_collar", "has_hood", "has_cuffs", "has_pockets")
+        if isinstance(answer.get(k), bool)
+    }
     if answer.get("fit") in FEATURES["fit"]:
         feats["fit"] = answer["fit"]
     conf = answer.get("confidence")
     conf = float(conf) if isinstance(conf, int | float) and 0 <= conf <= 1 else 0.7
-    meta = {"source": source, "backend": "vlm", "model": model,
-            "confidence": {"garment_type": conf, **{k: round(conf * 0.9, 2) for k, v in attrs.items() if v}},
-            "attributes": attrs, "others": [o for o in answer.get("others") or [] if o in GARMENT_TYPES and o != t],
-            "warnings": []}
+    meta = {
+        "source": source,
+        "backend": "vlm",
+        "model": model,
+        "confidence": {"garment_type": conf, **{k: round(conf * 0.9, 2) for k, v in attrs.items() if v}},
+        "attributes": attrs,
+        "others": [o for o in answer.get("others") or [] if o in GARMENT_TYPES and o != t],
+        "warnings": [],
+    }
     if isinstance(answer.get("colour"), str):
         meta["colours"] = [answer["colour"]]
     return _safe_spec(t, meas, feats, meta)
@@ -120,12 +149,17 @@ MAX_STEP_FRACTION = 0.25  # ... and by at most this fraction of its allowed rang
 
 def critique_prompt(spec: GarmentSpec) -> str:
     names = ", ".join(sorted(spec.measurements)) + ", " + ", ".join(FEATURES)
-    return ("Image 1 is a photo of a garment; image 2 is a 3D render of our sewing pattern made from "
-            "this spec:\n" + json.dumps({"garment_type": spec.garment_type, "measurements": spec.measurements,
-                                        "features": spec.features}) +
-            "\nList the visible differences and propose adjustments as JSON {differences: [text], "
-            "adjustments: {name: new value}, confidence: 0..1, converged: bool}. Use only these names: "
-            + names + ". Change at most 3 values, each by a small step. Answer with the JSON only.")
+    return (
+        "Image 1 is a photo of a garment; image 2 is a 3D render of our sewing pattern made from "
+        "this spec:\n"
+        + json.dumps(
+            {"garment_type": spec.garment_type, "measurements": spec.measurements, "features": spec.features}
+        )
+        + "\nList the visible differences and propose adjustments as JSON {differences: [text], "
+        "adjustments: {name: new value}, confidence: 0..1, converged: bool}. Use only these names: "
+        + names
+        + ". Change at most 3 values, each by a small step. Answer with the JSON only."
+    )
 
 
 def bound_adjustments(spec: GarmentSpec, raw: Any) -> dict[str, Any]:

@@ -1,0 +1,105 @@
+"""Offline photo analyzer on synthetic photos of all seven garment types.
+
+Cluttered rooms, studio walls, white product backgrounds and transparent PNGs, with noise,
+0.8-1.15 scale, shifts, crops and two-garment outfits (see core/vision/synth.py). Reports type
+accuracy, attribute accuracy (length, sleeves, silhouette on correctly typed images) and
+seconds per image for the light OpenCV path and, when installed, the MediaPipe path.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+
+import numpy as np
+
+from garment_addon.core.spec import GARMENT_TYPES
+from garment_addon.core.vision import mp_backend
+from garment_addon.core.vision.analyze import analyze_array
+from garment_addon.core.vision.synth import expected_attributes, random_spec, render_spec
+
+PER_TYPE = 8
+BACKGROUNDS = ["clutter", "studio", "white", "transparent", "clutter"]
+
+
+def _cases(seed: int = 2024):
+    rng = np.random.default_rng(seed)
+    for t in GARMENT_TYPES:
+        for k in range(PER_TYPE):
+            spec = random_spec(t, rng)
+            img = render_spec(
+                spec,
+                rng=rng,
+                background=BACKGROUNDS[k % 5],
+                companion=(k % 3 == 1),
+                scale=rng.uniform(0.8, 1.15),
+                shift=(rng.uniform(-0.08, 0.08), rng.uniform(-0.04, 0.04)),
+                noise=rng.uniform(2, 10),
+                crop=float(rng.choice([0, 0, 0.06, 0.1])),
+            )
+            yield spec, img
+
+
+def _run(path: str, cases) -> list[dict]:
+    ok = total = 0
+    att_ok, att_n = Counter(), Counter()
+    per_bg: dict[str, list[bool]] = {}
+    seconds = []
+    for spec, img in cases:
+        t0 = time.perf_counter()
+        a = analyze_array(img.rgb, img.alpha)
+        seconds.append(time.perf_counter() - t0)
+        total += 1
+        hit = a.garment_type == spec.garment_type
+        ok += hit
+        per_bg.setdefault(img.truth["background"], []).append(hit)
+        if hit:
+            for key, want in expected_attributes(spec).items():
+                att_n[key] += 1
+                att_ok[key] += a.attributes.get(key) == want
+    rows = [
+        dict(
+            case=f"{path} {total} images", metric="type_accuracy", value=ok / total, unit="", target=">= 0.95"
+        )
+    ]
+    rows += [
+        dict(case=f"{path} {bg}", metric="type_accuracy", value=float(np.mean(v)), unit="", target="")
+        for bg, v in sorted(per_bg.items())
+    ]
+    rows += [
+        dict(
+            case=f"{path} {total} images",
+            metric=f"{k}_accuracy",
+            value=att_ok[k] / att_n[k],
+            unit="",
+            target="",
+        )
+        for k in sorted(att_n)
+    ]
+    rows.append(
+        dict(
+            case=f"{path} {total} images",
+            metric="seconds_per_image",
+            value=float(np.median(seconds)),
+            unit="s",
+            target="<= 0.5 (2-core CPU)",
+        )
+    )
+    return rows
+
+
+def run() -> list[dict]:
+    cases = list(_cases())
+    os.environ["GARMENT_VISION_MEDIAPIPE"] = "0"
+    rows = _run("light", cases)
+    if mp_backend.available():
+        os.environ["GARMENT_VISION_MEDIAPIPE"] = "1"
+        rows += _run("mediapipe", cases)
+    os.environ.pop("GARMENT_VISION_MEDIAPIPE", None)
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(r)

@@ -1,0 +1,128 @@
+"""Offline text parser and chat-style edits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from garment_addon.core.errors import UserError
+from garment_addon.core.language import edit_spec, parse_text
+from garment_addon.core.spec import SpecError, make_spec
+from headless.cli import main
+
+
+def test_the_issue_example():
+    s = parse_text("a knee-length A-line dress with short sleeves")
+    assert s.garment_type == "dress"
+    assert s.metadata["attributes"] == {"length": "knee", "silhouette": "A-line", "sleeves": "short"}
+    assert 45 < s.measurements["skirt_length"] < 65 and 15 < s.measurements["sleeve_length"] < 30
+    assert s.measurements["flare"] > 4
+
+
+@pytest.mark.parametrize(
+    "text, gtype, checks",
+    [
+        ("red skirt 60cm long, pencil", "skirt", {"skirt_length": 60.0, "flare": 1.0}),
+        ("bust 92 cm loose hoodie with pockets", "hoodie", {"bust": 92.0}),
+        ("blue wide leg jeans 100 cm long, waist 30 inches", "pants", {"pant_length": 100.0, "waist": 76.2}),
+        ('trousers with a 30" inseam', "pants", {"inseam": 76.2}),
+        ("a 45 cm long skirt", "skirt", {"skirt_length": 45.0}),
+        ("maxi gown, sleeveless", "dress", {"sleeve_length": 0.0}),
+        ("a shirt with 2 inch cuffs and 3/4 sleeves", "shirt", {"cuff_height": 5.1}),
+        ("a blazer, chest 100cm", "jacket", {"bust": 100.0}),
+    ],
+)
+def test_numbers_units_and_aliases(text, gtype, checks):
+    s = parse_text(text)
+    assert s.garment_type == gtype
+    for k, v in checks.items():
+        assert s.measurements[k] == pytest.approx(v, abs=0.11), k
+
+
+def test_features_fit_colours_and_outfits():
+    s = parse_text("an oversized navy hoodie without pockets, size L, and black jeans")
+    assert s.garment_type == "hoodie" and s.size == "L"
+    assert s.features == {**s.features, "has_hood": True, "has_pockets": False, "fit": "loose"}
+    assert s.metadata["colours"] == ["navy", "black"] and s.metadata["others"] == ["pants"]
+    s = parse_text("slim long-sleeved shirt with a collar and cuffs")
+    assert s.features["fit"] == "fitted" and s.features["has_collar"] and s.features["has_cuffs"]
+    assert s.metadata["attributes"]["sleeves"] == "long" and s.measurements["sleeve_length"] > 50
+    assert (
+        parse_text("midi skirt").measurements["skirt_length"]
+        > parse_text("mini skirt").measurements["skirt_length"] + 25
+    )
+
+
+def test_bad_text_names_the_field():
+    with pytest.raises(UserError, match="^text: no garment type"):
+        parse_text("something nice for summer")
+    with pytest.raises(UserError, match=r"measurements.bust: 500 cm is out of range 60..160"):
+        parse_text("dress with bust 500 cm")
+    with pytest.raises(UserError, match="backend"):
+        parse_text("dress", backend="psychic")
+
+
+@pytest.fixture()
+def dress():
+    return parse_text("a knee-length A-line dress with short sleeves and pockets")
+
+
+@pytest.mark.parametrize(
+    "instruction, key, delta",
+    [
+        ("make the sleeves longer", "sleeve_length", 5.0),
+        ("10 cm shorter", "skirt_length", -10.0),
+        ("2 inches longer sleeves", "sleeve_length", 5.08),
+        ("make it much longer", "skirt_length", 10.0),
+        ("shorten the skirt by 30 mm", "skirt_length", -3.0),
+        ("deeper neckline", "neckline_depth", 3.0),
+        ("more flared", "flare", 5.0),
+    ],
+)
+def test_relative_edits(dress, instruction, key, delta):
+    out = edit_spec(dress, instruction)
+    assert out.measurements[key] == pytest.approx(dress.measurements[key] + delta, abs=0.02)
+    changed = {k for k in out.measurements if abs(out.measurements[k] - dress.measurements[k]) > 0.01}
+    assert changed == {key}, changed
+    assert out.metadata["edits"][-1]["instruction"] == instruction
+
+
+def test_feature_fit_type_and_sleeveless_edits(dress):
+    assert edit_spec(dress, "make it sleeveless").measurements["sleeve_length"] == 0
+    assert edit_spec(dress, "add a hood").features["has_hood"] is True
+    assert edit_spec(dress, "remove the pockets").features["has_pockets"] is False
+    assert edit_spec(dress, "make it looser").features["fit"] == "loose"
+    assert edit_spec(edit_spec(dress, "make it looser"), "tighter").features["fit"] == "regular"
+    jacket = edit_spec(dress, "make it a jacket")
+    assert jacket.garment_type == "jacket" and jacket.measurements["bust"] == dress.measurements["bust"]
+    assert edit_spec(dress, "maxi length").measurements["skirt_length"] > 85
+    assert edit_spec(dress, "bust 100 cm").measurements["bust"] == 100
+    pants = parse_text("jeans")
+    assert (
+        edit_spec(pants, "5 cm shorter").measurements["pant_length"] == pants.measurements["pant_length"] - 5
+    )
+    assert edit_spec(pants, "wider legs").measurements["ankle"] > pants.measurements["ankle"]
+
+
+def test_bad_edits_are_rejected_with_the_field(dress):
+    with pytest.raises(UserError, match="^instruction: could not understand"):
+        edit_spec(dress, "zzz qqq")
+    with pytest.raises(SpecError, match=r"^measurements.sleeve_length: .* out of range 0..90"):
+        edit_spec(dress, "make the sleeves 200 cm longer")
+
+
+def test_cli_text_and_edit(tmp_path, capsys):
+    spec = tmp_path / "spec.json"
+    assert main(["text", "a knee-length A-line dress with short sleeves", "-o", str(spec)]) == 0
+    before = json.loads(spec.read_text())
+    assert main(["edit", str(spec), "make the sleeves longer", "-o", str(spec)]) == 0
+    after = json.loads(spec.read_text())
+    assert after["measurements"]["sleeve_length"] == before["measurements"]["sleeve_length"] + 5
+    assert make_spec(after).garment_type == "dress"
+    capsys.readouterr()
+    bad = tmp_path / "bad.json"
+    assert main(["edit", str(spec), "make the sleeves 300 cm longer", "-o", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: measurements.sleeve_length") and not bad.exists()
+    assert main(["text", "nothing to see", "-o", str(bad)]) == 2 and not bad.exists()
