@@ -19,7 +19,7 @@ from garment_addon.core.vision import mp_backend
 from garment_addon.core.vision.analyze import analyze_array
 from garment_addon.core.vision.synth import expected_attributes, random_spec, render_spec
 
-PER_TYPE = 8
+PER_TYPE = 12
 BACKGROUNDS = ["clutter", "studio", "white", "transparent", "clutter"]
 
 
@@ -77,15 +77,11 @@ def _run(path: str, cases) -> list[dict]:
         )
         for k in sorted(att_n)
     ]
-    rows.append(
-        dict(
-            case=f"{path} {total} images",
-            metric="seconds_per_image",
-            value=float(np.median(seconds)),
-            unit="s",
-            target="<= 0.5 (2-core CPU)",
-        )
-    )
+    case = f"{path} {total} images"
+    rows.append(dict(case=case, metric="seconds_per_image", value=float(np.median(seconds)), unit="s",
+                     target="<= 0.5 (2-core CPU)"))
+    rows.append(dict(case=case, metric="seconds_p90", value=float(np.percentile(seconds, 90)), unit="s",
+                     target="<= 1.0"))
     return rows
 
 

@@ -33,7 +33,7 @@ from .categories import (
     sleeve_class,
 )
 from .imageio import as_rgb_array
-from .segment import resize_for_analysis, segment_person, skin_like
+from .segment import easy_background, resize_for_analysis, segment_person, skin_like
 
 log = logging.getLogger(__name__)
 BACKENDS = ("offline", "vlm", "auto")
@@ -223,7 +223,8 @@ def _central_run(mask: np.ndarray, y: int, cx: float, gap: int = 2) -> float:
 
 def _sleeve_fraction(item: np.ndarray, person: np.ndarray, fr: Frame) -> float:
     """How far down the arms the garment reaches: the outermost person pixel per row, each side."""
-    inset = max(1, int(0.006 * fr.height))
+    # look a little inside the outline: the clothing mask is eroded at the person's edge
+    inset, width = max(2, int(0.006 * fr.height)), max(3, int(0.015 * fr.height))
     fracs = []
     for side in (0, 1):
         hits = []
@@ -233,7 +234,7 @@ def _sleeve_fraction(item: np.ndarray, person: np.ndarray, fr: Frame) -> float:
                 hits.append(False)
                 continue
             x = xs[0] + inset if side == 0 else xs[-1] - inset
-            x0, x1 = sorted((x, x + (inset if side == 0 else -inset)))
+            x0, x1 = sorted((x, x + (width if side == 0 else -width)))
             hits.append(bool(item[y, max(x0, 0) : x1 + 1].any()))
         if not hits or not any(hits[:3]):
             fracs.append(0.0)
@@ -464,7 +465,8 @@ def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
 
 def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, str, dict]:
     """(person mask, method, pose landmarks {name: (x, y, visibility)} or {})."""
-    if alpha is None and os.environ.get("GARMENT_VISION_MEDIAPIPE", "1") != "0":
+    easy = easy_background(rgb, alpha)  # transparent or plain: exact without a model
+    if alpha is None and easy is None and os.environ.get("GARMENT_VISION_MEDIAPIPE", "1") != "0":
         from . import mp_backend
 
         if mp_backend.available():
@@ -473,7 +475,7 @@ def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray,
                 from .segment import _clean
 
                 return _clean(mask), "mediapipe", marks
-    mask, method = segment_person(rgb, alpha)
+    mask, method = easy if easy is not None else segment_person(rgb, alpha)
     return mask, method, {}
 
 

@@ -72,6 +72,17 @@ def _border_pixels(lab: np.ndarray, band: int) -> np.ndarray:
 def segment_person(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """(foreground mask, method) for a person or product on any background."""
     cv2.setRNGSeed(0)  # k-means and GrabCut draw from OpenCV's global RNG: same photo, same answer
+    easy = easy_background(rgb, alpha)
+    if easy is not None:
+        return easy
+    h, w = rgb.shape[:2]
+    lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    band = max(2, int(0.03 * min(h, w)))
+    return _grabcut(rgb, lab, _border_pixels(lab, band), band), "grabcut"
+
+
+def easy_background(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np.ndarray, str] | None:
+    """(mask, "alpha" | "plain") for transparent PNGs and plain backgrounds, else None."""
     if alpha is not None and (alpha < 128).mean() > 0.01:
         return _clean(alpha >= 128), "alpha"
     h, w = rgb.shape[:2]
@@ -90,7 +101,7 @@ def segment_person(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np
         dist = np.linalg.norm(lab - basis @ coef, axis=2)
         dist = cv2.GaussianBlur(dist, (5, 5), 0)
         return _clean(dist > max(18.0, 2.2 * spread)), "plain"
-    return _grabcut(rgb, lab, border, band), "grabcut"
+    return None
 
 
 def _grabcut(rgb: np.ndarray, lab: np.ndarray, border: np.ndarray, band: int) -> np.ndarray:
