@@ -28,8 +28,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from garment_addon.blender.refine_render import quiet_stdout
 from garment_addon.core.errors import UserError
 from garment_addon.core.io import write_text
+
+from .commands._output import writable_folder
 
 ACTIONS = {  # action -> accepted inputs
     "draft": ("spec", "text"), "assemble": ("spec", "text"), "render": ("spec", "text"),
@@ -126,7 +129,7 @@ def _resolve_inputs(job: dict[str, Any], where: str, base: Path) -> dict[str, An
         f = _find(job["image"], base) if isinstance(job["image"], str) else None
         if f is None:
             raise UserError(f"{where}: image: file not found: {job['image']!r}")
-        job["image"] = {"name": f.name, "data": f.read_bytes()}
+        job["image"] = {"name": f.name, "data": f.read_bytes(), "path": job["image"]}
     return job
 
 
@@ -141,7 +144,7 @@ def _find(name: str, base: Path) -> Path | None:
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     """Run one job in a temp folder; return {id, status, seconds, error, files: {name: bytes}}."""
     t0 = time.perf_counter()
-    with _quiet_stdout(), tempfile.TemporaryDirectory(prefix=f"gs-job-{job['id']}-") as tmp:
+    with quiet_stdout(), tempfile.TemporaryDirectory(prefix=f"gs-job-{job['id']}-") as tmp:
         work, out = Path(tmp), Path(tmp) / "out"
         try:
             info = _do_action(job, work, out)
@@ -150,24 +153,11 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
                     "files": files, "info": info, "peak_rss_mb": _peak_rss_mb()}
         except Exception as exc:  # noqa: BLE001 - a failing job is recorded, the others go on
             msg = str(exc).splitlines()[0] if str(exc) else ""
+            if "image" in job:  # name the user's file, not the worker's private copy of it
+                msg = msg.replace(str(work / job["image"]["name"]), job["image"].get("path", job["image"]["name"]))
             return {"id": job["id"], "status": "failed", "seconds": time.perf_counter() - t0,
                     "error": f"{exc.__class__.__name__}: {msg}", "files": None,
                     "traceback": "" if isinstance(exc, UserError) else traceback.format_exc(limit=8)}
-
-
-@contextlib.contextmanager
-def _quiet_stdout():
-    """Workers print nothing: Blender's C-level "Saved: ..." lines would break the progress bar."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def _peak_rss_mb() -> float:
@@ -291,7 +281,7 @@ def _publish(out: Path, job: dict[str, Any], res: dict[str, Any]) -> None:
             (stage / name).parent.mkdir(parents=True, exist_ok=True)
             (stage / name).write_bytes(data)
         record = {k: v for k, v in job.items() if k != "image"} | {
-            "image": job["image"]["name"] if "image" in job else None,
+            "image": job["image"].get("path", job["image"]["name"]) if "image" in job else None,
             "status": "done", "seconds": round(res["seconds"], 3), "info": res.get("info", {}),
             "peak_rss_mb": res.get("peak_rss_mb")}
         (stage / "job.json").write_text(json.dumps(record, indent=1, default=str), encoding="utf-8")
@@ -319,7 +309,7 @@ def run_batch(jobs_path, out, workers: int = 1, executor: str = "local", schedul
     if scheduler and not re.match(r"^(tcp|tls|inproc|ucx)://\S+$", scheduler):
         raise UserError(f"scheduler: must look like tcp://HOST:PORT (got {scheduler!r})")
     jobs = parse_jobs(jobs_path)
-    out = Path(out)
+    out = writable_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out / ".staging", ignore_errors=True)  # leftovers of a killed run
     results: dict[str, dict[str, Any]] = {}

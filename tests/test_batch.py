@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,26 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
     assert all((out / j / "job.json").exists() for j in os.listdir(out) if j.startswith("d"))  # no half jobs
     again = run_batch(jobs, out, show_progress=False)["totals"]
     assert again["skipped"] == first["done"] and again["done"] == 8 - first["done"]
+
+
+def test_unwritable_output_is_a_usage_error(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    jobs = write_jobs(tmp_path / "jobs.jsonl", DRAFT_JOBS[:1])
+    with pytest.raises(UserError, match="output: cannot make folder"):
+        run_batch(jobs, blocker, show_progress=False)
+
+
+def test_failed_image_job_names_the_users_file(tmp_path):
+    junk = tmp_path / "junk.png"
+    junk.write_bytes(b"\x00not a png")
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [{"id": "j", "action": "analyze", "image": "junk.png"}])
+    row = run_batch(jobs, tmp_path / "out", show_progress=False)["jobs"][0]
+    assert row["status"] == "failed" and "junk.png" in row["error"]
+    assert "gs-job-" not in row["error"]  # not the worker's private temp copy
+
+
+def test_example_jobs_file_resolves_from_any_folder(tmp_path, monkeypatch):
+    example = Path(__file__).resolve().parents[1] / "examples" / "jobs.jsonl"
+    monkeypatch.chdir(tmp_path)
+    assert {j["id"] for j in parse_jobs(example)} >= {"dress_m", "shirt_fit"}

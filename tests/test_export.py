@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import ezdxf
 import numpy as np
@@ -286,10 +287,7 @@ def _drafted(garment_type: str) -> Pattern:
     from garment_addon.core.pattern import draft_pattern
     from garment_addon.core.spec import make_spec
 
-    try:
-        return draft_pattern(make_spec({"garment_type": garment_type}))
-    except (ImportError, NotImplementedError, KeyError) as exc:  # the drafting lands type by type
-        pytest.skip(f"drafting for {garment_type} not available yet: {exc}")
+    return draft_pattern(make_spec({"garment_type": garment_type}))
 
 
 @pytest.mark.parametrize("garment_type", DRAFT_TYPES)
@@ -339,5 +337,49 @@ def test_tiles_share_alignment_marks():
     assert len(centres(0, 0)) == 4
     assert len(centres(0, 0) & centres(0, 1)) == 2  # the right pair of one is the left pair of the next
     assert len(centres(0, 0) & centres(1, 0)) == 2
-    x0, y0 = g.origin(0, 1)
-    assert x0 == pytest.approx(g.tw - 1.5) and g.origin(1, 0)[1] == pytest.approx(y0 - (g.th - 1.5))
+    (x0, y0), (x1, _), (_, y2) = g.origin(0, 0), g.origin(0, 1), g.origin(1, 0)
+    assert x1 - x0 == pytest.approx(g.tw - 1.5) and y0 - y2 == pytest.approx(g.th - 1.5)
+
+
+def test_cli_unwritable_output_exits_2_naming_it(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    src = _write_pattern(tmp_path)
+    assert main(["export", src, "-o", str(blocker / "x.svg")]) == 2
+    assert _one_line_error(capsys).startswith("error: output: cannot make folder")
+    assert main(["export", src, "-o", str(tmp_path) + "/"]) == 2
+    assert "is a folder" in _one_line_error(capsys)
+    fixture = Path(__file__).parent / "data" / "garmentcode" / "tshirt_specification.json"
+    assert main(["import", str(fixture), "-o", str(blocker)]) == 2
+    assert "output:" in _one_line_error(capsys)
+
+
+@pytest.mark.parametrize("garment_type", ["hoodie", "pants"])
+def test_tiled_pdf_prints_every_line_on_few_pages(garment_type):
+    from shapely.geometry import LineString
+    from shapely.ops import unary_union
+
+    from garment_addon.core.export.pdf import A4, Grid, content_box, tiled_layout
+
+    pattern = _drafted(garment_type)
+    sheet, g, printed = tiled_layout(pattern, True, A4)
+    lines = unary_union([LineString(p.pts) for p in sheet.prims if not p.text and len(p.pts) > 1])
+    shown = unary_union([g.window(r, c) for r, c in printed])
+    assert lines.difference(shown).length < 1e-3  # nothing drawn is lost
+    assert all(lines.intersects(g.window(r, c)) for r, c in printed)  # no blank page
+    fabric = build_sheet(pattern, squares=False)  # the old way: fabric width, whole-sheet grid, boxes
+    old = Grid(fabric, A4)
+    old_pages = sum(1 for r in range(old.rows) for c in range(old.cols)
+                    if old.visible(r, c, [p for p in fabric.prims if not p.text]))
+    assert len(printed) < old_pages
+    assert len(Grid(sheet, A4, content_box(sheet)).printed(sheet.prims)) == len(printed)
+
+
+def test_labels_sit_beside_the_grainline_not_on_it():
+    sheet = build_sheet(_drafted("shirt"))
+    labels = [p for p in sheet.prims if p.layer == "label"]
+    assert labels and all(p.anchor == "start" for p in labels)  # the sleeve's label was centred on it
+    for pl in sheet.placed:
+        gx = [p.pts[:, 0].mean() for p in sheet.prims if p.layer == "grain" and p.piece == pl.piece.name][0]
+        xs = [p.pts[0, 0] for p in labels if p.piece == pl.piece.name]
+        assert all(x > gx for x in xs) or all(x < gx for x in xs)

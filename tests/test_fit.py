@@ -46,3 +46,11 @@ def test_fit_bad_inputs_exit_2_and_write_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "image:" in err and "max_iters: must be 1..200" in err and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_fit_unwritable_output_fails_before_the_loop(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    assert main(["fit", str(EXAMPLE), "-o", str(blocker / "out"), "--renderer", "silhouette"]) == 2
+    captured = capsys.readouterr()
+    assert "output: cannot make folder" in captured.err and "fit:" not in captured.err  # no progress bar ran

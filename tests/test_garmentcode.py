@@ -22,7 +22,7 @@ from garment_addon.core.interop.garmentcode import (
 )
 from garment_addon.core.pattern.model import Edge, EdgeRef, Pattern, Piece, Seam, polyline_length
 from headless.cli import main
-from tests.test_export import rect_pattern
+from tests.test_export import DRAFT_TYPES, _drafted, rect_pattern
 
 DATA = Path(__file__).parent / "data" / "garmentcode"
 NEW = sorted(DATA.glob("*_specification.json"))
@@ -262,19 +262,6 @@ def test_round_trip_fixture(path):
     again = from_garmentcode(to_garmentcode(first))
     _assert_same_pattern(first, again)
     assert [x.placement["mirror_x"] for x in again.pieces] == [x.placement["mirror_x"] for x in first.pieces]
-
-
-DRAFT_TYPES = ("shirt", "dress", "skirt", "pants", "jacket", "hoodie", "vest")
-
-
-def _drafted(garment_type: str) -> Pattern:
-    from garment_addon.core.pattern import draft_pattern
-    from garment_addon.core.spec import make_spec
-
-    try:
-        return draft_pattern(make_spec({"garment_type": garment_type}))
-    except (ImportError, NotImplementedError, KeyError) as exc:  # the drafting lands type by type
-        pytest.skip(f"drafting for {garment_type} not available yet: {exc}")
 
 
 @pytest.mark.parametrize("garment_type", DRAFT_TYPES)

@@ -175,3 +175,21 @@ def test_mediapipe_path_segments_a_person():
     img = render_spec(make_spec({"garment_type": "dress"}), rng=1, background="clutter")
     mask = mp_backend.person_mask(img.rgb)
     assert mask is not None and mask.shape == img.rgb.shape[:2]
+
+
+def test_product_shots_without_a_person():
+    """Garments alone on white, studio or transparent backgrounds (no face, no skin)."""
+    rng = np.random.default_rng(0)
+    ok = total = 0
+    for t in GARMENT_TYPES:
+        for k in range(3):
+            spec = random_spec(t, rng)
+            img = render_spec(
+                spec, rng=rng, background=["white", "studio", "transparent"][k], mannequin=False
+            )
+            a = analyze_array(img.rgb, img.alpha)
+            assert a.method.endswith("+product") and any("product shot" in w for w in a.warnings)
+            total += 1
+            ok += a.garment_type == t
+    print(f"product-shot type accuracy {ok}/{total}")
+    assert ok / total >= 0.8

@@ -104,7 +104,7 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
     """Mesh, wrap (and drape) the pattern onto result.body_model; sets garment, metrics, timings."""
     import bpy
 
-    from ..core.assembly import assembly_metrics, snap_seams, wrap
+    from ..core.assembly import assembly_metrics, finish, snap_seams, wrap
     from ..core.mesh import mesh_pattern
     from . import drape as dr
     from .scene import CM
@@ -130,9 +130,10 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
         scene.frame_set(1)
         metrics.update({f"sim_{k}": v for k, v in assembly_metrics(mesh, raw, body).items()
                         if k in ("inside_fraction", "max_seam_gap_cm", "mean_stretch")})
-        # where the cloth left a seam slightly open (crowded junctions: underarm, crotch) close it
-        # exactly, spreading the move smoothly, then keep the result off the body
-        pos = body.push_out(snap_seams(mesh, raw), dr.COLLISION_DISTANCE / CM * 0.75)
+        # where the cloth left a seam open (crowded junctions: underarm, crotch) close it exactly,
+        # spreading the move smoothly, then relax toward the pattern's lengths as the wrap does
+        gap_cm = dr.COLLISION_DISTANCE / CM
+        pos = finish(pattern, mesh, body.push_out(snap_seams(mesh, raw), gap_cm), body, gap_cm)
         timings["drape"] = time.perf_counter() - t
         metrics.update(assembly_metrics(mesh, pos, body))
     else:
@@ -149,11 +150,14 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
 
 
 def _waist_vertices(pattern, mesh) -> np.ndarray:
-    """Vertices that hold a garment up at the waist (waistband pieces, edges with role waist):
-    pinned during the drape, as a waistband's grip and a belt would."""
+    """Vertices pinned during the drape: waistbands and waist edges (a waistband's grip holds a skirt
+    up) and pockets."""
+    from ..core.assembly.wrap import is_patch
+
     out = []
     for piece, pm, o in zip(pattern.pieces, mesh.pieces, mesh.offsets, strict=True):
-        if (piece.body_region or "") == "waistband":
+        # pockets too: sewn onto a face, not an edge, nothing else holds them in the cloth sim
+        if (piece.body_region or "") == "waistband" or is_patch(piece, mesh):
             out.append(np.arange(len(pm.verts)) + o)
             continue
         for e in piece.edges:

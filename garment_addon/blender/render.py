@@ -37,6 +37,7 @@ def configure_eevee(scene, profile: str) -> None:
     scene.render.engine = eevee_engine()
     scene.render.film_transparent = False
     scene.view_settings.view_transform = "Standard" if profile == "preview" else "AgX"
+    scene.view_settings.exposure = 0.0 if profile == "preview" else 0.4  # AgX + shadows render darker
     ee = scene.eevee
     if profile == "preview":
         ee.taa_render_samples = 1
@@ -79,7 +80,9 @@ def render_rgb(scene, path: Path, profile: str, size: int) -> float:
 def render_masks(scene, garment, mannequin, size: int) -> tuple[np.ndarray, np.ndarray]:
     """(garment_mask, body_mask) bool HxW of visible pixels, from a flat Workbench render."""
     _setup(scene, size)
-    prev = (scene.render.engine, scene.render.film_transparent, scene.view_settings.view_transform)
+    vs = scene.view_settings
+    prev = (scene.render.engine, scene.render.film_transparent, vs.view_transform, vs.exposure)
+    vs.exposure = 0.0
     scene.render.engine = "BLENDER_WORKBENCH"
     scene.render.film_transparent = True
     scene.view_settings.view_transform = "Standard"
@@ -104,7 +107,7 @@ def render_masks(scene, garment, mannequin, size: int) -> tuple[np.ndarray, np.n
         garment.color, mannequin.color = cols
         for o, h in saved:
             o.hide_render = h
-        scene.render.engine, scene.render.film_transparent, scene.view_settings.view_transform = prev
+        scene.render.engine, scene.render.film_transparent, vs.view_transform, vs.exposure = prev
     alpha = px[..., 3] > 127
     return alpha & (px[..., 0] > 127) & (px[..., 1] < 128), alpha & (px[..., 1] > 127) & (px[..., 0] < 128)
 

@@ -9,6 +9,7 @@ from garment_addon.core.export import FORMATS, export_pattern
 from garment_addon.core.progress import Progress
 
 from ._common import add_command
+from ._output import writable_file
 from .check import load_any
 
 
@@ -29,11 +30,13 @@ def register(sub) -> None:
 
 def run(args) -> int:
     pattern = load_any(args.pattern)
+    writable_file(args.output)
     bar = None
     if args.format == "pdf-tiled":
         from tqdm import tqdm
 
-        bar = tqdm(total=100, desc="pages", unit="%", file=sys.stderr, leave=False)
+        bar = tqdm(total=100, desc="pages", file=sys.stderr, leave=False,
+                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
     progress = Progress(lambda f, m: bar.update(round(100 * f) - bar.n)) if bar else None
     try:
         out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance, progress)

@@ -12,6 +12,7 @@ from garment_addon.core.errors import UserError
 from garment_addon.core.io import atomic_dir
 
 from ._common import add_command, read_json
+from ._output import writable_folder
 
 RENDERERS = ("auto", "blender", "silhouette")
 
@@ -71,6 +72,7 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
         raise UserError(f"size: must be 64..1024 px (got {size!r})")
     if renderer not in RENDERERS:
         raise UserError(f"renderer: must be one of {', '.join(RENDERERS)} (got {renderer!r})")
+    writable_folder(out)
     t0 = time.perf_counter()
     target = load_target(image)
     if start is not None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from garment_addon.core.export import write_svg
 from garment_addon.core.interop.garmentcode import from_garmentcode, seam_table
 from garment_addon.core.io import atomic_dir
 
 from ._common import add_command, read_json
+from ._output import writable_folder
 
 
 def register(sub) -> None:
@@ -22,7 +21,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     pattern = from_garmentcode(read_json(args.spec, "garmentcode"))
-    out = Path(args.output)
+    out = writable_folder(args.output)
     with atomic_dir(out) as stage:
         (stage / "pattern.json").write_text(pattern.to_json(), encoding="utf-8")
         write_svg(pattern, stage / "pattern.svg")

@@ -23,6 +23,7 @@ from ..body.mannequin import Body, polygon_perimeter, superellipse
 from ..mesh.triangulate import GarmentMesh
 
 OFFSET = 1.0  # cm between body and garment after wrapping
+RELAX_ITERATIONS = 30
 
 TORSO = ("torso", "skirt")
 ARM = ("arm", "sleeve")
@@ -267,7 +268,7 @@ def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: flo
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
 
 
-def _place_placement(p, mesh: GarmentMesh, pos: np.ndarray) -> None:
+def _place_placement(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
     """GarmentCode panel placement: 3D = R(euler xyz, degrees) (x, y, 0) + t in its frame (y up,
     z toward the viewer), converted to ours (z up, facing -y)."""
     from scipy.spatial.transform import Rotation
@@ -278,7 +279,32 @@ def _place_placement(p, mesh: GarmentMesh, pos: np.ndarray) -> None:
     rot = Rotation.from_euler("xyz", p.placement.get("rotation", [0, 0, 0]), degrees=True)
     local = np.column_stack([v[:, 0] * (-1.0 if p.placement.get("mirror_x") else 1.0), v[:, 1], np.zeros(len(v))])
     gc = rot.apply(local) + np.asarray(p.placement.get("translation", [0, 0, 0]), float)
-    pos[sl] = np.column_stack([gc[:, 0], -gc[:, 2], gc[:, 1]])
+    pos[sl] = _onto_body(body, np.column_stack([gc[:, 0], -gc[:, 2], gc[:, 1]]), p.body_region or "", offset)
+
+
+def _onto_body(body: Body, pts: np.ndarray, region: str, offset: float, ease: float = 1.04) -> np.ndarray:
+    """Project placed points radially onto the body part of their region (torso: from its centre
+    line; limbs: from their axis), a little outside it. GarmentCode places flat panels in planes in
+    front of / behind its own body; this curls them around ours."""
+    out = pts.copy()
+    if region.startswith(("torso", "skirt", "waistband", "collar")):
+        zs = np.maximum(pts[:, 2], body.landmarks["hip"]) if region.startswith("skirt") else pts[:, 2]
+        zs = np.clip(zs, body.torso_z[0], body.torso_z[-1])
+        a, b, cy = body.section(zs)
+        d = np.column_stack([pts[:, 0], pts[:, 1] - cy])
+        n = np.maximum(np.linalg.norm(d, axis=1), 1e-9)
+        d /= n[:, None]
+        e = 2.4
+        t = 1.0 / (np.abs(d[:, 0] / a) ** e + np.abs(d[:, 1] / b) ** e) ** (1 / e)
+        r = t * ease + offset
+        out[:, 0], out[:, 1] = d[:, 0] * r, cy + d[:, 1] * r
+    elif region.startswith(("arm", "leg", "cuff")):
+        side = "right" if "right" in region else "left"
+        tube = (body.legs if region.startswith("leg") else body.arms)[side]
+        t, dist, radial = tube.local(pts)
+        r = tube.radius(np.clip(t, tube.t[0], tube.t[-1])) * ease + offset
+        out = tube.p0 + np.clip(t, 0, None)[:, None] * tube.d + radial * r[:, None]
+    return out
 
 
 def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body: Body) -> bool:
@@ -377,7 +403,8 @@ def snap_seams(mesh: GarmentMesh, pos: np.ndarray, weight: float = 1.0) -> np.nd
     return pos + disp
 
 
-def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET) -> np.ndarray:
+def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
+         relax_iterations: int = RELAX_ITERATIONS) -> np.ndarray:
     """(N, 3) garment vertex positions in cm around ``body`` for ``mesh`` (from mesh_pattern)."""
     n = len(mesh.verts2d)
     pos = np.zeros((n, 3))
@@ -389,7 +416,7 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET) -> np.n
 
     for p in pattern.pieces:
         if _uses_placement(p):
-            _place_placement(p, mesh, pos)
+            _place_placement(p, mesh, pos, body, offset)
             mark(p)
     for key, pieces in _rings(pattern).items():
         pieces = [p for p in pieces if not _uses_placement(p)]
@@ -425,11 +452,58 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET) -> np.n
         mark(p)
     pos = snap_seams(mesh, pos)
     pos = body.push_out(pos, offset)
+    return finish(pattern, mesh, pos, body, offset, relax_iterations)
+
+
+def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
+           relax_iterations: int = RELAX_ITERATIONS) -> np.ndarray:
+    """Last steps shared by wrap and drape: relax toward the pattern's edge lengths with seams
+    closed and the body kept out, then lay an open front's overlap and pockets on top."""
+    if relax_iterations:
+        pos = relax(mesh, pos, body, relax_iterations, offset)
     pos = _lift_front_overlap(pattern, mesh, pos)
-    patches = [mesh.index(p.name) for p in pattern.pieces if _is_patch(p, mesh)]
+    patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
         pos = _lay_on_surface(mesh, pos, patches)
     return pos
+
+
+def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELAX_ITERATIONS,
+          offset: float = OFFSET) -> np.ndarray:
+    """Position-based relaxation (Jacobi): every triangle edge moves toward its flat length, sewn
+    vertices share one position, vertices inside the body are pushed out. Removes most of the
+    stretch a projection leaves (pants 5.6 % -> 3.3 % in 30 iterations, ~60 ms)."""
+    e = mesh.edges()
+    rest = np.linalg.norm(mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)
+    n = len(pos)
+    label, sewn = _seam_groups(mesh)
+    count = np.maximum(np.bincount(label, weights=sewn.astype(float)), 1.0)
+    degree = np.maximum(np.bincount(e.ravel(), minlength=n), 1).astype(float)
+    pos = pos.copy()
+    for _ in range(iterations):
+        d = pos[e[:, 1]] - pos[e[:, 0]]
+        length = np.maximum(np.linalg.norm(d, axis=1), 1e-9)
+        c = ((length - rest) / length)[:, None] * d * 0.5
+        move = np.column_stack([np.bincount(e[:, 0], c[:, k], n) - np.bincount(e[:, 1], c[:, k], n)
+                                for k in range(3)])
+        pos += move / degree[:, None]
+        if sewn.any():
+            mean = np.column_stack([np.bincount(label, pos[:, k] * sewn) for k in range(3)]) / count[:, None]
+            pos[sewn] = mean[label][sewn]
+        pos = body.push_out(pos, offset, iterations=1)
+    return pos
+
+
+def _seam_groups(mesh: GarmentMesh) -> tuple[np.ndarray, np.ndarray]:
+    """(group label per vertex, sewn mask): vertices joined by seam pairs share a label."""
+    n = len(mesh.verts2d)
+    sp = mesh.seam_pairs
+    sewn = np.zeros(n, bool)
+    if not len(sp):
+        return np.arange(n), sewn
+    sewn[sp.ravel()] = True
+    g = coo_matrix((np.ones(len(sp)), (sp[:, 0], sp[:, 1])), shape=(n, n))
+    return connected_components(g, directed=False)[1], sewn
 
 
 def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.5) -> np.ndarray:
@@ -453,7 +527,7 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
 
 
-def _is_patch(piece, mesh: GarmentMesh) -> bool:
+def is_patch(piece, mesh: GarmentMesh) -> bool:
     """A piece sewn onto another's face (pocket): no edge-to-edge seam."""
     i = mesh.index(piece.name)
     sewn = mesh.piece_of[mesh.seam_pairs.ravel()] if len(mesh.seam_pairs) else np.zeros(0, int)
@@ -472,16 +546,16 @@ def _lay_on_surface(mesh: GarmentMesh, pos: np.ndarray, patches: list[int], gap:
     """Move patch pieces (pockets) just outside the nearest garment surface they would sit inside."""
     from scipy.spatial import cKDTree
 
-    is_patch = np.isin(mesh.piece_of, patches)
+    on_top = np.isin(mesh.piece_of, patches)
     normals = vertex_normals(pos, mesh.faces)
-    base = np.nonzero(~is_patch)[0]
+    base = np.nonzero(~on_top)[0]
     if not len(base):
         return pos
-    _, j = cKDTree(pos[base]).query(pos[is_patch])
+    _, j = cKDTree(pos[base]).query(pos[on_top])
     q, n = pos[base[j]], normals[base[j]]
-    depth = np.einsum("ij,ij->i", pos[is_patch] - q, n)
+    depth = np.einsum("ij,ij->i", pos[on_top] - q, n)
     out = pos.copy()
-    out[is_patch] += np.maximum(0.0, gap - depth)[:, None] * n
+    out[on_top] += np.maximum(0.0, gap - depth)[:, None] * n
     return out
 
 

@@ -395,19 +395,26 @@ def label_prims(pl: Placed) -> list[Prim]:
     c = polylabel(shape, tolerance=0.2)
     lines = label_lines(pl)
     lo, hi = pl.cut.min(axis=0), pl.cut.max(axis=0)
-    size = float(np.clip(min(hi - lo) / 14, 0.35, 1.0))
-    width = 0.6 * size * 1.2 * max(len(t) for t in lines)  # Helvetica averages ~0.55 em per character
-    height = len(lines) * size * 1.4
-    x, anchor = c.x, "middle"
+    size0 = float(np.clip(min(hi - lo) / 14, 0.35, 1.0))
+    size, x, cy, anchor = size0, c.x, c.y, "middle"
     g = grain_prims(pl)[0].pts
     gx = float(g[:, 0].mean())
-    box = Polygon([(gx + 0.6, c.y - height / 2), (gx + 0.6 + width, c.y - height / 2),
-                   (gx + 0.6 + width, c.y + height / 2), (gx + 0.6, c.y + height / 2)])
-    if shape.contains(box):
-        x, anchor = gx + 0.6, "start"
+    # beside the grainline (right, else left), moving along it and shrinking a little if need be:
+    # a label written over the grainline is hard to read
+    tries = [(s, dy, left) for s in (size0, 0.8 * size0) for dy in (0, -3, 3, -6, 6, -9, 9, -12, 12)
+             for left in ("r", "l")]
+    for s, dy, side in tries:
+        width = 0.6 * s * 1.2 * max(len(t) for t in lines)  # Helvetica averages ~0.55 em per character
+        height = len(lines) * s * 1.4
+        left = gx + 0.6 if side == "r" else gx - 0.6 - width
+        y = c.y + dy
+        if shape.contains(Polygon([(left, y - height / 2), (left + width, y - height / 2),
+                                   (left + width, y + height / 2), (left, y + height / 2)])):
+            size, x, cy, anchor = s, left, y, "start"
+            break
     out = []
     for k, text in enumerate(lines):
-        y = c.y + (len(lines) / 2 - k - 0.5) * size * 1.4
+        y = cy + (len(lines) / 2 - k - 0.5) * size * 1.4
         out.append(Prim("label", np.array([[x, y]]), text=text, size=size * (1.2 if k == 0 else 1.0),
                         piece=pl.piece.name, anchor=anchor))
     return out

@@ -20,16 +20,21 @@ import string
 import numpy as np
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
+from shapely.geometry import LineString, Polygon
+from shapely.geometry import box as rectangle
+from shapely.ops import unary_union
 
 from ..errors import UserError
 from ..io import write_bytes
 from ..pattern.model import Pattern
-from .layout import INCH, Prim, Sheet, build_sheet, test_squares
+from .layout import INCH, MARGIN, Prim, Sheet, build_sheet, test_squares
 
 PT = 72.0 / 2.54  # points per cm
 PAPERS = {"a4": A4, "letter": LETTER}
 PAGE_MARGIN = 1.2  # cm: outside most printers' unprintable border
 OVERLAP = 1.5  # cm shared by neighbouring tiles
+CONTENT_PAD = 0.5  # cm of blank kept around the drawing on the tiles
+MAX_COLUMNS = 8  # widest tiled layout tried, in pages
 
 _WIDTH = {"cut": 0.9, "seam": 0.5, "notch": 0.9, "grain": 0.7, "info": 0.7, "grid": 0.4, "mark": 0.5}
 _DASH = {"seam": [6, 3], "grid": [3, 3]}
@@ -101,20 +106,56 @@ def _row_name(r: int) -> str:
     return letters[r] if r < 26 else letters[r // 26 - 1] + letters[r % 26]
 
 
-class Grid:
-    """The tiling of a sheet into pages: tile (r, c) shows [x0, x0+tw] x [y0, y0+th] in sheet cm."""
+def content_box(sheet: Sheet) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of what is drawn, in sheet cm: the sheet's blank margin is not worth paper."""
+    pts = np.vstack([p.pts for p in sheet.prims]) if sheet.prims else np.zeros((1, 2))
+    lo, hi = pts.min(axis=0) - CONTENT_PAD, pts.max(axis=0) + CONTENT_PAD
+    hi[1] += 1.0  # text rises above its anchor
+    return max(float(lo[0]), 0.0), max(float(lo[1]), 0.0), min(float(hi[0]), sheet.width), \
+        min(float(hi[1]), sheet.height)
 
-    def __init__(self, sheet: Sheet, pagesize):
+
+class Grid:
+    """The tiling of a sheet into pages: tile (r, c) shows [x0, x0+tw] x [y0, y0+th] in sheet cm.
+
+    The grid starts at the top-left of ``box`` (default: the whole sheet)."""
+
+    def __init__(self, sheet: Sheet, pagesize, box: tuple[float, float, float, float] | None = None):
         self.pw, self.ph = pagesize
         self.tw = self.pw / PT - 2 * PAGE_MARGIN
         self.th = self.ph / PT - 2 * PAGE_MARGIN
         self.sx, self.sy = self.tw - OVERLAP, self.th - OVERLAP
-        self.height = sheet.height
-        self.cols = max(1, math.ceil((sheet.width - OVERLAP) / self.sx))
-        self.rows = max(1, math.ceil((sheet.height - OVERLAP) / self.sy))
+        x0, y0, x1, y1 = box or (0.0, 0.0, sheet.width, sheet.height)
+        self.left, self.top = x0, y1
+        self.cols = max(1, math.ceil((x1 - x0 - OVERLAP) / self.sx))
+        self.rows = max(1, math.ceil((y1 - y0 - OVERLAP) / self.sy))
 
     def origin(self, r: int, col: int) -> tuple[float, float]:
-        return col * self.sx, self.height - r * self.sy - self.th
+        return self.left + col * self.sx, self.top - r * self.sy - self.th
+
+    def window(self, r: int, col: int, inset: bool = False) -> Polygon:
+        """What tile (r, col) shows; ``inset``: without the bands it shares with its neighbours."""
+        x0, y0 = self.origin(r, col)
+        a = OVERLAP if inset else 0.0
+        return rectangle(x0 + (a if col else 0.0), y0 + (a if r + 1 < self.rows else 0.0),
+                         x0 + self.tw - (a if col + 1 < self.cols else 0.0), y0 + self.th - (a if r else 0.0))
+
+    def printed(self, prims: list[Prim]) -> list[tuple[int, int]]:
+        """The tiles worth printing, row by row: every tile with a drawn line that no neighbour shows,
+        then (greedily) tiles for lines left only in overlap bands. The rest would print blank paper
+        or a sliver the neighbours already show."""
+        lines = unary_union([LineString(p.pts) for p in prims if not p.text and len(p.pts) > 1])
+        tiles = [(r, col) for r in range(self.rows) for col in range(self.cols)]
+        chosen = {t for t in tiles if lines.intersects(self.window(*t, inset=True))}
+        rest = lines.difference(unary_union([self.window(*t) for t in chosen])) if chosen else lines
+        while rest.length > 1e-3:
+            gain = {t: rest.intersection(self.window(*t)).length for t in tiles if t not in chosen}
+            t = max(gain, key=gain.get, default=None)
+            if t is None or gain[t] <= 0:
+                break
+            chosen.add(t)
+            rest = rest.difference(self.window(*t))
+        return sorted(chosen)
 
     def name(self, r: int, col: int) -> str:
         return f"{_row_name(r)}{col + 1}"
@@ -160,7 +201,8 @@ def _tile_extras(g: Grid, r: int, col: int) -> list[Prim]:
     return out
 
 
-def _page_labels(c: Canvas, g: Grid, r: int, col: int, page_no: int, total: int, title: str) -> None:
+def _page_labels(c: Canvas, g: Grid, r: int, col: int, page_no: int, total: int, title: str,
+                 printed: set) -> None:
     c.setDash([], 0)
     c.setFillColorRGB(0, 0, 0)
     m = PAGE_MARGIN * PT
@@ -170,7 +212,7 @@ def _page_labels(c: Canvas, g: Grid, r: int, col: int, page_no: int, total: int,
     for dr, dc, word in ((-1, 0, "above"), (1, 0, "below"), (0, -1, "left"), (0, 1, "right")):
         rr, cc = r + dr, col + dc
         if 0 <= rr < g.rows and 0 <= cc < g.cols:
-            near.append(f"{word}: {g.name(rr, cc)}")
+            near.append(f"{word}: {g.name(rr, cc)}" + ("" if (rr, cc) in printed else " (blank)"))
     c.setFont("Helvetica", 7)
     c.drawString(m + 34, g.ph - m + 10, f"row {_row_name(r)}, column {col + 1}   " + "   ".join(near))
     c.drawString(m, m - 12, f"{title}   page {page_no}/{total}   overlap {OVERLAP:g} cm: lay the next page's "
@@ -250,14 +292,28 @@ def _map_page(c: Canvas, sheet: Sheet, g: Grid, printed: set[tuple[int, int]]) -
     c.showPage()
 
 
+def tiled_layout(pattern: Pattern, seam_allowance: bool, pagesize) -> tuple[Sheet, Grid, list]:
+    """The packing that prints on the fewest pages: the fabric-width layout, or one packed into a
+    whole number of page columns (the pieces then fill the columns instead of spilling a sliver)."""
+    sx = pagesize[0] / PT - 2 * PAGE_MARGIN - OVERLAP
+    widths = [None] + [k * sx + OVERLAP - 2 * CONTENT_PAD + 2 * MARGIN for k in range(1, MAX_COLUMNS + 1)]
+    best = None
+    for width in widths:
+        sheet = build_sheet(pattern, seam_allowance, width=width, squares=False)
+        if width is not None and sheet.width > width + 1e-6:
+            continue  # the widest piece does not fit in this many columns
+        g = Grid(sheet, pagesize, content_box(sheet))
+        printed = g.printed(sheet.prims)
+        if best is None or len(printed) < len(best[2]):
+            best = (sheet, g, printed)
+    return best
+
+
 def write_pdf_tiled(pattern: Pattern, path, paper: str = "a4", seam_allowance: bool = True,
                     progress=None) -> None:
     """Tiled pages of ``paper`` at exact 1:1: info + test squares, assembly map, then the tiles."""
     pagesize = _paper(paper)
-    sheet = build_sheet(pattern, seam_allowance, squares=False)
-    g = Grid(sheet, pagesize)
-    shapes = [p for p in sheet.prims if not p.text]  # a tile with only a text overhang stays blank
-    printed = [(r, col) for r in range(g.rows) for col in range(g.cols) if g.visible(r, col, shapes)]
+    sheet, g, printed = tiled_layout(pattern, seam_allowance, pagesize)
     c, buf = _canvas(pagesize, sheet.title[0])
     _info_page(c, sheet, g, len(printed), seam_allowance)
     _map_page(c, sheet, g, set(printed))
@@ -272,6 +328,6 @@ def write_pdf_tiled(pattern: Pattern, path, paper: str = "a4", seam_allowance: b
         c.clipPath(clip, stroke=0, fill=0)
         _draw(c, g.visible(r, col, sheet.prims) + _tile_extras(g, r, col), tf)
         c.restoreState()
-        _page_labels(c, g, r, col, k + 3, total, sheet.title[0])
+        _page_labels(c, g, r, col, k + 3, total, sheet.title[0], set(printed))
         c.showPage()
     _finish(c, buf, path)

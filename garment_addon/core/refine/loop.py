@@ -191,7 +191,10 @@ class Refiner:
             return "vlm_low_confidence"
         c = self._counted
         if len(c) > PLATEAU_WINDOW and c[-1] - c[-1 - PLATEAU_WINDOW] < PLATEAU_EPS:
-            return "plateau"
+            offline = self.proposer.fallback if isinstance(self.proposer, VLMProposer) else self.proposer
+            if not offline.stalled(self.best.spec):
+                return "plateau"
+            c.clear()  # the alternatives (and what follows a winner) get a fresh window
         if len(self.records) >= self.max_iters:
             return "max_iters"
         return None

@@ -34,10 +34,10 @@ from ..spec import FEATURES, FITS, MEASUREMENTS, GarmentSpec, make_spec
 RANGES: dict[str, tuple[float, float]] = {
     "bodice_length": (34, 95), "sleeve_length": (0, 66), "skirt_length": (25, 120), "flare": (0, 60),
     "pant_length": (40, 115), "bust": (70, 130), "waist": (55, 120), "hip": (75, 135),
-    "ankle": (18, 50), "neckline_depth": (2, 25), "rise": (20, 36),
+    "ankle": (18, 50), "neckline_depth": (2, 25), "rise": (20, 36), "neckline_width": (5, 14),
 }
 PARAMS: dict[str, tuple[str, ...]] = {
-    "shirt": ("bodice_length", "sleeve_length", "bust", "waist"),
+    "shirt": ("bodice_length", "sleeve_length", "bust", "waist", "neckline_width"),
     "jacket": ("bodice_length", "sleeve_length", "bust", "waist"),
     "hoodie": ("bodice_length", "sleeve_length", "bust", "waist"),
     "vest": ("bodice_length", "bust", "waist", "neckline_depth"),
@@ -160,6 +160,17 @@ class OfflineProposer:
         if self.alts:
             return self.alts.pop(0)
         return self._coord(x)
+
+    def stalled(self, best: GarmentSpec) -> bool:
+        """The loop's plateau rule fired: go to the categorical alternatives now if some are untried
+        (True), rather than stop before ever trying them (False: nothing left, stop)."""
+        if self.space is None:
+            return False
+        if self.alts is None:
+            self.alts = self._alternatives(best)
+        self.probes = []
+        self.fails = STALL_FAILS
+        return bool(self.alts)
 
     def _move(self, x, i, h, decision, explore=False) -> Proposal:
         y = x.copy()

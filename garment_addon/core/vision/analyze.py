@@ -33,7 +33,7 @@ from .categories import (
     sleeve_class,
 )
 from .imageio import as_rgb_array
-from .segment import easy_background, resize_for_analysis, segment_person, skin_like
+from .segment import detect_face, easy_background, resize_for_analysis, segment_person, skin_like
 
 log = logging.getLogger(__name__)
 BACKENDS = ("offline", "vlm", "auto")
@@ -72,6 +72,7 @@ class Analysis:
     colours: list[list[int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     landmarks: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    measured: dict[str, float] | None = None  # product shots measure centimetres directly
 
 
 # -- body frame -----------------------------------------------------------------------------------
@@ -486,18 +487,12 @@ FACE_TOP_OFFSET = 0.45  # the top of the head lies this many box sizes above the
 
 def frame_from_face(rgb: np.ndarray, person: np.ndarray) -> Frame | None:
     """Body frame from a detected face (OpenCV's Haar cascade): portraits and crops without feet."""
-    try:
-        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
-    except (AttributeError, cv2.error):  # an OpenCV build without its data files
+    face = detect_face(rgb)
+    if face is None:
         return None
-    if cascade.empty():
+    x, y, w, h = face
+    if not person[y + h // 2, x + w // 2]:
         return None
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    faces = cascade.detectMultiScale(gray, 1.1, 5, minSize=(max(12, min(gray.shape) // 30),) * 2)
-    faces = [f for f in faces if person[f[1] + f[3] // 2, f[0] + f[2] // 2]]
-    if not faces:
-        return None
-    x, y, w, h = max(faces, key=lambda f: f[2] * f[3])
     return Frame(float(y - FACE_TOP_OFFSET * h), float(FACE_TO_HEIGHT * h), float(x + w / 2), False, True)
 
 
@@ -589,10 +584,12 @@ def analyze_array(
     person, method, marks = _person_mask(rgb, alpha)
     band = max(2, int(0.03 * min(rgb.shape[:2])))
     fr, source = _frame(person, band, rgb, marks)
-    if fr is not None and fr.has_head and method == "grabcut":
+    # symmetry and background-colour clean-ups for GrabCut on whole figures; a portrait (frame
+    # from a face) was segmented with a face prior and its sitter may be turned
+    cleanup = method == "grabcut" and source == "silhouette"
+    if fr is not None and fr.has_head and cleanup:
         person = mirror_trim(person, _head_centre(person, fr), max(2, int(0.025 * fr.height)))
-        if source == "silhouette":
-            fr = _frame(person, band, rgb, marks)[0] or fr
+        fr = _frame(person, band, rgb, marks)[0] or fr
     if fr is not None and fr.has_head:
         fr.cx = _head_centre(person, fr)
     a = Analysis(person, np.zeros_like(person), fr, method, landmarks=marks)
@@ -600,23 +597,29 @@ def analyze_array(
         a.warnings.append("no person or garment found; returned a default shirt")
         a.confidence = {"garment_type": 0.1}
         return a
-    if not fr.has_head:
-        a.warnings.append("no head found (cropped photo or product shot): lengths are rough")
-    progress(0.5, "separating garments from the body")
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
-    body, _ = body_pixels(lab.astype(np.float32), person, fr)
+    body, face = body_pixels(lab.astype(np.float32), person, fr)
+    skin = (skin_like(lab.astype(np.float32)) & person).sum()
+    if source == "silhouette" and (
+        (face is None and skin < 0.05 * person.sum()) or body.sum() < 0.02 * person.sum()
+    ):
+        # no face, skin or mannequin: a garment on its own
+        return _product(a, rgb, lab, person, progress)
+    if not fr.has_head:
+        a.warnings.append("no head found (cropped photo): lengths are rough")
+    progress(0.5, "separating garments from the body")
     inner = cv2.erode(person.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     clothes = inner & ~body
     min_px = max(30, int(0.004 * fr.height**2))
     head_band = np.zeros_like(clothes)
     head_band[: max(fr.y(0.125), 0)] = True
     items = garment_items(lab, clothes & ~head_band, min_px)
-    if fr.has_head:
+    if fr.has_head and source == "silhouette":
         items = [mirror_trim(m, fr.cx, max(2, int(0.02 * fr.height))) for m in items]
     items = [
         m for m in items if m.sum() >= min_px and (fr.f(np.nonzero(m)[0]) > 0.14).mean() > 0.4
     ]  # hair and hats are not garments
-    if method == "grabcut":
+    if cleanup:
         items = _drop_background_like(items, lab, person, fr)
     if not items:
         a.warnings.append("no clothing separated from the body; returned a default shirt")
@@ -647,12 +650,34 @@ def analyze_array(
     return a
 
 
+def _product(a: Analysis, rgb: np.ndarray, lab: np.ndarray, person: np.ndarray, progress) -> Analysis:
+    """A garment alone on a plain background: measure it in its own bounding box (product.py)."""
+    from .product import classify_product, product_features, product_spec_parts
+
+    progress(0.6, "measuring a product shot")
+    a.method += "+product"
+    items = garment_items(lab, person, max(30, int(0.01 * person.sum())))
+    items.sort(key=lambda m: -int(m.sum()))
+    a.garment = items[0] if items else person
+    a.features = product_features(person, a.garment)
+    a.garment_type, conf = classify_product(a.features)
+    a.attributes, a.measured = product_spec_parts(a.features, a.garment_type)
+    a.confidence = {"garment_type": conf, **{k: 0.4 for k in a.attributes}}
+    a.warnings.append("no person found: treated as a product shot; centimetres assume a size M fit")
+    a.colours = [[int(v) for v in np.median(rgb[a.garment], axis=0)]]
+    return a
+
+
 def spec_from_analysis(a: Analysis, source: str = "") -> GarmentSpec:
     from ..vlm.schema import _safe_spec
 
-    size = _estimate_size(a.person, a.frame) if a.frame is not None else "M"
+    product = a.measured is not None
+    size = _estimate_size(a.person, a.frame) if a.frame is not None and not product else "M"
     t = a.garment_type
-    meas = measurements(t, a.attributes, a.features, size) if a.features else {}
+    if product:
+        meas = {k: float(np.clip(v, MEASUREMENTS[k].lo, MEASUREMENTS[k].hi)) for k, v in a.measured.items()}
+    else:
+        meas = measurements(t, a.attributes, a.features, size) if a.features else {}
     feats: dict[str, Any] = {}
     if t == "hoodie":
         feats["has_hood"] = True

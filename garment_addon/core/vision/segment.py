@@ -12,6 +12,8 @@ split into garments by colour clusters (see analyze.py).
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
@@ -29,7 +31,7 @@ def resize_for_analysis(rgb: np.ndarray, alpha: np.ndarray | None):
     return rgb, alpha
 
 
-def _clean(mask: np.ndarray) -> np.ndarray:
+def _clean(mask: np.ndarray, min_frac: float | None = None) -> np.ndarray:
     """The main figure: the largest component with the parts near it, small holes filled.
 
     Parts are joined through a dilation because a figure can fall apart where a garment's
@@ -45,7 +47,9 @@ def _clean(mask: np.ndarray) -> np.ndarray:
     n, lab, stats, _ = cv2.connectedComponentsWithStats(joined, 8)
     areas = np.bincount(lab[m > 0], minlength=n)
     areas[0] = 0
-    m = ((lab == int(np.argmax(areas))) & (m > 0)).astype(np.uint8)
+    # exact masks (alpha, plain backgrounds) keep every sizeable part, e.g. a hood cut off at the neck
+    keep = [int(np.argmax(areas))] if min_frac is None else np.flatnonzero(areas >= min_frac * areas.max())
+    m = (np.isin(lab, keep) & (m > 0)).astype(np.uint8)
     # fill holes: everything not reachable from the border through background
     inv = (1 - m).astype(np.uint8)
     n2, lab2 = cv2.connectedComponents(inv, connectivity=4)
@@ -84,7 +88,7 @@ def segment_person(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np
 def easy_background(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np.ndarray, str] | None:
     """(mask, "alpha" | "plain") for transparent PNGs and plain backgrounds, else None."""
     if alpha is not None and (alpha < 128).mean() > 0.01:
-        return _clean(alpha >= 128), "alpha"
+        return _clean(alpha >= 128, 0.02), "alpha"
     h, w = rgb.shape[:2]
     # sensor noise would hide a plain background: model colours on a lightly blurred copy
     lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -100,12 +104,59 @@ def easy_background(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[n
     if spread < 14:
         dist = np.linalg.norm(lab - basis @ coef, axis=2)
         dist = cv2.GaussianBlur(dist, (5, 5), 0)
-        return _clean(dist > max(18.0, 2.2 * spread)), "plain"
+        return _clean(dist > max(18.0, 2.2 * spread), 0.02), "plain"
     return None
 
 
+@functools.cache
+def _face_cascade():
+    try:
+        c = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+    except (AttributeError, cv2.error):  # an OpenCV build without its data files
+        return None
+    return None if c.empty() else c
+
+
+def detect_face(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The largest frontal face (x, y, w, h) found by OpenCV's Haar cascade, or None."""
+    cascade = _face_cascade()
+    if cascade is None:
+        return None
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    faces = cascade.detectMultiScale(gray, 1.1, 5, minSize=(max(12, min(gray.shape) // 30),) * 2)
+    if len(faces) == 0:
+        return None
+    return tuple(int(v) for v in max(faces, key=lambda f: f[2] * f[3]))
+
+
+def _face_prior(mask: np.ndarray, face, band: int) -> None:
+    """Seed GrabCut with a person under a detected face: the face is sure foreground, head and
+    body below it probable foreground, and the bottom edge under the body is not background
+    (portraits are cut by the frame)."""
+    h, w = mask.shape
+    x, y, fw, fh = face
+    cx = x + fw / 2
+    body = np.zeros_like(mask)
+    cv2.ellipse(body, (int(cx), int(y + 0.45 * fh)), (int(0.75 * fw), int(1.0 * fh)), 0, 0, 360, 1, -1)
+    chin = y + fh
+    pts = [
+        (cx - 1.2 * fw, chin),
+        (cx + 1.2 * fw, chin),
+        (cx + 2.4 * fw, chin + 1.5 * fh),
+        (cx + 2.4 * fw, h),
+        (cx - 2.4 * fw, h),
+        (cx - 2.4 * fw, chin + 1.5 * fh),
+    ]
+    cv2.fillPoly(body, [np.round(pts).astype(np.int32)], 1)
+    mask[(body > 0) & (mask != cv2.GC_FGD)] = cv2.GC_PR_FGD
+    bottom = body[-band:] > 0
+    mask[-band:][bottom] = cv2.GC_PR_FGD
+    mask[y + fh // 5 : y + 4 * fh // 5, x + fw // 4 : x + 3 * fw // 4] = cv2.GC_FGD
+
+
 def _grabcut(rgb: np.ndarray, lab: np.ndarray, border: np.ndarray, band: int) -> np.ndarray:
-    """GrabCut seeded by distance to the border's colour clusters (a cluttered scene)."""
+    """GrabCut seeded by distance to the border's colour clusters (a cluttered scene) and, when a
+    face is found, by the person under it."""
     h, w = rgb.shape[:2]
     k = 10
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1.0)
@@ -125,13 +176,22 @@ def _grabcut(rgb: np.ndarray, lab: np.ndarray, border: np.ndarray, band: int) ->
     mask[sure] = cv2.GC_FGD
     mask[:band] = mask[-band:] = cv2.GC_BGD
     mask[:, :band] = mask[:, -band:] = cv2.GC_BGD
+    face = detect_face(rgb)
+    if face is not None:
+        _face_prior(mask, face, band)
     if not (mask == cv2.GC_FGD).any():
         return _clean(d > 22)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.setRNGSeed(0)  # GrabCut's GMM initialisation draws from OpenCV's global RNG
     cv2.grabCut(rgb[..., ::-1].copy(), mask, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)
-    fg = _clean((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD))
-    return _clean(fg | _touching_skin(lab, fg, xx, w))
+    raw = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
+    fg = _clean(raw)
+    if face is not None:  # a collar or helmet ring can cut the head off the body: keep both
+        n, comp = cv2.connectedComponents(raw.astype(np.uint8), connectivity=8)
+        at = comp[face[1] + face[3] // 2, face[0] + face[2] // 2]
+        if at:
+            fg |= comp == at
+    return _clean(fg | _touching_skin(lab, fg, xx, w), 0.02 if face is not None else None)
 
 
 def _touching_skin(lab: np.ndarray, fg: np.ndarray, xx: np.ndarray, w: int) -> np.ndarray:

@@ -19,6 +19,7 @@ import numpy as np
 from ..spec import SIZE_TABLE, GarmentSpec, body_measurements, make_spec
 from .categories import BODY
 
+LINING = (28, 28, 32)  # what a product shot shows through a jacket's or vest's front opening
 SKINS = [(236, 198, 170), (224, 172, 138), (198, 140, 100), (160, 105, 72), (110, 72, 50)]
 HAIRS = [(30, 24, 20), (70, 45, 25), (120, 85, 50), (200, 170, 110)]
 # Garment colours: saturated or clearly non-skin, so colour clustering can separate them
@@ -181,12 +182,15 @@ def render_spec(
     colour=None,
     companion: str | None = None,
     skin=None,
+    mannequin: bool = True,
 ) -> SynthImage:
     """Draw ``spec`` worn by a person. ``background``: clutter, studio, white or transparent.
 
     ``scale`` multiplies the person's height (0.82 of the image at 1.0), ``shift`` moves it by a
     fraction of the image, ``crop`` cuts that fraction off a random side (never the head),
     ``companion`` adds a second garment ("shirt" top or "skirt"/"pants" bottom) in another colour.
+    ``mannequin=False`` makes a product shot: the garment alone (an invisible "ghost mannequin"
+    holds its shape; openings show the lining), filling the frame.
     """
     spec = spec if isinstance(spec, GarmentSpec) else make_spec(spec)
     rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
@@ -361,7 +365,7 @@ def render_spec(
         cv.poly(pts, col, garment)
         # neck opening, filled with skin or the inner garment
         nw = max(m["neckline_width"] * 0.9, 5.0)
-        nf = F["shoulder"] - 0.025
+        nf = F["shoulder"] - (0.025 if mannequin else 0.0)  # no neck above a product shot's opening
         depth = neck_depth / hcm
         # an inner layer (jacket) counts as another garment, not as this one
         fill = inner if inner is not None else _shade(skin, 0.95)
@@ -375,7 +379,7 @@ def render_spec(
             cv.poly(half, fill, False)
 
     truth: dict[str, Any] = {"garment_type": t, "others": []}
-    comp = companion
+    comp = companion if mannequin else None
     if t in ("skirt", "pants"):
         length = m["skirt_length"] if t == "skirt" else m["pant_length"]
         if comp:
@@ -395,7 +399,9 @@ def render_spec(
         else:
             hem_f = min(F["neck"] + 0.01 + m["bodice_length"] / hcm, 0.8)
         inner = None
-        if t == "jacket":
+        if not mannequin and t in ("jacket", "vest"):
+            inner = LINING
+        elif t == "jacket":
             inner = _pick(
                 rng, [(245, 245, 245), (30, 30, 30), (150, 150, 150)] + PALETTE, [colour, skin, other], 60
             )
@@ -438,6 +444,17 @@ def render_spec(
         )
 
     # -- composite, downsample, shading noise, crop ----------------------------------------------
+    if not mannequin:  # product shot: keep the garment and its lining, then fill the frame with it
+        cv.person = ((cv.garment > 0) | np.all(cv.img == LINING, axis=2)).astype(np.uint8)
+        ys, xs = np.nonzero(cv.person)
+        pad = int(0.1 * max(ys.ptp(), xs.ptp()))
+        y0, y1, x0, x1 = ys.min() - pad, ys.max() + pad, xs.min() - pad, xs.max() + pad
+        k = min(h * aa / (y1 - y0), w * aa / (x1 - x0))
+        mat = np.float32([[k, 0, w * aa / 2 - k * (x0 + x1) / 2], [0, k, h * aa / 2 - k * (y0 + y1) / 2]])
+        warp = dict(dsize=(w * aa, h * aa), flags=cv2.INTER_NEAREST)
+        cv.img, cv.person, cv.garment = (
+            cv2.warpAffine(a, mat, **warp) for a in (cv.img, cv.person, cv.garment)
+        )
     person = cv.person > 0
     img = np.where(person[..., None], cv.img, bg)
     img = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)

@@ -1,0 +1,134 @@
+"""Product shots: a garment alone (flat lay or ghost mannequin) on a plain background.
+
+Without a body there is no body frame, so the garment is measured in its own bounding box:
+two legs (pants), a straight waist on top (skirt), sleeves that stick out beyond the body
+(shirt, jacket, hoodie, dress), a hood's face opening, the depth of the front opening (jacket,
+vest) and the height/width ratio (dress vs top). Centimetres come from the garment's width,
+assumed to fit a size M body (rough; confidences say so).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..spec import SIZE_TABLE
+from .categories import ARM_LENGTH, length_class, silhouette_class, sleeve_class
+
+M = SIZE_TABLE["M"]
+CHEST_CM = M["bust"] * 0.34  # front width of a top at the chest, ease included
+WAIST_CM = M["waist"] * 0.34
+
+
+def _runs(row: np.ndarray) -> list[tuple[int, int]]:
+    xs = np.flatnonzero(row)
+    if not xs.size:
+        return []
+    parts = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1)
+    return [(int(p[0]), int(p[-1])) for p in parts]
+
+
+def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
+    """Shape features of a lone garment (``shape``: garment + lining, ``item``: its own colour)."""
+    ys, xs = np.nonzero(shape)
+    top, bot, left, right = ys.min(), ys.max(), xs.min(), xs.max()
+    hg, wg = max(bot - top, 1), max(right - left, 1)
+    cx = float(np.median(xs))
+
+    def y(f: float) -> int:
+        return int(top + f * hg)
+
+    def central(yy: int) -> float:
+        runs = _runs(shape[yy])
+        best = [r for r in runs if r[0] <= cx <= r[1]]
+        return float(best[0][1] - best[0][0] + 1) if best else 0.0
+
+    hw = max(1, int(0.02 * wg))
+    centre = shape[top : bot + 1, int(cx) - hw : int(cx) + hw + 1].mean(axis=1) >= 0.5
+    # down the centre line a hood reads covered (its crown), open (the face), covered again
+    changes = np.flatnonzero(np.diff(centre[: max(3, int(0.45 * hg))].astype(np.int8)))
+    hood_profile = bool(centre[: max(2, int(0.03 * hg))].all() and len(changes) >= 2)
+    rows = range(y(0.6), y(0.98))
+    split = float(np.mean([not shape[r, int(cx) - hw : int(cx) + hw + 1].all() for r in rows]))
+    notch = 1.0
+    for r in range(top, bot):
+        if item[r, int(cx) - hw : int(cx) + hw + 1].mean() >= 0.5:
+            notch = (r - top) / hg
+            break
+    filled = shape.astype(np.uint8).copy()
+    cv2.floodFill(filled, None, (0, 0), 2)
+    holes = (filled == 0) & (np.arange(shape.shape[0])[:, None] < y(0.35))
+    body_w = float(max(central(y(f)) for f in (0.35, 0.45, 0.55, 0.65)))
+    three = [r for r in range(top, y(0.7)) if len(_runs(shape[r])) >= 3]
+    top_w = max(float(np.ptp(np.nonzero(shape[r])[0])) for r in range(top, y(0.4)) if shape[r].any())
+    # sleeves stick out: rows split into sleeve | body | sleeve, or a top much wider than the body
+    sleeves = (len(three) > 0.05 * hg and (max(three) - top) / hg > 0.15) or top_w > 1.45 * max(body_w, 1)
+    sleeve_end = (max(three) - top) / hg if three else (0.25 if sleeves else 0.0)
+    waist_row = _runs(shape[y(0.03)])
+    shoulder = waist_row[-1][1] - waist_row[0][0] + 1 if waist_row else wg
+    return dict(
+        hg=hg,
+        wg=wg,
+        aspect=hg / max(shoulder, 1),
+        split=split,
+        notch=notch,
+        hood=max(float(holes.sum() / max(shape.sum(), 1)), 0.01 * hood_profile),
+        sleeves=float(sleeves),
+        sleeve_end=sleeve_end,
+        top_w=(waist_row[-1][1] - waist_row[0][0]) / max(body_w, 1) if waist_row else 0.0,
+        body_w=body_w,
+        hem_w=central(y(0.97)),
+        hip_w=central(y(0.2)),
+    )
+
+
+def classify_product(f: dict[str, float]) -> tuple[str, float]:
+    if f["split"] > 0.5:
+        return "pants", 0.7
+    if f["hood"] > 0.004:
+        return "hoodie", 0.65
+    straight_top = f["notch"] < 0.02  # a waistband across the top, no neck opening
+    if not f["sleeves"]:
+        if straight_top:
+            return "skirt", 0.65
+        if f["notch"] > 0.18 and f["aspect"] < 2.2:
+            return "vest", 0.55
+        return ("dress", 0.55) if f["aspect"] > 2.2 else ("shirt", 0.45)
+    if f["notch"] > 0.18:
+        return "jacket", 0.55
+    return ("dress", 0.55) if f["aspect"] > 2.2 else ("shirt", 0.6)
+
+
+def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dict[str, float]]:
+    """(attributes, measurements) of a lone garment, scaled from its width."""
+    attrs: dict[str, Any] = {}
+    meas: dict[str, float] = {}
+    h = M["height"]
+    if t in ("skirt", "pants"):
+        scale = WAIST_CM / max(f["body_w"] if t == "skirt" else f["body_w"] * 1.0, 1)
+    else:
+        scale = CHEST_CM / max(f["body_w"], 1)
+    length = f["hg"] * scale
+    if t == "skirt":
+        meas["skirt_length"] = length
+    elif t == "pants":
+        meas["pant_length"] = length
+    elif t == "dress":
+        meas["skirt_length"] = length - 0.225 * h  # shoulder to waist
+    else:
+        meas["bodice_length"] = length
+    if t in ("dress", "skirt"):
+        attrs["length"] = length_class(0.38 + meas["skirt_length"] / h)
+        ratio = f["hem_w"] / max(f["hip_w"], 1)
+        attrs["silhouette"] = silhouette_class(ratio, t)
+    if t == "pants":
+        attrs["length"] = length_class(0.38 + meas["pant_length"] / h)
+    if t not in ("skirt", "pants"):
+        sleeve = f["sleeve_end"] * f["hg"] * scale / 0.9 if f["sleeves"] else 0.0
+        attrs["sleeves"] = sleeve_class(sleeve / (ARM_LENGTH * h))
+        meas["sleeve_length"] = 0.0 if attrs["sleeves"] == "none" else max(17.0, sleeve)
+        if f["notch"] < 0.5:
+            meas["neckline_depth"] = f["notch"] * f["hg"] * scale
+    return attrs, {k: round(float(v), 1) for k, v in meas.items()}
