@@ -10,6 +10,7 @@ from pathlib import Path
 
 from garment_addon.core.export import export_pattern
 from garment_addon.core.export.layout import build_sheet
+from garment_addon.core.export.pdf import A4, tiled_layout
 from garment_addon.core.interop.garmentcode import from_garmentcode
 from garment_addon.core.pattern import draft_pattern
 from garment_addon.core.spec import GARMENT_TYPES, make_spec
@@ -39,6 +40,9 @@ def run() -> list[dict]:
                          "unit": "", "target": ">= 0.6"})
             rows.append({"case": gtype, "metric": "sheet_area", "value": sheet.width * sheet.height / 1e4,
                          "unit": "m2", "target": ""})
+            pages = len(tiled_layout(pattern, True, A4)[2])  # printed tiles, without info and map pages
+            rows.append({"case": gtype, "metric": "pdf_tiled_a4_pages", "value": pages, "unit": "pages",
+                         "target": ""})
             for fmt, ext in FORMATS:
                 path = Path(tmp) / f"{gtype}.{fmt}.{ext}"
                 ms = _ms(lambda pat=pattern, p=path, f=fmt: export_pattern(pat, p, fmt=f))

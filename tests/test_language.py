@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from garment_addon.core.errors import UserError
 from garment_addon.core.language import edit_spec, parse_text
@@ -126,3 +128,64 @@ def test_cli_text_and_edit(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: measurements.sleeve_length") and not bad.exists()
     assert main(["text", "nothing to see", "-o", str(bad)]) == 2 and not bad.exists()
+
+
+_WORDS = [
+    "dress",
+    "skirt",
+    "jeans",
+    "hoodie",
+    "long",
+    "short",
+    "sleeves",
+    "sleeveless",
+    "cm",
+    "in",
+    '"',
+    "bust",
+    "waist",
+    "10",
+    "2.5",
+    "3/4",
+    "no",
+    "pockets",
+    "hood",
+    "longer",
+    "shorter",
+    "make",
+    "it",
+    "a",
+    "wider",
+    "maxi",
+    "mini",
+    "knee-length",
+    "by",
+    "mm",
+    "size",
+    "xl",
+    "fitted",
+    "looser",
+    "collar",
+    "red",
+    "-5",
+    "0",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12), st.text(max_size=20))
+def test_any_text_gives_a_valid_spec_or_a_user_error(words, noise):
+    """Whatever is typed, the result is a validated spec or a one-line UserError, never a crash."""
+    text = " ".join(words) + " " + noise
+    try:
+        spec = parse_text(text)
+    except UserError as exc:
+        assert "\n" not in str(exc)
+        spec = parse_text("a dress")
+    make_spec(spec.to_dict())
+    try:
+        edited = edit_spec(spec, text)
+    except UserError as exc:
+        assert "\n" not in str(exc)
+    else:
+        make_spec(edited.to_dict())

@@ -142,6 +142,16 @@ def test_stop_plateau_when_nothing_changes_the_render():
     assert len(res.records) < 40
 
 
+def test_plateau_first_probes_late_parameters_then_tries_alternatives():
+    fixed = render(spec("shirt"))  # nothing the loop does changes the render: every idea gets tried
+    res = fit(as_photo(render(spec("shirt", bodice_length=70))), spec("shirt"), lambda s: fixed, max_iters=60)
+    decisions = [r.decision for r in res.records]
+    first_alt = min(i for i, d in enumerate(decisions) if d.startswith("alternative:"))
+    assert res.stop_reason == "plateau" and len(res.records) < 60
+    assert decisions.index("probe:neckline_width") < first_alt  # the seed stopped before either
+    assert {"alternative:fit=fitted", "alternative:type=jacket"} <= set(decisions)
+
+
 class FakeCritic:
     def __init__(self, answer):
         self.answer = answer

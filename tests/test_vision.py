@@ -22,7 +22,7 @@ BACKGROUNDS = ["clutter", "studio", "white", "transparent", "clutter"]
 
 
 def synthetic_cases(per_type: int, seed: int):
-    """(spec, image) over all seven types with clutter, noise, scale, shift, crop and outfits."""
+    """(spec, image) over all seven types with clutter, noise, scale, shift, crop, long hair and outfits."""
     rng = np.random.default_rng(seed)
     for t in GARMENT_TYPES:
         for k in range(per_type):
@@ -36,6 +36,7 @@ def synthetic_cases(per_type: int, seed: int):
                 shift=(rng.uniform(-0.08, 0.08), rng.uniform(-0.04, 0.04)),
                 noise=rng.uniform(2, 10),
                 crop=float(rng.choice([0, 0, 0.06, 0.1])),
+                long_hair=(k % 4 == 3),
             )
             yield spec, img
 
@@ -70,14 +71,20 @@ def test_garmentcode_render_is_a_short_sleeved_shirt():
     assert 0.5 <= spec.metadata["confidence"]["garment_type"] <= 1
 
 
-def test_real_photo_portrait_crop():
-    """scikit-image's bundled astronaut portrait (NASA, public domain): a real photo cut at the waist."""
+@pytest.mark.parametrize("photo", ["astronaut", "grace_hopper"])
+def test_real_photo_portraits(photo):
+    """Real photos cut at the chest or waist (public domain): scikit-image's astronaut, a Navy portrait."""
     from skimage import data
 
-    a = analyze_array(data.astronaut())
+    rgb = data.astronaut() if photo == "astronaut" else np.asarray(Image.open(DATA / "grace_hopper.jpg"))
+    a = analyze_array(rgb)
     assert a.garment_type in ("shirt", "jacket")
-    assert a.frame is not None and a.frame.has_head
+    assert a.frame is not None and a.frame.has_head  # found from the face: the silhouette has no feet
     assert any("runs off the bottom" in w for w in a.warnings)
+    assert a.attributes["length"] == "hip" and not a.measured
+    h = a.garment.shape[0]
+    assert a.garment[h // 2 :].mean() > 0.15  # the clothed chest fills the lower half of a portrait
+    assert a.garment[: int(0.1 * h)].mean() < 0.02  # the background above the head is not clothing
 
 
 def test_outfit_names_the_dominant_garment_and_lists_the_others():

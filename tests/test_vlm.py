@@ -107,6 +107,9 @@ class FakeProvider:
             return 502, {"error": "bad gateway"}, {}
         if model == "reasoning":
             return 200, _chat("", reasoning="Let me think. The answer is " + good), {}
+        if model == "reasoning-content":  # the other field name providers use
+            msg = {"role": "assistant", "content": None, "reasoning_content": good}
+            return 200, {"choices": [{"index": 0, "message": msg}]}, {}
         if model == "fenced":
             return 200, _chat("```json\n" + json.dumps(self.answer, indent=1) + "\n```"), {}
         if model == "prose":
@@ -186,7 +189,9 @@ def test_retries_are_bounded(provider):
     assert provider.counts["always-5xx"] == 3 and len(c.sleeps) == 2
 
 
-@pytest.mark.parametrize("model", ["reasoning", "fenced", "prose", "garbage-then-repair", "schema-reject"])
+@pytest.mark.parametrize(
+    "model", ["reasoning", "reasoning-content", "fenced", "prose", "garbage-then-repair", "schema-reject"]
+)
 def test_provider_answer_shapes_are_parsed(provider, model):
     c = client(provider, [model])
     ans = c.describe_garment(IMG)
@@ -346,3 +351,15 @@ def test_transparent_images_are_sent_on_white(tmp_path):
         url = image_data_url(src)
         img = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
         assert np.asarray(img).mean() > 250
+
+
+def test_text_auto_falls_back_offline_when_the_llm_fails(provider, monkeypatch):
+    from garment_addon.core.language import parse_text
+
+    _configure(monkeypatch, provider, ["garbage", "missing-404"])
+    spec = parse_text("a knee-length skirt", backend="auto")
+    assert spec.garment_type == "skirt" and spec.metadata["backend"] == "offline"
+    assert any("LLM failed" in w for w in spec.metadata["warnings"])
+    assert all(KEY not in w for w in spec.metadata["warnings"])
+    with pytest.raises(VLMError):
+        parse_text("a knee-length skirt", backend="llm")

@@ -262,8 +262,12 @@ def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "
     _check_size(size)
     with _RenderIsolation(result) as scene:
         with atomic_path(png_path) as tmp:
-            seconds = rd.render_rgb(scene, tmp.with_suffix(".png"), profile, size)
-            tmp.with_suffix(".png").replace(tmp)
+            out = tmp.with_suffix(".png")  # Blender insists on the extension
+            try:
+                seconds = rd.render_rgb(scene, out, profile, size)
+                out.replace(tmp)
+            finally:
+                out.unlink(missing_ok=True)
         info = {"png": str(png_path), "profile": profile, "size": size, "engine": rd.eevee_engine(),
                 "seconds": round(seconds, 3), "legend": result.legend}
         if mask_path is not None:

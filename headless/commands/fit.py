@@ -126,7 +126,7 @@ def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: 
         from garment_addon.blender import pipeline
         from garment_addon.blender.refine_render import quiet_stdout, render_masks
 
-        with quiet_stdout():
+        with quiet_stdout(filter_stderr=True):
             scene = pipeline.build_scene(pattern, final["method"])
             pipeline.export_garment(scene, stage / "garment.glb")
             info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview",

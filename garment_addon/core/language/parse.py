@@ -163,7 +163,7 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
 
 
 def _to_spec(gtype: str, parsed: dict[str, Any], text: str, backend: str) -> GarmentSpec:
-    from ..vlm.schema import _safe_spec
+    from ..vlm.schema import safe_spec
 
     conf = {
         "garment_type": 0.9,
@@ -197,7 +197,7 @@ def _to_spec(gtype: str, parsed: dict[str, Any], text: str, backend: str) -> Gar
         if field in explicit:  # the user's own number is wrong: say so
             raise
     # a rule-derived value clashed with the user's numbers: drop rule values, keep theirs
-    return _safe_spec(gtype, parsed["measurements"], parsed["features"], meta)
+    return safe_spec(gtype, parsed["measurements"], parsed["features"], meta)
 
 
 TEXT_PROMPT = (

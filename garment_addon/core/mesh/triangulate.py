@@ -43,15 +43,18 @@ class GarmentMesh:
     piece_of: np.ndarray  # (N,) piece index per vertex
     seam_pairs: np.ndarray  # (S, 2) global vertex indices sewn together
     seam_of: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # (S,) seam index per pair
+    _edges: np.ndarray | None = field(default=None, repr=False)
 
     def index(self, piece: str) -> int:
         return [p.name for p in self.pieces].index(piece)
 
     def edges(self) -> np.ndarray:
-        """Unique undirected triangle edges (E, 2)."""
-        f = self.faces
-        e = np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1)
-        return np.unique(e, axis=0)
+        """Unique undirected triangle edges (E, 2), computed once."""
+        if self._edges is None:
+            f = self.faces
+            e = np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1)
+            self._edges = np.unique(e, axis=0)
+        return self._edges
 
 
 def resample(poly: np.ndarray, n: int) -> np.ndarray:

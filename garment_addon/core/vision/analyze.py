@@ -203,13 +203,6 @@ def _same_garment(big: np.ndarray, small: np.ndarray) -> bool:
 
 
 # -- measuring one garment --------------------------------------------------------------------------
-def _row_extent(mask: np.ndarray, y: int) -> tuple[int, int] | None:
-    if not 0 <= y < mask.shape[0]:
-        return None
-    xs = np.flatnonzero(mask[y])
-    return (int(xs[0]), int(xs[-1])) if xs.size else None
-
-
 def _central_run(mask: np.ndarray, y: int, cx: float, gap: int = 2) -> float:
     """Width of the run of ``mask`` through x = cx in row y (gaps up to ``gap`` px bridged)."""
     if not 0 <= y < mask.shape[0]:
@@ -320,7 +313,11 @@ def measure_item(
     cx = float(np.median(xs[torso])) if torso.sum() > 20 else fr.cx
     feats["cx"] = cx
     feats["hood"] = _hood(item, fr, cx) if hood_px is None else _hood(hood_px, fr, cx)
-    feats["sleeves"] = _sleeve_fraction(item, person, fr) if feats["top"] < 0.29 else 0.0
+    # arms that leave the photo above the wrists cannot show where a sleeve ends: unknown (-1)
+    arms_out = fr.y(BODY["wrist"]) >= item.shape[0]
+    feats["sleeves"] = (
+        (-1.0 if arms_out else _sleeve_fraction(item, person, fr)) if feats["top"] < 0.29 else 0.0
+    )
     depth, shape = _opening(item, fr, cx) if feats["top"] < 0.29 else (0.0, 1.0)
     feats["opening"], feats["opening_shape"] = depth, shape
     bot = feats["bottom"]
@@ -349,8 +346,8 @@ def classify(feats: dict[str, float]) -> tuple[str, float]:
     if feats["hood"] > 0.0006:
         return "hoodie", min(c_top, conf(feats["hood"] - 0.0006, 0.001))
     deep = feats["opening"] - 0.08
-    long_ = bot - 0.59
-    if feats["sleeves"] < 0.12:
+    long_ = bot - 0.605  # a long shirt ends above 0.6, a mini dress below 0.62
+    if 0 <= feats["sleeves"] < 0.12:
         if deep > 0 and bot < 0.63:
             return "vest", min(c_top, conf(deep, 0.05))
         if long_ > 0:
@@ -379,9 +376,9 @@ def attributes(t: str, feats: dict[str, float]) -> tuple[dict[str, Any], dict[st
         confs["length"] = 0.15
     if t not in ("skirt", "pants"):
         s = feats["sleeves"]
-        attrs["sleeves"] = sleeve_class(s)
+        attrs["sleeves"] = sleeve_class(s) if s >= 0 else None
         edges = np.array([0.12, 0.47, 0.78])
-        confs["sleeves"] = float(np.clip(0.5 + 3 * np.min(np.abs(edges - s)), 0.5, 0.95))
+        confs["sleeves"] = float(np.clip(0.5 + 3 * np.min(np.abs(edges - s)), 0.5, 0.95)) if s >= 0 else 0.1
         d = feats["opening"]
         attrs["neckline"] = (
             "hood"
@@ -423,7 +420,10 @@ def measurements(t: str, attrs: dict[str, Any], feats: dict[str, float], size: s
         m["bodice_length"] = (bot - BODY["neck"] - 0.01) * h
     if t not in ("skirt", "pants"):
         s = feats["sleeves"]
-        m["sleeve_length"] = 0.0 if attrs["sleeves"] == "none" else max(17.0, min(s, 1.0) * ARM_LENGTH * h)
+        if s >= 0:  # unknown sleeves keep the type's default length
+            m["sleeve_length"] = (
+                0.0 if attrs["sleeves"] == "none" else max(17.0, min(s, 1.0) * ARM_LENGTH * h)
+            )
         if feats["opening"] > 0.02:
             m["neckline_depth"] = feats["opening"] * h
     if feats.get("cut"):  # a hem outside the photo: keep the type's default length
@@ -633,7 +633,11 @@ def analyze_array(
     a.features = measure_item(items[0], person, fr, hood_px=clothes & head_band & near)
     a.garment_type, tconf = classify(a.features)
     a.attributes, confs = attributes(a.garment_type, a.features)
+    if a.attributes.get("sleeves", "") is None:
+        del a.attributes["sleeves"]
+        a.warnings.append("the arms leave the photo: sleeve length is a default")
     if a.features.get("cut"):
+        tconf *= 0.75  # a garment seen in part
         a.warnings.append("the garment runs off the bottom of the photo: its length is a default")
     a.confidence = {"garment_type": round(tconf, 2), **{k: round(v, 2) for k, v in confs.items()}}
     for m in items[1:]:
@@ -669,7 +673,7 @@ def _product(a: Analysis, rgb: np.ndarray, lab: np.ndarray, person: np.ndarray, 
 
 
 def spec_from_analysis(a: Analysis, source: str = "") -> GarmentSpec:
-    from ..vlm.schema import _safe_spec
+    from ..vlm.schema import safe_spec
 
     product = a.measured is not None
     size = _estimate_size(a.person, a.frame) if a.frame is not None and not product else "M"
@@ -696,7 +700,7 @@ def spec_from_analysis(a: Analysis, source: str = "") -> GarmentSpec:
         "colours": a.colours,
         "warnings": list(a.warnings),
     }
-    return _safe_spec(t, {**meas}, feats, meta) if meas else _safe_spec(t, {}, feats, meta)
+    return safe_spec(t, {**meas}, feats, meta) if meas else safe_spec(t, {}, feats, meta)
 
 
 def analyze_image(

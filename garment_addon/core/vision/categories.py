@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..spec import GARMENT_TYPES, SIZE_TABLE
+from ..spec import SIZE_TABLE
 
 LENGTHS = ("mini", "knee", "midi", "maxi", "ankle")
 TOP_LENGTHS = ("cropped", "hip", "long")
@@ -116,6 +116,3 @@ def measurements_from_categories(
         }[neck]
     return out
 
-
-def check_type(name: str) -> str:
-    return name if name in GARMENT_TYPES else "shirt"

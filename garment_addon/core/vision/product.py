@@ -69,6 +69,10 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
     waist_row = _runs(shape[y(0.03)])
     shoulder = waist_row[-1][1] - waist_row[0][0] + 1 if waist_row else wg
     return dict(
+        sleeve_px=_sleeve_length_px(shape, top, y(0.85), wg) if sleeves else 0.0,
+        # narrowest body width below the armholes (sleeves that touch the body widen other rows)
+        chest_w=1.1 * min(central(y(f)) or wg for f in np.linspace(0.3, 0.7, 9)),
+        waist_w=float(waist_row[-1][1] - waist_row[0][0] + 1) if waist_row else wg,
         hg=hg,
         wg=wg,
         aspect=hg / max(shoulder, 1),
@@ -80,8 +84,30 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
         top_w=(waist_row[-1][1] - waist_row[0][0]) / max(body_w, 1) if waist_row else 0.0,
         body_w=body_w,
         hem_w=central(y(0.97)),
-        hip_w=central(y(0.2)),
+        hip_w=central(y(0.3)),  # a skirt's hip; product_spec_parts uses hip_w_dress for dresses
+        hip_w_dress=central(y(0.5)),
     )
+
+
+def _sleeve_length_px(shape: np.ndarray, top: int, last: int, wg: int) -> float:
+    """Shoulder point to sleeve hem along the outline: follow the outermost pixel down each side
+    until it jumps inwards (the sleeve ends and the body's side takes over)."""
+    lengths = []
+    for side in (0, 1):
+        pts = []
+        for r in range(top, last):
+            xs = np.flatnonzero(shape[r])
+            if xs.size:
+                pts.append((r, xs[0] if side == 0 else -xs[-1]))
+        if len(pts) < 3:
+            continue
+        outer = np.array([p[1] for p in pts], float)
+        jumps = np.flatnonzero(np.diff(outer) > 0.025 * wg)  # outermost moves inwards
+        if not jumps.size:
+            continue
+        end = jumps[0]
+        lengths.append(float(np.hypot(pts[end][0] - pts[0][0], outer[end] - outer[0])))
+    return float(np.mean(lengths)) if lengths else 0.0
 
 
 def classify_product(f: dict[str, float]) -> tuple[str, float]:
@@ -107,9 +133,9 @@ def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dic
     meas: dict[str, float] = {}
     h = M["height"]
     if t in ("skirt", "pants"):
-        scale = WAIST_CM / max(f["body_w"] if t == "skirt" else f["body_w"] * 1.0, 1)
+        scale = WAIST_CM / max(f["waist_w"], 1)  # the waistband across the top
     else:
-        scale = CHEST_CM / max(f["body_w"], 1)
+        scale = CHEST_CM / max(f["chest_w"], 1)
     length = f["hg"] * scale
     if t == "skirt":
         meas["skirt_length"] = length
@@ -121,12 +147,12 @@ def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dic
         meas["bodice_length"] = length
     if t in ("dress", "skirt"):
         attrs["length"] = length_class(0.38 + meas["skirt_length"] / h)
-        ratio = f["hem_w"] / max(f["hip_w"], 1)
+        ratio = f["hem_w"] / max(f["hip_w_dress" if t == "dress" else "hip_w"], 1)
         attrs["silhouette"] = silhouette_class(ratio, t)
     if t == "pants":
         attrs["length"] = length_class(0.38 + meas["pant_length"] / h)
     if t not in ("skirt", "pants"):
-        sleeve = f["sleeve_end"] * f["hg"] * scale / 0.9 if f["sleeves"] else 0.0
+        sleeve = f["sleeve_px"] * scale if f["sleeves"] else 0.0
         attrs["sleeves"] = sleeve_class(sleeve / (ARM_LENGTH * h))
         meas["sleeve_length"] = 0.0 if attrs["sleeves"] == "none" else max(17.0, sleeve)
         if f["notch"] < 0.5:

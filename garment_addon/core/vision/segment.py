@@ -104,7 +104,7 @@ def easy_background(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[n
     if spread < 14:
         dist = np.linalg.norm(lab - basis @ coef, axis=2)
         dist = cv2.GaussianBlur(dist, (5, 5), 0)
-        return _clean(dist > max(18.0, 2.2 * spread), 0.02), "plain"
+        return _clean(dist > max(12.0, 1.6 * spread)), "plain"
     return None
 
 

@@ -183,12 +183,16 @@ def render_spec(
     companion: str | None = None,
     skin=None,
     mannequin: bool = True,
+    arm_angle: float | None = None,
+    long_hair: bool = False,
 ) -> SynthImage:
     """Draw ``spec`` worn by a person. ``background``: clutter, studio, white or transparent.
 
     ``scale`` multiplies the person's height (0.82 of the image at 1.0), ``shift`` moves it by a
     fraction of the image, ``crop`` cuts that fraction off a random side (never the head),
     ``companion`` adds a second garment ("shirt" top or "skirt"/"pants" bottom) in another colour.
+    ``arm_angle`` (degrees from vertical, default 18-30: a relaxed A-pose) sets the arms.
+    ``long_hair`` lets hair fall over the shoulders.
     ``mannequin=False`` makes a product shot: the garment alone (an invisible "ghost mannequin"
     holds its shape; openings show the lining), filling the frame.
     """
@@ -228,7 +232,7 @@ def render_spec(
 
     # -- body -------------------------------------------------------------------------------------
     stance = rng.uniform(4.0, 8.0)
-    arm_deg = rng.uniform(18, 30)
+    arm_deg = rng.uniform(18, 30) if arm_angle is None else arm_angle  # degrees from vertical
     legs = []
     for side in (-1, 1):
         hip_j = cv.pt(side * hip_w / 4.2, F["hip"] + 0.01)
@@ -442,6 +446,19 @@ def render_spec(
             ],
             hair,
         )
+        if long_hair:  # strands falling over the shoulders, in front of the garment
+            for side in (-1, 1):
+                cv.poly(
+                    [
+                        cv.pt(side * 6.0, 0.03),
+                        cv.pt(side * 8.6, 0.05),
+                        cv.pt(side * 10.5, 0.26),
+                        cv.pt(side * 6.5, 0.26),
+                        cv.pt(side * 6.8, 0.1),
+                    ],
+                    hair,
+                    False,
+                )
 
     # -- composite, downsample, shading noise, crop ----------------------------------------------
     if not mannequin:  # product shot: keep the garment and its lining, then fill the frame with it

@@ -112,10 +112,10 @@ def answer_to_spec(answer: dict[str, Any], *, source: str = "", model: str | Non
     }
     if isinstance(answer.get("colour"), str):
         meta["colours"] = [answer["colour"]]
-    return _safe_spec(t, meas, feats, meta)
+    return safe_spec(t, meas, feats, meta)
 
 
-def _safe_spec(t: str, meas: dict[str, float], feats: dict[str, Any], meta: dict[str, Any]) -> GarmentSpec:
+def safe_spec(t: str, meas: dict[str, float], feats: dict[str, Any], meta: dict[str, Any]) -> GarmentSpec:
     """make_spec, dropping measurements that break a relation (each named in a warning)."""
     from ..spec import SpecError
 
