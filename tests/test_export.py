@@ -375,8 +375,13 @@ def test_tiled_pdf_prints_every_line_on_few_pages(garment_type):
     assert len(Grid(sheet, A4, content_box(sheet)).printed(sheet.prims)) == len(printed)
 
 
-def test_labels_sit_beside_the_grainline_not_on_it():
-    sheet = build_sheet(_drafted("shirt"))
+@pytest.mark.parametrize("source", ["shirt", "garmentcode_dress"])
+def test_labels_sit_beside_the_grainline_not_on_it(source):
+    from garment_addon.core.interop.garmentcode import from_garmentcode
+
+    gc = Path(__file__).parent / "data" / "garmentcode" / "dress_specification.json"
+    pattern = _drafted(source) if source == "shirt" else from_garmentcode(json.loads(gc.read_text()))
+    sheet = build_sheet(pattern)
     labels = [p for p in sheet.prims if p.layer == "label"]
     assert labels and all(p.anchor == "start" for p in labels)  # the sleeve's label was centred on it
     for pl in sheet.placed:

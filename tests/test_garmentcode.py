@@ -229,6 +229,7 @@ def _assert_same_pattern(a: Pattern, b: Pattern, tol: float = 0.1) -> None:
         assert index[(sa.a.piece, sa.a.edge)] == index_b[(sb.a.piece, sb.a.edge)]
         assert index[(sa.b.piece, sa.b.edge)] == index_b[(sb.b.piece, sb.b.edge)]
         assert sa.reversed == sb.reversed
+        assert sa.ease_cm == pytest.approx(sb.ease_cm, abs=1e-3)  # sleeve-cap ease survives the trip
 
 
 def test_export_structure():
@@ -268,6 +269,8 @@ def test_round_trip_fixture(path):
 def test_round_trip_drafted(garment_type):
     p = _drafted(garment_type)
     _assert_same_pattern(p, from_garmentcode(to_garmentcode(p)))
+    back = from_garmentcode(to_garmentcode(p))
+    assert [r["ok"] for r in seam_table(back)] == [r["ok"] for r in seam_table(p)]  # no false mismatch
 
 
 # ---------------------------------------------------------------- CLI

@@ -236,3 +236,16 @@ def test_progress_reports_and_cancels():
         r.run()
     assert len(seen) == 2 and seen[0][0] == pytest.approx(0.1) and "iteration 0" in seen[0][1]
     assert r.best is not None  # what was found so far is still there
+
+
+def test_quiet_stdout_drops_only_the_egl_noise_from_stderr(capfd):
+    import os
+
+    from garment_addon.blender.refine_render import quiet_stdout
+
+    with quiet_stdout(filter_stderr=True):
+        os.write(1, b"Saved: render.png\n")
+        os.write(2, b"EGL Error (0x3009): EGL_BAD_MATCH\n")
+        os.write(2, b"a real problem\n")
+    out, err = capfd.readouterr()
+    assert "Saved" not in out and "EGL" not in err and "a real problem" in err

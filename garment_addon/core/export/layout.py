@@ -401,7 +401,7 @@ def label_prims(pl: Placed) -> list[Prim]:
     gx = float(g[:, 0].mean())
     # beside the grainline (right, else left), moving along it and shrinking a little if need be:
     # a label written over the grainline is hard to read
-    tries = [(s, dy, left) for s in (size0, 0.8 * size0) for dy in (0, -3, 3, -6, 6, -9, 9, -12, 12)
+    tries = [(s, dy, left) for s in (size0, 0.8 * size0, 0.6 * size0) for dy in (0, -3, 3, -6, 6, -9, 9, -12, 12)
              for left in ("r", "l")]
     for s, dy, side in tries:
         width = 0.6 * s * 1.2 * max(len(t) for t in lines)  # Helvetica averages ~0.55 em per character

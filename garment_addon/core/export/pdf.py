@@ -272,7 +272,7 @@ def _map_page(c: Canvas, sheet: Sheet, g: Grid, printed: set[tuple[int, int]]) -
     c.drawString(PAGE_MARGIN * PT, g.ph - PAGE_MARGIN * PT - 12, "Assembly map")
     c.setFont("Helvetica", 8)
     c.drawString(PAGE_MARGIN * PT, g.ph - PAGE_MARGIN * PT - 26,
-                 f"{sheet.title[0]} - {g.rows} x {g.cols} pages; grey cells are blank and not printed")
+                 f"{sheet.title[0]} - {g.rows} x {g.cols} pages; grey cells hold nothing new and are not printed")
     for r in range(g.rows):
         for col in range(g.cols):
             x0, y0 = g.origin(r, col)

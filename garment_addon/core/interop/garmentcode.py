@@ -33,6 +33,7 @@ from ..pattern.model import Edge, EdgeRef, Pattern, Piece, Seam, polyline_length
 
 LENGTH_TOL = 0.02  # cm: each edge polyline's length is within this of the curve's length
 SEAM_TOL = 0.3  # cm: our drafting rule for sewn edges (beyond declared ease)
+EASE_KEY = "garment_studio_seam_ease_cm"  # properties key: our seams' declared ease, one per stitch
 STRAIGHT_TOL = 0.01  # cm: a polyline this close to its chord is written as a straight edge
 
 _FREE_BY_LABEL = (("collar", "neckline"), ("neck", "neckline"), ("armhole", "armhole"), ("hem", "hem"),
@@ -260,10 +261,14 @@ def from_garmentcode(data: Any) -> Pattern:
     order = [n for n in order if n in panels] + [n for n in panels if n not in order]
     pieces = [_panel_to_piece(n, panels[n], scale, absolute, sewn[n]) for n in order]
     by_name = {p.name: p for p in pieces}
+    eases = props.get(EASE_KEY)
+    if not (isinstance(eases, list) and len(eases) == len(parsed)
+            and all(isinstance(e, (int, float)) for e in eases)):
+        eases = [0.0] * len(parsed)
     seams = []
-    for (pa, ea), (pb, eb), right_wrong in parsed:
+    for ((pa, ea), (pb, eb), right_wrong), ease in zip(parsed, eases, strict=True):
         seams.append(Seam(EdgeRef(pa, by_name[pa].edges[ea].name), EdgeRef(pb, by_name[pb].edges[eb].name),
-                          reversed=not right_wrong, ease_cm=0.0))
+                          reversed=not right_wrong, ease_cm=float(ease)))
     meta = {"source": "garmentcode", "units_in_meter": units, "legacy": _is_legacy(data),
             "properties": props}
     if "parameters" in data:
@@ -435,9 +440,11 @@ def to_garmentcode(pattern: Pattern) -> dict:
         if not s.reversed:
             st.append("right_wrong")
         stitches.append(st)
-    return {"pattern": {"panels": panels, "stitches": stitches},
-            "properties": {"curvature_coords": "relative", "normalize_panel_translation": False,
-                           "normalized_edge_loops": True, "units_in_meter": 100}}
+    props = {"curvature_coords": "relative", "normalize_panel_translation": False,
+             "normalized_edge_loops": True, "units_in_meter": 100}
+    if any(s.ease_cm for s in pattern.seams):  # GarmentCode has no ease; pygarment ignores this key
+        props[EASE_KEY] = [round(s.ease_cm, 4) for s in pattern.seams]
+    return {"pattern": {"panels": panels, "stitches": stitches}, "properties": props}
 
 
 # ---------------------------------------------------------------- seam table
