@@ -363,6 +363,9 @@ def _run_local(todo, workers: int, finished) -> None:
     pool.shutdown(wait=True)
 
 
+CONNECT_TIMEOUT = "30s"
+
+
 def _run_dask(todo, workers: int, scheduler: str | None, finished) -> None:
     from dask.distributed import Client, LocalCluster
     from dask.distributed import as_completed as dask_completed
@@ -371,7 +374,12 @@ def _run_dask(todo, workers: int, scheduler: str | None, finished) -> None:
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None, silence_logs=40)
-    client = Client(cluster if cluster is not None else scheduler, timeout="30s")
+    try:
+        client = Client(cluster if cluster is not None else scheduler, timeout=CONNECT_TIMEOUT)
+    except OSError as exc:  # a wrong or unreachable address is the user's input, not a crash
+        if cluster is not None:
+            cluster.close()
+        raise UserError(f"scheduler: cannot reach {scheduler or 'the local cluster'} ({exc})") from None
     try:
         futures = {client.submit(run_job_in_subprocess, job, key=f"job-{job['id']}-{time.time_ns()}",
                                  pure=False, retries=0): job for job in todo}

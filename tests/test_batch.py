@@ -158,3 +158,20 @@ def test_example_jobs_file_resolves_from_any_folder(tmp_path, monkeypatch):
     example = Path(__file__).resolve().parents[1] / "examples" / "jobs.jsonl"
     monkeypatch.chdir(tmp_path)
     assert {j["id"] for j in parse_jobs(example)} >= {"dress_m", "shirt_fit"}
+
+
+def test_unreachable_scheduler_is_a_usage_error(tmp_path, monkeypatch):
+    import socket
+
+    import headless.batch as batch
+
+    monkeypatch.setattr(batch, "CONNECT_TIMEOUT", "2s")
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    jobs = write_jobs(tmp_path / "jobs.jsonl", DRAFT_JOBS[:1])
+    with pytest.raises(UserError, match=f"scheduler: cannot reach tcp://127.0.0.1:{port}"):
+        run_batch(jobs, tmp_path / "out", executor="dask", scheduler=f"tcp://127.0.0.1:{port}",
+                  show_progress=False)
+    summary = json.loads((tmp_path / "out" / "batch_summary.json").read_text())
+    assert summary["totals"]["not_run"] == 1

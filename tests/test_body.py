@@ -107,3 +107,17 @@ def test_info_reports_height_landmarks_girths():
     info = body_for_spec(make_spec({"garment_type": "skirt"})).info()
     assert set(info) >= {"height_cm", "landmarks_cm", "girths_cm"}
     assert {"bust", "waist", "hip", "crotch", "shoulder", "neck_base"} <= set(info["landmarks_cm"])
+
+
+def test_part_of_labels_points_by_the_part_they_are_in():
+    from garment_addon.core.body.mannequin import PART_NAMES
+
+    body = body_for_spec(make_spec({"garment_type": "dress"}))
+    L, P = body.landmarks, body.points
+    pts = np.array([[0, 0, L["waist"]], body.head_center, P["wrist_left"], P["wrist_right"],
+                    P["ankle_left"], P["ankle_right"]], float)
+    assert [PART_NAMES[i] for i in body.part_of(pts)] == list(PART_NAMES)
+    verts, _, spans = body.mesh()
+    for i, (name, lo, n) in enumerate(spans):  # each part's own surface is mostly labelled as it
+        assert name == PART_NAMES[i]
+        assert (body.part_of(verts[lo:lo + n]) == i).mean() > 0.55, name  # the rest hides in the torso

@@ -11,7 +11,16 @@ from shapely.geometry import LinearRing, Point, Polygon
 
 from garment_addon.core.pattern import Pattern, draft_pattern
 from garment_addon.core.pattern.model import FREE_ROLES, ROLES
-from garment_addon.core.spec import FITS, GARMENT_TYPES, MEASUREMENTS, SIZE_TABLE, SIZES, SpecError, make_spec
+from garment_addon.core.spec import (
+    FITS,
+    GARMENT_TYPES,
+    MEASUREMENTS,
+    SIZE_TABLE,
+    SIZES,
+    SpecError,
+    body_measurements,
+    make_spec,
+)
 
 from .test_spec import SEED_DRESS
 
@@ -260,3 +269,121 @@ def test_notches_match_across_seams(t):
             matched += 1
     if t in ("shirt", "dress", "jacket", "hoodie"):
         assert matched >= 4  # front single and back double notches on both armholes
+
+
+# --- shape rules a pattern maker checks (docs/pattern-drafting-review.md) ---------------------
+
+HAND = 6.0  # a closed sleeve hem or cuff passes the hand when it is at least wrist + 6 cm
+
+
+def _head(spec) -> float:
+    return 0.2 * body_measurements(spec)["height"] + 22.0  # adult head girth, about 54-58 cm
+
+
+@pytest.mark.parametrize("t", ("shirt", "dress", "jacket", "hoodie"))
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+def test_closed_sleeve_hems_and_cuffs_pass_the_hand(t, size):
+    for fit in FITS:
+        spec = make_spec({"garment_type": t, "size": size, "features": {"fit": fit, "has_cuffs": True}})
+        p = draft_pattern(spec)
+        hand = spec.m["wrist"] + HAND
+        assert p.piece("left_sleeve").edge_length("hem") >= hand - 1e-6
+        assert p.piece("left_cuff").edge_length("bottom") >= hand - 1e-6
+
+
+def test_a_thick_wrist_still_passes_the_hand():
+    # a thick wrist (as big as the bicep allows) on a small frame: the taper must stop at the hand
+    spec = make_spec({"garment_type": "shirt", "size": "XS", "measurements": {"bicep": 30, "wrist": 30,
+                      "sleeve_length": 60}, "features": {"fit": "fitted", "has_cuffs": True}})
+    assert draft_pattern(spec).piece("right_cuff").edge_length("bottom") >= 30 + HAND - 1e-6
+
+
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+def test_hood_goes_over_a_head(size):
+    for fit in FITS:
+        spec = make_spec({"garment_type": "hoodie", "size": size, "features": {"fit": fit}})
+        hood = draft_pattern(spec).piece("hood_left")
+        head = _head(spec)
+        ys = hood.outline[:, 1]
+        assert ys.max() - ys.min() >= 0.55 * head + 3.0 - 0.05  # neck base over the crown, halved, + ease
+        # front to back at brow level: head length (0.35 x girth) plus room for forehead and occiput
+        ring = Polygon(hood.outline)
+        brow = LinearRing([(-100, 0.55 * ys.max()), (100, 0.55 * ys.max()), (100, 0.55 * ys.max() + 1e-3),
+                           (-100, 0.55 * ys.max() + 1e-3)])
+        width = ring.intersection(Polygon(brow)).bounds
+        assert width[2] - width[0] >= 0.35 * head + 5.0
+
+
+def test_a_hood_too_small_for_the_head_is_raised_with_a_warning():
+    p = draft_pattern(make_spec({"garment_type": "hoodie", "measurements": {"hood_height": 25}}))
+    check_pattern(p)
+    assert np.ptp(p.piece("hood_left").outline[:, 1]) > 30
+    assert any("hood_height raised" in w for w in p.metadata["warnings"])
+
+
+def _cap_ease(t: str, fit: str) -> float:
+    p = draft_pattern(make_spec({"garment_type": t, "features": {"fit": fit}}))
+    return sum(s.ease_cm for s in p.seams if s.b.piece == "left_sleeve" and s.b.edge.startswith("cap_"))
+
+
+def test_cap_ease_follows_the_fit():
+    shirt = {fit: _cap_ease("shirt", fit) for fit in FITS}
+    assert 2.0 <= shirt["fitted"] <= 3.0  # a close set-in sleeve needs room over the shoulder joint
+    assert 1.0 <= shirt["regular"] <= 2.0
+    assert 0.5 <= shirt["loose"] <= 1.2
+    assert shirt["fitted"] > shirt["regular"] > shirt["loose"]
+    assert shirt["regular"] < _cap_ease("jacket", "regular") <= 3.0  # tailoring eases in a little more
+
+
+def test_kangaroo_pocket_openings_take_a_hand():
+    for size in ("XS", "M", "XXL"):
+        p = draft_pattern(make_spec({"garment_type": "hoodie", "size": size}))
+        pocket, front = p.piece("kangaroo_pocket"), p.piece("front_bodice")
+        for side in ("left", "right"):
+            assert pocket.edge_length(f"opening_{side}") >= 14.0  # hand width ~9 cm plus room to move
+        assert np.ptp(pocket.outline[:, 0]) <= np.ptp(front.outline[:, 0]) - 8  # clear of the side seams
+
+
+def _angle(a, b) -> float:
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return float(np.degrees(np.arccos(np.dot(a, b) / np.linalg.norm(a) / np.linalg.norm(b))))
+
+
+@pytest.mark.parametrize("flare", (0, 8, 40))
+def test_skirt_side_seam_meets_the_waist_square_and_darts_fit_the_body(flare):
+    p = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": flare}}))
+    front, back = p.piece("skirt_front"), p.piece("skirt_back")
+    side = front.edge_points("side_left")  # hem -> waist
+    assert 75 <= _angle(side[-1] - side[-2], (-1, 0)) <= 100  # not tangent to the waist line
+    waist = front.landmarks["waist_center"][1]
+    hip_y = front.landmarks["hip_center"][1]
+    above = side[side[:, 1] >= hip_y - 1e-6]
+    assert above[:, 0].max() <= above[0, 0] + 0.05  # widest at the hip: no bulge above it
+    assert np.interp(hip_y + 5, above[:, 1], above[:, 0]) >= above[0, 0] - 0.6  # nor cut in just above it
+
+    def dart_len(pc):
+        return waist - pc.edge_points("dart_left_a")[:, 1].min()
+    assert dart_len(front) <= 9.5 and dart_len(back) > dart_len(front) + 2  # back darts reach the seat
+
+
+def test_open_v_neck_runs_straight_from_the_front_edge():
+    p = draft_pattern(make_spec({"garment_type": "jacket", "measurements": {"neckline_depth": 22,
+                                                                             "front_overlap": 4}}))
+    check_pattern(p)
+    neck = p.piece("right_front").edge_points("neckline_right")
+    assert _angle(neck[1] - neck[0], (-1, 0)) > 30  # no level step at the break point
+    # a round neck with a button overlap runs level across the overlap, as a shirt front does
+    round_neck = draft_pattern(make_spec({"garment_type": "jacket", "measurements": {"neckline_depth": 8,
+                                                                                      "front_overlap": 2}}))
+    neck = round_neck.piece("right_front").edge_points("neckline_right")
+    assert abs(neck[1, 1] - neck[0, 1]) < 1e-6
+
+
+def test_very_short_shorts_keep_the_back_crotch_above_the_hem():
+    # found by the fuzz: a 5 cm inseam solved the back crotch point below the hem
+    spec = make_spec({"garment_type": "pants", "size": "XS", "measurements": {
+        "thigh": 35.0, "knee": 28.0, "ankle": 18.0, "back_waist_length": 30.0, "inseam": 5.0},
+        "features": {"fit": "fitted"}})
+    p = draft_pattern(spec)
+    check_pattern(p)
+    assert p.piece("right_back_leg").landmarks["crotch"][1] >= 2.5

@@ -20,12 +20,20 @@ def _select(objects) -> None:
 
 
 def export_objects(objects, path) -> str:
-    """Write ``objects`` to ``path``; the format follows the extension."""
+    """Write ``objects`` to ``path``; the format follows the extension. Blender's own messages
+    ("Info: Saved ...", the glTF exporter's log) are silenced: callers report what they wrote."""
+    from .refine_render import quiet_stdout
+
     path = Path(path)
     ext = path.suffix.lower()
     objects = [o for o in objects if o is not None]
     if ext not in FORMATS:
         raise UserError(f"export path: extension must be one of {', '.join(FORMATS)} (got {ext or 'none'!r})")
+    with quiet_stdout():
+        return _write(objects, path, ext)
+
+
+def _write(objects, path: Path, ext: str) -> str:
     if ext == ".blend":
         bpy.ops.wm.save_as_mainfile(filepath=str(path), copy=True, check_existing=False)
         return str(path)

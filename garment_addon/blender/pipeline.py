@@ -21,6 +21,11 @@ from ..core.progress import NULL, Progress
 METHODS = ("wrap", "drape")
 DRAPE_FRAMES = (15, 30)  # seam-closing frames without gravity, then settling frames with gravity
 DRAPE_EDGE = 2.5  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
+HOOD_PIN_POWER = 1.0  # hood pin weight = (height above the neck base / hood height) ** power
+MANNEQUIN_VOXEL_CM = 1.0  # remesh resolution of the mannequin (0.8 cm: 1.6x the faces and time)
+MANNEQUIN_SMOOTH = (0.8, 8)  # smoothing factor and passes over the remeshed joins
+MANNEQUIN_KEEP = 1.0  # fraction of the remeshed faces kept (decimate)
+MANNEQUIN_INFLATE_CM = 0.1  # gives back what the remesh + smoothing take off the hip (~1.5 %)
 
 
 @dataclass
@@ -75,14 +80,20 @@ def _check_method(method: str) -> None:
 
 
 def _make_mannequin(body):
+    """The mannequin as one smooth closed surface: the overlapping parts are merged by a voxel remesh
+    and smoothed, so limbs, neck and pelvis blend instead of meeting at creases. Returns the object
+    and [(part name, vertex indices)] (each vertex's part, for the rig's weights)."""
+    from ..core.body.mannequin import PART_NAMES
     from . import scene as sc
 
-    verts, faces, spans = body.mesh()
+    verts, faces, _ = body.mesh()
     obj = sc.mesh_object("Mannequin", verts, faces)
+    if MANNEQUIN_VOXEL_CM > 0:  # 0: the raw overlapping parts (for comparisons)
+        sc.merge_and_smooth(obj, MANNEQUIN_VOXEL_CM, MANNEQUIN_SMOOTH, MANNEQUIN_INFLATE_CM, MANNEQUIN_KEEP)
     obj.data.materials.append(sc.material("GS_Mannequin", (0.62, 0.6, 0.58), roughness=0.6))
-    for poly in obj.data.polygons:
-        poly.use_smooth = True
-    return obj, spans
+    obj.data.polygons.foreach_set("use_smooth", np.ones(len(obj.data.polygons), bool))
+    part = body.part_of(sc.coords(obj))
+    return obj, [(name, np.nonzero(part == i)[0]) for i, name in enumerate(PART_NAMES)]
 
 
 def _make_garment(pattern, mesh, pos_cm, with_seams: bool):
@@ -107,6 +118,7 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly import assembly_metrics, finish, snap_seams, wrap
     from ..core.mesh import mesh_pattern
     from . import drape as dr
+    from . import scene as sc
     from .scene import CM
 
     body, timings = result.body_model, result.timings
@@ -122,10 +134,10 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
     if method == "drape":
         t = time.perf_counter()
         scene = bpy.context.scene
-        dr.add_collider(result.mannequin)
+        collider = dr.add_collider(body)
         flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
         scale = dr.rest_scale(pos, flat, mesh.faces)
-        dr.setup_cloth(garment, scale, DRAPE_FRAMES, pin=_waist_vertices(pattern, mesh))
+        dr.setup_cloth(garment, scale, DRAPE_FRAMES, pin=_pin_weights(pattern, mesh, pos, body))
         raw = dr.simulate(scene, garment, DRAPE_FRAMES, progress.sub(0.3, 0.9))
         scene.frame_set(1)
         metrics.update({f"sim_{k}": v for k, v in assembly_metrics(mesh, raw, body).items()
@@ -141,29 +153,35 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
     from .drape import bake_and_weld
 
     bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
-    for m in list(result.mannequin.modifiers):
-        if m.type == "COLLISION":
-            result.mannequin.modifiers.remove(m)
+    if method == "drape":
+        sc.remove_object(collider)
     metrics["welded_vertices"] = len(garment.data.vertices)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
     result.metrics = metrics
 
 
-def _waist_vertices(pattern, mesh) -> np.ndarray:
-    """Vertices pinned during the drape: waistbands and waist edges (a waistband's grip holds a skirt
-    up) and pockets."""
+def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
+    """Per-vertex pin weight for the drape (0 free, 1 held at its wrapped place): waistbands and waist
+    edges (a waistband's grip holds a skirt up), pockets, and a hood, held softly from its neck edge
+    (free) up to its crown (pinned), as a head inside it would: under gravity alone it falls back
+    into a heap behind the neck."""
     from ..core.assembly.wrap import is_patch
 
-    out = []
+    w = np.zeros(len(pos_cm))
+    neck = body.landmarks["neck_base"]
     for piece, pm, o in zip(pattern.pieces, mesh.pieces, mesh.offsets, strict=True):
+        idx = np.arange(len(pm.verts)) + o
+        region = piece.body_region or ""
         # pockets too: sewn onto a face, not an edge, nothing else holds them in the cloth sim
-        if (piece.body_region or "") == "waistband" or is_patch(piece, mesh):
-            out.append(np.arange(len(pm.verts)) + o)
-            continue
+        if region == "waistband" or is_patch(piece, mesh):
+            w[idx] = 1.0
+        elif region.startswith("hood"):
+            z = pos_cm[idx, 2]
+            w[idx] = np.clip((z - neck) / max(z.max() - neck, 1.0), 0.0, 1.0) ** HOOD_PIN_POWER
         for e in piece.edges:
             if e.role == "waist":
-                out.append(pm.edge_verts[e.name] + o)
-    return np.unique(np.concatenate(out)) if out else np.zeros(0, np.int64)
+                w[pm.edge_verts[e.name] + o] = 1.0
+    return w
 
 
 def build_scene(pattern, method: str = "wrap", rig: bool = False, progress=None,

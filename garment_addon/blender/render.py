@@ -57,8 +57,11 @@ def _set(obj, name: str, value) -> None:
 
 
 def _render_to(scene, path: Path) -> None:
+    from .refine_render import quiet_stdout
+
     scene.render.filepath = str(path)
-    bpy.ops.render.render(write_still=True)
+    with quiet_stdout(filter_stderr=True):  # Blender's "Saved: ..." and GPU-less EGL noise
+        bpy.ops.render.render(write_still=True)
 
 
 def _read_png(path: Path) -> np.ndarray:

@@ -47,12 +47,14 @@ def _segment_weights(p: np.ndarray, segs: dict, names: list[str]) -> np.ndarray:
     return w / w.sum(1, keepdims=True)
 
 
-def skin_weights(body: Body, verts_cm: np.ndarray, spans: list[tuple[str, int, int]]) -> dict[str, np.ndarray]:
-    """Per-bone weights for the mannequin's vertices; each part only uses its own bones."""
+def skin_weights(body: Body, verts_cm: np.ndarray, spans: list[tuple]) -> dict[str, np.ndarray]:
+    """Per-bone weights for the mannequin's vertices; each part only uses its own bones.
+    ``spans``: [(part name, first vertex, count)] or [(part name, vertex indices)]."""
     segs = bone_segments(body)
     out = {n: np.zeros(len(verts_cm)) for n in BONES}
-    for part, lo, n in spans:
-        p = verts_cm[lo:lo + n]
+    for part, *where in spans:
+        idx = np.arange(where[0], where[0] + where[1]) if len(where) == 2 else np.asarray(where[0])
+        p = verts_cm[idx]
         if part == "torso":
             names = ["pelvis", "spine", "chest", "neck"]
         elif part == "head":
@@ -63,7 +65,7 @@ def skin_weights(body: Body, verts_cm: np.ndarray, spans: list[tuple[str, int, i
             names = [f"upper_arm.{s}", f"forearm.{s}"] if kind == "arm" else [f"thigh.{s}", f"shin.{s}"]
         w = _segment_weights(p, segs, names)
         for j, name in enumerate(names):
-            out[name][lo:lo + n] = w[:, j]
+            out[name][idx] = w[:, j]
     return out
 
 

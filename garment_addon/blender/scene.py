@@ -31,16 +31,20 @@ def clear(keep: tuple[str, ...] = ()) -> None:
     if col is None:
         return
     for obj in list(col.objects):
-        if obj.name in keep:
-            continue
-        data = obj.data
-        bpy.data.objects.remove(obj, do_unlink=True)
-        if data is None or data.users:
-            continue
-        for coll in (bpy.data.meshes, bpy.data.cameras, bpy.data.lights, bpy.data.armatures):
-            if coll.get(data.name) == data:
-                coll.remove(data)
-                break
+        if obj.name not in keep:
+            remove_object(obj)
+
+
+def remove_object(obj) -> None:
+    """Delete ``obj`` and its data when nothing else uses it."""
+    data = obj.data
+    bpy.data.objects.remove(obj, do_unlink=True)
+    if data is None or data.users:
+        return
+    for coll in (bpy.data.meshes, bpy.data.cameras, bpy.data.lights, bpy.data.armatures):
+        if coll.get(data.name) == data:
+            coll.remove(data)
+            break
 
 
 def mesh_object(name: str, verts_cm: np.ndarray, faces: np.ndarray, edges: np.ndarray | None = None,
@@ -69,6 +73,30 @@ def mesh_object(name: str, verts_cm: np.ndarray, faces: np.ndarray, edges: np.nd
     obj = bpy.data.objects.new(name, me)
     collection().objects.link(obj)
     return obj
+
+
+def merge_and_smooth(obj, voxel_cm: float, smooth: tuple[float, int], inflate_cm: float = 0.0,
+                     keep: float = 1.0) -> None:
+    """Replace ``obj``'s mesh by one closed manifold surface around all its (overlapping) closed parts
+    (Remesh modifier, voxel mode), smoothed (Smooth modifier, ``smooth`` = (factor, passes)), moved
+    ``inflate_cm`` out along the normals (smoothing shrinks convex sections a little) and decimated to
+    the fraction ``keep`` of its faces (the cloth's collision time grows with the collider's faces)."""
+    rm = obj.modifiers.new("Merge", "REMESH")
+    rm.mode = "VOXEL"
+    rm.voxel_size = voxel_cm * CM
+    sm = obj.modifiers.new("Smooth", "SMOOTH")
+    sm.factor, sm.iterations = smooth
+    dp = obj.modifiers.new("Inflate", "DISPLACE")
+    dp.direction, dp.mid_level, dp.strength = "NORMAL", 0.0, inflate_cm * CM
+    dc = obj.modifiers.new("Decimate", "DECIMATE")
+    dc.ratio = keep
+    dg = bpy.context.evaluated_depsgraph_get()
+    new = bpy.data.meshes.new_from_object(obj.evaluated_get(dg), depsgraph=dg)
+    for m in (rm, sm, dp, dc):
+        obj.modifiers.remove(m)
+    old, obj.data = obj.data, new
+    bpy.data.meshes.remove(old)
+    new.name = obj.name
 
 
 def coords(obj, evaluated: bool = False) -> np.ndarray:

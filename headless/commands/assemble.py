@@ -29,11 +29,11 @@ def progress_bar(desc: str):
     from garment_addon.core.progress import Progress
 
     bar = tqdm(total=100, desc=desc, unit="%", file=sys.stderr, leave=False,
-               bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+               bar_format="{desc} {percentage:3.0f}%|{bar}|")
 
     def report(f: float, msg: str) -> None:
         bar.n = round(100 * f)
-        bar.set_postfix_str(msg, refresh=False)
+        bar.set_description_str(f"{desc}: {msg}", refresh=False)  # tqdm's postfix would read ", msg"
         bar.refresh()
 
     try:

@@ -302,7 +302,7 @@ def _onto_body(body: Body, pts: np.ndarray, region: str, offset: float, ease: fl
         side = "right" if "right" in region else "left"
         tube = (body.legs if region.startswith("leg") else body.arms)[side]
         t, dist, radial = tube.local(pts)
-        r = tube.radius(np.clip(t, tube.t[0], tube.t[-1])) * ease + offset
+        r = tube.radius(np.clip(t, 0, tube.t[-1])) * ease + offset
         out = tube.p0 + np.clip(t, 0, None)[:, None] * tube.d + radial * r[:, None]
     return out
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
+PART_NAMES = ("torso", "head", "arm_left", "arm_right", "leg_left", "leg_right")  # Body.parts() order
 RING = 48  # vertices per torso ring; limbs use LIMB_RING
 LIMB_RING = 24
 EXPONENT = 2.4  # torso superellipse exponent: between an ellipse (2) and a box
@@ -245,6 +246,23 @@ class Body:
                 p[m] = self.head_center + rel[m] / np.maximum(n[m], 1e-6)[:, None] * (self.head_axes + margin)
         return p
 
+    def part_of(self, p: np.ndarray) -> np.ndarray:
+        """Index into ``PART_NAMES`` of the part each point (N, 3) lies deepest in or nearest to
+        (signed clearance: distance outside the surface, negative inside)."""
+        p = np.atleast_2d(np.asarray(p, float))
+        a, b, cy = self.section(p[:, 2])  # clamped to the torso's height range
+        lvl = (np.abs(p[:, 0] / a) ** EXPONENT + np.abs((p[:, 1] - cy) / b) ** EXPONENT) ** (1 / EXPONENT)
+        beyond = np.abs(p[:, 2] - np.clip(p[:, 2], self.torso_z[0], self.torso_z[-1]))
+        clear = [(lvl - 1.0) * np.minimum(a, b) + beyond]
+        q = (p - self.head_center) / self.head_axes
+        clear.append((np.linalg.norm(q, axis=1) - 1.0) * self.head_axes.min())
+        for tube in (self.arms["left"], self.arms["right"], self.legs["left"], self.legs["right"]):
+            t, dist, _ = tube.local(p)
+            tc = np.clip(t, tube.t[0], tube.t[-1])
+            r = np.maximum(tube.radius(tc), tube.r[tube.r > 0].min())  # end stations may be 0
+            clear.append(dist - r + np.abs(t - tc))
+        return np.argmin(np.stack(clear, axis=1), axis=1)
+
     def info(self) -> dict:
         """{height_cm, landmarks_cm, girths_cm} for reports."""
         girths = {k: round(self.girth(self.landmarks[k]), 2) for k in ("bust", "waist", "hip")}
@@ -281,10 +299,14 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
     ha, hb = solve_section(hip, P["hip_aspect"])
     na, nb = solve_section(neck, 1.05)
     half_sw = sw / 2 * 0.93  # the tape goes over the shoulder curve: the chord is shorter
+    thigh_r = float(meas["thigh"]) / (2 * np.pi)
+    leg_x = thigh_r + 0.8  # leg axes at the top: the thighs just apart
     # Torso stations from the crotch up through the neck; a, b, centre y (negative = forward).
+    # Below the hip the torso narrows into the two thigh tops, so its bottom hides inside the legs
+    # instead of showing as a rounded blob (a "diaper") where the legs join.
     st = [
-        (crotch_z - 1.0, 0.80 * ha, 0.75 * hb, 0.5),
-        (0.5 * (crotch_z + hip_z), 0.97 * ha, 0.95 * hb, 0.4),
+        (crotch_z - 0.5, leg_x + 0.2 * thigh_r, 0.78 * thigh_r, 0.4),
+        (0.5 * (crotch_z + hip_z), 0.97 * ha, 0.85 * hb, 0.35),
         (hip_z, ha, hb, 0.3),
         (waist_z, wa, wb, 0.0),
         (bust_z, ba, bb, -P["bust_fwd"]),
@@ -311,19 +333,21 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
         rs[5], rs[6], rs[7] = wrist_r, wrist_r * 1.25, wrist_r * 0.9
         arms[side] = Tube(f"arm_{side}", p0, d, ts, rs)
 
-    thigh_r = float(meas["thigh"]) / (2 * np.pi)
     knee_r = float(meas["knee"]) / (2 * np.pi)
     ankle_r = float(meas["ankle"]) / (2 * np.pi)
     knee_z, ankle_z = P["knee"] * H, P["ankle"] * H
     legs = {}
+    # the thigh top stays inside the hip's outline; the tube starts above the hip, inside the torso,
+    # so it grows out of the pelvis rather than being stuck onto it
+    top_r = min(0.95 * thigh_r, ha - leg_x - 0.3)
     for side, sx in (("left", 1.0), ("right", -1.0)):
-        top = np.array([sx * (thigh_r + 0.8), 0.4, hip_z])
+        top = np.array([sx * leg_x, 0.4, hip_z])
         bottom = np.array([sx * (thigh_r + 2.5), 0.8, ankle_r * 0.6])
         d = (bottom - top) / np.linalg.norm(bottom - top)
-        heights = np.array([hip_z, crotch_z, 0.5 * (crotch_z + knee_z), knee_z, 0.5 * (knee_z + ankle_z) + 4,
-                            ankle_z, ankle_r * 0.6])
+        heights = np.array([hip_z + 0.3 * (waist_z - hip_z), hip_z, crotch_z, 0.5 * (crotch_z + knee_z), knee_z,
+                            0.5 * (knee_z + ankle_z) + 4, ankle_z, ankle_r * 0.6])
         ts = (hip_z - heights) / -d[2]  # t along the axis at each height
-        rs = np.array([thigh_r * 0.95, thigh_r, 0.5 * (thigh_r + knee_r), knee_r,
+        rs = np.array([0.7 * top_r, top_r, thigh_r, 0.5 * (thigh_r + knee_r), knee_r,
                        knee_r * 0.93, ankle_r, ankle_r * 0.9])
         legs[side] = Tube(f"leg_{side}", top, d, ts, rs)
 
@@ -337,7 +361,7 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
         pts[f"wrist_{side}"] = (tube.p0 + arm_len * tube.d).tolist()
         pts[f"arm_axis_{side}"] = [tube.p0.tolist(), tube.d.tolist()]
     for side, tube in legs.items():
-        pts[f"ankle_{side}"] = (tube.p0 + tube.t[5] * tube.d).tolist()
+        pts[f"ankle_{side}"] = (tube.p0 + tube.t[6] * tube.d).tolist()
         pts[f"leg_axis_{side}"] = [tube.p0.tolist(), tube.d.tolist()]
     pts["neck_base_front"] = [0.0, -nb * 1.1 + 1.0, neck_z]
     pts["neck_base_back"] = [0.0, nb * 1.1 + 1.0, neck_z]

@@ -101,6 +101,20 @@ def _neck_front(f: BodiceFrame) -> np.ndarray:
     return g.cubic(cf, (0.55 * w, top - d), (w, top - 0.55 * d), (w, top))  # scoop / jewel
 
 
+def _open_neck(f: BodiceFrame, overlap: float, neck: np.ndarray) -> np.ndarray:
+    """Neckline of the wearer's right front, from the opening edge at x = overlap to the side neck.
+
+    A round neck runs level across the button overlap; a V runs in one line from the break
+    point on the front edge to the side neck (a level step at the front edge would be a notch).
+    """
+    d, w, top = f.front_neck_depth, f.neck_w, f.length
+    start = g.P(overlap, top - d)
+    if d > 1.6 * w and overlap > 0:
+        span = w + overlap
+        return g.cubic(start, (overlap - 0.3 * span, top - 0.7 * d), (-w + 0.15 * span, top - 0.3 * d), (-w, top))
+    return g.join(g.line(start, neck[0]), g.mirror_x(neck))
+
+
 def _neck_back(f: BodiceFrame) -> np.ndarray:
     w, top = f.neck_w, f.length
     return g.cubic((0.0, top - BACK_NECK_DROP), (0.55 * w, top - BACK_NECK_DROP), (w, top - 1.0), (w, top))
@@ -135,8 +149,7 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
         top_open = g.P(overlap, f.length - f.front_neck_depth)
         pd.edge("hem", g.line((-half, 0), (overlap, 0)), "hem", ("hem_right", "opening_hem_right"))
         pd.edge("opening", g.line((overlap, 0), top_open), "opening", ("opening_hem_right", "opening_top_right"))
-        pd.edge("neckline_right", g.join(g.line(top_open, neck[0]), g.mirror_x(neck)), "neckline",
-                ("opening_top_right", "neck_right"))
+        pd.edge("neckline_right", _open_neck(f, overlap, neck), "neckline", ("opening_top_right", "neck_right"))
     if overlap is None:
         pd.edge(f"neckline_{minus}", g.mirror_x(neck), "neckline", (cn_tag, f"neck_{minus}"))
     pd.edge(f"shoulder_{minus}", g.mirror_x(shoulder[::-1]), "seam", (f"neck_{minus}", f"shoulder_{minus}"))

@@ -13,7 +13,11 @@ LAYER_EASE = {"jacket": dict(bust=4, waist=4, hip=4, bicep=3, wrist=4, armhole=1
 HIP_DEPTH = 20.0  # waist to full hip, cm
 SHOULDER_DROP = 4.5  # side-neck point to shoulder point, vertical, cm
 BACK_NECK_DROP = 2.0  # side-neck point to centre-back neck, cm
-CAP_EASE = {"fitted": 1.6, "regular": 1.2, "loose": 0.8}  # total sleeve-cap ease, cm
+# Total sleeve-cap ease, cm: a fitted set-in sleeve needs room over the shoulder joint (2-3 cm),
+# a shirt sleeve about 1.5, a loose dropped-shoulder sleeve almost none; tailoring adds a little.
+CAP_EASE = {"fitted": 2.4, "regular": 1.5, "loose": 0.8}
+LAYER_CAP_EASE = {"jacket": 0.5}
+HAND_EASE = 6.0  # a closed sleeve hem or cuff must pass the hand: at least wrist + 6 cm
 
 
 def ease(fit: str, garment_type: str) -> dict[str, float]:
@@ -21,6 +25,10 @@ def ease(fit: str, garment_type: str) -> dict[str, float]:
     for k, v in LAYER_EASE.get(garment_type, {}).items():
         e[k] += v
     return e
+
+
+def cap_ease(fit: str, garment_type: str) -> float:
+    return min(3.0, CAP_EASE[fit] + LAYER_CAP_EASE.get(garment_type, 0.0))
 
 
 def armhole_depth(bust: float, fit: str, garment_type: str, back_waist_length: float) -> float:

@@ -79,7 +79,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
                     pd.set_role(f"armhole_{s}", "armhole")
 
     if feats["has_hood"]:
-        hood_halves(d, spec, fronts, "back_bodice")
+        hood_halves(d, spec, fronts, "back_bodice", body["height"])
         if feats["has_collar"]:
             d.warnings.append("has_collar ignored: a hood takes the neckline")
     elif feats["has_collar"]:
@@ -197,7 +197,7 @@ def draft_hoodie(d, spec, body):
     info = top(d, spec, body)
     if spec.features["has_pockets"]:
         f = info["frame"]
-        w = min(1.1 * f.hem_q, 2 * f.hem_q - 6)
+        w = min(1.3 * f.hem_q, 2 * f.hem_q - 8)  # about two thirds of the front
         d.add(patch_pocket("kangaroo_pocket", "front_bodice", (0, max(4.0, 0.12 * f.length) + 11), w, 22,
                            kangaroo=True))
 

@@ -39,7 +39,8 @@ def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
 
 
 def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_drop: float,
-         back_waist_dy: float) -> dict[str, object]:
+         back_waist_dy: float, hem_in: float = 0.0) -> dict[str, object]:
+    """One leg; ``hem_in`` widens the hem on the inseam side (very short shorts, see pant_pieces)."""
     hq = w["hip"] / 4 + (-1.0 if front else 1.0)
     ext = w["hip"] / 16 if front else w["hip"] / 9
     wq = w["waist"] / 4 + (-0.5 if front else 0.5)
@@ -60,13 +61,13 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     if hip_y - inseam > 4:  # a close pair of points would make the spline loop
         side.append((-half_c, inseam))
     if knee_y > 2:
-        inside = g.smooth_y([(h, 0), (k, knee_y), (x_cr, yc)])
+        inside = g.smooth_y([(h + hem_in, 0), (k, knee_y), (x_cr, yc)])
         outside = g.smooth_y([*side, (-k, knee_y), (-h, 0)])
     else:
-        inside = g.line((h, 0), (x_cr, yc))
+        inside = g.line((h + hem_in, 0), (x_cr, yc))
         outside = g.smooth_y([*side, (-h, 0)])
     return dict(inside=inside, crotch=crotch, top_c=top_c, side_top=side_top, outside=outside,
-                hem=g.line((-h, 0), (h, 0)), knee_y=knee_y, hip_y=hip_y)
+                hem=g.line((-h, 0), (h + hem_in, 0)), knee_y=knee_y, hip_y=hip_y)
 
 
 def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
@@ -75,11 +76,20 @@ def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
     length, inseam = m["pant_length"], m["inseam"]
     fr = _leg(True, w, length, inseam, 0.0, 0.0)
     # solve the back crotch drop so the inseams match, then the back side height for the side seams
-    drop = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, d, 0)["inside"]) - g.length(fr["inside"]),
-                    -3.0, 6.0, tol=1e-3)
-    dy = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, drop, d)["outside"])
+    inseam_f = g.length(fr["inside"])
+    max_drop = min(6.0, 0.5 * inseam)  # the crotch point must stay well above the hem
+    drop = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, d, 0)["inside"]) - inseam_f,
+                    -3.0, max_drop, tol=1e-3)
+    hem_in = 0.0
+    low = _leg(False, w, length, inseam, drop, 0)
+    if g.length(low["inside"]) - inseam_f > 0.05:
+        # very short shorts: the back crotch reaches so far out that even the lowest drop leaves the
+        # back inseam too long, so the back hem widens toward the inseam instead
+        hem_in = g.bisect(lambda x: g.length(_leg(False, w, length, inseam, drop, 0, x)["inside"]) - inseam_f,
+                          0.0, float(low["crotch"][0][0] - low["hem"][-1][0]), tol=1e-3)
+    dy = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, drop, d, hem_in)["outside"])
                   - g.length(fr["outside"]), -4.0, 4.0, tol=1e-3)
-    bk = _leg(False, w, length, inseam, drop, dy)
+    bk = _leg(False, w, length, inseam, drop, dy, hem_in)
     pieces = []
     for leg, front in ((fr, True), (bk, False)):
         fb = "front" if front else "back"

@@ -52,24 +52,50 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
     return pd
 
 
-def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], back: str) -> None:
+def head_girth(height: float) -> float:
+    """Head circumference of an adult of this height (cm): it varies little, about 54-58 cm."""
+    return 0.2 * height + 22.0
+
+
+def hood_size(hood_height: float, head: float, warnings: list[str]) -> tuple[float, float]:
+    """(height, depth) of a hood half that goes over a head of girth ``head``.
+
+    From one side of the neck base over the crown to the other is about 1.1 x the head girth,
+    so each half needs 0.55 x girth plus 3 cm ease; front to back a head is 0.35 x its girth,
+    plus 6 cm so the face opening clears the forehead and the back clears the occiput.
+    """
+    need = 0.55 * head + 3.0
+    h = hood_height
+    if h < need:
+        warnings.append(f"hood_height raised from {h:g} to {need:.1f} cm so the hood fits over a head of "
+                        f"{head:.0f} cm")
+        h = need
+    return h, 0.35 * head + 6.0
+
+
+def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], back: str,
+                height: float) -> None:
     """Left and right hood halves sewn to the neckline and to each other over the crown.
 
     ``fronts`` maps the wearer's side to the front piece holding that side's neckline.
     """
-    m = spec.m
+    h, depth = hood_size(spec.m["hood_height"], head_girth(height), draft.warnings)
     front = fronts["left"]
     fl = g.length(draft.piece(front).get("neckline_left").pts)
     bl = g.length(draft.piece(back).get("neckline_left").pts)
-    h = m["hood_height"]
     d = fl + bl
+    depth = max(depth, d + 2.0)
     top = g.P(2.5, h)
     cf = next(t for t in draft.piece(front).get("neckline_left").tags if t != "neck_left")
     pd = PieceDraft("hood_left", "hood_left", cut_group="hood")
     pd.edge("neck_front", g.line((0, 0), (fl, 0)), "seam", (cf, "neck_left"))
     pd.edge("neck_back", g.line((fl, 0), (d, 0)), "seam", ("neck_left", "cb_neck"))
-    pd.edge("crown", g.cubic((d, 0), (d + 0.12 * h, 0.5 * h), (0.75 * d, h + 0.08 * h), top), "seam",
-            ("cb_neck", "hood_top"))
+    # the back swings out from the neck to the full head depth, then rounds over the crown
+    # (widest at brow level, a little above half the height, where the head is longest)
+    back_mid = (depth, 0.55 * h)
+    crown = g.join(g.cubic((d, 0), (d + 0.6 * (depth - d), 0.15 * h), (depth, 0.35 * h), back_mid),
+                   g.cubic(back_mid, (depth, 0.85 * h), (0.45 * depth, h), top))
+    pd.edge("crown", crown, "seam", ("cb_neck", "hood_top"))
     pd.edge("face", g.cubic(top, (-0.04 * h, 0.7 * h), (-0.03 * h, 0.3 * h), (0, 0)), "opening",
             ("hood_top", cf))
     pd.landmarks.update(neck_front=g.P(0, 0), neck_back=g.P(d, 0), crown=g.P(0.5 * d, h))
@@ -94,14 +120,17 @@ def patch_pocket(name: str, on_piece: str, at: tuple[float, float], w: float, h:
     pd = PieceDraft(name, region, cut_group=name.replace("left_", "").replace("right_", ""))
     r = min(w, h) * 0.12
     if kangaroo:
-        # hand openings slant in from the sides
+        # hand openings: long slants from low on the sides to the top, wide enough for a hand
+        side_h = min(5.0, 0.25 * h)
+        inset = min(0.22 * w, 9.0)
         pd.edge("bottom", g.line((-w / 2, 0), (w / 2, 0)), "face", ("p_bl", "p_br"))
-        pd.edge("side_left", g.line((w / 2, 0), (w / 2 - 0.25 * w, 0.6 * h)), "face", ("p_br", "p_sr"))
-        pd.edge("opening_left", g.line((w / 2 - 0.25 * w, 0.6 * h), (w / 2 - 0.3 * w, h)), "hem", ("p_sr", "p_tr"))
-        pd.edge("top", g.line((w / 2 - 0.3 * w, h), (-w / 2 + 0.3 * w, h)), "face", ("p_tr", "p_tl"))
-        pd.edge("opening_right", g.line((-w / 2 + 0.3 * w, h), (-w / 2 + 0.25 * w, 0.6 * h)), "hem",
-                ("p_tl", "p_sl"))
-        pd.edge("side_right", g.line((-w / 2 + 0.25 * w, 0.6 * h), (-w / 2, 0)), "face", ("p_sl", "p_bl"))
+        pd.edge("side_left", g.line((w / 2, 0), (w / 2, side_h)), "face", ("p_br", "p_sr"))
+        pd.edge("opening_left", g.line((w / 2, side_h), (w / 2 - inset, h)), "hem", ("p_sr", "p_tr"),
+                allowance=1.5)
+        pd.edge("top", g.line((w / 2 - inset, h), (-w / 2 + inset, h)), "face", ("p_tr", "p_tl"))
+        pd.edge("opening_right", g.line((-w / 2 + inset, h), (-w / 2, side_h)), "hem", ("p_tl", "p_sl"),
+                allowance=1.5)
+        pd.edge("side_right", g.line((-w / 2, side_h), (-w / 2, 0)), "face", ("p_sl", "p_bl"))
     else:
         bottom = g.join(g.quad((-w / 2, r), (-w / 2, 0), (-w / 2 + r, 0)), g.line((-w / 2 + r, 0), (w / 2 - r, 0)),
                         g.quad((w / 2 - r, 0), (w / 2, 0), (w / 2, r)))

@@ -54,15 +54,19 @@ def skirt_piece(spec: GarmentSpec, front: bool, name: str, waist_q: float | None
     drop = run - np.sqrt(max(run**2 - flare**2, (0.35 * run) ** 2))
     hem_half = hq + flare
     lower = g.line((hem_half, drop), (hq, hip_y))
-    upper = g.cubic((hq, hip_y), (hq, hip_y + 0.55 * (length - hip_y)), (wq + 0.35 * (hq - wq), length),
+    # The hip curve leaves the hip straight up (a flared skirt must not cut in above the hip) and
+    # reaches the waist still rising, so the side seam meets the waist near square.
+    up = length - hip_y
+    upper = g.cubic((hq, hip_y), (hq, hip_y + 0.5 * up), (wq + 0.2 * (hq - wq), length - 0.25 * up),
                     (wq, length))
     side = g.join(lower, upper)
     pd = PieceDraft(name, "skirt_front" if front else "skirt_back", cut_group=name, on_fold=True)
     pd.edge("hem", _hem(hem_half, drop), "hem", (f"hem_{minus}", f"hem_{plus}"),
             allowance=2.5 if flare < 10 else 1.2)
     pd.edge(f"side_{plus}", side, "seam", (f"hem_{plus}", f"waist_{plus}"))
-    darted_line(pd, length, wq, dx, dw, -min(12.0, 0.6 * (length - hip_y) + 6), plus, minus, "waist",
-                "waist", "seam", False)
+    # front darts end above the tummy, back darts reach further down toward the seat
+    dart_len = min(9.0 if front else 13.0, 0.6 * (length - hip_y) + 6)
+    darted_line(pd, length, wq, dx, dw, -dart_len, plus, minus, "waist", "waist", "seam", False)
     pd.edge(f"side_{minus}", g.mirror_x(side[::-1]), "seam", (f"waist_{minus}", f"hem_{minus}"))
     pd.landmarks.update(waist_center=g.P(0, length), hip_center=g.P(0, hip_y), hem_center=g.P(0, 0))
     pd.grain = (0.0, 0.15 * length, 0.8 * length)

@@ -13,7 +13,7 @@ import numpy as np
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
-from .ease import CAP_EASE, ease
+from .ease import HAND_EASE, cap_ease, ease
 
 ARM_LENGTH_FRACTION = 0.345  # shoulder point to wrist / height
 
@@ -34,7 +34,7 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     """The left sleeve. Returns (piece, cap ease front, cap ease back)."""
     m, fit = spec.m, spec.fit
     e = ease(fit, spec.garment_type)
-    total_ease = CAP_EASE[fit]
+    total_ease = cap_ease(fit, spec.garment_type)
     ef = eb = total_ease / 2
     min_bicep = m["bicep"] + e["bicep"] / 2  # half the usual ease is the least a sleeve may have
     cap = m["cap_height"]
@@ -59,6 +59,7 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     wrist_w = m["wrist"] + e["wrist"]
     frac = min(1.0, below_cap / max(1.0, arm_len - cap))
     hem_w = min(bicep_w, bicep_w + (wrist_w - bicep_w) * frac)
+    hem_w = max(hem_w, m["wrist"] + HAND_EASE)  # the hem (and a closed cuff) must pass the hand
     hw = hem_w / 2
     x0 = (wb - wf) / 2  # centre the hem so both underarm seams have the same length
     base = top - cap
