@@ -16,11 +16,14 @@ from ..core.errors import UserError
 from . import convert, operators, scene_objects
 
 
-def render_fn_for(context, method: str, size: int = 256):
-    """render_fn(spec) -> (rgb, garment_mask, person_mask): the same Blender renderer `fit` uses."""
+def render_fn_for(context, method: str, backend: str, size: int = 256):
+    """render_fn(spec) -> (rgb, garment_mask, person_mask): the same Blender renderer `fit` uses.
+
+    Offline scoring reads only the masks, so Eevee runs only when a VLM critic needs to see the render.
+    """
     from ..blender.refine_render import make_blender_render_fn
 
-    render = make_blender_render_fn(method=method, size=size)
+    render = make_blender_render_fn(method=method, size=size, rgb=backend != "offline")
 
     def tagged(spec):
         out = render(spec)
@@ -68,7 +71,7 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
             raise UserError(f"inputs.image_path: file not found: {photo}")
         critic = make_critic(refine.backend, client=operators.backend_client(context, refine.backend))
         method = refine.method.lower()
-        self._refiner = Refiner(photo, convert.props_to_spec(props), render_fn_for(context, method),
+        self._refiner = Refiner(photo, convert.props_to_spec(props), render_fn_for(context, method, refine.backend),
                                 backend=refine.backend, max_iters=refine.max_iterations,
                                 threshold=refine.threshold, method=method, critic=critic)
         _running.add(context.scene.name)

@@ -24,6 +24,8 @@ from ..mesh.triangulate import GarmentMesh
 
 OFFSET = 1.0  # cm between body and garment after wrapping
 RELAX_ITERATIONS = 30
+import os
+RELAX_OMEGA = float(os.environ.get('OMEGA', '1.0'))
 
 TORSO = ("torso", "skirt")
 ARM = ("arm", "sleeve")
@@ -486,7 +488,7 @@ def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELA
         c = ((length - rest) / length)[:, None] * d * 0.5
         move = np.column_stack([np.bincount(e[:, 0], c[:, k], n) - np.bincount(e[:, 1], c[:, k], n)
                                 for k in range(3)])
-        pos += move / degree[:, None]
+        pos += RELAX_OMEGA * move / degree[:, None]
         if sewn.any():
             mean = np.column_stack([np.bincount(label, pos[:, k] * sewn) for k in range(3)]) / count[:, None]
             pos[sewn] = mean[label][sewn]

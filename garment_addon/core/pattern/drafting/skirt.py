@@ -35,7 +35,10 @@ def _hem(half: float, side_y: float) -> np.ndarray:
     r = (half**2 + side_y**2) / (2 * side_y)
     a = np.arcsin(np.clip(half / r, -1, 1))
     t = np.linspace(-a, a, max(3, int(np.ceil(2 * a * r / g.CURVE_STEP)) + 1))
-    return np.column_stack([r * np.sin(t), r - r * np.cos(t)])
+    # r - r cos t loses every digit on a nearly straight hem (r in the kilometres): use 2 r sin^2(t/2)
+    arc = np.column_stack([r * np.sin(t), 2 * r * np.sin(t / 2) ** 2])
+    arc[0], arc[-1] = (-half, side_y), (half, side_y)  # end exactly on the side seams
+    return arc
 
 
 def skirt_piece(spec: GarmentSpec, front: bool, name: str, waist_q: float | None = None,
@@ -52,6 +55,7 @@ def skirt_piece(spec: GarmentSpec, front: bool, name: str, waist_q: float | None
     # hem corners rise so the flared side seam is as long as the centre line
     run = hip_y
     drop = run - np.sqrt(max(run**2 - flare**2, (0.35 * run) ** 2))
+    drop = drop if drop >= 1e-3 else 0.0  # the hem is drawn straight below 1e-3 (see _hem)
     hem_half = hq + flare
     lower = g.line((hem_half, drop), (hq, hip_y))
     # The hip curve leaves the hip straight up (a flared skirt must not cut in above the hip) and
