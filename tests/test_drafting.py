@@ -271,7 +271,7 @@ def test_notches_match_across_seams(t):
         assert matched >= 4  # front single and back double notches on both armholes
 
 
-# --- shape rules a pattern maker checks (docs/pattern-drafting-review.md) ---------------------
+# --- shape rules a pattern maker checks (docs/drafting.md) ---------------------
 
 HAND = 6.0  # a closed sleeve hem or cuff passes the hand when it is at least wrist + 6 cm
 
@@ -387,3 +387,22 @@ def test_very_short_shorts_keep_the_back_crotch_above_the_hem():
     p = draft_pattern(spec)
     check_pattern(p)
     assert p.piece("right_back_leg").landmarks["crotch"][1] >= 2.5
+
+
+@pytest.mark.parametrize("flare", (0.05, 0.2, 0.5))
+def test_nearly_straight_skirts_draft(flare):
+    # found by the fuzz: a hem drop under 1e-3 cm was drawn straight but the side seam started above it
+    p = draft_pattern(make_spec({"garment_type": "skirt", "size": "XS",
+                                 "measurements": {"flare": flare, "back_waist_length": 49.08}}))
+    check_pattern(p)
+
+
+def test_front_waist_dart_stops_below_the_bust_point():
+    p = draft_pattern(make_spec(SEED_DRESS))
+    front, back = p.piece("front_bodice"), p.piece("back_bodice")
+    underarm = front.landmarks["underarm_level"][1]
+    tip_f = front.edge_points("dart_left_a")[:, 1].max()
+    tip_b = back.edge_points("dart_left_a")[:, 1].max()
+    # the bust point lies some 3-5 cm below the underarm level; the dart ends 2-3 cm short of it
+    assert 5.0 <= underarm - tip_f <= 9.0
+    assert tip_b > tip_f + 2  # back darts reach up toward the shoulder blades

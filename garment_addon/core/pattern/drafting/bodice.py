@@ -138,7 +138,9 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     shoulder = g.line(arm[-1], neck[-1])  # shoulder point -> side-neck point, +x side
 
     if overlap is None:
-        darted_line(pd, 0.0, half, f.dart_x, f.dart, f.dart_tip_y, plus, minus, corner,
+        # the front dart stops short of the bust point, which lies below the underarm level
+        tip = max(1.0, f.dart_tip_y - 3.0) if front else f.dart_tip_y
+        darted_line(pd, 0.0, half, f.dart_x, f.dart, tip, plus, minus, corner,
                     "waist" if waist_seam else "hem", "seam" if waist_seam else "hem", True)
         pd.edge(f"side_{plus}", side, "seam", (f"{corner}_{plus}", f"underarm_{plus}"))
         pd.edge(f"armhole_{plus}", arm, "seam", (f"underarm_{plus}", f"shoulder_{plus}"))
