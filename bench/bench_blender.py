@@ -1,7 +1,8 @@
 """Blender pipeline timings per garment type: mannequin, meshing, wrap, drape, preview/final render.
 
 Targets on the 2-core CPU machine: wrap < 0.5 s, drape < 20 s for a dress, preview render < 3 s at 512².
-Set BENCH_BLENDER_TYPES=dress,skirt to bench fewer types (drape dominates: ~10-20 s per type).
+Set BENCH_BLENDER_TYPES=dress,skirt to bench fewer types (drape dominates: ~10-20 s per type) and
+BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer GarmentCode imports.
 """
 
 from __future__ import annotations
@@ -52,4 +53,25 @@ def run() -> list[dict]:
         rows.append(_row(t, "drape_max_seam_gap", d.metrics["max_seam_gap_cm"], "cm", "<= 0.5"))
         rows.append(_row(t, "drape_sim_seam_gap", d.metrics["sim_max_seam_gap_cm"], "cm", "before snap"))
         rows.append(_row(t, "drape_mean_stretch", d.metrics["mean_stretch"], "", "<= 0.05"))
+    return rows + _garmentcode_rows()
+
+
+def _garmentcode_rows() -> list[dict]:
+    """Wrap and drape of GarmentCode imports (tests/data/garmentcode; BENCH_BLENDER_GARMENTCODE=names)."""
+    import json
+
+    from garment_addon.blender import pipeline as pl
+    from garment_addon.core.interop.garmentcode import from_garmentcode
+
+    rows = []
+    folder = Path(__file__).resolve().parents[1] / "tests" / "data" / "garmentcode"
+    for name in [n for n in os.environ.get("BENCH_BLENDER_GARMENTCODE", "tshirt,pants,dress").split(",") if n]:
+        pattern = from_garmentcode(json.loads((folder / f"{name}_specification.json").read_text()))
+        case = f"garmentcode_{name}"
+        for method in pl.METHODS:
+            r = pl.build_scene(pattern, method)
+            rows.append(_row(case, method, r.timings[method]))
+            rows.append(_row(case, f"{method}_mean_stretch", r.metrics["mean_stretch"], "", "<= 0.05"))
+            if method == "drape":
+                rows.append(_row(case, "drape_sim_seam_gap", r.metrics["sim_max_seam_gap_cm"], "cm", "before snap"))
     return rows

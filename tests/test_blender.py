@@ -163,6 +163,9 @@ def test_cli_render_and_errors(tmp_path):
     spec.write_text(json.dumps({"garment_type": "skirt"}))
     res = _cli("render", str(spec), "--size", "48", "-o", str(tmp_path / "out"), cwd=ROOT)
     assert res.returncode == 0, res.stderr[-2000:]
+    # quiet: only our summary line on stdout, none of Blender's "Saved: ..." / EGL lines anywhere
+    assert len(res.stdout.strip().splitlines()) == 1 and res.stdout.startswith("wrote ")
+    assert "Saved" not in res.stdout + res.stderr and "EGL" not in res.stderr
     assert {p.name for p in (tmp_path / "out").iterdir()} >= {"render.png", "mask.png", "render.json"}
     legend = json.loads((tmp_path / "out" / "render.json").read_text())["legend"]
     assert {e["piece"] for e in legend} == {"skirt_front", "skirt_back", "waistband"}
@@ -172,3 +175,66 @@ def test_cli_render_and_errors(tmp_path):
     bad = _cli("assemble", str(spec), "-o", str(tmp_path / "bad"), cwd=ROOT)
     assert bad.returncode == 2 and "hip" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "bad").exists()
+
+
+@pytest.mark.parametrize("preset", ["female", "male"])
+def test_mannequin_is_one_closed_surface_with_measured_girths(preset):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import ConvexHull
+
+    from garment_addon.blender.scene import coords
+
+    spec = make_spec({"garment_type": "skirt", "metadata": {"body_preset": preset}})
+    r = pl.build_scene(draft_pattern(spec), "wrap")
+    me = r.mannequin.data
+    v = coords(r.mannequin)
+    edges = np.zeros(len(me.edges) * 2, np.int32)
+    me.edges.foreach_get("vertices", edges)
+    edges = edges.reshape(-1, 2)
+    loop_edges = np.zeros(len(me.loops), np.int32)
+    me.loops.foreach_get("edge_index", loop_edges)
+    assert (np.bincount(loop_edges, minlength=len(me.edges)) == 2).all()  # closed and manifold
+    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(len(v), len(v)))
+    assert connected_components(graph, directed=False)[0] == 1  # one surface: parts merged, no creases
+    assert sorted(np.concatenate([idx for _, idx in r.spans]).tolist()) == list(range(len(v)))
+    body = r.body_model
+    za, zb = v[edges[:, 0], 2], v[edges[:, 1], 2]
+    for key in ("bust", "waist", "hip"):  # tape measure of the smoothed surface: within 2 %
+        z = body.landmarks[key]
+        m = (za - z) * (zb - z) < 0
+        t = (z - za[m]) / (zb[m] - za[m])
+        pts = v[edges[m, 0]] + t[:, None] * (v[edges[m, 1]] - v[edges[m, 0]])
+        pts = pts[body.part_of(pts) == 0][:, :2]
+        hull = pts[ConvexHull(pts).vertices]
+        girth = np.linalg.norm(hull - np.roll(hull, -1, axis=0), axis=1).sum()
+        assert girth == pytest.approx(body.measurements[key], rel=0.02), key
+
+
+def test_hood_is_held_up_softly_and_waists_pinned():
+    from garment_addon.core.assembly import wrap
+    from garment_addon.core.mesh import mesh_pattern
+
+    r = pl.build_scene(_pattern("hoodie"), "wrap")
+    mesh = mesh_pattern(r.pattern, pl.DRAPE_EDGE)
+    pos = wrap(r.pattern, mesh, r.body_model)
+    w = pl._pin_weights(r.pattern, mesh, pos, r.body_model)
+    hood = np.isin(mesh.piece_of, [mesh.index(p.name) for p in r.pattern.pieces if p.body_region.startswith("hood")])
+    top = pos[hood, 2].argmax()
+    assert w[hood][top] > 0.95 and w[hood].min() < 0.05  # crown held, neck edge free to sew
+    assert 0.2 < w[hood].mean() < 0.8
+    skirt = _pattern("skirt")
+    m2 = mesh_pattern(skirt, pl.DRAPE_EDGE)
+    w2 = pl._pin_weights(skirt, m2, wrap(skirt, m2, r.body_model), r.body_model)
+    band = m2.piece_of == m2.index("waistband")
+    assert (w2[band] == 1).all() and (w2[~band] < 1).mean() > 0.8
+
+
+def test_hoodie_drape_keeps_the_hood_up():
+    r = pl.build_scene(_pattern("hoodie"), "drape")
+    hood = np.isin(r.mesh.piece_of, [r.mesh.index(p.name) for p in r.pattern.pieces
+                                     if p.body_region.startswith("hood")])
+    top = r.positions_cm[hood, 2].max()
+    head = r.body_model.head_center
+    assert top > head[2] + 0.5 * r.body_model.head_axes[2]  # over the head, not in a heap at the neck
+    assert r.metrics["inside_fraction"] <= 0.01 and r.metrics["mean_stretch"] <= 0.05

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from shapely.geometry import LinearRing, Point, Polygon
+from shapely.geometry import LinearRing, LineString, Point, Polygon
 
 from garment_addon.core.pattern import Pattern, draft_pattern
 from garment_addon.core.pattern.model import FREE_ROLES, ROLES
@@ -406,3 +406,37 @@ def test_front_waist_dart_stops_below_the_bust_point():
     # the bust point lies some 3-5 cm below the underarm level; the dart ends 2-3 cm short of it
     assert 5.0 <= underarm - tip_f <= 9.0
     assert tip_b > tip_f + 2  # back darts reach up toward the shoulder blades
+
+
+def _crotch_depth(leg) -> tuple[float, float]:
+    """(distance from the crotch corner to the curve along the bisector, kink where the curve meets
+    the straight centre line, degrees)."""
+    c = leg.edge_points("crotch")
+    if np.linalg.norm(c[-1] - leg.landmarks["crotch"]) < np.linalg.norm(c[0] - leg.landmarks["crotch"]):
+        c = c[::-1]  # crotch point first, waist last
+    d = c[-1] - c[-2]
+    corner = c[-2] + (c[0, 1] - c[-2, 1]) / d[1] * d  # centre line meets the crotch level
+    u1 = (c[0] - corner) / np.linalg.norm(c[0] - corner)
+    b = u1 + d / np.linalg.norm(d)
+    ray = LineString([corner, corner + 40 * b / np.linalg.norm(b)])
+    return LineString(c).intersection(ray).distance(Point(corner)), _angle(c[-2] - c[-3], d)
+
+
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+def test_trouser_crotch_curves_cut_the_corner_like_a_block(size):
+    p = draft_pattern(make_spec({"garment_type": "pants", "size": size}))
+    front, fk = _crotch_depth(p.piece("right_front_leg"))
+    back, bk = _crotch_depth(p.piece("left_back_leg"))
+    assert 2.3 <= front <= 3.6 and 3.3 <= back <= 5.0 and back > front + 0.5  # ~3 cm front, ~4 cm back
+    assert fk < 3 and bk < 3  # the curve runs smoothly into the slanted centre line
+
+
+def test_collar_band_sits_around_the_neck():
+    for size in ("XS", "M", "XXL"):
+        spec = make_spec({"garment_type": "shirt", "size": size, "features": {"has_collar": True}})
+        p = draft_pattern(spec)
+        assert np.ptp(p.piece("collar").outline[:, 0]) >= spec.m["neck"] + 1.5  # a finger's room
+        assert not p.metadata.get("warnings")
+    tight = draft_pattern(make_spec({"garment_type": "shirt", "features": {"has_collar": True},
+                                     "measurements": {"neck": 44, "neckline_width": 6, "neckline_depth": 5}}))
+    assert any("collar band" in w for w in tight.metadata["warnings"])

@@ -481,10 +481,13 @@ def test_panels_draw_existing_properties_and_operators(session):
     garment = drawn["GARMENT_PT_garment"]
     assert "prop:garment_type" in garment and "prop:skirt_length" in garment
     assert "prop:bust" in drawn["GARMENT_PT_body"] and "prop:bust" not in garment
-    assert {"op:garment.draft_pattern", "op:garment.assemble", "op:garment.render_preview"} <= \
+    assert {"op:garment.draft_pattern", "op:garment.assemble", "op:garment.render_preview", "prop:rig"} <= \
         set(drawn["GARMENT_PT_actions"])
+    assert {"op:garment.import_garmentcode", "op:garment.load_spec", "op:garment.save_spec"} <= \
+        set(drawn["GARMENT_PT_input"])
     assert "op:garment.refine" in drawn["GARMENT_PT_refine"]
-    assert {"op:garment.export_pattern", "op:garment.export_garment"} <= set(drawn["GARMENT_PT_export"])
+    assert {"op:garment.export_pattern", "op:garment.export_garment", "op:garment.check_seams"} <= \
+        set(drawn["GARMENT_PT_export"])
 
 
 def _unavailable(value) -> bool:

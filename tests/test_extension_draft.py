@@ -13,8 +13,8 @@ from garment_addon.core.spec import GARMENT_TYPES  # noqa: E402
 from garment_addon.ui import convert  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def addon():
+def registered_addon():
+    """scene.garment with the add-on registered from the repo; afterwards everything is unregistered."""
     import garment_addon
 
     garment_addon.register()
@@ -23,6 +23,11 @@ def addon():
     for obj in [o for o in bpy.data.objects if "garment_studio" in o]:
         bpy.data.objects.remove(obj, do_unlink=True)
     assert not hasattr(bpy.types.Scene, "garment")
+
+
+@pytest.fixture(scope="module")
+def addon():
+    yield from registered_addon()
 
 
 def _pieces():

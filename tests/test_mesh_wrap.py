@@ -125,3 +125,5 @@ def test_garmentcode_imports_wrap_by_placement(name):
     m = assembly_metrics(mesh, pos, body)
     assert m["inside_fraction"] <= 0.05 and m["max_seam_gap_cm"] < 0.01
     assert body.landmarks["knee"] - 40 < pos[:, 2].mean() < body.landmarks["head_top"]
+    # panels wrapped keeping their widths (radial projection alone left 9-14 %)
+    assert m["mean_stretch"] < 0.075

@@ -16,6 +16,7 @@ import numpy as np
 from .scene import CM
 
 COLLISION_DISTANCE = 0.004  # m: 4 mm between cloth and body
+SEWING_FORCE_MAX = 25.0  # finite: an unbounded pull crushes the panels
 
 
 def add_collider(body):
@@ -62,7 +63,7 @@ def setup_cloth(garment, scale: np.ndarray, frames: tuple[int, int], quality: in
     s.shear_stiffness = 5.0
     s.bending_stiffness = 0.05
     s.use_sewing_springs = True
-    s.sewing_force_max = 25.0  # finite: an unbounded pull crushes the panels
+    s.sewing_force_max = SEWING_FORCE_MAX
     lo, hi = float(scale.min()), float(scale.max())
     if hi - lo > 1e-4:
         # spring rest length = wrapped length * (1 - shrink); shrink runs from shrink_min (weight 0)

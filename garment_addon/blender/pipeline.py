@@ -341,6 +341,16 @@ def assembly_report(result: SceneResult) -> dict:
             "body": result.body, "legend": result.legend}
 
 
+def _run_build(spec_or_pattern, method: str, rig: bool, progress, fresh: bool, share: float):
+    """Checked input -> (SceneResult, progress); the build takes the first ``share`` of the bar."""
+    _check_method(method)
+    _, pattern = as_spec_and_pattern(spec_or_pattern)
+    progress = progress or NULL
+    if fresh:
+        _fresh_scene()
+    return build_scene(pattern, method, rig, progress.sub(0.0, share)), progress
+
+
 def run_assemble(spec_or_pattern, out_dir, method: str = "wrap", rig: bool = False, progress=None,
                  fresh: bool = False) -> dict:
     """Pattern (or spec) -> OUT/garment.glb, garment.obj, mannequin.obj, scene.blend, assembly.json.
@@ -350,12 +360,7 @@ def run_assemble(spec_or_pattern, out_dir, method: str = "wrap", rig: bool = Fal
     from ..core.io import atomic_dir
     from .export import export_objects
 
-    _check_method(method)
-    _, pattern = as_spec_and_pattern(spec_or_pattern)
-    progress = progress or NULL
-    if fresh:
-        _fresh_scene()
-    result = build_scene(pattern, method, rig, progress.sub(0.0, 0.85))
+    result, progress = _run_build(spec_or_pattern, method, rig, progress, fresh, 0.85)
     progress(0.9, "export")
     t = time.perf_counter()
     with atomic_dir(out_dir) as stage:
@@ -376,15 +381,10 @@ def run_render(spec_or_pattern, out_dir, method: str = "wrap", profile: str = "p
     from ..core.io import atomic_dir
     from .render import PROFILES
 
-    _check_method(method)
     _check_size(size)
     if profile not in PROFILES:
         raise UserError(f"profile: must be one of {', '.join(PROFILES)} (got {profile!r})")
-    _, pattern = as_spec_and_pattern(spec_or_pattern)
-    progress = progress or NULL
-    if fresh:
-        _fresh_scene()
-    result = build_scene(pattern, method, False, progress.sub(0.0, 0.7))
+    result, progress = _run_build(spec_or_pattern, method, False, progress, fresh, 0.7)
     progress(0.75, "render")
     with atomic_dir(out_dir) as stage:
         info = render_scene(result, stage / "render.png", stage / "mask.png", profile, size)

@@ -8,6 +8,7 @@ enabling it stays fast. Errors reach the user as one line via self.report.
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import os
 import tempfile
@@ -20,7 +21,7 @@ from bpy.props import BoolProperty, EnumProperty, StringProperty
 from ..core.errors import UserError
 from ..core.progress import Cancelled, Progress
 from . import convert, preferences, scene_objects
-from .properties import METHODS
+from .properties import METHODS, PAPERS, PROFILES
 
 log = logging.getLogger(__name__)
 PREVIEW_IMAGE = "Garment Preview"
@@ -91,15 +92,27 @@ def current_result(context):
     return None
 
 
-def assemble(context, method: str, progress=None):
-    """props -> spec -> pattern -> build_scene; tags and remembers the result."""
-    from ..blender import pipeline
+def current_pattern(context):
+    """The pattern every operator works on: the imported GarmentCode pattern while one is loaded,
+    else the one drafted from the settings (the same draft_pattern the CLI's `draft` calls)."""
+    props = context.scene.garment
+    if props.imported_pattern:
+        from ..core.pattern import Pattern
+
+        return Pattern.from_dict(json.loads(props.imported_pattern))
     from ..core.pattern import draft_pattern
 
-    props = context.scene.garment
-    pattern = draft_pattern(convert.props_to_spec(props))
+    return draft_pattern(convert.props_to_spec(props))
+
+
+def assemble(context, method: str, rig: bool = False, progress=None):
+    """current pattern -> build_scene (as `assemble`); tags and remembers the result."""
+    from ..blender import pipeline
+
+    pattern = current_pattern(context)
     scene_objects.remove_owned("assembly")
-    result = pipeline.build_scene(pattern, method=method.lower(), progress=progress)
+    with scene_objects.cli_sim_settings(context.scene):
+        result = pipeline.build_scene(pattern, method=method.lower(), rig=rig, progress=progress)
     for obj in (result.garment, result.mannequin, getattr(result, "rig", None)):
         if obj is not None:
             obj[scene_objects.TAG] = "assembly"
@@ -108,16 +121,13 @@ def assemble(context, method: str, progress=None):
 
 
 def ensure_result(context, progress=None):
-    """The last assembly while it still shows the current settings; else assemble again."""
+    """The last assembly while it still shows the current pattern; else assemble again."""
     result = current_result(context)
-    spec = convert.props_to_spec(context.scene.garment).to_dict()
-    made_from = dict(getattr(result.pattern, "spec", None) or {}) if result is not None else {}
-    same = all(made_from.get(k) == spec[k] for k in ("garment_type", "size", "measurements", "features"))
-    preset = (made_from.get("metadata") or {}).get("body_preset") == spec["metadata"].get("body_preset")
-    if result is not None and same and preset:
+    if result is not None and result.pattern.to_json() == current_pattern(context).to_json():
         return result
-    method = result.method if result is not None else context.scene.garment.render.method
-    return assemble(context, method, progress)
+    if result is not None:
+        return assemble(context, result.method, result.rig is not None, progress)
+    return assemble(context, context.scene.garment.render.method, context.scene.garment.render.rig, progress)
 
 
 def backend_client(context, backend: str):
@@ -159,10 +169,7 @@ class GARMENT_OT_draft_pattern(_GarmentOperator, bpy.types.Operator):
 
     def execute(self, context):
         def run():
-            from ..core.pattern import draft_pattern
-
-            pattern = draft_pattern(convert.props_to_spec(context.scene.garment))
-            objs = scene_objects.build_pattern_table(context.scene, pattern)
+            objs = scene_objects.build_pattern_table(context.scene, current_pattern(context))
             self.report({"INFO"}, f"Drafted {len(objs) - 1} pieces")
 
         return guarded(self, "Draft", run)
@@ -176,6 +183,7 @@ class GARMENT_OT_assemble(_GarmentOperator, bpy.types.Operator):
     bl_options = {"REGISTER", "UNDO"}
 
     method: EnumProperty(name="Method", items=METHODS, default="WRAP")
+    rig: BoolProperty(name="Rig", default=False, description="Add an armature with skin weights")
 
     def execute(self, context):
         wm = context.window_manager
@@ -183,12 +191,13 @@ class GARMENT_OT_assemble(_GarmentOperator, bpy.types.Operator):
         def run():
             wm.progress_begin(0, 100)
             try:
-                result = assemble(context, self.method, wm_progress(context))
+                result = assemble(context, self.method, self.rig, wm_progress(context))
             finally:
                 wm.progress_end()
-            inside = result.metrics.get("inside_fraction", result.metrics.get("inside"))
-            extra = f", {inside:.1%} inside the body" if isinstance(inside, float) else ""
-            self.report({"INFO"}, f"Assembled ({self.method.lower()}){extra}")
+            m = result.metrics
+            self.report({"INFO"}, f"Assembled ({self.method.lower()}{', rigged' if self.rig else ''}): "
+                                  f"{m.get('inside_fraction', 0.0):.1%} inside the body, "
+                                  f"seam gap {m.get('max_seam_gap_cm', 0.0):.2f} cm")
 
         return guarded(self, "Assemble", run)
 
@@ -208,13 +217,16 @@ class GARMENT_OT_render_preview(_GarmentOperator, bpy.types.Operator):
     bl_label = "Render Preview"
     bl_options = {"REGISTER"}
 
+    profile: EnumProperty(name="Profile", default="PREFS", items=[
+        ("PREFS", "Default", "The render profile set in the add-on preferences"), *PROFILES])
+
     def execute(self, context):
         def run():
             from ..blender import pipeline
 
             props = context.scene.garment
             prefs = preferences.get(context)
-            profile = prefs.render_profile if prefs else "preview"
+            profile = self.profile if self.profile != "PREFS" else prefs.render_profile if prefs else "preview"
             result = ensure_result(context)
             with tempfile.TemporaryDirectory(prefix="garment-preview-") as tmp:
                 png = Path(tmp) / "preview.png"
@@ -265,141 +277,268 @@ class GARMENT_OT_analyze_image(_GarmentOperator, bpy.types.Operator):
         return guarded(self, "Analyze", run)
 
 
-class GARMENT_OT_text_to_spec(_GarmentOperator, bpy.types.Operator):
-    """Set the garment from the description in words"""
-
-    bl_idname = "garment.text_to_spec"
-    bl_label = "Text to Garment"
-    bl_options = {"REGISTER", "UNDO"}
-
-    @classmethod
-    def poll(cls, context):
-        return has_garment(context) and bool(context.scene.garment.inputs.text.strip())
-
-    def execute(self, context):
-        def run():
-            from ..core.language import parse_text
-
-            inputs = context.scene.garment.inputs
-            spec = call(parse_text, inputs.text, backend=text_backend(inputs.backend),
-                        client=backend_client(context, inputs.backend))
-            convert.spec_to_props(spec, context.scene.garment)
-            self.report({"INFO"}, f"Garment set to a {spec.garment_type}")
-
-        return guarded(self, "Text", run)
-
-
-class GARMENT_OT_edit_spec(_GarmentOperator, bpy.types.Operator):
-    """Change the current garment as the instruction in words says"""
-
-    bl_idname = "garment.edit_spec"
-    bl_label = "Apply Edit"
-    bl_options = {"REGISTER", "UNDO"}
-
-    @classmethod
-    def poll(cls, context):
-        return has_garment(context) and bool(context.scene.garment.inputs.instruction.strip())
-
-    def execute(self, context):
-        def run():
-            from ..core.language import edit_spec
-
-            props = context.scene.garment
-            before = convert.props_measurements(props)
-            spec = call(edit_spec, convert.props_to_spec(props), props.inputs.instruction,
-                        backend=text_backend(props.inputs.backend),
-                        client=backend_client(context, props.inputs.backend))
-            convert.spec_to_props(spec, props)
-            changed = [k for k, v in convert.props_measurements(props).items() if abs(v - before[k]) > 0.05]
-            self.report({"INFO"}, f"Changed: {', '.join(changed) or 'features/type only'}")
-
-        return guarded(self, "Edit", run)
-
-
 def _default_path(stem: str, ext: str) -> str:
     folder = bpy.path.abspath("//") if bpy.data.filepath else tempfile.gettempdir()
     return str(Path(folder) / f"{stem}{ext}")
 
 
-class _ExportOperator(_GarmentOperator):
+class _FileOperator(_GarmentOperator):
+    """Opens the file browser (at <blend folder or temp>/<default_stem><default_ext> when saving)."""
+
+    default_stem, default_ext = "", ""
+
     def invoke(self, context, event):
-        if not self.filepath:
+        if not self.filepath and self.default_stem:
             self.filepath = _default_path(self.default_stem, self.default_ext)
         context.window_manager.fileselect_add(self)
         return {"RUNNING_MODAL"}
 
 
-class GARMENT_OT_export_pattern(_ExportOperator, bpy.types.Operator):
+class _WriteOperator(_FileOperator):
+    """Writes one file whose extension (one of ``extensions``) picks the format; reports where."""
+
+    extensions: tuple[str, ...] = ()
+
+    def execute(self, context):
+        def run():
+            path = Path(bpy.path.abspath(self.filepath))
+            if path.suffix.lower() not in self.extensions:
+                raise UserError(f"filepath: extension must be one of {', '.join(self.extensions)} "
+                                f"(got {path.suffix.lower()!r})")
+            self.write(context, path)
+            self.report({"INFO"}, f"Wrote {path}")
+
+        return guarded(self, self.bl_label, run)
+
+
+class _ReadOperator(_FileOperator):
+    """Reads one JSON file; ``load(context, path, data)`` applies it and says what it did."""
+
+    def execute(self, context):
+        def run():
+            path, data = read_json_file(self.filepath)
+            self.report({"INFO"}, self.load(context, path, data))
+
+        return guarded(self, self.bl_label, run)
+
+
+def use_pattern(context, pattern, name: str) -> str:
+    """Make ``pattern`` the one every operator uses (instead of drafting) and lay it on the table."""
+    props = context.scene.garment
+    props.imported_pattern, props.imported_name = pattern.to_json(), name
+    scene_objects.build_pattern_table(context.scene, pattern)
+    return f"Using {name}: {len(pattern.pieces)} pieces, {len(pattern.seams)} seams"
+
+
+def read_json_file(filepath: str) -> tuple[Path, object]:
+    path = Path(bpy.path.abspath(filepath))
+    if not path.is_file():
+        raise UserError(f"filepath: file not found: {path}")
+    try:
+        return path, json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"filepath: not valid JSON ({exc.__class__.__name__}: {one_line(exc)})") from None
+
+
+class GARMENT_OT_load_spec(_ReadOperator, bpy.types.Operator):
+    """Load a garment spec JSON (as `spec` writes) into the settings, or a pattern.json as the pattern to use"""
+
+    bl_idname = "garment.load_spec"
+    bl_label = "Load Spec"
+    bl_options = {"REGISTER", "UNDO"}
+
+    filepath: StringProperty(name="File", subtype="FILE_PATH", options={"SKIP_SAVE"})
+    filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
+
+    def load(self, context, path: Path, data) -> str:
+        from ..core.pattern import SCHEMA, Pattern
+        from ..core.spec import make_spec
+
+        if isinstance(data, dict) and data.get("schema") == SCHEMA:  # as the CLI's spec-or-pattern inputs
+            return use_pattern(context, Pattern.from_dict(data), path.name)
+        spec = make_spec(data)
+        props = context.scene.garment
+        props.imported_pattern = props.imported_name = ""
+        convert.spec_to_props(spec, props)
+        return f"Loaded a {spec.garment_type}, size {spec.size}"
+
+
+class GARMENT_OT_save_spec(_WriteOperator, bpy.types.Operator):
+    """Write the garment settings as a spec JSON (the input of every CLI command)"""
+
+    bl_idname = "garment.save_spec"
+    bl_label = "Save Spec"
+    bl_options = {"REGISTER"}
+    default_stem, default_ext, extensions = "garment_spec", ".json", (".json",)
+
+    filepath: StringProperty(name="File", subtype="FILE_PATH", options={"SKIP_SAVE"})
+    filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
+
+    def write(self, context, path: Path) -> None:
+        from ..core.io import write_text
+
+        write_text(path, json.dumps(convert.props_to_spec(context.scene.garment).to_dict(), indent=2) + "\n")
+
+
+class _WordsOperator(_GarmentOperator):
+    """Base of the operators driven by a sentence in `scene.garment.inputs.<words>`."""
+
+    words = ""
+
+    @classmethod
+    def poll(cls, context):
+        return has_garment(context) and bool(getattr(context.scene.garment.inputs, cls.words).strip())
+
+    def execute(self, context):
+        props = context.scene.garment
+        backend = props.inputs.backend
+        client = backend_client(context, backend)
+        return guarded(self, self.bl_label, lambda: self.apply(props, text_backend(backend), client))
+
+
+class GARMENT_OT_text_to_spec(_WordsOperator, bpy.types.Operator):
+    """Set the garment from the description in words"""
+
+    bl_idname = "garment.text_to_spec"
+    bl_label = "Text to Garment"
+    bl_options = {"REGISTER", "UNDO"}
+    words = "text"
+
+    def apply(self, props, backend, client):
+        from ..core.language import parse_text
+
+        spec = call(parse_text, props.inputs.text, backend=backend, client=client)
+        convert.spec_to_props(spec, props)
+        self.report({"INFO"}, f"Garment set to a {spec.garment_type}")
+
+
+class GARMENT_OT_edit_spec(_WordsOperator, bpy.types.Operator):
+    """Change the current garment as the instruction in words says"""
+
+    bl_idname = "garment.edit_spec"
+    bl_label = "Apply Edit"
+    bl_options = {"REGISTER", "UNDO"}
+    words = "instruction"
+
+    def apply(self, props, backend, client):
+        from ..core.language import edit_spec
+
+        before = convert.props_measurements(props)
+        spec = call(edit_spec, convert.props_to_spec(props), props.inputs.instruction, backend=backend,
+                    client=client)
+        convert.spec_to_props(spec, props)
+        changed = [k for k, v in convert.props_measurements(props).items() if abs(v - before[k]) > 0.05]
+        self.report({"INFO"}, f"Changed: {', '.join(changed) or 'features/type only'}")
+
+
+class GARMENT_OT_import_garmentcode(_ReadOperator, bpy.types.Operator):
+    """Load a GarmentCode specification (*_specification.json) as the pattern to lay out, assemble and export"""
+
+    bl_idname = "garment.import_garmentcode"
+    bl_label = "Import GarmentCode"
+    bl_options = {"REGISTER", "UNDO"}
+
+    filepath: StringProperty(name="File", subtype="FILE_PATH", options={"SKIP_SAVE"})
+    filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
+
+    def load(self, context, path: Path, data) -> str:
+        from ..core.interop.garmentcode import from_garmentcode
+
+        return use_pattern(context, from_garmentcode(data), path.name)  # as `python -m headless import`
+
+
+class GARMENT_OT_clear_import(_GarmentOperator, bpy.types.Operator):
+    """Forget the imported pattern: draft from the garment settings again"""
+
+    bl_idname = "garment.clear_import"
+    bl_label = "Use Garment Settings"
+    bl_options = {"REGISTER", "UNDO"}
+
+    @classmethod
+    def poll(cls, context):
+        return has_garment(context) and bool(context.scene.garment.imported_pattern)
+
+    def execute(self, context):
+        props = context.scene.garment
+        props.imported_pattern = props.imported_name = ""
+        return {"FINISHED"}
+
+
+class GARMENT_OT_check_seams(_GarmentOperator, bpy.types.Operator):
+    """Measure both edges of every seam (as `python -m headless check`): the table shows in the Export panel"""
+
+    bl_idname = "garment.check_seams"
+    bl_label = "Check Seams"
+    bl_options = {"REGISTER"}
+
+    def execute(self, context):
+        def run():
+            from ..core.interop.garmentcode import SEAM_TOL, seam_table
+
+            rows = seam_table(current_pattern(context))
+            table = context.scene.garment.export.seams
+            table.clear()
+            for row in rows:
+                item = table.add()
+                for key, value in row.items():
+                    setattr(item, key, value)
+            bad = sum(not r["ok"] for r in rows)
+            self.report({"WARNING"} if bad else {"INFO"},
+                        f"{len(rows)} seams, {bad} outside {SEAM_TOL:g} cm")
+
+        return guarded(self, "Check", run)
+
+
+class GARMENT_OT_export_pattern(_WriteOperator, bpy.types.Operator):
     """Write the sewing pattern: the file extension picks the format (.svg .pdf .dxf .json)"""
 
     bl_idname = "garment.export_pattern"
     bl_label = "Export Pattern"
     bl_options = {"REGISTER"}
-    default_stem, default_ext = "garment_pattern", ".pdf"
+    default_stem, default_ext, extensions = "garment_pattern", ".pdf", tuple(PATTERN_FORMATS)
 
     filepath: StringProperty(name="File", subtype="FILE_PATH", options={"SKIP_SAVE"})
     filter_glob: StringProperty(default="*.svg;*.pdf;*.dxf;*.json", options={"HIDDEN"})
     tiled: BoolProperty(name="Tiled PDF", default=True,
                         description="PDF on printable pages with overlap marks instead of one big sheet")
-    paper: EnumProperty(name="Paper", items=[("a4", "A4", ""), ("letter", "Letter", "")], default="a4")
-    seam_allowance: BoolProperty(name="Seam allowance", default=True)
+    paper: EnumProperty(name="Paper", items=PAPERS, default="a4")
+    seam_allowance: BoolProperty(name="Seam allowance", default=True,
+                                 description="Draw the cutting line (the seam allowance) around each piece")
 
-    def execute(self, context):
-        def run():
-            from ..core.export import export_pattern
-            from ..core.pattern import draft_pattern
+    def write(self, context, path: Path) -> None:
+        from ..core.export import export_pattern
 
-            path = Path(bpy.path.abspath(self.filepath))
-            ext = path.suffix.lower()
-            if ext not in PATTERN_FORMATS:
-                raise UserError(f"filepath: extension must be one of {', '.join(PATTERN_FORMATS)} "
-                                f"(got {ext!r})")
-            # None: the core picks from the name (.json may be GarmentCode's *_specification.json)
-            fmt = "pdf-tiled" if ext == ".pdf" and self.tiled else None
-            pattern = draft_pattern(convert.props_to_spec(context.scene.garment))
-            call(export_pattern, pattern, path, fmt, paper=self.paper, seam_allowance=self.seam_allowance,
-                 progress=wm_progress(context))
-            self.report({"INFO"}, f"Wrote {path}")
-
-        return guarded(self, "Export pattern", run)
+        # None: the core picks from the name (.json may be GarmentCode's *_specification.json)
+        fmt = "pdf-tiled" if path.suffix.lower() == ".pdf" and self.tiled else None
+        call(export_pattern, current_pattern(context), path, fmt, paper=self.paper,
+             seam_allowance=self.seam_allowance, progress=wm_progress(context))
 
 
-class GARMENT_OT_export_garment(_ExportOperator, bpy.types.Operator):
+class GARMENT_OT_export_garment(_WriteOperator, bpy.types.Operator):
     """Write the 3D garment and mannequin: the file extension picks the format (.glb .obj .fbx)"""
 
     bl_idname = "garment.export_garment"
     bl_label = "Export Garment"
     bl_options = {"REGISTER"}
-    default_stem, default_ext = "garment", ".glb"
+    default_stem, default_ext, extensions = "garment", ".glb", GARMENT_FORMATS
 
     filepath: StringProperty(name="File", subtype="FILE_PATH", options={"SKIP_SAVE"})
     filter_glob: StringProperty(default="*.glb;*.obj;*.fbx", options={"HIDDEN"})
 
-    def execute(self, context):
-        def run():
-            from ..blender import pipeline
+    def write(self, context, path: Path) -> None:
+        from ..blender import pipeline
 
-            path = Path(bpy.path.abspath(self.filepath))
-            if path.suffix.lower() not in GARMENT_FORMATS:
-                raise UserError(f"filepath: extension must be one of {', '.join(GARMENT_FORMATS)} "
-                                f"(got {path.suffix.lower()!r})")
-            pipeline.export_garment(ensure_result(context), path)
-            self.report({"INFO"}, f"Wrote {path}")
-
-        return guarded(self, "Export garment", run)
+        pipeline.export_garment(ensure_result(context), path)
 
 
 CLASSES = (GARMENT_OT_apply_preset, GARMENT_OT_draft_pattern, GARMENT_OT_assemble, GARMENT_OT_render_preview,
-           GARMENT_OT_analyze_image, GARMENT_OT_text_to_spec, GARMENT_OT_edit_spec, GARMENT_OT_export_pattern,
-           GARMENT_OT_export_garment)
+           GARMENT_OT_analyze_image, GARMENT_OT_text_to_spec, GARMENT_OT_edit_spec, GARMENT_OT_load_spec,
+           GARMENT_OT_save_spec, GARMENT_OT_import_garmentcode,
+           GARMENT_OT_clear_import, GARMENT_OT_check_seams, GARMENT_OT_export_pattern, GARMENT_OT_export_garment)
 
-
-def register() -> None:
-    for cls in CLASSES:
-        bpy.utils.register_class(cls)
+register, _unregister_classes = bpy.utils.register_classes_factory(CLASSES)
 
 
 def unregister() -> None:
     _RESULTS.clear()
-    for cls in reversed(CLASSES):
-        bpy.utils.unregister_class(cls)
+    _unregister_classes()

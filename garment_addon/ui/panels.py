@@ -5,7 +5,7 @@ from __future__ import annotations
 import bpy
 
 from ..core.spec import FEATURES, TYPE_USES, body_measurements
-from . import convert, refine_op
+from . import convert, operators, refine_op
 
 # Which measurements each garment type shows in the Garment panel (the others are kept but unused).
 _USES = {"skirt": TYPE_USES["skirt"], "pants": TYPE_USES["pants"],
@@ -47,6 +47,16 @@ class GARMENT_PT_input(_GarmentPanel, bpy.types.Panel):
         row = col.row(align=True)
         row.prop(inputs, "preset", text="")
         row.operator("garment.apply_preset", text="Apply")
+        col.separator()
+        row = col.row(align=True)
+        row.operator("garment.load_spec", icon="FILE_FOLDER")
+        row.operator("garment.save_spec", icon="FILE_TICK")
+        col.operator("garment.import_garmentcode", icon="IMPORT")
+        props = context.scene.garment
+        if props.imported_pattern:  # the operators use this pattern instead of the settings below
+            box = col.box()
+            box.label(text=f"Using imported {props.imported_name}", icon="INFO")
+            box.operator("garment.clear_import", icon="X")
 
 
 class GARMENT_PT_garment(_GarmentPanel, bpy.types.Panel):
@@ -92,15 +102,35 @@ class GARMENT_PT_actions(_GarmentPanel, bpy.types.Panel):
     def draw(self, context):
         props = context.scene.garment
         col = self.layout.column(align=True)
+        render = props.render
         col.operator("garment.draft_pattern", icon="MESH_GRID")
         row = col.row(align=True)
-        row.operator("garment.assemble", text="Wrap", icon="MOD_SHRINKWRAP").method = "WRAP"
-        row.operator("garment.assemble", text="Drape", icon="MOD_CLOTH").method = "DRAPE"
+        for method, icon in (("WRAP", "MOD_SHRINKWRAP"), ("DRAPE", "MOD_CLOTH")):
+            op = row.operator("garment.assemble", text=method.title(), icon=icon)
+            op.method, op.rig = method, render.rig
+        col.prop(render, "rig")
         col.separator()
         row = col.row(align=True)
-        row.prop(props.render, "method", text="")
-        row.prop(props.render, "size", text="")
-        col.operator("garment.render_preview", icon="RENDER_STILL")
+        row.prop(render, "method", text="")
+        row.prop(render, "size", text="")
+        row = col.row(align=True)
+        row.operator("garment.render_preview", text="Render Preview", icon="RENDER_STILL").profile = "preview"
+        row.operator("garment.render_preview", text="Final", icon="RENDER_RESULT").profile = "final"
+        draw_legend(col, operators.current_result(context))
+
+
+def draw_legend(layout, result) -> None:
+    """Piece colours of the assembled garment (its materials), so a render can be read piece by piece."""
+    legend = getattr(result, "legend", None) or []
+    box = layout.box() if legend else None
+    if box:
+        box.label(text="Piece colours")
+    for entry in legend:
+        mat = bpy.data.materials.get(f"GS_{entry['piece']}")
+        row = box.row()
+        if mat is not None:
+            row.prop(mat, "diffuse_color", text="")
+        row.label(text=f"{entry['piece']} ({entry.get('body_region') or '-'})")
 
 
 class GARMENT_PT_refine(_GarmentPanel, bpy.types.Panel):
@@ -143,17 +173,15 @@ class GARMENT_PT_export(_GarmentPanel, bpy.types.Panel):
                           icon="EXPORT")
         op.tiled, op.paper, op.seam_allowance = export.tiled_pdf, export.paper, export.seam_allowance
         col.operator("garment.export_garment", text="Export Garment (.glb .obj .fbx)", icon="EXPORT")
+        col.separator()
+        col.operator("garment.check_seams", icon="CHECKMARK")
+        box = col.box() if len(export.seams) else None
+        for row in export.seams if box else []:
+            box.label(text=f"{row.a} ~ {row.b}: {row.difference:+.2f} cm (ease {row.ease:.2f})",
+                      icon="CHECKMARK" if row.ok else "ERROR")
 
 
 CLASSES = (GARMENT_PT_input, GARMENT_PT_garment, GARMENT_PT_body, GARMENT_PT_actions, GARMENT_PT_refine,
            GARMENT_PT_export)
 
-
-def register() -> None:
-    for cls in CLASSES:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(CLASSES):
-        bpy.utils.unregister_class(cls)
+register, unregister = bpy.utils.register_classes_factory(CLASSES)

@@ -28,6 +28,7 @@ METHODS = [("WRAP", "Wrap", "Project the pieces onto the body: instant"),
 BACKENDS = [("offline", "Offline", "No network: built-in image/text analysis and optimiser"),
             ("vlm", "VLM", "Ask the vision-language model set in the add-on preferences"),
             ("auto", "Auto", "Use the VLM when an API key is set, offline otherwise")]
+PAPERS = [("a4", "A4", "A4 pages (210 x 297 mm)"), ("letter", "Letter", "US Letter pages (8.5 x 11 in)")]
 PROFILES = [("preview", "Preview", "Eevee, 1 sample, no shadows: about a second"),
             ("final", "Final", "Eevee quality settings")]
 
@@ -82,6 +83,10 @@ def _annotations() -> dict:
         "size": EnumProperty(name="Size", items=_items(SIZES, lambda v: f"Size {v} body and defaults"),
                              default=_DEFAULTS.size, update=_on_size),
         "metadata_json": StringProperty(name="Metadata", default="{}", options={"HIDDEN"}),
+        # an imported GarmentCode pattern (pattern.json text): used instead of drafting while set
+        "imported_pattern": StringProperty(name="Imported pattern", default="", options={"HIDDEN"}),
+        "imported_name": StringProperty(name="Imported from", default="",
+                                        description="GarmentCode file the imported pattern came from"),
     }
     ann.update({k: _measurement(k) for k in MEASUREMENTS})
     ann.update({k: _feature(k) for k in FEATURES})
@@ -110,10 +115,14 @@ class GarmentIteration(bpy.types.PropertyGroup):
 
 
 class GarmentRefineProps(bpy.types.PropertyGroup):
-    backend: EnumProperty(name="Backend", items=BACKENDS, default="offline")
-    method: EnumProperty(name="Assembly", items=METHODS, default="WRAP")
-    max_iterations: IntProperty(name="Max iterations", default=15, min=1, max=100)
-    threshold: FloatProperty(name="Stop at score", default=0.92, min=0.0, max=1.0, precision=3)
+    backend: EnumProperty(name="Backend", items=BACKENDS, default="offline",
+                          description="Who judges each render against the photo")
+    method: EnumProperty(name="Assembly", items=METHODS, default="WRAP",
+                         description="Wrap (instant) or Drape (seconds per iteration) for every candidate")
+    max_iterations: IntProperty(name="Max iterations", default=15, min=1, max=100,
+                                description="Renders at most (one render and comparison each, as `fit --max-iters`)")
+    threshold: FloatProperty(name="Stop at score", default=0.92, min=0.0, max=1.0, precision=3,
+                             description="Stop once render and photo match this well (0..1, 1 = identical)")
     running: BoolProperty(name="Running", default=False, options={"SKIP_SAVE"})
     score: FloatProperty(name="Score", precision=3, description="Score of the latest iteration")
     best_score: FloatProperty(name="Best", precision=3, description="Best score so far (kept on cancel)")
@@ -122,17 +131,34 @@ class GarmentRefineProps(bpy.types.PropertyGroup):
     log: CollectionProperty(type=GarmentIteration)
 
 
+class GarmentSeamRow(bpy.types.PropertyGroup):
+    """One row of the seam check (core.interop.garmentcode.seam_table, as `check` prints it)."""
+
+    a: StringProperty(name="Edge A")
+    b: StringProperty(name="Edge B")
+    len_a: FloatProperty(name="Length A (cm)", precision=2)
+    len_b: FloatProperty(name="Length B (cm)", precision=2)
+    difference: FloatProperty(name="Difference (cm)", precision=2)
+    ease: FloatProperty(name="Ease (cm)", precision=2)
+    ok: BoolProperty(name="OK")
+
+
 class GarmentExportProps(bpy.types.PropertyGroup):
     tiled_pdf: BoolProperty(name="Tiled PDF", default=True,
                             description="PDF on printable pages with overlap marks (else one sheet)")
-    paper: EnumProperty(name="Paper", items=[("a4", "A4", "A4 pages"), ("letter", "Letter", "US Letter")],
-                        default="a4")
-    seam_allowance: BoolProperty(name="Seam allowance", default=True)
+    paper: EnumProperty(name="Paper", items=PAPERS, default="a4", description="Page size of the tiled PDF")
+    seam_allowance: BoolProperty(name="Seam allowance", default=True,
+                                 description="Draw the cutting line (the seam allowance) around each piece")
+    seams: CollectionProperty(type=GarmentSeamRow)
 
 
 class GarmentRenderProps(bpy.types.PropertyGroup):
-    method: EnumProperty(name="Method", items=METHODS, default="WRAP")
-    size: IntProperty(name="Size", default=512, min=64, max=4096, subtype="PIXEL")
+    method: EnumProperty(name="Method", items=METHODS, default="WRAP",
+                         description="How Render assembles the garment when nothing is assembled yet")
+    size: IntProperty(name="Size", default=512, min=16, max=4096, subtype="PIXEL",
+                      description="Render width and height in pixels (as `render --size`)")
+    rig: BoolProperty(name="Rig", default=False,
+                      description="Add an armature with skin weights to mannequin and garment (as `assemble --rig`)")
 
 
 GarmentProps = type("GarmentProps", (bpy.types.PropertyGroup,), {
@@ -147,7 +173,8 @@ GarmentProps = type("GarmentProps", (bpy.types.PropertyGroup,), {
     },
 })
 
-CLASSES = (GarmentInputProps, GarmentBodyProps, GarmentIteration, GarmentRefineProps, GarmentExportProps,
+CLASSES = (GarmentInputProps, GarmentBodyProps, GarmentIteration, GarmentRefineProps, GarmentSeamRow,
+           GarmentExportProps,
            GarmentRenderProps, GarmentProps)
 
 

@@ -26,7 +26,8 @@ def render_fn_for(context, method: str, backend: str, size: int = 256):
     render = make_blender_render_fn(method=method, size=size, rgb=backend != "offline")
 
     def tagged(spec):
-        out = render(spec)
+        with scene_objects.cli_sim_settings(context.scene):  # a drape here must match `fit`'s too
+            out = render(spec)
         result = render.state["result"]
         for obj in (result.garment, result.mannequin):
             obj[scene_objects.TAG] = "assembly"
@@ -168,12 +169,4 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
 CLASSES = (GARMENT_OT_refine,)
 
 
-def register() -> None:
-    for cls in CLASSES:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(CLASSES):
-        bpy.utils.unregister_class(cls)
-
+register, unregister = bpy.utils.register_classes_factory(CLASSES)

@@ -7,6 +7,8 @@ objects of its role, never anything the user made.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import bpy
 import numpy as np
 
@@ -106,3 +108,47 @@ def _table(coll, width: float, height: float):
     obj.hide_select = True
     coll.objects.link(obj)
     return obj
+
+
+# What the CLI's empty factory scene has: the cloth's time step and pull follow these scene settings.
+_SIM_SETTINGS = {"render.fps": 24, "render.fps_base": 1.0, "gravity": (0.0, 0.0, -9.81), "use_gravity": True}
+_KEEP = ("frame_start", "frame_end", "frame_current")  # the drape steps the scene's frames
+
+
+def _affects_cloth(obj) -> bool:
+    """The user's colliders and force fields: a cloth with no collection set feels every one in the scene."""
+    field = getattr(obj, "field", None)
+    return TAG not in obj and (any(m.type == "COLLISION" for m in obj.modifiers)
+                               or (field is not None and field.type != "NONE"))
+
+
+@contextmanager
+def cli_sim_settings(scene):
+    """Assemble in the user's scene as the CLI does in its empty one: factory frame rate and gravity,
+    the user's colliders and force fields switched off; everything put back afterwards."""
+    saved = {k: _get(scene, k) for k in (*_SIM_SETTINGS, *_KEEP)}
+    muted = [o for o in scene.objects if _affects_cloth(o) and not o.hide_viewport]
+    try:
+        for key, value in _SIM_SETTINGS.items():
+            _set(scene, key, value)
+        for obj in muted:
+            obj.hide_viewport = True  # out of the depsgraph, so out of the simulation
+        yield
+    finally:
+        for obj in muted:
+            obj.hide_viewport = False
+        for key, value in saved.items():
+            if key != "frame_current":
+                _set(scene, key, value)
+        scene.frame_set(saved["frame_current"])
+
+
+def _get(scene, dotted: str):
+    owner, _, name = dotted.rpartition(".")
+    value = getattr(scene.render if owner else scene, name)
+    return tuple(value) if hasattr(value, "__len__") else value
+
+
+def _set(scene, dotted: str, value) -> None:
+    owner, _, name = dotted.rpartition(".")
+    setattr(scene.render if owner else scene, name, value)

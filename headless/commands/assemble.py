@@ -13,12 +13,17 @@ def register(sub) -> None:
                     "assemble the 3D garment on a mannequin: OUT/garment.glb, garment.obj, mannequin.obj, "
                     "scene.blend, assembly.json",
                     "python -m headless assemble spec.json --method drape -o out/")
-    p.add_argument("input", help="garment spec JSON or pattern.json")
-    p.add_argument("--method", choices=("wrap", "drape"), default="wrap",
-                   help="wrap: instant projection; drape: Blender cloth simulation (default wrap)")
+    add_input_and_method(p)
     p.add_argument("--rig", action="store_true", help="add an armature with skin weights (exported in the glb)")
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.set_defaults(func=run)
+
+
+def add_input_and_method(p) -> None:
+    """The arguments assemble and render share: the input file and the assembly method."""
+    p.add_argument("input", help="garment spec JSON or pattern.json")
+    p.add_argument("--method", choices=("wrap", "drape"), default="wrap",
+                   help="wrap: instant projection; drape: Blender cloth simulation (default wrap)")
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._common import add_command, load_spec_or_pattern
+from .assemble import add_input_and_method
 
 
 def _size(text: str) -> int:
@@ -22,8 +23,7 @@ def register(sub) -> None:
                     "render the garment on the mannequin: OUT/render.png, OUT/mask.png (garment white on "
                     "black, same camera) and OUT/render.json (colour legend, timings)",
                     "python -m headless render spec.json --profile preview --size 512 -o out/")
-    p.add_argument("input", help="garment spec JSON or pattern.json")
-    p.add_argument("--method", choices=("wrap", "drape"), default="wrap", help="assembly method (default wrap)")
+    add_input_and_method(p)
     p.add_argument("--profile", choices=("preview", "final"), default="preview",
                    help="preview: Eevee, 1 sample, no shadows (fast); final: Eevee with shadows, 16 samples")
     p.add_argument("--size", type=_size, default=512, help="image width and height in pixels (default 512)")

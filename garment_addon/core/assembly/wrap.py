@@ -24,6 +24,9 @@ from ..mesh.triangulate import GarmentMesh
 
 OFFSET = 1.0  # cm between body and garment after wrapping
 RELAX_ITERATIONS = 30
+# imports start further from their flat shape (placed roughly): 5-10 % stretch after 30, 2.5-7 % after 90
+IMPORT_RELAX_ITERATIONS = 90
+FLARE_LIMIT = 1.5  # an imported skirt wider than this x the body hangs radially (folds), not as a ring
 RELAX_OMEGA = 1.5  # over-relaxation: 1.5 converges faster than plain Jacobi (1.0), stays stable
 
 TORSO = ("torso", "skirt")
@@ -269,9 +272,9 @@ def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: flo
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
 
 
-def _place_placement(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
+def _placed_points(p, mesh: GarmentMesh) -> tuple[slice, np.ndarray]:
     """GarmentCode panel placement: 3D = R(euler xyz, degrees) (x, y, 0) + t in its frame (y up,
-    z toward the viewer), converted to ours (z up, facing -y)."""
+    z toward the viewer), converted to ours (z up, facing -y). Returns (vertex slice, points)."""
     from scipy.spatial.transform import Rotation
 
     i = mesh.index(p.name)
@@ -280,7 +283,53 @@ def _place_placement(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: 
     rot = Rotation.from_euler("xyz", p.placement.get("rotation", [0, 0, 0]), degrees=True)
     local = np.column_stack([v[:, 0] * (-1.0 if p.placement.get("mirror_x") else 1.0), v[:, 1], np.zeros(len(v))])
     gc = rot.apply(local) + np.asarray(p.placement.get("translation", [0, 0, 0]), float)
-    pos[sl] = _onto_body(body, np.column_stack([gc[:, 0], -gc[:, 2], gc[:, 1]]), p.body_region or "", offset)
+    return sl, np.column_stack([gc[:, 0], -gc[:, 2], gc[:, 1]])
+
+
+def _place_placement(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
+    sl, pts = _placed_points(p, mesh)
+    pos[sl] = _onto_body(body, pts, p.body_region or "", offset)
+
+
+def _ring_widths(placed: list[np.ndarray], z: np.ndarray, bin_cm: float = 2.0) -> np.ndarray:
+    """Total horizontal extent of the placed panels of one ring at heights ``z``: the circumference
+    they cover together when wrapped side by side."""
+    zmin = min(float(q[:, 2].min()) for q in placed)
+    nb = int((max(float(q[:, 2].max()) for q in placed) - zmin) / bin_cm) + 1
+    total = np.zeros(nb)
+    for q in placed:
+        b = ((q[:, 2] - zmin) / bin_cm).astype(int)
+        lo = np.full(nb, np.inf)
+        hi = np.full(nb, -np.inf)
+        np.minimum.at(lo, b, q[:, 0])
+        np.maximum.at(hi, b, q[:, 0])
+        total += np.where(hi > lo, hi - lo, 0.0)
+    return np.interp(z, zmin + (np.arange(nb) + 0.5) * bin_cm, total)
+
+
+def _place_placement_ring(pieces, mesh: GarmentMesh, pos: np.ndarray, body: Body, key: str, offset: float):
+    """Imported torso or skirt panels of one ring, wrapped around the body keeping their
+    widths: a panel's x becomes arc length from the centre front (front panels) or back, on a ring as
+    long as all the ring's panels are wide at that height (never tighter than the body). A radial
+    projection of the flat panels instead crushed them onto the body (10-15 % stretch)."""
+    placed = [_placed_points(p, mesh) for p in pieces]
+    pts = np.concatenate([q for _, q in placed])
+    z = pts[:, 2]
+    circ = _ring_widths([q for _, q in placed], z)
+    back = np.concatenate([np.full(len(q), _is_back(p) or q[:, 1].mean() > 0) for p, (_, q) in
+                           zip(pieces, placed, strict=True)])
+    a, b, _ = body.section(np.maximum(z, body.landmarks["hip"]) if key == "skirt" else z)
+    body_circ = 2 * np.pi * np.sqrt(0.5 * (a * a + b * b))  # near the superellipse's perimeter
+    circ = np.maximum(circ * 1.02, body_circ * 1.04)
+    s = np.where(back, 0.5 * circ - pts[:, 0], pts[:, 0])
+    out = _torso_ring_fast(body, z, s, circ, offset)
+    if key == "skirt" and circ.max() > FLARE_LIMIT * body_circ.max():
+        # a strongly flared skirt (circle skirt) would stand out as a lampshade: the flare's extra
+        # width only fits as folds, which the radial projection makes (the cloth then drapes them)
+        out = np.concatenate([_onto_body(body, q, p.body_region or "", offset) for p, (_, q) in
+                              zip(pieces, placed, strict=True)])
+    idx = np.concatenate([np.arange(sl.start, sl.stop) for sl, _ in placed])
+    pos[idx] = out
 
 
 def _onto_body(body: Body, pts: np.ndarray, region: str, offset: float, ease: float = 1.04) -> np.ndarray:
@@ -405,7 +454,7 @@ def snap_seams(mesh: GarmentMesh, pos: np.ndarray, weight: float = 1.0) -> np.nd
 
 
 def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
-         relax_iterations: int = RELAX_ITERATIONS) -> np.ndarray:
+         relax_iterations: int | None = None) -> np.ndarray:
     """(N, 3) garment vertex positions in cm around ``body`` for ``mesh`` (from mesh_pattern)."""
     n = len(mesh.verts2d)
     pos = np.zeros((n, 3))
@@ -415,8 +464,14 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         i = mesh.index(p.name)
         placed[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)] = True
 
+    for key, pieces in _rings(pattern).items():
+        imported = [p for p in pieces if _uses_placement(p)]
+        if imported and not key.startswith("leg"):  # pant panels (crotch curves) project better
+            _place_placement_ring(imported, mesh, pos, body, key, offset)
+            for p in imported:
+                mark(p)
     for p in pattern.pieces:
-        if _uses_placement(p):
+        if _uses_placement(p) and not placed[mesh.offsets[mesh.index(p.name)]]:
             _place_placement(p, mesh, pos, body, offset)
             mark(p)
     for key, pieces in _rings(pattern).items():
@@ -457,9 +512,13 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
 
 
 def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
-           relax_iterations: int = RELAX_ITERATIONS) -> np.ndarray:
+           relax_iterations: int | None = None) -> np.ndarray:
     """Last steps shared by wrap and drape: relax toward the pattern's edge lengths with seams
-    closed and the body kept out, then lay an open front's overlap and pockets on top."""
+    closed and the body kept out, then lay an open front's overlap and pockets on top.
+    relax_iterations: default RELAX_ITERATIONS, IMPORT_RELAX_ITERATIONS for placed (imported) pieces."""
+    if relax_iterations is None:
+        imported = any(_uses_placement(p) for p in pattern.pieces)
+        relax_iterations = IMPORT_RELAX_ITERATIONS if imported else RELAX_ITERATIONS
     if relax_iterations:
         pos = relax(mesh, pos, body, relax_iterations, offset)
     pos = _lift_front_overlap(pattern, mesh, pos)
@@ -553,11 +612,14 @@ def _lay_on_surface(mesh: GarmentMesh, pos: np.ndarray, patches: list[int], gap:
     base = np.nonzero(~on_top)[0]
     if not len(base):
         return pos
-    _, j = cKDTree(pos[base]).query(pos[on_top])
-    q, n = pos[base[j]], normals[base[j]]
-    depth = np.einsum("ij,ij->i", pos[on_top] - q, n)
+    # clear the few nearest surface vertices, not only the nearest: a draped (wrinkled) surface bulges
+    # between its vertices and would otherwise show through the pocket
+    _, j = cKDTree(pos[base]).query(pos[on_top], k=min(6, len(base)))
+    j = j.reshape(len(j), -1)
+    n = normals[base[j[:, 0]]]
+    depth = np.einsum("ikj,ij->ik", pos[on_top][:, None, :] - pos[base[j]], n)
     out = pos.copy()
-    out[on_top] += np.maximum(0.0, gap - depth)[:, None] * n
+    out[on_top] += np.maximum(0.0, gap - depth.min(axis=1))[:, None] * n
     return out
 
 

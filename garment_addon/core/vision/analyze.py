@@ -243,6 +243,43 @@ def _sleeve_fraction(item: np.ndarray, person: np.ndarray, fr: Frame) -> float:
     return float(np.mean(fracs))
 
 
+def _sleeve_spread(item: np.ndarray, fr: Frame, cx: float, bottom: float) -> float:
+    """How far the garment spreads sideways below the shoulders, over its bodice's width.
+
+    Sleeves stick out beyond the bodice onto the arms (about 1.4 and more in an A-pose);
+    a sleeveless bodice is no wider under the arms than at the waist (about 1.0). The outermost
+    person pixels alone cannot tell: a sleeveless garment still covers the shoulder point.
+    """
+    reach = int(0.3 * fr.height)  # arms' span from the centre line
+    x0, x1 = max(int(cx) - reach, 0), int(cx) + reach + 1
+    ref = _central_run(item, fr.y(min(BODY["waist"] - 0.02, bottom - 0.03)), cx)
+    widths = []
+    for y in range(fr.y(BODY["shoulder"] + 0.02), fr.y(min(BODY["shoulder"] + 0.08, bottom - 0.05))):
+        if 0 <= y < item.shape[0]:
+            xs = np.flatnonzero(item[y, x0:x1])
+            widths.append(float(xs[-1] - xs[0] + 1) if xs.size else 0.0)
+    return float(np.median(widths)) / ref if widths and ref > 0 else 1.0
+
+
+# A sleeveless bodice still covers the shoulder point: the outline reads as garment down to about
+# a fifth of the arm (Blender renders 0.13-0.19, synthetic photos up to 0.1; short sleeves 0.3+).
+SHOULDER_CAP = 0.25
+HOOD_MIN = 0.0006  # garment area beside the face (x height^2) that makes a hood
+
+
+def _no_sleeves(fraction: float, spread: float) -> bool:
+    """Sleeveless although the outline reads some garment on the arms: only the shoulder cap is
+    covered and the garment barely spreads under the arms (short sleeves spread 1.3-2x the waist),
+    or the garment is no wider under the arms than at the waist (then the garment pixels along the
+    arms' outline are a segmentation leak). Long sleeves and hoodies are kept: long sleeves hanging
+    close to a loose bodice can be as narrow there."""
+    if fraction < 0:  # unknown (arms out of the photo)
+        return False
+    if fraction < 0.12:
+        return True
+    return (fraction < SHOULDER_CAP and spread < 1.45) or (0.9 < spread < 1.2 and fraction < 0.7)
+
+
 def _opening(item: np.ndarray, fr: Frame, cx: float) -> tuple[float, float]:
     """(depth, shape) of the front neck opening: depth in height fractions below the neck base;
     shape = opening width half-way down / at the top (about 0.5 for a V, about 0.9 for a scoop)."""
@@ -318,6 +355,9 @@ def measure_item(
     feats["sleeves"] = (
         (-1.0 if arms_out else _sleeve_fraction(item, person, fr)) if feats["top"] < 0.29 else 0.0
     )
+    feats["spread"] = _sleeve_spread(item, fr, cx, feats["bottom"]) if feats["top"] < 0.29 else 1.0
+    if feats["hood"] <= HOOD_MIN and _no_sleeves(feats["sleeves"], feats["spread"]):
+        feats["sleeves"] = 0.0
     depth, shape = _opening(item, fr, cx) if feats["top"] < 0.29 else (0.0, 1.0)
     feats["opening"], feats["opening_shape"] = depth, shape
     bot = feats["bottom"]
@@ -343,8 +383,8 @@ def classify(feats: dict[str, float]) -> tuple[str, float]:
         s = feats["split"]
         return ("pants", conf(s - 0.3, 0.4)) if s >= 0.3 else ("skirt", conf(s - 0.3, 0.3))
     c_top = conf(0.29 - top, 0.1)
-    if feats["hood"] > 0.0006:
-        return "hoodie", min(c_top, conf(feats["hood"] - 0.0006, 0.001))
+    if feats["hood"] > HOOD_MIN:
+        return "hoodie", min(c_top, conf(feats["hood"] - HOOD_MIN, 0.001))
     deep = feats["opening"] - 0.08
     long_ = bot - 0.605  # a long shirt ends above 0.6, a mini dress below 0.62
     if 0 <= feats["sleeves"] < 0.12:

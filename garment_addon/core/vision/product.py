@@ -15,11 +15,15 @@ import cv2
 import numpy as np
 
 from ..spec import SIZE_TABLE
-from .categories import ARM_LENGTH, length_class, silhouette_class, sleeve_class
+from .categories import ARM_LENGTH, BODY, length_class, silhouette_class, sleeve_class
 
 M = SIZE_TABLE["M"]
-CHEST_CM = M["bust"] * 0.34  # front width of a top at the chest, ease included
-WAIST_CM = M["waist"] * 0.34
+# A body seen from the front is about 0.34 of its girth wide; a garment on its own is wider: it
+# carries its wearing ease and lies open at the sides (measured on the synthetic product shots
+# lengths came out 1.1-1.3x short with the body's width, median 1.2).
+FRONT_WIDTH = 0.34 * 1.2
+CHEST_CM = M["bust"] * FRONT_WIDTH  # front width of a top at the chest
+WAIST_CM = M["waist"] * FRONT_WIDTH
 
 
 def _runs(row: np.ndarray) -> list[tuple[int, int]]:
@@ -32,6 +36,9 @@ def _runs(row: np.ndarray) -> list[tuple[int, int]]:
 
 def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
     """Shape features of a lone garment (``shape``: garment + lining, ``item``: its own colour)."""
+    hood_ring = _detached_hood(shape)
+    if hood_ring is not None:  # measure the body below it: its bounding box sets every fraction
+        shape, item = shape & ~hood_ring, item & ~hood_ring
     ys, xs = np.nonzero(shape)
     top, bot, left, right = ys.min(), ys.max(), xs.min(), xs.max()
     hg, wg = max(bot - top, 1), max(right - left, 1)
@@ -78,7 +85,7 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
         aspect=hg / max(shoulder, 1),
         split=split,
         notch=notch,
-        hood=max(float(holes.sum() / max(shape.sum(), 1)), 0.01 * hood_profile),
+        hood=0.05 if hood_ring is not None else max(float(holes.sum() / max(shape.sum(), 1)), 0.01 * hood_profile),
         sleeves=float(sleeves),
         sleeve_end=sleeve_end,
         top_w=(waist_row[-1][1] - waist_row[0][0]) / max(body_w, 1) if waist_row else 0.0,
@@ -86,7 +93,31 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
         hem_w=central(y(0.97)),
         hip_w=central(y(0.3)),  # a skirt's hip; product_spec_parts uses hip_w_dress for dresses
         hip_w_dress=central(y(0.5)),
+        leg_ratio=_leg_width(shape, y(0.97), cx) / max(_leg_width(shape, y(0.3), cx), 1),
     )
+
+
+def _leg_width(shape: np.ndarray, yy: int, cx: float) -> float:
+    """Width of the wider leg at row yy (each side of the centre line)."""
+    row = shape[yy]
+    return float(max(row[: int(cx)].sum(), row[int(cx) :].sum()))
+
+
+def _detached_hood(shape: np.ndarray) -> np.ndarray | None:
+    """A hood laid out above the body as a ring of its own (a hole for the face), else None."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(shape.astype(np.uint8), 8)
+    if n < 3:
+        return None
+    order = np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1
+    body, second = order[0], order[1]
+    b_top = stats[body, cv2.CC_STAT_TOP]
+    s_bot = stats[second, cv2.CC_STAT_TOP] + stats[second, cv2.CC_STAT_HEIGHT]
+    ring = lab == second
+    filled = ring.astype(np.uint8).copy()
+    cv2.floodFill(filled, None, (0, 0), 2)
+    has_hole = bool((filled == 0).sum() > 0.05 * ring.sum())
+    big = stats[second, cv2.CC_STAT_AREA] > 0.03 * stats[body, cv2.CC_STAT_AREA]
+    return ring if big and has_hole and s_bot <= b_top + 0.1 * stats[body, cv2.CC_STAT_HEIGHT] else None
 
 
 def _sleeve_length_px(shape: np.ndarray, top: int, last: int, wg: int) -> float:
@@ -103,9 +134,8 @@ def _sleeve_length_px(shape: np.ndarray, top: int, last: int, wg: int) -> float:
             continue
         outer = np.array([p[1] for p in pts], float)
         jumps = np.flatnonzero(np.diff(outer) > 0.025 * wg)  # outermost moves inwards
-        if not jumps.size:
-            continue
-        end = jumps[0]
+        # no jump: the sleeve stays outermost down to the last row (it hangs as low as the hem)
+        end = jumps[0] if jumps.size else len(pts) - 1
         lengths.append(float(np.hypot(pts[end][0] - pts[0][0], outer[end] - outer[0])))
     return float(np.mean(lengths)) if lengths else 0.0
 
@@ -150,7 +180,12 @@ def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dic
         ratio = f["hem_w"] / max(f["hip_w_dress" if t == "dress" else "hip_w"], 1)
         attrs["silhouette"] = silhouette_class(ratio, t)
     if t == "pants":
-        attrs["length"] = length_class(0.38 + meas["pant_length"] / h)
+        hem = 0.38 + meas["pant_length"] / h
+        attrs["length"] = length_class(hem)
+        # as on a person (analyze.attributes): a straight leg narrows from thigh to hem, the
+        # more the longer the leg; a wide leg keeps its width
+        along = float(np.clip((hem - BODY["crotch"]) / (BODY["ankle"] - BODY["crotch"]), 0, 1))
+        attrs["silhouette"] = "wide-leg" if f["leg_ratio"] > 1.22 - 0.45 * along else "fitted"
     if t not in ("skirt", "pants"):
         sleeve = f["sleeve_px"] * scale if f["sleeves"] else 0.0
         attrs["sleeves"] = sleeve_class(sleeve / (ARM_LENGTH * h))

@@ -13,6 +13,7 @@ from .skirt import skirt_piece, skirt_widths
 from .sleeve import sleeve_piece
 
 SIDES = ("left", "right")
+COLLAR_EASE = 1.5  # a band collar needs a finger's room over the neck, cm
 
 
 def _dist_from(pd: PieceDraft, edge: str, tag_prefix: str, dist: float) -> float:
@@ -85,7 +86,14 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     elif feats["has_collar"]:
         chain = [(fronts["left"], "neckline_left"), ("back_bodice", "neckline_left"),
                  ("back_bodice", "neckline_right"), (fronts["right"], "neckline_right")]
-        d.add(band(d, "collar", "collar", chain, m["collar_height"]))
+        collar = band(d, "collar", "collar", chain, m["collar_height"])
+        d.add(collar)
+        around = g.length(collar.get("bottom").pts) if len(chain) == 1 else \
+            sum(g.length(e.pts) for e in collar.edges if e.name.startswith("to_"))
+        if not opening and around < m["neck"] + COLLAR_EASE:
+            # a closed band collar must sit around the neck with a finger's room
+            d.warnings.append(f"collar band {around:.1f} cm is tighter than neck {m['neck']:g} + "
+                              f"{COLLAR_EASE:g} cm: widen neckline_width or deepen neckline_depth")
     return {"fronts": fronts, "frame": f}
 
 

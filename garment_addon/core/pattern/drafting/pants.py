@@ -18,6 +18,7 @@ from .ease import HIP_DEPTH, ease
 
 FULL_INSEAM_FRACTION = 0.46  # inseam to ankle / height
 KNEE_FROM_CROTCH = 0.45  # of the full inseam
+CROTCH_REACH = {True: (0.4, 0.6), False: (0.5, 0.6)}  # crotch curve handles / extension, front and back
 
 
 def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
@@ -39,8 +40,11 @@ def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
 
 
 def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_drop: float,
-         back_waist_dy: float, hem_in: float = 0.0) -> dict[str, object]:
-    """One leg; ``hem_in`` widens the hem on the inseam side (very short shorts, see pant_pieces)."""
+         back_waist_dy: float, hem_in: float = 0.0, part: str = "all") -> dict[str, object]:
+    """One leg; ``hem_in`` widens the hem on the inseam side (very short shorts, see pant_pieces).
+
+    ``part`` "inside" or "outside" skips the other seam's spline: the solvers call this often.
+    """
     hq = w["hip"] / 4 + (-1.0 if front else 1.0)
     ext = w["hip"] / 16 if front else w["hip"] / 9
     wq = w["waist"] / 4 + (-0.5 if front else 0.5)
@@ -55,17 +59,22 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     # centre line: front slants 1 cm in at the waist; back slants 3.5 cm and rises 3 cm
     top_c = (x_c - 1.0, length) if front else (x_c - 3.5, length + 3.0)
     side_top = (top_c[0] - wq, length + (0 if front else back_waist_dy))
-    crotch = g.cubic((x_cr, yc), (x_c + 0.3 * ext, yc + 0.15), (x_c, yc + 0.5 * ext), (x_c, yc + 1.2 * ext))
+    # The curve leaves the centre line along its slant (no kink where the back slants) and, at the
+    # back, cuts the corner further: about 3 cm in front and 4 cm at the back along the bisector.
+    end = np.array([x_c, yc + 1.2 * ext])
+    slant = (np.asarray(top_c) - end) / np.linalg.norm(np.asarray(top_c) - end)
+    reach = CROTCH_REACH[front]
+    crotch = g.cubic((x_cr, yc), (x_c + reach[0] * ext, yc + 0.15), end - reach[1] * ext * slant, end)
     crotch = g.join(crotch, g.line(crotch[-1], top_c))
     side = [side_top, (-half_c, hip_y)]
     if hip_y - inseam > 4:  # a close pair of points would make the spline loop
         side.append((-half_c, inseam))
-    if knee_y > 2:
-        inside = g.smooth_y([(h + hem_in, 0), (k, knee_y), (x_cr, yc)])
-        outside = g.smooth_y([*side, (-k, knee_y), (-h, 0)])
-    else:
-        inside = g.line((h + hem_in, 0), (x_cr, yc))
-        outside = g.smooth_y([*side, (-h, 0)])
+    inside = outside = None
+    if part != "outside":
+        inside = g.smooth_y([(h + hem_in, 0), (k, knee_y), (x_cr, yc)]) if knee_y > 2 else \
+            g.line((h + hem_in, 0), (x_cr, yc))
+    if part != "inside":
+        outside = g.smooth_y([*side, (-k, knee_y), (-h, 0)] if knee_y > 2 else [*side, (-h, 0)])
     return dict(inside=inside, crotch=crotch, top_c=top_c, side_top=side_top, outside=outside,
                 hem=g.line((-h, 0), (h + hem_in, 0)), knee_y=knee_y, hip_y=hip_y)
 
@@ -78,16 +87,17 @@ def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
     # solve the back crotch drop so the inseams match, then the back side height for the side seams
     inseam_f = g.length(fr["inside"])
     max_drop = min(6.0, 0.5 * inseam)  # the crotch point must stay well above the hem
-    drop = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, d, 0)["inside"]) - inseam_f,
+    drop = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, d, 0, part="inside")["inside"]) - inseam_f,
                     -3.0, max_drop, tol=1e-3)
     hem_in = 0.0
-    low = _leg(False, w, length, inseam, drop, 0)
+    low = _leg(False, w, length, inseam, drop, 0, part="inside")
     if g.length(low["inside"]) - inseam_f > 0.05:
         # very short shorts: the back crotch reaches so far out that even the lowest drop leaves the
         # back inseam too long, so the back hem widens toward the inseam instead
-        hem_in = g.bisect(lambda x: g.length(_leg(False, w, length, inseam, drop, 0, x)["inside"]) - inseam_f,
+        hem_in = g.bisect(lambda x: g.length(_leg(False, w, length, inseam, drop, 0, x, "inside")["inside"])
+                          - inseam_f,
                           0.0, float(low["crotch"][0][0] - low["hem"][-1][0]), tol=1e-3)
-    dy = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, drop, d, hem_in)["outside"])
+    dy = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, drop, d, hem_in, "outside")["outside"])
                   - g.length(fr["outside"]), -4.0, 4.0, tol=1e-3)
     bk = _leg(False, w, length, inseam, drop, dy, hem_in)
     pieces = []

@@ -96,8 +96,9 @@ def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], 
     crown = g.join(g.cubic((d, 0), (d + 0.6 * (depth - d), 0.15 * h), (depth, 0.35 * h), back_mid),
                    g.cubic(back_mid, (depth, 0.85 * h), (0.45 * depth, h), top))
     pd.edge("crown", crown, "seam", ("cb_neck", "hood_top"))
+    # the face edge turns back into a 2 cm casing for a drawcord
     pd.edge("face", g.cubic(top, (-0.04 * h, 0.7 * h), (-0.03 * h, 0.3 * h), (0, 0)), "opening",
-            ("hood_top", cf))
+            ("hood_top", cf), allowance=2.5)
     pd.landmarks.update(neck_front=g.P(0, 0), neck_back=g.P(d, 0), crown=g.P(0.5 * d, h))
     pd.grain = (0.45 * d, 0.2 * h, 0.8 * h)
     right = pd.mirrored("hood_right", "hood_right")

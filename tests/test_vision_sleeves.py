@@ -1,0 +1,77 @@
+"""Sleeve detection: sleeveless garments read "none" (Blender renders, synthetic photos), product shots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from garment_addon.core.spec import make_spec
+from garment_addon.core.vision import analyze_image
+from garment_addon.core.vision.analyze import _no_sleeves, analyze_array
+from garment_addon.core.vision.synth import expected_attributes, random_spec, render_spec
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _light_path(monkeypatch):
+    monkeypatch.setenv("GARMENT_VISION_MEDIAPIPE", "0")
+
+
+@pytest.mark.parametrize(
+    ("name", "sleeves"),
+    [("blender_sleeveless_shirt.png", "none"), ("blender_vest.png", "none"),
+     ("blender_short_sleeve_shirt.png", "short")],
+)
+def test_blender_renders_sleeve_class(name, sleeves):
+    # the garment covers the mannequin's shoulder point; that used to read as a 17 cm sleeve
+    spec = analyze_image(DATA / name)
+    assert spec.metadata["attributes"]["sleeves"] == sleeves
+    assert (spec.measurements["sleeve_length"] == 0) == (sleeves == "none")
+
+
+def test_no_sleeves_rule():
+    assert _no_sleeves(0.18, 1.14)  # shoulder cap of a sleeveless bodice
+    assert not _no_sleeves(0.2, 1.72)  # short sleeve sticking out
+    assert _no_sleeves(0.55, 1.05)  # outline leak beside a bodice no wider than its waist
+    assert not _no_sleeves(0.95, 1.1)  # long sleeves hanging close to a loose bodice
+    assert not _no_sleeves(-1.0, 1.0)  # unknown stays unknown
+
+
+def _with_sleeves(t: str, sleeve: float, rng) -> object:
+    d = random_spec(t, rng).to_dict()
+    d["measurements"]["sleeve_length"] = sleeve
+    return make_spec(d)
+
+
+def test_synthetic_sleeve_classes_per_class():
+    rng = np.random.default_rng(5)
+    got = {}
+    for k, (t, sleeve) in enumerate([(t, s) for s in (0.0, 20.0, 35.0, 58.0) for t in ("shirt", "dress")]):
+        spec = _with_sleeves(t, sleeve, rng)
+        img = render_spec(spec, rng=rng, background=["clutter", "studio", "white", "transparent"][k % 4],
+                          scale=rng.uniform(0.85, 1.1), noise=rng.uniform(2, 8))
+        a = analyze_array(img.rgb, img.alpha)
+        want = expected_attributes(spec)["sleeves"]
+        got.setdefault(want, []).append(a.attributes.get("sleeves") == want)
+    assert set(got) == {"none", "short", "elbow", "long"}
+    assert all(got["none"]), got
+    assert sum(map(sum, got.values())) >= 7, got
+
+
+def test_product_shot_sleeves_and_pants_silhouette():
+    rng = np.random.default_rng(7)
+    cases = [("shirt", {"sleeve_length": 60.0}), ("hoodie", {}), ("shirt", {"sleeve_length": 0.0}),
+             ("pants", {"ankle": 46.0, "pant_length": 100.0}), ("pants", {"ankle": 24.0, "pant_length": 100.0})]
+    for t, meas in cases:
+        d = random_spec(t, rng).to_dict()
+        d["measurements"].update(meas)
+        spec = make_spec(d)
+        img = render_spec(spec, rng=rng, background="white", mannequin=False, noise=4)
+        a = analyze_array(img.rgb, img.alpha)
+        assert a.garment_type == t
+        for key, want in expected_attributes(spec).items():
+            if key in ("sleeves", "silhouette"):
+                assert a.attributes.get(key) == want, (t, meas, key, a.attributes)
