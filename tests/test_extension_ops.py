@@ -65,6 +65,10 @@ def test_import_garmentcode_lays_out_and_drives_check_and_export(addon, tmp_path
     out = tmp_path / "imported.json"
     assert bpy.ops.garment.export_pattern(filepath=str(out)) == {"FINISHED"}
     assert sorted(p["name"] for p in json.loads(out.read_text())["pieces"]) == pieces
+    addon.inputs.image_path = str(REPO / "tests" / "data" / "garmentcode_shirt_render_front.png")
+    with pytest.raises(RuntimeError, match="imported_pattern: refinement adjusts the garment settings"):
+        bpy.ops.garment.refine()
+    addon.inputs.image_path = ""
     assert bpy.ops.garment.clear_import() == {"FINISHED"}
     assert not addon.imported_pattern and not bpy.ops.garment.clear_import.poll()
 

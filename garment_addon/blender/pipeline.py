@@ -163,8 +163,8 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
 def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
     """Per-vertex pin weight for the drape (0 free, 1 held at its wrapped place): waistbands and waist
     edges (a waistband's grip holds a skirt up), pockets, and a hood, held softly from its neck edge
-    (free) up to its crown (pinned), as a head inside it would: under gravity alone it falls back
-    into a heap behind the neck."""
+    (free) up to its crown (pinned), as a head inside it would, so gravity cannot pull it back into a
+    heap behind the neck."""
     from ..core.assembly.wrap import is_patch
 
     w = np.zeros(len(pos_cm))

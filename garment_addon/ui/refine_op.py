@@ -67,6 +67,9 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
 
         props = context.scene.garment
         refine = props.refine
+        if props.imported_pattern:  # the loop adjusts a spec; an imported pattern has none to adjust
+            raise UserError(f"imported_pattern: refinement adjusts the garment settings, not "
+                            f"{props.imported_name}; press 'Use Garment Settings' first")
         photo = bpy.path.abspath(props.inputs.image_path)
         if not os.path.isfile(photo):
             raise UserError(f"inputs.image_path: file not found: {photo}")

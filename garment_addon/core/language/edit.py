@@ -110,8 +110,8 @@ def _rules(e: _Edit, instr: str) -> None:
     t = normalise(instr)
     # 1. type change: "make it a dress", "turn it into pants", "change to a jacket"
     m = re.search(
-        r"\b(make it|make this|turn it into|change it to|change to|convert to|turn into|into)\s+(an?\s+)?"
-        r"(?P<rest>.+)",
+        r"\b(make (?:it|this|them)(?: into)?|(?:turn|change|convert) (?:it |this |them )?(?:in)?to|switch to"
+        r"|into)\s+(an?\s+|a pair of\s+)?(?P<rest>.+)",
         t,
     )
     types = find_types(m.group("rest")) if m else []
@@ -128,6 +128,14 @@ def _rules(e: _Edit, instr: str) -> None:
         }
         e.changes.append(f"garment_type: {e.t} -> {new_t}")
         e.t = new_t
+    if types:  # what the word implies: "shorts" are short pants, "a sundress" has no sleeves
+        implied = {k: v for k, v in types[0][1].items() if k in ("length", "sleeves", "silhouette")}
+        for name, v in measurements_from_categories(e.t, implied, e.d["size"]).items():
+            if e.m.get(name) != v:
+                e.set(name, v, ", ".join(implied.values()))
+    # "to the wrist", "down to the elbow": a sleeve class, not a step
+    reach = re.search(r"\bsleeves?\b.*\bto\s+(?:the\s+)?(wrists?|elbows?|shoulders?)\b", t)
+    reach_cls = {"w": "long", "e": "elbow", "s": "none"}[reach.group(1)[0]] if reach else None
     # 2. sleeves: "sleeveless", "short sleeves", "remove the sleeves", "add sleeves"
     if e.t not in ("skirt", "pants"):
         h = height_cm(e.d["size"])
@@ -139,7 +147,9 @@ def _rules(e: _Edit, instr: str) -> None:
                 measurements_from_categories(e.t, {"sleeves": "short"}, e.d["size"])["sleeve_length"],
                 "added sleeves",
             )
-        elif (cls := sleeves_in(t)) and not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t):
+        elif (cls := reach_cls or sleeves_in(t)) and (
+            reach_cls or not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t)
+        ):
             e.set(
                 "sleeve_length",
                 measurements_from_categories(e.t, {"sleeves": cls}, e.d["size"])["sleeve_length"],
@@ -157,9 +167,9 @@ def _rules(e: _Edit, instr: str) -> None:
     # 4. fit: "looser", "tighter", "make it fitted"
     fit = e.d["features"].get("fit", "regular")
     i = FITS.index(fit)
-    if re.search(r"\b(looser|baggier|roomier|more relaxed|less fitted|bigger)\b", t):
+    if re.search(r"\b(looser|baggier|roomier|more relaxed|less fitted|bigger|let it out)\b", t):
         e.feature("fit", FITS[min(i + 1, 2)])
-    elif re.search(r"\b(tighter|slimmer|more fitted|closer|snugger|less loose)\b", t):
+    elif re.search(r"\b(tighter|slimmer|more fitted|closer|snugger|less loose|take (?:it|them) in)\b", t):
         e.feature("fit", FITS[max(i - 1, 0)])
     else:
         for w in re.findall(r"[a-z-]+", t):
@@ -174,8 +184,8 @@ def _rules(e: _Edit, instr: str) -> None:
                 e.set(name, v, cls)
     # 6. relative lengths: "10 cm shorter", "2 inches longer sleeves", "much longer", "shorten the hem"
     longer = re.search(r"\b(longer|lengthen|extend|lower the hem|drop the hem)\b", t)
-    shorter = re.search(r"\b(shorter|shorten|crop it|raise the hem|take up)\b", t)
-    if longer or shorter:
+    shorter = re.search(r"\b(shorter|shorten|raise the hem|take up)\b", t)
+    if (longer or shorter) and not reach_cls:
         name = _target_length(t, instr, e.t)
         if name == "neckline_depth":
             name = primary_length(e.t)
@@ -185,9 +195,12 @@ def _rules(e: _Edit, instr: str) -> None:
             cur = (
                 measurements_from_categories(e.t, {"sleeves": "short"}, e.d["size"])["sleeve_length"] - amount
             )
-        e.set(
-            name, cur + (amount if longer else -amount), f"{'longer' if longer else 'shorter'} by {amount:g}"
-        )
+        new = cur + (amount if longer else -amount)
+        if name == "sleeve_length" and 0 < cur and new < e.m.get("cap_height", 12) + 3:
+            # shorter than its own cap is no sleeve: stop at the shortest sleeve the cap allows
+            new = e.m.get("cap_height", 12) + 3
+            amount = cur - new
+        e.set(name, new, f"{'longer' if longer else 'shorter'} by {amount:g}")
     # 7. neckline: "deeper/lower neckline", "higher neckline", "v-neck"
     if e.t not in ("skirt", "pants"):
         if re.search(r"\b(deeper|lower|plunging)\s+(the\s+)?neck", t):

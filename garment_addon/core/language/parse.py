@@ -36,12 +36,19 @@ def _words(t: str) -> list[tuple[str, int]]:
 def find_types(t: str) -> list[tuple[str, dict[str, Any], int]]:
     """Garment words in order of appearance: [(type, implied attributes, position)]."""
     found = []
+    end = -2
     for w, pos in _words(t):
         if w in TYPE_WORDS and not (
             w == "hooded" and re.search(r"hooded\s+\w*\s*(jacket|coat|top|dress)", t)
         ):
             typ, implied = TYPE_WORDS[w]
+            if found and re.fullmatch(r"[\s-]*", t[end:pos]):
+                # "sweater vest", "shirt dress": the last noun names the garment; a modifier of
+                # the same type keeps what it implies ("polo shirt" has short sleeves, a collar)
+                prev_t, prev_implied, _ = found.pop()
+                implied = {**prev_implied, **implied} if prev_t == typ else implied
             found.append((typ, implied, pos))
+            end = pos + len(w)
     return found
 
 
