@@ -17,29 +17,13 @@ import numpy as np
 from garment_addon.core.spec import GARMENT_TYPES
 from garment_addon.core.vision import mp_backend
 from garment_addon.core.vision.analyze import analyze_array
-from garment_addon.core.vision.synth import expected_attributes, random_spec, render_spec
+from garment_addon.core.vision.synth import expected_attributes, photo_cases, random_spec, render_spec
 
 PER_TYPE = 12
-BACKGROUNDS = ["clutter", "studio", "white", "transparent", "clutter"]
 
 
 def _cases(seed: int = 2024):
-    rng = np.random.default_rng(seed)
-    for t in GARMENT_TYPES:
-        for k in range(PER_TYPE):
-            spec = random_spec(t, rng)
-            img = render_spec(
-                spec,
-                rng=rng,
-                background=BACKGROUNDS[k % 5],
-                companion=(k % 3 == 1),
-                scale=rng.uniform(0.8, 1.15),
-                shift=(rng.uniform(-0.08, 0.08), rng.uniform(-0.04, 0.04)),
-                noise=rng.uniform(2, 10),
-                crop=float(rng.choice([0, 0, 0.06, 0.1])),
-                long_hair=(k % 4 == 3),
-            )
-            yield spec, img
+    return photo_cases(PER_TYPE, seed)
 
 
 def _run(path: str, cases) -> list[dict]:

@@ -440,3 +440,20 @@ def test_collar_band_sits_around_the_neck():
     tight = draft_pattern(make_spec({"garment_type": "shirt", "features": {"has_collar": True},
                                      "measurements": {"neck": 44, "neckline_width": 6, "neckline_depth": 5}}))
     assert any("collar band" in w for w in tight.metadata["warnings"])
+
+
+@pytest.mark.parametrize("t,piece,edge,length", [("dress", "skirt_front", "side_left", 20.0),
+                                                  ("skirt", "skirt_front", "side_right", 18.0),
+                                                  ("pants", "right_front_leg", "crotch", 18.0)])
+def test_garments_that_must_open_have_a_zip_with_stop_notches(t, piece, edge, length):
+    p = draft_pattern(make_spec({"garment_type": t}))
+    seam = next(s for s in p.seams if (s.a.piece, s.a.edge) == (piece, edge))
+    assert seam.closure["type"] == "zip" and seam.closure["length_cm"] == pytest.approx(length)
+    pa = p.piece(piece)
+    start_tag, end_tag = pa.edge(edge).tags
+    la = pa.edge_length(edge)
+    want = length if seam.closure["from"] == start_tag else la - length
+    assert seam.closure["from"] in (start_tag, end_tag)
+    assert any(n["edge"] == edge and abs(n["distance"] - want) < 0.05 for n in pa.notches)
+    again = Pattern.from_dict(json.loads(p.to_json()))
+    assert [s.closure for s in again.seams] == [s.closure for s in p.seams]

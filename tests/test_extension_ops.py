@@ -91,8 +91,17 @@ def test_check_seams_of_a_drafted_pattern_all_ok(addon):
     assert len(addon.export.seams) >= 2 and all(r.ok for r in addon.export.seams)
 
 
-def test_rig_option_adds_an_armature_and_final_profile_renders(addon):
+def test_rig_option_adds_an_armature_and_final_profile_renders(addon, monkeypatch):
+    from garment_addon.blender import pipeline
     from garment_addon.ui import operators
+
+    real, profiles = pipeline.render_scene, []
+
+    def render_scene(result, png, mask, profile="preview", size=512):
+        profiles.append(profile)  # the final profile's own cost (~14 s of shader compiling) is not ours
+        return real(result, png, mask, profile="preview", size=size)
+
+    monkeypatch.setattr(pipeline, "render_scene", render_scene)
 
     _reset(addon)
     assert bpy.ops.garment.assemble(method="WRAP", rig=True) == {"FINISHED"}
@@ -102,7 +111,7 @@ def test_rig_option_adds_an_armature_and_final_profile_renders(addon):
     assert [e["piece"] for e in result.legend] == [p.name for p in result.pattern.pieces]
     addon.render.size = 32
     assert bpy.ops.garment.render_preview(profile="final") == {"FINISHED"}
-    assert tuple(bpy.data.images["Garment Preview"].size) == (32, 32)
+    assert tuple(bpy.data.images["Garment Preview"].size) == (32, 32) and profiles == ["final"]
 
 
 def test_drape_operator_matches_the_cli(addon, tmp_path):

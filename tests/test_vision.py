@@ -14,38 +14,17 @@ from garment_addon.core.errors import UserError
 from garment_addon.core.spec import GARMENT_TYPES, make_spec
 from garment_addon.core.vision import analyze_image, segment_garment
 from garment_addon.core.vision.analyze import analyze_array
-from garment_addon.core.vision.synth import expected_attributes, random_spec, render_spec
+from garment_addon.core.vision.synth import expected_attributes, photo_cases, random_spec, render_spec
 from headless.cli import main
 
 DATA = Path(__file__).parent / "data"
-BACKGROUNDS = ["clutter", "studio", "white", "transparent", "clutter"]
-
-
-def synthetic_cases(per_type: int, seed: int):
-    """(spec, image) over all seven types with clutter, noise, scale, shift, crop, long hair and outfits."""
-    rng = np.random.default_rng(seed)
-    for t in GARMENT_TYPES:
-        for k in range(per_type):
-            spec = random_spec(t, rng)
-            img = render_spec(
-                spec,
-                rng=rng,
-                background=BACKGROUNDS[k % 5],
-                companion=(k % 3 == 1),
-                scale=rng.uniform(0.8, 1.15),
-                shift=(rng.uniform(-0.08, 0.08), rng.uniform(-0.04, 0.04)),
-                noise=rng.uniform(2, 10),
-                crop=float(rng.choice([0, 0, 0.06, 0.1])),
-                long_hair=(k % 4 == 3),
-            )
-            yield spec, img
 
 
 @pytest.mark.slow
 def test_type_accuracy_on_synthetic_photos():
     ok, total = 0, 0
     attr_ok, attr_n, confusion = Counter(), Counter(), Counter()
-    for spec, img in synthetic_cases(6, seed=11):
+    for spec, img in photo_cases(6, seed=11):
         a = analyze_array(img.rgb, img.alpha)
         total += 1
         ok += a.garment_type == spec.garment_type
@@ -147,7 +126,11 @@ def _bad_files(tmp: Path) -> dict[str, Path]:
         "corrupt": tmp / "corrupt.png",
         "huge": tmp / "huge.png",
         "missing": tmp / "nope.png",
+        "folder": tmp / "photos.png",
+        "random": tmp / "noise.jpg",
     }
+    files["folder"].mkdir()
+    files["random"].write_bytes(np.random.default_rng(0).integers(0, 256, 300, dtype=np.uint8).tobytes())
     files["empty"].write_bytes(b"")
     files["text"].write_text("this is a text file renamed to .png\n")
     files["corrupt"].write_bytes(good.read_bytes()[:60])  # a truncated PNG
@@ -165,6 +148,16 @@ def test_bad_files_exit_2_and_write_nothing(tmp_path, capsys):
         assert not out.exists() and not list(tmp_path.glob(f".{kind}.json*"))
     with pytest.raises(UserError, match="50 megapixels"):
         analyze_image(tmp_path / "huge.png")
+    with pytest.raises(UserError, match="is a folder"):
+        analyze_image(tmp_path / "photos.png")
+
+
+@pytest.mark.parametrize("command", [["analyze", str(DATA / "blender_vest.png")], ["text", "a red dress"]])
+def test_output_that_is_a_folder_exits_2_before_any_work(tmp_path, capsys, command):
+    rc = main([*command, "-o", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error: output:") and err.count("\n") == 1, err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_analyze_writes_a_valid_spec(tmp_path, capsys):

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from garment_addon.core.io import write_text
-
 from ._common import add_command
-from .text import progress_bar
+from ._spec_io import add_backend_and_output, check_output, progress_bar, write_spec
 
 
 def register(sub) -> None:
@@ -18,26 +14,27 @@ def register(sub) -> None:
         "python -m headless analyze photo.jpg --backend auto -o spec.json",
     )
     p.add_argument("image", help="photo or render (PNG, JPEG, WebP, ...; transparent PNGs welcome)")
-    p.add_argument(
-        "--backend",
-        choices=("offline", "vlm", "auto"),
-        default="offline",
-        help="offline (default, no network), vlm (GARMENT_VLM_* settings) or auto (VLM, else offline)",
+    add_backend_and_output(
+        p,
+        ("offline", "vlm", "auto"),
+        "offline (default, no network), vlm (GARMENT_VLM_* settings) or auto (VLM, else offline)",
+        "spec JSON to write",
     )
-    p.add_argument("-o", "--output", required=True, help="spec JSON to write")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from garment_addon.core.vision import analyze_image
 
+    check_output(args.output)
     with progress_bar("analyze") as progress:
         spec = analyze_image(args.image, backend=args.backend, progress=progress)
-    write_text(args.output, json.dumps(spec.to_dict(), indent=2) + "\n")
     meta = spec.metadata
     conf = meta.get("confidence", {}).get("garment_type", 0)
     others = f", also: {', '.join(meta['others'])}" if meta.get("others") else ""
-    print(f"wrote {args.output} ({spec.garment_type}, confidence {conf:.2f}, {meta.get('backend')}{others})")
-    for w in meta.get("warnings", []):
-        print(f"warning: {w}")
+    write_spec(
+        args.output,
+        spec,
+        f"wrote {args.output} ({spec.garment_type}, confidence {conf:.2f}, {meta.get('backend')}{others})",
+    )
     return 0

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from garment_addon.core.io import write_text
-
 from ._common import add_command, read_json
+from ._spec_io import add_backend_and_output, check_output, write_spec
 
 
 def register(sub) -> None:
@@ -18,13 +15,12 @@ def register(sub) -> None:
     )
     p.add_argument("spec", help="garment spec JSON")
     p.add_argument("instruction", help='e.g. "10 cm shorter", "add a hood", "make it sleeveless"')
-    p.add_argument(
-        "--backend",
-        choices=("offline", "llm", "auto"),
-        default="offline",
-        help="offline rules (default); llm/auto ask the configured LLM when the rules do not apply",
+    add_backend_and_output(
+        p,
+        ("offline", "llm", "auto"),
+        "offline rules (default); llm/auto ask the configured LLM when the rules do not apply",
+        "spec JSON to write (may be the input)",
     )
-    p.add_argument("-o", "--output", required=True, help="spec JSON to write (may be the input)")
     p.set_defaults(func=run)
 
 
@@ -32,7 +28,8 @@ def run(args) -> int:
     from garment_addon.core.language import edit_spec
     from garment_addon.core.spec import make_spec
 
+    check_output(args.output)
     spec = edit_spec(make_spec(read_json(args.spec, "spec")), args.instruction, backend=args.backend)
-    write_text(args.output, json.dumps(spec.to_dict(), indent=2) + "\n")
-    print(f"wrote {args.output}: " + "; ".join(spec.metadata["edits"][-1]["changes"]))
+    changes = "; ".join(spec.metadata["edits"][-1]["changes"])
+    write_spec(args.output, spec, f"wrote {args.output}: {changes}", warnings=False)  # old ones: the input's
     return 0

@@ -174,6 +174,7 @@ class PatternDraft:
         self.seams: list[tuple[str, str, str, str, float]] = []
         self.pair_notches: list[tuple[int, float, int]] = []  # seam index, distance from a's first tag, count
         self.warnings: list[str] = []
+        self.closures: dict[int, dict] = {}  # seam index -> zip / button opening
 
     def add(self, *pieces: PieceDraft) -> None:
         self.pieces.extend(pieces)
@@ -181,10 +182,28 @@ class PatternDraft:
     def piece(self, name: str) -> PieceDraft:
         return next(p for p in self.pieces if p.name == name)
 
-    def sew(self, pa: str, ea: str, pb: str, eb: str, ease: float = 0.0) -> int:
+    def sew(self, pa: str, ea: str, pb: str, eb: str, ease: float = 0.0, closure: dict | None = None) -> int:
         """Seam between two edges; ``ease``: b is longer by this much on purpose (sleeve cap)."""
         self.seams.append((pa, ea, pb, eb, ease))
+        if closure:
+            self.closures[len(self.seams) - 1] = closure
         return len(self.seams) - 1
+
+    def find_seam(self, piece: str, edge: str) -> int:
+        return next(i for i, (pa, ea, pb, eb, _) in enumerate(self.seams)
+                    if (pa, ea) == (piece, edge) or (pb, eb) == (piece, edge))
+
+    def opening(self, seam: int, kind: str, length: float, from_tag: str) -> None:
+        """Leave ``length`` cm of a seam open from its end ``from_tag`` for a zip or buttons.
+
+        The opening's far end gets matching notches so the sewist knows where to stop.
+        """
+        pa, ea, *_ = self.seams[seam]
+        a = self.piece(pa).get(ea)
+        la = g.length(a.pts)
+        length = min(length, la - 1.0)
+        self.closures[seam] = {"type": kind, "length_cm": round(length, 2), "from": from_tag}
+        self.notch_pair(seam, length if a.tags[0] == from_tag else la - length, 1)
 
     def notch_pair(self, seam: int, dist: float, count: int = 1) -> None:
         """Matching notches on both edges of a seam, ``dist`` cm from a's start tag."""
@@ -211,7 +230,7 @@ class PatternDraft:
                 p.label.append("on fold")
         by_name = {p.name: p for p in pieces}
         seams = []
-        for pa, ea, pb, eb, ease in self.seams:
+        for i, (pa, ea, pb, eb, ease) in enumerate(self.seams):
             ta, tb = by_name[pa].edge(ea).tags, by_name[pb].edge(eb).tags
             if ta == tb:
                 rev = False
@@ -219,6 +238,6 @@ class PatternDraft:
                 rev = True
             else:
                 raise ValueError(f"seam {pa}.{ea} ~ {pb}.{eb}: end tags {ta} and {tb} do not match")
-            seams.append(Seam(EdgeRef(pa, ea), EdgeRef(pb, eb), rev, ease))
+            seams.append(Seam(EdgeRef(pa, ea), EdgeRef(pb, eb), rev, ease, self.closures.get(i)))
         meta = {"warnings": self.warnings} if self.warnings else {}
         return Pattern(pieces, seams, self.spec, meta)

@@ -131,10 +131,16 @@ class Seam:
     b: EdgeRef
     reversed: bool  # True: a.start is sewn to b.end
     ease_cm: float = 0.0  # declared length difference (b may be longer by this, e.g. sleeve cap)
+    # A part left open to get dressed, closed by a zip or buttons: {"type", "length_cm", "from"}
+    # where "from" names the end (a point tag of edge a) the opening starts at. Assembly sews it shut.
+    closure: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"a": self.a.to_dict(), "b": self.b.to_dict(), "reversed": self.reversed,
-                "ease_cm": round(self.ease_cm, 3)}
+        d = {"a": self.a.to_dict(), "b": self.b.to_dict(), "reversed": self.reversed,
+             "ease_cm": round(self.ease_cm, 3)}
+        if self.closure:
+            d["closure"] = dict(self.closure)
+        return d
 
 
 @dataclass
@@ -172,7 +178,7 @@ class Pattern:
         try:
             pieces = [Piece.from_dict(p) for p in d["pieces"]]
             seams = [Seam(EdgeRef(**s["a"]), EdgeRef(**s["b"]), bool(s["reversed"]),
-                          float(s.get("ease_cm", 0.0))) for s in d["seams"]]
+                          float(s.get("ease_cm", 0.0)), s.get("closure")) for s in d["seams"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise PatternError(f"pattern: malformed ({exc})") from None
         return cls(pieces, seams, d.get("spec", {}), d.get("metadata", {}))

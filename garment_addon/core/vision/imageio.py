@@ -19,6 +19,8 @@ def load_image(path: str | os.PathLike, field: str = "image"):
     from PIL import Image, UnidentifiedImageError
 
     p = Path(path)
+    if p.is_dir():
+        raise UserError(f"{field}: {path} is a folder; expected a PNG, JPEG, WebP, BMP or TIFF image file")
     if not p.is_file():
         raise UserError(f"{field}: file not found: {path}")
     size = p.stat().st_size

@@ -552,3 +552,29 @@ def expected_attributes(spec: GarmentSpec) -> dict[str, str]:
     if t not in ("skirt", "pants"):
         out["sleeves"] = sleeve_class(m["sleeve_length"] / (0.345 * hcm))
     return out
+
+
+PHOTO_BACKGROUNDS = ("clutter", "studio", "white", "transparent", "clutter")
+
+
+def photo_cases(per_type: int, seed: int):
+    """(spec, SynthImage) over all seven types: clutter, noise, scale, shift, crop, long hair and
+    two-garment outfits (the accuracy test's and the benchmark's photo set)."""
+    from ..spec import GARMENT_TYPES
+
+    rng = np.random.default_rng(seed)
+    for t in GARMENT_TYPES:
+        for k in range(per_type):
+            spec = random_spec(t, rng)
+            img = render_spec(
+                spec,
+                rng=rng,
+                background=PHOTO_BACKGROUNDS[k % 5],
+                companion=(k % 3 == 1),
+                scale=rng.uniform(0.8, 1.15),
+                shift=(rng.uniform(-0.08, 0.08), rng.uniform(-0.04, 0.04)),
+                noise=rng.uniform(2, 10),
+                crop=float(rng.choice([0, 0, 0.06, 0.1])),
+                long_hair=(k % 4 == 3),
+            )
+            yield spec, img

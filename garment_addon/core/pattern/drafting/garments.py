@@ -132,6 +132,9 @@ def draft_dress(d, spec, body):
         sk = d.piece(f"skirt_{fb}")
         for name in [e.name for e in d.piece(bodice).edges if e.name.startswith("waist")]:
             d.sew(bodice, name, sk.name, name)
+    # an invisible zip in the left side seam, across the waist seam
+    d.opening(d.find_seam("front_bodice", "side_left"), "zip", 14.0, "waist_left")
+    d.opening(d.find_seam("skirt_front", "side_left"), "zip", 20.0, "waist_left")
     _skirt_pockets(d, spec)
 
 
@@ -148,6 +151,8 @@ def draft_skirt(d, spec, body):
     chain = _waist_edges(d.piece("skirt_front"), ("right", "center", "left")) + \
         _waist_edges(d.piece("skirt_back"), ("left", "center", "right"))
     d.add(band(d, "waistband", "waistband", chain, spec.m["waistband_height"], extension=3.0))
+    # the waistband opens at the right side seam: a zip below it
+    d.opening(d.find_seam("skirt_front", "side_right"), "zip", 18.0, "waist_right")
     _skirt_pockets(d, spec)
 
 
@@ -161,7 +166,8 @@ def draft_pants(d, spec, body):
         knee_y = front.landmarks["knee_center"][1]
         if knee_y > 2:  # knee notch, measured up from the hem
             d.notch_pair(i, dist_to_y(front.get("inseam").pts, knee_y), 1)
-    d.sew("right_front_leg", "crotch", "left_front_leg", "crotch")
+    fly = d.sew("right_front_leg", "crotch", "left_front_leg", "crotch")
+    d.opening(fly, "zip", min(18.0, spec.m["rise"] - 6.0), "cf_waist")  # fly front
     d.sew("right_back_leg", "crotch", "left_back_leg", "crotch")
     chain = [("left_front_leg", "waist"), ("right_front_leg", "waist"), ("right_back_leg", "waist"),
              ("left_back_leg", "waist")]

@@ -1,0 +1,59 @@
+"""What the spec-writing commands (analyze, text, edit) share: --backend and -o options, a tqdm
+progress bar, an early check of the output path, the atomic write and the closing lines."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+
+from garment_addon.core.errors import UserError
+from garment_addon.core.io import write_text
+
+from ._output import writable_folder
+
+
+def add_backend_and_output(p, choices: tuple[str, ...], backend_help: str, output_help: str) -> None:
+    p.add_argument("--backend", choices=choices, default="offline", help=backend_help)
+    p.add_argument("-o", "--output", required=True, help=output_help)
+
+
+def check_output(path) -> Path:
+    """Fail before any work when the spec cannot be written to ``path``."""
+    p = Path(path)
+    if p.is_dir() or str(path).endswith(("/", "\\")):
+        raise UserError(f"output: {path} is a folder; give a file name such as {p / 'spec.json'}")
+    writable_folder(p.parent)
+    return p
+
+
+def write_spec(path, spec, summary: str, warnings: bool = True) -> None:
+    """Write the spec atomically, then print ``summary`` and (when asked) the spec's warnings."""
+    write_text(path, json.dumps(spec.to_dict(), indent=2) + "\n")
+    print(summary)
+    for w in spec.metadata.get("warnings", []) if warnings else []:
+        print(f"warning: {w}")
+
+
+@contextlib.contextmanager
+def progress_bar(desc: str):
+    """A tqdm bar on stderr driving a core Progress (Ctrl-C cancels between steps)."""
+    from tqdm import tqdm
+
+    from garment_addon.core.progress import Progress
+
+    with tqdm(
+        total=100,
+        desc=desc,
+        file=sys.stderr,
+        leave=False,
+        disable=None,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
+    ) as bar:
+
+        def report(f: float, msg: str) -> None:
+            bar.n = int(f * 100)
+            bar.set_postfix_str(msg, refresh=True)
+
+        yield Progress(report)
