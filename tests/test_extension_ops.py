@@ -163,3 +163,28 @@ def test_save_and_load_spec_round_trip_as_the_cli_reads_it(addon, tmp_path):
     with pytest.raises(RuntimeError, match="filepath: extension must be one of .json"):
         bpy.ops.garment.save_spec(filepath=str(tmp_path / "spec.txt"))
     addon.size = "M"
+
+
+def test_export_options_reach_the_core(addon, tmp_path):
+    from pypdf import PdfReader
+
+    _reset(addon)
+    letter, gc = tmp_path / "letter.pdf", tmp_path / "skirt_specification.json"
+    assert bpy.ops.garment.export_pattern(filepath=str(letter), tiled=True, paper="letter") == {"FINISHED"}
+    box = PdfReader(letter).pages[0].mediabox
+    assert sorted((round(float(box.width)), round(float(box.height)))) == [612, 792]  # US Letter, points
+    svgs = {}
+    for allowance in (True, False):
+        path = tmp_path / f"sa_{allowance}.svg"
+        assert bpy.ops.garment.export_pattern(filepath=str(path), seam_allowance=allowance) == {"FINISHED"}
+        svgs[allowance] = path.read_text()
+    assert svgs[True] != svgs[False]
+    assert bpy.ops.garment.export_pattern(filepath=str(gc)) == {"FINISHED"}  # GarmentCode by its name
+    assert len(from_garmentcode(json.loads(gc.read_text())).pieces) == len(current_pieces(addon))
+
+
+def current_pieces(props) -> list:
+    from garment_addon.core.pattern import draft_pattern
+    from garment_addon.ui import convert
+
+    return draft_pattern(convert.props_to_spec(props)).pieces

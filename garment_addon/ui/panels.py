@@ -144,6 +144,7 @@ class GARMENT_PT_refine(_GarmentPanel, bpy.types.Panel):
         col.prop(refine, "backend")
         col.prop(refine, "method")
         col.prop(refine, "max_iterations")
+        col.prop(refine, "size")
         col.prop(refine, "threshold")
         if refine.running and refine_op.is_running(context.scene):
             col.label(text=f"Iteration {len(refine.log)}: score {refine.score:.3f}, "

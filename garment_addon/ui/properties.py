@@ -119,8 +119,10 @@ class GarmentRefineProps(bpy.types.PropertyGroup):
                           description="Who judges each render against the photo")
     method: EnumProperty(name="Assembly", items=METHODS, default="WRAP",
                          description="Wrap (instant) or Drape (seconds per iteration) for every candidate")
-    max_iterations: IntProperty(name="Max iterations", default=15, min=1, max=100,
+    max_iterations: IntProperty(name="Max iterations", default=15, min=1, max=200,
                                 description="Renders at most (one render and comparison each, as `fit --max-iters`)")
+    size: IntProperty(name="Render size", default=256, min=64, max=1024, subtype="PIXEL",
+                      description="Width and height of each loop render (as `fit --size`)")
     threshold: FloatProperty(name="Stop at score", default=0.92, min=0.0, max=1.0, precision=3,
                              description="Stop once render and photo match this well (0..1, 1 = identical)")
     running: BoolProperty(name="Running", default=False, options={"SKIP_SAVE"})

@@ -75,7 +75,8 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
             raise UserError(f"inputs.image_path: file not found: {photo}")
         critic = make_critic(refine.backend, client=operators.backend_client(context, refine.backend))
         method = refine.method.lower()
-        self._refiner = Refiner(photo, convert.props_to_spec(props), render_fn_for(context, method, refine.backend),
+        render_fn = render_fn_for(context, method, refine.backend, refine.size)
+        self._refiner = Refiner(photo, convert.props_to_spec(props), render_fn,
                                 backend=refine.backend, max_iters=refine.max_iterations,
                                 threshold=refine.threshold, method=method, critic=critic)
         _running.add(context.scene.name)

@@ -28,6 +28,8 @@ from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
 from .categories import (
     ARM_LENGTH,
     BODY,
+    LENGTH_EDGES,
+    SLEEVE_EDGES,
     length_class,
     silhouette_class,
     sleeve_class,
@@ -406,8 +408,7 @@ def attributes(t: str, feats: dict[str, float]) -> tuple[dict[str, Any], dict[st
     bot = feats["bottom"]
     if t in ("dress", "skirt", "pants"):
         attrs["length"] = length_class(bot)
-        edges = np.array([0.655, 0.765, 0.875, 0.945])
-        confs["length"] = float(np.clip(0.5 + 8 * np.min(np.abs(edges - bot)), 0.5, 0.95))
+        confs["length"] = float(np.clip(0.5 + 8 * np.min(np.abs(np.array(LENGTH_EDGES) - bot)), 0.5, 0.95))
     else:
         attrs["length"] = "cropped" if bot < 0.45 else ("hip" if bot < 0.58 else "long")
         confs["length"] = 0.6
@@ -417,8 +418,8 @@ def attributes(t: str, feats: dict[str, float]) -> tuple[dict[str, Any], dict[st
     if t not in ("skirt", "pants"):
         s = feats["sleeves"]
         attrs["sleeves"] = sleeve_class(s) if s >= 0 else None
-        edges = np.array([0.12, 0.47, 0.78])
-        confs["sleeves"] = float(np.clip(0.5 + 3 * np.min(np.abs(edges - s)), 0.5, 0.95)) if s >= 0 else 0.1
+        margin = np.min(np.abs(np.array(SLEEVE_EDGES) - s))
+        confs["sleeves"] = float(np.clip(0.5 + 3 * margin, 0.5, 0.95)) if s >= 0 else 0.1
         d = feats["opening"]
         attrs["neckline"] = (
             "hood"

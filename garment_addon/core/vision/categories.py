@@ -7,6 +7,7 @@ are mapped to measurements here, scaled by the body's height.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from ..spec import SIZE_TABLE
@@ -47,28 +48,19 @@ def height_cm(size: str = "M") -> float:
     return float(SIZE_TABLE.get(size, SIZE_TABLE["M"])["height"])
 
 
+# Class boundaries: hem (fraction of height) between the LENGTHS, covered arm between the SLEEVES.
+LENGTH_EDGES = (0.655, 0.765, 0.875, 0.945)
+SLEEVE_EDGES = (0.12, 0.47, 0.78)
+
+
 def length_class(hem: float) -> str:
     """Length class of a hem at ``hem`` x height below the top of the head."""
-    if hem < 0.655:
-        return "mini"
-    if hem < 0.765:
-        return "knee"
-    if hem < 0.875:
-        return "midi"
-    if hem < 0.945:
-        return "maxi"
-    return "ankle"
+    return LENGTHS[bisect.bisect_right(LENGTH_EDGES, hem)]
 
 
 def sleeve_class(fraction: float) -> str:
     """Sleeve class from the covered fraction of the arm."""
-    if fraction < 0.12:
-        return "none"
-    if fraction < 0.47:
-        return "short"
-    if fraction < 0.78:
-        return "elbow"
-    return "long"
+    return SLEEVES[bisect.bisect_right(SLEEVE_EDGES, fraction)]
 
 
 def silhouette_class(hem_over_hip: float, garment_type: str) -> str:
