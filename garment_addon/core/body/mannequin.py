@@ -305,7 +305,7 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
     # Below the hip the torso narrows into the two thigh tops, so its bottom hides inside the legs
     # instead of showing as a rounded blob (a "diaper") where the legs join.
     st = [
-        (crotch_z - 0.5, leg_x + 0.2 * thigh_r, 0.78 * thigh_r, 0.4),
+        (crotch_z + 1.0, leg_x + 0.2 * thigh_r, 0.78 * thigh_r, 0.4),
         (0.5 * (crotch_z + hip_z), 0.97 * ha, 0.85 * hb, 0.35),
         (hip_z, ha, hb, 0.3),
         (waist_z, wa, wb, 0.0),

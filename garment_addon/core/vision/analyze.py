@@ -266,7 +266,7 @@ def _sleeve_spread(item: np.ndarray, fr: Frame, cx: float, bottom: float) -> flo
 # A sleeveless bodice still covers the shoulder point: the outline reads as garment down to about
 # a fifth of the arm (Blender renders 0.13-0.19, synthetic photos up to 0.1; short sleeves 0.3+).
 SHOULDER_CAP = 0.25
-HOOD_MIN = 0.0006  # garment area beside the face (x height^2) that makes a hood
+HOOD_MIN = 0.0003  # garment area beside the face (x height^2) that makes a hood (snug Blender hoods: 0.0005+)
 
 
 def _no_sleeves(fraction: float, spread: float) -> bool:

@@ -136,6 +136,9 @@ def _sleeve_length_px(shape: np.ndarray, top: int, last: int, wg: int) -> float:
         jumps = np.flatnonzero(np.diff(outer) > 0.025 * wg)  # outermost moves inwards
         # no jump: the sleeve stays outermost down to the last row (it hangs as low as the hem)
         end = jumps[0] if jumps.size else len(pts) - 1
+        # the cuff's outer corner is the sleeve's farthest point out; below it the outline follows
+        # the cuff edge inwards, which is the sleeve's width, not its length
+        end = int(np.argmin(outer[: end + 1]))
         lengths.append(float(np.hypot(pts[end][0] - pts[0][0], outer[end] - outer[0])))
     return float(np.mean(lengths)) if lengths else 0.0
 
