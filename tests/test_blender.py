@@ -43,14 +43,20 @@ def test_wrap_scene_objects_metrics_and_collection():
     assert r.metrics["inside_fraction"] <= 0.05 and r.metrics["max_seam_gap_cm"] < 0.01
     assert set(r.timings) >= {"mannequin", "meshing", "wrap"}
     assert r.body["girths_cm"]["bust"] == pytest.approx(make_spec({"garment_type": "dress"}).m["bust"], rel=0.02)
-    # rebuilding replaces our objects only
+    # rebuilding replaces our objects only, even one the user dropped into our collection
+    mine = bpy.data.objects.new("UserInGarment", None)
+    bpy.data.collections[COLLECTION].objects.link(mine)
     pl.build_scene(_pattern("skirt"), "wrap")
-    assert "UserEmpty" in bpy.data.objects
+    assert "UserEmpty" in bpy.data.objects and "UserInGarment" in bpy.data.objects
     assert sum(o.name.startswith("Garment") and o.type == "MESH" for o in bpy.data.objects) == 1
 
 
 def test_drape_skirt_meets_thresholds():
+    scene = bpy.context.scene
+    scene.frame_start, scene.frame_end = 100, 150
     r = pl.build_scene(_pattern("skirt"), "drape")
+    assert (scene.frame_start, scene.frame_end) == (100, 150)  # the user's timeline is kept
+    assert not any(c.name.startswith("GS_Cloth_Only") for c in bpy.data.collections)
     m = r.metrics
     assert m["inside_fraction"] <= 0.01
     assert m["max_seam_gap_cm"] <= 0.5

@@ -50,6 +50,26 @@ def rest_scale(pos_cm: np.ndarray, flat_cm: np.ndarray, faces: np.ndarray) -> np
     return np.exp(acc / np.maximum(cnt, 1))
 
 
+ISOLATION = "GS_Cloth_Only"  # collections that limit our cloth to our collider and no force fields
+
+
+def isolate(mod, collider) -> None:
+    """Let the cloth see only our collider and no force field, whatever is in the user's scene."""
+    cols = bpy.data.collections
+    only = cols.get(f"{ISOLATION}_colliders") or cols.new(f"{ISOLATION}_colliders")
+    if collider.name not in only.objects:
+        only.objects.link(collider)
+    mod.collision_settings.collection = only
+    mod.settings.effector_weights.collection = cols.get(f"{ISOLATION}_fields") or cols.new(f"{ISOLATION}_fields")
+
+
+def remove_isolation() -> None:
+    for suffix in ("_colliders", "_fields"):
+        col = bpy.data.collections.get(ISOLATION + suffix)
+        if col is not None:
+            bpy.data.collections.remove(col)
+
+
 def setup_cloth(garment, scale: np.ndarray, frames: tuple[int, int], quality: int = 10, pin=None):
     """Cloth modifier with sewing springs; ``scale`` (from rest_scale) restores the pattern's rest
     lengths; ``pin``: per-vertex pin weights in [0, 1] (1: held in place, e.g. a waistband: nothing
@@ -118,12 +138,16 @@ def simulate(scene, garment, frames: tuple[int, int], progress=None) -> np.ndarr
     from .scene import coords
 
     total = frames[0] + frames[1]
+    saved = scene.frame_start, scene.frame_end, scene.frame_current
     scene.frame_start, scene.frame_end = 1, total + 1
-    for f in range(1, total + 2):
-        scene.frame_set(f)
-        if progress is not None:
-            progress(f / (total + 1), f"drape frame {f}/{total + 1}")
-    return coords(garment, evaluated=True)
+    try:
+        for f in range(1, total + 2):
+            scene.frame_set(f)
+            if progress is not None:
+                progress(f / (total + 1), f"drape frame {f}/{total + 1}")
+        return coords(garment, evaluated=True)
+    finally:  # the user's timeline is theirs
+        scene.frame_start, scene.frame_end = saved[0], saved[1]
 
 
 def bake_and_weld(garment, pos_cm: np.ndarray, seam_pairs: np.ndarray, weld_distance_cm: float = 0.6) -> None:

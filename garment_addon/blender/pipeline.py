@@ -137,7 +137,8 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
         collider = dr.add_collider(body)
         flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
         scale = dr.rest_scale(pos, flat, mesh.faces)
-        dr.setup_cloth(garment, scale, DRAPE_FRAMES, pin=_pin_weights(pattern, mesh, pos, body))
+        cloth = dr.setup_cloth(garment, scale, DRAPE_FRAMES, pin=_pin_weights(pattern, mesh, pos, body))
+        dr.isolate(cloth, collider)
         raw = dr.simulate(scene, garment, DRAPE_FRAMES, progress.sub(0.3, 0.9))
         scene.frame_set(1)
         metrics.update({f"sim_{k}": v for k, v in assembly_metrics(mesh, raw, body).items()
@@ -154,6 +155,7 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
 
     bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
     if method == "drape":
+        dr.remove_isolation()
         sc.remove_object(collider)
     metrics["welded_vertices"] = len(garment.data.vertices)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos

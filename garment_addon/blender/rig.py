@@ -6,7 +6,7 @@ import bpy
 import numpy as np
 
 from ..core.body.mannequin import Body
-from .scene import CM, collection
+from .scene import CM, link
 
 BONES = ("pelvis", "spine", "chest", "neck", "head", "upper_arm.L", "forearm.L", "upper_arm.R",
          "forearm.R", "thigh.L", "shin.L", "thigh.R", "shin.R")
@@ -73,7 +73,7 @@ def add_rig(body: Body, mannequin, spans, garment=None):
     """Armature object parenting the mannequin (and garment, weights transferred)."""
     arm_data = bpy.data.armatures.new("GarmentRig")
     rig = bpy.data.objects.new("GarmentRig", arm_data)
-    collection().objects.link(rig)
+    link(rig)
     bpy.context.view_layer.objects.active = rig
     bpy.ops.object.mode_set(mode="EDIT")
     segs = bone_segments(body)

@@ -25,13 +25,26 @@ def collection() -> bpy.types.Collection:
     return col
 
 
+OWNER_KEY = "garment_studio"  # custom property on every object we create; the UI uses it too
+
+
+def link(obj: bpy.types.Object) -> bpy.types.Object:
+    """Put a new object of ours into the ``Garment`` collection, tagged so clear() knows it is ours."""
+    obj[OWNER_KEY] = obj.get(OWNER_KEY, "pipeline")
+    collection().objects.link(obj)
+    return obj
+
+
 def clear(keep: tuple[str, ...] = ()) -> None:
-    """Remove our objects (only those in the ``Garment`` collection) and their orphaned data."""
+    """Remove our objects (tagged, in the ``Garment`` collection) and their orphaned data.
+
+    Objects a user put into the collection themselves are left alone.
+    """
     col = bpy.data.collections.get(COLLECTION)
     if col is None:
         return
     for obj in list(col.objects):
-        if obj.name not in keep:
+        if obj.name not in keep and OWNER_KEY in obj:
             remove_object(obj)
 
 
@@ -70,9 +83,7 @@ def mesh_object(name: str, verts_cm: np.ndarray, faces: np.ndarray, edges: np.nd
     if material_index is not None:
         me.polygons.foreach_set("material_index", np.asarray(material_index, np.int32))
     me.validate(clean_customdata=False)
-    obj = bpy.data.objects.new(name, me)
-    collection().objects.link(obj)
-    return obj
+    return link(bpy.data.objects.new(name, me))
 
 
 def merge_and_smooth(obj, voxel_cm: float, smooth: tuple[float, int], inflate_cm: float = 0.0,
@@ -142,14 +153,12 @@ def material(name: str, color, roughness: float = 0.8) -> bpy.types.Material:
 
 def camera_and_lights(height_cm: float) -> bpy.types.Object:
     """Front camera framing a standing mannequin of the given height; soft key + fill + rim lights."""
-    col = collection()
     scene = bpy.context.scene
     cam_data = bpy.data.cameras.new("GarmentCamera")
     cam_data.lens = 50.0
     cam_data.sensor_width = 36.0
     cam_data.sensor_fit = "AUTO"
-    cam = bpy.data.objects.new("GarmentCamera", cam_data)
-    col.objects.link(cam)
+    cam = link(bpy.data.objects.new("GarmentCamera", cam_data))
     h = height_cm * CM
     half = 0.56 * h  # half the framed height, with a margin above the head and below the feet
     dist = half / np.tan(np.arctan(18.0 / 50.0))
@@ -166,7 +175,7 @@ def camera_and_lights(height_cm: float) -> bpy.types.Object:
         lo.location = loc
         target = np.array([0.0, 0.0, h / 2]) - np.array(loc)
         lo.rotation_euler = _look_rotation(target)
-        col.objects.link(lo)
+        link(lo)
     world = scene.world or bpy.data.worlds.new("World")
     scene.world = world
     if world.node_tree is None:
