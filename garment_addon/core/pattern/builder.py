@@ -78,7 +78,8 @@ class PieceDraft:
             twin.grain = (-self.grain[0], self.grain[1], self.grain[2])
         return twin
 
-    def _ccw_edges(self) -> list[_E]:
+    def ccw_edges(self) -> list[_E]:
+        """The edges as they will be built: counter-clockwise, reversed (with their tags) if drawn clockwise."""
         if not np.allclose(self.edges[-1].pts[-1], self.edges[0].pts[0], atol=1e-5):
             raise ValueError(f"{self.name}: outline is not closed")
         outline = np.vstack([e.pts[:-1] for e in self.edges])
@@ -87,7 +88,7 @@ class PieceDraft:
         return [_E(e.name, e.pts[::-1], e.role, (e.tags[1], e.tags[0]), e.allowance) for e in self.edges[::-1]]
 
     def build(self, label_prefix: list[str]) -> Piece:
-        edges = self._ccw_edges()
+        edges = self.ccw_edges()
         outline, model_edges, start = [], [], 0
         for e in edges:
             outline.append(e.pts[:-1])
@@ -102,7 +103,7 @@ class PieceDraft:
         piece.cut_outline = g.cut_outline(_unfolded(edges))
         for edge_name, dist, count in self.notches:
             e = next(x for x in edges if x.name == edge_name)
-            d = dist if e is self._find(edge_name) else g.length(e.pts) - dist
+            d = dist if e is self.get(edge_name) else g.length(e.pts) - dist
             piece.notches.append({"edge": edge_name, "position": g.point_at(e.pts, d).tolist(),
                                   "count": count, "distance": round(float(d), 3)})
         lo, hi = outline.min(axis=0), outline.max(axis=0)
@@ -121,8 +122,6 @@ class PieceDraft:
         piece.label = [self.name, *label_prefix]
         return piece
 
-    def _find(self, name: str) -> _E:
-        return next(e for e in self.edges if e.name == name)
 
 
 def _inside(outline: np.ndarray, pts) -> bool:

@@ -8,7 +8,7 @@ from ..builder import PatternDraft, PieceDraft
 from .bodice import bodice_piece, frame
 from .darts import dart_pairs
 from .pants import dist_to_y, pant_pieces
-from .parts import band, hood_halves, patch_pocket
+from .parts import band, band_run, hood_halves, patch_pocket
 from .skirt import skirt_piece, skirt_widths
 from .sleeve import sleeve_piece
 
@@ -183,10 +183,7 @@ def draft_pants(d, spec, body):
 
 def _chain_order(d: PatternDraft, targets: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Order band targets so each starts where the previous ends (band direction = against CCW)."""
-    tags = {}
-    for p, e in targets:
-        edge = next(x for x in d.piece(p)._ccw_edges() if x.name == e)
-        tags[(p, e)] = (edge.tags[1], edge.tags[0])
+    tags = {(p, e): band_run(d, p, e)[1] for p, e in targets}
     ends = {t[1] for t in tags.values()}
     start = next((k for k, t in tags.items() if t[0] not in ends), targets[0])
     order = [start]

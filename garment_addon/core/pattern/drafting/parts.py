@@ -7,6 +7,15 @@ from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
 
 
+def band_run(draft: PatternDraft, piece: str, edge: str) -> tuple[float, tuple[str, str]]:
+    """Length and end tags of a band part sewn to ``piece.edge``.
+
+    Sewn right side out, a band runs against the target's counter-clockwise direction.
+    """
+    e = next(x for x in draft.piece(piece).ccw_edges() if x.name == edge)
+    return g.length(e.pts), (e.tags[1], e.tags[0])
+
+
 def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, str]], height: float,
          *, closed: bool = False, extension: float = 0.0, cut_group: str = "") -> PieceDraft:
     """A straight band whose bottom is split to sew 1:1 onto ``targets`` (a chain of edges).
@@ -15,11 +24,10 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
     sew together (a cuff tube); otherwise they are an opening, extended by
     ``extension`` past the last target (button stand of a waistband).
     """
-    # Sewn right side out, the band runs against each target's counter-clockwise direction.
     oriented = []
     for pname, ename in targets:
-        e = next(x for x in draft.piece(pname)._ccw_edges() if x.name == ename)
-        oriented.append((pname, ename, g.length(e.pts), (e.tags[1], e.tags[0])))
+        length, tags = band_run(draft, pname, ename)
+        oriented.append((pname, ename, length, tags))
         draft.piece(pname).set_role(ename, "seam")
     pd = PieceDraft(name, region, cut_group=cut_group or name)
     x = 0.0
