@@ -122,7 +122,8 @@ def run() -> list[dict]:
     from garment_addon.blender.refine_render import make_blender_render_fn
 
     blender = make_blender_render_fn("wrap", 192, rgb=False)
-    return rows + run_case("blender-wrap-plain", blender, N_BLENDER, 15, clutter=False)
+    rows += run_case("blender-wrap-plain", blender, N_BLENDER, 15, clutter=False)
+    return rows + run_case("blender-wrap-clutter", blender, N_BLENDER, 15)
 
 
 if __name__ == "__main__":

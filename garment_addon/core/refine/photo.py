@@ -88,4 +88,29 @@ def load_target(photo) -> Target:
     garment, person = np.asarray(garment, bool), np.asarray(person, bool)
     if garment.shape != rgb.shape[:2] or not garment.any():
         return segment(rgb, alpha)
-    return Target(rgb, garment, person | garment if person.any() else None)
+    return Target(rgb, garment, _symmetric_body(person | garment, garment) if person.any() else None)
+
+
+def _symmetric_body(body: np.ndarray, garment: np.ndarray) -> np.ndarray:
+    """The body mask kept where its mirror about the figure's axis is (nearly) body too.
+
+    The body's box frames the comparison; segmentation that leaked into clutter beside the figure
+    would widen and shift it. A frontal figure is near-symmetric; clutter is not. The axis is the
+    median of the rows' midpoints (head, torso, legs), which a leak in some rows does not move.
+    The renders' mannequin stands symmetric too, so the trimmed box stays comparable."""
+    rows = np.flatnonzero(body.any(axis=1))
+    first = body[rows].argmax(axis=1)
+    last = body.shape[1] - 1 - body[rows, ::-1].argmax(axis=1)
+    centre2 = int(round(np.median(first + last)))  # twice the axis column: x mirrors to centre2 - x
+    x = np.arange(body.shape[1])
+    mx = centre2 - x
+    ok = (mx >= 0) & (mx < body.shape[1])
+    mirror = np.zeros_like(body)
+    mirror[:, ok] = body[:, mx[ok]]
+    sym = (body & mirror) | garment
+    # a side view or a raised arm is not a leak: only trim a figure that is mostly symmetric
+    if sym.sum() < 0.6 * body.sum():
+        return body
+    # a figure is only nearly symmetric (a foot turned out, an elbow bent): allow that much slack
+    slack = max(1, int(0.03 * len(rows)))
+    return (body & ndimage.binary_dilation(mirror, iterations=slack)) | garment

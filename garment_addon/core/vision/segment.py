@@ -82,7 +82,25 @@ def segment_person(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np
     h, w = rgb.shape[:2]
     lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
     band = max(2, int(0.03 * min(h, w)))
-    return _grabcut(rgb, lab, _border_pixels(lab, band), band), "grabcut"
+    crossing = _crossing_edge(lab, band)
+    border = _border_pixels(np.where(crossing[..., None], np.nan, lab), band)
+    return _grabcut(rgb, lab, border[~np.isnan(border[:, 0])], band, crossing), "grabcut"
+
+
+def _crossing_edge(lab: np.ndarray, band: int) -> np.ndarray:
+    """Pixels of the top and bottom bands' middle half that look like a person running out of the
+    frame (head, legs): skin, or more colourful than the rest of the border (muted room)."""
+    h, w = lab.shape[:2]
+    chroma = np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
+    q = w // 4
+    room = np.ones((h, w), bool)
+    room[band:-band, band:-band] = False
+    room[:band, q : w - q] = room[-band:, q : w - q] = False
+    limit = np.percentile(chroma[room], 95) + 10
+    out = np.zeros((h, w), bool)
+    for rows in (slice(0, band), slice(h - band, h)):
+        out[rows, q : w - q] = skin_like(lab[rows, q : w - q]) | (chroma[rows, q : w - q] > limit)
+    return out
 
 
 def easy_background(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np.ndarray, str] | None:
@@ -154,7 +172,8 @@ def _face_prior(mask: np.ndarray, face, band: int) -> None:
     mask[y + fh // 5 : y + 4 * fh // 5, x + fw // 4 : x + 3 * fw // 4] = cv2.GC_FGD
 
 
-def _grabcut(rgb: np.ndarray, lab: np.ndarray, border: np.ndarray, band: int) -> np.ndarray:
+def _grabcut(rgb: np.ndarray, lab: np.ndarray, border: np.ndarray, band: int,
+             crossing: np.ndarray | None = None) -> np.ndarray:
     """GrabCut seeded by distance to the border's colour clusters (a cluttered scene) and, when a
     face is found, by the person under it."""
     h, w = rgb.shape[:2]
@@ -174,8 +193,9 @@ def _grabcut(rgb: np.ndarray, lab: np.ndarray, border: np.ndarray, band: int) ->
     sure = ((d > 45) | skin_like(lab)) & (np.abs(xx - w / 2) < 0.3 * w) & (d > 15) & centre
     sure = cv2.erode(sure.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     mask[sure] = cv2.GC_FGD
-    mask[:band] = mask[-band:] = cv2.GC_BGD
-    mask[:, :band] = mask[:, -band:] = cv2.GC_BGD
+    mask[:band] = mask[-band:] = mask[:, :band] = mask[:, -band:] = cv2.GC_BGD
+    if crossing is not None:  # a person running out of the frame is not background there
+        mask[crossing] = cv2.GC_PR_FGD
     face = detect_face(rgb)
     if face is not None:
         _face_prior(mask, face, band)
