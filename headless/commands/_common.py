@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +40,27 @@ def load_spec_or_pattern(path: str):
         return pattern.spec, pattern
     spec = make_spec(data)
     return spec.to_dict(), draft_pattern(spec)
+
+
+@contextmanager
+def progress_bar(desc: str):
+    """A tqdm bar on stderr driving a core.progress.Progress; Ctrl-C cancels the work.
+
+    Shown on a terminal only (tqdm's disable=None), so logs and pipes get just the result lines.
+    """
+    from tqdm import tqdm
+
+    from garment_addon.core.progress import Progress
+
+    bar = tqdm(total=100, desc=desc, unit="%", file=sys.stderr, leave=False, disable=None,
+               bar_format="{desc} {percentage:3.0f}%|{bar}|")
+
+    def report(f: float, msg: str) -> None:
+        bar.n = round(100 * f)
+        bar.set_description_str(f"{desc}: {msg}", refresh=False)  # tqdm's postfix would read ", msg"
+        bar.refresh()
+
+    try:
+        yield Progress(report)
+    finally:
+        bar.close()

@@ -1,11 +1,9 @@
-"""What the spec-writing commands (analyze, text, edit) share: --backend and -o options, a tqdm
-progress bar, an early check of the output path, the atomic write and the closing lines."""
+"""What the spec-writing commands (analyze, text, edit) share: --backend and -o options, an early check
+of the output path, the atomic write and the closing lines."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sys
 from pathlib import Path
 
 from garment_addon.core.errors import UserError
@@ -36,24 +34,3 @@ def write_spec(path, spec, summary: str, warnings: bool = True) -> None:
         print(f"warning: {w}")
 
 
-@contextlib.contextmanager
-def progress_bar(desc: str):
-    """A tqdm bar on stderr driving a core Progress (Ctrl-C cancels between steps)."""
-    from tqdm import tqdm
-
-    from garment_addon.core.progress import Progress
-
-    with tqdm(
-        total=100,
-        desc=desc,
-        file=sys.stderr,
-        leave=False,
-        disable=None,
-        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
-    ) as bar:
-
-        def report(f: float, msg: str) -> None:
-            bar.n = int(f * 100)
-            bar.set_postfix_str(msg, refresh=True)
-
-        yield Progress(report)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ._common import add_command
-from ._spec_io import add_backend_and_output, check_output, progress_bar, write_spec
+from ._common import add_command, progress_bar
+from ._spec_io import add_backend_and_output, check_output, write_spec
 
 
 def register(sub) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
-
-from ._common import add_command, load_spec_or_pattern
+from ._common import add_command, load_spec_or_pattern, progress_bar
 
 
 def register(sub) -> None:
@@ -24,27 +21,6 @@ def add_input_and_method(p) -> None:
     p.add_argument("input", help="garment spec JSON or pattern.json")
     p.add_argument("--method", choices=("wrap", "drape"), default="wrap",
                    help="wrap: instant projection; drape: Blender cloth simulation (default wrap)")
-
-
-@contextmanager
-def progress_bar(desc: str):
-    """A tqdm bar on stderr driving a core.progress.Progress; Ctrl-C cancels the work."""
-    from tqdm import tqdm
-
-    from garment_addon.core.progress import Progress
-
-    bar = tqdm(total=100, desc=desc, unit="%", file=sys.stderr, leave=False,
-               bar_format="{desc} {percentage:3.0f}%|{bar}|")
-
-    def report(f: float, msg: str) -> None:
-        bar.n = round(100 * f)
-        bar.set_description_str(f"{desc}: {msg}", refresh=False)  # tqdm's postfix would read ", msg"
-        bar.refresh()
-
-    try:
-        yield Progress(report)
-    finally:
-        bar.close()
 
 
 def run(args) -> int:

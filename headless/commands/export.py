@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from garment_addon.core.export import FORMATS, export_pattern
-from garment_addon.core.progress import Progress
 
-from ._common import add_command
+from ._common import add_command, progress_bar
 from ._output import writable_file
 from .check import load_any
 
@@ -31,17 +29,10 @@ def register(sub) -> None:
 def run(args) -> int:
     pattern = load_any(args.pattern)
     writable_file(args.output)
-    bar = None
-    if args.format == "pdf-tiled":
-        from tqdm import tqdm
-
-        bar = tqdm(total=100, desc="pages", file=sys.stderr, leave=False,
-                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
-    progress = Progress(lambda f, m: bar.update(round(100 * f) - bar.n)) if bar else None
-    try:
-        out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance, progress)
-    finally:
-        if bar:
-            bar.close()
+    if args.format == "pdf-tiled":  # the only export long enough to show progress
+        with progress_bar("pages") as progress:
+            out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance, progress)
+    else:
+        out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance)
     print(f"wrote {out}")
     return 0

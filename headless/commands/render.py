@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._common import add_command, load_spec_or_pattern
+from ._common import add_command, load_spec_or_pattern, progress_bar
 from .assemble import add_input_and_method
 
 
@@ -34,7 +34,6 @@ def register(sub) -> None:
 def run(args) -> int:
     from garment_addon.blender.pipeline import run_render
 
-    from .assemble import progress_bar
 
     _, pattern = load_spec_or_pattern(args.input)
     with progress_bar("render") as progress:
