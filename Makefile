@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test test-fast demo bench extension lint clean
+.PHONY: venv test test-fast demo fuzz bench extension lint clean
 
 venv: $(STAMP)
 
@@ -22,6 +22,9 @@ test: $(STAMP) lint
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not blender and not slow"
+
+fuzz: $(STAMP)  # fresh random property cases, 50x the suite's examples
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_drafting.py tests/test_language.py -k "whole_range or plausible_bodies_draft or any_text"
 
 demo: $(STAMP)
 	$(BIN)/python -m headless demo -o out

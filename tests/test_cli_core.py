@@ -79,3 +79,25 @@ def test_help_lists_commands_with_examples():
         assert cmd in r.stdout
         sub = run_cli(cmd, "--help")
         assert sub.returncode == 0 and "example:" in sub.stdout and f"python -m headless {cmd}" in sub.stdout
+
+
+# What `blender --background --python headless/__main__.py -- ARGS` does: Blender runs the file
+# as __main__ with its own argv in front of "--" and the repository not on sys.path.
+_AS_BLENDER = """
+import runpy, sys
+sys.argv = ["blender", "--background", "--python", sys.argv[1], "--", *sys.argv[2:]]
+runpy.run_path(sys.argv[3], run_name="__main__")
+"""
+
+
+def test_main_file_runs_as_a_blender_python_script(tmp_path):
+    script = str(ROOT / "headless" / "__main__.py")
+    out = tmp_path / "spec.json"
+    r = subprocess.run([sys.executable, "-c", _AS_BLENDER, script, "spec", "--type", "skirt", "-o", str(out)],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text())["garment_type"] == "skirt"
+    bad = subprocess.run([sys.executable, "-c", _AS_BLENDER, script, "spec", "--type", "robe", "-o", str(out)],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().count("\n") == 0 and "garment_type" in bad.stderr

@@ -47,7 +47,7 @@ def test_seed_dress_is_kept_exactly():
     spec = make_spec(SEED_DRESS)
     for k, v in SEED_DRESS["measurements"].items():
         assert spec.m[k] == v
-    assert spec.features == SEED_DRESS["features"]
+    assert spec.features == {**SEED_DRESS["features"], "fabric": "woven"}
 
 
 def test_defaults_scale_with_the_given_bust():
@@ -90,6 +90,8 @@ def test_pants_keep_length_equal_rise_plus_inseam():
     ({"garment_type": "pants", "measurements": {"inseam": 90, "pant_length": 100, "rise": 25}},
      "measurements.inseam", "rise"),
     ({"garment_type": "dress", "colour": "red"}, "spec.colour", "allowed"),
+    ({"garment_type": "shirt", "measurements": {"sleeve_length": 7, "cap_height": 4, "cuff_height": 7},
+      "features": {"has_cuffs": True}}, "measurements.sleeve_length", "at least cap_height + 3 + 2 = 9"),
 ])
 def test_bad_input_is_one_line_naming_the_field(data, field, needle):
     with pytest.raises(SpecError) as exc:
@@ -98,6 +100,16 @@ def test_bad_input_is_one_line_naming_the_field(data, field, needle):
     assert msg.startswith(field + ":"), msg
     assert needle in msg
     assert "\n" not in msg
+
+
+def test_a_default_cuff_shrinks_to_fit_a_short_sleeve():
+    """Cuffed short sleeves: the size table's cuff would eat the cap, so the default gives way."""
+    s = make_spec({"garment_type": "shirt", "measurements": {"sleeve_length": 20, "cap_height": 12},
+                   "features": {"has_cuffs": True}})
+    assert s.m["cuff_height"] == pytest.approx(5)
+    plain = make_spec({"garment_type": "shirt"})
+    long = make_spec({"garment_type": "shirt", "features": {"has_cuffs": True}})
+    assert long.m["cuff_height"] == plain.m["cuff_height"] > 5
 
 
 def test_round_trip_through_dict():

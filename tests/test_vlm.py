@@ -258,6 +258,9 @@ def test_vlm_answer_becomes_a_valid_spec():
     maxi = answer_to_spec(check_answer(dict(GOOD, length="maxi"))).measurements["skirt_length"]
     assert 45 < knee < 65 and maxi > knee + 20
     assert spec.metadata["others"] == ["jacket"] and spec.metadata["backend"] == "vlm"
+    assert spec.features["fabric"] == "woven"
+    assert answer_to_spec(check_answer(dict(GOOD, fabric="knit"))).features["fabric"] == "knit"
+    assert answer_to_spec(check_answer(dict(GOOD, fabric="plastic"))).features["fabric"] == "woven"
     with pytest.raises(ValueError):
         check_answer({"garment_type": "spaceship"})
 

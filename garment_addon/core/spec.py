@@ -22,13 +22,16 @@ from .errors import UserError
 
 GARMENT_TYPES = ("shirt", "dress", "skirt", "pants", "jacket", "hoodie", "vest")
 
-# alias -> (type, measurement defaults that the alias implies)
-ALIASES: dict[str, tuple[str, dict[str, float]]] = {
+SLEEVE_ABOVE_CAP = 3.0  # cm of sleeve a cuff must leave below the cap
+
+# alias -> (type, measurement and feature defaults that the alias implies)
+_TEE = {"sleeve_length": 20.0, "fabric": "knit"}
+ALIASES: dict[str, tuple[str, dict[str, Any]]] = {
     "blouse": ("shirt", {}),
     "top": ("shirt", {}),
-    "t-shirt": ("shirt", {"sleeve_length": 20.0}),
-    "tshirt": ("shirt", {"sleeve_length": 20.0}),
-    "tee": ("shirt", {"sleeve_length": 20.0}),
+    "t-shirt": ("shirt", _TEE),
+    "tshirt": ("shirt", _TEE),
+    "tee": ("shirt", _TEE),
     "jeans": ("pants", {}),
     "trousers": ("pants", {}),
     "blazer": ("jacket", {}),
@@ -85,6 +88,8 @@ FEATURES: dict[str, tuple] = {
     "has_pockets": (bool,),
     "has_hood": (bool,),
     "fit": FITS,
+    # knit stretches over the head; a woven pull-on top gets a closure when its neckline is too small
+    "fabric": ("woven", "knit"),
 }
 
 # Body and garment defaults per size (a regular women's block, cm).
@@ -110,14 +115,14 @@ _GARMENT_DEFAULTS: dict[str, float] = dict(
     hood_height=36, front_overlap=0,
 )
 _TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "shirt": dict(bodice_length=64, sleeve_length=58, cap_height=12, neckline_depth=7),
+    "shirt": dict(bodice_length=64, sleeve_length=58, cap_height=12, neckline_depth=7, front_overlap=1.5),
     "dress": dict(sleeve_length=20, skirt_length=55, flare=8, neckline_depth=10),
     "skirt": dict(skirt_length=58, flare=6),
     "pants": dict(),
     "jacket": dict(bodice_length=68, sleeve_length=60, cap_height=14, neckline_depth=20,
                    front_overlap=3, has_collar=True, has_pockets=True, fit="regular"),
     "hoodie": dict(bodice_length=66, sleeve_length=60, cap_height=10, neckline_depth=7,
-                   has_hood=True, has_cuffs=True, has_pockets=True, fit="loose"),
+                   has_hood=True, has_cuffs=True, has_pockets=True, fit="loose", fabric="knit"),
     "vest": dict(bodice_length=58, sleeve_length=0, neckline_depth=18),
 }
 # Which measurements each type uses (others are accepted and kept but unused).
@@ -130,7 +135,7 @@ TYPE_USES: dict[str, tuple[str, ...]] = {
               "waistband_height"),
 }
 DEFAULT_FEATURES = dict(has_collar=False, has_cuffs=False, has_pockets=False, has_hood=False,
-                        fit="regular")
+                        fit="regular", fabric="woven")
 
 
 class SpecError(UserError):
@@ -294,6 +299,28 @@ def _check_relations(t: str, m: dict[str, float]) -> None:
         need(m["thigh"] <= m["hip"] * 0.8, "thigh", f"must be at most 0.8 x hip ({m['hip'] * 0.8:g})")
 
 
+def _fit_cuffs(m: dict[str, float], given: dict[str, float], feats: dict[str, Any]) -> None:
+    """A cuff takes its height off the sleeve; what is left must still hold the cap.
+
+    A defaulted cuff shrinks to fit a short sleeve (drafting lowers a given one, with a warning).
+    """
+    if not feats.get("has_cuffs") or m.get("sleeve_length", 0.0) <= 0:
+        return
+    room = cuff_room(m)
+    lo = MEASUREMENTS["cuff_height"].lo
+    if room < lo:
+        raise SpecError(f"measurements.sleeve_length: with has_cuffs must be 0 or at least cap_height + "
+                        f"{SLEEVE_ABOVE_CAP:g} + {lo:g} = {m['cap_height'] + SLEEVE_ABOVE_CAP + lo:g} "
+                        f"(got {m['sleeve_length']:g})")
+    if "cuff_height" not in given:
+        m["cuff_height"] = min(m["cuff_height"], room)
+
+
+def cuff_room(m: dict[str, float]) -> float:
+    """The tallest cuff a sleeve can take and keep its cap."""
+    return m["sleeve_length"] - m["cap_height"] - SLEEVE_ABOVE_CAP
+
+
 def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = None,
               size: str | None = None) -> GarmentSpec:
     """Validate a (possibly partial) spec dict and fill every default."""
@@ -323,7 +350,7 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
     sz = sz.upper()
 
     m = default_measurements(t, sz, given)
-    m.update({k: v for k, v in alias_defaults.items() if k not in given})
+    m.update({k: v for k, v in alias_defaults.items() if k not in given and k in MEASUREMENTS})
     m.update(given)
     if "neckline_width" not in given:
         m["neckline_width"] = min(m["neckline_width"], m["shoulder_width"] / 2 - 4)
@@ -335,6 +362,7 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         raise SpecError("features: must be an object")
     feats = dict(DEFAULT_FEATURES)
     feats.update({k: v for k, v in _TYPE_DEFAULTS.get(t, {}).items() if k in FEATURES})
+    feats.update({k: v for k, v in alias_defaults.items() if k in FEATURES})
     for k, v in feats_raw.items():
         if k not in FEATURES:
             raise _unknown("features", k, FEATURES)
@@ -347,6 +375,7 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         feats[k] = v
     if t == "hoodie" and "has_hood" not in feats_raw:
         feats["has_hood"] = True
+    _fit_cuffs(m, given, feats)
 
     meta = data.get("metadata") or {}
     if not isinstance(meta, dict):

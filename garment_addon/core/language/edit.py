@@ -19,6 +19,7 @@ from ..vision.categories import height_cm, measurements_from_categories
 from .parse import find_types, length_in, sleeves_in
 from .words import (
     COLOURS,
+    FABRIC_WORDS,
     FEATURE_WORDS,
     FIT_WORDS,
     SILHOUETTE_WORDS,
@@ -176,6 +177,11 @@ def _rules(e: _Edit, instr: str) -> None:
             if w in FIT_WORDS and w not in ("full", "straight"):
                 e.feature("fit", FIT_WORDS[w])
                 break
+    # fabric: "make it in jersey", "use linen"
+    for w in re.findall(r"[a-z-]+", t):
+        if w in FABRIC_WORDS:
+            e.feature("fabric", FABRIC_WORDS[w])
+            break
     # 5. length class: "knee length", "make it maxi", "cropped"
     if not re.search(r"\bsleeve", t) and not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t):
         cls = length_in(t, e.t)

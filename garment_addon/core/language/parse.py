@@ -12,6 +12,7 @@ from ..spec import GARMENT_TYPES, MEASUREMENTS, SIZES, GarmentSpec
 from ..vision.categories import BODY, height_cm, length_class, measurements_from_categories
 from .words import (
     COLOURS,
+    FABRIC_WORDS,
     FEATURE_WORDS,
     FIT_WORDS,
     LENGTH_WORDS,
@@ -104,7 +105,7 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
     gtype, implied, _ = types[0]
     others = [ty for ty, _, _ in types[1:] if ty != gtype]
     attrs: dict[str, Any] = {k: v for k, v in implied.items() if k in ("length", "sleeves", "silhouette")}
-    feats: dict[str, Any] = {k: v for k, v in implied.items() if k.startswith("has_") or k == "fit"}
+    feats: dict[str, Any] = {k: v for k, v in implied.items() if k.startswith("has_") or k in ("fit", "fabric")}
     meas: dict[str, float] = dict(implied.get("measurements", {}))
     if (s := sleeves_in(t)) is not None:
         attrs["sleeves"] = s
@@ -122,6 +123,8 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
             )
         if w in FIT_WORDS:
             feats["fit"] = FIT_WORDS[w]
+        if w in FABRIC_WORDS:
+            feats["fabric"] = FABRIC_WORDS[w]
         if w in NECKLINE_WORDS:
             attrs["neckline"] = NECKLINE_WORDS[w]
     feats.update(features_in(t))
@@ -209,7 +212,7 @@ def _to_spec(gtype: str, parsed: dict[str, Any], text: str, backend: str) -> Gar
 
 TEXT_PROMPT = (
     "Turn this garment description into JSON with the keys garment_type, fit, length, sleeves, "
-    "silhouette, neckline, has_collar, has_hood, has_cuffs, has_pockets, colour, others and an "
+    "silhouette, neckline, has_collar, has_hood, has_cuffs, has_pockets, fabric, colour, others and an "
     "optional measurements object in centimetres using these names: {names}. Only include "
     "measurements the text states. Description: {text}"
 )

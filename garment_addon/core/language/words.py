@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..spec import ALIASES, GARMENT_TYPES
+from ..spec import ALIASES, FEATURES, GARMENT_TYPES, MEASUREMENTS
+
+
+def _alias_implies(defaults: dict[str, Any]) -> dict[str, Any]:
+    """A spec alias's defaults as parser words imply them: features direct, numbers as measurements."""
+    out: dict[str, Any] = {k: v for k, v in defaults.items() if k in FEATURES}
+    numbers = {k: v for k, v in defaults.items() if k in MEASUREMENTS}
+    return {**out, "measurements": numbers} if numbers else out
+
 
 # word -> (garment type, implied attributes/features/measurements)
 TYPE_WORDS: dict[str, tuple[str, dict[str, Any]]] = {t: (t, {}) for t in GARMENT_TYPES}
-TYPE_WORDS.update({k: (v[0], {"measurements": dict(v[1])} if v[1] else {}) for k, v in ALIASES.items()})
+TYPE_WORDS.update({k: (v[0], _alias_implies(v[1])) for k, v in ALIASES.items()})
 TYPE_WORDS.update(
     {
         "shirts": ("shirt", {}),
@@ -24,16 +32,16 @@ TYPE_WORDS.update(
         "frock": ("dress", {}),
         "shirtdress": ("dress", {"has_collar": True}),
         "tunic": ("shirt", {"length": "long"}),
-        "sweater": ("shirt", {"sleeves": "long", "has_cuffs": True}),
-        "jumper": ("shirt", {"sleeves": "long", "has_cuffs": True}),
-        "pullover": ("shirt", {"sleeves": "long"}),
-        "sweatshirt": ("shirt", {"sleeves": "long", "has_cuffs": True}),
-        "polo": ("shirt", {"sleeves": "short", "has_collar": True}),
+        "sweater": ("shirt", {"sleeves": "long", "has_cuffs": True, "fabric": "knit"}),
+        "jumper": ("shirt", {"sleeves": "long", "has_cuffs": True, "fabric": "knit"}),
+        "pullover": ("shirt", {"sleeves": "long", "fabric": "knit"}),
+        "sweatshirt": ("shirt", {"sleeves": "long", "has_cuffs": True, "fabric": "knit"}),
+        "polo": ("shirt", {"sleeves": "short", "has_collar": True, "fabric": "knit"}),
         "button-down": ("shirt", {"has_collar": True, "has_cuffs": True}),
         "button-up": ("shirt", {"has_collar": True, "has_cuffs": True}),
         "camisole": ("shirt", {"sleeves": "none"}),
         "cami": ("shirt", {"sleeves": "none"}),
-        "tank": ("shirt", {"sleeves": "none"}),
+        "tank": ("shirt", {"sleeves": "none", "fabric": "knit"}),
         "singlet": ("shirt", {"sleeves": "none"}),
         "shorts": ("pants", {"length": "mini"}),
         "bermudas": ("pants", {"length": "knee"}),
@@ -47,7 +55,7 @@ TYPE_WORDS.update(
         "sweatpants": ("pants", {"fit": "loose"}),
         "skort": ("skirt", {"length": "mini"}),
         "miniskirt": ("skirt", {"length": "mini"}),
-        "cardigan": ("jacket", {"has_collar": False}),
+        "cardigan": ("jacket", {"has_collar": False, "fabric": "knit"}),
         "bomber": ("jacket", {"has_cuffs": True}),
         "parka": ("jacket", {"has_hood": True, "length": "long"}),
         "anorak": ("jacket", {"has_hood": True}),
@@ -142,6 +150,14 @@ SLEEVE_WORDS = {
     "wrist": "long",
     "no": "none",
 }
+# cloth words -> fabric (knit stretches over the head; woven needs an opening)
+FABRIC_WORDS = {
+    **dict.fromkeys(("knit", "knitted", "jersey", "stretch", "stretchy", "ribbed", "fleece", "spandex", "lycra"),
+                    "knit"),
+    **dict.fromkeys(("woven", "denim", "linen", "poplin", "chiffon", "silk", "satin", "tweed", "chambray",
+                     "twill", "corduroy", "canvas", "taffeta", "organza", "broadcloth", "oxford"), "woven"),
+}
+
 FIT_WORDS = {
     "fitted": "fitted",
     "slim": "fitted",

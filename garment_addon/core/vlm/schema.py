@@ -29,6 +29,7 @@ GARMENT_SCHEMA: dict[str, Any] = {
         "has_hood": {"type": "boolean"},
         "has_cuffs": {"type": "boolean"},
         "has_pockets": {"type": "boolean"},
+        "fabric": {"type": "string", "enum": list(FEATURES["fabric"])},
         "colour": {"type": "string"},
         "others": {"type": "array", "items": {"type": "string", "enum": list(GARMENT_TYPES)}},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
@@ -52,7 +53,8 @@ PROMPT = (
     + ", ".join(SILHOUETTES)
     + "), neckline ("
     + ", ".join(NECKLINES)
-    + "), has_collar, has_hood, has_cuffs, has_pockets (booleans), colour (a word), others (other "
+    + "), has_collar, has_hood, has_cuffs, has_pockets (booleans), fabric (woven or knit), colour (a word), "
+    "others (other "
     "garment types visible in the outfit), confidence (0..1). Prefer the categories; only add a "
     "'measurements' object in centimetres if you are sure. Answer with the JSON object only."
 )
@@ -97,8 +99,9 @@ def answer_to_spec(answer: dict[str, Any], *, source: str = "", model: str | Non
         for k in ("has_collar", "has_hood", "has_cuffs", "has_pockets")
         if isinstance(answer.get(k), bool)
     }
-    if answer.get("fit") in FEATURES["fit"]:
-        feats["fit"] = answer["fit"]
+    for k in ("fit", "fabric"):
+        if answer.get(k) in FEATURES[k]:
+            feats[k] = answer[k]
     conf = answer.get("confidence")
     conf = float(conf) if isinstance(conf, int | float) and 0 <= conf <= 1 else 0.7
     meta = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...spec import GarmentSpec
+from ...spec import GarmentSpec, cuff_room
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
 from .bodice import bodice_piece, frame
@@ -14,6 +14,10 @@ from .sleeve import sleeve_piece
 
 SIDES = ("left", "right")
 COLLAR_EASE = 1.5  # a band collar needs a finger's room over the neck, cm
+HEAD_GIRTH_FRACTION = 0.335  # head girth / body height: about 56 cm at 168 cm
+NECK_PASS_EASE = 3.0  # a woven neckline must go over the head with this much room, cm
+SHOULDER_KEEP = 2.0  # cm of a shoulder seam left sewn at the armhole end of a button opening
+MIN_BUTTON_OPENING = 4.0  # room for at least one button and its loop, cm
 
 
 def _dist_from(pd: PieceDraft, edge: str, tag_prefix: str, dist: float) -> float:
@@ -58,7 +62,12 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     if sleeve_len > 0:
         af = g.length(d.piece(fronts["left"]).get("armhole_left").pts)
         ab = g.length(back.get("armhole_left").pts)
-        body_len = sleeve_len - (m["cuff_height"] if cuffs else 0.0)
+        cuff_h = m["cuff_height"]
+        if cuffs and cuff_h > cuff_room(m):
+            cuff_h = cuff_room(m)
+            d.warnings.append(f"cuff_height lowered from {m['cuff_height']:g} to {cuff_h:.1f} cm so the "
+                              f"{sleeve_len:g} cm sleeve keeps its cap")
+        body_len = sleeve_len - (cuff_h if cuffs else 0.0)
         left_sleeve, ef, eb = sleeve_piece(spec, af, ab, body_len, body["height"], d.warnings,
                                            hem_role="seam" if cuffs else "hem")
         right_sleeve = left_sleeve.mirrored("right_sleeve", "arm_right")
@@ -71,7 +80,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             d.notch_pair(j, _dist_from(back, f"armhole_{s}", "underarm", ab / 3), 2)
             d.sew(sp.name, "underarm_back", sp.name, "underarm_front")
             if cuffs:
-                d.add(band(d, f"{s}_cuff", f"cuff_{s}", [(sp.name, "hem")], m["cuff_height"], closed=True,
+                d.add(band(d, f"{s}_cuff", f"cuff_{s}", [(sp.name, "hem")], cuff_h, closed=True,
                            cut_group="cuff"))
     else:
         for pd in (*[d.piece(n) for n in dict.fromkeys(fronts.values())], back):
@@ -79,6 +88,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
                 if any(e.name == f"armhole_{s}" for e in pd.edges):
                     pd.set_role(f"armhole_{s}", "armhole")
 
+    opened = () if opening else _neck_opening(d, spec, body, fronts)
     if feats["has_hood"]:
         hood_halves(d, spec, fronts, "back_bodice", body["height"])
         if feats["has_collar"]:
@@ -86,15 +96,54 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     elif feats["has_collar"]:
         chain = [(fronts["left"], "neckline_left"), ("back_bodice", "neckline_left"),
                  ("back_bodice", "neckline_right"), (fronts["right"], "neckline_right")]
+        if opened:  # the collar's ends meet at the left shoulder opening instead of the centre front
+            chain = chain[1:] + chain[:1]
         collar = band(d, "collar", "collar", chain, m["collar_height"])
         d.add(collar)
         around = g.length(collar.get("bottom").pts) if len(chain) == 1 else \
             sum(g.length(e.pts) for e in collar.edges if e.name.startswith("to_"))
-        if not opening and around < m["neck"] + COLLAR_EASE:
+        if opening:  # buttoned, the two button stands lie on top of each other
+            around -= 2 * max(m["front_overlap"], 0.0)
+        if (not opening or button_front(spec)) and around < m["neck"] + COLLAR_EASE:
             # a closed band collar must sit around the neck with a finger's room
             d.warnings.append(f"collar band {around:.1f} cm is tighter than neck {m['neck']:g} + "
                               f"{COLLAR_EASE:g} cm: widen neckline_width or deepen neckline_depth")
     return {"fronts": fronts, "frame": f}
+
+
+def button_front(spec: GarmentSpec) -> bool:
+    """A collared woven shirt buttons down the centre front, where its collar closes."""
+    f = spec.features
+    return spec.garment_type == "shirt" and f["has_collar"] and not f["has_hood"] and f["fabric"] == "woven"
+
+
+def _neck_opening(d: PatternDraft, spec: GarmentSpec, body: dict, fronts: dict) -> tuple[str, ...]:
+    """Button openings in the shoulder seams so a woven pull-on top goes over the head.
+
+    Every cm opened adds two to the loop the head passes through. Returns the opened sides.
+    """
+    feats = spec.features
+    if feats["fabric"] == "knit":
+        return ()
+    torso = [d.piece(n) for n in dict.fromkeys([*fronts.values(), "back_bodice"])]
+    loop = sum(g.length(e.pts) for pd in torso for e in pd.edges if e.name.startswith("neckline"))
+    need = HEAD_GIRTH_FRACTION * body["height"] + NECK_PASS_EASE
+    short = need - loop
+    if short <= 0:
+        return ()
+    if feats["has_hood"]:
+        d.warnings.append(f"neckline {loop:.1f} cm is too small to pass a {need:.0f} cm head: a woven hooded "
+                          "top needs fabric knit or an open front (jacket)")
+        return ()
+    room = g.length(d.piece(fronts["left"]).get("shoulder_left").pts) - SHOULDER_KEEP
+    sides = ("left",) if short / 2 <= room or feats["has_collar"] else SIDES
+    each = min(room, max(MIN_BUTTON_OPENING, short / (2 * len(sides))))
+    for s in sides:
+        d.opening(d.find_seam(fronts[s], f"shoulder_{s}"), "buttons", each, f"neck_{s}")
+    if 2 * each * len(sides) < short - 0.05:
+        d.warnings.append(f"neckline {loop:.1f} cm plus shoulder openings is too small to pass a {need:.0f} cm "
+                          "head: widen neckline_width, deepen neckline_depth or use fabric knit")
+    return sides
 
 
 def _skirt(d: PatternDraft, spec: GarmentSpec, f=None) -> None:
@@ -119,10 +168,10 @@ def _waist_edges(pd: PieceDraft, order: tuple[str, ...]) -> list[tuple[str, str]
 
 
 def draft_shirt(d, spec, body):
-    info = top(d, spec, body)
+    info = top(d, spec, body, opening=button_front(spec))
     if spec.features["has_pockets"]:
         f = info["frame"]
-        d.add(patch_pocket("chest_pocket", "front_bodice", (0.45 * f.bust_q, f.underarm_y - 6), 11, 13))
+        d.add(patch_pocket("chest_pocket", info["fronts"]["left"], (0.45 * f.bust_q, f.underarm_y - 6), 11, 13))
 
 
 def draft_dress(d, spec, body):
