@@ -188,3 +188,85 @@ def current_pieces(props) -> list:
     from garment_addon.ui import convert
 
     return draft_pattern(convert.props_to_spec(props)).pieces
+
+
+def test_a_drape_run_in_slices_stops_cleanly_and_runs_through(addon):
+    """What the modal Assemble does per timer tick; Esc is cancel() between drape frames."""
+    from garment_addon.blender.drape import ISOLATION
+    from garment_addon.ui import operators
+
+    _reset(addon)
+    scene = bpy.context.scene
+    scene.gravity, scene.frame_start, scene.frame_end = (0, 0, -20), 100, 150
+    bpy.ops.garment.draft_pattern()
+    try:
+        before = set(bpy.data.objects.keys())
+        job = operators.AssembleJob(bpy.context, "DRAPE")
+        for _ in range(200):  # mannequin, mesh and wrap come first, then a frame per slice
+            assert not job.step(0.0)
+            if job.message.startswith("drape frame 3/"):
+                break
+        assert job.message.startswith("drape frame 3/") and 0.3 < job.fraction < 0.9
+        assert "GS_Collider" in bpy.data.objects and tuple(scene.gravity) != (0, 0, -20)  # the CLI's settings
+        job.cancel()
+        assert set(bpy.data.objects.keys()) <= before, "the half-built garment, mannequin and collider are gone"
+        assert not [c for c in bpy.data.collections if c.name.startswith(ISOLATION)]
+        assert (scene.frame_start, scene.frame_end, tuple(scene.gravity)) == (100, 150, (0, 0, -20))
+        assert operators.current_result(bpy.context) is None  # the earlier garment went when this one began
+
+        job = operators.AssembleJob(bpy.context, "DRAPE")
+        steps = 1
+        while not job.step(0.2):
+            steps += 1
+        assert steps > 3, "a drape is more than one slice, so the window gets events in between"
+        assert operators.current_result(bpy.context) is job.result
+        assert job.result.metrics["inside_fraction"] <= 0.01 and job.result.metrics["max_seam_gap_cm"] <= 0.5
+        assert (scene.frame_start, scene.frame_end, tuple(scene.gravity)) == (100, 150, (0, 0, -20))
+    finally:
+        scene.gravity = (0, 0, -9.81)
+
+
+class _FakeWM:
+    """The window-manager calls the modal operator makes (background bpy has no window)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        return lambda *a, **k: self.calls.append(name)
+
+
+def _modal_stand_in(context, method="DRAPE"):
+    """A stand-in `self` for GARMENT_OT_assemble's modal methods (Blender operators cannot be made by hand)."""
+    from types import SimpleNamespace
+
+    from garment_addon.ui import operators
+
+    op = SimpleNamespace(method=method, rig=False, reports=[], _timer="timer")
+    op.report = lambda level, text: op.reports.append((set(level), text))
+    cls = operators.GARMENT_OT_assemble
+    op._stop = lambda ctx, cancel=True: cls._stop(op, ctx, cancel)
+    op._report_done = lambda result: cls._report_done(op, result)
+    op._job = operators.AssembleJob(bpy.context, method)
+    return op, (lambda ctx, kind: cls.modal(op, ctx, SimpleNamespace(type=kind)))
+
+
+def test_modal_assemble_esc_and_timer_events(addon):
+    from types import SimpleNamespace
+
+    _reset(addon)
+    bpy.ops.garment.draft_pattern()
+    ctx = SimpleNamespace(window_manager=_FakeWM(), workspace=None)
+    op, modal = _modal_stand_in(ctx)
+    assert modal(ctx, "MOUSEMOVE") == {"PASS_THROUGH"}
+    while "drape frame" not in op._job.message:
+        assert modal(ctx, "TIMER") == {"RUNNING_MODAL"}
+    assert modal(ctx, "ESC") == {"CANCELLED"}
+    assert op.reports[-1][0] == {"WARNING"} and "cancelled" in op.reports[-1][1]
+    assert {"event_timer_remove", "progress_end", "progress_update"} <= set(ctx.window_manager.calls)
+    assert "GS_Collider" not in bpy.data.objects
+
+    op, modal = _modal_stand_in(ctx)
+    while (state := modal(ctx, "TIMER")) == {"RUNNING_MODAL"}:
+        pass
+    assert state == {"FINISHED"} and op.reports[-1][0] == {"INFO"} and "Assembled (drape)" in op.reports[-1][1]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
+from ..core.progress import run_steps
 from .scene import CM
 
 COLLISION_DISTANCE = 0.004  # m: 4 mm between cloth and body
@@ -133,8 +134,8 @@ def pin_weights(pin, n: int) -> np.ndarray:
     return w
 
 
-def simulate(scene, garment, frames: tuple[int, int], progress=None) -> np.ndarray:
-    """Step frame by frame; returns the final vertex positions (cm)."""
+def simulate_steps(scene, garment, frames: tuple[int, int], progress=None):
+    """Step frame by frame, yielding after each; returns the final vertex positions (cm)."""
     from .scene import coords
 
     total = frames[0] + frames[1]
@@ -145,9 +146,15 @@ def simulate(scene, garment, frames: tuple[int, int], progress=None) -> np.ndarr
             scene.frame_set(f)
             if progress is not None:
                 progress(f / (total + 1), f"drape frame {f}/{total + 1}")
+            yield
         return coords(garment, evaluated=True)
     finally:  # the user's timeline is theirs
         scene.frame_start, scene.frame_end = saved[0], saved[1]
+
+
+def simulate(scene, garment, frames: tuple[int, int], progress=None) -> np.ndarray:
+    """simulate_steps run through."""
+    return run_steps(simulate_steps(scene, garment, frames, progress))
 
 
 def bake_and_weld(garment, pos_cm: np.ndarray, seam_pairs: np.ndarray, weld_distance_cm: float = 0.6) -> None:

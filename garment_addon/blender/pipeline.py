@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.body.mannequin import body_for_pattern
 from ..core.errors import UserError
-from ..core.progress import NULL, Progress
+from ..core.progress import NULL, Progress, run_steps
 
 METHODS = ("wrap", "drape")
 DRAPE_FRAMES = (15, 30)  # seam-closing frames without gravity, then settling frames with gravity
@@ -113,6 +113,12 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool):
 
 def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None):
     """Mesh, wrap (and drape) the pattern onto result.body_model; sets garment, metrics, timings."""
+    run_steps(_garment_steps(result, pattern, method, progress, edge_cm))
+
+
+def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None):
+    """_garment_stage as steps: yields between drape frames. Stopped early (closed, cancelled, an
+    error) it removes the half-made garment, the collider and the cloth's collections."""
     import bpy
 
     from ..core.assembly import assembly_metrics, finish, snap_seams, wrap
@@ -135,11 +141,18 @@ def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress
         t = time.perf_counter()
         scene = bpy.context.scene
         collider = dr.add_collider(body)
-        flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
-        scale = dr.rest_scale(pos, flat, mesh.faces)
-        cloth = dr.setup_cloth(garment, scale, DRAPE_FRAMES, pin=_pin_weights(pattern, mesh, pos, body))
-        dr.isolate(cloth, collider)
-        raw = dr.simulate(scene, garment, DRAPE_FRAMES, progress.sub(0.3, 0.9))
+        try:
+            flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
+            scale = dr.rest_scale(pos, flat, mesh.faces)
+            cloth = dr.setup_cloth(garment, scale, DRAPE_FRAMES, pin=_pin_weights(pattern, mesh, pos, body))
+            dr.isolate(cloth, collider)
+            raw = yield from dr.simulate_steps(scene, garment, DRAPE_FRAMES, progress.sub(0.3, 0.9))
+        except BaseException:
+            scene.frame_set(1)
+            dr.remove_isolation()
+            sc.remove_object(collider)
+            sc.remove_object(garment)
+            raise
         scene.frame_set(1)
         metrics.update({f"sim_{k}": v for k, v in assembly_metrics(mesh, raw, body).items()
                         if k in ("inside_fraction", "max_seam_gap_cm", "mean_stretch")})
@@ -188,12 +201,20 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
 
 def build_scene(pattern, method: str = "wrap", rig: bool = False, progress=None,
                 edge_cm: float | None = None) -> SceneResult:
+    """Build mannequin + garment for ``pattern``: build_scene_steps run through (see there)."""
+    return run_steps(build_scene_steps(pattern, method, rig, progress, edge_cm))
+
+
+def build_scene_steps(pattern, method: str = "wrap", rig: bool = False, progress=None,
+                      edge_cm: float | None = None):
     """Build mannequin + garment for ``pattern`` (a Pattern) in collection ``Garment``.
 
     method: "wrap" (numpy projection onto the body, instant) or "drape" (Blender cloth from the wrap).
     rig: add an armature with skin weights on the mannequin and transfer them to the garment.
     progress: core.progress.Progress or None; raises Cancelled when the user stops.
     edge_cm: target triangle edge length (default 1.5 cm for wrap, 2 cm for drape).
+    A generator: it yields between drape frames and returns the SceneResult, so a modal operator
+    can run it a slice at a time and stop it (``close()`` removes what it had built).
     """
     from . import scene as sc
 
@@ -209,7 +230,11 @@ def build_scene(pattern, method: str = "wrap", rig: bool = False, progress=None,
     timings["mannequin"] = time.perf_counter() - t
     result = SceneResult(None, mannequin, {}, timings, body.info(), method, [], pattern,
                          body_model=body, spans=spans)
-    _garment_stage(result, pattern, method, progress, edge_cm)
+    try:
+        yield from _garment_steps(result, pattern, method, progress, edge_cm)
+    except BaseException:  # stopped: leave no half-built scene (clear() above left only ours)
+        sc.clear()
+        raise
     result.camera = sc.camera_and_lights(body.landmarks["height"])
     if rig:
         from .rig import add_rig

@@ -6,7 +6,8 @@ and that call raises Cancelled when the user asked to stop (Esc in Blender, Ctrl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from typing import Any
 
 
 class Cancelled(Exception):
@@ -31,3 +32,17 @@ class Progress:
 
 
 NULL = Progress()
+
+
+def run_steps(steps: Generator[None, None, Any]) -> Any:
+    """Drive a step generator (one that yields between slices of work) to its end; its result.
+
+    Long Blender work is written as such generators so a modal operator can run a slice per
+    timer tick and stop between slices (``steps.close()`` runs its clean-up), while scripts and
+    the CLI call the plain function that runs it through.
+    """
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value

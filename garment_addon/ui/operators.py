@@ -7,11 +7,13 @@ enabling it stays fast. Errors reach the user as one line via self.report.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import logging
 import os
 import tempfile
+import time
 import traceback
 from pathlib import Path
 
@@ -107,17 +109,60 @@ def current_pattern(context):
 
 def assemble(context, method: str, rig: bool = False, progress=None):
     """current pattern -> build_scene (as `assemble`); tags and remembers the result."""
-    from ..blender import pipeline
+    job = AssembleJob(context, method, rig, progress)
+    job.step(float("inf"))
+    return job.result
 
-    pattern = current_pattern(context)
-    scene_objects.remove_owned("assembly")
-    with scene_objects.cli_sim_settings(context.scene):
-        result = pipeline.build_scene(pattern, method=method.lower(), rig=rig, progress=progress)
-    for obj in (result.garment, result.mannequin, getattr(result, "rig", None)):
-        if obj is not None:
-            obj[scene_objects.TAG] = "assembly"
-    _RESULTS[context.scene.name] = result
-    return result
+
+class AssembleJob:
+    """assemble() a slice at a time: the modal Assemble runs one per timer tick, so Esc can stop a drape.
+
+    step() runs for about ``budget_s`` seconds and says whether it finished; cancel() stops between
+    drape frames, removes what was half built and gives the user's scene settings back.
+    """
+
+    def __init__(self, context, method: str, rig: bool = False, progress=None):
+        from ..blender import pipeline
+
+        self.scene_name = context.scene.name
+        self.fraction, self.message, self.result = 0.0, "", None
+        outer = progress or Progress()
+
+        def report(fraction: float, message: str) -> None:
+            self.fraction, self.message = fraction, message
+            outer(fraction, message)
+
+        pattern = current_pattern(context)
+        scene_objects.remove_owned("assembly")
+        self._settings = contextlib.ExitStack()
+        self._settings.enter_context(scene_objects.cli_sim_settings(context.scene))
+        self._steps = pipeline.build_scene_steps(pattern, method=method.lower(), rig=rig,
+                                                 progress=Progress(report))
+
+    def step(self, budget_s: float = 0.1) -> bool:
+        t0 = time.perf_counter()
+        try:
+            next(self._steps)  # at least one slice, however small the budget
+            while time.perf_counter() - t0 < budget_s:
+                next(self._steps)
+        except StopIteration as done:
+            self._settings.close()
+            self.result = done.value
+            for obj in (self.result.garment, self.result.mannequin, getattr(self.result, "rig", None)):
+                if obj is not None:
+                    obj[scene_objects.TAG] = "assembly"
+            _RESULTS[self.scene_name] = self.result
+            return True
+        except BaseException:
+            self._settings.close()
+            raise
+        return False
+
+    def cancel(self) -> None:
+        try:
+            self._steps.close()
+        finally:
+            self._settings.close()
 
 
 def ensure_result(context, progress=None):
@@ -176,7 +221,7 @@ class GARMENT_OT_draft_pattern(_GarmentOperator, bpy.types.Operator):
 
 
 class GARMENT_OT_assemble(_GarmentOperator, bpy.types.Operator):
-    """Build the mannequin and sew the pieces into a 3D garment around it"""
+    """Build the mannequin and sew the pieces into a 3D garment around it (Esc stops a drape)"""
 
     bl_idname = "garment.assemble"
     bl_label = "Assemble"
@@ -185,21 +230,71 @@ class GARMENT_OT_assemble(_GarmentOperator, bpy.types.Operator):
     method: EnumProperty(name="Method", items=METHODS, default="WRAP")
     rig: BoolProperty(name="Rig", default=False, description="Add an armature with skin weights")
 
+    _job = None
+    _timer = None
+
     def execute(self, context):
         wm = context.window_manager
 
         def run():
             wm.progress_begin(0, 100)
             try:
-                result = assemble(context, self.method, self.rig, wm_progress(context))
+                self._report_done(assemble(context, self.method, self.rig, wm_progress(context)))
             finally:
                 wm.progress_end()
-            m = result.metrics
-            self.report({"INFO"}, f"Assembled ({self.method.lower()}{', rigged' if self.rig else ''}): "
-                                  f"{m.get('inside_fraction', 0.0):.1%} inside the body, "
-                                  f"seam gap {m.get('max_seam_gap_cm', 0.0):.2f} cm")
 
         return guarded(self, "Assemble", run)
+
+    def invoke(self, context, event):
+        if self.method != "DRAPE" or context.window is None:
+            return self.execute(context)  # a wrap takes a fraction of a second
+        try:
+            self._job = AssembleJob(context, self.method, self.rig)
+        except Exception as exc:  # noqa: BLE001 - reported as one line
+            report_exception(self, "Assemble", exc)
+            return {"CANCELLED"}
+        wm = context.window_manager
+        wm.progress_begin(0, 100)
+        self._timer = wm.event_timer_add(0.01, window=context.window)
+        wm.modal_handler_add(self)
+        return {"RUNNING_MODAL"}
+
+    def modal(self, context, event):
+        if event.type == "ESC":
+            self._stop(context)
+            self.report({"WARNING"}, "Assemble cancelled: the half-built garment was removed")
+            return {"CANCELLED"}
+        if event.type != "TIMER":
+            return {"PASS_THROUGH"}
+        try:
+            done = self._job.step(0.1)  # a few drape frames, then the window gets its events
+        except Exception as exc:  # noqa: BLE001 - reported as one line
+            self._stop(context, cancel=False)
+            report_exception(self, "Assemble", exc)
+            return {"CANCELLED"}
+        context.window_manager.progress_update(int(self._job.fraction * 100))
+        if context.workspace is not None:
+            context.workspace.status_text_set(f"Assemble: {self._job.message} (Esc to stop)")
+        if not done:
+            return {"RUNNING_MODAL"}
+        self._stop(context, cancel=False)
+        self._report_done(self._job.result)
+        return {"FINISHED"}
+
+    def _stop(self, context, cancel: bool = True) -> None:
+        wm = context.window_manager
+        if cancel:
+            self._job.cancel()
+        wm.event_timer_remove(self._timer)
+        wm.progress_end()
+        if context.workspace is not None:
+            context.workspace.status_text_set(None)
+
+    def _report_done(self, result) -> None:
+        m = result.metrics
+        self.report({"INFO"}, f"Assembled ({self.method.lower()}{', rigged' if self.rig else ''}): "
+                              f"{m.get('inside_fraction', 0.0):.1%} inside the body, "
+                              f"seam gap {m.get('max_seam_gap_cm', 0.0):.2f} cm")
 
 
 def show_image(context, image) -> None:
