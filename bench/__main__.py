@@ -19,18 +19,25 @@ OUT = Path(__file__).parent / "results"
 
 
 def main(argv: list[str]) -> int:
+    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    if {"-h", "--help"} & set(argv):
+        print(f"usage: python -m bench [NAME ...]  (all when none; names: {', '.join(names)})")
+        return 0
     only = set(argv)
+    if only - set(names):
+        print(f"bench: unknown {', '.join(sorted(only - set(names)))}; allowed: {', '.join(names)}", file=sys.stderr)
+        return 2
     OUT.mkdir(exist_ok=True)
     rows: list[dict] = []
-    for m in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
-        if not m.name.startswith("bench_") or (only and m.name not in only):
+    for name in names:
+        if only and name not in only:
             continue
         t0 = time.perf_counter()
-        print(f"== {m.name}", flush=True)
-        got = importlib.import_module(f"bench.{m.name}").run()
+        print(f"== {name}", flush=True)
+        got = importlib.import_module(f"bench.{name}").run()
         for r in got:
-            r.setdefault("bench", m.name)
-        (OUT / f"{m.name}.json").write_text(json.dumps(got, indent=1))
+            r.setdefault("bench", name)
+        (OUT / f"{name}.json").write_text(json.dumps(got, indent=1))
         rows += got
         print(f"   ({time.perf_counter() - t0:.1f} s)", flush=True)
     width = max((len(f"{r['case']}") for r in rows), default=10)
@@ -38,6 +45,9 @@ def main(argv: list[str]) -> int:
     for r in rows:
         print(f"{r['bench']:<16} {r['case']:<{width}} {r['metric']:<22} {r['value']:>12.4g} "
               f"{r.get('unit', ''):<6} {r.get('target', '')}")
+    if only:  # a subset keeps the full run's all.json
+        print(f"\nwrote {', '.join(str(OUT / f'{n}.json') for n in sorted(only))}")
+        return 0
     (OUT / "all.json").write_text(json.dumps(rows, indent=1))
     print(f"\nwrote {OUT / 'all.json'}")
     return 0

@@ -131,6 +131,9 @@ def test_bad_edits_are_rejected_with_the_field(dress):
         edit_spec(dress, "zzz qqq")
     with pytest.raises(SpecError, match=r"^measurements.sleeve_length: .* out of range 0..90"):
         edit_spec(dress, "make the sleeves 200 cm longer")
+    for bottoms in ("skirt", "jeans"):  # found by `make fuzz`: this was a KeyError
+        with pytest.raises(UserError, match="^instruction: no sleeves to make longer or shorter"):
+            edit_spec(parse_text(bottoms), "longer sleeves")
 
 
 def test_cli_text_and_edit(tmp_path, capsys):

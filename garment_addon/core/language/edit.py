@@ -195,6 +195,8 @@ def _rules(e: _Edit, instr: str) -> None:
         name = _target_length(t, instr, e.t)
         if name == "neckline_depth":
             name = primary_length(e.t)
+        if name == "sleeve_length" and e.t in ("skirt", "pants"):
+            raise UserError(f"instruction: no sleeves to make longer or shorter on {e.t}; {HELP}")
         amount = _amount(t) or (BIG_STEP_CM if re.search(r"\b(much|a lot|way)\b", t) else STEP_CM)
         cur = e.m.get(name, MEASUREMENTS[name].lo)
         if name == "sleeve_length" and cur == 0 and longer:
