@@ -304,8 +304,15 @@ def test_drafted_sheet_svg_and_dxf(tmp_path, garment_type):
         assert cut.is_valid and cut.buffer(1e-6).contains(Polygon(pl.seam[0]))
         g = pl.to_sheet(pl.piece.grainline)
         assert abs(g[1, 0] - g[0, 0]) < 1e-6  # grain vertical on the sheet
-        ticks = [p for p in sheet.prims if p.piece == pl.piece.name and p.layer == "notch"]
+        ticks = [p for p in sheet.prims if p.piece == pl.piece.name and p.layer == "notch" and not p.text]
         assert len(ticks) == sum(int(n.get("count", 1)) for n in pl.piece.notches)
+        for n in pl.piece.notches:  # each notch's tick is at its notch (a corner once bent it 5 cm away)
+            at = Point(*pl.to_sheet([n["position"]])[0])
+            assert min(LineString(t.pts).distance(at) for t in ticks) < 2.0, (pl.piece.name, n)
+        # where an opening stops, the notch says so (inside the piece)
+        marks = [p for p in sheet.prims if p.piece == pl.piece.name and p.layer == "notch" and p.text]
+        assert sorted(p.text for p in marks) == sorted(n["mark"] for n in pl.piece.notches if n.get("mark"))
+        assert all(Polygon(pl.cut).contains(Point(*p.pts[0])) for p in marks)
         for t in ticks:  # from the cut line into the piece
             assert cut.exterior.distance(Point(t.pts[0])) < 0.06
             assert cut.buffer(1e-6).contains(LineString(t.pts))

@@ -24,13 +24,15 @@ from shapely.geometry import Point, Polygon
 from shapely.ops import polylabel
 
 from ..pattern.geometry import cut_outline as _cut_outline
-from ..pattern.model import Pattern, Piece
+from ..pattern.model import WHOLE_ON_FOLD, Pattern, Piece
 
 SHEET_WIDTH = 150.0  # cm: a common fabric width; the fallback when no tried width fits
 MARGIN = 2.0  # cm around the sheet
 GAP = 1.0  # cm between packed pieces
 RES = 0.5  # cm per raster column for packing
 NOTCH_LEN = 0.8  # cm: notch tick length into the piece from the cut line
+MARK_GAP = 0.6  # cm between a notch tick and the words beside it
+MARK_SIZE = 0.45  # cm: text size of a notch mark
 TITLE_H = 3.0  # cm band at the top for the title (spec, size)
 SQUARES_H = 12.5  # cm band for the 10 cm / 4 in scale squares
 INCH = 2.54
@@ -326,11 +328,16 @@ def piece_prims(pl: Placed, seam_allowance: bool) -> list[Prim]:
 
 
 def _outward(ring: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """Outward unit normal of a CCW ring at the point nearest ``pos``."""
-    d = np.linalg.norm(ring - pos, axis=1)
-    i = int(np.argmin(d))
-    t = ring[(i + 1) % len(ring)] - ring[i - 1]
-    n = np.array([t[1], -t[0]])
+    """Outward unit normal of a CCW ring at its segment nearest ``pos``.
+
+    The nearest segment, not the nearest vertex: a straight edge has vertices only at its ends, and a
+    notch 1 cm from a corner would take the corner's blended direction.
+    """
+    a, b = ring, np.roll(ring, -1, axis=0)
+    ab = b - a
+    t = np.clip(np.einsum("ij,ij->i", pos - a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-12), 0, 1)
+    j = int(np.argmin(np.linalg.norm(a + ab * t[:, None] - pos, axis=1)))
+    n = np.array([ab[j, 1], -ab[j, 0]])
     return n / (np.linalg.norm(n) or 1.0)
 
 
@@ -351,6 +358,10 @@ def notch_prims(pl: Placed, notch: dict, cut_poly: Polygon) -> list[Prim]:
             reach = step
         out.append(Prim("notch", np.array([base + nrm * reach, base + nrm * (reach - NOTCH_LEN)]),
                         piece=pl.piece.name))
+    if notch.get("mark"):  # e.g. where a zip opening stops; written inside the piece, running away from the edge
+        anchor = "end" if nrm[0] > 0.5 else "start" if nrm[0] < -0.5 else "middle"
+        at = pos - nrm * (NOTCH_LEN + MARK_GAP)
+        out.append(Prim("notch", at[None], text=notch["mark"], size=MARK_SIZE, piece=pl.piece.name, anchor=anchor))
     return out
 
 
@@ -384,7 +395,7 @@ def label_lines(pl: Placed) -> list[str]:
     if not any(s.startswith("cut ") for s in lines):
         lines.append(f"cut {pl.count}")
     if pl.piece.on_fold and not any("fold" in s for s in lines):
-        lines.append("on fold")
+        lines.append(WHOLE_ON_FOLD)
     return lines
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from shapely.geometry import LineString, Point, Polygon
 
 from . import geometry as g
-from .model import Edge, EdgeRef, Pattern, Piece, Seam
+from .model import WHOLE_ON_FOLD, Edge, EdgeRef, Pattern, Piece, Seam
 
 DEFAULT_ALLOWANCE = {"seam": 1.0, "hem": 2.5, "neckline": 1.0, "armhole": 1.0, "waist": 1.0,
                      "opening": 1.5, "fold": 0.0, "face": 1.0, "free": 1.0}
@@ -43,7 +43,8 @@ class PieceDraft:
     on_fold: bool = False
     edges: list[_E] = field(default_factory=list)
     landmarks: dict[str, np.ndarray] = field(default_factory=dict)
-    notches: list[tuple[str, float, int]] = field(default_factory=list)  # edge, distance from start tag, count
+    # edge, distance from start tag, count[, mark: what the notch tells the sewist, e.g. "zip: open to here"]
+    notches: list[tuple] = field(default_factory=list)
     grain: tuple[float, float, float] | None = None  # vertical grainline: x, y0, y1
     grain_along_x: bool = False  # bands are cut lengthwise: the grainline runs along x
     placement: dict = field(default_factory=dict)  # e.g. a pocket's {"attach_to", "at"}
@@ -71,7 +72,7 @@ class PieceDraft:
             twin.edges.append(_E(sw(e.name), g.mirror_x(e.pts), e.role, (sw(e.tags[0]), sw(e.tags[1])),
                                  e.allowance))
         twin.landmarks = {sw(k): np.array([-v[0], v[1]]) for k, v in self.landmarks.items()}
-        twin.notches = [(sw(e), d, c) for e, d, c in self.notches]
+        twin.notches = [(sw(e), *rest) for e, *rest in self.notches]
         twin.placement = dict(self.placement)
         twin.grain_along_x = self.grain_along_x
         if self.grain:
@@ -101,11 +102,12 @@ class PieceDraft:
                       landmarks={k: [float(v[0]), float(v[1])] for k, v in self.landmarks.items()},
                       placement=dict(self.placement))
         piece.cut_outline = g.cut_outline(_unfolded(edges))
-        for edge_name, dist, count in self.notches:
+        for edge_name, dist, count, *mark in self.notches:
             e = next(x for x in edges if x.name == edge_name)
             d = dist if e is self.get(edge_name) else g.length(e.pts) - dist
-            piece.notches.append({"edge": edge_name, "position": g.point_at(e.pts, d).tolist(),
-                                  "count": count, "distance": round(float(d), 3)})
+            notch = {"edge": edge_name, "position": g.point_at(e.pts, d).tolist(), "count": count,
+                     "distance": round(float(d), 3)}
+            piece.notches.append(notch | ({"mark": mark[0]} if mark else {}))
         lo, hi = outline.min(axis=0), outline.max(axis=0)
         if self.grain:
             x, y0, y1 = self.grain
@@ -171,7 +173,7 @@ class PatternDraft:
         self.label_prefix = label_prefix
         self.pieces: list[PieceDraft] = []
         self.seams: list[tuple[str, str, str, str, float]] = []
-        self.pair_notches: list[tuple[int, float, int]] = []  # seam index, distance from a's first tag, count
+        self.pair_notches: list[tuple] = []  # seam index, distance from a's first tag, count, mark
         self.warnings: list[str] = []
         self.closures: dict[int, dict] = {}  # seam index -> zip / button opening
 
@@ -202,22 +204,23 @@ class PatternDraft:
         la = g.length(a.pts)
         length = min(length, la - 1.0)
         self.closures[seam] = {"type": kind, "length_cm": round(length, 2), "from": from_tag}
-        self.notch_pair(seam, length if a.tags[0] == from_tag else la - length, 1)
+        self.notch_pair(seam, length if a.tags[0] == from_tag else la - length, 1,
+                        f"{kind}: open to here ({length:.1f} cm)")
 
-    def notch_pair(self, seam: int, dist: float, count: int = 1) -> None:
-        """Matching notches on both edges of a seam, ``dist`` cm from a's start tag."""
-        self.pair_notches.append((seam, dist, count))
+    def notch_pair(self, seam: int, dist: float, count: int = 1, mark: str = "") -> None:
+        """Matching notches on both edges of a seam, ``dist`` cm from a's start tag (``mark``: printed beside)."""
+        self.pair_notches.append((seam, dist, count, *([mark] if mark else [])))
 
     def build(self) -> Pattern:
         built = {p.name: p for p in self.pieces}
-        for seam_i, dist, count in self.pair_notches:
+        for seam_i, dist, count, *mark in self.pair_notches:
             pa, ea, pb, eb, _ = self.seams[seam_i]
             a, b = built[pa].get(ea), built[pb].get(eb)
             la, lb = g.length(a.pts), g.length(b.pts)
-            built[pa].notches.append((ea, dist, count))
+            built[pa].notches.append((ea, dist, count, *mark))
             db = dist * lb / la  # eased seams spread the ease evenly
             same = a.tags[0] == b.tags[0]
-            built[pb].notches.append((eb, db if same else lb - db, count))
+            built[pb].notches.append((eb, db if same else lb - db, count, *mark))
         pieces = [p.build(self.label_prefix) for p in self.pieces]
         groups: dict[str, int] = {}
         for p in pieces:
@@ -226,7 +229,7 @@ class PatternDraft:
             p.cut_count = groups[p.cut_group]
             p.label.append(f"cut {p.cut_count}" + (" (mirror pair)" if p.cut_count > 1 else ""))
             if p.on_fold:
-                p.label.append("on fold")
+                p.label.append(WHOLE_ON_FOLD)
         by_name = {p.name: p for p in pieces}
         seams = []
         for i, (pa, ea, pb, eb, ease) in enumerate(self.seams):

@@ -23,6 +23,8 @@ from ..errors import UserError
 SCHEMA = "garment-studio/pattern@1"
 FREE_ROLES = ("hem", "neckline", "armhole", "waist", "opening", "fold", "face", "free")
 ROLES = ("seam",) + FREE_ROLES
+# the label of a symmetric (on_fold) piece: exports print it whole, so "on fold" alone would double it
+WHOLE_ON_FOLD = "whole; or half on a fold"
 
 
 class PatternError(UserError):
