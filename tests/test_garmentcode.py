@@ -344,3 +344,9 @@ def test_cli_check_drafted_seed_dress(tmp_path, capsys):
     assert main(["check", str(tmp_path / "pattern.json")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(p.seams) + 2 and "0 outside 0.3 cm" in lines[-1]
+    # the seams left partly open say so: the dress's side zip across the waist seam
+    opened = [line for line in lines if "zip " in line]
+    assert len(opened) == 2 and all("side_left" in line and "from waist_left" in line for line in opened)
+    assert main(["check", str(tmp_path / "pattern.json"), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["opening"] for r in rows if r["opening"]} >= {"zip 14 cm from waist_left", "zip 20 cm from waist_left"}

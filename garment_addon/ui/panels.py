@@ -178,7 +178,8 @@ class GARMENT_PT_export(_GarmentPanel, bpy.types.Panel):
         col.operator("garment.check_seams", icon="CHECKMARK")
         box = col.box() if len(export.seams) else None
         for row in export.seams if box else []:
-            box.label(text=f"{row.a} ~ {row.b}: {row.difference:+.2f} cm (ease {row.ease:.2f})",
+            opening = f", open: {row.opening}" if row.opening else ""
+            box.label(text=f"{row.a} ~ {row.b}: {row.difference:+.2f} cm (ease {row.ease:.2f}{opening})",
                       icon="CHECKMARK" if row.ok else "ERROR")
 
 

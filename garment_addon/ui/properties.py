@@ -143,6 +143,7 @@ class GarmentSeamRow(bpy.types.PropertyGroup):
     difference: FloatProperty(name="Difference (cm)", precision=2)
     ease: FloatProperty(name="Ease (cm)", precision=2)
     ok: BoolProperty(name="OK")
+    opening: StringProperty(name="Opening", description="Part left open for a zip or buttons (empty: sewn shut)")
 
 
 class GarmentExportProps(bpy.types.PropertyGroup):

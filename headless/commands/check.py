@@ -37,13 +37,14 @@ def load_any(path: str) -> Pattern:
 
 
 def format_table(rows: list[dict]) -> str:
-    head = ("edge a", "edge b", "len a", "len b", "difference", "ease", "ok")
+    head = ("edge a", "edge b", "len a", "len b", "difference", "ease", "ok", "opening")
     body = [(r["a"], r["b"], f"{r['len_a']:.2f}", f"{r['len_b']:.2f}", f"{r['difference']:+.2f}",
-             f"{r['ease']:.2f}", "ok" if r["ok"] else "MISMATCH") for r in rows]
+             f"{r['ease']:.2f}", "ok" if r["ok"] else "MISMATCH", r["opening"] or "-") for r in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
     def fmt(row) -> str:  # edge names left-aligned, numbers right-aligned
         cells = zip(row, widths, strict=True)
-        return "  ".join(str(x).ljust(w) if i < 2 else str(x).rjust(w) for i, (x, w) in enumerate(cells))
+        return "  ".join(str(x).ljust(w) if i < 2 or i == 7 else str(x).rjust(w)
+                         for i, (x, w) in enumerate(cells)).rstrip()
 
     return "\n".join(fmt(row) for row in (head, *body))
 

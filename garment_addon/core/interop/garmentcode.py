@@ -449,13 +449,21 @@ def to_garmentcode(pattern: Pattern) -> dict:
 
 # ---------------------------------------------------------------- seam table
 
+def opening_text(closure: dict | None) -> str:
+    """'zip 14 cm from waist_left' for a seam left partly open, '' for one sewn shut."""
+    if not closure:
+        return ""
+    return f"{closure['type']} {closure['length_cm']:g} cm from {closure['from']}"
+
+
 def seam_table(pattern: Pattern, tol: float = SEAM_TOL) -> list[dict]:
-    """Per seam: edge refs, both lengths (cm), difference b - a, declared ease and ok."""
+    """Per seam: edge refs, both lengths (cm), difference b - a, declared ease, ok, and its opening."""
     rows = []
     for s in pattern.seams:
         la, lb = pattern.seam_lengths(s)
         diff = lb - la
         rows.append({"a": f"{s.a.piece}.{s.a.edge}", "b": f"{s.b.piece}.{s.b.edge}",
                      "len_a": round(la, 3), "len_b": round(lb, 3), "difference": round(diff, 3),
-                     "ease": round(s.ease_cm, 3), "ok": bool(abs(diff - s.ease_cm) <= tol)})
+                     "ease": round(s.ease_cm, 3), "ok": bool(abs(diff - s.ease_cm) <= tol),
+                     "opening": opening_text(s.closure)})
     return rows
