@@ -25,7 +25,7 @@ from garment_addon.core.refine.silhouette import render_silhouette
 from garment_addon.core.spec import make_spec
 from garment_addon.core.vision import analyze_image
 
-SEED = 7
+SEED = int(os.environ.get("BENCH_REFINE_SEED", 7))  # other seeds: held-out targets
 THRESHOLD = 0.95  # stricter than the CLI default (0.92): the bench measures how close the loop can get
 N_SILHOUETTE = int(os.environ.get("BENCH_REFINE_N", 12))
 N_BLENDER = int(os.environ.get("BENCH_REFINE_BLENDER_N", 6))

@@ -170,7 +170,7 @@ def test_garmentcode_mismatches_are_reported_faithfully(path):
     rows = seam_table(from_garmentcode(load(path)))
     worst = max(abs(r["difference"]) for r in rows)
     assert worst == pytest.approx(GC_WORST[path.stem.replace("_specification", "")], abs=0.06)
-    assert all(set(r) == {"a", "b", "len_a", "len_b", "difference", "ease", "ok"} for r in rows)
+    assert all(set(r) == {"a", "b", "len_a", "len_b", "difference", "ease", "ok", "opening"} for r in rows)
 
 
 def test_right_wrong_stitch_is_kept():

@@ -192,4 +192,4 @@ def test_product_shots_without_a_person():
             total += 1
             ok += a.garment_type == t
     print(f"product-shot type accuracy {ok}/{total}")
-    assert ok / total >= 0.8
+    assert ok / total >= 0.95  # 21/21 (19/21 before the waistband, waist-height and opening-depth rules)

@@ -43,3 +43,28 @@ def test_person_crossing_the_frame_edges_is_found(monkeypatch, cue):
         assert recall > 0.9 and precision > 0.85, (recall, precision)
     else:
         assert recall < 0.9 or precision < 0.85, (recall, precision)
+
+
+def test_symmetry_axis_is_the_figures_not_the_clutters():
+    """Furniture joined to one side of the figure fills whole rows from the body to the furniture:
+    each such row is one run of mask, symmetric about its own middle. In colour it is not, so
+    the axis found with colours stays on the figure; the mask alone is pulled towards the clutter."""
+    from garment_addon.core.vision.segment import symmetry_axis
+
+    h, w = 240, 200
+    yy, xx = np.mgrid[0:h, 0:w]
+    head = ((yy - 20) / 14) ** 2 + ((xx - 120) / 10) ** 2 < 1
+    torso = (yy >= 34) & (yy < 120) & (np.abs(xx - 120) < 20)
+    legs = (yy >= 120) & (yy < 235) & (np.abs(np.abs(xx - 120) - 9) < 6)
+    box = (yy >= 70) & (yy < 235) & (xx >= 10) & (xx < 112)
+    lab = np.zeros((h, w, 3), np.float32) + (60, 150, 150)  # skin-ish
+    lab[box & ~legs] = (150, 128, 128)  # a grey box behind the left leg ...
+    lab[box & (xx < 60)] = (120, 140, 110)  # ... and a green cabinet beside it
+    lab[torso] = (50, 180, 150)  # a red top
+    mask = head | torso | legs | box
+    axis, kept = symmetry_axis(mask, lab)
+    assert abs(axis - 120) <= 1, axis
+    assert 0.2 < kept < 0.8  # the box's pixels have no mirror image
+    blind, _ = symmetry_axis(mask)
+    assert abs(blind - 120) > 10, blind
+    assert symmetry_axis(head | torso | legs)[0] == 120

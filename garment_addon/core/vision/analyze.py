@@ -35,7 +35,15 @@ from .categories import (
     sleeve_class,
 )
 from .imageio import as_rgb_array
-from .segment import detect_face, easy_background, resize_for_analysis, segment_person, skin_like
+from .segment import (
+    _clean,
+    detect_face,
+    easy_background,
+    resize_for_analysis,
+    segment_person,
+    skin_like,
+    symmetry_axis,
+)
 
 log = logging.getLogger(__name__)
 BACKENDS = ("offline", "vlm", "auto")
@@ -133,8 +141,20 @@ def body_pixels(lab: np.ndarray, person: np.ndarray, fr: Frame) -> tuple[np.ndar
     return body & person, ref
 
 
-def garment_items(lab: np.ndarray, clothes: np.ndarray, min_px: int) -> list[np.ndarray]:
-    """Split clothing pixels into garments by colour (shading-tolerant: lightness counts half)."""
+# share of the background just beside a colour region that has its colour, above which the region
+# is background joined to the person (bench_refine clutter photos: 0.2-0.6 measure the same)
+CONTINUES_OUTSIDE = 0.3
+
+
+def garment_items(
+    lab: np.ndarray, clothes: np.ndarray, min_px: int, outside: np.ndarray | None = None,
+    leaks: list[np.ndarray] | None = None,
+) -> list[np.ndarray]:
+    """Split clothing pixels into garments by colour (shading-tolerant: lightness counts half).
+
+    ``outside``: background pixels next to the person; a colour region that carries on into them
+    is background cut at the person's outline and is neither a garment nor a panel of one (it is
+    appended to ``leaks`` when given)."""
     pts = lab[clothes].astype(np.float32)
     if len(pts) < min_px:
         return []
@@ -165,7 +185,26 @@ def garment_items(lab: np.ndarray, clothes: np.ndarray, min_px: int) -> list[np.
         for i in range(1, n):
             if stats[i, cv2.CC_STAT_AREA] >= min_px:
                 items.append(lab_c == i)
+    if outside is not None:
+        cut = [_continues_outside(m, lab, outside) for m in items]
+        if not all(cut):
+            if leaks is not None:
+                leaks += [m for m, c in zip(items, cut, strict=True) if c]
+            items = [m for m, c in zip(items, cut, strict=True) if not c]
     return _merge_panels(items)
+
+
+def _continues_outside(item: np.ndarray, lab: np.ndarray, outside: np.ndarray) -> bool:
+    """Whether most background pixels just beside ``item`` have its colour: a box or chair that
+    segmentation joined to the person and the symmetry trim cut at the figure's outline goes on
+    beyond it, a garment ends at its own edge against a different background."""
+    r = 2 * max(2, int(0.01 * max(item.shape)))
+    near = cv2.dilate(item.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & outside
+    if near.sum() < 20:
+        return False
+    w = np.array([0.5, 1.0, 1.0], np.float32)
+    c = np.median(lab[item].astype(np.float32), axis=0) * w
+    return float((np.linalg.norm(lab[near].astype(np.float32) * w - c, axis=1) < 14).mean()) > CONTINUES_OUTSIDE
 
 
 def _merge_panels(items: list[np.ndarray]) -> list[np.ndarray]:
@@ -514,8 +553,6 @@ def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray,
         if mp_backend.available():
             mask, marks = mp_backend.segment(rgb)
             if mask is not None and mask.mean() > 0.02:
-                from .segment import _clean
-
                 return _clean(mask), "mediapipe", marks
     mask, method = easy if easy is not None else segment_person(rgb, alpha)
     return mask, method, {}
@@ -597,6 +634,29 @@ def _drop_background_like(
     return keep or items
 
 
+def _symmetric_person(person: np.ndarray, fr: Frame | None, band: int, rgb: np.ndarray, marks: dict):
+    """(person, frame, source, axis): the person mask kept where its mirror image is person too.
+
+    GrabCut, and the plain-wall path when furniture stands inside the frame, join clutter that
+    touches the figure to the person; it then widens the body, adds "garments" and can move the
+    head's centre. A figure seen from the front is left-right symmetric, clutter is not. The axis
+    is the one the whole mask is most symmetric about (``symmetry_axis``), which clutter on one
+    side does not move. Product shots (no skin) and portraits (framed by a face) are left alone.
+    """
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    if (skin_like(lab) & person).sum() < 0.05 * max(1, person.sum()):
+        return person, fr, "silhouette", None
+    rows = np.flatnonzero(person.any(axis=1))
+    if rows.size < 20:
+        return person, fr, "silhouette", None
+    axis, _ = symmetry_axis(person, lab)
+    trimmed = _clean(mirror_trim(person, axis, max(2, int(0.025 * (rows[-1] - rows[0])))))
+    fr2, source2 = _frame(trimmed, band, rgb, marks)
+    if fr2 is None or source2 != "silhouette":
+        return person, fr, "silhouette", None
+    return trimmed, fr2, source2, axis
+
+
 def _head_centre(person: np.ndarray, fr: Frame) -> float:
     rows = person[max(fr.y(0.0), 0) : max(fr.y(0.11), 1)]
     xs = np.nonzero(rows)[1]
@@ -625,12 +685,12 @@ def analyze_array(
     person, method, marks = _person_mask(rgb, alpha)
     band = max(2, int(0.03 * min(rgb.shape[:2])))
     fr, source = _frame(person, band, rgb, marks)
-    # symmetry and background-colour clean-ups for GrabCut on whole figures; a portrait (frame
-    # from a face) was segmented with a face prior and its sitter may be turned
+    axis = None
+    if method in ("grabcut", "plain") and source == "silhouette":
+        person, fr, source, axis = _symmetric_person(person, fr, band, rgb, marks)
+    # background-colour clean-up for GrabCut on whole figures; a portrait (frame from a face)
+    # was segmented with a face prior and its sitter may be turned
     cleanup = method == "grabcut" and source == "silhouette"
-    if fr is not None and fr.has_head and cleanup:
-        person = mirror_trim(person, _head_centre(person, fr), max(2, int(0.025 * fr.height)))
-        fr = _frame(person, band, rgb, marks)[0] or fr
     if fr is not None and fr.has_head:
         fr.cx = _head_centre(person, fr)
     a = Analysis(person, np.zeros_like(person), fr, method, landmarks=marks)
@@ -654,9 +714,24 @@ def analyze_array(
     min_px = max(30, int(0.004 * fr.height**2))
     head_band = np.zeros_like(clothes)
     head_band[: max(fr.y(0.125), 0)] = True
-    items = garment_items(lab, clothes & ~head_band, min_px)
-    if fr.has_head and source == "silhouette":
-        items = [mirror_trim(m, fr.cx, max(2, int(0.02 * fr.height))) for m in items]
+    outside = None
+    if axis is not None:  # clutter was trimmed off the person: what is left of it lies beside
+        outside = cv2.dilate(person.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~person
+    leaks: list[np.ndarray] = []
+    items = garment_items(lab, clothes & ~head_band, min_px, outside, leaks)
+    if leaks:  # furniture cut at the outline is not the person either: it widens the body's box
+        leak = np.logical_or.reduce(leaks)
+        rim = cv2.dilate(leak.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~inner
+        cut = _clean(person & ~leak & ~rim)
+        fr2, source2 = _frame(cut, band, rgb, marks)
+        if fr2 is not None and source2 == "silhouette":
+            person, fr, a.person, a.frame = cut, fr2, cut, fr2
+            items = [m & person for m in items]
+            if fr.has_head:
+                fr.cx = _head_centre(person, fr)
+    if axis is not None or (fr.has_head and source == "silhouette"):
+        cx = fr.cx if fr.has_head else axis
+        items = [mirror_trim(m, cx, max(2, int(0.02 * fr.height))) for m in items]
     items = [
         m for m in items if m.sum() >= min_px and (fr.f(np.nonzero(m)[0]) > 0.14).mean() > 0.4
     ]  # hair and hats are not garments
@@ -669,6 +744,12 @@ def analyze_array(
     progress(0.8, "measuring the garment")
     items.sort(key=lambda m: -int(m.sum()))
     a.garment = items[0]
+    if method == "grabcut":
+        # colours were clustered on the person eroded by 1 px (edge pixels mix with the room);
+        # GrabCut's outline lies on the figure's edge, so the garment reaches out to it again.
+        # (The plain path's outline, a threshold on a blurred distance, lies ~1 px outside.)
+        grown = cv2.dilate(items[0].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        a.garment = items[0] | (grown & person & ~inner & ~body)
     colour = np.median(lab[items[0]].astype(np.float32), axis=0)
     near = np.linalg.norm((lab.astype(np.float32) - colour) * np.array([0.5, 1, 1], np.float32), axis=2) < 16
     a.features = measure_item(items[0], person, fr, hood_px=clothes & head_band & near)

@@ -1,10 +1,15 @@
 """Product shots: a garment alone (flat lay or ghost mannequin) on a plain background.
 
 Without a body there is no body frame, so the garment is measured in its own bounding box:
-two legs (pants), a straight waist on top (skirt), sleeves that stick out beyond the body
-(shirt, jacket, hoodie, dress), a hood's face opening, the depth of the front opening (jacket,
-vest) and the height/width ratio (dress vs top). Centimetres come from the garment's width,
-assumed to fit a size M body (rough; confidences say so).
+two legs (pants), a waistband as its narrowest top edge (skirt), sleeves that stick out beyond
+the shoulders (shirt, jacket, hoodie, dress), a hood's face opening, the depth of the front
+opening in cm (jacket, vest) and where the waist falls (dress: upper half; top: lower half).
+
+Lengths come from vertical body rulers found on the garment: body landmarks whose height is a
+fixed fraction of standing height (the crotch of pants, a skirt's or dress's hip, a top's
+waist), so the length in units of the wearer's height does not depend on the size. The width
+(assumed to fit a size M body) is only a fallback and a cross-check: girth over height varies
+25 % from S to XL. Centimetres assume a size M wearer (confidences say so).
 """
 
 from __future__ import annotations
@@ -24,6 +29,23 @@ M = SIZE_TABLE["M"]
 FRONT_WIDTH = 0.34 * 1.2
 CHEST_CM = M["bust"] * FRONT_WIDTH  # front width of a top at the chest
 WAIST_CM = M["waist"] * FRONT_WIDTH
+# Vertical rulers: body lengths that scale with height, not girth (girth/height varies 25 % from S
+# to XL, so widths alone put lengths 10-20 % off, mostly long). Fractions of standing height:
+# - RISE, waist to where the legs part (BODY crotch - waist, 0.15, plus the crotch seam's ease;
+#   0.159-0.169 on the synthetic product shots of seeds 1-10);
+# - WAIST_TO_HIP, where a skirt's side seam bends from the hip curve into its fall (BODY 0.10;
+#   0.092-0.107);
+# - a dress's hip bend below the shoulder line: BODY hip - shoulder, 0.30 (0.296-0.311);
+# - a top's narrowest row below the shoulder line: BODY waist - shoulder, 0.20 (0.18-0.21);
+# - SHOULDER_TO_WAIST, a dress's narrowest row, its fallback ruler: 0.19 (fitted bodice) to 0.23
+#   (a looser bodice overhangs the skirt and the narrowest row falls just below the seam).
+RISE = 0.163
+WAIST_TO_HIP = 0.10
+SHOULDER_TO_WAIST = 0.22
+HIP_OVER_WAIST = 1.45  # a body's hip over its waist seen from the front (girths 1.25-1.35x)
+# A skirt scaled by the width of its top edge comes out 1.1x long (median, seeds 1-6): the edge
+# is measured just below the waistband, where the skirt has begun to widen.
+SKIRT_WIDTH_BIAS = 1.1
 
 
 def _runs(row: np.ndarray) -> list[tuple[int, int]]:
@@ -70,16 +92,29 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
     body_w = float(max(central(y(f)) for f in (0.35, 0.45, 0.55, 0.65)))
     three = [r for r in range(top, y(0.7)) if len(_runs(shape[r])) >= 3]
     top_w = max(float(np.ptp(np.nonzero(shape[r])[0])) for r in range(top, y(0.4)) if shape[r].any())
+    edge = _runs(shape[y(0.03)])  # the top edge: a skirt's waistband, a top's shoulder line
+    shoulder = edge[-1][1] - edge[0][0] + 1 if edge else wg
+    profile = np.array([central(r) for r in range(top, bot + 1)])  # width down the garment
+    middle = profile[y(0.15) - top : y(0.65) - top]
+    middle = np.where(middle > 0, middle, wg)
+    waist = _narrowest(middle, y(0.15) - top) / hg  # a dress's (or top's) waist: its narrowest row
+    # a skirt widens from its waistband (the top edge is its narrowest row, 0.76-0.90 on the
+    # synthetic shots); a top or dress hangs from shoulders wider than its waist (1.04 and up)
+    top_over_waist = shoulder / max(float(middle.min()), 1)
+    hip = _bend_near(profile, WAIST_TO_HIP / max(hg * WAIST_CM / max(shoulder, 1) / M["height"], 0.1))
+    dress_hip = _bend_below(profile, waist)
     # sleeves stick out: rows split into sleeve | body | sleeve, or a top much wider than the body
     sleeves = (len(three) > 0.05 * hg and (max(three) - top) / hg > 0.15) or top_w > 1.45 * max(body_w, 1)
+    # short sleeves touching the body: below the shoulder line the garment spreads out beyond it
+    # (1.14-1.35x on the synthetic shots), where an armhole only ever cuts in (1.00-1.04x)
+    spread = max(float(np.ptp(np.nonzero(shape[r])[0])) + 1 for r in range(y(0.03), y(0.3)) if shape[r].any())
+    sleeves = sleeves or (spread > 1.09 * shoulder and top_over_waist >= 0.97)
     sleeve_end = (max(three) - top) / hg if three else (0.25 if sleeves else 0.0)
-    waist_row = _runs(shape[y(0.03)])
-    shoulder = waist_row[-1][1] - waist_row[0][0] + 1 if waist_row else wg
     return dict(
         sleeve_px=_sleeve_length_px(shape, top, y(0.85), wg) if sleeves else 0.0,
         # narrowest body width below the armholes (sleeves that touch the body widen other rows)
         chest_w=1.1 * min(central(y(f)) or wg for f in np.linspace(0.3, 0.7, 9)),
-        waist_w=float(waist_row[-1][1] - waist_row[0][0] + 1) if waist_row else wg,
+        waist_w=float(shoulder),
         hg=hg,
         wg=wg,
         aspect=hg / max(shoulder, 1),
@@ -88,13 +123,82 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
         hood=0.05 if hood_ring is not None else max(float(holes.sum() / max(shape.sum(), 1)), 0.01 * hood_profile),
         sleeves=float(sleeves),
         sleeve_end=sleeve_end,
-        top_w=(waist_row[-1][1] - waist_row[0][0]) / max(body_w, 1) if waist_row else 0.0,
+        top_w=(shoulder - 1) / max(body_w, 1) if edge else 0.0,
         body_w=body_w,
         hem_w=central(y(0.97)),
         hip_w=central(y(0.3)),  # a skirt's hip; product_spec_parts uses hip_w_dress for dresses
         hip_w_dress=central(y(0.5)),
         leg_ratio=_leg_width(shape, y(0.97), cx) / max(_leg_width(shape, y(0.3), cx), 1),
+        crotch=_crotch(shape, top, bot, cx, hw),
+        waist_row=waist,
+        narrowest_w=float(middle.min()),
+        top_over_waist=top_over_waist,
+        # a skirt's hip, searched where its waistband's width puts it
+        hip_row=hip,
+        hip_w_bend=float(profile[int(hip * hg)]),
+        # a dress's hip: half again as far below the waist as the waist is below the shoulder
+        dress_hip_row=dress_hip,
+        dress_hip_w_bend=float(profile[int(dress_hip * hg)]),
     )
+
+
+def _crotch(shape: np.ndarray, top: int, bot: int, cx: float, hw: int) -> float:
+    """Where the legs part (fraction of the height): the end of the centre line's first filled run."""
+    col = shape[top : bot + 1, int(cx) - hw : int(cx) + hw + 1].mean(axis=1) >= 0.5
+    filled = np.flatnonzero(col)
+    if not filled.size:
+        return 0.0
+    gaps = np.flatnonzero(~col[filled[0] :])  # past a notch at the top edge
+    return float((filled[0] + gaps[0]) / max(bot - top, 1)) if gaps.size else 0.0
+
+
+def _narrowest(widths: np.ndarray, offset: int) -> float:
+    """Middle of the narrowest stretch (rows within 3 % of the minimum around it): where a bodice
+    meets the skirt at nearly one width the minimum is flat, and its first row lies above the seam."""
+    i = int(np.argmin(widths))
+    near = widths <= 1.03 * widths[i]
+    lo, hi = i, i
+    while lo > 0 and near[lo - 1]:
+        lo -= 1
+    while hi < len(widths) - 1 and near[hi + 1]:
+        hi += 1
+    return offset + (lo + hi) / 2
+
+
+def _bend(profile: np.ndarray, lo: int, hi: int) -> int:
+    """Row where a two-segment straight-line fit of ``profile`` breaks (least squares)."""
+    n = len(profile)
+    y = np.arange(n, dtype=float)
+    v = profile.astype(float)
+
+    sums = [np.concatenate([[0.0], np.cumsum(q)]) for q in (np.ones(n), y, v, y * y, y * v, v * v)]
+
+    def sse(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # line-fit residual of rows a..b (inclusive)
+        k, sy, sv, syy, syv, svv = (c[b + 1] - c[a] for c in sums)
+        var_y = syy - sy * sy / k
+        cov = syv - sy * sv / k
+        return svv - sv * sv / k - cov * cov / np.maximum(var_y, 1e-9)
+
+    cand = np.arange(max(lo, 2), min(hi, n - 3) + 1)
+    if not cand.size:
+        return lo
+    total = sse(np.zeros_like(cand), cand) + sse(cand, np.full_like(cand, n - 1))
+    return int(cand[np.argmin(total)])
+
+
+def _bend_near(profile: np.ndarray, guess: float) -> float:
+    """The bend of a width profile within 0.6-1.6x of ``guess`` (fractions of its length)."""
+    n = len(profile) - 1
+    return _bend(profile, int(max(0.05, 0.6 * guess) * n), int(min(0.9, 1.6 * guess) * n)) / max(n, 1)
+
+
+def _bend_below(profile: np.ndarray, waist: float) -> float:
+    """The bend of the outline below the waist (a dress's hip), as a fraction of the length."""
+    n = len(profile) - 1
+    start = int(waist * n) + 2
+    if len(profile) - start < 8:
+        return 0.0
+    return (start + _bend(profile[start:], int(0.1 * waist * n), int(waist * n))) / max(n, 1)
 
 
 def _leg_width(shape: np.ndarray, yy: int, cx: float) -> float:
@@ -143,25 +247,68 @@ def _sleeve_length_px(shape: np.ndarray, top: int, last: int, wg: int) -> float:
     return float(np.mean(lengths)) if lengths else 0.0
 
 
+def _dress_like(f: dict[str, float]) -> bool:
+    """A dress's waist lies in the upper half of its length (the skirt hangs below it); a top
+    ends at the hip, its waist in the lower half (synthetic shots: dresses <= 0.49, tops >= 0.5)."""
+    return f.get("waist_row", 1.0) < 0.5 or f["aspect"] > 2.2
+
+
+def _open_front(f: dict[str, float]) -> bool:
+    """A front opening deeper than 15 cm is a jacket's or vest's (18-28 cm); a shirt's or dress's
+    neckline is 5-13 cm. Centimetres from the waist ruler (a size M body); without one, a fifth
+    of the garment's length."""
+    w = f.get("waist_row", 0.0)
+    if 0.35 < w < 0.8:
+        return f["notch"] * (BODY["waist"] - BODY["shoulder"]) / w * M["height"] > 15.0
+    return f["notch"] > 0.18
+
+
 def classify_product(f: dict[str, float]) -> tuple[str, float]:
     if f["split"] > 0.5:
         return "pants", 0.7
     if f["hood"] > 0.004:
         return "hoodie", 0.65
-    straight_top = f["notch"] < 0.02  # a waistband across the top, no neck opening
     if not f["sleeves"]:
-        if straight_top:
+        if f.get("top_over_waist", 1.0) < 0.97:  # a waistband on top, not shoulders
             return "skirt", 0.65
-        if f["notch"] > 0.18 and f["aspect"] < 2.2:
+        if _open_front(f) and f["aspect"] < 2.2:
             return "vest", 0.55
-        return ("dress", 0.55) if f["aspect"] > 2.2 else ("shirt", 0.45)
-    if f["notch"] > 0.18:
+        return ("dress", 0.55) if _dress_like(f) else ("shirt", 0.45)
+    if _open_front(f):
         return "jacket", 0.55
-    return ("dress", 0.55) if f["aspect"] > 2.2 else ("shirt", 0.6)
+    return ("dress", 0.55) if _dress_like(f) else ("shirt", 0.6)
+
+
+def _ruler_length(f: dict[str, float], t: str, by_width: float) -> tuple[float, bool]:
+    """(the garment's length over the wearer's height from where a body landmark falls on it:
+    crotch, waist, hip as a fraction of its own length, 0.0 when there is none; whether that was
+    the hip). ``by_width``: the same from the width scale, a cross-check for faint landmarks."""
+
+    def ruler(at: str, span: float) -> float:
+        frac = f.get(at, 0.0)
+        return span / frac if 0.08 < frac < 0.9 else 0.0
+
+    if t == "pants":
+        return ruler("crotch", RISE), False
+    if t == "skirt":
+        by_hip = ruler("hip_row", WAIST_TO_HIP)
+        # a flared mini's hip bend is too faint to find: one far from where the width puts it is wrong
+        if 0.8 < by_hip * SKIRT_WIDTH_BIAS / by_width < 1.4:
+            return by_hip, True
+        return by_width / SKIRT_WIDTH_BIAS, False
+    if t == "dress":
+        by_waist = ruler("waist_row", SHOULDER_TO_WAIST)
+        by_hip = ruler("dress_hip_row", BODY["hip"] - BODY["shoulder"])
+        # the hip is the sharper ruler (the bodice's fit moves the narrowest row, not the hip), but
+        # a flared skirt can hide its bend: trust it where the waist roughly agrees
+        if by_waist and 0.8 < by_hip / by_waist < 1.25:
+            return by_hip, True
+        return by_waist, False
+    return 0.0, False
 
 
 def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dict[str, float]]:
-    """(attributes, measurements) of a lone garment, scaled from its width."""
+    """(attributes, measurements) of a lone garment, scaled by a vertical ruler (else its width)."""
     attrs: dict[str, Any] = {}
     meas: dict[str, float] = {}
     h = M["height"]
@@ -170,17 +317,33 @@ def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dic
     else:
         scale = CHEST_CM / max(f["chest_w"], 1)
     length = f["hg"] * scale
+    ruler, at_hip = _ruler_length(f, t, length / h)  # length / height from a vertical body ruler
+    if t == "dress" and ruler:
+        scale = h * ruler / f["hg"]
+    elif t not in ("skirt", "pants", "dress") and 0.35 < f.get("waist_row", 0.0) < 0.8:
+        # a top's narrowest row is the natural waist, BODY waist - shoulder below its top edge
+        scale = h * (BODY["waist"] - BODY["shoulder"]) / (f["waist_row"] * f["hg"])
+        length = f["hg"] * scale
     if t == "skirt":
-        meas["skirt_length"] = length
+        meas["skirt_length"] = ruler * h if ruler else length
     elif t == "pants":
-        meas["pant_length"] = length
-    elif t == "dress":
-        meas["skirt_length"] = length - 0.225 * h  # shoulder to waist
-    else:
-        meas["bodice_length"] = length
+        meas["pant_length"] = ruler * h if ruler else length
+    elif t == "dress":  # the garment starts at the shoulder line
+        top = BODY["shoulder"] if ruler else BODY["waist"] - 0.225
+        meas["skirt_length"] = (top + (ruler or length / h) - BODY["waist"]) * h
+    else:  # a bodice is measured from the side of the neck, above the shoulder line
+        meas["bodice_length"] = length + (BODY["shoulder"] - BODY["neck"] - 0.01) * h
     if t in ("dress", "skirt"):
         attrs["length"] = length_class(0.38 + meas["skirt_length"] / h)
-        ratio = f["hem_w"] / max(f["hip_w_dress" if t == "dress" else "hip_w"], 1)
+        # hem over hip: at the hip bend where one was found, else at a fixed fraction of the length
+        if at_hip:
+            # a body's hip is 1.25-1.35x its waist around (1.3-1.45x seen from the front): a skirt
+            # wider than that at the hip already flares there, and the excess counts as flare
+            waist_w = f["narrowest_w"] if t == "dress" else f["waist_w"]
+            hip_w = min(f["dress_hip_w_bend" if t == "dress" else "hip_w_bend"], HIP_OVER_WAIST * waist_w)
+        else:
+            hip_w = f["hip_w_dress" if t == "dress" else "hip_w"]
+        ratio = f["hem_w"] / max(hip_w, 1)
         attrs["silhouette"] = silhouette_class(ratio, t)
     if t == "pants":
         hem = 0.38 + meas["pant_length"] / h

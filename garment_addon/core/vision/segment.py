@@ -229,6 +229,39 @@ def _touching_skin(lab: np.ndarray, fg: np.ndarray, xx: np.ndarray, w: int) -> n
     return out
 
 
+def symmetry_axis(mask: np.ndarray, lab: np.ndarray | None = None, k: int = 8) -> tuple[float, float]:
+    """(x of the vertical axis the mask is most mirror-symmetric about, fraction of its pixels
+    whose mirror image is in the mask too).
+
+    The axis maximises the overlap of the mask with its mirror image: the self-convolution of
+    each row at 2·axis (FFT), as a fraction of the row, summed over rows, so each row votes with
+    at most 1. With ``lab`` colours, a pixel only overlaps its mirror in the same colour cluster
+    (k-means): a row that GrabCut filled from the legs to a box beside them is one run of mask,
+    symmetric about its own middle, but not in colour. Clutter joined to one side, which moves a
+    centroid, a row's midpoint or a head's centre, then moves no vote of the clean rows."""
+    m = mask.astype(np.float32)
+    total = float(m.sum())
+    if total == 0:
+        return mask.shape[1] / 2, 0.0
+    layers = m[None]
+    if lab is not None and total > 4 * k:
+        pts = lab[mask].astype(np.float32)
+        crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
+        cv2.setRNGSeed(0)
+        _, labels, _ = cv2.kmeans(pts, k, None, crit, 1, cv2.KMEANS_PP_CENTERS)
+        cluster = np.full(mask.shape, -1, np.int32)
+        cluster[mask] = labels.ravel()
+        layers = (cluster[None] == np.arange(k)[:, None, None]).astype(np.float32)
+    n = 2 * mask.shape[1]
+    f = np.fft.rfft(layers, n=n, axis=2)
+    per_row = 1 / np.maximum(m.sum(axis=1, keepdims=True), 1)
+    votes = np.fft.irfft(((f * f).sum(axis=0) * per_row).sum(axis=0), n=n)
+    c2 = int(np.argmax(votes))  # x mirrors to c2 - x
+    mx = c2 - np.arange(m.shape[1])
+    ok = (mx >= 0) & (mx < m.shape[1])
+    return c2 / 2, float((m[:, ok] * m[:, mx[ok]]).sum()) / total
+
+
 def skin_like(lab: np.ndarray) -> np.ndarray:
     """Broad skin-tone test in Lab (light to dark skin): warm, moderately saturated."""
     L, a, b = lab[..., 0], lab[..., 1] - 128, lab[..., 2] - 128
