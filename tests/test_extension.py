@@ -275,7 +275,7 @@ def drive(zip_path: str, out: str) -> dict:
         for name in ("_start", "_step", "_finish", "_fail"):
             setattr(fake, name, types.MethodType(getattr(cls, name), fake))
         fake._start(bpy.context)
-        running = (g.refine.running, bpy.ops.garment.refine.poll())
+        running = (g.refine.running, bpy.ops.garment.refine.poll(), bpy.ops.garment.assemble.poll())
         ticks = [cls.modal(fake, bpy.context, types.SimpleNamespace(type="TIMER")) for _ in range(2)]
         best = fake._refiner.best.spec.measurements
         passed = cls.modal(fake, bpy.context, types.SimpleNamespace(type="MOUSEMOVE"))
@@ -467,7 +467,8 @@ def test_refine_runs_steps_and_keeps_best(session):
 
 def test_refine_modal_ticks_and_esc_keeps_best(session):
     r = _ok(session["results"], "refine_modal")
-    assert r["while"] == [True, False], "running flag / poll while a refinement is live"
+    # while a refinement is live neither it nor Assemble (which would rebuild its scene) can start
+    assert r["while"] == [True, False, False], "running flag / poll while a refinement is live"
     assert r["ticks"] == [["RUNNING_MODAL"]] * 2 and r["pass"] == ["PASS_THROUGH"]
     assert r["esc"] == ["FINISHED"] and r["status"] == "cancelled" and not r["running"]
     assert r["log"] == 2 and r["kept_best"] and r["scene_is_best"]

@@ -208,7 +208,10 @@ def test_a_drape_run_in_slices_stops_cleanly_and_runs_through(addon):
                 break
         assert job.message.startswith("drape frame 3/") and 0.3 < job.fraction < 0.9
         assert "GS_Collider" in bpy.data.objects and tuple(scene.gravity) != (0, 0, -20)  # the CLI's settings
+        # the scene is mid-simulation: no other garment operator may start (Assemble again would delete it)
+        assert not bpy.ops.garment.assemble.poll() and not bpy.ops.garment.draft_pattern.poll()
         job.cancel()
+        assert bpy.ops.garment.assemble.poll()
         assert set(bpy.data.objects.keys()) <= before, "the half-built garment, mannequin and collider are gone"
         assert not [c for c in bpy.data.collections if c.name.startswith(ISOLATION)]
         assert (scene.frame_start, scene.frame_end, tuple(scene.gravity)) == (100, 150, (0, 0, -20))

@@ -15,6 +15,7 @@ import os
 import tempfile
 import time
 import traceback
+import weakref
 from pathlib import Path
 
 import bpy
@@ -114,6 +115,17 @@ def assemble(context, method: str, rig: bool = False, progress=None):
     return job.result
 
 
+# scene name -> the AssembleJob building there (weak: an abandoned job does not lock the scene)
+_ACTIVE_JOBS: dict[str, weakref.ref] = {}
+
+
+def assembling(scene) -> bool:
+    """Whether a drape is half way in this scene: the garment operators wait until it ends."""
+    ref = _ACTIVE_JOBS.get(scene.name)
+    job = ref() if ref else None
+    return job is not None and not job.finished
+
+
 class AssembleJob:
     """assemble() a slice at a time: the modal Assemble runs one per timer tick, so Esc can stop a drape.
 
@@ -125,7 +137,7 @@ class AssembleJob:
         from ..blender import pipeline
 
         self.scene_name = context.scene.name
-        self.fraction, self.message, self.result = 0.0, "", None
+        self.fraction, self.message, self.result, self.finished = 0.0, "", None, False
         outer = progress or Progress()
 
         def report(fraction: float, message: str) -> None:
@@ -138,6 +150,7 @@ class AssembleJob:
         self._settings.enter_context(scene_objects.cli_sim_settings(context.scene))
         self._steps = pipeline.build_scene_steps(pattern, method=method.lower(), rig=rig,
                                                  progress=Progress(report))
+        _ACTIVE_JOBS[self.scene_name] = weakref.ref(self)
 
     def step(self, budget_s: float = 0.1) -> bool:
         t0 = time.perf_counter()
@@ -146,6 +159,7 @@ class AssembleJob:
             while time.perf_counter() - t0 < budget_s:
                 next(self._steps)
         except StopIteration as done:
+            self.finished = True
             self._settings.close()
             self.result = done.value
             for obj in (self.result.garment, self.result.mannequin, getattr(self.result, "rig", None)):
@@ -154,11 +168,13 @@ class AssembleJob:
             _RESULTS[self.scene_name] = self.result
             return True
         except BaseException:
+            self.finished = True
             self._settings.close()
             raise
         return False
 
     def cancel(self) -> None:
+        self.finished = True
         try:
             self._steps.close()
         finally:
@@ -184,10 +200,18 @@ def text_backend(backend: str) -> str:
     return "llm" if backend == "vlm" else backend
 
 
+def ready(context) -> bool:
+    """The garment operators' common poll: the add-on's settings exist and no drape or refinement is
+    half way (either would lose the scene it is working on)."""
+    from .refine_op import is_running
+
+    return has_garment(context) and not assembling(context.scene) and not is_running(context.scene)
+
+
 class _GarmentOperator:
     @classmethod
     def poll(cls, context):
-        return has_garment(context)
+        return ready(context)
 
 
 class GARMENT_OT_apply_preset(_GarmentOperator, bpy.types.Operator):
@@ -349,7 +373,7 @@ class GARMENT_OT_analyze_image(_GarmentOperator, bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        return has_garment(context) and bool(context.scene.garment.inputs.image_path)
+        return ready(context) and bool(context.scene.garment.inputs.image_path)
 
     def execute(self, context):
         def run():
@@ -482,7 +506,7 @@ class _WordsOperator(_GarmentOperator):
 
     @classmethod
     def poll(cls, context):
-        return has_garment(context) and bool(getattr(context.scene.garment.inputs, cls.words).strip())
+        return ready(context) and bool(getattr(context.scene.garment.inputs, cls.words).strip())
 
     def execute(self, context):
         props = context.scene.garment
@@ -551,7 +575,7 @@ class GARMENT_OT_clear_import(_GarmentOperator, bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        return has_garment(context) and bool(context.scene.garment.imported_pattern)
+        return ready(context) and bool(context.scene.garment.imported_pattern)
 
     def execute(self, context):
         props = context.scene.garment

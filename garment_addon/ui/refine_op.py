@@ -58,9 +58,7 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if not operators.has_garment(context):
-            return False
-        return bool(context.scene.garment.inputs.image_path) and not is_running(context.scene)
+        return operators.ready(context) and bool(context.scene.garment.inputs.image_path)
 
     def _start(self, context) -> bool:
         from ..core.refine.loop import Refiner, make_critic
