@@ -355,8 +355,8 @@ def test_a_hood_too_small_for_the_head_is_raised_with_a_warning():
     assert any("hood_height raised" in w for w in p.metadata["warnings"])
 
 
-def _cap_ease(t: str, fit: str) -> float:
-    p = draft_pattern(make_spec({"garment_type": t, "features": {"fit": fit}}))
+def _cap_ease(t: str, fit: str, fabric: str = "woven") -> float:
+    p = draft_pattern(make_spec({"garment_type": t, "features": {"fit": fit, "fabric": fabric}}))
     return sum(s.ease_cm for s in p.seams if s.b.piece == "left_sleeve" and s.b.edge.startswith("cap_"))
 
 
@@ -367,6 +367,23 @@ def test_cap_ease_follows_the_fit():
     assert 0.5 <= shirt["loose"] <= 1.2
     assert shirt["fitted"] > shirt["regular"] > shirt["loose"]
     assert shirt["regular"] < _cap_ease("jacket", "regular") <= 3.0  # tailoring eases in a little more
+    # a knit sleeve has a nearly flat cap: just over the least ease (0.5 cm) a set-in cap keeps, any fit
+    assert [_cap_ease("shirt", fit, "knit") for fit in FITS] == pytest.approx([0.6] * 3, abs=0.02)
+
+
+@pytest.mark.parametrize("t", ["shirt", "dress", "skirt", "pants"])
+def test_knit_carries_less_ease_than_woven(t):
+    """Stretch needs less room: 0.6 of the woven ease on the girths, the body measurement itself kept."""
+    def width(fabric: str) -> tuple[float, float]:
+        spec = make_spec({"garment_type": t, "features": {"fabric": fabric, "has_collar": False}})
+        pieces = {pc.name: pc for pc in draft_pattern(spec).pieces}
+        front = pieces.get("front_bodice") or pieces.get("skirt_front") or pieces["left_front_leg"]
+        return float(np.ptp(front.outline[:, 0])), spec.m["bust" if t in ("shirt", "dress") else "hip"]
+
+    (woven, body), (knit, _) = width("woven"), width("knit")
+    assert knit < woven, "knit is narrower"
+    # a front is half the girth plus half the ease (legs: about a quarter of the hip each side)
+    assert knit > (0.25 if t == "pants" else 0.5) * body, "but never narrower than the body"
 
 
 def test_kangaroo_pocket_openings_take_a_hand():

@@ -16,7 +16,7 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
 from .darts import darted_line
-from .ease import BACK_NECK_DROP, HIP_DEPTH, SHOULDER_DROP, armhole_depth, ease
+from .ease import BACK_NECK_DROP, HIP_DEPTH, SHOULDER_DROP, armhole_depth, spec_ease
 
 
 @dataclass
@@ -40,7 +40,7 @@ class BodiceFrame:
 
 def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     m, t, fit = spec.m, spec.garment_type, spec.fit
-    e = ease(fit, t)
+    e = spec_ease(spec)
     length = m["bodice_length"]
     waist_y = length - m["back_waist_length"] if not dress else 0.0
     underarm_y = length - armhole_depth(m["bust"], fit, t, m["back_waist_length"])

@@ -20,15 +20,30 @@ LAYER_CAP_EASE = {"jacket": 0.5}
 HAND_EASE = 6.0  # a closed sleeve hem or cuff must pass the hand: at least wrist + 6 cm
 
 
-def ease(fit: str, garment_type: str) -> dict[str, float]:
+# Knit stretches: the body needs less room, the cap hardly any (knit sleeves have flat caps).
+KNIT_EASE_FACTOR = 0.6  # of the woven ease, for the girths a knit hugs (not the armhole depth or wrist)
+KNIT_SCALED = ("bust", "waist", "hip", "bicep", "thigh", "knee", "ankle")
+KNIT_CAP_EASE = 0.6  # cm: a set-in cap keeps at least 0.5 (the solver measures within 0.01)
+
+
+def ease(fit: str, garment_type: str, fabric: str = "woven") -> dict[str, float]:
     e = dict(EASE[fit])
     for k, v in LAYER_EASE.get(garment_type, {}).items():
         e[k] += v
+    if fabric == "knit":
+        e.update({k: v * KNIT_EASE_FACTOR for k, v in e.items() if k in KNIT_SCALED})
     return e
 
 
-def cap_ease(fit: str, garment_type: str) -> float:
+def cap_ease(fit: str, garment_type: str, fabric: str = "woven") -> float:
+    if fabric == "knit":
+        return KNIT_CAP_EASE
     return min(3.0, CAP_EASE[fit] + LAYER_CAP_EASE.get(garment_type, 0.0))
+
+
+def spec_ease(spec, garment_type: str | None = None) -> dict[str, float]:
+    """ease() for a GarmentSpec: its fit, type and fabric."""
+    return ease(spec.fit, garment_type or spec.garment_type, spec.features.get("fabric", "woven"))
 
 
 def armhole_depth(bust: float, fit: str, garment_type: str, back_waist_length: float) -> float:

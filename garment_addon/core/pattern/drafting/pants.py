@@ -14,7 +14,7 @@ import numpy as np
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
-from .ease import HIP_DEPTH, ease
+from .ease import HIP_DEPTH, spec_ease
 
 FULL_INSEAM_FRACTION = 0.46  # inseam to ankle / height
 KNEE_FROM_CROTCH = 0.45  # of the full inseam
@@ -23,7 +23,7 @@ CROTCH_REACH = {True: (0.4, 0.6), False: (0.5, 0.6)}  # crotch curve handles / e
 
 def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
     m = spec.m
-    e = ease(spec.fit, "pants")
+    e = spec_ease(spec, "pants")
     hip = m["hip"] + e["hip"]
     waist = m["waist"] + e["waist"]
     full = FULL_INSEAM_FRACTION * height

@@ -13,13 +13,13 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
 from .darts import darted_line
-from .ease import HIP_DEPTH, ease
+from .ease import HIP_DEPTH, spec_ease
 
 
 def skirt_widths(spec: GarmentSpec) -> tuple[float, float, float, float]:
     """(waist quarter at the side seam, dart width per side, hip quarter, flare)."""
     m = spec.m
-    e = ease(spec.fit, spec.garment_type)
+    e = spec_ease(spec)
     waist_q = (m["waist"] + e["waist"]) / 4
     hip_q = max((m["hip"] + e["hip"]) / 4, waist_q)
     suppress = hip_q - waist_q

@@ -13,7 +13,7 @@ import numpy as np
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
-from .ease import HAND_EASE, cap_ease, ease
+from .ease import HAND_EASE, cap_ease, spec_ease
 
 ARM_LENGTH_FRACTION = 0.345  # shoulder point to wrist / height
 
@@ -33,8 +33,8 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
                  height: float, warnings: list[str], hem_role: str = "hem") -> tuple[PieceDraft, float, float]:
     """The left sleeve. Returns (piece, cap ease front, cap ease back)."""
     m, fit = spec.m, spec.fit
-    e = ease(fit, spec.garment_type)
-    total_ease = cap_ease(fit, spec.garment_type)
+    e = spec_ease(spec)
+    total_ease = cap_ease(fit, spec.garment_type, spec.features.get("fabric", "woven"))
     ef = eb = total_ease / 2
     min_bicep = m["bicep"] + e["bicep"] / 2  # half the usual ease is the least a sleeve may have
     cap = m["cap_height"]
