@@ -167,6 +167,10 @@ class GarmentSpec:
     def fit(self) -> str:
         return self.features["fit"]
 
+    @property
+    def fabric(self) -> str:
+        return self.features["fabric"]
+
 
 def _fmt(x: float) -> str:
     return f"{x:g}"

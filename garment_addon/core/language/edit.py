@@ -107,6 +107,11 @@ def _amount(t: str) -> float | None:
     return to_cm(m.group("num"), m.group("unit")) if m else None
 
 
+def _first_word(t: str, table: dict[str, str], skip: tuple[str, ...] = ()) -> str | None:
+    """What the instruction's first word found in ``table`` (and not in ``skip``) stands for."""
+    return next((table[w] for w in re.findall(r"[a-z-]+", t) if w in table and w not in skip), None)
+
+
 def _rules(e: _Edit, instr: str) -> None:
     t = normalise(instr)
     # 1. type change: "make it a dress", "turn it into pants", "change to a jacket"
@@ -172,16 +177,11 @@ def _rules(e: _Edit, instr: str) -> None:
         e.feature("fit", FITS[min(i + 1, 2)])
     elif re.search(r"\b(tighter|slimmer|more fitted|closer|snugger|less loose|take (?:it|them) in)\b", t):
         e.feature("fit", FITS[max(i - 1, 0)])
-    else:
-        for w in re.findall(r"[a-z-]+", t):
-            if w in FIT_WORDS and w not in ("full", "straight"):
-                e.feature("fit", FIT_WORDS[w])
-                break
+    elif fit := _first_word(t, FIT_WORDS, skip=("full", "straight")):
+        e.feature("fit", fit)
     # fabric: "make it in jersey", "use linen"
-    for w in re.findall(r"[a-z-]+", t):
-        if w in FABRIC_WORDS:
-            e.feature("fabric", FABRIC_WORDS[w])
-            break
+    if fabric := _first_word(t, FABRIC_WORDS):
+        e.feature("fabric", fabric)
     # 5. length class: "knee length", "make it maxi", "cropped"
     if not re.search(r"\bsleeve", t) and not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t):
         cls = length_in(t, e.t)

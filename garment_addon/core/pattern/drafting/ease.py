@@ -43,7 +43,7 @@ def cap_ease(fit: str, garment_type: str, fabric: str = "woven") -> float:
 
 def spec_ease(spec, garment_type: str | None = None) -> dict[str, float]:
     """ease() for a GarmentSpec: its fit, type and fabric."""
-    return ease(spec.fit, garment_type or spec.garment_type, spec.features.get("fabric", "woven"))
+    return ease(spec.fit, garment_type or spec.garment_type, spec.fabric)
 
 
 def armhole_depth(bust: float, fit: str, garment_type: str, back_waist_length: float) -> float:

@@ -114,7 +114,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
 def button_front(spec: GarmentSpec) -> bool:
     """A collared woven shirt buttons down the centre front, where its collar closes."""
     f = spec.features
-    return spec.garment_type == "shirt" and f["has_collar"] and not f["has_hood"] and f["fabric"] == "woven"
+    return spec.garment_type == "shirt" and f["has_collar"] and not f["has_hood"] and spec.fabric == "woven"
 
 
 def _neck_opening(d: PatternDraft, spec: GarmentSpec, body: dict, fronts: dict) -> tuple[str, ...]:
@@ -123,7 +123,7 @@ def _neck_opening(d: PatternDraft, spec: GarmentSpec, body: dict, fronts: dict) 
     Every cm opened adds two to the loop the head passes through. Returns the opened sides.
     """
     feats = spec.features
-    if feats["fabric"] == "knit":
+    if spec.fabric == "knit":
         return ()
     torso = [d.piece(n) for n in dict.fromkeys([*fronts.values(), "back_bodice"])]
     loop = sum(g.length(e.pts) for pd in torso for e in pd.edges if e.name.startswith("neckline"))

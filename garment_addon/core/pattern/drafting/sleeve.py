@@ -34,7 +34,7 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     """The left sleeve. Returns (piece, cap ease front, cap ease back)."""
     m, fit = spec.m, spec.fit
     e = spec_ease(spec)
-    total_ease = cap_ease(fit, spec.garment_type, spec.features.get("fabric", "woven"))
+    total_ease = cap_ease(fit, spec.garment_type, spec.fabric)
     ef = eb = total_ease / 2
     min_bicep = m["bicep"] + e["bicep"] / 2  # half the usual ease is the least a sleeve may have
     cap = m["cap_height"]
