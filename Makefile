@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test test-fast demo fuzz bench extension lint clean
+.PHONY: venv test test-fast demo fuzz bench extension lint clean train-vision
 
 venv: $(STAMP)
 
@@ -31,6 +31,12 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Retrain the photo classifier from scratch (CPU torch, about 20-30 min on 2 cores); writes
+# garment_addon/core/vision/model/ (weights, train_log.txt, metrics.json, reference.json).
+train-vision: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[train]'
+	$(BIN)/python tools/train_vision.py
 
 extension: $(STAMP)
 	$(BIN)/python tools/build_extension.py

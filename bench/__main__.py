@@ -21,9 +21,9 @@ OUT = Path(__file__).parent / "results"
 def main(argv: list[str]) -> int:
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
     if {"-h", "--help"} & set(argv):
-        print(f"usage: python -m bench [NAME ...]  (all when none; names: {', '.join(names)})")
+        print(f"usage: python -m bench [NAME ...]  (all when none; bench_ prefix optional; names: {', '.join(names)})")
         return 0
-    only = set(argv)
+    only = {a if a.startswith("bench_") else f"bench_{a}" for a in argv}  # `vision_real` = `bench_vision_real`
     if only - set(names):
         print(f"bench: unknown {', '.join(sorted(only - set(names)))}; allowed: {', '.join(names)}", file=sys.stderr)
         return 2

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import bpy
 
-from ..core.spec import FEATURES, TYPE_USES, body_measurements
+from ..core.spec import FEATURES, GARMENT_TYPES, TYPE_USES, body_measurements
 from . import convert, operators, refine_op
 
 # Which measurements each garment type shows in the Garment panel (the others are kept but unused).
@@ -15,6 +17,15 @@ _USES = {"skirt": TYPE_USES["skirt"], "pants": TYPE_USES["pants"],
 def used_fields(garment_type: str) -> list[str]:
     uses = _USES.get(garment_type, TYPE_USES["top"])
     return [k for k in convert.GARMENT_FIELDS if k in uses]
+
+
+def photo_top_types(props) -> list[dict]:
+    """The analysed photo's three likeliest types (spec metadata "top_types"); [] without one."""
+    try:
+        meta = json.loads(getattr(props, "metadata_json", "") or "{}")
+    except ValueError:
+        return []
+    return [t for t in meta.get("top_types", []) if isinstance(t, dict) and t.get("type") in GARMENT_TYPES]
 
 
 class _GarmentPanel:
@@ -68,6 +79,12 @@ class GARMENT_PT_garment(_GarmentPanel, bpy.types.Panel):
         col = self.layout.column()
         col.use_property_split = True
         col.prop(props, "garment_type")
+        top = photo_top_types(props)
+        if top:  # the classifier's runners-up, one click away
+            row = col.row(align=True)
+            row.label(text="Photo")
+            for t in top:
+                row.prop_enum(props, "garment_type", t["type"], text=f"{t['type']} {t['p']:.2f}")
         col.prop(props, "size")
         col.separator()
         for name in used_fields(props.garment_type):

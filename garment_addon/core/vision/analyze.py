@@ -83,6 +83,8 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
     landmarks: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     measured: dict[str, float] | None = None  # product shots measure centimetres directly
+    classifier: dict[str, Any] = field(default_factory=dict)  # top types, sleeve/length probabilities
+    refusal: str | None = None  # set when the photo shows no garment we draft (analyze_image raises it)
 
 
 # -- body frame -----------------------------------------------------------------------------------
@@ -676,10 +678,48 @@ def _frame(person: np.ndarray, band: int, rgb: np.ndarray, marks: dict) -> tuple
 
 
 def analyze_array(
-    rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Progress | None = None
+    rgb: np.ndarray, alpha: np.ndarray | None = None, progress: Progress | None = None, learned: bool = True
 ) -> Analysis:
-    """Run the offline analyzer on an RGB array (the work behind analyze_image)."""
+    """Run the offline analyzer on an RGB array (the work behind analyze_image): the silhouette
+    measurements, then the learned classifier (classifier.py) for the type unless ``learned`` is False."""
     progress = progress or Progress()
+    a = _silhouette(rgb, alpha, progress)
+    if learned:
+        _apply_classifier(a, rgb, alpha)
+    return a
+
+
+def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) -> None:
+    """Type from the learned classifier combined with the silhouette; attributes follow the type."""
+    from . import classifier
+
+    clf = classifier.shipped()
+    if clf is None:
+        a.warnings.append("no classifier weights installed: the type comes from the silhouette alone")
+        return
+    pred = clf.predict(rgb if alpha is None else np.dstack([rgb, alpha]))
+    d = classifier.decide(pred, a.garment_type, a.confidence.get("garment_type", 0.5))
+    a.classifier = d.metadata(pred)
+    a.refusal = d.refusal
+    if d.warning:
+        a.warnings.append(d.warning)
+    if d.garment_type != a.garment_type and a.features:
+        if a.measured is not None:
+            from .product import product_spec_parts
+
+            a.attributes, a.measured = product_spec_parts(a.features, d.garment_type)
+        else:
+            a.attributes, confs = attributes(d.garment_type, a.features)
+            a.confidence.update({k: round(v, 2) for k, v in confs.items()})
+    if not a.features:  # nothing measured: the classifier's type with its default measurements
+        a.warnings = [w.replace("returned a default shirt", f"returned a default {d.garment_type}")
+                      for w in a.warnings]
+    a.garment_type = d.garment_type
+    a.confidence["garment_type"] = round(d.p, 2)
+
+
+def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -> Analysis:
+    """Segment, find the body frame and measure the dominant garment; type from silhouette rules."""
     rgb, alpha = resize_for_analysis(rgb, alpha)
     progress(0.1, "segmenting the person")
     person, method, marks = _person_mask(rgb, alpha)
@@ -821,6 +861,7 @@ def spec_from_analysis(a: Analysis, source: str = "") -> GarmentSpec:
         "others": a.others,
         "colours": a.colours,
         "warnings": list(a.warnings),
+        **a.classifier,
     }
     return safe_spec(t, {**meas}, feats, meta) if meas else safe_spec(t, {}, feats, meta)
 
@@ -853,6 +894,8 @@ def analyze_image(
         else:
             warnings.append("no VLM configured (GARMENT_VLM_API_KEY); used the offline analyzer")
     a = analyze_array(rgb, alpha, progress.sub(0.1, 0.95))
+    if a.refusal:
+        raise UserError(a.refusal)
     a.warnings = warnings + a.warnings
     spec = spec_from_analysis(a, source)
     progress(1.0, "done")

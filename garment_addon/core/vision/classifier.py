@@ -1,0 +1,251 @@
+"""Learned garment classifier for real photos, run with numpy only (no torch at run time).
+
+A small ResNet trained from scratch on the CC0 clothing-dataset-small (tools/train_vision.py,
+`make train-vision`); its weights (BatchNorm folded into the convolutions), training log and
+validation figures live beside each other in model/. Three heads: the dataset's 10 classes
+(our type probabilities are sums over the classes that map to a type; hat + shoes = not a
+garment we draft), sleeve class and length class. Probabilities are temperature-scaled with
+temperatures fitted on a held-out slice of the training photos.
+
+The classifier cannot see hoodies or vests as such (the dataset has no such class): it
+decides the garment family and the silhouette analyzer refines within tops (analyze.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .categories import LENGTHS, SLEEVES
+
+CLASSES = ("t-shirt", "shirt", "longsleeve", "outwear", "pants", "shorts", "dress", "skirt", "hat", "shoes")
+NOT_GARMENT = "none"  # hat or shoes: not a garment we draft
+CLASS_TYPE = {
+    "t-shirt": "shirt",
+    "shirt": "shirt",
+    "longsleeve": "shirt",
+    "outwear": "jacket",
+    "pants": "pants",
+    "shorts": "pants",
+    "dress": "dress",
+    "skirt": "skirt",
+    "hat": NOT_GARMENT,
+    "shoes": NOT_GARMENT,
+}
+HEADS = {"cls": CLASSES, "sleeves": SLEEVES, "length": LENGTHS}
+# Which sleeve / length class a dataset class implies (the other photos train neither head).
+IMPLIED = {
+    "sleeves": {"t-shirt": "short", "longsleeve": "long", "outwear": "long"},
+    "length": {"pants": "ankle", "shorts": "mini"},
+}
+SIZE = 128  # photos are squashed to SIZE x SIZE, the same resize training cached
+MEAN = (0.55, 0.52, 0.50)
+STD = (0.25, 0.25, 0.25)
+WEIGHTS = "garment_cnn.npz"
+MODEL_DIR = Path(__file__).parent / "model"
+
+
+def preprocess(image) -> np.ndarray:
+    """SIZE x SIZE x 3 uint8 of a path, PIL image or array; transparency is composited on white."""
+    from PIL import Image
+
+    from .imageio import as_rgb_array
+
+    rgb, alpha = as_rgb_array(image)
+    if alpha is not None:
+        a = alpha[..., None].astype(np.float32) / 255.0
+        rgb = (rgb * a + 255.0 * (1 - a)).round().astype(np.uint8)
+    return np.asarray(Image.fromarray(rgb).resize((SIZE, SIZE), Image.BILINEAR))
+
+
+def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int) -> np.ndarray:
+    """2-D convolution of H x W x C by O x C x k x k with 'same' padding k // 2 (im2col + one matmul)."""
+    k = w.shape[-1]
+    p = k // 2
+    if p:
+        x = np.pad(x, ((p, p), (p, p), (0, 0)))
+    win = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(0, 1))[::stride, ::stride]
+    h, wd = win.shape[:2]
+    cols = win.reshape(h * wd, -1)  # (H'W', C*k*k), the order of w.reshape(O, -1)
+    return (cols @ w.reshape(w.shape[0], -1).T + b).reshape(h, wd, -1)
+
+
+@dataclass
+class Prediction:
+    logits: dict[str, np.ndarray]
+    probs: dict[str, np.ndarray]  # temperature-scaled, per head
+
+    @property
+    def classes(self) -> dict[str, float]:
+        return dict(zip(CLASSES, map(float, self.probs["cls"]), strict=True))
+
+    @property
+    def types(self) -> dict[str, float]:
+        """Probability of each of our types (and NOT_GARMENT), summed over the dataset classes."""
+        out: dict[str, float] = {}
+        for cls, p in self.classes.items():
+            out[CLASS_TYPE[cls]] = out.get(CLASS_TYPE[cls], 0.0) + p
+        return out
+
+    @property
+    def best(self) -> tuple[str, float]:
+        t = self.types
+        k = max(t, key=t.get)
+        return k, t[k]
+
+    @property
+    def not_garment_class(self) -> tuple[str, float]:
+        """The non-garment class that looks most like the photo (hat or shoes) and its probability."""
+        c = self.classes
+        k = max(("hat", "shoes"), key=c.get)
+        return k, c[k]
+
+    def head(self, name: str) -> dict[str, float]:
+        return dict(zip(HEADS[name], map(float, self.probs[name]), strict=True))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+class Classifier:
+    """The exported network; ``predict(image)`` -> Prediction (mean over the photo and its mirror)."""
+
+    def __init__(self, path: str | os.PathLike = MODEL_DIR / WEIGHTS):
+        with np.load(path) as z:
+            self.w = {k: z[k] for k in z.files if k != "config"}
+            self.config = json.loads(str(z["config"]))
+        self.mean = np.array(self.config["mean"], np.float32)
+        self.std = np.array(self.config["std"], np.float32)
+        self.blocks = []
+        cin, i = self.config["widths"][0], 0
+        for s, (w, d) in enumerate(zip(self.config["widths"], self.config["depths"], strict=True)):
+            for j in range(d):
+                stride = 2 if (j == 0 and s > 0) else 1
+                self.blocks.append((f"blocks.{i}", stride, stride != 1 or cin != w))
+                cin, i = w, i + 1
+
+    def _features(self, x: np.ndarray) -> np.ndarray:
+        w = self.w
+        x = np.maximum(_conv(x, w["stem.w"], w["stem.b"], 2), 0)
+        for name, stride, short in self.blocks:
+            y = np.maximum(_conv(x, w[f"{name}.a.w"], w[f"{name}.a.b"], stride), 0)
+            y = _conv(y, w[f"{name}.b.w"], w[f"{name}.b.b"], 1)
+            x = np.maximum(y + (_conv(x, w[f"{name}.short.w"], w[f"{name}.short.b"], stride) if short else x), 0)
+        return x.mean((0, 1))
+
+    def predict_array(self, small: np.ndarray) -> Prediction:
+        """Prediction for an already preprocessed SIZE x SIZE x 3 uint8 photo."""
+        x = ((small.astype(np.float32) / 255.0) - self.mean) / self.std
+        feats = (self._features(x) + self._features(x[:, ::-1])) / 2  # heads are linear: mean of logits
+        logits = {h: self.w[f"heads.{h}.w"] @ feats + self.w[f"heads.{h}.b"] for h in HEADS}
+        temps = self.config["temperatures"]
+        return Prediction(logits, {h: _softmax(logits[h] / temps[h]) for h in HEADS})
+
+    def predict(self, image) -> Prediction:
+        return self.predict_array(preprocess(image))
+
+
+UNSURE = 0.5  # below this the answer stands but comes with a warning naming the runners-up
+CANNOT_SEE = ("hoodie", "vest")  # no dataset class: the silhouette's hood / sleeveless reading decides
+
+
+@dataclass
+class Decision:
+    garment_type: str
+    p: float
+    types: dict[str, float]  # our seven types after combining with the silhouette
+    not_garment: tuple[str, float]  # (hat or shoes, total probability of not a garment)
+    refusal: str | None = None  # the UserError line when not a garment wins
+    warning: str | None = None
+
+    def metadata(self, pred: Prediction) -> dict:
+        top = sorted(self.types.items(), key=lambda kv: -kv[1])[:3]
+        return {
+            "top_types": [{"type": t, "p": round(p, 3)} for t, p in top],
+            "not_garment": {"looks_like": self.not_garment[0], "p": round(self.not_garment[1], 3)},
+            "sleeves_p": {k: round(v, 3) for k, v in pred.head("sleeves").items()},
+            "length_p": {k: round(v, 3) for k, v in pred.head("length").items()},
+        }
+
+
+def decide(pred: Prediction, silhouette_type: str, silhouette_conf: float) -> Decision:
+    """Type from the classifier; within tops a hood or a sleeveless front seen by the silhouette
+    takes its confidence's share of the top probability (the dataset has no hoodie or vest class)."""
+    from ..spec import GARMENT_TYPES
+
+    t = pred.types
+    types = {k: t.get(k, 0.0) for k in GARMENT_TYPES}
+    if silhouette_type in CANNOT_SEE:
+        w = float(np.clip(silhouette_conf, 0.0, 1.0))
+        tops = types["shirt"] + types["jacket"]
+        types["shirt"] *= 1 - w
+        types["jacket"] *= 1 - w
+        types[silhouette_type] = tops * w
+    none_p = t.get(NOT_GARMENT, 0.0)
+    looks = pred.not_garment_class[0]
+    best = max(types, key=types.get)
+    d = Decision(best, types[best], types, (looks, none_p))
+    if none_p > types[best]:
+        d.refusal = f"image: no garment found (looks like: {looks}, {none_p:.2f})"
+    elif types[best] < UNSURE:
+        others = ", ".join(f"{k} {v:.2f}" for k, v in sorted(types.items(), key=lambda kv: -kv[1])[:3])
+        d.warning = f"garment type uncertain ({others}); pick another type if it is wrong"
+    return d
+
+
+@functools.cache
+def shipped() -> Classifier | None:
+    """The classifier shipped in model/, or None when its weights are missing (a stripped install)."""
+    path = MODEL_DIR / WEIGHTS
+    return Classifier(path) if path.exists() else None
+
+
+# -- figures (training script and bench) ----------------------------------------------------------
+def ece(conf: np.ndarray, correct: np.ndarray, bins: int = 15) -> float:
+    """Expected calibration error: sum over equal-width confidence bins of |accuracy - confidence| x share."""
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(conf, edges[1:-1]), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            total += m.mean() * abs(correct[m].mean() - conf[m].mean())
+    return float(total)
+
+
+def evaluate(preds: list[Prediction], truth: list[str]) -> dict:
+    """Validation figures of predictions against dataset class names."""
+    want = [CLASS_TYPE[c] for c in truth]
+    got = [p.best for p in preds]
+    garment = np.array([w != NOT_GARMENT for w in want])
+    refused = np.array([g[0] == NOT_GARMENT for g in got])
+    correct = np.array([g[0] == w for g, w in zip(got, want, strict=True)])
+    conf = np.array([g[1] for g in got])
+    cls_pred = np.array([p.probs["cls"].argmax() for p in preds])
+    cls_true = np.array([CLASSES.index(c) for c in truth])
+    cols = sorted({t for t in CLASS_TYPE.values() if t != NOT_GARMENT}) + [NOT_GARMENT]
+    confusion = {c: {k: 0 for k in cols} for c in CLASSES}
+    for c, g in zip(truth, got, strict=True):
+        confusion[c][g[0]] += 1
+    out = {
+        "photos": len(truth),
+        "type_accuracy": float(correct[garment].mean()),
+        "not_garment_refused": float(refused[~garment].mean()) if (~garment).any() else float("nan"),
+        "garments_refused": float(refused[garment].mean()),
+        "ece_type": ece(conf, correct),
+        "class_accuracy": float((cls_pred == cls_true).mean()),
+        "ece_class": ece(np.array([p.probs["cls"].max() for p in preds]), cls_pred == cls_true),
+        "confusion_class_by_type": confusion,
+    }
+    for head, table in IMPLIED.items():
+        sel = [i for i, c in enumerate(truth) if c in table]
+        hits = [HEADS[head][int(preds[i].probs[head].argmax())] == table[truth[i]] for i in sel]
+        out[f"{head}_accuracy"] = float(np.mean(hits)) if hits else float("nan")
+    return out
