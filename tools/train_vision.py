@@ -284,6 +284,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--wd", type=float, default=0.05)
     ap.add_argument("--smoothing", type=float, default=0.1)
     ap.add_argument("--drop", type=float, default=0.2)
+    ap.add_argument("--balance", type=float, default=0.0,
+                    help="class weights (count)^-balance in the loss: 0 = plain, 0.5 = inverse square root")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--synthetic", type=int, default=60, help="own renders per garment type added to training")
     ap.add_argument("--threads", type=int, default=1, help="1 beats 2 on a busy 2-core machine (no spinning)")
@@ -349,6 +351,9 @@ def main(argv: list[str]) -> int:
             return args.lr * (step + 1) / warm
         return args.lr * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(total - warm, 1)))
 
+    counts = np.bincount(real_targets["cls"][tr], minlength=len(C.CLASSES)).astype(np.float64)
+    cls_weight = counts ** -args.balance
+    cls_weight = torch.tensor(cls_weight / (cls_weight * counts).sum() * counts.sum(), dtype=torch.float32)
     step = 0
     for epoch in range(args.epochs):
         model.train()
@@ -358,7 +363,8 @@ def main(argv: list[str]) -> int:
             idx = perm[i * args.batch : (i + 1) * args.batch]
             x = normalise(augment(x_train[idx], rng, torch, args.train_size), torch)
             out = model(x)
-            loss = F.cross_entropy(out["cls"], targets["cls"][idx], label_smoothing=args.smoothing)
+            loss = F.cross_entropy(out["cls"], targets["cls"][idx], weight=cls_weight,
+                                   label_smoothing=args.smoothing)
             for head in C.IMPLIED:
                 t = targets[head][idx]
                 if (t >= 0).any():

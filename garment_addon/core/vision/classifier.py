@@ -175,20 +175,33 @@ class Decision:
         }
 
 
-def decide(pred: Prediction, silhouette_type: str, silhouette_conf: float) -> Decision:
-    """Type from the classifier; within tops a hood or a sleeveless front seen by the silhouette
-    takes its confidence's share of the top probability (the dataset has no hoodie or vest class)."""
+# Weight of the silhouette's vote (its probability vector raised to this power) against the
+# classifier's: fitted on held-out training data (see docs/vision.md), where the silhouette is right
+# on our own renders and mostly wrong on home photos.
+SILHOUETTE_WEIGHT = 0.5
+
+
+def decide(pred: Prediction, silhouette_type: str, silhouette_conf: float,
+           weight: float = SILHOUETTE_WEIGHT) -> Decision:
+    """The classifier's type probabilities times the silhouette's vote (``silhouette_conf`` on its
+    type and on not-a-garment, the rest spread evenly) to the power ``weight``; within tops a hood or a sleeveless front
+    first takes the silhouette confidence's share of the top probability (no dataset class has them)."""
     from ..spec import GARMENT_TYPES
 
     t = pred.types
     types = {k: t.get(k, 0.0) for k in GARMENT_TYPES}
+    types[NOT_GARMENT] = t.get(NOT_GARMENT, 0.0)
+    c = float(np.clip(silhouette_conf, 0.05, 0.95))
     if silhouette_type in CANNOT_SEE:
-        w = float(np.clip(silhouette_conf, 0.0, 1.0))
         tops = types["shirt"] + types["jacket"]
-        types["shirt"] *= 1 - w
-        types["jacket"] *= 1 - w
-        types[silhouette_type] = tops * w
-    none_p = t.get(NOT_GARMENT, 0.0)
+        types["shirt"] *= 1 - c
+        types["jacket"] *= 1 - c
+        types[silhouette_type] = tops * c
+    # the silhouette measures whichever garment it finds: it has no say on "not a garment"
+    vote = {k: (c if k in (silhouette_type, NOT_GARMENT) else (1 - c) / (len(types) - 2)) ** weight for k in types}
+    total = sum(types[k] * vote[k] for k in types) or 1.0
+    types = {k: types[k] * vote[k] / total for k in types}
+    none_p = types.pop(NOT_GARMENT)
     looks = pred.not_garment_class[0]
     best = max(types, key=types.get)
     d = Decision(best, types[best], types, (looks, none_p))
