@@ -698,7 +698,9 @@ def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) ->
         a.warnings.append("no classifier weights installed: the type comes from the silhouette alone")
         return
     pred = clf.predict(rgb if alpha is None else np.dstack([rgb, alpha]))
-    d = classifier.decide(pred, a.garment_type, a.confidence.get("garment_type", 0.5))
+    clean = a.method.split("+")[0] in classifier.CLEAN_MASKS
+    weight = classifier.CLEAN_MASK_WEIGHT if clean else classifier.SILHOUETTE_WEIGHT
+    d = classifier.decide(pred, a.garment_type, a.confidence.get("garment_type", 0.5), weight)
     a.classifier = d.metadata(pred)
     a.refusal = d.refusal
     if d.warning:
