@@ -52,6 +52,7 @@ def _classifier_rows(items) -> tuple[list[dict], dict]:
         _row(case, "hats_shoes_refused", m["not_garment_refused"], ">= 0.90"),
         _row(case, "garments_refused", m["garments_refused"], "<= 0.03"),
         _row(case, "ece_type", m["ece_type"], "<= 0.05"),
+        _row(case, "ece_decision", m["ece_decision"]),
         _row(case, "class_accuracy_10", m["class_accuracy"]),
         _row(case, "ece_class_10", m["ece_class"]),
         _row(case, "sleeves_accuracy", m["sleeves_accuracy"]),
@@ -65,14 +66,15 @@ def _analyze_rows(items) -> tuple[list[dict], dict]:
     from garment_addon.core.vision import analyze_image
 
     ok = garments = refused_ng = ng = refused_g = 0
-    seconds = []
+    seconds, answered = [], []  # answered: (confidence of the type, right) for garments answered
     confusion: dict[str, dict[str, int]] = {c: {} for c in C.CLASSES}
     for cls, p in items:
         t0 = time.perf_counter()
         try:
-            got = analyze_image(p).garment_type
+            spec = analyze_image(p)
+            got, conf = spec.garment_type, spec.metadata["confidence"]["garment_type"]
         except UserError:
-            got = C.NOT_GARMENT
+            got, conf = C.NOT_GARMENT, None
         seconds.append(time.perf_counter() - t0)
         confusion[cls][got] = confusion[cls].get(got, 0) + 1
         want = C.CLASS_TYPE[cls]
@@ -81,13 +83,17 @@ def _analyze_rows(items) -> tuple[list[dict], dict]:
             refused_ng += got == C.NOT_GARMENT
         else:
             garments += 1
-            ok += got == want or got in ALSO.get(cls, ())
+            hit = got == want or got in ALSO.get(cls, ())
+            ok += hit
             refused_g += got == C.NOT_GARMENT
+            if conf is not None:
+                answered.append((conf, hit))
     case = f"analyze {len(items)} photos"
     rows = [
         _row(case, "type_accuracy", ok / garments, ">= 0.90"),
         _row(case, "hats_shoes_refused", refused_ng / max(ng, 1), ">= 0.90"),
         _row(case, "garments_refused", refused_g / garments, "<= 0.03"),
+        _row(case, "ece_type_answered", C.ece(*map(np.array, zip(*answered, strict=True))), "<= 0.05"),
         _row(case, "seconds_per_photo", np.median(seconds), "<= 0.5 (2-core CPU)", "s"),
         _row(case, "seconds_p90", np.percentile(seconds, 90), "", "s"),
     ]

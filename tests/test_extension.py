@@ -105,6 +105,11 @@ class FakeLayout:
 
         return Props()
 
+    def prop_enum(self, data, name, value, **kw):
+        if value not in data.bl_rna.properties[name].enum_items.keys():
+            raise AttributeError(f"panel draws missing {name} value {value!r}")
+        self.log.append(f"enum:{name}={value}")
+
     def label(self, **kw):
         self.log.append("label")
 
@@ -293,11 +298,15 @@ def drive(zip_path: str, out: str) -> dict:
 
     def panels():
         drawn = {}
+        kept = g.metadata_json  # an analysed photo's three likeliest types show as buttons
+        g.metadata_json = json.dumps({"top_types": [{"type": "dress", "p": 0.6}, {"type": "skirt", "p": 0.3},
+                                                    {"type": "shirt", "p": 0.05}]})
         for name in PANELS:
             cls = getattr(bpy.types, name)
             log: list = []
             cls.draw(type("P", (), {"layout": FakeLayout(log)})(), bpy.context)
             drawn[name] = log
+        g.metadata_json = kept
         return drawn
 
     _step(res, "panels", panels)
@@ -379,6 +388,7 @@ def test_zip_layout_and_manifest(session):
         names = zf.namelist()
         manifest = tomllib.loads(zf.read("blender_manifest.toml").decode())
     assert "__init__.py" in names and "ui/operators.py" in names and "core/spec.py" in names
+    assert "core/vision/model/garment_cnn.npz" in names  # the photo classifier's weights travel along
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("tests/")]
     assert manifest["id"] == "garment_addon" and manifest["version"] == garment_addon.__version__
     wheels = [n for n in names if n.endswith(".whl")]
@@ -481,6 +491,8 @@ def test_panels_draw_existing_properties_and_operators(session):
     assert set(drawn) == set(PANELS)
     garment = drawn["GARMENT_PT_garment"]
     assert "prop:garment_type" in garment and "prop:skirt_length" in garment
+    buttons = [e for e in garment if e.startswith("enum:")]
+    assert buttons == [f"enum:garment_type={t}" for t in ("dress", "skirt", "shirt")], buttons
     assert "prop:bust" in drawn["GARMENT_PT_body"] and "prop:bust" not in garment
     assert {"op:garment.draft_pattern", "op:garment.assemble", "op:garment.render_preview", "prop:rig"} <= \
         set(drawn["GARMENT_PT_actions"])

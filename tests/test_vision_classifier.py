@@ -94,7 +94,7 @@ def test_silhouette_hood_refines_a_top():
     hooded = C.decide(pred, "hoodie", 0.9)
     assert plain.garment_type == "shirt" and plain.types["hoodie"] == 0
     assert hooded.garment_type == "hoodie" and hooded.p > 0.5
-    assert sum(hooded.types.values()) + hooded.not_garment[1] == pytest.approx(1)
+    assert sum(hooded.types.values()) <= 1 + 1e-9 and hooded.not_garment[1] == pred.types["none"]
 
 
 def test_silhouette_vote_weight():

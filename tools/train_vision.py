@@ -293,8 +293,18 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--out", type=Path, default=OUT, help="where weights, log and metrics go")
     ap.add_argument("--reference-only", action="store_true",
                     help="only rewrite reference.json from the last run's torch state (after changing test photos)")
+    ap.add_argument("--metrics-only", action="store_true",
+                    help="only re-evaluate the weights in --out on validation (after changing the decision rule)")
     ap.add_argument("--limit-minutes", type=float, default=0, help="stop early after this many minutes (0: never)")
     args = ap.parse_args(argv)
+
+    if args.metrics_only:
+        x_val, y_val, _ = load_split("validation", args.data)
+        old = json.loads((args.out / "metrics.json").read_text())
+        clf = C.Classifier(args.out / C.WEIGHTS)
+        new = C.evaluate([clf.predict_array(x) for x in x_val], [C.CLASSES[i] for i in y_val])
+        write_atomic(args.out / "metrics.json", lambda p: p.write_text(json.dumps({**old, **new}, indent=1) + "\n"))
+        return 0
 
     import torch
     import torch.nn.functional as F
