@@ -36,7 +36,7 @@ def _run(path: str, cases) -> list[dict]:
         a = analyze_array(img.rgb, img.alpha)
         seconds.append(time.perf_counter() - t0)
         total += 1
-        hit = a.garment_type == spec.garment_type
+        hit = a.garment_type == spec.garment_type and not a.refusal  # a refusal (not a garment) is wrong
         ok += hit
         per_bg.setdefault(img.truth["background"], []).append(hit)
         if hit:
