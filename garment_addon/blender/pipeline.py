@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from ..core.assembly import OFFSET
 from ..core.body.mannequin import body_for_pattern
 from ..core.errors import UserError
 from ..core.progress import NULL, Progress, run_steps
 
 METHODS = ("wrap", "drape")
-DRAPE_FRAMES = (15, 30)  # seam-closing frames without gravity, then settling frames with gravity
-DRAPE_EDGE = 2.5  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
+DRAPE_EDGE = 2.0  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
+LAYER_CM = 1.0  # cm further out per garment already worn (a jacket wrapped over a shirt)
 HOOD_PIN_POWER = 1.0  # hood pin weight = (height above the neck base / hood height) ** power
 MANNEQUIN_VOXEL_CM = 1.0  # remesh resolution of the mannequin (0.8 cm: 1.6x the faces and time)
 MANNEQUIN_SMOOTH = (0.8, 8)  # smoothing factor and passes over the remeshed joins
@@ -46,6 +47,9 @@ class SceneResult:
     positions_cm: Any = None  # (N, 3) garment vertices before welding
     camera: Any = None
     spans: list = field(default_factory=list)  # mannequin parts: [(name, first vertex, count)]
+    layers: list = field(default_factory=list)  # garments worn under this one (an outfit), innermost first
+    drape_speeds: list = field(default_factory=list)  # top vertex speed (m/s) per drape frame
+    fabric: Any = None  # what build_scene was given: a core.fabric preset name, settings dict or None
 
 
 def as_spec_and_pattern(obj) -> tuple[dict, Any]:
@@ -113,15 +117,20 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool):
 
 def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None):
     """Mesh, wrap (and drape) the pattern onto result.body_model; sets garment, metrics, timings."""
-    run_steps(_garment_steps(result, pattern, method, progress, edge_cm))
+    run_steps(_garment_steps(result, pattern, method, progress, edge_cm, result.fabric, result.layers))
 
 
-def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None):
+def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None,
+                   fabric=None, under=()):
     """_garment_stage as steps: yields between drape frames. Stopped early (closed, cancelled, an
-    error) it removes the half-made garment, the collider and the cloth's collections."""
+    error) it removes the half-made garment, the colliders and the cloth's collections.
+    fabric: a core.fabric preset name, a dict of solver settings, or None (from the spec);
+    under: garment objects already worn (an outfit): the drape collides with them, the wrap sits
+    a layer further out."""
     import bpy
 
-    from ..core.assembly import assembly_metrics, finish, snap_seams, wrap
+    from ..core.assembly import assembly_metrics, snap_seams, wrap
+    from ..core.assembly.quality import push_out
     from ..core.mesh import mesh_pattern
     from . import drape as dr
     from . import scene as sc
@@ -133,46 +142,94 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     timings["meshing"] = time.perf_counter() - t
     progress(0.25, "wrap")
     t = time.perf_counter()
-    pos = wrap(pattern, mesh, body)
+    pos = wrap(pattern, mesh, body, OFFSET + LAYER_CM * len(under))
     timings["wrap"] = time.perf_counter() - t
     metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body).items()}
     garment, legend = _make_garment(pattern, mesh, pos, with_seams=method == "drape")
     if method == "drape":
         t = time.perf_counter()
         scene = bpy.context.scene
-        collider = dr.add_collider(body)
+        settings = fabric_settings(pattern, fabric)
+        colliders = [dr.add_collider(result.mannequin)] + [dr.add_layer_collider(g) for g in under]
+        stats: dict = {}
         try:
             flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
             scale = dr.rest_scale(pos, flat, mesh.faces)
-            cloth = dr.setup_cloth(garment, scale, DRAPE_FRAMES, pin=_pin_weights(pattern, mesh, pos, body))
-            dr.isolate(cloth, collider)
-            raw = yield from dr.simulate_steps(scene, garment, DRAPE_FRAMES, progress.sub(0.3, 0.9))
+            cloth = dr.setup_cloth(garment, scale, settings, pin=_pin_weights(pattern, mesh, pos, body))
+            dr.isolate(cloth, colliders)
+            raw = yield from dr.simulate_steps(scene, garment, dr.FRAME_CAP, progress.sub(0.3, 0.9), stats)
         except BaseException:
-            scene.frame_set(1)
-            dr.remove_isolation()
-            sc.remove_object(collider)
+            _drop_cloth(colliders)
             sc.remove_object(garment)
             raise
-        scene.frame_set(1)
         metrics.update({f"sim_{k}": v for k, v in assembly_metrics(mesh, raw, body).items()
-                        if k in ("inside_fraction", "max_seam_gap_cm", "mean_stretch")})
-        # where the cloth left a seam open (crowded junctions: underarm, crotch) close it exactly,
-        # spreading the move smoothly, then relax toward the pattern's lengths as the wrap does
-        gap_cm = dr.COLLISION_DISTANCE / CM
-        pos = finish(pattern, mesh, body.push_out(snap_seams(mesh, raw), gap_cm), body, gap_cm)
+                        if k in ("max_seam_gap_cm", "mean_stretch")})
+        # a seam the cloth left open at a crowded junction (underarm, crotch) is closed exactly, the
+        # move spread smoothly; then what the solver let sink into the body comes out. No relax
+        # toward flat lengths afterwards: that would iron out the folds gravity made.
+        bverts, bfaces = _mesh_arrays(result.mannequin)
+        pos = push_out(snap_seams(mesh, raw), bverts, bfaces, 0.5 * dr.COLLISION_DISTANCE / CM)
         timings["drape"] = time.perf_counter() - t
-        metrics.update(assembly_metrics(mesh, pos, body))
-    else:
-        metrics.update(assembly_metrics(mesh, pos, body))
-    from .drape import bake_and_weld
-
-    bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
+        result.drape_speeds = stats.get("speeds", [])
+        metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0),
+                       fabric=settings.get("name", "custom"))
+    metrics.update(assembly_metrics(mesh, pos, body))
+    dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
     if method == "drape":
-        dr.remove_isolation()
-        sc.remove_object(collider)
+        _drop_cloth(colliders)
+        metrics.update(mesh_quality(garment, result.mannequin))
     metrics["welded_vertices"] = len(garment.data.vertices)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
     result.metrics = metrics
+
+
+def _drop_cloth(colliders) -> None:
+    from . import drape as dr
+    from . import scene as sc
+
+    dr.remove_isolation()
+    for c in colliders:
+        sc.remove_object(c)
+
+
+def fabric_settings(pattern, fabric=None) -> dict:
+    """Solver settings for the drape: a preset name, a dict of settings (a "preset" key names the
+    base, the others override it) or None (the preset features.fabric and the type call for)."""
+    from ..core.fabric import fabric_for, solver_settings
+
+    spec = pattern.spec or {}
+    if isinstance(fabric, dict):
+        base = fabric_for(spec, fabric.get("preset"))
+        out = solver_settings(base, {k: v for k, v in fabric.items() if k != "preset"})
+    else:
+        base = fabric_for(spec, fabric)
+        out = solver_settings(base)
+    out["name"] = base.name
+    return out
+
+
+def _mesh_arrays(obj) -> tuple[np.ndarray, np.ndarray]:
+    """(vertices in cm, world space; triangles) of a mesh object as it is exported."""
+    from .scene import coords
+
+    me = obj.data
+    me.calc_loop_triangles()
+    tris = np.zeros(len(me.loop_triangles) * 3, np.int32)
+    me.loop_triangles.foreach_get("vertices", tris)
+    v = coords(obj)
+    m = np.array(obj.matrix_world)
+    v = v @ m[:3, :3].T + m[:3, 3] / 0.01
+    return v, tris.reshape(-1, 3).astype(np.int64)
+
+
+def mesh_quality(garment, mannequin) -> dict[str, float]:
+    """Penetration into the shown mannequin, self-crossings and hem gathering of the garment mesh
+    as exported (after welding)."""
+    from ..core.assembly.quality import drape_quality
+
+    q = drape_quality(*_mesh_arrays(garment), *_mesh_arrays(mannequin))
+    return {"inside_fraction": q["inside_fraction"], "max_depth_mm": 10.0 * q["max_depth"],
+            "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"]}
 
 
 def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
@@ -200,19 +257,36 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
 
 
 def build_scene(pattern, method: str = "wrap", rig: bool = False, progress=None,
-                edge_cm: float | None = None) -> SceneResult:
+                edge_cm: float | None = None, fabric=None, layer: bool = False) -> SceneResult:
     """Build mannequin + garment for ``pattern``: build_scene_steps run through (see there)."""
-    return run_steps(build_scene_steps(pattern, method, rig, progress, edge_cm))
+    return run_steps(build_scene_steps(pattern, method, rig, progress, edge_cm, fabric, layer))
+
+
+LAYER_KEY = "garment_studio_type"  # custom property: the garment type of each garment object
+
+
+def worn_garments() -> list:
+    """Our garment objects in the scene, first worn first (an outfit's layers)."""
+    import bpy
+
+    from .scene import COLLECTION, OWNER_KEY
+
+    col = bpy.data.collections.get(COLLECTION)
+    objs = [o for o in (col.objects if col else []) if OWNER_KEY in o and LAYER_KEY in o]
+    return sorted(objs, key=lambda o: o.get("garment_studio_layer", 0))
 
 
 def build_scene_steps(pattern, method: str = "wrap", rig: bool = False, progress=None,
-                      edge_cm: float | None = None):
+                      edge_cm: float | None = None, fabric=None, layer: bool = False):
     """Build mannequin + garment for ``pattern`` (a Pattern) in collection ``Garment``.
 
     method: "wrap" (numpy projection onto the body, instant) or "drape" (Blender cloth from the wrap).
     rig: add an armature with skin weights on the mannequin and transfer them to the garment.
     progress: core.progress.Progress or None; raises Cancelled when the user stops.
     edge_cm: target triangle edge length (default 1.5 cm for wrap, 2 cm for drape).
+    fabric: core.fabric preset name or solver-settings dict (see fabric_settings); None: from the spec.
+    layer: keep the garments already built (of other types) and dress this one over them, an outfit
+    (a shirt, then a jacket over it); False replaces everything of ours.
     A generator: it yields between drape frames and returns the SceneResult, so a modal operator
     can run it a slice at a time and stop it (``close()`` removes what it had built).
     """
@@ -225,16 +299,20 @@ def build_scene_steps(pattern, method: str = "wrap", rig: bool = False, progress
     timings: dict[str, float] = {}
     t = time.perf_counter()
     body = body_for_pattern(pattern)
-    sc.clear()
+    gtype = (pattern.spec or {}).get("garment_type", "garment")
+    under = [g for g in worn_garments() if g[LAYER_KEY] != gtype] if layer else []
+    sc.clear(keep=tuple(g.name for g in under))
     mannequin, spans = _make_mannequin(body)
     timings["mannequin"] = time.perf_counter() - t
     result = SceneResult(None, mannequin, {}, timings, body.info(), method, [], pattern,
-                         body_model=body, spans=spans)
+                         body_model=body, spans=spans, layers=under, fabric=fabric)
     try:
-        yield from _garment_steps(result, pattern, method, progress, edge_cm)
+        yield from _garment_steps(result, pattern, method, progress, edge_cm, fabric, under)
     except BaseException:  # stopped: leave no half-built scene (clear() above left only ours)
-        sc.clear()
+        sc.clear(keep=tuple(g.name for g in under))
         raise
+    result.garment[LAYER_KEY] = gtype
+    result.garment["garment_studio_layer"] = len(under)
     result.camera = sc.camera_and_lights(body.landmarks["height"])
     if rig:
         from .rig import add_rig
@@ -264,6 +342,7 @@ def update_scene(result: SceneResult, pattern, progress=None) -> SceneResult:
     result.timings = {"mannequin": 0.0}
     result.pattern = pattern
     _garment_stage(result, pattern, result.method, progress or NULL, None)
+    result.garment[LAYER_KEY] = (pattern.spec or {}).get("garment_type", "garment")
     return result
 
 
@@ -351,7 +430,7 @@ def export_garment(result: SceneResult, path, include_mannequin: bool = True) ->
     """Write the garment (+ mannequin, + rig) as .glb, .obj, .fbx or .blend chosen by the extension."""
     from .export import export_objects
 
-    objs = [result.garment] + ([result.mannequin] if include_mannequin else []) + [result.rig]
+    objs = [*result.layers, result.garment] + ([result.mannequin, result.rig] if include_mannequin else [])
     return export_objects(objs, path)
 
 
