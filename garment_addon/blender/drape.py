@@ -210,6 +210,7 @@ def simulate_steps(scene, garment, frame_cap: int = FRAME_CAP, progress=None, st
         return window[-1]
     finally:  # the user's timeline is theirs
         scene.frame_start, scene.frame_end = saved[0], saved[1]
+        scene.frame_set(saved[2])
         if stats is not None:
             stats.update(frames=f, rest_speed=speed, speeds=history)
 

@@ -27,6 +27,7 @@ MANNEQUIN_VOXEL_CM = 1.0  # remesh resolution of the mannequin (0.8 cm: 1.6x the
 MANNEQUIN_SMOOTH = (0.8, 8)  # smoothing factor and passes over the remeshed joins
 MANNEQUIN_KEEP = 1.0  # fraction of the remeshed faces kept (decimate)
 MANNEQUIN_INFLATE_CM = 0.1  # gives back what the remesh + smoothing take off the hip (~1.5 %)
+MANNEQUIN_RGB = (0.36, 0.35, 0.34)  # linear: a mid grey that lets the garment carry the picture
 
 
 @dataclass
@@ -49,6 +50,7 @@ class SceneResult:
     spans: list = field(default_factory=list)  # mannequin parts: [(name, first vertex, count)]
     layers: list = field(default_factory=list)  # garments worn under this one (an outfit), innermost first
     drape_speeds: list = field(default_factory=list)  # top vertex speed (m/s) per drape frame
+    look: Any = None  # blender.look.Look: the garment's colour / texture / piece colours (None: the fabric's)
     fabric: Any = None  # what build_scene was given: a core.fabric preset name, settings dict or None
 
 
@@ -94,7 +96,7 @@ def _make_mannequin(body):
     obj = sc.mesh_object("Mannequin", verts, faces)
     if MANNEQUIN_VOXEL_CM > 0:  # 0: the raw overlapping parts (for comparisons)
         sc.merge_and_smooth(obj, MANNEQUIN_VOXEL_CM, MANNEQUIN_SMOOTH, MANNEQUIN_INFLATE_CM, MANNEQUIN_KEEP)
-    obj.data.materials.append(sc.material("GS_Mannequin", (0.62, 0.6, 0.58), roughness=0.6))
+    obj.data.materials.append(sc.material("GS_Mannequin", MANNEQUIN_RGB, roughness=0.55))
     obj.data.polygons.foreach_set("use_smooth", np.ones(len(obj.data.polygons), bool))
     part = body.part_of(sc.coords(obj))
     return obj, [(name, np.nonzero(part == i)[0]) for i, name in enumerate(PART_NAMES)]
@@ -134,6 +136,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.mesh import mesh_pattern
     from . import drape as dr
     from . import scene as sc
+    from .look import apply_look
     from .scene import CM
 
     body, timings = result.body_model, result.timings
@@ -146,10 +149,12 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     timings["wrap"] = time.perf_counter() - t
     metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body).items()}
     garment, legend = _make_garment(pattern, mesh, pos, with_seams=method == "drape")
+    settings = fabric_settings(pattern, fabric)
+    apply_look(garment, legend, settings["name"], result.look)
+    fabric_name = settings["name"]
     if method == "drape":
         t = time.perf_counter()
         scene = bpy.context.scene
-        settings = fabric_settings(pattern, fabric)
         colliders = [dr.add_collider(result.mannequin)] + [dr.add_layer_collider(g) for g in under]
         stats: dict = {}
         try:
@@ -171,9 +176,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         pos = push_out(snap_seams(mesh, raw), bverts, bfaces, 0.5 * dr.COLLISION_DISTANCE / CM)
         timings["drape"] = time.perf_counter() - t
         result.drape_speeds = stats.get("speeds", [])
-        metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0),
-                       fabric=settings.get("name", "custom"))
-    metrics.update(assembly_metrics(mesh, pos, body))
+        metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0))
+    metrics.update(assembly_metrics(mesh, pos, body), fabric=fabric_name)
     dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
     if method == "drape":
         _drop_cloth(colliders)
@@ -347,43 +351,52 @@ def update_scene(result: SceneResult, pattern, progress=None) -> SceneResult:
 
 
 class _RenderIsolation:
-    """Only our objects render, through our camera; the user's scene is restored afterwards."""
+    """Render in a temporary scene of our own: it shows only our collection (not the flat pattern
+    table in its sub-collections), through our camera, with our world and render settings. The
+    user's scene, its render settings, world, camera and collections are never touched; the
+    temporary scene and world are removed afterwards."""
 
     def __init__(self, result: SceneResult):
-        import bpy
-
-        self.scene = bpy.context.scene
         self.result = result
 
     def __enter__(self):
         import bpy
 
+        from .look import studio_world
         from .scene import COLLECTION
 
-        ours = set(bpy.data.collections[COLLECTION].objects)
-        self.saved = [(o, o.hide_render) for o in self.scene.objects if o not in ours]
-        for o, _ in self.saved:
-            o.hide_render = True
-        self.camera = self.scene.camera
+        self.scene = bpy.data.scenes.new("GS_Render")
+        ours = bpy.data.collections[COLLECTION]
+        self.scene.collection.children.link(ours)
+        for layer in self.scene.view_layers[0].layer_collection.children[ours.name].children:
+            layer.exclude = True
         self.scene.camera = self.result.camera
+        self.world = self.scene.world = studio_world()
         return self.scene
 
     def __exit__(self, *exc):
-        for o, h in self.saved:
-            o.hide_render = h
-        self.scene.camera = self.camera
+        import bpy
+
+        bpy.data.scenes.remove(self.scene)
+        bpy.data.worlds.remove(self.world)
 
 
 def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "preview",
-                 size: int = 512) -> dict:
+                 size: int = 512, look=None) -> dict:
     """Render the front view to ``png_path`` (and the flat garment mask to ``mask_path``).
 
+    look: blender.look.Look to shade the garment with from now on (None: keep its current look).
     Returns {"png", "mask", "profile", "size", "seconds", "legend": [{piece, color}], ...}.
     """
     from ..core.io import atomic_path, write_bytes
     from . import render as rd
 
     _check_size(size)
+    if look is not None:
+        from .look import apply_look
+
+        result.look = look
+        apply_look(result.garment, result.legend, result.metrics.get("fabric", "cotton_shirting"), look)
     with _RenderIsolation(result) as scene:
         with atomic_path(png_path) as tmp:
             out = tmp.with_suffix(".png")  # Blender insists on the extension
@@ -447,33 +460,47 @@ def assembly_report(result: SceneResult) -> dict:
             "body": result.body, "legend": result.legend}
 
 
-def _run_build(spec_or_pattern, method: str, rig: bool, progress, fresh: bool, share: float):
+def _run_build(spec_or_pattern, method: str, rig: bool, progress, fresh: bool, share: float, fabric=None,
+               look=None):
     """Checked input -> (SceneResult, progress); the build takes the first ``share`` of the bar."""
     _check_method(method)
     _, pattern = as_spec_and_pattern(spec_or_pattern)
+    fabric_settings(pattern, fabric)  # a bad fabric is the user's error before anything is built
     progress = progress or NULL
     if fresh:
         _fresh_scene()
-    return build_scene(pattern, method, rig, progress.sub(0.0, share)), progress
+    steps = build_scene_steps(pattern, method, rig, progress.sub(0.0, share), None, fabric)
+    result = run_steps(steps)
+    if look is not None:
+        from .look import apply_look
+
+        result.look = look
+        apply_look(result.garment, result.legend, result.metrics["fabric"], look)
+    return result, progress
 
 
 def run_assemble(spec_or_pattern, out_dir, method: str = "wrap", rig: bool = False, progress=None,
-                 fresh: bool = False) -> dict:
-    """Pattern (or spec) -> OUT/garment.glb, garment.obj, mannequin.obj, scene.blend, assembly.json.
+                 fresh: bool = False, fabric=None, look=None, garment_only: bool = False) -> dict:
+    """Pattern (or spec) -> OUT/garment.glb, garment.obj, mannequin.obj, garment.fbx, scene.blend,
+    pattern.json, assembly.json.
 
     fresh: start from an empty Blender scene (the CLI and batch runner; never inside a user's file).
+    garment_only: garment.glb / .fbx without the mannequin and rig (mannequin.obj is still written).
+    `render` given this folder renders scene.blend as it is, without assembling again.
     """
     from ..core.io import atomic_dir
     from .export import export_objects
 
-    result, progress = _run_build(spec_or_pattern, method, rig, progress, fresh, 0.85)
+    result, progress = _run_build(spec_or_pattern, method, rig, progress, fresh, 0.85, fabric, look)
     progress(0.9, "export")
     t = time.perf_counter()
     with atomic_dir(out_dir) as stage:
-        export_garment(result, stage / "garment.glb")
-        export_objects([result.garment], stage / "garment.obj")
+        export_garment(result, stage / "garment.glb", include_mannequin=not garment_only)
+        export_garment(result, stage / "garment.fbx", include_mannequin=not garment_only)
+        export_objects([*result.layers, result.garment], stage / "garment.obj")
         export_objects([result.mannequin], stage / "mannequin.obj")
         export_objects([result.garment], stage / "scene.blend")
+        (stage / "pattern.json").write_text(result.pattern.to_json(), encoding="utf-8")
         result.timings["export"] = time.perf_counter() - t
         report = assembly_report(result)
         (stage / "assembly.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
@@ -481,19 +508,48 @@ def run_assemble(spec_or_pattern, out_dir, method: str = "wrap", rig: bool = Fal
     return report
 
 
+def load_assembly(folder) -> SceneResult:
+    """The SceneResult of an `assemble` output folder, from its scene.blend (opened as the current
+    file: the CLI's fresh process, never a user's session): the very objects the glb was written from."""
+    import bpy
+
+    from ..core.pattern import load_pattern
+    from .scene import COLLECTION
+
+    folder = Path(folder)
+    blend, report = folder / "scene.blend", folder / "assembly.json"
+    if not blend.is_file() or not report.is_file():
+        raise UserError(f"input: {folder} is not an assemble output folder (needs scene.blend and assembly.json)")
+    info = json.loads(report.read_text(encoding="utf-8"))
+    bpy.ops.wm.open_mainfile(filepath=str(blend), load_ui=False)
+    objs = bpy.data.collections[COLLECTION].objects
+    garments = sorted((o for o in objs if LAYER_KEY in o), key=lambda o: o.get("garment_studio_layer", 0))
+    pattern = load_pattern(folder / "pattern.json") if (folder / "pattern.json").is_file() else None
+    return SceneResult(garments[-1], objs["Mannequin"], info.get("metrics", {}), info.get("timings_s", {}),
+                       info.get("body", {}), info.get("method", "wrap"), info.get("legend", []), pattern,
+                       rig=next((o for o in objs if o.type == "ARMATURE"), None),
+                       camera=objs["GarmentCamera"], layers=garments[:-1])
+
+
 def run_render(spec_or_pattern, out_dir, method: str = "wrap", profile: str = "preview", size: int = 512,
-               progress=None, fresh: bool = False) -> dict:
-    """Pattern (or spec) -> OUT/render.png, OUT/mask.png, OUT/render.json (colour legend)."""
+               progress=None, fresh: bool = False, fabric=None, look=None) -> dict:
+    """Pattern, spec or `assemble` output folder -> OUT/render.png, OUT/mask.png, OUT/render.json.
+    An assemble folder is rendered as assembled (no second simulation: the PNG shows the glb)."""
     from ..core.io import atomic_dir
     from .render import PROFILES
 
     _check_size(size)
     if profile not in PROFILES:
         raise UserError(f"profile: must be one of {', '.join(PROFILES)} (got {profile!r})")
-    result, progress = _run_build(spec_or_pattern, method, False, progress, fresh, 0.7)
+    if isinstance(spec_or_pattern, str | Path) and Path(spec_or_pattern).is_dir():
+        progress = progress or NULL
+        result = load_assembly(spec_or_pattern)
+        method = result.method
+    else:
+        result, progress = _run_build(spec_or_pattern, method, False, progress, fresh, 0.7, fabric)
     progress(0.75, "render")
     with atomic_dir(out_dir) as stage:
-        info = render_scene(result, stage / "render.png", stage / "mask.png", profile, size)
+        info = render_scene(result, stage / "render.png", stage / "mask.png", profile, size, look)
         info.update(png="render.png", mask="mask.png", method=method,
                     timings_s={k: round(v, 4) for k, v in result.timings.items()},
                     metrics=assembly_report(result)["metrics"])
