@@ -146,6 +146,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     progress(0.25, "wrap")
     t = time.perf_counter()
     pos = wrap(pattern, mesh, body, OFFSET + LAYER_CM * len(under))
+    for g in under:  # an outfit: outside every garment worn under it, not only outside the body
+        pos = push_out(pos, *_mesh_arrays(g), LAYER_CM, reach=3 * LAYER_CM)
     timings["wrap"] = time.perf_counter() - t
     metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body).items()}
     garment, legend = _make_garment(pattern, mesh, pos, with_seams=method == "drape")
@@ -520,8 +522,11 @@ def load_assembly(folder) -> SceneResult:
     blend, report = folder / "scene.blend", folder / "assembly.json"
     if not blend.is_file() or not report.is_file():
         raise UserError(f"input: {folder} is not an assemble output folder (needs scene.blend and assembly.json)")
+    from .refine_render import quiet_stdout
+
     info = json.loads(report.read_text(encoding="utf-8"))
-    bpy.ops.wm.open_mainfile(filepath=str(blend), load_ui=False)
+    with quiet_stdout():  # Blender's "Read blend: ..." line
+        bpy.ops.wm.open_mainfile(filepath=str(blend), load_ui=False)
     objs = bpy.data.collections[COLLECTION].objects
     garments = sorted((o for o in objs if LAYER_KEY in o), key=lambda o: o.get("garment_studio_layer", 0))
     pattern = load_pattern(folder / "pattern.json") if (folder / "pattern.json").is_file() else None

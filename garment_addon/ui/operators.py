@@ -145,10 +145,12 @@ class AssembleJob:
             outer(fraction, message)
 
         pattern = current_pattern(context)
-        scene_objects.remove_owned("assembly")
+        cloth = context.scene.garment.cloth
+        gtype = (pattern.spec or {}).get("garment_type")
+        worn = [g for g in pipeline.worn_garments() if g[pipeline.LAYER_KEY] != gtype] if cloth.layer else []
+        scene_objects.remove_owned("assembly", keep=worn)
         self._settings = contextlib.ExitStack()
         self._settings.enter_context(scene_objects.cli_sim_settings(context.scene))
-        cloth = context.scene.garment.cloth
         self._steps = pipeline.build_scene_steps(pattern, method=method.lower(), rig=rig,
                                                  progress=Progress(report), fabric=convert.cloth_fabric(cloth),
                                                  layer=cloth.layer)

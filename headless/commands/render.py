@@ -35,10 +35,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from garment_addon.blender.pipeline import run_render
-
-
     from pathlib import Path
+
+    from garment_addon.blender.pipeline import run_render
 
     # an `assemble` output folder is rendered as it was assembled (no second drape)
     source = args.input if Path(args.input).is_dir() else load_spec_or_pattern(args.input)[1]
