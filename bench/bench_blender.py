@@ -72,6 +72,7 @@ def _drape_rows(case: str, pattern, out: Path) -> list[dict]:
     m, seconds = report["metrics"], report["timings_s"]["drape"]
     timed = case in ("dress", "shirt")
     rows = [_row(case, "drape", seconds, target=TARGETS["drape"] if timed else ""),
+            _row(case, "drape_cpu", report["timings_s"].get("drape_cpu", 0.0), "s cpu", "all threads"),
             _row(case, "drape_frames", m["drape_frames"], "frames", f"at rest (cap {_cap()})"),
             _row(case, "drape_inside_fraction", q["inside_fraction"], "", TARGETS["drape_inside_fraction"]),
             _row(case, "drape_max_depth", 10 * q["max_depth"], "mm", TARGETS["drape_max_depth"]),
