@@ -1,0 +1,434 @@
+"""The shown and exported mannequin: the MakeHuman hm08 body (CC0, data/) shaped to the measurements.
+
+Pure numpy (cm, z up, facing -y, x to the figure's left, the frame of mannequin.py).
+
+1. Macro targets (young adult, gender from the preset): muscle, weight and breast cup are solved so
+   the T-pose body's bust, waist, hip, thigh and neck girths come closest to the measurements; the
+   height target brings the stature near the requested height.
+2. A smooth vertical remap puts the body's knee, crotch, natural waist and neck base at the heights
+   the analytic mannequin (mannequin.py) and the wrap use, and the crown at the requested height.
+3. Linear blend skinning with the asset's Mixamo rig weights turns the T-pose into the analytic
+   mannequin's A-pose (upper arms lowered to its arm angle), so sleeves wrap around the arms shown.
+4. What the targets leave over (a few %) is taken up by a smooth radial scale around the torso and
+   leg axes, peaked at each measurement height, so every girth lands within 2 %.
+
+Girths are tape measurements: the convex hull of the body's cross-section at the landmark height
+(the torso's piece; for the thigh the left leg's piece just below the crotch).
+"""
+
+from __future__ import annotations
+
+import io
+import lzma
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy.interpolate import PchipInterpolator
+from scipy.optimize import least_squares
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import ConvexHull
+
+DATA = Path(__file__).with_name("data") / "makehuman.npz.xz"
+GIRTHS = ("bust", "waist", "hip", "thigh", "neck")
+THIGH_BELOW_CROTCH = 2.5  # cm: the thigh girth is taken just below the crotch
+NECK_ABOVE_BASE = 3.0  # cm: where mannequin.py's neck section has the neck girth
+DELTA_UNIT = 0.002  # cm per stored delta step (tools/extract_makehuman.py)
+ARM_BONES = ("Arm", "Hand")  # name parts of the bones that carry an arm (LeftArm, LeftForeArm, LeftHand*)
+LEG_BONES = ("UpLeg", "Leg", "Foot", "ToeBase")
+
+
+@dataclass(frozen=True)
+class Asset:
+    base: np.ndarray  # (n_mesh + 2 * bones, 3) cm: mesh vertices, then each bone's head and tail
+    quads: np.ndarray  # (F, 4) mesh faces (skin, then the eyes)
+    n_mesh: int
+    eye_first: int  # first eye vertex (the eyes follow the skin)
+    bones: tuple[str, ...]  # parent first
+    parents: tuple[str, ...]
+    rolls: np.ndarray  # Blender edit-bone roll (radians) of each bone in the T-pose
+    weights: np.ndarray  # (n_mesh, bones) skin weights, rows sum to 1
+    targets: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]  # gender -> name -> (rows, deltas cm)
+
+    def head(self, verts: np.ndarray, bone: str) -> np.ndarray:
+        return verts[self.n_mesh + 2 * self.bones.index(bone)]
+
+    def tail(self, verts: np.ndarray, bone: str) -> np.ndarray:
+        return verts[self.n_mesh + 2 * self.bones.index(bone) + 1]
+
+    def chain_weight(self, parts: tuple[str, ...]) -> np.ndarray:
+        cols = [i for i, b in enumerate(self.bones) if any(p in b.split(":")[-1] for p in parts)]
+        return self.weights[:, cols].sum(1)
+
+    def side_weight(self, parts: tuple[str, ...], side: str) -> np.ndarray:
+        cols = [i for i, b in enumerate(self.bones)
+                if b.split(":")[-1].startswith(side) and any(p in b for p in parts)]
+        return self.weights[:, cols].sum(1)
+
+    @property
+    def triangles(self) -> np.ndarray:
+        q = self.quads.astype(np.int64)
+        return np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
+
+
+@lru_cache(maxsize=1)
+def load_asset() -> Asset:
+    d = np.load(io.BytesIO(lzma.decompress(DATA.read_bytes())))
+    n_mesh, bones = int(d["n_mesh"]), tuple(str(b) for b in d["bones"])
+    w = np.zeros((n_mesh, len(bones)))
+    np.add.at(w, (d["w_vert"].astype(np.int64), d["w_bone"].astype(np.int64)), d["w_val"])
+    eye0 = int(d["eye_first"])
+    w[eye0:] = 0.0
+    w[eye0:, bones.index("mixamorig:Head")] = 1.0
+    s = w.sum(1, keepdims=True)
+    w = np.where(s > 0, w / np.maximum(s, 1e-9), 0.0)
+    targets = {}
+    for g in ("female", "male"):
+        ptr, steps = d[f"{g}_ptr"], d[f"{g}_steps"].astype(np.int64)
+        delta = d[f"{g}_delta"].T.astype(float) * DELTA_UNIT
+        # row steps restart at 0 for each target
+        targets[g] = {str(name): (np.cumsum(steps[ptr[k]:ptr[k + 1]]), delta[ptr[k]:ptr[k + 1]])
+                      for k, name in enumerate(d[f"{g}_names"])}
+    return Asset(d["base"].astype(float), d["quads"].astype(np.int64), n_mesh, eye0, bones,
+                 tuple(str(p) for p in d["parents"]), d["rolls"].astype(float), w, targets)
+
+
+# --- macro targets ------------------------------------------------------------------------------
+LEVELS = ("min", "average", "max")
+
+
+def _levels(x: float) -> dict[str, float]:
+    """MakeHuman's macro slider split: 0 -> min, 0.5 -> average, 1 -> max, linear between."""
+    x = float(np.clip(x, 0.0, 1.0))
+    return {"min": max(0.0, 1 - 2 * x), "average": 1 - abs(2 * x - 1), "max": max(0.0, 2 * x - 1)}
+
+
+def macro_weights(gender: str, muscle: float = 0.5, weight: float = 0.5, height: float = 0.5,
+                  proportions: float = 0.5, cup: float = 0.5) -> dict[str, float]:
+    """Target name -> weight for a young adult of ``gender`` (MakeHuman's macro modifier rules)."""
+    out = {"race": 1.0}
+    ends = {"height": {"min": max(0.0, 1 - 2 * height), "max": max(0.0, 2 * height - 1)},
+            "proportions": {"uncommon": max(0.0, 1 - 2 * proportions), "ideal": max(0.0, 2 * proportions - 1)},
+            "breast": {"min": max(0.0, 1 - 2 * cup), "max": max(0.0, 2 * cup - 1)}}
+    for m, wm in _levels(muscle).items():
+        for w, ww in _levels(weight).items():
+            k = wm * ww
+            if k == 0:
+                continue
+            mw = f"{m}muscle-{w}weight"
+            if (m, w) != ("average", "average"):
+                out[f"universal/{mw}"] = k
+            for group, split in ends.items():
+                if group == "breast" and gender != "female":
+                    continue
+                for end, we in split.items():
+                    if we > 0:
+                        out[f"{group}/{mw}/{end}"] = k * we
+    return out
+
+
+def shaped(asset: Asset, gender: str, **sliders: float) -> np.ndarray:
+    """T-pose vertices (mesh, then bone ends) for the macro sliders."""
+    v = asset.base.copy()
+    tg = asset.targets[gender]
+    for name, w in macro_weights(gender, **sliders).items():
+        rows, delta = tg[name]
+        v[rows] += w * delta
+    v[:, 2] -= v[: asset.n_mesh, 2].min()  # soles on the floor
+    return v
+
+
+# --- sections and girths ------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _edge_tables(tris_key: bytes, n_tris: int) -> tuple[np.ndarray, np.ndarray]:
+    """(unique edges (E, 2), each triangle's three edge ids (T, 3)) of a triangle list."""
+    tris = np.frombuffer(tris_key, np.int64).reshape(n_tris, 3)
+    e = np.sort(np.concatenate([tris[:, [0, 1]], tris[:, [1, 2]], tris[:, [2, 0]]]), axis=1)
+    edges, inv = np.unique(e, axis=0, return_inverse=True)
+    return edges, inv.ravel().reshape(3, n_tris).T
+
+
+def slice_loops(verts: np.ndarray, tris: np.ndarray, z: float) -> list[np.ndarray]:
+    """Cross-section of a triangle mesh at height z: one (k, 2) point set per connected piece."""
+    tris = np.ascontiguousarray(tris, np.int64)
+    edges, tri_edges = _edge_tables(tris.tobytes(), len(tris))
+    za, zb = verts[edges[:, 0], 2] - z, verts[edges[:, 1], 2] - z
+    cross = (za < 0) != (zb < 0)
+    n = int(cross.sum())
+    if n == 0:
+        return []
+    t = (za[cross] / (za[cross] - zb[cross]))[:, None]
+    e = edges[cross]
+    point = verts[e[:, 0], :2] + t * (verts[e[:, 1], :2] - verts[e[:, 0], :2])
+    compact = np.cumsum(cross) - 1
+    c = cross[tri_edges]
+    # a triangle cut by the plane has two cut edges: neighbours on the section's loop
+    pairs = compact[tri_edges[c.sum(1) == 2][c[c.sum(1) == 2]]].reshape(-1, 2)
+    g = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, label = connected_components(g, directed=False)
+    return [point[label == k] for k in range(label.max() + 1)]
+
+
+def hull_perimeter(pts: np.ndarray) -> float:
+    """Tape-measure girth of a section piece: its convex hull's perimeter."""
+    if len(pts) < 3:
+        return 0.0
+    return float(ConvexHull(pts).area)  # in 2D, "area" is the perimeter
+
+
+def girth_at(verts: np.ndarray, tris: np.ndarray, z: float, near: tuple[float, float] = (0.0, 0.0)) -> float:
+    """Girth of the section piece at height z whose centre is nearest ``near`` (x, y)."""
+    loops = [p for p in slice_loops(verts, tris, z) if len(p) >= 3]
+    if not loops:
+        return 0.0
+    best = min(loops, key=lambda p: np.linalg.norm(p.mean(0) - np.asarray(near)))
+    return hull_perimeter(best)
+
+
+def measure_heights(landmarks: dict[str, float]) -> dict[str, float]:
+    """The height (cm) at which each girth in GIRTHS is measured, from mannequin.py's landmarks."""
+    return {"bust": landmarks["bust"], "waist": landmarks["waist"], "hip": landmarks["hip"],
+            "thigh": landmarks["crotch"] - THIGH_BELOW_CROTCH, "neck": landmarks["neck_base"] + NECK_ABOVE_BASE}
+
+
+def measure(asset: Asset, verts: np.ndarray, heights: dict[str, float]) -> dict[str, float]:
+    """{girth name: cm} of the skin at the given heights (thigh: the figure's left leg)."""
+    tris = _skin_tris(asset)
+    out = {}
+    for k, z in heights.items():
+        near = (_leg_x(asset, verts), 0.0) if k == "thigh" else (0.0, 0.0)
+        out[k] = girth_at(verts, tris, z, near)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _skin_tris_cached(n_quads: int, eye_first: int) -> np.ndarray:
+    a = load_asset()
+    q = a.quads[(a.quads < eye_first).all(1)]
+    return np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
+
+
+def _skin_tris(asset: Asset) -> np.ndarray:
+    return _skin_tris_cached(len(asset.quads), asset.eye_first)
+
+
+def _leg_x(asset: Asset, verts: np.ndarray) -> float:
+    return float(0.5 * (asset.head(verts, "mixamorig:LeftUpLeg")[0] + asset.head(verts, "mixamorig:LeftLeg")[0]))
+
+
+# --- landmarks and the vertical remap ------------------------------------------------------------
+def natural_landmarks(asset: Asset, verts: np.ndarray) -> dict[str, float]:
+    """Heights (cm) of the knee, crotch, natural waist, neck base and crown of a T-pose body."""
+    skin = verts[: asset.eye_first]
+    knee = 0.5 * (asset.head(verts, "mixamorig:LeftLeg")[2] + asset.head(verts, "mixamorig:RightLeg")[2])
+    neck = float(asset.head(verts, "mixamorig:Neck")[2])
+    top = float(skin[:, 2].max())
+    mid = skin[(np.abs(skin[:, 0]) < 0.6) & (skin[:, 2] > knee) & (skin[:, 2] < neck)]
+    crotch = float(mid[:, 2].min())  # the lowest skin on the centre line between the knees and the neck
+    tris = _skin_tris(asset)
+    zs = np.linspace(crotch + 0.3 * (neck - crotch), crotch + 0.6 * (neck - crotch), 13)
+    waist = float(zs[np.argmin([girth_at(verts, tris, z) for z in zs])])
+    return {"knee": float(knee), "crotch": crotch, "waist": waist, "neck_base": neck, "height": top}
+
+
+def remap_heights(verts: np.ndarray, src: dict[str, float], dst: dict[str, float]) -> np.ndarray:
+    """Move every vertex's z by the smooth monotone map taking the ``src`` landmarks to ``dst``."""
+    keys = ("knee", "crotch", "waist", "neck_base", "height")
+    x = np.array([0.0] + [src[k] for k in keys])
+    y = np.array([0.0] + [dst[k] for k in keys])
+    f = PchipInterpolator(x, y, extrapolate=True)
+    out = verts.copy()
+    out[:, 2] = f(verts[:, 2])
+    return out
+
+
+# --- posing -------------------------------------------------------------------------------------
+def _rot(axis: np.ndarray, angle: float) -> np.ndarray:
+    axis = axis / np.linalg.norm(axis)
+    x, y, z = axis
+    c, s = np.cos(angle), np.sin(angle)
+    K = np.array([[0, -z, y], [z, 0, -x], [-y, x, 0]])
+    return np.eye(3) + s * K + (1 - c) * K @ K
+
+
+def pose_transforms(asset: Asset, verts: np.ndarray, local: dict[str, np.ndarray]) -> np.ndarray:
+    """(bones, 4, 4) rest -> posed world transforms; ``local``: bone -> rotation about its head."""
+    G = np.zeros((len(asset.bones), 4, 4))
+    for i, (b, p) in enumerate(zip(asset.bones, asset.parents, strict=True)):
+        parent = G[asset.bones.index(p)] if p else np.eye(4)
+        R = local.get(b)
+        if R is None:
+            G[i] = parent
+            continue
+        h = asset.head(verts, b)
+        M = np.eye(4)
+        M[:3, :3] = R
+        M[:3, 3] = h - R @ h
+        G[i] = parent @ M
+    return G
+
+
+def skin(asset: Asset, verts: np.ndarray, G: np.ndarray) -> np.ndarray:
+    """Linear blend skinning of the mesh; each bone's head by its parent, tail by itself."""
+    n = asset.n_mesh
+    h = np.column_stack([verts, np.ones(len(verts))])
+    out = verts.copy()
+    posed = np.einsum("bij,nj->nbi", G[:, :3, :], h[:n])  # (n, bones, 3)
+    out[:n] = np.einsum("nb,nbi->ni", asset.weights, posed)
+    for i, p in enumerate(asset.parents):
+        Gp = G[asset.bones.index(p)] if p else np.eye(4)
+        out[n + 2 * i] = (Gp @ h[n + 2 * i])[:3]
+        out[n + 2 * i + 1] = (G[i] @ h[n + 2 * i + 1])[:3]
+    return out
+
+
+def a_pose(asset: Asset, verts: np.ndarray, arm_angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """(posed vertices, transforms): upper arms lowered to ``arm_angle_deg`` from the vertical."""
+    local = {}
+    for side, sx in (("Left", 1.0), ("Right", -1.0)):
+        sh = asset.head(verts, f"mixamorig:{side}Arm")
+        wr = asset.head(verts, f"mixamorig:{side}Hand")
+        d = wr - sh
+        now = np.degrees(np.arctan2(-d[2], sx * d[0]))  # below the horizontal
+        lower = np.radians((90.0 - arm_angle_deg) - now)
+        local[f"mixamorig:{side}Arm"] = _rot(np.array([0.0, 1.0, 0.0]), sx * lower)
+    G = pose_transforms(asset, verts, local)
+    return skin(asset, verts, G), G
+
+
+# --- the girth correction -----------------------------------------------------------------------
+def _factor(zs: list[float], ss: list[float], z: np.ndarray) -> np.ndarray:
+    """Smooth scale factor through the stations (z, s); 1 outside them."""
+    order = np.argsort(zs)
+    zz, sv = np.asarray(zs, float)[order], np.asarray(ss, float)[order]
+    keep = np.concatenate([[True], np.diff(zz) > 0.5])
+    f = PchipInterpolator(zz[keep], sv[keep], extrapolate=False)(z)
+    return np.where(np.isnan(f), 1.0, f)
+
+
+def radial_correction(asset: Asset, verts: np.ndarray, heights: dict[str, float],
+                      scale: dict[str, float], landmarks: dict[str, float]) -> np.ndarray:
+    """Scale sections about the torso axis by a smooth factor that is ``scale[k]`` at each torso girth's
+    height and 1 at the crown and below the crotch; then the thighs about their own axes (1 at the hip
+    and the knee). The arms follow the shoulder they hang from (moved, not scaled); the bone ends
+    move with the skin they carry."""
+    n = asset.n_mesh
+    z = verts[:, 2]
+    top = landmarks["height"]
+    zt = [heights["thigh"] - 4.0, heights["hip"], heights["waist"], heights["bust"], heights["neck"], top - 12.0]
+    st = [1.0, scale["hip"], scale["waist"], scale["bust"], scale["neck"], 1.0]
+    hips, neck = asset.head(verts, "mixamorig:Hips"), asset.head(verts, "mixamorig:Neck")
+
+    def torso(p: np.ndarray) -> np.ndarray:
+        f = _factor(zt, st, p[:, 2])
+        cy = np.interp(p[:, 2], [hips[2], neck[2]], [hips[1], neck[1]])
+        out = p.copy()
+        out[:, 0] *= f
+        out[:, 1] = cy + (p[:, 1] - cy) * f
+        return out
+
+    moved = torso(verts[:n])
+    zl, sl = [landmarks["knee"], heights["thigh"], heights["hip"]], [1.0, scale["thigh"], 1.0]
+    for side, sx in (("Left", 1.0), ("Right", -1.0)):
+        hip_j, knee_j = torso(asset.head(verts, f"mixamorig:{side}UpLeg")[None])[0], asset.head(
+            verts, f"mixamorig:{side}Leg")
+        t = np.clip((moved[:, 2] - hip_j[2]) / (knee_j[2] - hip_j[2]), -1.0, 1.0)
+        c = hip_j[:2] + t[:, None] * (knee_j[:2] - hip_j[:2])
+        f = _factor(zl, sl, moved[:, 2])
+        leg = moved.copy()
+        leg[:, :2] = c + (moved[:, :2] - c) * f[:, None]
+        w = asset.side_weight(LEG_BONES, side)
+        moved += w[:, None] * (leg - moved)
+        sh = asset.head(verts, f"mixamorig:{side}Arm")
+        shift = torso(sh[None])[0] - sh
+        arm = asset.side_weight(ARM_BONES, side) * (np.sign(verts[:n, 0]) == sx)
+        moved += arm[:, None] * (verts[:n] + shift - moved)
+    out = verts.copy()
+    out[:n] = moved
+    # each bone end moves as the skin it carries does (weighted mean displacement)
+    disp = moved - verts[:n]
+    wsum = asset.weights.sum(0)
+    bone_disp = (asset.weights.T @ disp) / np.maximum(wsum, 1e-9)[:, None]
+    out[n::2] += bone_disp
+    out[n + 1::2] += bone_disp
+    return out
+
+
+# --- the whole build ----------------------------------------------------------------------------
+@dataclass
+class HumanBody:
+    """The shaped, A-posed MakeHuman mannequin: mesh (cm), skeleton, skin weights, measurements."""
+
+    verts: np.ndarray  # (n, 3) cm, the mesh (skin then eyes)
+    quads: np.ndarray
+    joints: dict[str, tuple[np.ndarray, np.ndarray]]  # bone -> (head, tail) cm, posed
+    parents: dict[str, str]
+    rolls: dict[str, float]  # T-pose edit-bone roll
+    pose: dict[str, np.ndarray]  # bone -> (3, 3) rotation from the T-pose rest to this A-pose
+    weights: np.ndarray  # (n, bones)
+    bones: tuple[str, ...]
+    girths: dict[str, float]  # measured
+    targets: dict[str, float]  # requested
+    heights: dict[str, float]  # where each girth was measured
+    sliders: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def triangles(self) -> np.ndarray:
+        q = self.quads
+        return np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
+
+    def errors(self) -> dict[str, float]:
+        """Relative girth error per measurement (measured / requested - 1), and the height's."""
+        out = {k: self.girths[k] / self.targets[k] - 1.0 for k in GIRTHS}
+        out["height"] = float(self.verts[:, 2].max() / self.targets["height"] - 1.0)
+        return out
+
+
+def _log_errors(asset, verts, heights, target) -> np.ndarray:
+    got = measure(asset, verts, heights)
+    return np.array([np.log(max(got[k], 1.0) / target[k]) for k in GIRTHS])
+
+
+def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str = "female",
+                arm_angle_deg: float = 38.0, iterations: int = 8) -> HumanBody:
+    """The MakeHuman mannequin for ``meas`` (core.spec.body_measurements) with its landmark heights
+    at ``landmarks`` (mannequin.Body.landmarks) and the arms at ``arm_angle_deg`` from the vertical."""
+    asset = load_asset()
+    gender = "male" if preset == "male" else "female"
+    target = {k: float(meas[k]) for k in GIRTHS} | {"height": float(meas["height"])}
+    heights = measure_heights(landmarks)
+    dst = {k: float(landmarks[k]) for k in ("knee", "crotch", "waist", "neck_base", "height")}
+
+    names = ("muscle", "weight", "proportions", "cup")[: 4 if gender == "female" else 3]
+    src = natural_landmarks(asset, shaped(asset, gender))
+
+    def body_for(x: np.ndarray, src: dict[str, float]) -> np.ndarray:
+        v = shaped(asset, gender, **dict(zip(names, x, strict=True)))
+        return remap_heights(v, src, dst)
+
+    # macro sliders: closest girths in the T-pose (the arms are level with the shoulders there);
+    # the landmarks of the average body stand in for each trial's (they move little)
+    fit = least_squares(lambda x: _log_errors(asset, body_for(x, src), heights, target), x0=[0.5] * len(names),
+                        bounds=([0.0] * len(names), [1.0] * len(names)), diff_step=0.05, max_nfev=6 * len(names))
+    v = shaped(asset, gender, **dict(zip(names, fit.x, strict=True)))
+    v = remap_heights(v, natural_landmarks(asset, v), dst)
+    posed, G = a_pose(asset, v, arm_angle_deg)
+    scale = dict.fromkeys(GIRTHS, 1.0)
+    out = posed
+    for _ in range(iterations):  # fixed point: each factor by its girth's remaining ratio
+        got = measure(asset, out, heights)
+        if all(abs(got[k] / target[k] - 1) < 0.004 for k in GIRTHS):
+            break
+        for k in GIRTHS:
+            scale[k] *= target[k] / max(got[k], 1.0)
+        out = radial_correction(asset, posed, heights, scale, dst)
+    girths = measure(asset, out, heights)
+    n = asset.n_mesh
+    joints = {b: (out[n + 2 * i], out[n + 2 * i + 1]) for i, b in enumerate(asset.bones)}
+    pose = {b: G[i, :3, :3] for i, b in enumerate(asset.bones)}
+    return HumanBody(out[:n], asset.quads, joints, dict(zip(asset.bones, asset.parents, strict=True)),
+                     dict(zip(asset.bones, asset.rolls.tolist(), strict=True)), pose, asset.weights,
+                     asset.bones, girths, target, heights,
+                     dict(zip(names, map(float, fit.x), strict=True)))
