@@ -3,12 +3,13 @@
 Pure numpy (cm, z up, facing -y, x to the figure's left, the frame of mannequin.py).
 
 1. Macro targets (young adult, gender from the preset): muscle, weight and breast cup are solved so
-   the T-pose body's bust, waist, hip, thigh and neck girths come closest to the measurements; the
+   the base-pose body's bust, waist, hip, thigh and neck girths come closest to the measurements; the
    height target brings the stature near the requested height.
-2. A smooth vertical remap puts the body's knee, crotch, natural waist and neck base at the heights
-   the analytic mannequin (mannequin.py) and the wrap use, and the crown at the requested height.
-3. Linear blend skinning with the asset's Mixamo rig weights turns the T-pose into the analytic
-   mannequin's A-pose (upper arms lowered to its arm angle), so sleeves wrap around the arms shown.
+2. A smooth vertical remap puts the body's knee, crotch, bust point and neck base at the heights the
+   analytic mannequin (mannequin.py) and the wrap use, and the crown at the requested height.
+3. Linear blend skinning with the asset's Mixamo rig weights turns the base pose (arms 47 degrees
+   down, elbows bent) into the analytic mannequin's A-pose (straight arms at its arm angle, wider
+   where a heavy body's arms would touch its sides), so sleeves wrap around the arms shown.
 4. What the targets leave over (a few %) is taken up by a smooth radial scale around the torso and
    leg axes, peaked at each measurement height, so every girth lands within 2 %.
 
@@ -34,10 +35,16 @@ from scipy.spatial import ConvexHull
 DATA = Path(__file__).with_name("data") / "makehuman.npz.xz"
 GIRTHS = ("bust", "waist", "hip", "thigh", "neck")
 THIGH_BELOW_CROTCH = 2.5  # cm: the thigh girth is taken just below the crotch
-NECK_ABOVE_BASE = 3.0  # cm: where mannequin.py's neck section has the neck girth
+NECK_ABOVE_BASE = 1.0  # cm: a collar sits at the neck base; the tape goes just above it
 DELTA_UNIT = 0.002  # cm per stored delta step (tools/extract_makehuman.py)
 ARM_BONES = ("Arm", "Hand")  # name parts of the bones that carry an arm (LeftArm, LeftForeArm, LeftHand*)
 LEG_BONES = ("UpLeg", "Leg", "Foot", "ToeBase")
+ARMPIT_BELOW_BUST = 2.0  # cm: the arms must hang clear of the torso up to this far under the bust line
+MAX_ARM_ANGLE = 60.0
+# landmarks the vertical remap aligns. Not the waist: the asset's natural waist sits 0.03 of the
+# stature above the analytic one, and pulling it down would stretch the midriff by 30 %; crotch to
+# bust point is within 1 % of the analytic length, so the body keeps its proportions.
+REMAP_KEYS = ("knee", "crotch", "bust", "neck_base", "height")  # degrees from the vertical: the widest A-pose tried for a heavy body
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class Asset:
     eye_first: int  # first eye vertex (the eyes follow the skin)
     bones: tuple[str, ...]  # parent first
     parents: tuple[str, ...]
-    rolls: np.ndarray  # Blender edit-bone roll (radians) of each bone in the T-pose
+    rolls: np.ndarray  # Blender edit-bone roll (radians) of each bone in the base pose
     weights: np.ndarray  # (n_mesh, bones) skin weights, rows sum to 1
     targets: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]  # gender -> name -> (rows, deltas cm)
 
@@ -130,7 +137,7 @@ def macro_weights(gender: str, muscle: float = 0.5, weight: float = 0.5, height:
 
 
 def shaped(asset: Asset, gender: str, **sliders: float) -> np.ndarray:
-    """T-pose vertices (mesh, then bone ends) for the macro sliders."""
+    """Base-pose vertices (mesh, then bone ends) for the macro sliders."""
     v = asset.base.copy()
     tg = asset.targets[gender]
     for name, w in macro_weights(gender, **sliders).items():
@@ -150,8 +157,9 @@ def _edge_tables(tris_key: bytes, n_tris: int) -> tuple[np.ndarray, np.ndarray]:
     return edges, inv.ravel().reshape(3, n_tris).T
 
 
-def slice_loops(verts: np.ndarray, tris: np.ndarray, z: float) -> list[np.ndarray]:
-    """Cross-section of a triangle mesh at height z: one (k, 2) point set per connected piece."""
+def slice_loops(verts: np.ndarray, tris: np.ndarray, z: float, values: np.ndarray | None = None) -> list:
+    """Cross-section of a triangle mesh at height z: one (k, 2) point set per connected piece; with
+    per-vertex ``values``, (points, values interpolated at them) per piece."""
     tris = np.ascontiguousarray(tris, np.int64)
     edges, tri_edges = _edge_tables(tris.tobytes(), len(tris))
     za, zb = verts[edges[:, 0], 2] - z, verts[edges[:, 1], 2] - z
@@ -168,7 +176,10 @@ def slice_loops(verts: np.ndarray, tris: np.ndarray, z: float) -> list[np.ndarra
     pairs = compact[tri_edges[c.sum(1) == 2][c[c.sum(1) == 2]]].reshape(-1, 2)
     g = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     _, label = connected_components(g, directed=False)
-    return [point[label == k] for k in range(label.max() + 1)]
+    if values is None:
+        return [point[label == k] for k in range(label.max() + 1)]
+    val = values[e[:, 0]] + t[:, 0] * (values[e[:, 1]] - values[e[:, 0]])
+    return [(point[label == k], val[label == k]) for k in range(label.max() + 1)]
 
 
 def hull_perimeter(pts: np.ndarray) -> float:
@@ -178,9 +189,16 @@ def hull_perimeter(pts: np.ndarray) -> float:
     return float(ConvexHull(pts).area)  # in 2D, "area" is the perimeter
 
 
-def girth_at(verts: np.ndarray, tris: np.ndarray, z: float, near: tuple[float, float] = (0.0, 0.0)) -> float:
-    """Girth of the section piece at height z whose centre is nearest ``near`` (x, y)."""
-    loops = [p for p in slice_loops(verts, tris, z) if len(p) >= 3]
+def girth_at(verts: np.ndarray, tris: np.ndarray, z: float, near: tuple[float, float] = (0.0, 0.0),
+             arm: np.ndarray | None = None) -> float:
+    """Girth of the section piece at height z whose centre is nearest ``near`` (x, y). With per-vertex
+    arm weights ``arm``, section points on an arm (weight over 0.5) are left out: the tape goes
+    round the torso under arms that touch it."""
+    if arm is None:
+        loops = [p for p in slice_loops(verts, tris, z) if len(p) >= 3]
+    else:
+        loops = [p[w < 0.5] for p, w in slice_loops(verts, tris, z, arm)]
+        loops = [p for p in loops if len(p) >= 3]
     if not loops:
         return 0.0
     best = min(loops, key=lambda p: np.linalg.norm(p.mean(0) - np.asarray(near)))
@@ -193,13 +211,18 @@ def measure_heights(landmarks: dict[str, float]) -> dict[str, float]:
             "thigh": landmarks["crotch"] - THIGH_BELOW_CROTCH, "neck": landmarks["neck_base"] + NECK_ABOVE_BASE}
 
 
-def measure(asset: Asset, verts: np.ndarray, heights: dict[str, float]) -> dict[str, float]:
-    """{girth name: cm} of the skin at the given heights (thigh: the figure's left leg)."""
-    tris = _skin_tris(asset)
+def measure(asset: Asset, verts: np.ndarray, heights: dict[str, float], tris: np.ndarray | None = None
+            ) -> dict[str, float]:
+    """{girth name: cm} of the skin (or of ``tris``) at the given heights (thigh: the left leg)."""
+    tris = _skin_tris(asset) if tris is None else tris
+    arm = np.zeros(len(verts))
+    arm[: asset.n_mesh] = asset.chain_weight(ARM_BONES)
     out = {}
     for k, z in heights.items():
-        near = (_leg_x(asset, verts), 0.0) if k == "thigh" else (0.0, 0.0)
-        out[k] = girth_at(verts, tris, z, near)
+        if k == "thigh":
+            out[k] = girth_at(verts, tris, z, (_leg_x(asset, verts), 0.0))
+        else:
+            out[k] = girth_at(verts, tris, z, (0.0, 0.0), arm)
     return out
 
 
@@ -220,22 +243,21 @@ def _leg_x(asset: Asset, verts: np.ndarray) -> float:
 
 # --- landmarks and the vertical remap ------------------------------------------------------------
 def natural_landmarks(asset: Asset, verts: np.ndarray) -> dict[str, float]:
-    """Heights (cm) of the knee, crotch, natural waist, neck base and crown of a T-pose body."""
+    """Heights (cm) of the knee, crotch, bust point, neck base and crown of a base-pose body."""
     skin = verts[: asset.eye_first]
     knee = 0.5 * (asset.head(verts, "mixamorig:LeftLeg")[2] + asset.head(verts, "mixamorig:RightLeg")[2])
     neck = float(asset.head(verts, "mixamorig:Neck")[2])
     top = float(skin[:, 2].max())
     mid = skin[(np.abs(skin[:, 0]) < 0.6) & (skin[:, 2] > knee) & (skin[:, 2] < neck)]
     crotch = float(mid[:, 2].min())  # the lowest skin on the centre line between the knees and the neck
-    tris = _skin_tris(asset)
-    zs = np.linspace(crotch + 0.3 * (neck - crotch), crotch + 0.6 * (neck - crotch), 13)
-    waist = float(zs[np.argmin([girth_at(verts, tris, z) for z in zs])])
-    return {"knee": float(knee), "crotch": crotch, "waist": waist, "neck_base": neck, "height": top}
+    chest = skin[(np.abs(skin[:, 0]) < 12.0) & (skin[:, 2] > crotch + 0.5 * (neck - crotch)) & (skin[:, 2] < neck)]
+    bust = float(chest[np.argmin(chest[:, 1]), 2])  # the most forward point of the chest
+    return {"knee": float(knee), "crotch": crotch, "bust": bust, "neck_base": neck, "height": top}
 
 
 def remap_heights(verts: np.ndarray, src: dict[str, float], dst: dict[str, float]) -> np.ndarray:
     """Move every vertex's z by the smooth monotone map taking the ``src`` landmarks to ``dst``."""
-    keys = ("knee", "crotch", "waist", "neck_base", "height")
+    keys = REMAP_KEYS
     x = np.array([0.0] + [src[k] for k in keys])
     y = np.array([0.0] + [dst[k] for k in keys])
     f = PchipInterpolator(x, y, extrapolate=True)
@@ -271,12 +293,17 @@ def pose_transforms(asset: Asset, verts: np.ndarray, local: dict[str, np.ndarray
 
 
 def skin(asset: Asset, verts: np.ndarray, G: np.ndarray) -> np.ndarray:
-    """Linear blend skinning of the mesh; each bone's head by its parent, tail by itself."""
+    """Linear blend skinning of the mesh; each bone's head by its parent, tail by itself. Only the
+    bones that move are evaluated (the A-pose turns the arms alone)."""
     n = asset.n_mesh
     h = np.column_stack([verts, np.ones(len(verts))])
     out = verts.copy()
-    posed = np.einsum("bij,nj->nbi", G[:, :3, :], h[:n])  # (n, bones, 3)
-    out[:n] = np.einsum("nb,nbi->ni", asset.weights, posed)
+    moving = [i for i in range(len(G)) if not np.allclose(G[i], np.eye(4))]
+    if moving:
+        w = asset.weights[:, moving]
+        rows = np.nonzero(w.sum(1) > 0)[0]
+        posed = np.einsum("bij,nj->nbi", G[moving, :3, :], h[rows])  # (rows, moving, 3)
+        out[rows] += np.einsum("nb,nbi->ni", w[rows], posed - verts[rows, None, :])
     for i, p in enumerate(asset.parents):
         Gp = G[asset.bones.index(p)] if p else np.eye(4)
         out[n + 2 * i] = (Gp @ h[n + 2 * i])[:3]
@@ -284,16 +311,29 @@ def skin(asset: Asset, verts: np.ndarray, G: np.ndarray) -> np.ndarray:
     return out
 
 
+def _rotation_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The smallest rotation taking direction a to direction b."""
+    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+    axis = np.cross(a, b)
+    s = np.linalg.norm(axis)
+    if s < 1e-9:
+        return np.eye(3)
+    return _rot(axis, float(np.arctan2(s, a @ b)))
+
+
 def a_pose(asset: Asset, verts: np.ndarray, arm_angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
-    """(posed vertices, transforms): upper arms lowered to ``arm_angle_deg`` from the vertical."""
+    """(posed vertices, transforms): each arm straightened and hung in the frontal plane at
+    ``arm_angle_deg`` from the vertical (the analytic mannequin's arm angle). The base mesh holds its
+    arms 47 degrees down with the elbows bent and the hands 13 cm forward."""
     local = {}
+    a = np.radians(arm_angle_deg)
     for side, sx in (("Left", 1.0), ("Right", -1.0)):
-        sh = asset.head(verts, f"mixamorig:{side}Arm")
-        wr = asset.head(verts, f"mixamorig:{side}Hand")
-        d = wr - sh
-        now = np.degrees(np.arctan2(-d[2], sx * d[0]))  # below the horizontal
-        lower = np.radians((90.0 - arm_angle_deg) - now)
-        local[f"mixamorig:{side}Arm"] = _rot(np.array([0.0, 1.0, 0.0]), sx * lower)
+        target = np.array([sx * np.sin(a), 0.0, -np.cos(a)])
+        sh, el, wr = (asset.head(verts, f"mixamorig:{side}{b}") for b in ("Arm", "ForeArm", "Hand"))
+        R_upper = _rotation_between(el - sh, target)
+        local[f"mixamorig:{side}Arm"] = R_upper
+        # the forearm's rotation is applied before its parent's: aim it at the target seen from there
+        local[f"mixamorig:{side}ForeArm"] = _rotation_between(wr - el, R_upper.T @ target)
     G = pose_transforms(asset, verts, local)
     return skin(asset, verts, G), G
 
@@ -365,25 +405,46 @@ class HumanBody:
     quads: np.ndarray
     joints: dict[str, tuple[np.ndarray, np.ndarray]]  # bone -> (head, tail) cm, posed
     parents: dict[str, str]
-    rolls: dict[str, float]  # T-pose edit-bone roll
-    pose: dict[str, np.ndarray]  # bone -> (3, 3) rotation from the T-pose rest to this A-pose
+    rolls: dict[str, float]  # base-pose edit-bone roll
+    pose: dict[str, np.ndarray]  # bone -> (3, 3) rotation from the base pose to this A-pose
     weights: np.ndarray  # (n, bones)
     bones: tuple[str, ...]
     girths: dict[str, float]  # measured
     targets: dict[str, float]  # requested
     heights: dict[str, float]  # where each girth was measured
-    sliders: dict[str, float] = field(default_factory=dict)
+    sliders: dict[str, float] = field(default_factory=dict)  # the solved macro sliders (0..1)
+    rest_joints: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # base pose
+    correction: dict[str, float] = field(default_factory=dict)  # radial factor left to each girth
+    arm_angle: float = 0.0  # degrees from the vertical
 
     @property
     def triangles(self) -> np.ndarray:
         q = self.quads
         return np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
 
+    def report(self) -> dict:
+        """For assembly.json: the asset, the solved sliders, measured girths and their errors."""
+        return {"model": "MakeHuman hm08 (CC0), Mixamo rig", "sliders": {k: round(v, 3) for k, v in self.sliders.items()},
+                "girths_cm": {k: round(v, 2) for k, v in self.girths.items()},
+                "girth_errors_pct": {k: round(100 * v, 3) for k, v in self.errors().items()},
+                "correction": {k: round(v, 4) for k, v in self.correction.items()}, "bones": len(self.bones),
+                "arm_angle_deg": self.arm_angle}
+
     def errors(self) -> dict[str, float]:
         """Relative girth error per measurement (measured / requested - 1), and the height's."""
         out = {k: self.girths[k] / self.targets[k] - 1.0 for k in GIRTHS}
         out["height"] = float(self.verts[:, 2].max() / self.targets["height"] - 1.0)
         return out
+
+
+def arms_clear(asset: Asset, verts: np.ndarray, heights: dict[str, float]) -> bool:
+    """True when sections from the waist up to 2 cm under the bust line show the torso and both arms
+    apart (the armpit's crease is a few cm above the bust line)."""
+    tris = _skin_tris(asset)
+    for z in np.linspace(heights["waist"], heights["bust"] - ARMPIT_BELOW_BUST, 5):
+        if sum(len(p) >= 3 for p in slice_loops(verts, tris, z)) < 3:
+            return False
+    return True
 
 
 def _log_errors(asset, verts, heights, target) -> np.ndarray:
@@ -399,7 +460,7 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
     gender = "male" if preset == "male" else "female"
     target = {k: float(meas[k]) for k in GIRTHS} | {"height": float(meas["height"])}
     heights = measure_heights(landmarks)
-    dst = {k: float(landmarks[k]) for k in ("knee", "crotch", "waist", "neck_base", "height")}
+    dst = {k: float(landmarks[k]) for k in REMAP_KEYS} | {"knee": float(landmarks["knee"])}
 
     names = ("muscle", "weight", "proportions", "cup")[: 4 if gender == "female" else 3]
     src = natural_landmarks(asset, shaped(asset, gender))
@@ -408,27 +469,115 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
         v = shaped(asset, gender, **dict(zip(names, x, strict=True)))
         return remap_heights(v, src, dst)
 
-    # macro sliders: closest girths in the T-pose (the arms are level with the shoulders there);
-    # the landmarks of the average body stand in for each trial's (they move little)
-    fit = least_squares(lambda x: _log_errors(asset, body_for(x, src), heights, target), x0=[0.5] * len(names),
-                        bounds=([0.0] * len(names), [1.0] * len(names)), diff_step=0.05, max_nfev=6 * len(names))
+    # macro sliders: closest girths in the A-pose (in the base pose a heavy body's arms touch its
+    # sides at the bust); the landmarks of the average body stand in for each trial's (they move little)
+    fit = least_squares(lambda x: _log_errors(asset, a_pose(asset, body_for(x, src), arm_angle_deg)[0], heights,
+                                              target),
+                        x0=[0.5] * len(names), bounds=([0.0] * len(names), [1.0] * len(names)),
+                        diff_step=0.05, max_nfev=6 * len(names))
     v = shaped(asset, gender, **dict(zip(names, fit.x, strict=True)))
     v = remap_heights(v, natural_landmarks(asset, v), dst)
-    posed, G = a_pose(asset, v, arm_angle_deg)
-    scale = dict.fromkeys(GIRTHS, 1.0)
-    out = posed
-    for _ in range(iterations):  # fixed point: each factor by its girth's remaining ratio
-        got = measure(asset, out, heights)
-        if all(abs(got[k] / target[k] - 1) < 0.004 for k in GIRTHS):
+    angle = arm_angle_deg
+    while True:  # the arms hang clear of the torso below the armpit, further out on a heavy body
+        posed, G = a_pose(asset, v, angle)
+        scale = dict.fromkeys(GIRTHS, 1.0)
+        out = posed
+        for _ in range(iterations):  # fixed point: each factor by its girth's remaining ratio
+            got = measure(asset, out, heights)
+            if all(abs(got[k] / target[k] - 1) < 0.004 for k in GIRTHS):
+                break
+            for k in GIRTHS:
+                scale[k] *= target[k] / max(got[k], 1.0)
+            out = radial_correction(asset, posed, heights, scale, dst)
+        if angle >= MAX_ARM_ANGLE or arms_clear(asset, out, heights):
             break
-        for k in GIRTHS:
-            scale[k] *= target[k] / max(got[k], 1.0)
-        out = radial_correction(asset, posed, heights, scale, dst)
+        angle += 4.0
     girths = measure(asset, out, heights)
     n = asset.n_mesh
     joints = {b: (out[n + 2 * i], out[n + 2 * i + 1]) for i, b in enumerate(asset.bones)}
     pose = {b: G[i, :3, :3] for i, b in enumerate(asset.bones)}
+    rest = {b: (v[n + 2 * i], v[n + 2 * i + 1]) for i, b in enumerate(asset.bones)}
     return HumanBody(out[:n], asset.quads, joints, dict(zip(asset.bones, asset.parents, strict=True)),
                      dict(zip(asset.bones, asset.rolls.tolist(), strict=True)), pose, asset.weights,
                      asset.bones, girths, target, heights,
-                     dict(zip(names, map(float, fit.x), strict=True)))
+                     dict(zip(names, map(float, fit.x), strict=True)), rest, scale, angle)
+
+
+# --- tying the analytic mannequin (wrap) to the shown one --------------------------------------
+@lru_cache(maxsize=8)
+def _human_cached(key: tuple, landmarks_key: tuple, preset: str, arm_angle: float) -> HumanBody:
+    return build_human(dict(key), dict(landmarks_key), preset, arm_angle)
+
+
+def human_for_body(body) -> HumanBody:
+    """The MakeHuman mannequin for a mannequin.Body (same measurements, landmarks, preset and arm
+    angle); cached, so the refinement loop's rebuilds of one body cost nothing."""
+    from .mannequin import PRESETS
+
+    key = tuple(sorted((k, round(float(v), 3)) for k, v in body.measurements.items()))
+    lm = tuple(sorted((k, round(float(v), 3)) for k, v in body.landmarks.items()))
+    return _human_cached(key, lm, body.preset, float(PRESETS[body.preset]["arm_angle"]))
+
+
+def attach_human(body, human: HumanBody | None = None) -> HumanBody:
+    """Make ``body`` (a mannequin.Body) describe the shown MakeHuman mannequin where the wrap needs it:
+    arm and leg axes through the rig's joints, the head ellipsoid around the real head, and the
+    inside test / push-out against the real skin. The torso sections stay analytic (same girths)."""
+    human = human or human_for_body(body)
+    J = {b.split(":")[-1]: ht for b, ht in human.joints.items()}
+    for side, s in (("left", "Left"), ("right", "Right")):
+        arm = body.arms[side]
+        sh, wr = J[f"{s}Arm"][0], J[f"{s}Hand"][0]
+        length = float(np.linalg.norm(wr - sh))
+        arm.t = arm.t * (length / float(arm.t[5]))  # station 5 is the wrist
+        arm.p0, arm.d = sh.copy(), (wr - sh) / length
+        body.points[f"wrist_{side}"] = wr.tolist()
+        body.points[f"arm_axis_{side}"] = [arm.p0.tolist(), arm.d.tolist()]
+        leg = body.legs[side]
+        hip, ankle = J[f"{s}UpLeg"][0], J[f"{s}Foot"][0]
+        d = (ankle - hip) / np.linalg.norm(ankle - hip)
+        z_top = float(leg.p0[2])  # the analytic leg starts at the hip height; keep its stations' heights
+        heights = z_top + leg.t * float(leg.d[2])
+        leg.p0 = hip + d * ((z_top - hip[2]) / d[2])
+        leg.d = d
+        leg.t = (heights - z_top) / d[2]
+        body.points[f"ankle_{side}"] = ankle.tolist()
+        body.points[f"leg_axis_{side}"] = [leg.p0.tolist(), leg.d.tolist()]
+    head = human.verts[human.weights[:, human.bones.index("mixamorig:Head")] > 0.99]
+    head = head[head[:, 2] > J["Head"][0][2]]
+    lo, hi = head.min(0), head.max(0)
+    body.head_center = 0.5 * (lo + hi)
+    body.head_axes = 0.5 * (hi - lo)
+    body.surface = body_surface(human, body.landmarks)
+    body.human = human
+    return human
+
+
+def torso_hulls(human: HumanBody, z0: float, z1: float, step: float = 1.0) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(heights, CCW convex outline of the torso's section at each), arms left out, from z0 to z1."""
+    asset = load_asset()
+    tris = _skin_tris(asset)
+    arm = asset.chain_weight(ARM_BONES)
+    zs, hulls = [], []
+    for z in np.arange(z0, z1 + 1e-6, step):
+        loops = [p[w < 0.5] for p, w in slice_loops(human.verts, tris, z, arm)]
+        loops = [p for p in loops if len(p) >= 3]
+        if not loops:
+            continue
+        best = min(loops, key=lambda p: np.linalg.norm(p.mean(0)))
+        h = ConvexHull(best)
+        zs.append(z)
+        hulls.append(best[h.vertices])
+    return np.array(zs), hulls
+
+
+def body_surface(human: HumanBody, landmarks: dict[str, float]):
+    """The skin with the torso's convex sections from just above the crotch to the neck base."""
+    from .surface import BodySurface, HullStack, MeshSurface
+
+    asset = load_asset()
+    skin_tris = _skin_tris(asset)
+    skin = MeshSurface(human.verts[: asset.eye_first], skin_tris)
+    limb = asset.chain_weight(ARM_BONES) + asset.chain_weight(LEG_BONES)
+    zs, hulls = torso_hulls(human, landmarks["crotch"] + 2.0, landmarks["neck_base"])
+    return BodySurface(skin, HullStack(zs, hulls, skin, (limb < 0.5)[: asset.eye_first]))
