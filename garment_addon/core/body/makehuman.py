@@ -27,7 +27,6 @@ from pathlib import Path
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
-from scipy.optimize import least_squares
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import ConvexHull
@@ -40,11 +39,11 @@ DELTA_UNIT = 0.002  # cm per stored delta step (tools/extract_makehuman.py)
 ARM_BONES = ("Arm", "Hand")  # name parts of the bones that carry an arm (LeftArm, LeftForeArm, LeftHand*)
 LEG_BONES = ("UpLeg", "Leg", "Foot", "ToeBase")
 ARMPIT_BELOW_BUST = 2.0  # cm: the arms must hang clear of the torso up to this far under the bust line
-MAX_ARM_ANGLE = 60.0
+MAX_ARM_ANGLE = 60.0  # degrees from the vertical: the widest A-pose tried for a heavy body
 # landmarks the vertical remap aligns. Not the waist: the asset's natural waist sits 0.03 of the
 # stature above the analytic one, and pulling it down would stretch the midriff by 30 %; crotch to
 # bust point is within 1 % of the analytic length, so the body keeps its proportions.
-REMAP_KEYS = ("knee", "crotch", "bust", "neck_base", "height")  # degrees from the vertical: the widest A-pose tried for a heavy body
+REMAP_KEYS = ("knee", "crotch", "bust", "neck_base", "height")
 
 
 @dataclass(frozen=True)
@@ -355,7 +354,6 @@ def radial_correction(asset: Asset, verts: np.ndarray, heights: dict[str, float]
     and the knee). The arms follow the shoulder they hang from (moved, not scaled); the bone ends
     move with the skin they carry."""
     n = asset.n_mesh
-    z = verts[:, 2]
     top = landmarks["height"]
     zt = [heights["thigh"] - 4.0, heights["hip"], heights["waist"], heights["bust"], heights["neck"], top - 12.0]
     st = [1.0, scale["hip"], scale["waist"], scale["bust"], scale["neck"], 1.0]
@@ -424,7 +422,8 @@ class HumanBody:
 
     def report(self) -> dict:
         """For assembly.json: the asset, the solved sliders, measured girths and their errors."""
-        return {"model": "MakeHuman hm08 (CC0), Mixamo rig", "sliders": {k: round(v, 3) for k, v in self.sliders.items()},
+        return {"model": "MakeHuman hm08 (CC0), Mixamo rig",
+                "sliders": {k: round(v, 3) for k, v in self.sliders.items()},
                 "girths_cm": {k: round(v, 2) for k, v in self.girths.items()},
                 "girth_errors_pct": {k: round(100 * v, 3) for k, v in self.errors().items()},
                 "correction": {k: round(v, 4) for k, v in self.correction.items()}, "bones": len(self.bones),
@@ -452,6 +451,29 @@ def _log_errors(asset, verts, heights, target) -> np.ndarray:
     return np.array([np.log(max(got[k], 1.0) / target[k]) for k in GIRTHS])
 
 
+def fit_sliders(residual, n: int, steps: int = 6, h: float = 0.1) -> np.ndarray:
+    """Sliders in [0, 1] minimising |residual(x)|: damped Gauss-Newton from 0.5 on a finite-difference
+    Jacobian kept up to date by Broyden's rule (n + 1 + steps evaluations, each a posed body and
+    five sections: ~0.5 s instead of scipy's ~100 evaluations for the same few-% answer)."""
+    x = np.full(n, 0.5)
+    r = residual(x)
+    J = np.column_stack([(residual(x + h * np.eye(n)[i]) - r) / h for i in range(n)])
+    lam = 1e-3
+    for _ in range(steps):
+        dx = np.linalg.solve(J.T @ J + lam * np.eye(n), -J.T @ r)
+        x_new = np.clip(x + dx, 0.0, 1.0)
+        step = x_new - x
+        if not step.any():
+            break
+        r_new = residual(x_new)
+        J += np.outer(r_new - r - J @ step, step) / (step @ step)
+        if r_new @ r_new < r @ r:
+            x, r, lam = x_new, r_new, lam / 4
+        else:
+            lam *= 8
+    return x
+
+
 def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str = "female",
                 arm_angle_deg: float = 38.0, iterations: int = 8) -> HumanBody:
     """The MakeHuman mannequin for ``meas`` (core.spec.body_measurements) with its landmark heights
@@ -471,11 +493,9 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
 
     # macro sliders: closest girths in the A-pose (in the base pose a heavy body's arms touch its
     # sides at the bust); the landmarks of the average body stand in for each trial's (they move little)
-    fit = least_squares(lambda x: _log_errors(asset, a_pose(asset, body_for(x, src), arm_angle_deg)[0], heights,
-                                              target),
-                        x0=[0.5] * len(names), bounds=([0.0] * len(names), [1.0] * len(names)),
-                        diff_step=0.05, max_nfev=6 * len(names))
-    v = shaped(asset, gender, **dict(zip(names, fit.x, strict=True)))
+    x = fit_sliders(lambda x: _log_errors(asset, a_pose(asset, body_for(x, src), arm_angle_deg)[0], heights, target),
+                    len(names))
+    v = shaped(asset, gender, **dict(zip(names, x, strict=True)))
     v = remap_heights(v, natural_landmarks(asset, v), dst)
     angle = arm_angle_deg
     while True:  # the arms hang clear of the torso below the armpit, further out on a heavy body
@@ -500,7 +520,7 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
     return HumanBody(out[:n], asset.quads, joints, dict(zip(asset.bones, asset.parents, strict=True)),
                      dict(zip(asset.bones, asset.rolls.tolist(), strict=True)), pose, asset.weights,
                      asset.bones, girths, target, heights,
-                     dict(zip(names, map(float, fit.x), strict=True)), rest, scale, angle)
+                     dict(zip(names, map(float, x), strict=True)), rest, scale, angle)
 
 
 # --- tying the analytic mannequin (wrap) to the shown one --------------------------------------
