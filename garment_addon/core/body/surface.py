@@ -69,46 +69,45 @@ class HullStack:
         self.surface = surface
         self.torso_vertex = torso_vertex
 
-    def _applies(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        k = np.clip(np.searchsorted(self.zs, p[:, 2]), 0, len(self.zs) - 1)
-        within = (p[:, 2] >= self.zs[0]) & (p[:, 2] <= self.zs[-1])
-        _, i = self.surface.tree.query(p)
-        return within & self.torso_vertex[i], k
-
-    def signed_distance(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(distance outside the section, its nearest edge's outward normal (N, 2), applies) per point."""
-        use, k = self._applies(p)
-        rel = p[:, None, :2] - self.poly[k]
-        d = np.einsum("nmi,nmi->nm", rel, self.normal[k])
+    def signed_distance(self, p: np.ndarray, nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(distance outside the section, its nearest edge's outward normal (n, 2), the indices of
+        the points it applies to) for the points whose nearest skin vertex (``nearest``) is on the
+        torso and that lie within the stack's heights."""
+        use = np.nonzero((p[:, 2] >= self.zs[0]) & (p[:, 2] <= self.zs[-1]) & self.torso_vertex[nearest])[0]
+        q = p[use]
+        k = np.clip(np.searchsorted(self.zs, q[:, 2]), 0, len(self.zs) - 1)
+        d = np.einsum("nmi,nmi->nm", q[:, None, :2] - self.poly[k], self.normal[k])
         d = np.where(self.valid[k], d, -np.inf)
         j = np.argmax(d, axis=1)
-        n = np.arange(len(p))
-        return d[n, j], self.normal[k][n, j], use
-
-    def inside(self, p: np.ndarray, margin: float = 0.0) -> np.ndarray:
-        d, _, use = self.signed_distance(p)
-        return use & (d < margin)
-
-    def push_out(self, p: np.ndarray, margin: float) -> np.ndarray:
-        d, nrm, use = self.signed_distance(p)
-        m = use & (d < margin)
-        p = p.copy()
-        p[m, :2] += nrm[m] * (margin - d[m])[:, None]
-        return p
+        n = np.arange(len(q))
+        return d[n, j], self.normal[k, j], use
 
 
 class BodySurface:
-    """The skin plus the torso's convex sections: inside either is inside; push-out clears both."""
+    """The skin plus the torso's convex sections: inside either is inside; push-out clears both.
+    One nearest-vertex query per pass serves both."""
 
     def __init__(self, skin: MeshSurface, torso: HullStack):
         self.skin, self.torso = skin, torso
 
     def inside(self, p: np.ndarray, margin: float = 0.0) -> np.ndarray:
         p = np.atleast_2d(np.asarray(p, float))
-        return self.skin.inside(p, margin) | self.torso.inside(p, margin)
+        d, i = self.skin.signed_distance(p)
+        out = d < margin
+        dt, _, use = self.torso.signed_distance(p, i)
+        out[use] |= dt < margin
+        return out
 
     def push_out(self, p: np.ndarray, margin: float = 0.5, iterations: int = 2) -> np.ndarray:
         p = np.array(p, float)
         for _ in range(iterations):
-            p = self.skin.push_out(self.torso.push_out(p, margin), margin, 1)
+            _, i = self.skin.tree.query(p)
+            dt, nrm, use = self.torso.signed_distance(p, i)
+            m = dt < margin
+            p[use[m], :2] += nrm[m] * (margin - dt[m])[:, None]
+            d = np.einsum("ij,ij->i", p - self.skin.verts[i], self.skin.normals[i])
+            m = d < margin
+            if not m.any():
+                break
+            p[m] += self.skin.normals[i[m]] * (margin - d[m])[:, None]
         return p
