@@ -381,7 +381,10 @@ def radial_correction(asset: Asset, verts: np.ndarray, heights: dict[str, float]
         moved += w[:, None] * (leg - moved)
         sh = asset.head(verts, f"mixamorig:{side}Arm")
         shift = torso(sh[None])[0] - sh
-        arm = asset.side_weight(ARM_BONES, side) * (np.sign(verts[:n, 0]) == sx)
+        # only the arm proper moves rigidly: the chest and the armpit carry some arm weight too,
+        # and keeping them out of the torso's scale creased the chest along that weight's edge
+        w = np.clip(2.0 * asset.side_weight(ARM_BONES, side) - 1.0, 0.0, 1.0)
+        arm = w * w * (3 - 2 * w) * (np.sign(verts[:n, 0]) == sx)
         moved += arm[:, None] * (verts[:n] + shift - moved)
     out = verts.copy()
     out[:n] = moved
