@@ -51,7 +51,7 @@ def test_girths_and_height_within_2_percent(size, preset):
 def test_arms_hang_clear_of_the_torso_below_the_armpit():
     for preset in ("female", "male"):
         body, h = _human("M", preset)
-        tris = mh._skin_tris(mh.load_asset())
+        tris = mh.skin_triangles()
         for z in np.arange(body.landmarks["waist"], body.landmarks["bust"] - 2.0, 2.0):
             loops = [p for p in mh.slice_loops(h.verts, tris, z) if len(p) >= 3]
             assert len(loops) >= 3, (preset, z)  # torso and both arms apart

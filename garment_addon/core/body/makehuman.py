@@ -61,9 +61,6 @@ class Asset:
     def head(self, verts: np.ndarray, bone: str) -> np.ndarray:
         return verts[self.n_mesh + 2 * self.bones.index(bone)]
 
-    def tail(self, verts: np.ndarray, bone: str) -> np.ndarray:
-        return verts[self.n_mesh + 2 * self.bones.index(bone) + 1]
-
     def chain_weight(self, parts: tuple[str, ...]) -> np.ndarray:
         cols = [i for i, b in enumerate(self.bones) if any(p in b.split(":")[-1] for p in parts)]
         return self.weights[:, cols].sum(1)
@@ -73,10 +70,6 @@ class Asset:
                 if b.split(":")[-1].startswith(side) and any(p in b for p in parts)]
         return self.weights[:, cols].sum(1)
 
-    @property
-    def triangles(self) -> np.ndarray:
-        q = self.quads.astype(np.int64)
-        return np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
 
 
 @lru_cache(maxsize=1)
@@ -213,7 +206,7 @@ def measure_heights(landmarks: dict[str, float]) -> dict[str, float]:
 def measure(asset: Asset, verts: np.ndarray, heights: dict[str, float], tris: np.ndarray | None = None
             ) -> dict[str, float]:
     """{girth name: cm} of the skin (or of ``tris``) at the given heights (thigh: the left leg)."""
-    tris = _skin_tris(asset) if tris is None else tris
+    tris = skin_triangles() if tris is None else tris
     arm = np.zeros(len(verts))
     arm[: asset.n_mesh] = asset.chain_weight(ARM_BONES)
     out = {}
@@ -226,14 +219,11 @@ def measure(asset: Asset, verts: np.ndarray, heights: dict[str, float], tris: np
 
 
 @lru_cache(maxsize=1)
-def _skin_tris_cached(n_quads: int, eye_first: int) -> np.ndarray:
+def skin_triangles() -> np.ndarray:
+    """Triangles of the skin (the eyes left out): what sections and the push-out see."""
     a = load_asset()
-    q = a.quads[(a.quads < eye_first).all(1)]
+    q = a.quads[(a.quads < a.eye_first).all(1)]
     return np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
-
-
-def _skin_tris(asset: Asset) -> np.ndarray:
-    return _skin_tris_cached(len(asset.quads), asset.eye_first)
 
 
 def _leg_x(asset: Asset, verts: np.ndarray) -> float:
@@ -442,7 +432,7 @@ class HumanBody:
 def arms_clear(asset: Asset, verts: np.ndarray, heights: dict[str, float]) -> bool:
     """True when sections from the waist up to 2 cm under the bust line show the torso and both arms
     apart (the armpit's crease is a few cm above the bust line)."""
-    tris = _skin_tris(asset)
+    tris = skin_triangles()
     for z in np.linspace(heights["waist"], heights["bust"] - ARMPIT_BELOW_BUST, 5):
         if sum(len(p) >= 3 for p in slice_loops(verts, tris, z)) < 3:
             return False
@@ -579,7 +569,7 @@ def attach_human(body, human: HumanBody | None = None) -> HumanBody:
 def torso_hulls(human: HumanBody, z0: float, z1: float, step: float = 1.0) -> tuple[np.ndarray, list[np.ndarray]]:
     """(heights, CCW convex outline of the torso's section at each), arms left out, from z0 to z1."""
     asset = load_asset()
-    tris = _skin_tris(asset)
+    tris = skin_triangles()
     arm = asset.chain_weight(ARM_BONES)
     zs, hulls = [], []
     for z in np.arange(z0, z1 + 1e-6, step):
@@ -599,7 +589,7 @@ def body_surface(human: HumanBody, landmarks: dict[str, float]):
     from .surface import BodySurface, HullStack, MeshSurface
 
     asset = load_asset()
-    skin_tris = _skin_tris(asset)
+    skin_tris = skin_triangles()
     skin = MeshSurface(human.verts[: asset.eye_first], skin_tris)
     limb = asset.chain_weight(ARM_BONES) + asset.chain_weight(LEG_BONES)
     zs, hulls = torso_hulls(human, landmarks["crotch"] + 2.0, landmarks["neck_base"])
