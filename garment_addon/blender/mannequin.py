@@ -1,11 +1,12 @@
-"""The shown mannequin in Blender: the MakeHuman body (core.body.makehuman) as an all-quad mesh."""
+"""The shown mannequin in Blender: the MakeHuman body (core.body.makehuman) as an all-quad mesh with
+MakeHuman's UV layout."""
 
 from __future__ import annotations
 
 import bpy
 import numpy as np
 
-from ..core.body.makehuman import attach_human
+from ..core.body.makehuman import attach_human, load_asset
 from ..core.body.mannequin import PART_NAMES
 from . import scene as sc
 
@@ -45,6 +46,8 @@ def make_mannequin(body):
     me.polygons.add(len(q))
     me.polygons.foreach_set("loop_start", (np.arange(len(q)) * 4).astype(np.int32))
     me.update(calc_edges=True)
+    asset = load_asset()
+    me.uv_layers.new(name="UVMap").data.foreach_set("uv", asset.uv[asset.uv_quads.ravel()].astype(np.float32).ravel())
     me.validate(clean_customdata=False)
     me.polygons.foreach_set("use_smooth", np.ones(len(q), bool))
     obj = sc.link(bpy.data.objects.new("Mannequin", me))

@@ -57,6 +57,8 @@ class Asset:
     rolls: np.ndarray  # Blender edit-bone roll (radians) of each bone in the base pose
     weights: np.ndarray  # (n_mesh, bones) skin weights, rows sum to 1
     targets: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]  # gender -> name -> (rows, deltas cm)
+    uv: np.ndarray  # (k, 2) MakeHuman's texture coordinates
+    uv_quads: np.ndarray  # (F, 4) index into uv per face corner
 
     def head(self, verts: np.ndarray, bone: str) -> np.ndarray:
         return verts[self.n_mesh + 2 * self.bones.index(bone)]
@@ -91,7 +93,8 @@ def load_asset() -> Asset:
         targets[g] = {str(name): (np.cumsum(steps[ptr[k]:ptr[k + 1]]), delta[ptr[k]:ptr[k + 1]])
                       for k, name in enumerate(d[f"{g}_names"])}
     return Asset(d["base"].astype(float), d["quads"].astype(np.int64), n_mesh, eye0, bones,
-                 tuple(str(p) for p in d["parents"]), d["rolls"].astype(float), w, targets)
+                 tuple(str(p) for p in d["parents"]), d["rolls"].astype(float), w, targets,
+                 d["uv"].astype(float), d["uv_quads"].astype(np.int64))
 
 
 # --- macro targets ------------------------------------------------------------------------------
