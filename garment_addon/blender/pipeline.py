@@ -235,7 +235,8 @@ def update_scene(result: SceneResult, pattern, progress=None) -> SceneResult:
 
     _, pattern = as_spec_and_pattern(pattern)
     body = body_for_pattern(pattern)
-    if result.rig is not None or body.info() != result.body_model.info():
+    old_body = result.body_model
+    if result.rig is not None or (body.measurements, body.preset) != (old_body.measurements, old_body.preset):
         return build_scene(pattern, result.method, rig=result.rig is not None, progress=progress)
     old = result.garment
     if old is not None:

@@ -75,12 +75,23 @@ class HullStack:
         torso and that lie within the stack's heights."""
         use = np.nonzero((p[:, 2] >= self.zs[0]) & (p[:, 2] <= self.zs[-1]) & self.torso_vertex[nearest])[0]
         q = p[use]
-        k = np.clip(np.searchsorted(self.zs, q[:, 2]), 0, len(self.zs) - 1)
+        # between the two sections around each point, weighted by height: a point pushed onto one
+        # section alone would leave the cloth in steps a section apart
+        hi = np.clip(np.searchsorted(self.zs, q[:, 2]), 1, len(self.zs) - 1)
+        lo = hi - 1
+        t = np.clip((q[:, 2] - self.zs[lo]) / (self.zs[hi] - self.zs[lo]), 0.0, 1.0)
+        (d0, n0), (d1, n1) = (self._distance(q, k) for k in (lo, hi))
+        nrm = (1 - t)[:, None] * n0 + t[:, None] * n1
+        nrm /= np.maximum(np.linalg.norm(nrm, axis=1, keepdims=True), 1e-9)
+        return (1 - t) * d0 + t * d1, nrm, use
+
+    def _distance(self, q: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distance outside section k, that section's nearest edge normal) per point."""
         d = np.einsum("nmi,nmi->nm", q[:, None, :2] - self.poly[k], self.normal[k])
         d = np.where(self.valid[k], d, -np.inf)
         j = np.argmax(d, axis=1)
         n = np.arange(len(q))
-        return d[n, j], self.normal[k, j], use
+        return d[n, j], self.normal[k, j]
 
 
 class BodySurface:
