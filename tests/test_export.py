@@ -280,7 +280,7 @@ def test_cli_check_own_pattern_exit_status(tmp_path, capsys):
 
 # ---------------------------------------------------------------- real drafted patterns
 
-DRAFT_TYPES = ("shirt", "dress", "skirt", "pants", "jacket", "hoodie", "vest")
+from garment_addon.core.garments import GARMENT_TYPES as DRAFT_TYPES  # noqa: E402
 
 
 def _drafted(garment_type: str) -> Pattern:

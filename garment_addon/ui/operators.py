@@ -22,13 +22,13 @@ import bpy
 from bpy.props import BoolProperty, EnumProperty, StringProperty
 
 from ..core.errors import UserError
+from ..core.export import EXTENSIONS, file_filter
 from ..core.progress import Cancelled, Progress
 from . import convert, preferences, scene_objects
 from .properties import METHODS, PAPERS, PROFILES
 
 log = logging.getLogger(__name__)
 PREVIEW_IMAGE = "Garment Preview"
-PATTERN_FORMATS = {".svg": "svg", ".pdf": "pdf", ".dxf": "dxf", ".json": "json"}
 GARMENT_FORMATS = (".glb", ".obj", ".fbx")
 
 # The last assembly per scene: SceneResult holds live objects, so it is only reused while they exist.
@@ -609,15 +609,15 @@ class GARMENT_OT_check_seams(_GarmentOperator, bpy.types.Operator):
 
 
 class GARMENT_OT_export_pattern(_WriteOperator, bpy.types.Operator):
-    """Write the sewing pattern: the file extension picks the format (.svg .pdf .dxf .json)"""
+    """Write the sewing pattern: the file extension picks the format (core.export.WRITERS)"""
 
     bl_idname = "garment.export_pattern"
     bl_label = "Export Pattern"
     bl_options = {"REGISTER"}
-    default_stem, default_ext, extensions = "garment_pattern", ".pdf", tuple(PATTERN_FORMATS)
+    default_stem, default_ext, extensions = "garment_pattern", ".pdf", EXTENSIONS
 
     filepath: StringProperty(name="File", subtype="FILE_PATH", options={"SKIP_SAVE"})
-    filter_glob: StringProperty(default="*.svg;*.pdf;*.dxf;*.json", options={"HIDDEN"})
+    filter_glob: StringProperty(default=file_filter(), options={"HIDDEN"})
     tiled: BoolProperty(name="Tiled PDF", default=True,
                         description="PDF on printable pages with overlap marks instead of one big sheet")
     paper: EnumProperty(name="Paper", items=PAPERS, default="a4")

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import bpy
 
-from ..core.spec import FEATURES, TYPE_USES, body_measurements
+from ..core.garments import uses
+from ..core.spec import FEATURES, body_measurements
 from . import convert, operators, refine_op
-
-# Which measurements each garment type shows in the Garment panel (the others are kept but unused).
-_USES = {"skirt": TYPE_USES["skirt"], "pants": TYPE_USES["pants"],
-         "dress": TYPE_USES["top"] + TYPE_USES["skirt"]}
 
 
 def used_fields(garment_type: str) -> list[str]:
-    uses = _USES.get(garment_type, TYPE_USES["top"])
-    return [k for k in convert.GARMENT_FIELDS if k in uses]
+    """The measurements the Garment panel shows for a type (the others are kept but unused)."""
+    return [k for k in convert.GARMENT_FIELDS if k in uses(garment_type)]
 
 
 class _GarmentPanel:

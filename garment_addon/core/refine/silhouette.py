@@ -15,6 +15,7 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ..garments import TYPES, has_part
 from ..spec import GarmentSpec, body_measurements
 
 EASE_CM = {"fitted": 4.0, "regular": 10.0, "loose": 20.0}
@@ -22,7 +23,6 @@ ARM_ANGLE = math.radians(38)  # A-pose: arms this far from vertical
 BODY_RGB = (62, 62, 68)
 PART_RGB = {"bodice": (120, 96, 200), "sleeve": (220, 120, 120), "skirt": (90, 160, 200),
             "pants": (80, 130, 90), "hood": (200, 170, 90)}
-TOPS = ("shirt", "dress", "jacket", "hoodie", "vest")
 
 
 def _half(girth: float) -> float:
@@ -94,7 +94,7 @@ def render_silhouette(spec: GarmentSpec, size: int = 256):
     waist_y = neck_y - b["back_waist_length"]
     bust_y = waist_y + 0.45 * (neck_y - waist_y)
     hip_y = waist_y - 20.0
-    crotch_y = waist_y - m["rise"] if spec.garment_type == "pants" else hip_y - 7.0
+    crotch_y = waist_y - m["rise"] if has_part(spec.garment_type, "pants") else hip_y - 7.0
     ankle_y = 0.05 * h
     sw = b["shoulder_width"] / 2
     arm_dir = (math.sin(ARM_ANGLE), -math.cos(ARM_ANGLE))
@@ -116,12 +116,12 @@ def render_silhouette(spec: GarmentSpec, size: int = 256):
         c.poly(arm, "body", BODY_RGB)
 
     ease = EASE_CM[spec.features.get("fit", "regular")]
-    t = spec.garment_type
-    if t == "pants":
+    parts = TYPES[spec.garment_type].parts
+    if "pants" in parts:
         _draw_pants(c, m, b, ease, waist_y, hip_y)
-    if t in ("skirt", "dress"):
+    if "skirt" in parts:
         _draw_skirt(c, m, ease, waist_y, hip_y)
-    if t in TOPS:
+    if "bodice" in parts:
         _draw_top(c, spec, b, ease, neck_y, shoulder_y, bust_y, waist_y, hip_y, arm_dir)
     rgb = np.asarray(c.rgb, np.uint8).copy()
     garment = np.asarray(c.garment) > 127
@@ -159,7 +159,7 @@ def _draw_top(c, spec, b, ease, neck_y, shoulder_y, bust_y, waist_y, hip_y, arm_
     m = spec.measurements
     t = spec.garment_type
     sw = b["shoulder_width"] / 2 + 0.8
-    hem_y = waist_y if t == "dress" else neck_y - m["bodice_length"]
+    hem_y = waist_y if TYPES[t].region == "whole" else neck_y - m["bodice_length"]
     bust_hw = _half(m["bust"] + ease)
     fitted = 0.0 if spec.features.get("fit") == "loose" else 1.0
     waist_hw = _half(m["waist"] + ease) * fitted + bust_hw * (1 - fitted)

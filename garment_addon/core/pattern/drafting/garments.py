@@ -269,7 +269,3 @@ def draft_vest(d, spec, body):
         for s, sign in (("left", 1), ("right", -1)):
             d.add(patch_pocket(f"{s}_pocket", "front_bodice", (sign * 0.5 * f.hem_q, max(f.waist_y - 4, 6.0)),
                                11, 10))
-
-
-DRAFTERS = {"shirt": draft_shirt, "dress": draft_dress, "skirt": draft_skirt, "pants": draft_pants,
-            "jacket": draft_jacket, "hoodie": draft_hoodie, "vest": draft_vest}
