@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from garment_addon.blender.refine_render import quiet_stdout
+from garment_addon.blender.quiet import quiet_stdout
 from garment_addon.core.errors import UserError
 from garment_addon.core.io import write_text
 

@@ -124,14 +124,14 @@ def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: 
         import numpy as np
 
         from garment_addon.blender import pipeline
-        from garment_addon.blender.refine_render import quiet_stdout, render_masks
+        from garment_addon.blender.quiet import quiet_stdout
 
         with quiet_stdout(filter_stderr=True):
             scene = pipeline.build_scene(pattern, final["method"])
             pipeline.export_garment(scene, stage / "garment.glb")
             info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview",
                                          size=512)
-            garment, body = render_masks(scene, 512)
+            garment, body = pipeline.render_masks(scene, 512)
         with Image.open(stage / "render.png") as im:
             shown = np.asarray(im.convert("RGB")), garment, body | garment
         final.update(metrics=scene.metrics, render_seconds=info.get("seconds"))

@@ -13,6 +13,7 @@ import logging
 import re
 from typing import Any
 
+from ..categories import measurements_from_categories
 from ..errors import UserError
 from ..garments import has_bodice, has_part
 from ..spec import (
@@ -25,7 +26,6 @@ from ..spec import (
     GarmentSpec,
     make_spec,
 )
-from ..vision.categories import measurements_from_categories
 from .parse import find_types, length_in, sleeves_in
 from .words import (
     COLOURS,

@@ -7,10 +7,10 @@ import logging
 import re
 from typing import Any
 
+from ..categories import BODY, height_cm, length_class, measurements_from_categories
 from ..errors import UserError
 from ..garments import has_part, is_top, primary_length
 from ..spec import GARMENT_TYPES, MEASUREMENTS, SIZES, GarmentSpec
-from ..vision.categories import BODY, height_cm, length_class, measurements_from_categories
 from .words import (
     COLOURS,
     FABRIC_WORDS,

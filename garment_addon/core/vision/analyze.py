@@ -22,11 +22,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..errors import UserError
-from ..garments import has_bodice, is_top
-from ..progress import Progress
-from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
-from .categories import (
+from ..categories import (
     ARM_LENGTH,
     BODY,
     LENGTH_EDGES,
@@ -35,7 +31,11 @@ from .categories import (
     silhouette_class,
     sleeve_class,
 )
-from .imageio import as_rgb_array
+from ..errors import UserError
+from ..garments import has_bodice, is_top
+from ..imageio import as_rgb_array
+from ..progress import Progress
+from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
 from .segment import (
     _clean,
     detect_face,

@@ -19,9 +19,9 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..categories import ARM_LENGTH, BODY, length_class, silhouette_class, sleeve_class
 from ..garments import has_bodice, is_lower, is_top
 from ..spec import SIZE_TABLE
-from .categories import ARM_LENGTH, BODY, length_class, silhouette_class, sleeve_class
 
 M = SIZE_TABLE["M"]
 # A body seen from the front is about 0.34 of its girth wide; a garment on its own is wider: it

@@ -16,8 +16,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..categories import BODY
 from ..spec import SIZE_TABLE, GarmentSpec, body_measurements, make_spec
-from .categories import BODY
 
 LINING = (28, 28, 32)  # what a product shot shows through a jacket's or vest's front opening
 SKINS = [(236, 198, 170), (224, 172, 138), (198, 140, 100), (160, 105, 72), (110, 72, 50)]
@@ -538,7 +538,7 @@ def random_spec(garment_type: str, rng: np.random.Generator) -> GarmentSpec:
 
 def expected_attributes(spec: GarmentSpec) -> dict[str, str]:
     """The categorical attributes a perfect analyzer would report for ``render_spec(spec)``."""
-    from .categories import length_class, silhouette_class, sleeve_class
+    from ..categories import length_class, silhouette_class, sleeve_class
 
     m, t = spec.measurements, spec.garment_type
     hcm = body_measurements(spec)["height"]

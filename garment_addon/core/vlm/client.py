@@ -87,7 +87,7 @@ def image_data_url(image: Any, max_side: int = 1024) -> str:
     from PIL import Image
 
     if isinstance(image, str | os.PathLike):
-        from ..vision.imageio import load_image
+        from ..imageio import load_image
 
         image = load_image(image)
     if not isinstance(image, Image.Image):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..spec import FEATURES, GARMENT_TYPES, MEASUREMENTS, GarmentSpec, make_spec
-from ..vision.categories import (
+from ..categories import (
     LENGTHS,
     NECKLINES,
     SILHOUETTES,
@@ -14,6 +13,7 @@ from ..vision.categories import (
     TOP_LENGTHS,
     measurements_from_categories,
 )
+from ..spec import FEATURES, GARMENT_TYPES, MEASUREMENTS, GarmentSpec, make_spec
 
 _LENGTH_CHOICES = list(LENGTHS) + list(TOP_LENGTHS)
 GARMENT_SCHEMA: dict[str, Any] = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from ..garments import has_bodice, has_part, is_top
-from ..spec import SIZE_TABLE
+from .garments import has_bodice, has_part, is_top
+from .spec import SIZE_TABLE
 
 LENGTHS = ("mini", "knee", "midi", "maxi", "ankle")
 TOP_LENGTHS = ("cropped", "hip", "long")
