@@ -22,6 +22,7 @@ from bpy.props import BoolProperty, EnumProperty, StringProperty
 
 from ..core.errors import UserError
 from ..core.export import EXTENSIONS, file_filter
+from ..core.inputs import read_json
 from ..core.progress import Cancelled, Progress
 from . import convert, preferences, scene_objects, session
 from .properties import METHODS, PAPERS, PROFILES
@@ -424,12 +425,7 @@ def use_pattern(context, pattern, name: str) -> str:
 
 def read_json_file(filepath: str) -> tuple[Path, object]:
     path = Path(bpy.path.abspath(filepath))
-    if not path.is_file():
-        raise UserError(f"filepath: file not found: {path}")
-    try:
-        return path, json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"filepath: not valid JSON ({exc.__class__.__name__}: {one_line(exc)})") from None
+    return path, read_json(path, "filepath")
 
 
 class GARMENT_OT_load_spec(_ReadOperator, bpy.types.Operator):

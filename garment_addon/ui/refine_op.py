@@ -21,9 +21,9 @@ def render_fn_for(context, method: str, backend: str, size: int = 256):
 
     Offline scoring reads only the masks, so Eevee runs only when a VLM critic needs to see the render.
     """
-    from ..blender.refine_render import make_blender_render_fn
+    from ..jobs import render_fn
 
-    render = make_blender_render_fn(method=method, size=size, rgb=backend != "offline")
+    _, render = render_fn("blender", method, size, rgb=backend != "offline")
 
     def tagged(spec):
         with scene_objects.cli_sim_settings(context.scene):  # a drape here must match `fit`'s too
