@@ -28,6 +28,8 @@ PART_USES: dict[str, tuple[str, ...]] = {
 }
 
 _TEE = {"sleeve_length": 20.0, "fabric": "knit"}
+_BOILERSUIT = {"sleeve_length": 58.0, "has_collar": True, "has_pockets": True, "fit": "loose"}
+_OVERALLS = {"sleeve_length": 0.0, "has_pockets": True, "fit": "loose"}
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,16 @@ TYPES: dict[str, GarmentType] = {t.name: t for t in (
         dict(bodice_length=66, sleeve_length=60, cap_height=10, neckline_depth=7, has_hood=True,
              has_cuffs=True, has_pockets=True, fit="loose", fabric="knit"),
         words={"hooded": {}, "hoody": {}},
+    ),
+    GarmentType(
+        "jumpsuit", ("bodice", "pants"), "jumpsuit:draft_jumpsuit",
+        ("pant_length", "sleeve_length", "bust", "waist", "hip"), ("pants", "dress", "shirt"),
+        dict(sleeve_length=20, neckline_depth=12, cap_height=12, front_overlap=0, has_pockets=True),
+        aliases={"boilersuit": _BOILERSUIT, "coveralls": _BOILERSUIT, "overalls": _OVERALLS,
+                 "dungarees": _OVERALLS},
+        words={"jumpsuits": {}, "boiler-suit": _BOILERSUIT, "catsuit": {"sleeves": "long", "fit": "fitted",
+                                                                        "fabric": "knit"},
+               "romper": {"length": "mini"}, "playsuit": {"length": "mini"}, "onesie": {"fabric": "knit"}},
     ),
     GarmentType(
         "vest", ("bodice",), "garments:draft_vest", ("bodice_length", "bust", "waist", "neckline_depth"),

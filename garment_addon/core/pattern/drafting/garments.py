@@ -38,7 +38,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     f = frame(spec, dress)
     back = bodice_piece(spec, f, False, "back_bodice", waist_seam=dress)
     if opening:
-        right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0))
+        right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0), waist_seam=dress)
         right.cut_group = "front"
         left = right.mirrored("left_front", "torso_front")
         fronts = {"left": "left_front", "right": "right_front"}
