@@ -350,9 +350,12 @@ def cuff_room(m: dict[str, float]) -> float:
 def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = None,
               size: str | None = None) -> GarmentSpec:
     """Validate a (possibly partial) spec dict and fill every default."""
-    data = dict(data or {})
-    if not isinstance(data, dict):
-        raise SpecError("spec: must be a JSON object")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):  # before copying: dict() would accept a list of pairs
+        raise SpecError(f"spec: must be a JSON object of garment_type, size, measurements, features "
+                        f"(got {type(data).__name__})")
+    data = dict(data)
     unknown_top = set(data) - {"garment_type", "size", "measurements", "features", "metadata", "schema"}
     if unknown_top:
         name = sorted(unknown_top)[0]
