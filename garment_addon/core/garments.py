@@ -47,6 +47,7 @@ class GarmentType:
     words: dict[str, dict[str, Any]] = field(default_factory=dict)
     late_params: tuple[str, ...] = ()  # searched only once ``params`` stall (each costs a probe)
     outerwear: bool = False  # worn over other clothes: more ease
+    photo: bool = True  # the offline photo analyser (core.vision) tells this type apart
 
     @property
     def region(self) -> str:
@@ -144,6 +145,7 @@ TYPES: dict[str, GarmentType] = {t.name: t for t in (
         words={"jumpsuits": {}, "boiler-suit": _BOILERSUIT, "catsuit": {"sleeves": "long", "fit": "fitted",
                                                                         "fabric": "knit"},
                "romper": {"length": "mini"}, "playsuit": {"length": "mini"}, "onesie": {"fabric": "knit"}},
+        photo=False,  # a photo of one reads as a top over trousers: the VLM backend names it
     ),
     GarmentType(
         "vest", ("bodice",), "garments:draft_vest", ("bodice_length", "bust", "waist", "neckline_depth"),
@@ -153,6 +155,7 @@ TYPES: dict[str, GarmentType] = {t.name: t for t in (
 )}
 
 GARMENT_TYPES = tuple(TYPES)
+PHOTO_TYPES = tuple(t.name for t in TYPES.values() if t.photo)
 
 
 def garment_type(name: str) -> GarmentType:

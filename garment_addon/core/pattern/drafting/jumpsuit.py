@@ -43,7 +43,7 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
         for s in SIDES:
             leg = d.piece(f"{s}_front_leg")
             c, w = leg.landmarks["waist_center"], leg.landmarks["waist_side"]
-            at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH + 4)
+            at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH)  # on the hip line
             d.add(patch_pocket(f"{s}_pocket", leg.name, at, 15, 16))
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..categories import BODY
-from ..spec import SIZE_TABLE, GarmentSpec, body_measurements, make_spec
+from garment_addon.core.categories import BODY
+from garment_addon.core.spec import SIZE_TABLE, GarmentSpec, body_measurements, make_spec
 
 LINING = (28, 28, 32)  # what a product shot shows through a jacket's or vest's front opening
 SKINS = [(236, 198, 170), (224, 172, 138), (198, 140, 100), (160, 105, 72), (110, 72, 50)]
@@ -501,7 +501,7 @@ def render_spec(
 
 def random_spec(garment_type: str, rng: np.random.Generator) -> GarmentSpec:
     """A random but plausible spec of a type (lengths, sleeves, flare and fit vary)."""
-    from ..spec import SIZES
+    from garment_addon.core.spec import SIZES
 
     size = str(rng.choice(SIZES[1:5]))
     meas: dict[str, float] = {}
@@ -538,7 +538,7 @@ def random_spec(garment_type: str, rng: np.random.Generator) -> GarmentSpec:
 
 def expected_attributes(spec: GarmentSpec) -> dict[str, str]:
     """The categorical attributes a perfect analyzer would report for ``render_spec(spec)``."""
-    from ..categories import length_class, silhouette_class, sleeve_class
+    from garment_addon.core.categories import length_class, silhouette_class, sleeve_class
 
     m, t = spec.measurements, spec.garment_type
     hcm = body_measurements(spec)["height"]
@@ -560,10 +560,10 @@ PHOTO_BACKGROUNDS = ("clutter", "studio", "white", "transparent", "clutter")
 def photo_cases(per_type: int, seed: int):
     """(spec, SynthImage) over all seven types: clutter, noise, scale, shift, crop, long hair and
     two-garment outfits (the accuracy test's and the benchmark's photo set)."""
-    from ..spec import GARMENT_TYPES
+    from garment_addon.core.garments import PHOTO_TYPES
 
     rng = np.random.default_rng(seed)
-    for t in GARMENT_TYPES:
+    for t in PHOTO_TYPES:
         for k in range(per_type):
             spec = random_spec(t, rng)
             img = render_spec(
