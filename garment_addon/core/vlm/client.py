@@ -239,7 +239,7 @@ class VLMClient:
         if not self.configured:
             raise UserError(
                 "GARMENT_VLM_API_KEY: not set (also looked at HF_TOKEN and OPENAI_API_KEY); "
-                "set one or use --backend offline"
+                "set one or choose backend offline"
             )
         errors = []
         for model in self.models:
