@@ -16,7 +16,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from garment_addon.core.categories import BODY
+from garment_addon.core.proportions import ARM_LENGTH, BODY
 from garment_addon.core.spec import SIZE_TABLE, GarmentSpec, body_measurements, make_spec
 
 LINING = (28, 28, 32)  # what a product shot shows through a jacket's or vest's front opening
@@ -334,7 +334,7 @@ def render_spec(
         ease = fit_ease * (1.06 if t in ("jacket", "hoodie") else 1.0)
         # sleeves first (the bodice covers their tops)
         if sleeve_cm > 0:
-            frac = min(sleeve_cm / (0.345 * hcm) * 1.04, 1.02)
+            frac = min(sleeve_cm / (ARM_LENGTH * hcm) * 1.04, 1.02)
             for sh, wr in arms:
                 cv.limb(
                     sh,
@@ -550,7 +550,7 @@ def expected_attributes(spec: GarmentSpec) -> dict[str, str]:
         out["length"] = length_class(min(BODY["waist"] + m["pant_length"] / hcm, BODY["ankle"] + 0.01))
         out["silhouette"] = "wide-leg" if m["ankle"] > 1.5 * SIZE_TABLE[spec.size]["ankle"] else "fitted"
     if t not in ("skirt", "pants"):
-        out["sleeves"] = sleeve_class(m["sleeve_length"] / (0.345 * hcm))
+        out["sleeves"] = sleeve_class(m["sleeve_length"] / (ARM_LENGTH * hcm))
     return out
 
 

@@ -11,6 +11,7 @@ import bisect
 from typing import Any
 
 from .garments import has_bodice, has_part, is_top
+from .proportions import ARM_LENGTH, BODY
 from .spec import SIZE_TABLE
 
 LENGTHS = ("mini", "knee", "midi", "maxi", "ankle")
@@ -19,27 +20,10 @@ SLEEVES = ("none", "short", "elbow", "long")
 SILHOUETTES = ("fitted", "A-line", "flared", "wide-leg")
 NECKLINES = ("crew", "scoop", "v-neck", "boat", "collared", "hood")
 
-# Body landmarks as fractions of standing height measured down from the top of the head
-# (standard anthropometric proportions; the synthetic renderer draws the same body).
-BODY = dict(
-    chin=0.13,
-    neck=0.145,
-    shoulder=0.18,
-    bust=0.27,
-    elbow=0.37,
-    waist=0.38,
-    hip=0.48,
-    crotch=0.53,
-    wrist=0.49,
-    knee=0.72,
-    calf=0.84,
-    ankle=0.955,
-)
 # Where each length class puts the hem (fraction of height, from the top of the head).
 LENGTH_HEM = dict(mini=0.60, knee=0.71, midi=0.82, maxi=0.93, ankle=0.95)
 # Sleeve length as a fraction of the arm (shoulder point to wrist).
 SLEEVE_FRACTION = dict(none=0.0, short=0.33, elbow=0.6, long=1.0)
-ARM_LENGTH = 0.345  # x height, as core.spec.body_measurements
 TOP_HEM = dict(cropped=0.43, hip=0.52, long=0.62)
 
 

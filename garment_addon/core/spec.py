@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import UserError
 from .garments import GARMENT_TYPES, TYPES
+from .proportions import ARM_LENGTH, INSEAM
 
 SLEEVE_ABOVE_CAP = 3.0  # cm of sleeve a cuff must leave below the cap
 
@@ -419,5 +420,5 @@ def body_measurements(spec: GarmentSpec) -> dict[str, float]:
         height=height, bust=m["bust"], waist=m["waist"], hip=m["hip"],
         shoulder_width=m["shoulder_width"], neck=m["neck"], bicep=m["bicep"], wrist=m["wrist"],
         thigh=m["thigh"], knee=m["knee"], ankle=m["ankle"],
-        arm_length=0.345 * height, inseam=0.46 * height, back_waist_length=m["back_waist_length"],
+        arm_length=ARM_LENGTH * height, inseam=INSEAM * height, back_waist_length=m["back_waist_length"],
     )
