@@ -305,15 +305,20 @@ def check_relations(garment_type: str, m: dict[str, float]) -> None:
 CLAMP_MARGIN = 0.01  # cm inside a bound, so a clamped spec stays valid once rounded to 3 decimals
 
 
-def clamp_relations(m: dict[str, float]) -> dict[str, float]:
-    """``m`` moved into every range and relation (of every type: the refinement may switch type)."""
+def clamp_relations(m: dict[str, float], fixed=frozenset()) -> dict[str, float]:
+    """``m`` moved into every range and relation (of every type: the refinement may switch type).
+
+    Fields in ``fixed`` are left as they are (an edit keeps what the user asked for; validation
+    then accepts or names it).
+    """
     out = dict(m)
     for k, f in MEASUREMENTS.items():
-        if k in out:
+        if k in out and k not in fixed:
             out[k] = min(max(out[k], f.lo), f.hi)
-    out["sleeve_length"] = snap_sleeve(out["sleeve_length"], out["cap_height"])
+    if "sleeve_length" not in fixed:
+        out["sleeve_length"] = snap_sleeve(out["sleeve_length"], out["cap_height"])
     for r in RELATIONS:
-        if r.broken(out):
+        if r.name not in fixed and r.broken(out):
             out[r.name] = r.bound(out) - CLAMP_MARGIN if r.upper else r.bound(out) + CLAMP_MARGIN
     return out
 

@@ -24,6 +24,8 @@ from ..spec import (
     SIZE_TABLE,
     SLEEVE_ABOVE_CAP,
     GarmentSpec,
+    clamp_relations,
+    default_measurements,
     make_spec,
 )
 from .parse import find_types, length_in, sleeves_in
@@ -73,12 +75,14 @@ class _Edit:
         self.d = copy.deepcopy(spec.to_dict())
         self.t = spec.garment_type
         self.changes: list[str] = []
+        self.asked: set[str] = set()  # measurements the instruction set
 
     @property
     def m(self) -> dict[str, float]:
         return self.d["measurements"]
 
     def set(self, name: str, value: float, why: str) -> None:
+        self.asked.add(name)
         old = self.m.get(name)
         self.m[name] = round(float(value), 2)
         if name == "pant_length":
@@ -325,4 +329,17 @@ def edit_spec(
         {"instruction": instruction, "changes": e.changes, "backend": used}
     ]
     e.d["metadata"] = meta
+    _follow(e)
     return make_spec(e.d)
+
+
+def _follow(e: _Edit) -> None:
+    """Move the measurements the edit did not ask for into the relations the asked ones now set
+    (core.spec.RELATIONS, as the refinement clamps): a shorter bodice takes its neckline up with
+    it. What was asked stays as asked, for make_spec to accept or name."""
+    full = default_measurements(e.t, e.d["size"], e.m) | e.m
+    for name, v in clamp_relations(full, fixed=e.asked).items():
+        if name in e.m and abs(v - full[name]) > 1e-6:
+            old = e.m[name]
+            e.m[name] = round(v, 2)
+            e.changes.append(f"{name}: {old:g} -> {e.m[name]:g} cm (follows {', '.join(sorted(e.asked))})")
