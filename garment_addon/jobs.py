@@ -24,7 +24,7 @@ from .core.pattern import Pattern, draft_pattern
 from .core.spec import GarmentSpec, make_spec
 
 RENDERERS = ("auto", "blender", "silhouette")
-FIT_DEFAULTS = dict(backend="offline", max_iters=15, threshold=0.92, drape=False, size=256, renderer="auto")
+FIT_OPTIONS = ("backend", "max_iters", "threshold", "drape", "size", "renderer")  # run_fit's keywords
 
 
 def have_blender() -> bool:

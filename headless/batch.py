@@ -184,7 +184,7 @@ def _do_action(job: dict[str, Any], work: Path, out: Path) -> dict[str, Any]:
                                      job.get("size", 512))
         return {"seconds": info.get("seconds")}
     if action == "fit":
-        options = {k: job.get(k, v) for k, v in jobs.FIT_DEFAULTS.items()}
+        options = {k: job[k] for k in jobs.FIT_OPTIONS if k in job}
         s = jobs.run_fit(image, out, **options, show_progress=False)
         return {k: s[k] for k in ("best_score", "iterations", "stop_reason", "garment_type")}
     out.mkdir(parents=True, exist_ok=True)
