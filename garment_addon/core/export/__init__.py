@@ -70,7 +70,7 @@ WRITERS: dict[str, Writer] = {
     "json": Writer(".json", "this add-on's pattern JSON", _json),
 }
 FORMATS = tuple(WRITERS)
-EXTENSIONS = tuple(dict.fromkeys(Path(w.suffix).suffix for w in WRITERS.values()))  # ".svg", ".pdf", ...
+EXTENSIONS = tuple(dict.fromkeys("." + w.suffix.rsplit(".", 1)[1] for w in WRITERS.values()))  # ".svg", ...
 
 __all__ = ["EXTENSIONS", "FORMATS", "WRITERS", "Writer", "export_pattern", "file_filter", "format_from_path",
            "pattern_to_svg", "write_svg"]
