@@ -1,4 +1,4 @@
-"""Offline photo analyzer on synthetic photos of all seven garment types.
+"""Offline photo analyzer on synthetic photos of every garment type it knows (core.garments.PHOTO_TYPES).
 
 Cluttered rooms, studio walls, white product backgrounds and transparent PNGs, with noise,
 0.8-1.15 scale, shifts, crops and two-garment outfits (see bench/synth.py). Reports type

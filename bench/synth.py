@@ -558,7 +558,7 @@ PHOTO_BACKGROUNDS = ("clutter", "studio", "white", "transparent", "clutter")
 
 
 def photo_cases(per_type: int, seed: int):
-    """(spec, SynthImage) over all seven types: clutter, noise, scale, shift, crop, long hair and
+    """(spec, SynthImage) over every PHOTO_TYPES type: clutter, noise, scale, shift, crop, long hair and
     two-garment outfits (the accuracy test's and the benchmark's photo set)."""
     from garment_addon.core.garments import PHOTO_TYPES
 

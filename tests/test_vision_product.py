@@ -42,7 +42,7 @@ def test_product_shot_lengths_follow_the_body_not_the_width():
 
 
 def test_product_shot_types_sleeves_and_bodice_lengths():
-    """All seven types (seed apart from the bench's): type from a waistband vs shoulders, a dress's
+    """Every type the photo analyser knows (seed apart from the bench's): type from a waistband vs shoulders, a dress's
     waist high vs a top's low, and a front opening in centimetres (jacket, vest: 18-28; shirt
     neckline: 5-13); sleeves and bodice lengths scaled by the waist ruler, not the width (before,
     on this set: 17/21 types, bodice lengths -21 % to +35 %)."""
