@@ -133,3 +133,10 @@ def test_the_graph_sees_function_level_and_package_imports():
     # importing core.vlm.schema (inside a function of analyze) runs core.vlm/__init__ first
     assert {"garment_addon.core.vlm.schema", "garment_addon.core.vlm"} <= graph["garment_addon.core.vision.analyze"]
     assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
+
+
+def test_the_add_on_never_imports_the_cli():
+    """garment_addon ships as a Blender extension without headless/: jobs.py is the shared layer."""
+    bad = {mod: sorted(d for d in deps if d.startswith("headless"))
+           for mod, deps in import_graph().items() if mod.startswith("garment_addon")}
+    assert {m: d for m, d in bad.items() if d} == {}
