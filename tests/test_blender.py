@@ -147,18 +147,34 @@ def test_assemble_exports_and_rig(tmp_path):
     assert all(i in roots for i, nd in enumerate(gl["nodes"]) if "skin" in nd)  # no NODE_SKINNED_MESH_NON_ROOT
 
 
-def test_fbx_has_identity_transforms_and_metres(tmp_path):
-    from tests.fbx_read import read_models, unit_scale
+def _fbx_models(path) -> tuple[dict, float]:
+    """({model name: {Lcl property: (x, y, z)}}, UnitScaleFactor) as an engine reads the file
+    (Blender's own importer would undo its axis conversion)."""
+    from io_scene_fbx import parse_fbx
 
+    root, _ = parse_fbx.parse(str(path))
+
+    def props(elem):
+        p70 = next(e for e in elem.elems if e.id == b"Properties70")
+        return {e.props[0]: e.props[4:] for e in p70.elems}
+
+    objects = next(e for e in root.elems if e.id == b"Objects")
+    models = {m.props[1].split(b"\x00")[0].decode(): props(m) for m in objects.elems if m.id == b"Model"}
+    settings = next(e for e in root.elems if e.id == b"GlobalSettings")
+    return models, float(props(settings)[b"UnitScaleFactor"][0])
+
+
+def test_fbx_has_identity_transforms_and_metres(tmp_path):
     r = pl.build_scene(_pattern("skirt"), "wrap", rig=True)
     pl.export_garment(r, tmp_path / "g.fbx")
-    models = {m["name"]: m for m in read_models(tmp_path / "g.fbx")}
+    models, unit = _fbx_models(tmp_path / "g.fbx")
     assert {"Garment", "Mannequin", "GarmentRig", "mixamorig:LeftHand"} <= set(models)
-    for name in ("Garment", "Mannequin", "GarmentRig"):  # what Unity / Unreal place in the scene
-        m = models[name]
-        assert m["rotation"] == (0.0, 0.0, 0.0) and m["scaling"] == (1.0, 1.0, 1.0), m
-    assert unit_scale(tmp_path / "g.fbx") == 100.0  # metres
-    assert 0.8 < models["mixamorig:Hips"]["translation"][2] < 1.1  # hips ~0.9 m up: metres, Z up
+    for name in ("Garment", "Mannequin", "GarmentRig"):  # what Unity / Unreal place in the scene, rig too
+        p = models[name]
+        assert tuple(p.get(b"Lcl Rotation", (0.0, 0.0, 0.0))) == (0.0, 0.0, 0.0), name
+        assert tuple(p.get(b"Lcl Scaling", (1.0, 1.0, 1.0))) == (1.0, 1.0, 1.0), name
+    assert unit == 100.0  # centimetres per file unit: metres
+    assert 0.8 < models["mixamorig:Hips"][b"Lcl Translation"][2] < 1.1  # hips ~0.9 m up: metres, Z up
 
 
 def test_glb_reads_back(tmp_path):
