@@ -2,15 +2,15 @@
 
 Pure numpy (cm, z up, facing -y, x to the figure's left, the frame of mannequin.py).
 
-1. Macro targets (young adult, gender from the preset): muscle, weight and breast cup are solved so
-   the base-pose body's bust, waist, hip, thigh and neck girths come closest to the measurements; the
-   height target brings the stature near the requested height.
+1. Macro targets (young adult, gender from the preset): muscle, weight, proportions and (female)
+   breast cup are solved so the posed body's bust, waist, hip, thigh and neck girths come closest to
+   the measurements; the height slider stays in the middle (the remap sets the stature).
 2. A smooth vertical remap puts the body's knee, crotch, bust point and neck base at the heights the
    analytic mannequin (mannequin.py) and the wrap use, and the crown at the requested height.
 3. Linear blend skinning with the asset's Mixamo rig weights turns the base pose (arms 47 degrees
    down, elbows bent) into the analytic mannequin's A-pose (straight arms at its arm angle, wider
    where a heavy body's arms would touch its sides), so sleeves wrap around the arms shown.
-4. What the targets leave over (a few %) is taken up by a smooth radial scale around the torso and
+4. What the targets leave over (0-14 % over the size table) is taken up by a smooth radial scale around the torso and
    leg axes, peaked at each measurement height, so every girth lands within 2 %.
 
 Girths are tape measurements: the convex hull of the body's cross-section at the landmark height
