@@ -35,7 +35,7 @@ def _selected(objects):
 def export_objects(objects, path) -> str:
     """Write ``objects`` to ``path``; the format follows the extension. Blender's own messages
     ("Info: Saved ...", the glTF exporter's log) are silenced: callers report what they wrote."""
-    from .refine_render import quiet_stdout
+    from .quiet import quiet_stdout
 
     path = Path(path)
     ext = path.suffix.lower()
@@ -55,14 +55,6 @@ def _write(objects, path: Path, ext: str) -> str:
     return str(path)
 
 
-# FBX for game engines: metres as engine units (scale applied: 1, not Blender's default 100 cm
-# units), Y up / -Z forward baked into the mesh data (bake_space_transform), so every object
-# arrives with identity rotation and unit scale, as Unity and Unreal expect.
-FBX_OPTIONS = dict(apply_unit_scale=True, apply_scale_options="FBX_SCALE_ALL", global_scale=1.0,
-                   axis_forward="-Z", axis_up="Y", bake_space_transform=True, add_leaf_bones=False,
-                   bake_anim=False, use_mesh_modifiers=False, mesh_smooth_type="FACE")
-
-
 def _write_selected(path: Path, ext: str) -> None:
     if ext in (".glb", ".gltf"):
         bpy.ops.export_scene.gltf(filepath=str(path), use_selection=True,
@@ -74,4 +66,10 @@ def _write_selected(path: Path, ext: str) -> None:
                               export_normals=True, export_materials=True, export_triangulated_mesh=False,
                               apply_modifiers=False, export_animation=False)
     else:
-        bpy.ops.export_scene.fbx(filepath=str(path), use_selection=True, **FBX_OPTIONS)
+        # identity transforms on every object and the armature (no -90 degree X turn, no x100 scale):
+        # the file keeps Blender's Z-up axes and says so in its GlobalSettings, with metres as its
+        # unit (UnitScaleFactor 100); Unity and Unreal convert both on import. Baking a Y-up turn into
+        # the data (bake_space_transform) would leave the armature turned.
+        bpy.ops.export_scene.fbx(filepath=str(path), use_selection=True, add_leaf_bones=False,
+                                 bake_anim=False, use_mesh_modifiers=False, apply_scale_options="FBX_SCALE_ALL",
+                                 apply_unit_scale=True, axis_forward="Y", axis_up="Z")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._common import add_command, load_spec_or_pattern, progress_bar
+from garment_addon.jobs import load_input
+
+from ._common import add_command, progress_bar
 
 
 def register(sub) -> None:
@@ -54,13 +56,13 @@ def look_from(args):
 def run(args) -> int:
     import json
 
-    from garment_addon.blender.pipeline import run_assemble
+    from garment_addon.jobs import assemble_to_folder
 
-    _, pattern = load_spec_or_pattern(args.input)
+    _, pattern = load_input(args.input)
     look = look_from(args)
     with progress_bar("assemble") as progress:
-        report = run_assemble(pattern, args.output, args.method, args.rig, progress, fresh=True,
-                              fabric=args.fabric, look=look, garment_only=args.garment_only)
+        report = assemble_to_folder(pattern, args.output, args.method, args.rig, progress,
+                                    fabric=args.fabric, look=look, garment_only=args.garment_only)
     m = report["metrics"]
     print(f"wrote {args.output}/garment.glb, garment.fbx, garment.obj, mannequin.obj, scene.blend, "
           "pattern.json, assembly.json")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._common import add_command, load_spec_or_pattern, progress_bar
+from garment_addon.jobs import load_input
+
+from ._common import add_command, progress_bar
 from .assemble import add_input_and_method, add_look, look_from
 
 
@@ -37,14 +39,14 @@ def register(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from garment_addon.blender.pipeline import run_render
+    from garment_addon.jobs import render_to_folder
 
     # an `assemble` output folder is rendered as it was assembled (no second drape)
-    source = args.input if Path(args.input).is_dir() else load_spec_or_pattern(args.input)[1]
+    source = args.input if Path(args.input).is_dir() else load_input(args.input)[1]
     look = look_from(args)
     with progress_bar("render") as progress:
-        info = run_render(source, args.output, args.method, args.profile, args.size, progress, fresh=True,
-                          fabric=args.fabric, look=look)
+        info = render_to_folder(source, args.output, args.method, args.profile, args.size, progress,
+                                fabric=args.fabric, look=look)
     print(f"wrote {args.output}/render.png, mask.png, render.json ({info['seconds']:.1f} s render, "
           f"{info['garment_pixels']} garment pixels)")
     return 0
