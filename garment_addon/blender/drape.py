@@ -203,7 +203,7 @@ def simulate_steps(scene, garment, frame_cap: int = FRAME_CAP, progress=None, st
                 speed = float(step.max())
                 history.append(round(speed, 3))
             if progress is not None:
-                progress(f / (frame_cap + 1), f"drape frame {f} (at most {frame_cap + 1})")
+                progress(f / (frame_cap + 1), f"drape frame {f}/{frame_cap + 1} (or at rest)")
             yield
             if f >= settled_from and speed < REST_SPEED:
                 break
