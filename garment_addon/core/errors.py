@@ -3,3 +3,10 @@
 
 class UserError(ValueError):
     """Bad input from the user (file, flag or field). The message is one line."""
+
+
+class Failure(RuntimeError):
+    """A failure the user did not cause but can act on (a full disk, a VLM that does not answer).
+
+    Front ends print the one-line message as it is (no exception class name) and exit 1.
+    """

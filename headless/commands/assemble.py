@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from ._common import add_command, load_spec_or_pattern, progress_bar
+from garment_addon.core.inputs import check_output_path, read_spec_or_pattern
+
+from ._common import add_command, progress_bar
+
+FILES = ("garment.glb", "garment.obj", "mannequin.obj", "scene.blend", "assembly.json")
 
 
 def register(sub) -> None:
@@ -28,7 +32,8 @@ def run(args) -> int:
 
     from garment_addon.blender.pipeline import run_assemble
 
-    _, pattern = load_spec_or_pattern(args.input)
+    check_output_path(args.output, [args.input], "dir", FILES)
+    _, pattern = read_spec_or_pattern(args.input)
     with progress_bar("assemble") as progress:
         report = run_assemble(pattern, args.output, args.method, args.rig, progress, fresh=True)
     m = report["metrics"]

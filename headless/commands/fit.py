@@ -9,12 +9,14 @@ import time
 from pathlib import Path
 
 from garment_addon.core.errors import UserError
+from garment_addon.core.inputs import check_output_path, read_spec
 from garment_addon.core.io import atomic_dir
 
-from ._common import add_command, read_json
-from ._output import writable_folder
+from ._common import add_command
 
 RENDERERS = ("auto", "blender", "silhouette")
+FILES = ("spec.json", "pattern.json", "pattern.svg", "pattern.pdf", "garment.glb", "render.png", "mask.png",
+         "fit_report.json", "fit_progress.png", "fit_compare.png")  # what write_outputs may write
 
 
 def register(sub) -> None:
@@ -72,7 +74,7 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
         raise UserError(f"size: must be 64..1024 px (got {size!r})")
     if renderer not in RENDERERS:
         raise UserError(f"renderer: must be one of {', '.join(RENDERERS)} (got {renderer!r})")
-    writable_folder(out)
+    check_output_path(out, [image] if isinstance(image, str | Path) else [], "dir", FILES)
     t0 = time.perf_counter()
     target = load_target(image)
     if start is not None:
@@ -147,7 +149,8 @@ def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: 
 
 
 def run(args) -> int:
-    start = read_json(args.start, "start") if args.start else None
+    check_output_path(args.output, [args.image, args.start], "dir", FILES)
+    start = read_spec(args.start).to_dict() if args.start else None
     if not Path(args.image).is_file():
         raise UserError(f"image: file not found: {args.image}")
     s = run_fit(args.image, args.output, backend=args.backend, max_iters=args.max_iters,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from garment_addon.core.export import write_svg
-from garment_addon.core.interop.garmentcode import from_garmentcode, seam_table
+from garment_addon.core.inputs import check_output_path, read_garmentcode
+from garment_addon.core.interop.garmentcode import seam_table
 from garment_addon.core.io import atomic_dir
 
-from ._common import add_command, read_json
-from ._output import writable_folder
+from ._common import add_command
 
 
 def register(sub) -> None:
@@ -20,8 +20,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    pattern = from_garmentcode(read_json(args.spec, "garmentcode"))
-    out = writable_folder(args.output)
+    out = check_output_path(args.output, [args.spec], "dir", ("pattern.json", "pattern.svg"))
+    pattern = read_garmentcode(args.spec)
     with atomic_dir(out) as stage:
         (stage / "pattern.json").write_text(pattern.to_json(), encoding="utf-8")
         write_svg(pattern, stage / "pattern.svg")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._common import add_command, load_spec_or_pattern, progress_bar
+from garment_addon.core.inputs import check_output_path, read_spec_or_pattern
+
+from ._common import add_command, progress_bar
 from .assemble import add_input_and_method
 
 
@@ -34,8 +36,8 @@ def register(sub) -> None:
 def run(args) -> int:
     from garment_addon.blender.pipeline import run_render
 
-
-    _, pattern = load_spec_or_pattern(args.input)
+    check_output_path(args.output, [args.input], "dir", ("render.png", "mask.png", "render.json"))
+    _, pattern = read_spec_or_pattern(args.input)
     with progress_bar("render") as progress:
         info = run_render(pattern, args.output, args.method, args.profile, args.size, progress, fresh=True)
     print(f"wrote {args.output}/render.png, mask.png, render.json ({info['seconds']:.1f} s render, "
