@@ -836,22 +836,17 @@ def analyze_image(
     source = str(path) if isinstance(path, str | os.PathLike) else "array"
     warnings: list[str] = []
     if backend in ("vlm", "auto"):
-        from ..vlm import VLMClient, VLMError
+        from ..vlm.client import ask_or_fall_back
         from ..vlm.schema import answer_to_spec
 
-        client = client or VLMClient.from_env()
-        if client.configured or backend == "vlm":
+        def ask(vlm):
             progress(0.05, "asking the VLM")
-            try:
-                ans = client.describe_garment(rgb if alpha is None else np.dstack([rgb, alpha]))
-                return answer_to_spec(ans, source=source, model=client.last_model)
-            except VLMError as exc:
-                if backend == "vlm":
-                    raise
-                warnings.append(f"VLM failed, used the offline analyzer: {exc}")
-                log.warning("%s", warnings[-1])
-        else:
-            warnings.append("no VLM configured (GARMENT_VLM_API_KEY); used the offline analyzer")
+            ans = vlm.describe_garment(rgb if alpha is None else np.dstack([rgb, alpha]))
+            return answer_to_spec(ans, source=source, model=vlm.last_model)
+
+        spec = ask_or_fall_back(backend, ask, warnings, client=client)
+        if spec is not None:
+            return spec
     a = analyze_array(rgb, alpha, progress.sub(0.1, 0.95))
     a.warnings = warnings + a.warnings
     spec = spec_from_analysis(a, source)
