@@ -271,10 +271,20 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
+def _existing(p: Path) -> Path:
+    """The nearest of ``p`` and its parents that exists (a name too long to stat counts as absent)."""
+    while p != p.parent:
+        try:
+            if p.exists():
+                return p
+        except OSError:
+            pass
+        p = p.parent
+    return p
+
+
 def _name_max(p: Path) -> int:
-    probe = p
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
+    probe = _existing(p)
     try:
         return os.pathconf(probe if probe.is_dir() else probe.parent, "PC_NAME_MAX")
     except (OSError, ValueError):
@@ -318,9 +328,7 @@ def check_output_path(path, inputs: Iterable = (), want: str = "file", files: It
             raise UserError(f"output: {text} is not a regular file")
     elif p.exists() and not p.is_dir():
         raise UserError(f"output: {text} is a file; give a folder")
-    probe = p.parent if want == "file" else p
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
+    probe = _existing(p.parent if want == "file" else p)
     if not probe.is_dir():
         raise UserError(f"output: cannot make folder {p.parent if want == 'file' else p}: {probe} is a file")
     if not os.access(probe, os.W_OK | os.X_OK):

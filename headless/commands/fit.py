@@ -102,7 +102,8 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
         files = write_outputs(stage, result, drape=drape, threshold=threshold, extra=extra)
     return {"output": str(out), "files": files, "best_score": result.best.score,
             "iterations": len(result.records), "stop_reason": result.stop_reason,
-            "garment_type": result.best.spec.garment_type, "seconds": round(time.perf_counter() - t0, 2)}
+            "garment_type": result.best.spec.garment_type, "seconds": round(time.perf_counter() - t0, 2),
+            "warnings": list(start_spec.metadata.get("warnings", []))}
 
 
 def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: dict) -> list[str]:
@@ -158,4 +159,6 @@ def run(args) -> int:
                 start=start)
     print(f"fit: {s['garment_type']} score {s['best_score']:.3f} after {s['iterations']} iterations "
           f"({s['stop_reason']}, {s['seconds']:.1f} s) -> {s['output']}/: {', '.join(s['files'])}")
+    for w in s["warnings"]:  # e.g. auto fell back to the offline analyzer, as `analyze` says it
+        print(f"warning: {w}")
     return 0

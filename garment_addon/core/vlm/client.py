@@ -37,6 +37,8 @@ DEFAULT_MODELS = (
     "Qwen/Qwen3.5-9B:together",
 )
 KEY_VARS = ("GARMENT_VLM_API_KEY", "HF_TOKEN", "OPENAI_API_KEY")
+GONE_FOR = 600.0  # s an unreachable or stalled endpoint is not asked again (a loop asks every iteration)
+_GONE: dict[str, tuple[float, str]] = {}  # base_url -> (when, the failure), shared by every client
 EXCERPT = 160  # characters of a server's error text that may reach a message
 
 # What to check, by why a model failed; a VLMError ends with the hints its failures call for.
@@ -208,12 +210,18 @@ class VLMClient:
         self.max_wait = max_wait
         self.sleep = sleep
         self.last_model: str | None = None
-        self._gone: str | None = None  # why the endpoint is unusable for the rest of this client's life
 
     @classmethod
     def from_env(cls, **kw: Any) -> VLMClient:
         env = os.environ
         key = kw.pop("api_key", None) or next((env[v] for v in KEY_VARS if env.get(v)), None)
+        if env.get("GARMENT_VLM_TIMEOUT") and "timeout" not in kw:
+            try:
+                kw["timeout"] = float(env["GARMENT_VLM_TIMEOUT"])
+            except ValueError:
+                kw["timeout"] = -1.0
+            if not 1 <= kw["timeout"] <= 600:
+                raise UserError(f"GARMENT_VLM_TIMEOUT: must be 1..600 seconds (got {env['GARMENT_VLM_TIMEOUT']!r})")
         return cls(
             kw.pop("base_url", None) or env.get("GARMENT_VLM_BASE_URL") or None,
             kw.pop("models", None) or env.get("GARMENT_VLM_MODELS") or None,
@@ -319,8 +327,9 @@ class VLMClient:
                 "GARMENT_VLM_API_KEY: not set (also looked at HF_TOKEN and OPENAI_API_KEY); "
                 "set one or use --backend offline"
             )
-        if self._gone:  # a dead endpoint is not asked again every iteration of a loop
-            raise VLMError(self._gone)
+        gone = _GONE.get(self.base_url)
+        if gone and time.monotonic() - gone[0] < GONE_FOR:  # not again every iteration of a loop
+            raise VLMError(f"{gone[1]} (earlier in this run; not asked again for {GONE_FOR / 60:.0f} min)")
         end = time.monotonic() + self.budget
         errors, kinds = [], []
         for model in self.models:
@@ -328,7 +337,7 @@ class VLMClient:
                 answer = self._ask_model(model, messages, schema, name, validate, end)
             except _ModelFailed as exc:
                 msg = self.redact(exc, 2 * EXCERPT)
-                log.warning("model %s failed: %s", model, msg)
+                log.info("model %s failed: %s", model, msg)  # the VLMError lists every model's reason
                 errors.append(f"{model}: {msg}")
                 kinds.append(exc.kind)
                 if exc.kind == "unreachable" or time.monotonic() >= end:
@@ -339,7 +348,7 @@ class VLMClient:
         hints = "; ".join(dict.fromkeys(HINTS[k].format(url=self.base_url) for k in kinds))
         message = self.redact(f"every VLM model failed ({' | '.join(errors)}); check {hints}", None)
         if set(kinds) <= {"unreachable", "timeout"}:
-            self._gone = message
+            _GONE[self.base_url] = (time.monotonic(), message)
         raise VLMError(message)
 
     def _ask_model(self, model, messages, schema, name, validate, end) -> Any:
@@ -419,7 +428,7 @@ def ask_or_fall_back(backend: str, ask: Callable[[VLMClient], Any], warnings: li
         if backend != "auto":
             raise
         warnings.append(f"{what} failed, used the offline {offline}: {exc}")
-        log.warning("%s", warnings[-1])
+        log.info("%s", warnings[-1])  # front ends show the warnings they are handed
         return None
 
 
