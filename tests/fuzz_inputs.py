@@ -124,6 +124,10 @@ def _pattern_commands(f: str, out: Path) -> list[tuple[str, list[str]]]:
             ("assemble", ["assemble", f, "-o", str(out / "a")])]
 
 
+def _each(family: str, label: str, commands, words: tuple[str, ...] = (), code: int = 2) -> list[Case]:
+    return [Case(family, f"{cmd} {label}", argv, code, words) for cmd, argv in commands]
+
+
 def _jobs_line(inp: Inputs, line: str) -> str:
     return inp.raw('{"id": "ok", "action": "draft", "spec": {}}\n' + line + "\n", f"jobs{inp.n + 1}.jsonl")
 
@@ -167,10 +171,9 @@ def fam_nesting(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
     for depth in (100, 1000, 100_000, rng.randint(65, 5000)):
         body = _nested(depth, rng)
         spec = inp.raw('{"garment_type": "dress", "metadata": ' + body + "}")
-        cases += [Case("nesting", f"{cmd} depth {depth}", argv, 2, ("nested",))
-                  for cmd, argv in _spec_commands(spec, out, inp)]
+        cases += _each("nesting", f"depth {depth}", _spec_commands(spec, out, inp), ("nested",))
         bare = inp.raw(body)
-        cases += [Case("nesting", f"{cmd} depth {depth}", argv, 2, ("nested",)) for cmd, argv in _pattern_commands(bare, out)]
+        cases += _each("nesting", f"depth {depth}", _pattern_commands(bare, out), ("nested",))
         cases.append(Case("nesting", f"import depth {depth}", ["import", bare, "-o", str(out / "i")], 2, ("nested",)))
         jobs = _jobs_line(inp, '{"id": "x", "action": "draft", "spec": ' + body + "}")
         cases.append(Case("nesting", f"batch depth {depth}", ["batch", jobs, "-o", str(out / "b")], 2, ("nested",)))
@@ -181,12 +184,11 @@ def fam_numbers(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
     cases = []
     for num in ("9" * 5000, "1e999", "-1e999", str(rng.randint(10**19, 10**30)), "1" + "0" * rng.randint(19, 400)):
         spec = inp.raw('{"garment_type": "dress", "measurements": {"bust": ' + num + "}}")
-        cases += [Case("numbers", f"{cmd} bust={num[:12]}", argv, 2, ("bust",))
-                  for cmd, argv in _spec_commands(spec, out, inp)]
+        cases += _each("numbers", f"bust={num[:12]}", _spec_commands(spec, out, inp), ("bust",))
         pat = _pattern()
         text = json.dumps(pat).replace(json.dumps(pat["pieces"][0]["outline"][1][0]), num, 1)
         f = inp.raw(text)
-        cases += [Case("numbers", f"{cmd} outline {num[:12]}", argv, 2, ("outline",)) for cmd, argv in _pattern_commands(f, out)]
+        cases += _each("numbers", f"outline {num[:12]}", _pattern_commands(f, out), ("outline",))
         jobs = _jobs_line(inp, '{"id": "x", "action": "render", "spec": {}, "size": ' + num + "}")
         cases.append(Case("numbers", f"batch size={num[:12]}", ["batch", jobs, "-o", str(out / "b")], 2, ("size",)))
     return cases
@@ -197,10 +199,10 @@ def fam_nan(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
     for const in ("NaN", "Infinity", "-Infinity"):
         name = rng.choice(["bust", "waist", "skirt_length", "sleeve_length"])
         spec = inp.raw('{"garment_type": "dress", "measurements": {"' + name + '": ' + const + "}}")
-        cases += [Case("nan", f"{cmd} {name}={const}", argv, 2, (name,)) for cmd, argv in _spec_commands(spec, out, inp)]
+        cases += _each("nan", f"{name}={const}", _spec_commands(spec, out, inp), (name,))
         pat = json.dumps(_pattern())
         f = inp.raw(pat.replace('"ease_cm": 0.0', '"ease_cm": ' + const, 1))
-        cases += [Case("nan", f"{cmd} ease_cm={const}", argv, 2, ("ease_cm",)) for cmd, argv in _pattern_commands(f, out)]
+        cases += _each("nan", f"ease_cm={const}", _pattern_commands(f, out), ("ease_cm",))
         jobs = _jobs_line(inp, '{"id": "x", "action": "fit", "image": "' + inp.photo + '", "threshold": ' + const + "}")
         cases.append(Case("nan", f"batch threshold={const}", ["batch", jobs, "-o", str(out / "b")], 2, ("threshold",)))
     return cases
@@ -213,11 +215,11 @@ def fam_refs(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
         pat = _pattern()
         pat["seams"][rng.randrange(len(pat["seams"]))][side][key] = bad
         f = inp.json(pat)
-        cases += [Case("refs", f"{cmd} seam {side}.{key}={bad}", argv, 2, (bad,)) for cmd, argv in _pattern_commands(f, out)]
+        cases += _each("refs", f"seam {side}.{key}={bad}", _pattern_commands(f, out), (bad,))
     pat = _pattern()
     pat["pieces"][0]["edges"][0]["end"] = 10_000
     f = inp.json(pat)
-    cases += [Case("refs", f"{cmd} edge index", argv, 2, ("edges[0]",)) for cmd, argv in _pattern_commands(f, out)]
+    cases += _each("refs", "edge index", _pattern_commands(f, out), ("edges[0]",))
     gc = json.loads(GC_SPEC.read_text())
     stitch = gc["pattern"]["stitches"][0]
     stitch[0]["panel"] = "no_such_panel"
@@ -315,15 +317,16 @@ def fam_outputs(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
 def fam_flags(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
     cases = [Case("flags", f"check --tol {t}", ["check", inp.pattern, "--tol", t], 2, ("--tol",))
              for t in ("nan", "-1", "inf", "abc", "1e999", "-0.5")]
-    cases += [Case("flags", f"fit --threshold {t}", ["fit", inp.photo, "-o", str(out / "f"), "--threshold", t, *FAST_FIT],
-                   2, ("threshold",)) for t in ("nan", "-1", "2")]
-    cases += [Case("flags", f"fit --max-iters {t}", ["fit", inp.photo, "-o", str(out / "f"), "--renderer", "silhouette",
-                                                     "--max-iters", t], 2, ("max",)) for t in ("0", "-3", "1000")]
+    fit = ["fit", inp.photo, "-o", str(out / "f")]
+    cases += [Case("flags", f"fit --threshold {t}", [*fit, "--threshold", t, *FAST_FIT], 2, ("threshold",))
+              for t in ("nan", "-1", "2")]
+    cases += [Case("flags", f"fit --max-iters {t}", [*fit, "--renderer", "silhouette", "--max-iters", t], 2, ("max",))
+              for t in ("0", "-3", "1000")]
     cases += [Case("flags", f"render --size {t}", ["render", inp.spec, "-o", str(out / "r"), "--size", t], 2, ("size",))
               for t in ("0", "nan", "99999")]
-    cases += [Case("flags", f"batch --workers {t}", ["batch", _jobs_line(inp, '{"id": "z", "action": "draft", "spec": {}}'),
-                                                     "-o", str(out / "b"), "--workers", t], 2, ("workers",))
-              for t in ("0", "-1")]
+    jobs = _jobs_line(inp, '{"id": "z", "action": "draft", "spec": {}}')
+    cases += [Case("flags", f"batch --workers {t}", ["batch", jobs, "-o", str(out / "b"), "--workers", t], 2,
+                   ("workers",)) for t in ("0", "-1")]
     cases.append(Case("flags", "check --tol 0.3 (valid)", ["check", inp.pattern, "--tol", "0.3"], 0))
     return cases
 
@@ -469,20 +472,20 @@ def fam_vlm(inp: Inputs, out: Path, rng: random.Random, server: FakeVLM | None =
         e = env(models, base)
         n = len(cases)
         cases += [
-            Case("vlm", f"analyze vlm: {mode}", ["analyze", inp.photo, "--backend", "vlm", "-o", str(out / f"a{n}.json")],
-                 1, words, e, bound),
+            Case("vlm", f"analyze vlm: {mode}", ["analyze", inp.photo, "--backend", "vlm", "-o",
+                                                 str(out / f"a{n}.json")], 1, words, e, bound),
             Case("vlm", f"analyze auto: {mode}", ["analyze", inp.photo, "--backend", "auto", "-o",
                                                   str(out / f"b{n}.json")], 0, (), e, bound),
             Case("vlm", f"text llm: {mode}", ["text", "a red dress", "--backend", "llm", "-o", str(out / f"c{n}.json")],
                  1, words, e, bound),
-            Case("vlm", f"text auto: {mode}", ["text", "a red dress", "--backend", "auto", "-o", str(out / f"d{n}.json")],
-                 0, (), e, bound),
+            Case("vlm", f"text auto: {mode}", ["text", "a red dress", "--backend", "auto", "-o",
+                                               str(out / f"d{n}.json")], 0, (), e, bound),
             Case("vlm", f"edit llm: {mode}", ["edit", inp.spec, "make it more elegant", "--backend", "llm", "-o",
                                               str(out / f"e{n}.json")], 1, words, e, bound),
             Case("vlm", f"edit auto: {mode}", ["edit", inp.spec, "make it more elegant", "--backend", "auto", "-o",
                                                str(out / f"f{n}.json")], 2, ("LLM failed",), e, bound),
-            Case("vlm", f"fit auto: {mode}", ["fit", inp.photo, "--backend", "auto", "-o", str(out / f"g{n}"), *FAST_FIT],
-                 0, (), e, 2 * bound),
+            Case("vlm", f"fit auto: {mode}", ["fit", inp.photo, "--backend", "auto", "-o", str(out / f"g{n}"),
+                                              *FAST_FIT], 0, (), e, 2 * bound),
         ]
     e = env("leaky-ok")
     cases += [Case("vlm", "analyze vlm: answer echoes the key", ["analyze", inp.photo, "--backend", "vlm", "-o",
@@ -524,7 +527,7 @@ def run_case(case: Case, inp: Inputs, out: Path) -> Result:
     from garment_addon.core.vlm import client as vlm_client
     from headless.cli import main
 
-    vlm_client._GONE.clear()  # every case meets the endpoint fresh
+    getattr(vlm_client, "_GONE", {}).clear()  # every case meets the endpoint fresh
     before = inp.hashes()
     stdout, stderr, logs = io.StringIO(), io.StringIO(), io.StringIO()
     handler = logging.StreamHandler(logs)
@@ -536,7 +539,7 @@ def run_case(case: Case, inp: Inputs, out: Path) -> Result:
     t0 = time.monotonic()
     try:
         with _environment(case.env), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), \
-                (case.patch() if case.patch else contextlib.nullcontext()):
+                contextlib.chdir(out), (case.patch() if case.patch else contextlib.nullcontext()):  # -o "" lands here
             try:
                 code = main(case.argv)
             except SystemExit as exc:  # argparse
@@ -630,8 +633,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((name, len(results), len(results) - len(failed), counts, worst, time.monotonic() - t0))
             for r in results:
                 if r.problems or args.verbose:
-                    print(f"  {'FAIL' if r.problems else 'ok  '} [{name}] {r.case.name}: {'; '.join(r.problems)}"
-                          f"{' | ' + r.err.strip()[:300] if r.problems else ''}")
+                    print(f"  {'FAIL' if r.problems else 'ok  '} [{name}] {r.case.name} ({r.seconds:.1f} s): "
+                          f"{'; '.join(r.problems)} | {r.err.strip()[:400]}")
         disk = real_full_disk(Path(tmp))
     server.close()
     print(f"{'family':10} {'cases':>5} {'clean':>5} {'exit0':>5} {'exit1':>5} {'exit2':>5} {'slowest':>8} {'time':>6}")

@@ -43,14 +43,14 @@ EXCERPT = 160  # characters of a server's error text that may reach a message
 
 # What to check, by why a model failed; a VLMError ends with the hints its failures call for.
 HINTS = {
-    "unreachable": "the URL (GARMENT_VLM_BASE_URL, now {url}) and the network",
-    "key": "the API key (GARMENT_VLM_API_KEY, HF_TOKEN or OPENAI_API_KEY)",
-    "model": "the model list (GARMENT_VLM_MODELS): names the provider serves",
-    "answer": "the model list (GARMENT_VLM_MODELS): a model that answers in JSON",
-    "rate": "the rate limit: run again after the time given",
-    "timeout": "the server at {url} is slow or stalled: try again later",
-    "server": "the provider is failing (5xx): try again later",
-    "http": "the URL (GARMENT_VLM_BASE_URL, now {url})",
+    "unreachable": "check the URL (GARMENT_VLM_BASE_URL, now {url}) and the network",
+    "key": "check the API key (GARMENT_VLM_API_KEY, HF_TOKEN or OPENAI_API_KEY)",
+    "model": "check the model names in GARMENT_VLM_MODELS",
+    "answer": "try another model in GARMENT_VLM_MODELS (these did not answer in JSON)",
+    "rate": "run again after the time the server gave",
+    "timeout": "the server at {url} is slow or stalled: try again later or raise GARMENT_VLM_TIMEOUT (now {t:g} s)",
+    "server": "the provider is failing (HTTP 5xx): try again later",
+    "http": "check the URL (GARMENT_VLM_BASE_URL, now {url})",
 }
 
 _SECRETS = [
@@ -345,8 +345,9 @@ class VLMClient:
                 continue
             self.last_model = model
             return redact_leaves(answer, self._api_key)
-        hints = "; ".join(dict.fromkeys(HINTS[k].format(url=self.base_url) for k in kinds))
-        message = self.redact(f"every VLM model failed ({' | '.join(errors)}); check {hints}", None)
+        hints = "; ".join(dict.fromkeys(HINTS[k].format(url=self.base_url, t=self.timeout) for k in kinds))
+        message = self.redact(f"every VLM model failed ({' | '.join(errors)}); {hints}; "
+                              "or use --backend offline", None)
         if set(kinds) <= {"unreachable", "timeout"}:
             _GONE[self.base_url] = (time.monotonic(), message)
         raise VLMError(message)
