@@ -450,13 +450,11 @@ def use_pattern(context, pattern, name: str) -> str:
 
 
 def read_json_file(filepath: str) -> tuple[Path, object]:
+    """The JSON object in a chosen file, through the same input layer as the command line."""
+    from ..core.inputs import read_json
+
     path = Path(bpy.path.abspath(filepath))
-    if not path.is_file():
-        raise UserError(f"filepath: file not found: {path}")
-    try:
-        return path, json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"filepath: not valid JSON ({exc.__class__.__name__}: {one_line(exc)})") from None
+    return path, read_json(path, "filepath")
 
 
 class GARMENT_OT_load_spec(_ReadOperator, bpy.types.Operator):
@@ -470,12 +468,12 @@ class GARMENT_OT_load_spec(_ReadOperator, bpy.types.Operator):
     filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
 
     def load(self, context, path: Path, data) -> str:
-        from ..core.pattern import SCHEMA, Pattern
-        from ..core.spec import make_spec
+        from ..core.inputs import pattern_from_data, spec_from_data
+        from ..core.pattern import SCHEMA
 
-        if isinstance(data, dict) and data.get("schema") == SCHEMA:  # as the CLI's spec-or-pattern inputs
-            return use_pattern(context, Pattern.from_dict(data), path.name)
-        spec = make_spec(data)
+        if data.get("schema") == SCHEMA:  # as the CLI's spec-or-pattern inputs
+            return use_pattern(context, pattern_from_data(data, path.name), path.name)
+        spec = spec_from_data(data, path.name)
         props = context.scene.garment
         props.imported_pattern = props.imported_name = ""
         convert.spec_to_props(spec, props)
