@@ -267,6 +267,8 @@ def fam_outputs(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
     long = "n" * rng.randint(250, 400) + ".json"
     locked = out / "locked"
     locked.mkdir()
+    fifo = out / "fifo"  # not a regular file, like /dev/null; never a system path: code that fails to
+    os.mkfifo(fifo)      # refuse it would rename a file over it (as root, over the real /dev/null)
     out_dir = Path(inp.dir) / "outdir"
     out_dir.mkdir()
     photo_in_out = inp.copy(PHOTO, "outdir/render.png")
@@ -301,7 +303,7 @@ def fam_outputs(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
                   Case("outputs", f"{name} -o folder", [*argv, "-o", str(out)], 2, ("folder",)),
                   Case("outputs", f"{name} -o under a file", [*argv, "-o", blocker + "/x.json"], 2, ("a_file",)),
                   Case("outputs", f"{name} -o long name", [*argv, "-o", str(out / long)], 2, ("bytes long",)),
-                  Case("outputs", f"{name} -o /dev/null", [*argv, "-o", "/dev/null"], 2, ("regular file",)),
+                  Case("outputs", f"{name} -o a fifo", [*argv, "-o", str(fifo)], 2, ("regular file",)),
                   Case("outputs", f"{name} -o locked", [*argv, "-o", str(locked / "o.json")], 2, ("permission",),
                        patch=_no_write(locked))]
     for name, argv in dir_cmds.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import random
 import socket
 import threading
@@ -139,12 +140,14 @@ def test_read_jobs_reports_the_line(tmp_path):
 
 def test_check_output_path(tmp_path):
     src = _write(tmp_path, "{}", "spec.json")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
     for args, words in [((src, [src]), "is the input"), ((tmp_path / "x" / ".." / "spec.json", [src]), "is the input"),
                         (("",), "empty file name"), ((" ", (), "dir"), "empty folder name"),
                         ((tmp_path,), "is a folder"), ((src, (), "dir"), "is a file; give a folder"),
                         ((src / "o.json",), "spec.json is a file"), ((tmp_path / ("n" * 300),), "bytes long"),
                         ((tmp_path, [src], "dir", ("spec.json",)), "would overwrite the input"),
-                        (("/dev/null",), "not a regular file")]:
+                        ((fifo,), "not a regular file")]:
         with pytest.raises(UserError, match="^output: ") as e:
             check_output_path(*args)
         assert words in str(e.value), (args, str(e.value))
@@ -158,8 +161,6 @@ def test_check_output_path(tmp_path):
 
 # -- core.io on a full disk -----------------------------------------------------------------------
 def test_atomic_writers_turn_a_full_disk_into_one_line_and_leave_nothing(tmp_path, monkeypatch):
-    import os
-
     def full(*a, **kw):
         raise OSError(errno.ENOSPC, "No space left on device")
 
