@@ -21,7 +21,7 @@ from pathlib import Path
 import bpy
 from bpy.props import BoolProperty, EnumProperty, StringProperty
 
-from ..core.errors import UserError
+from ..core.errors import Failure, UserError
 from ..core.progress import Cancelled, Progress
 from . import convert, preferences, scene_objects
 from .properties import METHODS, PAPERS, PROFILES
@@ -53,6 +53,8 @@ def report_exception(op, what: str, exc: BaseException) -> None:
         op.report({"ERROR"}, one_line(exc))
     elif isinstance(exc, Cancelled):
         op.report({"WARNING"}, f"{what}: cancelled")
+    elif isinstance(exc, Failure):  # a full disk, a VLM that does not answer: the line says what to check
+        op.report({"ERROR"}, f"{what} failed: {one_line(exc)}")
     elif isinstance(exc, ImportError | NotImplementedError):
         op.report({"ERROR"}, f"{what}: not available in this build ({one_line(exc)})")
     else:
