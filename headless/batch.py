@@ -291,6 +291,28 @@ def _publish(out: Path, job: dict[str, Any], res: dict[str, Any]) -> None:
             shutil.rmtree(stage, ignore_errors=True)
 
 
+def _job_files() -> set[str]:
+    from .commands import assemble, draft, fit, render
+
+    return {"job.json", "spec.json", *draft.FILES, *assemble.FILES, *render.FILES, *fit.FILES}
+
+
+def _check_job_folders(out: Path, jobs: list[dict[str, Any]], found: list[Path]) -> None:
+    """OUT/<id>/ is replaced when a job finishes: it must hold no input and nothing a job does not write."""
+    ours = _job_files()
+    for job in jobs:
+        folder = out / job["id"]
+        for f in found:
+            if folder.resolve() in f.resolve().parents:
+                raise UserError(f"output: {f} is inside {folder}, which job {job['id']!r} replaces; "
+                                "move it or choose another output folder")
+        if folder.is_dir() and not job_done(out, job["id"]):
+            foreign = sorted(p.name for p in folder.iterdir() if p.name not in ours or not p.is_file())
+            if foreign:
+                raise UserError(f"output: {folder} holds {foreign[0]!r}, which no job writes; job {job['id']!r} "
+                                "would replace the folder: move it or choose another output folder")
+
+
 def run_batch(jobs_path, out, workers: int = 1, executor: str = "local", scheduler: str | None = None,
               show_progress: bool = True) -> dict[str, Any]:
     """Run every unfinished job; write OUT/batch_summary.json; return the summary."""
@@ -307,11 +329,7 @@ def run_batch(jobs_path, out, workers: int = 1, executor: str = "local", schedul
     found: list[Path] = []
     jobs = parse_jobs(jobs_path, found)
     out = check_output_path(out, [jobs_path, *found], "dir", ("batch_summary.json",))
-    for f in found:  # OUT/<id>/ is replaced when a job finishes: a job's input must not live there
-        for job in jobs:
-            if (out / job["id"]).resolve() in f.resolve().parents:
-                raise UserError(f"output: {f} is inside {out / job['id']}, which job {job['id']!r} replaces; "
-                                "move it or choose another output folder")
+    _check_job_folders(out, jobs, found)
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out / ".staging", ignore_errors=True)  # leftovers of a killed run
     results: dict[str, dict[str, Any]] = {}

@@ -276,6 +276,9 @@ def fam_outputs(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
     job_spec = inp.json({"garment_type": "skirt"}, "outdir/job1/spec.json")
     jobs = inp.raw(json.dumps({"id": "job1", "action": "draft", "spec": job_spec}) + "\n", "jobs.jsonl")
     (Path(inp.dir) / "gc").mkdir()
+    (Path(inp.dir) / "home" / "Documents").mkdir(parents=True)
+    inp.raw("my notes", "home/Documents/notes.txt")
+    docs_jobs = inp.raw('{"id": "Documents", "action": "draft", "spec": {}}\n', "docs.jsonl")
     gc_named_pattern = inp.copy(GC_SPEC, "gc/pattern.json")
     cases = [
         Case("outputs", "analyze photo -o photo", ["analyze", inp.photo, "-o", inp.photo], 2, ("input",)),
@@ -287,6 +290,8 @@ def fam_outputs(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
         Case("outputs", "import gc/pattern.json -o gc/", ["import", gc_named_pattern, "-o", str(Path(inp.dir) / "gc")],
              2, ("pattern.json",)),
         Case("outputs", "batch input inside OUT/<id>", ["batch", jobs, "-o", str(out_dir)], 2, ("job1",)),
+        Case("outputs", "batch OUT/<id> is a user's folder", ["batch", docs_jobs, "-o", str(Path(inp.dir) / "home")],
+             2, ("notes.txt",)),
         Case("outputs", "assemble -o its input", ["assemble", inp.spec, "-o", inp.spec], 2, ("input",)),
         Case("outputs", "fit --start spec -o spec", ["fit", inp.photo, "--start", inp.spec, "-o", inp.spec, *FAST_FIT],
              2, ("input",)),

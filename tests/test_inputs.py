@@ -159,6 +159,17 @@ def test_check_output_path(tmp_path):
     assert check_output_path(tmp_path, [src], "dir", ("pattern.json",)) == tmp_path  # other names: fine
 
 
+def test_batch_never_replaces_a_folder_it_did_not_write(tmp_path, capsys):
+    from headless.cli import main
+
+    (tmp_path / "home" / "Documents").mkdir(parents=True)
+    (tmp_path / "home" / "Documents" / "notes.txt").write_text("mine")
+    jobs = _write(tmp_path, '{"id": "Documents", "action": "draft", "spec": {}}\n', "jobs.jsonl")
+    assert main(["batch", str(jobs), "-o", str(tmp_path / "home")]) == 2
+    assert "holds 'notes.txt', which no job writes" in capsys.readouterr().err
+    assert (tmp_path / "home" / "Documents" / "notes.txt").read_text() == "mine"
+
+
 # -- core.io on a full disk -----------------------------------------------------------------------
 def test_atomic_writers_turn_a_full_disk_into_one_line_and_leave_nothing(tmp_path, monkeypatch):
     def full(*a, **kw):

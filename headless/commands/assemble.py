@@ -6,7 +6,8 @@ from garment_addon.core.inputs import check_output_path, read_spec_or_pattern
 
 from ._common import add_command, progress_bar
 
-FILES = ("garment.glb", "garment.obj", "mannequin.obj", "scene.blend", "assembly.json")
+FILES = ("garment.glb", "garment.obj", "garment.mtl", "mannequin.obj", "mannequin.mtl", "scene.blend",
+         "assembly.json")
 
 
 def register(sub) -> None:

@@ -7,6 +7,8 @@ from garment_addon.core.inputs import check_output_path, read_spec_or_pattern
 from ._common import add_command, progress_bar
 from .assemble import add_input_and_method
 
+FILES = ("render.png", "mask.png", "render.json")
+
 
 def _size(text: str) -> int:
     import argparse
@@ -36,7 +38,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from garment_addon.blender.pipeline import run_render
 
-    check_output_path(args.output, [args.input], "dir", ("render.png", "mask.png", "render.json"))
+    check_output_path(args.output, [args.input], "dir", FILES)
     _, pattern = read_spec_or_pattern(args.input)
     with progress_bar("render") as progress:
         info = run_render(pattern, args.output, args.method, args.profile, args.size, progress, fresh=True)
