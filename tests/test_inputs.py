@@ -252,3 +252,67 @@ def test_a_closed_port_is_unreachable_at_once():
     s.close()
     with pytest.raises(transport.Unreachable):
         transport.post(f"http://127.0.0.1:{port}/v1", b"{}", {}, 5.0)
+
+
+@pytest.fixture()
+def fake_vlm(monkeypatch):
+    from garment_addon.core.vlm import client as vlm_client
+
+    monkeypatch.setattr(vlm_client, "_GONE", {})
+    server = fz.FakeVLM()
+    yield server
+    server.close()
+
+
+def _client(url, models, **kw):
+    from garment_addon.core.vlm import VLMClient
+
+    sleeps: list[float] = []
+    c = VLMClient(url, models, fz.KEY, sleep=sleeps.append, **kw)
+    c.sleeps = sleeps
+    return c
+
+
+def test_a_long_retry_after_is_said_not_waited(fake_vlm):
+    from garment_addon.core.vlm import VLMError
+
+    c = _client(fake_vlm.url, ["ratelimit"])
+    with pytest.raises(VLMError, match=r"the server asks to retry in 3600 s \(after \d\d:\d\d UTC\)"):
+        c.ask_text("hi", {}, "x")
+    assert c.sleeps == []
+
+
+def test_a_stalled_endpoint_is_not_asked_again_and_every_call_keeps_its_budget(fake_vlm):
+    from garment_addon.core.vlm import VLMError
+
+    c = _client(fake_vlm.url, ["trickle", "trickle", "trickle"], timeout=0.5, budget=1.2)
+    t0 = time.monotonic()
+    with pytest.raises(VLMError, match="slow or stalled") as e:
+        c.ask_text("hi", {}, "x")
+    assert time.monotonic() - t0 < 1.8 and e.value.args[0].count("no complete answer") <= 3
+    t0 = time.monotonic()
+    with pytest.raises(VLMError, match="earlier in this run"):
+        _client(fake_vlm.url, ["ok"]).ask_text("hi", {}, "x")
+    assert time.monotonic() - t0 < 0.1
+
+
+def test_a_dead_url_stops_at_the_first_model_and_names_the_url():
+    from garment_addon.core.vlm import VLMError
+
+    url = fz._closed_port_url()
+    with pytest.raises(VLMError) as e:
+        _client(url, ["a", "b", "c"]).ask_text("hi", {}, "x")
+    msg = str(e.value)
+    assert msg.count("cannot connect") == 1 and f"GARMENT_VLM_BASE_URL, now {url}" in msg
+
+
+def test_vlm_settings_are_checked(monkeypatch):
+    from garment_addon.core.vlm import VLMClient
+
+    with pytest.raises(UserError, match="GARMENT_VLM_BASE_URL: must start with http"):
+        VLMClient("router.huggingface.co/v1", ["m"], "k")
+    monkeypatch.setenv("GARMENT_VLM_TIMEOUT", "nan")
+    with pytest.raises(UserError, match="GARMENT_VLM_TIMEOUT: must be 1..600"):
+        VLMClient.from_env()
+    monkeypatch.setenv("GARMENT_VLM_TIMEOUT", "5")
+    assert VLMClient.from_env().timeout == 5 and VLMClient.from_env().budget == 15

@@ -38,6 +38,7 @@ DEFAULT_MODELS = (
 )
 KEY_VARS = ("GARMENT_VLM_API_KEY", "HF_TOKEN", "OPENAI_API_KEY")
 GONE_FOR = 600.0  # s an unreachable or stalled endpoint is not asked again (a loop asks every iteration)
+GONE_KINDS = {"unreachable", "timeout", "server", "rate", "key"}  # failures a retry within minutes repeats
 _GONE: dict[str, tuple[float, str]] = {}  # base_url -> (when, the failure), shared by every client
 EXCERPT = 160  # characters of a server's error text that may reach a message
 
@@ -348,7 +349,7 @@ class VLMClient:
         hints = "; ".join(dict.fromkeys(HINTS[k].format(url=self.base_url, t=self.timeout) for k in kinds))
         message = self.redact(f"every VLM model failed ({' | '.join(errors)}); {hints}; "
                               "or use --backend offline", None)
-        if set(kinds) <= {"unreachable", "timeout"}:
+        if set(kinds) <= GONE_KINDS:  # asking again soon gets the same answer
             _GONE[self.base_url] = (time.monotonic(), message)
         raise VLMError(message)
 
