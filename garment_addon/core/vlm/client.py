@@ -425,7 +425,14 @@ def ask_or_fall_back(backend: str, ask: Callable[[VLMClient], Any], warnings: li
         warnings.append(f"no {what} configured (GARMENT_VLM_API_KEY); used the offline {offline}")
         return None
     try:
-        return ask(client)
+        try:
+            return ask(client)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            if isinstance(exc, UserError) and not client.configured:
+                raise  # no key for --backend vlm: the user's setting
+            # the answer passed the schema but could not be used: the model's fault, not the user's
+            raise VLMError(f"the answer of {client.last_model or 'the model'} could not be used "
+                           f"({client.redact(exc, EXCERPT)})") from None
     except VLMError as exc:
         if backend != "auto":
             raise
