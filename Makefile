@@ -25,6 +25,7 @@ test-fast: $(STAMP)
 
 fuzz: $(STAMP)  # fresh random property cases (50x the suite's examples), then every bad-input family on every command
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_drafting.py tests/test_language.py -k "whole_range or plausible_bodies_draft or any_text"
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_inputs.py -k "any_spec or any_value"
 	$(BIN)/python -m tests.fuzz_inputs
 
 demo: $(STAMP)

@@ -316,3 +316,76 @@ def test_vlm_settings_are_checked(monkeypatch):
         VLMClient.from_env()
     monkeypatch.setenv("GARMENT_VLM_TIMEOUT", "5")
     assert VLMClient.from_env().timeout == 5 and VLMClient.from_env().budget == 15
+
+
+# -- random JSON where a spec or a pattern belongs (hypothesis; `make fuzz` runs 50x more) ----------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from garment_addon.core.spec import MEASUREMENTS  # noqa: E402
+
+_json = st.recursive(st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.floats() | st.text(max_size=8),
+                     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3),
+                     max_leaves=12)
+_specs = st.fixed_dictionaries({}, optional={
+    "garment_type": st.sampled_from(["dress", "shirt", "pants", "robe"]) | _json,
+    "size": st.sampled_from(["S", "M", "xl", "Q"]) | _json,
+    "measurements": st.dictionaries(st.sampled_from(sorted(MEASUREMENTS)) | st.text(max_size=6),
+                                    st.floats(-50, 300) | _json, max_size=4) | _json,
+    "features": st.dictionaries(st.sampled_from(["fit", "fabric", "has_collar", "has_hood", "zz"]),
+                                st.sampled_from(["loose", "knit", True, 3]) | _json, max_size=3) | _json,
+    "metadata": _json,
+})
+
+
+def _run_cli(argv, capsys):
+    from headless.cli import main
+
+    code = main(argv)
+    cap = capsys.readouterr()
+    lines = [ln for ln in cap.err.splitlines() if ln.strip()]
+    assert len(lines) <= 1 and not fz.CLASS_NAME.search(cap.err), cap.err
+    return code, cap
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(spec=_specs)
+def test_any_spec_like_json_is_drafted_or_refused_in_one_line(spec, tmp_path, capsys):
+    import tempfile
+
+    here = Path(tempfile.mkdtemp(dir=tmp_path))  # tmp_path is shared by every example
+    f = here / "spec.json"
+    f.write_text(json.dumps(spec))  # NaN/Infinity floats are written as such: the reader refuses them
+    code, cap = _run_cli(["draft", str(f), "-o", str(here / "out")], capsys)
+    assert code in (0, 2)
+    assert (code == 0) == (here / "out" / "pattern.json").exists()
+
+
+_PATTERN = fz._pattern()
+
+
+def _paths(obj, at=()):
+    yield at
+    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
+    for k, v in items:
+        if len(at) < 5:
+            yield from _paths(v, (*at, k))
+
+
+_PATHS = [p for p in _paths(_PATTERN) if p and p[0] in ("pieces", "seams")]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(where=st.sampled_from(_PATHS), value=_json)
+def test_a_pattern_with_any_value_anywhere_is_checked_or_refused_in_one_line(where, value, tmp_path, capsys):
+    import copy
+
+    pat = copy.deepcopy(_PATTERN)
+    node = pat
+    for k in where[:-1]:
+        node = node[k]
+    node[where[-1]] = value
+    f = tmp_path / "pattern.json"
+    f.write_text(json.dumps(pat))
+    code, cap = _run_cli(["check", str(f)], capsys)
+    assert code in (0, 1, 2) and (code != 1 or not cap.err)  # 1 is check's own verdict: a seam table, no error
