@@ -79,7 +79,7 @@ def _write(tmp_path, text: str | bytes, name="f.json") -> Path:
 
 
 @pytest.mark.parametrize("text, words", [
-    ("[1, 2]", "must be a JSON object {...} (got an array)"),
+    ("[1, 2]", "must be a JSON object {...} (got a JSON array)"),
     ('{"a": {"b": [NaN]}}', "a.b[0]: NaN is not a number"),
     ('{"m": {"bust": ' + "9" * 5000 + "}}", "m.bust: a 5000-digit integer; at most 18 digits"),
     ('{"x": 1e999}', "x: 1e999 is too large"),

@@ -49,7 +49,7 @@ def _parse_float(text: str) -> float | _Bad:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false", type(None): "null"}
+    names = {dict: "a JSON object", list: "a JSON array", str: "a string", bool: "true/false", type(None): "null"}
     return names.get(type(value), "a number")
 
 
@@ -103,9 +103,12 @@ def _read_bytes(path, what: str) -> bytes:
         raise UserError(f"{what}: {path} is {st.st_size / 2**20:.0f} MB; at most {MAX_BYTES // 2**20} MB")
     try:
         with open(p, "rb") as fh:
-            return fh.read(MAX_BYTES + 1)
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise UserError(f"{what}: cannot read {path} ({exc.strerror})") from None
+    if len(data) > MAX_BYTES:  # it grew after the stat (a log, a pipe's file)
+        raise UserError(f"{what}: {path} is over {MAX_BYTES // 2**20} MB")
+    return data
 
 
 def _decode(data: bytes, where: str) -> str:
@@ -122,7 +125,8 @@ def read_json(path, what: str, *, want: type | None = dict) -> Any:
     where = f"{what}: {path}"
     data = parse_json_text(_decode(_read_bytes(path, what), where), where)
     if want is not None and not isinstance(data, want):
-        raise UserError(f"{where}: must be a JSON object {{...}} (got {_kind(data)})")
+        raise UserError(f"{where}: must be {_kind(want())} {'{...}' if want is dict else '[...]'} "
+                        f"(got {_kind(data)})")
     return data
 
 
