@@ -21,6 +21,7 @@ from pathlib import Path
 import bpy
 from bpy.props import BoolProperty, EnumProperty, StringProperty
 
+from ..core import errors
 from ..core.errors import Failure, UserError
 from ..core.progress import Cancelled, Progress
 from . import convert, preferences, scene_objects
@@ -36,8 +37,7 @@ _RESULTS: dict[str, object] = {}
 
 
 def one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__
+    return errors.one_line(exc) or exc.__class__.__name__
 
 
 def call(fn, *args, **optional):
