@@ -155,37 +155,96 @@ def read_spec(path):
     return spec_from_data(read_json(path, "spec"), f"spec: {path}")
 
 
+def _num(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _point(v) -> bool:
+    return isinstance(v, list) and len(v) == 2 and all(_num(c) for c in v)
+
+
+def _points(v, least: int = 0) -> bool:
+    return isinstance(v, list) and len(v) >= least and all(_point(q) for q in v)
+
+
+def _strs(v) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _notch(n) -> bool:
+    return (isinstance(n, dict) and _point(n.get("position")) and isinstance(n.get("edge", ""), str)
+            and _num(n.get("distance", 0)) and isinstance(n.get("count", 1), int)
+            and isinstance(n.get("mark", ""), str))
+
+
+# pattern.json fields -> (check, what is expected); see docs/pattern-format.md
+_PIECE = {
+    "outline": (lambda v: _points(v, 3), "at least 3 [x, y] points in cm"),
+    "edges": (lambda v: isinstance(v, list), "an array of edges"),
+    "cut_outline": (lambda v: v is None or _points(v, 3), "at least 3 [x, y] points in cm"),
+    "cut_group": (lambda v: isinstance(v, str), "a name"),
+    "cut_count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 100, "a count 1..100"),
+    "on_fold": (lambda v: isinstance(v, bool), "true or false"),
+    "grainline": (lambda v: _points(v) and len(v) in (0, 2), "two [x, y] points"),
+    "notches": (lambda v: isinstance(v, list) and all(_notch(n) for n in v),
+                "an array of {edge, position: [x, y], distance, count}"),
+    "body_region": (lambda v: isinstance(v, str), "a name"),
+    "label": (_strs, "an array of strings"),
+    "landmarks": (lambda v: isinstance(v, dict) and all(_point(q) for q in v.values()), "names -> [x, y]"),
+    "placement": (lambda v: isinstance(v, dict), "an object"),
+}
+_EDGE = {
+    "name": (lambda v: isinstance(v, str), "a name"),
+    "role": (lambda v: isinstance(v, str), "a role such as seam or hem"),
+    "allowance": (lambda v: _num(v) and 0 <= v <= 20, "a seam allowance 0..20 cm"),
+    "tags": (lambda v: _strs(v) and len(v) == 2, "two point names"),
+}
+_SEAM = {
+    "reversed": (lambda v: isinstance(v, bool), "true or false"),
+    "ease_cm": (_num, "a number of cm"),
+    "closure": (lambda v: v is None or isinstance(v, dict), "an object or null"),
+}
+_REQUIRED = {"piece": ("name", "outline", "edges"), "edge": ("name", "role", "start", "end"),
+             "seam": ("a", "b", "reversed")}
+
+
+def _fields(obj, table: dict, at: str, kind: str) -> None:
+    if not isinstance(obj, dict):
+        raise UserError(f"{at}: must be an object (a {kind})")
+    for key in _REQUIRED[kind]:
+        if key not in obj:
+            raise UserError(f"{at}.{key}: missing")
+    for key, (ok, expected) in table.items():
+        if key in obj and not ok(obj[key]):
+            raise UserError(f"{at}.{key}: must be {expected}")
+
+
 def _check_pattern_dict(d: dict, where: str) -> None:
-    """The fields Pattern.from_dict indexes, with the field named when one is missing or out of range."""
-    pieces = d.get("pieces")
+    """Every field Pattern.from_dict and the exporters read, named when it is missing or of the wrong kind."""
+    pieces, seams = d.get("pieces"), d.get("seams")
     if not isinstance(pieces, list) or not pieces:
         raise UserError(f"{where}: pieces: must be a non-empty array of pieces")
-    for i, p in enumerate(pieces):
-        at = f"{where}: pieces[{i}]"
-        if not isinstance(p, dict) or not isinstance(p.get("name"), str) or not p["name"]:
-            raise UserError(f"{at}: must be an object with a non-empty 'name'")
-        pts = p.get("outline")
-        if not (isinstance(pts, list) and len(pts) >= 3 and all(
-                isinstance(q, list) and len(q) == 2 and all(
-                    isinstance(c, int | float) and not isinstance(c, bool) for c in q) for q in pts)):
-            raise UserError(f"{at} ({p['name']}).outline: must be at least 3 [x, y] points in cm")
-        edges = p.get("edges")
-        if not isinstance(edges, list):
-            raise UserError(f"{at} ({p['name']}).edges: must be an array of edges")
-        for j, e in enumerate(edges):
-            ok = isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("role"), str)
-            ends = [e.get(k) for k in ("start", "end")] if ok else []
-            if not ok or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < len(pts)
-                                 for v in ends):
-                raise UserError(f"{at} ({p['name']}).edges[{j}]: needs name, role and start/end point "
-                                f"indices 0..{len(pts) - 1}")
-    seams = d.get("seams")
     if not isinstance(seams, list):
         raise UserError(f"{where}: seams: must be an array of seams")
+    if not isinstance(d.get("spec", {}), dict) or not isinstance(d.get("metadata", {}), dict):
+        raise UserError(f"{where}: spec and metadata: must be objects")
+    for i, p in enumerate(pieces):
+        at = f"{where}: pieces[{i}]"
+        _fields(p, _PIECE, at, "piece")
+        if not isinstance(p["name"], str) or not p["name"]:
+            raise UserError(f"{at}.name: must be a non-empty name")
+        for j, e in enumerate(p["edges"]):
+            _fields(e, _EDGE, f"{at}.edges[{j}]", "edge")
+            n = len(p["outline"])
+            if not all(type(e[k]) is int and 0 <= e[k] < n for k in ("start", "end")):
+                raise UserError(f"{at}.edges[{j}]: start and end must be point indices 0..{n - 1}")
     for k, s in enumerate(seams):
-        if not isinstance(s, dict) or not all(isinstance(s.get(side), dict) and set(s[side]) == {"piece", "edge"}
-                                              for side in ("a", "b")):
-            raise UserError(f"{where}: seams[{k}]: must be an object with a and b, each {{piece, edge}}")
+        _fields(s, _SEAM, f"{where}: seams[{k}]", "seam")
+        for side in ("a", "b"):
+            ref = s[side]
+            if not (isinstance(ref, dict) and set(ref) == {"piece", "edge"} and all(isinstance(v, str)
+                                                                                for v in ref.values())):
+                raise UserError(f"{where}: seams[{k}].{side}: must be {{\"piece\": name, \"edge\": name}}")
 
 
 def check_pattern(pattern, where: str):
