@@ -28,12 +28,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from garment_addon.blender.refine_render import quiet_stdout
+from garment_addon import jobs
+from garment_addon.blender.quiet import quiet_stdout
 from garment_addon.core.errors import Failure, UserError
-from garment_addon.core.inputs import check_output_path, pattern_from_data, read_jobs, read_json, spec_from_data
+from garment_addon.core.inputs import check_output_path, read_jobs, read_json
 from garment_addon.core.io import write_text
-from garment_addon.core.pattern import SCHEMA as PATTERN_SCHEMA
-from garment_addon.core.spec import GarmentSpec
 
 ACTIONS = {  # action -> accepted inputs
     "draft": ("spec", "text"), "assemble": ("spec", "text"), "render": ("spec", "text"),
@@ -157,55 +156,30 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _spec_input(job: dict[str, Any]):
-    if "text" in job:
-        from garment_addon.core.language import parse_text
-
-        backend = {"vlm": "llm", "auto": "auto"}.get(job.get("backend"), "offline")
-        return parse_text(job["text"], backend=backend)
-    spec = job["spec"]
-    if spec.get("schema") == PATTERN_SCHEMA:
-        return pattern_from_data(spec, "spec")
-    return spec_from_data(spec, "spec")
-
-
 def _do_action(job: dict[str, Any], work: Path, out: Path) -> dict[str, Any]:
     action = job["action"]
     image = None
     if "image" in job:
         image = work / job["image"]["name"]
         image.write_bytes(job["image"]["data"])
+    if action in ("draft", "assemble", "render"):
+        spec = jobs.spec_from(job["text"] if "text" in job else job["spec"], job.get("backend", "offline"))
     if action == "draft":
-        from .commands.draft import draft_to_folder
-
-        spec = _spec_input(job)
-        if not isinstance(spec, GarmentSpec):
-            raise UserError("spec: draft takes a garment spec, not a pattern")
-        draft_to_folder(spec, out)
+        jobs.draft_to_folder(spec, out)
         return {}
-    if action in ("assemble", "render"):
-        from garment_addon.blender import pipeline
-
-        if action == "assemble":
-            return pipeline.run_assemble(_spec_input(job), out, method=job.get("method", "wrap"),
-                                         rig=job.get("rig", False), fresh=True).get("timings_s", {})
-        info = pipeline.run_render(_spec_input(job), out, method=job.get("method", "wrap"),
-                                   profile=job.get("profile", "preview"), size=job.get("size", 512),
-                                   fresh=True)
+    if action == "assemble":
+        return jobs.assemble_to_folder(spec, out, job.get("method", "wrap"), job.get("rig", False)
+                                       ).get("timings_s", {})
+    if action == "render":
+        info = jobs.render_to_folder(spec, out, job.get("method", "wrap"), job.get("profile", "preview"),
+                                     job.get("size", 512))
         return {"seconds": info.get("seconds")}
     if action == "fit":
-        from .commands.fit import run_fit
-
-        s = run_fit(image, out, backend=job.get("backend", "offline"), max_iters=job.get("max_iters", 15),
-                    threshold=job.get("threshold", 0.92), drape=job.get("drape", False),
-                    size=job.get("size", 256), renderer=job.get("renderer", "auto"), show_progress=False)
+        options = {k: job[k] for k in jobs.FIT_OPTIONS if k in job}
+        s = jobs.run_fit(image, out, **options, show_progress=False)
         return {k: s[k] for k in ("best_score", "iterations", "stop_reason", "garment_type")}
-    from garment_addon.core.vision import analyze_image
-
-    spec = analyze_image(image, backend=job.get("backend", "offline"))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "spec.json").write_text(json.dumps(spec.to_dict(), indent=1), encoding="utf-8")
-    return {"garment_type": spec.garment_type}
+    return {"garment_type": jobs.analyze_to_file(image, out / "spec.json", job.get("backend", "offline")).garment_type}
 
 
 class _Children:
@@ -291,16 +265,10 @@ def _publish(out: Path, job: dict[str, Any], res: dict[str, Any]) -> None:
             shutil.rmtree(stage, ignore_errors=True)
 
 
-def _job_files() -> set[str]:
-    from .commands import assemble, draft, fit, render
-
-    return {"job.json", "spec.json", *draft.FILES, *assemble.FILES, *render.FILES, *fit.FILES}
-
-
-def _check_job_folders(out: Path, jobs: list[dict[str, Any]], found: list[Path]) -> None:
+def _check_job_folders(out: Path, batch: list[dict[str, Any]], found: list[Path]) -> None:
     """OUT/<id>/ is replaced when a job finishes: it must hold no input and nothing a job does not write."""
-    ours = _job_files()
-    for job in jobs:
+    ours = {"job.json", "spec.json", *jobs.DRAFT_FILES, *jobs.ASSEMBLE_FILES, *jobs.RENDER_FILES, *jobs.FIT_FILES}
+    for job in batch:
         folder = out / job["id"]
         for f in found:
             if folder.resolve() in f.resolve().parents:

@@ -161,7 +161,7 @@ def image_data_url(image: Any, max_side: int = 1024) -> str:
     from PIL import Image
 
     if isinstance(image, str | os.PathLike):
-        from ..vision.imageio import load_image
+        from ..imageio import load_image
 
         image = load_image(image)
     if not isinstance(image, Image.Image):
@@ -326,7 +326,7 @@ class VLMClient:
         if not self.configured:
             raise UserError(
                 "GARMENT_VLM_API_KEY: not set (also looked at HF_TOKEN and OPENAI_API_KEY); "
-                "set one or use --backend offline"
+                "set one or choose backend offline"
             )
         gone = _GONE.get(self.base_url)
         if gone and time.monotonic() - gone[0] < GONE_FOR:  # not again every iteration of a loop
