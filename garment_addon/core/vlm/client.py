@@ -12,6 +12,7 @@ excerpt without keys; a failure says what to check (the URL, the model list, the
 from __future__ import annotations
 
 import base64
+import copy
 import email.utils
 import io
 import json
@@ -256,7 +257,7 @@ class VLMClient:
             try:
                 r = transport.post(url, body, headers, seconds)
             except transport.TimedOut:  # slow, not broken: the next model may be quicker
-                raise _ModelFailed(f"no complete answer within {seconds:g} s", "timeout") from None
+                raise _ModelFailed(f"no complete answer within {seconds:.3g} s", "timeout") from None
             except transport.Unreachable as exc:
                 raise _ModelFailed(f"cannot connect to {self.base_url} ({self.redact(exc, 80)})",
                                    "unreachable") from None
@@ -416,7 +417,7 @@ def ask_or_fall_back(backend: str, ask: Callable[[VLMClient], Any], warnings: li
     """``ask(client)`` for backend vlm/llm (its VLMError propagates) or auto; None means: work offline.
 
     ``auto`` without a key or with a failing model adds one warning and returns None, the same way in
-    every command (analyze, text, edit, fit, batch).
+    every command (analyze, text, edit, fit, batch), after at most ``timeout`` seconds (not ``budget``).
     """
     if backend == "offline":
         return None
@@ -424,6 +425,9 @@ def ask_or_fall_back(backend: str, ask: Callable[[VLMClient], Any], warnings: li
     if backend == "auto" and not client.configured:
         warnings.append(f"no {what} configured (GARMENT_VLM_API_KEY); used the offline {offline}")
         return None
+    if backend == "auto":  # an offline answer is waiting: one request's time, not every model's
+        client = copy.copy(client)
+        client.budget = min(client.budget, client.timeout)
     try:
         try:
             return ask(client)
