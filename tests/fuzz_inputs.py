@@ -459,7 +459,7 @@ def _closed_port_url() -> str:
 def fam_vlm(inp: Inputs, out: Path, rng: random.Random, server: FakeVLM | None = None) -> list[Case]:
     url = server.url if server else _closed_port_url()
     dead = _closed_port_url()
-    timeout = 2
+    timeout = 1
 
     def env(models: str, base: str = url) -> dict[str, str]:
         return {"GARMENT_VLM_API_KEY": KEY, "GARMENT_VLM_BASE_URL": base, "GARMENT_VLM_MODELS": models,

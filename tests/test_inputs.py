@@ -40,7 +40,7 @@ def test_family_sample_is_handled_cleanly(family, tmp_path):
     _judge(fz.run_family(family, tmp_path, random.Random(15), SAMPLE[family]))
 
 
-VLM_CASES = ("analyze vlm: dead endpoint", "fit auto: dead endpoint", "text llm: trickle", "edit llm: list answers",
+VLM_CASES = ("analyze vlm: dead endpoint", "edit auto: dead endpoint", "text llm: trickle", "edit llm: list answers",
              "analyze auto: key echoed", "edit llm: retry-after 3600", "text auto: model 404",
              "analyze vlm: answer echoes the key")
 
