@@ -251,8 +251,9 @@ class VLMClient:
         last, kind = "", "server"
         for attempt in range(self.max_retries + 1):
             left = end - time.monotonic()
-            if left < 0.05:
-                raise _ModelFailed(f"no answer within the {self.budget:g} s budget", "timeout")
+            if left < 0.05:  # the last failure is the reason; the budget only stopped the retries
+                raise _ModelFailed(f"{last}, retried until the {self.budget:.3g} s budget ran out", kind) if last \
+                    else _ModelFailed(f"no answer within the {self.budget:.3g} s budget", "timeout")
             seconds = min(self.timeout, left)
             try:
                 r = transport.post(url, body, headers, seconds)
