@@ -110,6 +110,7 @@ def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: 
     from garment_addon.core.export import export_pattern
     from garment_addon.core.pattern import draft_pattern
     from garment_addon.core.refine.plots import compare_image, progress_image
+    from garment_addon.core.vision.imageio import load_image
 
     best = result.best
     warnings: list[str] = []
@@ -132,8 +133,7 @@ def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: 
             info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview",
                                          size=512)
             garment, body = render_masks(scene, 512)
-        with Image.open(stage / "render.png") as im:
-            shown = np.asarray(im.convert("RGB")), garment, body | garment
+        shown = np.asarray(load_image(stage / "render.png", "render", min_side=1).convert("RGB")), garment, body | garment
         final.update(metrics=scene.metrics, render_seconds=info.get("seconds"))
     else:
         warnings.append("bpy is not installed: no garment.glb; render.png is the 2D silhouette preview")
