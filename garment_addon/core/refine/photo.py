@@ -65,13 +65,15 @@ def load_target(photo) -> Target:
         return segment(photo[..., :3].astype(np.uint8))
     rgb, alpha = as_rgb_array(photo)  # the one loader: bad, blank or transparent files refused alike
     try:  # the vision engineer's segmentation (GrabCut / MediaPipe) when it is there
-        from ..vision import segment_garment
+        from ..vision import photo_masks
     except ImportError:
         return segment(rgb, alpha)
-    garment, person = segment_garment(photo)
+    garment, person, worn = photo_masks(photo)
     garment, person = np.asarray(garment, bool), np.asarray(person, bool)
     if garment.shape != rgb.shape[:2] or not garment.any():
         return segment(rgb, alpha)
+    if not worn:  # a garment on its own: its outline is the garment, and there is no body to frame it
+        return Target(rgb, _largest(person | garment), None)
     return Target(rgb, garment, _symmetric_body(person | garment, garment) if person.any() else None)
 
 

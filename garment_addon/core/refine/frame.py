@@ -1,0 +1,112 @@
+"""The garment frame: product shots and cut-outs (no person in the photo) compared garment to garment.
+
+Worn photos are compared in the body frame (metrics.py): the photo's body and the mannequin say
+how long the garment is. A garment on its own has no body; compared in each garment's own box,
+the loop could trade length against width freely (a midi dress came out 104 cm long). So here
+the lengths take their scale from the garment itself: its anchor width in pixels (the chest of a
+top, the waist of a dress, the waistband of a skirt or trousers) is half the start spec's finished
+girth there (a garment lying flat shows half its girth). That px/cm is fixed once, from the start
+spec, so the loop cannot grow the photo's scale along with the garment.
+
+The window compared (``boxes``): lengths in cm on both sides (the photo by that scale, the render
+by its mannequin's height), widths in anchor widths on each side (a garment lying flat is ~1.35x
+wider than the same garment worn; in cm the loop would widen the girths to make up for it). Each
+window hangs from its garment's top edge, centred on its anchor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..pattern.drafting.ease import spec_ease
+from ..spec import GarmentSpec, body_measurements
+
+TOPS = ("shirt", "jacket", "hoodie", "vest")
+# type -> (girth measured there, rows as fractions of the garment's height, how the rows combine):
+# a top's narrowest torso row below the sleeves, a dress's waist, the waistband of skirts and trousers
+ANCHORS = {**{t: ("bust", 0.30, 0.70, np.min) for t in TOPS}, "dress": ("waist", 0.15, 0.55, np.min),
+           "skirt": ("waist", 0.02, 0.08, np.median), "pants": ("waist", 0.02, 0.08, np.median)}
+MARGIN = 1.08  # the window is this much longer and wider than the larger of the two garments
+GAP = 0.05  # runs in a row closer than this fraction of the garment's width are one (an open front)
+
+
+@dataclass(frozen=True)
+class GarmentScale:
+    """The photo's pixels per cm, from the garment's anchor width and the start spec's girth there."""
+
+    px_per_cm: float
+    anchor: str
+    anchor_px: float
+    girth_cm: float
+
+    def to_dict(self) -> dict:
+        return {"source": f"garment {self.anchor} width {self.anchor_px:.0f} px = half the start spec's "
+                          f"finished {self.anchor} girth {self.girth_cm:.1f} cm",
+                "px_per_cm": round(self.px_per_cm, 3), "anchor": self.anchor}
+
+
+def _rows(mask: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(mask.any(axis=1))
+
+
+def anchor(mask: np.ndarray, garment_type: str) -> tuple[float, float] | None:
+    """(width px, centre column) of the garment at its anchor rows (ANCHORS), or None."""
+    rows = _rows(mask)
+    if rows.size < 10:
+        return None
+    top, height = rows[0], rows[-1] - rows[0]
+    cols = np.flatnonzero(mask.any(axis=0))
+    gap = max(1, int(GAP * (cols[-1] - cols[0])))
+    cx = float(np.median(np.nonzero(mask)[1]))
+    _, lo, hi, combine = ANCHORS[garment_type]
+    spans = []
+    for y in range(top + int(lo * height), top + int(hi * height) + 1):
+        xs = np.flatnonzero(mask[y])
+        if not xs.size:
+            continue
+        parts = np.split(xs, np.flatnonzero(np.diff(xs) > gap) + 1)
+        near = min(parts, key=lambda p: 0 if p[0] <= cx <= p[-1] else min(abs(p[0] - cx), abs(p[-1] - cx)))
+        spans.append((near[-1] - near[0] + 1, (near[0] + near[-1]) / 2))
+    if not spans:
+        return None
+    widths = np.array([s[0] for s in spans], float)
+    width = float(combine(widths))
+    return width, float(np.median([c for w, c in spans if abs(w - width) <= 0.1 * width] or [cx]))
+
+
+def photo_scale(mask: np.ndarray, spec: GarmentSpec) -> GarmentScale | None:
+    """The photo's px/cm from its garment's anchor width and ``spec``'s finished girth there."""
+    a = anchor(mask, spec.garment_type)
+    if a is None:
+        return None
+    key = ANCHORS[spec.garment_type][0]
+    girth = spec.m[key] + spec_ease(spec)[key]
+    return GarmentScale(a[0] / (girth / 2), key, a[0], girth)
+
+
+def render_px_per_cm(figure: np.ndarray, spec: GarmentSpec) -> float | None:
+    """A render's px/cm: its mannequin's height in px over the spec's standing height."""
+    rows = _rows(figure)
+    return (rows[-1] - rows[0] + 1) / body_measurements(spec)["height"] if rows.size > 10 else None
+
+
+def boxes(photo: np.ndarray, scale: GarmentScale, render: np.ndarray, figure: np.ndarray | None,
+          spec: GarmentSpec):
+    """(photo box, render box) as (x0, y0, x1, y1) source pixels: the same window in cm (down) and
+    anchor widths (across) on both sides; None when a side has no anchor (compare by the box then)."""
+    rp = render_px_per_cm(figure | render, spec) if figure is not None else None
+    ap, ar = anchor(photo, spec.garment_type), anchor(render, spec.garment_type)
+    if rp is None or ap is None or ar is None:
+        return None
+    sides = []
+    for mask, ppcm, (width, cx) in ((photo, scale.px_per_cm, ap), (render, rp, ar)):
+        rows, cols = _rows(mask), np.flatnonzero(mask.any(axis=0))
+        sides.append((rows[0], ppcm, width, cx, (rows[-1] + 1 - rows[0]) / ppcm,
+                      max(cx - cols[0], cols[-1] + 1 - cx) / width))
+    length = max(s[4] for s in sides) * MARGIN  # cm
+    half = max(s[5] for s in sides) * MARGIN  # anchor widths
+    above = (MARGIN - 1) / 2 * length
+    return tuple((cx - half * width, top - above * ppcm, cx + half * width, top + (length - above) * ppcm)
+                 for top, ppcm, width, cx, _, _ in sides)
