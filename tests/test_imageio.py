@@ -155,3 +155,32 @@ def test_analyze_fit_and_batch_give_the_same_answer(tmp_path, capsys, kind):
            "image": {"name": path.name, "data": path.read_bytes(), "path": str(path)}}
     res = run_job(job)
     assert res["status"] == "failed" and res["error"] == "UserError: " + lines[0].removeprefix("error: ")
+
+
+@pytest.mark.parametrize("start", [False, True])
+def test_fit_refuses_what_analyze_refuses_before_rendering(tmp_path, capsys, monkeypatch, start):
+    """The analysis's refusal ("no garment") is fit's first step too, with or without --start."""
+    import garment_addon.core.refine.silhouette as silhouette
+    import garment_addon.core.vision as vision
+
+    refusal = "image: no garment found (looks like: shoes, 0.91)"
+    seen = []
+
+    def refuse(image, backend="offline", **kw):
+        seen.append(backend)
+        raise UserError(refusal)
+
+    monkeypatch.setattr(vision, "analyze_image", refuse)
+    monkeypatch.setattr(silhouette, "render_silhouette", lambda *a: pytest.fail("rendered a refused photo"))
+    path = tmp_path / "garden.png"
+    Image.fromarray(garment_picture()).save(path)
+    assert main(["analyze", str(path), "-o", str(tmp_path / "s.json")]) == 2
+    said = capsys.readouterr().err.strip()
+    extra = []
+    if start:
+        (tmp_path / "start.json").write_text('{"garment_type": "dress"}')
+        extra = ["--start", str(tmp_path / "start.json"), "--backend", "vlm"]
+    assert main(["fit", str(path), "-o", str(tmp_path / "fit"), "--renderer", "silhouette", *extra]) == 2
+    assert capsys.readouterr().err.strip() == said == f"error: {refusal}"
+    assert seen == ["offline", "offline"]  # with --start the check runs offline: no VLM call for it
+    assert not (tmp_path / "fit").exists()

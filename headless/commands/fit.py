@@ -65,8 +65,7 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
     from tqdm import tqdm
 
     from garment_addon.core.refine.loop import Refiner
-    from garment_addon.core.refine.photo import load_target
-    from garment_addon.core.spec import make_spec
+    from garment_addon.core.refine.photo import read_photo
 
     if not 64 <= int(size) <= 1024:
         raise UserError(f"size: must be 64..1024 px (got {size!r})")
@@ -74,13 +73,7 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
         raise UserError(f"renderer: must be one of {', '.join(RENDERERS)} (got {renderer!r})")
     writable_folder(out)
     t0 = time.perf_counter()
-    target = load_target(image)
-    if start is not None:
-        start_spec = make_spec(start)
-    else:
-        from garment_addon.core.vision import analyze_image
-
-        start_spec = analyze_image(image, backend=backend)
+    start_spec, target = read_photo(image, backend=backend, start=start)  # analyze's refusals come first
     # the offline optimiser reads only masks; a VLM critic looks at real renders
     method = "drape" if drape else "wrap"
     renderer, render_fn = _render_fn(renderer, method, int(size), rgb=backend != "offline")
@@ -133,7 +126,8 @@ def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: 
             info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview",
                                          size=512)
             garment, body = render_masks(scene, 512)
-        shown = np.asarray(load_image(stage / "render.png", "render", min_side=1).convert("RGB")), garment, body | garment
+        picture = load_image(stage / "render.png", "render", min_side=1).convert("RGB")
+        shown = np.asarray(picture), garment, body | garment
         final.update(metrics=scene.metrics, render_seconds=info.get("seconds"))
     else:
         warnings.append("bpy is not installed: no garment.glb; render.png is the 2D silhouette preview")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from ..spec import GarmentSpec, make_spec
 from ..vision.imageio import as_rgb_array, cutout
 
 
@@ -75,6 +76,21 @@ def load_target(photo) -> Target:
     if not worn:  # a garment on its own: its outline is the garment, and there is no body to frame it
         return Target(rgb, _largest(person | garment), None)
     return Target(rgb, garment, _symmetric_body(person | garment, garment) if person.any() else None)
+
+
+def read_photo(image, backend: str = "offline", start=None, client=None) -> tuple[GarmentSpec, Target]:
+    """A fit's first step, before anything is rendered: (start spec, Target).
+
+    The photo goes through the analyzer first, the same call `analyze` makes, so `fit`, `batch`
+    and the panel refuse what `analyze` refuses (unreadable, blank, transparent or tiny files; no
+    garment we draft) with the same one line. ``start`` (a spec or spec dict) replaces the
+    analysis's spec but not its refusal; the check then runs offline (no VLM call for it)."""
+    from ..vision import analyze_image
+
+    spec = analyze_image(image, backend="offline" if start is not None else backend, client=client)
+    if start is not None:
+        spec = start if isinstance(start, GarmentSpec) else make_spec(start)
+    return spec, load_target(image)
 
 
 def _symmetric_body(body: np.ndarray, garment: np.ndarray) -> np.ndarray:
