@@ -24,13 +24,13 @@ def render(s):
 
 
 def flat_lay(s, zoom: float = 1.6, canvas: int = 420):
-    """A laid-flat photo of ``s``'s garment: the render's garment widened until its anchor is half the
-    finished girth (as a garment lying flat shows it), zoomed by an unknown factor, no body."""
+    """A photo of ``s``'s garment on its own: the render's garment widened until its anchor is
+    LYING_WIDTH of the finished girth, zoomed by an unknown factor, no body."""
     _, g, b = render_silhouette(s, 256)
     ppcm = frame.render_px_per_cm(b | g, s)
     key = frame.ANCHORS[s.garment_type][0]
     width, _ = frame.anchor(g, s.garment_type)
-    sx = (s.m[key] + spec_ease(s)[key]) / 2 * ppcm / width
+    sx = (s.m[key] + spec_ease(s)[key]) * frame.LYING_WIDTH * ppcm / width
     rows, cols = np.flatnonzero(g.any(1)), np.flatnonzero(g.any(0))
     crop = Image.fromarray(g[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype(np.uint8) * 255)
     m = np.asarray(crop.resize((int(crop.width * sx * zoom), int(crop.height * zoom)))) > 127
@@ -42,13 +42,13 @@ def flat_lay(s, zoom: float = 1.6, canvas: int = 420):
     return pic, mask, None
 
 
-def test_photo_scale_is_half_the_finished_girth_across_the_anchor():
+def test_photo_scale_is_the_finished_girth_across_the_anchor():
     s = spec("skirt", waist=70)
     mask = np.zeros((300, 200), bool)
     mask[20:260, 40:160] = True  # a straight skirt 120 px wide at its waistband
     sc = frame.photo_scale(mask, s)
     girth = 70 + spec_ease(s)["waist"]
-    assert sc.anchor == "waist" and abs(sc.px_per_cm - 120 / (girth / 2)) < 1e-6
+    assert sc.anchor == "waist" and abs(sc.px_per_cm - 120 / (frame.LYING_WIDTH * girth)) < 1e-6
     assert "120 px" in sc.to_dict()["source"]
 
 
