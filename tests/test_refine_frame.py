@@ -50,6 +50,9 @@ def test_photo_scale_is_the_finished_girth_across_the_anchor():
     girth = 70 + spec_ease(s)["waist"]
     assert sc.anchor == "waist" and abs(sc.px_per_cm - 120 / (frame.LYING_WIDTH * girth)) < 1e-6
     assert "120 px" in sc.to_dict()["source"]
+    sliver = np.zeros_like(mask)
+    sliver[20:260, 100:106] = True  # a 6 px wide segmentation 240 px long: 14 m long at that scale
+    assert frame.photo_scale(sliver, s) is None
 
 
 def test_flat_lay_lengths_take_their_scale_from_the_garment():

@@ -32,6 +32,7 @@ ANCHORS = {**{t: ("bust", 0.30, 0.70, np.min) for t in TOPS}, "dress": ("waist",
 # on a ghost mannequin (our renders' front widths), which a photo does not tell apart. In between, a
 # length reads at most ~16 % off either way (synthetic ghost shots with 0.5: median +26 %).
 LYING_WIDTH = 0.43
+PLAUSIBLE_CM = (15.0, 200.0)  # a garment's length at the photo's scale, else the scale is not used
 MARGIN = 1.08  # the window is this much longer and wider than the larger of the two garments
 GAP = 0.05  # runs in a row closer than this fraction of the garment's width are one (an open front)
 
@@ -87,7 +88,11 @@ def photo_scale(mask: np.ndarray, spec: GarmentSpec) -> GarmentScale | None:
         return None
     key = ANCHORS[spec.garment_type][0]
     girth = spec.m[key] + spec_ease(spec)[key]
-    return GarmentScale(a[0] / (LYING_WIDTH * girth), key, a[0], girth)
+    scale = GarmentScale(a[0] / (LYING_WIDTH * girth), key, a[0], girth)
+    rows = _rows(mask)
+    length = (rows[-1] + 1 - rows[0]) / scale.px_per_cm
+    # a sliver of a segmentation (a 6 px "waist" on a 300 px dress) is no scale: 18 m long
+    return scale if PLAUSIBLE_CM[0] <= length <= PLAUSIBLE_CM[1] else None
 
 
 def render_px_per_cm(figure: np.ndarray, spec: GarmentSpec) -> float | None:
