@@ -136,7 +136,7 @@ def write_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: 
     (stage / "fit_report.json").write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     progress_image(result.records, threshold).save(stage / "fit_progress.png")
     t = result.target
-    compare_image(t.rgb, t.garment, t.body, *shown).save(stage / "fit_compare.png")
+    compare_image(t.rgb, t.garment, t.body, *shown, boxes=result.boxes(*shown[1:])).save(stage / "fit_compare.png")
     return sorted(p.name for p in stage.iterdir())
 
 

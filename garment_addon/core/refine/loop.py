@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import UserError
 from ..progress import Progress
 from ..spec import GarmentSpec, make_spec
-from . import frame
+from . import frame as frame_mod
 from .metrics import compare_masks, residual
 from .photo import Target, load_target
 from .proposer import OfflineProposer, Proposal, VLMProposer, beats, build_spec, sure_type
@@ -74,6 +74,13 @@ class FitResult:
     backend: str
     method: str
     frame: dict[str, Any] = field(default_factory=dict)  # which frame and scale the scores used
+    scale: frame_mod.GarmentScale | None = None  # the garment frame's photo scale (None: body frame)
+
+    def boxes(self, mask: np.ndarray, body: np.ndarray | None):
+        """The garment frame's (photo box, render box) for a render of the best spec, else None."""
+        if self.scale is None:
+            return None
+        return frame_mod.boxes(self.target.garment, self.scale, mask, body, self.best.spec)
 
     def report(self) -> dict[str, Any]:
         """fit_report.json: iterations, best, stop_reason, frame."""
@@ -116,7 +123,7 @@ class Refiner:
             raise UserError("image: no garment found in the photo (empty segmentation)")
         self.start = start_spec if isinstance(start_spec, GarmentSpec) else make_spec(start_spec)
         # a garment on its own (no body in the photo): the garment frame, scaled by the garment
-        self.scale = frame.photo_scale(self.target.garment, self.start) if self.target.body is None else None
+        self.scale = frame_mod.photo_scale(self.target.garment, self.start) if self.target.body is None else None
         self.sure = sure_type(self.start)
         self.render_fn = render_fn
         self.max_iters = int(max_iters)
@@ -127,7 +134,7 @@ class Refiner:
         critic = critic if critic is not None else make_critic(backend)
         self.backend = "vlm" if critic else "offline"
         # the garment frame's scale girth sets the photo's px/cm: moving it would only rescale the photo
-        frozen = {t: (a[0],) for t, a in frame.ANCHORS.items()} if self.scale else None
+        frozen = {t: (a[0],) for t, a in frame_mod.ANCHORS.items()} if self.scale else None
         offline = OfflineProposer(self.sure, frozen)
         self.proposer = VLMProposer(critic, self.target.rgb, offline) if critic else offline
         self.records: list[IterationRecord] = []
@@ -165,7 +172,7 @@ class Refiner:
             return self._record(proposal, self.best.spec, {"score": 0.0, "error": str(exc)}, False, t0)
         rgb, mask, body = self._render(spec)
         tgt = self.target
-        boxes = frame.boxes(tgt.garment, self.scale, mask, body, spec) if self.scale else None
+        boxes = frame_mod.boxes(tgt.garment, self.scale, mask, body, spec) if self.scale else None
         scores = compare_masks(tgt.garment, mask, tgt.body, body, boxes=boxes)
         r = residual(tgt.garment, mask, tgt.body, body, boxes=boxes)
         if isinstance(self.proposer, VLMProposer):
@@ -218,7 +225,7 @@ class Refiner:
         if self.best is None:
             raise RuntimeError("no iteration has run")
         return FitResult(self.best, self.records, self.stop_reason or "running", self.target, self.backend,
-                         self.method, self.frame_info())
+                         self.method, self.frame_info(), self.scale)
 
     def frame_info(self) -> dict[str, Any]:
         """fit_report.json's "frame": body or garment, and where the lengths' scale came from."""
