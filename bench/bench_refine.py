@@ -33,6 +33,7 @@ N_BLENDER = int(os.environ.get("BENCH_REFINE_BLENDER_N", 6))
 N_PRODUCT = int(os.environ.get("BENCH_REFINE_PRODUCT_N", 8))
 LENGTHS = {"dress": ("skirt_length", "sleeve_length"), "skirt": ("skirt_length",), "pants": ("pant_length",),
            "shirt": ("sleeve_length", "bodice_length")}
+MAIN_LENGTH = {"dress": "skirt_length", "skirt": "skirt_length", "pants": "pant_length", "shirt": "bodice_length"}
 
 
 def random_spec(rng: np.random.Generator):
@@ -133,7 +134,7 @@ def run_product_case(name: str, render_fn, n: int, max_iters: int) -> list[dict]
             ok = res.best.spec.garment_type == truth.garment_type
             types_ok.append(ok)
             if ok:
-                k = LENGTHS[truth.garment_type][-1]
+                k = MAIN_LENGTH[truth.garment_type]
                 rel.append(abs(res.best.spec.m[k] - truth.m[k]) / max(truth.m[k], 1.0))
     rows = [
         ("score_median", statistics.median(scores), "", ""),

@@ -6,7 +6,9 @@ the loop could trade length against width freely (a midi dress came out 104 cm l
 the lengths take their scale from the garment itself: its anchor width in pixels (the chest of a
 top, the waist of a dress, the waistband of a skirt or trousers) is LYING_WIDTH of the start
 spec's finished girth there. That px/cm is fixed once, from the start spec, so the loop cannot
-grow the photo's scale along with the garment.
+grow the photo's scale along with the garment. When the start spec's lengths were measured on
+this photo by the analyser (its body rulers do not depend on how wide a garment lies), the photo
+takes the start spec's length instead (``length_scale``, at the start render).
 
 The window compared (``boxes``): lengths in cm on both sides (the photo by that scale, the render
 by its mannequin's height), widths in anchor widths on each side (a garment lying flat is ~1.35x
@@ -39,17 +41,19 @@ GAP = 0.05  # runs in a row closer than this fraction of the garment's width are
 
 @dataclass(frozen=True)
 class GarmentScale:
-    """The photo's pixels per cm, from the garment's anchor width and the start spec's girth there."""
+    """The photo's pixels per cm and where they came from (``anchor``: the girth, or "length")."""
 
     px_per_cm: float
     anchor: str
-    anchor_px: float
-    girth_cm: float
+    source: str
 
     def to_dict(self) -> dict:
-        return {"source": f"garment {self.anchor} width {self.anchor_px:.0f} px = {LYING_WIDTH} x the start "
-                          f"spec's finished {self.anchor} girth {self.girth_cm:.1f} cm",
-                "px_per_cm": round(self.px_per_cm, 3), "anchor": self.anchor}
+        return {"source": self.source, "px_per_cm": round(self.px_per_cm, 3), "anchor": self.anchor}
+
+
+def analyser_measured(spec: GarmentSpec) -> bool:
+    """Did the offline analyser measure ``spec``'s lengths on a garment on its own (product.py)?"""
+    return "+product" in str((spec.metadata or {}).get("method", ""))
 
 
 def _rows(mask: np.ndarray) -> np.ndarray:
@@ -88,11 +92,44 @@ def photo_scale(mask: np.ndarray, spec: GarmentSpec) -> GarmentScale | None:
         return None
     key = ANCHORS[spec.garment_type][0]
     girth = spec.m[key] + spec_ease(spec)[key]
-    scale = GarmentScale(a[0] / (LYING_WIDTH * girth), key, a[0], girth)
+    scale = GarmentScale(a[0] / (LYING_WIDTH * girth), key, f"garment {key} width {a[0]:.0f} px = "
+                         f"{LYING_WIDTH} x the start spec's finished {key} girth {girth:.1f} cm")
     rows = _rows(mask)
     length = (rows[-1] + 1 - rows[0]) / scale.px_per_cm
     # a sliver of a segmentation (a 6 px "waist" on a 300 px dress) is no scale: 18 m long
     return scale if PLAUSIBLE_CM[0] <= length <= PLAUSIBLE_CM[1] else None
+
+
+def garment_length_px(mask: np.ndarray, garment_type: str) -> float | None:
+    """Top edge to hem in px: trousers and skirts their box; tops and dresses the hem near the centre
+    line (sleeves may hang lower)."""
+    rows = _rows(mask)
+    if rows.size < 10:
+        return None
+    if garment_type in ("pants", "skirt"):
+        return float(rows[-1] + 1 - rows[0])
+    a = anchor(mask, garment_type)
+    if a is None:
+        return None
+    width, cx = a
+    centre = _rows(mask[:, max(0, int(cx - 0.15 * width)):int(cx + 0.15 * width) + 1])
+    return float(centre[-1] + 1 - rows[0]) if centre.size else None
+
+
+def length_scale(photo: np.ndarray, render: np.ndarray, figure: np.ndarray | None,
+                 spec: GarmentSpec) -> GarmentScale | None:
+    """The photo's px/cm that makes its garment as long as ``spec``'s on its render.
+
+    For a start spec whose lengths the analyser measured on this very photo (``analyser_measured``:
+    body rulers, product.py), which do not depend on how wide a garment lies: on synthetic ghost-
+    mannequin shots they are within 1-4 % where the width anchor reads 20-40 % long."""
+    rp = render_px_per_cm(figure | render, spec) if figure is not None else None
+    lp, lr = garment_length_px(photo, spec.garment_type), garment_length_px(render, spec.garment_type)
+    if rp is None or not lp or not lr:
+        return None
+    cm = lr / rp
+    return GarmentScale(lp / cm, "length", f"garment {lp:.0f} px long = the start spec's {cm:.1f} cm on its "
+                                           "render (lengths the analyser measured on this photo)")
 
 
 def render_px_per_cm(figure: np.ndarray, spec: GarmentSpec) -> float | None:

@@ -122,8 +122,13 @@ class Refiner:
         if not self.target.garment.any():
             raise UserError("image: no garment found in the photo (empty segmentation)")
         self.start = start_spec if isinstance(start_spec, GarmentSpec) else make_spec(start_spec)
-        # a garment on its own (no body in the photo): the garment frame, scaled by the garment
-        self.scale = frame_mod.photo_scale(self.target.garment, self.start) if self.target.body is None else None
+        # a garment on its own (no body in the photo): the garment frame, scaled by the garment's
+        # length when the analyser measured it here (set at the start render), else by its width
+        garment_frame = self.target.body is None
+        self._length_scale = garment_frame and frame_mod.analyser_measured(self.start)
+        self.scale = None
+        if garment_frame and not self._length_scale:
+            self.scale = frame_mod.photo_scale(self.target.garment, self.start)
         self.sure = sure_type(self.start)
         self.render_fn = render_fn
         self.max_iters = int(max_iters)
@@ -134,7 +139,8 @@ class Refiner:
         critic = critic if critic is not None else make_critic(backend)
         self.backend = "vlm" if critic else "offline"
         # the garment frame's scale girth sets the photo's px/cm: moving it would only rescale the photo
-        frozen = {t: (a[0],) for t, a in frame_mod.ANCHORS.items()} if self.scale else None
+        scaled = self.scale is not None or self._length_scale
+        frozen = {t: (a[0],) for t, a in frame_mod.ANCHORS.items()} if scaled else None
         offline = OfflineProposer(self.sure, frozen)
         self.proposer = VLMProposer(critic, self.target.rgb, offline) if critic else offline
         self.records: list[IterationRecord] = []
@@ -172,6 +178,9 @@ class Refiner:
             return self._record(proposal, self.best.spec, {"score": 0.0, "error": str(exc)}, False, t0)
         rgb, mask, body = self._render(spec)
         tgt = self.target
+        if self._length_scale and self.best is None:  # the start render: the photo takes its length
+            self.scale = (frame_mod.length_scale(tgt.garment, mask, body, spec)
+                          or frame_mod.photo_scale(tgt.garment, spec))
         boxes = frame_mod.boxes(tgt.garment, self.scale, mask, body, spec) if self.scale else None
         scores = compare_masks(tgt.garment, mask, tgt.body, body, boxes=boxes)
         r = residual(tgt.garment, mask, tgt.body, body, boxes=boxes)
