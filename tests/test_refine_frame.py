@@ -74,6 +74,18 @@ def test_unscaled_garment_box_lets_the_length_run_off():
     assert abs(ref.run().best.spec.m["skirt_length"] - 60) > 15
 
 
+def test_a_length_the_analyser_measured_sets_the_scale():
+    measured = {"method": "plain+product"}  # the analyser's product path measured these lengths
+    photo = flat_lay(spec("skirt", skirt_length=50, flare=10))
+    res = Refiner(photo, spec("skirt", measured, skirt_length=55, flare=10), render, max_iters=12).run()
+    assert res.frame["scale"]["anchor"] == "length" and "kept within" not in res.frame["scale"]["source"]
+    assert abs(res.best.spec.m["skirt_length"] - 55) < 3  # the analyser's length stands
+    _, g, b = render(s := spec("skirt", measured, skirt_length=120, flare=10))
+    wild = frame.start_scale(photo[1], g, b, s)  # a ruler 2.4x off the waistband's scale: kept near it
+    assert "kept within 1.4x" in wild.source
+    assert abs(wild.px_per_cm / frame.photo_scale(photo[1], s).px_per_cm - 1 / frame.WIDTH_BAND) < 1e-6
+
+
 def test_worn_photo_keeps_the_body_frame():
     res = Refiner(as_photo(render(spec("dress", skirt_length=60))), spec("dress"), render, max_iters=2).run()
     assert res.frame["frame"] == "body" and {r.scores["frame"] for r in res.records} == {"body"}

@@ -34,6 +34,9 @@ ANCHORS = {**{t: ("bust", 0.30, 0.70, np.min) for t in TOPS}, "dress": ("waist",
 # on a ghost mannequin (our renders' front widths), which a photo does not tell apart. In between, a
 # length reads at most ~16 % off either way (synthetic ghost shots with 0.5: median +26 %).
 LYING_WIDTH = 0.43
+# How far the width anchor's scale may be off: lying flat vs ghost mannequin (+-16 %) and the
+# unknown size (the start spec's girths; S to XL +-15 %).
+WIDTH_BAND = 1.4
 PLAUSIBLE_CM = (15.0, 200.0)  # a garment's length at the photo's scale, else the scale is not used
 MARGIN = 1.08  # the window is this much longer and wider than the larger of the two garments
 GAP = 0.05  # runs in a row closer than this fraction of the garment's width are one (an open front)
@@ -114,6 +117,22 @@ def garment_length_px(mask: np.ndarray, garment_type: str) -> float | None:
     width, cx = a
     centre = _rows(mask[:, max(0, int(cx - 0.15 * width)):int(cx + 0.15 * width) + 1])
     return float(centre[-1] + 1 - rows[0]) if centre.size else None
+
+
+def start_scale(photo: np.ndarray, render: np.ndarray, figure: np.ndarray | None,
+                spec: GarmentSpec) -> GarmentScale | None:
+    """The scale for a start spec the analyser measured: its length (``length_scale``), kept within
+    WIDTH_BAND of the width anchor's scale (``photo_scale``), which a wrong ruler can leave far
+    behind (a real skirt read 130 cm long where its waistband said 50)."""
+    by_length, by_width = length_scale(photo, render, figure, spec), photo_scale(photo, spec)
+    if by_length is None or by_width is None:
+        return by_length or by_width
+    ratio = by_length.px_per_cm / by_width.px_per_cm
+    kept = min(max(ratio, 1 / WIDTH_BAND), WIDTH_BAND)
+    if kept == ratio:
+        return by_length
+    return GarmentScale(by_width.px_per_cm * kept, "length", f"{by_length.source}, kept within {WIDTH_BAND}x of "
+                                                             f"the width's scale ({by_width.source})")
 
 
 def length_scale(photo: np.ndarray, render: np.ndarray, figure: np.ndarray | None,

@@ -179,8 +179,7 @@ class Refiner:
         rgb, mask, body = self._render(spec)
         tgt = self.target
         if self._length_scale and self.best is None:  # the start render: the photo takes its length
-            self.scale = (frame_mod.length_scale(tgt.garment, mask, body, spec)
-                          or frame_mod.photo_scale(tgt.garment, spec))
+            self.scale = frame_mod.start_scale(tgt.garment, mask, body, spec)
         boxes = frame_mod.boxes(tgt.garment, self.scale, mask, body, spec) if self.scale else None
         scores = compare_masks(tgt.garment, mask, tgt.body, body, boxes=boxes)
         r = residual(tgt.garment, mask, tgt.body, body, boxes=boxes)
