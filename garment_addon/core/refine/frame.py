@@ -8,7 +8,8 @@ top, the waist of a dress, the waistband of a skirt or trousers) is LYING_WIDTH 
 spec's finished girth there. That px/cm is fixed once, from the start spec, so the loop cannot
 grow the photo's scale along with the garment. When the start spec's lengths were measured on
 this photo by the analyser (its body rulers do not depend on how wide a garment lies), the photo
-takes the start spec's length instead (``length_scale``, at the start render).
+takes the start spec's length instead, kept within WIDTH_BAND of the width's scale
+(``start_scale``, at the start render).
 
 The window compared (``boxes``): lengths in cm on both sides (the photo by that scale, the render
 by its mannequin's height), widths in anchor widths on each side (a garment lying flat is ~1.35x
