@@ -10,7 +10,7 @@ from garment_addon.core.pattern.drafting.ease import spec_ease
 from garment_addon.core.refine import frame
 from garment_addon.core.refine.loop import Refiner
 from garment_addon.core.refine.metrics import compare_masks
-from garment_addon.core.refine.proposer import TYPE_MARGIN, beats, sure_type
+from garment_addon.core.refine.proposer import TYPE_MARGIN, OfflineProposer, VLMProposer, beats, sure_type
 from garment_addon.core.refine.silhouette import as_photo, render_silhouette
 from garment_addon.core.spec import make_spec
 
@@ -151,3 +151,15 @@ def test_sure_type_and_beats():
     d, k = spec("dress"), spec("skirt")
     assert beats(d, 0.50, d, 0.49) and not beats(k, 0.109, d, 0.105) and beats(k, 0.14, d, 0.105)
     assert not beats(k, 0.9, d, 0.1, sure="dress") and beats(d, 0.9, k, 0.1, sure="dress")
+
+
+def test_the_vlm_critic_cannot_switch_away_from_a_sure_type():
+    critic = lambda *a: {"adjustments": {"garment_type": "skirt", "skirt_length": 60}, "confidence": 0.9}  # noqa: E731
+    best = spec("dress", {"top_types": [{"type": "dress", "p": 0.9}]})
+    vlm = VLMProposer(critic, np.zeros((8, 8, 3), np.uint8), OfflineProposer(sure_type(best)))
+    vlm.best_rgb = np.zeros((8, 8, 3), np.uint8)
+    p = vlm.ask(best)
+    assert p.garment_type is None and p.measurements["skirt_length"] > best.m["skirt_length"]
+    free = VLMProposer(critic, vlm.photo_rgb, OfflineProposer())
+    free.best_rgb = vlm.best_rgb
+    assert free.ask(spec("dress")).garment_type == "skirt"

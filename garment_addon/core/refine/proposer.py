@@ -336,6 +336,9 @@ class VLMProposer:
             p = self.fallback.ask(best)
             p.decision = f"{p.decision} (vlm unusable)"
             return p
+        if proposal.garment_type and best.garment_type == self.fallback.sure:  # the loop would refuse it
+            proposal.garment_type, proposal.damp = None, True
+            proposal.note["kept_type"] = best.garment_type
         return proposal
 
     def tell(self, proposal: Proposal, spec: GarmentSpec, score: float, r: np.ndarray,
