@@ -118,8 +118,8 @@ def run_product_case(name: str, render_fn, n: int, max_iters: int) -> list[dict]
     """Product shots (the vision generator's ghost mannequin on white, no person): the loop compares
     them in the garment frame scaled by the garment (refine/frame.py). Length errors relative to the
     truth: with no body, sizes are an assumption (size M girths), so centimetres are not expected."""
-    from garment_addon.core.vision.synth import random_spec as synth_spec
-    from garment_addon.core.vision.synth import render_spec
+    from bench.synth import random_spec as synth_spec
+    from bench.synth import render_spec
 
     rng = np.random.default_rng(SEED)
     rel, types_ok, scores, frames = [], [], [], []

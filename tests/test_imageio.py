@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from garment_addon.core.errors import UserError
+from garment_addon.core.imageio import as_rgb_array, load_rgba
 from garment_addon.core.refine.photo import load_target
-from garment_addon.core.vision.imageio import as_rgb_array, load_rgba
 from headless.batch import run_job
 from headless.cli import main
 

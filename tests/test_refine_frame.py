@@ -28,7 +28,7 @@ def flat_lay(s, zoom: float = 1.6, canvas: int = 420):
     LYING_WIDTH of the finished girth, zoomed by an unknown factor, no body."""
     _, g, b = render_silhouette(s, 256)
     ppcm = frame.render_px_per_cm(b | g, s)
-    key = frame.ANCHORS[s.garment_type][0]
+    key = frame.anchor_rule(s.garment_type)[0]
     width, _ = frame.anchor(g, s.garment_type)
     sx = (s.m[key] + spec_ease(s)[key]) * frame.LYING_WIDTH * ppcm / width
     rows, cols = np.flatnonzero(g.any(1)), np.flatnonzero(g.any(0))

@@ -23,14 +23,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..garments import TYPES
 from ..pattern.drafting.ease import spec_ease
 from ..spec import GarmentSpec, body_measurements
 
-TOPS = ("shirt", "jacket", "hoodie", "vest")
-# type -> (girth measured there, rows as fractions of the garment's height, how the rows combine):
-# a top's narrowest torso row below the sleeves, a dress's waist, the waistband of skirts and trousers
-ANCHORS = {**{t: ("bust", 0.30, 0.70, np.min) for t in TOPS}, "dress": ("waist", 0.15, 0.55, np.min),
-           "skirt": ("waist", 0.02, 0.08, np.median), "pants": ("waist", 0.02, 0.08, np.median)}
+# a type's parts (core.garments) -> (girth measured there, rows as fractions of the garment's height,
+# how the rows combine): a top's narrowest torso row below the sleeves, the waist of a dress or a
+# jumpsuit (above where its legs part), the waistband of skirts and trousers
+ANCHOR_BY_PARTS = {("bodice",): ("bust", 0.30, 0.70, np.min), ("bodice", "skirt"): ("waist", 0.15, 0.55, np.min),
+                   ("bodice", "pants"): ("waist", 0.20, 0.50, np.min), ("skirt",): ("waist", 0.02, 0.08, np.median),
+                   ("pants",): ("waist", 0.02, 0.08, np.median)}
+
+
+def anchor_rule(garment_type: str) -> tuple:
+    return ANCHOR_BY_PARTS[TYPES[garment_type].parts]
+
+
+def anchor_girths() -> dict[str, tuple[str]]:
+    """type -> (the girth that sets the garment frame's scale,): held out of the optimiser."""
+    return {t: (anchor_rule(t)[0],) for t in TYPES}
 # Anchor width over finished girth of a garment on its own: 0.5 lying flat (half its girth), 0.30-0.38
 # on a ghost mannequin (our renders' front widths), which a photo does not tell apart. In between, a
 # length reads at most ~16 % off either way (synthetic ghost shots with 0.5: median +26 %).
@@ -65,7 +76,7 @@ def _rows(mask: np.ndarray) -> np.ndarray:
 
 
 def anchor(mask: np.ndarray, garment_type: str) -> tuple[float, float] | None:
-    """(width px, centre column) of the garment at its anchor rows (ANCHORS), or None."""
+    """(width px, centre column) of the garment at its anchor rows (ANCHOR_BY_PARTS), or None."""
     rows = _rows(mask)
     if rows.size < 10:
         return None
@@ -73,7 +84,7 @@ def anchor(mask: np.ndarray, garment_type: str) -> tuple[float, float] | None:
     cols = np.flatnonzero(mask.any(axis=0))
     gap = max(1, int(GAP * (cols[-1] - cols[0])))
     cx = float(np.median(np.nonzero(mask)[1]))
-    _, lo, hi, combine = ANCHORS[garment_type]
+    _, lo, hi, combine = anchor_rule(garment_type)
     spans = []
     for y in range(top + int(lo * height), top + int(hi * height) + 1):
         xs = np.flatnonzero(mask[y])
@@ -94,7 +105,7 @@ def photo_scale(mask: np.ndarray, spec: GarmentSpec) -> GarmentScale | None:
     a = anchor(mask, spec.garment_type)
     if a is None:
         return None
-    key = ANCHORS[spec.garment_type][0]
+    key = anchor_rule(spec.garment_type)[0]
     girth = spec.m[key] + spec_ease(spec)[key]
     scale = GarmentScale(a[0] / (LYING_WIDTH * girth), key, f"garment {key} width {a[0]:.0f} px = "
                          f"{LYING_WIDTH} x the start spec's finished {key} girth {girth:.1f} cm")
@@ -105,13 +116,13 @@ def photo_scale(mask: np.ndarray, spec: GarmentSpec) -> GarmentScale | None:
 
 
 def garment_length_px(mask: np.ndarray, garment_type: str) -> float | None:
-    """Top edge to hem in px: trousers and skirts their box; tops and dresses the hem near the centre
-    line (sleeves may hang lower)."""
+    """Top edge to hem in px: trousers, skirts and jumpsuits their box; tops and dresses the hem near
+    the centre line (sleeves may hang lower)."""
     rows = _rows(mask)
     if rows.size < 10:
         return None
-    if garment_type in ("pants", "skirt"):
-        return float(rows[-1] + 1 - rows[0])
+    if TYPES[garment_type].parts[-1] != "bodice" and TYPES[garment_type].parts != ("bodice", "skirt"):
+        return float(rows[-1] + 1 - rows[0])  # skirts, trousers and jumpsuits end at their hems
     a = anchor(mask, garment_type)
     if a is None:
         return None

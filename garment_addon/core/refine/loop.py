@@ -103,7 +103,7 @@ def make_critic(backend: str, client=None) -> Callable | None:
     if not client.configured:
         if backend == "vlm":
             raise UserError("backend: vlm needs GARMENT_VLM_API_KEY (or HF_TOKEN / OPENAI_API_KEY); "
-                            "use --backend offline or auto")
+                            "choose backend offline or auto")
         return None
     return lambda photo, render, spec: critique(photo, render, spec, client)
 
@@ -140,7 +140,7 @@ class Refiner:
         self.backend = "vlm" if critic else "offline"
         # the garment frame's scale girth sets the photo's px/cm: moving it would only rescale the photo
         scaled = self.scale is not None or self._length_scale
-        frozen = {t: (a[0],) for t, a in frame_mod.ANCHORS.items()} if scaled else None
+        frozen = frame_mod.anchor_girths() if scaled else None
         offline = OfflineProposer(self.sure, frozen)
         self.proposer = VLMProposer(critic, self.target.rgb, offline) if critic else offline
         self.records: list[IterationRecord] = []

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from ..imageio import as_rgb_array, cutout
 from ..spec import GarmentSpec, make_spec
-from ..vision.imageio import as_rgb_array, cutout
 
 
 @dataclass
