@@ -120,19 +120,13 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
     from tqdm import tqdm
 
     from .core.refine.loop import Refiner
-    from .core.refine.photo import load_target
+    from .core.refine.photo import read_photo
 
     if not 64 <= int(size) <= 1024:
         raise UserError(f"size: must be 64..1024 px (got {size!r})")
     check_output_path(out, [image] if isinstance(image, str | Path) else [], "dir", FIT_FILES)
     t0 = time.perf_counter()
-    target = load_target(image)
-    if start is not None:
-        start_spec = make_spec(start)
-    else:
-        from .core.vision import analyze_image
-
-        start_spec = analyze_image(image, backend=backend)
+    start_spec, target = read_photo(image, backend=backend, start=start)  # analyze's refusals come first
     # the offline optimiser reads only masks; a VLM critic looks at real renders
     method = "drape" if drape else "wrap"
     renderer, render = render_fn(renderer, method, int(size), rgb=backend != "offline")
@@ -161,6 +155,7 @@ def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, ext
     from PIL import Image
 
     from .core.export import export_pattern
+    from .core.imageio import load_image
     from .core.refine.plots import compare_image, progress_image
 
     best = result.best
@@ -184,8 +179,8 @@ def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, ext
             info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview",
                                          size=512)
             garment, body = pipeline.render_masks(scene, 512)
-        with Image.open(stage / "render.png") as im:
-            shown = np.asarray(im.convert("RGB")), garment, body | garment
+        picture = load_image(stage / "render.png", "render", min_side=1).convert("RGB")
+        shown = np.asarray(picture), garment, body | garment
         final.update(metrics=scene.metrics, render_seconds=info.get("seconds"))
     else:
         warnings.append("bpy is not installed: no garment.glb; render.png is the 2D silhouette preview")
@@ -194,5 +189,5 @@ def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, ext
     (stage / "fit_report.json").write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     progress_image(result.records, threshold).save(stage / "fit_progress.png")
     t = result.target
-    compare_image(t.rgb, t.garment, t.body, *shown).save(stage / "fit_compare.png")
+    compare_image(t.rgb, t.garment, t.body, *shown, boxes=result.boxes(*shown[1:])).save(stage / "fit_compare.png")
     return sorted(p.name for p in stage.iterdir())

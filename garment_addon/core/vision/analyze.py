@@ -535,6 +535,13 @@ def _estimate_size(person: np.ndarray, fr: Frame) -> str:
 # -- entry points ----------------------------------------------------------------------------------
 def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
     """(dominant garment mask, person mask) at the image's own resolution."""
+    garment, person, _ = photo_masks(image)
+    return garment, person
+
+
+def photo_masks(image) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(garment mask, person mask, worn) at the image's own resolution; worn is False for a garment
+    on its own (product shot, flat lay, cut-out), whose "person" mask is only the garment's outline."""
     rgb, alpha = as_rgb_array(image)
     a = analyze_array(rgb, alpha)
     h, w = rgb.shape[:2]
@@ -542,7 +549,7 @@ def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
         cv2.resize(m.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
         for m in (a.garment, a.person)
     ]
-    return up[0], up[1]
+    return up[0], up[1], a.measured is None
 
 
 def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, str, dict]:
