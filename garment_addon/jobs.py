@@ -20,7 +20,7 @@ from .core.errors import UserError
 from .core.inputs import check_output_path, read_spec_or_pattern, spec_from_data
 from .core.io import atomic_dir
 from .core.pattern import Pattern, draft_pattern
-from .core.spec import GarmentSpec, make_spec
+from .core.spec import GarmentSpec
 
 RENDERERS = ("auto", "blender", "silhouette")
 FIT_OPTIONS = ("backend", "max_iters", "threshold", "drape", "size", "renderer")  # run_fit's keywords
