@@ -51,26 +51,22 @@ class SceneResult:
 
 def as_spec_and_pattern(obj) -> tuple[dict, Any]:
     """(spec dict, Pattern) from a Pattern, GarmentSpec, spec/pattern dict or a JSON file path."""
+    from ..core.inputs import pattern_from_data, read_spec_or_pattern, spec_from_data
     from ..core.pattern import SCHEMA, Pattern, draft_pattern
-    from ..core.spec import GarmentSpec, make_spec
+    from ..core.spec import GarmentSpec
 
     if isinstance(obj, Pattern):
         return obj.spec or {}, obj
     if isinstance(obj, GarmentSpec):
         return obj.to_dict(), draft_pattern(obj)
     if isinstance(obj, str | Path):
-        p = Path(obj)
-        if not p.is_file():
-            raise UserError(f"input: file not found: {obj}")
-        try:
-            obj = json.loads(p.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UserError(f"input: {obj} is not valid JSON ({exc.__class__.__name__})") from None
+        spec, pat = read_spec_or_pattern(obj)
+        return spec or {}, pat
     if isinstance(obj, dict) and obj.get("schema") == SCHEMA:
-        pat = Pattern.from_dict(obj)
+        pat = pattern_from_data(obj, "input")
         return pat.spec or {}, pat
     if isinstance(obj, dict):
-        spec = make_spec(obj)
+        spec = spec_from_data(obj, "input")
         return spec.to_dict(), draft_pattern(spec)
     raise UserError(f"input: expected a spec or pattern (got {type(obj).__name__})")
 

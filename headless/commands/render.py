@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from garment_addon.jobs import load_input
+from garment_addon.core.inputs import check_output_path
+from garment_addon.jobs import RENDER_FILES, load_input
 
 from ._common import add_command, progress_bar
 from .assemble import add_input_and_method, add_look, look_from
@@ -41,8 +42,12 @@ def run(args) -> int:
 
     from garment_addon.jobs import render_to_folder
 
-    # an `assemble` output folder is rendered as it was assembled (no second drape)
-    source = args.input if Path(args.input).is_dir() else load_input(args.input)[1]
+    # an `assemble` output folder is rendered as it was assembled (no second drape); its own files
+    # are the inputs the output must not overwrite
+    folder = Path(args.input).is_dir()
+    inputs = [Path(args.input) / n for n in ("scene.blend", "assembly.json")] if folder else [args.input]
+    check_output_path(args.output, inputs, "dir", RENDER_FILES)
+    source = args.input if folder else load_input(args.input)[1]
     look = look_from(args)
     with progress_bar("render") as progress:
         info = render_to_folder(source, args.output, args.method, args.profile, args.size, progress,
