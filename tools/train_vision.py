@@ -71,13 +71,13 @@ def synthetic_class(spec, attrs: dict[str, str]) -> str:
 
 
 def load_synthetic(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Our own renders of people wearing each type (core/vision/synth.py), with per-head targets
+    """Our own renders of people wearing each type (bench/synth.py), with per-head targets
     (-1 where a head has no label): the dataset has few worn photos."""
     cache = CACHE / f"synthetic_{per_type}_{seed}_{C.SIZE}.npz"
     if cache.exists():
         z = np.load(cache)
         return z["x"], {k: z[k] for k in C.HEADS}
-    from garment_addon.core.vision.synth import expected_attributes, photo_cases
+    from bench.synth import expected_attributes, photo_cases
 
     xs, tg = [], {k: [] for k in C.HEADS}
     for spec, img in photo_cases(per_type, seed):

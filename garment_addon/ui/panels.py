@@ -6,17 +6,14 @@ import json
 
 import bpy
 
-from ..core.spec import FEATURES, GARMENT_TYPES, TYPE_USES, body_measurements
-from . import convert, operators, refine_op
-
-# Which measurements each garment type shows in the Garment panel (the others are kept but unused).
-_USES = {"skirt": TYPE_USES["skirt"], "pants": TYPE_USES["pants"],
-         "dress": TYPE_USES["top"] + TYPE_USES["skirt"]}
+from ..core.garments import GARMENT_TYPES, uses
+from ..core.spec import FEATURES, body_measurements
+from . import convert, session
 
 
 def used_fields(garment_type: str) -> list[str]:
-    uses = _USES.get(garment_type, TYPE_USES["top"])
-    return [k for k in convert.GARMENT_FIELDS if k in uses]
+    """The measurements the Garment panel shows for a type (the others are kept but unused)."""
+    return [k for k in convert.GARMENT_FIELDS if k in uses(garment_type)]
 
 
 def photo_top_types(props) -> list[dict]:
@@ -126,6 +123,7 @@ class GARMENT_PT_actions(_GarmentPanel, bpy.types.Panel):
             op = row.operator("garment.assemble", text=method.title(), icon=icon)
             op.method, op.rig = method, render.rig
         col.prop(render, "rig")
+        draw_cloth(col, props.cloth)
         col.separator()
         row = col.row(align=True)
         row.prop(render, "method", text="")
@@ -133,7 +131,25 @@ class GARMENT_PT_actions(_GarmentPanel, bpy.types.Panel):
         row = col.row(align=True)
         row.operator("garment.render_preview", text="Render Preview", icon="RENDER_STILL").profile = "preview"
         row.operator("garment.render_preview", text="Final", icon="RENDER_RESULT").profile = "final"
-        draw_legend(col, operators.current_result(context))
+        draw_legend(col, session.current_result(context))
+
+
+def draw_cloth(layout, cloth) -> None:
+    """Fabric preset and its solver values (editable), outfit layering, and the garment's look."""
+    box = layout.box()
+    box.prop(cloth, "preset")
+    box.prop(cloth, "custom")
+    if cloth.custom:
+        sub = box.column(align=True)
+        for key in ("mass", "tension", "compression", "shear", "bending", "damping", "thickness_mm"):
+            sub.prop(cloth, key)
+    box.prop(cloth, "layer")
+    row = box.row(align=True)
+    row.prop(cloth, "use_color")
+    if cloth.use_color:
+        row.prop(cloth, "color", text="")
+    box.prop(cloth, "texture")
+    box.prop(cloth, "piece_colors")
 
 
 def draw_legend(layout, result) -> None:
@@ -163,7 +179,7 @@ class GARMENT_PT_refine(_GarmentPanel, bpy.types.Panel):
         col.prop(refine, "max_iterations")
         col.prop(refine, "size")
         col.prop(refine, "threshold")
-        if refine.running and refine_op.is_running(context.scene):
+        if refine.running and session.is_running(context.scene):
             col.label(text=f"Iteration {len(refine.log)}: score {refine.score:.3f}, "
                            f"best {refine.best_score:.3f}")
             col.prop(refine, "progress", slider=True)
@@ -190,7 +206,9 @@ class GARMENT_PT_export(_GarmentPanel, bpy.types.Panel):
         op = col.operator("garment.export_pattern", text="Export Pattern (.svg .pdf .dxf .json)",
                           icon="EXPORT")
         op.tiled, op.paper, op.seam_allowance = export.tiled_pdf, export.paper, export.seam_allowance
-        col.operator("garment.export_garment", text="Export Garment (.glb .obj .fbx)", icon="EXPORT")
+        col.prop(export, "garment_only")
+        col.operator("garment.export_garment", text="Export Garment (.glb .obj .fbx)",
+                     icon="EXPORT").garment_only = export.garment_only
         col.separator()
         col.operator("garment.check_seams", icon="CHECKMARK")
         box = col.box() if len(export.seams) else None

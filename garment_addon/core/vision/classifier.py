@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .categories import LENGTHS, SLEEVES
+from ..categories import LENGTHS, SLEEVES
 
 CLASSES = ("t-shirt", "shirt", "longsleeve", "outwear", "pants", "shorts", "dress", "skirt", "hat", "shoes")
 NOT_GARMENT = "none"  # hat or shoes: not a garment we draft
@@ -57,7 +57,7 @@ def preprocess(image) -> np.ndarray:
     """SIZE x SIZE x 3 uint8 of a path, PIL image or array; transparency is composited on white."""
     from PIL import Image
 
-    from .imageio import as_rgb_array
+    from ..imageio import as_rgb_array
 
     rgb, alpha = as_rgb_array(image)
     if alpha is not None:
@@ -198,10 +198,10 @@ def decide(pred: Prediction, silhouette_type: str, silhouette_conf: float,
     """The classifier's type probabilities times the silhouette's vote (``silhouette_conf`` on its
     type and on not-a-garment, the rest spread evenly) to the power ``weight``; within tops a hood or a sleeveless front
     first takes the silhouette confidence's share of the top probability (no dataset class has them)."""
-    from ..spec import GARMENT_TYPES
+    from ..garments import PHOTO_TYPES
 
     t = pred.types
-    types = {k: t.get(k, 0.0) for k in GARMENT_TYPES}
+    types = {k: t.get(k, 0.0) for k in PHOTO_TYPES}
     types[NOT_GARMENT] = t.get(NOT_GARMENT, 0.0)
     c = float(np.clip(silhouette_conf, 0.05, 0.95))
     if silhouette_type in CANNOT_SEE:
