@@ -17,7 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .segment import _clean, detect_face, segment_person, skin_like
+from .segment import _clean, detect_face, segment_person, skin_like, within_backdrop
 
 GRABCUT_SIDE = 200  # GrabCut's working resolution (longest side): 0.1-0.3 s per photo on one core
 CLUSTERS = 12
@@ -73,7 +73,9 @@ def object_mask(rgb: np.ndarray) -> np.ndarray:
         cv2.setRNGSeed(0)
         cv2.grabCut(small[..., ::-1].copy(), mask, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)
     fg = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.uint8)
-    return _clean(cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR) > 0)
+    mask = _clean(cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR) > 0)
+    inner = within_backdrop(rgb, mask)  # a backdrop laid or hung inside the photo
+    return mask if inner is None else _clean(inner)
 
 
 def _head(mask: np.ndarray) -> np.ndarray | None:
