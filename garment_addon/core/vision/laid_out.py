@@ -97,12 +97,15 @@ def _other_colour(lab: np.ndarray, part: np.ndarray, other: np.ndarray, contrast
     return float(np.linalg.norm((np.median(lab[part], axis=0) - np.median(lab[other], axis=0)) * w)) > contrast
 
 
-def _persons_head(lab: np.ndarray, head: np.ndarray | None, figure: np.ndarray) -> bool:
-    """A head shape that is a person's or a mannequin's: skin, or another colour than the torso
-    below it (a strap, waistband, hood or collar read as a head has the garment's own)."""
+def _persons_head(
+    lab: np.ndarray, head: np.ndarray | None, figure: np.ndarray, skin_counts: bool = True
+) -> bool:
+    """A head shape that is a person's or a mannequin's: skin (unless ``skin_counts`` is off: the
+    garment's own colour is skin-like), or another colour than the torso below it (a strap,
+    waistband, hood or collar read as a head has the garment's own)."""
     if head is None or head.sum() < 10:
         return False
-    if skin_like(lab[head]).mean() > HEAD_SKIN:
+    if skin_counts and skin_like(lab[head]).mean() > HEAD_SKIN:
         return True
     ys, xs = np.nonzero(figure)
     top, height = ys.min(), ys.max() - ys.min()
@@ -154,6 +157,7 @@ def laid_out_garment(rgb: np.ndarray) -> tuple[np.ndarray | None, tuple[np.ndarr
     head = _head(seg[0])
     if head is not None and (head & mask).sum() < 0.5 * head.sum():
         lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-        if _persons_head(lab, head, seg[0] | mask):
+        skin_counts = skin_like(lab[mask]).mean() < SOME_SKIN  # an orange garment's top is "skin"
+        if _persons_head(lab, head, mask, skin_counts):
             return None, seg
     return mask, seg
