@@ -27,6 +27,7 @@ ALL_SKIN = 0.75
 SOME_SKIN = 0.08  # below: no person shows (what skin-like there is lies in a print or a floor)
 SKIN_PATCH = 0.2  # the largest skin patch's share of the skin on a person (head, torso or a leg)
 HEAD_SKIN = 0.3  # skin share of a head (the rest: hair)
+FACE_TOP = 0.35  # a face lies above this fraction of the figure's height (a portrait's chest)
 # Lab distance (lightness at half weight) of a head from the torso below it (a grey mannequin's
 # head above a pale orange render of a vest: 22), and of skin from the clothes beside it
 HEAD_CONTRAST, SKIN_CONTRAST = 15.0, 25.0
@@ -125,9 +126,13 @@ def person_in_photo(rgb: np.ndarray, mask: np.ndarray) -> bool:
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     skin = skin_like(lab)
     face = detect_face(rgb)
-    if face is not None:  # prints and checks fire the face detector too: a face is skin
+    if face is not None:
+        # prints, checks and wood grain fire the face detector too: a face is skin, at the top of
+        # the figure or above it (the figure's mask may have left the face out)
         x, y, fw, fh = face
-        if skin[y : y + fh, x : x + fw].mean() > 0.5:
+        ys, xs = np.nonzero(mask)
+        top = ys.min() + FACE_TOP * (ys.max() - ys.min())
+        if skin[y : y + fh, x : x + fw].mean() > 0.5 and y + fh / 2 < top and xs.min() - fw < x < xs.max():
             return True
     share = float(skin[mask].mean())
     if share > ALL_SKIN:
