@@ -549,16 +549,16 @@ def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray,
     """(person mask, method, pose landmarks {name: (x, y, visibility)} or {})."""
     easy = easy_background(rgb, alpha)  # transparent or plain: exact without a model
     if alpha is None and easy is None:
-        laid, easy = laid_out_garment(rgb)  # a garment alone on a floor, bed or hanger (laid_out.py)
+        laid = laid_out_garment(rgb)  # a garment alone on a floor, bed or hanger (laid_out.py)
         if laid is not None:
             return laid, "laid-out", {}
-        if os.environ.get("GARMENT_VISION_MEDIAPIPE", "1") != "0":
-            from . import mp_backend
+    if alpha is None and easy is None and os.environ.get("GARMENT_VISION_MEDIAPIPE", "1") != "0":
+        from . import mp_backend
 
-            if mp_backend.available():
-                mask, marks = mp_backend.segment(rgb)
-                if mask is not None and mask.mean() > 0.02:
-                    return _clean(mask), "mediapipe", marks
+        if mp_backend.available():
+            mask, marks = mp_backend.segment(rgb)
+            if mask is not None and mask.mean() > 0.02:
+                return _clean(mask), "mediapipe", marks
     mask, method = easy if easy is not None else segment_person(rgb, alpha)
     return mask, method, {}
 

@@ -20,6 +20,7 @@ import numpy as np
 from .segment import _clean, detect_face, segment_person, skin_like, within_backdrop
 
 GRABCUT_SIDE = 200  # GrabCut's working resolution (longest side): 0.1-0.3 s per photo on one core
+HEAD_SIDE = 120  # resolution of the second look for a person's head
 CLUSTERS = 12
 # skin share of a figure above which the skin-like colour is the garment's own (a person in a
 # vest and shorts shows 0.5-0.65; orange, beige and pink garments alone 0.6-1.0)
@@ -148,21 +149,24 @@ def person_in_photo(rgb: np.ndarray, mask: np.ndarray) -> bool:
     return _other_colour(lab, mask & skin, mask & ~skin, SKIN_CONTRAST)
 
 
-def laid_out_garment(rgb: np.ndarray) -> tuple[np.ndarray | None, tuple[np.ndarray, str]]:
-    """(the garment's mask when the photo shows it alone on a real background, else None;
-    segment_person's answer, which the person analysis reuses).
+def laid_out_garment(rgb: np.ndarray) -> np.ndarray | None:
+    """The garment's mask when the photo shows it alone on a real background, else None.
 
     The colour-cluster mask can leave out a person's skin and hair where the room has their
-    colours (and then has no head); the person segmentation is asked too: a head there that the
-    garment's mask does not cover is a person's."""
-    seg = segment_person(rgb)
+    colours (and then has no head); the person segmentation is asked too, at a third of the
+    analysis resolution (a head's shape needs no more): a head there that the garment's mask does
+    not cover is a person's."""
     mask = object_mask(rgb)
     if mask.sum() < 0.01 * mask.size or person_in_photo(rgb, mask):
-        return None, seg
-    head = _head(seg[0])
+        return None
+    h, w = rgb.shape[:2]
+    k = min(1.0, HEAD_SIDE / max(h, w))
+    small = cv2.resize(rgb, (max(16, round(w * k)), max(16, round(h * k))), interpolation=cv2.INTER_AREA)
+    person = cv2.resize(segment_person(small)[0].astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    head = _head(person)
     if head is not None and (head & mask).sum() < 0.5 * head.sum():
         lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
         skin_counts = skin_like(lab[mask]).mean() < SOME_SKIN  # an orange garment's top is "skin"
         if _persons_head(lab, head, mask, skin_counts):
-            return None, seg
-    return mask, seg
+            return None
+    return mask
