@@ -17,8 +17,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from garment_addon.core.imageio import as_rgb_array
 from garment_addon.core.vision.analyze import segment_garment
-from garment_addon.core.vision.imageio import as_rgb_array
 
 LABELS = Path(__file__).parent / "data" / "mask_labels.json"
 PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "clothing-dataset-small" / "validation"

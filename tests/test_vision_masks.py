@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from bench.bench_vision_masks import iou, label_mask
+from bench.synth import render_spec
+from garment_addon.core.imageio import as_rgb_array
 from garment_addon.core.spec import make_spec
 from garment_addon.core.vision.analyze import analyze_array, segment_garment
-from garment_addon.core.vision.imageio import as_rgb_array
 from garment_addon.core.vision.laid_out import person_in_photo
 from garment_addon.core.vision.segment import resize_for_analysis
-from garment_addon.core.vision.synth import render_spec
 
 DATA = Path(__file__).parent / "data"
 LABELS = json.loads((DATA / "masks" / "labels.json").read_text())

@@ -57,7 +57,7 @@ def _set(obj, name: str, value) -> None:
 
 
 def _render_to(scene, path: Path) -> None:
-    from .refine_render import quiet_stdout
+    from .quiet import quiet_stdout
 
     scene.render.filepath = str(path)
     with quiet_stdout(filter_stderr=True):  # Blender's "Saved: ..." and GPU-less EGL noise
@@ -65,10 +65,9 @@ def _render_to(scene, path: Path) -> None:
 
 
 def _read_png(path: Path) -> np.ndarray:
-    from PIL import Image
+    from ..core.imageio import load_image
 
-    with Image.open(path) as im:
-        return np.asarray(im.convert("RGBA"))
+    return np.asarray(load_image(path, "render", min_side=1).convert("RGBA"))
 
 
 def render_rgb(scene, path: Path, profile: str, size: int) -> float:

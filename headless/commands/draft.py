@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from garment_addon.core.inputs import check_output_path, read_spec
+from garment_addon.jobs import DRAFT_FILES, draft_to_folder
 
-from garment_addon.core.io import atomic_dir
-from garment_addon.core.pattern import draft_pattern
-from garment_addon.core.spec import make_spec
-
-from ._common import add_command, read_json
+from ._common import add_command
 
 
 def register(sub) -> None:
@@ -19,18 +16,8 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def draft_to_folder(spec_data: dict, out: str | Path) -> Path:
-    """Draft and write pattern.json + pattern.svg into ``out`` (atomically)."""
-    from garment_addon.core.export import write_svg
-
-    pattern = draft_pattern(make_spec(spec_data))
-    with atomic_dir(out) as stage:
-        (stage / "pattern.json").write_text(pattern.to_json(), encoding="utf-8")
-        write_svg(pattern, stage / "pattern.svg")
-    return Path(out)
-
-
 def run(args) -> int:
-    out = draft_to_folder(read_json(args.spec, "spec"), args.output)
+    check_output_path(args.output, [args.spec], "dir", DRAFT_FILES)
+    out = draft_to_folder(read_spec(args.spec), args.output)
     print(f"wrote {out / 'pattern.json'} and {out / 'pattern.svg'}")
     return 0

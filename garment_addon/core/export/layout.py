@@ -37,7 +37,6 @@ TITLE_H = 3.0  # cm band at the top for the title (spec, size)
 SQUARES_H = 12.5  # cm band for the 10 cm / 4 in scale squares
 INCH = 2.54
 
-LAYERS = ("cut", "seam", "notch", "grain", "label", "info")  # Prim.layer values
 
 
 @dataclass

@@ -22,10 +22,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..errors import UserError
-from ..progress import Progress
-from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
-from .categories import (
+from ..categories import (
     ARM_LENGTH,
     BODY,
     LENGTH_EDGES,
@@ -34,7 +31,11 @@ from .categories import (
     silhouette_class,
     sleeve_class,
 )
-from .imageio import as_rgb_array
+from ..errors import UserError
+from ..garments import has_bodice, is_top
+from ..imageio import as_rgb_array
+from ..progress import Progress
+from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
 from .laid_out import laid_out_garment, person_in_photo
 from .segment import (
     _clean,
@@ -446,7 +447,7 @@ def attributes(t: str, feats: dict[str, float]) -> tuple[dict[str, Any], dict[st
     attrs: dict[str, Any] = {}
     confs: dict[str, float] = {}
     bot = feats["bottom"]
-    if t in ("dress", "skirt", "pants"):
+    if not is_top(t):
         attrs["length"] = length_class(bot)
         confs["length"] = float(np.clip(0.5 + 8 * np.min(np.abs(np.array(LENGTH_EDGES) - bot)), 0.5, 0.95))
     else:
@@ -455,7 +456,7 @@ def attributes(t: str, feats: dict[str, float]) -> tuple[dict[str, Any], dict[st
     if feats.get("cut"):
         attrs["length"] = {"dress": "knee", "skirt": "knee", "pants": "ankle"}.get(t, "hip")
         confs["length"] = 0.15
-    if t not in ("skirt", "pants"):
+    if has_bodice(t):
         s = feats["sleeves"]
         attrs["sleeves"] = sleeve_class(s) if s >= 0 else None
         margin = np.min(np.abs(np.array(SLEEVE_EDGES) - s))
@@ -499,7 +500,7 @@ def measurements(t: str, attrs: dict[str, Any], feats: dict[str, float], size: s
             m["ankle"] = SIZE_TABLE[size]["ankle"] * 2.0
     else:
         m["bodice_length"] = (bot - BODY["neck"] - 0.01) * h
-    if t not in ("skirt", "pants"):
+    if has_bodice(t):
         s = feats["sleeves"]
         if s >= 0:  # unknown sleeves keep the type's default length
             m["sleeve_length"] = (
@@ -535,6 +536,13 @@ def _estimate_size(person: np.ndarray, fr: Frame) -> str:
 # -- entry points ----------------------------------------------------------------------------------
 def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
     """(dominant garment mask, person mask) at the image's own resolution."""
+    garment, person, _ = photo_masks(image)
+    return garment, person
+
+
+def photo_masks(image) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(garment mask, person mask, worn) at the image's own resolution; worn is False for a garment
+    on its own (product shot, flat lay, cut-out), whose "person" mask is only the garment's outline."""
     rgb, alpha = as_rgb_array(image)
     a = analyze_array(rgb, alpha)
     h, w = rgb.shape[:2]
@@ -542,7 +550,7 @@ def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
         cv2.resize(m.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
         for m in (a.garment, a.person)
     ]
-    return up[0], up[1]
+    return up[0], up[1], a.measured is None
 
 
 def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, str, dict]:
@@ -775,7 +783,7 @@ def analyze_array(
         if m.sum() < 0.08 * items[0].sum():
             continue
         t, _ = classify(measure_item(m, person, fr))
-        t = "shirt" if t in ("jacket", "vest", "hoodie") and a.garment_type == "jacket" else t
+        t = "shirt" if is_top(t) and a.garment_type == "jacket" else t
         if t not in a.others:
             a.others.append(t)
     for m in items[:3]:
@@ -846,22 +854,17 @@ def analyze_image(
     source = str(path) if isinstance(path, str | os.PathLike) else "array"
     warnings: list[str] = []
     if backend in ("vlm", "auto"):
-        from ..vlm import VLMClient, VLMError
+        from ..vlm.client import ask_or_fall_back
         from ..vlm.schema import answer_to_spec
 
-        client = client or VLMClient.from_env()
-        if client.configured or backend == "vlm":
+        def ask(vlm):
             progress(0.05, "asking the VLM")
-            try:
-                ans = client.describe_garment(rgb if alpha is None else np.dstack([rgb, alpha]))
-                return answer_to_spec(ans, source=source, model=client.last_model)
-            except VLMError as exc:
-                if backend == "vlm":
-                    raise
-                warnings.append(f"VLM failed, used the offline analyzer: {exc}")
-                log.warning("%s", warnings[-1])
-        else:
-            warnings.append("no VLM configured (GARMENT_VLM_API_KEY); used the offline analyzer")
+            ans = vlm.describe_garment(rgb if alpha is None else np.dstack([rgb, alpha]))
+            return answer_to_spec(ans, source=source, model=vlm.last_model)
+
+        spec = ask_or_fall_back(backend, ask, warnings, client=client)
+        if spec is not None:
+            return spec
     a = analyze_array(rgb, alpha, progress.sub(0.1, 0.95))
     a.warnings = warnings + a.warnings
     spec = spec_from_analysis(a, source)

@@ -169,15 +169,3 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
         top = min(top, f.length - f.front_neck_depth - 2)
     pd.grain = (gx, 0.15 * f.length, top)
     return pd
-
-
-def notch_armholes(draft, front: str, back: str, sides=("left", "right")) -> None:
-    """Single notch on the front armhole, double on the back, a third of the way up."""
-    for s in sides:
-        for piece, count in ((front, 1), (back, 2)):
-            pd = draft.piece(piece)
-            try:
-                e = pd.get(f"armhole_{s}")
-            except StopIteration:
-                continue
-            pd.notches.append((e.name, g.length(e.pts) / 3, count))
