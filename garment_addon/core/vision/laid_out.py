@@ -21,6 +21,7 @@ from .segment import _clean, detect_face, segment_person, skin_like, within_back
 
 GRABCUT_SIDE = 200  # GrabCut's working resolution (longest side): 0.1-0.3 s per photo on one core
 HEAD_SIDE = 120  # resolution of the second look for a person's head
+HEAD_WIDTH = 0.2  # a head is at least this share of the shoulders' width (a face is ~0.35)
 CLUSTERS = 12
 # skin share of a figure above which the skin-like colour is the garment's own (a person in a
 # vest and shorts shows 0.5-0.65; orange, beige and pink garments alone 0.6-1.0)
@@ -28,7 +29,7 @@ ALL_SKIN = 0.75
 SOME_SKIN = 0.08  # below: no person shows (what skin-like there is lies in a print or a floor)
 SKIN_PATCH = 0.2  # the largest skin patch's share of the skin on a person (head, torso or a leg)
 HEAD_SKIN = 0.3  # skin share of a head (the rest: hair)
-FACE_TOP = 0.35  # a face lies above this fraction of the figure's height (a portrait's chest)
+FACE_TOP = 0.5  # a face lies above this fraction of the figure's height (a portrait cut at the chest: 0.41)
 # Lab distance (lightness at half weight) of a head from the torso below it (a grey mannequin's
 # head above a pale orange render of a vest: 22), and of skin from the clothes beside it
 HEAD_CONTRAST, SKIN_CONTRAST = 15.0, 25.0
@@ -81,11 +82,17 @@ def object_mask(rgb: np.ndarray) -> np.ndarray:
 
 
 def _head(mask: np.ndarray) -> np.ndarray | None:
-    """The head's rows of the figure (narrow above wide shoulders: body_frame's test), or None."""
+    """The head's rows of the figure (narrow above wide shoulders: body_frame's test, but not a
+    thin hook), or None."""
     from .analyze import body_frame  # analyze imports this module
 
     fr = body_frame(mask, max(2, int(0.03 * min(mask.shape))))
     if fr is None or not fr.has_head:
+        return None
+    widths = mask.sum(axis=1)
+    head_w = widths[max(fr.y(0.0), 0) : max(fr.y(0.12), 1)].max(initial=0)
+    shoulders = widths[max(fr.y(0.15), 0) : max(fr.y(0.3), 1)].max(initial=0)
+    if head_w < HEAD_WIDTH * shoulders:  # a hanger's hook or a loop is no head
         return None
     rows = np.arange(mask.shape[0])[:, None]
     return mask & (rows >= fr.y(0.0)) & (rows < fr.y(0.12))
