@@ -154,7 +154,7 @@ def test_analyze_fit_and_batch_give_the_same_answer(tmp_path, capsys, kind):
     job = {"id": "j", "action": "fit", "renderer": "silhouette", "max_iters": 1,
            "image": {"name": path.name, "data": path.read_bytes(), "path": str(path)}}
     res = run_job(job)
-    assert res["status"] == "failed" and res["error"] == "UserError: " + lines[0].removeprefix("error: ")
+    assert res["status"] == "failed" and res["error"] == lines[0].removeprefix("error: ")
 
 
 @pytest.mark.parametrize("start", [False, True])

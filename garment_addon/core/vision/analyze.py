@@ -36,6 +36,7 @@ from ..garments import has_bodice, is_top
 from ..imageio import as_rgb_array
 from ..progress import Progress
 from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
+from .laid_out import laid_out_garment, person_in_photo
 from .segment import (
     _clean,
     detect_face,
@@ -557,6 +558,10 @@ def photo_masks(image) -> tuple[np.ndarray, np.ndarray, bool]:
 def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, str, dict]:
     """(person mask, method, pose landmarks {name: (x, y, visibility)} or {})."""
     easy = easy_background(rgb, alpha)  # transparent or plain: exact without a model
+    if alpha is None and easy is None:
+        laid = laid_out_garment(rgb)  # a garment alone on a floor, bed or hanger (laid_out.py)
+        if laid is not None:
+            return laid, "laid-out", {}
     if alpha is None and easy is None and os.environ.get("GARMENT_VISION_MEDIAPIPE", "1") != "0":
         from . import mp_backend
 
@@ -733,6 +738,10 @@ def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -
     rgb, alpha = resize_for_analysis(rgb, alpha)
     progress(0.1, "segmenting the person")
     person, method, marks = _person_mask(rgb, alpha)
+    if method == "laid-out" or (method in ("plain", "alpha") and not person_in_photo(rgb, person)):
+        # no body in the photo (a pink or beige garment is not skin): measured in its own box
+        a = Analysis(person, np.zeros_like(person), None, method)
+        return _product(a, rgb, cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB), person, progress)
     band = max(2, int(0.03 * min(rgb.shape[:2])))
     fr, source = _frame(person, band, rgb, marks)
     axis = None
@@ -834,13 +843,14 @@ def _product(a: Analysis, rgb: np.ndarray, lab: np.ndarray, person: np.ndarray, 
     a.method += "+product"
     items = garment_items(lab, person, max(30, int(0.01 * person.sum())))
     items.sort(key=lambda m: -int(m.sum()))
-    a.garment = items[0] if items else person
-    a.features = product_features(person, a.garment)
+    item = items[0] if items else person  # its main colour: where a lining shows through
+    a.garment = person  # a garment alone is all of the shape, every colour of a print included
+    a.features = product_features(person, item)
     a.garment_type, conf = classify_product(a.features)
     a.attributes, a.measured = product_spec_parts(a.features, a.garment_type)
     a.confidence = {"garment_type": conf, **{k: 0.4 for k in a.attributes}}
     a.warnings.append("no person found: treated as a product shot; centimetres assume a size M fit")
-    a.colours = [[int(v) for v in np.median(rgb[a.garment], axis=0)]]
+    a.colours = [[int(v) for v in np.median(rgb[item], axis=0)]]
     return a
 
 

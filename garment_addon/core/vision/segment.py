@@ -18,6 +18,11 @@ import cv2
 import numpy as np
 
 WORK_SIDE = 360  # analysis resolution (longest side): silhouettes need no more
+# a foreground block this share of the frame, filled this much, is a backdrop inside a frame
+BACKDROP_AREA, BACKDROP_FILL = 0.2, 0.92
+# less of the frame than this off a plain background, or this little Lab distance off it at the
+# median: look again for faint contrast
+FAINT, FAINT_CONTRAST = 0.03, 20.0
 
 
 def resize_for_analysis(rgb: np.ndarray, alpha: np.ndarray | None):
@@ -84,7 +89,9 @@ def segment_person(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np
     band = max(2, int(0.03 * min(h, w)))
     crossing = _crossing_edge(lab, band)
     border = _border_pixels(np.where(crossing[..., None], np.nan, lab), band)
-    return _grabcut(rgb, lab, border[~np.isnan(border[:, 0])], band, crossing), "grabcut"
+    mask = _grabcut(rgb, lab, border[~np.isnan(border[:, 0])], band, crossing)
+    inner = within_backdrop(rgb, mask)
+    return (mask, "grabcut") if inner is None else (_clean(inner), "plain")
 
 
 def _crossing_edge(lab: np.ndarray, band: int) -> np.ndarray:
@@ -107,23 +114,79 @@ def easy_background(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[n
     """(mask, "alpha" | "plain") for transparent PNGs and plain backgrounds, else None."""
     if alpha is not None and (alpha < 128).mean() > 0.01:
         return _clean(alpha >= 128, 0.02), "alpha"
+    plain = _plain_foreground(rgb)
+    if plain is None:
+        return None
+    inner = within_backdrop(rgb, plain)
+    return _clean(inner if inner is not None else plain), "plain"
+
+
+def _plain_foreground(rgb: np.ndarray) -> np.ndarray | None:
+    """What differs from a plain background (studio wall with a light gradient, white product
+    shot), or None when the border is not plain: a smooth colour model fitted to the border
+    explains a plain background everywhere."""
     h, w = rgb.shape[:2]
     # sensor noise would hide a plain background: model colours on a lightly blurred copy
     lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
     band = max(2, int(0.03 * min(h, w)))
     border = _border_pixels(lab, band)
-    # plain background (studio wall with a light gradient, white product shot): a smooth
-    # colour model fitted to the border explains it everywhere
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     basis = np.stack([np.ones_like(xx), xx / w, yy / h, (xx / w) ** 2, (yy / h) ** 2], axis=-1)
     bb = _border_pixels(basis, band)
     coef, *_ = np.linalg.lstsq(bb, border, rcond=None)
     spread = np.percentile(np.linalg.norm(border - bb @ coef, axis=1), 90)
-    if spread < 14:
-        dist = np.linalg.norm(lab - basis @ coef, axis=2)
-        dist = cv2.GaussianBlur(dist, (5, 5), 0)
-        return _clean(dist > max(12.0, 1.6 * spread)), "plain"
-    return None
+    if spread >= 14:
+        return None
+    dist = np.linalg.norm(lab - basis @ coef, axis=2)
+    near = cv2.GaussianBlur(dist, (5, 5), 0)
+    fg = near > max(12.0, 1.6 * spread)
+    if fg.mean() < FAINT or np.median(near[fg]) < FAINT_CONTRAST:
+        # a white garment on white (or grey on grey) is barely off the background, its lit side
+        # not at all: average the noise away over a wider window, keep what stands clear of the
+        # border's own spread, and let GrabCut follow the cloth's tint from there
+        seed = fg | (cv2.GaussianBlur(dist, (0, 0), 3.0) > max(3.0, 1.1 * spread))
+        if seed.any():
+            fg = _faint_grabcut(rgb, seed, band)
+    return fg
+
+
+def _faint_grabcut(rgb: np.ndarray, seed: np.ndarray, band: int) -> np.ndarray:
+    """Grow a faint garment's seed where its tint goes on: a lit side can match the background's
+    lightness but not the cloth's tint, which GrabCut's colour models tell apart (the border is
+    sure background, the seed's core sure garment)."""
+    mask = np.full(seed.shape, cv2.GC_PR_BGD, np.uint8)
+    mask[seed] = cv2.GC_PR_FGD
+    core = cv2.erode(seed.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    if not core.any():
+        return seed
+    mask[core] = cv2.GC_FGD
+    mask[:band] = mask[-band:] = mask[:, :band] = mask[:, -band:] = cv2.GC_BGD
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)
+    cv2.grabCut(cv2.GaussianBlur(rgb, (5, 5), 0)[..., ::-1].copy(), mask, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)
+    return (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
+
+
+def within_backdrop(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
+    """The figure on a plain backdrop that ``mask`` found as one nearly rectangular block (a
+    studio backdrop or a render's ground seen inside a lighter frame), or None.
+
+    The frame is then the background and the whole backdrop the "object"; inside the block its
+    own border is the backdrop, and the figure on it what differs from that."""
+    n, lab_c, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    if n < 2:
+        return None
+    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, bw, bh, area = stats[i]
+    if bw * bh < BACKDROP_AREA * mask.size or area < BACKDROP_FILL * bw * bh:
+        return None
+    d = max(2, int(0.02 * min(bw, bh)))  # off the block's blurred edge
+    inner = _plain_foreground(rgb[y + d : y + bh - d, x + d : x + bw - d])
+    if inner is None or inner.mean() > BACKDROP_FILL:
+        return None
+    out = np.zeros(mask.shape, bool)
+    out[y + d : y + bh - d, x + d : x + bw - d] = inner
+    return out
 
 
 @functools.cache
