@@ -578,3 +578,73 @@ def test_a_woven_hooded_top_warns_that_it_cannot_pass_the_head():
     p = draft_pattern(make_spec({"garment_type": "hoodie", "features": {"fabric": "woven"}}))
     assert any("too small to pass" in w and "knit" in w for w in p.metadata["warnings"])
     assert not draft_pattern(make_spec({"garment_type": "hoodie"})).metadata.get("warnings")
+
+
+@pytest.mark.parametrize("t", GARMENT_TYPES)
+def test_finished_girths_are_body_plus_declared_ease(t):
+    """Measured flat on the drafted pieces (darts closed, a button overlap once), every girth is the
+    body plus the ease the fit declares, within 1 cm, for every size and fit."""
+    from garment_addon.core.pattern.measure import measurement_table
+
+    for size in ("XS", "M", "XXL"):
+        for fit in FITS:
+            spec = _spec(t, {}, fit, size)
+            rows = measurement_table(draft_pattern(spec), spec)
+            girths = {r["girth"] for r in rows}
+            want = {"skirt": {"waist", "hip"}, "pants": {"waist", "hip", "thigh", "knee"},
+                    "vest": {"bust", "waist"}}.get(t, {"bust", "waist", "hip"})
+            assert want <= girths, (t, size, fit, girths)
+            bad = [r for r in rows if not r["ok"]]
+            assert not bad, (t, size, fit, bad)
+
+
+def test_skirt_and_trouser_waists_get_band_ease_whatever_the_fit():
+    from garment_addon.core.pattern.measure import finished_girths
+
+    for t in ("skirt", "pants"):
+        for fit in FITS:
+            spec = _spec(t, {}, fit, "M")
+            ease = finished_girths(draft_pattern(spec))["waist"] - spec.m["waist"]
+            assert 0.5 <= ease <= 3.6, (t, fit, ease)
+
+
+@pytest.mark.parametrize("pant_length", [100.0, 60.0, 45.0])
+def test_a_muscular_thigh_widens_every_trouser_length(pant_length):
+    from garment_addon.core.pattern.measure import finished_girths
+
+    spec = make_spec({"garment_type": "pants", "measurements": {"thigh": 72.0, "pant_length": pant_length}})
+    thigh = finished_girths(draft_pattern(spec))["thigh"]
+    assert thigh >= 72.0 + 8.0 - 0.5, thigh
+
+
+def test_a_finished_girth_under_the_body_warns():
+    # a thigh the hip cannot hold: the leg is widened, and a tight knee or hem is warned about elsewhere
+    spec = make_spec({"garment_type": "shirt", "size": "M", "features": {"fit": "fitted"}})
+    p = draft_pattern(spec)
+    from garment_addon.core.pattern.measure import measurement_table, under_body
+
+    rows = measurement_table(p, spec)
+    assert under_body(rows) == []
+    rows[0]["finished"] = rows[0]["body"] - 2
+    assert "under the body" in under_body(rows)[0]
+
+
+def test_rise_and_cap_height_grade_with_the_size():
+    xs, xxl = (make_spec({"garment_type": "pants", "size": s}) for s in ("XS", "XXL"))
+    assert xxl.m["rise"] - xs.m["rise"] >= 2.5
+    xs, xxl = (make_spec({"garment_type": "shirt", "size": s}) for s in ("XS", "XXL"))
+    assert xxl.m["cap_height"] - xs.m["cap_height"] >= 2.0
+
+
+def test_a_short_sleeve_gets_a_lower_cap_unless_the_cap_was_given():
+    spec = make_spec({"garment_type": "shirt", "measurements": {"sleeve_length": 12}})
+    assert spec.m["cap_height"] <= 9.0
+    check_pattern(draft_pattern(spec), spec)
+    with pytest.raises(SpecError, match="sleeve_length"):
+        make_spec({"garment_type": "shirt", "measurements": {"sleeve_length": 12, "cap_height": 12}})
+
+
+def test_fitted_tops_take_in_the_waist_with_internal_darts():
+    p = draft_pattern(_spec("shirt", {}, "fitted", "M"))
+    darts = [mk for pc in p.pieces for mk in pc.markings if mk["kind"] == "dart"]
+    assert len(darts) == 4  # one each side of the front and of the back

@@ -343,7 +343,13 @@ def test_cli_check_drafted_seed_dress(tmp_path, capsys):
     (tmp_path / "pattern.json").write_text(p.to_json())
     assert main(["check", str(tmp_path / "pattern.json")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(p.seams) + 2 and "0 outside 0.3 cm" in lines[-1]
+    assert "0 outside 0.3 cm" in lines[-1]
+    # then finished girths against the body: bust, waist, hip of the dress, each within its ease
+    at = lines.index("finished measurements (cm):")
+    assert at == len(p.seams) + 2
+    girths = lines[at + 2:-1]
+    assert [row.split()[0] for row in girths] == ["bust", "waist", "hip"]
+    assert all(row.split()[-1] == "ok" for row in girths)
     # the seams left partly open say so: the dress's side zip across the waist seam
     opened = [line for line in lines if "zip " in line]
     assert len(opened) == 2 and all("side_left" in line and "from waist_left" in line for line in opened)

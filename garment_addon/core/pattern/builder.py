@@ -48,6 +48,12 @@ class PieceDraft:
     grain: tuple[float, float, float] | None = None  # vertical grainline: x, y0, y1
     grain_along_x: bool = False  # bands are cut lengthwise: the grainline runs along x
     placement: dict = field(default_factory=dict)  # e.g. a pocket's {"attach_to", "at"}
+    markings: list[dict] = field(default_factory=list)  # see model.MARKING_KINDS
+
+    def mark(self, kind: str, points, text: str = "") -> None:
+        """A marking inside the piece (piece coordinates): a point, a line or a closed polygon."""
+        pts = [[float(x), float(y)] for x, y in np.atleast_2d(np.asarray(points, float))]
+        self.markings.append({"kind": kind, "points": pts} | ({"text": text} if text else {}))
 
     def edge(self, name: str, pts, role: str, tags: tuple[str, str], allowance: float | None = None) -> None:
         pts = np.asarray(pts, float)
@@ -74,6 +80,7 @@ class PieceDraft:
         twin.landmarks = {sw(k): np.array([-v[0], v[1]]) for k, v in self.landmarks.items()}
         twin.notches = [(sw(e), *rest) for e, *rest in self.notches]
         twin.placement = dict(self.placement)
+        twin.markings = [{**mk, "points": [[-x, y] for x, y in mk["points"]]} for mk in self.markings]
         twin.grain_along_x = self.grain_along_x
         if self.grain:
             twin.grain = (-self.grain[0], self.grain[1], self.grain[2])
@@ -100,7 +107,7 @@ class PieceDraft:
         piece = Piece(self.name, outline, model_edges, cut_group=self.cut_group or self.name,
                       on_fold=self.on_fold, body_region=self.body_region,
                       landmarks={k: [float(v[0]), float(v[1])] for k, v in self.landmarks.items()},
-                      placement=dict(self.placement))
+                      placement=dict(self.placement), markings=[dict(mk) for mk in self.markings])
         piece.cut_outline = g.cut_outline(_unfolded(edges))
         for edge_name, dist, count, *mark in self.notches:
             e = next(x for x in edges if x.name == edge_name)

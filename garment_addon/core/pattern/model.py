@@ -25,6 +25,9 @@ FREE_ROLES = ("hem", "neckline", "armhole", "waist", "opening", "fold", "face", 
 ROLES = ("seam",) + FREE_ROLES
 # the label of a symmetric (on_fold) piece: exports print it whole, so "on fold" alone would double it
 WHOLE_ON_FOLD = "whole; or half on a fold"
+# Piece markings: a point (pocket corner, button, buttonhole, drill hole) or a line (fold, centre front/back,
+# a dart's stitching lines; "dart" is an internal dart as a closed polygon sewn shut).
+MARKING_KINDS = ("pocket", "button", "buttonhole", "drill", "fold", "centre_front", "centre_back", "dart")
 
 
 class PatternError(UserError):
@@ -60,6 +63,8 @@ class Piece:
     label: list[str] = field(default_factory=list)
     landmarks: dict[str, list[float]] = field(default_factory=dict)
     placement: dict[str, Any] = field(default_factory=dict)  # 3D hint: translation/rotation
+    # what is drawn inside the piece: {"kind": one of MARKING_KINDS, "points": [[x, y], ...], "text"?}
+    markings: list[dict[str, Any]] = field(default_factory=list)
 
     def edge(self, name: str) -> Edge:
         for e in self.edges:
@@ -100,6 +105,8 @@ class Piece:
         }
         if self.placement:
             d["placement"] = self.placement
+        if self.markings:
+            d["markings"] = [{**mk, "points": r(mk["points"])} for mk in self.markings]
         return d
 
     @classmethod
@@ -115,6 +122,7 @@ class Piece:
             notches=list(d.get("notches", [])), body_region=d.get("body_region", ""),
             label=list(d.get("label", [])), landmarks=dict(d.get("landmarks", {})),
             placement=dict(d.get("placement", {})),
+            markings=[dict(mk) for mk in d.get("markings", [])],  # absent in files before markings
         )
 
 

@@ -15,4 +15,12 @@ def draft(spec: GarmentSpec | dict) -> Pattern:
     label = [f"{spec.garment_type} size {spec.size}", f"fit {spec.fit}"]
     d = PatternDraft(spec.to_dict(), label)
     DRAFTERS[spec.garment_type](d, spec, body_measurements(spec))
-    return d.build()
+    pattern = d.build()
+    from ..measure import measurement_table, under_body  # measure reads the drafting's ease tables
+
+    # a finished girth under the body cannot be put on: say so (pant thighs warn as they are drafted)
+    said = " ".join(pattern.metadata.get("warnings", []))
+    late = [w for w in under_body(measurement_table(pattern, spec)) if w.split()[1] not in said]
+    if late:
+        pattern.metadata.setdefault("warnings", []).extend(late)
+    return pattern

@@ -16,7 +16,7 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
 from .darts import darted_line
-from .ease import BACK_NECK_DROP, HIP_DEPTH, SHOULDER_DROP, armhole_depth, spec_ease
+from .ease import BACK_NECK_DROP, HIP_DEPTH, SHOULDER_DROP, armhole_depth, spec_ease, waist_ease_drafted
 
 
 @dataclass
@@ -36,6 +36,13 @@ class BodiceFrame:
     dart: float  # width of one waist dart per side (dress bodices), 0 = none
     dart_x: float  # dart centre, distance from centre front/back
     dart_tip_y: float
+    fisheye: float = 0.0  # width of one internal waist dart per quarter (hip-length tops), 0 = none
+    hip_q: float | None = None  # quarter finished hip at the hip line (None: the top ends above it)
+
+
+FISHEYE_MAX = 3.0  # cm: the widest internal waist dart per quarter of a hip-length top
+WAIST_DART_MAX = 4.0  # cm: the widest open waist dart per quarter of a dress bodice
+FISHEYE_BELOW = 12.0  # cm: an internal waist dart runs this far below the waist
 
 
 def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
@@ -46,40 +53,60 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     underarm_y = length - armhole_depth(m["bust"], fit, t, m["back_waist_length"])
     shoulder_x = m["shoulder_width"] / 2 + (2.5 if fit == "loose" else 0.0)
     bust_q = (m["bust"] + e["bust"]) / 4
-    waist_full = (m["waist"] + e["waist"]) / 4
+    waist_target = (m["waist"] + waist_ease_drafted(spec)) / 4
     hip_q = (m["hip"] + e["hip"]) / 4
-    max_side = {"fitted": 2.5, "regular": 1.5, "loose": 0.0}[fit]
-    dart = 0.0
+    max_side = {"fitted": 2.5, "regular": 1.5, "loose": 0.0}[fit] + (0.5 if dress else 0.0)
+    # the side seam takes what it can of the waist suppression; darts (one per quarter) the rest
+    side = min(max_side, max(bust_q - waist_target, 0.0))
+    waist_q = bust_q - side
+    rest = max(waist_q - waist_target, 0.0) if fit != "loose" else 0.0
+    dart = fisheye = 0.0
     if dress:
-        # suppression beyond what the side seam takes goes into one dart per side
-        side = min(max_side + 0.5, max(bust_q - waist_full, 0.0))
-        waist_q = bust_q - side
-        dart = min(max(bust_q - side - waist_full, 0.0), 4.0) if fit != "loose" else 0.0
-    else:
-        waist_q = max(waist_full, bust_q - max_side)
+        dart = min(rest, WAIST_DART_MAX)
+    elif waist_y - FISHEYE_BELOW >= 1.0 and waist_y < underarm_y - 6:
+        fisheye = min(rest, FISHEYE_MAX)
+    if waist_target > waist_q:  # a waist bigger than the bust: the side seam goes out to it
+        waist_q = waist_target
     if dress or waist_y <= 0:
         # a dress bodice ends at the waist; a cropped top between underarm and waist
         hem_q = waist_q if dress else bust_q + (waist_q - bust_q) * underarm_y / (underarm_y - waist_y)
+        hip_line_q = None
     else:
+        # never narrower at the hip than at the (finished) waist; a loose top hangs straight from the bust
+        floor = bust_q if fit == "loose" else waist_q - fisheye
+        hip_line_q = max(hip_q, floor)
         below = length - m["back_waist_length"]  # how far below the waist the hem falls
-        hip_q_eff = max(hip_q, waist_q) if fit != "loose" else max(hip_q, bust_q)
-        hem_q = waist_q + (hip_q_eff - waist_q) * min(1.0, below / HIP_DEPTH)
+        hem_q = waist_q + (hip_line_q - waist_q) * min(1.0, below / HIP_DEPTH)
     return BodiceFrame(
         length=length, waist_y=waist_y, underarm_y=underarm_y, shoulder_x=shoulder_x,
         shoulder_y=length - SHOULDER_DROP, neck_w=m["neckline_width"],
         front_neck_depth=m["neckline_depth"], bust_q=bust_q, waist_q=waist_q, hem_q=hem_q,
         dart=dart, dart_x=max(bust_q * 0.38, m["neckline_width"] + 1.0),
-        dart_tip_y=max(1.0, underarm_y - 3.0),
+        dart_tip_y=max(1.0, underarm_y - 3.0), fisheye=fisheye, hip_q=hip_line_q,
     )
 
 
 def _side(f: BodiceFrame, q_off: float) -> np.ndarray:
-    """Side seam from hem to underarm, shaped through the waist."""
+    """Side seam from hem to underarm, shaped through the waist; straight down from the hip line."""
     hem = g.P(f.hem_q + q_off, 0.0)
     under = g.P(f.bust_q + q_off, f.underarm_y)
     if 2.0 < f.waist_y < f.underarm_y - 2.0:
-        return g.smooth_y([hem, g.P(f.waist_q + q_off, f.waist_y), under])
+        hip_y = f.waist_y - HIP_DEPTH
+        hip = [g.P(f.hip_q + q_off, hip_y)] if f.hip_q is not None and hip_y > 1.0 else []
+        return g.smooth_y([hem, *hip, g.P(f.waist_q + q_off, f.waist_y), under])
     return g.line(hem, under)
+
+
+def fisheye_dart(f: BodiceFrame, front: bool, sign: float) -> dict | None:
+    """An internal waist dart (a diamond sewn shut) at +-dart_x: widest at the waist, its top below
+    the bust point in front and below the shoulder blade at the back, its foot 12 cm below the waist."""
+    if f.fisheye <= 0:
+        return None
+    x, w = sign * f.dart_x, f.fisheye / 2
+    top = f.dart_tip_y - (3.0 if front else 0.0)
+    foot = f.waist_y - FISHEYE_BELOW
+    pts = [[x, foot], [x + w, f.waist_y], [x, top], [x - w, f.waist_y]]
+    return {"kind": "dart", "points": pts, "text": f"dart {f.fisheye:.1f} cm"}
 
 
 def _armhole(f: BodiceFrame, q_off: float, front: bool) -> np.ndarray:
@@ -168,6 +195,8 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     if front and overlap is None:  # keep the grainline below a deep front neck
         top = min(top, f.length - f.front_neck_depth - 2)
     pd.grain = (gx, 0.15 * f.length, top)
+    signs = (1.0, -1.0) if overlap is None else (-1.0,)  # an open front holds the wearer's right half
+    pd.markings += [mk for s in signs if (mk := fisheye_dart(f, front, s))]
     return pd
 
 

@@ -206,7 +206,7 @@ def draft_skirt(d, spec, body):
 
 
 def draft_pants(d, spec, body):
-    legs = pant_pieces(spec, body["height"])
+    legs = pant_pieces(spec, body["height"], d.warnings)
     d.add(*legs)
     for s in SIDES:
         d.sew(f"{s}_front_leg", "side", f"{s}_back_leg", "side")

@@ -14,7 +14,7 @@ import numpy as np
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
-from .ease import HIP_DEPTH, spec_ease
+from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 
 FULL_INSEAM_FRACTION = 0.46  # inseam to ankle / height
 KNEE_FROM_CROTCH = 0.45  # of the full inseam
@@ -25,7 +25,7 @@ def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
     m = spec.m
     e = spec_ease(spec, "pants")
     hip = m["hip"] + e["hip"]
-    waist = m["waist"] + e["waist"]
+    waist = m["waist"] + band_waist_ease(spec.fit)
     full = FULL_INSEAM_FRACTION * height
     knee_d = KNEE_FROM_CROTCH * full
     knee_w = m["knee"] + e["knee"]
@@ -36,7 +36,7 @@ def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
         hem_w = thigh_w + (knee_w - thigh_w) * inseam / knee_d
     else:
         hem_w = knee_w + (hem_full - knee_w) * min(1.0, (inseam - knee_d) / (full - knee_d))
-    return dict(hip=hip, waist=waist, knee_d=knee_d, knee_w=knee_w, hem_w=hem_w)
+    return dict(hip=hip, waist=waist, knee_d=knee_d, knee_w=knee_w, hem_w=hem_w, thigh_out=0.0)
 
 
 def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_drop: float,
@@ -66,9 +66,11 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     reach = CROTCH_REACH[front]
     crotch = g.cubic((x_cr, yc), (x_c + reach[0] * ext, yc + 0.15), end - reach[1] * ext * slant, end)
     crotch = g.join(crotch, g.line(crotch[-1], top_c))
-    side = [side_top, (-half_c, hip_y)]
+    # the hip line is as wide as the hip, measured from the centre seam (which may already curve there)
+    side_x = _x_at(crotch, hip_y) - hq
+    side = [side_top, (side_x, hip_y)]
     if hip_y - inseam > 4:  # a close pair of points would make the spline loop
-        side.append((-half_c, inseam))
+        side.append((side_x - w["thigh_out"], inseam))
     inside = outside = None
     if part != "outside":
         inside = g.smooth_y([(h + hem_in, 0), (k, knee_y), (x_cr, yc)]) if knee_y > 2 else \
@@ -79,11 +81,20 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
                 hem=g.line((-h, 0), (h + hem_in, 0)), knee_y=knee_y, hip_y=hip_y)
 
 
-def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
-    m = spec.m
-    w = _leg_widths(spec, height)
-    length, inseam = m["pant_length"], m["inseam"]
-    fr = _leg(True, w, length, inseam, 0.0, 0.0)
+def _x_at(pts: np.ndarray, y: float) -> float:
+    """x where a polyline (rising in y) crosses height y; its nearer end's x outside its span."""
+    pts = np.asarray(pts, float)
+    order = np.argsort(pts[:, 1])
+    return float(np.interp(y, pts[order, 1], pts[order, 0]))
+
+
+def _thigh(leg: dict, y: float) -> float:
+    """Width of one leg piece at height y, inseam to side seam."""
+    return _x_at(leg["inside"], y) - _x_at(leg["outside"], y)
+
+
+def _back_leg(w: dict, length: float, inseam: float, fr: dict) -> tuple[dict, float]:
+    """The back leg whose inseam and side seam are as long as the front's; returns (leg, crotch drop)."""
     # solve the back crotch drop so the inseams match, then the back side height for the side seams
     inseam_f = g.length(fr["inside"])
     max_drop = min(6.0, 0.5 * inseam)  # the crotch point must stay well above the hem
@@ -98,8 +109,38 @@ def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
                           - inseam_f,
                           0.0, float(low["crotch"][0][0] - low["hem"][-1][0]), tol=1e-3)
     dy = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, drop, d, hem_in, "outside")["outside"])
-                  - g.length(fr["outside"]), -4.0, 4.0, tol=1e-3)
-    bk = _leg(False, w, length, inseam, drop, dy, hem_in)
+                  - g.length(fr["outside"]), -8.0, 8.0, tol=1e-3)
+    return _leg(False, w, length, inseam, drop, dy, hem_in), drop
+
+
+def leg_thigh(fr: dict, bk: dict, inseam: float, drop: float) -> float:
+    """Finished thigh of one leg, 2.5 cm below each piece's crotch point (as measure.py reads it)."""
+    return _thigh(fr, inseam - 2.5) + _thigh(bk, inseam - drop - 2.5)
+
+
+def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = None) -> list[PieceDraft]:
+    m = spec.m
+    w = _leg_widths(spec, height)
+    length, inseam = m["pant_length"], m["inseam"]
+    fr = _leg(True, w, length, inseam, 0.0, 0.0)
+    bk, drop = _back_leg(w, length, inseam, fr)
+    # the thigh must take the body's thigh and its ease: the side seams swing out below the hip when
+    # the hip-drafted leg is narrower (a muscular thigh); two corrections land within a millimetre
+    want = m["thigh"] + spec_ease(spec, "pants")["thigh"]
+    for _ in range(2):
+        if inseam <= 6 or length - inseam <= 9:
+            break
+        short = want - leg_thigh(fr, bk, inseam, drop)
+        if short <= 0.05:
+            break
+        w["thigh_out"] += short / 2
+        fr = _leg(True, w, length, inseam, 0.0, 0.0)
+        bk, drop = _back_leg(w, length, inseam, fr)
+    if warnings is not None and inseam > 3:
+        got = leg_thigh(fr, bk, inseam, drop)
+        if got < m["thigh"]:
+            warnings.append(f"finished thigh {got:.1f} cm is under the body's {m['thigh']:g} cm: "
+                            "raise hip or lower thigh")
     pieces = []
     for leg, front in ((fr, True), (bk, False)):
         fb = "front" if front else "back"
