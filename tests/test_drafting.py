@@ -159,8 +159,15 @@ def test_seed_dress_drafts_as_given():
     assert ys.max() - ys.min() == pytest.approx(25, abs=0.01)  # sleeve length
     cap_base = sleeve.landmarks["bicep_level"][1]
     assert ys.max() - cap_base == pytest.approx(12, abs=0.01)  # cap height kept
-    front = p.piece("front_bodice")
-    assert np.ptp(front.outline[:, 1]) == pytest.approx(42, abs=0.01)  # bodice length to the waist seam
+    front, back = p.piece("front_bodice"), p.piece("back_bodice")
+    assert np.ptp(back.outline[:, 1]) == pytest.approx(42, abs=0.01)  # bodice length to the waist seam
+    # the front is longer by its side bust dart, whose legs close the difference at the side seam
+    dart = front.edge_length("bust_dart_left_a")
+    assert dart == pytest.approx(front.edge_length("bust_dart_left_b"), abs=0.01)
+    intake = np.ptp(front.outline[:, 1]) - 42
+    assert 1.5 <= intake <= 4.0
+    assert front.edge_length("side_left") + front.edge_length("side_upper_left") == pytest.approx(
+        back.edge_length("side_left") + back.edge_length("side_upper_left"), abs=0.01)
     assert front.outline[:, 1].max() - front.edge_points("neckline_left")[:, 1].min() == pytest.approx(12, abs=0.01)
     skirt = p.piece("skirt_front")
     assert skirt.landmarks["waist_center"][1] - skirt.landmarks["hem_center"][1] == pytest.approx(55)

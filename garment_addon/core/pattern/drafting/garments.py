@@ -53,6 +53,8 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         i = d.sew(fp, f"side_{s}", "back_bodice", f"side_{s}")
         if 2.0 < f.waist_y < f.underarm_y - 2.0:
             d.notch_pair(i, _dist_from(d.piece(fp), f"side_{s}", "hem", f.waist_y), 1)
+        if any(e.name == f"side_upper_{s}" for e in back.edges):  # split at a front bust dart
+            d.sew(fp, f"side_upper_{s}", "back_bodice", f"side_upper_{s}")
         d.sew(fp, f"shoulder_{s}", "back_bodice", f"shoulder_{s}")
 
     sleeve_len = m["sleeve_length"]
