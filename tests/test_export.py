@@ -189,29 +189,32 @@ def test_dxf_units_layers_and_closed_cut_polylines(tmp_path):
     out = export_pattern(rect_pattern(), tmp_path / "p.dxf")
     doc = ezdxf.readfile(out)
     assert doc.header["$INSUNITS"] == 4  # mm
-    assert {"CUT", "SEAM", "NOTCH", "GRAIN", "LABEL"} <= {layer.dxf.name for layer in doc.layers}
+    # ASTM D6673 layer numbers: 1 cut, 4 notches, 7 grain, 8 internal lines, 13 drill, 14 sew, 15 text
+    assert {"1", "4", "7", "8", "13", "14", "15"} <= {layer.dxf.name for layer in doc.layers}
     inserts = doc.modelspace().query("INSERT")
     assert sorted(i.dxf.name for i in inserts) == ["back", "front", "left_sleeve"]
     sizes = {}
     for name in ("front", "back", "left_sleeve"):
         block = doc.blocks[name]
-        cuts = block.query('LWPOLYLINE[layer=="CUT"]')
+        cuts = block.query('LWPOLYLINE[layer=="1"]')
         assert len(cuts) == 1 and cuts[0].closed
         pts = np.array([p[:2] for p in cuts[0].get_points()])
         sizes[name] = tuple(np.round(np.ptp(pts, axis=0), 2))
-        assert len(block.query('LWPOLYLINE[layer=="SEAM"]')) == 1
-        assert len(block.query('LINE[layer=="NOTCH"]')) == 1
-        assert len(block.query('LINE[layer=="GRAIN"]')) == 1
-        assert any("cut" in t.dxf.text for t in block.query('TEXT[layer=="LABEL"]'))
+        assert len(block.query('LWPOLYLINE[layer=="14"]')) == 1
+        assert len(block.query('LINE[layer=="4"]')) == 1
+        assert len(block.query('LINE[layer=="7"]')) == 1
+        assert any("cut" in t.dxf.text for t in block.query('TEXT[layer=="15"]'))
+        attrs = {t.dxf.text.split(":")[0] for t in block.query('TEXT[layer=="1"]')}
+        assert {"Piece Name", "Size", "Quantity", "Mirror"} <= attrs
     assert sizes["front"] == (220.0, 330.0) and sizes["left_sleeve"] == (140.0, 280.0)
     assert any("size M" in t.dxf.text for t in doc.modelspace().query("TEXT"))
 
 
 def test_dxf_without_seam_allowance_cuts_on_the_seam_line(tmp_path):
     doc = ezdxf.readfile(export_pattern(rect_pattern(), tmp_path / "p.dxf", seam_allowance=False))
-    pts = np.array([p[:2] for p in doc.blocks["front"].query('LWPOLYLINE[layer=="CUT"]')[0].get_points()])
+    pts = np.array([p[:2] for p in doc.blocks["front"].query('LWPOLYLINE[layer=="1"]')[0].get_points()])
     assert tuple(np.round(np.ptp(pts, axis=0), 2)) == (200.0, 300.0)
-    assert len(doc.blocks["front"].query('LWPOLYLINE[layer=="SEAM"]')) == 0
+    assert len(doc.blocks["front"].query('LWPOLYLINE[layer=="14"]')) == 0
 
 
 # ---------------------------------------------------------------- formats and CLI
@@ -325,7 +328,7 @@ def test_drafted_sheet_svg_and_dxf(tmp_path, garment_type):
     assert every == {p.name for p in pattern.pieces} | {"sheet-info"}
     doc = ezdxf.readfile(export_pattern(pattern, tmp_path / "p.dxf"))
     for pl in sheet.placed:
-        cut = doc.blocks[pl.piece.name].query('LWPOLYLINE[layer=="CUT"]')
+        cut = doc.blocks[pl.piece.name].query('LWPOLYLINE[layer=="1"]')
         assert len(cut) == 1 and cut[0].closed
         pts = np.array([p[:2] for p in cut[0].get_points()])
         assert Polygon(pts).area == pytest.approx(Polygon(pl.cut).area * 100, rel=1e-6)  # mm^2

@@ -37,7 +37,10 @@ TITLE_H = 3.0  # cm band at the top for the title (spec, size)
 SQUARES_H = 12.5  # cm band for the 10 cm / 4 in scale squares
 INCH = 2.54
 
-LAYERS = ("cut", "seam", "notch", "grain", "label", "info")  # Prim.layer values
+LAYERS = ("cut", "seam", "notch", "grain", "label", "info", "marking", "drill")  # Prim.layer values
+MARKING_TEXT = 0.4  # cm: text size of a marking's words
+DRILL_R = 0.25  # cm: drill hole circle radius
+BUTTON_R = 0.55  # cm: a button's drawn radius
 
 
 @dataclass
@@ -323,7 +326,68 @@ def piece_prims(pl: Placed, seam_allowance: bool) -> list[Prim]:
     for n in p.notches:
         out += notch_prims(pl, n, cut_poly)
     out += grain_prims(pl)
+    said: set[str] = set()  # a marking's words once per piece (six buttons need one "button")
+    for mk in p.markings:
+        out += marking_prims(pl, mk, said)
     out += label_prims(pl)
+    return out
+
+
+def _circle(at: np.ndarray, r: float) -> np.ndarray:
+    ang = np.linspace(0, 2 * np.pi, 17)[:-1]
+    return at + r * np.column_stack([np.cos(ang), np.sin(ang)])
+
+
+def _cross(at: np.ndarray, r: float) -> list[np.ndarray]:
+    return [np.array([at - [r, r], at + [r, r]]), np.array([at - [r, -r], at + [r, -r]])]
+
+
+def _fold_bracket(a: np.ndarray, b: np.ndarray, inside: np.ndarray) -> list[np.ndarray]:
+    """The fold symbol: a bracket standing 2 cm off the fold line, arrows pointing onto it."""
+    d = b - a
+    n = inside / (np.linalg.norm(inside) or 1.0)
+    p0, p1 = a + 0.25 * d, a + 0.75 * d
+    out = [np.array([p0, p0 + 2 * n, p1 + 2 * n, p1])]
+    u = d / (np.linalg.norm(d) or 1.0)
+    for q in (p0, p1):  # arrowheads at the fold line
+        out.append(np.array([q + 0.5 * n + 0.25 * u, q, q + 0.5 * n - 0.25 * u]))
+    return out
+
+
+def marking_prims(pl: Placed, mk: dict, said: set[str]) -> list[Prim]:
+    """A piece marking as drawn: lines and outlines dashed, drill holes and buttons as circles."""
+    kind, name = mk.get("kind", ""), pl.piece.name
+    pts = pl.to_sheet(np.asarray(mk.get("points", []), float).reshape(-1, 2))
+    if not len(pts):
+        return []
+    lines: list[np.ndarray] = []
+    closed = kind in ("pocket", "dart")
+    layer = "drill" if kind in ("drill", "button") else "marking"
+    if kind == "drill":
+        lines += [_circle(pts[0], DRILL_R), *_cross(pts[0], DRILL_R)]
+    elif kind == "button":
+        lines += [_circle(pts[0], BUTTON_R), *_cross(pts[0], BUTTON_R * 0.6)]
+    elif kind == "buttonhole" and len(pts) == 2:
+        d = pts[1] - pts[0]
+        n = np.array([-d[1], d[0]]) / (np.linalg.norm(d) or 1.0) * 0.25
+        lines += [pts, np.array([pts[0] - n, pts[0] + n]), np.array([pts[1] - n, pts[1] + n])]
+    else:
+        lines.append(pts)
+    if kind == "fold" and len(pts) == 2:
+        centre = Polygon(pl.cut).centroid
+        inside = np.array([centre.x, centre.y]) - (pts[0] + pts[1]) / 2
+        d = pts[1] - pts[0]
+        n = np.array([-d[1], d[0]])
+        lines += _fold_bracket(pts[0], pts[1], n if n @ inside > 0 else -n)
+    out = [Prim(layer, q, closed=closed and q is pts, piece=name) for q in lines]
+    text = mk.get("text", "")
+    if text and text not in said:
+        said.add(text)
+        at = pts[0] + np.array([0.3, 0.5]) if len(pts) < 3 else pts.mean(axis=0)
+        if kind in ("centre_front", "centre_back", "fold") and len(pts) == 2:
+            at = pts[0] + 0.35 * (pts[1] - pts[0]) + np.array([0.3, 0.0])
+        out.append(Prim("marking", at[None], text=text, size=MARKING_TEXT, piece=name,
+                        anchor="middle" if closed else "start"))
     return out
 
 
@@ -388,9 +452,10 @@ def grain_prims(pl: Placed) -> list[Prim]:
 
 def label_lines(pl: Placed) -> list[str]:
     lines = [str(s) for s in pl.piece.label] or [pl.piece.name]
-    if lines[0] != pl.piece.name:
+    numbered = lines[0][:1].isdigit()  # drafted since piece numbers: "3 Left sleeve / Right sleeve"
+    if not numbered and lines[0] != pl.piece.name:
         lines.insert(0, pl.piece.name)
-    if len(pl.members) > 1 and pl.members[0] == lines[0]:
+    if not numbered and len(pl.members) > 1 and pl.members[0] == lines[0]:
         lines[0] = " / ".join(pl.members)
     if not any(s.startswith("cut ") for s in lines):
         lines.append(f"cut {pl.count}")

@@ -36,9 +36,11 @@ OVERLAP = 1.5  # cm shared by neighbouring tiles
 CONTENT_PAD = 0.5  # cm of blank kept around the drawing on the tiles
 MAX_COLUMNS = 8  # widest tiled layout tried, in pages
 
-_WIDTH = {"cut": 0.9, "seam": 0.5, "notch": 0.9, "grain": 0.7, "info": 0.7, "grid": 0.4, "mark": 0.5}
-_DASH = {"seam": [6, 3], "grid": [3, 3]}
-_COLOR = {"grain": (0.1, 0.31, 0.63), "label": (0.1, 0.31, 0.63), "grid": (0.55, 0.55, 0.55)}
+_WIDTH = {"cut": 0.9, "seam": 0.5, "notch": 0.9, "grain": 0.7, "info": 0.7, "grid": 0.4, "mark": 0.5,
+          "marking": 0.6, "drill": 0.6}
+_DASH = {"seam": [6, 3], "grid": [3, 3], "marking": [9, 2, 1.5, 2]}
+_COLOR = {"grain": (0.1, 0.31, 0.63), "label": (0.1, 0.31, 0.63), "grid": (0.55, 0.55, 0.55),
+          "marking": (0.54, 0.11, 0.11), "drill": (0.54, 0.11, 0.11)}
 
 
 def _paper(paper: str):

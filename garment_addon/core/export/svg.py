@@ -23,6 +23,8 @@ STYLE = {
     "notch": 'fill="none" stroke="#111" stroke-width="0.5"',
     "grain": 'fill="none" stroke="#1a4fa0" stroke-width="0.4"',
     "info": 'fill="none" stroke="#111" stroke-width="0.4"',
+    "marking": 'fill="none" stroke="#8a1c1c" stroke-width="0.35" stroke-dasharray="6 1.5 1 1.5"',
+    "drill": 'fill="none" stroke="#8a1c1c" stroke-width="0.35"',
 }
 
 

@@ -35,9 +35,13 @@ def width_at(piece: Piece, y: float) -> float:
 
 
 def _spec(pattern: Pattern):
-    from ..spec import make_spec
+    """The pattern's spec, or None when it has none we draft (imported, hand-made)."""
+    from ..spec import SpecError, make_spec
 
-    return make_spec(pattern.spec) if (pattern.spec or {}).get("garment_type") else None
+    try:
+        return make_spec(pattern.spec) if (pattern.spec or {}).get("garment_type") else None
+    except SpecError:
+        return None
 
 
 def _lm(piece: Piece, name: str) -> float | None:

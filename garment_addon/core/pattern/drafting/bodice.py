@@ -241,10 +241,9 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     for n, pts, role, (t0, t1) in side[::-1]:
         sw = lambda x: x.replace(plus, minus)  # noqa: E731
         pd.edge(sw(n), g.mirror_x(pts[::-1]), role, (sw(t1), sw(t0)))
-    if front and f.bust_dart > 0:
-        tip = side[1][1][-1]
-        for sx in (1.0, -1.0) if overlap is None else (-1.0,):
-            pd.mark("drill", [[sx * tip[0] - sx * 1.0, tip[1]]], "bust dart tip")
+    top_c = (fu.length - f.front_neck_depth) if front else (f.length - BACK_NECK_DROP)
+    pd.mark("centre_front" if front else "centre_back", [[0.0, 0.0], [0.0, top_c]],
+            ("CF" if front else "CB") + (": fold line if cut on the fold" if overlap is None else ""))
     lm = pd.landmarks
     lm["hps"] = g.P(0, fu.length)
     lm["waist_center"] = g.P(0, f.waist_y)
@@ -257,7 +256,10 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
         top = min(top, f.length - f.front_neck_depth - 2)
     pd.grain = (gx, 0.15 * f.length, top)
     signs = (1.0, -1.0) if overlap is None else (-1.0,)  # an open front holds the wearer's right half
-    pd.markings += [mk for s in signs if (mk := fisheye_dart(f, front, s))]
+    for mk in [mk for s in signs if (mk := fisheye_dart(f, front, s))]:
+        pts = np.asarray(mk["points"])
+        pd.markings.append(mk)  # drill holes 1 cm inside both points, where the stitching ends
+        pd.mark("drill", [pts[0] + (0, 1.0), pts[2] - (0, 1.0)])
     return pd
 
 

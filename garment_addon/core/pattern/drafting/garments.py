@@ -40,6 +40,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     if opening:
         right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0))
         right.cut_group = "front"
+        button_marks(right, spec, f)
         left = right.mirrored("left_front", "torso_front")
         fronts = {"left": "left_front", "right": "right_front"}
         d.add(left, right, back)
@@ -111,6 +112,35 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             d.warnings.append(f"collar band {around:.1f} cm is tighter than neck {m['neck']:g} + "
                               f"{COLLAR_EASE:g} cm: widen neckline_width or deepen neckline_depth")
     return {"fronts": fronts, "frame": f}
+
+
+BUTTON = {"jacket": 2.0}  # button diameter, cm (shirts and the rest: 1.1)
+
+
+def button_positions(top: float, bottom: float, spacing: float) -> list[float]:
+    """Evenly spaced heights from ``top`` down to ``bottom``, about ``spacing`` apart."""
+    n = max(2, round((top - bottom) / spacing) + 1)
+    return [top - k * (top - bottom) / (n - 1) for k in range(n)]
+
+
+def button_marks(pd: PieceDraft, spec: GarmentSpec, f) -> None:
+    """Buttons on the centre front and their buttonholes, spaced along the opening.
+
+    The front is printed once for both sides: the marks say which side takes which. A shirt's
+    buttonholes run down the placket; a jacket's run across, from 0.3 cm past the centre front
+    toward the side, and stop at the waist.
+    """
+    jacket = spec.garment_type == "jacket"
+    size = BUTTON.get(spec.garment_type, 1.1)
+    top = pd.landmarks["hps"][1] - spec.m["neckline_depth"] - (1.0 if jacket else 1.5)
+    bottom = max(f.waist_y, 10.0) if jacket else 12.0
+    if top - bottom < 4:
+        bottom = max(2.0, top - 4)
+    hole = size + 0.3
+    for y in button_positions(top, bottom, 10.0 if jacket else 8.5):
+        pd.mark("button", [(0.0, y)], f"button {size:g} cm: left front")
+        pts = [(0.3, y), (0.3 - hole, y)] if jacket else [(0.0, y + 0.3), (0.0, y + 0.3 - hole)]
+        pd.mark("buttonhole", pts, "buttonhole: right front")
 
 
 def button_front(spec: GarmentSpec) -> bool:

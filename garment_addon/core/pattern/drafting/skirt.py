@@ -77,6 +77,8 @@ def skirt_piece(spec: GarmentSpec, front: bool, name: str, waist_q: float | None
     pd.edge(f"side_{minus}", g.mirror_x(side[::-1]), "seam", (f"waist_{minus}", f"hem_{minus}"))
     pd.landmarks.update(waist_center=g.P(0, length), hip_center=g.P(0, hip_y), hem_center=g.P(0, 0))
     pd.grain = (0.0, 0.15 * length, 0.8 * length)
+    pd.mark("centre_front" if front else "centre_back", [(0.0, 0.0), (0.0, length)],
+            ("CF" if front else "CB") + ": fold line if cut on the fold")
     pd.notches.append((f"side_{plus}", g.length(lower), 1))  # hip level
     pd.notches.append((f"side_{minus}", g.length(upper), 1))
     return pd
