@@ -398,3 +398,33 @@ def test_labels_sit_beside_the_grainline_not_on_it(source):
         gx = [p.pts[:, 0].mean() for p in sheet.prims if p.layer == "grain" and p.piece == pl.piece.name][0]
         xs = [p.pts[0, 0] for p in labels if p.piece == pl.piece.name]
         assert all(x > gx for x in xs) or all(x < gx for x in xs)
+
+
+def test_page_one_says_allowances_cutting_list_measurements_and_fabric(tmp_path):
+    p = _drafted("shirt")
+    text = PdfReader(export_pattern(p, tmp_path / "t.pdf", fmt="pdf-tiled")).pages[0].extract_text()
+    for words in ("Seam allowances", "seams 1 cm", "hems 2.5 cm", "Cutting list", "Back bodice: cut 1",
+                  "Left sleeve / Right sleeve: cut 2", "Finished measurements", "bust: body",
+                  "114 cm wide:", "150 cm wide:"):
+        assert words in text, words
+    # the single sheet (and the SVG drawn from it) carries the same block beside the squares
+    sheet_text = PdfReader(export_pattern(p, tmp_path / "s.pdf")).pages[0].extract_text()
+    assert "Cutting list" in sheet_text and "150 cm wide:" in sheet_text
+
+
+def test_fabric_requirement_comes_from_a_grain_true_layout_of_every_cut_piece():
+    from shapely.geometry import Polygon as Poly
+
+    from garment_addon.core.export.cutting import cut_shapes, fabric_requirement
+    from garment_addon.core.export.layout import printed_groups
+
+    p = _drafted("pants")
+    shapes = cut_shapes(p)
+    assert len(shapes) == sum(count for _, count, _ in printed_groups(p))
+    narrow, wide = fabric_requirement(p, 114.0), fabric_requirement(p, 150.0)
+    assert narrow["fits"] and wide["fits"]
+    assert narrow["length_cm"] >= wide["length_cm"]
+    # at least the area of the pieces, at most their stacked height
+    area = sum(Poly(s).area for s in shapes)
+    assert narrow["length_cm"] * 112 >= area
+    assert narrow["length_cm"] <= sum(np.ptp(s[:, 1]) for s in shapes) + 10

@@ -266,9 +266,11 @@ def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float | No
             best = (eff, inner_w, placements, used_h)
     _, inner_w, placements, used_h = best
 
-    band = TITLE_H + (SQUARES_H if squares else 0.0)
-    height = MARGIN + used_h + band + MARGIN
     sheet_w = inner_w + 2 * MARGIN
+    info = info_prims(pattern, sheet_w) if squares else []
+    info_h = max((-min(p.pts[0, 1] for p in info) + INFO_SIZE) if info else 0.0, SQUARES_H)
+    band = TITLE_H + (info_h if squares else 0.0)
+    height = MARGIN + used_h + band + MARGIN
     sheet = Sheet(sheet_w, height, [], title=title_lines(pattern))
     for (piece, count, members), t, cut, sl, (turn, off) in zip(groups, turns, cuts, seams, placements,
                                                                  strict=True):
@@ -279,7 +281,39 @@ def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float | No
         sheet.placed.append(pl)
         sheet.prims += piece_prims(pl, seam_allowance)
     sheet.prims += title_prims(sheet, squares)
+    top = np.array([0.0, height - MARGIN - TITLE_H])
+    for p in info:  # laid out from (INFO_X, 0) downward: hang them under the title
+        p.pts = p.pts + top
+    sheet.prims += info
     return sheet
+
+
+INFO_X = 27.0  # cm: the sheet's info text starts right of the test squares
+INFO_SIZE = 0.35  # cm: its text height
+
+
+def info_prims(pattern: Pattern, sheet_w: float) -> list[Prim]:
+    """Page-1 information (allowances, cutting list, finished measurements, fabric) as text lines
+    from (INFO_X, 0) downward, wrapped to the sheet's width (below the squares on a narrow sheet)."""
+    import textwrap
+
+    from .cutting import info_sections
+
+    x, y = INFO_X, -0.5
+    room = sheet_w - MARGIN - INFO_X
+    if room < 25:  # a narrow sheet: under the squares instead
+        x, y, room = MARGIN, -SQUARES_H + 0.5, sheet_w - 2 * MARGIN
+    chars = max(30, int(room / (INFO_SIZE * 0.55)))
+    out = []
+    for head, lines in info_sections(pattern):
+        out.append(Prim("info", np.array([[x, y]]), text=head, size=INFO_SIZE * 1.2, anchor="start"))
+        y -= INFO_SIZE * 1.7
+        for line in lines:
+            for part in textwrap.wrap(line, chars, subsequent_indent="  ") or [""]:
+                out.append(Prim("info", np.array([[x, y]]), text=part, size=INFO_SIZE, anchor="start"))
+                y -= INFO_SIZE * 1.45
+        y -= INFO_SIZE
+    return out
 
 
 def title_lines(pattern: Pattern) -> list[str]:

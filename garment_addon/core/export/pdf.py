@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import string
+import textwrap
 
 import numpy as np
 from reportlab.lib.pagesizes import A4, LETTER
@@ -27,6 +28,7 @@ from shapely.ops import unary_union
 from ..errors import UserError
 from ..io import write_bytes
 from ..pattern.model import Pattern
+from .cutting import info_sections
 from .layout import INCH, MARGIN, Prim, Sheet, build_sheet, test_squares
 
 PT = 72.0 / 2.54  # points per cm
@@ -222,7 +224,7 @@ def _page_labels(c: Canvas, g: Grid, r: int, col: int, page_no: int, total: int,
     c.drawRightString(g.pw - m, m - 12, g.name(r, col))
 
 
-def _info_page(c: Canvas, sheet: Sheet, g: Grid, pages: int, seam_allowance: bool) -> None:
+def _info_page(c: Canvas, sheet: Sheet, g: Grid, pages: int, seam_allowance: bool, pattern: Pattern) -> None:
     top = g.ph / PT - PAGE_MARGIN
     head = [Prim("info", np.array([[PAGE_MARGIN, top - 0.7]]), text=sheet.title[0], size=0.7, anchor="start"),
             Prim("info", np.array([[PAGE_MARGIN, top - 1.5]]), text=sheet.title[1], size=0.4, anchor="start")]
@@ -260,6 +262,19 @@ def _info_page(c: Canvas, sheet: Sheet, g: Grid, pages: int, seam_allowance: boo
     x = (PAGE_MARGIN + 10.8) * PT
     for k, line in enumerate(text):
         c.drawString(x, (top - 3.0) * PT - k * 12, line)
+    # then what to cut and buy: allowances, cutting list, finished measurements, fabric
+    y = (top - 3.0) * PT - (len(text) + 1) * 12
+    width = int((g.pw / PT - 10.8 - 2 * PAGE_MARGIN) * PT / (7 * 0.5))  # Helvetica 7 pt: ~3.5 pt a character
+    for head, lines in info_sections(pattern):
+        c.setFont("Helvetica-Bold", 8)
+        c.drawString(x, y, head)
+        y -= 10
+        c.setFont("Helvetica", 7)
+        for line in lines:
+            for part in textwrap.wrap(line, width, subsequent_indent="  "):
+                c.drawString(x, y, part)
+                y -= 8.5
+        y -= 4
     c.showPage()
 
 
@@ -317,7 +332,7 @@ def write_pdf_tiled(pattern: Pattern, path, paper: str = "a4", seam_allowance: b
     pagesize = _paper(paper)
     sheet, g, printed = tiled_layout(pattern, seam_allowance, pagesize)
     c, buf = _canvas(pagesize, sheet.title[0])
-    _info_page(c, sheet, g, len(printed), seam_allowance)
+    _info_page(c, sheet, g, len(printed), seam_allowance, pattern)
     _map_page(c, sheet, g, set(printed))
     total = len(printed) + 2
     for k, (r, col) in enumerate(printed):
