@@ -33,7 +33,7 @@ EXPECTED = {
     "pants": {"right_front_leg", "left_front_leg", "right_back_leg", "left_back_leg", "waistband"},
     "jacket": {"left_front", "right_front", "back_bodice", "left_sleeve", "right_sleeve"},
     "hoodie": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve"},
-    "vest": {"front_bodice", "back_bodice"},
+    "vest": {"left_front", "right_front", "back_bodice"},
 }
 
 

@@ -124,7 +124,7 @@ _TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
                    front_overlap=3, has_collar=True, has_pockets=True, fit="regular"),
     "hoodie": dict(bodice_length=66, sleeve_length=60, cap_height=10, neckline_depth=7,
                    has_hood=True, has_cuffs=True, has_pockets=True, fit="loose", fabric="knit"),
-    "vest": dict(bodice_length=58, sleeve_length=0, neckline_depth=18),
+    "vest": dict(bodice_length=58, sleeve_length=0, neckline_depth=18, front_overlap=2),
 }
 # Which measurements each type uses (others are accepted and kept but unused).
 TYPE_USES: dict[str, tuple[str, ...]] = {

@@ -114,7 +114,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     return {"fronts": fronts, "frame": f}
 
 
-BUTTON = {"jacket": 2.0}  # button diameter, cm (shirts and the rest: 1.1)
+BUTTON = {"jacket": 2.0, "vest": 1.5}  # button diameter, cm (shirts and the rest: 1.1)
 
 
 def button_positions(top: float, bottom: float, spacing: float) -> list[float]:
@@ -130,7 +130,7 @@ def button_marks(pd: PieceDraft, spec: GarmentSpec, f) -> None:
     buttonholes run down the placket; a jacket's run across, from 0.3 cm past the centre front
     toward the side, and stop at the waist.
     """
-    jacket = spec.garment_type == "jacket"
+    jacket = spec.garment_type in ("jacket", "vest")
     size = BUTTON.get(spec.garment_type, 1.1)
     top = pd.landmarks["hps"][1] - spec.m["neckline_depth"] - (1.0 if jacket else 1.5)
     bottom = max(f.waist_y, 10.0) if jacket else 12.0
@@ -295,11 +295,12 @@ def draft_hoodie(d, spec, body):
 
 
 def draft_vest(d, spec, body):
-    info = top(d, spec, body)
+    """A vest (waistcoat) opens down the centre front and buttons."""
+    info = top(d, spec, body, opening=True)
     if spec.features["has_pockets"]:
         f = info["frame"]
         for s, sign in (("left", 1), ("right", -1)):
-            d.add(patch_pocket(f"{s}_pocket", "front_bodice", (sign * 0.5 * f.hem_q, max(f.waist_y - 4, 6.0)),
+            d.add(patch_pocket(f"{s}_pocket", f"{s}_front", (sign * 0.5 * f.hem_q, max(f.waist_y - 4, 6.0)),
                                11, 10))
 
 
