@@ -655,3 +655,41 @@ def test_fitted_tops_take_in_the_waist_with_internal_darts():
     p = draft_pattern(_spec("shirt", {}, "fitted", "M"))
     darts = [mk for pc in p.pieces for mk in pc.markings if mk["kind"] == "dart"]
     assert len(darts) == 4  # one each side of the front and of the back
+
+
+@pytest.mark.parametrize("t,feats,want", [
+    ("shirt", {"has_collar": True}, {"front_facing", "back_neck_facing"}),
+    ("shirt", {}, {"front_neck_facing", "back_neck_facing"}),
+    ("jacket", {}, {"front_facing", "back_neck_facing"}),
+    ("vest", {}, {"front_facing", "back_neck_facing", "front_armhole_facing", "back_armhole_facing"}),
+    ("hoodie", {"has_hood": False}, {"neckband"}),
+    ("pants", {}, {"fly_facing", "fly_shield"}),
+])
+def test_construction_pieces_finish_the_edges(t, feats, want):
+    p = draft_pattern(make_spec({"garment_type": t, "features": feats}))
+    got = {pc.name: pc for pc in p.construction}
+    assert set(got) == want
+    for pc in got.values():  # cut lines enclose the outline; labels numbered after the shell
+        assert Polygon(pc.cut_outline).buffer(1e-6).contains(Polygon(pc.outline))
+        assert pc.label[0][:1].isdigit()
+    if "front_facing" in got:  # the buttons and buttonholes show on the facing too
+        kinds = {mk["kind"] for mk in got["front_facing"].markings}
+        assert {"button", "buttonhole"} <= kinds
+    if "neckband" in got:  # rib: shorter than the neckline it is stretched onto
+        loop = sum(pc.edge_length(e) for pc in p.pieces if pc.body_region.startswith("torso")
+                   for e in pc.edges if e.name.startswith("neckline"))
+        assert np.ptp(got["neckband"].outline[:, 0]) == pytest.approx(0.85 * loop, abs=0.1)
+    again = Pattern.from_dict(json.loads(p.to_json()))
+    assert [pc.name for pc in again.construction] == [pc.name for pc in p.construction]
+    assert [pc.markings for pc in again.pieces] == [
+        [{**mk, "points": np.round(mk["points"], 4).tolist()} for mk in pc.markings] for pc in p.pieces]
+
+
+def test_a_pattern_file_from_before_markings_still_loads():
+    d = json.loads(draft_pattern(make_spec({"garment_type": "skirt"})).to_json())
+    d.pop("construction", None)
+    for pc in d["pieces"]:
+        pc.pop("markings", None)
+        pc.pop("material", None)
+    p = Pattern.from_dict(d)
+    assert p.construction == [] and all(pc.markings == [] for pc in p.pieces)

@@ -299,7 +299,9 @@ def test_drafted_sheet_svg_and_dxf(tmp_path, garment_type):
 
     pattern = _drafted(garment_type)
     sheet = build_sheet(pattern)
-    groups = {p.cut_group or p.name for p in pattern.pieces}
+    # shell pieces and the construction pieces (facings, fly shield, neckband) are all printed
+    every_piece = [*pattern.pieces, *pattern.construction]
+    groups = {p.cut_group or p.name for p in every_piece}
     assert len(sheet.placed) == len(groups)
     cuts = [Polygon(pl.cut) for pl in sheet.placed]
     assert all(a.intersection(b).area < 1e-6 for i, a in enumerate(cuts) for b in cuts[i + 1:])
@@ -325,7 +327,7 @@ def test_drafted_sheet_svg_and_dxf(tmp_path, garment_type):
     drawn = {g.get("id") for g in root.findall("s:g", SVG_NS) if len(g)}
     assert drawn == {pl.piece.name for pl in sheet.placed} | {"sheet-info"}
     every = {g.get("id") for g in root.findall("s:g", SVG_NS)}
-    assert every == {p.name for p in pattern.pieces} | {"sheet-info"}
+    assert every == {p.name for p in every_piece} | {"sheet-info"}
     doc = ezdxf.readfile(export_pattern(pattern, tmp_path / "p.dxf"))
     for pl in sheet.placed:
         cut = doc.blocks[pl.piece.name].query('LWPOLYLINE[layer=="1"]')

@@ -38,6 +38,8 @@ def cut_shapes(pattern: Pattern) -> list[np.ndarray]:
     """Every piece as cut from the fabric (cut lines, grain up), as many times as it is cut."""
     shapes = []
     for piece, count, _ in printed_groups(pattern):
+        if piece.material.startswith("rib"):  # cut from a separate rib knit
+            continue
         cut = piece_cut(piece, True)
         shapes.append(_rot(cut, grain_turn(piece)))
         for k in range(1, count):  # twins are mirror images: every other copy mirrored
@@ -79,7 +81,7 @@ def cutting_rows(pattern: Pattern) -> list[str]:
         fold = any(e.role == "fold" for e in piece.edges)
         how = "cut double, fold" if fold else ("whole, or half on a fold" if piece.on_fold else
                                              "mirror pair" if count > 1 else "")
-        rows.append(f"{name}: cut {count} self fabric" + (f", {how}" if how else ""))
+        rows.append(f"{name}: cut {count} {piece.material or 'self fabric'}" + (f", {how}" if how else ""))
     return rows
 
 

@@ -100,7 +100,7 @@ def _rot(pts: np.ndarray, deg: float) -> np.ndarray:
 def printed_groups(pattern: Pattern) -> list[tuple[Piece, int, list[str]]]:
     """(representative piece, cut count, member names) per cut group, in pattern order."""
     groups: dict[str, list[Piece]] = {}
-    for p in pattern.pieces:
+    for p in [*pattern.pieces, *pattern.construction]:
         groups.setdefault(p.cut_group or p.name, []).append(p)
     return [(ps[0], max(len(ps), max(p.cut_count for p in ps)), [p.name for p in ps])
             for ps in groups.values()]
@@ -511,7 +511,8 @@ def label_prims(pl: Placed) -> list[Prim]:
     gx = float(g[:, 0].mean())
     # beside the grainline (right, else left), moving along it and shrinking a little if need be:
     # a label written over the grainline is hard to read
-    tries = [(s, dy, left) for s in (size0, 0.8 * size0, 0.6 * size0) for dy in (0, -3, 3, -6, 6, -9, 9, -12, 12)
+    tries = [(s, dy, left) for s in (size0, 0.8 * size0, 0.6 * size0, 0.45 * size0, max(0.3, 0.35 * size0))
+             for dy in (0, -1.5, 1.5, -3, 3, -6, 6, -9, 9, -12, 12)
              for left in ("r", "l")]
     for s, dy, side in tries:
         width = 0.6 * s * 1.2 * max(len(t) for t in lines)  # Helvetica averages ~0.55 em per character

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...spec import GarmentSpec, body_measurements, make_spec
 from ..builder import PatternDraft
 from ..model import Pattern
+from .construction import construction_pieces
 from .garments import DRAFTERS
 
 
@@ -16,6 +17,7 @@ def draft(spec: GarmentSpec | dict) -> Pattern:
     d = PatternDraft(spec.to_dict(), label)
     DRAFTERS[spec.garment_type](d, spec, body_measurements(spec))
     pattern = d.build()
+    pattern.construction = construction_pieces(pattern, spec)
     from ..measure import measurement_table, under_body  # measure reads the drafting's ease tables
 
     # a finished girth under the body cannot be put on: say so (pant thighs warn as they are drafted)
