@@ -50,8 +50,14 @@ def head_loop(p: Pattern) -> float | None:
         return None
     loop = sum(pc.edge_length(e) for pc in p.pieces if pc.name in TORSO for e in pc.edges
                if e.name.startswith("neckline"))
-    return loop + sum(2 * s.closure["length_cm"] for s in p.seams
-                      if s.closure and s.a.edge.startswith("shoulder") and s.closure["from"].startswith("neck"))
+    return loop + sum(2 * keyhole(p))
+
+
+def keyhole(p: Pattern) -> list[float]:
+    """Lengths of the slits cut down the centre back from the neck (a keyhole opening)."""
+    back = next((pc for pc in p.pieces if pc.name == "back_bodice"), None)
+    return [float(np.ptp(np.asarray(mk["points"])[:, 1])) for mk in (back.markings if back else [])
+            if mk["kind"] == "slit"]
 
 
 def check_goes_over_the_head(p: Pattern, spec) -> None:
@@ -532,28 +538,32 @@ def _closures(p: Pattern) -> dict[tuple[str, str], dict]:
     return {(s.a.piece, s.a.edge): s.closure for s in p.seams if s.closure}
 
 
-def test_a_woven_pull_on_top_opens_at_the_shoulder_to_pass_the_head():
+def test_a_woven_pull_on_top_opens_at_a_back_neck_keyhole_to_pass_the_head():
     spec = make_spec({"garment_type": "blouse"})
     p = draft_pattern(spec)
     check_pattern(p, spec)
     need = garments.HEAD_GIRTH_FRACTION * 168 + garments.NECK_PASS_EASE
-    neckline = head_loop(p) - 2 * _closures(p)[("front_bodice", "shoulder_left")]["length_cm"]
-    assert neckline < need <= head_loop(p) + 0.05  # the bare neckline is too small; the opening makes up for it
-    shoulder = _closures(p)[("front_bodice", "shoulder_left")]
-    assert shoulder["type"] == "buttons" and shoulder["from"] == "neck_left"
-    assert shoulder["length_cm"] <= p.piece("front_bodice").edge_length("shoulder_left") - garments.SHOULDER_KEEP
-    # a notch on both shoulders where the opening stops
-    assert any(n["edge"] == "shoulder_left" for n in p.piece("front_bodice").notches)
-    assert any(n["edge"] == "shoulder_left" for n in p.piece("back_bodice").notches)
+    (slit,) = keyhole(p)
+    assert head_loop(p) - 2 * slit < need <= head_loop(p) + 0.05  # the bare neckline is too small
+    back = p.piece("back_bodice")
+    mk = next(m for m in back.markings if m["kind"] == "slit")
+    top = np.asarray(mk["points"])[:, 1].max()
+    assert all(abs(x) < 1e-9 for x, _ in mk["points"])  # down the centre back from the neck
+    assert top == pytest.approx(back.landmarks["hps"][1] - 2.0)
+    assert any(m["kind"] == "button" for m in back.markings)
+    assert not [s for s in p.seams if s.closure and s.a.edge.startswith("shoulder")]  # no shoulder buttons
+    # the back neck facing reaches below the slit so it can be faced
+    facing = next(pc for pc in p.construction if pc.name == "back_neck_facing")
+    assert facing.outline[:, 1].min() < top - slit
 
 
 def test_knit_tops_and_roomy_necklines_need_no_opening():
     tee = draft_pattern(make_spec({"garment_type": "t-shirt"}))
-    assert not _closures(tee)
+    assert not _closures(tee) and not keyhole(tee)
     wide = draft_pattern(make_spec({"garment_type": "shirt",
                                     "measurements": {"neckline_width": 11, "neckline_depth": 16}}))
     assert head_loop(wide) >= garments.HEAD_GIRTH_FRACTION * 168 + garments.NECK_PASS_EASE
-    assert not _closures(wide)
+    assert not _closures(wide) and not keyhole(wide)
 
 
 def test_a_collared_woven_shirt_buttons_down_the_front():
@@ -572,13 +582,13 @@ def test_a_collared_woven_shirt_buttons_down_the_front():
     assert "front_bodice" in {pc.name for pc in draft_pattern(knit).pieces}
 
 
-def test_a_collared_woven_dress_opens_collar_and_shoulder_together():
+def test_a_collared_woven_dress_opens_collar_and_keyhole_together():
     spec = make_spec({"garment_type": "dress", "features": {"has_collar": True}})
     p = draft_pattern(spec)
     check_pattern(p, spec)
-    assert _closures(p)[("front_bodice", "shoulder_left")]["type"] == "buttons"
+    assert keyhole(p)
     collar = p.piece("collar")
-    assert collar.edge("start").tags[1] == "neck_left" and collar.edge("end").tags[0] == "neck_left"
+    assert collar.edge("start").tags[1] == "cb_neck" and collar.edge("end").tags[0] == "cb_neck"
 
 
 def test_a_woven_hooded_top_warns_that_it_cannot_pass_the_head():

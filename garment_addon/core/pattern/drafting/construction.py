@@ -98,12 +98,16 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     collarless = not feats["has_collar"] and not feats["has_hood"]
     back = names.get("back_bodice")
     woven = spec.fabric == "woven"
-    if back is not None and woven and (collarless or front is not None) and not feats["has_hood"]:
+    keyhole = back is not None and any(mk["kind"] == "slit" for mk in back.markings)
+    if back is not None and woven and (collarless or front is not None or keyhole) and not feats["has_hood"]:
         necks = [e.name for e in back.edges if e.name.startswith("neckline")]
-        ring = _trace(back, necks, NECK_FACING if front is None else 4.0)
+        # a back keyhole is faced by the back neck facing: it reaches 3 cm below the slit
+        slit = max((np.ptp(np.asarray(mk["points"])[:, 1]) for mk in back.markings if mk["kind"] == "slit"),
+                   default=0.0)
+        ring = _trace(back, necks, max(NECK_FACING if front is None else 4.0, slit + 3.0))
         if ring is not None:
             out.append(_piece("back_neck_facing", ring, "facing_back", label + ["cut 1, or half on a fold"],
-                              material=INTERFACED, on_fold=True))
+                              material=INTERFACED, on_fold=True, markings=back.markings))
         fb = names.get("front_bodice")
         if fb is not None and collarless:
             ring = _trace(fb, [e.name for e in fb.edges if e.name.startswith("neckline")], NECK_FACING)

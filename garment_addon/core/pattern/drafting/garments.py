@@ -7,6 +7,7 @@ from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
 from .bodice import bodice_piece, frame
 from .darts import dart_pairs
+from .ease import BACK_NECK_DROP
 from .pants import dist_to_y, pant_pieces
 from .parts import band, band_run, hood_halves, patch_pocket
 from .skirt import skirt_piece, skirt_widths
@@ -16,8 +17,7 @@ SIDES = ("left", "right")
 COLLAR_EASE = 1.5  # a band collar needs a finger's room over the neck, cm
 HEAD_GIRTH_FRACTION = 0.335  # head girth / body height: about 56 cm at 168 cm
 NECK_PASS_EASE = 3.0  # a woven neckline must go over the head with this much room, cm
-SHOULDER_KEEP = 2.0  # cm of a shoulder seam left sewn at the armhole end of a button opening
-MIN_BUTTON_OPENING = 4.0  # room for at least one button and its loop, cm
+MIN_BUTTON_OPENING = 4.0  # the shortest keyhole: room for a button and its loop, cm
 
 
 def _dist_from(pd: PieceDraft, edge: str, tag_prefix: str, dist: float) -> float:
@@ -91,7 +91,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
                 if any(e.name == f"armhole_{s}" for e in pd.edges):
                     pd.set_role(f"armhole_{s}", "armhole")
 
-    opened = () if opening else _neck_opening(d, spec, body, fronts)
+    opened = False if opening else _neck_opening(d, spec, body, fronts)
     if feats["has_hood"]:
         hood_halves(d, spec, fronts, "back_bodice", body["height"])
         if feats["has_collar"]:
@@ -99,8 +99,8 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     elif feats["has_collar"]:
         chain = [(fronts["left"], "neckline_left"), ("back_bodice", "neckline_left"),
                  ("back_bodice", "neckline_right"), (fronts["right"], "neckline_right")]
-        if opened:  # the collar's ends meet at the left shoulder opening instead of the centre front
-            chain = chain[1:] + chain[:1]
+        if opened:  # the collar's ends meet at the back keyhole instead of the centre front
+            chain = chain[2:] + chain[:2]
         collar = band(d, "collar", "collar", chain, m["collar_height"])
         d.add(collar)
         around = g.length(collar.get("bottom").pts) if len(chain) == 1 else \
@@ -149,33 +149,35 @@ def button_front(spec: GarmentSpec) -> bool:
     return spec.garment_type == "shirt" and f["has_collar"] and not f["has_hood"] and spec.fabric == "woven"
 
 
-def _neck_opening(d: PatternDraft, spec: GarmentSpec, body: dict, fronts: dict) -> tuple[str, ...]:
-    """Button openings in the shoulder seams so a woven pull-on top goes over the head.
-
-    Every cm opened adds two to the loop the head passes through. Returns the opened sides.
+def _neck_opening(d: PatternDraft, spec: GarmentSpec, body: dict, fronts: dict) -> bool:
+    """A back-neck keyhole (a slit down the centre back, faced, closed by a button and loop at the
+    neck) so a woven pull-on top goes over the head. Every cm of slit adds two to the loop the head
+    passes through. Returns whether there is one.
     """
     feats = spec.features
     if spec.fabric == "knit":
-        return ()
+        return False
     torso = [d.piece(n) for n in dict.fromkeys([*fronts.values(), "back_bodice"])]
     loop = sum(g.length(e.pts) for pd in torso for e in pd.edges if e.name.startswith("neckline"))
     need = HEAD_GIRTH_FRACTION * body["height"] + NECK_PASS_EASE
     short = need - loop
     if short <= 0:
-        return ()
+        return False
     if feats["has_hood"]:
         d.warnings.append(f"neckline {loop:.1f} cm is too small to pass a {need:.0f} cm head: a woven hooded "
                           "top needs fabric knit or an open front (jacket)")
-        return ()
-    room = g.length(d.piece(fronts["left"]).get("shoulder_left").pts) - SHOULDER_KEEP
-    sides = ("left",) if short / 2 <= room or feats["has_collar"] else SIDES
-    each = min(room, max(MIN_BUTTON_OPENING, short / (2 * len(sides))))
-    for s in sides:
-        d.opening(d.find_seam(fronts[s], f"shoulder_{s}"), "buttons", each, f"neck_{s}")
-    if 2 * each * len(sides) < short - 0.05:
-        d.warnings.append(f"neckline {loop:.1f} cm plus shoulder openings is too small to pass a {need:.0f} cm "
+        return False
+    back = d.piece("back_bodice")
+    top = back.landmarks["hps"][1] - BACK_NECK_DROP
+    room = top - back.landmarks["underarm_level"][1] - 2.0  # ends above the shoulder blades
+    slit = min(room, max(MIN_BUTTON_OPENING, short / 2))
+    back.mark("slit", [(0.0, top), (0.0, top - slit)], f"keyhole: slit {slit:.1f} cm, face and turn")
+    back.mark("button", [(-1.0, top - 0.8)], "button and thread loop at the neck")
+    back.mark("drill", [(0.0, top - slit - 0.5)])
+    if 2 * slit < short - 0.05:
+        d.warnings.append(f"neckline {loop:.1f} cm plus a back keyhole is too small to pass a {need:.0f} cm "
                           "head: widen neckline_width, deepen neckline_depth or use fabric knit")
-    return sides
+    return True
 
 
 def _skirt(d: PatternDraft, spec: GarmentSpec, f=None) -> None:
