@@ -110,7 +110,9 @@ def check_pattern(p: Pattern, spec=None) -> None:
         assert pc.body_region
     for s in p.seams:
         la, lb = p.seam_lengths(s)
-        assert 0 <= s.ease_cm <= 4.0
+        # sleeve-cap ease up to 4 cm; a rib band is cut shorter than its edge and stretched on
+        rib = "cuff" in s.b.piece and s.ease_cm < 0
+        assert 0 <= s.ease_cm <= 4.0 or (rib and -(1 - 1 / garments.RIB_STRETCH) * la - 0.01 <= s.ease_cm)
         assert abs(lb - la - s.ease_cm) <= 0.3, f"{s.a} ~ {s.b}: {la:.2f} vs {lb:.2f} (ease {s.ease_cm})"
         # pieces are all seen from outside (CCW), so a right-side-out seam runs against itself
         assert s.reversed, f"{s.a} ~ {s.b} is not sewn right side out"
@@ -335,7 +337,15 @@ def test_closed_sleeve_hems_and_cuffs_pass_the_hand(t, size):
         p = draft_pattern(spec)
         hand = spec.m["wrist"] + HAND
         assert p.piece("left_sleeve").edge_length("hem") >= hand - 1e-6
-        assert p.piece("left_cuff").edge_length("bottom") >= hand - 1e-6
+        cuff = p.piece("left_cuff").edge_length("bottom")
+        if spec.fabric == "knit":  # a rib cuff stretches over the hand and onto the sleeve hem
+            assert cuff * garments.RIB_STRETCH >= hand - 1e-6
+            hem = p.piece("left_sleeve").edge_length("hem")
+            assert cuff == pytest.approx(max(garments.RIB_CUFF * spec.m["wrist"], hem / garments.RIB_STRETCH),
+                                         abs=0.01)
+            assert p.piece("left_cuff").grainline[0][0] == pytest.approx(p.piece("left_cuff").grainline[1][0])
+        else:
+            assert cuff >= hand - 1e-6
 
 
 def test_a_thick_wrist_still_passes_the_hand():

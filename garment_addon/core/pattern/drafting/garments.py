@@ -17,6 +17,10 @@ SIDES = ("left", "right")
 COLLAR_EASE = 1.5  # a band collar needs a finger's room over the neck, cm
 HEAD_GIRTH_FRACTION = 0.335  # head girth / body height: about 56 cm at 168 cm
 NECK_PASS_EASE = 3.0  # a woven neckline must go over the head with this much room, cm
+# a rib cuff is the wrist with 10 % ease, less 15 % for the rib's stretch (FreeSewing's Hugo): it
+# stretches over the hand and onto the sleeve hem
+RIB_CUFF = 1.1 * (1 - 0.15)
+RIB_STRETCH = 1.6  # a 1x1 or 2x2 rib stretches at least this far
 MIN_BUTTON_OPENING = 4.0  # the shortest keyhole: room for a button and its loop, cm
 
 
@@ -71,8 +75,9 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             d.warnings.append(f"cuff_height lowered from {m['cuff_height']:g} to {cuff_h:.1f} cm so the "
                               f"{sleeve_len:g} cm sleeve keeps its cap")
         body_len = sleeve_len - (cuff_h if cuffs else 0.0)
+        rib = cuffs and spec.fabric == "knit"
         left_sleeve, ef, eb = sleeve_piece(spec, af, ab, body_len, body["height"], d.warnings,
-                                           hem_role="seam" if cuffs else "hem")
+                                           hem_role="seam" if cuffs else "hem", rib_cuff=rib)
         right_sleeve = left_sleeve.mirrored("right_sleeve", "arm_right")
         d.add(left_sleeve, right_sleeve)
         for s, sp in (("left", left_sleeve), ("right", right_sleeve)):
@@ -83,8 +88,11 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             d.notch_pair(j, _dist_from(back, f"armhole_{s}", "underarm", ab / 3), 2)
             d.sew(sp.name, "underarm_back", sp.name, "underarm_front")
             if cuffs:
+                hem = g.length(sp.get("hem").pts)
+                # never stretched further than a rib goes (a short sleeve's wide hem: a wider band)
+                ratio = min(1.0, max(RIB_CUFF * m["wrist"], hem / RIB_STRETCH) / hem) if rib else 1.0
                 d.add(band(d, f"{s}_cuff", f"cuff_{s}", [(sp.name, "hem")], cuff_h, closed=True,
-                           cut_group="cuff"))
+                           cut_group="cuff", rib=ratio))
     else:
         for pd in (*[d.piece(n) for n in dict.fromkeys(fronts.values())], back):
             for s in SIDES:
