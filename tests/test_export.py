@@ -430,3 +430,26 @@ def test_fabric_requirement_comes_from_a_grain_true_layout_of_every_cut_piece():
     area = sum(Poly(s).area for s in shapes)
     assert narrow["length_cm"] * 112 >= area
     assert narrow["length_cm"] <= sum(np.ptp(s[:, 1]) for s in shapes) + 10
+
+
+def test_half_on_fold_prints_symmetric_pieces_as_halves_with_a_fold_line(tmp_path):
+    p = _drafted("skirt")
+    whole, half = build_sheet(p), build_sheet(p, half_on_fold=True)
+    for a, b in zip(whole.placed, half.placed, strict=True):
+        if a.piece.name.startswith("skirt_"):
+            assert b.half and Polygon(b.cut).area == pytest.approx(Polygon(a.cut).area / 2, rel=0.01)
+            folds = [q for q in half.prims if q.piece == b.piece.name and q.text == "place on the fold"]
+            assert folds
+        else:  # the waistband is opened out about its own fold, never halved
+            assert not b.half
+    assert sum(Polygon(q.cut).area for q in half.placed) < 0.8 * sum(Polygon(q.cut).area for q in whole.placed)
+    reader = PdfReader(export_pattern(p, tmp_path / "h.pdf", fmt="pdf-tiled", half_on_fold=True))
+    full = PdfReader(export_pattern(p, tmp_path / "w.pdf", fmt="pdf-tiled"))
+    assert len(reader.pages) < len(full.pages)
+    assert main(["export", str(_write(tmp_path, p)), "--half-on-fold", "-o", str(tmp_path / "h.svg")]) == 0
+
+
+def _write(tmp_path, p: Pattern) -> Path:
+    path = tmp_path / "pattern.json"
+    path.write_text(p.to_json())
+    return path

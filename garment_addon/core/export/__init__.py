@@ -33,26 +33,30 @@ def format_from_path(path) -> str:
 
 
 def export_pattern(pattern: Pattern, path, fmt: str | None = None, paper: str = "a4",
-                   seam_allowance: bool = True, progress=None) -> Path:
-    """Write ``pattern`` to ``path`` in ``fmt``; returns the path."""
+                   seam_allowance: bool = True, progress=None, half_on_fold: bool = False) -> Path:
+    """Write ``pattern`` to ``path`` in ``fmt``; returns the path.
+
+    ``half_on_fold`` (svg, pdf, pdf-tiled, dxf): whole symmetric on-fold pieces print as their half
+    with a fold line, for cutting on folded fabric (about half the paper).
+    """
     fmt = format_from_path(path) if fmt is None else str(fmt).lower()
     if fmt not in FORMATS:
         raise UserError(f"format: unknown format {fmt!r} (allowed: {', '.join(FORMATS)})")
     if fmt == "svg":
-        write_svg(pattern, path, seam_allowance)
+        write_svg(pattern, path, seam_allowance, half_on_fold)
     elif fmt == "pdf":
         from .pdf import _paper, write_pdf
 
         _paper(paper)  # validate even though a 1:1 sheet page ignores it
-        write_pdf(pattern, path, seam_allowance)
+        write_pdf(pattern, path, seam_allowance, half_on_fold)
     elif fmt == "pdf-tiled":
         from .pdf import write_pdf_tiled
 
-        write_pdf_tiled(pattern, path, paper, seam_allowance, progress)
+        write_pdf_tiled(pattern, path, paper, seam_allowance, progress, half_on_fold)
     elif fmt == "dxf":
         from .dxf import write_dxf
 
-        write_dxf(pattern, path, seam_allowance)
+        write_dxf(pattern, path, seam_allowance, half_on_fold)
     elif fmt == "garmentcode":
         from ..interop.garmentcode import to_garmentcode
 

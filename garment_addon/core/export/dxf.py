@@ -44,8 +44,8 @@ def _add(space, p: Prim, origin: np.ndarray) -> None:
         space.add_lwpolyline([tuple(map(float, q)) for q in pts], close=p.closed, dxfattribs={"layer": layer})
 
 
-def pattern_to_dxf(pattern: Pattern, seam_allowance: bool = True) -> str:
-    sheet = build_sheet(pattern, seam_allowance, squares=False)
+def pattern_to_dxf(pattern: Pattern, seam_allowance: bool = True, half_on_fold: bool = False) -> str:
+    sheet = build_sheet(pattern, seam_allowance, squares=False, half_on_fold=half_on_fold)
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4  # millimetres
     doc.header["$MEASUREMENT"] = 1  # metric
@@ -82,5 +82,5 @@ def _block_name(name: str) -> str:
     return "".join("_" if ch in '<>/\\":;?*|=`' else ch for ch in name) or "piece"
 
 
-def write_dxf(pattern: Pattern, path, seam_allowance: bool = True) -> None:
-    write_text(path, pattern_to_dxf(pattern, seam_allowance))
+def write_dxf(pattern: Pattern, path, seam_allowance: bool = True, half_on_fold: bool = False) -> None:
+    write_text(path, pattern_to_dxf(pattern, seam_allowance, half_on_fold))

@@ -65,6 +65,7 @@ class Placed:
     offset: np.ndarray  # cm, added after the turn
     cut: np.ndarray  # cut line on the sheet
     seam: list[np.ndarray]  # seam line(s) on the sheet (two for an on-fold piece opened out)
+    half: bool = False  # printed as its +x half, to be laid on a fold at x = 0
 
     def to_sheet(self, pts) -> np.ndarray:
         return _rot(np.asarray(pts, float), self.turn) + self.offset
@@ -241,20 +242,45 @@ def _packed_efficiency(cuts: list[np.ndarray], placements) -> float:
     return sum(Polygon(c).area for c in cuts) / max(float(np.prod(hi - lo)), 1e-9)
 
 
+def _halves(piece: Piece) -> bool:
+    """A whole, symmetric on-fold piece (bodice, skirt panel) that can be printed as its half."""
+    if not piece.on_fold or _fold_edge(piece) is not None:
+        return False
+    x = piece.outline[:, 0]
+    return abs(x.min() + x.max()) < 0.05
+
+
+def _right_half(ring: np.ndarray) -> np.ndarray:
+    """The part of a ring at x >= 0 (the fold at x = 0 gets no allowance)."""
+    lo, hi = ring.min(axis=0) - 1, ring.max(axis=0) + 1
+    half = Polygon(ring).buffer(0).intersection(Polygon([(0, lo[1]), (hi[0], lo[1]), (hi[0], hi[1]), (0, hi[1])]))
+    if half.geom_type != "Polygon":
+        half = max(getattr(half, "geoms", []), key=lambda gm: gm.area)
+    out = np.asarray(half.exterior.coords)[:-1]
+    return out if Polygon(out).exterior.is_ccw else out[::-1]
+
+
 def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float | None = None,
-                squares: bool = True) -> Sheet:
+                squares: bool = True, half_on_fold: bool = False) -> Sheet:
     """Pack the printed pieces and draw everything a printed pattern needs.
+
+    ``half_on_fold``: whole symmetric on-fold pieces are printed as their half, with a fold line
+    and bracket at the centre (half the paper; cut on the folded fabric).
 
     ``width`` (cm) fixes the sheet width (e.g. the fabric width for a cutting layout);
     None tries the usual fabric widths and keeps the densest packing.
     """
     groups = printed_groups(pattern)
     cuts, seams, turns = [], [], []
-    for piece, _, _ in groups:
+    halved = [half_on_fold and _halves(piece) for piece, _, _ in groups]
+    for (piece, _, _), half in zip(groups, halved, strict=True):
         t = grain_turn(piece)
         turns.append(t)
-        cuts.append(_rot(piece_cut(piece, seam_allowance), t))
-        seams.append([_rot(s, t) for s in seam_lines(piece)])
+        cut, lines = piece_cut(piece, seam_allowance), seam_lines(piece)
+        if half:
+            cut, lines = _right_half(cut), [_right_half(q) for q in lines]
+        cuts.append(_rot(cut, t))
+        seams.append([_rot(s, t) for s in lines])
     widest = max((c[:, 0].max() - c[:, 0].min() for c in cuts), default=0.0)
     tries = [width] if width is not None else [w for w in WIDTHS if w - 2 * MARGIN > widest] or [SHEET_WIDTH]
     best, cache = None, {}
@@ -272,12 +298,12 @@ def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float | No
     band = TITLE_H + (info_h if squares else 0.0)
     height = MARGIN + used_h + band + MARGIN
     sheet = Sheet(sheet_w, height, [], title=title_lines(pattern))
-    for (piece, count, members), t, cut, sl, (turn, off) in zip(groups, turns, cuts, seams, placements,
-                                                                 strict=True):
+    for (piece, count, members), t, cut, sl, (turn, off), half in zip(groups, turns, cuts, seams, placements,
+                                                                       halved, strict=True):
         offset = off + np.array([MARGIN, MARGIN])
         # turn about the origin then shift: the same map for every point of the piece
         pl = Placed(piece, count, members, t + turn, offset, _rot(cut, turn) + offset,
-                    [_rot(s, turn) + offset for s in sl])
+                    [_rot(s, turn) + offset for s in sl], half)
         sheet.placed.append(pl)
         sheet.prims += piece_prims(pl, seam_allowance)
     sheet.prims += title_prims(sheet, squares)
@@ -357,12 +383,20 @@ def piece_prims(pl: Placed, seam_allowance: bool) -> list[Prim]:
     if seam_allowance:
         out += [Prim("seam", s, closed=True, piece=name) for s in pl.seam]
     cut_poly = Polygon(pl.cut)
+    on_half = (lambda pts: np.min(np.asarray(pts, float).reshape(-1, 2)[:, 0]) > -0.01) if pl.half else (
+        lambda pts: True)
     for n in p.notches:
-        out += notch_prims(pl, n, cut_poly)
+        if on_half([n["position"]]):
+            out += notch_prims(pl, n, cut_poly)
     out += grain_prims(pl)
     said: set[str] = set()  # a marking's words once per piece (six buttons need one "button")
     for mk in p.markings:
-        out += marking_prims(pl, mk, said)
+        if on_half(mk.get("points", [[0, 0]])):
+            out += marking_prims(pl, mk, said)
+    if pl.half:  # the fold: the centre line, its bracket and what to do
+        ys = p.outline[:, 1]
+        out += marking_prims(pl, {"kind": "fold", "points": [[0.0, float(ys.min())], [0.0, float(ys.max())]],
+                                  "text": "place on the fold"}, said)
     out += label_prims(pl)
     return out
 
@@ -469,6 +503,9 @@ def _pt(xy) -> Point:
 
 def grain_prims(pl: Placed) -> list[Prim]:
     g = np.asarray(pl.piece.grainline, float)
+    if pl.half and g.shape == (2, 2) and g[:, 0].max() < 2.0:  # on the fold: a quarter way in
+        g = g.copy()
+        g[:, 0] = 0.4 * float(pl.piece.outline[:, 0].max())
     if g.shape != (2, 2):
         lo, hi = pl.piece.outline.min(axis=0), pl.piece.outline.max(axis=0)
         cx = (lo[0] + hi[0]) / 2
@@ -506,7 +543,8 @@ def label_prims(pl: Placed) -> list[Prim]:
     lines = label_lines(pl)
     lo, hi = pl.cut.min(axis=0), pl.cut.max(axis=0)
     size0 = float(np.clip(min(hi - lo) / 14, 0.35, 1.0))
-    size, x, cy, anchor = size0, c.x, c.y, "middle"
+    # the fallback, centred on the pole, at the smallest size tried: a narrow facing keeps its words inside
+    size, x, cy, anchor = max(0.3, 0.35 * size0), c.x, c.y, "middle"
     g = grain_prims(pl)[0].pts
     gx = float(g[:, 0].mean())
     # beside the grainline (right, else left), moving along it and shrinking a little if need be:

@@ -96,9 +96,9 @@ def _canvas(pagesize, pattern_title: str) -> tuple[Canvas, io.BytesIO]:
     return c, buf
 
 
-def write_pdf(pattern: Pattern, path, seam_allowance: bool = True) -> None:
+def write_pdf(pattern: Pattern, path, seam_allowance: bool = True, half_on_fold: bool = False) -> None:
     """One page the size of the whole sheet, at exact 1:1 (for plotters and copy shops)."""
-    sheet = build_sheet(pattern, seam_allowance, squares=True)
+    sheet = build_sheet(pattern, seam_allowance, squares=True, half_on_fold=half_on_fold)
     c, buf = _canvas((sheet.width * PT, sheet.height * PT), sheet.title[0])
     _draw(c, sheet.prims, lambda pts: np.asarray(pts, float) * PT)
     c.showPage()
@@ -309,14 +309,15 @@ def _map_page(c: Canvas, sheet: Sheet, g: Grid, printed: set[tuple[int, int]]) -
     c.showPage()
 
 
-def tiled_layout(pattern: Pattern, seam_allowance: bool, pagesize) -> tuple[Sheet, Grid, list]:
+def tiled_layout(pattern: Pattern, seam_allowance: bool, pagesize, half_on_fold: bool = False,
+                 ) -> tuple[Sheet, Grid, list]:
     """The packing that prints on the fewest pages: the fabric-width layout, or one packed into a
     whole number of page columns (the pieces then fill the columns instead of spilling a sliver)."""
     sx = pagesize[0] / PT - 2 * PAGE_MARGIN - OVERLAP
     widths = [None] + [k * sx + OVERLAP - 2 * CONTENT_PAD + 2 * MARGIN for k in range(1, MAX_COLUMNS + 1)]
     best = None
     for width in widths:
-        sheet = build_sheet(pattern, seam_allowance, width=width, squares=False)
+        sheet = build_sheet(pattern, seam_allowance, width=width, squares=False, half_on_fold=half_on_fold)
         if width is not None and sheet.width > width + 1e-6:
             continue  # the widest piece does not fit in this many columns
         g = Grid(sheet, pagesize, content_box(sheet))
@@ -327,10 +328,10 @@ def tiled_layout(pattern: Pattern, seam_allowance: bool, pagesize) -> tuple[Shee
 
 
 def write_pdf_tiled(pattern: Pattern, path, paper: str = "a4", seam_allowance: bool = True,
-                    progress=None) -> None:
+                    progress=None, half_on_fold: bool = False) -> None:
     """Tiled pages of ``paper`` at exact 1:1: info + test squares, assembly map, then the tiles."""
     pagesize = _paper(paper)
-    sheet, g, printed = tiled_layout(pattern, seam_allowance, pagesize)
+    sheet, g, printed = tiled_layout(pattern, seam_allowance, pagesize, half_on_fold)
     c, buf = _canvas(pagesize, sheet.title[0])
     _info_page(c, sheet, g, len(printed), seam_allowance, pattern)
     _map_page(c, sheet, g, set(printed))

@@ -65,9 +65,9 @@ def sheet_to_svg(sheet: Sheet) -> str:
     return "\n".join(out) + "\n"
 
 
-def pattern_to_svg(pattern: Pattern, seam_allowance: bool = True) -> str:
-    return sheet_to_svg(build_sheet(pattern, seam_allowance))
+def pattern_to_svg(pattern: Pattern, seam_allowance: bool = True, half_on_fold: bool = False) -> str:
+    return sheet_to_svg(build_sheet(pattern, seam_allowance, half_on_fold=half_on_fold))
 
 
-def write_svg(pattern: Pattern, path, seam_allowance: bool = True):
-    return write_text(path, pattern_to_svg(pattern, seam_allowance))
+def write_svg(pattern: Pattern, path, seam_allowance: bool = True, half_on_fold: bool = False):
+    return write_text(path, pattern_to_svg(pattern, seam_allowance, half_on_fold))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import unary_union
+from shapely.prepared import prep
 
 from ...spec import GarmentSpec
 from .. import geometry as g
@@ -51,10 +52,12 @@ def _piece(name: str, ring: np.ndarray, region: str, label: list[str], *, materi
         grain = [[mid[0] - span, mid[1]], [mid[0] + span, mid[1]]]
     else:
         grain = _grain(ring, 0.0 if on_fold else None)
-    pc = Piece(name, ring, [edge], cut_outline=g.cut_outline([(np.vstack([ring, ring[:1]]), 1.0)]),
+    # 1 cm all round, corners mitred as the shell's cut lines are
+    cut = np.asarray(Polygon(ring).buffer(1.0, join_style="mitre", mitre_limit=3.0).exterior.coords)[:-1]
+    pc = Piece(name, ring, [edge], cut_outline=cut if g.signed_area(cut) > 0 else cut[::-1],
                cut_group=group or name, on_fold=on_fold, grainline=grain, body_region=region,
                label=[readable(name), *label], material=material)
-    inside = Polygon(ring).buffer(0.5)
+    inside = prep(Polygon(ring).buffer(0.5))
     pc.markings = [dict(mk) for mk in markings
                    if all(inside.contains(Point(float(x), float(y))) for x, y in mk["points"])]
     pc.cut_count = 2 if any("cut 2" in s for s in label) else 1
