@@ -8,6 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from garment_addon.core.garments import GARMENT_TYPES
 from headless.batch import run_batch
 
 JOBS = {  # action -> (jobs per case, extra options)
@@ -16,7 +17,7 @@ JOBS = {  # action -> (jobs per case, extra options)
     "render": (int(os.environ.get("BENCH_BATCH_BLENDER_N", 3)), {"method": "wrap", "profile": "preview",
                                                                  "size": 256}),
 }
-TYPES = ["dress", "shirt", "pants", "skirt", "jacket", "hoodie", "vest"]
+TYPES = GARMENT_TYPES
 
 
 def run() -> list[dict]:

@@ -8,14 +8,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from garment_addon.core.export import export_pattern
+from garment_addon.core.export import WRITERS, export_pattern
 from garment_addon.core.export.layout import build_sheet
 from garment_addon.core.export.pdf import A4, tiled_layout
 from garment_addon.core.interop.garmentcode import from_garmentcode
 from garment_addon.core.pattern import draft_pattern
 from garment_addon.core.spec import GARMENT_TYPES, make_spec
 
-FORMATS = (("svg", "svg"), ("pdf", "pdf"), ("pdf-tiled", "pdf"), ("dxf", "dxf"), ("garmentcode", "json"))
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "data" / "garmentcode"
 REPEATS = 3
 
@@ -43,8 +42,10 @@ def run() -> list[dict]:
             pages = len(tiled_layout(pattern, True, A4)[2])  # printed tiles, without info and map pages
             rows.append({"case": gtype, "metric": "pdf_tiled_a4_pages", "value": pages, "unit": "pages",
                          "target": ""})
-            for fmt, ext in FORMATS:
-                path = Path(tmp) / f"{gtype}.{fmt}.{ext}"
+            for fmt, writer in WRITERS.items():
+                if fmt == "json":
+                    continue  # our own format: a json.dumps, nothing to measure
+                path = Path(tmp) / f"{gtype}.{fmt}{writer.suffix}"
                 ms = _ms(lambda pat=pattern, p=path, f=fmt: export_pattern(pat, p, fmt=f))
                 rows.append({"case": gtype, "metric": f"ms_{fmt}", "value": ms, "unit": "ms",
                              "target": "< 500" if fmt == "pdf-tiled" else "< 250"})

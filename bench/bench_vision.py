@@ -1,7 +1,7 @@
-"""Offline photo analyzer on synthetic photos of all seven garment types.
+"""Offline photo analyzer on synthetic photos of every garment type it knows (core.garments.PHOTO_TYPES).
 
 Cluttered rooms, studio walls, white product backgrounds and transparent PNGs, with noise,
-0.8-1.15 scale, shifts, crops and two-garment outfits (see core/vision/synth.py). Reports type
+0.8-1.15 scale, shifts, crops and two-garment outfits (see bench/synth.py). Reports type
 accuracy, attribute accuracy (length, sleeves, silhouette on correctly typed images) and
 seconds per image for the light OpenCV path and, when installed, the MediaPipe path.
 """
@@ -14,10 +14,10 @@ from collections import Counter
 
 import numpy as np
 
-from garment_addon.core.spec import GARMENT_TYPES
+from bench.synth import expected_attributes, photo_cases, random_spec, render_spec
+from garment_addon.core.garments import PHOTO_TYPES
 from garment_addon.core.vision import mp_backend
 from garment_addon.core.vision.analyze import analyze_array
-from garment_addon.core.vision.synth import expected_attributes, photo_cases, random_spec, render_spec
 
 PER_TYPE = 12
 
@@ -87,7 +87,7 @@ def _run(path: str, cases) -> list[dict]:
 def _product_cases(seed: int = 7, per_type: int = 6):
     """Garments alone (no person) on white, studio and transparent backgrounds."""
     rng = np.random.default_rng(seed)
-    for t in GARMENT_TYPES:
+    for t in PHOTO_TYPES:
         for k in range(per_type):
             spec = random_spec(t, rng)
             yield (

@@ -28,11 +28,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from garment_addon.blender.refine_render import quiet_stdout
+from garment_addon import jobs
+from garment_addon.blender.quiet import quiet_stdout
 from garment_addon.core.errors import UserError
 from garment_addon.core.io import write_text
-
-from .commands._output import writable_folder
+from garment_addon.core.outputs import writable_folder
 
 ACTIONS = {  # action -> accepted inputs
     "draft": ("spec", "text"), "assemble": ("spec", "text"), "render": ("spec", "text"),
@@ -165,51 +165,30 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _spec_input(job: dict[str, Any]):
-    if "text" in job:
-        from garment_addon.core.language import parse_text
-
-        return parse_text(job["text"], backend="llm" if job.get("backend") in ("vlm", "auto") else "offline")
-    return job["spec"]
-
-
 def _do_action(job: dict[str, Any], work: Path, out: Path) -> dict[str, Any]:
     action = job["action"]
     image = None
     if "image" in job:
         image = work / job["image"]["name"]
         image.write_bytes(job["image"]["data"])
+    if action in ("draft", "assemble", "render"):
+        spec = jobs.spec_from(job["text"] if "text" in job else job["spec"], job.get("backend", "offline"))
     if action == "draft":
-        from garment_addon.core.spec import GarmentSpec
-
-        from .commands.draft import draft_to_folder
-
-        spec = _spec_input(job)
-        draft_to_folder(spec.to_dict() if isinstance(spec, GarmentSpec) else spec, out)
+        jobs.draft_to_folder(spec, out)
         return {}
-    if action in ("assemble", "render"):
-        from garment_addon.blender import pipeline
-
-        if action == "assemble":
-            return pipeline.run_assemble(_spec_input(job), out, method=job.get("method", "wrap"),
-                                         rig=job.get("rig", False), fresh=True).get("timings_s", {})
-        info = pipeline.run_render(_spec_input(job), out, method=job.get("method", "wrap"),
-                                   profile=job.get("profile", "preview"), size=job.get("size", 512),
-                                   fresh=True)
+    if action == "assemble":
+        return jobs.assemble_to_folder(spec, out, job.get("method", "wrap"), job.get("rig", False)
+                                       ).get("timings_s", {})
+    if action == "render":
+        info = jobs.render_to_folder(spec, out, job.get("method", "wrap"), job.get("profile", "preview"),
+                                     job.get("size", 512))
         return {"seconds": info.get("seconds")}
     if action == "fit":
-        from .commands.fit import run_fit
-
-        s = run_fit(image, out, backend=job.get("backend", "offline"), max_iters=job.get("max_iters", 15),
-                    threshold=job.get("threshold", 0.92), drape=job.get("drape", False),
-                    size=job.get("size", 256), renderer=job.get("renderer", "auto"), show_progress=False)
+        options = {k: job[k] for k in jobs.FIT_OPTIONS if k in job}
+        s = jobs.run_fit(image, out, **options, show_progress=False)
         return {k: s[k] for k in ("best_score", "iterations", "stop_reason", "garment_type")}
-    from garment_addon.core.vision import analyze_image
-
-    spec = analyze_image(image, backend=job.get("backend", "offline"))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "spec.json").write_text(json.dumps(spec.to_dict(), indent=1), encoding="utf-8")
-    return {"garment_type": spec.garment_type}
+    return {"garment_type": jobs.analyze_to_file(image, out / "spec.json", job.get("backend", "offline")).garment_type}
 
 
 class _Children:

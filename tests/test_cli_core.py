@@ -48,6 +48,7 @@ def test_draft_writes_pattern_json_and_svg(tmp_path):
     ({"garment_type": "dress", "measurements": {"bust": -3}}, "measurements.bust"),
     ({"garment_type": "dress", "measurements": {"waist": "narrow"}}, "measurements.waist"),
     ({"garment_type": "dress", "features": {"fit": "tight"}}, "features.fit"),
+    ([["garment_type", "dress"]], "spec"),  # a JSON array: exit 2 naming the spec, not a TypeError
 ])
 def test_bad_spec_exits_2_with_one_line_and_writes_nothing(tmp_path, spec, field):
     path = tmp_path / "spec.json"

@@ -219,6 +219,14 @@ def test_dxf_without_seam_allowance_cuts_on_the_seam_line(tmp_path):
 
 # ---------------------------------------------------------------- formats and CLI
 
+def test_writer_registry_feeds_the_extensions_and_the_file_filter():
+    from garment_addon.core.export import EXTENSIONS, FORMATS, WRITERS, file_filter
+
+    assert FORMATS == tuple(WRITERS) and EXTENSIONS == (".svg", ".pdf", ".dxf", ".json")
+    assert file_filter() == "*.svg;*.pdf;*.dxf;*.json"
+    assert all(format_from_path(f"x{w.suffix}") in (f, "pdf") for f, w in WRITERS.items())
+
+
 def test_format_from_path():
     assert format_from_path("a/b.SVG") == "svg" and format_from_path("x_specification.json") == "garmentcode"
     assert format_from_path("pattern.json") == "json" and format_from_path("p.dxf") == "dxf"
@@ -283,7 +291,7 @@ def test_cli_check_own_pattern_exit_status(tmp_path, capsys):
 
 # ---------------------------------------------------------------- real drafted patterns
 
-DRAFT_TYPES = ("shirt", "dress", "skirt", "pants", "jacket", "hoodie", "vest")
+from garment_addon.core.garments import GARMENT_TYPES as DRAFT_TYPES  # noqa: E402
 
 
 def _drafted(garment_type: str) -> Pattern:

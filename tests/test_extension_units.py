@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 import garment_addon
+from garment_addon.core.garments import GARMENT_TYPES
 from garment_addon.core.spec import FEATURES, MEASUREMENTS, SpecError, make_spec
 from garment_addon.ui import convert
 
@@ -33,7 +34,7 @@ def blank_props(**over) -> SimpleNamespace:
     return p
 
 
-@pytest.mark.parametrize("garment_type", ["shirt", "dress", "skirt", "pants", "jacket", "hoodie", "vest"])
+@pytest.mark.parametrize("garment_type", GARMENT_TYPES)
 def test_spec_round_trips_through_props(garment_type):
     spec = make_spec({"garment_type": garment_type, "size": "L", "features": {"fit": "loose"}})
     props = blank_props()

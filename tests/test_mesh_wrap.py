@@ -10,7 +10,7 @@ from garment_addon.core.assembly import assembly_metrics, snap_seams, wrap
 from garment_addon.core.body import body_for_pattern, body_for_spec
 from garment_addon.core.mesh import mesh_pattern
 from garment_addon.core.pattern import draft_pattern
-from garment_addon.core.spec import GARMENT_TYPES, make_spec
+from garment_addon.core.spec import make_spec
 
 from .test_mesh import skirt_pattern
 
@@ -23,16 +23,6 @@ def _wrapped(spec_dict, edge=2.0):
     body = body_for_spec(spec)
     mesh = mesh_pattern(pattern, edge)
     return pattern, body, mesh, wrap(pattern, mesh, body)
-
-
-@pytest.mark.parametrize("garment_type", GARMENT_TYPES)
-def test_wrap_metrics_per_type(garment_type):
-    _, body, mesh, pos = _wrapped({"garment_type": garment_type})
-    m = assembly_metrics(mesh, pos, body)
-    assert m["inside_fraction"] <= 0.05
-    assert m["max_seam_gap_cm"] < 0.01  # seams meet
-    assert m["mean_stretch"] < 0.06  # default specs: 2-5 % after the relaxation
-    assert np.isfinite(pos).all()
 
 
 def test_wrap_places_regions_where_they_belong():

@@ -241,7 +241,7 @@ def test_progress_reports_and_cancels():
 def test_quiet_stdout_drops_only_the_egl_noise_from_stderr(capfd):
     import os
 
-    from garment_addon.blender.refine_render import quiet_stdout
+    from garment_addon.blender.quiet import quiet_stdout
 
     with quiet_stdout(filter_stderr=True):
         os.write(1, b"Saved: render.png\n")

@@ -74,7 +74,7 @@ def test_pants_keep_length_equal_rise_plus_inseam():
 
 
 @pytest.mark.parametrize("data,field,needle", [
-    ({"garment_type": "robe"}, "garment_type", "shirt, dress, skirt, pants, jacket, hoodie, vest"),
+    ({"garment_type": "robe"}, "garment_type", ", ".join(GARMENT_TYPES)),
     ({"garment_type": 3}, "garment_type", "must be one of"),
     ({"garment_type": "dress", "measurements": {"bust": -5}}, "measurements.bust", range_text("bust")),
     ({"garment_type": "dress", "measurements": {"bust": 1e9}}, "measurements.bust", range_text("bust")),
@@ -92,6 +92,9 @@ def test_pants_keep_length_equal_rise_plus_inseam():
     ({"garment_type": "dress", "colour": "red"}, "spec.colour", "allowed"),
     ({"garment_type": "shirt", "measurements": {"sleeve_length": 7, "cap_height": 4, "cuff_height": 7},
       "features": {"has_cuffs": True}}, "measurements.sleeve_length", "at least cap_height + 3 + 2 = 9"),
+    ([["garment_type", "dress"]], "spec", "JSON object"),  # a list of pairs is not a spec
+    ([], "spec", "JSON object"),
+    ("dress", "spec", "JSON object"),
 ])
 def test_bad_input_is_one_line_naming_the_field(data, field, needle):
     with pytest.raises(SpecError) as exc:

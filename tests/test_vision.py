@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from bench.synth import expected_attributes, photo_cases, random_spec, render_spec
 from garment_addon.core.errors import UserError
-from garment_addon.core.spec import GARMENT_TYPES, make_spec
+from garment_addon.core.garments import PHOTO_TYPES
+from garment_addon.core.spec import make_spec
 from garment_addon.core.vision import analyze_image, segment_garment
 from garment_addon.core.vision.analyze import analyze_array
-from garment_addon.core.vision.synth import expected_attributes, photo_cases, random_spec, render_spec
 from headless.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -181,7 +182,7 @@ def test_product_shots_without_a_person():
     """Garments alone on white, studio or transparent backgrounds (no face, no skin)."""
     rng = np.random.default_rng(0)
     ok = total = 0
-    for t in GARMENT_TYPES:
+    for t in PHOTO_TYPES:
         for k in range(3):
             spec = random_spec(t, rng)
             img = render_spec(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from bench.synth import body_measurements, expected_attributes, random_spec, render_spec
 from garment_addon.core.vision.analyze import analyze_array
-from garment_addon.core.vision.synth import body_measurements, expected_attributes, random_spec, render_spec
 
 KEY = {"dress": "skirt_length", "skirt": "skirt_length", "pants": "pant_length"}
 
@@ -42,15 +42,15 @@ def test_product_shot_lengths_follow_the_body_not_the_width():
 
 
 def test_product_shot_types_sleeves_and_bodice_lengths():
-    """All seven types (seed apart from the bench's): type from a waistband vs shoulders, a dress's
+    """Every type the photo analyser knows (seed apart from the bench's): type from a waistband vs shoulders, a dress's
     waist high vs a top's low, and a front opening in centimetres (jacket, vest: 18-28; shirt
     neckline: 5-13); sleeves and bodice lengths scaled by the waist ruler, not the width (before,
     on this set: 17/21 types, bodice lengths -21 % to +35 %)."""
-    from garment_addon.core.spec import GARMENT_TYPES
+    from garment_addon.core.garments import PHOTO_TYPES
 
     rng = np.random.default_rng(31)
     types, sleeves, bodice = [], [], []
-    for t in GARMENT_TYPES:
+    for t in PHOTO_TYPES:
         for k in range(3):
             spec = random_spec(t, rng)
             bg = ["white", "studio", "transparent"][k]

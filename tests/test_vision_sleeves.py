@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.synth import expected_attributes, random_spec, render_spec
 from garment_addon.core.spec import make_spec
 from garment_addon.core.vision import analyze_image
 from garment_addon.core.vision.analyze import _no_sleeves, analyze_array
-from garment_addon.core.vision.synth import expected_attributes, random_spec, render_spec
 
 DATA = Path(__file__).parent / "data"
 

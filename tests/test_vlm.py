@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from garment_addon.core.errors import UserError
+from garment_addon.core.refine.proposer import MAX_VLM_STEP, RANGES, parse_critique
 from garment_addon.core.spec import make_spec
 from garment_addon.core.vlm import VLMClient, VLMError, critique, extract_json
 from garment_addon.core.vlm.client import KEY_VARS
@@ -276,7 +277,9 @@ def test_critique_adjustments_are_bounded_and_named(provider):
     out = critique(IMG, IMG, spec, client=client(provider, ["ok"]))
     adj = out["adjustments"]
     assert set(adj) == {"skirt_length", "flare", "has_hood"}
-    assert adj["skirt_length"] == spec.measurements["skirt_length"] + 15  # one bounded step
+    assert adj["skirt_length"] == 130  # clipped to its range; the loop bounds the step (parse_critique)
+    assert parse_critique(out, spec).measurements["skirt_length"] == pytest.approx(
+        spec.measurements["skirt_length"] + MAX_VLM_STEP * (RANGES["skirt_length"][1] - RANGES["skirt_length"][0]))
     assert adj["flare"] == 9 and out["differences"] == ["skirt too short"]
     assert out["confidence"] == 0.7 and out["converged"] is False
     body = provider.requests[-1]["body"]["messages"][0]["content"]

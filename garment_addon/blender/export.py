@@ -22,7 +22,7 @@ def _select(objects) -> None:
 def export_objects(objects, path) -> str:
     """Write ``objects`` to ``path``; the format follows the extension. Blender's own messages
     ("Info: Saved ...", the glTF exporter's log) are silenced: callers report what they wrote."""
-    from .refine_render import quiet_stdout
+    from .quiet import quiet_stdout
 
     path = Path(path)
     ext = path.suffix.lower()

@@ -57,7 +57,7 @@ def _set(obj, name: str, value) -> None:
 
 
 def _render_to(scene, path: Path) -> None:
-    from .refine_render import quiet_stdout
+    from .quiet import quiet_stdout
 
     scene.render.filepath = str(path)
     with quiet_stdout(filter_stderr=True):  # Blender's "Saved: ..." and GPU-less EGL noise

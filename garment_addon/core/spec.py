@@ -15,29 +15,20 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UserError
-
-GARMENT_TYPES = ("shirt", "dress", "skirt", "pants", "jacket", "hoodie", "vest")
+from .garments import GARMENT_TYPES, TYPES
+from .proportions import ARM_LENGTH, INSEAM
 
 SLEEVE_ABOVE_CAP = 3.0  # cm of sleeve a cuff must leave below the cap
 RISE_PER_HIP_CM = 0.08  # body rise grows about 0.4 cm per 5 cm of hip
 
 # alias -> (type, measurement and feature defaults that the alias implies)
-_TEE = {"sleeve_length": 20.0, "fabric": "knit"}
 ALIASES: dict[str, tuple[str, dict[str, Any]]] = {
-    "blouse": ("shirt", {}),
-    "top": ("shirt", {}),
-    "t-shirt": ("shirt", _TEE),
-    "tshirt": ("shirt", _TEE),
-    "tee": ("shirt", _TEE),
-    "jeans": ("pants", {}),
-    "trousers": ("pants", {}),
-    "blazer": ("jacket", {}),
-    "coat": ("jacket", {"bodice_length": 95.0}),
-}
+    alias: (t.name, implied) for t in TYPES.values() for alias, implied in t.aliases.items()}
 
 FITS = ("fitted", "regular", "loose")
 SIZES = ("XS", "S", "M", "L", "XL", "XXL")
@@ -115,26 +106,6 @@ _GARMENT_DEFAULTS: dict[str, float] = dict(
     flare=6, pant_length=100, rise=27, collar_height=5, cuff_height=6, waistband_height=4,
     hood_height=36, front_overlap=0,
 )
-_TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "shirt": dict(bodice_length=64, sleeve_length=58, cap_height=12, neckline_depth=7, front_overlap=1.5),
-    "dress": dict(sleeve_length=20, skirt_length=55, flare=8, neckline_depth=10),
-    "skirt": dict(skirt_length=58, flare=6),
-    "pants": dict(),
-    "jacket": dict(bodice_length=68, sleeve_length=60, cap_height=14, neckline_depth=20,
-                   front_overlap=3, has_collar=True, has_pockets=True, fit="regular"),
-    "hoodie": dict(bodice_length=66, sleeve_length=60, cap_height=10, neckline_depth=7,
-                   has_hood=True, has_cuffs=True, has_pockets=True, fit="loose", fabric="knit"),
-    "vest": dict(bodice_length=58, sleeve_length=0, neckline_depth=18, front_overlap=2),
-}
-# Which measurements each type uses (others are accepted and kept but unused).
-TYPE_USES: dict[str, tuple[str, ...]] = {
-    "top": ("bust", "waist", "hip", "neck", "shoulder_width", "back_waist_length", "bodice_length",
-            "neckline_depth", "neckline_width", "sleeve_length", "bicep", "wrist", "cap_height",
-            "collar_height", "cuff_height"),
-    "skirt": ("waist", "hip", "skirt_length", "flare", "waistband_height"),
-    "pants": ("waist", "hip", "pant_length", "inseam", "rise", "thigh", "knee", "ankle",
-              "waistband_height"),
-}
 DEFAULT_FEATURES = dict(has_collar=False, has_cuffs=False, has_pockets=False, has_hood=False,
                         fit="regular", fabric="woven")
 
@@ -236,17 +207,16 @@ def default_measurements(garment_type: str, size: str, given: dict[str, float]) 
     if "hip" not in given and "bust" in given:
         out["hip"] = base["hip"] * upper
     out.update(_GARMENT_DEFAULTS)
-    out.update({k: v for k, v in _TYPE_DEFAULTS.get(garment_type, {}).items()
-                if k in MEASUREMENTS})
+    gt = TYPES[garment_type]
+    out.update({k: v for k, v in gt.defaults.items() if k in MEASUREMENTS})
     out["neckline_width"] = max(6.0, out["neck"] / 2 / math.pi * 1.05 + 2.0)
     bwl = given.get("back_waist_length", out["back_waist_length"])
-    if garment_type == "dress":
+    if gt.region == "whole":  # the bodice ends at the waist seam
         out["bodice_length"] = bwl + 1
     elif "bodice_length" in out:
         out["bodice_length"] += bwl - 41
     else:
         out["bodice_length"] = bwl + 20
-    out["cap_height"] = out["cap_height"] if garment_type != "dress" else 12
     # graded from the size M defaults: the cap with the armhole depth (bust / 8 + 10.5), the rise
     # (crotch depth) with the hip
     out["cap_height"] *= (out["bust"] / 8 + 10.5) / (SIZE_TABLE["M"]["bust"] / 8 + 10.5)
@@ -291,30 +261,87 @@ def _derive_pants(m: dict[str, float], given: dict[str, float]) -> None:
             )
 
 
-def _check_relations(t: str, m: dict[str, float]) -> None:
-    def need(ok: bool, name: str, text: str) -> None:
-        if not ok:
-            raise SpecError(f"measurements.{name}: {text}")
+@dataclass(frozen=True)
+class Relation:
+    """``name`` <= (upper) or >= (lower) ``bound(m)``: declared once, validation raises through it
+    (``check_relations``), refinement clamps through it (``clamp_relations``)."""
 
-    if t in ("shirt", "dress", "jacket", "hoodie", "vest"):
-        need(m["waist"] <= m["bust"] * 1.25, "waist", f"must be at most 1.25 x bust ({m['bust'] * 1.25:g})")
-        need(m["shoulder_width"] <= m["bust"] * 0.6, "shoulder_width",
-             f"must be at most 0.6 x bust ({m['bust'] * 0.6:.1f})")
-        need(m["neckline_width"] <= m["shoulder_width"] / 2 - 4, "neckline_width",
-             f"must leave 4 cm of shoulder: at most {m['shoulder_width'] / 2 - 4:g}")
-        need(m["neckline_depth"] <= m["bodice_length"] - 12, "neckline_depth",
-             f"must be at least 12 cm above the bodice hem: at most {m['bodice_length'] - 12:g}")
-        need(m["bodice_length"] >= 20 + m["bust"] / 10, "bodice_length",
-             f"must reach below the armhole: at least {20 + m['bust'] / 10:g}")
-        if m["sleeve_length"] > 0:
-            need(m["sleeve_length"] >= m["cap_height"] + 3, "sleeve_length",
-                 f"must be 0 (sleeveless) or at least cap_height + 3 = {m['cap_height'] + 3:g}")
-            need(m["wrist"] <= m["bicep"], "wrist", f"must be at most bicep ({m['bicep']:g})")
-    if t in ("skirt", "pants") or t == "dress":
-        need(m["waist"] <= m["hip"] * 1.1, "waist", f"must be at most 1.1 x hip ({m['hip'] * 1.1:g})")
-    if t == "pants":
-        need(m["knee"] <= m["thigh"], "knee", f"must be at most thigh ({m['thigh']:g})")
-        need(m["thigh"] <= m["hip"] * 0.8, "thigh", f"must be at most 0.8 x hip ({m['hip'] * 0.8:g})")
+    name: str
+    part: str  # applies to types with this part; "any": to every type
+    upper: bool
+    bound: Callable[[dict[str, float]], float]
+    why: str  # "at most {why} = bound"
+    when: Callable[[dict[str, float]], bool] = lambda m: True
+
+    def applies(self, garment_type: str) -> bool:
+        parts = TYPES[garment_type].parts
+        lower = "skirt" in parts or "pants" in parts
+        return self.part == "any" or self.part in parts or self.part == "lower" and lower
+
+    def broken(self, m: dict[str, float]) -> bool:
+        if not self.when(m):
+            return False
+        b = self.bound(m)
+        return m[self.name] > b if self.upper else m[self.name] < b
+
+
+_sleeved = lambda m: m["sleeve_length"] > 0  # noqa: E731
+RELATIONS: tuple[Relation, ...] = (
+    Relation("waist", "bodice", True, lambda m: m["bust"] * 1.25, "1.25 x bust"),
+    Relation("waist", "lower", True, lambda m: m["hip"] * 1.1, "1.1 x hip"),
+    Relation("shoulder_width", "bodice", True, lambda m: m["bust"] * 0.6, "0.6 x bust"),
+    Relation("neckline_width", "bodice", True, lambda m: m["shoulder_width"] / 2 - 4,
+             "shoulder_width / 2 - 4 (4 cm of shoulder left)"),
+    Relation("bodice_length", "bodice", False, lambda m: 20 + m["bust"] / 10,
+             "20 + bust / 10 (below the armhole)"),
+    Relation("neckline_depth", "bodice", True, lambda m: m["bodice_length"] - 12,
+             "bodice_length - 12 (12 cm above the bodice hem)"),
+    Relation("sleeve_length", "bodice", False, lambda m: m["cap_height"] + SLEEVE_ABOVE_CAP,
+             f"cap_height + {SLEEVE_ABOVE_CAP:g} (or 0, sleeveless)", _sleeved),
+    Relation("wrist", "bodice", True, lambda m: m["bicep"], "bicep", _sleeved),
+    Relation("thigh", "pants", True, lambda m: m["hip"] * 0.8, "0.8 x hip"),
+    Relation("knee", "pants", True, lambda m: m["thigh"], "thigh"),
+    Relation("pant_length", "any", False, lambda m: m["rise"] + MEASUREMENTS["inseam"].lo,
+             f"rise + {MEASUREMENTS['inseam'].lo:g} (the shortest inseam)"),
+)
+
+
+def check_relations(garment_type: str, m: dict[str, float]) -> None:
+    """Raise SpecError naming the first relation of the type's parts that ``m`` breaks."""
+    for r in RELATIONS:
+        if r.applies(garment_type) and r.broken(m):
+            b = r.bound(m)
+            raise SpecError(f"measurements.{r.name}: must be at {'most' if r.upper else 'least'} "
+                            f"{r.why} = {b:.4g} (got {m[r.name]:g})")
+
+
+CLAMP_MARGIN = 0.01  # cm inside a bound, so a clamped spec stays valid once rounded to 3 decimals
+
+
+def clamp_relations(m: dict[str, float], fixed=frozenset()) -> dict[str, float]:
+    """``m`` moved into every range and relation (of every type: the refinement may switch type).
+
+    Fields in ``fixed`` are left as they are (an edit keeps what the user asked for; validation
+    then accepts or names it).
+    """
+    out = dict(m)
+    for k, f in MEASUREMENTS.items():
+        if k in out and k not in fixed:
+            out[k] = min(max(out[k], f.lo), f.hi)
+    if "sleeve_length" not in fixed:
+        out["sleeve_length"] = snap_sleeve(out["sleeve_length"], out["cap_height"])
+    for r in RELATIONS:
+        if r.name not in fixed and r.broken(out):
+            out[r.name] = r.bound(out) - CLAMP_MARGIN if r.upper else r.bound(out) + CLAMP_MARGIN
+    return out
+
+
+def snap_sleeve(length: float, cap_height: float) -> float:
+    """Sleeves are 0 (sleeveless) or at least cap_height + SLEEVE_ABOVE_CAP long: snap to the nearer."""
+    least = cap_height + SLEEVE_ABOVE_CAP
+    if 0 < length < least:
+        return 0.0 if length < least / 2 else least
+    return max(0.0, length)
 
 
 def _fit_cuffs(m: dict[str, float], given: dict[str, float], feats: dict[str, Any]) -> None:
@@ -342,9 +369,12 @@ def cuff_room(m: dict[str, float]) -> float:
 def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = None,
               size: str | None = None) -> GarmentSpec:
     """Validate a (possibly partial) spec dict and fill every default."""
-    data = dict(data or {})
-    if not isinstance(data, dict):
-        raise SpecError("spec: must be a JSON object")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):  # before copying: dict() would accept a list of pairs
+        raise SpecError(f"spec: must be a JSON object of garment_type, size, measurements, features "
+                        f"(got {type(data).__name__})")
+    data = dict(data)
     unknown_top = set(data) - {"garment_type", "size", "measurements", "features", "metadata", "schema"}
     if unknown_top:
         name = sorted(unknown_top)[0]
@@ -374,13 +404,13 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         m["neckline_width"] = min(m["neckline_width"], m["shoulder_width"] / 2 - 4)
     _derive_pants(m, given)
     _lower_cap(m, given)
-    _check_relations(t, m)
+    check_relations(t, m)
 
     feats_raw = data.get("features") or {}
     if not isinstance(feats_raw, dict):
         raise SpecError("features: must be an object")
     feats = dict(DEFAULT_FEATURES)
-    feats.update({k: v for k, v in _TYPE_DEFAULTS.get(t, {}).items() if k in FEATURES})
+    feats.update({k: v for k, v in TYPES[t].defaults.items() if k in FEATURES})
     feats.update({k: v for k, v in alias_defaults.items() if k in FEATURES})
     for k, v in feats_raw.items():
         if k not in FEATURES:
@@ -392,8 +422,6 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         elif v not in allowed:
             raise SpecError(f"features.{k}: must be one of {', '.join(allowed)} (got {v!r})")
         feats[k] = v
-    if t == "hoodie" and "has_hood" not in feats_raw:
-        feats["has_hood"] = True
     _fit_cuffs(m, given, feats)
 
     meta = data.get("metadata") or {}
@@ -411,10 +439,5 @@ def body_measurements(spec: GarmentSpec) -> dict[str, float]:
         height=height, bust=m["bust"], waist=m["waist"], hip=m["hip"],
         shoulder_width=m["shoulder_width"], neck=m["neck"], bicep=m["bicep"], wrist=m["wrist"],
         thigh=m["thigh"], knee=m["knee"], ankle=m["ankle"],
-        arm_length=0.345 * height, inseam=0.46 * height, back_waist_length=m["back_waist_length"],
+        arm_length=ARM_LENGTH * height, inseam=INSEAM * height, back_waist_length=m["back_waist_length"],
     )
-
-
-def ranges_table() -> list[tuple[str, float, float, str]]:
-    """(name, lo, hi, doc) for docs, UI property ranges and tests."""
-    return [(k, f.lo, f.hi, f.doc) for k, f in MEASUREMENTS.items()]

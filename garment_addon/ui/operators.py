@@ -15,24 +15,22 @@ import os
 import tempfile
 import time
 import traceback
-import weakref
 from pathlib import Path
 
 import bpy
 from bpy.props import BoolProperty, EnumProperty, StringProperty
 
 from ..core.errors import UserError
+from ..core.export import EXTENSIONS, file_filter
+from ..core.inputs import read_json
 from ..core.progress import Cancelled, Progress
-from . import convert, preferences, scene_objects
+from . import convert, preferences, scene_objects, session
 from .properties import METHODS, PAPERS, PROFILES
+from .session import current_result
 
 log = logging.getLogger(__name__)
 PREVIEW_IMAGE = "Garment Preview"
-PATTERN_FORMATS = {".svg": "svg", ".pdf": "pdf", ".dxf": "dxf", ".json": "json"}
 GARMENT_FORMATS = (".glb", ".obj", ".fbx")
-
-# The last assembly per scene: SceneResult holds live objects, so it is only reused while they exist.
-_RESULTS: dict[str, object] = {}
 
 
 def one_line(exc: BaseException) -> str:
@@ -83,18 +81,6 @@ def has_garment(context) -> bool:
     return context.scene is not None and getattr(context.scene, "garment", None) is not None
 
 
-def current_result(context):
-    """The scene's last assembly if its objects still exist (undo or reload drop them)."""
-    result = _RESULTS.get(context.scene.name)
-    try:
-        if result is not None and result.garment.name and result.mannequin.name:
-            return result
-    except (ReferenceError, AttributeError):
-        pass
-    _RESULTS.pop(context.scene.name, None)
-    return None
-
-
 def current_pattern(context):
     """The pattern every operator works on: the imported GarmentCode pattern while one is loaded,
     else the one drafted from the settings (the same draft_pattern the CLI's `draft` calls)."""
@@ -113,17 +99,6 @@ def assemble(context, method: str, rig: bool = False, progress=None):
     job = AssembleJob(context, method, rig, progress)
     job.step(float("inf"))
     return job.result
-
-
-# scene name -> the AssembleJob building there (weak: an abandoned job does not lock the scene)
-_ACTIVE_JOBS: dict[str, weakref.ref] = {}
-
-
-def assembling(scene) -> bool:
-    """Whether a drape is half way in this scene: the garment operators wait until it ends."""
-    ref = _ACTIVE_JOBS.get(scene.name)
-    job = ref() if ref else None
-    return job is not None and not job.finished
 
 
 class AssembleJob:
@@ -150,7 +125,7 @@ class AssembleJob:
         self._settings.enter_context(scene_objects.cli_sim_settings(context.scene))
         self._steps = pipeline.build_scene_steps(pattern, method=method.lower(), rig=rig,
                                                  progress=Progress(report))
-        _ACTIVE_JOBS[self.scene_name] = weakref.ref(self)
+        session.start_assembling(self.scene_name, self)
 
     def step(self, budget_s: float = 0.1) -> bool:
         t0 = time.perf_counter()
@@ -165,7 +140,7 @@ class AssembleJob:
             for obj in (self.result.garment, self.result.mannequin, getattr(self.result, "rig", None)):
                 if obj is not None:
                     obj[scene_objects.TAG] = "assembly"
-            _RESULTS[self.scene_name] = self.result
+            session.remember_result(self.scene_name, self.result)
             return True
         except BaseException:
             self.finished = True
@@ -203,9 +178,8 @@ def text_backend(backend: str) -> str:
 def ready(context) -> bool:
     """The garment operators' common poll: the add-on's settings exist and no drape or refinement is
     half way (either would lose the scene it is working on)."""
-    from .refine_op import is_running
-
-    return has_garment(context) and not assembling(context.scene) and not is_running(context.scene)
+    scene = context.scene
+    return has_garment(context) and not session.assembling(scene) and not session.is_running(scene)
 
 
 class _GarmentOperator:
@@ -451,12 +425,7 @@ def use_pattern(context, pattern, name: str) -> str:
 
 def read_json_file(filepath: str) -> tuple[Path, object]:
     path = Path(bpy.path.abspath(filepath))
-    if not path.is_file():
-        raise UserError(f"filepath: file not found: {path}")
-    try:
-        return path, json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"filepath: not valid JSON ({exc.__class__.__name__}: {one_line(exc)})") from None
+    return path, read_json(path, "filepath")
 
 
 class GARMENT_OT_load_spec(_ReadOperator, bpy.types.Operator):
@@ -609,15 +578,15 @@ class GARMENT_OT_check_seams(_GarmentOperator, bpy.types.Operator):
 
 
 class GARMENT_OT_export_pattern(_WriteOperator, bpy.types.Operator):
-    """Write the sewing pattern: the file extension picks the format (.svg .pdf .dxf .json)"""
+    """Write the sewing pattern: the file extension picks the format (core.export.WRITERS)"""
 
     bl_idname = "garment.export_pattern"
     bl_label = "Export Pattern"
     bl_options = {"REGISTER"}
-    default_stem, default_ext, extensions = "garment_pattern", ".pdf", tuple(PATTERN_FORMATS)
+    default_stem, default_ext, extensions = "garment_pattern", ".pdf", EXTENSIONS
 
     filepath: StringProperty(name="File", subtype="FILE_PATH", options={"SKIP_SAVE"})
-    filter_glob: StringProperty(default="*.svg;*.pdf;*.dxf;*.json", options={"HIDDEN"})
+    filter_glob: StringProperty(default=file_filter(), options={"HIDDEN"})
     tiled: BoolProperty(name="Tiled PDF", default=True,
                         description="PDF on printable pages with overlap marks instead of one big sheet")
     paper: EnumProperty(name="Paper", items=PAPERS, default="a4")
@@ -659,5 +628,5 @@ register, _unregister_classes = bpy.utils.register_classes_factory(CLASSES)
 
 
 def unregister() -> None:
-    _RESULTS.clear()
+    session.clear()
     _unregister_classes()

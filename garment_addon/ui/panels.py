@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import bpy
 
-from ..core.spec import FEATURES, TYPE_USES, body_measurements
-from . import convert, operators, refine_op
-
-# Which measurements each garment type shows in the Garment panel (the others are kept but unused).
-_USES = {"skirt": TYPE_USES["skirt"], "pants": TYPE_USES["pants"],
-         "dress": TYPE_USES["top"] + TYPE_USES["skirt"]}
+from ..core.garments import uses
+from ..core.spec import FEATURES, body_measurements
+from . import convert, session
 
 
 def used_fields(garment_type: str) -> list[str]:
-    uses = _USES.get(garment_type, TYPE_USES["top"])
-    return [k for k in convert.GARMENT_FIELDS if k in uses]
+    """The measurements the Garment panel shows for a type (the others are kept but unused)."""
+    return [k for k in convert.GARMENT_FIELDS if k in uses(garment_type)]
 
 
 class _GarmentPanel:
@@ -116,7 +113,7 @@ class GARMENT_PT_actions(_GarmentPanel, bpy.types.Panel):
         row = col.row(align=True)
         row.operator("garment.render_preview", text="Render Preview", icon="RENDER_STILL").profile = "preview"
         row.operator("garment.render_preview", text="Final", icon="RENDER_RESULT").profile = "final"
-        draw_legend(col, operators.current_result(context))
+        draw_legend(col, session.current_result(context))
 
 
 def draw_legend(layout, result) -> None:
@@ -146,7 +143,7 @@ class GARMENT_PT_refine(_GarmentPanel, bpy.types.Panel):
         col.prop(refine, "max_iterations")
         col.prop(refine, "size")
         col.prop(refine, "threshold")
-        if refine.running and refine_op.is_running(context.scene):
+        if refine.running and session.is_running(context.scene):
             col.label(text=f"Iteration {len(refine.log)}: score {refine.score:.3f}, "
                            f"best {refine.best_score:.3f}")
             col.prop(refine, "progress", slider=True)

@@ -13,7 +13,7 @@ import bpy
 from bpy.props import IntProperty
 
 from ..core.errors import UserError
-from . import convert, operators, scene_objects
+from . import convert, operators, scene_objects, session
 
 
 def render_fn_for(context, method: str, backend: str, size: int = 256):
@@ -21,9 +21,9 @@ def render_fn_for(context, method: str, backend: str, size: int = 256):
 
     Offline scoring reads only the masks, so Eevee runs only when a VLM critic needs to see the render.
     """
-    from ..blender.refine_render import make_blender_render_fn
+    from ..jobs import render_fn
 
-    render = make_blender_render_fn(method=method, size=size, rgb=backend != "offline")
+    _, render = render_fn("blender", method, size, rgb=backend != "offline")
 
     def tagged(spec):
         with scene_objects.cli_sim_settings(context.scene):  # a drape here must match `fit`'s too
@@ -31,17 +31,10 @@ def render_fn_for(context, method: str, backend: str, size: int = 256):
         result = render.state["result"]
         for obj in (result.garment, result.mannequin):
             obj[scene_objects.TAG] = "assembly"
-        operators._RESULTS[context.scene.name] = result  # so Render/Export use the refined garment
+        session.remember_result(context.scene.name, result)  # so Render/Export use the refined garment
         return out
 
     return tagged
-
-
-_running: set[str] = set()  # scenes with a live refinement (the saved `running` flag may be stale)
-
-
-def is_running(scene) -> bool:
-    return scene.name in _running
 
 
 class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
@@ -77,7 +70,7 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
         self._refiner = Refiner(photo, convert.props_to_spec(props), render_fn,
                                 backend=refine.backend, max_iters=refine.max_iterations,
                                 threshold=refine.threshold, method=method, critic=critic)
-        _running.add(context.scene.name)
+        session.set_refining(context.scene.name, True)
         refine.log.clear()
         refine.running, refine.score, refine.best_score, refine.progress = True, 0.0, 0.0, 0.0
         refine.status = "running"
@@ -103,7 +96,7 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
             wm.event_timer_remove(self._timer)
             self._timer = None
         wm.progress_end()
-        _running.discard(context.scene.name)
+        session.set_refining(context.scene.name, False)
         refine.running = False
         refine.status = reason
         best = self._refiner.best if self._refiner else None
@@ -139,7 +132,7 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
             self._start(context)
         except Exception as exc:  # noqa: BLE001
             context.scene.garment.refine.running = False
-            _running.discard(context.scene.name)
+            session.set_refining(context.scene.name, False)
             operators.report_exception(self, "Refine", exc)
             return {"CANCELLED"}
         wm = context.window_manager

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
-
-from garment_addon.core.errors import UserError
 
 
 def add_command(sub, name: str, help: str, example: str) -> argparse.ArgumentParser:
@@ -17,29 +12,6 @@ def add_command(sub, name: str, help: str, example: str) -> argparse.ArgumentPar
     return sub.add_parser(name, help=help, description=help,
                           epilog=f"example:\n  {example}",
                           formatter_class=argparse.RawDescriptionHelpFormatter)
-
-
-def read_json(path: str, what: str) -> Any:
-    p = Path(path)
-    if not p.is_file():
-        raise UserError(f"{what}: file not found: {path}")
-    try:
-        return json.loads(p.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{what}: {path} is not valid JSON ({exc.__class__.__name__})") from None
-
-
-def load_spec_or_pattern(path: str):
-    """(spec, pattern) from a spec JSON or a pattern JSON; the other is derived."""
-    from garment_addon.core.pattern import SCHEMA, Pattern, draft_pattern
-    from garment_addon.core.spec import make_spec
-
-    data = read_json(path, "input")
-    if isinstance(data, dict) and data.get("schema") == SCHEMA:
-        pattern = Pattern.from_dict(data)
-        return pattern.spec, pattern
-    spec = make_spec(data)
-    return spec.to_dict(), draft_pattern(spec)
 
 
 @contextmanager

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from garment_addon.core.errors import UserError
 from garment_addon.core.io import write_text
-
-from ._output import writable_folder
+from garment_addon.core.outputs import writable_folder
 
 
 def add_backend_and_output(p, choices: tuple[str, ...], backend_help: str, output_help: str) -> None:

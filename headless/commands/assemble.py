@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._common import add_command, load_spec_or_pattern, progress_bar
+from garment_addon.jobs import load_input
+
+from ._common import add_command, progress_bar
 
 
 def register(sub) -> None:
@@ -26,11 +28,11 @@ def add_input_and_method(p) -> None:
 def run(args) -> int:
     import json
 
-    from garment_addon.blender.pipeline import run_assemble
+    from garment_addon.jobs import assemble_to_folder
 
-    _, pattern = load_spec_or_pattern(args.input)
+    _, pattern = load_input(args.input)
     with progress_bar("assemble") as progress:
-        report = run_assemble(pattern, args.output, args.method, args.rig, progress, fresh=True)
+        report = assemble_to_folder(pattern, args.output, args.method, args.rig, progress)
     m = report["metrics"]
     print(f"wrote {args.output}/garment.glb, garment.obj, mannequin.obj, scene.blend, assembly.json")
     print(json.dumps({k: m[k] for k in ("inside_fraction", "max_seam_gap_cm", "mean_stretch") if k in m}))

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 
+from garment_addon.core.inputs import read_json
 from garment_addon.core.interop.garmentcode import SEAM_TOL, from_garmentcode, seam_table
 from garment_addon.core.pattern import SCHEMA, Pattern
 from garment_addon.core.pattern.measure import format_rows, measurement_table
 
-from ._common import add_command, read_json
+from ._common import add_command
 
 
 def register(sub) -> None:

@@ -21,7 +21,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .fit import run_fit
+    from garment_addon.jobs import run_fit
 
     print(f"demo: fitting {EXAMPLE.relative_to(EXAMPLE.parents[1])} offline "
           f"({args.max_iters} renders at most) ...", flush=True)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from garment_addon.core.inputs import read_json
+from garment_addon.jobs import draft_to_folder
 
-from garment_addon.core.io import atomic_dir
-from garment_addon.core.pattern import draft_pattern
-from garment_addon.core.spec import make_spec
-
-from ._common import add_command, read_json
+from ._common import add_command
 
 
 def register(sub) -> None:
@@ -17,17 +14,6 @@ def register(sub) -> None:
     p.add_argument("spec", help="garment spec JSON (see `spec`)")
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.set_defaults(func=run)
-
-
-def draft_to_folder(spec_data: dict, out: str | Path) -> Path:
-    """Draft and write pattern.json + pattern.svg into ``out`` (atomically)."""
-    from garment_addon.core.export import write_svg
-
-    pattern = draft_pattern(make_spec(spec_data))
-    with atomic_dir(out) as stage:
-        (stage / "pattern.json").write_text(pattern.to_json(), encoding="utf-8")
-        write_svg(pattern, stage / "pattern.svg")
-    return Path(out)
 
 
 def run(args) -> int:

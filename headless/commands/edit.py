@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._common import add_command, read_json
+from garment_addon.core.inputs import read_json
+
+from ._common import add_command
 from ._spec_io import add_backend_and_output, check_output, write_spec
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from garment_addon.core.export import FORMATS, export_pattern
+from garment_addon.core.outputs import writable_file
 
 from ._common import add_command, progress_bar
-from ._output import writable_file
 from .check import load_any
 
 

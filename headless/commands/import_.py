@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from garment_addon.core.export import write_svg
+from garment_addon.core.inputs import read_json
 from garment_addon.core.interop.garmentcode import from_garmentcode, seam_table
-from garment_addon.core.io import atomic_dir
+from garment_addon.core.outputs import writable_folder
+from garment_addon.jobs import pattern_to_folder
 
-from ._common import add_command, read_json
-from ._output import writable_folder
+from ._common import add_command
 
 
 def register(sub) -> None:
@@ -21,10 +21,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     pattern = from_garmentcode(read_json(args.spec, "garmentcode"))
-    out = writable_folder(args.output)
-    with atomic_dir(out) as stage:
-        (stage / "pattern.json").write_text(pattern.to_json(), encoding="utf-8")
-        write_svg(pattern, stage / "pattern.svg")
+    out = pattern_to_folder(pattern, writable_folder(args.output))
     rows = seam_table(pattern)
     off = [r for r in rows if not r["ok"]]
     print(f"wrote {out / 'pattern.json'} and {out / 'pattern.svg'}: {len(pattern.pieces)} pieces, "

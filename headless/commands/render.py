@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._common import add_command, load_spec_or_pattern, progress_bar
+from garment_addon.jobs import load_input
+
+from ._common import add_command, progress_bar
 from .assemble import add_input_and_method
 
 
@@ -32,12 +34,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from garment_addon.blender.pipeline import run_render
+    from garment_addon.jobs import render_to_folder
 
-
-    _, pattern = load_spec_or_pattern(args.input)
+    _, pattern = load_input(args.input)
     with progress_bar("render") as progress:
-        info = run_render(pattern, args.output, args.method, args.profile, args.size, progress, fresh=True)
+        info = render_to_folder(pattern, args.output, args.method, args.profile, args.size, progress)
     print(f"wrote {args.output}/render.png, mask.png, render.json ({info['seconds']:.1f} s render, "
           f"{info['garment_pixels']} garment pixels)")
     return 0

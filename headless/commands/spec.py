@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from garment_addon.core.io import write_text
-from garment_addon.core.spec import SIZES, make_spec
+from garment_addon.core.spec import ALIASES, GARMENT_TYPES, SIZES, make_spec
 
 from ._common import add_command
 
@@ -14,7 +14,7 @@ def register(sub) -> None:
     p = add_command(sub, "spec", "write a complete garment spec (every measurement filled in)",
                     "python -m headless spec --type dress --size M -o spec.json")
     p.add_argument("--type", dest="garment_type", required=True,
-                   help="shirt, dress, skirt, pants, jacket, hoodie, vest (or an alias)")
+                   help=f"{', '.join(GARMENT_TYPES)} (or an alias: {', '.join(ALIASES)})")
     p.add_argument("--size", default=None, type=str.upper, choices=SIZES, help="size (default M)")
     p.add_argument("-o", "--output", required=True, help="spec JSON to write")
     p.set_defaults(func=run)

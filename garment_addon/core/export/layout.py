@@ -37,7 +37,6 @@ TITLE_H = 3.0  # cm band at the top for the title (spec, size)
 SQUARES_H = 12.5  # cm band for the 10 cm / 4 in scale squares
 INCH = 2.54
 
-LAYERS = ("cut", "seam", "notch", "grain", "label", "info", "marking", "drill")  # Prim.layer values
 MARKING_TEXT = 0.4  # cm: text size of a marking's words
 DRILL_R = 0.25  # cm: drill hole circle radius
 BUTTON_R = 0.55  # cm: a button's drawn radius

@@ -13,9 +13,21 @@ import logging
 import re
 from typing import Any
 
+from ..categories import measurements_from_categories
 from ..errors import UserError
-from ..spec import FEATURES, FITS, GARMENT_TYPES, MEASUREMENTS, SIZE_TABLE, GarmentSpec, make_spec
-from ..vision.categories import height_cm, measurements_from_categories
+from ..garments import has_bodice, has_part
+from ..spec import (
+    FEATURES,
+    FITS,
+    GARMENT_TYPES,
+    MEASUREMENTS,
+    SIZE_TABLE,
+    SLEEVE_ABOVE_CAP,
+    GarmentSpec,
+    clamp_relations,
+    default_measurements,
+    make_spec,
+)
 from .parse import find_types, length_in, sleeves_in
 from .words import (
     COLOURS,
@@ -63,12 +75,14 @@ class _Edit:
         self.d = copy.deepcopy(spec.to_dict())
         self.t = spec.garment_type
         self.changes: list[str] = []
+        self.asked: set[str] = set()  # measurements the instruction set
 
     @property
     def m(self) -> dict[str, float]:
         return self.d["measurements"]
 
     def set(self, name: str, value: float, why: str) -> None:
+        self.asked.add(name)
         old = self.m.get(name)
         self.m[name] = round(float(value), 2)
         if name == "pant_length":
@@ -91,13 +105,13 @@ def _target_length(t: str, instr: str, garment_type: str) -> str:
         return "sleeve_length"
     if re.search(r"\b(inseam|inside leg)\b", t):
         return "inseam"
-    if re.search(r"\b(leg|legs|pants|trousers|jeans)\b", t) and garment_type == "pants":
+    if re.search(r"\b(leg|legs|pants|trousers|jeans)\b", t) and has_part(garment_type, "pants"):
         return "pant_length"
-    if re.search(r"\b(skirt|hem|dress)\b", t) and garment_type in ("dress", "skirt"):
+    if re.search(r"\b(skirt|hem|dress)\b", t) and has_part(garment_type, "skirt"):
         return "skirt_length"
-    if re.search(r"\b(bodice|top|body|torso)\b", t) and garment_type != "skirt":
+    if re.search(r"\b(bodice|top|body|torso)\b", t) and has_bodice(garment_type):
         return "bodice_length"
-    if re.search(r"\bneckline|neck\b", t) and garment_type not in ("skirt", "pants"):
+    if re.search(r"\bneckline|neck\b", t) and has_bodice(garment_type):
         return "neckline_depth"
     return primary_length(garment_type)
 
@@ -143,8 +157,7 @@ def _rules(e: _Edit, instr: str) -> None:
     reach = re.search(r"\bsleeves?\b.*\bto\s+(?:the\s+)?(wrists?|elbows?|shoulders?)\b", t)
     reach_cls = {"w": "long", "e": "elbow", "s": "none"}[reach.group(1)[0]] if reach else None
     # 2. sleeves: "sleeveless", "short sleeves", "remove the sleeves", "add sleeves"
-    if e.t not in ("skirt", "pants"):
-        h = height_cm(e.d["size"])
+    if has_bodice(e.t):
         if re.search(r"\b(remove|drop|no|without|cut off)\s+(the\s+)?sleeves\b|\bsleeveless\b", t):
             e.set("sleeve_length", 0.0, "sleeveless")
         elif re.search(r"\badd\s+(some\s+)?sleeves\b", t) and e.m.get("sleeve_length", 0) == 0:
@@ -161,7 +174,6 @@ def _rules(e: _Edit, instr: str) -> None:
                 measurements_from_categories(e.t, {"sleeves": cls}, e.d["size"])["sleeve_length"],
                 f"{cls} sleeves",
             )
-        del h
     # 3. features: "add a hood", "remove the pockets", "with cuffs", "no collar"
     for word, name in FEATURE_WORDS.items():
         if re.search(
@@ -195,7 +207,7 @@ def _rules(e: _Edit, instr: str) -> None:
         name = _target_length(t, instr, e.t)
         if name == "neckline_depth":
             name = primary_length(e.t)
-        if name == "sleeve_length" and e.t in ("skirt", "pants"):
+        if name == "sleeve_length" and not has_bodice(e.t):
             raise UserError(f"instruction: no sleeves to make longer or shorter on {e.t}; {HELP}")
         amount = _amount(t) or (BIG_STEP_CM if re.search(r"\b(much|a lot|way)\b", t) else STEP_CM)
         cur = e.m.get(name, MEASUREMENTS[name].lo)
@@ -204,13 +216,14 @@ def _rules(e: _Edit, instr: str) -> None:
                 measurements_from_categories(e.t, {"sleeves": "short"}, e.d["size"])["sleeve_length"] - amount
             )
         new = cur + (amount if longer else -amount)
-        if name == "sleeve_length" and 0 < cur and new < e.m.get("cap_height", 12) + 3:
+        least = e.m.get("cap_height", 12) + SLEEVE_ABOVE_CAP
+        if name == "sleeve_length" and 0 < cur and new < least:
             # shorter than its own cap is no sleeve: stop at the shortest sleeve the cap allows
-            new = e.m.get("cap_height", 12) + 3
+            new = least
             amount = cur - new
         e.set(name, new, f"{'longer' if longer else 'shorter'} by {amount:g}")
     # 7. neckline: "deeper/lower neckline", "higher neckline", "v-neck"
-    if e.t not in ("skirt", "pants"):
+    if has_bodice(e.t):
         if re.search(r"\b(deeper|lower|plunging)\s+(the\s+)?neck", t):
             e.set("neckline_depth", e.m.get("neckline_depth", 8) + (_amount(t) or 3), "deeper neckline")
         elif re.search(r"\b(higher|shallower|raise the)\s+(the\s+)?neck", t):
@@ -220,9 +233,9 @@ def _rules(e: _Edit, instr: str) -> None:
     # 8. width: "more flared", "fuller", "wider legs", "narrower"
     wider = re.search(r"\b(wider|fuller|more flared|more flare|flare it)\b", t)
     narrower = re.search(r"\b(narrower|less flared|less flare|slimmer skirt|straighter)\b", t)
-    if (wider or narrower) and e.t in ("dress", "skirt"):
+    if (wider or narrower) and has_part(e.t, "skirt"):
         e.set("flare", max(0.0, e.m.get("flare", 6) + (_amount(t) or 5) * (1 if wider else -1)), "flare")
-    elif (wider or narrower) and e.t == "pants":
+    elif (wider or narrower) and has_part(e.t, "pants"):
         base = SIZE_TABLE.get(e.d["size"], SIZE_TABLE["M"])["ankle"]
         e.set(
             "ankle", max(base, e.m.get("ankle", base) + (_amount(t) or 8) * (1 if wider else -1)), "leg width"
@@ -316,4 +329,17 @@ def edit_spec(
         {"instruction": instruction, "changes": e.changes, "backend": used}
     ]
     e.d["metadata"] = meta
+    _follow(e)
     return make_spec(e.d)
+
+
+def _follow(e: _Edit) -> None:
+    """Move the measurements the edit did not ask for into the relations the asked ones now set
+    (core.spec.RELATIONS, as the refinement clamps): a shorter bodice takes its neckline up with
+    it. What was asked stays as asked, for make_spec to accept or name."""
+    full = default_measurements(e.t, e.d["size"], e.m) | e.m
+    for name, v in clamp_relations(full, fixed=e.asked).items():
+        if name in e.m and abs(v - full[name]) > 1e-6:
+            old = e.m[name]
+            e.m[name] = round(v, 2)
+            e.changes.append(f"{name}: {old:g} -> {e.m[name]:g} cm (follows {', '.join(sorted(e.asked))})")

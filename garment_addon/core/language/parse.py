@@ -7,9 +7,10 @@ import logging
 import re
 from typing import Any
 
+from ..categories import BODY, height_cm, length_class, measurements_from_categories
 from ..errors import UserError
+from ..garments import has_part, is_top, primary_length
 from ..spec import GARMENT_TYPES, MEASUREMENTS, SIZES, GarmentSpec
-from ..vision.categories import BODY, height_cm, length_class, measurements_from_categories
 from .words import (
     COLOURS,
     FABRIC_WORDS,
@@ -70,13 +71,14 @@ def length_in(t: str, garment_type: str) -> str | None:
     for w, _ in _words(t):
         if w in LENGTH_WORDS and LENGTH_WORDS[w]:
             v = LENGTH_WORDS[w]
-            if garment_type in ("dress", "skirt", "pants") and v in ("cropped", "hip"):
-                v = "midi" if garment_type == "pants" else "mini"
-            if garment_type not in ("dress", "skirt", "pants") and v not in ("cropped", "hip"):
+            if not is_top(garment_type) and v in ("cropped", "hip"):
+                v = "midi" if has_part(garment_type, "pants") else "mini"
+            if is_top(garment_type) and v not in ("cropped", "hip"):
                 v = {"mini": "cropped", "knee": "long", "midi": "long", "maxi": "long", "ankle": "long"}[v]
             return v
     if re.search(r"\blong\s+(dress|skirt|gown|coat|pants|trousers)\b", t):
-        return {"pants": "ankle"}.get(garment_type, "maxi" if garment_type in ("dress", "skirt") else "long")
+        return ("ankle" if has_part(garment_type, "pants") else "maxi" if has_part(garment_type, "skirt")
+                else "long")
     if re.search(r"\bshort\s+(dress|skirt)\b", t):
         return "mini"
     return None
@@ -116,9 +118,9 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
             sil = SILHOUETTE_WORDS[w]
             attrs["silhouette"] = (
                 "wide-leg"
-                if gtype == "pants" and sil == "flared"
+                if has_part(gtype, "pants") and sil == "flared"
                 else "A-line"
-                if gtype != "pants" and sil == "wide-leg"
+                if not has_part(gtype, "pants") and sil == "wide-leg"
                 else sil
             )
         if w in FIT_WORDS:
@@ -128,8 +130,6 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
         if w in NECKLINE_WORDS:
             attrs["neckline"] = NECKLINE_WORDS[w]
     feats.update(features_in(t))
-    if gtype == "hoodie":
-        feats.setdefault("has_hood", True)
     size = None
     m = re.search(r"\bsize\s+(" + "|".join(s.lower() for s in SIZES) + r")\b", t)
     if m:
@@ -156,8 +156,9 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
                 f'(from the text; units: cm, mm, in, inches, ")'
             )
         meas[name] = round(cm, 1)
-    prim = {"dress": "skirt_length", "skirt": "skirt_length", "pants": "pant_length"}.get(gtype)
-    if prim and prim in meas and any(n == prim for n, _, _ in numbers):  # the number decides the class
+    prim = primary_length(gtype)
+    # a skirt or leg length the text states decides the length class
+    if prim != "bodice_length" and prim in meas and any(n == prim for n, _, _ in numbers):
         attrs["length"] = length_class(BODY["waist"] + meas[prim] / height_cm(size or "M"))
     colours = [w for w, _ in _words(t) if w in COLOURS]
     return gtype, {

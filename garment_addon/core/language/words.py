@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..spec import ALIASES, FEATURES, GARMENT_TYPES, MEASUREMENTS
+from ..garments import TYPES, primary_length
+from ..spec import FEATURES, MEASUREMENTS
 
 
 def _alias_implies(defaults: dict[str, Any]) -> dict[str, Any]:
@@ -15,64 +16,16 @@ def _alias_implies(defaults: dict[str, Any]) -> dict[str, Any]:
     return {**out, "measurements": numbers} if numbers else out
 
 
-# word -> (garment type, implied attributes/features/measurements)
-TYPE_WORDS: dict[str, tuple[str, dict[str, Any]]] = {t: (t, {}) for t in GARMENT_TYPES}
-TYPE_WORDS.update({k: (v[0], _alias_implies(v[1])) for k, v in ALIASES.items()})
-TYPE_WORDS.update(
-    {
-        "shirts": ("shirt", {}),
-        "dresses": ("dress", {}),
-        "skirts": ("skirt", {}),
-        "jackets": ("jacket", {}),
-        "hoodies": ("hoodie", {}),
-        "vests": ("vest", {}),
-        "pant": ("pants", {}),
-        "gown": ("dress", {"length": "maxi"}),
-        "sundress": ("dress", {"sleeves": "none"}),
-        "frock": ("dress", {}),
-        "shirtdress": ("dress", {"has_collar": True}),
-        "tunic": ("shirt", {"length": "long"}),
-        "sweater": ("shirt", {"sleeves": "long", "has_cuffs": True, "fabric": "knit"}),
-        "jumper": ("shirt", {"sleeves": "long", "has_cuffs": True, "fabric": "knit"}),
-        "pullover": ("shirt", {"sleeves": "long", "fabric": "knit"}),
-        "sweatshirt": ("shirt", {"sleeves": "long", "has_cuffs": True, "fabric": "knit"}),
-        "polo": ("shirt", {"sleeves": "short", "has_collar": True, "fabric": "knit"}),
-        "button-down": ("shirt", {"has_collar": True, "has_cuffs": True}),
-        "button-up": ("shirt", {"has_collar": True, "has_cuffs": True}),
-        "camisole": ("shirt", {"sleeves": "none"}),
-        "cami": ("shirt", {"sleeves": "none"}),
-        "tank": ("shirt", {"sleeves": "none", "fabric": "knit"}),
-        "singlet": ("shirt", {"sleeves": "none"}),
-        "shorts": ("pants", {"length": "mini"}),
-        "bermudas": ("pants", {"length": "knee"}),
-        "capris": ("pants", {"length": "midi"}),
-        "leggings": ("pants", {"silhouette": "fitted", "fit": "fitted"}),
-        "culottes": ("pants", {"silhouette": "wide-leg", "length": "midi"}),
-        "palazzos": ("pants", {"silhouette": "wide-leg"}),
-        "slacks": ("pants", {}),
-        "chinos": ("pants", {}),
-        "joggers": ("pants", {"has_cuffs": True, "fit": "loose"}),
-        "sweatpants": ("pants", {"fit": "loose"}),
-        "skort": ("skirt", {"length": "mini"}),
-        "miniskirt": ("skirt", {"length": "mini"}),
-        "cardigan": ("jacket", {"has_collar": False, "fabric": "knit"}),
-        "bomber": ("jacket", {"has_cuffs": True}),
-        "parka": ("jacket", {"has_hood": True, "length": "long"}),
-        "anorak": ("jacket", {"has_hood": True}),
-        "raincoat": ("jacket", {"length": "long"}),
-        "windbreaker": ("jacket", {}),
-        "peacoat": ("jacket", {"has_collar": True}),
-        "puffer": ("jacket", {}),
-        "shacket": ("jacket", {"has_collar": True}),
-        "trench": ("jacket", {"length": "long", "has_collar": True}),
-        "overcoat": ("jacket", {"length": "long"}),
-        "waistcoat": ("vest", {}),
-        "gilet": ("vest", {}),
-        "hooded": ("hoodie", {}),
-    }
-)
-TYPE_WORDS["coat"] = ("jacket", {"length": "long"})
-TYPE_WORDS["hoody"] = ("hoodie", {})
+def _plural(name: str) -> str:
+    return name + "es" if name.endswith("ss") else name if name.endswith("s") else name + "s"
+
+
+# word -> (garment type, implied attributes/features/measurements), all from core.garments
+TYPE_WORDS: dict[str, tuple[str, dict[str, Any]]] = {}
+for _t in TYPES.values():
+    TYPE_WORDS.update({_t.name: (_t.name, {}), _plural(_t.name): (_t.name, {})})
+    TYPE_WORDS.update({k: (_t.name, _alias_implies(v)) for k, v in _t.aliases.items()})
+    TYPE_WORDS.update({k: (_t.name, dict(v)) for k, v in _t.words.items()})
 
 COLOURS = (
     "black",
@@ -295,12 +248,6 @@ def to_cm(num: str, unit: str | None) -> float:
     return v
 
 
-def primary_length(garment_type: str) -> str:
-    return {"dress": "skirt_length", "skirt": "skirt_length", "pants": "pant_length"}.get(
-        garment_type, "bodice_length"
-    )
-
-
 def find_numbers(text: str, garment_type: str) -> list[tuple[str, float, tuple[int, int]]]:
     """[(measurement name, centimetres, span)] for phrases like "bust 92 cm" or "a 60cm long skirt"."""
     out: list[tuple[str, float, tuple[int, int]]] = []
@@ -312,7 +259,7 @@ def find_numbers(text: str, garment_type: str) -> list[tuple[str, float, tuple[i
             name = MEASURE_WORDS[m.group("name")]
             if name == "@length":
                 name = primary_length(garment_type)
-            if name == "skirt_length" and garment_type == "pants":
+            if name == "skirt_length" and primary_length(garment_type) == "pant_length":
                 name = "pant_length"
             out.append((name, to_cm(m.group("num"), m.group("unit")), m.span()))
             taken.append(m.span())

@@ -101,23 +101,6 @@ def point_at(pts: np.ndarray, dist: float) -> np.ndarray:
     return pts[i] + t * (pts[i + 1] - pts[i])
 
 
-def split_at(pts: np.ndarray, dist: float) -> tuple[np.ndarray, np.ndarray]:
-    """Split a polyline ``dist`` cm from its start into two polylines sharing the cut point."""
-    pts = np.asarray(pts, float)
-    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    cut = point_at(pts, dist)
-    i = int(np.searchsorted(cum, dist, side="right"))
-    a = np.vstack([pts[:i], cut])
-    b = np.vstack([cut, pts[i:]])
-    # drop zero-length duplicates at the cut
-    if len(a) > 2 and np.allclose(a[-1], a[-2]):
-        a = np.delete(a, -2, axis=0)
-    if len(b) > 2 and np.allclose(b[0], b[1]):
-        b = np.delete(b, 1, axis=0)
-    return a, b
-
-
 def mirror_x(pts: np.ndarray, x0: float = 0.0) -> np.ndarray:
     p = np.array(pts, float)
     p[:, 0] = 2 * x0 - p[:, 0]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from shapely.geometry import LineString, Polygon
 
+from ..garments import TYPES
 from .drafting.ease import HIP_DEPTH, band_waist_ease, spec_ease, top_waist_ease
 from .model import Pattern, Piece
 
-TOPS = ("shirt", "dress", "jacket", "hoodie", "vest")
 # girths whose declared ease is the least the drafting gives: a trouser thigh gets whatever more the
 # crotch extensions (drafted from the hip) make it
 AT_LEAST = ("thigh",)
@@ -60,13 +60,15 @@ def _sum_at(pieces: list[Piece], level) -> float | None:
 
 
 def finished_girths(pattern: Pattern) -> dict[str, float]:
-    """{girth: finished cm} for the girths this garment has (bust, waist, hip, thigh, knee)."""
+    """{girth: finished cm} for the girths this garment has (bust, waist, hip, thigh, knee), read off
+    the parts it has: a bodice (torso pieces), a skirt, trouser legs."""
     spec = pattern.spec or {}
-    t = spec.get("garment_type")
     pieces = pattern.pieces
-    out: dict[str, float] = {}
-    if t in TOPS:
-        torso = [p for p in pieces if p.body_region in TORSO]
+    torso = [p for p in pieces if p.body_region in TORSO]
+    skirt = [p for p in pieces if p.body_region.startswith("skirt")]
+    legs = [p for p in pieces if p.body_region.startswith("leg_")]
+    out: dict[str, float | None] = {}
+    if torso:
         overlap = float(spec.get("measurements", {}).get("front_overlap", 0.0))
         # an open front: the two stands lie on top of each other once buttoned
         lap = 2 * overlap if any(p.name == "right_front" for p in torso) else 0.0
@@ -77,17 +79,13 @@ def finished_girths(pattern: Pattern) -> dict[str, float]:
         if all(waist(p) is not None and waist(p) >= 0 for p in torso):
             out["waist"] = _sum_at(torso, lambda p: max(waist(p), 0.3)) - lap
         hip = lambda p: (waist(p) or 0.0) - HIP_DEPTH  # noqa: E731
-        if t != "dress" and all(hip(p) >= 0.5 for p in torso):
+        if not (skirt or legs) and all(hip(p) >= 0.5 for p in torso):
             out["hip"] = _sum_at(torso, hip) - lap
-        if t == "dress":
-            skirt = [p for p in pieces if p.body_region.startswith("skirt")]
-            out["hip"] = _sum_at(skirt, lambda p: _lm(p, "hip_center"))
-    elif t == "skirt":
-        skirt = [p for p in pieces if p.body_region.startswith("skirt")]
-        out["waist"] = _sum_at(skirt, lambda p: _lm(p, "waist_center") - 0.3)
+    if skirt:
+        if not torso:
+            out["waist"] = _sum_at(skirt, lambda p: _lm(p, "waist_center") - 0.3)
         out["hip"] = _sum_at(skirt, lambda p: _lm(p, "hip_center"))
-    elif t == "pants":
-        legs = [p for p in pieces if p.body_region.startswith("leg_")]
+    if legs:  # the waist is the legs' (a jumpsuit's bodice is gathered onto the band they hang from)
         out["waist"] = sum(p.edge_length("waist") for p in legs)
         out["hip"] = _sum_at(legs, lambda p: _lm(p, "hip_level"))
         one = [p for p in legs if p.body_region.startswith("leg_left")]
@@ -101,20 +99,24 @@ def declared_ease(spec) -> dict[str, float]:
     """The ease the drafting adds to each girth for this spec (cm); a girth left out is not fitted
     (a loose top's waist hangs straight from the bust)."""
     e = spec_ease(spec)
-    t = spec.garment_type
-    if t in ("skirt", "pants"):
-        out = {"waist": band_waist_ease(spec.fit), "hip": e["hip"]}
-        if t == "pants":
-            out.update(thigh=e["thigh"], knee=e["knee"])
-        return out
+    parts = TYPES[spec.garment_type].parts
+    lower = {"hip": e["hip"]}
+    if "pants" in parts:
+        lower.update(thigh=e["thigh"], knee=e["knee"])
+    if "bodice" not in parts:
+        return {"waist": band_waist_ease(spec.fit), **lower}
     m = spec.m
     w = top_waist_ease(spec)
-    # a top is never narrower at the hip than at its waist; a loose one hangs straight from the bust
-    floor = m["bust"] + e["bust"] if w is None else m["waist"] + w
-    out = {"bust": e["bust"], "hip": max(e["hip"], floor - m["hip"])}
+    out = {"bust": e["bust"]}
     if w is not None:
         out["waist"] = w
-    return out
+    if "pants" in parts:  # a jumpsuit hangs from the trousers' waist band
+        out["waist"] = band_waist_ease(spec.fit)
+    if len(parts) > 1:  # the bodice ends at a waist seam: the hip is the skirt's or the trousers'
+        return {**out, **lower}
+    # a top is never narrower at the hip than at its waist; a loose one hangs straight from the bust
+    floor = m["bust"] + e["bust"] if w is None else m["waist"] + w
+    return {**out, "hip": max(e["hip"], floor - m["hip"])}
 
 
 def measurement_table(pattern: Pattern, spec=None) -> list[dict]:

@@ -94,7 +94,7 @@ def make_critic(backend: str, client=None) -> Callable | None:
     if not client.configured:
         if backend == "vlm":
             raise UserError("backend: vlm needs GARMENT_VLM_API_KEY (or HF_TOKEN / OPENAI_API_KEY); "
-                            "use --backend offline or auto")
+                            "choose backend offline or auto")
         return None
     return lambda photo, render, spec: critique(photo, render, spec, client)
 

@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import UserError
-from ..spec import FEATURES, FITS, MEASUREMENTS, GarmentSpec, make_spec
+from ..garments import TYPES
+from ..spec import FEATURES, FITS, MEASUREMENTS, GarmentSpec, clamp_relations, make_spec
 
 # Search range (cm) per parameter: the plausible span, narrower than the validation range.
 RANGES: dict[str, tuple[float, float]] = {
@@ -36,22 +37,6 @@ RANGES: dict[str, tuple[float, float]] = {
     "pant_length": (40, 115), "bust": (70, 130), "waist": (55, 120), "hip": (75, 135),
     "ankle": (18, 50), "neckline_depth": (2, 25), "rise": (20, 36), "neckline_width": (5, 14),
 }
-PARAMS: dict[str, tuple[str, ...]] = {
-    "shirt": ("bodice_length", "sleeve_length", "bust", "waist"),
-    "jacket": ("bodice_length", "sleeve_length", "bust", "waist"),
-    "hoodie": ("bodice_length", "sleeve_length", "bust", "waist"),
-    "vest": ("bodice_length", "bust", "waist", "neckline_depth"),
-    "dress": ("skirt_length", "sleeve_length", "flare", "bust", "waist"),
-    "skirt": ("skirt_length", "flare", "waist", "hip"),
-    "pants": ("pant_length", "hip", "ankle", "rise"),
-}
-# Fine-tuning parameters, added to the search only once the main ones stall (each costs a probe
-# render): the neckline's width shows on real photos (the demo's tee: 0.807 -> 0.834) but rarely
-# decides the silhouette.
-LATE_PARAMS: dict[str, tuple[str, ...]] = {"shirt": ("neckline_width",)}
-TYPE_NEIGHBOURS = {"shirt": ("jacket", "hoodie", "dress"), "dress": ("skirt", "shirt"),
-                   "skirt": ("dress", "pants"), "pants": ("skirt",), "jacket": ("shirt", "hoodie"),
-                   "hoodie": ("jacket", "shirt"), "vest": ("shirt",)}
 SLEEVE_CLASSES = {"none": 0.0, "short": 20.0, "elbow": 36.0, "long": 58.0}
 PROBE_STEP = 0.1
 MAX_STEP = 0.35  # largest change of one normalised parameter in one optimiser step
@@ -71,31 +56,15 @@ class Proposal:
     note: dict[str, Any] = field(default_factory=dict)  # VLM differences, confidence, converged
 
 
-def snap_sleeve(length: float, cap_height: float) -> float:
-    """Sleeves are 0 (sleeveless) or at least cap_height + 3 cm long."""
-    least = cap_height + 3
-    if 0 < length < least:
-        return 0.0 if length < least / 2 else least
-    return length
-
-
 def build_spec(base: GarmentSpec, measurements: dict[str, float], garment_type: str | None = None,
                features: dict[str, Any] | None = None) -> GarmentSpec:
-    """``base`` with some measurements/features/type changed, kept valid (relations clamped)."""
+    """``base`` with some measurements/features/type changed, kept valid (core.spec.clamp_relations)."""
     d = base.to_dict()
     t = garment_type or base.garment_type
     m = dict(d["measurements"])
     m.update({k: float(v) for k, v in measurements.items()})
     m.pop("inseam", None)  # derived: pant_length - rise
-    lo_hi = {"bust": (60, 160), "waist": (45, 150), "hip": (60, 170)}
-    for k, (lo, hi) in lo_hi.items():
-        m[k] = min(max(m[k], lo), hi)
-    m["sleeve_length"] = snap_sleeve(max(0.0, m["sleeve_length"]), m["cap_height"])
-    m["waist"] = min(m["waist"], m["bust"] * 1.25, m["hip"] * 1.1)
-    m["bodice_length"] = max(m["bodice_length"], 20 + m["bust"] / 10 + 0.5, m["neckline_depth"] + 12.5)
-    m["thigh"] = min(m["thigh"], m["hip"] * 0.8)
-    m["knee"] = min(m["knee"], m["thigh"])
-    m["pant_length"] = max(m["pant_length"], m["rise"] + 5.5)
+    m = clamp_relations(m)
     feats = dict(d["features"]) | dict(features or {})
     if t != base.garment_type:
         feats.pop("has_hood", None)  # let the new type choose its default
@@ -109,7 +78,8 @@ class ParamSpace:
     """The continuous parameters of one garment type, mapped to [0, 1]."""
 
     def __init__(self, garment_type: str, late: bool = False):
-        self.names = PARAMS[garment_type] + (LATE_PARAMS.get(garment_type, ()) if late else ())
+        gt = TYPES[garment_type]
+        self.names = gt.params + (gt.late_params if late else ())
 
     def encode(self, spec: GarmentSpec) -> np.ndarray:
         return np.array([(spec.m[n] - RANGES[n][0]) / (RANGES[n][1] - RANGES[n][0]) for n in self.names])
@@ -181,7 +151,7 @@ class OfflineProposer:
         return bool(self.alts)
 
     def _add_late_params(self, best: GarmentSpec) -> bool:
-        """Stalled for the first time: add the type's LATE_PARAMS and probe them (True if any)."""
+        """Stalled for the first time: add the type's late_params and probe them (True if any)."""
         late = ParamSpace(best.garment_type, late=True)
         n = len(self.space.names)
         if len(late.names) <= n:
@@ -220,8 +190,8 @@ class OfflineProposer:
         t = best.garment_type
         if early:
             out += [Proposal({}, f"alternative:type={o}", garment_type=o, explore=True, damp=False)
-                    for o in TYPE_NEIGHBOURS[t]]
-        if "sleeve_length" in PARAMS[t]:
+                    for o in TYPES[t].neighbours]
+        if "sleeve_length" in TYPES[t].params:
             now = best.m["sleeve_length"]
             for cls, length in SLEEVE_CLASSES.items():
                 if abs(length - now) > 8:
@@ -231,7 +201,7 @@ class OfflineProposer:
             if fit != best.fit:
                 out.append(Proposal({}, f"alternative:fit={fit}", features={"fit": fit}, explore=True,
                                     damp=False))
-        for other in TYPE_NEIGHBOURS[t] if not early else ():
+        for other in TYPES[t].neighbours if not early else ():
             out.append(Proposal({}, f"alternative:type={other}", garment_type=other, explore=True,
                                     damp=False))
         key = lambda p: f"{t}|{p.decision}"  # noqa: E731

@@ -15,14 +15,14 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ..garments import TYPES, has_part
+from ..pattern.drafting.ease import spec_ease
 from ..spec import GarmentSpec, body_measurements
 
-EASE_CM = {"fitted": 4.0, "regular": 10.0, "loose": 20.0}
 ARM_ANGLE = math.radians(38)  # A-pose: arms this far from vertical
 BODY_RGB = (62, 62, 68)
 PART_RGB = {"bodice": (120, 96, 200), "sleeve": (220, 120, 120), "skirt": (90, 160, 200),
             "pants": (80, 130, 90), "hood": (200, 170, 90)}
-TOPS = ("shirt", "dress", "jacket", "hoodie", "vest")
 
 
 def _half(girth: float) -> float:
@@ -94,7 +94,7 @@ def render_silhouette(spec: GarmentSpec, size: int = 256):
     waist_y = neck_y - b["back_waist_length"]
     bust_y = waist_y + 0.45 * (neck_y - waist_y)
     hip_y = waist_y - 20.0
-    crotch_y = waist_y - m["rise"] if spec.garment_type == "pants" else hip_y - 7.0
+    crotch_y = waist_y - m["rise"] if has_part(spec.garment_type, "pants") else hip_y - 7.0
     ankle_y = 0.05 * h
     sw = b["shoulder_width"] / 2
     arm_dir = (math.sin(ARM_ANGLE), -math.cos(ARM_ANGLE))
@@ -115,27 +115,27 @@ def render_silhouette(spec: GarmentSpec, size: int = 256):
                     _half(b["bicep"]) * 1.1, _half(b["wrist"]) * 1.1)
         c.poly(arm, "body", BODY_RGB)
 
-    ease = EASE_CM[spec.features.get("fit", "regular")]
-    t = spec.garment_type
-    if t == "pants":
+    ease = spec_ease(spec)  # the drafting's wearing ease: the silhouette is as wide as the pattern
+    parts = TYPES[spec.garment_type].parts
+    if "pants" in parts:
         _draw_pants(c, m, b, ease, waist_y, hip_y)
-    if t in ("skirt", "dress"):
+    if "skirt" in parts:
         _draw_skirt(c, m, ease, waist_y, hip_y)
-    if t in TOPS:
+    if "bodice" in parts:
         _draw_top(c, spec, b, ease, neck_y, shoulder_y, bust_y, waist_y, hip_y, arm_dir)
     rgb = np.asarray(c.rgb, np.uint8).copy()
     garment = np.asarray(c.garment) > 127
     return rgb, garment, np.asarray(c.body) > 127
 
 
-def _draw_pants(c, m, b, ease, waist_y, hip_y) -> None:
+def _draw_pants(c, m, b, ease: dict, waist_y, hip_y) -> None:
     hem_y = waist_y - m["pant_length"]
     crotch_y = waist_y - m["rise"]
-    w_hw = _half(m["waist"] + ease / 2)
-    h_hw = _half(m["hip"] + ease)
+    w_hw = _half(m["waist"] + ease["waist"])
+    h_hw = _half(m["hip"] + ease["hip"])
     for sgn in (1, -1):
-        hem_hw = _half(m["ankle"] + ease) * 0.55
-        knee_hw = _half(m["knee"] + ease) * 0.55
+        hem_hw = _half(m["ankle"] + ease["ankle"]) * 0.55
+        knee_hw = _half(m["knee"] + ease["knee"]) * 0.55
         axis = h_hw * 0.5
         frac = min(1.0, (crotch_y - hem_y) / max(1.0, crotch_y - 0.05 * c.height))
         knee_y = crotch_y - 0.5 * (crotch_y - hem_y)
@@ -145,10 +145,10 @@ def _draw_pants(c, m, b, ease, waist_y, hip_y) -> None:
         c.poly(leg if sgn > 0 else _mirror(leg), "garment", PART_RGB["pants"])
 
 
-def _draw_skirt(c, m, ease, waist_y, hip_y) -> None:
+def _draw_skirt(c, m, ease: dict, waist_y, hip_y) -> None:
     hem_y = waist_y - m["skirt_length"]
-    w_hw = _half(m["waist"] + ease / 2)
-    h_hw = _half(m["hip"] + ease)
+    w_hw = _half(m["waist"] + ease["waist"])
+    h_hw = _half(m["hip"] + ease["hip"])
     hip_at = max(hem_y, hip_y)
     hem_hw = h_hw + m["flare"] * 0.55 * min(1.0, m["skirt_length"] / 60)
     side = [(w_hw, waist_y + 0.5), (h_hw + (hem_hw - h_hw) * 0.15, hip_at), (hem_hw, hem_y)]
@@ -159,11 +159,11 @@ def _draw_top(c, spec, b, ease, neck_y, shoulder_y, bust_y, waist_y, hip_y, arm_
     m = spec.measurements
     t = spec.garment_type
     sw = b["shoulder_width"] / 2 + 0.8
-    hem_y = waist_y if t == "dress" else neck_y - m["bodice_length"]
-    bust_hw = _half(m["bust"] + ease)
+    hem_y = waist_y if TYPES[t].region == "whole" else neck_y - m["bodice_length"]
+    bust_hw = _half(m["bust"] + ease["bust"])
     fitted = 0.0 if spec.features.get("fit") == "loose" else 1.0
-    waist_hw = _half(m["waist"] + ease) * fitted + bust_hw * (1 - fitted)
-    hip_hw = _half(m["hip"] + ease)
+    waist_hw = _half(m["waist"] + ease["waist"]) * fitted + bust_hw * (1 - fitted)
+    hip_hw = _half(m["hip"] + ease["hip"])
 
     def width_at(y: float) -> float:
         if y >= bust_y:
@@ -178,9 +178,9 @@ def _draw_top(c, spec, b, ease, neck_y, shoulder_y, bust_y, waist_y, hip_y, arm_
     side = [(nw, neck_y), (sw, shoulder_y), (bust_hw, underarm_y)] + [(width_at(y), y) for y in ys]
     side.append((width_at(hem_y), hem_y))
     if m["sleeve_length"] > 0:
-        top_w = _half(m["bicep"] + ease) * 1.25
+        top_w = _half(m["bicep"] + ease["bicep"]) * 1.25
         reach = min(1.0, m["sleeve_length"] / b["arm_length"])
-        end_w = top_w + (_half(m["wrist"] + ease) * 1.2 - top_w) * reach
+        end_w = top_w + (_half(m["wrist"] + ease["wrist"]) * 1.2 - top_w) * reach
         for sgn in (1, -1):
             sl = _limb((sgn * (sw - 2.5), shoulder_y - 1.5), (sgn * arm_dir[0], arm_dir[1]),
                        m["sleeve_length"], top_w, end_w)

@@ -22,10 +22,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..errors import UserError
-from ..progress import Progress
-from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
-from .categories import (
+from ..categories import (
     ARM_LENGTH,
     BODY,
     LENGTH_EDGES,
@@ -34,7 +31,11 @@ from .categories import (
     silhouette_class,
     sleeve_class,
 )
-from .imageio import as_rgb_array
+from ..errors import UserError
+from ..garments import has_bodice, is_top
+from ..imageio import as_rgb_array
+from ..progress import Progress
+from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
 from .segment import (
     _clean,
     detect_face,
@@ -445,7 +446,7 @@ def attributes(t: str, feats: dict[str, float]) -> tuple[dict[str, Any], dict[st
     attrs: dict[str, Any] = {}
     confs: dict[str, float] = {}
     bot = feats["bottom"]
-    if t in ("dress", "skirt", "pants"):
+    if not is_top(t):
         attrs["length"] = length_class(bot)
         confs["length"] = float(np.clip(0.5 + 8 * np.min(np.abs(np.array(LENGTH_EDGES) - bot)), 0.5, 0.95))
     else:
@@ -454,7 +455,7 @@ def attributes(t: str, feats: dict[str, float]) -> tuple[dict[str, Any], dict[st
     if feats.get("cut"):
         attrs["length"] = {"dress": "knee", "skirt": "knee", "pants": "ankle"}.get(t, "hip")
         confs["length"] = 0.15
-    if t not in ("skirt", "pants"):
+    if has_bodice(t):
         s = feats["sleeves"]
         attrs["sleeves"] = sleeve_class(s) if s >= 0 else None
         margin = np.min(np.abs(np.array(SLEEVE_EDGES) - s))
@@ -498,7 +499,7 @@ def measurements(t: str, attrs: dict[str, Any], feats: dict[str, float], size: s
             m["ankle"] = SIZE_TABLE[size]["ankle"] * 2.0
     else:
         m["bodice_length"] = (bot - BODY["neck"] - 0.01) * h
-    if t not in ("skirt", "pants"):
+    if has_bodice(t):
         s = feats["sleeves"]
         if s >= 0:  # unknown sleeves keep the type's default length
             m["sleeve_length"] = (
@@ -766,7 +767,7 @@ def analyze_array(
         if m.sum() < 0.08 * items[0].sum():
             continue
         t, _ = classify(measure_item(m, person, fr))
-        t = "shirt" if t in ("jacket", "vest", "hoodie") and a.garment_type == "jacket" else t
+        t = "shirt" if is_top(t) and a.garment_type == "jacket" else t
         if t not in a.others:
             a.others.append(t)
     for m in items[:3]:

@@ -19,8 +19,9 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..categories import ARM_LENGTH, BODY, length_class, silhouette_class, sleeve_class
+from ..garments import has_bodice, is_lower, is_top
 from ..spec import SIZE_TABLE
-from .categories import ARM_LENGTH, BODY, length_class, silhouette_class, sleeve_class
 
 M = SIZE_TABLE["M"]
 # A body seen from the front is about 0.34 of its girth wide; a garment on its own is wider: it
@@ -312,7 +313,7 @@ def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dic
     attrs: dict[str, Any] = {}
     meas: dict[str, float] = {}
     h = M["height"]
-    if t in ("skirt", "pants"):
+    if is_lower(t):
         scale = WAIST_CM / max(f["waist_w"], 1)  # the waistband across the top
     else:
         scale = CHEST_CM / max(f["chest_w"], 1)
@@ -320,7 +321,7 @@ def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dic
     ruler, at_hip = _ruler_length(f, t, length / h)  # length / height from a vertical body ruler
     if t == "dress" and ruler:
         scale = h * ruler / f["hg"]
-    elif t not in ("skirt", "pants", "dress") and 0.35 < f.get("waist_row", 0.0) < 0.8:
+    elif is_top(t) and 0.35 < f.get("waist_row", 0.0) < 0.8:
         # a top's narrowest row is the natural waist, BODY waist - shoulder below its top edge
         scale = h * (BODY["waist"] - BODY["shoulder"]) / (f["waist_row"] * f["hg"])
         length = f["hg"] * scale
@@ -352,7 +353,7 @@ def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dic
         # more the longer the leg; a wide leg keeps its width
         along = float(np.clip((hem - BODY["crotch"]) / (BODY["ankle"] - BODY["crotch"]), 0, 1))
         attrs["silhouette"] = "wide-leg" if f["leg_ratio"] > 1.22 - 0.45 * along else "fitted"
-    if t not in ("skirt", "pants"):
+    if has_bodice(t):
         sleeve = f["sleeve_px"] * scale if f["sleeves"] else 0.0
         attrs["sleeves"] = sleeve_class(sleeve / (ARM_LENGTH * h))
         meas["sleeve_length"] = 0.0 if attrs["sleeves"] == "none" else max(17.0, sleeve)

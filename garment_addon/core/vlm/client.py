@@ -87,7 +87,7 @@ def image_data_url(image: Any, max_side: int = 1024) -> str:
     from PIL import Image
 
     if isinstance(image, str | os.PathLike):
-        from ..vision.imageio import load_image
+        from ..imageio import load_image
 
         image = load_image(image)
     if not isinstance(image, Image.Image):
@@ -239,7 +239,7 @@ class VLMClient:
         if not self.configured:
             raise UserError(
                 "GARMENT_VLM_API_KEY: not set (also looked at HF_TOKEN and OPENAI_API_KEY); "
-                "set one or use --backend offline"
+                "set one or choose backend offline"
             )
         errors = []
         for model in self.models:

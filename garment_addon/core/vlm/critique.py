@@ -1,4 +1,4 @@
-"""VLM critic for the refinement loop: [photo, render] -> bounded, atomic spec adjustments."""
+"""VLM critic for the refinement loop: [photo, render] -> valid spec adjustments (the loop bounds them)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from ..spec import GarmentSpec, make_spec
 from .client import VLMClient, image_data_url
-from .schema import CRITIQUE_SCHEMA, bound_adjustments, check_critique, critique_prompt
+from .schema import CRITIQUE_SCHEMA, check_critique, critique_prompt, valid_adjustments
 
 
 def critique(
@@ -16,7 +16,7 @@ def critique(
 
     ``photo`` is a path or an RGB array, ``render`` an RGB array (or path). Adjustments use the
     spec's own measurement/feature names, are absolute target values, each clipped to its allowed
-    range and to a small step from the current value (see schema.MAX_STEP_CM); unknown names are
+    range (the refinement loop bounds the step: proposer.parse_critique); unknown names are
     dropped. Raises VLMError when no model answers.
     """
     spec = spec if isinstance(spec, GarmentSpec) else make_spec(spec)
@@ -33,7 +33,7 @@ def critique(
     diffs = ans.get("differences")
     return {
         "differences": [str(d) for d in diffs] if isinstance(diffs, list) else [],
-        "adjustments": bound_adjustments(spec, ans.get("adjustments")),
+        "adjustments": valid_adjustments(ans.get("adjustments")),
         "confidence": float(conf) if isinstance(conf, int | float) and 0 <= conf <= 1 else 0.5,
         "converged": bool(ans.get("converged", False)),
     }

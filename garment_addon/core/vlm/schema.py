@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..spec import FEATURES, GARMENT_TYPES, MEASUREMENTS, GarmentSpec, make_spec
-from ..vision.categories import (
+from ..categories import (
     LENGTHS,
     NECKLINES,
     SILHOUETTES,
@@ -14,6 +13,7 @@ from ..vision.categories import (
     TOP_LENGTHS,
     measurements_from_categories,
 )
+from ..spec import FEATURES, GARMENT_TYPES, MEASUREMENTS, GarmentSpec, make_spec
 
 _LENGTH_CHOICES = list(LENGTHS) + list(TOP_LENGTHS)
 GARMENT_SCHEMA: dict[str, Any] = {
@@ -146,8 +146,6 @@ CRITIQUE_SCHEMA: dict[str, Any] = {
     },
     "required": ["differences", "adjustments", "confidence", "converged"],
 }
-MAX_STEP_CM = 15.0  # one critique may move a measurement by at most this much
-MAX_STEP_FRACTION = 0.25  # ... and by at most this fraction of its allowed range
 
 
 def critique_prompt(spec: GarmentSpec) -> str:
@@ -165,17 +163,19 @@ def critique_prompt(spec: GarmentSpec) -> str:
     )
 
 
-def bound_adjustments(spec: GarmentSpec, raw: Any) -> dict[str, Any]:
-    """Keep only known names, valid values and small steps (absolute new values)."""
+def valid_adjustments(raw: Any) -> dict[str, Any]:
+    """Keep only known names and valid values (absolute new values, clipped to the allowed range).
+
+    How far one critique may move a measurement is the refinement's rule, applied once where it
+    uses them (core.refine.proposer.parse_critique).
+    """
     out: dict[str, Any] = {}
     if not isinstance(raw, dict):
         return out
     for k, v in raw.items():
         if k in MEASUREMENTS and isinstance(v, int | float) and not isinstance(v, bool):
             f = MEASUREMENTS[k]
-            cur = spec.measurements.get(k, (f.lo + f.hi) / 2)
-            step = min(MAX_STEP_CM, MAX_STEP_FRACTION * (f.hi - f.lo))
-            out[k] = round(min(f.hi, max(f.lo, min(cur + step, max(cur - step, float(v))))), 2)
+            out[k] = round(min(f.hi, max(f.lo, float(v))), 2)
         elif k in FEATURES:
             allowed = FEATURES[k]
             if (allowed == (bool,) and isinstance(v, bool)) or (allowed != (bool,) and v in allowed):

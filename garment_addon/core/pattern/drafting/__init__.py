@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
+from ...garments import TYPES
 from ...spec import GarmentSpec, body_measurements, make_spec
 from ..builder import PatternDraft
 from ..model import Pattern
 from .construction import construction_pieces
-from .garments import DRAFTERS
+
+
+def drafter(garment_type: str) -> Callable:
+    """The ``draft(PatternDraft, spec, body)`` function the type's registry record names."""
+    module, name = TYPES[garment_type].drafter.split(":")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
 
 
 def draft(spec: GarmentSpec | dict) -> Pattern:
@@ -15,7 +24,7 @@ def draft(spec: GarmentSpec | dict) -> Pattern:
         spec = make_spec(spec)
     label = [f"{spec.garment_type} size {spec.size}", f"fit {spec.fit}"]
     d = PatternDraft(spec.to_dict(), label)
-    DRAFTERS[spec.garment_type](d, spec, body_measurements(spec))
+    drafter(spec.garment_type)(d, spec, body_measurements(spec))
     pattern = d.build()
     pattern.construction = construction_pieces(pattern, spec)
     from ..measure import measurement_table, under_body  # measure reads the drafting's ease tables

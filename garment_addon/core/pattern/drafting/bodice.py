@@ -129,7 +129,7 @@ def _side_chain(f: BodiceFrame, q_off: float, front: bool, plus: str, corner: st
     side = _side(f, q_off)
     if f.bust_dart <= 0:
         return [(f"side_{plus}", side, "seam", (f"{corner}_{plus}", f"underarm_{plus}"))]
-    lo, hi = g.split_at(side, _dist_to_y(side, f.bust_dart_y))
+    lo, hi = _split_y(side, f.bust_dart_y)
     mid = f"side_dart_{plus}"
     out = [(f"side_{plus}", lo, "seam", (f"{corner}_{plus}", mid))]
     if front:
@@ -143,11 +143,11 @@ def _side_chain(f: BodiceFrame, q_off: float, front: bool, plus: str, corner: st
     return out
 
 
-def _dist_to_y(pts: np.ndarray, y: float) -> float:
-    """Distance along a side seam (rising in y) to height y."""
-    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    return float(np.interp(y, pts[:, 1], cum))
+def _split_y(pts: np.ndarray, y: float) -> tuple[np.ndarray, np.ndarray]:
+    """A side seam (rising in y) cut at height y into the part below and the part above."""
+    cut = g.P(float(np.interp(y, pts[:, 1], pts[:, 0])), y)
+    below, above = pts[pts[:, 1] < y - 1e-9], pts[pts[:, 1] > y + 1e-9]
+    return np.vstack([below, cut]), np.vstack([cut, above])
 
 
 def fisheye_dart(f: BodiceFrame, front: bool, sign: float) -> dict | None:
@@ -261,15 +261,3 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
         pd.markings.append(mk)  # drill holes 1 cm inside both points, where the stitching ends
         pd.mark("drill", [pts[0] + (0, 1.0), pts[2] - (0, 1.0)])
     return pd
-
-
-def notch_armholes(draft, front: str, back: str, sides=("left", "right")) -> None:
-    """Single notch on the front armhole, double on the back, a third of the way up."""
-    for s in sides:
-        for piece, count in ((front, 1), (back, 2)):
-            pd = draft.piece(piece)
-            try:
-                e = pd.get(f"armhole_{s}")
-            except StopIteration:
-                continue
-            pd.notches.append((e.name, g.length(e.pts) / 3, count))

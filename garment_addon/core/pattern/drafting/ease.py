@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from ...garments import TYPES
+
 EASE = {
     "fitted": dict(bust=5, waist=3, hip=4, bicep=4, wrist=6, thigh=4, knee=6, ankle=10, armhole=0.0),
     "regular": dict(bust=10, waist=10, hip=8, bicep=7, wrist=10, thigh=8, knee=12, ankle=16, armhole=1.5),
     "loose": dict(bust=18, waist=20, hip=14, bicep=11, wrist=14, thigh=14, knee=20, ankle=24, armhole=3.0),
 }
-# Outerwear is worn over other clothes.
-LAYER_EASE = {"jacket": dict(bust=4, waist=4, hip=4, bicep=3, wrist=4, armhole=1.0)}
+# Outerwear (core.garments: GarmentType.outerwear) is worn over other clothes.
+LAYER_EASE = dict(bust=4, waist=4, hip=4, bicep=3, wrist=4, armhole=1.0)
 
 HIP_DEPTH = 20.0  # waist to full hip, cm
 SHOULDER_DROP = 4.5  # side-neck point to shoulder point, vertical, cm
@@ -16,7 +18,7 @@ BACK_NECK_DROP = 2.0  # side-neck point to centre-back neck, cm
 # Total sleeve-cap ease, cm: a fitted set-in sleeve needs room over the shoulder joint (2-3 cm),
 # a shirt sleeve about 1.5, a loose dropped-shoulder sleeve almost none; tailoring adds a little.
 CAP_EASE = {"fitted": 2.4, "regular": 1.5, "loose": 0.8}
-LAYER_CAP_EASE = {"jacket": 0.5}
+LAYER_CAP_EASE = 0.5
 HAND_EASE = 6.0  # a closed sleeve hem or cuff must pass the hand: at least wrist + 6 cm
 
 
@@ -26,9 +28,13 @@ KNIT_SCALED = ("bust", "waist", "hip", "bicep", "thigh", "knee", "ankle")
 KNIT_CAP_EASE = 0.6  # cm: a set-in cap keeps at least 0.5 (the solver measures within 0.01)
 
 
+def _outerwear(garment_type: str) -> bool:
+    return garment_type in TYPES and TYPES[garment_type].outerwear
+
+
 def ease(fit: str, garment_type: str, fabric: str = "woven") -> dict[str, float]:
     e = dict(EASE[fit])
-    for k, v in LAYER_EASE.get(garment_type, {}).items():
+    for k, v in (LAYER_EASE if _outerwear(garment_type) else {}).items():
         e[k] += v
     if fabric == "knit":
         e.update({k: v * KNIT_EASE_FACTOR for k, v in e.items() if k in KNIT_SCALED})
@@ -38,7 +44,7 @@ def ease(fit: str, garment_type: str, fabric: str = "woven") -> dict[str, float]
 def cap_ease(fit: str, garment_type: str, fabric: str = "woven") -> float:
     if fabric == "knit":
         return KNIT_CAP_EASE
-    return min(3.0, CAP_EASE[fit] + LAYER_CAP_EASE.get(garment_type, 0.0))
+    return min(3.0, CAP_EASE[fit] + (LAYER_CAP_EASE if _outerwear(garment_type) else 0.0))
 
 
 def spec_ease(spec, garment_type: str | None = None) -> dict[str, float]:

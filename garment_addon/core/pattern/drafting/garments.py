@@ -42,7 +42,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     f = frame(spec, dress)
     back = bodice_piece(spec, f, False, "back_bodice", waist_seam=dress)
     if opening:
-        right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0))
+        right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0), waist_seam=dress)
         right.cut_group = "front"
         button_marks(right, spec, f)
         left = right.mirrored("left_front", "torso_front")
@@ -312,7 +312,3 @@ def draft_vest(d, spec, body):
         for s, sign in (("left", 1), ("right", -1)):
             d.add(patch_pocket(f"{s}_pocket", f"{s}_front", (sign * 0.5 * f.hem_q, max(f.waist_y - 4, 6.0)),
                                11, 10))
-
-
-DRAFTERS = {"shirt": draft_shirt, "dress": draft_dress, "skirt": draft_skirt, "pants": draft_pants,
-            "jacket": draft_jacket, "hoodie": draft_hoodie, "vest": draft_vest}

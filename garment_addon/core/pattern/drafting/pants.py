@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...proportions import INSEAM
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
 from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 
-FULL_INSEAM_FRACTION = 0.46  # inseam to ankle / height
+FULL_INSEAM_FRACTION = INSEAM  # inseam to ankle / height
 KNEE_FROM_CROTCH = 0.45  # of the full inseam
 CROTCH_REACH = {True: (0.4, 0.6), False: (0.5, 0.6)}  # crotch curve handles / extension, front and back
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...proportions import ARM_LENGTH
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
 from .ease import HAND_EASE, cap_ease, spec_ease
 
-ARM_LENGTH_FRACTION = 0.345  # shoulder point to wrist / height
+ARM_LENGTH_FRACTION = ARM_LENGTH  # shoulder point to wrist / height
 
 
 def _cap_half(w: float, top_y: float, cap: float, sign: float, n: int | None = None) -> np.ndarray:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import UserError
+from .errors import UserError
 
 MAX_PIXELS = 50_000_000  # larger images are refused (decompression bombs look like this)
 MAX_BYTES = 200 * 1024 * 1024

@@ -16,8 +16,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..spec import SIZE_TABLE, GarmentSpec, body_measurements, make_spec
-from .categories import BODY
+from garment_addon.core.proportions import ARM_LENGTH, BODY
+from garment_addon.core.spec import SIZE_TABLE, GarmentSpec, body_measurements, make_spec
 
 LINING = (28, 28, 32)  # what a product shot shows through a jacket's or vest's front opening
 SKINS = [(236, 198, 170), (224, 172, 138), (198, 140, 100), (160, 105, 72), (110, 72, 50)]
@@ -334,7 +334,7 @@ def render_spec(
         ease = fit_ease * (1.06 if t in ("jacket", "hoodie") else 1.0)
         # sleeves first (the bodice covers their tops)
         if sleeve_cm > 0:
-            frac = min(sleeve_cm / (0.345 * hcm) * 1.04, 1.02)
+            frac = min(sleeve_cm / (ARM_LENGTH * hcm) * 1.04, 1.02)
             for sh, wr in arms:
                 cv.limb(
                     sh,
@@ -501,7 +501,7 @@ def render_spec(
 
 def random_spec(garment_type: str, rng: np.random.Generator) -> GarmentSpec:
     """A random but plausible spec of a type (lengths, sleeves, flare and fit vary)."""
-    from ..spec import SIZES
+    from garment_addon.core.spec import SIZES
 
     size = str(rng.choice(SIZES[1:5]))
     meas: dict[str, float] = {}
@@ -538,7 +538,7 @@ def random_spec(garment_type: str, rng: np.random.Generator) -> GarmentSpec:
 
 def expected_attributes(spec: GarmentSpec) -> dict[str, str]:
     """The categorical attributes a perfect analyzer would report for ``render_spec(spec)``."""
-    from .categories import length_class, silhouette_class, sleeve_class
+    from garment_addon.core.categories import length_class, silhouette_class, sleeve_class
 
     m, t = spec.measurements, spec.garment_type
     hcm = body_measurements(spec)["height"]
@@ -550,7 +550,7 @@ def expected_attributes(spec: GarmentSpec) -> dict[str, str]:
         out["length"] = length_class(min(BODY["waist"] + m["pant_length"] / hcm, BODY["ankle"] + 0.01))
         out["silhouette"] = "wide-leg" if m["ankle"] > 1.5 * SIZE_TABLE[spec.size]["ankle"] else "fitted"
     if t not in ("skirt", "pants"):
-        out["sleeves"] = sleeve_class(m["sleeve_length"] / (0.345 * hcm))
+        out["sleeves"] = sleeve_class(m["sleeve_length"] / (ARM_LENGTH * hcm))
     return out
 
 
@@ -558,12 +558,12 @@ PHOTO_BACKGROUNDS = ("clutter", "studio", "white", "transparent", "clutter")
 
 
 def photo_cases(per_type: int, seed: int):
-    """(spec, SynthImage) over all seven types: clutter, noise, scale, shift, crop, long hair and
+    """(spec, SynthImage) over every PHOTO_TYPES type: clutter, noise, scale, shift, crop, long hair and
     two-garment outfits (the accuracy test's and the benchmark's photo set)."""
-    from ..spec import GARMENT_TYPES
+    from garment_addon.core.garments import PHOTO_TYPES
 
     rng = np.random.default_rng(seed)
-    for t in GARMENT_TYPES:
+    for t in PHOTO_TYPES:
         for k in range(per_type):
             spec = random_spec(t, rng)
             img = render_spec(

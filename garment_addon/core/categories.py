@@ -10,37 +10,20 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from ..spec import SIZE_TABLE
+from .garments import has_bodice, has_part, is_top
+from .proportions import ARM_LENGTH, BODY
+from .spec import SIZE_TABLE
 
 LENGTHS = ("mini", "knee", "midi", "maxi", "ankle")
 TOP_LENGTHS = ("cropped", "hip", "long")
 SLEEVES = ("none", "short", "elbow", "long")
 SILHOUETTES = ("fitted", "A-line", "flared", "wide-leg")
 NECKLINES = ("crew", "scoop", "v-neck", "boat", "collared", "hood")
-FITS = ("fitted", "regular", "loose")
-TOPS = ("shirt", "jacket", "hoodie", "vest")
 
-# Body landmarks as fractions of standing height measured down from the top of the head
-# (standard anthropometric proportions; the synthetic renderer draws the same body).
-BODY = dict(
-    chin=0.13,
-    neck=0.145,
-    shoulder=0.18,
-    bust=0.27,
-    elbow=0.37,
-    waist=0.38,
-    hip=0.48,
-    crotch=0.53,
-    wrist=0.49,
-    knee=0.72,
-    calf=0.84,
-    ankle=0.955,
-)
 # Where each length class puts the hem (fraction of height, from the top of the head).
 LENGTH_HEM = dict(mini=0.60, knee=0.71, midi=0.82, maxi=0.93, ankle=0.95)
 # Sleeve length as a fraction of the arm (shoulder point to wrist).
 SLEEVE_FRACTION = dict(none=0.0, short=0.33, elbow=0.6, long=1.0)
-ARM_LENGTH = 0.345  # x height, as core.spec.body_measurements
 TOP_HEM = dict(cropped=0.43, hip=0.52, long=0.62)
 
 
@@ -64,7 +47,7 @@ def sleeve_class(fraction: float) -> str:
 
 
 def silhouette_class(hem_over_hip: float, garment_type: str) -> str:
-    if garment_type == "pants":
+    if has_part(garment_type, "pants"):
         return "wide-leg" if hem_over_hip > 1.15 else "fitted"
     if hem_over_hip < 1.12:
         return "fitted"
@@ -80,24 +63,24 @@ def measurements_from_categories(
     h = height_cm(size)
     out: dict[str, float] = {}
     length = attrs.get("length")
-    if garment_type in ("dress", "skirt") and length in LENGTH_HEM:
+    if has_part(garment_type, "skirt") and length in LENGTH_HEM:
         out["skirt_length"] = round((LENGTH_HEM[length] - BODY["waist"]) * h, 1)
-    if garment_type == "pants" and length in LENGTH_HEM:
+    if has_part(garment_type, "pants") and length in LENGTH_HEM:
         out["pant_length"] = round((min(LENGTH_HEM[length], BODY["ankle"]) - BODY["waist"]) * h, 1)
-    if garment_type in TOPS and length in TOP_HEM:
+    if is_top(garment_type) and length in TOP_HEM:
         out["bodice_length"] = round((TOP_HEM[length] - BODY["neck"] + 0.01) * h, 1)
     sleeves = attrs.get("sleeves")
-    if garment_type in TOPS + ("dress",) and sleeves in SLEEVE_FRACTION:
+    if has_bodice(garment_type) and sleeves in SLEEVE_FRACTION:
         s = SLEEVE_FRACTION[sleeves] * ARM_LENGTH * h
         out["sleeve_length"] = round(0.0 if s == 0 else max(s, 17.0), 1)
     sil = attrs.get("silhouette")
-    if garment_type in ("dress", "skirt") and sil in SILHOUETTES:
+    if has_part(garment_type, "skirt") and sil in SILHOUETTES:
         out["flare"] = {"fitted": 1.0, "A-line": 8.0, "flared": 25.0, "wide-leg": 8.0}[sil]
-    if garment_type == "pants" and sil in SILHOUETTES:
+    if has_part(garment_type, "pants") and sil in SILHOUETTES:
         base = SIZE_TABLE.get(size, SIZE_TABLE["M"])["ankle"]
         out["ankle"] = round(base * (2.0 if sil in ("wide-leg", "flared") else 1.0), 1)
     neck = attrs.get("neckline")
-    if garment_type in TOPS + ("dress",) and neck in NECKLINES:
+    if has_bodice(garment_type) and neck in NECKLINES:
         out["neckline_depth"] = {
             "crew": 7.0,
             "scoop": 13.0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from garment_addon.core.errors import UserError
+from .errors import UserError
 
 
 def writable_folder(path, what: str = "output") -> Path:

@@ -1,0 +1,112 @@
+"""A jumpsuit: an open-front bodice and trousers joined by a waist band, opening down the centre front.
+
+GarmentCode composes it the same way (bodice, waistband, trousers). The bodice is the dress's (it
+ends at the waist) with the jacket's open front; the legs are the trousers'. The waist band sews
+to both: its bottom is split 1:1 onto the four leg waists, its top onto the bodice's bottom edges,
+gathering up to MAX_GATHER of the bodice into it (a bodice blouses over a waist seam). The front
+opening runs from the neckline through the band and down the front crotch seam as a zip, far
+enough that the hips pass the waist: one steps in and pulls it up.
+"""
+
+from __future__ import annotations
+
+from ...spec import GarmentSpec
+from .. import geometry as g
+from ..builder import PatternDraft, PieceDraft
+from .ease import HIP_DEPTH, spec_ease
+from .garments import SIDES, top
+from .pants import pant_pieces
+from .parts import band_run, patch_pocket
+
+MAX_GATHER = 0.1  # most of the bodice's waist that the band gathers in; the rest widens the band's top
+MAX_GATHER_CM = 3.5  # and at most this much per bodice edge (a seam eases in no more than 4 cm)
+HIP_PASS_EASE = 4.0  # cm over the garment's hip that the open waist must reach around
+MIN_ZIP_BELOW_WAIST = 12.0  # cm: the zip always runs this far down the front crotch seam
+
+
+def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
+    info = top(d, spec, body, dress=True, opening=True)
+    fronts = info["fronts"]
+    for s in SIDES:  # the fronts' bottoms sew to the band instead of being hemmed
+        d.piece(fronts[s]).set_role("hem", "seam")
+    d.add(*pant_pieces(spec, body["height"]))
+    for s in SIDES:
+        d.sew(f"{s}_front_leg", "side", f"{s}_back_leg", "side")
+        d.sew(f"{s}_front_leg", "inseam", f"{s}_back_leg", "inseam")
+    d.sew("right_back_leg", "crotch", "left_back_leg", "crotch")
+    fly = d.sew("right_front_leg", "crotch", "left_front_leg", "crotch")
+    legs = _chain_from(d, [(f"{s}_{fb}_leg", "waist") for s in SIDES for fb in ("front", "back")], "cf_waist")
+    first_side = legs[0][0].split("_")[0]
+    waist_loop = _waist_band(d, spec, legs, _bodice_chain(d, fronts, first_side))
+    d.opening(fly, "zip", _zip_below_waist(d, spec, waist_loop), "cf_waist")
+    if spec.features["has_pockets"]:
+        for s in SIDES:
+            leg = d.piece(f"{s}_front_leg")
+            c, w = leg.landmarks["waist_center"], leg.landmarks["waist_side"]
+            at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH)  # on the hip line
+            d.add(patch_pocket(f"{s}_pocket", leg.name, at, 15, 16))
+
+
+def _chain_from(d: PatternDraft, targets: list[tuple[str, str]], start: str) -> list[tuple[str, str]]:
+    """``targets`` in band order (each starting where the last ends), from the one starting at tag ``start``."""
+    runs = {t: band_run(d, *t)[1] for t in targets}
+    order = [next(t for t, tags in runs.items() if tags[0] == start)]
+    while len(order) < len(targets):
+        order.append(next(t for t, tags in runs.items() if t not in order and tags[0] == runs[order[-1]][1]))
+    return order
+
+
+def _bodice_chain(d: PatternDraft, fronts: dict, first_side: str) -> list[tuple[str, str]]:
+    """The bodice's bottom edges in the order the band's legs run: one front, the back, the other front."""
+    back = d.piece("back_bodice")
+    waist = [e for e in back.edges if e.name.startswith("waist")]
+    # the back's +x side is the wearer's right
+    waist.sort(key=lambda e: float(e.pts[:, 0].mean()), reverse=first_side == "right")
+    other = "left" if first_side == "right" else "right"
+    return [(fronts[first_side], "hem"), *[("back_bodice", e.name) for e in waist], (fronts[other], "hem")]
+
+
+def _waist_band(d: PatternDraft, spec: GarmentSpec, legs, bodice) -> float:
+    """The band between bodice and legs; returns its length (the waist loop when the zip is open)."""
+    h = spec.m["waistband_height"]
+    below = [(p, e, *band_run(d, p, e)) for p, e in legs]
+    above = [(p, e, *band_run(d, p, e)) for p, e in bodice]
+    length = sum(x[2] for x in below)
+    bodice_len = sum(x[2] for x in above)
+    keep = max(min(1.0, length / bodice_len), 1.0 - MAX_GATHER)  # of each bodice edge on the band
+    gather = {(p, e): min((1.0 - keep) * ln, MAX_GATHER_CM) for p, e, ln, _ in above}
+    top_len = bodice_len - sum(gather.values())
+    pd = PieceDraft("waist_band", "waistband_jumpsuit", cut_group="waist_band")
+    x = 0.0
+    for p, e, ln, tags in below:
+        pd.edge(f"to_{p}_{e}", g.line((x, 0), (x + ln, 0)), "seam", tags)
+        x += ln
+    x1 = (length + top_len) / 2
+    pd.edge("end", g.line((length, 0), (x1, h)), "opening", (below[-1][3][1], "band_end"))
+    for p, e, ln, tags in reversed(above):  # the top runs back, from the band's end to its start
+        on_band = ln - gather[(p, e)]
+        pd.edge(f"to_{p}_{e}", g.line((x1, h), (x1 - on_band, h)), "seam", tags)
+        x1 -= on_band
+    pd.edge("start", g.line((x1, h), (0, 0)), "opening", ("band_start", below[0][3][0]))
+    d.add(pd)
+    for p, e, *_ in below:
+        d.sew(p, e, pd.name, f"to_{p}_{e}")
+    for p, e, *_ in above:
+        d.sew(pd.name, f"to_{p}_{e}", p, e, ease=gather[(p, e)])
+    pd.landmarks.update(bottom_start=g.P(0, 0), bottom_end=g.P(length, 0), top_mid=g.P(length / 2, h))
+    pd.grain_along_x = True
+    return length
+
+
+def _zip_below_waist(d: PatternDraft, spec: GarmentSpec, waist_loop: float) -> float:
+    """How far the zip runs down the front crotch seam so the open waist passes over the hips.
+
+    Every cm opened below the waist adds two to the loop the hips pass through.
+    """
+    hip = spec.m["hip"] + spec_ease(spec, "pants")["hip"] + HIP_PASS_EASE
+    crotch = g.length(d.piece("right_front_leg").get("crotch").pts)
+    need = max(MIN_ZIP_BELOW_WAIST, (hip - waist_loop) / 2)
+    if need > crotch - 1.0:
+        d.warnings.append(f"the front zip reaches {crotch - 1.0:.0f} of the {need:.0f} cm below the waist the "
+                          "hips need: lengthen rise")
+    return need

@@ -1,0 +1,109 @@
+"""The jumpsuit: what tests/test_garment_types.py does not already check for every type."""
+
+import numpy as np
+import pytest
+
+from garment_addon.core.assembly import wrap
+from garment_addon.core.body import body_for_spec
+from garment_addon.core.language import edit_spec, parse_text
+from garment_addon.core.mesh import mesh_pattern
+from garment_addon.core.pattern import draft_pattern
+from garment_addon.core.pattern.drafting.ease import spec_ease
+from garment_addon.core.pattern.drafting.jumpsuit import HIP_PASS_EASE
+from garment_addon.core.spec import FITS, SIZES, make_spec
+
+from .test_drafting import check_pattern
+
+CORE = {"left_front", "right_front", "back_bodice", "right_front_leg", "left_front_leg", "right_back_leg",
+        "left_back_leg", "waist_band"}
+
+
+def _draft(**features):
+    spec = make_spec({"garment_type": "jumpsuit", "features": features})
+    return spec, draft_pattern(spec)
+
+
+def test_bodice_and_trousers_joined_by_a_waist_band():
+    spec, p = _draft(has_pockets=False)
+    assert {pc.name for pc in p.pieces} == CORE | {"left_sleeve", "right_sleeve"}
+    band = p.piece("waist_band")
+    below = {s.a.piece for s in p.seams if s.b.piece == "waist_band"}
+    above = {s.b.piece for s in p.seams if s.a.piece == "waist_band"}
+    assert below == {"right_front_leg", "left_front_leg", "right_back_leg", "left_back_leg"}
+    assert above == {"left_front", "right_front", "back_bodice"}
+    # the band's bottom is the legs' waist, cm for cm
+    legs = sum(p.piece(s.a.piece).edge_length(s.a.edge) for s in p.seams if s.b.piece == "waist_band")
+    bottom = sum(band.edge_length(e) for e in band.edges if e.name.endswith("_leg_waist"))
+    assert bottom == pytest.approx(legs, abs=0.05)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("fit", FITS)
+def test_the_front_opens_far_enough_to_step_in(size, fit):
+    spec = make_spec({"garment_type": "jumpsuit", "size": size, "features": {"fit": fit}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    # the bodice opens from the neckline to the waist band, the band's ends are open ...
+    for front in ("left_front", "right_front"):
+        assert any(e.role == "opening" for e in p.piece(front).edges)
+    assert [e.role for e in p.piece("waist_band").edges if e.name in ("start", "end")] == ["opening"] * 2
+    # ... and the zip runs on down the front crotch seam until the open waist passes the hips
+    fly = next(s for s in p.seams if {s.a.piece, s.b.piece} == {"right_front_leg", "left_front_leg"}
+               and s.a.edge == "crotch")
+    band = p.piece("waist_band")
+    waist_loop = sum(band.edge_length(e) for e in band.edges if e.name.endswith("_leg_waist"))
+    hips = spec.m["hip"] + spec_ease(spec, "pants")["hip"] + HIP_PASS_EASE
+    assert fly.closure["type"] == "zip"
+    assert waist_loop + 2 * fly.closure["length_cm"] >= hips - 0.05
+    assert not p.metadata.get("warnings")
+
+
+def test_sleeves_collar_hood_and_pockets_are_optional():
+    _, bare = _draft(has_pockets=False)
+    spec = make_spec({"garment_type": "jumpsuit", "measurements": {"sleeve_length": 0},
+                      "features": {"has_pockets": False}})
+    assert {pc.name for pc in draft_pattern(spec).pieces} == CORE
+    _, full = _draft(has_collar=True, has_pockets=True, has_cuffs=True)
+    names = {pc.name for pc in full.pieces}
+    assert {"collar", "left_cuff", "right_cuff", "left_pocket", "right_pocket"} <= names
+    assert {p.placement["attach_to"] for p in full.pieces if "pocket" in p.name} == {"left_front_leg",
+                                                                                     "right_front_leg"}
+    _, hooded = _draft(has_hood=True, fabric="knit")
+    assert {"hood_left", "hood_right"} <= {pc.name for pc in hooded.pieces}
+    assert len(bare.pieces) < len(full.pieces)
+
+
+@pytest.mark.parametrize("words,want", [
+    ("a denim boilersuit", {"sleeve_length": lambda v: v > 40, "has_collar": True}),
+    ("bib overalls with pockets", {"sleeve_length": lambda v: v == 0, "has_pockets": True}),
+    ("a short-sleeved linen jumpsuit", {"sleeve_length": lambda v: 10 < v < 30, "fabric": "woven"}),
+    ("a romper", {"pant_length": lambda v: v < 60}),
+])
+def test_words_name_it(words, want):
+    spec = parse_text(words)
+    assert spec.garment_type == "jumpsuit"
+    for k, v in want.items():
+        got = spec.m[k] if k in spec.m else spec.features[k]
+        assert v(got) if callable(v) else got == v, (k, got)
+
+
+def test_edits_reach_both_halves():
+    spec = make_spec({"garment_type": "jumpsuit"})
+    assert edit_spec(spec, "make the sleeves longer").m["sleeve_length"] > spec.m["sleeve_length"]
+    assert edit_spec(spec, "make the legs wider").m["ankle"] > spec.m["ankle"]
+    assert edit_spec(spec, "deeper neckline").m["neckline_depth"] > spec.m["neckline_depth"]
+    assert edit_spec(make_spec({"garment_type": "pants"}), "make it a jumpsuit").garment_type == "jumpsuit"
+
+
+def test_wrap_puts_bodice_on_the_torso_and_legs_round_the_legs():
+    spec, p = _draft()
+    body = body_for_spec(spec)
+    mesh = mesh_pattern(p, 2.0)
+    pos = wrap(p, mesh, body)
+    L = body.landmarks
+    z = {pc.name: pos[mesh.piece_of == mesh.index(pc.name)][:, 2].mean() for pc in p.pieces}
+    assert z["back_bodice"] > L["waist"] > z["right_back_leg"]
+    assert abs(z["waist_band"] - L["waist"]) < 8
+    for side, sign in (("left", 1), ("right", -1)):
+        leg = pos[np.isin(mesh.piece_of, [mesh.index(f"{side}_front_leg"), mesh.index(f"{side}_back_leg")])]
+        assert (sign * leg[leg[:, 2] < L["knee"]][:, 0] > 0).all()
