@@ -231,7 +231,8 @@ def _mark_pocket(pocket: Piece, pieces: dict[str, Piece]) -> None:
     ring = pocket.outline - centre + np.asarray(at, float)
     host.markings.append({"kind": "pocket", "points": ring.tolist(), "text": f"{readable(pocket.name)}"})
     top = ring[:, 1].max()
-    for x in (ring[:, 0].min() + 0.5, ring[:, 0].max() - 0.5):  # drill holes 0.5 cm inside the top corners
+    xs = ring[ring[:, 1] > top - 0.05, 0]  # the top edge's corners (a kangaroo pocket's top is narrower)
+    for x in (xs.min() + 0.5, xs.max() - 0.5):  # drill holes 0.5 cm inside the top corners
         host.markings.append({"kind": "drill", "points": [[float(x), float(top - 0.5)]]})
 
 

@@ -165,7 +165,7 @@ def cut_outline(edges: list[tuple[np.ndarray, float]]) -> np.ndarray:
         else:  # bevel: both offset ends
             out.extend((p1[i], p2[i]))
     ring = Polygon(np.asarray(out))
-    shape = unary_union([make_valid(ring), Polygon(pts)])
+    shape = unary_union([ring if ring.is_valid else make_valid(ring), Polygon(pts)])
     if shape.geom_type != "Polygon":
         shape = max((gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"),
                     key=lambda gm: gm.area)

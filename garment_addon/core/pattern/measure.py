@@ -9,7 +9,7 @@ spec's type, fit and fabric (pattern.spec), so the two can be compared girth by 
 
 from __future__ import annotations
 
-from shapely.geometry import LineString, Polygon
+import numpy as np
 
 from ..garments import TYPES
 from .drafting.ease import HIP_DEPTH, band_waist_ease, spec_ease, top_waist_ease
@@ -22,15 +22,23 @@ TORSO = ("torso_front", "torso_back")
 THIGH_BELOW_CROTCH = 2.5  # cm: where a thigh is measured, below the crotch
 
 
+def _span(ring: np.ndarray, y: float) -> float:
+    """Total length of a horizontal line at height y inside a closed ring (even-odd crossings; the
+    line is nudged 1e-7 cm up so it never passes through a vertex)."""
+    y = y + 1e-7
+    ya, yb = ring[:, 1], np.roll(ring[:, 1], -1)
+    hit = (ya - y) * (yb - y) < 0
+    xa, xb = ring[hit, 0], np.roll(ring[:, 0], -1)[hit]
+    xs = np.sort(xa + (y - ya[hit]) / (yb[hit] - ya[hit]) * (xb - xa))
+    return float((xs[1::2] - xs[0::2]).sum())
+
+
 def width_at(piece: Piece, y: float) -> float:
     """Seam-line width of ``piece`` along the level y (gaps such as open darts are not counted)."""
-    lo, hi = piece.outline[:, 0].min() - 1, piece.outline[:, 0].max() + 1
-    cut = Polygon(piece.outline).buffer(0).intersection(LineString([(lo, y), (hi, y)]))
-    w = float(cut.length)
+    w = _span(np.asarray(piece.outline, float), y)
     for mk in piece.markings:  # an internal (fish-eye) dart is sewn shut: its width is taken out
         if mk.get("kind") == "dart" and len(mk.get("points", [])) >= 3:
-            dart = Polygon(mk["points"]).buffer(0)
-            w -= float(dart.intersection(LineString([(lo, y), (hi, y)])).length)
+            w -= _span(np.asarray(mk["points"], float), y)
     return w
 
 

@@ -30,7 +30,7 @@ INTERFACED = "self + fusible interfacing"
 def _trace(host: Piece, edges: list[str], width: float) -> np.ndarray | None:
     """The part of ``host`` within ``width`` cm of its ``edges``, as a CCW ring (None if empty)."""
     poly = Polygon(host.outline).buffer(0)
-    band = unary_union([LineString(host.edge_points(e)).buffer(width) for e in edges])
+    band = unary_union([LineString(host.edge_points(e)).buffer(width, quad_segs=3) for e in edges])
     shape = poly.intersection(band)
     if shape.geom_type != "Polygon":
         parts = [gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"]

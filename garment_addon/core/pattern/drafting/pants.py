@@ -109,8 +109,11 @@ def _back_leg(w: dict, length: float, inseam: float, fr: dict) -> tuple[dict, fl
         hem_in = g.bisect(lambda x: g.length(_leg(False, w, length, inseam, drop, 0, x, "inside")["inside"])
                           - inseam_f,
                           0.0, float(low["crotch"][0][0] - low["hem"][-1][0]), tol=1e-3)
-    dy = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, drop, d, hem_in, "outside")["outside"])
-                  - g.length(fr["outside"]), -8.0, 8.0, tol=1e-3)
+    side_f = g.length(fr["outside"])
+    f = lambda d: g.length(_leg(False, w, length, inseam, drop, d, hem_in, "outside")["outside"]) - side_f  # noqa: E731
+    dy = g.bisect(f, -4.0, 4.0, tol=1e-3)
+    if abs(dy) > 3.999:  # a narrow waist on a wide hip: the back side rises further
+        dy = g.bisect(f, -8.0, 8.0, tol=1e-3)
     return _leg(False, w, length, inseam, drop, dy, hem_in), drop
 
 
