@@ -16,6 +16,7 @@ below them (a skirt panel's curved hem into the next one's waist).
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -260,11 +261,13 @@ def _right_half(ring: np.ndarray) -> np.ndarray:
 
 
 def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float | None = None,
-                squares: bool = True, half_on_fold: bool = False) -> Sheet:
+                squares: bool = True, half_on_fold: bool = False,
+                info: list[tuple[str, list[str]]] | None = None) -> Sheet:
     """Pack the printed pieces and draw everything a printed pattern needs.
 
     ``half_on_fold``: whole symmetric on-fold pieces are printed as their half, with a fold line
     and bracket at the centre (half the paper; cut on the folded fabric).
+    ``info``: (heading, lines) blocks printed beside the test squares (``cutting.info_sections``).
 
     ``width`` (cm) fixes the sheet width (e.g. the fabric width for a cutting layout);
     None tries the usual fabric widths and keeps the densest packing.
@@ -292,7 +295,7 @@ def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float | No
     _, inner_w, placements, used_h = best
 
     sheet_w = inner_w + 2 * MARGIN
-    info = info_prims(pattern, sheet_w) if squares else []
+    info = info_prims(info, sheet_w) if squares and info else []
     info_h = max((-min(p.pts[0, 1] for p in info) + INFO_SIZE) if info else 0.0, SQUARES_H)
     band = TITLE_H + (info_h if squares else 0.0)
     height = MARGIN + used_h + band + MARGIN
@@ -317,20 +320,16 @@ INFO_X = 27.0  # cm: the sheet's info text starts right of the test squares
 INFO_SIZE = 0.35  # cm: its text height
 
 
-def info_prims(pattern: Pattern, sheet_w: float) -> list[Prim]:
+def info_prims(sections: list[tuple[str, list[str]]], sheet_w: float) -> list[Prim]:
     """Page-1 information (allowances, cutting list, finished measurements, fabric) as text lines
     from (INFO_X, 0) downward, wrapped to the sheet's width (below the squares on a narrow sheet)."""
-    import textwrap
-
-    from .cutting import info_sections
-
     x, y = INFO_X, -0.5
     room = sheet_w - MARGIN - INFO_X
     if room < 25:  # a narrow sheet: under the squares instead
         x, y, room = MARGIN, -SQUARES_H + 0.5, sheet_w - 2 * MARGIN
     chars = max(30, int(room / (INFO_SIZE * 0.55)))
     out = []
-    for head, lines in info_sections(pattern):
+    for head, lines in sections:
         out.append(Prim("info", np.array([[x, y]]), text=head, size=INFO_SIZE * 1.2, anchor="start"))
         y -= INFO_SIZE * 1.7
         for line in lines:

@@ -98,7 +98,8 @@ def _canvas(pagesize, pattern_title: str) -> tuple[Canvas, io.BytesIO]:
 
 def write_pdf(pattern: Pattern, path, seam_allowance: bool = True, half_on_fold: bool = False) -> None:
     """One page the size of the whole sheet, at exact 1:1 (for plotters and copy shops)."""
-    sheet = build_sheet(pattern, seam_allowance, squares=True, half_on_fold=half_on_fold)
+    sheet = build_sheet(pattern, seam_allowance, squares=True, half_on_fold=half_on_fold,
+                        info=info_sections(pattern))
     c, buf = _canvas((sheet.width * PT, sheet.height * PT), sheet.title[0])
     _draw(c, sheet.prims, lambda pts: np.asarray(pts, float) * PT)
     c.showPage()

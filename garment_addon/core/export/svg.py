@@ -15,6 +15,7 @@ import numpy as np
 
 from ..io import write_text
 from ..pattern.model import Pattern
+from .cutting import info_sections
 from .layout import Prim, Sheet, build_sheet
 
 STYLE = {
@@ -66,7 +67,8 @@ def sheet_to_svg(sheet: Sheet) -> str:
 
 
 def pattern_to_svg(pattern: Pattern, seam_allowance: bool = True, half_on_fold: bool = False) -> str:
-    return sheet_to_svg(build_sheet(pattern, seam_allowance, half_on_fold=half_on_fold))
+    sheet = build_sheet(pattern, seam_allowance, half_on_fold=half_on_fold, info=info_sections(pattern))
+    return sheet_to_svg(sheet)
 
 
 def write_svg(pattern: Pattern, path, seam_allowance: bool = True, half_on_fold: bool = False):

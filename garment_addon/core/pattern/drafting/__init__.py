@@ -27,11 +27,4 @@ def draft(spec: GarmentSpec | dict) -> Pattern:
     drafter(spec.garment_type)(d, spec, body_measurements(spec))
     pattern = d.build()
     pattern.construction = construction_pieces(pattern, spec)
-    from ..measure import measurement_table, under_body  # measure reads the drafting's ease tables
-
-    # a finished girth under the body cannot be put on: say so (pant thighs warn as they are drafted)
-    said = " ".join(pattern.metadata.get("warnings", []))
-    late = [w for w in under_body(measurement_table(pattern, spec)) if w.split()[1] not in said]
-    if late:
-        pattern.metadata.setdefault("warnings", []).extend(late)
     return pattern
