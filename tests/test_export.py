@@ -11,7 +11,7 @@ import ezdxf
 import numpy as np
 import pytest
 from pypdf import PdfReader
-from shapely.geometry import Polygon
+from shapely.geometry import MultiPoint, Polygon
 
 from garment_addon.core.errors import UserError
 from garment_addon.core.export import export_pattern, format_from_path, pattern_to_svg
@@ -461,3 +461,22 @@ def _write(tmp_path, p: Pattern) -> Path:
     path = tmp_path / "pattern.json"
     path.write_text(p.to_json())
     return path
+
+
+def test_markings_print_in_svg_pdf_and_dxf(tmp_path):
+    p = _drafted("jacket")
+    sheet = build_sheet(p)
+    front = next(pl for pl in sheet.placed if pl.piece.name == "left_front")
+    kinds = {mk["kind"] for mk in front.piece.markings}
+    assert {"centre_front", "button", "buttonhole", "pocket", "drill", "dart"} <= kinds
+    drawn = [q for q in sheet.prims if q.piece == "left_front" and q.layer in ("marking", "drill")]
+    assert len([q for q in drawn if not q.text]) >= len(front.piece.markings)
+    inside = Polygon(front.cut).buffer(0.6)  # every mark on the piece (a drill circle may touch the seam)
+    assert all(inside.contains(MultiPoint(q.pts)) for q in drawn if not q.text)
+    root = ET.fromstring(pattern_to_svg(p))
+    assert root.findall(".//s:path[@class='marking']", SVG_NS) and root.findall(".//s:path[@class='drill']", SVG_NS)
+    doc = ezdxf.readfile(export_pattern(p, tmp_path / "p.dxf"))
+    block = doc.blocks["left_front"]
+    assert len(block.query('POINT[layer=="13"]')) >= sum(mk["kind"] in ("drill", "button")
+                                                         for mk in front.piece.markings)
+    assert block.query('LWPOLYLINE[layer=="8"]') or block.query('LINE[layer=="8"]')

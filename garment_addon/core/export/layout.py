@@ -445,7 +445,9 @@ def marking_prims(pl: Placed, mk: dict, said: set[str]) -> list[Prim]:
         d = pts[1] - pts[0]
         n = np.array([-d[1], d[0]])
         lines += _fold_bracket(pts[0], pts[1], n if n @ inside > 0 else -n)
-    out = [Prim(layer, q, closed=closed and q is pts, piece=name) for q in lines]
+    # closed: a pocket's or dart's outline, and the circle of a drill hole or button (first line)
+    out = [Prim(layer, q, closed=(closed and q is pts) or (layer == "drill" and k == 0), piece=name)
+           for k, q in enumerate(lines)]
     text = mk.get("text", "")
     if text and text not in said:
         said.add(text)
