@@ -715,3 +715,15 @@ def test_a_pattern_file_from_before_markings_still_loads():
         pc.pop("material", None)
     p = Pattern.from_dict(d)
     assert p.construction == [] and all(pc.markings == [] for pc in p.pieces)
+
+
+@pytest.mark.parametrize("t,feats", [("shirt", {"has_collar": True, "has_cuffs": True}), ("skirt", {}),
+                                     ("pants", {}), ("hoodie", {}), ("jacket", {}), ("jumpsuit", {})])
+def test_every_band_and_hood_is_notched(t, feats):
+    p = draft_pattern(make_spec({"garment_type": t, "features": feats}))
+    bands = [pc for pc in p.pieces if pc.body_region.startswith(("collar", "cuff", "waistband", "hood"))]
+    assert bands
+    for pc in bands:
+        assert pc.notches, pc.name
+        if any(e.role == "fold" for e in pc.edges):  # and its fold line is marked
+            assert any(mk["kind"] == "fold" for mk in pc.markings), pc.name

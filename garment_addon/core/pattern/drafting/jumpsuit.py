@@ -88,6 +88,8 @@ def _waist_band(d: PatternDraft, spec: GarmentSpec, legs, bodice) -> float:
         pd.edge(f"to_{p}_{e}", g.line((x1, h), (x1 - on_band, h)), "seam", tags)
         x1 -= on_band
     pd.edge("start", g.line((x1, h), (0, 0)), "opening", ("band_start", below[0][3][0]))
+    # a notch where each leg and each bodice piece meets the next (side seams, centre back)
+    pd.notches += [(f"to_{p}_{e}", 0.0, 1) for part in (below, above) for p, e, *_ in part[1:]]
     d.add(pd)
     for p, e, *_ in below:
         d.sew(p, e, pd.name, f"to_{p}_{e}")
