@@ -94,7 +94,8 @@ def finished_girths(pattern: Pattern) -> dict[str, float]:
             out["waist"] = _sum_at(skirt, lambda p: _lm(p, "waist_center") - 0.3)
         out["hip"] = _sum_at(skirt, lambda p: _lm(p, "hip_center"))
     if legs:  # the waist is the legs' (a jumpsuit's bodice is gathered onto the band they hang from)
-        out["waist"] = sum(p.edge_length("waist") for p in legs)
+        out["waist"] = sum(p.edge_length(e) for p in legs for e in ("waist", "waist_side")
+                           if any(x.name == e for x in p.edges))
         out["hip"] = _sum_at(legs, lambda p: _lm(p, "hip_level"))
         one = [p for p in legs if p.body_region.startswith("leg_left")]
         out["thigh"] = _sum_at(one, lambda p: _lm(p, "crotch") - THIGH_BELOW_CROTCH)

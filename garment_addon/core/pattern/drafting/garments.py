@@ -8,7 +8,7 @@ from ..builder import PatternDraft, PieceDraft
 from .bodice import bodice_piece, frame
 from .darts import dart_pairs
 from .ease import BACK_NECK_DROP
-from .pants import dist_to_y, pant_pieces
+from .pants import dist_to_y, pant_pieces, waist_edges
 from .parts import band, band_run, hood_halves, patch_pocket
 from .skirt import skirt_piece, skirt_widths
 from .sleeve import sleeve_piece
@@ -260,9 +260,9 @@ def draft_pants(d, spec, body):
     fly = d.sew("right_front_leg", "crotch", "left_front_leg", "crotch")
     d.opening(fly, "zip", min(18.0, spec.m["rise"] - 6.0), "cf_waist")  # fly front
     d.sew("right_back_leg", "crotch", "left_back_leg", "crotch")
-    chain = [("left_front_leg", "waist"), ("right_front_leg", "waist"), ("right_back_leg", "waist"),
-             ("left_back_leg", "waist")]
-    chain = _chain_order(d, chain)
+    legs = [d.piece(n) for n in ("left_front_leg", "right_front_leg", "right_back_leg", "left_back_leg")]
+    _sew_darts(d, *legs)
+    chain = _chain_order(d, [(pd.name, e) for pd in legs for e in waist_edges(pd)])
     d.add(band(d, "waistband", "waistband", chain, spec.m["waistband_height"], extension=3.0))
     if spec.features["has_pockets"]:
         for s in SIDES:

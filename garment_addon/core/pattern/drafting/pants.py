@@ -37,7 +37,12 @@ def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
         hem_w = thigh_w + (knee_w - thigh_w) * inseam / knee_d
     else:
         hem_w = knee_w + (hem_full - knee_w) * min(1.0, (inseam - knee_d) / (full - knee_d))
-    return dict(hip=hip, waist=waist, knee_d=knee_d, knee_w=knee_w, hem_w=hem_w, thigh_out=0.0)
+    # waist darts take what the side seam should not: a front dart up to 2.5 cm once the side swings
+    # 3.5 cm in from the hip, a back dart up to 3 cm past 2 cm (the centre back slants 3.5 cm in)
+    front_s = (hip / 4 - 1.0) - (waist / 4 - 0.5) - 1.0
+    back_s = (hip / 4 + 1.0) - (waist / 4 + 0.5) - 3.5
+    return dict(hip=hip, waist=waist, knee_d=knee_d, knee_w=knee_w, hem_w=hem_w, thigh_out=0.0,
+                dart_front=float(np.clip(front_s - 3.5, 0.0, 2.5)), dart_back=float(np.clip(back_s - 2.0, 0.0, 3.0)))
 
 
 def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_drop: float,
@@ -48,7 +53,7 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     """
     hq = w["hip"] / 4 + (-1.0 if front else 1.0)
     ext = w["hip"] / 16 if front else w["hip"] / 9
-    wq = w["waist"] / 4 + (-0.5 if front else 0.5)
+    wq = w["waist"] / 4 + (-0.5 if front else 0.5) + w["dart_front" if front else "dart_back"]
     half_c = (hq + ext) / 2
     x_cr = half_c  # crotch point
     x_c = x_cr - ext  # centre front/back line at the crotch level
@@ -153,7 +158,7 @@ def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = N
         pd.edge("hem", leg["hem"], "hem", ("hem_out_right", "hem_in_right"))
         pd.edge("inseam", leg["inside"], "seam", ("hem_in_right", "crotch"))
         pd.edge("crotch", leg["crotch"], "seam", ("crotch", f"{c}_waist"))
-        pd.edge("waist", g.line(leg["top_c"], leg["side_top"]), "seam", (f"{c}_waist", "side_waist_right"))
+        _waist(pd, leg, c, w["dart_front" if front else "dart_back"], DART_LENGTH[front])
         pd.edge("side", leg["outside"], "seam", ("side_waist_right", "hem_out_right"))
         pd.landmarks.update(crotch=leg["crotch"][0], waist_center=g.P(*leg["top_c"]),
                             waist_side=g.P(*leg["side_top"]), hem_center=g.P(0, 0),
@@ -165,6 +170,35 @@ def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = N
             pieces += [pd.mirrored("right_back_leg", "leg_right_back", swap=False),
                        pd.mirrored("x", "leg_left_back").mirrored("left_back_leg", "leg_left_back", swap=False)]
     return pieces
+
+
+DART_LENGTH = {True: 8.0, False: 11.0}  # cm: front and back trouser waist darts
+
+
+def _waist(pd: PieceDraft, leg: dict, c: str, dart: float, length: float) -> None:
+    """The waist from the centre to the side, with a dart half way when ``dart`` > 0: edges ``waist``
+    (centre part) and ``waist_side``, both tagged at the dart with one name so a band runs on."""
+    a, b = np.asarray(leg["top_c"], float), np.asarray(leg["side_top"], float)
+    if dart <= 0:
+        pd.edge("waist", g.line(a, b), "seam", (f"{c}_waist", "side_waist_right"))
+        return
+    u = (b - a) / np.linalg.norm(b - a)
+    mid = (a + b) / 2
+    d1, d2 = mid - u * dart / 2, mid + u * dart / 2
+    tip = mid + np.array([u[1], -u[0]]) * length  # square to the waist line, into the leg
+    if tip[1] > mid[1]:
+        tip = mid - np.array([u[1], -u[0]]) * length
+    at, base, t = f"{c}_dart_right", f"{c}_dart_right_base", f"{c}_dart_right_tip"
+    pd.edge("waist", g.line(a, d1), "seam", (f"{c}_waist", at))
+    pd.edge("dart_right_a", g.line(d1, tip), "seam", (base, t))
+    pd.edge("dart_right_b", g.line(tip, d2), "seam", (t, base))
+    pd.edge("waist_side", g.line(d2, b), "seam", (at, "side_waist_right"))
+
+
+def waist_edges(pd) -> list[str]:
+    """A trouser leg's waist edges, centre first (the dart between them is sewn shut)."""
+    names = [e.name for e in pd.edges]
+    return [n for n in ("waist", "waist_side") if n in names]
 
 
 def dist_to_y(pts, y: float) -> float:

@@ -27,20 +27,7 @@ def _cap_half(w: float, top_y: float, cap: float, sign: float, n: int | None = N
 
 def _solve_half(target: float, top_y: float, cap: float) -> float:
     # 64 samples measure the cap within 0.01 cm; the drawn curve uses the default density
-    f = lambda w: g.length(_cap_half(w, top_y, cap, 1.0, 64)) - target  # noqa: E731
-    # the length grows smoothly with the width: secant steps land in a few tries; bisect if they stray
-    w0, w1 = 0.7 * target, 0.8 * target
-    f0, f1 = f(w0), f(w1)
-    for _ in range(8):
-        if abs(f1) < 1e-3:
-            return w1
-        if f1 == f0:
-            break
-        w0, w1, f0 = w1, w1 - f1 * (w1 - w0) / (f1 - f0), f1
-        if not 0.5 <= w1 <= 80.0:
-            break
-        f1 = f(w1)
-    return g.bisect(f, 0.5, 80.0, tol=1e-3)
+    return g.bisect(lambda w: g.length(_cap_half(w, top_y, cap, 1.0, 64)) - target, 0.5, 80.0, tol=1e-3)
 
 
 def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, sleeve_len: float,
