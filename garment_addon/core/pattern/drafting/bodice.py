@@ -150,6 +150,22 @@ def _split_y(pts: np.ndarray, y: float) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack([below, cut]), np.vstack([cut, above])
 
 
+def shorten_fisheye(pd: PieceDraft, top: float, waist_y: float) -> None:
+    """End a piece's fish-eye darts at ``top`` (below a chest pocket), keeping at least 3 cm above the
+    waist; the drill hole 1 cm inside the top moves with it."""
+    top = max(top, waist_y + 3.0)
+    for mk in [m for m in pd.markings if m["kind"] == "dart"]:
+        old = mk["points"][2][1]
+        if old <= top:
+            continue
+        mk["points"][2][1] = top
+        x = mk["points"][2][0]
+        for dr in pd.markings:
+            if dr["kind"] == "drill":
+                dr["points"] = [[px, top - 1.0 if abs(px - x) < 1e-6 and abs(py - (old - 1.0)) < 1e-6 else py]
+                                for px, py in dr["points"]]
+
+
 def fisheye_dart(f: BodiceFrame, front: bool, sign: float) -> dict | None:
     """An internal waist dart (a diamond sewn shut) at +-dart_x: widest at the waist, its top below
     the bust point in front and below the shoulder blade at the back, its foot 12 cm below the waist."""
@@ -259,5 +275,6 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     for mk in [mk for s in signs if (mk := fisheye_dart(f, front, s))]:
         pts = np.asarray(mk["points"])
         pd.markings.append(mk)  # drill holes 1 cm inside both points, where the stitching ends
-        pd.mark("drill", [pts[0] + (0, 1.0), pts[2] - (0, 1.0)])
+        pd.mark("drill", [pts[0] + (0, 1.0)])
+        pd.mark("drill", [pts[2] - (0, 1.0)])
     return pd

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...spec import GarmentSpec, cuff_room
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
-from .bodice import bodice_piece, frame
+from .bodice import bodice_piece, frame, shorten_fisheye
 from .darts import dart_pairs
 from .ease import BACK_NECK_DROP
 from .pants import dist_to_y, pant_pieces, waist_edges
@@ -214,6 +214,8 @@ def draft_shirt(d, spec, body):
     if spec.features["has_pockets"]:
         f = info["frame"]
         d.add(patch_pocket("chest_pocket", info["fronts"]["left"], (0.45 * f.bust_q, f.underarm_y - 6), 11, 13))
+        for pd in {d.piece(n).name: d.piece(n) for n in info["fronts"].values()}.values():
+            shorten_fisheye(pd, f.underarm_y - 6 - 13 / 2 - 1.5, f.waist_y)  # below the pocket
 
 
 def draft_dress(d, spec, body):
