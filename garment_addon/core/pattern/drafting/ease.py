@@ -71,7 +71,7 @@ def band_waist_ease(fit: str) -> float:
 
 def waist_ease_drafted(spec) -> float:
     """Waist ease a top is drafted to (a loose one only where its waist is bigger than the bust)."""
-    base = TOP_WAIST_EASE[spec.fit] + LAYER_EASE.get(spec.garment_type, {}).get("waist", 0.0)
+    base = TOP_WAIST_EASE[spec.fit] + (LAYER_EASE["waist"] if _outerwear(spec.garment_type) else 0.0)
     return base * (KNIT_EASE_FACTOR if spec.fabric == "knit" else 1.0)
 
 
