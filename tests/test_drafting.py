@@ -727,3 +727,10 @@ def test_every_band_and_hood_is_notched(t, feats):
         assert pc.notches, pc.name
         if any(e.role == "fold" for e in pc.edges):  # and its fold line is marked
             assert any(mk["kind"] == "fold" for mk in pc.markings), pc.name
+
+
+def test_outerwear_gets_more_waist_ease_than_a_shirt():
+    from garment_addon.core.pattern.measure import finished_girths
+
+    ease = {t: finished_girths(draft_pattern(_spec(t, {}, "fitted", "M")))["waist"] - 74.0 for t in ("shirt", "jacket")}
+    assert ease["jacket"] - ease["shirt"] == pytest.approx(4.0, abs=0.5)
