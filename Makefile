@@ -23,8 +23,10 @@ test: $(STAMP) lint
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not blender and not slow"
 
-fuzz: $(STAMP)  # fresh random property cases, 50x the suite's examples
+fuzz: $(STAMP)  # fresh random property cases (50x the suite's examples), then every bad-input family on every command
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_drafting.py tests/test_language.py -k "whole_range or plausible_bodies_draft or any_text"
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_inputs.py -k "any_spec or any_value"
+	$(BIN)/python -m tests.fuzz_inputs
 
 demo: $(STAMP)
 	$(BIN)/python -m headless demo -o out

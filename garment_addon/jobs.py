@@ -17,14 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from .core.errors import UserError
-from .core.inputs import read_spec_or_pattern
+from .core.inputs import check_output_path, read_spec_or_pattern, spec_from_data
 from .core.io import atomic_dir
-from .core.outputs import writable_folder
 from .core.pattern import Pattern, draft_pattern
-from .core.spec import GarmentSpec, make_spec
+from .core.spec import GarmentSpec
 
 RENDERERS = ("auto", "blender", "silhouette")
 FIT_OPTIONS = ("backend", "max_iters", "threshold", "drape", "size", "renderer")  # run_fit's keywords
+# what each job may write into its output folder: an input with one of these names there is refused
+DRAFT_FILES = ("pattern.json", "pattern.svg")
+ASSEMBLE_FILES = ("garment.glb", "garment.obj", "garment.mtl", "mannequin.obj", "mannequin.mtl", "scene.blend",
+                  "assembly.json")
+RENDER_FILES = ("render.png", "mask.png", "render.json")
+FIT_FILES = ("spec.json", "pattern.json", "pattern.svg", "pattern.pdf", "garment.glb", "render.png", "mask.png",
+             "fit_report.json", "fit_progress.png", "fit_compare.png")
 
 
 def have_blender() -> bool:
@@ -43,8 +49,8 @@ def spec_from(data: GarmentSpec | dict | str, backend: str = "offline") -> Garme
     if isinstance(data, str):
         from .core.language import parse_text
 
-        return parse_text(data, backend="llm" if backend in ("vlm", "auto") else "offline")
-    return make_spec(data)
+        return parse_text(data, backend={"vlm": "llm", "auto": "auto"}.get(backend, "offline"))
+    return spec_from_data(data, "spec")  # any shape of dict: a one-line UserError, never a TypeError
 
 
 def draft_to_folder(spec: GarmentSpec | dict, out) -> Path:
@@ -114,19 +120,13 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
     from tqdm import tqdm
 
     from .core.refine.loop import Refiner
-    from .core.refine.photo import load_target
+    from .core.refine.photo import read_photo
 
     if not 64 <= int(size) <= 1024:
         raise UserError(f"size: must be 64..1024 px (got {size!r})")
-    writable_folder(out)
+    check_output_path(out, [image] if isinstance(image, str | Path) else [], "dir", FIT_FILES)
     t0 = time.perf_counter()
-    target = load_target(image)
-    if start is not None:
-        start_spec = make_spec(start)
-    else:
-        from .core.vision import analyze_image
-
-        start_spec = analyze_image(image, backend=backend)
+    start_spec, target = read_photo(image, backend=backend, start=start)  # analyze's refusals come first
     # the offline optimiser reads only masks; a VLM critic looks at real renders
     method = "drape" if drape else "wrap"
     renderer, render = render_fn(renderer, method, int(size), rgb=backend != "offline")
@@ -146,7 +146,8 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
         files = write_fit_outputs(stage, result, drape=drape, threshold=threshold, extra=extra)
     return {"output": str(out), "files": files, "best_score": result.best.score,
             "iterations": len(result.records), "stop_reason": result.stop_reason,
-            "garment_type": result.best.spec.garment_type, "seconds": round(time.perf_counter() - t0, 2)}
+            "garment_type": result.best.spec.garment_type, "seconds": round(time.perf_counter() - t0, 2),
+            "warnings": list(start_spec.metadata.get("warnings", []))}
 
 
 def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, extra: dict[str, Any]) -> list[str]:
@@ -154,6 +155,7 @@ def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, ext
     from PIL import Image
 
     from .core.export import export_pattern
+    from .core.imageio import load_image
     from .core.refine.plots import compare_image, progress_image
 
     best = result.best
@@ -177,8 +179,8 @@ def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, ext
             info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview",
                                          size=512)
             garment, body = pipeline.render_masks(scene, 512)
-        with Image.open(stage / "render.png") as im:
-            shown = np.asarray(im.convert("RGB")), garment, body | garment
+        picture = load_image(stage / "render.png", "render", min_side=1).convert("RGB")
+        shown = np.asarray(picture), garment, body | garment
         final.update(metrics=scene.metrics, render_seconds=info.get("seconds"))
     else:
         warnings.append("bpy is not installed: no garment.glb; render.png is the 2D silhouette preview")
@@ -187,5 +189,5 @@ def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, ext
     (stage / "fit_report.json").write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     progress_image(result.records, threshold).save(stage / "fit_progress.png")
     t = result.target
-    compare_image(t.rgb, t.garment, t.body, *shown).save(stage / "fit_compare.png")
+    compare_image(t.rgb, t.garment, t.body, *shown, boxes=result.boxes(*shown[1:])).save(stage / "fit_compare.png")
     return sorted(p.name for p in stage.iterdir())

@@ -30,9 +30,9 @@ from typing import Any
 
 from garment_addon import jobs
 from garment_addon.blender.quiet import quiet_stdout
-from garment_addon.core.errors import UserError
+from garment_addon.core.errors import Failure, UserError
+from garment_addon.core.inputs import check_output_path, read_jobs, read_json
 from garment_addon.core.io import write_text
-from garment_addon.core.outputs import writable_folder
 
 ACTIONS = {  # action -> accepted inputs
     "draft": ("spec", "text"), "assemble": ("spec", "text"), "render": ("spec", "text"),
@@ -55,33 +55,23 @@ EXECUTORS = ("local", "dask")
 
 
 # -- reading JOBS.jsonl ---------------------------------------------------------------------------
-def parse_jobs(path: str | os.PathLike) -> list[dict[str, Any]]:
-    """Validated jobs; a bad line is a UserError naming the line number and the field."""
-    p = Path(path)
-    if not p.is_file():
-        raise UserError(f"jobs: file not found: {path}")
+def parse_jobs(path: str | os.PathLike, found: list[Path] | None = None) -> list[dict[str, Any]]:
+    """Validated jobs; a bad line is a UserError naming the line number and the field.
+
+    ``found`` collects the files the jobs name (so the output folder can be checked against them).
+    """
     jobs: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        job = _parse_line(line, f"{p.name}:{n}", p.parent)
+    for where, job in read_jobs(path):
+        job = _check_job(job, where, Path(path).parent, found if found is not None else [])
         if job["id"] in seen:
-            raise UserError(f"{p.name}:{n}: id: duplicate id {job['id']!r}")
+            raise UserError(f"{where}: id: duplicate id {job['id']!r}")
         seen.add(job["id"])
         jobs.append(job)
-    if not jobs:
-        raise UserError(f"jobs: {path} has no jobs (one JSON object per line)")
     return jobs
 
 
-def _parse_line(line: str, where: str, base: Path) -> dict[str, Any]:
-    try:
-        job = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{where}: not valid JSON ({exc.msg})") from None
-    if not isinstance(job, dict):
-        raise UserError(f"{where}: must be a JSON object")
+def _check_job(job: dict[str, Any], where: str, base: Path, found: list[Path]) -> dict[str, Any]:
     jid = job.get("id")
     if not isinstance(jid, str) or not ID_RE.match(jid):
         raise UserError(f"{where}: id: must be 1-100 characters of letters, digits, _ . - (got {jid!r})")
@@ -107,20 +97,18 @@ def _parse_line(line: str, where: str, base: Path) -> dict[str, Any]:
             rng = ", ".join(allowed) if typ is str else ("true or false" if typ is bool else
                                                           f"{allowed[0]}..{allowed[1]}")
             raise UserError(f"{where}: {key}: must be {rng} (got {value!r})")
-    return _resolve_inputs(job, where, base)
+    return _resolve_inputs(job, where, base, found)
 
 
-def _resolve_inputs(job: dict[str, Any], where: str, base: Path) -> dict[str, Any]:
+def _resolve_inputs(job: dict[str, Any], where: str, base: Path, found: list[Path]) -> dict[str, Any]:
     """Read spec files and images now, so a worker anywhere needs nothing from this disk."""
     job = dict(job)
     if isinstance(job.get("spec"), str):
         f = _find(job["spec"], base)
         if f is None:
             raise UserError(f"{where}: spec: file not found: {job['spec']}")
-        try:
-            job["spec"] = json.loads(f.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise UserError(f"{where}: spec: {job['spec']} is not valid JSON") from None
+        found.append(f)
+        job["spec"] = read_json(f, f"{where}: spec")
     elif "spec" in job and not isinstance(job["spec"], dict):
         raise UserError(f"{where}: spec: must be a spec/pattern object or a JSON file path")
     if "text" in job and (not isinstance(job["text"], str) or not job["text"].strip()):
@@ -129,6 +117,7 @@ def _resolve_inputs(job: dict[str, Any], where: str, base: Path) -> dict[str, An
         f = _find(job["image"], base) if isinstance(job["image"], str) else None
         if f is None:
             raise UserError(f"{where}: image: file not found: {job['image']!r}")
+        found.append(f)
         job["image"] = {"name": f.name, "data": f.read_bytes(), "path": job["image"]}
     return job
 
@@ -155,8 +144,10 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             msg = str(exc).splitlines()[0] if str(exc) else ""
             if "image" in job:  # name the user's file, not the worker's private copy of it
                 msg = msg.replace(str(work / job["image"]["name"]), job["image"].get("path", job["image"]["name"]))
+            if not isinstance(exc, UserError | Failure):  # a bug, not the user's input: say what broke
+                msg = f"{exc.__class__.__name__}: {msg}"
             return {"id": job["id"], "status": "failed", "seconds": time.perf_counter() - t0,
-                    "error": f"{exc.__class__.__name__}: {msg}", "files": None,
+                    "error": msg, "files": None,
                     "traceback": "" if isinstance(exc, UserError) else traceback.format_exc(limit=8)}
 
 
@@ -274,6 +265,22 @@ def _publish(out: Path, job: dict[str, Any], res: dict[str, Any]) -> None:
             shutil.rmtree(stage, ignore_errors=True)
 
 
+def _check_job_folders(out: Path, batch: list[dict[str, Any]], found: list[Path]) -> None:
+    """OUT/<id>/ is replaced when a job finishes: it must hold no input and nothing a job does not write."""
+    ours = {"job.json", "spec.json", *jobs.DRAFT_FILES, *jobs.ASSEMBLE_FILES, *jobs.RENDER_FILES, *jobs.FIT_FILES}
+    for job in batch:
+        folder = out / job["id"]
+        for f in found:
+            if folder.resolve() in f.resolve().parents:
+                raise UserError(f"output: {f} is inside {folder}, which job {job['id']!r} replaces; "
+                                "move it or choose another output folder")
+        if folder.is_dir() and not job_done(out, job["id"]):
+            foreign = sorted(p.name for p in folder.iterdir() if p.name not in ours or not p.is_file())
+            if foreign:
+                raise UserError(f"output: {folder} holds {foreign[0]!r}, which no job writes; job {job['id']!r} "
+                                "would replace the folder: move it or choose another output folder")
+
+
 def run_batch(jobs_path, out, workers: int = 1, executor: str = "local", scheduler: str | None = None,
               show_progress: bool = True) -> dict[str, Any]:
     """Run every unfinished job; write OUT/batch_summary.json; return the summary."""
@@ -287,8 +294,10 @@ def run_batch(jobs_path, out, workers: int = 1, executor: str = "local", schedul
         raise UserError("scheduler: only with --executor dask")
     if scheduler and not re.match(r"^(tcp|tls|inproc|ucx)://\S+$", scheduler):
         raise UserError(f"scheduler: must look like tcp://HOST:PORT (got {scheduler!r})")
-    jobs = parse_jobs(jobs_path)
-    out = writable_folder(out)
+    found: list[Path] = []
+    jobs = parse_jobs(jobs_path, found)
+    out = check_output_path(out, [jobs_path, *found], "dir", ("batch_summary.json",))
+    _check_job_folders(out, jobs, found)
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out / ".staging", ignore_errors=True)  # leftovers of a killed run
     results: dict[str, dict[str, Any]] = {}

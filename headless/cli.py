@@ -12,7 +12,8 @@ import importlib
 import pkgutil
 import sys
 
-from garment_addon.core.errors import UserError
+from garment_addon.core.errors import Failure, UserError, one_line
+from garment_addon.core.io import NO_SPACE, write_failure
 
 from . import commands
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
@@ -59,5 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last line of defence for a CLI
         if args.debug:
             raise
-        print(f"failed: {exc.__class__.__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        if isinstance(exc, OSError) and exc.errno in NO_SPACE:  # a full disk outside core.io's writers
+            exc = write_failure(exc, exc.filename or "an output")
+        if isinstance(exc, Failure):  # expected and actionable: the line says what to do
+            print(f"failed: {one_line(exc)}", file=sys.stderr)
+            return 1
+        print(f"failed: {exc.__class__.__name__}: {one_line(exc)} (run with --debug for details)", file=sys.stderr)
         return 1

@@ -147,7 +147,7 @@ def test_unwritable_output_is_a_usage_error(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("x")
     jobs = write_jobs(tmp_path / "jobs.jsonl", DRAFT_JOBS[:1])
-    with pytest.raises(UserError, match="output: cannot make folder"):
+    with pytest.raises(UserError, match="output: .*a_file is a file; give a folder"):
         run_batch(jobs, blocker, show_progress=False)
 
 

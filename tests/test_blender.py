@@ -132,9 +132,49 @@ def test_assemble_exports_and_rig(tmp_path):
     assert rep == json.loads(json.dumps(report))
     # weights transferred onto the garment
     g = bpy.data.objects["Garment"]
-    assert len(g.vertex_groups) >= 10
+    assert len(g.vertex_groups) >= 50
     weights = [gr.weight for v in g.data.vertices for gr in v.groups]
     assert weights and max(weights) > 0.5
+    # the production rig: Mixamo's names, hands, feet and clavicles; skinned meshes at the glTF root
+    names = {gl["nodes"][j]["name"] for j in gl["skins"][0]["joints"]}
+    assert len(names) >= 50
+    required = {"Hips", "Spine", "Spine1", "Spine2", "Neck", "Head"} | {
+        f"{s}{b}" for s in ("Left", "Right") for b in (
+            "Shoulder", "Arm", "ForeArm", "Hand", "HandThumb1", "HandIndex3", "HandPinky3", "UpLeg", "Leg", "Foot",
+            "ToeBase")}
+    assert {f"mixamorig:{n}" for n in required} <= names
+    roots = set(gl["scenes"][0]["nodes"])
+    assert all(i in roots for i, nd in enumerate(gl["nodes"]) if "skin" in nd)  # no NODE_SKINNED_MESH_NON_ROOT
+
+
+def _fbx_models(path) -> tuple[dict, float]:
+    """({model name: {Lcl property: (x, y, z)}}, UnitScaleFactor) as an engine reads the file
+    (Blender's own importer would undo its axis conversion)."""
+    from io_scene_fbx import parse_fbx
+
+    root, _ = parse_fbx.parse(str(path))
+
+    def props(elem):
+        p70 = next(e for e in elem.elems if e.id == b"Properties70")
+        return {e.props[0]: e.props[4:] for e in p70.elems}
+
+    objects = next(e for e in root.elems if e.id == b"Objects")
+    models = {m.props[1].split(b"\x00")[0].decode(): props(m) for m in objects.elems if m.id == b"Model"}
+    settings = next(e for e in root.elems if e.id == b"GlobalSettings")
+    return models, float(props(settings)[b"UnitScaleFactor"][0])
+
+
+def test_fbx_has_identity_transforms_and_metres(tmp_path):
+    r = pl.build_scene(_pattern("skirt"), "wrap", rig=True)
+    pl.export_garment(r, tmp_path / "g.fbx")
+    models, unit = _fbx_models(tmp_path / "g.fbx")
+    assert {"Garment", "Mannequin", "GarmentRig", "mixamorig:LeftHand"} <= set(models)
+    for name in ("Garment", "Mannequin", "GarmentRig"):  # what Unity / Unreal place in the scene, rig too
+        p = models[name]
+        assert tuple(p.get(b"Lcl Rotation", (0.0, 0.0, 0.0))) == (0.0, 0.0, 0.0), name
+        assert tuple(p.get(b"Lcl Scaling", (1.0, 1.0, 1.0))) == (1.0, 1.0, 1.0), name
+    assert unit == 100.0  # centimetres per file unit: metres
+    assert 0.8 < models["mixamorig:Hips"][b"Lcl Translation"][2] < 1.1  # hips ~0.9 m up: metres, Z up
 
 
 def test_glb_reads_back(tmp_path):
@@ -184,17 +224,21 @@ def test_cli_render_and_errors(tmp_path):
 
 
 @pytest.mark.parametrize("preset", ["female", "male"])
-def test_mannequin_is_one_closed_surface_with_measured_girths(preset):
+def test_mannequin_is_the_closed_makehuman_skin_with_measured_girths(preset):
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
-    from scipy.spatial import ConvexHull
 
     from garment_addon.blender.scene import coords
+    from garment_addon.core.body.makehuman import GIRTHS, girth_at, load_asset
 
     spec = make_spec({"garment_type": "skirt", "metadata": {"body_preset": preset}})
     r = pl.build_scene(draft_pattern(spec), "wrap")
     me = r.mannequin.data
     v = coords(r.mannequin)
+    assert len(me.polygons) == len(load_asset().quads) and all(len(p.vertices) == 4 for p in me.polygons[:50])
+    uv = np.zeros(len(me.loops) * 2, np.float32)
+    me.uv_layers["UVMap"].data.foreach_get("uv", uv)
+    assert 0.0 <= uv.min() and uv.max() <= 1.0 and np.ptp(uv) > 0.9  # MakeHuman's layout fills the square
     edges = np.zeros(len(me.edges) * 2, np.int32)
     me.edges.foreach_get("vertices", edges)
     edges = edges.reshape(-1, 2)
@@ -202,19 +246,20 @@ def test_mannequin_is_one_closed_surface_with_measured_girths(preset):
     me.loops.foreach_get("edge_index", loop_edges)
     assert (np.bincount(loop_edges, minlength=len(me.edges)) == 2).all()  # closed and manifold
     graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(len(v), len(v)))
-    assert connected_components(graph, directed=False)[0] == 1  # one surface: parts merged, no creases
+    assert connected_components(graph, directed=False)[0] == 3  # the skin and two eyes
     assert sorted(np.concatenate([idx for _, idx in r.spans]).tolist()) == list(range(len(v)))
-    body = r.body_model
-    za, zb = v[edges[:, 0], 2], v[edges[:, 1], 2]
-    for key in ("bust", "waist", "hip"):  # tape measure of the smoothed surface: within 2 %
-        z = body.landmarks[key]
-        m = (za - z) * (zb - z) < 0
-        t = (z - za[m]) / (zb[m] - za[m])
-        pts = v[edges[m, 0]] + t[:, None] * (v[edges[m, 1]] - v[edges[m, 0]])
-        pts = pts[body.part_of(pts) == 0][:, :2]
-        hull = pts[ConvexHull(pts).vertices]
-        girth = np.linalg.norm(hull - np.roll(hull, -1, axis=0), axis=1).sum()
-        assert girth == pytest.approx(body.measurements[key], rel=0.02), key
+    human = r.body_model.human
+    quads = np.zeros(len(me.loops), np.int32)
+    me.loops.foreach_get("vertex_index", quads)
+    q = quads.reshape(-1, 4)
+    tris = np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
+    for key in GIRTHS:  # the tape at the landmark heights of the exported mesh: within 2 %
+        near = (float(human.joints["mixamorig:LeftUpLeg"][0][0]), 0.0) if key == "thigh" else (0.0, 0.0)
+        arm = None if key == "thigh" else load_asset().chain_weight(("Arm", "Hand"))
+        g = girth_at(v, tris, human.heights[key], near, arm)
+        assert g == pytest.approx(r.body_model.measurements[key], rel=0.02), key
+    assert v[:, 2].max() == pytest.approx(r.body_model.measurements["height"], rel=0.01)
+    assert r.body["mannequin"]["bones"] == 52
 
 
 def test_hood_is_held_up_softly_and_waists_pinned():

@@ -18,6 +18,7 @@ from garment_addon.core.errors import UserError
 from garment_addon.core.refine.proposer import MAX_VLM_STEP, RANGES, parse_critique
 from garment_addon.core.spec import make_spec
 from garment_addon.core.vlm import VLMClient, VLMError, critique, extract_json
+from garment_addon.core.vlm import client as vlm_client
 from garment_addon.core.vlm.client import KEY_VARS
 
 KEY = "sk-test-SECRET-0123456789"
@@ -148,8 +149,9 @@ def provider():
 @pytest.fixture(autouse=True)
 def _no_real_keys(monkeypatch):
     """Tests never reach a real provider, whatever the developer's environment holds."""
-    for v in KEY_VARS + ("GARMENT_VLM_BASE_URL", "GARMENT_VLM_MODELS"):
+    for v in KEY_VARS + ("GARMENT_VLM_BASE_URL", "GARMENT_VLM_MODELS", "GARMENT_VLM_TIMEOUT"):
         monkeypatch.delenv(v, raising=False)
+    monkeypatch.setattr(vlm_client, "_GONE", {})  # a reused loopback port is a fresh endpoint
 
 
 def client(provider, models, **kw):

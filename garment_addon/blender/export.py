@@ -48,6 +48,11 @@ def _write(objects, path: Path, ext: str) -> str:
                               export_normals=True, export_materials=True, export_triangulated_mesh=False,
                               apply_modifiers=False, export_animation=False)
     else:
+        # identity transforms on every object and the armature (no -90 degree X turn, no x100 scale):
+        # the file keeps Blender's Z-up axes and says so in its GlobalSettings, with metres as its
+        # unit (UnitScaleFactor 100); Unity and Unreal convert both on import. Baking a Y-up turn into
+        # the data (bake_space_transform) would leave the armature turned.
         bpy.ops.export_scene.fbx(filepath=str(path), use_selection=True, add_leaf_bones=False,
-                                 bake_anim=False, use_mesh_modifiers=False)
+                                 bake_anim=False, use_mesh_modifiers=False, apply_scale_options="FBX_SCALE_ALL",
+                                 apply_unit_scale=True, axis_forward="Y", axis_up="Z")
     return str(path)

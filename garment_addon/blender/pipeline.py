@@ -22,10 +22,6 @@ METHODS = ("wrap", "drape")
 DRAPE_FRAMES = (15, 30)  # seam-closing frames without gravity, then settling frames with gravity
 DRAPE_EDGE = 2.5  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
 HOOD_PIN_POWER = 1.0  # hood pin weight = (height above the neck base / hood height) ** power
-MANNEQUIN_VOXEL_CM = 1.0  # remesh resolution of the mannequin (0.8 cm: 1.6x the faces and time)
-MANNEQUIN_SMOOTH = (0.8, 8)  # smoothing factor and passes over the remeshed joins
-MANNEQUIN_KEEP = 1.0  # fraction of the remeshed faces kept (decimate)
-MANNEQUIN_INFLATE_CM = 0.1  # gives back what the remesh + smoothing take off the hip (~1.5 %)
 
 
 @dataclass
@@ -50,26 +46,22 @@ class SceneResult:
 
 def as_spec_and_pattern(obj) -> tuple[dict, Any]:
     """(spec dict, Pattern) from a Pattern, GarmentSpec, spec/pattern dict or a JSON file path."""
+    from ..core.inputs import pattern_from_data, read_spec_or_pattern, spec_from_data
     from ..core.pattern import SCHEMA, Pattern, draft_pattern
-    from ..core.spec import GarmentSpec, make_spec
+    from ..core.spec import GarmentSpec
 
     if isinstance(obj, Pattern):
         return obj.spec or {}, obj
     if isinstance(obj, GarmentSpec):
         return obj.to_dict(), draft_pattern(obj)
     if isinstance(obj, str | Path):
-        p = Path(obj)
-        if not p.is_file():
-            raise UserError(f"input: file not found: {obj}")
-        try:
-            obj = json.loads(p.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UserError(f"input: {obj} is not valid JSON ({exc.__class__.__name__})") from None
+        spec, pat = read_spec_or_pattern(obj)
+        return spec or {}, pat
     if isinstance(obj, dict) and obj.get("schema") == SCHEMA:
-        pat = Pattern.from_dict(obj)
+        pat = pattern_from_data(obj, "input")
         return pat.spec or {}, pat
     if isinstance(obj, dict):
-        spec = make_spec(obj)
+        spec = spec_from_data(obj, "input")
         return spec.to_dict(), draft_pattern(spec)
     raise UserError(f"input: expected a spec or pattern (got {type(obj).__name__})")
 
@@ -77,23 +69,6 @@ def as_spec_and_pattern(obj) -> tuple[dict, Any]:
 def _check_method(method: str) -> None:
     if method not in METHODS:
         raise UserError(f"method: must be one of {', '.join(METHODS)} (got {method!r})")
-
-
-def _make_mannequin(body):
-    """The mannequin as one smooth closed surface: the overlapping parts are merged by a voxel remesh
-    and smoothed, so limbs, neck and pelvis blend instead of meeting at creases. Returns the object
-    and [(part name, vertex indices)] (each vertex's part, for the rig's weights)."""
-    from ..core.body.mannequin import PART_NAMES
-    from . import scene as sc
-
-    verts, faces, _ = body.mesh()
-    obj = sc.mesh_object("Mannequin", verts, faces)
-    if MANNEQUIN_VOXEL_CM > 0:  # 0: the raw overlapping parts (for comparisons)
-        sc.merge_and_smooth(obj, MANNEQUIN_VOXEL_CM, MANNEQUIN_SMOOTH, MANNEQUIN_INFLATE_CM, MANNEQUIN_KEEP)
-    obj.data.materials.append(sc.material("GS_Mannequin", (0.62, 0.6, 0.58), roughness=0.6))
-    obj.data.polygons.foreach_set("use_smooth", np.ones(len(obj.data.polygons), bool))
-    part = body.part_of(sc.coords(obj))
-    return obj, [(name, np.nonzero(part == i)[0]) for i, name in enumerate(PART_NAMES)]
 
 
 def _make_garment(pattern, mesh, pos_cm, with_seams: bool):
@@ -226,9 +201,12 @@ def build_scene_steps(pattern, method: str = "wrap", rig: bool = False, progress
     t = time.perf_counter()
     body = body_for_pattern(pattern)
     sc.clear()
-    mannequin, spans = _make_mannequin(body)
+    from .mannequin import make_mannequin
+
+    mannequin, spans = make_mannequin(body)
     timings["mannequin"] = time.perf_counter() - t
-    result = SceneResult(None, mannequin, {}, timings, body.info(), method, [], pattern,
+    result = SceneResult(None, mannequin, {}, timings, body.info() | {"mannequin": body.human.report()},
+                         method, [], pattern,
                          body_model=body, spans=spans)
     try:
         yield from _garment_steps(result, pattern, method, progress, edge_cm)
@@ -253,7 +231,8 @@ def update_scene(result: SceneResult, pattern, progress=None) -> SceneResult:
 
     _, pattern = as_spec_and_pattern(pattern)
     body = body_for_pattern(pattern)
-    if result.rig is not None or body.info() != result.body:
+    old_body = result.body_model
+    if result.rig is not None or (body.measurements, body.preset) != (old_body.measurements, old_body.preset):
         return build_scene(pattern, result.method, rig=result.rig is not None, progress=progress)
     old = result.garment
     if old is not None:

@@ -65,10 +65,9 @@ def _render_to(scene, path: Path) -> None:
 
 
 def _read_png(path: Path) -> np.ndarray:
-    from PIL import Image
+    from ..core.imageio import load_image
 
-    with Image.open(path) as im:
-        return np.asarray(im.convert("RGBA"))
+    return np.asarray(load_image(path, "render", min_side=1).convert("RGBA"))
 
 
 def render_rgb(scene, path: Path, profile: str, size: int) -> float:

@@ -1,106 +1,79 @@
-"""Armature with skin weights for the mannequin; weights move to the garment by Data Transfer."""
+"""The production rig: MakeHuman's Mixamo skeleton (52 bones: hips, spine chain, neck, head,
+clavicles, arms, hands with three-joint fingers, legs, feet, toes) in the mannequin's A-pose, with the
+asset's skin weights; the garment's weights come from the nearest body surface (Data Transfer).
+
+Bone names are Mixamo's ("mixamorig:Hips", "mixamorig:LeftShoulder", ...), which Unity's Humanoid
+importer, Unreal's IK retargeter presets and Mixamo itself map without a manual bone table.
+The meshes are not parented to the armature (an Armature modifier binds them), so glTF puts the
+skinned meshes at the scene root as the spec asks (no NODE_SKINNED_MESH_NON_ROOT).
+"""
 
 from __future__ import annotations
 
 import bpy
 import numpy as np
+from mathutils import Matrix
 
-from ..core.body.mannequin import Body
 from .scene import CM, link
 
-BONES = ("pelvis", "spine", "chest", "neck", "head", "upper_arm.L", "forearm.L", "upper_arm.R",
-         "forearm.R", "thigh.L", "shin.L", "thigh.R", "shin.R")
+RIG_NAME = "GarmentRig"
 
 
-def bone_segments(body: Body) -> dict[str, tuple[np.ndarray, np.ndarray, str | None]]:
-    """name -> (head, tail, parent) in cm."""
-    L = body.landmarks
-    c = lambda z: np.array([0.0, 0.5, z])  # noqa: E731 - a point on the centre line
-    out: dict[str, tuple[np.ndarray, np.ndarray, str | None]] = {
-        "pelvis": (c(L["crotch"]), c(L["waist"]), None),
-        "spine": (c(L["waist"]), c(L["bust"]), "pelvis"),
-        "chest": (c(L["bust"]), c(L["neck_base"]), "spine"),
-        "neck": (c(L["neck_base"]), c(L["neck_base"] + 8), "chest"),
-        "head": (c(L["neck_base"] + 8), c(L["height"]), "neck"),
-    }
-    for side, s in (("left", "L"), ("right", "R")):
-        a = body.arms[side]
-        ln = float(body.arms[side].t[5])
-        out[f"upper_arm.{s}"] = (a.p0, a.p0 + 0.5 * ln * a.d, "chest")
-        out[f"forearm.{s}"] = (a.p0 + 0.5 * ln * a.d, a.p0 + 1.2 * ln * a.d, f"upper_arm.{s}")
-        g = body.legs[side]
-        knee_t = float(g.t[3])
-        out[f"thigh.{s}"] = (g.p0, g.p0 + knee_t * g.d, "pelvis")
-        out[f"shin.{s}"] = (g.p0 + knee_t * g.d, g.p0 + float(g.t[-1]) * g.d, f"thigh.{s}")
-    return out
-
-
-def _segment_weights(p: np.ndarray, segs: dict, names: list[str]) -> np.ndarray:
-    """Inverse-square distance to each bone segment, normalised, over the bones ``names``."""
-    w = np.zeros((len(p), len(names)))
-    for j, n in enumerate(names):
-        a, b, _ = segs[n]
-        ab = b - a
-        t = np.clip(((p - a) @ ab) / max(ab @ ab, 1e-9), 0, 1)
-        d = np.linalg.norm(p - (a + t[:, None] * ab), axis=1)
-        w[:, j] = 1.0 / (d + 1.0) ** 4
-    return w / w.sum(1, keepdims=True)
-
-
-def skin_weights(body: Body, verts_cm: np.ndarray, spans: list[tuple]) -> dict[str, np.ndarray]:
-    """Per-bone weights for the mannequin's vertices; each part only uses its own bones.
-    ``spans``: [(part name, first vertex, count)] or [(part name, vertex indices)]."""
-    segs = bone_segments(body)
-    out = {n: np.zeros(len(verts_cm)) for n in BONES}
-    for part, *where in spans:
-        idx = np.arange(where[0], where[0] + where[1]) if len(where) == 2 else np.asarray(where[0])
-        p = verts_cm[idx]
-        if part == "torso":
-            names = ["pelvis", "spine", "chest", "neck"]
-        elif part == "head":
-            names = ["head"]
-        else:
-            kind, side = part.split("_")
-            s = "L" if side == "left" else "R"
-            names = [f"upper_arm.{s}", f"forearm.{s}"] if kind == "arm" else [f"thigh.{s}", f"shin.{s}"]
-        w = _segment_weights(p, segs, names)
-        for j, name in enumerate(names):
-            out[name][idx] = w[:, j]
-    return out
-
-
-def add_rig(body: Body, mannequin, spans, garment=None):
-    """Armature object parenting the mannequin (and garment, weights transferred)."""
-    arm_data = bpy.data.armatures.new("GarmentRig")
-    rig = bpy.data.objects.new("GarmentRig", arm_data)
+def add_rig(body, mannequin, spans=None, garment=None):
+    """Armature object binding the mannequin (and the garment, weights transferred) to the rig of
+    ``body.human`` (set by blender.mannequin.make_mannequin). ``spans`` is accepted for callers of
+    the old analytic rig and unused: the asset's own weights are exact."""
+    human = body.human
+    arm_data = bpy.data.armatures.new(RIG_NAME)
+    rig = bpy.data.objects.new(RIG_NAME, arm_data)
     link(rig)
     bpy.context.view_layer.objects.active = rig
     bpy.ops.object.mode_set(mode="EDIT")
-    segs = bone_segments(body)
-    for name in BONES:
-        head, tail, parent = segs[name]
-        b = arm_data.edit_bones.new(name)
-        b.head, b.tail = tuple(head * CM), tuple(tail * CM)
-        if parent:
-            b.parent = arm_data.edit_bones[parent]
+    for name in human.bones:  # parent first
+        build_bone(arm_data, human, name)
     bpy.ops.object.mode_set(mode="OBJECT")
-    from .scene import coords
-
-    weights = skin_weights(body, coords(mannequin), spans)
-    for name, w in weights.items():
-        vg = mannequin.vertex_groups.new(name=name)
-        for value in np.unique(np.round(w[w > 1e-3], 3)):
-            idx = np.nonzero(np.isclose(np.round(w, 3), value) & (w > 1e-3))[0].tolist()
-            vg.add(idx, float(value), "REPLACE")
-    _bind(mannequin, rig)
+    set_weights(mannequin, human.bones, human.weights)
+    bind(mannequin, rig)
     if garment is not None:
         transfer_weights(mannequin, garment)
-        _bind(garment, rig)
+        bind(garment, rig)
     return rig
 
 
-def _bind(obj, rig) -> None:
-    obj.parent = rig
+def build_bone(arm_data, human, name: str) -> None:
+    """One edit bone: the base-pose bone (head, tail, MakeHuman's roll) turned by the A-pose rotation
+    of the bone and moved to the posed joints, so the local axes are the asset's own."""
+    eb = arm_data.edit_bones.new(name)
+    head, tail = human.rest_joints[name]
+    eb.head, eb.tail = tuple(head * CM), tuple(tail * CM)
+    eb.roll = human.rolls[name]
+    R = np.asarray(human.pose[name])
+    m = np.array(eb.matrix)
+    m[:3, :3] = R @ m[:3, :3]
+    posed_head, posed_tail = human.joints[name]
+    m[:3, 3] = posed_head * CM
+    eb.matrix = Matrix(m.tolist())
+    eb.tail = tuple(posed_tail * CM)
+    parent = human.parents[name]
+    if parent:
+        eb.parent = arm_data.edit_bones[parent]
+        eb.use_connect = False
+
+
+def set_weights(obj, bones, weights: np.ndarray, threshold: float = 1e-3) -> None:
+    """One vertex group per bone with the (n, bones) weights above ``threshold``."""
+    for j, name in enumerate(bones):
+        vg = obj.vertex_groups.new(name=name)
+        w = weights[:, j]
+        idx = np.nonzero(w > threshold)[0]
+        if not len(idx):
+            continue
+        rounded = np.round(w[idx], 3)
+        for value in np.unique(rounded):  # one call per distinct weight: fast for 13k vertices
+            vg.add(idx[rounded == value].tolist(), float(value), "REPLACE")
+
+
+def bind(obj, rig) -> None:
     mod = obj.modifiers.new("Armature", "ARMATURE")
     mod.object = rig
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import bpy
 from bpy.props import BoolProperty, EnumProperty, StringProperty
 
-from ..core.errors import UserError
+from ..core import errors
+from ..core.errors import Failure, UserError
 from ..core.export import EXTENSIONS, file_filter
 from ..core.inputs import read_json
 from ..core.progress import Cancelled, Progress
@@ -34,8 +35,7 @@ GARMENT_FORMATS = (".glb", ".obj", ".fbx")
 
 
 def one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__
+    return errors.one_line(exc) or exc.__class__.__name__
 
 
 def call(fn, *args, **optional):
@@ -51,6 +51,8 @@ def report_exception(op, what: str, exc: BaseException) -> None:
         op.report({"ERROR"}, one_line(exc))
     elif isinstance(exc, Cancelled):
         op.report({"WARNING"}, f"{what}: cancelled")
+    elif isinstance(exc, Failure):  # a full disk, a VLM that does not answer: the line says what to check
+        op.report({"ERROR"}, f"{what} failed: {one_line(exc)}")
     elif isinstance(exc, ImportError | NotImplementedError):
         op.report({"ERROR"}, f"{what}: not available in this build ({one_line(exc)})")
     else:
@@ -424,6 +426,7 @@ def use_pattern(context, pattern, name: str) -> str:
 
 
 def read_json_file(filepath: str) -> tuple[Path, object]:
+    """The JSON object in a chosen file, through the same input layer as the command line."""
     path = Path(bpy.path.abspath(filepath))
     return path, read_json(path, "filepath")
 
@@ -439,12 +442,12 @@ class GARMENT_OT_load_spec(_ReadOperator, bpy.types.Operator):
     filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
 
     def load(self, context, path: Path, data) -> str:
-        from ..core.pattern import SCHEMA, Pattern
-        from ..core.spec import make_spec
+        from ..core.inputs import pattern_from_data, spec_from_data
+        from ..core.pattern import SCHEMA
 
-        if isinstance(data, dict) and data.get("schema") == SCHEMA:  # as the CLI's spec-or-pattern inputs
-            return use_pattern(context, Pattern.from_dict(data), path.name)
-        spec = make_spec(data)
+        if data.get("schema") == SCHEMA:  # as the CLI's spec-or-pattern inputs
+            return use_pattern(context, pattern_from_data(data, path.name), path.name)
+        spec = spec_from_data(data, path.name)
         props = context.scene.garment
         props.imported_pattern = props.imported_name = ""
         convert.spec_to_props(spec, props)

@@ -55,6 +55,7 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
 
     def _start(self, context) -> bool:
         from ..core.refine.loop import Refiner, make_critic
+        from ..core.refine.photo import read_photo
 
         props = context.scene.garment
         refine = props.refine
@@ -67,7 +68,9 @@ class GARMENT_OT_refine(operators._GarmentOperator, bpy.types.Operator):
         critic = make_critic(refine.backend, client=operators.backend_client(context, refine.backend))
         method = refine.method.lower()
         render_fn = render_fn_for(context, method, refine.backend, refine.size)
-        self._refiner = Refiner(photo, convert.props_to_spec(props), render_fn,
+        # the photo is read and checked as `analyze` does it (same refusals) before any render
+        start, target = read_photo(photo, start=convert.props_to_spec(props))
+        self._refiner = Refiner(target, start, render_fn,
                                 backend=refine.backend, max_iters=refine.max_iterations,
                                 threshold=refine.threshold, method=method, critic=critic)
         session.set_refining(context.scene.name, True)

@@ -4,25 +4,13 @@ of the output path, the atomic write and the closing lines."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from garment_addon.core.errors import UserError
 from garment_addon.core.io import write_text
-from garment_addon.core.outputs import writable_folder
 
 
 def add_backend_and_output(p, choices: tuple[str, ...], backend_help: str, output_help: str) -> None:
     p.add_argument("--backend", choices=choices, default="offline", help=backend_help)
     p.add_argument("-o", "--output", required=True, help=output_help)
-
-
-def check_output(path) -> Path:
-    """Fail before any work when the spec cannot be written to ``path``."""
-    p = Path(path)
-    if p.is_dir() or str(path).endswith(("/", "\\")):
-        raise UserError(f"output: {path} is a folder; give a file name such as {p / 'spec.json'}")
-    writable_folder(p.parent)
-    return p
 
 
 def write_spec(path, spec, summary: str, warnings: bool = True) -> None:

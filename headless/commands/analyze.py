@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from garment_addon.core.inputs import check_output_path
+
 from ._common import add_command, progress_bar
-from ._spec_io import add_backend_and_output, check_output, write_spec
+from ._spec_io import add_backend_and_output, write_spec
 
 
 def register(sub) -> None:
@@ -26,7 +28,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from garment_addon.core.vision import analyze_image
 
-    check_output(args.output)
+    check_output_path(args.output, [args.image])
     with progress_bar("analyze") as progress:
         spec = analyze_image(args.image, backend=args.backend, progress=progress)
     meta = spec.metadata

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from garment_addon.jobs import load_input
+from garment_addon.core.inputs import check_output_path
+from garment_addon.jobs import ASSEMBLE_FILES, load_input
 
 from ._common import add_command, progress_bar
 
@@ -30,6 +31,7 @@ def run(args) -> int:
 
     from garment_addon.jobs import assemble_to_folder
 
+    check_output_path(args.output, [args.input], "dir", ASSEMBLE_FILES)
     _, pattern = load_input(args.input)
     with progress_bar("assemble") as progress:
         report = assemble_to_folder(pattern, args.output, args.method, args.rig, progress)

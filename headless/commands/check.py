@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import json
 
-from garment_addon.core.inputs import read_json
-from garment_addon.core.interop.garmentcode import SEAM_TOL, from_garmentcode, seam_table
-from garment_addon.core.pattern import SCHEMA, Pattern
+from garment_addon.core.inputs import read_pattern
+from garment_addon.core.interop.garmentcode import SEAM_TOL, seam_table
 from garment_addon.core.pattern.measure import format_rows, measurement_table
 
 from ._common import add_command
@@ -25,20 +24,24 @@ def register(sub) -> None:
     p = add_command(sub, "check", "print the seam table of a pattern (or GarmentCode specification)",
                     "python -m headless check out/pattern.json")
     p.add_argument("pattern", help="pattern.json, or a GarmentCode specification JSON")
-    p.add_argument("--tol", type=float, default=SEAM_TOL,
+    p.add_argument("--tol", type=_tolerance, default=SEAM_TOL,
                    help=f"allowed |difference - ease| in cm (default {SEAM_TOL})")
     p.add_argument("--strict", action="store_true", help="exit 1 on any mismatch, imported patterns too")
     p.add_argument("--json", action="store_true", help="print the table as JSON rows instead")
     p.set_defaults(func=run)
 
 
-def load_any(path: str) -> Pattern:
-    data = read_json(path, "pattern")
-    if isinstance(data, dict) and data.get("schema") == SCHEMA:
-        return Pattern.from_dict(data)
-    if isinstance(data, dict) and isinstance(data.get("pattern"), dict):
-        return from_garmentcode(data)
-    return Pattern.from_dict(data)  # raises the one-line "not a garment-studio pattern"
+def _tolerance(text: str) -> float:
+    import argparse
+    import math
+
+    try:
+        tol = float(text)
+    except ValueError:
+        tol = math.nan
+    if not math.isfinite(tol) or not 0 <= tol <= 100:
+        raise argparse.ArgumentTypeError(f"must be a number of cm in 0..100 (got {text!r})")
+    return tol
 
 
 def format_table(rows: list[dict]) -> str:
@@ -55,7 +58,7 @@ def format_table(rows: list[dict]) -> str:
 
 
 def run(args) -> int:
-    pattern = load_any(args.pattern)
+    pattern = read_pattern(args.pattern)
     rows = seam_table(pattern, args.tol)
     bad = [r for r in rows if not r["ok"]]
     imported = pattern.metadata.get("source") == "garmentcode"

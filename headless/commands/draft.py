@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from garment_addon.core.inputs import read_json
-from garment_addon.jobs import draft_to_folder
+from garment_addon.core.inputs import check_output_path, read_spec
+from garment_addon.jobs import DRAFT_FILES, draft_to_folder
 
 from ._common import add_command
 
@@ -17,6 +17,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    out = draft_to_folder(read_json(args.spec, "spec"), args.output)
+    check_output_path(args.output, [args.spec], "dir", DRAFT_FILES)
+    out = draft_to_folder(read_spec(args.spec), args.output)
     print(f"wrote {out / 'pattern.json'} and {out / 'pattern.svg'}")
     return 0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from garment_addon.core.inputs import read_json
+from garment_addon.core.inputs import check_output_path, read_spec
 
 from ._common import add_command
-from ._spec_io import add_backend_and_output, check_output, write_spec
+from ._spec_io import add_backend_and_output, write_spec
 
 
 def register(sub) -> None:
@@ -28,10 +28,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from garment_addon.core.language import edit_spec
-    from garment_addon.core.spec import make_spec
 
-    check_output(args.output)
-    spec = edit_spec(make_spec(read_json(args.spec, "spec")), args.instruction, backend=args.backend)
+    check_output_path(args.output)  # the input itself is allowed: an in-place edit is replaced atomically
+    spec = edit_spec(read_spec(args.spec), args.instruction, backend=args.backend)
     changes = "; ".join(spec.metadata["edits"][-1]["changes"])
     write_spec(args.output, spec, f"wrote {args.output}: {changes}", warnings=False)  # old ones: the input's
     return 0

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from garment_addon.core.export import FORMATS, export_pattern
-from garment_addon.core.outputs import writable_file
+from garment_addon.core.inputs import check_output_path, read_pattern
 
 from ._common import add_command, progress_bar
-from .check import load_any
 
 
 def register(sub) -> None:
@@ -29,8 +28,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    pattern = load_any(args.pattern)
-    writable_file(args.output)
+    check_output_path(args.output, [args.pattern])
+    pattern = read_pattern(args.pattern)
     if args.format == "pdf-tiled":  # the only export long enough to show progress
         with progress_bar("pages") as progress:
             out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance, progress,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from garment_addon.core.errors import UserError
-from garment_addon.core.inputs import read_json
-from garment_addon.jobs import RENDERERS, run_fit
+from garment_addon.core.inputs import check_output_path, read_spec
+from garment_addon.jobs import FIT_FILES, RENDERERS, run_fit
 
 from ._common import add_command
 
@@ -34,7 +34,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    start = read_json(args.start, "start") if args.start else None
+    check_output_path(args.output, [args.image, args.start], "dir", FIT_FILES)
+    start = read_spec(args.start).to_dict() if args.start else None
     if not Path(args.image).is_file():
         raise UserError(f"image: file not found: {args.image}")
     s = run_fit(args.image, args.output, backend=args.backend, max_iters=args.max_iters,
@@ -42,4 +43,6 @@ def run(args) -> int:
                 start=start)
     print(f"fit: {s['garment_type']} score {s['best_score']:.3f} after {s['iterations']} iterations "
           f"({s['stop_reason']}, {s['seconds']:.1f} s) -> {s['output']}/: {', '.join(s['files'])}")
+    for w in s["warnings"]:  # e.g. auto fell back to the offline analyzer, as `analyze` says it
+        print(f"warning: {w}")
     return 0

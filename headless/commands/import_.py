@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from garment_addon.core.inputs import read_json
-from garment_addon.core.interop.garmentcode import from_garmentcode, seam_table
-from garment_addon.core.outputs import writable_folder
-from garment_addon.jobs import pattern_to_folder
+from garment_addon.core.inputs import check_output_path, read_garmentcode
+from garment_addon.core.interop.garmentcode import seam_table
+from garment_addon.jobs import DRAFT_FILES, pattern_to_folder
 
 from ._common import add_command
 
@@ -20,8 +19,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    pattern = from_garmentcode(read_json(args.spec, "garmentcode"))
-    out = pattern_to_folder(pattern, writable_folder(args.output))
+    out = check_output_path(args.output, [args.spec], "dir", DRAFT_FILES)
+    pattern = read_garmentcode(args.spec)
+    pattern_to_folder(pattern, out)
     rows = seam_table(pattern)
     off = [r for r in rows if not r["ok"]]
     print(f"wrote {out / 'pattern.json'} and {out / 'pattern.svg'}: {len(pattern.pieces)} pieces, "

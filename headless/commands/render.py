@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from garment_addon.jobs import load_input
+from garment_addon.core.inputs import check_output_path
+from garment_addon.jobs import RENDER_FILES, load_input
 
 from ._common import add_command, progress_bar
 from .assemble import add_input_and_method
@@ -36,6 +37,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from garment_addon.jobs import render_to_folder
 
+    check_output_path(args.output, [args.input], "dir", RENDER_FILES)
     _, pattern = load_input(args.input)
     with progress_bar("render") as progress:
         info = render_to_folder(pattern, args.output, args.method, args.profile, args.size, progress)

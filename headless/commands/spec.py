@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from garment_addon.core.inputs import check_output_path
 from garment_addon.core.io import write_text
 from garment_addon.core.spec import ALIASES, GARMENT_TYPES, SIZES, make_spec
 
@@ -21,6 +22,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    check_output_path(args.output)
     spec = make_spec({}, garment_type=args.garment_type, size=args.size)
     write_text(args.output, json.dumps(spec.to_dict(), indent=2) + "\n")
     print(f"wrote {args.output} ({spec.garment_type}, size {spec.size})")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from garment_addon.core.inputs import check_output_path
+
 from ._common import add_command
-from ._spec_io import add_backend_and_output, check_output, write_spec
+from ._spec_io import add_backend_and_output, write_spec
 
 
 def register(sub) -> None:
@@ -24,7 +26,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from garment_addon.core.language import parse_text
 
-    check_output(args.output)
+    check_output_path(args.output)
     spec = parse_text(args.description, backend=args.backend)
     attrs = ", ".join(f"{k} {v}" for k, v in spec.metadata.get("attributes", {}).items())
     write_spec(args.output, spec, f"wrote {args.output} ({spec.garment_type}{': ' + attrs if attrs else ''})")

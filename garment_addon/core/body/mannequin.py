@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
@@ -140,6 +141,11 @@ class Body:
     head_center: np.ndarray = field(default_factory=lambda: np.zeros(3))
     head_axes: np.ndarray = field(default_factory=lambda: np.ones(3))
     _interp: tuple | None = None
+    # the shown mannequin once makehuman.attach_human ran: a surface.BodySurface (the skin, with the
+    # torso's tape-measure outline) that the inside test and the push-out use instead of the
+    # analytic parts, and the makehuman.HumanBody
+    surface: Any = None
+    human: Any = None
 
     # --- torso sections -------------------------------------------------------------------
     def section(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -212,6 +218,8 @@ class Body:
     def inside(self, p: np.ndarray, margin: float = 0.0) -> np.ndarray:
         """Bool per point: inside the body grown by ``margin`` cm (negative: shrunk)."""
         p = np.atleast_2d(np.asarray(p, float))
+        if self.surface is not None:
+            return self.surface.inside(p, margin)
         a, b, _ = self.section(p[:, 2])
         scale = 1.0 + margin / np.maximum(np.minimum(a, b), 1.0)
         res = self._torso_level(p) < scale
@@ -225,6 +233,8 @@ class Body:
     def push_out(self, p: np.ndarray, margin: float = 0.5, iterations: int = 3) -> np.ndarray:
         """Move points inside the body (grown by ``margin``) radially out to its surface."""
         p = np.array(p, float)
+        if self.surface is not None:
+            return self.surface.push_out(p, margin, iterations)
         for _ in range(iterations):
             a, b, cy = self.section(p[:, 2])
             lvl = self._torso_level(p)

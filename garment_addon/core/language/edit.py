@@ -278,6 +278,14 @@ EDIT_SCHEMA = {
 }
 
 
+def _check_edit(ans: dict) -> dict:
+    """The LLM's edit answer, or ValueError (it gets one repair request): objects where objects belong."""
+    for key in ("measurements", "features"):
+        if not isinstance(ans.get(key) or {}, dict):
+            raise ValueError(f"{key} must be an object of name -> value")
+    return ans
+
+
 def _llm_edit(e: _Edit, instr: str, client) -> None:
     spec_json = json.dumps({k: e.d[k] for k in ("garment_type", "size", "measurements", "features")})
     ans = client.ask_text(
@@ -286,6 +294,7 @@ def _llm_edit(e: _Edit, instr: str, client) -> None:
         ),
         EDIT_SCHEMA,
         "edit",
+        _check_edit,
     )
     if ans.get("garment_type") in GARMENT_TYPES and ans["garment_type"] != e.t:
         e.d["measurements"] = {k: v for k, v in e.m.items() if k in BODY_KEYS}
@@ -311,19 +320,16 @@ def edit_spec(
     e = _Edit(spec)
     _rules(e, instruction)
     used = "offline"
+    warnings: list[str] = []
     if not e.changes and backend in ("llm", "auto"):
-        from ..vlm import VLMClient, VLMError
+        from ..vlm.client import ask_or_fall_back
 
-        client = client or VLMClient.from_env()
-        if client.configured or backend == "llm":
-            try:
-                _llm_edit(e, instruction, client)
-                used = "llm"
-            except VLMError:
-                if backend == "llm":
-                    raise
+        if ask_or_fall_back(backend, lambda llm: _llm_edit(e, instruction, llm) or True, warnings, what="LLM",
+                            offline="rules", client=client):
+            used = "llm"
     if not e.changes:
-        raise UserError(f"instruction: could not understand {instruction.strip()[:80]!r}; {HELP}")
+        why = f" ({warnings[-1]})" if warnings else ""
+        raise UserError(f"instruction: could not understand {instruction.strip()[:80]!r}; {HELP}{why}")
     meta = dict(e.d.get("metadata") or {})
     meta["edits"] = list(meta.get("edits", [])) + [
         {"instruction": instruction, "changes": e.changes, "backend": used}

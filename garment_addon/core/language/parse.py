@@ -231,26 +231,19 @@ def parse_text(text: str, backend: str = "offline", client=None) -> GarmentSpec:
         raise UserError(f"text: {len(text)} characters; at most {MAX_TEXT} allowed")
     warnings: list[str] = []
     if backend in ("llm", "auto"):
-        from ..vlm import VLMClient, VLMError
+        from ..vlm.client import ask_or_fall_back
         from ..vlm.schema import GARMENT_SCHEMA, answer_to_spec, check_answer
 
-        client = client or VLMClient.from_env()
-        if client.configured or backend == "llm":
-            try:
-                ans = client.ask_text(
-                    TEXT_PROMPT.format(names=", ".join(MEASUREMENTS), text=text),
-                    GARMENT_SCHEMA,
-                    "garment",
-                    check_answer,
-                )
-                spec = answer_to_spec(ans, source=text, model=client.last_model)
-                spec.metadata["backend"] = "llm"
-                return spec
-            except VLMError as exc:
-                if backend == "llm":
-                    raise
-                warnings.append(f"LLM failed, used the offline parser: {exc}")
-                log.warning("%s", warnings[-1])
+        def ask(llm):
+            prompt = TEXT_PROMPT.format(names=", ".join(MEASUREMENTS), text=text)
+            ans = llm.ask_text(prompt, GARMENT_SCHEMA, "garment", check_answer)
+            spec = answer_to_spec(ans, source=text, model=llm.last_model)
+            spec.metadata["backend"] = "llm"
+            return spec
+
+        spec = ask_or_fall_back(backend, ask, warnings, what="LLM", offline="parser", client=client)
+        if spec is not None:
+            return spec
     gtype, parsed = parse_offline(text)
     parsed["warnings"] = warnings + parsed["warnings"]
     return _to_spec(gtype, parsed, text, "offline")

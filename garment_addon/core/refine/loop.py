@@ -22,9 +22,10 @@ import numpy as np
 from ..errors import UserError
 from ..progress import Progress
 from ..spec import GarmentSpec, make_spec
+from . import frame as frame_mod
 from .metrics import compare_masks, residual
 from .photo import Target, load_target
-from .proposer import OfflineProposer, Proposal, VLMProposer, build_spec
+from .proposer import OfflineProposer, Proposal, VLMProposer, beats, build_spec, sure_type
 
 DAMPING = 0.7
 PLATEAU_EPS = 0.002
@@ -72,10 +73,18 @@ class FitResult:
     target: Target
     backend: str
     method: str
+    frame: dict[str, Any] = field(default_factory=dict)  # which frame and scale the scores used
+    scale: frame_mod.GarmentScale | None = None  # the garment frame's photo scale (None: body frame)
+
+    def boxes(self, mask: np.ndarray, body: np.ndarray | None):
+        """The garment frame's (photo box, render box) for a render of the best spec, else None."""
+        if self.scale is None:
+            return None
+        return frame_mod.boxes(self.target.garment, self.scale, mask, body, self.best.spec)
 
     def report(self) -> dict[str, Any]:
-        """fit_report.json: iterations, best, stop_reason."""
-        return {"iterations": [r.to_dict() for r in self.records],
+        """fit_report.json: iterations, best, stop_reason, frame."""
+        return {"frame": self.frame, "iterations": [r.to_dict() for r in self.records],
                 "best": {"iteration": self.best.index, "spec": self.best.spec.to_dict(),
                          "scores": self.best.scores},
                 "stop_reason": self.stop_reason, "backend": self.backend, "method": self.method,
@@ -113,6 +122,14 @@ class Refiner:
         if not self.target.garment.any():
             raise UserError("image: no garment found in the photo (empty segmentation)")
         self.start = start_spec if isinstance(start_spec, GarmentSpec) else make_spec(start_spec)
+        # a garment on its own (no body in the photo): the garment frame, scaled by the garment's
+        # length when the analyser measured it here (set at the start render), else by its width
+        garment_frame = self.target.body is None
+        self._length_scale = garment_frame and frame_mod.analyser_measured(self.start)
+        self.scale = None
+        if garment_frame and not self._length_scale:
+            self.scale = frame_mod.photo_scale(self.target.garment, self.start)
+        self.sure = sure_type(self.start)
         self.render_fn = render_fn
         self.max_iters = int(max_iters)
         self.threshold = float(threshold)
@@ -121,7 +138,11 @@ class Refiner:
         self.damping = damping
         critic = critic if critic is not None else make_critic(backend)
         self.backend = "vlm" if critic else "offline"
-        self.proposer = VLMProposer(critic, self.target.rgb) if critic else OfflineProposer()
+        # the garment frame's scale girth sets the photo's px/cm: moving it would only rescale the photo
+        scaled = self.scale is not None or self._length_scale
+        frozen = frame_mod.anchor_girths() if scaled else None
+        offline = OfflineProposer(self.sure, frozen)
+        self.proposer = VLMProposer(critic, self.target.rgb, offline) if critic else offline
         self.records: list[IterationRecord] = []
         self.best: Best | None = None
         self.stop_reason: str | None = None
@@ -157,13 +178,17 @@ class Refiner:
             return self._record(proposal, self.best.spec, {"score": 0.0, "error": str(exc)}, False, t0)
         rgb, mask, body = self._render(spec)
         tgt = self.target
-        scores = compare_masks(tgt.garment, mask, tgt.body, body)
-        r = residual(tgt.garment, mask, tgt.body, body)
+        if self._length_scale and self.best is None:  # the start render: the photo takes its length
+            self.scale = frame_mod.start_scale(tgt.garment, mask, body, spec)
+        boxes = frame_mod.boxes(tgt.garment, self.scale, mask, body, spec) if self.scale else None
+        scores = compare_masks(tgt.garment, mask, tgt.body, body, boxes=boxes)
+        r = residual(tgt.garment, mask, tgt.body, body, boxes=boxes)
         if isinstance(self.proposer, VLMProposer):
             self.proposer.tell(proposal, spec, scores["score"], r, rgb)
         else:
             self.proposer.tell(proposal, spec, scores["score"], r)
-        accepted = self.best is None or scores["score"] > self.best.score
+        accepted = beats(spec, scores["score"], self.best and self.best.spec, self.best and self.best.score,
+                         self.sure)
         if accepted:
             self.best = Best(spec, scores, rgb, mask, body, len(self.records))
         return self._record(proposal, spec, scores, accepted, t0)
@@ -208,7 +233,16 @@ class Refiner:
         if self.best is None:
             raise RuntimeError("no iteration has run")
         return FitResult(self.best, self.records, self.stop_reason or "running", self.target, self.backend,
-                         self.method)
+                         self.method, self.frame_info(), self.scale)
+
+    def frame_info(self) -> dict[str, Any]:
+        """fit_report.json's "frame": body or garment, and where the lengths' scale came from."""
+        if self.target.body is not None:
+            return {"frame": "body", "scale": "the body in the photo against the mannequin"}
+        if self.scale is None:
+            return {"frame": "garment", "scale": None,
+                    "note": "no anchor width found: each garment in its own box, lengths not scaled"}
+        return {"frame": "garment", "scale": self.scale.to_dict()}
 
 
 def fit(photo, start_spec, render_fn: Callable, **kwargs) -> FitResult:

@@ -6,6 +6,8 @@ dominated. Here both sides are reduced to their garment masks first:
 1. Frame: each image is cropped to a square window around its reference box (the body's box when
    both sides have a body mask, so garment lengths stay relative to the body; else the garment's
    own box) and resized to ``SIZE`` x ``SIZE``. Scale and position in the frame no longer matter.
+   Product shots and cut-outs pass ``boxes`` instead: the garment frame with lengths scaled by the
+   garment itself (frame.py).
 2. Scores on that window:
    - ``iou``: intersection over union of the two garment masks;
    - ``ssim``: structural similarity (skimage) of the masks, blurred (BLUR_PX) so a shift of
@@ -59,11 +61,15 @@ def window_of(mask: np.ndarray) -> Window:
     return Window((r0 + r1) / 2, (c0 + c1) / 2, max(r1 - r0, c1 - c0) * MARGIN)
 
 
-def crop(image: np.ndarray, win: Window, size: int = SIZE) -> np.ndarray:
-    """Resample ``image`` (HxW float or HxWx3) inside ``win`` to size x size; outside reads 0."""
+def crop(image: np.ndarray, win: Window | tuple, size: int = SIZE) -> np.ndarray:
+    """Resample ``image`` (HxW float or HxWx3) inside ``win`` (or a box (x0, y0, x1, y1)) to
+    size x size; outside reads 0."""
     img = np.asarray(image, np.float32)
-    half = win.side / 2
-    box = (win.cx - half, win.cy - half, win.cx + half, win.cy + half)
+    if isinstance(win, Window):
+        half = win.side / 2
+        box = (win.cx - half, win.cy - half, win.cx + half, win.cy + half)
+    else:
+        box = tuple(float(v) for v in win)
     chans = [img] if img.ndim == 2 else [img[..., i] for i in range(img.shape[2])]
     out = [np.asarray(Image.fromarray(ch, mode="F").transform((size, size), Image.Transform.EXTENT, box,
                                                               Image.Resampling.BILINEAR))
@@ -88,13 +94,23 @@ def _edges(m: np.ndarray) -> np.ndarray:
     return np.hypot(ndimage.sobel(m, axis=0), ndimage.sobel(m, axis=1))
 
 
-def compare_masks(photo_mask: np.ndarray, render_mask: np.ndarray, photo_body: np.ndarray | None = None,
-                  render_body: np.ndarray | None = None, size: int = SIZE) -> dict[str, float]:
-    """Scores (iou, ssim, edge_ssim, score) of two garment masks; see the module doc."""
+def _pair(photo_mask, render_mask, photo_body, render_body, size, boxes):
+    """Both masks in one normalised frame: ``boxes`` (photo box, render box) when given (the scaled
+    garment frame, frame.py), else the bodies' boxes when both sides have one, else each garment's."""
+    if boxes is not None:
+        return (np.clip(crop(np.asarray(m, np.float32), box, size), 0, 1)
+                for m, box in zip((photo_mask, render_mask), boxes, strict=True)), "garment"
     use_body = photo_body is not None and render_body is not None and photo_body.any() and render_body.any()
     a = normalised_mask(photo_mask, photo_body if use_body else None, size)
     b = normalised_mask(render_mask, render_body if use_body else None, size)
-    return score_normalised(a, b) | {"frame": "body" if use_body else "garment"}
+    return (a, b), "body" if use_body else "garment"
+
+
+def compare_masks(photo_mask: np.ndarray, render_mask: np.ndarray, photo_body: np.ndarray | None = None,
+                  render_body: np.ndarray | None = None, size: int = SIZE, boxes=None) -> dict[str, float]:
+    """Scores (iou, ssim, edge_ssim, score) of two garment masks; see the module doc."""
+    (a, b), frame = _pair(photo_mask, render_mask, photo_body, render_body, size, boxes)
+    return score_normalised(a, b) | {"frame": frame}
 
 
 def score_normalised(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
@@ -113,9 +129,7 @@ def score_normalised(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
 
 
 def residual(photo_mask: np.ndarray, render_mask: np.ndarray, photo_body=None, render_body=None,
-             size: int = 48, blur: float = 3) -> np.ndarray:
+             size: int = 48, blur: float = 3, boxes=None) -> np.ndarray:
     """Blurred mask difference on a coarse grid: a smooth vector the offline optimiser minimises."""
-    use_body = photo_body is not None and render_body is not None and photo_body.any() and render_body.any()
-    a = normalised_mask(photo_mask, photo_body if use_body else None, size)
-    b = normalised_mask(render_mask, render_body if use_body else None, size)
+    (a, b), _ = _pair(photo_mask, render_mask, photo_body, render_body, size, boxes)
     return (ndimage.gaussian_filter(b, blur) - ndimage.gaussian_filter(a, blur)).ravel()

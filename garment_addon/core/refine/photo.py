@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
-from ..errors import UserError
+from ..imageio import as_rgb_array, cutout
+from ..spec import GarmentSpec, make_spec
 
 
 @dataclass
@@ -17,20 +16,6 @@ class Target:
     rgb: np.ndarray  # uint8 HxWx3
     garment: np.ndarray  # bool HxW
     body: np.ndarray | None = None  # bool HxW: person/mannequin incl. garment, when visible
-
-
-def load_rgba(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray | None]:
-    try:
-        with Image.open(path) as im:
-            im.load()
-            has_alpha = im.mode in ("RGBA", "LA") or "transparency" in im.info
-            rgba = np.asarray(im.convert("RGBA"))
-    except FileNotFoundError:
-        raise UserError(f"image: file not found: {path}") from None
-    except (UnidentifiedImageError, OSError) as exc:
-        raise UserError(f"image: {path} is not a readable image ({exc.__class__.__name__})") from None
-    alpha = rgba[..., 3] > 127 if has_alpha and (rgba[..., 3] < 250).any() else None
-    return rgba[..., :3].copy(), alpha
 
 
 def _largest(mask: np.ndarray, keep_frac: float = 0.05) -> np.ndarray:
@@ -52,7 +37,7 @@ def segment(rgb: np.ndarray, alpha: np.ndarray | None = None) -> Target:
     """
     img = rgb.astype(np.float32)
     if alpha is not None:
-        fg = alpha
+        fg = cutout(alpha)
     else:
         border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
         bg = np.median(border, axis=0)
@@ -79,16 +64,33 @@ def load_target(photo) -> Target:
                       np.asarray(rest[0], bool) if rest and rest[0] is not None else None)
     if isinstance(photo, np.ndarray):
         return segment(photo[..., :3].astype(np.uint8))
-    rgb, alpha = load_rgba(photo)
+    rgb, alpha = as_rgb_array(photo)  # the one loader: bad, blank or transparent files refused alike
     try:  # the vision engineer's segmentation (GrabCut / MediaPipe) when it is there
-        from ..vision import segment_garment
+        from ..vision import photo_masks
     except ImportError:
         return segment(rgb, alpha)
-    garment, person = segment_garment(photo)
+    garment, person, worn = photo_masks(photo)
     garment, person = np.asarray(garment, bool), np.asarray(person, bool)
     if garment.shape != rgb.shape[:2] or not garment.any():
         return segment(rgb, alpha)
+    if not worn:  # a garment on its own: its outline is the garment, and there is no body to frame it
+        return Target(rgb, _largest(person | garment), None)
     return Target(rgb, garment, _symmetric_body(person | garment, garment) if person.any() else None)
+
+
+def read_photo(image, backend: str = "offline", start=None, client=None) -> tuple[GarmentSpec, Target]:
+    """A fit's first step, before anything is rendered: (start spec, Target).
+
+    The photo goes through the analyzer first, the same call `analyze` makes, so `fit`, `batch`
+    and the panel refuse what `analyze` refuses (unreadable, blank, transparent or tiny files; no
+    garment we draft) with the same one line. ``start`` (a spec or spec dict) replaces the
+    analysis's spec but not its refusal; the check then runs offline (no VLM call for it)."""
+    from ..vision import analyze_image
+
+    spec = analyze_image(image, backend="offline" if start is not None else backend, client=client)
+    if start is not None:
+        spec = start if isinstance(start, GarmentSpec) else make_spec(start)
+    return spec, load_target(image)
 
 
 def _symmetric_body(body: np.ndarray, garment: np.ndarray) -> np.ndarray:

@@ -47,15 +47,19 @@ def _panel(rgb: np.ndarray, ref_mask: np.ndarray) -> np.ndarray:
 
 
 def compare_image(photo_rgb, photo_garment, photo_body, render_rgb, render_garment,
-                  render_body) -> Image.Image:
-    """photo | best render | overlay (photo garment red, render garment blue, both purple)."""
+                  render_body, boxes=None) -> Image.Image:
+    """photo | best render | overlay (photo garment red, render garment blue, both purple).
+
+    ``boxes`` (the garment frame's (photo box, render box), frame.boxes): the overlay shows the two
+    garments in the frame the scores compared them in (lengths in cm, widths in anchor widths)."""
     use_body = photo_body is not None and render_body is not None
     pref = photo_body if use_body else photo_garment
     rref = render_body if use_body else render_garment
     a = _panel(photo_rgb, pref)
     b = _panel(render_rgb, rref)
-    ma = crop(photo_garment.astype(np.float32), window_of(pref), PANEL) > 0.5
-    mb = crop(render_garment.astype(np.float32), window_of(rref), PANEL) > 0.5
+    pwin, rwin = boxes if boxes is not None else (window_of(pref), window_of(rref))
+    ma = crop(photo_garment.astype(np.float32), pwin, PANEL) > 0.5
+    mb = crop(render_garment.astype(np.float32), rwin, PANEL) > 0.5
     over = np.full((PANEL, PANEL, 3), 255, np.uint8)
     if use_body:  # the photo's person in light grey, for orientation
         over[crop(photo_body.astype(np.float32), window_of(pref), PANEL) > 0.5] = (215, 215, 215)

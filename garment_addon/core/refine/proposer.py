@@ -11,7 +11,8 @@ Offline (``OfflineProposer``), over the type's continuous parameters normalised 
 2. step: Levenberg-Marquardt steps on that residual, the Jacobian kept current with Broyden
    updates (one render per step); a failed step raises the damping factor lambda;
 3. when steps stall: the nearby categorical alternatives (sleeve class, fit, garment type),
-   each tried once; a winner restarts from 1 with its own parameters;
+   each tried once; a winner restarts from 1 with its own parameters. Another type wins only by
+   TYPE_MARGIN, and none is tried against a type the classifier is sure of (``beats``);
 4. then coordinate pattern search (+/- step per parameter, halving on failure).
 
 VLM (``VLMProposer``): sends [photo, best render] to a critic returning
@@ -43,6 +44,10 @@ MAX_STEP = 0.35  # largest change of one normalised parameter in one optimiser s
 MAX_VLM_STEP = 0.15  # largest VLM change, as a fraction of the parameter's range
 STALL_FAILS = 2
 EARLY_ALTERNATIVES_BELOW = 0.55  # a start this far off: try other types / sleeve classes first
+# Another garment type replaces the best only when it scores clearly higher: at the scores of a poor
+# match, noise (0.105 -> 0.109) used to be enough to turn a dress into trousers.
+TYPE_MARGIN = 0.03
+SURE_TYPE = 0.8  # the classifier's probability from which its type is kept whatever the masks say
 
 
 @dataclass
@@ -74,12 +79,33 @@ def build_spec(base: GarmentSpec, measurements: dict[str, float], garment_type: 
                       "metadata": meta})
 
 
+def sure_type(spec: GarmentSpec) -> str | None:
+    """The type the photo classifier gave at least SURE_TYPE (``metadata["top_types"]``), else None."""
+    tops = (spec.metadata or {}).get("top_types") or []
+    try:
+        best = max(tops, key=lambda d: float(d["p"]))
+        return str(best["type"]) if float(best["p"]) >= SURE_TYPE else None
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def beats(spec: GarmentSpec, score: float, best: GarmentSpec | None, best_score: float,
+          sure: str | None = None) -> bool:
+    """Does the candidate replace the best? Same type: any gain. Another type: a gain of TYPE_MARGIN,
+    and never away from the type the classifier is sure of."""
+    if best is None:
+        return True
+    if spec.garment_type == best.garment_type:
+        return score > best_score
+    return best.garment_type != sure and score >= best_score + TYPE_MARGIN
+
+
 class ParamSpace:
     """The continuous parameters of one garment type, mapped to [0, 1]."""
 
-    def __init__(self, garment_type: str, late: bool = False):
+    def __init__(self, garment_type: str, late: bool = False, frozen: tuple[str, ...] = ()):
         gt = TYPES[garment_type]
-        self.names = gt.params + (gt.late_params if late else ())
+        self.names = tuple(n for n in gt.params + (gt.late_params if late else ()) if n not in frozen)
 
     def encode(self, spec: GarmentSpec) -> np.ndarray:
         return np.array([(spec.m[n] - RANGES[n][0]) / (RANGES[n][1] - RANGES[n][0]) for n in self.names])
@@ -93,7 +119,9 @@ class ParamSpace:
 class OfflineProposer:
     """Probe -> Levenberg-Marquardt with Broyden updates -> categorical alternatives -> coordinate search."""
 
-    def __init__(self):
+    def __init__(self, sure: str | None = None, frozen: dict[str, tuple[str, ...]] | None = None):
+        self.sure = sure  # a type the classifier is sure of: no switching away from it
+        self.frozen = frozen or {}  # type -> parameters held (the garment frame's scale girth)
         self.best: GarmentSpec | None = None
         self.best_r: np.ndarray | None = None
         self.best_score = -1.0
@@ -102,7 +130,7 @@ class OfflineProposer:
         self._early_done = False
 
     def _reset(self, spec: GarmentSpec | None) -> None:
-        self.space = ParamSpace(spec.garment_type) if spec else None
+        self.space = ParamSpace(spec.garment_type, frozen=self.frozen.get(spec.garment_type, ())) if spec else None
         n = len(self.space.names) if self.space else 0
         self.jac: np.ndarray | None = None
         self.probes = list(range(n))
@@ -152,7 +180,7 @@ class OfflineProposer:
 
     def _add_late_params(self, best: GarmentSpec) -> bool:
         """Stalled for the first time: add the type's late_params and probe them (True if any)."""
-        late = ParamSpace(best.garment_type, late=True)
+        late = ParamSpace(best.garment_type, late=True, frozen=self.frozen.get(best.garment_type, ()))
         n = len(self.space.names)
         if len(late.names) <= n:
             return False
@@ -188,9 +216,10 @@ class OfflineProposer:
         """Nearby categorical choices; early (a poor start): other types, then sleeve classes."""
         out: list[Proposal] = []
         t = best.garment_type
+        types = () if t == self.sure else TYPES[t].neighbours
         if early:
             out += [Proposal({}, f"alternative:type={o}", garment_type=o, explore=True, damp=False)
-                    for o in TYPES[t].neighbours]
+                    for o in types]
         if "sleeve_length" in TYPES[t].params:
             now = best.m["sleeve_length"]
             for cls, length in SLEEVE_CLASSES.items():
@@ -201,7 +230,7 @@ class OfflineProposer:
             if fit != best.fit:
                 out.append(Proposal({}, f"alternative:fit={fit}", features={"fit": fit}, explore=True,
                                     damp=False))
-        for other in TYPES[t].neighbours if not early else ():
+        for other in types if not early else ():
             out.append(Proposal({}, f"alternative:type={other}", garment_type=other, explore=True,
                                     damp=False))
         key = lambda p: f"{t}|{p.decision}"  # noqa: E731
@@ -214,7 +243,8 @@ class OfflineProposer:
     # -- learning -------------------------------------------------------------------------------
     def tell(self, proposal: Proposal, spec: GarmentSpec, score: float, r: np.ndarray) -> None:
         """The evaluated (damped) candidate and its score/residual."""
-        if self.best is None or spec.garment_type != self.best.garment_type and score > self.best_score:
+        if self.best is None or spec.garment_type != self.best.garment_type and beats(
+                spec, score, self.best, self.best_score, self.sure):
             self._reset(spec)
             self.best, self.best_r, self.best_score = spec, r, score
             return
@@ -275,13 +305,15 @@ class VLMProposer:
             p = self.fallback.ask(best)
             p.decision = f"{p.decision} (vlm unusable)"
             return p
+        if proposal.garment_type and best.garment_type == self.fallback.sure:  # the loop would refuse it
+            proposal.garment_type, proposal.damp = None, True
+            proposal.note["kept_type"] = best.garment_type
         return proposal
 
     def tell(self, proposal: Proposal, spec: GarmentSpec, score: float, r: np.ndarray,
              rgb: np.ndarray | None = None) -> None:
-        was = self.fallback.best_score
         self.fallback.tell(proposal, spec, score, r)
-        if rgb is not None and (self.best_rgb is None or score > was):
+        if rgb is not None and (self.best_rgb is None or self.fallback.best is spec):
             self.best_rgb = rgb
 
 

@@ -17,4 +17,11 @@ def segment_garment(image):
     return _seg(image)
 
 
-__all__ = ["analyze_image", "segment_garment"]
+def photo_masks(image):
+    """(garment_mask, person_mask, worn) of a photo or array; see analyze.photo_masks."""
+    from .analyze import photo_masks as _masks
+
+    return _masks(image)
+
+
+__all__ = ["analyze_image", "photo_masks", "segment_garment"]

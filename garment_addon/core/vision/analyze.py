@@ -535,6 +535,13 @@ def _estimate_size(person: np.ndarray, fr: Frame) -> str:
 # -- entry points ----------------------------------------------------------------------------------
 def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
     """(dominant garment mask, person mask) at the image's own resolution."""
+    garment, person, _ = photo_masks(image)
+    return garment, person
+
+
+def photo_masks(image) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(garment mask, person mask, worn) at the image's own resolution; worn is False for a garment
+    on its own (product shot, flat lay, cut-out), whose "person" mask is only the garment's outline."""
     rgb, alpha = as_rgb_array(image)
     a = analyze_array(rgb, alpha)
     h, w = rgb.shape[:2]
@@ -542,7 +549,7 @@ def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
         cv2.resize(m.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
         for m in (a.garment, a.person)
     ]
-    return up[0], up[1]
+    return up[0], up[1], a.measured is None
 
 
 def _person_mask(rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, str, dict]:
@@ -837,22 +844,17 @@ def analyze_image(
     source = str(path) if isinstance(path, str | os.PathLike) else "array"
     warnings: list[str] = []
     if backend in ("vlm", "auto"):
-        from ..vlm import VLMClient, VLMError
+        from ..vlm.client import ask_or_fall_back
         from ..vlm.schema import answer_to_spec
 
-        client = client or VLMClient.from_env()
-        if client.configured or backend == "vlm":
+        def ask(vlm):
             progress(0.05, "asking the VLM")
-            try:
-                ans = client.describe_garment(rgb if alpha is None else np.dstack([rgb, alpha]))
-                return answer_to_spec(ans, source=source, model=client.last_model)
-            except VLMError as exc:
-                if backend == "vlm":
-                    raise
-                warnings.append(f"VLM failed, used the offline analyzer: {exc}")
-                log.warning("%s", warnings[-1])
-        else:
-            warnings.append("no VLM configured (GARMENT_VLM_API_KEY); used the offline analyzer")
+            ans = vlm.describe_garment(rgb if alpha is None else np.dstack([rgb, alpha]))
+            return answer_to_spec(ans, source=source, model=vlm.last_model)
+
+        spec = ask_or_fall_back(backend, ask, warnings, client=client)
+        if spec is not None:
+            return spec
     a = analyze_array(rgb, alpha, progress.sub(0.1, 0.95))
     a.warnings = warnings + a.warnings
     spec = spec_from_analysis(a, source)

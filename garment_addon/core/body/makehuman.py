@@ -1,0 +1,599 @@
+"""The shown and exported mannequin: the MakeHuman hm08 body (CC0, data/) shaped to the measurements.
+
+Pure numpy (cm, z up, facing -y, x to the figure's left, the frame of mannequin.py).
+
+1. Macro targets (young adult, gender from the preset): muscle, weight, proportions and (female)
+   breast cup are solved so the posed body's bust, waist, hip, thigh and neck girths come closest to
+   the measurements; the height slider stays in the middle (the remap sets the stature).
+2. A smooth vertical remap puts the body's knee, crotch, bust point and neck base at the heights the
+   analytic mannequin (mannequin.py) and the wrap use, and the crown at the requested height.
+3. Linear blend skinning with the asset's Mixamo rig weights turns the base pose (arms 47 degrees
+   down, elbows bent) into the analytic mannequin's A-pose (straight arms at its arm angle, wider
+   where a heavy body's arms would touch its sides), so sleeves wrap around the arms shown.
+4. What the targets leave over (0-14 % over the size table) is taken up by a smooth radial scale around the torso and
+   leg axes, peaked at each measurement height, so every girth lands within 2 %.
+
+Girths are tape measurements: the convex hull of the body's cross-section at the landmark height
+(the torso's piece; for the thigh the left leg's piece just below the crotch).
+"""
+
+from __future__ import annotations
+
+import io
+import lzma
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy.interpolate import PchipInterpolator
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import ConvexHull
+
+DATA = Path(__file__).with_name("data") / "makehuman.npz.xz"
+GIRTHS = ("bust", "waist", "hip", "thigh", "neck")
+THIGH_BELOW_CROTCH = 2.5  # cm: the thigh girth is taken just below the crotch
+NECK_ABOVE_BASE = 1.0  # cm: a collar sits at the neck base; the tape goes just above it
+DELTA_UNIT = 0.002  # cm per stored delta step (tools/extract_makehuman.py)
+ARM_BONES = ("Arm", "Hand")  # name parts of the bones that carry an arm (LeftArm, LeftForeArm, LeftHand*)
+LEG_BONES = ("UpLeg", "Leg", "Foot", "ToeBase")
+ARMPIT_BELOW_BUST = 2.0  # cm: the arms must hang clear of the torso up to this far under the bust line
+MAX_ARM_ANGLE = 60.0  # degrees from the vertical: the widest A-pose tried for a heavy body
+# landmarks the vertical remap aligns. Not the waist: the asset's natural waist sits 0.03 of the
+# stature above the analytic one, and pulling it down would stretch the midriff by 30 %; crotch to
+# bust point is within 1 % of the analytic length, so the body keeps its proportions.
+REMAP_KEYS = ("knee", "crotch", "bust", "neck_base", "height")
+
+
+@dataclass(frozen=True)
+class Asset:
+    base: np.ndarray  # (n_mesh + 2 * bones, 3) cm: mesh vertices, then each bone's head and tail
+    quads: np.ndarray  # (F, 4) mesh faces (skin, then the eyes)
+    n_mesh: int
+    eye_first: int  # first eye vertex (the eyes follow the skin)
+    bones: tuple[str, ...]  # parent first
+    parents: tuple[str, ...]
+    rolls: np.ndarray  # Blender edit-bone roll (radians) of each bone in the base pose
+    weights: np.ndarray  # (n_mesh, bones) skin weights, rows sum to 1
+    targets: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]  # gender -> name -> (rows, deltas cm)
+    uv: np.ndarray  # (k, 2) MakeHuman's texture coordinates
+    uv_quads: np.ndarray  # (F, 4) index into uv per face corner
+
+    def head(self, verts: np.ndarray, bone: str) -> np.ndarray:
+        return verts[self.n_mesh + 2 * self.bones.index(bone)]
+
+    def chain_weight(self, parts: tuple[str, ...]) -> np.ndarray:
+        cols = [i for i, b in enumerate(self.bones) if any(p in b.split(":")[-1] for p in parts)]
+        return self.weights[:, cols].sum(1)
+
+    def side_weight(self, parts: tuple[str, ...], side: str) -> np.ndarray:
+        cols = [i for i, b in enumerate(self.bones)
+                if b.split(":")[-1].startswith(side) and any(p in b for p in parts)]
+        return self.weights[:, cols].sum(1)
+
+
+
+@lru_cache(maxsize=1)
+def load_asset() -> Asset:
+    d = np.load(io.BytesIO(lzma.decompress(DATA.read_bytes())))
+    n_mesh, bones = int(d["n_mesh"]), tuple(str(b) for b in d["bones"])
+    w = np.zeros((n_mesh, len(bones)))
+    np.add.at(w, (d["w_vert"].astype(np.int64), d["w_bone"].astype(np.int64)), d["w_val"])
+    eye0 = int(d["eye_first"])
+    w[eye0:] = 0.0
+    w[eye0:, bones.index("mixamorig:Head")] = 1.0
+    s = w.sum(1, keepdims=True)
+    w = np.where(s > 0, w / np.maximum(s, 1e-9), 0.0)
+    targets = {}
+    for g in ("female", "male"):
+        ptr, steps = d[f"{g}_ptr"], d[f"{g}_steps"].astype(np.int64)
+        delta = d[f"{g}_delta"].T.astype(float) * DELTA_UNIT
+        # row steps restart at 0 for each target
+        targets[g] = {str(name): (np.cumsum(steps[ptr[k]:ptr[k + 1]]), delta[ptr[k]:ptr[k + 1]])
+                      for k, name in enumerate(d[f"{g}_names"])}
+    return Asset(d["base"].astype(float), d["quads"].astype(np.int64), n_mesh, eye0, bones,
+                 tuple(str(p) for p in d["parents"]), d["rolls"].astype(float), w, targets,
+                 d["uv"].astype(float), d["uv_quads"].astype(np.int64))
+
+
+# --- macro targets ------------------------------------------------------------------------------
+LEVELS = ("min", "average", "max")
+
+
+def _levels(x: float) -> dict[str, float]:
+    """MakeHuman's macro slider split: 0 -> min, 0.5 -> average, 1 -> max, linear between."""
+    x = float(np.clip(x, 0.0, 1.0))
+    return {"min": max(0.0, 1 - 2 * x), "average": 1 - abs(2 * x - 1), "max": max(0.0, 2 * x - 1)}
+
+
+def macro_weights(gender: str, muscle: float = 0.5, weight: float = 0.5, height: float = 0.5,
+                  proportions: float = 0.5, cup: float = 0.5) -> dict[str, float]:
+    """Target name -> weight for a young adult of ``gender`` (MakeHuman's macro modifier rules)."""
+    out = {"race": 1.0}
+    ends = {"height": {"min": max(0.0, 1 - 2 * height), "max": max(0.0, 2 * height - 1)},
+            "proportions": {"uncommon": max(0.0, 1 - 2 * proportions), "ideal": max(0.0, 2 * proportions - 1)},
+            "breast": {"min": max(0.0, 1 - 2 * cup), "max": max(0.0, 2 * cup - 1)}}
+    for m, wm in _levels(muscle).items():
+        for w, ww in _levels(weight).items():
+            k = wm * ww
+            if k == 0:
+                continue
+            mw = f"{m}muscle-{w}weight"
+            if (m, w) != ("average", "average"):
+                out[f"universal/{mw}"] = k
+            for group, split in ends.items():
+                if group == "breast" and gender != "female":
+                    continue
+                for end, we in split.items():
+                    if we > 0:
+                        out[f"{group}/{mw}/{end}"] = k * we
+    return out
+
+
+def shaped(asset: Asset, gender: str, **sliders: float) -> np.ndarray:
+    """Base-pose vertices (mesh, then bone ends) for the macro sliders."""
+    v = asset.base.copy()
+    tg = asset.targets[gender]
+    for name, w in macro_weights(gender, **sliders).items():
+        rows, delta = tg[name]
+        v[rows] += w * delta
+    v[:, 2] -= v[: asset.n_mesh, 2].min()  # soles on the floor
+    return v
+
+
+# --- sections and girths ------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _edge_tables(tris_key: bytes, n_tris: int) -> tuple[np.ndarray, np.ndarray]:
+    """(unique edges (E, 2), each triangle's three edge ids (T, 3)) of a triangle list."""
+    tris = np.frombuffer(tris_key, np.int64).reshape(n_tris, 3)
+    e = np.sort(np.concatenate([tris[:, [0, 1]], tris[:, [1, 2]], tris[:, [2, 0]]]), axis=1)
+    edges, inv = np.unique(e, axis=0, return_inverse=True)
+    return edges, inv.ravel().reshape(3, n_tris).T
+
+
+def slice_loops(verts: np.ndarray, tris: np.ndarray, z: float, values: np.ndarray | None = None) -> list:
+    """Cross-section of a triangle mesh at height z: one (k, 2) point set per connected piece; with
+    per-vertex ``values``, (points, values interpolated at them) per piece."""
+    tris = np.ascontiguousarray(tris, np.int64)
+    edges, tri_edges = _edge_tables(tris.tobytes(), len(tris))
+    za, zb = verts[edges[:, 0], 2] - z, verts[edges[:, 1], 2] - z
+    cross = (za < 0) != (zb < 0)
+    n = int(cross.sum())
+    if n == 0:
+        return []
+    t = (za[cross] / (za[cross] - zb[cross]))[:, None]
+    e = edges[cross]
+    point = verts[e[:, 0], :2] + t * (verts[e[:, 1], :2] - verts[e[:, 0], :2])
+    compact = np.cumsum(cross) - 1
+    c = cross[tri_edges]
+    # a triangle cut by the plane has two cut edges: neighbours on the section's loop
+    pairs = compact[tri_edges[c.sum(1) == 2][c[c.sum(1) == 2]]].reshape(-1, 2)
+    g = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, label = connected_components(g, directed=False)
+    if values is None:
+        return [point[label == k] for k in range(label.max() + 1)]
+    val = values[e[:, 0]] + t[:, 0] * (values[e[:, 1]] - values[e[:, 0]])
+    return [(point[label == k], val[label == k]) for k in range(label.max() + 1)]
+
+
+def hull_perimeter(pts: np.ndarray) -> float:
+    """Tape-measure girth of a section piece: its convex hull's perimeter."""
+    if len(pts) < 3:
+        return 0.0
+    return float(ConvexHull(pts).area)  # in 2D, "area" is the perimeter
+
+
+def girth_at(verts: np.ndarray, tris: np.ndarray, z: float, near: tuple[float, float] = (0.0, 0.0),
+             arm: np.ndarray | None = None) -> float:
+    """Girth of the section piece at height z whose centre is nearest ``near`` (x, y). With per-vertex
+    arm weights ``arm``, section points on an arm (weight over 0.5) are left out: the tape goes
+    round the torso under arms that touch it."""
+    if arm is None:
+        loops = [p for p in slice_loops(verts, tris, z) if len(p) >= 3]
+    else:
+        loops = [p[w < 0.5] for p, w in slice_loops(verts, tris, z, arm)]
+        loops = [p for p in loops if len(p) >= 3]
+    if not loops:
+        return 0.0
+    best = min(loops, key=lambda p: np.linalg.norm(p.mean(0) - np.asarray(near)))
+    return hull_perimeter(best)
+
+
+def measure_heights(landmarks: dict[str, float]) -> dict[str, float]:
+    """The height (cm) at which each girth in GIRTHS is measured, from mannequin.py's landmarks."""
+    return {"bust": landmarks["bust"], "waist": landmarks["waist"], "hip": landmarks["hip"],
+            "thigh": landmarks["crotch"] - THIGH_BELOW_CROTCH, "neck": landmarks["neck_base"] + NECK_ABOVE_BASE}
+
+
+def measure(asset: Asset, verts: np.ndarray, heights: dict[str, float], tris: np.ndarray | None = None
+            ) -> dict[str, float]:
+    """{girth name: cm} of the skin (or of ``tris``) at the given heights (thigh: the left leg)."""
+    tris = skin_triangles() if tris is None else tris
+    arm = np.zeros(len(verts))
+    arm[: asset.n_mesh] = asset.chain_weight(ARM_BONES)
+    out = {}
+    for k, z in heights.items():
+        if k == "thigh":
+            out[k] = girth_at(verts, tris, z, (_leg_x(asset, verts), 0.0))
+        else:
+            out[k] = girth_at(verts, tris, z, (0.0, 0.0), arm)
+    return out
+
+
+@lru_cache(maxsize=1)
+def skin_triangles() -> np.ndarray:
+    """Triangles of the skin (the eyes left out): what sections and the push-out see."""
+    a = load_asset()
+    q = a.quads[(a.quads < a.eye_first).all(1)]
+    return np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
+
+
+def _leg_x(asset: Asset, verts: np.ndarray) -> float:
+    return float(0.5 * (asset.head(verts, "mixamorig:LeftUpLeg")[0] + asset.head(verts, "mixamorig:LeftLeg")[0]))
+
+
+# --- landmarks and the vertical remap ------------------------------------------------------------
+def natural_landmarks(asset: Asset, verts: np.ndarray) -> dict[str, float]:
+    """Heights (cm) of the knee, crotch, bust point, neck base and crown of a base-pose body."""
+    skin = verts[: asset.eye_first]
+    knee = 0.5 * (asset.head(verts, "mixamorig:LeftLeg")[2] + asset.head(verts, "mixamorig:RightLeg")[2])
+    neck = float(asset.head(verts, "mixamorig:Neck")[2])
+    top = float(skin[:, 2].max())
+    mid = skin[(np.abs(skin[:, 0]) < 0.6) & (skin[:, 2] > knee) & (skin[:, 2] < neck)]
+    crotch = float(mid[:, 2].min())  # the lowest skin on the centre line between the knees and the neck
+    chest = skin[(np.abs(skin[:, 0]) < 12.0) & (skin[:, 2] > crotch + 0.5 * (neck - crotch)) & (skin[:, 2] < neck)]
+    bust = float(chest[np.argmin(chest[:, 1]), 2])  # the most forward point of the chest
+    return {"knee": float(knee), "crotch": crotch, "bust": bust, "neck_base": neck, "height": top}
+
+
+def remap_heights(verts: np.ndarray, src: dict[str, float], dst: dict[str, float]) -> np.ndarray:
+    """Move every vertex's z by the smooth monotone map taking the ``src`` landmarks to ``dst``."""
+    keys = REMAP_KEYS
+    x = np.array([0.0] + [src[k] for k in keys])
+    y = np.array([0.0] + [dst[k] for k in keys])
+    f = PchipInterpolator(x, y, extrapolate=True)
+    out = verts.copy()
+    out[:, 2] = f(verts[:, 2])
+    return out
+
+
+# --- posing -------------------------------------------------------------------------------------
+def _rot(axis: np.ndarray, angle: float) -> np.ndarray:
+    axis = axis / np.linalg.norm(axis)
+    x, y, z = axis
+    c, s = np.cos(angle), np.sin(angle)
+    K = np.array([[0, -z, y], [z, 0, -x], [-y, x, 0]])
+    return np.eye(3) + s * K + (1 - c) * K @ K
+
+
+def pose_transforms(asset: Asset, verts: np.ndarray, local: dict[str, np.ndarray]) -> np.ndarray:
+    """(bones, 4, 4) rest -> posed world transforms; ``local``: bone -> rotation about its head."""
+    G = np.zeros((len(asset.bones), 4, 4))
+    for i, (b, p) in enumerate(zip(asset.bones, asset.parents, strict=True)):
+        parent = G[asset.bones.index(p)] if p else np.eye(4)
+        R = local.get(b)
+        if R is None:
+            G[i] = parent
+            continue
+        h = asset.head(verts, b)
+        M = np.eye(4)
+        M[:3, :3] = R
+        M[:3, 3] = h - R @ h
+        G[i] = parent @ M
+    return G
+
+
+def skin(asset: Asset, verts: np.ndarray, G: np.ndarray) -> np.ndarray:
+    """Linear blend skinning of the mesh; each bone's head by its parent, tail by itself. Only the
+    bones that move are evaluated (the A-pose turns the arms alone)."""
+    n = asset.n_mesh
+    h = np.column_stack([verts, np.ones(len(verts))])
+    out = verts.copy()
+    moving = [i for i in range(len(G)) if not np.allclose(G[i], np.eye(4))]
+    if moving:
+        w = asset.weights[:, moving]
+        rows = np.nonzero(w.sum(1) > 0)[0]
+        posed = np.einsum("bij,nj->nbi", G[moving, :3, :], h[rows])  # (rows, moving, 3)
+        out[rows] += np.einsum("nb,nbi->ni", w[rows], posed - verts[rows, None, :])
+    for i, p in enumerate(asset.parents):
+        Gp = G[asset.bones.index(p)] if p else np.eye(4)
+        out[n + 2 * i] = (Gp @ h[n + 2 * i])[:3]
+        out[n + 2 * i + 1] = (G[i] @ h[n + 2 * i + 1])[:3]
+    return out
+
+
+def _rotation_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The smallest rotation taking direction a to direction b."""
+    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+    axis = np.cross(a, b)
+    s = np.linalg.norm(axis)
+    if s < 1e-9:
+        return np.eye(3)
+    return _rot(axis, float(np.arctan2(s, a @ b)))
+
+
+def a_pose(asset: Asset, verts: np.ndarray, arm_angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """(posed vertices, transforms): each arm straightened and hung in the frontal plane at
+    ``arm_angle_deg`` from the vertical (the analytic mannequin's arm angle). The base mesh holds its
+    arms 47 degrees down with the elbows bent and the hands 13 cm forward."""
+    local = {}
+    a = np.radians(arm_angle_deg)
+    for side, sx in (("Left", 1.0), ("Right", -1.0)):
+        target = np.array([sx * np.sin(a), 0.0, -np.cos(a)])
+        sh, el, wr = (asset.head(verts, f"mixamorig:{side}{b}") for b in ("Arm", "ForeArm", "Hand"))
+        R_upper = _rotation_between(el - sh, target)
+        local[f"mixamorig:{side}Arm"] = R_upper
+        # the forearm's rotation is applied before its parent's: aim it at the target seen from there
+        local[f"mixamorig:{side}ForeArm"] = _rotation_between(wr - el, R_upper.T @ target)
+    G = pose_transforms(asset, verts, local)
+    return skin(asset, verts, G), G
+
+
+# --- the girth correction -----------------------------------------------------------------------
+def _factor(zs: list[float], ss: list[float], z: np.ndarray) -> np.ndarray:
+    """Smooth scale factor through the stations (z, s); 1 outside them."""
+    order = np.argsort(zs)
+    zz, sv = np.asarray(zs, float)[order], np.asarray(ss, float)[order]
+    keep = np.concatenate([[True], np.diff(zz) > 0.5])
+    f = PchipInterpolator(zz[keep], sv[keep], extrapolate=False)(z)
+    return np.where(np.isnan(f), 1.0, f)
+
+
+def radial_correction(asset: Asset, verts: np.ndarray, heights: dict[str, float],
+                      scale: dict[str, float], landmarks: dict[str, float]) -> np.ndarray:
+    """Scale sections about the torso axis by a smooth factor that is ``scale[k]`` at each torso girth's
+    height and 1 at the crown and below the crotch; then the thighs about their own axes (1 at the hip
+    and the knee). The arms follow the shoulder they hang from (moved, not scaled); the bone ends
+    move with the skin they carry."""
+    n = asset.n_mesh
+    top = landmarks["height"]
+    zt = [heights["thigh"] - 4.0, heights["hip"], heights["waist"], heights["bust"], heights["neck"], top - 12.0]
+    st = [1.0, scale["hip"], scale["waist"], scale["bust"], scale["neck"], 1.0]
+    hips, neck = asset.head(verts, "mixamorig:Hips"), asset.head(verts, "mixamorig:Neck")
+
+    def torso(p: np.ndarray) -> np.ndarray:
+        f = _factor(zt, st, p[:, 2])
+        cy = np.interp(p[:, 2], [hips[2], neck[2]], [hips[1], neck[1]])
+        out = p.copy()
+        out[:, 0] *= f
+        out[:, 1] = cy + (p[:, 1] - cy) * f
+        return out
+
+    moved = torso(verts[:n])
+    zl, sl = [landmarks["knee"], heights["thigh"], heights["hip"]], [1.0, scale["thigh"], 1.0]
+    for side, sx in (("Left", 1.0), ("Right", -1.0)):
+        hip_j, knee_j = torso(asset.head(verts, f"mixamorig:{side}UpLeg")[None])[0], asset.head(
+            verts, f"mixamorig:{side}Leg")
+        t = np.clip((moved[:, 2] - hip_j[2]) / (knee_j[2] - hip_j[2]), -1.0, 1.0)
+        c = hip_j[:2] + t[:, None] * (knee_j[:2] - hip_j[:2])
+        f = _factor(zl, sl, moved[:, 2])
+        leg = moved.copy()
+        leg[:, :2] = c + (moved[:, :2] - c) * f[:, None]
+        w = asset.side_weight(LEG_BONES, side)
+        moved += w[:, None] * (leg - moved)
+        sh = asset.head(verts, f"mixamorig:{side}Arm")
+        shift = torso(sh[None])[0] - sh
+        # only the arm proper moves rigidly: the chest and the armpit carry some arm weight too,
+        # and keeping them out of the torso's scale creased the chest along that weight's edge
+        w = np.clip(2.0 * asset.side_weight(ARM_BONES, side) - 1.0, 0.0, 1.0)
+        arm = w * w * (3 - 2 * w) * (np.sign(verts[:n, 0]) == sx)
+        moved += arm[:, None] * (verts[:n] + shift - moved)
+    out = verts.copy()
+    out[:n] = moved
+    # each bone end moves as the skin it carries does (weighted mean displacement)
+    disp = moved - verts[:n]
+    wsum = asset.weights.sum(0)
+    bone_disp = (asset.weights.T @ disp) / np.maximum(wsum, 1e-9)[:, None]
+    out[n::2] += bone_disp
+    out[n + 1::2] += bone_disp
+    return out
+
+
+# --- the whole build ----------------------------------------------------------------------------
+@dataclass
+class HumanBody:
+    """The shaped, A-posed MakeHuman mannequin: mesh (cm), skeleton, skin weights, measurements."""
+
+    verts: np.ndarray  # (n, 3) cm, the mesh (skin then eyes)
+    quads: np.ndarray
+    joints: dict[str, tuple[np.ndarray, np.ndarray]]  # bone -> (head, tail) cm, posed
+    parents: dict[str, str]
+    rolls: dict[str, float]  # base-pose edit-bone roll
+    pose: dict[str, np.ndarray]  # bone -> (3, 3) rotation from the base pose to this A-pose
+    weights: np.ndarray  # (n, bones)
+    bones: tuple[str, ...]
+    girths: dict[str, float]  # measured
+    targets: dict[str, float]  # requested
+    heights: dict[str, float]  # where each girth was measured
+    sliders: dict[str, float] = field(default_factory=dict)  # the solved macro sliders (0..1)
+    rest_joints: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # base pose
+    correction: dict[str, float] = field(default_factory=dict)  # radial factor left to each girth
+    arm_angle: float = 0.0  # degrees from the vertical
+
+    @property
+    def triangles(self) -> np.ndarray:
+        q = self.quads
+        return np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
+
+    def report(self) -> dict:
+        """For assembly.json: the asset, the solved sliders, measured girths and their errors."""
+        return {"model": "MakeHuman hm08 (CC0), Mixamo rig",
+                "sliders": {k: round(v, 3) for k, v in self.sliders.items()},
+                "girths_cm": {k: round(v, 2) for k, v in self.girths.items()},
+                "girth_errors_pct": {k: round(100 * v, 3) for k, v in self.errors().items()},
+                "correction": {k: round(v, 4) for k, v in self.correction.items()}, "bones": len(self.bones),
+                "arm_angle_deg": self.arm_angle}
+
+    def errors(self) -> dict[str, float]:
+        """Relative girth error per measurement (measured / requested - 1), and the height's."""
+        out = {k: self.girths[k] / self.targets[k] - 1.0 for k in GIRTHS}
+        out["height"] = float(self.verts[:, 2].max() / self.targets["height"] - 1.0)
+        return out
+
+
+def arms_clear(asset: Asset, verts: np.ndarray, heights: dict[str, float]) -> bool:
+    """True when sections from the waist up to 2 cm under the bust line show the torso and both arms
+    apart (the armpit's crease is a few cm above the bust line)."""
+    tris = skin_triangles()
+    for z in np.linspace(heights["waist"], heights["bust"] - ARMPIT_BELOW_BUST, 5):
+        if sum(len(p) >= 3 for p in slice_loops(verts, tris, z)) < 3:
+            return False
+    return True
+
+
+def _log_errors(asset, verts, heights, target) -> np.ndarray:
+    got = measure(asset, verts, heights)
+    return np.array([np.log(max(got[k], 1.0) / target[k]) for k in GIRTHS])
+
+
+def fit_sliders(residual, n: int, steps: int = 6, h: float = 0.1) -> np.ndarray:
+    """Sliders in [0, 1] minimising |residual(x)|: damped Gauss-Newton from 0.5 on a finite-difference
+    Jacobian kept up to date by Broyden's rule (n + 1 + steps evaluations, each a posed body and
+    five sections: ~0.5 s instead of scipy's ~100 evaluations for the same few-% answer)."""
+    x = np.full(n, 0.5)
+    r = residual(x)
+    J = np.column_stack([(residual(x + h * np.eye(n)[i]) - r) / h for i in range(n)])
+    lam = 1e-3
+    for _ in range(steps):
+        dx = np.linalg.solve(J.T @ J + lam * np.eye(n), -J.T @ r)
+        x_new = np.clip(x + dx, 0.0, 1.0)
+        step = x_new - x
+        if not step.any():
+            break
+        r_new = residual(x_new)
+        J += np.outer(r_new - r - J @ step, step) / (step @ step)
+        if r_new @ r_new < r @ r:
+            x, r, lam = x_new, r_new, lam / 4
+        else:
+            lam *= 8
+    return x
+
+
+def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str = "female",
+                arm_angle_deg: float = 38.0, iterations: int = 8) -> HumanBody:
+    """The MakeHuman mannequin for ``meas`` (core.spec.body_measurements) with its landmark heights
+    at ``landmarks`` (mannequin.Body.landmarks) and the arms at ``arm_angle_deg`` from the vertical."""
+    asset = load_asset()
+    gender = "male" if preset == "male" else "female"
+    target = {k: float(meas[k]) for k in GIRTHS} | {"height": float(meas["height"])}
+    heights = measure_heights(landmarks)
+    dst = {k: float(landmarks[k]) for k in REMAP_KEYS} | {"knee": float(landmarks["knee"])}
+
+    names = ("muscle", "weight", "proportions", "cup")[: 4 if gender == "female" else 3]
+    src = natural_landmarks(asset, shaped(asset, gender))
+
+    def body_for(x: np.ndarray, src: dict[str, float]) -> np.ndarray:
+        v = shaped(asset, gender, **dict(zip(names, x, strict=True)))
+        return remap_heights(v, src, dst)
+
+    # macro sliders: closest girths in the A-pose (in the base pose a heavy body's arms touch its
+    # sides at the bust); the landmarks of the average body stand in for each trial's (they move little)
+    x = fit_sliders(lambda x: _log_errors(asset, a_pose(asset, body_for(x, src), arm_angle_deg)[0], heights, target),
+                    len(names))
+    v = shaped(asset, gender, **dict(zip(names, x, strict=True)))
+    v = remap_heights(v, natural_landmarks(asset, v), dst)
+    angle = arm_angle_deg
+    while True:  # the arms hang clear of the torso below the armpit, further out on a heavy body
+        posed, G = a_pose(asset, v, angle)
+        scale = dict.fromkeys(GIRTHS, 1.0)
+        out = posed
+        for _ in range(iterations):  # fixed point: each factor by its girth's remaining ratio
+            got = measure(asset, out, heights)
+            if all(abs(got[k] / target[k] - 1) < 0.004 for k in GIRTHS):
+                break
+            for k in GIRTHS:
+                scale[k] *= target[k] / max(got[k], 1.0)
+            out = radial_correction(asset, posed, heights, scale, dst)
+        if angle >= MAX_ARM_ANGLE or arms_clear(asset, out, heights):
+            break
+        angle += 4.0
+    girths = measure(asset, out, heights)
+    n = asset.n_mesh
+    joints = {b: (out[n + 2 * i], out[n + 2 * i + 1]) for i, b in enumerate(asset.bones)}
+    pose = {b: G[i, :3, :3] for i, b in enumerate(asset.bones)}
+    rest = {b: (v[n + 2 * i], v[n + 2 * i + 1]) for i, b in enumerate(asset.bones)}
+    return HumanBody(out[:n], asset.quads, joints, dict(zip(asset.bones, asset.parents, strict=True)),
+                     dict(zip(asset.bones, asset.rolls.tolist(), strict=True)), pose, asset.weights,
+                     asset.bones, girths, target, heights,
+                     dict(zip(names, map(float, x), strict=True)), rest, scale, angle)
+
+
+# --- tying the analytic mannequin (wrap) to the shown one --------------------------------------
+@lru_cache(maxsize=8)
+def _human_cached(key: tuple, landmarks_key: tuple, preset: str, arm_angle: float) -> HumanBody:
+    return build_human(dict(key), dict(landmarks_key), preset, arm_angle)
+
+
+def human_for_body(body) -> HumanBody:
+    """The MakeHuman mannequin for a mannequin.Body (same measurements, landmarks, preset and arm
+    angle); cached, so the refinement loop's rebuilds of one body cost nothing."""
+    from .mannequin import PRESETS
+
+    key = tuple(sorted((k, round(float(v), 3)) for k, v in body.measurements.items()))
+    lm = tuple(sorted((k, round(float(v), 3)) for k, v in body.landmarks.items()))
+    return _human_cached(key, lm, body.preset, float(PRESETS[body.preset]["arm_angle"]))
+
+
+def attach_human(body, human: HumanBody | None = None) -> HumanBody:
+    """Make ``body`` (a mannequin.Body) describe the shown MakeHuman mannequin where the wrap needs it:
+    arm and leg axes through the rig's joints, the head ellipsoid around the real head, and the
+    inside test / push-out against the real skin. The torso sections stay analytic (same girths)."""
+    human = human or human_for_body(body)
+    J = {b.split(":")[-1]: ht for b, ht in human.joints.items()}
+    for side, s in (("left", "Left"), ("right", "Right")):
+        arm = body.arms[side]
+        sh, wr = J[f"{s}Arm"][0], J[f"{s}Hand"][0]
+        length = float(np.linalg.norm(wr - sh))
+        arm.t = arm.t * (length / float(arm.t[5]))  # station 5 is the wrist
+        arm.p0, arm.d = sh.copy(), (wr - sh) / length
+        body.points[f"wrist_{side}"] = wr.tolist()
+        body.points[f"arm_axis_{side}"] = [arm.p0.tolist(), arm.d.tolist()]
+        leg = body.legs[side]
+        hip, ankle = J[f"{s}UpLeg"][0], J[f"{s}Foot"][0]
+        d = (ankle - hip) / np.linalg.norm(ankle - hip)
+        z_top = float(leg.p0[2])  # the analytic leg starts at the hip height; keep its stations' heights
+        heights = z_top + leg.t * float(leg.d[2])
+        leg.p0 = hip + d * ((z_top - hip[2]) / d[2])
+        leg.d = d
+        leg.t = (heights - z_top) / d[2]
+        body.points[f"ankle_{side}"] = ankle.tolist()
+        body.points[f"leg_axis_{side}"] = [leg.p0.tolist(), leg.d.tolist()]
+    head = human.verts[human.weights[:, human.bones.index("mixamorig:Head")] > 0.99]
+    head = head[head[:, 2] > J["Head"][0][2]]
+    lo, hi = head.min(0), head.max(0)
+    body.head_center = 0.5 * (lo + hi)
+    body.head_axes = 0.5 * (hi - lo)
+    body.surface = body_surface(human, body.landmarks)
+    body.human = human
+    return human
+
+
+def torso_hulls(human: HumanBody, z0: float, z1: float, step: float = 1.0) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(heights, CCW convex outline of the torso's section at each), arms left out, from z0 to z1."""
+    asset = load_asset()
+    tris = skin_triangles()
+    arm = asset.chain_weight(ARM_BONES)
+    zs, hulls = [], []
+    for z in np.arange(z0, z1 + 1e-6, step):
+        loops = [p[w < 0.5] for p, w in slice_loops(human.verts, tris, z, arm)]
+        loops = [p for p in loops if len(p) >= 3]
+        if not loops:
+            continue
+        best = min(loops, key=lambda p: np.linalg.norm(p.mean(0)))
+        h = ConvexHull(best)
+        zs.append(z)
+        hulls.append(best[h.vertices])
+    return np.array(zs), hulls
+
+
+def body_surface(human: HumanBody, landmarks: dict[str, float]):
+    """The skin with the torso's convex sections from just above the crotch to the neck base."""
+    from .surface import BodySurface, HullStack, MeshSurface
+
+    asset = load_asset()
+    skin_tris = skin_triangles()
+    skin = MeshSurface(human.verts[: asset.eye_first], skin_tris)
+    limb = asset.chain_weight(ARM_BONES) + asset.chain_weight(LEG_BONES)
+    zs, hulls = torso_hulls(human, landmarks["crotch"] + 2.0, landmarks["neck_base"])
+    return BodySurface(skin, HullStack(zs, hulls, skin, (limb < 0.5)[: asset.eye_first]))

@@ -1,0 +1,124 @@
+"""Inside test and push-out against a closed triangle mesh (the shown mannequin), pure numpy + scipy.
+
+Signed distance is taken to the nearest vertex along that vertex's normal: exact on flat patches,
+within a fraction of the edge length (~1 cm on the body) elsewhere; a k-d tree keeps a query of
+10k garment points at a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+
+def vertex_normals(verts: np.ndarray, tris: np.ndarray) -> np.ndarray:
+    """Area-weighted unit vertex normals (outward for a counter-clockwise, outward-wound mesh)."""
+    fn = np.cross(verts[tris[:, 1]] - verts[tris[:, 0]], verts[tris[:, 2]] - verts[tris[:, 0]])
+    n = np.zeros_like(verts)
+    for k in range(3):
+        np.add.at(n, tris[:, k], fn)
+    return n / np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+
+
+class MeshSurface:
+    def __init__(self, verts: np.ndarray, tris: np.ndarray):
+        self.verts = np.asarray(verts, float)
+        self.tris = np.asarray(tris, np.int64)
+        self.normals = vertex_normals(self.verts, self.tris)
+        self.tree = cKDTree(self.verts)
+
+    def signed_distance(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distance outside the surface, negative inside; nearest vertex index) per point (N, 3)."""
+        _, i = self.tree.query(p)
+        return np.einsum("ij,ij->i", p - self.verts[i], self.normals[i]), i
+
+    def inside(self, p: np.ndarray, margin: float = 0.0) -> np.ndarray:
+        """Bool per point: inside the surface grown by ``margin`` cm (negative: shrunk)."""
+        d, _ = self.signed_distance(np.atleast_2d(np.asarray(p, float)))
+        return d < margin
+
+    def push_out(self, p: np.ndarray, margin: float = 0.5, iterations: int = 2) -> np.ndarray:
+        """Move points closer than ``margin`` (or inside) out along the nearest vertex normal."""
+        p = np.array(p, float)
+        for _ in range(iterations):
+            d, i = self.signed_distance(p)
+            m = d < margin
+            if not m.any():
+                break
+            p[m] += self.normals[i[m]] * (margin - d[m])[:, None]
+        return p
+
+
+class HullStack:
+    """The torso as a stack of convex sections (a tape measure's outline at each height): cloth
+    pushed out of it bridges the hollows between the breasts and at the small of the back instead
+    of being pulled into them. Points whose nearest skin vertex is on an arm or a leg are left to
+    the mesh test."""
+
+    def __init__(self, zs: np.ndarray, hulls: list[np.ndarray], surface: MeshSurface, torso_vertex: np.ndarray):
+        self.zs = np.asarray(zs, float)
+        m = max(len(h) for h in hulls)
+        # pad each CCW polygon by repeating its last vertex: a zero-length edge never wins the max
+        self.poly = np.stack([np.concatenate([h, np.repeat(h[-1:], m - len(h), 0)]) for h in hulls])
+        nxt = np.roll(self.poly, -1, axis=1)
+        edge = nxt - self.poly
+        normal = np.stack([edge[..., 1], -edge[..., 0]], axis=-1)  # outward for CCW
+        length = np.linalg.norm(normal, axis=-1, keepdims=True)
+        self.normal = np.where(length > 1e-9, normal / np.maximum(length, 1e-9), 0.0)
+        self.valid = length[..., 0] > 1e-9
+        self.surface = surface
+        self.torso_vertex = torso_vertex
+
+    def signed_distance(self, p: np.ndarray, nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(distance outside the section, its nearest edge's outward normal (n, 2), the indices of
+        the points it applies to) for the points whose nearest skin vertex (``nearest``) is on the
+        torso and that lie within the stack's heights."""
+        use = np.nonzero((p[:, 2] >= self.zs[0]) & (p[:, 2] <= self.zs[-1]) & self.torso_vertex[nearest])[0]
+        q = p[use]
+        # between the two sections around each point, weighted by height: a point pushed onto one
+        # section alone would leave the cloth in steps a section apart
+        hi = np.clip(np.searchsorted(self.zs, q[:, 2]), 1, len(self.zs) - 1)
+        lo = hi - 1
+        t = np.clip((q[:, 2] - self.zs[lo]) / (self.zs[hi] - self.zs[lo]), 0.0, 1.0)
+        (d0, n0), (d1, n1) = (self._distance(q, k) for k in (lo, hi))
+        nrm = (1 - t)[:, None] * n0 + t[:, None] * n1
+        nrm /= np.maximum(np.linalg.norm(nrm, axis=1, keepdims=True), 1e-9)
+        return (1 - t) * d0 + t * d1, nrm, use
+
+    def _distance(self, q: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distance outside section k, that section's nearest edge normal) per point."""
+        d = np.einsum("nmi,nmi->nm", q[:, None, :2] - self.poly[k], self.normal[k])
+        d = np.where(self.valid[k], d, -np.inf)
+        j = np.argmax(d, axis=1)
+        n = np.arange(len(q))
+        return d[n, j], self.normal[k, j]
+
+
+class BodySurface:
+    """The skin plus the torso's convex sections: inside either is inside; push-out clears both.
+    One nearest-vertex query per pass serves both."""
+
+    def __init__(self, skin: MeshSurface, torso: HullStack):
+        self.skin, self.torso = skin, torso
+
+    def inside(self, p: np.ndarray, margin: float = 0.0) -> np.ndarray:
+        p = np.atleast_2d(np.asarray(p, float))
+        d, i = self.skin.signed_distance(p)
+        out = d < margin
+        dt, _, use = self.torso.signed_distance(p, i)
+        out[use] |= dt < margin
+        return out
+
+    def push_out(self, p: np.ndarray, margin: float = 0.5, iterations: int = 2) -> np.ndarray:
+        p = np.array(p, float)
+        for _ in range(iterations):
+            _, i = self.skin.tree.query(p)
+            dt, nrm, use = self.torso.signed_distance(p, i)
+            m = dt < margin
+            p[use[m], :2] += nrm[m] * (margin - dt[m])[:, None]
+            d = np.einsum("ij,ij->i", p - self.skin.verts[i], self.skin.normals[i])
+            m = d < margin
+            if not m.any():
+                break
+            p[m] += self.skin.normals[i[m]] * (margin - d[m])[:, None]
+        return p

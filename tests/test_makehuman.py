@@ -1,0 +1,111 @@
+"""The shown mannequin: MakeHuman body shaped to the measurements, posed, rigged (pure numpy, no bpy)."""
+
+import numpy as np
+import pytest
+
+from garment_addon.core.body import body_for_spec, build_body
+from garment_addon.core.body import makehuman as mh
+from garment_addon.core.spec import body_measurements, make_spec
+
+MIXAMO = {"Hips", "Spine", "Spine1", "Spine2", "Neck", "Head"} | {
+    f"{s}{b}" for s in ("Left", "Right") for b in (
+        "Shoulder", "Arm", "ForeArm", "Hand", "UpLeg", "Leg", "Foot", "ToeBase",
+        *(f"Hand{f}{i}" for f in ("Thumb", "Index", "Middle", "Ring", "Pinky") for i in (1, 2, 3)))}
+
+
+def _human(size, preset):
+    m = body_measurements(make_spec({"garment_type": "dress"}, size=size))
+    body = build_body(m, preset)
+    return body, mh.human_for_body(body)
+
+
+def test_asset_is_small_licensed_and_rigged():
+    assert mh.DATA.stat().st_size < 2_000_000
+    assert "CC0" in (mh.DATA.parent / "LICENSE-MakeHuman.md").read_text()
+    a = mh.load_asset()
+    assert {f"mixamorig:{n}" for n in MIXAMO} == set(a.bones) and len(a.bones) == 52
+    assert np.allclose(a.weights.sum(1), 1.0)
+    # every bone's parent comes before it; the hips are the one root
+    assert [b for b, p in zip(a.bones, a.parents, strict=True) if not p] == ["mixamorig:Hips"]
+    assert all(a.bones.index(p) < i for i, p in enumerate(a.parents) if p)
+    assert set(a.targets["female"]) > {"race", "universal/maxmuscle-maxweight",
+                                       "breast/averagemuscle-averageweight/max"}
+
+
+@pytest.mark.parametrize("preset", ["female", "male"])
+@pytest.mark.parametrize("size", ["XS", "XXL"])
+def test_girths_and_height_within_2_percent(size, preset):
+    body, h = _human(size, preset)
+    errors = h.errors()
+    assert set(errors) == {"bust", "waist", "hip", "thigh", "neck", "height"}
+    assert all(abs(e) < 0.02 for e in errors.values()), errors
+    # measured again here, independently of the build's own record
+    ends = np.array([e for b in h.bones for e in h.joints[b]])
+    again = mh.measure(mh.load_asset(), np.concatenate([h.verts, ends]), h.heights)
+    for k, v in again.items():
+        assert v == pytest.approx(body.measurements[k], rel=0.02), k
+    assert h.heights["bust"] == pytest.approx(body.landmarks["bust"], abs=1e-3)
+    assert h.heights["waist"] == pytest.approx(body.landmarks["waist"], abs=1e-3)
+
+
+def test_arms_hang_clear_of_the_torso_below_the_armpit():
+    for preset in ("female", "male"):
+        body, h = _human("M", preset)
+        tris = mh.skin_triangles()
+        for z in np.arange(body.landmarks["waist"], body.landmarks["bust"] - 2.0, 2.0):
+            loops = [p for p in mh.slice_loops(h.verts, tris, z) if len(p) >= 3]
+            assert len(loops) >= 3, (preset, z)  # torso and both arms apart
+        # the slice at the bust line is the torso alone, near the bust girth (not arms and torso fused)
+        loops = mh.slice_loops(h.verts, tris, body.landmarks["bust"] - 2.0)
+        torso = min(loops, key=lambda p: np.linalg.norm(p.mean(0)))
+        assert mh.hull_perimeter(torso) < 1.05 * body.measurements["bust"]
+        # the arms hang in the frontal plane at the mannequin's angle
+        sh, wr = h.joints["mixamorig:LeftArm"][0], h.joints["mixamorig:LeftHand"][0]
+        d = (wr - sh) / np.linalg.norm(wr - sh)
+        assert abs(d[1]) < 0.05 and np.degrees(np.arccos(-d[2])) == pytest.approx(h.arm_angle, abs=3)
+
+
+def test_hands_feet_and_head_are_human():
+    body, h = _human("M", "female")
+    w = h.weights
+    col = {b.split(":")[1]: i for i, b in enumerate(h.bones)}
+    fingers = [col[f"LeftHand{f}{i}"] for f in ("Thumb", "Index", "Middle", "Ring", "Pinky") for i in (1, 2, 3)]
+    finger_verts = h.verts[w[:, fingers].sum(1) > 0.5]
+    assert len(finger_verts) > 300  # modelled fingers, not a stub
+    tip = h.joints["mixamorig:LeftHandMiddle3"][1]
+    assert 15 < np.linalg.norm(tip - h.joints["mixamorig:LeftHand"][0]) < 25  # wrist to middle fingertip
+    foot = h.verts[w[:, [col["LeftFoot"], col["LeftToeBase"]]].sum(1) > 0.5]
+    assert 20 < np.ptp(foot[:, 1]) < 30 and foot[:, 2].min() < 1.0  # a foot's length, on the floor
+    head = h.verts[w[:, col["Head"]] > 0.99]
+    assert 0.11 < np.ptp(head[:, 2]) / body.landmarks["height"] < 0.16  # about an eighth of the stature
+    assert np.ptp(head[:, 1]) > 1.1 * np.ptp(head[:, 0])  # longer front to back than wide, with a face
+
+
+def test_attached_body_wraps_onto_the_skin_shown():
+    from garment_addon.core.assembly import assembly_metrics, wrap
+    from garment_addon.core.mesh import mesh_pattern
+    from garment_addon.core.pattern import draft_pattern
+
+    spec = make_spec({"garment_type": "shirt"})
+    body = body_for_spec(spec)
+    h = mh.attach_human(body)
+    apex = h.verts[np.argmin(np.where(np.abs(h.verts[:, 0]) < 12, h.verts[:, 1], np.inf))]
+    assert not body.inside(apex + [0, -3, 0]) and body.inside(apex + [0, 3, 0])
+    pushed = body.push_out(np.array([[0.0, 0.0, body.landmarks["waist"]]]), 0.5)
+    assert not body.surface.skin.inside(pushed)
+    # the arms of the analytic body (the sleeves' axes) run through the rig's shoulder and wrist
+    assert np.allclose(body.arms["left"].p0, h.joints["mixamorig:LeftArm"][0])
+    pattern = draft_pattern(spec)
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body)
+    assert assembly_metrics(mesh, pos, body)["inside_fraction"] < 0.003
+    d, _ = body.surface.skin.signed_distance(pos)
+    assert d.min() > -0.3  # no garment vertex deeper than 3 mm into the skin
+
+
+def test_slice_of_a_box_is_its_outline():
+    v = np.array([[x, y, z] for z in (0, 10) for y in (0, 4) for x in (0, 6)], float)
+    q = np.array([[0, 1, 3, 2], [4, 6, 7, 5], [0, 4, 5, 1], [2, 3, 7, 6], [0, 2, 6, 4], [1, 5, 7, 3]])
+    tris = np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
+    loops = mh.slice_loops(v, tris, 5.0)
+    assert len(loops) == 1 and mh.hull_perimeter(loops[0]) == pytest.approx(20.0)

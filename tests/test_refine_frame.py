@@ -1,0 +1,165 @@
+"""Fit in the right frame: product shots and cut-outs in the garment frame scaled by the garment itself,
+and the loop's garment-type switches (a clear margin; never away from a type the classifier is sure of)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from garment_addon.core.pattern.drafting.ease import spec_ease
+from garment_addon.core.refine import frame
+from garment_addon.core.refine.loop import Refiner
+from garment_addon.core.refine.metrics import compare_masks
+from garment_addon.core.refine.proposer import TYPE_MARGIN, OfflineProposer, VLMProposer, beats, sure_type
+from garment_addon.core.refine.silhouette import as_photo, render_silhouette
+from garment_addon.core.spec import make_spec
+
+
+def spec(t, meta=None, **m):
+    return make_spec({"garment_type": t, "measurements": m, "metadata": meta or {}})
+
+
+def render(s):
+    return render_silhouette(s, 160)
+
+
+def flat_lay(s, zoom: float = 1.6, canvas: int = 420):
+    """A photo of ``s``'s garment on its own: the render's garment widened until its anchor is
+    LYING_WIDTH of the finished girth, zoomed by an unknown factor, no body."""
+    _, g, b = render_silhouette(s, 256)
+    ppcm = frame.render_px_per_cm(b | g, s)
+    key = frame.anchor_rule(s.garment_type)[0]
+    width, _ = frame.anchor(g, s.garment_type)
+    sx = (s.m[key] + spec_ease(s)[key]) * frame.LYING_WIDTH * ppcm / width
+    rows, cols = np.flatnonzero(g.any(1)), np.flatnonzero(g.any(0))
+    crop = Image.fromarray(g[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype(np.uint8) * 255)
+    m = np.asarray(crop.resize((int(crop.width * sx * zoom), int(crop.height * zoom)))) > 127
+    mask = np.zeros((canvas, canvas), bool)
+    x0 = (canvas - m.shape[1]) // 2
+    mask[30:30 + m.shape[0], x0:x0 + m.shape[1]] = m[: canvas - 30]
+    pic = np.full((canvas, canvas, 3), 235, np.uint8)
+    pic[mask] = (180, 40, 60)
+    return pic, mask, None
+
+
+def test_photo_scale_is_the_finished_girth_across_the_anchor():
+    s = spec("skirt", waist=70)
+    mask = np.zeros((300, 200), bool)
+    mask[20:260, 40:160] = True  # a straight skirt 120 px wide at its waistband
+    sc = frame.photo_scale(mask, s)
+    girth = 70 + spec_ease(s)["waist"]
+    assert sc.anchor == "waist" and abs(sc.px_per_cm - 120 / (frame.LYING_WIDTH * girth)) < 1e-6
+    assert "120 px" in sc.to_dict()["source"]
+    sliver = np.zeros_like(mask)
+    sliver[20:260, 100:106] = True  # a 6 px wide segmentation 240 px long: 14 m long at that scale
+    assert frame.photo_scale(sliver, s) is None
+
+
+def test_flat_lay_lengths_take_their_scale_from_the_garment():
+    truth = spec("dress", skirt_length=60, flare=15)
+    photo = flat_lay(truth)
+    for start_length in (90, 40):
+        ref = Refiner(photo, spec("dress", skirt_length=start_length), render, max_iters=25, threshold=0.97)
+        res = ref.run()
+        assert res.frame["frame"] == "garment" and res.frame["scale"]["anchor"] == "waist"
+        assert {r.scores["frame"] for r in res.records} == {"garment"}
+        assert abs(res.best.spec.m["skirt_length"] - 60) < 6, res.best.spec.m["skirt_length"]
+
+
+def test_unscaled_garment_box_lets_the_length_run_off():
+    """Why the scale is needed: in each garment's own box the same fit drifts (the 104 cm midi dress)."""
+    ref = Refiner(flat_lay(spec("dress", skirt_length=60, flare=15)), spec("dress", skirt_length=90), render,
+                  max_iters=25, threshold=0.97)
+    ref.scale = None
+    assert abs(ref.run().best.spec.m["skirt_length"] - 60) > 15
+
+
+def test_a_length_the_analyser_measured_sets_the_scale():
+    measured = {"method": "plain+product"}  # the analyser's product path measured these lengths
+    photo = flat_lay(spec("skirt", skirt_length=50, flare=10))
+    res = Refiner(photo, spec("skirt", measured, skirt_length=55, flare=10), render, max_iters=12).run()
+    assert res.frame["scale"]["anchor"] == "length" and "kept within" not in res.frame["scale"]["source"]
+    assert abs(res.best.spec.m["skirt_length"] - 55) < 3  # the analyser's length stands
+    _, g, b = render(s := spec("skirt", measured, skirt_length=120, flare=10))
+    wild = frame.start_scale(photo[1], g, b, s)  # a ruler 2.4x off the waistband's scale: kept near it
+    assert "kept within 1.4x" in wild.source
+    assert abs(wild.px_per_cm / frame.photo_scale(photo[1], s).px_per_cm - 1 / frame.WIDTH_BAND) < 1e-6
+
+
+def test_worn_photo_keeps_the_body_frame():
+    res = Refiner(as_photo(render(spec("dress", skirt_length=60))), spec("dress"), render, max_iters=2).run()
+    assert res.frame["frame"] == "body" and {r.scores["frame"] for r in res.records} == {"body"}
+
+
+# -- type switches --------------------------------------------------------------------------------
+def _box_masks(rows: tuple[int, int]):
+    body = np.zeros((128, 128), bool)
+    body[4:124, 40:88] = True
+    g = np.zeros_like(body)
+    g[rows[0]:rows[1], 44:84] = True
+    return g, body
+
+
+def _typed_render(rows_by_type):
+    """A render function whose garment depends only on the type: scores are fixed per type."""
+    def fn(s):
+        g, body = _box_masks(rows_by_type[s.garment_type])
+        return np.zeros((128, 128, 3), np.uint8), g, body
+    return fn
+
+
+TARGET = _box_masks((20, 60))
+
+
+def _scores(rows_by_type):
+    return {t: compare_masks(TARGET[0], _box_masks(r)[0], TARGET[1], _box_masks(r)[1])["score"]
+            for t, r in rows_by_type.items()}
+
+
+def _fit(rows_by_type, meta=None):
+    photo = (np.zeros((128, 128, 3), np.uint8), *TARGET)
+    return Refiner(photo, spec("dress", meta), _typed_render(rows_by_type), max_iters=8).run()
+
+
+NEAR = {"dress": (50, 100), "skirt": (49, 99), "shirt": (90, 120)}  # skirt a hair better than dress
+FAR = {"dress": (50, 100), "skirt": (30, 80), "shirt": (90, 120)}  # skirt clearly better
+
+
+def test_a_type_switch_needs_a_clear_margin():
+    s = _scores(NEAR)
+    assert 0 < s["skirt"] - s["dress"] < TYPE_MARGIN, s  # noise-sized gain ...
+    res = _fit(NEAR)
+    assert any(r.decision == "alternative:type=skirt" for r in res.records)
+    assert res.best.spec.garment_type == "dress"  # ... does not switch
+    assert _scores(FAR)["skirt"] - _scores(FAR)["dress"] > TYPE_MARGIN
+    assert _fit(FAR).best.spec.garment_type == "skirt"  # a clear gain does
+
+
+def test_never_away_from_a_type_the_classifier_is_sure_of():
+    sure = {"top_types": [{"type": "dress", "p": 0.86}, {"type": "skirt", "p": 0.1}]}
+    res = _fit(FAR, sure)
+    assert res.best.spec.garment_type == "dress"
+    assert not any(r.decision.startswith("alternative:type") for r in res.records)  # not even tried
+    unsure = {"top_types": [{"type": "dress", "p": 0.6}, {"type": "skirt", "p": 0.3}]}
+    assert _fit(FAR, unsure).best.spec.garment_type == "skirt"
+
+
+def test_sure_type_and_beats():
+    assert sure_type(spec("dress", {"top_types": [{"type": "skirt", "p": 0.9}]})) == "skirt"
+    assert sure_type(spec("dress", {"top_types": [{"type": "skirt", "p": 0.79}]})) is None
+    assert sure_type(spec("dress", {"top_types": "junk"})) is None and sure_type(spec("dress")) is None
+    d, k = spec("dress"), spec("skirt")
+    assert beats(d, 0.50, d, 0.49) and not beats(k, 0.109, d, 0.105) and beats(k, 0.14, d, 0.105)
+    assert not beats(k, 0.9, d, 0.1, sure="dress") and beats(d, 0.9, k, 0.1, sure="dress")
+
+
+def test_the_vlm_critic_cannot_switch_away_from_a_sure_type():
+    critic = lambda *a: {"adjustments": {"garment_type": "skirt", "skirt_length": 60}, "confidence": 0.9}  # noqa: E731
+    best = spec("dress", {"top_types": [{"type": "dress", "p": 0.9}]})
+    vlm = VLMProposer(critic, np.zeros((8, 8, 3), np.uint8), OfflineProposer(sure_type(best)))
+    vlm.best_rgb = np.zeros((8, 8, 3), np.uint8)
+    p = vlm.ask(best)
+    assert p.garment_type is None and p.measurements["skirt_length"] > best.m["skirt_length"]
+    free = VLMProposer(critic, vlm.photo_rgb, OfflineProposer())
+    free.best_rgb = vlm.best_rgb
+    assert free.ask(spec("dress")).garment_type == "skirt"
