@@ -49,6 +49,7 @@ class PieceDraft:
     grain_along_x: bool = False  # bands are cut lengthwise: the grainline runs along x
     placement: dict = field(default_factory=dict)  # e.g. a pocket's {"attach_to", "at"}
     markings: list[dict] = field(default_factory=list)  # see model.MARKING_KINDS
+    _ccw: tuple | None = field(default=None, repr=False, compare=False)  # (outline key, counter-clockwise)
 
     def mark(self, kind: str, points, text: str = "") -> None:
         """A marking inside the piece (piece coordinates): a point, a line or a closed polygon."""
@@ -88,10 +89,12 @@ class PieceDraft:
 
     def ccw_edges(self) -> list[_E]:
         """The edges as they will be built: counter-clockwise, reversed (with their tags) if drawn clockwise."""
-        if not np.allclose(self.edges[-1].pts[-1], self.edges[0].pts[0], atol=1e-5):
-            raise ValueError(f"{self.name}: outline is not closed")
-        outline = np.vstack([e.pts[:-1] for e in self.edges])
-        if g.signed_area(outline) > 0:
+        key = tuple(id(e.pts) for e in self.edges)  # bands ask often: the orientation, once per outline
+        if self._ccw is None or self._ccw[0] != key:
+            if np.abs(self.edges[-1].pts[-1] - self.edges[0].pts[0]).max() > 1e-5:
+                raise ValueError(f"{self.name}: outline is not closed")
+            self._ccw = (key, g.signed_area(np.vstack([e.pts[:-1] for e in self.edges])) > 0)
+        if self._ccw[1]:
             return self.edges
         return [_E(e.name, e.pts[::-1], e.role, (e.tags[1], e.tags[0]), e.allowance) for e in self.edges[::-1]]
 

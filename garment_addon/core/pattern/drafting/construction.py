@@ -68,7 +68,9 @@ def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
     """A vertical grainline at ``x`` (a symmetric piece: its centre line), else through the ring's
     inside point."""
     poly = Polygon(ring)
-    c = poly.representative_point() if x is None else Point(x, poly.centroid.y)
+    c = poly.centroid if x is None else Point(x, poly.centroid.y)
+    if x is None and not poly.contains(c):  # a curved facing: its centroid lies outside it
+        c = poly.representative_point()
     lo, hi = ring.min(axis=0), ring.max(axis=0)
     chord = poly.intersection(LineString([(c.x, lo[1] - 1), (c.x, hi[1] + 1)]))
     seg = min(getattr(chord, "geoms", [chord]), key=lambda gm: gm.distance(c))
