@@ -26,8 +26,8 @@ RENDERERS = ("auto", "blender", "silhouette")
 FIT_OPTIONS = ("backend", "max_iters", "threshold", "drape", "size", "renderer")  # run_fit's keywords
 # what each job may write into its output folder: an input with one of these names there is refused
 DRAFT_FILES = ("pattern.json", "pattern.svg")
-ASSEMBLE_FILES = ("garment.glb", "garment.obj", "garment.mtl", "mannequin.obj", "mannequin.mtl", "scene.blend",
-                  "assembly.json")
+ASSEMBLE_FILES = ("garment.glb", "garment.fbx", "garment.obj", "garment.mtl", "mannequin.obj", "mannequin.mtl",
+                  "scene.blend", "pattern.json", "assembly.json")
 RENDER_FILES = ("render.png", "mask.png", "render.json")
 FIT_FILES = ("spec.json", "pattern.json", "pattern.svg", "pattern.pdf", "garment.glb", "render.png", "mask.png",
              "fit_report.json", "fit_progress.png", "fit_compare.png")
@@ -68,19 +68,22 @@ def pattern_to_folder(pattern: Pattern, out) -> Path:
     return Path(out)
 
 
-def assemble_to_folder(spec_or_pattern, out, method: str = "wrap", rig: bool = False, progress=None) -> dict:
-    """garment.glb, garment.obj, mannequin.obj, scene.blend and assembly.json in a fresh Blender scene."""
+def assemble_to_folder(spec_or_pattern, out, method: str = "wrap", rig: bool = False, progress=None,
+                       **options) -> dict:
+    """garment.glb, garment.fbx, garment.obj, mannequin.obj, scene.blend, pattern.json and assembly.json
+    in a fresh Blender scene; ``options``: fabric, look, garment_only (blender.pipeline.run_assemble)."""
     from .blender.pipeline import run_assemble
 
-    return run_assemble(spec_or_pattern, out, method, rig, progress, fresh=True)
+    return run_assemble(spec_or_pattern, out, method, rig, progress, fresh=True, **options)
 
 
 def render_to_folder(spec_or_pattern, out, method: str = "wrap", profile: str = "preview", size: int = 512,
-                     progress=None) -> dict:
-    """render.png, mask.png and render.json in a fresh Blender scene."""
+                     progress=None, **options) -> dict:
+    """render.png, mask.png and render.json in a fresh Blender scene (an `assemble` folder: of its
+    scene.blend, as assembled); ``options``: fabric, look (blender.pipeline.run_render)."""
     from .blender.pipeline import run_render
 
-    return run_render(spec_or_pattern, out, method, profile, size, progress, fresh=True)
+    return run_render(spec_or_pattern, out, method, profile, size, progress, fresh=True, **options)
 
 
 def analyze_to_file(image, out_file, backend: str = "offline") -> GarmentSpec:

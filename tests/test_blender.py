@@ -52,13 +52,23 @@ def test_wrap_scene_objects_metrics_and_collection():
 
 
 def test_drape_skirt_meets_thresholds():
+    from garment_addon.blender import drape as dr
+
     scene = bpy.context.scene
     scene.frame_start, scene.frame_end = 100, 150
+    scene.frame_set(120)
     r = pl.build_scene(_pattern("skirt"), "drape")
-    assert (scene.frame_start, scene.frame_end) == (100, 150)  # the user's timeline is kept
+    # the user's timeline is kept
+    assert (scene.frame_start, scene.frame_end, scene.frame_current) == (100, 150, 120)
     assert not any(c.name.startswith("GS_Cloth_Only") for c in bpy.data.collections)
+    assert not any(o.name.startswith("GS_Collider") for o in bpy.data.objects)
     m = r.metrics
-    assert m["inside_fraction"] <= 0.01
+    # measured on the welded garment mesh against the mannequin mesh as shown
+    assert m["inside_fraction"] <= 0.003 and m["max_depth_mm"] <= 3.0
+    assert m["self_crossings"] <= 5
+    assert m["fabric"] == "cotton_shirting"
+    # run until at rest: it stopped before the frame cap, with no vertex moving faster than the threshold
+    assert m["drape_frames"] <= dr.FRAME_CAP and m["drape_rest_speed"] < dr.REST_SPEED
     assert m["max_seam_gap_cm"] <= 0.5
     assert m["mean_stretch"] <= 0.05
     assert r.timings["drape"] > 0
@@ -115,7 +125,8 @@ def _obj_vertices(path: Path) -> np.ndarray:
 
 def test_assemble_exports_and_rig(tmp_path):
     report = pl.run_assemble(_pattern("shirt"), tmp_path, "wrap", rig=True, fresh=True)
-    for f in ("garment.glb", "garment.obj", "mannequin.obj", "scene.blend", "assembly.json"):
+    for f in ("garment.glb", "garment.fbx", "garment.obj", "mannequin.obj", "scene.blend", "pattern.json",
+              "assembly.json"):
         assert (tmp_path / f).stat().st_size > 0, f
     gl = _glb_json(tmp_path / "garment.glb")
     assert {m["name"] for m in gl["meshes"]} >= {"Garment", "Mannequin"}
@@ -175,6 +186,20 @@ def test_fbx_has_identity_transforms_and_metres(tmp_path):
         assert tuple(p.get(b"Lcl Scaling", (1.0, 1.0, 1.0))) == (1.0, 1.0, 1.0), name
     assert unit == 100.0  # centimetres per file unit: metres
     assert 0.8 < models["mixamorig:Hips"][b"Lcl Translation"][2] < 1.1  # hips ~0.9 m up: metres, Z up
+
+
+def test_render_of_an_assembly_folder_shows_that_assembly(tmp_path):
+    """`render` of an `assemble` folder renders its scene.blend as it is (no second build), and a
+    garment-only export leaves the mannequin out."""
+    pl.run_assemble(_pattern("skirt"), tmp_path, "wrap", fresh=True, garment_only=True)
+    gl = _glb_json(tmp_path / "garment.glb")
+    assert {m["name"] for m in gl["meshes"]} == {"Garment"}
+    info = pl.run_render(tmp_path, tmp_path / "r", profile="preview", size=64)
+    assembled = json.loads((tmp_path / "assembly.json").read_text())
+    assert info["method"] == "wrap" and info["garment_pixels"] > 0
+    # the assembly's own numbers: nothing was meshed, wrapped or draped again
+    assert info["metrics"] == assembled["metrics"] and info["timings_s"] == assembled["timings_s"]
+    assert sum(o.type == "MESH" and o.name.startswith("Garment") for o in bpy.data.objects) == 1
 
 
 def test_glb_reads_back(tmp_path):

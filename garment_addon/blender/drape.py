@@ -5,7 +5,9 @@ loose edges. The cloth's rest lengths must be the flat pattern's, not the wrap's
 had no effect in bpy 5.0.1 (measured: a 2x key left a patch unchanged), so each vertex gets a
 shrink weight (the cloth's per-vertex shrinking, which does work, also for growth) that scales its
 springs from their wrapped length back to the pattern length. Phase 1 (no gravity) closes seams,
-phase 2 adds gravity. Every frame is stepped with frame_set (jumping to the last frame gives garbage).
+phase 2 adds gravity and runs until the cloth is at rest. Self-collision keeps overlapping layers
+(fronts, pockets, folds) apart; the collider is the mannequin as shown. Every frame is stepped with
+frame_set (jumping to the last frame gives garbage).
 """
 
 from __future__ import annotations
@@ -13,22 +15,39 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from ..core.progress import run_steps
 from .scene import CM
 
 COLLISION_DISTANCE = 0.004  # m: 4 mm between cloth and body
 SEWING_FORCE_MAX = 25.0  # finite: an unbounded pull crushes the panels
+SEAM_FRAMES = 12  # frames without gravity while the sewing springs close the seams
+GRAVITY_RAMP = 6  # frames over which gravity comes on (a jump shakes the cloth)
+MIN_SETTLE = 12  # frames with full gravity before the cloth may be called at rest
+REST_SPEED = 0.05  # m/s: the cloth is at rest when no vertex moves faster (net, over REST_WINDOW)
+REST_WINDOW = 4  # frames: speeds are net moves over this many frames, so collision jitter in place cancels
+FRAME_CAP = 150  # frames: a drape that never settles (a flapping hem) stops here
+AIR_DAMPING = 5.0  # slows the fall and the hem's swing (not where it comes to rest): fewer frames to rest
+QUALITY = 5  # solver steps per frame (Blender's Cotton preset; Costumy drapes with 5 too)
+COLLISION_QUALITY = 2
+COLLIDER_FACES = 6000
+SELF_DISTANCE_MIN = 0.003  # m: the least gap kept between two layers of cloth
 
 
-def add_collider(body):
-    """A hidden collision object for the cloth: the body's raw overlapping parts (7.5k triangles).
-    The displayed mannequin is their smoothed union, 3x the faces and ~1.5x the drape time as a
-    collider; the two differ by millimetres, in the crevices only."""
-    from .scene import mesh_object
+def add_collider(mannequin):
+    """A hidden collision object sharing the shown mannequin's mesh, decimated to about
+    COLLIDER_FACES faces (the collision test is most of a frame's time and grows with them; the
+    decimation moves the surface by less than the collision distance, and what is left inside the
+    shown body afterwards is pushed out against the full mesh)."""
+    from .scene import link
 
-    verts, faces, _ = body.mesh()
-    collider = mesh_object("GS_Collider", verts, faces)
+    collider = link(bpy.data.objects.new("GS_Collider", mannequin.data))
     collider.hide_render = True
+    faces = len(mannequin.data.polygons)
+    if faces > COLLIDER_FACES:  # applied once: left as a modifier it would run every frame
+        dec = collider.modifiers.new("Decimate", "DECIMATE")
+        dec.ratio = COLLIDER_FACES / faces
+        dg = bpy.context.evaluated_depsgraph_get()
+        collider.data = bpy.data.meshes.new_from_object(collider.evaluated_get(dg), depsgraph=dg)
+        collider.modifiers.remove(dec)
     collider.hide_set(True)
     collider.modifiers.new("Collision", "COLLISION")
     c = collider.collision
@@ -36,6 +55,23 @@ def add_collider(body):
     c.thickness_inner = 0.02
     c.cloth_friction = 5.0
     c.damping = 0.5
+    return collider
+
+
+def add_layer_collider(garment):
+    """An earlier garment of the outfit as a collider, so the new one drapes over it."""
+    from .scene import link
+
+    collider = link(bpy.data.objects.new(f"GS_Collider_{garment.name}", garment.data))
+    collider.matrix_world = garment.matrix_world
+    collider.hide_render = True
+    collider.hide_set(True)
+    collider.modifiers.new("Collision", "COLLISION")
+    c = collider.collision
+    c.thickness_outer = COLLISION_DISTANCE
+    c.thickness_inner = 0.002  # a sheet, not a solid: nothing to push through from inside
+    c.use_culling = False
+    c.cloth_friction = 5.0
     return collider
 
 
@@ -51,15 +87,16 @@ def rest_scale(pos_cm: np.ndarray, flat_cm: np.ndarray, faces: np.ndarray) -> np
     return np.exp(acc / np.maximum(cnt, 1))
 
 
-ISOLATION = "GS_Cloth_Only"  # collections that limit our cloth to our collider and no force fields
+ISOLATION = "GS_Cloth_Only"  # collections that limit our cloth to our colliders and no force fields
 
 
-def isolate(mod, collider) -> None:
-    """Let the cloth see only our collider and no force field, whatever is in the user's scene."""
+def isolate(mod, colliders) -> None:
+    """Let the cloth see only our colliders and no force field, whatever is in the user's scene."""
     cols = bpy.data.collections
     only = cols.get(f"{ISOLATION}_colliders") or cols.new(f"{ISOLATION}_colliders")
-    if collider.name not in only.objects:
-        only.objects.link(collider)
+    for collider in colliders:
+        if collider.name not in only.objects:
+            only.objects.link(collider)
     mod.collision_settings.collection = only
     mod.settings.effector_weights.collection = cols.get(f"{ISOLATION}_fields") or cols.new(f"{ISOLATION}_fields")
 
@@ -71,33 +108,26 @@ def remove_isolation() -> None:
             bpy.data.collections.remove(col)
 
 
-def setup_cloth(garment, scale: np.ndarray, frames: tuple[int, int], quality: int = 10, pin=None):
-    """Cloth modifier with sewing springs; ``scale`` (from rest_scale) restores the pattern's rest
-    lengths; ``pin``: per-vertex pin weights in [0, 1] (1: held in place, e.g. a waistband: nothing
-    else keeps trousers up; between: pulled softly back to the start) or vertex indices to hold."""
+def setup_cloth(garment, scale: np.ndarray, fabric: dict, pin=None, frame_cap: int = FRAME_CAP):
+    """Cloth modifier with sewing springs and self-collision; ``fabric``: core.fabric.solver_settings
+    (mass, tension, compression, shear, bending, damping, thickness_mm); ``scale`` (from rest_scale)
+    restores the pattern's rest lengths; ``pin``: per-vertex pin weights in [0, 1] (1: held in place,
+    e.g. a waistband: nothing else keeps trousers up; between: pulled softly back to the start) or
+    vertex indices to hold."""
     mod = garment.modifiers.new("Cloth", "CLOTH")
     s = mod.settings
-    s.quality = quality
-    s.mass = 0.15
-    s.air_damping = 1.0
-    s.tension_stiffness = s.compression_stiffness = 15.0
-    s.shear_stiffness = 5.0
-    s.bending_stiffness = 0.05
+    s.quality = QUALITY
+    s.mass = fabric["mass"]
+    s.air_damping = AIR_DAMPING
+    s.tension_stiffness = fabric["tension"]
+    s.compression_stiffness = fabric["compression"]
+    s.shear_stiffness = fabric["shear"]
+    s.bending_stiffness = fabric["bending"]
+    s.tension_damping = s.compression_damping = s.shear_damping = fabric["damping"]
+    s.bending_damping = 0.5
     s.use_sewing_springs = True
     s.sewing_force_max = SEWING_FORCE_MAX
-    lo, hi = float(scale.min()), float(scale.max())
-    if hi - lo > 1e-4:
-        # spring rest length = wrapped length * (1 - shrink); shrink runs from shrink_min (weight 0)
-        # to shrink_max (weight 1), and Blender keeps shrink_max >= shrink_min: weight 0 = largest scale
-        vg = garment.vertex_groups.new(name="GS_Rest")
-        w = (hi - scale) / (hi - lo)
-        for value in np.unique(np.round(w, 2)):
-            idx = np.nonzero(np.isclose(np.round(w, 2), value))[0]
-            vg.add(idx.tolist(), float(value), "REPLACE")
-        s.vertex_group_shrink = vg.name
-        s.shrink_min, s.shrink_max = 1.0 - hi, 1.0 - lo
-    else:
-        s.shrink_min = 1.0 - lo
+    _rest_lengths(garment, s, scale)
     s.use_pressure = False
     weights = pin_weights(pin, len(scale))
     if weights.any():
@@ -108,18 +138,36 @@ def setup_cloth(garment, scale: np.ndarray, frames: tuple[int, int], quality: in
         s.pin_stiffness = 1.0
     cs = mod.collision_settings
     cs.distance_min = COLLISION_DISTANCE
-    cs.collision_quality = 1  # 2-3 triple the drape time for no visible gain here
-    cs.use_self_collision = False
+    cs.collision_quality = COLLISION_QUALITY
+    cs.use_self_collision = True
+    cs.self_distance_min = max(SELF_DISTANCE_MIN, fabric["thickness_mm"] / 1000.0)
+    cs.self_friction = 5.0
     pc = mod.point_cache
-    pc.frame_start, pc.frame_end = 1, frames[0] + frames[1] + 1
+    pc.frame_start, pc.frame_end = 1, frame_cap + 1
     # gravity off while the seams close, then on (keyed, so the cache is not reset mid-run)
     ew = s.effector_weights
     ew.gravity = 0.0
     ew.keyframe_insert("gravity", frame=1)
-    ew.keyframe_insert("gravity", frame=frames[0])
+    ew.keyframe_insert("gravity", frame=SEAM_FRAMES)
     ew.gravity = 1.0
-    ew.keyframe_insert("gravity", frame=frames[0] + 6)
+    ew.keyframe_insert("gravity", frame=SEAM_FRAMES + GRAVITY_RAMP)
     return mod
+
+
+def _rest_lengths(garment, s, scale: np.ndarray) -> None:
+    """Spring rest length = wrapped length * (1 - shrink); shrink runs from shrink_min (weight 0) to
+    shrink_max (weight 1), and Blender keeps shrink_max >= shrink_min: weight 0 = largest scale."""
+    lo, hi = float(scale.min()), float(scale.max())
+    if hi - lo <= 1e-4:
+        s.shrink_min = 1.0 - lo
+        return
+    vg = garment.vertex_groups.new(name="GS_Rest")
+    w = (hi - scale) / (hi - lo)
+    for value in np.unique(np.round(w, 2)):
+        idx = np.nonzero(np.isclose(np.round(w, 2), value))[0]
+        vg.add(idx.tolist(), float(value), "REPLACE")
+    s.vertex_group_shrink = vg.name
+    s.shrink_min, s.shrink_max = 1.0 - hi, 1.0 - lo
 
 
 def pin_weights(pin, n: int) -> np.ndarray:
@@ -134,27 +182,37 @@ def pin_weights(pin, n: int) -> np.ndarray:
     return w
 
 
-def simulate_steps(scene, garment, frames: tuple[int, int], progress=None):
-    """Step frame by frame, yielding after each; returns the final vertex positions (cm)."""
-    from .scene import coords
+def simulate_steps(scene, garment, frame_cap: int = FRAME_CAP, progress=None, stats: dict | None = None):
+    """Step frame by frame until the cloth is at rest (no vertex faster than REST_SPEED once gravity
+    has been on MIN_SETTLE frames) or ``frame_cap``; yields after each frame and returns the final
+    vertex positions (cm). ``stats`` receives frames run and the last frame's top speed (m/s)."""
+    from .scene import CM, coords
 
-    total = frames[0] + frames[1]
     saved = scene.frame_start, scene.frame_end, scene.frame_current
-    scene.frame_start, scene.frame_end = 1, total + 1
+    scene.frame_start, scene.frame_end = 1, frame_cap + 1
+    settled_from = SEAM_FRAMES + GRAVITY_RAMP + MIN_SETTLE
+    fps = scene.render.fps / scene.render.fps_base
+    window: list[np.ndarray] = []
+    speed, f, history = float("inf"), 0, []
     try:
-        for f in range(1, total + 2):
+        for f in range(1, frame_cap + 2):
             scene.frame_set(f)
+            window = (window + [coords(garment, evaluated=True)])[-(REST_WINDOW + 1):]
+            if len(window) > REST_WINDOW:  # net move over the window: a vertex jittering in place is at rest
+                step = np.linalg.norm(window[-1] - window[0], axis=1) * CM * fps / REST_WINDOW
+                speed = float(step.max())
+                history.append(round(speed, 3))
             if progress is not None:
-                progress(f / (total + 1), f"drape frame {f}/{total + 1}")
+                progress(f / (frame_cap + 1), f"drape frame {f}/{frame_cap + 1} (or at rest)")
             yield
-        return coords(garment, evaluated=True)
+            if f >= settled_from and speed < REST_SPEED:
+                break
+        return window[-1]
     finally:  # the user's timeline is theirs
         scene.frame_start, scene.frame_end = saved[0], saved[1]
-
-
-def simulate(scene, garment, frames: tuple[int, int], progress=None) -> np.ndarray:
-    """simulate_steps run through."""
-    return run_steps(simulate_steps(scene, garment, frames, progress))
+        scene.frame_set(saved[2])
+        if stats is not None:
+            stats.update(frames=f, rest_speed=speed, speeds=history)
 
 
 def bake_and_weld(garment, pos_cm: np.ndarray, seam_pairs: np.ndarray, weld_distance_cm: float = 0.6) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import bpy
@@ -11,12 +12,24 @@ from ..core.errors import UserError
 FORMATS = (".glb", ".gltf", ".obj", ".fbx", ".blend")
 
 
-def _select(objects) -> None:
-    for o in bpy.context.view_layer.objects:
+@contextlib.contextmanager
+def _selected(objects):
+    """Select exactly ``objects`` (the exporters write the selection), then give the user back
+    their selection and active object."""
+    layer = bpy.context.view_layer
+    before = [o for o in layer.objects if o.select_get()]
+    active = layer.objects.active
+    for o in layer.objects:
         o.select_set(False)
     for o in objects:
         o.select_set(True)
-    bpy.context.view_layer.objects.active = objects[0]
+    layer.objects.active = objects[0]
+    try:
+        yield
+    finally:
+        for o in layer.objects:
+            o.select_set(o in before)
+        layer.objects.active = active
 
 
 def export_objects(objects, path) -> str:
@@ -37,7 +50,12 @@ def _write(objects, path: Path, ext: str) -> str:
     if ext == ".blend":
         bpy.ops.wm.save_as_mainfile(filepath=str(path), copy=True, check_existing=False)
         return str(path)
-    _select(objects)
+    with _selected(objects):
+        _write_selected(path, ext)
+    return str(path)
+
+
+def _write_selected(path: Path, ext: str) -> None:
     if ext in (".glb", ".gltf"):
         bpy.ops.export_scene.gltf(filepath=str(path), use_selection=True,
                                   export_format="GLB" if ext == ".glb" else "GLTF_SEPARATE",
@@ -55,4 +73,3 @@ def _write(objects, path: Path, ext: str) -> str:
         bpy.ops.export_scene.fbx(filepath=str(path), use_selection=True, add_leaf_bones=False,
                                  bake_anim=False, use_mesh_modifiers=False, apply_scale_options="FBX_SCALE_ALL",
                                  apply_unit_scale=True, axis_forward="Y", axis_up="Z")
-    return str(path)

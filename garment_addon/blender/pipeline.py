@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from ..core.assembly import OFFSET
 from ..core.body.mannequin import body_for_pattern
 from ..core.errors import UserError
 from ..core.progress import NULL, Progress, run_steps
 
 METHODS = ("wrap", "drape")
-DRAPE_FRAMES = (15, 30)  # seam-closing frames without gravity, then settling frames with gravity
-DRAPE_EDGE = 2.5  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
+DRAPE_EDGE = 2.0  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
+LAYER_CM = 1.0  # cm further out per garment already worn (a jacket wrapped over a shirt)
 HOOD_PIN_POWER = 1.0  # hood pin weight = (height above the neck base / hood height) ** power
 
 
@@ -42,6 +43,10 @@ class SceneResult:
     positions_cm: Any = None  # (N, 3) garment vertices before welding
     camera: Any = None
     spans: list = field(default_factory=list)  # mannequin parts: [(name, first vertex, count)]
+    layers: list = field(default_factory=list)  # garments worn under this one (an outfit), innermost first
+    drape_speeds: list = field(default_factory=list)  # top vertex speed (m/s) per drape frame
+    look: Any = None  # blender.look.Look: the garment's colour / texture / piece colours (None: the fabric's)
+    fabric: Any = None  # what build_scene was given: a core.fabric preset name, settings dict or None
 
 
 def as_spec_and_pattern(obj) -> tuple[dict, Any]:
@@ -88,18 +93,24 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool):
 
 def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None):
     """Mesh, wrap (and drape) the pattern onto result.body_model; sets garment, metrics, timings."""
-    run_steps(_garment_steps(result, pattern, method, progress, edge_cm))
+    run_steps(_garment_steps(result, pattern, method, progress, edge_cm, result.fabric, result.layers))
 
 
-def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None):
+def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None,
+                   fabric=None, under=()):
     """_garment_stage as steps: yields between drape frames. Stopped early (closed, cancelled, an
-    error) it removes the half-made garment, the collider and the cloth's collections."""
+    error) it removes the half-made garment, the colliders and the cloth's collections.
+    fabric: a core.fabric preset name, a dict of solver settings, or None (from the spec);
+    under: garment objects already worn (an outfit): the drape collides with them, the wrap sits
+    a layer further out."""
     import bpy
 
-    from ..core.assembly import assembly_metrics, finish, snap_seams, wrap
+    from ..core.assembly import assembly_metrics, snap_seams, wrap
+    from ..core.assembly.quality import push_out
     from ..core.mesh import mesh_pattern
     from . import drape as dr
     from . import scene as sc
+    from .look import apply_look
     from .scene import CM
 
     body, timings = result.body_model, result.timings
@@ -108,46 +119,98 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     timings["meshing"] = time.perf_counter() - t
     progress(0.25, "wrap")
     t = time.perf_counter()
-    pos = wrap(pattern, mesh, body)
+    pos = wrap(pattern, mesh, body, OFFSET + LAYER_CM * len(under))
+    for g in under:  # an outfit: outside every garment worn under it, not only outside the body
+        pos = push_out(pos, *_mesh_arrays(g), LAYER_CM, reach=3 * LAYER_CM)
     timings["wrap"] = time.perf_counter() - t
     metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body).items()}
     garment, legend = _make_garment(pattern, mesh, pos, with_seams=method == "drape")
+    settings = fabric_settings(pattern, fabric)
+    apply_look(garment, legend, settings["name"], result.look)
+    fabric_name = settings["name"]
     if method == "drape":
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         scene = bpy.context.scene
-        collider = dr.add_collider(body)
+        colliders = [dr.add_collider(result.mannequin)] + [dr.add_layer_collider(g) for g in under]
+        stats: dict = {}
         try:
             flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
             scale = dr.rest_scale(pos, flat, mesh.faces)
-            cloth = dr.setup_cloth(garment, scale, DRAPE_FRAMES, pin=_pin_weights(pattern, mesh, pos, body))
-            dr.isolate(cloth, collider)
-            raw = yield from dr.simulate_steps(scene, garment, DRAPE_FRAMES, progress.sub(0.3, 0.9))
+            cloth = dr.setup_cloth(garment, scale, settings, pin=_pin_weights(pattern, mesh, pos, body))
+            dr.isolate(cloth, colliders)
+            raw = yield from dr.simulate_steps(scene, garment, dr.FRAME_CAP, progress.sub(0.3, 0.9), stats)
         except BaseException:
-            scene.frame_set(1)
-            dr.remove_isolation()
-            sc.remove_object(collider)
+            _drop_cloth(colliders)
             sc.remove_object(garment)
             raise
-        scene.frame_set(1)
         metrics.update({f"sim_{k}": v for k, v in assembly_metrics(mesh, raw, body).items()
-                        if k in ("inside_fraction", "max_seam_gap_cm", "mean_stretch")})
-        # where the cloth left a seam open (crowded junctions: underarm, crotch) close it exactly,
-        # spreading the move smoothly, then relax toward the pattern's lengths as the wrap does
-        gap_cm = dr.COLLISION_DISTANCE / CM
-        pos = finish(pattern, mesh, body.push_out(snap_seams(mesh, raw), gap_cm), body, gap_cm)
+                        if k in ("max_seam_gap_cm", "mean_stretch")})
+        # a seam the cloth left open at a crowded junction (underarm, crotch) is closed exactly, the
+        # move spread smoothly; then what the solver let sink into the body comes out. No relax
+        # toward flat lengths afterwards: that would iron out the folds gravity made.
+        bverts, bfaces = _mesh_arrays(result.mannequin)
+        pos = push_out(snap_seams(mesh, raw), bverts, bfaces, 0.5 * dr.COLLISION_DISTANCE / CM)
         timings["drape"] = time.perf_counter() - t
-        metrics.update(assembly_metrics(mesh, pos, body))
-    else:
-        metrics.update(assembly_metrics(mesh, pos, body))
-    from .drape import bake_and_weld
-
-    bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
+        timings["drape_cpu"] = time.process_time() - cpu  # all threads: comparable on a loaded machine
+        result.drape_speeds = stats.get("speeds", [])
+        metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0))
+    metrics.update(assembly_metrics(mesh, pos, body), fabric=fabric_name)
+    dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
     if method == "drape":
-        dr.remove_isolation()
-        sc.remove_object(collider)
+        _drop_cloth(colliders)
+        metrics.update(mesh_quality(garment, result.mannequin))
     metrics["welded_vertices"] = len(garment.data.vertices)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
     result.metrics = metrics
+
+
+def _drop_cloth(colliders) -> None:
+    from . import drape as dr
+    from . import scene as sc
+
+    dr.remove_isolation()
+    for c in colliders:
+        sc.remove_object(c)
+
+
+def fabric_settings(pattern, fabric=None) -> dict:
+    """Solver settings for the drape: a preset name, a dict of settings (a "preset" key names the
+    base, the others override it) or None (the preset features.fabric and the type call for)."""
+    from ..core.fabric import fabric_for, solver_settings
+
+    spec = pattern.spec or {}
+    if isinstance(fabric, dict):
+        base = fabric_for(spec, fabric.get("preset"))
+        out = solver_settings(base, {k: v for k, v in fabric.items() if k != "preset"})
+    else:
+        base = fabric_for(spec, fabric)
+        out = solver_settings(base)
+    out["name"] = base.name
+    return out
+
+
+def _mesh_arrays(obj) -> tuple[np.ndarray, np.ndarray]:
+    """(vertices in cm, world space; triangles) of a mesh object as it is exported."""
+    from .scene import coords
+
+    me = obj.data
+    me.calc_loop_triangles()
+    tris = np.zeros(len(me.loop_triangles) * 3, np.int32)
+    me.loop_triangles.foreach_get("vertices", tris)
+    v = coords(obj)
+    m = np.array(obj.matrix_world)
+    v = v @ m[:3, :3].T + m[:3, 3] / 0.01
+    return v, tris.reshape(-1, 3).astype(np.int64)
+
+
+def mesh_quality(garment, mannequin) -> dict[str, float]:
+    """Penetration into the shown mannequin, self-crossings and hem gathering of the garment mesh
+    as exported (after welding)."""
+    from ..core.assembly.quality import drape_quality
+
+    q = drape_quality(*_mesh_arrays(garment), *_mesh_arrays(mannequin))
+    return {"inside_fraction": q["inside_fraction"], "max_depth_mm": 10.0 * q["max_depth"],
+            "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"]}
 
 
 def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
@@ -175,19 +238,36 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
 
 
 def build_scene(pattern, method: str = "wrap", rig: bool = False, progress=None,
-                edge_cm: float | None = None) -> SceneResult:
+                edge_cm: float | None = None, fabric=None, layer: bool = False) -> SceneResult:
     """Build mannequin + garment for ``pattern``: build_scene_steps run through (see there)."""
-    return run_steps(build_scene_steps(pattern, method, rig, progress, edge_cm))
+    return run_steps(build_scene_steps(pattern, method, rig, progress, edge_cm, fabric, layer))
+
+
+LAYER_KEY = "garment_studio_type"  # custom property: the garment type of each garment object
+
+
+def worn_garments() -> list:
+    """Our garment objects in the scene, first worn first (an outfit's layers)."""
+    import bpy
+
+    from .scene import COLLECTION, OWNER_KEY
+
+    col = bpy.data.collections.get(COLLECTION)
+    objs = [o for o in (col.objects if col else []) if OWNER_KEY in o and LAYER_KEY in o]
+    return sorted(objs, key=lambda o: o.get("garment_studio_layer", 0))
 
 
 def build_scene_steps(pattern, method: str = "wrap", rig: bool = False, progress=None,
-                      edge_cm: float | None = None):
+                      edge_cm: float | None = None, fabric=None, layer: bool = False):
     """Build mannequin + garment for ``pattern`` (a Pattern) in collection ``Garment``.
 
     method: "wrap" (numpy projection onto the body, instant) or "drape" (Blender cloth from the wrap).
     rig: add an armature with skin weights on the mannequin and transfer them to the garment.
     progress: core.progress.Progress or None; raises Cancelled when the user stops.
     edge_cm: target triangle edge length (default 1.5 cm for wrap, 2 cm for drape).
+    fabric: core.fabric preset name or solver-settings dict (see fabric_settings); None: from the spec.
+    layer: keep the garments already built (of other types) and dress this one over them, an outfit
+    (a shirt, then a jacket over it); False replaces everything of ours.
     A generator: it yields between drape frames and returns the SceneResult, so a modal operator
     can run it a slice at a time and stop it (``close()`` removes what it had built).
     """
@@ -200,19 +280,23 @@ def build_scene_steps(pattern, method: str = "wrap", rig: bool = False, progress
     timings: dict[str, float] = {}
     t = time.perf_counter()
     body = body_for_pattern(pattern)
-    sc.clear()
+    gtype = (pattern.spec or {}).get("garment_type", "garment")
+    under = [g for g in worn_garments() if g[LAYER_KEY] != gtype] if layer else []
+    sc.clear(keep=tuple(g.name for g in under))
     from .mannequin import make_mannequin
 
     mannequin, spans = make_mannequin(body)
     timings["mannequin"] = time.perf_counter() - t
     result = SceneResult(None, mannequin, {}, timings, body.info() | {"mannequin": body.human.report()},
                          method, [], pattern,
-                         body_model=body, spans=spans)
+                         body_model=body, spans=spans, layers=under, fabric=fabric)
     try:
-        yield from _garment_steps(result, pattern, method, progress, edge_cm)
+        yield from _garment_steps(result, pattern, method, progress, edge_cm, fabric, under)
     except BaseException:  # stopped: leave no half-built scene (clear() above left only ours)
-        sc.clear()
+        sc.clear(keep=tuple(g.name for g in under))
         raise
+    result.garment[LAYER_KEY] = gtype
+    result.garment["garment_studio_layer"] = len(under)
     result.camera = sc.camera_and_lights(body.landmarks["height"])
     if rig:
         from .rig import add_rig
@@ -243,47 +327,57 @@ def update_scene(result: SceneResult, pattern, progress=None) -> SceneResult:
     result.timings = {"mannequin": 0.0}
     result.pattern = pattern
     _garment_stage(result, pattern, result.method, progress or NULL, None)
+    result.garment[LAYER_KEY] = (pattern.spec or {}).get("garment_type", "garment")
     return result
 
 
 class _RenderIsolation:
-    """Only our objects render, through our camera; the user's scene is restored afterwards."""
+    """Render in a temporary scene of our own: it shows only our collection (not the flat pattern
+    table in its sub-collections), through our camera, with our world and render settings. The
+    user's scene, its render settings, world, camera and collections are never touched; the
+    temporary scene and world are removed afterwards."""
 
     def __init__(self, result: SceneResult):
-        import bpy
-
-        self.scene = bpy.context.scene
         self.result = result
 
     def __enter__(self):
         import bpy
 
+        from .look import studio_world
         from .scene import COLLECTION
 
-        ours = set(bpy.data.collections[COLLECTION].objects)
-        self.saved = [(o, o.hide_render) for o in self.scene.objects if o not in ours]
-        for o, _ in self.saved:
-            o.hide_render = True
-        self.camera = self.scene.camera
+        self.scene = bpy.data.scenes.new("GS_Render")
+        ours = bpy.data.collections[COLLECTION]
+        self.scene.collection.children.link(ours)
+        for layer in self.scene.view_layers[0].layer_collection.children[ours.name].children:
+            layer.exclude = True
         self.scene.camera = self.result.camera
+        self.world = self.scene.world = studio_world()
         return self.scene
 
     def __exit__(self, *exc):
-        for o, h in self.saved:
-            o.hide_render = h
-        self.scene.camera = self.camera
+        import bpy
+
+        bpy.data.scenes.remove(self.scene)
+        bpy.data.worlds.remove(self.world)
 
 
 def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "preview",
-                 size: int = 512) -> dict:
+                 size: int = 512, look=None) -> dict:
     """Render the front view to ``png_path`` (and the flat garment mask to ``mask_path``).
 
+    look: blender.look.Look to shade the garment with from now on (None: keep its current look).
     Returns {"png", "mask", "profile", "size", "seconds", "legend": [{piece, color}], ...}.
     """
     from ..core.io import atomic_path, write_bytes
     from . import render as rd
 
     _check_size(size)
+    if look is not None:
+        from .look import apply_look
+
+        result.look = look
+        apply_look(result.garment, result.legend, result.metrics.get("fabric", "cotton_shirting"), look)
     with _RenderIsolation(result) as scene:
         with atomic_path(png_path) as tmp:
             out = tmp.with_suffix(".png")  # Blender insists on the extension
@@ -330,7 +424,7 @@ def export_garment(result: SceneResult, path, include_mannequin: bool = True) ->
     """Write the garment (+ mannequin, + rig) as .glb, .obj, .fbx or .blend chosen by the extension."""
     from .export import export_objects
 
-    objs = [result.garment] + ([result.mannequin] if include_mannequin else []) + [result.rig]
+    objs = [*result.layers, result.garment] + ([result.mannequin, result.rig] if include_mannequin else [])
     return export_objects(objs, path)
 
 
@@ -347,33 +441,47 @@ def assembly_report(result: SceneResult) -> dict:
             "body": result.body, "legend": result.legend}
 
 
-def _run_build(spec_or_pattern, method: str, rig: bool, progress, fresh: bool, share: float):
+def _run_build(spec_or_pattern, method: str, rig: bool, progress, fresh: bool, share: float, fabric=None,
+               look=None):
     """Checked input -> (SceneResult, progress); the build takes the first ``share`` of the bar."""
     _check_method(method)
     _, pattern = as_spec_and_pattern(spec_or_pattern)
+    fabric_settings(pattern, fabric)  # a bad fabric is the user's error before anything is built
     progress = progress or NULL
     if fresh:
         _fresh_scene()
-    return build_scene(pattern, method, rig, progress.sub(0.0, share)), progress
+    steps = build_scene_steps(pattern, method, rig, progress.sub(0.0, share), None, fabric)
+    result = run_steps(steps)
+    if look is not None:
+        from .look import apply_look
+
+        result.look = look
+        apply_look(result.garment, result.legend, result.metrics["fabric"], look)
+    return result, progress
 
 
 def run_assemble(spec_or_pattern, out_dir, method: str = "wrap", rig: bool = False, progress=None,
-                 fresh: bool = False) -> dict:
-    """Pattern (or spec) -> OUT/garment.glb, garment.obj, mannequin.obj, scene.blend, assembly.json.
+                 fresh: bool = False, fabric=None, look=None, garment_only: bool = False) -> dict:
+    """Pattern (or spec) -> OUT/garment.glb, garment.obj, mannequin.obj, garment.fbx, scene.blend,
+    pattern.json, assembly.json.
 
     fresh: start from an empty Blender scene (the CLI and batch runner; never inside a user's file).
+    garment_only: garment.glb / .fbx without the mannequin and rig (mannequin.obj is still written).
+    `render` given this folder renders scene.blend as it is, without assembling again.
     """
     from ..core.io import atomic_dir
     from .export import export_objects
 
-    result, progress = _run_build(spec_or_pattern, method, rig, progress, fresh, 0.85)
+    result, progress = _run_build(spec_or_pattern, method, rig, progress, fresh, 0.85, fabric, look)
     progress(0.9, "export")
     t = time.perf_counter()
     with atomic_dir(out_dir) as stage:
-        export_garment(result, stage / "garment.glb")
-        export_objects([result.garment], stage / "garment.obj")
+        export_garment(result, stage / "garment.glb", include_mannequin=not garment_only)
+        export_garment(result, stage / "garment.fbx", include_mannequin=not garment_only)
+        export_objects([*result.layers, result.garment], stage / "garment.obj")
         export_objects([result.mannequin], stage / "mannequin.obj")
         export_objects([result.garment], stage / "scene.blend")
+        (stage / "pattern.json").write_text(result.pattern.to_json(), encoding="utf-8")
         result.timings["export"] = time.perf_counter() - t
         report = assembly_report(result)
         (stage / "assembly.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
@@ -381,19 +489,51 @@ def run_assemble(spec_or_pattern, out_dir, method: str = "wrap", rig: bool = Fal
     return report
 
 
+def load_assembly(folder) -> SceneResult:
+    """The SceneResult of an `assemble` output folder, from its scene.blend (opened as the current
+    file: the CLI's fresh process, never a user's session): the very objects the glb was written from."""
+    import bpy
+
+    from ..core.pattern import load_pattern
+    from .scene import COLLECTION
+
+    folder = Path(folder)
+    blend, report = folder / "scene.blend", folder / "assembly.json"
+    if not blend.is_file() or not report.is_file():
+        raise UserError(f"input: {folder} is not an assemble output folder (needs scene.blend and assembly.json)")
+    from .quiet import quiet_stdout
+
+    info = json.loads(report.read_text(encoding="utf-8"))
+    with quiet_stdout():  # Blender's "Read blend: ..." line
+        bpy.ops.wm.open_mainfile(filepath=str(blend), load_ui=False)
+    objs = bpy.data.collections[COLLECTION].objects
+    garments = sorted((o for o in objs if LAYER_KEY in o), key=lambda o: o.get("garment_studio_layer", 0))
+    pattern = load_pattern(folder / "pattern.json") if (folder / "pattern.json").is_file() else None
+    return SceneResult(garments[-1], objs["Mannequin"], info.get("metrics", {}), info.get("timings_s", {}),
+                       info.get("body", {}), info.get("method", "wrap"), info.get("legend", []), pattern,
+                       rig=next((o for o in objs if o.type == "ARMATURE"), None),
+                       camera=objs["GarmentCamera"], layers=garments[:-1])
+
+
 def run_render(spec_or_pattern, out_dir, method: str = "wrap", profile: str = "preview", size: int = 512,
-               progress=None, fresh: bool = False) -> dict:
-    """Pattern (or spec) -> OUT/render.png, OUT/mask.png, OUT/render.json (colour legend)."""
+               progress=None, fresh: bool = False, fabric=None, look=None) -> dict:
+    """Pattern, spec or `assemble` output folder -> OUT/render.png, OUT/mask.png, OUT/render.json.
+    An assemble folder is rendered as assembled (no second simulation: the PNG shows the glb)."""
     from ..core.io import atomic_dir
     from .render import PROFILES
 
     _check_size(size)
     if profile not in PROFILES:
         raise UserError(f"profile: must be one of {', '.join(PROFILES)} (got {profile!r})")
-    result, progress = _run_build(spec_or_pattern, method, False, progress, fresh, 0.7)
+    if isinstance(spec_or_pattern, str | Path) and Path(spec_or_pattern).is_dir():
+        progress = progress or NULL
+        result = load_assembly(spec_or_pattern)
+        method = result.method
+    else:
+        result, progress = _run_build(spec_or_pattern, method, False, progress, fresh, 0.7, fabric)
     progress(0.75, "render")
     with atomic_dir(out_dir) as stage:
-        info = render_scene(result, stage / "render.png", stage / "mask.png", profile, size)
+        info = render_scene(result, stage / "render.png", stage / "mask.png", profile, size, look)
         info.update(png="render.png", mask="mask.png", method=method,
                     timings_s={k: round(v, 4) for k, v in result.timings.items()},
                     metrics=assembly_report(result)["metrics"])

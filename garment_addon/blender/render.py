@@ -34,17 +34,18 @@ def _setup(scene, size: int) -> None:
 def configure_eevee(scene, profile: str) -> None:
     if profile not in PROFILES:
         raise UserError(f"profile: must be one of {', '.join(PROFILES)} (got {profile!r})")
+    from .look import color_management
+
     scene.render.engine = eevee_engine()
     scene.render.film_transparent = False
-    scene.view_settings.view_transform = "Standard" if profile == "preview" else "AgX"
-    scene.view_settings.exposure = 0.0 if profile == "preview" else 0.4  # AgX + shadows render darker
+    color_management(scene, profile)
     ee = scene.eevee
     if profile == "preview":
         ee.taa_render_samples = 1
         _set(ee, "use_shadows", False)
         _set(ee, "use_raytracing", False)
     else:
-        ee.taa_render_samples = 16
+        ee.taa_render_samples = 8  # 16 took 1.5x the time (CPU) for no visible gain at 1024²
         _set(ee, "use_shadows", True)
         _set(ee, "use_raytracing", False)
         _set(ee, "shadow_ray_count", 1)
@@ -61,7 +62,7 @@ def _render_to(scene, path: Path) -> None:
 
     scene.render.filepath = str(path)
     with quiet_stdout(filter_stderr=True):  # Blender's "Saved: ..." and GPU-less EGL noise
-        bpy.ops.render.render(write_still=True)
+        bpy.ops.render.render(write_still=True, scene=scene.name)
 
 
 def _read_png(path: Path) -> np.ndarray:

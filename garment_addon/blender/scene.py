@@ -152,8 +152,9 @@ def material(name: str, color, roughness: float = 0.8) -> bpy.types.Material:
 
 
 def camera_and_lights(height_cm: float) -> bpy.types.Object:
-    """Front camera framing a standing mannequin of the given height; soft key + fill + rim lights."""
-    scene = bpy.context.scene
+    """Front camera framing a standing mannequin of the given height; a three-point studio: a large
+    soft key high at the left front, a dimmer fill at the right, a rim light behind for the
+    silhouette. Neither the scene's active camera nor its world is changed (renders use their own)."""
     cam_data = bpy.data.cameras.new("GarmentCamera")
     cam_data.lens = 50.0
     cam_data.sensor_width = 36.0
@@ -164,27 +165,24 @@ def camera_and_lights(height_cm: float) -> bpy.types.Object:
     dist = half / np.tan(np.arctan(18.0 / 50.0))
     cam.location = (0.0, -dist, h / 2)
     cam.rotation_euler = (np.pi / 2, 0.0, 0.0)
-    scene.camera = cam
-    for name, loc, energy, size in (("GarmentKey", (-1.6, -2.4, h + 0.6), 45.0, 2.5),
-                                    ("GarmentFill", (2.0, -2.0, h * 0.6), 18.0, 3.0),
-                                    ("GarmentRim", (0.5, 2.5, h + 0.5), 25.0, 2.0)):
+    for name, loc, energy, size in LIGHTS:
         ld = bpy.data.lights.new(name, "AREA")
         ld.energy = energy
         ld.size = size
+        ld.use_shadow_jitter = True  # soft shadows accumulated over the samples: without it the
+        # penumbrae between cloth and body (underarm, below the hem) render as speckle
         lo = bpy.data.objects.new(name, ld)
-        lo.location = loc
-        target = np.array([0.0, 0.0, h / 2]) - np.array(loc)
+        lo.location = (loc[0], loc[1], loc[2] * h)
+        target = np.array([0.0, 0.0, 0.55 * h]) - np.array(lo.location)
         lo.rotation_euler = _look_rotation(target)
         link(lo)
-    world = scene.world or bpy.data.worlds.new("World")
-    scene.world = world
-    if world.node_tree is None:
-        world.use_nodes = True
-    bg = world.node_tree.nodes.get("Background")
-    if bg is not None:
-        bg.inputs["Color"].default_value = (0.8, 0.8, 0.82, 1.0)
-        bg.inputs["Strength"].default_value = 0.2
     return cam
+
+
+# (name, location (x m, y m, z as a fraction of the body height), watts, size m)
+LIGHTS = (("GarmentKey", (-2.4, -1.8, 1.3), 260.0, 1.2),
+          ("GarmentFill", (2.4, -2.0, 0.6), 20.0, 3.0),
+          ("GarmentRim", (1.2, 2.4, 1.4), 220.0, 1.0))
 
 
 def _look_rotation(direction) -> tuple[float, float, float]:

@@ -109,3 +109,21 @@ def keep_pants_consistent(props: Any, edited: str) -> None:
         else:
             lo, hi = MEASUREMENTS["inseam"].lo * CM, MEASUREMENTS["inseam"].hi * CM
             props.inseam = max(lo, min(hi, props.pant_length - props.rise))
+
+
+SOLVER_FIELDS = ("mass", "tension", "compression", "shear", "bending", "damping", "thickness_mm")
+
+
+def cloth_fabric(cloth) -> str | dict | None:
+    """The pipeline's ``fabric`` argument from the Cloth properties: None (from the spec), a preset
+    name, or the edited solver values on top of that preset."""
+    preset = None if cloth.preset == "AUTO" else cloth.preset.lower()
+    if not cloth.custom:
+        return preset
+    return {"preset": preset, **{k: float(getattr(cloth, k)) for k in SOLVER_FIELDS}}
+
+
+def cloth_look(cloth) -> dict:
+    """Keyword arguments of blender.look.Look from the Cloth properties."""
+    return {"color": tuple(cloth.color) if cloth.use_color else None,
+            "texture": cloth.texture or None, "piece_colors": bool(cloth.piece_colors)}

@@ -122,11 +122,16 @@ class AssembleJob:
             outer(fraction, message)
 
         pattern = current_pattern(context)
-        scene_objects.remove_owned("assembly")
+        cloth = context.scene.garment.cloth
+        gtype = (pattern.spec or {}).get("garment_type")
+        worn = [g for g in pipeline.worn_garments() if g[pipeline.LAYER_KEY] != gtype] if cloth.layer else []
+        scene_objects.remove_owned("assembly", keep=worn)
         self._settings = contextlib.ExitStack()
         self._settings.enter_context(scene_objects.cli_sim_settings(context.scene))
         self._steps = pipeline.build_scene_steps(pattern, method=method.lower(), rig=rig,
-                                                 progress=Progress(report))
+                                                 progress=Progress(report), fabric=convert.cloth_fabric(cloth),
+                                                 layer=cloth.layer)
+        self._look = convert.cloth_look(cloth)
         session.start_assembling(self.scene_name, self)
 
     def step(self, budget_s: float = 0.1) -> bool:
@@ -139,6 +144,13 @@ class AssembleJob:
             self.finished = True
             self._settings.close()
             self.result = done.value
+            from ..blender.look import Look
+
+            self.result.look = Look(**self._look)
+            if self.result.look != Look():
+                from ..blender.look import apply_look
+
+                apply_look(self.result.garment, self.result.legend, self.result.metrics["fabric"], self.result.look)
             for obj in (self.result.garment, self.result.mannequin, getattr(self.result, "rig", None)):
                 if obj is not None:
                     obj[scene_objects.TAG] = "assembly"
@@ -325,7 +337,10 @@ class GARMENT_OT_render_preview(_GarmentOperator, bpy.types.Operator):
             result = ensure_result(context)
             with tempfile.TemporaryDirectory(prefix="garment-preview-") as tmp:
                 png = Path(tmp) / "preview.png"
-                pipeline.render_scene(result, png, None, profile=profile, size=props.render.size)
+                from ..blender.look import Look
+
+                pipeline.render_scene(result, png, None, profile=profile, size=props.render.size,
+                                      look=Look(**convert.cloth_look(props.cloth)))
                 old = bpy.data.images.get(PREVIEW_IMAGE)
                 if old is not None:
                     bpy.data.images.remove(old)
@@ -615,11 +630,13 @@ class GARMENT_OT_export_garment(_WriteOperator, bpy.types.Operator):
 
     filepath: StringProperty(name="File", subtype="FILE_PATH", options={"SKIP_SAVE"})
     filter_glob: StringProperty(default="*.glb;*.obj;*.fbx", options={"HIDDEN"})
+    garment_only: BoolProperty(name="Garment only", default=False,
+                               description="Leave the mannequin and rig out (as `assemble --garment-only`)")
 
     def write(self, context, path: Path) -> None:
         from ..blender import pipeline
 
-        pipeline.export_garment(ensure_result(context), path)
+        pipeline.export_garment(ensure_result(context), path, include_mannequin=not self.garment_only)
 
 
 CLASSES = (GARMENT_OT_apply_preset, GARMENT_OT_draft_pattern, GARMENT_OT_assemble, GARMENT_OT_render_preview,

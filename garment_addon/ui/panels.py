@@ -106,6 +106,7 @@ class GARMENT_PT_actions(_GarmentPanel, bpy.types.Panel):
             op = row.operator("garment.assemble", text=method.title(), icon=icon)
             op.method, op.rig = method, render.rig
         col.prop(render, "rig")
+        draw_cloth(col, props.cloth)
         col.separator()
         row = col.row(align=True)
         row.prop(render, "method", text="")
@@ -114,6 +115,24 @@ class GARMENT_PT_actions(_GarmentPanel, bpy.types.Panel):
         row.operator("garment.render_preview", text="Render Preview", icon="RENDER_STILL").profile = "preview"
         row.operator("garment.render_preview", text="Final", icon="RENDER_RESULT").profile = "final"
         draw_legend(col, session.current_result(context))
+
+
+def draw_cloth(layout, cloth) -> None:
+    """Fabric preset and its solver values (editable), outfit layering, and the garment's look."""
+    box = layout.box()
+    box.prop(cloth, "preset")
+    box.prop(cloth, "custom")
+    if cloth.custom:
+        sub = box.column(align=True)
+        for key in ("mass", "tension", "compression", "shear", "bending", "damping", "thickness_mm"):
+            sub.prop(cloth, key)
+    box.prop(cloth, "layer")
+    row = box.row(align=True)
+    row.prop(cloth, "use_color")
+    if cloth.use_color:
+        row.prop(cloth, "color", text="")
+    box.prop(cloth, "texture")
+    box.prop(cloth, "piece_colors")
 
 
 def draw_legend(layout, result) -> None:
@@ -170,7 +189,9 @@ class GARMENT_PT_export(_GarmentPanel, bpy.types.Panel):
         op = col.operator("garment.export_pattern", text="Export Pattern (.svg .pdf .dxf .json)",
                           icon="EXPORT")
         op.tiled, op.paper, op.seam_allowance = export.tiled_pdf, export.paper, export.seam_allowance
-        col.operator("garment.export_garment", text="Export Garment (.glb .obj .fbx)", icon="EXPORT")
+        col.prop(export, "garment_only")
+        col.operator("garment.export_garment", text="Export Garment (.glb .obj .fbx)",
+                     icon="EXPORT").garment_only = export.garment_only
         col.separator()
         col.operator("garment.check_seams", icon="CHECKMARK")
         box = col.box() if len(export.seams) else None

@@ -13,6 +13,7 @@ from bpy.props import (
     CollectionProperty,
     EnumProperty,
     FloatProperty,
+    FloatVectorProperty,
     IntProperty,
     PointerProperty,
     StringProperty,
@@ -153,6 +154,8 @@ class GarmentExportProps(bpy.types.PropertyGroup):
     seam_allowance: BoolProperty(name="Seam allowance", default=True,
                                  description="Draw the cutting line (the seam allowance) around each piece")
     seams: CollectionProperty(type=GarmentSeamRow)
+    garment_only: BoolProperty(name="Garment only", default=False,
+                               description="Export the garment without the mannequin and rig")
 
 
 class GarmentRenderProps(bpy.types.PropertyGroup):
@@ -164,6 +167,54 @@ class GarmentRenderProps(bpy.types.PropertyGroup):
                       description="Add an armature with skin weights to mannequin and garment (as `assemble --rig`)")
 
 
+def _fill_from_preset(self, _context) -> None:
+    """Choosing a preset shows its solver values, ready to edit."""
+    from ..core.fabric import PRESETS, default_fabric
+
+    fabric = PRESETS.get(self.preset.lower()) or default_fabric("shirt")
+    for key, value in fabric.solver().items():
+        setattr(self, key, value)
+
+
+def _solver_prop(key: str, name: str, description: str) -> FloatProperty:
+    from ..core.fabric import SOLVER_RANGES
+
+    lo, hi = SOLVER_RANGES[key]
+    return FloatProperty(name=name, min=lo, max=hi, default=lo, precision=3, description=description)
+
+
+class GarmentClothProps(bpy.types.PropertyGroup):
+    """The drape's fabric (core.fabric) and how the garment is shaded (blender.look)."""
+
+    preset: EnumProperty(name="Fabric", update=_fill_from_preset, default="AUTO", items=[
+        ("AUTO", "From the spec", "The preset features.fabric and the garment type call for"),
+        ("COTTON_SHIRTING", "Cotton shirting", "Light woven cotton, 120 g/m²"),
+        ("DENIM", "Denim", "Heavy twill, 400 g/m²"),
+        ("JERSEY", "Jersey", "Single-knit, stretchy, 170 g/m²"),
+        ("FLEECE", "Fleece", "Thick brushed knit, 280 g/m²"),
+        ("SILK", "Silk", "Light and fluid, 75 g/m²"),
+        ("WOOL_SUITING", "Wool suiting", "Worsted suiting, 260 g/m²")])
+    custom: BoolProperty(name="Edit values", default=False,
+                         description="Drape with the values below instead of the preset's own")
+    mass: _solver_prop("mass", "Mass", "Cloth mass per vertex (Blender units; cotton 0.3)")
+    tension: _solver_prop("tension", "Tension", "Resistance to stretching")
+    compression: _solver_prop("compression", "Compression", "Resistance to squashing")
+    shear: _solver_prop("shear", "Shear", "Resistance to shearing")
+    bending: _solver_prop("bending", "Bending", "Stiffness against folding (higher: bigger, rounder folds)")
+    damping: _solver_prop("damping", "Damping", "Spring damping")
+    thickness_mm: _solver_prop("thickness_mm", "Thickness (mm)", "Fabric thickness: the gap kept between layers")
+    layer: BoolProperty(name="Layer over worn garments", default=False,
+                        description="Keep the garments already assembled (other types) and dress this one "
+                                    "over them: an outfit (a shirt, then a jacket)")
+    use_color: BoolProperty(name="Own colour", default=False, description="Shade in this colour, not the fabric's")
+    color: FloatVectorProperty(name="Colour", subtype="COLOR", size=3, min=0.0, max=1.0,
+                               default=(0.5, 0.58, 0.72))
+    texture: StringProperty(name="Texture", subtype="FILE_PATH",
+                            description="Image mapped on the garment's UVs (overrides the colour)")
+    piece_colors: BoolProperty(name="Piece colours", default=False,
+                               description="Debug view: one colour per pattern piece (see the legend)")
+
+
 GarmentProps = type("GarmentProps", (bpy.types.PropertyGroup,), {
     "__doc__": "The garment spec (field names are the spec's) plus input, body, refine and export settings",
     "__annotations__": {
@@ -173,12 +224,13 @@ GarmentProps = type("GarmentProps", (bpy.types.PropertyGroup,), {
         "refine": PointerProperty(type=GarmentRefineProps),
         "export": PointerProperty(type=GarmentExportProps),
         "render": PointerProperty(type=GarmentRenderProps),
+        "cloth": PointerProperty(type=GarmentClothProps),
     },
 })
 
 CLASSES = (GarmentInputProps, GarmentBodyProps, GarmentIteration, GarmentRefineProps, GarmentSeamRow,
            GarmentExportProps,
-           GarmentRenderProps, GarmentProps)
+           GarmentRenderProps, GarmentClothProps, GarmentProps)
 
 
 def register() -> None:

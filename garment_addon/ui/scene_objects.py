@@ -38,9 +38,9 @@ def owned(role: str | None = None) -> list:
     return [o for o in bpy.data.objects if TAG in o and (role is None or o[TAG] == role)]
 
 
-def remove_owned(role: str) -> int:
-    """Delete this add-on's objects of one role (and their orphaned meshes)."""
-    gone = owned(role)
+def remove_owned(role: str, keep=()) -> int:
+    """Delete this add-on's objects of one role (and their orphaned meshes), except those in ``keep``."""
+    gone = [o for o in owned(role) if o not in keep]
     for obj in gone:
         data = obj.data
         bpy.data.objects.remove(obj, do_unlink=True)

@@ -6,7 +6,7 @@ from garment_addon.core.inputs import check_output_path
 from garment_addon.jobs import RENDER_FILES, load_input
 
 from ._common import add_command, progress_bar
-from .assemble import add_input_and_method
+from .assemble import add_input_and_method, add_look, look_from
 
 
 def _size(text: str) -> int:
@@ -25,22 +25,33 @@ def register(sub) -> None:
     p = add_command(sub, "render",
                     "render the garment on the mannequin: OUT/render.png, OUT/mask.png (garment white on "
                     "black, same camera) and OUT/render.json (colour legend, timings)",
-                    "python -m headless render spec.json --profile preview --size 512 -o out/")
+                    "python -m headless render spec.json --profile preview --size 512 -o out/\n"
+                    "  python -m headless render assembled/ --profile final --size 1024 -o assembled/  "
+                    "# an `assemble` folder, as assembled")
     add_input_and_method(p)
+    add_look(p)
     p.add_argument("--profile", choices=("preview", "final"), default="preview",
-                   help="preview: Eevee, 1 sample, no shadows (fast); final: Eevee with shadows, 16 samples")
+                   help="preview: Eevee, 1 sample, no shadows (fast); final: Eevee with shadows, 8 samples, AgX")
     p.add_argument("--size", type=_size, default=512, help="image width and height in pixels (default 512)")
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from pathlib import Path
+
     from garment_addon.jobs import render_to_folder
 
-    check_output_path(args.output, [args.input], "dir", RENDER_FILES)
-    _, pattern = load_input(args.input)
+    # an `assemble` output folder is rendered as it was assembled (no second drape); its own files
+    # are the inputs the output must not overwrite
+    folder = Path(args.input).is_dir()
+    inputs = [Path(args.input) / n for n in ("scene.blend", "assembly.json")] if folder else [args.input]
+    check_output_path(args.output, inputs, "dir", RENDER_FILES)
+    source = args.input if folder else load_input(args.input)[1]
+    look = look_from(args)
     with progress_bar("render") as progress:
-        info = render_to_folder(pattern, args.output, args.method, args.profile, args.size, progress)
+        info = render_to_folder(source, args.output, args.method, args.profile, args.size, progress,
+                                fabric=args.fabric, look=look)
     print(f"wrote {args.output}/render.png, mask.png, render.json ({info['seconds']:.1f} s render, "
           f"{info['garment_pixels']} garment pixels)")
     return 0

@@ -26,6 +26,7 @@ OFFSET = 1.0  # cm between body and garment after wrapping
 RELAX_ITERATIONS = 30
 # imports start further from their flat shape (placed roughly): 5-10 % stretch after 30, 2.5-7 % after 90
 IMPORT_RELAX_ITERATIONS = 90
+HOOD_AIR = 3.0  # cm between head and hood: the room a hood has
 FLARE_LIMIT = 1.5  # an imported skirt wider than this x the body hangs radially (folds), not as a ring
 RELAX_OMEGA = 1.5  # over-relaxation: 1.5 converges faster than plain Jacobi (1.0), stays stable
 
@@ -388,7 +389,10 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
 
 
 def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
-    """A hood half around its side of the head: x from the neck front to the back, y up to the crown."""
+    """A hood half around its side of the head, HOOD_AIR cm clear of it (a hood has room inside; on
+    the head it was a helmet, stretched 24 % to reach round the face): y runs up from the neckline to
+    the crown, x forward from the back centre over the angle the pattern's width covers, so the face
+    edge ends beside the face, not at the nose."""
     i = mesh.index(p.name)
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
     v = mesh.pieces[i].verts
@@ -398,20 +402,20 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     ytop = float(cr[1]) if cr is not None else float(v[:, 1].max())
     u = np.clip((v[:, 0] - x0) / (x1 - x0 if abs(x1 - x0) > 1e-6 else 1.0), -0.2, 1.2)
     sign = -1.0 if "right" in (p.body_region or p.name) else 1.0
-    # the face opening frames the face: above the chin the front edge sits well back from centre
-    face = 0.3 * np.clip(2.5 * v[:, 1] / max(ytop, 1e-6), 0, 1) * (1 - np.clip(u, 0, 1))
-    phi = -np.pi / 2 + sign * np.pi * (u + face)
-    hc, ax = body.head_center, body.head_axes
-    z0, z1 = body.landmarks["neck_base"], body.landmarks["head_top"] + offset + 1.0
+    hc, ax = body.head_center, body.head_axes + offset + HOOD_AIR
+    # the angle the half covers from the back centre: its width round the roomy head, at most a half turn
+    width = float(np.ptp(v[:, 0]))
+    span = float(np.clip(width / (0.5 * (ax[0] + ax[1])), 1.0, np.pi))
+    phi = np.pi / 2 - sign * span * (1 - u)
+    z0, z1 = body.landmarks["neck_base"], body.landmarks["head_top"] + offset + HOOD_AIR
     z = z0 + (z1 - z0) * v[:, 1] / max(ytop, 1e-6)
     neck_r = float(np.mean(body.section(np.array([z0]))[:2]))
     below = z < hc[2]
     f = np.clip((z - z0) / max(hc[2] - z0, 1e-6), 0, 1)
-    ell = np.sqrt(np.clip(1 - ((z - hc[2]) / (ax[2] + offset + 1.0)) ** 2, 0.05, 1))
-    kx = np.where(below, (neck_r + 2) / (ax[0] + offset) * (1 - f) + f, ell)
-    ky = np.where(below, (neck_r + 2) / (ax[1] + offset) * (1 - f) + f, ell)
-    pos[sl] = np.column_stack([hc[0] + (ax[0] + offset) * kx * np.cos(phi),
-                               hc[1] + (ax[1] + offset) * ky * np.sin(phi), z])
+    ell = np.sqrt(np.clip(1 - ((z - hc[2]) / (ax[2] + 1.0)) ** 2, 0.05, 1))
+    kx = np.where(below, (neck_r + 2) / ax[0] * (1 - f) + f, ell)
+    ky = np.where(below, (neck_r + 2) / ax[1] * (1 - f) + f, ell)
+    pos[sl] = np.column_stack([hc[0] + ax[0] * kx * np.cos(phi), hc[1] + ax[1] * ky * np.sin(phi), z])
 
 
 def _place_flat(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:

@@ -1,0 +1,111 @@
+"""What a render looks like: a fabric shader on the garment, a studio world, the colour pipeline.
+
+The garment gets one fabric material (Principled BSDF with sheen: the soft rim light cloth fibres
+scatter) in the user's colour or an image texture on its UVs; the per-piece pastel materials stay
+on the object's slots' names for the legend and come back with ``piece_colors`` (a debug view).
+Nothing here touches the user's scene: the world is built for the temporary render scene only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import bpy
+
+from ..core.errors import UserError
+
+# per fabric preset: (default colour (linear RGB), roughness, sheen weight, sheen roughness)
+FABRIC_SHADING = {
+    "cotton_shirting": ((0.50, 0.58, 0.72), 0.85, 0.35, 0.5),
+    "denim": ((0.06, 0.10, 0.22), 0.9, 0.25, 0.4),
+    "jersey": ((0.32, 0.33, 0.36), 0.9, 0.4, 0.5),
+    "fleece": ((0.22, 0.24, 0.27), 0.95, 0.8, 0.3),
+    "silk": ((0.45, 0.05, 0.08), 0.35, 0.6, 0.2),
+    "wool_suiting": ((0.07, 0.08, 0.11), 0.8, 0.6, 0.4),
+}
+
+
+@dataclass
+class Look:
+    """How the garment is shaded: colour (linear RGB 0..1) or None for the fabric's own, an image
+    texture on the UVs (overrides the colour), or the pieces' debug colours."""
+
+    color: tuple[float, float, float] | None = None
+    texture: str | None = None
+    piece_colors: bool = False
+
+
+def parse_color(text: str) -> tuple[float, float, float]:
+    """'#rrggbb' (sRGB, as colour pickers give it) -> linear RGB."""
+    t = text.strip().lstrip("#")
+    if len(t) != 6 or any(c not in "0123456789abcdefABCDEF" for c in t):
+        raise UserError(f"color: must be a hex colour #rrggbb (got {text!r})")
+    srgb = [int(t[i:i + 2], 16) / 255.0 for i in (0, 2, 4)]
+    return tuple(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in srgb)
+
+
+def fabric_material(fabric: str, look: Look) -> bpy.types.Material:
+    """The garment's fabric material (one per fabric, recreated with the look asked for)."""
+    rgb, roughness, sheen, sheen_rough = FABRIC_SHADING.get(fabric, FABRIC_SHADING["cotton_shirting"])
+    name = "GS_Fabric"
+    old = bpy.data.materials.get(name)
+    if old is not None and old.users == 0:
+        bpy.data.materials.remove(old)
+        old = None
+    mat = old or bpy.data.materials.new(name)
+    if mat.node_tree is None:
+        mat.use_nodes = True
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    for n in [n for n in nodes if n.type == "TEX_IMAGE"]:
+        nodes.remove(n)
+    bsdf = nodes.get("Principled BSDF")
+    color = look.color or rgb
+    mat.diffuse_color = (*color, 1.0)
+    bsdf.inputs["Base Color"].default_value = (*color, 1.0)
+    bsdf.inputs["Roughness"].default_value = roughness
+    bsdf.inputs["Sheen Weight"].default_value = sheen
+    bsdf.inputs["Sheen Roughness"].default_value = sheen_rough
+    bsdf.inputs["Sheen Tint"].default_value = (1.0, 1.0, 1.0, 1.0)
+    if look.texture:
+        try:
+            image = bpy.data.images.load(look.texture, check_existing=True)
+        except RuntimeError:
+            raise UserError(f"texture: cannot read image {look.texture!r}") from None
+        tex = nodes.new("ShaderNodeTexImage")
+        tex.image = image
+        links.new(tex.outputs["Color"], bsdf.inputs["Base Color"])
+    return mat
+
+
+def apply_look(garment, legend: list[dict], fabric: str, look: Look | None = None) -> None:
+    """Every material slot of the garment: the fabric material, or with ``piece_colors`` each
+    piece's own pastel (the legend's materials, GS_<piece>)."""
+    look = look or Look()
+    fabric_mat = None if look.piece_colors else fabric_material(fabric, look)
+    me = garment.data
+    for i, entry in enumerate(legend[:len(me.materials)]):
+        me.materials[i] = bpy.data.materials.get(f"GS_{entry['piece']}") if look.piece_colors else fabric_mat
+
+
+def studio_world() -> bpy.types.World:
+    """A soft grey studio: a little ambient light so shadows keep detail (our own world datablock)."""
+    world = bpy.data.worlds.new("GS_Studio")
+    if world.node_tree is None:
+        world.use_nodes = True
+    bg = world.node_tree.nodes.get("Background")
+    bg.inputs["Color"].default_value = (0.36, 0.37, 0.40, 1.0)
+    bg.inputs["Strength"].default_value = 0.15
+    return world
+
+
+def color_management(scene, profile: str) -> None:
+    """AgX with a touch of contrast for the final look; the preview keeps Standard (fast, flat)."""
+    vs = scene.view_settings
+    if profile == "final":
+        vs.view_transform = "AgX"
+        vs.look = "AgX - Medium High Contrast"
+        vs.exposure = -0.6  # the key light is strong for modelling; this keeps light fabrics off white
+    else:
+        vs.view_transform = "Standard"
+        vs.look = "None"
+        vs.exposure = 0.0

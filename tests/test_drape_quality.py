@@ -1,0 +1,116 @@
+"""Drape quality measures on meshes (core.assembly.quality) and the fabric presets (core.fabric)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from garment_addon.core.assembly.quality import (
+    boundary_loops,
+    hem_gathering,
+    penetration,
+    push_out,
+    self_crossings,
+    signed_distance,
+)
+from garment_addon.core.errors import UserError
+from garment_addon.core.fabric import PRESETS, default_fabric, fabric_for, solver_settings
+
+
+def _sphere(n=24, r=10.0):
+    th = np.linspace(0, np.pi, n)[1:-1]
+    ph = np.linspace(0, 2 * np.pi, 2 * n, endpoint=False)
+    ring = [[r * np.sin(t) * np.cos(p), r * np.sin(t) * np.sin(p), r * np.cos(t)] for t in th for p in ph]
+    v = np.array([[0, 0, r], *ring, [0, 0, -r]])
+    m, f = 2 * n, []
+    f += [[0, 1 + j, 1 + (j + 1) % m] for j in range(m)]
+    for i in range(len(th) - 1):
+        for j in range(m):
+            a, b = 1 + i * m + j, 1 + i * m + (j + 1) % m
+            f += [[a, a + m, b + m], [a, b + m, b]]
+    last, base = len(v) - 1, 1 + (len(th) - 1) * m
+    f += [[last, base + (j + 1) % m, base + j] for j in range(m)]
+    return v, np.array(f)
+
+
+def _grid(n=6):
+    g = np.linspace(0, 1, n)
+    x, y = np.meshgrid(g, g)
+    pts = np.column_stack([x.ravel(), y.ravel(), np.zeros(n * n)])
+    f = [[i * n + j, i * n + j + 1, i * n + j + n + 1] for i in range(n - 1) for j in range(n - 1)]
+    f += [[i * n + j, i * n + j + n + 1, i * n + j + n] for i in range(n - 1) for j in range(n - 1)]
+    return pts, np.array(f)
+
+
+def _band(amplitude: float, n: int = 120):
+    """A vertical band whose lower rim (z=0) waves in and out by ``amplitude`` (a gathered hem)."""
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    r = 10 * (1 + amplitude * np.sin(10 * t))
+    low = np.column_stack([r * np.cos(t), r * np.sin(t), np.zeros(n)])
+    high = np.column_stack([10 * np.cos(t), 10 * np.sin(t), np.full(n, 8.0)])
+    j = np.arange(n)
+    k = (j + 1) % n
+    faces = np.concatenate([np.column_stack([j, k, n + k]), np.column_stack([j, n + k, n + j])])
+    return np.vstack([low, high]), faces
+
+
+def test_signed_distance_to_a_sphere_is_exact_and_signed():
+    v, f = _sphere()
+    rng = np.random.default_rng(0)
+    d = rng.normal(size=(400, 3))
+    d /= np.linalg.norm(d, axis=1)[:, None]
+    radius = rng.uniform(6, 14, 400)
+    got = signed_distance(d * radius[:, None], v, f)
+    keep = np.abs(radius - 10) > 0.3  # the faceted sphere differs from the round one by < 0.15
+    assert np.all(np.sign(got[keep]) == np.sign(radius[keep] - 10))
+    assert np.abs(got - (radius - 10)).max() < 0.3
+
+
+def test_penetration_and_push_out():
+    v, f = _sphere()
+    pts = np.array([[0, 0, 9.5], [0, 11, 0], [12, 0, 0], [0, 0, -9.0]])
+    pen = penetration(pts, v, f)
+    assert pen["inside_fraction"] == pytest.approx(0.5)
+    assert pen["max_depth"] == pytest.approx(1.0, abs=0.2)
+    out = push_out(pts, v, f, gap=0.4)
+    assert penetration(out, v, f)["inside_fraction"] == 0
+    assert np.allclose(out[1:3], pts[1:3])  # points already clear stay put
+
+
+def test_push_out_of_a_sheet_leaves_points_past_its_edge():
+    v, f = _grid()
+    pts = np.array([[0.5, 0.5, -0.2], [0.5, 1.5, -0.2]])  # under the sheet / beyond its edge
+    out = push_out(pts, v, f, gap=0.1, reach=1.0)
+    assert out[0, 2] == pytest.approx(0.1) and np.allclose(out[1], pts[1])
+
+
+def test_self_crossings_count_layers_passing_through_each_other():
+    v, f = _grid()
+    lifted = np.vstack([v, v + [0, 0, 0.2]])
+    assert self_crossings(lifted, np.vstack([f, f + len(v)])) == 0  # two layers, apart
+    crossing = np.vstack([v, v[:, [0, 2, 1]] + [0, 0.5, -0.5]])  # a vertical sheet through the first
+    assert self_crossings(crossing, np.vstack([f, f + len(v)])) > 0
+    assert self_crossings(*_sphere()) == 0
+
+
+def test_hem_gathering_of_a_smooth_and_a_folded_hem():
+    assert len(boundary_loops(_band(0.0)[1])) == 2
+    assert hem_gathering(*_band(0.0)) == pytest.approx(1.0, abs=0.01)
+    assert hem_gathering(*_band(0.2)) > 1.15
+
+
+def test_fabric_presets_come_from_the_spec_and_take_edits():
+    assert set(PRESETS) == {"cotton_shirting", "denim", "jersey", "fleece", "silk", "wool_suiting"}
+    assert default_fabric("pants").name == "denim" and default_fabric("hoodie", "knit").name == "fleece"
+    assert default_fabric("shirt", "knit").name == "jersey" and default_fabric("jacket").name == "wool_suiting"
+    assert fabric_for({"garment_type": "dress", "features": {"fabric": "woven"}}).name == "cotton_shirting"
+    # heavier and stiffer in the order the measurements say
+    s = {k: p.solver() for k, p in PRESETS.items()}
+    assert s["silk"]["mass"] < s["cotton_shirting"]["mass"] < s["wool_suiting"]["mass"] < s["denim"]["mass"]
+    assert s["silk"]["bending"] < s["cotton_shirting"]["bending"] < s["denim"]["bending"]
+    assert s["jersey"]["tension"] < s["cotton_shirting"]["tension"]
+    assert solver_settings(PRESETS["silk"], {"bending": 2.0})["bending"] == 2.0
+    with pytest.raises(UserError, match="fabric.bending"):
+        solver_settings(PRESETS["silk"], {"bending": -1})
+    with pytest.raises(UserError, match="fabric: must be one of"):
+        fabric_for({}, "tweed")
