@@ -135,8 +135,8 @@ def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, thresh
     renderer, render = render_fn(renderer, method, int(size), rgb=backend != "offline")
     refiner = Refiner(target, start_spec, render, backend=backend, max_iters=max_iters,
                       threshold=threshold, method=method)
-    bar = tqdm(total=refiner.max_iters, desc="fit", unit="render", file=sys.stderr, disable=not show_progress,
-               dynamic_ncols=True)
+    bar = tqdm(total=refiner.max_iters, desc="fit", unit="render", file=sys.stderr,
+               disable=None if show_progress else True, dynamic_ncols=True)  # None: a terminal only, logs stay clean
     with bar:
         while not refiner.done:
             rec = refiner.step()

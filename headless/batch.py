@@ -309,7 +309,7 @@ def run_batch(jobs_path, out, workers: int = 1, executor: str = "local", schedul
             todo.append(job)
     t0 = time.perf_counter()
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="batch", unit="job", file=sys.stderr,
-               disable=not show_progress, dynamic_ncols=True)
+               disable=None if show_progress else True, dynamic_ncols=True)  # None: a terminal only
     counts = {"done": 0, "failed": 0, "skipped": len(jobs) - len(todo)}
 
     def finished(job, res) -> None:

@@ -11,7 +11,7 @@ import ezdxf
 import numpy as np
 import pytest
 from pypdf import PdfReader
-from shapely.geometry import Polygon
+from shapely.geometry import MultiPoint, Polygon
 
 from garment_addon.core.errors import UserError
 from garment_addon.core.export import export_pattern, format_from_path, pattern_to_svg
@@ -189,29 +189,32 @@ def test_dxf_units_layers_and_closed_cut_polylines(tmp_path):
     out = export_pattern(rect_pattern(), tmp_path / "p.dxf")
     doc = ezdxf.readfile(out)
     assert doc.header["$INSUNITS"] == 4  # mm
-    assert {"CUT", "SEAM", "NOTCH", "GRAIN", "LABEL"} <= {layer.dxf.name for layer in doc.layers}
+    # ASTM D6673 layer numbers: 1 cut, 4 notches, 7 grain, 8 internal lines, 13 drill, 14 sew, 15 text
+    assert {"1", "4", "7", "8", "13", "14", "15"} <= {layer.dxf.name for layer in doc.layers}
     inserts = doc.modelspace().query("INSERT")
     assert sorted(i.dxf.name for i in inserts) == ["back", "front", "left_sleeve"]
     sizes = {}
     for name in ("front", "back", "left_sleeve"):
         block = doc.blocks[name]
-        cuts = block.query('LWPOLYLINE[layer=="CUT"]')
+        cuts = block.query('LWPOLYLINE[layer=="1"]')
         assert len(cuts) == 1 and cuts[0].closed
         pts = np.array([p[:2] for p in cuts[0].get_points()])
         sizes[name] = tuple(np.round(np.ptp(pts, axis=0), 2))
-        assert len(block.query('LWPOLYLINE[layer=="SEAM"]')) == 1
-        assert len(block.query('LINE[layer=="NOTCH"]')) == 1
-        assert len(block.query('LINE[layer=="GRAIN"]')) == 1
-        assert any("cut" in t.dxf.text for t in block.query('TEXT[layer=="LABEL"]'))
+        assert len(block.query('LWPOLYLINE[layer=="14"]')) == 1
+        assert len(block.query('LINE[layer=="4"]')) == 1
+        assert len(block.query('LINE[layer=="7"]')) == 1
+        assert any("cut" in t.dxf.text for t in block.query('TEXT[layer=="15"]'))
+        attrs = {t.dxf.text.split(":")[0] for t in block.query('TEXT[layer=="1"]')}
+        assert {"Piece Name", "Size", "Quantity", "Mirror"} <= attrs
     assert sizes["front"] == (220.0, 330.0) and sizes["left_sleeve"] == (140.0, 280.0)
     assert any("size M" in t.dxf.text for t in doc.modelspace().query("TEXT"))
 
 
 def test_dxf_without_seam_allowance_cuts_on_the_seam_line(tmp_path):
     doc = ezdxf.readfile(export_pattern(rect_pattern(), tmp_path / "p.dxf", seam_allowance=False))
-    pts = np.array([p[:2] for p in doc.blocks["front"].query('LWPOLYLINE[layer=="CUT"]')[0].get_points()])
+    pts = np.array([p[:2] for p in doc.blocks["front"].query('LWPOLYLINE[layer=="1"]')[0].get_points()])
     assert tuple(np.round(np.ptp(pts, axis=0), 2)) == (200.0, 300.0)
-    assert len(doc.blocks["front"].query('LWPOLYLINE[layer=="SEAM"]')) == 0
+    assert len(doc.blocks["front"].query('LWPOLYLINE[layer=="14"]')) == 0
 
 
 # ---------------------------------------------------------------- formats and CLI
@@ -304,7 +307,9 @@ def test_drafted_sheet_svg_and_dxf(tmp_path, garment_type):
 
     pattern = _drafted(garment_type)
     sheet = build_sheet(pattern)
-    groups = {p.cut_group or p.name for p in pattern.pieces}
+    # shell pieces and the construction pieces (facings, fly shield, neckband) are all printed
+    every_piece = [*pattern.pieces, *pattern.construction]
+    groups = {p.cut_group or p.name for p in every_piece}
     assert len(sheet.placed) == len(groups)
     cuts = [Polygon(pl.cut) for pl in sheet.placed]
     assert all(a.intersection(b).area < 1e-6 for i, a in enumerate(cuts) for b in cuts[i + 1:])
@@ -330,10 +335,10 @@ def test_drafted_sheet_svg_and_dxf(tmp_path, garment_type):
     drawn = {g.get("id") for g in root.findall("s:g", SVG_NS) if len(g)}
     assert drawn == {pl.piece.name for pl in sheet.placed} | {"sheet-info"}
     every = {g.get("id") for g in root.findall("s:g", SVG_NS)}
-    assert every == {p.name for p in pattern.pieces} | {"sheet-info"}
+    assert every == {p.name for p in every_piece} | {"sheet-info"}
     doc = ezdxf.readfile(export_pattern(pattern, tmp_path / "p.dxf"))
     for pl in sheet.placed:
-        cut = doc.blocks[pl.piece.name].query('LWPOLYLINE[layer=="CUT"]')
+        cut = doc.blocks[pl.piece.name].query('LWPOLYLINE[layer=="1"]')
         assert len(cut) == 1 and cut[0].closed
         pts = np.array([p[:2] for p in cut[0].get_points()])
         assert Polygon(pts).area == pytest.approx(Polygon(pl.cut).area * 100, rel=1e-6)  # mm^2
@@ -403,3 +408,75 @@ def test_labels_sit_beside_the_grainline_not_on_it(source):
         gx = [p.pts[:, 0].mean() for p in sheet.prims if p.layer == "grain" and p.piece == pl.piece.name][0]
         xs = [p.pts[0, 0] for p in labels if p.piece == pl.piece.name]
         assert all(x > gx for x in xs) or all(x < gx for x in xs)
+
+
+def test_page_one_says_allowances_cutting_list_measurements_and_fabric(tmp_path):
+    p = _drafted("shirt")
+    text = PdfReader(export_pattern(p, tmp_path / "t.pdf", fmt="pdf-tiled")).pages[0].extract_text()
+    for words in ("Seam allowances", "seams 1 cm", "hems 2.5 cm", "Cutting list", "Back bodice: cut 1",
+                  "Left sleeve / Right sleeve: cut 2", "Finished measurements", "bust: body",
+                  "114 cm wide:", "150 cm wide:"):
+        assert words in text, words
+    # the single sheet (and the SVG drawn from it) carries the same block beside the squares
+    sheet_text = PdfReader(export_pattern(p, tmp_path / "s.pdf")).pages[0].extract_text()
+    assert "Cutting list" in sheet_text and "150 cm wide:" in sheet_text
+
+
+def test_fabric_requirement_comes_from_a_grain_true_layout_of_every_cut_piece():
+    from shapely.geometry import Polygon as Poly
+
+    from garment_addon.core.export.cutting import cut_shapes, fabric_requirement
+    from garment_addon.core.export.layout import printed_groups
+
+    p = _drafted("pants")
+    shapes = cut_shapes(p)
+    assert len(shapes) == sum(count for _, count, _ in printed_groups(p))
+    narrow, wide = fabric_requirement(p, 114.0), fabric_requirement(p, 150.0)
+    assert narrow["fits"] and wide["fits"]
+    assert narrow["length_cm"] >= wide["length_cm"]
+    # at least the area of the pieces, at most their stacked height
+    area = sum(Poly(s).area for s in shapes)
+    assert narrow["length_cm"] * 112 >= area
+    assert narrow["length_cm"] <= sum(np.ptp(s[:, 1]) for s in shapes) + 10
+
+
+def test_half_on_fold_prints_symmetric_pieces_as_halves_with_a_fold_line(tmp_path):
+    p = _drafted("skirt")
+    whole, half = build_sheet(p), build_sheet(p, half_on_fold=True)
+    for a, b in zip(whole.placed, half.placed, strict=True):
+        if a.piece.name.startswith("skirt_"):
+            assert b.half and Polygon(b.cut).area == pytest.approx(Polygon(a.cut).area / 2, rel=0.01)
+            folds = [q for q in half.prims if q.piece == b.piece.name and q.text == "place on the fold"]
+            assert folds
+        else:  # the waistband is opened out about its own fold, never halved
+            assert not b.half
+    assert sum(Polygon(q.cut).area for q in half.placed) < 0.8 * sum(Polygon(q.cut).area for q in whole.placed)
+    reader = PdfReader(export_pattern(p, tmp_path / "h.pdf", fmt="pdf-tiled", half_on_fold=True))
+    full = PdfReader(export_pattern(p, tmp_path / "w.pdf", fmt="pdf-tiled"))
+    assert len(reader.pages) < len(full.pages)
+    assert main(["export", str(_write(tmp_path, p)), "--half-on-fold", "-o", str(tmp_path / "h.svg")]) == 0
+
+
+def _write(tmp_path, p: Pattern) -> Path:
+    path = tmp_path / "pattern.json"
+    path.write_text(p.to_json())
+    return path
+
+
+def test_markings_print_in_svg_pdf_and_dxf(tmp_path):
+    p = _drafted("jacket")
+    sheet = build_sheet(p)
+    front = next(pl for pl in sheet.placed if pl.piece.name == "left_front")
+    kinds = {mk["kind"] for mk in front.piece.markings}
+    assert {"centre_front", "button", "buttonhole", "pocket", "drill", "dart"} <= kinds
+    drawn = [q for q in sheet.prims if q.piece == "left_front" and q.layer in ("marking", "drill")]
+    assert len([q for q in drawn if not q.text]) >= len(front.piece.markings)
+    inside = Polygon(front.cut).buffer(0.6)  # every mark on the piece (a drill circle may touch the seam)
+    assert all(inside.contains(MultiPoint(q.pts)) for q in drawn if not q.text)
+    root = ET.fromstring(pattern_to_svg(p))
+    assert root.findall(".//s:path[@class='marking']", SVG_NS) and root.findall(".//s:path[@class='drill']", SVG_NS)
+    doc = ezdxf.readfile(export_pattern(p, tmp_path / "p.dxf"))
+    block = doc.blocks["left_front"]
+    assert len(block.query('POINT[layer=="13"]')) >= sum(mk["kind"] in ("drill", "button")
+                                                         for mk in front.piece.markings)
+    assert block.query('LWPOLYLINE[layer=="8"]') or block.query('LINE[layer=="8"]')

@@ -10,7 +10,7 @@ from ..core.body.makehuman import attach_human, load_asset
 from ..core.body.mannequin import PART_NAMES
 from . import scene as sc
 
-SKIN = (0.62, 0.6, 0.58)
+SKIN = (0.36, 0.35, 0.34)  # a mid grey: the garment, not the body, should carry the picture
 
 
 def part_of_vertices(human) -> np.ndarray:

@@ -149,7 +149,7 @@ TYPES: dict[str, GarmentType] = {t.name: t for t in (
     ),
     GarmentType(
         "vest", ("bodice",), "garments:draft_vest", ("bodice_length", "bust", "waist", "neckline_depth"),
-        ("shirt",), dict(bodice_length=58, sleeve_length=0, neckline_depth=18),
+        ("shirt",), dict(bodice_length=58, sleeve_length=0, neckline_depth=18, front_overlap=2),
         words={"waistcoat": {}, "gilet": {}},
     ),
 )}

@@ -24,6 +24,7 @@ from .garments import GARMENT_TYPES, TYPES
 from .proportions import ARM_LENGTH, INSEAM
 
 SLEEVE_ABOVE_CAP = 3.0  # cm of sleeve a cuff must leave below the cap
+RISE_PER_HIP_CM = 0.08  # body rise grows about 0.4 cm per 5 cm of hip
 
 # alias -> (type, measurement and feature defaults that the alias implies)
 ALIASES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -216,8 +217,20 @@ def default_measurements(garment_type: str, size: str, given: dict[str, float]) 
         out["bodice_length"] += bwl - 41
     else:
         out["bodice_length"] = bwl + 20
+    # graded from the size M defaults: the cap with the armhole depth (bust / 8 + 10.5), the rise
+    # (crotch depth) with the hip
+    out["cap_height"] *= (out["bust"] / 8 + 10.5) / (SIZE_TABLE["M"]["bust"] / 8 + 10.5)
+    out["rise"] += RISE_PER_HIP_CM * (out["hip"] - SIZE_TABLE["M"]["hip"])
     return out
 
+
+def _lower_cap(m: dict[str, float], given: dict[str, float]) -> None:
+    """A short sleeve the user did not give a cap height for gets a lower cap (a cap sleeve)."""
+    if "cap_height" in given or m["sleeve_length"] <= 0:
+        return
+    room = m["sleeve_length"] - SLEEVE_ABOVE_CAP
+    if room < m["cap_height"]:
+        m["cap_height"] = max(MEASUREMENTS["cap_height"].lo, room)
 
 
 def _derive_pants(m: dict[str, float], given: dict[str, float]) -> None:
@@ -390,6 +403,7 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
     if "neckline_width" not in given:
         m["neckline_width"] = min(m["neckline_width"], m["shoulder_width"] / 2 - 4)
     _derive_pants(m, given)
+    _lower_cap(m, given)
     check_relations(t, m)
 
     feats_raw = data.get("features") or {}

@@ -1,5 +1,8 @@
 """`check`: print a pattern's seam table (lengths, difference, ease) and judge it.
 
+Below the seams, a drafted pattern's finished girths (bust, waist, hip, thigh, knee) against the
+body and the ease its fit declares; a girth more than 1 cm off it also exits 1.
+
 Exit status: 0 when every seam is within the tolerance of its declared ease, or when
 the pattern came from GarmentCode (their own examples are not length-consistent:
 mismatches are reported, not failures); 1 when one of our drafted patterns breaks
@@ -12,6 +15,7 @@ import json
 
 from garment_addon.core.inputs import read_pattern
 from garment_addon.core.interop.garmentcode import SEAM_TOL, seam_table
+from garment_addon.core.pattern.measure import format_rows, measurement_table
 
 from ._common import add_command
 
@@ -59,9 +63,15 @@ def run(args) -> int:
     bad = [r for r in rows if not r["ok"]]
     imported = pattern.metadata.get("source") == "garmentcode"
     if args.json:
-        print(json.dumps(rows, indent=1))
+        print(json.dumps(rows, indent=1))  # the seam rows only (a list, as before)
         return 1 if bad and (args.strict or not imported) else 0
     print(format_table(rows))
+    girths = measurement_table(pattern)
+    if girths:  # our own drafts: finished girths against the body and the declared ease
+        print("\nfinished measurements (cm):")
+        print(format_rows(girths))
     note = " (GarmentCode source: reported, not a failure)" if bad and imported and not args.strict else ""
-    print(f"{len(rows)} seams, {len(bad)} outside {args.tol:g} cm{note}")
-    return 1 if bad and (args.strict or not imported) else 0
+    off = [r["girth"] for r in girths if not r["ok"]]
+    print(f"{len(rows)} seams, {len(bad)} outside {args.tol:g} cm{note}"
+          + (f"; finished {', '.join(off)} off the declared ease by over 1 cm" if off else ""))
+    return 1 if (bad and (args.strict or not imported)) or off else 0

@@ -21,6 +21,8 @@ def register(sub) -> None:
                    help="page size for pdf-tiled (default a4)")
     p.add_argument("--seam-allowance", action=argparse.BooleanOptionalAction, default=True,
                    help="svg/pdf/dxf: cut line with seam allowance (default) or cut on the seam line")
+    p.add_argument("--half-on-fold", action="store_true",
+                   help="svg/pdf/dxf: print symmetric on-fold pieces as their half with a fold line (less paper)")
     p.add_argument("-o", "--output", required=True, help="file to write")
     p.set_defaults(func=run)
 
@@ -30,8 +32,10 @@ def run(args) -> int:
     pattern = read_pattern(args.pattern)
     if args.format == "pdf-tiled":  # the only export long enough to show progress
         with progress_bar("pages") as progress:
-            out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance, progress)
+            out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance, progress,
+                                 half_on_fold=args.half_on_fold)
     else:
-        out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance)
+        out = export_pattern(pattern, args.output, args.format, args.paper, args.seam_allowance,
+                             half_on_fold=args.half_on_fold)
     print(f"wrote {out}")
     return 0

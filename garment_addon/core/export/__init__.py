@@ -20,43 +20,43 @@ from .svg import pattern_to_svg, write_svg
 
 @dataclass(frozen=True)
 class Writer:
-    """One export format: ``write(pattern, path, paper, seam_allowance, progress)``."""
+    """One export format: ``write(pattern, path, paper, seam_allowance, progress, half_on_fold)``."""
 
     suffix: str  # file extension; the first writer with a suffix is what the extension picks
     doc: str
     write: Callable[..., None]
 
 
-def _svg(pattern, path, paper, seam_allowance, progress):
-    write_svg(pattern, path, seam_allowance)
+def _svg(pattern, path, paper, seam_allowance, progress, half=False):
+    write_svg(pattern, path, seam_allowance, half)
 
 
-def _pdf(pattern, path, paper, seam_allowance, progress):
+def _pdf(pattern, path, paper, seam_allowance, progress, half=False):
     from .pdf import _paper, write_pdf
 
     _paper(paper)  # validate even though a 1:1 sheet page ignores it
-    write_pdf(pattern, path, seam_allowance)
+    write_pdf(pattern, path, seam_allowance, half)
 
 
-def _pdf_tiled(pattern, path, paper, seam_allowance, progress):
+def _pdf_tiled(pattern, path, paper, seam_allowance, progress, half=False):
     from .pdf import write_pdf_tiled
 
-    write_pdf_tiled(pattern, path, paper, seam_allowance, progress)
+    write_pdf_tiled(pattern, path, paper, seam_allowance, progress, half)
 
 
-def _dxf(pattern, path, paper, seam_allowance, progress):
+def _dxf(pattern, path, paper, seam_allowance, progress, half=False):
     from .dxf import write_dxf
 
-    write_dxf(pattern, path, seam_allowance)
+    write_dxf(pattern, path, seam_allowance, half)
 
 
-def _garmentcode(pattern, path, paper, seam_allowance, progress):
+def _garmentcode(pattern, path, paper, seam_allowance, progress, half=False):
     from ..interop.garmentcode import to_garmentcode
 
     write_text(path, json.dumps(to_garmentcode(pattern), indent=1))
 
 
-def _json(pattern, path, paper, seam_allowance, progress):
+def _json(pattern, path, paper, seam_allowance, progress, half=False):
     write_text(path, pattern.to_json())
 
 
@@ -65,7 +65,8 @@ WRITERS: dict[str, Writer] = {
     "svg": Writer(".svg", "one 1:1 sheet", _svg),
     "pdf": Writer(".pdf", "one 1:1 page for plotters and copy shops", _pdf),
     "pdf-tiled": Writer(".pdf", "1:1 tiles on paper with test squares and a map", _pdf_tiled),
-    "dxf": Writer(".dxf", "cutting software (CUT/SEAM/NOTCH/GRAIN/LABEL layers)", _dxf),
+    "dxf": Writer(".dxf", "cutting software (ASTM D6673 layers 1 cut, 4 notch, 7 grain, 8 marks, 14 sew, ...)",
+                  _dxf),
     "garmentcode": Writer("_specification.json", "GarmentCode JSON", _garmentcode),
     "json": Writer(".json", "this add-on's pattern JSON", _json),
 }
@@ -93,10 +94,14 @@ def format_from_path(path) -> str:
 
 
 def export_pattern(pattern: Pattern, path, fmt: str | None = None, paper: str = "a4",
-                   seam_allowance: bool = True, progress=None) -> Path:
-    """Write ``pattern`` to ``path`` in ``fmt`` (from the file name when None); returns the path."""
+                   seam_allowance: bool = True, progress=None, half_on_fold: bool = False) -> Path:
+    """Write ``pattern`` to ``path`` in ``fmt`` (from the file name when None); returns the path.
+
+    ``half_on_fold`` (svg, pdf, pdf-tiled, dxf): whole symmetric on-fold pieces print as their half
+    with a fold line, for cutting on folded fabric (about half the paper).
+    """
     fmt = format_from_path(path) if fmt is None else str(fmt).lower()
     if fmt not in WRITERS:
         raise UserError(f"format: unknown format {fmt!r} (allowed: {', '.join(FORMATS)})")
-    WRITERS[fmt].write(pattern, path, paper, seam_allowance, progress)
+    WRITERS[fmt].write(pattern, path, paper, seam_allowance, progress, half_on_fold)
     return Path(path)

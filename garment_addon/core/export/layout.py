@@ -16,6 +16,7 @@ below them (a skirt panel's curved hem into the next one's waist).
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +38,9 @@ TITLE_H = 3.0  # cm band at the top for the title (spec, size)
 SQUARES_H = 12.5  # cm band for the 10 cm / 4 in scale squares
 INCH = 2.54
 
+MARKING_TEXT = 0.4  # cm: text size of a marking's words
+DRILL_R = 0.25  # cm: drill hole circle radius
+BUTTON_R = 0.55  # cm: a button's drawn radius
 
 
 @dataclass
@@ -61,6 +65,7 @@ class Placed:
     offset: np.ndarray  # cm, added after the turn
     cut: np.ndarray  # cut line on the sheet
     seam: list[np.ndarray]  # seam line(s) on the sheet (two for an on-fold piece opened out)
+    half: bool = False  # printed as its +x half, to be laid on a fold at x = 0
 
     def to_sheet(self, pts) -> np.ndarray:
         return _rot(np.asarray(pts, float), self.turn) + self.offset
@@ -96,7 +101,7 @@ def _rot(pts: np.ndarray, deg: float) -> np.ndarray:
 def printed_groups(pattern: Pattern) -> list[tuple[Piece, int, list[str]]]:
     """(representative piece, cut count, member names) per cut group, in pattern order."""
     groups: dict[str, list[Piece]] = {}
-    for p in pattern.pieces:
+    for p in [*pattern.pieces, *pattern.construction]:
         groups.setdefault(p.cut_group or p.name, []).append(p)
     return [(ps[0], max(len(ps), max(p.cut_count for p in ps)), [p.name for p in ps])
             for ps in groups.values()]
@@ -237,20 +242,47 @@ def _packed_efficiency(cuts: list[np.ndarray], placements) -> float:
     return sum(Polygon(c).area for c in cuts) / max(float(np.prod(hi - lo)), 1e-9)
 
 
+def _halves(piece: Piece) -> bool:
+    """A whole, symmetric on-fold piece (bodice, skirt panel) that can be printed as its half."""
+    if not piece.on_fold or _fold_edge(piece) is not None:
+        return False
+    x = piece.outline[:, 0]
+    return abs(x.min() + x.max()) < 0.05
+
+
+def _right_half(ring: np.ndarray) -> np.ndarray:
+    """The part of a ring at x >= 0 (the fold at x = 0 gets no allowance)."""
+    lo, hi = ring.min(axis=0) - 1, ring.max(axis=0) + 1
+    half = Polygon(ring).buffer(0).intersection(Polygon([(0, lo[1]), (hi[0], lo[1]), (hi[0], hi[1]), (0, hi[1])]))
+    if half.geom_type != "Polygon":
+        half = max(getattr(half, "geoms", []), key=lambda gm: gm.area)
+    out = np.asarray(half.exterior.coords)[:-1]
+    return out if Polygon(out).exterior.is_ccw else out[::-1]
+
+
 def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float | None = None,
-                squares: bool = True) -> Sheet:
+                squares: bool = True, half_on_fold: bool = False,
+                info: list[tuple[str, list[str]]] | None = None) -> Sheet:
     """Pack the printed pieces and draw everything a printed pattern needs.
+
+    ``half_on_fold``: whole symmetric on-fold pieces are printed as their half, with a fold line
+    and bracket at the centre (half the paper; cut on the folded fabric).
+    ``info``: (heading, lines) blocks printed beside the test squares (``cutting.info_sections``).
 
     ``width`` (cm) fixes the sheet width (e.g. the fabric width for a cutting layout);
     None tries the usual fabric widths and keeps the densest packing.
     """
     groups = printed_groups(pattern)
     cuts, seams, turns = [], [], []
-    for piece, _, _ in groups:
+    halved = [half_on_fold and _halves(piece) for piece, _, _ in groups]
+    for (piece, _, _), half in zip(groups, halved, strict=True):
         t = grain_turn(piece)
         turns.append(t)
-        cuts.append(_rot(piece_cut(piece, seam_allowance), t))
-        seams.append([_rot(s, t) for s in seam_lines(piece)])
+        cut, lines = piece_cut(piece, seam_allowance), seam_lines(piece)
+        if half:
+            cut, lines = _right_half(cut), [_right_half(q) for q in lines]
+        cuts.append(_rot(cut, t))
+        seams.append([_rot(s, t) for s in lines])
     widest = max((c[:, 0].max() - c[:, 0].min() for c in cuts), default=0.0)
     tries = [width] if width is not None else [w for w in WIDTHS if w - 2 * MARGIN > widest] or [SHEET_WIDTH]
     best, cache = None, {}
@@ -262,20 +294,50 @@ def build_sheet(pattern: Pattern, seam_allowance: bool = True, width: float | No
             best = (eff, inner_w, placements, used_h)
     _, inner_w, placements, used_h = best
 
-    band = TITLE_H + (SQUARES_H if squares else 0.0)
-    height = MARGIN + used_h + band + MARGIN
     sheet_w = inner_w + 2 * MARGIN
+    info = info_prims(info, sheet_w) if squares and info else []
+    info_h = max((-min(p.pts[0, 1] for p in info) + INFO_SIZE) if info else 0.0, SQUARES_H)
+    band = TITLE_H + (info_h if squares else 0.0)
+    height = MARGIN + used_h + band + MARGIN
     sheet = Sheet(sheet_w, height, [], title=title_lines(pattern))
-    for (piece, count, members), t, cut, sl, (turn, off) in zip(groups, turns, cuts, seams, placements,
-                                                                 strict=True):
+    for (piece, count, members), t, cut, sl, (turn, off), half in zip(groups, turns, cuts, seams, placements,
+                                                                       halved, strict=True):
         offset = off + np.array([MARGIN, MARGIN])
         # turn about the origin then shift: the same map for every point of the piece
         pl = Placed(piece, count, members, t + turn, offset, _rot(cut, turn) + offset,
-                    [_rot(s, turn) + offset for s in sl])
+                    [_rot(s, turn) + offset for s in sl], half)
         sheet.placed.append(pl)
         sheet.prims += piece_prims(pl, seam_allowance)
     sheet.prims += title_prims(sheet, squares)
+    top = np.array([0.0, height - MARGIN - TITLE_H])
+    for p in info:  # laid out from (INFO_X, 0) downward: hang them under the title
+        p.pts = p.pts + top
+    sheet.prims += info
     return sheet
+
+
+INFO_X = 27.0  # cm: the sheet's info text starts right of the test squares
+INFO_SIZE = 0.35  # cm: its text height
+
+
+def info_prims(sections: list[tuple[str, list[str]]], sheet_w: float) -> list[Prim]:
+    """Page-1 information (allowances, cutting list, finished measurements, fabric) as text lines
+    from (INFO_X, 0) downward, wrapped to the sheet's width (below the squares on a narrow sheet)."""
+    x, y = INFO_X, -0.5
+    room = sheet_w - MARGIN - INFO_X
+    if room < 25:  # a narrow sheet: under the squares instead
+        x, y, room = MARGIN, -SQUARES_H + 0.5, sheet_w - 2 * MARGIN
+    chars = max(30, int(room / (INFO_SIZE * 0.55)))
+    out = []
+    for head, lines in sections:
+        out.append(Prim("info", np.array([[x, y]]), text=head, size=INFO_SIZE * 1.2, anchor="start"))
+        y -= INFO_SIZE * 1.7
+        for line in lines:
+            for part in textwrap.wrap(line, chars, subsequent_indent="  ") or [""]:
+                out.append(Prim("info", np.array([[x, y]]), text=part, size=INFO_SIZE, anchor="start"))
+                y -= INFO_SIZE * 1.45
+        y -= INFO_SIZE
+    return out
 
 
 def title_lines(pattern: Pattern) -> list[str]:
@@ -319,10 +381,81 @@ def piece_prims(pl: Placed, seam_allowance: bool) -> list[Prim]:
     if seam_allowance:
         out += [Prim("seam", s, closed=True, piece=name) for s in pl.seam]
     cut_poly = Polygon(pl.cut)
+    on_half = (lambda pts: np.min(np.asarray(pts, float).reshape(-1, 2)[:, 0]) > -0.01) if pl.half else (
+        lambda pts: True)
     for n in p.notches:
-        out += notch_prims(pl, n, cut_poly)
+        if on_half([n["position"]]):
+            out += notch_prims(pl, n, cut_poly)
     out += grain_prims(pl)
+    said: set[str] = set()  # a marking's words once per piece (six buttons need one "button")
+    for mk in p.markings:
+        if on_half(mk.get("points", [[0, 0]])):
+            out += marking_prims(pl, mk, said)
+    if pl.half:  # the fold: the centre line, its bracket and what to do
+        ys = p.outline[:, 1]
+        out += marking_prims(pl, {"kind": "fold", "points": [[0.0, float(ys.min())], [0.0, float(ys.max())]],
+                                  "text": "place on the fold"}, said)
     out += label_prims(pl)
+    return out
+
+
+def _circle(at: np.ndarray, r: float) -> np.ndarray:
+    ang = np.linspace(0, 2 * np.pi, 17)[:-1]
+    return at + r * np.column_stack([np.cos(ang), np.sin(ang)])
+
+
+def _cross(at: np.ndarray, r: float) -> list[np.ndarray]:
+    return [np.array([at - [r, r], at + [r, r]]), np.array([at - [r, -r], at + [r, -r]])]
+
+
+def _fold_bracket(a: np.ndarray, b: np.ndarray, inside: np.ndarray) -> list[np.ndarray]:
+    """The fold symbol: a bracket standing 2 cm off the fold line, arrows pointing onto it."""
+    d = b - a
+    n = inside / (np.linalg.norm(inside) or 1.0)
+    p0, p1 = a + 0.25 * d, a + 0.75 * d
+    out = [np.array([p0, p0 + 2 * n, p1 + 2 * n, p1])]
+    u = d / (np.linalg.norm(d) or 1.0)
+    for q in (p0, p1):  # arrowheads at the fold line
+        out.append(np.array([q + 0.5 * n + 0.25 * u, q, q + 0.5 * n - 0.25 * u]))
+    return out
+
+
+def marking_prims(pl: Placed, mk: dict, said: set[str]) -> list[Prim]:
+    """A piece marking as drawn: lines and outlines dashed, drill holes and buttons as circles."""
+    kind, name = mk.get("kind", ""), pl.piece.name
+    pts = pl.to_sheet(np.asarray(mk.get("points", []), float).reshape(-1, 2))
+    if not len(pts):
+        return []
+    lines: list[np.ndarray] = []
+    closed = kind in ("pocket", "dart")
+    layer = "drill" if kind in ("drill", "button") else "marking"
+    if kind == "drill":
+        lines += [_circle(pts[0], DRILL_R), *_cross(pts[0], DRILL_R)]
+    elif kind == "button":
+        lines += [_circle(pts[0], BUTTON_R), *_cross(pts[0], BUTTON_R * 0.6)]
+    elif kind == "buttonhole" and len(pts) == 2:
+        d = pts[1] - pts[0]
+        n = np.array([-d[1], d[0]]) / (np.linalg.norm(d) or 1.0) * 0.25
+        lines += [pts, np.array([pts[0] - n, pts[0] + n]), np.array([pts[1] - n, pts[1] + n])]
+    else:
+        lines.append(pts)
+    if kind == "fold" and len(pts) == 2:
+        centre = Polygon(pl.cut).centroid
+        inside = np.array([centre.x, centre.y]) - (pts[0] + pts[1]) / 2
+        d = pts[1] - pts[0]
+        n = np.array([-d[1], d[0]])
+        lines += _fold_bracket(pts[0], pts[1], n if n @ inside > 0 else -n)
+    # closed: a pocket's or dart's outline, and the circle of a drill hole or button (first line)
+    out = [Prim(layer, q, closed=(closed and q is pts) or (layer == "drill" and k == 0), piece=name)
+           for k, q in enumerate(lines)]
+    text = mk.get("text", "")
+    if text and text not in said:
+        said.add(text)
+        at = pts[0] + np.array([0.3, 0.5]) if len(pts) < 3 else pts.mean(axis=0)
+        if kind in ("centre_front", "centre_back", "fold") and len(pts) == 2:
+            at = pts[0] + 0.35 * (pts[1] - pts[0]) + np.array([0.3, 0.0])
+        out.append(Prim("marking", at[None], text=text, size=MARKING_TEXT, piece=name,
+                        anchor="middle" if closed else "start"))
     return out
 
 
@@ -370,6 +503,9 @@ def _pt(xy) -> Point:
 
 def grain_prims(pl: Placed) -> list[Prim]:
     g = np.asarray(pl.piece.grainline, float)
+    if pl.half and g.shape == (2, 2) and g[:, 0].max() < 2.0:  # on the fold: a quarter way in
+        g = g.copy()
+        g[:, 0] = 0.4 * float(pl.piece.outline[:, 0].max())
     if g.shape != (2, 2):
         lo, hi = pl.piece.outline.min(axis=0), pl.piece.outline.max(axis=0)
         cx = (lo[0] + hi[0]) / 2
@@ -387,9 +523,10 @@ def grain_prims(pl: Placed) -> list[Prim]:
 
 def label_lines(pl: Placed) -> list[str]:
     lines = [str(s) for s in pl.piece.label] or [pl.piece.name]
-    if lines[0] != pl.piece.name:
+    numbered = lines[0][:1].isdigit()  # drafted since piece numbers: "3 Left sleeve / Right sleeve"
+    if not numbered and lines[0] != pl.piece.name:
         lines.insert(0, pl.piece.name)
-    if len(pl.members) > 1 and pl.members[0] == lines[0]:
+    if not numbered and len(pl.members) > 1 and pl.members[0] == lines[0]:
         lines[0] = " / ".join(pl.members)
     if not any(s.startswith("cut ") for s in lines):
         lines.append(f"cut {pl.count}")
@@ -406,12 +543,14 @@ def label_prims(pl: Placed) -> list[Prim]:
     lines = label_lines(pl)
     lo, hi = pl.cut.min(axis=0), pl.cut.max(axis=0)
     size0 = float(np.clip(min(hi - lo) / 14, 0.35, 1.0))
-    size, x, cy, anchor = size0, c.x, c.y, "middle"
+    # the fallback, centred on the pole, at the smallest size tried: a narrow facing keeps its words inside
+    size, x, cy, anchor = max(0.3, 0.35 * size0), c.x, c.y, "middle"
     g = grain_prims(pl)[0].pts
     gx = float(g[:, 0].mean())
     # beside the grainline (right, else left), moving along it and shrinking a little if need be:
     # a label written over the grainline is hard to read
-    tries = [(s, dy, left) for s in (size0, 0.8 * size0, 0.6 * size0) for dy in (0, -3, 3, -6, 6, -9, 9, -12, 12)
+    tries = [(s, dy, left) for s in (size0, 0.8 * size0, 0.6 * size0, 0.45 * size0, max(0.3, 0.35 * size0))
+             for dy in (0, -1.5, 1.5, -3, 3, -6, 6, -9, 9, -12, 12)
              for left in ("r", "l")]
     for s, dy, side in tries:
         width = 0.6 * s * 1.2 * max(len(t) for t in lines)  # Helvetica averages ~0.55 em per character

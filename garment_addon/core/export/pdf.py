@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import string
+import textwrap
 
 import numpy as np
 from reportlab.lib.pagesizes import A4, LETTER
@@ -27,6 +28,7 @@ from shapely.ops import unary_union
 from ..errors import UserError
 from ..io import write_bytes
 from ..pattern.model import Pattern
+from .cutting import info_sections
 from .layout import INCH, MARGIN, Prim, Sheet, build_sheet, test_squares
 
 PT = 72.0 / 2.54  # points per cm
@@ -36,9 +38,11 @@ OVERLAP = 1.5  # cm shared by neighbouring tiles
 CONTENT_PAD = 0.5  # cm of blank kept around the drawing on the tiles
 MAX_COLUMNS = 8  # widest tiled layout tried, in pages
 
-_WIDTH = {"cut": 0.9, "seam": 0.5, "notch": 0.9, "grain": 0.7, "info": 0.7, "grid": 0.4, "mark": 0.5}
-_DASH = {"seam": [6, 3], "grid": [3, 3]}
-_COLOR = {"grain": (0.1, 0.31, 0.63), "label": (0.1, 0.31, 0.63), "grid": (0.55, 0.55, 0.55)}
+_WIDTH = {"cut": 0.9, "seam": 0.5, "notch": 0.9, "grain": 0.7, "info": 0.7, "grid": 0.4, "mark": 0.5,
+          "marking": 0.6, "drill": 0.6}
+_DASH = {"seam": [6, 3], "grid": [3, 3], "marking": [9, 2, 1.5, 2]}
+_COLOR = {"grain": (0.1, 0.31, 0.63), "label": (0.1, 0.31, 0.63), "grid": (0.55, 0.55, 0.55),
+          "marking": (0.54, 0.11, 0.11), "drill": (0.54, 0.11, 0.11)}
 
 
 def _paper(paper: str):
@@ -92,9 +96,10 @@ def _canvas(pagesize, pattern_title: str) -> tuple[Canvas, io.BytesIO]:
     return c, buf
 
 
-def write_pdf(pattern: Pattern, path, seam_allowance: bool = True) -> None:
+def write_pdf(pattern: Pattern, path, seam_allowance: bool = True, half_on_fold: bool = False) -> None:
     """One page the size of the whole sheet, at exact 1:1 (for plotters and copy shops)."""
-    sheet = build_sheet(pattern, seam_allowance, squares=True)
+    sheet = build_sheet(pattern, seam_allowance, squares=True, half_on_fold=half_on_fold,
+                        info=info_sections(pattern))
     c, buf = _canvas((sheet.width * PT, sheet.height * PT), sheet.title[0])
     _draw(c, sheet.prims, lambda pts: np.asarray(pts, float) * PT)
     c.showPage()
@@ -220,7 +225,7 @@ def _page_labels(c: Canvas, g: Grid, r: int, col: int, page_no: int, total: int,
     c.drawRightString(g.pw - m, m - 12, g.name(r, col))
 
 
-def _info_page(c: Canvas, sheet: Sheet, g: Grid, pages: int, seam_allowance: bool) -> None:
+def _info_page(c: Canvas, sheet: Sheet, g: Grid, pages: int, seam_allowance: bool, pattern: Pattern) -> None:
     top = g.ph / PT - PAGE_MARGIN
     head = [Prim("info", np.array([[PAGE_MARGIN, top - 0.7]]), text=sheet.title[0], size=0.7, anchor="start"),
             Prim("info", np.array([[PAGE_MARGIN, top - 1.5]]), text=sheet.title[1], size=0.4, anchor="start")]
@@ -258,6 +263,19 @@ def _info_page(c: Canvas, sheet: Sheet, g: Grid, pages: int, seam_allowance: boo
     x = (PAGE_MARGIN + 10.8) * PT
     for k, line in enumerate(text):
         c.drawString(x, (top - 3.0) * PT - k * 12, line)
+    # then what to cut and buy: allowances, cutting list, finished measurements, fabric
+    y = (top - 3.0) * PT - (len(text) + 1) * 12
+    width = int((g.pw / PT - 10.8 - 2 * PAGE_MARGIN) * PT / (7 * 0.5))  # Helvetica 7 pt: ~3.5 pt a character
+    for head, lines in info_sections(pattern):
+        c.setFont("Helvetica-Bold", 8)
+        c.drawString(x, y, head)
+        y -= 10
+        c.setFont("Helvetica", 7)
+        for line in lines:
+            for part in textwrap.wrap(line, width, subsequent_indent="  "):
+                c.drawString(x, y, part)
+                y -= 8.5
+        y -= 4
     c.showPage()
 
 
@@ -292,14 +310,15 @@ def _map_page(c: Canvas, sheet: Sheet, g: Grid, printed: set[tuple[int, int]]) -
     c.showPage()
 
 
-def tiled_layout(pattern: Pattern, seam_allowance: bool, pagesize) -> tuple[Sheet, Grid, list]:
+def tiled_layout(pattern: Pattern, seam_allowance: bool, pagesize, half_on_fold: bool = False,
+                 ) -> tuple[Sheet, Grid, list]:
     """The packing that prints on the fewest pages: the fabric-width layout, or one packed into a
     whole number of page columns (the pieces then fill the columns instead of spilling a sliver)."""
     sx = pagesize[0] / PT - 2 * PAGE_MARGIN - OVERLAP
     widths = [None] + [k * sx + OVERLAP - 2 * CONTENT_PAD + 2 * MARGIN for k in range(1, MAX_COLUMNS + 1)]
     best = None
     for width in widths:
-        sheet = build_sheet(pattern, seam_allowance, width=width, squares=False)
+        sheet = build_sheet(pattern, seam_allowance, width=width, squares=False, half_on_fold=half_on_fold)
         if width is not None and sheet.width > width + 1e-6:
             continue  # the widest piece does not fit in this many columns
         g = Grid(sheet, pagesize, content_box(sheet))
@@ -310,12 +329,12 @@ def tiled_layout(pattern: Pattern, seam_allowance: bool, pagesize) -> tuple[Shee
 
 
 def write_pdf_tiled(pattern: Pattern, path, paper: str = "a4", seam_allowance: bool = True,
-                    progress=None) -> None:
+                    progress=None, half_on_fold: bool = False) -> None:
     """Tiled pages of ``paper`` at exact 1:1: info + test squares, assembly map, then the tiles."""
     pagesize = _paper(paper)
-    sheet, g, printed = tiled_layout(pattern, seam_allowance, pagesize)
+    sheet, g, printed = tiled_layout(pattern, seam_allowance, pagesize, half_on_fold)
     c, buf = _canvas(pagesize, sheet.title[0])
-    _info_page(c, sheet, g, len(printed), seam_allowance)
+    _info_page(c, sheet, g, len(printed), seam_allowance, pattern)
     _map_page(c, sheet, g, set(printed))
     total = len(printed) + 2
     for k, (r, col) in enumerate(printed):

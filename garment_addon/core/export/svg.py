@@ -15,6 +15,7 @@ import numpy as np
 
 from ..io import write_text
 from ..pattern.model import Pattern
+from .cutting import info_sections
 from .layout import Prim, Sheet, build_sheet
 
 STYLE = {
@@ -23,6 +24,8 @@ STYLE = {
     "notch": 'fill="none" stroke="#111" stroke-width="0.5"',
     "grain": 'fill="none" stroke="#1a4fa0" stroke-width="0.4"',
     "info": 'fill="none" stroke="#111" stroke-width="0.4"',
+    "marking": 'fill="none" stroke="#8a1c1c" stroke-width="0.35" stroke-dasharray="6 1.5 1 1.5"',
+    "drill": 'fill="none" stroke="#8a1c1c" stroke-width="0.35"',
 }
 
 
@@ -63,9 +66,10 @@ def sheet_to_svg(sheet: Sheet) -> str:
     return "\n".join(out) + "\n"
 
 
-def pattern_to_svg(pattern: Pattern, seam_allowance: bool = True) -> str:
-    return sheet_to_svg(build_sheet(pattern, seam_allowance))
+def pattern_to_svg(pattern: Pattern, seam_allowance: bool = True, half_on_fold: bool = False) -> str:
+    sheet = build_sheet(pattern, seam_allowance, half_on_fold=half_on_fold, info=info_sections(pattern))
+    return sheet_to_svg(sheet)
 
 
-def write_svg(pattern: Pattern, path, seam_allowance: bool = True):
-    return write_text(path, pattern_to_svg(pattern, seam_allowance))
+def write_svg(pattern: Pattern, path, seam_allowance: bool = True, half_on_fold: bool = False):
+    return write_text(path, pattern_to_svg(pattern, seam_allowance, half_on_fold))

@@ -48,6 +48,13 @@ class PieceDraft:
     grain: tuple[float, float, float] | None = None  # vertical grainline: x, y0, y1
     grain_along_x: bool = False  # bands are cut lengthwise: the grainline runs along x
     placement: dict = field(default_factory=dict)  # e.g. a pocket's {"attach_to", "at"}
+    markings: list[dict] = field(default_factory=list)  # see model.MARKING_KINDS
+    _ccw: tuple | None = field(default=None, repr=False, compare=False)  # (outline key, counter-clockwise)
+
+    def mark(self, kind: str, points, text: str = "") -> None:
+        """A marking inside the piece (piece coordinates): a point, a line or a closed polygon."""
+        pts = [[float(x), float(y)] for x, y in np.atleast_2d(np.asarray(points, float))]
+        self.markings.append({"kind": kind, "points": pts} | ({"text": text} if text else {}))
 
     def edge(self, name: str, pts, role: str, tags: tuple[str, str], allowance: float | None = None) -> None:
         pts = np.asarray(pts, float)
@@ -74,6 +81,7 @@ class PieceDraft:
         twin.landmarks = {sw(k): np.array([-v[0], v[1]]) for k, v in self.landmarks.items()}
         twin.notches = [(sw(e), *rest) for e, *rest in self.notches]
         twin.placement = dict(self.placement)
+        twin.markings = [{**mk, "points": [[-x, y] for x, y in mk["points"]]} for mk in self.markings]
         twin.grain_along_x = self.grain_along_x
         if self.grain:
             twin.grain = (-self.grain[0], self.grain[1], self.grain[2])
@@ -81,10 +89,12 @@ class PieceDraft:
 
     def ccw_edges(self) -> list[_E]:
         """The edges as they will be built: counter-clockwise, reversed (with their tags) if drawn clockwise."""
-        if not np.allclose(self.edges[-1].pts[-1], self.edges[0].pts[0], atol=1e-5):
-            raise ValueError(f"{self.name}: outline is not closed")
-        outline = np.vstack([e.pts[:-1] for e in self.edges])
-        if g.signed_area(outline) > 0:
+        key = tuple(id(e.pts) for e in self.edges)  # bands ask often: the orientation, once per outline
+        if self._ccw is None or self._ccw[0] != key:
+            if np.abs(self.edges[-1].pts[-1] - self.edges[0].pts[0]).max() > 1e-5:
+                raise ValueError(f"{self.name}: outline is not closed")
+            self._ccw = (key, g.signed_area(np.vstack([e.pts[:-1] for e in self.edges])) > 0)
+        if self._ccw[1]:
             return self.edges
         return [_E(e.name, e.pts[::-1], e.role, (e.tags[1], e.tags[0]), e.allowance) for e in self.edges[::-1]]
 
@@ -100,8 +110,9 @@ class PieceDraft:
         piece = Piece(self.name, outline, model_edges, cut_group=self.cut_group or self.name,
                       on_fold=self.on_fold, body_region=self.body_region,
                       landmarks={k: [float(v[0]), float(v[1])] for k, v in self.landmarks.items()},
-                      placement=dict(self.placement))
-        piece.cut_outline = g.cut_outline(_unfolded(edges))
+                      placement=dict(self.placement), markings=[dict(mk) for mk in self.markings])
+        piece.cut_outline = _dart_caps(g.cut_outline(_unfolded(edges)), edges)
+        piece.markings += _dart_drills(edges)
         for edge_name, dist, count, *mark in self.notches:
             e = next(x for x in edges if x.name == edge_name)
             d = dist if e is self.get(edge_name) else g.length(e.pts) - dist
@@ -165,6 +176,69 @@ def _unfolded(edges: list[_E]) -> list[tuple[np.ndarray, float]]:
     return out
 
 
+def readable(name: str) -> str:
+    """'left_front_leg' -> 'Left front leg': what a sewist reads on the piece."""
+    return name.replace("_", " ").capitalize()
+
+
+def _dart_legs(edges: list[_E]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, float]]:
+    """(base a, tip, base b, allowance beside the mouth) of every V dart on an outline: consecutive
+    legs tagged ``*_base``/``*_tip``."""
+    out = []
+    n = len(edges)
+    for i, e in enumerate(edges):
+        nxt = edges[(i + 1) % n]
+        if "dart" in e.name and e.tags[1].endswith("_tip") and nxt.tags[0] == e.tags[1]:
+            allow = min(edges[i - 1].allowance, edges[(i + 2) % n].allowance)
+            out.append((e.pts[0], e.pts[-1], nxt.pts[-1], allow))
+    return out
+
+
+def _dart_caps(cut: np.ndarray, edges: list[_E]) -> np.ndarray:
+    """The cut line across each dart's mouth as a cap (the allowance as it lies with the dart folded)
+    instead of a V cut into the allowance: the peak lies on the dart's centre line."""
+    legs = _dart_legs(edges)
+    if not legs:
+        return cut
+    shape = Polygon(cut)
+    for a, tip, b, allow in legs:
+        mid = (a + b) / 2
+        u = (mid - tip) / (np.linalg.norm(mid - tip) or 1.0)
+        half = np.arctan2(np.linalg.norm(b - a) / 2, np.linalg.norm(mid - tip))
+        peak = mid + u * allow / max(np.cos(half), 0.5)
+        # the mouth's outward side, squared off to the allowance on both legs' neighbours
+        shape = shape.union(Polygon([a, a + u * allow, peak, b + u * allow, b, tip]).buffer(0))
+    if shape.geom_type != "Polygon":
+        return cut
+    ring = np.asarray(shape.simplify(0.01).exterior.coords)[:-1]
+    return ring if g.signed_area(ring) > 0 else ring[::-1]
+
+
+def _dart_drills(edges: list[_E]) -> list[dict]:
+    """A drill hole 1 cm inside each dart's tip, on its centre line: where the stitching ends."""
+    out = []
+    for a, tip, b, _ in _dart_legs(edges):
+        u = (a + b) / 2 - tip
+        at = tip + u / (np.linalg.norm(u) or 1.0) * 1.0
+        out.append({"kind": "drill", "points": [[float(at[0]), float(at[1])]], "text": "dart point"})
+    return out
+
+
+def _mark_pocket(pocket: Piece, pieces: dict[str, Piece]) -> None:
+    """A patch pocket's seam line and drill holes at its top corners, drawn on the piece it goes on."""
+    host = pieces.get(pocket.placement.get("attach_to", ""))
+    at = pocket.placement.get("at")
+    if host is None or at is None:
+        return
+    centre = np.asarray(pocket.landmarks.get("center", pocket.outline.mean(axis=0)), float)
+    ring = pocket.outline - centre + np.asarray(at, float)
+    host.markings.append({"kind": "pocket", "points": ring.tolist(), "text": f"{readable(pocket.name)}"})
+    top = ring[:, 1].max()
+    xs = ring[ring[:, 1] > top - 0.05, 0]  # the top edge's corners (a kangaroo pocket's top is narrower)
+    for x in (xs.min() + 0.5, xs.max() - 0.5):  # drill holes 0.5 cm inside the top corners
+        host.markings.append({"kind": "drill", "points": [[float(x), float(top - 0.5)]]})
+
+
 class PatternDraft:
     """Pieces and seams of one garment while it is being drafted."""
 
@@ -225,12 +299,17 @@ class PatternDraft:
         groups: dict[str, int] = {}
         for p in pieces:
             groups[p.cut_group] = groups.get(p.cut_group, 0) + 1
+        numbers = {grp: k + 1 for k, grp in enumerate(groups)}  # one number per printed piece
+        members = {grp: [p.name for p in pieces if p.cut_group == grp] for grp in groups}
+        by_name = {p.name: p for p in pieces}
+        for p in pieces:
+            _mark_pocket(p, by_name)
         for p in pieces:
             p.cut_count = groups[p.cut_group]
+            p.label[0] = f"{numbers[p.cut_group]} " + " / ".join(readable(m) for m in members[p.cut_group])
             p.label.append(f"cut {p.cut_count}" + (" (mirror pair)" if p.cut_count > 1 else ""))
             if p.on_fold:
                 p.label.append(WHOLE_ON_FOLD)
-        by_name = {p.name: p for p in pieces}
         seams = []
         for i, (pa, ea, pb, eb, ease) in enumerate(self.seams):
             ta, tb = by_name[pa].edge(ea).tags, by_name[pb].edge(eb).tags

@@ -113,19 +113,32 @@ def signed_area(pts: np.ndarray) -> float:
 
 
 def bisect(f: Callable[[float], float], lo: float, hi: float, tol: float = 1e-4, it: int = 60) -> float:
-    """Root of a monotonic f on [lo, hi] (the closer end when there is no sign change)."""
+    """Root of a monotonic f on [lo, hi] (the closer end when there is no sign change).
+
+    Regula falsi with the Illinois step (the stale end's value halved): it stays inside the
+    bracket like bisection but lands in a handful of steps on the smooth lengths drafting solves.
+    """
     flo, fhi = f(lo), f(hi)
     if flo * fhi > 0:
         return lo if abs(flo) < abs(fhi) else hi
+    side = 0
     for _ in range(it):
-        mid = 0.5 * (lo + hi)
-        fm = f(mid)
-        if abs(fm) < tol:
-            return mid
-        if (fm < 0) == (flo < 0):
-            lo, flo = mid, fm
+        x = hi - fhi * (hi - lo) / (fhi - flo) if fhi != flo else 0.5 * (lo + hi)
+        if not lo < x < hi and not hi < x < lo:
+            x = 0.5 * (lo + hi)
+        fx = f(x)
+        if abs(fx) < tol:
+            return x
+        if (fx < 0) == (flo < 0):
+            lo, flo = x, fx
+            if side == -1:
+                fhi /= 2
+            side = -1
         else:
-            hi = mid
+            hi, fhi = x, fx
+            if side == 1:
+                flo /= 2
+            side = 1
     return 0.5 * (lo + hi)
 
 
@@ -165,7 +178,7 @@ def cut_outline(edges: list[tuple[np.ndarray, float]]) -> np.ndarray:
         else:  # bevel: both offset ends
             out.extend((p1[i], p2[i]))
     ring = Polygon(np.asarray(out))
-    shape = unary_union([make_valid(ring), Polygon(pts)])
+    shape = unary_union([ring if ring.is_valid else make_valid(ring), Polygon(pts)])
     if shape.geom_type != "Polygon":
         shape = max((gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"),
                     key=lambda gm: gm.area)

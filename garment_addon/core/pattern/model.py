@@ -25,6 +25,9 @@ FREE_ROLES = ("hem", "neckline", "armhole", "waist", "opening", "fold", "face", 
 ROLES = ("seam",) + FREE_ROLES
 # the label of a symmetric (on_fold) piece: exports print it whole, so "on fold" alone would double it
 WHOLE_ON_FOLD = "whole; or half on a fold"
+# Piece markings: a point (pocket corner, button, buttonhole, drill hole) or a line (fold, centre front/back,
+# a dart's stitching lines; "dart" is an internal dart as a closed polygon sewn shut; "slit" is cut open).
+MARKING_KINDS = ("pocket", "button", "buttonhole", "drill", "fold", "centre_front", "centre_back", "dart", "slit")
 
 
 class PatternError(UserError):
@@ -60,6 +63,9 @@ class Piece:
     label: list[str] = field(default_factory=list)
     landmarks: dict[str, list[float]] = field(default_factory=dict)
     placement: dict[str, Any] = field(default_factory=dict)  # 3D hint: translation/rotation
+    # what is drawn inside the piece: {"kind": one of MARKING_KINDS, "points": [[x, y], ...], "text"?}
+    markings: list[dict[str, Any]] = field(default_factory=list)
+    material: str = ""  # what it is cut from when not the main fabric, e.g. "self + fusible interfacing"
 
     def edge(self, name: str) -> Edge:
         for e in self.edges:
@@ -100,6 +106,10 @@ class Piece:
         }
         if self.placement:
             d["placement"] = self.placement
+        if self.markings:
+            d["markings"] = [{**mk, "points": r(mk["points"])} for mk in self.markings]
+        if self.material:
+            d["material"] = self.material
         return d
 
     @classmethod
@@ -115,6 +125,8 @@ class Piece:
             notches=list(d.get("notches", [])), body_region=d.get("body_region", ""),
             label=list(d.get("label", [])), landmarks=dict(d.get("landmarks", {})),
             placement=dict(d.get("placement", {})),
+            markings=[dict(mk) for mk in d.get("markings", [])],  # absent in files before markings
+            material=str(d.get("material", "")),
         )
 
 
@@ -151,6 +163,9 @@ class Pattern:
     seams: list[Seam]
     spec: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # cut and sewn inside the garment but not part of its outer shell (facings, fly shield, neckband):
+    # printed and counted for cutting, not meshed in 3D nor exported to GarmentCode
+    construction: list[Piece] = field(default_factory=list)
 
     def piece(self, name: str) -> Piece:
         for p in self.pieces:
@@ -168,6 +183,8 @@ class Pattern:
              "seams": [s.to_dict() for s in self.seams]}
         if self.metadata:
             d["metadata"] = self.metadata
+        if self.construction:
+            d["construction"] = [p.to_dict() for p in self.construction]
         return d
 
     def to_json(self) -> str:
@@ -179,11 +196,12 @@ class Pattern:
             raise PatternError(f"pattern: not a garment-studio pattern (expected schema {SCHEMA!r})")
         try:
             pieces = [Piece.from_dict(p) for p in d["pieces"]]
+            construction = [Piece.from_dict(p) for p in d.get("construction", [])]
             seams = [Seam(EdgeRef(**s["a"]), EdgeRef(**s["b"]), bool(s["reversed"]),
                           float(s.get("ease_cm", 0.0)), s.get("closure")) for s in d["seams"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise PatternError(f"pattern: malformed ({exc})") from None
-        return cls(pieces, seams, d.get("spec", {}), d.get("metadata", {}))
+        return cls(pieces, seams, d.get("spec", {}), d.get("metadata", {}), construction)
 
 
 def polyline_length(pts: np.ndarray) -> float:

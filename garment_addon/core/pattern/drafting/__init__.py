@@ -9,6 +9,7 @@ from ...garments import TYPES
 from ...spec import GarmentSpec, body_measurements, make_spec
 from ..builder import PatternDraft
 from ..model import Pattern
+from .construction import construction_pieces
 
 
 def drafter(garment_type: str) -> Callable:
@@ -24,4 +25,6 @@ def draft(spec: GarmentSpec | dict) -> Pattern:
     label = [f"{spec.garment_type} size {spec.size}", f"fit {spec.fit}"]
     d = PatternDraft(spec.to_dict(), label)
     drafter(spec.garment_type)(d, spec, body_measurements(spec))
-    return d.build()
+    pattern = d.build()
+    pattern.construction = construction_pieces(pattern, spec)
+    return pattern

@@ -8,7 +8,7 @@ piece is drawn hem first, then up its +x side, counter-clockwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
 from .darts import darted_line
-from .ease import BACK_NECK_DROP, HIP_DEPTH, SHOULDER_DROP, armhole_depth, spec_ease
+from .ease import BACK_NECK_DROP, HIP_DEPTH, SHOULDER_DROP, armhole_depth, spec_ease, waist_ease_drafted
 
 
 @dataclass
@@ -36,6 +36,22 @@ class BodiceFrame:
     dart: float  # width of one waist dart per side (dress bodices), 0 = none
     dart_x: float  # dart centre, distance from centre front/back
     dart_tip_y: float
+    bust_dart: float = 0.0  # intake of the front side bust dart (front longer than back by it), 0 = none
+    bust_dart_y: float = 0.0  # height of the bust dart on the side seam
+    fisheye: float = 0.0  # width of one internal waist dart per quarter (hip-length tops), 0 = none
+    hip_q: float | None = None  # quarter finished hip at the hip line (None: the top ends above it)
+
+
+BUST_DART_BELOW = 5.0  # cm: the side bust dart sits this far below the underarm
+BUST_DART_SHORT = 2.5  # cm: a bust dart stops this far short of the bust point
+FISHEYE_MAX = 3.0  # cm: the widest internal waist dart per quarter of a hip-length top
+WAIST_DART_MAX = 4.0  # cm: the widest open waist dart per quarter of a dress bodice
+FISHEYE_BELOW = 12.0  # cm: an internal waist dart runs this far below the waist
+
+
+def bust_dart_intake(bust: float) -> float:
+    """Side bust dart intake (cm) of a B-cup block: about 2.4 cm at a 92 cm bust."""
+    return float(np.clip(0.03 * bust - 0.4, 1.5, 4.0))
 
 
 def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
@@ -46,40 +62,120 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     underarm_y = length - armhole_depth(m["bust"], fit, t, m["back_waist_length"])
     shoulder_x = m["shoulder_width"] / 2 + (2.5 if fit == "loose" else 0.0)
     bust_q = (m["bust"] + e["bust"]) / 4
-    waist_full = (m["waist"] + e["waist"]) / 4
+    waist_target = (m["waist"] + waist_ease_drafted(spec)) / 4
     hip_q = (m["hip"] + e["hip"]) / 4
-    max_side = {"fitted": 2.5, "regular": 1.5, "loose": 0.0}[fit]
-    dart = 0.0
+    max_side = {"fitted": 2.5, "regular": 1.5, "loose": 0.0}[fit] + (0.5 if dress else 0.0)
+    # the side seam takes what it can of the waist suppression; darts (one per quarter) the rest
+    side = min(max_side, max(bust_q - waist_target, 0.0))
+    waist_q = bust_q - side
+    rest = max(waist_q - waist_target, 0.0) if fit != "loose" else 0.0
+    dart = fisheye = 0.0
     if dress:
-        # suppression beyond what the side seam takes goes into one dart per side
-        side = min(max_side + 0.5, max(bust_q - waist_full, 0.0))
-        waist_q = bust_q - side
-        dart = min(max(bust_q - side - waist_full, 0.0), 4.0) if fit != "loose" else 0.0
-    else:
-        waist_q = max(waist_full, bust_q - max_side)
+        dart = min(rest, WAIST_DART_MAX)
+    elif waist_y - FISHEYE_BELOW >= 1.0 and waist_y < underarm_y - 6:
+        fisheye = min(rest, FISHEYE_MAX)
+    if waist_target > waist_q:  # a waist bigger than the bust: the side seam goes out to it
+        waist_q = waist_target
     if dress or waist_y <= 0:
         # a dress bodice ends at the waist; a cropped top between underarm and waist
         hem_q = waist_q if dress else bust_q + (waist_q - bust_q) * underarm_y / (underarm_y - waist_y)
+        hip_line_q = None
     else:
+        # never narrower at the hip than at the (finished) waist; a loose top hangs straight from the bust
+        floor = bust_q if fit == "loose" else waist_q - fisheye
+        hip_line_q = max(hip_q, floor)
         below = length - m["back_waist_length"]  # how far below the waist the hem falls
-        hip_q_eff = max(hip_q, waist_q) if fit != "loose" else max(hip_q, bust_q)
-        hem_q = waist_q + (hip_q_eff - waist_q) * min(1.0, below / HIP_DEPTH)
+        hem_q = waist_q + (hip_line_q - waist_q) * min(1.0, below / HIP_DEPTH)
+    # a woven front is shaped over the bust by a side dart (knit stretches over it; a loose top hangs)
+    bust_dart_y = underarm_y - BUST_DART_BELOW
+    bust_dart = 0.0
+    if spec.fabric == "woven" and fit != "loose" and bust_dart_y > max(waist_y, 0.0) + 3.0:
+        bust_dart = bust_dart_intake(m["bust"])
     return BodiceFrame(
+        bust_dart=bust_dart, bust_dart_y=bust_dart_y,
         length=length, waist_y=waist_y, underarm_y=underarm_y, shoulder_x=shoulder_x,
         shoulder_y=length - SHOULDER_DROP, neck_w=m["neckline_width"],
         front_neck_depth=m["neckline_depth"], bust_q=bust_q, waist_q=waist_q, hem_q=hem_q,
         dart=dart, dart_x=max(bust_q * 0.38, m["neckline_width"] + 1.0),
-        dart_tip_y=max(1.0, underarm_y - 3.0),
+        dart_tip_y=max(1.0, underarm_y - 3.0), fisheye=fisheye, hip_q=hip_line_q,
     )
 
 
 def _side(f: BodiceFrame, q_off: float) -> np.ndarray:
-    """Side seam from hem to underarm, shaped through the waist."""
+    """Side seam from hem to underarm, shaped through the waist; straight down from the hip line."""
     hem = g.P(f.hem_q + q_off, 0.0)
     under = g.P(f.bust_q + q_off, f.underarm_y)
     if 2.0 < f.waist_y < f.underarm_y - 2.0:
-        return g.smooth_y([hem, g.P(f.waist_q + q_off, f.waist_y), under])
+        hip_y = f.waist_y - HIP_DEPTH
+        hip = [g.P(f.hip_q + q_off, hip_y)] if f.hip_q is not None and hip_y > 1.0 else []
+        return g.smooth_y([hem, *hip, g.P(f.waist_q + q_off, f.waist_y), under])
     return g.line(hem, under)
+
+
+def raised(f: BodiceFrame, d: float) -> BodiceFrame:
+    """The frame above a bust dart of intake ``d``: neck, shoulder and underarm ``d`` higher."""
+    if d <= 0:
+        return f
+    return replace(f, length=f.length + d, underarm_y=f.underarm_y + d, shoulder_y=f.shoulder_y + d)
+
+
+def _side_chain(f: BodiceFrame, q_off: float, front: bool, plus: str, corner: str) -> list[tuple]:
+    """The +x side seam as edges (name, points, role, tags) from the hem corner to the underarm.
+
+    With a bust dart both front and back split the side seam at the dart's level (so the parts sew
+    1:1); the front's upper part lies ``bust_dart`` higher and the dart legs close the gap, their tip
+    toward the bust point.
+    """
+    side = _side(f, q_off)
+    if f.bust_dart <= 0:
+        return [(f"side_{plus}", side, "seam", (f"{corner}_{plus}", f"underarm_{plus}"))]
+    lo, hi = _split_y(side, f.bust_dart_y)
+    mid = f"side_dart_{plus}"
+    out = [(f"side_{plus}", lo, "seam", (f"{corner}_{plus}", mid))]
+    if front:
+        d = f.bust_dart
+        hi = hi + np.array([0.0, d])
+        tip = g.P(f.dart_x + BUST_DART_SHORT, f.bust_dart_y + d / 2)  # on the legs' bisector: equal legs
+        base, t = f"bust_dart_{plus}_base", f"bust_dart_{plus}_tip"
+        out += [(f"bust_dart_{plus}_a", g.line(lo[-1], tip), "seam", (base, t)),
+                (f"bust_dart_{plus}_b", g.line(tip, hi[0]), "seam", (t, base))]
+    out.append((f"side_upper_{plus}", hi, "seam", (mid, f"underarm_{plus}")))
+    return out
+
+
+def _split_y(pts: np.ndarray, y: float) -> tuple[np.ndarray, np.ndarray]:
+    """A side seam (rising in y) cut at height y into the part below and the part above."""
+    cut = g.P(float(np.interp(y, pts[:, 1], pts[:, 0])), y)
+    below, above = pts[pts[:, 1] < y - 1e-9], pts[pts[:, 1] > y + 1e-9]
+    return np.vstack([below, cut]), np.vstack([cut, above])
+
+
+def shorten_fisheye(pd: PieceDraft, top: float, waist_y: float) -> None:
+    """End a piece's fish-eye darts at ``top`` (below a chest pocket), keeping at least 3 cm above the
+    waist; the drill hole 1 cm inside the top moves with it."""
+    top = max(top, waist_y + 3.0)
+    for mk in [m for m in pd.markings if m["kind"] == "dart"]:
+        old = mk["points"][2][1]
+        if old <= top:
+            continue
+        mk["points"][2][1] = top
+        x = mk["points"][2][0]
+        for dr in pd.markings:
+            if dr["kind"] == "drill":
+                dr["points"] = [[px, top - 1.0 if abs(px - x) < 1e-6 and abs(py - (old - 1.0)) < 1e-6 else py]
+                                for px, py in dr["points"]]
+
+
+def fisheye_dart(f: BodiceFrame, front: bool, sign: float) -> dict | None:
+    """An internal waist dart (a diamond sewn shut) at +-dart_x: widest at the waist, its top below
+    the bust point in front and below the shoulder blade at the back, its foot 12 cm below the waist."""
+    if f.fisheye <= 0:
+        return None
+    x, w = sign * f.dart_x, f.fisheye / 2
+    top = f.dart_tip_y - (3.0 if front else 0.0)
+    foot = f.waist_y - FISHEYE_BELOW
+    pts = [[x, foot], [x + w, f.waist_y], [x, top], [x - w, f.waist_y]]
+    return {"kind": "dart", "points": pts, "text": f"dart {f.fisheye:.1f} cm"}
 
 
 def _armhole(f: BodiceFrame, q_off: float, front: bool) -> np.ndarray:
@@ -129,43 +225,56 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     q_off = 0.5 if front else -0.5  # front a little wider than the back
     plus, minus = ("left", "right") if front else ("right", "left")
     pd = PieceDraft(name, "torso_front" if front else "torso_back", cut_group=name, on_fold=overlap is None)
-    side = _side(f, q_off)
-    arm = _armhole(f, q_off, front)
-    neck = _neck_front(f) if front else _neck_back(f)
+    fu = raised(f, f.bust_dart) if front else f  # the front above its bust dart is longer by the dart
+    arm = _armhole(fu, q_off, front)
+    neck = _neck_front(fu) if front else _neck_back(f)
     cn_tag = "cf_neck" if front else "cb_neck"
     corner = "waist" if waist_seam else "hem"
     half = f.hem_q + q_off
     shoulder = g.line(arm[-1], neck[-1])  # shoulder point -> side-neck point, +x side
+    side = _side_chain(f, q_off, front, plus, corner)
 
     if overlap is None:
         # the front dart stops short of the bust point, which lies below the underarm level
         tip = max(1.0, f.dart_tip_y - 3.0) if front else f.dart_tip_y
         darted_line(pd, 0.0, half, f.dart_x, f.dart, tip, plus, minus, corner,
                     "waist" if waist_seam else "hem", "seam" if waist_seam else "hem", True)
-        pd.edge(f"side_{plus}", side, "seam", (f"{corner}_{plus}", f"underarm_{plus}"))
+        for e in side:
+            pd.edge(*e)
         pd.edge(f"armhole_{plus}", arm, "seam", (f"underarm_{plus}", f"shoulder_{plus}"))
         pd.edge(f"shoulder_{plus}", shoulder, "seam", (f"shoulder_{plus}", f"neck_{plus}"))
         pd.edge(f"neckline_{plus}", neck[::-1], "neckline", (f"neck_{plus}", cn_tag))
     else:
         # the wearer's right front lies on the -x side; the opening edge at x = +overlap
-        top_open = g.P(overlap, f.length - f.front_neck_depth)
+        top_open = g.P(overlap, fu.length - f.front_neck_depth)
         pd.edge("hem", g.line((-half, 0), (overlap, 0)), "hem", ("hem_right", "opening_hem_right"))
         pd.edge("opening", g.line((overlap, 0), top_open), "opening", ("opening_hem_right", "opening_top_right"))
-        pd.edge("neckline_right", _open_neck(f, overlap, neck), "neckline", ("opening_top_right", "neck_right"))
+        pd.edge("neckline_right", _open_neck(fu, overlap, neck), "neckline", ("opening_top_right", "neck_right"))
     if overlap is None:
         pd.edge(f"neckline_{minus}", g.mirror_x(neck), "neckline", (cn_tag, f"neck_{minus}"))
     pd.edge(f"shoulder_{minus}", g.mirror_x(shoulder[::-1]), "seam", (f"neck_{minus}", f"shoulder_{minus}"))
     pd.edge(f"armhole_{minus}", g.mirror_x(arm[::-1]), "seam", (f"shoulder_{minus}", f"underarm_{minus}"))
-    pd.edge(f"side_{minus}", g.mirror_x(side[::-1]), "seam", (f"underarm_{minus}", f"{corner}_{minus}"))
+    for n, pts, role, (t0, t1) in side[::-1]:
+        sw = lambda x: x.replace(plus, minus)  # noqa: E731
+        pd.edge(sw(n), g.mirror_x(pts[::-1]), role, (sw(t1), sw(t0)))
+    top_c = (fu.length - f.front_neck_depth) if front else (f.length - BACK_NECK_DROP)
+    pd.mark("centre_front" if front else "centre_back", [[0.0, 0.0], [0.0, top_c]],
+            ("CF" if front else "CB") + (": fold line if cut on the fold" if overlap is None else ""))
     lm = pd.landmarks
-    lm["hps"] = g.P(0, f.length)
+    lm["hps"] = g.P(0, fu.length)
     lm["waist_center"] = g.P(0, f.waist_y)
     lm["hem_center"] = g.P(0, 0)
-    lm["underarm_level"] = g.P(0, f.underarm_y)
-    lm["shoulder_point"] = g.P(-f.shoulder_x, f.shoulder_y)
+    lm["underarm_level"] = g.P(0, fu.underarm_y)
+    lm["shoulder_point"] = g.P(-f.shoulder_x, fu.shoulder_y)
     gx = 0.0 if overlap is None else (overlap - f.shoulder_x) / 2  # between opening and shoulder
     top = 0.75 * f.length
     if front and overlap is None:  # keep the grainline below a deep front neck
         top = min(top, f.length - f.front_neck_depth - 2)
     pd.grain = (gx, 0.15 * f.length, top)
+    signs = (1.0, -1.0) if overlap is None else (-1.0,)  # an open front holds the wearer's right half
+    for mk in [mk for s in signs if (mk := fisheye_dart(f, front, s))]:
+        pts = np.asarray(mk["points"])
+        pd.markings.append(mk)  # drill holes 1 cm inside both points, where the stitching ends
+        pd.mark("drill", [pts[0] + (0, 1.0)])
+        pd.mark("drill", [pts[2] - (0, 1.0)])
     return pd

@@ -52,4 +52,5 @@ def _leg_tags(name: str, t0: str, t1: str) -> tuple[str, str]:
 
 def dart_pairs(pd: PieceDraft) -> list[tuple[str, str]]:
     names = {e.name for e in pd.edges}
-    return [(f"dart_{s}_a", f"dart_{s}_b") for s in ("left", "right") if f"dart_{s}_a" in names]
+    return [(f"{kind}dart_{s}_a", f"{kind}dart_{s}_b") for kind in ("", "bust_") for s in ("left", "right")
+            if f"{kind}dart_{s}_a" in names]

@@ -56,3 +56,25 @@ def armhole_depth(bust: float, fit: str, garment_type: str, back_waist_length: f
     """Side-neck point to underarm level (never lower than 62% of the way to the waist)."""
     extra = ease(fit, garment_type)["armhole"] + (1.5 if garment_type == "vest" else 0.0)
     return min(bust / 8 + 10.5, 0.62 * back_waist_length) + extra
+
+
+# A waistband is sewn to the waist and holds the garment up: it may not slide down, so a skirt's or
+# trousers' waist gets 1-3 cm whatever the fit (the fit's ease goes to the hip and seat).
+BAND_WAIST_EASE = {"fitted": 1.0, "regular": 2.0, "loose": 3.0}
+# Finished waist of a top over the body waist, by fit (a loose top is not shaped to the waist).
+TOP_WAIST_EASE = {"fitted": 5.0, "regular": 14.0, "loose": 20.0}
+
+
+def band_waist_ease(fit: str) -> float:
+    return BAND_WAIST_EASE[fit]
+
+
+def waist_ease_drafted(spec) -> float:
+    """Waist ease a top is drafted to (a loose one only where its waist is bigger than the bust)."""
+    base = TOP_WAIST_EASE[spec.fit] + (LAYER_EASE["waist"] if _outerwear(spec.garment_type) else 0.0)
+    return base * (KNIT_EASE_FACTOR if spec.fabric == "knit" else 1.0)
+
+
+def top_waist_ease(spec) -> float | None:
+    """Declared waist ease of a top (None: a loose top hangs straight, its waist is not fitted)."""
+    return None if spec.fit == "loose" else waist_ease_drafted(spec)

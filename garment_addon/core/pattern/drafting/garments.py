@@ -5,9 +5,10 @@ from __future__ import annotations
 from ...spec import GarmentSpec, cuff_room
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
-from .bodice import bodice_piece, frame
+from .bodice import bodice_piece, frame, shorten_fisheye
 from .darts import dart_pairs
-from .pants import dist_to_y, pant_pieces
+from .ease import BACK_NECK_DROP
+from .pants import dist_to_y, pant_pieces, waist_edges
 from .parts import band, band_run, hood_halves, patch_pocket
 from .skirt import skirt_piece, skirt_widths
 from .sleeve import sleeve_piece
@@ -16,8 +17,11 @@ SIDES = ("left", "right")
 COLLAR_EASE = 1.5  # a band collar needs a finger's room over the neck, cm
 HEAD_GIRTH_FRACTION = 0.335  # head girth / body height: about 56 cm at 168 cm
 NECK_PASS_EASE = 3.0  # a woven neckline must go over the head with this much room, cm
-SHOULDER_KEEP = 2.0  # cm of a shoulder seam left sewn at the armhole end of a button opening
-MIN_BUTTON_OPENING = 4.0  # room for at least one button and its loop, cm
+# a rib cuff is the wrist with 10 % ease, less 15 % for the rib's stretch (FreeSewing's Hugo): it
+# stretches over the hand and onto the sleeve hem
+RIB_CUFF = 1.1 * (1 - 0.15)
+RIB_STRETCH = 1.6  # a 1x1 or 2x2 rib stretches at least this far
+MIN_BUTTON_OPENING = 4.0  # the shortest keyhole: room for a button and its loop, cm
 
 
 def _dist_from(pd: PieceDraft, edge: str, tag_prefix: str, dist: float) -> float:
@@ -40,6 +44,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     if opening:
         right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0), waist_seam=dress)
         right.cut_group = "front"
+        button_marks(right, spec, f)
         left = right.mirrored("left_front", "torso_front")
         fronts = {"left": "left_front", "right": "right_front"}
         d.add(left, right, back)
@@ -53,6 +58,8 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         i = d.sew(fp, f"side_{s}", "back_bodice", f"side_{s}")
         if 2.0 < f.waist_y < f.underarm_y - 2.0:
             d.notch_pair(i, _dist_from(d.piece(fp), f"side_{s}", "hem", f.waist_y), 1)
+        if any(e.name == f"side_upper_{s}" for e in back.edges):  # split at a front bust dart
+            d.sew(fp, f"side_upper_{s}", "back_bodice", f"side_upper_{s}")
         d.sew(fp, f"shoulder_{s}", "back_bodice", f"shoulder_{s}")
 
     sleeve_len = m["sleeve_length"]
@@ -68,8 +75,9 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             d.warnings.append(f"cuff_height lowered from {m['cuff_height']:g} to {cuff_h:.1f} cm so the "
                               f"{sleeve_len:g} cm sleeve keeps its cap")
         body_len = sleeve_len - (cuff_h if cuffs else 0.0)
+        rib = cuffs and spec.fabric == "knit"
         left_sleeve, ef, eb = sleeve_piece(spec, af, ab, body_len, body["height"], d.warnings,
-                                           hem_role="seam" if cuffs else "hem")
+                                           hem_role="seam" if cuffs else "hem", rib_cuff=rib)
         right_sleeve = left_sleeve.mirrored("right_sleeve", "arm_right")
         d.add(left_sleeve, right_sleeve)
         for s, sp in (("left", left_sleeve), ("right", right_sleeve)):
@@ -80,15 +88,18 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             d.notch_pair(j, _dist_from(back, f"armhole_{s}", "underarm", ab / 3), 2)
             d.sew(sp.name, "underarm_back", sp.name, "underarm_front")
             if cuffs:
+                hem = g.length(sp.get("hem").pts)
+                # never stretched further than a rib goes (a short sleeve's wide hem: a wider band)
+                ratio = min(1.0, max(RIB_CUFF * m["wrist"], hem / RIB_STRETCH) / hem) if rib else 1.0
                 d.add(band(d, f"{s}_cuff", f"cuff_{s}", [(sp.name, "hem")], cuff_h, closed=True,
-                           cut_group="cuff"))
+                           cut_group="cuff", rib=ratio))
     else:
         for pd in (*[d.piece(n) for n in dict.fromkeys(fronts.values())], back):
             for s in SIDES:
                 if any(e.name == f"armhole_{s}" for e in pd.edges):
                     pd.set_role(f"armhole_{s}", "armhole")
 
-    opened = () if opening else _neck_opening(d, spec, body, fronts)
+    opened = False if opening else _neck_opening(d, spec, body, fronts)
     if feats["has_hood"]:
         hood_halves(d, spec, fronts, "back_bodice", body["height"])
         if feats["has_collar"]:
@@ -96,8 +107,8 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     elif feats["has_collar"]:
         chain = [(fronts["left"], "neckline_left"), ("back_bodice", "neckline_left"),
                  ("back_bodice", "neckline_right"), (fronts["right"], "neckline_right")]
-        if opened:  # the collar's ends meet at the left shoulder opening instead of the centre front
-            chain = chain[1:] + chain[:1]
+        if opened:  # the collar's ends meet at the back keyhole instead of the centre front
+            chain = chain[2:] + chain[:2]
         collar = band(d, "collar", "collar", chain, m["collar_height"])
         d.add(collar)
         around = g.length(collar.get("bottom").pts) if len(chain) == 1 else \
@@ -111,39 +122,70 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     return {"fronts": fronts, "frame": f}
 
 
+BUTTON = {"jacket": 2.0, "vest": 1.5}  # button diameter, cm (shirts and the rest: 1.1)
+
+
+def button_positions(top: float, bottom: float, spacing: float) -> list[float]:
+    """Evenly spaced heights from ``top`` down to ``bottom``, about ``spacing`` apart."""
+    n = max(2, round((top - bottom) / spacing) + 1)
+    return [top - k * (top - bottom) / (n - 1) for k in range(n)]
+
+
+def button_marks(pd: PieceDraft, spec: GarmentSpec, f) -> None:
+    """Buttons on the centre front and their buttonholes, spaced along the opening.
+
+    The front is printed once for both sides: the marks say which side takes which. A shirt's
+    buttonholes run down the placket; a jacket's run across, from 0.3 cm past the centre front
+    toward the side, and stop at the waist.
+    """
+    jacket = spec.garment_type in ("jacket", "vest")
+    size = BUTTON.get(spec.garment_type, 1.1)
+    top = pd.landmarks["hps"][1] - spec.m["neckline_depth"] - (1.0 if jacket else 1.5)
+    bottom = max(f.waist_y, 10.0) if jacket else 12.0
+    if top - bottom < 4:
+        bottom = max(2.0, top - 4)
+    hole = size + 0.3
+    for y in button_positions(top, bottom, 10.0 if jacket else 8.5):
+        pd.mark("button", [(0.0, y)], f"button {size:g} cm: left front")
+        pts = [(0.3, y), (0.3 - hole, y)] if jacket else [(0.0, y + 0.3), (0.0, y + 0.3 - hole)]
+        pd.mark("buttonhole", pts, "buttonhole: right front")
+
+
 def button_front(spec: GarmentSpec) -> bool:
     """A collared woven shirt buttons down the centre front, where its collar closes."""
     f = spec.features
     return spec.garment_type == "shirt" and f["has_collar"] and not f["has_hood"] and spec.fabric == "woven"
 
 
-def _neck_opening(d: PatternDraft, spec: GarmentSpec, body: dict, fronts: dict) -> tuple[str, ...]:
-    """Button openings in the shoulder seams so a woven pull-on top goes over the head.
-
-    Every cm opened adds two to the loop the head passes through. Returns the opened sides.
+def _neck_opening(d: PatternDraft, spec: GarmentSpec, body: dict, fronts: dict) -> bool:
+    """A back-neck keyhole (a slit down the centre back, faced, closed by a button and loop at the
+    neck) so a woven pull-on top goes over the head. Every cm of slit adds two to the loop the head
+    passes through. Returns whether there is one.
     """
     feats = spec.features
     if spec.fabric == "knit":
-        return ()
+        return False
     torso = [d.piece(n) for n in dict.fromkeys([*fronts.values(), "back_bodice"])]
     loop = sum(g.length(e.pts) for pd in torso for e in pd.edges if e.name.startswith("neckline"))
     need = HEAD_GIRTH_FRACTION * body["height"] + NECK_PASS_EASE
     short = need - loop
     if short <= 0:
-        return ()
+        return False
     if feats["has_hood"]:
         d.warnings.append(f"neckline {loop:.1f} cm is too small to pass a {need:.0f} cm head: a woven hooded "
                           "top needs fabric knit or an open front (jacket)")
-        return ()
-    room = g.length(d.piece(fronts["left"]).get("shoulder_left").pts) - SHOULDER_KEEP
-    sides = ("left",) if short / 2 <= room or feats["has_collar"] else SIDES
-    each = min(room, max(MIN_BUTTON_OPENING, short / (2 * len(sides))))
-    for s in sides:
-        d.opening(d.find_seam(fronts[s], f"shoulder_{s}"), "buttons", each, f"neck_{s}")
-    if 2 * each * len(sides) < short - 0.05:
-        d.warnings.append(f"neckline {loop:.1f} cm plus shoulder openings is too small to pass a {need:.0f} cm "
+        return False
+    back = d.piece("back_bodice")
+    top = back.landmarks["hps"][1] - BACK_NECK_DROP
+    room = top - back.landmarks["underarm_level"][1] - 2.0  # ends above the shoulder blades
+    slit = min(room, max(MIN_BUTTON_OPENING, short / 2))
+    back.mark("slit", [(0.0, top), (0.0, top - slit)], f"keyhole: slit {slit:.1f} cm, face and turn")
+    back.mark("button", [(-1.0, top - 0.8)], "button and thread loop at the neck")
+    back.mark("drill", [(0.0, top - slit - 0.5)])
+    if 2 * slit < short - 0.05:
+        d.warnings.append(f"neckline {loop:.1f} cm plus a back keyhole is too small to pass a {need:.0f} cm "
                           "head: widen neckline_width, deepen neckline_depth or use fabric knit")
-    return sides
+    return True
 
 
 def _skirt(d: PatternDraft, spec: GarmentSpec, f=None) -> None:
@@ -172,6 +214,8 @@ def draft_shirt(d, spec, body):
     if spec.features["has_pockets"]:
         f = info["frame"]
         d.add(patch_pocket("chest_pocket", info["fronts"]["left"], (0.45 * f.bust_q, f.underarm_y - 6), 11, 13))
+        for pd in {d.piece(n).name: d.piece(n) for n in info["fronts"].values()}.values():
+            shorten_fisheye(pd, f.underarm_y - 6 - 13 / 2 - 1.5, f.waist_y)  # below the pocket
 
 
 def draft_dress(d, spec, body):
@@ -206,7 +250,7 @@ def draft_skirt(d, spec, body):
 
 
 def draft_pants(d, spec, body):
-    legs = pant_pieces(spec, body["height"])
+    legs = pant_pieces(spec, body["height"], d.warnings)
     d.add(*legs)
     for s in SIDES:
         d.sew(f"{s}_front_leg", "side", f"{s}_back_leg", "side")
@@ -218,9 +262,9 @@ def draft_pants(d, spec, body):
     fly = d.sew("right_front_leg", "crotch", "left_front_leg", "crotch")
     d.opening(fly, "zip", min(18.0, spec.m["rise"] - 6.0), "cf_waist")  # fly front
     d.sew("right_back_leg", "crotch", "left_back_leg", "crotch")
-    chain = [("left_front_leg", "waist"), ("right_front_leg", "waist"), ("right_back_leg", "waist"),
-             ("left_back_leg", "waist")]
-    chain = _chain_order(d, chain)
+    legs = [d.piece(n) for n in ("left_front_leg", "right_front_leg", "right_back_leg", "left_back_leg")]
+    _sew_darts(d, *legs)
+    chain = _chain_order(d, [(pd.name, e) for pd in legs for e in waist_edges(pd)])
     d.add(band(d, "waistband", "waistband", chain, spec.m["waistband_height"], extension=3.0))
     if spec.features["has_pockets"]:
         for s in SIDES:
@@ -263,9 +307,10 @@ def draft_hoodie(d, spec, body):
 
 
 def draft_vest(d, spec, body):
-    info = top(d, spec, body)
+    """A vest (waistcoat) opens down the centre front and buttons."""
+    info = top(d, spec, body, opening=True)
     if spec.features["has_pockets"]:
         f = info["frame"]
         for s, sign in (("left", 1), ("right", -1)):
-            d.add(patch_pocket(f"{s}_pocket", "front_bodice", (sign * 0.5 * f.hem_q, max(f.waist_y - 4, 6.0)),
+            d.add(patch_pocket(f"{s}_pocket", f"{s}_front", (sign * 0.5 * f.hem_q, max(f.waist_y - 4, 6.0)),
                                11, 10))

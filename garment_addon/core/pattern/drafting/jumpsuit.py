@@ -13,9 +13,10 @@ from __future__ import annotations
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
+from .darts import dart_pairs
 from .ease import HIP_DEPTH, spec_ease
 from .garments import SIDES, top
-from .pants import pant_pieces
+from .pants import pant_pieces, waist_edges
 from .parts import band_run, patch_pocket
 
 MAX_GATHER = 0.1  # most of the bodice's waist that the band gathers in; the rest widens the band's top
@@ -35,7 +36,11 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
         d.sew(f"{s}_front_leg", "inseam", f"{s}_back_leg", "inseam")
     d.sew("right_back_leg", "crotch", "left_back_leg", "crotch")
     fly = d.sew("right_front_leg", "crotch", "left_front_leg", "crotch")
-    legs = _chain_from(d, [(f"{s}_{fb}_leg", "waist") for s in SIDES for fb in ("front", "back")], "cf_waist")
+    leg_pieces = [d.piece(f"{s}_{fb}_leg") for s in SIDES for fb in ("front", "back")]
+    for pd in leg_pieces:  # trouser waist darts
+        for a, b in dart_pairs(pd):
+            d.sew(pd.name, a, pd.name, b)
+    legs = _chain_from(d, [(pd.name, e) for pd in leg_pieces for e in waist_edges(pd)], "cf_waist")
     first_side = legs[0][0].split("_")[0]
     waist_loop = _waist_band(d, spec, legs, _bodice_chain(d, fronts, first_side))
     d.opening(fly, "zip", _zip_below_waist(d, spec, waist_loop), "cf_waist")
@@ -88,6 +93,8 @@ def _waist_band(d: PatternDraft, spec: GarmentSpec, legs, bodice) -> float:
         pd.edge(f"to_{p}_{e}", g.line((x1, h), (x1 - on_band, h)), "seam", tags)
         x1 -= on_band
     pd.edge("start", g.line((x1, h), (0, 0)), "opening", ("band_start", below[0][3][0]))
+    # a notch where each leg and each bodice piece meets the next (side seams, centre back)
+    pd.notches += [(f"to_{p}_{e}", 0.0, 1) for part in (below, above) for p, e, *_ in part[1:]]
     d.add(pd)
     for p, e, *_ in below:
         d.sew(p, e, pd.name, f"to_{p}_{e}")

@@ -15,7 +15,7 @@ from ...proportions import INSEAM
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
-from .ease import HIP_DEPTH, spec_ease
+from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 
 FULL_INSEAM_FRACTION = INSEAM  # inseam to ankle / height
 KNEE_FROM_CROTCH = 0.45  # of the full inseam
@@ -26,7 +26,7 @@ def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
     m = spec.m
     e = spec_ease(spec, "pants")
     hip = m["hip"] + e["hip"]
-    waist = m["waist"] + e["waist"]
+    waist = m["waist"] + band_waist_ease(spec.fit)
     full = FULL_INSEAM_FRACTION * height
     knee_d = KNEE_FROM_CROTCH * full
     knee_w = m["knee"] + e["knee"]
@@ -37,7 +37,12 @@ def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
         hem_w = thigh_w + (knee_w - thigh_w) * inseam / knee_d
     else:
         hem_w = knee_w + (hem_full - knee_w) * min(1.0, (inseam - knee_d) / (full - knee_d))
-    return dict(hip=hip, waist=waist, knee_d=knee_d, knee_w=knee_w, hem_w=hem_w)
+    # waist darts take what the side seam should not: a front dart up to 2.5 cm once the side swings
+    # 3.5 cm in from the hip, a back dart up to 3 cm past 2 cm (the centre back slants 3.5 cm in)
+    front_s = (hip / 4 - 1.0) - (waist / 4 - 0.5) - 1.0
+    back_s = (hip / 4 + 1.0) - (waist / 4 + 0.5) - 3.5
+    return dict(hip=hip, waist=waist, knee_d=knee_d, knee_w=knee_w, hem_w=hem_w, thigh_out=0.0,
+                dart_front=float(np.clip(front_s - 3.5, 0.0, 2.5)), dart_back=float(np.clip(back_s - 2.0, 0.0, 3.0)))
 
 
 def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_drop: float,
@@ -48,7 +53,7 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     """
     hq = w["hip"] / 4 + (-1.0 if front else 1.0)
     ext = w["hip"] / 16 if front else w["hip"] / 9
-    wq = w["waist"] / 4 + (-0.5 if front else 0.5)
+    wq = w["waist"] / 4 + (-0.5 if front else 0.5) + w["dart_front" if front else "dart_back"]
     half_c = (hq + ext) / 2
     x_cr = half_c  # crotch point
     x_c = x_cr - ext  # centre front/back line at the crotch level
@@ -67,9 +72,11 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     reach = CROTCH_REACH[front]
     crotch = g.cubic((x_cr, yc), (x_c + reach[0] * ext, yc + 0.15), end - reach[1] * ext * slant, end)
     crotch = g.join(crotch, g.line(crotch[-1], top_c))
-    side = [side_top, (-half_c, hip_y)]
+    # the hip line is as wide as the hip, measured from the centre seam (which may already curve there)
+    side_x = _x_at(crotch, hip_y) - hq
+    side = [side_top, (side_x, hip_y)]
     if hip_y - inseam > 4:  # a close pair of points would make the spline loop
-        side.append((-half_c, inseam))
+        side.append((side_x - w["thigh_out"], inseam))
     inside = outside = None
     if part != "outside":
         inside = g.smooth_y([(h + hem_in, 0), (k, knee_y), (x_cr, yc)]) if knee_y > 2 else \
@@ -80,11 +87,20 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
                 hem=g.line((-h, 0), (h + hem_in, 0)), knee_y=knee_y, hip_y=hip_y)
 
 
-def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
-    m = spec.m
-    w = _leg_widths(spec, height)
-    length, inseam = m["pant_length"], m["inseam"]
-    fr = _leg(True, w, length, inseam, 0.0, 0.0)
+def _x_at(pts: np.ndarray, y: float) -> float:
+    """x where a polyline (rising in y) crosses height y; its nearer end's x outside its span."""
+    pts = np.asarray(pts, float)
+    order = np.argsort(pts[:, 1])
+    return float(np.interp(y, pts[order, 1], pts[order, 0]))
+
+
+def _thigh(leg: dict, y: float) -> float:
+    """Width of one leg piece at height y, inseam to side seam."""
+    return _x_at(leg["inside"], y) - _x_at(leg["outside"], y)
+
+
+def _back_leg(w: dict, length: float, inseam: float, fr: dict) -> tuple[dict, float]:
+    """The back leg whose inseam and side seam are as long as the front's; returns (leg, crotch drop)."""
     # solve the back crotch drop so the inseams match, then the back side height for the side seams
     inseam_f = g.length(fr["inside"])
     max_drop = min(6.0, 0.5 * inseam)  # the crotch point must stay well above the hem
@@ -98,9 +114,42 @@ def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
         hem_in = g.bisect(lambda x: g.length(_leg(False, w, length, inseam, drop, 0, x, "inside")["inside"])
                           - inseam_f,
                           0.0, float(low["crotch"][0][0] - low["hem"][-1][0]), tol=1e-3)
-    dy = g.bisect(lambda d: g.length(_leg(False, w, length, inseam, drop, d, hem_in, "outside")["outside"])
-                  - g.length(fr["outside"]), -4.0, 4.0, tol=1e-3)
-    bk = _leg(False, w, length, inseam, drop, dy, hem_in)
+    side_f = g.length(fr["outside"])
+    f = lambda d: g.length(_leg(False, w, length, inseam, drop, d, hem_in, "outside")["outside"]) - side_f  # noqa: E731
+    dy = g.bisect(f, -4.0, 4.0, tol=1e-3)
+    if abs(dy) > 3.999:  # a narrow waist on a wide hip: the back side rises further
+        dy = g.bisect(f, -8.0, 8.0, tol=1e-3)
+    return _leg(False, w, length, inseam, drop, dy, hem_in), drop
+
+
+def leg_thigh(fr: dict, bk: dict, inseam: float, drop: float) -> float:
+    """Finished thigh of one leg, 2.5 cm below each piece's crotch point (as measure.py reads it)."""
+    return _thigh(fr, inseam - 2.5) + _thigh(bk, inseam - drop - 2.5)
+
+
+def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = None) -> list[PieceDraft]:
+    m = spec.m
+    w = _leg_widths(spec, height)
+    length, inseam = m["pant_length"], m["inseam"]
+    fr = _leg(True, w, length, inseam, 0.0, 0.0)
+    bk, drop = _back_leg(w, length, inseam, fr)
+    # the thigh must take the body's thigh and its ease: the side seams swing out below the hip when
+    # the hip-drafted leg is narrower (a muscular thigh); two corrections land within a millimetre
+    want = m["thigh"] + spec_ease(spec, "pants")["thigh"]
+    for _ in range(2):
+        if inseam <= 6 or length - inseam <= 9:
+            break
+        short = want - leg_thigh(fr, bk, inseam, drop)
+        if short <= 0.05:
+            break
+        w["thigh_out"] += short / 2
+        fr = _leg(True, w, length, inseam, 0.0, 0.0)
+        bk, drop = _back_leg(w, length, inseam, fr)
+    if warnings is not None and inseam > 3:
+        got = leg_thigh(fr, bk, inseam, drop)
+        if got < m["thigh"]:
+            warnings.append(f"finished thigh {got:.1f} cm is under the body's {m['thigh']:g} cm: "
+                            "raise hip or lower thigh")
     pieces = []
     for leg, front in ((fr, True), (bk, False)):
         fb = "front" if front else "back"
@@ -109,7 +158,7 @@ def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
         pd.edge("hem", leg["hem"], "hem", ("hem_out_right", "hem_in_right"))
         pd.edge("inseam", leg["inside"], "seam", ("hem_in_right", "crotch"))
         pd.edge("crotch", leg["crotch"], "seam", ("crotch", f"{c}_waist"))
-        pd.edge("waist", g.line(leg["top_c"], leg["side_top"]), "seam", (f"{c}_waist", "side_waist_right"))
+        _waist(pd, leg, c, w["dart_front" if front else "dart_back"], DART_LENGTH[front])
         pd.edge("side", leg["outside"], "seam", ("side_waist_right", "hem_out_right"))
         pd.landmarks.update(crotch=leg["crotch"][0], waist_center=g.P(*leg["top_c"]),
                             waist_side=g.P(*leg["side_top"]), hem_center=g.P(0, 0),
@@ -121,6 +170,35 @@ def pant_pieces(spec: GarmentSpec, height: float) -> list[PieceDraft]:
             pieces += [pd.mirrored("right_back_leg", "leg_right_back", swap=False),
                        pd.mirrored("x", "leg_left_back").mirrored("left_back_leg", "leg_left_back", swap=False)]
     return pieces
+
+
+DART_LENGTH = {True: 8.0, False: 11.0}  # cm: front and back trouser waist darts
+
+
+def _waist(pd: PieceDraft, leg: dict, c: str, dart: float, length: float) -> None:
+    """The waist from the centre to the side, with a dart half way when ``dart`` > 0: edges ``waist``
+    (centre part) and ``waist_side``, both tagged at the dart with one name so a band runs on."""
+    a, b = np.asarray(leg["top_c"], float), np.asarray(leg["side_top"], float)
+    if dart <= 0:
+        pd.edge("waist", g.line(a, b), "seam", (f"{c}_waist", "side_waist_right"))
+        return
+    u = (b - a) / np.linalg.norm(b - a)
+    mid = (a + b) / 2
+    d1, d2 = mid - u * dart / 2, mid + u * dart / 2
+    tip = mid + np.array([u[1], -u[0]]) * length  # square to the waist line, into the leg
+    if tip[1] > mid[1]:
+        tip = mid - np.array([u[1], -u[0]]) * length
+    at, base, t = f"{c}_dart_right", f"{c}_dart_right_base", f"{c}_dart_right_tip"
+    pd.edge("waist", g.line(a, d1), "seam", (f"{c}_waist", at))
+    pd.edge("dart_right_a", g.line(d1, tip), "seam", (base, t))
+    pd.edge("dart_right_b", g.line(tip, d2), "seam", (t, base))
+    pd.edge("waist_side", g.line(d2, b), "seam", (at, "side_waist_right"))
+
+
+def waist_edges(pd) -> list[str]:
+    """A trouser leg's waist edges, centre first (the dart between them is sewn shut)."""
+    names = [e.name for e in pd.edges]
+    return [n for n in ("waist", "waist_side") if n in names]
 
 
 def dist_to_y(pts, y: float) -> float:

@@ -6,6 +6,8 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
 
+BUTTONHOLE_BAND = 2.0  # cm: a waistband buttonhole for a 1.7 cm button
+
 
 def band_run(draft: PatternDraft, piece: str, edge: str) -> tuple[float, tuple[str, str]]:
     """Length and end tags of a band part sewn to ``piece.edge``.
@@ -17,8 +19,12 @@ def band_run(draft: PatternDraft, piece: str, edge: str) -> tuple[float, tuple[s
 
 
 def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, str]], height: float,
-         *, closed: bool = False, extension: float = 0.0, cut_group: str = "") -> PieceDraft:
+         *, closed: bool = False, extension: float = 0.0, cut_group: str = "", rib: float = 1.0) -> PieceDraft:
     """A straight band whose bottom is split to sew 1:1 onto ``targets`` (a chain of edges).
+
+    ``rib`` < 1: a rib knit band cut that fraction of its targets and stretched onto them as it is
+    sewn (the seam declares the difference as negative ease); its grain runs across the band so
+    the rib's stretch runs along it.
 
     The band is cut double and folded along its top edge. ``closed``: the two ends
     sew together (a cuff tube); otherwise they are an opening, extended by
@@ -40,9 +46,18 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
         x0 = 0.0
     for pname, ename, ln, tags in oriented:
         bottom_name = "to_" + f"{pname}_{ename}" if len(oriented) > 1 else "bottom"
-        pd.edge(bottom_name, g.line((x, 0), (x + ln, 0)), "seam", tags)
-        draft.sew(pname, ename, name, pd.edges[-1].name)
-        x += ln
+        pd.edge(bottom_name, g.line((x, 0), (x + rib * ln, 0)), "seam", tags)
+        draft.sew(pname, ename, name, pd.edges[-1].name, ease=(rib - 1.0) * ln)
+        x += rib * ln
+    # a notch where each part of the chain meets the next (shoulder, side seam, centre back), and
+    # a band sewn to one edge notched at its middle to match (a cuff's half way round)
+    for k, (pname, ename, _, _) in enumerate(oriented):
+        if k:
+            pd.notches.append((f"to_{pname}_{ename}", 0.0, 1))
+    if len(oriented) == 1:
+        draft.notch_pair(len(draft.seams) - 1, oriented[0][2] / 2, 1)
+    pd.mark("fold", [(x0, height), (x, height)], "fold line: cut double, fold here" + (
+        f"; rib knit, {rib:.0%} of the edge: stretch to fit" if rib < 1.0 else ""))
     last_tag = oriented[-1][3][1]
     first_tag = oriented[0][3][0] if extension <= 0 else f"{name}_ext"
     end_role = "seam" if closed else "opening"
@@ -56,7 +71,10 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
         pd.get("start").tags = ("band_top", "band_bottom")
         draft.sew(name, "end", name, "start")
     pd.landmarks.update(bottom_start=g.P(x0, 0), bottom_end=g.P(x, 0), top_mid=g.P((x0 + x) / 2, height))
-    pd.grain_along_x = True
+    pd.grain_along_x = rib >= 1.0
+    if extension > 0:  # a button on the extension, its buttonhole at the far end, across the band
+        pd.mark("button", [(x0 + extension / 2, height / 2)], "button")
+        pd.mark("buttonhole", [(x - 1.5, height / 2), (x - 1.5 - BUTTONHOLE_BAND, height / 2)], "buttonhole")
     return pd
 
 
@@ -108,6 +126,7 @@ def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], 
     pd.edge("face", g.cubic(top, (-0.04 * h, 0.7 * h), (-0.03 * h, 0.3 * h), (0, 0)), "opening",
             ("hood_top", cf), allowance=2.5)
     pd.landmarks.update(neck_front=g.P(0, 0), neck_back=g.P(d, 0), crown=g.P(0.5 * d, h))
+    pd.notches.append(("neck_back", 0.0, 1))  # the shoulder seam
     pd.grain = (0.45 * d, 0.2 * h, 0.8 * h)
     right = pd.mirrored("hood_right", "hood_right")
     draft.add(pd, right)
@@ -116,7 +135,8 @@ def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], 
         draft.sew(back, f"neckline_{s}", f"hood_{s}", "neck_back")
         draft.piece(fronts[s]).set_role(f"neckline_{s}", "seam")
         draft.piece(back).set_role(f"neckline_{s}", "seam")
-    draft.sew("hood_left", "crown", "hood_right", "crown")
+    i = draft.sew("hood_left", "crown", "hood_right", "crown")
+    draft.notch_pair(i, g.length(crown) / 2, 2)  # half way over the crown (double: the back)
 
 
 def patch_pocket(name: str, on_piece: str, at: tuple[float, float], w: float, h: float,

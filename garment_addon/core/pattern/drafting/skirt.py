@@ -13,18 +13,21 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
 from .darts import darted_line
-from .ease import HIP_DEPTH, spec_ease
+from .ease import HIP_DEPTH, band_waist_ease, spec_ease
+
+SKIRT_SIDE_MAX = 4.0  # cm of waist suppression per quarter the side seam's hip curve takes
+SKIRT_DART_MAX = 4.0  # cm: the widest waist dart per quarter
 
 
 def skirt_widths(spec: GarmentSpec) -> tuple[float, float, float, float]:
     """(waist quarter at the side seam, dart width per side, hip quarter, flare)."""
     m = spec.m
     e = spec_ease(spec)
-    waist_q = (m["waist"] + e["waist"]) / 4
+    waist_q = (m["waist"] + band_waist_ease(spec.fit)) / 4
     hip_q = max((m["hip"] + e["hip"]) / 4, waist_q)
     suppress = hip_q - waist_q
-    side = min(suppress, 3.0 if spec.fit != "loose" else suppress)
-    dart = min(suppress - side, 4.0)
+    side = min(suppress, SKIRT_SIDE_MAX if spec.fit != "loose" else suppress)
+    dart = min(suppress - side, SKIRT_DART_MAX)
     return hip_q - side, dart, hip_q, m["flare"]
 
 
@@ -74,6 +77,8 @@ def skirt_piece(spec: GarmentSpec, front: bool, name: str, waist_q: float | None
     pd.edge(f"side_{minus}", g.mirror_x(side[::-1]), "seam", (f"waist_{minus}", f"hem_{minus}"))
     pd.landmarks.update(waist_center=g.P(0, length), hip_center=g.P(0, hip_y), hem_center=g.P(0, 0))
     pd.grain = (0.0, 0.15 * length, 0.8 * length)
+    pd.mark("centre_front" if front else "centre_back", [(0.0, 0.0), (0.0, length)],
+            ("CF" if front else "CB") + ": fold line if cut on the fold")
     pd.notches.append((f"side_{plus}", g.length(lower), 1))  # hip level
     pd.notches.append((f"side_{minus}", g.length(upper), 1))
     return pd

@@ -31,8 +31,12 @@ def _solve_half(target: float, top_y: float, cap: float) -> float:
 
 
 def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, sleeve_len: float,
-                 height: float, warnings: list[str], hem_role: str = "hem") -> tuple[PieceDraft, float, float]:
-    """The left sleeve. Returns (piece, cap ease front, cap ease back)."""
+                 height: float, warnings: list[str], hem_role: str = "hem",
+                 rib_cuff: bool = False) -> tuple[PieceDraft, float, float]:
+    """The left sleeve. Returns (piece, cap ease front, cap ease back).
+
+    ``rib_cuff``: a rib cuff is stretched onto the hem, so the sleeve tapers to just pass the hand.
+    """
     m, fit = spec.m, spec.fit
     e = spec_ease(spec)
     total_ease = cap_ease(fit, spec.garment_type, spec.fabric)
@@ -57,7 +61,7 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     # hem width: taper from the bicep to the wrist along the arm
     arm_len = ARM_LENGTH_FRACTION * height
     below_cap = max(0.0, top - cap)
-    wrist_w = m["wrist"] + e["wrist"]
+    wrist_w = m["wrist"] + (HAND_EASE if rib_cuff else e["wrist"])
     frac = min(1.0, below_cap / max(1.0, arm_len - cap))
     hem_w = min(bicep_w, bicep_w + (wrist_w - bicep_w) * frac)
     hem_w = max(hem_w, m["wrist"] + HAND_EASE)  # the hem (and a closed cuff) must pass the hand

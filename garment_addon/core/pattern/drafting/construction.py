@@ -1,0 +1,153 @@
+"""Construction pieces: what finishes the garment's edges from the inside.
+
+Cut and sewn but not part of the outer shell (so not meshed in 3D): front facings behind a
+buttoned opening, neck and armhole facings of woven collarless or sleeveless tops, a rib
+neckband for knit ones, and the fly facing and fly shield of trousers. Facings are traced off
+the drafted shell pieces: the band of the piece within a facing width of the edge it finishes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from shapely.geometry import LineString, Point, Polygon
+from shapely.ops import unary_union
+from shapely.prepared import prep
+
+from ...spec import GarmentSpec
+from .. import geometry as g
+from ..builder import readable
+from ..model import Edge, Pattern, Piece
+
+FRONT_FACING = {"jacket": 7.0, "vest": 5.0}  # cm from the front edge (shirts and others: 4)
+NECK_FACING = 5.0  # cm below a neckline
+ARMHOLE_FACING = 4.0  # cm inside an armhole
+RIB_RATIO = 0.85  # a rib band is cut this fraction of the edge it is stretched onto
+RIB_HEIGHT = 2.5  # cm: finished height of a neckband
+FLY_WIDTH = 4.0  # cm: finished width of a fly facing and shield
+INTERFACED = "self + fusible interfacing"
+
+
+def _trace(host: Piece, edges: list[str], width: float) -> np.ndarray | None:
+    """The part of ``host`` within ``width`` cm of its ``edges``, as a CCW ring (None if empty)."""
+    poly = Polygon(host.outline).buffer(0)
+    band = unary_union([LineString(host.edge_points(e)).buffer(width, quad_segs=3) for e in edges])
+    shape = poly.intersection(band)
+    if shape.geom_type != "Polygon":
+        parts = [gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"]
+        if not parts:
+            return None
+        shape = max(parts, key=lambda gm: gm.area)
+    ring = np.asarray(shape.simplify(0.05).exterior.coords)[:-1]
+    return ring if g.signed_area(ring) > 0 else ring[::-1]
+
+
+def _piece(name: str, ring: np.ndarray, region: str, label: list[str], *, material: str = "",
+           group: str = "", on_fold: bool = False, grain_x: bool = False, markings=()) -> Piece:
+    """A construction piece outlined by ``ring``, 1 cm allowance all round."""
+    edge = Edge("edge", 0, 0, "free", 1.0, ("", ""))
+    lo, hi = ring.min(axis=0), ring.max(axis=0)
+    mid = (lo + hi) / 2
+    if grain_x:  # across a band: the rib's stretch runs along the band
+        span = min(4.0, (hi[0] - lo[0]) / 4)
+        grain = [[mid[0] - span, mid[1]], [mid[0] + span, mid[1]]]
+    else:
+        grain = _grain(ring, 0.0 if on_fold else None)
+    # 1 cm all round, corners mitred as the shell's cut lines are
+    cut = np.asarray(Polygon(ring).buffer(1.0, join_style="mitre", mitre_limit=3.0).exterior.coords)[:-1]
+    pc = Piece(name, ring, [edge], cut_outline=cut if g.signed_area(cut) > 0 else cut[::-1],
+               cut_group=group or name, on_fold=on_fold, grainline=grain, body_region=region,
+               label=[readable(name), *label], material=material)
+    inside = prep(Polygon(ring).buffer(0.5))
+    pc.markings = [dict(mk) for mk in markings
+                   if all(inside.contains(Point(float(x), float(y))) for x, y in mk["points"])]
+    pc.cut_count = 2 if any("cut 2" in s for s in label) else 1
+    return pc
+
+
+def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
+    """A vertical grainline at ``x`` (a symmetric piece: its centre line), else through the ring's
+    inside point."""
+    poly = Polygon(ring)
+    c = poly.centroid if x is None else Point(x, poly.centroid.y)
+    if x is None and not poly.contains(c):  # a curved facing: its centroid lies outside it
+        c = poly.representative_point()
+    lo, hi = ring.min(axis=0), ring.max(axis=0)
+    chord = poly.intersection(LineString([(c.x, lo[1] - 1), (c.x, hi[1] + 1)]))
+    seg = min(getattr(chord, "geoms", [chord]), key=lambda gm: gm.distance(c))
+    ys = [q[1] for q in seg.coords]
+    a, b = min(ys), max(ys)
+    return [[c.x, a + 0.2 * (b - a)], [c.x, a + 0.8 * (b - a)]]
+
+
+def construction_pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
+    """The construction pieces of a drafted garment, numbered after its shell pieces."""
+    out = _pieces(pattern, spec)
+    first = len({p.cut_group for p in pattern.pieces}) + 1
+    for k, pc in enumerate(out):
+        pc.label[0] = f"{first + k} {pc.label[0]}"
+    return out
+
+
+def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
+    names = {p.name: p for p in pattern.pieces}
+    label = [f"{spec.garment_type} size {spec.size}"]
+    out: list[Piece] = []
+    t, feats = spec.garment_type, spec.features
+    front = names.get("right_front")
+    if front is not None:  # a buttoned front: facing behind the buttons and buttonholes
+        w = FRONT_FACING.get(t, 4.0)
+        ring = _trace(front, ["opening", "neckline_right"], w)
+        if ring is not None:
+            out.append(_piece("front_facing", ring, "facing_front", label + ["cut 2 (mirror pair)"],
+                              material=INTERFACED, markings=front.markings))
+    collarless = not feats["has_collar"] and not feats["has_hood"]
+    back = names.get("back_bodice")
+    woven = spec.fabric == "woven"
+    keyhole = back is not None and any(mk["kind"] == "slit" for mk in back.markings)
+    if back is not None and woven and (collarless or front is not None or keyhole) and not feats["has_hood"]:
+        necks = [e.name for e in back.edges if e.name.startswith("neckline")]
+        # a back keyhole is faced by the back neck facing: it reaches 3 cm below the slit
+        slit = max((np.ptp(np.asarray(mk["points"])[:, 1]) for mk in back.markings if mk["kind"] == "slit"),
+                   default=0.0)
+        ring = _trace(back, necks, max(NECK_FACING if front is None else 4.0, slit + 3.0))
+        if ring is not None:
+            out.append(_piece("back_neck_facing", ring, "facing_back", label + ["cut 1, or half on a fold"],
+                              material=INTERFACED, on_fold=True, markings=back.markings))
+        fb = names.get("front_bodice")
+        if fb is not None and collarless:
+            ring = _trace(fb, [e.name for e in fb.edges if e.name.startswith("neckline")], NECK_FACING)
+            if ring is not None:
+                out.append(_piece("front_neck_facing", ring, "facing_front", label + ["cut 1, or half on a fold"],
+                                  material=INTERFACED, on_fold=True))
+    if back is not None and woven and spec.m["sleeve_length"] <= 0:  # sleeveless: armhole facings
+        fp = names.get("left_front") or names.get("front_bodice")
+        for host, nm in ((fp, "front_armhole_facing"), (back, "back_armhole_facing")):
+            ring = _trace(host, ["armhole_left"], ARMHOLE_FACING)
+            if ring is not None:
+                out.append(_piece(nm, ring, "facing_" + nm.split("_")[0], label + ["cut 2 (mirror pair)"],
+                                  material=INTERFACED))
+    if back is not None and not woven and collarless:
+        loop = sum(p.edge_length(e) for p in pattern.pieces if p.body_region.startswith("torso")
+                   for e in p.edges if e.name.startswith("neckline"))
+        length = RIB_RATIO * loop
+        h = 2 * RIB_HEIGHT
+        ring = np.array([[0, 0], [length, 0], [length, h], [0, h]], float)
+        out.append(_piece("neckband", ring, "neckband", label + [
+            "cut 1 rib knit, stretch across the grain",
+            f"{length:.1f} cm = {RIB_RATIO:.0%} of the {loop:.1f} cm neckline: stretch to fit",
+            "fold lengthwise"], material="rib knit", grain_x=False,
+            markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"}]))
+    if t == "pants":  # a zip fly: facing (J-stitched to the left front) and the shield behind the zip
+        zip_len = next((s.closure["length_cm"] for s in pattern.seams if s.closure and s.closure["type"] == "zip"),
+                       18.0)
+        fl = zip_len + 2.0
+        facing = np.array([[0, 0], [FLY_WIDTH, 0], [FLY_WIDTH, fl], [0, fl]], float)
+        facing[1] = [FLY_WIDTH * 0.4, 0]  # the J curve's foot
+        out.append(_piece("fly_facing", facing, "facing_front", label + ["cut 1", "sew to the left front centre"],
+                          material=INTERFACED))
+        shield = np.array([[0, 0], [2 * FLY_WIDTH, 0], [2 * FLY_WIDTH, fl], [0, fl]], float)
+        out.append(_piece("fly_shield", shield, "facing_front", label + ["cut 1, fold lengthwise",
+                          "sew behind the zip on the right front"],
+                          markings=[{"kind": "fold", "points": [[FLY_WIDTH, 0], [FLY_WIDTH, fl]],
+                                     "text": "fold"}]))
+    return out
