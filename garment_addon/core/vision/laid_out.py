@@ -17,6 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .body_frame import body_frame
 from .segment import _clean, detect_face, segment_person, skin_like, within_backdrop
 
 GRABCUT_SIDE = 200  # GrabCut's working resolution (longest side): 0.1-0.3 s per photo on one core
@@ -84,8 +85,6 @@ def object_mask(rgb: np.ndarray) -> np.ndarray:
 def _head(mask: np.ndarray) -> np.ndarray | None:
     """The head's rows of the figure (narrow above wide shoulders: body_frame's test, but not a
     thin hook), or None."""
-    from .analyze import body_frame  # analyze imports this module
-
     fr = body_frame(mask, max(2, int(0.03 * min(mask.shape))))
     if fr is None or not fr.has_head:
         return None
