@@ -318,7 +318,14 @@ def drive(zip_path: str, out: str) -> dict:
         g.inputs.instruction = "make it longer"
         before = g.pant_length
         out["edit"] = _op_error(lambda: bpy.ops.garment.edit_spec()) or round(g.pant_length - before, 4)
-        g.inputs.image_path = res.get("render", {}).get("png", "")
+        # the skirt again at the panel's default loop size: at 128 px the analyzer loses the
+        # MakeHuman figure's head and reads the whole figure as a product shot (a known limit)
+        g.garment_type, g.render.size = "skirt", 256
+        bpy.ops.garment.render_preview()
+        img = bpy.data.images["Garment Preview"]
+        photo = tmp / "preview256.png"
+        img.save(filepath=str(photo)) if img.packed_file is None else photo.write_bytes(img.packed_file.data)
+        g.inputs.image_path = str(photo)
         out["analyze"] = _op_error(lambda: bpy.ops.garment.analyze_image()) or g.garment_type
         return out
 

@@ -16,7 +16,7 @@ from ..core.errors import UserError
 
 # per fabric preset: (default colour (linear RGB), roughness, sheen weight, sheen roughness)
 FABRIC_SHADING = {
-    "cotton_shirting": ((0.50, 0.58, 0.72), 0.85, 0.35, 0.5),
+    "cotton_shirting": ((0.16, 0.27, 0.55), 0.85, 0.35, 0.5),  # a mid blue: apart from the grey body
     "denim": ((0.06, 0.10, 0.22), 0.9, 0.25, 0.4),
     "jersey": ((0.32, 0.33, 0.36), 0.9, 0.4, 0.5),
     "fleece": ((0.22, 0.24, 0.27), 0.95, 0.8, 0.3),

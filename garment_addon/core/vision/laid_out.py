@@ -109,8 +109,8 @@ def _persons_head(
     lab: np.ndarray, head: np.ndarray | None, figure: np.ndarray, skin_counts: bool = True
 ) -> bool:
     """A head shape that is a person's or a mannequin's: skin (unless ``skin_counts`` is off: the
-    garment's own colour is skin-like), or another colour than the torso below it (a strap,
-    waistband, hood or collar read as a head has the garment's own)."""
+    garment's own colour is skin-like), or another colour than the chest or the hips below it (a
+    strap, waistband, hood or collar read as a head has the garment's own)."""
     if head is None or head.sum() < 10:
         return False
     if skin_counts and skin_like(lab[head]).mean() > HEAD_SKIN:
@@ -119,8 +119,14 @@ def _persons_head(
     top, height = ys.min(), ys.max() - ys.min()
     cx, half = np.median(xs), 0.25 * (xs.max() - xs.min())
     rows, cols = np.mgrid[0 : figure.shape[0], 0 : figure.shape[1]]
-    torso = figure & (rows >= top + 0.25 * height) & (rows < top + 0.45 * height) & (np.abs(cols - cx) < half)
-    return _other_colour(lab, head, torso, HEAD_CONTRAST)
+    centre = figure & (np.abs(cols - cx) < half)
+    # the chest, then the hips: a mannequin or a person in a skirt or trousers alone has a bare
+    # chest of the head's colour, and the garment's colour only lower down
+    for lo, hi in ((0.25, 0.45), (0.45, 0.65)):
+        band = centre & (rows >= top + lo * height) & (rows < top + hi * height)
+        if band.sum() >= 10 and _other_colour(lab, head, band, HEAD_CONTRAST):
+            return True
+    return False
 
 
 def person_in_photo(rgb: np.ndarray, mask: np.ndarray) -> bool:
