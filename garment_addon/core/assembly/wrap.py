@@ -12,8 +12,6 @@ Three steps:
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from scipy.sparse import coo_matrix, identity
 from scipy.sparse.csgraph import connected_components
@@ -32,8 +30,6 @@ RELAX_OMEGA = 1.5  # over-relaxation: 1.5 converges faster than plain Jacobi (1.
 
 TORSO = ("torso", "skirt")
 ARM = ("arm", "sleeve")
-LEG = ("leg",)
-BAND = ("collar", "cuff", "waistband", "hood", "pocket", "belt", "placket", "facing")
 
 
 def _lm(piece, *names) -> np.ndarray | None:
@@ -642,8 +638,3 @@ def assembly_metrics(mesh: GarmentMesh, pos: np.ndarray, body: Body) -> dict[str
         "faces": int(len(mesh.faces)),
     }
 
-
-def timed(fn, *args, **kw):
-    t = time.perf_counter()
-    out = fn(*args, **kw)
-    return out, time.perf_counter() - t

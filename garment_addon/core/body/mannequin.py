@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
+from ..proportions import ARM_LENGTH
+
 PART_NAMES = ("torso", "head", "arm_left", "arm_right", "leg_left", "leg_right")  # Body.parts() order
 RING = 48  # vertices per torso ring; limbs use LIMB_RING
 LIMB_RING = 24
@@ -331,7 +333,7 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
 
     bicep_r = float(meas["bicep"]) / (2 * np.pi)
     wrist_r = float(meas["wrist"]) / (2 * np.pi)
-    arm_len = float(meas.get("arm_length", 0.345 * H))
+    arm_len = float(meas.get("arm_length", ARM_LENGTH * H))
     ang = math.radians(P["arm_angle"])
     arms = {}
     for side, sx in (("left", 1.0), ("right", -1.0)):
