@@ -171,6 +171,7 @@ def test_fit_refuses_what_analyze_refuses_before_rendering(tmp_path, capsys, mon
         raise UserError(refusal)
 
     monkeypatch.setattr(vision, "analyze_image", refuse)
+    monkeypatch.setattr(vision, "analyze_photo", lambda *a, **kw: (refuse(*a, **kw), None))  # fit's seam
     monkeypatch.setattr(silhouette, "render_silhouette", lambda *a: pytest.fail("rendered a refused photo"))
     path = tmp_path / "garden.png"
     Image.fromarray(garment_picture()).save(path)

@@ -54,8 +54,9 @@ def segment(rgb: np.ndarray, alpha: np.ndarray | None = None) -> Target:
     return Target(rgb, coloured, fg)
 
 
-def load_target(photo) -> Target:
-    """A Target from a path, an RGB array, or (rgb, garment_mask[, body_mask])."""
+def load_target(photo, masks=None) -> Target:
+    """A Target from a path, an RGB array, or (rgb, garment_mask[, body_mask]); ``masks`` is the
+    photo's photo_masks when an analysis already made them."""
     if isinstance(photo, Target):
         return photo
     if isinstance(photo, tuple):
@@ -65,11 +66,13 @@ def load_target(photo) -> Target:
     if isinstance(photo, np.ndarray):
         return segment(photo[..., :3].astype(np.uint8))
     rgb, alpha = as_rgb_array(photo)  # the one loader: bad, blank or transparent files refused alike
-    try:  # the vision engineer's segmentation (GrabCut / MediaPipe) when it is there
-        from ..vision import photo_masks
-    except ImportError:
-        return segment(rgb, alpha)
-    garment, person, worn = photo_masks(photo)
+    if masks is None:
+        try:  # the vision engineer's segmentation (GrabCut / MediaPipe) when it is there
+            from ..vision import photo_masks
+        except ImportError:
+            return segment(rgb, alpha)
+        masks = photo_masks(photo)
+    garment, person, worn = masks
     garment, person = np.asarray(garment, bool), np.asarray(person, bool)
     if garment.shape != rgb.shape[:2] or not garment.any():
         return segment(rgb, alpha)
@@ -85,12 +88,12 @@ def read_photo(image, backend: str = "offline", start=None, client=None) -> tupl
     and the panel refuse what `analyze` refuses (unreadable, blank, transparent or tiny files; no
     garment we draft) with the same one line. ``start`` (a spec or spec dict) replaces the
     analysis's spec but not its refusal; the check then runs offline (no VLM call for it)."""
-    from ..vision import analyze_image
+    from ..vision import analyze_photo
 
-    spec = analyze_image(image, backend="offline" if start is not None else backend, client=client)
+    spec, masks = analyze_photo(image, backend="offline" if start is not None else backend, client=client)
     if start is not None:
         spec = start if isinstance(start, GarmentSpec) else make_spec(start)
-    return spec, load_target(image)
+    return spec, load_target(image, masks)
 
 
 def _symmetric_body(body: np.ndarray, garment: np.ndarray) -> np.ndarray:

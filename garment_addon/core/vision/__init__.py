@@ -10,6 +10,13 @@ def analyze_image(path, backend: str = "offline", progress=None, client=None):
     return _analyze(path, backend=backend, progress=progress, client=client)
 
 
+def analyze_photo(path, backend: str = "offline", progress=None, client=None):
+    """(spec, photo masks or None); see analyze.analyze_photo."""
+    from .analyze import analyze_photo as _analyze
+
+    return _analyze(path, backend=backend, progress=progress, client=client)
+
+
 def segment_garment(image):
     """(garment_mask, person_mask) of a photo or array; see analyze.segment_garment."""
     from .analyze import segment_garment as _seg
@@ -24,4 +31,4 @@ def photo_masks(image):
     return _masks(image)
 
 
-__all__ = ["analyze_image", "photo_masks", "segment_garment"]
+__all__ = ["analyze_image", "analyze_photo", "photo_masks", "segment_garment"]

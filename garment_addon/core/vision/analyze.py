@@ -494,7 +494,11 @@ def photo_masks(image) -> tuple[np.ndarray, np.ndarray, bool]:
     """(garment mask, person mask, worn) at the image's own resolution; worn is False for a garment
     on its own (product shot, flat lay, cut-out), whose "person" mask is only the garment's outline."""
     rgb, alpha = as_rgb_array(image)
-    a = analyze_array(rgb, alpha, learned=False)  # masks only: the type is not needed
+    return _masks(analyze_array(rgb, alpha, learned=False), rgb)  # masks only: the type is not needed
+
+
+def _masks(a: Analysis, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """photo_masks' answer from an analysis of ``rgb``."""
     h, w = rgb.shape[:2]
     up = [
         cv2.resize(m.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
@@ -838,6 +842,14 @@ def analyze_image(
     path, backend: str = "offline", progress: Progress | None = None, client=None
 ) -> GarmentSpec:
     """Photo (path or array) -> validated GarmentSpec with confidences in ``metadata``."""
+    return analyze_photo(path, backend, progress, client)[0]
+
+
+def analyze_photo(
+    path, backend: str = "offline", progress: Progress | None = None, client=None
+) -> tuple[GarmentSpec, tuple[np.ndarray, np.ndarray, bool] | None]:
+    """analyze_image's spec and, when the offline analyzer ran, its photo_masks (a fit scores
+    against them without segmenting the photo a second time); None when a VLM answered."""
     if backend not in BACKENDS:
         raise UserError(f"backend: must be one of {', '.join(BACKENDS)} (got {backend!r})")
     progress = progress or Progress()
@@ -855,11 +867,11 @@ def analyze_image(
 
         spec = ask_or_fall_back(backend, ask, warnings, client=client)
         if spec is not None:
-            return spec
+            return spec, None
     a = analyze_array(rgb, alpha, progress.sub(0.1, 0.95))
     if a.refusal:
         raise UserError(a.refusal)
     a.warnings = warnings + a.warnings
     spec = spec_from_analysis(a, source)
     progress(1.0, "done")
-    return spec
+    return spec, _masks(a, rgb)
