@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .fake_http import send_json
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 PHOTO = DATA / "garmentcode_shirt_render_front.png"
@@ -432,16 +434,7 @@ class FakeVLM:
                 {"differences": [f"sleeves {KEY[5:20]}"], "adjustments": {}, "confidence": 0.9,
                  "converged": True})), {}),
         }.get(model, (404, b'{"error": "unknown model"}', {}))
-        try:
-            h.send_response(status)
-            for k, v in headers.items():
-                h.send_header(k, v)
-            h.send_header("Content-Type", "application/json")
-            h.send_header("Content-Length", str(len(data)))
-            h.end_headers()
-            h.wfile.write(data)
-        except OSError:
-            pass
+        send_json(h, status, data, headers)
 
     def close(self) -> None:
         self.server.shutdown()

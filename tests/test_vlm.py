@@ -21,6 +21,8 @@ from garment_addon.core.vlm import VLMClient, VLMError, critique, extract_json
 from garment_addon.core.vlm import client as vlm_client
 from garment_addon.core.vlm.client import KEY_VARS
 
+from .fake_http import send_json
+
 KEY = "sk-test-SECRET-0123456789"
 GOOD = {
     "garment_type": "dress",
@@ -69,16 +71,7 @@ class FakeProvider:
                     time.sleep(1.0)
                     status = 200
                 data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
-                try:
-                    self.send_response(status)
-                    for k, v in headers.items():
-                        self.send_header(k, v)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):  # the client timed out first
-                    pass
+                send_json(self, status, data, headers)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
