@@ -86,30 +86,6 @@ def mesh_object(name: str, verts_cm: np.ndarray, faces: np.ndarray, edges: np.nd
     return link(bpy.data.objects.new(name, me))
 
 
-def merge_and_smooth(obj, voxel_cm: float, smooth: tuple[float, int], inflate_cm: float = 0.0,
-                     keep: float = 1.0) -> None:
-    """Replace ``obj``'s mesh by one closed manifold surface around all its (overlapping) closed parts
-    (Remesh modifier, voxel mode), smoothed (Smooth modifier, ``smooth`` = (factor, passes)), moved
-    ``inflate_cm`` out along the normals (smoothing shrinks convex sections a little) and decimated to
-    the fraction ``keep`` of its faces (the cloth's collision time grows with the collider's faces)."""
-    rm = obj.modifiers.new("Merge", "REMESH")
-    rm.mode = "VOXEL"
-    rm.voxel_size = voxel_cm * CM
-    sm = obj.modifiers.new("Smooth", "SMOOTH")
-    sm.factor, sm.iterations = smooth
-    dp = obj.modifiers.new("Inflate", "DISPLACE")
-    dp.direction, dp.mid_level, dp.strength = "NORMAL", 0.0, inflate_cm * CM
-    dc = obj.modifiers.new("Decimate", "DECIMATE")
-    dc.ratio = keep
-    dg = bpy.context.evaluated_depsgraph_get()
-    new = bpy.data.meshes.new_from_object(obj.evaluated_get(dg), depsgraph=dg)
-    for m in (rm, sm, dp, dc):
-        obj.modifiers.remove(m)
-    old, obj.data = obj.data, new
-    bpy.data.meshes.remove(old)
-    new.name = obj.name
-
-
 def coords(obj, evaluated: bool = False) -> np.ndarray:
     """(N, 3) vertex positions in cm (of the evaluated mesh when asked)."""
     if evaluated:
