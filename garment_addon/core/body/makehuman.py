@@ -267,21 +267,43 @@ def _rot(axis: np.ndarray, angle: float) -> np.ndarray:
     return np.eye(3) + s * K + (1 - c) * K @ K
 
 
-def pose_transforms(asset: Asset, verts: np.ndarray, local: dict[str, np.ndarray]) -> np.ndarray:
-    """(bones, 4, 4) rest -> posed world transforms; ``local``: bone -> rotation about its head."""
+def pose_transforms(asset: Asset, verts: np.ndarray, local: dict[str, np.ndarray],
+                    stretch: dict[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(bones, 4, 4) rest -> posed world transforms and their rotations alone; ``local``: bone ->
+    rotation about its head; ``stretch``: bone -> factor that lengthens it along its own axis (its
+    children are carried out to its new tail, not stretched: a longer forearm, the same hand)."""
     G = np.zeros((len(asset.bones), 4, 4))
+    rigid = np.zeros_like(G)  # what children inherit: the rotations, and the stretch as a shift
+    stretch = stretch or {}
     for i, (b, p) in enumerate(zip(asset.bones, asset.parents, strict=True)):
-        parent = G[asset.bones.index(p)] if p else np.eye(4)
-        R = local.get(b)
-        if R is None:
-            G[i] = parent
+        parent = rigid[asset.bones.index(p)] if p else np.eye(4)
+        R, k = local.get(b), stretch.get(b, 1.0)
+        if R is None and k == 1.0:
+            G[i] = rigid[i] = parent
             continue
         h = asset.head(verts, b)
+        R = np.eye(3) if R is None else R
         M = np.eye(4)
         M[:3, :3] = R
         M[:3, 3] = h - R @ h
-        G[i] = parent @ M
-    return G
+        rigid[i] = G[i] = parent @ M
+        if k != 1.0:
+            bone = _child_head(asset, verts, b) - h
+            u = bone / np.linalg.norm(bone)
+            S = np.eye(4)
+            S[:3, :3] += (k - 1.0) * np.outer(u, u)
+            S[:3, 3] = h - S[:3, :3] @ h
+            G[i] = G[i] @ S
+            shift = np.eye(4)
+            shift[:3, 3] = (k - 1.0) * bone
+            rigid[i] = rigid[i] @ shift
+    return G, rigid
+
+
+def _child_head(asset: Asset, verts: np.ndarray, bone: str) -> np.ndarray:
+    """Where the bone's (first) child starts: its joint at the far end (the elbow for the upper arm)."""
+    child = asset.bones[asset.parents.index(bone)]
+    return asset.head(verts, child)
 
 
 def skin(asset: Asset, verts: np.ndarray, G: np.ndarray) -> np.ndarray:
@@ -313,11 +335,16 @@ def _rotation_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _rot(axis, float(np.arctan2(s, a @ b)))
 
 
-def a_pose(asset: Asset, verts: np.ndarray, arm_angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
-    """(posed vertices, transforms): each arm straightened and hung in the frontal plane at
-    ``arm_angle_deg`` from the vertical (the analytic mannequin's arm angle). The base mesh holds its
-    arms 47 degrees down with the elbows bent and the hands 13 cm forward."""
-    local = {}
+def a_pose(asset: Asset, verts: np.ndarray, arm_angle_deg: float,
+           reach: tuple[np.ndarray, float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(posed vertices, transforms, their rotations): each arm straightened and hung in the frontal
+    plane at ``arm_angle_deg`` from the vertical (the analytic mannequin's arm angle). The base mesh
+    holds its arms 47 degrees down with the elbows bent and the hands 13 cm forward.
+    reach: (left shoulder point, arm length): upper arm and forearm lengthen alike so the wrist lies
+    that far from the shoulder point (mirrored for the right arm). The asset's arms are ~20 % shorter
+    than tailoring's arm length (shoulder point to wrist, 0.345 of the stature): a sleeve cut to it
+    would end over the fingers."""
+    local, stretch = {}, {}
     a = np.radians(arm_angle_deg)
     for side, sx in (("Left", 1.0), ("Right", -1.0)):
         target = np.array([sx * np.sin(a), 0.0, -np.cos(a)])
@@ -326,11 +353,27 @@ def a_pose(asset: Asset, verts: np.ndarray, arm_angle_deg: float) -> tuple[np.nd
         local[f"mixamorig:{side}Arm"] = R_upper
         # the forearm's rotation is applied before its parent's: aim it at the target seen from there
         local[f"mixamorig:{side}ForeArm"] = _rotation_between(wr - el, R_upper.T @ target)
-    G = pose_transforms(asset, verts, local)
-    return skin(asset, verts, G), G
+        if reach is not None:
+            point = np.asarray(reach[0], float) * [sx, 1.0, 1.0]
+            k = _arm_stretch(sh, target, float(np.linalg.norm(el - sh) + np.linalg.norm(wr - el)), point,
+                             float(reach[1]))
+            stretch[f"mixamorig:{side}Arm"] = stretch[f"mixamorig:{side}ForeArm"] = k
+    G, rigid = pose_transforms(asset, verts, local, stretch)
+    return skin(asset, verts, G), G, rigid
 
 
-# --- the girth correction -----------------------------------------------------------------------
+def _arm_stretch(shoulder: np.ndarray, direction: np.ndarray, length: float, point: np.ndarray,
+                 reach: float) -> float:
+    """Factor k (at least 1) putting the straight arm's wrist, shoulder + k * length * direction,
+    ``reach`` from ``point``: the larger root of |shoulder - point + k length d|^2 = reach^2."""
+    o = shoulder - point
+    b, c = float(o @ direction) * length, float(o @ o) - reach**2
+    disc = b * b - length**2 * c
+    if disc <= 0:
+        return 1.0
+    return max(1.0, (-b + np.sqrt(disc)) / length**2)
+
+
 def _factor(zs: list[float], ss: list[float], z: np.ndarray) -> np.ndarray:
     """Smooth scale factor through the stations (z, s); 1 outside them."""
     order = np.argsort(zs)
@@ -471,9 +514,10 @@ def fit_sliders(residual, n: int, steps: int = 6, h: float = 0.1) -> np.ndarray:
 
 
 def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str = "female",
-                arm_angle_deg: float = 38.0, iterations: int = 8) -> HumanBody:
+                arm_angle_deg: float = 38.0, iterations: int = 8, reach=None) -> HumanBody:
     """The MakeHuman mannequin for ``meas`` (core.spec.body_measurements) with its landmark heights
-    at ``landmarks`` (mannequin.Body.landmarks) and the arms at ``arm_angle_deg`` from the vertical."""
+    at ``landmarks`` (mannequin.Body.landmarks) and the arms at ``arm_angle_deg`` from the vertical;
+    reach: (left shoulder point, arm length) the arms are lengthened to (see a_pose)."""
     asset = load_asset()
     gender = "male" if preset == "male" else "female"
     target = {k: float(meas[k]) for k in GIRTHS} | {"height": float(meas["height"])}
@@ -489,13 +533,13 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
 
     # macro sliders: closest girths in the A-pose (in the base pose a heavy body's arms touch its
     # sides at the bust); the landmarks of the average body stand in for each trial's (they move little)
-    x = fit_sliders(lambda x: _log_errors(asset, a_pose(asset, body_for(x, src), arm_angle_deg)[0], heights, target),
-                    len(names))
+    x = fit_sliders(lambda x: _log_errors(asset, a_pose(asset, body_for(x, src), arm_angle_deg, reach)[0],
+                                          heights, target), len(names))
     v = shaped(asset, gender, **dict(zip(names, x, strict=True)))
     v = remap_heights(v, natural_landmarks(asset, v), dst)
     angle = arm_angle_deg
     while True:  # the arms hang clear of the torso below the armpit, further out on a heavy body
-        posed, G = a_pose(asset, v, angle)
+        posed, G, rigid = a_pose(asset, v, angle, reach)
         scale = dict.fromkeys(GIRTHS, 1.0)
         out = posed
         for _ in range(iterations):  # fixed point: each factor by its girth's remaining ratio
@@ -511,7 +555,7 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
     girths = measure(asset, out, heights)
     n = asset.n_mesh
     joints = {b: (out[n + 2 * i], out[n + 2 * i + 1]) for i, b in enumerate(asset.bones)}
-    pose = {b: G[i, :3, :3] for i, b in enumerate(asset.bones)}
+    pose = {b: rigid[i, :3, :3] for i, b in enumerate(asset.bones)}
     rest = {b: (v[n + 2 * i], v[n + 2 * i + 1]) for i, b in enumerate(asset.bones)}
     return HumanBody(out[:n], asset.quads, joints, dict(zip(asset.bones, asset.parents, strict=True)),
                      dict(zip(asset.bones, asset.rolls.tolist(), strict=True)), pose, asset.weights,
@@ -521,18 +565,21 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
 
 # --- tying the analytic mannequin (wrap) to the shown one --------------------------------------
 @lru_cache(maxsize=8)
-def _human_cached(key: tuple, landmarks_key: tuple, preset: str, arm_angle: float) -> HumanBody:
-    return build_human(dict(key), dict(landmarks_key), preset, arm_angle)
+def _human_cached(key: tuple, landmarks_key: tuple, preset: str, arm_angle: float, reach: tuple) -> HumanBody:
+    return build_human(dict(key), dict(landmarks_key), preset, arm_angle, reach=(np.array(reach[0]), reach[1]))
 
 
 def human_for_body(body) -> HumanBody:
     """The MakeHuman mannequin for a mannequin.Body (same measurements, landmarks, preset and arm
     angle); cached, so the refinement loop's rebuilds of one body cost nothing."""
+    from ..proportions import ARM_LENGTH
     from .mannequin import PRESETS
 
     key = tuple(sorted((k, round(float(v), 3)) for k, v in body.measurements.items()))
     lm = tuple(sorted((k, round(float(v), 3)) for k, v in body.landmarks.items()))
-    return _human_cached(key, lm, body.preset, float(PRESETS[body.preset]["arm_angle"]))
+    arm = body.measurements.get("arm_length", ARM_LENGTH * body.landmarks["height"])
+    reach = (tuple(round(float(c), 3) for c in body.points["shoulder_left"]), round(float(arm), 3))
+    return _human_cached(key, lm, body.preset, float(PRESETS[body.preset]["arm_angle"]), reach)
 
 
 def attach_human(body, human: HumanBody | None = None) -> HumanBody:
