@@ -109,3 +109,21 @@ def test_slice_of_a_box_is_its_outline():
     tris = np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
     loops = mh.slice_loops(v, tris, 5.0)
     assert len(loops) == 1 and mh.hull_perimeter(loops[0]) == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize("preset", ["female", "male"])
+def test_arms_are_as_long_as_the_arm_length(preset):
+    """Shoulder point to wrist is the tailor's arm length (a sleeve cut to it ends at the wrist, not over
+    the fingers); the hand keeps the asset's size and the rig's pose stays a rotation."""
+    body, h = _human("M", preset)
+    for side, sx in (("Left", 1.0), ("Right", -1.0)):
+        point = np.array(body.points["shoulder_left"]) * [sx, 1, 1]
+        wrist = h.joints[f"mixamorig:{side}Hand"][0]
+        assert np.linalg.norm(wrist - point) == pytest.approx(body.measurements["arm_length"], abs=0.5)
+        tip = h.joints[f"mixamorig:{side}HandMiddle3"][1]
+        rest_tip = h.rest_joints[f"mixamorig:{side}HandMiddle3"][1]
+        rest_wrist = h.rest_joints[f"mixamorig:{side}Hand"][0]
+        assert np.linalg.norm(tip - wrist) == pytest.approx(np.linalg.norm(rest_tip - rest_wrist), rel=1e-6)
+        for bone in ("Arm", "ForeArm", "Hand"):
+            R = h.pose[f"mixamorig:{side}{bone}"]
+            assert np.allclose(R @ R.T, np.eye(3), atol=1e-9)
