@@ -143,11 +143,18 @@ def penetration(points: np.ndarray, body_verts: np.ndarray, body_faces: np.ndarr
 def self_crossings(verts: np.ndarray, faces: np.ndarray) -> int:
     """How many mesh edges pass through a triangle of the same mesh that they share no vertex with:
     0 for a garment whose layers (overlapping fronts, pockets, folds) never pass through each other."""
+    edges, _ = crossing_edges(verts, faces)
+    return int(len(np.unique(edges, axis=0)))
+
+
+def crossing_edges(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """((K, 2) vertex pairs of the edges that pass through a triangle of the same mesh sharing no
+    vertex with them, (K,) index of that triangle): where a garment crosses itself."""
     verts, faces = np.asarray(verts, float), np.asarray(faces, np.int64)
     e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
     e = np.unique(e, axis=0)
     if not len(e) or not len(faces):
-        return 0
+        return np.zeros((0, 2), np.int64), np.zeros(0, np.int64)
     tri = verts[faces]
     centre = tri.mean(axis=1)
     reach = float(np.linalg.norm(tri - centre[:, None], axis=-1).max())
@@ -159,7 +166,7 @@ def self_crossings(verts: np.ndarray, faces: np.ndarray) -> int:
     shares = (faces[fi] == e[ei, 0:1]).any(1) | (faces[fi] == e[ei, 1:2]).any(1)
     ei, fi = ei[~shares], fi[~shares]
     hit = _segment_hits_triangle(verts[e[ei, 0]], verts[e[ei, 1]], tri[fi])
-    return int(len(np.unique(ei[hit])))
+    return e[ei[hit]], fi[hit]
 
 
 def _segment_hits_triangle(p0, p1, tri) -> np.ndarray:

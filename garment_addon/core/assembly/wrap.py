@@ -582,7 +582,10 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         xc = _center_x(p)
         if v[:, 0].mean() <= xc:  # the right half stays underneath
             continue
-        w = np.clip((xc + 2.0 - v[:, 0]) / 4.0, 0, 1)  # 1 across the overlap, 0 from 2 cm past centre
+        # 1 as far past the centre as the other half's overlap reaches (as far as this one's), then
+        # down to 0 over 2 cm: lifted only up to the centre, the other half ran through it
+        overlap = max(xc - float(v[:, 0].min()), 0.0)
+        w = np.clip((xc + overlap + 2.0 - v[:, 0]) / 2.0, 0, 1)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
         out[sl] += (lift * w)[:, None] * normals[sl]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
