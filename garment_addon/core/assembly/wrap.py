@@ -112,8 +112,14 @@ def _circle_points(z: np.ndarray, s: np.ndarray, circ: np.ndarray, center: np.nd
     return np.column_stack([center[:, 0] + r * np.cos(ang), center[:, 1] + r * np.sin(ang), z])
 
 
-def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray, offset: float) -> np.ndarray:
-    """Vectorised _ring_points for the torso: one arc-length table per 1 cm height bin."""
+def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray, offset: float,
+                     hang: float | None = None) -> np.ndarray:
+    """Vectorised _ring_points for the torso: one arc-length table per 1 cm height bin.
+
+    hang: the height a flared skirt hangs from (its hip): below it a ring wider than a cone opening
+    FLARE_CONE from there is not stood out to its full width (a lampshade, its panels stretched
+    along the slant) but hangs in FLUTES folds round that cone, so every row keeps its flat length
+    and the drape starts from the pattern's lengths."""
     out = np.zeros((len(z), 3))
     zb = np.round(z).astype(int)
     cb = np.round(circ).astype(int)
@@ -129,6 +135,11 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
         ex = 2 / 2.4
         pts = np.column_stack([a * np.sign(co) * np.abs(co) ** ex, b * np.sign(si) * np.abs(si) ** ex])
         arc = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))])
+        cone = c if hang is None else polygon_perimeter(superellipse(64, a, b)) + 2 * np.pi * (
+            offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz, 0.0))
+        if c > 1.02 * cone:
+            pts = _fluted(pts * (cone / arc[-1]), c)
+            arc = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))])
         pts *= c / arc[-1]
         arc *= c / arc[-1]
         sm = np.mod(s[m], arc[-1])
@@ -136,6 +147,36 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
         out[m, 1] = np.interp(sm, arc, pts[:, 1]) + cy
         out[m, 2] = z[m]
     return out
+
+
+FLARE_CONE = 12.0  # degrees: how far out from the hip a flared skirt's wrap opens; the rest is folds
+FLUTES = 12  # folds round a flared skirt's wrap
+
+
+def _fluted(pts: np.ndarray, length: float) -> np.ndarray:
+    """The closed curve ``pts`` (first point = last, the centre front) with FLUTES radial waves
+    (a trough at the centre front) deep enough that it is ``length`` long."""
+    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    u = np.concatenate([[0], np.cumsum(seg)]) / seg.sum()
+    tangent = np.gradient(pts, axis=0)
+    normal = np.column_stack([tangent[:, 1], -tangent[:, 0]])
+    normal /= np.maximum(np.linalg.norm(normal, axis=1), 1e-12)[:, None]
+    if np.sum(normal * (pts - pts.mean(axis=0))) < 0:
+        normal = -normal
+    # enough samples per wave that the curve's length is measured, not cut short
+    fine = np.linspace(0, 1, 24 * FLUTES + 1)
+    base = np.column_stack([np.interp(fine, u, pts[:, k]) for k in range(2)])
+    nrm = np.column_stack([np.interp(fine, u, normal[:, k]) for k in range(2)])
+    wave = -np.cos(2 * np.pi * FLUTES * fine)[:, None] * nrm
+
+    def curve_length(amp: float) -> float:
+        return float(np.linalg.norm(np.diff(base + amp * wave, axis=0), axis=1).sum())
+
+    lo, hi = 0.0, seg.sum() / FLUTES
+    for _ in range(30):  # the length grows with the amplitude: bisection
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if curve_length(mid) < length else (lo, mid)
+    return base + 0.5 * (lo + hi) * wave
 
 
 def _over_shoulder(body: Body, pts: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -236,6 +277,59 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
         s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
         ring = _torso_ring_fast(body, zs, s, circ, offset)
         pos[sl] = _over_shoulder(body, ring, z) if kind == "torso" else ring
+    if kind == "skirt":
+        _hang_flare(body, pieces, mesh, pos, offset)
+
+
+def _flare(p, body: Body) -> tuple[float, float, float, float] | None:
+    """(hip height in the flat, half width there, the flare's apex height above it, the side seam's
+    angle from it) of a skirt panel whose side seams open below the hip in straight lines; None
+    when they do not (a straight or pencil skirt)."""
+    hip = _lm(p, "hip_center")
+    if hip is None:
+        return None
+    o = p.outline
+    xc, y_hip = _center_x(p), float(hip[1])
+    half = 0.5 * float(_width_at(o, np.array([y_hip]))[0])
+    below = o[o[:, 1] < y_hip - 1.0]
+    if not len(below):
+        return None
+    k = int(np.argmax(np.abs(below[:, 0] - xc)))  # the hem corner
+    corner_x, corner_y = float(np.abs(below[k, 0] - xc)), float(below[k, 1])
+    if corner_x < half + 2.0 or y_hip - corner_y < 1.0:
+        return None
+    h0 = half * (y_hip - corner_y) / (corner_x - half)
+    return y_hip, half, h0, float(np.arctan2(half, h0))
+
+
+def _hang_flare(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, offset: float) -> None:
+    """Below the hip a flared skirt hangs from it: each line from the flare's apex through the hip
+    line (the side seams are two) hangs down from where it crosses the hip, as long as it is flat,
+    and the rows between them run round a ring whose length grows with the depth as the flat
+    panels widen (not a lampshade standing out to the hem's full width: it stretched the panels
+    along the slant by up to 1.75x). _torso_ring_fast lays that ring round a cone FLARE_CONE wide
+    in FLUTES folds."""
+    flares = [_flare(p, body) for p in pieces]
+    if any(f is None for f in flares):
+        return
+    # the ring's length at the hip line and its growth per cm of depth (the sum of the panels' angles)
+    hip_ring = sum(2 * f[1] for f in flares)
+    spread = sum(2 * f[3] for f in flares)
+    for p, (y_hip, _, h0, _) in zip(pieces, flares, strict=True):
+        i = mesh.index(p.name)
+        v = mesh.pieces[i].verts
+        low = np.nonzero(v[:, 1] < y_hip)[0]
+        if not len(low):
+            continue
+        sl = mesh.offsets[i] + low
+        dx, dy = v[low, 0] - _center_x(p), y_hip + h0 - v[low, 1]
+        theta = np.arctan2(dx, dy)
+        depth = np.hypot(dx, dy) - h0 / np.cos(theta)
+        z_hip = y_hip + _anchor_z(p, body, "skirt")
+        circ = np.maximum(hip_ring, _section_perimeter(body, np.full(len(low), z_hip), "skirt")
+                          + 2 * np.pi * offset) + spread * depth
+        s = h0 * np.tan(theta) + depth * theta + (circ / 2 if _is_back(p) else 0.0)
+        pos[sl] = _torso_ring_fast(body, z_hip - depth, s, circ, offset, hang=z_hip)
 
 
 def _section_perimeter(body: Body, z: np.ndarray, kind: str) -> np.ndarray:
