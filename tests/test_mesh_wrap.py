@@ -55,6 +55,29 @@ def test_flare_makes_a_wider_hem():
     assert hem_width(mesh2, flared) > hem_width(mesh, straight) + 10
 
 
+def test_a_flared_skirt_hangs_in_folds_at_its_flat_lengths():
+    """A strongly flared skirt hangs from the hip in folds (its hem longer than its hull), keeping the
+    pattern's lengths, not stood out as a lampshade stretched along the slant; nothing crosses."""
+    from garment_addon.core.assembly.quality import hem_gathering, self_crossings
+    from garment_addon.core.assembly.wrap import _seam_groups
+
+    pattern, body, mesh, pos = _wrapped({"garment_type": "dress", "measurements": {"flare": 40}})
+    skirt = np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces if p.body_region.startswith("skirt")])
+    faces = mesh.faces[skirt[mesh.faces[:, 0]]]
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
+    ratio = np.linalg.norm(pos[e[:, 0]] - pos[e[:, 1]], axis=1) / np.linalg.norm(
+        mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)
+    assert np.mean(np.abs(ratio - 1)) < 0.1 and np.percentile(ratio, 95) < 1.45  # was 0.15 and 1.75
+    label, _ = _seam_groups(mesh)  # sewn vertices as one, as the weld makes them
+    first = np.zeros(label.max() + 1, int)
+    first[label[::-1]] = np.arange(len(label))[::-1]
+    welded = first[label][faces]
+    assert self_crossings(pos, welded) == 0
+    assert hem_gathering(pos, welded) > 1.15
+    hem = pos[skirt][pos[skirt][:, 2] < pos[skirt][:, 2].min() + 5]
+    assert np.ptp(hem[:, 0]) < 2 * 45  # no wider than a cone of 12 degrees plus its folds
+
+
 def test_handmade_pattern_wraps_without_drafting():
     p = skirt_pattern()
     body = body_for_spec(make_spec({"garment_type": "skirt"}))

@@ -119,30 +119,34 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     hang: the height a flared skirt hangs from (its hip): below it a ring wider than a cone opening
     FLARE_CONE from there is not stood out to its full width (a lampshade, its panels stretched
     along the slant) but hangs in FLUTES folds round that cone, so every row keeps its flat length
-    and the drape starts from the pattern's lengths."""
+    and the drape starts from the pattern's lengths (there the ring's length follows the height, so
+    a bin is its height alone and each point keeps its share of the way round)."""
     out = np.zeros((len(z), 3))
     zb = np.round(z).astype(int)
-    cb = np.round(circ).astype(int)
+    cb = np.round(circ).astype(int) if hang is None else np.zeros(len(z), int)
     key = zb * 100000 + cb
+    s = np.asarray(s, float)
     for k in np.unique(key):
         m = key == k
         zz = float(np.mean(z[m]))
         # below the hip a garment hangs straight from the hip instead of following the crotch in
         a, b, cy = (float(v[0]) for v in body.section(np.array([max(zz, body.landmarks["hip"])])))
-        c = max(float(np.mean(circ[m])), polygon_perimeter(superellipse(64, a, b)) + 2 * np.pi * offset)
+        body_ring = polygon_perimeter(superellipse(64, a, b))
+        c = max(float(np.mean(circ[m])), body_ring + 2 * np.pi * offset)
         theta = np.linspace(-np.pi / 2, 3 * np.pi / 2, 257)
         co, si = np.cos(theta), np.sin(theta)
         ex = 2 / 2.4
         pts = np.column_stack([a * np.sign(co) * np.abs(co) ** ex, b * np.sign(si) * np.abs(si) ** ex])
         arc = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))])
-        cone = c if hang is None else polygon_perimeter(superellipse(64, a, b)) + 2 * np.pi * (
+        cone = c if hang is None else body_ring + 2 * np.pi * (
             offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz, 0.0))
         if c > 1.02 * cone:
             pts = _fluted(pts * (cone / arc[-1]), c)
             arc = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))])
         pts *= c / arc[-1]
         arc *= c / arc[-1]
-        sm = np.mod(s[m], arc[-1])
+        share = s[m] if hang is None else s[m] * c / np.maximum(circ[m], 1e-9)
+        sm = np.mod(share, arc[-1])
         out[m, 0] = np.interp(sm, arc, pts[:, 0])
         out[m, 1] = np.interp(sm, arc, pts[:, 1]) + cy
         out[m, 2] = z[m]
@@ -164,19 +168,16 @@ def _fluted(pts: np.ndarray, length: float) -> np.ndarray:
     if np.sum(normal * (pts - pts.mean(axis=0))) < 0:
         normal = -normal
     # enough samples per wave that the curve's length is measured, not cut short
-    fine = np.linspace(0, 1, 24 * FLUTES + 1)
+    fine = np.linspace(0, 1, 12 * FLUTES + 1)
     base = np.column_stack([np.interp(fine, u, pts[:, k]) for k in range(2)])
     nrm = np.column_stack([np.interp(fine, u, normal[:, k]) for k in range(2)])
     wave = -np.cos(2 * np.pi * FLUTES * fine)[:, None] * nrm
 
-    def curve_length(amp: float) -> float:
-        return float(np.linalg.norm(np.diff(base + amp * wave, axis=0), axis=1).sum())
-
-    lo, hi = 0.0, seg.sum() / FLUTES
-    for _ in range(30):  # the length grows with the amplitude: bisection
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if curve_length(mid) < length else (lo, mid)
-    return base + 0.5 * (lo + hi) * wave
+    # the length grows with the amplitude: tabulated at once, read back (the ring is scaled to its
+    # exact length afterwards)
+    amps = np.linspace(0.0, seg.sum() / FLUTES, 24)
+    lengths = np.linalg.norm(np.diff(base[None] + amps[:, None, None] * wave[None], axis=1), axis=2).sum(axis=1)
+    return base + float(np.interp(length, lengths, amps)) * wave
 
 
 def _over_shoulder(body: Body, pts: np.ndarray, z: np.ndarray) -> np.ndarray:
