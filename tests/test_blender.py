@@ -314,3 +314,48 @@ def test_hoodie_drape_keeps_the_hood_up():
     head = r.body_model.head_center
     assert top > head[2] + 0.5 * r.body_model.head_axes[2]  # over the head, not in a heap at the neck
     assert r.metrics["inside_fraction"] <= 0.01 and r.metrics["mean_stretch"] <= 0.05
+
+
+def test_export_shell_thickness_and_subdivision(tmp_path):
+    """glb / fbx garments get the fabric's thickness (a shell grown outward) and optional subdivision,
+    UVs kept; the scene keeps the simulated mesh; a bad value is the user's error, one line."""
+    r = pl.build_scene(_pattern("skirt"), "wrap")
+    n = len(r.garment.data.vertices)
+
+    def garment_vertices(**kw):
+        pl.export_garment(r, tmp_path / "g.glb", include_mannequin=False, **kw)
+        gl = _glb_json(tmp_path / "g.glb")
+        prims = [p for m in gl["meshes"] for p in m["primitives"]]
+        assert all("TEXCOORD_0" in p["attributes"] for p in prims)
+        return sum(gl["accessors"][p["attributes"]["POSITION"]]["count"] for p in prims)
+
+    sheet = garment_vertices(thickness_mm=0)
+    shell = garment_vertices()  # the fabric's thickness: two sides and a rim
+    finer = garment_vertices(thickness_mm=0, subdivisions=1)
+    assert shell >= 2 * sheet and finer >= 3 * sheet
+    assert [m.type for m in r.garment.modifiers] == [] and len(r.garment.data.vertices) == n
+    with pytest.raises(UserError, match="thickness"):
+        pl.export_garment(r, tmp_path / "g.glb", thickness_mm=50)
+    with pytest.raises(UserError, match="subdivisions"):
+        pl.export_garment(r, tmp_path / "g.fbx", subdivisions=9)
+
+
+def test_jacket_buttons_and_the_cloth_under_pockets_are_held():
+    from garment_addon.core.assembly import wrap
+    from garment_addon.core.mesh import mesh_pattern
+
+    pattern = _pattern("jacket")
+    r = pl.build_scene(pattern, "wrap")
+    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+    pos = wrap(pattern, mesh, r.body_model)
+    w = pl._pin_weights(pattern, mesh, pos, r.body_model)
+    for front in ("left_front", "right_front"):
+        piece = pattern.pieces[mesh.index(front)]
+        verts = mesh.pieces[mesh.index(front)].verts
+        for mark in (m for m in piece.markings if m["kind"] == "button"):
+            nearest = np.linalg.norm(verts - mark["points"][0], axis=1).argmin()
+            assert w[mesh.offsets[mesh.index(front)] + nearest] == 1.0
+    pocket = mesh.piece_of == mesh.index("left_pocket")
+    under = (mesh.piece_of == mesh.index("left_front")) & (w == 1.0)
+    assert under.sum() > 0.5 * pocket.sum()  # the front under the pocket is held with it
+    assert (w[mesh.piece_of == mesh.index("back_bodice")] == 0).all()

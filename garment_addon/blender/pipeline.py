@@ -448,12 +448,29 @@ def render_masks(result: SceneResult, size: int = 256):
         return rd.render_masks(scene, result.garment, result.mannequin, size)
 
 
-def export_garment(result: SceneResult, path, include_mannequin: bool = True) -> str:
-    """Write the garment (+ mannequin, + rig) as .glb, .obj, .fbx or .blend chosen by the extension."""
-    from .export import export_objects
+def export_garment(result: SceneResult, path, include_mannequin: bool = True, thickness_mm: float | None = None,
+                   subdivisions: int | None = None) -> str:
+    """Write the garment (+ mannequin, + rig) as .glb, .obj, .fbx or .blend chosen by the extension.
+    .glb / .fbx: the garment (and worn layers) subdivided (default export.SUBDIVISIONS) and given
+    ``thickness_mm`` of cloth (default: its fabric's), UVs as the pattern lays them out; .obj and
+    .blend: the simulated surface as it is."""
+    from .export import SUBDIVISIONS, check_shell, export_objects, garment_shell
 
+    subdivisions = SUBDIVISIONS if subdivisions is None else subdivisions
+    check_shell(thickness_mm, subdivisions)
     objs = [*result.layers, result.garment] + ([result.mannequin, result.rig] if include_mannequin else [])
-    return export_objects(objs, path)
+    if Path(path).suffix.lower() not in (".glb", ".gltf", ".fbx"):
+        return export_objects(objs, path)
+    thickness = _fabric_thickness(result) if thickness_mm is None else float(thickness_mm)
+    with garment_shell([*result.layers, result.garment], thickness, subdivisions) as shelled:
+        return export_objects(objs, path, apply_modifiers=shelled)
+
+
+def _fabric_thickness(result: SceneResult) -> float:
+    from ..core.fabric import PRESETS
+
+    preset = PRESETS.get(str(result.metrics.get("fabric", "")))
+    return preset.thickness_mm if preset is not None else 0.0
 
 
 def _fresh_scene() -> None:
@@ -489,23 +506,27 @@ def _run_build(spec_or_pattern, method: str, rig: bool, progress, fresh: bool, s
 
 
 def run_assemble(spec_or_pattern, out_dir, method: str = "wrap", rig: bool = False, progress=None,
-                 fresh: bool = False, fabric=None, look=None, garment_only: bool = False) -> dict:
+                 fresh: bool = False, fabric=None, look=None, garment_only: bool = False,
+                 thickness_mm: float | None = None, subdivisions: int | None = None) -> dict:
     """Pattern (or spec) -> OUT/garment.glb, garment.obj, mannequin.obj, garment.fbx, scene.blend,
     pattern.json, assembly.json.
 
     fresh: start from an empty Blender scene (the CLI and batch runner; never inside a user's file).
     garment_only: garment.glb / .fbx without the mannequin and rig (mannequin.obj is still written).
+    thickness_mm, subdivisions: the glb / fbx garment's shell (see export_garment; default: the
+    fabric's thickness, no subdivision); garment.obj stays the simulated surface.
     `render` given this folder renders scene.blend as it is, without assembling again.
     """
     from ..core.io import atomic_dir
-    from .export import export_objects
+    from .export import check_shell, export_objects
 
+    check_shell(thickness_mm, 0 if subdivisions is None else subdivisions)  # before the build
     result, progress = _run_build(spec_or_pattern, method, rig, progress, fresh, 0.85, fabric, look)
     progress(0.9, "export")
     t = time.perf_counter()
     with atomic_dir(out_dir) as stage:
-        export_garment(result, stage / "garment.glb", include_mannequin=not garment_only)
-        export_garment(result, stage / "garment.fbx", include_mannequin=not garment_only)
+        for name in ("garment.glb", "garment.fbx"):
+            export_garment(result, stage / name, not garment_only, thickness_mm, subdivisions)
         export_objects([*result.layers, result.garment], stage / "garment.obj")
         export_objects([result.mannequin], stage / "mannequin.obj")
         export_objects([result.garment], stage / "scene.blend")

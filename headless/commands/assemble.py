@@ -18,6 +18,10 @@ def register(sub) -> None:
     p.add_argument("--rig", action="store_true", help="add an armature with skin weights (exported in the glb)")
     p.add_argument("--garment-only", action="store_true",
                    help="garment.glb / garment.fbx without the mannequin (mannequin.obj is still written)")
+    p.add_argument("--thickness", type=float, metavar="MM",
+                   help="cloth thickness of the glb / fbx garment, 0..10 mm (default: the fabric's; 0: a sheet)")
+    p.add_argument("--subdivisions", type=int, default=0, metavar="N",
+                   help="subdivision levels of the glb / fbx garment, 0..3 (default 0; each level ~4x the vertices)")
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.set_defaults(func=run)
 
@@ -64,7 +68,8 @@ def run(args) -> int:
     look = look_from(args)
     with progress_bar("assemble") as progress:
         report = assemble_to_folder(pattern, args.output, args.method, args.rig, progress,
-                                    fabric=args.fabric, look=look, garment_only=args.garment_only)
+                                    fabric=args.fabric, look=look, garment_only=args.garment_only,
+                                    thickness_mm=args.thickness, subdivisions=args.subdivisions)
     m = report["metrics"]
     print(f"wrote {args.output}/garment.glb, garment.fbx, garment.obj, mannequin.obj, scene.blend, "
           "pattern.json, assembly.json")
