@@ -72,7 +72,7 @@ def test_drape_skirt_meets_thresholds():
     assert m["max_seam_gap_cm"] <= 0.5
     assert m["mean_stretch"] <= 0.05
     assert r.timings["drape"] > 0
-    assert not r.garment.modifiers  # cloth applied, weld applied
+    assert [m.name for m in r.garment.modifiers] == ["GS_Smooth"]  # cloth and weld applied; smooth in renders
     me = r.garment.data
     face_edges = {k for poly in me.polygons for k in poly.edge_keys}
     assert set(me.edge_keys) == face_edges  # sewing edges welded away, none left loose
@@ -333,7 +333,7 @@ def test_export_shell_thickness_and_subdivision(tmp_path):
     shell = garment_vertices()  # the fabric's thickness: two sides and a rim
     finer = garment_vertices(thickness_mm=0, subdivisions=1)
     assert shell >= 2 * sheet and finer >= 3 * sheet
-    assert [m.type for m in r.garment.modifiers] == [] and len(r.garment.data.vertices) == n
+    assert [m.name for m in r.garment.modifiers] == ["GS_Smooth"] and len(r.garment.data.vertices) == n
     with pytest.raises(UserError, match="thickness"):
         pl.export_garment(r, tmp_path / "g.glb", thickness_mm=50)
     with pytest.raises(UserError, match="subdivisions"):

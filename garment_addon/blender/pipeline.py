@@ -165,6 +165,18 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     result.metrics = metrics
 
 
+RENDER_SUBDIVISIONS = 1  # the 2 cm cloth mesh smoothed to ~1 cm where it shows (renders)
+
+
+def _smooth_in_renders(garment) -> None:
+    """A finer surface where it shows, at no simulation cost: the garment is subdivided in renders
+    (Catmull-Clark, UV islands kept), not in the viewport, the exports or the measures, which keep the
+    simulated mesh (a 1.5 cm cloth mesh doubled the drape: shirt 8.2 -> 17 s CPU)."""
+    mod = garment.modifiers.new("GS_Smooth", "SUBSURF")
+    mod.levels, mod.render_levels = 0, RENDER_SUBDIVISIONS
+    mod.uv_smooth = "PRESERVE_BOUNDARIES"
+
+
 def _drop_cloth(colliders) -> None:
     from . import drape as dr
     from . import scene as sc
@@ -343,6 +355,7 @@ def build_scene_steps(pattern, method: str = "wrap", rig: bool = False, progress
         t = time.perf_counter()
         result.rig = add_rig(body, mannequin, spans, result.garment)
         timings["rig"] = time.perf_counter() - t
+    _smooth_in_renders(result.garment)  # last: after the armature has deformed the cloth
     progress(1.0, "done")
     return result
 
@@ -367,6 +380,7 @@ def update_scene(result: SceneResult, pattern, progress=None) -> SceneResult:
     result.pattern = pattern
     _garment_stage(result, pattern, result.method, progress or NULL, None)
     result.garment[LAYER_KEY] = (pattern.spec or {}).get("garment_type", "garment")
+    _smooth_in_renders(result.garment)
     return result
 
 
