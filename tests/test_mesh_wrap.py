@@ -140,3 +140,25 @@ def test_garmentcode_imports_wrap_by_placement(name):
     assert body.landmarks["knee"] - 40 < pos[:, 2].mean() < body.landmarks["head_top"]
     # panels wrapped keeping their widths (radial projection alone left 9-14 %)
     assert m["mean_stretch"] < 0.075
+
+
+def test_buttoned_fronts_overlap_without_crossing():
+    """The left front lies over the right one across the whole overlap (lifted only up to the centre
+    line, the right front's overlap ran through it: 119 crossings, now 0)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.assembly.wrap import _seam_groups
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = make_spec({"garment_type": "jacket"})
+    pattern, body = draft_pattern(spec), body_for_spec(spec)
+    attach_human(body)  # the skin shown, as the pipeline wraps onto
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body)
+    label, _ = _seam_groups(mesh)  # sewn vertices as one, as the weld makes them
+    first = np.zeros(label.max() + 1, int)
+    first[label[::-1]] = np.arange(len(label))[::-1]
+    faces = first[label][mesh.faces]
+    edges, hit = crossing_edges(pos, faces)
+    fronts = {mesh.index("left_front"), mesh.index("right_front")}
+    between = [(mesh.piece_of[e[0]], mesh.piece_of[faces[f][0]]) for e, f in zip(edges, hit, strict=True)]
+    assert sum(a in fronts and b in fronts and a != b for a, b in between) <= 3

@@ -662,7 +662,7 @@ def _seam_groups(mesh: GarmentMesh) -> tuple[np.ndarray, np.ndarray]:
     return connected_components(g, directed=False)[1], sewn
 
 
-def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.5) -> np.ndarray:
+def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.8) -> np.ndarray:
     """An open front's two halves overlap past the centre front: lift the part of the wearer's
     left half (drawn at +x) that crosses the centre so it lies on top, not through, the other."""
     fronts = [p for p in pattern.pieces if (p.body_region or "").startswith("torso_front")
