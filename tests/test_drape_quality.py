@@ -7,6 +7,7 @@ import pytest
 
 from garment_addon.core.assembly.quality import (
     boundary_loops,
+    crossing_edges,
     hem_gathering,
     penetration,
     push_out,
@@ -89,8 +90,16 @@ def test_self_crossings_count_layers_passing_through_each_other():
     lifted = np.vstack([v, v + [0, 0, 0.2]])
     assert self_crossings(lifted, np.vstack([f, f + len(v)])) == 0  # two layers, apart
     crossing = np.vstack([v, v[:, [0, 2, 1]] + [0, 0.5, -0.5]])  # a vertical sheet through the first
-    assert self_crossings(crossing, np.vstack([f, f + len(v)])) > 0
+    faces = np.vstack([f, f + len(v)])
+    assert self_crossings(crossing, faces) > 0
     assert self_crossings(*_sphere()) == 0
+    # where: each edge of one sheet through a triangle of the other, at the line the sheets share
+    edges, hit = crossing_edges(crossing, faces)
+    assert len(edges) == len(hit) > 0
+    sheet = (edges >= len(v)).all(axis=1)
+    assert np.all(sheet != (faces[hit] >= len(v)).all(axis=1))  # never a sheet through itself
+    mid = crossing[edges].mean(axis=1)
+    assert np.abs(mid[~sheet, 1] - 0.5).max() < 0.25 and np.abs(mid[sheet, 2]).max() < 0.25
 
 
 def test_hem_gathering_of_a_smooth_and_a_folded_hem():
