@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 import bpy
-from bpy.props import BoolProperty, EnumProperty, StringProperty
+from bpy.props import BoolProperty, EnumProperty, FloatProperty, IntProperty, StringProperty
 
 from ..core import errors
 from ..core.errors import Failure, UserError
@@ -632,11 +632,19 @@ class GARMENT_OT_export_garment(_WriteOperator, bpy.types.Operator):
     filter_glob: StringProperty(default="*.glb;*.obj;*.fbx", options={"HIDDEN"})
     garment_only: BoolProperty(name="Garment only", default=False,
                                description="Leave the mannequin and rig out (as `assemble --garment-only`)")
+    fabric_thickness: BoolProperty(name="Fabric's thickness", default=True,
+                                   description="glb / fbx: the garment as thick as its fabric (else Thickness)")
+    thickness: FloatProperty(name="Thickness (mm)", default=1.0, min=0.0, max=10.0,
+                             description="glb / fbx: cloth thickness, grown outward (0: a sheet)")
+    subdivisions: IntProperty(name="Subdivisions", default=0, min=0, max=3,
+                              description="glb / fbx: smoothing levels (each ~4x the vertices)")
 
     def write(self, context, path: Path) -> None:
         from ..blender import pipeline
 
-        pipeline.export_garment(ensure_result(context), path, include_mannequin=not self.garment_only)
+        pipeline.export_garment(ensure_result(context), path, include_mannequin=not self.garment_only,
+                                thickness_mm=None if self.fabric_thickness else self.thickness,
+                                subdivisions=self.subdivisions)
 
 
 CLASSES = (GARMENT_OT_apply_preset, GARMENT_OT_draft_pattern, GARMENT_OT_assemble, GARMENT_OT_render_preview,
