@@ -242,6 +242,8 @@ def test_cli_render_and_errors(tmp_path):
     assert {e["piece"] for e in legend} == {"skirt_front", "skirt_back", "waistband"}
     bad = _cli("assemble", str(spec), "--method", "melt", "-o", str(tmp_path / "bad"), cwd=ROOT)
     assert bad.returncode == 2 and "method" in bad.stderr and "Traceback" not in bad.stderr
+    bad = _cli("assemble", str(spec), "--thickness", "50", "-o", str(tmp_path / "bad"), cwd=ROOT)
+    assert bad.returncode == 2 and "thickness" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
     spec.write_text(json.dumps({"garment_type": "skirt", "measurements": {"hip": -3}}))
     bad = _cli("assemble", str(spec), "-o", str(tmp_path / "bad"), cwd=ROOT)
     assert bad.returncode == 2 and "hip" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
