@@ -17,18 +17,18 @@ def analyze_photo(path, backend: str = "offline", progress=None, client=None):
     return _analyze(path, backend=backend, progress=progress, client=client)
 
 
-def segment_garment(image):
+def segment_garment(image, garment_type=None):
     """(garment_mask, person_mask) of a photo or array; see analyze.segment_garment."""
     from .analyze import segment_garment as _seg
 
-    return _seg(image)
+    return _seg(image, garment_type)
 
 
-def photo_masks(image):
+def photo_masks(image, garment_type=None):
     """(garment_mask, person_mask, worn) of a photo or array; see analyze.photo_masks."""
     from .analyze import photo_masks as _masks
 
-    return _masks(image)
+    return _masks(image, garment_type)
 
 
 __all__ = ["analyze_image", "analyze_photo", "photo_masks", "segment_garment"]
