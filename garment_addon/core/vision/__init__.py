@@ -10,11 +10,11 @@ def analyze_image(path, backend: str = "offline", progress=None, client=None):
     return _analyze(path, backend=backend, progress=progress, client=client)
 
 
-def analyze_photo(path, backend: str = "offline", progress=None, client=None):
-    """(spec, photo masks or None); see analyze.analyze_photo."""
+def analyze_photo(path, backend: str = "offline", progress=None, client=None, **options):
+    """(spec, photo masks or None); see analyze.analyze_photo (options: garment_type, decoded)."""
     from .analyze import analyze_photo as _analyze
 
-    return _analyze(path, backend=backend, progress=progress, client=client)
+    return _analyze(path, backend=backend, progress=progress, client=client, **options)
 
 
 def segment_garment(image, garment_type=None):
@@ -24,11 +24,11 @@ def segment_garment(image, garment_type=None):
     return _seg(image, garment_type)
 
 
-def photo_masks(image, garment_type=None):
+def photo_masks(image, garment_type=None, decoded=None):
     """(garment_mask, person_mask, worn) of a photo or array; see analyze.photo_masks."""
     from .analyze import photo_masks as _masks
 
-    return _masks(image, garment_type)
+    return _masks(image, garment_type, decoded)
 
 
 __all__ = ["analyze_image", "analyze_photo", "photo_masks", "segment_garment"]

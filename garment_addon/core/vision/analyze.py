@@ -97,9 +97,13 @@ def choose_garment(a: Analysis, garment_type: str) -> bool:
 
 # -- body frame -----------------------------------------------------------------------------------
 # -- body vs clothing ------------------------------------------------------------------------------
-# how far (degrees of Lab hue) skin in other light may turn from the face's tint: skin keeps its
-# hue in shade, a pink garment beside pale skin is 30+ degrees redder
-SKIN_HUE = 15.0
+# The body's colour around the face's (OpenCV Lab, 0-255): lightness from BODY_DARKER below the
+# face's 5th percentile (shade) to BODY_LIGHTER above its 95th (lit skin); tint (a, b) within
+# FACE_TINT of the face's, or within SKIN_TINT for skin-like pixels of a skin-coloured face (limbs
+# in other light) whose hue turns less than SKIN_HUE degrees from the face's: skin keeps its hue
+# in shade, a pink garment beside pale skin is 30+ degrees redder.
+BODY_DARKER, BODY_LIGHTER = 25.0, 30.0
+FACE_TINT, SKIN_TINT, SKIN_HUE = 13.0, 24.0, 15.0
 
 
 def _hue(lab: np.ndarray) -> np.ndarray:
@@ -118,12 +122,13 @@ def body_pixels(lab: np.ndarray, person: np.ndarray, fr: Frame) -> tuple[np.ndar
     ref = np.median(face, axis=0)
     lo, hi = np.percentile(face[:, 0], [5, 95])
     chroma = np.linalg.norm(lab[..., 1:] - ref[1:], axis=2)
-    lit = (lab[..., 0] > lo - 25) & (lab[..., 0] < hi + 30)  # the face's lightness, shaded or lit
-    body = (chroma < 13) & lit
+    lit = (lab[..., 0] > lo - BODY_DARKER) & (lab[..., 0] < hi + BODY_LIGHTER)
+    body = (chroma < FACE_TINT) & lit
     if skin_like(ref[None, None, :])[0, 0]:
         # arms and legs in other light: a wider tint, the same lightness (a pink skirt on dark skin
-        # is skin-like in tint only)
-        body |= skin & (chroma < 24) & lit & (np.abs(_hue(lab) - _hue(ref)) < SKIN_HUE)
+        # is skin-like in tint only) and hue
+        turn = np.abs((_hue(lab) - _hue(ref) + 180) % 360 - 180)
+        body |= skin & (chroma < SKIN_TINT) & lit & (turn < SKIN_HUE)
     return body & person, ref
 
 
@@ -186,6 +191,9 @@ def garment_items(
     return _merge_panels(items)
 
 
+# the least garment: this share of height² (a full figure), or of the person's visible pixels (a
+# portrait's frame reaches far below the photo: its height² is no measure of what shows)
+MIN_ITEM, MIN_ITEM_SHARE = 0.004, 0.04
 SIDE_GAP = 0.06  # of the image's longer side: a strap or zip between two parts of one colour
 SAME_ROWS = 0.7  # share of the shorter part's rows the two parts share (hair over a top shares ~0.5)
 
@@ -216,26 +224,33 @@ def _bridge_sides(pieces: list[np.ndarray], bridge: np.ndarray) -> list[np.ndarr
 SHADE_TINT, SHADE_MIXED, SHADE_CHROMA = 12.0, 0.5, 15.0
 
 
+def _merged_where(masks: list[np.ndarray], same) -> list[np.ndarray]:
+    """The masks with every pair that ``same(i, j)`` accepts (and what joins them) merged."""
+    group = list(range(len(masks)))
+    for i in range(len(masks)):
+        for j in range(i):
+            if group[i] != group[j] and same(i, j):
+                gi, gj = group[i], group[j]
+                group = [gj if g == gi else g for g in group]
+    return [np.logical_or.reduce([masks[i] for i in range(len(masks)) if group[i] == g]).astype(np.uint8)
+            for g in sorted(set(group))]
+
+
 def _join_shading(masks: list[np.ndarray], lab: np.ndarray) -> list[np.ndarray]:
     """Colour masks merged where they are one coloured cloth in light and in shade."""
     tints = [np.median(lab[m > 0][:, 1:].astype(np.float32), axis=0) - 128 if m.any() else None for m in masks]
-    groups = [[i] for i in range(len(masks))]
-    for i in range(len(masks)):
-        for j in range(i):
-            ti, tj = tints[i], tints[j]
-            if ti is None or tj is None or min(np.linalg.norm(ti), np.linalg.norm(tj)) < SHADE_CHROMA:
-                continue
-            if np.linalg.norm(ti - tj) >= SHADE_TINT:
-                continue
-            small, big = sorted((masks[i], masks[j]), key=lambda m: int(m.sum()))
-            edge = small & (1 - cv2.erode(small, np.ones((3, 3), np.uint8)))
-            if (cv2.dilate(big, np.ones((5, 5), np.uint8)) & edge).sum() >= SHADE_MIXED * edge.sum():
-                gi = next(g for g in groups if i in g)
-                gj = next(g for g in groups if j in g)
-                if gi is not gj:
-                    gi += gj
-                    groups.remove(gj)
-    return [np.logical_or.reduce([masks[i] for i in g]).astype(np.uint8) for g in groups]
+
+    def same(i: int, j: int) -> bool:
+        ti, tj = tints[i], tints[j]
+        if ti is None or tj is None or min(np.linalg.norm(ti), np.linalg.norm(tj)) < SHADE_CHROMA:
+            return False
+        if np.linalg.norm(ti - tj) >= SHADE_TINT:
+            return False
+        small, big = sorted((masks[i], masks[j]), key=lambda m: int(m.sum()))
+        edge = small & (1 - cv2.erode(small, np.ones((3, 3), np.uint8)))
+        return (cv2.dilate(big, np.ones((5, 5), np.uint8)) & edge).sum() >= SHADE_MIXED * edge.sum()
+
+    return _merged_where(masks, same)
 
 
 # pieces of each of two colours, alternating within the region both cover, that make one print:
@@ -253,29 +268,18 @@ def _join_prints(masks: list[np.ndarray], min_piece: int) -> list[np.ndarray]:
     for m in masks:
         n, lab_c, stats, _ = cv2.connectedComponentsWithStats(m, 8)
         pieces.append((lab_c, {i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_piece}))
-    parent = list(range(len(masks)))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
+    def same(i: int, j: int) -> bool:
+        if min(len(pieces[i][1]), len(pieces[j][1])) < PRINT_PIECES:
+            return False
+        _, regions = cv2.connectedComponents(cv2.dilate(masks[i] | masks[j], np.ones((3, 3), np.uint8)), connectivity=8)
+        for r in np.unique(regions[masks[i] > 0]):
+            inside = regions == r
+            if all(len(set(np.unique(lab_c[inside])) & big) >= PRINT_PIECES for lab_c, big in (pieces[i], pieces[j])):
+                return True
+        return False
 
-    for i in range(len(masks)):
-        for j in range(i):
-            if min(len(pieces[i][1]), len(pieces[j][1])) < PRINT_PIECES:
-                continue
-            union = cv2.dilate(masks[i] | masks[j], np.ones((3, 3), np.uint8))
-            _, regions = cv2.connectedComponents(union, connectivity=8)
-            for r in np.unique(regions[masks[i] > 0]):
-                inside = regions == r
-                if all(len(set(np.unique(lab_c[inside])) & big) >= PRINT_PIECES for lab_c, big in (pieces[i], pieces[j])):
-                    parent[root(i)] = root(j)
-                    break
-    joined: dict[int, np.ndarray] = {}
-    for i, m in enumerate(masks):
-        r = root(i)
-        joined[r] = joined[r] | m if r in joined else m.copy()
-    return [cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)) for m in joined.values()]
+    return [cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)) for m in _merged_where(masks, same)]
 
 
 def _continues_outside(item: np.ndarray, lab: np.ndarray, outside: np.ndarray) -> bool:
@@ -623,10 +627,13 @@ def segment_garment(image, garment_type: str | None = None) -> tuple[np.ndarray,
     return garment, person
 
 
-def photo_masks(image, garment_type: str | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
+def photo_masks(
+    image, garment_type: str | None = None, decoded: tuple[np.ndarray, np.ndarray | None] | None = None
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """(garment mask, person mask, worn) at the image's own resolution; worn is False for a garment
-    on its own (product shot, flat lay, cut-out), whose "person" mask is only the garment's outline."""
-    rgb, alpha = as_rgb_array(image)
+    on its own (product shot, flat lay, cut-out), whose "person" mask is only the garment's outline.
+    ``decoded``: the image's (rgb, alpha) when already loaded."""
+    rgb, alpha = decoded if decoded is not None else as_rgb_array(image)
     a = analyze_array(rgb, alpha, learned=False)  # masks only: the classifier's type is not needed
     if garment_type is not None:
         choose_garment(a, garment_type)
@@ -769,13 +776,16 @@ def _fill_enclosed(mask: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return mask | (holes & allowed)
 
 
+HEAD_BAND = 0.125  # the chin's height fraction: above it hair, hats and hoods
+
+
 def _head_region(person: np.ndarray, fr: Frame) -> np.ndarray:
     """The rows above the chin, within the head's width (hair or hood included): what is there is
     hair, a hat or a hood, not a garment of its own. Shoulders beside the head are left out: a
     frame taken from a face box can put the chin below the shoulders' top (a box 1.2x the face)."""
     out = np.zeros_like(person)
-    chin = max(fr.y(0.125), 0)
-    head = person[max(fr.y(0.02), 0) : max(fr.y(0.1), 1)]
+    chin = max(fr.y(HEAD_BAND), 0)
+    head = person[max(fr.y(0.02), 0) : max(fr.y(0.1), 1)]  # crown to cheeks: hair, hood and all
     rows = head[head.any(axis=1)]
     if not rows.any():
         out[:chin] = True
@@ -885,7 +895,7 @@ def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -
     progress(0.5, "separating garments from the body")
     inner = cv2.erode(person.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     clothes = inner & ~body
-    min_px = max(30, int(min(0.004 * fr.height**2, 0.04 * person.sum())))
+    min_px = max(30, int(min(MIN_ITEM * fr.height**2, MIN_ITEM_SHARE * person.sum())))
     head_band = _head_region(person, fr)
     outside = None
     if axis is not None:  # clutter was trimmed off the person: what is left of it lies beside
@@ -1012,14 +1022,17 @@ def analyze_image(
 
 
 def analyze_photo(
-    path, backend: str = "offline", progress: Progress | None = None, client=None
+    path, backend: str = "offline", progress: Progress | None = None, client=None,
+    garment_type: str | None = None, decoded: tuple[np.ndarray, np.ndarray | None] | None = None,
 ) -> tuple[GarmentSpec, tuple[np.ndarray, np.ndarray, bool] | None]:
     """analyze_image's spec and, when the offline analyzer ran, its photo_masks (a fit scores
-    against them without segmenting the photo a second time); None when a VLM answered."""
+    against them without segmenting the photo a second time); None when a VLM answered.
+    ``garment_type``: the masks show that type's garment of an outfit (a fit from a given spec);
+    ``decoded``: the photo's (rgb, alpha) when the caller has already loaded it."""
     if backend not in BACKENDS:
         raise UserError(f"backend: must be one of {', '.join(BACKENDS)} (got {backend!r})")
     progress = progress or Progress()
-    rgb, alpha = as_rgb_array(path)  # bad files fail here, before any network or work
+    rgb, alpha = decoded if decoded is not None else as_rgb_array(path)  # bad files fail here, before any work
     source = str(path) if isinstance(path, str | os.PathLike) else "array"
     warnings: list[str] = []
     if backend in ("vlm", "auto"):
@@ -1039,5 +1052,7 @@ def analyze_photo(
         raise UserError(a.refusal)
     a.warnings = warnings + a.warnings
     spec = spec_from_analysis(a, source)
+    if garment_type is not None:
+        choose_garment(a, garment_type)
     progress(1.0, "done")
     return spec, _masks(a, rgb)

@@ -17,12 +17,15 @@ import functools
 import cv2
 import numpy as np
 
+from ..imageio import cutout
+
 WORK_SIDE = 360  # analysis resolution (longest side): silhouettes need no more
 # a foreground block this share of the frame, filled this much, is a backdrop inside a frame
 BACKDROP_AREA, BACKDROP_FILL = 0.2, 0.92
 # less of the frame than this off a plain background, or this little Lab distance off it at the
 # median: look again for faint contrast
 FAINT, FAINT_CONTRAST = 0.03, 20.0
+CUT_AWAY = 0.01  # share of the frame an alpha channel must cut away to be the person's outline
 
 
 def resize_for_analysis(rgb: np.ndarray, alpha: np.ndarray | None):
@@ -112,8 +115,10 @@ def _crossing_edge(lab: np.ndarray, band: int) -> np.ndarray:
 
 def easy_background(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np.ndarray, str] | None:
     """(mask, "alpha" | "plain") for transparent PNGs and plain backgrounds, else None."""
-    if alpha is not None and (alpha < 128).mean() > 0.01:
-        return _clean(alpha >= 128, 0.02), "alpha"
+    if alpha is not None:
+        cut = cutout(alpha)  # the loader's cut-out rule, the same the fit loop reads
+        if (~cut).mean() > CUT_AWAY:
+            return _clean(cut, 0.02), "alpha"
     plain = _plain_foreground(rgb)
     if plain is None:
         return None
