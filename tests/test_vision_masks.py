@@ -15,7 +15,7 @@ from bench.bench_vision_masks import CLASS_TYPE, iou, label_mask, worn_cases
 from bench.synth import render_spec
 from garment_addon.core.imageio import as_rgb_array
 from garment_addon.core.spec import make_spec
-from garment_addon.core.vision.analyze import analyze_array, segment_garment
+from garment_addon.core.vision.analyze import TOP_START, analyze_array, choose_garment, segment_garment
 from garment_addon.core.vision.laid_out import person_in_photo
 from garment_addon.core.vision.segment import easy_background, resize_for_analysis
 
@@ -121,6 +121,9 @@ def test_the_garment_of_an_outfit_follows_the_type():
     trousers, _ = segment_garment(img.rgb, "pants")
     assert iou(largest, img.garment_mask) < 0.1 and iou(trousers, largest) > 0.95
     assert iou(shirt, img.garment_mask) > 0.9
+    a = analyze_array(img.rgb, learned=False)
+    assert a.others == ["shirt"] and choose_garment(a, "shirt") and a.others == ["pants"]
+    assert a.features["top"] < TOP_START < a.features["bottom"] < 0.5  # measured as the shirt now
 
 
 def test_a_cut_out_follows_the_loaders_alpha_rule(monkeypatch):

@@ -91,8 +91,22 @@ def choose_garment(a: Analysis, garment_type: str) -> bool:
                 return False
             a.garment = m
             a.features = measure_item(m, a.person, a.frame)
+            a.others = _other_garments(a)
             return True
     return False
+
+
+def _other_garments(a: Analysis) -> list[str]:
+    """The types of a worn photo's other sizeable garments (8 % of the garment's area or more)."""
+    others: list[str] = []
+    for m in a.items:
+        if m is a.garment or m.sum() < 0.08 * a.garment.sum():
+            continue
+        t, _ = classify(measure_item(m, a.person, a.frame))
+        t = "shirt" if is_top(t) and a.garment_type == "jacket" else t
+        if t not in others:
+            others.append(t)
+    return others
 
 
 # -- body frame -----------------------------------------------------------------------------------
@@ -949,13 +963,7 @@ def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -
         tconf *= 0.75  # a garment seen in part
         a.warnings.append("the garment runs off the bottom of the photo: its length is a default")
     a.confidence = {"garment_type": round(tconf, 2), **{k: round(v, 2) for k, v in confs.items()}}
-    for m in items[1:]:
-        if m.sum() < 0.08 * items[0].sum():
-            continue
-        t, _ = classify(measure_item(m, person, fr))
-        t = "shirt" if is_top(t) and a.garment_type == "jacket" else t
-        if t not in a.others:
-            a.others.append(t)
+    a.others = _other_garments(a)
     for m in items[:3]:
         a.colours.append([int(v) for v in np.median(rgb[m], axis=0)])
     if method == "grabcut":
