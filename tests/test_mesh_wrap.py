@@ -176,3 +176,19 @@ def test_a_hood_keeps_its_room_and_its_halves_apart():
     edges, _ = crossing_edges(pos, faces)
     hood = [mesh.index(p.name) for p in pattern.pieces if p.body_region.startswith("hood")]
     assert np.isin(mesh.piece_of[edges[:, 0]], hood).sum() <= 3
+
+
+def test_a_waistband_extension_lies_over_the_other_end():
+    """The trousers' button extension runs past the centre front over the band's other end: lifted
+    out over it, not through it (the drape pins the band as wrapped: 6-8 crossings at the fly)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = make_spec({"garment_type": "pants"})
+    pattern, body = draft_pattern(spec), body_for_spec(spec)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body)
+    band = mesh.index("waistband")
+    faces = _welded(mesh, mesh.faces[mesh.piece_of[mesh.faces[:, 0]] == band])
+    assert len(crossing_edges(pos, faces)[0]) == 0

@@ -27,6 +27,7 @@ IMPORT_RELAX_ITERATIONS = 90
 HOOD_AIR = 3.0  # cm between head and hood: the room a hood has
 FLARE_LIMIT = 1.5  # an imported skirt wider than this x the body hangs radially (folds), not as a ring
 RELAX_OMEGA = 1.5  # over-relaxation: 1.5 converges faster than plain Jacobi (1.0), stays stable
+EXTENSION_LIFT = 0.6  # cm: a band's button extension lies this far out over the end it overlaps
 
 TORSO = ("torso", "skirt")
 ARM = ("arm", "sleeve")
@@ -621,6 +622,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
                                        if (p.body_region or p.name).startswith("hood")])
         pos = relax(mesh, pos, body, relax_iterations, offset, held=hood)
     pos = _lift_front_overlap(pattern, mesh, pos)
+    pos = _lift_band_extensions(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
         pos = _lay_on_surface(mesh, pos, patches)
@@ -691,6 +693,30 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
         out[sl] += (lift * w)[:, None] * normals[sl]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
+
+
+def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
+    """A band's button extension (past the end of its seam) overlaps the band's other end: lift it
+    EXTENSION_LIFT out so it lies on top (in place the two ran through each other at the fly: the
+    trousers' 6-8 self-crossings). Only the band's longer unsewn end; after the push-out, which
+    would flatten it back onto the others."""
+    sewn = np.zeros(len(pos), bool)
+    sewn[mesh.seam_pairs.ravel()] = True
+    normals = vertex_normals(pos, mesh.faces)
+    out = pos.copy()
+    for p in pattern.pieces:
+        if not any(e.role == "opening" and e.name == "extension" for e in p.edges):
+            continue
+        i = mesh.index(p.name)
+        sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
+        x = mesh.pieces[i].verts[:, 0]
+        if not sewn[sl].any():
+            continue
+        lo, hi = x[sewn[sl]].min(), x[sewn[sl]].max()
+        before, after = lo - x.min(), x.max() - hi  # how far each end runs past the seam
+        past = (lo - x) if before >= after else (x - hi)
+        out[sl] += (EXTENSION_LIFT * np.clip(past / 0.3, 0.0, 1.0))[:, None] * normals[sl]
+    return out
 
 
 def is_patch(piece, mesh: GarmentMesh) -> bool:
