@@ -29,7 +29,8 @@ from .test_spec import SEED_DRESS
 FEATURES = ("has_collar", "has_cuffs", "has_pockets", "has_hood")
 EXPECTED = {
     "shirt": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve"},
-    "dress": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve", "skirt_front", "skirt_back"},
+    "dress": {"front_bodice", "left_back_bodice", "right_back_bodice", "left_sleeve", "right_sleeve", "skirt_front",
+              "left_skirt_back", "right_skirt_back"},
     "skirt": {"skirt_front", "skirt_back", "waistband"},
     "pants": {"right_front_leg", "left_front_leg", "right_back_leg", "left_back_leg", "waistband"},
     "jacket": {"left_front", "right_front", "back_bodice", "left_sleeve", "right_sleeve"},
@@ -168,7 +169,7 @@ def test_seed_dress_drafts_as_given():
     assert ys.max() - ys.min() == pytest.approx(25, abs=0.01)  # sleeve length
     cap_base = sleeve.landmarks["bicep_level"][1]
     assert ys.max() - cap_base == pytest.approx(12, abs=0.01)  # cap height kept
-    front, back = p.piece("front_bodice"), p.piece("back_bodice")
+    front, back = p.piece("front_bodice"), p.piece("left_back_bodice")
     assert np.ptp(back.outline[:, 1]) == pytest.approx(42, abs=0.01)  # bodice length to the waist seam
     # the front is longer by its side bust dart, whose legs close the difference at the side seam
     dart = front.edge_length("bust_dart_left_a")
@@ -474,7 +475,7 @@ def test_nearly_straight_skirts_draft(flare):
 
 def test_front_waist_dart_stops_below_the_bust_point():
     p = draft_pattern(make_spec(SEED_DRESS))
-    front, back = p.piece("front_bodice"), p.piece("back_bodice")
+    front, back = p.piece("front_bodice"), p.piece("left_back_bodice")
     underarm = front.landmarks["underarm_level"][1]
     tip_f = front.edge_points("dart_left_a")[:, 1].max()
     tip_b = back.edge_points("dart_left_a")[:, 1].max()
@@ -517,7 +518,7 @@ def test_collar_band_sits_around_the_neck():
     assert any("collar band" in w for w in tight.metadata["warnings"])
 
 
-@pytest.mark.parametrize("t,piece,edge,length", [("dress", "skirt_front", "side_left", 20.0),
+@pytest.mark.parametrize("t,piece,edge,length", [("dress", "right_skirt_back", "centre", 20.0),
                                                   ("skirt", "skirt_front", "side_right", 18.0),
                                                   ("pants", "right_front_leg", "crotch", 18.0)])
 def test_garments_that_must_open_have_a_zip_with_stop_notches(t, piece, edge, length):
@@ -593,13 +594,38 @@ def test_a_collared_woven_shirt_buttons_down_the_front():
     assert "front_bodice" in {pc.name for pc in draft_pattern(knit).pieces}
 
 
-def test_a_collared_woven_dress_opens_collar_and_keyhole_together():
+def test_a_collared_woven_dress_opens_collar_and_cb_zip_together():
     spec = make_spec({"garment_type": "dress", "features": {"has_collar": True}})
     p = draft_pattern(spec)
     check_pattern(p, spec)
-    assert keyhole(p)
+    assert not keyhole(p)
     collar = p.piece("collar")
     assert collar.edge("start").tags[1] == "cb_neck" and collar.edge("end").tags[0] == "cb_neck"
+
+
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+@pytest.mark.parametrize("sleeve", (0.0, 25.0))
+def test_a_dress_opens_with_one_centre_back_zip_only(size, sleeve):
+    """One invisible zip down the CB seam (bodice and skirt backs cut as halves), from the neck through
+    the waist seam into the skirt to a stop notch; no keyhole, no side zip, no shoulder buttons."""
+    spec = make_spec({"garment_type": "dress", "size": size, "measurements": {"sleeve_length": sleeve}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    zips = {(s.a.piece, s.a.edge): s.closure for s in p.seams if s.closure}
+    assert set(zips) == {("right_back_bodice", "centre"), ("right_skirt_back", "centre")}
+    bodice = p.piece("right_back_bodice")
+    assert zips[("right_back_bodice", "centre")]["length_cm"] == pytest.approx(bodice.edge_length("centre"))
+    assert zips[("right_skirt_back", "centre")]["length_cm"] == pytest.approx(20.0)
+    assert not keyhole(p) and not any(mk["kind"] == "slit" for pc in p.pieces for mk in pc.markings)
+    for name in ("left_back_bodice", "right_back_bodice", "left_skirt_back", "right_skirt_back"):
+        pc = p.piece(name)
+        assert not pc.on_fold and pc.cut_count == 2
+        assert any(mk["kind"] == "zip" for mk in pc.markings), name
+    for name in ("left_skirt_back", "right_skirt_back"):
+        assert any(n["edge"] == "centre" and "zip" in n.get("mark", "") for n in p.piece(name).notches)
+    # the back neck facing is cut as a pair ending at the zip
+    facing = next(pc for pc in p.construction if pc.name == "back_neck_facing")
+    assert facing.cut_count == 2 and not facing.on_fold
 
 
 def test_a_woven_hooded_top_warns_that_it_cannot_pass_the_head():

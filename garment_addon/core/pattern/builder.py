@@ -268,18 +268,20 @@ class PatternDraft:
         return next(i for i, (pa, ea, pb, eb, _) in enumerate(self.seams)
                     if (pa, ea) == (piece, edge) or (pb, eb) == (piece, edge))
 
-    def opening(self, seam: int, kind: str, length: float, from_tag: str) -> None:
+    def opening(self, seam: int, kind: str, length: float, from_tag: str, stop: bool = True) -> None:
         """Leave ``length`` cm of a seam open from its end ``from_tag`` for a zip or buttons.
 
-        The opening's far end gets matching notches so the sewist knows where to stop.
+        The opening's far end gets matching notches so the sewist knows where to stop; ``stop``
+        False: the whole seam is open (a zip running on across the next seam) and has none.
         """
         pa, ea, *_ = self.seams[seam]
         a = self.piece(pa).get(ea)
         la = g.length(a.pts)
-        length = min(length, la - 1.0)
+        length = min(length, la - 1.0) if stop else la
         self.closures[seam] = {"type": kind, "length_cm": round(length, 2), "from": from_tag}
-        self.notch_pair(seam, length if a.tags[0] == from_tag else la - length, 1,
-                        f"{kind}: open to here ({length:.1f} cm)")
+        if stop:
+                self.notch_pair(seam, length if a.tags[0] == from_tag else la - length, 1,
+                            f"{kind}: open to here ({length:.1f} cm)")
 
     def notch_pair(self, seam: int, dist: float, count: int = 1, mark: str = "") -> None:
         """Matching notches on both edges of a seam, ``dist`` cm from a's start tag (``mark``: printed beside)."""
@@ -322,3 +324,93 @@ class PatternDraft:
             seams.append(Seam(EdgeRef(pa, ea), EdgeRef(pb, eb), rev, ease, self.closures.get(i)))
         meta = {"warnings": self.warnings} if self.warnings else {}
         return Pattern(pieces, seams, self.spec, meta)
+
+
+def _right_part(e: _E, eps: float = 1e-6) -> np.ndarray | None:
+    """The part of an edge at x >= 0 (None: it lies at x <= 0), cut where it crosses x = 0."""
+    pts = e.pts
+    if pts[:, 0].min() >= -eps:
+        return pts
+    if pts[:, 0].max() <= eps:
+        return None
+    keep, prev = [], None
+    for p in pts:
+        if prev is not None and (prev[0] < -eps) != (p[0] < -eps):  # crossing x = 0 between prev and p
+            t = prev[0] / (prev[0] - p[0])
+            keep.append(prev + t * (p - prev))
+        if p[0] >= -eps:
+            keep.append(p)
+        prev = p
+    out = np.asarray(keep, float)
+    out[np.abs(out[:, 0]) <= eps, 0] = 0.0
+    return out
+
+
+def split_centre(draft: PatternDraft, names: list[str]) -> None:
+    """Cut whole symmetric pieces (drafted on the fold) along their centre line x = 0 into the
+    wearer's right half ``right_<name>`` (x >= 0, as a back is seen from outside) and its mirror twin
+    ``left_<name>``, joined by a centre seam on the edge ``centre``; seams, notches and closures are
+    re-routed. An edge crossing the centre (a hem, a waist) becomes ``<edge>_right`` / ``<edge>_left``
+    and its seam is split with it (two pieces split together keep their seam's sides); the new point
+    on the centre line is tagged ``cb_<edge>``."""
+    crossing: dict[str, set[str]] = {}
+    olds = {}
+    for name in names:
+        pd = draft.piece(name)
+        olds[name] = pd
+        half, crossing[name] = _half(pd, f"right_{name}")
+        i = draft.pieces.index(pd)
+        draft.pieces[i:i + 1] = [half.mirrored(f"left_{name}", pd.body_region), half]
+
+    def where(piece: str, edge: str, side: str) -> tuple[tuple[str, str], bool]:
+        if piece not in olds:
+            return (piece, edge), False
+        if edge in crossing[piece]:
+            return (f"{side}_{piece}", f"{edge}_{side}"), True
+        x = olds[piece].get(edge).pts[:, 0].mean()
+        return (f"{'right' if x > 0 else 'left'}_{piece}", edge), False
+
+    seams = []
+    for k, (pa, ea, pb, eb, ease) in enumerate(draft.seams):
+        for side in ("right", "left"):
+            (a, cut_a), (b, cut_b) = where(pa, ea, side), where(pb, eb, side)
+            seams.append((k, (*a, *b, ease)))
+            if not (cut_a or cut_b):
+                break
+    first = {k: i for i, (k, _) in reversed(list(enumerate(seams)))}  # an old seam index -> its first new one
+    draft.seams = [s for _, s in seams]
+    draft.closures = {first[k]: c for k, c in draft.closures.items()}
+    draft.pair_notches = [(first[k], *rest) for k, *rest in draft.pair_notches]
+    for name in names:
+        draft.sew(f"right_{name}", "centre", f"left_{name}", "centre")
+
+
+def _half(pd: PieceDraft, right: str) -> tuple[PieceDraft, set[str]]:
+    """The x >= 0 half of a symmetric piece, closed by a ``centre`` edge; and the edges it cut."""
+    edges = pd.ccw_edges()
+    parts = [_right_part(e) for e in edges]
+    crossing = {e.name for e, p in zip(edges, parts, strict=True) if p is not None and p is not e.pts}
+    n = len(edges)
+    # the half's boundary starts where the outline enters x >= 0 (after an edge wholly at x < 0)
+    first = next(i for i in range(n) if parts[i] is not None and (parts[i - 1] is None or edges[i].name in crossing))
+    half = PieceDraft(right, pd.body_region, pd.cut_group or pd.name)
+    for k in range(n):
+        e, p = edges[(first + k) % n], parts[(first + k) % n]
+        if p is None:
+            break
+        if e.name in crossing:
+            tags = (f"cb_{e.name}", e.tags[1]) if e.pts[0, 0] < 0 else (e.tags[0], f"cb_{e.name}")
+            half.edge(f"{e.name}_right", p, e.role, tags, e.allowance)
+        else:
+            half.edge(e.name, p, e.role, e.tags, e.allowance)
+    top, bottom = half.edges[-1], half.edges[0]
+    half.edge("centre", g.line(top.pts[-1], bottom.pts[0]), "seam", (top.tags[1], bottom.tags[0]))
+    half.landmarks = {k: v.copy() for k, v in pd.landmarks.items()}
+    names = {x.name for x in half.edges}
+    half.notches = [nt for nt in pd.notches if nt[0] in names]
+    half.markings = [mk for mk in pd.markings if mk["kind"] not in ("centre_back", "centre_front")
+                     and min(x for x, _ in mk["points"]) >= -1e-6]
+    if pd.grain:
+        xs = np.vstack([x.pts for x in half.edges])
+        half.grain = (float(xs[:, 0].max()) * 0.45, pd.grain[1], pd.grain[2])
+    return half, crossing

@@ -101,7 +101,8 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
             out.append(_piece("front_facing", ring, "facing_front", label + ["cut 2 (mirror pair)"],
                               material=INTERFACED, markings=front.markings))
     collarless = not feats["has_collar"] and not feats["has_hood"]
-    back = names.get("back_bodice")
+    back = names.get("back_bodice") or names.get("right_back_bodice")  # whole, or halves with a CB zip
+    halves = back is not None and back.name.startswith("right_")
     woven = spec.fabric == "woven"
     keyhole = back is not None and any(mk["kind"] == "slit" for mk in back.markings)
     if back is not None and woven and (collarless or front is not None or keyhole) and not feats["has_hood"]:
@@ -111,8 +112,9 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
                    default=0.0)
         ring = _trace(back, necks, max(NECK_FACING if front is None else 4.0, slit + 3.0))
         if ring is not None:
-            out.append(_piece("back_neck_facing", ring, "facing_back", label + ["cut 1, or half on a fold"],
-                              material=INTERFACED, on_fold=True, markings=back.markings))
+            how = "cut 2 (mirror pair), ends at the zip" if halves else "cut 1, or half on a fold"
+            out.append(_piece("back_neck_facing", ring, "facing_back", label + [how],
+                              material=INTERFACED, on_fold=not halves, markings=back.markings))
         fb = names.get("front_bodice")
         if fb is not None and collarless:
             ring = _trace(fb, [e.name for e in fb.edges if e.name.startswith("neckline")], NECK_FACING)
@@ -122,7 +124,7 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     if back is not None and woven and spec.m["sleeve_length"] <= 0:  # sleeveless: armhole facings
         fp = names.get("left_front") or names.get("front_bodice")
         for host, nm in ((fp, "front_armhole_facing"), (back, "back_armhole_facing")):
-            ring = _trace(host, ["armhole_left"], ARMHOLE_FACING)
+            ring = _trace(host, [next(e.name for e in host.edges if e.name.startswith("armhole"))], ARMHOLE_FACING)
             if ring is not None:
                 out.append(_piece(nm, ring, "facing_" + nm.split("_")[0], label + ["cut 2 (mirror pair)"],
                                   material=INTERFACED))

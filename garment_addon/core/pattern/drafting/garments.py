@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...spec import GarmentSpec, cuff_room
 from .. import geometry as g
-from ..builder import PatternDraft, PieceDraft
+from ..builder import PatternDraft, PieceDraft, split_centre
 from .bodice import bodice_piece, frame, shorten_fisheye
 from .darts import dart_pairs
 from .ease import BACK_NECK_DROP
@@ -36,8 +36,12 @@ def _sew_darts(d: PatternDraft, *pieces: PieceDraft) -> None:
             d.sew(pd.name, a, pd.name, b)
 
 
-def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, opening: bool = False) -> dict:
-    """Bodice, sleeves, collar or hood, cuffs. Returns names of the torso pieces and the frame."""
+def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, opening: bool = False,
+        cb_zip: bool = False) -> dict:
+    """Bodice, sleeves, collar or hood, cuffs. Returns names of the torso pieces and the frame.
+
+    ``cb_zip``: the back opens down a centre-back zip (a dress), so it needs no neck keyhole and a
+    collar's ends meet at the centre back."""
     m, feats = spec.m, spec.features
     f = frame(spec, dress)
     back = bodice_piece(spec, f, False, "back_bodice", waist_seam=dress)
@@ -99,7 +103,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
                 if any(e.name == f"armhole_{s}" for e in pd.edges):
                     pd.set_role(f"armhole_{s}", "armhole")
 
-    opened = False if opening else _neck_opening(d, spec, body, fronts)
+    opened = cb_zip or (False if opening else _neck_opening(d, spec, body, fronts))
     if feats["has_hood"]:
         hood_halves(d, spec, fronts, "back_bodice", body["height"])
         if feats["has_collar"]:
@@ -218,17 +222,41 @@ def draft_shirt(d, spec, body):
             shorten_fisheye(pd, f.underarm_y - 6 - 13 / 2 - 1.5, f.waist_y)  # below the pocket
 
 
+DRESS_ZIP_BELOW_WAIST = 20.0  # cm: a centre-back dress zip runs this far into the skirt (hips pass)
+
+
 def draft_dress(d, spec, body):
-    info = top(d, spec, body, dress=True)
+    """A dress opens down the centre back with one invisible zip, from the neck through the waist
+    seam into the skirt: the back bodice and back skirt are cut as two halves with a CB seam."""
+    info = top(d, spec, body, dress=True, cb_zip=True)
     _skirt(d, spec, info["frame"])
     for fb, bodice in (("front", "front_bodice"), ("back", "back_bodice")):
         sk = d.piece(f"skirt_{fb}")
         for name in [e.name for e in d.piece(bodice).edges if e.name.startswith("waist")]:
             d.sew(bodice, name, sk.name, name)
-    # an invisible zip in the left side seam, across the waist seam
-    d.opening(d.find_seam("front_bodice", "side_left"), "zip", 14.0, "waist_left")
-    d.opening(d.find_seam("skirt_front", "side_left"), "zip", 20.0, "waist_left")
+    cb_zip(d, ("back_bodice", "skirt_back"), DRESS_ZIP_BELOW_WAIST)
     _skirt_pockets(d, spec)
+
+
+def cb_zip(d: PatternDraft, backs: tuple[str, str], below_waist: float) -> None:
+    """Cut the back bodice and back skirt in halves and open their centre-back seam for a zip from
+    the neck to ``below_waist`` cm into the skirt, with a stop notch and the zip marked on both."""
+    bodice, skirt = backs
+    split_centre(d, list(backs))
+    top_seam = d.find_seam(f"right_{bodice}", "centre")
+    whole = g.length(d.piece(f"right_{bodice}").get("centre").pts)
+    d.opening(top_seam, "zip", whole, "cb_neck", stop=False)
+    low = d.find_seam(f"right_{skirt}", "centre")
+    sk = d.piece(f"right_{skirt}").get("centre")
+    waist_tag = next(t for t in sk.tags if t != "cb_hem")
+    d.opening(low, "zip", below_waist, waist_tag)
+    total = whole + min(below_waist, g.length(sk.pts) - 1.0)
+    for side in ("right", "left"):
+        for name, length in ((bodice, whole), (skirt, total - whole)):
+            pd = d.piece(f"{side}_{name}")
+            y_top = pd.get("centre").pts[:, 1].max()
+            pd.mark("zip", [(0.0, y_top), (0.0, y_top - length)],
+                    f"CB seam: invisible zip {total:.0f} cm, neck to the stop notch")
 
 
 def _skirt_pockets(d, spec):
