@@ -342,9 +342,11 @@ def test_cli_check_drafted_seed_dress(tmp_path, capsys):
     girths = lines[at + 2:-1]
     assert [row.split()[0] for row in girths] == ["bust", "waist", "hip"]
     assert all(row.split()[-1] == "ok" for row in girths)
-    # the seams left partly open say so: the dress's side zip across the waist seam
+    # the seams left open say so: the dress's one centre-back zip, through the waist seam
     opened = [line for line in lines if "zip " in line]
-    assert len(opened) == 2 and all("side_left" in line and "from waist_left" in line for line in opened)
+    assert len(opened) == 2 and all(".centre" in line for line in opened)
+    assert "from cb_neck" in opened[0] and "zip 20 cm from cb_waist" in opened[1]
+    assert not [line for line in lines if "side_" in line and ("zip" in line or "button" in line)]
     assert main(["check", str(tmp_path / "pattern.json"), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     zips = {r["opening"] for r in rows if r["opening"] and r["opening"].startswith("zip")}
