@@ -350,6 +350,6 @@ def test_cli_check_drafted_seed_dress(tmp_path, capsys):
     assert main(["check", str(tmp_path / "pattern.json"), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     zips = {r["opening"] for r in rows if r["opening"] and r["opening"].startswith("zip")}
-    # the bodice part of the zip stops 1 cm below the side bust dart (at most 14 cm)
-    bodice = p.piece("front_bodice").edge_length("side_left")
-    assert zips == {f"zip {round(min(14, bodice - 1), 2):g} cm from waist_left", "zip 20 cm from waist_left"}
+    # the zip opens the whole bodice CB seam, neck to waist, and 20 cm of the skirt's
+    bodice = p.piece("right_back_bodice").edge_length("centre")
+    assert zips == {f"zip {round(bodice, 2):g} cm from cb_neck", "zip 20 cm from cb_waist_center"}
