@@ -113,7 +113,7 @@ def check_pattern(p: Pattern, spec=None) -> None:
     for s in p.seams:
         la, lb = p.seam_lengths(s)
         # sleeve-cap ease up to 4 cm; a rib band is cut shorter than its edge and stretched on
-        rib = "cuff" in s.b.piece and s.ease_cm < 0
+        rib = ("cuff" in s.b.piece or s.b.piece == "hem_band") and s.ease_cm < 0
         assert 0 <= s.ease_cm <= 4.0 or (rib and -(1 - 1 / garments.RIB_STRETCH) * la - 0.01 <= s.ease_cm)
         assert abs(lb - la - s.ease_cm) <= 0.3, f"{s.a} ~ {s.b}: {la:.2f} vs {lb:.2f} (ease {s.ease_cm})"
         # pieces are all seen from outside (CCW), so a right-side-out seam runs against itself
@@ -760,3 +760,27 @@ def test_outerwear_gets_more_waist_ease_than_a_shirt():
 
     ease = {t: finished_girths(draft_pattern(_spec(t, {}, "fitted", "M")))["waist"] - 74.0 for t in ("shirt", "jacket")}
     assert ease["jacket"] - ease["shirt"] == pytest.approx(4.0, abs=0.5)
+
+
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+def test_a_knit_hoodie_ends_in_a_rib_hem_band(size):
+    """Hem band = hem x (1 - rib stretch), grain across the band, fold line, notched at the side seams
+    and at CF and CB (on the hem too); the shell is shorter by the band so the length stays as given."""
+    spec = make_spec({"garment_type": "hoodie", "size": size})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    band = p.piece("hem_band")
+    hem = p.piece("front_bodice").edge_length("hem") + p.piece("back_bodice").edge_length("hem")
+    assert np.ptp(band.outline[:, 0]) == pytest.approx(hem * (1 - garments.RIB_HEM_STRETCH), abs=0.05)
+    (g0x, g0y), (g1x, g1y) = band.grainline
+    assert abs(g1x - g0x) < 1e-6 and abs(g1y - g0y) > 1  # across the band: the rib stretches along it
+    assert any(mk["kind"] == "fold" for mk in band.markings)
+    xs = sorted(round(n["position"][0], 2) for n in band.notches)
+    front = p.piece("front_bodice").edge_length("hem") * (1 - garments.RIB_HEM_STRETCH)
+    assert xs == pytest.approx(sorted([front / 2, front, front + (np.ptp(band.outline[:, 0]) - front) / 2]), abs=0.05)
+    for host in ("front_bodice", "back_bodice"):  # CF / CB notch on the hem
+        assert any(n["edge"] == "hem" for n in p.piece(host).notches), host
+    total = np.ptp(p.piece("back_bodice").outline[:, 1]) + np.ptp(band.outline[:, 1])
+    assert total == pytest.approx(spec.m["bodice_length"], abs=0.01)  # side neck point to the band's fold
+    woven = draft_pattern(make_spec({"garment_type": "hoodie", "features": {"fabric": "woven"}}))
+    assert "hem_band" not in {pc.name for pc in woven.pieces}

@@ -378,6 +378,8 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
     region = p.body_region or p.name
     if "cuff" in region:  # sewn to the sleeve hem, folded edge toward the hand
         up = body.arms[_side(region)].d
+    elif "hem_band" in region:  # sewn to the hem, hanging below it
+        up = np.array([0.0, 0.0, -1.0])
     else:
         up = np.array([0.0, 0.0, 1.0])
     pos[lo:lo + n] = base + (v[:, 1] - yedge)[:, None] * up

@@ -87,8 +87,8 @@ def finished_girths(pattern: Pattern) -> dict[str, float]:
         if all(waist(p) is not None and waist(p) >= 0 for p in torso):
             out["waist"] = _sum_at(torso, lambda p: max(waist(p), 0.3)) - lap
         hip = lambda p: (waist(p) or 0.0) - HIP_DEPTH  # noqa: E731
-        if not (skirt or legs) and all(hip(p) >= 0.5 for p in torso):
-            out["hip"] = _sum_at(torso, hip) - lap
+        if not (skirt or legs) and all(hip(p) >= 0.0 for p in torso):  # a hem on the hip line: just above
+            out["hip"] = _sum_at(torso, lambda p: max(hip(p), 0.3)) - lap
     if skirt:
         if not torso:
             out["waist"] = _sum_at(skirt, lambda p: _lm(p, "waist_center") - 0.3)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from ...spec import GarmentSpec, cuff_room
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft, split_centre
 from .bodice import bodice_piece, frame, shorten_fisheye
 from .darts import dart_pairs
-from .ease import BACK_NECK_DROP
+from .ease import BACK_NECK_DROP, HIP_DEPTH
 from .pants import dist_to_y, pant_pieces, waist_edges
 from .parts import band, band_run, hood_halves, patch_pocket
 from .skirt import skirt_piece, skirt_widths
@@ -325,13 +329,41 @@ def draft_jacket(d, spec, body):
             d.add(patch_pocket(f"{s}_pocket", f"{s}_front", (sign * 0.5 * f.hem_q, y), 15, 16))
 
 
+RIB_HEM_STRETCH = 0.15  # a rib hem band is cut this much shorter than the hem and stretched onto it
+HEM_BAND_MAX = 6.0  # cm: the tallest finished rib hem band
+HEM_BAND_MIN = 3.0
+
+
 def draft_hoodie(d, spec, body):
+    """A knit hoodie ends in a rib hem band: the shell is shortened by the band so the finished length
+    stays ``bodice_length``, and ends at (or below) the hip line where the band hugs the hips."""
+    band_h = 0.0
+    if spec.fabric == "knit":
+        m = spec.m
+        below_hip = m["bodice_length"] - m["back_waist_length"] - HIP_DEPTH
+        band_h = float(np.clip(below_hip, HEM_BAND_MIN, HEM_BAND_MAX))
+        spec = replace(spec, measurements={**m, "bodice_length": m["bodice_length"] - band_h})
     info = top(d, spec, body)
+    if band_h:
+        rib_hem_band(d, band_h)
     if spec.features["has_pockets"]:
         f = info["frame"]
         w = min(1.3 * f.hem_q, 2 * f.hem_q - 8)  # about two thirds of the front
         d.add(patch_pocket("kangaroo_pocket", "front_bodice", (0, max(4.0, 0.12 * f.length) + 11), w, 22,
                            kangaroo=True))
+
+
+def rib_hem_band(d: PatternDraft, height: float) -> None:
+    """A rib band round the hem, cut hem x (1 - rib stretch) long with the grain across it, folded
+    lengthwise; notched at the side seams, CF and CB to match the same notches on the hem."""
+    targets = [(pd.name, e.name) for pd in (d.piece("front_bodice"), d.piece("back_bodice"))
+               for e in pd.edges if e.role == "hem"]
+    hem = band(d, "hem_band", "hem_band", _chain_order(d, targets), height, closed=True,
+               rib=1.0 - RIB_HEM_STRETCH)
+    d.add(hem)
+    for i, (pa, ea, pb, eb, _) in enumerate(d.seams):
+        if pb == "hem_band" and ea == "hem":  # CF and CB: half way along the front and back hems
+            d.notch_pair(i, g.length(d.piece(pa).get(ea).pts) / 2, 1)
 
 
 def draft_vest(d, spec, body):
