@@ -443,14 +443,15 @@ def test_skirt_side_seam_meets_the_waist_square_and_darts_fit_the_body(flare):
 
 
 def test_open_v_neck_runs_straight_from_the_front_edge():
-    p = draft_pattern(make_spec({"garment_type": "jacket", "measurements": {"neckline_depth": 22,
-                                                                             "front_overlap": 4}}))
+    # a collarless jacket (a tailored one has a lapel instead)
+    p = draft_pattern(make_spec({"garment_type": "jacket", "measurements": {"neckline_depth": 22, "front_overlap": 4},
+                                 "features": {"has_collar": False}}))
     check_pattern(p)
     neck = p.piece("right_front").edge_points("neckline_right")
     assert _angle(neck[1] - neck[0], (-1, 0)) > 30  # no level step at the break point
     # a round neck with a button overlap runs level across the overlap, as a shirt front does
-    round_neck = draft_pattern(make_spec({"garment_type": "jacket", "measurements": {"neckline_depth": 8,
-                                                                                      "front_overlap": 2}}))
+    round_neck = draft_pattern(make_spec({"garment_type": "jacket", "features": {"has_collar": False},
+                                          "measurements": {"neckline_depth": 8, "front_overlap": 2}}))
     neck = round_neck.piece("right_front").edge_points("neckline_right")
     assert abs(neck[1, 1] - neck[0, 1]) < 1e-6
 
@@ -708,7 +709,8 @@ def test_fitted_tops_take_in_the_waist_with_internal_darts():
 @pytest.mark.parametrize("t,feats,want", [
     ("shirt", {"has_collar": True}, {"front_facing", "back_neck_facing"}),
     ("shirt", {}, {"front_neck_facing", "back_neck_facing"}),
-    ("jacket", {}, {"front_facing", "back_neck_facing"}),
+    ("jacket", {}, {"front_facing", "under_collar", "back_neck_facing"}),
+    ("jacket", {"has_collar": False}, {"front_facing", "back_neck_facing"}),
     ("vest", {}, {"front_facing", "back_neck_facing", "front_armhole_facing", "back_armhole_facing"}),
     ("hoodie", {"has_hood": False}, {"neckband"}),
     ("pants", {}, {"fly_facing", "fly_shield"}),

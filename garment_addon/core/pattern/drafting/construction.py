@@ -17,6 +17,7 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import readable
 from ..model import Edge, Pattern, Piece
+from .tailored import under_collar_ring
 
 FRONT_FACING = {"jacket": 7.0, "vest": 5.0}  # cm from the front edge (shirts and others: 4)
 NECK_FACING = 5.0  # cm below a neckline
@@ -25,13 +26,17 @@ RIB_RATIO = 0.85  # a rib band is cut this fraction of the edge it is stretched 
 RIB_HEIGHT = 2.5  # cm: finished height of a neckband
 FLY_WIDTH = 4.0  # cm: finished width of a fly facing and shield
 INTERFACED = "self + fusible interfacing"
+LAPEL_FACING = 10.0  # cm from the lapel edge: the facing reaches past the roll line
 
 
-def _trace(host: Piece, edges: list[str], width: float) -> np.ndarray | None:
-    """The part of ``host`` within ``width`` cm of its ``edges``, as a CCW ring (None if empty)."""
+def _trace(host: Piece, edges: list[str], width: float | dict[str, float]) -> np.ndarray | None:
+    """The part of ``host`` within ``width`` cm (or {edge: cm}) of its ``edges``, as a CCW ring (None if
+    empty)."""
     poly = Polygon(host.outline).buffer(0)
-    band = unary_union([LineString(host.edge_points(e)).buffer(width, quad_segs=3) for e in edges])
-    shape = poly.intersection(band)
+    w = width if isinstance(width, dict) else dict.fromkeys(edges, width)
+    band = unary_union([LineString(host.edge_points(e)).buffer(w[e], quad_segs=3) for e in edges])
+    # closed (grown and shrunk back) so the inner edge is one smooth line, not a bump per edge
+    shape = poly.intersection(band.buffer(2.0, quad_segs=4).buffer(-2.0, quad_segs=4))
     if shape.geom_type != "Polygon":
         parts = [gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"]
         if not parts:
@@ -79,6 +84,22 @@ def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
     return [[c.x, a + 0.2 * (b - a)], [c.x, a + 0.8 * (b - a)]]
 
 
+def _under_collar(collar: Piece, label: list[str]) -> Piece:
+    """Two bias halves with a CB seam, the upper collar's neck edge and 0.3 cm smaller at the fall."""
+    total = sum(collar.edge_length(e) for e in collar.edges if e.name.startswith("to_"))
+    ring = under_collar_ring(total)
+    pc = _piece("under_collar", ring, "collar_under", label + [
+        "cut 2 (mirror pair) on the bias, CB seam", "0.3 cm smaller than the upper collar at the fall and ends"],
+        material="self or melton + fusible interfacing")
+    lo, hi = ring.min(axis=0), ring.max(axis=0)
+    mid = (lo + hi) / 2
+    pc.grainline = [[mid[0] - 1.5, mid[1] - 1.5], [mid[0] + 1.5, mid[1] + 1.5]]  # 45 degrees: the bias
+    roll = [mk for mk in collar.markings if mk["kind"] == "roll_line"]
+    xs = ring[:, 0]
+    pc.markings = [{**mk, "points": [q for q in mk["points"] if xs.min() <= q[0] <= xs.max()]} for mk in roll]
+    return pc
+
+
 def construction_pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     """The construction pieces of a drafted garment, numbered after its shell pieces."""
     out = _pieces(pattern, spec)
@@ -96,10 +117,19 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     front = names.get("right_front")
     if front is not None:  # a buttoned front: facing behind the buttons and buttonholes
         w = FRONT_FACING.get(t, 4.0)
-        ring = _trace(front, ["opening", "neckline_right"], w)
+        lapel = any(e.name == "lapel" for e in front.edges)
+        if lapel:  # the facing carries the lapel: all of it and past its roll line, and the gorge
+            width = {"opening": w, "lapel": LAPEL_FACING, "lapel_top": LAPEL_FACING, "gorge": 5.0,
+                     "neckline_right": 4.0}
+            ring = _trace(front, list(width), width)
+        else:
+            ring = _trace(front, ["opening", "neckline_right"], w)
         if ring is not None:
-            out.append(_piece("front_facing", ring, "facing_front", label + ["cut 2 (mirror pair)"],
-                              material=INTERFACED, markings=front.markings))
+            out.append(_piece("front_facing", ring, "facing_front", label + ["cut 2 (mirror pair)"] + (
+                ["the lapel's right side: roll line and break point as the front"] if lapel else []),
+                material=INTERFACED, markings=front.markings))
+        if lapel and "collar" in names:
+            out.append(_under_collar(names["collar"], label))
     collarless = not feats["has_collar"] and not feats["has_hood"]
     back = names.get("back_bodice") or names.get("right_back_bodice")  # whole, or halves with a CB zip
     halves = back is not None and back.name.startswith("right_")

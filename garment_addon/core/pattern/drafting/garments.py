@@ -16,6 +16,7 @@ from .pants import dist_to_y, pant_pieces, waist_edges
 from .parts import band, band_run, hood_halves, patch_pocket
 from .skirt import skirt_piece, skirt_widths
 from .sleeve import sleeve_piece
+from .tailored import lapel_collar
 
 SIDES = ("left", "right")
 COLLAR_EASE = 1.5  # a band collar needs a finger's room over the neck, cm
@@ -49,8 +50,10 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     m, feats = spec.m, spec.features
     f = frame(spec, dress)
     back = bodice_piece(spec, f, False, "back_bodice", waist_seam=dress)
+    lapel = tailored(spec)
     if opening:
-        right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0), waist_seam=dress)
+        right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0), waist_seam=dress,
+                             lapel=lapel)
         right.cut_group = "front"
         button_marks(right, spec, f)
         left = right.mirrored("left_front", "torso_front")
@@ -112,6 +115,11 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         hood_halves(d, spec, fronts, "back_bodice", body["height"])
         if feats["has_collar"]:
             d.warnings.append("has_collar ignored: a hood takes the neckline")
+    elif lapel:
+        d.add(lapel_collar(d, _chain_order(d, [("left_front", "gorge"), ("left_front", "neckline_left"),
+                                               ("back_bodice", "neckline_left"), ("back_bodice", "neckline_right"),
+                                               ("right_front", "neckline_right"), ("right_front", "gorge")]),
+                           band_run))
     elif feats["has_collar"]:
         chain = [(fronts["left"], "neckline_left"), ("back_bodice", "neckline_left"),
                  ("back_bodice", "neckline_right"), (fronts["right"], "neckline_right")]
@@ -157,6 +165,12 @@ def button_marks(pd: PieceDraft, spec: GarmentSpec, f) -> None:
         pd.mark("button", [(0.0, y)], f"button {size:g} cm: left front")
         pts = [(0.3, y), (0.3 - hole, y)] if jacket else [(0.0, y + 0.3), (0.0, y + 0.3 - hole)]
         pd.mark("buttonhole", pts, "buttonhole: right front")
+
+
+def tailored(spec: GarmentSpec) -> bool:
+    """A woven jacket with a collar is tailored: notched lapel, two-piece collar and sleeve."""
+    f = spec.features
+    return spec.garment_type == "jacket" and f["has_collar"] and not f["has_hood"] and spec.fabric == "woven"
 
 
 def button_front(spec: GarmentSpec) -> bool:
@@ -361,7 +375,7 @@ def rib_hem_band(d: PatternDraft, height: float) -> None:
     hem = band(d, "hem_band", "hem_band", _chain_order(d, targets), height, closed=True,
                rib=1.0 - RIB_HEM_STRETCH)
     d.add(hem)
-    for i, (pa, ea, pb, eb, _) in enumerate(d.seams):
+    for i, (pa, ea, pb, _, _) in enumerate(d.seams):
         if pb == "hem_band" and ea == "hem":  # CF and CB: half way along the front and back hems
             d.notch_pair(i, g.length(d.piece(pa).get(ea).pts) / 2, 1)
 
