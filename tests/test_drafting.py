@@ -33,7 +33,7 @@ EXPECTED = {
               "left_skirt_back", "right_skirt_back"},
     "skirt": {"skirt_front", "skirt_back", "waistband"},
     "pants": {"right_front_leg", "left_front_leg", "right_back_leg", "left_back_leg", "waistband"},
-    "jacket": {"left_front", "right_front", "back_bodice", "left_sleeve", "right_sleeve"},
+    "jacket": {"left_front", "right_front", "back_bodice"},  # sleeves: two-piece when tailored
     "hoodie": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve"},
     "vest": {"left_front", "right_front", "back_bodice"},
 }
@@ -138,6 +138,11 @@ def test_every_type_and_fit_drafts_a_sewable_pattern(t, fit):
         if garments.button_front(spec):
             expected = expected - {"front_bodice"} | {"left_front", "right_front"}
         assert expected <= names
+        if t == "jacket":
+            two = {"left_top_sleeve", "right_top_sleeve", "left_under_sleeve", "right_under_sleeve"}
+            one = {"left_sleeve", "right_sleeve"}
+            tailored = garments.tailored(spec) and not feats["has_cuffs"]
+            assert (two <= names, one <= names) == ((True, False) if tailored else (False, True))
         if has_bodice(t):
             assert ({"hood_left", "hood_right"} <= names) == feats["has_hood"]
             assert ("collar" in names) == (feats["has_collar"] and not feats["has_hood"])
@@ -382,7 +387,8 @@ def test_a_hood_too_small_for_the_head_is_raised_with_a_warning():
 
 def _cap_ease(t: str, fit: str, fabric: str = "woven") -> float:
     p = draft_pattern(make_spec({"garment_type": t, "features": {"fit": fit, "fabric": fabric}}))
-    return sum(s.ease_cm for s in p.seams if s.b.piece == "left_sleeve" and s.b.edge.startswith("cap_"))
+    return sum(s.ease_cm for s in p.seams if s.b.piece in ("left_sleeve", "left_top_sleeve", "left_under_sleeve")
+               and s.b.edge.startswith("cap_"))
 
 
 def test_cap_ease_follows_the_fit():

@@ -247,24 +247,26 @@ def _section_perimeter(body: Body, z: np.ndarray, kind: str) -> np.ndarray:
     return b * np.interp(a / b, ratios, unit)
 
 
-def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float) -> None:
+def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float, others=()) -> None:
+    """A sleeve round its arm; with ``others`` (a two-piece sleeve's under sleeve) the circumference is
+    their widths together and the under sleeve's centre (its old underarm seam) lies half way round."""
     i = mesh.index(p.name)
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
     v = mesh.pieces[i].verts
     side = _side(p.body_region or p.name)
     tube = body.arms[side]
-    xc = _center_x(p)
-    top = _lm(p, "cap_top", "shoulder")
+    under = _lm(p, "underarm_seam")
+    xc = float(under[0]) if under is not None else _center_x(p)
+    top = next((t for t in (_lm(q, "cap_top", "shoulder") for q in (p, *others)) if t is not None), None)
     ytop = float(top[1]) if top is not None else float(v[:, 1].max())
-    wfn = _width_fn(p.outline)
     t = ytop - v[:, 1]
-    circ = wfn(v[:, 1])
+    circ = sum(_width_fn(q.outline)(v[:, 1]) for q in (p, *others))
     r = np.maximum(circ / (2 * np.pi), tube.radius(np.clip(t, 0, None)) + offset)
     d = tube.d
     w = np.array([abs(d[2]) * np.sign(d[0]), 0.0, abs(d[0])])  # up and out, across the axis
     w /= np.linalg.norm(w)
     xdir = np.cross(-d, w)  # the piece's +x on the arm, seen from outside
-    phi = (v[:, 0] - xc) / r
+    phi = (v[:, 0] - xc) / r + (np.pi if under is not None else 0.0)
     axis = tube.p0 + t[:, None] * d
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
 
@@ -490,7 +492,9 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         if placed[mesh.offsets[mesh.index(p.name)]]:
             continue
         if r.startswith(ARM) or "sleeve" in p.name:
-            _place_sleeve(body, p, mesh, pos, offset)
+            # a two-piece sleeve: top and under sleeve share their arm
+            mates = [q for q in pattern.pieces if q is not p and (q.body_region or "") == r and r.startswith("arm")]
+            _place_sleeve(body, p, mesh, pos, offset, mates)
             mark(p)
         elif r.startswith("hood") or "hood" in p.name:
             _place_hood(p, mesh, pos, body, offset)

@@ -63,6 +63,21 @@ class PieceDraft:
         a = DEFAULT_ALLOWANCE[role] if allowance is None else allowance
         self.edges.append(_E(name, pts, role, tags, a))
 
+    def split_edge(self, name: str, from_tag: str, dist: float, tag: str, first_name: str) -> None:
+        """Cut edge ``name`` ``dist`` cm from its end ``from_tag`` at a new point tagged ``tag``: the part
+        at ``from_tag`` becomes ``first_name``, the rest keeps the name."""
+        i = next(k for k, e in enumerate(self.edges) if e.name == name)
+        e = self.edges[i]
+        d = dist if e.tags[0] == from_tag else g.length(e.pts) - dist
+        seg = np.linalg.norm(np.diff(e.pts, axis=0), axis=1)
+        cum = np.concatenate([[0.0], np.cumsum(seg)])
+        k = int(np.clip(np.searchsorted(cum, d), 1, len(e.pts) - 1))
+        q = g.point_at(e.pts, d)
+        a, b = np.vstack([e.pts[:k], q]), np.vstack([q, e.pts[k:]])
+        na, nb = (first_name, name) if e.tags[0] == from_tag else (name, first_name)
+        self.edges[i:i + 1] = [_E(na, a, e.role, (e.tags[0], tag), e.allowance),
+                               _E(nb, b, e.role, (tag, e.tags[1]), e.allowance)]
+
     def get(self, name: str) -> _E:
         return next(e for e in self.edges if e.name == name)
 

@@ -15,7 +15,7 @@ from .ease import BACK_NECK_DROP, HIP_DEPTH
 from .pants import dist_to_y, pant_pieces, waist_edges
 from .parts import band, band_run, hood_halves, patch_pocket
 from .skirt import skirt_piece, skirt_widths
-from .sleeve import sleeve_piece
+from .sleeve import sleeve_piece, two_piece
 from .tailored import lapel_collar
 
 SIDES = ("left", "right")
@@ -77,7 +77,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     cuffs = feats["has_cuffs"] and sleeve_len > 0
     if feats["has_cuffs"] and sleeve_len == 0:
         d.warnings.append("has_cuffs ignored: the garment is sleeveless")
-    if sleeve_len > 0:
+    if m["sleeve_length"] > 0:
         af = g.length(d.piece(fronts["left"]).get("armhole_left").pts)
         ab = g.length(back.get("armhole_left").pts)
         cuff_h = m["cuff_height"]
@@ -89,6 +89,10 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         rib = cuffs and spec.fabric == "knit"
         left_sleeve, ef, eb = sleeve_piece(spec, af, ab, body_len, body["height"], d.warnings,
                                            hem_role="seam" if cuffs else "hem", rib_cuff=rib)
+        if lapel and not cuffs:
+            _two_piece_sleeves(d, fronts, left_sleeve, (af, ab, ef, eb), body["height"])
+            sleeve_len = 0.0  # sewn in: the one-piece sleeve below is not used
+    if sleeve_len > 0:
         right_sleeve = left_sleeve.mirrored("right_sleeve", "arm_right")
         d.add(left_sleeve, right_sleeve)
         for s, sp in (("left", left_sleeve), ("right", right_sleeve)):
@@ -104,7 +108,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
                 ratio = min(1.0, max(RIB_CUFF * m["wrist"], hem / RIB_STRETCH) / hem) if rib else 1.0
                 d.add(band(d, f"{s}_cuff", f"cuff_{s}", [(sp.name, "hem")], cuff_h, closed=True,
                            cut_group="cuff", rib=ratio))
-    else:
+    elif m["sleeve_length"] <= 0:
         for pd in (*[d.piece(n) for n in dict.fromkeys(fronts.values())], back):
             for s in SIDES:
                 if any(e.name == f"armhole_{s}" for e in pd.edges):
@@ -136,6 +140,33 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             d.warnings.append(f"collar band {around:.1f} cm is tighter than neck {m['neck']:g} + "
                               f"{COLLAR_EASE:g} cm: widen neckline_width or deepen neckline_depth")
     return {"fronts": fronts, "frame": f}
+
+
+def _two_piece_sleeves(d: PatternDraft, fronts: dict, one: PieceDraft, arm: tuple, height: float) -> None:
+    """Top and under sleeves (from the one-piece ``one``) set into armholes split where their seams
+    meet them; ``arm`` = (front armhole, back armhole, front cap ease, back cap ease)."""
+    af, ab, ef, eb = arm
+    top, under, sf, sb = two_piece(one, height)
+    d.add(top, top.mirrored("right_top_sleeve", "arm_right"), under, under.mirrored("right_under_sleeve", "arm_right"))
+    back = d.piece("back_bodice")
+    for s in SIDES:
+        fp, ts, us = d.piece(fronts[s]), f"{s}_top_sleeve", f"{s}_under_sleeve"
+        fp.split_edge(f"armhole_{s}", f"underarm_{s}", (1 - sf) * af, f"front_seam_{s}", f"armhole_under_{s}")
+        back.split_edge(f"armhole_{s}", f"underarm_{s}", (1 - sb) * ab, f"back_seam_{s}", f"armhole_under_{s}")
+        i = d.sew(fp.name, f"armhole_{s}", ts, "cap_front", ease=sf * ef)
+        d.notch_pair(i, sf * af / 2, 1)
+        d.sew(fp.name, f"armhole_under_{s}", us, "cap_front", ease=(1 - sf) * ef)
+        j = d.sew("back_bodice", f"armhole_{s}", ts, "cap_back", ease=sb * eb)
+        d.notch_pair(j, sb * ab / 2, 2)
+        d.sew("back_bodice", f"armhole_under_{s}", us, "cap_back", ease=(1 - sb) * eb)
+        d.sew(us, "front_seam", ts, "front_seam")
+        seam = d.piece(us).get("back_seam").pts
+        k = d.sew(us, "back_seam", ts, "back_seam", ease=g.length(d.piece(ts).get("back_seam").pts) - g.length(seam))
+        elbow = top.landmarks.get("elbow")
+        if elbow is not None:  # the top sleeve's elbow ease goes between these
+            down = seam[0, 1] - elbow[1]
+            for dist in (down - 5.0, down + 5.0):
+                d.notch_pair(k, dist, 1)
 
 
 BUTTON = {"jacket": 2.0, "vest": 1.5}  # button diameter, cm (shirts and the rest: 1.1)
