@@ -792,3 +792,59 @@ def test_a_knit_hoodie_ends_in_a_rib_hem_band(size):
     assert total == pytest.approx(spec.m["bodice_length"], abs=0.01)  # side neck point to the band's fold
     woven = draft_pattern(make_spec({"garment_type": "hoodie", "features": {"fabric": "woven"}}))
     assert "hem_band" not in {pc.name for pc in woven.pieces}
+
+
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+@pytest.mark.parametrize("fit", FITS)
+def test_a_tailored_jacket_has_a_notched_lapel_collar_and_a_two_piece_sleeve(size, fit):
+    spec = make_spec({"garment_type": "jacket", "size": size, "features": {"fit": fit}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    names = {pc.name for pc in p.pieces}
+    assert {"collar", "left_top_sleeve", "left_under_sleeve", "right_top_sleeve", "right_under_sleeve"} <= names
+    assert not {"left_sleeve", "right_sleeve"} & names
+    front = p.piece("right_front")
+    # the lapel: break point notched at the top of the opening, roll line from it, notch, gorge
+    assert [e.name for e in front.edges if e.name in ("opening", "lapel", "lapel_top", "gorge")] == [
+        "opening", "lapel", "lapel_top", "gorge"]
+    brk = front.edge_points("lapel")[0]
+    assert any(n["edge"] == "lapel" and n.get("mark") == "break point" for n in front.notches)
+    roll = next(mk for mk in front.markings if mk["kind"] == "roll_line")
+    assert np.allclose(roll["points"][0], brk)
+    lapel_pt = front.edge_points("lapel")[-1]
+    r0, r1 = np.asarray(roll["points"])
+    side = lambda q: np.cross(r1 - r0, np.asarray(q) - r0)  # noqa: E731
+    assert side(lapel_pt) * side(front.landmarks["shoulder_point"]) < 0  # the lapel lies past the roll line
+    # the upper collar sews to both gorges and round the neck, 1:1, and its fall edge is longer
+    collar = p.piece("collar")
+    sewn = {s.a.piece + "." + s.a.edge for s in p.seams if s.b.piece == "collar"}
+    assert {"left_front.gorge", "right_front.gorge", "back_bodice.neckline_left"} <= sewn
+    neck = sum(collar.edge_length(e) for e in collar.edges if e.name.startswith("to_"))
+    assert collar.edge_length("fall") > neck + 2.0
+    assert any(mk["kind"] == "roll_line" for mk in collar.markings) and collar.notches
+    # construction: the facing carries the lapel; the under collar is smaller, on the bias, in two halves
+    con = {pc.name: pc for pc in p.construction}
+    facing, under = con["front_facing"], con["under_collar"]
+    lapel_area = Polygon(np.vstack([front.edge_points(e) for e in ("lapel", "lapel_top")]))
+    assert Polygon(facing.outline).buffer(0.05).contains(lapel_area)  # the whole lapel, past its roll line
+    assert any(mk["kind"] == "roll_line" for mk in facing.markings)
+    assert {"button", "buttonhole"} <= {mk["kind"] for mk in facing.markings}
+    assert under.cut_count == 2 and "bias" in " ".join(under.label)
+    (g0, g1) = np.asarray(under.grainline)
+    assert abs(abs(np.degrees(np.arctan2(*(g1 - g0)[::-1]))) - 45) < 1
+    assert 2 * Polygon(under.outline).area < Polygon(collar.outline).area
+    # the two-piece sleeve: front and back seams match, the top sleeve's elbow ease between notches,
+    # its caps sewn into the armhole split where its seams meet it
+    seams = {(s.a.piece, s.a.edge, s.b.piece, s.b.edge): s for s in p.seams}
+    fs = seams[("left_under_sleeve", "front_seam", "left_top_sleeve", "front_seam")]
+    bs = seams[("left_under_sleeve", "back_seam", "left_top_sleeve", "back_seam")]
+    assert fs.ease_cm == 0 and 0 < bs.ease_cm < 1.5
+    assert sum(1 for n in p.piece("left_top_sleeve").notches if n["edge"] == "back_seam") == 2
+    caps = [s for s in p.seams if s.b.piece in ("left_top_sleeve", "left_under_sleeve") and s.b.edge.startswith("cap")]
+    assert {s.a.edge for s in caps} == {"armhole_left", "armhole_under_left"} and len(caps) == 4
+    armhole = sum(p.piece(s.a.piece).edge_length(s.a.edge) for s in caps)
+    cap = sum(p.piece(s.b.piece).edge_length(s.b.edge) for s in caps)
+    assert 0.5 <= cap - armhole <= 3.5  # the sleeve cap's ease over the whole armhole
+    # buttons and buttonholes from the break point down, evenly spaced
+    ys = sorted(mk["points"][0][1] for mk in front.markings if mk["kind"] == "button")
+    assert len(ys) >= 2 and ys[-1] < brk[1] and np.ptp(np.diff(ys)) < 1e-6
