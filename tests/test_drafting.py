@@ -848,3 +848,44 @@ def test_a_tailored_jacket_has_a_notched_lapel_collar_and_a_two_piece_sleeve(siz
     # buttons and buttonholes from the break point down, evenly spaced
     ys = sorted(mk["points"][0][1] for mk in front.markings if mk["kind"] == "button")
     assert len(ys) >= 2 and ys[-1] < brk[1] and np.ptp(np.diff(ys)) < 1e-6
+
+
+def _finished_by(p: Pattern, piece, edge) -> bool:
+    """Is a free neckline / armhole / front edge finished by a facing traced over it (either side: a
+    mirror pair is printed once), or by a knit band or binding made for that kind of edge?"""
+    line = LineString(piece.edge_points(edge))
+    mirror = LineString(piece.edge_points(edge) * [-1, 1])
+    strips = {"neckline": "neckband", "armhole": "binding_armhole"}
+    for c in p.construction:
+        area = Polygon(c.outline).buffer(0.2)
+        if c.body_region.startswith("facing") and (area.contains(line) or area.contains(mirror)):
+            return True
+        if c.body_region == strips.get(edge.role):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("t", ("shirt", "dress", "jacket", "vest", "hoodie", "jumpsuit"))
+@pytest.mark.parametrize("fabric", ("woven", "knit"))
+@pytest.mark.parametrize("collar", (False, True))
+@pytest.mark.parametrize("sleeveless", (False, True))
+def test_every_open_edge_of_a_top_is_faced_or_bound(t, fabric, collar, sleeveless):
+    """Defect 5: button fronts have facings with the button marks (spaced evenly along the opening);
+    collarless necklines and sleeveless armholes have facings (woven) or a band / binding (knit)."""
+    m = {"sleeve_length": 0.0} if sleeveless else {}
+    spec = make_spec({"garment_type": t, "measurements": m,
+                      "features": {"fabric": fabric, "has_collar": collar, "has_hood": False}})
+    p = draft_pattern(spec)
+    for pc in p.pieces:
+        if not pc.body_region.startswith("torso"):
+            continue
+        for e in pc.edges:
+            if e.role in ("neckline", "armhole") or (e.role == "opening" and pc.name.endswith("front")):
+                assert _finished_by(p, pc, e), (t, fabric, collar, sleeveless, pc.name, e.name)
+    if any(pc.name == "right_front" for pc in p.pieces) and t != "jumpsuit":
+        buttons = [mk for mk in p.piece("right_front").markings if mk["kind"] == "button"]
+        facing = next(c for c in p.construction if c.name == "front_facing")
+        assert {"button", "buttonhole"} <= {mk["kind"] for mk in facing.markings}
+        ys = sorted(mk["points"][0][1] for mk in buttons if mk["points"][0][0] == 0.0)
+        gaps = np.diff(ys)
+        assert len(ys) >= 2 and np.ptp(gaps) < 1e-6 and 6.0 <= gaps[0] <= 13.0  # even, from the opening length

@@ -24,6 +24,7 @@ NECK_FACING = 5.0  # cm below a neckline
 ARMHOLE_FACING = 4.0  # cm inside an armhole
 RIB_RATIO = 0.85  # a rib band is cut this fraction of the edge it is stretched onto
 RIB_HEIGHT = 2.5  # cm: finished height of a neckband
+ARMHOLE_BINDING = 1.0  # cm: finished width of a knit armhole binding
 FLY_WIDTH = 4.0  # cm: finished width of a fly facing and shield
 INTERFACED = "self + fusible interfacing"
 LAPEL_FACING = 10.0  # cm from the lapel edge: the facing reaches past the roll line
@@ -67,6 +68,19 @@ def _piece(name: str, ring: np.ndarray, region: str, label: list[str], *, materi
                    if all(inside.contains(Point(float(x), float(y))) for x, y in mk["points"])]
     pc.cut_count = 2 if any("cut 2" in s for s in label) else 1
     return pc
+
+
+def _rib_strip(name: str, region: str, loop: float, edge: str, label: list[str], height: float) -> Piece:
+    """A knit band or binding folded lengthwise, cut RIB_RATIO of the edge it is stretched onto, its
+    grain across it (the knit's stretch runs along the strip)."""
+    length = RIB_RATIO * loop
+    h = 2 * height
+    ring = np.array([[0, 0], [length, 0], [length, h], [0, h]], float)
+    return _piece(name, ring, region, label + [
+        "stretch across the grain",
+        f"{length:.1f} cm = {RIB_RATIO:.0%} of the {loop:.1f} cm {edge}: stretch to fit",
+        "fold lengthwise"], material="rib knit" if name == "neckband" else "self or rib knit",
+        markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"}])
 
 
 def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
@@ -135,7 +149,8 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     halves = back is not None and back.name.startswith("right_")
     woven = spec.fabric == "woven"
     keyhole = back is not None and any(mk["kind"] == "slit" for mk in back.markings)
-    if back is not None and woven and (collarless or front is not None or keyhole) and not feats["has_hood"]:
+    # an open front (knit too: a cardigan) has its front facing and a back neck facing to meet it
+    if back is not None and (woven and (collarless or keyhole) or front is not None) and not feats["has_hood"]:
         necks = [e.name for e in back.edges if e.name.startswith("neckline")]
         # a back keyhole is faced by the back neck facing: it reaches 3 cm below the slit
         slit = max((np.ptp(np.asarray(mk["points"])[:, 1]) for mk in back.markings if mk["kind"] == "slit"),
@@ -158,17 +173,15 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
             if ring is not None:
                 out.append(_piece(nm, ring, "facing_" + nm.split("_")[0], label + ["cut 2 (mirror pair)"],
                                   material=INTERFACED))
-    if back is not None and not woven and collarless:
+    if back is not None and not woven and collarless and front is None:
         loop = sum(p.edge_length(e) for p in pattern.pieces if p.body_region.startswith("torso")
                    for e in p.edges if e.name.startswith("neckline"))
-        length = RIB_RATIO * loop
-        h = 2 * RIB_HEIGHT
-        ring = np.array([[0, 0], [length, 0], [length, h], [0, h]], float)
-        out.append(_piece("neckband", ring, "neckband", label + [
-            "cut 1 rib knit, stretch across the grain",
-            f"{length:.1f} cm = {RIB_RATIO:.0%} of the {loop:.1f} cm neckline: stretch to fit",
-            "fold lengthwise"], material="rib knit", grain_x=False,
-            markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"}]))
+        out.append(_rib_strip("neckband", "neckband", loop, "neckline", label + ["cut 1 rib knit"], RIB_HEIGHT))
+    if back is not None and not woven and spec.m["sleeve_length"] <= 0:  # sleeveless knit: bound armholes
+        loop = sum(p.edge_length(e) for p in pattern.pieces if p.body_region.startswith("torso")
+                   for e in p.edges if e.name.startswith("armhole_left"))
+        out.append(_rib_strip("armhole_binding", "binding_armhole", loop, "armhole",
+                              label + ["cut 2 self or rib knit"], ARMHOLE_BINDING))
     if t == "pants":  # a zip fly: facing (J-stitched to the left front) and the shield behind the zip
         zip_len = next((s.closure["length_cm"] for s in pattern.seams if s.closure and s.closure["type"] == "zip"),
                        18.0)
