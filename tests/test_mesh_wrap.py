@@ -117,3 +117,25 @@ def test_garmentcode_imports_wrap_by_placement(name):
     assert body.landmarks["knee"] - 40 < pos[:, 2].mean() < body.landmarks["head_top"]
     # panels wrapped keeping their widths (radial projection alone left 9-14 %)
     assert m["mean_stretch"] < 0.075
+
+
+def test_rib_bands_count_as_stretched_onto_their_edges_in_the_metrics():
+    """A rib cuff or hem band is cut 15 % shorter than its edge and worn stretched: with the pattern it
+    is left out of mean_stretch (the shell's distortion) and reported as rib_stretch."""
+    from garment_addon.core.assembly.wrap import rib_ratios
+
+    pattern, body, mesh, pos = _wrapped({"garment_type": "hoodie"})
+    ribs = rib_ratios(pattern)
+    assert set(ribs) == {"left_cuff", "right_cuff", "hem_band"}
+    assert ribs["hem_band"] == pytest.approx(1 / 0.85, abs=0.01)
+    band = mesh.piece_of == mesh.index("hem_band")
+    e = mesh.edges()
+    on_band = band[e[:, 0]] & band[e[:, 1]]
+    flat = np.linalg.norm(mesh.verts2d[e[on_band, 0]] - mesh.verts2d[e[on_band, 1]], axis=1)
+    worn = np.linalg.norm(pos[e[on_band, 0]] - pos[e[on_band, 1]], axis=1)
+    assert worn.sum() > 1.04 * flat.sum()  # the band is stretched round the hips in 3D
+    with_ribs = assembly_metrics(mesh, pos, body, pattern)
+    assert with_ribs["mean_stretch"] < assembly_metrics(mesh, pos, body)["mean_stretch"]
+    assert 0.04 < with_ribs["rib_stretch"] < 1 / 0.85 - 1 + 0.05
+    shirt, sbody, smesh, spos = _wrapped({"garment_type": "shirt"})
+    assert "rib_stretch" not in assembly_metrics(smesh, spos, sbody, shirt)  # no rib: nothing left out

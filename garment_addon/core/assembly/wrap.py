@@ -629,18 +629,38 @@ def _lay_on_surface(mesh: GarmentMesh, pos: np.ndarray, patches: list[int], gap:
     return out
 
 
-def assembly_metrics(mesh: GarmentMesh, pos: np.ndarray, body: Body) -> dict[str, float]:
-    """inside_fraction, max_seam_gap_cm, mean_stretch (|3D/flat - 1| over triangle edges)."""
+def rib_ratios(pattern) -> dict[str, float]:
+    """{piece: how far it is stretched along x when sewn} for rib bands (cuffs, hem band): cut shorter
+    than the edges they are sewn to (the seams declare it as negative ease)."""
+    out: dict[str, tuple[float, float]] = {}
+    for s in pattern.seams:
+        if s.ease_cm < 0:
+            la, lb = pattern.seam_lengths(s)
+            a, b = out.get(s.b.piece, (0.0, 0.0))
+            out[s.b.piece] = (a + la, b + lb)
+    return {k: a / b for k, (a, b) in out.items() if b > 0}
+
+
+def assembly_metrics(mesh: GarmentMesh, pos: np.ndarray, body: Body, pattern=None) -> dict[str, float]:
+    """inside_fraction, max_seam_gap_cm, mean_stretch (|3D/flat - 1| over triangle edges). With the
+    ``pattern``, rib bands (cut shorter than their edge, ``rib_ratios``) are left out of mean_stretch:
+    they are meant to be worn stretched, and rib_stretch says by how much (3D / cut length - 1)."""
     e = mesh.edges()
     l2 = np.linalg.norm(mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)
     l3 = np.linalg.norm(pos[e[:, 0]] - pos[e[:, 1]], axis=1)
+    ratio = l3 / np.maximum(l2, 1e-9)
+    rib = np.zeros(len(e), bool)
+    for name in rib_ratios(pattern) if pattern is not None else ():
+        rib |= mesh.piece_of[e[:, 0]] == mesh.index(name)
+    extra = {"rib_stretch": float(np.mean(ratio[rib] - 1))} if rib.any() else {}
     sp = mesh.seam_pairs
     gap = np.linalg.norm(pos[sp[:, 0]] - pos[sp[:, 1]], axis=1) if len(sp) else np.zeros(1)
     return {
         "inside_fraction": float(body.inside(pos, margin=-0.05).mean()),
         "max_seam_gap_cm": float(gap.max()),
-        "mean_stretch": float(np.mean(np.abs(l3 / np.maximum(l2, 1e-9) - 1))),
+        "mean_stretch": float(np.mean(np.abs(ratio[~rib] - 1))),
         "vertices": int(len(pos)),
         "faces": int(len(mesh.faces)),
+        **extra,
     }
 
