@@ -113,7 +113,9 @@ class PieceDraft:
             return self.edges
         return [_E(e.name, e.pts[::-1], e.role, (e.tags[1], e.tags[0]), e.allowance) for e in self.edges[::-1]]
 
-    def build(self, label_prefix: list[str]) -> Piece:
+    def build(self, label_prefix: list[str], cuts: dict | None = None) -> Piece:
+        """The finished piece; ``cuts``: cut lines already computed for this garment, by outline (a
+        mirrored twin's or an identical pocket's cut line is the first one's, mirrored)."""
         edges = self.ccw_edges()
         outline, model_edges, start = [], [], 0
         for e in edges:
@@ -126,7 +128,7 @@ class PieceDraft:
                       on_fold=self.on_fold, body_region=self.body_region,
                       landmarks={k: [float(v[0]), float(v[1])] for k, v in self.landmarks.items()},
                       placement=dict(self.placement), markings=[dict(mk) for mk in self.markings])
-        piece.cut_outline = _dart_caps(g.cut_outline(_unfolded(edges)), edges)
+        piece.cut_outline = _cut_line(edges, cuts if cuts is not None else {})
         piece.markings += _dart_drills(edges)
         for edge_name, dist, count, *mark in self.notches:
             e = next(x for x in edges if x.name == edge_name)
@@ -150,6 +152,33 @@ class PieceDraft:
         piece.label = [self.name, *label_prefix]
         return piece
 
+
+
+def _outline_key(pts: np.ndarray, attrs: np.ndarray) -> bytes:
+    """The closed outline and its per-segment attributes from a fixed start (its lowest-left point)."""
+    k = int(np.lexsort((pts[:, 1], pts[:, 0]))[0])
+    return np.roll(pts + 0.0, -k, axis=0).tobytes() + np.roll(attrs, -k, axis=0).tobytes()
+
+
+def _cut_line(edges: list[_E], cuts: dict) -> np.ndarray:
+    """The cut line with dart caps; reused (mirrored) for a piece whose outline mirrors one already cut.
+
+    A twin drawn as the mirror image and turned counter-clockwise is the first piece reversed and
+    mirrored: the same segments with the same allowances, so the cut line is the mirror of its cut line.
+    """
+    pts = np.vstack([e.pts[:-1] for e in edges])
+    attrs = np.repeat([(e.allowance, e.role == "fold", "dart" in e.name) for e in edges],
+                      [len(e.pts) - 1 for e in edges], axis=0).astype(float)
+    key = _outline_key(pts, attrs)
+    if key in cuts:
+        return cuts[key]
+    back = _outline_key(g.mirror_x(pts[::-1]), np.roll(attrs[::-1], -1, axis=0))
+    if back in cuts:
+        cut = g.mirror_x(cuts[back])[::-1].copy()
+    else:
+        cut = _dart_caps(g.cut_outline(_unfolded(edges)), edges)
+    cuts[key] = cut
+    return cut
 
 
 def _inside(outline: np.ndarray, pts) -> bool:
@@ -312,7 +341,8 @@ class PatternDraft:
             db = dist * lb / la  # eased seams spread the ease evenly
             same = a.tags[0] == b.tags[0]
             built[pb].notches.append((eb, db if same else lb - db, count, *mark))
-        pieces = [p.build(self.label_prefix) for p in self.pieces]
+        cuts: dict = {}
+        pieces = [p.build(self.label_prefix, cuts) for p in self.pieces]
         groups: dict[str, int] = {}
         for p in pieces:
             groups[p.cut_group] = groups.get(p.cut_group, 0) + 1

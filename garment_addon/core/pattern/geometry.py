@@ -30,7 +30,8 @@ def line(a: Pt, b: Pt) -> np.ndarray:
 def cubic(p0: Pt, c1: Pt, c2: Pt, p3: Pt, n: int | None = None) -> np.ndarray:
     p = np.array([p0, c1, c2, p3], float)
     if n is None:
-        n = _count(np.linalg.norm(np.diff(p, axis=0), axis=1).sum())
+        d = p[1:] - p[:-1]
+        n = _count(float(np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2).sum()))
     t = np.linspace(0.0, 1.0, n)[:, None]
     mt = 1 - t
     return mt**3 * p[0] + 3 * mt**2 * t * p[1] + 3 * mt * t**2 * p[2] + t**3 * p[3]
