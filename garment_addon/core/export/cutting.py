@@ -81,6 +81,8 @@ def cutting_rows(pattern: Pattern) -> list[str]:
         fold = any(e.role == "fold" for e in piece.edges)
         how = "cut double, fold" if fold else ("whole, or half on a fold" if piece.on_fold else
                                              "mirror pair" if count > 1 else "")
+        if any("bias" in s for s in piece.label):  # an under collar: grain at 45 degrees
+            how += ", on the bias"
         rows.append(f"{name}: cut {count} {piece.material or 'self fabric'}" + (f", {how}" if how else ""))
     return rows
 

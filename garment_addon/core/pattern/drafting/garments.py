@@ -271,6 +271,7 @@ def draft_shirt(d, spec, body):
             shorten_fisheye(pd, f.underarm_y - 6 - 13 / 2 - 1.5, f.waist_y)  # below the pocket
 
 
+ZIP_ALLOWANCE = 1.5  # cm along a seam that takes a zip
 DRESS_ZIP_BELOW_WAIST = 20.0  # cm: a centre-back dress zip runs this far into the skirt (hips pass)
 
 
@@ -292,6 +293,9 @@ def cb_zip(d: PatternDraft, backs: tuple[str, str], below_waist: float) -> None:
     the neck to ``below_waist`` cm into the skirt, with a stop notch and the zip marked on both."""
     bodice, skirt = backs
     split_centre(d, list(backs))
+    for name in backs:  # an invisible zip is set into a wider allowance
+        for side in ("right", "left"):
+            d.piece(f"{side}_{name}").get("centre").allowance = ZIP_ALLOWANCE
     top_seam = d.find_seam(f"right_{bodice}", "centre")
     whole = g.length(d.piece(f"right_{bodice}").get("centre").pts)
     d.opening(top_seam, "zip", whole, "cb_neck", stop=False)

@@ -61,8 +61,8 @@ def lapel_edges(pd: PieceDraft, lp: Lapel, neck: np.ndarray) -> None:
     chord = lp.point - lp.brk
     n = np.array([chord[1], -chord[0]]) / np.linalg.norm(chord)  # bulge outward, away from the roll line
     pd.edge("lapel", g.cubic(lp.brk, lp.brk + chord / 3 + 0.6 * n, lp.brk + 2 * chord / 3 + 0.6 * n, lp.point),
-            "opening", ("opening_top_right", "lapel_point_right"), allowance=1.0)
-    pd.edge("lapel_top", g.line(lp.point, lp.gorge), "opening", ("lapel_point_right", "gorge_right"), allowance=1.0)
+            "opening", ("opening_top_right", "lapel_point_right"))  # the front edge's allowance: no step at B
+    pd.edge("lapel_top", g.line(lp.point, lp.gorge), "opening", ("lapel_point_right", "gorge_right"))
     pd.edge("gorge", g.line(lp.gorge, lp.neck), "neckline", ("gorge_right", "gorge_neck_right"))
     pd.edge("neckline_right", g.line(lp.neck, neck), "neckline", ("gorge_neck_right", "neck_right"))
     pd.mark("roll_line", [lp.brk, lp.roll_gorge], "roll line: the lapel turns back here")
