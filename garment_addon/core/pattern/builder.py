@@ -49,6 +49,7 @@ class PieceDraft:
     grain_along_x: bool = False  # bands are cut lengthwise: the grainline runs along x
     placement: dict = field(default_factory=dict)  # e.g. a pocket's {"attach_to", "at"}
     markings: list[dict] = field(default_factory=list)  # see model.MARKING_KINDS
+    material: str = ""  # when not the main fabric (a rib band: "rib knit")
     _ccw: tuple | None = field(default=None, repr=False, compare=False)  # (outline key, counter-clockwise)
 
     def mark(self, kind: str, points, text: str = "") -> None:
@@ -98,6 +99,7 @@ class PieceDraft:
         twin.placement = dict(self.placement)
         twin.markings = [{**mk, "points": [[-x, y] for x, y in mk["points"]]} for mk in self.markings]
         twin.grain_along_x = self.grain_along_x
+        twin.material = self.material
         if self.grain:
             twin.grain = (-self.grain[0], self.grain[1], self.grain[2])
         return twin
@@ -127,7 +129,8 @@ class PieceDraft:
         piece = Piece(self.name, outline, model_edges, cut_group=self.cut_group or self.name,
                       on_fold=self.on_fold, body_region=self.body_region,
                       landmarks={k: [float(v[0]), float(v[1])] for k, v in self.landmarks.items()},
-                      placement=dict(self.placement), markings=[dict(mk) for mk in self.markings])
+                      placement=dict(self.placement), markings=[dict(mk) for mk in self.markings],
+                      material=self.material)
         piece.cut_outline = _cut_line(edges, cuts if cuts is not None else {})
         piece.markings += _dart_drills(edges)
         for edge_name, dist, count, *mark in self.notches:
