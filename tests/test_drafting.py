@@ -889,3 +889,15 @@ def test_every_open_edge_of_a_top_is_faced_or_bound(t, fabric, collar, sleeveles
         ys = sorted(mk["points"][0][1] for mk in buttons if mk["points"][0][0] == 0.0)
         gaps = np.diff(ys)
         assert len(ys) >= 2 and np.ptp(gaps) < 1e-6 and 6.0 <= gaps[0] <= 13.0  # even, from the opening length
+
+
+def test_a_centre_back_split_through_a_hem_vertex_on_the_centre_line_leaves_no_double_point():
+    # found by a random sweep: a flared dress hem with a vertex exactly at x = 0 split into halves
+    # that repeated it (the outline "self-intersected")
+    m = {"hip": 147.4, "shoulder_width": 53.4, "back_waist_length": 30.8, "bodice_length": 38.1,
+         "neckline_depth": 10.3, "neckline_width": 6.0, "skirt_length": 96.1, "flare": 16.0}
+    spec = make_spec({"garment_type": "dress", "measurements": m, "features": {"fit": "loose"}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    hem = p.piece("right_skirt_back").edge_points("hem_right")
+    assert np.linalg.norm(np.diff(hem, axis=0), axis=1).min() > 1e-6

@@ -383,7 +383,8 @@ def _right_part(e: _E, eps: float = 1e-6) -> np.ndarray | None:
         return None
     keep, prev = [], None
     for p in pts:
-        if prev is not None and (prev[0] < -eps) != (p[0] < -eps):  # crossing x = 0 between prev and p
+        # crossing x = 0 strictly between prev and p (a vertex on the line is kept as it is)
+        if prev is not None and (prev[0] < -eps and p[0] > eps or prev[0] > eps and p[0] < -eps):
             t = prev[0] / (prev[0] - p[0])
             keep.append(prev + t * (p - prev))
         if p[0] >= -eps:
