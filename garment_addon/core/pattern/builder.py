@@ -160,7 +160,7 @@ class PieceDraft:
 def _outline_key(pts: np.ndarray, attrs: np.ndarray) -> bytes:
     """The closed outline and its per-segment attributes from a fixed start (its lowest-left point)."""
     k = int(np.lexsort((pts[:, 1], pts[:, 0]))[0])
-    return np.roll(pts + 0.0, -k, axis=0).tobytes() + np.roll(attrs, -k, axis=0).tobytes()
+    return g.roll(pts + 0.0, -k).tobytes() + g.roll(attrs, -k).tobytes()
 
 
 def _cut_line(edges: list[_E], cuts: dict) -> np.ndarray:
@@ -175,7 +175,7 @@ def _cut_line(edges: list[_E], cuts: dict) -> np.ndarray:
     key = _outline_key(pts, attrs)
     if key in cuts:
         return cuts[key]
-    back = _outline_key(g.mirror_x(pts[::-1]), np.roll(attrs[::-1], -1, axis=0))
+    back = _outline_key(g.mirror_x(pts[::-1]), g.roll(attrs[::-1], -1))
     if back in cuts:
         cut = g.mirror_x(cuts[back])[::-1].copy()
     else:
