@@ -201,15 +201,31 @@ def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray,
     return (1 - w) * leg + w * hips
 
 
+def fold_lapel(piece, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points of a front as worn: its lapel (past the roll line, on the lapel point's side) turned back
+    over the roll line. Returns (points, which were turned); a piece without a lapel is unchanged."""
+    a, b, tip = _lm(piece, "roll_start"), _lm(piece, "roll_end"), _lm(piece, "lapel_point")
+    pts = np.asarray(pts, float)
+    if a is None or b is None or tip is None:
+        return pts, np.zeros(len(pts), bool)
+    d = (b - a) / np.linalg.norm(b - a)
+    rel = pts - a
+    side = rel[:, 0] * d[1] - rel[:, 1] * d[0]
+    turned = side * ((tip - a)[0] * d[1] - (tip - a)[1] * d[0]) > 0
+    out = pts.copy()
+    out[turned] = a + 2 * np.outer(rel[turned] @ d, d) - rel[turned]
+    return out, turned
+
+
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
                 all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
-    widths = [_width_fn(p.outline) for p in pieces]
+    widths = [_width_fn(fold_lapel(p, p.outline)[0]) for p in pieces]
     fronts = [p for p in pieces if not _is_back(p)]
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
-        v = mesh.pieces[i].verts
+        v = fold_lapel(p, mesh.pieces[i].verts)[0]
         dz = _anchor_z(p, body, kind)
         z = v[:, 1] + dz
         # ring circumference at each height: the widths of every piece of the ring there
@@ -528,6 +544,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     if relax_iterations:
         pos = relax(mesh, pos, body, relax_iterations, offset)
     pos = _lift_front_overlap(pattern, mesh, pos)
+    pos = _lift_lapels(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
         pos = _lay_on_surface(mesh, pos, patches)
@@ -592,6 +609,24 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
         out[sl] += (lift * w)[:, None] * normals[sl]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
+
+
+def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6) -> np.ndarray:
+    """A lapel turned back over its roll line lies on the front, not in it: lift it off (along the
+    front's outward normals: the turned triangles face the other way, so they count reversed)."""
+    turned = np.zeros(len(pos), bool)
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        t = fold_lapel(p, mesh.pieces[i].verts)[1]
+        turned[mesh.offsets[i]:mesh.offsets[i] + len(t)] = t
+    if not turned.any():
+        return pos
+    faces = mesh.faces.copy()
+    flip = turned[faces].all(axis=1)
+    faces[flip] = faces[flip][:, ::-1]
+    out = pos.copy()
+    out[turned] += lift * vertex_normals(pos, faces)[turned]
+    return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
 
 
 def is_patch(piece, mesh: GarmentMesh) -> bool:
