@@ -901,3 +901,31 @@ def test_a_centre_back_split_through_a_hem_vertex_on_the_centre_line_leaves_no_d
     check_pattern(p, spec)
     hem = p.piece("right_skirt_back").edge_points("hem_right")
     assert np.linalg.norm(np.diff(hem, axis=0), axis=1).min() > 1e-6
+
+
+@pytest.mark.parametrize("t,fabric,collar,want", [
+    ("shirt", "woven", False, ["keyhole"]),  # a woven pull-on top: a back-neck keyhole, nothing else
+    ("shirt", "woven", True, ["opens down the front, 6 buttons"]),  # a collared shirt buttons down
+    ("shirt", "knit", False, []),
+    ("dress", "woven", False, ["right_back_bodice.centre", "right_skirt_back.centre"]),
+    ("dress", "woven", True, ["right_back_bodice.centre", "right_skirt_back.centre"]),
+    ("dress", "knit", False, ["right_back_bodice.centre", "right_skirt_back.centre"]),
+    ("skirt", "woven", False, ["skirt_front.side_right"]),
+    ("pants", "woven", False, ["right_front_leg.crotch"]),
+    ("jacket", "woven", True, ["opens down the front, 3 buttons"]),
+    ("hoodie", "knit", False, []),
+    ("jumpsuit", "woven", False, ["right_front_leg.crotch", "opens down the front, zip"]),
+    ("vest", "woven", False, ["opens down the front, 3 buttons"]),
+])
+def test_every_type_opens_one_way(t, fabric, collar, want):
+    """`check`'s openings: one way into each garment. Never shoulder buttons, never a side zip in a
+    top, never a keyhole beside a zip or a button front."""
+    from garment_addon.core.interop.garmentcode import openings
+
+    p = draft_pattern(make_spec({"garment_type": t, "features": {"fabric": fabric, "has_collar": collar,
+                                                                  "has_hood": False}}))
+    got = openings(p)
+    assert len(got) == len(want), got
+    for line, w in zip(got, want, strict=True):
+        assert w in line, (line, w)
+    assert not any("shoulder" in line or (".side" in line and t != "skirt") for line in got)

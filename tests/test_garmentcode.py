@@ -338,15 +338,17 @@ def test_cli_check_drafted_seed_dress(tmp_path, capsys):
     assert "0 outside 0.3 cm" in lines[-1]
     # then finished girths against the body: bust, waist, hip of the dress, each within its ease
     at = lines.index("finished measurements (cm):")
-    assert at == len(p.seams) + 2
+    assert at == len(p.seams) + 4  # the seam table, a blank line, how it opens, a blank line
     girths = lines[at + 2:-1]
     assert [row.split()[0] for row in girths] == ["bust", "waist", "hip"]
     assert all(row.split()[-1] == "ok" for row in girths)
     # the seams left open say so: the dress's one centre-back zip, through the waist seam
-    opened = [line for line in lines if "zip " in line]
+    opened = [line for line in lines[:len(p.seams) + 1] if "zip " in line]
     assert len(opened) == 2 and all(".centre" in line for line in opened)
     assert "from cb_neck" in opened[0] and "zip 20 cm from cb_waist" in opened[1]
     assert not [line for line in lines if "side_" in line and ("zip" in line or "button" in line)]
+    opens = next(line for line in lines if line.startswith("opens: "))
+    assert opens.count("zip") == 2 and "keyhole" not in opens and "centre" in opens
     assert main(["check", str(tmp_path / "pattern.json"), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     zips = {r["opening"] for r in rows if r["opening"] and r["opening"].startswith("zip")}

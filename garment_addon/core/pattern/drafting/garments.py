@@ -55,7 +55,11 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0), waist_seam=dress,
                              lapel=lapel)
         right.cut_group = "front"
-        button_marks(right, spec, f)
+        if m["front_overlap"] > 0:
+            button_marks(right, spec, f)
+        else:  # edge to edge (a jumpsuit): a zip down the centre front
+            top_open = right.get("opening").pts[:, 1].max()
+            right.mark("zip", [(0.0, 0.0), (0.0, top_open)], "CF zip: from the neck on down the front")
         left = right.mirrored("left_front", "torso_front")
         fronts = {"left": "left_front", "right": "right_front"}
         d.add(left, right, back)
