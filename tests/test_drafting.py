@@ -804,6 +804,7 @@ def test_a_tailored_jacket_has_a_notched_lapel_collar_and_a_two_piece_sleeve(siz
     assert {"collar", "left_top_sleeve", "left_under_sleeve", "right_top_sleeve", "right_under_sleeve"} <= names
     assert not {"left_sleeve", "right_sleeve"} & names
     front = p.piece("right_front")
+    assert "interfacing" in front.material  # fused, so the lapel rolls and the buttonholes hold
     # the lapel: break point notched at the top of the opening, roll line from it, notch, gorge
     assert [e.name for e in front.edges if e.name in ("opening", "lapel", "lapel_top", "gorge")] == [
         "opening", "lapel", "lapel_top", "gorge"]

@@ -55,6 +55,8 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0), waist_seam=dress,
                              lapel=lapel)
         right.cut_group = "front"
+        if lapel:  # a tailored front is fused so the lapel rolls and the buttonholes hold
+            right.material = "self + fusible interfacing"
         if m["front_overlap"] > 0:
             button_marks(right, spec, f)
         else:  # edge to edge (a jumpsuit): a zip down the centre front
