@@ -90,7 +90,8 @@ ELBOW_FRACTION = 0.186  # shoulder point to elbow / body height (about 31 cm at 
 FRONT_SEAM_IN = 0.35  # of the front half's width: the front seam sits under the arm, out of sight
 BACK_SEAM_IN = 0.45  # of the back half's width: the back (elbow) seam
 ELBOW_HOLLOW = 0.6  # cm the front seam curves in at the inner elbow
-ELBOW_ROUND = 1.2  # cm the top sleeve's back seam curves out over the elbow (eased onto the under sleeve)
+ELBOW_ROUND = 0.6  # cm the back seam curves out over the elbow
+ELBOW_EASE = 1.0  # cm the top sleeve's back seam is longer at the elbow, eased onto the under sleeve
 
 
 def _cut_x(pts: np.ndarray, x: float) -> tuple[np.ndarray, np.ndarray]:
@@ -108,6 +109,23 @@ def _seam(top: np.ndarray, hem: np.ndarray, elbow_y: float | None, out: float) -
         return g.line(top, hem)
     x = float(np.interp(elbow_y, [hem[1], top[1]], [hem[0], top[0]]))
     return g.smooth([top, (x + out, elbow_y), hem])
+
+
+def _elbow_spread(front: np.ndarray, back: np.ndarray, hem: np.ndarray, elbow_y: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The top sleeve's lower part turned about the front seam's elbow point so its back seam opens
+    ELBOW_EASE cm at the elbow (eased onto the under sleeve there): the sleeve hangs forward from the
+    elbow as an arm does. Front seam (cap -> hem), back seam (cap -> hem) and hem, turned."""
+    pivot = front[np.argmin(np.abs(front[:, 1] - elbow_y))]
+    k = int(np.argmin(np.abs(back[:, 1] - elbow_y)))
+    ang = -ELBOW_EASE / max(float(np.linalg.norm(back[k] - pivot)), 1.0)  # clockwise: the back opens
+    rot = np.array([[np.cos(ang), -np.sin(ang)], [np.sin(ang), np.cos(ang)]])
+    turn = lambda q: (np.atleast_2d(q) - pivot) @ rot.T + pivot  # noqa: E731
+    below = lambda q: q[:, 1] < pivot[1] - 1e-9  # noqa: E731
+    f = front.copy()
+    f[below(f)] = turn(f[below(f)])
+    b = np.vstack([back[:k + 1], turn(back[k:])])  # the elbow point twice: the opened wedge between
+    return f, b, turn(hem)
 
 
 def _rigid(a0, a1, b0, b1):
@@ -138,13 +156,16 @@ def two_piece(pd: PieceDraft, height: float) -> tuple[PieceDraft, PieceDraft, fl
     b_seam = _seam(b_top[-1], bh, elbow, 0.0)
     b_round = _seam(b_top[-1], bh, elbow, ELBOW_ROUND)
     role = pd.get("hem").role
+    ts_front, ts_back, ts_hem = f_seam, b_round, g.line(fh, bh)
+    if elbow is not None:
+        ts_front, ts_back, ts_hem = _elbow_spread(f_seam, b_round, ts_hem, elbow)
     ts = PieceDraft("left_top_sleeve", "arm_left", cut_group="top_sleeve")
-    ts.edge("hem", g.line(fh, bh), role, ("sleeve_hem_front", "sleeve_hem_back"))
-    ts.edge("back_seam", b_round[::-1], "seam", ("sleeve_hem_back", "back_seam_left"))
+    ts.edge("hem", ts_hem, role, ("sleeve_hem_front", "sleeve_hem_back"))
+    ts.edge("back_seam", ts_back[::-1], "seam", ("sleeve_hem_back", "back_seam_left"))
     ts.edge("cap_back", b_top[::-1], "seam", ("back_seam_left", "shoulder_left"))
     ts.edge("cap_front", f_top, "seam", ("shoulder_left", "front_seam_left"))
-    ts.edge("front_seam", f_seam, "seam", ("front_seam_left", "sleeve_hem_front"))
-    ts.landmarks.update(cap_top=g.P(0, top_y), bicep_level=g.P(0, base), hem_center=g.P((fh[0] + bh[0]) / 2, 0))
+    ts.edge("front_seam", ts_front, "seam", ("front_seam_left", "sleeve_hem_front"))
+    ts.landmarks.update(cap_top=g.P(0, top_y), bicep_level=g.P(0, base), hem_center=ts_hem.mean(axis=0))
     ts.grain = (0.0, 0.15 * top_y, max(0.2 * top_y, base - 1.0))
     ts.notches.append(("cap_front", 0.0, 1))  # cap top: the shoulder seam
     # the under sleeve: its back strip as drafted, its front strip turned onto it along the underarm seam
