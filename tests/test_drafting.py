@@ -715,7 +715,8 @@ def test_fitted_tops_take_in_the_waist_with_internal_darts():
 @pytest.mark.parametrize("t,feats,want", [
     ("shirt", {"has_collar": True}, {"front_facing", "back_neck_facing"}),
     ("shirt", {}, {"front_neck_facing", "back_neck_facing"}),
-    ("jacket", {}, {"front_facing", "under_collar", "back_neck_facing"}),
+    ("jacket", {}, {"front_facing", "under_collar", "back_neck_facing", "front_lining", "back_lining",
+                    "top_sleeve_lining", "under_sleeve_lining"}),
     ("jacket", {"has_collar": False}, {"front_facing", "back_neck_facing"}),
     ("vest", {}, {"front_facing", "back_neck_facing", "front_armhole_facing", "back_armhole_facing"}),
     ("hoodie", {"has_hood": False}, {"neckband"}),
@@ -834,6 +835,15 @@ def test_a_tailored_jacket_has_a_notched_lapel_collar_and_a_two_piece_sleeve(siz
     (g0, g1) = np.asarray(under.grainline)
     assert abs(abs(np.degrees(np.arctan2(*(g1 - g0)[::-1]))) - 45) < 1
     assert 2 * Polygon(under.outline).area < Polygon(collar.outline).area
+    # lined: the front lining meets the facing (together they are the front), the back lining has
+    # a 2 cm ease pleat down the centre back, the sleeves are lined with their own shapes
+    lining = {n: con[n] for n in ("front_lining", "back_lining", "top_sleeve_lining", "under_sleeve_lining")}
+    assert all(pc.material == "lining" for pc in lining.values())
+    whole = Polygon(front.outline).area
+    assert Polygon(lining["front_lining"].outline).area + Polygon(facing.outline).area == pytest.approx(whole, rel=0.02)
+    back = p.piece("back_bodice")
+    assert np.ptp(lining["back_lining"].outline[:, 0]) == pytest.approx(np.ptp(back.outline[:, 0]) + 2.0, abs=0.05)
+    assert any(mk["kind"] == "fold" and "pleat" in mk["text"] for mk in lining["back_lining"].markings)
     # the two-piece sleeve: front and back seams match, the top sleeve's elbow ease between notches,
     # its caps sewn into the armhole split where its seams meet it
     seams = {(s.a.piece, s.a.edge, s.b.piece, s.b.edge): s for s in p.seams}

@@ -533,3 +533,18 @@ def test_cutting_list_says_the_under_collar_is_cut_on_the_bias():
     assert "cut 2" in under and "on the bias" in under
     assert any("Left top sleeve / Right top sleeve: cut 2" in r for r in rows)
     assert any("Front facing: cut 2" in r for r in rows)
+    assert any("Back lining: cut 1 lining" in r for r in rows)
+
+
+def test_lining_is_laid_out_and_bought_apart_from_the_main_fabric():
+    from garment_addon.core.export.cutting import cut_shapes, info_sections
+
+    p = _drafted("jacket")
+    lining = [pc for pc in p.construction if pc.material == "lining"]
+    assert len(cut_shapes(p, "lining")) == sum(pc.cut_count for pc in lining) == 7
+    from garment_addon.core.export.layout import printed_groups
+
+    own = sum(n for pc, n, _ in printed_groups(p) if pc.material != "lining")
+    assert len(cut_shapes(p)) == own  # the main fabric's layout has no lining piece in it
+    fabric = dict(info_sections(p))["Fabric"]
+    assert any(line.startswith("lining, 150 cm wide:") for line in fabric)

@@ -114,6 +114,58 @@ def _under_collar(collar: Piece, label: list[str]) -> Piece:
     return pc
 
 
+LINING = "lining"
+CB_PLEAT = 1.0  # cm each side of the centre back: the back lining's ease pleat
+
+
+def _lining(names: dict[str, Piece], facings: list[Piece], label: list[str]) -> list[Piece]:
+    """A tailored jacket's lining: the front less its facing (they are sewn together along the
+    facing's inner edge), the back less the back neck facing with a 2 cm ease pleat down the centre
+    back, and the top and under sleeves."""
+    faced = {pc.name: Polygon(pc.outline).buffer(0) for pc in facings}
+    out = []
+    front = Polygon(names["right_front"].outline).buffer(0).difference(faced["front_facing"])
+    ring = _largest_ring(front)
+    if ring is not None:
+        out.append(_piece("front_lining", ring, "lining_front", label + ["cut 2 (mirror pair) in lining"],
+                          material=LINING))
+    back = Polygon(names["back_bodice"].outline).buffer(0)
+    if "back_neck_facing" in faced:  # the lining is sewn to the facing's lower edge, the pleat eased in
+        back = back.difference(faced["back_neck_facing"].buffer(0.01))
+    lo, hi = np.asarray(back.bounds[:2]), np.asarray(back.bounds[2:])
+    halves = [back.intersection(Polygon([(0, lo[1] - 1), (hi[0] + 1, lo[1] - 1), (hi[0] + 1, hi[1] + 1),
+                                         (0, hi[1] + 1)]))]
+    halves.append(back.intersection(Polygon([(lo[0] - 1, lo[1] - 1), (0, lo[1] - 1), (0, hi[1] + 1),
+                                             (lo[0] - 1, hi[1] + 1)])))
+    from shapely.affinity import translate
+
+    cb_top = float(back.intersection(LineString([(0.0, lo[1] - 1), (0.0, hi[1] + 1)])).bounds[3])
+    pleated = unary_union([translate(halves[0], CB_PLEAT), translate(halves[1], -CB_PLEAT),
+                           Polygon([(-CB_PLEAT, 0), (CB_PLEAT, 0), (CB_PLEAT, cb_top), (-CB_PLEAT, cb_top)])])
+    ring = _largest_ring(pleated)
+    if ring is not None:
+        pleat = [{"kind": "fold", "points": [[0.0, 0.0], [0.0, cb_top - 6.0]], "text": "CB pleat: fold here, "
+                  f"tack {2 * CB_PLEAT:g} cm at the neck and waist"}]
+        out.append(_piece("back_lining", ring, "lining_back", label + ["cut 1 in lining, or half on a fold"],
+                          material=LINING, on_fold=True, markings=pleat))
+    for part in ("top_sleeve", "under_sleeve"):
+        sleeve = names.get(f"left_{part}")
+        if sleeve is not None:
+            out.append(_piece(f"{part}_lining", sleeve.outline, "lining_sleeve",
+                              label + ["cut 2 (mirror pair) in lining"], material=LINING))
+    return out
+
+
+def _largest_ring(shape) -> np.ndarray | None:
+    if shape.geom_type != "Polygon":
+        parts = [gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"]
+        if not parts:
+            return None
+        shape = max(parts, key=lambda gm: gm.area)
+    ring = np.asarray(shape.simplify(0.05).exterior.coords)[:-1]
+    return ring if g.signed_area(ring) > 0 else ring[::-1]
+
+
 def construction_pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     """The construction pieces of a drafted garment, numbered after its shell pieces."""
     out = _pieces(pattern, spec)
@@ -182,6 +234,8 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
                    for e in p.edges if e.name.startswith("armhole_left"))
         out.append(_rib_strip("armhole_binding", "binding_armhole", loop, "armhole",
                               label + ["cut 2 self or rib knit"], ARMHOLE_BINDING))
+    if front is not None and any(e.name == "lapel" for e in front.edges):
+        out += _lining(names, out, label)
     if t == "pants":  # a zip fly: facing (J-stitched to the left front) and the shield behind the zip
         zip_len = next((s.closure["length_cm"] for s in pattern.seams if s.closure and s.closure["type"] == "zip"),
                        18.0)
