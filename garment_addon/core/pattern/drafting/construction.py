@@ -37,14 +37,7 @@ def _trace(host: Piece, edges: list[str], width: float | dict[str, float]) -> np
     w = width if isinstance(width, dict) else dict.fromkeys(edges, width)
     band = unary_union([LineString(host.edge_points(e)).buffer(w[e], quad_segs=3) for e in edges])
     # closed (grown and shrunk back) so the inner edge is one smooth line, not a bump per edge
-    shape = poly.intersection(band.buffer(2.0, quad_segs=4).buffer(-2.0, quad_segs=4))
-    if shape.geom_type != "Polygon":
-        parts = [gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"]
-        if not parts:
-            return None
-        shape = max(parts, key=lambda gm: gm.area)
-    ring = np.asarray(shape.simplify(0.05).exterior.coords)[:-1]
-    return ring if g.signed_area(ring) > 0 else ring[::-1]
+    return _largest_ring(poly.intersection(band.buffer(2.0, quad_segs=4).buffer(-2.0, quad_segs=4)))
 
 
 def _piece(name: str, ring: np.ndarray, region: str, label: list[str], *, material: str = "",
@@ -157,6 +150,7 @@ def _lining(names: dict[str, Piece], facings: list[Piece], label: list[str]) -> 
 
 
 def _largest_ring(shape) -> np.ndarray | None:
+    """The outline (CCW) of a shape's largest polygon, simplified to 0.5 mm; None if it has none."""
     if shape.geom_type != "Polygon":
         parts = [gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"]
         if not parts:
