@@ -244,15 +244,31 @@ def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray,
     return (1 - w) * leg + w * hips
 
 
+def fold_lapel(piece, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points of a front as worn: its lapel (past the roll line, on the lapel point's side) turned back
+    over the roll line. Returns (points, which were turned); a piece without a lapel is unchanged."""
+    a, b, tip = _lm(piece, "roll_start"), _lm(piece, "roll_end"), _lm(piece, "lapel_point")
+    pts = np.asarray(pts, float)
+    if a is None or b is None or tip is None:
+        return pts, np.zeros(len(pts), bool)
+    d = (b - a) / np.linalg.norm(b - a)
+    rel = pts - a
+    side = rel[:, 0] * d[1] - rel[:, 1] * d[0]
+    turned = side * ((tip - a)[0] * d[1] - (tip - a)[1] * d[0]) > 0
+    out = pts.copy()
+    out[turned] = a + 2 * np.outer(rel[turned] @ d, d) - rel[turned]
+    return out, turned
+
+
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
                 all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
-    widths = [_width_fn(p.outline) for p in pieces]
+    widths = [_width_fn(fold_lapel(p, p.outline)[0]) for p in pieces]
     fronts = [p for p in pieces if not _is_back(p)]
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
-        v = mesh.pieces[i].verts
+        v = fold_lapel(p, mesh.pieces[i].verts)[0]
         dz = _anchor_z(p, body, kind)
         z = v[:, 1] + dz
         # ring circumference at each height: the widths of every piece of the ring there
@@ -284,24 +300,39 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
 
 
 def _flare(p, body: Body) -> tuple[float, float, float, float] | None:
-    """(hip height in the flat, half width there, the flare's apex height above it, the side seam's
-    angle from it) of a skirt panel whose side seams open below the hip in straight lines; None
-    when they do not (a straight or pencil skirt)."""
+    """(hip height in the flat, the panel's width there, the flare's apex height above it, the angle
+    the panel spans from it) of a skirt panel whose side seams open below the hip in straight lines;
+    None when they do not (a straight or pencil skirt). Each side of the centre line counts alone: a
+    half panel (a back cut in two at the centre back) spans its one side."""
     hip = _lm(p, "hip_center")
     if hip is None:
         return None
     o = p.outline
     xc, y_hip = _center_x(p), float(hip[1])
-    half = 0.5 * float(_width_at(o, np.array([y_hip]))[0])
     below = o[o[:, 1] < y_hip - 1.0]
     if not len(below):
         return None
-    k = int(np.argmax(np.abs(below[:, 0] - xc)))  # the hem corner
-    corner_x, corner_y = float(np.abs(below[k, 0] - xc)), float(below[k, 1])
-    if corner_x < half + 2.0 or y_hip - corner_y < 1.0:
+    at_hip = _crossings(o, y_hip) - xc
+    sides = []
+    for sign in (1.0, -1.0):  # (hip extent, hem corner) on each side of the centre line
+        ext = max(float((sign * at_hip).max()), 0.0)
+        k = int(np.argmax(sign * (below[:, 0] - xc)))
+        sides.append((ext, float(sign * (below[k, 0] - xc)), float(below[k, 1])))
+    flaring = [sd for sd in sides if sd[1] >= sd[0] + 2.0 and y_hip - sd[2] >= 1.0]
+    if not flaring:
         return None
-    h0 = half * (y_hip - corner_y) / (corner_x - half)
-    return y_hip, half, h0, float(np.arctan2(half, h0))
+    ext, corner_x, corner_y = max(flaring, key=lambda sd: sd[1])
+    h0 = ext * (y_hip - corner_y) / (corner_x - ext)
+    width = sum(sd[0] for sd in sides)
+    return y_hip, width, h0, float(sum(np.arctan2(sd[0], h0) for sd in sides))
+
+
+def _crossings(outline: np.ndarray, y: float) -> np.ndarray:
+    """x where the outline crosses the height y."""
+    p, q = outline, np.roll(outline, -1, axis=0)
+    hit = (np.minimum(p[:, 1], q[:, 1]) <= y) & (np.maximum(p[:, 1], q[:, 1]) >= y) & (p[:, 1] != q[:, 1])
+    t = (y - p[hit, 1]) / (q[hit, 1] - p[hit, 1])
+    return p[hit, 0] + t * (q[hit, 0] - p[hit, 0])
 
 
 def _hang_flare(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, offset: float) -> None:
@@ -315,8 +346,8 @@ def _hang_flare(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, offset: 
     if any(f is None for f in flares):
         return
     # the ring's length at the hip line and its growth per cm of depth (the sum of the panels' angles)
-    hip_ring = sum(2 * f[1] for f in flares)
-    spread = sum(2 * f[3] for f in flares)
+    hip_ring = sum(f[1] for f in flares)
+    spread = sum(f[3] for f in flares)
     for p, (y_hip, _, h0, _) in zip(pieces, flares, strict=True):
         i = mesh.index(p.name)
         v = mesh.pieces[i].verts
@@ -343,24 +374,26 @@ def _section_perimeter(body: Body, z: np.ndarray, kind: str) -> np.ndarray:
     return b * np.interp(a / b, ratios, unit)
 
 
-def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float) -> None:
+def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float, others=()) -> None:
+    """A sleeve round its arm; with ``others`` (a two-piece sleeve's under sleeve) the circumference is
+    their widths together and the under sleeve's centre (its old underarm seam) lies half way round."""
     i = mesh.index(p.name)
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
     v = mesh.pieces[i].verts
     side = _side(p.body_region or p.name)
     tube = body.arms[side]
-    xc = _center_x(p)
-    top = _lm(p, "cap_top", "shoulder")
+    under = _lm(p, "underarm_seam")
+    xc = float(under[0]) if under is not None else _center_x(p)
+    top = next((t for t in (_lm(q, "cap_top", "shoulder") for q in (p, *others)) if t is not None), None)
     ytop = float(top[1]) if top is not None else float(v[:, 1].max())
-    wfn = _width_fn(p.outline)
     t = ytop - v[:, 1]
-    circ = wfn(v[:, 1])
+    circ = sum(_width_fn(q.outline)(v[:, 1]) for q in (p, *others))
     r = np.maximum(circ / (2 * np.pi), tube.radius(np.clip(t, 0, None)) + offset)
     d = tube.d
     w = np.array([abs(d[2]) * np.sign(d[0]), 0.0, abs(d[0])])  # up and out, across the axis
     w /= np.linalg.norm(w)
     xdir = np.cross(-d, w)  # the piece's +x on the arm, seen from outside
-    phi = (v[:, 0] - xc) / r
+    phi = (v[:, 0] - xc) / r + (np.pi if under is not None else 0.0)
     axis = tube.p0 + t[:, None] * d
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
 
@@ -474,6 +507,8 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
     region = p.body_region or p.name
     if "cuff" in region:  # sewn to the sleeve hem, folded edge toward the hand
         up = body.arms[_side(region)].d
+    elif "hem_band" in region:  # sewn to the hem, hanging below it
+        up = np.array([0.0, 0.0, -1.0])
     else:
         up = np.array([0.0, 0.0, 1.0])
     pos[lo:lo + n] = base + (v[:, 1] - yedge)[:, None] * up
@@ -584,7 +619,9 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         if placed[mesh.offsets[mesh.index(p.name)]]:
             continue
         if r.startswith(ARM) or "sleeve" in p.name:
-            _place_sleeve(body, p, mesh, pos, offset)
+            # a two-piece sleeve: top and under sleeve share their arm
+            mates = [q for q in pattern.pieces if q is not p and (q.body_region or "") == r and r.startswith("arm")]
+            _place_sleeve(body, p, mesh, pos, offset, mates)
             mark(p)
         elif r.startswith("hood") or "hood" in p.name:
             _place_hood(p, mesh, pos, body, offset)
@@ -622,6 +659,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
                                        if (p.body_region or p.name).startswith("hood")])
         pos = relax(mesh, pos, body, relax_iterations, offset, held=hood)
     pos = _lift_front_overlap(pattern, mesh, pos)
+    pos = _lift_lapels(pattern, mesh, pos)
     pos = _lift_band_extensions(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
@@ -692,15 +730,6 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         w = np.clip((xc + overlap + 2.0 - v[:, 0]) / 2.0, 0, 1)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
         out[sl] += (lift * w)[:, None] * normals[sl]
-        # the collar's end sewn to the lifted part is lifted as far (snapped to the pair's mean it rose
-        # half as far): the drape then starts with the collar's ends one over the other too (jacket:
-        # 14 -> 4 self-crossings after the drape; the wrap's own count rises 27 -> 41, at the collar)
-        up = np.zeros(len(pos))
-        up[sl] = lift * w
-        for a, b in mesh.seam_pairs:
-            for here, there in ((a, b), (b, a)):
-                if up[here] > 0 and mesh.piece_of[there] != i:
-                    out[there] += up[here] * normals[there]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
 
 
@@ -726,6 +755,24 @@ def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.nda
         past = (lo - x) if before >= after else (x - hi)
         out[sl] += (EXTENSION_LIFT * np.clip(past / 0.3, 0.0, 1.0))[:, None] * normals[sl]
     return out
+
+
+def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6) -> np.ndarray:
+    """A lapel turned back over its roll line lies on the front, not in it: lift it off (along the
+    front's outward normals: the turned triangles face the other way, so they count reversed)."""
+    turned = np.zeros(len(pos), bool)
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        t = fold_lapel(p, mesh.pieces[i].verts)[1]
+        turned[mesh.offsets[i]:mesh.offsets[i] + len(t)] = t
+    if not turned.any():
+        return pos
+    faces = mesh.faces.copy()
+    flip = turned[faces].all(axis=1)
+    faces[flip] = faces[flip][:, ::-1]
+    out = pos.copy()
+    out[turned] += lift * vertex_normals(pos, faces)[turned]
+    return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
 
 
 def is_patch(piece, mesh: GarmentMesh) -> bool:
@@ -763,18 +810,38 @@ def _lay_on_surface(mesh: GarmentMesh, pos: np.ndarray, patches: list[int], gap:
     return out
 
 
-def assembly_metrics(mesh: GarmentMesh, pos: np.ndarray, body: Body) -> dict[str, float]:
-    """inside_fraction, max_seam_gap_cm, mean_stretch (|3D/flat - 1| over triangle edges)."""
+def rib_ratios(pattern) -> dict[str, float]:
+    """{piece: how far it is stretched along x when sewn} for rib bands (cuffs, hem band): cut shorter
+    than the edges they are sewn to (the seams declare it as negative ease)."""
+    out: dict[str, tuple[float, float]] = {}
+    for s in pattern.seams:
+        if s.ease_cm < 0:
+            la, lb = pattern.seam_lengths(s)
+            a, b = out.get(s.b.piece, (0.0, 0.0))
+            out[s.b.piece] = (a + la, b + lb)
+    return {k: a / b for k, (a, b) in out.items() if b > 0}
+
+
+def assembly_metrics(mesh: GarmentMesh, pos: np.ndarray, body: Body, pattern=None) -> dict[str, float]:
+    """inside_fraction, max_seam_gap_cm, mean_stretch (|3D/flat - 1| over triangle edges). With the
+    ``pattern``, rib bands (cut shorter than their edge, ``rib_ratios``) are left out of mean_stretch:
+    they are meant to be worn stretched, and rib_stretch says by how much (3D / cut length - 1)."""
     e = mesh.edges()
     l2 = np.linalg.norm(mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)
     l3 = np.linalg.norm(pos[e[:, 0]] - pos[e[:, 1]], axis=1)
+    ratio = l3 / np.maximum(l2, 1e-9)
+    rib = np.zeros(len(e), bool)
+    for name in rib_ratios(pattern) if pattern is not None else ():
+        rib |= mesh.piece_of[e[:, 0]] == mesh.index(name)
+    extra = {"rib_stretch": float(np.mean(ratio[rib] - 1))} if rib.any() else {}
     sp = mesh.seam_pairs
     gap = np.linalg.norm(pos[sp[:, 0]] - pos[sp[:, 1]], axis=1) if len(sp) else np.zeros(1)
     return {
         "inside_fraction": float(body.inside(pos, margin=-0.05).mean()),
         "max_seam_gap_cm": float(gap.max()),
-        "mean_stretch": float(np.mean(np.abs(l3 / np.maximum(l2, 1e-9) - 1))),
+        "mean_stretch": float(np.mean(np.abs(ratio[~rib] - 1))),
         "vertices": int(len(pos)),
         "faces": int(len(mesh.faces)),
+        **extra,
     }
 
