@@ -250,6 +250,7 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
                 w[pm.edge_verts[e.name] + o] = 1.0
         if region.startswith("torso_front"):
             w[idx[_button_stand(piece, pm.verts)]] = 1.0
+            w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
     return _hold_under_patches(pattern, mesh, pos_cm, w)
 
 
@@ -268,6 +269,21 @@ def _button_stand(piece, verts2d: np.ndarray) -> np.ndarray:
     x = float(np.median(buttons[:, 0]))
     overlap = min(x - float(verts2d[:, 0].min()), float(verts2d[:, 0].max()) - x)  # button line to front edge
     return (np.abs(verts2d[:, 0] - x) < overlap + 1.0) & (verts2d[:, 1] > buttons[:, 1].min() - BUTTON_HOLD_CM)
+
+
+def _lapel_and_under(piece, verts2d: np.ndarray, pos_cm: np.ndarray) -> np.ndarray:
+    """Mask of a front's turned-back lapel and the front under it (within PATCH_HOLD_CM): held where
+    the wrap laid the lapel on the front, pressed as a lapel is; left free, the front under it sagged
+    through it (jacket: 30 self-crossings)."""
+    from scipy.spatial import cKDTree
+
+    from ..core.assembly.wrap import fold_lapel
+
+    turned = fold_lapel(piece, verts2d)[1]
+    if not turned.any():
+        return turned
+    near = cKDTree(pos_cm[turned]).query(pos_cm, distance_upper_bound=PATCH_HOLD_CM)[0]
+    return turned | np.isfinite(near)
 
 
 def _hold_under_patches(pattern, mesh, pos_cm: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -716,7 +716,7 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
               and any(e.role == "opening" for e in p.edges)]
     if len(fronts) < 2:
         return pos
-    normals = vertex_normals(pos, mesh.faces)
+    normals = vertex_normals(pos, _outward_faces(pattern, mesh))
     out = pos.copy()
     for p in fronts:
         i = mesh.index(p.name)
@@ -757,21 +757,34 @@ def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.nda
     return out
 
 
-def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6) -> np.ndarray:
-    """A lapel turned back over its roll line lies on the front, not in it: lift it off (along the
-    front's outward normals: the turned triangles face the other way, so they count reversed)."""
-    turned = np.zeros(len(pos), bool)
+def _turned(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """Vertices of the lapels turned back over their roll lines (fold_lapel)."""
+    turned = np.zeros(len(mesh.verts2d), bool)
     for p in pattern.pieces:
         i = mesh.index(p.name)
         t = fold_lapel(p, mesh.pieces[i].verts)[1]
         turned[mesh.offsets[i]:mesh.offsets[i] + len(t)] = t
-    if not turned.any():
-        return pos
+    return turned
+
+
+def _outward_faces(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """The mesh's faces with a turned lapel's reversed, so every normal faces away from the body
+    (a lifted overlap pushed its lapel into the front under it: jacket drape 30 self-crossings)."""
+    turned = _turned(pattern, mesh)
     faces = mesh.faces.copy()
     flip = turned[faces].all(axis=1)
     faces[flip] = faces[flip][:, ::-1]
+    return faces
+
+
+def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6) -> np.ndarray:
+    """A lapel turned back over its roll line lies on the front, not in it: lift it off (along the
+    front's outward normals: the turned triangles face the other way, so they count reversed)."""
+    turned = _turned(pattern, mesh)
+    if not turned.any():
+        return pos
     out = pos.copy()
-    out[turned] += lift * vertex_normals(pos, faces)[turned]
+    out[turned] += lift * vertex_normals(pos, _outward_faces(pattern, mesh))[turned]
     return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
 
 
