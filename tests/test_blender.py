@@ -361,3 +361,9 @@ def test_jacket_buttons_and_the_cloth_under_pockets_are_held():
     under = (mesh.piece_of == mesh.index("left_front")) & (w == 1.0)
     assert under.sum() > 0.5 * pocket.sum()  # the front under the pocket is held with it
     assert (w[mesh.piece_of == mesh.index("back_bodice")] == 0).all()
+    from garment_addon.core.assembly.wrap import fold_lapel
+
+    for front in ("left_front", "right_front"):  # a turned lapel is held pressed on the front
+        i = mesh.index(front)
+        turned = fold_lapel(pattern.pieces[i], mesh.pieces[i].verts)[1]
+        assert turned.sum() > 10 and (w[mesh.offsets[i]:mesh.offsets[i] + len(turned)][turned] == 1.0).all()
