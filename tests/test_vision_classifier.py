@@ -46,11 +46,11 @@ def test_conv_matches_a_direct_sum():
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 
 
-# the first shoes photo (24535295, shoes on a green bag) is one of the validation misses (read as a jacket)
-@pytest.mark.parametrize("kind", ["shoes_253d", "shoes_3266", "hat"])
+# the first shoes photo (24535295, shoes on a green bag) was read as a jacket before the two-member ensemble
+@pytest.mark.parametrize("kind", ["shoes_2453", "shoes_253d", "shoes_3266", "hat"])
 def test_hats_and_shoes_are_refused_with_one_line(kind, capsys, tmp_path):
     path = _photo(kind)
-    with pytest.raises(UserError, match=r"^image: no garment found \(looks like: (shoes|hat|background), 0\.\d\d\)$"):
+    with pytest.raises(UserError, match=r"^image: no garment found \(looks like: (shoes|hat|background), [01]\.\d\d\)$"):
         analyze_image(path)
     for cmd in (["analyze", str(path), "-o", str(tmp_path / "spec.json")], ["fit", str(path), "-o", str(tmp_path)]):
         assert main(cmd) == 2
@@ -95,7 +95,7 @@ def test_a_garden_is_no_garment(seed):
 
 # picked by eye as unambiguous before the model saw them. The shipped weights miss three of the eight
 # garments (validation type accuracy 0.87, see model/metrics.json): the skirt (2459a9ab, read as a
-# dress), the knotted t-shirt (0090ca2c, read as a skirt) and the dress on a bed (07cddef1)
+# dress), the knotted t-shirt (0090ca2c, read as a skirt) and the dress on a bed (07cddef1, a shirt)
 @pytest.mark.parametrize(
     "kind, want",
     [("longsleeve", "shirt"), ("shorts", "pants"), ("pants", "pants"), ("dress_35f5", "dress"), ("outwear", "jacket")],
@@ -121,7 +121,8 @@ def test_probabilities_are_calibrated_on_validation_as_recorded():
     """The figures written at training time: the targets the issue sets (checked where measured)."""
     m = json.loads((C.MODEL_DIR / "metrics.json").read_text())
     assert m["photos"] == 341
-    assert m["ece_type"] <= 0.08 and m["type_accuracy"] >= 0.8 and m["garments_refused"] <= 0.06, m
+    assert m["ece_type"] <= 0.05 and m["type_accuracy"] >= 0.85 and m["garments_refused"] <= 0.03, m
+    assert m["not_garment_refused"] >= 0.9 and m["members"] == len(m["seeds"]) >= 2, m
 
 
 def test_silhouette_hood_refines_a_top():

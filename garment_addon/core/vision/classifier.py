@@ -1,11 +1,12 @@
 """Learned garment classifier for real photos, run with numpy only (no torch at run time).
 
-A small ResNet trained from scratch on the CC0 clothing-dataset-small (tools/train_vision.py,
-`make train-vision`); its weights (BatchNorm folded into the convolutions), training log and
-validation figures live beside each other in model/. Three heads: the dataset's 10 classes
-(our type probabilities are sums over the classes that map to a type; hat + shoes = not a
-garment we draft), sleeve class and length class. Probabilities are temperature-scaled with
-temperatures fitted on a held-out slice of the training photos.
+An ensemble of small ResNets trained from scratch on the CC0 clothing-dataset-small
+(tools/train_vision.py, `make train-vision`); their weights (BatchNorm folded into the
+convolutions), training log and validation figures live beside each other in model/. Three
+heads: the dataset's 10 classes plus "background" (our type probabilities are sums over the
+classes that map to a type; hat + shoes + background = not a garment we draft), sleeve class
+and length class. The members' logits are averaged; probabilities are temperature-scaled with
+temperatures (and the refusal threshold) fitted on a held-out slice of the training photos.
 
 The classifier cannot see hoodies or vests as such (the dataset has no such class): it
 decides the garment family and the silhouette analyzer refines within tops (analyze.py).
