@@ -185,6 +185,8 @@ def render_spec(
     mannequin: bool = True,
     arm_angle: float | None = None,
     long_hair: bool = False,
+    hair=None,
+    stripes=None,
 ) -> SynthImage:
     """Draw ``spec`` worn by a person. ``background``: clutter, studio, white or transparent.
 
@@ -192,7 +194,9 @@ def render_spec(
     fraction of the image, ``crop`` cuts that fraction off a random side (never the head),
     ``companion`` adds a second garment ("shirt" top or "skirt"/"pants" bottom) in another colour.
     ``arm_angle`` (degrees from vertical, default 18-30: a relaxed A-pose) sets the arms.
-    ``long_hair`` lets hair fall over the shoulders.
+    ``long_hair`` lets hair fall over the shoulders; ``hair`` sets its colour.
+    ``stripes`` (an RGB colour) prints the spec's garment with stripes of that colour (a printed
+    garment: colour clustering sees two colours).
     ``mannequin=False`` makes a product shot: the garment alone (an invisible "ghost mannequin"
     holds its shape; openings show the lining), filling the frame.
     """
@@ -220,7 +224,7 @@ def render_spec(
     )
     edge = cv2.cvtColor(edge[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
     skin = tuple(skin) if skin is not None else _pick(rng, SKINS, [], 0, edge)
-    hair = _pick(rng, HAIRS, [skin], 30)
+    hair = tuple(hair) if hair is not None else _pick(rng, HAIRS, [skin], 30)
     colour = tuple(colour) if colour is not None else _pick(rng, PALETTE, [skin, hair], 40, edge)
     other = _pick(rng, PALETTE, [skin, hair, colour], 55, edge)
 
@@ -472,6 +476,10 @@ def render_spec(
         cv.img, cv.person, cv.garment = (
             cv2.warpAffine(a, mat, **warp) for a in (cv.img, cv.person, cv.garment)
         )
+    if stripes is not None:  # horizontal bands, a fifth of a head apart, on the garment only
+        period = max(4, int(0.026 * px_h * aa))
+        rows = (np.arange(cv.img.shape[0]) // period) % 2 == 1
+        cv.img[(cv.garment > 0) & rows[:, None]] = stripes
     person = cv.person > 0
     img = np.where(person[..., None], cv.img, bg)
     img = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)

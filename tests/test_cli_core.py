@@ -35,7 +35,8 @@ def test_draft_writes_pattern_json_and_svg(tmp_path):
     pattern = json.loads((tmp_path / "out" / "pattern.json").read_text())
     assert pattern["schema"] == "garment-studio/pattern@1"
     names = {p["name"] for p in pattern["pieces"]}
-    assert {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve", "skirt_front", "skirt_back"} <= names
+    assert {"front_bodice", "left_back_bodice", "right_back_bodice", "left_sleeve", "right_sleeve", "skirt_front",
+            "left_skirt_back", "right_skirt_back"} <= names
     svg = ET.parse(tmp_path / "out" / "pattern.svg").getroot()
     assert svg.get("width", "").endswith("mm")
     ids = {g.get("id") for g in svg.iter("{http://www.w3.org/2000/svg}g")}

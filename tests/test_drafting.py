@@ -29,10 +29,11 @@ from .test_spec import SEED_DRESS
 FEATURES = ("has_collar", "has_cuffs", "has_pockets", "has_hood")
 EXPECTED = {
     "shirt": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve"},
-    "dress": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve", "skirt_front", "skirt_back"},
+    "dress": {"front_bodice", "left_back_bodice", "right_back_bodice", "left_sleeve", "right_sleeve", "skirt_front",
+              "left_skirt_back", "right_skirt_back"},
     "skirt": {"skirt_front", "skirt_back", "waistband"},
     "pants": {"right_front_leg", "left_front_leg", "right_back_leg", "left_back_leg", "waistband"},
-    "jacket": {"left_front", "right_front", "back_bodice", "left_sleeve", "right_sleeve"},
+    "jacket": {"left_front", "right_front", "back_bodice"},  # sleeves: two-piece when tailored
     "hoodie": {"front_bodice", "back_bodice", "left_sleeve", "right_sleeve"},
     "vest": {"left_front", "right_front", "back_bodice"},
 }
@@ -112,7 +113,7 @@ def check_pattern(p: Pattern, spec=None) -> None:
     for s in p.seams:
         la, lb = p.seam_lengths(s)
         # sleeve-cap ease up to 4 cm; a rib band is cut shorter than its edge and stretched on
-        rib = "cuff" in s.b.piece and s.ease_cm < 0
+        rib = ("cuff" in s.b.piece or s.b.piece == "hem_band") and s.ease_cm < 0
         assert 0 <= s.ease_cm <= 4.0 or (rib and -(1 - 1 / garments.RIB_STRETCH) * la - 0.01 <= s.ease_cm)
         assert abs(lb - la - s.ease_cm) <= 0.3, f"{s.a} ~ {s.b}: {la:.2f} vs {lb:.2f} (ease {s.ease_cm})"
         # pieces are all seen from outside (CCW), so a right-side-out seam runs against itself
@@ -137,6 +138,11 @@ def test_every_type_and_fit_drafts_a_sewable_pattern(t, fit):
         if garments.button_front(spec):
             expected = expected - {"front_bodice"} | {"left_front", "right_front"}
         assert expected <= names
+        if t == "jacket":
+            two = {"left_top_sleeve", "right_top_sleeve", "left_under_sleeve", "right_under_sleeve"}
+            one = {"left_sleeve", "right_sleeve"}
+            tailored = garments.tailored(spec) and not feats["has_cuffs"]
+            assert (two <= names, one <= names) == ((True, False) if tailored else (False, True))
         if has_bodice(t):
             assert ({"hood_left", "hood_right"} <= names) == feats["has_hood"]
             assert ("collar" in names) == (feats["has_collar"] and not feats["has_hood"])
@@ -168,7 +174,7 @@ def test_seed_dress_drafts_as_given():
     assert ys.max() - ys.min() == pytest.approx(25, abs=0.01)  # sleeve length
     cap_base = sleeve.landmarks["bicep_level"][1]
     assert ys.max() - cap_base == pytest.approx(12, abs=0.01)  # cap height kept
-    front, back = p.piece("front_bodice"), p.piece("back_bodice")
+    front, back = p.piece("front_bodice"), p.piece("left_back_bodice")
     assert np.ptp(back.outline[:, 1]) == pytest.approx(42, abs=0.01)  # bodice length to the waist seam
     # the front is longer by its side bust dart, whose legs close the difference at the side seam
     dart = front.edge_length("bust_dart_left_a")
@@ -381,7 +387,8 @@ def test_a_hood_too_small_for_the_head_is_raised_with_a_warning():
 
 def _cap_ease(t: str, fit: str, fabric: str = "woven") -> float:
     p = draft_pattern(make_spec({"garment_type": t, "features": {"fit": fit, "fabric": fabric}}))
-    return sum(s.ease_cm for s in p.seams if s.b.piece == "left_sleeve" and s.b.edge.startswith("cap_"))
+    return sum(s.ease_cm for s in p.seams if s.b.piece in ("left_sleeve", "left_top_sleeve", "left_under_sleeve")
+               and s.b.edge.startswith("cap_"))
 
 
 def test_cap_ease_follows_the_fit():
@@ -442,14 +449,15 @@ def test_skirt_side_seam_meets_the_waist_square_and_darts_fit_the_body(flare):
 
 
 def test_open_v_neck_runs_straight_from_the_front_edge():
-    p = draft_pattern(make_spec({"garment_type": "jacket", "measurements": {"neckline_depth": 22,
-                                                                             "front_overlap": 4}}))
+    # a collarless jacket (a tailored one has a lapel instead)
+    p = draft_pattern(make_spec({"garment_type": "jacket", "measurements": {"neckline_depth": 22, "front_overlap": 4},
+                                 "features": {"has_collar": False}}))
     check_pattern(p)
     neck = p.piece("right_front").edge_points("neckline_right")
     assert _angle(neck[1] - neck[0], (-1, 0)) > 30  # no level step at the break point
     # a round neck with a button overlap runs level across the overlap, as a shirt front does
-    round_neck = draft_pattern(make_spec({"garment_type": "jacket", "measurements": {"neckline_depth": 8,
-                                                                                      "front_overlap": 2}}))
+    round_neck = draft_pattern(make_spec({"garment_type": "jacket", "features": {"has_collar": False},
+                                          "measurements": {"neckline_depth": 8, "front_overlap": 2}}))
     neck = round_neck.piece("right_front").edge_points("neckline_right")
     assert abs(neck[1, 1] - neck[0, 1]) < 1e-6
 
@@ -474,7 +482,7 @@ def test_nearly_straight_skirts_draft(flare):
 
 def test_front_waist_dart_stops_below_the_bust_point():
     p = draft_pattern(make_spec(SEED_DRESS))
-    front, back = p.piece("front_bodice"), p.piece("back_bodice")
+    front, back = p.piece("front_bodice"), p.piece("left_back_bodice")
     underarm = front.landmarks["underarm_level"][1]
     tip_f = front.edge_points("dart_left_a")[:, 1].max()
     tip_b = back.edge_points("dart_left_a")[:, 1].max()
@@ -517,7 +525,7 @@ def test_collar_band_sits_around_the_neck():
     assert any("collar band" in w for w in tight.metadata["warnings"])
 
 
-@pytest.mark.parametrize("t,piece,edge,length", [("dress", "skirt_front", "side_left", 20.0),
+@pytest.mark.parametrize("t,piece,edge,length", [("dress", "right_skirt_back", "centre", 20.0),
                                                   ("skirt", "skirt_front", "side_right", 18.0),
                                                   ("pants", "right_front_leg", "crotch", 18.0)])
 def test_garments_that_must_open_have_a_zip_with_stop_notches(t, piece, edge, length):
@@ -593,13 +601,38 @@ def test_a_collared_woven_shirt_buttons_down_the_front():
     assert "front_bodice" in {pc.name for pc in draft_pattern(knit).pieces}
 
 
-def test_a_collared_woven_dress_opens_collar_and_keyhole_together():
+def test_a_collared_woven_dress_opens_collar_and_cb_zip_together():
     spec = make_spec({"garment_type": "dress", "features": {"has_collar": True}})
     p = draft_pattern(spec)
     check_pattern(p, spec)
-    assert keyhole(p)
+    assert not keyhole(p)
     collar = p.piece("collar")
     assert collar.edge("start").tags[1] == "cb_neck" and collar.edge("end").tags[0] == "cb_neck"
+
+
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+@pytest.mark.parametrize("sleeve", (0.0, 25.0))
+def test_a_dress_opens_with_one_centre_back_zip_only(size, sleeve):
+    """One invisible zip down the CB seam (bodice and skirt backs cut as halves), from the neck through
+    the waist seam into the skirt to a stop notch; no keyhole, no side zip, no shoulder buttons."""
+    spec = make_spec({"garment_type": "dress", "size": size, "measurements": {"sleeve_length": sleeve}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    zips = {(s.a.piece, s.a.edge): s.closure for s in p.seams if s.closure}
+    assert set(zips) == {("right_back_bodice", "centre"), ("right_skirt_back", "centre")}
+    bodice = p.piece("right_back_bodice")
+    assert zips[("right_back_bodice", "centre")]["length_cm"] == pytest.approx(bodice.edge_length("centre"))
+    assert zips[("right_skirt_back", "centre")]["length_cm"] == pytest.approx(20.0)
+    assert not keyhole(p) and not any(mk["kind"] == "slit" for pc in p.pieces for mk in pc.markings)
+    for name in ("left_back_bodice", "right_back_bodice", "left_skirt_back", "right_skirt_back"):
+        pc = p.piece(name)
+        assert not pc.on_fold and pc.cut_count == 2
+        assert any(mk["kind"] == "zip" for mk in pc.markings), name
+    for name in ("left_skirt_back", "right_skirt_back"):
+        assert any(n["edge"] == "centre" and "zip" in n.get("mark", "") for n in p.piece(name).notches)
+    # the back neck facing is cut as a pair ending at the zip
+    facing = next(pc for pc in p.construction if pc.name == "back_neck_facing")
+    assert facing.cut_count == 2 and not facing.on_fold
 
 
 def test_a_woven_hooded_top_warns_that_it_cannot_pass_the_head():
@@ -682,7 +715,9 @@ def test_fitted_tops_take_in_the_waist_with_internal_darts():
 @pytest.mark.parametrize("t,feats,want", [
     ("shirt", {"has_collar": True}, {"front_facing", "back_neck_facing"}),
     ("shirt", {}, {"front_neck_facing", "back_neck_facing"}),
-    ("jacket", {}, {"front_facing", "back_neck_facing"}),
+    ("jacket", {}, {"front_facing", "under_collar", "back_neck_facing", "front_lining", "back_lining",
+                    "top_sleeve_lining", "under_sleeve_lining"}),
+    ("jacket", {"has_collar": False}, {"front_facing", "back_neck_facing"}),
     ("vest", {}, {"front_facing", "back_neck_facing", "front_armhole_facing", "back_armhole_facing"}),
     ("hoodie", {"has_hood": False}, {"neckband"}),
     ("pants", {}, {"fly_facing", "fly_shield"}),
@@ -734,3 +769,174 @@ def test_outerwear_gets_more_waist_ease_than_a_shirt():
 
     ease = {t: finished_girths(draft_pattern(_spec(t, {}, "fitted", "M")))["waist"] - 74.0 for t in ("shirt", "jacket")}
     assert ease["jacket"] - ease["shirt"] == pytest.approx(4.0, abs=0.5)
+
+
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+def test_a_knit_hoodie_ends_in_a_rib_hem_band(size):
+    """Hem band = hem x (1 - rib stretch), grain across the band, fold line, notched at the side seams
+    and at CF and CB (on the hem too); the shell is shorter by the band so the length stays as given."""
+    spec = make_spec({"garment_type": "hoodie", "size": size})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    band = p.piece("hem_band")
+    hem = p.piece("front_bodice").edge_length("hem") + p.piece("back_bodice").edge_length("hem")
+    assert np.ptp(band.outline[:, 0]) == pytest.approx(hem * (1 - garments.RIB_HEM_STRETCH), abs=0.05)
+    (g0x, g0y), (g1x, g1y) = band.grainline
+    assert abs(g1x - g0x) < 1e-6 and abs(g1y - g0y) > 1  # across the band: the rib stretches along it
+    assert any(mk["kind"] == "fold" for mk in band.markings)
+    xs = sorted(round(n["position"][0], 2) for n in band.notches)
+    front = p.piece("front_bodice").edge_length("hem") * (1 - garments.RIB_HEM_STRETCH)
+    assert xs == pytest.approx(sorted([front / 2, front, front + (np.ptp(band.outline[:, 0]) - front) / 2]), abs=0.05)
+    for host in ("front_bodice", "back_bodice"):  # CF / CB notch on the hem
+        assert any(n["edge"] == "hem" for n in p.piece(host).notches), host
+    total = np.ptp(p.piece("back_bodice").outline[:, 1]) + np.ptp(band.outline[:, 1])
+    assert total == pytest.approx(spec.m["bodice_length"], abs=0.01)  # side neck point to the band's fold
+    woven = draft_pattern(make_spec({"garment_type": "hoodie", "features": {"fabric": "woven"}}))
+    assert "hem_band" not in {pc.name for pc in woven.pieces}
+
+
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+@pytest.mark.parametrize("fit", FITS)
+def test_a_tailored_jacket_has_a_notched_lapel_collar_and_a_two_piece_sleeve(size, fit):
+    spec = make_spec({"garment_type": "jacket", "size": size, "features": {"fit": fit}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    names = {pc.name for pc in p.pieces}
+    assert {"collar", "left_top_sleeve", "left_under_sleeve", "right_top_sleeve", "right_under_sleeve"} <= names
+    assert not {"left_sleeve", "right_sleeve"} & names
+    front = p.piece("right_front")
+    assert "interfacing" in front.material  # fused, so the lapel rolls and the buttonholes hold
+    # the lapel: break point notched at the top of the opening, roll line from it, notch, gorge
+    assert [e.name for e in front.edges if e.name in ("opening", "lapel", "lapel_top", "gorge")] == [
+        "opening", "lapel", "lapel_top", "gorge"]
+    brk = front.edge_points("lapel")[0]
+    assert any(n["edge"] == "lapel" and n.get("mark") == "break point" for n in front.notches)
+    roll = next(mk for mk in front.markings if mk["kind"] == "roll_line")
+    assert np.allclose(roll["points"][0], brk)
+    lapel_pt = front.edge_points("lapel")[-1]
+    r0, r1 = np.asarray(roll["points"])
+    side = lambda q: np.cross(r1 - r0, np.asarray(q) - r0)  # noqa: E731
+    assert side(lapel_pt) * side(front.landmarks["shoulder_point"]) < 0  # the lapel lies past the roll line
+    # the upper collar sews to both gorges and round the neck, 1:1, and its fall edge is longer
+    collar = p.piece("collar")
+    sewn = {s.a.piece + "." + s.a.edge for s in p.seams if s.b.piece == "collar"}
+    assert {"left_front.gorge", "right_front.gorge", "back_bodice.neckline_left"} <= sewn
+    neck = sum(collar.edge_length(e) for e in collar.edges if e.name.startswith("to_"))
+    assert collar.edge_length("fall") > neck + 2.0
+    assert any(mk["kind"] == "roll_line" for mk in collar.markings) and collar.notches
+    # construction: the facing carries the lapel; the under collar is smaller, on the bias, in two halves
+    con = {pc.name: pc for pc in p.construction}
+    facing, under = con["front_facing"], con["under_collar"]
+    lapel_area = Polygon(np.vstack([front.edge_points(e) for e in ("lapel", "lapel_top")]))
+    assert Polygon(facing.outline).buffer(0.05).contains(lapel_area)  # the whole lapel, past its roll line
+    assert any(mk["kind"] == "roll_line" for mk in facing.markings)
+    assert {"button", "buttonhole"} <= {mk["kind"] for mk in facing.markings}
+    assert under.cut_count == 2 and "bias" in " ".join(under.label)
+    (g0, g1) = np.asarray(under.grainline)
+    assert abs(abs(np.degrees(np.arctan2(*(g1 - g0)[::-1]))) - 45) < 1
+    assert 2 * Polygon(under.outline).area < Polygon(collar.outline).area
+    # lined: the front lining meets the facing (together they are the front), the back lining has
+    # a 2 cm ease pleat down the centre back, the sleeves are lined with their own shapes
+    lining = {n: con[n] for n in ("front_lining", "back_lining", "top_sleeve_lining", "under_sleeve_lining")}
+    assert all(pc.material == "lining" for pc in lining.values())
+    whole = Polygon(front.outline).area
+    assert Polygon(lining["front_lining"].outline).area + Polygon(facing.outline).area == pytest.approx(whole, rel=0.02)
+    back = p.piece("back_bodice")
+    assert np.ptp(lining["back_lining"].outline[:, 0]) == pytest.approx(np.ptp(back.outline[:, 0]) + 2.0, abs=0.05)
+    assert any(mk["kind"] == "fold" and "pleat" in mk["text"] for mk in lining["back_lining"].markings)
+    # the two-piece sleeve: front and back seams match, the top sleeve's elbow ease between notches,
+    # its caps sewn into the armhole split where its seams meet it
+    seams = {(s.a.piece, s.a.edge, s.b.piece, s.b.edge): s for s in p.seams}
+    fs = seams[("left_under_sleeve", "front_seam", "left_top_sleeve", "front_seam")]
+    bs = seams[("left_under_sleeve", "back_seam", "left_top_sleeve", "back_seam")]
+    assert fs.ease_cm == 0 and 0.8 < bs.ease_cm < 1.3  # about 1 cm of elbow ease
+    assert sum(1 for n in p.piece("left_top_sleeve").notches if n["edge"] == "back_seam") == 2
+    caps = [s for s in p.seams if s.b.piece in ("left_top_sleeve", "left_under_sleeve") and s.b.edge.startswith("cap")]
+    assert {s.a.edge for s in caps} == {"armhole_left", "armhole_under_left"} and len(caps) == 4
+    armhole = sum(p.piece(s.a.piece).edge_length(s.a.edge) for s in caps)
+    cap = sum(p.piece(s.b.piece).edge_length(s.b.edge) for s in caps)
+    assert 0.5 <= cap - armhole <= 3.5  # the sleeve cap's ease over the whole armhole
+    # buttons and buttonholes from the break point down, evenly spaced
+    ys = sorted(mk["points"][0][1] for mk in front.markings if mk["kind"] == "button")
+    assert len(ys) >= 2 and ys[-1] < brk[1] and np.ptp(np.diff(ys)) < 1e-6
+
+
+def _finished_by(p: Pattern, piece, edge) -> bool:
+    """Is a free neckline / armhole / front edge finished by a facing traced over it (either side: a
+    mirror pair is printed once), or by a knit band or binding made for that kind of edge?"""
+    line = LineString(piece.edge_points(edge))
+    mirror = LineString(piece.edge_points(edge) * [-1, 1])
+    strips = {"neckline": "neckband", "armhole": "binding_armhole"}
+    for c in p.construction:
+        area = Polygon(c.outline).buffer(0.2)
+        if c.body_region.startswith("facing") and (area.contains(line) or area.contains(mirror)):
+            return True
+        if c.body_region == strips.get(edge.role):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("t", ("shirt", "dress", "jacket", "vest", "hoodie", "jumpsuit"))
+@pytest.mark.parametrize("fabric", ("woven", "knit"))
+@pytest.mark.parametrize("collar", (False, True))
+@pytest.mark.parametrize("sleeveless", (False, True))
+def test_every_open_edge_of_a_top_is_faced_or_bound(t, fabric, collar, sleeveless):
+    """Defect 5: button fronts have facings with the button marks (spaced evenly along the opening);
+    collarless necklines and sleeveless armholes have facings (woven) or a band / binding (knit)."""
+    m = {"sleeve_length": 0.0} if sleeveless else {}
+    spec = make_spec({"garment_type": t, "measurements": m,
+                      "features": {"fabric": fabric, "has_collar": collar, "has_hood": False}})
+    p = draft_pattern(spec)
+    for pc in p.pieces:
+        if not pc.body_region.startswith("torso"):
+            continue
+        for e in pc.edges:
+            if e.role in ("neckline", "armhole") or (e.role == "opening" and pc.name.endswith("front")):
+                assert _finished_by(p, pc, e), (t, fabric, collar, sleeveless, pc.name, e.name)
+    if any(pc.name == "right_front" for pc in p.pieces) and t != "jumpsuit":
+        buttons = [mk for mk in p.piece("right_front").markings if mk["kind"] == "button"]
+        facing = next(c for c in p.construction if c.name == "front_facing")
+        assert {"button", "buttonhole"} <= {mk["kind"] for mk in facing.markings}
+        ys = sorted(mk["points"][0][1] for mk in buttons if mk["points"][0][0] == 0.0)
+        gaps = np.diff(ys)
+        assert len(ys) >= 2 and np.ptp(gaps) < 1e-6 and 6.0 <= gaps[0] <= 13.0  # even, from the opening length
+
+
+def test_a_centre_back_split_through_a_hem_vertex_on_the_centre_line_leaves_no_double_point():
+    # found by a random sweep: a flared dress hem with a vertex exactly at x = 0 split into halves
+    # that repeated it (the outline "self-intersected")
+    m = {"hip": 147.4, "shoulder_width": 53.4, "back_waist_length": 30.8, "bodice_length": 38.1,
+         "neckline_depth": 10.3, "neckline_width": 6.0, "skirt_length": 96.1, "flare": 16.0}
+    spec = make_spec({"garment_type": "dress", "measurements": m, "features": {"fit": "loose"}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    hem = p.piece("right_skirt_back").edge_points("hem_right")
+    assert np.linalg.norm(np.diff(hem, axis=0), axis=1).min() > 1e-6
+
+
+@pytest.mark.parametrize("t,fabric,collar,want", [
+    ("shirt", "woven", False, ["keyhole"]),  # a woven pull-on top: a back-neck keyhole, nothing else
+    ("shirt", "woven", True, ["opens down the front, 6 buttons"]),  # a collared shirt buttons down
+    ("shirt", "knit", False, []),
+    ("dress", "woven", False, ["right_back_bodice.centre", "right_skirt_back.centre"]),
+    ("dress", "woven", True, ["right_back_bodice.centre", "right_skirt_back.centre"]),
+    ("dress", "knit", False, ["right_back_bodice.centre", "right_skirt_back.centre"]),
+    ("skirt", "woven", False, ["skirt_front.side_right"]),
+    ("pants", "woven", False, ["right_front_leg.crotch"]),
+    ("jacket", "woven", True, ["opens down the front, 3 buttons"]),
+    ("hoodie", "knit", False, []),
+    ("jumpsuit", "woven", False, ["right_front_leg.crotch", "opens down the front, zip"]),
+    ("vest", "woven", False, ["opens down the front, 3 buttons"]),
+])
+def test_every_type_opens_one_way(t, fabric, collar, want):
+    """`check`'s openings: one way into each garment. Never shoulder buttons, never a side zip in a
+    top, never a keyhole beside a zip or a button front."""
+    from garment_addon.core.interop.garmentcode import openings
+
+    p = draft_pattern(make_spec({"garment_type": t, "features": {"fabric": fabric, "has_collar": collar,
+                                                                  "has_hood": False}}))
+    got = openings(p)
+    assert len(got) == len(want), got
+    for line, w in zip(got, want, strict=True):
+        assert w in line, (line, w)
+    assert not any("shoulder" in line or (".side" in line and t != "skirt") for line in got)

@@ -480,3 +480,71 @@ def test_markings_print_in_svg_pdf_and_dxf(tmp_path):
     assert len(block.query('POINT[layer=="13"]')) >= sum(mk["kind"] in ("drill", "button")
                                                          for mk in front.piece.markings)
     assert block.query('LWPOLYLINE[layer=="8"]') or block.query('LINE[layer=="8"]')
+
+
+@pytest.mark.parametrize("t,piece,words", [
+    ("jacket", "right_front", ("roll line", "break point")),
+    ("jacket", "collar", ("roll line",)),
+    ("jacket", "front_facing", ("roll line",)),
+    ("jacket", "under_collar", ("roll line",)),
+    ("dress", "left_back_bodice", ("invisible zip",)),
+    ("dress", "left_skirt_back", ("invisible zip", "zip: open to here")),
+    ("hoodie", "hem_band", ("fold line",)),
+])
+def test_new_pieces_print_their_names_numbers_grain_and_markings(tmp_path, t, piece, words):
+    """The tailored jacket's, the dress's CB zip and the hoodie's hem band pieces print in SVG, PDF and
+    DXF with their numbered name, grainline, notches and marking words; page 1 lists them for cutting."""
+    p = _drafted(t)
+    sheet = build_sheet(p)
+    pl = next((q for q in sheet.placed if piece in q.members), None)
+    assert pl is not None, piece
+    name = pl.piece.name
+    labels = [q.text for q in sheet.prims if q.piece == name and q.layer == "label"]
+    assert labels and labels[0][:1].isdigit(), labels
+    assert [q for q in sheet.prims if q.piece == name and q.layer == "grain"]
+    if pl.piece.notches:
+        assert [q for q in sheet.prims if q.piece == name and q.layer == "notch" and not q.text]
+    texts = " ".join(q.text for q in sheet.prims if q.piece == name and q.text)
+    inside = Polygon(pl.cut).buffer(1.0)
+    for w in words:
+        assert w in texts, (w, texts)
+        for q in sheet.prims:  # the words sit on the piece
+            if q.piece == name and q.text and w in q.text:
+                assert inside.contains(MultiPoint(q.pts)), (w, q.pts)
+    svg = pattern_to_svg(p)
+    assert all(w in svg for w in words)
+    pdf = PdfReader(export_pattern(p, tmp_path / "p.pdf")).pages[0].extract_text()
+    assert all(w in pdf for w in words) and labels[0] in pdf
+    doc = ezdxf.readfile(export_pattern(p, tmp_path / "p.dxf"))
+    block_text = " ".join(tx.dxf.text for tx in doc.blocks[name].query("TEXT"))
+    assert all(w in block_text for w in words)
+    if pl.piece.markings:
+        block = doc.blocks[name]
+        assert block.query('LWPOLYLINE[layer=="8"]') or block.query('LINE[layer=="8"]')
+    page1 = PdfReader(export_pattern(p, tmp_path / "t.pdf", fmt="pdf-tiled")).pages[0].extract_text()
+    assert " ".join(labels[0].split()[1:3]) in page1.replace("\n", " ")
+
+
+def test_cutting_list_says_the_under_collar_is_cut_on_the_bias():
+    from garment_addon.core.export.cutting import cutting_rows
+
+    rows = cutting_rows(_drafted("jacket"))
+    under = next(r for r in rows if "Under collar" in r)
+    assert "cut 2" in under and "on the bias" in under
+    assert any("Left top sleeve / Right top sleeve: cut 2" in r for r in rows)
+    assert any("Front facing: cut 2" in r for r in rows)
+    assert any("Back lining: cut 1 lining" in r for r in rows)
+
+
+def test_lining_is_laid_out_and_bought_apart_from_the_main_fabric():
+    from garment_addon.core.export.cutting import cut_shapes, info_sections
+
+    p = _drafted("jacket")
+    lining = [pc for pc in p.construction if pc.material == "lining"]
+    assert len(cut_shapes(p, "lining")) == sum(pc.cut_count for pc in lining) == 7
+    from garment_addon.core.export.layout import printed_groups
+
+    own = sum(n for pc, n, _ in printed_groups(p) if pc.material != "lining")
+    assert len(cut_shapes(p)) == own  # the main fabric's layout has no lining piece in it
+    fabric = dict(info_sections(p))["Fabric"]
+    assert any(line.startswith("lining, 150 cm wide:") for line in fabric)

@@ -338,16 +338,20 @@ def test_cli_check_drafted_seed_dress(tmp_path, capsys):
     assert "0 outside 0.3 cm" in lines[-1]
     # then finished girths against the body: bust, waist, hip of the dress, each within its ease
     at = lines.index("finished measurements (cm):")
-    assert at == len(p.seams) + 2
+    assert at == len(p.seams) + 4  # the seam table, a blank line, how it opens, a blank line
     girths = lines[at + 2:-1]
     assert [row.split()[0] for row in girths] == ["bust", "waist", "hip"]
     assert all(row.split()[-1] == "ok" for row in girths)
-    # the seams left partly open say so: the dress's side zip across the waist seam
-    opened = [line for line in lines if "zip " in line]
-    assert len(opened) == 2 and all("side_left" in line and "from waist_left" in line for line in opened)
+    # the seams left open say so: the dress's one centre-back zip, through the waist seam
+    opened = [line for line in lines[:len(p.seams) + 1] if "zip " in line]
+    assert len(opened) == 2 and all(".centre" in line for line in opened)
+    assert "from cb_neck" in opened[0] and "zip 20 cm from cb_waist" in opened[1]
+    assert not [line for line in lines if "side_" in line and ("zip" in line or "button" in line)]
+    opens = next(line for line in lines if line.startswith("opens: "))
+    assert opens.count("zip") == 2 and "keyhole" not in opens and "centre" in opens
     assert main(["check", str(tmp_path / "pattern.json"), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     zips = {r["opening"] for r in rows if r["opening"] and r["opening"].startswith("zip")}
-    # the bodice part of the zip stops 1 cm below the side bust dart (at most 14 cm)
-    bodice = p.piece("front_bodice").edge_length("side_left")
-    assert zips == {f"zip {round(min(14, bodice - 1), 2):g} cm from waist_left", "zip 20 cm from waist_left"}
+    # the zip opens the whole bodice CB seam, neck to waist, and 20 cm of the skirt's
+    bodice = p.piece("right_back_bodice").edge_length("centre")
+    assert zips == {f"zip {round(bodice, 2):g} cm from cb_neck", "zip 20 cm from cb_waist_center"}

@@ -117,3 +117,53 @@ def test_garmentcode_imports_wrap_by_placement(name):
     assert body.landmarks["knee"] - 40 < pos[:, 2].mean() < body.landmarks["head_top"]
     # panels wrapped keeping their widths (radial projection alone left 9-14 %)
     assert m["mean_stretch"] < 0.075
+
+
+def test_rib_bands_count_as_stretched_onto_their_edges_in_the_metrics():
+    """A rib cuff or hem band is cut 15 % shorter than its edge and worn stretched: with the pattern it
+    is left out of mean_stretch (the shell's distortion) and reported as rib_stretch."""
+    from garment_addon.core.assembly.wrap import rib_ratios
+
+    pattern, body, mesh, pos = _wrapped({"garment_type": "hoodie"})
+    ribs = rib_ratios(pattern)
+    assert set(ribs) == {"left_cuff", "right_cuff", "hem_band"}
+    assert ribs["hem_band"] == pytest.approx(1 / 0.85, abs=0.01)
+    band = mesh.piece_of == mesh.index("hem_band")
+    e = mesh.edges()
+    on_band = band[e[:, 0]] & band[e[:, 1]]
+    flat = np.linalg.norm(mesh.verts2d[e[on_band, 0]] - mesh.verts2d[e[on_band, 1]], axis=1)
+    worn = np.linalg.norm(pos[e[on_band, 0]] - pos[e[on_band, 1]], axis=1)
+    assert worn.sum() > 1.04 * flat.sum()  # the band is stretched round the hips in 3D
+    with_ribs = assembly_metrics(mesh, pos, body, pattern)
+    assert with_ribs["mean_stretch"] < assembly_metrics(mesh, pos, body)["mean_stretch"]
+    assert 0.04 < with_ribs["rib_stretch"] < 1 / 0.85 - 1 + 0.05
+    shirt, sbody, smesh, spos = _wrapped({"garment_type": "shirt"})
+    assert "rib_stretch" not in assembly_metrics(smesh, spos, sbody, shirt)  # no rib: nothing left out
+
+
+def test_a_jackets_lapels_are_turned_back_over_their_roll_lines():
+    """Worn, a lapel lies turned back on the front: its point sits out toward the shoulder, away from
+    the break point at the centre front, on top of the front (not through it), leaving a V open."""
+    from garment_addon.core.assembly.wrap import fold_lapel
+
+    pattern, body, mesh, pos = _wrapped({"garment_type": "jacket"})
+    for name, sign in (("left_front", 1), ("right_front", -1)):
+        pc = pattern.piece(name)
+        i = mesh.index(name)
+        v = mesh.pieces[i].verts
+        tip, brk = (pos[mesh.offsets[i] + int(np.argmin(np.linalg.norm(v - pc.landmarks[k], axis=1)))]
+                    for k in ("lapel_point", "roll_start"))
+        assert sign * tip[0] > sign * brk[0] + 3.0, (name, tip, brk)
+        assert fold_lapel(pc, v)[1].sum() > 10
+    assert assembly_metrics(mesh, pos, body)["inside_fraction"] <= 0.01
+    # the turned lapel lies on top of the front under it: further from the body's centre line
+    from scipy.spatial import cKDTree
+
+    i = mesh.index("right_front")
+    sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
+    turned = fold_lapel(pattern.piece("right_front"), mesh.pieces[i].verts)[1]
+    lapel, under = pos[sl][turned], pos[sl][~turned]
+    _, near = cKDTree(under[:, [0, 2]]).query(lapel[:, [0, 2]])
+    cy = body.section(lapel[:, 2])[2]
+    radius = lambda q: np.hypot(q[:, 0], q[:, 1] - cy)  # noqa: E731
+    assert np.mean(radius(lapel) > radius(under[near])) > 0.8

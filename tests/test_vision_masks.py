@@ -1,5 +1,6 @@
 """Garment masks on real backgrounds: CC0 home photos against hand-drawn outlines, a render's
-backdrop inside a lighter frame, a white garment on white, a skin-coloured garment alone."""
+backdrop inside a lighter frame, a white garment on white, a skin-coloured garment alone; worn
+garments (public-domain portraits, synthetic figures) apart from skin, hair and the other garment."""
 
 from __future__ import annotations
 
@@ -10,16 +11,18 @@ import cv2
 import numpy as np
 import pytest
 
-from bench.bench_vision_masks import iou, label_mask
+from bench.bench_vision_masks import CLASS_TYPE, iou, label_mask, worn_cases
 from bench.synth import render_spec
 from garment_addon.core.imageio import as_rgb_array
 from garment_addon.core.spec import make_spec
-from garment_addon.core.vision.analyze import analyze_array, segment_garment
+from garment_addon.core.vision.analyze import TOP_START, analyze_array, choose_garment, segment_garment
 from garment_addon.core.vision.laid_out import person_in_photo
-from garment_addon.core.vision.segment import resize_for_analysis
+from garment_addon.core.vision.segment import easy_background, resize_for_analysis
 
 DATA = Path(__file__).parent / "data"
-LABELS = json.loads((DATA / "masks" / "labels.json").read_text())
+ALL_LABELS = json.loads((DATA / "masks" / "labels.json").read_text())
+LABELS = [e for e in ALL_LABELS if not e.get("worn")]
+WORN = [e for e in ALL_LABELS if e.get("worn")]
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +84,73 @@ def test_skin_coloured_garment_alone_is_not_a_person():
     rgb, _ = resize_for_analysis(img.rgb, None)
     person = cv2.resize(img.person_mask.astype(np.uint8), rgb.shape[1::-1], interpolation=cv2.INTER_NEAREST)
     assert person_in_photo(rgb, person.astype(bool))
+
+
+# (bench row: worn real portraits) before the worn-mask work 0.835 and 0.449: the jacket's badges
+# and the shoulders beside the face were left out, the flight suit split into lit and shaded
+# halves and into two sides of its strap
+WORN_FLOOR = {"outwear": 0.85, "jumpsuit": 0.7}
+
+
+@pytest.mark.parametrize("entry", WORN, ids=[e["class"] for e in WORN])
+def test_worn_garment_mask_follows_the_hand_drawn_outline(entry):
+    """A navy uniform jacket over a white shirt (a portrait cut at the chest) and an orange,
+    skin-coloured flight suit with a strap down its front and a helmet held in front."""
+    rgb, _ = as_rgb_array(str(DATA / "masks" / entry["file"]))
+    garment, _ = segment_garment(rgb, CLASS_TYPE.get(entry["class"], entry["class"]))
+    assert iou(garment, label_mask(entry)) > WORN_FLOOR[entry["class"]]
+
+
+def test_worn_synthetic_hard_cases():
+    """Dark garments beside long dark hair, skin-coloured garments on another skin tone, striped
+    prints, a top with a bottom (bench.bench_vision_masks.worn_cases, other seeds than the
+    bench's): striped 0.05-0.1 and skin-coloured 0-0.6 before. What is left under 0.8 are figures
+    the light path does not find on clutter of their own colours (a tan jacket on a brown wall)."""
+    got = [iou(segment_garment(img.rgb, t)[0], img.garment_mask)
+           for seed in (3, 4, 5) for _, t, img in worn_cases(seed=seed, n=8)]
+    assert np.median(got) > 0.93 and np.mean(np.array(got) > 0.8) >= 0.8, np.round(got, 2)
+
+
+def test_the_garment_of_an_outfit_follows_the_type():
+    """A shirt above larger trousers: the largest garment is the trousers; the shirt's photo is
+    the shirt, the trousers' the trousers."""
+    spec = make_spec({"garment_type": "shirt", "measurements": {"bodice_length": 40}})
+    img = render_spec(spec, rng=4, background="studio", companion="pants")
+    largest, _ = segment_garment(img.rgb)
+    shirt, _ = segment_garment(img.rgb, "shirt")
+    trousers, _ = segment_garment(img.rgb, "pants")
+    assert iou(largest, img.garment_mask) < 0.1 and iou(trousers, largest) > 0.95
+    assert iou(shirt, img.garment_mask) > 0.9
+    a = analyze_array(img.rgb, learned=False)
+    assert a.others == ["shirt"] and choose_garment(a, "shirt") and a.others == ["pants"]
+    assert a.features["top"] < TOP_START < a.features["bottom"] < 0.5  # measured as the shirt now
+
+
+def test_a_cut_out_follows_the_loaders_alpha_rule(monkeypatch):
+    """segment.py reads imageio's cut-out rule (it kept its own 128 beside the loader's)."""
+    from garment_addon.core import imageio
+
+    rgb = np.full((120, 100, 3), 200, np.uint8)
+    alpha = np.zeros((120, 100), np.uint8)
+    alpha[20:100, 25:75] = 100  # half transparent: cut away by the default rule (128)
+    monkeypatch.setattr(imageio, "ALPHA_CUT", 90)
+    mask, method = easy_background(rgb, alpha)
+    assert method == "alpha" and mask[30:90, 35:65].all() and not mask[:15].any()
+
+
+def test_a_fit_decodes_its_photo_once(monkeypatch):
+    """read_photo's analysis and target share one decoded photo."""
+    from garment_addon.core import imageio
+    from garment_addon.core.refine import photo as refine_photo
+    from garment_addon.core.vision import analyze
+
+    calls = []
+
+    def counting(image):
+        calls.append(image)
+        return imageio.as_rgb_array(image)
+
+    monkeypatch.setattr(refine_photo, "as_rgb_array", counting)
+    monkeypatch.setattr(analyze, "as_rgb_array", counting)
+    spec, target = refine_photo.read_photo(str(DATA / "masks" / WORN[0]["file"]))
+    assert len(calls) == 1 and target.garment.shape == target.rgb.shape[:2] and target.garment.any()

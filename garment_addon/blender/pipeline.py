@@ -123,7 +123,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     for g in under:  # an outfit: outside every garment worn under it, not only outside the body
         pos = push_out(pos, *_mesh_arrays(g), LAYER_CM, reach=3 * LAYER_CM)
     timings["wrap"] = time.perf_counter() - t
-    metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body).items()}
+    metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body, pattern).items()}
     garment, legend = _make_garment(pattern, mesh, pos, with_seams=method == "drape")
     settings = fabric_settings(pattern, fabric)
     apply_look(garment, legend, settings["name"], result.look)
@@ -143,7 +143,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             _drop_cloth(colliders)
             sc.remove_object(garment)
             raise
-        metrics.update({f"sim_{k}": v for k, v in assembly_metrics(mesh, raw, body).items()
+        metrics.update({f"sim_{k}": v for k, v in assembly_metrics(mesh, raw, body, pattern).items()
                         if k in ("max_seam_gap_cm", "mean_stretch")})
         # a seam the cloth left open at a crowded junction (underarm, crotch) is closed exactly, the
         # move spread smoothly; then what the solver let sink into the body comes out. No relax
@@ -154,7 +154,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         timings["drape_cpu"] = time.process_time() - cpu  # all threads: comparable on a loaded machine
         result.drape_speeds = stats.get("speeds", [])
         metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0))
-    metrics.update(assembly_metrics(mesh, pos, body), fabric=fabric_name)
+    metrics.update(assembly_metrics(mesh, pos, body, pattern), fabric=fabric_name)
     dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
     if method == "drape":
         _drop_cloth(colliders)

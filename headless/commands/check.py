@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from garment_addon.core.inputs import read_pattern
-from garment_addon.core.interop.garmentcode import SEAM_TOL, seam_table
+from garment_addon.core.interop.garmentcode import SEAM_TOL, openings, seam_table
 from garment_addon.core.pattern.measure import format_rows, measurement_table
 
 from ._common import add_command
@@ -66,6 +66,7 @@ def run(args) -> int:
         print(json.dumps(rows, indent=1))  # the seam rows only (a list, as before)
         return 1 if bad and (args.strict or not imported) else 0
     print(format_table(rows))
+    print("\nopens: " + ("; ".join(openings(pattern)) or "pulls on, no opening"))
     girths = measurement_table(pattern)
     if girths:  # our own drafts: finished girths against the body and the declared ease
         print("\nfinished measurements (cm):")

@@ -201,15 +201,31 @@ def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray,
     return (1 - w) * leg + w * hips
 
 
+def fold_lapel(piece, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points of a front as worn: its lapel (past the roll line, on the lapel point's side) turned back
+    over the roll line. Returns (points, which were turned); a piece without a lapel is unchanged."""
+    a, b, tip = _lm(piece, "roll_start"), _lm(piece, "roll_end"), _lm(piece, "lapel_point")
+    pts = np.asarray(pts, float)
+    if a is None or b is None or tip is None:
+        return pts, np.zeros(len(pts), bool)
+    d = (b - a) / np.linalg.norm(b - a)
+    rel = pts - a
+    side = rel[:, 0] * d[1] - rel[:, 1] * d[0]
+    turned = side * ((tip - a)[0] * d[1] - (tip - a)[1] * d[0]) > 0
+    out = pts.copy()
+    out[turned] = a + 2 * np.outer(rel[turned] @ d, d) - rel[turned]
+    return out, turned
+
+
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
                 all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
-    widths = [_width_fn(p.outline) for p in pieces]
+    widths = [_width_fn(fold_lapel(p, p.outline)[0]) for p in pieces]
     fronts = [p for p in pieces if not _is_back(p)]
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
-        v = mesh.pieces[i].verts
+        v = fold_lapel(p, mesh.pieces[i].verts)[0]
         dz = _anchor_z(p, body, kind)
         z = v[:, 1] + dz
         # ring circumference at each height: the widths of every piece of the ring there
@@ -247,24 +263,26 @@ def _section_perimeter(body: Body, z: np.ndarray, kind: str) -> np.ndarray:
     return b * np.interp(a / b, ratios, unit)
 
 
-def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float) -> None:
+def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float, others=()) -> None:
+    """A sleeve round its arm; with ``others`` (a two-piece sleeve's under sleeve) the circumference is
+    their widths together and the under sleeve's centre (its old underarm seam) lies half way round."""
     i = mesh.index(p.name)
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
     v = mesh.pieces[i].verts
     side = _side(p.body_region or p.name)
     tube = body.arms[side]
-    xc = _center_x(p)
-    top = _lm(p, "cap_top", "shoulder")
+    under = _lm(p, "underarm_seam")
+    xc = float(under[0]) if under is not None else _center_x(p)
+    top = next((t for t in (_lm(q, "cap_top", "shoulder") for q in (p, *others)) if t is not None), None)
     ytop = float(top[1]) if top is not None else float(v[:, 1].max())
-    wfn = _width_fn(p.outline)
     t = ytop - v[:, 1]
-    circ = wfn(v[:, 1])
+    circ = sum(_width_fn(q.outline)(v[:, 1]) for q in (p, *others))
     r = np.maximum(circ / (2 * np.pi), tube.radius(np.clip(t, 0, None)) + offset)
     d = tube.d
     w = np.array([abs(d[2]) * np.sign(d[0]), 0.0, abs(d[0])])  # up and out, across the axis
     w /= np.linalg.norm(w)
     xdir = np.cross(-d, w)  # the piece's +x on the arm, seen from outside
-    phi = (v[:, 0] - xc) / r
+    phi = (v[:, 0] - xc) / r + (np.pi if under is not None else 0.0)
     axis = tube.p0 + t[:, None] * d
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
 
@@ -378,6 +396,8 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
     region = p.body_region or p.name
     if "cuff" in region:  # sewn to the sleeve hem, folded edge toward the hand
         up = body.arms[_side(region)].d
+    elif "hem_band" in region:  # sewn to the hem, hanging below it
+        up = np.array([0.0, 0.0, -1.0])
     else:
         up = np.array([0.0, 0.0, 1.0])
     pos[lo:lo + n] = base + (v[:, 1] - yedge)[:, None] * up
@@ -488,7 +508,9 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         if placed[mesh.offsets[mesh.index(p.name)]]:
             continue
         if r.startswith(ARM) or "sleeve" in p.name:
-            _place_sleeve(body, p, mesh, pos, offset)
+            # a two-piece sleeve: top and under sleeve share their arm
+            mates = [q for q in pattern.pieces if q is not p and (q.body_region or "") == r and r.startswith("arm")]
+            _place_sleeve(body, p, mesh, pos, offset, mates)
             mark(p)
         elif r.startswith("hood") or "hood" in p.name:
             _place_hood(p, mesh, pos, body, offset)
@@ -522,6 +544,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     if relax_iterations:
         pos = relax(mesh, pos, body, relax_iterations, offset)
     pos = _lift_front_overlap(pattern, mesh, pos)
+    pos = _lift_lapels(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
         pos = _lay_on_surface(mesh, pos, patches)
@@ -588,6 +611,24 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
 
 
+def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6) -> np.ndarray:
+    """A lapel turned back over its roll line lies on the front, not in it: lift it off (along the
+    front's outward normals: the turned triangles face the other way, so they count reversed)."""
+    turned = np.zeros(len(pos), bool)
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        t = fold_lapel(p, mesh.pieces[i].verts)[1]
+        turned[mesh.offsets[i]:mesh.offsets[i] + len(t)] = t
+    if not turned.any():
+        return pos
+    faces = mesh.faces.copy()
+    flip = turned[faces].all(axis=1)
+    faces[flip] = faces[flip][:, ::-1]
+    out = pos.copy()
+    out[turned] += lift * vertex_normals(pos, faces)[turned]
+    return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
+
+
 def is_patch(piece, mesh: GarmentMesh) -> bool:
     """A piece sewn onto another's face (pocket): no edge-to-edge seam."""
     i = mesh.index(piece.name)
@@ -623,18 +664,38 @@ def _lay_on_surface(mesh: GarmentMesh, pos: np.ndarray, patches: list[int], gap:
     return out
 
 
-def assembly_metrics(mesh: GarmentMesh, pos: np.ndarray, body: Body) -> dict[str, float]:
-    """inside_fraction, max_seam_gap_cm, mean_stretch (|3D/flat - 1| over triangle edges)."""
+def rib_ratios(pattern) -> dict[str, float]:
+    """{piece: how far it is stretched along x when sewn} for rib bands (cuffs, hem band): cut shorter
+    than the edges they are sewn to (the seams declare it as negative ease)."""
+    out: dict[str, tuple[float, float]] = {}
+    for s in pattern.seams:
+        if s.ease_cm < 0:
+            la, lb = pattern.seam_lengths(s)
+            a, b = out.get(s.b.piece, (0.0, 0.0))
+            out[s.b.piece] = (a + la, b + lb)
+    return {k: a / b for k, (a, b) in out.items() if b > 0}
+
+
+def assembly_metrics(mesh: GarmentMesh, pos: np.ndarray, body: Body, pattern=None) -> dict[str, float]:
+    """inside_fraction, max_seam_gap_cm, mean_stretch (|3D/flat - 1| over triangle edges). With the
+    ``pattern``, rib bands (cut shorter than their edge, ``rib_ratios``) are left out of mean_stretch:
+    they are meant to be worn stretched, and rib_stretch says by how much (3D / cut length - 1)."""
     e = mesh.edges()
     l2 = np.linalg.norm(mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)
     l3 = np.linalg.norm(pos[e[:, 0]] - pos[e[:, 1]], axis=1)
+    ratio = l3 / np.maximum(l2, 1e-9)
+    rib = np.zeros(len(e), bool)
+    for name in rib_ratios(pattern) if pattern is not None else ():
+        rib |= mesh.piece_of[e[:, 0]] == mesh.index(name)
+    extra = {"rib_stretch": float(np.mean(ratio[rib] - 1))} if rib.any() else {}
     sp = mesh.seam_pairs
     gap = np.linalg.norm(pos[sp[:, 0]] - pos[sp[:, 1]], axis=1) if len(sp) else np.zeros(1)
     return {
         "inside_fraction": float(body.inside(pos, margin=-0.05).mean()),
         "max_seam_gap_cm": float(gap.max()),
-        "mean_stretch": float(np.mean(np.abs(l3 / np.maximum(l2, 1e-9) - 1))),
+        "mean_stretch": float(np.mean(np.abs(ratio[~rib] - 1))),
         "vertices": int(len(pos)),
         "faces": int(len(mesh.faces)),
+        **extra,
     }
 

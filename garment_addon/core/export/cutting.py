@@ -34,11 +34,16 @@ def _mirror_piece_turn(piece: Piece) -> float:
     return grain_turn(twin)
 
 
-def cut_shapes(pattern: Pattern) -> list[np.ndarray]:
-    """Every piece as cut from the fabric (cut lines, grain up), as many times as it is cut."""
+LINING = "lining"
+
+
+def cut_shapes(pattern: Pattern, material: str = "") -> list[np.ndarray]:
+    """Every piece cut from the main fabric (or from ``material``, e.g. "lining"), cut lines grain up,
+    as many times as it is cut. Rib knit bands come from a rib of their own."""
     shapes = []
     for piece, count, _ in printed_groups(pattern):
-        if piece.material.startswith("rib"):  # cut from a separate rib knit
+        own = piece.material.startswith(("rib", LINING))  # not the main fabric
+        if (piece.material != material) if material else own:
             continue
         cut = piece_cut(piece, True)
         shapes.append(_rot(cut, grain_turn(piece)))
@@ -48,10 +53,10 @@ def cut_shapes(pattern: Pattern) -> list[np.ndarray]:
     return shapes
 
 
-def fabric_requirement(pattern: Pattern, width: float) -> dict:
+def fabric_requirement(pattern: Pattern, width: float, material: str = "") -> dict:
     """{"width", "length_cm", "fits"}: fabric length (cm, rounded up to 10 cm) for fabric ``width`` cm
     wide; fits False when a piece is wider than the fabric (it must be cut on the cross or pieced)."""
-    shapes = cut_shapes(pattern)
+    shapes = cut_shapes(pattern, material)
     inner = width - 2 * SELVEDGE
     widest = max(float(np.ptp(s[:, 0])) for s in shapes) if shapes else 0.0
     _, used = pack(shapes, inner) if shapes else ([], 0.0)
@@ -81,6 +86,8 @@ def cutting_rows(pattern: Pattern) -> list[str]:
         fold = any(e.role == "fold" for e in piece.edges)
         how = "cut double, fold" if fold else ("whole, or half on a fold" if piece.on_fold else
                                              "mirror pair" if count > 1 else "")
+        if any("bias" in s for s in piece.label):  # an under collar: grain at 45 degrees
+            how += ", on the bias"
         rows.append(f"{name}: cut {count} {piece.material or 'self fabric'}" + (f", {how}" if how else ""))
     return rows
 
@@ -98,6 +105,9 @@ def info_sections(pattern: Pattern) -> list[tuple[str, list[str]]]:
         req = fabric_requirement(pattern, w)
         fabric.append(f"{w:g} cm wide: {req['length_cm'] / 100:.2f} m" +
                       ("" if req["fits"] else " (a piece is wider: piece it or cut crosswise)"))
+    if cut_shapes(pattern, LINING):
+        req = fabric_requirement(pattern, 150.0, LINING)
+        fabric.append(f"lining, 150 cm wide: {req['length_cm'] / 100:.2f} m")
     fabric.append("from a nested layout, grain along the selvedge")
     out = [("Seam allowances", allowance_lines(pattern)), ("Cutting list", cutting_rows(pattern))]
     meas = measurement_lines(pattern)

@@ -35,7 +35,7 @@ def _add(space, p: Prim, origin: np.ndarray) -> None:
         c = pts.mean(axis=0)
         space.add_point((float(c[0]), float(c[1])), dxfattribs={"layer": "13"})
     if p.text:
-        align = "MIDDLE_CENTER" if p.anchor == "middle" else "MIDDLE_LEFT"
+        align = {"middle": "MIDDLE_CENTER", "end": "MIDDLE_RIGHT"}.get(p.anchor, "MIDDLE_LEFT")
         space.add_text(p.text, height=p.size * MM * 0.7, dxfattribs={"layer": layer}).set_placement(
             (float(pts[0, 0]), float(pts[0, 1])), align=ezdxf.enums.TextEntityAlignment[align])
     elif len(pts) == 2 and not p.closed:

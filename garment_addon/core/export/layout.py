@@ -451,11 +451,15 @@ def marking_prims(pl: Placed, mk: dict, said: set[str]) -> list[Prim]:
     text = mk.get("text", "")
     if text and text not in said:
         said.add(text)
-        at = pts[0] + np.array([0.3, 0.5]) if len(pts) < 3 else pts.mean(axis=0)
-        if kind in ("centre_front", "centre_back", "fold") and len(pts) == 2:
-            at = pts[0] + 0.35 * (pts[1] - pts[0]) + np.array([0.3, 0.0])
-        out.append(Prim("marking", at[None], text=text, size=MARKING_TEXT, piece=name,
-                        anchor="middle" if closed else "start"))
+        # a buttonhole's words under it: its button's sit above the same point
+        at = pts[0] + np.array([0.3, -0.6 if kind == "buttonhole" else 0.5]) if len(pts) < 3 else pts.mean(axis=0)
+        anchor = "middle" if closed else "start"
+        if kind in ("centre_front", "centre_back", "fold", "zip", "roll_line") and len(pts) == 2:
+            at = pts[0] + 0.35 * (pts[1] - pts[0])
+            # written from the line into the piece: a zip on a piece's right edge reads leftward
+            inside = Polygon(pl.cut).centroid.x >= at[0]
+            at, anchor = (at + [0.3, 0.0], "start") if inside else (at - [0.3, 0.0], "end")
+        out.append(Prim("marking", at[None], text=text, size=MARKING_TEXT, piece=name, anchor=anchor))
     return out
 
 

@@ -71,6 +71,8 @@ def _draw(c: Canvas, prims: list[Prim], tf) -> None:
             x, y = float(xy[0, 0]), float(xy[0, 1]) - 0.35 * size
             if p.anchor == "start":
                 c.drawString(x, y, p.text)
+            elif p.anchor == "end":
+                c.drawRightString(x, y, p.text)
             else:
                 c.drawCentredString(x, y, p.text)
             continue

@@ -456,6 +456,23 @@ def opening_text(closure: dict | None) -> str:
     return f"{closure['type']} {closure['length_cm']:g} cm from {closure['from']}"
 
 
+def openings(pattern: Pattern) -> list[str]:
+    """How the garment opens to be put on, one line each: seams left open (zip, buttons), a buttoned
+    front (its opening edges and buttons), a back-neck keyhole (a slit marking). Empty: it pulls on."""
+    out = [f"{s.a.piece}.{s.a.edge} ~ {s.b.piece}.{s.b.edge}: {opening_text(s.closure)}"
+           for s in pattern.seams if s.closure]
+    for p in pattern.pieces:
+        buttons = sum(mk.get("kind") == "button" for mk in p.markings)
+        if any(e.role == "opening" and e.name == "opening" for e in p.edges) and p.name.startswith("right"):
+            zipped = any(mk.get("kind") == "zip" for mk in p.markings)
+            out.append(f"{p.name}: opens down the front" + (f", {buttons} buttons" if buttons else "")
+                       + (", zip" if zipped else ""))
+        for mk in p.markings:
+            if mk.get("kind") == "slit":
+                out.append(f"{p.name}: {mk.get('text') or 'slit'}" + (", button and loop" if buttons else ""))
+    return out
+
+
 def seam_table(pattern: Pattern, tol: float = SEAM_TOL) -> list[dict]:
     """Per seam: edge refs, both lengths (cm), difference b - a, declared ease, ok, and its opening."""
     rows = []

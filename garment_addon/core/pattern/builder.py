@@ -49,6 +49,7 @@ class PieceDraft:
     grain_along_x: bool = False  # bands are cut lengthwise: the grainline runs along x
     placement: dict = field(default_factory=dict)  # e.g. a pocket's {"attach_to", "at"}
     markings: list[dict] = field(default_factory=list)  # see model.MARKING_KINDS
+    material: str = ""  # when not the main fabric (a rib band: "rib knit")
     _ccw: tuple | None = field(default=None, repr=False, compare=False)  # (outline key, counter-clockwise)
 
     def mark(self, kind: str, points, text: str = "") -> None:
@@ -62,6 +63,21 @@ class PieceDraft:
             raise ValueError(f"{self.name}.{name} does not start where {self.edges[-1].name} ends")
         a = DEFAULT_ALLOWANCE[role] if allowance is None else allowance
         self.edges.append(_E(name, pts, role, tags, a))
+
+    def split_edge(self, name: str, from_tag: str, dist: float, tag: str, first_name: str) -> None:
+        """Cut edge ``name`` ``dist`` cm from its end ``from_tag`` at a new point tagged ``tag``: the part
+        at ``from_tag`` becomes ``first_name``, the rest keeps the name."""
+        i = next(k for k, e in enumerate(self.edges) if e.name == name)
+        e = self.edges[i]
+        d = dist if e.tags[0] == from_tag else g.length(e.pts) - dist
+        seg = np.linalg.norm(np.diff(e.pts, axis=0), axis=1)
+        cum = np.concatenate([[0.0], np.cumsum(seg)])
+        k = int(np.clip(np.searchsorted(cum, d), 1, len(e.pts) - 1))
+        q = g.point_at(e.pts, d)
+        a, b = np.vstack([e.pts[:k], q]), np.vstack([q, e.pts[k:]])
+        na, nb = (first_name, name) if e.tags[0] == from_tag else (name, first_name)
+        self.edges[i:i + 1] = [_E(na, a, e.role, (e.tags[0], tag), e.allowance),
+                               _E(nb, b, e.role, (tag, e.tags[1]), e.allowance)]
 
     def get(self, name: str) -> _E:
         return next(e for e in self.edges if e.name == name)
@@ -83,6 +99,7 @@ class PieceDraft:
         twin.placement = dict(self.placement)
         twin.markings = [{**mk, "points": [[-x, y] for x, y in mk["points"]]} for mk in self.markings]
         twin.grain_along_x = self.grain_along_x
+        twin.material = self.material
         if self.grain:
             twin.grain = (-self.grain[0], self.grain[1], self.grain[2])
         return twin
@@ -98,7 +115,9 @@ class PieceDraft:
             return self.edges
         return [_E(e.name, e.pts[::-1], e.role, (e.tags[1], e.tags[0]), e.allowance) for e in self.edges[::-1]]
 
-    def build(self, label_prefix: list[str]) -> Piece:
+    def build(self, label_prefix: list[str], cuts: dict | None = None) -> Piece:
+        """The finished piece; ``cuts``: cut lines already computed for this garment, by outline (a
+        mirrored twin's or an identical pocket's cut line is the first one's, mirrored)."""
         edges = self.ccw_edges()
         outline, model_edges, start = [], [], 0
         for e in edges:
@@ -110,8 +129,9 @@ class PieceDraft:
         piece = Piece(self.name, outline, model_edges, cut_group=self.cut_group or self.name,
                       on_fold=self.on_fold, body_region=self.body_region,
                       landmarks={k: [float(v[0]), float(v[1])] for k, v in self.landmarks.items()},
-                      placement=dict(self.placement), markings=[dict(mk) for mk in self.markings])
-        piece.cut_outline = _dart_caps(g.cut_outline(_unfolded(edges)), edges)
+                      placement=dict(self.placement), markings=[dict(mk) for mk in self.markings],
+                      material=self.material)
+        piece.cut_outline = _cut_line(edges, cuts if cuts is not None else {})
         piece.markings += _dart_drills(edges)
         for edge_name, dist, count, *mark in self.notches:
             e = next(x for x in edges if x.name == edge_name)
@@ -135,6 +155,33 @@ class PieceDraft:
         piece.label = [self.name, *label_prefix]
         return piece
 
+
+
+def _outline_key(pts: np.ndarray, attrs: np.ndarray) -> bytes:
+    """The closed outline and its per-segment attributes from a fixed start (its lowest-left point)."""
+    k = int(np.lexsort((pts[:, 1], pts[:, 0]))[0])
+    return g.roll(pts + 0.0, -k).tobytes() + g.roll(attrs, -k).tobytes()
+
+
+def _cut_line(edges: list[_E], cuts: dict) -> np.ndarray:
+    """The cut line with dart caps; reused (mirrored) for a piece whose outline mirrors one already cut.
+
+    A twin drawn as the mirror image and turned counter-clockwise is the first piece reversed and
+    mirrored: the same segments with the same allowances, so the cut line is the mirror of its cut line.
+    """
+    pts = np.vstack([e.pts[:-1] for e in edges])
+    attrs = np.repeat([(e.allowance, e.role == "fold", "dart" in e.name) for e in edges],
+                      [len(e.pts) - 1 for e in edges], axis=0).astype(float)
+    key = _outline_key(pts, attrs)
+    if key in cuts:
+        return cuts[key]
+    back = _outline_key(g.mirror_x(pts[::-1]), g.roll(attrs[::-1], -1))
+    if back in cuts:
+        cut = g.mirror_x(cuts[back])[::-1].copy()
+    else:
+        cut = _dart_caps(g.cut_outline(_unfolded(edges)), edges)
+    cuts[key] = cut
+    return cut
 
 
 def _inside(outline: np.ndarray, pts) -> bool:
@@ -268,18 +315,20 @@ class PatternDraft:
         return next(i for i, (pa, ea, pb, eb, _) in enumerate(self.seams)
                     if (pa, ea) == (piece, edge) or (pb, eb) == (piece, edge))
 
-    def opening(self, seam: int, kind: str, length: float, from_tag: str) -> None:
+    def opening(self, seam: int, kind: str, length: float, from_tag: str, stop: bool = True) -> None:
         """Leave ``length`` cm of a seam open from its end ``from_tag`` for a zip or buttons.
 
-        The opening's far end gets matching notches so the sewist knows where to stop.
+        The opening's far end gets matching notches so the sewist knows where to stop; ``stop``
+        False: the whole seam is open (a zip running on across the next seam) and has none.
         """
         pa, ea, *_ = self.seams[seam]
         a = self.piece(pa).get(ea)
         la = g.length(a.pts)
-        length = min(length, la - 1.0)
+        length = min(length, la - 1.0) if stop else la
         self.closures[seam] = {"type": kind, "length_cm": round(length, 2), "from": from_tag}
-        self.notch_pair(seam, length if a.tags[0] == from_tag else la - length, 1,
-                        f"{kind}: open to here ({length:.1f} cm)")
+        if stop:
+                self.notch_pair(seam, length if a.tags[0] == from_tag else la - length, 1,
+                            f"{kind}: open to here ({length:.1f} cm)")
 
     def notch_pair(self, seam: int, dist: float, count: int = 1, mark: str = "") -> None:
         """Matching notches on both edges of a seam, ``dist`` cm from a's start tag (``mark``: printed beside)."""
@@ -295,7 +344,8 @@ class PatternDraft:
             db = dist * lb / la  # eased seams spread the ease evenly
             same = a.tags[0] == b.tags[0]
             built[pb].notches.append((eb, db if same else lb - db, count, *mark))
-        pieces = [p.build(self.label_prefix) for p in self.pieces]
+        cuts: dict = {}
+        pieces = [p.build(self.label_prefix, cuts) for p in self.pieces]
         groups: dict[str, int] = {}
         for p in pieces:
             groups[p.cut_group] = groups.get(p.cut_group, 0) + 1
@@ -322,3 +372,94 @@ class PatternDraft:
             seams.append(Seam(EdgeRef(pa, ea), EdgeRef(pb, eb), rev, ease, self.closures.get(i)))
         meta = {"warnings": self.warnings} if self.warnings else {}
         return Pattern(pieces, seams, self.spec, meta)
+
+
+def _right_part(e: _E, eps: float = 1e-6) -> np.ndarray | None:
+    """The part of an edge at x >= 0 (None: it lies at x <= 0), cut where it crosses x = 0."""
+    pts = e.pts
+    if pts[:, 0].min() >= -eps:
+        return pts
+    if pts[:, 0].max() <= eps:
+        return None
+    keep, prev = [], None
+    for p in pts:
+        # crossing x = 0 strictly between prev and p (a vertex on the line is kept as it is)
+        if prev is not None and (prev[0] < -eps and p[0] > eps or prev[0] > eps and p[0] < -eps):
+            t = prev[0] / (prev[0] - p[0])
+            keep.append(prev + t * (p - prev))
+        if p[0] >= -eps:
+            keep.append(p)
+        prev = p
+    out = np.asarray(keep, float)
+    out[np.abs(out[:, 0]) <= eps, 0] = 0.0
+    return out
+
+
+def split_centre(draft: PatternDraft, names: list[str]) -> None:
+    """Cut whole symmetric pieces (drafted on the fold) along their centre line x = 0 into the
+    wearer's right half ``right_<name>`` (x >= 0, as a back is seen from outside) and its mirror twin
+    ``left_<name>``, joined by a centre seam on the edge ``centre``; seams, notches and closures are
+    re-routed. An edge crossing the centre (a hem, a waist) becomes ``<edge>_right`` / ``<edge>_left``
+    and its seam is split with it (two pieces split together keep their seam's sides); the new point
+    on the centre line is tagged ``cb_<edge>``."""
+    crossing: dict[str, set[str]] = {}
+    olds = {}
+    for name in names:
+        pd = draft.piece(name)
+        olds[name] = pd
+        half, crossing[name] = _half(pd, f"right_{name}")
+        i = draft.pieces.index(pd)
+        draft.pieces[i:i + 1] = [half.mirrored(f"left_{name}", pd.body_region), half]
+
+    def where(piece: str, edge: str, side: str) -> tuple[tuple[str, str], bool]:
+        if piece not in olds:
+            return (piece, edge), False
+        if edge in crossing[piece]:
+            return (f"{side}_{piece}", f"{edge}_{side}"), True
+        x = olds[piece].get(edge).pts[:, 0].mean()
+        return (f"{'right' if x > 0 else 'left'}_{piece}", edge), False
+
+    seams = []
+    for k, (pa, ea, pb, eb, ease) in enumerate(draft.seams):
+        for side in ("right", "left"):
+            (a, cut_a), (b, cut_b) = where(pa, ea, side), where(pb, eb, side)
+            seams.append((k, (*a, *b, ease)))
+            if not (cut_a or cut_b):
+                break
+    first = {k: i for i, (k, _) in reversed(list(enumerate(seams)))}  # an old seam index -> its first new one
+    draft.seams = [s for _, s in seams]
+    draft.closures = {first[k]: c for k, c in draft.closures.items()}
+    draft.pair_notches = [(first[k], *rest) for k, *rest in draft.pair_notches]
+    for name in names:
+        draft.sew(f"right_{name}", "centre", f"left_{name}", "centre")
+
+
+def _half(pd: PieceDraft, right: str) -> tuple[PieceDraft, set[str]]:
+    """The x >= 0 half of a symmetric piece, closed by a ``centre`` edge; and the edges it cut."""
+    edges = pd.ccw_edges()
+    parts = [_right_part(e) for e in edges]
+    crossing = {e.name for e, p in zip(edges, parts, strict=True) if p is not None and p is not e.pts}
+    n = len(edges)
+    # the half's boundary starts where the outline enters x >= 0 (after an edge wholly at x < 0)
+    first = next(i for i in range(n) if parts[i] is not None and (parts[i - 1] is None or edges[i].name in crossing))
+    half = PieceDraft(right, pd.body_region, pd.cut_group or pd.name)
+    for k in range(n):
+        e, p = edges[(first + k) % n], parts[(first + k) % n]
+        if p is None:
+            break
+        if e.name in crossing:
+            tags = (f"cb_{e.name}", e.tags[1]) if e.pts[0, 0] < 0 else (e.tags[0], f"cb_{e.name}")
+            half.edge(f"{e.name}_right", p, e.role, tags, e.allowance)
+        else:
+            half.edge(e.name, p, e.role, e.tags, e.allowance)
+    top, bottom = half.edges[-1], half.edges[0]
+    half.edge("centre", g.line(top.pts[-1], bottom.pts[0]), "seam", (top.tags[1], bottom.tags[0]))
+    half.landmarks = {k: v.copy() for k, v in pd.landmarks.items()}
+    names = {x.name for x in half.edges}
+    half.notches = [nt for nt in pd.notches if nt[0] in names]
+    half.markings = [mk for mk in pd.markings if mk["kind"] not in ("centre_back", "centre_front")
+                     and min(x for x, _ in mk["points"]) >= -1e-6]
+    if pd.grain:
+        xs = np.vstack([x.pts for x in half.edges])
+        half.grain = (float(xs[:, 0].max()) * 0.45, pd.grain[1], pd.grain[2])
+    return half, crossing

@@ -30,7 +30,8 @@ def line(a: Pt, b: Pt) -> np.ndarray:
 def cubic(p0: Pt, c1: Pt, c2: Pt, p3: Pt, n: int | None = None) -> np.ndarray:
     p = np.array([p0, c1, c2, p3], float)
     if n is None:
-        n = _count(np.linalg.norm(np.diff(p, axis=0), axis=1).sum())
+        d = p[1:] - p[:-1]
+        n = _count(float(np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2).sum()))
     t = np.linspace(0.0, 1.0, n)[:, None]
     mt = 1 - t
     return mt**3 * p[0] + 3 * mt**2 * t * p[1] + 3 * mt * t**2 * p[2] + t**3 * p[3]
@@ -56,23 +57,53 @@ def smooth(points: Sequence[Pt], tension: float = 0.5) -> np.ndarray:
     return np.vstack(out)
 
 
+def _pchip_end(h0: float, h1: float, m0: float, m1: float) -> float:
+    """One-sided three-point end slope, kept monotone (Moler, pchiptx)."""
+    d = ((2 * h0 + h1) * m0 - h0 * m1) / (h0 + h1)
+    if np.sign(d) != np.sign(m0):
+        return 0.0
+    if np.sign(m0) != np.sign(m1) and abs(d) > 3 * abs(m0):
+        return 3 * m0
+    return d
+
+
+def pchip(xk: np.ndarray, yk: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Monotone piecewise cubic (Fritsch-Carlson, the slopes SciPy's PchipInterpolator takes) through
+    (xk, yk), xk increasing, evaluated at x within [xk[0], xk[-1]]. Written out because building the
+    SciPy object cost more than all the rest of a side seam."""
+    h = np.diff(xk)
+    m = np.diff(yk) / h
+    d = np.zeros_like(yk)
+    if len(xk) == 2:
+        d[:] = m[0]
+    else:
+        w1, w2 = 2 * h[1:] + h[:-1], h[1:] + 2 * h[:-1]
+        flat = (np.sign(m[1:]) != np.sign(m[:-1])) | (m[1:] == 0) | (m[:-1] == 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d[1:-1] = np.where(flat, 0.0, (w1 + w2) / (w1 / m[:-1] + w2 / m[1:]))
+        d[0] = _pchip_end(h[0], h[1], m[0], m[1])
+        d[-1] = _pchip_end(h[-1], h[-2], m[-1], m[-2])
+    i = np.clip(np.searchsorted(xk, x, side="right") - 1, 0, len(xk) - 2)
+    t = (x - xk[i]) / h[i]
+    t2, t3 = t * t, t * t * t
+    return ((2 * t3 - 3 * t2 + 1) * yk[i] + (t3 - 2 * t2 + t) * h[i] * d[i]
+            + (-2 * t3 + 3 * t2) * yk[i + 1] + (t3 - t2) * h[i] * d[i + 1])
+
+
 def smooth_y(points: Sequence[Pt]) -> np.ndarray:
     """A curve x(y) through points with strictly increasing or decreasing y that never overshoots.
 
     Side seams are functions of height; a monotone cubic (PCHIP) keeps them from
     looping when two control heights come close together.
     """
-    from scipy.interpolate import PchipInterpolator
-
     p = np.asarray(points, float)
     if len(p) == 2:
         return line(p[0], p[1])
     flip = p[-1, 1] < p[0, 1]
     q = p[::-1] if flip else p
-    f = PchipInterpolator(q[:, 1], q[:, 0])
     span = q[-1, 1] - q[0, 1]
     ys = np.unique(np.concatenate([np.linspace(q[0, 1], q[-1, 1], _count(span * 1.1)), q[:, 1]]))
-    out = np.column_stack([f(ys), ys])
+    out = np.column_stack([pchip(q[:, 1], q[:, 0], ys), ys])
     return out[::-1] if flip else out
 
 
@@ -81,13 +112,14 @@ def join(*parts: np.ndarray) -> np.ndarray:
     out = [np.asarray(parts[0], float)]
     for part in parts[1:]:
         part = np.asarray(part, float)
-        out.append(part[1:] if np.allclose(out[-1][-1], part[0], atol=1e-6) else part)
+        same = np.all(np.abs(out[-1][-1] - part[0]) <= 1e-6 + 1e-5 * np.abs(part[0]))  # np.allclose, cheaper
+        out.append(part[1:] if same else part)
     return np.vstack(out)
 
 
 def length(pts: np.ndarray) -> float:
-    pts = np.asarray(pts, float)
-    return float(np.linalg.norm(np.diff(pts, axis=0), axis=1).sum())
+    d = np.diff(np.asarray(pts, float), axis=0)
+    return float(np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2).sum())
 
 
 def point_at(pts: np.ndarray, dist: float) -> np.ndarray:
@@ -101,6 +133,12 @@ def point_at(pts: np.ndarray, dist: float) -> np.ndarray:
     return pts[i] + t * (pts[i + 1] - pts[i])
 
 
+def roll(a: np.ndarray, k: int) -> np.ndarray:
+    """np.roll along the first axis (a[i - k] at i), four times cheaper: the cut line calls it often."""
+    k %= len(a)
+    return np.concatenate([a[-k:], a[:-k]]) if k else a.copy()
+
+
 def mirror_x(pts: np.ndarray, x0: float = 0.0) -> np.ndarray:
     p = np.array(pts, float)
     p[:, 0] = 2 * x0 - p[:, 0]
@@ -109,7 +147,7 @@ def mirror_x(pts: np.ndarray, x0: float = 0.0) -> np.ndarray:
 
 def signed_area(pts: np.ndarray) -> float:
     x, y = pts[:, 0], pts[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    return 0.5 * float(x[:-1] @ y[1:] - y[:-1] @ x[1:] + x[-1] * y[0] - y[-1] * x[0])
 
 
 def bisect(f: Callable[[float], float], lo: float, hi: float, tol: float = 1e-4, it: int = 60) -> float:
@@ -152,13 +190,13 @@ def cut_outline(edges: list[tuple[np.ndarray, float]]) -> np.ndarray:
     """
     pts = np.vstack([e[0][:-1] for e in edges])
     allow = np.concatenate([np.full(len(e[0]) - 1, float(e[1])) for e in edges])
-    seg = np.roll(pts, -1, axis=0) - pts
+    seg = roll(pts, -1) - pts
     ln = np.linalg.norm(seg, axis=1)
     keep = ln > 1e-9
     pts, allow, seg, ln = pts[keep], allow[keep], seg[keep], ln[keep]
     u = seg / ln[:, None]
     nrm = np.column_stack([u[:, 1], -u[:, 0]])  # outside is on the right of a CCW outline
-    u_prev, n_prev, a_prev = np.roll(u, 1, axis=0), np.roll(nrm, 1, axis=0), np.roll(allow, 1)
+    u_prev, n_prev, a_prev = roll(u, 1), roll(nrm, 1), roll(allow, 1)
     p1 = pts + n_prev * a_prev[:, None]  # end of the previous segment's offset line
     p2 = pts + nrm * allow[:, None]  # start of this segment's offset line
     cross = u_prev[:, 0] * u[:, 1] - u_prev[:, 1] * u[:, 0]
@@ -168,7 +206,7 @@ def cut_outline(edges: list[tuple[np.ndarray, float]]) -> np.ndarray:
         miter = p1 + t[:, None] * u_prev
     limit = 3.0 * np.maximum(np.maximum(allow, a_prev), 1e-9)
     ok = (np.abs(cross) > 1e-6) & (np.linalg.norm(miter - pts, axis=1) <= limit)
-    same = (np.abs(cross) <= 1e-6) & np.isclose(allow, a_prev)
+    same = (np.abs(cross) <= 1e-6) & (np.abs(allow - a_prev) <= 1e-8 + 1e-5 * np.abs(a_prev))
     out = []
     for i in range(len(pts)):
         if ok[i]:
@@ -178,7 +216,9 @@ def cut_outline(edges: list[tuple[np.ndarray, float]]) -> np.ndarray:
         else:  # bevel: both offset ends
             out.extend((p1[i], p2[i]))
     ring = Polygon(np.asarray(out))
-    shape = unary_union([ring if ring.is_valid else make_valid(ring), Polygon(pts)])
+    # "structure" (the areas the ring encloses) is 15x faster than the default "linework" repair and
+    # differs from it by under 0.4 cm2 on every drafted piece
+    shape = unary_union([ring if ring.is_valid else make_valid(ring, method="structure"), Polygon(pts)])
     if shape.geom_type != "Polygon":
         shape = max((gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"),
                     key=lambda gm: gm.area)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..garments import TYPES
 from .drafting.ease import HIP_DEPTH, band_waist_ease, spec_ease, top_waist_ease
+from .geometry import roll
 from .model import Pattern, Piece
 
 # girths whose declared ease is the least the drafting gives: a trouser thigh gets whatever more the
@@ -26,9 +27,10 @@ def _span(ring: np.ndarray, y: float) -> float:
     """Total length of a horizontal line at height y inside a closed ring (even-odd crossings; the
     line is nudged 1e-7 cm up so it never passes through a vertex)."""
     y = y + 1e-7
-    ya, yb = ring[:, 1], np.roll(ring[:, 1], -1)
+    nxt = roll(ring, -1)
+    ya, yb = ring[:, 1], nxt[:, 1]
     hit = (ya - y) * (yb - y) < 0
-    xa, xb = ring[hit, 0], np.roll(ring[:, 0], -1)[hit]
+    xa, xb = ring[hit, 0], nxt[hit, 0]
     xs = np.sort(xa + (y - ya[hit]) / (yb[hit] - ya[hit]) * (xb - xa))
     return float((xs[1::2] - xs[0::2]).sum())
 
@@ -87,8 +89,8 @@ def finished_girths(pattern: Pattern) -> dict[str, float]:
         if all(waist(p) is not None and waist(p) >= 0 for p in torso):
             out["waist"] = _sum_at(torso, lambda p: max(waist(p), 0.3)) - lap
         hip = lambda p: (waist(p) or 0.0) - HIP_DEPTH  # noqa: E731
-        if not (skirt or legs) and all(hip(p) >= 0.5 for p in torso):
-            out["hip"] = _sum_at(torso, hip) - lap
+        if not (skirt or legs) and all(hip(p) >= 0.0 for p in torso):  # a hem on the hip line: just above
+            out["hip"] = _sum_at(torso, lambda p: max(hip(p), 0.3)) - lap
     if skirt:
         if not torso:
             out["waist"] = _sum_at(skirt, lambda p: _lm(p, "waist_center") - 0.3)

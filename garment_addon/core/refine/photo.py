@@ -54,9 +54,10 @@ def segment(rgb: np.ndarray, alpha: np.ndarray | None = None) -> Target:
     return Target(rgb, coloured, fg)
 
 
-def load_target(photo, masks=None) -> Target:
+def load_target(photo, masks=None, decoded=None) -> Target:
     """A Target from a path, an RGB array, or (rgb, garment_mask[, body_mask]); ``masks`` is the
-    photo's photo_masks when an analysis already made them."""
+    photo's photo_masks when an analysis already made them, ``decoded`` its (rgb, alpha) when the
+    photo was already loaded."""
     if isinstance(photo, Target):
         return photo
     if isinstance(photo, tuple):
@@ -65,13 +66,14 @@ def load_target(photo, masks=None) -> Target:
                       np.asarray(rest[0], bool) if rest and rest[0] is not None else None)
     if isinstance(photo, np.ndarray):
         return segment(photo[..., :3].astype(np.uint8))
-    rgb, alpha = as_rgb_array(photo)  # the one loader: bad, blank or transparent files refused alike
+    # the one loader: bad, blank or transparent files refused alike
+    rgb, alpha = decoded if decoded is not None else as_rgb_array(photo)
     if masks is None:
         try:  # the vision engineer's segmentation (GrabCut / MediaPipe) when it is there
             from ..vision import photo_masks
         except ImportError:
             return segment(rgb, alpha)
-        masks = photo_masks(photo)
+        masks = photo_masks(photo, decoded=(rgb, alpha))
     garment, person, worn = masks
     garment, person = np.asarray(garment, bool), np.asarray(person, bool)
     if garment.shape != rgb.shape[:2] or not garment.any():
@@ -90,10 +92,17 @@ def read_photo(image, backend: str = "offline", start=None, client=None) -> tupl
     analysis's spec but not its refusal; the check then runs offline (no VLM call for it)."""
     from ..vision import analyze_photo
 
-    spec, masks = analyze_photo(image, backend="offline" if start is not None else backend, client=client)
+    decoded = as_rgb_array(image)  # once: the analysis and the target share the decoded photo
+    spec, masks = analyze_photo(image, backend="offline" if start is not None else backend, client=client,
+                                decoded=decoded)
     if start is not None:
-        spec = start if isinstance(start, GarmentSpec) else make_spec(start)
-    return spec, load_target(image, masks)
+        analysed, spec = spec.garment_type, start if isinstance(start, GarmentSpec) else make_spec(start)
+        if masks is not None and spec.garment_type != analysed:
+            # the given type's garment is the target (the trousers of a photo whose shirt is larger)
+            from ..vision import photo_masks
+
+            masks = photo_masks(image, spec.garment_type, decoded)
+    return spec, load_target(image, masks, decoded)
 
 
 def _symmetric_body(body: np.ndarray, garment: np.ndarray) -> np.ndarray:

@@ -10,25 +10,25 @@ def analyze_image(path, backend: str = "offline", progress=None, client=None):
     return _analyze(path, backend=backend, progress=progress, client=client)
 
 
-def analyze_photo(path, backend: str = "offline", progress=None, client=None):
-    """(spec, photo masks or None); see analyze.analyze_photo."""
+def analyze_photo(path, backend: str = "offline", progress=None, client=None, **options):
+    """(spec, photo masks or None); see analyze.analyze_photo (options: garment_type, decoded)."""
     from .analyze import analyze_photo as _analyze
 
-    return _analyze(path, backend=backend, progress=progress, client=client)
+    return _analyze(path, backend=backend, progress=progress, client=client, **options)
 
 
-def segment_garment(image):
+def segment_garment(image, garment_type=None):
     """(garment_mask, person_mask) of a photo or array; see analyze.segment_garment."""
     from .analyze import segment_garment as _seg
 
-    return _seg(image)
+    return _seg(image, garment_type)
 
 
-def photo_masks(image):
+def photo_masks(image, garment_type=None, decoded=None):
     """(garment_mask, person_mask, worn) of a photo or array; see analyze.photo_masks."""
     from .analyze import photo_masks as _masks
 
-    return _masks(image)
+    return _masks(image, garment_type, decoded)
 
 
 __all__ = ["analyze_image", "analyze_photo", "photo_masks", "segment_garment"]

@@ -71,10 +71,59 @@ class Analysis:
     measured: dict[str, float] | None = None  # product shots measure centimetres directly
     classifier: dict[str, Any] = field(default_factory=dict)  # top types, sleeve/length probabilities
     refusal: str | None = None  # set when the photo shows no garment we draft (analyze_image raises it)
+    items: list[np.ndarray] = field(default_factory=list)  # a worn photo's garments, largest first
+
+
+# a garment that starts this far down the body (fraction of height) is a bottom: skirt or trousers
+TOP_START = 0.29
+BOTTOMS = ("skirt", "pants")
+
+
+def choose_garment(a: Analysis, garment_type: str) -> bool:
+    """Make ``a.garment`` the largest garment of a worn photo that ``garment_type`` can be: a top
+    or dress starts at the shoulders, a skirt or trousers below the waist (the larger one is not
+    always the one wanted: trousers below a shirt). Re-measures it; True when it changed."""
+    if a.frame is None or a.measured is not None or len(a.items) < 2:
+        return False
+    for m in a.items:
+        if (np.percentile(a.frame.f(np.nonzero(m)[0]), 1) > TOP_START) == (garment_type in BOTTOMS):
+            if m is a.garment:
+                return False
+            a.garment = m
+            a.features = measure_item(m, a.person, a.frame)
+            a.others = _other_garments(a)
+            return True
+    return False
+
+
+def _other_garments(a: Analysis) -> list[str]:
+    """The types of a worn photo's other sizeable garments (8 % of the garment's area or more)."""
+    others: list[str] = []
+    for m in a.items:
+        if m is a.garment or m.sum() < 0.08 * a.garment.sum():
+            continue
+        t, _ = classify(measure_item(m, a.person, a.frame))
+        t = "shirt" if is_top(t) and a.garment_type == "jacket" else t
+        if t not in others:
+            others.append(t)
+    return others
 
 
 # -- body frame -----------------------------------------------------------------------------------
 # -- body vs clothing ------------------------------------------------------------------------------
+# The body's colour around the face's (OpenCV Lab, 0-255): lightness from BODY_DARKER below the
+# face's 5th percentile (shade) to BODY_LIGHTER above its 95th (lit skin); tint (a, b) within
+# FACE_TINT of the face's, or within SKIN_TINT for skin-like pixels of a skin-coloured face (limbs
+# in other light) whose hue turns less than SKIN_HUE degrees from the face's: skin keeps its hue
+# in shade, a pink garment beside pale skin is 30+ degrees redder.
+BODY_DARKER, BODY_LIGHTER = 25.0, 30.0
+FACE_TINT, SKIN_TINT, SKIN_HUE = 13.0, 24.0, 15.0
+
+
+def _hue(lab: np.ndarray) -> np.ndarray:
+    return np.degrees(np.arctan2(lab[..., 2] - 128, lab[..., 1] - 128))
+
+
 def body_pixels(lab: np.ndarray, person: np.ndarray, fr: Frame) -> tuple[np.ndarray, np.ndarray | None]:
     """Pixels that look like the body (face colour, or skin when the face is skin)."""
     y0, y1 = fr.y(0.075), fr.y(0.118)
@@ -87,9 +136,13 @@ def body_pixels(lab: np.ndarray, person: np.ndarray, fr: Frame) -> tuple[np.ndar
     ref = np.median(face, axis=0)
     lo, hi = np.percentile(face[:, 0], [5, 95])
     chroma = np.linalg.norm(lab[..., 1:] - ref[1:], axis=2)
-    body = (chroma < 13) & (lab[..., 0] > lo - 25) & (lab[..., 0] < hi + 30)
+    lit = (lab[..., 0] > lo - BODY_DARKER) & (lab[..., 0] < hi + BODY_LIGHTER)
+    body = (chroma < FACE_TINT) & lit
     if skin_like(ref[None, None, :])[0, 0]:
-        body |= skin & (chroma < 24)
+        # arms and legs in other light: a wider tint, the same lightness (a pink skirt on dark skin
+        # is skin-like in tint only) and hue
+        turn = np.abs((_hue(lab) - _hue(ref) + 180) % 360 - 180)
+        body |= skin & (chroma < SKIN_TINT) & lit & (turn < SKIN_HUE)
     return body & person, ref
 
 
@@ -100,9 +153,11 @@ CONTINUES_OUTSIDE = 0.3
 
 def garment_items(
     lab: np.ndarray, clothes: np.ndarray, min_px: int, outside: np.ndarray | None = None,
-    leaks: list[np.ndarray] | None = None,
+    leaks: list[np.ndarray] | None = None, join_prints: bool = False,
 ) -> list[np.ndarray]:
     """Split clothing pixels into garments by colour (shading-tolerant: lightness counts half).
+
+    ``join_prints``: colours that alternate in bands are one printed garment (``_join_prints``).
 
     ``outside``: background pixels next to the person; a colour region that carries on into them
     is background cut at the person's outline and is neither a garment nor a panel of one (it is
@@ -124,19 +179,23 @@ def garment_items(
                 gi, gj = group[i], group[j]
                 group = [gj if g == gi else g for g in group]
     ys, xs = np.nonzero(clothes)
-    items = []
     kernel = np.ones((3, 3), np.uint8)
+    masks = []
     for g in sorted(set(group)):
         m = np.zeros(clothes.shape, np.uint8)
         sel = np.isin(labels, [i for i in range(k) if group[i] == g])
         m[ys[sel], xs[sel]] = 1
         m = cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)
-        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, kernel)
+        masks.append(cv2.morphologyEx(m, cv2.MORPH_CLOSE, kernel))
+    if join_prints:
+        masks = _join_prints(_join_shading(masks, lab), max(1, min_px // 4))
+    items = []
+    bridge = np.ones((1, max(3, int(SIDE_GAP * max(clothes.shape)))), np.uint8)
+    for m in masks:
         # one colour can be two garments (a shirt seen under a jacket and a skirt below it)
         n, lab_c, stats, _ = cv2.connectedComponentsWithStats(m, 8)
-        for i in range(1, n):
-            if stats[i, cv2.CC_STAT_AREA] >= min_px:
-                items.append(lab_c == i)
+        pieces = [lab_c == i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_px]
+        items += _bridge_sides(pieces, bridge) if join_prints else pieces
     if outside is not None:
         cut = [_continues_outside(m, lab, outside) for m in items]
         if not all(cut):
@@ -144,6 +203,97 @@ def garment_items(
                 leaks += [m for m, c in zip(items, cut, strict=True) if c]
             items = [m for m, c in zip(items, cut, strict=True) if not c]
     return _merge_panels(items)
+
+
+# the least garment: this share of height² (a full figure), or of the person's visible pixels (a
+# portrait's frame reaches far below the photo: its height² is no measure of what shows)
+MIN_ITEM, MIN_ITEM_SHARE = 0.004, 0.04
+SIDE_GAP = 0.06  # of the image's longer side: a strap or zip between two parts of one colour
+SAME_ROWS = 0.7  # share of the shorter part's rows the two parts share (hair over a top shares ~0.5)
+
+
+def _bridge_sides(pieces: list[np.ndarray], bridge: np.ndarray) -> list[np.ndarray]:
+    """Pieces of one colour joined where they lie side by side, in the same rows, across a gap
+    narrower than ``bridge`` (a strap, zip or placket between two halves of one garment)."""
+    out = list(pieces)
+    i = 0
+    while i < len(out):
+        reach = cv2.dilate(out[i].astype(np.uint8), bridge).astype(bool)
+        rows_i = np.flatnonzero(out[i].any(axis=1))
+        for j in range(i + 1, len(out)):
+            rows_j = np.flatnonzero(out[j].any(axis=1))
+            shared = min(rows_i[-1], rows_j[-1]) - max(rows_i[0], rows_j[0])
+            short = min(rows_i[-1] - rows_i[0], rows_j[-1] - rows_j[0])
+            if (reach & out[j]).any() and shared >= SAME_ROWS * short:
+                out[i] = out[i] | out.pop(j)
+                break
+        else:
+            i += 1
+    return out
+
+# a garment's lit and shaded sides (folds, a body turned to the light): the same tint (a, b within
+# SHADE_TINT) at another lightness, one around the other (this share of the smaller's outline lies
+# within 2 px of the other; a skirt below a top of its tint shares only the waist: 0.1-0.2).
+# Greys are left apart: a black top and a grey skirt share their tint.
+SHADE_TINT, SHADE_MIXED, SHADE_CHROMA = 12.0, 0.5, 15.0
+
+
+def _merged_where(masks: list[np.ndarray], same) -> list[np.ndarray]:
+    """The masks with every pair that ``same(i, j)`` accepts (and what joins them) merged."""
+    group = list(range(len(masks)))
+    for i in range(len(masks)):
+        for j in range(i):
+            if group[i] != group[j] and same(i, j):
+                gi, gj = group[i], group[j]
+                group = [gj if g == gi else g for g in group]
+    return [np.logical_or.reduce([masks[i] for i in range(len(masks)) if group[i] == g]).astype(np.uint8)
+            for g in sorted(set(group))]
+
+
+def _join_shading(masks: list[np.ndarray], lab: np.ndarray) -> list[np.ndarray]:
+    """Colour masks merged where they are one coloured cloth in light and in shade."""
+    tints = [np.median(lab[m > 0][:, 1:].astype(np.float32), axis=0) - 128 if m.any() else None for m in masks]
+
+    def same(i: int, j: int) -> bool:
+        ti, tj = tints[i], tints[j]
+        if ti is None or tj is None or min(np.linalg.norm(ti), np.linalg.norm(tj)) < SHADE_CHROMA:
+            return False
+        if np.linalg.norm(ti - tj) >= SHADE_TINT:
+            return False
+        small, big = sorted((masks[i], masks[j]), key=lambda m: int(m.sum()))
+        edge = small & (1 - cv2.erode(small, np.ones((3, 3), np.uint8)))
+        return (cv2.dilate(big, np.ones((5, 5), np.uint8)) & edge).sum() >= SHADE_MIXED * edge.sum()
+
+    return _merged_where(masks, same)
+
+
+# pieces of each of two colours, alternating within the region both cover, that make one print:
+# stripes alternate many times; a shirt seen in a jacket's opening is one piece (or two beside it)
+PRINT_PIECES = 3
+
+
+def _join_prints(masks: list[np.ndarray], min_piece: int) -> list[np.ndarray]:
+    """Colour masks merged where two colours alternate in pieces: a striped or blocked print.
+
+    Colour clusters split a printed garment into its colours, each in bands; only the largest
+    band was measured (a red band of a dress read as shorts). Two colours are one print when
+    one region of their union holds at least ``PRINT_PIECES`` pieces of each."""
+    pieces = []
+    for m in masks:
+        n, lab_c, stats, _ = cv2.connectedComponentsWithStats(m, 8)
+        pieces.append((lab_c, {i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_piece}))
+
+    def same(i: int, j: int) -> bool:
+        if min(len(pieces[i][1]), len(pieces[j][1])) < PRINT_PIECES:
+            return False
+        _, regions = cv2.connectedComponents(cv2.dilate(masks[i] | masks[j], np.ones((3, 3), np.uint8)), connectivity=8)
+        for r in np.unique(regions[masks[i] > 0]):
+            inside = regions == r
+            if all(len(set(np.unique(lab_c[inside])) & big) >= PRINT_PIECES for lab_c, big in (pieces[i], pieces[j])):
+                return True
+        return False
+
+    return [cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)) for m in _merged_where(masks, same)]
 
 
 def _continues_outside(item: np.ndarray, lab: np.ndarray, outside: np.ndarray) -> bool:
@@ -346,12 +496,12 @@ def measure_item(
     # arms that leave the photo above the wrists cannot show where a sleeve ends: unknown (-1)
     arms_out = fr.y(BODY["wrist"]) >= item.shape[0]
     feats["sleeves"] = (
-        (-1.0 if arms_out else _sleeve_fraction(item, person, fr)) if feats["top"] < 0.29 else 0.0
+        (-1.0 if arms_out else _sleeve_fraction(item, person, fr)) if feats["top"] < TOP_START else 0.0
     )
-    feats["spread"] = _sleeve_spread(item, fr, cx, feats["bottom"]) if feats["top"] < 0.29 else 1.0
+    feats["spread"] = _sleeve_spread(item, fr, cx, feats["bottom"]) if feats["top"] < TOP_START else 1.0
     if feats["hood"] <= HOOD_MIN and _no_sleeves(feats["sleeves"], feats["spread"]):
         feats["sleeves"] = 0.0
-    depth, shape = _opening(item, fr, cx) if feats["top"] < 0.29 else (0.0, 1.0)
+    depth, shape = _opening(item, fr, cx) if feats["top"] < TOP_START else (0.0, 1.0)
     feats["opening"], feats["opening_shape"] = depth, shape
     bot = feats["bottom"]
     # the photo's bottom edge cuts the garment: its true length is unknown
@@ -372,10 +522,10 @@ def classify(feats: dict[str, float]) -> tuple[str, float]:
         return float(np.clip(0.55 + 0.45 * abs(margin) / scale, 0.55, 0.97))
 
     top, bot = feats["top"], feats["bottom"]
-    if top > 0.29:
+    if top > TOP_START:
         s = feats["split"]
         return ("pants", conf(s - 0.3, 0.4)) if s >= 0.3 else ("skirt", conf(s - 0.3, 0.3))
-    c_top = conf(0.29 - top, 0.1)
+    c_top = conf(TOP_START - top, 0.1)
     if feats["hood"] > HOOD_MIN:
         return "hoodie", min(c_top, conf(feats["hood"] - HOOD_MIN, 0.001))
     deep = feats["opening"] - 0.08
@@ -484,17 +634,24 @@ def _estimate_size(person: np.ndarray, fr: Frame) -> str:
 
 
 # -- entry points ----------------------------------------------------------------------------------
-def segment_garment(image) -> tuple[np.ndarray, np.ndarray]:
-    """(dominant garment mask, person mask) at the image's own resolution."""
-    garment, person, _ = photo_masks(image)
+def segment_garment(image, garment_type: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(dominant garment mask, person mask) at the image's own resolution; with ``garment_type``
+    the garment of a worn photo is the one that type can be (a top or a bottom)."""
+    garment, person, _ = photo_masks(image, garment_type)
     return garment, person
 
 
-def photo_masks(image) -> tuple[np.ndarray, np.ndarray, bool]:
+def photo_masks(
+    image, garment_type: str | None = None, decoded: tuple[np.ndarray, np.ndarray | None] | None = None
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """(garment mask, person mask, worn) at the image's own resolution; worn is False for a garment
-    on its own (product shot, flat lay, cut-out), whose "person" mask is only the garment's outline."""
-    rgb, alpha = as_rgb_array(image)
-    return _masks(analyze_array(rgb, alpha, learned=False), rgb)  # masks only: the type is not needed
+    on its own (product shot, flat lay, cut-out), whose "person" mask is only the garment's outline.
+    ``decoded``: the image's (rgb, alpha) when already loaded."""
+    rgb, alpha = decoded if decoded is not None else as_rgb_array(image)
+    a = analyze_array(rgb, alpha, learned=False)  # masks only: the classifier's type is not needed
+    if garment_type is not None:
+        choose_garment(a, garment_type)
+    return _masks(a, rgb)
 
 
 def _masks(a: Analysis, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -624,6 +781,35 @@ def _symmetric_person(person: np.ndarray, fr: Frame | None, band: int, rgb: np.n
     return trimmed, fr2, source2, axis
 
 
+def _fill_enclosed(mask: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """``mask`` with the ``allowed`` pixels of its holes (regions it encloses) filled."""
+    inv = (~mask).astype(np.uint8)
+    n, lab_c = cv2.connectedComponents(inv, connectivity=4)
+    outside = np.unique(np.concatenate([lab_c[0], lab_c[-1], lab_c[:, 0], lab_c[:, -1]]))
+    holes = (lab_c > 0) & ~np.isin(lab_c, outside)
+    return mask | (holes & allowed)
+
+
+HEAD_BAND = 0.125  # the chin's height fraction: above it hair, hats and hoods
+
+
+def _head_region(person: np.ndarray, fr: Frame) -> np.ndarray:
+    """The rows above the chin, within the head's width (hair or hood included): what is there is
+    hair, a hat or a hood, not a garment of its own. Shoulders beside the head are left out: a
+    frame taken from a face box can put the chin below the shoulders' top (a box 1.2x the face)."""
+    out = np.zeros_like(person)
+    chin = max(fr.y(HEAD_BAND), 0)
+    head = person[max(fr.y(0.02), 0) : max(fr.y(0.1), 1)]  # crown to cheeks: hair, hood and all
+    rows = head[head.any(axis=1)]
+    if not rows.any():
+        out[:chin] = True
+        return out
+    left = np.percentile(rows.argmax(axis=1), 10)
+    right = np.percentile(rows.shape[1] - 1 - rows[:, ::-1].argmax(axis=1), 90)
+    out[:chin, int(left) : int(right) + 1] = True
+    return out
+
+
 def _head_centre(person: np.ndarray, fr: Frame) -> float:
     rows = person[max(fr.y(0.0), 0) : max(fr.y(0.11), 1)]
     xs = np.nonzero(rows)[1]
@@ -671,6 +857,7 @@ def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) ->
     if d.warning:
         a.warnings.append(d.warning)
     if d.garment_type != a.garment_type and a.features:
+        choose_garment(a, d.garment_type)  # a shirt's photo whose trousers show larger
         if a.measured is not None:
             from .product import product_spec_parts
 
@@ -722,14 +909,13 @@ def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -
     progress(0.5, "separating garments from the body")
     inner = cv2.erode(person.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     clothes = inner & ~body
-    min_px = max(30, int(0.004 * fr.height**2))
-    head_band = np.zeros_like(clothes)
-    head_band[: max(fr.y(0.125), 0)] = True
+    min_px = max(30, int(min(MIN_ITEM * fr.height**2, MIN_ITEM_SHARE * person.sum())))
+    head_band = _head_region(person, fr)
     outside = None
     if axis is not None:  # clutter was trimmed off the person: what is left of it lies beside
         outside = cv2.dilate(person.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~person
     leaks: list[np.ndarray] = []
-    items = garment_items(lab, clothes & ~head_band, min_px, outside, leaks)
+    items = garment_items(lab, clothes & ~head_band, min_px, outside, leaks, join_prints=True)
     if leaks:  # furniture cut at the outline is not the person either: it widens the body's box
         leak = np.logical_or.reduce(leaks)
         rim = cv2.dilate(leak.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~inner
@@ -753,14 +939,18 @@ def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -
         a.confidence = {"garment_type": 0.1}
         return a
     progress(0.8, "measuring the garment")
+    # what a garment encloses is part of it (a badge, a print's small motifs, a logo), unless it
+    # is the body (a hand held in front)
+    items = [_fill_enclosed(m, ~body) for m in items]
     items.sort(key=lambda m: -int(m.sum()))
-    a.garment = items[0]
+    a.items = items
     if method == "grabcut":
         # colours were clustered on the person eroded by 1 px (edge pixels mix with the room);
         # GrabCut's outline lies on the figure's edge, so the garment reaches out to it again.
         # (The plain path's outline, a threshold on a blurred distance, lies ~1 px outside.)
-        grown = cv2.dilate(items[0].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-        a.garment = items[0] | (grown & person & ~inner & ~body)
+        rim = person & ~inner & ~body
+        a.items = [m | (cv2.dilate(m.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & rim) for m in items]
+    a.garment = a.items[0]
     colour = np.median(lab[items[0]].astype(np.float32), axis=0)
     near = np.linalg.norm((lab.astype(np.float32) - colour) * np.array([0.5, 1, 1], np.float32), axis=2) < 16
     a.features = measure_item(items[0], person, fr, hood_px=clothes & head_band & near)
@@ -773,13 +963,7 @@ def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -
         tconf *= 0.75  # a garment seen in part
         a.warnings.append("the garment runs off the bottom of the photo: its length is a default")
     a.confidence = {"garment_type": round(tconf, 2), **{k: round(v, 2) for k, v in confs.items()}}
-    for m in items[1:]:
-        if m.sum() < 0.08 * items[0].sum():
-            continue
-        t, _ = classify(measure_item(m, person, fr))
-        t = "shirt" if is_top(t) and a.garment_type == "jacket" else t
-        if t not in a.others:
-            a.others.append(t)
+    a.others = _other_garments(a)
     for m in items[:3]:
         a.colours.append([int(v) for v in np.median(rgb[m], axis=0)])
     if method == "grabcut":
@@ -846,14 +1030,17 @@ def analyze_image(
 
 
 def analyze_photo(
-    path, backend: str = "offline", progress: Progress | None = None, client=None
+    path, backend: str = "offline", progress: Progress | None = None, client=None,
+    garment_type: str | None = None, decoded: tuple[np.ndarray, np.ndarray | None] | None = None,
 ) -> tuple[GarmentSpec, tuple[np.ndarray, np.ndarray, bool] | None]:
     """analyze_image's spec and, when the offline analyzer ran, its photo_masks (a fit scores
-    against them without segmenting the photo a second time); None when a VLM answered."""
+    against them without segmenting the photo a second time); None when a VLM answered.
+    ``garment_type``: the masks show that type's garment of an outfit (a fit from a given spec);
+    ``decoded``: the photo's (rgb, alpha) when the caller has already loaded it."""
     if backend not in BACKENDS:
         raise UserError(f"backend: must be one of {', '.join(BACKENDS)} (got {backend!r})")
     progress = progress or Progress()
-    rgb, alpha = as_rgb_array(path)  # bad files fail here, before any network or work
+    rgb, alpha = decoded if decoded is not None else as_rgb_array(path)  # bad files fail here, before any work
     source = str(path) if isinstance(path, str | os.PathLike) else "array"
     warnings: list[str] = []
     if backend in ("vlm", "auto"):
@@ -873,5 +1060,7 @@ def analyze_photo(
         raise UserError(a.refusal)
     a.warnings = warnings + a.warnings
     spec = spec_from_analysis(a, source)
+    if garment_type is not None:
+        choose_garment(a, garment_type)
     progress(1.0, "done")
     return spec, _masks(a, rgb)

@@ -148,9 +148,10 @@ def person_in_photo(rgb: np.ndarray, mask: np.ndarray) -> bool:
         if skin[y : y + fh, x : x + fw].mean() > 0.5 and y + fh / 2 < top and xs.min() - fw < x < xs.max():
             return True
     share = float(skin[mask].mean())
-    if share > ALL_SKIN:
-        return False
-    if _persons_head(lab, _head(mask), mask):
+    head = _head(mask)
+    if share > ALL_SKIN:  # skin-like clothes: a head of another colour than the clothes below it
+        return _persons_head(lab, head, mask, skin_counts=False)
+    if _persons_head(lab, head, mask):
         return True
     if share < SOME_SKIN:
         return False

@@ -17,12 +17,16 @@ import functools
 import cv2
 import numpy as np
 
+from ..imageio import cutout
+
 WORK_SIDE = 360  # analysis resolution (longest side): silhouettes need no more
 # a foreground block this share of the frame, filled this much, is a backdrop inside a frame
 BACKDROP_AREA, BACKDROP_FILL = 0.2, 0.92
 # less of the frame than this off a plain background, or this little Lab distance off it at the
 # median: look again for faint contrast
 FAINT, FAINT_CONTRAST = 0.03, 20.0
+SPECK = 0.01  # a part of a figure's mask under this share of it, apart from the rest, is noise
+CUT_AWAY = 0.01  # share of the frame an alpha channel must cut away to be the person's outline
 
 
 def resize_for_analysis(rgb: np.ndarray, alpha: np.ndarray | None):
@@ -55,6 +59,11 @@ def _clean(mask: np.ndarray, min_frac: float | None = None) -> np.ndarray:
     # exact masks (alpha, plain backgrounds) keep every sizeable part, e.g. a hood cut off at the neck
     keep = [int(np.argmax(areas))] if min_frac is None else np.flatnonzero(areas >= min_frac * areas.max())
     m = (np.isin(lab, keep) & (m > 0)).astype(np.uint8)
+    # specks beside the figure (the room's skin-like colours next to an arm) are no part of it:
+    # as the outermost "person" pixels they cut a sleeve short
+    n_p, parts, part_stats, _ = cv2.connectedComponentsWithStats(m, 8)
+    specks = 1 + np.flatnonzero(part_stats[1:, cv2.CC_STAT_AREA] < SPECK * m.sum())
+    m[np.isin(parts, specks)] = 0
     # fill holes: everything not reachable from the border through background
     inv = (1 - m).astype(np.uint8)
     n2, lab2 = cv2.connectedComponents(inv, connectivity=4)
@@ -112,8 +121,10 @@ def _crossing_edge(lab: np.ndarray, band: int) -> np.ndarray:
 
 def easy_background(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[np.ndarray, str] | None:
     """(mask, "alpha" | "plain") for transparent PNGs and plain backgrounds, else None."""
-    if alpha is not None and (alpha < 128).mean() > 0.01:
-        return _clean(alpha >= 128, 0.02), "alpha"
+    if alpha is not None:
+        cut = cutout(alpha)  # the loader's cut-out rule, the same the fit loop reads
+        if (~cut).mean() > CUT_AWAY:
+            return _clean(cut, 0.02), "alpha"
     plain = _plain_foreground(rgb)
     if plain is None:
         return None

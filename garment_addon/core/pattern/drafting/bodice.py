@@ -17,6 +17,8 @@ from .. import geometry as g
 from ..builder import PieceDraft
 from .darts import darted_line
 from .ease import BACK_NECK_DROP, HIP_DEPTH, SHOULDER_DROP, armhole_depth, spec_ease, waist_ease_drafted
+from .tailored import lapel as tailored_lapel
+from .tailored import lapel_edges
 
 
 @dataclass
@@ -217,7 +219,7 @@ def _neck_back(f: BodiceFrame) -> np.ndarray:
 
 
 def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, waist_seam: bool = False,
-                 overlap: float | None = None) -> PieceDraft:
+                 overlap: float | None = None, lapel: bool = False) -> PieceDraft:
     """One torso piece, whole (on fold), or the wearer's right front of an open front with ``overlap``.
 
     ``waist_seam``: the bottom edge sews to a skirt (dress) instead of being a hem.
@@ -249,7 +251,11 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
         top_open = g.P(overlap, fu.length - f.front_neck_depth)
         pd.edge("hem", g.line((-half, 0), (overlap, 0)), "hem", ("hem_right", "opening_hem_right"))
         pd.edge("opening", g.line((overlap, 0), top_open), "opening", ("opening_hem_right", "opening_top_right"))
-        pd.edge("neckline_right", _open_neck(fu, overlap, neck), "neckline", ("opening_top_right", "neck_right"))
+        if lapel:  # a notched lapel from the break point at the top of the opening
+            side_neck = g.mirror_x(neck)[-1]
+            lapel_edges(pd, tailored_lapel(top_open, side_neck, g.P(-f.shoulder_x, fu.shoulder_y)), side_neck)
+        else:
+            pd.edge("neckline_right", _open_neck(fu, overlap, neck), "neckline", ("opening_top_right", "neck_right"))
     if overlap is None:
         pd.edge(f"neckline_{minus}", g.mirror_x(neck), "neckline", (cn_tag, f"neck_{minus}"))
     pd.edge(f"shoulder_{minus}", g.mirror_x(shoulder[::-1]), "seam", (f"neck_{minus}", f"shoulder_{minus}"))

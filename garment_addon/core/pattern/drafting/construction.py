@@ -17,28 +17,27 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import readable
 from ..model import Edge, Pattern, Piece
+from .tailored import under_collar_ring
 
 FRONT_FACING = {"jacket": 7.0, "vest": 5.0}  # cm from the front edge (shirts and others: 4)
 NECK_FACING = 5.0  # cm below a neckline
 ARMHOLE_FACING = 4.0  # cm inside an armhole
 RIB_RATIO = 0.85  # a rib band is cut this fraction of the edge it is stretched onto
 RIB_HEIGHT = 2.5  # cm: finished height of a neckband
+ARMHOLE_BINDING = 1.0  # cm: finished width of a knit armhole binding
 FLY_WIDTH = 4.0  # cm: finished width of a fly facing and shield
 INTERFACED = "self + fusible interfacing"
+LAPEL_FACING = 10.0  # cm from the lapel edge: the facing reaches past the roll line
 
 
-def _trace(host: Piece, edges: list[str], width: float) -> np.ndarray | None:
-    """The part of ``host`` within ``width`` cm of its ``edges``, as a CCW ring (None if empty)."""
+def _trace(host: Piece, edges: list[str], width: float | dict[str, float]) -> np.ndarray | None:
+    """The part of ``host`` within ``width`` cm (or {edge: cm}) of its ``edges``, as a CCW ring (None if
+    empty)."""
     poly = Polygon(host.outline).buffer(0)
-    band = unary_union([LineString(host.edge_points(e)).buffer(width, quad_segs=3) for e in edges])
-    shape = poly.intersection(band)
-    if shape.geom_type != "Polygon":
-        parts = [gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"]
-        if not parts:
-            return None
-        shape = max(parts, key=lambda gm: gm.area)
-    ring = np.asarray(shape.simplify(0.05).exterior.coords)[:-1]
-    return ring if g.signed_area(ring) > 0 else ring[::-1]
+    w = width if isinstance(width, dict) else dict.fromkeys(edges, width)
+    band = unary_union([LineString(host.edge_points(e)).buffer(w[e], quad_segs=3) for e in edges])
+    # closed (grown and shrunk back) so the inner edge is one smooth line, not a bump per edge
+    return _largest_ring(poly.intersection(band.buffer(2.0, quad_segs=4).buffer(-2.0, quad_segs=4)))
 
 
 def _piece(name: str, ring: np.ndarray, region: str, label: list[str], *, material: str = "",
@@ -64,6 +63,19 @@ def _piece(name: str, ring: np.ndarray, region: str, label: list[str], *, materi
     return pc
 
 
+def _rib_strip(name: str, region: str, loop: float, edge: str, label: list[str], height: float) -> Piece:
+    """A knit band or binding folded lengthwise, cut RIB_RATIO of the edge it is stretched onto, its
+    grain across it (the knit's stretch runs along the strip)."""
+    length = RIB_RATIO * loop
+    h = 2 * height
+    ring = np.array([[0, 0], [length, 0], [length, h], [0, h]], float)
+    return _piece(name, ring, region, label + [
+        "stretch across the grain",
+        f"{length:.1f} cm = {RIB_RATIO:.0%} of the {loop:.1f} cm {edge}: stretch to fit",
+        "fold lengthwise"], material="rib knit" if name == "neckband" else "self or rib knit",
+        markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"}])
+
+
 def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
     """A vertical grainline at ``x`` (a symmetric piece: its centre line), else through the ring's
     inside point."""
@@ -77,6 +89,75 @@ def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
     ys = [q[1] for q in seg.coords]
     a, b = min(ys), max(ys)
     return [[c.x, a + 0.2 * (b - a)], [c.x, a + 0.8 * (b - a)]]
+
+
+def _under_collar(collar: Piece, label: list[str]) -> Piece:
+    """Two bias halves with a CB seam, the upper collar's neck edge and 0.3 cm smaller at the fall."""
+    total = sum(collar.edge_length(e) for e in collar.edges if e.name.startswith("to_"))
+    ring = under_collar_ring(total)
+    pc = _piece("under_collar", ring, "collar_under", label + [
+        "cut 2 (mirror pair) on the bias, CB seam", "0.3 cm smaller than the upper collar at the fall and ends"],
+        material="self or melton + fusible interfacing")
+    lo, hi = ring.min(axis=0), ring.max(axis=0)
+    mid = (lo + hi) / 2
+    pc.grainline = [[mid[0] - 1.5, mid[1] - 1.5], [mid[0] + 1.5, mid[1] + 1.5]]  # 45 degrees: the bias
+    roll = [mk for mk in collar.markings if mk["kind"] == "roll_line"]
+    xs = ring[:, 0]
+    pc.markings = [{**mk, "points": [q for q in mk["points"] if xs.min() <= q[0] <= xs.max()]} for mk in roll]
+    return pc
+
+
+LINING = "lining"
+CB_PLEAT = 1.0  # cm each side of the centre back: the back lining's ease pleat
+
+
+def _lining(names: dict[str, Piece], facings: list[Piece], label: list[str]) -> list[Piece]:
+    """A tailored jacket's lining: the front less its facing (they are sewn together along the
+    facing's inner edge), the back less the back neck facing with a 2 cm ease pleat down the centre
+    back, and the top and under sleeves."""
+    faced = {pc.name: Polygon(pc.outline).buffer(0) for pc in facings}
+    out = []
+    front = Polygon(names["right_front"].outline).buffer(0).difference(faced["front_facing"])
+    ring = _largest_ring(front)
+    if ring is not None:
+        out.append(_piece("front_lining", ring, "lining_front", label + ["cut 2 (mirror pair) in lining"],
+                          material=LINING))
+    back = Polygon(names["back_bodice"].outline).buffer(0)
+    if "back_neck_facing" in faced:  # the lining is sewn to the facing's lower edge, the pleat eased in
+        back = back.difference(faced["back_neck_facing"].buffer(0.01))
+    lo, hi = np.asarray(back.bounds[:2]), np.asarray(back.bounds[2:])
+    halves = [back.intersection(Polygon([(0, lo[1] - 1), (hi[0] + 1, lo[1] - 1), (hi[0] + 1, hi[1] + 1),
+                                         (0, hi[1] + 1)]))]
+    halves.append(back.intersection(Polygon([(lo[0] - 1, lo[1] - 1), (0, lo[1] - 1), (0, hi[1] + 1),
+                                             (lo[0] - 1, hi[1] + 1)])))
+    from shapely.affinity import translate
+
+    cb_top = float(back.intersection(LineString([(0.0, lo[1] - 1), (0.0, hi[1] + 1)])).bounds[3])
+    pleated = unary_union([translate(halves[0], CB_PLEAT), translate(halves[1], -CB_PLEAT),
+                           Polygon([(-CB_PLEAT, 0), (CB_PLEAT, 0), (CB_PLEAT, cb_top), (-CB_PLEAT, cb_top)])])
+    ring = _largest_ring(pleated)
+    if ring is not None:
+        pleat = [{"kind": "fold", "points": [[0.0, 0.0], [0.0, cb_top - 6.0]], "text": "CB pleat: fold here, "
+                  f"tack {2 * CB_PLEAT:g} cm at the neck and waist"}]
+        out.append(_piece("back_lining", ring, "lining_back", label + ["cut 1 in lining, or half on a fold"],
+                          material=LINING, on_fold=True, markings=pleat))
+    for part in ("top_sleeve", "under_sleeve"):
+        sleeve = names.get(f"left_{part}")
+        if sleeve is not None:
+            out.append(_piece(f"{part}_lining", sleeve.outline, "lining_sleeve",
+                              label + ["cut 2 (mirror pair) in lining"], material=LINING))
+    return out
+
+
+def _largest_ring(shape) -> np.ndarray | None:
+    """The outline (CCW) of a shape's largest polygon, simplified to 0.5 mm; None if it has none."""
+    if shape.geom_type != "Polygon":
+        parts = [gm for gm in getattr(shape, "geoms", []) if gm.geom_type == "Polygon"]
+        if not parts:
+            return None
+        shape = max(parts, key=lambda gm: gm.area)
+    ring = np.asarray(shape.simplify(0.05).exterior.coords)[:-1]
+    return ring if g.signed_area(ring) > 0 else ring[::-1]
 
 
 def construction_pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
@@ -96,23 +177,35 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     front = names.get("right_front")
     if front is not None:  # a buttoned front: facing behind the buttons and buttonholes
         w = FRONT_FACING.get(t, 4.0)
-        ring = _trace(front, ["opening", "neckline_right"], w)
+        lapel = any(e.name == "lapel" for e in front.edges)
+        if lapel:  # the facing carries the lapel: all of it and past its roll line, and the gorge
+            width = {"opening": w, "lapel": LAPEL_FACING, "lapel_top": LAPEL_FACING, "gorge": 5.0,
+                     "neckline_right": 4.0}
+            ring = _trace(front, list(width), width)
+        else:
+            ring = _trace(front, ["opening", "neckline_right"], w)
         if ring is not None:
-            out.append(_piece("front_facing", ring, "facing_front", label + ["cut 2 (mirror pair)"],
-                              material=INTERFACED, markings=front.markings))
+            out.append(_piece("front_facing", ring, "facing_front", label + ["cut 2 (mirror pair)"] + (
+                ["the lapel's right side: roll line and break point as the front"] if lapel else []),
+                material=INTERFACED, markings=front.markings))
+        if lapel and "collar" in names:
+            out.append(_under_collar(names["collar"], label))
     collarless = not feats["has_collar"] and not feats["has_hood"]
-    back = names.get("back_bodice")
+    back = names.get("back_bodice") or names.get("right_back_bodice")  # whole, or halves with a CB zip
+    halves = back is not None and back.name.startswith("right_")
     woven = spec.fabric == "woven"
     keyhole = back is not None and any(mk["kind"] == "slit" for mk in back.markings)
-    if back is not None and woven and (collarless or front is not None or keyhole) and not feats["has_hood"]:
+    # an open front (knit too: a cardigan) has its front facing and a back neck facing to meet it
+    if back is not None and (woven and (collarless or keyhole) or front is not None) and not feats["has_hood"]:
         necks = [e.name for e in back.edges if e.name.startswith("neckline")]
         # a back keyhole is faced by the back neck facing: it reaches 3 cm below the slit
         slit = max((np.ptp(np.asarray(mk["points"])[:, 1]) for mk in back.markings if mk["kind"] == "slit"),
                    default=0.0)
         ring = _trace(back, necks, max(NECK_FACING if front is None else 4.0, slit + 3.0))
         if ring is not None:
-            out.append(_piece("back_neck_facing", ring, "facing_back", label + ["cut 1, or half on a fold"],
-                              material=INTERFACED, on_fold=True, markings=back.markings))
+            how = "cut 2 (mirror pair), ends at the zip" if halves else "cut 1, or half on a fold"
+            out.append(_piece("back_neck_facing", ring, "facing_back", label + [how],
+                              material=INTERFACED, on_fold=not halves, markings=back.markings))
         fb = names.get("front_bodice")
         if fb is not None and collarless:
             ring = _trace(fb, [e.name for e in fb.edges if e.name.startswith("neckline")], NECK_FACING)
@@ -122,21 +215,21 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     if back is not None and woven and spec.m["sleeve_length"] <= 0:  # sleeveless: armhole facings
         fp = names.get("left_front") or names.get("front_bodice")
         for host, nm in ((fp, "front_armhole_facing"), (back, "back_armhole_facing")):
-            ring = _trace(host, ["armhole_left"], ARMHOLE_FACING)
+            ring = _trace(host, [next(e.name for e in host.edges if e.name.startswith("armhole"))], ARMHOLE_FACING)
             if ring is not None:
                 out.append(_piece(nm, ring, "facing_" + nm.split("_")[0], label + ["cut 2 (mirror pair)"],
                                   material=INTERFACED))
-    if back is not None and not woven and collarless:
+    if back is not None and not woven and collarless and front is None:
         loop = sum(p.edge_length(e) for p in pattern.pieces if p.body_region.startswith("torso")
                    for e in p.edges if e.name.startswith("neckline"))
-        length = RIB_RATIO * loop
-        h = 2 * RIB_HEIGHT
-        ring = np.array([[0, 0], [length, 0], [length, h], [0, h]], float)
-        out.append(_piece("neckband", ring, "neckband", label + [
-            "cut 1 rib knit, stretch across the grain",
-            f"{length:.1f} cm = {RIB_RATIO:.0%} of the {loop:.1f} cm neckline: stretch to fit",
-            "fold lengthwise"], material="rib knit", grain_x=False,
-            markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"}]))
+        out.append(_rib_strip("neckband", "neckband", loop, "neckline", label + ["cut 1 rib knit"], RIB_HEIGHT))
+    if back is not None and not woven and spec.m["sleeve_length"] <= 0:  # sleeveless knit: bound armholes
+        loop = sum(p.edge_length(e) for p in pattern.pieces if p.body_region.startswith("torso")
+                   for e in p.edges if e.name.startswith("armhole_left"))
+        out.append(_rib_strip("armhole_binding", "binding_armhole", loop, "armhole",
+                              label + ["cut 2 self or rib knit"], ARMHOLE_BINDING))
+    if front is not None and any(e.name == "lapel" for e in front.edges):
+        out += _lining(names, out, label)
     if t == "pants":  # a zip fly: facing (J-stitched to the left front) and the shield behind the zip
         zip_len = next((s.closure["length_cm"] for s in pattern.seams if s.closure and s.closure["type"] == "zip"),
                        18.0)

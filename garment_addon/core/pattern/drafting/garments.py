@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from ...spec import GarmentSpec, cuff_room
 from .. import geometry as g
-from ..builder import PatternDraft, PieceDraft
+from ..builder import PatternDraft, PieceDraft, split_centre
 from .bodice import bodice_piece, frame, shorten_fisheye
 from .darts import dart_pairs
-from .ease import BACK_NECK_DROP
+from .ease import BACK_NECK_DROP, HIP_DEPTH
 from .pants import dist_to_y, pant_pieces, waist_edges
 from .parts import band, band_run, hood_halves, patch_pocket
 from .skirt import skirt_piece, skirt_widths
-from .sleeve import sleeve_piece
+from .sleeve import sleeve_piece, two_piece
+from .tailored import lapel_collar
 
 SIDES = ("left", "right")
 COLLAR_EASE = 1.5  # a band collar needs a finger's room over the neck, cm
@@ -36,15 +41,27 @@ def _sew_darts(d: PatternDraft, *pieces: PieceDraft) -> None:
             d.sew(pd.name, a, pd.name, b)
 
 
-def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, opening: bool = False) -> dict:
-    """Bodice, sleeves, collar or hood, cuffs. Returns names of the torso pieces and the frame."""
+def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, opening: bool = False,
+        cb_zip: bool = False) -> dict:
+    """Bodice, sleeves, collar or hood, cuffs. Returns names of the torso pieces and the frame.
+
+    ``cb_zip``: the back opens down a centre-back zip (a dress), so it needs no neck keyhole and a
+    collar's ends meet at the centre back."""
     m, feats = spec.m, spec.features
     f = frame(spec, dress)
     back = bodice_piece(spec, f, False, "back_bodice", waist_seam=dress)
+    lapel = tailored(spec)
     if opening:
-        right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0), waist_seam=dress)
+        right = bodice_piece(spec, f, True, "right_front", overlap=max(m["front_overlap"], 0.0), waist_seam=dress,
+                             lapel=lapel)
         right.cut_group = "front"
-        button_marks(right, spec, f)
+        if lapel:  # a tailored front is fused so the lapel rolls and the buttonholes hold
+            right.material = "self + fusible interfacing"
+        if m["front_overlap"] > 0:
+            button_marks(right, spec, f)
+        else:  # edge to edge (a jumpsuit): a zip down the centre front
+            top_open = right.get("opening").pts[:, 1].max()
+            right.mark("zip", [(0.0, 0.0), (0.0, top_open)], "CF zip: from the neck on down the front")
         left = right.mirrored("left_front", "torso_front")
         fronts = {"left": "left_front", "right": "right_front"}
         d.add(left, right, back)
@@ -66,7 +83,7 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     cuffs = feats["has_cuffs"] and sleeve_len > 0
     if feats["has_cuffs"] and sleeve_len == 0:
         d.warnings.append("has_cuffs ignored: the garment is sleeveless")
-    if sleeve_len > 0:
+    if m["sleeve_length"] > 0:
         af = g.length(d.piece(fronts["left"]).get("armhole_left").pts)
         ab = g.length(back.get("armhole_left").pts)
         cuff_h = m["cuff_height"]
@@ -78,6 +95,10 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         rib = cuffs and spec.fabric == "knit"
         left_sleeve, ef, eb = sleeve_piece(spec, af, ab, body_len, body["height"], d.warnings,
                                            hem_role="seam" if cuffs else "hem", rib_cuff=rib)
+        if lapel and not cuffs:
+            _two_piece_sleeves(d, fronts, left_sleeve, (af, ab, ef, eb), body["height"])
+            sleeve_len = 0.0  # sewn in: the one-piece sleeve below is not used
+    if sleeve_len > 0:
         right_sleeve = left_sleeve.mirrored("right_sleeve", "arm_right")
         d.add(left_sleeve, right_sleeve)
         for s, sp in (("left", left_sleeve), ("right", right_sleeve)):
@@ -93,17 +114,22 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
                 ratio = min(1.0, max(RIB_CUFF * m["wrist"], hem / RIB_STRETCH) / hem) if rib else 1.0
                 d.add(band(d, f"{s}_cuff", f"cuff_{s}", [(sp.name, "hem")], cuff_h, closed=True,
                            cut_group="cuff", rib=ratio))
-    else:
+    elif m["sleeve_length"] <= 0:
         for pd in (*[d.piece(n) for n in dict.fromkeys(fronts.values())], back):
             for s in SIDES:
                 if any(e.name == f"armhole_{s}" for e in pd.edges):
                     pd.set_role(f"armhole_{s}", "armhole")
 
-    opened = False if opening else _neck_opening(d, spec, body, fronts)
+    opened = cb_zip or (False if opening else _neck_opening(d, spec, body, fronts))
     if feats["has_hood"]:
         hood_halves(d, spec, fronts, "back_bodice", body["height"])
         if feats["has_collar"]:
             d.warnings.append("has_collar ignored: a hood takes the neckline")
+    elif lapel:
+        d.add(lapel_collar(d, _chain_order(d, [("left_front", "gorge"), ("left_front", "neckline_left"),
+                                               ("back_bodice", "neckline_left"), ("back_bodice", "neckline_right"),
+                                               ("right_front", "neckline_right"), ("right_front", "gorge")]),
+                           band_run))
     elif feats["has_collar"]:
         chain = [(fronts["left"], "neckline_left"), ("back_bodice", "neckline_left"),
                  ("back_bodice", "neckline_right"), (fronts["right"], "neckline_right")]
@@ -120,6 +146,33 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             d.warnings.append(f"collar band {around:.1f} cm is tighter than neck {m['neck']:g} + "
                               f"{COLLAR_EASE:g} cm: widen neckline_width or deepen neckline_depth")
     return {"fronts": fronts, "frame": f}
+
+
+def _two_piece_sleeves(d: PatternDraft, fronts: dict, one: PieceDraft, arm: tuple, height: float) -> None:
+    """Top and under sleeves (from the one-piece ``one``) set into armholes split where their seams
+    meet them; ``arm`` = (front armhole, back armhole, front cap ease, back cap ease)."""
+    af, ab, ef, eb = arm
+    top, under, sf, sb = two_piece(one, height)
+    d.add(top, top.mirrored("right_top_sleeve", "arm_right"), under, under.mirrored("right_under_sleeve", "arm_right"))
+    back = d.piece("back_bodice")
+    for s in SIDES:
+        fp, ts, us = d.piece(fronts[s]), f"{s}_top_sleeve", f"{s}_under_sleeve"
+        fp.split_edge(f"armhole_{s}", f"underarm_{s}", (1 - sf) * af, f"front_seam_{s}", f"armhole_under_{s}")
+        back.split_edge(f"armhole_{s}", f"underarm_{s}", (1 - sb) * ab, f"back_seam_{s}", f"armhole_under_{s}")
+        i = d.sew(fp.name, f"armhole_{s}", ts, "cap_front", ease=sf * ef)
+        d.notch_pair(i, sf * af / 2, 1)
+        d.sew(fp.name, f"armhole_under_{s}", us, "cap_front", ease=(1 - sf) * ef)
+        j = d.sew("back_bodice", f"armhole_{s}", ts, "cap_back", ease=sb * eb)
+        d.notch_pair(j, sb * ab / 2, 2)
+        d.sew("back_bodice", f"armhole_under_{s}", us, "cap_back", ease=(1 - sb) * eb)
+        d.sew(us, "front_seam", ts, "front_seam")
+        seam = d.piece(us).get("back_seam").pts
+        k = d.sew(us, "back_seam", ts, "back_seam", ease=g.length(d.piece(ts).get("back_seam").pts) - g.length(seam))
+        elbow = top.landmarks.get("elbow")
+        if elbow is not None:  # the top sleeve's elbow ease goes between these
+            down = seam[0, 1] - elbow[1]
+            for dist in (down - 5.0, down + 5.0):
+                d.notch_pair(k, dist, 1)
 
 
 BUTTON = {"jacket": 2.0, "vest": 1.5}  # button diameter, cm (shirts and the rest: 1.1)
@@ -149,6 +202,12 @@ def button_marks(pd: PieceDraft, spec: GarmentSpec, f) -> None:
         pd.mark("button", [(0.0, y)], f"button {size:g} cm: left front")
         pts = [(0.3, y), (0.3 - hole, y)] if jacket else [(0.0, y + 0.3), (0.0, y + 0.3 - hole)]
         pd.mark("buttonhole", pts, "buttonhole: right front")
+
+
+def tailored(spec: GarmentSpec) -> bool:
+    """A woven jacket with a collar is tailored: notched lapel, two-piece collar and sleeve."""
+    f = spec.features
+    return spec.garment_type == "jacket" and f["has_collar"] and not f["has_hood"] and spec.fabric == "woven"
 
 
 def button_front(spec: GarmentSpec) -> bool:
@@ -218,17 +277,45 @@ def draft_shirt(d, spec, body):
             shorten_fisheye(pd, f.underarm_y - 6 - 13 / 2 - 1.5, f.waist_y)  # below the pocket
 
 
+ZIP_ALLOWANCE = 1.5  # cm along a seam that takes a zip
+DRESS_ZIP_BELOW_WAIST = 20.0  # cm: a centre-back dress zip runs this far into the skirt (hips pass)
+
+
 def draft_dress(d, spec, body):
-    info = top(d, spec, body, dress=True)
+    """A dress opens down the centre back with one invisible zip, from the neck through the waist
+    seam into the skirt: the back bodice and back skirt are cut as two halves with a CB seam."""
+    info = top(d, spec, body, dress=True, cb_zip=True)
     _skirt(d, spec, info["frame"])
     for fb, bodice in (("front", "front_bodice"), ("back", "back_bodice")):
         sk = d.piece(f"skirt_{fb}")
         for name in [e.name for e in d.piece(bodice).edges if e.name.startswith("waist")]:
             d.sew(bodice, name, sk.name, name)
-    # an invisible zip in the left side seam, across the waist seam
-    d.opening(d.find_seam("front_bodice", "side_left"), "zip", 14.0, "waist_left")
-    d.opening(d.find_seam("skirt_front", "side_left"), "zip", 20.0, "waist_left")
+    cb_zip(d, ("back_bodice", "skirt_back"), DRESS_ZIP_BELOW_WAIST)
     _skirt_pockets(d, spec)
+
+
+def cb_zip(d: PatternDraft, backs: tuple[str, str], below_waist: float) -> None:
+    """Cut the back bodice and back skirt in halves and open their centre-back seam for a zip from
+    the neck to ``below_waist`` cm into the skirt, with a stop notch and the zip marked on both."""
+    bodice, skirt = backs
+    split_centre(d, list(backs))
+    for name in backs:  # an invisible zip is set into a wider allowance
+        for side in ("right", "left"):
+            d.piece(f"{side}_{name}").get("centre").allowance = ZIP_ALLOWANCE
+    top_seam = d.find_seam(f"right_{bodice}", "centre")
+    whole = g.length(d.piece(f"right_{bodice}").get("centre").pts)
+    d.opening(top_seam, "zip", whole, "cb_neck", stop=False)
+    low = d.find_seam(f"right_{skirt}", "centre")
+    sk = d.piece(f"right_{skirt}").get("centre")
+    waist_tag = next(t for t in sk.tags if t != "cb_hem")
+    d.opening(low, "zip", below_waist, waist_tag)
+    total = whole + min(below_waist, g.length(sk.pts) - 1.0)
+    for side in ("right", "left"):
+        for name, length in ((bodice, whole), (skirt, total - whole)):
+            pd = d.piece(f"{side}_{name}")
+            y_top = pd.get("centre").pts[:, 1].max()
+            pd.mark("zip", [(0.0, y_top), (0.0, y_top - length)],
+                    f"CB seam: invisible zip {total:.0f} cm, neck to the stop notch")
 
 
 def _skirt_pockets(d, spec):
@@ -297,13 +384,41 @@ def draft_jacket(d, spec, body):
             d.add(patch_pocket(f"{s}_pocket", f"{s}_front", (sign * 0.5 * f.hem_q, y), 15, 16))
 
 
+RIB_HEM_STRETCH = 0.15  # a rib hem band is cut this much shorter than the hem and stretched onto it
+HEM_BAND_MAX = 6.0  # cm: the tallest finished rib hem band
+HEM_BAND_MIN = 3.0
+
+
 def draft_hoodie(d, spec, body):
+    """A knit hoodie ends in a rib hem band: the shell is shortened by the band so the finished length
+    stays ``bodice_length``, and ends at (or below) the hip line where the band hugs the hips."""
+    band_h = 0.0
+    if spec.fabric == "knit":
+        m = spec.m
+        below_hip = m["bodice_length"] - m["back_waist_length"] - HIP_DEPTH
+        band_h = float(np.clip(below_hip, HEM_BAND_MIN, HEM_BAND_MAX))
+        spec = replace(spec, measurements={**m, "bodice_length": m["bodice_length"] - band_h})
     info = top(d, spec, body)
+    if band_h:
+        rib_hem_band(d, band_h)
     if spec.features["has_pockets"]:
         f = info["frame"]
         w = min(1.3 * f.hem_q, 2 * f.hem_q - 8)  # about two thirds of the front
         d.add(patch_pocket("kangaroo_pocket", "front_bodice", (0, max(4.0, 0.12 * f.length) + 11), w, 22,
                            kangaroo=True))
+
+
+def rib_hem_band(d: PatternDraft, height: float) -> None:
+    """A rib band round the hem, cut hem x (1 - rib stretch) long with the grain across it, folded
+    lengthwise; notched at the side seams, CF and CB to match the same notches on the hem."""
+    targets = [(pd.name, e.name) for pd in (d.piece("front_bodice"), d.piece("back_bodice"))
+               for e in pd.edges if e.role == "hem"]
+    hem = band(d, "hem_band", "hem_band", _chain_order(d, targets), height, closed=True,
+               rib=1.0 - RIB_HEM_STRETCH)
+    d.add(hem)
+    for i, (pa, ea, pb, _, _) in enumerate(d.seams):
+        if pb == "hem_band" and ea == "hem":  # CF and CB: half way along the front and back hems
+            d.notch_pair(i, g.length(d.piece(pa).get(ea).pts) / 2, 1)
 
 
 def draft_vest(d, spec, body):

@@ -72,6 +72,8 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
         draft.sew(name, "end", name, "start")
     pd.landmarks.update(bottom_start=g.P(x0, 0), bottom_end=g.P(x, 0), top_mid=g.P((x0 + x) / 2, height))
     pd.grain_along_x = rib >= 1.0
+    if rib < 1.0:
+        pd.material = "rib knit"
     if extension > 0:  # a button on the extension, its buttonhole at the far end, across the band
         pd.mark("button", [(x0 + extension / 2, height / 2)], "button")
         pd.mark("buttonhole", [(x - 1.5, height / 2), (x - 1.5 - BUTTONHOLE_BAND, height / 2)], "buttonhole")

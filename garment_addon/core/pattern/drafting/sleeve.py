@@ -84,3 +84,102 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     cap_f = g.length(front) - armhole_front
     cap_b = g.length(back) - armhole_back
     return pd, cap_f, cap_b
+
+
+ELBOW_FRACTION = 0.186  # shoulder point to elbow / body height (about 31 cm at 168 cm)
+FRONT_SEAM_IN = 0.35  # of the front half's width: the front seam sits under the arm, out of sight
+BACK_SEAM_IN = 0.45  # of the back half's width: the back (elbow) seam
+ELBOW_HOLLOW = 0.6  # cm the front seam curves in at the inner elbow
+ELBOW_ROUND = 0.6  # cm the back seam curves out over the elbow
+ELBOW_EASE = 1.0  # cm the top sleeve's back seam is longer at the elbow, eased onto the under sleeve
+
+
+def _cut_x(pts: np.ndarray, x: float) -> tuple[np.ndarray, np.ndarray]:
+    """A polyline monotonic in x cut where it reaches ``x``: the part before and the part after."""
+    d = pts[:, 0] - x
+    i = int(np.nonzero(np.sign(d[1:]) != np.sign(d[0]))[0][0])
+    t = d[i] / (d[i] - d[i + 1])
+    q = pts[i] + t * (pts[i + 1] - pts[i])
+    return np.vstack([pts[:i + 1], q]), np.vstack([q, pts[i + 1:]])
+
+
+def _seam(top: np.ndarray, hem: np.ndarray, elbow_y: float | None, out: float) -> np.ndarray:
+    """A sleeve seam from the cap down to the hem, pushed ``out`` cm (+x) at the elbow."""
+    if elbow_y is None:
+        return g.line(top, hem)
+    x = float(np.interp(elbow_y, [hem[1], top[1]], [hem[0], top[0]]))
+    return g.smooth([top, (x + out, elbow_y), hem])
+
+
+def _elbow_spread(front: np.ndarray, back: np.ndarray, hem: np.ndarray, elbow_y: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The top sleeve's lower part turned about the front seam's elbow point so its back seam opens
+    ELBOW_EASE cm at the elbow (eased onto the under sleeve there): the sleeve hangs forward from the
+    elbow as an arm does. Front seam (cap -> hem), back seam (cap -> hem) and hem, turned."""
+    pivot = front[np.argmin(np.abs(front[:, 1] - elbow_y))]
+    k = int(np.argmin(np.abs(back[:, 1] - elbow_y)))
+    ang = -ELBOW_EASE / max(float(np.linalg.norm(back[k] - pivot)), 1.0)  # clockwise: the back opens
+    rot = np.array([[np.cos(ang), -np.sin(ang)], [np.sin(ang), np.cos(ang)]])
+    turn = lambda q: (np.atleast_2d(q) - pivot) @ rot.T + pivot  # noqa: E731
+    below = lambda q: q[:, 1] < pivot[1] - 1e-9  # noqa: E731
+    f = front.copy()
+    f[below(f)] = turn(f[below(f)])
+    b = np.vstack([back[:k + 1], turn(back[k:])])  # the elbow point twice: the opened wedge between
+    return f, b, turn(hem)
+
+
+def _rigid(a0, a1, b0, b1):
+    """The rotation + translation taking segment a0-a1 onto b0-b1 (of the same length)."""
+    va, vb = np.subtract(a1, a0), np.subtract(b1, b0)
+    ang = np.arctan2(vb[1], vb[0]) - np.arctan2(va[1], va[0])
+    rot = np.array([[np.cos(ang), -np.sin(ang)], [np.sin(ang), np.cos(ang)]])
+    return lambda p: (np.atleast_2d(p) - a0) @ rot.T + b0
+
+
+def two_piece(pd: PieceDraft, height: float) -> tuple[PieceDraft, PieceDraft, float, float]:
+    """The one-piece left sleeve ``pd`` split into a top sleeve and an under sleeve, as tailored jackets
+    have: the front seam under the arm, the back seam down the back of the arm, curved over the
+    elbow (the top sleeve's eased on), the under sleeve's two strips joined along the old underarm seam.
+
+    Returns (top, under, share of the front cap on the top sleeve, share of the back cap)."""
+    front = pd.get("cap_front").pts  # shoulder -> front underarm corner
+    back = pd.get("cap_back").pts[::-1]  # shoulder -> back underarm corner
+    hem = pd.get("hem").pts
+    wf, wb, base, top_y = -front[-1, 0], back[-1, 0], front[-1, 1], front[0, 1]
+    f_top, f_under = _cut_x(front, -(1 - FRONT_SEAM_IN) * wf)
+    b_top, b_under = _cut_x(back, (1 - BACK_SEAM_IN) * wb)
+    x0, hw = hem[:, 0].mean(), np.ptp(hem[:, 0]) / 2
+    fh, bh = g.P(x0 - (1 - FRONT_SEAM_IN) * hw, 0.0), g.P(x0 + (1 - BACK_SEAM_IN) * hw, 0.0)
+    elbow = top_y - ELBOW_FRACTION * height
+    elbow = elbow if elbow > 8.0 and base - elbow > 5.0 else None  # a short sleeve ends above the elbow
+    f_seam = _seam(f_top[-1], fh, elbow, ELBOW_HOLLOW)  # cap -> hem
+    b_seam = _seam(b_top[-1], bh, elbow, 0.0)
+    b_round = _seam(b_top[-1], bh, elbow, ELBOW_ROUND)
+    role = pd.get("hem").role
+    ts_front, ts_back, ts_hem = f_seam, b_round, g.line(fh, bh)
+    if elbow is not None:
+        ts_front, ts_back, ts_hem = _elbow_spread(f_seam, b_round, ts_hem, elbow)
+    ts = PieceDraft("left_top_sleeve", "arm_left", cut_group="top_sleeve")
+    ts.edge("hem", ts_hem, role, ("sleeve_hem_front", "sleeve_hem_back"))
+    ts.edge("back_seam", ts_back[::-1], "seam", ("sleeve_hem_back", "back_seam_left"))
+    ts.edge("cap_back", b_top[::-1], "seam", ("back_seam_left", "shoulder_left"))
+    ts.edge("cap_front", f_top, "seam", ("shoulder_left", "front_seam_left"))
+    ts.edge("front_seam", ts_front, "seam", ("front_seam_left", "sleeve_hem_front"))
+    ts.landmarks.update(cap_top=g.P(0, top_y), bicep_level=g.P(0, base), hem_center=ts_hem.mean(axis=0))
+    ts.grain = (0.0, 0.15 * top_y, max(0.2 * top_y, base - 1.0))
+    ts.notches.append(("cap_front", 0.0, 1))  # cap top: the shoulder seam
+    # the under sleeve: its back strip as drafted, its front strip turned onto it along the underarm seam
+    m = _rigid(front[-1], hem[0], back[-1], hem[-1])
+    us = PieceDraft("left_under_sleeve", "arm_left", cut_group="under_sleeve")
+    us.edge("hem", np.vstack([bh, hem[-1], m(fh)]), role, ("sleeve_hem_back", "sleeve_hem_front"))
+    us.edge("front_seam", m(f_seam[::-1]), "seam", ("sleeve_hem_front", "front_seam_left"))
+    us.edge("cap_front", m(f_under), "seam", ("front_seam_left", "underarm_left"))
+    us.edge("cap_back", b_under[::-1], "seam", ("underarm_left", "back_seam_left"))
+    us.edge("back_seam", b_seam, "seam", ("back_seam_left", "sleeve_hem_back"))
+    us.landmarks.update(underarm_seam=g.P(wb, base), bicep_level=g.P(wb, base))
+    us.grain = (float(wb), 0.15 * top_y, max(0.2 * top_y, base - 1.0))
+    if elbow is not None:  # matching notches 5 cm either side of the elbow: the ease goes between them
+        ts.landmarks["elbow"] = g.P(0, elbow)
+    share_f = g.length(f_top) / g.length(front)
+    share_b = g.length(b_top) / g.length(back)
+    return ts, us, share_f, share_b
