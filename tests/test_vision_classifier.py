@@ -50,7 +50,8 @@ def test_conv_matches_a_direct_sum():
 @pytest.mark.parametrize("kind", ["shoes_2453", "shoes_253d", "shoes_3266", "hat"])
 def test_hats_and_shoes_are_refused_with_one_line(kind, capsys, tmp_path):
     path = _photo(kind)
-    with pytest.raises(UserError, match=r"^image: no garment found \(looks like: (shoes|hat|background), [01]\.\d\d\)$"):
+    line = r"^image: no garment found \(looks like: (shoes|hat|background), [01]\.\d\d\)$"
+    with pytest.raises(UserError, match=line):
         analyze_image(path)
     for cmd in (["analyze", str(path), "-o", str(tmp_path / "spec.json")], ["fit", str(path), "-o", str(tmp_path)]):
         assert main(cmd) == 2
