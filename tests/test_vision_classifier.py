@@ -143,3 +143,19 @@ def test_silhouette_vote_weight():
     assert C.decide(pred, "skirt", 0.95, weight=0).types["dress"] == pytest.approx(pred.types["dress"])
     sure = C.shipped().predict(_photo("pants"))
     assert C.decide(sure, "skirt", 0.95).garment_type == "pants"
+
+
+def test_an_exact_outline_rules_out_background_only():
+    """A cut-out (alpha, plain backdrop) shows one object: "background" cannot be it, a shoe can."""
+    def pred(**p):
+        cls = np.array([p.get(c, 0.0) for c in C.CLASSES])
+        probs = {"cls": cls / cls.sum(), "sleeves": np.full(len(C.SLEEVES), 0.25),
+                 "length": np.full(len(C.LENGTHS), 1 / len(C.LENGTHS))}
+        return C.Prediction({k: np.log(v + 1e-9) for k, v in probs.items()}, probs, 0.3)
+
+    scene = pred(background=0.7, skirt=0.25, shoes=0.05)
+    assert C.decide(scene, "skirt", 0.6).refusal.startswith("image: no garment found (looks like: background")
+    cut_out = C.decide(scene, "skirt", 0.6, outline=True)
+    assert cut_out.refusal is None and cut_out.garment_type == "skirt" and cut_out.not_garment[1] < 0.3
+    shoe = C.decide(pred(background=0.3, shoes=0.6, skirt=0.1), "skirt", 0.6, outline=True)
+    assert shoe.refusal.startswith("image: no garment found (looks like: shoes")

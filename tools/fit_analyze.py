@@ -69,7 +69,8 @@ def score(obs, weight: float, temperature: float) -> dict:
         want = set(o["want"])
         if C.NOT_GARMENT in want:
             continue
-        d = C.decide(pred, o["type"], o["conf"], C.CLEAN_MASK_WEIGHT if o["clean"] else weight, temperature)
+        d = C.decide(pred, o["type"], o["conf"], C.CLEAN_MASK_WEIGHT if o["clean"] else weight, temperature,
+                     outline=o["clean"])
         hit = d.refusal is None and d.garment_type in want
         hits.append(hit)
         if d.refusal is None:

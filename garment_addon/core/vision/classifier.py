@@ -216,14 +216,23 @@ CLEAN_MASKS = ("alpha", "plain")
 
 
 def decide(pred: Prediction, silhouette_type: str, silhouette_conf: float,
-           weight: float = SILHOUETTE_WEIGHT, temperature: float = COMBINED_TEMPERATURE) -> Decision:
+           weight: float = SILHOUETTE_WEIGHT, temperature: float = COMBINED_TEMPERATURE,
+           outline: bool = False) -> Decision:
     """The classifier's type probabilities times the silhouette's vote (``silhouette_conf`` on its
     type and on not-a-garment, the rest spread evenly) to the power ``weight``; a hood or a sleeveless
     front first takes the silhouette confidence's share of the classes such a garment is photographed
-    as (HIDES_IN: no dataset class has them)."""
+    as (HIDES_IN: no dataset class has them). ``outline``: the silhouette cut one object out exactly
+    (a transparent PNG, a plain backdrop), so "background" (a photo of no object) is ruled out and
+    its share spread over the rest; a hat or shoes still refuse."""
     from ..garments import PHOTO_TYPES
 
     t = pred.types
+    looks = pred.not_garment_class[0]
+    if outline:
+        bg = pred.classes["background"]
+        t = {k: v / max(1.0 - bg, 1e-6) for k, v in t.items()}
+        t[NOT_GARMENT] = max(t[NOT_GARMENT] - bg / max(1.0 - bg, 1e-6), 0.0)
+        looks = max(("hat", "shoes"), key=pred.classes.get)
     types = {k: t.get(k, 0.0) for k in PHOTO_TYPES}
     types[NOT_GARMENT] = t.get(NOT_GARMENT, 0.0)
     c = float(np.clip(silhouette_conf, 0.05, 0.95))
@@ -246,7 +255,6 @@ def decide(pred: Prediction, silhouette_type: str, silhouette_conf: float,
         soft = {k: v ** (1 / temperature) if v > 0 else 0.0 for k, v in types.items()}
         types = {k: v / (sum(soft.values()) or 1.0) for k, v in soft.items()}
     none_p = t.get(NOT_GARMENT, 0.0)  # the classifier's own: the silhouette has no say on it
-    looks = pred.not_garment_class[0]
     best = max(types, key=types.get)
     d = Decision(best, types[best], types, (looks, none_p))
     if none_p >= pred.refuse_at:
