@@ -42,7 +42,7 @@ train-vision: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[train]'
 	rm -f .cache/vision/member_*.pt
 	for k in 0 1; do $(BIN)/python tools/train_vision.py --member $$k --threads 1 & done; wait
-	$(BIN)/python tools/train_vision.py --combine --threads 1
+	$(BIN)/python tools/train_vision.py --combine
 
 extension: $(STAMP)
 	$(BIN)/python tools/build_extension.py
