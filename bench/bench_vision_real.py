@@ -105,6 +105,8 @@ def _print_confusion(title: str, confusion: dict[str, dict[str, int]]) -> None:
     print(f"   {title}: dataset class (rows) x decided type (columns)")
     print("   " + f"{'':<11}" + "".join(f"{c:>8}" for c in cols))
     for cls, row in confusion.items():
+        if not row:  # a class without photos here (background: only at training time)
+            continue
         print("   " + f"{cls:<11}" + "".join(f"{row.get(c, 0):>8}" for c in cols))
 
 

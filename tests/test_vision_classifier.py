@@ -46,11 +46,12 @@ def test_conv_matches_a_direct_sum():
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 
 
-# the first shoes photo (24535295, shoes on a green bag) is one of the validation misses (read as a jacket)
-@pytest.mark.parametrize("kind", ["shoes_253d", "shoes_3266", "hat"])
+# the first shoes photo (24535295, shoes on a green bag) was read as a jacket before the two-member ensemble
+@pytest.mark.parametrize("kind", ["shoes_2453", "shoes_253d", "shoes_3266", "hat"])
 def test_hats_and_shoes_are_refused_with_one_line(kind, capsys, tmp_path):
     path = _photo(kind)
-    with pytest.raises(UserError, match=r"^image: no garment found \(looks like: (shoes|hat), 0\.\d\d\)$"):
+    line = r"^image: no garment found \(looks like: (shoes|hat|background), [01]\.\d\d\)$"
+    with pytest.raises(UserError, match=line):
         analyze_image(path)
     for cmd in (["analyze", str(path), "-o", str(tmp_path / "spec.json")], ["fit", str(path), "-o", str(tmp_path)]):
         assert main(cmd) == 2
@@ -59,9 +60,43 @@ def test_hats_and_shoes_are_refused_with_one_line(kind, capsys, tmp_path):
     assert not list(tmp_path.iterdir())  # nothing written
 
 
+def _garden(seed: int) -> np.ndarray:
+    """A garden drawn here (not the training script's generator): sky, a hedge of leaf polygons,
+    a tree, grass blades, a few flowers."""
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    w, h = 480, 360
+    sky = np.linspace([120, 170, 230], [210, 225, 240], h // 3)[:, None, :].repeat(w, 1)
+    grass = np.array([70, 120, 40]) + rng.normal(0, 18, (h - h // 3, w, 3))
+    img = Image.fromarray(np.concatenate([sky, grass]).clip(0, 255).astype(np.uint8))
+    d = ImageDraw.Draw(img)
+    d.rectangle([330, 60, 350, 200], fill=(90, 60, 35))  # trunk
+    for _ in range(400):  # canopy and hedge: small leaf triangles
+        cx, cy = (rng.integers(260, 420), rng.integers(10, 120)) if rng.random() < 0.5 else (
+            rng.integers(0, w), rng.integers(h // 3 - 20, h // 3 + 40))
+        pts = [(int(cx + rng.integers(-9, 10)), int(cy + rng.integers(-9, 10))) for _ in range(3)]
+        d.polygon(pts, fill=(int(rng.integers(20, 70)), int(rng.integers(80, 160)), int(rng.integers(20, 60))))
+    for _ in range(900):  # grass blades
+        x, y = int(rng.integers(0, w)), int(rng.integers(h // 3 + 30, h))
+        d.line([(x, y), (x + int(rng.integers(-4, 5)), y - int(rng.integers(5, 15)))],
+               fill=(int(rng.integers(30, 90)), int(rng.integers(110, 190)), 40))
+    for _ in range(25):  # flowers
+        x, y = int(rng.integers(0, w)), int(rng.integers(h // 2, h))
+        d.ellipse([x - 3, y - 3, x + 3, y + 3], fill=((230, 60, 60), (250, 220, 60), (240, 240, 240))[_ % 3])
+    return np.asarray(img)
+
+
+# the issue's garden photo was "fitted" as a jacket: a photo of no garment at all is refused
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_garden_is_no_garment(seed):
+    with pytest.raises(UserError, match=r"^image: no garment found \(looks like: "):
+        analyze_image(_garden(seed))
+
+
 # picked by eye as unambiguous before the model saw them. The shipped weights miss three of the eight
 # garments (validation type accuracy 0.87, see model/metrics.json): the skirt (2459a9ab, read as a
-# dress), the knotted t-shirt (0090ca2c, read as a skirt) and the dress on a bed (07cddef1)
+# dress), the knotted t-shirt (0090ca2c, read as a skirt) and the dress on a bed (07cddef1, a shirt)
 @pytest.mark.parametrize(
     "kind, want",
     [("longsleeve", "shirt"), ("shorts", "pants"), ("pants", "pants"), ("dress_35f5", "dress"), ("outwear", "jacket")],
@@ -87,7 +122,8 @@ def test_probabilities_are_calibrated_on_validation_as_recorded():
     """The figures written at training time: the targets the issue sets (checked where measured)."""
     m = json.loads((C.MODEL_DIR / "metrics.json").read_text())
     assert m["photos"] == 341
-    assert m["ece_type"] <= 0.08 and m["type_accuracy"] >= 0.8 and m["garments_refused"] <= 0.06, m
+    assert m["ece_type"] <= 0.05 and m["type_accuracy"] >= 0.85 and m["garments_refused"] <= 0.03, m
+    assert m["not_garment_refused"] >= 0.9 and m["members"] == len(m["seeds"]) >= 2, m
 
 
 def test_silhouette_hood_refines_a_top():
@@ -107,3 +143,19 @@ def test_silhouette_vote_weight():
     assert C.decide(pred, "skirt", 0.95, weight=0).types["dress"] == pytest.approx(pred.types["dress"])
     sure = C.shipped().predict(_photo("pants"))
     assert C.decide(sure, "skirt", 0.95).garment_type == "pants"
+
+
+def test_an_exact_outline_rules_out_background_only():
+    """A cut-out (alpha, plain backdrop) shows one object: "background" cannot be it, a shoe can."""
+    def pred(**p):
+        cls = np.array([p.get(c, 0.0) for c in C.CLASSES])
+        probs = {"cls": cls / cls.sum(), "sleeves": np.full(len(C.SLEEVES), 0.25),
+                 "length": np.full(len(C.LENGTHS), 1 / len(C.LENGTHS))}
+        return C.Prediction({k: np.log(v + 1e-9) for k, v in probs.items()}, probs, 0.3)
+
+    scene = pred(background=0.7, skirt=0.25, shoes=0.05)
+    assert C.decide(scene, "skirt", 0.6).refusal.startswith("image: no garment found (looks like: background")
+    cut_out = C.decide(scene, "skirt", 0.6, outline=True)
+    assert cut_out.refusal is None and cut_out.garment_type == "skirt" and cut_out.not_garment[1] < 0.3
+    shoe = C.decide(pred(background=0.3, shoes=0.6, skirt=0.1), "skirt", 0.6, outline=True)
+    assert shoe.refusal.startswith("image: no garment found (looks like: shoes")

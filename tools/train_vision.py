@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -91,6 +92,83 @@ def load_synthetic(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.n
     CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(cache, x=x, **tg)
     return x, tg
+
+
+def _fractal(rng, size: int, octaves: int = 5) -> np.ndarray:
+    """size x size noise in 0..1: random grids upsampled and summed with halving weights."""
+    from PIL import Image
+
+    out = np.zeros((size, size), np.float32)
+    for o in range(octaves):
+        n = 2 ** (o + 2)
+        g = Image.fromarray((rng.random((n, n)) * 255).astype(np.uint8)).resize((size, size), Image.BICUBIC)
+        out += np.asarray(g, np.float32) / 255.0 * 0.5**o
+    out -= out.min()
+    return out / max(float(out.max()), 1e-6)
+
+
+def procedural_scene(rng, size: int = C.SIZE) -> np.ndarray:
+    """A photo with no garment in it: foliage, grass, gravel, sky, wood, tiles or carpet-like texture."""
+    from PIL import Image, ImageDraw
+
+    palettes = [  # (dark, light) colour pairs: greens, earth, greys, blues, woods, beiges
+        ((20, 60, 15), (120, 170, 60)), ((60, 45, 30), (150, 120, 80)), ((70, 70, 70), (190, 190, 185)),
+        ((40, 70, 120), (170, 200, 235)), ((90, 55, 25), (200, 150, 90)), ((150, 130, 110), (235, 225, 210)),
+    ]
+    kind = rng.integers(4)
+    dark, light = (np.array(c, np.float32) for c in palettes[rng.integers(len(palettes))])
+    t = _fractal(rng, size, int(rng.integers(3, 7)))
+    if kind == 1:  # planks / stripes (floors, blinds, carpets)
+        period = rng.uniform(6, 30)
+        ang = rng.uniform(0, np.pi)
+        yy, xx = np.mgrid[:size, :size]
+        t = 0.6 * t + 0.4 * (np.sin((xx * np.cos(ang) + yy * np.sin(ang)) / period * 2 * np.pi) > 0)
+    elif kind == 2:  # tiles / checks
+        cell = int(rng.integers(8, 40))
+        yy, xx = np.mgrid[:size, :size]
+        t = 0.5 * t + 0.5 * (((xx // cell) + (yy // cell)) % 2)
+    img = dark + (light - dark) * t[..., None]
+    img = Image.fromarray(img.clip(0, 255).astype(np.uint8))
+    if kind == 3:  # garden: sky above, blobs of leaves and flowers
+        d = ImageDraw.Draw(img)
+        horizon = int(rng.integers(0, size // 2))
+        d.rectangle([0, 0, size, horizon], fill=tuple(int(v) for v in rng.integers(150, 240, 3)))
+        for _ in range(int(rng.integers(10, 60))):
+            x, y, r = rng.integers(0, size), rng.integers(horizon, size), rng.integers(2, 20)
+            green = (int(rng.integers(10, 90)), int(rng.integers(60, 180)), int(rng.integers(10, 80)))
+            colour = green if rng.random() < 0.8 else tuple(int(v) for v in rng.integers(0, 256, 3))
+            d.ellipse([x - r, y - r, x + r, y + r], fill=colour)
+    arr = np.asarray(img, np.float32) * rng.uniform(0.7, 1.2) + rng.normal(0, 6, (size, size, 3))
+    return arr.clip(0, 255).astype(np.uint8)
+
+
+def load_background(names: list[str], idx: np.ndarray, n_crops: int, n_scenes: int, seed: int,
+                    data: Path) -> np.ndarray:
+    """Photos of no garment, the "background" class: corners of the dataset photos (floors, beds,
+    carpets; full resolution, so as sharp as a photo) and procedural scenes (see procedural_scene)."""
+    from PIL import Image
+
+    cache = CACHE / f"background_{n_crops}_{n_scenes}_{seed}_{C.SIZE}.npz"
+    if cache.exists():
+        return np.load(cache)["x"]
+    rng = np.random.default_rng(seed)
+    xs = []
+    for i in rng.choice(idx, n_crops, replace=False):
+        with Image.open(data / "train" / names[i]) as im:
+            im = im.convert("RGB")
+            w, h = im.size
+            side = int(min(w, h) * rng.uniform(0.15, 0.28))  # small: mostly floor or bed, little garment
+            x0 = 0 if rng.random() < 0.5 else w - side
+            y0 = 0 if rng.random() < 0.5 else h - side
+            xs.append(np.asarray(im.crop((x0, y0, x0 + side, y0 + side)).resize((C.SIZE, C.SIZE), Image.BILINEAR)))
+    xs += [procedural_scene(rng) for _ in range(n_scenes)]
+    x = np.stack(xs)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")  # members started side by side all write it
+    with tmp.open("wb") as f:
+        np.savez(f, x=x)
+    tmp.replace(cache)
+    return x
 
 
 def calibration_split(y: np.ndarray, frac: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -223,8 +301,9 @@ def predict(model, x_uint8, torch, size: int, batch: int = 128, tta: bool = True
     return {k: np.concatenate(v) for k, v in outs.items()}
 
 
-def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
-    """Temperature minimising the negative log-likelihood (grid + golden refinement)."""
+def fit_temperature(logits: np.ndarray, y: np.ndarray, merge: np.ndarray | None = None) -> float:
+    """Temperature minimising the negative log-likelihood on a grid; with ``merge`` (class -> group),
+    the likelihood of the group (our type) the class probabilities sum to."""
     keep = y >= 0
     logits, y = logits[keep], y[keep]
     if len(y) == 0:
@@ -232,8 +311,12 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
 
     def nll(t):
         z = logits / t
-        z = z - z.max(1, keepdims=True)
-        return float(-(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(1))).mean())
+        p = np.exp(z - z.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        if merge is None:
+            return float(-np.log(p[np.arange(len(y)), y] + 1e-12).mean())
+        return float(-np.log(np.stack([p[:, merge == g].sum(1) for g in range(merge.max() + 1)], 1)
+                             [np.arange(len(y)), merge[y]] + 1e-12).mean())
 
     grid = np.exp(np.linspace(math.log(0.3), math.log(5.0), 200))
     return float(grid[int(np.argmin([nll(t) for t in grid]))])
@@ -263,91 +346,47 @@ def write_atomic(path: Path, write) -> None:
     tmp.replace(path)
 
 
-def write_reference(model, torch, out: Path) -> None:
+def write_reference(ensemble, torch, out: Path) -> None:
     """Torch logits of the committed test photos (the exact runtime input: preprocess() of the file)."""
     ref = {}
     for p in sorted(FIXTURES.glob("*.jpg")):
-        lg = predict(model, C.preprocess(p)[None], torch, C.SIZE)
+        lg = ensemble(C.preprocess(p)[None], torch)
         ref[p.name] = {k: [round(float(v), 5) for v in lg[k][0]] for k in C.HEADS}
     write_atomic(out / "reference.json", lambda p: p.write_text(json.dumps(ref, indent=1) + "\n"))
 
 
 # -- main -----------------------------------------------------------------------------------------
-def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--epochs", type=int, default=45)
-    ap.add_argument("--widths", default="20,40,80,160")
-    ap.add_argument("--depths", default="1,1,2,1")
-    ap.add_argument("--train-size", type=int, default=96, help="crop size during training")
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=3e-3)
-    ap.add_argument("--wd", type=float, default=0.05)
-    ap.add_argument("--smoothing", type=float, default=0.1)
-    ap.add_argument("--drop", type=float, default=0.2)
-    ap.add_argument("--balance", type=float, default=0.3,
-                    help="class weights (count)^-balance in the loss: 0 = plain, 0.5 = inverse square root")
-    ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--synthetic", type=int, default=60, help="own renders per garment type added to training")
-    ap.add_argument("--threads", type=int, default=2, help="the shipped weights used 2; 1 is faster on a busy machine")
-    ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--out", type=Path, default=OUT, help="where weights, log and metrics go")
-    ap.add_argument("--reference-only", action="store_true",
-                    help="only rewrite reference.json from the last run's torch state (after changing test photos)")
-    ap.add_argument("--metrics-only", action="store_true",
-                    help="only re-evaluate the weights in --out on validation (after changing the decision rule)")
-    ap.add_argument("--limit-minutes", type=float, default=0, help="stop early after this many minutes (0: never)")
-    args = ap.parse_args(argv)
+# -- training -------------------------------------------------------------------------------------
+TYPES = sorted(set(C.CLASS_TYPE.values()))  # our merged types (NOT_GARMENT included)
+CLASS_TO_TYPE = np.array([TYPES.index(C.CLASS_TYPE[c]) for c in C.CLASSES])
 
-    if args.metrics_only:
-        x_val, y_val, _ = load_split("validation", args.data)
-        old = json.loads((args.out / "metrics.json").read_text())
-        clf = C.Classifier(args.out / C.WEIGHTS)
-        new = C.evaluate([clf.predict_array(x) for x in x_val], [C.CLASSES[i] for i in y_val])
-        write_atomic(args.out / "metrics.json", lambda p: p.write_text(json.dumps({**old, **new}, indent=1) + "\n"))
-        return 0
 
+def type_logits(cls_logits, torch):
+    """Log-probability (up to a constant) of each merged type: logsumexp over its classes' logits."""
+    return torch.stack([cls_logits[:, CLASS_TO_TYPE == t].logsumexp(1) for t in range(len(TYPES))], 1)
+
+
+def member_seed(args, k: int) -> int:
+    return args.seed + k
+
+
+def train_member(args, k: int, data: dict, log) -> dict:
+    """Train ensemble member ``k`` (its own seed for initialisation, order and augmentation; the same
+    data and calibration slice for all) and return its torch state."""
     import torch
     import torch.nn.functional as F
 
-    torch.manual_seed(args.seed)
-    if args.reference_only:
-        state = torch.load(CACHE / "torch_state.pt")
-        model = build_model(state["widths"], state["depths"], args.drop)
-        model.load_state_dict(state["state"])
-        write_reference(model, torch, args.out)
-        return 0
-    torch.set_num_threads(args.threads)
-    rng = np.random.default_rng(args.seed)
-    args.out.mkdir(parents=True, exist_ok=True)
-    log_lines: list[str] = []
-
-    def log(msg: str) -> None:
-        print(msg, flush=True)
-        log_lines.append(msg)
-
-    t0 = time.time()
-    x_all, y_all, _ = load_split("train", args.data)
-    x_val, y_val, val_names = load_split("validation", args.data)
-    tr, cal = calibration_split(y_all, 0.1, args.seed)
-    log(f"data: train {len(tr)}, calibration {len(cal)}, validation {len(y_val)} "
-        f"(decoded/cached in {time.time() - t0:.0f} s)")
-    real_targets = masked_targets(y_all)
-    x_train = x_all
-    if args.synthetic:
-        x_syn, syn_targets = load_synthetic(args.synthetic, args.seed + 1000)
-        # synthetic photos are appended after the real ones and always train (never calibrate)
-        tr = np.concatenate([tr, len(y_all) + np.arange(len(x_syn))])
-        x_train = np.concatenate([x_all, x_syn])
-        real_targets = {k: np.concatenate([v, syn_targets[k]]) for k, v in real_targets.items()}
-        log(f"synthetic: {len(x_syn)} own renders ({args.synthetic} per type) added to training")
-    targets = {k: torch.from_numpy(v) for k, v in real_targets.items()}
-    x_train = to_tensor(x_train, torch)
-
+    seed = member_seed(args, k)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    tr, x_train, x_all, y_all, cal = data["tr"], data["x_train"], data["x_all"], data["y_all"], data["cal"]
+    targets = {h: torch.from_numpy(v) for h, v in data["targets"].items()}
+    targets["type"] = torch.from_numpy(CLASS_TO_TYPE[data["targets"]["cls"]])
     widths = [int(v) for v in args.widths.split(",")]
     depths = [int(v) for v in args.depths.split(",")]
     model = build_model(widths, depths, args.drop)
     n_params = sum(p.numel() for p in model.parameters())
-    log(f"model: widths {widths}, depths {depths}, {n_params / 1e6:.2f} M parameters; {vars(args)}")
+    log(f"member {k} (seed {seed}): widths {widths}, depths {depths}, {n_params / 1e6:.2f} M parameters")
     decay = [p for n, p in model.named_parameters() if p.ndim > 1]
     no_decay = [p for n, p in model.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.wd}, {"params": no_decay, "weight_decay": 0}],
@@ -356,25 +395,27 @@ def main(argv: list[str]) -> int:
     total = args.epochs * steps_per_epoch
     warm = steps_per_epoch * 2
 
-    def lr_at(step):
+    def lr_at(step):  # linear warm-up, then cosine to zero at the last epoch
         if step < warm:
             return args.lr * (step + 1) / warm
         return args.lr * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(total - warm, 1)))
 
-    counts = np.bincount(real_targets["cls"][tr], minlength=len(C.CLASSES)).astype(np.float64)
-    cls_weight = counts ** -args.balance
+    counts = np.bincount(data["targets"]["cls"][tr], minlength=len(C.CLASSES)).astype(np.float64)
+    cls_weight = np.maximum(counts, 1) ** -args.balance
     cls_weight = torch.tensor(cls_weight / (cls_weight * counts).sum() * counts.sum(), dtype=torch.float32)
-    step = 0
+    step, t0 = 0, time.time()
     for epoch in range(args.epochs):
         model.train()
         perm = torch.from_numpy(rng.permutation(tr))
         run_loss, n_seen, te = 0.0, 0, time.time()
         for i in range(steps_per_epoch):
             idx = perm[i * args.batch : (i + 1) * args.batch]
-            x = normalise(augment(x_train[idx], rng, torch, args.train_size), torch)
+            x = normalise(augment(to_tensor(x_train[idx.numpy()], torch), rng, torch, args.train_size), torch)
             out = model(x)
             loss = F.cross_entropy(out["cls"], targets["cls"][idx], weight=cls_weight,
                                    label_smoothing=args.smoothing)
+            # the merged types are what a user gets: a t-shirt read as a longsleeve costs less
+            loss = loss + args.type_loss * F.cross_entropy(type_logits(out["cls"], torch), targets["type"][idx])
             for head in C.IMPLIED:
                 t = targets[head][idx]
                 if (t >= 0).any():
@@ -388,26 +429,186 @@ def main(argv: list[str]) -> int:
             step += 1
             run_loss += loss.item() * len(idx)
             n_seen += len(idx)
-        msg = f"epoch {epoch + 1:3d}/{args.epochs} loss {run_loss / n_seen:.3f} ({time.time() - te:.0f} s)"
+        msg = f"member {k} epoch {epoch + 1:3d}/{args.epochs} loss {run_loss / n_seen:.3f} ({time.time() - te:.0f} s)"
         if (epoch + 1) % 5 == 0 or epoch + 1 == args.epochs:
             lc = predict(model, x_all[cal], torch, C.SIZE, tta=False)
             msg += f"  calibration-slice acc {float((lc['cls'].argmax(1) == y_all[cal]).mean()):.3f}"
         log(msg)
         if args.limit_minutes and time.time() - t0 > 60 * args.limit_minutes:
-            log(f"stopped after {epoch + 1} epochs: --limit-minutes {args.limit_minutes}")
+            log(f"member {k} stopped after {epoch + 1} epochs: --limit-minutes {args.limit_minutes}")
             break
+        if epoch + 1 == args.stop_after:  # the same cut as a time limit, reproducibly
+            log(f"member {k} stopped after {epoch + 1} epochs of the {args.epochs}-epoch schedule: --stop-after")
+            break
+    log(f"member {k}: {epoch + 1} epochs in {(time.time() - t0) / 60:.1f} min")
+    return {"state": model.state_dict(), "widths": widths, "depths": depths, "epochs": epoch + 1,
+            "params": int(n_params)}
 
-    # temperatures from the calibration slice (TRAIN), figures on validation
-    cal_logits = predict(model, x_all[cal], torch, C.SIZE)
+
+class Ensemble:
+    """The members' logits averaged (each over the photo and its mirror), as the runtime does."""
+
+    def __init__(self, models):
+        self.models = models
+
+    def __call__(self, x_uint8, torch) -> dict[str, np.ndarray]:
+        outs = [predict(m, x_uint8, torch, C.SIZE) for m in self.models]
+        return {h: np.mean([o[h] for o in outs], 0) for h in C.HEADS}
+
+
+def load_member(path: Path, args, torch):
+    state = torch.load(path)
+    model = build_model(state["widths"], state["depths"], args.drop)
+    model.load_state_dict(state["state"])
+    return model, state
+
+
+def refusal_table(probs_cls: np.ndarray, y: np.ndarray, bg_probs: np.ndarray) -> tuple[float, list[str]]:
+    """REFUSE_AT chosen on the calibration slice: the lowest threshold at which at most 1.5 % of its
+    garments are refused (a margin under the 3 % target), with the table it was chosen from."""
+    ng = CLASS_TO_TYPE == TYPES.index(C.NOT_GARMENT)
+    p_ng, bg_ng = probs_cls[:, ng].sum(1), bg_probs[:, ng].sum(1)
+    garment = ~ng[y]
+    lines, chosen = [], None
+    for t in np.round(np.arange(0.2, 0.71, 0.05), 2):
+        g, h = float((p_ng[garment] >= t).mean()), float((p_ng[~garment] >= t).mean())
+        lines.append(f"  refuse at {t:.2f}: garments refused {g:.3f}, hats/shoes refused {h:.3f}, "
+                     f"no-garment scenes refused {float((bg_ng >= t).mean()):.3f}")
+        if chosen is None and g <= 0.015:
+            chosen = float(t)
+    return (chosen if chosen is not None else 0.5), lines
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--members", type=int, default=2, help="ensemble members (seeds seed, seed + 1, ...)")
+    ap.add_argument("--member", type=int, default=None,
+                    help="train only this member into .cache/vision (to run members side by side); then --combine")
+    ap.add_argument("--combine", action="store_true", help="export the members already trained in .cache/vision")
+    ap.add_argument("--widths", default="20,40,80,160")
+    ap.add_argument("--depths", default="1,1,2,1")
+    ap.add_argument("--train-size", type=int, default=96, help="crop size during training")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--wd", type=float, default=0.05)
+    ap.add_argument("--smoothing", type=float, default=0.1)
+    ap.add_argument("--drop", type=float, default=0.2)
+    ap.add_argument("--type-loss", type=float, default=0.5, help="weight of the loss on our merged types")
+    ap.add_argument("--balance", type=float, default=0.3,
+                    help="class weights (count)^-balance in the loss: 0 = plain, 0.5 = inverse square root")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--synthetic", type=int, default=60, help="own renders per garment type added to training")
+    ap.add_argument("--background", default="160,200",
+                    help="no-garment photos added to training: corners of training photos, procedural scenes")
+    ap.add_argument("--threads", type=int, default=2, help="the shipped weights used 2; 1 is faster on a busy machine")
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--out", type=Path, default=OUT, help="where weights, log and metrics go")
+    ap.add_argument("--reference-only", action="store_true",
+                    help="only rewrite reference.json from the last run's torch states (after changing test photos)")
+    ap.add_argument("--metrics-only", action="store_true",
+                    help="only re-evaluate the weights in --out on validation (after changing the decision rule)")
+    ap.add_argument("--limit-minutes", type=float, default=0,
+                    help="stop a member early after this many minutes (0: never)")
+    ap.add_argument("--stop-after", type=int, default=0,
+                    help="stop a member after this many epochs of the --epochs schedule (0: run it all)")
+    args = ap.parse_args(argv)
+
+    if args.metrics_only:
+        x_val, y_val, _ = load_split("validation", args.data)
+        old = json.loads((args.out / "metrics.json").read_text())
+        clf = C.Classifier(args.out / C.WEIGHTS)
+        new = C.evaluate([clf.predict_array(x) for x in x_val], [C.CLASSES[i] for i in y_val])
+        write_atomic(args.out / "metrics.json", lambda p: p.write_text(json.dumps({**old, **new}, indent=1) + "\n"))
+        return 0
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    member_path = [CACHE / f"member_{member_seed(args, k)}.pt" for k in range(args.members)]
+    if args.reference_only:
+        write_reference(Ensemble([load_member(p, args, torch)[0] for p in member_path]), torch, args.out)
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    log_lines: list[str] = []
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+        log_lines.append(msg)
+
+    t0 = time.time()
+    x_all, y_all, names = load_split("train", args.data)
+    x_val, y_val, _ = load_split("validation", args.data)
+    tr, cal = calibration_split(y_all, 0.1, args.seed)  # the same slice for every member
+    n_crops, n_scenes = (int(v) for v in args.background.split(","))
+    log(f"data: train {len(tr)}, calibration {len(cal)}, validation {len(y_val)}; "
+        f"{vars(args)}")
+    targets = masked_targets(y_all)
+    parts = [x_all]
+    if args.synthetic:
+        x_syn, syn_targets = load_synthetic(args.synthetic, args.seed + 1000)
+        # extra photos are appended after the real ones and always train (never calibrate)
+        tr = np.concatenate([tr, len(y_all) + np.arange(len(x_syn))])
+        parts.append(x_syn)
+        targets = {k: np.concatenate([v, syn_targets[k]]) for k, v in targets.items()}
+        log(f"synthetic: {len(x_syn)} own renders ({args.synthetic} per type) added to training")
+    if n_crops + n_scenes:
+        x_bg = load_background(names, tr[tr < len(y_all)], n_crops, n_scenes, args.seed + 2000, args.data)
+        tr = np.concatenate([tr, sum(map(len, parts)) + np.arange(len(x_bg))])
+        parts.append(x_bg)
+        bg = {"cls": np.full(len(x_bg), C.CLASSES.index("background")), "sleeves": np.full(len(x_bg), -1),
+              "length": np.full(len(x_bg), -1)}
+        targets = {k: np.concatenate([v, bg[k]]).astype(np.int64) for k, v in targets.items()}
+        log(f"background: {len(x_bg)} photos of no garment ({n_crops} corners of training photos, "
+            f"{n_scenes} procedural scenes)")
+    data = {"tr": tr, "x_train": np.concatenate(parts), "x_all": x_all, "y_all": y_all, "cal": cal,
+            "targets": targets}
+
+    todo = [args.member] if args.member is not None else ([] if args.combine else range(args.members))
+    for k in todo:
+        lines_before = len(log_lines)
+        state = train_member(args, k, data, log)
+        state["log"] = log_lines[lines_before:]
+        torch.save(state, member_path[k])
+    if args.member is not None:
+        return 0
+
+    # combine: temperatures and the refusal threshold from the calibration slice (TRAIN)
+    loaded = [load_member(p, args, torch) for p in member_path]
+    for _, state in loaded:
+        log_lines += state["log"]
+    ens = Ensemble([m for m, _ in loaded])
+    cal_logits = ens(x_all[cal], torch)
     cal_targets = {k: v[cal] for k, v in masked_targets(y_all).items()}
     temps = {head: fit_temperature(cal_logits[head], cal_targets[head]) for head in C.HEADS}
-    log(f"temperatures (calibration slice of train): {temps}")
+    # the class head's probabilities reach users summed into our types: its temperature is fitted on
+    # those (the 10-class likelihood alone would fit t-shirt vs longsleeve doubts no user sees)
+    class_t = temps["cls"]
+    temps["cls"] = fit_temperature(cal_logits["cls"], cal_targets["cls"], CLASS_TO_TYPE)
+    log(f"temperatures (calibration slice of train, ensemble of {len(loaded)}): {temps} "
+        f"(class head on the 11 classes alone: {class_t:.3f})")
+    x_bg_cal = load_background(names, cal, 40, 40, args.seed + 3000, args.data)
+    bg_logits = ens(x_bg_cal, torch)["cls"]
 
-    CACHE.mkdir(parents=True, exist_ok=True)
-    torch.save({"state": model.state_dict(), "widths": widths, "depths": depths}, CACHE / "torch_state.pt")
-    weights = fold(model)
-    config = dict(widths=widths, depths=depths, size=C.SIZE, temperatures=temps, classes=list(C.CLASSES),
-                  heads={k: list(v) for k, v in C.HEADS.items()}, mean=list(C.MEAN), std=list(C.STD))
+    def softmax(z):
+        e = np.exp(z - z.max(1, keepdims=True))
+        return e / e.sum(1, keepdims=True)
+
+    refuse_at, table = refusal_table(softmax(cal_logits["cls"] / temps["cls"]), y_all[cal],
+                                     softmax(bg_logits / temps["cls"]))
+    log(f"refusal threshold {refuse_at} (lowest with <= 1.5 % of the calibration slice's garments refused;"
+        f" scenes: 40 corners of calibration photos + 40 procedural scenes, seed {args.seed + 3000}):")
+    for line in table:
+        log(line)
+
+    weights = {}
+    for k, (model, _) in enumerate(loaded):
+        weights.update({f"m{k}.{name}": w for name, w in fold(model).items()})
+    widths, depths = loaded[0][1]["widths"], loaded[0][1]["depths"]
+    config = dict(widths=widths, depths=depths, members=len(loaded), size=C.SIZE, temperatures=temps,
+                  refuse_at=refuse_at, classes=list(C.CLASSES), heads={k: list(v) for k, v in C.HEADS.items()},
+                  mean=list(C.MEAN), std=list(C.STD))
     write_atomic(args.out / C.WEIGHTS, lambda p: np.savez_compressed(
         p.open("wb"), config=np.array(json.dumps(config)), **weights))
     clf = C.Classifier(args.out / C.WEIGHTS)
@@ -418,19 +619,20 @@ def main(argv: list[str]) -> int:
     per_photo = (time.time() - t1) / len(x_val)
     metrics = C.evaluate(val_probs, [C.CLASSES[i] for i in y_val])
     metrics["numpy_seconds_per_cached_photo"] = round(per_photo, 4)
-    torch_val = predict(model, x_val, torch, C.SIZE)
+    torch_val = ens(x_val, torch)
     np_cls = np.array([p.logits["cls"] for p in val_probs])
     metrics["numpy_vs_torch_max_logit_diff"] = float(np.abs(np_cls - torch_val["cls"]).max())
-    metrics["epochs_run"] = epoch + 1
-    metrics["train_minutes"] = round((time.time() - t0) / 60, 1)
-    metrics["parameters"] = int(n_params)
-    metrics["seed"] = args.seed
-    log("validation: " + json.dumps({k: v for k, v in metrics.items() if not isinstance(v, dict | list)}))
+    metrics["members"] = len(loaded)
+    metrics["epochs_run"] = [s["epochs"] for _, s in loaded]
+    metrics["parameters"] = int(sum(s["params"] for _, s in loaded))
+    metrics["seeds"] = [member_seed(args, k) for k in range(len(loaded))]
+    metrics["refuse_at"] = refuse_at
+    log("validation: " + json.dumps({k: v for k, v in metrics.items() if not isinstance(v, dict)}))
     write_atomic(args.out / "metrics.json", lambda p: p.write_text(json.dumps(metrics, indent=1) + "\n"))
 
-    write_reference(model, torch, args.out)
+    write_reference(ens, torch, args.out)
     write_atomic(args.out / "train_log.txt", lambda p: p.write_text("\n".join(log_lines) + "\n"))
-    print(f"wrote {args.out}")
+    print(f"wrote {args.out} in {(time.time() - t0) / 60:.1f} min")
     return 0
 
 

@@ -851,7 +851,7 @@ def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) ->
     pred = clf.predict(rgb if alpha is None else np.dstack([rgb, alpha]))
     clean = a.method.split("+")[0] in classifier.CLEAN_MASKS
     weight = classifier.CLEAN_MASK_WEIGHT if clean else classifier.SILHOUETTE_WEIGHT
-    d = classifier.decide(pred, a.garment_type, a.confidence.get("garment_type", 0.5), weight)
+    d = classifier.decide(pred, a.garment_type, a.confidence.get("garment_type", 0.5), weight, outline=clean)
     a.classifier = d.metadata(pred)
     a.refusal = d.refusal
     if d.warning:

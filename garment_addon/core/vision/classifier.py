@@ -1,11 +1,12 @@
 """Learned garment classifier for real photos, run with numpy only (no torch at run time).
 
-A small ResNet trained from scratch on the CC0 clothing-dataset-small (tools/train_vision.py,
-`make train-vision`); its weights (BatchNorm folded into the convolutions), training log and
-validation figures live beside each other in model/. Three heads: the dataset's 10 classes
-(our type probabilities are sums over the classes that map to a type; hat + shoes = not a
-garment we draft), sleeve class and length class. Probabilities are temperature-scaled with
-temperatures fitted on a held-out slice of the training photos.
+An ensemble of small ResNets trained from scratch on the CC0 clothing-dataset-small
+(tools/train_vision.py, `make train-vision`); their weights (BatchNorm folded into the
+convolutions), training log and validation figures live beside each other in model/. Three
+heads: the dataset's 10 classes plus "background" (our type probabilities are sums over the
+classes that map to a type; hat + shoes + background = not a garment we draft), sleeve class
+and length class. The members' logits are averaged; probabilities are temperature-scaled with
+temperatures (and the refusal threshold) fitted on a held-out slice of the training photos.
 
 The classifier cannot see hoodies or vests as such (the dataset has no such class): it
 decides the garment family and the silhouette analyzer refines within tops (analyze.py).
@@ -23,8 +24,11 @@ import numpy as np
 
 from ..categories import LENGTHS, SLEEVES
 
-CLASSES = ("t-shirt", "shirt", "longsleeve", "outwear", "pants", "shorts", "dress", "skirt", "hat", "shoes")
-NOT_GARMENT = "none"  # hat or shoes: not a garment we draft
+# the dataset's 10 classes, then "background": photos with no garment at all (floors, beds, gardens;
+# corners of the dataset photos and procedural scenes at training time)
+CLASSES = ("t-shirt", "shirt", "longsleeve", "outwear", "pants", "shorts", "dress", "skirt", "hat", "shoes",
+           "background")
+NOT_GARMENT = "none"  # hat, shoes or no garment at all: nothing we draft
 CLASS_TYPE = {
     "t-shirt": "shirt",
     "shirt": "shirt",
@@ -36,6 +40,7 @@ CLASS_TYPE = {
     "skirt": "skirt",
     "hat": NOT_GARMENT,
     "shoes": NOT_GARMENT,
+    "background": NOT_GARMENT,
 }
 HEADS = {"cls": CLASSES, "sleeves": SLEEVES, "length": LENGTHS}
 # Which sleeve / length class a dataset class implies (the other photos train neither head).
@@ -48,9 +53,9 @@ MEAN = (0.55, 0.52, 0.50)
 STD = (0.25, 0.25, 0.25)
 WEIGHTS = "garment_cnn.npz"
 MODEL_DIR = Path(__file__).parent / "model"
-# Refuse when "not a garment" reaches this probability (not only when it wins). Chosen on the
-# calibration slice of TRAIN (not validation) for the shipped 0.60 M-parameter weights: at 0.4 it
-# refuses 31 of 32 hats/shoes and 4 of 275 garments (0.25: the same hats/shoes, 7 garments).
+# Refuse when "not a garment" reaches this probability (not only when it wins). The shipped weights
+# carry their own (config "refuse_at"), chosen on the calibration slice of TRAIN by the training
+# script; this is the fallback for weights without one.
 REFUSE_AT = 0.4
 
 
@@ -83,6 +88,7 @@ def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int) -> np.ndarra
 class Prediction:
     logits: dict[str, np.ndarray]
     probs: dict[str, np.ndarray]  # temperature-scaled, per head
+    refuse_at: float = REFUSE_AT
 
     @property
     def classes(self) -> dict[str, float]:
@@ -100,16 +106,16 @@ class Prediction:
     def best(self) -> tuple[str, float]:
         """The decision: (NOT_GARMENT, its p) when that reaches REFUSE_AT, else the likeliest type."""
         t = self.types
-        if t.get(NOT_GARMENT, 0.0) >= REFUSE_AT:
+        if t.get(NOT_GARMENT, 0.0) >= self.refuse_at:
             return NOT_GARMENT, t[NOT_GARMENT]
         k = max((k for k in t if k != NOT_GARMENT), key=t.get)
         return k, t[k]
 
     @property
     def not_garment_class(self) -> tuple[str, float]:
-        """The non-garment class that looks most like the photo (hat or shoes) and its probability."""
+        """The non-garment class that looks most like the photo (hat, shoes or background) and its probability."""
         c = self.classes
-        k = max(("hat", "shoes"), key=c.get)
+        k = max((k for k, t in CLASS_TYPE.items() if t == NOT_GARMENT), key=c.get)
         return k, c[k]
 
     def head(self, name: str) -> dict[str, float]:
@@ -122,7 +128,8 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 class Classifier:
-    """The exported network; ``predict(image)`` -> Prediction (mean over the photo and its mirror)."""
+    """The exported ensemble; ``predict(image)`` -> Prediction (logits averaged over the members, each
+    over the photo and its mirror; temperatures fitted on those averages)."""
 
     def __init__(self, path: str | os.PathLike = MODEL_DIR / WEIGHTS):
         with np.load(path) as z:
@@ -130,6 +137,7 @@ class Classifier:
             self.config = json.loads(str(z["config"]))
         self.mean = np.array(self.config["mean"], np.float32)
         self.std = np.array(self.config["std"], np.float32)
+        self.members = [f"m{k}." for k in range(self.config.get("members", 1))]
         self.blocks = []
         cin, i = self.config["widths"][0], 0
         for s, (w, d) in enumerate(zip(self.config["widths"], self.config["depths"], strict=True)):
@@ -138,10 +146,11 @@ class Classifier:
                 self.blocks.append((f"blocks.{i}", stride, stride != 1 or cin != w))
                 cin, i = w, i + 1
 
-    def _features(self, x: np.ndarray) -> np.ndarray:
+    def _features(self, x: np.ndarray, m: str) -> np.ndarray:
         w = self.w
-        x = np.maximum(_conv(x, w["stem.w"], w["stem.b"], 2), 0)
+        x = np.maximum(_conv(x, w[f"{m}stem.w"], w[f"{m}stem.b"], 2), 0)
         for name, stride, short in self.blocks:
+            name = m + name
             y = np.maximum(_conv(x, w[f"{name}.a.w"], w[f"{name}.a.b"], stride), 0)
             y = _conv(y, w[f"{name}.b.w"], w[f"{name}.b.b"], 1)
             x = np.maximum(y + (_conv(x, w[f"{name}.short.w"], w[f"{name}.short.b"], stride) if short else x), 0)
@@ -150,10 +159,15 @@ class Classifier:
     def predict_array(self, small: np.ndarray) -> Prediction:
         """Prediction for an already preprocessed SIZE x SIZE x 3 uint8 photo."""
         x = ((small.astype(np.float32) / 255.0) - self.mean) / self.std
-        feats = (self._features(x) + self._features(x[:, ::-1])) / 2  # heads are linear: mean of logits
-        logits = {h: self.w[f"heads.{h}.w"] @ feats + self.w[f"heads.{h}.b"] for h in HEADS}
+        logits = {h: 0.0 for h in HEADS}
+        for m in self.members:
+            feats = (self._features(x, m) + self._features(x[:, ::-1], m)) / 2  # heads are linear
+            for h in HEADS:
+                logits[h] = logits[h] + (self.w[f"{m}heads.{h}.w"] @ feats + self.w[f"{m}heads.{h}.b"])
+        logits = {h: v / len(self.members) for h, v in logits.items()}
         temps = self.config["temperatures"]
-        return Prediction(logits, {h: _softmax(logits[h] / temps[h]) for h in HEADS})
+        return Prediction(logits, {h: _softmax(logits[h] / temps[h]) for h in HEADS},
+                          self.config.get("refuse_at", REFUSE_AT))
 
     def predict(self, image) -> Prediction:
         return self.predict_array(preprocess(image))
@@ -195,21 +209,30 @@ SILHOUETTE_WEIGHT = 0.5
 # plain floors of the calibration slice lose less than at 3 (0.76 vs 0.72 of its garments).
 CLEAN_MASK_WEIGHT = 2.0
 # Temperature of the combined type probabilities, fitted by negative log-likelihood on the TRAIN
-# calibration slice (271 answered garments; NLL 0.442 at 1, 0.436 at 1.25, 0.451 at 1.5; ECE
-# there 0.078 -> 0.060).
+# calibration slice (tools/fit_analyze.py; with the two-member ensemble NLL 0.380 at 1, 0.370 at
+# 1.25, 0.379 at 1.5; SILHOUETTE_WEIGHT 0.5 is still the best there, see docs/vision.md).
 COMBINED_TEMPERATURE = 1.25
 CLEAN_MASKS = ("alpha", "plain")
 
 
 def decide(pred: Prediction, silhouette_type: str, silhouette_conf: float,
-           weight: float = SILHOUETTE_WEIGHT) -> Decision:
+           weight: float = SILHOUETTE_WEIGHT, temperature: float = COMBINED_TEMPERATURE,
+           outline: bool = False) -> Decision:
     """The classifier's type probabilities times the silhouette's vote (``silhouette_conf`` on its
     type and on not-a-garment, the rest spread evenly) to the power ``weight``; a hood or a sleeveless
     front first takes the silhouette confidence's share of the classes such a garment is photographed
-    as (HIDES_IN: no dataset class has them)."""
+    as (HIDES_IN: no dataset class has them). ``outline``: the silhouette cut one object out exactly
+    (a transparent PNG, a plain backdrop), so "background" (a photo of no object) is ruled out and
+    its share spread over the rest; a hat or shoes still refuse."""
     from ..garments import PHOTO_TYPES
 
     t = pred.types
+    looks = pred.not_garment_class[0]
+    if outline:
+        bg = pred.classes["background"]
+        t = {k: v / max(1.0 - bg, 1e-6) for k, v in t.items()}
+        t[NOT_GARMENT] = max(t[NOT_GARMENT] - bg / max(1.0 - bg, 1e-6), 0.0)
+        looks = max(("hat", "shoes"), key=pred.classes.get)
     types = {k: t.get(k, 0.0) for k in PHOTO_TYPES}
     types[NOT_GARMENT] = t.get(NOT_GARMENT, 0.0)
     c = float(np.clip(silhouette_conf, 0.05, 0.95))
@@ -229,13 +252,12 @@ def decide(pred: Prediction, silhouette_type: str, silhouette_conf: float,
     # the silhouette's vote sharpens the product: soften it again (the order, hence the answer,
     # stays; only the confidence a user and the fit loop read changes)
     if weight > 0:
-        soft = {k: v ** (1 / COMBINED_TEMPERATURE) if v > 0 else 0.0 for k, v in types.items()}
+        soft = {k: v ** (1 / temperature) if v > 0 else 0.0 for k, v in types.items()}
         types = {k: v / (sum(soft.values()) or 1.0) for k, v in soft.items()}
     none_p = t.get(NOT_GARMENT, 0.0)  # the classifier's own: the silhouette has no say on it
-    looks = pred.not_garment_class[0]
     best = max(types, key=types.get)
     d = Decision(best, types[best], types, (looks, none_p))
-    if none_p >= REFUSE_AT:
+    if none_p >= pred.refuse_at:
         d.refusal = f"image: no garment found (looks like: {looks}, {none_p:.2f})"
     elif types[best] < UNSURE:
         others = ", ".join(f"{k} {v:.2f}" for k, v in sorted(types.items(), key=lambda kv: -kv[1])[:3])
@@ -274,7 +296,7 @@ def evaluate(preds: list[Prediction], truth: list[str]) -> dict:
     cls_pred = np.array([p.probs["cls"].argmax() for p in preds])
     cls_true = np.array([CLASSES.index(c) for c in truth])
     cols = sorted({t for t in CLASS_TYPE.values() if t != NOT_GARMENT}) + [NOT_GARMENT]
-    confusion = {c: {k: 0 for k in cols} for c in CLASSES}
+    confusion = {c: {k: 0 for k in cols} for c in CLASSES if c in truth}
     for c, g in zip(truth, got, strict=True):
         confusion[c][g[0]] += 1
     out = {
