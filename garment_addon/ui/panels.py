@@ -207,8 +207,14 @@ class GARMENT_PT_export(_GarmentPanel, bpy.types.Panel):
                           icon="EXPORT")
         op.tiled, op.paper, op.seam_allowance = export.tiled_pdf, export.paper, export.seam_allowance
         col.prop(export, "garment_only")
-        col.operator("garment.export_garment", text="Export Garment (.glb .obj .fbx)",
-                     icon="EXPORT").garment_only = export.garment_only
+        col.prop(export, "fabric_thickness")
+        sub = col.row()
+        sub.enabled = not export.fabric_thickness
+        sub.prop(export, "thickness")
+        col.prop(export, "subdivisions")
+        op = col.operator("garment.export_garment", text="Export Garment (.glb .obj .fbx)", icon="EXPORT")
+        for key in ("garment_only", "fabric_thickness", "thickness", "subdivisions"):
+            setattr(op, key, getattr(export, key))
         col.separator()
         col.operator("garment.check_seams", icon="CHECKMARK")
         box = col.box() if len(export.seams) else None

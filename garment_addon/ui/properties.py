@@ -156,6 +156,12 @@ class GarmentExportProps(bpy.types.PropertyGroup):
     seams: CollectionProperty(type=GarmentSeamRow)
     garment_only: BoolProperty(name="Garment only", default=False,
                                description="Export the garment without the mannequin and rig")
+    fabric_thickness: BoolProperty(name="Fabric's thickness", default=True,
+                                   description="glb / fbx: the garment as thick as its fabric (else Thickness)")
+    thickness: FloatProperty(name="Thickness (mm)", default=1.0, min=0.0, max=10.0,
+                             description="glb / fbx: cloth thickness, grown outward (0: a sheet)")
+    subdivisions: IntProperty(name="Subdivisions", default=0, min=0, max=3,
+                              description="glb / fbx: smoothing levels (each ~4x the vertices)")
 
 
 class GarmentRenderProps(bpy.types.PropertyGroup):
