@@ -42,6 +42,7 @@ train-vision: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[train]'
 	rm -f .cache/vision/member_*.pt
 	for k in 0 1; do $(BIN)/python tools/train_vision.py --member $$k --threads 1 & done; wait
+	$(BIN)/python tools/train_vision.py --member 2
 	$(BIN)/python tools/train_vision.py --combine
 
 extension: $(STAMP)

@@ -482,7 +482,7 @@ def refusal_table(probs_cls: np.ndarray, y: np.ndarray, bg_probs: np.ndarray) ->
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--epochs", type=int, default=40)
-    ap.add_argument("--members", type=int, default=2, help="ensemble members (seeds seed, seed + 1, ...)")
+    ap.add_argument("--members", type=int, default=3, help="ensemble members (seeds seed, seed + 1, ...)")
     ap.add_argument("--member", type=int, default=None,
                     help="train only this member into .cache/vision (to run members side by side); then --combine")
     ap.add_argument("--combine", action="store_true", help="export the members already trained in .cache/vision")

@@ -209,8 +209,8 @@ SILHOUETTE_WEIGHT = 0.5
 # plain floors of the calibration slice lose less than at 3 (0.76 vs 0.72 of its garments).
 CLEAN_MASK_WEIGHT = 2.0
 # Temperature of the combined type probabilities, fitted by negative log-likelihood on the TRAIN
-# calibration slice (tools/fit_analyze.py; with the two-member ensemble NLL 0.380 at 1, 0.370 at
-# 1.25, 0.379 at 1.5; SILHOUETTE_WEIGHT 0.5 is still the best there, see docs/vision.md).
+# calibration slice (tools/fit_analyze.py; with the three-member ensemble NLL 0.366 at 1, 0.357 at
+# 1.25, 0.365 at 1.5; SILHOUETTE_WEIGHT 0.5 is still the best there, see docs/vision.md).
 COMBINED_TEMPERATURE = 1.25
 CLEAN_MASKS = ("alpha", "plain")
 
