@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import LinearRing, LineString, Point, Polygon
+from shapely.ops import unary_union
 
 from garment_addon.core.garments import has_bodice
 from garment_addon.core.pattern import Pattern, draft_pattern
@@ -839,8 +840,14 @@ def test_a_tailored_jacket_has_a_notched_lapel_collar_and_a_two_piece_sleeve(siz
     # a 2 cm ease pleat down the centre back, the sleeves are lined with their own shapes
     lining = {n: con[n] for n in ("front_lining", "back_lining", "top_sleeve_lining", "under_sleeve_lining")}
     assert all(pc.material == "lining" for pc in lining.values())
-    whole = Polygon(front.outline).area
+    darts = [mk for mk in lining["front_lining"].markings if mk["kind"] == "dart" and mk["text"] == "dart"]
+    # the shell's side bust dart (fitted fronts have one) is marked on the lining, not cut into it as a V
+    assert bool(darts) == any("dart" in e.name for e in front.edges)
+    whole = unary_union([Polygon(front.outline), *(Polygon(mk["points"]) for mk in darts)]).area
     assert Polygon(lining["front_lining"].outline).area + Polygon(facing.outline).area == pytest.approx(whole, rel=0.02)
+    lining_cut = Polygon(lining["front_lining"].cut_outline)
+    assert all(lining_cut.contains(Polygon(mk["points"])) for mk in darts)  # no V into the allowance
+    assert not any(mk["kind"] == "drill" and mk.get("text") != "dart point" for mk in lining["front_lining"].markings)
     back = p.piece("back_bodice")
     assert np.ptp(lining["back_lining"].outline[:, 0]) == pytest.approx(np.ptp(back.outline[:, 0]) + 2.0, abs=0.05)
     assert any(mk["kind"] == "fold" and "pleat" in mk["text"] for mk in lining["back_lining"].markings)

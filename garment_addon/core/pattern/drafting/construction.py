@@ -108,6 +108,18 @@ def _under_collar(collar: Piece, label: list[str]) -> Piece:
 
 
 LINING = "lining"
+
+
+def _v_darts(pc: Piece) -> list[np.ndarray]:
+    """(base, tip, base) of each V dart on ``pc``'s outline: consecutive edges named *dart* whose
+    shared point is tagged *_tip."""
+    out, n = [], len(pc.edges)
+    for i, e in enumerate(pc.edges):
+        nxt = pc.edges[(i + 1) % n]
+        if "dart" in e.name and e.tags[1].endswith("_tip") and nxt.tags[0] == e.tags[1]:
+            out.append(np.asarray([pc.outline[e.start], pc.outline[e.end], pc.outline[nxt.end % len(pc.outline)]],
+                                  float))
+    return out
 CB_PLEAT = 1.0  # cm each side of the centre back: the back lining's ease pleat
 
 
@@ -117,11 +129,17 @@ def _lining(names: dict[str, Piece], facings: list[Piece], label: list[str]) -> 
     back, and the top and under sleeves."""
     faced = {pc.name: Polygon(pc.outline).buffer(0) for pc in facings}
     out = []
-    front = Polygon(names["right_front"].outline).buffer(0).difference(faced["front_facing"])
-    ring = _largest_ring(front)
+    shell = names["right_front"]
+    darts = _v_darts(shell)
+    # the lining's darts are sewn like the shell's: its outline runs straight across each dart's
+    # mouth (a V cut into the lining's allowance would be cut away) and the dart is marked inside
+    front = unary_union([Polygon(shell.outline).buffer(0), *(Polygon(v).buffer(0) for v in darts)])
+    ring = _largest_ring(front.difference(faced["front_facing"]))
     if ring is not None:
+        inside = [mk for mk in shell.markings if mk["kind"] == "dart" or mk.get("text") == "dart point"]
+        inside += [{"kind": "dart", "points": v.tolist(), "text": "dart"} for v in darts]
         out.append(_piece("front_lining", ring, "lining_front", label + ["cut 2 (mirror pair) in lining"],
-                          material=LINING))
+                          material=LINING, markings=inside))
     back = Polygon(names["back_bodice"].outline).buffer(0)
     if "back_neck_facing" in faced:  # the lining is sewn to the facing's lower edge, the pleat eased in
         back = back.difference(faced["back_neck_facing"].buffer(0.01))
