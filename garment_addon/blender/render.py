@@ -84,7 +84,9 @@ def render_rgb(scene, path: Path, profile: str, size: int) -> float:
 
 
 def render_masks(scene, garment, mannequin, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """(garment_mask, body_mask) bool HxW of visible pixels, from a flat Workbench render."""
+    """(garment_mask, body_mask) bool HxW of visible pixels, from a flat Workbench render. Subdivision
+    modifiers are off for it: smoothing moves the outline by under a pixel and made each mask of the
+    fit loop ~2 s instead of ~0.3 s."""
     _setup(scene, size)
     vs = scene.view_settings
     prev = (scene.render.engine, scene.render.film_transparent, vs.view_transform, vs.exposure)
@@ -100,6 +102,9 @@ def render_masks(scene, garment, mannequin, size: int) -> tuple[np.ndarray, np.n
     saved = [(o, o.hide_render) for o in others]
     for o in others:
         o.hide_render = True
+    smooth = [m for m in garment.modifiers if m.type == "SUBSURF" and m.show_render]
+    for m in smooth:
+        m.show_render = False
     cols = (tuple(garment.color), tuple(mannequin.color))
     garment.color = (1.0, 0.0, 0.0, 1.0)
     mannequin.color = (0.0, 1.0, 0.0, 1.0)
@@ -111,6 +116,8 @@ def render_masks(scene, garment, mannequin, size: int) -> tuple[np.ndarray, np.n
     finally:
         os.unlink(tmp)
         garment.color, mannequin.color = cols
+        for m in smooth:
+            m.show_render = True
         for o, h in saved:
             o.hide_render = h
         scene.render.engine, scene.render.film_transparent, vs.view_transform, vs.exposure = prev
