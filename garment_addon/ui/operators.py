@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 import bpy
-from bpy.props import BoolProperty, EnumProperty, FloatProperty, IntProperty, StringProperty
+from bpy.props import BoolProperty, EnumProperty, StringProperty
 
 from ..core import errors
 from ..core.errors import Failure, UserError
@@ -26,7 +26,7 @@ from ..core.export import EXTENSIONS, file_filter
 from ..core.inputs import read_json
 from ..core.progress import Cancelled, Progress
 from . import convert, preferences, scene_objects, session
-from .properties import METHODS, PAPERS, PROFILES
+from .properties import METHODS, PAPERS, PROFILES, fabric_thickness_prop, subdivisions_prop, thickness_prop
 from .session import current_result
 
 log = logging.getLogger(__name__)
@@ -632,12 +632,9 @@ class GARMENT_OT_export_garment(_WriteOperator, bpy.types.Operator):
     filter_glob: StringProperty(default="*.glb;*.obj;*.fbx", options={"HIDDEN"})
     garment_only: BoolProperty(name="Garment only", default=False,
                                description="Leave the mannequin and rig out (as `assemble --garment-only`)")
-    fabric_thickness: BoolProperty(name="Fabric's thickness", default=True,
-                                   description="glb / fbx: the garment as thick as its fabric (else Thickness)")
-    thickness: FloatProperty(name="Thickness (mm)", default=1.0, min=0.0, max=10.0,
-                             description="glb / fbx: cloth thickness, grown outward (0: a sheet)")
-    subdivisions: IntProperty(name="Subdivisions", default=0, min=0, max=3,
-                              description="glb / fbx: smoothing levels (each ~4x the vertices)")
+    fabric_thickness: fabric_thickness_prop()
+    thickness: thickness_prop()
+    subdivisions: subdivisions_prop()
 
     def write(self, context, path: Path) -> None:
         from ..blender import pipeline

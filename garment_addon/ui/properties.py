@@ -147,6 +147,23 @@ class GarmentSeamRow(bpy.types.PropertyGroup):
     opening: StringProperty(name="Opening", description="Part left open for a zip or buttons (empty: sewn shut)")
 
 
+# The garment export's shell settings, declared once for the panel's Export box and the Export
+# Garment operator (the panel passes its values to the operator).
+def fabric_thickness_prop() -> BoolProperty:
+    return BoolProperty(name="Fabric's thickness", default=True,
+                        description="glb / fbx: the garment as thick as its fabric (else Thickness)")
+
+
+def thickness_prop() -> FloatProperty:
+    return FloatProperty(name="Thickness (mm)", default=1.0, min=0.0, max=10.0,
+                         description="glb / fbx: cloth thickness, grown outward (0: a sheet)")
+
+
+def subdivisions_prop() -> IntProperty:
+    return IntProperty(name="Subdivisions", default=0, min=0, max=3,
+                       description="glb / fbx: smoothing levels (each ~4x the vertices)")
+
+
 class GarmentExportProps(bpy.types.PropertyGroup):
     tiled_pdf: BoolProperty(name="Tiled PDF", default=True,
                             description="PDF on printable pages with overlap marks (else one sheet)")
@@ -156,12 +173,9 @@ class GarmentExportProps(bpy.types.PropertyGroup):
     seams: CollectionProperty(type=GarmentSeamRow)
     garment_only: BoolProperty(name="Garment only", default=False,
                                description="Export the garment without the mannequin and rig")
-    fabric_thickness: BoolProperty(name="Fabric's thickness", default=True,
-                                   description="glb / fbx: the garment as thick as its fabric (else Thickness)")
-    thickness: FloatProperty(name="Thickness (mm)", default=1.0, min=0.0, max=10.0,
-                             description="glb / fbx: cloth thickness, grown outward (0: a sheet)")
-    subdivisions: IntProperty(name="Subdivisions", default=0, min=0, max=3,
-                              description="glb / fbx: smoothing levels (each ~4x the vertices)")
+    fabric_thickness: fabric_thickness_prop()
+    thickness: thickness_prop()
+    subdivisions: subdivisions_prop()
 
 
 class GarmentRenderProps(bpy.types.PropertyGroup):
