@@ -228,17 +228,19 @@ def readable(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def _dart_legs(edges: list[_E]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, float]]:
-    """(base a, tip, base b, allowance beside the mouth) of every V dart on an outline: consecutive
-    legs tagged ``*_base``/``*_tip``."""
-    out = []
+def v_dart_legs(edges) -> list[int]:
+    """Index i of each V dart's first leg on a closed outline (edges i and i + 1 are its legs, tagged
+    ``*_base``/``*_tip``); ``edges`` are a draft's or a drafted piece's (both have name and tags)."""
     n = len(edges)
-    for i, e in enumerate(edges):
-        nxt = edges[(i + 1) % n]
-        if "dart" in e.name and e.tags[1].endswith("_tip") and nxt.tags[0] == e.tags[1]:
-            allow = min(edges[i - 1].allowance, edges[(i + 2) % n].allowance)
-            out.append((e.pts[0], e.pts[-1], nxt.pts[-1], allow))
-    return out
+    return [i for i, e in enumerate(edges)
+            if "dart" in e.name and e.tags[1].endswith("_tip") and edges[(i + 1) % n].tags[0] == e.tags[1]]
+
+
+def _dart_legs(edges: list[_E]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, float]]:
+    """(base a, tip, base b, allowance beside the mouth) of every V dart on an outline."""
+    n = len(edges)
+    return [(edges[i].pts[0], edges[i].pts[-1], edges[(i + 1) % n].pts[-1],
+             min(edges[i - 1].allowance, edges[(i + 2) % n].allowance)) for i in v_dart_legs(edges)]
 
 
 def _dart_caps(cut: np.ndarray, edges: list[_E]) -> np.ndarray:

@@ -15,7 +15,7 @@ from shapely.prepared import prep
 
 from ...spec import GarmentSpec
 from .. import geometry as g
-from ..builder import readable
+from ..builder import readable, v_dart_legs
 from ..model import Edge, Pattern, Piece
 from .tailored import under_collar_ring
 
@@ -111,15 +111,10 @@ LINING = "lining"
 
 
 def _v_darts(pc: Piece) -> list[np.ndarray]:
-    """(base, tip, base) of each V dart on ``pc``'s outline: consecutive edges named *dart* whose
-    shared point is tagged *_tip."""
-    out, n = [], len(pc.edges)
-    for i, e in enumerate(pc.edges):
-        nxt = pc.edges[(i + 1) % n]
-        if "dart" in e.name and e.tags[1].endswith("_tip") and nxt.tags[0] == e.tags[1]:
-            out.append(np.asarray([pc.outline[e.start], pc.outline[e.end], pc.outline[nxt.end % len(pc.outline)]],
-                                  float))
-    return out
+    """(base, tip, base) of each V dart on ``pc``'s outline."""
+    n, m = len(pc.edges), len(pc.outline)
+    return [np.asarray([pc.outline[pc.edges[i].start], pc.outline[pc.edges[i].end],
+                        pc.outline[pc.edges[(i + 1) % n].end % m]], float) for i in v_dart_legs(pc.edges)]
 CB_PLEAT = 1.0  # cm each side of the centre back: the back lining's ease pleat
 
 
