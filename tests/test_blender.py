@@ -318,6 +318,18 @@ def test_hoodie_drape_keeps_the_hood_up():
     assert r.metrics["inside_fraction"] <= 0.01 and r.metrics["mean_stretch"] <= 0.05
 
 
+def test_jacket_drape_keeps_its_turned_lapels_clear_of_the_front(monkeypatch):
+    """A short jacket drape (the seams closed, gravity on for 12 frames) on the drape's own mesh:
+    the lapels fold along the mesh's roll-line edges, so the front does not pass through itself at
+    the break point (14 crossings there when the fold ran across triangles; 0-2 now)."""
+    from garment_addon.blender import drape as dr
+
+    monkeypatch.setattr(dr, "FRAME_CAP", dr.SEAM_FRAMES + dr.GRAVITY_RAMP + 12)
+    r = pl.build_scene(_pattern("jacket"), "drape")
+    assert r.metrics["self_crossings"] <= 3, r.metrics["self_crossings"]
+    assert r.metrics["inside_fraction"] <= 0.003 and r.metrics["max_depth_mm"] <= 3.0
+
+
 def test_export_shell_thickness_and_subdivision(tmp_path):
     """glb / fbx garments get the fabric's thickness (a shell grown outward) and optional subdivision,
     UVs kept; the scene keeps the simulated mesh; a bad value is the user's error, one line."""

@@ -112,3 +112,27 @@ def test_drafted_patterns_mesh_with_matched_seams(garment_type):
         b = g.pieces[g.index(s.b.piece)].edge_verts[s.b.edge]
         assert len(a) == len(b), (s.a, s.b)
     assert len(g.seam_pairs) and (g.seam_pairs[:, 0] != g.seam_pairs[:, 1]).all()
+
+
+@pytest.mark.parametrize("edge_cm", [1.5, 2.0])
+def test_a_lapel_folds_along_mesh_edges(edge_cm):
+    """The jacket fronts have vertices on their roll lines, so the lapel turns back along triangle
+    edges: only the triangles at the line's two ends (on the outline) reach across it (without the
+    line's vertices 18-27 did, and the turned lapel crushed them through the front at the break point)."""
+    from garment_addon.core.assembly.wrap import lapel_side
+
+    p = draft_pattern(make_spec({"garment_type": "jacket"}))
+    g = mesh_pattern(p, edge_cm)
+    for name in ("left_front", "right_front"):
+        pm = g.pieces[g.index(name)]
+        _check_piece_mesh(pm, p.piece(name))
+        side = lapel_side(p.piece(name), pm.verts)
+        on_line = np.abs(side) < 1e-6
+        assert on_line.sum() >= 8
+        across = ((side[pm.faces] > 1e-6).any(axis=1) & (side[pm.faces] < -1e-6).any(axis=1))
+        assert across.sum() <= 4, (name, int(across.sum()))
+    collar = g.pieces[g.index("collar")]  # the collar's roll line too (a curve)
+    roll = np.asarray(next(m for m in p.piece("collar").markings if m["kind"] == "roll_line")["points"])
+    order = np.argsort(roll[:, 0])
+    height = collar.verts[:, 1] - np.interp(collar.verts[:, 0], roll[order, 0], roll[order, 1])
+    assert (np.abs(height) < 1e-6).sum() >= 10

@@ -244,19 +244,35 @@ def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray,
     return (1 - w) * leg + w * hips
 
 
+def lapel_side(piece, pts: np.ndarray) -> np.ndarray | None:
+    """Signed distance (cm) of each point from a front's roll line, positive on the lapel's side
+    (the side that turns back); None for a piece without a lapel."""
+    a, b, tip = _lm(piece, "roll_start"), _lm(piece, "roll_end"), _lm(piece, "lapel_point")
+    if a is None or b is None or tip is None:
+        return None
+    d = (b - a) / np.linalg.norm(b - a)
+    rel = np.asarray(pts, float) - a
+    side = rel[:, 0] * d[1] - rel[:, 1] * d[0]
+    return side * np.sign((tip - a)[0] * d[1] - (tip - a)[1] * d[0])
+
+
+ON_FOLD = 1e-6  # cm: a vertex this close to the roll line lies on the fold (the mesh has some there)
+
+
 def fold_lapel(piece, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Points of a front as worn: its lapel (past the roll line, on the lapel point's side) turned back
-    over the roll line. Returns (points, which were turned); a piece without a lapel is unchanged."""
-    a, b, tip = _lm(piece, "roll_start"), _lm(piece, "roll_end"), _lm(piece, "lapel_point")
+    over the roll line. Returns (points, which were turned); a piece without a lapel is unchanged,
+    points on the roll line stay where they are and count as not turned."""
     pts = np.asarray(pts, float)
-    if a is None or b is None or tip is None:
+    side = lapel_side(piece, pts)
+    if side is None:
         return pts, np.zeros(len(pts), bool)
+    a, b = _lm(piece, "roll_start"), _lm(piece, "roll_end")
     d = (b - a) / np.linalg.norm(b - a)
-    rel = pts - a
-    side = rel[:, 0] * d[1] - rel[:, 1] * d[0]
-    turned = side * ((tip - a)[0] * d[1] - (tip - a)[1] * d[0]) > 0
+    turned = side > ON_FOLD
+    rel = pts[turned] - a
     out = pts.copy()
-    out[turned] = a + 2 * np.outer(rel[turned] @ d, d) - rel[turned]
+    out[turned] = a + 2 * np.outer(rel @ d, d) - rel
     return out, turned
 
 
@@ -757,22 +773,25 @@ def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.nda
     return out
 
 
-def _turned(pattern, mesh: GarmentMesh) -> np.ndarray:
-    """Vertices of the lapels turned back over their roll lines (fold_lapel)."""
+def _turned(pattern, mesh: GarmentMesh, hinge: bool = False) -> np.ndarray:
+    """Vertices of the lapels turned back over their roll lines (fold_lapel); with ``hinge``, the
+    vertices on the roll lines too."""
     turned = np.zeros(len(mesh.verts2d), bool)
     for p in pattern.pieces:
         i = mesh.index(p.name)
-        t = fold_lapel(p, mesh.pieces[i].verts)[1]
-        turned[mesh.offsets[i]:mesh.offsets[i] + len(t)] = t
+        side = lapel_side(p, mesh.pieces[i].verts)
+        if side is not None:
+            turned[mesh.offsets[i]:mesh.offsets[i] + len(side)] = side > (-ON_FOLD if hinge else ON_FOLD)
     return turned
 
 
 def _outward_faces(pattern, mesh: GarmentMesh) -> np.ndarray:
     """The mesh's faces with a turned lapel's reversed, so every normal faces away from the body
-    (a lifted overlap pushed its lapel into the front under it: jacket drape 30 self-crossings)."""
-    turned = _turned(pattern, mesh)
+    (a lifted overlap pushed its lapel into the front under it: jacket drape 30 self-crossings).
+    A face with a corner on the roll line belongs to the side its other corners are on."""
+    turned, on_or_turned = _turned(pattern, mesh), _turned(pattern, mesh, hinge=True)
     faces = mesh.faces.copy()
-    flip = turned[faces].all(axis=1)
+    flip = on_or_turned[faces].all(axis=1) & turned[faces].any(axis=1)
     faces[flip] = faces[flip][:, ::-1]
     return faces
 
