@@ -188,6 +188,23 @@ def test_fbx_has_identity_transforms_and_metres(tmp_path):
     assert 0.8 < models["mixamorig:Hips"][b"Lcl Translation"][2] < 1.1  # hips ~0.9 m up: metres, Z up
 
 
+def test_final_profile_smooths_shadow_penumbrae():
+    """The final profile renders more samples through a wider pixel filter than the preview (the
+    hem's shadow on the thighs was a stipple at 8 samples and Blender's 1.5 px filter)."""
+    from garment_addon.blender import render as rd
+
+    scene = bpy.data.scenes.new("GS_Test_Profile")
+    try:
+        rd.configure_eevee(scene, "final")
+        assert scene.eevee.taa_render_samples == rd.FINAL_SAMPLES >= 10
+        assert scene.render.filter_size == pytest.approx(rd.FINAL_PIXEL_FILTER)
+        rd.configure_eevee(scene, "preview")  # the same scene back to the quick profile
+        assert scene.eevee.taa_render_samples == 1
+        assert scene.render.filter_size == pytest.approx(rd.PREVIEW_PIXEL_FILTER)
+    finally:
+        bpy.data.scenes.remove(scene)
+
+
 def test_render_of_an_assembly_folder_shows_that_assembly(tmp_path):
     """`render` of an `assemble` folder renders its scene.blend as it is (no second build), and a
     garment-only export leaves the mannequin out."""

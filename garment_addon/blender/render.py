@@ -13,6 +13,9 @@ import numpy as np
 from ..core.errors import UserError
 
 PROFILES = ("preview", "final")
+FINAL_SAMPLES = 10
+FINAL_PIXEL_FILTER = 2.0  # px
+PREVIEW_PIXEL_FILTER = 1.5  # px: Blender's default
 
 
 def eevee_engine() -> str:
@@ -42,10 +45,15 @@ def configure_eevee(scene, profile: str) -> None:
     ee = scene.eevee
     if profile == "preview":
         ee.taa_render_samples = 1
+        scene.render.filter_size = PREVIEW_PIXEL_FILTER
         _set(ee, "use_shadows", False)
         _set(ee, "use_raytracing", False)
     else:
-        ee.taa_render_samples = 8  # 16 took 1.5x the time (CPU) for no visible gain at 1024²
+        # 10 samples and a 2 px pixel filter (Blender's default 1.5): the penumbra a hem casts on the
+        # thighs rendered as a stipple at 8 samples; this smooths it (high-frequency energy there
+        # -12 %) for +11 % render time (jacket 1024²: 19.4 -> 21.5 s at load 5.7); 16 took 1.5x
+        ee.taa_render_samples = FINAL_SAMPLES
+        scene.render.filter_size = FINAL_PIXEL_FILTER
         _set(ee, "use_shadows", True)
         _set(ee, "use_raytracing", False)
         # soft shadows are traced through the shadow maps: 1 ray of 4 steps per sample left a fine
