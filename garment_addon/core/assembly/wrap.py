@@ -564,8 +564,9 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
 def _place_on_host(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray) -> bool:
     """A patch pocket where its pattern puts it: its centre at ``placement["at"]`` on the piece
     ``placement["attach_to"]`` (where the host's drill holes are), each vertex carried by the host
-    triangle under it in the flat. Laid flat in front of the waist instead, the jacket's pockets
-    reached over the fronts' overlap edge 4 cm from where they are drawn (a dark line at one side)."""
+    triangle under it in the flat. Laid flat in front of the waist instead, the jacket's pockets sat
+    3.5-3.8 cm from where they are drawn, over the fronts' overlap edge (a dark line at one side), and
+    the jumpsuit's leg pockets on the torso."""
     host_name, at = (p.placement or {}).get("attach_to"), (p.placement or {}).get("at")
     names = [q.name for q in mesh.pieces]
     if host_name not in names or at is None:
@@ -856,8 +857,7 @@ def vertex_normals(pos: np.ndarray, faces: np.ndarray) -> np.ndarray:
 
 
 PATCH_GAP = 0.4  # cm: a pocket's middle lies this far out on the garment
-PATCH_EDGE_GAP = 0.15  # cm: its stitched edges, down on the cloth (at 0.4 cm the key light cast a dark
-# line through the gap beside the jacket's left pocket)
+PATCH_EDGE_GAP = 0.15  # cm: its topstitched edges, down on the cloth (were left 0.4-0.7 cm off it)
 
 
 def _lay_on_surface(pattern, mesh: GarmentMesh, pos: np.ndarray, patches: list[int]) -> np.ndarray:
