@@ -14,8 +14,7 @@ from collections import Counter
 
 import numpy as np
 
-from bench.synth import expected_attributes, photo_cases, random_spec, render_spec
-from garment_addon.core.garments import PHOTO_TYPES
+from bench.synth import expected_attributes, photo_cases, product_cases
 from garment_addon.core.vision import mp_backend
 from garment_addon.core.vision.analyze import analyze_array
 
@@ -84,35 +83,17 @@ def _run(path: str, cases) -> list[dict]:
     return rows
 
 
-def _product_cases(seed: int = 7, per_type: int = 6):
-    """Garments alone (no person) on white, studio and transparent backgrounds."""
-    rng = np.random.default_rng(seed)
-    for t in PHOTO_TYPES:
-        for k in range(per_type):
-            spec = random_spec(t, rng)
-            yield (
-                spec,
-                render_spec(
-                    spec,
-                    rng=rng,
-                    background=["white", "studio", "transparent"][k % 3],
-                    mannequin=False,
-                    noise=rng.uniform(2, 8),
-                ),
-            )
-
-
 def run() -> list[dict]:
     cases = list(_cases())
     os.environ["GARMENT_VISION_MEDIAPIPE"] = "0"
     rows = _run("light", cases)
     rows += [
         dict(r, target="")
-        for r in _run("product-shot", list(_product_cases()))
+        for r in _run("product-shot", list(product_cases()))
         if "images" in r["case"] and r["metric"] != "seconds_p90"
     ]
     # the product-shot rules were calibrated on seeds 1-11: other seeds show whether they generalise
-    held_out = [c for seed in (13, 21, 31) for c in _product_cases(seed=seed)]
+    held_out = [c for seed in (13, 21, 31) for c in product_cases(seed=seed)]
     rows += [
         dict(r, target="")
         for r in _run("product-shot held-out", held_out)

@@ -586,3 +586,23 @@ def photo_cases(per_type: int, seed: int):
                 long_hair=(k % 4 == 3),
             )
             yield spec, img
+
+
+def product_cases(seed: int = 7, per_type: int = 6):
+    """Garments alone (no person) on white, studio and transparent backgrounds."""
+    from garment_addon.core.garments import PHOTO_TYPES
+
+    rng = np.random.default_rng(seed)
+    for t in PHOTO_TYPES:
+        for k in range(per_type):
+            spec = random_spec(t, rng)
+            yield (
+                spec,
+                render_spec(
+                    spec,
+                    rng=rng,
+                    background=["white", "studio", "transparent"][k % 3],
+                    mannequin=False,
+                    noise=rng.uniform(2, 8),
+                ),
+            )

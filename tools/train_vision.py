@@ -94,6 +94,33 @@ def load_synthetic(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.n
     return x, tg
 
 
+def load_product(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Our product-shot renders (a garment alone on white, a studio backdrop or transparent;
+    bench/synth.product_cases) with per-head targets: without them the classifier reads our jacket
+    renders as shirts and our vests as dresses, and analyze had to lean on the silhouette there."""
+    from bench.synth import expected_attributes, product_cases
+
+    cache = CACHE / f"product_{per_type}_{seed}_{C.SIZE}.npz"
+    if cache.exists():
+        z = np.load(cache)
+        return z["x"], {k: z[k] for k in C.HEADS}
+    xs, tg = [], {k: [] for k in C.HEADS}
+    for spec, img in product_cases(seed, per_type):
+        attrs = expected_attributes(spec)
+        xs.append(C.preprocess(img.rgb if img.alpha is None else np.dstack([img.rgb, img.alpha])))
+        tg["cls"].append(C.CLASSES.index(synthetic_class(spec, attrs)))
+        for head in ("sleeves", "length"):
+            v = attrs.get(head)
+            tg[head].append(C.HEADS[head].index(v) if v in C.HEADS[head] else -1)
+    x, tg = np.stack(xs), {k: np.array(v, np.int64) for k, v in tg.items()}
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")  # members started side by side all write it
+    with tmp.open("wb") as f:
+        np.savez(f, x=x, **tg)
+    tmp.replace(cache)
+    return x, tg
+
+
 def _fractal(rng, size: int, octaves: int = 5) -> np.ndarray:
     """size x size noise in 0..1: random grids upsampled and summed with halving weights."""
     from PIL import Image
@@ -370,13 +397,20 @@ def member_seed(args, k: int) -> int:
     return args.seed + k
 
 
-def train_member(args, k: int, data: dict, log) -> dict:
+def member_epochs(args, k: int) -> int:
+    """Epochs of member ``k``: one count for all, or a comma list per member (the last repeats)."""
+    counts = [int(v) for v in str(args.epochs).split(",")]
+    return counts[min(k, len(counts) - 1)]
+
+
+def train_member(args, k: int, data: dict, log, init: dict | None = None) -> dict:
     """Train ensemble member ``k`` (its own seed for initialisation, order and augmentation; the same
-    data and calibration slice for all) and return its torch state."""
+    data and calibration slice for all) and return its torch state. With ``init`` (a trained
+    member's state): the fine-tuning pass, --finetune-epochs at a tenth of the learning rate."""
     import torch
     import torch.nn.functional as F
 
-    seed = member_seed(args, k)
+    seed = member_seed(args, k) + (5000 if init else 0)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     tr, x_train, x_all, y_all, cal = data["tr"], data["x_train"], data["x_all"], data["y_all"], data["cal"]
@@ -385,26 +419,31 @@ def train_member(args, k: int, data: dict, log) -> dict:
     widths = [int(v) for v in args.widths.split(",")]
     depths = [int(v) for v in args.depths.split(",")]
     model = build_model(widths, depths, args.drop)
+    if init:
+        model.load_state_dict(init["state"])
     n_params = sum(p.numel() for p in model.parameters())
-    log(f"member {k} (seed {seed}): widths {widths}, depths {depths}, {n_params / 1e6:.2f} M parameters")
+    log(f"member {k} (seed {seed}): widths {widths}, depths {depths}, {n_params / 1e6:.2f} M parameters"
+        + (f", fine-tuning the {init['epochs']}-epoch member" if init else ""))
     decay = [p for n, p in model.named_parameters() if p.ndim > 1]
     no_decay = [p for n, p in model.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.wd}, {"params": no_decay, "weight_decay": 0}],
                             lr=args.lr)
     steps_per_epoch = len(tr) // args.batch
-    total = args.epochs * steps_per_epoch
-    warm = steps_per_epoch * 2
+    epochs = args.finetune_epochs if init else member_epochs(args, k)
+    total = epochs * steps_per_epoch
+    warm = 0 if init else steps_per_epoch * 2
+    peak = args.lr * (0.1 if init else 1.0)
 
     def lr_at(step):  # linear warm-up, then cosine to zero at the last epoch
         if step < warm:
-            return args.lr * (step + 1) / warm
-        return args.lr * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(total - warm, 1)))
+            return peak * (step + 1) / warm
+        return peak * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(total - warm, 1)))
 
     counts = np.bincount(data["targets"]["cls"][tr], minlength=len(C.CLASSES)).astype(np.float64)
     cls_weight = np.maximum(counts, 1) ** -args.balance
     cls_weight = torch.tensor(cls_weight / (cls_weight * counts).sum() * counts.sum(), dtype=torch.float32)
     step, t0 = 0, time.time()
-    for epoch in range(args.epochs):
+    for epoch in range(epochs):
         model.train()
         perm = torch.from_numpy(rng.permutation(tr))
         run_loss, n_seen, te = 0.0, 0, time.time()
@@ -429,8 +468,8 @@ def train_member(args, k: int, data: dict, log) -> dict:
             step += 1
             run_loss += loss.item() * len(idx)
             n_seen += len(idx)
-        msg = f"member {k} epoch {epoch + 1:3d}/{args.epochs} loss {run_loss / n_seen:.3f} ({time.time() - te:.0f} s)"
-        if (epoch + 1) % 5 == 0 or epoch + 1 == args.epochs:
+        msg = f"member {k} epoch {epoch + 1:3d}/{epochs} loss {run_loss / n_seen:.3f} ({time.time() - te:.0f} s)"
+        if (epoch + 1) % 5 == 0 or epoch + 1 == epochs:
             lc = predict(model, x_all[cal], torch, C.SIZE, tta=False)
             msg += f"  calibration-slice acc {float((lc['cls'].argmax(1) == y_all[cal]).mean()):.3f}"
         log(msg)
@@ -438,9 +477,11 @@ def train_member(args, k: int, data: dict, log) -> dict:
             log(f"member {k} stopped after {epoch + 1} epochs: --limit-minutes {args.limit_minutes}")
             break
         if epoch + 1 == args.stop_after:  # the same cut as a time limit, reproducibly
-            log(f"member {k} stopped after {epoch + 1} epochs of the {args.epochs}-epoch schedule: --stop-after")
+            log(f"member {k} stopped after {epoch + 1} epochs of the {epochs}-epoch schedule: --stop-after")
             break
     log(f"member {k}: {epoch + 1} epochs in {(time.time() - t0) / 60:.1f} min")
+    if init:
+        return {**init, "state": model.state_dict(), "finetuned": epoch + 1}
     return {"state": model.state_dict(), "widths": widths, "depths": depths, "epochs": epoch + 1,
             "params": int(n_params)}
 
@@ -481,7 +522,7 @@ def refusal_table(probs_cls: np.ndarray, y: np.ndarray, bg_probs: np.ndarray) ->
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--epochs", default="40", help="epochs of every member, or a comma list per member")
     ap.add_argument("--members", type=int, default=3, help="ensemble members (seeds seed, seed + 1, ...)")
     ap.add_argument("--member", type=int, default=None,
                     help="train only this member into .cache/vision (to run members side by side); then --combine")
@@ -499,6 +540,11 @@ def main(argv: list[str]) -> int:
                     help="class weights (count)^-balance in the loss: 0 = plain, 0.5 = inverse square root")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--synthetic", type=int, default=60, help="own renders per garment type added to training")
+    ap.add_argument("--product", type=int, default=60,
+                    help="own product-shot renders per garment type added to the fine-tuning pass")
+    ap.add_argument("--finetune", action="store_true",
+                    help="with --member: fine-tune that trained member with the product renders added")
+    ap.add_argument("--finetune-epochs", type=int, default=6)
     ap.add_argument("--background", default="160,200",
                     help="no-garment photos added to training: corners of training photos, procedural scenes")
     ap.add_argument("--threads", type=int, default=2, help="the shipped weights used 2; 1 is faster on a busy machine")
@@ -565,12 +611,27 @@ def main(argv: list[str]) -> int:
     data = {"tr": tr, "x_train": np.concatenate(parts), "x_all": x_all, "y_all": y_all, "cal": cal,
             "targets": targets}
 
+    tuning = dict(data)
+    if args.product and args.finetune_epochs and (args.finetune or not (args.member is not None or args.combine)):
+        x_prod, prod_targets = load_product(args.product, args.seed + 4000)
+        tuning["tr"] = np.concatenate([tr, len(data["x_train"]) + np.arange(len(x_prod))])
+        tuning["x_train"] = np.concatenate([data["x_train"], x_prod])
+        tuning["targets"] = {k: np.concatenate([v, prod_targets[k]]) for k, v in targets.items()}
+        log(f"fine-tuning adds {len(x_prod)} product-shot renders ({args.product} per type)")
+
     todo = [args.member] if args.member is not None else ([] if args.combine else range(args.members))
     for k in todo:
         lines_before = len(log_lines)
-        state = train_member(args, k, data, log)
-        state["log"] = log_lines[lines_before:]
-        torch.save(state, member_path[k])
+        if not args.finetune:
+            state = train_member(args, k, data, log)
+            state["log"] = log_lines[lines_before:]
+            torch.save(state, member_path[k])
+        if args.finetune or (args.member is None and args.finetune_epochs):
+            init = torch.load(member_path[k])
+            lines_before = len(log_lines)
+            state = train_member(args, k, tuning, log, init=init)
+            state["log"] = init["log"] + log_lines[lines_before:]
+            torch.save(state, member_path[k])
     if args.member is not None:
         return 0
 
@@ -624,6 +685,7 @@ def main(argv: list[str]) -> int:
     metrics["numpy_vs_torch_max_logit_diff"] = float(np.abs(np_cls - torch_val["cls"]).max())
     metrics["members"] = len(loaded)
     metrics["epochs_run"] = [s["epochs"] for _, s in loaded]
+    metrics["finetuned_epochs"] = [s.get("finetuned", 0) for _, s in loaded]
     metrics["parameters"] = int(sum(s["params"] for _, s in loaded))
     metrics["seeds"] = [member_seed(args, k) for k in range(len(loaded))]
     metrics["refuse_at"] = refuse_at

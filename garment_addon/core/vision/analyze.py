@@ -840,6 +840,15 @@ def analyze_array(
     return a
 
 
+def silhouette_context(a: Analysis) -> str:
+    """Where the silhouette read the photo (classifier.CONTEXTS): on a person, on an exact outline, laid out."""
+    from . import classifier
+
+    if a.frame is not None:
+        return "worn"
+    return "outline" if a.method.split("+")[0] in classifier.CLEAN_MASKS else "laid-out"
+
+
 def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) -> None:
     """Type from the learned classifier combined with the silhouette; attributes follow the type."""
     from . import classifier
@@ -850,8 +859,7 @@ def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) ->
         return
     pred = clf.predict(rgb if alpha is None else np.dstack([rgb, alpha]))
     clean = a.method.split("+")[0] in classifier.CLEAN_MASKS
-    weight = classifier.CLEAN_MASK_WEIGHT if clean else classifier.SILHOUETTE_WEIGHT
-    d = classifier.decide(pred, a.garment_type, a.confidence.get("garment_type", 0.5), weight, outline=clean)
+    d = classifier.decide(pred, a.garment_type, silhouette_context(a), outline=clean)
     a.classifier = d.metadata(pred)
     a.refusal = d.refusal
     if d.warning:

@@ -199,61 +199,81 @@ class Decision:
         }
 
 
-# Weight of the silhouette's vote (its probability vector raised to this power) against the
-# classifier's: fitted on held-out training data (see docs/vision.md), where the silhouette is right
-# on our own renders and mostly wrong on home photos.
-SILHOUETTE_WEIGHT = 0.5
-# An exact outline (a transparent PNG, a plain backdrop) makes the silhouette's measurements
-# trustworthy: there its vote counts like the classifier's square. At 0.5 our product-shot renders
-# fell from 0.98 to 0.71; at 2 they hold (0.976, held-out 0.968 vs 0.976) while the home photos on
-# plain floors of the calibration slice lose less than at 3 (0.76 vs 0.72 of its garments).
-CLEAN_MASK_WEIGHT = 2.0
-# Temperature of the combined type probabilities, fitted by negative log-likelihood on the TRAIN
-# calibration slice (tools/fit_analyze.py; with the three-member ensemble NLL 0.366 at 1, 0.357 at
-# 1.25, 0.365 at 1.5; SILHOUETTE_WEIGHT 0.5 is still the best there, see docs/vision.md).
-COMBINED_TEMPERATURE = 1.25
-CLEAN_MASKS = ("alpha", "plain")
+# Where the silhouette read the photo: on a person wearing the garment (a body frame was found), on
+# one object cut out exactly (a transparent PNG or a plain backdrop: "outline"), or on a garment
+# found lying on a floor, bed or hanger ("laid-out"). Its readings are trustworthy in the first two
+# on our renders and mostly wrong on home photos, so how much a reading says depends on both.
+CONTEXTS = ("worn", "outline", "laid-out")
+CLEAN_MASKS = ("alpha", "plain")  # segment methods that cut one object out exactly
+VOTES = "silhouette_votes.json"
 
 
-def decide(pred: Prediction, silhouette_type: str, silhouette_conf: float,
-           weight: float = SILHOUETTE_WEIGHT, temperature: float = COMBINED_TEMPERATURE,
-           outline: bool = False) -> Decision:
-    """The classifier's type probabilities times the silhouette's vote (``silhouette_conf`` on its
-    type and on not-a-garment, the rest spread evenly) to the power ``weight``; a hood or a sleeveless
-    front first takes the silhouette confidence's share of the classes such a garment is photographed
-    as (HIDES_IN: no dataset class has them). ``outline``: the silhouette cut one object out exactly
-    (a transparent PNG, a plain backdrop), so "background" (a photo of no object) is ruled out and
-    its share spread over the rest; a hat or shoes still refuse."""
+@dataclass
+class Votes:
+    """What a silhouette reading says about the true type, fitted by tools/fit_analyze.py on TRAIN
+    data (the calibration slice) and our renders of the calibration seeds. Per context:
+    ``likelihood[context][s][t]`` = P(the silhouette reads s | the garment is t), raised to
+    ``weight[context]``; ``hidden_share[context]`` = the share of the classes in HIDES_IN a hoodie or
+    a vest starts with (no dataset class has them); ``temperature[context]`` rescales the product
+    so the confidence of the answer matches how often such answers are right."""
+
+    likelihood: dict[str, dict[str, dict[str, float]]]
+    weight: dict[str, float]
+    hidden_share: dict[str, float]
+    temperature: dict[str, float]
+
+    @classmethod
+    def uniform(cls) -> Votes:
+        """No say at all (weights without a fitted table): the classifier's answer stands."""
+        return cls({}, {}, {}, {})
+
+    def of(self, context: str, reading: str, t: str) -> float:
+        return self.likelihood.get(context, {}).get(reading, {}).get(t, 1.0)
+
+
+@functools.cache
+def shipped_votes() -> Votes:
+    path = MODEL_DIR / VOTES
+    if not path.exists():
+        return Votes.uniform()
+    d = json.loads(path.read_text())
+    return Votes(d["likelihood"], d["weight"], d["hidden_share"], d["temperature"])
+
+
+def decide(pred: Prediction, silhouette_type: str, context: str, outline: bool = False,
+           votes: Votes | None = None) -> Decision:
+    """The classifier's type probabilities times the likelihood of the silhouette's reading in its
+    ``context`` (``votes``, the shipped table by default). Hoodies and vests (no dataset class) first
+    take their fitted share of the classes such a garment is photographed as (HIDES_IN), which the
+    silhouette's reading then confirms or takes back. ``outline``: the silhouette cut one object out
+    exactly, so "background" (a photo of no object) is ruled out and its share spread over the rest;
+    a hat or shoes still refuse."""
     from ..garments import PHOTO_TYPES
 
-    t = pred.types
+    if context not in CONTEXTS:
+        raise ValueError(f"context: {context!r} is not one of {', '.join(CONTEXTS)}")
+    votes = votes or shipped_votes()
+    classes = pred.classes
     looks = pred.not_garment_class[0]
     if outline:
-        bg = pred.classes["background"]
-        t = {k: v / max(1.0 - bg, 1e-6) for k, v in t.items()}
-        t[NOT_GARMENT] = max(t[NOT_GARMENT] - bg / max(1.0 - bg, 1e-6), 0.0)
-        looks = max(("hat", "shoes"), key=pred.classes.get)
+        rest = max(1.0 - classes["background"], 1e-6)
+        classes = {k: 0.0 if k == "background" else v / rest for k, v in classes.items()}
+        looks = max(("hat", "shoes"), key=classes.get)
+    t: dict[str, float] = {}
+    for cls, p in classes.items():
+        t[CLASS_TYPE[cls]] = t.get(CLASS_TYPE[cls], 0.0) + p
     types = {k: t.get(k, 0.0) for k in PHOTO_TYPES}
-    types[NOT_GARMENT] = t.get(NOT_GARMENT, 0.0)
-    c = float(np.clip(silhouette_conf, 0.05, 0.95))
-    if silhouette_type in CANNOT_SEE:
-        # the share comes from the classes such a garment hides in: a hoodie among long sleeves and
-        # outerwear (a photo the classifier is sure is a t-shirt is no hoodie, whatever the outline)
-        sources = HIDES_IN[silhouette_type]
+    for hidden, sources in HIDES_IN.items():
         for cls in sources:
-            moved = pred.classes.get(cls, 0.0) * c
+            moved = classes[cls] * votes.hidden_share.get(context, 0.0)
             types[CLASS_TYPE[cls]] -= moved
-            types[silhouette_type] = types.get(silhouette_type, 0.0) + moved
+            types[hidden] += moved
     # the silhouette measures whichever garment it finds: it has no say on "not a garment"
-    vote = {k: (c if k in (silhouette_type, NOT_GARMENT) else (1 - c) / (len(types) - 2)) ** weight for k in types}
-    total = sum(types[k] * vote[k] for k in types) or 1.0
-    types = {k: types[k] * vote[k] / total for k in types}
-    types.pop(NOT_GARMENT)
-    # the silhouette's vote sharpens the product: soften it again (the order, hence the answer,
-    # stays; only the confidence a user and the fit loop read changes)
-    if weight > 0:
-        soft = {k: v ** (1 / temperature) if v > 0 else 0.0 for k, v in types.items()}
-        types = {k: v / (sum(soft.values()) or 1.0) for k, v in soft.items()}
+    weight = votes.weight.get(context, 0.0)
+    types = {k: max(v, 0.0) * votes.of(context, silhouette_type, k) ** weight for k, v in types.items()}
+    soft = {k: v ** (1 / votes.temperature.get(context, 1.0)) for k, v in types.items()}
+    total = sum(soft.values()) or 1.0
+    types = {k: v / total for k, v in soft.items()}
     none_p = t.get(NOT_GARMENT, 0.0)  # the classifier's own: the silhouette has no say on it
     best = max(types, key=types.get)
     d = Decision(best, types[best], types, (looks, none_p))
