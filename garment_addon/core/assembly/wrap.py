@@ -846,7 +846,7 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6)
     return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
 
 
-COLLAR_FALL_GAP = 0.6  # cm: a turned-down collar lies this far out over what it turns onto
+COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
 
 
 def _unbend(piece, pts: np.ndarray) -> np.ndarray | None:

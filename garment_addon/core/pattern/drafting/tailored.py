@@ -132,7 +132,8 @@ def _collar_roll(d: PatternDraft, runs, total: float) -> np.ndarray:
         inner = hi if xc - lo < hi - xc else lo  # the ramp climbs toward the back
         top = float(np.interp(inner, xs, h))
         span = (xs - xc) / (inner - xc)
-        h[(span >= 0) & (span <= 1)] = top * span[(span >= 0) & (span <= 1)]
+        ramp = (span >= 0) & (span <= 1)  # easing into the back's height: no kink at the shoulder
+        h[ramp] = top * (1 - (1 - span[ramp]) ** 2)
         h[span < 0] = np.nan
     keep = ~np.isnan(h)
     return np.column_stack([xs[keep], h[keep]])
