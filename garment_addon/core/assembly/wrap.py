@@ -849,7 +849,7 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6)
 COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
 
 
-def _unbend(piece, pts: np.ndarray) -> np.ndarray | None:
+def unbend_collar(piece, pts: np.ndarray) -> np.ndarray | None:
     """(along, height) of a tailored collar's points: the band it was bent from (tailored._bend, a
     circle through its neck edge's ends and centred under top_mid); None for another piece."""
     b0, top = _lm(piece, "bottom_start"), _lm(piece, "top_mid")
@@ -888,12 +888,12 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
     for p in pattern.pieces:
         i = mesh.index(p.name)
         v, f, lo = mesh.pieces[i].verts, mesh.pieces[i].faces, mesh.offsets[i]
-        sh = _unbend(p, v)
+        sh = unbend_collar(p, v)
         roll = [np.asarray(m["points"], float) for m in p.markings if m.get("kind") == "roll_line"]
         pairs = sp[(sp[:, 0] >= lo) & (sp[:, 0] < lo + len(v))]
         if sh is None or not roll or not len(pairs):
             continue
-        line = _unbend(p, roll[0])
+        line = unbend_collar(p, roll[0])
         line = line[np.argsort(line[:, 0])]
         mine, host = pairs[:, 0] - lo, pairs[:, 1]
         turned = sh[:, 1] > np.interp(sh[:, 0], line[:, 0], line[:, 1], left=-1.0, right=-1.0) + ON_FOLD
@@ -922,7 +922,7 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
 
 
 def _rebend(piece, sh: np.ndarray) -> np.ndarray:
-    """Inverse of _unbend: flat collar points for (along, height)."""
+    """Inverse of unbend_collar: flat collar points for (along, height)."""
     b0, top = _lm(piece, "bottom_start"), _lm(piece, "top_mid")
     mid, dx = top[0], b0[0] - top[0]
     radius = -(dx * dx + b0[1] ** 2) / (2 * b0[1])
