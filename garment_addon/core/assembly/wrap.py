@@ -900,7 +900,12 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
         turned[mine] = False
         idx = np.nonzero(turned)[0]
         m = _reflect_over(line, sh[idx])
-        here = pos[lo:lo + len(v)]
+        along, k = np.unique(sh[mine, 0], return_index=True)
+        seam = pos[host[k]]
+        here = np.column_stack([np.interp(sh[:, 0], along, seam[:, j]) for j in range(3)])
+        here[:, 2] += np.maximum(sh[:, 1], 0.0)  # the stand straight up from the seam, as grown, unrelaxed
+        here[mine] = pos[lo + mine]
+        out[lo:lo + len(v)] = here
         centre = here.mean(axis=0)
         up = m[:, 1] >= 0  # mirrored onto the stand: over the collar as grown
         q = _rebend(p, m[up])
@@ -939,15 +944,17 @@ def _away(at: np.ndarray, nrm: np.ndarray, centre: np.ndarray) -> np.ndarray:
     return n * np.where((n * radial).sum(axis=1) < 0, -1.0, 1.0)[:, None]
 
 
+SEAM_SPAN = 1.5  # cm each way along the seam: the chord a host's inward direction is square to
+
+
 def _inward(seam: np.ndarray, flat: np.ndarray, seam_s: np.ndarray, s: np.ndarray, depth: np.ndarray) -> np.ndarray:
     """Flat points on a host piece (vertices ``flat``) ``depth`` in from its seam (``seam``: the sewn
     vertices' flat positions, at ``seam_s`` along the collar, increasing) at ``s`` along it."""
-    at = np.column_stack([np.interp(s, seam_s, seam[:, k]) for k in range(2)])
-    if len(seam_s) > 1:
-        grad = np.gradient(seam, seam_s, axis=0)
-    else:
-        grad = np.array([[1.0, 0.0]])
-    tangent = np.column_stack([np.interp(s, seam_s, grad[:, k]) for k in range(2)])
+    point = lambda x: np.column_stack([np.interp(x, seam_s, seam[:, k]) for k in range(2)])  # noqa: E731
+    at = point(s)
+    # the chord over SEAM_SPAN: one direction round a corner of the seam (gorge to neckline), so
+    # points either side of it do not fan apart or pile up
+    tangent = point(s + SEAM_SPAN) - point(s - SEAM_SPAN)
     n = np.column_stack([-tangent[:, 1], tangent[:, 0]])
     n /= np.maximum(np.linalg.norm(n, axis=1), 1e-9)[:, None]
     n *= np.where(((flat.mean(axis=0) - at) * n).sum(axis=1) < 0, -1.0, 1.0)[:, None]
