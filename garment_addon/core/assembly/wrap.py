@@ -849,17 +849,34 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6)
 COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
 
 
-def unbend_collar(piece, pts: np.ndarray) -> np.ndarray | None:
-    """(along, height) of a tailored collar's points: the band it was bent from (tailored._bend, a
-    circle through its neck edge's ends and centred under top_mid); None for another piece."""
+def _collar_circle(piece) -> tuple[float, float] | None:
+    """(x of the centre, radius) of the circle a tailored collar's band was bent round
+    (tailored._bend: centred under top_mid, through its neck edge's ends); None for another piece."""
     b0, top = _lm(piece, "bottom_start"), _lm(piece, "top_mid")
     if b0 is None or top is None or b0[1] >= 0:
         return None
-    mid, dx = top[0], b0[0] - top[0]
-    radius = -(dx * dx + b0[1] ** 2) / (2 * b0[1])
+    dx = b0[0] - top[0]
+    return float(top[0]), float(-(dx * dx + b0[1] ** 2) / (2 * b0[1]))
+
+
+def unbend_collar(piece, pts: np.ndarray) -> np.ndarray | None:
+    """(along, height) of a tailored collar's points in the straight band it was bent from; None
+    for another piece."""
+    circle = _collar_circle(piece)
+    if circle is None:
+        return None
+    mid, radius = circle
     rel = np.column_stack([pts[:, 0] - mid, pts[:, 1] + radius])
     return np.column_stack([mid + radius * np.arctan2(rel[:, 0], rel[:, 1]),
                             np.linalg.norm(rel, axis=1) - radius])
+
+
+def _rebend(piece, sh: np.ndarray) -> np.ndarray:
+    """Inverse of unbend_collar: flat collar points for (along, height)."""
+    mid, radius = _collar_circle(piece)
+    t = (sh[:, 0] - mid) / radius
+    rr = radius + sh[:, 1]
+    return np.column_stack([mid + rr * np.sin(t), rr * np.cos(t) - radius])
 
 
 def _reflect_over(line: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -878,10 +895,12 @@ def _reflect_over(line: np.ndarray, pts: np.ndarray) -> np.ndarray:
 def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
     """A tailored collar as worn: what lies past its roll line turned over it, COLLAR_FALL_GAP out.
     The roll line runs out on the neck edge where the lapel's crosses the gorge (tailored._collar_roll),
-    so the collar's ends turn whole, with the lapels. Each turned point is mirrored over the roll line
-    in the collar's flat: landing on the stand it lies over the collar as grown, past the neck edge
+    so the collar's ends turn whole, with the lapels. The stand goes straight up from the seam (as
+    _place_band grew it; relaxed, it was crumpled at the side necks). Each turned point is mirrored
+    over the roll line in the collar's flat: landing on the stand it lies over it, past the neck edge
     on the piece the collar is sewn to there (the back, a front, a turned lapel) as placed. Grown
-    straight up, the collar stood round the neck as a crumpled funnel."""
+    straight up, the collar stood round the neck as a crumpled funnel (jacket drape 2 crossings,
+    none on the collar: 4-13 with the relaxed stand or the host's direction square to the seam)."""
     out = pos.copy()
     normals = vertex_normals(pos, _outward_faces(pattern, mesh))
     sp = np.concatenate([mesh.seam_pairs, mesh.seam_pairs[:, ::-1]])
@@ -903,14 +922,14 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
         along, k = np.unique(sh[mine, 0], return_index=True)
         seam = pos[host[k]]
         here = np.column_stack([np.interp(sh[:, 0], along, seam[:, j]) for j in range(3)])
-        here[:, 2] += np.maximum(sh[:, 1], 0.0)  # the stand straight up from the seam, as grown, unrelaxed
+        here[:, 2] += np.maximum(sh[:, 1], 0.0)
         here[mine] = pos[lo + mine]
         out[lo:lo + len(v)] = here
         centre = here.mean(axis=0)
-        up = m[:, 1] >= 0  # mirrored onto the stand: over the collar as grown
+        up = m[:, 1] >= 0  # mirrored onto the stand: over it
         q = _rebend(p, m[up])
-        out[lo + idx[up]] = _carry(q, v, f, here) + COLLAR_FALL_GAP * _away(
-            _carry(q, v, f, here), _carry(q, v, f, normals[lo:lo + len(v)]), centre)
+        at = _carry(q, v, f, here)
+        out[lo + idx[up]] = at + COLLAR_FALL_GAP * _away(at, _carry(q, v, f, normals[lo:lo + len(v)]), centre)
         # mirrored past the neck edge: on the host there, as far in from the seam as it is past it
         down = np.nonzero(~up)[0]
         nearest = host[np.abs(sh[mine][None, :, 0] - m[down][:, None, 0]).argmin(axis=1)]
@@ -924,16 +943,6 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
             nh = _away(at, _carry(q, hv, hf, normals[ho:ho + len(hv)]), centre)
             out[lo + idx[down[sel]]] = at + COLLAR_FALL_GAP * nh
     return out
-
-
-def _rebend(piece, sh: np.ndarray) -> np.ndarray:
-    """Inverse of unbend_collar: flat collar points for (along, height)."""
-    b0, top = _lm(piece, "bottom_start"), _lm(piece, "top_mid")
-    mid, dx = top[0], b0[0] - top[0]
-    radius = -(dx * dx + b0[1] ** 2) / (2 * b0[1])
-    t = (sh[:, 0] - mid) / radius
-    rr = radius + sh[:, 1]
-    return np.column_stack([mid + rr * np.sin(t), rr * np.cos(t) - radius])
 
 
 def _away(at: np.ndarray, nrm: np.ndarray, centre: np.ndarray) -> np.ndarray:
