@@ -947,3 +947,26 @@ def test_every_type_opens_one_way(t, fabric, collar, want):
     for line, w in zip(got, want, strict=True):
         assert w in line, (line, w)
     assert not any("shoulder" in line or (".side" in line and t != "skirt") for line in got)
+
+
+def test_a_tailored_collars_roll_line_continues_the_lapels():
+    """The upper collar turns over one line with the lapels: its roll line is COLLAR_STAND high at the
+    centre back and runs out on the neck edge at each gorge, where the lapel's roll line crosses it
+    (so the collar's ends turn whole, with the lapels, instead of standing on a seam that folds)."""
+    from garment_addon.core.pattern.drafting.tailored import COLLAR_STAND
+
+    p = draft_pattern(make_spec({"garment_type": "jacket"}))
+    collar = p.piece("collar")
+    roll = np.asarray(next(mk for mk in collar.markings if mk["kind"] == "roll_line")["points"])
+    neck = LineString(np.vstack([collar.edge_points(e.name) for e in collar.edges if e.name.startswith("to_")]))
+    heights = np.array([neck.distance(Point(q)) for q in roll])
+    assert heights[[0, -1]].max() < 0.3 and heights.max() == pytest.approx(COLLAR_STAND, abs=0.1)
+    for end, side in ((roll[0], "left"), (roll[-1], "right")):
+        gorge = LineString(collar.edge_points(f"to_{side}_front_gorge"))
+        assert gorge.distance(Point(end)) < 0.3, side
+        # as far along the gorge seam from the collar's end as the crossing is from the gorge point
+        front = p.piece(f"{side}_front")
+        crossing = front.landmarks["roll_end"]
+        from_notch = LineString(front.edge_points("gorge")).project(Point(crossing))
+        along = gorge.project(Point(end))
+        assert min(abs(along - from_notch), abs(gorge.length - along - from_notch)) < 0.5, side

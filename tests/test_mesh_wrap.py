@@ -269,3 +269,40 @@ def test_patch_pockets_sit_where_the_pattern_draws_them(garment_type):
         stitched = np.concatenate([pm.edge_verts[e.name] for e in p.edges if e.role == "face"]) + o
         gap = nearest_surface(pos[stitched], pos[used], local.reshape(-1, 3))[0]
         assert np.median(gap) == pytest.approx(PATCH_EDGE_GAP, abs=0.1), p.name
+
+
+def collar_lie(pattern, mesh, pos, body):
+    """(z of the collar's fall edge, z of its roll line, radius of the fall edge, radius of the neck
+    seam) at the centre back, radii from the body's centre line, for a tailored collar at ``pos``."""
+    from garment_addon.core.assembly.wrap import unbend_collar
+
+    i, pc = mesh.index("collar"), pattern.piece("collar")
+    v, pm = mesh.pieces[i].verts, mesh.pieces[i]
+    at = pos[mesh.offsets[i]:mesh.offsets[i] + len(v)]
+    sh = unbend_collar(pc, v)
+    roll = unbend_collar(pc, np.asarray(next(mk for mk in pc.markings if mk["kind"] == "roll_line")["points"]))
+    roll = roll[np.argsort(roll[:, 0])]
+    back = np.abs(sh[:, 0] - np.median(sh[:, 0])) < 2.0
+    on_roll = back & (np.abs(sh[:, 1] - np.interp(sh[:, 0], roll[:, 0], roll[:, 1])) < 0.02)
+    fall = np.zeros(len(v), bool)
+    fall[pm.edge_verts["fall"]] = True
+    neck = np.zeros(len(v), bool)
+    neck[np.concatenate([pm.edge_verts[e.name] for e in pc.edges if e.name.startswith("to_")])] = True
+    radius = np.hypot(at[:, 0], at[:, 1] - body.section(at[:, 2])[2])
+    return at[fall & back, 2], at[on_roll, 2], radius[fall & back], radius[neck & back]
+
+
+def test_a_jackets_collar_is_turned_down_over_its_roll_line():
+    """Worn, a tailored collar's fall lies turned down over its stand: at the back its fall edge lies
+    below the roll line and outside the neck seam, and its ends (past where the lapels' roll lines
+    cross the gorges: the roll line runs out on the neck edge there) lie down on the fronts by the
+    notches. Grown straight up from the neckline, it stood round the neck as a crumpled funnel."""
+    pattern, body, mesh, pos = _wrapped({"garment_type": "jacket"})
+    fall_z, roll_z, fall_r, neck_r = collar_lie(pattern, mesh, pos, body)
+    assert len(fall_z) and len(roll_z)
+    assert fall_z.max() < roll_z.min() - 2.0
+    assert fall_r.min() > neck_r.max() + 0.5
+    i = mesh.index("collar")
+    ends = pos[mesh.offsets[i] + mesh.pieces[i].edge_verts["fall"][[0, -1]]]
+    assert (ends[:, 2] < roll_z.min() - 3.0).all()
+    assert assembly_metrics(mesh, pos, body)["inside_fraction"] <= 0.01

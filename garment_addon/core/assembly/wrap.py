@@ -579,9 +579,15 @@ def _place_on_host(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray) ->
     v = mesh.pieces[i].verts
     centre = np.asarray(p.landmarks.get("center", v.mean(axis=0)), float)
     q = v - centre + np.asarray(at, float)
-    a, b, c = hv[hf[:, 0]], hv[hf[:, 1]], hv[hf[:, 2]]
-    # barycentric coordinates of every point in every host triangle; the best-fitting triangle
-    # (least negative weight: inside, or nearest for a point just off the outline)
+    pos[mesh.offsets[i]:mesh.offsets[i] + len(v)] = _carry(q, hv, hf, pos[ho:ho + len(hv)])
+    return True
+
+
+def _carry(q: np.ndarray, flat: np.ndarray, faces: np.ndarray, placed: np.ndarray) -> np.ndarray:
+    """3D points for the flat points ``q`` on a piece (``flat`` vertices, ``faces``) placed at
+    ``placed``: each carried by the triangle under it in the flat, the best-fitting one (least
+    negative barycentric weight: inside, or nearest for a point off the outline)."""
+    a, b, c = flat[faces[:, 0]], flat[faces[:, 1]], flat[faces[:, 2]]
     d = (b[:, 1] - c[:, 1]) * (a[:, 0] - c[:, 0]) + (c[:, 0] - b[:, 0]) * (a[:, 1] - c[:, 1])
     dx, dy = q[:, None, 0] - c[None, :, 0], q[:, None, 1] - c[None, :, 1]
     w0 = ((b[:, 1] - c[:, 1]) * dx + (c[:, 0] - b[:, 0]) * dy) / d
@@ -589,9 +595,7 @@ def _place_on_host(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray) ->
     w = np.stack([w0, w1, 1 - w0 - w1], axis=-1)
     best = w.min(axis=-1).argmax(axis=1)
     wb = w[np.arange(len(q)), best]
-    corners = pos[hf[best] + ho]
-    pos[mesh.offsets[i]:mesh.offsets[i] + len(v)] = np.einsum("nk,nkj->nj", wb, corners)
-    return True
+    return np.einsum("nk,nkj->nj", wb, placed[faces[best]])
 
 
 def _place_flat(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
@@ -711,6 +715,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     pos = _lift_front_overlap(pattern, mesh, pos)
     pos = _lift_lapels(pattern, mesh, pos)
     pos = _lift_band_extensions(pattern, mesh, pos)
+    pos = _turn_down_collars(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
         pos = _lay_on_surface(pattern, mesh, pos, patches)
@@ -839,6 +844,130 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6)
     out = pos.copy()
     out[turned] += lift * vertex_normals(pos, _outward_faces(pattern, mesh))[turned]
     return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
+
+
+COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
+
+
+def _collar_circle(piece) -> tuple[float, float] | None:
+    """(x of the centre, radius) of the circle a tailored collar's band was bent round
+    (tailored._bend: centred under top_mid, through its neck edge's ends); None for another piece."""
+    b0, top = _lm(piece, "bottom_start"), _lm(piece, "top_mid")
+    if b0 is None or top is None or b0[1] >= 0:
+        return None
+    dx = b0[0] - top[0]
+    return float(top[0]), float(-(dx * dx + b0[1] ** 2) / (2 * b0[1]))
+
+
+def unbend_collar(piece, pts: np.ndarray) -> np.ndarray | None:
+    """(along, height) of a tailored collar's points in the straight band it was bent from; None
+    for another piece."""
+    circle = _collar_circle(piece)
+    if circle is None:
+        return None
+    mid, radius = circle
+    rel = np.column_stack([pts[:, 0] - mid, pts[:, 1] + radius])
+    return np.column_stack([mid + radius * np.arctan2(rel[:, 0], rel[:, 1]),
+                            np.linalg.norm(rel, axis=1) - radius])
+
+
+def _rebend(piece, sh: np.ndarray) -> np.ndarray:
+    """Inverse of unbend_collar: flat collar points for (along, height)."""
+    mid, radius = _collar_circle(piece)
+    t = (sh[:, 0] - mid) / radius
+    rr = radius + sh[:, 1]
+    return np.column_stack([mid + rr * np.sin(t), rr * np.cos(t) - radius])
+
+
+def _reflect_over(line: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """``pts`` mirrored over the polyline ``line`` (its end segments carried on straight): each
+    point over the tangent at its nearest point on the line."""
+    ext = np.vstack([line[0] - 50 * (line[1] - line[0]), line[1:-1], line[-1] + 50 * (line[-1] - line[-2])])
+    a, b = ext[:-1], ext[1:]
+    ab = b - a
+    t = np.clip(np.einsum("nkj,kj->nk", pts[:, None] - a[None], ab) / np.einsum("kj,kj->k", ab, ab), 0, 1)
+    foot = a[None] + t[..., None] * ab[None]
+    k = np.linalg.norm(pts[:, None] - foot, axis=2).argmin(axis=1)
+    f = foot[np.arange(len(pts)), k]
+    return 2 * f - pts
+
+
+def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
+    """A tailored collar as worn: what lies past its roll line turned over it, COLLAR_FALL_GAP out.
+    The roll line runs out on the neck edge where the lapel's crosses the gorge (tailored._collar_roll),
+    so the collar's ends turn whole, with the lapels. The stand goes straight up from the seam (as
+    _place_band grew it; relaxed, it was crumpled at the side necks). Each turned point is mirrored
+    over the roll line in the collar's flat: landing on the stand it lies over it, past the neck edge
+    on the piece the collar is sewn to there (the back, a front, a turned lapel) as placed. Grown
+    straight up, the collar stood round the neck as a crumpled funnel (jacket drape 2 crossings,
+    none on the collar: 4-13 with the relaxed stand or the host's direction square to the seam)."""
+    out = pos.copy()
+    normals = vertex_normals(pos, _outward_faces(pattern, mesh))
+    sp = np.concatenate([mesh.seam_pairs, mesh.seam_pairs[:, ::-1]])
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        v, f, lo = mesh.pieces[i].verts, mesh.pieces[i].faces, mesh.offsets[i]
+        sh = unbend_collar(p, v)
+        roll = [np.asarray(m["points"], float) for m in p.markings if m.get("kind") == "roll_line"]
+        pairs = sp[(sp[:, 0] >= lo) & (sp[:, 0] < lo + len(v))]
+        if sh is None or not roll or not len(pairs):
+            continue
+        line = unbend_collar(p, roll[0])
+        line = line[np.argsort(line[:, 0])]
+        mine, host = pairs[:, 0] - lo, pairs[:, 1]
+        turned = sh[:, 1] > np.interp(sh[:, 0], line[:, 0], line[:, 1], left=-1.0, right=-1.0) + ON_FOLD
+        turned[mine] = False
+        idx = np.nonzero(turned)[0]
+        m = _reflect_over(line, sh[idx])
+        along, k = np.unique(sh[mine, 0], return_index=True)
+        seam = pos[host[k]]
+        here = np.column_stack([np.interp(sh[:, 0], along, seam[:, j]) for j in range(3)])
+        here[:, 2] += np.maximum(sh[:, 1], 0.0)
+        here[mine] = pos[lo + mine]
+        out[lo:lo + len(v)] = here
+        centre = here.mean(axis=0)
+        up = m[:, 1] >= 0  # mirrored onto the stand: over it
+        q = _rebend(p, m[up])
+        at = _carry(q, v, f, here)
+        out[lo + idx[up]] = at + COLLAR_FALL_GAP * _away(at, _carry(q, v, f, normals[lo:lo + len(v)]), centre)
+        # mirrored past the neck edge: on the host there, as far in from the seam as it is past it
+        down = np.nonzero(~up)[0]
+        nearest = host[np.abs(sh[mine][None, :, 0] - m[down][:, None, 0]).argmin(axis=1)]
+        for h in np.unique(mesh.piece_of[nearest]):
+            sel = mesh.piece_of[nearest] == h
+            hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
+            on_h = mesh.piece_of[host] == h
+            along, k = np.unique(sh[mine[on_h], 0], return_index=True)
+            q = _inward(hv[host[on_h][k] - ho], hv, along, m[down[sel], 0], -m[down[sel], 1])
+            at = _carry(q, hv, hf, pos[ho:ho + len(hv)])
+            nh = _away(at, _carry(q, hv, hf, normals[ho:ho + len(hv)]), centre)
+            out[lo + idx[down[sel]]] = at + COLLAR_FALL_GAP * nh
+    return out
+
+
+def _away(at: np.ndarray, nrm: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Unit normals turned to point away from the vertical line through ``centre`` (the neck)."""
+    n = nrm / np.maximum(np.linalg.norm(nrm, axis=1), 1e-9)[:, None]
+    radial = at - centre
+    radial[:, 2] = 0
+    return n * np.where((n * radial).sum(axis=1) < 0, -1.0, 1.0)[:, None]
+
+
+SEAM_SPAN = 1.5  # cm each way along the seam: the chord a host's inward direction is square to
+
+
+def _inward(seam: np.ndarray, flat: np.ndarray, seam_s: np.ndarray, s: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """Flat points on a host piece (vertices ``flat``) ``depth`` in from its seam (``seam``: the sewn
+    vertices' flat positions, at ``seam_s`` along the collar, increasing) at ``s`` along it."""
+    point = lambda x: np.column_stack([np.interp(x, seam_s, seam[:, k]) for k in range(2)])  # noqa: E731
+    at = point(s)
+    # the chord over SEAM_SPAN: one direction round a corner of the seam (gorge to neckline), so
+    # points either side of it do not fan apart or pile up
+    tangent = point(s + SEAM_SPAN) - point(s - SEAM_SPAN)
+    n = np.column_stack([-tangent[:, 1], tangent[:, 0]])
+    n /= np.maximum(np.linalg.norm(n, axis=1), 1e-9)[:, None]
+    n *= np.where(((flat.mean(axis=0) - at) * n).sum(axis=1) < 0, -1.0, 1.0)[:, None]
+    return at + depth[:, None] * n
 
 
 def is_patch(piece, mesh: GarmentMesh) -> bool:

@@ -98,6 +98,47 @@ def collar_outline(total: float, shrink: float = 0.0, stand: float = COLLAR_STAN
     return right_end, fall_edge, _dense(left_pt, (0.0, 0.0)), radius
 
 
+def _roll_crossing(front: PieceDraft, edge: str) -> float | None:
+    """How far along the band's run on ``front.edge`` the lapel's roll line crosses it (the gorge);
+    None where it does not."""
+    if not {"roll_start", "roll_end"} <= front.landmarks.keys():
+        return None
+    pts = next(q for q in front.ccw_edges() if q.name == edge).pts[::-1]  # the band runs against CCW
+    a, b = front.landmarks["roll_start"], front.landmarks["roll_end"]
+    d = b - a
+    side = (pts[:, 0] - a[0]) * d[1] - (pts[:, 1] - a[1]) * d[0]
+    k = np.nonzero(np.sign(side[:-1]) != np.sign(side[1:]))[0]
+    if not len(k):
+        return None
+    k = int(k[0])
+    run = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))])
+    return float(run[k] + (run[k + 1] - run[k]) * side[k] / (side[k] - side[k + 1]))
+
+
+def _collar_roll(d: PatternDraft, runs, total: float) -> np.ndarray:
+    """The collar's roll line (before bending): COLLAR_STAND high at the back (0.8 of it at the sides),
+    on each front running straight down to the neck edge where the lapel's roll line crosses the
+    gorge, so collar and lapel turn over one line and the collar's ends turn whole, with the lapels."""
+    xs = np.linspace(0.0, total, 121)
+    h = COLLAR_STAND * (0.8 + 0.2 * np.cos(np.pi * (xs / total - 0.5)))
+    starts = np.concatenate([[0.0], np.cumsum([r[2] for r in runs])])
+    for p in dict.fromkeys(r[0] for r in runs):
+        ks = [k for k, r in enumerate(runs) if r[0] == p]
+        lo, hi = starts[ks[0]], starts[ks[-1] + 1]  # the front's stretch of the collar
+        cross = [starts[k] + c for k in ks if (c := _roll_crossing(d.piece(p), runs[k][1])) is not None]
+        if not cross:
+            continue
+        xc = cross[0]
+        inner = hi if xc - lo < hi - xc else lo  # the ramp climbs toward the back
+        top = float(np.interp(inner, xs, h))
+        span = (xs - xc) / (inner - xc)
+        ramp = (span >= 0) & (span <= 1)  # easing into the back's height: no kink at the shoulder
+        h[ramp] = top * (1 - (1 - span[ramp]) ** 2)
+        h[span < 0] = np.nan
+    keep = ~np.isnan(h)
+    return np.column_stack([xs[keep], h[keep]])
+
+
 def lapel_collar(d: PatternDraft, targets: list[tuple[str, str]], band_run) -> PieceDraft:
     """The upper collar, sewn 1:1 along ``targets`` (the left front's gorge round the neck to the right
     front's gorge, each run against its piece's outline as ``band_run`` gives it)."""
@@ -117,9 +158,7 @@ def lapel_collar(d: PatternDraft, targets: list[tuple[str, str]], band_run) -> P
     pd.edge("end", bend(right_end), "free", (runs[-1][3][1], "collar_point_right"))
     pd.edge("fall", bend(fall), "free", ("collar_point_right", "collar_point_left"))
     pd.edge("start", bend(left_end), "free", ("collar_point_left", runs[0][3][0]))
-    stand = np.array([[x0, COLLAR_STAND * (0.8 + 0.2 * np.cos(np.pi * (x0 / total - 0.5)))]
-                      for x0 in np.linspace(0.5, total - 0.5, 25)])
-    pd.mark("roll_line", bend(stand), "roll line: the collar turns down here")
+    pd.mark("roll_line", bend(_collar_roll(d, runs, total)), "roll line: the collar turns down here")
     mid = bend(np.array([[total / 2, 0.0]]))[0]
     pd.grain = (float(mid[0]), 0.5, COLLAR_STAND + COLLAR_FALL - 1.0)
     pd.landmarks.update(bottom_start=bend(np.array([[0.0, 0.0]]))[0], bottom_end=bend(np.array([[total, 0.0]]))[0],
