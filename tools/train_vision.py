@@ -71,41 +71,16 @@ def synthetic_class(spec, attrs: dict[str, str]) -> str:
     return {"jacket": "outwear", "vest": "outwear", "hoodie": "longsleeve"}.get(t, t)
 
 
-def load_synthetic(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Our own renders of people wearing each type (bench/synth.py), with per-head targets
-    (-1 where a head has no label): the dataset has few worn photos."""
-    cache = CACHE / f"synthetic_{per_type}_{seed}_{C.SIZE}.npz"
+def _rendered(cases, cache: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Classifier inputs and per-head targets (-1 where a head has no label) of our renders
+    ``cases()`` (spec, image) pairs, cached in ``cache``."""
     if cache.exists():
         z = np.load(cache)
         return z["x"], {k: z[k] for k in C.HEADS}
-    from bench.synth import expected_attributes, photo_cases
+    from bench.synth import expected_attributes
 
     xs, tg = [], {k: [] for k in C.HEADS}
-    for spec, img in photo_cases(per_type, seed):
-        attrs = expected_attributes(spec)
-        xs.append(C.preprocess(img.rgb if img.alpha is None else np.dstack([img.rgb, img.alpha])))
-        tg["cls"].append(C.CLASSES.index(synthetic_class(spec, attrs)))
-        for head in ("sleeves", "length"):
-            v = attrs.get(head)
-            tg[head].append(C.HEADS[head].index(v) if v in C.HEADS[head] else -1)
-    x, tg = np.stack(xs), {k: np.array(v, np.int64) for k, v in tg.items()}
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.savez(cache, x=x, **tg)
-    return x, tg
-
-
-def load_product(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Our product-shot renders (a garment alone on white, a studio backdrop or transparent;
-    bench/synth.product_cases) with per-head targets: without them the classifier reads our jacket
-    renders as shirts and our vests as dresses, and analyze had to lean on the silhouette there."""
-    from bench.synth import expected_attributes, product_cases
-
-    cache = CACHE / f"product_{per_type}_{seed}_{C.SIZE}.npz"
-    if cache.exists():
-        z = np.load(cache)
-        return z["x"], {k: z[k] for k in C.HEADS}
-    xs, tg = [], {k: [] for k in C.HEADS}
-    for spec, img in product_cases(seed, per_type):
+    for spec, img in cases():
         attrs = expected_attributes(spec)
         xs.append(C.preprocess(img.rgb if img.alpha is None else np.dstack([img.rgb, img.alpha])))
         tg["cls"].append(C.CLASSES.index(synthetic_class(spec, attrs)))
@@ -119,6 +94,22 @@ def load_product(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.nda
         np.savez(f, x=x, **tg)
     tmp.replace(cache)
     return x, tg
+
+
+def load_synthetic(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Our own renders of people wearing each type (bench/synth.py): the dataset has few worn photos."""
+    from bench.synth import photo_cases
+
+    return _rendered(lambda: photo_cases(per_type, seed), CACHE / f"synthetic_{per_type}_{seed}_{C.SIZE}.npz")
+
+
+def load_product(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Our product-shot renders (a garment alone on white, a studio backdrop or transparent;
+    bench/synth.product_cases): without them the classifier reads our jacket renders as shirts and
+    our vests as dresses, and analyze had to lean on the silhouette there."""
+    from bench.synth import product_cases
+
+    return _rendered(lambda: product_cases(seed, per_type), CACHE / f"product_{per_type}_{seed}_{C.SIZE}.npz")
 
 
 def _fractal(rng, size: int, octaves: int = 5) -> np.ndarray:
