@@ -35,11 +35,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # Retrain the photo classifier from scratch (CPU torch), as the shipped weights were made: five
-# ensemble members (the last two on an 80-epoch schedule), two at a time with one thread each; then
-# each member fine-tuned for 6 epochs with our product-shot renders added; then combined
-# (temperatures and the refusal threshold from the train calibration slice) and analyze's
-# silhouette votes refitted on that slice. Writes garment_addon/core/vision/model/ (weights,
-# train_log.txt, metrics.json, reference.json, silhouette_votes.json). About 3 h on a 2-core machine.
+# ensemble members (the last two on an 80-epoch schedule), two at a time with one thread each
+# (member 2 alone); then combined (temperatures and the refusal threshold from the train
+# calibration slice) and analyze's silhouette votes refitted on that slice. Writes
+# garment_addon/core/vision/model/ (weights, train_log.txt, metrics.json, reference.json,
+# silhouette_votes.json). About 2.5 h on a 2-core machine.
 VISION = --members 5 --epochs 40,40,40,80,80
 train-vision: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[train]'
@@ -47,9 +47,6 @@ train-vision: $(STAMP)
 	for k in 0 1; do $(BIN)/python tools/train_vision.py $(VISION) --member $$k --threads 1 & done; wait
 	$(BIN)/python tools/train_vision.py $(VISION) --member 2
 	for k in 3 4; do $(BIN)/python tools/train_vision.py $(VISION) --member $$k --threads 1 & done; wait
-	for k in 0 1; do $(BIN)/python tools/train_vision.py $(VISION) --member $$k --finetune --threads 1 & done; wait
-	for k in 2 3; do $(BIN)/python tools/train_vision.py $(VISION) --member $$k --finetune --threads 1 & done; wait
-	$(BIN)/python tools/train_vision.py $(VISION) --member 4 --finetune
 	$(BIN)/python tools/train_vision.py $(VISION) --combine
 	$(BIN)/python tools/fit_analyze.py
 

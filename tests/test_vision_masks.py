@@ -51,7 +51,9 @@ def test_a_renders_backdrop_inside_a_lighter_frame_is_background():
     "garment" (a dress filling the block) until the figure was looked for inside the block."""
     rgb, _ = as_rgb_array(str(DATA / "blender_vest.png"))
     framed = _framed(rgb)
-    a, plain = analyze_array(framed), analyze_array(rgb)
+    # the silhouette's own reading (learned=False): the classifier sees the frame too, and its
+    # probabilities move with it (outwear 0.81 plain, 0.58 framed), which is not what this tests
+    a, plain = analyze_array(framed, learned=False), analyze_array(rgb, learned=False)
     assert a.person.mean() < 0.15  # the figure, not the 360 x 360 backdrop (0.58 of the frame)
     assert (a.garment_type, a.attributes.get("sleeves")) == (plain.garment_type, plain.attributes.get("sleeves"))
     inside = np.zeros(a.garment.shape, bool)

@@ -496,19 +496,27 @@ def load_member(path: Path, args, torch):
 
 
 def refusal_table(probs_cls: np.ndarray, y: np.ndarray, bg_probs: np.ndarray) -> tuple[float, list[str]]:
-    """REFUSE_AT chosen on the calibration slice: the lowest threshold at which at most 1.5 % of its
-    garments are refused (a margin under the 3 % target), with the table it was chosen from."""
+    """REFUSE_AT chosen on the calibration slice, with the table it was chosen from: the middle of the
+    thresholds that keep both margins there (at most 1.5 % of its garments refused, under the 3 %
+    target; at least 0.95 of its hats/shoes refused, over the 0.90 target). The lowest threshold
+    with the garment margin alone sat on the grid's floor (0.20) with five members and refused
+    worn portraits the dataset never shows; the middle is as far from either failure as the slice
+    can tell. Without a threshold keeping both, the lowest keeping the garment margin."""
     ng = CLASS_TO_TYPE == TYPES.index(C.NOT_GARMENT)
     p_ng, bg_ng = probs_cls[:, ng].sum(1), bg_probs[:, ng].sum(1)
     garment = ~ng[y]
-    lines, chosen = [], None
+    lines, both, garments_ok = [], [], []
     for t in np.round(np.arange(0.2, 0.71, 0.05), 2):
         g, h = float((p_ng[garment] >= t).mean()), float((p_ng[~garment] >= t).mean())
         lines.append(f"  refuse at {t:.2f}: garments refused {g:.3f}, hats/shoes refused {h:.3f}, "
                      f"no-garment scenes refused {float((bg_ng >= t).mean()):.3f}")
-        if chosen is None and g <= 0.015:
-            chosen = float(t)
-    return (chosen if chosen is not None else 0.5), lines
+        if g <= 0.015:
+            garments_ok.append(float(t))
+            if h >= 0.95:
+                both.append(float(t))
+    if both:
+        return both[(len(both) - 1) // 2], lines
+    return (garments_ok[0] if garments_ok else 0.5), lines
 
 
 def main(argv: list[str]) -> int:
@@ -534,8 +542,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--product", type=int, default=60,
                     help="own product-shot renders per garment type added to the fine-tuning pass")
     ap.add_argument("--finetune", action="store_true",
-                    help="with --member: fine-tune that trained member with the product renders added")
-    ap.add_argument("--finetune-epochs", type=int, default=6)
+                    help="with --member: fine-tune that trained member with the product renders added (tried, not "
+                         "shipped: it broke the refusal of a drawn garden, see docs/vision.md)")
+    ap.add_argument("--finetune-epochs", type=int, default=0, help="fine-tuning epochs (0: none; 6 were tried)")
     ap.add_argument("--background", default="160,200",
                     help="no-garment photos added to training: corners of training photos, procedural scenes")
     ap.add_argument("--threads", type=int, default=2, help="the shipped weights used 2; 1 is faster on a busy machine")
@@ -550,6 +559,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--stop-after", type=int, default=0,
                     help="stop a member after this many epochs of the --epochs schedule (0: run it all)")
     args = ap.parse_args(argv)
+    if args.finetune and (args.member is None or not args.finetune_epochs):
+        ap.error("--finetune: needs --member K and --finetune-epochs N > 0")
 
     if args.metrics_only:
         x_val, y_val, _ = load_split("validation", args.data)
@@ -649,7 +660,8 @@ def main(argv: list[str]) -> int:
 
     refuse_at, table = refusal_table(softmax(cal_logits["cls"] / temps["cls"]), y_all[cal],
                                      softmax(bg_logits / temps["cls"]))
-    log(f"refusal threshold {refuse_at} (lowest with <= 1.5 % of the calibration slice's garments refused;"
+    log(f"refusal threshold {refuse_at} (the middle of those refusing <= 1.5 % of the calibration slice's "
+        "garments and >= 0.95 of its hats/shoes;"
         f" scenes: 40 corners of calibration photos + 40 procedural scenes, seed {args.seed + 3000}):")
     for line in table:
         log(line)
