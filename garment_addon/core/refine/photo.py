@@ -93,16 +93,11 @@ def read_photo(image, backend: str = "offline", start=None, client=None) -> tupl
     from ..vision import analyze_photo
 
     decoded = as_rgb_array(image)  # once: the analysis and the target share the decoded photo
-    spec, masks = analyze_photo(image, backend="offline" if start is not None else backend, client=client,
-                                decoded=decoded)
-    if start is not None:
-        analysed, spec = spec.garment_type, start if isinstance(start, GarmentSpec) else make_spec(start)
-        if masks is not None and spec.garment_type != analysed:
-            # the given type's garment is the target (the trousers of a photo whose shirt is larger)
-            from ..vision import photo_masks
-
-            masks = photo_masks(image, spec.garment_type, decoded)
-    return spec, load_target(image, masks, decoded)
+    given = None if start is None else start if isinstance(start, GarmentSpec) else make_spec(start)
+    # the given type's garment is the target (the trousers of a photo whose shirt is larger)
+    spec, masks = analyze_photo(image, backend="offline" if given is not None else backend, client=client,
+                                decoded=decoded, garment_type=given.garment_type if given else None)
+    return given or spec, load_target(image, masks, decoded)
 
 
 def _symmetric_body(body: np.ndarray, garment: np.ndarray) -> np.ndarray:

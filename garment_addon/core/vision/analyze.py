@@ -840,13 +840,18 @@ def analyze_array(
     return a
 
 
-def silhouette_context(a: Analysis) -> str:
-    """Where the silhouette read the photo (classifier.CONTEXTS): on a person, on an exact outline, laid out."""
+def exact_outline(a: Analysis) -> bool:
+    """Did the segmentation cut one object out exactly (a transparent PNG, a plain backdrop)?"""
     from . import classifier
 
+    return a.method.split("+")[0] in classifier.CLEAN_MASKS
+
+
+def silhouette_context(a: Analysis) -> str:
+    """Where the silhouette read the photo (classifier.CONTEXTS): on a person, on an exact outline, laid out."""
     if a.frame is not None:
         return "worn"
-    return "outline" if a.method.split("+")[0] in classifier.CLEAN_MASKS else "laid-out"
+    return "outline" if exact_outline(a) else "laid-out"
 
 
 def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) -> None:
@@ -858,8 +863,7 @@ def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) ->
         a.warnings.append("no classifier weights installed: the type comes from the silhouette alone")
         return
     pred = clf.predict(rgb if alpha is None else np.dstack([rgb, alpha]))
-    clean = a.method.split("+")[0] in classifier.CLEAN_MASKS
-    d = classifier.decide(pred, a.garment_type, silhouette_context(a), outline=clean)
+    d = classifier.decide(pred, a.garment_type, silhouette_context(a), outline=exact_outline(a))
     a.classifier = d.metadata(pred)
     a.refusal = d.refusal
     if d.warning:
@@ -1068,7 +1072,7 @@ def analyze_photo(
         raise UserError(a.refusal)
     a.warnings = warnings + a.warnings
     spec = spec_from_analysis(a, source)
-    if garment_type is not None:
+    if garment_type not in (None, spec.garment_type):
         choose_garment(a, garment_type)
     progress(1.0, "done")
     return spec, _masks(a, rgb)

@@ -84,6 +84,14 @@ def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int) -> np.ndarra
     return (cols @ w.reshape(w.shape[0], -1).T + b).reshape(h, wd, -1)
 
 
+def type_sums(classes: dict[str, float]) -> dict[str, float]:
+    """Per type (and NOT_GARMENT): the sum of its dataset classes' probabilities."""
+    out: dict[str, float] = {}
+    for cls, p in classes.items():
+        out[CLASS_TYPE[cls]] = out.get(CLASS_TYPE[cls], 0.0) + p
+    return out
+
+
 @dataclass
 class Prediction:
     logits: dict[str, np.ndarray]
@@ -97,10 +105,7 @@ class Prediction:
     @property
     def types(self) -> dict[str, float]:
         """Probability of each of our types (and NOT_GARMENT), summed over the dataset classes."""
-        out: dict[str, float] = {}
-        for cls, p in self.classes.items():
-            out[CLASS_TYPE[cls]] = out.get(CLASS_TYPE[cls], 0.0) + p
-        return out
+        return type_sums(self.classes)
 
     @property
     def best(self) -> tuple[str, float]:
@@ -259,9 +264,7 @@ def decide(pred: Prediction, silhouette_type: str, context: str, outline: bool =
         rest = max(1.0 - classes["background"], 1e-6)
         classes = {k: 0.0 if k == "background" else v / rest for k, v in classes.items()}
         looks = max(("hat", "shoes"), key=classes.get)
-    t: dict[str, float] = {}
-    for cls, p in classes.items():
-        t[CLASS_TYPE[cls]] = t.get(CLASS_TYPE[cls], 0.0) + p
+    t = type_sums(classes)
     types = {k: t.get(k, 0.0) for k in PHOTO_TYPES}
     for hidden, sources in HIDES_IN.items():
         for cls in sources:
