@@ -35,7 +35,7 @@ from bench.bench_vision_real import ALSO  # noqa: E402  (the alternatives the be
 from garment_addon.core.garments import PHOTO_TYPES  # noqa: E402
 from garment_addon.core.imageio import as_rgb_array  # noqa: E402
 from garment_addon.core.vision import classifier as C  # noqa: E402
-from garment_addon.core.vision.analyze import analyze_array, silhouette_context  # noqa: E402
+from garment_addon.core.vision.analyze import analyze_array, exact_outline, silhouette_context  # noqa: E402
 from tools import train_vision as T  # noqa: E402
 
 PRODUCT_SEEDS = (1, 3, 5, 9, 11)
@@ -50,9 +50,8 @@ TEMPERATURES = (0.4, 0.5, 0.6, 0.75, 1.0, 1.25, 1.5)
 def observe(rgb, alpha) -> tuple[dict, np.ndarray]:
     """The silhouette's reading and context (independent of the classifier weights) and the classifier's input."""
     a = analyze_array(rgb, alpha, learned=False)
-    clean = a.method.split("+")[0] in C.CLEAN_MASKS
     small = C.preprocess(rgb if alpha is None else np.dstack([rgb, alpha]))
-    return {"type": a.garment_type, "context": silhouette_context(a), "clean": clean}, small
+    return {"type": a.garment_type, "context": silhouette_context(a), "clean": exact_outline(a)}, small
 
 
 def observations() -> tuple[list[dict], np.ndarray]:
@@ -104,28 +103,23 @@ def table(n: dict[str, np.ndarray]) -> dict[str, dict[str, dict[str, float]]]:
     return out
 
 
-_TABLES: dict[int, dict] = {}
+def without(o: dict, n: dict[str, np.ndarray]) -> dict:
+    """The table counted without photo ``o`` (each photo is scored with it: leave one out)."""
+    own = {c: m.copy() for c, m in n.items()}
+    if o["truth"] in PHOTO_TYPES and o["type"] in PHOTO_TYPES:
+        own[o["context"]][PHOTO_TYPES.index(o["type"]), PHOTO_TYPES.index(o["truth"])] -= 1
+    return table(own)
 
 
-def _without(o: dict, n: dict[str, np.ndarray]) -> dict:
-    """The table counted without photo ``o`` (cached per photo: the grid asks for it often)."""
-    if id(o) not in _TABLES:
-        own = {c: m.copy() for c, m in n.items()}
-        if o["truth"] in PHOTO_TYPES and o["type"] in PHOTO_TYPES:
-            own[o["context"]][PHOTO_TYPES.index(o["type"]), PHOTO_TYPES.index(o["truth"])] -= 1
-        _TABLES[id(o)] = table(own)
-    return _TABLES[id(o)]
-
-
-def score(items, n, weight: dict, share: dict, temperature: dict) -> dict:
-    """Accuracy, ECE and log loss of the answers' confidence (``bce``) of the decisions, each photo
-    scored with a table counted without it."""
+def score(items, weight: dict, share: dict, temperature: dict) -> dict:
+    """Accuracy, ECE and log loss of the answers' confidence (``bce``) of the decisions over
+    ``items`` (observation, prediction, the table counted without that photo)."""
     hits, conf = [], []
-    for o, pred in items:
+    for o, pred, own in items:
         want = set(o["want"])
         if C.NOT_GARMENT in want:
             continue
-        votes = C.Votes(_without(o, n), weight, share, temperature)
+        votes = C.Votes(own, weight, share, temperature)
         d = C.decide(pred, o["type"], o["context"], outline=o["clean"], votes=votes)
         hit = d.refusal is None and d.garment_type in want
         hits.append(hit)
@@ -139,7 +133,7 @@ def score(items, n, weight: dict, share: dict, temperature: dict) -> dict:
     return {"accuracy": float(np.mean(hits)), "ece": C.ece(p, hit), "bce": bce, "n": len(hits)}
 
 
-def choose(real, renders, n, context: str) -> tuple[float, float, float]:
+def choose(real, renders, context: str) -> tuple[float, float, float]:
     """(weight, hidden share, temperature) of one context by the rule in the module docstring."""
     real = [i for i in real if i[0]["context"] == context]
     renders = [i for i in renders if i[0]["context"] == context]
@@ -147,10 +141,10 @@ def choose(real, renders, n, context: str) -> tuple[float, float, float]:
     grid = {}
     for w, sh in itertools.product(WEIGHTS, SHARES):
         # the temperature changes no answer, only its confidence: the best one for each setting
-        by_t = {t: score(both, n, {context: w}, {context: sh}, {context: t}) for t in TEMPERATURES}
+        by_t = {t: score(both, {context: w}, {context: sh}, {context: t}) for t in TEMPERATURES}
         t = min(by_t, key=lambda k: np.nan_to_num(by_t[k]["bce"], nan=np.inf))
-        r = score(real, n, {context: w}, {context: sh}, {context: t})
-        s = score(renders, n, {context: w}, {context: sh}, {context: t})
+        r = score(real, {context: w}, {context: sh}, {context: t})
+        s = score(renders, {context: w}, {context: sh}, {context: t})
         grid[w, sh] = r, s, t, np.nan_to_num(by_t[t]["ece"])
 
     def acc(x):
@@ -183,16 +177,17 @@ def main(argv: list[str]) -> int:
     if args.observe_only:
         return 0
     clf = C.Classifier(args.weights)
-    items = list(zip(obs, [clf.predict_array(v) for v in x], strict=True))
+    n = count(obs)
+    # (observation, prediction, its leave-one-out table), the tables counted once for the whole grid
+    items = [(o, clf.predict_array(v), without(o, n)) for o, v in zip(obs, x, strict=True)]
     real = [i for i in items if i[0]["real"]]
     renders = [i for i in items if not i[0]["real"]]
-    n = count(obs)
     print(f"calibration slice: {len(real)} photos; renders: {len(renders)} "
           f"(worn seed {WORN_SEED}, product seeds {PRODUCT_SEEDS}); readings per context: "
           f"{ {c: int(m.sum()) for c, m in n.items()} }")
-    chosen = {c: choose(real, renders, n, c) for c in C.CONTEXTS}
+    chosen = {c: choose(real, renders, c) for c in C.CONTEXTS}
     weight, share, temperature = ({c: v[i] for c, v in chosen.items()} for i in range(3))
-    r, s = score(real, n, weight, share, temperature), score(renders, n, weight, share, temperature)
+    r, s = score(real, weight, share, temperature), score(renders, weight, share, temperature)
     print(f"chosen: weights {weight}, hidden shares {share}, temperatures {temperature}: home photos "
           f"{r['accuracy']:.3f} (ece {r['ece']:.3f}), renders {s['accuracy']:.3f} (ece {s['ece']:.3f}; leave one out)")
     out = {"likelihood": table(n), "weight": weight, "hidden_share": share, "temperature": temperature,
