@@ -42,6 +42,7 @@ from .segment import (
     _clean,
     detect_face,
     easy_background,
+    holes,
     resize_for_analysis,
     segment_person,
     skin_like,
@@ -783,11 +784,7 @@ def _symmetric_person(person: np.ndarray, fr: Frame | None, band: int, rgb: np.n
 
 def _fill_enclosed(mask: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """``mask`` with the ``allowed`` pixels of its holes (regions it encloses) filled."""
-    inv = (~mask).astype(np.uint8)
-    n, lab_c = cv2.connectedComponents(inv, connectivity=4)
-    outside = np.unique(np.concatenate([lab_c[0], lab_c[-1], lab_c[:, 0], lab_c[:, -1]]))
-    holes = (lab_c > 0) & ~np.isin(lab_c, outside)
-    return mask | (holes & allowed)
+    return mask | (holes(mask) & allowed)
 
 
 HEAD_BAND = 0.125  # the chin's height fraction: above it hair, hats and hoods

@@ -64,15 +64,18 @@ def _clean(mask: np.ndarray, min_frac: float | None = None) -> np.ndarray:
     n_p, parts, part_stats, _ = cv2.connectedComponentsWithStats(m, 8)
     specks = 1 + np.flatnonzero(part_stats[1:, cv2.CC_STAT_AREA] < SPECK * m.sum())
     m[np.isin(parts, specks)] = 0
-    # fill holes: everything not reachable from the border through background
-    inv = (1 - m).astype(np.uint8)
-    n2, lab2 = cv2.connectedComponents(inv, connectivity=4)
-    border = set(np.unique(np.concatenate([lab2[0], lab2[-1], lab2[:, 0], lab2[:, -1]])))
-    holes = ~np.isin(lab2, list(border)) & (inv > 0)
-    n3, lab3, st3, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), 4)
+    # fill small holes
+    n3, lab3, st3, _ = cv2.connectedComponentsWithStats(holes(m > 0).astype(np.uint8), 4)
     small = 1 + np.flatnonzero(st3[1:, cv2.CC_STAT_AREA] < 0.003 * m.size)
     m[np.isin(lab3, small)] = 1
     return m.astype(bool)
+
+
+def holes(mask: np.ndarray) -> np.ndarray:
+    """The pixels outside ``mask`` that cannot reach the image border without crossing it."""
+    n, lab = cv2.connectedComponents((~mask).astype(np.uint8), connectivity=4)
+    border = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
+    return (lab > 0) & ~np.isin(lab, border)
 
 
 def _border_pixels(lab: np.ndarray, band: int) -> np.ndarray:
