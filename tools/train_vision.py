@@ -71,16 +71,17 @@ def synthetic_class(spec, attrs: dict[str, str]) -> str:
     return {"jacket": "outwear", "vest": "outwear", "hoodie": "longsleeve"}.get(t, t)
 
 
-def _rendered(cases, cache: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Classifier inputs and per-head targets (-1 where a head has no label) of our renders
-    ``cases()`` (spec, image) pairs, cached in ``cache``."""
+def load_synthetic(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Our own renders of people wearing each type (bench/synth.py), with per-head targets
+    (-1 where a head has no label): the dataset has few worn photos."""
+    cache = CACHE / f"synthetic_{per_type}_{seed}_{C.SIZE}.npz"
     if cache.exists():
         z = np.load(cache)
         return z["x"], {k: z[k] for k in C.HEADS}
-    from bench.synth import expected_attributes
+    from bench.synth import expected_attributes, photo_cases
 
     xs, tg = [], {k: [] for k in C.HEADS}
-    for spec, img in cases():
+    for spec, img in photo_cases(per_type, seed):
         attrs = expected_attributes(spec)
         xs.append(C.preprocess(img.rgb if img.alpha is None else np.dstack([img.rgb, img.alpha])))
         tg["cls"].append(C.CLASSES.index(synthetic_class(spec, attrs)))
@@ -94,22 +95,6 @@ def _rendered(cases, cache: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         np.savez(f, x=x, **tg)
     tmp.replace(cache)
     return x, tg
-
-
-def load_synthetic(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Our own renders of people wearing each type (bench/synth.py): the dataset has few worn photos."""
-    from bench.synth import photo_cases
-
-    return _rendered(lambda: photo_cases(per_type, seed), CACHE / f"synthetic_{per_type}_{seed}_{C.SIZE}.npz")
-
-
-def load_product(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Our product-shot renders (a garment alone on white, a studio backdrop or transparent;
-    bench/synth.product_cases): without them the classifier reads our jacket renders as shirts and
-    our vests as dresses, and analyze had to lean on the silhouette there."""
-    from bench.synth import product_cases
-
-    return _rendered(lambda: product_cases(seed, per_type), CACHE / f"product_{per_type}_{seed}_{C.SIZE}.npz")
 
 
 def _fractal(rng, size: int, octaves: int = 5) -> np.ndarray:
@@ -157,44 +142,6 @@ def procedural_scene(rng, size: int = C.SIZE) -> np.ndarray:
             colour = green if rng.random() < 0.8 else tuple(int(v) for v in rng.integers(0, 256, 3))
             d.ellipse([x - r, y - r, x + r, y + r], fill=colour)
     arr = np.asarray(img, np.float32) * rng.uniform(0.7, 1.2) + rng.normal(0, 6, (size, size, 3))
-    return arr.clip(0, 255).astype(np.uint8)
-
-
-def flat_scene(rng, size: int = C.SIZE) -> np.ndarray:
-    """A photo with no garment on a plain or graded ground (a white sweep, a wall, a sky, a table):
-    scattered small shapes and a few larger objects (balls, boxes, pots, leaves). The fine-tuning pass
-    adds product renders (one garment on a plain ground); without these scenes beside them the
-    network learnt "plain ground with something on it" = garment, and a drawn garden lost its refusal."""
-    from PIL import Image, ImageDraw
-
-    top, bottom = (rng.integers(0, 256, 3) if rng.random() < 0.5 else np.full(3, rng.integers(170, 256))
-                   for _ in range(2))
-    ramp = np.linspace(0, 1, size)[:, None, None] * rng.uniform(0, 1)
-    img = Image.fromarray((top + (bottom - top) * ramp).repeat(size, 1).clip(0, 255).astype(np.uint8))
-    d = ImageDraw.Draw(img)
-    if rng.random() < 0.4:  # a horizon: sky or wall above, ground below
-        horizon = int(rng.integers(size // 5, size // 2))
-        d.rectangle([0, horizon, size, size], fill=tuple(int(v) for v in rng.integers(0, 256, 3)))
-
-    def colour():
-        return tuple(int(v) for v in rng.integers(0, 256, 3))
-
-    for _ in range(int(rng.integers(0, 4))):  # larger objects: boxes, balls, pots
-        x, y = (int(v) for v in rng.integers(size // 6, size - size // 6, 2))
-        w, h = (int(v) for v in rng.integers(size // 12, size // 4, 2))
-        (d.ellipse if rng.random() < 0.5 else d.rectangle)([x - w, y - h, x + w, y + h], fill=colour())
-    for _ in range(int(rng.integers(6, 60))):  # scattered small things: leaves, pebbles, marks
-        x, y, r = int(rng.integers(0, size)), int(rng.integers(0, size)), int(rng.integers(2, 10))
-        kind = rng.integers(3)
-        if kind == 0:
-            d.ellipse([x - r, y - r, x + r, y + r], fill=colour())
-        elif kind == 1:
-            d.polygon([(x + int(rng.integers(-r, r + 1)), y + int(rng.integers(-r, r + 1))) for _ in range(3)],
-                      fill=colour())
-        else:
-            d.line([(x, y), (x + int(rng.integers(-3 * r, 3 * r)), y + int(rng.integers(-3 * r, 3 * r)))],
-                   fill=colour(), width=int(rng.integers(1, 4)))
-    arr = np.asarray(img, np.float32) * rng.uniform(0.8, 1.1) + rng.normal(0, 4, (size, size, 3))
     return arr.clip(0, 255).astype(np.uint8)
 
 
@@ -432,14 +379,13 @@ def member_epochs(args, k: int) -> int:
     return counts[min(k, len(counts) - 1)]
 
 
-def train_member(args, k: int, data: dict, log, init: dict | None = None) -> dict:
+def train_member(args, k: int, data: dict, log) -> dict:
     """Train ensemble member ``k`` (its own seed for initialisation, order and augmentation; the same
-    data and calibration slice for all) and return its torch state. With ``init`` (a trained
-    member's state): the fine-tuning pass, --finetune-epochs at a tenth of the learning rate."""
+    data and calibration slice for all) and return its torch state."""
     import torch
     import torch.nn.functional as F
 
-    seed = member_seed(args, k) + (5000 if init else 0)
+    seed = member_seed(args, k)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     tr, x_train, x_all, y_all, cal = data["tr"], data["x_train"], data["x_all"], data["y_all"], data["cal"]
@@ -448,25 +394,21 @@ def train_member(args, k: int, data: dict, log, init: dict | None = None) -> dic
     widths = [int(v) for v in args.widths.split(",")]
     depths = [int(v) for v in args.depths.split(",")]
     model = build_model(widths, depths, args.drop)
-    if init:
-        model.load_state_dict(init["state"])
     n_params = sum(p.numel() for p in model.parameters())
-    log(f"member {k} (seed {seed}): widths {widths}, depths {depths}, {n_params / 1e6:.2f} M parameters"
-        + (f", fine-tuning the {init['epochs']}-epoch member" if init else ""))
+    log(f"member {k} (seed {seed}): widths {widths}, depths {depths}, {n_params / 1e6:.2f} M parameters")
     decay = [p for n, p in model.named_parameters() if p.ndim > 1]
     no_decay = [p for n, p in model.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.wd}, {"params": no_decay, "weight_decay": 0}],
                             lr=args.lr)
     steps_per_epoch = len(tr) // args.batch
-    epochs = args.finetune_epochs if init else member_epochs(args, k)
+    epochs = member_epochs(args, k)
     total = epochs * steps_per_epoch
-    warm = 0 if init else steps_per_epoch * 2
-    peak = args.lr * (0.1 if init else 1.0)
+    warm = steps_per_epoch * 2
 
     def lr_at(step):  # linear warm-up, then cosine to zero at the last epoch
         if step < warm:
-            return peak * (step + 1) / warm
-        return peak * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(total - warm, 1)))
+            return args.lr * (step + 1) / warm
+        return args.lr * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(total - warm, 1)))
 
     counts = np.bincount(data["targets"]["cls"][tr], minlength=len(C.CLASSES)).astype(np.float64)
     cls_weight = np.maximum(counts, 1) ** -args.balance
@@ -509,8 +451,6 @@ def train_member(args, k: int, data: dict, log, init: dict | None = None) -> dic
             log(f"member {k} stopped after {epoch + 1} epochs of the {epochs}-epoch schedule: --stop-after")
             break
     log(f"member {k}: {epoch + 1} epochs in {(time.time() - t0) / 60:.1f} min")
-    if init:
-        return {**init, "state": model.state_dict(), "finetuned": epoch + 1}
     return {"state": model.state_dict(), "widths": widths, "depths": depths, "epochs": epoch + 1,
             "params": int(n_params)}
 
@@ -577,14 +517,6 @@ def main(argv: list[str]) -> int:
                     help="class weights (count)^-balance in the loss: 0 = plain, 0.5 = inverse square root")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--synthetic", type=int, default=60, help="own renders per garment type added to training")
-    ap.add_argument("--product", type=int, default=60,
-                    help="own product-shot renders per garment type added to the fine-tuning pass")
-    ap.add_argument("--finetune", action="store_true",
-                    help="with --member: fine-tune that trained member with the product renders added (tried, not "
-                         "shipped: it broke the refusal of a drawn garden, see docs/vision.md)")
-    ap.add_argument("--finetune-epochs", type=int, default=0, help="fine-tuning epochs (0: none; 6 were tried)")
-    ap.add_argument("--flat", type=int, default=240,
-                    help="flat scenes of no garment (a plain ground with objects) added to the fine-tuning pass")
     ap.add_argument("--background", default="160,200",
                     help="no-garment photos added to training: corners of training photos, procedural scenes")
     ap.add_argument("--threads", type=int, default=2, help="the shipped weights used 2; 1 is faster on a busy machine")
@@ -599,8 +531,6 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--stop-after", type=int, default=0,
                     help="stop a member after this many epochs of the --epochs schedule (0: run it all)")
     args = ap.parse_args(argv)
-    if args.finetune and (args.member is None or not args.finetune_epochs):
-        ap.error("--finetune: needs --member K and --finetune-epochs N > 0")
 
     if args.metrics_only:
         x_val, y_val, _ = load_split("validation", args.data)
@@ -653,36 +583,12 @@ def main(argv: list[str]) -> int:
     data = {"tr": tr, "x_train": np.concatenate(parts), "x_all": x_all, "y_all": y_all, "cal": cal,
             "targets": targets}
 
-    tuning = dict(data)
-    if args.product and args.finetune_epochs and (args.finetune or not (args.member is not None or args.combine)):
-        x_prod, prod_targets = load_product(args.product, args.seed + 4000)
-        tuning["tr"] = np.concatenate([tr, len(data["x_train"]) + np.arange(len(x_prod))])
-        tuning["x_train"] = np.concatenate([data["x_train"], x_prod])
-        rng_flat = np.random.default_rng(args.seed + 6000)
-        x_flat = np.stack([flat_scene(rng_flat) for _ in range(args.flat)])
-        no = np.full(len(x_flat), -1)
-        prod_targets = {k: np.concatenate([v, no if k != "cls" else no * 0 + C.CLASSES.index("background")])
-                        for k, v in prod_targets.items()}
-        x_prod = np.concatenate([x_prod, x_flat])
-        tuning["tr"] = np.concatenate([tr, len(data["x_train"]) + np.arange(len(x_prod))])
-        tuning["x_train"] = np.concatenate([data["x_train"], x_prod])
-        tuning["targets"] = {k: np.concatenate([v, prod_targets[k]]) for k, v in targets.items()}
-        log(f"fine-tuning adds {len(x_prod) - len(x_flat)} product-shot renders ({args.product} per type) and "
-            f"{len(x_flat)} flat scenes of no garment")
-
     todo = [args.member] if args.member is not None else ([] if args.combine else range(args.members))
     for k in todo:
         lines_before = len(log_lines)
-        if not args.finetune:
-            state = train_member(args, k, data, log)
-            state["log"] = log_lines[lines_before:]
-            torch.save(state, member_path[k])
-        if args.finetune or (args.member is None and args.finetune_epochs):
-            init = torch.load(member_path[k])
-            lines_before = len(log_lines)
-            state = train_member(args, k, tuning, log, init=init)
-            state["log"] = init["log"] + log_lines[lines_before:]
-            torch.save(state, member_path[k])
+        state = train_member(args, k, data, log)
+        state["log"] = log_lines[lines_before:]
+        torch.save(state, member_path[k])
     if args.member is not None:
         return 0
 
@@ -737,7 +643,6 @@ def main(argv: list[str]) -> int:
     metrics["numpy_vs_torch_max_logit_diff"] = float(np.abs(np_cls - torch_val["cls"]).max())
     metrics["members"] = len(loaded)
     metrics["epochs_run"] = [s["epochs"] for _, s in loaded]
-    metrics["finetuned_epochs"] = [s.get("finetuned", 0) for _, s in loaded]
     metrics["parameters"] = int(sum(s["params"] for _, s in loaded))
     metrics["seeds"] = [member_seed(args, k) for k in range(len(loaded))]
     metrics["refuse_at"] = refuse_at
