@@ -118,6 +118,33 @@ def test_top_types_are_written_and_sane():
     assert set(spec.metadata["length_p"]) == set(C.HEADS["length"])
 
 
+# The silhouette measured these laid-out photos as a sleeveless jacket, knee-length trousers (55 cm)
+# and ankle-length shorts (130 cm); the classifier's heads name the class where real photos taught
+# them (analyze.HEAD_SURE), and the class's centimetres follow. The sleeveless dress keeps no sleeves:
+# the head is not asked on dresses (it read this one "long").
+@pytest.mark.parametrize("kind, head, want, key, lo, hi", [
+    ("outwear", "sleeves", "long", "sleeve_length", 50, 65),
+    ("pants", "length", "ankle", "pant_length", 85, 105),
+    ("shorts", "length", "mini", "pant_length", 20, 45),
+    ("dress_35f5", "sleeves", "none", "sleeve_length", 0, 0),
+])
+def test_a_lone_garments_sleeves_and_trouser_length_come_from_the_heads(kind, head, want, key, lo, hi):
+    spec = analyze_image(_photo(kind))
+    assert spec.metadata["attributes"][head] == want
+    assert lo <= spec.m[key] <= hi, spec.m[key]
+
+
+def test_the_heads_answer_only_where_sure():
+    from garment_addon.core.vision import analyze as A
+
+    probs = {"none": 0.05, "short": 0.7, "elbow": 0.05, "long": 0.2}
+    assert A.head_class("none", probs, 0.5) == "short"
+    assert A.head_class("none", probs, 0.8) == "none"
+    assert A.heads_for("shirt") == ["sleeves"] and A.heads_for("pants") == ["length"]
+    assert A.heads_for("dress") == A.heads_for("vest") == []
+    assert all(ctx != "worn" for _, ctx in A.HEAD_SURE)  # on a person the body frame measures
+
+
 def test_probabilities_are_calibrated_on_validation_as_recorded():
     """The figures written at training time: the targets the issue sets (checked where measured)."""
     m = json.loads((C.MODEL_DIR / "metrics.json").read_text())
