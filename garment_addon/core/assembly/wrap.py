@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse import coo_matrix, identity
 from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import spsolve
+from scipy.sparse.linalg import splu
 
 from ..body.mannequin import Body, polygon_perimeter, superellipse
 from ..mesh.triangulate import GarmentMesh
@@ -125,33 +125,57 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     out = np.zeros((len(z), 3))
     zb = np.round(z).astype(int)
     cb = np.round(circ).astype(int) if hang is None else np.zeros(len(z), int)
-    key = zb * 100000 + cb
+    keys, inv = np.unique(zb * 100000 + cb, return_inverse=True)
     s = np.asarray(s, float)
-    for k in np.unique(key):
-        m = key == k
-        zz = float(np.mean(z[m]))
-        # below the hip a garment hangs straight from the hip instead of following the crotch in
-        a, b, cy = (float(v[0]) for v in body.section(np.array([max(zz, body.landmarks["hip"])])))
-        body_ring = polygon_perimeter(superellipse(64, a, b))
-        c = max(float(np.mean(circ[m])), body_ring + 2 * np.pi * offset)
-        theta = np.linspace(-np.pi / 2, 3 * np.pi / 2, 257)
-        co, si = np.cos(theta), np.sin(theta)
-        ex = 2 / 2.4
-        pts = np.column_stack([a * np.sign(co) * np.abs(co) ** ex, b * np.sign(si) * np.abs(si) ** ex])
-        arc = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))])
-        cone = c if hang is None else body_ring + 2 * np.pi * (
-            offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz, 0.0))
-        if c > 1.02 * cone:
-            pts = _fluted(pts * (cone / arc[-1]), c)
-            arc = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))])
-        pts *= c / arc[-1]
-        arc *= c / arc[-1]
-        share = s[m] if hang is None else s[m] * c / np.maximum(circ[m], 1e-9)
-        sm = np.mod(share, arc[-1])
-        out[m, 0] = np.interp(sm, arc, pts[:, 0])
-        out[m, 1] = np.interp(sm, arc, pts[:, 1]) + cy
-        out[m, 2] = z[m]
+    # every bin's section and ring at once (a bin at a time, this was most of a wrap's time)
+    n_bins = len(keys)
+    count = np.bincount(inv, minlength=n_bins)
+    zz = np.bincount(inv, z, n_bins) / count
+    cc = np.bincount(inv, circ, n_bins) / count
+    # below the hip a garment hangs straight from the hip instead of following the crotch in
+    a, b, cy = body.section(np.maximum(zz, body.landmarks["hip"]))
+    ua, ub = _UNIT_64
+    body_ring = np.linalg.norm(np.stack([a[:, None] * ua, b[:, None] * ub], axis=-1), axis=-1).sum(axis=1)
+    c = np.maximum(cc, body_ring + 2 * np.pi * offset)
+    co, si = _UNIT_RING
+    pts = np.stack([a[:, None] * co, b[:, None] * si], axis=-1)  # (bins, 257, 2)
+    arc = np.concatenate([np.zeros((n_bins, 1)), np.cumsum(np.linalg.norm(np.diff(pts, axis=1), axis=2), axis=1)],
+                         axis=1)
+    for k in range(n_bins):
+        m = inv == k
+        pk, ak = pts[k], arc[k]
+        cone = c[k] if hang is None else body_ring[k] + 2 * np.pi * (
+            offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
+        if c[k] > 1.02 * cone:
+            pk = _fluted(pk * (cone / ak[-1]), c[k])
+            ak = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
+        scale = c[k] / ak[-1]
+        share = s[m] if hang is None else s[m] * c[k] / np.maximum(circ[m], 1e-9)
+        sm = np.mod(share, ak[-1] * scale)
+        out[m, 0] = np.interp(sm, ak * scale, pk[:, 0] * scale)
+        out[m, 1] = np.interp(sm, ak * scale, pk[:, 1] * scale) + cy[k]
+    out[:, 2] = z
     return out
+
+
+def _unit_ring() -> tuple[np.ndarray, np.ndarray]:
+    """cos / sin terms of the torso's superellipse (exponent 2.4), 257 points from the centre front."""
+    theta = np.linspace(-np.pi / 2, 3 * np.pi / 2, 257)
+    co, si = np.cos(theta), np.sin(theta)
+    ex = 2 / 2.4
+    return np.sign(co) * np.abs(co) ** ex, np.sign(si) * np.abs(si) ** ex
+
+
+def _unit_edges(n_pts: int) -> tuple[np.ndarray, np.ndarray]:
+    """x and y steps round superellipse(n_pts, 1, 1), closed: a section's perimeter is
+    |(a dx, b dy)| summed."""
+    u = superellipse(n_pts, 1.0, 1.0)
+    d = u - np.roll(u, -1, axis=0)
+    return d[:, 0], d[:, 1]
+
+
+_UNIT_RING = _unit_ring()
+_UNIT_64 = _unit_edges(64)
 
 
 FLARE_CONE = 12.0  # degrees: how far out from the hip a flared skirt's wrap opens; the rest is folds
@@ -385,9 +409,11 @@ def _section_perimeter(body: Body, z: np.ndarray, kind: str) -> np.ndarray:
     """Perimeter of the torso section at heights z (below the hip: the hip's, as skirts hang)."""
     zz = np.maximum(z, body.landmarks["hip"]) if kind != "torso" else z
     a, b, _ = body.section(zz)
-    ratios = np.linspace(0.3, 4.0, 75)
-    unit = np.array([polygon_perimeter(superellipse(128, r, 1.0)) for r in ratios])
-    return b * np.interp(a / b, ratios, unit)
+    return b * np.interp(a / b, _RATIOS, _UNIT_PERIMETERS)
+
+
+_RATIOS = np.linspace(0.3, 4.0, 75)  # a / b of a torso section
+_UNIT_PERIMETERS = np.array([polygon_perimeter(superellipse(128, r, 1.0)) for r in _RATIOS])  # b = 1
 
 
 def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float, others=()) -> None:
@@ -633,7 +659,7 @@ def snap_seams(mesh: GarmentMesh, pos: np.ndarray, weight: float = 1.0) -> np.nd
     free = ~sewn
     Lff = L[free][:, free] + 1e-4 * identity(int(free.sum()), format="csr")
     rhs = -(L[free][:, sewn] @ disp[sewn])
-    disp[free] = np.column_stack([spsolve(Lff.tocsc(), rhs[:, k]) for k in range(3)])
+    disp[free] = splu(Lff.tocsc()).solve(np.asarray(rhs))  # one factorisation for x, y and z
     return pos + disp
 
 
