@@ -973,7 +973,24 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
             at = _carry(q, hv, hf, pos[ho:ho + len(hv)])
             nh = _away(at, _carry(q, hv, hf, normals[ho:ho + len(hv)]), centre)
             out[lo + idx[down[sel]]] = at + COLLAR_FALL_GAP * nh
+        out[lo + idx] = _over_lapels(pattern, mesh, out, out[lo + idx])
     return out
+
+
+COLLAR_OVER_LAPEL = 0.6  # cm a turned collar lies at least over a turned lapel (one layer, as the lapel on its front)
+
+
+def _over_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """``pts`` (a turned collar's) at least COLLAR_OVER_LAPEL outside the turned lapels under them."""
+    from .quality import push_out
+
+    turned, hinge = _turned(pattern, mesh), _turned(pattern, mesh, hinge=True)
+    faces = _outward_faces(pattern, mesh)
+    faces = faces[hinge[faces].all(axis=1) & turned[faces].any(axis=1)]
+    if not len(faces):
+        return pts
+    used, local = np.unique(faces, return_inverse=True)
+    return push_out(pts, pos[used], local.reshape(-1, 3), COLLAR_OVER_LAPEL, reach=3.0)
 
 
 NECK_SMOOTH = 6  # smoothing passes along a collar's neck seam
