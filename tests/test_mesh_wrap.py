@@ -339,3 +339,17 @@ def test_a_jackets_collar_seam_runs_round_the_neck_without_doubling_back(size):
     edges, hit = crossing_edges(pos, faces)
     on_collar = (mesh.piece_of[edges[:, 0]] == i) | (mesh.piece_of[faces[hit][:, 0]] == i)
     assert on_collar.sum() <= 25
+
+
+def test_a_rib_cuff_ends_at_the_wrist():
+    """A rib cuff grips the wrist: wrapped, its free edge ends there, the sleeve gathered above it, and
+    the sleeve stays sewn to the cuff and to the armhole. Left 2-3 cm over the base of the hand, where
+    the arm widens, it could not close to its length in the drape and its free edge was pushed back
+    through the cuff (hoodie: 2-4 crossings at a cuff, coming and going with 0.1 mm of noise)."""
+    pattern, body, mesh, pos = _wrapped({"garment_type": "hoodie"})
+    for side in ("left", "right"):
+        tube = body.arms[side]
+        cuff = pos[mesh.piece_of == mesh.index(f"{side}_cuff")]
+        assert ((cuff - tube.p0) @ tube.d).max() <= tube.t[5] + 1e-6
+    m = assembly_metrics(mesh, pos, body, pattern)
+    assert m["max_seam_gap_cm"] < 1e-6 and m["inside_fraction"] == 0 and m["mean_stretch"] < 0.075

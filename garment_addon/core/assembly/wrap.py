@@ -743,6 +743,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     pos = _lift_front_overlap(pattern, mesh, pos)
     pos = _lift_lapels(pattern, mesh, pos)
     pos = _lift_band_extensions(pattern, mesh, pos)
+    pos = _cuffs_to_wrists(pattern, mesh, pos, body)
     pos = _turn_down_collars(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
@@ -838,6 +839,38 @@ def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.nda
         past = (lo - x) if before >= after else (x - hi)
         out[sl] += (EXTENSION_LIFT * np.clip(past / 0.3, 0.0, 1.0))[:, None] * normals[sl]
     return out
+
+
+def _cuffs_to_wrists(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body) -> np.ndarray:
+    """A rib cuff whose free edge reaches past the wrist slid back along the arm until it ends there,
+    the sleeve it is sewn to gathered up by as much (spread over it harmonically from its cap). A
+    rib grips the wrist; left over the base of the hand, where the arm widens, it could not close to
+    its length and the hand pushed its free edge back through the cuff (hoodie drape: 2-4 crossings
+    at a cuff, with or without 0.1 mm of noise on the start)."""
+    ribs = rib_ratios(pattern)
+    disp = np.zeros_like(pos)
+    for p in pattern.pieces:
+        region = p.body_region or ""
+        if p.name not in ribs or "cuff" not in region:
+            continue
+        tube = body.arms[_side(region)]
+        i = mesh.index(p.name)
+        sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
+        excess = float(((pos[sl] - tube.p0) @ tube.d).max()) - float(tube.t[5])
+        if excess > 0:
+            disp[sl] = -excess * tube.d
+    cuff = disp.any(axis=1)
+    if not cuff.any():
+        return pos
+    label, sewn = _seam_groups(mesh)
+    group = np.zeros((label.max() + 1, 3))
+    group[label[cuff]] = disp[cuff]
+    hem = np.isin(label, label[cuff & sewn])  # the sleeve hem moves with the cuff sewn to it
+    disp[hem] = group[label[hem]]
+    sleeves = np.isin(mesh.piece_of, np.unique(mesh.piece_of[hem]))
+    # seams to other pieces (the armhole) stay; the sleeve's own (underarm) follows the spread
+    held = np.isin(label, label[sewn & ~sleeves])
+    return snap_seams(mesh, pos + _spread_moves(mesh, disp, hem | (sewn & held)))
 
 
 def _turned(pattern, mesh: GarmentMesh, hinge: bool = False) -> np.ndarray:
