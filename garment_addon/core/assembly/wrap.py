@@ -19,6 +19,7 @@ from scipy.sparse.linalg import splu
 
 from ..body.mannequin import Body, polygon_perimeter, superellipse
 from ..mesh.triangulate import GarmentMesh
+from .quality import push_out
 
 OFFSET = 1.0  # cm between body and garment after wrapping
 RELAX_ITERATIONS = 30
@@ -903,7 +904,16 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6)
     if not turned.any():
         return pos
     out = pos.copy()
-    out[turned] += lift * vertex_normals(pos, _outward_faces(pattern, mesh))[turned]
+    faces = _outward_faces(pattern, mesh)
+    out[turned] += lift * vertex_normals(pos, faces)[turned]
+    # and that far out from its front's own triangles: by the gorge the front is hollow (the neck's
+    # base), its triangles' chords stand off the curve and the lapel's next to the roll line's top
+    # ran under them (jacket M: 2 crossings there in every drape, the lapel held as wrapped)
+    for i in np.unique(mesh.piece_of[turned]):
+        front = faces[(mesh.piece_of[faces[:, 0]] == i) & ~turned[faces].any(axis=1)]
+        used, local = np.unique(front, return_inverse=True)
+        lapel = turned & (mesh.piece_of == i)
+        out[lapel] = push_out(out[lapel], out[used], local.reshape(-1, 3), lift, reach=3.0)
     return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
 
 
@@ -1015,8 +1025,6 @@ COLLAR_OVER_LAPEL = 0.6  # cm a turned collar lies at least over a turned lapel 
 
 def _over_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, pts: np.ndarray) -> np.ndarray:
     """``pts`` (a turned collar's) at least COLLAR_OVER_LAPEL outside the turned lapels under them."""
-    from .quality import push_out
-
     turned, hinge = _turned(pattern, mesh), _turned(pattern, mesh, hinge=True)
     faces = _outward_faces(pattern, mesh)
     faces = faces[hinge[faces].all(axis=1) & turned[faces].any(axis=1)]
