@@ -55,6 +55,28 @@ def test_photo_scale_is_the_finished_girth_across_the_anchor():
     assert frame.photo_scale(sliver, s) is None
 
 
+def _v_neck_dress(sleeves: bool) -> np.ndarray:
+    """A 51 px wide dress whose V neckline runs 40 % down its anchor rows; sleeves hang apart."""
+    mask = np.zeros((200, 260), bool)
+    mask[40:170, 105:156] = True
+    for y in range(40, 85):  # the V: 24 px wide at the top, closed at row 85
+        half = (85 - y) * 12 // 45
+        mask[y, 130 - half:131 + half] = False
+    if sleeves:
+        for y in range(45, 120):
+            d = (y - 45) // 2
+            mask[y, 96 - d:104 - d] = mask[y, 157 + d:165 + d] = True
+    return mask
+
+
+def test_a_neckline_gap_is_not_the_garment_width():
+    """A real sleeveless V-neck dress on a hanger was fitted with long sleeves (score 0.36 -> 0.55):
+    the render's anchor took one half of the V (24 px of 46) until sleeves, widening the row's gap
+    tolerance, joined the halves. Both halves of a row across the centre line are the garment."""
+    bare, sleeved = (frame.anchor(_v_neck_dress(s), "dress") for s in (False, True))
+    assert bare == sleeved == (51.0, 130.0), (bare, sleeved)
+
+
 def test_flat_lay_lengths_take_their_scale_from_the_garment():
     truth = spec("dress", skirt_length=60, flare=15)
     photo = flat_lay(truth)

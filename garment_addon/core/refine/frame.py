@@ -75,6 +75,20 @@ def _rows(mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask.any(axis=1))
 
 
+def _centre_run(parts: list[np.ndarray], cx: float) -> tuple[int, int]:
+    """(first, last) column of a row's garment across the centre line: the run holding ``cx``; where
+    ``cx`` falls in a gap (a V neckline, an open front) the runs on either side of it together, since
+    both halves are the garment's (taking the nearer half alone read a V-neck dress's waist as 24 px
+    of its 46, and adding sleeves, which closed the gap, "fixed" the scale); without a run on one side,
+    the nearest run."""
+    left = [p for p in parts if p[0] <= cx]
+    right = [p for p in parts if p[-1] >= cx]
+    if left and right:
+        return int(left[-1][0]), int(right[0][-1])  # one run when it holds cx
+    near = (left or right)[-1 if left else 0]
+    return int(near[0]), int(near[-1])
+
+
 def anchor(mask: np.ndarray, garment_type: str) -> tuple[float, float] | None:
     """(width px, centre column) of the garment at its anchor rows (ANCHOR_BY_PARTS), or None."""
     rows = _rows(mask)
@@ -90,9 +104,8 @@ def anchor(mask: np.ndarray, garment_type: str) -> tuple[float, float] | None:
         xs = np.flatnonzero(mask[y])
         if not xs.size:
             continue
-        parts = np.split(xs, np.flatnonzero(np.diff(xs) > gap) + 1)
-        near = min(parts, key=lambda p: 0 if p[0] <= cx <= p[-1] else min(abs(p[0] - cx), abs(p[-1] - cx)))
-        spans.append((near[-1] - near[0] + 1, (near[0] + near[-1]) / 2))
+        lo_x, hi_x = _centre_run(np.split(xs, np.flatnonzero(np.diff(xs) > gap) + 1), cx)
+        spans.append((hi_x - lo_x + 1, (lo_x + hi_x) / 2))
     if not spans:
         return None
     widths = np.array([s[0] for s in spans], float)
