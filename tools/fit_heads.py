@@ -8,7 +8,8 @@ seeds 3 and 5 (their true classes). Per (head, context) it prints the accuracy o
 is at least this sure, else the silhouette" on each source and picks the threshold of the best mean
 over the sources present (real photos and renders count alike: renders stand for product shots on
 white, real photos for everything else), the highest within half a point of it (leaning on the
-measurement). It prints the table; copy the choice into analyze.HEAD_SURE.
+measurement); where fewer than MIN_REAL real photos say anything, never. It prints the table; copy
+the choice into analyze.HEAD_SURE.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from garment_addon.core.vision import classifier as C  # noqa: E402
 from tools import train_vision as T  # noqa: E402
 
 GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 1.01)  # 1.01: never the head
+MIN_REAL = 20  # real photos of a (head, context) below which the measurement keeps its say (trousers on
+# an exact outline: 6 calibration photos, against our renders whose capri lengths the head calls full)
 DATA = ROOT.parent / "shared" / "datasets" / "clothing-dataset-small"
 
 
@@ -76,6 +79,9 @@ def main() -> int:
             print(f"{key[0]:<8} {key[1]:<9} head from {sure:.2f}: {counts}")
         best = max(means)
         chosen = max(s for s, m in zip(GRID, means, strict=True) if m >= best - 0.005)
+        if sum(r["source"] == "real" for r in rs) < MIN_REAL:
+            chosen = GRID[-1]  # too few real photos to overrule the measurement on
+
         print(f"{key[0]:<8} {key[1]:<9} -> {chosen}")
     return 0
 

@@ -891,10 +891,9 @@ def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) ->
 # right for 22 of 106 (sleeves folded, spread or tucked), the head's for 101 from 0.5; trouser lengths
 # 16 of 53 against 47 from 0.8. On an exact outline, with a measured "none" kept (KEEP_MEASURED):
 # sleeves real 2 -> 19 of 32, our renders 48 of 48 from 0.98 (lower, the head calls our elbow sleeves
-# short or long: no real photo taught it elbows); trouser lengths from 0.95 (our capri and culotte
-# renders: the head knows shorts and full length only).
-HEAD_SURE = {("sleeves", "laid-out"): 0.5, ("sleeves", "outline"): 0.98,
-             ("length", "laid-out"): 0.8, ("length", "outline"): 0.95}
+# short or long: no real photo taught it elbows); trouser lengths never (6 real photos there, and the
+# head calls our capri and culotte renders full length: it knows shorts and full length only).
+HEAD_SURE = {("sleeves", "laid-out"): 0.5, ("sleeves", "outline"): 0.98, ("length", "laid-out"): 0.8}
 # Measured classes that stand whatever the head says: on an exact outline a sleeveless shape is what it
 # is, and the head never learnt "none" from a real photo (the dataset has no sleeveless class: it
 # calls our sleeveless shirt on white "short" at 0.998); on a floor or bed folded sleeves vanish.
