@@ -417,6 +417,12 @@ _RATIOS = np.linspace(0.3, 4.0, 75)  # a / b of a torso section
 _UNIT_PERIMETERS = np.array([polygon_perimeter(superellipse(128, r, 1.0)) for r in _RATIOS])  # b = 1
 
 
+def _up_out(d: np.ndarray) -> np.ndarray:
+    """Unit vector across an arm's axis ``d``, up and out from the body (where a sleeve's cap top lies)."""
+    w = np.array([abs(d[2]) * np.sign(d[0]), 0.0, abs(d[0])])
+    return w / np.linalg.norm(w)
+
+
 def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float, others=()) -> None:
     """A sleeve round its arm; with ``others`` (a two-piece sleeve's under sleeve) the circumference is
     their widths together and the under sleeve's centre (its old underarm seam) lies half way round."""
@@ -432,13 +438,48 @@ def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: flo
     t = ytop - v[:, 1]
     circ = sum(_width_fn(q.outline)(v[:, 1]) for q in (p, *others))
     r = np.maximum(circ / (2 * np.pi), tube.radius(np.clip(t, 0, None)) + offset)
-    d = tube.d
-    w = np.array([abs(d[2]) * np.sign(d[0]), 0.0, abs(d[0])])  # up and out, across the axis
-    w /= np.linalg.norm(w)
+    d, w = tube.d, _up_out(tube.d)
     xdir = np.cross(-d, w)  # the piece's +x on the arm, seen from outside
     phi = (v[:, 0] - xc) / r + (np.pi if under is not None else 0.0)
     axis = tube.p0 + t[:, None] * d
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
+
+
+def _sleeves_to_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, placed: np.ndarray) -> np.ndarray:
+    """Each side's sleeve pieces turned about the shoulder joint so the sleeve's underarm point (of
+    its vertices sewn to the bodice, the one furthest down the arm) lies on the ray to the bodice's
+    armhole bottom it is sewn to; the turn fades out down the upper arm (none from the elbow on).
+    Laid round the arm, the eased sleeve's underside ran inside the eased bodice below the armhole's
+    bottom (the arm hangs close to the torso there): the seam snap met them half way and the rows
+    under the junction crossed (jacket L: 20-28 wrap crossings at the underarms, kept by the drape)."""
+    label, sewn = _seam_groups(mesh)
+    torso_ids = [mesh.index(p.name) for p in pattern.pieces if (p.body_region or "").startswith("torso")]
+    torso = np.isin(mesh.piece_of, torso_ids) & placed & sewn
+    out = pos.copy()
+    for side, tube in body.arms.items():
+        ids = [mesh.index(p.name) for p in pattern.pieces
+               if (p.body_region or "").startswith("arm") and _side(p.body_region) == side]
+        on = np.isin(mesh.piece_of, ids) & placed
+        cand = np.nonzero(on & sewn & np.isin(label, label[torso]))[0]
+        if not len(cand):
+            continue
+        t = (pos - tube.p0) @ tube.d
+        k = cand[np.argmax(t[cand])]
+        a = pos[k] - tube.p0
+        b = pos[torso & (label == label[k])].mean(axis=0) - tube.p0
+        axis = np.cross(a, b)
+        size = float(np.linalg.norm(axis))
+        # only ever away from the body: a sleeve lying out from the bodice already is met by the snap
+        if size < 1e-9 or axis @ np.cross(tube.d, _up_out(tube.d)) <= 0:
+            continue
+        axis /= size
+        angle = np.arctan2(size, float(a @ b))
+        end = max(float(tube.t[3]), t[k] + 1.0)  # the elbow
+        theta = angle * np.clip((end - t) / (end - t[k]), 0.0, 1.0)[on]
+        rel = pos[on] - tube.p0
+        c, s_ = np.cos(theta)[:, None], np.sin(theta)[:, None]
+        out[on] = tube.p0 + rel * c + np.cross(axis, rel) * s_ + np.outer(rel @ axis, axis) * (1 - c)
+    return out
 
 
 def _placed_points(p, mesh: GarmentMesh) -> tuple[slice, np.ndarray]:
@@ -710,6 +751,7 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
             mark(p)
         else:
             pending.append(p)
+    pos = _sleeves_to_armholes(pattern, mesh, pos, body, placed)
     for _ in range(3):  # bands attached to bands (hood on collar...) need a second pass
         left = []
         for p in pending:
