@@ -258,7 +258,7 @@ def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray,
         return leg
     circ = np.zeros(len(v))
     for q in all_legs:
-        circ += _width_fn(q.outline)(z - _anchor_z(q, body, "leg"))
+        circ += _width_fn(_flat_worn(q, q.outline))(z - _anchor_z(q, body, "leg"))
     zs = np.maximum(z, L["crotch"])
     circ = np.maximum(circ, _section_perimeter(body, zs, "torso") + 2 * np.pi * offset)
     s = (v[:, 0] - float(wc[0])) + (circ / 2 if _is_back(p) else 0.0)
@@ -301,15 +301,62 @@ def fold_lapel(piece, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, turned
 
 
+def _side_of(u: np.ndarray, origin: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Which side (+1 / -1) of the line through ``origin`` along ``u`` each point ``q`` lies on."""
+    q = np.atleast_2d(q) - origin
+    return np.sign(u[0] * q[:, 1] - u[1] * q[:, 0])
+
+
+def waist_darts(piece) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(tip, base of the leg that stays, base of the leg closed onto it) of each dart cut into the
+    piece's outline (two adjacent seam edges meeting at a ``*_tip`` point) that opens up or down,
+    on a waist or hem: it takes width out. The leg on the side of the piece's anchor (its waist /
+    hem centre, what _anchor_z aligns) stays. A side bust dart (opening sideways) takes length,
+    which the front keeps over the bust: closed here too, the front's armhole, shoulder and gorge
+    sheared down and the jacket's wrap crossed itself more at the underarms and the collar
+    (S / M / L / XL: 24 / 2 / 5 / 0 -> 51 / 15 / 9 / 4), so the seam snap closes those."""
+    out = []
+    n = len(piece.outline)
+    anchor = _lm(piece, "waist_center", "waist", "hem_center", "hip_level", "center")
+    anchor = piece.outline.mean(axis=0) if anchor is None else anchor
+    for a, b in zip(piece.edges, piece.edges[1:] + piece.edges[:1], strict=True):
+        if a.role != "seam" or b.role != "seam" or not a.tags[1].endswith("_tip") or a.end % n != b.start % n:
+            continue
+        tip, ba, bb = piece.outline[a.end % n], piece.outline[a.start % n], piece.outline[b.end % n]
+        u = 0.5 * (ba + bb) - tip
+        if abs(u[1]) > abs(u[0]):
+            out.append((tip, ba, bb) if _side_of(u, tip, ba) == _side_of(u, tip, anchor) else (tip, bb, ba))
+    return out
+
+
+def close_darts(piece, pts: np.ndarray) -> np.ndarray:
+    """``pts`` (flat, on ``piece``) with the piece's waist darts closed: the side of each dart away
+    from the anchor moves by the dart's opening, in full on its base line, fading to nothing at
+    its tip. Left open, the dart's gap counted as width in the ring and the seam snap closed it by
+    moving both legs half way; by the jumpsuit's back waist, where a leg's dart meets the waist
+    band, the leg then ran through the band (the drape's 8 self-crossings there)."""
+    out = np.array(pts, float)
+    for tip, stay, move in waist_darts(piece):
+        u = 0.5 * (stay + move) - tip
+        moving = _side_of(u, tip, out) == _side_of(u, tip, move)
+        out += (moving * np.clip((out - tip) @ u / (u @ u), 0.0, 1.0))[:, None] * (stay - move)
+    return out
+
+
+def _flat_worn(piece, pts: np.ndarray) -> np.ndarray:
+    """Flat points as the ring lays them: the lapel turned back, the waist darts closed."""
+    return close_darts(piece, fold_lapel(piece, pts)[0])
+
+
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
                 all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
-    widths = [_width_fn(fold_lapel(p, p.outline)[0]) for p in pieces]
+    widths = [_width_fn(_flat_worn(p, p.outline)) for p in pieces]
     fronts = [p for p in pieces if not _is_back(p)]
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
-        v = fold_lapel(p, mesh.pieces[i].verts)[0]
+        v = _flat_worn(p, mesh.pieces[i].verts)
         dz = _anchor_z(p, body, kind)
         z = v[:, 1] + dz
         # ring circumference at each height: the widths of every piece of the ring there
