@@ -658,7 +658,19 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     x0 = float(nf[0]) if nf is not None else float(v[:, 0].min())
     x1 = float(nb[0]) if nb is not None else float(v[:, 0].max())
     ytop = float(cr[1]) if cr is not None else float(v[:, 1].max())
-    u = np.clip((v[:, 0] - x0) / (x1 - x0 if abs(x1 - x0) > 1e-6 else 1.0), -0.2, 1.2)
+    # the back seam bulges out past the neck's back point round the back of the head: there a row's
+    # share of the way round is measured to the seam, so the seam lies at the back centre (measured
+    # to the neck's back point, the bulge ran past the centre into the other half: hoodie wrap and
+    # drape, 2-3 crossings at the crown, held there by the hood's pin)
+    far = np.full(len(v), x1)
+    crown = next((e for e in p.edges if e.name == "crown"), None)
+    if crown is not None:
+        c = p.outline[np.arange(crown.start, crown.end + 1) % len(p.outline)]
+        c = c[np.argsort(c[:, 1])]
+        xc = np.interp(v[:, 1], c[:, 1], c[:, 0])
+        far = np.where(np.abs(xc - x0) > abs(x1 - x0), xc, x1)
+    span_x = np.where(np.abs(far - x0) > 1e-6, far - x0, 1.0)
+    u = np.clip((v[:, 0] - x0) / span_x, -0.2, 1.2)
     sign = -1.0 if "right" in (p.body_region or p.name) else 1.0
     hc, ax = body.head_center, body.head_axes + offset + HOOD_AIR
     # the angle the half covers from the back centre: its width round the roomy head, at most a half turn
