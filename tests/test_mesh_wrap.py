@@ -389,22 +389,31 @@ def test_a_sleeve_meets_the_armhole_bottom_without_crossing_the_bodice(size):
     bodice below the armhole's bottom; the seam snap met the two half way and the rows under the
     junction crossed (jacket wrap within 10 cm of the junctions: M 5, L 28, XL 23; the drape kept
     the right underarm's 5-7 for size L)."""
+    pattern, mesh, pos, crossing = _crossings_on_the_shown_body({"garment_type": "jacket", "size": size})
+    for side in ("left", "right"):
+        under = pattern.piece(f"{side}_under_sleeve").landmarks["underarm_seam"]
+        assert not crossing(_placed(mesh, pos, f"{side}_under_sleeve", under), 10).any(), side
+
+
+def _crossings_on_the_shown_body(spec_dict):
+    """(pattern, mesh, pos, near) for a garment wrapped at 2 cm on the shown (MakeHuman) body, as the
+    pipeline wraps it; near(point, radius): which welded self-crossing edges lie within radius."""
     from garment_addon.core.assembly.quality import crossing_edges
     from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec({"garment_type": "jacket", "size": size})
+    spec = make_spec(spec_dict)
     pattern, body = draft_pattern(spec), body_for_spec(spec)
     attach_human(body)
     mesh = mesh_pattern(pattern, 2.0)
     pos = wrap(pattern, mesh, body)
-    edges, _ = crossing_edges(pos, _welded(mesh, mesh.faces))
-    for side in ("left", "right"):
-        i = mesh.index(f"{side}_under_sleeve")
-        v = mesh.pieces[i].verts
-        under = np.asarray(pattern.piece(f"{side}_under_sleeve").landmarks["underarm_seam"])
-        junction = pos[mesh.offsets[i] + int(np.argmin(np.linalg.norm(v - under, axis=1)))]
-        near = np.linalg.norm(pos[edges].mean(axis=1) - junction, axis=1) < 10
-        assert not near.any(), (side, int(near.sum()))
+    mid = pos[crossing_edges(pos, _welded(mesh, mesh.faces))[0]].mean(axis=1)
+    return pattern, mesh, pos, lambda point, radius: np.linalg.norm(mid - point, axis=1) < radius
+
+
+def _placed(mesh, pos, piece: str, flat) -> np.ndarray:
+    """Where the vertex of ``piece`` nearest the flat point ``flat`` was placed."""
+    i = mesh.index(piece)
+    return pos[mesh.offsets[i] + int(np.argmin(np.linalg.norm(mesh.pieces[i].verts - np.asarray(flat), axis=1)))]
 
 
 def test_waist_darts_are_closed_where_the_legs_meet_the_waist_band():
@@ -412,20 +421,11 @@ def test_waist_darts_are_closed_where_the_legs_meet_the_waist_band():
     gap counted as width in the ring, the seam snap closed it by moving both legs half way and the
     leg ran through the waist band beside it (wrap: 14-31 crossings at the back waist for S-XL; the
     drape kept 8 at the left one)."""
-    from garment_addon.core.assembly.quality import crossing_edges
     from garment_addon.core.assembly.wrap import close_darts, waist_darts
-    from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec({"garment_type": "jumpsuit"})
-    pattern, body = draft_pattern(spec), body_for_spec(spec)
-    attach_human(body)
-    mesh = mesh_pattern(pattern, 2.0)
-    pos = wrap(pattern, mesh, body)
-    edges, _ = crossing_edges(pos, _welded(mesh, mesh.faces))
+    pattern, mesh, pos, crossing = _crossings_on_the_shown_body({"garment_type": "jumpsuit"})
     for name in ("left_back_leg", "right_back_leg"):
         piece = pattern.piece(name)
         (tip, stay, move), = waist_darts(piece)
         assert np.allclose(close_darts(piece, np.array([move, tip])), [stay, tip])  # closed onto the other leg
-        v = mesh.pieces[mesh.index(name)].verts
-        base = pos[mesh.offsets[mesh.index(name)] + int(np.argmin(np.linalg.norm(v - stay, axis=1)))]
-        assert not (np.linalg.norm(pos[edges].mean(axis=1) - base, axis=1) < 8).any(), name
+        assert not crossing(_placed(mesh, pos, name, stay), 8).any(), name
