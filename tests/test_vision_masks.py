@@ -156,3 +156,12 @@ def test_a_fit_decodes_its_photo_once(monkeypatch):
     monkeypatch.setattr(analyze, "as_rgb_array", counting)
     spec, target = refine_photo.read_photo(str(DATA / "masks" / WORN[0]["file"]))
     assert len(calls) == 1 and target.garment.shape == target.rgb.shape[:2] and target.garment.any()
+
+
+def test_a_garment_filling_the_frame_edge_to_edge_is_analysed():
+    """Its figure crosses the whole border, so GrabCut had no background sample: OpenCV's assertion
+    came out of analyze as a traceback. Now the colour-distance mask stands in."""
+    from garment_addon.core.vision import analyze_image
+
+    spec = analyze_image(DATA / "dress_edge_to_edge_041c6bde-e737-46fd-9586-984c1503941f.jpg")
+    assert spec.garment_type == "dress"

@@ -42,7 +42,7 @@ def observe(image: np.ndarray, truth: dict[str, str], source: str) -> list[dict]
 
 
 def answer(r: dict, sure: float) -> str | None:
-    return A.head_class(r["measured"], r["probs"], sure)
+    return A.head_class(r["measured"], r["probs"], sure, A.KEEP_MEASURED.get((r["head"], r["context"]), ()))
 
 
 def main() -> int:

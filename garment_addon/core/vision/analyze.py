@@ -888,12 +888,17 @@ def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) ->
 # measured on a garment without a person, per context (none on a person: the body frame measures
 # sleeves and hems there). Chosen by tools/fit_heads.py on the train calibration slice (real photos)
 # and our product renders of seeds 3 and 5. Real laid-out photos: the silhouette's sleeve class was
-# right for 19 of 106 (sleeves folded, spread or tucked), the head's for 101 from 0.5; trouser lengths
-# 16 of 53 against 47 from 0.8. On an exact outline: sleeves real 2 -> 32 of 32, our renders 48 -> 46
-# of 48 from 0.8 (elbow sleeves, which no real photo taught it); trouser lengths only from 0.95 (our
-# capri and culotte renders: the head knows shorts and full length only).
-HEAD_SURE = {("sleeves", "laid-out"): 0.5, ("sleeves", "outline"): 0.8,
+# right for 22 of 106 (sleeves folded, spread or tucked), the head's for 101 from 0.5; trouser lengths
+# 16 of 53 against 47 from 0.8. On an exact outline, with a measured "none" kept (KEEP_MEASURED):
+# sleeves real 2 -> 19 of 32, our renders 48 of 48 from 0.98 (lower, the head calls our elbow sleeves
+# short or long: no real photo taught it elbows); trouser lengths from 0.95 (our capri and culotte
+# renders: the head knows shorts and full length only).
+HEAD_SURE = {("sleeves", "laid-out"): 0.5, ("sleeves", "outline"): 0.98,
              ("length", "laid-out"): 0.8, ("length", "outline"): 0.95}
+# Measured classes that stand whatever the head says: on an exact outline a sleeveless shape is what it
+# is, and the head never learnt "none" from a real photo (the dataset has no sleeveless class: it
+# calls our sleeveless shirt on white "short" at 0.998); on a floor or bed folded sleeves vanish.
+KEEP_MEASURED = {("sleeves", "outline"): ("none",)}
 
 
 # The types whose real photos taught each head (classifier.IMPLIED: t-shirts, long sleeves and outerwear
@@ -906,10 +911,11 @@ def heads_for(garment_type: str) -> list[str]:
     return [h for h, types in HEAD_TYPES.items() if garment_type in types]
 
 
-def head_class(measured: str | None, probs: dict[str, float], sure: float) -> str | None:
-    """The head's class where it is at least ``sure``, else the ``measured`` one."""
+def head_class(measured: str | None, probs: dict[str, float], sure: float, keep=()) -> str | None:
+    """The head's class where it is at least ``sure`` and the measured class is not one to ``keep``,
+    else the ``measured`` one."""
     got = max(probs, key=probs.get)
-    return got if probs[got] >= sure else measured
+    return got if probs[got] >= sure and measured not in keep else measured
 
 
 def _head_classes(a: Analysis, pred, context: str) -> None:
@@ -920,7 +926,7 @@ def _head_classes(a: Analysis, pred, context: str) -> None:
         return
     for head in heads_for(a.garment_type):
         probs, measured = pred.head(head), a.attributes.get(head)
-        got = head_class(measured, probs, HEAD_SURE.get((head, context), 2.0))
+        got = head_class(measured, probs, HEAD_SURE.get((head, context), 2.0), KEEP_MEASURED.get((head, context), ()))
         if got != measured:
             a.attributes[head] = got
             a.measured.update(measurements_from_categories(a.garment_type, {head: got}))

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from ..categories import ARM_LENGTH, BODY, length_class, silhouette_class, sleeve_class
-from ..garments import has_bodice, is_lower, is_top
+from ..garments import TYPES, has_bodice, is_lower, is_top
 from ..spec import SIZE_TABLE
 
 M = SIZE_TABLE["M"]
@@ -47,6 +47,7 @@ HIP_OVER_WAIST = 1.45  # a body's hip over its waist seen from the front (girths
 # A skirt scaled by the width of its top edge comes out 1.1x long (median, seeds 1-6): the edge
 # is measured just below the waistband, where the skirt has begun to widen.
 SKIRT_WIDTH_BIAS = 1.1
+FLAT_SPAN = 1.25  # sleeves laid out flat: their span over the body's width below them
 
 
 def _runs(row: np.ndarray) -> list[tuple[int, int]]:
@@ -110,9 +111,15 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
     # (1.14-1.35x on the synthetic shots), where an armhole only ever cuts in (1.00-1.04x)
     spread = max(float(np.ptp(np.nonzero(shape[r])[0])) + 1 for r in range(y(0.03), y(0.3)) if shape[r].any())
     sleeves = sleeves or (spread > 1.09 * shoulder and top_over_waist >= 0.97)
+    # a top laid flat: its sleeves stick out sideways under a narrow neckline row (the rule above
+    # compares with that row), far wider than the body below the armholes
+    below = float(np.median([central(y(f)) for f in np.linspace(0.55, 0.85, 7)]))
+    flat_sleeves = spread > FLAT_SPAN * max(below, 1)  # for the sleeve class only (the type rules
+    # were tuned without it: with it our product renders' types fell 0.952 -> 0.881)
     sleeve_end = (max(three) - top) / hg if three else (0.25 if sleeves else 0.0)
     return dict(
-        sleeve_px=_sleeve_length_px(shape, top, y(0.85), wg) if sleeves else 0.0,
+        sleeve_px=_sleeve_length_px(shape, top, y(0.85), wg) if sleeves or flat_sleeves else 0.0,
+        flat_sleeves=float(flat_sleeves),
         # narrowest body width below the armholes (sleeves that touch the body widen other rows)
         chest_w=1.1 * min(central(y(f)) or wg for f in np.linspace(0.3, 0.7, 9)),
         waist_w=float(shoulder),
@@ -302,9 +309,11 @@ def _ruler_length(f: dict[str, float], t: str, by_width: float) -> tuple[float, 
         by_hip = ruler("dress_hip_row", BODY["hip"] - BODY["shoulder"])
         # the hip is the sharper ruler (the bodice's fit moves the narrowest row, not the hip), but
         # a flared skirt can hide its bend: trust it where the waist roughly agrees
-        if by_waist and 0.8 < by_hip / by_waist < 1.25:
-            return by_hip, True
-        return by_waist, False
+        found = (by_hip, True) if by_waist and 0.8 < by_hip / by_waist < 1.25 else (by_waist, False)
+        # no dress hangs from the shoulders past the floor: a "waist" that high is the narrow top of
+        # a flat-laid bodice (27 of 50 real train dresses read 1.0-1.5x the wearer's height), so
+        # the width scale measures it
+        return found if found[0] <= 1.0 - BODY["shoulder"] else (0.0, False)
     return 0.0, False
 
 
@@ -354,7 +363,8 @@ def product_spec_parts(f: dict[str, float], t: str) -> tuple[dict[str, Any], dic
         along = float(np.clip((hem - BODY["crotch"]) / (BODY["ankle"] - BODY["crotch"]), 0, 1))
         attrs["silhouette"] = "wide-leg" if f["leg_ratio"] > 1.22 - 0.45 * along else "fitted"
     if has_bodice(t):
-        sleeve = f["sleeve_px"] * scale if f["sleeves"] else 0.0
+        flat = f.get("flat_sleeves") and "sleeve_length" in TYPES[t].params + TYPES[t].late_params  # not a vest
+        sleeve = f["sleeve_px"] * scale if f["sleeves"] or flat else 0.0
         attrs["sleeves"] = sleeve_class(sleeve / (ARM_LENGTH * h))
         meas["sleeve_length"] = 0.0 if attrs["sleeves"] == "none" else max(17.0, sleeve)
         if f["notch"] < 0.5:

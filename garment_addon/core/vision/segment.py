@@ -276,7 +276,9 @@ def _grabcut(rgb: np.ndarray, lab: np.ndarray, border: np.ndarray, band: int,
     face = detect_face(rgb)
     if face is not None:
         _face_prior(mask, face, band)
-    if not (mask == cv2.GC_FGD).any():
+    if not (mask == cv2.GC_FGD).any() or not np.isin(mask, (cv2.GC_BGD, cv2.GC_PR_BGD)).any():
+        # GrabCut needs samples of both: a figure crossing the whole border leaves no background
+        # (a dress photographed edge to edge, train/dress/041c6bde, crashed analyze here)
         return _clean(d > 22)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.setRNGSeed(0)  # GrabCut's GMM initialisation draws from OpenCV's global RNG
