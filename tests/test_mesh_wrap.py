@@ -168,16 +168,20 @@ def test_buttoned_fronts_overlap_without_crossing():
     assert not between.any()
 
 
-def test_a_hood_keeps_its_room_and_its_halves_apart():
+@pytest.mark.parametrize("size", ["S", "M", "L", "XL"])
+def test_a_hood_keeps_its_room_and_its_halves_apart(size):
     """The relax leaves a hood where _place_hood put it: relaxed, its halves folded through each other
-    at the crown (30 crossings; the drape kept 18 of them)."""
+    at the crown (30 crossings; the drape kept 18 of them). Its back seam lies at the back centre of
+    the head: where it bulges out past the neck's back point, each half ran past the centre into the
+    other (S: 12, M: 4 edges of the hood crossing; the drape kept 2 at the crown)."""
     from garment_addon.core.assembly.quality import crossing_edges
 
-    pattern, _, mesh, pos = _wrapped({"garment_type": "hoodie"})
+    pattern, _, mesh, pos = _wrapped({"garment_type": "hoodie", "size": size})
     faces = _welded(mesh, mesh.faces)
-    edges, _ = crossing_edges(pos, faces)
+    edges, hit = crossing_edges(pos, faces)
     hood = [mesh.index(p.name) for p in pattern.pieces if p.body_region.startswith("hood")]
-    assert np.isin(mesh.piece_of[edges[:, 0]], hood).sum() <= 3
+    on_hood = np.isin(mesh.piece_of[edges], hood).all(axis=1) & np.isin(mesh.piece_of[faces[hit]], hood).all(axis=1)
+    assert not on_hood.any()
 
 
 def test_a_waistband_extension_lies_over_the_other_end():
@@ -375,3 +379,53 @@ def test_a_turned_lapel_lies_over_its_front(size):
     lapel = _turned(pattern, mesh, hinge=True)  # the lapels and their roll lines
     assert lapel.sum() > 20
     assert not (lapel[edges].any(axis=1) | lapel[faces[hit]].any(axis=1)).any()
+
+
+@pytest.mark.parametrize("size", ["M", pytest.param("L", marks=pytest.mark.xfail(
+    strict=True, reason="3 remain at the back of the right underarm, folded by the relax (docs/blender.md)")), "XL"])
+def test_a_sleeve_meets_the_armhole_bottom_without_crossing_the_bodice(size):
+    """Where front, back and the under sleeve meet under the arm nothing crosses. Laid round the arm
+    (A-pose: it hangs close to the torso there), the eased sleeve's underside ran inside the eased
+    bodice below the armhole's bottom; the seam snap met the two half way and the rows under the
+    junction crossed (jacket wrap within 10 cm of the junctions: M 5, L 28, XL 23; the drape kept
+    the right underarm's 5-7 for size L)."""
+    pattern, mesh, pos, crossing = _crossings_on_the_shown_body({"garment_type": "jacket", "size": size})
+    for side in ("left", "right"):
+        under = pattern.piece(f"{side}_under_sleeve").landmarks["underarm_seam"]
+        assert not crossing(_placed(mesh, pos, f"{side}_under_sleeve", under), 10).any(), side
+
+
+def _crossings_on_the_shown_body(spec_dict):
+    """(pattern, mesh, pos, near) for a garment wrapped at 2 cm on the shown (MakeHuman) body, as the
+    pipeline wraps it; near(point, radius): which welded self-crossing edges lie within radius."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = make_spec(spec_dict)
+    pattern, body = draft_pattern(spec), body_for_spec(spec)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body)
+    mid = pos[crossing_edges(pos, _welded(mesh, mesh.faces))[0]].mean(axis=1)
+    return pattern, mesh, pos, lambda point, radius: np.linalg.norm(mid - point, axis=1) < radius
+
+
+def _placed(mesh, pos, piece: str, flat) -> np.ndarray:
+    """Where the vertex of ``piece`` nearest the flat point ``flat`` was placed."""
+    i = mesh.index(piece)
+    return pos[mesh.offsets[i] + int(np.argmin(np.linalg.norm(mesh.pieces[i].verts - np.asarray(flat), axis=1)))]
+
+
+def test_waist_darts_are_closed_where_the_legs_meet_the_waist_band():
+    """A jumpsuit leg's back waist dart is closed before the leg goes round the hips: left open, its
+    gap counted as width in the ring, the seam snap closed it by moving both legs half way and the
+    leg ran through the waist band beside it (wrap: 14-31 crossings at the back waist for S-XL; the
+    drape kept 8 at the left one)."""
+    from garment_addon.core.assembly.wrap import close_darts, waist_darts
+
+    pattern, mesh, pos, crossing = _crossings_on_the_shown_body({"garment_type": "jumpsuit"})
+    for name in ("left_back_leg", "right_back_leg"):
+        piece = pattern.piece(name)
+        (tip, stay, move), = waist_darts(piece)
+        assert np.allclose(close_darts(piece, np.array([move, tip])), [stay, tip])  # closed onto the other leg
+        assert not crossing(_placed(mesh, pos, name, stay), 8).any(), name

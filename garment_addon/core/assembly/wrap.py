@@ -258,7 +258,7 @@ def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray,
         return leg
     circ = np.zeros(len(v))
     for q in all_legs:
-        circ += _width_fn(q.outline)(z - _anchor_z(q, body, "leg"))
+        circ += _width_fn(_flat_worn(q, q.outline))(z - _anchor_z(q, body, "leg"))
     zs = np.maximum(z, L["crotch"])
     circ = np.maximum(circ, _section_perimeter(body, zs, "torso") + 2 * np.pi * offset)
     s = (v[:, 0] - float(wc[0])) + (circ / 2 if _is_back(p) else 0.0)
@@ -301,15 +301,62 @@ def fold_lapel(piece, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, turned
 
 
+def _side_of(u: np.ndarray, origin: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Which side (+1 / -1) of the line through ``origin`` along ``u`` each point ``q`` lies on."""
+    q = np.atleast_2d(q) - origin
+    return np.sign(u[0] * q[:, 1] - u[1] * q[:, 0])
+
+
+def waist_darts(piece) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(tip, base of the leg that stays, base of the leg closed onto it) of each dart cut into the
+    piece's outline (two adjacent seam edges meeting at a ``*_tip`` point) that opens up or down,
+    on a waist or hem: it takes width out. The leg on the side of the piece's anchor (its waist /
+    hem centre, what _anchor_z aligns) stays. A side bust dart (opening sideways) takes length,
+    which the front keeps over the bust: closed here too, the front's armhole, shoulder and gorge
+    sheared down and the jacket's wrap crossed itself more at the underarms and the collar
+    (S / M / L / XL: 24 / 2 / 5 / 0 -> 51 / 15 / 9 / 4), so the seam snap closes those."""
+    out = []
+    n = len(piece.outline)
+    anchor = _lm(piece, "waist_center", "waist", "hem_center", "hip_level", "center")
+    anchor = piece.outline.mean(axis=0) if anchor is None else anchor
+    for a, b in zip(piece.edges, piece.edges[1:] + piece.edges[:1], strict=True):
+        if a.role != "seam" or b.role != "seam" or not a.tags[1].endswith("_tip") or a.end % n != b.start % n:
+            continue
+        tip, ba, bb = piece.outline[a.end % n], piece.outline[a.start % n], piece.outline[b.end % n]
+        u = 0.5 * (ba + bb) - tip
+        if abs(u[1]) > abs(u[0]):
+            out.append((tip, ba, bb) if _side_of(u, tip, ba) == _side_of(u, tip, anchor) else (tip, bb, ba))
+    return out
+
+
+def close_darts(piece, pts: np.ndarray) -> np.ndarray:
+    """``pts`` (flat, on ``piece``) with the piece's waist darts closed: the side of each dart away
+    from the anchor moves by the dart's opening, in full on its base line, fading to nothing at
+    its tip. Left open, the dart's gap counted as width in the ring and the seam snap closed it by
+    moving both legs half way; by the jumpsuit's back waist, where a leg's dart meets the waist
+    band, the leg then ran through the band (the drape's 8 self-crossings there)."""
+    out = np.array(pts, float)
+    for tip, stay, move in waist_darts(piece):
+        u = 0.5 * (stay + move) - tip
+        moving = _side_of(u, tip, out) == _side_of(u, tip, move)
+        out += (moving * np.clip((out - tip) @ u / (u @ u), 0.0, 1.0))[:, None] * (stay - move)
+    return out
+
+
+def _flat_worn(piece, pts: np.ndarray) -> np.ndarray:
+    """Flat points as the ring lays them: the lapel turned back, the waist darts closed."""
+    return close_darts(piece, fold_lapel(piece, pts)[0])
+
+
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
                 all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
-    widths = [_width_fn(fold_lapel(p, p.outline)[0]) for p in pieces]
+    widths = [_width_fn(_flat_worn(p, p.outline)) for p in pieces]
     fronts = [p for p in pieces if not _is_back(p)]
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
-        v = fold_lapel(p, mesh.pieces[i].verts)[0]
+        v = _flat_worn(p, mesh.pieces[i].verts)
         dz = _anchor_z(p, body, kind)
         z = v[:, 1] + dz
         # ring circumference at each height: the widths of every piece of the ring there
@@ -417,6 +464,12 @@ _RATIOS = np.linspace(0.3, 4.0, 75)  # a / b of a torso section
 _UNIT_PERIMETERS = np.array([polygon_perimeter(superellipse(128, r, 1.0)) for r in _RATIOS])  # b = 1
 
 
+def _up_out(d: np.ndarray) -> np.ndarray:
+    """Unit vector across an arm's axis ``d``, up and out from the body (where a sleeve's cap top lies)."""
+    w = np.array([abs(d[2]) * np.sign(d[0]), 0.0, abs(d[0])])
+    return w / np.linalg.norm(w)
+
+
 def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: float, others=()) -> None:
     """A sleeve round its arm; with ``others`` (a two-piece sleeve's under sleeve) the circumference is
     their widths together and the under sleeve's centre (its old underarm seam) lies half way round."""
@@ -432,13 +485,48 @@ def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: flo
     t = ytop - v[:, 1]
     circ = sum(_width_fn(q.outline)(v[:, 1]) for q in (p, *others))
     r = np.maximum(circ / (2 * np.pi), tube.radius(np.clip(t, 0, None)) + offset)
-    d = tube.d
-    w = np.array([abs(d[2]) * np.sign(d[0]), 0.0, abs(d[0])])  # up and out, across the axis
-    w /= np.linalg.norm(w)
+    d, w = tube.d, _up_out(tube.d)
     xdir = np.cross(-d, w)  # the piece's +x on the arm, seen from outside
     phi = (v[:, 0] - xc) / r + (np.pi if under is not None else 0.0)
     axis = tube.p0 + t[:, None] * d
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
+
+
+def _sleeves_to_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, placed: np.ndarray) -> np.ndarray:
+    """Each side's sleeve pieces turned about the shoulder joint so the sleeve's underarm point (of
+    its vertices sewn to the bodice, the one furthest down the arm) lies on the ray to the bodice's
+    armhole bottom it is sewn to; the turn fades out down the upper arm (none from the elbow on).
+    Laid round the arm, the eased sleeve's underside ran inside the eased bodice below the armhole's
+    bottom (the arm hangs close to the torso there): the seam snap met them half way and the rows
+    under the junction crossed (jacket L: 20-28 wrap crossings at the underarms, kept by the drape)."""
+    label, sewn = _seam_groups(mesh)
+    torso_ids = [mesh.index(p.name) for p in pattern.pieces if (p.body_region or "").startswith("torso")]
+    torso = np.isin(mesh.piece_of, torso_ids) & placed & sewn
+    out = pos.copy()
+    for side, tube in body.arms.items():
+        ids = [mesh.index(p.name) for p in pattern.pieces
+               if (p.body_region or "").startswith("arm") and _side(p.body_region) == side]
+        on = np.isin(mesh.piece_of, ids) & placed
+        cand = np.nonzero(on & sewn & np.isin(label, label[torso]))[0]
+        if not len(cand):
+            continue
+        t = (pos - tube.p0) @ tube.d
+        k = cand[np.argmax(t[cand])]
+        a = pos[k] - tube.p0
+        b = pos[torso & (label == label[k])].mean(axis=0) - tube.p0
+        axis = np.cross(a, b)
+        size = float(np.linalg.norm(axis))
+        # only ever away from the body: a sleeve lying out from the bodice already is met by the snap
+        if size < 1e-9 or axis @ np.cross(tube.d, _up_out(tube.d)) <= 0:
+            continue
+        axis /= size
+        angle = np.arctan2(size, float(a @ b))
+        end = max(float(tube.t[3]), t[k] + 1.0)  # the elbow
+        theta = angle * np.clip((end - t) / (end - t[k]), 0.0, 1.0)[on]
+        rel = pos[on] - tube.p0
+        c, s_ = np.cos(theta)[:, None], np.sin(theta)[:, None]
+        out[on] = tube.p0 + rel * c + np.cross(axis, rel) * s_ + np.outer(rel @ axis, axis) * (1 - c)
+    return out
 
 
 def _placed_points(p, mesh: GarmentMesh) -> tuple[slice, np.ndarray]:
@@ -570,7 +658,19 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     x0 = float(nf[0]) if nf is not None else float(v[:, 0].min())
     x1 = float(nb[0]) if nb is not None else float(v[:, 0].max())
     ytop = float(cr[1]) if cr is not None else float(v[:, 1].max())
-    u = np.clip((v[:, 0] - x0) / (x1 - x0 if abs(x1 - x0) > 1e-6 else 1.0), -0.2, 1.2)
+    # the back seam bulges out past the neck's back point round the back of the head: there a row's
+    # share of the way round is measured to the seam, so the seam lies at the back centre (measured
+    # to the neck's back point, the bulge ran past the centre into the other half: hoodie wrap and
+    # drape, 2-3 crossings at the crown, held there by the hood's pin)
+    far = np.full(len(v), x1)
+    crown = next((e for e in p.edges if e.name == "crown"), None)
+    if crown is not None:
+        c = p.outline[np.arange(crown.start, crown.end + 1) % len(p.outline)]
+        c = c[np.argsort(c[:, 1])]
+        xc = np.interp(v[:, 1], c[:, 1], c[:, 0])
+        far = np.where(np.abs(xc - x0) > abs(x1 - x0), xc, x1)
+    span_x = np.where(np.abs(far - x0) > 1e-6, far - x0, 1.0)
+    u = np.clip((v[:, 0] - x0) / span_x, -0.2, 1.2)
     sign = -1.0 if "right" in (p.body_region or p.name) else 1.0
     hc, ax = body.head_center, body.head_axes + offset + HOOD_AIR
     # the angle the half covers from the back centre: its width round the roomy head, at most a half turn
@@ -710,6 +810,7 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
             mark(p)
         else:
             pending.append(p)
+    pos = _sleeves_to_armholes(pattern, mesh, pos, body, placed)
     for _ in range(3):  # bands attached to bands (hood on collar...) need a second pass
         left = []
         for p in pending:
