@@ -64,12 +64,9 @@ def observations() -> tuple[list[dict], np.ndarray]:
         z = np.load(cache)
         return json.loads(str(z["obs"])), z["x"]
     os.environ["GARMENT_VISION_MEDIAPIPE"] = "0"  # what the bench and a bare install run
-    _, y, names = T.load_split("train", T.DATA)
-    _, cal = T.calibration_split(y, 0.1, 11)
     obs, xs = [], []
-    for i in cal:
-        cls = names[i].split("/")[0]
-        o, x = observe(*as_rgb_array(T.DATA / "train" / names[i]))
+    for cls, path in T.calibration_photos():
+        o, x = observe(*as_rgb_array(path))
         truth = C.CLASS_TYPE[cls]
         obs.append({**o, "truth": truth, "want": sorted({truth} | ALSO.get(cls, set())), "real": True})
         xs.append(x)

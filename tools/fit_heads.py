@@ -31,7 +31,6 @@ from tools import train_vision as T  # noqa: E402
 GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 1.01)  # 1.01: never the head
 MIN_REAL = 20  # real photos of a (head, context) below which the measurement keeps its say (trousers on
 # an exact outline: 6 calibration photos, against our renders whose capri lengths the head calls full)
-DATA = ROOT.parent / "shared" / "datasets" / "clothing-dataset-small"
 
 
 def observe(image: np.ndarray, truth: dict[str, str], source: str) -> list[dict]:
@@ -52,14 +51,11 @@ def main() -> int:
     from bench.synth import expected_attributes, product_cases
 
     A.HEAD_SURE = {}  # the silhouette's own classes
-    x, y, names = T.load_split("train", DATA)
-    _, cal = T.calibration_split(y, 0.1, 11)
     rows = []
-    for i in cal:
-        cls = C.CLASSES[y[i]]
+    for cls, path in T.calibration_photos():
         truth = {h: C.IMPLIED[h].get(cls) for h in ("sleeves", "length")}
         if any(truth.values()):
-            rgb, alpha = as_rgb_array(DATA / "train" / names[i])
+            rgb, alpha = as_rgb_array(path)
             rows += observe(rgb if alpha is None else np.dstack([rgb, alpha]), truth, "real")
     for seed in (3, 5):
         for spec, img in product_cases(seed, 8):

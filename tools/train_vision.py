@@ -185,6 +185,14 @@ def calibration_split(y: np.ndarray, frac: float, seed: int) -> tuple[np.ndarray
     return np.setdiff1d(np.arange(len(y)), cal), cal
 
 
+def calibration_photos(data: Path = DATA, seed: int = 11) -> list[tuple[str, Path]]:
+    """(dataset class, file) of the calibration slice the shipped members were trained without
+    (``--seed`` 11): what tools/fit_analyze.py and tools/fit_heads.py fit on."""
+    _, y, names = load_split("train", data)
+    _, cal = calibration_split(y, 0.1, seed)
+    return [(C.CLASSES[y[i]], data / "train" / names[i]) for i in cal]
+
+
 # -- model ----------------------------------------------------------------------------------------
 def build_model(widths, depths, drop: float):
     import torch.nn as nn
