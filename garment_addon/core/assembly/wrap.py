@@ -987,15 +987,26 @@ def _turned(pattern, mesh: GarmentMesh, hinge: bool = False) -> np.ndarray:
     return turned
 
 
+def _lapel_faces(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """Which of the mesh's faces lie on a turned lapel; a face with a corner on the roll line belongs
+    to the side its other corners are on."""
+    turned, on_or_turned = _turned(pattern, mesh), _turned(pattern, mesh, hinge=True)
+    return on_or_turned[mesh.faces].all(axis=1) & turned[mesh.faces].any(axis=1)
+
+
 def _outward_faces(pattern, mesh: GarmentMesh) -> np.ndarray:
     """The mesh's faces with a turned lapel's reversed, so every normal faces away from the body
-    (a lifted overlap pushed its lapel into the front under it: jacket drape 30 self-crossings).
-    A face with a corner on the roll line belongs to the side its other corners are on."""
-    turned, on_or_turned = _turned(pattern, mesh), _turned(pattern, mesh, hinge=True)
+    (a lifted overlap pushed its lapel into the front under it: jacket drape 30 self-crossings)."""
     faces = mesh.faces.copy()
-    flip = on_or_turned[faces].all(axis=1) & turned[faces].any(axis=1)
+    flip = _lapel_faces(pattern, mesh)
     faces[flip] = faces[flip][:, ::-1]
     return faces
+
+
+def _push_off(pts: np.ndarray, pos: np.ndarray, faces: np.ndarray, gap: float) -> np.ndarray:
+    """``pts`` at least ``gap`` outside the triangles ``faces`` (vertex ids into ``pos``) near them."""
+    used, local = np.unique(faces, return_inverse=True)
+    return push_out(pts, pos[used], local.reshape(-1, 3), gap, reach=3.0)
 
 
 def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6) -> np.ndarray:
@@ -1012,9 +1023,8 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6)
     # ran under them (jacket M: 2 crossings there in every drape, the lapel held as wrapped)
     for i in np.unique(mesh.piece_of[turned]):
         front = faces[(mesh.piece_of[faces[:, 0]] == i) & ~turned[faces].any(axis=1)]
-        used, local = np.unique(front, return_inverse=True)
         lapel = turned & (mesh.piece_of == i)
-        out[lapel] = push_out(out[lapel], out[used], local.reshape(-1, 3), lift, reach=3.0)
+        out[lapel] = _push_off(out[lapel], out, front, lift)
     return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
 
 
@@ -1126,13 +1136,11 @@ COLLAR_OVER_LAPEL = 0.6  # cm a turned collar lies at least over a turned lapel 
 
 def _over_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, pts: np.ndarray) -> np.ndarray:
     """``pts`` (a turned collar's) at least COLLAR_OVER_LAPEL outside the turned lapels under them."""
-    turned, hinge = _turned(pattern, mesh), _turned(pattern, mesh, hinge=True)
-    faces = _outward_faces(pattern, mesh)
-    faces = faces[hinge[faces].all(axis=1) & turned[faces].any(axis=1)]
-    if not len(faces):
+    lapel = _lapel_faces(pattern, mesh)
+    if not lapel.any():
         return pts
-    used, local = np.unique(faces, return_inverse=True)
-    return push_out(pts, pos[used], local.reshape(-1, 3), COLLAR_OVER_LAPEL, reach=3.0)
+    # reversed, as _outward_faces turns them: their normals face away from the body
+    return _push_off(pts, pos, mesh.faces[lapel][:, ::-1], COLLAR_OVER_LAPEL)
 
 
 NECK_SMOOTH = 6  # smoothing passes along a collar's neck seam
