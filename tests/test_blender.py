@@ -401,3 +401,11 @@ def test_jacket_buttons_and_the_cloth_under_pockets_are_held():
         i = mesh.index(front)
         turned = fold_lapel(pattern.pieces[i], mesh.pieces[i].verts)[1]
         assert turned.sum() > 10 and (w[mesh.offsets[i]:mesh.offsets[i] + len(turned)][turned] == 1.0).all()
+
+
+def test_full_length_trousers_break_above_the_hem():
+    """Default trousers are cut to the instep (104 cm at M): the hem rests on the foot and the leg
+    folds above it (leg_break 1.06 at rest; the old 100 cm hung straight at 1.00), with no crossings."""
+    r = pl.build_scene(_pattern("pants"), "drape")
+    assert r.metrics["leg_break"] >= 1.03, r.metrics["leg_break"]
+    assert r.metrics["self_crossings"] == 0 and r.metrics["inside_fraction"] == 0
