@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from garment_addon.core.assembly.quality import (
+    body_through,
     boundary_loops,
     crossing_edges,
     hem_gathering,
@@ -123,3 +124,35 @@ def test_fabric_presets_come_from_the_spec_and_take_edits():
         solver_settings(PRESETS["silk"], {"bending": -1})
     with pytest.raises(UserError, match="fabric: must be one of"):
         fabric_for({}, "tweed")
+
+
+def _open_shell(n: int, r: float, keep_below: float = -0.5):
+    """A _sphere(n, r) with its faces below z = keep_below * r dropped: an open garment-like shell."""
+    v, f = _sphere(n, r)
+    f = f[v[f][:, :, 2].mean(axis=1) > keep_below * r]
+    return v, f
+
+
+def test_body_through_catches_a_sphere_poking_between_the_vertices_of_a_coarse_shell():
+    body_v, _ = _sphere(48, 10.0)
+    # every vertex of the coarse shell is 2 mm outside the body (nothing "inside" by vertices) ...
+    shell_v, shell_f = _open_shell(6, 10.2)
+    assert penetration(shell_v, *_sphere(48, 10.0))["inside_fraction"] == 0.0
+    # ... yet its 5 cm triangles cut 3 mm chords under them, so the body shows through them
+    out = body_through(body_v, shell_v, shell_f)
+    assert out["covered"] > 500
+    assert out["through_fraction"] > 0.2
+    assert 0.5 < out["max_through"] < 1.5  # cm: a 5 cm chord's sagitta on r = 10, less the 2 mm
+
+
+def test_body_through_is_zero_for_a_shell_clear_of_the_body_and_ignores_what_is_past_its_edge():
+    body_v, _ = _sphere(48, 10.0)
+    shell_v, shell_f = _open_shell(6, 11.2)  # 1.2 cm out: more than any chord's sagitta
+    out = body_through(body_v, shell_v, shell_f)
+    assert out["covered"] > 500 and out["through_fraction"] == 0.0 and out["max_through"] == 0.0
+    # the lower body below the shell's open rim is bare, not through: a sheet covers what is under it
+    below = body_v[body_v[:, 2] < -8.0]
+    assert body_through(below, shell_v, shell_f)["covered"] == 0
+    # a fine shell as close to the body as the coarse one: nothing through
+    fine_v, fine_f = _open_shell(48, 10.2)
+    assert body_through(body_v, fine_v, fine_f)["through_fraction"] == 0.0

@@ -172,9 +172,31 @@ def _smooth_in_renders(garment) -> None:
     """A finer surface where it shows, at no simulation cost: the garment is subdivided in renders
     (Catmull-Clark, UV islands kept), not in the viewport, the exports or the measures, which keep the
     simulated mesh (a 1.5 cm cloth mesh doubled the drape: shirt 8.2 -> 17 s CPU)."""
-    mod = garment.modifiers.new("GS_Smooth", "SUBSURF")
-    mod.levels, mod.render_levels = 0, RENDER_SUBDIVISIONS
+    _smooth_modifier(garment, "GS_Smooth", viewport_levels=0)
+
+
+def _smooth_modifier(garment, name: str, viewport_levels: int):
+    mod = garment.modifiers.new(name, "SUBSURF")
+    mod.levels, mod.render_levels = viewport_levels, RENDER_SUBDIVISIONS
     mod.uv_smooth = "PRESERVE_BOUNDARIES"
+    return mod
+
+
+def _rendered_arrays(garment) -> tuple[np.ndarray, np.ndarray]:
+    """(vertices in cm, world space; triangles) of the garment's surface as renders show it:
+    subdivided as GS_Smooth does, which pulls a convex cloth surface in toward the body."""
+    import bpy
+
+    mod = _smooth_modifier(garment, "GS_Smooth_Measure", viewport_levels=RENDER_SUBDIVISIONS)
+    try:
+        dg = bpy.context.evaluated_depsgraph_get()
+        me = bpy.data.meshes.new_from_object(garment.evaluated_get(dg), depsgraph=dg)
+    finally:
+        garment.modifiers.remove(mod)
+    try:
+        return _arrays(me, garment.matrix_world)
+    finally:
+        bpy.data.meshes.remove(me)
 
 
 def _drop_cloth(colliders) -> None:
@@ -204,25 +226,36 @@ def fabric_settings(pattern, fabric=None) -> dict:
 
 def _mesh_arrays(obj) -> tuple[np.ndarray, np.ndarray]:
     """(vertices in cm, world space; triangles) of a mesh object as it is exported."""
-    from .scene import coords
+    return _arrays(obj.data, obj.matrix_world)
 
-    me = obj.data
+
+def _arrays(me, matrix_world) -> tuple[np.ndarray, np.ndarray]:
+    from .scene import CM
+
     me.calc_loop_triangles()
     tris = np.zeros(len(me.loop_triangles) * 3, np.int32)
     me.loop_triangles.foreach_get("vertices", tris)
-    v = coords(obj)
-    m = np.array(obj.matrix_world)
-    v = v @ m[:3, :3].T + m[:3, 3] / 0.01
+    v = np.zeros(len(me.vertices) * 3)
+    me.vertices.foreach_get("co", v)
+    m = np.array(matrix_world)
+    v = (v.reshape(-1, 3) @ m[:3, :3].T + m[:3, 3]) / CM
     return v, tris.reshape(-1, 3).astype(np.int64)
 
 
 def mesh_quality(garment, mannequin) -> dict[str, float]:
     """Penetration into the shown mannequin, self-crossings and hem gathering of the garment mesh
-    as exported (after welding)."""
-    from ..core.assembly.quality import drape_quality
+    as exported (after welding); body points out through the garment, on the simulated mesh and
+    on the surface renders show."""
+    from ..core.assembly.quality import body_through, drape_quality
 
-    q = drape_quality(*_mesh_arrays(garment), *_mesh_arrays(mannequin))
+    body = _mesh_arrays(mannequin)
+    q = drape_quality(*_mesh_arrays(garment), *body)
+    shown = body_through(body[0], *_rendered_arrays(garment))
     return {"inside_fraction": q["inside_fraction"], "max_depth_mm": 10.0 * q["max_depth"],
+            "body_through_fraction": q["body_through_fraction"],
+            "body_through_max_mm": 10.0 * q["body_through_max"],
+            "render_body_through_fraction": shown["through_fraction"],
+            "render_body_through_max_mm": 10.0 * shown["max_through"],
             "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"]}
 
 

@@ -140,6 +140,57 @@ def penetration(points: np.ndarray, body_verts: np.ndarray, body_faces: np.ndarr
             "max_depth": float(-d[inside].min()) if inside.any() else 0.0}
 
 
+BODY_REACH = 3.0  # cm: body points farther than this from the garment are not under it (a face, a hand)
+
+
+def body_through(body_points: np.ndarray, garment_verts: np.ndarray, garment_faces: np.ndarray,
+                 reach: float = BODY_REACH) -> dict[str, float]:
+    """{through_fraction, max_through, covered}: body points that stick out through the garment.
+
+    ``inside_fraction`` looks at garment vertices only; a convex body part (a bust apex) can poke
+    out between them, through a triangle. Here every body point within ``reach`` of the garment whose
+    nearest garment point lies on the garment (inside a face or on an edge two faces share, not past
+    an open edge: a neck above a collar, a hand below a cuff are not covered) counts as covered; it
+    is through when it lies on the outer side of the garment there (signed by the garment's outward
+    normal). max_through: how far the deepest one sticks out (input units)."""
+    body_points = np.atleast_2d(np.asarray(body_points, float))
+    gv, gf = np.asarray(garment_verts, float), np.asarray(garment_faces, np.int64)
+    empty = {"through_fraction": 0.0, "max_through": 0.0, "covered": 0}
+    if not len(body_points) or not len(gf):
+        return empty
+    near = cKDTree(gv).query(body_points, distance_upper_bound=reach + _longest_edge(gv, gf))[0]
+    pts = body_points[np.isfinite(near)]
+    if not len(pts):
+        return empty
+    d, q, _ = nearest_surface(pts, gv, gf)
+    covered = (np.abs(d) <= reach) & ~_on_open_edge(q, gv, gf)
+    through = covered & (d > 0)
+    n = int(covered.sum())
+    return {"through_fraction": float(through.sum() / n) if n else 0.0,
+            "max_through": float(d[through].max()) if through.any() else 0.0, "covered": n}
+
+
+def _longest_edge(verts: np.ndarray, faces: np.ndarray) -> float:
+    tri = verts[faces]
+    return float(np.linalg.norm(tri - np.roll(tri, 1, axis=1), axis=-1).max())
+
+
+def _on_open_edge(q: np.ndarray, verts: np.ndarray, faces: np.ndarray, tol: float = 1e-6) -> np.ndarray:
+    """Whether each surface point q lies on a boundary edge (an edge of one triangle) of the mesh."""
+    key = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    uniq, cnt = np.unique(key, axis=0, return_counts=True)
+    open_e = uniq[cnt == 1]
+    if not len(open_e):
+        return np.zeros(len(q), bool)
+    a, b = verts[open_e[:, 0]], verts[open_e[:, 1]]
+    _, near = cKDTree((a + b) / 2).query(q, k=min(8, len(open_e)))  # the segments near each point
+    near = near.reshape(len(q), -1)
+    pa, ab = a[near], (b - a)[near]
+    t = np.clip(((q[:, None] - pa) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-30), 0, 1)
+    gap = np.linalg.norm(pa + ab * t[..., None] - q[:, None], axis=-1).min(axis=1)
+    return gap <= tol * max(1.0, float(np.abs(verts).max()))
+
+
 def self_crossings(verts: np.ndarray, faces: np.ndarray) -> int:
     """How many mesh edges pass through a triangle of the same mesh that they share no vertex with:
     0 for a garment whose layers (overlapping fronts, pockets, folds) never pass through each other."""
@@ -240,8 +291,11 @@ def read_obj(path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def drape_quality(garment_verts, garment_faces, body_verts, body_faces, up: int = 2) -> dict[str, float]:
-    """Everything above for one garment on one body (same units and axes)."""
+    """Everything above for one garment on one body (same units and axes): garment vertices in the
+    body and body points out through the garment (body_through), self-crossings, hem gathering."""
     pen = penetration(garment_verts, body_verts, body_faces)
+    out = body_through(body_verts, garment_verts, garment_faces)
     return {"inside_fraction": pen["inside_fraction"], "max_depth": pen["max_depth"],
+            "body_through_fraction": out["through_fraction"], "body_through_max": out["max_through"],
             "self_crossings": self_crossings(garment_verts, garment_faces),
             "hem_gathering": hem_gathering(garment_verts, garment_faces, up)}
