@@ -73,6 +73,20 @@ def test_drape_skirt_meets_thresholds():
     assert m["mean_stretch"] <= 0.05
     assert r.timings["drape"] > 0
     assert [m.name for m in r.garment.modifiers] == ["GS_Smooth"]  # cloth and weld applied; smooth in renders
+    assert m["body_through_fraction"] <= 0.003 and m["body_through_max_mm"] <= 3.0
+    assert m["render_body_through_fraction"] <= 0.003 and m["render_body_through_max_mm"] <= 3.0
+    # the render surface those are measured on is the one GS_Smooth renders, to float precision
+    from garment_addon.core.mesh.subdivide import smoothed_surface
+
+    mod = r.garment.modifiers["GS_Smooth"]
+    mod.levels = mod.render_levels
+    dg = bpy.context.evaluated_depsgraph_get()
+    shown = bpy.data.meshes.new_from_object(r.garment.evaluated_get(dg), depsgraph=dg)
+    mod.levels = 0
+    ours = smoothed_surface(*pl._mesh_arrays(r.garment))[0]
+    assert len(shown.vertices) == len(ours)
+    theirs = np.array([v.co[:] for v in shown.vertices]) / 0.01
+    assert np.abs(theirs - ours).max() < 1e-3  # cm
     me = r.garment.data
     face_edges = {k for poly in me.polygons for k in poly.edge_keys}
     assert set(me.edge_keys) == face_edges  # sewing edges welded away, none left loose

@@ -172,31 +172,9 @@ def _smooth_in_renders(garment) -> None:
     """A finer surface where it shows, at no simulation cost: the garment is subdivided in renders
     (Catmull-Clark, UV islands kept), not in the viewport, the exports or the measures, which keep the
     simulated mesh (a 1.5 cm cloth mesh doubled the drape: shirt 8.2 -> 17 s CPU)."""
-    _smooth_modifier(garment, "GS_Smooth", viewport_levels=0)
-
-
-def _smooth_modifier(garment, name: str, viewport_levels: int):
-    mod = garment.modifiers.new(name, "SUBSURF")
-    mod.levels, mod.render_levels = viewport_levels, RENDER_SUBDIVISIONS
+    mod = garment.modifiers.new("GS_Smooth", "SUBSURF")
+    mod.levels, mod.render_levels = 0, RENDER_SUBDIVISIONS
     mod.uv_smooth = "PRESERVE_BOUNDARIES"
-    return mod
-
-
-def _rendered_arrays(garment) -> tuple[np.ndarray, np.ndarray]:
-    """(vertices in cm, world space; triangles) of the garment's surface as renders show it:
-    subdivided as GS_Smooth does, which pulls a convex cloth surface in toward the body."""
-    import bpy
-
-    mod = _smooth_modifier(garment, "GS_Smooth_Measure", viewport_levels=RENDER_SUBDIVISIONS)
-    try:
-        dg = bpy.context.evaluated_depsgraph_get()
-        me = bpy.data.meshes.new_from_object(garment.evaluated_get(dg), depsgraph=dg)
-    finally:
-        garment.modifiers.remove(mod)
-    try:
-        return _arrays(me, garment.matrix_world)
-    finally:
-        bpy.data.meshes.remove(me)
 
 
 def _drop_cloth(colliders) -> None:
@@ -245,17 +223,15 @@ def _arrays(me, matrix_world) -> tuple[np.ndarray, np.ndarray]:
 def mesh_quality(garment, mannequin) -> dict[str, float]:
     """Penetration into the shown mannequin, self-crossings and hem gathering of the garment mesh
     as exported (after welding); body points out through the garment, on the simulated mesh and
-    on the surface renders show."""
-    from ..core.assembly.quality import body_through, drape_quality
+    on the surface renders show (core.mesh.subdivide, the same as GS_Smooth's)."""
+    from ..core.assembly.quality import drape_quality
 
-    body = _mesh_arrays(mannequin)
-    q = drape_quality(*_mesh_arrays(garment), *body)
-    shown = body_through(body[0], *_rendered_arrays(garment))
+    q = drape_quality(*_mesh_arrays(garment), *_mesh_arrays(mannequin))
     return {"inside_fraction": q["inside_fraction"], "max_depth_mm": 10.0 * q["max_depth"],
             "body_through_fraction": q["body_through_fraction"],
             "body_through_max_mm": 10.0 * q["body_through_max"],
-            "render_body_through_fraction": shown["through_fraction"],
-            "render_body_through_max_mm": 10.0 * shown["max_through"],
+            "render_body_through_fraction": q["render_body_through_fraction"],
+            "render_body_through_max_mm": 10.0 * q["render_body_through_max"],
             "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"]}
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import ConvexHull, cKDTree
 
+from ..mesh.subdivide import smoothed_surface
+
 
 def _closest_on_triangles(p: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Closest point to each p on triangle (a, b, c), row-wise (Ericson, Real-Time Collision Detection 5.1.5)."""
@@ -295,7 +297,10 @@ def drape_quality(garment_verts, garment_faces, body_verts, body_faces, up: int 
     body and body points out through the garment (body_through), self-crossings, hem gathering."""
     pen = penetration(garment_verts, body_verts, body_faces)
     out = body_through(body_verts, garment_verts, garment_faces)
+    shown = body_through(body_verts, *smoothed_surface(garment_verts, garment_faces))
     return {"inside_fraction": pen["inside_fraction"], "max_depth": pen["max_depth"],
             "body_through_fraction": out["through_fraction"], "body_through_max": out["max_through"],
+            "render_body_through_fraction": shown["through_fraction"],
+            "render_body_through_max": shown["max_through"],
             "self_crossings": self_crossings(garment_verts, garment_faces),
             "hem_gathering": hem_gathering(garment_verts, garment_faces, up)}
