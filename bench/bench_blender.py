@@ -89,6 +89,8 @@ def _drape_rows(case: str, pattern, out: Path) -> list[dict]:
                  TARGETS["drape_body_through"] + " (the surface renders show)"),
             _row(case, "render_body_through_max", 10 * q["render_body_through_max"], "mm",
                  TARGETS["drape_body_through_max"] + " (the surface renders show)"),
+            _row(case, "drape_body_lifted", m["body_lifted_vertices"], "vertices", "lifted off the body"),
+            _row(case, "drape_body_lift_max", m["body_lift_max_mm"], "mm", "the furthest"),
             _row(case, "drape_self_crossings", q["self_crossings"], "edges", TARGETS["drape_self_crossings"]),
             _row(case, "drape_hem_gathering", q["hem_gathering"], "x hull",
                  TARGETS["drape_hem_gathering"] if case == "dress_flared" else ""),

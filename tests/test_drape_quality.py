@@ -156,3 +156,35 @@ def test_body_through_is_zero_for_a_shell_clear_of_the_body_and_ignores_what_is_
     # a fine shell as close to the body as the coarse one: nothing through
     fine_v, fine_f = _open_shell(48, 10.2)
     assert body_through(body_v, fine_v, fine_f)["through_fraction"] == 0.0
+
+
+def test_clear_body_lifts_a_coarse_shell_off_the_body_in_the_mesh_and_as_rendered():
+    from garment_addon.core.assembly.quality import clear_body, vertex_normals
+    from garment_addon.core.mesh.subdivide import smoothed_surface
+
+    body_v, body_f = _sphere(48, 10.0)
+    bn = vertex_normals(body_v, body_f)
+    shell_v, shell_f = _open_shell(8, 10.25)
+    # before: the body shows through the coarse shell, more so through its smoothed (rendered) surface
+    assert body_through(body_v, shell_v, shell_f, body_normals=bn)["through_fraction"] > 0.05
+    shown = body_through(body_v, *smoothed_surface(shell_v, shell_f), body_normals=bn)
+    assert shown["max_through"] > body_through(body_v, shell_v, shell_f)["max_through"]
+    moved = clear_body(shell_v, shell_f, body_v, bn, gap=0.1)
+    for surface in ((moved, shell_f), smoothed_surface(moved, shell_f)):
+        out = body_through(body_v, *surface, body_normals=bn)
+        assert out["covered"] > 500 and out["through_fraction"] == 0.0
+    assert np.abs(np.linalg.norm(moved, axis=1) - 10.25).max() < 1.5  # lifted by mm, not inflated
+    # a shell already clear of the body (also as rendered) is left exactly as it was
+    clear_v, clear_f = _open_shell(8, 11.5)
+    assert (clear_body(clear_v, clear_f, body_v, bn, gap=0.1) == clear_v).all()
+
+
+def test_body_through_ignores_a_garment_surface_facing_away_from_the_body_there():
+    body_v, body_f = _sphere(48, 10.0)
+    from garment_addon.core.assembly.quality import vertex_normals
+
+    shell_v, shell_f = _open_shell(6, 10.2)
+    flipped = shell_f[:, ::-1]  # its outer side towards the body: not a layer covering it
+    assert body_through(body_v, shell_v, flipped)["through_fraction"] > 0
+    out = body_through(body_v, shell_v, flipped, body_normals=vertex_normals(body_v, body_f))
+    assert out["covered"] == 0

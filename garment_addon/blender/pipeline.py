@@ -159,6 +159,11 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
     if method == "drape":
         _drop_cloth(colliders)
+        t, cpu = time.perf_counter(), time.process_time()
+        pos, lift = _clear_body(garment, result.mannequin, pos, 0.5 * dr.COLLISION_DISTANCE / CM)
+        metrics.update(body_lifted_vertices=int((lift > 0).sum()), body_lift_max_mm=10.0 * float(lift.max(initial=0)))
+        timings["drape"] += time.perf_counter() - t
+        timings["drape_cpu"] += time.process_time() - cpu
         metrics.update(mesh_quality(garment, result.mannequin))
     metrics["welded_vertices"] = len(garment.data.vertices)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
@@ -233,6 +238,25 @@ def mesh_quality(garment, mannequin) -> dict[str, float]:
             "render_body_through_fraction": q["render_body_through_fraction"],
             "render_body_through_max_mm": 10.0 * q["render_body_through_max"],
             "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"]}
+
+
+def _clear_body(garment, mannequin, pos_cm: np.ndarray, gap_cm: float) -> tuple[np.ndarray, np.ndarray]:
+    """The welded garment lifted where the shown body would poke out through it between its
+    vertices, in the mesh or in renders (core.assembly.quality.clear_body: a bust apex under a
+    stretched front); returns pos_cm (unwelded) moved with it and how far each welded vertex moved."""
+    from scipy.spatial import cKDTree
+
+    from ..core.assembly.quality import clear_body, vertex_normals
+    from .scene import set_coords
+
+    v, f = _mesh_arrays(garment)
+    bv, bf = _mesh_arrays(mannequin)
+    moved = clear_body(v, f, bv, vertex_normals(bv, bf), gap_cm)
+    lift = np.linalg.norm(moved - v, axis=1)
+    if not lift.any():
+        return pos_cm, lift
+    set_coords(garment, moved)  # the garment object sits at the origin: world = local coordinates
+    return pos_cm + (moved - v)[cKDTree(v).query(pos_cm)[1]], lift
 
 
 def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:

@@ -87,3 +87,8 @@ def smoothed_surface(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, 
     pts, quads = catmull_clark(verts, faces)
     pts = limit_positions(pts, quads)
     return pts, np.concatenate([quads[:, [0, 1, 2]], quads[:, [0, 2, 3]]])
+
+
+def source_faces(n_faces: int, corners: int = 3) -> np.ndarray:
+    """For each triangle smoothed_surface makes from a mesh of ``n_faces`` faces, the face it came from."""
+    return np.tile(np.repeat(np.arange(n_faces), corners), 2)
