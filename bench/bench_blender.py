@@ -8,8 +8,8 @@ Targets on the 2-core CPU machine: wrap <= 0.5 s, drape <= 25 s for a dress or s
 < 3 s at 512², final render <= 30 s at 1024²; inside <= 0.3 % and none deeper than 3 mm; body
 through <= 0.3 % of covered body points and none out by more than 3 mm; ~0 self-crossings; a flared
 dress's hem >= 1.15 x its convex hull. Set BENCH_BLENDER_TYPES=dress,skirt to bench fewer types
-(dress_flared is a dress with 40 cm flare) and BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer
-GarmentCode imports.
+(dress_flared is a dress with 40 cm flare, jacket_L and jacket_XL the jacket at those sizes) and
+BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer GarmentCode imports.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ TARGETS = {"wrap": "<= 0.5 s", "drape": "<= 25 s (dress, shirt)", "render_previe
            "drape_body_through": "<= 0.003", "drape_body_through_max": "<= 3 mm",
            "drape_self_crossings": "~0", "drape_hem_gathering": ">= 1.15 (flared)"}
 # the machine is shared: the load average goes beside each timing (wall seconds move 2-3x with it)
-CASES = {"dress_flared": {"garment_type": "dress", "measurements": {"flare": 40}}}
+CASES = {"dress_flared": {"garment_type": "dress", "measurements": {"flare": 40}},
+         "jacket_L": {"garment_type": "jacket", "size": "L"}, "jacket_XL": {"garment_type": "jacket", "size": "XL"}}
 
 
 def _row(case, metric, value, unit="s", target=""):
