@@ -188,3 +188,20 @@ def test_body_through_ignores_a_garment_surface_facing_away_from_the_body_there(
     assert body_through(body_v, shell_v, flipped)["through_fraction"] > 0
     out = body_through(body_v, shell_v, flipped, body_normals=vertex_normals(body_v, body_f))
     assert out["covered"] == 0
+
+
+def test_a_body_point_out_through_one_layer_but_under_another_is_not_through():
+    """Where layers meet (a sleeve over the bodice under the arm, overlapping fronts) a body point can
+    lie outside its nearest layer and still under the garment: nothing shows there."""
+    from garment_addon.core.assembly.quality import vertex_normals
+
+    body_v, body_f = _sphere(48, 10.0)
+    bn = vertex_normals(body_v, body_f)
+    inner_v, inner_f = _open_shell(6, 10.2)  # coarse: the body pokes out between its vertices
+    outer_v, outer_f = _open_shell(24, 11.0, keep_below=-0.9)  # reaching lower than the inner one
+    c, s = np.cos(0.1), np.sin(0.1)  # turned off the body's meridians: no ray runs along its edges
+    outer_v = outer_v @ np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]]).T
+    both_v, both_f = np.vstack([inner_v, outer_v]), np.vstack([inner_f, outer_f + len(inner_v)])
+    assert body_through(body_v, inner_v, inner_f, body_normals=bn)["through_fraction"] > 0.2
+    out = body_through(body_v, both_v, both_f, body_normals=bn)
+    assert out["covered"] > 500 and out["through_fraction"] == 0.0

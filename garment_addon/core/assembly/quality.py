@@ -187,9 +187,32 @@ def _under_garment(points: np.ndarray, gv: np.ndarray, gf: np.ndarray, reach: fl
     dn, q, n, fn = _nearest(points[near], gv, gf)
     ok = (np.abs(dn) <= reach) & ~_on_open_edge(q, gv, gf)
     if normals is not None:
-        ok &= (np.asarray(normals, float)[near] * n).sum(axis=1) > 0
+        bn = np.asarray(normals, float)[near]
+        ok &= (bn * n).sum(axis=1) > 0
+        # outside its nearest layer but under another one straight out from it (where a sleeve and
+        # the bodice meet under the arm): under the garment, not through it
+        out = np.nonzero(ok & (dn > 0))[0]
+        hidden = _hits_ahead(points[near][out], bn[out], gv, gf, reach)
+        dn[out[hidden]] = -reach
     d[near], covered[near], face[near] = dn, ok, fn
     return d, covered, face
+
+
+def _hits_ahead(points: np.ndarray, dirs: np.ndarray, verts: np.ndarray, faces: np.ndarray,
+                length: float) -> np.ndarray:
+    """Whether the segment from each point ``length`` along its direction passes through a triangle."""
+    hit = np.zeros(len(points), bool)
+    if not len(points):
+        return hit
+    tri = verts[faces]
+    centre = tri.mean(axis=1)
+    radius = float(np.linalg.norm(tri - centre[:, None], axis=-1).max())
+    ends = points + 1e-3 * dirs, points + length * dirs
+    cand = cKDTree(centre).query_ball_point((ends[0] + ends[1]) / 2, length / 2 + radius)
+    pi = np.repeat(np.arange(len(points)), [len(c) for c in cand])
+    fi = np.fromiter((j for c in cand for j in c), np.int64, count=len(pi))
+    np.logical_or.at(hit, pi, _segment_hits_triangle(ends[0][pi], ends[1][pi], tri[fi]))
+    return hit
 
 
 def clear_body(verts: np.ndarray, faces: np.ndarray, body_points: np.ndarray, body_normals: np.ndarray,
