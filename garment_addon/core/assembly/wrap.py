@@ -134,14 +134,14 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     zz = np.bincount(inv, z, n_bins) / count
     cc = np.bincount(inv, circ, n_bins) / count
     # below the hip a garment hangs straight from the hip instead of following the crotch in
-    a, b, cy = body.section(np.maximum(zz, body.landmarks["hip"]))
-    ua, ub = _UNIT_64
-    body_ring = np.linalg.norm(np.stack([a[:, None] * ua, b[:, None] * ub], axis=-1), axis=-1).sum(axis=1)
-    c = np.maximum(cc, body_ring + 2 * np.pi * offset)
-    co, si = _UNIT_RING
-    pts = np.stack([a[:, None] * co, b[:, None] * si], axis=-1)  # (bins, 257, 2)
+    # the body's section there (the shown body's tape-measure outline once attached: on the
+    # superellipse of the same girth the ring ran 4-7 cm inside the size L-XL bust, and the push-out
+    # stretched the front over each apex 1.6-1.7x)
+    pts, cy = body.outline(np.maximum(zz, body.landmarks["hip"]))  # (bins, 257, 2)
     arc = np.concatenate([np.zeros((n_bins, 1)), np.cumsum(np.linalg.norm(np.diff(pts, axis=1), axis=2), axis=1)],
                          axis=1)
+    body_ring = arc[:, -1]
+    c = np.maximum(cc, body_ring + 2 * np.pi * offset)
     for k in range(n_bins):
         m = inv == k
         pk, ak = pts[k], arc[k]
@@ -157,26 +157,6 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
         out[m, 1] = np.interp(sm, ak * scale, pk[:, 1] * scale) + cy[k]
     out[:, 2] = z
     return out
-
-
-def _unit_ring() -> tuple[np.ndarray, np.ndarray]:
-    """cos / sin terms of the torso's superellipse (exponent 2.4), 257 points from the centre front."""
-    theta = np.linspace(-np.pi / 2, 3 * np.pi / 2, 257)
-    co, si = np.cos(theta), np.sin(theta)
-    ex = 2 / 2.4
-    return np.sign(co) * np.abs(co) ** ex, np.sign(si) * np.abs(si) ** ex
-
-
-def _unit_edges(n_pts: int) -> tuple[np.ndarray, np.ndarray]:
-    """x and y steps round superellipse(n_pts, 1, 1), closed: a section's perimeter is
-    |(a dx, b dy)| summed."""
-    u = superellipse(n_pts, 1.0, 1.0)
-    d = u - np.roll(u, -1, axis=0)
-    return d[:, 0], d[:, 1]
-
-
-_UNIT_RING = _unit_ring()
-_UNIT_64 = _unit_edges(64)
 
 
 FLARE_CONE = 12.0  # degrees: how far out from the hip a flared skirt's wrap opens; the rest is folds
@@ -457,7 +437,13 @@ def _section_perimeter(body: Body, z: np.ndarray, kind: str) -> np.ndarray:
     """Perimeter of the torso section at heights z (below the hip: the hip's, as skirts hang)."""
     zz = np.maximum(z, body.landmarks["hip"]) if kind != "torso" else z
     a, b, _ = body.section(zz)
-    return b * np.interp(a / b, _RATIOS, _UNIT_PERIMETERS)
+    out = b * np.interp(a / b, _RATIOS, _UNIT_PERIMETERS)
+    if body.outline_z is not None:  # the shown body's outline where it has one
+        zs = body.outline_z
+        per = np.linalg.norm(np.diff(body.outline_pts, axis=1), axis=2).sum(axis=1)
+        use = (zz >= zs[0]) & (zz <= zs[-1])
+        out[use] = np.interp(zz[use], zs, per)
+    return out
 
 
 _RATIOS = np.linspace(0.3, 4.0, 75)  # a / b of a torso section

@@ -611,7 +611,10 @@ def attach_human(body, human: HumanBody | None = None) -> HumanBody:
     lo, hi = head.min(0), head.max(0)
     body.head_center = 0.5 * (lo + hi)
     body.head_axes = 0.5 * (hi - lo)
-    body.surface = body_surface(human, body.landmarks)
+    zs, hulls = torso_hulls(human, body.landmarks["crotch"] + 2.0, body.landmarks["neck_base"])
+    body.surface = body_surface(human, zs, hulls)
+    body.outline_z = zs
+    body.outline_pts, body.outline_cy = torso_outlines(hulls)
     body.human = human
     return human
 
@@ -634,13 +637,41 @@ def torso_hulls(human: HumanBody, z0: float, z1: float, step: float = 1.0) -> tu
     return np.array(zs), hulls
 
 
-def body_surface(human: HumanBody, landmarks: dict[str, float]):
-    """The skin with the torso's convex sections from just above the crotch to the neck base."""
+def torso_outlines(hulls: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each convex section sampled where the rays at OUTLINE_POINTS even angles from the centre
+    front round (counter-clockwise seen from above) leave it, from a centre on the mid-plane
+    (x = 0) half way between its front and back there: (points local to the centre (m, k, 2),
+    centre y (m,)), what ``mannequin.Body.outline`` serves."""
+    from .mannequin import OUTLINE_POINTS
+
+    theta = np.linspace(-np.pi / 2, 3 * np.pi / 2, OUTLINE_POINTS)
+    ray = np.column_stack([np.cos(theta), np.sin(theta)])
+    pts, cys = [], []
+    for h in hulls:
+        nxt = np.roll(h, -1, axis=0)
+        n = np.column_stack([nxt[:, 1] - h[:, 1], h[:, 0] - nxt[:, 0]])  # outward normals (CCW hull)
+        # where the polygon crosses x = 0: its front and back there
+        cross = (h[:, 0] <= 0) != (nxt[:, 0] <= 0)
+        t = h[cross, 0] / np.where(cross, h[:, 0] - nxt[:, 0], 1.0)[cross]
+        ys = h[cross, 1] + t * (nxt[cross, 1] - h[cross, 1])
+        cy = 0.5 * (ys.min() + ys.max()) if len(ys) >= 2 else float(h[:, 1].mean())
+        c = np.array([0.0, cy])
+        # a convex polygon round c: along a ray it ends at the nearest edge line the ray faces
+        reach = ((h - c) * n).sum(axis=1)
+        facing = ray @ n.T
+        dist = np.where(facing > 1e-12, reach[None] / np.maximum(facing, 1e-12), np.inf).min(axis=1)
+        pts.append(ray * dist[:, None])
+        cys.append(cy)
+    return np.array(pts), np.array(cys)
+
+
+def body_surface(human: HumanBody, zs: np.ndarray, hulls: list[np.ndarray]):
+    """The skin with the torso's convex sections ``torso_hulls`` (from just above the crotch to the
+    neck base)."""
     from .surface import BodySurface, HullStack, MeshSurface
 
     asset = load_asset()
     skin_tris = skin_triangles()
     skin = MeshSurface(human.verts[: asset.eye_first], skin_tris)
     limb = asset.chain_weight(ARM_BONES) + asset.chain_weight(LEG_BONES)
-    zs, hulls = torso_hulls(human, landmarks["crotch"] + 2.0, landmarks["neck_base"])
     return BodySurface(skin, HullStack(zs, hulls, skin, (limb < 0.5)[: asset.eye_first]))

@@ -35,6 +35,16 @@ PRESETS = {
 }
 
 
+OUTLINE_POINTS = 257  # points round a torso outline, the centre front first and last
+
+
+def _unit_outline() -> tuple[np.ndarray, np.ndarray]:
+    """x and y factors of the torso superellipse, OUTLINE_POINTS points from the centre front."""
+    theta = np.linspace(-np.pi / 2, 3 * np.pi / 2, OUTLINE_POINTS)
+    co, si = np.cos(theta), np.sin(theta)
+    return np.sign(co) * np.abs(co) ** (2 / EXPONENT), np.sign(si) * np.abs(si) ** (2 / EXPONENT)
+
+
 def superellipse(n_pts: int, a: float, b: float, n: float = EXPONENT) -> np.ndarray:
     """(n_pts, 2) CCW points of |x/a|^n + |y/b|^n = 1, starting at +x."""
     t = np.linspace(0, 2 * np.pi, n_pts, endpoint=False)
@@ -51,6 +61,9 @@ def solve_section(girth: float, aspect: float, n_pts: int = RING) -> tuple[float
     unit = polygon_perimeter(superellipse(n_pts, aspect, 1.0))
     b = girth / unit
     return aspect * b, b
+
+
+UNIT_OUTLINE = _unit_outline()
 
 
 @dataclass
@@ -148,6 +161,12 @@ class Body:
     # analytic parts, and the makehuman.HumanBody
     surface: Any = None
     human: Any = None
+    # the shown torso's tape-measure outlines once attached (makehuman.torso_outlines): heights (m,),
+    # OUTLINE_POINTS points from the centre front round each (m, OUTLINE_POINTS, 2), local to the
+    # centre at x = 0, y = outline_cy (m,); the wrap lays torso rings over them
+    outline_z: np.ndarray | None = None
+    outline_pts: np.ndarray | None = None
+    outline_cy: np.ndarray | None = None
 
     # --- torso sections -------------------------------------------------------------------
     def section(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -163,6 +182,25 @@ class Body:
         pts = superellipse(n_pts, a, b)
         pts[:, 1] += cy
         return pts
+
+    def outline(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(points (n, OUTLINE_POINTS, 2) from the centre front counter-clockwise seen from above,
+        closed, local to the centre; centre y (n,)) of the torso's convex section at heights z: the
+        shown body's once attached (its bust reaches 3-8 cm further forward than the superellipse
+        of the same girth), the analytic superellipse otherwise or outside the shown stack."""
+        z = np.atleast_1d(np.asarray(z, float))
+        a, b, cy = self.section(z)
+        pts = np.stack([a[:, None] * UNIT_OUTLINE[0], b[:, None] * UNIT_OUTLINE[1]], axis=-1)
+        if self.outline_z is None:
+            return pts, cy
+        zs = self.outline_z
+        use = (z >= zs[0]) & (z <= zs[-1])
+        hi = np.clip(np.searchsorted(zs, z[use]), 1, len(zs) - 1)
+        t = np.clip((z[use] - zs[hi - 1]) / (zs[hi] - zs[hi - 1]), 0.0, 1.0)
+        pts[use] = (1 - t)[:, None, None] * self.outline_pts[hi - 1] + t[:, None, None] * self.outline_pts[hi]
+        cy = cy.copy()
+        cy[use] = (1 - t) * self.outline_cy[hi - 1] + t * self.outline_cy[hi]
+        return pts, cy
 
     def girth(self, z: float) -> float:
         """Tape-measure girth of the torso at height z: perimeter of the convex section."""
