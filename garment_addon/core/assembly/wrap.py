@@ -115,7 +115,7 @@ def _circle_points(z: np.ndarray, s: np.ndarray, circ: np.ndarray, center: np.nd
 
 
 def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray, offset: float,
-                     hang: float | None = None) -> np.ndarray:
+                     hang: float | None = None, front: np.ndarray | None = None) -> np.ndarray:
     """Vectorised _ring_points for the torso: one arc-length table per 1 cm height bin.
 
     hang: the height a flared skirt hangs from (its hip): below it a ring wider than a cone opening
@@ -153,12 +153,24 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
         scale = c[k] / ak[-1]
         share = s[m] if hang is None else s[m] * c[k] / np.maximum(circ[m], 1e-9)
         sm = np.mod(share, ak[-1] * scale)
+        if front is not None:  # the side seams at the body's sides (see _place_ring)
+            side = ak[SIDE_POINTS] * scale
+            hf = np.clip(front[m], 1.0, 0.5 * c[k] - 1.0)
+            at_sides = np.where(sm <= hf, sm / hf * side[0], np.where(
+                sm >= c[k] - hf, c[k] - (c[k] - sm) / hf * (c[k] - side[1]),
+                side[0] + (sm - hf) / np.maximum(c[k] - 2 * hf, 1e-9) * (side[1] - side[0])))
+            # from the bust up (the armholes), fading out by the waist: all the way down, the
+            # rings' shares were bent everywhere (jacket mean stretch 0.05 -> 0.10)
+            L = body.landmarks
+            w = float(np.clip((zz[k] - L["waist"]) / max(L["bust"] - L["waist"], 1.0), 0.0, 1.0))
+            sm = sm + w * (at_sides - sm)
         out[m, 0] = np.interp(sm, ak * scale, pk[:, 0] * scale)
         out[m, 1] = np.interp(sm, ak * scale, pk[:, 1] * scale) + cy[k]
     out[:, 2] = z
     return out
 
 
+SIDE_POINTS = [64, 192]  # the outline points on the rays to the body's left and right (of 257)
 FLARE_CONE = 12.0  # degrees: how far out from the hip a flared skirt's wrap opens; the rest is folds
 FLUTES = 12  # folds round a flared skirt's wrap
 
@@ -361,10 +373,64 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
         # the ring cannot be smaller than the body there: the back centre sits half way round it
         circ = np.maximum(circ, _section_perimeter(body, zs, kind) + 2 * np.pi * offset)
         s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
-        ring = _torso_ring_fast(body, zs, s, circ, offset)
+        front = None
+        if kind == "torso" and body.outline_z is not None:
+            # the fronts' half of the ring (less an open front's overlap) round the shown body's
+            # front to its sides: laid round the ring evenly, a full bust's front took the side
+            # seams and the armholes' bottoms 6-8 cm forward of the arm (dress L: the sleeves dragged
+            # in, 4.6x stretched under the arm)
+            front = sum(qfn(z - _anchor_z(q, body, kind)) for q, qfn in zip(pieces, widths, strict=True)
+                        if not _is_back(q)) / 2 - (_overlap(fronts) if len(fronts) > 1 else 0.0)
+        if kind == "torso" and not _is_back(p):
+            z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front)
+            zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
+        ring = _torso_ring_fast(body, zs, s, circ, offset, front=front)
         pos[sl] = _over_shoulder(body, ring, z) if kind == "torso" else ring
     if kind == "skirt":
         _hang_flare(body, pieces, mesh, pos, offset)
+
+
+def _overlap(fronts) -> float:
+    """How far an open front's halves overlap (each front's opening edge past the centre line)."""
+    return float(np.mean([min(p.outline[:, 0].max() - _center_x(p), _center_x(p) - p.outline[:, 0].min())
+                          for p in fronts]))
+
+
+def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, offset: float,
+                    top: float, front: np.ndarray | None = None, columns: int = 25) -> np.ndarray:
+    """Heights for a front's points (arc length ``s`` round rings of length ``circ``, heights ``z``
+    straight down from the flat) so that each column keeps its flat length from ``top`` (where the
+    roll over the shoulder starts) down over the bust: laid straight down, the rows over the upper
+    chest's slope were stretched (size L shirt: 1.2-1.3x over the whole front's width above the
+    apex) and the length the bust dart gives the front hung below the hem instead."""
+    below = z < top
+    if not below.any():
+        return z
+    zg = top - np.arange(0.0, top - float(z[below].min()) + 2.0, 1.0)  # top down, 1 cm rows
+    order = np.argsort(z)
+    cg = np.interp(zg, z[order], circ[order])  # a row's ring length is its height's
+    sg = np.linspace(float(s.min()), float(s.max()), columns)
+    fg = None if front is None else np.tile(np.interp(zg, z[order], front[order]), columns)
+    grid = _torso_ring_fast(body, np.tile(zg, columns), np.repeat(sg, len(zg)), np.tile(cg, columns),
+                            offset, front=fg).reshape(columns, len(zg), 3)
+    along = np.concatenate([np.zeros((columns, 1)), np.cumsum(np.linalg.norm(np.diff(grid, axis=1), axis=2), 1)], 1)
+    depth = top - zg
+    drop = np.stack([np.interp(top - z, a, depth) + np.maximum(top - z - a[-1], 0.0) for a in along])
+    # between the two columns either side of each point
+    f = np.interp(s, sg, np.arange(columns))
+    j = np.clip(np.floor(f).astype(int), 0, columns - 2)
+    t = f - j
+    n = np.arange(len(z))
+    lift = z - (top - ((1 - t) * drop[j, n] + t * drop[j + 1, n]))
+    # under the bust the columns come back to the least lift (toward the side seams): each one
+    # lifted by all of its own length over the bust, the hem rose 2-5 cm more at the centre front
+    # than at the sides and the front sheared (jacket M: mean stretch 0.07 -> 0.16); the rest is
+    # the waist and bust darts' to take up
+    L = body.landmarks
+    fade = np.clip((z - L["waist"]) / max(L["bust"] - L["waist"], 1.0), 0.0, 1.0)
+    least = z - (top - drop.max(axis=0))  # the column lifted least at each point's depth
+    lift = least + fade * (lift - least)
+    return np.where(below, z - lift, z)
 
 
 def _flare(p, body: Body) -> tuple[float, float, float, float] | None:

@@ -614,7 +614,7 @@ def attach_human(body, human: HumanBody | None = None) -> HumanBody:
     zs, hulls = torso_hulls(human, body.landmarks["crotch"] + 2.0, body.landmarks["neck_base"])
     body.surface = body_surface(human, zs, hulls)
     body.outline_z = zs
-    body.outline_pts, body.outline_cy = torso_outlines(hulls)
+    body.outline_pts, body.outline_cy = torso_outlines(hanging(zs, hulls, body.landmarks["waist"]))
     body.human = human
     return human
 
@@ -631,10 +631,36 @@ def torso_hulls(human: HumanBody, z0: float, z1: float, step: float = 1.0) -> tu
         if not loops:
             continue
         best = min(loops, key=lambda p: np.linalg.norm(p.mean(0)))
-        h = ConvexHull(best)
+        # with the loops the breasts' undersides make on their own just under the bust (inside the
+        # torso's width): left out, a size L section 1 cm under them was 15 cm shorter round and
+        # 3 cm less deep than the one above, and cloth laid over it tucked in under the bust
+        lo, hi = best[:, 0].min(), best[:, 0].max()
+        pts = np.concatenate([p for p in loops if lo < p[:, 0].mean() < hi])
+        h = ConvexHull(pts)
         zs.append(z)
-        hulls.append(best[h.vertices])
+        hulls.append(pts[h.vertices])
     return np.array(zs), hulls
+
+
+def hanging(zs: np.ndarray, hulls: list[np.ndarray], waist: float) -> list[np.ndarray]:
+    """The sections as cloth laid over the bust meets them: from the bust's most forward section
+    down to the waist, each one widened to the straight line (per ray from the centre front round)
+    from that section to the waist's, so the cloth falls from the apex instead of tucking in under
+    it (the sections step 3 cm back within 2 cm under a size L bust)."""
+    pts, cys = torso_outlines(hulls)
+    front = pts[:, 0, 1] + cys
+    rows = np.nonzero((zs > waist) & (zs < waist + 40.0))[0]
+    w = int(np.argmin(np.abs(zs - waist)))
+    if len(rows) == 0 or abs(zs[w] - waist) > 1.0:
+        return hulls
+    a = int(rows[np.argmin(front[rows])])
+    out = list(hulls)
+    for k in range(w + 1, a):
+        t = (zs[a] - zs[k]) / (zs[a] - zs[w])
+        line = (1 - t) * pts[a] + t * pts[w] + [0.0, (1 - t) * cys[a] + t * cys[w]]
+        both = np.concatenate([hulls[k], line])
+        out[k] = both[ConvexHull(both).vertices]
+    return out
 
 
 def torso_outlines(hulls: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
