@@ -159,10 +159,13 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
             at_sides = np.where(sm <= hf, sm / hf * side[0], np.where(
                 sm >= c[k] - hf, c[k] - (c[k] - sm) / hf * (c[k] - side[1]),
                 side[0] + (sm - hf) / np.maximum(c[k] - 2 * hf, 1e-9) * (side[1] - side[0])))
-            # from the bust up (the armholes), fading out by the waist: all the way down, the
-            # rings' shares were bent everywhere (jacket mean stretch 0.05 -> 0.10)
+            # between the bust and the underarm (the armholes' bottoms), fading out by the waist
+            # and the roll over the shoulder: all the way, the rings' shares were bent everywhere
+            # (jacket mean stretch 0.05 -> 0.10) and the collar seam doubled back (28-64 crossings)
             L = body.landmarks
-            w = float(np.clip((zz[k] - L["waist"]) / max(L["bust"] - L["waist"], 1.0), 0.0, 1.0))
+            top = L["shoulder"] - 3.0
+            w = float(np.clip(min((zz[k] - L["waist"]) / max(L["bust"] - L["waist"], 1.0),
+                                  (top - zz[k]) / max(top - L["underarm"], 1.0)), 0.0, 1.0))
             sm = sm + w * (at_sides - sm)
         out[m, 0] = np.interp(sm, ak * scale, pk[:, 0] * scale)
         out[m, 1] = np.interp(sm, ak * scale, pk[:, 1] * scale) + cy[k]
@@ -901,6 +904,11 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     pos = _turn_down_collars(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
+        # carried again by the relaxed host: the relax lets a front drop (the length under a full
+        # bust) and left the pockets 3-4 cm above where they are drawn
+        for p in pattern.pieces:
+            if mesh.index(p.name) in patches:
+                _place_on_host(p, mesh, pos, np.ones(len(pos), bool))
         pos = _lay_on_surface(pattern, mesh, pos, patches)
     return pos
 
