@@ -127,3 +127,27 @@ def test_arms_are_as_long_as_the_arm_length(preset):
         for bone in ("Arm", "ForeArm", "Hand"):
             R = h.pose[f"mixamorig:{side}{bone}"]
             assert np.allclose(R @ R.T, np.eye(3), atol=1e-9)
+
+
+@pytest.mark.parametrize("size", ["M", "XL"])
+def test_attached_outline_reaches_the_bust_and_falls_from_it(size):
+    """The torso outline the wrap lays rings on is the shown body's: at the bust line it reaches the
+    MakeHuman apex (the superellipse of the same girth stopped 4.4 / 7.4 cm short at M / XL), its
+    sections take in the breasts' undersides (left out, a size L section 1 cm under them was 15 cm
+    shorter round), and from the apex down to the waist the front never steps back more than a
+    straight fall would (cloth bridges down, it does not tuck in under the bust)."""
+    spec = make_spec({"garment_type": "shirt", "size": size})
+    body = body_for_spec(spec)
+    L = body.landmarks
+    pts, cy = body.outline(np.array([L["bust"]]))
+    superellipse_front = float(pts[0, 0, 1] + cy[0])
+    h = mh.attach_human(body)
+    v = h.verts[np.abs(h.verts[:, 2] - L["bust"]) < 12]
+    apex = float(v[:, 1][np.abs(v[:, 0]) < 20].min())
+    zs = np.arange(L["waist"], L["bust"] + 8.0, 0.5)
+    pts, cy = body.outline(zs)
+    front = pts[:, 0, 1] + cy
+    assert abs(front.min() - apex) < 1.0 and superellipse_front - apex > 2.0
+    top = int(np.argmin(front))
+    fall = np.diff(front[: top + 1])  # waist up to the apex: forward (down in y) all the way, evenly
+    assert (fall <= 0.05).all() and np.ptp(fall) < 0.6
