@@ -173,7 +173,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     return out
 
 
-SIDE_CLEAR = 0.4  # the outer share of a front's half width over which its lift down the bust fades out
+SIDE_CLEAR = 0.6  # the outer share of a front's half width over which its lift down the bust fades out
 SIDE_POINTS = [64, 192]  # the outline points on the rays to the body's left and right (of 257)
 FLARE_CONE = 12.0  # degrees: how far out from the hip a flared skirt's wrap opens; the rest is folds
 FLUTES = 12  # folds round a flared skirt's wrap
@@ -435,8 +435,9 @@ def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, 
     least = z - (top - drop.max(axis=0))  # the column lifted least at each point's depth
     lift = least + fade * (lift - least)
     # none at the side seams: the side bust dart there takes the length (lifted with its front,
-    # the dart's legs closed across each other and the sleeves' undersides: shirt L wrap 0 -> 10
-    # self-crossings)
+    # the dart's legs closed across each other and the sleeves' undersides: wrap self-crossings
+    # shirt L / XL 10 / 26, dress L / XL 9 / 18 with no fade, 2 / 2 and 4 / 3 fading over the outer
+    # 60 %)
     half = np.abs(front) if front is not None else np.full(len(z), np.abs(s).max())
     u = np.clip((1.0 - np.abs(s) / np.maximum(half, 1.0)) / SIDE_CLEAR, 0.0, 1.0)
     lift = lift * u * u * (3 - 2 * u)
