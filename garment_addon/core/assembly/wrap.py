@@ -154,7 +154,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
         share = s[m] if hang is None else s[m] * c[k] / np.maximum(circ[m], 1e-9)
         sm = np.mod(share, ak[-1] * scale)
         if front is not None:  # the side seams at the body's sides (see _place_ring)
-            side = ak[SIDE_POINTS] * scale
+            side = (ak[[64, 192]] + UNDER_ARM * (ak[_under_arms(body, pk, cy[k])] - ak[[64, 192]])) * scale
             hf = np.clip(front[m], 1.0, 0.5 * c[k] - 1.0)
             at_sides = np.where(sm <= hf, sm / hf * side[0], np.where(
                 sm >= c[k] - hf, c[k] - (c[k] - sm) / hf * (c[k] - side[1]),
@@ -173,8 +173,12 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     return out
 
 
+# how far from the body's widest point toward the point under the arm a front's side seam goes, from
+# the bust up: at the widest point (0) a size XXL bust took the armholes' bottoms 6-8 cm forward of
+# the arm (dress XXL sleeve 5x stretched under the arm); under the arm (1) the fronts, cut for a
+# B cup, were stretched round the bust (apex-region stretch dress XL 1.22)
+UNDER_ARM = 0.3
 SIDE_CLEAR = 0.6  # the outer share of a front's half width over which its lift down the bust fades out
-SIDE_POINTS = [64, 192]  # the outline points on the rays to the body's left and right (of 257)
 FLARE_CONE = 12.0  # degrees: how far out from the hip a flared skirt's wrap opens; the rest is folds
 FLUTES = 12  # folds round a flared skirt's wrap
 
@@ -398,6 +402,20 @@ def _overlap(fronts) -> float:
     """How far an open front's halves overlap (each front's opening edge past the centre line)."""
     return float(np.mean([min(p.outline[:, 0].max() - _center_x(p), _center_x(p) - p.outline[:, 0].min())
                           for p in fronts]))
+
+
+def _under_arms(body: Body, pts: np.ndarray, cy: float) -> list[int]:
+    """Indices of the outline points (``pts`` local to centre y ``cy``, from the centre front round)
+    straight under each arm: on the body's left and right halves, where it is at least half its
+    width out, the one nearest the arm axis' depth (by a size XL-XXL bust the widest point lies
+    5-8 cm forward of the arm)."""
+    out = []
+    for side, half in (("left", slice(0, len(pts) // 2 + 1)), ("right", slice(len(pts) // 2, len(pts)))):
+        q = pts[half]
+        wide = np.abs(q[:, 0]) >= 0.5 * np.abs(q[:, 0]).max()
+        depth = np.abs(q[:, 1] + cy - body.arms[side].p0[1])
+        out.append(half.start + int(np.argmin(np.where(wide, depth, np.inf))))
+    return out
 
 
 def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, offset: float,
