@@ -19,6 +19,7 @@ from scipy.sparse.linalg import splu
 
 from ..body.mannequin import Body, polygon_perimeter, superellipse
 from ..mesh.triangulate import GarmentMesh
+from ..pattern.measure import front_edge_range
 from .quality import push_out
 
 OFFSET = 1.0  # cm between body and garment after wrapping
@@ -59,25 +60,29 @@ def _side(region: str) -> str:
     return "right" if "right" in region else "left"
 
 
-def _width_at(outline: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Horizontal extent (max x - min x of the outline's crossings) at each height y."""
+def _extent_at(outline: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(min x, max x) of the outline's crossings at each height y (inf / -inf where it has none)."""
     p, q = outline, np.roll(outline, -1, axis=0)
     lo, hi = np.minimum(p[:, 1], q[:, 1]), np.maximum(p[:, 1], q[:, 1])
     y = np.asarray(y, float)[:, None]
     hit = (y >= lo) & (y <= hi) & (hi > lo)
     t = np.where(hit, (y - p[:, 1]) / np.where(hi > lo, q[:, 1] - p[:, 1], 1), 0)
     x = p[:, 0] + t * (q[:, 0] - p[:, 0])
-    xmax = np.where(hit, x, -np.inf).max(axis=1)
-    xmin = np.where(hit, x, np.inf).min(axis=1)
-    w = xmax - xmin
+    return np.where(hit, x, np.inf).min(axis=1), np.where(hit, x, -np.inf).max(axis=1)
+
+
+def _width_at(outline: np.ndarray, y: np.ndarray, keep=(-np.inf, np.inf)) -> np.ndarray:
+    """Horizontal extent (max x - min x of the outline's crossings, within ``keep``) at each height y."""
+    xmin, xmax = _extent_at(outline, y)
+    w = np.minimum(xmax, keep[1]) - np.maximum(xmin, keep[0])
     # above / below the piece: its top / bottom width
     return np.where(np.isfinite(w), w, 0.0)
 
 
-def _width_fn(outline: np.ndarray):
-    """Width as a function of y, extended flat beyond the piece's ends."""
+def _width_fn(outline: np.ndarray, keep=(-np.inf, np.inf)):
+    """Width as a function of y (within ``keep``), extended flat beyond the piece's ends."""
     ys = np.linspace(outline[:, 1].min() + 1e-6, outline[:, 1].max() - 1e-6, 64)
-    ws = _width_at(outline, ys)
+    ws = _width_at(outline, ys, keep)
     # a curved hem (flare) rises toward the sides: just above its lowest point the outline is only
     # crossed near the centre, so take the widest crossing a few cm up instead
     low = ys < ys[0] + 6.0
@@ -351,7 +356,11 @@ def _flat_worn(piece, pts: np.ndarray) -> np.ndarray:
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
                 all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
-    widths = [_width_fn(_flat_worn(p, p.outline)) for p in pieces]
+    # an open front counts as wide as it is up to its front edge's line, its turned lapel and the V
+    # above the break point included: the fronts close over the body below the break and the V is an
+    # opening in the ring, not a smaller ring (measured to the roll line, a break at the waist shrank
+    # the ring at the bust by 8 cm and the bodice crossed itself at the underarms)
+    widths = [_width_fn(close_darts(p, p.outline), front_edge_range(p)) for p in pieces]
     fronts = [p for p in pieces if not _is_back(p)]
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
@@ -895,6 +904,9 @@ def _seam_groups(mesh: GarmentMesh) -> tuple[np.ndarray, np.ndarray]:
     return connected_components(g, directed=False)[1], sewn
 
 
+OVERLAP_MARGIN = 2.0  # cm past the under half's edge the upper half is lifted in full (then fades over 2)
+
+
 def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.8) -> np.ndarray:
     """An open front's two halves overlap past the centre front: lift the part of the wearer's
     left half (drawn at +x) that crosses the centre so it lies on top, not through, the other."""
@@ -904,19 +916,30 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         return pos
     normals = vertex_normals(pos, _outward_faces(pattern, mesh))
     out = pos.copy()
-    for p in fronts:
+    on_top = [p for p in fronts if mesh.pieces[mesh.index(p.name)].verts[:, 0].mean() > _center_x(p)]
+    under = [_worn_reach(p) for p in fronts if p not in on_top]  # the right half stays underneath
+    for p in on_top:
         i = mesh.index(p.name)
         v = mesh.pieces[i].verts
-        xc = _center_x(p)
-        if v[:, 0].mean() <= xc:  # the right half stays underneath
-            continue
-        # 1 as far past the centre as the other half's overlap reaches (as far as this one's), then
-        # down to 0 over 2 cm: lifted only up to the centre, the other half ran through it
-        overlap = max(xc - float(v[:, 0].min()), 0.0)
-        w = np.clip((xc + overlap + 2.0 - v[:, 0]) / 2.0, 0, 1)
+        # 1 where the other half lies under it as worn (its lapel turned back: above the break point
+        # only up to its roll line) and OVERLAP_MARGIN past it (its turned lapel lies over it there,
+        # lifted too), then down to 0 over 2 cm: lifted only up to the centre, the
+        # other half ran through it; lifted up to the gorge, its lapel's top and the collar's end
+        # on it crossed (jacket S drape 4 there)
+        reach = np.max([r(v[:, 1]) for r in under], axis=0)
+        w = np.clip((reach + OVERLAP_MARGIN + 2.0 - fold_lapel(p, v)[0][:, 0]) / 2.0, 0, 1)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
         out[sl] += (lift * w)[:, None] * normals[sl]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
+
+
+def _worn_reach(piece):
+    """How far toward +x an open front reaches at each flat height, as worn (its lapel turned back),
+    extended flat beyond its ends."""
+    outline = fold_lapel(piece, piece.outline)[0]
+    ys = np.linspace(outline[:, 1].min() + 1e-6, outline[:, 1].max() - 1e-6, 128)
+    xs = _extent_at(outline, ys)[1]
+    return lambda y: np.interp(y, ys, xs)
 
 
 def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
