@@ -60,21 +60,17 @@ def _side(region: str) -> str:
     return "right" if "right" in region else "left"
 
 
-def _extent_at(outline: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(min x, max x) of the outline's crossings at each height y (inf / -inf where it has none)."""
+def _width_at(outline: np.ndarray, y: np.ndarray, keep=(-np.inf, np.inf)) -> np.ndarray:
+    """Horizontal extent (max x - min x of the outline's crossings, within ``keep``) at each height y."""
     p, q = outline, np.roll(outline, -1, axis=0)
     lo, hi = np.minimum(p[:, 1], q[:, 1]), np.maximum(p[:, 1], q[:, 1])
     y = np.asarray(y, float)[:, None]
     hit = (y >= lo) & (y <= hi) & (hi > lo)
     t = np.where(hit, (y - p[:, 1]) / np.where(hi > lo, q[:, 1] - p[:, 1], 1), 0)
     x = p[:, 0] + t * (q[:, 0] - p[:, 0])
-    return np.where(hit, x, np.inf).min(axis=1), np.where(hit, x, -np.inf).max(axis=1)
-
-
-def _width_at(outline: np.ndarray, y: np.ndarray, keep=(-np.inf, np.inf)) -> np.ndarray:
-    """Horizontal extent (max x - min x of the outline's crossings, within ``keep``) at each height y."""
-    xmin, xmax = _extent_at(outline, y)
-    w = np.minimum(xmax, keep[1]) - np.maximum(xmin, keep[0])
+    xmax = np.minimum(np.where(hit, x, -np.inf).max(axis=1), keep[1])
+    xmin = np.maximum(np.where(hit, x, np.inf).min(axis=1), keep[0])
+    w = xmax - xmin
     # above / below the piece: its top / bottom width
     return np.where(np.isfinite(w), w, 0.0)
 
@@ -904,7 +900,7 @@ def _seam_groups(mesh: GarmentMesh) -> tuple[np.ndarray, np.ndarray]:
     return connected_components(g, directed=False)[1], sewn
 
 
-OVERLAP_MARGIN = 2.0  # cm past the under half's edge the upper half is lifted in full (then fades over 2)
+OVERLAP_MARGIN = 2.0  # cm past a lapelled under half's roll line the upper half is lifted in full
 
 
 def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.8) -> np.ndarray:
@@ -922,24 +918,30 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         i = mesh.index(p.name)
         v = mesh.pieces[i].verts
         # 1 where the other half lies under it as worn (its lapel turned back: above the break point
-        # only up to its roll line) and OVERLAP_MARGIN past it (its turned lapel lies over it there,
-        # lifted too), then down to 0 over 2 cm: lifted only up to the centre, the
+        # only up to its roll line, and OVERLAP_MARGIN past it), then down to 0 over 2 cm: lifted
+        # only up to the centre, the
         # other half ran through it; lifted up to the gorge, its lapel's top and the collar's end
         # on it crossed (jacket S drape 4 there)
         reach = np.max([r(v[:, 1]) for r in under], axis=0)
-        w = np.clip((reach + OVERLAP_MARGIN + 2.0 - fold_lapel(p, v)[0][:, 0]) / 2.0, 0, 1)
+        w = np.clip((reach + 2.0 - fold_lapel(p, v)[0][:, 0]) / 2.0, 0, 1)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
         out[sl] += (lift * w)[:, None] * normals[sl]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
 
 
 def _worn_reach(piece):
-    """How far toward +x an open front reaches at each flat height, as worn (its lapel turned back),
-    extended flat beyond its ends."""
-    outline = fold_lapel(piece, piece.outline)[0]
-    ys = np.linspace(outline[:, 1].min() + 1e-6, outline[:, 1].max() - 1e-6, 128)
-    xs = _extent_at(outline, ys)[1]
-    return lambda y: np.interp(y, ys, xs)
+    """How far toward +x an open front (the wearer's right, the lower half) reaches at each flat
+    height, as worn: to its front edge's line and, above a lapel's break point, to its roll line (the
+    lapel is turned back) and OVERLAP_MARGIN past it (the lapel lies lifted over its front there)."""
+    edge = front_edge_range(piece)[1]
+    a, b = _lm(piece, "roll_start"), _lm(piece, "roll_end")
+    if a is None or b is None or lapel_side(piece, piece.outline) is None:
+        return lambda y: np.full(np.shape(y), edge)
+
+    def reach(y):
+        roll = a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1])  # the roll line, extended
+        return np.where(y > a[1], np.minimum(edge, roll + OVERLAP_MARGIN), edge)
+    return reach
 
 
 def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
