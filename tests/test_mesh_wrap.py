@@ -250,7 +250,7 @@ def test_a_jackets_lapels_are_turned_back_over_their_roll_lines():
     assert np.mean(radius(lapel) > radius(under[near])) > 0.8
 
 
-@pytest.mark.parametrize("size", ["S", "M", "L", "XL"])
+@pytest.mark.parametrize("size", ["XS", "S", "M", "L", "XL", "XXL"])
 def test_a_worn_jackets_lapels_roll_from_the_waist_and_show(size):
     """On the body the break point sits just above the waist (1.5-6 cm; the old default's was 22-24 cm
     above it, at the bust), each turned lapel shows at least 5 cm wide seen from the front (its flat

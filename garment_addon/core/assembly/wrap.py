@@ -913,34 +913,41 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
     normals = vertex_normals(pos, _outward_faces(pattern, mesh))
     out = pos.copy()
     on_top = [p for p in fronts if mesh.pieces[mesh.index(p.name)].verts[:, 0].mean() > _center_x(p)]
-    under = [_worn_reach(p) for p in fronts if p not in on_top]  # the right half stays underneath
+    lower = [p for p in fronts if p not in on_top]  # the right half stays underneath
+    under = [_worn_reach(p) for p in lower]
+    # a lapelled lower half's turned lapel lies LAPEL_LIFT over it, up to its roll line: the upper
+    # half goes that much further out over it (0.8 cm over a lapel lifted 0.6, XS drape: 5 crossings)
+    lapels = [_worn_reach(p, 0.0, lapel_only=True) for p in lower]
     for p in on_top:
         i = mesh.index(p.name)
         v = mesh.pieces[i].verts
+        x = fold_lapel(p, v)[0][:, 0]
         # 1 where the other half lies under it as worn (its lapel turned back: above the break point
         # only up to its roll line, and OVERLAP_MARGIN past it), then down to 0 over 2 cm: lifted
-        # only up to the centre, the
-        # other half ran through it; lifted up to the gorge, its lapel's top and the collar's end
-        # on it crossed (jacket S drape 4 there)
-        reach = np.max([r(v[:, 1]) for r in under], axis=0)
-        w = np.clip((reach + 2.0 - fold_lapel(p, v)[0][:, 0]) / 2.0, 0, 1)
+        # only up to the centre, the other half ran through it; lifted up to the gorge, its lapel's
+        # top and the collar's end on it crossed (jacket S drape 4 there)
+        w = np.clip((np.max([r(v[:, 1]) for r in under], axis=0) + 2.0 - x) / 2.0, 0, 1)
+        on_lapel = np.clip((np.max([r(v[:, 1]) for r in lapels], axis=0) + 2.0 - x) / 2.0, 0, 1)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
-        out[sl] += (lift * w)[:, None] * normals[sl]
+        out[sl] += (lift * w + LAPEL_LIFT * on_lapel)[:, None] * normals[sl]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
 
 
-def _worn_reach(piece):
+def _worn_reach(piece, margin: float = OVERLAP_MARGIN, lapel_only: bool = False):
     """How far toward +x an open front (the wearer's right, the lower half) reaches at each flat
     height, as worn: to its front edge's line and, above a lapel's break point, to its roll line (the
-    lapel is turned back) and OVERLAP_MARGIN past it (the lapel lies lifted over its front there)."""
+    lapel is turned back) and ``margin`` past it (the lapel lies lifted over its front there).
+    ``lapel_only``: how far its turned lapel reaches (-inf without one; below the break point
+    receding 3 cm per cm, so what follows it fades out over ~3 cm instead of stepping)."""
     edge = front_edge_range(piece)[1]
     a, b = _lm(piece, "roll_start"), _lm(piece, "roll_end")
     if a is None or b is None or lapel_side(piece, piece.outline) is None:
-        return lambda y: np.full(np.shape(y), edge)
+        return lambda y: np.full(np.shape(y), -np.inf if lapel_only else edge)
 
     def reach(y):
         roll = a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1])  # the roll line, extended
-        return np.where(y > a[1], np.minimum(edge, roll + OVERLAP_MARGIN), edge)
+        below = roll + margin - 3.0 * (a[1] - y) if lapel_only else edge
+        return np.where(y > a[1], np.minimum(edge, roll + margin), below)
     return reach
 
 
@@ -1059,7 +1066,10 @@ def _push_off(pts: np.ndarray, pos: np.ndarray, faces: np.ndarray, gap: float) -
     return push_out(pts, pos[used], local.reshape(-1, 3), gap, reach=3.0)
 
 
-def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6) -> np.ndarray:
+LAPEL_LIFT = 0.6  # cm a turned lapel lies out over its front
+
+
+def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = LAPEL_LIFT) -> np.ndarray:
     """A lapel turned back over its roll line lies on the front, not in it: lift it off (along the
     front's outward normals: the turned triangles face the other way, so they count reversed)."""
     turned = _turned(pattern, mesh)
