@@ -73,6 +73,24 @@ def test_drape_skirt_meets_thresholds():
     assert m["mean_stretch"] <= 0.05
     assert r.timings["drape"] > 0
     assert [m.name for m in r.garment.modifiers] == ["GS_Smooth"]  # cloth and weld applied; smooth in renders
+    assert m["body_through_fraction"] <= 0.003 and m["body_through_max_mm"] <= 3.0
+    assert m["render_body_through_fraction"] <= 0.003 and m["render_body_through_max_mm"] <= 3.0
+    # the render surface those are measured on is the one GS_Smooth renders, to float precision
+    from garment_addon.core.mesh.subdivide import smoothed_surface
+
+    mod = r.garment.modifiers["GS_Smooth"]
+    mod.levels = mod.render_levels
+    dg = bpy.context.evaluated_depsgraph_get()
+    shown = bpy.data.meshes.new_from_object(r.garment.evaluated_get(dg), depsgraph=dg)
+    mod.levels = 0
+    ours = smoothed_surface(*pl._mesh_arrays(r.garment))[0]
+    assert len(shown.vertices) == len(ours)
+    theirs = np.array([v.co[:] for v in shown.vertices]) / 0.01
+    from scipy.spatial import cKDTree
+
+    n = len(r.garment.data.vertices)  # the input's vertices come first, in order; edge points in Blender's edge order
+    assert np.abs(theirs[:n] - ours[:n]).max() < 0.01  # cm (0.06 mm at most on this skirt)
+    assert cKDTree(theirs).query(ours)[0].max() < 0.01 and cKDTree(ours).query(theirs)[0].max() < 0.01
     me = r.garment.data
     face_edges = {k for poly in me.polygons for k in poly.edge_keys}
     assert set(me.edge_keys) == face_edges  # sewing edges welded away, none left loose
@@ -352,6 +370,18 @@ def test_jacket_drape_keeps_its_turned_lapels_and_collar():
     assert fall_z.max() < roll_z.min() - 1.5 and fall_r.min() > neck_r.max() + 0.3
 
 
+def test_large_jacket_bust_does_not_show_through_the_cloth():
+    """Size XL jacket drape: the front is stretched over the bust apex (1.6-2.3x its flat length, 3.4 cm
+    edges), and the apex poked out through a triangle by 9.4 mm (2.5 % of the covered body points;
+    in renders, smoothed by GS_Smooth, 10 mm) while every garment vertex stayed outside the body.
+    The welded cloth is lifted off such points in the mesh and as rendered."""
+    r = pl.build_scene(draft_pattern(make_spec({"garment_type": "jacket", "size": "XL"})), "drape")
+    m = r.metrics
+    assert m["body_through_fraction"] <= 0.003 and m["body_through_max_mm"] <= 3.0, m
+    assert m["render_body_through_fraction"] <= 0.003 and m["render_body_through_max_mm"] <= 3.0, m
+    assert m["inside_fraction"] <= 0.003 and m["max_depth_mm"] <= 3.0
+
+
 def test_export_shell_thickness_and_subdivision(tmp_path):
     """glb / fbx garments get the fabric's thickness (a shell grown outward) and optional subdivision,
     UVs kept; the scene keeps the simulated mesh; a bad value is the user's error, one line."""
@@ -401,3 +431,11 @@ def test_jacket_buttons_and_the_cloth_under_pockets_are_held():
         i = mesh.index(front)
         turned = fold_lapel(pattern.pieces[i], mesh.pieces[i].verts)[1]
         assert turned.sum() > 10 and (w[mesh.offsets[i]:mesh.offsets[i] + len(turned)][turned] == 1.0).all()
+
+
+def test_full_length_trousers_break_above_the_hem():
+    """Default trousers are cut to the instep (104 cm at M): the hem rests on the foot and the leg
+    folds above it (leg_break 1.06 at rest; the old 100 cm hung straight at 1.00), with no crossings."""
+    r = pl.build_scene(_pattern("pants"), "drape")
+    assert r.metrics["leg_break"] >= 1.03, r.metrics["leg_break"]
+    assert r.metrics["self_crossings"] == 0 and r.metrics["inside_fraction"] == 0

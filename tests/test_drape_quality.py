@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from garment_addon.core.assembly.quality import (
+    body_through,
     boundary_loops,
     crossing_edges,
     hem_gathering,
@@ -123,3 +124,84 @@ def test_fabric_presets_come_from_the_spec_and_take_edits():
         solver_settings(PRESETS["silk"], {"bending": -1})
     with pytest.raises(UserError, match="fabric: must be one of"):
         fabric_for({}, "tweed")
+
+
+def _open_shell(n: int, r: float, keep_below: float = -0.5):
+    """A _sphere(n, r) with its faces below z = keep_below * r dropped: an open garment-like shell."""
+    v, f = _sphere(n, r)
+    f = f[v[f][:, :, 2].mean(axis=1) > keep_below * r]
+    return v, f
+
+
+def test_body_through_catches_a_sphere_poking_between_the_vertices_of_a_coarse_shell():
+    body_v, _ = _sphere(48, 10.0)
+    # every vertex of the coarse shell is 2 mm outside the body (nothing "inside" by vertices) ...
+    shell_v, shell_f = _open_shell(6, 10.2)
+    assert penetration(shell_v, *_sphere(48, 10.0))["inside_fraction"] == 0.0
+    # ... yet its 5 cm triangles cut 3 mm chords under them, so the body shows through them
+    out = body_through(body_v, shell_v, shell_f)
+    assert out["covered"] > 500
+    assert out["through_fraction"] > 0.2
+    assert 0.5 < out["max_through"] < 1.5  # cm: a 5 cm chord's sagitta on r = 10, less the 2 mm
+
+
+def test_body_through_is_zero_for_a_shell_clear_of_the_body_and_ignores_what_is_past_its_edge():
+    body_v, _ = _sphere(48, 10.0)
+    shell_v, shell_f = _open_shell(6, 11.2)  # 1.2 cm out: more than any chord's sagitta
+    out = body_through(body_v, shell_v, shell_f)
+    assert out["covered"] > 500 and out["through_fraction"] == 0.0 and out["max_through"] == 0.0
+    # the lower body below the shell's open rim is bare, not through: a sheet covers what is under it
+    below = body_v[body_v[:, 2] < -8.0]
+    assert body_through(below, shell_v, shell_f)["covered"] == 0
+    # a fine shell as close to the body as the coarse one: nothing through
+    fine_v, fine_f = _open_shell(48, 10.2)
+    assert body_through(body_v, fine_v, fine_f)["through_fraction"] == 0.0
+
+
+def test_clear_body_lifts_a_coarse_shell_off_the_body_in_the_mesh_and_as_rendered():
+    from garment_addon.core.assembly.quality import clear_body, vertex_normals
+    from garment_addon.core.mesh.subdivide import smoothed_surface
+
+    body_v, body_f = _sphere(48, 10.0)
+    bn = vertex_normals(body_v, body_f)
+    shell_v, shell_f = _open_shell(8, 10.25)
+    # before: the body shows through the coarse shell, more so through its smoothed (rendered) surface
+    assert body_through(body_v, shell_v, shell_f, body_normals=bn)["through_fraction"] > 0.05
+    shown = body_through(body_v, *smoothed_surface(shell_v, shell_f), body_normals=bn)
+    assert shown["max_through"] > body_through(body_v, shell_v, shell_f)["max_through"]
+    moved = clear_body(shell_v, shell_f, body_v, bn, gap=0.1)
+    for surface in ((moved, shell_f), smoothed_surface(moved, shell_f)):
+        out = body_through(body_v, *surface, body_normals=bn)
+        assert out["covered"] > 500 and out["through_fraction"] == 0.0
+    assert np.abs(np.linalg.norm(moved, axis=1) - 10.25).max() < 1.5  # lifted by mm, not inflated
+    # a shell already clear of the body (also as rendered) is left exactly as it was
+    clear_v, clear_f = _open_shell(8, 11.5)
+    assert (clear_body(clear_v, clear_f, body_v, bn, gap=0.1) == clear_v).all()
+
+
+def test_body_through_ignores_a_garment_surface_facing_away_from_the_body_there():
+    body_v, body_f = _sphere(48, 10.0)
+    from garment_addon.core.assembly.quality import vertex_normals
+
+    shell_v, shell_f = _open_shell(6, 10.2)
+    flipped = shell_f[:, ::-1]  # its outer side towards the body: not a layer covering it
+    assert body_through(body_v, shell_v, flipped)["through_fraction"] > 0
+    out = body_through(body_v, shell_v, flipped, body_normals=vertex_normals(body_v, body_f))
+    assert out["covered"] == 0
+
+
+def test_a_body_point_out_through_one_layer_but_under_another_is_not_through():
+    """Where layers meet (a sleeve over the bodice under the arm, overlapping fronts) a body point can
+    lie outside its nearest layer and still under the garment: nothing shows there."""
+    from garment_addon.core.assembly.quality import vertex_normals
+
+    body_v, body_f = _sphere(48, 10.0)
+    bn = vertex_normals(body_v, body_f)
+    inner_v, inner_f = _open_shell(6, 10.2)  # coarse: the body pokes out between its vertices
+    outer_v, outer_f = _open_shell(24, 11.0, keep_below=-0.9)  # reaching lower than the inner one
+    c, s = np.cos(0.1), np.sin(0.1)  # turned off the body's meridians: no ray runs along its edges
+    outer_v = outer_v @ np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]]).T
+    both_v, both_f = np.vstack([inner_v, outer_v]), np.vstack([inner_f, outer_f + len(inner_v)])
+    assert body_through(body_v, inner_v, inner_f, body_normals=bn)["through_fraction"] > 0.2
+    out = body_through(body_v, both_v, both_f, body_normals=bn)
+    assert out["covered"] > 500 and out["through_fraction"] == 0.0

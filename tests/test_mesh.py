@@ -141,3 +141,38 @@ def test_a_lapel_folds_along_mesh_edges(edge_cm):
     order = np.argsort(roll[:, 0])
     height = collar.verts[:, 1] - np.interp(collar.verts[:, 0], roll[order, 0], roll[order, 1])
     assert (np.abs(height) < 1e-6).sum() >= 10
+
+
+def test_smoothed_surface_shrinks_a_coarse_sphere_and_keeps_a_plane():
+    from garment_addon.core.mesh.subdivide import smoothed_surface
+
+    # an octahedron-like coarse sphere: the render surface lies inside it, by more the coarser it is
+    def ico(n):
+        th, ph = np.meshgrid(np.linspace(0.2, np.pi - 0.2, n), np.linspace(0, 2 * np.pi, 2 * n, endpoint=False))
+        pts = np.column_stack([np.sin(th).ravel() * np.cos(ph).ravel(), np.sin(th).ravel() * np.sin(ph).ravel(),
+                               np.cos(th).ravel()]) * 10
+        from scipy.spatial import ConvexHull
+
+        f = ConvexHull(pts).simplices
+        c = pts[f].mean(axis=1)
+        flip = (np.cross(pts[f[:, 1]] - pts[f[:, 0]], pts[f[:, 2]] - pts[f[:, 0]]) * c).sum(1) < 0
+        f[flip] = f[flip][:, ::-1]
+        return pts, f
+
+    shrink = []
+    for n in (6, 12):
+        v, f = ico(n)
+        p, t = smoothed_surface(v, f)
+        assert len(p) == len(v) + len(f) * 3 // 2 + len(f) and len(t) == 6 * len(f)
+        r = np.linalg.norm(p, axis=1)
+        assert (r < 10 + 1e-9).all()
+        shrink.append(10 - r[: len(v)].mean())
+    assert shrink[0] > 2 * shrink[1] > 0  # ~ edge² / radius
+    # a flat sheet stays flat and keeps its extent (open edges smoothed along themselves)
+    g = np.linspace(0, 4, 5)
+    x, y = np.meshgrid(g, g)
+    v = np.column_stack([x.ravel(), y.ravel(), np.zeros(25)])
+    f = np.array([[i * 5 + j, i * 5 + j + 1, i * 5 + j + 6] for i in range(4) for j in range(4)]
+                 + [[i * 5 + j, i * 5 + j + 6, i * 5 + j + 5] for i in range(4) for j in range(4)])
+    p, _ = smoothed_surface(v, f)
+    assert np.abs(p[:, 2]).max() == 0 and p[:, :2].min() >= 0 and p[:, :2].max() <= 4

@@ -109,6 +109,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     import bpy
 
     from ..core.assembly import assembly_metrics, snap_seams, wrap
+    from ..core.assembly.breaks import limb_breaks
     from ..core.assembly.quality import push_out
     from ..core.mesh import mesh_pattern
     from . import drape as dr
@@ -157,10 +158,15 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         timings["drape_cpu"] = time.process_time() - cpu  # all threads: comparable on a loaded machine
         result.drape_speeds = stats.get("speeds", [])
         metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0))
-    metrics.update(assembly_metrics(mesh, pos, body, pattern), fabric=fabric_name)
+    metrics.update(assembly_metrics(mesh, pos, body, pattern), **limb_breaks(pattern, mesh, pos), fabric=fabric_name)
     dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
     if method == "drape":
         _drop_cloth(colliders)
+        t, cpu = time.perf_counter(), time.process_time()
+        pos, lift = _clear_body(garment, result.mannequin, pos, 0.5 * dr.COLLISION_DISTANCE / CM)
+        metrics.update(body_lifted_vertices=int((lift > 0).sum()), body_lift_max_mm=10.0 * float(lift.max(initial=0)))
+        timings["drape"] += time.perf_counter() - t
+        timings["drape_cpu"] += time.process_time() - cpu
         metrics.update(mesh_quality(garment, result.mannequin))
     metrics["welded_vertices"] = len(garment.data.vertices)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
@@ -206,26 +212,54 @@ def fabric_settings(pattern, fabric=None) -> dict:
 
 def _mesh_arrays(obj) -> tuple[np.ndarray, np.ndarray]:
     """(vertices in cm, world space; triangles) of a mesh object as it is exported."""
-    from .scene import coords
+    return _arrays(obj.data, obj.matrix_world)
 
-    me = obj.data
+
+def _arrays(me, matrix_world) -> tuple[np.ndarray, np.ndarray]:
+    from .scene import CM
+
     me.calc_loop_triangles()
     tris = np.zeros(len(me.loop_triangles) * 3, np.int32)
     me.loop_triangles.foreach_get("vertices", tris)
-    v = coords(obj)
-    m = np.array(obj.matrix_world)
-    v = v @ m[:3, :3].T + m[:3, 3] / 0.01
+    v = np.zeros(len(me.vertices) * 3)
+    me.vertices.foreach_get("co", v)
+    m = np.array(matrix_world)
+    v = (v.reshape(-1, 3) @ m[:3, :3].T + m[:3, 3]) / CM
     return v, tris.reshape(-1, 3).astype(np.int64)
 
 
 def mesh_quality(garment, mannequin) -> dict[str, float]:
     """Penetration into the shown mannequin, self-crossings and hem gathering of the garment mesh
-    as exported (after welding)."""
+    as exported (after welding); body points out through the garment, on the simulated mesh and
+    on the surface renders show (core.mesh.subdivide, the same as GS_Smooth's)."""
     from ..core.assembly.quality import drape_quality
 
     q = drape_quality(*_mesh_arrays(garment), *_mesh_arrays(mannequin))
     return {"inside_fraction": q["inside_fraction"], "max_depth_mm": 10.0 * q["max_depth"],
+            "body_through_fraction": q["body_through_fraction"],
+            "body_through_max_mm": 10.0 * q["body_through_max"],
+            "render_body_through_fraction": q["render_body_through_fraction"],
+            "render_body_through_max_mm": 10.0 * q["render_body_through_max"],
             "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"]}
+
+
+def _clear_body(garment, mannequin, pos_cm: np.ndarray, gap_cm: float) -> tuple[np.ndarray, np.ndarray]:
+    """The welded garment lifted where the shown body would poke out through it between its
+    vertices, in the mesh or in renders (core.assembly.quality.clear_body: a bust apex under a
+    stretched front); returns pos_cm (unwelded) moved with it and how far each welded vertex moved."""
+    from scipy.spatial import cKDTree
+
+    from ..core.assembly.quality import clear_body, vertex_normals
+    from .scene import set_coords
+
+    v, f = _mesh_arrays(garment)
+    bv, bf = _mesh_arrays(mannequin)
+    moved = clear_body(v, f, bv, vertex_normals(bv, bf), gap_cm)
+    lift = np.linalg.norm(moved - v, axis=1)
+    if not lift.any():
+        return pos_cm, lift
+    set_coords(garment, moved)  # the garment object sits at the origin: world = local coordinates
+    return pos_cm + (moved - v)[cKDTree(v).query(pos_cm)[1]], lift
 
 
 def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:

@@ -103,9 +103,15 @@ SIZE_TABLE: dict[str, dict[str, float]] = {
 # Garment defaults that do not depend on size (per type where it matters).
 _GARMENT_DEFAULTS: dict[str, float] = dict(
     neckline_depth=8, neckline_width=8, sleeve_length=60, cap_height=13, skirt_length=55,
-    flare=6, pant_length=100, rise=27, collar_height=5, cuff_height=6, waistband_height=4,
+    flare=6, pant_length=104, rise=27, collar_height=5, cuff_height=6, waistband_height=4,
     hood_height=36, front_overlap=0,
 )
+# Full-length trousers: size M's waist to the floor along the side (0.62 of 168 cm), less the hip
+# curve's extra: the hem rests on the instep and the leg breaks above it (drape leg_break 1.06; at
+# 100 cm the hem stopped at the ankle bone and the legs hung straight, 1.00).
+# Lengths that end at a body landmark (wrist, knee, instep) are size M's above and grow with the
+# size's height: 100 cm trousers were 4 cm too long on XS (158 cm) and 6 cm short on XXL (174 cm).
+GRADED_LENGTHS = ("sleeve_length", "pant_length", "skirt_length")
 DEFAULT_FEATURES = dict(has_collar=False, has_cuffs=False, has_pockets=False, has_hood=False,
                         fit="regular", fabric="woven")
 
@@ -209,6 +215,8 @@ def default_measurements(garment_type: str, size: str, given: dict[str, float]) 
     out.update(_GARMENT_DEFAULTS)
     gt = TYPES[garment_type]
     out.update({k: v for k, v in gt.defaults.items() if k in MEASUREMENTS})
+    for k in GRADED_LENGTHS:
+        out[k] *= base["height"] / SIZE_TABLE["M"]["height"]
     out["neckline_width"] = max(6.0, out["neck"] / 2 / math.pi * 1.05 + 2.0)
     bwl = given.get("back_waist_length", out["back_waist_length"])
     if gt.region == "whole":  # the bodice ends at the waist seam

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import ConvexHull, cKDTree
 
+from ..mesh.subdivide import smoothed_surface, source_faces
+
 
 def _closest_on_triangles(p: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Closest point to each p on triangle (a, b, c), row-wise (Ericson, Real-Time Collision Detection 5.1.5)."""
@@ -44,7 +46,12 @@ def signed_distance(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, k:
 
 
 def nearest_surface(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, k: int = 8):
-    """(signed distance (N,), closest surface point (N, 3), outward normal there (N, 3)).
+    """(signed distance (N,), closest surface point (N, 3), outward normal there (N, 3)): see _nearest."""
+    return _nearest(points, verts, faces, k)[:3]
+
+
+def _nearest(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, k: int = 8):
+    """(signed distance (N,), closest surface point (N, 3), outward normal there (N, 3), its face (N,)).
 
     The nearest surface point is searched on the triangles around the ``k`` nearest mesh vertices
     (exact for meshes whose triangles are small next to the clearance asked about, as a body's are);
@@ -53,7 +60,7 @@ def nearest_surface(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, k:
     """
     points = np.atleast_2d(np.asarray(points, float))
     verts, faces = np.asarray(verts, float), np.asarray(faces, np.int64)
-    vn = _vertex_normals(verts, faces)
+    vn = vertex_normals(verts, faces)
     fn = np.cross(verts[faces[:, 1]] - verts[faces[:, 0]], verts[faces[:, 2]] - verts[faces[:, 0]])
     fn /= np.maximum(np.linalg.norm(fn, axis=1), 1e-30)[:, None]
     # vertex -> incident faces, as a padded table
@@ -69,6 +76,7 @@ def nearest_surface(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, k:
     near = near.reshape(len(points), -1)
     out = np.empty(len(points))
     closest, normal = np.empty((len(points), 3)), np.empty((len(points), 3))
+    face = np.empty(len(points), np.int64)
     for lo in range(0, len(points), 512):
         p = points[lo:lo + 512]
         cand = table[near[lo:lo + 512]].reshape(len(p), -1)  # (P, k * width), -1 padded
@@ -88,7 +96,8 @@ def nearest_surface(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, k:
         out[lo:lo + 512] = sign * d[rows, best]
         closest[lo:lo + 512] = qbest
         normal[lo:lo + 512] = n / np.maximum(np.linalg.norm(n, axis=1), 1e-30)[:, None]
-    return out, closest, normal
+        face[lo:lo + 512] = cand[rows, best]
+    return out, closest, normal, face
 
 
 def push_out(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, gap: float,
@@ -119,7 +128,7 @@ def _barycentric(q, a, b, c) -> np.ndarray:
     return np.clip(np.column_stack([1 - v - w, v, w]), 0.0, 1.0)
 
 
-def _vertex_normals(verts: np.ndarray, faces: np.ndarray) -> np.ndarray:
+def vertex_normals(verts: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """Angle-weighted vertex normals (the pseudo-normal that signs distances correctly at corners)."""
     vn = np.zeros_like(verts)
     fn = np.cross(verts[faces[:, 1]] - verts[faces[:, 0]], verts[faces[:, 2]] - verts[faces[:, 0]])
@@ -138,6 +147,119 @@ def penetration(points: np.ndarray, body_verts: np.ndarray, body_faces: np.ndarr
     inside = d < 0
     return {"inside_fraction": float(inside.mean()) if len(d) else 0.0,
             "max_depth": float(-d[inside].min()) if inside.any() else 0.0}
+
+
+BODY_REACH = 3.0  # cm: body points farther than this from the garment are not under it (a face, a hand)
+
+
+def body_through(body_points: np.ndarray, garment_verts: np.ndarray, garment_faces: np.ndarray,
+                 reach: float = BODY_REACH, body_normals: np.ndarray | None = None) -> dict[str, float]:
+    """{through_fraction, max_through, covered}: body points that stick out through the garment.
+
+    ``inside_fraction`` looks at garment vertices only; a convex body part (a bust apex) can poke
+    out between them, through a triangle. Here every body point within ``reach`` of the garment whose
+    nearest garment point lies on the garment (inside a face or on an edge two faces share, not past
+    an open edge: a neck above a collar, a hand below a cuff are not covered) counts as covered; with
+    ``body_normals``, only where the garment faces the same way as the body there (not a sleeve's
+    inner side seen from the torso under the arm). It is through when it lies on the outer side of
+    the garment (signed by the garment's outward normal). max_through: how far the deepest one sticks
+    out (input units)."""
+    body_points = np.atleast_2d(np.asarray(body_points, float))
+    d, covered, _ = _under_garment(body_points, garment_verts, garment_faces, reach, body_normals)
+    through = covered & (d > 0)
+    n = int(covered.sum())
+    return {"through_fraction": float(through.sum() / n) if n else 0.0,
+            "max_through": float(d[through].max()) if through.any() else 0.0, "covered": n}
+
+
+def _under_garment(points: np.ndarray, gv: np.ndarray, gf: np.ndarray, reach: float,
+                   normals: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(signed distance to the garment (N,), covered (N,), nearest garment face (N,)) of body points,
+    as body_through defines covered; points beyond ``reach`` get inf, not covered."""
+    gv, gf = np.asarray(gv, float), np.asarray(gf, np.int64)
+    d, covered = np.full(len(points), np.inf), np.zeros(len(points), bool)
+    face = np.full(len(points), -1, np.int64)
+    if not len(points) or not len(gf):
+        return d, covered, face
+    near = np.isfinite(cKDTree(gv).query(points, distance_upper_bound=reach + _longest_edge(gv, gf))[0])
+    if not near.any():
+        return d, covered, face
+    dn, q, n, fn = _nearest(points[near], gv, gf)
+    ok = (np.abs(dn) <= reach) & ~_on_open_edge(q, gv, gf)
+    if normals is not None:
+        bn = np.asarray(normals, float)[near]
+        ok &= (bn * n).sum(axis=1) > 0
+        # outside its nearest layer but under another one straight out from it (where a sleeve and
+        # the bodice meet under the arm): under the garment, not through it
+        out = np.nonzero(ok & (dn > 0))[0]
+        hidden = _hits_ahead(points[near][out], bn[out], gv, gf, reach)
+        dn[out[hidden]] = -reach
+    d[near], covered[near], face[near] = dn, ok, fn
+    return d, covered, face
+
+
+def _hits_ahead(points: np.ndarray, dirs: np.ndarray, verts: np.ndarray, faces: np.ndarray,
+                length: float) -> np.ndarray:
+    """Whether the segment from each point ``length`` along its direction passes through a triangle."""
+    hit = np.zeros(len(points), bool)
+    if not len(points):
+        return hit
+    tri = verts[faces]
+    centre = tri.mean(axis=1)
+    radius = float(np.linalg.norm(tri - centre[:, None], axis=-1).max())
+    ends = points + 1e-3 * dirs, points + length * dirs
+    cand = cKDTree(centre).query_ball_point((ends[0] + ends[1]) / 2, length / 2 + radius)
+    pi = np.repeat(np.arange(len(points)), [len(c) for c in cand])
+    fi = np.fromiter((j for c in cand for j in c), np.int64, count=len(pi))
+    np.logical_or.at(hit, pi, _segment_hits_triangle(ends[0][pi], ends[1][pi], tri[fi]))
+    return hit
+
+
+def clear_body(verts: np.ndarray, faces: np.ndarray, body_points: np.ndarray, body_normals: np.ndarray,
+               gap: float, rounds: int = 12, reach: float = BODY_REACH) -> np.ndarray:
+    """Garment vertices moved out (along their normals) until no covered body point (body_through)
+    lies less than ``gap`` / 2 under the garment: neither under the simulated mesh nor under the surface
+    renders show (smoothed_surface, which on a convex part lies inside the mesh). Each round pushes
+    the corners of the (source) triangle over each such point out by its shortfall; the smoothed
+    surface follows its corners only in part, so it takes a few rounds."""
+    v = np.array(verts, float)
+    faces = np.asarray(faces, np.int64)
+    pts, nrm = np.asarray(body_points, float), np.asarray(body_normals, float)
+    out = vertex_normals(v, faces)
+    for _ in range(rounds):
+        push = np.zeros(len(v))
+        smooth_v, smooth_f = smoothed_surface(v, faces)
+        for sv, sf, src in ((v, faces, np.arange(len(faces))), (smooth_v, smooth_f, source_faces(len(faces)))):
+            d, covered, face = _under_garment(pts, sv, sf, reach, nrm)
+            need = covered & (d > -gap / 2)  # pushed to a full gap: a few rounds, not an endless approach
+            np.maximum.at(push, faces[src[face[need]]].ravel(), np.repeat(d[need] + gap, 3))
+        if not push.any():
+            break
+        keep = np.isfinite(cKDTree(v[push > 0]).query(pts, distance_upper_bound=2 * reach)[0])
+        pts, nrm = pts[keep], nrm[keep]  # later rounds only look where this one pushed
+        v += push[:, None] * out
+    return v
+
+
+def _longest_edge(verts: np.ndarray, faces: np.ndarray) -> float:
+    tri = verts[faces]
+    return float(np.linalg.norm(tri - np.roll(tri, 1, axis=1), axis=-1).max())
+
+
+def _on_open_edge(q: np.ndarray, verts: np.ndarray, faces: np.ndarray, tol: float = 1e-6) -> np.ndarray:
+    """Whether each surface point q lies on a boundary edge (an edge of one triangle) of the mesh."""
+    key = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    uniq, cnt = np.unique(key, axis=0, return_counts=True)
+    open_e = uniq[cnt == 1]
+    if not len(open_e):
+        return np.zeros(len(q), bool)
+    a, b = verts[open_e[:, 0]], verts[open_e[:, 1]]
+    _, near = cKDTree((a + b) / 2).query(q, k=min(8, len(open_e)))  # the segments near each point
+    near = near.reshape(len(q), -1)
+    pa, ab = a[near], (b - a)[near]
+    t = np.clip(((q[:, None] - pa) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-30), 0, 1)
+    gap = np.linalg.norm(pa + ab * t[..., None] - q[:, None], axis=-1).min(axis=1)
+    return gap <= tol * max(1.0, float(np.abs(verts).max()))
 
 
 def self_crossings(verts: np.ndarray, faces: np.ndarray) -> int:
@@ -240,8 +362,15 @@ def read_obj(path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def drape_quality(garment_verts, garment_faces, body_verts, body_faces, up: int = 2) -> dict[str, float]:
-    """Everything above for one garment on one body (same units and axes)."""
+    """Everything above for one garment on one body (same units and axes): garment vertices in the
+    body and body points out through the garment (body_through), self-crossings, hem gathering."""
     pen = penetration(garment_verts, body_verts, body_faces)
+    bn = vertex_normals(np.asarray(body_verts, float), np.asarray(body_faces, np.int64))
+    out = body_through(body_verts, garment_verts, garment_faces, body_normals=bn)
+    shown = body_through(body_verts, *smoothed_surface(garment_verts, garment_faces), body_normals=bn)
     return {"inside_fraction": pen["inside_fraction"], "max_depth": pen["max_depth"],
+            "body_through_fraction": out["through_fraction"], "body_through_max": out["max_through"],
+            "render_body_through_fraction": shown["through_fraction"],
+            "render_body_through_max": shown["max_through"],
             "self_crossings": self_crossings(garment_verts, garment_faces),
             "hem_gathering": hem_gathering(garment_verts, garment_faces, up)}

@@ -233,6 +233,8 @@ _PATTERNS = [
     re.compile(
         rf"{_NUM}\s*{_UNIT.replace(')?', ')')}[\s-]*(?:long\s+|length\s+|wide\s+)?(?P<name>{_NAME})\b"
     ),
+    # "jeans 100 cm long", "a dress 95 cm in length": the garment's own length (a unit is required)
+    re.compile(rf"{_NUM}\s*{_UNIT.replace(')?', ')')}[\s-]*(?:long|in\s+length)\b"),
 ]
 
 
@@ -256,7 +258,7 @@ def find_numbers(text: str, garment_type: str) -> list[tuple[str, float, tuple[i
         for m in pat.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            name = MEASURE_WORDS[m.group("name")]
+            name = MEASURE_WORDS[m.group("name")] if "name" in m.groupdict() else "@length"
             if name == "@length":
                 name = primary_length(garment_type)
             if name == "skirt_length" and primary_length(garment_type) == "pant_length":
