@@ -78,13 +78,11 @@ def _check_method(method: str) -> None:
 
 
 def _make_garment(pattern, mesh, pos_cm, with_seams: bool):
-    from ..core.assembly.wrap import worn_faces
     from . import scene as sc
 
     colors = sc.palette(len(mesh.pieces))
     face_piece = mesh.piece_of[mesh.faces[:, 0]]
-    # turned lapels and collar falls wound to face out: the shown side of the cloth
-    obj = sc.mesh_object("Garment", pos_cm, worn_faces(pattern, mesh), edges=mesh.seam_pairs if with_seams else None,
+    obj = sc.mesh_object("Garment", pos_cm, mesh.faces, edges=mesh.seam_pairs if with_seams else None,
                          uv=mesh.uv, material_index=face_piece)
     legend = []
     for pm, c, piece in zip(mesh.pieces, colors, pattern.pieces, strict=True):

@@ -1035,31 +1035,6 @@ def _outward_faces(pattern, mesh: GarmentMesh) -> np.ndarray:
     return faces
 
 
-def worn_faces(pattern, mesh: GarmentMesh) -> np.ndarray:
-    """The mesh's faces wound so every normal faces away from the body as worn: a turned lapel's and a
-    turned-down collar's fall reversed (the cloth's other side shows there). The shown and exported
-    garment: wound as cut, the fold's two sides averaged to normals along the cloth at the roll lines
-    (a dark seam down the lapels' edges in renders) and an engine that culls back faces hid the
-    lapels and the collar's fall."""
-    faces = _outward_faces(pattern, mesh)
-    sewn = np.zeros(len(mesh.verts2d), bool)
-    sewn[mesh.seam_pairs.ravel()] = True
-    fall, on_or_fall = np.zeros(len(sewn), bool), np.zeros(len(sewn), bool)
-    for p in pattern.pieces:
-        i = mesh.index(p.name)
-        v, lo = mesh.pieces[i].verts, mesh.offsets[i]
-        sh = unbend_collar(p, v)
-        roll = [np.asarray(m["points"], float) for m in p.markings if m.get("kind") == "roll_line"]
-        if sh is not None and roll:
-            mine = np.nonzero(sewn[lo:lo + len(v)])[0]
-            fall[lo:lo + len(v)] = _collar_fall(p, sh, roll[0], mine)[1]
-            on_or_fall[lo:lo + len(v)] = _collar_fall(p, sh, roll[0], mine, hinge=True)[1]
-    # a face with a corner on the roll line belongs to the side its other corners are on (as _lapel_faces)
-    flip = on_or_fall[mesh.faces].all(axis=1) & fall[mesh.faces].any(axis=1)
-    faces[flip] = faces[flip][:, ::-1]
-    return faces
-
-
 def _push_off(pts: np.ndarray, pos: np.ndarray, faces: np.ndarray, gap: float) -> np.ndarray:
     """``pts`` at least ``gap`` outside the triangles ``faces`` (vertex ids into ``pos``) near them."""
     used, local = np.unique(faces, return_inverse=True)
@@ -1134,19 +1109,6 @@ def _reflect_over(line: np.ndarray, pts: np.ndarray) -> np.ndarray:
     return 2 * f - pts
 
 
-def _collar_fall(piece, sh: np.ndarray, roll: np.ndarray, sewn: np.ndarray,
-                 hinge: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(the roll line unbent, sorted along the collar; which of the collar's points ``sh`` (unbent)
-    lie past it and turn down): the fall, and the ends past the roll line's ends; never the points
-    ``sewn`` (indices) to the neck edge. With ``hinge``, the points on the roll line too."""
-    line = unbend_collar(piece, roll)
-    line = line[np.argsort(line[:, 0])]
-    h = np.interp(sh[:, 0], line[:, 0], line[:, 1], left=-1.0, right=-1.0)
-    turned = sh[:, 1] > h + (-ON_FOLD if hinge else ON_FOLD)
-    turned[sewn] = False
-    return line, turned
-
-
 def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
     """A tailored collar as worn: what lies past its roll line turned over it, COLLAR_FALL_GAP out.
     The roll line runs out on the neck edge where the lapel's crosses the gorge (tailored._collar_roll),
@@ -1167,8 +1129,11 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
         pairs = sp[(sp[:, 0] >= lo) & (sp[:, 0] < lo + len(v))]
         if sh is None or not roll or not len(pairs):
             continue
+        line = unbend_collar(p, roll[0])
+        line = line[np.argsort(line[:, 0])]
         mine, host = pairs[:, 0] - lo, pairs[:, 1]
-        line, turned = _collar_fall(p, sh, roll[0], mine)
+        turned = sh[:, 1] > np.interp(sh[:, 0], line[:, 0], line[:, 1], left=-1.0, right=-1.0) + ON_FOLD
+        turned[mine] = False
         idx = np.nonzero(turned)[0]
         m = _reflect_over(line, sh[idx])
         along, k = np.unique(sh[mine, 0], return_index=True)
