@@ -382,6 +382,30 @@ def test_large_jacket_bust_does_not_show_through_the_cloth():
     assert m["inside_fraction"] <= 0.003 and m["max_depth_mm"] <= 3.0
 
 
+def test_a_jackets_roll_lines_are_shaded_sharp():
+    """The turned lapels are wound as cut (their normals face the body): smoothed across the roll line
+    the two sides' normals cancelled, a dark seam down each lapel's edge in renders. The roll line's
+    edges are sharp (shading only); nothing else of the jacket is, and a shirt has none."""
+    from scipy.spatial import cKDTree
+
+    from garment_addon.blender.scene import coords
+    from garment_addon.core.assembly.wrap import _turned
+
+    pattern = _pattern("jacket")
+    r = pl.build_scene(pattern, "wrap")
+    me = r.garment.data  # welded: its vertices are the mesh's sewn groups
+    sharp = np.zeros(len(me.edges), bool)
+    me.edges.foreach_get("use_edge_sharp", sharp)
+    ends = np.array(me.edge_keys, np.int64).reshape(-1, 2)[sharp]
+    on_roll = _turned(pattern, r.mesh, hinge=True) & ~_turned(pattern, r.mesh)
+    gap = cKDTree(r.positions_cm[on_roll]).query(coords(r.garment)[ends.ravel()])[0]
+    assert len(ends) >= 20 and gap.max() < 1e-3
+    shirt = pl.build_scene(_pattern("shirt"), "wrap").garment.data
+    flags = np.zeros(len(shirt.edges), bool)
+    shirt.edges.foreach_get("use_edge_sharp", flags)
+    assert not flags.any()
+
+
 def test_export_shell_thickness_and_subdivision(tmp_path):
     """glb / fbx garments get the fabric's thickness (a shell grown outward) and optional subdivision,
     UVs kept; the scene keeps the simulated mesh; a bad value is the user's error, one line."""

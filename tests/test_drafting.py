@@ -586,6 +586,25 @@ def test_knit_tops_and_roomy_necklines_need_no_opening():
     assert not _closures(wide) and not keyhole(wide)
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_a_default_jacket_breaks_at_the_waist_with_a_tailors_lapel(size):
+    """A single-breasted jacket as a pattern maker drafts it: the break point (top button, where the
+    lapel starts to roll) 2-5 cm above the natural waist, the lapel 7-9 cm wide at the notch, the gorge
+    line crossing the roll line at about collarbone level (5-7 cm below the side-neck point), a second
+    button a spacing below the top one. The old default broke 21-27 cm above the waist, at the bust."""
+    spec = make_spec({"garment_type": "jacket", "size": size})
+    front = draft_pattern(spec).piece("right_front")
+    lm = {k: np.asarray(v, float) for k, v in front.landmarks.items()}
+    brk, cross, point = lm["roll_start"], lm["roll_end"], lm["lapel_point"]
+    assert 2.0 <= brk[1] - lm["waist_center"][1] <= 5.0
+    u = (cross - brk) / np.linalg.norm(cross - brk)
+    assert 7.0 <= abs(np.cross(u, point - brk)) <= 9.0  # the lapel's width at the notch, off the roll line
+    assert 5.0 <= lm["hps"][1] - cross[1] <= 7.0
+    buttons = sorted((mk["points"][0][1] for mk in front.markings if mk["kind"] == "button"), reverse=True)
+    assert len(buttons) >= 2 and 0.5 <= brk[1] - buttons[0] <= 2.0 and buttons[0] - buttons[1] >= 8.0
+    assert buttons[-1] > 5.0  # above the hem
+
+
 def test_a_collared_woven_shirt_buttons_down_the_front():
     spec = make_spec({"garment_type": "shirt", "features": {"has_collar": True, "has_pockets": True}})
     p = draft_pattern(spec)
@@ -930,7 +949,7 @@ def test_a_centre_back_split_through_a_hem_vertex_on_the_centre_line_leaves_no_d
     ("dress", "knit", False, ["right_back_bodice.centre", "right_skirt_back.centre"]),
     ("skirt", "woven", False, ["skirt_front.side_right"]),
     ("pants", "woven", False, ["right_front_leg.crotch"]),
-    ("jacket", "woven", True, ["opens down the front, 3 buttons"]),
+    ("jacket", "woven", True, ["opens down the front, 2 buttons"]),  # a two-button blazer: break at the waist
     ("hoodie", "knit", False, []),
     ("jumpsuit", "woven", False, ["right_front_leg.crotch", "opens down the front, zip"]),
     ("vest", "woven", False, ["opens down the front, 3 buttons"]),

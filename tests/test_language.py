@@ -214,9 +214,9 @@ def test_any_text_gives_a_valid_spec_or_a_user_error(words, noise):
 
 def test_an_edit_drags_the_measurements_it_constrains_along():
     """What the instruction asks stays as asked; what a relation ties to it follows (core.spec.RELATIONS)."""
-    jacket = make_spec({"garment_type": "jacket"})  # bodice 68, neckline 20: 12 cm apart at the least
+    jacket = make_spec({"garment_type": "jacket"})  # bodice 68, neckline 40: 12 cm apart at the least
     short = edit_spec(jacket, "make it 38 cm shorter")
     assert short.m["bodice_length"] == 30 and short.m["neckline_depth"] == pytest.approx(18, abs=0.02)
-    assert any(c.startswith("neckline_depth: 20 -> 17.99") for c in short.metadata["edits"][-1]["changes"])
+    assert any(c.startswith("neckline_depth: 40 -> 17.99") for c in short.metadata["edits"][-1]["changes"])
     with pytest.raises(SpecError, match="^measurements.neckline_depth: must be at most"):
         edit_spec(jacket, "bodice 40 cm, neckline 30 cm")  # both asked: the relation is named

@@ -130,7 +130,12 @@ def test_a_lapel_folds_along_mesh_edges(edge_cm):
         on_line = np.abs(side) < 1e-6
         assert on_line.sum() >= 8
         across = ((side[pm.faces] > 1e-6).any(axis=1) & (side[pm.faces] < -1e-6).any(axis=1))
-        assert across.sum() <= 4, (name, int(across.sum()))
+        # only at the line's two ends: 1-2 at the gorge, 3-5 where the lapel runs out to nothing over
+        # the 4 cm above the break point (narrower there than the lattice clears the line)
+        ends = np.asarray([p.piece(name).landmarks[k] for k in ("roll_start", "roll_end")])
+        centre = pm.verts[pm.faces[across]].mean(axis=1)
+        from_ends = np.linalg.norm(centre[:, None] - ends[None], axis=2).min(axis=1)
+        assert across.sum() <= 8 and (from_ends < 5.0).all(), (name, int(across.sum()), from_ends.max())
     collar = g.pieces[g.index("collar")]  # the collar's roll line too (a curve)
     roll = np.asarray(next(m for m in p.piece("collar").markings if m["kind"] == "roll_line")["points"])
     order = np.argsort(roll[:, 0])

@@ -184,6 +184,11 @@ def test_vlm_adjustments_are_damped_and_bounded():
     assert rec.spec["measurements"]["skirt_length"] == pytest.approx(55 + 0.7 * 10, abs=0.01)
     huge = parse_critique({"adjustments": {"skirt_length": 500}, "confidence": 1}, start)
     assert huge.measurements["skirt_length"] <= 55 + 0.15 * 95 + 1e-6
+    # a jacket's neckline (its break point near the waist, 40 cm) lies past the 2-25 cm search span:
+    # a 2 cm nudge moves it 2 cm, it is not dragged up to 25 cm (the lapels back to the bust)
+    jacket = make_spec({"garment_type": "jacket"})
+    nudge = parse_critique({"adjustments": [{"field": "neckline_depth", "delta_cm": -2}], "confidence": 1}, jacket)
+    assert nudge.measurements["neckline_depth"] == pytest.approx(jacket.m["neckline_depth"] - 2)
 
 
 def test_unusable_vlm_answer_falls_back_to_offline():

@@ -89,7 +89,22 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool):
         obj.data.materials.append(sc.material(f"GS_{pm.name}", c))
         legend.append({"piece": pm.name, "color": sc.hex_color(c), "body_region": piece.body_region})
     obj.data.polygons.foreach_set("use_smooth", np.ones(len(mesh.faces), bool))
+    _sharp_folds(obj.data, pattern, mesh)
     return obj, legend
+
+
+def _sharp_folds(me, pattern, mesh) -> None:
+    """A turned lapel's roll line shaded as a sharp edge: the lapel is wound as cut (its normals face
+    the body) and smoothed across the fold the two sides' normals cancelled, a dark seam down the
+    lapel's edge in renders (wound to face out instead, main's body_through counted the fold as
+    covered cloth). Shading only: the cloth, the measures and the exported geometry are unchanged."""
+    from ..core.assembly.wrap import _turned
+
+    on_roll = _turned(pattern, mesh, hinge=True) & ~_turned(pattern, mesh)
+    if not on_roll.any():
+        return
+    keys = np.array(me.edge_keys, np.int64).reshape(-1, 2)
+    me.edges.foreach_set("use_edge_sharp", on_roll[keys].all(axis=1))
 
 
 def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None):

@@ -53,7 +53,7 @@ MEASUREMENTS: dict[str, Field] = {
     "bodice_length": Field(
         25, 110, "side-neck point to bodice hem (dress: to the waist seam)", "length"
     ),
-    "neckline_depth": Field(1, 35, "front neck drop below the side-neck point", "length"),
+    "neckline_depth": Field(1, 50, "front neck drop below the side-neck point", "length"),
     "neckline_width": Field(4, 20, "centre front to side-neck point (half width)", "girth"),
     "sleeve_length": Field(0, 90, "shoulder point to sleeve hem; 0 = sleeveless", "length"),
     "bicep": Field(18, 60, "upper-arm girth (body)", "girth"),
@@ -352,6 +352,24 @@ def snap_sleeve(length: float, cap_height: float) -> float:
     return max(0.0, length)
 
 
+# A single-breasted jacket's break point (the top button, where the lapel starts to turn) sits
+# 2-5 cm above the natural waist. Measured down the front from the side-neck point, over the bust,
+# the waist lies about FRONT_OVER_BUST further than the back waist length (the bust dart's length).
+BREAK_ABOVE_WAIST = 3.0  # cm
+FRONT_OVER_BUST = 2.0  # cm: front waist length (HPS over the bust point) less the back waist length
+BREAK_ABOVE_HEM = 14.0  # cm: a cropped jacket still buttons this far above its hem (a button below)
+
+
+def _jacket_break(t: str, m: dict[str, float], feats: dict[str, Any]) -> None:
+    """A jacket's front opens (its neckline_depth, the break point's drop) to just above the waist,
+    so the lapels roll the whole way from the top button to the gorge; a hooded jacket keeps the
+    type's default (the hood takes the neckline)."""
+    if t != "jacket" or feats.get("has_hood"):
+        return
+    depth = m["back_waist_length"] + FRONT_OVER_BUST - BREAK_ABOVE_WAIST
+    m["neckline_depth"] = min(depth, m["bodice_length"] - BREAK_ABOVE_HEM)
+
+
 def _fit_cuffs(m: dict[str, float], given: dict[str, float], feats: dict[str, Any]) -> None:
     """A cuff takes its height off the sleeve; what is left must still hold the cap.
 
@@ -412,8 +430,6 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         m["neckline_width"] = min(m["neckline_width"], m["shoulder_width"] / 2 - 4)
     _derive_pants(m, given)
     _lower_cap(m, given)
-    check_relations(t, m)
-
     feats_raw = data.get("features") or {}
     if not isinstance(feats_raw, dict):
         raise SpecError("features: must be an object")
@@ -430,6 +446,10 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         elif v not in allowed:
             raise SpecError(f"features.{k}: must be one of {', '.join(allowed)} (got {v!r})")
         feats[k] = v
+    if "neckline_depth" not in given and "neckline_depth" not in alias_defaults:
+        _jacket_break(t, m, feats)
+    check_relations(t, m)
+
     _fit_cuffs(m, given, feats)
 
     meta = data.get("metadata") or {}

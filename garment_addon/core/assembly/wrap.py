@@ -19,6 +19,7 @@ from scipy.sparse.linalg import splu
 
 from ..body.mannequin import Body, polygon_perimeter, superellipse
 from ..mesh.triangulate import GarmentMesh
+from ..pattern.measure import front_edge_range
 from .quality import push_out
 
 OFFSET = 1.0  # cm between body and garment after wrapping
@@ -59,25 +60,25 @@ def _side(region: str) -> str:
     return "right" if "right" in region else "left"
 
 
-def _width_at(outline: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Horizontal extent (max x - min x of the outline's crossings) at each height y."""
+def _width_at(outline: np.ndarray, y: np.ndarray, keep=(-np.inf, np.inf)) -> np.ndarray:
+    """Horizontal extent (max x - min x of the outline's crossings, within ``keep``) at each height y."""
     p, q = outline, np.roll(outline, -1, axis=0)
     lo, hi = np.minimum(p[:, 1], q[:, 1]), np.maximum(p[:, 1], q[:, 1])
     y = np.asarray(y, float)[:, None]
     hit = (y >= lo) & (y <= hi) & (hi > lo)
     t = np.where(hit, (y - p[:, 1]) / np.where(hi > lo, q[:, 1] - p[:, 1], 1), 0)
     x = p[:, 0] + t * (q[:, 0] - p[:, 0])
-    xmax = np.where(hit, x, -np.inf).max(axis=1)
-    xmin = np.where(hit, x, np.inf).min(axis=1)
+    xmax = np.minimum(np.where(hit, x, -np.inf).max(axis=1), keep[1])
+    xmin = np.maximum(np.where(hit, x, np.inf).min(axis=1), keep[0])
     w = xmax - xmin
     # above / below the piece: its top / bottom width
     return np.where(np.isfinite(w), w, 0.0)
 
 
-def _width_fn(outline: np.ndarray):
-    """Width as a function of y, extended flat beyond the piece's ends."""
+def _width_fn(outline: np.ndarray, keep=(-np.inf, np.inf)):
+    """Width as a function of y (within ``keep``), extended flat beyond the piece's ends."""
     ys = np.linspace(outline[:, 1].min() + 1e-6, outline[:, 1].max() - 1e-6, 64)
-    ws = _width_at(outline, ys)
+    ws = _width_at(outline, ys, keep)
     # a curved hem (flare) rises toward the sides: just above its lowest point the outline is only
     # crossed near the centre, so take the widest crossing a few cm up instead
     low = ys < ys[0] + 6.0
@@ -115,7 +116,7 @@ def _circle_points(z: np.ndarray, s: np.ndarray, circ: np.ndarray, center: np.nd
 
 
 def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray, offset: float,
-                     hang: float | None = None, front: np.ndarray | None = None) -> np.ndarray:
+                     hang: float | None = None, front: np.ndarray | None = None, shown: bool = True) -> np.ndarray:
     """Vectorised _ring_points for the torso: one arc-length table per 1 cm height bin.
 
     hang: the height a flared skirt hangs from (its hip): below it a ring wider than a cone opening
@@ -137,7 +138,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     # the body's section there (the shown body's tape-measure outline once attached: on the
     # superellipse of the same girth the ring ran 4-7 cm inside the size L-XL bust, and the push-out
     # stretched the front over each apex 1.6-1.7x)
-    pts, cy = body.outline(np.maximum(zz, body.landmarks["hip"]))  # (bins, 257, 2)
+    pts, cy = body.outline(np.maximum(zz, body.landmarks["hip"]), shown)  # (bins, 257, 2)
     arc = np.concatenate([np.zeros((n_bins, 1)), np.cumsum(np.linalg.norm(np.diff(pts, axis=1), axis=2), axis=1)],
                          axis=1)
     body_ring = arc[:, -1]
@@ -351,8 +352,16 @@ def _flat_worn(piece, pts: np.ndarray) -> np.ndarray:
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
                 all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
-    widths = [_width_fn(_flat_worn(p, p.outline)) for p in pieces]
+    # an open front counts as wide as it is up to its front edge's line, its turned lapel and the V
+    # above the break point included: the fronts close over the body below the break and the V is an
+    # opening in the ring, not a smaller ring (measured to the roll line, a break at the waist shrank
+    # the ring at the bust by 8 cm and the bodice crossed itself at the underarms)
+    widths = [_width_fn(close_darts(p, p.outline), front_edge_range(p)) for p in pieces]
     fronts = [p for p in pieces if not _is_back(p)]
+    # a ring with a turned lapel stays on the superellipse: the lapels' roll from the waist and the
+    # collar were laid out on it, and on the shown bust a lapel ran through its collar by the gorge
+    # (jacket S..XL 5-15 wrap crossings; the apex-region stretch stays 1.2-1.7 for jackets)
+    shown = body.outline_z is not None and all(lapel_side(q, q.outline) is None for q in pieces)
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
@@ -379,20 +388,20 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             continue
         zs = np.minimum(z, body.landmarks["shoulder"] - 3.0) if kind == "torso" else z
         # the ring cannot be smaller than the body there: the back centre sits half way round it
-        circ = np.maximum(circ, _section_perimeter(body, zs, kind) + 2 * np.pi * offset)
+        circ = np.maximum(circ, _section_perimeter(body, zs, kind, shown) + 2 * np.pi * offset)
         s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
         front = None
-        if kind == "torso" and body.outline_z is not None:
+        if kind == "torso" and shown:
             # the fronts' half of the ring (less an open front's overlap) round the shown body's
             # front to its sides: laid round the ring evenly, a full bust's front took the side
             # seams and the armholes' bottoms 6-8 cm forward of the arm (dress L: the sleeves dragged
             # in, 4.6x stretched under the arm)
             front = sum(qfn(z - _anchor_z(q, body, kind)) for q, qfn in zip(pieces, widths, strict=True)
                         if not _is_back(q)) / 2 - (_overlap(fronts) if len(fronts) > 1 else 0.0)
-        if kind == "torso" and not _is_back(p):
+        if kind == "torso" and shown and not _is_back(p):
             z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
-        ring = _torso_ring_fast(body, zs, s, circ, offset, front=front)
+        ring = _torso_ring_fast(body, zs, s, circ, offset, front=front, shown=shown)
         pos[sl] = _over_shoulder(body, ring, z) if kind == "torso" else ring
     if kind == "skirt":
         _hang_flare(body, pieces, mesh, pos, offset)
@@ -528,12 +537,12 @@ def _hang_flare(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, offset: 
         pos[sl] = _torso_ring_fast(body, z_hip - depth, s, circ, offset, hang=z_hip)
 
 
-def _section_perimeter(body: Body, z: np.ndarray, kind: str) -> np.ndarray:
+def _section_perimeter(body: Body, z: np.ndarray, kind: str, shown: bool = True) -> np.ndarray:
     """Perimeter of the torso section at heights z (below the hip: the hip's, as skirts hang)."""
     zz = np.maximum(z, body.landmarks["hip"]) if kind != "torso" else z
     a, b, _ = body.section(zz)
     out = b * np.interp(a / b, _RATIOS, _UNIT_PERIMETERS)
-    if body.outline_z is not None:  # the shown body's outline where it has one
+    if body.outline_z is not None and shown:  # the shown body's outline where it has one
         zs = body.outline_z
         per = np.linalg.norm(np.diff(body.outline_pts, axis=1), axis=2).sum(axis=1)
         use = (zz >= zs[0]) & (zz <= zs[-1])
@@ -981,6 +990,9 @@ def _seam_groups(mesh: GarmentMesh) -> tuple[np.ndarray, np.ndarray]:
     return connected_components(g, directed=False)[1], sewn
 
 
+OVERLAP_MARGIN = 2.0  # cm past a lapelled under half's roll line the upper half is lifted in full
+
+
 def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.8) -> np.ndarray:
     """An open front's two halves overlap past the centre front: lift the part of the wearer's
     left half (drawn at +x) that crosses the centre so it lies on top, not through, the other."""
@@ -990,19 +1002,43 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         return pos
     normals = vertex_normals(pos, _outward_faces(pattern, mesh))
     out = pos.copy()
-    for p in fronts:
+    on_top = [p for p in fronts if mesh.pieces[mesh.index(p.name)].verts[:, 0].mean() > _center_x(p)]
+    lower = [p for p in fronts if p not in on_top]  # the right half stays underneath
+    under = [_worn_reach(p) for p in lower]
+    # a lapelled lower half's turned lapel lies LAPEL_LIFT over it, up to its roll line: the upper
+    # half goes that much further out over it (0.8 cm over a lapel lifted 0.6, XS drape: 5 crossings)
+    lapels = [_worn_reach(p, 0.0, lapel_only=True) for p in lower]
+    for p in on_top:
         i = mesh.index(p.name)
         v = mesh.pieces[i].verts
-        xc = _center_x(p)
-        if v[:, 0].mean() <= xc:  # the right half stays underneath
-            continue
-        # 1 as far past the centre as the other half's overlap reaches (as far as this one's), then
-        # down to 0 over 2 cm: lifted only up to the centre, the other half ran through it
-        overlap = max(xc - float(v[:, 0].min()), 0.0)
-        w = np.clip((xc + overlap + 2.0 - v[:, 0]) / 2.0, 0, 1)
+        x = fold_lapel(p, v)[0][:, 0]
+        # 1 where the other half lies under it as worn (its lapel turned back: above the break point
+        # only up to its roll line, and OVERLAP_MARGIN past it), then down to 0 over 2 cm: lifted
+        # only up to the centre, the other half ran through it; lifted up to the gorge, its lapel's
+        # top and the collar's end on it crossed (jacket S drape 4 there)
+        w = np.clip((np.max([r(v[:, 1]) for r in under], axis=0) + 2.0 - x) / 2.0, 0, 1)
+        on_lapel = np.clip((np.max([r(v[:, 1]) for r in lapels], axis=0) + 2.0 - x) / 2.0, 0, 1)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
-        out[sl] += (lift * w)[:, None] * normals[sl]
+        out[sl] += (lift * w + LAPEL_LIFT * on_lapel)[:, None] * normals[sl]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
+
+
+def _worn_reach(piece, margin: float = OVERLAP_MARGIN, lapel_only: bool = False):
+    """How far toward +x an open front (the wearer's right, the lower half) reaches at each flat
+    height, as worn: to its front edge's line and, above a lapel's break point, to its roll line (the
+    lapel is turned back) and ``margin`` past it (the lapel lies lifted over its front there).
+    ``lapel_only``: how far its turned lapel reaches (-inf without one; below the break point
+    receding 3 cm per cm, so what follows it fades out over ~3 cm instead of stepping)."""
+    edge = front_edge_range(piece)[1]
+    a, b = _lm(piece, "roll_start"), _lm(piece, "roll_end")
+    if a is None or b is None or lapel_side(piece, piece.outline) is None:
+        return lambda y: np.full(np.shape(y), -np.inf if lapel_only else edge)
+
+    def reach(y):
+        roll = a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1])  # the roll line, extended
+        below = roll + margin - 3.0 * (a[1] - y) if lapel_only else edge
+        return np.where(y > a[1], np.minimum(edge, roll + margin), below)
+    return reach
 
 
 def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
@@ -1095,7 +1131,10 @@ def _push_off(pts: np.ndarray, pos: np.ndarray, faces: np.ndarray, gap: float) -
     return push_out(pts, pos[used], local.reshape(-1, 3), gap, reach=3.0)
 
 
-def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.6) -> np.ndarray:
+LAPEL_LIFT = 0.6  # cm a turned lapel lies out over its front
+
+
+def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = LAPEL_LIFT) -> np.ndarray:
     """A lapel turned back over its roll line lies on the front, not in it: lift it off (along the
     front's outward normals: the turned triangles face the other way, so they count reversed)."""
     turned = _turned(pattern, mesh)

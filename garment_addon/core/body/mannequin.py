@@ -183,15 +183,16 @@ class Body:
         pts[:, 1] += cy
         return pts
 
-    def outline(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def outline(self, z: np.ndarray, shown: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(points (n, OUTLINE_POINTS, 2) from the centre front counter-clockwise seen from above,
         closed, local to the centre; centre y (n,)) of the torso's convex section at heights z: the
         shown body's once attached (its bust reaches 3-8 cm further forward than the superellipse
-        of the same girth), the analytic superellipse otherwise or outside the shown stack."""
+        of the same girth), the analytic superellipse otherwise, outside the shown stack or with
+        ``shown`` False."""
         z = np.atleast_1d(np.asarray(z, float))
         a, b, cy = self.section(z)
         pts = np.stack([a[:, None] * UNIT_OUTLINE[0], b[:, None] * UNIT_OUTLINE[1]], axis=-1)
-        if self.outline_z is None:
+        if self.outline_z is None or not shown:
             return pts, cy
         zs = self.outline_z
         use = (z >= zs[0]) & (z <= zs[-1])

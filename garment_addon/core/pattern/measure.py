@@ -23,21 +23,31 @@ TORSO = ("torso_front", "torso_back")
 THIGH_BELOW_CROTCH = 2.5  # cm: where a thigh is measured, below the crotch
 
 
-def _span(ring: np.ndarray, y: float) -> float:
+def _span(ring: np.ndarray, y: float, keep=(-np.inf, np.inf)) -> float:
     """Total length of a horizontal line at height y inside a closed ring (even-odd crossings; the
-    line is nudged 1e-7 cm up so it never passes through a vertex)."""
+    line is nudged 1e-7 cm up so it never passes through a vertex), counted only within ``keep``
+    (x from, to)."""
     y = y + 1e-7
     nxt = roll(ring, -1)
     ya, yb = ring[:, 1], nxt[:, 1]
     hit = (ya - y) * (yb - y) < 0
     xa, xb = ring[hit, 0], nxt[hit, 0]
-    xs = np.sort(xa + (y - ya[hit]) / (yb[hit] - ya[hit]) * (xb - xa))
+    xs = np.clip(np.sort(xa + (y - ya[hit]) / (yb[hit] - ya[hit]) * (xb - xa)), *keep)
     return float((xs[1::2] - xs[0::2]).sum())
+
+
+def front_edge_range(piece: Piece) -> tuple[float, float]:
+    """The x range up to an open front's edge line (everything for other pieces): a lapel drawn past
+    it turns back over its roll line when worn and adds nothing round the body."""
+    if not any(e.name == "opening" for e in piece.edges):
+        return -np.inf, np.inf
+    x = float(np.mean(piece.edge_points("opening")[:, 0]))
+    return (-np.inf, x) if np.mean(np.asarray(piece.outline)[:, 0]) < x else (x, np.inf)
 
 
 def width_at(piece: Piece, y: float) -> float:
     """Seam-line width of ``piece`` along the level y (gaps such as open darts are not counted)."""
-    w = _span(np.asarray(piece.outline, float), y)
+    w = _span(np.asarray(piece.outline, float), y, front_edge_range(piece))
     for mk in piece.markings:  # an internal (fish-eye) dart is sewn shut: its width is taken out
         if mk.get("kind") == "dart" and len(mk.get("points", [])) >= 3:
             w -= _span(np.asarray(mk["points"], float), y)

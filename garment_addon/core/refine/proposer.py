@@ -343,6 +343,9 @@ def parse_critique(answer: Any, best: GarmentSpec) -> Proposal | None:
         elif name in MEASUREMENTS:
             lo, hi = RANGES.get(name, (MEASUREMENTS[name].lo, MEASUREMENTS[name].hi))
             now = best.m[name]
+            # a value already past the search span (a jacket's 40 cm neckline: its break point at the
+            # waist) is nudged from where it is, not dragged into the span
+            lo, hi = min(lo, now), max(hi, now)
             want = float(a["value"]) if "value" in a else now + float(a.get("delta_cm", 0))
             bound = MAX_VLM_STEP * (hi - lo)
             meas[name] = float(np.clip(np.clip(want, now - bound, now + bound), lo, hi))

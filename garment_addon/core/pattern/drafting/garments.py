@@ -189,16 +189,20 @@ def button_marks(pd: PieceDraft, spec: GarmentSpec, f) -> None:
 
     The front is printed once for both sides: the marks say which side takes which. A shirt's
     buttonholes run down the placket; a jacket's run across, from 0.3 cm past the centre front
-    toward the side, and stop at the waist.
+    toward the side, and stop at the waist (a jacket whose break point is at the waist has its
+    second button a spacing below the top one).
     """
     jacket = spec.garment_type in ("jacket", "vest")
     size = BUTTON.get(spec.garment_type, 1.1)
+    spacing = 10.0 if jacket else 8.5
     top = pd.landmarks["hps"][1] - spec.m["neckline_depth"] - (1.0 if jacket else 1.5)
     bottom = max(f.waist_y, 10.0) if jacket else 12.0
-    if top - bottom < 4:
-        bottom = max(2.0, top - 4)
+    # at least two buttons a spacing apart (a jacket whose break is at the waist: one below it)
+    least = spacing if jacket else 4.0
+    if top - bottom < least:
+        bottom = max(2.0, top - least)
     hole = size + 0.3
-    for y in button_positions(top, bottom, 10.0 if jacket else 8.5):
+    for y in button_positions(top, bottom, spacing):
         pd.mark("button", [(0.0, y)], f"button {size:g} cm: left front")
         pts = [(0.3, y), (0.3 - hole, y)] if jacket else [(0.0, y + 0.3), (0.0, y + 0.3 - hole)]
         pd.mark("buttonhole", pts, "buttonhole: right front")

@@ -22,6 +22,9 @@ from ..builder import PatternDraft, PieceDraft
 STAND_EXTENSION = 2.5  # cm past the side-neck point along the shoulder line: where the roll line aims
 LAPEL_WIDTH = 7.5  # cm from the roll line to the lapel edge, at most
 GORGE_PAST_ROLL = 3.2  # cm the gorge line runs onto the lapel past the roll line
+# the gorge line crosses the roll line at about collarbone level: this far down the roll line from
+# its end (about 6 cm below the side-neck point), or a fifth of the way down a short roll line
+GORGE_DOWN_ROLL = 7.0  # cm
 COLLAR_STAND = 3.0  # cm at the centre back
 COLLAR_FALL = 4.5  # cm at the centre back
 COLLAR_END = 4.0  # cm: collar width at its front end (the collar point)
@@ -50,9 +53,10 @@ def lapel(brk: np.ndarray, neck: np.ndarray, shoulder_point: np.ndarray) -> Lape
     p = np.array([r[1], -r[0]])  # away from the body, toward the lapel side
     width = min(LAPEL_WIDTH, 0.4 * length)
     past = min(GORGE_PAST_ROLL, 0.45 * width)
-    cross = brk + 0.8 * length * r
+    along = length - min(GORGE_DOWN_ROLL, 0.2 * length)
+    cross = brk + along * r
     gorge = cross + past * p - 0.3 * past * r
-    return Lapel(brk, roll_end, cross, brk + (0.8 * length - 0.7 * past) * r + width * p, gorge,
+    return Lapel(brk, roll_end, cross, brk + (along - 0.7 * past) * r + width * p, gorge,
                  cross - 0.47 * past * p + 0.15 * past * r)
 
 
