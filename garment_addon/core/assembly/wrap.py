@@ -116,7 +116,7 @@ def _circle_points(z: np.ndarray, s: np.ndarray, circ: np.ndarray, center: np.nd
 
 
 def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray, offset: float,
-                     hang: float | None = None, front: np.ndarray | None = None, shown: bool = True) -> np.ndarray:
+                     hang: float | None = None, front: np.ndarray | None = None, shown: bool = False) -> np.ndarray:
     """Vectorised _ring_points for the torso: one arc-length table per 1 cm height bin.
 
     hang: the height a flared skirt hangs from (its hip): below it a ring wider than a cone opening
@@ -358,10 +358,13 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
     # the ring at the bust by 8 cm and the bodice crossed itself at the underarms)
     widths = [_width_fn(close_darts(p, p.outline), front_edge_range(p)) for p in pieces]
     fronts = [p for p in pieces if not _is_back(p)]
-    # a ring with a turned lapel stays on the superellipse: the lapels' roll from the waist and the
-    # collar were laid out on it, and on the shown bust a lapel ran through its collar by the gorge
-    # (jacket S..XL 5-15 wrap crossings; the apex-region stretch stays 1.2-1.7 for jackets)
-    shown = body.outline_z is not None and all(lapel_side(q, q.outline) is None for q in pieces)
+    # the shown body's outline for tops; a ring with a turned lapel stays on the superellipse: the
+    # lapels' roll from the waist and the collar were laid out on it, and on the shown bust a lapel
+    # ran through its collar by the gorge (jacket S..XL 5-15 wrap crossings; the apex-region stretch
+    # stays 1.2-1.7 for jackets); skirts, trousers and a jumpsuit's bodice too (round the shown hips
+    # the trousers' drape crossed itself 9 times, the jumpsuit's back legs met its bodice crossing)
+    shown = (kind == "torso" and body.outline_z is not None and not all_legs
+             and all(lapel_side(q, q.outline) is None for q in pieces))
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
@@ -443,7 +446,7 @@ def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, 
     sg = np.linspace(float(s.min()), float(s.max()), columns)
     fg = None if front is None else np.tile(np.interp(zg, z[order], front[order]), columns)
     grid = _torso_ring_fast(body, np.tile(zg, columns), np.repeat(sg, len(zg)), np.tile(cg, columns),
-                            offset, front=fg).reshape(columns, len(zg), 3)
+                            offset, front=fg, shown=True).reshape(columns, len(zg), 3)
     along = np.concatenate([np.zeros((columns, 1)), np.cumsum(np.linalg.norm(np.diff(grid, axis=1), axis=2), 1)], 1)
     depth = top - zg
     drop = np.stack([np.interp(top - z, a, depth) + np.maximum(top - z - a[-1], 0.0) for a in along])
@@ -537,7 +540,7 @@ def _hang_flare(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, offset: 
         pos[sl] = _torso_ring_fast(body, z_hip - depth, s, circ, offset, hang=z_hip)
 
 
-def _section_perimeter(body: Body, z: np.ndarray, kind: str, shown: bool = True) -> np.ndarray:
+def _section_perimeter(body: Body, z: np.ndarray, kind: str, shown: bool = False) -> np.ndarray:
     """Perimeter of the torso section at heights z (below the hip: the hip's, as skirts hang)."""
     zz = np.maximum(z, body.landmarks["hip"]) if kind != "torso" else z
     a, b, _ = body.section(zz)
