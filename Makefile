@@ -37,9 +37,10 @@ bench: $(STAMP)
 # Retrain the photo classifier from scratch (CPU torch), as the shipped weights were made: five
 # ensemble members (the last two on an 80-epoch schedule), two at a time with one thread each
 # (member 2 alone); then combined (temperatures and the refusal threshold from the train
-# calibration slice) and analyze's silhouette votes refitted on that slice. Writes
+# calibration slice) and analyze's silhouette votes refitted on that slice (their table counted
+# on all of train/: the silhouette's readings of 2,472 more photos, ~11 min once, cached). Writes
 # garment_addon/core/vision/model/ (weights, train_log.txt, metrics.json, reference.json,
-# silhouette_votes.json). About 2.5 h on a 2-core machine.
+# silhouette_votes.json). About 2.7 h on a 2-core machine.
 VISION = --members 5 --epochs 40,40,40,80,80
 train-vision: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[train]'

@@ -18,11 +18,16 @@ import time
 import numpy as np
 
 from bench.bench_vision_masks import CLASS_TYPE, LABELS, label_mask, photos_dir
+from garment_addon.core.categories import sleeve_class
 from garment_addon.core.errors import UserError
+from garment_addon.core.garments import has_bodice
+from garment_addon.core.proportions import ARM_LENGTH
 from garment_addon.core.refine import frame
 from garment_addon.core.refine.loop import Refiner
 from garment_addon.core.refine.metrics import compare_masks
 from garment_addon.core.refine.photo import read_photo
+from garment_addon.core.spec import SIZE_TABLE
+from garment_addon.core.vision.classifier import IMPLIED
 from garment_addon.jobs import render_fn
 
 PER_CLASS = int(os.environ.get("BENCH_FIT_REAL_PER_CLASS", 2))
@@ -53,7 +58,9 @@ def fit_one(path, truth: np.ndarray, render) -> dict:
     best = res.best
     boxes = frame.boxes(truth, res.scale, best.mask, best.body, best.spec) if res.scale else None
     label = compare_masks(truth, best.mask, target.body, best.body, boxes=boxes)
+    arm = ARM_LENGTH * SIZE_TABLE[best.spec.size]["height"]
     return {"type": best.spec.garment_type, "start_iou": res.records[0].scores.get("iou", 0.0),
+            "sleeves": sleeve_class(best.spec.m["sleeve_length"] / arm) if has_bodice(best.spec.garment_type) else None,
             "final_iou": best.scores.get("iou", 0.0), "label_iou": label["iou"], "frame": res.frame.get("frame"),
             "seconds": time.perf_counter() - t0}
 
@@ -69,9 +76,10 @@ def run() -> list[dict]:
     for e in entries:
         r = fit_one(root / e["file"], label_mask(e), render)
         want = CLASS_TYPE.get(e["class"], e["class"])
-        r.update(file=e["file"], cls=e["class"], type_ok=r.get("type") == want)
+        r.update(file=e["file"], cls=e["class"], type_ok=r.get("type") == want,
+                 sleeves_want=IMPLIED["sleeves"].get(e["class"]))
         print(f"   {e['file'][:40]:<40} {e['class']:<10} -> {r.get('type', 'refused'):<7} "
-              f"label IoU {r['label_iou']:.2f} ({r['seconds']:.0f} s)", flush=True)
+              f"{r.get('sleeves') or '-':<6} label IoU {r['label_iou']:.2f} ({r['seconds']:.0f} s)", flush=True)
         results.append(r)
     case = f"{len(results)} labelled photos, {renderer}, {ITERS} renders"
     label = np.array([r["label_iou"] for r in results])
@@ -79,6 +87,10 @@ def run() -> list[dict]:
     return [
         dict(case=case, metric="type_accuracy", value=float(np.mean([r["type_ok"] for r in results])), unit="",
              target=""),
+        # the sleeve class the dataset class implies (t-shirt short, longsleeve / outwear long): an
+        # outline can favour a sleeveless render of a jacket whose sleeves hang down its sides
+        dict(case=case, metric="sleeves_right", unit="", target="",
+             value=float(np.mean([r.get("sleeves") == r["sleeves_want"] for r in results if r["sleeves_want"]]))),
         dict(case=case, metric="label_iou_median", value=float(np.median(label)), unit="", target=""),
         dict(case=case, metric=f"looks_like (iou>={LOOKS_LIKE})", value=float((label >= LOOKS_LIKE).mean()),
              unit="", target=""),

@@ -212,6 +212,22 @@ def test_any_text_gives_a_valid_spec_or_a_user_error(words, noise):
         make_spec(edited.to_dict())
 
 
+def test_a_described_jackets_lapels_break_at_the_waist():
+    """"A collared jacket" or "a v-neck blazer" describes its lapels: the break point stays the body's
+    (back waist length - 1, just above the waist), not a shirt's 8 cm collar or 18 cm V; a shirt's
+    collar and V keep theirs (core.categories)."""
+    from garment_addon.core.categories import measurements_from_categories
+
+    for text in ("a collared jacket", "a v-neck blazer", "a navy blazer with notched lapels"):
+        spec = parse_text(text)
+        assert spec.garment_type == "jacket"
+        assert spec.m["neckline_depth"] == pytest.approx(spec.m["back_waist_length"] - 1.0), text
+    assert "neckline_depth" not in measurements_from_categories("jacket", {"neckline": "collared"})
+    assert measurements_from_categories("jacket", {"neckline": "crew"})["neckline_depth"] == 7.0
+    assert measurements_from_categories("shirt", {"neckline": "collared"})["neckline_depth"] == 8.0
+    assert parse_text("a v-neck shirt").m["neckline_depth"] == 18.0
+
+
 def test_an_edit_drags_the_measurements_it_constrains_along():
     """What the instruction asks stays as asked; what a relation ties to it follows (core.spec.RELATIONS)."""
     jacket = make_spec({"garment_type": "jacket"})  # bodice 68, neckline 40: 12 cm apart at the least

@@ -185,3 +185,24 @@ def test_the_vlm_critic_cannot_switch_away_from_a_sure_type():
     free = VLMProposer(critic, vlm.photo_rgb, OfflineProposer())
     free.best_rgb = vlm.best_rgb
     assert free.ask(spec("dress")).garment_type == "skirt"
+
+
+def test_never_away_from_a_sleeve_class_the_classifier_is_sure_of():
+    """A jacket on a hanger shows no sleeves beside its body (they hang down its sides): the masks
+    alone take the sleeves off; the sleeve head's sure "long" keeps them in the long band."""
+    from garment_addon.core.refine.proposer import sleeve_band, sure_sleeves
+
+    photo = as_photo(render(spec("jacket", sleeve_length=0)))
+    sure = {"sleeves_p": {"none": 0.01, "short": 0.01, "elbow": 0.03, "long": 0.95},
+            "attributes": {"sleeves": "long"}}
+    start = spec("jacket", sure, sleeve_length=58)
+    assert sure_sleeves(start) == "long"
+    assert sure_sleeves(spec("jacket", {**sure, "attributes": {"sleeves": "short"}})) is None  # analyser disagrees
+    assert sure_sleeves(spec("jacket", {**sure, "sleeves_p": {"long": 0.7, "none": 0.3}})) is None
+    lo, hi = sleeve_band(start, "long")
+    assert 40 < lo < 50 and hi >= 60
+    kept = Refiner(photo, start, render, max_iters=10).run()
+    assert lo <= kept.best.spec.m["sleeve_length"] <= hi
+    assert not any(r.decision.startswith("alternative:sleeve") for r in kept.records)
+    free = Refiner(photo, spec("jacket", sleeve_length=58), render, max_iters=10).run()
+    assert free.best.spec.m["sleeve_length"] < lo  # the masks alone: sleeves off

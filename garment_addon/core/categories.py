@@ -80,7 +80,10 @@ def measurements_from_categories(
         base = SIZE_TABLE.get(size, SIZE_TABLE["M"])["ankle"]
         out["ankle"] = round(base * (2.0 if sil in ("wide-leg", "flared") else 1.0), 1)
     neck = attrs.get("neckline")
-    if has_bodice(garment_type) and neck in NECKLINES:
+    # a jacket's collared or V front is its lapels' opening: the break point follows the body
+    # (spec._jacket_break, just above the waist), not a shirt's 8 cm collar or 18 cm V
+    lapels = garment_type == "jacket" and neck in ("collared", "v-neck")
+    if has_bodice(garment_type) and neck in NECKLINES and not lapels:
         out["neckline_depth"] = {
             "crew": 7.0,
             "scoop": 13.0,

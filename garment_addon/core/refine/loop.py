@@ -25,7 +25,7 @@ from ..spec import GarmentSpec, make_spec
 from . import frame as frame_mod
 from .metrics import compare_masks, residual
 from .photo import Target, load_target
-from .proposer import OfflineProposer, Proposal, VLMProposer, beats, build_spec, sure_type
+from .proposer import OfflineProposer, Proposal, VLMProposer, beats, build_spec, sleeve_band, sure_sleeves, sure_type
 
 DAMPING = 0.7
 PLATEAU_EPS = 0.002
@@ -158,6 +158,10 @@ class Refiner:
         old = self.best.spec.m
         k = self.damping if proposal.damp else 1.0
         meas = {n: old[n] + k * (v - old[n]) for n, v in proposal.measurements.items()}
+        sure = sure_sleeves(self.start)
+        if sure and "sleeve_length" in meas:  # the sleeve class the classifier is sure of stays
+            lo, hi = sleeve_band(self.start, sure)
+            meas["sleeve_length"] = float(np.clip(meas["sleeve_length"], lo, hi))
         return build_spec(self.best.spec, meas, proposal.garment_type, proposal.features)
 
     def _render(self, spec: GarmentSpec):

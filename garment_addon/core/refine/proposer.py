@@ -28,9 +28,11 @@ from typing import Any
 
 import numpy as np
 
+from ..categories import SLEEVE_EDGES, SLEEVES
 from ..errors import UserError
 from ..garments import TYPES
-from ..spec import FEATURES, FITS, MEASUREMENTS, GarmentSpec, clamp_relations, make_spec
+from ..proportions import ARM_LENGTH
+from ..spec import FEATURES, FITS, MEASUREMENTS, SIZE_TABLE, GarmentSpec, clamp_relations, make_spec
 
 # Search range (cm) per parameter: the plausible span, narrower than the validation range.
 RANGES: dict[str, tuple[float, float]] = {
@@ -87,6 +89,28 @@ def sure_type(spec: GarmentSpec) -> str | None:
         return str(best["type"]) if float(best["p"]) >= SURE_TYPE else None
     except (TypeError, KeyError, ValueError):
         return None
+
+
+def sure_sleeves(spec: GarmentSpec) -> str | None:
+    """The sleeve class the photo classifier's sleeve head gave at least SURE_TYPE, when the analyser
+    settled on it too (``metadata["sleeves_p"]`` and ``attributes["sleeves"]``), else None. A jacket
+    on a hanger has its sleeves hanging down its sides: its outline is a sleeveless one, and the mask
+    score alone took such a jacket's sleeves off (0.47 -> 0.75) while the head said long at 0.999."""
+    meta = spec.metadata or {}
+    probs, said = meta.get("sleeves_p") or {}, (meta.get("attributes") or {}).get("sleeves")
+    try:
+        cls = max(probs, key=lambda k: float(probs[k]))
+        return cls if cls == said and float(probs[cls]) >= SURE_TYPE else None
+    except (TypeError, ValueError):
+        return None
+
+
+def sleeve_band(spec: GarmentSpec, cls: str) -> tuple[float, float]:
+    """Sleeve lengths (cm) of a sleeve class on the spec's size: the class edges over the arm."""
+    arm = ARM_LENGTH * SIZE_TABLE[spec.size]["height"]
+    i = SLEEVES.index(cls)
+    edges = (0.0, *SLEEVE_EDGES, RANGES["sleeve_length"][1] / arm)
+    return (0.0, 0.0) if cls == "none" else (edges[i] * arm, edges[i + 1] * arm)
 
 
 def beats(spec: GarmentSpec, score: float, best: GarmentSpec | None, best_score: float,
@@ -220,7 +244,7 @@ class OfflineProposer:
         if early:
             out += [Proposal({}, f"alternative:type={o}", garment_type=o, explore=True, damp=False)
                     for o in types]
-        if "sleeve_length" in TYPES[t].params:
+        if "sleeve_length" in TYPES[t].params and not sure_sleeves(best):
             now = best.m["sleeve_length"]
             for cls, length in SLEEVE_CLASSES.items():
                 if abs(length - now) > 8:
