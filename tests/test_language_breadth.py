@@ -67,6 +67,7 @@ BASES = {
     "hoodie": "a hoodie",
     "pants": "straight trousers",
     "skirt": "a midi skirt",
+    "jacket": "a wool blazer",
 }
 # (base, instruction, {key: expected}); a float is cm, a "+N"/"-N" string a change in cm
 EDITS = [
@@ -93,6 +94,7 @@ EDITS = [
     ("shirt", "long sleeves please", {"sleeve_length": 58.0}),
     ("dress", "size L", {"size": "L"}),
     ("shirt", "make it a v-neck", {"neckline_depth": 18.0}),
+    ("jacket", "make it a v-neck", {"neckline_depth": "+0"}),  # its lapels' V stays at the waist
     ("pants", "inseam 30 inches", {"inseam": 76.2}),
     ("dress", "make the skirt 10 cm longer", {"skirt_length": "+10"}),
     ("shirt", "elbow length sleeves", {"sleeve_length": 34.8}),

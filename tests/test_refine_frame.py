@@ -206,3 +206,15 @@ def test_never_away_from_a_sleeve_class_the_classifier_is_sure_of():
     assert not any(r.decision.startswith("alternative:sleeve") for r in kept.records)
     free = Refiner(photo, spec("jacket", sleeve_length=58), render, max_iters=10).run()
     assert free.best.spec.m["sleeve_length"] < lo  # the masks alone: sleeves off
+
+
+def test_a_switch_to_or_from_a_jacket_takes_the_new_types_neckline():
+    """A jacket's neckline_depth is its break point (just above the waist), a top's its neckline: a
+    shirt switched to a jacket was buttoned 7 cm under the neck, a jacket switched to a shirt had a 40 cm V."""
+    from garment_addon.core.refine.proposer import build_spec
+
+    shirt = spec("shirt")
+    jacket = build_spec(shirt, {}, "jacket")
+    assert jacket.m["neckline_depth"] == make_spec({"garment_type": "jacket"}).m["neckline_depth"] > 30
+    assert build_spec(jacket, {}, "shirt").m["neckline_depth"] == shirt.m["neckline_depth"] < 10
+    assert build_spec(spec("dress", neckline_depth=15), {}, "shirt").m["neckline_depth"] == 15  # measured stays

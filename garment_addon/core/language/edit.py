@@ -228,6 +228,10 @@ def _rules(e: _Edit, instr: str) -> None:
             e.set("neckline_depth", e.m.get("neckline_depth", 8) + (_amount(t) or 3), "deeper neckline")
         elif re.search(r"\b(higher|shallower|raise the)\s+(the\s+)?neck", t):
             e.set("neckline_depth", e.m.get("neckline_depth", 8) - (_amount(t) or 3), "higher neckline")
+        elif re.search(r"\bv-neck\b", t) and e.t == "jacket":
+            # a jacket's front is a V already: its lapels open to the break point above the waist,
+            # and a shirt's 18 cm V would pull the break up to the bust
+            e.changes.append(f"neckline_depth: already a V, {e.m.get('neckline_depth', 0):g} cm to the break point")
         elif re.search(r"\bv-neck\b", t):
             e.set("neckline_depth", 18, "v-neck")
     # 8. width: "more flared", "fuller", "wider legs", "narrower"

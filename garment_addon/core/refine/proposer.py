@@ -72,6 +72,11 @@ def build_spec(base: GarmentSpec, measurements: dict[str, float], garment_type: 
     m.update({k: float(v) for k, v in measurements.items()})
     m.pop("inseam", None)  # derived: pant_length - rise
     m = clamp_relations(m)
+    if t != base.garment_type and "jacket" in (t, base.garment_type):
+        # a jacket's neckline_depth is its break point (just above the waist), a top's its neckline:
+        # neither carries over (a shirt became a jacket buttoned to 7 cm under the neck, a jacket a
+        # shirt with a 40 cm V); the new type's default applies
+        m.pop("neckline_depth", None)
     feats = dict(d["features"]) | dict(features or {})
     if t != base.garment_type:
         feats.pop("has_hood", None)  # let the new type choose its default
