@@ -225,19 +225,14 @@ def fabric_settings(pattern, fabric=None) -> dict:
 
 def _mesh_arrays(obj) -> tuple[np.ndarray, np.ndarray]:
     """(vertices in cm, world space; triangles) of a mesh object as it is exported."""
-    return _arrays(obj.data, obj.matrix_world)
+    from .scene import CM, coords
 
-
-def _arrays(me, matrix_world) -> tuple[np.ndarray, np.ndarray]:
-    from .scene import CM
-
+    me = obj.data
     me.calc_loop_triangles()
     tris = np.zeros(len(me.loop_triangles) * 3, np.int32)
     me.loop_triangles.foreach_get("vertices", tris)
-    v = np.zeros(len(me.vertices) * 3)
-    me.vertices.foreach_get("co", v)
-    m = np.array(matrix_world)
-    v = (v.reshape(-1, 3) @ m[:3, :3].T + m[:3, 3]) / CM
+    m = np.array(obj.matrix_world)
+    v = coords(obj) @ m[:3, :3].T + m[:3, 3] / CM
     return v, tris.reshape(-1, 3).astype(np.int64)
 
 
