@@ -130,6 +130,9 @@ class Refiner:
         if garment_frame and not self._length_scale:
             self.scale = frame_mod.photo_scale(self.target.garment, self.start)
         self.sure = sure_type(self.start)
+        # the sleeve class the classifier is sure of stays: sleeve lengths are held in its band
+        sleeves = sure_sleeves(self.start)
+        self.sleeve_band = sleeve_band(self.start, sleeves) if sleeves else None
         self.render_fn = render_fn
         self.max_iters = int(max_iters)
         self.threshold = float(threshold)
@@ -158,10 +161,8 @@ class Refiner:
         old = self.best.spec.m
         k = self.damping if proposal.damp else 1.0
         meas = {n: old[n] + k * (v - old[n]) for n, v in proposal.measurements.items()}
-        sure = sure_sleeves(self.start)
-        if sure and "sleeve_length" in meas:  # the sleeve class the classifier is sure of stays
-            lo, hi = sleeve_band(self.start, sure)
-            meas["sleeve_length"] = float(np.clip(meas["sleeve_length"], lo, hi))
+        if self.sleeve_band and "sleeve_length" in meas:
+            meas["sleeve_length"] = float(np.clip(meas["sleeve_length"], *self.sleeve_band))
         return build_spec(self.best.spec, meas, proposal.garment_type, proposal.features)
 
     def _render(self, spec: GarmentSpec):
