@@ -398,9 +398,15 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             # the fronts' half of the ring (less an open front's overlap) round the shown body's
             # front to its sides: laid round the ring evenly, a full bust's front took the side
             # seams and the armholes' bottoms 6-8 cm forward of the arm (dress L: the sleeves dragged
-            # in, 4.6x stretched under the arm)
-            front = sum(qfn(z - _anchor_z(q, body, kind)) for q, qfn in zip(pieces, widths, strict=True)
-                        if not _is_back(q)) / 2 - (_overlap(fronts) if len(fronts) > 1 else 0.0)
+            # in, 4.6x stretched under the arm). Where front and back do not meet (above the
+            # armholes' bottoms) the side seam's place is half way between the front's edge and the
+            # back's: the front's edge alone narrows with its armhole's scoop, and every point of
+            # the front armhole landed on the side seam's place, rising straight up from the armhole's
+            # bottom; the sleeve's cap sewn to it folded over the bodice's corner there (hoodie M,
+            # its armholes' bottoms under the bust: drape 4 self-crossings)
+            front, back = (sum(qfn(z - _anchor_z(q, body, kind)) for q, qfn in zip(pieces, widths, strict=True)
+                               if _is_back(q) == is_back) / 2 for is_back in (False, True))
+            front = 0.5 * (front - (_overlap(fronts) if len(fronts) > 1 else 0.0) + circ / 2 - back)
         if kind == "torso" and shown and not _is_back(p):
             z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
