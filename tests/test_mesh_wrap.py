@@ -423,6 +423,30 @@ def test_a_sleeve_meets_the_armhole_bottom_without_crossing_the_bodice(size):
         assert not crossing(_placed(mesh, pos, f"{side}_under_sleeve", under), 10).any(), side
 
 
+@pytest.mark.parametrize("size", ["S", "M"])
+def test_a_front_armhole_keeps_its_scoop_where_the_sleeve_meets_its_bottom(size):
+    """On the shown body a ring's arc is shared so that the fronts end at the side seams' place;
+    above the armholes' bottoms the fronts' half width narrows with the armholes' scoop, and every
+    point of the front armhole was mapped onto that place: the armhole rose straight up the side
+    from its bottom and the sleeve's cap sewn to it folded through the front's corner (hoodie wrap
+    S 1 / 2, M 2 / 0 crossings there; the drape kept M's and made the right one's: 4 self-crossings)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.assembly.wrap import _seam_groups
+
+    pattern, mesh, pos, _ = _crossings_on_the_shown_body({"garment_type": "hoodie", "size": size})
+    edges, hit = crossing_edges(pos, _welded(mesh, mesh.faces))
+    _, sewn = _seam_groups(mesh)
+    front = mesh.piece_of == mesh.index("front_bodice")
+    # the front's own: one of its unsewn vertices on the edge, or its triangle crossed
+    own = (front & ~sewn)[edges].any(axis=1) | front[mesh.faces[hit]].all(axis=1)
+    piece = pattern.piece("front_bodice")
+    o, level = piece.outline, piece.landmarks["underarm_level"][1]
+    for side in (1, -1):  # each armhole's bottom: the outline's corner at the underarm level
+        corner = o[np.argmin(np.abs(o[:, 1] - level) + np.abs(o[:, 0] - side * np.abs(o[:, 0]).max()))]
+        near = np.linalg.norm(pos[edges].mean(axis=1) - _placed(mesh, pos, "front_bodice", corner), axis=1) < 5
+        assert not (near & own).any(), side
+
+
 def _crossings_on_the_shown_body(spec_dict):
     """(pattern, mesh, pos, near) for a garment wrapped at 2 cm on the shown (MakeHuman) body, as the
     pipeline wraps it; near(point, radius): which welded self-crossing edges lie within radius."""
@@ -486,7 +510,8 @@ def test_a_top_is_not_shrink_wrapped_onto_the_bust(size):
     """The front goes over the shown body's bust, not through it to be pushed out: rings laid on the
     superellipse of the bust girth ran 3-7 cm inside the MakeHuman apex from size M on and the push-out
     stretched the front over each apex (shirt / dress S 1.17 / 1.16, M 1.32 / 1.30, L 1.62 / 1.64,
-    XL 1.73 / 1.72, XXL 1.52 / 1.52; now at most 1.14). A jacket (turned lapels) is still wrapped
+    XL 1.73 / 1.72, XXL 1.52 / 1.52; now at most 1.155: dress XL 1.146 -> 1.155 since the fronts keep
+    their armholes' scoop above the armholes' bottoms). A jacket (turned lapels) is still wrapped
     on the superellipse (docs/blender.md, Wrap, Bust)."""
     for garment_type in ("shirt", "dress"):
-        assert _apex_stretch(garment_type, size) <= 1.15, garment_type
+        assert _apex_stretch(garment_type, size) <= 1.16, garment_type

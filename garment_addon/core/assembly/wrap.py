@@ -398,15 +398,19 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             # the fronts' half of the ring (less an open front's overlap) round the shown body's
             # front to its sides: laid round the ring evenly, a full bust's front took the side
             # seams and the armholes' bottoms 6-8 cm forward of the arm (dress L: the sleeves dragged
-            # in, 4.6x stretched under the arm). Where front and back do not meet (above the
-            # armholes' bottoms) the side seam's place is half way between the front's edge and the
-            # back's: the front's edge alone narrows with its armhole's scoop, and every point of
-            # the front armhole landed on the side seam's place, rising straight up from the armhole's
-            # bottom; the sleeve's cap sewn to it folded over the bodice's corner there (hoodie M,
-            # its armholes' bottoms under the bust: drape 4 self-crossings)
-            front, back = (sum(qfn(z - _anchor_z(q, body, kind)) for q, qfn in zip(pieces, widths, strict=True)
-                               if _is_back(q) == is_back) / 2 for is_back in (False, True))
-            front = 0.5 * (front - (_overlap(fronts) if len(fronts) > 1 else 0.0) + circ / 2 - back)
+            # in, 4.6x stretched under the arm). Above the armholes' bottoms the fronts' half width
+            # narrows with the armholes' scoop: taken as it is there, every point of a front armhole
+            # was mapped onto the side seam's place, the armhole rose straight up the side from its
+            # bottom and the sleeve's cap sewn to it folded through the front's corner (hoodie M / L,
+            # armholes' bottoms under the bust: drape 4 / 15 self-crossings). So the fronts keep
+            # their half width at the armholes' bottoms (the scoop opens before the side seam's
+            # place), short of the back's edge (the back's armhole stays behind it).
+            flat = [z - _anchor_z(q, body, kind) for q in pieces]
+            low = [_below_armhole(q, y) for q, y in zip(pieces, flat, strict=True)]
+            overlap = _overlap(fronts) if len(fronts) > 1 else 0.0
+            edge = _half(pieces, widths, flat, back=False) - overlap
+            front = np.clip(_half(pieces, widths, low, back=False) - overlap, edge,
+                            np.maximum(edge, circ / 2 - _half(pieces, widths, flat, back=True)))
         if kind == "torso" and shown and not _is_back(p):
             z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
@@ -414,6 +418,17 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
         pos[sl] = _over_shoulder(body, ring, z) if kind == "torso" else ring
     if kind == "skirt":
         _hang_flare(body, pieces, mesh, pos, offset)
+
+
+def _half(pieces, widths, ys, back: bool) -> np.ndarray:
+    """Half the width of a ring's fronts (or backs) at each piece's flat heights ``ys``."""
+    return sum(w(y) for q, w, y in zip(pieces, widths, ys, strict=True) if _is_back(q) == back) / 2
+
+
+def _below_armhole(piece, y: np.ndarray) -> np.ndarray:
+    """A bodice piece's flat heights ``y``, those above its armhole's bottom (underarm_level) at it."""
+    u = _lm(piece, "underarm_level")
+    return y if u is None else np.minimum(y, u[1])
 
 
 def _overlap(fronts) -> float:
