@@ -409,6 +409,29 @@ def test_a_turned_lapel_lies_over_its_front(size):
     assert not (lapel[edges].any(axis=1) | lapel[faces[hit]].any(axis=1)).any()
 
 
+def test_the_upper_fronts_lapel_lies_over_its_lifted_roll_line():
+    """The wearer's left front, lifted over the right one, is lifted less and less over 2 cm past
+    the right one's reach; on a size XXL bust that fade runs across its own roll line: the roll line
+    went 1.2 cm out, the lapel turned over it only as far as the front under it (0.1), and the
+    lapel's first row ran through the front beside the roll line (3 wrap crossings at the bust,
+    kept by the drape). Away from the collar (its gorge is another matter) no crossing touches a lapel."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.assembly.wrap import _turned
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = make_spec({"garment_type": "jacket", "size": "XXL"})
+    pattern, body = draft_pattern(spec), body_for_spec(spec)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body)
+    faces = _welded(mesh, mesh.faces)
+    edges, hit = crossing_edges(pos, faces)
+    lapel = _turned(pattern, mesh, hinge=True)
+    collar = pos[mesh.piece_of == mesh.index("collar")]
+    away = np.linalg.norm(pos[edges].mean(axis=1)[:, None] - collar[None], axis=2).min(axis=1) > 4.0
+    assert not (away & (lapel[edges].any(axis=1) | lapel[faces[hit]].any(axis=1))).any()
+
+
 @pytest.mark.parametrize("size", ["M", pytest.param("L", marks=pytest.mark.xfail(
     strict=True, reason="3 remain at the back of the right underarm, folded by the relax (docs/blender.md)")), "XL"])
 def test_a_sleeve_meets_the_armhole_bottom_without_crossing_the_bodice(size):

@@ -1040,11 +1040,27 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         # only up to its roll line, and OVERLAP_MARGIN past it), then down to 0 over 2 cm: lifted
         # only up to the centre, the other half ran through it; lifted up to the gorge, its lapel's
         # top and the collar's end on it crossed (jacket S drape 4 there)
-        w = np.clip((np.max([r(v[:, 1]) for r in under], axis=0) + 2.0 - x) / 2.0, 0, 1)
-        on_lapel = np.clip((np.max([r(v[:, 1]) for r in lapels], axis=0) + 2.0 - x) / 2.0, 0, 1)
+        reach = (np.max([r(v[:, 1]) for r in under], axis=0), np.max([r(v[:, 1]) for r in lapels], axis=0))
+        up = _overlap_lift(x, *reach, lift)
+        # its own lapel, turned back over its roll line, lies over that line: where the lift fades out
+        # across the roll line (size XXL at the bust) it goes at least as far out as the line there
+        # (lifted only as the front under it, the lapel's first row lay ~1 cm under the lifted roll
+        # line and ran through the front beside it: jacket XXL drape 2-3 crossings)
+        a, b = _lm(p, "roll_start"), _lm(p, "roll_end")
+        side = lapel_side(p, v)
+        if a is not None and b is not None and side is not None:
+            roll = a[0] + (v[:, 1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1])
+            up = np.where(side > ON_FOLD, np.maximum(up, _overlap_lift(roll, *reach, lift)), up)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
-        out[sl] += (lift * w + LAPEL_LIFT * on_lapel)[:, None] * normals[sl]
+        out[sl] += up[:, None] * normals[sl]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
+
+
+def _overlap_lift(x: np.ndarray, reach: np.ndarray, lapel_reach: np.ndarray, lift: float) -> np.ndarray:
+    """How far the upper half goes out at worn x: ``lift`` where the lower half reaches under it and
+    LAPEL_LIFT more where its turned lapel does, each down to 0 over 2 cm past them."""
+    return (lift * np.clip((reach + 2.0 - x) / 2.0, 0, 1)
+            + LAPEL_LIFT * np.clip((lapel_reach + 2.0 - x) / 2.0, 0, 1))
 
 
 def _worn_reach(piece, margin: float = OVERLAP_MARGIN, lapel_only: bool = False):
