@@ -15,9 +15,9 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ..body.pose import A_POSE, ARMS_DOWN_DEG, check_pose
 from ..garments import TYPES, has_part
 from ..pattern.drafting.ease import spec_ease
-from ..body.pose import A_POSE, ARMS_DOWN_DEG, check_pose
 from ..spec import GarmentSpec, body_measurements
 
 ARM_ANGLE = math.radians(38)  # A-pose: arms this far from vertical
