@@ -420,6 +420,21 @@ def _fold_bracket(a: np.ndarray, b: np.ndarray, inside: np.ndarray) -> list[np.n
     return out
 
 
+PLEAT_LINE = 5.0  # cm: how far a pleat's lines run in from the edge
+
+
+def _pleat_lines(a: np.ndarray, b: np.ndarray, centre: np.ndarray) -> list[np.ndarray]:
+    """A pleat on an edge: its two lines running in from the edge, and an arrow from the line that
+    is folded (``a``) to the one it is laid onto (``b``)."""
+    d = b - a
+    n = np.array([-d[1], d[0]]) / (np.linalg.norm(d) or 1.0)
+    n = n if n @ (centre - (a + b) / 2) > 0 else -n
+    u = d / (np.linalg.norm(d) or 1.0)
+    tail, head = a + 0.6 * PLEAT_LINE * n, b + 0.6 * PLEAT_LINE * n
+    return [np.array([a, a + PLEAT_LINE * n]), np.array([b, b + PLEAT_LINE * n]), np.array([tail, head]),
+            np.array([head - 0.4 * u + 0.25 * n, head, head - 0.4 * u - 0.25 * n])]
+
+
 def marking_prims(pl: Placed, mk: dict, said: set[str]) -> list[Prim]:
     """A piece marking as drawn: lines and outlines dashed, drill holes and buttons as circles."""
     kind, name = mk.get("kind", ""), pl.piece.name
@@ -437,6 +452,8 @@ def marking_prims(pl: Placed, mk: dict, said: set[str]) -> list[Prim]:
         d = pts[1] - pts[0]
         n = np.array([-d[1], d[0]]) / (np.linalg.norm(d) or 1.0) * 0.25
         lines += [pts, np.array([pts[0] - n, pts[0] + n]), np.array([pts[1] - n, pts[1] + n])]
+    elif kind == "pleat" and len(pts) == 2:
+        lines += _pleat_lines(pts[0], pts[1], np.asarray(Polygon(pl.cut).centroid.coords[0]))
     else:
         lines.append(pts)
     if kind == "fold" and len(pts) == 2:

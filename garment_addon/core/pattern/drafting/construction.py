@@ -76,6 +76,22 @@ def _rib_strip(name: str, region: str, loop: float, edge: str, label: list[str],
         markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"}])
 
 
+def _placket_binding(slit: float, label: list[str]) -> Piece:
+    """The strip that binds a sleeve's placket slit (continuous lap): as long as both sides of the slit
+    spread into a line, folded over the slit's edges to PLACKET_BINDING cm each side; cut on the
+    straight grain along its length."""
+    from .cuff import PLACKET_BINDING
+
+    length, h = 2 * slit, 2 * PLACKET_BINDING
+    ring = np.array([[0, 0], [length, 0], [length, h], [0, h]], float)
+    pc = _piece("placket_binding", ring, "binding_sleeve", label + [
+        "cut 2", f"spread the {slit:g} cm slit straight, sew the strip to it; the middle meets the slit's top",
+        "fold lengthwise over the seam, fold the front lap under"],
+        markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"},
+                  {"kind": "drill", "points": [[slit, h / 4]], "text": "slit top"}], grain_x=True)
+    return pc
+
+
 def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
     """A vertical grainline at ``x`` (a symmetric piece: its centre line), else through the ring's
     inside point."""
@@ -243,6 +259,10 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
                               label + ["cut 2 self or rib knit"], ARMHOLE_BINDING))
     if front is not None and any(e.name == "lapel" for e in front.edges):
         out += _lining(names, out, label)
+    sleeve = names.get("left_sleeve")
+    slit = [mk for mk in (sleeve.markings if sleeve is not None else []) if mk["kind"] == "slit"]
+    if slit:  # a shirt sleeve's placket slit, bound with a continuous lap
+        out.append(_placket_binding(float(np.ptp(np.asarray(slit[0]["points"])[:, 1])), label))
     if t == "pants":  # a zip fly: facing (J-stitched to the left front) and the shield behind the zip
         zip_len = next((s.closure["length_cm"] for s in pattern.seams if s.closure and s.closure["type"] == "zip"),
                        18.0)
