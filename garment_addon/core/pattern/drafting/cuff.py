@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...proportions import ARM_LENGTH
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
@@ -32,6 +33,7 @@ MAX_PLEATS = 3
 PLEAT_FROM_SLIT = 2.5  # cm between the slit and the first pleat
 PLEAT_GAP = 2.0  # cm between pleats
 CUFF_BUTTON = 1.1  # cm button
+LONG_SLEEVE = 0.8  # of the arm (shoulder point to wrist): a sleeve this long ends near the wrist
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,12 @@ class Pleat:
         return self.far - self.near
 
 
-def buttoned_cuffs(spec: GarmentSpec) -> bool:
-    """A woven shirt or dress with cuffs has buttoned cuffs and sleeve plackets (knit: rib cuffs;
-    a jacket's cuff stays a closed band)."""
-    return spec.features["has_cuffs"] and spec.fabric == "woven" and spec.garment_type in ("shirt", "dress")
+def buttoned_cuffs(spec: GarmentSpec, height: float) -> bool:
+    """A woven shirt or dress whose cuffed sleeve reaches the wrist (LONG_SLEEVE of the arm) has
+    buttoned cuffs and sleeve plackets; a short sleeve's cuff is a band round the arm, a knit's a rib,
+    a jacket's stays a closed band."""
+    return (spec.features["has_cuffs"] and spec.fabric == "woven" and spec.garment_type in ("shirt", "dress")
+            and spec.m["sleeve_length"] >= LONG_SLEEVE * ARM_LENGTH * height)
 
 
 def cuff_seam(wrist: float) -> float:
@@ -94,36 +98,31 @@ def open_placket(sleeve: PieceDraft, wrist: float, side: str = "left") -> list[P
     return lay
 
 
-def buttoned_cuff(d: PatternDraft, name: str, region: str, sleeve: str, height: float,
-                  lay: list[Pleat]) -> PieceDraft:
-    """The cuff band sewn to the sleeve's pleated ``hem`` and its ``hem_back``, running from the slit
-    round the arm and back to it, then CUFF_OVERLAP cm on as the underlap (button) that the cuff's
-    other end (buttonhole) laps over. Cut double and folded along its top (toward the hand),
-    interfaced. The seam to the pleated hem declares the pleats' intake as its ease."""
+def buttoned_cuffs_on(d: PatternDraft, height: float, lay: list[Pleat]) -> None:
+    """The left cuff band (and its mirror twin on the right) sewn to each sleeve's pleated ``hem`` and
+    its ``hem_back``, running from the slit round the arm and back to it, then CUFF_OVERLAP cm on as
+    the underlap (button) that the cuff's other end (buttonhole) laps over. Cut double and folded
+    along its top (toward the hand), interfaced. The seam to the pleated hem declares the pleats'
+    intake as its ease (the sleeve's side is the longer)."""
     intake = sum(p.intake for p in lay)
-    pd = PieceDraft(name, region, cut_group="cuff")
-    sp = d.piece(sleeve)
-    front_len, front_tags = band_run(d, sleeve, "hem")  # slit -> front underarm seam
-    back_len, back_tags = band_run(d, sleeve, "hem_back")  # back underarm seam -> slit
+    pd = PieceDraft("left_cuff", "cuff_left", cut_group="cuff")
+    front_len, front_tags = band_run(d, "left_sleeve", "hem")  # slit -> front underarm seam
+    back_len, back_tags = band_run(d, "left_sleeve", "hem_back")  # back underarm seam -> slit
     a = front_len - intake
     c = a + back_len
     end = c + CUFF_OVERLAP
-    pd.edge(f"to_{sleeve}_hem", g.line((0, 0), (a, 0)), "seam", front_tags)
-    pd.edge(f"to_{sleeve}_hem_back", g.line((a, 0), (c, 0)), "seam", back_tags)
-    pd.edge("underlap", g.line((c, 0), (end, 0)), "opening", (back_tags[1], f"{name}_underlap"))
-    pd.edge("end", g.line((end, 0), (end, height)), "opening", (f"{name}_underlap", f"{name}_end"), allowance=1.0)
-    pd.edge("top", g.line((end, height), (0, height)), "fold", (f"{name}_end", f"{name}_start"))
-    pd.edge("start", g.line((0, height), (0, 0)), "opening", (f"{name}_start", front_tags[0]), allowance=1.0)
-    for e in ("hem", "hem_back"):
-        sp.set_role(e, "seam")
-    d.sew(name, pd.edges[0].name, sleeve, "hem", ease=intake)  # the sleeve's side is longer by the pleats
-    d.sew(name, pd.edges[1].name, sleeve, "hem_back")
-    # where each pleat lands once folded (from the slit along the cuff), and the underarm seam
+    pd.edge("to_left_sleeve_hem", g.line((0, 0), (a, 0)), "seam", front_tags)
+    pd.edge("to_left_sleeve_hem_back", g.line((a, 0), (c, 0)), "seam", back_tags)
+    pd.edge("underlap", g.line((c, 0), (end, 0)), "opening", (back_tags[1], "cuff_underlap"))
+    pd.edge("end", g.line((end, 0), (end, height)), "opening", ("cuff_underlap", "cuff_end"), allowance=1.0)
+    pd.edge("top", g.line((end, height), (0, height)), "fold", ("cuff_end", "cuff_start"))
+    pd.edge("start", g.line((0, height), (0, 0)), "opening", ("cuff_start", front_tags[0]), allowance=1.0)
+    # where each pleat lands once laid (from the slit along the cuff), and the underarm seam
     taken = 0.0
     for pl in lay:
-        pd.notches.append((pd.edges[0].name, pl.near - taken, 1))
+        pd.notches.append(("to_left_sleeve_hem", pl.near - taken, 1))
         taken += pl.intake
-    pd.notches.append((pd.edges[1].name, 0.0, 1))
+    pd.notches.append(("to_left_sleeve_hem_back", 0.0, 1))
     pd.mark("fold", [(0, height), (end, height)], "fold line: cut double, fold here")
     hole = CUFF_BUTTON + 0.3
     # buttoned, the end at x = 0 laps over the underlap: its buttonhole along the cuff starts 0.3 cm
@@ -134,4 +133,10 @@ def buttoned_cuff(d: PatternDraft, name: str, region: str, sleeve: str, height: 
     pd.landmarks.update(bottom_start=g.P(0, 0), bottom_end=g.P(end, 0), top_mid=g.P(end / 2, height))
     pd.grain_along_x = True
     pd.material = "self + fusible interfacing"
-    return pd
+    d.add(pd, pd.mirrored("right_cuff", "cuff_right"))
+    for s in ("left", "right"):
+        sleeve = f"{s}_sleeve"
+        for e in ("hem", "hem_back"):
+            d.piece(sleeve).set_role(e, "seam")
+        d.sew(f"{s}_cuff", f"to_{sleeve}_hem", sleeve, "hem", ease=intake)
+        d.sew(f"{s}_cuff", f"to_{sleeve}_hem_back", sleeve, "hem_back")
