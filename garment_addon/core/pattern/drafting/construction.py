@@ -85,8 +85,8 @@ def _placket_binding(slit: float, label: list[str]) -> Piece:
     length, h = 2 * slit, 2 * PLACKET_BINDING
     ring = np.array([[0, 0], [length, 0], [length, h], [0, h]], float)
     pc = _piece("placket_binding", ring, "binding_sleeve", label + [
-        "cut 2", f"spread the {slit:g} cm slit straight, sew the strip to it; the middle meets the slit's top",
-        "fold lengthwise over the seam, fold the front lap under"],
+        "cut 2", f"binds the {slit:g} cm", "sleeve slit,", "spread straight:", "middle at its top;",
+        "fold over the seam,", "front lap under"],
         markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"},
                   {"kind": "drill", "points": [[slit, h / 4]], "text": "slit top"}], grain_x=True)
     return pc

@@ -86,7 +86,7 @@ def open_placket(sleeve: PieceDraft, wrist: float, side: str = "left") -> list[P
     sleeve.split_edge("hem", back_tag, x1 - slit_x, f"placket_{side}", "hem_back")
     sleeve.landmarks["placket"] = g.P(slit_x, 0.0)
     sleeve.mark("slit", [(slit_x, 0.0), (slit_x, PLACKET_SLIT)],
-                f"sleeve placket: slit {PLACKET_SLIT:g} cm, bind with a continuous lap")
+                f"placket: slit {PLACKET_SLIT:g} cm, bound")
     sleeve.mark("drill", [(slit_x, PLACKET_SLIT + 0.5)])
     lay = pleats(slit_x - x0, (x1 - x0) - cuff_seam(wrist))
     for pl in lay:
@@ -113,7 +113,7 @@ def buttoned_cuffs_on(d: PatternDraft, height: float, lay: list[Pleat]) -> None:
     end = c + CUFF_OVERLAP
     pd.edge("to_left_sleeve_hem", g.line((0, 0), (a, 0)), "seam", front_tags)
     pd.edge("to_left_sleeve_hem_back", g.line((a, 0), (c, 0)), "seam", back_tags)
-    pd.edge("underlap", g.line((c, 0), (end, 0)), "opening", (back_tags[1], "cuff_underlap"))
+    pd.edge("underlap", g.line((c, 0), (end, 0)), "opening", (back_tags[1], "cuff_underlap"), allowance=1.0)
     pd.edge("end", g.line((end, 0), (end, height)), "opening", ("cuff_underlap", "cuff_end"), allowance=1.0)
     pd.edge("top", g.line((end, height), (0, height)), "fold", ("cuff_end", "cuff_start"))
     pd.edge("start", g.line((0, height), (0, 0)), "opening", ("cuff_start", front_tags[0]), allowance=1.0)
