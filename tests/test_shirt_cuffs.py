@@ -37,10 +37,10 @@ def test_the_cuff_is_the_wrist_plus_ease_plus_a_button_overlap(size, fit):
         c = p.piece(f"{side}_cuff")
         sewn = sum(c.edge_length(e) for e in c.edges if e.name.startswith("to_"))
         assert sewn == pytest.approx(wrist + 3.0, abs=0.01)  # round the wrist with a finger's room
-        assert c.edge_length("underlap") == pytest.approx(2.5)
+        assert c.edge_length("extension") == pytest.approx(2.5)
         assert np.ptp(c.outline[:, 0]) == pytest.approx(wrist + 3.0 + 2.5, abs=0.01)  # cut length
         assert np.ptp(c.outline[:, 1]) == pytest.approx(spec.m["cuff_height"])
-        assert {e.role for e in c.edges if e.name in ("start", "end", "underlap")} == {"opening"}
+        assert {e.role for e in c.edges if e.name in ("start", "end", "extension")} == {"opening"}
         kinds = [mk["kind"] for mk in c.markings]
         assert kinds.count("button") == 1 and kinds.count("buttonhole") == 1 and "fold" in kinds
         button = np.asarray(next(mk for mk in c.markings if mk["kind"] == "button")["points"][0])

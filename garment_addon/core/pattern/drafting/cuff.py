@@ -75,15 +75,15 @@ def pleats(room: float, intake: float) -> list[Pleat]:
     return [Pleat(PLEAT_FROM_SLIT + k * (p + PLEAT_GAP), PLEAT_FROM_SLIT + k * (p + PLEAT_GAP) + p) for k in range(n)]
 
 
-def open_placket(sleeve: PieceDraft, wrist: float, side: str = "left") -> list[Pleat]:
-    """Split the sleeve's hem at the placket slit (``hem``: front underarm seam -> slit, ``hem_back``:
+def open_placket(sleeve: PieceDraft, wrist: float) -> list[Pleat]:
+    """Split the left sleeve's hem at the placket slit (``hem``: front underarm seam -> slit, ``hem_back``:
     slit -> back underarm seam), mark the slit and lay the pleats that take the hem down to the
     cuff. Returns the pleats."""
     hem = sleeve.get("hem").pts
     x0, x1 = float(hem[0, 0]), float(hem[-1, 0])
     slit_x = (sleeve.landmarks["hem_center"][0] + x1) / 2
     back_tag = sleeve.get("hem").tags[1]
-    sleeve.split_edge("hem", back_tag, x1 - slit_x, f"placket_{side}", "hem_back")
+    sleeve.split_edge("hem", back_tag, x1 - slit_x, "placket_left", "hem_back")
     sleeve.landmarks["placket"] = g.P(slit_x, 0.0)
     sleeve.mark("slit", [(slit_x, 0.0), (slit_x, PLACKET_SLIT)],
                 f"placket: slit {PLACKET_SLIT:g} cm, bound")
@@ -113,7 +113,7 @@ def buttoned_cuffs_on(d: PatternDraft, height: float, lay: list[Pleat]) -> None:
     end = c + CUFF_OVERLAP
     pd.edge("to_left_sleeve_hem", g.line((0, 0), (a, 0)), "seam", front_tags)
     pd.edge("to_left_sleeve_hem_back", g.line((a, 0), (c, 0)), "seam", back_tags)
-    pd.edge("underlap", g.line((c, 0), (end, 0)), "opening", (back_tags[1], "cuff_underlap"), allowance=1.0)
+    pd.edge("extension", g.line((c, 0), (end, 0)), "opening", (back_tags[1], "cuff_underlap"), allowance=1.0)
     pd.edge("end", g.line((end, 0), (end, height)), "opening", ("cuff_underlap", "cuff_end"), allowance=1.0)
     pd.edge("top", g.line((end, height), (0, height)), "fold", ("cuff_end", "cuff_start"))
     pd.edge("start", g.line((0, height), (0, 0)), "opening", ("cuff_start", front_tags[0]), allowance=1.0)
