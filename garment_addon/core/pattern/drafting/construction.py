@@ -17,6 +17,7 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import readable, v_dart_legs
 from ..model import Edge, Pattern, Piece
+from .cuff import PLACKET_BINDING
 from .tailored import under_collar_ring
 
 FRONT_FACING = {"jacket": 7.0, "vest": 5.0}  # cm from the front edge (shirts and others: 4)
@@ -80,16 +81,13 @@ def _placket_binding(slit: float, label: list[str]) -> Piece:
     """The strip that binds a sleeve's placket slit (continuous lap): as long as both sides of the slit
     spread into a line, folded over the slit's edges to PLACKET_BINDING cm each side; cut on the
     straight grain along its length."""
-    from .cuff import PLACKET_BINDING
-
     length, h = 2 * slit, 2 * PLACKET_BINDING
     ring = np.array([[0, 0], [length, 0], [length, h], [0, h]], float)
-    pc = _piece("placket_binding", ring, "binding_sleeve", label + [
+    return _piece("placket_binding", ring, "binding_sleeve", label + [
         "cut 2", f"binds the {slit:g} cm", "sleeve slit,", "spread straight:", "middle at its top;",
         "fold over the seam,", "front lap under"],
         markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"},
                   {"kind": "drill", "points": [[slit, h / 4]], "text": "slit top"}], grain_x=True)
-    return pc
 
 
 def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
