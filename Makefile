@@ -41,7 +41,7 @@ bench: $(STAMP)
 # on all of train/: the silhouette's readings of 2,472 more photos, ~11 min once, cached). Writes
 # garment_addon/core/vision/model/ (weights, train_log.txt, metrics.json, reference.json,
 # silhouette_votes.json). About 2.7 h on a 2-core machine.
-VISION = --members 5 --epochs 40,40,40,80,80
+VISION = --members 5 --epochs 40,40,80,80,80
 train-vision: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[train]'
 	rm -f .cache/vision/member_*.pt
