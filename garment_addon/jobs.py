@@ -181,6 +181,7 @@ def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, ext
 
         from .blender import pipeline
         from .blender.quiet import quiet_stdout
+        from .core.body.pose import A_POSE
 
         with quiet_stdout(filter_stderr=True):
             scene = pipeline.build_scene(pattern, final["method"])
@@ -189,7 +190,7 @@ def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, ext
                                          size=512)
             garment, body = pipeline.render_masks(scene, 512)
             picture = np.asarray(load_image(stage / "render.png", "render", min_side=1).convert("RGB"))
-            if result.pose != "a-pose":  # the comparison in the pose the fit chose; render.png as exported
+            if result.pose != A_POSE:  # the comparison in the pose the fit chose; render.png as exported
                 with pipeline.posed(scene, result.pose):
                     picture, garment, body = pipeline.render_arrays(scene, "preview", 512)
         shown = picture, garment, body | garment

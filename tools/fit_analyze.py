@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_vision_real import ALSO  # noqa: E402  (the alternatives the bench accepts)
 from garment_addon.core.garments import PHOTO_TYPES  # noqa: E402
 from garment_addon.core.imageio import as_rgb_array  # noqa: E402
+from garment_addon.core.io import write_text  # noqa: E402
 from garment_addon.core.vision import classifier as C  # noqa: E402
 from garment_addon.core.vision.analyze import analyze_array, exact_outline, silhouette_context  # noqa: E402
 from tools import train_vision as T  # noqa: E402
@@ -104,10 +105,7 @@ def table_readings() -> list[dict]:
             continue
         o, _ = observe(*as_rgb_array(path))
         out.append({**o, "truth": truth, "real": True})
-    T.CACHE.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(cache.name + ".tmp")
-    tmp.write_text(json.dumps(out))
-    tmp.replace(cache)
+    write_text(cache, json.dumps(out))
     return out
 
 

@@ -68,9 +68,14 @@ class Asset:
         return self.weights[:, cols].sum(1)
 
     def side_weight(self, parts: tuple[str, ...], side: str) -> np.ndarray:
-        cols = [i for i, b in enumerate(self.bones)
-                if b.split(":")[-1].startswith(side) and any(p in b for p in parts)]
-        return self.weights[:, cols].sum(1)
+        return side_weight(self.bones, self.weights, parts, side)
+
+
+def side_weight(bones, weights: np.ndarray, parts: tuple[str, ...], side: str) -> np.ndarray:
+    """Per vertex: the share of its skin carried by the bones of ``side`` ("Left"/"Right") whose names
+    hold one of ``parts`` (ARM_BONES: upper arm, forearm, hand)."""
+    cols = [i for i, b in enumerate(bones) if b.split(":")[-1].startswith(side) and any(p in b for p in parts)]
+    return weights[:, cols].sum(1)
 
 
 

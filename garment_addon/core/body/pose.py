@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .makehuman import ARM_BONES, _rotation_between, side_weight
+
 A_POSE = "a-pose"
 ARMS_DOWN = "arms-down"
 POSES = (A_POSE, ARMS_DOWN)
@@ -28,27 +30,11 @@ def check_pose(pose: str) -> str:
     return pose
 
 
-def _arm_weight(human, side: str) -> np.ndarray:
-    """Per body vertex: the share of its skin carried by the arm of ``side`` (upper arm, forearm, hand)."""
-    cols = [i for i, b in enumerate(human.bones)
-            if b.split(":")[-1].startswith(side) and ("Arm" in b or "Hand" in b)]
-    return human.weights[:, cols].sum(1)
-
-
 def _turn(shoulder: np.ndarray, wrist: np.ndarray, degrees: float, sx: float) -> np.ndarray:
     """The rotation (3x3) taking the arm's direction to ``degrees`` from the vertical in the frontal plane."""
     a = (wrist - shoulder) / np.linalg.norm(wrist - shoulder)
     t = np.radians(degrees)
-    b = np.array([sx * np.sin(t), a[1], -np.cos(t)])
-    b /= np.linalg.norm(b)
-    axis = np.cross(a, b)
-    s = float(np.linalg.norm(axis))
-    if s < 1e-9:
-        return np.eye(3)
-    k = axis / s
-    K = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
-    angle = float(np.arctan2(s, a @ b))
-    return np.eye(3) + np.sin(angle) * K + (1 - np.cos(angle)) * (K @ K)
+    return _rotation_between(a, np.array([sx * np.sin(t), a[1], -np.cos(t)]))
 
 
 def hang_arms(human, points: np.ndarray, degrees: float = ARMS_DOWN_DEG, tree: cKDTree | None = None) -> np.ndarray:
@@ -62,6 +48,6 @@ def hang_arms(human, points: np.ndarray, degrees: float = ARMS_DOWN_DEG, tree: c
         shoulder = human.joints[f"mixamorig:{side}Arm"][0]
         wrist = human.joints[f"mixamorig:{side}Hand"][0]
         R = _turn(shoulder, wrist, degrees, sx)
-        w = _arm_weight(human, side)[nearest][:, None]
+        w = side_weight(human.bones, human.weights, ARM_BONES, side)[nearest][:, None]
         out += w * ((pts - shoulder) @ R.T + shoulder - pts)
     return out
