@@ -374,6 +374,57 @@ def test_a_jackets_collar_seam_runs_round_the_neck_without_doubling_back(size):
     assert on_collar.sum() <= 25
 
 
+@pytest.mark.parametrize("size", ["S", "M", "L", "XL"])
+def test_a_jackets_collar_neck_seam_keeps_its_length(size):
+    """Worn, the collar's neck edge is as long as it is cut (the neckline it is sewn to is the same
+    length flat). Smoothing the relaxed neck seam cut its corners and drew it toward the chord of its
+    ends: on main the 39.4 cm edge (M) lay on 32.6 cm, the stand built on it crushed at the side necks."""
+    from garment_addon.core.assembly.wrap import unbend_collar
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = make_spec({"garment_type": "jacket", "size": size})
+    pattern, body = draft_pattern(spec), body_for_spec(spec)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body)
+    i, pc = mesh.index("collar"), pattern.piece("collar")
+    lo, v = mesh.offsets[i], mesh.pieces[i].verts
+    neck = [e.name for e in pc.edges if e.name.startswith("to_")]
+    flat = sum(pc.edge_length(e) for e in neck)
+    seam = np.unique(np.concatenate([mesh.pieces[i].edge_verts[e] for e in neck]))
+    seam = seam[np.argsort(unbend_collar(pc, v[seam])[:, 0])]
+    worn = np.linalg.norm(np.diff(pos[lo + seam], axis=0), axis=1).sum()
+    assert worn == pytest.approx(flat, rel=0.02), (worn, flat)  # main: 0.83-0.89
+
+
+def test_a_buttoned_band_collar_stands_with_its_ends_lapped():
+    """A button-down shirt's band collar stands up from the neckline at its cut size (not kinked by the
+    relax), and its ends overlap at the front with the wearer's left one over the other, as the
+    fronts do: as relaxed they lay 0.3-0.6 cm apart and through each other (6 wrap crossings; the
+    drape threw the upper end up over the face: 17-30 crossings, 10 % of the body out through)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = make_spec({"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True}})
+    pattern, body = draft_pattern(spec), body_for_spec(spec)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body)
+    i = mesh.index("collar")
+    faces = _welded(mesh, mesh.faces)
+    edges, hit = crossing_edges(pos, faces)
+    on_collar = (mesh.piece_of[edges[:, 0]] == i) | (mesh.piece_of[faces[hit][:, 0]] == i)
+    assert not on_collar.any()
+    lo, v = mesh.offsets[i], mesh.pieces[i].verts
+    at = pos[lo:lo + len(v)]
+    height = spec.measurements["collar_height"]
+    column = np.abs(v[:, 0] - v[:, 0].min()) < 1e-6  # the band's start end, bottom to top
+    assert np.ptp(at[column, 2]) == pytest.approx(height, rel=0.05)  # main: 6.6 cm for 5
+    tips = [at[np.abs(v[:, 0] - x) < 1e-6].mean(axis=0) for x in (v[:, 0].min(), v[:, 0].max())]
+    upper, lower = (tips[0], tips[1]) if tips[0][0] < tips[1][0] else (tips[1], tips[0])
+    assert upper[1] < lower[1] - 0.6  # the end over the other lies further forward (-y), at least 0.6 cm
+
+
 def test_a_rib_cuff_ends_at_the_wrist():
     """A rib cuff grips the wrist: wrapped, its free edge ends there, the sleeve gathered above it, and
     the sleeve stays sewn to the cuff and to the armhole. Left 2-3 cm over the base of the hand, where

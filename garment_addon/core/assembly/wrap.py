@@ -959,6 +959,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     pos = _lift_front_overlap(pattern, mesh, pos)
     pos = _lift_lapels(pattern, mesh, pos)
     pos = _lift_band_extensions(pattern, mesh, pos)
+    pos = _band_collars(pattern, mesh, pos, body)
     pos = _cuffs_to_wrists(pattern, mesh, pos, body)
     pos = _turn_down_collars(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
@@ -1102,6 +1103,50 @@ def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.nda
         before, after = lo - x.min(), x.max() - hi  # how far each end runs past the seam
         past = (lo - x) if before >= after else (x - hi)
         out[sl] += (EXTENSION_LIFT * np.clip(past / 0.3, 0.0, 1.0))[:, None] * normals[sl]
+    return out
+
+
+COLLAR_END_LIFT = 0.8  # cm: a buttoned band collar's upper end lies this far out over its other end
+
+
+def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body) -> np.ndarray:
+    """A band collar stands straight up from its neckline, grown again after the relax (relaxed, the
+    2 cm mesh's three rows kinked: the middle row 1 cm behind the bottom one at the front). Buttoned
+    at the front, its ends overlap there as the button stands under them do, the wearer's left one
+    (at +x, as _lift_front_overlap lays the fronts) on top: that end is lifted COLLAR_END_LIFT out
+    along the collar's normals as far as the ends overlap, then less over 2 cm; its neckline
+    follows, the move spread over the front. As relaxed, the ends lay 0.3-0.6 cm apart and through
+    each other (button-down wrap: 6 crossings there), and the drape threw the upper end up over the
+    face (17-30 crossings)."""
+    out = pos
+    for p in pattern.pieces:
+        if (p.body_region or "") != "collar" or any(m.get("kind") == "roll_line" for m in p.markings):
+            continue
+        out = out.copy()
+        _place_band(p, mesh, out, np.ones(len(out), bool), body)
+        if sum(e.role == "opening" for e in p.edges) < 2:
+            continue
+        i = mesh.index(p.name)
+        v, lo = mesh.pieces[i].verts, mesh.offsets[i]
+        at = out[lo:lo + len(v)]
+        x = v[:, 0]  # along the straight band
+        ends = [np.abs(x - x.min()) < 1e-6, np.abs(x - x.max()) < 1e-6]
+        first = x < 0.5 * (x.min() + x.max())
+        top = 0 if at[first, 0].mean() > at[~first, 0].mean() else 1
+        tips = [at[e].mean(axis=0) for e in ends]
+        overlap = float(np.linalg.norm((tips[0] - tips[1])[:2]))
+        past = np.abs(x - (x.min() if top == 0 else x.max()))
+        lift = COLLAR_END_LIFT * np.clip((overlap + 2.0 - past) / 2.0, 0.0, 1.0)
+        normals = _away(at, vertex_normals(at, mesh.pieces[i].faces), at.mean(axis=0))
+        disp = np.zeros_like(pos)
+        disp[lo:lo + len(v)] = lift[:, None] * normals
+        label, sewn = _seam_groups(mesh)
+        group = np.zeros((label.max() + 1, 3))
+        mine = sewn & (mesh.piece_of == i)
+        group[label[mine]] = disp[mine]
+        disp[sewn] = group[label[sewn]]
+        # the collar takes its lift as it is; the front under its sewn end follows harmonically
+        out = out + _spread_moves(mesh, disp, sewn | (mesh.piece_of == i))
     return out
 
 
@@ -1270,7 +1315,8 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
         idx = np.nonzero(turned)[0]
         m = _reflect_over(line, sh[idx])
         along, k = np.unique(sh[mine, 0], return_index=True)
-        out = _smooth_neck_seam(mesh, out, host[k][(along >= line[0, 0]) & (along <= line[-1, 0])])
+        between = (along >= line[0, 0]) & (along <= line[-1, 0])
+        out = _smooth_neck_seam(mesh, out, host[k][between], float(np.ptp(along[between])))
         pos = out.copy()
         normals = vertex_normals(pos, _outward_faces(pattern, mesh))
         seam = pos[host[k]]
@@ -1285,9 +1331,17 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
         out[lo + idx[up]] = at + COLLAR_FALL_GAP * _away(at, _carry(q, v, f, normals[lo:lo + len(v)]), centre)
         # mirrored past the neck edge: on the host there, as far in from the seam as it is past it
         down = np.nonzero(~up)[0]
-        nearest = host[np.abs(sh[mine][None, :, 0] - m[down][:, None, 0]).argmin(axis=1)]
-        for h in np.unique(mesh.piece_of[nearest]):
-            sel = mesh.piece_of[nearest] == h
+        # on the piece whose stretch of the seam reaches that far along: by the nearest sewn point
+        # alone, the point at the shoulder seam (on front and back) sent the back's next points to the
+        # front, past whose seam end they piled up (a fall edge 1.7 -> 0.4 cm)
+        hosts = np.unique(mesh.piece_of[host])
+        ranges = np.array([[sh[mine[mesh.piece_of[host] == h], 0].min(), sh[mine[mesh.piece_of[host] == h], 0].max()]
+                           for h in hosts])
+        s_down = m[down, 0]
+        off = np.maximum(ranges[None, :, 0] - s_down[:, None], s_down[:, None] - ranges[None, :, 1])
+        where = hosts[np.maximum(off, 0.0).argmin(axis=1)]
+        for h in np.unique(where):
+            sel = where == h
             hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
             on_h = mesh.piece_of[host] == h
             along, k = np.unique(sh[mine[on_h], 0], return_index=True)
@@ -1312,22 +1366,40 @@ def _over_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, pts: np.ndarray) -
 
 
 NECK_SMOOTH = 6  # smoothing passes along a collar's neck seam
+NECK_TAPER = 4.0  # cm along the seam from each kept end over which its widening fades in
 
 
-def _smooth_neck_seam(mesh: GarmentMesh, pos: np.ndarray, seam: np.ndarray) -> np.ndarray:
+def _smooth_neck_seam(mesh: GarmentMesh, pos: np.ndarray, seam: np.ndarray, length: float) -> np.ndarray:
     """A collar's neck seam (``seam``: a vertex of each sewn group, in order along the collar, between
     the ends of its roll line) smoothed along its length, its ends kept, the pieces sewn to it
     following harmonically. The relax leaves the fronts' necklines bunched by the side necks, the
     shoulder seam's corner up to 1.6 cm forward of its neighbours (sizes S and M): the stand built
     on that zigzag folded through itself and the fall over it (wrap crossings on the collar
     60-90 -> 3-20, jacket S drape 19 -> 0). The turned lapels' stretch of the seam stays: moved,
-    the lapels crossed at their roll lines' tops."""
+    the lapels crossed at their roll lines' tops. Smoothing cuts the zigzag's corners and draws the
+    seam toward the chord of its ends (jacket M: 29.4 -> 22.7 cm), and the stand built on it was
+    crushed to that (its side-neck edges 0.1-0.5 cm, collapsed by the weld): the smoothed seam is
+    widened about its centre, horizontally and less toward its ends, back to ``length`` (its flat
+    length), which opens the bunched side necks (1-2 cm) and leaves the back neck where it was."""
     label, sewn = _seam_groups(mesh)
     p = pos[seam].copy()
     for _ in range(NECK_SMOOTH):
         p[1:-1] += 0.5 * (0.5 * (p[:-2] + p[2:]) - p[1:-1])
+    centre = p.mean(axis=0)
+    s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(p, axis=0), axis=1))])
+    taper = np.clip(np.minimum(s, s[-1] - s) / NECK_TAPER, 0.0, 1.0)[:, None]
+
+    def widened(k):
+        q = p.copy()
+        q[:, :2] = centre[:2] + (p[:, :2] - centre[:2]) * (1.0 + (k - 1.0) * taper)
+        return q
+
+    lo, hi = 0.5, 3.0  # the seam's length grows with k: bisect for the flat length
+    for _ in range(30):
+        k = 0.5 * (lo + hi)
+        lo, hi = (k, hi) if np.linalg.norm(np.diff(widened(k), axis=0), axis=1).sum() < length else (lo, k)
     move = np.zeros((label.max() + 1, 3))
-    move[label[seam]] = p - pos[seam]
+    move[label[seam]] = widened(0.5 * (lo + hi)) - pos[seam]
     disp = np.where(sewn[:, None], move[label], 0.0)
     return pos + _spread_moves(mesh, disp, sewn)
 
