@@ -728,8 +728,10 @@ def _onto_body(body: Body, pts: np.ndarray, region: str, offset: float, ease: fl
     return out
 
 
-def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body: Body) -> bool:
-    """Grow a piece from its sewn edge: each vertex = its edge point (by x) + (y - y_edge) * up."""
+def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body: Body,
+                clear: float | None = None) -> bool:
+    """Grow a piece from its sewn edge: each vertex = its edge point (by x) + (y - y_edge) * up.
+    ``clear``: up leans out where the band's top would be in the body, to that far outside it."""
     i = mesh.index(p.name)
     lo, n = mesh.offsets[i], len(mesh.pieces[i].verts)
     sp = mesh.seam_pairs
@@ -756,7 +758,19 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
         up = np.array([0.0, 0.0, -1.0])
     else:
         up = np.array([0.0, 0.0, 1.0])
-    pos[lo:lo + n] = base + (v[:, 1] - yedge)[:, None] * up
+    h = v[:, 1] - yedge
+    if clear is not None:  # each column leant out from the band's axis, as little as keeps its top out
+        out = base - base.mean(axis=0)
+        out[:, 2] = 0.0
+        out /= np.maximum(np.linalg.norm(out, axis=1), 1e-9)[:, None]
+        up = np.tile(up, (n, 1))
+        for lean in np.linspace(0.1, 1.5, 15):
+            inside = body.inside(base + h.max() * up, clear)
+            if not inside.any():
+                break
+            tilted = np.array([0.0, 0.0, 1.0]) + lean * out[inside]
+            up[inside] = tilted / np.linalg.norm(tilted, axis=1)[:, None]
+    pos[lo:lo + n] = base + h[:, None] * up
     return True
 
 
@@ -959,7 +973,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     pos = _lift_front_overlap(pattern, mesh, pos)
     pos = _lift_lapels(pattern, mesh, pos)
     pos = _lift_band_extensions(pattern, mesh, pos)
-    pos = _band_collars(pattern, mesh, pos, body)
+    pos = _band_collars(pattern, mesh, pos, body, offset)
     pos = _cuffs_to_wrists(pattern, mesh, pos, body)
     pos = _turn_down_collars(pattern, mesh, pos)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
@@ -1109,9 +1123,11 @@ def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.nda
 COLLAR_END_LIFT = 0.8  # cm: a buttoned band collar's upper end lies this far out over its other end
 
 
-def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body) -> np.ndarray:
+def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> np.ndarray:
     """A band collar stands straight up from its neckline, grown again after the relax (relaxed, the
-    2 cm mesh's three rows kinked: the middle row 1 cm behind the bottom one at the front). Buttoned
+    2 cm mesh's three rows kinked: the middle row 1 cm behind the bottom one at the front), leaning
+    out of the body where it must (straight up, its top ran 1.3 cm into the throat and the drape
+    threw a corner up into the chin, 2 cm deep). Buttoned
     at the front, its ends overlap there as the button stands under them do, the wearer's left one
     (at +x, as _lift_front_overlap lays the fronts) on top: that end is lifted COLLAR_END_LIFT out
     along the collar's normals as far as the ends overlap, then less over 2 cm; its neckline
@@ -1123,11 +1139,11 @@ def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body) -> np
         if (p.body_region or "") != "collar" or any(m.get("kind") == "roll_line" for m in p.markings):
             continue
         out = out.copy()
-        _place_band(p, mesh, out, np.ones(len(out), bool), body)
-        if sum(e.role == "opening" for e in p.edges) < 2:
-            continue
+        _place_band(p, mesh, out, np.ones(len(out), bool), body, 0.0)
         i = mesh.index(p.name)
         v, lo = mesh.pieces[i].verts, mesh.offsets[i]
+        if sum(e.role == "opening" for e in p.edges) < 2:
+            continue
         at = out[lo:lo + len(v)]
         x = v[:, 0]  # along the straight band
         ends = [np.abs(x - x.min()) < 1e-6, np.abs(x - x.max()) < 1e-6]
@@ -1242,6 +1258,7 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = LAPE
 
 
 COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
+COLLAR_CORNER = 1.5  # cm either side of the neck edge over which a turned collar spans its corner
 
 
 def _collar_circle(piece) -> tuple[float, float] | None:
@@ -1325,31 +1342,66 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
         here[mine] = pos[lo + mine]
         out[lo:lo + len(v)] = here
         centre = here.mean(axis=0)
-        up = m[:, 1] >= 0  # mirrored onto the stand: over it
-        q = _rebend(p, m[up])
-        at = _carry(q, v, f, here)
-        out[lo + idx[up]] = at + COLLAR_FALL_GAP * _away(at, _carry(q, v, f, normals[lo:lo + len(v)]), centre)
-        # mirrored past the neck edge: on the host there, as far in from the seam as it is past it
-        down = np.nonzero(~up)[0]
-        # on the piece whose stretch of the seam reaches that far along: by the nearest sewn point
-        # alone, the point at the shoulder seam (on front and back) sent the back's next points to the
-        # front, past whose seam end they piled up (a fall edge 1.7 -> 0.4 cm)
         hosts = np.unique(mesh.piece_of[host])
         ranges = np.array([[sh[mine[mesh.piece_of[host] == h], 0].min(), sh[mine[mesh.piece_of[host] == h], 0].max()]
                            for h in hosts])
-        s_down = m[down, 0]
-        off = np.maximum(ranges[None, :, 0] - s_down[:, None], s_down[:, None] - ranges[None, :, 1])
-        where = hosts[np.maximum(off, 0.0).argmin(axis=1)]
-        for h in np.unique(where):
-            sel = where == h
-            hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
-            on_h = mesh.piece_of[host] == h
-            along, k = np.unique(sh[mine[on_h], 0], return_index=True)
-            q = _inward(hv[host[on_h][k] - ho], hv, along, m[down[sel], 0], -m[down[sel], 1])
-            at = _carry(q, hv, hf, pos[ho:ho + len(hv)])
-            nh = _away(at, _carry(q, hv, hf, normals[ho:ho + len(hv)]), centre)
-            out[lo + idx[down[sel]]] = at + COLLAR_FALL_GAP * nh
+
+        def fall_at(mm, ids):
+            """3D places of turned points mirrored to ``mm`` (along, height), collar vertices ``ids``."""
+            res = np.zeros((len(mm), 3))
+            up = mm[:, 1] >= 0  # mirrored onto the stand: over it
+            q = _rebend(p, mm[up])
+            at = _carry(q, v, f, here)
+            res[up] = at + COLLAR_FALL_GAP * _away(at, _carry(q, v, f, normals[lo:lo + len(v)]), centre)
+            # mirrored past the neck edge: on the host there, as far in from the seam as it is past it,
+            # on the piece whose stretch of the seam reaches that far along (by the nearest sewn point
+            # alone, the point at the shoulder seam, on front and back, sent the back's next points to
+            # the front, past whose seam end they piled up: a fall edge 1.7 -> 0.4 cm)
+            down = np.nonzero(~up)[0]
+            off = np.maximum(ranges[None, :, 0] - mm[down, 0][:, None], mm[down, 0][:, None] - ranges[None, :, 1])
+            where = hosts[np.maximum(off, 0.0).argmin(axis=1)]
+            at, nh = np.zeros((len(down), 3)), np.zeros((len(down), 3))
+            for h in np.unique(where):
+                sel = where == h
+                hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
+                on_h = mesh.piece_of[host] == h
+                along_h, kh = np.unique(sh[mine[on_h], 0], return_index=True)
+                q = _inward(hv[host[on_h][kh] - ho], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
+                at[sel] = _carry(q, hv, hf, pos[ho:ho + len(hv)])
+                nh[sel] = _away(at[sel], _carry(q, hv, hf, normals[ho:ho + len(hv)]), centre)
+            res[down] = at + COLLAR_FALL_GAP * _smoothed_over(f, ids[down], nh)
+            return res
+
+        placed = fall_at(m, idx)
+        # across the neck edge's corner (stand up, host out) the fall spans straight from COLLAR_CORNER
+        # up the stand to as far out on the host: offset round the corner, the points either side of
+        # it met (jacket L, XL: fall edges 2 -> 0.1-0.3 cm at the side necks)
+        near = np.abs(m[:, 1]) < COLLAR_CORNER
+        if near.any():
+            ends = [fall_at(np.column_stack([m[near, 0], np.full(near.sum(), h)]), idx[near])
+                    for h in (COLLAR_CORNER, -COLLAR_CORNER)]
+            t = ((COLLAR_CORNER - m[near, 1]) / (2 * COLLAR_CORNER))[:, None]
+            placed[near] = ends[0] + t * (ends[1] - ends[0])
+        out[lo + idx] = placed
         out[lo + idx] = _over_lapels(pattern, mesh, out, out[lo + idx])
+    return out
+
+
+def _smoothed_over(faces: np.ndarray, ids: np.ndarray, nrm: np.ndarray, passes: int = 3) -> np.ndarray:
+    """Unit vectors ``nrm`` at the vertices ``ids`` of a piece (its ``faces``) averaged with their
+    neighbours among ``ids`` ``passes`` times. The host's normals turn fast by the side necks (the
+    hollow between neck and shoulder): offset along them, a turned collar's fall points there
+    converged (jacket M: a fall edge 1.7 -> 0.1 cm, a crumpled tab at each side neck)."""
+    at = np.full(int(faces.max()) + 1, -1)
+    at[ids] = np.arange(len(ids))
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    e = at[e[(at[e] >= 0).all(axis=1)]]
+    e = np.concatenate([e, e[:, ::-1]])
+    out = nrm.copy()
+    for _ in range(passes):
+        acc = out.copy()
+        np.add.at(acc, e[:, 0], out[e[:, 1]])
+        out = acc / np.maximum(np.linalg.norm(acc, axis=1), 1e-9)[:, None]
     return out
 
 
@@ -1367,6 +1419,7 @@ def _over_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, pts: np.ndarray) -
 
 NECK_SMOOTH = 6  # smoothing passes along a collar's neck seam
 NECK_TAPER = 4.0  # cm along the seam from each kept end over which its widening fades in
+NECK_FREE = 5.0  # cm: other seams this close to the neck seam follow its move (the shoulder seams)
 
 
 def _smooth_neck_seam(mesh: GarmentMesh, pos: np.ndarray, seam: np.ndarray, length: float) -> np.ndarray:
@@ -1401,7 +1454,9 @@ def _smooth_neck_seam(mesh: GarmentMesh, pos: np.ndarray, seam: np.ndarray, leng
     move = np.zeros((label.max() + 1, 3))
     move[label[seam]] = widened(0.5 * (lo + hi)) - pos[seam]
     disp = np.where(sewn[:, None], move[label], 0.0)
-    return pos + _spread_moves(mesh, disp, sewn)
+    neck = np.isin(label, label[seam])
+    near = np.min(np.linalg.norm(pos[:, None] - pos[seam][None], axis=2), axis=1) < NECK_FREE
+    return snap_seams(mesh, pos + _spread_moves(mesh, disp, sewn & (neck | ~near)))
 
 
 def _away(at: np.ndarray, nrm: np.ndarray, centre: np.ndarray) -> np.ndarray:
