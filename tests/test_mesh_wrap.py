@@ -397,6 +397,28 @@ def test_a_jackets_collar_neck_seam_keeps_its_length(size):
     assert worn == pytest.approx(flat, rel=0.02), (worn, flat)  # main: 0.83-0.89
 
 
+@pytest.mark.parametrize("size", ["S", "M", "L", "XL"])
+def test_no_edge_of_a_turned_collar_is_crushed_below_the_weld(size):
+    """The drape's weld merges vertices closer than 0.6 cm: no edge of a jacket's turned collar may lie
+    shorter than that (main: the fall's edges by the side necks at 0.42-0.46 cm for S, M and XL,
+    folded into two small crumpled tabs there), and the collar crosses nothing (main: 5 / 5 / 13 / 0)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = make_spec({"garment_type": "jacket", "size": size})
+    pattern, body = draft_pattern(spec), body_for_spec(spec)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body)
+    i = mesh.index("collar")
+    own = mesh.faces[(mesh.piece_of[mesh.faces] == i).all(axis=1)]
+    e = np.concatenate([own[:, [0, 1]], own[:, [1, 2]], own[:, [2, 0]]])
+    assert np.linalg.norm(pos[e[:, 0]] - pos[e[:, 1]], axis=1).min() >= 0.6
+    faces = _welded(mesh, mesh.faces)
+    edges, hit = crossing_edges(pos, faces)
+    assert not ((mesh.piece_of[edges[:, 0]] == i) | (mesh.piece_of[faces[hit][:, 0]] == i)).any()
+
+
 def test_a_buttoned_band_collar_stands_with_its_ends_lapped():
     """A button-down shirt's band collar stands up from the neckline at its cut size (not kinked by the
     relax), out of the body, and its ends overlap at the front with the wearer's left one over the other, as the

@@ -1258,7 +1258,7 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = LAPE
 
 
 COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
-COLLAR_CORNER = 1.5  # cm either side of the neck edge over which a turned collar spans its corner
+COLLAR_CORNER = 3.0  # cm either side of the neck edge over which a turned collar spans its corner
 
 
 def _collar_circle(piece) -> tuple[float, float] | None:
