@@ -1315,75 +1315,81 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
     none on the collar: 4-13 with the relaxed stand or the host's direction square to the seam).
     First the neck seam between the roll line's ends is smoothed (_smooth_neck_seam)."""
     out = pos.copy()
-    sp = np.concatenate([mesh.seam_pairs, mesh.seam_pairs[:, ::-1]])
     for p in pattern.pieces:
-        i = mesh.index(p.name)
-        v, f, lo = mesh.pieces[i].verts, mesh.pieces[i].faces, mesh.offsets[i]
-        sh = unbend_collar(p, v)
-        roll = [np.asarray(m["points"], float) for m in p.markings if m.get("kind") == "roll_line"]
-        pairs = sp[(sp[:, 0] >= lo) & (sp[:, 0] < lo + len(v))]
-        if sh is None or not roll or not len(pairs):
-            continue
-        line = unbend_collar(p, roll[0])
-        line = line[np.argsort(line[:, 0])]
-        mine, host = pairs[:, 0] - lo, pairs[:, 1]
-        turned = sh[:, 1] > np.interp(sh[:, 0], line[:, 0], line[:, 1], left=-1.0, right=-1.0) + ON_FOLD
-        turned[mine] = False
-        idx = np.nonzero(turned)[0]
-        m = _reflect_over(line, sh[idx])
-        along, k = np.unique(sh[mine, 0], return_index=True)
-        between = (along >= line[0, 0]) & (along <= line[-1, 0])
-        out = _smooth_neck_seam(mesh, out, host[k][between], float(np.ptp(along[between])))
-        pos = out.copy()
-        normals = vertex_normals(pos, _outward_faces(pattern, mesh))
-        seam = pos[host[k]]
-        here = np.column_stack([np.interp(sh[:, 0], along, seam[:, j]) for j in range(3)])
-        here[:, 2] += np.maximum(sh[:, 1], 0.0)
-        here[mine] = pos[lo + mine]
-        out[lo:lo + len(v)] = here
-        centre = here.mean(axis=0)
-        hosts = np.unique(mesh.piece_of[host])
-        ranges = np.array([[sh[mine[mesh.piece_of[host] == h], 0].min(), sh[mine[mesh.piece_of[host] == h], 0].max()]
-                           for h in hosts])
+        out = _turn_down(pattern, mesh, out, p)
+    return out
 
-        def fall_at(mm, ids):
-            """3D places of turned points mirrored to ``mm`` (along, height), collar vertices ``ids``."""
-            res = np.zeros((len(mm), 3))
-            up = mm[:, 1] >= 0  # mirrored onto the stand: over it
-            q = _rebend(p, mm[up])
-            at = _carry(q, v, f, here)
-            res[up] = at + COLLAR_FALL_GAP * _away(at, _carry(q, v, f, normals[lo:lo + len(v)]), centre)
-            # mirrored past the neck edge: on the host there, as far in from the seam as it is past it,
-            # on the piece whose stretch of the seam reaches that far along (by the nearest sewn point
-            # alone, the point at the shoulder seam, on front and back, sent the back's next points to
-            # the front, past whose seam end they piled up: a fall edge 1.7 -> 0.4 cm)
-            down = np.nonzero(~up)[0]
-            off = np.maximum(ranges[None, :, 0] - mm[down, 0][:, None], mm[down, 0][:, None] - ranges[None, :, 1])
-            where = hosts[np.maximum(off, 0.0).argmin(axis=1)]
-            at, nh = np.zeros((len(down), 3)), np.zeros((len(down), 3))
-            for h in np.unique(where):
-                sel = where == h
-                hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
-                on_h = mesh.piece_of[host] == h
-                along_h, kh = np.unique(sh[mine[on_h], 0], return_index=True)
-                q = _inward(hv[host[on_h][kh] - ho], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
-                at[sel] = _carry(q, hv, hf, pos[ho:ho + len(hv)])
-                nh[sel] = _away(at[sel], _carry(q, hv, hf, normals[ho:ho + len(hv)]), centre)
-            res[down] = at + COLLAR_FALL_GAP * _smoothed_over(f, ids[down], nh)
-            return res
 
-        placed = fall_at(m, idx)
-        # across the neck edge's corner (stand up, host out) the fall spans straight from COLLAR_CORNER
-        # up the stand to as far out on the host: offset round the corner, the points either side of
-        # it met (jacket L, XL: fall edges 2 -> 0.1-0.3 cm at the side necks)
-        near = np.abs(m[:, 1]) < COLLAR_CORNER
-        if near.any():
-            ends = [fall_at(np.column_stack([m[near, 0], np.full(near.sum(), h)]), idx[near])
-                    for h in (COLLAR_CORNER, -COLLAR_CORNER)]
-            t = ((COLLAR_CORNER - m[near, 1]) / (2 * COLLAR_CORNER))[:, None]
-            placed[near] = ends[0] + t * (ends[1] - ends[0])
-        out[lo + idx] = placed
-        out[lo + idx] = _over_lapels(pattern, mesh, out, out[lo + idx])
+def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
+    """_turn_down_collars for one piece ``p`` (unchanged if it is not a tailored collar)."""
+    sp = np.concatenate([mesh.seam_pairs, mesh.seam_pairs[:, ::-1]])
+    i = mesh.index(p.name)
+    v, f, lo = mesh.pieces[i].verts, mesh.pieces[i].faces, mesh.offsets[i]
+    sh = unbend_collar(p, v)
+    roll = [np.asarray(m["points"], float) for m in p.markings if m.get("kind") == "roll_line"]
+    pairs = sp[(sp[:, 0] >= lo) & (sp[:, 0] < lo + len(v))]
+    if sh is None or not roll or not len(pairs):
+        return out
+    line = unbend_collar(p, roll[0])
+    line = line[np.argsort(line[:, 0])]
+    mine, host = pairs[:, 0] - lo, pairs[:, 1]
+    turned = sh[:, 1] > np.interp(sh[:, 0], line[:, 0], line[:, 1], left=-1.0, right=-1.0) + ON_FOLD
+    turned[mine] = False
+    idx = np.nonzero(turned)[0]
+    m = _reflect_over(line, sh[idx])
+    along, k = np.unique(sh[mine, 0], return_index=True)
+    between = (along >= line[0, 0]) & (along <= line[-1, 0])
+    out = _smooth_neck_seam(mesh, out, host[k][between], float(np.ptp(along[between])))
+    pos = out.copy()
+    normals = vertex_normals(pos, _outward_faces(pattern, mesh))
+    seam = pos[host[k]]
+    here = np.column_stack([np.interp(sh[:, 0], along, seam[:, j]) for j in range(3)])
+    here[:, 2] += np.maximum(sh[:, 1], 0.0)
+    here[mine] = pos[lo + mine]
+    out[lo:lo + len(v)] = here
+    centre = here.mean(axis=0)
+    hosts = np.unique(mesh.piece_of[host])
+    ranges = np.array([[sh[mine[mesh.piece_of[host] == h], 0].min(), sh[mine[mesh.piece_of[host] == h], 0].max()]
+                       for h in hosts])
+
+    def fall_at(mm, ids):
+        """3D places of turned points mirrored to ``mm`` (along, height), collar vertices ``ids``."""
+        res = np.zeros((len(mm), 3))
+        up = mm[:, 1] >= 0  # mirrored onto the stand: over it
+        q = _rebend(p, mm[up])
+        at = _carry(q, v, f, here)
+        res[up] = at + COLLAR_FALL_GAP * _away(at, _carry(q, v, f, normals[lo:lo + len(v)]), centre)
+        # mirrored past the neck edge: on the host there, as far in from the seam as it is past it,
+        # on the piece whose stretch of the seam reaches that far along (by the nearest sewn point
+        # alone, the point at the shoulder seam, on front and back, sent the back's next points to
+        # the front, past whose seam end they piled up: a fall edge 1.7 -> 0.4 cm)
+        down = np.nonzero(~up)[0]
+        off = np.maximum(ranges[None, :, 0] - mm[down, 0][:, None], mm[down, 0][:, None] - ranges[None, :, 1])
+        where = hosts[np.maximum(off, 0.0).argmin(axis=1)]
+        at, nh = np.zeros((len(down), 3)), np.zeros((len(down), 3))
+        for h in np.unique(where):
+            sel = where == h
+            hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
+            on_h = mesh.piece_of[host] == h
+            along_h, kh = np.unique(sh[mine[on_h], 0], return_index=True)
+            q = _inward(hv[host[on_h][kh] - ho], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
+            at[sel] = _carry(q, hv, hf, pos[ho:ho + len(hv)])
+            nh[sel] = _away(at[sel], _carry(q, hv, hf, normals[ho:ho + len(hv)]), centre)
+        res[down] = at + COLLAR_FALL_GAP * _smoothed_over(f, ids[down], nh)
+        return res
+
+    placed = fall_at(m, idx)
+    # across the neck edge's corner (stand up, host out) the fall spans straight from COLLAR_CORNER
+    # up the stand to as far out on the host: offset round the corner, the points either side of
+    # it met (jacket L, XL: fall edges 2 -> 0.1-0.3 cm at the side necks)
+    near = np.abs(m[:, 1]) < COLLAR_CORNER
+    if near.any():
+        ends = [fall_at(np.column_stack([m[near, 0], np.full(near.sum(), h)]), idx[near])
+                for h in (COLLAR_CORNER, -COLLAR_CORNER)]
+        t = ((COLLAR_CORNER - m[near, 1]) / (2 * COLLAR_CORNER))[:, None]
+        placed[near] = ends[0] + t * (ends[1] - ends[0])
+    out[lo + idx] = placed
+    out[lo + idx] = _over_lapels(pattern, mesh, out, out[lo + idx])
     return out
 
 
