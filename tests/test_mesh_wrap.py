@@ -55,6 +55,17 @@ def test_flare_makes_a_wider_hem():
     assert hem_width(mesh2, flared) > hem_width(mesh, straight) + 10
 
 
+def _on_shown_body(spec_dict, edge=2.0):
+    """(spec, pattern, body, mesh, wrapped positions) on the shown (MakeHuman) body, as the pipeline wraps."""
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = make_spec(spec_dict)
+    pattern, body = draft_pattern(spec), body_for_spec(spec)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, edge)
+    return spec, pattern, body, mesh, wrap(pattern, mesh, body)
+
+
 def _welded(mesh, faces):
     """``faces`` with each group of sewn vertices as one vertex, as the weld after a drape makes them."""
     from garment_addon.core.assembly.wrap import _seam_groups
@@ -349,13 +360,8 @@ def test_a_jackets_collar_seam_runs_round_the_neck_without_doubling_back(size):
     through itself and the fall over it (wrap: 60-90 crossings on the collar; drape size S: 19)."""
     from garment_addon.core.assembly.quality import crossing_edges
     from garment_addon.core.assembly.wrap import unbend_collar
-    from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec({"garment_type": "jacket", "size": size})
-    pattern, body = draft_pattern(spec), body_for_spec(spec)
-    attach_human(body)
-    mesh = mesh_pattern(pattern, 2.0)
-    pos = wrap(pattern, mesh, body)
+    _, pattern, body, mesh, pos = _on_shown_body({"garment_type": "jacket", "size": size})
     i, pc = mesh.index("collar"), pattern.piece("collar")
     lo, v = mesh.offsets[i], mesh.pieces[i].verts
     sh = unbend_collar(pc, v)
@@ -380,13 +386,8 @@ def test_a_jackets_collar_neck_seam_keeps_its_length(size):
     length flat). Smoothing the relaxed neck seam cut its corners and drew it toward the chord of its
     ends: on main the 39.4 cm edge (M) lay on 32.6 cm, the stand built on it crushed at the side necks."""
     from garment_addon.core.assembly.wrap import unbend_collar
-    from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec({"garment_type": "jacket", "size": size})
-    pattern, body = draft_pattern(spec), body_for_spec(spec)
-    attach_human(body)
-    mesh = mesh_pattern(pattern, 2.0)
-    pos = wrap(pattern, mesh, body)
+    _, pattern, body, mesh, pos = _on_shown_body({"garment_type": "jacket", "size": size})
     i, pc = mesh.index("collar"), pattern.piece("collar")
     lo, v = mesh.offsets[i], mesh.pieces[i].verts
     neck = [e.name for e in pc.edges if e.name.startswith("to_")]
@@ -403,13 +404,8 @@ def test_no_edge_of_a_turned_collar_is_crushed_below_the_weld(size):
     shorter than that (main: the fall's edges by the side necks at 0.42-0.46 cm for S, M and XL,
     folded into two small crumpled tabs there), and the collar crosses nothing (main: 5 / 5 / 13 / 0)."""
     from garment_addon.core.assembly.quality import crossing_edges
-    from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec({"garment_type": "jacket", "size": size})
-    pattern, body = draft_pattern(spec), body_for_spec(spec)
-    attach_human(body)
-    mesh = mesh_pattern(pattern, 2.0)
-    pos = wrap(pattern, mesh, body)
+    _, pattern, body, mesh, pos = _on_shown_body({"garment_type": "jacket", "size": size})
     i = mesh.index("collar")
     own = mesh.faces[(mesh.piece_of[mesh.faces] == i).all(axis=1)]
     e = np.concatenate([own[:, [0, 1]], own[:, [1, 2]], own[:, [2, 0]]])
@@ -425,13 +421,9 @@ def test_a_buttoned_band_collar_stands_with_its_ends_lapped():
     fronts do: as relaxed they lay 0.3-0.6 cm apart and through each other (6 wrap crossings; the
     drape threw the upper end up over the face: 17-30 crossings, 10 % of the body out through)."""
     from garment_addon.core.assembly.quality import crossing_edges
-    from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec({"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True}})
-    pattern, body = draft_pattern(spec), body_for_spec(spec)
-    attach_human(body)
-    mesh = mesh_pattern(pattern, 2.0)
-    pos = wrap(pattern, mesh, body)
+    spec, pattern, body, mesh, pos = _on_shown_body(
+        {"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True}})
     i = mesh.index("collar")
     faces = _welded(mesh, mesh.faces)
     edges, hit = crossing_edges(pos, faces)
@@ -479,13 +471,8 @@ def _lapel_crossings(size):
     shown body."""
     from garment_addon.core.assembly.quality import crossing_edges
     from garment_addon.core.assembly.wrap import _turned
-    from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec({"garment_type": "jacket", "size": size})
-    pattern, body = draft_pattern(spec), body_for_spec(spec)
-    attach_human(body)
-    mesh = mesh_pattern(pattern, 2.0)
-    pos = wrap(pattern, mesh, body)
+    _, pattern, body, mesh, pos = _on_shown_body({"garment_type": "jacket", "size": size})
     faces = _welded(mesh, mesh.faces)
     edges, hit = crossing_edges(pos, faces)
     lapel = _turned(pattern, mesh, hinge=True)  # the lapels and their roll lines
