@@ -763,13 +763,19 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
         out = base - base.mean(axis=0)
         out[:, 2] = 0.0
         out /= np.maximum(np.linalg.norm(out, axis=1), 1e-9)[:, None]
-        up = np.tile(up, (n, 1))
-        for lean in np.linspace(0.1, 1.5, 15):
-            inside = body.inside(base + h.max() * up, clear)
+        lean = np.zeros(n)
+        tilted = lambda: up + lean[:, None] * out  # noqa: E731
+        for _ in range(15):
+            top = base + h.max() * tilted() / np.linalg.norm(tilted(), axis=1)[:, None]
+            inside = body.inside(top, clear)
             if not inside.any():
                 break
-            tilted = np.array([0.0, 0.0, 1.0]) + lean * out[inside]
-            up[inside] = tilted / np.linalg.norm(tilted, axis=1)[:, None]
+            lean[inside] += 0.1
+        # as much as the most leant column within 3 cm: a buttoned band's two ends lie at one place
+        # (leant one by one, the lower end leant 3.5 cm forward through the upper one, size XL)
+        near = np.linalg.norm(base[:, None] - base[None], axis=2) < 3.0
+        lean = np.where(near, lean[None, :], 0.0).max(axis=1)
+        up = tilted() / np.linalg.norm(tilted(), axis=1)[:, None]
     pos[lo:lo + n] = base + h[:, None] * up
     return True
 
