@@ -1193,6 +1193,7 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = LAPE
 # cm a front's layer still crossing the one under it moves out per round (that one in, half as far),
 # and the rounds at most
 LAYER_STEP, LAYER_ROUNDS = 0.2, 8
+LAYER_WINDOW = 4.0  # cm from another layer within which a front's faces are looked at
 
 
 def _front_layers(pattern, mesh: GarmentMesh) -> np.ndarray:
@@ -1227,10 +1228,19 @@ def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray, still: np.n
     them, -1, left out), the upper one's vertices there move out along the normals LAYER_STEP at a
     time and the lower one's in half as far, until none cross (LAYER_ROUNDS at most); ``still``
     vertices (sewn) stay."""
-    sub = faces[(layer[faces] >= 0).all(axis=1)]
+    from scipy.spatial import cKDTree
+
+    # only where another layer lies within LAYER_WINDOW (one layer does not cross itself here:
+    # all the fronts' faces took ~0.06 s a round)
+    near = np.zeros(len(pos), bool)
+    for k in np.unique(layer[layer >= 0]):
+        mine, others = np.nonzero(layer == k)[0], np.nonzero((layer >= 0) & (layer != k))[0]
+        if len(others):
+            near[mine] = cKDTree(pos[others]).query(pos[mine], distance_upper_bound=LAYER_WINDOW)[0] < LAYER_WINDOW
+    sub = faces[(layer[faces] >= 0).all(axis=1) & near[faces].any(axis=1)]
     out = pos.copy()
+    edges, hit = crossing_edges(out, sub)
     for _ in range(LAYER_ROUNDS):
-        edges, hit = crossing_edges(out, sub)
         if not len(edges):
             break
         le, lt = layer[edges].max(axis=1), layer[sub[hit]].max(axis=1)
@@ -1244,6 +1254,7 @@ def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray, still: np.n
         if not shift.any():
             break
         out += (LAYER_STEP * shift)[:, None] * vertex_normals(out, sub)
+        edges, hit = crossing_edges(out, sub)
     return out
 
 
