@@ -415,7 +415,7 @@ def test_an_open_fronts_layers_do_not_cross_over_the_shown_bust(size):
     lapel) lie one over the other on the shown bust: no front edge passes through a front triangle.
     Laid over the shown bust, a lapel's 2 cm triangles from the roll line ran under the front's upper
     slope and the right lapel through the left front (wrap S / M / L / XL 2-6 crossings there, kept
-    by the drape, which holds a lapel as wrapped; on the superellipse L had 7)."""
+    by the drape, which holds a lapel as wrapped; none on the superellipse)."""
     from garment_addon.core.assembly.quality import crossing_edges
     from garment_addon.core.assembly.wrap import _front_layers
 
