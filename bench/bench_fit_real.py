@@ -62,6 +62,7 @@ def fit_one(path, truth: np.ndarray, render) -> dict:
     return {"type": best.spec.garment_type, "start_iou": res.records[0].scores.get("iou", 0.0),
             "sleeves": sleeve_class(best.spec.m["sleeve_length"] / arm) if has_bodice(best.spec.garment_type) else None,
             "final_iou": best.scores.get("iou", 0.0), "label_iou": label["iou"], "frame": res.frame.get("frame"),
+            "pose": res.pose,
             "seconds": time.perf_counter() - t0}
 
 
@@ -79,7 +80,8 @@ def run() -> list[dict]:
         r.update(file=e["file"], cls=e["class"], type_ok=r.get("type") == want,
                  sleeves_want=IMPLIED["sleeves"].get(e["class"]))
         print(f"   {e['file'][:40]:<40} {e['class']:<10} -> {r.get('type', 'refused'):<7} "
-              f"{r.get('sleeves') or '-':<6} label IoU {r['label_iou']:.2f} ({r['seconds']:.0f} s)", flush=True)
+              f"{r.get('sleeves') or '-':<6} {r.get('pose', '-'):<9} label IoU {r['label_iou']:.2f} "
+              f"({r['seconds']:.0f} s)", flush=True)
         results.append(r)
     case = f"{len(results)} labelled photos, {renderer}, {ITERS} renders"
     label = np.array([r["label_iou"] for r in results])

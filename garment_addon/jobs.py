@@ -109,9 +109,14 @@ def render_fn(renderer: str, method: str, size: int, rgb: bool = False):
         from .blender.refine_render import make_blender_render_fn
 
         return renderer, make_blender_render_fn(method, size, rgb=rgb)
+    from .core.body.pose import A_POSE, POSES
     from .core.refine.silhouette import render_silhouette
 
-    return renderer, lambda spec: render_silhouette(spec, size)
+    def render(spec, pose: str = A_POSE):
+        return render_silhouette(spec, size, pose)
+
+    render.poses = POSES
+    return renderer, render
 
 
 def run_fit(image, out, *, backend: str = "offline", max_iters: int = 15, threshold: float = 0.92,
@@ -183,8 +188,11 @@ def write_fit_outputs(stage: Path, result, *, drape: bool, threshold: float, ext
             info = pipeline.render_scene(scene, stage / "render.png", stage / "mask.png", profile="preview",
                                          size=512)
             garment, body = pipeline.render_masks(scene, 512)
-        picture = load_image(stage / "render.png", "render", min_side=1).convert("RGB")
-        shown = np.asarray(picture), garment, body | garment
+            picture = np.asarray(load_image(stage / "render.png", "render", min_side=1).convert("RGB"))
+            if result.pose != "a-pose":  # the comparison in the pose the fit chose; render.png as exported
+                with pipeline.posed(scene, result.pose):
+                    picture, garment, body = pipeline.render_arrays(scene, "preview", 512)
+        shown = picture, garment, body | garment
         final.update(metrics=scene.metrics, render_seconds=info.get("seconds"))
     else:
         warnings.append("bpy is not installed: no garment.glb; render.png is the 2D silhouette preview")

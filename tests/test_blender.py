@@ -463,3 +463,15 @@ def test_full_length_trousers_break_above_the_hem():
     r = pl.build_scene(_pattern("pants"), "drape")
     assert r.metrics["leg_break"] >= 1.03, r.metrics["leg_break"]
     assert r.metrics["self_crossings"] == 0 and r.metrics["inside_fraction"] == 0
+
+
+def test_a_buttoned_shirt_cuff_holds_at_the_wrist_and_the_sleeve_breaks_above_it():
+    """A shirt's cuffs button round the wrist (wrist + 3 cm) and its sleeves, cut 3 cm longer, fold
+    above them (sleeve_break 1.07 at rest; the old closed cuff of wrist + 6 cm slid past the hand and
+    the sleeve hung straight at 1.00), with nothing crossing or in the body. (A button-down's band
+    collar crosses itself and lets the neck through, 17-27 crossings, before and after: not here.)"""
+    spec = make_spec({"garment_type": "shirt", "features": {"has_cuffs": True}})
+    r = pl.build_scene(draft_pattern(spec), "drape")
+    assert r.metrics["sleeve_break"] >= 1.03, r.metrics["sleeve_break"]
+    assert r.metrics["self_crossings"] == 0 and r.metrics["inside_fraction"] == 0
+    assert r.metrics["body_through_fraction"] == 0

@@ -63,6 +63,17 @@ def keyhole(p: Pattern) -> list[float]:
             if mk["kind"] == "slit"]
 
 
+def pleats_on(pc, edge: str) -> list[tuple[float, float]]:
+    """(line folded, line it is laid onto) of each pleat marked on ``edge``, as distances along it from
+    its start."""
+    line = LineString(pc.edge_points(edge))
+    out = []
+    for mk in pc.markings:
+        if mk["kind"] == "pleat" and all(line.distance(Point(q)) < 1e-6 for q in mk["points"]):
+            out.append(tuple(line.project(Point(q)) for q in mk["points"]))
+    return out
+
+
 def check_goes_over_the_head(p: Pattern, spec) -> None:
     loop = head_loop(p)
     if loop is None or spec.features["fabric"] == "knit":
@@ -113,9 +124,12 @@ def check_pattern(p: Pattern, spec=None) -> None:
         assert pc.body_region
     for s in p.seams:
         la, lb = p.seam_lengths(s)
-        # sleeve-cap ease up to 4 cm; a rib band is cut shorter than its edge and stretched on
+        # sleeve-cap ease up to 4 cm; a rib band is cut shorter than its edge and stretched on; a
+        # pleated edge is longer by its pleats' intake
         rib = ("cuff" in s.b.piece or s.b.piece == "hem_band") and s.ease_cm < 0
-        assert 0 <= s.ease_cm <= 4.0 or (rib and -(1 - 1 / garments.RIB_STRETCH) * la - 0.01 <= s.ease_cm)
+        pleated = sum(abs(b - a) for a, b in pleats_on(p.piece(s.b.piece), s.b.edge))
+        assert 0 <= s.ease_cm <= 4.0 or (rib and -(1 - 1 / garments.RIB_STRETCH) * la - 0.01 <= s.ease_cm) or (
+            pleated and s.ease_cm == pytest.approx(pleated, abs=0.01))
         assert abs(lb - la - s.ease_cm) <= 0.3, f"{s.a} ~ {s.b}: {la:.2f} vs {lb:.2f} (ease {s.ease_cm})"
         # pieces are all seen from outside (CCW), so a right-side-out seam runs against itself
         assert s.reversed, f"{s.a} ~ {s.b} is not sewn right side out"
@@ -309,6 +323,18 @@ def test_plausible_bodies_are_mostly_accepted():
     assert ok == 60
 
 
+def pleat_landings(pleats: list[tuple[float, float]], length: float, reversed_: bool) -> list[float]:
+    """Where each pleat's lines land on the edge sewn to a pleated one, once the pleats are laid:
+    distances from that edge's start (which meets the pleated edge's end when ``reversed_``)."""
+    u = sorted(((length - a, length - b) if reversed_ else (a, b)) for a, b in pleats)
+    out, taken = [], 0.0
+    for a, b in u:
+        lo, hi = min(a, b), max(a, b)
+        out.append(lo - taken)
+        taken += hi - lo
+    return sorted(out)
+
+
 @pytest.mark.parametrize("t", GARMENT_TYPES)
 def test_notches_match_across_seams(t):
     p = draft_pattern(make_spec({"garment_type": t, "features": {"has_cuffs": True, "has_collar": True}}))
@@ -318,6 +344,12 @@ def test_notches_match_across_seams(t):
         la, lb = pa.edge_length(s.a.edge), pb.edge_length(s.b.edge)
         na = [n for n in pa.notches if n["edge"] == s.a.edge and 0.01 < n["distance"] < la - 0.01]
         nb = [n for n in pb.notches if n["edge"] == s.b.edge and 0.01 < n["distance"] < lb - 0.01]
+        pleats = pleats_on(pb, s.b.edge)
+        if pleats:  # a pleated edge: each pleat notched at both lines, the band where it lands
+            assert sorted(n["distance"] for n in na) == pytest.approx(pleat_landings(pleats, lb, s.reversed), abs=0.01)
+            assert len(nb) == 2 * len(pleats)
+            matched += len(na)
+            continue
         assert len(na) == len(nb), f"{s.a} ~ {s.b}: unmatched notches"
         for n in na:
             want = n["distance"] * lb / la
@@ -344,7 +376,10 @@ def test_closed_sleeve_hems_and_cuffs_pass_the_hand(t, size):
         spec = make_spec({"garment_type": t, "size": size, "features": {"fit": fit, "has_cuffs": True}})
         p = draft_pattern(spec)
         hand = spec.m["wrist"] + HAND
-        assert p.piece("left_sleeve").edge_length("hem") >= hand - 1e-6
+        sleeve = p.piece("left_sleeve")
+        assert sum(sleeve.edge_length(e) for e in sleeve.edges if e.name.startswith("hem")) >= hand - 1e-6
+        if cuff_opens(p):  # a buttoned shirt cuff: the placket slit opens for the hand (test_shirt_cuffs)
+            continue
         cuff = p.piece("left_cuff").edge_length("bottom")
         if spec.fabric == "knit":  # a rib cuff stretches over the hand and onto the sleeve hem
             assert cuff * garments.RIB_STRETCH >= hand - 1e-6
@@ -356,11 +391,21 @@ def test_closed_sleeve_hems_and_cuffs_pass_the_hand(t, size):
             assert cuff >= hand - 1e-6
 
 
+def cuff_opens(p: Pattern) -> bool:
+    """Whether the pattern's cuffs button open (a shirt's, with a sleeve placket)."""
+    return any(e.role == "opening" for pc in p.pieces if pc.body_region.startswith("cuff") for e in pc.edges)
+
+
 def test_a_thick_wrist_still_passes_the_hand():
     # a thick wrist (as big as the bicep allows) on a small frame: the taper must stop at the hand
-    spec = make_spec({"garment_type": "shirt", "size": "XS", "measurements": {"bicep": 30, "wrist": 30,
-                      "sleeve_length": 60}, "features": {"fit": "fitted", "has_cuffs": True}})
-    assert draft_pattern(spec).piece("right_cuff").edge_length("bottom") >= 30 + HAND - 1e-6
+    for t in ("shirt", "jacket"):
+        spec = make_spec({"garment_type": t, "size": "XS", "measurements": {"bicep": 30, "wrist": 30,
+                          "sleeve_length": 60}, "features": {"fit": "fitted", "has_cuffs": True}})
+        p = draft_pattern(spec)
+        sleeve = p.piece("right_sleeve")
+        assert sum(sleeve.edge_length(e) for e in sleeve.edges if e.name.startswith("hem")) >= 30 + HAND - 1e-6
+        if not cuff_opens(p):  # a closed cuff band passes the hand too
+            assert p.piece("right_cuff").edge_length("bottom") >= 30 + HAND - 1e-6
 
 
 @pytest.mark.parametrize("size", ("XS", "M", "XXL"))

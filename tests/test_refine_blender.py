@@ -36,3 +36,26 @@ def test_loop_recovers_a_skirt_length_on_blender(render):
     res = fit(target, spec("skirt", skirt_length=55), render, max_iters=12)
     assert res.best.score > res.records[0].scores["score"] + 0.05
     assert abs(res.best.spec.m["skirt_length"] - 80) < 6
+
+
+def test_arms_down_renders_sleeves_along_the_body_and_restores_the_a_pose(render):
+    import numpy as np
+
+    from garment_addon.blender.scene import coords
+
+    shirt = spec("shirt", sleeve_length=58)
+    _, a_garment, a_person = render(shirt)
+    result = render.state["result"]
+    before = coords(result.mannequin), coords(result.garment)
+    _, d_garment, d_person = render(shirt, pose="arms-down")
+
+    def width(mask):
+        cols = np.flatnonzero(mask.any(axis=0))
+        return cols[-1] - cols[0]
+
+    # long sleeves out at 38 degrees span most of the picture; hanging, about the body's width
+    assert width(d_garment) < 0.75 * width(a_garment)
+    assert width(d_person) < 0.75 * width(a_person)
+    assert 0.8 < d_garment.sum() / a_garment.sum() < 1.2  # the same garment, turned
+    after = coords(result.mannequin), coords(result.garment)
+    assert all(np.array_equal(b, c) for b, c in zip(before, after, strict=True))

@@ -6,6 +6,7 @@ All objects live in the collection ``Garment``; rebuilding replaces only that co
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -522,6 +523,32 @@ def render_arrays(result: SceneResult, profile: str = "preview", size: int = 256
     _check_size(size)
     with _RenderIsolation(result) as scene:
         return rd.render_arrays(scene, result.garment, result.mannequin, profile, size)
+
+
+@contextlib.contextmanager
+def posed(result: SceneResult, pose: str):
+    """Inside: the mannequin and our garments with the arms in ``pose`` (core.body.pose.POSES; a fit
+    render's comparison with a photo of sleeves hanging down). Their A-pose vertices, which the
+    drape, the exports and the rig use, come back on the way out. Our objects sit at the origin
+    unrotated, so object and body coordinates are the same."""
+    from scipy.spatial import cKDTree
+
+    from ..core.body.pose import A_POSE, check_pose, hang_arms
+    from .scene import coords, set_coords
+
+    if check_pose(pose) == A_POSE:
+        yield result
+        return
+    human = result.body_model.human
+    saved = [(o, coords(o)) for o in (result.mannequin, result.garment, *result.layers) if o is not None]
+    tree = cKDTree(human.verts)
+    try:
+        for obj, v in saved:
+            set_coords(obj, hang_arms(human, v, tree=tree))
+        yield result
+    finally:
+        for obj, v in saved:
+            set_coords(obj, v)
 
 
 def render_masks(result: SceneResult, size: int = 256):

@@ -18,11 +18,13 @@ RING_CM = 1.5  # how close to the band's top a vertex lies to count in its ring 
 LIMBS = {"arm": "sleeve_break", "leg": "leg_break"}
 
 
-def _bottom_edge(piece) -> str:
-    """The piece's hem, or else its lowest edge (a sleeve's seam to its cuff)."""
-    if "hem" in piece.edge_verts:
-        return "hem"
-    return min(piece.edge_verts, key=lambda e: float(piece.verts[piece.edge_verts[e], 1].mean()))
+def _bottom_edges(piece) -> list[np.ndarray]:
+    """Vertices of the piece's hem, each part in order (a shirt sleeve's hem is split at its placket
+    slit), or else of its lowest edge (a sleeve's seam to its cuff)."""
+    hem = [v for e, v in piece.edge_verts.items() if e == "hem" or e.startswith("hem_")]
+    if hem:
+        return hem
+    return [piece.edge_verts[min(piece.edge_verts, key=lambda e: float(piece.verts[piece.edge_verts[e], 1].mean()))]]
 
 
 def _distance_to_polyline(p: np.ndarray, line: np.ndarray) -> np.ndarray:
@@ -48,8 +50,9 @@ def limb_breaks(pattern, mesh, pos: np.ndarray) -> dict[str, float]:
         hem, ring, flat = [], [], []
         for i in idx:
             pm, off = mesh.pieces[i], mesh.offsets[i]
-            edge = pm.edge_verts[_bottom_edge(pm)]
-            d = _distance_to_polyline(pm.verts, pm.verts[edge])
+            parts = _bottom_edges(pm)
+            edge = np.unique(np.concatenate(parts))
+            d = np.min([_distance_to_polyline(pm.verts, pm.verts[v]) for v in parts], axis=0)
             top = np.abs(d - BAND_CM) <= RING_CM
             hem.append(pos[edge + off])
             ring.append(pos[np.nonzero(top)[0] + off])

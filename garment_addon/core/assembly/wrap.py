@@ -1123,12 +1123,15 @@ def _cuffs_to_wrists(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body) ->
     the sleeve it is sewn to gathered up by as much (spread over it harmonically from its cap). A
     rib grips the wrist; left over the base of the hand, where the arm widens, it could not close to
     its length and the hand pushed its free edge back through the cuff (hoodie drape: 2-4 crossings
-    at a cuff, with or without 0.1 mm of noise on the start)."""
+    at a cuff, with or without 0.1 mm of noise on the start). A buttoned shirt cuff (it opens: its ends
+    are openings) is held at the wrist the same way: buttoned it is too small to pass the hand, and the
+    sleeve cut longer above it blouses."""
     ribs = rib_ratios(pattern)
     disp = np.zeros_like(pos)
     for p in pattern.pieces:
         region = p.body_region or ""
-        if p.name not in ribs or "cuff" not in region:
+        buttoned = any(e.role == "opening" for e in p.edges)
+        if (p.name not in ribs and not buttoned) or "cuff" not in region:
             continue
         tube = body.arms[_side(region)]
         i = mesh.index(p.name)

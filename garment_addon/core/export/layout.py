@@ -420,6 +420,26 @@ def _fold_bracket(a: np.ndarray, b: np.ndarray, inside: np.ndarray) -> list[np.n
     return out
 
 
+PLEAT_LINE = 5.0  # cm: how far a pleat's lines run in from the edge
+
+
+def _inward(a: np.ndarray, b: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Unit normal of the segment a-b pointing toward ``centre`` (into the piece)."""
+    d = b - a
+    n = np.array([-d[1], d[0]]) / (np.linalg.norm(d) or 1.0)
+    return n if n @ (centre - (a + b) / 2) > 0 else -n
+
+
+def _pleat_lines(a: np.ndarray, b: np.ndarray, centre: np.ndarray) -> list[np.ndarray]:
+    """A pleat on an edge: its two lines running in from the edge, and an arrow from the line that
+    is folded (``a``) to the one it is laid onto (``b``)."""
+    n = _inward(a, b, centre)
+    u = (b - a) / (np.linalg.norm(b - a) or 1.0)
+    tail, head = a + 0.6 * PLEAT_LINE * n, b + 0.6 * PLEAT_LINE * n
+    return [np.array([a, a + PLEAT_LINE * n]), np.array([b, b + PLEAT_LINE * n]), np.array([tail, head]),
+            np.array([head - 0.4 * u + 0.25 * n, head, head - 0.4 * u - 0.25 * n])]
+
+
 def marking_prims(pl: Placed, mk: dict, said: set[str]) -> list[Prim]:
     """A piece marking as drawn: lines and outlines dashed, drill holes and buttons as circles."""
     kind, name = mk.get("kind", ""), pl.piece.name
@@ -437,6 +457,8 @@ def marking_prims(pl: Placed, mk: dict, said: set[str]) -> list[Prim]:
         d = pts[1] - pts[0]
         n = np.array([-d[1], d[0]]) / (np.linalg.norm(d) or 1.0) * 0.25
         lines += [pts, np.array([pts[0] - n, pts[0] + n]), np.array([pts[1] - n, pts[1] + n])]
+    elif kind == "pleat" and len(pts) == 2:
+        lines += _pleat_lines(pts[0], pts[1], np.asarray(Polygon(pl.cut).centroid.coords[0]))
     else:
         lines.append(pts)
     if kind == "fold" and len(pts) == 2:
@@ -454,7 +476,14 @@ def marking_prims(pl: Placed, mk: dict, said: set[str]) -> list[Prim]:
         # a buttonhole's words under it: its button's sit above the same point
         at = pts[0] + np.array([0.3, -0.6 if kind == "buttonhole" else 0.5]) if len(pts) < 3 else pts.mean(axis=0)
         anchor = "middle" if closed else "start"
-        if kind in ("centre_front", "centre_back", "fold", "zip", "roll_line") and len(pts) == 2:
+        if kind == "pleat" and len(pts) == 2:  # under the arrow, clear of the edge
+            at = (pts[0] + pts[1]) / 2 + (PLEAT_LINE + 0.8) * _inward(pts[0], pts[1], np.asarray(
+                Polygon(pl.cut).centroid.coords[0]))
+            anchor = "middle"
+        elif kind == "slit" and len(pts) == 2:  # past its closed end (a drill there), clear of what is beside it
+            d = pts[1] - pts[0]
+            at, anchor = pts[1] + 1.6 * d / (np.linalg.norm(d) or 1.0), "middle"
+        elif kind in ("centre_front", "centre_back", "fold", "zip", "roll_line") and len(pts) == 2:
             at = pts[0] + 0.35 * (pts[1] - pts[0])
             # written from the line into the piece: a zip on a piece's right edge reads leftward
             inside = Polygon(pl.cut).centroid.x >= at[0]

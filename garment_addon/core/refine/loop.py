@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..body.pose import A_POSE, ARMS_DOWN
 from ..errors import UserError
 from ..progress import Progress
 from ..spec import GarmentSpec, make_spec
@@ -31,6 +32,8 @@ DAMPING = 0.7
 PLATEAU_EPS = 0.002
 PLATEAU_WINDOW = 3
 LOW_CONFIDENCE = 0.2
+# the arms-down pose replaces the A-pose for the rest of the fit when it scores this much higher
+POSE_MARGIN = 0.005
 BACKENDS = ("offline", "vlm", "auto")
 
 
@@ -75,6 +78,7 @@ class FitResult:
     method: str
     frame: dict[str, Any] = field(default_factory=dict)  # which frame and scale the scores used
     scale: frame_mod.GarmentScale | None = None  # the garment frame's photo scale (None: body frame)
+    pose: str = A_POSE  # the mannequin's pose in the renders the scores compared (body.pose.POSES)
 
     def boxes(self, mask: np.ndarray, body: np.ndarray | None):
         """The garment frame's (photo box, render box) for a render of the best spec, else None."""
@@ -84,7 +88,7 @@ class FitResult:
 
     def report(self) -> dict[str, Any]:
         """fit_report.json: iterations, best, stop_reason, frame."""
-        return {"frame": self.frame, "iterations": [r.to_dict() for r in self.records],
+        return {"frame": self.frame, "pose": self.pose, "iterations": [r.to_dict() for r in self.records],
                 "best": {"iteration": self.best.index, "spec": self.best.spec.to_dict(),
                          "scores": self.best.scores},
                 "stop_reason": self.stop_reason, "backend": self.backend, "method": self.method,
@@ -134,6 +138,10 @@ class Refiner:
         sleeves = sure_sleeves(self.start)
         self.sleeve_band = sleeve_band(self.start, sleeves) if sleeves else None
         self.render_fn = render_fn
+        # a renderer that can hang the arms down (its ``poses``) is asked once, after the start, whether
+        # the photo's garment matches better that way (sleeves down a hanger or a wearer's sides)
+        self.pose = A_POSE
+        self._pose_probe = ARMS_DOWN in getattr(render_fn, "poses", ())
         self.max_iters = int(max_iters)
         self.threshold = float(threshold)
         self.method = method
@@ -165,8 +173,9 @@ class Refiner:
             meas["sleeve_length"] = float(np.clip(meas["sleeve_length"], *self.sleeve_band))
         return build_spec(self.best.spec, meas, proposal.garment_type, proposal.features)
 
-    def _render(self, spec: GarmentSpec):
-        out = self.render_fn(spec)
+    def _render(self, spec: GarmentSpec, pose: str | None = None):
+        pose = pose or self.pose
+        out = self.render_fn(spec, pose=pose) if pose != A_POSE else self.render_fn(spec)
         rgb, mask = np.asarray(out[0], np.uint8), np.asarray(out[1], bool)
         body = np.asarray(out[2], bool) if len(out) > 2 and out[2] is not None else None
         return rgb, mask, body
@@ -176,6 +185,8 @@ class Refiner:
         if self.done:
             raise RuntimeError(f"refinement already stopped ({self.stop_reason})")
         t0 = time.perf_counter()
+        if self.best is not None and self._pose_probe:
+            return self._probe_pose(t0)
         proposal = self.proposer.ask(self.best.spec) if self.best else Proposal({}, "start")
         try:
             spec = self._candidate(proposal)
@@ -185,9 +196,7 @@ class Refiner:
         tgt = self.target
         if self._length_scale and self.best is None:  # the start render: the photo takes its length
             self.scale = frame_mod.start_scale(tgt.garment, mask, body, spec)
-        boxes = frame_mod.boxes(tgt.garment, self.scale, mask, body, spec) if self.scale else None
-        scores = compare_masks(tgt.garment, mask, tgt.body, body, boxes=boxes)
-        r = residual(tgt.garment, mask, tgt.body, body, boxes=boxes)
+        scores, r = self._score(spec, mask, body)
         if isinstance(self.proposer, VLMProposer):
             self.proposer.tell(proposal, spec, scores["score"], r, rgb)
         else:
@@ -196,6 +205,27 @@ class Refiner:
                          self.sure)
         if accepted:
             self.best = Best(spec, scores, rgb, mask, body, len(self.records))
+        return self._record(proposal, spec, scores, accepted, t0)
+
+    def _score(self, spec: GarmentSpec, mask: np.ndarray, body: np.ndarray | None) -> tuple[dict, np.ndarray]:
+        tgt = self.target
+        boxes = frame_mod.boxes(tgt.garment, self.scale, mask, body, spec) if self.scale else None
+        return (compare_masks(tgt.garment, mask, tgt.body, body, boxes=boxes),
+                residual(tgt.garment, mask, tgt.body, body, boxes=boxes))
+
+    def _probe_pose(self, t0: float) -> IterationRecord:
+        """The best spec again with the arms hanging down; that pose stays when it scores clearly
+        higher, and the proposer starts afresh from it (its Jacobian was of the other pose's masks)."""
+        self._pose_probe = False
+        spec = self.best.spec
+        rgb, mask, body = self._render(spec, ARMS_DOWN)
+        scores, r = self._score(spec, mask, body)
+        proposal = Proposal({}, f"pose:{ARMS_DOWN}", explore=True)
+        accepted = scores["score"] > self.best.score + POSE_MARGIN
+        if accepted:
+            self.pose = ARMS_DOWN
+            self.best = Best(spec, scores, rgb, mask, body, len(self.records))
+            self.proposer.restart(spec, scores["score"], r, rgb)
         return self._record(proposal, spec, scores, accepted, t0)
 
     def _record(self, proposal: Proposal, spec: GarmentSpec, scores: dict, accepted: bool,
@@ -238,7 +268,7 @@ class Refiner:
         if self.best is None:
             raise RuntimeError("no iteration has run")
         return FitResult(self.best, self.records, self.stop_reason or "running", self.target, self.backend,
-                         self.method, self.frame_info(), self.scale)
+                         self.method, self.frame_info(), self.scale, self.pose)
 
     def frame_info(self) -> dict[str, Any]:
         """fit_report.json's "frame": body or garment, and where the lengths' scale came from."""

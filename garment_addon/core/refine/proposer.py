@@ -270,6 +270,11 @@ class OfflineProposer:
         return fresh
 
     # -- learning -------------------------------------------------------------------------------
+    def restart(self, spec: GarmentSpec, score: float, r: np.ndarray, rgb=None) -> None:
+        """The same best spec scored anew (the renders changed pose): start again from it."""
+        self._reset(spec)
+        self.best, self.best_r, self.best_score = spec, r, score
+
     def tell(self, proposal: Proposal, spec: GarmentSpec, score: float, r: np.ndarray) -> None:
         """The evaluated (damped) candidate and its score/residual."""
         if self.best is None or spec.garment_type != self.best.garment_type and beats(
@@ -338,6 +343,10 @@ class VLMProposer:
             proposal.garment_type, proposal.damp = None, True
             proposal.note["kept_type"] = best.garment_type
         return proposal
+
+    def restart(self, spec: GarmentSpec, score: float, r: np.ndarray, rgb=None) -> None:
+        self.fallback.restart(spec, score, r)
+        self.best_rgb = rgb
 
     def tell(self, proposal: Proposal, spec: GarmentSpec, score: float, r: np.ndarray,
              rgb: np.ndarray | None = None) -> None:

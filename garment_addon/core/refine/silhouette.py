@@ -15,6 +15,7 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ..body.pose import A_POSE, ARMS_DOWN_DEG, check_pose
 from ..garments import TYPES, has_part
 from ..pattern.drafting.ease import spec_ease
 from ..spec import GarmentSpec, body_measurements
@@ -79,11 +80,12 @@ def _mirror(pts) -> list[tuple[float, float]]:
     return [(-x, y) for x, y in pts]
 
 
-def render_silhouette(spec: GarmentSpec, size: int = 256):
+def render_silhouette(spec: GarmentSpec, size: int = 256, pose: str = A_POSE):
     """(rgb uint8 HxWx3, garment_mask bool HxW, mannequin_mask bool HxW) of ``spec`` on its mannequin.
 
     The mannequin mask includes the parts the garment hides, so it frames the picture the same
     whatever the garment (as the render camera does); a photo's person mask is ``garment | mannequin``.
+    pose: body.pose.POSES, the arms out (A-pose) or hanging down.
     """
     b = body_measurements(spec)
     m = spec.measurements
@@ -97,7 +99,8 @@ def render_silhouette(spec: GarmentSpec, size: int = 256):
     crotch_y = waist_y - m["rise"] if has_part(spec.garment_type, "pants") else hip_y - 7.0
     ankle_y = 0.05 * h
     sw = b["shoulder_width"] / 2
-    arm_dir = (math.sin(ARM_ANGLE), -math.cos(ARM_ANGLE))
+    angle = ARM_ANGLE if check_pose(pose) == A_POSE else math.radians(ARMS_DOWN_DEG)
+    arm_dir = (math.sin(angle), -math.cos(angle))
 
     # Mannequin: head, torso, legs, arms (the garment is drawn over it).
     c.ellipse(0, h - 11.5, 9.5, 11.5, "body", BODY_RGB)

@@ -17,6 +17,7 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import readable, v_dart_legs
 from ..model import Edge, Pattern, Piece
+from .cuff import PLACKET_BINDING
 from .tailored import under_collar_ring
 
 FRONT_FACING = {"jacket": 7.0, "vest": 5.0}  # cm from the front edge (shirts and others: 4)
@@ -74,6 +75,19 @@ def _rib_strip(name: str, region: str, loop: float, edge: str, label: list[str],
         f"{length:.1f} cm = {RIB_RATIO:.0%} of the {loop:.1f} cm {edge}: stretch to fit",
         "fold lengthwise"], material="rib knit" if name == "neckband" else "self or rib knit",
         markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"}])
+
+
+def _placket_binding(slit: float, label: list[str]) -> Piece:
+    """The strip that binds a sleeve's placket slit (continuous lap): as long as both sides of the slit
+    spread into a line, folded over the slit's edges to PLACKET_BINDING cm each side; cut on the
+    straight grain along its length."""
+    length, h = 2 * slit, 2 * PLACKET_BINDING
+    ring = np.array([[0, 0], [length, 0], [length, h], [0, h]], float)
+    return _piece("placket_binding", ring, "binding_sleeve", label + [
+        "cut 2", f"binds the {slit:g} cm", "sleeve slit,", "spread straight:", "middle at its top;",
+        "fold over the seam,", "front lap under"],
+        markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"},
+                  {"kind": "drill", "points": [[slit, h / 4]], "text": "slit top"}], grain_x=True)
 
 
 def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
@@ -243,6 +257,10 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
                               label + ["cut 2 self or rib knit"], ARMHOLE_BINDING))
     if front is not None and any(e.name == "lapel" for e in front.edges):
         out += _lining(names, out, label)
+    sleeve = names.get("left_sleeve")
+    slit = [mk for mk in (sleeve.markings if sleeve is not None else []) if mk["kind"] == "slit"]
+    if slit:  # a shirt sleeve's placket slit, bound with a continuous lap
+        out.append(_placket_binding(float(np.ptp(np.asarray(slit[0]["points"])[:, 1])), label))
     if t == "pants":  # a zip fly: facing (J-stitched to the left front) and the shield behind the zip
         zip_len = next((s.closure["length_cm"] for s in pattern.seams if s.closure and s.closure["type"] == "zip"),
                        18.0)

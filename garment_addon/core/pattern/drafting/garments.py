@@ -10,6 +10,7 @@ from ...spec import GarmentSpec, cuff_room
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft, split_centre
 from .bodice import bodice_piece, frame, shorten_fisheye
+from .cuff import BLOUSING, buttoned_cuffs, buttoned_cuffs_on, open_placket
 from .darts import dart_pairs
 from .ease import BACK_NECK_DROP, HIP_DEPTH
 from .pants import dist_to_y, pant_pieces, waist_edges
@@ -91,10 +92,13 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             cuff_h = cuff_room(m)
             d.warnings.append(f"cuff_height lowered from {m['cuff_height']:g} to {cuff_h:.1f} cm so the "
                               f"{sleeve_len:g} cm sleeve keeps its cap")
-        body_len = sleeve_len - (cuff_h if cuffs else 0.0)
+        buttoned = cuffs and buttoned_cuffs(spec, body["height"])
+        # a sleeve blouses over a buttoned cuff: cut that much longer than the arm needs
+        body_len = sleeve_len - (cuff_h if cuffs else 0.0) + (BLOUSING if buttoned else 0.0)
         rib = cuffs and spec.fabric == "knit"
         left_sleeve, ef, eb = sleeve_piece(spec, af, ab, body_len, body["height"], d.warnings,
                                            hem_role="seam" if cuffs else "hem", rib_cuff=rib)
+        lay = open_placket(left_sleeve, m["wrist"]) if buttoned else []
         if lapel and not cuffs:
             _two_piece_sleeves(d, fronts, left_sleeve, (af, ab, ef, eb), body["height"])
             sleeve_len = 0.0  # sewn in: the one-piece sleeve below is not used
@@ -108,12 +112,14 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
             j = d.sew("back_bodice", f"armhole_{s}", sp.name, "cap_back", ease=eb)
             d.notch_pair(j, _dist_from(back, f"armhole_{s}", "underarm", ab / 3), 2)
             d.sew(sp.name, "underarm_back", sp.name, "underarm_front")
-            if cuffs:
+            if cuffs and not buttoned:
                 hem = g.length(sp.get("hem").pts)
                 # never stretched further than a rib goes (a short sleeve's wide hem: a wider band)
                 ratio = min(1.0, max(RIB_CUFF * m["wrist"], hem / RIB_STRETCH) / hem) if rib else 1.0
                 d.add(band(d, f"{s}_cuff", f"cuff_{s}", [(sp.name, "hem")], cuff_h, closed=True,
                            cut_group="cuff", rib=ratio))
+        if buttoned:
+            buttoned_cuffs_on(d, cuff_h, lay)
     elif m["sleeve_length"] <= 0:
         for pd in (*[d.piece(n) for n in dict.fromkeys(fronts.values())], back):
             for s in SIDES:
