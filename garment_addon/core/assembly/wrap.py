@@ -1243,12 +1243,11 @@ def _untangle_fronts(pattern, mesh: GarmentMesh, pos: np.ndarray, faces: np.ndar
     return _untangle(pos, faces, layer)
 
 
-def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray, still: np.ndarray | None = None) -> np.ndarray:
+def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray) -> np.ndarray:
     """Where two layers still cross (``layer`` per vertex from the body out; faces with a corner off
     them, -1, left out), the upper one's vertices there move out along the normals LAYER_STEP at a
-    time and the lower one's in half as far (not the lowest, which lies on the body: moved in, the
-    right front went into the shown bust's hull by the roll line, 2.8 mm), until none cross
-    (LAYER_ROUNDS at most); ``still`` vertices (sewn) stay."""
+    time and the lower one's in half as far (not layer 0's, which lie OFFSET off the body), until
+    none cross (LAYER_ROUNDS at most)."""
     from scipy.spatial import cKDTree
 
     # only where another layer lies within LAYER_WINDOW (one layer does not cross itself here:
@@ -1270,8 +1269,6 @@ def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray, still: np.n
             for sel, sign in ((mine > other, 1.0), ((mine < other) & (mine > 0), -0.5)):
                 v = verts[sel]
                 shift[v[layer[v] == mine[sel][:, None]]] = sign
-        if still is not None:
-            shift[still] = 0.0
         if not shift.any():
             break
         out += (LAYER_STEP * shift)[:, None] * vertex_normals(out, sub)
