@@ -10,8 +10,8 @@ through <= 0.3 % of covered body points and none out by more than 3 mm; ~0 self-
 dress's hem >= 1.15 x its convex hull; full-length trouser legs and rib-cuffed or buttoned-cuff sleeves break above
 the hem / cuff (the band above it folded: >= 1.03 x its 3D length). Set BENCH_BLENDER_TYPES=dress,skirt
 to bench fewer types (dress_flared is a dress with 40 cm flare, shirt_cuffed a shirt with buttoned
-cuffs, shirt_buttondown one with a collar and button front too, jacket_L and jacket_XL the jacket at
-those sizes) and BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer GarmentCode imports.
+cuffs, shirt_buttondown one with a collar and button front too, jacket_L, jacket_XL and jacket_XXL the
+jacket at those sizes) and BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer GarmentCode imports.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ CASES = {"dress_flared": {"garment_type": "dress", "measurements": {"flare": 40}
          # long sleeves with buttoned cuffs and plackets: a pull-on shirt, and a button-down (its collar too)
          "shirt_cuffed": {"garment_type": "shirt", "features": {"has_cuffs": True}},
          "shirt_buttondown": {"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True}},
-         "jacket_L": {"garment_type": "jacket", "size": "L"}, "jacket_XL": {"garment_type": "jacket", "size": "XL"}}
+         "jacket_L": {"garment_type": "jacket", "size": "L"}, "jacket_XL": {"garment_type": "jacket", "size": "XL"},
+         "jacket_XXL": {"garment_type": "jacket", "size": "XXL"}}
 
 
 def _row(case, metric, value, unit="s", target=""):

@@ -393,6 +393,13 @@ def test_a_turned_lapel_lies_over_its_front(size):
     """A lapel turned back over its roll line lies out from its front's own triangles, not only along
     the vertex normals: by the gorge the front is hollow and the turned triangles next to the roll
     line's top ran under the front's (jacket M: 2 crossings there, kept by every drape)."""
+    assert not _lapel_crossings(size)[2].any()
+
+
+def _lapel_crossings(size):
+    """(mesh, pos, which welded self-crossings touch a lapel or its roll line (the edge or the
+    triangle it passes through), the crossing edges' midpoints) of a jacket wrapped at 2 cm on the
+    shown body."""
     from garment_addon.core.assembly.quality import crossing_edges
     from garment_addon.core.assembly.wrap import _turned
     from garment_addon.core.body.makehuman import attach_human
@@ -406,7 +413,19 @@ def test_a_turned_lapel_lies_over_its_front(size):
     edges, hit = crossing_edges(pos, faces)
     lapel = _turned(pattern, mesh, hinge=True)  # the lapels and their roll lines
     assert lapel.sum() > 20
-    assert not (lapel[edges].any(axis=1) | lapel[faces[hit]].any(axis=1)).any()
+    return mesh, pos, lapel[edges].any(axis=1) | lapel[faces[hit]].any(axis=1), pos[edges].mean(axis=1)
+
+
+def test_the_upper_fronts_lapel_lies_over_its_lifted_roll_line():
+    """The wearer's left front, lifted over the right one, is lifted less and less over 2 cm past
+    the right one's reach; on a size XXL bust that fade runs across its own roll line: the roll line
+    went 1.2 cm out, the lapel turned over it only as far as the front under it (0.1), and the
+    lapel's first row ran through the front beside the roll line (3 wrap crossings at the bust,
+    kept by the drape). Away from the collar (its gorge is another matter) no crossing touches a lapel."""
+    mesh, pos, on_lapel, mid = _lapel_crossings("XXL")
+    collar = pos[mesh.piece_of == mesh.index("collar")]
+    away = np.linalg.norm(mid[:, None] - collar[None], axis=2).min(axis=1) > 4.0
+    assert not (away & on_lapel).any()
 
 
 @pytest.mark.parametrize("size", ["S", "M", "L", "XL"])
@@ -438,6 +457,30 @@ def test_a_sleeve_meets_the_armhole_bottom_without_crossing_the_bodice(size):
     for side in ("left", "right"):
         under = pattern.piece(f"{side}_under_sleeve").landmarks["underarm_seam"]
         assert not crossing(_placed(mesh, pos, f"{side}_under_sleeve", under), 10).any(), side
+
+
+@pytest.mark.parametrize("size", ["S", "M"])
+def test_a_front_armhole_keeps_its_scoop_where_the_sleeve_meets_its_bottom(size):
+    """On the shown body a ring's arc is shared so that the fronts end at the side seams' place;
+    above the armholes' bottoms the fronts' half width narrows with the armholes' scoop, and every
+    point of the front armhole was mapped onto that place: the armhole rose straight up the side
+    from its bottom and the sleeve's cap sewn to it folded through the front's corner (hoodie wrap
+    S 1 / 2, M 2 / 0 crossings there; the drape kept M's and made the right one's: 4 self-crossings)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.assembly.wrap import _seam_groups
+
+    pattern, mesh, pos, _ = _crossings_on_the_shown_body({"garment_type": "hoodie", "size": size})
+    edges, hit = crossing_edges(pos, _welded(mesh, mesh.faces))
+    _, sewn = _seam_groups(mesh)
+    front = mesh.piece_of == mesh.index("front_bodice")
+    # the front's own: one of its unsewn vertices on the edge, or its triangle crossed
+    own = (front & ~sewn)[edges].any(axis=1) | front[mesh.faces[hit]].all(axis=1)
+    piece = pattern.piece("front_bodice")
+    o, level = piece.outline, piece.landmarks["underarm_level"][1]
+    for side in (1, -1):  # each armhole's bottom: the outline's corner at the underarm level
+        corner = o[np.argmin(np.abs(o[:, 1] - level) + np.abs(o[:, 0] - side * np.abs(o[:, 0]).max()))]
+        near = np.linalg.norm(pos[edges].mean(axis=1) - _placed(mesh, pos, "front_bodice", corner), axis=1) < 5
+        assert not (near & own).any(), side
 
 
 def _crossings_on_the_shown_body(spec_dict):
@@ -503,8 +546,9 @@ def test_a_top_is_not_shrink_wrapped_onto_the_bust(size):
     """The front goes over the shown body's bust, not through it to be pushed out: rings laid on the
     superellipse of the bust girth ran 3-7 cm inside the MakeHuman apex from size M on and the push-out
     stretched the front over each apex (shirt / jacket / dress S 1.17 / 1.16 / 1.16, M 1.32 / 1.30 /
-    1.30, L 1.62 / 1.61 / 1.64, XL 1.73 / 1.74 / 1.72, XXL 1.52 / 1.49 / 1.52; now at most 1.15). A
-    jacket (turned lapels) follows the shown bust up to the armholes' bottoms (docs/blender.md, Wrap,
-    Bust)."""
+    1.30, L 1.62 / 1.61 / 1.64, XL 1.73 / 1.74 / 1.72, XXL 1.52 / 1.49 / 1.52; now at most 1.155:
+    dress XL 1.146 -> 1.155 since the fronts keep their armholes' scoop above the armholes'
+    bottoms). A jacket (turned lapels) follows the shown bust up to the armholes' bottoms
+    (docs/blender.md, Wrap, Bust)."""
     for garment_type in ("shirt", "dress", "jacket"):
-        assert _apex_stretch(garment_type, size) <= 1.15, garment_type
+        assert _apex_stretch(garment_type, size) <= 1.16, garment_type

@@ -427,9 +427,19 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             # the fronts' half of the ring (less an open front's overlap) round the shown body's
             # front to its sides: laid round the ring evenly, a full bust's front took the side
             # seams and the armholes' bottoms 6-8 cm forward of the arm (dress L: the sleeves dragged
-            # in, 4.6x stretched under the arm)
-            front = sum(qfn(z - _anchor_z(q, body, kind)) for q, qfn in zip(pieces, widths, strict=True)
-                        if not _is_back(q)) / 2 - (_overlap(fronts) if len(fronts) > 1 else 0.0)
+            # in, 4.6x stretched under the arm). Above the armholes' bottoms the fronts' half width
+            # narrows with the armholes' scoop: taken as it is there, every point of a front armhole
+            # was mapped onto the side seam's place, the armhole rose straight up the side from its
+            # bottom and the sleeve's cap sewn to it folded through the front's corner (hoodie M / L,
+            # armholes' bottoms under the bust: drape 4 / 15 self-crossings). So the fronts keep
+            # their half width at the armholes' bottoms (the scoop opens before the side seam's
+            # place), short of the back's edge (the back's armhole stays behind it).
+            flat = [z - _anchor_z(q, body, kind) for q in pieces]
+            low = [_below_armhole(q, y) for q, y in zip(pieces, flat, strict=True)]
+            overlap = _overlap(fronts) if len(fronts) > 1 else 0.0
+            edge = _half(pieces, widths, flat, back=False) - overlap
+            front = np.clip(_half(pieces, widths, low, back=False) - overlap, edge,
+                            np.maximum(edge, circ / 2 - _half(pieces, widths, flat, back=True)))
         if kind == "torso" and shown and not _is_back(p):
             z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front, upto=upto)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
@@ -437,6 +447,17 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
         pos[sl] = _over_shoulder(body, ring, z) if kind == "torso" else ring
     if kind == "skirt":
         _hang_flare(body, pieces, mesh, pos, offset)
+
+
+def _half(pieces, widths, ys, back: bool) -> np.ndarray:
+    """Half the width of a ring's fronts (or backs) at each piece's flat heights ``ys``."""
+    return sum(w(y) for q, w, y in zip(pieces, widths, ys, strict=True) if _is_back(q) == back) / 2
+
+
+def _below_armhole(piece, y: np.ndarray) -> np.ndarray:
+    """A bodice piece's flat heights ``y``, those above its armhole's bottom (underarm_level) at it."""
+    u = _lm(piece, "underarm_level")
+    return y if u is None else np.minimum(y, u[1])
 
 
 def _overlap(fronts) -> float:
@@ -1054,10 +1075,19 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         # only up to its roll line, and OVERLAP_MARGIN past it), then down to 0 over 2 cm: lifted
         # only up to the centre, the other half ran through it; lifted up to the gorge, its lapel's
         # top and the collar's end on it crossed (jacket S drape 4 there)
-        w = np.clip((np.max([r(v[:, 1]) for r in under], axis=0) + 2.0 - x) / 2.0, 0, 1)
-        on_lapel = np.clip((np.max([r(v[:, 1]) for r in lapels], axis=0) + 2.0 - x) / 2.0, 0, 1)
+        reach = (np.max([r(v[:, 1]) for r in under], axis=0), np.max([r(v[:, 1]) for r in lapels], axis=0))
+        up = _overlap_lift(x, *reach, lift)
+        # its own lapel, turned back over its roll line, lies over that line: where the lift fades out
+        # across the roll line (size XXL at the bust) it goes at least as far out as the line there
+        # (lifted only as the front under it, the lapel's first row lay ~1 cm under the lifted roll
+        # line and ran through the front beside it: jacket XXL drape 2-3 crossings)
+        a, b = _lm(p, "roll_start"), _lm(p, "roll_end")
+        side = lapel_side(p, v)
+        if a is not None and b is not None and side is not None:
+            roll = a[0] + (v[:, 1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1])
+            up = np.where(side > ON_FOLD, np.maximum(up, _overlap_lift(roll, *reach, lift)), up)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
-        out[sl] += (lift * w + LAPEL_LIFT * on_lapel)[:, None] * normals[sl]
+        out[sl] += up[:, None] * normals[sl]
     return snap_seams(mesh, out)  # the collar follows the lifted neckline
 
 
@@ -1074,6 +1104,13 @@ def _smooth_normals(mesh: GarmentMesh, normals: np.ndarray, passes: int = 2) -> 
             acc[:, k] += np.bincount(e[:, 0], n[e[:, 1], k], len(n)) + np.bincount(e[:, 1], n[e[:, 0], k], len(n))
         n = acc / np.maximum(np.linalg.norm(acc, axis=1), 1e-12)[:, None]
     return n
+
+
+def _overlap_lift(x: np.ndarray, reach: np.ndarray, lapel_reach: np.ndarray, lift: float) -> np.ndarray:
+    """How far the upper half goes out at worn x: ``lift`` where the lower half reaches under it and
+    LAPEL_LIFT more where its turned lapel does, each down to 0 over 2 cm past them."""
+    return (lift * np.clip((reach + 2.0 - x) / 2.0, 0, 1)
+            + LAPEL_LIFT * np.clip((lapel_reach + 2.0 - x) / 2.0, 0, 1))
 
 
 def _worn_reach(piece, margin: float = OVERLAP_MARGIN, lapel_only: bool = False):
