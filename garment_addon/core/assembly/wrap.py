@@ -359,6 +359,48 @@ def waist_darts(piece) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     return out
 
 
+def length_darts(piece) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(tip, base of the upper leg, base of the lower leg) of each dart cut into the piece's outline
+    that opens sideways (a side bust dart): it takes length out at the side seam, which the front
+    keeps over the bust."""
+    out = []
+    for tip, a, b in _cut_darts(piece):
+        u = 0.5 * (a + b) - tip
+        if abs(u[0]) >= abs(u[1]):
+            out.append((tip, a, b) if a[1] > b[1] else (tip, b, a))
+    return out
+
+
+def _cut_darts(piece) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(tip, base, base) of each dart cut into the piece's outline: two adjacent seam edges meeting
+    at a ``*_tip`` point."""
+    n = len(piece.outline)
+    return [(piece.outline[a.end % n], piece.outline[a.start % n], piece.outline[b.end % n])
+            for a, b in zip(piece.edges, piece.edges[1:] + piece.edges[:1], strict=True)
+            if a.role == "seam" and b.role == "seam" and a.tags[1].endswith("_tip") and a.end % n == b.start % n]
+
+
+def hung_from_shoulder(piece, pts: np.ndarray) -> np.ndarray:
+    """Heights to add to a front's flat points (``pts``, heights anchored at its waist as the back's)
+    so it hangs from the shoulder seam, as a worn front does: all of it lower by its side bust
+    darts' opening (the length the dart gives above it, so its shoulder meets the back's), the part
+    under each dart lifted by the dart closed onto its upper leg, in full at the side seam, fading
+    to nothing at its tip. Anchored at the waist, the dart's length went over the shoulder and the
+    front over the shown bust hung as short as the back: its centre front rose 2.5-10 cm above the
+    side seams' hem (shirt / jacket wraps, sizes S-XXL; the drafting's full-bust adjustment added
+    length where it could not show)."""
+    dz = np.zeros(len(pts))
+    darts = length_darts(piece)
+    if not darts:
+        return dz
+    dz -= max(float(up[1] - lo[1]) for _, up, lo in darts)
+    for tip, up, lo in darts:
+        u = 0.5 * (up + lo) - tip
+        below = _side_of(u, tip, pts) == _side_of(u, tip, lo)
+        dz += below * np.clip((pts - tip) @ u / (u @ u), 0.0, 1.0) * float(up[1] - lo[1])
+    return dz
+
+
 def close_darts(piece, pts: np.ndarray) -> np.ndarray:
     """``pts`` (flat, on ``piece``) with the piece's waist darts closed: the side of each dart away
     from the anchor moves by the dart's opening, in full on its base line, fading to nothing at
@@ -441,6 +483,7 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             front = np.clip(_half(pieces, widths, low, back=False) - overlap, edge,
                             np.maximum(edge, circ / 2 - _half(pieces, widths, flat, back=True)))
         if kind == "torso" and shown and not _is_back(p):
+            z = z + hung_from_shoulder(p, v)
             z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front, upto=upto)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
         ring = _torso_ring_fast(body, zs, s, circ, offset, front=front, shown=shown, upto=upto)
@@ -512,7 +555,10 @@ def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, 
     # than at the sides and the front sheared (jacket M: mean stretch 0.07 -> 0.16); the rest is
     # the waist and bust darts' to take up
     L = body.landmarks
-    fade = np.clip((z - L["waist"]) / max(L["bust"] - L["waist"], 1.0), 0.0, 1.0)
+    # (by where the point hangs, not by its height straight from the flat: a front hung from the
+    # shoulder has its rows over the apex that far below the bust line, and faded there they stayed
+    # under it, the apex rows stretched 1.2x down the front, jacket L)
+    fade = np.clip((z - lift - L["waist"]) / max(L["bust"] - L["waist"], 1.0), 0.0, 1.0)
     least = z - (top - drop.max(axis=0))  # the column lifted least at each point's depth
     lift = least + fade * (lift - least)
     # none at the side seams: the side bust dart there takes the length (lifted with its front,
