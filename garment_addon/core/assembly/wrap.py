@@ -401,6 +401,16 @@ def hung_from_shoulder(piece, pts: np.ndarray) -> np.ndarray:
     return dz
 
 
+def _hung(piece, pts: np.ndarray, on: bool) -> np.ndarray:
+    """``pts`` (flat, on ``piece``) with a front's heights as it hangs from the shoulder seam
+    (hung_from_shoulder) when ``on``; a back's, or any with ``on`` False, as they are."""
+    if not on or _is_back(piece):
+        return pts
+    out = np.array(pts, float)
+    out[:, 1] += hung_from_shoulder(piece, out)
+    return out
+
+
 def close_darts(piece, pts: np.ndarray) -> np.ndarray:
     """``pts`` (flat, on ``piece``) with the piece's waist darts closed: the side of each dart away
     from the anchor moves by the dart's opening, in full on its base line, fading to nothing at
@@ -427,19 +437,20 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
     # above the break point included: the fronts close over the body below the break and the V is an
     # opening in the ring, not a smaller ring (measured to the roll line, a break at the waist shrank
     # the ring at the bust by 8 cm and the bodice crossed itself at the underarms)
-    widths = [_width_fn(close_darts(p, p.outline), front_edge_range(p)) for p in pieces]
-    fronts = [p for p in pieces if not _is_back(p)]
     # the shown body's outline for tops; a ring with a turned lapel only up to the armholes' bottoms
     # (LAPEL_FADE; on the superellipse all the way up, a jacket's front was stretched 1.3-1.7x over
     # each apex from size M on and the renders showed two cups); skirts, trousers and a jumpsuit's
     # bodice stay on the superellipse (round the shown hips the trousers' drape crossed itself 9
     # times, the jumpsuit's back legs met its bodice crossing)
     shown = kind == "torso" and body.outline_z is not None and not all_legs
+    # there the fronts hang from the shoulder seam (_hung): their widths and heights as worn
+    widths = [_width_fn(_hung(p, close_darts(p, p.outline), shown), front_edge_range(p)) for p in pieces]
+    fronts = [p for p in pieces if not _is_back(p)]
     upto = body.landmarks["underarm"] if any(lapel_side(q, q.outline) is not None for q in pieces) else None
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
-        v = _flat_worn(p, mesh.pieces[i].verts)
+        v = _hung(p, _flat_worn(p, mesh.pieces[i].verts), shown)
         dz = _anchor_z(p, body, kind)
         z = v[:, 1] + dz
         # ring circumference at each height: the widths of every piece of the ring there
@@ -477,13 +488,12 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             # their half width at the armholes' bottoms (the scoop opens before the side seam's
             # place), short of the back's edge (the back's armhole stays behind it).
             flat = [z - _anchor_z(q, body, kind) for q in pieces]
-            low = [_below_armhole(q, y) for q, y in zip(pieces, flat, strict=True)]
+            low = [_below_armhole(q, y, shown) for q, y in zip(pieces, flat, strict=True)]
             overlap = _overlap(fronts) if len(fronts) > 1 else 0.0
             edge = _half(pieces, widths, flat, back=False) - overlap
             front = np.clip(_half(pieces, widths, low, back=False) - overlap, edge,
                             np.maximum(edge, circ / 2 - _half(pieces, widths, flat, back=True)))
         if kind == "torso" and shown and not _is_back(p):
-            z = z + hung_from_shoulder(p, v)
             z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front, upto=upto)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
         ring = _torso_ring_fast(body, zs, s, circ, offset, front=front, shown=shown, upto=upto)
@@ -497,10 +507,11 @@ def _half(pieces, widths, ys, back: bool) -> np.ndarray:
     return sum(w(y) for q, w, y in zip(pieces, widths, ys, strict=True) if _is_back(q) == back) / 2
 
 
-def _below_armhole(piece, y: np.ndarray) -> np.ndarray:
-    """A bodice piece's flat heights ``y``, those above its armhole's bottom (underarm_level) at it."""
+def _below_armhole(piece, y: np.ndarray, hung: bool = False) -> np.ndarray:
+    """A bodice piece's flat heights ``y``, those above its armhole's bottom (underarm_level) at it
+    (``hung``: heights as _hung gives them)."""
     u = _lm(piece, "underarm_level")
-    return y if u is None else np.minimum(y, u[1])
+    return y if u is None else np.minimum(y, _hung(piece, u[None], hung)[0, 1])
 
 
 def _overlap(fronts) -> float:
