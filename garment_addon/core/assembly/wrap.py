@@ -494,7 +494,7 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             front = np.clip(_half(pieces, widths, low, back=False) - overlap, edge,
                             np.maximum(edge, circ / 2 - _half(pieces, widths, flat, back=True)))
         if kind == "torso" and shown and not _is_back(p):
-            z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front, upto=upto)
+            z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
         ring = _torso_ring_fast(body, zs, s, circ, offset, front=front, shown=shown, upto=upto)
         pos[sl] = _over_shoulder(body, ring, z) if kind == "torso" else ring
@@ -535,13 +535,16 @@ def _under_arms(body: Body, pts: np.ndarray, cy: float) -> list[int]:
 
 
 def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, offset: float,
-                    top: float, front: np.ndarray | None = None, columns: int = 25,
-                    upto: float | None = None) -> np.ndarray:
+                    top: float, front: np.ndarray | None = None, columns: int = 25) -> np.ndarray:
     """Heights for a front's points (arc length ``s`` round rings of length ``circ``, heights ``z``
-    straight down from the flat) so that each column keeps its flat length from ``top`` (where the
-    roll over the shoulder starts) down over the bust: laid straight down, the rows over the upper
-    chest's slope were stretched (size L shirt: 1.2-1.3x over the whole front's width above the
-    apex) and the length the bust dart gives the front hung below the hem instead."""
+    as the front hangs from the shoulder, _hung) so that each column keeps its flat length from
+    ``top`` (where the roll over the shoulder starts) down over the bust: laid straight down, the
+    rows over the upper chest's slope were stretched (size L shirt: 1.2-1.3x over the whole front's
+    width above the apex) and the length the bust dart gives the front hung below the hem instead.
+    The columns run down the shown body's outline also where a lapelled ring blends into the
+    analytic section (_outline's ``upto``): the lapel's top lies there, not the front's centre,
+    which hangs from its roll line; down the blend (its upper chest 2 cm further back) a jacket's
+    centre front rose 1.0-1.6 cm more than a shirt's (size S..XL wrap)."""
     below = z < top
     if not below.any():
         return z
@@ -551,7 +554,7 @@ def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, 
     sg = np.linspace(float(s.min()), float(s.max()), columns)
     fg = None if front is None else np.tile(np.interp(zg, z[order], front[order]), columns)
     grid = _torso_ring_fast(body, np.tile(zg, columns), np.repeat(sg, len(zg)), np.tile(cg, columns),
-                            offset, front=fg, shown=True, upto=upto).reshape(columns, len(zg), 3)
+                            offset, front=fg, shown=True).reshape(columns, len(zg), 3)
     along = np.concatenate([np.zeros((columns, 1)), np.cumsum(np.linalg.norm(np.diff(grid, axis=1), axis=2), 1)], 1)
     depth = top - zg
     drop = np.stack([np.interp(top - z, a, depth) + np.maximum(top - z - a[-1], 0.0) for a in along])
