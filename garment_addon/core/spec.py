@@ -368,7 +368,7 @@ BREAK_ABOVE_HEM = 14.0  # cm: a cropped jacket still buttons this far above its 
 # spread through the bust point opens the front by half the difference past that on each side and
 # lengthens it over the apex, the side bust dart taking the length back at the side seam.
 B_CUP_DIFFERENCE = 5.0  # cm
-FBA_MAX = 6.0  # cm: the most length one side bust dart takes (more is split into two darts)
+FBA_MAX = 4.5  # cm: the most length one side bust dart takes (more is split into two darts)
 
 
 def full_bust_adjustment(m: dict[str, float]) -> float:
