@@ -484,7 +484,7 @@ def body_measurements(spec: GarmentSpec) -> dict[str, float]:
     m = spec.measurements
     height = base["height"] * (m["back_waist_length"] / base["back_waist_length"]) ** 0.5
     return dict(
-        height=height, bust=m["bust"], waist=m["waist"], hip=m["hip"],
+        height=height, bust=m["bust"], high_bust=m["high_bust"], waist=m["waist"], hip=m["hip"],
         shoulder_width=m["shoulder_width"], neck=m["neck"], bicep=m["bicep"], wrist=m["wrist"],
         thigh=m["thigh"], knee=m["knee"], ankle=m["ankle"],
         arm_length=ARM_LENGTH * height, inseam=INSEAM * height, back_waist_length=m["back_waist_length"],
