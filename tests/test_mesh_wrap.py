@@ -552,3 +552,24 @@ def test_a_top_is_not_shrink_wrapped_onto_the_bust(size):
     (docs/blender.md, Wrap, Bust)."""
     for garment_type in ("shirt", "dress", "jacket"):
         assert _apex_stretch(garment_type, size) <= 1.16, garment_type
+
+
+@pytest.mark.parametrize("garment_type", ["jacket", "shirt"])
+def test_a_front_hangs_level_over_the_shown_bust(garment_type):
+    """Size L on the shown bust: the centre front's hem hangs level with the side seams' (1.5 cm)
+    and a jacket's pockets sit level (1 cm across their tops). The front, drafted with the
+    full-bust adjustment, hangs from the shoulder seam with its side bust dart closed
+    (wrap.hung_from_shoulder): drafted for a B cup and anchored at the waist, the centre front's
+    hem rose 9.1 cm (jacket) / 6.1 cm (shirt) over the side seams', the pockets tilted 6 cm."""
+    pattern, mesh, pos, _ = _crossings_on_the_shown_body({"garment_type": garment_type, "size": "L"})
+    front = next(p for p in pattern.pieces if p.name in ("right_front", "front_bodice"))
+    hem = front.edge_points("hem")
+    side = _placed(mesh, pos, front.name, hem[np.argmin(hem[:, 0])])
+    cf = _placed(mesh, pos, front.name, front.landmarks["hem_center"])
+    assert abs(cf[2] - side[2]) < 1.5
+    for pocket in [p for p in pattern.pieces if "pocket" in p.name]:
+        top = pocket.edge_points("top")
+        ends = [_placed(mesh, pos, pocket.name, top[k]) for k in (0, -1)]
+        assert abs(ends[0][2] - ends[1][2]) < 1.0, pocket.name
+    if garment_type == "jacket":
+        assert _apex_stretch("jacket", "L") <= 1.10
