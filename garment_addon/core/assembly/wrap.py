@@ -344,15 +344,12 @@ def waist_darts(piece) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     hem centre, what _anchor_z aligns) stays. A side bust dart (opening sideways) takes length,
     which the front keeps over the bust: closed here too, the front's armhole, shoulder and gorge
     sheared down and the jacket's wrap crossed itself more at the underarms and the collar
-    (S / M / L / XL: 24 / 2 / 5 / 0 -> 51 / 15 / 9 / 4), so the seam snap closes those."""
+    (S / M / L / XL: 24 / 2 / 5 / 0 -> 51 / 15 / 9 / 4): a front hangs from the shoulder with
+    its side darts closed onto their upper legs instead (hung_from_shoulder)."""
     out = []
-    n = len(piece.outline)
     anchor = _lm(piece, "waist_center", "waist", "hem_center", "hip_level", "center")
     anchor = piece.outline.mean(axis=0) if anchor is None else anchor
-    for a, b in zip(piece.edges, piece.edges[1:] + piece.edges[:1], strict=True):
-        if a.role != "seam" or b.role != "seam" or not a.tags[1].endswith("_tip") or a.end % n != b.start % n:
-            continue
-        tip, ba, bb = piece.outline[a.end % n], piece.outline[a.start % n], piece.outline[b.end % n]
+    for tip, ba, bb in _cut_darts(piece):
         u = 0.5 * (ba + bb) - tip
         if abs(u[1]) > abs(u[0]):
             out.append((tip, ba, bb) if _side_of(u, tip, ba) == _side_of(u, tip, anchor) else (tip, bb, ba))
