@@ -25,7 +25,8 @@ TARGETS = {"wrap": "<= 0.5 s", "drape": "<= 25 s (dress, shirt)", "render_previe
            "render_final_1024": "<= 30 s", "drape_inside_fraction": "<= 0.003", "drape_max_depth": "<= 3 mm",
            "drape_body_through": "<= 0.003", "drape_body_through_max": "<= 3 mm",
            "drape_self_crossings": "~0", "drape_hem_gathering": ">= 1.15 (flared)",
-           "drape_leg_break": ">= 1.03 (full-length legs)", "drape_sleeve_break": ">= 1.03 (rib or buttoned cuffs)"}
+           "drape_leg_break": ">= 1.03 (full-length legs)", "drape_sleeve_break": ">= 1.03 (rib or buttoned cuffs)",
+           "front_hem_rise": "|x| <= 1.5 cm (woven tops)", "pocket_tilt": "<= 1 cm"}
 # the machine is shared: the load average goes beside each timing (wall seconds move 2-3x with it)
 CASES = {"dress_flared": {"garment_type": "dress", "measurements": {"flare": 40}},
          # long sleeves with buttoned cuffs and plackets: a pull-on shirt, and a button-down (its collar too)
@@ -61,6 +62,7 @@ def run() -> list[dict]:
         for stage in ("mannequin", "meshing", "wrap"):
             rows.append(_row(t, stage, r.timings[stage], target=TARGETS.get(stage, "")))
         rows.append(_row(t, "wrap_inside_fraction", r.metrics["inside_fraction"], "", "<= 0.05"))
+        rows += _level_rows(t, "wrap", r.metrics)
         t0 = time.perf_counter()
         pl.render_scene(r, tmp / f"{t}_preview.png", tmp / f"{t}_preview_mask.png", "preview", 512)
         rows.append(_row(t, "render_preview_512", time.perf_counter() - t0, target=TARGETS["render_preview_512"]))
@@ -105,12 +107,19 @@ def _drape_rows(case: str, pattern, out: Path) -> list[dict]:
             _row(case, "drape_max_seam_gap", m["max_seam_gap_cm"], "cm", "<= 0.5"),
             _row(case, "drape_sim_seam_gap", m["sim_max_seam_gap_cm"], "cm", "before snap"),
             _row(case, "drape_mean_stretch", m["mean_stretch"], "", "<= 0.05")]
+    rows += _level_rows(case, "drape", m)
     # the flat band above a long sleeve's cuff / a full-length leg's hem over its 3D length (breaks.py)
     rows += [_row(case, f"drape_{k}", m[k], "x band", TARGETS[f"drape_{k}"]) for k in ("leg_break", "sleeve_break")
              if k in m]
     info = pl.run_render(out, out, profile="final", size=1024)
     rows.append(_row(case, "render_final_1024", info["seconds"], target=TARGETS["render_final_1024"]))
     return rows
+
+
+def _level_rows(case: str, method: str, m: dict) -> list[dict]:
+    """The front's centre-front hem above its side seam's and its pockets' tilt (level.py), where the
+    garment has them."""
+    return [_row(case, f"{method}_{k}", m[k], "cm", TARGETS[k]) for k in ("front_hem_rise", "pocket_tilt") if k in m]
 
 
 def _cap() -> int:

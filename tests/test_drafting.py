@@ -1034,3 +1034,51 @@ def test_a_tailored_collars_roll_line_continues_the_lapels():
         from_notch = LineString(front.edge_points("gorge")).project(Point(crossing))
         along = gorge.project(Point(end))
         assert min(abs(along - from_notch), abs(gorge.length - along - from_notch)) < 0.5, side
+
+
+def _front_and_back(garment_type, high_bust, size="L"):
+    p = draft_pattern(make_spec({"garment_type": garment_type, "size": size,
+                                 "measurements": {"high_bust": high_bust}}))
+    front = p.piece("right_front") if "right_front" in {q.name for q in p.pieces} else p.piece("front_bodice")
+    return p, front, p.piece("back_bodice")
+
+
+def _dart_mouth(front) -> float:
+    """How far the side bust dart's legs lie apart on the side seam (the length it takes)."""
+    return front.edge_points("side_upper_right")[:, 1].min() - front.edge_points("side_right")[:, 1].max()
+
+
+@pytest.mark.parametrize("garment_type", ["shirt", "jacket"])
+def test_a_full_bust_lengthens_the_front_over_the_apex_into_a_deeper_bust_dart(garment_type):
+    """Full-bust adjustment: a bust fuller than the block's B cup (full bust - high bust past 5 cm)
+    lengthens the front over the bust point by that difference (up to FBA_MAX) and its side bust dart
+    takes it back, so the side seams still sew 1:1 and the back is unchanged; none at or under a B
+    cup. Drafted for a B cup, a size L front on the shown bust (7.4 cm) was short: the wrapped
+    jacket's centre front hem rose 9 cm above its side seams'."""
+    from garment_addon.core.spec import FBA_MAX
+
+    _, b_front, b_back = _front_and_back(garment_type, 95.0)  # a B cup: the block as it is
+    for high_bust, more in ((99.0, 0.0), (95.0, 0.0), (92.0, 3.0), (90.0, 4.5), (80.0, FBA_MAX)):
+        p, front, back = _front_and_back(garment_type, high_bust)
+        check_pattern(p)
+        length = front.landmarks["hps"][1] - front.landmarks["hem_center"][1]  # down the centre front
+        assert length - (b_front.landmarks["hps"][1] - b_front.landmarks["hem_center"][1]) == pytest.approx(more)
+        legs = front.edge_length("bust_dart_right_a"), front.edge_length("bust_dart_right_b")
+        assert legs[0] == pytest.approx(legs[1], abs=0.01)
+        assert _dart_mouth(front) - _dart_mouth(b_front) == pytest.approx(more, abs=0.01)
+        for e in ("side_right", "side_upper_right", "armhole_right", "shoulder_right"):
+            assert front.edge_length(e) == pytest.approx(b_front.edge_length(e), abs=0.01), e
+            assert back.edge_length(e) == pytest.approx(b_back.edge_length(e), abs=0.01), e
+        assert front.edge_length("side_right") + front.edge_length("side_upper_right") == pytest.approx(
+            back.edge_length("side_right") + back.edge_length("side_upper_right"), abs=0.01)
+
+
+def test_a_jackets_break_point_stays_above_the_waist_with_a_full_bust():
+    """The lapels' break (the top button) stays BREAK_ABOVE_WAIST over the natural waist however
+    much the full-bust adjustment lengthens the front above it."""
+    heights = []
+    for high_bust in (95.0, 90.0):
+        _, front, _ = _front_and_back("jacket", high_bust)
+        heights.append(front.landmarks["roll_start"][1] - front.landmarks["waist_center"][1])
+    assert heights[1] == pytest.approx(heights[0], abs=0.01)
+    assert 2.0 <= heights[0] <= 5.0

@@ -151,3 +151,19 @@ def test_attached_outline_reaches_the_bust_and_falls_from_it(size):
     top = int(np.argmin(front))
     fall = np.diff(front[: top + 1])  # waist up to the apex: forward (down in y) all the way, evenly
     assert (fall <= 0.05).all() and np.ptp(fall) < 0.6
+
+
+@pytest.mark.parametrize("size", ["S", "L"])
+def test_the_size_tables_high_bust_is_the_shown_mannequins(size):
+    """The size table's high bust (the tape under the arms, above the bust: 3 cm over the underarm
+    landmark, in the armpits' hollow) is what the shown mannequin measures, so the drafting's
+    full-bust adjustment (spec.full_bust_adjustment) fits the bust shown: about a B cup at S, fuller
+    at L (full bust - high bust 7.4 cm)."""
+    from garment_addon.core.spec import SIZE_TABLE, full_bust_adjustment
+
+    spec = make_spec({"garment_type": "jacket"}, size=size)
+    body = body_for_spec(spec)
+    h = mh.human_for_body(body)
+    got = mh.measure(mh.load_asset(), h.verts, {"high_bust": body.landmarks["underarm"] + 3.0})["high_bust"]
+    assert got == pytest.approx(SIZE_TABLE[size]["high_bust"], abs=1.0)
+    assert (full_bust_adjustment(spec.m) > 2.0) == (size == "L")

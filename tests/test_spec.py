@@ -117,21 +117,25 @@ def test_a_default_cuff_shrinks_to_fit_a_short_sleeve():
 
 def test_a_jackets_break_point_follows_the_back_waist_length():
     """A jacket opens to just above the waist (neckline_depth = back_waist_length + 2 - 3: the front
-    runs 2 cm longer over the bust, the break 3 cm above the waist), whatever the size or the given
-    back length; what the user gives stays; a cropped jacket still buttons above its hem; a hooded
-    one keeps the type's default (the hood takes the neckline)."""
-    from garment_addon.core.spec import BREAK_ABOVE_HEM
+    runs 2 cm longer over a B cup, more by the full-bust adjustment over a fuller one, the break 3 cm
+    above the waist), whatever the size or the given back length; what the user gives stays; a
+    cropped jacket still buttons above its hem; a hooded one keeps the type's default (the hood
+    takes the neckline)."""
+    from garment_addon.core.spec import BREAK_ABOVE_HEM, full_bust_adjustment
 
     for size, row in SIZE_TABLE.items():
-        assert make_spec({"garment_type": "jacket", "size": size}).m["neckline_depth"] == \
-            pytest.approx(row["back_waist_length"] - 1.0)
+        m = make_spec({"garment_type": "jacket", "size": size}).m
+        assert m["neckline_depth"] == pytest.approx(row["back_waist_length"] - 1.0 + full_bust_adjustment(m))
+    assert full_bust_adjustment(make_spec({"garment_type": "jacket", "size": "M"}).m) == 0.0
     assert make_spec({"garment_type": "jacket", "measurements": {"back_waist_length": 45}}).m["neckline_depth"] == 44
+    b_cup = make_spec({"garment_type": "jacket", "size": "L", "measurements": {"high_bust": 95}}).m
+    assert b_cup["neckline_depth"] == SIZE_TABLE["L"]["back_waist_length"] - 1.0
     assert make_spec({"garment_type": "jacket", "measurements": {"neckline_depth": 12}}).m["neckline_depth"] == 12
     cropped = make_spec({"garment_type": "jacket", "measurements": {"bodice_length": 45}}).m
     assert cropped["neckline_depth"] == 45 - BREAK_ABOVE_HEM
     assert make_spec({"garment_type": "jacket", "features": {"has_hood": True}}).m["neckline_depth"] == 20
     again = make_spec(make_spec({"garment_type": "jacket", "size": "L"}).to_dict())  # a saved spec keeps it
-    assert again.m["neckline_depth"] == SIZE_TABLE["L"]["back_waist_length"] - 1.0
+    assert again.m["neckline_depth"] == SIZE_TABLE["L"]["back_waist_length"] - 1.0 + full_bust_adjustment(again.m)
 
 
 def test_round_trip_through_dict():

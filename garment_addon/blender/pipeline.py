@@ -124,6 +124,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
 
     from ..core.assembly import assembly_metrics, snap_seams, wrap
     from ..core.assembly.breaks import limb_breaks
+    from ..core.assembly.level import front_level
     from ..core.assembly.quality import push_out
     from ..core.mesh import mesh_pattern
     from . import drape as dr
@@ -172,7 +173,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         timings["drape_cpu"] = time.process_time() - cpu  # all threads: comparable on a loaded machine
         result.drape_speeds = stats.get("speeds", [])
         metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0))
-    metrics.update(assembly_metrics(mesh, pos, body, pattern), **limb_breaks(pattern, mesh, pos), fabric=fabric_name)
+    metrics.update(assembly_metrics(mesh, pos, body, pattern), **limb_breaks(pattern, mesh, pos),
+                   **front_level(pattern, mesh, pos), fabric=fabric_name)
     dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
     if method == "drape":
         _drop_cloth(colliders)

@@ -45,6 +45,7 @@ class Field:
 # Every measurement the drafting understands, with its documented range (cm).
 MEASUREMENTS: dict[str, Field] = {
     "bust": Field(60, 160, "full bust girth (body)", "girth"),
+    "high_bust": Field(55, 160, "chest girth under the arms, above the bust (body)", "girth"),
     "waist": Field(45, 150, "natural waist girth (body)", "girth"),
     "hip": Field(60, 170, "full hip girth (body)", "girth"),
     "neck": Field(26, 55, "neck base girth (body)", "girth"),
@@ -84,19 +85,23 @@ FEATURES: dict[str, tuple] = {
     "fabric": ("woven", "knit"),
 }
 
-# Body and garment defaults per size (a regular women's block, cm).
+# Body and garment defaults per size (a regular women's block, cm). high_bust is what the shown
+# (MakeHuman) mannequin of the size measures 3 cm above its underarm landmark, in the armpits'
+# hollow (tests/test_drafting.py checks it at L): from size L on its bust is fuller than the
+# block's B cup (full bust - high bust 7.4 / 9.5 / 24.7 cm at L / XL / XXL), which the drafting's
+# full-bust adjustment takes up (full_bust_adjustment).
 SIZE_TABLE: dict[str, dict[str, float]] = {
-    "XS": dict(bust=80, waist=62, hip=86, neck=33, shoulder_width=36, back_waist_length=39,
+    "XS": dict(bust=80, high_bust=81, waist=62, hip=86, neck=33, shoulder_width=36, back_waist_length=39,
                bicep=25, wrist=15, thigh=51, knee=34, ankle=21, height=158),
-    "S": dict(bust=86, waist=68, hip=92, neck=34.5, shoulder_width=38, back_waist_length=40,
+    "S": dict(bust=86, high_bust=87, waist=68, hip=92, neck=34.5, shoulder_width=38, back_waist_length=40,
               bicep=27, wrist=15.5, thigh=54, knee=35.5, ankle=22, height=163),
-    "M": dict(bust=92, waist=74, hip=98, neck=36, shoulder_width=40, back_waist_length=41,
+    "M": dict(bust=92, high_bust=91, waist=74, hip=98, neck=36, shoulder_width=40, back_waist_length=41,
               bicep=29, wrist=16, thigh=57, knee=37, ankle=23, height=168),
-    "L": dict(bust=100, waist=82, hip=106, neck=38, shoulder_width=42, back_waist_length=42,
+    "L": dict(bust=100, high_bust=92.5, waist=82, hip=106, neck=38, shoulder_width=42, back_waist_length=42,
               bicep=32, wrist=17, thigh=61, knee=39, ankle=24, height=170),
-    "XL": dict(bust=108, waist=91, hip=114, neck=40, shoulder_width=44, back_waist_length=43,
+    "XL": dict(bust=108, high_bust=98.5, waist=91, hip=114, neck=40, shoulder_width=44, back_waist_length=43,
                bicep=35, wrist=18, thigh=65, knee=41, ankle=25, height=172),
-    "XXL": dict(bust=118, waist=102, hip=124, neck=42, shoulder_width=46, back_waist_length=44,
+    "XXL": dict(bust=118, high_bust=93.5, waist=102, hip=124, neck=42, shoulder_width=46, back_waist_length=44,
                 bicep=38.5, wrist=19, thigh=70, knee=43, ankle=26, height=174),
 }
 
@@ -358,6 +363,21 @@ def snap_sleeve(length: float, cap_height: float) -> float:
 BREAK_ABOVE_WAIST = 3.0  # cm
 FRONT_OVER_BUST = 2.0  # cm: front waist length (HPS over the bust point) less the back waist length
 BREAK_ABOVE_HEM = 14.0  # cm: a cropped jacket still buttons this far above its hem (a button below)
+# A block (FRONT_OVER_BUST, its side bust dart) is drafted for a B cup: full bust less high bust
+# about B_CUP_DIFFERENCE. A fuller bust takes a full-bust adjustment: the pattern maker's slash and
+# spread through the bust point opens the front by half the difference past that on each side and
+# lengthens it over the apex, the side bust dart taking the length back at the side seam.
+B_CUP_DIFFERENCE = 5.0  # cm
+FBA_MAX = 4.5  # cm: the most length one side bust dart takes (more is split into two darts)
+
+
+def full_bust_adjustment(m: dict[str, float]) -> float:
+    """Length (cm) a front gains over the bust point for a bust fuller than the block's B cup: the
+    cup difference past it (full bust - high bust - B_CUP_DIFFERENCE), twice the per-side spread, up
+    to FBA_MAX; 0 at or under a B cup. Checked against the shown mannequin: its front over the apex
+    is longer than its back by 1.0 / 2.6 / 5.1 / 5.7 / 8.2 cm at S..XXL, the block's dart gives
+    2.2-3.1 (short by -1.2 / 0.2 / 2.5 / 2.9 / 5.1), the adjustment 0 / 0 / 2.4 / 4.5 / 6.0."""
+    return min(max(m["bust"] - m["high_bust"] - B_CUP_DIFFERENCE, 0.0), FBA_MAX)
 
 
 def _jacket_break(t: str, m: dict[str, float], feats: dict[str, Any]) -> None:
@@ -366,7 +386,7 @@ def _jacket_break(t: str, m: dict[str, float], feats: dict[str, Any]) -> None:
     type's default (the hood takes the neckline)."""
     if t != "jacket" or feats.get("has_hood"):
         return
-    depth = m["back_waist_length"] + FRONT_OVER_BUST - BREAK_ABOVE_WAIST
+    depth = m["back_waist_length"] + FRONT_OVER_BUST + full_bust_adjustment(m) - BREAK_ABOVE_WAIST
     m["neckline_depth"] = min(depth, m["bodice_length"] - BREAK_ABOVE_HEM)
 
 
@@ -464,7 +484,7 @@ def body_measurements(spec: GarmentSpec) -> dict[str, float]:
     m = spec.measurements
     height = base["height"] * (m["back_waist_length"] / base["back_waist_length"]) ** 0.5
     return dict(
-        height=height, bust=m["bust"], waist=m["waist"], hip=m["hip"],
+        height=height, bust=m["bust"], high_bust=m["high_bust"], waist=m["waist"], hip=m["hip"],
         shoulder_width=m["shoulder_width"], neck=m["neck"], bicep=m["bicep"], wrist=m["wrist"],
         thigh=m["thigh"], knee=m["knee"], ankle=m["ankle"],
         arm_length=ARM_LENGTH * height, inseam=INSEAM * height, back_waist_length=m["back_waist_length"],

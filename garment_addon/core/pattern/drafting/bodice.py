@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ...spec import GarmentSpec
+from ...spec import GarmentSpec, full_bust_adjustment
 from .. import geometry as g
 from ..builder import PieceDraft
 from .darts import darted_line
@@ -52,7 +52,8 @@ FISHEYE_BELOW = 12.0  # cm: an internal waist dart runs this far below the waist
 
 
 def bust_dart_intake(bust: float) -> float:
-    """Side bust dart intake (cm) of a B-cup block: about 2.4 cm at a 92 cm bust."""
+    """Side bust dart intake (cm) of a B-cup block: about 2.4 cm at a 92 cm bust (a fuller bust adds
+    spec.full_bust_adjustment)."""
     return float(np.clip(0.03 * bust - 0.4, 1.5, 4.0))
 
 
@@ -88,11 +89,15 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
         hip_line_q = max(hip_q, floor)
         below = length - m["back_waist_length"]  # how far below the waist the hem falls
         hem_q = waist_q + (hip_line_q - waist_q) * min(1.0, below / HIP_DEPTH)
-    # a woven front is shaped over the bust by a side dart (knit stretches over it; a loose top hangs)
+    # a woven front is shaped over the bust by a side dart (knit stretches over it; a loose top hangs);
+    # a bust fuller than the block's B cup spreads it (full-bust adjustment): the front gains that
+    # length above the dart, over the apex, and the dart takes it back at the side seam, so the side
+    # seams still sew 1:1 (wrapped on the shown size L bust without it, the centre front's hem rode
+    # 3-5 cm above the side seams')
     bust_dart_y = underarm_y - BUST_DART_BELOW
     bust_dart = 0.0
     if spec.fabric == "woven" and fit != "loose" and bust_dart_y > max(waist_y, 0.0) + 3.0:
-        bust_dart = bust_dart_intake(m["bust"])
+        bust_dart = bust_dart_intake(m["bust"]) + full_bust_adjustment(m)
     return BodiceFrame(
         bust_dart=bust_dart, bust_dart_y=bust_dart_y,
         length=length, waist_y=waist_y, underarm_y=underarm_y, shoulder_x=shoulder_x,
