@@ -1006,8 +1006,11 @@ def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELA
 
 ARMHOLE_REACH = 6.0  # cm round a sleeve's sewn cap in which folds are smoothed out
 UNFOLD_ROUNDS = 12  # at most; one or two do it (shirt, hoodie, dress S..XXL)
-UNFOLD_STEPS = 2  # smoothing steps per round: 4, with two rings round the fold moving too, left the
-# hoodie's mean stretch 0.052 -> 0.065 (M) and 0.067 -> 0.086 (XL); 2 on the fold alone 0.054 / 0.070
+# the folded cloth and one ring round it move, 2 smoothing steps a round: the fold alone left a pinch
+# where it was (shirt L drape 0 -> 2 crossings there); 2 rings and 4 steps left the hoodie's mean
+# stretch 0.052 -> 0.065 (M) and 0.067 -> 0.086 (XL), 1 and 2 0.057 / 0.073
+UNFOLD_RINGS = 1
+UNFOLD_STEPS = 2
 
 
 def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
@@ -1018,7 +1021,7 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     while the sleeve cap it is sewn to lies round the arm, 5-8 cm away; the seam snap meets them
     half way and the rows beside the junction fold through each other (wrap self-crossings, 2 cm,
     welded: shirt M / L / XL 5 / 11 / 4 at the back armholes, hoodie S..XL 35-87 round the
-    armholes). Only the vertices of crossing edges and crossed triangles move."""
+    armholes). Only the vertices of crossing edges and crossed triangles, and their neighbours, move."""
     torso_ids = [mesh.index(p.name) for p in pattern.pieces if (p.body_region or "").startswith("torso")]
     arm_ids = [mesh.index(p.name) for p in pattern.pieces if (p.body_region or "").startswith(ARM)]
     label, sewn = _seam_groups(mesh)
@@ -1041,6 +1044,8 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
         moving = np.zeros(n, bool)
         moving[bad.ravel()] = True
         moving[faces[hit].ravel()] = True
+        for _ in range(UNFOLD_RINGS):
+            moving[e[moving[e].any(axis=1)].ravel()] = True
         for _ in range(UNFOLD_STEPS):
             mean = np.column_stack([np.bincount(e[:, 0], out[e[:, 1], k], n) + np.bincount(e[:, 1], out[e[:, 0], k], n)
                                     for k in range(3)]) / degree[:, None]
