@@ -41,7 +41,7 @@ LEG_BONES = ("UpLeg", "Leg", "Foot", "ToeBase")
 ARMPIT_BELOW_BUST = 2.0  # cm: the arms must hang clear of the torso up to this far under the bust line
 # the arms hang at least ARM_CLEARANCE apart from the torso ARMPIT_DROP below the armpit (the
 # highest section showing them apart): at 38 degrees a size XXL body's arms lay against its sides
-# for ~6 cm under the armpit (0.1-0.7 cm apart 0-3 cm down, where sizes S..XL are 2.3-4.4 apart) and
+# for ~6 cm under the armpit (0.1-0.7 cm apart 0-3 cm down, where sizes S..XL are 2.2-4.4 apart) and
 # the wrapped sleeves and bodice ran through each other there (wrap: 80-180 self-crossings)
 ARM_CLEARANCE = 2.5
 ARMPIT_DROP = 3.0
