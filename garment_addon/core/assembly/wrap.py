@@ -1022,8 +1022,11 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     half way and the rows beside the junction fold through each other (wrap self-crossings, 2 cm,
     welded: shirt M / L / XL 5 / 11 / 4 at the back armholes, hoodie S..XL 35-87 round the
     armholes). Only the vertices of crossing edges and crossed triangles, and their neighbours, move."""
-    torso_ids = [mesh.index(p.name) for p in pattern.pieces if (p.body_region or "").startswith("torso")]
-    arm_ids = [mesh.index(p.name) for p in pattern.pieces if (p.body_region or "").startswith(ARM)]
+    # not imported pieces: laid by their own placement they cross in many places, and smoothing
+    # those only took their cloth in (GarmentCode T-shirt mean stretch 0.052 -> 0.094)
+    ours = [p for p in pattern.pieces if not _uses_placement(p)]
+    torso_ids = [mesh.index(p.name) for p in ours if (p.body_region or "").startswith("torso")]
+    arm_ids = [mesh.index(p.name) for p in ours if (p.body_region or "").startswith(ARM)]
     label, sewn = _seam_groups(mesh)
     on_torso, on_arm = np.isin(mesh.piece_of, torso_ids), np.isin(mesh.piece_of, arm_ids)
     cap = on_arm & sewn & np.isin(label, label[sewn & on_torso])
