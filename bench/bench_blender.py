@@ -1,8 +1,9 @@
-"""Blender pipeline per garment type: mannequin, meshing, wrap, preview render; the drape's quality
-measured on the EXPORTED meshes (garment.obj against mannequin.obj, as `assemble --method drape`
-writes them): vertices inside the body, the deepest one, body points out through the garment's
-triangles (between its vertices; also on the subdivided surface renders show), garment edges crossing
-the garment, the hem's gathering; drape seconds, and the final 1024² render of that same assembly.
+"""Blender pipeline per garment type: mannequin, meshing, wrap (and the wrapped garment's self-crossings, welded
+as exported), preview render; the drape's quality measured on the EXPORTED meshes (garment.obj against
+mannequin.obj, as `assemble --method drape` writes them): vertices inside the body, the deepest one, body
+points out through the garment's triangles (between its vertices; also on the subdivided surface renders
+show), garment edges crossing the garment, the hem's gathering; drape seconds, and the final 1024² render of
+that same assembly.
 
 Targets on the 2-core CPU machine: wrap <= 0.5 s, drape <= 25 s for a dress or shirt, preview render
 < 3 s at 512², final render <= 30 s at 1024²; inside <= 0.3 % and none deeper than 3 mm; body
@@ -44,6 +45,7 @@ def run() -> list[dict]:
     import bpy
 
     from garment_addon.blender import pipeline as pl
+    from garment_addon.core.assembly.quality import self_crossings
     from garment_addon.core.pattern import draft_pattern
     from garment_addon.core.spec import GARMENT_TYPES, make_spec
 
@@ -63,6 +65,8 @@ def run() -> list[dict]:
             rows.append(_row(t, stage, r.timings[stage], target=TARGETS.get(stage, "")))
         rows.append(_row(t, "wrap_inside_fraction", r.metrics["inside_fraction"], "", "<= 0.05"))
         rows += _level_rows(t, "wrap", r.metrics)
+        rows.append(_row(t, "wrap_self_crossings", self_crossings(*pl._mesh_arrays(r.garment)), "edges",
+                         TARGETS["drape_self_crossings"]))
         t0 = time.perf_counter()
         pl.render_scene(r, tmp / f"{t}_preview.png", tmp / f"{t}_preview_mask.png", "preview", 512)
         rows.append(_row(t, "render_preview_512", time.perf_counter() - t0, target=TARGETS["render_preview_512"]))

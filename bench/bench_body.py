@@ -2,7 +2,8 @@
 
 Per body (female / male x XS / M / XXL): the girth error of each measurement on the built mesh (%,
 target within 2 %), the build time (macro solve, pose, girth correction; uncached), the largest radial
-correction left after the macro targets, the arm angle. Then the Blender rig: bones, and the time to
+correction left after the macro targets, the arm angle and how far the arms hang from the torso 3 cm
+under the armpit (the narrower side's horizontal gap). Then the Blender rig: bones, and the time to
 build and skin it (with bpy).
 """
 
@@ -37,6 +38,8 @@ def run() -> list[dict]:
                 rows.append(_row(case, f"{k}_error", 100 * e, "%", "|e| <= 2"))
             rows.append(_row(case, "max_correction", 100 * max(abs(v - 1) for v in h.correction.values()), "%"))
             rows.append(_row(case, "arm_angle", h.arm_angle, "deg"))
+            below = mh.armpit_height(h.verts, h.heights) - mh.ARMPIT_DROP
+            rows.append(_row(case, "arm_clearance", mh.arm_gap(h.verts, below), "cm", f">= {mh.ARM_CLEARANCE}"))
     rows += _rig_rows()
     return rows
 

@@ -350,7 +350,9 @@ def test_hoodie_drape_keeps_the_hood_up():
     top = r.positions_cm[hood, 2].max()
     head = r.body_model.head_center
     assert top > head[2] + 0.5 * r.body_model.head_axes[2]  # over the head, not in a heap at the neck
-    assert r.metrics["inside_fraction"] <= 0.01 and r.metrics["mean_stretch"] <= 0.05
+    # 0.05 before the armholes' folds were smoothed out after the snap: on this 4 cm mesh that takes
+    # in whole triangles (0.045 -> 0.053, its 3 self-crossings -> 0; the 2 cm shirt L drape 0.048 -> 0.049)
+    assert r.metrics["inside_fraction"] <= 0.01 and r.metrics["mean_stretch"] <= 0.056
 
 
 def test_hoodie_drape_does_not_cross_itself_at_the_armholes_bottoms():
@@ -362,8 +364,17 @@ def test_hoodie_drape_does_not_cross_itself_at_the_armholes_bottoms():
     assert r.metrics["inside_fraction"] <= 0.003
 
 
-@pytest.mark.xfail(strict=True, reason="branch fba: 4 crossings at the front of the underarms (the bodice's full girth "
-                   "under the arm, docs/blender.md, Full-bust adjustment); 0 with branch armhole's unfold_armholes")
+def test_xxl_jacket_drape_does_not_cross_itself_under_the_arms():
+    """Size XXL jacket drape (~40 frames, 9 s CPU). At the 38 degree A-pose the body's arms lay against
+    its sides under the armpits and the drape kept 3 self-crossings at the right underarm; the arms
+    now hang 46 degrees out, clear of the torso, and folds the snap makes beside an underarm
+    junction are smoothed out (0)."""
+    r = pl.build_scene(draft_pattern(make_spec({"garment_type": "jacket", "size": "XXL"})), "drape")
+    assert r.body_model.human.arm_angle > 38.0
+    assert r.metrics["self_crossings"] == 0, r.metrics["self_crossings"]
+    assert r.metrics["inside_fraction"] <= 0.003 and r.metrics["max_depth_mm"] <= 3.0
+
+
 def test_jacket_drape_keeps_its_turned_lapels_and_collar():
     """A jacket drape to rest (~47 frames, 9-10 s) on the drape's own mesh: the lapels fold along the
     mesh's roll-line edges, so the front does not pass through itself at the break point (14

@@ -88,7 +88,9 @@ def test_wraps_onto_the_mannequin(t):
     assert np.isfinite(pos).all()
     assert m["inside_fraction"] <= 0.05
     assert m["max_seam_gap_cm"] < 0.01  # seams meet
-    assert m["mean_stretch"] < 0.06
+    # 0.06 before the armholes' folds were smoothed out: flattened, a fold's cloth is taken in (hoodie
+    # on this analytic body 0.056 -> 0.061 while its self-crossings went 52 -> 6)
+    assert m["mean_stretch"] < 0.065
 
 
 @TYPES_PARAM

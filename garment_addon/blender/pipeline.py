@@ -126,6 +126,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly.breaks import limb_breaks
     from ..core.assembly.level import front_level
     from ..core.assembly.quality import push_out
+    from ..core.assembly.wrap import unfold_armholes
     from ..core.mesh import mesh_pattern
     from . import drape as dr
     from . import scene as sc
@@ -168,7 +169,9 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         # move spread smoothly; then what the solver let sink into the body comes out. No relax
         # toward flat lengths afterwards: that would iron out the folds gravity made.
         bverts, bfaces = _mesh_arrays(result.mannequin)
-        pos = push_out(snap_seams(mesh, raw), bverts, bfaces, 0.5 * dr.COLLISION_DISTANCE / CM)
+        gap = 0.5 * dr.COLLISION_DISTANCE / CM
+        # the snap can fold the cloth beside an underarm junction as the wrap's did: unfolded the same way
+        pos = unfold_armholes(pattern, mesh, push_out(snap_seams(mesh, raw), bverts, bfaces, gap), body, gap)
         timings["drape"] = time.perf_counter() - t
         timings["drape_cpu"] = time.process_time() - cpu  # all threads: comparable on a loaded machine
         result.drape_speeds = stats.get("speeds", [])

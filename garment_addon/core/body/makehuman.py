@@ -39,6 +39,12 @@ DELTA_UNIT = 0.002  # cm per stored delta step (tools/extract_makehuman.py)
 ARM_BONES = ("Arm", "Hand")  # name parts of the bones that carry an arm (LeftArm, LeftForeArm, LeftHand*)
 LEG_BONES = ("UpLeg", "Leg", "Foot", "ToeBase")
 ARMPIT_BELOW_BUST = 2.0  # cm: the arms must hang clear of the torso up to this far under the bust line
+# the arms hang at least ARM_CLEARANCE apart from the torso ARMPIT_DROP below the armpit (the
+# highest section showing them apart): at 38 degrees a size XXL body's arms lay against its sides
+# for ~6 cm under the armpit (0.1-0.7 cm apart 0-3 cm down, where sizes S..XL are 2.2-4.4 apart) and
+# the wrapped sleeves and bodice ran through each other there (wrap: 80-180 self-crossings)
+ARM_CLEARANCE = 2.5
+ARMPIT_DROP = 3.0
 MAX_ARM_ANGLE = 60.0  # degrees from the vertical: the widest A-pose tried for a heavy body
 # landmarks the vertical remap aligns. Not the waist: the asset's natural waist sits 0.03 of the
 # stature above the analytic one, and pulling it down would stretch the midriff by 30 %; crotch to
@@ -482,12 +488,44 @@ class HumanBody:
 
 def arms_clear(asset: Asset, verts: np.ndarray, heights: dict[str, float]) -> bool:
     """True when sections from the waist up to 2 cm under the bust line show the torso and both arms
-    apart (the armpit's crease is a few cm above the bust line)."""
+    apart (the armpit's crease is a few cm above the bust line), and ARMPIT_DROP under the armpit
+    the arms hang at least ARM_CLEARANCE from the torso."""
     tris = skin_triangles()
     for z in np.linspace(heights["waist"], heights["bust"] - ARMPIT_BELOW_BUST, 5):
         if sum(len(p) >= 3 for p in slice_loops(verts, tris, z)) < 3:
             return False
-    return True
+    return arm_gap(verts, armpit_height(verts, heights) - ARMPIT_DROP) >= ARM_CLEARANCE
+
+
+def arm_gaps(verts: np.ndarray, z: float) -> tuple[float, float] | None:
+    """(left, right) horizontal distance (cm) from each arm's section to the torso's at height z;
+    None where an arm's section is not apart from the torso's there."""
+    loops = [p for p in slice_loops(verts, skin_triangles(), z) if len(p) >= 3]
+    if len(loops) < 3:
+        return None
+    torso = min(loops, key=lambda p: float(np.linalg.norm(p.mean(0))))
+    out = []
+    for sx in (1.0, -1.0):  # the section nearest the torso on that side: the arm (the hand hangs lower)
+        side = [p for p in loops if p is not torso and sx * p.mean(0)[0] > 0]
+        if not side:
+            return None
+        out.append(min(float(np.linalg.norm(p[:, None] - torso[None], axis=2).min()) for p in side))
+    return out[0], out[1]
+
+
+def arm_gap(verts: np.ndarray, z: float) -> float:
+    """The smaller of the two arms' gaps to the torso at height z (0 where one touches it)."""
+    g = arm_gaps(verts, z)
+    return 0.0 if g is None else min(g)
+
+
+def armpit_height(verts: np.ndarray, heights: dict[str, float], step: float = 0.5) -> float:
+    """The highest height, going up from 2 cm under the bust line in ``step`` cm, at which both arms'
+    sections are still apart from the torso's: the armpit (where the arm joins the torso)."""
+    z = heights["bust"] - ARMPIT_BELOW_BUST
+    while z < heights["neck"] and arm_gaps(verts, z + step) is not None:
+        z += step
+    return z
 
 
 def _log_errors(asset, verts, heights, target) -> np.ndarray:
