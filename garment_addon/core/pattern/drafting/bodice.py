@@ -42,6 +42,7 @@ class BodiceFrame:
     bust_dart_y: float = 0.0  # height of the bust dart on the side seam
     fisheye: float = 0.0  # width of one internal waist dart per quarter (hip-length tops), 0 = none
     hip_q: float | None = None  # quarter finished hip at the hip line (None: the top ends above it)
+    hem_drop: float = 0.0  # a dartless front's extra length at the centre-front hem, 0 at the side seams
 
 
 BUST_DART_BELOW = 5.0  # cm: the side bust dart sits this far below the underarm
@@ -95,11 +96,19 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     # seams still sew 1:1 (wrapped on the shown size L bust without it, the centre front's hem rode
     # 3-5 cm above the side seams')
     bust_dart_y = underarm_y - BUST_DART_BELOW
-    bust_dart = 0.0
+    bust_dart = hem_drop = 0.0
     if spec.fabric == "woven" and fit != "loose" and bust_dart_y > max(waist_y, 0.0) + 3.0:
         bust_dart = bust_dart_intake(m["bust"]) + full_bust_adjustment(m)
+    elif not dress:
+        # a dartless (knit or loose) front gets the same length over the bust as the dart would give
+        # it (the block's B-cup intake rotated to the hem, plus the full-bust adjustment), at the
+        # centre-front hem tapering to nothing at the side seams, which still sew 1:1 (wrapped on the
+        # shown bust without it, a hoodie's centre front rode 2.4-6.5 cm above its side seams; with
+        # the adjustment alone, 1.8-3.3). A dress bodice's waist seam would have to carry it into the
+        # skirt, so it is left out there
+        hem_drop = bust_dart_intake(m["bust"]) + full_bust_adjustment(m)
     return BodiceFrame(
-        bust_dart=bust_dart, bust_dart_y=bust_dart_y,
+        bust_dart=bust_dart, bust_dart_y=bust_dart_y, hem_drop=hem_drop,
         length=length, waist_y=waist_y, underarm_y=underarm_y, shoulder_x=shoulder_x,
         shoulder_y=length - SHOULDER_DROP, neck_w=m["neckline_width"],
         front_neck_depth=m["neckline_depth"], bust_q=bust_q, waist_q=waist_q, hem_q=hem_q,
@@ -185,6 +194,17 @@ def fisheye_dart(f: BodiceFrame, front: bool, sign: float) -> dict | None:
     return {"kind": "dart", "points": pts, "text": f"dart {f.fisheye:.1f} cm"}
 
 
+def dropped_hem(x0: float, x1: float, half: float, drop: float, n: int = 17) -> np.ndarray:
+    """A hem from x0 to x1 at y = 0 that dips ``drop`` below it at the centre front (and across a
+    button overlap), tapering to nothing at +-half with a level tangent at both (a square corner with
+    the side seam); a straight line when ``drop`` is 0."""
+    if drop <= 0:
+        return g.line((x0, 0.0), (x1, 0.0))
+    x = np.linspace(x0, x1, n)
+    t = np.clip(np.abs(x) / half, 0.0, 1.0)
+    return np.column_stack([x, -drop * 0.5 * (1.0 + np.cos(np.pi * t))])
+
+
 def _armhole(f: BodiceFrame, q_off: float, front: bool) -> np.ndarray:
     """Underarm to shoulder point; the front is scooped deeper than the back."""
     under = g.P(f.bust_q + q_off, f.underarm_y)
@@ -241,11 +261,15 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     shoulder = g.line(arm[-1], neck[-1])  # shoulder point -> side-neck point, +x side
     side = _side_chain(f, q_off, front, plus, corner)
 
+    drop = f.hem_drop if front and not waist_seam else 0.0
     if overlap is None:
         # the front dart stops short of the bust point, which lies below the underarm level
         tip = max(1.0, f.dart_tip_y - 3.0) if front else f.dart_tip_y
-        darted_line(pd, 0.0, half, f.dart_x, f.dart, tip, plus, minus, corner,
-                    "waist" if waist_seam else "hem", "seam" if waist_seam else "hem", True)
+        if drop > 0:
+            pd.edge("hem", dropped_hem(-half, half, half, drop), "hem", (f"{corner}_{minus}", f"{corner}_{plus}"))
+        else:
+            darted_line(pd, 0.0, half, f.dart_x, f.dart, tip, plus, minus, corner,
+                        "waist" if waist_seam else "hem", "seam" if waist_seam else "hem", True)
         for e in side:
             pd.edge(*e)
         pd.edge(f"armhole_{plus}", arm, "seam", (f"underarm_{plus}", f"shoulder_{plus}"))
@@ -254,8 +278,8 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     else:
         # the wearer's right front lies on the -x side; the opening edge at x = +overlap
         top_open = g.P(overlap, fu.length - f.front_neck_depth)
-        pd.edge("hem", g.line((-half, 0), (overlap, 0)), "hem", ("hem_right", "opening_hem_right"))
-        pd.edge("opening", g.line((overlap, 0), top_open), "opening", ("opening_hem_right", "opening_top_right"))
+        pd.edge("hem", dropped_hem(-half, overlap, half, drop), "hem", ("hem_right", "opening_hem_right"))
+        pd.edge("opening", g.line((overlap, -drop), top_open), "opening", ("opening_hem_right", "opening_top_right"))
         if lapel:  # a notched lapel from the break point at the top of the opening
             side_neck = g.mirror_x(neck)[-1]
             lapel_edges(pd, tailored_lapel(top_open, side_neck, g.P(-f.shoulder_x, fu.shoulder_y)), side_neck)
@@ -274,7 +298,7 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     lm = pd.landmarks
     lm["hps"] = g.P(0, fu.length)
     lm["waist_center"] = g.P(0, f.waist_y)
-    lm["hem_center"] = g.P(0, 0)
+    lm["hem_center"] = g.P(0, -drop)
     lm["underarm_level"] = g.P(0, fu.underarm_y)
     lm["shoulder_point"] = g.P(-f.shoulder_x, fu.shoulder_y)
     gx = 0.0 if overlap is None else (overlap - f.shoulder_x) / 2  # between opening and shoulder
