@@ -1082,3 +1082,31 @@ def test_a_jackets_break_point_stays_above_the_waist_with_a_full_bust():
         heights.append(front.landmarks["roll_start"][1] - front.landmarks["waist_center"][1])
     assert heights[1] == pytest.approx(heights[0], abs=0.01)
     assert 2.0 <= heights[0] <= 5.0
+
+
+@pytest.mark.parametrize(("garment_type", "fabric"), [("hoodie", "knit"), ("shirt", "knit"), ("shirt", "woven")])
+def test_a_dartless_front_is_longer_at_the_centre_front_hem(garment_type, fabric):
+    """A knit (or loose) front has no side bust dart: it takes the length the dart would give it (the
+    block's B-cup intake plus the full-bust adjustment) at the centre-front hem, tapering to nothing
+    at the side seams, which still sew 1:1 with the back's. A woven darted front's hem stays level.
+    Without it the wrapped hoodie's centre front rode 2.4-6.5 cm above its side seams (S..XXL)."""
+    from garment_addon.core.pattern.drafting.bodice import bust_dart_intake
+    from garment_addon.core.spec import FBA_MAX
+
+    drops = []
+    for high_bust, fba in ((95.0, 0.0), (92.0, 3.0), (80.0, FBA_MAX)):
+        p = draft_pattern(make_spec({"garment_type": garment_type, "size": "L", "features": {"fabric": fabric},
+                                     "measurements": {"high_bust": high_bust}}))
+        check_pattern(p)
+        front = p.piece("right_front") if "right_front" in {q.name for q in p.pieces} else p.piece("front_bodice")
+        back, hem = p.piece("back_bodice"), front.edge_points("hem")
+        side = hem[np.argmin(hem[:, 0])]  # the hem's corner at the side seam
+        drop = side[1] - front.landmarks["hem_center"][1]
+        assert drop == pytest.approx(hem[:, 1].max() - hem[:, 1].min(), abs=1e-6)  # its lowest point at the CF
+        assert side[1] == pytest.approx(0.0, abs=1e-9)
+        assert abs(hem[1, 1] - hem[0, 1]) < 0.1 * abs(hem[1, 0] - hem[0, 0])  # square to the side seam (< 6 deg)
+        assert front.edge_length("side_right") == pytest.approx(back.edge_length("side_right"), abs=0.01)
+        expected = 0.0 if fabric == "woven" else bust_dart_intake(100.0) + fba
+        assert drop == pytest.approx(expected, abs=0.01)
+        drops.append(drop)
+    assert fabric == "woven" or drops[1] - drops[0] == pytest.approx(3.0, abs=0.01)
