@@ -99,13 +99,14 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     bust_dart = hem_drop = 0.0
     if spec.fabric == "woven" and fit != "loose" and bust_dart_y > max(waist_y, 0.0) + 3.0:
         bust_dart = bust_dart_intake(m["bust"]) + full_bust_adjustment(m)
-    elif not dress:
+    elif not dress and length - m["neckline_depth"] > bust_dart_y:
         # a dartless (knit or loose) front gets the same length over the bust as the dart would give
         # it (the block's B-cup intake rotated to the hem, plus the full-bust adjustment), at the
         # centre-front hem tapering to nothing at the side seams, which still sew 1:1 (wrapped on the
         # shown bust without it, a hoodie's centre front rode 2.4-6.5 cm above its side seams; with
-        # the adjustment alone, 1.8-3.3). A dress bodice's waist seam would have to carry it into the
-        # skirt, so it is left out there
+        # the adjustment alone, 1.8-3.3). Only where the centre front runs over the bust: a front
+        # opening from below it (a knit jacket's break near the waist) hung 3-4 cm low with it. A
+        # dress bodice's waist seam would have to carry it into the skirt, so it is left out there
         hem_drop = bust_dart_intake(m["bust"]) + full_bust_adjustment(m)
     return BodiceFrame(
         bust_dart=bust_dart, bust_dart_y=bust_dart_y, hem_drop=hem_drop,
@@ -194,14 +195,14 @@ def fisheye_dart(f: BodiceFrame, front: bool, sign: float) -> dict | None:
     return {"kind": "dart", "points": pts, "text": f"dart {f.fisheye:.1f} cm"}
 
 
-def dropped_hem(x0: float, x1: float, half: float, drop: float, n: int = 17) -> np.ndarray:
-    """A hem from x0 to x1 at y = 0 that dips ``drop`` below it at the centre front (and across a
-    button overlap), tapering to nothing at +-half with a level tangent at both (a square corner with
-    the side seam); a straight line when ``drop`` is 0."""
+def dropped_hem(x0: float, x1: float, half: float, drop: float, across: float = 0.0, n: int = 17) -> np.ndarray:
+    """A hem from x0 to x1 at y = 0 that dips ``drop`` below it at the centre front (level within
+    ``across`` of it: a button overlap), tapering to nothing at +-half with a level tangent at both
+    ends (a square corner with the side seam); a straight line when ``drop`` is 0."""
     if drop <= 0:
         return g.line((x0, 0.0), (x1, 0.0))
     x = np.linspace(x0, x1, n)
-    t = np.clip(np.abs(x) / half, 0.0, 1.0)
+    t = np.clip((np.abs(x) - across) / (half - across), 0.0, 1.0)
     return np.column_stack([x, -drop * 0.5 * (1.0 + np.cos(np.pi * t))])
 
 
@@ -278,7 +279,7 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     else:
         # the wearer's right front lies on the -x side; the opening edge at x = +overlap
         top_open = g.P(overlap, fu.length - f.front_neck_depth)
-        pd.edge("hem", dropped_hem(-half, overlap, half, drop), "hem", ("hem_right", "opening_hem_right"))
+        pd.edge("hem", dropped_hem(-half, overlap, half, drop, overlap), "hem", ("hem_right", "opening_hem_right"))
         pd.edge("opening", g.line((overlap, -drop), top_open), "opening", ("opening_hem_right", "opening_top_right"))
         if lapel:  # a notched lapel from the break point at the top of the opening
             side_neck = g.mirror_x(neck)[-1]
