@@ -294,7 +294,7 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
         sw = lambda x: x.replace(plus, minus)  # noqa: E731
         pd.edge(sw(n), g.mirror_x(pts[::-1]), role, (sw(t1), sw(t0)))
     top_c = (fu.length - f.front_neck_depth) if front else (f.length - BACK_NECK_DROP)
-    pd.mark("centre_front" if front else "centre_back", [[0.0, 0.0], [0.0, top_c]],
+    pd.mark("centre_front" if front else "centre_back", [[0.0, -drop], [0.0, top_c]],
             ("CF" if front else "CB") + (": fold line if cut on the fold" if overlap is None else ""))
     lm = pd.landmarks
     lm["hps"] = g.P(0, fu.length)
