@@ -69,12 +69,9 @@ def _on_shown_body(spec_dict, edge=2.0):
 
 def _welded(mesh, faces):
     """``faces`` with each group of sewn vertices as one vertex, as the weld after a drape makes them."""
-    from garment_addon.core.assembly.wrap import _seam_groups
+    from garment_addon.core.assembly.wrap import _seam_groups, _welded_ids
 
-    label, _ = _seam_groups(mesh)
-    first = np.zeros(label.max() + 1, int)
-    first[label[::-1]] = np.arange(len(label))[::-1]
-    return first[label][faces]
+    return _welded_ids(*_seam_groups(mesh))[faces]
 
 
 def test_a_flared_skirt_hangs_in_folds_at_its_flat_lengths():

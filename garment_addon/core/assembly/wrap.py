@@ -1161,9 +1161,7 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
         for _ in range(UNFOLD_RINGS):
             moving[e[moving[e].any(axis=1)].ravel()] = True
         for _ in range(UNFOLD_STEPS):
-            mean = np.column_stack([np.bincount(e[:, 0], out[e[:, 1], k], n) + np.bincount(e[:, 1], out[e[:, 0], k], n)
-                                    for k in range(3)]) / degree[:, None]
-            out[moving] = mean[moving]
+            out[moving] = (_neighbour_sum(e, out) / degree[:, None])[moving]
         out[moving] = body.push_out(out[moving], offset, iterations=1)
         moved |= moving
     follow = moved[rep]  # each sewn vertex where its group's stand-in went
@@ -1245,11 +1243,16 @@ def _smooth_normals(mesh: GarmentMesh, normals: np.ndarray, passes: int = 2) -> 
     e = mesh.edges()
     n = normals.copy()
     for _ in range(passes):
-        acc = n.copy()
-        for k in range(3):
-            acc[:, k] += np.bincount(e[:, 0], n[e[:, 1], k], len(n)) + np.bincount(e[:, 1], n[e[:, 0], k], len(n))
+        acc = n + _neighbour_sum(e, n)
         n = acc / np.maximum(np.linalg.norm(acc, axis=1), 1e-12)[:, None]
     return n
+
+
+def _neighbour_sum(e: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Per vertex, the sum of ``x`` (n, 3) over its neighbours along the edges ``e`` (m, 2)."""
+    n = len(x)
+    return np.column_stack([np.bincount(e[:, 0], x[e[:, 1], k], n) + np.bincount(e[:, 1], x[e[:, 0], k], n)
+                            for k in range(3)])
 
 
 def _overlap_lift(x: np.ndarray, reach: np.ndarray, lapel_reach: np.ndarray, lift: float) -> np.ndarray:
@@ -1477,8 +1480,6 @@ def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray) -> np.ndarr
     them, -1, left out), the upper one's vertices there move out along the normals LAYER_STEP at a
     time and the lower one's in half as far (not layer 0's, which lie OFFSET off the body), until
     none cross (LAYER_ROUNDS at most)."""
-    from scipy.spatial import cKDTree
-
     # only where another layer lies within LAYER_WINDOW (one layer does not cross itself here:
     # all the fronts' faces took ~0.06 s a round)
     near = np.zeros(len(pos), bool)
@@ -1763,8 +1764,6 @@ PATCH_EDGE_GAP = 0.15  # cm: its topstitched edges, down on the cloth (were left
 def _lay_on_surface(pattern, mesh: GarmentMesh, pos: np.ndarray, patches: list[int]) -> np.ndarray:
     """Lay patch pieces (pockets) on the nearest garment surface: PATCH_EDGE_GAP out along their
     stitched edges (role "face"), PATCH_GAP elsewhere."""
-    from scipy.spatial import cKDTree
-
     on_top = np.isin(mesh.piece_of, patches)
     normals = vertex_normals(pos, mesh.faces)
     base = np.nonzero(~on_top)[0]
