@@ -13,6 +13,7 @@ from shapely.ops import unary_union
 from garment_addon.core.garments import has_bodice
 from garment_addon.core.pattern import Pattern, draft_pattern
 from garment_addon.core.pattern.drafting import garments
+from garment_addon.core.pattern.drafting.shirt_collar import STAND_RISE
 from garment_addon.core.pattern.model import FREE_ROLES, ROLES
 from garment_addon.core.spec import (
     FITS,
@@ -655,15 +656,56 @@ def test_a_collared_woven_shirt_buttons_down_the_front():
     p = draft_pattern(spec)
     check_pattern(p, spec)
     names = {pc.name for pc in p.pieces}
-    assert {"left_front", "right_front", "collar"} <= names and "front_bodice" not in names
+    assert {"left_front", "right_front", "collar_stand", "collar"} <= names and "front_bodice" not in names
     assert p.piece("chest_pocket").placement["attach_to"] == "left_front"
-    collar = p.piece("collar")
-    assert {e.name for e in collar.edges if e.role == "opening"} == {"start", "end"}
-    # the collar ends at the front edges (the button stands), not at a shoulder
-    assert collar.edge("start").tags[1] == "opening_top_left" and collar.edge("end").tags[0] == "opening_top_right"
+    stand = p.piece("collar_stand")
+    assert {e.name for e in stand.edges if e.role == "opening"} == {"start", "end"}
+    # the collar stand ends at the front edges (the button stands), not at a shoulder
+    assert stand.edge("start").tags[1] == "opening_top_left" and stand.edge("end").tags[0] == "opening_top_right"
     assert not _closures(p)
     knit = make_spec({"garment_type": "shirt", "features": {"has_collar": True, "fabric": "knit"}})
     assert "front_bodice" in {pc.name for pc in draft_pattern(knit).pieces}
+
+
+@pytest.mark.parametrize("size", ["XS", "M", "XXL"])
+def test_a_button_down_shirt_collar_is_a_stand_and_a_collar_sewn_to_its_top(size):
+    """A shirt collar as a pattern maker drafts it: the stand sewn round the neckline from front edge to
+    front edge, curved up at its ends (its top edge shorter than its neck edge, so it hugs the neck)
+    and rounded from the front edge to the centre front; the collar's neck edge sewn 1:1 to the stand's
+    top between the centre fronts, its outer edge longer (it lies out over the stand), deeper at its
+    points than at the centre back, and notched to the stand at the shoulders and the centre back."""
+    spec = make_spec({"garment_type": "shirt", "size": size, "features": {"has_collar": True, "has_cuffs": True}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    stand, collar = p.piece("collar_stand"), p.piece("collar")
+    neck = sum(stand.edge_length(e) for e in stand.edges if e.name.startswith("to_"))
+    top = stand.edge_length("top")
+    assert top == pytest.approx(collar.edge_length("neck"), abs=0.05)
+    overlap = spec.m["front_overlap"]
+    assert neck - 2 * overlap - 1.5 < top < neck - 2 * overlap  # bent up: shorter than its centre-front span
+    assert collar.edge_length("outer") > collar.edge_length("neck") + 2.0
+    assert [s.b.edge for s in p.seams if s.a.piece == "collar_stand"] == ["neck"]
+    # at the centre back the collar is collar_height deep and covers the stand's seam by 1.5 cm or more
+    height = spec.m["collar_height"]
+    cb_bottom = next(n["position"] for n in stand.notches if n["edge"] == "to_back_bodice_neckline_right")
+    cb_top = min((n["position"] for n in stand.notches if n["edge"] == "top"), key=lambda q: abs(q[0] - cb_bottom[0]))
+    cb_neck = min((n["position"] for n in collar.notches if n["edge"] == "neck"),
+                  key=lambda q: abs(q[0] - collar.landmarks["top_mid"][0]))
+    assert collar.landmarks["top_mid"][1] - cb_neck[1] == pytest.approx(height, abs=0.01)
+    assert 1.5 <= cb_top[1] - cb_bottom[1] <= height - 1.5
+    # the stand's ends rise: its front edge corners sit STAND_RISE above its centre back
+    assert stand.landmarks["bottom_start"][1] == pytest.approx(STAND_RISE, abs=0.05)
+    # notches: shoulders and CB on both sides of the stand / collar seam, at the same distances
+    on_top = sorted(n["distance"] for n in stand.notches if n["edge"] == "top")
+    on_neck = sorted(collar.edge_length("neck") - n["distance"] for n in collar.notches if n["edge"] == "neck")
+    assert len(on_top) == 3 and on_top == pytest.approx(on_neck, abs=0.05)
+    assert on_top[1] == pytest.approx(top / 2, abs=0.05)
+    # the top button on the stand's centre front, its buttonhole across the other end
+    kinds = [mk["kind"] for mk in stand.markings]
+    assert kinds.count("button") == 1 and kinds.count("buttonhole") == 1
+    # the inner stand and the under collar finish it from inside (no back neck facing)
+    assert {"inner_collar_stand", "under_collar"} <= {pc.name for pc in p.construction}
+    assert "back_neck_facing" not in {pc.name for pc in p.construction}
 
 
 def test_a_collared_woven_dress_opens_collar_and_cb_zip_together():
@@ -778,7 +820,7 @@ def test_fitted_tops_take_in_the_waist_with_internal_darts():
 
 
 @pytest.mark.parametrize("t,feats,want", [
-    ("shirt", {"has_collar": True}, {"front_facing", "back_neck_facing"}),
+    ("shirt", {"has_collar": True}, {"front_facing", "inner_collar_stand", "under_collar"}),
     ("shirt", {}, {"front_neck_facing", "back_neck_facing"}),
     ("jacket", {}, {"front_facing", "under_collar", "back_neck_facing", "front_lining", "back_lining",
                     "top_sleeve_lining", "under_sleeve_lining"}),

@@ -1512,7 +1512,7 @@ COLLAR_CORNER = 3.0  # cm either side of the neck edge over which a turned colla
 
 def _collar_circle(piece) -> tuple[float, float] | None:
     """(x of the centre, radius) of the circle a tailored collar's band was bent round
-    (tailored._bend: centred under top_mid, through its neck edge's ends); None for another piece."""
+    (tailored.bent: centred under top_mid, through its neck edge's ends); None for another piece."""
     b0, top = _lm(piece, "bottom_start"), _lm(piece, "top_mid")
     if b0 is None or top is None or b0[1] >= 0:
         return None

@@ -121,6 +121,20 @@ def _under_collar(collar: Piece, label: list[str]) -> Piece:
     return pc
 
 
+def _shirt_collar_linings(names: dict[str, Piece], label: list[str]) -> list[Piece]:
+    """The inner collar stand and the under collar: the stand's and the collar's outlines, notches and
+    markings (the inner stand takes the neckline seam inside, the under collar the turn of the cloth)."""
+    out = []
+    for shell, name, how in ((names["collar_stand"], "inner_collar_stand", "interface the outer stand"),
+                             (names["collar"], "under_collar", "interface the upper collar")):
+        pc = _piece(name, shell.outline, shell.body_region + "_inner", label + ["cut 1, or half on a fold", how],
+                    grain_x=True, markings=shell.markings)
+        pc.on_fold = True
+        pc.notches = [{**{k: v for k, v in n.items() if k != "distance"}, "edge": "edge"} for n in shell.notches]
+        out.append(pc)
+    return out
+
+
 LINING = "lining"
 
 
@@ -217,13 +231,17 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
                 material=INTERFACED, markings=front.markings))
         if lapel and "collar" in names:
             out.append(_under_collar(names["collar"], label))
+        if "collar_stand" in names:  # a shirt collar: its inside layers, cut as the outside ones
+            out += _shirt_collar_linings(names, label)
     collarless = not feats["has_collar"] and not feats["has_hood"]
     back = names.get("back_bodice") or names.get("right_back_bodice")  # whole, or halves with a CB zip
     halves = back is not None and back.name.startswith("right_")
     woven = spec.fabric == "woven"
     keyhole = back is not None and any(mk["kind"] == "slit" for mk in back.markings)
     # an open front (knit too: a cardigan) has its front facing and a back neck facing to meet it
-    if back is not None and (woven and (collarless or keyhole) or front is not None) and not feats["has_hood"]:
+    # a collar stand finishes the neckline between its two layers: no back neck facing
+    faced = not feats["has_hood"] and "collar_stand" not in names
+    if back is not None and (woven and (collarless or keyhole) or front is not None) and faced:
         necks = [e.name for e in back.edges if e.name.startswith("neckline")]
         # a back keyhole is faced by the back neck facing: it reaches 3 cm below the slit
         slit = max((np.ptp(np.asarray(mk["points"])[:, 1]) for mk in back.markings if mk["kind"] == "slit"),

@@ -15,6 +15,7 @@ from .darts import dart_pairs
 from .ease import BACK_NECK_DROP, HIP_DEPTH
 from .pants import dist_to_y, pant_pieces, waist_edges
 from .parts import band, band_run, hood_halves, patch_pocket
+from .shirt_collar import stand_and_collar
 from .skirt import skirt_piece, skirt_widths
 from .sleeve import sleeve_piece, two_piece
 from .tailored import lapel_collar
@@ -141,8 +142,12 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
                  ("back_bodice", "neckline_right"), (fronts["right"], "neckline_right")]
         if opened:  # the collar's ends meet at the back keyhole instead of the centre front
             chain = chain[2:] + chain[:2]
-        collar = band(d, "collar", "collar", chain, m["collar_height"])
-        d.add(collar)
+        if opening and button_front(spec):  # a shirt collar: a stand, and the collar turned down over it
+            collar, _ = stand_and_collar(d, [(p, e, *band_run(d, p, e)) for p, e in chain], m["collar_height"],
+                                         m["front_overlap"])
+        else:
+            collar = band(d, "collar", "collar", chain, m["collar_height"])
+            d.add(collar)
         around = g.length(collar.get("bottom").pts) if len(chain) == 1 else \
             sum(g.length(e.pts) for e in collar.edges if e.name.startswith("to_"))
         if opening:  # buttoned, the two button stands lie on top of each other

@@ -74,7 +74,7 @@ def lapel_edges(pd: PieceDraft, lp: Lapel, neck: np.ndarray) -> None:
     pd.landmarks.update(roll_start=lp.brk, roll_end=lp.roll_gorge, lapel_point=lp.point)
 
 
-def _bend(pts: np.ndarray, mid: float, radius: float) -> np.ndarray:
+def bent(pts: np.ndarray, mid: float, radius: float) -> np.ndarray:
     """Bend a straight band (x along, y up) round a circle of ``radius`` below it centred under
     x = ``mid``: lengths along y = 0 are kept, the band's top edge gets longer."""
     t = (pts[:, 0] - mid) / radius
@@ -82,7 +82,7 @@ def _bend(pts: np.ndarray, mid: float, radius: float) -> np.ndarray:
     return np.column_stack([mid + rr * np.sin(t), rr * np.cos(t) - radius])
 
 
-def _dense(a, b, step: float = 1.0) -> np.ndarray:
+def dense_line(a, b, step: float = 1.0) -> np.ndarray:
     n = max(2, int(np.ceil(np.linalg.norm(np.subtract(b, a)) / step)) + 1)
     return np.linspace(np.asarray(a, float), np.asarray(b, float), n)
 
@@ -95,11 +95,11 @@ def collar_outline(total: float, shrink: float = 0.0, stand: float = COLLAR_STAN
     radius = half * (stand + fall) / COLLAR_SPREAD
     h_mid, h_end, out = stand + fall - shrink, COLLAR_END - shrink, COLLAR_POINT_OUT - shrink
     right_pt, left_pt = (total + out, h_end), (-out, h_end)
-    right_end = _dense((total, 0.0), right_pt)
+    right_end = dense_line((total, 0.0), right_pt)
     rise = h_end + 0.5 * (h_mid - h_end)
     fall_edge = g.join(g.cubic(right_pt, (total - 0.2 * half, rise), (1.45 * half, h_mid), (half, h_mid)),
                        g.cubic((half, h_mid), (0.55 * half, h_mid), (0.2 * half, rise), left_pt))
-    return right_end, fall_edge, _dense(left_pt, (0.0, 0.0)), radius
+    return right_end, fall_edge, dense_line(left_pt, (0.0, 0.0)), radius
 
 
 def _roll_crossing(front: PieceDraft, edge: str) -> float | None:
@@ -152,13 +152,13 @@ def lapel_collar(d: PatternDraft, targets: list[tuple[str, str]], band_run) -> P
     pd = PieceDraft("collar", "collar", cut_group="collar", on_fold=True)
     x = 0.0
     for k, (p, e, ln, tags) in enumerate(runs):
-        pd.edge(f"to_{p}_{e}", _bend(_dense((x, 0.0), (x + ln, 0.0)), total / 2, radius), "seam", tags)
+        pd.edge(f"to_{p}_{e}", bent(dense_line((x, 0.0), (x + ln, 0.0)), total / 2, radius), "seam", tags)
         d.piece(p).set_role(e, "seam")
         d.sew(p, e, "collar", f"to_{p}_{e}")
         if k:  # where the gorge meets the neck, at the shoulders and the centre back
             pd.notches.append((f"to_{p}_{e}", 0.0, 1))
         x += ln
-    bend = lambda q: _bend(q, total / 2, radius)  # noqa: E731
+    bend = lambda q: bent(q, total / 2, radius)  # noqa: E731
     pd.edge("end", bend(right_end), "free", (runs[-1][3][1], "collar_point_right"))
     pd.edge("fall", bend(fall), "free", ("collar_point_right", "collar_point_left"))
     pd.edge("start", bend(left_end), "free", ("collar_point_left", runs[0][3][0]))
@@ -176,7 +176,7 @@ def under_collar_ring(collar_total: float) -> np.ndarray:
     right_end, fall, _, radius = collar_outline(collar_total, UNDER_COLLAR_SMALLER)
     half = collar_total / 2
     fall_right = fall[fall[:, 0] >= half - 1e-9]
-    ring = np.vstack([_dense((half, 0.0), (collar_total, 0.0))[:-1], right_end[:-1], fall_right[:-1],
-                      _dense((half, COLLAR_STAND + COLLAR_FALL - UNDER_COLLAR_SMALLER), (half, 0.0))[:-1]])
-    ring = _bend(ring, half, radius)
+    ring = np.vstack([dense_line((half, 0.0), (collar_total, 0.0))[:-1], right_end[:-1], fall_right[:-1],
+                      dense_line((half, COLLAR_STAND + COLLAR_FALL - UNDER_COLLAR_SMALLER), (half, 0.0))[:-1]])
+    ring = bent(ring, half, radius)
     return ring if g.signed_area(ring) > 0 else ring[::-1]
