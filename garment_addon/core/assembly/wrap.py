@@ -12,6 +12,9 @@ Three steps:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.sparse import coo_matrix, identity
 from scipy.sparse.csgraph import connected_components
@@ -20,6 +23,7 @@ from scipy.spatial import cKDTree
 
 from ..body.mannequin import Body, polygon_perimeter, superellipse
 from ..mesh.triangulate import GarmentMesh
+from ..pattern.drafting.shirt_collar import COLLAR_FALL
 from ..pattern.measure import front_edge_range
 from .quality import crossing_edges, push_out
 
@@ -1319,11 +1323,13 @@ def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
     each other (button-down wrap: 6 crossings there), and the drape threw the upper end up over the
     face (17-30 crossings)."""
     out = pos
+    # grown from the neckline alone: a shirt collar's stand is sewn to its collar (fall) along its top too
+    below = ~np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces if p.body_region == COLLAR_FALL])
     for p in pattern.pieces:
         if (p.body_region or "") != "collar" or any(m.get("kind") == "roll_line" for m in p.markings):
             continue
         out = out.copy()
-        _place_band(p, mesh, out, np.ones(len(out), bool), body, 0.0)
+        _place_band(p, mesh, out, below, body, 0.0)
         i = mesh.index(p.name)
         v, lo = mesh.pieces[i].verts, mesh.offsets[i]
         if sum(e.role == "opening" for e in p.edges) < 2:
@@ -1511,10 +1517,11 @@ COLLAR_CORNER = 3.0  # cm either side of the neck edge over which a turned colla
 
 
 def _collar_circle(piece) -> tuple[float, float] | None:
-    """(x of the centre, radius) of the circle a tailored collar's band was bent round
-    (tailored.bent: centred under top_mid, through its neck edge's ends); None for another piece."""
+    """(x of the centre, radius) of the circle a collar's band was bent round (tailored.bent: centred
+    under top_mid, through its neck edge's ends; a shirt's collar stand is bent the other way, round
+    a circle above it: a negative radius); None for a straight band or another piece."""
     b0, top = _lm(piece, "bottom_start"), _lm(piece, "top_mid")
-    if b0 is None or top is None or b0[1] >= 0:
+    if b0 is None or top is None or abs(b0[1]) < 1e-9:
         return None
     dx = b0[0] - top[0]
     return float(top[0]), float(-(dx * dx + b0[1] ** 2) / (2 * b0[1]))
@@ -1527,9 +1534,10 @@ def unbend_collar(piece, pts: np.ndarray) -> np.ndarray | None:
     if circle is None:
         return None
     mid, radius = circle
-    rel = np.column_stack([pts[:, 0] - mid, pts[:, 1] + radius])
+    sign = np.sign(radius)
+    rel = sign * np.column_stack([pts[:, 0] - mid, pts[:, 1] + radius])
     return np.column_stack([mid + radius * np.arctan2(rel[:, 0], rel[:, 1]),
-                            np.linalg.norm(rel, axis=1) - radius])
+                            sign * np.linalg.norm(rel, axis=1) - radius])
 
 
 def _rebend(piece, sh: np.ndarray) -> np.ndarray:
@@ -1565,7 +1573,8 @@ def _turn_down_collars(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarra
     First the neck seam between the roll line's ends is smoothed (_smooth_neck_seam)."""
     out = pos.copy()
     for p in pattern.pieces:
-        out = _turn_down(pattern, mesh, out, p)
+        turn = _turn_down_fall if p.body_region == COLLAR_FALL else _turn_down
+        out = turn(pattern, mesh, out, p)
     return out
 
 
@@ -1596,50 +1605,130 @@ def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
     here[:, 2] += np.maximum(sh[:, 1], 0.0)
     here[mine] = pos[lo + mine]
     out[lo:lo + len(v)] = here
-    centre = here.mean(axis=0)
-    hosts = np.unique(mesh.piece_of[host])
-    ranges = np.array([[sh[mine[mesh.piece_of[host] == h], 0].min(), sh[mine[mesh.piece_of[host] == h], 0].max()]
-                       for h in hosts])
 
-    def fall_at(mm, ids):
-        """3D places of turned points mirrored to ``mm`` (along, height), collar vertices ``ids``."""
-        res = np.zeros((len(mm), 3))
-        up = mm[:, 1] >= 0  # mirrored onto the stand: over it
-        q = _rebend(p, mm[up])
-        at = _carry(q, v, f, here)
-        res[up] = at + COLLAR_FALL_GAP * _away(at, _carry(q, v, f, normals[lo:lo + len(v)]), centre)
-        # mirrored past the neck edge: on the host there, as far in from the seam as it is past it,
-        # on the piece whose stretch of the seam reaches that far along (by the nearest sewn point
-        # alone, the point at the shoulder seam, on front and back, sent the back's next points to
-        # the front, past whose seam end they piled up: a fall edge 1.7 -> 0.4 cm)
-        down = np.nonzero(~up)[0]
-        off = np.maximum(ranges[None, :, 0] - mm[down, 0][:, None], mm[down, 0][:, None] - ranges[None, :, 1])
-        where = hosts[np.maximum(off, 0.0).argmin(axis=1)]
-        at, nh = np.zeros((len(down), 3)), np.zeros((len(down), 3))
-        for h in np.unique(where):
-            sel = where == h
-            hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
-            on_h = mesh.piece_of[host] == h
-            along_h, kh = np.unique(sh[mine[on_h], 0], return_index=True)
-            q = _inward(hv[host[on_h][kh] - ho], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
-            at[sel] = _carry(q, hv, hf, pos[ho:ho + len(hv)])
-            nh[sel] = _away(at[sel], _carry(q, hv, hf, normals[ho:ho + len(hv)]), centre)
-        res[down] = at + COLLAR_FALL_GAP * _smoothed_over(f, ids[down], nh)
-        return res
+    def on_stand(mm):
+        q = _rebend(p, mm)
+        return _carry(q, v, f, here), _carry(q, v, f, normals[lo:lo + len(v)])
 
-    placed = fall_at(m, idx)
-    # across the neck edge's corner (stand up, host out) the fall spans straight from COLLAR_CORNER
-    # up the stand to as far out on the host: offset round the corner, the points either side of
-    # it met (jacket L, XL: fall edges 2 -> 0.1-0.3 cm at the side necks)
-    near = np.abs(m[:, 1]) < COLLAR_CORNER
-    if near.any():
-        ends = [fall_at(np.column_stack([m[near, 0], np.full(near.sum(), h)]), idx[near])
-                for h in (COLLAR_CORNER, -COLLAR_CORNER)]
-        t = ((COLLAR_CORNER - m[near, 1]) / (2 * COLLAR_CORNER))[:, None]
-        placed[near] = ends[0] + t * (ends[1] - ends[0])
+    turn = _Turn(mesh, pos, normals, here.mean(axis=0), on_stand, sh[mine, 0], host, f)
+    placed = _turned_places(turn, m, idx)
     out[lo + idx] = placed
     out[lo + idx] = _over_lapels(pattern, mesh, out, out[lo + idx])
     return out
+
+
+# a shirt collar's row h above its neck edge lies on a ring 1 + h / (COLLAR_SPREAD_RADII x the neck's
+# radius) times as long as the neck edge (it turns down round a neck that widens into the shoulders): its
+# ends spread from the top button down (with 2.0 and over the host alone, they ran down the centre front
+# over the stand and turned 55 degrees out at the neckline; tips 13 cm apart)
+COLLAR_SPREAD_RADII = 3.0
+
+
+def _turn_down_fall(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
+    """A shirt collar turned down over its stand at the stand's top edge: each point of it mirrored down
+    the stand (and past its neck edge onto the shoulders and fronts) by its height above its neck edge,
+    as _turn_down turns a tailored collar over its roll line. Each row keeps its length along the neck:
+    a collar row ``h`` above its neck edge is (radius + h) / radius as long as that edge (the collar is
+    bent round a circle of that radius), laid on a ring COLLAR_SPREAD_RADII longer (see there), so the
+    collar's ends, straight above the stand's centre fronts, run down and out from the top button
+    to points on the chest either side of it, clear of the button overlap."""
+    stand_p = next((q for q in pattern.pieces if q.body_region == "collar"), None)
+    if stand_p is None or _collar_circle(stand_p) is None or _collar_circle(p) is None:
+        return out
+    i, si = mesh.index(p.name), mesh.index(stand_p.name)
+    v, f, lo = mesh.pieces[i].verts, mesh.pieces[i].faces, mesh.offsets[i]
+    sv, sf, so = mesh.pieces[si].verts, mesh.pieces[si].faces, mesh.offsets[si]
+    sp = np.concatenate([mesh.seam_pairs, mesh.seam_pairs[:, ::-1]])
+    to_fall = sp[(mesh.piece_of[sp[:, 0]] == i) & (mesh.piece_of[sp[:, 1]] == si)]
+    to_host = sp[(mesh.piece_of[sp[:, 0]] == si) & ~np.isin(mesh.piece_of[sp[:, 1]], [i, si])]
+    if not len(to_fall) or not len(to_host):
+        return out
+    sh, ssh = unbend_collar(p, v), unbend_collar(stand_p, sv)
+    (_, rf), (mid_s, rs) = _collar_circle(p), _collar_circle(stand_p)
+    top = ssh[to_fall[:, 1] - so, 1].mean()  # the stand's height (straight, before bending)
+    neck = ssh[to_host[:, 0] - so, 0]
+    h = np.maximum(sh[:, 1], 0.0)
+    s = (sh[:, 0] - 0.5 * (sh[:, 0].min() + sh[:, 0].max())) * (rf + h) / rf  # along its row from the CB
+    y = top - h
+    # on the stand's neck edge, whose top is shorter by (rs + top) / rs
+    ring = (1.0 + h / (COLLAR_SPREAD_RADII * np.ptp(neck) / (2 * np.pi))) * (rs + top) / rs
+    mm = np.column_stack([mid_s + s / ring, y])
+    pos = out.copy()
+    normals = vertex_normals(pos, _outward_faces(pattern, mesh))
+    here = pos[so:so + len(sv)]
+
+    def on_stand(q):
+        flat = _rebend(stand_p, q)
+        return _carry(flat, sv, sf, here), _carry(flat, sv, sf, normals[so:so + len(sv)])
+
+    turn = _Turn(mesh, pos, normals, here.mean(axis=0), on_stand, neck, to_host[:, 1], f)
+    sewn = np.zeros(len(v), bool)
+    sewn[to_fall[:, 0] - lo] = True
+    idx = np.nonzero(~sewn)[0]
+    out[lo + idx] = _turned_places(turn, mm[idx], idx)
+    out[to_fall[:, 0]] = pos[to_fall[:, 1]]  # its neck edge on the stand's top
+    return out
+
+
+@dataclass
+class _Turn:
+    """What a turned-down collar lies on: its stand and, past the neck edge, the pieces the stand is sewn to."""
+
+    mesh: GarmentMesh
+    pos: np.ndarray
+    normals: np.ndarray  # outward vertex normals of the whole garment at ``pos``
+    centre: np.ndarray  # a point on the neck's vertical line
+    on_stand: Callable  # (along, height >= 0) on the stand -> (3D points, their normals)
+    seam_along: np.ndarray  # along the stand's neck edge, of each of its sewn vertices
+    seam_host: np.ndarray  # the host vertex each of those is sewn to
+    faces: np.ndarray  # the turned piece's faces (its own vertex numbers)
+
+
+def _turned_places(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """3D places of a collar's turned vertices ``ids`` (its own numbers) mirrored to ``mm`` (along,
+    height on the stand; a negative height: that far down the host past the neck edge). Across the neck
+    edge's corner (stand up, host out) the fall spans straight from COLLAR_CORNER up the stand to as
+    far out on the host: offset round the corner, the points either side of it met (jacket L, XL: fall
+    edges 2 -> 0.1-0.3 cm at the side necks)."""
+    placed = _fall_at(t, mm, ids)
+    near = np.abs(mm[:, 1]) < COLLAR_CORNER
+    if near.any():
+        ends = [_fall_at(t, np.column_stack([mm[near, 0], np.full(near.sum(), h)]), ids[near])
+                for h in (COLLAR_CORNER, -COLLAR_CORNER)]
+        w = ((COLLAR_CORNER - mm[near, 1]) / (2 * COLLAR_CORNER))[:, None]
+        placed[near] = ends[0] + w * (ends[1] - ends[0])
+    return placed
+
+
+def _fall_at(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """_turned_places without the corner: on the stand COLLAR_FALL_GAP out; past the neck edge on the
+    host there, as far in from the seam as it is past it, on the piece whose stretch of the seam
+    reaches that far along (by the nearest sewn point alone, the point at the shoulder seam, on front
+    and back, sent the back's next points to the front, past whose seam end they piled up: a fall
+    edge 1.7 -> 0.4 cm)."""
+    mesh, res = t.mesh, np.zeros((len(mm), 3))
+    up = mm[:, 1] >= 0  # mirrored onto the stand: over it
+    if up.any():
+        at, nrm = t.on_stand(mm[up])
+        res[up] = at + COLLAR_FALL_GAP * _away(at, nrm, t.centre)
+    down = np.nonzero(~up)[0]
+    if not len(down):
+        return res
+    owner = mesh.piece_of[t.seam_host]
+    hosts = np.unique(owner)
+    ranges = np.array([[t.seam_along[owner == h].min(), t.seam_along[owner == h].max()] for h in hosts])
+    off = np.maximum(ranges[None, :, 0] - mm[down, 0][:, None], mm[down, 0][:, None] - ranges[None, :, 1])
+    where = hosts[np.maximum(off, 0.0).argmin(axis=1)]
+    at, nh = np.zeros((len(down), 3)), np.zeros((len(down), 3))
+    for h in np.unique(where):
+        sel = where == h
+        hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
+        along_h, kh = np.unique(t.seam_along[owner == h], return_index=True)
+        q = _inward(hv[t.seam_host[owner == h][kh] - ho], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
+        at[sel] = _carry(q, hv, hf, t.pos[ho:ho + len(hv)])
+        nh[sel] = _away(at[sel], _carry(q, hv, hf, t.normals[ho:ho + len(hv)]), t.centre)
+    res[down] = at + COLLAR_FALL_GAP * _smoothed_over(t.faces, ids[down], nh)
+    return res
 
 
 def _smoothed_over(faces: np.ndarray, ids: np.ndarray, nrm: np.ndarray, passes: int = 3) -> np.ndarray:

@@ -23,9 +23,10 @@ from .tailored import bent, dense_line
 STAND_SHARE = 0.6  # stand height / collar depth at the centre back (3 cm under a 5 cm collar)
 STAND_RISE = 1.2  # cm the stand's neck edge rises at its ends (bent up): it hugs the neck
 POINT_RISE = 2.0  # cm the collar is deeper at its points than at the centre back
-POINT_OUT = 0.5  # cm the collar point reaches past the end of its neck edge (before bending)
+POINT_OUT = 1.0  # cm the collar point reaches past the end of its neck edge (before bending)
 FALL_SPREAD = 1.25  # cm each half's outer edge is longer than its neck edge: it lies over the stand
 INTERFACED = "self + fusible interfacing"
+COLLAR_FALL = "collar_fall"  # the collar's body region: the 3D assembly turns it down over its stand
 
 
 def stand_and_collar(d: PatternDraft, runs: list[tuple], height: float,
@@ -89,7 +90,7 @@ def _collar(neck: float, height: float) -> PieceDraft:
     rise = height + 0.5 * POINT_RISE
     outer = g.join(g.cubic(right_pt, (neck - 0.2 * half, rise), (1.45 * half, height), (half, height)),
                    g.cubic((half, height), (0.55 * half, height), (0.2 * half, rise), left_pt))
-    pd = PieceDraft("collar", "collar_fall", cut_group="collar", on_fold=True)
+    pd = PieceDraft("collar", COLLAR_FALL, cut_group="collar", on_fold=True)
     pd.edge("neck", bend(dense_line((0.0, 0.0), (neck, 0.0))), "seam", ("collar_cf_left", "collar_cf_right"))
     pd.edge("end", bend(dense_line((neck, 0.0), right_pt)), "free", ("collar_cf_right", "collar_point_right"))
     pd.edge("outer", bend(outer), "free", ("collar_point_right", "collar_point_left"))
