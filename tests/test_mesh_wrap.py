@@ -414,7 +414,7 @@ def test_no_edge_of_a_turned_collar_is_crushed_below_the_weld(size):
 
 
 def test_a_buttoned_band_collar_stands_with_its_ends_lapped():
-    """A button-down shirt's band collar stands up from the neckline at its cut size (not kinked by the
+    """A button-down shirt's collar stand stands up from the neckline at its cut size (not kinked by the
     relax), out of the body, and its ends overlap at the front with the wearer's left one over the other, as the
     fronts do: as relaxed they lay 0.3-0.6 cm apart and through each other (6 wrap crossings; the
     drape threw the upper end up over the face: 17-30 crossings, 10 % of the body out through)."""
@@ -422,23 +422,68 @@ def test_a_buttoned_band_collar_stands_with_its_ends_lapped():
 
     spec, pattern, body, mesh, pos = _on_shown_body(
         {"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True}})
-    i = mesh.index("collar")
+    i, pc = mesh.index("collar_stand"), pattern.piece("collar_stand")
     faces = _welded(mesh, mesh.faces)
     edges, hit = crossing_edges(pos, faces)
     on_collar = (mesh.piece_of[edges[:, 0]] == i) | (mesh.piece_of[faces[hit][:, 0]] == i)
     assert not on_collar.any()
-    lo, v = mesh.offsets[i], mesh.pieces[i].verts
-    at = pos[lo:lo + len(v)]
-    height = spec.measurements["collar_height"]
-    column = np.nonzero(np.abs(v[:, 0] - v[:, 0].min()) < 1e-6)[0]  # the band's start end
-    column = column[np.argsort(v[column, 1])]
-    worn = np.linalg.norm(np.diff(at[column], axis=0), axis=1).sum()
-    assert worn == pytest.approx(height, rel=0.05)  # main: 6.6 cm for 5
+    lo, pm = mesh.offsets[i], mesh.pieces[i]
+    at = pos[lo:lo + len(pm.verts)]
+    for end in ("start", "end"):  # its rounded ends, front edge to centre front, as long as cut
+        worn = np.linalg.norm(np.diff(at[pm.edge_verts[end]], axis=0), axis=1).sum()
+        assert worn == pytest.approx(pc.edge_length(end), rel=0.05)  # main (a straight band): 6.6 cm for 5
     # and out of the body (straight up, its top ran 1.3 cm into the throat)
     assert not body.inside(at, margin=0.0).any()
-    tips = [at[np.abs(v[:, 0] - x) < 1e-6].mean(axis=0) for x in (v[:, 0].min(), v[:, 0].max())]
+    tips = [at[pm.edge_verts[end]].mean(axis=0) for end in ("start", "end")]
     upper, lower = (tips[0], tips[1]) if tips[0][0] < tips[1][0] else (tips[1], tips[0])
     assert upper[1] < lower[1] - 0.6  # the end over the other lies further forward (-y), at least 0.6 cm
+
+
+@pytest.mark.parametrize("size", ["XS", "M", "XXL"])
+def test_a_shirt_collar_lies_turned_down_over_its_stand(size):
+    """Worn, a shirt's collar folds down at the stand's top edge and lies outside the stand and on the
+    shoulders: no part of it above the stand's top or inside the stand's ring, its points below the
+    neckline either side of the top button, clear of the button overlap (the wearer's left front laps
+    1.5 cm past the centre front), no edge crushed below the drape's 0.6 cm weld, nothing crossing.
+    Grown straight up from the stand (as a band is) it stood 5 cm above it round the head."""
+    from garment_addon.core.assembly.quality import crossing_edges
+
+    spec, pattern, body, mesh, pos = _on_shown_body(
+        {"garment_type": "shirt", "size": size, "features": {"has_collar": True, "has_cuffs": True}})
+    i, si = mesh.index("collar"), mesh.index("collar_stand")
+    pm, lo = mesh.pieces[i], mesh.offsets[i]
+    at, stand = pos[lo:lo + len(pm.verts)], pos[mesh.piece_of == si]
+    assert at[:, 2].max() <= stand[:, 2].max() + 0.3
+    centre = stand.mean(axis=0)
+
+    def radius(q):
+        return np.hypot(q[:, 0] - centre[0], q[:, 1] - centre[1])
+
+    # at the back the collar lies outside the stand (past its fold: its neck edge is sewn to the
+    # stand's top), its outer edge below the neckline seam
+    folded = np.ones(len(at), bool)
+    folded[pm.edge_verts["neck"]] = False
+    back = folded & (at[:, 1] > centre[1] + 2.0)
+    st = stand[stand[:, 1] > centre[1] + 2.0]
+    level = np.abs(at[back, 2][:, None] - st[None, :, 2]) < 1.0
+    inner = np.where(level, radius(st)[None, :], 0.0).max(axis=1)
+    assert (radius(at[back]) >= inner + 0.3).all()
+    outer = at[pm.edge_verts["outer"]]
+    neck_z = pos[mesh.offsets[si] + mesh.pieces[si].edge_verts["to_back_bodice_neckline_left"], 2].min()
+    assert outer[outer[:, 1] > centre[1], 2].max() < neck_z
+    # its points on the chest, below the stand, either side of the centre front past the overlap
+    overlap = spec.measurements["front_overlap"]
+    for end, sign in (("start", 1.0), ("end", -1.0)):  # the wearer's left (+x), right (-x)
+        tip = at[pm.edge_verts[end][-1 if end == "end" else 0]]
+        assert tip[2] < stand[:, 2].min() + 1.0
+        assert 2.0 + overlap < sign * (tip[0] - centre[0]) < 8.0, (end, tip, centre)
+    own = mesh.faces[(mesh.piece_of[mesh.faces] == i).all(axis=1)]
+    e = np.concatenate([own[:, [0, 1]], own[:, [1, 2]], own[:, [2, 0]]])
+    assert np.linalg.norm(pos[e[:, 0]] - pos[e[:, 1]], axis=1).min() >= 0.6
+    faces = _welded(mesh, mesh.faces)
+    edges, hit = crossing_edges(pos, faces)
+    assert not len(edges), len(edges)
+    assert not body.inside(at, margin=0.0).any()
 
 
 def test_a_rib_cuff_ends_at_the_wrist():

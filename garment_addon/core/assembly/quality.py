@@ -246,11 +246,26 @@ def _longest_edge(verts: np.ndarray, faces: np.ndarray) -> float:
     return float(np.linalg.norm(tri - np.roll(tri, 1, axis=1), axis=-1).max())
 
 
+FOLD_DOT = -0.5  # an edge whose two triangles' normals meet at a dot below this is a fold (turned > 120 degrees)
+
+
 def _on_open_edge(q: np.ndarray, verts: np.ndarray, faces: np.ndarray, tol: float = 1e-6) -> np.ndarray:
-    """Whether each surface point q lies on a boundary edge (an edge of one triangle) of the mesh."""
+    """Whether each surface point q lies on a boundary edge (an edge of one triangle) of the mesh, or
+    on a fold (an edge whose two triangles turn back on each other: the top of a collar turned down
+    over its stand, which is the garment's edge there as a hem is; a chin above it is not under the
+    garment: counted covered, the body clearing lifted a button-down's collar corners 3 cm out, XL)."""
     key = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
-    uniq, cnt = np.unique(key, axis=0, return_counts=True)
-    open_e = uniq[cnt == 1]
+    uniq, inv, cnt = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+    inv = inv.ravel()
+    fn = np.cross(verts[faces[:, 1]] - verts[faces[:, 0]], verts[faces[:, 2]] - verts[faces[:, 0]])
+    fn /= np.maximum(np.linalg.norm(fn, axis=1), 1e-30)[:, None]
+    owner = np.tile(np.arange(len(faces)), 3)
+    order = np.argsort(inv, kind="stable")
+    two = cnt[inv[order]] == 2  # the two faces of each shared edge, side by side
+    first, second = order[two][0::2], order[two][1::2]
+    folded = np.zeros(len(uniq), bool)
+    folded[inv[first]] = (fn[owner[first]] * fn[owner[second]]).sum(axis=1) < FOLD_DOT
+    open_e = uniq[(cnt == 1) | folded]
     if not len(open_e):
         return np.zeros(len(q), bool)
     a, b = verts[open_e[:, 0]], verts[open_e[:, 1]]

@@ -1622,6 +1622,7 @@ def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
 # ends spread from the top button down (with 2.0 and over the host alone, they ran down the centre front
 # over the stand and turned 55 degrees out at the neckline; tips 13 cm apart)
 COLLAR_SPREAD_RADII = 3.0
+COLLAR_OVER_STAND = 0.6  # cm a shirt collar lies at least outside its stand (both its lapped ends)
 
 
 def _turn_down_fall(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
@@ -1666,6 +1667,11 @@ def _turn_down_fall(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarra
     sewn[to_fall[:, 0] - lo] = True
     idx = np.nonzero(~sewn)[0]
     out[lo + idx] = _turned_places(turn, mm[idx], idx)
+    # over both of the stand's ends where they lap at the front: laid COLLAR_FALL_GAP over its own
+    # stand's end, the wearer's right end of the collar lay under the left end of the stand, lifted
+    # COLLAR_END_LIFT over it (drape M: 14 crossings there)
+    stand_faces = mesh.faces[(mesh.piece_of[mesh.faces] == si).all(axis=1)]
+    out[lo + idx] = _push_off(out[lo + idx], out, stand_faces, COLLAR_OVER_STAND)
     out[to_fall[:, 0]] = pos[to_fall[:, 1]]  # its neck edge on the stand's top
     return out
 
