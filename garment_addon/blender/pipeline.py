@@ -285,7 +285,6 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
     (free) up to its crown (pinned), as a head inside it would, so gravity cannot pull it back into a
     heap behind the neck."""
     from ..core.assembly.wrap import is_patch
-    from ..core.pattern.drafting.shirt_collar import COLLAR_FALL
 
     w = np.zeros(len(pos_cm))
     neck = body.landmarks["neck_base"]
@@ -303,13 +302,13 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
                 w[pm.edge_verts[e.name] + o] = 1.0
         if region.startswith("torso_front"):
             w[idx[_button_stand(piece, pm.verts)]] = 1.0
-        if region == "collar":
-            w[idx[_buttoned_ends(piece, pm.verts)]] = 1.0
-        if region == COLLAR_FALL:  # and the collar's ends over them
-            corners = np.array([piece.landmarks["bottom_start"], piece.landmarks["bottom_end"]], float)
-            near = np.linalg.norm(pm.verts[:, None] - corners[None], axis=2).min(axis=1) < COLLAR_END_HOLD_CM
-            w[idx[near]] = 1.0
             w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
+        if region == "collar" and any(m.get("kind") == "button" for m in piece.markings):
+            # a shirt's collar stand, interfaced and buttoned, keeps the shape the wrap gave it round the
+            # neck: its free ends, the under one sprang out through the upper one (button-down drape M: 14
+            # self-crossings; held at its lapped ends alone, XXL: the collar folded through itself at a side
+            # neck, 2)
+            w[idx] = 1.0
     return _hold_under_patches(pattern, mesh, pos_cm, w)
 
 
@@ -328,22 +327,6 @@ def _button_stand(piece, verts2d: np.ndarray) -> np.ndarray:
     x = float(np.median(buttons[:, 0]))
     overlap = min(x - float(verts2d[:, 0].min()), float(verts2d[:, 0].max()) - x)  # button line to front edge
     return (np.abs(verts2d[:, 0] - x) < overlap + 1.0) & (verts2d[:, 1] > buttons[:, 1].min() - BUTTON_HOLD_CM)
-
-
-COLLAR_END_HOLD_CM = 3.0  # a shirt collar's vertices this close to its neck edge's ends are held with the stand's
-
-
-def _buttoned_ends(piece, verts2d: np.ndarray) -> np.ndarray:
-    """Mask of a buttoned collar stand's ends (each from the front edge to 1 cm past its centre front,
-    where the top button sits), held where the wrap laid them one over the other, as the button holds
-    them: left free, the under end's top corner sprang out through the upper end (button-down drape
-    M: 14 self-crossings there, the collar's end with it)."""
-    buttons = np.array([m["points"][0] for m in piece.markings if m.get("kind") == "button"], float)
-    if not len(buttons):
-        return np.zeros(len(verts2d), bool)
-    x = verts2d[:, 0]
-    reach = x.max() - float(buttons[:, 0].max()) + 1.0
-    return (x < x.min() + reach) | (x > x.max() - reach)
 
 
 def _lapel_and_under(piece, verts2d: np.ndarray, pos_cm: np.ndarray) -> np.ndarray:
