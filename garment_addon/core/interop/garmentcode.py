@@ -391,7 +391,7 @@ def _default_placement(piece: Piece, spec: dict) -> dict:
     z, rot_y = _PLACE["back" if back else "front"]
     if region.startswith(("skirt", "leg", "waistband", "pocket")):
         top_y = waist_y + (6.0 if region == "waistband" else 0.0)
-    elif region == "collar":
+    elif region.startswith("collar"):  # a band, a stand, the collar turned down over a stand
         top_y = neck_y + 8.0
     elif region.startswith("hood"):
         top_y = neck_y + 35.0
