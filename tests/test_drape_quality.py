@@ -205,3 +205,25 @@ def test_a_body_point_out_through_one_layer_but_under_another_is_not_through():
     assert body_through(body_v, inner_v, inner_f, body_normals=bn)["through_fraction"] > 0.2
     out = body_through(body_v, both_v, both_f, body_normals=bn)
     assert out["covered"] > 500 and out["through_fraction"] == 0.0
+
+
+def test_a_point_past_a_turned_down_fold_is_not_covered():
+    """A collar turned down over its stand: the fold along its top is the garment's edge there, as an
+    open edge is (a chin above a button-down's collar is not under it); counted covered, the body
+    clearing threw the collar's corners 3 cm out (button-down XL drape: 22 self-crossings)."""
+    x = np.linspace(0.0, 4.0, 5)
+    stand = [[t, 0.0, z] for z in (0.0, 1.5, 3.0) for t in x]  # a wall rising to z = 3 (the stand)
+    fall = [[t, -0.8, z] for z in (2.0, 0.0) for t in x]  # turned down 0.8 out in front of it
+    v = np.array(stand + fall, float)
+    f = []
+    for r0, r1 in ((0, 5), (5, 10), (10, 15), (15, 20)):  # rows: stand 0-1-2, fold 2-fall 0, fall 0-1
+        for j in range(4):
+            f += [[r0 + j, r0 + j + 1, r1 + j + 1], [r0 + j, r1 + j + 1, r1 + j]]
+    f = np.array(f)
+    chin = np.array([[2.0, 0.3, 4.0]])  # above the fold, behind it
+    assert body_through(chin, v, f)["covered"] == 0
+    # unfolded (the fall standing on up from the stand) the same point is under the cloth's middle
+    flat = v.copy()
+    flat[15:20] = [[t, 0.0, 5.0] for t in x]
+    flat[20:25] = [[t, 0.0, 7.0] for t in x]
+    assert body_through(chin, flat, f)["covered"] == 1
