@@ -13,7 +13,7 @@ from shapely.ops import unary_union
 from garment_addon.core.garments import has_bodice
 from garment_addon.core.pattern import Pattern, draft_pattern
 from garment_addon.core.pattern.drafting import garments
-from garment_addon.core.pattern.drafting.shirt_collar import STAND_RISE
+from garment_addon.core.pattern.drafting.shirt_collar import STAND_RISE, STAND_SHARE
 from garment_addon.core.pattern.model import FREE_ROLES, ROLES
 from garment_addon.core.spec import (
     FITS,
@@ -667,14 +667,15 @@ def test_a_collared_woven_shirt_buttons_down_the_front():
     assert "front_bodice" in {pc.name for pc in draft_pattern(knit).pieces}
 
 
-@pytest.mark.parametrize("size", ["XS", "M", "XXL"])
-def test_a_button_down_shirt_collar_is_a_stand_and_a_collar_sewn_to_its_top(size):
+@pytest.mark.parametrize("size,height", [("XS", 5.0), ("M", 5.0), ("XXL", 5.0), ("M", 2.0), ("L", 14.0)])
+def test_a_button_down_shirt_collar_is_a_stand_and_a_collar_sewn_to_its_top(size, height):
     """A shirt collar as a pattern maker drafts it: the stand sewn round the neckline from front edge to
     front edge, curved up at its ends (its top edge shorter than its neck edge, so it hugs the neck)
     and rounded from the front edge to the centre front; the collar's neck edge sewn 1:1 to the stand's
     top between the centre fronts, its outer edge longer (it lies out over the stand), deeper at its
     points than at the centre back, and notched to the stand at the shoulders and the centre back."""
-    spec = make_spec({"garment_type": "shirt", "size": size, "features": {"has_collar": True, "has_cuffs": True}})
+    spec = make_spec({"garment_type": "shirt", "size": size, "features": {"has_collar": True, "has_cuffs": True},
+                      "measurements": {"collar_height": height}})
     p = draft_pattern(spec)
     check_pattern(p, spec)
     stand, collar = p.piece("collar_stand"), p.piece("collar")
@@ -682,17 +683,21 @@ def test_a_button_down_shirt_collar_is_a_stand_and_a_collar_sewn_to_its_top(size
     top = stand.edge_length("top")
     assert top == pytest.approx(collar.edge_length("neck"), abs=0.05)
     overlap = spec.m["front_overlap"]
-    assert neck - 2 * overlap - 1.5 < top < neck - 2 * overlap  # bent up: shorter than its centre-front span
+    # bent up, its top is shorter than its centre-front span (by 1.1 cm under a 5 cm collar)
+    assert neck - 2 * overlap - 0.5 * STAND_SHARE * height < top < neck - 2 * overlap
     assert collar.edge_length("outer") > collar.edge_length("neck") + 2.0
     assert [s.b.edge for s in p.seams if s.a.piece == "collar_stand"] == ["neck"]
-    # at the centre back the collar is collar_height deep and covers the stand's seam by 1.5 cm or more
-    height = spec.m["collar_height"]
+    # at the centre back the collar is collar_height deep, the stand under it STAND_SHARE of that
     cb_bottom = next(n["position"] for n in stand.notches if n["edge"] == "to_back_bodice_neckline_right")
     cb_top = min((n["position"] for n in stand.notches if n["edge"] == "top"), key=lambda q: abs(q[0] - cb_bottom[0]))
     cb_neck = min((n["position"] for n in collar.notches if n["edge"] == "neck"),
                   key=lambda q: abs(q[0] - collar.landmarks["top_mid"][0]))
     assert collar.landmarks["top_mid"][1] - cb_neck[1] == pytest.approx(height, abs=0.01)
-    assert 1.5 <= cb_top[1] - cb_bottom[1] <= height - 1.5
+    assert cb_top[1] - cb_bottom[1] == pytest.approx(STAND_SHARE * height, abs=0.01)
+    # cut with the straight grain at the centre back, on the inner layers too
+    for pc in (stand, collar):
+        (x0, _), (x1, _) = pc.grainline
+        assert x0 == x1 == pytest.approx(pc.landmarks["top_mid"][0])
     # the stand's ends rise: its front edge corners sit STAND_RISE above its centre back
     assert stand.landmarks["bottom_start"][1] == pytest.approx(STAND_RISE, abs=0.05)
     # notches: shoulders and CB on both sides of the stand / collar seam, at the same distances

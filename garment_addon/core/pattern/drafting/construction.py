@@ -128,8 +128,8 @@ def _shirt_collar_linings(names: dict[str, Piece], label: list[str]) -> list[Pie
     for shell, name, how in ((names["collar_stand"], "inner_collar_stand", "interface the outer stand"),
                              (names["collar"], "under_collar", "interface the upper collar")):
         pc = _piece(name, shell.outline, shell.body_region + "_inner", label + ["cut 1, or half on a fold", how],
-                    grain_x=True, markings=shell.markings)
-        pc.on_fold = True
+                    markings=shell.markings)
+        pc.on_fold, pc.grainline = True, [list(q) for q in shell.grainline]
         pc.notches = [{**{k: v for k, v in n.items() if k != "distance"}, "edge": "edge"} for n in shell.notches]
         out.append(pc)
     return out

@@ -65,7 +65,7 @@ def stand_and_collar(d: PatternDraft, runs: list[tuple], height: float,
     stand.material = INTERFACED
     stand.landmarks.update(bottom_start=bend((0.0, 0.0))[0], bottom_end=bend((total, 0.0))[0],
                            top_mid=bend((mid, hs))[0])
-    stand.grain_along_x = True
+    stand.grain = (mid, 0.2 * hs, 0.8 * hs)  # straight grain at the centre back, as the collar's
     y_btn = 0.5 * hs  # the top button and a buttonhole across the stand, from 0.3 cm past the centre front
     stand.mark("button", bend((total - cf, y_btn)), "button: right end")
     stand.mark("buttonhole", bend([(cf - 0.3, y_btn), (cf + 1.1, y_btn)]), "buttonhole: left end")
@@ -96,7 +96,7 @@ def _collar(neck: float, height: float) -> PieceDraft:
     pd.edge("outer", bend(outer), "free", ("collar_point_right", "collar_point_left"))
     pd.edge("start", bend(dense_line(left_pt, (0.0, 0.0))), "free", ("collar_point_left", "collar_cf_left"))
     pd.material = INTERFACED
-    pd.grain_along_x = True
+    pd.grain = (half, 0.2 * height, 0.8 * height)
     pd.landmarks.update(bottom_start=bend((0.0, 0.0))[0], bottom_end=bend((neck, 0.0))[0],
                         top_mid=bend((half, height))[0])
     return pd
