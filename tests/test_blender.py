@@ -527,3 +527,8 @@ def test_a_button_down_shirt_collar_drapes_turned_down_over_its_stand(size):
     seam = pos[mesh.pieces[si].edge_verts["to_back_bodice_neckline_left"] + mesh.offsets[si]]
     assert stand[:, 2].max() <= seam[:, 2].max() + spec.measurements["collar_height"]
     assert collar[:, 2].max() <= stand[:, 2].max() + 0.3
+    # the fold along the collar's top (welded to the stand's) stays a crisp line in renders
+    me = r.garment.data
+    crease = np.zeros(len(me.edges), np.float32)
+    me.attributes["crease_edge"].data.foreach_get("value", crease)
+    assert (crease == 1.0).sum() == len(mesh.pieces[i].edge_verts["neck"]) - 1

@@ -108,6 +108,26 @@ def _sharp_folds(me, pattern, mesh) -> None:
     me.edges.foreach_set("use_edge_sharp", on_roll[keys].all(axis=1))
 
 
+def _crease_collar_folds(garment, pattern, mesh, pos_cm: np.ndarray) -> None:
+    """A shirt collar's fold over its stand (its neck edge, welded to the stand's top) kept a crisp
+    line where renders subdivide the cloth (edge crease): smoothed, the turn of 180 degrees over one
+    2 cm row scalloped the collar's top (button-down, from behind: a wave every 2 cm)."""
+    from scipy.spatial import cKDTree
+
+    from ..core.pattern.drafting.shirt_collar import COLLAR_FALL
+
+    fold = [pm.edge_verts["neck"] + o for p, pm, o in zip(pattern.pieces, mesh.pieces, mesh.offsets, strict=True)
+            if p.body_region == COLLAR_FALL]
+    if not fold:
+        return
+    v, _ = _mesh_arrays(garment)
+    on = np.isfinite(cKDTree(pos_cm[np.concatenate(fold)]).query(v, distance_upper_bound=1e-3)[0])
+    me = garment.data
+    keys = np.array(me.edge_keys, np.int64).reshape(-1, 2)
+    crease = me.attributes.get("crease_edge") or me.attributes.new("crease_edge", "FLOAT", "EDGE")
+    crease.data.foreach_set("value", on[keys].all(axis=1).astype(np.float32))
+
+
 def _garment_stage(result: SceneResult, pattern, method: str, progress: Progress, edge_cm: float | None):
     """Mesh, wrap (and drape) the pattern onto result.body_model; sets garment, metrics, timings."""
     run_steps(_garment_steps(result, pattern, method, progress, edge_cm, result.fabric, result.layers))
@@ -179,6 +199,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     metrics.update(assembly_metrics(mesh, pos, body, pattern), **limb_breaks(pattern, mesh, pos),
                    **front_level(pattern, mesh, pos), fabric=fabric_name)
     dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
+    _crease_collar_folds(garment, pattern, mesh, pos)
     if method == "drape":
         _drop_cloth(colliders)
         t, cpu = time.perf_counter(), time.process_time()
