@@ -176,3 +176,16 @@ def test_smoothed_surface_shrinks_a_coarse_sphere_and_keeps_a_plane():
                  + [[i * 5 + j, i * 5 + j + 6, i * 5 + j + 5] for i in range(4) for j in range(4)])
     p, _ = smoothed_surface(v, f)
     assert np.abs(p[:, 2]).max() == 0 and p[:, :2].min() >= 0 and p[:, :2].max() <= 4
+
+
+def test_smoothed_surface_keeps_the_corners_of_the_outline():
+    """As Blender's Subdivision Surface renders the garment (boundary smooth: keep corners): a vertex
+    of one face only (a collar's point, a square hem's corner) stays where it is; the boundary's other
+    vertices are smoothed along it."""
+    from garment_addon.core.mesh.subdivide import smoothed_surface
+
+    v = np.array([[0.0, 0.0, 0.0], [4.0, 0.0, 0.0], [4.0, 4.0, 0.0], [0.0, 4.0, 0.0], [2.0, -1.0, 0.0]])
+    f = np.array([[0, 4, 1], [0, 1, 2], [0, 2, 3]])  # vertex 3 and 4: one face each; 0, 1, 2: more
+    out = smoothed_surface(v, f)[0]
+    assert np.allclose(out[[3, 4]], v[[3, 4]])
+    assert not np.allclose(out[[1, 2]], v[[1, 2]])

@@ -1,6 +1,6 @@
 """One level of Catmull-Clark subdivision of a triangle mesh, as renders show the garment
-(Blender's Subdivision Surface modifier at level 1: smooth boundaries including corners, vertices
-placed on the limit surface). Pure numpy.
+(Blender's Subdivision Surface modifier at level 1: smooth boundaries, corners kept (a vertex of
+one face only: a collar's point), vertices placed on the limit surface). Pure numpy.
 
 Renders smooth the cloth mesh this way; on a convex part (a bust) the smoothed surface lies inside
 the simulated one, by more the coarser the mesh, so a body the simulated mesh clears can show
@@ -21,9 +21,10 @@ def _edges(faces: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _crease_rule(pts: np.ndarray, edges: np.ndarray, crease: np.ndarray, w_self: float, w_nb: float,
-                 out: np.ndarray) -> np.ndarray:
+                 out: np.ndarray, corner: np.ndarray) -> np.ndarray:
     """Vertices on exactly two crease (open or non-manifold) edges: w_self * v + w_nb * (a + b);
-    vertices on more (a corner where open edges meet a non-manifold one) stay where they are."""
+    vertices on more (a corner where open edges meet a non-manifold one) and the ``corner`` ones (of
+    one face only: the boundary turns there) stay where they are."""
     ce = edges[crease]
     count = np.bincount(ce.ravel(), minlength=len(pts))
     nb = np.zeros_like(pts)
@@ -32,6 +33,7 @@ def _crease_rule(pts: np.ndarray, edges: np.ndarray, crease: np.ndarray, w_self:
     curve = count == 2
     out[curve] = w_self * pts[curve] + w_nb * nb[curve]
     out[count > 2] = pts[count > 2]
+    out[corner] = pts[corner]
     return out
 
 
@@ -57,7 +59,7 @@ def catmull_clark(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.
     np.add.at(ravg, edges.ravel(), np.repeat(mid, 2, axis=0))
     ravg /= np.maximum(np.bincount(edges.ravel(), minlength=n), 1)[:, None]
     vp = (favg + 2 * ravg + (m - 3)[:, None] * verts) / np.maximum(m, 1)[:, None]
-    vp = _crease_rule(verts, edges, crease, 0.75, 0.125, vp)
+    vp = _crease_rule(verts, edges, crease, 0.75, 0.125, vp, m == 1)
     pts = np.concatenate([vp, ep, fp])
     e_id, f_id = n + corner_edge, n + len(edges) + np.arange(len(faces))
     quads = np.stack([faces, e_id, np.repeat(f_id[:, None], k, axis=1), np.roll(e_id, 1, axis=1)], axis=-1)
@@ -78,7 +80,7 @@ def limit_positions(verts: np.ndarray, quads: np.ndarray) -> np.ndarray:
     # every inner edge is seen from both of its quads: side counts each neighbour twice
     out = (n[:, None] ** 2 * verts + 2 * side + diag) / np.maximum(n * (n + 5), 1)[:, None]
     edges, _, per_edge = _edges(quads)
-    return _crease_rule(verts, edges, per_edge != 2, 4 / 6, 1 / 6, out)
+    return _crease_rule(verts, edges, per_edge != 2, 4 / 6, 1 / 6, out, n == 1)
 
 
 def smoothed_surface(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
