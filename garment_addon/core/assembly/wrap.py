@@ -63,17 +63,22 @@ def _side(region: str) -> str:
 
 def _width_at(outline: np.ndarray, y: np.ndarray, keep=(-np.inf, np.inf)) -> np.ndarray:
     """Horizontal extent (max x - min x of the outline's crossings, within ``keep``) at each height y."""
+    xmin, xmax = _x_span(outline, y, keep)
+    w = xmax - xmin
+    # above / below the piece: its top / bottom width
+    return np.where(np.isfinite(w), w, 0.0)
+
+
+def _x_span(outline: np.ndarray, y: np.ndarray, keep=(-np.inf, np.inf)) -> tuple[np.ndarray, np.ndarray]:
+    """(min x, max x) of the outline's crossings (within ``keep``) at each height y; inf off the piece."""
     p, q = outline, np.roll(outline, -1, axis=0)
     lo, hi = np.minimum(p[:, 1], q[:, 1]), np.maximum(p[:, 1], q[:, 1])
     y = np.asarray(y, float)[:, None]
     hit = (y >= lo) & (y <= hi) & (hi > lo)
     t = np.where(hit, (y - p[:, 1]) / np.where(hi > lo, q[:, 1] - p[:, 1], 1), 0)
     x = p[:, 0] + t * (q[:, 0] - p[:, 0])
-    xmax = np.minimum(np.where(hit, x, -np.inf).max(axis=1), keep[1])
-    xmin = np.maximum(np.where(hit, x, np.inf).min(axis=1), keep[0])
-    w = xmax - xmin
-    # above / below the piece: its top / bottom width
-    return np.where(np.isfinite(w), w, 0.0)
+    return (np.maximum(np.where(hit, x, np.inf).min(axis=1), keep[0]),
+            np.minimum(np.where(hit, x, -np.inf).max(axis=1), keep[1]))
 
 
 def _width_fn(outline: np.ndarray, keep=(-np.inf, np.inf)):
@@ -428,6 +433,9 @@ def _flat_worn(piece, pts: np.ndarray) -> np.ndarray:
     return close_darts(piece, fold_lapel(piece, pts)[0])
 
 
+CROTCH_GAP = 0.3  # cm from the body's midline each leg's ring keeps under the crotch
+
+
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
                 all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
@@ -467,6 +475,12 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             circ = np.maximum(circ, 2 * np.pi * (radius + offset))
             s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
             leg = _circle_points(z, s, circ, center, radius, offset)
+            # a leg's ring wider than the way to the body's midline (the thighs meet under the crotch)
+            # lies flat against the other leg's there instead of passing through it (pants wrap: 25
+            # self-crossings under the crotch, the legs' rings 0.2 cm, their crotch extensions 1.5 cm
+            # past the midline)
+            inner = -1.0 if key == "leg_right" else 1.0
+            leg[:, 0] = inner * np.maximum(inner * leg[:, 0], CROTCH_GAP)
             pos[sl] = _blend_to_hips(body, p, v, z, leg, all_legs or pieces, offset)
             continue
         zs = np.minimum(z, body.landmarks["shoulder"] - 3.0) if kind == "torso" else z
@@ -871,6 +885,87 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
     return True
 
 
+def _sewn_to(mesh: GarmentMesh, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """(vertices of piece ``i``, the vertices of other pieces each is sewn to), pair by pair."""
+    sp = mesh.seam_pairs
+    mine = mesh.piece_of[sp] == i
+    cross = mine[:, 0] != mine[:, 1]
+    own = np.where(mine[cross, 0], sp[cross, 0], sp[cross, 1])
+    return own, np.where(mine[cross, 0], sp[cross, 1], sp[cross, 0])
+
+
+def _waist_seam_bands(pattern, mesh: GarmentMesh, pieces) -> list:
+    """Of ``pieces``, the bands sewn both to trouser legs and to a bodice (a jumpsuit's waist band)."""
+    region = {mesh.index(q.name): q.body_region or "" for q in pattern.pieces}
+    out = []
+    for p in pieces:
+        _, other = _sewn_to(mesh, mesh.index(p.name))
+        kinds = {region[j].split("_")[0] for j in np.unique(mesh.piece_of[other]).tolist()}
+        if {"leg", "torso"} <= kinds:
+            out.append(p)
+    return out
+
+
+# the most a jumpsuit's bodice column is shortened by the lift onto its waist band (the rest of the
+# column takes the lift): lifting the fronts' 5.7 cm over their 21 cm up to the armholes (27 %) the
+# relax crumpled them under the bust (14 crossings), the back's 8.5 cm over 18.5 cm everywhere (225)
+MAX_BLOUSE = 0.25
+
+
+def _join_at_waist(pattern, p, mesh: GarmentMesh, pos: np.ndarray) -> None:
+    """A band between trouser legs and a bodice (a jumpsuit's): grown up from the legs' waist (as a
+    trouser waistband is), then the bodice's lower part lifted onto its top, the lift fading out by
+    the armholes' bottoms (the bodice blouses over the band). The bodice is drafted to the waist and
+    the legs from it, so the band's height (and the legs' waist above the body's at the hip line, the
+    back's rise) lies between them: grown from both edges at once, the band ran from the legs' waist
+    (105-107 cm) down to the bodice's bottom (103 cm), folded through the front legs and the
+    fronts (wrap 184 self-crossings). Each bodice column is lifted in full at the band, less and less
+    up to the armholes' bottoms or, where that would shorten it by more than MAX_BLOUSE, further up."""
+    i = mesh.index(p.name)
+    own, other = _sewn_to(mesh, i)
+    lo, v = mesh.offsets[i], mesh.pieces[i].verts
+    on_leg = np.array([(pattern.pieces[k].body_region or "").startswith("leg") for k in mesh.piece_of[other]])
+    pos[lo:lo + len(v)] = _band_on_legs(p, v, v[own[on_leg] - lo], pos[other[on_leg]])
+    for q in pattern.pieces:
+        j = mesh.index(q.name)
+        at = mesh.piece_of[other] == j
+        if not (q.body_region or "").startswith("torso") or not at.any():
+            continue
+        lo, flat = mesh.offsets[j], mesh.pieces[j].verts
+        seam = other[at] - lo
+        order = np.argsort(flat[seam, 0])
+        xs = flat[seam[order], 0]
+        move = pos[own[at][order]] - pos[other[at][order]]
+        y0 = np.interp(flat[:, 0], xs, flat[seam[order], 1])
+        top = _lm(q, "underarm_level")
+        move = np.column_stack([np.interp(flat[:, 0], xs, move[:, k]) for k in range(3)])
+        reach = (float(top[1]) if top is not None else float(flat[:, 1].max())) - y0
+        span = np.maximum(np.maximum(reach, np.abs(move[:, 2]) / MAX_BLOUSE), 1.0)
+        t = np.clip((flat[:, 1] - y0) / span, 0.0, 1.0)
+        pos[lo:lo + len(flat)] += (1.0 - t)[:, None] * move
+
+
+def _band_on_legs(p, v: np.ndarray, seam: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """3D points for a waist-seam band's flat vertices ``v``, its bottom (flat points ``seam``) sewn
+    at ``targets``: each row laid along the bottom by its share of the band's width at its height
+    (its top is longer: a bodice wider than the legs' waist eases onto it), straight up and out
+    from the ring's centre by that width over the bottom's. Mapped by x instead, the top's ends
+    reached past the centre front and the fronts sewn to them crossed there."""
+    order = np.argsort(seam[:, 0])
+    xs, targets = seam[order, 0], targets[order]
+    y0 = float(seam[:, 1].mean())
+    xmin, xmax = _x_span(p.outline, v[:, 1])
+    xmin, xmax = np.where(np.isfinite(xmin), xmin, xs[0]), np.where(np.isfinite(xmax), xmax, xs[-1])
+    share = np.clip((v[:, 0] - xmin) / np.maximum(xmax - xmin, 1e-9), 0.0, 1.0)
+    base = np.column_stack([np.interp(xs[0] + share * (xs[-1] - xs[0]), xs, targets[:, k]) for k in range(3)])
+    centre = targets.mean(axis=0)
+    grow = ((xmax - xmin) / max(xs[-1] - xs[0], 1e-9))[:, None]
+    out = base.copy()
+    out[:, :2] = centre[:2] + grow * (base[:, :2] - centre[:2])
+    out[:, 2] += v[:, 1] - y0
+    return out
+
+
 def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
     """A hood half around its side of the head, HOOD_AIR cm clear of it (a hood has room inside; on
     the head it was a helmet, stretched 24 % to reach round the face): y runs up from the neckline to
@@ -1036,6 +1131,10 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         else:
             pending.append(p)
     pos = _sleeves_to_armholes(pattern, mesh, pos, body, placed)
+    for p in _waist_seam_bands(pattern, mesh, pending):
+        _join_at_waist(pattern, p, mesh, pos)
+        mark(p)
+        pending.remove(p)
     for _ in range(3):  # bands attached to bands (hood on collar...) need a second pass
         left = []
         for p in pending:
@@ -1066,7 +1165,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
         # at the crown (hoodie wrap: 3 -> 30 crossings there)
         hood = np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces
                                        if (p.body_region or p.name).startswith("hood")])
-        pos = relax(mesh, pos, body, relax_iterations, offset, held=hood)
+        pos = relax(mesh, pos, body, relax_iterations, offset, held=hood, sides=_leg_sides(pattern, mesh))
     pos = _lift_front_overlap(pattern, mesh, pos)
     pos = _lift_lapels(pattern, mesh, pos)
     pos = _lift_band_extensions(pattern, mesh, pos)
@@ -1085,12 +1184,35 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     return pos
 
 
+def _leg_sides(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """Per vertex, how far (cm) on its own side of the body's midline (x = 0; the wearer's left at
+    +x, signed) a trouser leg's vertex stays: CROTCH_GAP, less within CROTCH_SEAM_REACH of the crotch
+    seam (which lies on the midline); 0 (free) off the legs and on imported legs."""
+    out = np.zeros(len(mesh.verts2d))
+    for p in pattern.pieces:
+        region = p.body_region or ""
+        i = mesh.index(p.name)
+        if not region.startswith("leg") or _uses_placement(p) or "crotch" not in mesh.pieces[i].edge_verts:
+            continue
+        v = mesh.pieces[i].verts
+        d = cKDTree(v[mesh.pieces[i].edge_verts["crotch"]]).query(v)[0]
+        sign = -1.0 if _side(region) == "right" else 1.0
+        out[mesh.offsets[i]:mesh.offsets[i] + len(v)] = sign * CROTCH_GAP * np.clip(d / CROTCH_SEAM_REACH, 0, 1)
+    return out
+
+
+CROTCH_SEAM_REACH = 2.0  # cm from the crotch seam over which a leg's gap to the midline opens
+
+
 def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELAX_ITERATIONS,
-          offset: float = OFFSET, held: np.ndarray | None = None) -> np.ndarray:
+          offset: float = OFFSET, held: np.ndarray | None = None, sides: np.ndarray | None = None) -> np.ndarray:
     """Position-based relaxation (Jacobi): every triangle edge moves toward its flat length, sewn
     vertices share one position, vertices inside the body are pushed out. Removes most of the
     stretch a projection leaves (pants 5.6 % -> 3.3 % in 30 iterations, ~60 ms).
-    held: vertices that keep their place (unless sewn: a seam still closes)."""
+    held: vertices that keep their place (unless sewn: a seam still closes).
+    sides: (_leg_sides) trouser legs kept on their side of the midline: pulled toward the crotch
+    seam where the four legs meet under the crotch, their inner sides folded through each other
+    (pants wrap 0 -> 34 self-crossings)."""
     e = mesh.edges()
     rest = np.linalg.norm(mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)
     n = len(pos)
@@ -1112,6 +1234,9 @@ def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELA
             pos[sewn] = mean[label][sewn]
         if it % 2 or it == iterations - 1:  # the body test is the costly part: every other step
             pos = body.push_out(pos, offset, iterations=1)
+        if sides is not None:  # after the push-out: by the crotch the thighs' normals point across
+            keep = sides != 0
+            pos[keep, 0] = np.sign(sides[keep]) * np.maximum(np.sign(sides[keep]) * pos[keep, 0], np.abs(sides[keep]))
     return pos
 
 
