@@ -1034,15 +1034,35 @@ def _carry(q: np.ndarray, flat: np.ndarray, faces: np.ndarray, placed: np.ndarra
     """3D points for the flat points ``q`` on a piece (``flat`` vertices, ``faces``) placed at
     ``placed``: each carried by the triangle under it in the flat, the best-fitting one (least
     negative barycentric weight: inside, or nearest for a point off the outline)."""
-    a, b, c = flat[faces[:, 0]], flat[faces[:, 1]], flat[faces[:, 2]]
-    d = (b[:, 1] - c[:, 1]) * (a[:, 0] - c[:, 0]) + (c[:, 0] - b[:, 0]) * (a[:, 1] - c[:, 1])
-    dx, dy = q[:, None, 0] - c[None, :, 0], q[:, None, 1] - c[None, :, 1]
-    w0 = ((b[:, 1] - c[:, 1]) * dx + (c[:, 0] - b[:, 0]) * dy) / d
-    w1 = ((c[:, 1] - a[:, 1]) * dx + (a[:, 0] - c[:, 0]) * dy) / d
+    # the triangles round each point first (every one of a host's triangles for each of a pocket's
+    # points was a seventh of the jumpsuit's wrap); those off them all against every triangle
+    if not len(q):
+        return np.zeros((0, 3))
+    tri = flat[faces]
+    near = cKDTree(tri.mean(axis=1)).query(q, k=min(CARRY_CANDIDATES, len(faces)))[1].reshape(len(q), -1)
+    wb, best = _best_barycentric(q, tri[near])
+    off = wb.min(axis=1) < 0.0
+    if off.any():
+        wb[off], best[off] = _best_barycentric(q[off], np.broadcast_to(tri, (int(off.sum()), *tri.shape)))
+        near[off, 0] = np.arange(len(faces))[best[off]]
+        best[off] = 0
+    return np.einsum("nk,nkj->nj", wb, placed[faces[near[np.arange(len(q)), best]]])
+
+
+CARRY_CANDIDATES = 8  # triangles (by centroid) a carried point is looked for in before all of them
+
+
+def _best_barycentric(q: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(barycentric weights (N, 3), index) of the best-fitting of each point's candidate triangles
+    ``tri`` (N, K, 3, 2): the least negative weight (inside, or nearest for a point off them all)."""
+    a, b, c = tri[:, :, 0], tri[:, :, 1], tri[:, :, 2]
+    d = (b[..., 1] - c[..., 1]) * (a[..., 0] - c[..., 0]) + (c[..., 0] - b[..., 0]) * (a[..., 1] - c[..., 1])
+    dx, dy = q[:, None, 0] - c[..., 0], q[:, None, 1] - c[..., 1]
+    w0 = ((b[..., 1] - c[..., 1]) * dx + (c[..., 0] - b[..., 0]) * dy) / d
+    w1 = ((c[..., 1] - a[..., 1]) * dx + (a[..., 0] - c[..., 0]) * dy) / d
     w = np.stack([w0, w1, 1 - w0 - w1], axis=-1)
     best = w.min(axis=-1).argmax(axis=1)
-    wb = w[np.arange(len(q)), best]
-    return np.einsum("nk,nkj->nj", wb, placed[faces[best]])
+    return w[np.arange(len(q)), best], best
 
 
 def _place_flat(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
