@@ -1090,19 +1090,30 @@ def snap_seams(mesh: GarmentMesh, pos: np.ndarray, weight: float = 1.0) -> np.nd
 
 def _spread_moves(mesh: GarmentMesh, disp: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     """``disp`` on the ``fixed`` vertices carried over the rest of each piece harmonically
-    (L u = 0 on the free vertices)."""
-    n = len(disp)
-    e = mesh.edges()
-    rows = np.concatenate([e[:, 0], e[:, 1]])
-    cols = np.concatenate([e[:, 1], e[:, 0]])
-    A = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
-    deg = np.asarray(A.sum(axis=1)).ravel()
-    L = (coo_matrix((deg, (np.arange(n), np.arange(n))), shape=(n, n)) - A).tocsr()
-    free = ~fixed
-    Lff = L[free][:, free] + 1e-4 * identity(int(free.sum()), format="csr")
-    rhs = -(L[free][:, fixed] @ disp[fixed])
+    (L u = 0 on the free vertices). The factorisation is kept on the mesh for its set of fixed
+    vertices: the wrap's seam snaps and the drape's all fix the sewn vertices (a jumpsuit's two
+    factorisations were a sixth of its wrap)."""
+    fixed = np.asarray(fixed, bool)
+    key = hash(np.packbits(fixed).tobytes())
+    if key not in mesh.spread_cache:
+        n = len(disp)
+        e = mesh.edges()
+        rows = np.concatenate([e[:, 0], e[:, 1]])
+        cols = np.concatenate([e[:, 1], e[:, 0]])
+        A = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+        deg = np.asarray(A.sum(axis=1)).ravel()
+        L = (coo_matrix((deg, (np.arange(n), np.arange(n))), shape=(n, n)) - A).tocsr()
+        free = ~fixed
+        Lff = L[free][:, free] + 1e-4 * identity(int(free.sum()), format="csr")
+        mesh.spread_cache[key] = (fixed.copy(), splu(Lff.tocsc()), L[free][:, fixed])
+    was, lu, Lfx = mesh.spread_cache[key]
+    if not np.array_equal(was, fixed):  # a hash collision: factorise this set afresh, uncached
+        mesh.spread_cache.pop(key)
+        out = _spread_moves(mesh, disp, fixed)
+        mesh.spread_cache.pop(key, None)
+        return out
     out = disp.copy()
-    out[free] = splu(Lff.tocsc()).solve(np.asarray(rhs))  # one factorisation for x, y and z
+    out[~fixed] = lu.solve(np.asarray(-(Lfx @ disp[fixed])))  # one factorisation for x, y and z
     return out
 
 
