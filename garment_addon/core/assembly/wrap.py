@@ -433,7 +433,7 @@ def _flat_worn(piece, pts: np.ndarray) -> np.ndarray:
     return close_darts(piece, fold_lapel(piece, pts)[0])
 
 
-CROTCH_GAP = 0.3  # cm from the body's midline each leg's ring keeps under the crotch
+CROTCH_GAP = 0.5  # cm from the body's midline each leg's ring keeps under the crotch
 
 
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
@@ -1232,7 +1232,7 @@ def _leg_sides(pattern, mesh: GarmentMesh) -> np.ndarray:
     return out
 
 
-CROTCH_SEAM_REACH = 2.0  # cm from the crotch seam over which a leg's gap to the midline opens
+CROTCH_SEAM_REACH = 1.0  # cm from the crotch seam over which a leg's gap to the midline opens
 
 
 def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELAX_ITERATIONS,
