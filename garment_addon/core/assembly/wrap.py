@@ -1011,7 +1011,23 @@ def snap_seams(mesh: GarmentMesh, pos: np.ndarray, weight: float = 1.0) -> np.nd
 def _spread_moves(mesh: GarmentMesh, disp: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     """``disp`` on the ``fixed`` vertices carried over the rest of each piece harmonically
     (L u = 0 on the free vertices)."""
-    n = len(disp)
+    coupling, lu = _harmonic_system(mesh, fixed)
+    rhs = -(coupling @ disp[fixed])
+    out = disp.copy()
+    out[~fixed] = lu.solve(np.asarray(rhs))  # one factorisation for x, y and z
+    return out
+
+
+SPREAD_SYSTEMS = 4  # factorised systems kept per mesh: a wrap snaps its seams 4 times with one
+
+
+def _harmonic_system(mesh: GarmentMesh, fixed: np.ndarray):
+    """(L_free,fixed, the LU factors of L_free,free + 1e-4 I) of the mesh's graph Laplacian for
+    _spread_moves, kept on the mesh for the same ``fixed`` (the sewn vertices: every snap_seams)."""
+    key = ("spread", fixed.tobytes())
+    if key in mesh.cache:
+        return mesh.cache[key]
+    n = len(fixed)
     e = mesh.edges()
     rows = np.concatenate([e[:, 0], e[:, 1]])
     cols = np.concatenate([e[:, 1], e[:, 0]])
@@ -1020,10 +1036,11 @@ def _spread_moves(mesh: GarmentMesh, disp: np.ndarray, fixed: np.ndarray) -> np.
     L = (coo_matrix((deg, (np.arange(n), np.arange(n))), shape=(n, n)) - A).tocsr()
     free = ~fixed
     Lff = L[free][:, free] + 1e-4 * identity(int(free.sum()), format="csr")
-    rhs = -(L[free][:, fixed] @ disp[fixed])
-    out = disp.copy()
-    out[free] = splu(Lff.tocsc()).solve(np.asarray(rhs))  # one factorisation for x, y and z
-    return out
+    old = [k for k in mesh.cache if k[0] == "spread"]
+    for k in old[:max(len(old) - SPREAD_SYSTEMS + 1, 0)]:  # the oldest go
+        del mesh.cache[k]
+    mesh.cache[key] = (L[free][:, fixed], splu(Lff.tocsc()))
+    return mesh.cache[key]
 
 
 def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
@@ -1216,14 +1233,20 @@ def _welded_ids(label: np.ndarray, sewn: np.ndarray) -> np.ndarray:
 
 def _seam_groups(mesh: GarmentMesh) -> tuple[np.ndarray, np.ndarray]:
     """(group label per vertex, sewn mask): vertices joined by seam pairs share a label."""
-    n = len(mesh.verts2d)
-    sp = mesh.seam_pairs
-    sewn = np.zeros(n, bool)
-    if not len(sp):
-        return np.arange(n), sewn
-    sewn[sp.ravel()] = True
-    g = coo_matrix((np.ones(len(sp)), (sp[:, 0], sp[:, 1])), shape=(n, n))
-    return connected_components(g, directed=False)[1], sewn
+    if "seam_groups" not in mesh.cache:
+        n = len(mesh.verts2d)
+        sp = mesh.seam_pairs
+        sewn = np.zeros(n, bool)
+        if len(sp):
+            sewn[sp.ravel()] = True
+            g = coo_matrix((np.ones(len(sp)), (sp[:, 0], sp[:, 1])), shape=(n, n))
+            label = connected_components(g, directed=False)[1]
+        else:
+            label = np.arange(n)
+        label.setflags(write=False)  # shared by every caller: read only
+        sewn.setflags(write=False)
+        mesh.cache["seam_groups"] = label, sewn
+    return mesh.cache["seam_groups"]
 
 
 OVERLAP_MARGIN = 2.0  # cm past a lapelled under half's roll line the upper half is lifted in full

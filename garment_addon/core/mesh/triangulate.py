@@ -45,6 +45,8 @@ class GarmentMesh:
     seam_pairs: np.ndarray  # (S, 2) global vertex indices sewn together
     seam_of: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # (S,) seam index per pair
     _edges: np.ndarray | None = field(default=None, repr=False)
+    # what the wrap derives from the fixed topology and reuses (seam groups, factorised systems)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def index(self, piece: str) -> int:
         return [p.name for p in self.pieces].index(piece)
