@@ -146,19 +146,25 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
                          axis=1)
     body_ring = arc[:, -1]
     c = np.maximum(cc, body_ring + 2 * np.pi * offset)
+    under = _under_arms(body, pts, cy) if front is not None else None  # every bin's at once
+    # each bin's points as a run of indices (ascending, as a mask would pick them)
+    order = np.argsort(inv, kind="stable")
+    ends = np.cumsum(count)
     for k in range(n_bins):
-        m = inv == k
+        m = order[ends[k] - count[k]:ends[k]]
         pk, ak = pts[k], arc[k]
         cone = c[k] if hang is None else body_ring[k] + 2 * np.pi * (
             offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
-        if c[k] > 1.02 * cone:
+        fluted = c[k] > 1.02 * cone
+        if fluted:
             pk = _fluted(pk * (cone / ak[-1]), c[k])
             ak = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
         scale = c[k] / ak[-1]
         share = s[m] if hang is None else s[m] * c[k] / np.maximum(circ[m], 1e-9)
         sm = np.mod(share, ak[-1] * scale)
         if front is not None:  # the side seams at the body's sides (see _place_ring)
-            side = (ak[[64, 192]] + UNDER_ARM * (ak[_under_arms(body, pk, cy[k])] - ak[[64, 192]])) * scale
+            arms = _under_arms(body, pk[None], cy[k:k + 1])[0] if fluted else under[k]
+            side = (ak[[64, 192]] + UNDER_ARM * (ak[arms] - ak[[64, 192]])) * scale
             hf = np.clip(front[m], 1.0, 0.5 * c[k] - 1.0)
             at_sides = np.where(sm <= hf, sm / hf * side[0], np.where(
                 sm >= c[k] - hf, c[k] - (c[k] - sm) / hf * (c[k] - side[1]),
@@ -518,18 +524,19 @@ def _overlap(fronts) -> float:
                           for p in fronts]))
 
 
-def _under_arms(body: Body, pts: np.ndarray, cy: float) -> list[int]:
-    """Indices of the outline points (``pts`` local to centre y ``cy``, from the centre front round)
-    straight under each arm: on the body's left and right halves, where it is at least half its
-    width out, the one nearest the arm axis' depth (by a size XL-XXL bust the widest point lies
-    5-8 cm forward of the arm)."""
+def _under_arms(body: Body, pts: np.ndarray, cy: np.ndarray) -> np.ndarray:
+    """Indices (bins, 2: left, right) of the outline points (``pts`` (bins, n, 2) local to centre y
+    ``cy`` (bins,), from the centre front round) straight under each arm: on the body's left and
+    right halves, where it is at least half its width out, the one nearest the arm axis' depth (by
+    a size XL-XXL bust the widest point lies 5-8 cm forward of the arm)."""
     out = []
-    for side, half in (("left", slice(0, len(pts) // 2 + 1)), ("right", slice(len(pts) // 2, len(pts)))):
-        q = pts[half]
-        wide = np.abs(q[:, 0]) >= 0.5 * np.abs(q[:, 0]).max()
-        depth = np.abs(q[:, 1] + cy - body.arms[side].p0[1])
-        out.append(half.start + int(np.argmin(np.where(wide, depth, np.inf))))
-    return out
+    n = pts.shape[1]
+    for side, half in (("left", slice(0, n // 2 + 1)), ("right", slice(n // 2, n))):
+        q = pts[:, half]
+        wide = np.abs(q[..., 0]) >= 0.5 * np.abs(q[..., 0]).max(axis=1, keepdims=True)
+        depth = np.abs(q[..., 1] + cy[:, None] - body.arms[side].p0[1])
+        out.append(half.start + np.argmin(np.where(wide, depth, np.inf), axis=1))
+    return np.stack(out, axis=1)
 
 
 def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, offset: float,
