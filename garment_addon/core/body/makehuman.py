@@ -234,7 +234,7 @@ def measure(asset: Asset, verts: np.ndarray, heights: dict[str, float], tris: np
     """{girth name: cm} of the skin (or of ``tris``) at the given heights (thigh: the left leg)."""
     tris = skin_triangles() if tris is None else tris
     arm = np.zeros(len(verts))
-    arm[: asset.n_mesh] = asset.chain_weight(ARM_BONES)
+    arm[: asset.n_mesh] = _arm_weight() if asset is load_asset() else asset.chain_weight(ARM_BONES)
     out = {}
     for k, z in heights.items():
         if k == "thigh":
@@ -253,6 +253,14 @@ def skin_triangles() -> np.ndarray:
     tris = np.ascontiguousarray(np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]]), np.int64)
     tris.setflags(write=False)
     return tris
+
+
+@lru_cache(maxsize=1)
+def _arm_weight() -> np.ndarray:
+    """The asset's arm weight per mesh vertex (every measure wants it; read only)."""
+    w = load_asset().chain_weight(ARM_BONES)
+    w.setflags(write=False)
+    return w
 
 
 @lru_cache(maxsize=1)
@@ -344,7 +352,8 @@ def skin(asset: Asset, verts: np.ndarray, G: np.ndarray) -> np.ndarray:
     n = asset.n_mesh
     h = np.column_stack([verts, np.ones(len(verts))])
     out = verts.copy()
-    moving = [i for i in range(len(G)) if not np.allclose(G[i], np.eye(4))]
+    # np.allclose to the identity, all bones at once (bone by bone it was a third of a posing)
+    moving = np.nonzero(~np.all(np.abs(G - np.eye(4)) <= 1e-8 + 1e-5 * np.eye(4), axis=(1, 2)))[0].tolist()
     if moving:
         w = asset.weights[:, moving]
         rows = np.nonzero(w.sum(1) > 0)[0]
