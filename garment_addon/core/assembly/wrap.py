@@ -146,39 +146,49 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
                          axis=1)
     body_ring = arc[:, -1]
     c = np.maximum(cc, body_ring + 2 * np.pi * offset)
-    under = _under_arms(body, pts, cy) if front is not None else None  # every bin's at once
+    curves = [(pts[k], arc[k]) for k in range(n_bins)]  # each bin's outline and its arc length table
+    fluted = np.zeros(n_bins, bool)
+    if hang is not None:
+        for k in range(n_bins):
+            cone = body_ring[k] + 2 * np.pi * (offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
+            if c[k] > 1.02 * cone:
+                pk = _fluted(pts[k] * (cone / arc[k][-1]), c[k])
+                curves[k] = pk, np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
+                fluted[k] = True
+    # every bin's scale and every point's share round its ring at once (bin by bin, the shares took
+    # as long as the look-ups in the outlines)
+    length = np.array([a[-1] for _, a in curves])
+    scale = c / length
+    share = s if hang is None else s * c[inv] / np.maximum(circ, 1e-9)
+    sm = np.mod(share, (length * scale)[inv])
+    if front is not None:  # the side seams at the body's sides (see _place_ring)
+        arms = _under_arms(body, pts, cy)
+        for k in np.nonzero(fluted)[0]:
+            arms[k] = _under_arms(body, curves[k][0][None], cy[k:k + 1])[0]
+        ends = np.array([a[[64, 192]] for _, a in curves])
+        at_arms = np.array([a[i] for (_, a), i in zip(curves, arms, strict=True)])
+        side = ((ends + UNDER_ARM * (at_arms - ends)) * scale[:, None])[inv]
+        ck = c[inv]
+        hf = np.clip(front, 1.0, 0.5 * ck - 1.0)
+        at_sides = np.where(sm <= hf, sm / hf * side[:, 0], np.where(
+            sm >= ck - hf, ck - (ck - sm) / hf * (ck - side[:, 1]),
+            side[:, 0] + (sm - hf) / np.maximum(ck - 2 * hf, 1e-9) * (side[:, 1] - side[:, 0])))
+        # between the bust and the underarm (the armholes' bottoms), fading out by the waist
+        # and the roll over the shoulder: all the way, the rings' shares were bent everywhere
+        # (jacket mean stretch 0.05 -> 0.10) and the collar seam doubled back (28-64 crossings)
+        L = body.landmarks
+        top = L["shoulder"] - 3.0
+        w = np.clip(np.minimum((zz - L["waist"]) / max(L["bust"] - L["waist"], 1.0),
+                               (top - zz) / max(top - L["underarm"], 1.0)), 0.0, 1.0)
+        sm = sm + w[inv] * (at_sides - sm)
     # each bin's points as a run of indices (ascending, as a mask would pick them)
     order = np.argsort(inv, kind="stable")
-    ends = np.cumsum(count)
+    stops = np.cumsum(count)
     for k in range(n_bins):
-        m = order[ends[k] - count[k]:ends[k]]
-        pk, ak = pts[k], arc[k]
-        cone = c[k] if hang is None else body_ring[k] + 2 * np.pi * (
-            offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
-        fluted = c[k] > 1.02 * cone
-        if fluted:
-            pk = _fluted(pk * (cone / ak[-1]), c[k])
-            ak = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
-        scale = c[k] / ak[-1]
-        share = s[m] if hang is None else s[m] * c[k] / np.maximum(circ[m], 1e-9)
-        sm = np.mod(share, ak[-1] * scale)
-        if front is not None:  # the side seams at the body's sides (see _place_ring)
-            arms = _under_arms(body, pk[None], cy[k:k + 1])[0] if fluted else under[k]
-            side = (ak[[64, 192]] + UNDER_ARM * (ak[arms] - ak[[64, 192]])) * scale
-            hf = np.clip(front[m], 1.0, 0.5 * c[k] - 1.0)
-            at_sides = np.where(sm <= hf, sm / hf * side[0], np.where(
-                sm >= c[k] - hf, c[k] - (c[k] - sm) / hf * (c[k] - side[1]),
-                side[0] + (sm - hf) / np.maximum(c[k] - 2 * hf, 1e-9) * (side[1] - side[0])))
-            # between the bust and the underarm (the armholes' bottoms), fading out by the waist
-            # and the roll over the shoulder: all the way, the rings' shares were bent everywhere
-            # (jacket mean stretch 0.05 -> 0.10) and the collar seam doubled back (28-64 crossings)
-            L = body.landmarks
-            top = L["shoulder"] - 3.0
-            w = float(np.clip(min((zz[k] - L["waist"]) / max(L["bust"] - L["waist"], 1.0),
-                                  (top - zz[k]) / max(top - L["underarm"], 1.0)), 0.0, 1.0))
-            sm = sm + w * (at_sides - sm)
-        out[m, 0] = np.interp(sm, ak * scale, pk[:, 0] * scale)
-        out[m, 1] = np.interp(sm, ak * scale, pk[:, 1] * scale) + cy[k]
+        m = order[stops[k] - count[k]:stops[k]]
+        (pk, ak), sk = curves[k], scale[k]
+        out[m, 0] = np.interp(sm[m], ak * sk, pk[:, 0] * sk)
+        out[m, 1] = np.interp(sm[m], ak * sk, pk[:, 1] * sk) + cy[k]
     out[:, 2] = z
     return out
 
