@@ -10,6 +10,7 @@ import numpy as np
 from scipy.spatial import ConvexHull, cKDTree
 
 from ..mesh.subdivide import smoothed_surface, source_faces
+from ..mesh.triangulate import unique_edges
 
 
 def _closest_on_triangles(p: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -273,8 +274,7 @@ def crossing_edges(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np
     """((K, 2) vertex pairs of the edges that pass through a triangle of the same mesh sharing no
     vertex with them, (K,) index of that triangle): where a garment crosses itself."""
     verts, faces = np.asarray(verts, float), np.asarray(faces, np.int64)
-    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
-    e = np.unique(e, axis=0)
+    e = unique_edges(faces)
     if not len(e) or not len(faces):
         return np.zeros((0, 2), np.int64), np.zeros(0, np.int64)
     tri = verts[faces]
