@@ -126,6 +126,22 @@ def test_slice_loops_match_a_section_through_every_triangle():
         assert len(got) == len(want) >= 1 and all(np.array_equal(a, b) for a, b in zip(got, want, strict=True)), z
 
 
+def test_slice_stack_is_slice_loops_at_each_height():
+    """Sections at many heights at once: each height's pieces (points and interpolated values) as
+    slice_loops gives them alone, heights unsorted, repeated, and above the head (no piece)."""
+    _, h = _human("XXL", "male")
+    tris = mh.skin_triangles()
+    arm = mh.load_asset().chain_weight(mh.ARM_BONES)
+    zs = [130.0, 12.5, 95.25, 130.0, 400.0, 60.0]
+    stack = mh.slice_stack(h.verts, tris, zs, arm)
+    assert stack[4] == [] and len(stack) == len(zs)
+    for z, pieces in zip(zs, stack, strict=True):
+        alone = mh.slice_loops(h.verts, tris, z, arm)
+        assert len(pieces) == len(alone), z
+        for (p, w), (q, v) in zip(pieces, alone, strict=True):
+            assert np.array_equal(p, q) and np.array_equal(w, v), z
+
+
 def test_hands_feet_and_head_are_human():
     body, h = _human("M", "female")
     w = h.weights
