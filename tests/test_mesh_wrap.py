@@ -693,3 +693,17 @@ def test_carry_weighs_the_triangles_a_point_lies_in_as_weighing_all():
     corners, weights = _carried_by(q, flat, faces)
     assert np.array_equal(corners, faces[best])
     assert np.array_equal(weights, w[np.arange(len(q)), best])
+
+
+def test_a_wrapped_mesh_pickles_without_its_cache():
+    """The wrap keeps factorised systems on the mesh (GarmentMesh.cache): a pickled mesh leaves them
+    behind, and wraps again to the same positions."""
+    import pickle
+
+    pattern = draft_pattern(make_spec({"garment_type": "skirt"}))
+    mesh = mesh_pattern(pattern, 3.0)
+    body = body_for_pattern(pattern)
+    pos = wrap(pattern, mesh, body)
+    assert mesh.cache
+    again = pickle.loads(pickle.dumps(mesh))
+    assert again.cache == {} and np.array_equal(wrap(pattern, again, body), pos)

@@ -51,6 +51,10 @@ class GarmentMesh:
     def index(self, piece: str) -> int:
         return [p.name for p in self.pieces].index(piece)
 
+    def __getstate__(self) -> dict:
+        # pickled without the cache (its factorised systems do not pickle; they are made again)
+        return {**self.__dict__, "cache": {}}
+
     def edges(self) -> np.ndarray:
         """Unique undirected triangle edges (E, 2), computed once."""
         if self._edges is None:
