@@ -108,6 +108,43 @@ def test_a_length_the_analyser_measured_sets_the_scale():
     assert abs(wild.px_per_cm / frame.photo_scale(photo[1], s).px_per_cm - 1 / frame.WIDTH_BAND) < 1e-6
 
 
+def _cut_off(photo, keep: float):
+    """``photo`` cropped ``keep`` of its garment's height below the garment's top: its hem out of the picture."""
+    pic, mask, body = photo
+    rows = np.flatnonzero(mask.any(1))
+    end = rows[0] + int(keep * (rows[-1] + 1 - rows[0]))
+    return pic[:end], mask[:end], body
+
+
+def test_a_garment_cut_off_by_the_photo_keeps_its_length(monkeypatch):
+    """A dress photographed down to its knees: the picture ends, not the dress. Compared down to the
+    photo's edge only; scored to the end of the render, the loop shortened the skirt to the edge."""
+    photo = _cut_off(flat_lay(spec("dress", skirt_length=60, flare=15)), 0.7)
+    whole = flat_lay(spec("dress"))[1]
+    assert frame.cut_at_bottom(photo[1]) and not frame.cut_at_bottom(whole)
+    leak = whole.copy()  # a tile joint the segmentation followed from the hem to the photo's corner
+    rows = np.flatnonzero(leak.any(1))
+    for y in range(rows[-1], leak.shape[0]):
+        leak[y, min(leak.shape[1] - 2, 200 + y - rows[-1]):][:2] = True
+    assert leak[-1].any() and not frame.cut_at_bottom(leak)
+    start = spec("dress", skirt_length=60, flare=15)
+    res = Refiner(photo, start, render, max_iters=20, threshold=0.97).run()
+    assert "cuts the garment off" in res.frame["cut_off"]
+    assert abs(res.best.spec.m["skirt_length"] - 60) < 5, res.best.spec.m["skirt_length"]
+    monkeypatch.setattr(frame, "cut_at_bottom", lambda mask: False)
+    shortened = Refiner(photo, start, render, max_iters=20, threshold=0.97).run()
+    assert shortened.best.spec.m["skirt_length"] < 50, shortened.best.spec.m["skirt_length"]
+
+
+def test_a_cut_off_garment_is_no_ruler():
+    measured = {"method": "plain+product"}
+    s = spec("skirt", measured, skirt_length=55, flare=10)
+    photo = _cut_off(flat_lay(spec("skirt", skirt_length=50, flare=10)), 0.8)
+    _, g, b = render(s)
+    assert frame.length_scale(photo[1], g, b, s) is None
+    assert frame.start_scale(photo[1], g, b, s) == frame.photo_scale(photo[1], s)  # the waistband's
+
+
 def test_worn_photo_keeps_the_body_frame():
     res = Refiner(as_photo(render(spec("dress", skirt_length=60))), spec("dress"), render, max_iters=2).run()
     assert res.frame["frame"] == "body" and {r.scores["frame"] for r in res.records} == {"body"}

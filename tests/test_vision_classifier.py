@@ -247,3 +247,22 @@ def test_a_flat_dress_is_not_as_long_as_its_wearer():
     spec = analyze_image(_photo("dress_07cddef1"))
     assert spec.garment_type == "dress" and spec.metadata["attributes"]["length"] in ("mini", "knee")
     assert spec.m["skirt_length"] < 60, spec.m["skirt_length"]
+
+
+def test_narrow_photos_are_widened_to_portrait_before_the_squash():
+    # a 9:16 photo: a dark garment on a floor whose left and right columns differ
+    tall = np.full((160, 90, 3), 100, np.uint8)
+    tall[:, 0] = (10, 20, 30)
+    tall[:, -1] = (200, 210, 220)
+    tall[40:120, 30:60] = 0
+    wide = C.widen_to_portrait(tall)
+    assert wide.shape == (160, 120, 3)  # 3:4
+    assert (wide[:, :15] == (10, 20, 30)).all() and (wide[:, -15:] == (200, 210, 220)).all()
+    assert (wide[:, 15:105] == tall).all()  # the photo itself untouched, centred
+    # so the garment keeps its proportions of a 3:4 photo: 30 px of 120 wide, not 30 of 90
+    small = C.preprocess(tall)
+    dark = (small.max(2) < 5).any(0).sum()
+    assert abs(dark - 30 / 120 * C.SIZE) <= 2
+    for shape in ((160, 120, 3), (120, 160, 3), (100, 100, 3)):  # 3:4, landscape, square: as they are
+        img = np.zeros(shape, np.uint8)
+        assert C.widen_to_portrait(img) is img

@@ -61,7 +61,7 @@ def observations() -> tuple[list[dict], np.ndarray]:
     the classifier's input; cached (the silhouette does not change with the weights, and it is slow)."""
     from bench.synth import photo_cases, product_cases
 
-    cache = T.CACHE / f"silhouette_votes_{WORN_SEED}_{WORN_PER_TYPE}_{'-'.join(map(str, PRODUCT_SEEDS))}.npz"
+    cache = T.CACHE / f"silhouette_votes_{WORN_SEED}_{WORN_PER_TYPE}_{'-'.join(map(str, PRODUCT_SEEDS))}_{C.INPUT}.npz"
     if cache.exists():
         z = np.load(cache)
         return json.loads(str(z["obs"])), z["x"]

@@ -44,7 +44,7 @@ FIXTURES = ROOT / "tests" / "data" / "photos"
 # -- data -----------------------------------------------------------------------------------------
 def load_split(split: str, data: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(N x S x S x 3 uint8, labels, file names) of one split, decoded once and cached."""
-    cache = CACHE / f"{split}_{C.SIZE}.npz"
+    cache = CACHE / f"{split}_{C.SIZE}_{C.INPUT}.npz"
     if cache.exists():
         z = np.load(cache)
         return z["x"], z["y"], list(z["names"])
@@ -74,7 +74,7 @@ def synthetic_class(spec, attrs: dict[str, str]) -> str:
 def load_synthetic(per_type: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Our own renders of people wearing each type (bench/synth.py), with per-head targets
     (-1 where a head has no label): the dataset has few worn photos."""
-    cache = CACHE / f"synthetic_{per_type}_{seed}_{C.SIZE}.npz"
+    cache = CACHE / f"synthetic_{per_type}_{seed}_{C.SIZE}_{C.INPUT}.npz"
     if cache.exists():
         z = np.load(cache)
         return z["x"], {k: z[k] for k in C.HEADS}

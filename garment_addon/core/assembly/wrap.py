@@ -151,33 +151,49 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
                          axis=1)
     body_ring = arc[:, -1]
     c = np.maximum(cc, body_ring + 2 * np.pi * offset)
+    curves = [(pts[k], arc[k]) for k in range(n_bins)]  # each bin's outline and its arc length table
+    fluted = np.zeros(n_bins, bool)
+    if hang is not None:
+        for k in range(n_bins):
+            cone = body_ring[k] + 2 * np.pi * (offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
+            if c[k] > 1.02 * cone:
+                pk = _fluted(pts[k] * (cone / arc[k][-1]), c[k])
+                curves[k] = pk, np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
+                fluted[k] = True
+    # every bin's scale and every point's share round its ring at once (bin by bin, the shares took
+    # as long as the look-ups in the outlines)
+    length = np.array([a[-1] for _, a in curves])
+    scale = c / length
+    share = s if hang is None else s * c[inv] / np.maximum(circ, 1e-9)
+    sm = np.mod(share, (length * scale)[inv])
+    if front is not None:  # the side seams at the body's sides (see _place_ring)
+        arms = _under_arms(body, pts, cy)
+        for k in np.nonzero(fluted)[0]:
+            arms[k] = _under_arms(body, curves[k][0][None], cy[k:k + 1])[0]
+        ends = np.array([a[[64, 192]] for _, a in curves])
+        at_arms = np.array([a[i] for (_, a), i in zip(curves, arms, strict=True)])
+        side = ((ends + UNDER_ARM * (at_arms - ends)) * scale[:, None])[inv]
+        ck = c[inv]
+        hf = np.clip(front, 1.0, 0.5 * ck - 1.0)
+        at_sides = np.where(sm <= hf, sm / hf * side[:, 0], np.where(
+            sm >= ck - hf, ck - (ck - sm) / hf * (ck - side[:, 1]),
+            side[:, 0] + (sm - hf) / np.maximum(ck - 2 * hf, 1e-9) * (side[:, 1] - side[:, 0])))
+        # between the bust and the underarm (the armholes' bottoms), fading out by the waist
+        # and the roll over the shoulder: all the way, the rings' shares were bent everywhere
+        # (jacket mean stretch 0.05 -> 0.10) and the collar seam doubled back (28-64 crossings)
+        L = body.landmarks
+        top = L["shoulder"] - 3.0
+        w = np.clip(np.minimum((zz - L["waist"]) / max(L["bust"] - L["waist"], 1.0),
+                               (top - zz) / max(top - L["underarm"], 1.0)), 0.0, 1.0)
+        sm = sm + w[inv] * (at_sides - sm)
+    # each bin's points as a run of indices (ascending, as a mask would pick them)
+    order = np.argsort(inv, kind="stable")
+    stops = np.cumsum(count)
     for k in range(n_bins):
-        m = inv == k
-        pk, ak = pts[k], arc[k]
-        cone = c[k] if hang is None else body_ring[k] + 2 * np.pi * (
-            offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
-        if c[k] > 1.02 * cone:
-            pk = _fluted(pk * (cone / ak[-1]), c[k])
-            ak = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
-        scale = c[k] / ak[-1]
-        share = s[m] if hang is None else s[m] * c[k] / np.maximum(circ[m], 1e-9)
-        sm = np.mod(share, ak[-1] * scale)
-        if front is not None:  # the side seams at the body's sides (see _place_ring)
-            side = (ak[[64, 192]] + UNDER_ARM * (ak[_under_arms(body, pk, cy[k])] - ak[[64, 192]])) * scale
-            hf = np.clip(front[m], 1.0, 0.5 * c[k] - 1.0)
-            at_sides = np.where(sm <= hf, sm / hf * side[0], np.where(
-                sm >= c[k] - hf, c[k] - (c[k] - sm) / hf * (c[k] - side[1]),
-                side[0] + (sm - hf) / np.maximum(c[k] - 2 * hf, 1e-9) * (side[1] - side[0])))
-            # between the bust and the underarm (the armholes' bottoms), fading out by the waist
-            # and the roll over the shoulder: all the way, the rings' shares were bent everywhere
-            # (jacket mean stretch 0.05 -> 0.10) and the collar seam doubled back (28-64 crossings)
-            L = body.landmarks
-            top = L["shoulder"] - 3.0
-            w = float(np.clip(min((zz[k] - L["waist"]) / max(L["bust"] - L["waist"], 1.0),
-                                  (top - zz[k]) / max(top - L["underarm"], 1.0)), 0.0, 1.0))
-            sm = sm + w * (at_sides - sm)
-        out[m, 0] = np.interp(sm, ak * scale, pk[:, 0] * scale)
-        out[m, 1] = np.interp(sm, ak * scale, pk[:, 1] * scale) + cy[k]
+        m = order[stops[k] - count[k]:stops[k]]
+        (pk, ak), sk = curves[k], scale[k]
+        out[m, 0] = np.interp(sm[m], ak * sk, pk[:, 0] * sk)
+        out[m, 1] = np.interp(sm[m], ak * sk, pk[:, 1] * sk) + cy[k]
     out[:, 2] = z
     return out
 
@@ -532,18 +548,19 @@ def _overlap(fronts) -> float:
                           for p in fronts]))
 
 
-def _under_arms(body: Body, pts: np.ndarray, cy: float) -> list[int]:
-    """Indices of the outline points (``pts`` local to centre y ``cy``, from the centre front round)
-    straight under each arm: on the body's left and right halves, where it is at least half its
-    width out, the one nearest the arm axis' depth (by a size XL-XXL bust the widest point lies
-    5-8 cm forward of the arm)."""
+def _under_arms(body: Body, pts: np.ndarray, cy: np.ndarray) -> np.ndarray:
+    """Indices (bins, 2: left, right) of the outline points (``pts`` (bins, n, 2) local to centre y
+    ``cy`` (bins,), from the centre front round) straight under each arm: on the body's left and
+    right halves, where it is at least half its width out, the one nearest the arm axis' depth (by
+    a size XL-XXL bust the widest point lies 5-8 cm forward of the arm)."""
     out = []
-    for side, half in (("left", slice(0, len(pts) // 2 + 1)), ("right", slice(len(pts) // 2, len(pts)))):
-        q = pts[half]
-        wide = np.abs(q[:, 0]) >= 0.5 * np.abs(q[:, 0]).max()
-        depth = np.abs(q[:, 1] + cy - body.arms[side].p0[1])
-        out.append(half.start + int(np.argmin(np.where(wide, depth, np.inf))))
-    return out
+    n = pts.shape[1]
+    for side, half in (("left", slice(0, n // 2 + 1)), ("right", slice(n // 2, n))):
+        q = pts[:, half]
+        wide = np.abs(q[..., 0]) >= 0.5 * np.abs(q[..., 0]).max(axis=1, keepdims=True)
+        depth = np.abs(q[..., 1] + cy[:, None] - body.arms[side].p0[1])
+        out.append(half.start + np.argmin(np.where(wide, depth, np.inf), axis=1))
+    return np.stack(out, axis=1)
 
 
 def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, offset: float,
@@ -1030,39 +1047,54 @@ def _place_on_host(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray) ->
     return True
 
 
-def _carry(q: np.ndarray, flat: np.ndarray, faces: np.ndarray, placed: np.ndarray) -> np.ndarray:
+def _carry(q: np.ndarray, flat: np.ndarray, faces: np.ndarray, *placed: np.ndarray):
     """3D points for the flat points ``q`` on a piece (``flat`` vertices, ``faces``) placed at
     ``placed``: each carried by the triangle under it in the flat, the best-fitting one (least
-    negative barycentric weight: inside, or nearest for a point off the outline)."""
-    # the triangles round each point first (every one of a host's triangles for each of a pocket's
-    # points was a seventh of the jumpsuit's wrap); those off them all against every triangle
-    if not len(q):
-        return np.zeros((0, 3))
-    tri = flat[faces]
-    near = cKDTree(tri.mean(axis=1)).query(q, k=min(CARRY_CANDIDATES, len(faces)))[1].reshape(len(q), -1)
-    wb, best = _best_barycentric(q, tri[near])
-    off = wb.min(axis=1) < 0.0
-    if off.any():
-        wb[off], best[off] = _best_barycentric(q[off], np.broadcast_to(tri, (int(off.sum()), *tri.shape)))
-        near[off, 0] = np.arange(len(faces))[best[off]]
-        best[off] = 0
-    return np.einsum("nk,nkj->nj", wb, placed[faces[near[np.arange(len(q)), best]]])
+    negative barycentric weight: inside, or nearest for a point off the outline). Several
+    ``placed`` arrays (positions, normals) are carried by the same weights, a list of results."""
+    corners, w = _carried_by(q, flat, faces)
+    out = [np.einsum("nk,nkj->nj", w, x[corners]) for x in placed]
+    return out[0] if len(out) == 1 else out
 
 
-CARRY_CANDIDATES = 8  # triangles (by centroid) a carried point is looked for in before all of them
+CARRY_TOL = 1e-6  # cm: a triangle's box grown by this still holds every point its weights call inside
 
 
-def _best_barycentric(q: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(barycentric weights (N, 3), index) of the best-fitting of each point's candidate triangles
-    ``tri`` (N, K, 3, 2): the least negative weight (inside, or nearest for a point off them all)."""
-    a, b, c = tri[:, :, 0], tri[:, :, 1], tri[:, :, 2]
-    d = (b[..., 1] - c[..., 1]) * (a[..., 0] - c[..., 0]) + (c[..., 0] - b[..., 0]) * (a[..., 1] - c[..., 1])
-    dx, dy = q[:, None, 0] - c[..., 0], q[:, None, 1] - c[..., 1]
+def _carried_by(q: np.ndarray, flat: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(corner vertex ids (n, 3), barycentric weights (n, 3)) of the triangle each flat point ``q``
+    is carried by (see _carry). Only the triangles whose box holds a point are weighed for it (a
+    pocket's 132 points on a 1800-triangle front: 12 -> 2 ms); a point inside none of those (off the
+    outline) is weighed against all. The same weights and the same triangle (the first of equals)
+    as weighing every triangle for every point."""
+    a, b, c = flat[faces[:, 0]], flat[faces[:, 1]], flat[faces[:, 2]]
+    d = (b[:, 1] - c[:, 1]) * (a[:, 0] - c[:, 0]) + (c[:, 0] - b[:, 0]) * (a[:, 1] - c[:, 1])
+    best = np.full(len(q), -1)
+    if np.all(d != 0):  # a degenerate triangle's weights are NaN, which argmax picks: weigh all
+        lo = np.minimum(np.minimum(a, b), c) - CARRY_TOL
+        hi = np.maximum(np.maximum(a, b), c) + CARRY_TOL
+        qi, fi = np.nonzero((q[:, None, 0] >= lo[:, 0]) & (q[:, None, 0] <= hi[:, 0])
+                            & (q[:, None, 1] >= lo[:, 1]) & (q[:, None, 1] <= hi[:, 1]))
+        w0, w1 = _weights(q[qi], a[fi], b[fi], c[fi], d[fi])
+        worst = np.minimum(np.minimum(w0, w1), 1 - w0 - w1)
+        order = np.lexsort((fi, -worst, qi))  # per point: the largest least weight, then the first face
+        first = order[np.r_[True, qi[order][1:] != qi[order][:-1]]] if len(order) else order
+        inside = worst[first] >= 0
+        best[qi[first[inside]]] = fi[first[inside]]
+    rest = np.nonzero(best < 0)[0]
+    if len(rest):
+        w0, w1 = _weights(q[rest, None], a, b, c, d)
+        best[rest] = np.minimum(np.minimum(w0, w1), 1 - w0 - w1).argmax(axis=1)
+    w0, w1 = _weights(q, a[best], b[best], c[best], d[best])
+    return faces[best], np.stack([w0, w1, 1 - w0 - w1], axis=-1)
+
+
+def _weights(q, a, b, c, d) -> tuple[np.ndarray, np.ndarray]:
+    """The barycentric weights of a and b for points q in triangles (a, b, c) of doubled area d
+    (broadcast: q (n, 1, 2) against (f, 2) triangles, or row by row)."""
+    dx, dy = q[..., 0] - c[..., 0], q[..., 1] - c[..., 1]
     w0 = ((b[..., 1] - c[..., 1]) * dx + (c[..., 0] - b[..., 0]) * dy) / d
     w1 = ((c[..., 1] - a[..., 1]) * dx + (a[..., 0] - c[..., 0]) * dy) / d
-    w = np.stack([w0, w1, 1 - w0 - w1], axis=-1)
-    best = w.min(axis=-1).argmax(axis=1)
-    return w[np.arange(len(q)), best], best
+    return w0, w1
 
 
 def _place_flat(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
@@ -1090,31 +1122,37 @@ def snap_seams(mesh: GarmentMesh, pos: np.ndarray, weight: float = 1.0) -> np.nd
 
 def _spread_moves(mesh: GarmentMesh, disp: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     """``disp`` on the ``fixed`` vertices carried over the rest of each piece harmonically
-    (L u = 0 on the free vertices). The factorisation is kept on the mesh for its set of fixed
-    vertices: the wrap's seam snaps and the drape's all fix the sewn vertices (a jumpsuit's two
-    factorisations were a sixth of its wrap)."""
-    fixed = np.asarray(fixed, bool)
-    key = hash(np.packbits(fixed).tobytes())
-    if key not in mesh.spread_cache:
-        n = len(disp)
-        e = mesh.edges()
-        rows = np.concatenate([e[:, 0], e[:, 1]])
-        cols = np.concatenate([e[:, 1], e[:, 0]])
-        A = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
-        deg = np.asarray(A.sum(axis=1)).ravel()
-        L = (coo_matrix((deg, (np.arange(n), np.arange(n))), shape=(n, n)) - A).tocsr()
-        free = ~fixed
-        Lff = L[free][:, free] + 1e-4 * identity(int(free.sum()), format="csr")
-        mesh.spread_cache[key] = (fixed.copy(), splu(Lff.tocsc()), L[free][:, fixed])
-    was, lu, Lfx = mesh.spread_cache[key]
-    if not np.array_equal(was, fixed):  # a hash collision: factorise this set afresh, uncached
-        mesh.spread_cache.pop(key)
-        out = _spread_moves(mesh, disp, fixed)
-        mesh.spread_cache.pop(key, None)
-        return out
+    (L u = 0 on the free vertices)."""
+    coupling, lu = _harmonic_system(mesh, fixed)
+    rhs = -(coupling @ disp[fixed])
     out = disp.copy()
-    out[~fixed] = lu.solve(np.asarray(-(Lfx @ disp[fixed])))  # one factorisation for x, y and z
+    out[~fixed] = lu.solve(np.asarray(rhs))  # one factorisation for x, y and z
     return out
+
+
+SPREAD_SYSTEMS = 4  # factorised systems kept per mesh: a wrap snaps its seams 4 times with one
+
+
+def _harmonic_system(mesh: GarmentMesh, fixed: np.ndarray):
+    """(L_free,fixed, the LU factors of L_free,free + 1e-4 I) of the mesh's graph Laplacian for
+    _spread_moves, kept on the mesh for the same ``fixed`` (the sewn vertices: every snap_seams)."""
+    key = ("spread", fixed.tobytes())
+    if key in mesh.cache:
+        return mesh.cache[key]
+    n = len(fixed)
+    e = mesh.edges()
+    rows = np.concatenate([e[:, 0], e[:, 1]])
+    cols = np.concatenate([e[:, 1], e[:, 0]])
+    A = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    deg = np.asarray(A.sum(axis=1)).ravel()
+    L = (coo_matrix((deg, (np.arange(n), np.arange(n))), shape=(n, n)) - A).tocsr()
+    free = ~fixed
+    Lff = L[free][:, free] + 1e-4 * identity(int(free.sum()), format="csr")
+    old = [k for k in mesh.cache if k[0] == "spread"]
+    for k in old[:max(len(old) - SPREAD_SYSTEMS + 1, 0)]:  # the oldest go
+        del mesh.cache[k]
+    mesh.cache[key] = (L[free][:, fixed], splu(Lff.tocsc()))
+    return mesh.cache[key]
 
 
 def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
@@ -1337,14 +1375,20 @@ def _welded_ids(label: np.ndarray, sewn: np.ndarray) -> np.ndarray:
 
 def _seam_groups(mesh: GarmentMesh) -> tuple[np.ndarray, np.ndarray]:
     """(group label per vertex, sewn mask): vertices joined by seam pairs share a label."""
-    n = len(mesh.verts2d)
-    sp = mesh.seam_pairs
-    sewn = np.zeros(n, bool)
-    if not len(sp):
-        return np.arange(n), sewn
-    sewn[sp.ravel()] = True
-    g = coo_matrix((np.ones(len(sp)), (sp[:, 0], sp[:, 1])), shape=(n, n))
-    return connected_components(g, directed=False)[1], sewn
+    if "seam_groups" not in mesh.cache:
+        n = len(mesh.verts2d)
+        sp = mesh.seam_pairs
+        sewn = np.zeros(n, bool)
+        if len(sp):
+            sewn[sp.ravel()] = True
+            g = coo_matrix((np.ones(len(sp)), (sp[:, 0], sp[:, 1])), shape=(n, n))
+            label = connected_components(g, directed=False)[1]
+        else:
+            label = np.arange(n)
+        label.setflags(write=False)  # shared by every caller: read only
+        sewn.setflags(write=False)
+        mesh.cache["seam_groups"] = label, sewn
+    return mesh.cache["seam_groups"]
 
 
 OVERLAP_MARGIN = 2.0  # cm past a lapelled under half's roll line the upper half is lifted in full
@@ -1762,8 +1806,8 @@ def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
         res = np.zeros((len(mm), 3))
         up = mm[:, 1] >= 0  # mirrored onto the stand: over it
         q = _rebend(p, mm[up])
-        at = _carry(q, v, f, here)
-        res[up] = at + COLLAR_FALL_GAP * _away(at, _carry(q, v, f, normals[lo:lo + len(v)]), centre)
+        at, nrm = _carry(q, v, f, here, normals[lo:lo + len(v)])
+        res[up] = at + COLLAR_FALL_GAP * _away(at, nrm, centre)
         # mirrored past the neck edge: on the host there, as far in from the seam as it is past it,
         # on the piece whose stretch of the seam reaches that far along (by the nearest sewn point
         # alone, the point at the shoulder seam, on front and back, sent the back's next points to
@@ -1778,8 +1822,8 @@ def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
             on_h = mesh.piece_of[host] == h
             along_h, kh = np.unique(sh[mine[on_h], 0], return_index=True)
             q = _inward(hv[host[on_h][kh] - ho], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
-            at[sel] = _carry(q, hv, hf, pos[ho:ho + len(hv)])
-            nh[sel] = _away(at[sel], _carry(q, hv, hf, normals[ho:ho + len(hv)]), centre)
+            at[sel], nrm = _carry(q, hv, hf, pos[ho:ho + len(hv)], normals[ho:ho + len(hv)])
+            nh[sel] = _away(at[sel], nrm, centre)
         res[down] = at + COLLAR_FALL_GAP * _smoothed_over(f, ids[down], nh)
         return res
 

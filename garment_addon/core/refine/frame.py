@@ -52,6 +52,11 @@ WIDTH_BAND = 1.4
 PLAUSIBLE_CM = (15.0, 200.0)  # a garment's length at the photo's scale, else the scale is not used
 MARGIN = 1.08  # the window is this much longer and wider than the larger of the two garments
 GAP = 0.05  # runs in a row closer than this fraction of the garment's width are one (an open front)
+# A garment whose outline runs along the photo's bottom rows over this fraction of its median row
+# width goes on past the picture (a dress photographed down to the knees): its hem is not in it. A
+# fraction of its own width, not any touch: thin leaks of a segmentation (a floor's tile joints
+# running to the corner) reach the edge too.
+CUT_RUN = 0.3
 
 
 @dataclass(frozen=True)
@@ -168,12 +173,22 @@ def length_scale(photo: np.ndarray, render: np.ndarray, figure: np.ndarray | Non
     body rulers, product.py), which do not depend on how wide a garment lies: on synthetic ghost-
     mannequin shots they are within 1-4 % where the width anchor reads 20-40 % long."""
     rp = render_px_per_cm(figure | render, spec) if figure is not None else None
+    if cut_at_bottom(photo):  # only part of its length is in the picture: no ruler
+        return None
     lp, lr = garment_length_px(photo, spec.garment_type), garment_length_px(render, spec.garment_type)
     if rp is None or not lp or not lr:
         return None
     cm = lr / rp
     return GarmentScale(lp / cm, "length", f"garment {lp:.0f} px long = the start spec's {cm:.1f} cm on its "
                                            "render (lengths the analyser measured on this photo)")
+
+
+def cut_at_bottom(mask: np.ndarray) -> bool:
+    """Does the garment run out of the photo at its bottom edge (its hem not in the picture)?"""
+    rows = mask.any(axis=1)
+    if rows.sum() < 10:
+        return False
+    return int(mask[-2:].any(axis=0).sum()) >= CUT_RUN * float(np.median(mask[rows].sum(axis=1)))
 
 
 def render_px_per_cm(figure: np.ndarray, spec: GarmentSpec) -> float | None:
@@ -198,5 +213,8 @@ def boxes(photo: np.ndarray, scale: GarmentScale, render: np.ndarray, figure: np
     length = max(s[4] for s in sides) * MARGIN  # cm
     half = max(s[5] for s in sides) * MARGIN  # anchor widths
     above = (MARGIN - 1) / 2 * length
-    return tuple((cx - half * width, top - above * ppcm, cx + half * width, top + (length - above) * ppcm)
+    # a garment cut off by the photo's bottom edge is compared only as far down as the photo shows
+    # it: below that the render's garment is not scored, so the loop cannot shorten it to the edge
+    below = sides[0][4] if cut_at_bottom(photo) else length - above
+    return tuple((cx - half * width, top - above * ppcm, cx + half * width, top + below * ppcm)
                  for top, ppcm, width, cx, _, _ in sides)

@@ -49,6 +49,14 @@ IMPLIED = {
     "length": {"pants": "ankle", "shorts": "mini"},
 }
 SIZE = 128  # photos are squashed to SIZE x SIZE, the same resize training cached
+# Most training photos are 3:4 portraits (72 %), so the members learnt garment shapes squashed from
+# 3:4. A 9:16 phone photo squashed the same way comes out a third wider: on the calibration slice
+# of train those read right 0.72 of the time against 0.95 for 3:4 ones (dresses read as t-shirts).
+# Narrower photos are first widened to 3:4 by repeating their side columns (slice 0.920 -> 0.931,
+# the narrow ones 0.72 -> 0.89; widening landscape photos too lowered it to 0.913).
+PORTRAIT = 0.75
+NARROWEST = 0.73  # width / height below which a photo is widened
+INPUT = "w34"  # names this input preparation in the training caches (a change must not reuse them)
 MEAN = (0.55, 0.52, 0.50)
 STD = (0.25, 0.25, 0.25)
 WEIGHTS = "garment_cnn.npz"
@@ -60,7 +68,8 @@ REFUSE_AT = 0.4
 
 
 def preprocess(image) -> np.ndarray:
-    """SIZE x SIZE x 3 uint8 of a path, PIL image or array; transparency is composited on white."""
+    """SIZE x SIZE x 3 uint8 of a path, PIL image or array; transparency is composited on white,
+    photos narrower than 3:4 are widened to it first."""
     from PIL import Image
 
     from ..imageio import as_rgb_array
@@ -69,7 +78,16 @@ def preprocess(image) -> np.ndarray:
     if alpha is not None:
         a = alpha[..., None].astype(np.float32) / 255.0
         rgb = (rgb * a + 255.0 * (1 - a)).round().astype(np.uint8)
-    return np.asarray(Image.fromarray(rgb).resize((SIZE, SIZE), Image.BILINEAR))
+    return np.asarray(Image.fromarray(widen_to_portrait(rgb)).resize((SIZE, SIZE), Image.BILINEAR))
+
+
+def widen_to_portrait(rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` widened to 3:4 by repeating its outermost columns, if narrower than NARROWEST."""
+    h, w = rgb.shape[:2]
+    if w >= NARROWEST * h:
+        return rgb
+    extra = int(round(PORTRAIT * h)) - w
+    return np.pad(rgb, ((0, 0), (extra // 2, extra - extra // 2), (0, 0)), mode="edge")
 
 
 def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int) -> np.ndarray:
