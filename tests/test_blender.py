@@ -479,6 +479,26 @@ def test_jacket_buttons_and_the_cloth_under_pockets_are_held():
         assert turned.sum() > 10 and (w[mesh.offsets[i]:mesh.offsets[i] + len(turned)][turned] == 1.0).all()
 
 
+def test_a_jumpsuit_zip_is_held_closed_and_nothing_else_on_its_fronts():
+    """The jumpsuit's centre-front zip is held where the wrap laid the fronts edge to edge (left free,
+    the fronts fell open in a V from the neck to the underbust); the rest of each front hangs free."""
+    from garment_addon.core.assembly import wrap
+    from garment_addon.core.mesh import mesh_pattern
+
+    pattern = _pattern("jumpsuit")
+    body = pl.body_for_pattern(pattern)
+    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+    w = pl._pin_weights(pattern, mesh, wrap(pattern, mesh, body), body)
+    for front in ("left_front", "right_front"):
+        i = mesh.index(front)
+        verts, on = mesh.pieces[i].verts, w[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)]
+        zip_line = next(m for m in pattern.pieces[i].markings if m["kind"] == "zip")["points"]
+        top = max(y for _, y in zip_line)
+        along = (np.abs(verts[:, 0]) < 0.5) & (verts[:, 1] <= top)
+        assert along.sum() > 10 and (on[along] == 1.0).all()
+        assert (on[np.abs(verts[:, 0]) > 2.0] == 0.0).all()
+
+
 def test_full_length_trousers_break_above_the_hem():
     """Default trousers are cut to the instep (104 cm at M): the hem rests on the foot and the leg
     folds above it (leg_break 1.06 at rest; the old 100 cm hung straight at 1.00), with no crossings."""

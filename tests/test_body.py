@@ -121,3 +121,25 @@ def test_part_of_labels_points_by_the_part_they_are_in():
     for i, (name, lo, n) in enumerate(spans):  # each part's own surface is mostly labelled as it
         assert name == PART_NAMES[i]
         assert (body.part_of(verts[lo:lo + n]) == i).mean() > 0.55, name  # the rest hides in the torso
+
+
+def test_nearest_vertex_kept_only_where_no_other_can_have_come_nearer():
+    """MeshSurface.nearest answers as the k-d tree does, for points that creep (most keep their
+    vertex without a search), jump, or are another set of the same size."""
+    from garment_addon.core.body.surface import MeshSurface
+
+    rng = np.random.default_rng(3)
+    verts = rng.normal(size=(400, 3)) * 10
+    surface = MeshSurface(verts, np.array([[0, 1, 2]]))
+    p = rng.normal(size=(300, 3)) * 12
+    for step in (0.0, 0.05, 0.05, 0.3, 5.0, 0.01):
+        p = p + rng.normal(size=p.shape) * step
+        assert np.array_equal(surface.nearest(p), surface.tree.query(p)[1]), step
+    other = rng.normal(size=(300, 3)) * 12
+    assert np.array_equal(surface.nearest(other), surface.tree.query(other)[1])
+    few = other[:7]
+    assert np.array_equal(surface.nearest(few), surface.tree.query(few)[1])
+    # a point equally near two vertices gets the plain search's answer
+    twin = MeshSurface(np.array([[0.0, 0, 0], [2.0, 0, 0], [9.0, 9, 9]]), np.array([[0, 1, 2]]))
+    mid = np.array([[1.0, 0.0, 0.0]])
+    assert np.array_equal(twin.nearest(mid), twin.tree.query(mid)[1])

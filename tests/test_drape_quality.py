@@ -86,6 +86,28 @@ def test_push_out_of_a_sheet_leaves_points_past_its_edge():
     assert out[0, 2] == pytest.approx(0.1) and np.allclose(out[1], pts[1])
 
 
+
+def test_crossing_edges_finds_every_crossing_of_a_crumpled_mesh():
+    """The edge/triangle pairs crossing_edges tests are cut to those within that edge's half length
+    plus that triangle's reach: every crossing that testing all pairs finds, on a crumpled pair of
+    sheets with triangles of very different sizes."""
+    from garment_addon.core.assembly.quality import _segment_hits_triangle
+
+    rng = np.random.default_rng(7)
+    v, f = _grid()
+    verts = np.vstack([v + rng.normal(scale=0.15, size=v.shape), v[:, [0, 2, 1]] * [1, 1, 3] + [0, 0.5, -1.5]])
+    faces = np.vstack([f, f + len(v)])
+    edges, hit = crossing_edges(verts, faces)
+    e = np.unique(np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1), axis=0)
+    ei, fi = np.meshgrid(np.arange(len(e)), np.arange(len(faces)), indexing="ij")
+    ei, fi = ei.ravel(), fi.ravel()
+    apart = ~((faces[fi] == e[ei, :1]).any(1) | (faces[fi] == e[ei, 1:]).any(1))
+    ei, fi = ei[apart], fi[apart]
+    all_hits = _segment_hits_triangle(verts[e[ei, 0]], verts[e[ei, 1]], verts[faces[fi]])
+    want = {(*e[i], j) for i, j in zip(ei[all_hits], fi[all_hits], strict=True)}
+    assert len(want) > 10
+    assert {(*a, b) for a, b in zip(edges.tolist(), hit.tolist(), strict=True)} == want
+
 def test_self_crossings_count_layers_passing_through_each_other():
     v, f = _grid()
     lifted = np.vstack([v, v + [0, 0, 0.2]])

@@ -86,6 +86,62 @@ def test_arms_hang_apart_from_the_torso_under_the_armpit(size, preset):
     assert h.arm_angle <= mh.MAX_ARM_ANGLE
 
 
+@pytest.mark.parametrize("preset", ["female", "male"])
+@pytest.mark.parametrize("size", ["S", "XXL"])
+def test_armpit_bisection_finds_the_walk_ups_height(size, preset):
+    """armpit_height bisects the 0.5 cm steps: the same height as a section at every step up from
+    under the bust, and the sections apart below it, fused at the next step."""
+    body, h = _human(size, preset)
+    z = h.heights["bust"] - mh.ARMPIT_BELOW_BUST
+    while z < h.heights["neck"] and mh.arm_gaps(h.verts, z + 0.5) is not None:
+        z += 0.5
+    got = mh.armpit_height(h.verts, h.heights)
+    assert got == z
+    assert mh.arm_gaps(h.verts, got) is not None and mh.arm_gaps(h.verts, got + 0.5) is None
+
+
+def test_slice_loops_match_a_section_through_every_triangle():
+    """slice_loops looks only at the triangles beside a cut edge: the same loops as pairing the cut
+    edges of every triangle, at heights through the legs, the arms and the head."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    _, h = _human("M", "female")
+    tris = mh.skin_triangles()
+    e = np.sort(np.concatenate([tris[:, [0, 1]], tris[:, [1, 2]], tris[:, [2, 0]]]), axis=1)
+    edges, inv = np.unique(e, axis=0, return_inverse=True)
+    tri_edges = inv.ravel().reshape(3, len(tris)).T
+    for z in (20.0, 95.0, 120.0, 160.0):
+        za, zb = h.verts[edges[:, 0], 2] - z, h.verts[edges[:, 1], 2] - z
+        cross = (za < 0) != (zb < 0)
+        t = (za[cross] / (za[cross] - zb[cross]))[:, None]
+        ce = edges[cross]
+        point = h.verts[ce[:, 0], :2] + t * (h.verts[ce[:, 1], :2] - h.verts[ce[:, 0], :2])
+        c = cross[tri_edges]
+        pairs = (np.cumsum(cross) - 1)[tri_edges[c.sum(1) == 2][c[c.sum(1) == 2]]].reshape(-1, 2)
+        n = len(point)
+        label = connected_components(coo_matrix((np.ones(len(pairs)), pairs.T), shape=(n, n)), directed=False)[1]
+        want = [point[label == k] for k in range(label.max() + 1)]
+        got = mh.slice_loops(h.verts, tris, z)
+        assert len(got) == len(want) >= 1 and all(np.array_equal(a, b) for a, b in zip(got, want, strict=True)), z
+
+
+def test_slice_stack_is_slice_loops_at_each_height():
+    """Sections at many heights at once: each height's pieces (points and interpolated values) as
+    slice_loops gives them alone, heights unsorted, repeated, and above the head (no piece)."""
+    _, h = _human("XXL", "male")
+    tris = mh.skin_triangles()
+    arm = mh.load_asset().chain_weight(mh.ARM_BONES)
+    zs = [130.0, 12.5, 95.25, 130.0, 400.0, 60.0]
+    stack = mh.slice_stack(h.verts, tris, zs, arm)
+    assert stack[4] == [] and len(stack) == len(zs)
+    for z, pieces in zip(zs, stack, strict=True):
+        alone = mh.slice_loops(h.verts, tris, z, arm)
+        assert len(pieces) == len(alone), z
+        for (p, w), (q, v) in zip(pieces, alone, strict=True):
+            assert np.array_equal(p, q) and np.array_equal(w, v), z
+
+
 def test_hands_feet_and_head_are_human():
     body, h = _human("M", "female")
     w = h.weights

@@ -715,3 +715,41 @@ def test_a_knit_front_hangs_level_over_the_shown_bust(garment_type, size):
     assert abs(level["front_hem_rise"]) < 1.5
     assert level.get("pocket_tilt", 0.0) < 1.0
     assert not crossing(pos.mean(axis=0), 1e3).any()
+
+
+def test_carry_weighs_the_triangles_a_point_lies_in_as_weighing_all():
+    """_carry weighs only the triangles whose box holds a point: the same triangle (the first of
+    equals, for points on shared edges and corners) and weights as weighing every triangle, also
+    for points off the outline."""
+    from garment_addon.core.assembly.wrap import _carried_by
+
+    rng = np.random.default_rng(5)
+    g = np.stack(np.meshgrid(np.arange(6.0), np.arange(5.0)), -1).reshape(-1, 2)
+    flat = g + rng.uniform(-0.2, 0.2, g.shape)
+    quads = [(r * 6 + c, r * 6 + c + 1, (r + 1) * 6 + c + 1, (r + 1) * 6 + c) for r in range(4) for c in range(5)]
+    faces = np.array([t for a, b, c, d in quads for t in ((a, b, c), (a, c, d))])
+    q = np.concatenate([rng.uniform(-1, 6, (200, 2)), flat[:10], 0.5 * (flat[faces[:8, 0]] + flat[faces[:8, 1]])])
+    a, b, c = flat[faces[:, 0]], flat[faces[:, 1]], flat[faces[:, 2]]
+    d = (b[:, 1] - c[:, 1]) * (a[:, 0] - c[:, 0]) + (c[:, 0] - b[:, 0]) * (a[:, 1] - c[:, 1])
+    dx, dy = q[:, None, 0] - c[None, :, 0], q[:, None, 1] - c[None, :, 1]
+    w0 = ((b[:, 1] - c[:, 1]) * dx + (c[:, 0] - b[:, 0]) * dy) / d
+    w1 = ((c[:, 1] - a[:, 1]) * dx + (a[:, 0] - c[:, 0]) * dy) / d
+    w = np.stack([w0, w1, 1 - w0 - w1], axis=-1)
+    best = w.min(axis=-1).argmax(axis=1)
+    corners, weights = _carried_by(q, flat, faces)
+    assert np.array_equal(corners, faces[best])
+    assert np.array_equal(weights, w[np.arange(len(q)), best])
+
+
+def test_a_wrapped_mesh_pickles_without_its_cache():
+    """The wrap keeps factorised systems on the mesh (GarmentMesh.cache): a pickled mesh leaves them
+    behind, and wraps again to the same positions."""
+    import pickle
+
+    pattern = draft_pattern(make_spec({"garment_type": "skirt"}))
+    mesh = mesh_pattern(pattern, 3.0)
+    body = body_for_pattern(pattern)
+    pos = wrap(pattern, mesh, body)
+    assert mesh.cache
+    again = pickle.loads(pickle.dumps(mesh))
+    assert again.cache == {} and np.array_equal(wrap(pattern, again, body), pos)

@@ -322,7 +322,7 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             if e.role == "waist":
                 w[pm.edge_verts[e.name] + o] = 1.0
         if region.startswith("torso_front"):
-            w[idx[_button_stand(piece, pm.verts)]] = 1.0
+            w[idx[_button_stand(piece, pm.verts) | _zipped(piece, pm.verts)]] = 1.0
             w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
         if region == "collar" and any(m.get("kind") == "button" for m in piece.markings):
             # a shirt's collar stand, interfaced and buttoned, keeps the shape the wrap gave it round the
@@ -348,6 +348,22 @@ def _button_stand(piece, verts2d: np.ndarray) -> np.ndarray:
     x = float(np.median(buttons[:, 0]))
     overlap = min(x - float(verts2d[:, 0].min()), float(verts2d[:, 0].max()) - x)  # button line to front edge
     return (np.abs(verts2d[:, 0] - x) < overlap + 1.0) & (verts2d[:, 1] > buttons[:, 1].min() - BUTTON_HOLD_CM)
+
+
+ZIP_HOLD_CM = 1.0  # cm either side of a front's zip line held closed
+
+
+def _zipped(piece, verts2d: np.ndarray) -> np.ndarray:
+    """Mask of an edge-to-edge front's vertices along its zip (a jumpsuit's centre front), held
+    where the wrap laid the two fronts edge to edge, zipped up: left free, the fronts fell open in a
+    V from the neck to the underbust."""
+    lines = [np.asarray(m["points"], float) for m in piece.markings if m.get("kind") == "zip"]
+    held = np.zeros(len(verts2d), bool)
+    for z in lines:
+        lo, hi = z[:, 1].min(), z[:, 1].max()
+        held |= (np.abs(verts2d[:, 0] - float(z[:, 0].mean())) < ZIP_HOLD_CM) & (verts2d[:, 1] >= lo) \
+            & (verts2d[:, 1] <= hi)
+    return held
 
 
 def _lapel_and_under(piece, verts2d: np.ndarray, pos_cm: np.ndarray) -> np.ndarray:

@@ -67,17 +67,22 @@ def _side(region: str) -> str:
 
 def _width_at(outline: np.ndarray, y: np.ndarray, keep=(-np.inf, np.inf)) -> np.ndarray:
     """Horizontal extent (max x - min x of the outline's crossings, within ``keep``) at each height y."""
+    xmin, xmax = _x_span(outline, y, keep)
+    w = xmax - xmin
+    # above / below the piece: its top / bottom width
+    return np.where(np.isfinite(w), w, 0.0)
+
+
+def _x_span(outline: np.ndarray, y: np.ndarray, keep=(-np.inf, np.inf)) -> tuple[np.ndarray, np.ndarray]:
+    """(min x, max x) of the outline's crossings (within ``keep``) at each height y; inf off the piece."""
     p, q = outline, np.roll(outline, -1, axis=0)
     lo, hi = np.minimum(p[:, 1], q[:, 1]), np.maximum(p[:, 1], q[:, 1])
     y = np.asarray(y, float)[:, None]
     hit = (y >= lo) & (y <= hi) & (hi > lo)
     t = np.where(hit, (y - p[:, 1]) / np.where(hi > lo, q[:, 1] - p[:, 1], 1), 0)
     x = p[:, 0] + t * (q[:, 0] - p[:, 0])
-    xmax = np.minimum(np.where(hit, x, -np.inf).max(axis=1), keep[1])
-    xmin = np.maximum(np.where(hit, x, np.inf).min(axis=1), keep[0])
-    w = xmax - xmin
-    # above / below the piece: its top / bottom width
-    return np.where(np.isfinite(w), w, 0.0)
+    return (np.maximum(np.where(hit, x, np.inf).min(axis=1), keep[0]),
+            np.minimum(np.where(hit, x, -np.inf).max(axis=1), keep[1]))
 
 
 def _width_fn(outline: np.ndarray, keep=(-np.inf, np.inf)):
@@ -150,33 +155,49 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
                          axis=1)
     body_ring = arc[:, -1]
     c = np.maximum(cc, body_ring + 2 * np.pi * offset)
+    curves = [(pts[k], arc[k]) for k in range(n_bins)]  # each bin's outline and its arc length table
+    fluted = np.zeros(n_bins, bool)
+    if hang is not None:
+        for k in range(n_bins):
+            cone = body_ring[k] + 2 * np.pi * (offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
+            if c[k] > 1.02 * cone:
+                pk = _fluted(pts[k] * (cone / arc[k][-1]), c[k])
+                curves[k] = pk, np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
+                fluted[k] = True
+    # every bin's scale and every point's share round its ring at once (bin by bin, the shares took
+    # as long as the look-ups in the outlines)
+    length = np.array([a[-1] for _, a in curves])
+    scale = c / length
+    share = s if hang is None else s * c[inv] / np.maximum(circ, 1e-9)
+    sm = np.mod(share, (length * scale)[inv])
+    if front is not None:  # the side seams at the body's sides (see _place_ring)
+        arms = _under_arms(body, pts, cy)
+        for k in np.nonzero(fluted)[0]:
+            arms[k] = _under_arms(body, curves[k][0][None], cy[k:k + 1])[0]
+        ends = np.array([a[[64, 192]] for _, a in curves])
+        at_arms = np.array([a[i] for (_, a), i in zip(curves, arms, strict=True)])
+        side = ((ends + UNDER_ARM * (at_arms - ends)) * scale[:, None])[inv]
+        ck = c[inv]
+        hf = np.clip(front, 1.0, 0.5 * ck - 1.0)
+        at_sides = np.where(sm <= hf, sm / hf * side[:, 0], np.where(
+            sm >= ck - hf, ck - (ck - sm) / hf * (ck - side[:, 1]),
+            side[:, 0] + (sm - hf) / np.maximum(ck - 2 * hf, 1e-9) * (side[:, 1] - side[:, 0])))
+        # between the bust and the underarm (the armholes' bottoms), fading out by the waist
+        # and the roll over the shoulder: all the way, the rings' shares were bent everywhere
+        # (jacket mean stretch 0.05 -> 0.10) and the collar seam doubled back (28-64 crossings)
+        L = body.landmarks
+        top = L["shoulder"] - 3.0
+        w = np.clip(np.minimum((zz - L["waist"]) / max(L["bust"] - L["waist"], 1.0),
+                               (top - zz) / max(top - L["underarm"], 1.0)), 0.0, 1.0)
+        sm = sm + w[inv] * (at_sides - sm)
+    # each bin's points as a run of indices (ascending, as a mask would pick them)
+    order = np.argsort(inv, kind="stable")
+    stops = np.cumsum(count)
     for k in range(n_bins):
-        m = inv == k
-        pk, ak = pts[k], arc[k]
-        cone = c[k] if hang is None else body_ring[k] + 2 * np.pi * (
-            offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
-        if c[k] > 1.02 * cone:
-            pk = _fluted(pk * (cone / ak[-1]), c[k])
-            ak = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
-        scale = c[k] / ak[-1]
-        share = s[m] if hang is None else s[m] * c[k] / np.maximum(circ[m], 1e-9)
-        sm = np.mod(share, ak[-1] * scale)
-        if front is not None:  # the side seams at the body's sides (see _place_ring)
-            side = (ak[[64, 192]] + UNDER_ARM * (ak[_under_arms(body, pk, cy[k])] - ak[[64, 192]])) * scale
-            hf = np.clip(front[m], 1.0, 0.5 * c[k] - 1.0)
-            at_sides = np.where(sm <= hf, sm / hf * side[0], np.where(
-                sm >= c[k] - hf, c[k] - (c[k] - sm) / hf * (c[k] - side[1]),
-                side[0] + (sm - hf) / np.maximum(c[k] - 2 * hf, 1e-9) * (side[1] - side[0])))
-            # between the bust and the underarm (the armholes' bottoms), fading out by the waist
-            # and the roll over the shoulder: all the way, the rings' shares were bent everywhere
-            # (jacket mean stretch 0.05 -> 0.10) and the collar seam doubled back (28-64 crossings)
-            L = body.landmarks
-            top = L["shoulder"] - 3.0
-            w = float(np.clip(min((zz[k] - L["waist"]) / max(L["bust"] - L["waist"], 1.0),
-                                  (top - zz[k]) / max(top - L["underarm"], 1.0)), 0.0, 1.0))
-            sm = sm + w * (at_sides - sm)
-        out[m, 0] = np.interp(sm, ak * scale, pk[:, 0] * scale)
-        out[m, 1] = np.interp(sm, ak * scale, pk[:, 1] * scale) + cy[k]
+        m = order[stops[k] - count[k]:stops[k]]
+        (pk, ak), sk = curves[k], scale[k]
+        out[m, 0] = np.interp(sm[m], ak * sk, pk[:, 0] * sk)
+        out[m, 1] = np.interp(sm[m], ak * sk, pk[:, 1] * sk) + cy[k]
     out[:, 2] = z
     return out
 
@@ -432,6 +453,9 @@ def _flat_worn(piece, pts: np.ndarray) -> np.ndarray:
     return close_darts(piece, fold_lapel(piece, pts)[0])
 
 
+CROTCH_GAP = 0.5  # cm from the body's midline each leg's ring keeps under the crotch
+
+
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
                 all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
@@ -471,6 +495,12 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             circ = np.maximum(circ, 2 * np.pi * (radius + offset))
             s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
             leg = _circle_points(z, s, circ, center, radius, offset)
+            # a leg's ring wider than the way to the body's midline (the thighs meet under the crotch)
+            # lies flat against the other leg's there instead of passing through it (pants wrap: 25
+            # self-crossings under the crotch, the legs' rings 0.2 cm, their crotch extensions 1.5 cm
+            # past the midline)
+            inner = -1.0 if key == "leg_right" else 1.0
+            leg[:, 0] = inner * np.maximum(inner * leg[:, 0], CROTCH_GAP)
             pos[sl] = _blend_to_hips(body, p, v, z, leg, all_legs or pieces, offset)
             continue
         zs = np.minimum(z, body.landmarks["shoulder"] - 3.0) if kind == "torso" else z
@@ -522,18 +552,19 @@ def _overlap(fronts) -> float:
                           for p in fronts]))
 
 
-def _under_arms(body: Body, pts: np.ndarray, cy: float) -> list[int]:
-    """Indices of the outline points (``pts`` local to centre y ``cy``, from the centre front round)
-    straight under each arm: on the body's left and right halves, where it is at least half its
-    width out, the one nearest the arm axis' depth (by a size XL-XXL bust the widest point lies
-    5-8 cm forward of the arm)."""
+def _under_arms(body: Body, pts: np.ndarray, cy: np.ndarray) -> np.ndarray:
+    """Indices (bins, 2: left, right) of the outline points (``pts`` (bins, n, 2) local to centre y
+    ``cy`` (bins,), from the centre front round) straight under each arm: on the body's left and
+    right halves, where it is at least half its width out, the one nearest the arm axis' depth (by
+    a size XL-XXL bust the widest point lies 5-8 cm forward of the arm)."""
     out = []
-    for side, half in (("left", slice(0, len(pts) // 2 + 1)), ("right", slice(len(pts) // 2, len(pts)))):
-        q = pts[half]
-        wide = np.abs(q[:, 0]) >= 0.5 * np.abs(q[:, 0]).max()
-        depth = np.abs(q[:, 1] + cy - body.arms[side].p0[1])
-        out.append(half.start + int(np.argmin(np.where(wide, depth, np.inf))))
-    return out
+    n = pts.shape[1]
+    for side, half in (("left", slice(0, n // 2 + 1)), ("right", slice(n // 2, n))):
+        q = pts[:, half]
+        wide = np.abs(q[..., 0]) >= 0.5 * np.abs(q[..., 0]).max(axis=1, keepdims=True)
+        depth = np.abs(q[..., 1] + cy[:, None] - body.arms[side].p0[1])
+        out.append(half.start + np.argmin(np.where(wide, depth, np.inf), axis=1))
+    return np.stack(out, axis=1)
 
 
 def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, offset: float,
@@ -875,6 +906,87 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
     return True
 
 
+def _sewn_to(mesh: GarmentMesh, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """(vertices of piece ``i``, the vertices of other pieces each is sewn to), pair by pair."""
+    sp = mesh.seam_pairs
+    mine = mesh.piece_of[sp] == i
+    cross = mine[:, 0] != mine[:, 1]
+    own = np.where(mine[cross, 0], sp[cross, 0], sp[cross, 1])
+    return own, np.where(mine[cross, 0], sp[cross, 1], sp[cross, 0])
+
+
+def _waist_seam_bands(pattern, mesh: GarmentMesh, pieces) -> list:
+    """Of ``pieces``, the bands sewn both to trouser legs and to a bodice (a jumpsuit's waist band)."""
+    region = {mesh.index(q.name): q.body_region or "" for q in pattern.pieces}
+    out = []
+    for p in pieces:
+        _, other = _sewn_to(mesh, mesh.index(p.name))
+        kinds = {region[j].split("_")[0] for j in np.unique(mesh.piece_of[other]).tolist()}
+        if {"leg", "torso"} <= kinds:
+            out.append(p)
+    return out
+
+
+# the most a jumpsuit's bodice column is shortened by the lift onto its waist band (the rest of the
+# column takes the lift): lifting the fronts' 5.7 cm over their 21 cm up to the armholes (27 %) the
+# relax crumpled them under the bust (14 crossings), the back's 8.5 cm over 18.5 cm everywhere (225)
+MAX_BLOUSE = 0.25
+
+
+def _join_at_waist(pattern, p, mesh: GarmentMesh, pos: np.ndarray) -> None:
+    """A band between trouser legs and a bodice (a jumpsuit's): grown up from the legs' waist (as a
+    trouser waistband is), then the bodice's lower part lifted onto its top, the lift fading out by
+    the armholes' bottoms (the bodice blouses over the band). The bodice is drafted to the waist and
+    the legs from it, so the band's height (and the legs' waist above the body's at the hip line, the
+    back's rise) lies between them: grown from both edges at once, the band ran from the legs' waist
+    (105-107 cm) down to the bodice's bottom (103 cm), folded through the front legs and the
+    fronts (wrap 184 self-crossings). Each bodice column is lifted in full at the band, less and less
+    up to the armholes' bottoms or, where that would shorten it by more than MAX_BLOUSE, further up."""
+    i = mesh.index(p.name)
+    own, other = _sewn_to(mesh, i)
+    lo, v = mesh.offsets[i], mesh.pieces[i].verts
+    on_leg = np.array([(pattern.pieces[k].body_region or "").startswith("leg") for k in mesh.piece_of[other]])
+    pos[lo:lo + len(v)] = _band_on_legs(p, v, v[own[on_leg] - lo], pos[other[on_leg]])
+    for q in pattern.pieces:
+        j = mesh.index(q.name)
+        at = mesh.piece_of[other] == j
+        if not (q.body_region or "").startswith("torso") or not at.any():
+            continue
+        lo, flat = mesh.offsets[j], mesh.pieces[j].verts
+        seam = other[at] - lo
+        order = np.argsort(flat[seam, 0])
+        xs = flat[seam[order], 0]
+        move = pos[own[at][order]] - pos[other[at][order]]
+        y0 = np.interp(flat[:, 0], xs, flat[seam[order], 1])
+        top = _lm(q, "underarm_level")
+        move = np.column_stack([np.interp(flat[:, 0], xs, move[:, k]) for k in range(3)])
+        reach = (float(top[1]) if top is not None else float(flat[:, 1].max())) - y0
+        span = np.maximum(np.maximum(reach, np.abs(move[:, 2]) / MAX_BLOUSE), 1.0)
+        t = np.clip((flat[:, 1] - y0) / span, 0.0, 1.0)
+        pos[lo:lo + len(flat)] += (1.0 - t)[:, None] * move
+
+
+def _band_on_legs(p, v: np.ndarray, seam: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """3D points for a waist-seam band's flat vertices ``v``, its bottom (flat points ``seam``) sewn
+    at ``targets``: each row laid along the bottom by its share of the band's width at its height
+    (its top is longer: a bodice wider than the legs' waist eases onto it), straight up and out
+    from the ring's centre by that width over the bottom's. Mapped by x instead, the top's ends
+    reached past the centre front and the fronts sewn to them crossed there."""
+    order = np.argsort(seam[:, 0])
+    xs, targets = seam[order, 0], targets[order]
+    y0 = float(seam[:, 1].mean())
+    xmin, xmax = _x_span(p.outline, v[:, 1])
+    xmin, xmax = np.where(np.isfinite(xmin), xmin, xs[0]), np.where(np.isfinite(xmax), xmax, xs[-1])
+    share = np.clip((v[:, 0] - xmin) / np.maximum(xmax - xmin, 1e-9), 0.0, 1.0)
+    base = np.column_stack([np.interp(xs[0] + share * (xs[-1] - xs[0]), xs, targets[:, k]) for k in range(3)])
+    centre = targets.mean(axis=0)
+    grow = ((xmax - xmin) / max(xs[-1] - xs[0], 1e-9))[:, None]
+    out = base.copy()
+    out[:, :2] = centre[:2] + grow * (base[:, :2] - centre[:2])
+    out[:, 2] += v[:, 1] - y0
+    return out
+
+
 def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
     """A hood half around its side of the head, HOOD_AIR cm clear of it (a hood has room inside; on
     the head it was a helmet, stretched 24 % to reach round the face): y runs up from the neckline to
@@ -939,19 +1051,54 @@ def _place_on_host(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray) ->
     return True
 
 
-def _carry(q: np.ndarray, flat: np.ndarray, faces: np.ndarray, placed: np.ndarray) -> np.ndarray:
+def _carry(q: np.ndarray, flat: np.ndarray, faces: np.ndarray, *placed: np.ndarray):
     """3D points for the flat points ``q`` on a piece (``flat`` vertices, ``faces``) placed at
     ``placed``: each carried by the triangle under it in the flat, the best-fitting one (least
-    negative barycentric weight: inside, or nearest for a point off the outline)."""
+    negative barycentric weight: inside, or nearest for a point off the outline). Several
+    ``placed`` arrays (positions, normals) are carried by the same weights, a list of results."""
+    corners, w = _carried_by(q, flat, faces)
+    out = [np.einsum("nk,nkj->nj", w, x[corners]) for x in placed]
+    return out[0] if len(out) == 1 else out
+
+
+CARRY_TOL = 1e-6  # cm: a triangle's box grown by this still holds every point its weights call inside
+
+
+def _carried_by(q: np.ndarray, flat: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(corner vertex ids (n, 3), barycentric weights (n, 3)) of the triangle each flat point ``q``
+    is carried by (see _carry). Only the triangles whose box holds a point are weighed for it (a
+    pocket's 132 points on a 1800-triangle front: 12 -> 2 ms); a point inside none of those (off the
+    outline) is weighed against all. The same weights and the same triangle (the first of equals)
+    as weighing every triangle for every point."""
     a, b, c = flat[faces[:, 0]], flat[faces[:, 1]], flat[faces[:, 2]]
     d = (b[:, 1] - c[:, 1]) * (a[:, 0] - c[:, 0]) + (c[:, 0] - b[:, 0]) * (a[:, 1] - c[:, 1])
-    dx, dy = q[:, None, 0] - c[None, :, 0], q[:, None, 1] - c[None, :, 1]
-    w0 = ((b[:, 1] - c[:, 1]) * dx + (c[:, 0] - b[:, 0]) * dy) / d
-    w1 = ((c[:, 1] - a[:, 1]) * dx + (a[:, 0] - c[:, 0]) * dy) / d
-    w = np.stack([w0, w1, 1 - w0 - w1], axis=-1)
-    best = w.min(axis=-1).argmax(axis=1)
-    wb = w[np.arange(len(q)), best]
-    return np.einsum("nk,nkj->nj", wb, placed[faces[best]])
+    best = np.full(len(q), -1)
+    if np.all(d != 0):  # a degenerate triangle's weights are NaN, which argmax picks: weigh all
+        lo = np.minimum(np.minimum(a, b), c) - CARRY_TOL
+        hi = np.maximum(np.maximum(a, b), c) + CARRY_TOL
+        qi, fi = np.nonzero((q[:, None, 0] >= lo[:, 0]) & (q[:, None, 0] <= hi[:, 0])
+                            & (q[:, None, 1] >= lo[:, 1]) & (q[:, None, 1] <= hi[:, 1]))
+        w0, w1 = _weights(q[qi], a[fi], b[fi], c[fi], d[fi])
+        worst = np.minimum(np.minimum(w0, w1), 1 - w0 - w1)
+        order = np.lexsort((fi, -worst, qi))  # per point: the largest least weight, then the first face
+        first = order[np.r_[True, qi[order][1:] != qi[order][:-1]]] if len(order) else order
+        inside = worst[first] >= 0
+        best[qi[first[inside]]] = fi[first[inside]]
+    rest = np.nonzero(best < 0)[0]
+    if len(rest):
+        w0, w1 = _weights(q[rest, None], a, b, c, d)
+        best[rest] = np.minimum(np.minimum(w0, w1), 1 - w0 - w1).argmax(axis=1)
+    w0, w1 = _weights(q, a[best], b[best], c[best], d[best])
+    return faces[best], np.stack([w0, w1, 1 - w0 - w1], axis=-1)
+
+
+def _weights(q, a, b, c, d) -> tuple[np.ndarray, np.ndarray]:
+    """The barycentric weights of a and b for points q in triangles (a, b, c) of doubled area d
+    (broadcast: q (n, 1, 2) against (f, 2) triangles, or row by row)."""
+    dx, dy = q[..., 0] - c[..., 0], q[..., 1] - c[..., 1]
+    w0 = ((b[..., 1] - c[..., 1]) * dx + (c[..., 0] - b[..., 0]) * dy) / d
+    w1 = ((c[..., 1] - a[..., 1]) * dx + (a[..., 0] - c[..., 0]) * dy) / d
+    return w0, w1
 
 
 def _place_flat(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
@@ -980,7 +1127,23 @@ def snap_seams(mesh: GarmentMesh, pos: np.ndarray, weight: float = 1.0) -> np.nd
 def _spread_moves(mesh: GarmentMesh, disp: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     """``disp`` on the ``fixed`` vertices carried over the rest of each piece harmonically
     (L u = 0 on the free vertices)."""
-    n = len(disp)
+    coupling, lu = _harmonic_system(mesh, fixed)
+    rhs = -(coupling @ disp[fixed])
+    out = disp.copy()
+    out[~fixed] = lu.solve(np.asarray(rhs))  # one factorisation for x, y and z
+    return out
+
+
+SPREAD_SYSTEMS = 4  # factorised systems kept per mesh: a wrap snaps its seams 4 times with one
+
+
+def _harmonic_system(mesh: GarmentMesh, fixed: np.ndarray):
+    """(L_free,fixed, the LU factors of L_free,free + 1e-4 I) of the mesh's graph Laplacian for
+    _spread_moves, kept on the mesh for the same ``fixed`` (the sewn vertices: every snap_seams)."""
+    key = ("spread", fixed.tobytes())
+    if key in mesh.cache:
+        return mesh.cache[key]
+    n = len(fixed)
     e = mesh.edges()
     rows = np.concatenate([e[:, 0], e[:, 1]])
     cols = np.concatenate([e[:, 1], e[:, 0]])
@@ -989,10 +1152,11 @@ def _spread_moves(mesh: GarmentMesh, disp: np.ndarray, fixed: np.ndarray) -> np.
     L = (coo_matrix((deg, (np.arange(n), np.arange(n))), shape=(n, n)) - A).tocsr()
     free = ~fixed
     Lff = L[free][:, free] + 1e-4 * identity(int(free.sum()), format="csr")
-    rhs = -(L[free][:, fixed] @ disp[fixed])
-    out = disp.copy()
-    out[free] = splu(Lff.tocsc()).solve(np.asarray(rhs))  # one factorisation for x, y and z
-    return out
+    old = [k for k in mesh.cache if k[0] == "spread"]
+    for k in old[:max(len(old) - SPREAD_SYSTEMS + 1, 0)]:  # the oldest go
+        del mesh.cache[k]
+    mesh.cache[key] = (L[free][:, fixed], splu(Lff.tocsc()))
+    return mesh.cache[key]
 
 
 def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
@@ -1040,6 +1204,10 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         else:
             pending.append(p)
     pos = _sleeves_to_armholes(pattern, mesh, pos, body, placed)
+    for p in _waist_seam_bands(pattern, mesh, pending):
+        _join_at_waist(pattern, p, mesh, pos)
+        mark(p)
+        pending.remove(p)
     for _ in range(3):  # bands attached to bands (hood on collar...) need a second pass
         left = []
         for p in pending:
@@ -1070,7 +1238,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
         # at the crown (hoodie wrap: 3 -> 30 crossings there)
         hood = np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces
                                        if (p.body_region or p.name).startswith("hood")])
-        pos = relax(mesh, pos, body, relax_iterations, offset, held=hood)
+        pos = relax(mesh, pos, body, relax_iterations, offset, held=hood, sides=_leg_sides(pattern, mesh))
     pos = _lift_front_overlap(pattern, mesh, pos)
     pos = _lift_lapels(pattern, mesh, pos)
     pos = _lift_band_extensions(pattern, mesh, pos)
@@ -1089,12 +1257,35 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     return pos
 
 
+def _leg_sides(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """Per vertex, how far (cm) on its own side of the body's midline (x = 0; the wearer's left at
+    +x, signed) a trouser leg's vertex stays: CROTCH_GAP, less within CROTCH_SEAM_REACH of the crotch
+    seam (which lies on the midline); 0 (free) off the legs and on imported legs."""
+    out = np.zeros(len(mesh.verts2d))
+    for p in pattern.pieces:
+        region = p.body_region or ""
+        i = mesh.index(p.name)
+        if not region.startswith("leg") or _uses_placement(p) or "crotch" not in mesh.pieces[i].edge_verts:
+            continue
+        v = mesh.pieces[i].verts
+        d = cKDTree(v[mesh.pieces[i].edge_verts["crotch"]]).query(v)[0]
+        sign = -1.0 if _side(region) == "right" else 1.0
+        out[mesh.offsets[i]:mesh.offsets[i] + len(v)] = sign * CROTCH_GAP * np.clip(d / CROTCH_SEAM_REACH, 0, 1)
+    return out
+
+
+CROTCH_SEAM_REACH = 1.0  # cm from the crotch seam over which a leg's gap to the midline opens
+
+
 def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELAX_ITERATIONS,
-          offset: float = OFFSET, held: np.ndarray | None = None) -> np.ndarray:
+          offset: float = OFFSET, held: np.ndarray | None = None, sides: np.ndarray | None = None) -> np.ndarray:
     """Position-based relaxation (Jacobi): every triangle edge moves toward its flat length, sewn
     vertices share one position, vertices inside the body are pushed out. Removes most of the
     stretch a projection leaves (pants 5.6 % -> 3.3 % in 30 iterations, ~60 ms).
-    held: vertices that keep their place (unless sewn: a seam still closes)."""
+    held: vertices that keep their place (unless sewn: a seam still closes).
+    sides: (_leg_sides) trouser legs kept on their side of the midline: pulled toward the crotch
+    seam where the four legs meet under the crotch, their inner sides folded through each other
+    (pants wrap 0 -> 34 self-crossings)."""
     e = mesh.edges()
     rest = np.linalg.norm(mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)
     n = len(pos)
@@ -1116,6 +1307,9 @@ def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELA
             pos[sewn] = mean[label][sewn]
         if it % 2 or it == iterations - 1:  # the body test is the costly part: every other step
             pos = body.push_out(pos, offset, iterations=1)
+        if sides is not None:  # after the push-out: by the crotch the thighs' normals point across
+            keep = sides != 0
+            pos[keep, 0] = np.sign(sides[keep]) * np.maximum(np.sign(sides[keep]) * pos[keep, 0], np.abs(sides[keep]))
     return pos
 
 
@@ -1185,14 +1379,20 @@ def _welded_ids(label: np.ndarray, sewn: np.ndarray) -> np.ndarray:
 
 def _seam_groups(mesh: GarmentMesh) -> tuple[np.ndarray, np.ndarray]:
     """(group label per vertex, sewn mask): vertices joined by seam pairs share a label."""
-    n = len(mesh.verts2d)
-    sp = mesh.seam_pairs
-    sewn = np.zeros(n, bool)
-    if not len(sp):
-        return np.arange(n), sewn
-    sewn[sp.ravel()] = True
-    g = coo_matrix((np.ones(len(sp)), (sp[:, 0], sp[:, 1])), shape=(n, n))
-    return connected_components(g, directed=False)[1], sewn
+    if "seam_groups" not in mesh.cache:
+        n = len(mesh.verts2d)
+        sp = mesh.seam_pairs
+        sewn = np.zeros(n, bool)
+        if len(sp):
+            sewn[sp.ravel()] = True
+            g = coo_matrix((np.ones(len(sp)), (sp[:, 0], sp[:, 1])), shape=(n, n))
+            label = connected_components(g, directed=False)[1]
+        else:
+            label = np.arange(n)
+        label.setflags(write=False)  # shared by every caller: read only
+        sewn.setflags(write=False)
+        mesh.cache["seam_groups"] = label, sewn
+    return mesh.cache["seam_groups"]
 
 
 OVERLAP_MARGIN = 2.0  # cm past a lapelled under half's roll line the upper half is lifted in full
@@ -1607,8 +1807,7 @@ def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
     out[lo:lo + len(v)] = here
 
     def on_stand(mm):
-        q = _rebend(p, mm)
-        return _carry(q, v, f, here), _carry(q, v, f, normals[lo:lo + len(v)])
+        return _carry(_rebend(p, mm), v, f, here, normals[lo:lo + len(v)])
 
     turn = _Turn(mesh, pos, normals, here.mean(axis=0), on_stand, sh[mine, 0], host, f)
     placed = _turned_places(turn, m, idx)
@@ -1660,7 +1859,7 @@ def _turn_down_fall(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarra
 
     def on_stand(q):
         flat = _rebend(stand_p, q)
-        return _carry(flat, sv, sf, here), _carry(flat, sv, sf, normals[so:so + len(sv)])
+        return _carry(flat, sv, sf, here, normals[so:so + len(sv)])
 
     turn = _Turn(mesh, pos, normals, here.mean(axis=0), on_stand, neck, to_host[:, 1], f)
     sewn = np.zeros(len(v), bool)
@@ -1731,8 +1930,8 @@ def _fall_at(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
         hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
         along_h, kh = np.unique(t.seam_along[owner == h], return_index=True)
         q = _inward(hv[t.seam_host[owner == h][kh] - ho], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
-        at[sel] = _carry(q, hv, hf, t.pos[ho:ho + len(hv)])
-        nh[sel] = _away(at[sel], _carry(q, hv, hf, t.normals[ho:ho + len(hv)]), t.centre)
+        at[sel], nrm = _carry(q, hv, hf, t.pos[ho:ho + len(hv)], t.normals[ho:ho + len(hv)])
+        nh[sel] = _away(at[sel], nrm, t.centre)
     res[down] = at + COLLAR_FALL_GAP * _smoothed_over(t.faces, ids[down], nh)
     return res
 

@@ -45,17 +45,33 @@ class GarmentMesh:
     seam_pairs: np.ndarray  # (S, 2) global vertex indices sewn together
     seam_of: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # (S,) seam index per pair
     _edges: np.ndarray | None = field(default=None, repr=False)
+    # what the wrap derives from the fixed topology and reuses (seam groups, factorised systems)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def index(self, piece: str) -> int:
         return [p.name for p in self.pieces].index(piece)
 
+    def __getstate__(self) -> dict:
+        # pickled without the cache (its factorised systems do not pickle; they are made again)
+        return {**self.__dict__, "cache": {}}
+
     def edges(self) -> np.ndarray:
         """Unique undirected triangle edges (E, 2), computed once."""
         if self._edges is None:
-            f = self.faces
-            e = np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1)
-            self._edges = np.unique(e, axis=0)
+            self._edges = unique_edges(self.faces)
         return self._edges
+
+
+def unique_edges(faces: np.ndarray) -> np.ndarray:
+    """The undirected edges (E, 2) of triangles ``faces``, each once (lower id first), sorted: as
+    np.unique(axis=0) of the sorted pairs, on one integer per edge (5x faster)."""
+    faces = np.asarray(faces)
+    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1).astype(np.int64)
+    if not len(e):
+        return e.astype(faces.dtype)
+    n = int(e.max()) + 1
+    key = np.unique(e[:, 0] * n + e[:, 1])
+    return np.column_stack([key // n, key % n]).astype(faces.dtype)
 
 
 def resample(poly: np.ndarray, n: int) -> np.ndarray:
@@ -226,8 +242,7 @@ def mesh_pattern(pattern, target: float = DEFAULT_EDGE) -> GarmentMesh:
 
 def edge_length_stats(verts: np.ndarray, faces: np.ndarray) -> dict[str, float]:
     """Mean and coefficient of variation of triangle edge lengths (mesh uniformity)."""
-    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
-    e = np.unique(e, axis=0)
+    e = unique_edges(faces)
     ln = np.linalg.norm(verts[e[:, 0]] - verts[e[:, 1]], axis=1)
     return {"mean": float(ln.mean()), "cv": float(ln.std() / ln.mean()), "min": float(ln.min()),
             "max": float(ln.max())}
