@@ -45,8 +45,9 @@ def test_the_front_opens_far_enough_to_step_in(size, fit):
     p = draft_pattern(spec)
     check_pattern(p, spec)
     # the bodice opens from the neckline to the waist band, the band's ends are open ...
-    for front in ("left_front", "right_front"):
-        assert any(e.role == "opening" for e in p.piece(front).edges)
+    cf = next(s for s in p.seams if {s.a.piece, s.b.piece} == {"left_front", "right_front"})
+    assert cf.a.edge == cf.b.edge == "opening" and cf.closure["type"] == "zip"  # zipped edge to edge
+    assert cf.closure["length_cm"] >= p.piece("right_front").edge_length(p.piece("right_front").edge("opening")) - 0.05
     assert [e.role for e in p.piece("waist_band").edges if e.name in ("start", "end")] == ["opening"] * 2
     # ... and the zip runs on down the front crotch seam until the open waist passes the hips
     fly = next(s for s in p.seams if {s.a.piece, s.b.piece} == {"right_front_leg", "left_front_leg"}

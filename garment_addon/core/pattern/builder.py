@@ -365,6 +365,8 @@ class PatternDraft:
         seams = []
         for i, (pa, ea, pb, eb, ease) in enumerate(self.seams):
             ta, tb = by_name[pa].edge(ea).tags, by_name[pb].edge(eb).tags
+            if pb != pa and swap_sides(pa) == pb and swap_sides(ea) == eb:
+                tb = (swap_sides(tb[0]), swap_sides(tb[1]))  # an edge to its mirror twin's (a CF zip)
             if ta == tb:
                 rev = False
             elif ta == (tb[1], tb[0]):

@@ -67,6 +67,12 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         left = right.mirrored("left_front", "torso_front")
         fronts = {"left": "left_front", "right": "right_front"}
         d.add(left, right, back)
+        if m["front_overlap"] <= 0:  # the zip closes the fronts edge to edge: a seam, open all along for it
+            for pd in (left, right):  # sewn when zipped up; set into a wider allowance like the dress's
+                pd.set_role("opening", "seam")
+                pd.get("opening").allowance = ZIP_ALLOWANCE
+            zip_seam = d.sew("right_front", "opening", "left_front", "opening")
+            d.opening(zip_seam, "zip", g.length(right.get("opening").pts), "opening_top_right", stop=False)
     else:
         front = bodice_piece(spec, f, True, "front_bodice", waist_seam=dress)
         fronts = {"left": "front_bodice", "right": "front_bodice"}
