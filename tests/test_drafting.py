@@ -1043,7 +1043,8 @@ def test_a_centre_back_split_through_a_hem_vertex_on_the_centre_line_leaves_no_d
     ("pants", "woven", False, ["right_front_leg.crotch"]),
     ("jacket", "woven", True, ["opens down the front, 2 buttons"]),  # a two-button blazer: break at the waist
     ("hoodie", "knit", False, []),
-    ("jumpsuit", "woven", False, ["right_front.opening ~ left_front.opening: zip", "right_front_leg.crotch"]),
+    ("jumpsuit", "woven", False, ["right_front.opening ~ left_front.opening: zip", "right_front_leg.crotch",
+                                  "waist_band.end ~ waist_band.start: zip"]),
     ("vest", "woven", False, ["opens down the front, 3 buttons"]),
 ])
 def test_every_type_opens_one_way(t, fabric, collar, want):
