@@ -191,6 +191,16 @@ def cut_at_bottom(mask: np.ndarray) -> bool:
     return int(mask[-2:].any(axis=0).sum()) >= CUT_RUN * float(np.median(mask[rows].sum(axis=1)))
 
 
+def cut_off_note(mask: np.ndarray, scale: GarmentScale) -> str | None:
+    """fit_report's word on a garment the photo cuts off (``cut_at_bottom``), else None."""
+    if not cut_at_bottom(mask):
+        return None
+    rows = _rows(mask)
+    shown = (rows[-1] + 1 - rows[0]) / scale.px_per_cm
+    return (f"the photo cuts the garment off at its bottom edge: compared down to {shown:.0f} cm from its "
+            "top; the length below is the start spec's")
+
+
 def render_px_per_cm(figure: np.ndarray, spec: GarmentSpec) -> float | None:
     """A render's px/cm: its mannequin's height in px over the spec's standing height."""
     rows = _rows(figure)

@@ -278,12 +278,9 @@ class Refiner:
             return {"frame": "garment", "scale": None,
                     "note": "no anchor width found: each garment in its own box, lengths not scaled"}
         info = {"frame": "garment", "scale": self.scale.to_dict()}
-        if frame_mod.cut_at_bottom(self.target.garment):
-            rows = np.flatnonzero(self.target.garment.any(axis=1))
-            shown = rows[-1] + 1 - rows[0]
-            info["cut_off"] = (f"the photo cuts the garment off at its bottom edge: compared down to "
-                               f"{shown / self.scale.px_per_cm:.0f} cm from its top; the length below is "
-                               "the start spec's")
+        note = frame_mod.cut_off_note(self.target.garment, self.scale)
+        if note:
+            info["cut_off"] = note
         return info
 
 

@@ -17,7 +17,7 @@ from .darts import dart_pairs
 from .ease import HIP_DEPTH, spec_ease
 from .garments import SIDES, ZIP_ALLOWANCE, top
 from .pants import pant_pieces, waist_edges
-from .parts import band_run, patch_pocket
+from .parts import band_run, patch_pocket, sew_ends
 
 MAX_GATHER = 0.1  # most of the bodice's waist that the band gathers in; the rest widens the band's top
 MAX_GATHER_CM = 3.5  # and at most this much per bodice edge (a seam eases in no more than 4 cm)
@@ -102,13 +102,11 @@ def _waist_band(d: PatternDraft, spec: GarmentSpec, legs, bodice) -> float:
         d.sew(pd.name, f"to_{p}_{e}", p, e, ease=gather[(p, e)])
     pd.landmarks.update(bottom_start=g.P(0, 0), bottom_end=g.P(length, 0), top_mid=g.P(length / 2, h))
     pd.grain_along_x = True
-    # the front zip runs on through the band: its ends are a seam, zipped, open all along (as a
-    # closed band's ends, both bottom -> top with the same tags, so they sew bottom to bottom)
-    for e, tags in (("end", ("band_bottom", "band_top")), ("start", ("band_top", "band_bottom"))):
+    # the front zip runs on through the band: its ends are sewn as a closed band's, zipped, open all along
+    for e in ("end", "start"):
         pd.set_role(e, "seam")
-        pd.get(e).tags = tags
         pd.get(e).allowance = ZIP_ALLOWANCE
-    ends = d.sew(pd.name, "end", pd.name, "start")
+    ends = sew_ends(d, pd)
     d.opening(ends, "zip", g.length(pd.get("end").pts), "band_top", stop=False)
     return length
 

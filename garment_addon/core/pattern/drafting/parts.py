@@ -9,6 +9,14 @@ from ..builder import PatternDraft, PieceDraft
 BUTTONHOLE_BAND = 2.0  # cm: a waistband buttonhole for a 1.7 cm button
 
 
+def sew_ends(draft: PatternDraft, pd: PieceDraft) -> int:
+    """Sew a band's ``end`` edge to its ``start`` edge, closing it into a ring; returns the seam."""
+    # both ends run bottom -> top with the same tags, so they sew bottom to bottom
+    pd.get("end").tags = ("band_bottom", "band_top")
+    pd.get("start").tags = ("band_top", "band_bottom")
+    return draft.sew(pd.name, "end", pd.name, "start")
+
+
 def band_run(draft: PatternDraft, piece: str, edge: str) -> tuple[float, tuple[str, str]]:
     """Length and end tags of a band part sewn to ``piece.edge``.
 
@@ -66,10 +74,7 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
     pd.edge("start", g.line((x0, height), (x0, 0)), end_role,
             (start_tag if not closed else f"{name}_top", first_tag))
     if closed:
-        # both ends run bottom -> top with the same tags, so they sew bottom to bottom
-        pd.get("end").tags = ("band_bottom", "band_top")
-        pd.get("start").tags = ("band_top", "band_bottom")
-        draft.sew(name, "end", name, "start")
+        sew_ends(draft, pd)
     pd.landmarks.update(bottom_start=g.P(x0, 0), bottom_end=g.P(x, 0), top_mid=g.P((x0 + x) / 2, height))
     pd.grain_along_x = rib >= 1.0
     if rib < 1.0:
