@@ -249,3 +249,23 @@ def test_a_point_past_a_turned_down_fold_is_not_covered():
     flat[15:20] = [[t, 0.0, 5.0] for t in x]
     flat[20:25] = [[t, 0.0, 7.0] for t in x]
     assert body_through(chin, flat, f)["covered"] == 1
+
+
+def test_a_point_beside_a_hem_with_no_cloth_behind_it_is_not_covered():
+    """The top of a foot just in front of a trouser hem: outside the cloth, and its nearest garment
+    point lies inside a hem triangle (2 mm off the hem), but back along its own (upward) normal there
+    is no cloth: it is beside the hem, not through it. Counted through by 2.4 cm, the body clearing
+    threw the hem's corners 25.8 mm out (pants M drape)."""
+    from garment_addon.core.assembly.quality import clear_body
+
+    x = np.linspace(0.0, 4.0, 5)
+    v = np.array([[t, 0.0, z] for z in x for t in x], float)  # a sheet at y = 0 facing -y, hem at z = 0
+    f = np.array([[r + j, r + j + 1, r + 6 + j] for r in range(0, 20, 5) for j in range(4)]
+                 + [[r + j, r + 6 + j, r + 5 + j] for r in range(0, 20, 5) for j in range(4)])
+    foot = np.array([[2.0, -1.5, 0.4]])
+    up = np.array([[0.0, -0.3, 0.95]])
+    assert body_through(foot, v, f, body_normals=up)["covered"] == 0
+    assert (clear_body(v, f, foot, up, gap=0.2) == v).all()
+    # the same point facing the sheet (the body behind it, poking out through the cloth) stays through
+    out = body_through(foot, v, f, body_normals=np.array([[0.0, -1.0, 0.0]]))
+    assert out["covered"] == 1 and out["max_through"] == pytest.approx(1.5)
