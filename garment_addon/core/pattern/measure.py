@@ -13,6 +13,7 @@ import numpy as np
 
 from ..garments import TYPES
 from .drafting.ease import HIP_DEPTH, band_waist_ease, spec_ease, top_waist_ease
+from .drafting.jumpsuit import legs_waist
 from .geometry import roll
 from .model import Pattern, Piece
 
@@ -116,9 +117,10 @@ def finished_girths(pattern: Pattern) -> dict[str, float]:
     return {k: round(v, 2) for k, v in out.items() if v is not None}
 
 
-def declared_ease(spec) -> dict[str, float]:
+def declared_ease(spec, pattern: Pattern | None = None) -> dict[str, float]:
     """The ease the drafting adds to each girth for this spec (cm); a girth left out is not fitted
-    (a loose top's waist hangs straight from the bust)."""
+    (a loose top's waist hangs straight from the bust). ``pattern``: the drafted pattern, where the
+    rule reads it (a jumpsuit's legs' waist follows its bodice's bottom)."""
     e = spec_ease(spec)
     parts = TYPES[spec.garment_type].parts
     lower = {"hip": e["hip"]}
@@ -131,13 +133,22 @@ def declared_ease(spec) -> dict[str, float]:
     out = {"bust": e["bust"]}
     if w is not None:
         out["waist"] = w
-    if "pants" in parts:  # a jumpsuit hangs from the trousers' waist band
-        out["waist"] = band_waist_ease(spec.fit)
+    if "pants" in parts:  # a jumpsuit hangs from the trousers' waist band (wider under a wide bodice)
+        out["waist"] = (band_waist_ease(spec.fit) if pattern is None
+                        else legs_waist(spec, _bodice_bottom(pattern)) - m["waist"])
     if len(parts) > 1:  # the bodice ends at a waist seam: the hip is the skirt's or the trousers'
         return {**out, **lower}
     # a top is never narrower at the hip than at its waist; a loose one hangs straight from the bust
     floor = m["bust"] + e["bust"] if w is None else m["waist"] + w
     return {**out, "hip": max(e["hip"], floor - m["hip"])}
+
+
+def _bodice_bottom(pattern: Pattern) -> float:
+    """Length round a jumpsuit's bodice bottom: its edges sewn to the waist band."""
+    band = [s.a if s.b.piece == "waist_band" else s.b for s in pattern.seams
+            if "waist_band" in (s.a.piece, s.b.piece) and s.a.piece != s.b.piece]
+    return sum(pattern.piece(r.piece).edge_length(r.edge) for r in band
+               if (pattern.piece(r.piece).body_region or "").startswith("torso"))
 
 
 def measurement_table(pattern: Pattern, spec=None) -> list[dict]:
@@ -147,7 +158,7 @@ def measurement_table(pattern: Pattern, spec=None) -> list[dict]:
     if spec is None:
         return []
     got = finished_girths(pattern)
-    want = declared_ease(spec)
+    want = declared_ease(spec, pattern)
     rows = []
     for k, v in got.items():
         body = spec.m[k]

@@ -14,13 +14,14 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
 from .darts import dart_pairs
-from .ease import HIP_DEPTH, spec_ease
+from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 from .garments import SIDES, ZIP_ALLOWANCE, top
 from .pants import pant_pieces, waist_edges
 from .parts import band_run, patch_pocket, sew_ends
 
 MAX_GATHER = 0.1  # most of the bodice's waist that the band gathers in; the rest widens the band's top
 MAX_GATHER_CM = 3.5  # and at most this much per bodice edge (a seam eases in no more than 4 cm)
+MAX_BAND_FLARE = 6.0  # cm the band's top may run longer than its bottom (a regular bodice's: 3.5-5.6 cm)
 HIP_PASS_EASE = 4.0  # cm over the garment's hip that the open waist must reach around
 MIN_ZIP_BELOW_WAIST = 12.0  # cm: the zip always runs this far down the front crotch seam
 
@@ -30,7 +31,8 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
     fronts = info["fronts"]
     for s in SIDES:  # the fronts' bottoms sew to the band instead of being hemmed
         d.piece(fronts[s]).set_role("hem", "seam")
-    d.add(*pant_pieces(spec, body["height"]))
+    bodice = sum(band_run(d, p, e)[0] for p, e in _bodice_chain(d, fronts, "right"))
+    d.add(*pant_pieces(spec, body["height"], waist=legs_waist(spec, bodice)))
     for s in SIDES:
         d.sew(f"{s}_front_leg", "side", f"{s}_back_leg", "side")
         d.sew(f"{s}_front_leg", "inseam", f"{s}_back_leg", "inseam")
@@ -50,6 +52,17 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
             c, w = leg.landmarks["waist_center"], leg.landmarks["waist_side"]
             at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH)  # on the hip line
             d.add(patch_pocket(f"{s}_pocket", leg.name, at, 15, 16))
+
+
+def legs_waist(spec: GarmentSpec, bodice: float) -> float:
+    """The legs' finished waist under a bodice ``bodice`` cm round its bottom: a trouser waistband's
+    (the body's waist and 1-3 cm), or wider where the bodice, gathered by MAX_GATHER, would flare the
+    band's top more than MAX_BAND_FLARE over it.
+    A jumpsuit hangs from the shoulders, so its waist needs no grip; with a trouser's waist under a
+    loose bodice (77 cm under 108, size M) the band's top ran 22 cm longer than its bottom, a cone
+    standing out 40 degrees, and the bodice lifted onto it folded (loose / boiler suit M wrap: 49 / 65
+    self-crossings, 12 / 29 so)."""
+    return max(spec.m["waist"] + band_waist_ease(spec.fit), (1.0 - MAX_GATHER) * bodice - MAX_BAND_FLARE)
 
 
 def _chain_from(d: PatternDraft, targets: list[tuple[str, str]], start: str) -> list[tuple[str, str]]:

@@ -22,11 +22,11 @@ KNEE_FROM_CROTCH = 0.45  # of the full inseam
 CROTCH_REACH = {True: (0.4, 0.6), False: (0.5, 0.6)}  # crotch curve handles / extension, front and back
 
 
-def _leg_widths(spec: GarmentSpec, height: float) -> dict[str, float]:
+def _leg_widths(spec: GarmentSpec, height: float, waist: float | None = None) -> dict[str, float]:
     m = spec.m
     e = spec_ease(spec, "pants")
     hip = m["hip"] + e["hip"]
-    waist = m["waist"] + band_waist_ease(spec.fit)
+    waist = m["waist"] + band_waist_ease(spec.fit) if waist is None else waist
     full = FULL_INSEAM_FRACTION * height
     knee_d = KNEE_FROM_CROTCH * full
     knee_w = m["knee"] + e["knee"]
@@ -127,9 +127,11 @@ def leg_thigh(fr: dict, bk: dict, inseam: float, drop: float) -> float:
     return _thigh(fr, inseam - 2.5) + _thigh(bk, inseam - drop - 2.5)
 
 
-def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = None) -> list[PieceDraft]:
+def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = None,
+                waist: float | None = None) -> list[PieceDraft]:
+    """The four legs; ``waist``: their finished waist (default: the body's and a waistband's ease)."""
     m = spec.m
-    w = _leg_widths(spec, height)
+    w = _leg_widths(spec, height, waist)
     length, inseam = m["pant_length"], m["inseam"]
     fr = _leg(True, w, length, inseam, 0.0, 0.0)
     bk, drop = _back_leg(w, length, inseam, fr)
