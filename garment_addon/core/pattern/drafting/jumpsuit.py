@@ -1,7 +1,8 @@
 """A jumpsuit: an open-front bodice and trousers joined by a waist band, opening down the centre front.
 
-GarmentCode composes it the same way (bodice, waistband, trousers). The bodice is the dress's (it
-ends at the waist) with the jacket's open front; the legs are the trousers'. The waist band sews
+GarmentCode composes it the same way (bodice, waistband, trousers). The bodice is the dress's (ending the
+band's height above the waist, where the band's top is) with the jacket's open front; the legs are the
+trousers' (wider at the waist under a wide bodice). The waist band sews
 to both: its bottom is split 1:1 onto the four leg waists, its top onto the bodice's bottom edges,
 gathering up to MAX_GATHER of the bodice into it (a bodice blouses over a waist seam). The front
 opening runs from the neckline through the band and down the front crotch seam as a zip, far
@@ -9,6 +10,8 @@ enough that the hips pass the waist: one steps in and pulls it up.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from ...spec import GarmentSpec
 from .. import geometry as g
@@ -27,8 +30,7 @@ MIN_ZIP_BELOW_WAIST = 12.0  # cm: the zip always runs this far down the front cr
 
 
 def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
-    info = top(d, spec, body, dress=True, opening=True)
-    fronts = info["fronts"]
+    fronts = _bodice_above_band(d, spec, body)
     for s in SIDES:  # the fronts' bottoms sew to the band instead of being hemmed
         d.piece(fronts[s]).set_role("hem", "seam")
     bodice = sum(band_run(d, p, e)[0] for p, e in _bodice_chain(d, fronts, "right"))
@@ -52,6 +54,22 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
             c, w = leg.landmarks["waist_center"], leg.landmarks["waist_side"]
             at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH)  # on the hip line
             d.add(patch_pocket(f"{s}_pocket", leg.name, at, 15, 16))
+
+
+def _bodice_above_band(d: PatternDraft, spec: GarmentSpec, body: dict) -> dict:
+    """The bodice (top's pieces) ending the band's height above the waist, where the band's top is:
+    its waist landmark that far below its bottom. Drafted to the waist, the bodice was lifted 5.5 cm
+    (front) to 8.5 cm (back) onto the band's top and blousing into the 20 cm under the armholes, it
+    folded under the bust and across the back (jumpsuit M drape: a crease under the bust and a
+    horizontal ridge across the back; wrap: loose M / XL 12 / 27 self-crossings there, 4 / 5 so).
+    Returns the fronts' names by side."""
+    h = spec.m["waistband_height"]
+    shorter = dataclasses.replace(spec, measurements={**spec.m, "bodice_length": spec.m["bodice_length"] - h})
+    fronts = top(d, shorter, body, dress=True, opening=True)["fronts"]
+    for name in (*dict.fromkeys(fronts.values()), "back_bodice"):
+        lm = d.piece(name).landmarks
+        lm["waist_center"] = g.P(float(lm["waist_center"][0]), float(lm["waist_center"][1]) - h)
+    return fronts
 
 
 def legs_waist(spec: GarmentSpec, bodice: float) -> float:
