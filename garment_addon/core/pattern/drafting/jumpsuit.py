@@ -16,6 +16,7 @@ import dataclasses
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
+from .bodice import frame
 from .darts import dart_pairs
 from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 from .garments import SIDES, ZIP_ALLOWANCE, top
@@ -24,6 +25,7 @@ from .parts import band_run, patch_pocket, sew_ends
 
 MAX_GATHER = 0.1  # most of the bodice's waist that the band gathers in; the rest widens the band's top
 MAX_GATHER_CM = 3.5  # and at most this much per bodice edge (a seam eases in no more than 4 cm)
+MIN_SIDE_SEAM = 2.0  # cm of side seam a bodice shortened for its band keeps under the armhole
 MAX_BAND_FLARE = 6.0  # cm the band's top may run longer than its bottom (a regular bodice's: 3.5-5.6 cm)
 HIP_PASS_EASE = 4.0  # cm over the garment's hip that the open waist must reach around
 MIN_ZIP_BELOW_WAIST = 12.0  # cm: the zip always runs this far down the front crotch seam
@@ -63,7 +65,8 @@ def _bodice_above_band(d: PatternDraft, spec: GarmentSpec, body: dict) -> dict:
     folded under the bust and across the back (jumpsuit M drape: a crease under the bust and a
     horizontal ridge across the back; wrap: loose M / XL 12 / 27 self-crossings there, 4 / 5 so).
     Returns the fronts' names by side."""
-    h = spec.m["waistband_height"]
+    # never past the armholes' bottoms (a long armhole on a short bodice): MIN_SIDE_SEAM of side seam stays
+    h = min(spec.m["waistband_height"], max(frame(spec, True).underarm_y - MIN_SIDE_SEAM, 0.0))
     shorter = dataclasses.replace(spec, measurements={**spec.m, "bodice_length": spec.m["bodice_length"] - h})
     fronts = top(d, shorter, body, dress=True, opening=True)["fronts"]
     for name in (*dict.fromkeys(fronts.values()), "back_bodice"):
