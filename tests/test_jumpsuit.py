@@ -204,3 +204,17 @@ def test_the_bodice_ends_where_the_band_begins_so_its_front_hangs_unblousing():
     _, _, pos, welded = _on_the_shown_body(make_spec({"garment_type": "jumpsuit", "size": "XL",
                                                       "features": {"fit": "loose"}}))
     assert self_crossings(pos, welded) <= 10
+
+
+def test_the_bodice_shortened_for_its_band_keeps_a_side_seam_under_a_long_armhole():
+    """A tall band on a short bodice with a deep armhole: the shortening stops MIN_SIDE_SEAM under
+    the armhole (the full 10 cm would leave the armhole's bottom below the bodice's)."""
+    from garment_addon.core.pattern.drafting.jumpsuit import MIN_SIDE_SEAM
+
+    spec = make_spec({"garment_type": "jumpsuit", "features": {"fit": "loose"},
+                      "measurements": {"waistband_height": 10, "back_waist_length": 55, "bodice_length": 40,
+                                       "bust": 150, "waist": 140, "hip": 150}})
+    p = draft_pattern(spec)
+    front = p.piece("right_front")
+    assert front.edge_length("side_right") >= MIN_SIDE_SEAM - 0.05
+    assert -10.0 < float(front.landmarks["waist_center"][1]) < 0.0
