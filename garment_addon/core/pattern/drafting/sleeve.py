@@ -42,8 +42,7 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     """The left sleeve. Returns (piece, cap ease front, cap ease back).
 
     ``rib_cuff``: a rib cuff is stretched onto the hem, so the sleeve tapers to just pass the hand; so
-    does a plain hem that reaches the hand (it rests there, see ON_HAND_CM). Outerwear keeps its layer
-    ease at the wrist (it goes over a shirt's cuff).
+    does a plain hem that reaches the hand (it rests there, see ON_HAND_CM), outerwear's excepted.
     """
     m, fit = spec.m, spec.fit
     e = spec_ease(spec)
@@ -69,9 +68,11 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     # hem width: taper from the bicep to the wrist along the arm
     arm_len = ARM_LENGTH_FRACTION * height
     below_cap = max(0.0, top - cap)
-    on_hand = hem_role == "hem" and top >= arm_len + ON_HAND_CM
-    layer = e["wrist"] - EASE[fit]["wrist"]
-    wrist_w = m["wrist"] + (HAND_EASE if rib_cuff else HAND_EASE + layer if on_hand else e["wrist"])
+    # outerwear keeps its wide hem: it goes over a shirt's cuff (narrowed to the hand, a jacket's two-piece
+    # sleeve folded through itself above the wrist in the wrap: M 0 -> 21 crossings)
+    outer = e["wrist"] > EASE[fit]["wrist"]
+    on_hand = hem_role == "hem" and top >= arm_len + ON_HAND_CM and not outer
+    wrist_w = m["wrist"] + (HAND_EASE if rib_cuff or on_hand else e["wrist"])
     frac = min(1.0, below_cap / max(1.0, arm_len - cap))
     hem_w = min(bicep_w, bicep_w + (wrist_w - bicep_w) * frac)
     hem_w = max(hem_w, m["wrist"] + HAND_EASE)  # the hem (and a closed cuff) must pass the hand
