@@ -728,8 +728,26 @@ def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: flo
     d, w = tube.d, _up_out(tube.d)
     xdir = np.cross(-d, w)  # the piece's +x on the arm, seen from outside
     phi = (v[:, 0] - xc) / r + (np.pi if under is not None else 0.0)
+    if under is not None and others:
+        phi = v[:, 0] / r + _under_sleeve_phase(p, others[0], v[:, 1], r)
     axis = tube.p0 + t[:, None] * d
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
+
+
+def _under_sleeve_phase(p, top, y: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Angle round the arm of x = 0 on an under sleeve ``p`` at its flat heights ``y``, rows of radius
+    ``r``: each row centred in the gap its top sleeve (laid from its cap top, x = 0 at angle 0) leaves
+    round the arm, so both seams between them meet on that row. By its underarm point alone (half way
+    round), a jacket's sleeve, pitched forward toward the hem, had its under sleeve's back seam 4.5 cm
+    over the top sleeve's at the wrist and a 7 cm gap at the front seam, which the seam snap closed
+    by twisting them through each other (jacket wrap, 1.5 cm: XL 4, XXL 35 crossings there)."""
+    def span(piece):
+        o = piece.outline
+        lo, hi = _x_span(o, np.clip(y, o[:, 1].min() + 1e-6, o[:, 1].max() - 1e-6))
+        return np.where(np.isfinite(lo), lo, 0.0), np.where(np.isfinite(hi), hi, 0.0)
+
+    (tl, tr), (ul, ur) = span(top), span(p)
+    return (0.5 * (tl + tr) - 0.5 * (ul + ur)) / r + np.pi
 
 
 def _sleeves_to_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, placed: np.ndarray) -> np.ndarray:
@@ -1338,7 +1356,7 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     arm_ids = [mesh.index(p.name) for p in ours if (p.body_region or "").startswith(ARM)]
     label, sewn = _seam_groups(mesh)
     on_torso, on_arm = np.isin(mesh.piece_of, torso_ids), np.isin(mesh.piece_of, arm_ids)
-    cap = on_arm & sewn & np.isin(label, label[sewn & on_torso])
+    cap = on_arm & sewn & np.isin(label, label[sewn & on_torso]) | _open_armholes(ours, mesh)
     if not cap.any():
         return pos
     near = (on_torso | on_arm) & (cKDTree(pos[cap]).query(pos, distance_upper_bound=ARMHOLE_REACH)[0] < np.inf)
@@ -1364,6 +1382,17 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
         moved |= moving
     follow = moved[rep]  # each sewn vertex where its group's stand-in went
     out[follow] = out[rep[follow]]
+    return out
+
+
+def _open_armholes(pieces, mesh: GarmentMesh) -> np.ndarray:
+    """Vertices on the bodice's sleeveless armholes (edges of role armhole: a vest's)."""
+    out = np.zeros(len(mesh.verts2d), bool)
+    for p in pieces:
+        i = mesh.index(p.name)
+        for e in p.edges:
+            if e.role == "armhole" and (p.body_region or "").startswith("torso"):
+                out[mesh.offsets[i] + mesh.pieces[i].edge_verts[e.name]] = True
     return out
 
 
@@ -1436,7 +1465,10 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
             up = np.where(side > ON_FOLD, np.maximum(up, _overlap_lift(roll, *reach, lift)), up)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
         out[sl] += up[:, None] * normals[sl]
-    return snap_seams(mesh, out)  # the collar follows the lifted neckline
+    out = snap_seams(mesh, out)  # the collar follows the lifted neckline
+    if _turned(pattern, mesh).any():  # lapels: _lift_lapels untangles the layers once they are lifted
+        return out
+    return _untangle_fronts(pattern, mesh, out, _outward_faces(pattern, mesh))
 
 
 def _smooth_normals(mesh: GarmentMesh, normals: np.ndarray, passes: int = 2) -> np.ndarray:
@@ -1676,7 +1708,7 @@ def _untangle_fronts(pattern, mesh: GarmentMesh, pos: np.ndarray, faces: np.ndar
     and the upper half was lifted over the lower's lapel before that was lifted (jacket S..XL wrap:
     2-6 crossings there with the shown bust, kept by the drape, which holds a lapel as wrapped)."""
     layer = _front_layers(pattern, mesh)
-    if not np.isin(layer, (1, 3)).any():  # no turned lapel
+    if not np.isin(layer, 2).any() or not np.isin(layer, 0).any():  # not two halves
         return pos
     return _untangle(pos, faces, layer)
 
