@@ -780,3 +780,24 @@ def test_a_two_piece_sleeve_meets_its_seams_down_to_the_wrist(size):
     edges, hit = crossing_edges(pos, faces)
     sleeves = np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces if "sleeve" in p.name])
     assert not (sleeves[edges].any(axis=1) | sleeves[faces[hit]].any(axis=1)).any()
+
+
+@pytest.mark.parametrize("size", ["L", "XL", "XXL"])
+def test_a_jacket_hangs_level_on_the_male_mannequin(size):
+    """On the male mannequin (no bust: its chest as wide above the bust line as over it) a jacket
+    takes no full-bust adjustment: with the women's size table's high bust it did, and its centre
+    front hung below the side seams (wrap, 1.5 cm: L / XL / XXL 2.9 / 4.8 / 3.4 cm) and its pockets
+    tilted (1.7 / 3.2 / 2.0 cm)."""
+    from garment_addon.core.assembly.level import front_level
+    from garment_addon.core.body import body_for_pattern
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = make_spec({"garment_type": "jacket", "size": size, "metadata": {"body_preset": "male"}})
+    assert spec.m["high_bust"] == spec.m["bust"]
+    pattern = draft_pattern(spec)
+    body = body_for_pattern(pattern)
+    assert body.preset == "male"
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 2.0)
+    level = front_level(pattern, mesh, wrap(pattern, mesh, body))
+    assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < 1.0, level
