@@ -736,25 +736,34 @@ def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: flo
     xdir = np.cross(-d, w)  # the piece's +x on the arm, seen from outside
     phi = (v[:, 0] - xc) / r + (np.pi if under is not None else 0.0)
     if under is not None and others:
-        phi = v[:, 0] / r + _under_sleeve_phase(p, others[0], v[:, 1], r)
+        phi = phi + _under_sleeve_turn(p, others[0], v[:, 1], r, float(under[1]))
     axis = tube.p0 + t[:, None] * d
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
 
 
-def _under_sleeve_phase(p, top, y: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """Angle round the arm of x = 0 on an under sleeve ``p`` at its flat heights ``y``, rows of radius
-    ``r``: each row centred in the gap its top sleeve (laid from its cap top, x = 0 at angle 0) leaves
-    round the arm, so both seams between them meet on that row. By its underarm point alone (half way
-    round), a jacket's sleeve, pitched forward toward the hem, had its under sleeve's back seam 4.5 cm
-    over the top sleeve's at the wrist and a 7 cm gap at the front seam, which the seam snap closed
-    by twisting them through each other (jacket wrap, 1.5 cm: XL 4, XXL 35 crossings there)."""
+def _under_sleeve_turn(p, top, y: np.ndarray, r: np.ndarray, y_under: float) -> np.ndarray:
+    """How far (radians) an under sleeve ``p``'s rows at flat heights ``y`` (radius ``r``) turn round the
+    arm from where its underarm point (at ``y_under``) puts them, half way round from its top sleeve's
+    cap top: below the elbow each row lies centred in the gap its top sleeve (x = 0 at angle 0) leaves
+    round the arm, so both seams between them meet on that row; fading in from the underarm down to
+    the elbow (the cap stays where the armhole's bottom holds it: turned there too, the sleeve's back
+    pinched at the armhole). By its underarm point alone, a jacket's sleeve, pitched forward toward
+    the hem, had its under sleeve's back seam 4.5 cm over the top sleeve's at the wrist and a 7 cm gap
+    at the front seam, which the seam snap closed by twisting them through each other (jacket wrap,
+    1.5 cm: XL 4, XXL 35 crossings there)."""
     def span(piece):
         o = piece.outline
         lo, hi = _x_span(o, np.clip(y, o[:, 1].min() + 1e-6, o[:, 1].max() - 1e-6))
         return np.where(np.isfinite(lo), lo, 0.0), np.where(np.isfinite(hi), hi, 0.0)
 
     (tl, tr), (ul, ur) = span(top), span(p)
-    return (0.5 * (tl + tr) - 0.5 * (ul + ur)) / r + np.pi
+    under = _lm(p, "underarm_seam")
+    centred = (0.5 * (tl + tr) - 0.5 * (ul + ur)) / r + np.pi  # x = 0's angle, each row centred
+    by_underarm = np.pi - float(under[0]) / r
+    elbow = _lm(top, "elbow")
+    y_elbow = float(elbow[1]) if elbow is not None else 0.5 * y_under
+    w = np.clip((y_elbow - y) / max(0.5 * y_elbow, 1.0), 0.0, 1.0)
+    return w * w * (3 - 2 * w) * (centred - by_underarm)
 
 
 def _sleeves_to_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, placed: np.ndarray) -> np.ndarray:
@@ -1269,8 +1278,10 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     pos = _lift_band_extensions(pattern, mesh, pos)
     pos = _band_collars(pattern, mesh, pos, body, offset)
     pos = _cuffs_to_wrists(pattern, mesh, pos, body)
-    pos = unfold_armholes(pattern, mesh, pos, body, offset)
     pos = _turn_down_collars(pattern, mesh, pos)
+    # after the collars: smoothing a collar's neck seam spreads over the fronts to their armholes and
+    # folded an unfolded one again (jacket XXL: 4 crossings at the left front's by the shoulder)
+    pos = unfold_armholes(pattern, mesh, pos, body, offset)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
         # carried again by the relaxed host: the relax lets a front drop (the length under a full
