@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 
 from garment_addon.core.assembly.breaks import BAND_CM, limb_breaks
-from garment_addon.core.spec import SIZE_TABLE, make_spec
+from garment_addon.core.pattern import draft_pattern
+from garment_addon.core.pattern.drafting.ease import HAND_EASE, LAYER_EASE
+from garment_addon.core.pattern.model import polyline_length
+from garment_addon.core.proportions import ARM_LENGTH
+from garment_addon.core.spec import HAND_REST, SIZE_TABLE, body_measurements, make_spec
 
 from .test_mesh_wrap import _wrapped
 
@@ -51,3 +55,35 @@ def test_lengths_grow_with_the_size_and_what_is_given_stands():
     assert shirt["XXL"] / shirt["XS"] == pytest.approx(tall)
     given = make_spec({"garment_type": "pants", "size": "XS", "measurements": {"pant_length": 104}})
     assert given.m["pant_length"] == 104
+
+
+def _left_hem(pattern) -> float:
+    """Round the left sleeve's plain hem (a jacket's: its top and under sleeves' together)."""
+    return sum(polyline_length(p.edge_points("hem")) for p in pattern.pieces
+               if p.body_region == "arm_left" and any(e.name == "hem" for e in p.edges))
+
+
+@pytest.mark.parametrize("garment_type", ["shirt", "jacket"])
+def test_a_default_long_sleeve_is_cut_onto_the_hand_and_a_plain_hem_rests_there(garment_type):
+    """A shirt's or jacket's default long sleeve ends HAND_REST cm past the wrist, on the hand; a shirt's
+    plain hem is no wider than the hand at the thumb's base (wrist + 6), so the hand holds it and the
+    sleeve breaks above it. A jacket's keeps its wide hem (outerwear goes over a shirt cuff). Before,
+    the shirt's ended at the wrist (58 cm at M) with a wrist + 10 cm hem and its drape hung straight
+    (sleeve_break 1.004; the jacket's, 2 cm past the wrist, 1.023)."""
+    spec = make_spec({"garment_type": garment_type})
+    arm = ARM_LENGTH * body_measurements(spec)["height"]
+    assert spec.m["sleeve_length"] == pytest.approx(arm + HAND_REST)
+    wide = spec.m["wrist"] + 10.0 + (LAYER_EASE["wrist"] if garment_type == "jacket" else 0.0)
+    want = wide if garment_type == "jacket" else spec.m["wrist"] + HAND_EASE
+    assert _left_hem(draft_pattern(spec)) == pytest.approx(want, abs=0.05)
+
+
+def test_a_sleeve_held_at_the_wrist_or_given_keeps_its_length_and_hem():
+    """A cuff holds at the wrist (the sleeve blouses over it): a cuffed shirt keeps the type's 58 cm; a
+    length the user gives stands, and a plain hem ending at the wrist keeps the fit's ease (regular:
+    wrist + 10 cm)."""
+    assert make_spec({"garment_type": "shirt", "features": {"has_cuffs": True}}).m["sleeve_length"] == 58
+    assert make_spec({"garment_type": "hoodie"}).m["sleeve_length"] == 60
+    given = make_spec({"garment_type": "shirt", "measurements": {"sleeve_length": 58}})
+    assert given.m["sleeve_length"] == 58
+    assert _left_hem(draft_pattern(given)) == pytest.approx(given.m["wrist"] + 10.0, abs=0.05)

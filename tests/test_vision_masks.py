@@ -165,3 +165,17 @@ def test_a_garment_filling_the_frame_edge_to_edge_is_analysed():
 
     spec = analyze_image(DATA / "dress_edge_to_edge_041c6bde-e737-46fd-9586-984c1503941f.jpg")
     assert spec.garment_type == "dress"
+
+
+def test_a_garment_on_a_patterned_carpet_is_not_read_as_worn():
+    """Beige shorts on a floral carpet: GrabCut's figure has skin-like colour and a narrow top, so the
+    worn path took it for a headless person and separated no clothing from the "body" (a default
+    shirt, no colour). A figure the person test rejects is measured on its own, as on a plain backdrop,
+    and such a garment is not in the worn context, whatever frame its figure first gave."""
+    from garment_addon.core.vision.analyze import silhouette_context
+
+    rgb, alpha = as_rgb_array(DATA / "shorts_on_carpet_d2bbcd06-5d22-4bbf-8780-df9c7818b45a.jpg")
+    a = analyze_array(rgb, alpha, learned=False)
+    assert a.measured is not None and silhouette_context(a) == "laid-out"
+    assert a.garment.mean() > 0.15 and not any("default shirt" in w for w in a.warnings)
+    assert a.colours and min(a.colours[0]) > 120  # beige, not the carpet's red

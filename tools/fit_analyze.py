@@ -49,6 +49,17 @@ SHARES = (0.05, 0.1, 0.2, 0.3)
 TEMPERATURES = (0.4, 0.5, 0.6, 0.75, 1.0, 1.25, 1.5)
 
 
+def silhouette_version() -> str:
+    """A digest of the silhouette's rules (the vision modules other than the classifier): the cached
+    readings are counted again when they change."""
+    import hashlib
+
+    vision = ROOT / "garment_addon" / "core" / "vision"
+    code = b"".join((vision / n).read_bytes() for n in sorted(p.name for p in vision.glob("*.py"))
+                    if n not in ("classifier.py", "__init__.py"))
+    return hashlib.sha1(code).hexdigest()[:8]
+
+
 def observe(rgb, alpha) -> tuple[dict, np.ndarray]:
     """The silhouette's reading and context (independent of the classifier weights) and the classifier's input."""
     a = analyze_array(rgb, alpha, learned=False)
@@ -61,7 +72,8 @@ def observations() -> tuple[list[dict], np.ndarray]:
     the classifier's input; cached (the silhouette does not change with the weights, and it is slow)."""
     from bench.synth import photo_cases, product_cases
 
-    cache = T.CACHE / f"silhouette_votes_{WORN_SEED}_{WORN_PER_TYPE}_{'-'.join(map(str, PRODUCT_SEEDS))}_{C.INPUT}.npz"
+    seeds = "-".join(map(str, PRODUCT_SEEDS))
+    cache = T.CACHE / f"silhouette_votes_{WORN_SEED}_{WORN_PER_TYPE}_{seeds}_{C.INPUT}_{silhouette_version()}.npz"
     if cache.exists():
         z = np.load(cache)
         return json.loads(str(z["obs"])), z["x"]
@@ -91,7 +103,7 @@ def table_readings() -> list[dict]:
     for the table's home-photo counts only: a count needs no classifier, and the silhouette is a set
     of rules that never learnt from these photos (the members did, so they are never scored here).
     Ten times the slice's photos per context (54 on an exact outline, 6 worn). Cached."""
-    cache = T.CACHE / "silhouette_readings_train_rest.json"
+    cache = T.CACHE / f"silhouette_readings_train_rest_{silhouette_version()}.json"
     if cache.exists():
         return json.loads(cache.read_text())
     os.environ["GARMENT_VISION_MEDIAPIPE"] = "0"

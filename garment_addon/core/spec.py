@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UserError
-from .garments import GARMENT_TYPES, TYPES
+from .garments import GARMENT_TYPES, TYPES, has_bodice
 from .proportions import ARM_LENGTH, INSEAM
 
 SLEEVE_ABOVE_CAP = 3.0  # cm of sleeve a cuff must leave below the cap
@@ -117,6 +117,12 @@ _GARMENT_DEFAULTS: dict[str, float] = dict(
 # Lengths that end at a body landmark (wrist, knee, instep) are size M's above and grow with the
 # size's height: 100 cm trousers were 4 cm too long on XS (158 cm) and 6 cm short on XXL (174 cm).
 GRADED_LENGTHS = ("sleeve_length", "pant_length", "skirt_length")
+# A long sleeve with a plain hem is cut onto the hand, as ready-to-wear long sleeves are: by default
+# its hem lies HAND_REST cm past the wrist, at the thumb's base, where the hand holds it (drafted no
+# wider than the hand there: sleeve.ON_HAND_CM) and the sleeve breaks above it. Ended at the wrist
+# (shirt M 58 cm) it hung straight: drape sleeve_break 1.004. A cuffed sleeve keeps the type's
+# length: its cuff holds at the wrist and the sleeve blouses over it.
+HAND_REST = 3.0  # cm at size M
 DEFAULT_FEATURES = dict(has_collar=False, has_cuffs=False, has_pockets=False, has_hood=False,
                         fit="regular", fabric="woven")
 
@@ -244,6 +250,21 @@ def _lower_cap(m: dict[str, float], given: dict[str, float]) -> None:
     room = m["sleeve_length"] - SLEEVE_ABOVE_CAP
     if room < m["cap_height"]:
         m["cap_height"] = max(MEASUREMENTS["cap_height"].lo, room)
+
+
+def _sleeve_to_hand(m: dict[str, float], given: dict[str, float], feats: dict[str, Any], height: float) -> None:
+    """A defaulted long sleeve (one reaching the wrist) with a plain hem ends HAND_REST past the wrist."""
+    if "sleeve_length" in given or feats.get("has_cuffs"):
+        return
+    arm = ARM_LENGTH * height
+    if m["sleeve_length"] >= arm - 1.0:  # graded like the lengths it joins (GRADED_LENGTHS)
+        m["sleeve_length"] = max(m["sleeve_length"], arm + HAND_REST * height / SIZE_TABLE["M"]["height"])
+
+
+def body_height(size: str, m: dict[str, float]) -> float:
+    """The mannequin's height: the size's, scaled with the back waist length."""
+    base = SIZE_TABLE[size]
+    return base["height"] * (m["back_waist_length"] / base["back_waist_length"]) ** 0.5
 
 
 def _derive_pants(m: dict[str, float], given: dict[str, float]) -> None:
@@ -479,6 +500,9 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         feats[k] = v
     if "neckline_depth" not in given and "neckline_depth" not in alias_defaults:
         _jacket_break(t, m, feats)
+    if has_bodice(t):
+        _sleeve_to_hand(m, given | {k: v for k, v in alias_defaults.items() if k in MEASUREMENTS}, feats,
+                        body_height(sz, m))
     check_relations(t, m)
 
     _fit_cuffs(m, given, feats)
@@ -491,9 +515,8 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
 
 def body_measurements(spec: GarmentSpec) -> dict[str, float]:
     """Mannequin measurements implied by a spec (for the 3D body)."""
-    base = SIZE_TABLE[spec.size]
     m = spec.measurements
-    height = base["height"] * (m["back_waist_length"] / base["back_waist_length"]) ** 0.5
+    height = body_height(spec.size, m)
     return dict(
         height=height, bust=m["bust"], high_bust=m["high_bust"], waist=m["waist"], hip=m["hip"],
         shoulder_width=m["shoulder_width"], neck=m["neck"], bicep=m["bicep"], wrist=m["wrist"],

@@ -1,6 +1,7 @@
 """One level of Catmull-Clark subdivision of a triangle mesh, as renders show the garment
 (Blender's Subdivision Surface modifier at level 1: smooth boundaries, corners kept (a vertex of
-one face only: a collar's point), vertices placed on the limit surface). Pure numpy.
+one face only: a collar's point), vertices where the step puts them, not pushed on to the limit
+surface). Pure numpy.
 
 Renders smooth the cloth mesh this way; on a convex part (a bust) the smoothed surface lies inside
 the simulated one, by more the coarser the mesh, so a body the simulated mesh clears can show
@@ -66,28 +67,10 @@ def catmull_clark(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.
     return pts, quads.reshape(-1, 4)
 
 
-def limit_positions(verts: np.ndarray, quads: np.ndarray) -> np.ndarray:
-    """Each vertex of a quad mesh moved onto its Catmull-Clark limit surface: inner vertices by
-    (n² v + 4 Σ edge neighbours + Σ diagonal neighbours) / (n (n + 5)), crease vertices by
-    (a + 4 v + b) / 6."""
-    verts, quads = np.asarray(verts, float), np.asarray(quads, np.int64)
-    n = np.bincount(quads.ravel(), minlength=len(verts)).astype(float)
-    side, diag = np.zeros_like(verts), np.zeros_like(verts)
-    for c in range(4):
-        v = quads[:, c]
-        np.add.at(side, v, verts[quads[:, (c + 1) % 4]] + verts[quads[:, (c + 3) % 4]])
-        np.add.at(diag, v, verts[quads[:, (c + 2) % 4]])
-    # every inner edge is seen from both of its quads: side counts each neighbour twice
-    out = (n[:, None] ** 2 * verts + 2 * side + diag) / np.maximum(n * (n + 5), 1)[:, None]
-    edges, _, per_edge = _edges(quads)
-    return _crease_rule(verts, edges, per_edge != 2, 4 / 6, 1 / 6, out, n == 1)
-
-
 def smoothed_surface(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(vertices, triangles) of the surface a level-1 Subdivision Surface modifier renders: one
-    Catmull-Clark step, its vertices on the limit surface, each quad split in two."""
+    """(vertices, triangles) of the surface a level-1 Subdivision Surface modifier renders (limit
+    surface off): one Catmull-Clark step, each quad split in two."""
     pts, quads = catmull_clark(verts, faces)
-    pts = limit_positions(pts, quads)
     return pts, np.concatenate([quads[:, [0, 1, 2]], quads[:, [0, 2, 3]]])
 
 

@@ -846,8 +846,9 @@ def exact_outline(a: Analysis) -> bool:
 
 
 def silhouette_context(a: Analysis) -> str:
-    """Where the silhouette read the photo (classifier.CONTEXTS): on a person, on an exact outline, laid out."""
-    if a.frame is not None:
+    """Where the silhouette read the photo (classifier.CONTEXTS): on a person, on an exact outline, laid out.
+    A garment measured on its own (``measured``) is not worn, whatever frame its figure first gave."""
+    if a.frame is not None and a.measured is None:
         return "worn"
     return "outline" if exact_outline(a) else "laid-out"
 
@@ -961,8 +962,10 @@ def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -
     skin = (skin_like(lab.astype(np.float32)) & person).sum()
     if source == "silhouette" and (
         (face is None and skin < 0.05 * person.sum()) or body.sum() < 0.02 * person.sum()
+        or not person_in_photo(rgb, person)
     ):
-        # no face, skin or mannequin: a garment on its own
+        # no face, skin or mannequin, or none that a person shows: a garment on its own (the same
+        # person test as a plain backdrop's; skin-like prints and wood read as a body otherwise)
         return _product(a, rgb, lab, person, progress)
     if not fr.has_head:
         a.warnings.append("no head found (cropped photo): lengths are rough")

@@ -14,9 +14,15 @@ from ...proportions import ARM_LENGTH
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
-from .ease import HAND_EASE, cap_ease, spec_ease
+from .ease import EASE, HAND_EASE, cap_ease, spec_ease
 
 ARM_LENGTH_FRACTION = ARM_LENGTH  # shoulder point to wrist / height
+# A plain hem that reaches past the wrist rests on the hand if it is no wider than the hand at the
+# thumb's base (about wrist + 9 cm round on size M's mannequin, 3-8 cm past the wrist): at wrist +
+# HAND_EASE it still passes the hand with the fingers together, and the sleeve breaks above it. At the
+# fit's wrist ease (regular: wrist + 10) it slid over the hand and hung straight (shirt M cut 4 cm past
+# the wrist: sleeve_break 1.025; at wrist + 6: 1.04).
+ON_HAND_CM = 1.0  # past the wrist: the hem lies on the hand
 
 
 def _cap_half(w: float, top_y: float, cap: float, sign: float, n: int | None = None) -> np.ndarray:
@@ -35,7 +41,8 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
                  rib_cuff: bool = False) -> tuple[PieceDraft, float, float]:
     """The left sleeve. Returns (piece, cap ease front, cap ease back).
 
-    ``rib_cuff``: a rib cuff is stretched onto the hem, so the sleeve tapers to just pass the hand.
+    ``rib_cuff``: a rib cuff is stretched onto the hem, so the sleeve tapers to just pass the hand; so
+    does a plain hem that reaches the hand (it rests there, see ON_HAND_CM), outerwear's excepted.
     """
     m, fit = spec.m, spec.fit
     e = spec_ease(spec)
@@ -61,7 +68,11 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     # hem width: taper from the bicep to the wrist along the arm
     arm_len = ARM_LENGTH_FRACTION * height
     below_cap = max(0.0, top - cap)
-    wrist_w = m["wrist"] + (HAND_EASE if rib_cuff else e["wrist"])
+    # outerwear keeps its wide hem: it goes over a shirt's cuff (narrowed to the hand, a jacket's two-piece
+    # sleeve folded through itself above the wrist in the wrap: M 0 -> 21 crossings)
+    outer = e["wrist"] > EASE[fit]["wrist"]
+    on_hand = hem_role == "hem" and top >= arm_len + ON_HAND_CM and not outer
+    wrist_w = m["wrist"] + (HAND_EASE if rib_cuff or on_hand else e["wrist"])
     frac = min(1.0, below_cap / max(1.0, arm_len - cap))
     hem_w = min(bicep_w, bicep_w + (wrist_w - bicep_w) * frac)
     hem_w = max(hem_w, m["wrist"] + HAND_EASE)  # the hem (and a closed cuff) must pass the hand
