@@ -741,12 +741,19 @@ def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: flo
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
 
 
+# cm of a two-piece sleeve's seams missing each other round the arm that the seam snap closes by
+# shearing the lower sleeve (the rest is turned away): turned all the way (each row's seams meeting),
+# the lower sleeve hung as a straight tube and its drape broke less above the hand (jacket M
+# sleeve_break 1.034 -> 1.026; 1.032 with 1 cm left); 3 cm left, L and XL kept 2 crossings each
+SLEEVE_SHEAR = 1.0
+
+
 def _under_sleeve_turn(p, top, y: np.ndarray, r: np.ndarray, y_under: float) -> np.ndarray:
     """How far (radians) an under sleeve ``p``'s rows at flat heights ``y`` (radius ``r``) turn round the
     arm from where its underarm point (at ``y_under``) puts them, half way round from its top sleeve's
-    cap top: below the elbow each row lies centred in the gap its top sleeve (x = 0 at angle 0) leaves
-    round the arm, so both seams between them meet on that row; fading in from the underarm down to
-    the elbow (the cap stays where the armhole's bottom holds it: turned there too, the sleeve's back
+    cap top: below the elbow toward the gap its top sleeve (x = 0 at angle 0) leaves round the arm,
+    by as much as its seams miss that gap's edges past SLEEVE_SHEAR; fading in from the elbow half way
+    to the hem (the cap stays where the armhole's bottom holds it: turned there too, the sleeve's back
     pinched at the armhole). By its underarm point alone, a jacket's sleeve, pitched forward toward
     the hem, had its under sleeve's back seam 4.5 cm over the top sleeve's at the wrist and a 7 cm gap
     at the front seam, which the seam snap closed by twisting them through each other (jacket wrap,
@@ -763,7 +770,9 @@ def _under_sleeve_turn(p, top, y: np.ndarray, r: np.ndarray, y_under: float) -> 
     elbow = _lm(top, "elbow")
     y_elbow = float(elbow[1]) if elbow is not None else 0.5 * y_under
     w = np.clip((y_elbow - y) / max(0.5 * y_elbow, 1.0), 0.0, 1.0)
-    return w * w * (3 - 2 * w) * (centred - by_underarm)
+    off = (centred - by_underarm) * r  # cm round the arm the seams miss each other by
+    turn = np.sign(off) * np.maximum(np.abs(off) - SLEEVE_SHEAR, 0.0)
+    return w * w * (3 - 2 * w) * turn / r
 
 
 def _sleeves_to_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, placed: np.ndarray) -> np.ndarray:
