@@ -401,6 +401,16 @@ def full_bust_adjustment(m: dict[str, float]) -> float:
     return min(max(m["bust"] - m["high_bust"] - B_CUP_DIFFERENCE, 0.0), FBA_MAX)
 
 
+def _flat_chest(m: dict[str, float], given: dict[str, float], meta) -> None:
+    """On the male mannequin (metadata.body_preset) the chest is as wide above the bust line as over
+    it (the shown body's girth 3 cm above the underarm less its bust: -1.0 / 0.2 / 2.3 cm at M / L /
+    XXL), not the size table's women's high bust: with it a front took a full-bust adjustment the
+    chest does not fill and its centre front hung below the side seams (jacket wrap L / XL / XXL:
+    2.9 / 4.8 / 3.4 cm, the pockets tilted 1.7-3.2 cm). A given high bust stays."""
+    if isinstance(meta, dict) and meta.get("body_preset") == "male" and "high_bust" not in given:
+        m["high_bust"] = m["bust"]
+
+
 def _jacket_break(t: str, m: dict[str, float], feats: dict[str, Any]) -> None:
     """A jacket's front opens (its neckline_depth, the break point's drop) to just above the waist,
     so the lapels roll the whole way from the top button to the gorge; a hooded jacket keeps the
@@ -467,6 +477,7 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
     m = default_measurements(t, sz, given)
     m.update({k: v for k, v in alias_defaults.items() if k not in given and k in MEASUREMENTS})
     m.update(given)
+    _flat_chest(m, given, data.get("metadata"))
     if "neckline_width" not in given:
         m["neckline_width"] = min(m["neckline_width"], m["shoulder_width"] / 2 - 4)
     _derive_pants(m, given)

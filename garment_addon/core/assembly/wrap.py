@@ -544,7 +544,9 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             front = np.clip(_half(pieces, widths, low, back=False) - overlap, edge,
                             np.maximum(edge, circ / 2 - _half(pieces, widths, flat, back=True)))
         if kind == "torso" and shown and not _is_back(p):
-            z = _down_the_front(body, s, z, circ, offset, body.landmarks["shoulder"] - 3.0, front)
+            # a lapelled front's columns down the body itself (as tight a ring as it allows: see there)
+            z = _down_the_front(body, s, z, circ if upto is None else np.zeros_like(circ), offset,
+                                body.landmarks["shoulder"] - 3.0, front)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
         ring = _torso_ring_fast(body, zs, s, circ, offset, front=front, shown=shown, upto=upto)
         pos[sl] = _over_shoulder(body, ring, z) if kind == "torso" else ring
@@ -595,7 +597,12 @@ def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, 
     The columns run down the shown body's outline also where a lapelled ring blends into the
     analytic section (_outline's ``upto``): the lapel's top lies there, not the front's centre,
     which hangs from its roll line; down the blend (its upper chest 2 cm further back) a jacket's
-    centre front rose 1.0-1.6 cm more than a shirt's (size S..XL wrap)."""
+    centre front rose 1.0-1.6 cm more than a shirt's (size S..XL wrap). A lapelled front's ``circ``
+    is 0 (the body's own outline): it hangs from its roll lines, over the upper chest and the bust
+    apex beside its open centre, not out round its ease; on the jacket's ring (15-18 % over the
+    bust) the columns' way over the upper chest and the bust was scaled out with it, 0.8 cm longer
+    than a shirt's at size M, and its centre front's hem rose 1.8 cm over the side seams' (the drape
+    kept 1.55), the pockets tilted 1.1 cm."""
     below = z < top
     if not below.any():
         return z
@@ -746,8 +753,44 @@ def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: flo
     d, w = tube.d, _up_out(tube.d)
     xdir = np.cross(-d, w)  # the piece's +x on the arm, seen from outside
     phi = (v[:, 0] - xc) / r + (np.pi if under is not None else 0.0)
+    if under is not None and others:
+        phi = phi + _under_sleeve_turn(p, others[0], v[:, 1], r, float(under[1]))
     axis = tube.p0 + t[:, None] * d
     pos[sl] = axis + r[:, None] * (np.cos(phi)[:, None] * w + np.sin(phi)[:, None] * xdir)
+
+
+# cm of a two-piece sleeve's seams missing each other round the arm that the seam snap closes by
+# shearing the lower sleeve (the rest is turned away): turned all the way (each row's seams meeting),
+# the lower sleeve hung as a straight tube and its drape broke less above the hand (jacket M
+# sleeve_break 1.034 -> 1.026; 1.032 with 1 cm left); 3 cm left, L and XL kept 2 crossings each
+SLEEVE_SHEAR = 1.0
+
+
+def _under_sleeve_turn(p, top, y: np.ndarray, r: np.ndarray, y_under: float) -> np.ndarray:
+    """How far (radians) an under sleeve ``p``'s rows at flat heights ``y`` (radius ``r``) turn round the
+    arm from where its underarm point (at ``y_under``) puts them, half way round from its top sleeve's
+    cap top: below the elbow toward the gap its top sleeve (x = 0 at angle 0) leaves round the arm,
+    by as much as its seams miss that gap's edges past SLEEVE_SHEAR; fading in from the elbow half way
+    to the hem (the cap stays where the armhole's bottom holds it: turned there too, the sleeve's back
+    pinched at the armhole). By its underarm point alone, a jacket's sleeve, pitched forward toward
+    the hem, had its under sleeve's back seam 4.5 cm over the top sleeve's at the wrist and a 7 cm gap
+    at the front seam, which the seam snap closed by twisting them through each other (jacket wrap,
+    1.5 cm: XL 4, XXL 35 crossings there)."""
+    def span(piece):
+        o = piece.outline
+        lo, hi = _x_span(o, np.clip(y, o[:, 1].min() + 1e-6, o[:, 1].max() - 1e-6))
+        return np.where(np.isfinite(lo), lo, 0.0), np.where(np.isfinite(hi), hi, 0.0)
+
+    (tl, tr), (ul, ur) = span(top), span(p)
+    under = _lm(p, "underarm_seam")
+    centred = (0.5 * (tl + tr) - 0.5 * (ul + ur)) / r + np.pi  # x = 0's angle, each row centred
+    by_underarm = np.pi - float(under[0]) / r
+    elbow = _lm(top, "elbow")
+    y_elbow = float(elbow[1]) if elbow is not None else 0.5 * y_under
+    w = np.clip((y_elbow - y) / max(0.5 * y_elbow, 1.0), 0.0, 1.0)
+    off = (centred - by_underarm) * r  # cm round the arm the seams miss each other by
+    turn = np.sign(off) * np.maximum(np.abs(off) - SLEEVE_SHEAR, 0.0)
+    return w * w * (3 - 2 * w) * turn / r
 
 
 def _sleeves_to_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, placed: np.ndarray) -> np.ndarray:
@@ -1263,8 +1306,10 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     pos = _lift_band_extensions(pattern, mesh, pos)
     pos = _band_collars(pattern, mesh, pos, body, offset)
     pos = _cuffs_to_wrists(pattern, mesh, pos, body)
-    pos = unfold_armholes(pattern, mesh, pos, body, offset)
     pos = _turn_down_collars(pattern, mesh, pos)
+    # after the collars: smoothing a collar's neck seam spreads over the fronts to their armholes and
+    # folded an unfolded one again (jacket XXL: 4 crossings at the left front's by the shoulder)
+    pos = unfold_armholes(pattern, mesh, pos, body, offset)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
         # carried again by the relaxed host: the relax lets a front drop (the length under a full
@@ -1357,7 +1402,7 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     arm_ids = [mesh.index(p.name) for p in ours if (p.body_region or "").startswith(ARM)]
     label, sewn = _seam_groups(mesh)
     on_torso, on_arm = np.isin(mesh.piece_of, torso_ids), np.isin(mesh.piece_of, arm_ids)
-    cap = on_arm & sewn & np.isin(label, label[sewn & on_torso])
+    cap = on_arm & sewn & np.isin(label, label[sewn & on_torso]) | _open_armholes(ours, mesh)
     if not cap.any():
         return pos
     near = (on_torso | on_arm) & (cKDTree(pos[cap]).query(pos, distance_upper_bound=ARMHOLE_REACH)[0] < np.inf)
@@ -1383,6 +1428,17 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
         moved |= moving
     follow = moved[rep]  # each sewn vertex where its group's stand-in went
     out[follow] = out[rep[follow]]
+    return out
+
+
+def _open_armholes(pieces, mesh: GarmentMesh) -> np.ndarray:
+    """Vertices on the bodice's sleeveless armholes (edges of role armhole: a vest's)."""
+    out = np.zeros(len(mesh.verts2d), bool)
+    for p in pieces:
+        i = mesh.index(p.name)
+        for e in p.edges:
+            if e.role == "armhole" and (p.body_region or "").startswith("torso"):
+                out[mesh.offsets[i] + mesh.pieces[i].edge_verts[e.name]] = True
     return out
 
 
@@ -1455,7 +1511,10 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
             up = np.where(side > ON_FOLD, np.maximum(up, _overlap_lift(roll, *reach, lift)), up)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
         out[sl] += up[:, None] * normals[sl]
-    return snap_seams(mesh, out)  # the collar follows the lifted neckline
+    out = snap_seams(mesh, out)  # the collar follows the lifted neckline
+    if _turned(pattern, mesh).any():  # lapels: _lift_lapels untangles the layers once they are lifted
+        return out
+    return _untangle_fronts(pattern, mesh, out, _outward_faces(pattern, mesh))
 
 
 def _smooth_normals(mesh: GarmentMesh, normals: np.ndarray, passes: int = 2) -> np.ndarray:
@@ -1695,7 +1754,7 @@ def _untangle_fronts(pattern, mesh: GarmentMesh, pos: np.ndarray, faces: np.ndar
     and the upper half was lifted over the lower's lapel before that was lifted (jacket S..XL wrap:
     2-6 crossings there with the shown bust, kept by the drape, which holds a lapel as wrapped)."""
     layer = _front_layers(pattern, mesh)
-    if not np.isin(layer, (1, 3)).any():  # no turned lapel
+    if not np.isin(layer, 2).any() or not np.isin(layer, 0).any():  # not two halves
         return pos
     return _untangle(pos, faces, layer)
 
