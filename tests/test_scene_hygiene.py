@@ -31,7 +31,8 @@ def user_scene(scene) -> None:
     vs = scene.view_settings
     vs.view_transform, vs.exposure, vs.gamma = "Filmic", 0.7, 1.2
     world = bpy.data.worlds.new("User World")
-    world.use_nodes = True
+    if world.node_tree is None:  # Blender < 5 makes node-less worlds; 5.x deprecates use_nodes
+        world.use_nodes = True
     world.node_tree.nodes["Background"].inputs["Color"].default_value = (0.1, 0.2, 0.3, 1.0)
     world.node_tree.nodes["Background"].inputs["Strength"].default_value = 2.5
     scene.world = world
