@@ -10,7 +10,7 @@ import numpy as np
 from scipy.spatial import ConvexHull, cKDTree
 
 from ..mesh.subdivide import smoothed_surface, source_faces
-from ..mesh.triangulate import unique_edges
+from ..mesh.triangulate import face_edges, unique_edges
 
 
 def _closest_on_triangles(p: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -261,9 +261,9 @@ def _on_open_edge(q: np.ndarray, verts: np.ndarray, faces: np.ndarray, tol: floa
     on a fold (an edge whose two triangles turn back on each other: the top of a collar turned down
     over its stand, which is the garment's edge there as a hem is; a chin above it is not under the
     garment: counted covered, the body clearing lifted a button-down's collar corners 3 cm out, XL)."""
-    key = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
-    uniq, inv, cnt = np.unique(key, axis=0, return_inverse=True, return_counts=True)
-    inv = inv.ravel()
+    uniq, corner_edge = face_edges(faces)
+    inv = corner_edge.T.ravel()  # each face corner's edge, faces' 0-1 edges first, as owner below
+    cnt = np.bincount(inv, minlength=len(uniq))
     fn = np.cross(verts[faces[:, 1]] - verts[faces[:, 0]], verts[faces[:, 2]] - verts[faces[:, 0]])
     fn /= np.maximum(np.linalg.norm(fn, axis=1), 1e-30)[:, None]
     owner = np.tile(np.arange(len(faces)), 3)

@@ -31,6 +31,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import ConvexHull
 
+from ..mesh.triangulate import face_edges
+
 DATA = Path(__file__).with_name("data") / "makehuman.npz.xz"
 GIRTHS = ("bust", "waist", "hip", "thigh", "neck")
 THIGH_BELOW_CROTCH = 2.5  # cm: the thigh girth is taken just below the crotch
@@ -158,12 +160,7 @@ def shaped(asset: Asset, gender: str, **sliders: float) -> np.ndarray:
 def _edge_tables(tris_key: bytes, n_tris: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unique edges (E, 2), each triangle's three edge ids (T, 3), each edge's triangles (E, 2),
     -1 where an edge has one) of a triangle list."""
-    tris = np.frombuffer(tris_key, np.int64).reshape(n_tris, 3)
-    e = np.sort(np.concatenate([tris[:, [0, 1]], tris[:, [1, 2]], tris[:, [2, 0]]]), axis=1)
-    n = int(e.max()) + 1  # one integer per edge: np.unique(axis=0)'s edges and inverse, 5x faster
-    key, inv = np.unique(e[:, 0] * n + e[:, 1], return_inverse=True)
-    edges = np.column_stack([key // n, key % n])
-    tri_edges = inv.ravel().reshape(3, n_tris).T
+    edges, tri_edges = face_edges(np.frombuffer(tris_key, np.int64).reshape(n_tris, 3))
     edge_tris = np.full((len(edges), 2), -1)
     order = np.argsort(tri_edges.ravel(), kind="stable")
     first = np.r_[True, np.diff(tri_edges.ravel()[order]) != 0]

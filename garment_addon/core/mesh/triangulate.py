@@ -62,16 +62,29 @@ class GarmentMesh:
         return self._edges
 
 
+def _edge_keys(faces: np.ndarray) -> tuple[np.ndarray, int]:
+    """One integer per face-corner edge (rows 0-1, then 1-2, then 2-0 of every face; lower id first)
+    and the base it was made with: np.unique on these, not on the pairs (axis=0), is 5x faster."""
+    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1).astype(np.int64)
+    n = int(e.max()) + 1 if len(e) else 1
+    return e[:, 0] * n + e[:, 1], n
+
+
 def unique_edges(faces: np.ndarray) -> np.ndarray:
     """The undirected edges (E, 2) of triangles ``faces``, each once (lower id first), sorted: as
-    np.unique(axis=0) of the sorted pairs, on one integer per edge (5x faster)."""
+    np.unique(axis=0) of the sorted pairs."""
     faces = np.asarray(faces)
-    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1).astype(np.int64)
-    if not len(e):
-        return e.astype(faces.dtype)
-    n = int(e.max()) + 1
-    key = np.unique(e[:, 0] * n + e[:, 1])
+    key, n = _edge_keys(faces)
+    key = np.unique(key)
     return np.column_stack([key // n, key % n]).astype(faces.dtype)
+
+
+def face_edges(faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(unique_edges, each face's three edge ids (F, 3): its edges 0-1, 1-2 and 2-0)."""
+    faces = np.asarray(faces)
+    key, n = _edge_keys(faces)
+    key, inv = np.unique(key, return_inverse=True)
+    return np.column_stack([key // n, key % n]).astype(faces.dtype), inv.ravel().reshape(3, len(faces)).T
 
 
 def resample(poly: np.ndarray, n: int) -> np.ndarray:
