@@ -421,13 +421,17 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
     return body
 
 
-def body_for_spec(spec, preset: str = "female") -> Body:
-    """Mannequin for a GarmentSpec or spec dict (any missing measurement from its size)."""
+def body_for_spec(spec, preset: str | None = None) -> Body:
+    """Mannequin for a GarmentSpec or spec dict (any missing measurement from its size); the preset is
+    the spec's own (metadata.body_preset, female when unset) unless one is given: a male spec drafted
+    for the male body is measured against that body."""
     from ..spec import GarmentSpec, body_measurements, make_spec
 
     if not isinstance(spec, GarmentSpec):
         spec = make_spec(spec or {"garment_type": "dress"})
-    return build_body(body_measurements(spec), preset)
+    if preset is None:
+        preset = str((spec.metadata or {}).get("body_preset", "female"))
+    return build_body(body_measurements(spec), preset if preset in PRESETS else "female")
 
 
 def body_for_pattern(pattern, preset: str | None = None) -> Body:
@@ -442,4 +446,4 @@ def body_for_pattern(pattern, preset: str | None = None) -> Body:
         spec = make_spec({k: v for k, v in spec_d.items() if k != "schema"})
     except UserError:
         spec = make_spec({"garment_type": "dress"}, size=spec_d.get("size") if spec_d.get("size") in SIZES else "M")
-    return body_for_spec(spec, preset if preset in PRESETS else "female")
+    return body_for_spec(spec, preset)
