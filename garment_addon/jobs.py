@@ -28,7 +28,8 @@ FIT_OPTIONS = ("backend", "max_iters", "threshold", "drape", "size", "renderer")
 DRAFT_FILES = ("pattern.json", "pattern.svg")
 ASSEMBLE_FILES = ("garment.glb", "garment.fbx", "garment.obj", "garment.mtl", "mannequin.obj", "mannequin.mtl",
                   "scene.blend", "pattern.json", "assembly.json")
-RENDER_FILES = ("render.png", "mask.png", "render.json")
+RENDER_FILES = ("render.png", "mask.png", "render.json", "render_three_quarter.png", "render_side.png",
+                "render_back.png")  # the last three: `render --views`
 FIT_FILES = ("spec.json", "pattern.json", "pattern.svg", "pattern.pdf", "garment.glb", "render.png", "mask.png",
              "fit_report.json", "fit_progress.png", "fit_compare.png")
 

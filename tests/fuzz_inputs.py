@@ -333,6 +333,8 @@ def fam_flags(inp: Inputs, out: Path, rng: random.Random) -> list[Case]:
               for t in ("0", "-3", "1000")]
     cases += [Case("flags", f"render --size {t}", ["render", inp.spec, "-o", str(out / "r"), "--size", t], 2, ("size",))
               for t in ("0", "nan", "99999")]
+    cases += [Case("flags", f"render --views {t}", ["render", inp.spec, "-o", str(out / "r"), "--views", t], 2,
+                   ("views",)) for t in ("top", ",", "side,under")]
     jobs = _jobs_line(inp, '{"id": "z", "action": "draft", "spec": {}}')
     cases += [Case("flags", f"batch --workers {t}", ["batch", jobs, "-o", str(out / "b"), "--workers", t], 2,
                    ("workers",)) for t in ("0", "-1")]

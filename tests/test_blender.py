@@ -237,6 +237,34 @@ def test_render_of_an_assembly_folder_shows_that_assembly(tmp_path):
     assert sum(o.type == "MESH" and o.name.startswith("Garment") for o in bpy.data.objects) == 1
 
 
+def test_other_views_turn_the_camera_and_lights_round_the_body_and_back(tmp_path):
+    """`render --views side,back`: the side shows the skirt's profile (narrower than its front), the
+    back a front-sized silhouette; the camera and lights are where they were afterwards, and the
+    front render and mask are those of a plain render."""
+    from PIL import Image
+
+    r = pl.build_scene(_pattern("skirt"), "wrap")
+    def placed():
+        return {o.name: (tuple(o.location), tuple(o.rotation_euler)) for o in bpy.data.objects
+                if o.type in ("CAMERA", "LIGHT")}
+
+    rig = placed()
+    info = pl.render_scene(r, tmp_path / "render.png", tmp_path / "mask.png", "preview", 96, views=("side", "back"))
+    assert info["views"] == {"front": "render.png", "side": "render_side.png", "back": "render_back.png"}
+    assert placed() == rig
+
+    def width(name):  # garment-and-body pixels wide across the hips (the background is the darkest)
+        a = np.asarray(Image.open(tmp_path / name).convert("L"), float)
+        row = a[int(0.62 * len(a))]
+        return int((row > row.min() + 25).sum())
+
+    front, side, back = width("render.png"), width("render_side.png"), width("render_back.png")
+    assert side < 0.8 * front and abs(back - front) <= 0.15 * front, (front, side, back)
+    with pytest.raises(UserError, match="views"):
+        pl.render_scene(r, tmp_path / "x.png", views=("top",))
+    assert not (tmp_path / "x.png").exists()
+
+
 def test_glb_reads_back(tmp_path):
     r = pl.build_scene(_pattern("skirt"), "wrap")
     pl.export_garment(r, tmp_path / "g.glb")

@@ -530,32 +530,88 @@ class _RenderIsolation:
         bpy.data.worlds.remove(self.world)
 
 
+# camera angles round the body (degrees, counter-clockwise seen from above): the front camera looks
+# at the body's front; "side" shows its left side, "three_quarter" its front-left
+VIEWS = {"front": 0.0, "three_quarter": 35.0, "side": 90.0, "back": 180.0}
+
+
+def check_views(views) -> tuple[str, ...]:
+    bad = [v for v in views if v not in VIEWS]
+    if bad:
+        raise UserError(f"views: must be among {', '.join(VIEWS)} (got {', '.join(map(repr, bad))})")
+    return tuple(dict.fromkeys(views))
+
+
+def view_png(view: str) -> str:
+    """The file name of a view's render: render.png for the front (the one fit and refine compare)."""
+    return "render.png" if view == "front" else f"render_{view}.png"
+
+
+@contextlib.contextmanager
+def _turned(result: SceneResult, view: str):
+    """The camera and the studio lights swung together round the body's vertical axis to ``view``
+    (the garment keeps its light from the camera's side), put back afterwards."""
+    import math
+
+    import bpy
+    from mathutils import Matrix
+
+    from .scene import COLLECTION
+
+    rig = [result.camera] + [o for o in bpy.data.collections[COLLECTION].objects if o.type == "LIGHT"]
+    # location and Euler angles, not matrix_world: that is stale until the depsgraph next updates
+    saved = [(o.location.copy(), o.rotation_euler.copy()) for o in rig]
+    angle = math.radians(VIEWS[view])
+    turn = Matrix.Rotation(angle, 3, "Z")
+    try:
+        for o in rig:  # unparented, XYZ Euler (scene.py): a turn about the world Z adds to the Z angle
+            o.location = turn @ o.location
+            o.rotation_euler.z += angle
+        yield
+    finally:
+        for o, (loc, rot) in zip(rig, saved, strict=True):
+            o.location, o.rotation_euler = loc, rot
+
+
+def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, view: str = "front") -> float:
+    from ..core.io import atomic_path
+    from . import render as rd
+
+    with _turned(result, view), atomic_path(png_path) as tmp:
+        out = tmp.with_suffix(".png")  # Blender insists on the extension
+        try:
+            seconds = rd.render_rgb(scene, out, profile, size)
+            out.replace(tmp)
+        finally:
+            out.unlink(missing_ok=True)
+    return seconds
+
+
 def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "preview",
-                 size: int = 512, look=None) -> dict:
-    """Render the front view to ``png_path`` (and the flat garment mask to ``mask_path``).
+                 size: int = 512, look=None, views: tuple[str, ...] = ()) -> dict:
+    """Render the front view to ``png_path`` (and the flat garment mask to ``mask_path``), and each
+    other of ``views`` (VIEWS) beside it as render_<view>.png.
 
     look: blender.look.Look to shade the garment with from now on (None: keep its current look).
-    Returns {"png", "mask", "profile", "size", "seconds", "legend": [{piece, color}], ...}.
+    Returns {"png", "mask", "profile", "size", "seconds", "legend": [{piece, color}], "views", ...}.
     """
-    from ..core.io import atomic_path, write_bytes
+    from ..core.io import write_bytes
     from . import render as rd
 
     _check_size(size)
+    extra = [v for v in check_views(views) if v != "front"]
     if look is not None:
         from .look import apply_look
 
         result.look = look
         apply_look(result.garment, result.legend, result.metrics.get("fabric", "cotton_shirting"), look)
     with _RenderIsolation(result) as scene:
-        with atomic_path(png_path) as tmp:
-            out = tmp.with_suffix(".png")  # Blender insists on the extension
-            try:
-                seconds = rd.render_rgb(scene, out, profile, size)
-                out.replace(tmp)
-            finally:
-                out.unlink(missing_ok=True)
+        seconds = _render_png(scene, result, png_path, profile, size)
+        for v in extra:
+            _render_png(scene, result, Path(png_path).with_name(view_png(v)), profile, size, v)
         info = {"png": str(png_path), "profile": profile, "size": size, "engine": rd.eevee_engine(),
-                "seconds": round(seconds, 3), "legend": result.legend}
+                "seconds": round(seconds, 3), "legend": result.legend,
+                "views": {"front": Path(png_path).name} | {v: view_png(v) for v in extra}}
         if mask_path is not None:
             t = time.perf_counter()
             gm, bm = rd.render_masks(scene, result.garment, result.mannequin, size)
@@ -731,13 +787,15 @@ def load_assembly(folder) -> SceneResult:
 
 
 def run_render(spec_or_pattern, out_dir, method: str = "wrap", profile: str = "preview", size: int = 512,
-               progress=None, fresh: bool = False, fabric=None, look=None) -> dict:
-    """Pattern, spec or `assemble` output folder -> OUT/render.png, OUT/mask.png, OUT/render.json.
-    An assemble folder is rendered as assembled (no second simulation: the PNG shows the glb)."""
+               progress=None, fresh: bool = False, fabric=None, look=None, views: tuple[str, ...] = ()) -> dict:
+    """Pattern, spec or `assemble` output folder -> OUT/render.png, OUT/mask.png, OUT/render.json (and
+    OUT/render_<view>.png for each other of ``views``: side, back, three_quarter). An assemble folder
+    is rendered as assembled (no second simulation: the PNG shows the glb)."""
     from ..core.io import atomic_dir
     from .render import PROFILES
 
     _check_size(size)
+    views = check_views(views)
     if profile not in PROFILES:
         raise UserError(f"profile: must be one of {', '.join(PROFILES)} (got {profile!r})")
     if isinstance(spec_or_pattern, str | Path) and Path(spec_or_pattern).is_dir():
@@ -748,7 +806,7 @@ def run_render(spec_or_pattern, out_dir, method: str = "wrap", profile: str = "p
         result, progress = _run_build(spec_or_pattern, method, False, progress, fresh, 0.7, fabric)
     progress(0.75, "render")
     with atomic_dir(out_dir) as stage:
-        info = render_scene(result, stage / "render.png", stage / "mask.png", profile, size, look)
+        info = render_scene(result, stage / "render.png", stage / "mask.png", profile, size, look, views)
         info.update(png="render.png", mask="mask.png", method=method,
                     timings_s={k: round(v, 4) for k, v in result.timings.items()},
                     metrics=assembly_report(result)["metrics"])

@@ -1,4 +1,4 @@
-"""`render`: spec or pattern -> front render.png + garment mask.png (+ render.json legend)."""
+"""`render`: spec or pattern -> front render.png + garment mask.png (+ render.json legend; other views on request)."""
 
 from __future__ import annotations
 
@@ -33,8 +33,22 @@ def register(sub) -> None:
     p.add_argument("--profile", choices=("preview", "final"), default="preview",
                    help="preview: Eevee, 1 sample, no shadows (fast); final: Eevee with shadows, 8 samples, AgX")
     p.add_argument("--size", type=_size, default=512, help="image width and height in pixels (default 512)")
+    p.add_argument("--views", type=_views, default=(),
+                   help="more camera angles beside the front, comma-separated: three_quarter, side, back "
+                        "(OUT/render_<view>.png; same light, turned with the camera)")
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.set_defaults(func=run)
+
+
+def _views(text: str) -> tuple[str, ...]:
+    import argparse
+
+    allowed = ("front", "three_quarter", "side", "back")
+    views = tuple(v.strip() for v in text.split(",") if v.strip())
+    bad = [v for v in views if v not in allowed]
+    if bad or not views:
+        raise argparse.ArgumentTypeError(f"must be among {', '.join(allowed)}, comma-separated (got {text!r})")
+    return views
 
 
 def run(args) -> int:
@@ -51,7 +65,8 @@ def run(args) -> int:
     look = look_from(args)
     with progress_bar("render") as progress:
         info = render_to_folder(source, args.output, args.method, args.profile, args.size, progress,
-                                fabric=args.fabric, look=look)
-    print(f"wrote {args.output}/render.png, mask.png, render.json ({info['seconds']:.1f} s render, "
+                                fabric=args.fabric, look=look, views=args.views)
+    more = "".join(f", {name}" for view, name in info["views"].items() if view != "front")
+    print(f"wrote {args.output}/render.png{more}, mask.png, render.json ({info['seconds']:.1f} s render, "
           f"{info['garment_pixels']} garment pixels)")
     return 0
