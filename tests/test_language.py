@@ -56,6 +56,21 @@ def test_features_fit_colours_and_outfits():
     )
 
 
+@pytest.mark.parametrize("size", ["S", "M", "XXL"])
+def test_long_sleeves_in_words_are_the_types_own_long_sleeve(size):
+    """"long sleeves" is the default long sleeve (onto the hand) at every size, a cuffed one ends at the
+    wrist, and "to the wrist" is the wrist: the words had cut a default shirt's 61 cm sleeve to 58."""
+    own = make_spec({"garment_type": "shirt", "size": size}).m["sleeve_length"]
+    said = parse_text(f"a shirt with long sleeves in size {size}").m["sleeve_length"]
+    assert said == pytest.approx(own, abs=0.1)
+    cuffed = parse_text(f"a shirt with long sleeves and cuffs in size {size}")
+    assert cuffed.m["sleeve_length"] == pytest.approx(make_spec(
+        {"garment_type": "shirt", "size": size, "features": {"has_cuffs": True}}).m["sleeve_length"], abs=0.1)
+    short = parse_text(f"a shirt with short sleeves in size {size}")
+    assert edit_spec(short, "long sleeves").m["sleeve_length"] == pytest.approx(own, abs=0.1)
+    assert edit_spec(short, "sleeves to the wrist").m["sleeve_length"] < own - 2
+
+
 def test_bad_text_names_the_field():
     with pytest.raises(UserError, match="^text: no garment type"):
         parse_text("something nice for summer")

@@ -91,7 +91,7 @@ EDITS = [
     ("shirt", "crop it", {"bodice_length": 49.6}),
     ("dress", "more flare", {"flare": "+5"}),
     ("pants", "make it tighter", {"fit": "fitted"}),
-    ("shirt", "long sleeves please", {"sleeve_length": 58.0}),
+    ("shirt", "long sleeves please", {"sleeve_length": 61.0}),  # onto the hand, as a default long sleeve
     ("dress", "size L", {"size": "L"}),
     ("shirt", "make it a v-neck", {"neckline_depth": 18.0}),
     ("jacket", "make it a v-neck", {"neckline_depth": "+0"}),  # its lapels' V stays at the waist

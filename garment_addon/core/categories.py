@@ -10,9 +10,9 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from .garments import has_bodice, has_part, is_top
+from .garments import TYPES, has_bodice, has_part, is_top
 from .proportions import ARM_LENGTH, BODY
-from .spec import SIZE_TABLE
+from .spec import SIZE_TABLE, hand_rest
 
 LENGTHS = ("mini", "knee", "midi", "maxi", "ankle")
 TOP_LENGTHS = ("cropped", "hip", "long")
@@ -59,7 +59,8 @@ def silhouette_class(hem_over_hip: float, garment_type: str) -> str:
 def measurements_from_categories(
     garment_type: str, attrs: dict[str, Any], size: str = "M"
 ) -> dict[str, float]:
-    """Rule-based measurements for categorical attributes (only the ones that are set)."""
+    """Rule-based measurements for categorical attributes (only the ones that are set); ``has_cuffs``
+    among them (None or absent: the type's default) ends a long sleeve at the wrist."""
     h = height_cm(size)
     out: dict[str, float] = {}
     length = attrs.get("length")
@@ -72,6 +73,11 @@ def measurements_from_categories(
     sleeves = attrs.get("sleeves")
     if has_bodice(garment_type) and sleeves in SLEEVE_FRACTION:
         s = SLEEVE_FRACTION[sleeves] * ARM_LENGTH * h
+        cuffed = attrs.get("has_cuffs")
+        if sleeves == "long" and not (TYPES[garment_type].defaults.get("has_cuffs") if cuffed is None else cuffed):
+            # onto the hand, as the type's own long sleeve (spec._sleeve_to_hand): "long sleeves" on a
+            # default shirt had shortened it from 61 to 58 cm; a cuff holds at the wrist
+            s += hand_rest(h)
         out["sleeve_length"] = round(0.0 if s == 0 else max(s, 17.0), 1)
     sil = attrs.get("silhouette")
     if has_part(garment_type, "skirt") and sil in SILHOUETTES:

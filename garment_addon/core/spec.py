@@ -257,8 +257,14 @@ def _sleeve_to_hand(m: dict[str, float], given: dict[str, float], feats: dict[st
     if "sleeve_length" in given or feats.get("has_cuffs"):
         return
     arm = ARM_LENGTH * height
-    if m["sleeve_length"] >= arm - 1.0:  # graded like the lengths it joins (GRADED_LENGTHS)
-        m["sleeve_length"] = max(m["sleeve_length"], arm + HAND_REST * height / SIZE_TABLE["M"]["height"])
+    if m["sleeve_length"] >= arm - 1.0:
+        m["sleeve_length"] = max(m["sleeve_length"], arm + hand_rest(height))
+
+
+def hand_rest(height: float) -> float:
+    """How far past the wrist a plain long sleeve is cut (HAND_REST at size M), graded like the lengths
+    it joins (GRADED_LENGTHS)."""
+    return HAND_REST * height / SIZE_TABLE["M"]["height"]
 
 
 def body_height(size: str, m: dict[str, float]) -> float:

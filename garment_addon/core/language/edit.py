@@ -171,7 +171,9 @@ def _rules(e: _Edit, instr: str) -> None:
         ):
             e.set(
                 "sleeve_length",
-                measurements_from_categories(e.t, {"sleeves": cls}, e.d["size"])["sleeve_length"],
+                # "to the wrist" names where it ends, as a cuff does; "long sleeves" go onto the hand
+                measurements_from_categories(e.t, {"sleeves": cls, "has_cuffs": bool(reach_cls)
+                                                   or e.d["features"].get("has_cuffs")}, e.d["size"])["sleeve_length"],
                 f"{cls} sleeves",
             )
     # 3. features: "add a hood", "remove the pockets", "with cuffs", "no collar"

@@ -146,7 +146,7 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
                 size = sz
                 break
     numbers = find_numbers(t, gtype)
-    meas.update(measurements_from_categories(gtype, attrs, size or "M"))
+    meas.update(measurements_from_categories(gtype, attrs | {"has_cuffs": feats.get("has_cuffs")}, size or "M"))
     warnings = []
     for name, cm, _ in numbers:
         f = MEASUREMENTS[name]

@@ -87,7 +87,7 @@ def check_answer(obj: dict[str, Any]) -> dict[str, Any]:
 def answer_to_spec(answer: dict[str, Any], *, source: str = "", model: str | None = None) -> GarmentSpec:
     """Map a checked VLM answer to a validated spec (categories -> measurements by rules)."""
     t = answer["garment_type"]
-    attrs = {k: answer.get(k) for k in ("length", "sleeves", "silhouette", "neckline")}
+    attrs = {k: answer.get(k) for k in ("length", "sleeves", "silhouette", "neckline", "has_cuffs")}
     meas = measurements_from_categories(t, attrs)
     given = answer.get("measurements") if isinstance(answer.get("measurements"), dict) else {}
     for k, v in given.items():
