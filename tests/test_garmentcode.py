@@ -355,3 +355,35 @@ def test_cli_check_drafted_seed_dress(tmp_path, capsys):
     # the zip opens the whole bodice CB seam, neck to waist, and 20 cm of the skirt's
     bodice = p.piece("right_back_bodice").edge_length("centre")
     assert zips == {f"zip {round(bodice, 2):g} cm from cb_neck", "zip 20 cm from cb_waist_center"}
+
+
+@pytest.mark.parametrize("name", ["circle_skirt", "pencil_skirt", "dress"])
+def test_an_imported_skirt_hangs_from_where_it_flares_without_crossing_itself(name):
+    """A GarmentCode skirt wrapped on the shown body, welded as exported: the skirt's panels never
+    pass through each other. A flared one hangs in flutes from where it stands clear of the body (the
+    circle skirt from the waist), as ours hang from the hip. Before: projected onto the body, the
+    circle skirt crossed itself 1405 times and the dress's skirt ~1600 (its drape crumpled)."""
+    from garment_addon.core.assembly import wrap
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.assembly.wrap import _seam_groups, _welded_ids
+    from garment_addon.core.body.makehuman import attach_human
+    from garment_addon.core.body.mannequin import body_for_pattern
+    from garment_addon.core.mesh import mesh_pattern
+
+    pattern = from_garmentcode(json.loads((DATA / f"{name}_specification.json").read_text()))
+    body = body_for_pattern(pattern)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body)
+    ids = _welded_ids(*_seam_groups(mesh))
+    welded = np.zeros((ids.max() + 1, 3))
+    welded[ids] = pos
+    edges, faces = crossing_edges(welded, ids[mesh.faces])
+    first = np.zeros(ids.max() + 1, int)
+    first[ids] = np.arange(len(ids))
+    skirt = {mesh.index(p.name) for p in pattern.pieces if p.body_region.startswith("skirt")}
+    on_skirt = np.isin(mesh.piece_of[first[edges[:, 0]]], list(skirt)) & np.isin(
+        mesh.piece_of[mesh.faces[faces, 0]], list(skirt))
+    assert on_skirt.sum() == 0
+    hem = pos[np.isin(mesh.piece_of, list(skirt))]
+    assert hem[:, 2].min() < body.landmarks["knee"] + 10 and (hem[:, 2] > body.landmarks["crotch"] - 60).all()

@@ -32,7 +32,7 @@ RELAX_ITERATIONS = 30
 # imports start further from their flat shape (placed roughly): 5-10 % stretch after 30, 2.5-7 % after 90
 IMPORT_RELAX_ITERATIONS = 90
 HOOD_AIR = 3.0  # cm between head and hood: the room a hood has
-FLARE_LIMIT = 1.5  # an imported skirt wider than this x the body hangs radially (folds), not as a ring
+HANG_WIDER = 1.1  # an imported skirt ring this much wider than the body hangs (in flutes) from there down
 RELAX_OMEGA = 1.5  # over-relaxation: 1.5 converges faster than plain Jacobi (1.0), stays stable
 EXTENSION_LIFT = 0.6  # cm: a band's button extension lies this far out over the end it overlaps
 
@@ -649,14 +649,17 @@ def _flare(p, body: Body) -> tuple[float, float, float, float] | None:
     None when they do not (a straight or pencil skirt). Each side of the centre line counts alone: a
     half panel (a back cut in two at the centre back) spans its one side."""
     hip = _lm(p, "hip_center")
-    if hip is None:
-        return None
-    o = p.outline
-    xc, y_hip = _center_x(p), float(hip[1])
+    return None if hip is None else _outline_flare(p.outline, float(hip[1]), _center_x(p))
+
+
+def _outline_flare(o: np.ndarray, y_hip: float, xc: float) -> tuple[float, float, float, float] | None:
+    """_flare of an outline (x, y) with its hip line at ``y_hip`` and its centre line at ``xc``."""
     below = o[o[:, 1] < y_hip - 1.0]
     if not len(below):
         return None
     at_hip = _crossings(o, y_hip) - xc
+    if not len(at_hip):
+        return None
     sides = []
     for sign in (1.0, -1.0):  # (hip extent, hem corner) on each side of the centre line
         ext = max(float((sign * at_hip).max()), 0.0)
@@ -689,24 +692,29 @@ def _hang_flare(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, offset: 
     flares = [_flare(p, body) for p in pieces]
     if any(f is None for f in flares):
         return
-    # the ring's length at the hip line and its growth per cm of depth (the sum of the panels' angles)
-    hip_ring = sum(f[1] for f in flares)
-    spread = sum(f[3] for f in flares)
-    for p, (y_hip, _, h0, _) in zip(pieces, flares, strict=True):
+    for p, f in zip(pieces, flares, strict=True):
         i = mesh.index(p.name)
         v = mesh.pieces[i].verts
-        low = np.nonzero(v[:, 1] < y_hip)[0]
-        if not len(low):
-            continue
-        sl = mesh.offsets[i] + low
-        dx, dy = v[low, 0] - _center_x(p), y_hip + h0 - v[low, 1]
-        theta = np.arctan2(dx, dy)
-        depth = np.hypot(dx, dy) - h0 / np.cos(theta)
-        z_hip = y_hip + _anchor_z(p, body, "skirt")
-        circ = np.maximum(hip_ring, _section_perimeter(body, np.full(len(low), z_hip), "skirt")
-                          + 2 * np.pi * offset) + spread * depth
-        s = h0 * np.tan(theta) + depth * theta + (circ / 2 if _is_back(p) else 0.0)
-        pos[sl] = _torso_ring_fast(body, z_hip - depth, s, circ, offset, hang=z_hip)
+        low = np.nonzero(v[:, 1] < f[0])[0]
+        if len(low):
+            pos[mesh.offsets[i] + low] = _flared_rows(body, flares, f, v[low, 0] - _center_x(p), v[low, 1],
+                                                      f[0] + _anchor_z(p, body, "skirt"), _is_back(p), offset)
+
+
+def _flared_rows(body: Body, flares, f, dx: np.ndarray, y: np.ndarray, z_hip: float, back: bool,
+                 offset: float) -> np.ndarray:
+    """Points (``dx`` from the centre line, flat height ``y`` below the hip) of one panel of a flared
+    ring (``flares``: each panel's _flare; ``f`` this one's) hung from the hip at ``z_hip``."""
+    y_hip, _, h0, _ = f
+    hip_ring = sum(g[1] for g in flares)  # the ring's length at the hip line
+    spread = sum(g[3] for g in flares)  # and its growth per cm of depth
+    dy = y_hip + h0 - y
+    theta = np.arctan2(dx, dy)
+    depth = np.hypot(dx, dy) - h0 / np.cos(theta)
+    circ = np.maximum(hip_ring, _section_perimeter(body, np.full(len(y), z_hip), "skirt")
+                      + 2 * np.pi * offset) + spread * depth
+    s = h0 * np.tan(theta) + depth * theta + (circ / 2 if back else 0.0)
+    return _torso_ring_fast(body, z_hip - depth, s, circ, offset, hang=z_hip)
 
 
 def _section_perimeter(body: Body, z: np.ndarray, kind: str, shown: bool = False,
@@ -878,16 +886,49 @@ def _place_placement_ring(pieces, mesh: GarmentMesh, pos: np.ndarray, body: Body
                            zip(pieces, placed, strict=True)])
     a, b, _ = body.section(np.maximum(z, body.landmarks["hip"]) if key == "skirt" else z)
     body_circ = 2 * np.pi * np.sqrt(0.5 * (a * a + b * b))  # near the superellipse's perimeter
+    # a skirt flares out from where it first stands clear of the body: the hip, or up to the waist
+    # (a circle skirt), and hangs from there as our own flared skirts hang from the hip
+    wide = z[circ > HANG_WIDER * body_circ]
+    hang = float(np.clip(wide.max(), body.landmarks["hip"], body.landmarks["waist"])) if len(wide) else None
     circ = np.maximum(circ * 1.02, body_circ * 1.04)
     s = np.where(back, 0.5 * circ - pts[:, 0], pts[:, 0])
     out = _torso_ring_fast(body, z, s, circ, offset)
-    if key == "skirt" and circ.max() > FLARE_LIMIT * body_circ.max():
-        # a strongly flared skirt (circle skirt) would stand out as a lampshade: the flare's extra
-        # width only fits as folds, which the radial projection makes (the cloth then drapes them)
-        out = np.concatenate([_onto_body(body, q, p.body_region or "", offset) for p, (_, q) in
-                              zip(pieces, placed, strict=True)])
+    if key == "skirt" and hang is not None:
+        _hang_placed_flare(body, pieces, placed, back, out, offset, hang)
     idx = np.concatenate([np.arange(sl.start, sl.stop) for sl, _ in placed])
     pos[idx] = out
+
+
+def _hang_placed_flare(body: Body, pieces, placed, back: np.ndarray, out: np.ndarray, offset: float,
+                       y_hip: float) -> None:
+    """An imported flared skirt hangs from the body's hip as ours do (_hang_flare), its panels' flat
+    frame the placed one (x across, z up, the centre line at x = 0). Wrapped round a ring at full
+    width it stood out as a lampshade; projected onto the body it folded through itself (GarmentCode
+    dress: 1874 crossings, and the drape crumpled). ``y_hip``: the height it hangs from."""
+    outlines = [_placed_outline(p) for p in pieces]
+    flares = [_outline_flare(o, y_hip, 0.0) for o in outlines]
+    if any(f is None for f in flares):
+        return
+    start = 0
+    for (_, q), f in zip(placed, flares, strict=True):
+        n = len(q)
+        low = np.nonzero(q[:, 2] < y_hip)[0]
+        b = bool(back[start])
+        if len(low):
+            dx = -q[low, 0] if b else q[low, 0]
+            out[start + low] = _flared_rows(body, flares, f, dx, q[low, 2], y_hip, b, offset)
+        start += n
+
+
+def _placed_outline(p) -> np.ndarray:
+    """A placed piece's outline as (x, z) in our frame (the _placed_points transform)."""
+    from scipy.spatial.transform import Rotation
+
+    o = p.outline
+    rot = Rotation.from_euler("xyz", p.placement.get("rotation", [0, 0, 0]), degrees=True)
+    local = np.column_stack([o[:, 0] * (-1.0 if p.placement.get("mirror_x") else 1.0), o[:, 1], np.zeros(len(o))])
+    gc = rot.apply(local) + np.asarray(p.placement.get("translation", [0, 0, 0]), float)
+    return np.column_stack([gc[:, 0], gc[:, 1]])
 
 
 def _onto_body(body: Body, pts: np.ndarray, region: str, offset: float, ease: float = 1.04) -> np.ndarray:
