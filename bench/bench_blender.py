@@ -12,7 +12,8 @@ dress's hem >= 1.15 x its convex hull; full-length trouser legs and rib-cuffed o
 the hem / cuff (the band above it folded: >= 1.03 x its 3D length). Set BENCH_BLENDER_TYPES=dress,skirt
 to bench fewer types (dress_flared is a dress with 40 cm flare, shirt_cuffed a shirt with buttoned
 cuffs, shirt_buttondown one with a collar and button front too, jacket_L, jacket_XL and jacket_XXL the
-jacket at those sizes) and BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer GarmentCode imports.
+jacket at those sizes) and BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer GarmentCode imports
+(their wrap and drape: seconds, mean stretch and self-crossings, welded as exported).
 """
 
 from __future__ import annotations
@@ -143,17 +144,21 @@ def _garmentcode_rows() -> list[dict]:
     import json
 
     from garment_addon.blender import pipeline as pl
+    from garment_addon.core.assembly.quality import self_crossings
     from garment_addon.core.interop.garmentcode import from_garmentcode
 
     rows = []
     folder = Path(__file__).resolve().parents[1] / "tests" / "data" / "garmentcode"
-    for name in [n for n in os.environ.get("BENCH_BLENDER_GARMENTCODE", "tshirt,pants,dress").split(",") if n]:
+    for name in [n for n in os.environ.get("BENCH_BLENDER_GARMENTCODE", "tshirt,pants,dress,circle_skirt").split(",")
+                 if n]:
         pattern = from_garmentcode(json.loads((folder / f"{name}_specification.json").read_text()))
         case = f"garmentcode_{name}"
         for method in pl.METHODS:
             r = pl.build_scene(pattern, method)
             rows.append(_row(case, method, r.timings[method]))
             rows.append(_row(case, f"{method}_mean_stretch", r.metrics["mean_stretch"], "", "<= 0.05"))
+            rows.append(_row(case, f"{method}_self_crossings", self_crossings(*pl._mesh_arrays(r.garment)), "edges",
+                             TARGETS["drape_self_crossings"]))
             if method == "drape":
                 rows.append(_row(case, "drape_sim_seam_gap", r.metrics["sim_max_seam_gap_cm"], "cm", "before snap"))
     return rows

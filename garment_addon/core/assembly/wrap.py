@@ -931,6 +931,44 @@ def _placed_outline(p) -> np.ndarray:
     return np.column_stack([gc[:, 0], gc[:, 1]])
 
 
+def _place_placement_sleeve(pieces, mesh: GarmentMesh, pos: np.ndarray, tube, offset: float) -> bool:
+    """Imported sleeve panels of one arm round its tube as a ring, as a torso ring keeps its panels'
+    widths: across each flat panel (in its plane, square to the arm) is arc length from the top of
+    the arm, forward for a front panel and back for a back one, on a ring as long as the panels are
+    wide together at that point of the arm (never tighter than the arm). Projected radially onto
+    the arm a flat panel was squeezed into its half (stretch 0.2-0.3 before the relax) and the
+    relax folded it through itself (GarmentCode tshirt: 279 wrap crossings, 57 now). False (nothing
+    placed) for a panel that does not run along the arm."""
+    from scipy.spatial.transform import Rotation
+
+    up = np.array([0.0, 0.0, 1.0]) - tube.d * tube.d[2]
+    up /= np.linalg.norm(up)  # the top of the arm, square to it
+    fwd = np.cross(tube.d, up)
+    fwd *= 1.0 if fwd[1] < 0 else -1.0  # toward the front (-y)
+    parts = []
+    for p in pieces:
+        sl, q = _placed_points(p, mesh)
+        n = Rotation.from_euler("xyz", p.placement.get("rotation", [0, 0, 0]), degrees=True).apply([0, 0, 1.0])
+        across = np.cross(np.array([n[0], -n[2], n[1]]), tube.d)  # in the panel (our frame), square to the arm
+        if np.linalg.norm(across) < 0.3:
+            return False
+        across *= (1.0 if across @ up >= 0 else -1.0) / np.linalg.norm(across)
+        t, u = np.clip((q - tube.p0) @ tube.d, 0.0, None), q @ across
+        # the panel's extent across at each 2 cm of the arm: its width and its top edge
+        k = np.floor(t / 2.0).astype(int)
+        keys, inv = np.unique(k, return_inverse=True)
+        lo, hi = np.full(len(keys), np.inf), np.full(len(keys), -np.inf)
+        np.minimum.at(lo, inv, u)
+        np.maximum.at(hi, inv, u)
+        parts.append((sl, t, u, float(((q - tube.p0) @ fwd).mean()) > 0.0, 2.0 * keys + 1.0, hi - lo, hi))
+    for sl, t, u, front, mid, _, top in parts:
+        circ = sum(np.interp(t, m, width) for _, _, _, _, m, width, _ in parts)
+        r = np.maximum(circ / (2 * np.pi), tube.radius(t) * 1.04) + offset
+        phi = 2 * np.pi * (np.interp(t, mid, top) - u) / np.maximum(circ, 1e-6) * (1.0 if front else -1.0)
+        pos[sl] = tube.p0 + t[:, None] * tube.d + r[:, None] * (np.cos(phi)[:, None] * up + np.sin(phi)[:, None] * fwd)
+    return True
+
+
 def _onto_body(body: Body, pts: np.ndarray, region: str, offset: float, ease: float = 1.04) -> np.ndarray:
     """Project placed points radially onto the body part of their region (torso: from its centre
     line; limbs: from their axis), a little outside it. GarmentCode places flat panels in planes in
@@ -1277,6 +1315,11 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         if imported and not key.startswith("leg"):  # pant panels (crotch curves) project better
             _place_placement_ring(imported, mesh, pos, body, key, offset)
             for p in imported:
+                mark(p)
+    for side in ("left", "right"):
+        sleeve = [p for p in pattern.pieces if _uses_placement(p) and (p.body_region or "") == f"arm_{side}"]
+        if sleeve and _place_placement_sleeve(sleeve, mesh, pos, body.arms[side], offset):
+            for p in sleeve:
                 mark(p)
     for p in pattern.pieces:
         if _uses_placement(p) and not placed[mesh.offsets[mesh.index(p.name)]]:
