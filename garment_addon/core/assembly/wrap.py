@@ -932,19 +932,15 @@ def _placed_outline(p) -> np.ndarray:
 
 
 def _place_placement_sleeve(pieces, mesh: GarmentMesh, pos: np.ndarray, tube, offset: float) -> bool:
-    """Imported sleeve panels of one arm round its tube as a ring, as a torso ring keeps its panels'
-    widths: across each flat panel (in its plane, square to the arm) is arc length from the top of
-    the arm, forward for a front panel and back for a back one, on a ring as long as the panels are
-    wide together at that point of the arm (never tighter than the arm). Projected radially onto
-    the arm a flat panel was squeezed into its half (stretch 0.2-0.3 before the relax) and the
+    """Imported sleeve panels of one arm round its tube as a ring (_round_tube), across each flat
+    panel (in its plane, square to the arm) arc length from the top of the arm. Projected radially
+    onto the arm a flat panel was squeezed into its half (stretch 0.2-0.3 before the relax) and the
     relax folded it through itself (GarmentCode tshirt: 279 wrap crossings, 57 now). False (nothing
     placed) for a panel that does not run along the arm."""
     from scipy.spatial.transform import Rotation
 
     up = np.array([0.0, 0.0, 1.0]) - tube.d * tube.d[2]
     up /= np.linalg.norm(up)  # the top of the arm, square to it
-    fwd = np.cross(tube.d, up)
-    fwd *= 1.0 if fwd[1] < 0 else -1.0  # toward the front (-y)
     parts = []
     for p in pieces:
         sl, q = _placed_points(p, mesh)
@@ -953,19 +949,78 @@ def _place_placement_sleeve(pieces, mesh: GarmentMesh, pos: np.ndarray, tube, of
         if np.linalg.norm(across) < 0.3:
             return False
         across *= (1.0 if across @ up >= 0 else -1.0) / np.linalg.norm(across)
-        t, u = np.clip((q - tube.p0) @ tube.d, 0.0, None), q @ across
-        # the panel's extent across at each 2 cm of the arm: its width and its top edge
-        k = np.floor(t / 2.0).astype(int)
-        keys, inv = np.unique(k, return_inverse=True)
+        parts.append((sl, q, q @ across))
+    for (sl, _, _), out in zip(parts, _round_tube(tube, [(q, u) for _, q, u in parts], up, offset), strict=True):
+        pos[sl] = out
+    return True
+
+
+def _round_tube(tube, parts, ref: np.ndarray, offset: float, lean: float = 0.0) -> list[np.ndarray]:
+    """Flat panels of one limb laid round its tube as a ring, as a torso ring keeps its panels' widths:
+    ``parts`` are (placed points, their coordinate across the panel, growing toward ``ref``, a
+    direction square to the limb where the panels' seam runs: the top of an arm, the outside of a
+    leg). Each point goes as far round from that seam as it lies across from its panel's edge there,
+    forward for a panel in front of the limb and back for one behind, on a ring as long as the panels
+    are wide together at that point of the limb (never tighter than the limb). A ring wider than
+    the limb moves its centre by ``lean`` x the room it has toward ``ref``: a trouser leg's away
+    from the other leg (centred, wide legs met at the midline; GarmentCode trousers 12 -> 0 crossings).
+    Sleeves stay centred: hung from the top of the arm they crossed more (tshirt 57 -> 77)."""
+    fwd = np.cross(tube.d, ref)
+    fwd *= 1.0 if fwd[1] < 0 else -1.0  # toward the front (-y)
+    rows = []
+    for q, u in parts:
+        t = np.clip((q - tube.p0) @ tube.d, 0.0, None)
+        # the panel's extent across at each 2 cm of the limb: its width and its edge by the seam
+        keys, inv = np.unique(np.floor(t / 2.0).astype(int), return_inverse=True)
         lo, hi = np.full(len(keys), np.inf), np.full(len(keys), -np.inf)
         np.minimum.at(lo, inv, u)
         np.maximum.at(hi, inv, u)
-        parts.append((sl, t, u, float(((q - tube.p0) @ fwd).mean()) > 0.0, 2.0 * keys + 1.0, hi - lo, hi))
-    for sl, t, u, front, mid, _, top in parts:
-        circ = sum(np.interp(t, m, width) for _, _, _, _, m, width, _ in parts)
-        r = np.maximum(circ / (2 * np.pi), tube.radius(t) * 1.04) + offset
-        phi = 2 * np.pi * (np.interp(t, mid, top) - u) / np.maximum(circ, 1e-6) * (1.0 if front else -1.0)
-        pos[sl] = tube.p0 + t[:, None] * tube.d + r[:, None] * (np.cos(phi)[:, None] * up + np.sin(phi)[:, None] * fwd)
+        rows.append((t, u, float(((q - tube.p0) @ fwd).mean()) > 0.0, 2.0 * keys + 1.0, hi - lo, hi))
+    out = []
+    for t, u, front, mid, _, edge in rows:
+        circ = sum(np.interp(t, m, width) for _, _, _, m, width, _ in rows)
+        snug = tube.radius(t) * 1.04 + offset
+        r = np.maximum(circ / (2 * np.pi) + offset, snug)
+        phi = 2 * np.pi * (np.interp(t, mid, edge) - u) / np.maximum(circ, 1e-6) * (1.0 if front else -1.0)
+        centre = tube.p0 + t[:, None] * tube.d + (lean * (r - snug))[:, None] * ref
+        out.append(centre + r[:, None] * (np.cos(phi)[:, None] * ref + np.sin(phi)[:, None] * fwd))
+    return out
+
+
+def _place_placement_legs(pieces, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> bool:
+    """Imported trouser panels: below the crotch each leg's panels round its tube as a ring from the
+    outseam (_round_tube), above the hip all of them round the hips as a torso ring (by arc length
+    from the centre front / back), blended between the crotch and the hip line as ours are
+    (_blend_to_hips). Projected radially onto the legs the flat panels crossed themselves 504 times
+    (GarmentCode trousers). False (nothing placed) without a front and a back panel on each leg."""
+    L = body.landmarks
+    sides = {side: [p for p in pieces if _side(p.body_region) == side] for side in ("left", "right")}
+    if any(len(ps) < 2 for ps in sides.values()):
+        return False
+    placed = [_placed_points(p, mesh) for p in pieces]
+    pts = np.concatenate([q for _, q in placed])
+    z = pts[:, 2]
+    circ = _ring_widths([q for _, q in placed], z)
+    a, b, _ = body.section(np.maximum(z, L["hip"]))
+    circ = np.maximum(circ * 1.02, 2 * np.pi * np.sqrt(0.5 * (a * a + b * b)) * 1.04)
+    back = np.concatenate([np.full(len(q), _is_back(p) or q[:, 1].mean() > 0) for p, (_, q) in
+                           zip(pieces, placed, strict=True)])
+    hips = _torso_ring_fast(body, z, np.where(back, 0.5 * circ - pts[:, 0], pts[:, 0]), circ, offset)
+    legs = np.zeros_like(pts)
+    starts = np.cumsum([0] + [len(q) for _, q in placed])
+    for side, ps in sides.items():
+        tube, sign = body.legs[side], 1.0 if side == "left" else -1.0
+        out_ref = np.array([sign, 0.0, 0.0]) - tube.d * tube.d[0] * sign
+        out_ref /= np.linalg.norm(out_ref)  # the outside of the leg, square to it
+        ks = [pieces.index(p) for p in ps]
+        rings = _round_tube(tube, [(placed[k][1], sign * placed[k][1][:, 0]) for k in ks], out_ref, offset, 1.0)
+        for k, ring in zip(ks, rings, strict=True):
+            legs[starts[k]:starts[k + 1]] = ring
+    w = np.clip((z - L["crotch"]) / max(L["hip"] - L["crotch"], 1.0), 0.0, 1.0)
+    w = (w * w * (3 - 2 * w))[:, None]
+    for k, (sl, _) in enumerate(placed):
+        pos[sl] = (1 - w[starts[k]:starts[k + 1]]) * legs[starts[k]:starts[k + 1]] + \
+            w[starts[k]:starts[k + 1]] * hips[starts[k]:starts[k + 1]]
     return True
 
 
@@ -1312,10 +1367,14 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
 
     for key, pieces in _rings(pattern).items():
         imported = [p for p in pieces if _uses_placement(p)]
-        if imported and not key.startswith("leg"):  # pant panels (crotch curves) project better
+        if imported and not key.startswith("leg"):
             _place_placement_ring(imported, mesh, pos, body, key, offset)
             for p in imported:
                 mark(p)
+    legs = [p for key, ps in _rings(pattern).items() if key.startswith("leg") for p in ps if _uses_placement(p)]
+    if legs and _place_placement_legs(legs, mesh, pos, body, offset):
+        for p in legs:
+            mark(p)
     for side in ("left", "right"):
         sleeve = [p for p in pattern.pieces if _uses_placement(p) and (p.body_region or "") == f"arm_{side}"]
         if sleeve and _place_placement_sleeve(sleeve, mesh, pos, body.arms[side], offset):
