@@ -527,6 +527,27 @@ def test_a_jumpsuit_zip_is_held_closed_and_nothing_else_on_its_fronts():
         assert (on[np.abs(verts[:, 0]) > 2.0] == 0.0).all()
 
 
+@pytest.mark.parametrize(("name", "held"), [("legacy/gpg_legacy_skirt_2_panels", True), ("circle_skirt", False)])
+def test_a_bare_waisted_import_is_held_at_its_top_row(name, held):
+    """A legacy GarmentCode skirt has no waistband and no edge marked waist: its top row is held as the
+    body's waist holds it (free, it slid down to the feet). One with a waistband is held by that alone."""
+    from garment_addon.core.assembly import wrap
+    from garment_addon.core.interop.garmentcode import from_garmentcode
+    from garment_addon.core.mesh import mesh_pattern
+
+    folder = ROOT / "tests" / "data" / "garmentcode"
+    path = folder / (f"{name}.json" if "/" in name else f"{name}_specification.json")
+    pattern = from_garmentcode(json.loads(path.read_text()))
+    body = pl.body_for_pattern(pattern)
+    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+    pos = wrap(pattern, mesh, body)
+    w = pl._pin_weights(pattern, mesh, pos, body)
+    skirt = np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces if p.body_region.startswith("skirt")])
+    top = skirt & (pos[:, 2] > pos[skirt, 2].max() - 1.0)
+    assert (w[top] == 1.0).all() == held and top.sum() > 10
+    assert (w[skirt & (pos[:, 2] < pos[skirt, 2].max() - pl.WAIST_ROW_CM - 0.5)] == 0.0).all()
+
+
 def test_full_length_trousers_break_above_the_hem():
     """Default trousers are cut to the instep (104 cm at M): the hem rests on the foot and the leg
     folds above it (leg_break 1.06 at rest; the old 100 cm hung straight at 1.00), with no crossings."""

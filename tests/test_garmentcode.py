@@ -12,6 +12,7 @@ from scipy.integrate import quad
 from shapely.geometry import Polygon
 
 from garment_addon.core.interop.garmentcode import (
+    LEGACY_FLOOR_CM,
     GarmentCodeError,
     bezier,
     edge_points,
@@ -145,7 +146,9 @@ def test_import_fixture(path):
         poly, cut = Polygon(piece.outline), Polygon(piece.cut_outline)
         assert poly.is_valid and cut.buffer(1e-6).contains(poly)
         assert cut.area > poly.area
-        assert piece.placement["translation"] == pytest.approx([t * scale for t in panel["translation"]])
+        lift = [0.0, LEGACY_FLOOR_CM if pattern.metadata["legacy"] else 0.0, 0.0]  # legacy: onto the floor
+        assert piece.placement["translation"] == pytest.approx([t * scale + d for t, d in
+                                                                zip(panel["translation"], lift, strict=True)])
         assert piece.placement["rotation"] == pytest.approx(panel["rotation"])
         # corner vertices survive (mirrored when the panel was drawn clockwise)
         flip = -1.0 if piece.placement["mirror_x"] else 1.0
@@ -357,6 +360,18 @@ def test_cli_check_drafted_seed_dress(tmp_path, capsys):
     assert zips == {f"zip {round(bodice, 2):g} cm from cb_neck", "zip 20 cm from cb_waist_center"}
 
 
+@pytest.mark.parametrize(("path", "region", "landmark"), [("legacy/gpg_legacy_tee_sleeveless", "torso", "neck_base"),
+                                                         ("legacy/gpg_legacy_skirt_2_panels", "skirt", "waist")])
+def test_legacy_placements_stand_on_the_floor(path, region, landmark):
+    """Legacy (Garment-Pattern-Generator) panels are placed about a body whose origin is ~1.09 m up:
+    lifted by LEGACY_FLOOR_CM the tee's top lands at our body's neck base and the skirt's (named
+    only front / back: read as a skirt by its height) at the waist, each within 3 cm. Before, both
+    wrapped under the mannequin's feet and the skirt counted as a bodice."""
+    pattern, body, mesh, pos, _ = _wrapped_import(path)
+    assert all(p.body_region.startswith(region) for p in pattern.pieces)
+    assert abs(pos[:, 2].max() - body.landmarks[landmark]) < 3.0
+
+
 def _wrapped_import(name):
     """(pattern, body, mesh, pos, welded ids) of a GarmentCode fixture wrapped on the shown body."""
     from garment_addon.core.assembly import wrap
@@ -365,7 +380,8 @@ def _wrapped_import(name):
     from garment_addon.core.body.mannequin import body_for_pattern
     from garment_addon.core.mesh import mesh_pattern
 
-    pattern = from_garmentcode(json.loads((DATA / f"{name}_specification.json").read_text()))
+    path = DATA / (f"{name}.json" if "/" in name else f"{name}_specification.json")
+    pattern = from_garmentcode(json.loads(path.read_text()))
     body = body_for_pattern(pattern)
     attach_human(body)
     mesh = mesh_pattern(pattern, 2.0)

@@ -334,7 +334,27 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             # self-crossings; held at its lapped ends alone, XXL: the collar folded through itself at a side
             # neck, 2)
             w[idx] = 1.0
+    _hold_bare_waist(pattern, mesh, pos_cm, w)
     return _hold_under_patches(pattern, mesh, pos_cm, w)
+
+
+def _hold_bare_waist(pattern, mesh, pos_cm: np.ndarray, w: np.ndarray) -> None:
+    """An imported skirt or trousers with no waistband and no edge marked waist (a legacy GarmentCode
+    skirt) is held at its top row, as the body's waist holds it: free, the 2-panel skirt slid down
+    to the feet."""
+    from ..core.assembly.wrap import _uses_placement
+
+    lower = [p for p in pattern.pieces if (p.body_region or "").startswith(("skirt", "leg")) and _uses_placement(p)]
+    if not lower or any(p.body_region == "waistband" or any(e.role == "waist" for e in p.edges)
+                        for p in pattern.pieces):
+        return
+    ids = np.concatenate([np.arange(len(mesh.pieces[mesh.index(p.name)].verts)) + mesh.offsets[mesh.index(p.name)]
+                          for p in lower])
+    top = pos_cm[ids, 2].max()
+    w[ids[pos_cm[ids, 2] > top - WAIST_ROW_CM]] = 1.0
+
+
+WAIST_ROW_CM = 1.5  # the top row of a bare-waisted import held
 
 
 PATCH_HOLD_CM = 2.0  # cloth this close under a pocket is held with it

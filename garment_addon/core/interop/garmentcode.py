@@ -35,6 +35,11 @@ LENGTH_TOL = 0.02  # cm: each edge polyline's length is within this of the curve
 SEAM_TOL = 0.3  # cm: our drafting rule for sewn edges (beyond declared ease)
 EASE_KEY = "garment_studio_seam_ease_cm"  # properties key: our seams' declared ease, one per stitch
 STRAIGHT_TOL = 0.01  # cm: a polyline this close to its chord is written as a straight edge
+# Legacy (Garment-Pattern-Generator) placements are about a body whose origin is this high above the
+# floor (new GarmentCode files stand on it): its tee's neckline and its skirt's waist land on our size
+# M body's neck base and waist with it (+109.2 / +108.3 cm); without it both wrapped under the feet
+LEGACY_FLOOR_CM = 109.0
+BODICE_TOP_MIN = 115.0  # cm: a panel whose top is lower (a size M bust is at 122) is no bodice
 
 _FREE_BY_LABEL = (("collar", "neckline"), ("neck", "neckline"), ("armhole", "armhole"), ("hem", "hem"),
                   ("waist", "waist"))
@@ -139,7 +144,15 @@ def edge_points(start, end, curvature=None, absolute: bool = False,
 
 # ---------------------------------------------------------------- import
 
-def _region(name: str, translation: list[float]) -> str:
+def _placed_top(outline: np.ndarray, translation: list[float], rotation: list[float], mirror: bool) -> float:
+    """The panel's highest point as placed (cm above GarmentCode's floor, its y up)."""
+    from scipy.spatial.transform import Rotation
+
+    local = np.column_stack([outline[:, 0] * (-1.0 if mirror else 1.0), outline[:, 1], np.zeros(len(outline))])
+    return float((Rotation.from_euler("xyz", rotation, degrees=True).apply(local)[:, 1]).max() + translation[1])
+
+
+def _region(name: str, translation: list[float], top: float | None = None) -> str:
     n = name.lower()
     if "left" in n or n.endswith("_l") or "_l_" in n:
         side = "left"
@@ -162,8 +175,8 @@ def _region(name: str, translation: list[float]) -> str:
         return "waistband"
     if "pant" in n or "leg" in n:
         return f"leg_{side}_{fb}"
-    if "skirt" in n:
-        return f"skirt_{fb}"
+    if "skirt" in n or (top is not None and top < BODICE_TOP_MIN):
+        return f"skirt_{fb}"  # a panel named only front / back that stops below the chest: a skirt's
     return f"torso_{fb}"
 
 
@@ -175,7 +188,8 @@ def _free_role(label: str) -> str:
     return "free"
 
 
-def _panel_to_piece(name: str, panel: dict, scale: float, absolute: bool, sewn: set[int]) -> Piece:
+def _panel_to_piece(name: str, panel: dict, scale: float, absolute: bool, sewn: set[int],
+                    lift: float = 0.0) -> Piece:
     try:
         verts = np.asarray(panel["vertices"], float) * scale
         gc_edges = panel["edges"]
@@ -214,13 +228,15 @@ def _panel_to_piece(name: str, panel: dict, scale: float, absolute: bool, sewn: 
         start = end
     edges[-1].end = 0
     translation = [float(v) * scale for v in panel.get("translation", [0, 0, 0])]
+    translation[1] += lift
     rotation = [float(v) for v in panel.get("rotation", [0, 0, 0])]
     lo, hi = outline.min(axis=0), outline.max(axis=0)
     cx = (lo[0] + hi[0]) / 2
+    top = _placed_top(outline, translation, rotation, mirror)
     piece = Piece(
         name=name, outline=outline, edges=edges, cut_group=name, cut_count=1,
         grainline=[[cx, lo[1] + 0.2 * (hi[1] - lo[1])], [cx, lo[1] + 0.8 * (hi[1] - lo[1])]],
-        body_region=_region(name, translation), label=[name, "GarmentCode import", "cut 1"],
+        body_region=_region(name, translation, top), label=[name, "GarmentCode import", "cut 1"],
         placement={"translation": translation, "rotation": rotation, "mirror_x": bool(mirror),
                    "source": "garmentcode", "label": panel.get("label", "")},
     )
@@ -259,7 +275,8 @@ def from_garmentcode(data: Any) -> Pattern:
         parsed.append((ra, rb, right_wrong))
     order = data["pattern"].get("panel_order") or list(panels)
     order = [n for n in order if n in panels] + [n for n in panels if n not in order]
-    pieces = [_panel_to_piece(n, panels[n], scale, absolute, sewn[n]) for n in order]
+    lift = LEGACY_FLOOR_CM if _is_legacy(data) else 0.0
+    pieces = [_panel_to_piece(n, panels[n], scale, absolute, sewn[n], lift) for n in order]
     by_name = {p.name: p for p in pieces}
     eases = props.get(EASE_KEY)
     if not (isinstance(eases, list) and len(eases) == len(parsed)
