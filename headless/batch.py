@@ -49,6 +49,7 @@ OPTIONS: dict[str, tuple[type, tuple, tuple[str, ...]]] = {
     "rig": (bool, (), ("assemble",)),
     "drape": (bool, (), ("fit",)),
     "renderer": (str, ("auto", "blender", "silhouette"), ("fit",)),
+    "views": (list, ("front", "three_quarter", "side", "back"), ("render",)),  # a list of these
 }
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 EXECUTORS = ("local", "dask")
@@ -92,9 +93,12 @@ def _check_job(job: dict[str, Any], where: str, base: Path, found: list[Path]) -
         ok = isinstance(value, typ) and not (typ is not bool and isinstance(value, bool))
         if typ is float and isinstance(value, int) and not isinstance(value, bool):
             ok = True
+        if typ is list:
+            ok = ok and bool(value) and all(isinstance(v, str) and v in allowed for v in value)
         if not ok or (typ is str and value not in allowed) or (typ in (int, float) and
                                                                not allowed[0] <= value <= allowed[1]):
             rng = ", ".join(allowed) if typ is str else ("true or false" if typ is bool else
+                                                          f"a list of {', '.join(allowed)}" if typ is list else
                                                           f"{allowed[0]}..{allowed[1]}")
             raise UserError(f"{where}: {key}: must be {rng} (got {value!r})")
     return _resolve_inputs(job, where, base, found)
@@ -172,7 +176,7 @@ def _do_action(job: dict[str, Any], work: Path, out: Path) -> dict[str, Any]:
                                        ).get("timings_s", {})
     if action == "render":
         info = jobs.render_to_folder(spec, out, job.get("method", "wrap"), job.get("profile", "preview"),
-                                     job.get("size", 512))
+                                     job.get("size", 512), views=tuple(job.get("views", ())))
         return {"seconds": info.get("seconds")}
     if action == "fit":
         options = {k: job[k] for k in jobs.FIT_OPTIONS if k in job}

@@ -295,12 +295,13 @@ def _cli(*args, cwd):
 def test_cli_render_and_errors(tmp_path):
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps({"garment_type": "skirt"}))
-    res = _cli("render", str(spec), "--size", "48", "-o", str(tmp_path / "out"), cwd=ROOT)
+    res = _cli("render", str(spec), "--size", "48", "--views", "back", "-o", str(tmp_path / "out"), cwd=ROOT)
     assert res.returncode == 0, res.stderr[-2000:]
     # quiet: only our summary line on stdout, none of Blender's "Saved: ..." / EGL lines anywhere
     assert len(res.stdout.strip().splitlines()) == 1 and res.stdout.startswith("wrote ")
     assert "Saved" not in res.stdout + res.stderr and "EGL" not in res.stderr
-    assert {p.name for p in (tmp_path / "out").iterdir()} >= {"render.png", "mask.png", "render.json"}
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {"render.png", "render_back.png", "mask.png",
+                                                              "render.json"}
     legend = json.loads((tmp_path / "out" / "render.json").read_text())["legend"]
     assert {e["piece"] for e in legend} == {"skirt_front", "skirt_back", "waistband"}
     bad = _cli("assemble", str(spec), "--method", "melt", "-o", str(tmp_path / "bad"), cwd=ROOT)

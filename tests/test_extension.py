@@ -219,8 +219,14 @@ def drive(zip_path: str, out: str) -> dict:
         px = list(img.pixels[:])
         path = tmp / "preview.png"
         img.save(filepath=str(path)) if img.packed_file is None else path.write_bytes(img.packed_file.data)
-        return {"result": out, "size": list(img.size), "packed": img.packed_file is not None,
-                "spread": max(px) - min(px), "png": str(path)}
+        size, packed = list(img.size), img.packed_file is not None  # the next render replaces the image
+        bpy.context.scene.garment.render.view = "SIDE"  # the panel's View: the camera to the left side
+        side = list(bpy.ops.garment.render_preview())
+        side_px = list(bpy.data.images["Garment Preview"].pixels[:])
+        bpy.context.scene.garment.render.view = "FRONT"
+        return {"result": out + side, "size": size, "packed": packed,
+                "spread": max(px) - min(px), "png": str(path),
+                "side_differs": sum(abs(a - b) for a, b in zip(px, side_px, strict=True)) / len(px)}
 
     _step(res, "render", render)
 
@@ -445,8 +451,9 @@ def test_assemble_builds_garment_and_mannequin(session):
 
 def test_render_preview_fills_an_image(session):
     r = _ok(session["results"], "render")
-    assert r["result"] == ["FINISHED"] and r["size"] == [128, 128] and r["packed"]
+    assert r["result"] == ["FINISHED", "FINISHED"] and r["size"] == [128, 128] and r["packed"]
     assert r["spread"] > 0.1, "preview is a flat colour"
+    assert r["side_differs"] > 0.01, "the side view is the front's image"
 
 
 def test_pattern_export_picks_format_from_extension(session):

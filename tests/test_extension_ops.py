@@ -97,9 +97,9 @@ def test_rig_option_adds_an_armature_and_final_profile_renders(addon, monkeypatc
 
     real, profiles = pipeline.render_scene, []
 
-    def render_scene(result, png, mask, profile="preview", size=512, look=None):
+    def render_scene(result, png, mask, profile="preview", size=512, look=None, **views):
         profiles.append(profile)  # the final profile's own cost (~14 s of shader compiling) is not ours
-        return real(result, png, mask, profile="preview", size=size, look=look)
+        return real(result, png, mask, profile="preview", size=size, look=look, **views)
 
     monkeypatch.setattr(pipeline, "render_scene", render_scene)
 

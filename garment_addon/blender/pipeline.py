@@ -608,9 +608,9 @@ def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, v
 
 
 def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "preview",
-                 size: int = 512, look=None, views: tuple[str, ...] = ()) -> dict:
-    """Render the front view to ``png_path`` (and the flat garment mask to ``mask_path``), and each
-    other of ``views`` (VIEWS) beside it as render_<view>.png.
+                 size: int = 512, look=None, views: tuple[str, ...] = (), view: str = "front") -> dict:
+    """Render ``view`` (the front unless told) to ``png_path`` (and the flat garment mask, same camera,
+    to ``mask_path``), and each other of ``views`` (VIEWS) beside it as render_<view>.png.
 
     look: blender.look.Look to shade the garment with from now on (None: keep its current look).
     Returns {"png", "mask", "profile", "size", "seconds", "legend": [{piece, color}], "views", ...}.
@@ -619,22 +619,24 @@ def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "
     from . import render as rd
 
     _check_size(size)
-    extra = [v for v in check_views(views) if v != "front"]
+    check_views((view,))
+    extra = [v for v in check_views(views) if v != view]
     if look is not None:
         from .look import apply_look
 
         result.look = look
         apply_look(result.garment, result.legend, result.metrics.get("fabric", "cotton_shirting"), look)
     with _RenderIsolation(result) as scene:
-        seconds = _render_png(scene, result, png_path, profile, size)
+        seconds = _render_png(scene, result, png_path, profile, size, view)
         for v in extra:
             _render_png(scene, result, Path(png_path).with_name(view_png(v)), profile, size, v)
         info = {"png": str(png_path), "profile": profile, "size": size, "engine": rd.eevee_engine(),
                 "seconds": round(seconds, 3), "legend": result.legend,
-                "views": {"front": Path(png_path).name} | {v: view_png(v) for v in extra}}
+                "views": {view: Path(png_path).name} | {v: view_png(v) for v in extra}}
         if mask_path is not None:
             t = time.perf_counter()
-            gm, bm = rd.render_masks(scene, result.garment, result.mannequin, size)
+            with _turned(result, view):
+                gm, bm = rd.render_masks(scene, result.garment, result.mannequin, size)
             write_bytes(mask_path, rd.mask_png(gm))
             info.update(mask=str(mask_path), mask_seconds=round(time.perf_counter() - t, 3),
                         garment_pixels=int(gm.sum()), body_pixels=int(bm.sum()))

@@ -340,7 +340,7 @@ class GARMENT_OT_render_preview(_GarmentOperator, bpy.types.Operator):
                 from ..blender.look import Look
 
                 pipeline.render_scene(result, png, None, profile=profile, size=props.render.size,
-                                      look=Look(**convert.cloth_look(props.cloth)))
+                                      look=Look(**convert.cloth_look(props.cloth)), view=props.render.view.lower())
                 old = bpy.data.images.get(PREVIEW_IMAGE)
                 if old is not None:
                     bpy.data.images.remove(old)
@@ -350,7 +350,8 @@ class GARMENT_OT_render_preview(_GarmentOperator, bpy.types.Operator):
                 image.filepath = ""
             show_image(context, image)
             w, h = image.size
-            self.report({"INFO"}, f"Rendered {profile} {w}x{h} into '{PREVIEW_IMAGE}'")
+            view = props.render.view.lower().replace("_", "-")
+            self.report({"INFO"}, f"Rendered {profile} {w}x{h}, {view} view, into '{PREVIEW_IMAGE}'")
 
         return guarded(self, "Render", run)
 

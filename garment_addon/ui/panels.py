@@ -128,6 +128,7 @@ class GARMENT_PT_actions(_GarmentPanel, bpy.types.Panel):
         row = col.row(align=True)
         row.prop(render, "method", text="")
         row.prop(render, "size", text="")
+        col.prop(render, "view")
         row = col.row(align=True)
         row.operator("garment.render_preview", text="Render Preview", icon="RENDER_STILL").profile = "preview"
         row.operator("garment.render_preview", text="Final", icon="RENDER_RESULT").profile = "final"

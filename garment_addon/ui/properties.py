@@ -183,6 +183,9 @@ class GarmentRenderProps(bpy.types.PropertyGroup):
                          description="How Render assembles the garment when nothing is assembled yet")
     size: IntProperty(name="Size", default=512, min=16, max=4096, subtype="PIXEL",
                       description="Render width and height in pixels (as `render --size`)")
+    view: EnumProperty(name="View", default="FRONT", description="Where Render Preview's camera stands", items=[
+        ("FRONT", "Front", "Facing the mannequin"), ("THREE_QUARTER", "Three-quarter", "Front-left, 35° round"),
+        ("SIDE", "Side", "The mannequin's left side"), ("BACK", "Back", "Behind the mannequin")])
     rig: BoolProperty(name="Rig", default=False,
                       description="Add an armature with skin weights to mannequin and garment (as `assemble --rig`)")
 
