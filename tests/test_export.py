@@ -548,3 +548,12 @@ def test_lining_is_laid_out_and_bought_apart_from_the_main_fabric():
     assert len(cut_shapes(p)) == own  # the main fabric's layout has no lining piece in it
     fabric = dict(info_sections(p))["Fabric"]
     assert any(line.startswith("lining, 150 cm wide:") for line in fabric)
+
+
+def test_title_rounds_fitted_body_measurements_to_a_millimetre():
+    """A fit's measurements (bust 91.738) head the pattern as a pattern maker writes them: 91.7."""
+    from garment_addon.core.export.layout import title_lines
+
+    p = rect_pattern()
+    p.spec = {"garment_type": "shirt", "size": "M", "measurements": {"bust": 91.738, "waist": 81.656, "hip": 98}}
+    assert title_lines(p)[1].startswith("body cm: bust 91.7, waist 81.7, hip 98 - ")

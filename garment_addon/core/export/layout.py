@@ -346,7 +346,7 @@ def title_lines(pattern: Pattern) -> list[str]:
     size = spec.get("size") or "custom"
     m = spec.get("measurements", {})
     keys = [k for k in ("bust", "waist", "hip") if k in m]
-    meas = ", ".join(f"{k} {float(m[k]):g}" for k in keys)
+    meas = ", ".join(f"{k} {round(float(m[k]), 1):g}" for k in keys)  # a fitted 91.738 reads as 91.7
     fit = spec.get("features", {}).get("fit", "")
     line1 = f"{gtype} - size {size}" + (f" - fit {fit}" if fit else "")
     line2 = (f"body cm: {meas} - " if meas else "") + "all units cm, print at 100 % (no scaling)"
