@@ -1450,18 +1450,23 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
 
 def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
                   rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
-    """Folds round the crotch seams smoothed out as round the armholes (unfold_armholes): under
-    the crotch a loose trouser's front (a wide jumpsuit's, its legs' waist widened under the
-    bodice) hangs well in front of the body and turns back under it within 2-3 cm, where the legs'
-    rings meet the midline; the relax folded the front crotch through itself there (loose jumpsuit,
-    overalls, boiler suit L 11, XL 4, XXL 3 crossings). One round does it."""
-    legs = [p for p in pattern.pieces if (p.body_region or "").startswith("leg") and not _uses_placement(p)]
-    seam = np.zeros(len(pos), bool)
+    """Folds round the crotch seams and a jumpsuit's waist band smoothed out as round the armholes
+    (unfold_armholes). Under the crotch a loose trouser's front (a wide jumpsuit's, its legs' waist
+    widened under the bodice) hangs well in front of the body and turns back under it within 2-3 cm,
+    where the legs' rings meet the midline: the relax folded the front crotch through itself there
+    (loose jumpsuit, overalls, boiler suit L 11, XL 4, XXL 3 crossings). By the side seams the
+    bodice's bottom, lifted onto the band's top, folded through the band (2-6 at every size of
+    those). One round does it."""
+    ours = [p for p in pattern.pieces if not _uses_placement(p)]
+    legs = [p for p in ours if (p.body_region or "").startswith("leg")]
+    bands = _waist_seam_bands(pattern, mesh, ours)
+    seeds = np.isin(mesh.piece_of, [mesh.index(p.name) for p in bands])
     for p in legs:
         i = mesh.index(p.name)
-        seam[mesh.offsets[i] + mesh.pieces[i].edge_verts.get("crotch", np.zeros(0, int))] = True
-    on_legs = np.isin(mesh.piece_of, [mesh.index(p.name) for p in legs])
-    return _unfold(mesh, pos, body, seam, on_legs, offset, rounds)
+        seeds[mesh.offsets[i] + mesh.pieces[i].edge_verts.get("crotch", np.zeros(0, int))] = True
+    bodice = [p for p in ours if bands and (p.body_region or "").startswith("torso")]
+    region = np.isin(mesh.piece_of, [mesh.index(p.name) for p in (*legs, *bands, *bodice)])
+    return _unfold(mesh, pos, body, seeds, region, offset, rounds)
 
 
 def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, region: np.ndarray,
