@@ -262,9 +262,14 @@ def _fluted(pts: np.ndarray, length: float) -> np.ndarray:
     return base + float(np.interp(length, lengths, amps)) * wave
 
 
-def _over_shoulder(body: Body, pts: np.ndarray, z: np.ndarray) -> np.ndarray:
+def _over_shoulder(body: Body, pts: np.ndarray, z: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
     """Roll the part of a bodice above the upper chest back over the shoulder toward the mid-plane,
-    so front and back meet on top of the shoulder with their own length, not stretched."""
+    so front and back meet on top of the shoulder with their own length, not stretched.
+    top: the height of each point's column's top (its piece's outline straight above it): a column
+    longer above the roll's start than a quarter circle of its depth rolls over a quarter ellipse
+    that tall instead of running straight up past it, where front and back stood back to back in a
+    fin above the shoulder and the relax folded them through each other (sleeveless jumpsuit S /
+    male M: 27 / 31 crossings)."""
     zb = body.landmarks["shoulder"] - 3.0
     e = np.maximum(z - zb, 0.0)
     cy = body.section(np.full(len(z), zb))[2]
@@ -274,7 +279,25 @@ def _over_shoulder(body: Body, pts: np.ndarray, z: np.ndarray) -> np.ndarray:
     out = pts.copy()
     out[:, 1] = cy + depth * np.cos(a)
     out[:, 2] = np.where(e > 0, zb + r * np.sin(a) + np.maximum(e - r * np.pi / 2, 0.0), z)
+    if top is not None:
+        top = np.maximum(top - zb, e)
+        tall = (e > 0) & (top > r * np.pi / 2)
+        if tall.any():
+            b = _quarter_ellipse_height(r[tall], top[tall])
+            a = np.pi / 2 * e[tall] / top[tall]
+            out[tall, 1] = cy[tall] + depth[tall] * np.cos(a)
+            out[tall, 2] = zb + b * np.sin(a)
     return out
+
+
+def _quarter_ellipse_height(r: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The height b of the quarter ellipse (half widths r, b) that is ``length`` long (Ramanujan)."""
+    lo, hi = r.copy(), np.maximum(length, r)
+    for _ in range(30):
+        b = 0.5 * (lo + hi)
+        quarter = np.pi / 4 * (3 * (r + b) - np.sqrt((3 * r + b) * (r + 3 * b)))
+        lo, hi = np.where(quarter < length, b, lo), np.where(quarter < length, hi, b)
+    return 0.5 * (lo + hi)
 
 
 def _uses_placement(piece) -> bool:
@@ -549,9 +572,27 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
                                 body.landmarks["shoulder"] - 3.0, front)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
         ring = _torso_ring_fast(body, zs, s, circ, offset, front=front, shown=shown, upto=upto)
-        pos[sl] = _over_shoulder(body, ring, z) if kind == "torso" else ring
+        # a jumpsuit's bodice (anchored at the waist on the superellipse, its band lifting it) rolls its
+        # tall columns over an ellipse; other tops as before (with the ellipse too, the vest XXL's back
+        # folded by its right armhole, 0 -> 2 crossings, and on the analytic body a jacket's lapels
+        # showed narrower)
+        top = _shoulder_line(p, v[:, 0], shown) + dz if kind == "torso" and all_legs else None
+        pos[sl] = _over_shoulder(body, ring, z, top) if kind == "torso" else ring
     if kind == "skirt":
         _hang_flare(body, pieces, mesh, pos, offset)
+
+
+def _shoulder_line(piece, x: np.ndarray, shown: bool) -> np.ndarray:
+    """Flat height (as the ring lays it) of the piece's shoulder seams straight above each x, held
+    level past their ends (over the neckline, the armhole): where each column of the piece meets the
+    other side over the shoulder. -inf for a piece without shoulder seams."""
+    seams = [piece.edge_points(e) for e in piece.edges if e.name.startswith("shoulder")]
+    if not seams:
+        return np.full(len(x), -np.inf)
+    pts = _hung(piece, _flat_worn(piece, np.concatenate(seams)), shown)
+    order = np.argsort(pts[:, 0])
+    # a back's two shoulders: between them (over its neckline) the line runs from one side neck to the other
+    return np.interp(x, pts[order, 0], pts[order, 1])
 
 
 def _half(pieces, widths, ys, back: bool) -> np.ndarray:
@@ -1455,6 +1496,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     # after the collars: smoothing a collar's neck seam spreads over the fronts to their armholes and
     # folded an unfolded one again (jacket XXL: 4 crossings at the left front's by the shoulder)
     pos = unfold_armholes(pattern, mesh, pos, body, offset)
+    pos = unfold_crotch(pattern, mesh, pos, body, offset)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
         # carried again by the relaxed host: the relax lets a front drop (the length under a full
@@ -1548,9 +1590,39 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     label, sewn = _seam_groups(mesh)
     on_torso, on_arm = np.isin(mesh.piece_of, torso_ids), np.isin(mesh.piece_of, arm_ids)
     cap = on_arm & sewn & np.isin(label, label[sewn & on_torso]) | _open_armholes(ours, mesh)
-    if not cap.any():
+    return _unfold(mesh, pos, body, cap, on_torso | on_arm, offset, rounds)
+
+
+def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
+                  rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
+    """Folds round the crotch seams and a jumpsuit's waist band smoothed out as round the armholes
+    (unfold_armholes). Under the crotch a loose trouser's front (a wide jumpsuit's, its legs' waist
+    widened under the bodice) hangs well in front of the body and turns back under it within 2-3 cm,
+    where the legs' rings meet the midline: the relax folded the front crotch through itself there
+    (loose jumpsuit, overalls, boiler suit L 11, XL 4, XXL 3 crossings). By the side seams the
+    bodice's bottom, lifted onto the band's top, folded through the band (2-6 at every size of
+    those). One round does it."""
+    ours = [p for p in pattern.pieces if not _uses_placement(p)]
+    legs = [p for p in ours if (p.body_region or "").startswith("leg")]
+    bands = _waist_seam_bands(pattern, mesh, ours)
+    seeds = np.isin(mesh.piece_of, [mesh.index(p.name) for p in bands])
+    for p in legs:
+        i = mesh.index(p.name)
+        seeds[mesh.offsets[i] + mesh.pieces[i].edge_verts.get("crotch", np.zeros(0, int))] = True
+    bodice = [p for p in ours if bands and (p.body_region or "").startswith("torso")]
+    region = np.isin(mesh.piece_of, [mesh.index(p.name) for p in (*legs, *bands, *bodice)])
+    return _unfold(mesh, pos, body, seeds, region, offset, rounds)
+
+
+def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, region: np.ndarray,
+            offset: float, rounds: int) -> np.ndarray:
+    """The cloth of ``region`` within ARMHOLE_REACH of the ``seeds`` smoothed where it crosses itself
+    (Laplacian, sewn vertices as one, kept out of the body) until no edge crosses a triangle; only
+    the vertices of crossing edges and crossed triangles, and their neighbours, move."""
+    if not seeds.any():
         return pos
-    near = (on_torso | on_arm) & (cKDTree(pos[cap]).query(pos, distance_upper_bound=ARMHOLE_REACH)[0] < np.inf)
+    label, sewn = _seam_groups(mesh)
+    near = region & (cKDTree(pos[seeds]).query(pos, distance_upper_bound=ARMHOLE_REACH)[0] < np.inf)
     rep = _welded_ids(label, sewn)
     faces = rep[mesh.faces[near[mesh.faces].all(axis=1)]]
     e = rep[mesh.edges()]
