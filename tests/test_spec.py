@@ -142,3 +142,25 @@ def test_round_trip_through_dict():
     spec = make_spec(SEED_DRESS)
     again = make_spec(spec.to_dict())
     assert again.to_dict() == spec.to_dict()
+
+
+@pytest.mark.parametrize("size", ["S", "M", "XXL"])
+def test_trousers_end_at_the_same_place_on_the_male_body(size):
+    """The male mannequin's waist is lower (mannequin.PRESETS): its trousers and rise are shorter by
+    that much, so the hem stands as high above the floor and the crotch seam as far under the body's
+    as on the female body. At 104 cm for both every male hem lay ~2 cm below the floor."""
+    from garment_addon.core.body.mannequin import PRESETS, body_for_spec
+    from garment_addon.core.spec import MALE_WAIST_DROP
+
+    assert MALE_WAIST_DROP == pytest.approx(PRESETS["female"]["waist"] - PRESETS["male"]["waist"])
+    hem, crotch = {}, {}
+    for preset in ("female", "male"):
+        spec = make_spec({"garment_type": "pants", "size": size, "metadata": {"body_preset": preset}})
+        L = body_for_spec(spec).landmarks
+        hem[preset] = L["waist"] - spec.m["pant_length"]
+        crotch[preset] = L["waist"] - spec.m["rise"] - L["crotch"]
+    assert hem["male"] == pytest.approx(hem["female"], abs=0.3) and hem["male"] > -1.0
+    assert crotch["male"] == pytest.approx(crotch["female"], abs=0.3)
+    given = make_spec({"garment_type": "pants", "measurements": {"pant_length": 100},
+                       "metadata": {"body_preset": "male"}})
+    assert given.m["pant_length"] == 100  # a given length stays

@@ -417,6 +417,20 @@ def _flat_chest(m: dict[str, float], given: dict[str, float], meta) -> None:
         m["high_bust"] = m["bust"]
 
 
+def _male_waist(m: dict[str, float], given: dict[str, float], meta, height: float) -> None:
+    """On the male mannequin (metadata.body_preset) the waist sits MALE_WAIST_DROP of the height lower
+    (mannequin.PRESETS), so what hangs from it (trousers, their rise, skirts) is that much shorter to
+    end where it ends on the female body: at 104 cm every male trouser hem lay 1.7-2.2 cm below the
+    floor and the loose legs folded over the foot. Given lengths stay."""
+    if isinstance(meta, dict) and meta.get("body_preset") == "male":
+        for k in ("pant_length", "rise", "skirt_length"):
+            if k not in given:
+                m[k] -= MALE_WAIST_DROP * height
+
+
+MALE_WAIST_DROP = 0.015  # of the height: the female mannequin's waist at 0.615, the male's at 0.60
+
+
 def _jacket_break(t: str, m: dict[str, float], feats: dict[str, Any]) -> None:
     """A jacket's front opens (its neckline_depth, the break point's drop) to just above the waist,
     so the lapels roll the whole way from the top button to the gorge; a hooded jacket keeps the
@@ -484,6 +498,7 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
     m.update({k: v for k, v in alias_defaults.items() if k not in given and k in MEASUREMENTS})
     m.update(given)
     _flat_chest(m, given, data.get("metadata"))
+    _male_waist(m, given, data.get("metadata"), body_height(sz, m))
     if "neckline_width" not in given:
         m["neckline_width"] = min(m["neckline_width"], m["shoulder_width"] / 2 - 4)
     _derive_pants(m, given)
