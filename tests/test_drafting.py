@@ -979,6 +979,29 @@ def test_a_tailored_jacket_has_a_notched_lapel_collar_and_a_two_piece_sleeve(siz
     assert len(ys) >= 2 and ys[-1] < brk[1] and np.ptp(np.diff(ys)) < 1e-6
 
 
+def _across(piece, y: float) -> float:
+    """A piece's width at flat height ``y``."""
+    return LineString([(-500.0, y), (500.0, y)]).intersection(Polygon(piece.outline)).length
+
+
+@pytest.mark.parametrize("size", ("S", "M", "L", "XL", "XXL"))
+def test_a_tailored_jacket_sleeve_tapers_from_the_elbow_to_a_hem_the_hand_holds(size):
+    """A jacket's default sleeve, cut onto the hand, ends in a hem of wrist + 10 cm, as tailored
+    sleeves do (wrist + 8-10): a shirt cuff and the hand pass through it and the hand holds it, so the
+    sleeve breaks above it. It kept the outerwear wrist ease, wrist + 14 (XXL 33 cm), which slid over
+    the hand: the lower sleeve hung as a wide flat panel and broke too little (drape sleeve_break
+    L / XL 1.021 / 1.02). Above the hem the sleeve still narrows from the bicep through the elbow."""
+    spec = make_spec({"garment_type": "jacket", "size": size})
+    p = draft_pattern(spec)
+    top, under = p.piece("left_top_sleeve"), p.piece("left_under_sleeve")
+    wrist = spec.m["wrist"]
+    hem = top.edge_length("hem") + under.edge_length("hem")
+    assert wrist + HAND + 2.0 <= hem <= wrist + 10.0 + 1e-6
+    around = lambda y: _across(top, y) + _across(under, y)  # noqa: E731
+    bicep, elbow = top.landmarks["bicep_level"][1], top.landmarks["elbow"][1]
+    assert around(bicep - 1.0) > around(elbow) > around(elbow / 2) > hem
+
+
 def _finished_by(p: Pattern, piece, edge) -> bool:
     """Is a free neckline / armhole / front edge finished by a facing traced over it (either side: a
     mirror pair is printed once), or by a knit band or binding made for that kind of edge?"""
