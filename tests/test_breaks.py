@@ -67,7 +67,7 @@ def _left_hem(pattern) -> float:
 def test_a_default_long_sleeve_is_cut_onto_the_hand_and_a_plain_hem_rests_there(garment_type):
     """A shirt's or jacket's default long sleeve ends HAND_REST cm past the wrist, on the hand; a shirt's
     plain hem is no wider than the hand at the thumb's base (wrist + 6; a jacket's, which goes over a
-    shirt cuff, wrist + 10), so the hand holds it and the sleeve breaks above it. Before, the shirt's
+    shirt cuff, wrist + 8), so the hand holds it and the sleeve breaks above it. Before, the shirt's
     ended at the wrist (58 cm at M) with a wrist + 10 cm hem and its drape hung straight
     (sleeve_break 1.004; the jacket's, 2 cm past the wrist, 1.023; with its wrist + 14 hem, L 1.021)."""
     spec = make_spec({"garment_type": garment_type})
