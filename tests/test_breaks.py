@@ -5,7 +5,7 @@ import pytest
 
 from garment_addon.core.assembly.breaks import BAND_CM, limb_breaks
 from garment_addon.core.pattern import draft_pattern
-from garment_addon.core.pattern.drafting.ease import HAND_EASE, LAYER_EASE
+from garment_addon.core.pattern.drafting.ease import HAND_EASE, OVER_CUFF
 from garment_addon.core.pattern.model import polyline_length
 from garment_addon.core.proportions import ARM_LENGTH
 from garment_addon.core.spec import HAND_REST, SIZE_TABLE, body_measurements, make_spec
@@ -66,15 +66,14 @@ def _left_hem(pattern) -> float:
 @pytest.mark.parametrize("garment_type", ["shirt", "jacket"])
 def test_a_default_long_sleeve_is_cut_onto_the_hand_and_a_plain_hem_rests_there(garment_type):
     """A shirt's or jacket's default long sleeve ends HAND_REST cm past the wrist, on the hand; a shirt's
-    plain hem is no wider than the hand at the thumb's base (wrist + 6), so the hand holds it and the
-    sleeve breaks above it. A jacket's keeps its wide hem (outerwear goes over a shirt cuff). Before,
-    the shirt's ended at the wrist (58 cm at M) with a wrist + 10 cm hem and its drape hung straight
-    (sleeve_break 1.004; the jacket's, 2 cm past the wrist, 1.023)."""
+    plain hem is no wider than the hand at the thumb's base (wrist + 6; a jacket's, which goes over a
+    shirt cuff, wrist + 8), so the hand holds it and the sleeve breaks above it. Before, the shirt's
+    ended at the wrist (58 cm at M) with a wrist + 10 cm hem and its drape hung straight
+    (sleeve_break 1.004; the jacket's, 2 cm past the wrist, 1.023; with its wrist + 14 hem, L 1.021)."""
     spec = make_spec({"garment_type": garment_type})
     arm = ARM_LENGTH * body_measurements(spec)["height"]
     assert spec.m["sleeve_length"] == pytest.approx(arm + HAND_REST)
-    wide = spec.m["wrist"] + 10.0 + (LAYER_EASE["wrist"] if garment_type == "jacket" else 0.0)
-    want = wide if garment_type == "jacket" else spec.m["wrist"] + HAND_EASE
+    want = spec.m["wrist"] + HAND_EASE + (OVER_CUFF if garment_type == "jacket" else 0.0)
     assert _left_hem(draft_pattern(spec)) == pytest.approx(want, abs=0.05)
 
 

@@ -20,6 +20,15 @@ BACK_NECK_DROP = 2.0  # side-neck point to centre-back neck, cm
 CAP_EASE = {"fitted": 2.4, "regular": 1.5, "loose": 0.8}
 LAYER_CAP_EASE = 0.5
 HAND_EASE = 6.0  # a closed sleeve hem or cuff must pass the hand: at least wrist + 6 cm
+# Outerwear's plain hem on the hand also goes over a shirt's buttoned cuff (wrist + 3): wrist + 8 cm, as
+# tailored jacket sleeves are (wrist + 8-10). It had kept the layer's wrist ease (wrist + 14: XXL 33
+# cm), which hung past the hand as a wide flat panel and broke too little above it (drape
+# sleeve_break S / M / L / XL / XXL 1.033 / 1.032 / 1.021 / 1.021 / 1.017 -> 1.062 / 1.052 / 1.042 /
+# 1.037 / 1.034). The shown mannequin's hand is about as big at every size (25-26 cm round at its
+# widest) while the wrist grows, so a wider hem is held less at XXL: wrist + 10 broke 1.031 / 1.025 at
+# XL / XXL. Narrowed before the wrap turned a two-piece under sleeve into its top sleeve's gap, the
+# sleeve folded through itself above the wrist (M 0 -> 21 crossings); now 0 at XS..XXL.
+OVER_CUFF = 2.0
 
 
 # Knit stretches: the body needs less room, the cap hardly any (knit sleeves have flat caps).

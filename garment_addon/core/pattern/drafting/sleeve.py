@@ -14,7 +14,7 @@ from ...proportions import ARM_LENGTH
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PieceDraft
-from .ease import EASE, HAND_EASE, cap_ease, spec_ease
+from .ease import EASE, HAND_EASE, OVER_CUFF, cap_ease, spec_ease
 
 ARM_LENGTH_FRACTION = ARM_LENGTH  # shoulder point to wrist / height
 # A plain hem that reaches past the wrist rests on the hand if it is no wider than the hand at the
@@ -42,7 +42,7 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     """The left sleeve. Returns (piece, cap ease front, cap ease back).
 
     ``rib_cuff``: a rib cuff is stretched onto the hem, so the sleeve tapers to just pass the hand; so
-    does a plain hem that reaches the hand (it rests there, see ON_HAND_CM), outerwear's excepted.
+    does a plain hem that reaches the hand (it rests there, see ON_HAND_CM; outerwear's, OVER_CUFF wider).
     """
     m, fit = spec.m, spec.fit
     e = spec_ease(spec)
@@ -68,11 +68,9 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     # hem width: taper from the bicep to the wrist along the arm
     arm_len = ARM_LENGTH_FRACTION * height
     below_cap = max(0.0, top - cap)
-    # outerwear keeps its wide hem: it goes over a shirt's cuff (narrowed to the hand, a jacket's two-piece
-    # sleeve folded through itself above the wrist in the wrap: M 0 -> 21 crossings)
-    outer = e["wrist"] > EASE[fit]["wrist"]
-    on_hand = hem_role == "hem" and top >= arm_len + ON_HAND_CM and not outer
-    wrist_w = m["wrist"] + (HAND_EASE if rib_cuff or on_hand else e["wrist"])
+    on_hand = hem_role == "hem" and top >= arm_len + ON_HAND_CM
+    over_cuff = OVER_CUFF if e["wrist"] > EASE[fit]["wrist"] else 0.0  # outerwear goes over a shirt's cuff
+    wrist_w = m["wrist"] + (HAND_EASE if rib_cuff else HAND_EASE + over_cuff if on_hand else e["wrist"])
     frac = min(1.0, below_cap / max(1.0, arm_len - cap))
     hem_w = min(bicep_w, bicep_w + (wrist_w - bicep_w) * frac)
     hem_w = max(hem_w, m["wrist"] + HAND_EASE)  # the hem (and a closed cuff) must pass the hand
@@ -102,7 +100,10 @@ FRONT_SEAM_IN = 0.35  # of the front half's width: the front seam sits under the
 BACK_SEAM_IN = 0.45  # of the back half's width: the back (elbow) seam
 ELBOW_HOLLOW = 0.6  # cm the front seam curves in at the inner elbow
 ELBOW_ROUND = 0.6  # cm the back seam curves out over the elbow
-ELBOW_EASE = 1.0  # cm the top sleeve's back seam is longer at the elbow, eased onto the under sleeve
+# cm the top sleeve's back seam is longer at the elbow, eased onto the under sleeve (tailoring: 0.5-1 cm).
+# 1 cm gathered into a fold at the lower elbow notch that the wrap's relax pushed through the under
+# sleeve on a jacket with a wrist + 8 hem (XL: 2 crossings; 1.2 cm: 4; 0.8: none at XS..XXL)
+ELBOW_EASE = 0.8
 
 
 def _cut_x(pts: np.ndarray, x: float) -> tuple[np.ndarray, np.ndarray]:
