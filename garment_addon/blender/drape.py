@@ -6,8 +6,9 @@ its length in the shape the cloth starts from, times the cloth's per-vertex shri
 no per-vertex scale undoes a wrap that stretches a piece one way and squeezes it the other: with it
 alone the springs rested 4-6 % off their cut lengths and hoodie, jumpsuit and flared dress settled
 5-7 % stretched. So the cloth starts from the wrap relaxed to the cut lengths, its seams a few cm
-open for the sewing springs to close (core.assembly.rest); sleeves and legs still start as wrapped
-and are scaled (the squeeze along the limb pushes the cloth into the break above a cuff or hem). A
+open for the sewing springs to close (core.assembly.rest); what is held there (pinned cloth, collars,
+cuffs, sleeves and legs: their squeeze along the limb pushes the cloth into the break above a cuff
+or hem) starts as wrapped and is scaled. A
 rest shape key does not do it in bpy 5.0.1: at value 0 it changes nothing (a 2x key left a patch
 unchanged), at 1 it is where the cloth starts and where pinned vertices are held. Phase 1 (no gravity) closes seams,
 phase 2 adds gravity and runs until the cloth is at rest. Self-collision keeps overlapping layers

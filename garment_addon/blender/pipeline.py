@@ -183,10 +183,11 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             held = (np.round(pin, 2) > 0.0) | _folded_on(pattern, mesh) | limbs
             start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held)
             sc.set_coords(garment, start)
-            # sleeves and legs start as wrapped, squeezed along the limb, and are scaled back toward their
-            # cut lengths: pushing out against the cuff or hem they fold above it (relaxed, they hung straight)
+            # what is held starts as wrapped and is scaled per vertex toward its cut lengths, as before:
+            # sleeves and legs, squeezed along the limb, push out against the cuff or hem and fold above
+            # it (relaxed, they hung straight); the hood, scaled, 0.093 -> ~0.07 stretch
             flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
-            scale = np.where(limbs, dr.rest_scale(start, flat, mesh.faces), 1.0)
+            scale = np.where(held, dr.rest_scale(start, flat, mesh.faces), 1.0)
             cloth = dr.setup_cloth(garment, scale, settings, pin=pin)
             dr.isolate(cloth, colliders)
             raw = yield from dr.simulate_steps(scene, garment, dr.FRAME_CAP, progress.sub(0.3, 0.9), stats)
