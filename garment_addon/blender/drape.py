@@ -1,10 +1,16 @@
 """Physical drape with Blender cloth: sewing springs close the seams, then gravity settles.
 
 The garment object starts from the wrap (so sleeves are already tubes) with the seam pairs as
-loose edges. The cloth's rest lengths must be the flat pattern's, not the wrap's: a rest shape key
-had no effect in bpy 5.0.1 (measured: a 2x key left a patch unchanged), so each vertex gets a
-shrink weight (the cloth's per-vertex shrinking, which does work, also for growth) that scales its
-springs from their wrapped length back to the pattern length. Phase 1 (no gravity) closes seams,
+loose edges. The cloth's rest lengths must be the flat pattern's, not the wrap's. A spring rests at
+its length in the shape the cloth starts from, times the cloth's per-vertex shrink (rest_scale), and
+no per-vertex scale undoes a wrap that stretches a piece one way and squeezes it the other: with it
+alone the springs rested 4-6 % off their cut lengths and hoodie, jumpsuit and flared dress settled
+5-7 % stretched. So the cloth starts from the wrap relaxed to the cut lengths, its seams a few cm
+open for the sewing springs to close (core.assembly.rest); what is held there (pinned cloth, collars,
+cuffs, sleeves and legs: their squeeze along the limb pushes the cloth into the break above a cuff
+or hem) starts as wrapped and is scaled. A
+rest shape key does not do it in bpy 5.0.1: at value 0 it changes nothing (a 2x key left a patch
+unchanged), at 1 it is where the cloth starts and where pinned vertices are held. Phase 1 (no gravity) closes seams,
 phase 2 adds gravity and runs until the cloth is at rest. Self-collision keeps overlapping layers
 (fronts, pockets, folds) apart; the collider is the mannequin as shown. Every frame is stepped with
 frame_set (jumping to the last frame gives garbage).
@@ -109,9 +115,11 @@ def remove_isolation() -> None:
 
 
 def setup_cloth(garment, scale: np.ndarray, fabric: dict, pin=None, frame_cap: int = FRAME_CAP):
-    """Cloth modifier with sewing springs and self-collision; ``fabric``: core.fabric.solver_settings
-    (mass, tension, compression, shear, bending, damping, thickness_mm); ``scale`` (from rest_scale)
-    restores the pattern's rest lengths; ``pin``: per-vertex pin weights in [0, 1] (1: held in place,
+    """Cloth modifier with sewing springs and self-collision, at rest as the garment is placed (start
+    it from core.assembly.rest.rest_shape) times ``scale`` (rest_scale, per vertex; 1: as placed);
+    ``fabric``: core.fabric.solver_settings
+    (mass, tension, compression, shear, bending, damping, thickness_mm); ``pin``: per-vertex pin
+    weights in [0, 1] (1: held in place,
     e.g. a waistband: nothing else keeps trousers up; between: pulled softly back to the start) or
     vertex indices to hold."""
     mod = garment.modifiers.new("Cloth", "CLOTH")

@@ -146,6 +146,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly.breaks import limb_breaks
     from ..core.assembly.level import front_level
     from ..core.assembly.quality import push_out
+    from ..core.assembly.rest import rest_shape
     from ..core.assembly.wrap import unfold_armholes
     from ..core.mesh import mesh_pattern
     from . import drape as dr
@@ -174,9 +175,20 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         colliders = [dr.add_collider(result.mannequin)] + [dr.add_layer_collider(g) for g in under]
         stats: dict = {}
         try:
+            pin = _pin_weights(pattern, mesh, pos, body)
+            # the cloth starts at rest (its springs' rest lengths): the wrap relaxed to the cut lengths,
+            # what is pinned, even softly, held where the wrap put it (a hood held toward a start with its
+            # seams open jittered there: 141 frames, not 38), and so are collars and cuffs (_folded_on)
+            limbs = _limbs(pattern, mesh)
+            held = (np.round(pin, 2) > 0.0) | _folded_on(pattern, mesh) | limbs
+            start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held)
+            sc.set_coords(garment, start)
+            # what is held starts as wrapped and is scaled per vertex toward its cut lengths, as before:
+            # sleeves and legs, squeezed along the limb, push out against the cuff or hem and fold above
+            # it (relaxed, they hung straight); the hood, scaled, 0.093 -> ~0.07 stretch
             flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
-            scale = dr.rest_scale(pos, flat, mesh.faces)
-            cloth = dr.setup_cloth(garment, scale, settings, pin=_pin_weights(pattern, mesh, pos, body))
+            scale = np.where(held, dr.rest_scale(start, flat, mesh.faces), 1.0)
+            cloth = dr.setup_cloth(garment, scale, settings, pin=pin)
             dr.isolate(cloth, colliders)
             raw = yield from dr.simulate_steps(scene, garment, dr.FRAME_CAP, progress.sub(0.3, 0.9), stats)
         except BaseException:
@@ -301,6 +313,25 @@ def _clear_body(garment, mannequin, pos_cm: np.ndarray, gap_cm: float) -> tuple[
         return pos_cm, lift
     set_coords(garment, moved)  # the garment object sits at the origin: world = local coordinates
     return pos_cm + (moved - v)[cKDTree(v).query(pos_cm)[1]], lift
+
+
+def _limbs(pattern, mesh) -> np.ndarray:
+    """Mask of the sleeves' and trouser legs' vertices."""
+    return np.isin(mesh.piece_of, [i for i, p in enumerate(pattern.pieces)
+                                   if (p.body_region or "").startswith(("arm_", "leg_"))])
+
+
+def _folded_on(pattern, mesh) -> np.ndarray:
+    """Mask of the pieces the wrap folds onto other cloth: collars (turned over their stand or roll
+    line) and cuffs other than rib bands (lapped round the wrist). Relaxed on their own to their cut
+    lengths they passed through what they lie on (button-down drape: 39 self-crossings, 0 held)."""
+    from ..core.assembly.wrap import rib_ratios
+    from ..core.pattern.drafting.shirt_collar import COLLAR_FALL
+
+    rib = rib_ratios(pattern)
+    folded = [i for i, p in enumerate(pattern.pieces) if p.name not in rib
+              and (p.body_region in ("collar", COLLAR_FALL) or (p.body_region or "").startswith("cuff"))]
+    return np.isin(mesh.piece_of, folded)
 
 
 def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
