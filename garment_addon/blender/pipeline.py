@@ -180,7 +180,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # what is pinned, even softly, held where the wrap put it (a hood held toward a start with its
             # seams open jittered there: 141 frames, not 38), and so are collars and cuffs (_folded_on)
             limbs = _limbs(pattern, mesh)
-            held = (np.round(pin, 2) > 0.0) | _folded_on(pattern, mesh) | limbs
+            held = (np.round(pin, 2) > 0.0) | _folded_on(pattern, mesh) | limbs | _imported(pattern, mesh)
             start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held)
             sc.set_coords(garment, start)
             # what is held starts as wrapped and is scaled per vertex toward its cut lengths, as before:
@@ -313,6 +313,15 @@ def _clear_body(garment, mannequin, pos_cm: np.ndarray, gap_cm: float) -> tuple[
         return pos_cm, lift
     set_coords(garment, moved)  # the garment object sits at the origin: world = local coordinates
     return pos_cm + (moved - v)[cKDTree(v).query(pos_cm)[1]], lift
+
+
+def _imported(pattern, mesh) -> np.ndarray:
+    """Mask of the pieces laid by their own placement (GarmentCode imports): they start as wrapped.
+    Relaxed to their cut lengths, the GarmentCode dress's fluted skirt and bodice passed through each
+    other (drape: 0 -> 115 self-crossings, not at rest by the frame cap)."""
+    from ..core.assembly.wrap import _uses_placement
+
+    return np.isin(mesh.piece_of, [i for i, p in enumerate(pattern.pieces) if _uses_placement(p)])
 
 
 def _limbs(pattern, mesh) -> np.ndarray:
