@@ -557,3 +557,20 @@ def test_title_rounds_fitted_body_measurements_to_a_millimetre():
     p = rect_pattern()
     p.spec = {"garment_type": "shirt", "size": "M", "measurements": {"bust": 91.738, "waist": 81.656, "hip": 98}}
     assert title_lines(p)[1].startswith("body cm: bust 91.7, waist 81.7, hip 98 - ")
+
+
+def test_finished_measurement_lines_add_up_as_printed():
+    """Body + ease = finished, in the printed numbers (each rounded on its own they did not)."""
+    import re
+
+    from garment_addon.core.export.cutting import measurement_lines
+    from garment_addon.core.pattern import draft_pattern
+    from garment_addon.core.spec import make_spec
+
+    lines = measurement_lines(draft_pattern(make_spec({"garment_type": "shirt", "measurements": {
+        "bust": 91.738, "waist": 81.656}, "features": {"fit": "fitted"}})))  # the demo's fit: 91.7 + 4.9
+    assert lines
+    for line in lines:
+        body, finished, ease = map(float, re.search(r"body ([\d.]+), finished ([\d.]+) \(ease ([+-][\d.]+)\)",
+                                                    line).groups())
+        assert round(body + ease, 1) == finished, line

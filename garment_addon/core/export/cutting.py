@@ -93,9 +93,13 @@ def cutting_rows(pattern: Pattern) -> list[str]:
 
 
 def measurement_lines(pattern: Pattern) -> list[str]:
-    rows = measurement_table(pattern)
-    return [f"{r['girth']}: body {r['body']:.1f}, finished {r['finished']:.1f} (ease {r['ease']:+.1f})"
-            for r in rows]
+    """One line per girth: body, finished and ease to a millimetre, the ease the difference of the two
+    printed numbers so they add up (rounded on its own, 91.7 + 4.9 was printed as 96.7)."""
+    out = []
+    for r in measurement_table(pattern):
+        body, finished = round(r["body"], 1), round(r["finished"], 1)
+        out.append(f"{r['girth']}: body {body:.1f}, finished {finished:.1f} (ease {finished - body:+.1f})")
+    return out
 
 
 def info_sections(pattern: Pattern) -> list[tuple[str, list[str]]]:
