@@ -22,6 +22,7 @@ from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
 from ..body.mannequin import Body, polygon_perimeter, superellipse
+from ..interop.garmentcode import placed
 from ..mesh.triangulate import GarmentMesh
 from ..pattern.drafting.shirt_collar import COLLAR_FALL
 from ..pattern.measure import front_edge_range
@@ -880,17 +881,16 @@ def _sleeves_to_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body
 
 
 def _placed_points(p, mesh: GarmentMesh) -> tuple[slice, np.ndarray]:
-    """GarmentCode panel placement: 3D = R(euler xyz, degrees) (x, y, 0) + t in its frame (y up,
-    z toward the viewer), converted to ours (z up, facing -y). Returns (vertex slice, points)."""
-    from scipy.spatial.transform import Rotation
-
+    """A piece's mesh vertices where its GarmentCode placement puts them (interop.garmentcode.placed),
+    in our frame. Returns (vertex slice, points)."""
     i = mesh.index(p.name)
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
-    v = mesh.pieces[i].verts
-    rot = Rotation.from_euler("xyz", p.placement.get("rotation", [0, 0, 0]), degrees=True)
-    local = np.column_stack([v[:, 0] * (-1.0 if p.placement.get("mirror_x") else 1.0), v[:, 1], np.zeros(len(v))])
-    gc = rot.apply(local) + np.asarray(p.placement.get("translation", [0, 0, 0]), float)
-    return sl, np.column_stack([gc[:, 0], -gc[:, 2], gc[:, 1]])
+    return sl, _ours(placed(mesh.pieces[i].verts, p.placement))
+
+
+def _ours(gc: np.ndarray) -> np.ndarray:
+    """GarmentCode's frame (y up, z toward the viewer) to ours (z up, facing -y)."""
+    return np.column_stack([gc[:, 0], -gc[:, 2], gc[:, 1]])
 
 
 def _place_placement(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
@@ -920,24 +920,34 @@ def _place_placement_ring(pieces, mesh: GarmentMesh, pos: np.ndarray, body: Body
     long as all the ring's panels are wide at that height (never tighter than the body). A radial
     projection of the flat panels instead crushed them onto the body (10-15 % stretch)."""
     placed = [_placed_points(p, mesh) for p in pieces]
-    pts = np.concatenate([q for _, q in placed])
-    z = pts[:, 2]
-    circ = _ring_widths([q for _, q in placed], z)
-    back = np.concatenate([np.full(len(q), _is_back(p) or q[:, 1].mean() > 0) for p, (_, q) in
-                           zip(pieces, placed, strict=True)])
-    a, b, _ = body.section(np.maximum(z, body.landmarks["hip"]) if key == "skirt" else z)
-    body_circ = 2 * np.pi * np.sqrt(0.5 * (a * a + b * b))  # near the superellipse's perimeter
+    out, back, widths, body_circ = _placed_ring(body, pieces, placed, offset, hips=key == "skirt")
     # a skirt flares out from where it first stands clear of the body: the hip, or up to the waist
     # (a circle skirt), and hangs from there as our own flared skirts hang from the hip
-    wide = z[circ > HANG_WIDER * body_circ]
-    hang = float(np.clip(wide.max(), body.landmarks["hip"], body.landmarks["waist"])) if len(wide) else None
-    circ = np.maximum(circ * 1.02, body_circ * 1.04)
-    s = np.where(back, 0.5 * circ - pts[:, 0], pts[:, 0])
-    out = _torso_ring_fast(body, z, s, circ, offset)
-    if key == "skirt" and hang is not None:
+    z = out[:, 2]
+    wide = z[widths > HANG_WIDER * body_circ]
+    if key == "skirt" and len(wide):
+        hang = float(np.clip(wide.max(), body.landmarks["hip"], body.landmarks["waist"]))
         _hang_placed_flare(body, pieces, placed, back, out, offset, hang)
     idx = np.concatenate([np.arange(sl.start, sl.stop) for sl, _ in placed])
     pos[idx] = out
+
+
+def _placed_ring(body: Body, pieces, placed, offset: float, hips: bool):
+    """Placed panels (``placed``: _placed_points of ``pieces``) round the body as one ring: each one's
+    x is arc length from the centre front, or from the centre back for a back panel, on a ring as
+    long as the panels are wide together at that height (never tighter than the body; below the hip
+    the hip's, ``hips``). Returns (points, back mask, the panels' widths, the body's perimeter) per
+    point."""
+    pts = np.concatenate([q for _, q in placed])
+    z = pts[:, 2]
+    widths = _ring_widths([q for _, q in placed], z)
+    back = np.concatenate([np.full(len(q), _is_back(p) or q[:, 1].mean() > 0) for p, (_, q) in
+                           zip(pieces, placed, strict=True)])
+    a, b, _ = body.section(np.maximum(z, body.landmarks["hip"]) if hips else z)
+    body_circ = 2 * np.pi * np.sqrt(0.5 * (a * a + b * b))  # near the superellipse's perimeter
+    circ = np.maximum(widths * 1.02, body_circ * 1.04)
+    return _torso_ring_fast(body, z, np.where(back, 0.5 * circ - pts[:, 0], pts[:, 0]), circ, offset), back, \
+        widths, body_circ
 
 
 def _hang_placed_flare(body: Body, pieces, placed, back: np.ndarray, out: np.ndarray, offset: float,
@@ -962,14 +972,8 @@ def _hang_placed_flare(body: Body, pieces, placed, back: np.ndarray, out: np.nda
 
 
 def _placed_outline(p) -> np.ndarray:
-    """A placed piece's outline as (x, z) in our frame (the _placed_points transform)."""
-    from scipy.spatial.transform import Rotation
-
-    o = p.outline
-    rot = Rotation.from_euler("xyz", p.placement.get("rotation", [0, 0, 0]), degrees=True)
-    local = np.column_stack([o[:, 0] * (-1.0 if p.placement.get("mirror_x") else 1.0), o[:, 1], np.zeros(len(o))])
-    gc = rot.apply(local) + np.asarray(p.placement.get("translation", [0, 0, 0]), float)
-    return np.column_stack([gc[:, 0], gc[:, 1]])
+    """A placed piece's outline as (x, z) in our frame (as _placed_points places its vertices)."""
+    return placed(p.outline, p.placement)[:, :2]
 
 
 def _place_placement_sleeve(pieces, mesh: GarmentMesh, pos: np.ndarray, tube, offset: float) -> bool:
@@ -978,15 +982,13 @@ def _place_placement_sleeve(pieces, mesh: GarmentMesh, pos: np.ndarray, tube, of
     onto the arm a flat panel was squeezed into its half (stretch 0.2-0.3 before the relax) and the
     relax folded it through itself (GarmentCode tshirt: 279 wrap crossings, 57 now). False (nothing
     placed) for a panel that does not run along the arm."""
-    from scipy.spatial.transform import Rotation
-
     up = np.array([0.0, 0.0, 1.0]) - tube.d * tube.d[2]
     up /= np.linalg.norm(up)  # the top of the arm, square to it
     parts = []
     for p in pieces:
         sl, q = _placed_points(p, mesh)
-        n = Rotation.from_euler("xyz", p.placement.get("rotation", [0, 0, 0]), degrees=True).apply([0, 0, 1.0])
-        across = np.cross(np.array([n[0], -n[2], n[1]]), tube.d)  # in the panel (our frame), square to the arm
+        o, ex, ey = _ours(placed(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), p.placement))
+        across = np.cross(np.cross(ex - o, ey - o), tube.d)  # in the panel, square to the arm (either way)
         if np.linalg.norm(across) < 0.3:
             return False
         across *= (1.0 if across @ up >= 0 else -1.0) / np.linalg.norm(across)
@@ -1041,15 +1043,9 @@ def _place_placement_legs(pieces, mesh: GarmentMesh, pos: np.ndarray, body: Body
     if any(len(ps) < 2 for ps in sides.values()):
         return False
     placed = [_placed_points(p, mesh) for p in pieces]
-    pts = np.concatenate([q for _, q in placed])
-    z = pts[:, 2]
-    circ = _ring_widths([q for _, q in placed], z)
-    a, b, _ = body.section(np.maximum(z, L["hip"]))
-    circ = np.maximum(circ * 1.02, 2 * np.pi * np.sqrt(0.5 * (a * a + b * b)) * 1.04)
-    back = np.concatenate([np.full(len(q), _is_back(p) or q[:, 1].mean() > 0) for p, (_, q) in
-                           zip(pieces, placed, strict=True)])
-    hips = _torso_ring_fast(body, z, np.where(back, 0.5 * circ - pts[:, 0], pts[:, 0]), circ, offset)
-    legs = np.zeros_like(pts)
+    hips = _placed_ring(body, pieces, placed, offset, hips=True)[0]
+    z = hips[:, 2]
+    legs = np.zeros_like(hips)
     starts = np.cumsum([0] + [len(q) for _, q in placed])
     for side, ps in sides.items():
         tube, sign = body.legs[side], 1.0 if side == "left" else -1.0
@@ -1408,15 +1404,17 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         i = mesh.index(p.name)
         placed[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)] = True
 
-    for key, pieces in _rings(pattern).items():
+    rings = _rings(pattern)
+    for key, pieces in rings.items():
         imported = [p for p in pieces if _uses_placement(p)]
         if imported and not key.startswith("leg"):
             _place_placement_ring(imported, mesh, pos, body, key, offset)
             for p in imported:
                 mark(p)
-    legs = [p for key, ps in _rings(pattern).items() if key.startswith("leg") for p in ps if _uses_placement(p)]
-    if legs and _place_placement_legs(legs, mesh, pos, body, offset):
-        for p in legs:
+    legs = [q for k, qs in rings.items() if k.startswith("leg") for q in qs]
+    imported_legs = [p for p in legs if _uses_placement(p)]
+    if imported_legs and _place_placement_legs(imported_legs, mesh, pos, body, offset):
+        for p in imported_legs:
             mark(p)
     for side in ("left", "right"):
         sleeve = [p for p in pattern.pieces if _uses_placement(p) and (p.body_region or "") == f"arm_{side}"]
@@ -1427,11 +1425,10 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         if _uses_placement(p) and not placed[mesh.offsets[mesh.index(p.name)]]:
             _place_placement(p, mesh, pos, body, offset)
             mark(p)
-    for key, pieces in _rings(pattern).items():
+    for key, pieces in rings.items():
         pieces = [p for p in pieces if not _uses_placement(p)]
         if not pieces:
             continue
-        legs = [q for k, qs in _rings(pattern).items() if k.startswith("leg") for q in qs]
         _place_ring(body, pieces, mesh, pos, key, offset, legs)
         for p in pieces:
             mark(p)

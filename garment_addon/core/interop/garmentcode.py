@@ -144,12 +144,15 @@ def edge_points(start, end, curvature=None, absolute: bool = False,
 
 # ---------------------------------------------------------------- import
 
-def _placed_top(outline: np.ndarray, translation: list[float], rotation: list[float], mirror: bool) -> float:
-    """The panel's highest point as placed (cm above GarmentCode's floor, its y up)."""
+def placed(points: np.ndarray, placement: dict) -> np.ndarray:
+    """Panel points (x, y) in 3D where GarmentCode puts them: R(rotation, XYZ Euler degrees) ·
+    [(-x if mirror_x else x), y, 0] + translation, in its frame (cm, y up, z toward the viewer)."""
     from scipy.spatial.transform import Rotation
 
-    local = np.column_stack([outline[:, 0] * (-1.0 if mirror else 1.0), outline[:, 1], np.zeros(len(outline))])
-    return float((Rotation.from_euler("xyz", rotation, degrees=True).apply(local)[:, 1]).max() + translation[1])
+    pts = np.asarray(points, float)
+    local = np.column_stack([pts[:, 0] * (-1.0 if placement.get("mirror_x") else 1.0), pts[:, 1], np.zeros(len(pts))])
+    rot = Rotation.from_euler("xyz", placement.get("rotation", [0, 0, 0]), degrees=True)
+    return rot.apply(local) + np.asarray(placement.get("translation", [0, 0, 0]), float)
 
 
 def _region(name: str, translation: list[float], top: float | None = None) -> str:
@@ -232,7 +235,7 @@ def _panel_to_piece(name: str, panel: dict, scale: float, absolute: bool, sewn: 
     rotation = [float(v) for v in panel.get("rotation", [0, 0, 0])]
     lo, hi = outline.min(axis=0), outline.max(axis=0)
     cx = (lo[0] + hi[0]) / 2
-    top = _placed_top(outline, translation, rotation, mirror)
+    top = float(placed(outline, {"translation": translation, "rotation": rotation, "mirror_x": mirror})[:, 1].max())
     piece = Piece(
         name=name, outline=outline, edges=edges, cut_group=name, cut_count=1,
         grainline=[[cx, lo[1] + 0.2 * (hi[1] - lo[1])], [cx, lo[1] + 0.8 * (hi[1] - lo[1])]],
