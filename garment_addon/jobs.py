@@ -21,6 +21,7 @@ from .core.inputs import check_output_path, read_spec_or_pattern, spec_from_data
 from .core.io import atomic_dir
 from .core.pattern import Pattern, draft_pattern
 from .core.spec import GarmentSpec
+from .core.views import VIEWS, view_png
 
 RENDERERS = ("auto", "blender", "silhouette")
 FIT_OPTIONS = ("backend", "max_iters", "threshold", "drape", "size", "renderer")  # run_fit's keywords
@@ -28,8 +29,7 @@ FIT_OPTIONS = ("backend", "max_iters", "threshold", "drape", "size", "renderer")
 DRAFT_FILES = ("pattern.json", "pattern.svg")
 ASSEMBLE_FILES = ("garment.glb", "garment.fbx", "garment.obj", "garment.mtl", "mannequin.obj", "mannequin.mtl",
                   "scene.blend", "pattern.json", "assembly.json")
-RENDER_FILES = ("render.png", "mask.png", "render.json", "render_three_quarter.png", "render_side.png",
-                "render_back.png")  # the last three: `render --views`
+RENDER_FILES = ("mask.png", "render.json", *(view_png(v) for v in VIEWS))  # render.png and `render --views`
 FIT_FILES = ("spec.json", "pattern.json", "pattern.svg", "pattern.pdf", "garment.glb", "render.png", "mask.png",
              "fit_report.json", "fit_progress.png", "fit_compare.png")
 

@@ -33,6 +33,7 @@ from garment_addon.blender.quiet import quiet_stdout
 from garment_addon.core.errors import Failure, UserError
 from garment_addon.core.inputs import check_output_path, read_jobs, read_json
 from garment_addon.core.io import write_text
+from garment_addon.core.views import VIEWS
 
 ACTIONS = {  # action -> accepted inputs
     "draft": ("spec", "text"), "assemble": ("spec", "text"), "render": ("spec", "text"),
@@ -49,7 +50,7 @@ OPTIONS: dict[str, tuple[type, tuple, tuple[str, ...]]] = {
     "rig": (bool, (), ("assemble",)),
     "drape": (bool, (), ("fit",)),
     "renderer": (str, ("auto", "blender", "silhouette"), ("fit",)),
-    "views": (list, ("front", "three_quarter", "side", "back"), ("render",)),  # a list of these
+    "views": (list, tuple(VIEWS), ("render",)),  # a list of these
 }
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 EXECUTORS = ("local", "dask")

@@ -19,6 +19,7 @@ from ..core.assembly import OFFSET
 from ..core.body.mannequin import body_for_pattern
 from ..core.errors import UserError
 from ..core.progress import NULL, Progress, run_steps
+from ..core.views import VIEWS, check_views, view_png
 
 METHODS = ("wrap", "drape")
 DRAPE_EDGE = 2.0  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
@@ -588,23 +589,6 @@ class _RenderIsolation:
 
         bpy.data.scenes.remove(self.scene)
         bpy.data.worlds.remove(self.world)
-
-
-# camera angles round the body (degrees, counter-clockwise seen from above): the front camera looks
-# at the body's front; "side" shows its left side, "three_quarter" its front-left
-VIEWS = {"front": 0.0, "three_quarter": 35.0, "side": 90.0, "back": 180.0}
-
-
-def check_views(views) -> tuple[str, ...]:
-    bad = [v for v in views if v not in VIEWS]
-    if bad:
-        raise UserError(f"views: must be among {', '.join(VIEWS)} (got {', '.join(map(repr, bad))})")
-    return tuple(dict.fromkeys(views))
-
-
-def view_png(view: str) -> str:
-    """The file name of a view's render: render.png for the front (the one fit and refine compare)."""
-    return "render.png" if view == "front" else f"render_{view}.png"
 
 
 @contextlib.contextmanager

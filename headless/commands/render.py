@@ -43,11 +43,11 @@ def register(sub) -> None:
 def _views(text: str) -> tuple[str, ...]:
     import argparse
 
-    allowed = ("front", "three_quarter", "side", "back")
+    from garment_addon.core.views import VIEWS
+
     views = tuple(v.strip() for v in text.split(",") if v.strip())
-    bad = [v for v in views if v not in allowed]
-    if bad or not views:
-        raise argparse.ArgumentTypeError(f"must be among {', '.join(allowed)}, comma-separated (got {text!r})")
+    if not views or any(v not in VIEWS for v in views):
+        raise argparse.ArgumentTypeError(f"must be among {', '.join(VIEWS)}, comma-separated (got {text!r})")
     return views
 
 
