@@ -316,19 +316,23 @@ def _clear_body(garment, mannequin, pos_cm: np.ndarray, gap_cm: float) -> tuple[
     return pos_cm + (moved - v)[cKDTree(v).query(pos_cm)[1]], lift
 
 
+def _on_pieces(pattern, mesh, keep) -> np.ndarray:
+    """Mask of the vertices of the pieces ``keep(piece)`` is true of."""
+    return np.isin(mesh.piece_of, [i for i, p in enumerate(pattern.pieces) if keep(p)])
+
+
 def _imported(pattern, mesh) -> np.ndarray:
     """Mask of the pieces laid by their own placement (GarmentCode imports): they start as wrapped.
     Relaxed to their cut lengths, the GarmentCode dress's fluted skirt and bodice passed through each
     other (drape: 0 -> 115 self-crossings, not at rest by the frame cap)."""
     from ..core.assembly.wrap import _uses_placement
 
-    return np.isin(mesh.piece_of, [i for i, p in enumerate(pattern.pieces) if _uses_placement(p)])
+    return _on_pieces(pattern, mesh, _uses_placement)
 
 
 def _limbs(pattern, mesh) -> np.ndarray:
     """Mask of the sleeves' and trouser legs' vertices."""
-    return np.isin(mesh.piece_of, [i for i, p in enumerate(pattern.pieces)
-                                   if (p.body_region or "").startswith(("arm_", "leg_"))])
+    return _on_pieces(pattern, mesh, lambda p: (p.body_region or "").startswith(("arm_", "leg_")))
 
 
 def _folded_on(pattern, mesh) -> np.ndarray:
@@ -339,9 +343,8 @@ def _folded_on(pattern, mesh) -> np.ndarray:
     from ..core.pattern.drafting.shirt_collar import COLLAR_FALL
 
     rib = rib_ratios(pattern)
-    folded = [i for i, p in enumerate(pattern.pieces) if p.name not in rib
-              and (p.body_region in ("collar", COLLAR_FALL) or (p.body_region or "").startswith("cuff"))]
-    return np.isin(mesh.piece_of, folded)
+    return _on_pieces(pattern, mesh, lambda p: p.name not in rib and (
+        p.body_region in ("collar", COLLAR_FALL) or (p.body_region or "").startswith("cuff")))
 
 
 def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
@@ -385,14 +388,12 @@ def _hold_bare_waist(pattern, mesh, pos_cm: np.ndarray, w: np.ndarray) -> None:
     to the feet."""
     from ..core.assembly.wrap import _uses_placement
 
-    lower = [p for p in pattern.pieces if (p.body_region or "").startswith(("skirt", "leg")) and _uses_placement(p)]
-    if not lower or any(p.body_region == "waistband" or any(e.role == "waist" for e in p.edges)
-                        for p in pattern.pieces):
+    lower = _on_pieces(pattern, mesh, lambda p: (p.body_region or "").startswith(("skirt", "leg"))
+                       and _uses_placement(p))
+    if not lower.any() or any(p.body_region == "waistband" or any(e.role == "waist" for e in p.edges)
+                              for p in pattern.pieces):
         return
-    ids = np.concatenate([np.arange(len(mesh.pieces[mesh.index(p.name)].verts)) + mesh.offsets[mesh.index(p.name)]
-                          for p in lower])
-    top = pos_cm[ids, 2].max()
-    w[ids[pos_cm[ids, 2] > top - WAIST_ROW_CM]] = 1.0
+    w[lower & (pos_cm[:, 2] > pos_cm[lower, 2].max() - WAIST_ROW_CM)] = 1.0
 
 
 WAIST_ROW_CM = 1.5  # the top row of a bare-waisted import held
