@@ -123,6 +123,34 @@ def test_part_of_labels_points_by_the_part_they_are_in():
         assert (body.part_of(verts[lo:lo + n]) == i).mean() > 0.55, name  # the rest hides in the torso
 
 
+def test_hull_stack_skips_only_points_that_cannot_have_come_within_the_margin():
+    """HullStack.within answers as a fresh measurement does (the points closer than the margin, their
+    distances and normals), for points that creep, jump across sections, or are another set."""
+    from garment_addon.core.body.surface import HullStack
+
+    rng = np.random.default_rng(5)
+    zs = np.arange(0.0, 10.0)
+    ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    hulls = [np.column_stack([(8 + z) * np.cos(ang), (5 + 0.5 * z) * np.sin(ang)]) for z in zs]
+    stack = HullStack(zs, hulls, None, np.ones(1, bool))
+    nearest = np.zeros(400, int)
+    p = np.column_stack([rng.uniform(-20, 20, (400, 2)), rng.uniform(-1, 11, 400)])
+    skipped = 0
+    for step in (0.0, 0.05, 0.05, 0.3, 0.05, 4.0, 0.01):
+        p = p + rng.normal(size=p.shape) * step
+        d, nrm, use = stack.within(p, nearest, 0.5)
+        fd, fn, fuse = HullStack(zs, hulls, None, np.ones(1, bool)).signed_distance(p, nearest)
+        near = fd < 0.5
+        assert np.array_equal(use, fuse[near]), step
+        assert np.allclose(d, fd[near]) and np.allclose(nrm, fn[near]), step
+        skipped += int((stack._clear[0] != p).any(axis=1).sum())  # kept from an earlier call
+    assert skipped > 0  # some points were not measured again
+    other = p[::-1].copy()
+    d, _, use = stack.within(other, nearest, 0.5)
+    fd, _, fuse = stack.signed_distance(other, nearest)
+    assert np.array_equal(use, fuse[fd < 0.5])
+
+
 def test_nearest_vertex_kept_only_where_no_other_can_have_come_nearer():
     """MeshSurface.nearest answers as the k-d tree does, for points that creep (most keep their
     vertex without a search), jump, or are another set of the same size."""

@@ -95,13 +95,41 @@ class HullStack:
             self.normals.append(normal[real] / length[real])
         self.surface = surface
         self.torso_vertex = torso_vertex
+        self._clear = None  # (points, their section below, the lesser distance to it and the next) last measured
 
     def signed_distance(self, p: np.ndarray, nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(distance outside the section, its nearest edge's outward normal (n, 2), the indices of
         the points it applies to) for the points whose nearest skin vertex (``nearest``) is on the
         torso and that lie within the stack's heights."""
         use = np.nonzero((p[:, 2] >= self.zs[0]) & (p[:, 2] <= self.zs[-1]) & self.torso_vertex[nearest])[0]
-        q = p[use]
+        d, nrm, _, _ = self._measure(p[use])
+        return d, nrm, use
+
+    def within(self, p: np.ndarray, nearest: np.ndarray, margin: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """signed_distance's (distance, normal, indices) for only the points that may be closer than
+        ``margin``. Called again for as many points (the relax's push-outs), a point whose last
+        measured distance to both its sections, less how far it has moved across since, still
+        clears ``margin`` is not measured again: a section's distance changes by at most the
+        distance moved (the GarmentCode dress's wrap: 0.27 of its 0.56 s measured these sections)."""
+        torso = (p[:, 2] >= self.zs[0]) & (p[:, 2] <= self.zs[-1]) & self.torso_vertex[nearest]
+        lo_now = np.clip(np.searchsorted(self.zs, p[:, 2]), 1, len(self.zs) - 1) - 1
+        last = self._clear
+        if last is not None and len(last[0]) == len(p):
+            p0, lo0, clear0 = (a.copy() for a in last)
+            moved = np.linalg.norm(p[:, :2] - p0[:, :2], axis=1)
+            torso &= (lo_now != lo0) | (clear0 - moved <= margin)
+        else:
+            p0, lo0, clear0 = np.empty((len(p), 3)), np.full(len(p), -1), np.full(len(p), -np.inf)
+        use = np.nonzero(torso)[0]
+        d, nrm, lo, clear = self._measure(p[use])
+        p0[use], lo0[use], clear0[use] = p[use], lo, clear
+        self._clear = p0, lo0, clear0
+        near = d < margin
+        return d[near], nrm[near], use[near]
+
+    def _measure(self, q: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(distance, normal, section below, the lesser of the distances to it and the one above)
+        of points within the stack's heights."""
         # between the two sections around each point, weighted by height: a point pushed onto one
         # section alone would leave the cloth in steps a section apart
         hi = np.clip(np.searchsorted(self.zs, q[:, 2]), 1, len(self.zs) - 1)
@@ -110,7 +138,7 @@ class HullStack:
         d0, n0, d1, n1 = self._distances(q, lo)
         nrm = (1 - t)[:, None] * n0 + t[:, None] * n1
         nrm /= np.maximum(np.linalg.norm(nrm, axis=1, keepdims=True), 1e-9)
-        return (1 - t) * d0 + t * d1, nrm, use
+        return (1 - t) * d0 + t * d1, nrm, lo, np.minimum(d0, d1)
 
     def _distances(self, q: np.ndarray, lo: np.ndarray) -> tuple[np.ndarray, ...]:
         """(distance outside section lo, its nearest edge's normal, the same for section lo + 1)
@@ -151,9 +179,8 @@ class BodySurface:
         p = np.array(p, float)
         for _ in range(iterations):
             i = self.skin.nearest(p)
-            dt, nrm, use = self.torso.signed_distance(p, i)
-            m = dt < margin
-            p[use[m], :2] += nrm[m] * (margin - dt[m])[:, None]
+            dt, nrm, use = self.torso.within(p, i, margin)
+            p[use, :2] += nrm * (margin - dt)[:, None]
             d = np.einsum("ij,ij->i", p - self.skin.verts[i], self.skin.normals[i])
             m = d < margin
             if not m.any():
