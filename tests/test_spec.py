@@ -47,7 +47,7 @@ def test_seed_dress_is_kept_exactly():
     spec = make_spec(SEED_DRESS)
     for k, v in SEED_DRESS["measurements"].items():
         assert spec.m[k] == v
-    assert spec.features == {**SEED_DRESS["features"], "fabric": "woven"}
+    assert spec.features == {**SEED_DRESS["features"], "fabric": "woven", "has_bib": False}
 
 
 def test_defaults_scale_with_the_given_bust():

@@ -370,7 +370,7 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             if e.role == "waist":
                 w[pm.edge_verts[e.name] + o] = 1.0
         if region.startswith("torso_front"):
-            w[idx[_button_stand(piece, pm.verts) | _zipped(piece, pm.verts)]] = 1.0
+            w[idx[_button_stand(piece, pm.verts) | _zipped(piece, pm.verts) | _bib_facing(piece, pm.verts)]] = 1.0
             w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
         if region == "collar" and any(m.get("kind") == "button" for m in piece.markings):
             # a shirt's collar stand, interfaced and buttoned, keeps the shape the wrap gave it round the
@@ -416,6 +416,17 @@ def _button_stand(piece, verts2d: np.ndarray) -> np.ndarray:
     return (np.abs(verts2d[:, 0] - x) < overlap + 1.0) & (verts2d[:, 1] > buttons[:, 1].min() - BUTTON_HOLD_CM)
 
 
+def _bib_facing(piece, verts2d: np.ndarray) -> np.ndarray:
+    """Mask of a bib's faced top between its straps (BIB_FACING_CM deep), held where the wrap laid
+    it across the chest: a facing keeps the top edge's line; free, the top sagged into a V between
+    the straps (overalls M drape, cotton and denim alike)."""
+    top = (piece.landmarks or {}).get("bib_top")
+    if top is None:
+        return np.zeros(len(verts2d), bool)
+    return (np.abs(verts2d[:, 0]) <= abs(float(top[0]))) & (verts2d[:, 1] >= float(top[1]) - BIB_FACING_CM)
+
+
+BIB_FACING_CM = 3.0
 ZIP_HOLD_CM = 1.0  # cm either side of a front's zip line held closed
 
 

@@ -29,7 +29,7 @@ PART_USES: dict[str, tuple[str, ...]] = {
 
 _TEE = {"sleeve_length": 20.0, "fabric": "knit"}
 _BOILERSUIT = {"sleeve_length": 58.0, "has_collar": True, "has_pockets": True, "fit": "loose"}
-_OVERALLS = {"sleeve_length": 0.0, "has_pockets": True, "fit": "loose"}
+_OVERALLS = {"sleeve_length": 0.0, "has_pockets": True, "fit": "loose", "has_bib": True}
 
 
 @dataclass(frozen=True)

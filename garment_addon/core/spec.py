@@ -80,6 +80,8 @@ FEATURES: dict[str, tuple] = {
     "has_cuffs": (bool,),
     "has_pockets": (bool,),
     "has_hood": (bool,),
+    # a jumpsuit's bodice cut down to a bib in front and a low back, held up by straps (overalls)
+    "has_bib": (bool,),
     "fit": FITS,
     # knit stretches over the head; a woven pull-on top gets a closure when its neckline is too small
     "fabric": ("woven", "knit"),
@@ -123,7 +125,7 @@ GRADED_LENGTHS = ("sleeve_length", "pant_length", "skirt_length")
 # (shirt M 58 cm) it hung straight: drape sleeve_break 1.004. A cuffed sleeve keeps the type's
 # length: its cuff holds at the wrist and the sleeve blouses over it.
 HAND_REST = 3.0  # cm at size M
-DEFAULT_FEATURES = dict(has_collar=False, has_cuffs=False, has_pockets=False, has_hood=False,
+DEFAULT_FEATURES = dict(has_collar=False, has_cuffs=False, has_pockets=False, has_hood=False, has_bib=False,
                         fit="regular", fabric="woven")
 
 
@@ -431,6 +433,16 @@ def _male_waist(m: dict[str, float], given: dict[str, float], meta, height: floa
 MALE_WAIST_DROP = 0.015  # of the height: the female mannequin's waist at 0.615, the male's at 0.60
 
 
+def _bib(t: str, m: dict[str, float], feats: dict[str, Any]) -> None:
+    """A bib is a jumpsuit's (overalls): elsewhere the feature is off. A bib on straps has no
+    sleeves, collar, hood or cuffs (a refinement that moves sleeve_length keeps it sleeveless)."""
+    if t != "jumpsuit":
+        feats["has_bib"] = False
+    if feats["has_bib"]:
+        m["sleeve_length"] = 0.0
+        feats.update(has_collar=False, has_hood=False, has_cuffs=False)
+
+
 def _jacket_break(t: str, m: dict[str, float], feats: dict[str, Any]) -> None:
     """A jacket's front opens (its neckline_depth, the break point's drop) to just above the waist,
     so the lapels roll the whole way from the top button to the gorge; a hooded jacket keeps the
@@ -519,6 +531,7 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         elif v not in allowed:
             raise SpecError(f"features.{k}: must be one of {', '.join(allowed)} (got {v!r})")
         feats[k] = v
+    _bib(t, m, feats)
     if "neckline_depth" not in given and "neckline_depth" not in alias_defaults:
         _jacket_break(t, m, feats)
     if has_bodice(t):

@@ -166,6 +166,7 @@ FEATURE_WORDS = {
     "cuffed": "has_cuffs",
     "hood": "has_hood",
     "hooded": "has_hood",
+    "bib": "has_bib",
     "pocket": "has_pockets",
     "pockets": "has_pockets",
 }

@@ -29,6 +29,7 @@ GARMENT_SCHEMA: dict[str, Any] = {
         "has_hood": {"type": "boolean"},
         "has_cuffs": {"type": "boolean"},
         "has_pockets": {"type": "boolean"},
+        "has_bib": {"type": "boolean"},
         "fabric": {"type": "string", "enum": list(FEATURES["fabric"])},
         "colour": {"type": "string"},
         "others": {"type": "array", "items": {"type": "string", "enum": list(GARMENT_TYPES)}},
@@ -53,7 +54,8 @@ PROMPT = (
     + ", ".join(SILHOUETTES)
     + "), neckline ("
     + ", ".join(NECKLINES)
-    + "), has_collar, has_hood, has_cuffs, has_pockets (booleans), fabric (woven or knit), colour (a word), "
+    + "), has_collar, has_hood, has_cuffs, has_pockets, has_bib (booleans; a bib: overalls), "
+    "fabric (woven or knit), colour (a word), "
     "others (other "
     "garment types visible in the outfit), confidence (0..1). Prefer the categories; only add a "
     "'measurements' object in centimetres if you are sure. Answer with the JSON object only."
@@ -96,7 +98,7 @@ def answer_to_spec(answer: dict[str, Any], *, source: str = "", model: str | Non
             meas[k] = float(v)
     feats = {
         k: answer[k]
-        for k in ("has_collar", "has_hood", "has_cuffs", "has_pockets")
+        for k in ("has_collar", "has_hood", "has_cuffs", "has_pockets", "has_bib")
         if isinstance(answer.get(k), bool)
     }
     for k in ("fit", "fabric"):

@@ -43,12 +43,42 @@ class BodiceFrame:
     fisheye: float = 0.0  # width of one internal waist dart per quarter (hip-length tops), 0 = none
     hip_q: float | None = None  # quarter finished hip at the hip line (None: the top ends above it)
     hem_drop: float = 0.0  # a dartless front's extra length at the centre-front hem, 0 at the side seams
+    bib: Bib | None = None  # cut down to a bib and a low back on straps (overalls)
+
+
+@dataclass(frozen=True)
+class Bib:
+    """Where a bodice cut down to a bib is cut (frame coordinates): the bib's top and the back's,
+    their half widths, and each strap's ends on the shoulder line (inner, outer), shared by front
+    and back so the shoulder seams sew 1:1."""
+
+    front_top: float
+    back_top: float
+    front_half: float
+    back_half: float
+    strap_in: np.ndarray
+    strap_out: np.ndarray
 
 
 BUST_DART_BELOW = 5.0  # cm: the side bust dart sits this far below the underarm
 BUST_DART_SHORT = 2.5  # cm: a bust dart stops this far short of the bust point
 FISHEYE_MAX = 3.0  # cm: the widest internal waist dart per quarter of a hip-length top
 WAIST_DART_MAX = 4.0  # cm: the widest open waist dart per quarter of a dress bodice
+# a bib (overalls, dungarees): its top this far below the side neck, as a share of the back waist
+# length (about level with the armpits, 8-9 cm above the bust point), the back's lower (13 cm above
+# the waist at size M); the side seams this high; straps this wide, centred this far along the
+# shoulder line from the side neck
+BIB_TOP_BELOW_NECK = 0.42
+BIB_BACK_BELOW_NECK = 0.68
+BIB_SIDE_SEAM = 6.0
+BIB_HALF_WIDTH = 0.13  # of the bust
+STRAP_WIDTH = 4.0
+STRAP_ALONG_SHOULDER = 0.4
+# the back's straps lean in this much from the shoulder to the back's top, the bib's by up to
+# BIB_STRAP_LEAN: pulled toward the neck, they stay on the shoulders' slope
+BACK_STRAP_LEAN = 8.0
+BIB_STRAP_LEAN = 1.5
+STRAP_SHORTEN = 2.5
 FISHEYE_BELOW = 12.0  # cm: an internal waist dart runs this far below the waist
 
 
@@ -108,7 +138,7 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
         # opening from below it (a knit jacket's break near the waist) hung 3-4 cm low with it. A
         # dress bodice's waist seam would have to carry it into the skirt, so it is left out there
         hem_drop = bust_dart_intake(m["bust"]) + full_bust_adjustment(m)
-    return BodiceFrame(
+    f = BodiceFrame(
         bust_dart=bust_dart, bust_dart_y=bust_dart_y, hem_drop=hem_drop,
         length=length, waist_y=waist_y, underarm_y=underarm_y, shoulder_x=shoulder_x,
         shoulder_y=length - SHOULDER_DROP, neck_w=m["neckline_width"],
@@ -116,6 +146,40 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
         dart=dart, dart_x=max(bust_q * 0.38, m["neckline_width"] + 1.0),
         dart_tip_y=max(1.0, underarm_y - 3.0), fisheye=fisheye, hip_q=hip_line_q,
     )
+    return bib_frame(f, m["bust"], m["back_waist_length"]) if spec.features.get("has_bib") else f
+
+
+def bib_frame(f: BodiceFrame, bust: float, back_waist_length: float) -> BodiceFrame:
+    """The frame of a bodice cut down to a bib and a low back (``bib``): short side seams, no darts
+    (a bib lies flat; the band gathers the waist), the front neck down to the bib's top."""
+    neck, sp = np.array([f.neck_w, f.length]), np.array([f.shoulder_x, f.shoulder_y])
+    along = (sp - neck) / np.linalg.norm(sp - neck)
+    mid = neck + STRAP_ALONG_SHOULDER * (sp - neck)
+    strap_in, strap_out = mid - along * STRAP_WIDTH / 2, mid + along * STRAP_WIDTH / 2
+    strap_in, strap_out = strap_in - (0.0, STRAP_SHORTEN), strap_out - (0.0, STRAP_SHORTEN)
+    front_top = f.length - BIB_TOP_BELOW_NECK * back_waist_length
+    back_top = f.length - BIB_BACK_BELOW_NECK * back_waist_length
+    side = min(BIB_SIDE_SEAM, back_top - 4.0)
+    front_half = max(BIB_HALF_WIDTH * bust, float(strap_out[0]) - BIB_STRAP_LEAN)
+    bib = Bib(front_top, back_top, front_half, float(strap_out[0]) - BACK_STRAP_LEAN, strap_in, strap_out)
+    return replace(f, bib=bib, underarm_y=side, front_neck_depth=f.length - front_top, bust_dart=0.0,
+                   bust_dart_y=0.0, dart=0.0, fisheye=0.0, hem_drop=0.0)
+
+
+def _bib_edges(f: BodiceFrame, q_off: float, front: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(armhole, neckline) of a bib or low back on the +x side, as _armhole and _neck_front give
+    them: the armhole from the side seam's top scooped in to the top's outer corner and up the
+    strap's outer edge; the neckline from the centre across the top and up the strap's inner edge."""
+    b = f.bib
+    top, half = (b.front_top, b.front_half) if front else (b.back_top, b.back_half)
+    under = g.P(f.bust_q + q_off, f.underarm_y)
+    corner = g.P(half, top)
+    scoop = g.cubic(under, (half + 0.5 * (under[0] - half), f.underarm_y),
+                    (half, f.underarm_y + 0.3 * (top - f.underarm_y)), corner)
+    arm = g.join(scoop, g.line(corner, b.strap_out))
+    inner = g.P(half - STRAP_WIDTH, top)
+    neck = g.join(g.line((0.0, top), inner), g.line(inner, b.strap_in))
+    return arm, neck
 
 
 def _side(f: BodiceFrame, q_off: float) -> np.ndarray:
@@ -254,8 +318,11 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     plus, minus = ("left", "right") if front else ("right", "left")
     pd = PieceDraft(name, "torso_front" if front else "torso_back", cut_group=name, on_fold=overlap is None)
     fu = raised(f, f.bust_dart) if front else f  # the front above its bust dart is longer by the dart
-    arm = _armhole(fu, q_off, front)
-    neck = _neck_front(fu) if front else _neck_back(f)
+    if f.bib is not None:
+        arm, neck = _bib_edges(f, q_off, front)
+    else:
+        arm = _armhole(fu, q_off, front)
+        neck = _neck_front(fu) if front else _neck_back(f)
     cn_tag = "cf_neck" if front else "cb_neck"
     corner = "waist" if waist_seam else "hem"
     half = f.hem_q + q_off
@@ -294,6 +361,8 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
         sw = lambda x: x.replace(plus, minus)  # noqa: E731
         pd.edge(sw(n), g.mirror_x(pts[::-1]), role, (sw(t1), sw(t0)))
     top_c = (fu.length - f.front_neck_depth) if front else (f.length - BACK_NECK_DROP)
+    if f.bib is not None:
+        top_c = f.bib.front_top if front else f.bib.back_top
     pd.mark("centre_front" if front else "centre_back", [[0.0, -drop], [0.0, top_c]],
             ("CF" if front else "CB") + (": fold line if cut on the fold" if overlap is None else ""))
     lm = pd.landmarks
@@ -302,11 +371,16 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     lm["hem_center"] = g.P(0, -drop)
     lm["underarm_level"] = g.P(0, fu.underarm_y)
     lm["shoulder_point"] = g.P(-f.shoulder_x, fu.shoulder_y)
+    if f.bib is not None and front:  # the bib's faced top, between the straps (the drape holds it)
+        lm["bib_top"] = g.P(f.bib.front_half - STRAP_WIDTH, f.bib.front_top)
     gx = 0.0 if overlap is None else (overlap - f.shoulder_x) / 2  # between opening and shoulder
     top = 0.75 * f.length
     if front and overlap is None:  # keep the grainline below a deep front neck
         top = min(top, f.length - f.front_neck_depth - 2)
-    pd.grain = (gx, 0.15 * f.length, top)
+    bottom = 0.15 * f.length
+    if f.bib is not None:  # the bib's (or the low back's) height, inside the straps
+        gx, bottom, top = gx / 2, 1.5, (f.bib.front_top if front else f.bib.back_top) - 1.5
+    pd.grain = (gx, bottom, top)
     signs = (1.0, -1.0) if overlap is None else (-1.0,)  # an open front holds the wearer's right half
     for mk in [mk for s in signs if (mk := fisheye_dart(f, front, s))]:
         pts = np.asarray(mk["points"])

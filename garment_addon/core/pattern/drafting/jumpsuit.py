@@ -33,6 +33,8 @@ MIN_ZIP_BELOW_WAIST = 12.0  # cm: the zip always runs this far down the front cr
 
 def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
     fronts = _bodice_above_band(d, spec, body)
+    if spec.features.get("has_bib"):
+        _close_bib(d)
     for s in SIDES:  # the fronts' bottoms sew to the band instead of being hemmed
         d.piece(fronts[s]).set_role("hem", "seam")
     bodice = sum(band_run(d, p, e)[0] for p, e in _bodice_chain(d, fronts, "right"))
@@ -73,6 +75,17 @@ def _bodice_above_band(d: PatternDraft, spec: GarmentSpec, body: dict) -> dict:
         lm = d.piece(name).landmarks
         lm["waist_center"] = g.P(float(lm["waist_center"][0]), float(lm["waist_center"][1]) - h)
     return fronts
+
+
+def _close_bib(d: PatternDraft) -> None:
+    """A bib's halves are sewn down the centre front, not zipped: one steps in through the fly and
+    the band and pulls the straps over the shoulders; zipped, the bib's top sagged open in a V."""
+    for k, (pa, ea, pb, eb, *_) in enumerate(d.seams):
+        if {pa, pb} == {"right_front", "left_front"} and ea == eb == "opening":
+            d.closures.pop(k, None)
+    for name in ("right_front", "left_front"):
+        pd = d.piece(name)
+        pd.markings = [mk for mk in pd.markings if mk["kind"] != "zip"]
 
 
 def legs_waist(spec: GarmentSpec, bodice: float) -> float:
