@@ -71,6 +71,14 @@ def test_a_bibs_centre_front_is_sewn_and_the_fly_opens():
     assert ("right_front_leg", "left_front_leg") in openings  # the fly
     for name in ("left_front", "right_front"):
         assert not [m for m in pattern.piece(name).markings if m["kind"] == "zip"]
+    # its chest pocket lies inside the wearer's left half, below the faced top
+    pocket, front = pattern.piece("bib_pocket"), pattern.piece("left_front")
+    from shapely.geometry import Polygon
+
+    at = np.asarray(pocket.placement["at"]) - np.asarray(pocket.landmarks["center"])
+    placed = Polygon(pocket.outline + at)
+    assert Polygon(front.outline).contains(placed)
+    assert placed.bounds[3] <= front.landmarks["bib_top"][1] - 3.0
 
 
 @pytest.mark.blender

@@ -371,8 +371,9 @@ def bodice_piece(spec: GarmentSpec, f: BodiceFrame, front: bool, name: str, *, w
     lm["hem_center"] = g.P(0, -drop)
     lm["underarm_level"] = g.P(0, fu.underarm_y)
     lm["shoulder_point"] = g.P(-f.shoulder_x, fu.shoulder_y)
-    if f.bib is not None and front:  # the bib's faced top, between the straps (the drape holds it)
-        lm["bib_top"] = g.P(f.bib.front_half - STRAP_WIDTH, f.bib.front_top)
+    if f.bib is not None and front:  # the bib's faced top's end by the strap (the drape holds the top)
+        side = -1.0 if overlap is not None else 1.0  # an open front's half lies on -x
+        lm["bib_top"] = g.P(side * (f.bib.front_half - STRAP_WIDTH), f.bib.front_top)
     gx = 0.0 if overlap is None else (overlap - f.shoulder_x) / 2  # between opening and shoulder
     top = 0.75 * f.length
     if front and overlap is None:  # keep the grainline below a deep front neck
