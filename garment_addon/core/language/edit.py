@@ -15,6 +15,7 @@ from typing import Any
 
 from ..categories import measurements_from_categories
 from ..errors import UserError
+from ..fabric import material_fabric
 from ..garments import has_bodice, has_part
 from ..spec import (
     FEATURES,
@@ -28,9 +29,8 @@ from ..spec import (
     default_measurements,
     make_spec,
 )
-from .parse import find_types, length_in, sleeves_in
+from .parse import colour_in, find_types, length_in, material_in, sleeves_in
 from .words import (
-    COLOURS,
     FABRIC_WORDS,
     FEATURE_WORDS,
     FIT_WORDS,
@@ -138,7 +138,8 @@ def _rules(e: _Edit, instr: str) -> None:
     if types and types[0][0] != e.t:
         new_t = types[0][0]
         keep = {k: v for k, v in e.m.items() if k in BODY_KEYS}
-        feats = {"fit": e.d["features"].get("fit", "regular")}
+        # the fit, what it is made of and its colour carry over; the rest is the new type's
+        feats = {k: e.d["features"][k] for k in ("fit", "material", "color") if k in e.d["features"]}
         e.d = {
             "garment_type": new_t,
             "size": e.d["size"],
@@ -193,8 +194,15 @@ def _rules(e: _Edit, instr: str) -> None:
         e.feature("fit", FITS[max(i - 1, 0)])
     elif fit := _first_word(t, FIT_WORDS, skip=("full", "straight")):
         e.feature("fit", fit)
-    # fabric: "make it in jersey", "use linen"
-    if fabric := _first_word(t, FABRIC_WORDS):
+    # fabric: "make it in jersey", "use linen", "red denim": the preset, and the knit or woven it is
+    feats = e.d["features"]
+    fabric = _first_word(t, FABRIC_WORDS)
+    if material := material_in(t, (fabric or feats.get("fabric")) == "knit"):
+        e.feature("material", material)
+        fabric = material_fabric(material)
+    elif fabric and feats.get("material") and material_fabric(feats["material"]) != fabric:
+        e.changes.append(f"material: {feats.pop('material')} -> none (not a {fabric})")
+    if fabric:
         e.feature("fabric", fabric)
     # 5. length class: "knee length", "make it maxi", "cropped"
     if not re.search(r"\bsleeve", t) and not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t):
@@ -257,11 +265,12 @@ def _rules(e: _Edit, instr: str) -> None:
     if not (longer or shorter):
         for name, cm, _ in find_numbers(t, e.t):
             e.set(name, cm, "given")
-    # 10. colours are kept in the metadata (the pattern does not depend on them)
-    colours = [w for w in re.findall(r"[a-z]+", t) if w in COLOURS]
+    # 10. colour: "make it red", "in light blue" (the pattern does not depend on it; the render does)
+    colour, colours = colour_in(t, e.d["features"].get("material"))
     if colours:
         e.d.setdefault("metadata", {})["colours"] = colours
-        e.changes.append(f"colours -> {', '.join(colours)}")
+    if colour:
+        e.feature("color", colour)
     # 11. size: "size L"
     m = re.search(r"\bsize\s+(xxl|xl|xs|s|m|l)\b", t)
     if m:
