@@ -257,6 +257,11 @@ def test_vlm_answer_becomes_a_valid_spec():
     assert spec.features["fabric"] == "woven"
     assert answer_to_spec(check_answer(dict(GOOD, fabric="knit"))).features["fabric"] == "knit"
     assert answer_to_spec(check_answer(dict(GOOD, fabric="plastic"))).features["fabric"] == "woven"
+    # the material preset decides knit or woven; a colour word becomes the spec's sRGB colour
+    silk = answer_to_spec(check_answer(dict(GOOD, fabric="knit", material="silk", colour="Navy blue")))
+    assert (silk.material, silk.fabric, silk.color) == ("silk", "woven", "#1f2a48")
+    assert "material" not in answer_to_spec(check_answer(dict(GOOD, material="vinyl"))).features
+    assert "color" not in answer_to_spec(check_answer(dict(GOOD, colour="iridescent"))).features
     with pytest.raises(ValueError):
         check_answer({"garment_type": "spaceship"})
 
