@@ -337,6 +337,13 @@ def test_text_and_edit_through_the_llm(provider, monkeypatch):
     out = edit_spec(spec, "make it more elegant", backend="auto")
     assert out.measurements["skirt_length"] == 80 and out.features["has_pockets"] is False
     assert out.metadata["edits"][-1]["backend"] == "llm"
+    # the LLM's material decides knit or woven; a colour word is kept as sRGB hex; no-colours left out
+    provider.answer = {"features": {"material": "jersey", "color": "burgundy"}}
+    jersey = edit_spec(spec, "make it cosy", backend="auto")
+    assert (jersey.material, jersey.fabric, jersey.color) == ("jersey", "knit", "#6a1a2b")
+    provider.answer = {"features": {"fabric": "woven", "material": "vinyl", "color": "shiny"}}
+    woven = edit_spec(jersey, "make it crisp", backend="auto")
+    assert (woven.material, woven.fabric, woven.color) == (None, "woven", "#6a1a2b")
     n = len(provider.requests)
     assert edit_spec(spec, "10 cm shorter", backend="auto").measurements["skirt_length"] == pytest.approx(
         spec.measurements["skirt_length"] - 10

@@ -15,12 +15,13 @@ from typing import Any
 
 from ..categories import measurements_from_categories
 from ..errors import UserError
-from ..fabric import material_fabric
+from ..fabric import PRESETS, check_color, material_fabric
 from ..garments import has_bodice, has_part
 from ..spec import (
     FEATURES,
     FITS,
     GARMENT_TYPES,
+    LOOK_FEATURES,
     MEASUREMENTS,
     SIZE_TABLE,
     SLEEVE_ABOVE_CAP,
@@ -92,6 +93,18 @@ class _Edit:
         self.changes.append(
             f"{name}: {old:g} -> {value:g} cm ({why})" if old is not None else f"{name} = {value:g}"
         )
+
+    def fabric(self, material: str | None, fabric: str | None) -> None:
+        """A new fabric preset (it decides knit or woven), or a new knit / woven alone (a material
+        that is not one goes: a denim shirt made knit is no longer denim)."""
+        feats = self.d["features"]
+        if material:
+            self.feature("material", material)
+            fabric = material_fabric(material)
+        elif fabric and feats.get("material") and material_fabric(feats["material"]) != fabric:
+            self.changes.append(f"material: {feats.pop('material')} -> none (not a {fabric})")
+        if fabric:
+            self.feature("fabric", fabric)
 
     def feature(self, name: str, value: Any) -> None:
         old = self.d["features"].get(name)
@@ -195,15 +208,8 @@ def _rules(e: _Edit, instr: str) -> None:
     elif fit := _first_word(t, FIT_WORDS, skip=("full", "straight")):
         e.feature("fit", fit)
     # fabric: "make it in jersey", "use linen", "red denim": the preset, and the knit or woven it is
-    feats = e.d["features"]
     fabric = _first_word(t, FABRIC_WORDS)
-    if material := material_in(t, (fabric or feats.get("fabric")) == "knit"):
-        e.feature("material", material)
-        fabric = material_fabric(material)
-    elif fabric and feats.get("material") and material_fabric(feats["material"]) != fabric:
-        e.changes.append(f"material: {feats.pop('material')} -> none (not a {fabric})")
-    if fabric:
-        e.feature("fabric", fabric)
+    e.fabric(material_in(t, (fabric or e.d["features"].get("fabric")) == "knit"), fabric)
     # 5. length class: "knee length", "make it maxi", "cropped"
     if not re.search(r"\bsleeve", t) and not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t):
         cls = length_in(t, e.t)
@@ -305,7 +311,7 @@ def _llm_edit(e: _Edit, instr: str, client) -> None:
     spec_json = json.dumps({k: e.d[k] for k in ("garment_type", "size", "measurements", "features")})
     ans = client.ask_text(
         EDIT_PROMPT.format(
-            spec=spec_json, instr=instr, names=", ".join(MEASUREMENTS), feats=", ".join(FEATURES)
+            spec=spec_json, instr=instr, names=", ".join(MEASUREMENTS), feats=", ".join((*FEATURES, *LOOK_FEATURES))
         ),
         EDIT_SCHEMA,
         "edit",
@@ -318,7 +324,16 @@ def _llm_edit(e: _Edit, instr: str, client) -> None:
     for k, v in (ans.get("measurements") or {}).items():
         if k in MEASUREMENTS and isinstance(v, int | float) and not isinstance(v, bool):
             e.set(k, float(v), "llm")
-    for k, v in (ans.get("features") or {}).items():
+    feats = dict(ans.get("features") or {})
+    material = feats.pop("material", None)
+    if material in PRESETS or "fabric" in feats:  # a material the presets lack is left out
+        e.fabric(material if material in PRESETS else None, feats.pop("fabric", None))
+    if "color" in feats:
+        try:
+            e.feature("color", check_color(feats.pop("color")))
+        except UserError:
+            log.info("edit: the LLM's colour is no colour; left out")
+    for k, v in feats.items():
         if k in FEATURES:
             e.feature(k, v)
 
