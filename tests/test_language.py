@@ -148,6 +148,8 @@ def test_fabric_words(text, fabric):
     ("a jersey wrap dress", "jersey", "knit", None),
     ("a blouse in sweatshirt fabric", "fleece", "knit", None),
     ("a dress", None, "woven", None),
+    ("jeans with a red silk shirt", None, "woven", None),  # an outfit: the shirt's words are the shirt's
+    ("a white linen shirt, size L, and black jeans", "cotton_shirting", "woven", "#f0efea"),
 ])
 def test_material_and_colour_words(text, material, fabric, color):
     s = parse_text(text)

@@ -94,6 +94,17 @@ def features_in(t: str) -> dict[str, bool]:
     return feats
 
 
+def own_clause(t: str, types: list[tuple[str, dict[str, Any], int]]) -> str:
+    """The part of the text that describes its first garment: all of it, or in an outfit ("jeans
+    with a red shirt") the clause round that garment's word, so the shirt's colour is not the jeans'."""
+    if len(types) < 2:
+        return t
+    pos = types[0][2]
+    cuts = [(m.start(), m.end()) for m in re.finditer(r"[,;&]|\b(?:and|with|under|over|plus)\b", t)]
+    start = max((e for s, e in cuts if e <= pos), default=0)
+    return t[start:min((s for s, _ in cuts if s > pos), default=len(t))]
+
+
 def material_in(t: str, knit: bool) -> str | None:
     """The fabric preset the (normalised) text names: "denim", "tweed", "satin", "jersey"; a fibre
     alone names one by the garment's knit or woven ("cotton": shirting, in a knit jersey; "wool":
@@ -154,11 +165,12 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
             attrs["neckline"] = NECKLINE_WORDS[w]
     feats.update(features_in(t))
     knit = feats.get("fabric", TYPES[gtype].defaults.get("fabric")) == "knit"
-    if material := material_in(t, knit):
+    own = own_clause(t, types)
+    if material := material_in(own, knit):
         feats.update(material=material, fabric=material_fabric(material))
-    colour, colours = colour_in(t, material)
-    if colour:
+    if colour := colour_in(own, material)[0]:
         feats["color"] = colour
+    colours = colour_in(t)[1]
     size = None
     m = re.search(r"\bsize\s+(" + "|".join(s.lower() for s in SIZES) + r")\b", t)
     if m:
