@@ -92,6 +92,7 @@ def test_pants_keep_length_equal_rise_plus_inseam():
     ({"garment_type": "dress", "colour": "red"}, "spec.colour", "allowed"),
     ({"garment_type": "dress", "features": {"material": "tweed"}}, "features.material",
      "cotton_shirting, denim, jersey, fleece, silk, wool_suiting"),
+    ({"garment_type": "dress", "features": {"material": ["denim"]}}, "features.material", "denim, jersey"),
     ({"garment_type": "dress", "features": {"color": "#12345g"}}, "features.color", "#rrggbb"),
     ({"garment_type": "dress", "features": {"color": 255}}, "features.color", "#rrggbb"),
     ({"garment_type": "dress", "features": {"material": "jersey", "fabric": "woven"}}, "features.fabric",

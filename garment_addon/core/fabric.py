@@ -109,7 +109,7 @@ def fabric_for(spec: dict | None, name: str | None = None) -> Fabric:
         return PRESETS[name]
     spec = spec or {}
     feats = spec.get("features") or {}
-    if feats.get("material") in PRESETS:
+    if isinstance(feats.get("material"), str) and feats["material"] in PRESETS:
         return PRESETS[feats["material"]]
     return default_fabric(spec.get("garment_type", ""), feats.get("fabric", "woven"))
 

@@ -482,7 +482,7 @@ def _look_feature(name: str, value: Any) -> str:
             return check_color(value)
         except UserError as exc:
             raise SpecError(str(exc)) from None
-    if value not in PRESETS:
+    if not isinstance(value, str) or value not in PRESETS:
         raise SpecError(f"features.material: must be one of {', '.join(PRESETS)} (got {value!r})")
     return value
 
