@@ -119,6 +119,36 @@ def test_preview_render_and_masks(tmp_path):
     assert (gm2 == gm).all() and (bm2 == bm).all()  # same camera, same flat masks
 
 
+def test_the_garment_is_shaded_in_the_specs_colour_unless_told_otherwise(tmp_path):
+    """features.color (sRGB hex: the text's "red", the photo's garment) is the render's colour and
+    features.material its fabric; --color (a Look's colour) still wins, and without it the spec's
+    colour comes back."""
+    from PIL import Image
+
+    from garment_addon.blender.look import Look, parse_color
+
+    spec = make_spec({"garment_type": "skirt", "features": {"material": "silk", "color": "#b3222c"}})
+    r = pl.build_scene(draft_pattern(spec), "wrap")
+    assert r.metrics["fabric"] == "silk"
+
+    def base_color():
+        mats = {m.name for m in r.garment.data.materials}
+        assert mats == {"GS_Fabric"}
+        bsdf = r.garment.data.materials[0].node_tree.nodes["Principled BSDF"]
+        return tuple(bsdf.inputs["Base Color"].default_value)[:3]
+
+    assert base_color() == pytest.approx(parse_color("#b3222c"), abs=1e-5)  # linear, converted once
+    pl.render_scene(r, tmp_path / "render.png", tmp_path / "mask.png", "preview", 64)
+    rgb = np.asarray(Image.open(tmp_path / "render.png"))[..., :3].astype(int)
+    cloth = rgb[np.asarray(Image.open(tmp_path / "mask.png")) > 0]
+    red, green, blue = np.median(cloth, axis=0)
+    assert red > 1.8 * green and red > 1.8 * blue, (red, green, blue)  # a red skirt on screen
+    pl.render_scene(r, tmp_path / "green.png", None, "preview", 32, look=Look(color=parse_color("#00ff00")))
+    assert base_color() == pytest.approx((0.0, 1.0, 0.0))
+    pl.shade(r, Look())
+    assert base_color() == pytest.approx(parse_color("#b3222c"), abs=1e-5)
+
+
 def test_update_scene_rebuilds_only_the_garment():
     r = pl.build_scene(_pattern("skirt"), "wrap")
     mannequin = r.mannequin

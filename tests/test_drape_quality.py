@@ -17,6 +17,7 @@ from garment_addon.core.assembly.quality import (
 )
 from garment_addon.core.errors import UserError
 from garment_addon.core.fabric import PRESETS, default_fabric, fabric_for, solver_settings
+from garment_addon.core.spec import make_spec
 
 
 def _sphere(n=24, r=10.0):
@@ -135,7 +136,12 @@ def test_fabric_presets_come_from_the_spec_and_take_edits():
     assert set(PRESETS) == {"cotton_shirting", "denim", "jersey", "fleece", "silk", "wool_suiting"}
     assert default_fabric("pants").name == "denim" and default_fabric("hoodie", "knit").name == "fleece"
     assert default_fabric("shirt", "knit").name == "jersey" and default_fabric("jacket").name == "wool_suiting"
+    assert fabric_for(make_spec({"garment_type": "overalls"}).to_dict()).name == "denim"
     assert fabric_for({"garment_type": "dress", "features": {"fabric": "woven"}}).name == "cotton_shirting"
+    # the spec's own material wins over its type's default; --fabric (the name) over both
+    assert fabric_for({"garment_type": "jumpsuit", "features": {"material": "denim"}}).name == "denim"
+    assert fabric_for({"garment_type": "pants", "features": {"material": "silk"}}).name == "silk"
+    assert fabric_for({"garment_type": "pants", "features": {"material": "silk"}}, "fleece").name == "fleece"
     # heavier and stiffer in the order the measurements say
     s = {k: p.solver() for k, p in PRESETS.items()}
     assert s["silk"]["mass"] < s["cotton_shirting"]["mass"] < s["wool_suiting"]["mass"] < s["denim"]["mass"]

@@ -45,6 +45,25 @@ def test_spec_round_trips_through_props(garment_type):
         assert back.measurements[k] == pytest.approx(v, abs=1e-3), k
 
 
+def test_material_and_colour_round_trip_through_the_cloth_box():
+    """The spec's features.material and features.color are the Cloth box's preset and own colour
+    (a linear RGB property): loaded, saved, and kept when the type or size changes."""
+    cloth = SimpleNamespace(preset="AUTO", use_color=False, color=(0.5, 0.58, 0.72))
+    props = blank_props(cloth=cloth)
+    spec = make_spec({"garment_type": "dress", "features": {"material": "jersey", "color": "#1f2a48"}})
+    convert.spec_to_props(spec, props)
+    assert cloth.preset == "JERSEY" and cloth.use_color
+    assert cloth.color == pytest.approx((0.0137, 0.0232, 0.0648), abs=1e-3)  # linear, not the sRGB bytes
+    back = convert.props_to_spec(props)
+    assert (back.material, back.fabric, back.color) == ("jersey", "knit", "#1f2a48")
+    props.garment_type = "skirt"
+    convert.refill_for_type(props)
+    assert (cloth.preset, convert.props_to_spec(props).color) == ("JERSEY", "#1f2a48")
+    cloth.preset, cloth.use_color = "AUTO", False
+    plain = convert.props_to_spec(props)
+    assert plain.material is None and plain.color is None
+
+
 def test_props_hold_metres_and_core_gets_centimetres():
     props = blank_props()
     convert.spec_to_props(make_spec({"garment_type": "dress", "measurements": {"bust": 100}}), props)

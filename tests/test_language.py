@@ -135,6 +135,39 @@ def test_fabric_words(text, fabric):
     assert parse_text(text).features["fabric"] == fabric
 
 
+@pytest.mark.parametrize("text,material,fabric,color", [
+    ("denim overalls", "denim", "woven", None),  # denim's own blue: the preset's colour
+    ("navy wool blazer", "wool_suiting", "woven", "#1f2a48"),
+    ("red silk dress", "silk", "woven", "#b3222c"),
+    ("black denim jeans", "denim", "woven", "#232325"),
+    ("a light blue cotton shirt", "cotton_shirting", "woven", "#8da7d2"),
+    ("cotton t-shirt", "jersey", "knit", None),  # cotton in a knit is jersey
+    ("a grey wool sweater", None, "knit", "#8c8c8e"),  # knitted wool is not suiting
+    ("a charcoal tweed coat", "wool_suiting", "woven", "#393b40"),
+    ("stretch denim jeans", "denim", "woven", None),
+    ("a jersey wrap dress", "jersey", "knit", None),
+    ("a blouse in sweatshirt fabric", "fleece", "knit", None),
+    ("a dress", None, "woven", None),
+    ("jeans with a red silk shirt", None, "woven", None),  # an outfit: the shirt's words are the shirt's
+    ("a white linen shirt, size L, and black jeans", "cotton_shirting", "woven", "#f0efea"),
+])
+def test_material_and_colour_words(text, material, fabric, color):
+    s = parse_text(text)
+    assert (s.material, s.fabric, s.color) == (material, fabric, color)
+
+
+def test_material_and_colour_edits(dress):
+    red = edit_spec(dress, "make it red denim")
+    assert (red.material, red.fabric, red.color) == ("denim", "woven", "#b3222c")
+    knit = edit_spec(red, "make it in jersey")
+    assert (knit.material, knit.fabric, knit.color) == ("jersey", "knit", "#b3222c")
+    woven = edit_spec(knit, "make it woven")  # jersey is no woven: the material goes, the colour stays
+    assert (woven.material, woven.fabric, woven.color) == (None, "woven", "#b3222c")
+    skirt = edit_spec(red, "make it a skirt")  # what it is made of and its colour carry over
+    assert (skirt.garment_type, skirt.material, skirt.color) == ("skirt", "denim", "#b3222c")
+    assert edit_spec(dress, "make it dark green").color == "#1a4320"
+
+
 def test_fabric_edits(dress):
     knit = edit_spec(dress, "make it in jersey")
     assert knit.features["fabric"] == "knit" and knit.measurements == pytest.approx(dress.measurements, abs=1e-3)

@@ -90,6 +90,14 @@ def test_pants_keep_length_equal_rise_plus_inseam():
     ({"garment_type": "pants", "measurements": {"inseam": 90, "pant_length": 100, "rise": 25}},
      "measurements.inseam", "rise"),
     ({"garment_type": "dress", "colour": "red"}, "spec.colour", "allowed"),
+    ({"garment_type": "dress", "features": {"material": "tweed"}}, "features.material",
+     "cotton_shirting, denim, jersey, fleece, silk, wool_suiting"),
+    ({"garment_type": "dress", "features": {"material": ["denim"]}}, "features.material", "denim, jersey"),
+    ({"garment_type": "dress", "features": {"color": "#12345g"}}, "features.color", "#rrggbb"),
+    ({"garment_type": "dress", "features": {"color": 255}}, "features.color", "#rrggbb"),
+    ({"garment_type": "dress", "features": {"material": "jersey", "fabric": "woven"}}, "features.fabric",
+     "must be knit with features.material jersey"),
+    ({"garment_type": "dress", "features": {"colour": "red"}}, "features.colour", "did you mean 'color'"),
     ({"garment_type": "shirt", "measurements": {"sleeve_length": 7, "cap_height": 4, "cuff_height": 7},
       "features": {"has_cuffs": True}}, "measurements.sleeve_length", "at least cap_height + 3 + 2 = 9"),
     ([["garment_type", "dress"]], "spec", "JSON object"),  # a list of pairs is not a spec
@@ -136,6 +144,19 @@ def test_a_jackets_break_point_follows_the_back_waist_length():
     assert make_spec({"garment_type": "jacket", "features": {"has_hood": True}}).m["neckline_depth"] == 20
     again = make_spec(make_spec({"garment_type": "jacket", "size": "L"}).to_dict())  # a saved spec keeps it
     assert again.m["neckline_depth"] == SIZE_TABLE["L"]["back_waist_length"] - 1.0 + full_bust_adjustment(again.m)
+
+
+def test_material_and_colour_are_optional_features_the_material_deciding_knit_or_woven():
+    plain = make_spec({"garment_type": "dress"})
+    assert "material" not in plain.features and "color" not in plain.features
+    assert plain.material is None and plain.color is None
+    jersey = make_spec({"garment_type": "dress", "features": {"material": "jersey", "color": "#AB12Cd"}})
+    assert jersey.features["fabric"] == "knit" and jersey.color == "#ab12cd"
+    # a type that defaults to knit, made of a woven preset, is woven (its closure, its ease)
+    assert make_spec({"garment_type": "hoodie", "features": {"material": "denim"}}).fabric == "woven"
+    assert make_spec({"garment_type": "dress", "features": {"color": "navy"}}).color == "#1f2a48"
+    assert make_spec({"garment_type": "dress", "features": {"material": None}}).material is None
+    assert make_spec(jersey.to_dict()).to_dict() == jersey.to_dict()
 
 
 def test_round_trip_through_dict():

@@ -102,6 +102,10 @@ def test_transparent_png_and_segment_garment(tmp_path):
     Image.fromarray(img.rgba()).save(path)
     out = analyze_image(path)
     assert out.garment_type == "hoodie" and out.features["has_hood"] is True
+    # the garment's colour in the photo is the spec's colour (sRGB hex, as the pixels are)
+    want = np.median(img.rgb[img.garment_mask], axis=0)
+    got = np.array([int(out.color[i:i + 2], 16) for i in (1, 3, 5)])
+    assert np.abs(got - want).max() <= 12, (out.color, want)
     garment, person = segment_garment(path)
     assert garment.shape == person.shape == img.rgb.shape[:2]
     iou = (garment & img.garment_mask).sum() / (garment | img.garment_mask).sum()

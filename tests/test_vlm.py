@@ -257,6 +257,11 @@ def test_vlm_answer_becomes_a_valid_spec():
     assert spec.features["fabric"] == "woven"
     assert answer_to_spec(check_answer(dict(GOOD, fabric="knit"))).features["fabric"] == "knit"
     assert answer_to_spec(check_answer(dict(GOOD, fabric="plastic"))).features["fabric"] == "woven"
+    # the material preset decides knit or woven; a colour word becomes the spec's sRGB colour
+    silk = answer_to_spec(check_answer(dict(GOOD, fabric="knit", material="silk", colour="Navy blue")))
+    assert (silk.material, silk.fabric, silk.color) == ("silk", "woven", "#1f2a48")
+    assert "material" not in answer_to_spec(check_answer(dict(GOOD, material="vinyl"))).features
+    assert "color" not in answer_to_spec(check_answer(dict(GOOD, colour="iridescent"))).features
     with pytest.raises(ValueError):
         check_answer({"garment_type": "spaceship"})
 
@@ -332,6 +337,13 @@ def test_text_and_edit_through_the_llm(provider, monkeypatch):
     out = edit_spec(spec, "make it more elegant", backend="auto")
     assert out.measurements["skirt_length"] == 80 and out.features["has_pockets"] is False
     assert out.metadata["edits"][-1]["backend"] == "llm"
+    # the LLM's material decides knit or woven; a colour word is kept as sRGB hex; no-colours left out
+    provider.answer = {"features": {"material": "jersey", "color": "burgundy"}}
+    jersey = edit_spec(spec, "make it cosy", backend="auto")
+    assert (jersey.material, jersey.fabric, jersey.color) == ("jersey", "knit", "#6a1a2b")
+    provider.answer = {"features": {"fabric": "woven", "material": "vinyl", "color": "shiny"}}
+    woven = edit_spec(jersey, "make it crisp", backend="auto")
+    assert (woven.material, woven.fabric, woven.color) == (None, "woven", "#6a1a2b")
     n = len(provider.requests)
     assert edit_spec(spec, "10 cm shorter", backend="auto").measurements["skirt_length"] == pytest.approx(
         spec.measurements["skirt_length"] - 10

@@ -1,7 +1,8 @@
 """What a render looks like: a fabric shader on the garment, a studio world, the colour pipeline.
 
 The garment gets one fabric material (Principled BSDF with sheen: the soft rim light cloth fibres
-scatter) in the user's colour or an image texture on its UVs; the per-piece pastel materials stay
+scatter) in the user's colour (the look's, else the spec's features.color, else the fabric's own)
+or an image texture on its UVs; the per-piece pastel materials stay
 on the object's slots' names for the legend and come back with ``piece_colors`` (a debug view).
 Nothing here touches the user's scene: the world is built for the temporary render scene only.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import bpy
 
 from ..core.errors import UserError
+from ..core.fabric import check_color, srgb_to_linear
 
 # per fabric preset: (default colour (linear RGB), roughness, sheen weight, sheen roughness)
 FABRIC_SHADING = {
@@ -20,14 +22,14 @@ FABRIC_SHADING = {
     "denim": ((0.06, 0.10, 0.22), 0.9, 0.25, 0.4),
     "jersey": ((0.32, 0.33, 0.36), 0.9, 0.4, 0.5),
     "fleece": ((0.22, 0.24, 0.27), 0.95, 0.8, 0.3),
-    "silk": ((0.45, 0.05, 0.08), 0.35, 0.6, 0.2),
+    "silk": ((0.45, 0.05, 0.08), 0.5, 0.6, 0.2),  # 0.35 read as PVC on a red dress (final, AgX)
     "wool_suiting": ((0.07, 0.08, 0.11), 0.8, 0.6, 0.4),
 }
 
 
 @dataclass
 class Look:
-    """How the garment is shaded: colour (linear RGB 0..1) or None for the fabric's own, an image
+    """How the garment is shaded: colour (linear RGB 0..1) or None for the spec's or the fabric's, an image
     texture on the UVs (overrides the colour), or the pieces' debug colours."""
 
     color: tuple[float, float, float] | None = None
@@ -37,16 +39,23 @@ class Look:
 
 def parse_color(text: str) -> tuple[float, float, float]:
     """'#rrggbb' (sRGB, as colour pickers give it) -> linear RGB."""
-    t = text.strip().lstrip("#")
-    if len(t) != 6 or any(c not in "0123456789abcdefABCDEF" for c in t):
-        raise UserError(f"color: must be a hex colour #rrggbb (got {text!r})")
-    srgb = [int(t[i:i + 2], 16) / 255.0 for i in (0, 2, 4)]
-    return tuple(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in srgb)
+    return srgb_to_linear(check_color(text, "color"))
 
 
-def fabric_material(fabric: str, look: Look) -> bpy.types.Material:
+def garment_color(fabric: str, look: Look, spec: dict | None = None) -> tuple[float, float, float]:
+    """Linear RGB the garment is shaded in: the look's colour (--color, the panel's own colour), else
+    the spec's features.color (sRGB hex: what the text or the photo asked for), else the fabric's."""
+    if look.color is not None:
+        return tuple(look.color)
+    hex_color = ((spec or {}).get("features") or {}).get("color")
+    if hex_color:
+        return parse_color(hex_color)
+    return FABRIC_SHADING.get(fabric, FABRIC_SHADING["cotton_shirting"])[0]
+
+
+def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.types.Material:
     """The garment's fabric material (one per fabric, recreated with the look asked for)."""
-    rgb, roughness, sheen, sheen_rough = FABRIC_SHADING.get(fabric, FABRIC_SHADING["cotton_shirting"])
+    _, roughness, sheen, sheen_rough = FABRIC_SHADING.get(fabric, FABRIC_SHADING["cotton_shirting"])
     name = "GS_Fabric"
     old = bpy.data.materials.get(name)
     if old is not None and old.users == 0:
@@ -59,7 +68,7 @@ def fabric_material(fabric: str, look: Look) -> bpy.types.Material:
     for n in [n for n in nodes if n.type == "TEX_IMAGE"]:
         nodes.remove(n)
     bsdf = nodes.get("Principled BSDF")
-    color = look.color or rgb
+    color = garment_color(fabric, look, spec)
     mat.diffuse_color = (*color, 1.0)
     bsdf.inputs["Base Color"].default_value = (*color, 1.0)
     bsdf.inputs["Roughness"].default_value = roughness
@@ -77,11 +86,11 @@ def fabric_material(fabric: str, look: Look) -> bpy.types.Material:
     return mat
 
 
-def apply_look(garment, legend: list[dict], fabric: str, look: Look | None = None) -> None:
-    """Every material slot of the garment: the fabric material, or with ``piece_colors`` each
-    piece's own pastel (the legend's materials, GS_<piece>)."""
+def apply_look(garment, legend: list[dict], fabric: str, look: Look | None = None, spec: dict | None = None) -> None:
+    """Every material slot of the garment: the fabric material (``spec``: the pattern's spec dict,
+    for its colour), or with ``piece_colors`` each piece's own pastel (the legend's materials, GS_<piece>)."""
     look = look or Look()
-    fabric_mat = None if look.piece_colors else fabric_material(fabric, look)
+    fabric_mat = None if look.piece_colors else fabric_material(fabric, look, spec)
     me = garment.data
     for i, entry in enumerate(legend[:len(me.materials)]):
         me.materials[i] = bpy.data.materials.get(f"GS_{entry['piece']}") if look.piece_colors else fabric_mat

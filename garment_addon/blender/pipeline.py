@@ -168,7 +168,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body, pattern).items()}
     garment, legend = _make_garment(pattern, mesh, pos, with_seams=method == "drape")
     settings = fabric_settings(pattern, fabric)
-    apply_look(garment, legend, settings["name"], result.look)
+    apply_look(garment, legend, settings["name"], result.look, pattern.spec)
     fabric_name = settings["name"]
     if method == "drape":
         t, cpu = time.perf_counter(), time.process_time()
@@ -643,6 +643,16 @@ def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, v
     return seconds
 
 
+def shade(result: SceneResult, look) -> None:
+    """Shade the garment with ``look`` (blender.look.Look) from now on: its colour, else the spec's
+    features.color, else the fabric's own; its texture; or the pieces' debug colours."""
+    from .look import apply_look
+
+    result.look = look
+    apply_look(result.garment, result.legend, result.metrics.get("fabric", "cotton_shirting"), look,
+               result.pattern.spec if result.pattern is not None else None)
+
+
 def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "preview",
                  size: int = 512, look=None, views: tuple[str, ...] = (), view: str = "front") -> dict:
     """Render ``view`` (the front unless told) to ``png_path`` (and the flat garment mask, same camera,
@@ -658,10 +668,7 @@ def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "
     check_views((view,))
     extra = [v for v in check_views(views) if v != view]
     if look is not None:
-        from .look import apply_look
-
-        result.look = look
-        apply_look(result.garment, result.legend, result.metrics.get("fabric", "cotton_shirting"), look)
+        shade(result, look)
     with _RenderIsolation(result) as scene:
         seconds = _render_png(scene, result, png_path, profile, size, view)
         for v in extra:
@@ -778,10 +785,7 @@ def _run_build(spec_or_pattern, method: str, rig: bool, progress, fresh: bool, s
     steps = build_scene_steps(pattern, method, rig, progress.sub(0.0, share), None, fabric)
     result = run_steps(steps)
     if look is not None:
-        from .look import apply_look
-
-        result.look = look
-        apply_look(result.garment, result.legend, result.metrics["fabric"], look)
+        shade(result, look)
     return result, progress
 
 

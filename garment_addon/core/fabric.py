@@ -27,6 +27,7 @@ Bending is then multiplied by BENDING_BOOST: the solver's bending springs act on
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from .errors import UserError
@@ -100,13 +101,103 @@ def default_fabric(garment_type: str, fabric: str = "woven") -> Fabric:
 
 
 def fabric_for(spec: dict | None, name: str | None = None) -> Fabric:
-    """The preset ``name`` (one of PRESETS), else the default for a spec dict's type and fabric."""
+    """The preset ``name`` (one of PRESETS), else the spec dict's ``features.material``, else the
+    default for its type and fabric."""
     if name:
         if name not in PRESETS:
             raise UserError(f"fabric: must be one of {', '.join(PRESETS)} (got {name!r})")
         return PRESETS[name]
     spec = spec or {}
-    return default_fabric(spec.get("garment_type", ""), (spec.get("features") or {}).get("fabric", "woven"))
+    feats = spec.get("features") or {}
+    if isinstance(feats.get("material"), str) and feats["material"] in PRESETS:
+        return PRESETS[feats["material"]]
+    if feats.get("has_bib") and feats.get("fabric", "woven") == "woven":  # overalls are denim
+        return PRESETS["denim"]
+    return default_fabric(spec.get("garment_type", ""), feats.get("fabric", "woven"))
+
+
+# --- what a garment is made of and its colour, in words (the text parser, the VLM, the spec) -----
+KNITS = ("jersey", "fleece")  # the knit presets: features.fabric "knit" (stretch ease); the rest are woven
+
+
+def material_fabric(material: str) -> str:
+    """features.fabric (woven / knit) a preset calls for."""
+    return "knit" if material in KNITS else "woven"
+
+
+# word -> preset. Fibres alone (cotton, wool) are in FIBRE_WORDS: they name a preset only in a woven
+# garment (a wool sweater is a knit, not suiting; a cotton tee is jersey).
+MATERIAL_WORDS = {
+    **dict.fromkeys(("denim", "jean", "chambray", "canvas", "corduroy", "dungaree"), "denim"),
+    **dict.fromkeys(("tweed", "suiting", "flannel", "worsted", "gabardine", "woolen", "woollen"), "wool_suiting"),
+    **dict.fromkeys(("silk", "silky", "satin", "charmeuse", "chiffon", "georgette", "organza", "taffeta",
+                     "crepe"), "silk"),
+    **dict.fromkeys(("jersey", "spandex", "lycra"), "jersey"),
+    **dict.fromkeys(("fleece", "sweatshirting", "terry", "sherpa"), "fleece"),
+    **dict.fromkeys(("poplin", "shirting", "linen", "oxford", "broadcloth", "voile", "seersucker"),
+                    "cotton_shirting"),
+}
+FIBRE_WORDS = {"cotton": ("cotton_shirting", "jersey"), "wool": ("wool_suiting", None),
+               "cashmere": ("wool_suiting", None), "merino": ("wool_suiting", None)}  # (woven, knit)
+
+# colour word -> sRGB hex, as a colour picker gives it (features.color). Values are what the cloth
+# looks like, not the pure hue: "black" keeps its folds visible, "white" is off-white; "denim" is the
+# denim preset's own blue.
+COLOUR_HEX = {
+    "black": "#232325", "white": "#f0efea", "grey": "#8c8c8e", "gray": "#8c8c8e", "red": "#b3222c",
+    "blue": "#2f5fae", "navy": "#1f2a48", "green": "#2f7a3a", "olive": "#6b6a2f", "yellow": "#e6c23c",
+    "orange": "#df7a26", "pink": "#eda1b6", "purple": "#673c94", "violet": "#7e55b0", "brown": "#6b4428",
+    "beige": "#d8c7a6", "cream": "#eee4cc", "ivory": "#f2ecdc", "tan": "#c09a6b", "khaki": "#b9a97d",
+    "teal": "#1f7575", "turquoise": "#34b3ad", "burgundy": "#6a1a2b", "maroon": "#661c1c", "gold": "#c8a23c",
+    "silver": "#b7b8bc", "lilac": "#c2a5d6", "lavender": "#b6a6d8", "mint": "#a7dbbf", "coral": "#ee7c68",
+    "denim": "#455981", "charcoal": "#393b40", "camel": "#b4885a", "mustard": "#cfa12a", "emerald": "#1f8a5c",
+    "indigo": "#2e3a78", "magenta": "#c0287a", "rust": "#a4472a", "sage": "#9cae88", "nude": "#d6b39b",
+}
+SHADE_WORDS = {"light": 0.45, "pale": 0.55, "pastel": 0.55, "dark": -0.45, "deep": -0.35}  # toward white / black
+
+
+def colour_words(text: str) -> list[tuple[str, str]]:
+    """[(colour word, '#rrggbb')] in lower-case text, in order; "light" / "dark" before a word shade it."""
+    words = re.findall(r"[a-z]+", text)  # "navy-blue", "light-grey" split
+    return [(w, shade(COLOUR_HEX[w], SHADE_WORDS[words[i - 1]]) if i and words[i - 1] in SHADE_WORDS
+             else COLOUR_HEX[w]) for i, w in enumerate(words) if w in COLOUR_HEX]
+
+
+def check_color(value, field: str = "features.color") -> str:
+    """'#rrggbb' (any case, '#' optional) or a colour word -> '#rrggbb' lower case; UserError naming ``field``."""
+    if isinstance(value, str):
+        t = value.strip().lower()
+        if t in COLOUR_HEX:
+            return COLOUR_HEX[t]
+        t = t.removeprefix("#")
+        if len(t) == 6 and all(c in "0123456789abcdef" for c in t):
+            return "#" + t
+    raise UserError(f"{field}: must be a hex colour #rrggbb (sRGB) or a colour word such as navy, red, "
+                    f"beige (got {value!r})")
+
+
+def srgb_to_linear(hex_color: str) -> tuple[float, float, float]:
+    """'#rrggbb' (sRGB, as colour pickers and photos give it) -> linear RGB 0..1 (what shaders take)."""
+    srgb = [int(hex_color[i:i + 2], 16) / 255.0 for i in (1, 3, 5)]
+    return tuple(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in srgb)
+
+
+def linear_to_hex(rgb) -> str:
+    """Linear RGB 0..1 (Blender's colour properties) -> '#rrggbb' sRGB."""
+    return rgb_hex([255 * (12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055)
+                    for c in (max(0.0, min(1.0, float(v))) for v in rgb[:3])])
+
+
+def rgb_hex(rgb) -> str:
+    """(r, g, b) 0..255 sRGB (a photo's pixels) -> '#rrggbb'."""
+    return "#" + "".join(f"{max(0, min(255, int(round(float(c))))):02x}" for c in rgb[:3])
+
+
+def shade(hex_color: str, amount: float) -> str:
+    """A colour mixed toward white (amount > 0) or black (< 0) in sRGB: "light blue", "dark green"."""
+    rgb = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
+    target = 255 if amount > 0 else 0
+    return rgb_hex([c + (target - c) * abs(amount) for c in rgb])
 
 
 def solver_settings(fabric: Fabric, overrides: dict | None = None) -> dict[str, float]:

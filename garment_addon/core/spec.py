@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UserError
+from .fabric import PRESETS, check_color, material_fabric
 from .garments import GARMENT_TYPES, TYPES, has_bodice
 from .proportions import ARM_LENGTH, INSEAM
 
@@ -125,6 +126,10 @@ GRADED_LENGTHS = ("sleeve_length", "pant_length", "skirt_length")
 # (shirt M 58 cm) it hung straight: drape sleeve_break 1.004. A cuffed sleeve keeps the type's
 # length: its cuff holds at the wrist and the sleeve blouses over it.
 HAND_REST = 3.0  # cm at size M
+# Optional features that change the render, not the pattern: absent unless asked for (the text, the
+# photo's colour, the panel). material: a core.fabric preset (drape and shader), and it decides
+# features.fabric (jersey and fleece are knits); color: "#rrggbb" sRGB, the garment's colour.
+LOOK_FEATURES = ("material", "color")
 DEFAULT_FEATURES = dict(has_collar=False, has_cuffs=False, has_pockets=False, has_hood=False, has_bib=False,
                         fit="regular", fabric="woven")
 
@@ -161,6 +166,14 @@ class GarmentSpec:
     @property
     def fabric(self) -> str:
         return self.features["fabric"]
+
+    @property
+    def material(self) -> str | None:
+        return self.features.get("material")
+
+    @property
+    def color(self) -> str | None:
+        return self.features.get("color")
 
 
 def _fmt(x: float) -> str:
@@ -475,6 +488,17 @@ def cuff_room(m: dict[str, float]) -> float:
     return m["sleeve_length"] - m["cap_height"] - SLEEVE_ABOVE_CAP
 
 
+def _look_feature(name: str, value: Any) -> str:
+    if name == "color":
+        try:
+            return check_color(value)
+        except UserError as exc:
+            raise SpecError(str(exc)) from None
+    if not isinstance(value, str) or value not in PRESETS:
+        raise SpecError(f"features.material: must be one of {', '.join(PRESETS)} (got {value!r})")
+    return value
+
+
 def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = None,
               size: str | None = None) -> GarmentSpec:
     """Validate a (possibly partial) spec dict and fill every default."""
@@ -522,8 +546,12 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
     feats.update({k: v for k, v in TYPES[t].defaults.items() if k in FEATURES})
     feats.update({k: v for k, v in alias_defaults.items() if k in FEATURES})
     for k, v in feats_raw.items():
+        if k in LOOK_FEATURES:
+            if v is not None:  # null: the default (no colour of its own, the type's fabric)
+                feats[k] = _look_feature(k, v)
+            continue
         if k not in FEATURES:
-            raise _unknown("features", k, FEATURES)
+            raise _unknown("features", k, (*FEATURES, *LOOK_FEATURES))
         allowed = FEATURES[k]
         if allowed == (bool,):
             if not isinstance(v, bool):
@@ -531,6 +559,12 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         elif v not in allowed:
             raise SpecError(f"features.{k}: must be one of {', '.join(allowed)} (got {v!r})")
         feats[k] = v
+    if "material" in feats:
+        kind = material_fabric(feats["material"])
+        if feats_raw.get("fabric", kind) != kind:
+            raise SpecError(f"features.fabric: must be {kind} with features.material {feats['material']} "
+                            f"(got {feats_raw['fabric']!r})")
+        feats["fabric"] = kind
     _bib(t, m, feats)
     if "neckline_depth" not in given and "neckline_depth" not in alias_defaults:
         _jacket_break(t, m, feats)

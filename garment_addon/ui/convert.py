@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ..core.fabric import PRESETS, linear_to_hex, material_fabric, srgb_to_linear
 from ..core.spec import FEATURES, MEASUREMENTS, GarmentSpec, body_measurements, make_spec
 
 CM = 0.01  # metres per centimetre: properties hold metres, the core holds centimetres
@@ -56,7 +57,30 @@ def props_to_dict(props: Any) -> dict[str, Any]:
     if body is not None:  # the pipeline reads the mannequin preset from the spec's metadata
         meta["body_preset"] = body.preset
     return {"garment_type": props.garment_type, "size": props.size, "measurements": m,
-            "features": {k: getattr(props, k) for k in FEATURES}, "metadata": meta}
+            "features": props_features(props), "metadata": meta}
+
+
+def look_features(props: Any) -> dict[str, Any]:
+    """features.material and features.color as the Cloth box holds them: its preset (unless "From
+    the spec") and its own colour (a linear RGB property; the spec holds sRGB hex)."""
+    cloth = getattr(props, "cloth", None)
+    if cloth is None:
+        return {}
+    out: dict[str, Any] = {}
+    if cloth.preset.lower() in PRESETS:
+        out["material"] = cloth.preset.lower()
+    if cloth.use_color:
+        out["color"] = linear_to_hex(cloth.color)
+    return out
+
+
+def props_features(props: Any) -> dict[str, Any]:
+    """The spec's features: the Garment panel's, and the Cloth box's material and colour (the
+    material decides knit or woven)."""
+    feats = {k: getattr(props, k) for k in FEATURES} | look_features(props)
+    if "material" in feats:
+        feats["fabric"] = material_fabric(feats["material"])
+    return feats
 
 
 def props_to_spec(props: Any) -> GarmentSpec:
@@ -78,6 +102,12 @@ def spec_to_props(spec: GarmentSpec | dict, props: Any) -> None:
             setattr(props, k, spec.features[k])
         if hasattr(props, "metadata_json"):
             props.metadata_json = json.dumps(spec.metadata, default=str)
+        cloth = getattr(props, "cloth", None)
+        if cloth is not None:  # the spec's material and colour show in the Cloth box
+            cloth.preset = (spec.material or "auto").upper()
+            cloth.use_color = spec.color is not None
+            if spec.color:
+                cloth.color = srgb_to_linear(spec.color)
         preset = spec.metadata.get("body_preset")
         if preset in ("female", "male") and getattr(props, "body", None) is not None:
             props.body.preset = preset
@@ -86,16 +116,18 @@ def spec_to_props(spec: GarmentSpec | dict, props: Any) -> None:
 def refill_for_type(props: Any) -> None:
     """After a type change: the type's garment defaults and features, the same body."""
     body = {k: v for k, v in props_measurements(props).items() if k in BODY_FIELDS}
+    look = look_features(props)  # what it is made of and its colour stay
     try:
-        spec = make_spec({"garment_type": props.garment_type, "size": props.size, "measurements": body})
+        spec = make_spec({"garment_type": props.garment_type, "size": props.size, "measurements": body,
+                          "features": look})
     except ValueError:  # the body breaks a rule of the new type: fall back to the size's body
-        spec = make_spec({"garment_type": props.garment_type, "size": props.size})
+        spec = make_spec({"garment_type": props.garment_type, "size": props.size, "features": look})
     spec_to_props(spec, props)
 
 
 def refill_for_size(props: Any) -> None:
     """After a size change: that size's body and the type's defaults; features are kept."""
-    feats = {k: getattr(props, k) for k in FEATURES}
+    feats = props_features(props)
     spec_to_props(make_spec({"garment_type": props.garment_type, "size": props.size, "features": feats}),
                   props)
 

@@ -144,13 +144,12 @@ class AssembleJob:
             self.finished = True
             self._settings.close()
             self.result = done.value
+            from ..blender import pipeline
             from ..blender.look import Look
 
             self.result.look = Look(**self._look)
             if self.result.look != Look():
-                from ..blender.look import apply_look
-
-                apply_look(self.result.garment, self.result.legend, self.result.metrics["fabric"], self.result.look)
+                pipeline.shade(self.result, self.result.look)
             for obj in (self.result.garment, self.result.mannequin, getattr(self.result, "rig", None)):
                 if obj is not None:
                     obj[scene_objects.TAG] = "assembly"

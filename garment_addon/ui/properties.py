@@ -210,7 +210,8 @@ class GarmentClothProps(bpy.types.PropertyGroup):
     """The drape's fabric (core.fabric) and how the garment is shaded (blender.look)."""
 
     preset: EnumProperty(name="Fabric", update=_fill_from_preset, default="AUTO", items=[
-        ("AUTO", "From the spec", "The preset features.fabric and the garment type call for"),
+        ("AUTO", "From the spec", "The preset features.fabric and the garment type call for "
+                                   "(a spec's features.material shows here as that preset)"),
         ("COTTON_SHIRTING", "Cotton shirting", "Light woven cotton, 120 g/m²"),
         ("DENIM", "Denim", "Heavy twill, 400 g/m²"),
         ("JERSEY", "Jersey", "Single-knit, stretchy, 170 g/m²"),

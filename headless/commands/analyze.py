@@ -34,6 +34,7 @@ def run(args) -> int:
     meta = spec.metadata
     conf = meta.get("confidence", {}).get("garment_type", 0)
     others = f", also: {', '.join(meta['others'])}" if meta.get("others") else ""
+    others += f", color {spec.color}" if spec.color else ""
     write_spec(
         args.output,
         spec,

@@ -34,11 +34,13 @@ def add_input_and_method(p) -> None:
     p.add_argument("--method", choices=("wrap", "drape"), default="wrap",
                    help="wrap: instant projection; drape: Blender cloth simulation (default wrap)")
     p.add_argument("--fabric", choices=tuple(PRESETS),
-                   help="cloth preset for the drape and the shader (default: from features.fabric and the type)")
+                   help="cloth preset for the drape and the shader (default: the spec's features.material, "
+                        "else from features.fabric and the type)")
 
 
 def add_look(p) -> None:
-    p.add_argument("--color", help="garment colour as #rrggbb (default: the fabric's own)")
+    p.add_argument("--color", help="garment colour as #rrggbb (sRGB) or a colour word "
+                   "(default: the spec's features.color, else the fabric's own)")
     p.add_argument("--texture", help="image file mapped on the garment's UVs (overrides --color)")
     p.add_argument("--piece-colors", action="store_true", help="one debug colour per pattern piece")
 

@@ -28,6 +28,7 @@ def run(args) -> int:
 
     check_output_path(args.output)
     spec = parse_text(args.description, backend=args.backend)
-    attrs = ", ".join(f"{k} {v}" for k, v in spec.metadata.get("attributes", {}).items())
+    attrs = ", ".join([f"{k} {v}" for k, v in spec.metadata.get("attributes", {}).items()]
+                      + [f"{k} {spec.features[k]}" for k in ("material", "color") if k in spec.features])
     write_spec(args.output, spec, f"wrote {args.output} ({spec.garment_type}{': ' + attrs if attrs else ''})")
     return 0

@@ -15,11 +15,13 @@ from typing import Any
 
 from ..categories import measurements_from_categories
 from ..errors import UserError
+from ..fabric import PRESETS, check_color, material_fabric
 from ..garments import has_bodice, has_part
 from ..spec import (
     FEATURES,
     FITS,
     GARMENT_TYPES,
+    LOOK_FEATURES,
     MEASUREMENTS,
     SIZE_TABLE,
     SLEEVE_ABOVE_CAP,
@@ -28,9 +30,8 @@ from ..spec import (
     default_measurements,
     make_spec,
 )
-from .parse import find_types, length_in, sleeves_in
+from .parse import colour_in, find_types, length_in, material_in, sleeves_in
 from .words import (
-    COLOURS,
     FABRIC_WORDS,
     FEATURE_WORDS,
     FIT_WORDS,
@@ -93,6 +94,18 @@ class _Edit:
             f"{name}: {old:g} -> {value:g} cm ({why})" if old is not None else f"{name} = {value:g}"
         )
 
+    def fabric(self, material: str | None, fabric: str | None) -> None:
+        """A new fabric preset (it decides knit or woven), or a new knit / woven alone (a material
+        that is not one goes: a denim shirt made knit is no longer denim)."""
+        feats = self.d["features"]
+        if material:
+            self.feature("material", material)
+            fabric = material_fabric(material)
+        elif fabric and feats.get("material") and material_fabric(feats["material"]) != fabric:
+            self.changes.append(f"material: {feats.pop('material')} -> none (not a {fabric})")
+        if fabric:
+            self.feature("fabric", fabric)
+
     def feature(self, name: str, value: Any) -> None:
         old = self.d["features"].get(name)
         self.changes.append(f"{name}: {old} -> {value}" if old != value else f"{name}: already {value}")
@@ -138,7 +151,8 @@ def _rules(e: _Edit, instr: str) -> None:
     if types and types[0][0] != e.t:
         new_t = types[0][0]
         keep = {k: v for k, v in e.m.items() if k in BODY_KEYS}
-        feats = {"fit": e.d["features"].get("fit", "regular")}
+        # the fit, what it is made of and its colour carry over; the rest is the new type's
+        feats = {k: e.d["features"][k] for k in ("fit", "material", "color") if k in e.d["features"]}
         e.d = {
             "garment_type": new_t,
             "size": e.d["size"],
@@ -193,9 +207,9 @@ def _rules(e: _Edit, instr: str) -> None:
         e.feature("fit", FITS[max(i - 1, 0)])
     elif fit := _first_word(t, FIT_WORDS, skip=("full", "straight")):
         e.feature("fit", fit)
-    # fabric: "make it in jersey", "use linen"
-    if fabric := _first_word(t, FABRIC_WORDS):
-        e.feature("fabric", fabric)
+    # fabric: "make it in jersey", "use linen", "red denim": the preset, and the knit or woven it is
+    fabric = _first_word(t, FABRIC_WORDS)
+    e.fabric(material_in(t, (fabric or e.d["features"].get("fabric")) == "knit"), fabric)
     # 5. length class: "knee length", "make it maxi", "cropped"
     if not re.search(r"\bsleeve", t) and not re.search(r"\b(longer|shorter|lengthen|shorten)\b", t):
         cls = length_in(t, e.t)
@@ -257,11 +271,12 @@ def _rules(e: _Edit, instr: str) -> None:
     if not (longer or shorter):
         for name, cm, _ in find_numbers(t, e.t):
             e.set(name, cm, "given")
-    # 10. colours are kept in the metadata (the pattern does not depend on them)
-    colours = [w for w in re.findall(r"[a-z]+", t) if w in COLOURS]
+    # 10. colour: "make it red", "in light blue" (the pattern does not depend on it; the render does)
+    colour, colours = colour_in(t, e.d["features"].get("material"))
     if colours:
         e.d.setdefault("metadata", {})["colours"] = colours
-        e.changes.append(f"colours -> {', '.join(colours)}")
+    if colour:
+        e.feature("color", colour)
     # 11. size: "size L"
     m = re.search(r"\bsize\s+(xxl|xl|xs|s|m|l)\b", t)
     if m:
@@ -296,7 +311,7 @@ def _llm_edit(e: _Edit, instr: str, client) -> None:
     spec_json = json.dumps({k: e.d[k] for k in ("garment_type", "size", "measurements", "features")})
     ans = client.ask_text(
         EDIT_PROMPT.format(
-            spec=spec_json, instr=instr, names=", ".join(MEASUREMENTS), feats=", ".join(FEATURES)
+            spec=spec_json, instr=instr, names=", ".join(MEASUREMENTS), feats=", ".join((*FEATURES, *LOOK_FEATURES))
         ),
         EDIT_SCHEMA,
         "edit",
@@ -309,7 +324,16 @@ def _llm_edit(e: _Edit, instr: str, client) -> None:
     for k, v in (ans.get("measurements") or {}).items():
         if k in MEASUREMENTS and isinstance(v, int | float) and not isinstance(v, bool):
             e.set(k, float(v), "llm")
-    for k, v in (ans.get("features") or {}).items():
+    feats = dict(ans.get("features") or {})
+    material = feats.pop("material", None)
+    if material in PRESETS or "fabric" in feats:  # a material the presets lack is left out
+        e.fabric(material if material in PRESETS else None, feats.pop("fabric", None))
+    if "color" in feats:
+        try:
+            e.feature("color", check_color(feats.pop("color")))
+        except UserError:
+            log.info("edit: the LLM's colour is no colour; left out")
+    for k, v in feats.items():
         if k in FEATURES:
             e.feature(k, v)
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from ..categories import BODY, height_cm, length_class, measurements_from_categories
 from ..errors import UserError
-from ..garments import has_part, is_top, primary_length
+from ..fabric import FIBRE_WORDS, MATERIAL_WORDS, colour_words, material_fabric
+from ..garments import TYPES, has_part, is_top, primary_length
 from ..spec import GARMENT_TYPES, MEASUREMENTS, SIZES, GarmentSpec
 from .words import (
-    COLOURS,
     FABRIC_WORDS,
     FEATURE_WORDS,
     FIT_WORDS,
@@ -94,6 +94,40 @@ def features_in(t: str) -> dict[str, bool]:
     return feats
 
 
+def own_clause(t: str, types: list[tuple[str, dict[str, Any], int]]) -> str:
+    """The part of the text that describes its first garment: all of it, or in an outfit ("jeans
+    with a red shirt") the clause round that garment's word, so the shirt's colour is not the jeans'."""
+    if len(types) < 2:
+        return t
+    pos = types[0][2]
+    cuts = [(m.start(), m.end()) for m in re.finditer(r"[,;&]|\b(?:and|with|under|over|plus)\b", t)]
+    start = max((e for s, e in cuts if e <= pos), default=0)
+    return t[start:min((s for s, _ in cuts if s > pos), default=len(t))]
+
+
+def material_in(t: str, knit: bool) -> str | None:
+    """The fabric preset the (normalised) text names: "denim", "tweed", "satin", "jersey"; a fibre
+    alone names one by the garment's knit or woven ("cotton": shirting, in a knit jersey; "wool":
+    suiting, in a knit none)."""
+    if re.search(r"\bsweatshirt\s+(?:fabric|material|cloth)\b", t):
+        return "fleece"
+    words = [w for w, _ in _words(t)]
+    for w in words:
+        if w in MATERIAL_WORDS:
+            return MATERIAL_WORDS[w]
+    fibre = next((FIBRE_WORDS[w] for w in words if w in FIBRE_WORDS), None)
+    return fibre and fibre[knit]
+
+
+def colour_in(t: str, material: str | None = None) -> tuple[str | None, list[str]]:
+    """(the garment's colour as '#rrggbb', every colour word) in the (normalised) text: the first
+    colour word, "light" / "dark" before it shading it; "denim" is a colour only when it is not the
+    material (the preset's own colour is denim's)."""
+    found = colour_words(t)
+    pick = next((h for w, h in found if MATERIAL_WORDS.get(w) is None or MATERIAL_WORDS[w] != material), None)
+    return pick, [w for w, _ in found]
+
+
 def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
     """(garment type, {"attributes", "features", "measurements", "size", "colours", "others", "warnings"})."""
     t = normalise(text)
@@ -130,6 +164,13 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
         if w in NECKLINE_WORDS:
             attrs["neckline"] = NECKLINE_WORDS[w]
     feats.update(features_in(t))
+    knit = feats.get("fabric", TYPES[gtype].defaults.get("fabric")) == "knit"
+    own = own_clause(t, types)
+    if material := material_in(own, knit):
+        feats.update(material=material, fabric=material_fabric(material))
+    if colour := colour_in(own, material)[0]:
+        feats["color"] = colour
+    colours = colour_in(t)[1]
     size = None
     m = re.search(r"\bsize\s+(" + "|".join(s.lower() for s in SIZES) + r")\b", t)
     if m:
@@ -160,7 +201,6 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
     # a skirt or leg length the text states decides the length class
     if prim != "bodice_length" and prim in meas and any(n == prim for n, _, _ in numbers):
         attrs["length"] = length_class(BODY["waist"] + meas[prim] / height_cm(size or "M"))
-    colours = [w for w, _ in _words(t) if w in COLOURS]
     return gtype, {
         "attributes": attrs,
         "features": feats,
@@ -213,7 +253,7 @@ def _to_spec(gtype: str, parsed: dict[str, Any], text: str, backend: str) -> Gar
 
 TEXT_PROMPT = (
     "Turn this garment description into JSON with the keys garment_type, fit, length, sleeves, "
-    "silhouette, neckline, has_collar, has_hood, has_cuffs, has_pockets, fabric, colour, others and an "
+    "silhouette, neckline, has_collar, has_hood, has_cuffs, has_pockets, fabric, material, colour, others and an "
     "optional measurements object in centimetres using these names: {names}. Only include "
     "measurements the text states. Description: {text}"
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..fabric import COLOUR_HEX
 from ..garments import TYPES, primary_length
 from ..spec import FEATURES, MEASUREMENTS
 
@@ -27,48 +28,7 @@ for _t in TYPES.values():
     TYPE_WORDS.update({k: (_t.name, _alias_implies(v)) for k, v in _t.aliases.items()})
     TYPE_WORDS.update({k: (_t.name, dict(v)) for k, v in _t.words.items()})
 
-COLOURS = (
-    "black",
-    "white",
-    "grey",
-    "gray",
-    "red",
-    "blue",
-    "navy",
-    "green",
-    "olive",
-    "yellow",
-    "orange",
-    "pink",
-    "purple",
-    "violet",
-    "brown",
-    "beige",
-    "cream",
-    "ivory",
-    "tan",
-    "khaki",
-    "teal",
-    "turquoise",
-    "burgundy",
-    "maroon",
-    "gold",
-    "silver",
-    "lilac",
-    "lavender",
-    "mint",
-    "coral",
-    "denim",
-    "charcoal",
-    "camel",
-    "mustard",
-    "emerald",
-    "indigo",
-    "magenta",
-    "rust",
-    "sage",
-    "nude",
-)
+COLOURS = tuple(COLOUR_HEX)  # colour words (core.fabric holds each one's sRGB hex)
 
 LENGTH_WORDS = {
     "mini": "mini",

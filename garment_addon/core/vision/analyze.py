@@ -33,6 +33,7 @@ from ..categories import (
     sleeve_class,
 )
 from ..errors import UserError
+from ..fabric import rgb_hex
 from ..garments import has_bodice, is_top
 from ..imageio import as_rgb_array
 from ..progress import Progress
@@ -1066,6 +1067,8 @@ def spec_from_analysis(a: Analysis, source: str = "") -> GarmentSpec:
     feats: dict[str, Any] = {}
     if t == "hoodie":
         feats["has_hood"] = True
+    if a.colours:  # the garment's median colour in the photo: the render's colour (features.color)
+        feats["color"] = rgb_hex(a.colours[0])
     conf = dict(a.confidence)
     for k in meas:
         conf.setdefault(k, round(0.8 * conf.get("length", 0.6), 2))

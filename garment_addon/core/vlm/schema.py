@@ -13,6 +13,7 @@ from ..categories import (
     TOP_LENGTHS,
     measurements_from_categories,
 )
+from ..fabric import PRESETS, colour_words, material_fabric
 from ..spec import FEATURES, GARMENT_TYPES, MEASUREMENTS, GarmentSpec, make_spec
 
 _LENGTH_CHOICES = list(LENGTHS) + list(TOP_LENGTHS)
@@ -31,6 +32,7 @@ GARMENT_SCHEMA: dict[str, Any] = {
         "has_pockets": {"type": "boolean"},
         "has_bib": {"type": "boolean"},
         "fabric": {"type": "string", "enum": list(FEATURES["fabric"])},
+        "material": {"type": "string", "enum": list(PRESETS)},
         "colour": {"type": "string"},
         "others": {"type": "array", "items": {"type": "string", "enum": list(GARMENT_TYPES)}},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
@@ -55,7 +57,9 @@ PROMPT = (
     + "), neckline ("
     + ", ".join(NECKLINES)
     + "), has_collar, has_hood, has_cuffs, has_pockets, has_bib (booleans; a bib: overalls), "
-    "fabric (woven or knit), colour (a word), "
+    "fabric (woven or knit), material (the closest of "
+    + ", ".join(PRESETS)
+    + "), colour (a word), "
     "others (other "
     "garment types visible in the outfit), confidence (0..1). Prefer the categories; only add a "
     "'measurements' object in centimetres if you are sure. Answer with the JSON object only."
@@ -104,6 +108,10 @@ def answer_to_spec(answer: dict[str, Any], *, source: str = "", model: str | Non
     for k in ("fit", "fabric"):
         if answer.get(k) in FEATURES[k]:
             feats[k] = answer[k]
+    if answer.get("material") in PRESETS:  # the preset decides knit or woven
+        feats.update(material=answer["material"], fabric=material_fabric(answer["material"]))
+    if isinstance(answer.get("colour"), str) and (found := colour_words(answer["colour"].lower())):
+        feats["color"] = found[0][1]  # "navy blue": navy
     conf = answer.get("confidence")
     conf = float(conf) if isinstance(conf, int | float) and 0 <= conf <= 1 else 0.7
     meta = {
