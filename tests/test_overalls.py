@@ -71,22 +71,15 @@ def test_a_bibs_centre_front_is_sewn_and_the_fly_opens():
     assert ("right_front_leg", "left_front_leg") in openings  # the fly
     for name in ("left_front", "right_front"):
         assert not [m for m in pattern.piece(name).markings if m["kind"] == "zip"]
-    # its chest pocket lies inside the wearer's left half, below the faced top
-    pocket, front = pattern.piece("bib_pocket"), pattern.piece("left_front")
-    from shapely.geometry import Polygon
-
-    at = np.asarray(pocket.placement["at"]) - np.asarray(pocket.landmarks["center"])
-    placed = Polygon(pocket.outline + at)
-    assert Polygon(front.outline).contains(placed)
-    assert placed.bounds[3] <= front.landmarks["bib_top"][1] - 3.0
 
 
 @pytest.mark.blender
 @pytest.mark.slow
 def test_overalls_straps_stay_on_the_shoulders_in_the_drape():
-    """Draped, the straps stay on the shoulders where the wrap laid them (cut straight up from the bib
-    and the back, they slid off onto the upper arms: the left strap's top 7.6 cm out and down), the
-    bib's top stays level, and the garment neither crosses itself nor enters the body."""
+    """Draped (in denim, the overalls' own), the straps stay on the shoulders where the wrap laid them
+    (cut straight up from the bib and the back, in cotton, they slid off onto the upper arms: the left
+    strap's top 7.6 cm out and down; leaning in but free, denim slid them 3.6 cm out and XXL's 6 cm),
+    the bib's top stays up at the chest, and the garment neither crosses itself nor enters the body."""
     bpy = pytest.importorskip("bpy")
     from garment_addon.blender import pipeline as pl
 

@@ -357,6 +357,7 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
 
     w = np.zeros(len(pos_cm))
     neck = body.landmarks["neck_base"]
+    bib = bool(((pattern.spec or {}).get("features") or {}).get("has_bib"))
     for piece, pm, o in zip(pattern.pieces, mesh.pieces, mesh.offsets, strict=True):
         idx = np.arange(len(pm.verts)) + o
         region = piece.body_region or ""
@@ -371,6 +372,8 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
                 w[pm.edge_verts[e.name] + o] = 1.0
         if region.startswith("torso_front"):
             w[idx[_button_stand(piece, pm.verts) | _zipped(piece, pm.verts) | _bib_facing(piece, pm.verts)]] = 1.0
+        if bib and region.startswith("torso"):
+            w[idx[_strap_ends(piece, pm)]] = 1.0
             w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
         if region == "collar" and any(m.get("kind") == "button" for m in piece.markings):
             # a shirt's collar stand, interfaced and buttoned, keeps the shape the wrap gave it round the
@@ -427,6 +430,21 @@ def _bib_facing(piece, verts2d: np.ndarray) -> np.ndarray:
 
 
 BIB_FACING_CM = 3.0
+
+
+def _strap_ends(piece, pm) -> np.ndarray:
+    """Mask of a bib's or low back's straps within STRAP_HOLD_CM of their shoulder seams: held on the
+    shoulders where the wrap laid them, as a strap's friction holds it (free, denim's weight slid them
+    out over the shoulders' slope: overalls XXL drape, the strap's top 6 cm out, 58 self-crossings)."""
+    from scipy.spatial import cKDTree
+
+    ends = [pm.edge_verts[e.name] for e in piece.edges if e.name.startswith("shoulder") and e.name in pm.edge_verts]
+    if not ends:
+        return np.zeros(len(pm.verts), bool)
+    return cKDTree(pm.verts[np.concatenate(ends)]).query(pm.verts)[0] < STRAP_HOLD_CM
+
+
+STRAP_HOLD_CM = 3.0
 ZIP_HOLD_CM = 1.0  # cm either side of a front's zip line held closed
 
 

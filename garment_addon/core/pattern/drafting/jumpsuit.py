@@ -58,8 +58,6 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
             c, w = leg.landmarks["waist_center"], leg.landmarks["waist_side"]
             at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH)  # on the hip line
             d.add(patch_pocket(f"{s}_pocket", leg.name, at, 15, 16))
-        if spec.features.get("has_bib"):
-            d.add(_bib_pocket(d.piece("left_front")))
 
 
 def _bodice_above_band(d: PatternDraft, spec: GarmentSpec, body: dict) -> dict:
@@ -88,18 +86,6 @@ def _close_bib(d: PatternDraft) -> None:
     for name in ("right_front", "left_front"):
         pd = d.piece(name)
         pd.markings = [mk for mk in pd.markings if mk["kind"] != "zip"]
-
-
-BIB_POCKET_BELOW = 3.5  # cm from the bib's top to its pocket's
-
-
-def _bib_pocket(front: PieceDraft) -> PieceDraft:
-    """The bib's chest pocket on the wearer's left half, between the centre front seam and the strap,
-    BIB_POCKET_BELOW under the bib's faced top (a bib pocket across the centre would straddle its seam)."""
-    x, top = (float(v) for v in front.landmarks["bib_top"])
-    w = 0.8 * abs(x)
-    h = 1.1 * w
-    return patch_pocket("bib_pocket", front.name, (0.5 * x, top - BIB_POCKET_BELOW - h / 2), w, h)
 
 
 def legs_waist(spec: GarmentSpec, bodice: float) -> float:
