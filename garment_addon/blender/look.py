@@ -20,8 +20,10 @@ from ..core.fabric import check_color, srgb_to_linear
 FABRIC_SHADING = {
     "cotton_shirting": ((0.16, 0.27, 0.55), 0.85, 0.35, 0.5),  # a mid blue: apart from the grey body
     "denim": ((0.06, 0.10, 0.22), 0.9, 0.25, 0.4),
-    "jersey": ((0.32, 0.33, 0.36), 0.9, 0.4, 0.5),
-    "fleece": ((0.22, 0.24, 0.27), 0.95, 0.8, 0.3),
+    # knits in a teal and an olive (#1f5c66, #4a5a3a): their old light greys rendered as the
+    # mannequin's own grey (a default hoodie or tee read as bare body)
+    "jersey": ((0.014, 0.107, 0.133), 0.9, 0.4, 0.5),
+    "fleece": ((0.068, 0.102, 0.042), 0.95, 0.8, 0.3),
     "silk": ((0.45, 0.05, 0.08), 0.5, 0.6, 0.2),  # 0.35 read as PVC on a red dress (final, AgX)
     "wool_suiting": ((0.07, 0.08, 0.11), 0.8, 0.6, 0.4),
 }
