@@ -6,6 +6,7 @@ import pytest
 from garment_addon.core.language import parse_text
 from garment_addon.core.pattern import draft_pattern
 from garment_addon.core.pattern.drafting.bodice import STRAP_WIDTH
+from garment_addon.core.pattern.measure import finished_girths
 from garment_addon.core.spec import SIZES, make_spec
 
 
@@ -60,6 +61,9 @@ def test_a_bib_is_cut_down_from_the_bodice_and_hangs_on_straps(size):
     assert _width_at(back.outline, top - 1.0) < 0.35 * _width_at(plain.piece("back_bodice").outline, top - 1.0)
     back_top = _edge(back, "neckline_left")[:, 1].min()
     assert back_top < top - 5.0
+    # below a bib the band and the trousers' waist are a trouser's, not a loose bodice's (were 18 cm over)
+    spec = make_spec({"garment_type": "overalls", "size": size})
+    assert finished_girths(bib)["waist"] - spec.m["waist"] < 8.0
     # the bib covers the bust: its top at about the armpits, 14-24 cm above the band, 12 below the side neck
     assert 14.0 < top < 24.0 and top < front.landmarks["hps"][1] - 12.0
 

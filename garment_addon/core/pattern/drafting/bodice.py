@@ -146,12 +146,14 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
         dart=dart, dart_x=max(bust_q * 0.38, m["neckline_width"] + 1.0),
         dart_tip_y=max(1.0, underarm_y - 3.0), fisheye=fisheye, hip_q=hip_line_q,
     )
-    return bib_frame(f, m["bust"], m["back_waist_length"]) if spec.features.get("has_bib") else f
+    return bib_frame(f, m["bust"], m["back_waist_length"], waist_target) if spec.features.get("has_bib") else f
 
 
-def bib_frame(f: BodiceFrame, bust: float, back_waist_length: float) -> BodiceFrame:
-    """The frame of a bodice cut down to a bib and a low back (``bib``): short side seams, no darts
-    (a bib lies flat; the band gathers the waist), the front neck down to the bib's top."""
+def bib_frame(f: BodiceFrame, bust: float, back_waist_length: float, waist_q: float) -> BodiceFrame:
+    """The frame of a bodice cut down to a bib and a low back (``bib``): short side seams as wide as
+    the waist drafted (``waist_q``, a quarter; the bust's width has no place below a bib, and under
+    a loose one's the band and the trousers' waist came out 18 cm over the body and the seat
+    ballooned), no darts (a bib lies flat), the front neck down to the bib's top."""
     neck, sp = np.array([f.neck_w, f.length]), np.array([f.shoulder_x, f.shoulder_y])
     along = (sp - neck) / np.linalg.norm(sp - neck)
     mid = neck + STRAP_ALONG_SHOULDER * (sp - neck)
@@ -163,7 +165,8 @@ def bib_frame(f: BodiceFrame, bust: float, back_waist_length: float) -> BodiceFr
     front_half = max(BIB_HALF_WIDTH * bust, float(strap_out[0]) - BIB_STRAP_LEAN)
     bib = Bib(front_top, back_top, front_half, float(strap_out[0]) - BACK_STRAP_LEAN, strap_in, strap_out)
     return replace(f, bib=bib, underarm_y=side, front_neck_depth=f.length - front_top, bust_dart=0.0,
-                   bust_dart_y=0.0, dart=0.0, fisheye=0.0, hem_drop=0.0)
+                   bust_dart_y=0.0, dart=0.0, fisheye=0.0, hem_drop=0.0, bust_q=waist_q, waist_q=waist_q,
+                   hem_q=waist_q)
 
 
 def _bib_edges(f: BodiceFrame, q_off: float, front: bool) -> tuple[np.ndarray, np.ndarray]:
