@@ -105,3 +105,19 @@ def test_overalls_straps_stay_on_the_shoulders_in_the_drape():
     assert abs(tops["drape"][0]) < abs(tops["wrap"][0]) + 3.0
     assert r.metrics["self_crossings"] == 0 and r.metrics["inside_fraction"] <= 0.003
     assert bib[:, 2].max() - r.body_model.landmarks["waist"] > 15.0  # the bib's top stays up at the chest
+
+
+@pytest.mark.blender
+@pytest.mark.slow
+def test_full_length_legs_rest_on_the_floor_not_through_it():
+    """The drape has a floor at the soles: loose overalls XXL, whose legs reach it, stand on it (with
+    none, the hems hung 5 cm below the feet and folded through themselves there: 19 crossings)."""
+    bpy = pytest.importorskip("bpy")
+    from garment_addon.blender import pipeline as pl
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    r = pl.build_scene(draft_pattern(make_spec({"garment_type": "overalls", "size": "XXL"})), "drape")
+    v, _ = pl._mesh_arrays(r.garment)
+    assert v[:, 2].min() > -0.3 and v[:, 2].min() < 3.0  # down to the floor, not through it
+    assert r.metrics["self_crossings"] == 0
+    assert not [o for o in bpy.data.objects if o.name.startswith("GS_Floor")]  # removed after the drape

@@ -64,6 +64,28 @@ def add_collider(mannequin):
     return collider
 
 
+def add_floor():
+    """A hidden collision plane at the mannequin's soles (z = 0): trousers and long skirts rest on
+    it instead of falling through the ground (loose jumpsuit XXL: the legs' hems hung 5 cm below
+    the feet, folded through themselves there)."""
+    from .scene import link
+
+    me = bpy.data.meshes.new("GS_Floor")
+    r = FLOOR_HALF_SIZE
+    me.from_pydata([(-r, -r, 0.0), (r, -r, 0.0), (r, r, 0.0), (-r, r, 0.0)], [], [(0, 1, 2, 3)])
+    floor = link(bpy.data.objects.new("GS_Floor", me))
+    floor.hide_render = True
+    floor.hide_set(True)
+    floor.modifiers.new("Collision", "COLLISION")
+    c = floor.collision
+    c.thickness_outer = COLLISION_DISTANCE
+    c.cloth_friction = 5.0
+    return floor
+
+
+FLOOR_HALF_SIZE = 2.0  # m
+
+
 def add_layer_collider(garment):
     """An earlier garment of the outfit as a collider, so the new one drapes over it."""
     from .scene import link

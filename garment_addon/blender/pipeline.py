@@ -162,6 +162,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     progress(0.25, "wrap")
     t = time.perf_counter()
     pos = wrap(pattern, mesh, body, OFFSET + LAYER_CM * len(under))
+    # nothing below the floor the mannequin stands on: full-length legs' hems reached 1-2 cm under it
+    pos[:, 2] = np.maximum(pos[:, 2], FLOOR_CLEAR_CM)
     for g in under:  # an outfit: outside every garment worn under it, not only outside the body
         pos = push_out(pos, *_mesh_arrays(g), LAYER_CM, reach=3 * LAYER_CM)
     timings["wrap"] = time.perf_counter() - t
@@ -173,7 +175,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     if method == "drape":
         t, cpu = time.perf_counter(), time.process_time()
         scene = bpy.context.scene
-        colliders = [dr.add_collider(result.mannequin)] + [dr.add_layer_collider(g) for g in under]
+        colliders = [dr.add_collider(result.mannequin), dr.add_floor()] + [dr.add_layer_collider(g) for g in under]
         stats: dict = {}
         try:
             pin = _pin_weights(pattern, mesh, pos, body)
@@ -242,6 +244,9 @@ def _smooth_in_renders(garment) -> None:
     mod.use_limit_surface = False
     mod.uv_smooth = "PRESERVE_BOUNDARIES"
     mod.boundary_smooth = "PRESERVE_CORNERS"
+
+
+FLOOR_CLEAR_CM = 0.5  # the floor's collision distance and a little
 
 
 def _drop_cloth(colliders) -> None:
