@@ -1590,6 +1590,19 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     return _unfold(mesh, pos, body, cap, on_torso | on_arm, offset, rounds)
 
 
+def unfold_sleeves(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
+                   rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
+    """Folds along a sleeve's own seams (underarm, a two-piece sleeve's front and back seams, a
+    cuff's) smoothed out as round the armholes (unfold_armholes). The drape folds a sleeve at the
+    elbow, where the top sleeve's ease gathers, and a fold there can pass through the seam beside
+    it (male jacket M drape: 2 crossings at the right top sleeve's front seam by the elbow)."""
+    ours = [p for p in pattern.pieces if not _uses_placement(p)]
+    on_arm = np.isin(mesh.piece_of, [mesh.index(p.name) for p in ours if (p.body_region or "").startswith(ARM)])
+    label, sewn = _seam_groups(mesh)
+    to_torso = np.isin(label, label[sewn & ~on_arm])
+    return _unfold(mesh, pos, body, on_arm & sewn & ~to_torso, on_arm, offset, rounds)
+
+
 def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
                   rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
     """Folds round the crotch seams and a jumpsuit's waist band smoothed out as round the armholes
@@ -2105,7 +2118,7 @@ def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
     placed = _turned_places(turn, m, idx)
     out[lo + idx] = placed
     out[lo + idx] = _over_lapels(pattern, mesh, out, out[lo + idx])
-    return out
+    return _collar_off_lapels(pattern, mesh, out, lo + idx, turn.centre)
 
 
 # a shirt collar's row h above its neck edge lies on a ring 1 + h / (COLLAR_SPREAD_RADII x the neck's
@@ -2259,6 +2272,34 @@ def _over_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, pts: np.ndarray) -
         return pts
     # reversed, as _outward_faces turns them: their normals face away from the body
     return _push_off(pts, pos, mesh.faces[lapel][:, ::-1], COLLAR_OVER_LAPEL)
+
+
+def _collar_off_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, turned: np.ndarray,
+                       centre: np.ndarray) -> np.ndarray:
+    """A turned collar's points ``turned`` moved out (LAYER_STEP a round, away from the neck's line
+    through ``centre``) where the collar's triangles and the turned lapels' still cross
+    (LAYER_ROUNDS at most); the lapels stay. _over_lapels keeps each point clear of the lapel, but
+    the collar end's triangles span from the notch, sewn on the lapel's gorge, to points mirrored
+    3-4 cm down the lapel, which curves out under them over a full bust (jacket XXL wrap: 2
+    crossings at the right notch)."""
+    lapel = _lapel_faces(pattern, mesh)
+    if not lapel.any() or not len(turned):
+        return pos
+    label, sewn = _seam_groups(mesh)
+    rep = _welded_ids(label, sewn)  # a collar vertex sewn on the gorge is the lapel's vertex there
+    mine = np.zeros(len(pos), bool)
+    mine[turned] = True
+    collar = mesh.piece_of == mesh.piece_of[turned[0]]
+    faces = rep[np.concatenate([mesh.faces[lapel], mesh.faces[collar[mesh.faces].all(axis=1)]])]
+    out = pos.copy()
+    for _ in range(LAYER_ROUNDS):
+        edges, hit = crossing_edges(out, faces)
+        ids = np.unique(np.concatenate([edges.ravel(), faces[hit].ravel()]))
+        ids = ids[mine[ids]]
+        if not len(ids):
+            break
+        out[ids] += LAYER_STEP * _away(out[ids], vertex_normals(out, faces)[ids], centre)
+    return out
 
 
 NECK_SMOOTH = 6  # smoothing passes along a collar's neck seam
