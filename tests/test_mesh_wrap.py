@@ -854,3 +854,33 @@ def test_a_fold_through_a_sleeve_seam_is_smoothed_out():
     out = unfold_sleeves(pattern, mesh, folded, body)
     arm = np.isin(mesh.piece_of, [top, under])
     assert not len(crossing_edges(out, faces[arm[mesh.faces].all(axis=1)])[0])
+
+
+@pytest.mark.parametrize("size", ["M", "XXL"])
+def test_a_lapel_rolls_off_the_chest(size, monkeypatch):
+    """A lapel rolls back from its break point rather than lying creased flat on the front: half way up
+    the roll line stands at least 1 cm further off the skin than laid flat (LAPEL_ROLL 0: it showed as
+    a plain V-neck in renders), the break point and the gorge as they were, and the layers do not cross."""
+    import importlib
+
+    from garment_addon.core.assembly.quality import crossing_edges, signed_distance
+    from garment_addon.core.assembly.wrap import _front_layers, _lm, _turned
+
+    w = importlib.import_module("garment_addon.core.assembly.wrap")
+    _, pattern, body, mesh, rolled = _on_shown_body({"garment_type": "jacket", "size": size})
+    monkeypatch.setattr(w, "LAPEL_ROLL", 0.0)
+    flat = wrap(pattern, mesh, body)
+    hinge = _turned(pattern, mesh, hinge=True) & ~_turned(pattern, mesh)
+    for name in ("right_front", "left_front"):
+        p, i = pattern.piece(name), mesh.index(name)
+        sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
+        a, b = _lm(p, "roll_start"), _lm(p, "roll_end")
+        t = (mesh.pieces[i].verts - a) @ (b - a) / np.sum((b - a) ** 2)
+        off = [signed_distance(q[sl][hinge[sl]], body.human.verts, body.human.triangles) for q in (rolled, flat)]
+        mid, ends = (t[hinge[sl]] > 0.35) & (t[hinge[sl]] < 0.65), (t[hinge[sl]] < 0.05) | (t[hinge[sl]] > 0.95)
+        assert mid.sum() >= 3 and ends.any()
+        assert np.median(off[0][mid] - off[1][mid]) > 1.0, name
+        assert np.abs(off[0][ends] - off[1][ends]).max() < 0.3, name
+    layer = _front_layers(pattern, mesh)
+    faces = _welded(mesh, mesh.faces)
+    assert not len(crossing_edges(rolled, faces[(layer[mesh.faces] >= 0).all(axis=1)])[0])

@@ -1486,6 +1486,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
         pos = relax(mesh, pos, body, relax_iterations, offset, held=hood, sides=sides)
     pos = _lift_front_overlap(pattern, mesh, pos)
     pos = _lift_lapels(pattern, mesh, pos)
+    pos = _roll_lapels(pattern, mesh, pos)
     pos = _lift_band_extensions(pattern, mesh, pos)
     pos = _band_collars(pattern, mesh, pos, body, offset)
     pos = _cuffs_to_wrists(pattern, mesh, pos, body)
@@ -1951,6 +1952,47 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = LAPE
         out[lapel] = _push_off(out[lapel], out, front, lift)
     out = _untangle_fronts(pattern, mesh, out, faces)
     return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
+
+
+# cm the roll line stands off the chest at most (between ROLL_FROM and ROLL_TO); the
+# cloth either side of it, front and turned lapel alike, lies down again over LAPEL_ROLL_REACH
+LAPEL_ROLL = 1.5
+LAPEL_ROLL_REACH = 7.0
+# of the roll line's length up from the break point: where the roll starts, and where it has lain
+# down again, short of the gorge (the collar sewn there is left as it was: moved 0.2 cm with the
+# gorge, the size XL drape's collar folded through itself at a side neck, 3 crossings)
+ROLL_FROM, ROLL_TO = 0.25, 0.85
+
+
+def _roll_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
+    """A lapel rolls back rather than lying creased flat on its front: the roll line stands off the
+    chest (LAPEL_ROLL at most, nothing at the break point or the top), and
+    the front and the turned lapel either side of it follow, both by the same amount at the same
+    distance from the roll line (a lapel's vertex lies over its mirror image), so the layers stay
+    apart. Laid flat 0.6 cm over the front, the lapel showed as a plain V-neck in renders."""
+    turned = _turned(pattern, mesh)
+    if not turned.any():
+        return pos
+    normals = _smooth_normals(mesh, vertex_normals(pos, _outward_faces(pattern, mesh)), passes=4)
+    up = np.zeros(len(pos))
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        v = mesh.pieces[i].verts
+        side, a, b = lapel_side(p, v), _lm(p, "roll_start"), _lm(p, "roll_end")
+        if side is None:
+            continue
+        length = float(np.linalg.norm(b - a))
+        t = (v - a) @ (b - a) / length ** 2  # 0 at the break point, 1 at the roll line's top
+        # none by the break point, where the upper front laps over the lower one (rolled from the
+        # break, jacket S drape: 5 crossings there), nor by the top: by the gorge the lapel's hinge,
+        # its gorge and the front's neckline lie within a triangle of each other, the triangles at
+        # the roll line's end reach across it, and the collar takes over (rolled most at the top,
+        # male L 8 wrap crossings there; most two thirds up, 5)
+        u = np.clip((t - ROLL_FROM) / (ROLL_TO - ROLL_FROM), 0.0, 1.0)
+        height = 16.0 * (u * (1.0 - u)) ** 2
+        near = np.clip(1.0 - np.abs(side) / LAPEL_ROLL_REACH, 0.0, 1.0)
+        up[mesh.offsets[i]:mesh.offsets[i] + len(v)] = LAPEL_ROLL * height * near * near * (3 - 2 * near)
+    return snap_seams(mesh, pos + up[:, None] * normals)  # the shoulder seams and the collar follow
 
 
 # cm a front's layer still crossing the one under it moves out per round (that one in, half as far),
