@@ -12,7 +12,8 @@ dress's hem >= 1.15 x its convex hull; full-length trouser legs and rib-cuffed o
 the hem / cuff (the band above it folded: >= 1.03 x its 3D length). Set BENCH_BLENDER_TYPES=dress,skirt
 to bench fewer types (dress_flared is a dress with 40 cm flare, shirt_cuffed a shirt with buttoned
 cuffs, shirt_buttondown one with a collar and button front too, jacket_L, jacket_XL and jacket_XXL the
-jacket at those sizes) and BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer GarmentCode imports
+jacket at those sizes, jacket_male_M and jacket_male_XL on the male mannequin, cardigan a collarless knit
+jacket) and BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer GarmentCode imports
 (their wrap and drape: seconds, mean stretch and self-crossings, welded as exported).
 """
 
@@ -35,7 +36,11 @@ CASES = {"dress_flared": {"garment_type": "dress", "measurements": {"flare": 40}
          "shirt_cuffed": {"garment_type": "shirt", "features": {"has_cuffs": True}},
          "shirt_buttondown": {"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True}},
          "jacket_L": {"garment_type": "jacket", "size": "L"}, "jacket_XL": {"garment_type": "jacket", "size": "XL"},
-         "jacket_XXL": {"garment_type": "jacket", "size": "XXL"}}
+         "jacket_XXL": {"garment_type": "jacket", "size": "XXL"},
+         # the jacket on the male mannequin, and a cardigan (the text "cardigan": no collar, knit)
+         "jacket_male_M": {"garment_type": "jacket", "size": "M", "metadata": {"body_preset": "male"}},
+         "jacket_male_XL": {"garment_type": "jacket", "size": "XL", "metadata": {"body_preset": "male"}},
+         "cardigan": {"garment_type": "jacket", "features": {"has_collar": False, "fabric": "knit"}}}
 
 
 def _row(case, metric, value, unit="s", target=""):

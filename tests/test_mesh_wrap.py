@@ -814,3 +814,73 @@ def test_a_jackets_front_hangs_level_at_every_size(size):
     pattern, mesh, pos, _ = _crossings_on_the_shown_body({"garment_type": "jacket", "size": size})
     level = front_level(pattern, mesh, pos)
     assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < 1.0, level
+
+
+def test_a_collars_end_lies_clear_of_the_lapel_at_the_notch():
+    """At the notch the collar's end is sewn on the lapel's gorge and its other points are mirrored
+    3-4 cm down the lapel, which curves out under the triangles between over a full bust: nothing of
+    the collar crosses the lapel there (jacket XXL, the bench's 1.5 cm wrap: 2 crossings at the right
+    notch before)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+
+    _, pattern, body, mesh, pos = _on_shown_body({"garment_type": "jacket", "size": "XXL"}, edge=1.5)
+    i = mesh.index("collar")
+    faces = _welded(mesh, mesh.faces)
+    edges, hit = crossing_edges(pos, faces)
+    on_collar = (mesh.piece_of[edges] == i).any(axis=1) | (mesh.piece_of[mesh.faces[hit]] == i).any(axis=1)
+    assert not on_collar.any(), pos[edges[on_collar]].mean(axis=1)
+
+
+def test_a_fold_through_a_sleeve_seam_is_smoothed_out():
+    """A fold the drape leaves at the elbow, through a two-piece sleeve's seam, is smoothed out by
+    unfold_sleeves (male jacket M drape: 2 crossings at the right top sleeve's front seam before);
+    a sleeve that crosses nothing is left as it is."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.assembly.wrap import _seam_groups, unfold_sleeves
+
+    _, pattern, body, mesh, pos = _on_shown_body(
+        {"garment_type": "jacket", "size": "M", "metadata": {"body_preset": "male"}})
+    assert np.array_equal(unfold_sleeves(pattern, mesh, pos, body), pos)
+    top, under = mesh.index("right_top_sleeve"), mesh.index("right_under_sleeve")
+    label, sewn = _seam_groups(mesh)
+    seam = np.nonzero(sewn & (mesh.piece_of == top) & np.isin(label, label[mesh.piece_of == under]))[0]
+    elbow = seam[np.argsort(pos[seam, 2])[len(seam) // 2]]
+    # the top sleeve's cloth within 3 cm of the seam at the elbow folded over onto the under sleeve
+    near = (mesh.piece_of == top) & ~sewn & (np.linalg.norm(pos - pos[elbow], axis=1) < 3.0)
+    folded = pos.copy()
+    folded[near] = 2 * pos[elbow] - pos[near]
+    faces = _welded(mesh, mesh.faces)
+    assert len(crossing_edges(folded, faces)[0])
+    out = unfold_sleeves(pattern, mesh, folded, body)
+    arm = np.isin(mesh.piece_of, [top, under])
+    assert not len(crossing_edges(out, faces[arm[mesh.faces].all(axis=1)])[0])
+
+
+@pytest.mark.parametrize("size", ["M", "XXL"])
+def test_a_lapel_rolls_off_the_chest(size, monkeypatch):
+    """A lapel rolls back from its break point rather than lying creased flat on the front: half way up
+    the roll line stands at least 1 cm further off the skin than laid flat (LAPEL_ROLL 0: it showed as
+    a plain V-neck in renders), the break point and the gorge as they were, and the layers do not cross."""
+    import importlib
+
+    from garment_addon.core.assembly.quality import crossing_edges, signed_distance
+    from garment_addon.core.assembly.wrap import _front_layers, _lm, _turned
+
+    w = importlib.import_module("garment_addon.core.assembly.wrap")
+    _, pattern, body, mesh, rolled = _on_shown_body({"garment_type": "jacket", "size": size})
+    monkeypatch.setattr(w, "LAPEL_ROLL", 0.0)
+    flat = wrap(pattern, mesh, body)
+    hinge = _turned(pattern, mesh, hinge=True) & ~_turned(pattern, mesh)
+    for name in ("right_front", "left_front"):
+        p, i = pattern.piece(name), mesh.index(name)
+        sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
+        a, b = _lm(p, "roll_start"), _lm(p, "roll_end")
+        t = (mesh.pieces[i].verts - a) @ (b - a) / np.sum((b - a) ** 2)
+        off = [signed_distance(q[sl][hinge[sl]], body.human.verts, body.human.triangles) for q in (rolled, flat)]
+        mid, ends = (t[hinge[sl]] > 0.35) & (t[hinge[sl]] < 0.65), (t[hinge[sl]] < 0.05) | (t[hinge[sl]] > 0.95)
+        assert mid.sum() >= 3 and ends.any()
+        assert np.median(off[0][mid] - off[1][mid]) > 1.0, name
+        assert np.abs(off[0][ends] - off[1][ends]).max() < 0.3, name
+    layer = _front_layers(pattern, mesh)
+    faces = _welded(mesh, mesh.faces)
+    assert not len(crossing_edges(rolled, faces[(layer[mesh.faces] >= 0).all(axis=1)])[0])

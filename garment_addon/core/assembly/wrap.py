@@ -1486,6 +1486,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
         pos = relax(mesh, pos, body, relax_iterations, offset, held=hood, sides=sides)
     pos = _lift_front_overlap(pattern, mesh, pos)
     pos = _lift_lapels(pattern, mesh, pos)
+    pos = _roll_lapels(pattern, mesh, pos)
     pos = _lift_band_extensions(pattern, mesh, pos)
     pos = _band_collars(pattern, mesh, pos, body, offset)
     pos = _cuffs_to_wrists(pattern, mesh, pos, body)
@@ -1588,6 +1589,19 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     on_torso, on_arm = np.isin(mesh.piece_of, torso_ids), np.isin(mesh.piece_of, arm_ids)
     cap = on_arm & sewn & np.isin(label, label[sewn & on_torso]) | _open_armholes(ours, mesh)
     return _unfold(mesh, pos, body, cap, on_torso | on_arm, offset, rounds)
+
+
+def unfold_sleeves(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
+                   rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
+    """Folds along a sleeve's own seams (underarm, a two-piece sleeve's front and back seams, a
+    cuff's) smoothed out as round the armholes (unfold_armholes). The drape folds a sleeve at the
+    elbow, where the top sleeve's ease gathers, and a fold there can pass through the seam beside
+    it (male jacket M drape: 2 crossings at the right top sleeve's front seam by the elbow)."""
+    ours = [p for p in pattern.pieces if not _uses_placement(p)]
+    on_arm = np.isin(mesh.piece_of, [mesh.index(p.name) for p in ours if (p.body_region or "").startswith(ARM)])
+    label, sewn = _seam_groups(mesh)
+    to_torso = np.isin(label, label[sewn & ~on_arm])
+    return _unfold(mesh, pos, body, on_arm & sewn & ~to_torso, on_arm, offset, rounds)
 
 
 def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
@@ -1940,6 +1954,47 @@ def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = LAPE
     return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
 
 
+# cm the roll line stands off the chest at most (between ROLL_FROM and ROLL_TO); the
+# cloth either side of it, front and turned lapel alike, lies down again over LAPEL_ROLL_REACH
+LAPEL_ROLL = 1.5
+LAPEL_ROLL_REACH = 7.0
+# of the roll line's length up from the break point: where the roll starts, and where it has lain
+# down again, short of the gorge (the collar sewn there is left as it was: moved 0.2 cm with the
+# gorge, the size XL drape's collar folded through itself at a side neck, 3 crossings)
+ROLL_FROM, ROLL_TO = 0.25, 0.85
+
+
+def _roll_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
+    """A lapel rolls back rather than lying creased flat on its front: the roll line stands off the
+    chest (LAPEL_ROLL at most, nothing at the break point or the top), and
+    the front and the turned lapel either side of it follow, both by the same amount at the same
+    distance from the roll line (a lapel's vertex lies over its mirror image), so the layers stay
+    apart. Laid flat 0.6 cm over the front, the lapel showed as a plain V-neck in renders."""
+    turned = _turned(pattern, mesh)
+    if not turned.any():
+        return pos
+    normals = _smooth_normals(mesh, vertex_normals(pos, _outward_faces(pattern, mesh)), passes=4)
+    up = np.zeros(len(pos))
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        v = mesh.pieces[i].verts
+        side, a, b = lapel_side(p, v), _lm(p, "roll_start"), _lm(p, "roll_end")
+        if side is None:
+            continue
+        length = float(np.linalg.norm(b - a))
+        t = (v - a) @ (b - a) / length ** 2  # 0 at the break point, 1 at the roll line's top
+        # none by the break point, where the upper front laps over the lower one (rolled from the
+        # break, jacket S drape: 5 crossings there), nor by the top: by the gorge the lapel's hinge,
+        # its gorge and the front's neckline lie within a triangle of each other, the triangles at
+        # the roll line's end reach across it, and the collar takes over (rolled most at the top,
+        # male L 8 wrap crossings there; most two thirds up, 5)
+        u = np.clip((t - ROLL_FROM) / (ROLL_TO - ROLL_FROM), 0.0, 1.0)
+        height = 16.0 * (u * (1.0 - u)) ** 2
+        near = np.clip(1.0 - np.abs(side) / LAPEL_ROLL_REACH, 0.0, 1.0)
+        up[mesh.offsets[i]:mesh.offsets[i] + len(v)] = LAPEL_ROLL * height * near * near * (3 - 2 * near)
+    return snap_seams(mesh, pos + up[:, None] * normals)  # the shoulder seams and the collar follow
+
+
 # cm a front's layer still crossing the one under it moves out per round (that one in, half as far),
 # and the rounds at most
 LAYER_STEP, LAYER_ROUNDS = 0.2, 8
@@ -2105,7 +2160,7 @@ def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
     placed = _turned_places(turn, m, idx)
     out[lo + idx] = placed
     out[lo + idx] = _over_lapels(pattern, mesh, out, out[lo + idx])
-    return out
+    return _collar_off_lapels(pattern, mesh, out, lo + idx, turn.centre)
 
 
 # a shirt collar's row h above its neck edge lies on a ring 1 + h / (COLLAR_SPREAD_RADII x the neck's
@@ -2259,6 +2314,34 @@ def _over_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, pts: np.ndarray) -
         return pts
     # reversed, as _outward_faces turns them: their normals face away from the body
     return _push_off(pts, pos, mesh.faces[lapel][:, ::-1], COLLAR_OVER_LAPEL)
+
+
+def _collar_off_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, turned: np.ndarray,
+                       centre: np.ndarray) -> np.ndarray:
+    """A turned collar's points ``turned`` moved out (LAYER_STEP a round, away from the neck's line
+    through ``centre``) where the collar's triangles and the turned lapels' still cross
+    (LAYER_ROUNDS at most); the lapels stay. _over_lapels keeps each point clear of the lapel, but
+    the collar end's triangles span from the notch, sewn on the lapel's gorge, to points mirrored
+    3-4 cm down the lapel, which curves out under them over a full bust (jacket XXL wrap: 2
+    crossings at the right notch)."""
+    lapel = _lapel_faces(pattern, mesh)
+    if not lapel.any() or not len(turned):
+        return pos
+    label, sewn = _seam_groups(mesh)
+    rep = _welded_ids(label, sewn)  # a collar vertex sewn on the gorge is the lapel's vertex there
+    mine = np.zeros(len(pos), bool)
+    mine[turned] = True
+    collar = mesh.piece_of == mesh.piece_of[turned[0]]
+    faces = rep[np.concatenate([mesh.faces[lapel], mesh.faces[collar[mesh.faces].all(axis=1)]])]
+    out = pos.copy()
+    for _ in range(LAYER_ROUNDS):
+        edges, hit = crossing_edges(out, faces)
+        ids = np.unique(np.concatenate([edges.ravel(), faces[hit].ravel()]))
+        ids = ids[mine[ids]]
+        if not len(ids):
+            break
+        out[ids] += LAYER_STEP * _away(out[ids], vertex_normals(out, faces)[ids], centre)
+    return out
 
 
 NECK_SMOOTH = 6  # smoothing passes along a collar's neck seam
