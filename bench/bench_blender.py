@@ -40,7 +40,9 @@ CASES = {"dress_flared": {"garment_type": "dress", "measurements": {"flare": 40}
          # the jacket on the male mannequin, and a cardigan (the text "cardigan": no collar, knit)
          "jacket_male_M": {"garment_type": "jacket", "size": "M", "metadata": {"body_preset": "male"}},
          "jacket_male_XL": {"garment_type": "jacket", "size": "XL", "metadata": {"body_preset": "male"}},
-         "cardigan": {"garment_type": "jacket", "features": {"has_collar": False, "fabric": "knit"}}}
+         "cardigan": {"garment_type": "jacket", "features": {"has_collar": False, "fabric": "knit"}},
+         # a bib on straps (denim), and its largest size (the legs reach the floor)
+         "overalls": {"garment_type": "overalls"}, "overalls_XXL": {"garment_type": "overalls", "size": "XXL"}}
 
 
 def _row(case, metric, value, unit="s", target=""):
