@@ -234,6 +234,101 @@ def test_flare_curves_the_hem():
     assert np.ptp(flared.piece("skirt_front").edge_points("hem")[:, 1]) > 3
 
 
+def _along(pts: np.ndarray, d: float) -> np.ndarray:
+    """The point ``d`` cm along a polyline from its start."""
+    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    return np.array([np.interp(min(d, cum[-1]), cum, pts[:, i]) for i in (0, 1)])
+
+
+def hem_corners(p: Pattern, square: float = 0.75) -> dict[tuple[str, str], float]:
+    """{(piece, edge): the angle inside the piece between its hem and that edge where they meet}, each
+    measured as a pattern maker's square would: over the first ``square`` cm of both edges."""
+    out = {}
+    for pc in p.pieces:
+        for i, e in enumerate(pc.edges):
+            if e.role != "hem":
+                continue
+            hem = pc.edge_points(e)
+            before, after = pc.edges[i - 1], pc.edges[(i + 1) % len(pc.edges)]
+            for corner, along_hem, other, along_other in (
+                    (hem[0], _along(hem, square), before, _along(pc.edge_points(before)[::-1], square)),
+                    (hem[-1], _along(hem[::-1], square), after, _along(pc.edge_points(after), square))):
+                a, b = along_other - corner, along_hem - corner
+                out[(pc.name, other.name)] = _angle(a, b)
+    return out
+
+
+def hem_kinks(p: Pattern) -> dict[str, tuple[float, float]]:
+    """{seam: (its two hem corners)} for each seam whose edges both end at a hem: sewn, the hems run on
+    across it without a point or a notch when the corners add up to 180 degrees."""
+    c = hem_corners(p)
+    return {f"{s.a.piece}.{s.a.edge}/{s.b.piece}.{s.b.edge}": (c[(s.a.piece, s.a.edge)], c[(s.b.piece, s.b.edge)])
+            for s in p.seams if (s.a.piece, s.a.edge) in c and (s.b.piece, s.b.edge) in c}
+
+
+@pytest.mark.parametrize("spec", [
+    {"garment_type": "dress"}, {"garment_type": "dress", "measurements": {"flare": 20}},
+    {"garment_type": "dress", "measurements": {"flare": 40}},
+    {"garment_type": "dress", "size": "XS", "measurements": {"flare": 40}},
+    {"garment_type": "dress", "size": "XXL", "measurements": {"flare": 40}},
+    {"garment_type": "skirt"}, {"garment_type": "skirt", "measurements": {"flare": 30}},
+    {"garment_type": "skirt", "size": "XS", "measurements": {"flare": 20, "skirt_length": 40}},
+    {"garment_type": "skirt", "size": "XXL", "measurements": {"flare": 30, "skirt_length": 90}}],
+    ids=["dress", "dress_f20", "dress_f40", "dress_f40_XS", "dress_f40_XXL", "skirt", "skirt_f30", "skirt_XS_short",
+         "skirt_XXL_long"])
+def test_a_flared_hem_is_trued_square_to_its_seams(spec):
+    """A flared skirt's hem meets the side seams (and a centre-back seam) square, so the front and back
+    hems run on across them: the old arc through the centre and the corners met a 40 cm flare's side
+    seams at 54 degrees (a point 71 degrees sharp at each side of the sewn hem), 80 at the default 8."""
+    s = make_spec(spec)
+    p = draft_pattern(s)
+    check_pattern(p)
+    kinks = hem_kinks(p)
+    skirt = {k: v for k, v in kinks.items() if "skirt" in k}
+    assert len(skirt) == (3 if s.garment_type == "dress" else 2)
+    for seam, (a, b) in skirt.items():
+        assert abs(a - 90) <= 2 and abs(b - 90) <= 2, (seam, a, b)
+    front = p.piece("skirt_front")
+    # the side seam is as long as the centre line (the hip curve adds 0.5 cm): the hem hangs level
+    # (a 40 cm flare's had been 7 cm longer, and hung in a flap below the centre)
+    assert front.edge_length("side_left") <= s.m["skirt_length"] + 1.0
+    hem = front.edge_points("hem")
+    side = front.edge_points("side_left")
+    hip = side[np.argmin(np.abs(side[:, 1] - front.landmarks["hip_center"][1])), 0]
+    # as full as asked: the hem adds the flare at each side (a 40 cm flare's front hem 144.1 -> 142.5 cm)
+    assert front.edge_length("hem") / 2 - hip >= s.m["flare"] - 0.5
+    assert not any("flare" in w for w in p.metadata.get("warnings", []))
+    assert np.interp(0.0, hem[:, 0], hem[:, 1]) == pytest.approx(0.0, abs=1e-9)  # as long as ever at the CF
+    assert hem[:, 1].min() >= -1e-9  # and nowhere longer
+    assert abs(_angle(hem[np.argmin(np.abs(hem[:, 0])) + 1] - hem[np.argmin(np.abs(hem[:, 0]))], (1, 0))) < 0.5
+
+
+@pytest.mark.parametrize("spec", [{"garment_type": "pants", "measurements": {"ankle": 46}},
+                                  {"garment_type": "jumpsuit", "measurements": {"ankle": 46}},
+                                  {"garment_type": "pants"}, {"garment_type": "pants", "measurements": {"inseam": 20}}],
+                         ids=["wide_leg", "wide_leg_jumpsuit", "pants", "shorts"])
+def test_a_trouser_hem_is_trued_square_to_its_seams(spec):
+    """A leg that widens to its hem (wide-leg: ankle 46) had a straight hem meeting its seams at 77-80
+    degrees, a 21-23 degree point at the sewn inseam and side seam; trued, every corner is square."""
+    p = draft_pattern(make_spec(spec))
+    check_pattern(p)
+    kinks = hem_kinks(p)
+    legs = {k: v for k, v in kinks.items() if "_leg." in k}
+    assert len(legs) == 4
+    for seam, (a, b) in legs.items():
+        assert abs(a - 90) <= 2 and abs(b - 90) <= 2, (seam, a, b)
+    # the seams keep their lengths: the hem dips (or rises) between them by at most a couple of cm
+    assert np.ptp(p.piece("right_front_leg").edge_points("hem")[:, 1]) < 2.5
+
+
+def test_a_flare_more_than_a_level_hem_takes_warns():
+    p = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": 30, "skirt_length": 40}}))
+    check_pattern(p)
+    assert any("flare 30 cm" in w and "adds 25 cm" in w for w in p.metadata["warnings"])
+    assert p.piece("skirt_front").edge_length("side_left") <= 40 + 1.0  # still as long as the centre: level
+
+
 def test_twins_share_a_cut_group_and_mirror_each_other():
     p = draft_pattern(make_spec({"garment_type": "shirt"}))
     left, right = p.piece("left_sleeve"), p.piece("right_sleeve")

@@ -16,7 +16,7 @@ from .ease import BACK_NECK_DROP, HIP_DEPTH
 from .pants import dist_to_y, pant_pieces, waist_edges
 from .parts import band, band_run, hood_halves, patch_pocket
 from .shirt_collar import stand_and_collar
-from .skirt import skirt_piece, skirt_widths
+from .skirt import flare_reach, skirt_piece, skirt_widths
 from .sleeve import sleeve_piece, two_piece
 from .tailored import lapel_collar
 
@@ -280,6 +280,10 @@ def _skirt(d: PatternDraft, spec: GarmentSpec, f=None) -> None:
     _sew_darts(d, front, back)
     for s in SIDES:
         d.sew("skirt_front", f"side_{s}", "skirt_back", f"side_{s}")
+    reach = flare_reach(spec)
+    if reach < spec.m["flare"] - 0.5:
+        d.warnings.append(f"flare {spec.m['flare']:g} cm is more than a {spec.m['skirt_length']:g} cm skirt takes "
+                          f"with a level hem: its hem adds {reach:.0f} cm at each side (lengthen skirt_length)")
 
 
 def _waist_edges(pd: PieceDraft, order: tuple[str, ...]) -> list[tuple[str, str]]:
