@@ -148,7 +148,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly.level import front_level
     from ..core.assembly.quality import push_out
     from ..core.assembly.rest import rest_shape
-    from ..core.assembly.wrap import unfold_armholes, unfold_sleeves
+    from ..core.assembly.wrap import unfold_armholes, unfold_collars, unfold_sleeves
     from ..core.mesh import mesh_pattern
     from . import drape as dr
     from . import scene as sc
@@ -208,6 +208,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         # the snap can fold the cloth beside an underarm junction as the wrap's did: unfolded the same way
         pos = unfold_armholes(pattern, mesh, push_out(snap_seams(mesh, raw), bverts, bfaces, gap), body, gap)
         pos = unfold_sleeves(pattern, mesh, pos, body, gap)  # a fold at the elbow through a sleeve seam
+        pos = unfold_collars(pattern, mesh, pos, body, gap)  # a fold where a collar turns by the side neck
         timings["drape"] = time.perf_counter() - t
         timings["drape_cpu"] = time.process_time() - cpu  # all threads: comparable on a loaded machine
         result.drape_speeds = stats.get("speeds", [])
