@@ -438,12 +438,37 @@ def test_xxl_jacket_drape_does_not_cross_itself_under_the_arms():
 
 
 def test_xl_jacket_collar_does_not_cross_itself_by_the_side_neck():
-    """Size XL jacket drape: the collar folded where it turns by the left side neck and crossed itself
-    (4, or 0 or 5 as changes elsewhere nudged the simulation); unfold_collars smooths the fold out
-    (0), stretch 0.035 -> 0.036."""
+    """Size XL jacket drape: with its lapels left free (their hold misplaced under the overalls' strap
+    test), the collar folded where it turns by the left side neck and crossed itself (4); held, 0."""
     r = pl.build_scene(draft_pattern(make_spec({"garment_type": "jacket", "size": "XL"})), "drape")
     assert r.metrics["self_crossings"] == 0, r.metrics["self_crossings"]
     assert r.metrics["mean_stretch"] < 0.04
+
+
+def test_a_jackets_lapels_are_held_and_a_bibs_straps_only_on_overalls():
+    """The drape's pins: a jacket's turned lapels (and the front under them) are held, not its
+    shoulders; overalls hold their straps' ends by the shoulder seams."""
+    from garment_addon.core.assembly import wrap
+    from garment_addon.core.mesh import mesh_pattern
+
+    for t, region in (("jacket", "lapel"), ("overalls", "strap")):
+        pattern = _pattern(t)
+        body = pl.body_for_pattern(pattern)
+        mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+        pos = wrap(pattern, mesh, body)
+        w = pl._pin_weights(pattern, mesh, pos, body)
+        i = mesh.index("left_front")
+        piece, verts = pattern.pieces[i], mesh.pieces[i].verts
+        sl = slice(mesh.offsets[i], mesh.offsets[i] + len(verts))
+        on = w[sl]
+        top = verts[:, 1] > verts[:, 1].max() - 1.0  # by the shoulder seam
+        if region == "lapel":
+            # the lapel and the front under it, beyond the button stand's hold
+            held = pl._lapel_and_under(piece, verts, pos[sl]) & ~pl._button_stand(piece, verts)
+            assert held.sum() > 10 and (on[held] == 1.0).all()
+            assert (on[top & ~held] == 0.0).all()
+        else:
+            assert (on[top] == 1.0).all()
 
 
 def test_jacket_drape_keeps_its_turned_lapels_and_collar():

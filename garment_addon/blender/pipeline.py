@@ -148,7 +148,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly.level import front_level
     from ..core.assembly.quality import push_out
     from ..core.assembly.rest import rest_shape
-    from ..core.assembly.wrap import unfold_armholes, unfold_collars, unfold_sleeves
+    from ..core.assembly.wrap import unfold_armholes, unfold_sleeves
     from ..core.mesh import mesh_pattern
     from . import drape as dr
     from . import scene as sc
@@ -208,7 +208,6 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         # the snap can fold the cloth beside an underarm junction as the wrap's did: unfolded the same way
         pos = unfold_armholes(pattern, mesh, push_out(snap_seams(mesh, raw), bverts, bfaces, gap), body, gap)
         pos = unfold_sleeves(pattern, mesh, pos, body, gap)  # a fold at the elbow through a sleeve seam
-        pos = unfold_collars(pattern, mesh, pos, body, gap)  # a fold where a collar turns by the side neck
         timings["drape"] = time.perf_counter() - t
         timings["drape_cpu"] = time.process_time() - cpu  # all threads: comparable on a loaded machine
         result.drape_speeds = stats.get("speeds", [])
@@ -379,9 +378,9 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
                 w[pm.edge_verts[e.name] + o] = 1.0
         if region.startswith("torso_front"):
             w[idx[_button_stand(piece, pm.verts) | _zipped(piece, pm.verts) | _bib_facing(piece, pm.verts)]] = 1.0
+            w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
         if bib and region.startswith("torso"):
             w[idx[_strap_ends(piece, pm)]] = 1.0
-            w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
         if region == "collar" and any(m.get("kind") == "button" for m in piece.markings):
             # a shirt's collar stand, interfaced and buttoned, keeps the shape the wrap gave it round the
             # neck: its free ends, the under one sprang out through the upper one (button-down drape M: 14

@@ -1604,24 +1604,6 @@ def unfold_sleeves(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offs
     return _unfold(mesh, pos, body, on_arm & sewn & ~to_torso, on_arm, offset, rounds)
 
 
-def unfold_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
-                   rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
-    """Folds in a turned collar by its neck seam smoothed out as round the armholes (unfold_armholes).
-    By the side neck the drape folds the collar where its fall turns over the stand, and the fold
-    can pass through the collar itself (jacket XL drape: 4 crossings at the left side neck, 0 or 5
-    as changes elsewhere nudge the simulation)."""
-    ours = [p for p in pattern.pieces if not _uses_placement(p)]
-    collar = np.isin(mesh.piece_of, [mesh.index(p.name) for p in ours
-                                     if (p.body_region or "").startswith("collar")])
-    label, sewn = _seam_groups(mesh)
-    out = _unfold(mesh, pos, body, collar & sewn, collar, offset, rounds)
-    # a collar is turned (its fall over its stand): smoothing a deep fold there can pull the layers
-    # through each other, so the smoothed collar is kept only where it crosses itself less
-    rep = _welded_ids(label, sewn)
-    faces = rep[mesh.faces[collar[mesh.faces].all(axis=1)]]
-    return out if len(crossing_edges(out, faces)[0]) < len(crossing_edges(pos, faces)[0]) else pos
-
-
 def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
                   rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
     """Folds round the crotch seams and a jumpsuit's waist band smoothed out as round the armholes
