@@ -156,9 +156,8 @@ def bib_frame(f: BodiceFrame, bust: float, back_waist_length: float, waist_q: fl
     ballooned), no darts (a bib lies flat), the front neck down to the bib's top."""
     neck, sp = np.array([f.neck_w, f.length]), np.array([f.shoulder_x, f.shoulder_y])
     along = (sp - neck) / np.linalg.norm(sp - neck)
-    mid = neck + STRAP_ALONG_SHOULDER * (sp - neck)
+    mid = neck + STRAP_ALONG_SHOULDER * (sp - neck) - (0.0, STRAP_SHORTEN)
     strap_in, strap_out = mid - along * STRAP_WIDTH / 2, mid + along * STRAP_WIDTH / 2
-    strap_in, strap_out = strap_in - (0.0, STRAP_SHORTEN), strap_out - (0.0, STRAP_SHORTEN)
     front_top = f.length - BIB_TOP_BELOW_NECK * back_waist_length
     back_top = f.length - BIB_BACK_BELOW_NECK * back_waist_length
     side = min(BIB_SIDE_SEAM, back_top - 4.0)

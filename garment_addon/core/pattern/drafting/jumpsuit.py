@@ -78,8 +78,9 @@ def _bodice_above_band(d: PatternDraft, spec: GarmentSpec, body: dict) -> dict:
 
 
 def _close_bib(d: PatternDraft) -> None:
-    """A bib's halves are sewn down the centre front, not zipped: one steps in through the fly and
-    the band and pulls the straps over the shoulders; zipped, the bib's top sagged open in a V."""
+    """A bib's halves are sewn down the centre front, not zipped, as overalls are made: one steps in
+    through the fly and the band and pulls the straps over the shoulders. (The V the bib's top sagged
+    into in the drape is not this: the drape holds the bib's faced top, pipeline._bib_facing.)"""
     for k, (pa, ea, pb, eb, *_) in enumerate(d.seams):
         if {pa, pb} == {"right_front", "left_front"} and ea == eb == "opening":
             d.closures.pop(k, None)
