@@ -46,7 +46,6 @@ def add_collider(mannequin):
     from .scene import link
 
     collider = link(bpy.data.objects.new("GS_Collider", mannequin.data))
-    collider.hide_render = True
     faces = len(mannequin.data.polygons)
     if faces > COLLIDER_FACES:  # applied once: left as a modifier it would run every frame
         dec = collider.modifiers.new("Decimate", "DECIMATE")
@@ -54,14 +53,22 @@ def add_collider(mannequin):
         dg = bpy.context.evaluated_depsgraph_get()
         collider.data = bpy.data.meshes.new_from_object(collider.evaluated_get(dg), depsgraph=dg)
         collider.modifiers.remove(dec)
-    collider.hide_set(True)
-    collider.modifiers.new("Collision", "COLLISION")
-    c = collider.collision
-    c.thickness_outer = COLLISION_DISTANCE
+    c = _collides(collider)
     c.thickness_inner = 0.02
-    c.cloth_friction = 5.0
     c.damping = 0.5
     return collider
+
+
+def _collides(obj):
+    """Make ``obj`` a hidden collider the cloth keeps COLLISION_DISTANCE from, with friction; returns
+    its collision settings."""
+    obj.hide_render = True
+    obj.hide_set(True)
+    obj.modifiers.new("Collision", "COLLISION")
+    c = obj.collision
+    c.thickness_outer = COLLISION_DISTANCE
+    c.cloth_friction = 5.0
+    return c
 
 
 def add_floor():
@@ -74,12 +81,7 @@ def add_floor():
     r = FLOOR_HALF_SIZE
     me.from_pydata([(-r, -r, 0.0), (r, -r, 0.0), (r, r, 0.0), (-r, r, 0.0)], [], [(0, 1, 2, 3)])
     floor = link(bpy.data.objects.new("GS_Floor", me))
-    floor.hide_render = True
-    floor.hide_set(True)
-    floor.modifiers.new("Collision", "COLLISION")
-    c = floor.collision
-    c.thickness_outer = COLLISION_DISTANCE
-    c.cloth_friction = 5.0
+    _collides(floor)
     return floor
 
 
@@ -92,14 +94,9 @@ def add_layer_collider(garment):
 
     collider = link(bpy.data.objects.new(f"GS_Collider_{garment.name}", garment.data))
     collider.matrix_world = garment.matrix_world
-    collider.hide_render = True
-    collider.hide_set(True)
-    collider.modifiers.new("Collision", "COLLISION")
-    c = collider.collision
-    c.thickness_outer = COLLISION_DISTANCE
+    c = _collides(collider)
     c.thickness_inner = 0.002  # a sheet, not a solid: nothing to push through from inside
     c.use_culling = False
-    c.cloth_friction = 5.0
     return collider
 
 
