@@ -953,6 +953,8 @@ def test_fitted_tops_take_in_the_waist_with_internal_darts():
     ("vest", {}, {"front_facing", "back_neck_facing", "front_armhole_facing", "back_armhole_facing"}),
     ("hoodie", {"has_hood": False}, {"neckband"}),
     ("pants", {}, {"fly_facing", "fly_shield"}),
+    ("overalls", {}, {"bib_facing", "side_facing", "side_underlap", "back_neck_facing", "front_armhole_facing",
+                      "back_armhole_facing"}),
 ])
 def test_construction_pieces_finish_the_edges(t, feats, want):
     p = draft_pattern(make_spec({"garment_type": t, "features": feats}))
@@ -964,6 +966,9 @@ def test_construction_pieces_finish_the_edges(t, feats, want):
     if "front_facing" in got:  # the buttons and buttonholes show on the facing too
         kinds = {mk["kind"] for mk in got["front_facing"].markings}
         assert {"button", "buttonhole"} <= kinds
+    if "side_facing" in got:  # as long as the opening: the bib's side, the band's end and the leg's
+        run = sum(s.closure["length_cm"] for s in p.seams if s.a.piece == "right_front_leg" and s.closure)
+        assert np.ptp(got["side_facing"].outline[:, 1]) > run + 5.0
     if "neckband" in got:  # rib: shorter than the neckline it is stretched onto
         loop = sum(pc.edge_length(e) for pc in p.pieces if pc.body_region.startswith("torso")
                    for e in pc.edges if e.name.startswith("neckline"))
