@@ -116,6 +116,26 @@ def test_overalls_open_at_buttoned_sides_wide_enough_to_step_into(size):
                     assert ring.contains(Point(q)) and 0.3 < ring.exterior.distance(Point(q)) < 4.0, (pc.name, m)
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_leg_pockets_grade_with_the_leg_and_keep_off_the_side_seam(size):
+    """A front-leg patch pocket takes its share of the leg's width (size M's 15 cm); at 15 cm on XS's
+    narrow leg it reached 3.7 cm from the side seam, round the hip's curve, and crossed the leg there
+    when wrapped (6 edges)."""
+    from garment_addon.core.assembly.quality import self_crossings
+
+    from .test_mesh_wrap import _on_shown_body, _welded
+
+    spec, pattern, _, mesh, pos = _on_shown_body({"garment_type": "overalls", "size": size}, 1.5)  # the wrap's mesh
+    leg = pattern.piece("right_front_leg")
+    pocket = np.array(next(m["points"] for m in leg.markings if m["kind"] == "pocket"))
+    side = leg.edge_points("side")
+    side_x = np.interp(pocket[:, 1].max(), *side[np.argsort(side[:, 1])].T[::-1])
+    assert abs(pocket[:, 0].min() - side_x) >= 4.0
+    width = np.ptp(pattern.piece("right_pocket").outline[:, 0])
+    assert 12.0 <= width <= 16.0 and (size != "M" or width == pytest.approx(15.0, abs=0.3))
+    assert self_crossings(pos, _welded(mesh, mesh.faces)) == 0
+
+
 @pytest.mark.blender
 @pytest.mark.slow
 def test_overalls_straps_stay_on_the_shoulders_in_the_drape():

@@ -62,8 +62,12 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
         for s in SIDES:
             leg = d.piece(f"{s}_front_leg")
             c, w = leg.landmarks["waist_center"], leg.landmarks["waist_side"]
-            at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH)  # on the hip line
-            d.add(patch_pocket(f"{s}_pocket", leg.name, at, 15, 16))
+            hip_y = c[1] - HIP_DEPTH
+            side = leg.get("side").pts
+            across = abs(float(np.interp(hip_y, *side[np.argsort(side[:, 1])].T[::-1])) - c[0])
+            wide = float(np.clip(POCKET_OF_FRONT * across, *POCKET_WIDTH))
+            at = (c[0] + 0.55 * (w[0] - c[0]), hip_y)  # on the hip line
+            d.add(patch_pocket(f"{s}_pocket", leg.name, at, wide, wide * 16 / 15))
 
 
 def _bodice_above_band(d: PatternDraft, spec: GarmentSpec, body: dict) -> dict:
@@ -182,6 +186,11 @@ def _band(d: PatternDraft, spec: GarmentSpec, names: tuple[str, ...], legs, bodi
     return out
 
 
+# a patch pocket on the front leg takes this share of the leg's width at the hip line, graded between
+# POCKET_WIDTH cm: size M's 15 cm; XS's legs are narrower, and at 15 cm its pocket reached 3.7 cm from
+# the side seam, round the hip's curve (wrap: 6 crossings of the leg there)
+POCKET_OF_FRONT = 0.58
+POCKET_WIDTH = (12.0, 16.0)
 SIDE_OPENING_MIN = 15.0  # cm below the waist: an overall's buttoned side openings, at least
 
 
