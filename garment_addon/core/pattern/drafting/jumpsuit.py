@@ -62,11 +62,8 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
         for s in SIDES:
             leg = d.piece(f"{s}_front_leg")
             c, w = leg.landmarks["waist_center"], leg.landmarks["waist_side"]
-            hip_y = c[1] - HIP_DEPTH
-            side = leg.get("side").pts
-            across = abs(float(np.interp(hip_y, *side[np.argsort(side[:, 1])].T[::-1])) - c[0])
-            wide = float(np.clip(POCKET_OF_FRONT * across, *POCKET_WIDTH))
-            at = (c[0] + 0.55 * (w[0] - c[0]), hip_y)  # on the hip line
+            wide = min(POCKET_WIDTH + POCKET_GRADE * (spec.m["hip"] - POCKET_HIP), POCKET_MAX)
+            at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH)  # on the hip line
             d.add(patch_pocket(f"{s}_pocket", leg.name, at, wide, wide * 16 / 15))
 
 
@@ -186,11 +183,10 @@ def _band(d: PatternDraft, spec: GarmentSpec, names: tuple[str, ...], legs, bodi
     return out
 
 
-# a patch pocket on the front leg takes this share of the leg's width at the hip line, graded between
-# POCKET_WIDTH cm: size M's 15 cm; XS's legs are narrower, and at 15 cm its pocket reached 3.7 cm from
-# the side seam, round the hip's curve (wrap: 6 crossings of the leg there)
-POCKET_OF_FRONT = 0.58
-POCKET_WIDTH = (12.0, 16.0)
+# a front-leg patch pocket is POCKET_WIDTH cm wide on a POCKET_HIP cm hip (size M) and grades with the
+# hip, half a cm a size: at 15 cm on XS's narrow leg it reached 3.7 cm from the side seam, round the
+# hip's curve, and crossed the leg there in the wrap (6 edges); at most POCKET_MAX (XL's 16.3: 2)
+POCKET_WIDTH, POCKET_HIP, POCKET_GRADE, POCKET_MAX = 15.0, 98.0, 1.0 / 12.0, 16.0
 SIDE_OPENING_MIN = 15.0  # cm below the waist: an overall's buttoned side openings, at least
 
 
