@@ -42,6 +42,19 @@ def test_overalls_and_dungarees_are_jumpsuits_with_a_bib_and_no_sleeves():
     assert said.garment_type == "jumpsuit" and said.features["has_bib"] and said.m["sleeve_length"] == 0.0
 
 
+def test_overalls_and_cardigans_are_called_so_on_the_sheet_and_the_pieces():
+    """The pattern sheet's title and every piece's label name the style asked for, not the type it
+    is drafted as (overalls were printed "jumpsuit", a cardigan "jacket")."""
+    from garment_addon.core.export.layout import title_lines
+
+    for spec, word in (({"garment_type": "dungarees", "size": "L"}, "overalls"),
+                       ({"garment_type": "cardigan"}, "cardigan"), ({"garment_type": "jumpsuit"}, "jumpsuit")):
+        pattern = draft_pattern(make_spec(spec))
+        assert title_lines(pattern)[0].startswith(f"{word} - size")
+        for pc in [*pattern.pieces, *pattern.construction]:
+            assert any(line.startswith(f"{word} size") for line in pc.label), (pc.name, pc.label)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_a_bib_is_cut_down_from_the_bodice_and_hangs_on_straps(size):
     plain = draft_pattern(make_spec({"garment_type": "jumpsuit", "size": size,

@@ -14,6 +14,7 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import unary_union
 from shapely.prepared import prep
 
+from ...garments import style_name
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import readable, v_dart_legs
@@ -231,7 +232,7 @@ def construction_pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
 
 def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     names = {p.name: p for p in pattern.pieces}
-    label = [f"{spec.garment_type} size {spec.size}"]
+    label = [f"{style_name(spec.to_dict())} size {spec.size}"]
     out: list[Piece] = []
     t, feats = spec.garment_type, spec.features
     front = names.get("right_front")
