@@ -819,6 +819,25 @@ def test_a_jacket_hangs_level_on_the_male_mannequin(size):
     assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < 1.0, level
 
 
+@pytest.mark.parametrize(("garment_type", "size"), [("jacket", "XS"), ("shirt", "M"), ("shirt", "XL"), ("hoodie", "XL"),
+                                                  ("vest", "XL"), ("jacket", "XXL")])
+def test_a_front_on_the_male_chest_takes_its_share_of_the_bust_dart(garment_type, size):
+    """The male chest stands out about half as far as a B cup up to XL (a B cup's at XXL): with the
+    block's whole dart intake (or, dartless, that length at the hem) the centre front hung below the
+    side seams (wrap: jacket XS -1.3, shirt M / XL -1.2 / -1.8, hoodie XL -2.0, vest XL -1.8 cm)."""
+    from garment_addon.core.assembly.level import front_level
+    from garment_addon.core.body import body_for_pattern
+    from garment_addon.core.body.makehuman import attach_human
+
+    pattern = draft_pattern(make_spec({"garment_type": garment_type, "size": size,
+                                       "metadata": {"body_preset": "male"}}))
+    body = body_for_pattern(pattern)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 1.5)
+    level = front_level(pattern, mesh, wrap(pattern, mesh, body))
+    assert abs(level["front_hem_rise"]) < 1.0 and level.get("pocket_tilt", 0.0) < 1.0, level
+
+
 @pytest.mark.parametrize("size", ["S", "M", "XL", "XXL"])
 def test_a_jackets_front_hangs_level_at_every_size(size):
     """A lapelled front hangs from its roll lines over the body's upper chest and bust apex, not out

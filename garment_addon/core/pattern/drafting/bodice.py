@@ -88,6 +88,20 @@ def bust_dart_intake(bust: float) -> float:
     return float(np.clip(0.03 * bust - 0.4, 1.5, 4.0))
 
 
+# the shown male mannequin's chest stands out about half as far as a B cup up to size XL, and fills out
+# to a B cup's at XXL: a front over it takes that share of the block's dart intake. With the whole
+# intake the centre front hung low up to XL (wrap XS / M / XL: jacket -1.3 / -0.6 / -1.3 cm, shirt
+# -1.6 / -1.2 / -1.8, hoodie -1.3 / -0.7 / -2.0; with half: -0.3 / 0.4 / 0.1, -0.6 / 0.0 / -0.4,
+# -0.4 / 0.3 / -0.6), with half at XXL it rode up (jacket 2.0, vest 1.7; whole: 0.4, 0.0)
+MALE_CHEST_SHARE = ((108.0, 0.5), (118.0, 1.0))  # (bust, share)
+
+
+def male_chest_share(bust: float) -> float:
+    """The share of the block's bust dart intake a front on the male mannequin takes (MALE_CHEST_SHARE)."""
+    b, share = zip(*MALE_CHEST_SHARE, strict=True)
+    return float(np.interp(bust, b, share))
+
+
 def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     m, t, fit = spec.m, spec.garment_type, spec.fit
     e = spec_ease(spec)
@@ -136,8 +150,11 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     # instead hung it 1-4 cm low and left the pockets tilted; with the woven's full-bust adjustment
     # too, L / XL hung 1.9 / 2.8 cm low)
     darted = woven or not (over_bust or dress)
+    intake = bust_dart_intake(m["bust"])
+    if spec.metadata.get("body_preset") == "male":
+        intake *= male_chest_share(m["bust"])
     if darted and fit != "loose" and bust_dart_y > max(waist_y, 0.0) + 3.0:
-        bust_dart = bust_dart_intake(m["bust"]) + (full_bust_adjustment(m) if woven else 0.0)
+        bust_dart = intake + (full_bust_adjustment(m) if woven else 0.0)
     elif not dress and over_bust:
         # a dartless (knit or loose) front gets the same length over the bust as the dart would give
         # it (the block's B-cup intake rotated to the hem, plus the full-bust adjustment), at the
@@ -146,7 +163,7 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
         # the adjustment alone, 1.8-3.3). Only where the centre front runs over the bust: a front
         # opening from below it (a knit jacket's break near the waist) hung 3-4 cm low with it. A
         # dress bodice's waist seam would have to carry it into the skirt, so it is left out there
-        hem_drop = bust_dart_intake(m["bust"]) + full_bust_adjustment(m)
+        hem_drop = intake + full_bust_adjustment(m)
     f = BodiceFrame(
         bust_dart=bust_dart, bust_dart_y=bust_dart_y, hem_drop=hem_drop,
         length=length, waist_y=waist_y, underarm_y=underarm_y, shoulder_x=shoulder_x,
