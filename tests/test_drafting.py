@@ -218,6 +218,43 @@ def test_sleeve_cap_is_armhole_plus_ease():
         assert 0.5 <= cap - arm <= 3.0, (fit, cap - arm)
 
 
+@pytest.mark.parametrize("t", ["shirt", "jacket", "dress"])
+def test_a_sloping_shoulder_lowers_shoulder_point_and_underarm_together(t):
+    """The shoulder point lies the shoulder slope under the side neck; the underarm goes down with it
+    (the sloping-shoulder alteration), so the armhole and the sleeve cap sewn into it keep their
+    size and front and back shoulders still sew 1:1: held at the underarm, a 7.8 cm slope (the size
+    XXL mannequin's) took the armhole from 54.8 to 49.3 cm and a fitted sleeve under its ease."""
+    def draft(slope):
+        spec = make_spec({"garment_type": t, "size": "XXL", "measurements": {"shoulder_slope": slope}})
+        return draft_pattern(spec)
+
+    flat, steep = draft(4.5), draft(7.8)
+    for name in ("back_bodice", "left_back_bodice"):
+        if name in {pc.name for pc in flat.pieces}:
+            lm_flat, lm_steep = flat.piece(name).landmarks, steep.piece(name).landmarks
+            assert lm_steep["hps"][1] - lm_steep["shoulder_point"][1] == pytest.approx(7.8)
+            assert lm_flat["underarm_level"][1] - lm_steep["underarm_level"][1] == pytest.approx(3.3)
+    for p in (flat, steep):
+        shoulders = [p.seam_lengths(s) for s in p.seams if "shoulder" in s.a.edge and "shoulder" in s.b.edge]
+        assert len(shoulders) == 2 and all(la == pytest.approx(lb, abs=0.01) for la, lb in shoulders)
+    caps = {}
+    for p in (flat, steep):
+        arm = cap = 0.0
+        for s in p.seams:
+            if "sleeve" in s.b.piece and s.b.edge.startswith("cap_"):
+                la, lb = p.seam_lengths(s)
+                arm, cap = arm + la, cap + lb
+        caps[p is steep] = (arm, cap)
+    assert caps[True] == pytest.approx(caps[False], abs=0.01)
+    assert not steep.metadata.get("warnings")
+
+
+def test_shoulder_slope_out_of_range_names_the_field():
+    for bad in (0.5, 11, "steep"):
+        with pytest.raises(SpecError, match=r"^measurements\.shoulder_slope: .*1\.\.10 cm"):
+            make_spec({"garment_type": "shirt", "measurements": {"shoulder_slope": bad}})
+
+
 def test_fitted_bodice_is_shaped_to_the_waist():
     p = draft_pattern(make_spec({"garment_type": "shirt", "features": {"fit": "fitted"}}))
     front = p.piece("front_bodice")

@@ -244,3 +244,25 @@ def test_the_size_tables_high_bust_is_the_shown_mannequins(size):
     got = mh.measure(mh.load_asset(), h.verts, {"high_bust": body.landmarks["underarm"] + 3.0})["high_bust"]
     assert got == pytest.approx(SIZE_TABLE[size]["high_bust"], abs=1.0)
     assert (full_bust_adjustment(spec.m) > 2.0) == (size == "L")
+
+
+@pytest.mark.parametrize("preset", ["female", "male"])
+def test_the_shoulder_slope_is_the_shown_mannequins(preset):
+    """A spec's default shoulder slope (spec.SHOULDER_SLOPE) is what the shown mannequin of its size and
+    preset measures, side-neck point to shoulder point (within 0.2 cm: the table's 0.1, female XS..M
+    one 4.8 for 4.84 / 4.66 / 4.81), and the drafted
+    bodice's shoulder point lies that far under its side-neck point: drafted at 4.5 cm everywhere, the
+    female L..XXL shoulders (skin 6.1 / 5.9 / 7.8 cm) had the garment standing over them."""
+    from garment_addon.core.pattern import draft_pattern
+    from garment_addon.core.spec import SIZES
+
+    for size in SIZES:
+        spec = make_spec({"garment_type": "shirt", "size": size, "metadata": {"body_preset": preset}})
+        m = spec.m
+        h = mh.human_for_body(body_for_spec(spec))
+        skin = mh.shoulder_slope(h.verts, m["neckline_width"], m["shoulder_width"] / 2,
+                                 body_for_spec(spec).landmarks["neck_base"])
+        assert m["shoulder_slope"] == pytest.approx(skin, abs=0.2), size
+        for name in ("front_bodice", "back_bodice"):
+            lm = draft_pattern(spec).piece(name).landmarks
+            assert lm["hps"][1] - lm["shoulder_point"][1] == pytest.approx(m["shoulder_slope"], abs=1e-6), name

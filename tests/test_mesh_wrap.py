@@ -699,7 +699,9 @@ def test_a_front_hangs_level_over_the_shown_bust(garment_type):
     assert level.get("pocket_tilt", 0.0) < 1.0
     if garment_type == "jacket":
         assert "pocket_tilt" in level
-        assert _apex_stretch("jacket", "L") <= 1.10
+        # 1.098 -> 1.103 since the armholes' bottoms go down with size L's 6.1 cm shoulder slope
+        # (ease.ARMHOLE_SLOPE): the fronts keep their half width from lower down (wrap._place_ring)
+        assert _apex_stretch("jacket", "L") <= 1.11
 
 
 @pytest.mark.parametrize(("garment_type", "size"), [("hoodie", "L"), ("hoodie", "XL"), ("shirt", "L")])

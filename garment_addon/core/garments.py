@@ -19,8 +19,8 @@ PARTS = ("bodice", "skirt", "pants")
 
 # Which measurements each part uses (the others are accepted and kept but unused).
 PART_USES: dict[str, tuple[str, ...]] = {
-    "bodice": ("bust", "high_bust", "waist", "hip", "neck", "shoulder_width", "back_waist_length", "bodice_length",
-               "neckline_depth", "neckline_width", "sleeve_length", "bicep", "wrist", "cap_height",
+    "bodice": ("bust", "high_bust", "waist", "hip", "neck", "shoulder_width", "shoulder_slope", "back_waist_length",
+               "bodice_length", "neckline_depth", "neckline_width", "sleeve_length", "bicep", "wrist", "cap_height",
                "collar_height", "cuff_height"),
     "skirt": ("waist", "hip", "skirt_length", "flare", "waistband_height"),
     "pants": ("waist", "hip", "pant_length", "inseam", "rise", "thigh", "knee", "ankle",

@@ -51,6 +51,7 @@ MEASUREMENTS: dict[str, Field] = {
     "hip": Field(60, 170, "full hip girth (body)", "girth"),
     "neck": Field(26, 55, "neck base girth (body)", "girth"),
     "shoulder_width": Field(28, 60, "shoulder point to shoulder point across the back", "girth"),
+    "shoulder_slope": Field(1, 10, "side-neck point to shoulder point, vertical drop (body)", "length"),
     "back_waist_length": Field(30, 55, "side-neck point to natural waist (body)", "length"),
     "bodice_length": Field(
         25, 110, "side-neck point to bodice hem (dress: to the waist seam)", "length"
@@ -106,6 +107,19 @@ SIZE_TABLE: dict[str, dict[str, float]] = {
                bicep=35, wrist=18, thigh=65, knee=41, ankle=25, height=172),
     "XXL": dict(bust=118, high_bust=93.5, waist=102, hip=124, neck=42, shoulder_width=46, back_waist_length=44,
                 bicep=38.5, wrist=19, thigh=70, knee=43, ankle=26, height=174),
+}
+# Shoulder slope (side-neck point to shoulder point, vertical, cm) of the shown (MakeHuman) mannequin
+# of each size and preset (body.makehuman.shoulder_slope: its skin's top at x = neckline_width less
+# its top at x = shoulder_width / 2, both sides averaged), to 0.1 cm: female 4.84 / 4.66 / 4.81 /
+# 6.09 / 5.91 / 7.78 at XS..XXL, XS..M taken as one 4.8 (the skin falls 0.7 cm per cm out at the
+# shoulder point: 0.2 cm is a quarter centimetre of shoulder width; at 4.7 the size S jacket's wrap
+# crossed itself at the break point, 2, kept by the drape); male 3.79 / 6.11 / 4.95 / 4.30 / 3.36 /
+# 6.58 (its sliders are solved per size and its shoulders do not slope more with the size). The
+# block had 4.5 cm at every size, drafting the female L / XL / XXL shoulder points 1.6 / 1.4 / 3.3
+# cm above the skin's. A bust between the sizes' gets a slope interpolated between theirs.
+SHOULDER_SLOPE: dict[str, dict[str, float]] = {
+    "female": dict(XS=4.8, S=4.8, M=4.8, L=6.1, XL=5.9, XXL=7.8),
+    "male": dict(XS=3.8, S=6.1, M=5.0, L=4.3, XL=3.4, XXL=6.6),
 }
 
 # Garment defaults that do not depend on size (per type where it matters).
@@ -219,8 +233,10 @@ def nearest_size(bust: float) -> str:
     return min(SIZES, key=lambda s: abs(SIZE_TABLE[s]["bust"] - bust))
 
 
-def default_measurements(garment_type: str, size: str, given: dict[str, float]) -> dict[str, float]:
-    """Complete measurements for a type/size, scaled to the given girths."""
+def default_measurements(garment_type: str, size: str, given: dict[str, float],
+                         preset: str = "female") -> dict[str, float]:
+    """Complete measurements for a type/size, scaled to the given girths (the shoulder slope the
+    preset's mannequin's, see SHOULDER_SLOPE)."""
     base = dict(SIZE_TABLE[size])
     upper = given.get("bust", base["bust"]) / base["bust"]
     lower = given.get("hip", base["hip"]) / base["hip"]
@@ -251,6 +267,7 @@ def default_measurements(garment_type: str, size: str, given: dict[str, float]) 
         out["bodice_length"] += bwl - 41
     else:
         out["bodice_length"] = bwl + 20
+    out["shoulder_slope"] = given.get("shoulder_slope", shoulder_slope(out["bust"], preset))
     # graded from the size M defaults: the cap with the armhole depth (bust / 8 + 10.5), the rise
     # (crotch depth) with the hip
     out["cap_height"] *= (out["bust"] / 8 + 10.5) / (SIZE_TABLE["M"]["bust"] / 8 + 10.5)
@@ -437,6 +454,19 @@ def _flat_chest(m: dict[str, float], given: dict[str, float], meta) -> None:
         m["high_bust"] = m["bust"]
 
 
+def shoulder_slope(bust: float, preset: str = "female") -> float:
+    """The shown mannequin's shoulder slope (cm) for a body of this bust (SHOULDER_SLOPE, linear
+    between the sizes' busts, the end sizes' beyond them)."""
+    table = SHOULDER_SLOPE.get(preset, SHOULDER_SLOPE["female"])
+    pts = sorted((SIZE_TABLE[s]["bust"], table[s]) for s in SIZES)
+    if bust <= pts[0][0]:
+        return pts[0][1]
+    for (b0, d0), (b1, d1) in zip(pts[:-1], pts[1:], strict=True):
+        if bust <= b1:
+            return d0 + (d1 - d0) * (bust - b0) / (b1 - b0)
+    return pts[-1][1]
+
+
 def _male_waist(m: dict[str, float], given: dict[str, float], meta, height: float) -> None:
     """On the male mannequin (metadata.body_preset) the waist sits MALE_WAIST_DROP of the height lower
     (mannequin.PRESETS), so what hangs from it (trousers, their rise, skirts) is that much shorter to
@@ -535,7 +565,9 @@ def make_spec(data: dict[str, Any] | None = None, *, garment_type: str | None = 
         raise SpecError(f"size: must be one of {', '.join(SIZES)} (got {sz!r})")
     sz = sz.upper()
 
-    m = default_measurements(t, sz, given)
+    meta_in = data.get("metadata")
+    preset = meta_in.get("body_preset", "female") if isinstance(meta_in, dict) else "female"
+    m = default_measurements(t, sz, given, preset)
     m.update({k: v for k, v in alias_defaults.items() if k not in given and k in MEASUREMENTS})
     m.update(given)
     _flat_chest(m, given, data.get("metadata"))
@@ -592,7 +624,7 @@ def body_measurements(spec: GarmentSpec) -> dict[str, float]:
     height = body_height(spec.size, m)
     return dict(
         height=height, bust=m["bust"], high_bust=m["high_bust"], waist=m["waist"], hip=m["hip"],
-        shoulder_width=m["shoulder_width"], neck=m["neck"], bicep=m["bicep"], wrist=m["wrist"],
-        thigh=m["thigh"], knee=m["knee"], ankle=m["ankle"],
+        shoulder_width=m["shoulder_width"], shoulder_slope=m["shoulder_slope"], neck=m["neck"], bicep=m["bicep"],
+        wrist=m["wrist"], thigh=m["thigh"], knee=m["knee"], ankle=m["ankle"],
         arm_length=ARM_LENGTH * height, inseam=INSEAM * height, back_waist_length=m["back_waist_length"],
     )

@@ -224,6 +224,23 @@ def slice_stack(verts: np.ndarray, tris: np.ndarray, zs, values: np.ndarray | No
     return out
 
 
+def shoulder_slope(verts: np.ndarray, neck_x: float, shoulder_x: float, neck_base: float) -> float:
+    """A tailor's shoulder slope (cm) of the skin: its top in the plane x = neck_x (the side-neck
+    point) less its top in the plane x = shoulder_x (the shoulder point), both sides averaged; tops
+    between 15 cm under and 3 cm over the neck base (the head left out). Sections, not vertices: the
+    skin's quads are 1-2 cm wide, and the nearest vertex's height jumped 1-2 cm at the shoulder's
+    round-off."""
+    drops = []
+    for side in (1.0, -1.0):
+        v = (verts * (side, 1.0, 1.0))[:, [1, 2, 0]]  # sectioned across x: (y, z) points
+        tops = []
+        for pieces in slice_stack(v, skin_triangles(), [neck_x, shoulder_x]):
+            z = np.concatenate(pieces)[:, 1]
+            tops.append(float(z[(z > neck_base - 15.0) & (z < neck_base + 3.0)].max()))
+        drops.append(tops[0] - tops[1])
+    return float(np.mean(drops))
+
+
 def hull_perimeter(pts: np.ndarray) -> float:
     """Tape-measure girth of a section piece: its convex hull's perimeter."""
     if len(pts) < 3:

@@ -13,7 +13,13 @@ EASE = {
 LAYER_EASE = dict(bust=4, waist=4, hip=4, bicep=3, wrist=4, armhole=1.0)
 
 HIP_DEPTH = 20.0  # waist to full hip, cm
-SHOULDER_DROP = 4.5  # side-neck point to shoulder point, vertical, cm
+# The shoulder slope (spec shoulder_slope: side-neck point to shoulder point) armhole_depth is drafted
+# for. A body's own slope lowers the shoulder point and the underarm with it, by its difference from
+# this (the pattern maker's sloping-shoulder alteration): the armhole keeps its size and shape, and
+# the sleeve cap sewn into it its width. Held at the underarm (size XXL's 7.8 cm slope: the armhole
+# 54.8 -> 49.3 cm round), the sleeve lost 2-5 cm of width, a fitted L..XXL one below its bicep's ease
+# (its cap lowered with a warning).
+ARMHOLE_SLOPE = 4.5
 BACK_NECK_DROP = 2.0  # side-neck point to centre-back neck, cm
 # Total sleeve-cap ease, cm: a fitted set-in sleeve needs room over the shoulder joint (2-3 cm),
 # a shirt sleeve about 1.5, a loose dropped-shoulder sleeve almost none; tailoring adds a little.
@@ -61,10 +67,12 @@ def spec_ease(spec, garment_type: str | None = None) -> dict[str, float]:
     return ease(spec.fit, garment_type or spec.garment_type, spec.fabric)
 
 
-def armhole_depth(bust: float, fit: str, garment_type: str, back_waist_length: float) -> float:
-    """Side-neck point to underarm level (never lower than 62% of the way to the waist)."""
+def armhole_depth(bust: float, fit: str, garment_type: str, back_waist_length: float,
+                  shoulder_slope: float = ARMHOLE_SLOPE) -> float:
+    """Side-neck point to underarm level (for the ARMHOLE_SLOPE never lower than 62% of the way to
+    the waist), lowered by a steeper shoulder's slope past ARMHOLE_SLOPE."""
     extra = ease(fit, garment_type)["armhole"] + (1.5 if garment_type == "vest" else 0.0)
-    return min(bust / 8 + 10.5, 0.62 * back_waist_length) + extra
+    return min(bust / 8 + 10.5, 0.62 * back_waist_length) + extra + shoulder_slope - ARMHOLE_SLOPE
 
 
 # A waistband is sewn to the waist and holds the garment up: it may not slide down, so a skirt's or
