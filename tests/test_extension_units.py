@@ -126,6 +126,18 @@ def test_size_change_refills_body_and_keeps_features():
     assert props.has_pockets is True
 
 
+def test_size_change_on_the_male_mannequin_fills_the_male_body():
+    props = blank_props()
+    props.body = SimpleNamespace(preset="male")
+    props.size = "XL"
+    convert.refill_for_size(props)
+    male = make_spec({"garment_type": "dress", "size": "XL", "metadata": {"body_preset": "male"}}).m
+    assert male["high_bust"] != make_spec({"garment_type": "dress", "size": "XL"}).m["high_bust"]
+    for k in ("high_bust", "shoulder_slope"):
+        assert getattr(props, k) == pytest.approx(male[k] * 0.01, abs=1e-4), k
+    assert props.body.preset == "male"
+
+
 def test_spec_to_props_does_not_trigger_update_cascades():
     seen = []
 

@@ -113,23 +113,32 @@ def spec_to_props(spec: GarmentSpec | dict, props: Any) -> None:
             props.body.preset = preset
 
 
+def _preset(props: Any) -> dict[str, Any]:
+    """The spec metadata naming the mannequin the panel shows: the size's body defaults (the male
+    chest, waist and shoulder slope) are that mannequin's."""
+    body = getattr(props, "body", None)
+    return {"metadata": {"body_preset": body.preset}} if body is not None else {}
+
+
 def refill_for_type(props: Any) -> None:
     """After a type change: the type's garment defaults and features, the same body."""
     body = {k: v for k, v in props_measurements(props).items() if k in BODY_FIELDS}
     look = look_features(props)  # what it is made of and its colour stay
+    base = {"garment_type": props.garment_type, "size": props.size, "features": look, **_preset(props)}
     try:
-        spec = make_spec({"garment_type": props.garment_type, "size": props.size, "measurements": body,
-                          "features": look})
+        spec = make_spec({**base, "measurements": body})
     except ValueError:  # the body breaks a rule of the new type: fall back to the size's body
-        spec = make_spec({"garment_type": props.garment_type, "size": props.size, "features": look})
+        spec = make_spec(base)
     spec_to_props(spec, props)
 
 
 def refill_for_size(props: Any) -> None:
-    """After a size change: that size's body and the type's defaults; features are kept."""
+    """After a size change: that size's body (the shown mannequin's: female or male) and the type's
+    defaults; features are kept. The male mannequin's size had been filled with the female body's
+    shoulder slope and high bust."""
     feats = props_features(props)
-    spec_to_props(make_spec({"garment_type": props.garment_type, "size": props.size, "features": feats}),
-                  props)
+    spec_to_props(make_spec({"garment_type": props.garment_type, "size": props.size, "features": feats,
+                             **_preset(props)}), props)
 
 
 def keep_pants_consistent(props: Any, edited: str) -> None:
