@@ -1595,9 +1595,9 @@ UNFOLD_ROUNDS = 12  # at most; one or two do it (shirt, hoodie, dress S..XXL)
 # stretch 0.052 -> 0.065 (M) and 0.067 -> 0.086 (XL), 1 and 2 0.057 / 0.073
 UNFOLD_RINGS = 1
 UNFOLD_STEPS = 2
-# a round that leaves as many crossings as the one before moves one more ring, up to this: a fold
-# pressed flat on the body's side (a loose vest's back armhole) came back after every smoothing
-# (vest L / XL / XXL loose: 2 / 4 / 3 crossings left after 12 rounds)
+# round a sleeveless armhole, a round that leaves as many crossings as the one before moves one more
+# ring, up to this: a fold pressed flat on the body's side (a loose vest's back armhole) came back
+# after every smoothing (vest L / XL / XXL loose: 2 / 4 / 3 crossings left after 12 rounds)
 UNFOLD_MAX_RINGS = 3
 
 
@@ -1617,8 +1617,11 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     arm_ids = [mesh.index(p.name) for p in ours if (p.body_region or "").startswith(ARM)]
     label, sewn = _seam_groups(mesh)
     on_torso, on_arm = np.isin(mesh.piece_of, torso_ids), np.isin(mesh.piece_of, arm_ids)
-    cap = on_arm & sewn & np.isin(label, label[sewn & on_torso]) | _open_armholes(ours, mesh)
-    return _unfold(mesh, pos, body, cap, on_torso | on_arm, offset, rounds)
+    cap = on_arm & sewn & np.isin(label, label[sewn & on_torso])
+    # only a sleeveless armhole's fold gets more cloth moved when stuck: round a sleeve's cap that
+    # dragged the cap (jumpsuit XXL fitted: 7 cm; its drape 4 -> 35 crossings)
+    grow = UNFOLD_MAX_RINGS if not cap.any() else UNFOLD_RINGS
+    return _unfold(mesh, pos, body, cap | _open_armholes(ours, mesh), on_torso | on_arm, offset, rounds, grow)
 
 
 def unfold_sleeves(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
@@ -1656,7 +1659,7 @@ def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
 
 
 def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, region: np.ndarray,
-            offset: float, rounds: int) -> np.ndarray:
+            offset: float, rounds: int, max_rings: int = UNFOLD_RINGS) -> np.ndarray:
     """The cloth of ``region`` within ARMHOLE_REACH of the ``seeds`` smoothed where it crosses itself
     (Laplacian, sewn vertices as one, kept out of the body) until no edge crosses a triangle; only
     the vertices of crossing edges and crossed triangles, and their neighbours, move."""
@@ -1671,13 +1674,15 @@ def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, r
     n = len(pos)
     degree = np.maximum(np.bincount(e.ravel(), minlength=n), 1).astype(float)
     out, moved = pos.copy(), np.zeros(n, bool)
-    rings, last = UNFOLD_RINGS, np.inf
-    for _ in range(rounds):
+    rings, last, best = UNFOLD_RINGS, np.inf, (np.inf, out)
+    for k in range(rounds + 1):
         bad, hit = crossing_edges(out, faces)
-        if not len(bad):
+        if len(bad) < best[0]:
+            best = (len(bad), out.copy(), moved.copy())
+        if not len(bad) or k == rounds:
             break
-        if len(bad) >= last:  # stuck: a fold pressed flat on the body needs more cloth to move
-            rings = min(rings + 1, UNFOLD_MAX_RINGS)
+        if len(bad) >= last:  # stuck: a fold pressed flat on the body may need more cloth to move
+            rings = min(rings + 1, max_rings)
         last = len(bad)
         moving = np.zeros(n, bool)
         moving[bad.ravel()] = True
@@ -1688,6 +1693,9 @@ def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, r
             out[moving] = (_neighbour_sum(e, out) / degree[:, None])[moving]
         out[moving] = body.push_out(out[moving], offset, iterations=1)
         moved |= moving
+    # the round that left the fewest crossings: rounds that make no progress can end worse than they
+    # began (jumpsuit XXL fitted drape: its armholes' unfolding, stuck, took the count up)
+    _, out, moved = best
     follow = moved[rep]  # each sewn vertex where its group's stand-in went
     out[follow] = out[rep[follow]]
     return out
