@@ -187,7 +187,8 @@ def test_seed_dress_drafts_as_given():
     assert not p.metadata.get("warnings")
     sleeve = p.piece("left_sleeve")
     ys = sleeve.outline[:, 1]
-    assert ys.max() - ys.min() == pytest.approx(25, abs=0.01)  # sleeve length
+    assert sleeve.landmarks["cap_top"][1] - sleeve.landmarks["hem_center"][1] == pytest.approx(25, abs=0.01)
+    assert ys.max() - ys.min() > 25.3  # the hem is trued: its ends run on down the tapering seams
     cap_base = sleeve.landmarks["bicep_level"][1]
     assert ys.max() - cap_base == pytest.approx(12, abs=0.01)  # cap height kept
     front, back = p.piece("front_bodice"), p.piece("left_back_bodice")
@@ -241,13 +242,14 @@ def _along(pts: np.ndarray, d: float) -> np.ndarray:
     return np.array([np.interp(min(d, cum[-1]), cum, pts[:, i]) for i in (0, 1)])
 
 
-def hem_corners(p: Pattern, square: float = 0.75) -> dict[tuple[str, str], float]:
+def hem_corners(p: Pattern, square: float = 0.75, sewn: bool = False) -> dict[tuple[str, str], float]:
     """{(piece, edge): the angle inside the piece between its hem and that edge where they meet}, each
-    measured as a pattern maker's square would: over the first ``square`` cm of both edges."""
+    measured as a pattern maker's square would: over the first ``square`` cm of both edges. ``sewn``:
+    also a hem sewn to a cuff (role seam, named hem...)."""
     out = {}
     for pc in p.pieces:
         for i, e in enumerate(pc.edges):
-            if e.role != "hem":
+            if e.role != "hem" and not (sewn and e.name.startswith("hem")):
                 continue
             hem = pc.edge_points(e)
             before, after = pc.edges[i - 1], pc.edges[(i + 1) % len(pc.edges)]
@@ -259,10 +261,10 @@ def hem_corners(p: Pattern, square: float = 0.75) -> dict[tuple[str, str], float
     return out
 
 
-def hem_kinks(p: Pattern) -> dict[str, tuple[float, float]]:
+def hem_kinks(p: Pattern, sewn: bool = False) -> dict[str, tuple[float, float]]:
     """{seam: (its two hem corners)} for each seam whose edges both end at a hem: sewn, the hems run on
     across it without a point or a notch when the corners add up to 180 degrees."""
-    c = hem_corners(p)
+    c = hem_corners(p, sewn=sewn)
     return {f"{s.a.piece}.{s.a.edge}/{s.b.piece}.{s.b.edge}": (c[(s.a.piece, s.a.edge)], c[(s.b.piece, s.b.edge)])
             for s in p.seams if (s.a.piece, s.a.edge) in c and (s.b.piece, s.b.edge) in c}
 
@@ -320,6 +322,28 @@ def test_a_trouser_hem_is_trued_square_to_its_seams(spec):
         assert abs(a - 90) <= 2 and abs(b - 90) <= 2, (seam, a, b)
     # the seams keep their lengths: the hem dips (or rises) between them by at most a couple of cm
     assert np.ptp(p.piece("right_front_leg").edge_points("hem")[:, 1]) < 2.5
+
+
+@pytest.mark.parametrize("spec", [
+    {"garment_type": "shirt"}, {"garment_type": "shirt", "size": "XXL"}, {"garment_type": "hoodie", "size": "XXL"},
+    {"garment_type": "shirt", "features": {"has_cuffs": True}}, {"garment_type": "dress", "size": "XS"},
+    {"garment_type": "jumpsuit"}, {"garment_type": "shirt", "measurements": {"sleeve_length": 20}}],
+    ids=["shirt", "shirt_XXL", "hoodie_XXL_rib", "shirt_buttoned_cuff", "dress_XS", "jumpsuit", "short_sleeve"])
+def test_a_sleeve_hem_is_trued_square_to_its_underarm_seam(spec):
+    """A sleeve tapered toward the wrist had a straight hem meeting its underarm seam at 97-104 degrees:
+    sewn, a 15-27 degree notch in the hem (or in the line a cuff is sewn on). Trued, both corners are
+    square, and the sleeve keeps its length down the middle and its width round the hem."""
+    s = make_spec(spec)
+    p = draft_pattern(s)
+    check_pattern(p)
+    kinks = {k: v for k, v in hem_kinks(p, sewn=True).items() if "sleeve." in k}
+    assert len(kinks) == 2  # the underarm seam of each sleeve
+    for seam, (a, b) in kinks.items():
+        assert abs(a - 90) <= 1 and abs(b - 90) <= 1, (seam, a, b)
+    sleeve = p.piece("left_sleeve")
+    hem = np.vstack([sleeve.edge_points(e) for e in sleeve.edges if e.name.startswith("hem")])
+    assert np.interp(sleeve.landmarks["hem_center"][0], hem[:, 0], hem[:, 1]) == pytest.approx(0.0, abs=0.01)
+    assert 0.3 < -hem[:, 1].min() < 2.5  # the ends run on down the seams, a little
 
 
 def test_a_flare_more_than_a_level_hem_takes_warns():
@@ -691,8 +715,9 @@ def test_a_given_cuff_too_tall_for_a_short_sleeve_is_lowered_with_a_warning():
     check_pattern(p, spec)
     assert np.ptp(p.piece("left_cuff").outline[:, 1]) == pytest.approx(7, abs=0.01)
     assert any("cuff_height lowered from 9 to 7.0" in w for w in p.metadata["warnings"])
-    sleeve = p.piece("left_sleeve").outline[:, 1]
-    assert np.ptp(sleeve) == pytest.approx(13, abs=0.01)  # 20 cm sleeve = 13 above the cuff + 7 cuff
+    sleeve = p.piece("left_sleeve").landmarks
+    # a 20 cm sleeve = 13 above the cuff + 7 cuff
+    assert sleeve["cap_top"][1] - sleeve["hem_center"][1] == pytest.approx(13, abs=0.01)
 
 
 def _closures(p: Pattern) -> dict[tuple[str, str], dict]:
@@ -928,6 +953,8 @@ def test_fitted_tops_take_in_the_waist_with_internal_darts():
     ("vest", {}, {"front_facing", "back_neck_facing", "front_armhole_facing", "back_armhole_facing"}),
     ("hoodie", {"has_hood": False}, {"neckband"}),
     ("pants", {}, {"fly_facing", "fly_shield"}),
+    ("overalls", {}, {"bib_facing", "side_facing", "side_underlap", "back_neck_facing", "front_armhole_facing",
+                      "back_armhole_facing"}),
 ])
 def test_construction_pieces_finish_the_edges(t, feats, want):
     p = draft_pattern(make_spec({"garment_type": t, "features": feats}))
@@ -939,6 +966,9 @@ def test_construction_pieces_finish_the_edges(t, feats, want):
     if "front_facing" in got:  # the buttons and buttonholes show on the facing too
         kinds = {mk["kind"] for mk in got["front_facing"].markings}
         assert {"button", "buttonhole"} <= kinds
+    if "side_facing" in got:  # as long as the opening: the bib's side, the band's end and the leg's
+        run = sum(s.closure["length_cm"] for s in p.seams if s.a.piece == "right_front_leg" and s.closure)
+        assert np.ptp(got["side_facing"].outline[:, 1]) > run + 5.0
     if "neckband" in got:  # rib: shorter than the neckline it is stretched onto
         loop = sum(pc.edge_length(e) for pc in p.pieces if pc.body_region.startswith("torso")
                    for e in pc.edges if e.name.startswith("neckline"))

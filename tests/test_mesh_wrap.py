@@ -717,6 +717,22 @@ def test_a_knit_front_hangs_level_over_the_shown_bust(garment_type, size):
     assert not crossing(pos.mean(axis=0), 1e3).any()
 
 
+@pytest.mark.parametrize("size", ["M", "XL"])
+def test_a_cardigans_front_is_darted_and_hangs_level(size):
+    """A knit front whose V opens below the bust (a cardigan) takes the block's side bust dart: no
+    length over the bust reached its front edge, which swung up toward the bust (M / XL: centre front
+    1.8 / 2.1 cm above the side seams, the pockets tilted 1.3 / 2.5 cm across their tops)."""
+    from garment_addon.core.assembly.level import front_level
+
+    spec = {"garment_type": "jacket", "size": size, "features": {"has_collar": False, "fabric": "knit"}}
+    pattern, mesh, pos, crossing = _crossings_on_the_shown_body(spec)
+    assert any(e.name.startswith("dart") or "side_upper" in e.name for e in pattern.piece("right_front").edges)
+    level = front_level(pattern, mesh, pos)
+    assert abs(level["front_hem_rise"]) < 1.5
+    assert level["pocket_tilt"] < 1.0
+    assert not crossing(pos.mean(axis=0), 1e3).any()
+
+
 def test_carry_weighs_the_triangles_a_point_lies_in_as_weighing_all():
     """_carry weighs only the triangles whose box holds a point: the same triangle (the first of
     equals, for points on shared edges and corners) and weights as weighing every triangle, also

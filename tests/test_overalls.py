@@ -2,12 +2,15 @@
 
 import numpy as np
 import pytest
+from shapely.geometry import Point, Polygon
 
 from garment_addon.core.language import parse_text
 from garment_addon.core.pattern import draft_pattern
 from garment_addon.core.pattern.drafting.bodice import STRAP_WIDTH
 from garment_addon.core.pattern.measure import finished_girths
 from garment_addon.core.spec import SIZES, make_spec
+
+from .test_drafting import check_pattern
 
 
 def _edge(piece, name):
@@ -39,6 +42,19 @@ def test_overalls_and_dungarees_are_jumpsuits_with_a_bib_and_no_sleeves():
     assert said.garment_type == "jumpsuit" and said.features["has_bib"] and said.m["sleeve_length"] == 0.0
 
 
+def test_overalls_and_cardigans_are_called_so_on_the_sheet_and_the_pieces():
+    """The pattern sheet's title and every piece's label name the style asked for, not the type it
+    is drafted as (overalls were printed "jumpsuit", a cardigan "jacket")."""
+    from garment_addon.core.export.layout import title_lines
+
+    for spec, word in (({"garment_type": "dungarees", "size": "L"}, "overalls"),
+                       ({"garment_type": "cardigan"}, "cardigan"), ({"garment_type": "jumpsuit"}, "jumpsuit")):
+        pattern = draft_pattern(make_spec(spec))
+        assert title_lines(pattern)[0].startswith(f"{word} - size")
+        for pc in [*pattern.pieces, *pattern.construction]:
+            assert any(line.startswith(f"{word} size") for line in pc.label), (pc.name, pc.label)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_a_bib_is_cut_down_from_the_bodice_and_hangs_on_straps(size):
     plain = draft_pattern(make_spec({"garment_type": "jumpsuit", "size": size,
@@ -68,13 +84,69 @@ def test_a_bib_is_cut_down_from_the_bodice_and_hangs_on_straps(size):
     assert 14.0 < top < 24.0 and top < front.landmarks["hps"][1] - 12.0
 
 
-def test_a_bibs_centre_front_is_sewn_and_the_fly_opens():
-    pattern = draft_pattern(make_spec({"garment_type": "overalls"}))
-    openings = {(s.a.piece, s.b.piece) for s in pattern.seams if s.closure}
-    assert ("right_front", "left_front") not in openings and ("left_front", "right_front") not in openings
-    assert ("right_front_leg", "left_front_leg") in openings  # the fly
-    for name in ("left_front", "right_front"):
-        assert not [m for m in pattern.piece(name).markings if m["kind"] == "zip"]
+@pytest.mark.parametrize("size", SIZES)
+def test_overalls_open_at_buttoned_sides_wide_enough_to_step_into(size):
+    """The bib is whole (sewn down the centre front, no zip), so overalls open at the sides: a front and
+    a back band buttoned at the side seams, the bib's sides open above them and the legs' below, far
+    enough that the waist, open at both sides, passes the hips. (The bib had been sewn over a fly and a
+    closed band: size M's waist could open to no more than its 77 cm, round 98 cm hips.)"""
+    spec = make_spec({"garment_type": "overalls", "size": size})
+    pattern = draft_pattern(spec)
+    check_pattern(pattern, spec)
+    assert not pattern.metadata.get("warnings")
+    opens = {(s.a.piece, s.a.edge, s.b.piece, s.b.edge): s.closure for s in pattern.seams if s.closure}
+    assert not any(c["type"] == "zip" for c in opens.values())  # no fly, nothing down the front
+    assert all(m["kind"] != "zip" for pc in pattern.pieces for m in pc.markings)
+    bands = {pc.name: pc for pc in pattern.pieces if pc.name.endswith("waist_band")}
+    assert set(bands) == {"front_waist_band", "back_waist_band"}
+    sides = [k for k in opens if {k[0], k[2]} == set(bands)]
+    bib_sides = [k for k in opens if k[0].endswith("_front") and k[1].startswith("side_")]
+    leg_sides = [k for k in opens if k[0].endswith("front_leg") and k[1] == "side"]
+    assert len(sides) == len(bib_sides) == len(leg_sides) == 2
+    for k in sides + bib_sides:  # open all along
+        assert opens[k]["type"] == "buttons"
+        assert opens[k]["length_cm"] == pytest.approx(pattern.piece(k[0]).edge_length(k[1]), abs=0.01)
+    below = [opens[k]["length_cm"] for k in leg_sides]
+    # the waist's loop, opened at both sides (each cm below the waist adds two, at each side)
+    loop = sum(pc.edge_length(e) for pc in bands.values() for e in pc.edges if e.name.startswith("to_")
+               and e.name.endswith(("_waist", "_waist_side"))) + 2 * sum(below)
+    assert loop >= spec.m["hip"] + 4.0
+    assert min(below) >= 15.0
+    # each opening buttoned (a buttonhole in the front, its button on the back), each strap's buckle on a button
+    kinds = [(pc.name, m["kind"]) for pc in pattern.pieces for m in pc.markings
+             if m["kind"] in ("button", "buttonhole")]
+    assert kinds.count(("front_waist_band", "buttonhole")) == kinds.count(("back_waist_band", "button")) == 2
+    for s in ("left", "right"):
+        assert kinds.count((f"{s}_front_leg", "buttonhole")) == kinds.count((f"{s}_back_leg", "button")) == 1
+        assert kinds.count((f"{s}_front", "button")) == 1
+        assert opens[(f"{s}_front", f"shoulder_{s}", "back_bodice", f"shoulder_{s}")]["type"] == "buckle"
+    # every button lies inside its piece, 1-4 cm in from the edge
+    for pc in pattern.pieces:
+        ring = Polygon(pc.outline)
+        for m in pc.markings:
+            if m["kind"] in ("button", "buttonhole"):
+                for q in m["points"]:
+                    assert ring.contains(Point(q)) and 0.3 < ring.exterior.distance(Point(q)) < 4.0, (pc.name, m)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_leg_pockets_grade_with_the_leg_and_keep_off_the_side_seam(size):
+    """A front-leg patch pocket grades with the hip (size M's 15 cm, half a cm a size); at 15 cm on XS's
+    narrow leg it reached 3.7 cm from the side seam, round the hip's curve, and crossed the leg there
+    when wrapped (6 edges)."""
+    from garment_addon.core.assembly.quality import self_crossings
+
+    from .test_mesh_wrap import _on_shown_body, _welded
+
+    spec, pattern, _, mesh, pos = _on_shown_body({"garment_type": "overalls", "size": size}, 1.5)  # the wrap's mesh
+    leg = pattern.piece("right_front_leg")
+    pocket = np.array(next(m["points"] for m in leg.markings if m["kind"] == "pocket"))
+    side = leg.edge_points("side")
+    side_x = np.interp(pocket[:, 1].max(), *side[np.argsort(side[:, 1])].T[::-1])
+    assert abs(pocket[:, 0].min() - side_x) >= 4.0
+    width = np.ptp(pattern.piece("right_pocket").outline[:, 0])
+    assert width == pytest.approx(min(15.0 + (spec.m["hip"] - 98.0) / 12.0, 16.0), abs=0.05)  # M 15, 0.5 a size
+    assert self_crossings(pos, _welded(mesh, mesh.faces)) == 0
 
 
 @pytest.mark.blender

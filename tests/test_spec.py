@@ -89,6 +89,9 @@ def test_pants_keep_length_equal_rise_plus_inseam():
     ({"garment_type": "shirt", "measurements": {"wrist": 35, "bicep": 25}}, "measurements.wrist", "bicep"),
     ({"garment_type": "pants", "measurements": {"inseam": 90, "pant_length": 100, "rise": 25}},
      "measurements.inseam", "rise"),
+    # a long inseam on a long rise: the length they make, not a pant_length the user never gave
+    ({"garment_type": "shirt", "measurements": {"inseam": 97, "rise": 34.5}}, "measurements.inseam",
+     "rise + inseam must be a pant_length in " + range_text("pant_length")),
     ({"garment_type": "dress", "colour": "red"}, "spec.colour", "allowed"),
     ({"garment_type": "dress", "features": {"material": "tweed"}}, "features.material",
      "cotton_shirting, denim, jersey, fleece, silk, wool_suiting"),

@@ -120,7 +120,7 @@ TYPES: dict[str, GarmentType] = {t.name: t for t in (
         "jacket", ("bodice",), "garments:draft_jacket", _TOP_PARAMS, ("shirt", "hoodie"),
         dict(bodice_length=68, sleeve_length=60, cap_height=14, neckline_depth=20, front_overlap=3,
              has_collar=True, has_pockets=True, fit="regular"),
-        aliases={"blazer": {}, "coat": {"bodice_length": 95.0}},
+        aliases={"blazer": {}, "coat": {"bodice_length": 95.0}, "cardigan": {"has_collar": False, "fabric": "knit"}},
         words={
             "coat": {"length": "long"}, "cardigan": {"has_collar": False, "fabric": "knit"},
             "bomber": {"has_cuffs": True}, "parka": {"has_hood": True, "length": "long"},
@@ -183,6 +183,18 @@ def is_top(name: str) -> bool:
 def is_lower(name: str) -> bool:
     """Skirt or pants alone: no bodice."""
     return garment_type(name).region == "lower"
+
+
+def style_name(spec: dict) -> str:
+    """What a pattern sheet and a piece label call a spec (a dict, as ``GarmentSpec.to_dict``): its
+    type, or the style word its features make of it (a jumpsuit with a bib: overalls; a knit jacket
+    without a collar: a cardigan), so "overalls" is not printed as "jumpsuit"."""
+    t, f = spec.get("garment_type", ""), spec.get("features", {})
+    if t == "jumpsuit" and f.get("has_bib"):
+        return "overalls"
+    if t == "jacket" and f.get("fabric") == "knit" and f.get("has_collar") is False:
+        return "cardigan"
+    return t
 
 
 def uses(name: str) -> tuple[str, ...]:

@@ -306,7 +306,12 @@ def _derive_pants(m: dict[str, float], given: dict[str, float]) -> None:
         m["rise"] = rise
     elif "inseam" in given:
         m["pant_length"] = m["rise"] + m["inseam"]
-        _number("pant_length", m["pant_length"])
+        f = MEASUREMENTS["pant_length"]
+        if not f.lo <= m["pant_length"] <= f.hi:  # the user gave inseam (and maybe rise), not the length
+            raise SpecError(
+                f"measurements.inseam: rise + inseam must be a pant_length in {range_text('pant_length')} "
+                f"(got {m['rise']:g} + {m['inseam']:g})"
+            )
     else:
         m["inseam"] = m["pant_length"] - m["rise"]
         if m["inseam"] < MEASUREMENTS["inseam"].lo:

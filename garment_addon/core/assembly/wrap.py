@@ -1179,8 +1179,11 @@ def _join_at_waist(pattern, p, mesh: GarmentMesh, pos: np.ndarray) -> None:
     i = mesh.index(p.name)
     own, other = _sewn_to(mesh, i)
     lo, v = mesh.offsets[i], mesh.pieces[i].verts
-    on_leg = np.array([(pattern.pieces[k].body_region or "").startswith("leg") for k in mesh.piece_of[other]])
-    pos[lo:lo + len(v)] = _band_on_legs(p, v, v[own[on_leg] - lo], pos[other[on_leg]])
+    on_leg = _on_legs(pattern, mesh, other)
+    # the ring's centre: an overall's front and back bands (buttoned at the sides) share one
+    ring = np.vstack([pos[o[_on_legs(pattern, mesh, o)]] for q in pattern.pieces if q.body_region == p.body_region
+                      for o in [_sewn_to(mesh, mesh.index(q.name))[1]]])
+    pos[lo:lo + len(v)] = _band_on_legs(p, v, v[own[on_leg] - lo], pos[other[on_leg]], ring.mean(axis=0))
     for q in pattern.pieces:
         j = mesh.index(q.name)
         at = mesh.piece_of[other] == j
@@ -1200,11 +1203,16 @@ def _join_at_waist(pattern, p, mesh: GarmentMesh, pos: np.ndarray) -> None:
         pos[lo:lo + len(flat)] += (1.0 - t)[:, None] * move
 
 
-def _band_on_legs(p, v: np.ndarray, seam: np.ndarray, targets: np.ndarray) -> np.ndarray:
+def _on_legs(pattern, mesh: GarmentMesh, verts: np.ndarray) -> np.ndarray:
+    """Which of the garment ``verts`` lie on trouser legs."""
+    return np.array([(pattern.pieces[k].body_region or "").startswith("leg") for k in mesh.piece_of[verts]], bool)
+
+
+def _band_on_legs(p, v: np.ndarray, seam: np.ndarray, targets: np.ndarray, centre: np.ndarray) -> np.ndarray:
     """3D points for a waist-seam band's flat vertices ``v``, its bottom (flat points ``seam``) sewn
     at ``targets``: each row laid along the bottom by its share of the band's width at its height
     (its top is longer: a bodice wider than the legs' waist eases onto it), straight up and out
-    from the ring's centre by that width over the bottom's. Mapped by x instead, the top's ends
+    from the ring's ``centre`` by that width over the bottom's. Mapped by x instead, the top's ends
     reached past the centre front and the fronts sewn to them crossed there."""
     order = np.argsort(seam[:, 0])
     xs, targets = seam[order, 0], targets[order]
@@ -1213,7 +1221,6 @@ def _band_on_legs(p, v: np.ndarray, seam: np.ndarray, targets: np.ndarray) -> np
     xmin, xmax = np.where(np.isfinite(xmin), xmin, xs[0]), np.where(np.isfinite(xmax), xmax, xs[-1])
     share = np.clip((v[:, 0] - xmin) / np.maximum(xmax - xmin, 1e-9), 0.0, 1.0)
     base = np.column_stack([np.interp(xs[0] + share * (xs[-1] - xs[0]), xs, targets[:, k]) for k in range(3)])
-    centre = targets.mean(axis=0)
     grow = ((xmax - xmin) / max(xs[-1] - xs[0], 1e-9))[:, None]
     out = base.copy()
     out[:, :2] = centre[:2] + grow * (base[:, :2] - centre[:2])

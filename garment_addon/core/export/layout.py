@@ -24,6 +24,7 @@ from scipy.ndimage import maximum_filter1d
 from shapely.geometry import Point, Polygon
 from shapely.ops import polylabel
 
+from ..garments import style_name
 from ..pattern.geometry import cut_outline as _cut_outline
 from ..pattern.model import WHOLE_ON_FOLD, Pattern, Piece
 
@@ -342,7 +343,7 @@ def info_prims(sections: list[tuple[str, list[str]]], sheet_w: float) -> list[Pr
 
 def title_lines(pattern: Pattern) -> list[str]:
     spec = pattern.spec or {}
-    gtype = spec.get("garment_type", pattern.metadata.get("source", "pattern"))
+    gtype = style_name(spec) if spec.get("garment_type") else pattern.metadata.get("source", "pattern")
     size = spec.get("size") or "custom"
     m = spec.get("measurements", {})
     keys = [k for k in ("bust", "waist", "hip") if k in m]

@@ -37,6 +37,20 @@ def cubic(p0: Pt, c1: Pt, c2: Pt, p3: Pt, n: int | None = None) -> np.ndarray:
     return mt**3 * p[0] + 3 * mt**2 * t * p[1] + 3 * mt * t**2 * p[2] + t**3 * p[3]
 
 
+def square_hem(a: Pt, up_a: Pt, b: Pt, up_b: Pt) -> np.ndarray:
+    """A hem from ``a`` to ``b`` that leaves both seams square: ``up_a`` and ``up_b`` are the seams'
+    directions up from their feet. Sewn, the hems on either side of a seam that slants (a tapered leg
+    or sleeve, a wide leg) run on across it without a point or a notch, as a straight hem does not."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    reach = float(np.hypot(*(b - a))) / 3
+
+    def across(up: Pt, toward: np.ndarray) -> np.ndarray:
+        t = np.array([up[1], -up[0]], float) / np.hypot(*up)
+        return t if t @ toward >= 0 else -t
+
+    return cubic(a, a + reach * across(up_a, b - a), b - reach * across(up_b, b - a), b)
+
+
 def quad(p0: Pt, c: Pt, p2: Pt, n: int | None = None) -> np.ndarray:
     p0, c, p2 = (np.asarray(v, float) for v in (p0, c, p2))
     return cubic(p0, p0 + 2 / 3 * (c - p0), p2 + 2 / 3 * (c - p2), p2, n)

@@ -144,9 +144,9 @@ def declared_ease(spec, pattern: Pattern | None = None) -> dict[str, float]:
 
 
 def _bodice_bottom(pattern: Pattern) -> float:
-    """Length round a jumpsuit's bodice bottom: its edges sewn to the waist band."""
-    band = [s.a if s.b.piece == "waist_band" else s.b for s in pattern.seams
-            if "waist_band" in (s.a.piece, s.b.piece) and s.a.piece != s.b.piece]
+    """Length round a jumpsuit's bodice bottom: its edges sewn to the waist band (overalls': bands)."""
+    band = [s.a if s.b.piece.endswith("waist_band") else s.b for s in pattern.seams
+            if s.a.piece.endswith("waist_band") != s.b.piece.endswith("waist_band")]
     return sum(pattern.piece(r.piece).edge_length(r.edge) for r in band
                if (pattern.piece(r.piece).body_region or "").startswith("torso"))
 

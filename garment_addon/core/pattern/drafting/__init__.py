@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from ...garments import TYPES
+from ...garments import TYPES, style_name
 from ...spec import GarmentSpec, body_measurements, make_spec
 from ..builder import PatternDraft
 from ..model import Pattern
@@ -22,7 +22,7 @@ def draft(spec: GarmentSpec | dict) -> Pattern:
     """Draft every piece of ``spec`` and the seams between them."""
     if not isinstance(spec, GarmentSpec):
         spec = make_spec(spec)
-    label = [f"{spec.garment_type} size {spec.size}", f"fit {spec.fit}"]
+    label = [f"{style_name(spec.to_dict())} size {spec.size}", f"fit {spec.fit}"]
     d = PatternDraft(spec.to_dict(), label)
     drafter(spec.garment_type)(d, spec, body_measurements(spec))
     pattern = d.build()

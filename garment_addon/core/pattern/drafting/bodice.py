@@ -127,9 +127,18 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     # 3-5 cm above the side seams')
     bust_dart_y = underarm_y - BUST_DART_BELOW
     bust_dart = hem_drop = 0.0
-    if spec.fabric == "woven" and fit != "loose" and bust_dart_y > max(waist_y, 0.0) + 3.0:
-        bust_dart = bust_dart_intake(m["bust"]) + full_bust_adjustment(m)
-    elif not dress and length - m["neckline_depth"] > bust_dart_y:
+    over_bust = length - m["neckline_depth"] > bust_dart_y  # the centre front runs over the bust
+    woven = spec.fabric == "woven"
+    # a knit front whose neckline opens below the bust (a cardigan's V to the waist) is darted too,
+    # with the block's B-cup dart (the knit stretches over a fuller cup): dartless, nothing carried the
+    # bust's length to the front edge and the front swung up toward it (cardigan wrap, XS..XXL: centre
+    # front 0.9-5.2 cm above the side seams, pockets tilted 0.3-4.5 cm; that length rotated to the hem
+    # instead hung it 1-4 cm low and left the pockets tilted; with the woven's full-bust adjustment
+    # too, L / XL hung 1.9 / 2.8 cm low)
+    darted = woven or not (over_bust or dress)
+    if darted and fit != "loose" and bust_dart_y > max(waist_y, 0.0) + 3.0:
+        bust_dart = bust_dart_intake(m["bust"]) + (full_bust_adjustment(m) if woven else 0.0)
+    elif not dress and over_bust:
         # a dartless (knit or loose) front gets the same length over the bust as the dart would give
         # it (the block's B-cup intake rotated to the hem, plus the full-bust adjustment), at the
         # centre-front hem tapering to nothing at the side seams, which still sew 1:1 (wrapped on the

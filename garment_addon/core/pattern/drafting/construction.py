@@ -2,7 +2,8 @@
 
 Cut and sewn but not part of the outer shell (so not meshed in 3D): front facings behind a
 buttoned opening, neck and armhole facings of woven collarless or sleeveless tops, a rib
-neckband for knit ones, and the fly facing and fly shield of trousers. Facings are traced off
+neckband for knit ones, the fly facing and fly shield of trousers, and an overall's bib facing and
+side-opening facings and underlaps. Facings are traced off
 the drafted shell pieces: the band of the piece within a facing width of the edge it finishes.
 """
 
@@ -13,6 +14,7 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import unary_union
 from shapely.prepared import prep
 
+from ...garments import style_name
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import readable, v_dart_legs
@@ -27,6 +29,7 @@ RIB_RATIO = 0.85  # a rib band is cut this fraction of the edge it is stretched 
 RIB_HEIGHT = 2.5  # cm: finished height of a neckband
 ARMHOLE_BINDING = 1.0  # cm: finished width of a knit armhole binding
 FLY_WIDTH = 4.0  # cm: finished width of a fly facing and shield
+SIDE_PLACKET = 3.0  # cm: finished width of an overall's side-opening facing and underlap
 INTERFACED = "self + fusible interfacing"
 LAPEL_FACING = 10.0  # cm from the lapel edge: the facing reaches past the roll line
 
@@ -88,6 +91,23 @@ def _placket_binding(slit: float, label: list[str]) -> Piece:
         "fold over the seam,", "front lap under"],
         markings=[{"kind": "fold", "points": [[0, h / 2], [length, h / 2]], "text": "fold"},
                   {"kind": "drill", "points": [[slit, h / 4]], "text": "slit top"}], grain_x=True)
+
+
+def _side_plackets(pattern: Pattern, label: list[str]) -> list[Piece]:
+    """An overall's side openings (the bib's side, the band's end, the leg's side seam): a facing on the
+    front edge, where the buttonholes are, and an underlap on the back one, under the buttons, each as
+    long as the opening and SIDE_PLACKET cm wide finished."""
+    opens = [s for s in pattern.seams if s.closure and s.closure["type"] == "buttons"]
+    run = sum(s.closure["length_cm"] for s in opens if s.a.piece.startswith("right_")) + max(
+        s.closure["length_cm"] for s in opens if s.a.piece.endswith("waist_band"))
+    w = SIDE_PLACKET
+    facing = np.array([[0, 0], [w, 0], [w, run], [0, run]], float)
+    underlap = np.array([[0, 0], [2 * w, 0], [2 * w, run], [0, run]], float)
+    return [_piece("side_facing", facing, "facing_front", label + ["cut 2 (mirror pair)",
+                   f"faces the front of the {run:.0f} cm", "side opening"], material=INTERFACED),
+            _piece("side_underlap", underlap, "facing_back", label + ["cut 2, fold lengthwise",
+                   "sew to the back under the buttons"],
+                   markings=[{"kind": "fold", "points": [[w, 0], [w, run]], "text": "fold"}])]
 
 
 def _grain(ring: np.ndarray, x: float | None = None) -> list[list[float]]:
@@ -212,11 +232,18 @@ def construction_pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
 
 def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
     names = {p.name: p for p in pattern.pieces}
-    label = [f"{spec.garment_type} size {spec.size}"]
+    label = [f"{style_name(spec.to_dict())} size {spec.size}"]
     out: list[Piece] = []
     t, feats = spec.garment_type, spec.features
     front = names.get("right_front")
-    if front is not None:  # a buttoned front: facing behind the buttons and buttonholes
+    bib = "front_waist_band" in names  # overalls: the bib is whole, its top faced like a neckline
+    if front is not None and bib:
+        ring = _trace(front, ["neckline_right"], NECK_FACING)
+        if ring is not None:
+            out.append(_piece("bib_facing", ring, "facing_front", label + ["cut 2 (mirror pair)",
+                              "sewn at the centre front as the bib"], material=INTERFACED))
+        out += _side_plackets(pattern, label)
+    elif front is not None:  # a buttoned front: facing behind the buttons and buttonholes
         w = FRONT_FACING.get(t, 4.0)
         lapel = any(e.name == "lapel" for e in front.edges)
         if lapel:  # the facing carries the lapel: all of it and past its roll line, and the gorge

@@ -103,10 +103,12 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         # a sleeve blouses over a buttoned cuff: cut that much longer than the arm needs
         body_len = sleeve_len - (cuff_h if cuffs else 0.0) + (BLOUSING if buttoned else 0.0)
         rib = cuffs and spec.fabric == "knit"
+        two_piece = lapel and not cuffs  # its top and under sleeve meet the hem square as cut
         left_sleeve, ef, eb = sleeve_piece(spec, af, ab, body_len, body["height"], d.warnings,
-                                           hem_role="seam" if cuffs else "hem", rib_cuff=rib)
+                                           hem_role="seam" if cuffs else "hem", rib_cuff=rib,
+                                           trued=not two_piece)
         lay = open_placket(left_sleeve, m["wrist"]) if buttoned else []
-        if lapel and not cuffs:
+        if two_piece:
             _two_piece_sleeves(d, fronts, left_sleeve, (af, ab, ef, eb), body["height"])
             sleeve_len = 0.0  # sewn in: the one-piece sleeve below is not used
     if sleeve_len > 0:

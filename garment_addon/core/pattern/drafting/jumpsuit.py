@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
@@ -50,14 +52,19 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
             d.sew(pd.name, a, pd.name, b)
     legs = _chain_from(d, [(pd.name, e) for pd in leg_pieces for e in waist_edges(pd)], "cf_waist")
     first_side = legs[0][0].split("_")[0]
-    waist_loop = _waist_band(d, spec, legs, _bodice_chain(d, fronts, first_side))
-    d.opening(fly, "zip", _zip_below_waist(d, spec, waist_loop), "cf_waist")
+    bodice = _bodice_chain(d, fronts, first_side)
+    if spec.features.get("has_bib"):
+        _side_openings(d, spec, legs, bodice, fronts)
+    else:
+        waist_loop = _waist_band(d, spec, legs, bodice)
+        d.opening(fly, "zip", _zip_below_waist(d, spec, waist_loop), "cf_waist")
     if spec.features["has_pockets"]:
         for s in SIDES:
             leg = d.piece(f"{s}_front_leg")
             c, w = leg.landmarks["waist_center"], leg.landmarks["waist_side"]
+            wide = min(POCKET_WIDTH + POCKET_GRADE * (spec.m["hip"] - POCKET_HIP), POCKET_MAX)
             at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH)  # on the hip line
-            d.add(patch_pocket(f"{s}_pocket", leg.name, at, 15, 16))
+            d.add(patch_pocket(f"{s}_pocket", leg.name, at, wide, wide * 16 / 15))
 
 
 def _bodice_above_band(d: PatternDraft, spec: GarmentSpec, body: dict) -> dict:
@@ -120,7 +127,25 @@ def _bodice_chain(d: PatternDraft, fronts: dict, first_side: str) -> list[tuple[
 
 
 def _waist_band(d: PatternDraft, spec: GarmentSpec, legs, bodice) -> float:
-    """The band between bodice and legs; returns its length (the waist loop when the zip is open)."""
+    """The band between bodice and legs, its ends zipped (the front opening runs on through it);
+    returns its length (the waist loop when the zip is open)."""
+    [(pd, length)] = _band(d, spec, ("waist_band",), legs, bodice)
+    # the front zip runs on through the band: its ends are sewn as a closed band's, zipped, open all along
+    for e in ("end", "start"):
+        pd.set_role(e, "seam")
+        pd.get(e).allowance = ZIP_ALLOWANCE
+    ends = sew_ends(d, pd)
+    d.opening(ends, "zip", g.length(pd.get("end").pts), "band_top", stop=False)
+    return length
+
+
+def _band(d: PatternDraft, spec: GarmentSpec, names: tuple[str, ...], legs, bodice,
+          split: tuple[int, int] | None = None) -> list[tuple[PieceDraft, float]]:
+    """The band sewn under ``bodice`` (its edges, in band order) and over ``legs``, gathering the bodice
+    in where it is longer; one piece, or two cut apart ``split`` = (legs' edges, bodice's edges) into the
+    first, along the straight line between those seams' ends on the bottom and the top (so the two
+    sewn together again are the one band). Every piece's ``start`` and ``end`` edges are left for the
+    caller to close. Returns each piece and its length along the bottom."""
     h = spec.m["waistband_height"]
     below = [(p, e, *band_run(d, p, e)) for p, e in legs]
     above = [(p, e, *band_run(d, p, e)) for p, e in bodice]
@@ -129,34 +154,107 @@ def _waist_band(d: PatternDraft, spec: GarmentSpec, legs, bodice) -> float:
     keep = max(min(1.0, length / bodice_len), 1.0 - MAX_GATHER)  # of each bodice edge on the band
     gather = {(p, e): min((1.0 - keep) * ln, MAX_GATHER_CM) for p, e, ln, _ in above}
     top_len = bodice_len - sum(gather.values())
-    pd = PieceDraft("waist_band", "waistband_jumpsuit", cut_group="waist_band")
-    x = 0.0
-    for p, e, ln, tags in below:
-        pd.edge(f"to_{p}_{e}", g.line((x, 0), (x + ln, 0)), "seam", tags)
-        x += ln
-    x1 = (length + top_len) / 2
-    pd.edge("end", g.line((length, 0), (x1, h)), "opening", (below[-1][3][1], "band_end"))
-    for p, e, ln, tags in reversed(above):  # the top runs back, from the band's end to its start
-        on_band = ln - gather[(p, e)]
-        pd.edge(f"to_{p}_{e}", g.line((x1, h), (x1 - on_band, h)), "seam", tags)
-        x1 -= on_band
-    pd.edge("start", g.line((x1, h), (0, 0)), "opening", ("band_start", below[0][3][0]))
-    # a notch where each leg and each bodice piece meets the next (side seams, centre back)
-    pd.notches += [(f"to_{p}_{e}", 0.0, 1) for part in (below, above) for p, e, *_ in part[1:]]
-    d.add(pd)
-    for p, e, *_ in below:
-        d.sew(p, e, pd.name, f"to_{p}_{e}")
-    for p, e, *_ in above:
-        d.sew(pd.name, f"to_{p}_{e}", p, e, ease=gather[(p, e)])
-    pd.landmarks.update(bottom_start=g.P(0, 0), bottom_end=g.P(length, 0), top_mid=g.P(length / 2, h))
-    pd.grain_along_x = True
-    # the front zip runs on through the band: its ends are sewn as a closed band's, zipped, open all along
-    for e in ("end", "start"):
-        pd.set_role(e, "seam")
-        pd.get(e).allowance = ZIP_ALLOWANCE
-    ends = sew_ends(d, pd)
-    d.opening(ends, "zip", g.length(pd.get("end").pts), "band_top", stop=False)
-    return length
+    xb = np.concatenate([[0.0], np.cumsum([ln for *_, ln, _ in below])])  # where each edge starts, bottom
+    on_band = [ln - gather[(p, e)] for p, e, ln, _ in above]
+    xt = (length - top_len) / 2 + np.concatenate([[0.0], np.cumsum(on_band)])  # and top, centred over it
+    cuts = [(0, 0), *([split] if split else []), (len(below), len(above))]
+    out = []
+    for name, (b0, a0), (b1, a1) in zip(names, cuts[:-1], cuts[1:], strict=True):
+        pd = PieceDraft(name, "waistband_jumpsuit", cut_group=name)
+        for i in range(b0, b1):
+            p, e, _, tags = below[i]
+            pd.edge(f"to_{p}_{e}", g.line((xb[i], 0), (xb[i + 1], 0)), "seam", tags)
+        pd.edge("end", g.line((xb[b1], 0), (xt[a1], h)), "opening", (below[b1 - 1][3][1], "band_end"))
+        for i in reversed(range(a0, a1)):  # the top runs back, from the band's end to its start
+            p, e, _, tags = above[i]
+            pd.edge(f"to_{p}_{e}", g.line((xt[i + 1], h), (xt[i], h)), "seam", tags)
+        pd.edge("start", g.line((xt[a0], h), (xb[b0], 0)), "opening", ("band_start", below[b0][3][0]))
+        # a notch where each leg and each bodice piece meets the next (side seams, centre back)
+        pd.notches += [(f"to_{p}_{e}", 0.0, 1) for part in (below[b0 + 1:b1], above[a0 + 1:a1]) for p, e, *_ in part]
+        d.add(pd)
+        for p, e, *_ in below[b0:b1]:
+            d.sew(p, e, pd.name, f"to_{p}_{e}")
+        for p, e, *_ in above[a0:a1]:
+            d.sew(pd.name, f"to_{p}_{e}", p, e, ease=gather[(p, e)])
+        pd.landmarks.update(bottom_start=g.P(xb[b0], 0), bottom_end=g.P(xb[b1], 0),
+                            top_mid=g.P((xb[b0] + xb[b1]) / 2, h))
+        pd.grain_along_x = True
+        out.append((pd, float(xb[b1] - xb[b0])))
+    return out
+
+
+# a front-leg patch pocket is POCKET_WIDTH cm wide on a POCKET_HIP cm hip (size M) and grades with the
+# hip, half a cm a size: at 15 cm on XS's narrow leg it reached 3.7 cm from the side seam, round the
+# hip's curve, and crossed the leg there in the wrap (6 edges); at most POCKET_MAX (XL's 16.3: 2)
+POCKET_WIDTH, POCKET_HIP, POCKET_GRADE, POCKET_MAX = 15.0, 98.0, 1.0 / 12.0, 16.0
+SIDE_OPENING_MIN = 15.0  # cm below the waist: an overall's buttoned side openings, at least
+
+
+def _side_openings(d: PatternDraft, spec: GarmentSpec, legs, bodice, fronts: dict) -> None:
+    """Overalls open at the sides, not down the front (the bib is whole): a front band and a back band,
+    buttoned to each other at the side seams, the bodice's side seams left open above them (the bib
+    buttoned to the back), and the legs' side seams open below far enough that the waist, open at
+    both sides, passes the hips: every cm opened below the waist adds two to the loop, at each side.
+    (With the bib sewn down the front and a fly under a closed band, the waist could not open at all:
+    size M's 77 cm band round 98 cm hips.)"""
+    k = next(i for i, t in enumerate(legs) if "back" in t[0])  # legs run: a front, the back, the other front
+    m = sum("back" in t[0] for t in legs)
+    loop = legs[k + m:] + legs[:k] + legs[k:k + m]  # from the other front's side seam: the fronts, then the back
+    n = len(legs) - m
+    (front_pd, front_len), (back_pd, back_len) = _band(
+        d, spec, ("front_waist_band", "back_waist_band"), loop, [bodice[-1], bodice[0], *bodice[1:-1]], split=(n, 2))
+    hip = spec.m["hip"] + spec_ease(spec, "pants")["hip"] + HIP_PASS_EASE
+    below = max(SIDE_OPENING_MIN, (hip - front_len - back_len) / 4)
+    for pd in (front_pd, back_pd):
+        for e in ("end", "start"):
+            pd.set_role(e, "seam")
+    for a, b in ((front_pd.get("end"), back_pd.get("start")), (back_pd.get("end"), front_pd.get("start"))):
+        a.tags, b.tags = ("band_bottom", "band_top"), ("band_top", "band_bottom")  # sewn bottom to bottom
+    for pa, pb in ((front_pd, back_pd), (back_pd, front_pd)):
+        i = d.sew(pa.name, "end", pb.name, "start")
+        d.opening(i, "buttons", g.length(pa.get("end").pts), "band_top", stop=False)
+    for s in SIDES:
+        bib_side = d.find_seam(fronts[s], f"side_{s}")
+        d.opening(bib_side, "buttons", g.length(d.piece(fronts[s]).get(f"side_{s}").pts), f"waist_{s}", stop=False)
+        leg = d.piece(f"{s}_front_leg").get("side")
+        room = g.length(leg.pts) - 1.0
+        if below > room:
+            d.warnings.append(f"the side openings reach {room:.0f} of the {below:.0f} cm below the waist the "
+                              "hips need: lengthen rise")
+        d.opening(d.find_seam(f"{s}_front_leg", "side"), "buttons", below, f"side_waist_{s}")
+        # the front laps over the back: a buttonhole in the front, its button on the back, half way down
+        _button(d.piece(f"{s}_front_leg"), "side", f"side_waist_{s}", below / 2, "buttonhole")
+        _button(d.piece(f"{s}_back_leg"), "side", f"side_waist_{s}", below / 2, "button")
+    for pa, ea, pb, eb in ((front_pd, "end", back_pd, "start"), (front_pd, "start", back_pd, "end")):
+        _button(pa, ea, "band_top", g.length(pa.get(ea).pts) / 2, "buttonhole")
+        _button(pb, eb, "band_top", g.length(pb.get(eb).pts) / 2, "button")
+    for s in SIDES:  # each strap's buckle hooks onto a button on the bib's top corner
+        bib = d.piece(fronts[s])
+        d.closures[d.find_seam(bib.name, f"shoulder_{s}")] = {"type": "buckle", "length_cm": round(
+            g.length(bib.get(f"shoulder_{s}").pts), 2), "from": f"shoulder_{s}"}
+        _button(bib, f"shoulder_{s}", f"shoulder_{s}", g.length(bib.get(f"shoulder_{s}").pts) / 2, "button",
+                BUCKLE_INSET)
+
+
+BUTTON_INSET = 1.5  # cm from the opening's seam line to a button (a 1.5 cm button on a 3 cm lap)
+BUCKLE_INSET = 3.0  # cm below the bib's top: the button a strap's buckle hooks onto
+
+
+def _button(pd: PieceDraft, edge: str, from_tag: str, dist: float, kind: str, inset: float = BUTTON_INSET) -> None:
+    """A button (or a buttonhole across the opening) ``dist`` cm along ``edge`` from its end ``from_tag``,
+    ``inset`` cm into the piece."""
+    e = next(x for x in pd.ccw_edges() if x.name == edge)  # the piece lies to the left of its way round
+    n = g.length(e.pts)
+    d = dist if e.tags[0] == from_tag else n - dist
+    at = g.point_at(e.pts, d)
+    tangent = g.point_at(e.pts, min(d + 0.5, n)) - g.point_at(e.pts, max(d - 0.5, 0.0))
+    inward = np.array([-tangent[1], tangent[0]]) / np.hypot(*tangent)
+    if pd.grain_along_x:  # a band's buttonhole runs along it, at mid height, whatever the slant of its end
+        inward = np.array([np.sign(inward[0]), 0.0])
+    if kind == "button":
+        pd.mark("button", [at + inset * inward], "button")
+    else:  # a buttonhole runs across the opening, from just past the seam line inward
+        pd.mark("buttonhole", [at + (inset - 1.0) * inward, at + (inset + 1.0) * inward], "buttonhole")
 
 
 def _zip_below_waist(d: PatternDraft, spec: GarmentSpec, waist_loop: float) -> float:

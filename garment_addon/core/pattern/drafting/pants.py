@@ -157,7 +157,11 @@ def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = N
         fb = "front" if front else "back"
         c = "cf" if front else "cb"
         pd = PieceDraft(f"right_{fb}_leg", f"leg_right_{fb}", cut_group=f"{fb}_leg")
-        pd.edge("hem", _trued_hem(leg["outside"], leg["inside"]), "hem", ("hem_out_right", "hem_in_right"))
+        out, ins = leg["outside"], leg["inside"]
+        # square to both seams: a wide leg dips a little at the crease, a tapered one rises (a straight hem
+        # met a wide leg's seams at 77-80 degrees: a 21-23 degree point at each seam once sewn)
+        hem = g.square_hem(out[-1], out[-2] - out[-1], ins[0], ins[1] - ins[0])
+        pd.edge("hem", hem, "hem", ("hem_out_right", "hem_in_right"))
         pd.edge("inseam", leg["inside"], "seam", ("hem_in_right", "crotch"))
         pd.edge("crotch", leg["crotch"], "seam", ("crotch", f"{c}_waist"))
         _waist(pd, leg, c, w["dart_front" if front else "dart_back"], DART_LENGTH[front])
@@ -175,19 +179,6 @@ def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = N
 
 
 DART_LENGTH = {True: 8.0, False: 11.0}  # cm: front and back trouser waist darts
-
-
-def _trued_hem(outside: np.ndarray, inside: np.ndarray) -> np.ndarray:
-    """The hem from the side seam's foot to the inseam's, leaving both square: a leg that widens to
-    its hem (wide-leg, bootcut) dips a little at the crease, a tapered one rises, so sewn, the front
-    and back hems run on across the seams without a point or a notch (a straight hem met a wide leg's
-    seams at 77-80 degrees: a 21-23 degree point at each seam)."""
-    a, b = outside[-1], inside[0]
-    down, up = outside[-1] - outside[-2], inside[1] - inside[0]
-    ta = np.array([-down[1], down[0]]) / np.linalg.norm(down)
-    tb = np.array([up[1], -up[0]]) / np.linalg.norm(up)
-    reach = np.linalg.norm(b - a) / 3
-    return g.cubic(a, a + reach * ta, b - reach * tb, b)
 
 
 def _waist(pd: PieceDraft, leg: dict, c: str, dart: float, length: float) -> None:

@@ -38,7 +38,7 @@ def _solve_half(target: float, top_y: float, cap: float) -> float:
 
 def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, sleeve_len: float,
                  height: float, warnings: list[str], hem_role: str = "hem",
-                 rib_cuff: bool = False) -> tuple[PieceDraft, float, float]:
+                 rib_cuff: bool = False, trued: bool = True) -> tuple[PieceDraft, float, float]:
     """The left sleeve. Returns (piece, cap ease front, cap ease back).
 
     ``rib_cuff``: a rib cuff is stretched onto the hem, so the sleeve tapers to just pass the hand; so
@@ -80,12 +80,15 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     front = _cap_half(wf, top, cap, -1.0)
     back = _cap_half(wb, top, cap, 1.0)
 
+    hem = _trued_hem(x0, hem_w, front[-1], back[-1]) if trued else g.line((x0 - hw, 0), (x0 + hw, 0))
+    a, b = hem[0], hem[-1]
+
     pd = PieceDraft("left_sleeve", "arm_left", cut_group="sleeve")
-    pd.edge("hem", g.line((x0 - hw, 0), (x0 + hw, 0)), hem_role, ("sleeve_hem_front", "sleeve_hem_back"))
-    pd.edge("underarm_back", g.line((x0 + hw, 0), back[-1]), "seam", ("sleeve_hem_side", "underarm_left"))
+    pd.edge("hem", hem, hem_role, ("sleeve_hem_front", "sleeve_hem_back"))
+    pd.edge("underarm_back", g.line(b, back[-1]), "seam", ("sleeve_hem_side", "underarm_left"))
     pd.edge("cap_back", back[::-1], "seam", ("underarm_left", "shoulder_left"))
     pd.edge("cap_front", front, "seam", ("shoulder_left", "underarm_left"))
-    pd.edge("underarm_front", g.line(front[-1], (x0 - hw, 0)), "seam", ("underarm_left", "sleeve_hem_side"))
+    pd.edge("underarm_front", g.line(front[-1], a), "seam", ("underarm_left", "sleeve_hem_side"))
     pd.landmarks.update(cap_top=g.P(0, top), underarm_front=front[-1], underarm_back=back[-1],
                         hem_center=g.P(x0, 0), bicep_level=g.P(0, base))
     pd.grain = (0.0, 0.15 * top, max(0.2 * top, base - 1.0))
@@ -93,6 +96,29 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     cap_f = g.length(front) - armhole_front
     cap_b = g.length(back) - armhole_back
     return pd, cap_f, cap_b
+
+
+def _trued_hem(x0: float, width: float, top_a: np.ndarray, top_b: np.ndarray) -> np.ndarray:
+    """The hem, ``width`` cm round, from the front underarm seam's foot to the back one's, square to
+    both seams (which run up to ``top_a`` and ``top_b``), its middle at (x0, 0) and the seams run on
+    down to the lower corners: sewn, the hem goes round the arm without a notch at the seam (a
+    straight hem on a sleeve tapered to the wrist met the seam at 97-104 degrees: a 15-27 degree
+    notch), and the sleeve keeps its length down the middle and its width at the hem."""
+    half, drop = width / 2, 0.0
+    for _ in range(12):  # the corners move down the slanting seams, so the width and the rise settle together
+        a = _on_line(top_a, g.P(x0 - half, 0.0), -drop)
+        b = _on_line(top_b, g.P(x0 + half, 0.0), -drop)
+        hem = g.square_hem(a, top_a - a, b, top_b - b)
+        drop += float(np.interp(x0, hem[:, 0], hem[:, 1]))
+        half += (width - g.length(hem)) / 2
+        if abs(width - g.length(hem)) < 1e-9:
+            break
+    return hem
+
+
+def _on_line(p: np.ndarray, q: np.ndarray, y: float) -> np.ndarray:
+    """The point at height ``y`` on the line through ``p`` and ``q``."""
+    return q + (y - q[1]) / (p[1] - q[1]) * (p - q)
 
 
 ELBOW_FRACTION = 0.186  # shoulder point to elbow / body height (about 31 cm at 168 cm)
