@@ -1487,8 +1487,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     if relax_iterations:
         # a hood keeps the room _place_hood gave it: relaxed, its halves folded through each other
         # at the crown (hoodie wrap: 3 -> 30 crossings there)
-        hood = np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces
-                                       if (p.body_region or p.name).startswith("hood")])
+        hood = _held_hood(pattern, mesh)
         sides = _leg_sides(pattern, mesh, crotch_gap(body))
         pos = relax(mesh, pos, body, relax_iterations, offset, held=hood, sides=sides)
     pos = _lift_front_overlap(pattern, mesh, pos)
@@ -1510,7 +1509,34 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
             if mesh.index(p.name) in patches:
                 _place_on_host(p, mesh, pos, np.ones(len(pos), bool))
         pos = _lay_on_surface(pattern, mesh, pos, patches)
+        # a pocket's edge 0.15 cm out still ran under a bump of its host where the host's cloth
+        # rose between the pocket's vertices (jumpsuit XS fitted: 7 crossings at the leg pocket's side)
+        layer = np.isin(mesh.piece_of, patches).astype(int)
+        pos = _untangle(pos, _welded_ids(*_seam_groups(mesh))[mesh.faces], layer)
     return pos
+
+
+# cm (flat) from its neck seam within which a hood relaxes with the neckline it is sewn to: held
+# there too, on its ring round the head centre at the neck base (0.7-0.9 cm inside the shown back
+# neck), the back's neckline could not rise with the back's column over the neck and the back folded
+# under the seam (hoodie L regular / fitted / loose: 14 / 2 / 2 wrap crossings). 4-7 cm give 0 for
+# S..XL, 2-3 cm leave L regular 10
+HOOD_NECK_FREE = 5.0
+
+
+def _held_hood(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """The hood's vertices that keep their place in the relax: all but those within HOOD_NECK_FREE
+    of its neck seam, which follow the neckline they are sewn to."""
+    out = np.zeros(len(mesh.verts2d), bool)
+    for p in pattern.pieces:
+        if not (p.body_region or p.name).startswith("hood"):
+            continue
+        i = mesh.index(p.name)
+        mp = mesh.pieces[i]
+        neck = [mp.edge_verts[e.name] for e in p.edges if e.name.startswith("neck")]
+        d = cKDTree(mp.verts[np.concatenate(neck)]).query(mp.verts)[0] if neck else np.full(len(mp.verts), np.inf)
+        out[mesh.offsets[i]:mesh.offsets[i] + len(mp.verts)] = d > HOOD_NECK_FREE
+    return out
 
 
 def _leg_sides(pattern, mesh: GarmentMesh, gap: float) -> np.ndarray:
@@ -1576,6 +1602,10 @@ UNFOLD_ROUNDS = 12  # at most; one or two do it (shirt, hoodie, dress S..XXL)
 # stretch 0.052 -> 0.065 (M) and 0.067 -> 0.086 (XL), 1 and 2 0.057 / 0.073
 UNFOLD_RINGS = 1
 UNFOLD_STEPS = 2
+# round a sleeveless armhole, a round that leaves as many crossings as the one before moves one more
+# ring, up to this: a fold pressed flat on the body's side (a loose vest's back armhole) came back
+# after every smoothing (vest L / XL / XXL loose: 2 / 4 / 3 crossings left after 12 rounds)
+UNFOLD_MAX_RINGS = 3
 
 
 def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
@@ -1594,8 +1624,11 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     arm_ids = [mesh.index(p.name) for p in ours if (p.body_region or "").startswith(ARM)]
     label, sewn = _seam_groups(mesh)
     on_torso, on_arm = np.isin(mesh.piece_of, torso_ids), np.isin(mesh.piece_of, arm_ids)
-    cap = on_arm & sewn & np.isin(label, label[sewn & on_torso]) | _open_armholes(ours, mesh)
-    return _unfold(mesh, pos, body, cap, on_torso | on_arm, offset, rounds)
+    cap = on_arm & sewn & np.isin(label, label[sewn & on_torso])
+    # only a sleeveless armhole's fold gets more cloth moved when stuck: round a sleeve's cap that
+    # dragged the cap (jumpsuit XXL fitted: 7 cm; its drape 4 -> 35 crossings)
+    grow = UNFOLD_MAX_RINGS if not cap.any() else UNFOLD_RINGS
+    return _unfold(mesh, pos, body, cap | _open_armholes(ours, mesh), on_torso | on_arm, offset, rounds, grow)
 
 
 def unfold_sleeves(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
@@ -1633,7 +1666,7 @@ def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
 
 
 def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, region: np.ndarray,
-            offset: float, rounds: int) -> np.ndarray:
+            offset: float, rounds: int, max_rings: int = UNFOLD_RINGS) -> np.ndarray:
     """The cloth of ``region`` within ARMHOLE_REACH of the ``seeds`` smoothed where it crosses itself
     (Laplacian, sewn vertices as one, kept out of the body) until no edge crosses a triangle; only
     the vertices of crossing edges and crossed triangles, and their neighbours, move."""
@@ -1648,19 +1681,28 @@ def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, r
     n = len(pos)
     degree = np.maximum(np.bincount(e.ravel(), minlength=n), 1).astype(float)
     out, moved = pos.copy(), np.zeros(n, bool)
-    for _ in range(rounds):
+    rings, last, best = UNFOLD_RINGS, np.inf, (np.inf, out)
+    for k in range(rounds + 1):
         bad, hit = crossing_edges(out, faces)
-        if not len(bad):
+        if len(bad) < best[0]:
+            best = (len(bad), out.copy(), moved.copy())
+        if not len(bad) or k == rounds:
             break
+        if len(bad) >= last:  # stuck: a fold pressed flat on the body may need more cloth to move
+            rings = min(rings + 1, max_rings)
+        last = len(bad)
         moving = np.zeros(n, bool)
         moving[bad.ravel()] = True
         moving[faces[hit].ravel()] = True
-        for _ in range(UNFOLD_RINGS):
+        for _ in range(rings):
             moving[e[moving[e].any(axis=1)].ravel()] = True
         for _ in range(UNFOLD_STEPS):
             out[moving] = (_neighbour_sum(e, out) / degree[:, None])[moving]
         out[moving] = body.push_out(out[moving], offset, iterations=1)
         moved |= moving
+    # the round that left the fewest crossings: rounds that make no progress can end worse than they
+    # began (jumpsuit XXL fitted drape: its armholes' unfolding, stuck, took the count up)
+    _, out, moved = best
     follow = moved[rep]  # each sewn vertex where its group's stand-in went
     out[follow] = out[rep[follow]]
     return out
