@@ -104,9 +104,12 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         body_len = sleeve_len - (cuff_h if cuffs else 0.0) + (BLOUSING if buttoned else 0.0)
         rib = cuffs and spec.fabric == "knit"
         two_piece = lapel and not cuffs  # its top and under sleeve meet the hem square as cut
+        # not under a buttoned cuff either: trued there, with the measured shoulder slope, the shirts
+        # drape crossing themselves at the cuff's lap and the collar (M cuffed 2, button-down XL 7
+        # edges; untrued 0, either change alone 0). Cause not found; the hem is pleated into the cuff
         left_sleeve, ef, eb = sleeve_piece(spec, af, ab, body_len, body["height"], d.warnings,
                                            hem_role="seam" if cuffs else "hem", rib_cuff=rib,
-                                           trued=not two_piece)
+                                           trued=not (two_piece or buttoned))
         lay = open_placket(left_sleeve, m["wrist"]) if buttoned else []
         if two_piece:
             _two_piece_sleeves(d, fronts, left_sleeve, (af, ab, ef, eb), body["height"])
