@@ -446,8 +446,8 @@ def test_xl_jacket_collar_does_not_cross_itself_by_the_side_neck():
 
 
 def test_a_jackets_lapels_are_held_and_a_bibs_straps_only_on_overalls():
-    """The drape's pins: a jacket's turned lapels (and the front under them) and its collar's ends are
-    held, not its shoulders; overalls hold their straps' ends by the shoulder seams."""
+    """The drape's pins: a jacket's turned lapels (and the front under them) are held, not its
+    shoulders; overalls hold their straps' ends by the shoulder seams."""
     from garment_addon.core.assembly import wrap
     from garment_addon.core.mesh import mesh_pattern
 
@@ -467,12 +467,6 @@ def test_a_jackets_lapels_are_held_and_a_bibs_straps_only_on_overalls():
             held = pl._lapel_and_under(piece, verts, pos[sl]) & ~pl._button_stand(piece, verts)
             assert held.sum() > 10 and (on[held] == 1.0).all()
             assert (on[top & ~held] == 0.0).all()
-            # and the collar's ends, turned and pressed with the lapels (free, the left one sagged
-            # through the lapel under it: 4 drape crossings with a steeper collar roll line)
-            c = mesh.index("collar")
-            ends = pl._collar_ends(pattern.pieces[c], mesh.pieces[c].verts)
-            collar_w = w[mesh.offsets[c]:mesh.offsets[c] + len(ends)]
-            assert 4 < ends.sum() < 0.3 * len(ends) and (collar_w[ends] == 1.0).all() and (collar_w[~ends] == 0.0).all()
         else:
             assert (on[top] == 1.0).all()
 

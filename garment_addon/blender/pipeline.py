@@ -381,8 +381,6 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
         if bib and region.startswith("torso"):
             w[idx[_strap_ends(piece, pm)]] = 1.0
-        if region == "collar":
-            w[idx[_collar_ends(piece, pm.verts)]] = 1.0
         if region == "collar" and any(m.get("kind") == "button" for m in piece.markings):
             # a shirt's collar stand, interfaced and buttoned, keeps the shape the wrap gave it round the
             # neck: its free ends, the under one sprang out through the upper one (button-down drape M: 14
@@ -467,20 +465,6 @@ def _zipped(piece, verts2d: np.ndarray) -> np.ndarray:
         held |= (np.abs(verts2d[:, 0] - float(z[:, 0].mean())) < ZIP_HOLD_CM) & (verts2d[:, 1] >= lo) \
             & (verts2d[:, 1] <= hi)
     return held
-
-
-def _collar_ends(piece, verts2d: np.ndarray) -> np.ndarray:
-    """Mask of a tailored collar's ends: past where its roll line runs out on the neck edge, turned with
-    the lapels and pressed with them (held as the lapels are: free, the left end sagged through the
-    lapel under it, jacket M drape 4 self-crossings)."""
-    from ..core.assembly.wrap import unbend_collar
-
-    roll = [np.asarray(m["points"], float) for m in piece.markings if m.get("kind") == "roll_line"]
-    sh = unbend_collar(piece, verts2d)
-    if sh is None or not roll:
-        return np.zeros(len(verts2d), bool)
-    along = unbend_collar(piece, roll[0])[:, 0]
-    return (sh[:, 0] < along.min()) | (sh[:, 0] > along.max())
 
 
 def _lapel_and_under(piece, verts2d: np.ndarray, pos_cm: np.ndarray) -> np.ndarray:

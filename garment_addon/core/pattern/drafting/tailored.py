@@ -26,9 +26,10 @@ GORGE_PAST_ROLL = 3.2  # cm the gorge line runs onto the lapel past the roll lin
 # its end (about 6 cm below the side-neck point), or a fifth of the way down a short roll line
 GORGE_DOWN_ROLL = 7.0  # cm
 COLLAR_STAND = 3.0  # cm at the centre back
-# cm at the shoulder seams: lower than at the back, so the collar rolls over at the side necks and its fall
-# reaches onto the shoulders (3.0 all round: jacket M drape, the collar stood 3.9 cm over the side neck)
-COLLAR_STAND_SIDE = 2.2
+# cm at the shoulder seams (as the old 0.8 + 0.2 cos profile gave there). 2.2 rolled the collar lower at the
+# side necks (jacket M drape: 3.9 -> 2.9 cm over them) but the drape crossed itself at the collar (XXL 8,
+# male XL 6; with the collar's ends held as the lapels: XXL 1, male M 3, male XL 1)
+COLLAR_STAND_SIDE = 2.9
 COLLAR_FALL = 4.5  # cm at the centre back
 COLLAR_END = 3.5  # cm: collar width at its front end (the collar point), shorter than the lapel's top
 COLLAR_POINT_OUT = 1.2  # cm the collar point reaches past the gorge end (4.0 and 2.0: it lay on the lapel point)
