@@ -26,13 +26,9 @@ GORGE_PAST_ROLL = 3.2  # cm the gorge line runs onto the lapel past the roll lin
 # its end (about 6 cm below the side-neck point), or a fifth of the way down a short roll line
 GORGE_DOWN_ROLL = 7.0  # cm
 COLLAR_STAND = 3.0  # cm at the centre back
-# cm at the shoulder seams (as the old 0.8 + 0.2 cos profile gave there). 2.2 rolled the collar lower at the
-# side necks (jacket M drape: 3.9 -> 2.9 cm over them) but the drape crossed itself at the collar (XXL 8,
-# male XL 6; with the collar's ends held as the lapels: XXL 1, male M 3, male XL 1)
-COLLAR_STAND_SIDE = 2.9
 COLLAR_FALL = 4.5  # cm at the centre back
-COLLAR_END = 3.5  # cm: collar width at its front end (the collar point), shorter than the lapel's top
-COLLAR_POINT_OUT = 1.2  # cm the collar point reaches past the gorge end (4.0 and 2.0: it lay on the lapel point)
+COLLAR_END = 4.0  # cm: collar width at its front end (the collar point)
+COLLAR_POINT_OUT = 2.0  # cm the collar point reaches past the gorge end
 COLLAR_SPREAD = 3.0  # cm the fall edge of each half is longer than its neck edge
 UNDER_COLLAR_SMALLER = 0.3  # cm: the under collar's fall and ends, so the seam rolls to the underside
 
@@ -124,23 +120,20 @@ def _roll_crossing(front: PieceDraft, edge: str) -> float | None:
 
 
 def _collar_roll(d: PatternDraft, runs, total: float) -> np.ndarray:
-    """The collar's roll line (before bending): COLLAR_STAND high at the centre back, lower toward the
-    side necks (COLLAR_STAND_SIDE at the shoulder seams, level there: no kink), on each front running
-    down to the neck edge where the lapel's roll line crosses the gorge, so collar and lapel turn over
-    one line and the collar's ends turn whole, with the lapels."""
+    """The collar's roll line (before bending): COLLAR_STAND high at the back (0.8 of it at the sides),
+    on each front running straight down to the neck edge where the lapel's roll line crosses the
+    gorge, so collar and lapel turn over one line and the collar's ends turn whole, with the lapels."""
     xs = np.linspace(0.0, total, 121)
+    h = COLLAR_STAND * (0.8 + 0.2 * np.cos(np.pi * (xs / total - 0.5)))
     starts = np.concatenate([[0.0], np.cumsum([r[2] for r in runs])])
-    ramps = []
     for p in dict.fromkeys(r[0] for r in runs):
         ks = [k for k, r in enumerate(runs) if r[0] == p]
         lo, hi = starts[ks[0]], starts[ks[-1] + 1]  # the front's stretch of the collar
         cross = [starts[k] + c for k in ks if (c := _roll_crossing(d.piece(p), runs[k][1])) is not None]
-        if cross:
-            ramps.append((cross[0], hi if cross[0] - lo < hi - cross[0] else lo))  # climbing toward the back
-    reach = max([abs(inner - total / 2) for _, inner in ramps], default=total / 2)
-    u = np.clip((xs - total / 2) / reach, -1.0, 1.0)
-    h = COLLAR_STAND_SIDE + (COLLAR_STAND - COLLAR_STAND_SIDE) * (1 - u * u) ** 2
-    for xc, inner in ramps:
+        if not cross:
+            continue
+        xc = cross[0]
+        inner = hi if xc - lo < hi - xc else lo  # the ramp climbs toward the back
         top = float(np.interp(inner, xs, h))
         span = (xs - xc) / (inner - xc)
         ramp = (span >= 0) & (span <= 1)  # easing into the back's height: no kink at the shoulder
