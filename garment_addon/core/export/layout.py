@@ -583,14 +583,16 @@ def label_prims(pl: Placed) -> list[Prim]:
     gx = float(g[:, 0].mean())
     # beside the grainline (right, else left), moving along it and shrinking a little if need be:
     # a label written over the grainline is hard to read
-    tries = [(s, dy, left) for s in (size0, 0.8 * size0, 0.6 * size0, 0.45 * size0, max(0.3, 0.35 * size0))
-             for dy in (0, -1.5, 1.5, -3, 3, -6, 6, -9, 9, -12, 12)
-             for left in ("r", "l")]
-    for s, dy, side in tries:
+    sizes = (size0, 0.8 * size0, 0.6 * size0, 0.45 * size0, max(0.3, 0.35 * size0))
+    steps = (0, -1.5, 1.5, -3, 3, -6, 6, -9, 9, -12, 12)
+    # level with the piece's pole first, then with the grainline's middle (a neck facing's pole lies
+    # on one arm of its U, its grainline at the centre front)
+    gy = float(g[:, 1].mean())
+    tries = [(s, y0 + dy, left) for y0 in (c.y, gy) for s in sizes for dy in steps for left in ("r", "l")]
+    for s, y, side in tries:
         width = 0.6 * s * 1.2 * max(len(t) for t in lines)  # Helvetica averages ~0.55 em per character
         height = len(lines) * s * 1.4
         left = gx + 0.6 if side == "r" else gx - 0.6 - width
-        y = c.y + dy
         if shape.contains(Polygon([(left, y - height / 2), (left + width, y - height / 2),
                                    (left + width, y + height / 2), (left, y + height / 2)])):
             size, x, cy, anchor = s, left, y, "start"
