@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .errors import UserError
 from .fabric import PRESETS, check_color, material_fabric
 from .garments import GARMENT_TYPES, TYPES, has_bodice
@@ -458,13 +460,8 @@ def shoulder_slope(bust: float, preset: str = "female") -> float:
     """The shown mannequin's shoulder slope (cm) for a body of this bust (SHOULDER_SLOPE, linear
     between the sizes' busts, the end sizes' beyond them)."""
     table = SHOULDER_SLOPE.get(preset, SHOULDER_SLOPE["female"])
-    pts = sorted((SIZE_TABLE[s]["bust"], table[s]) for s in SIZES)
-    if bust <= pts[0][0]:
-        return pts[0][1]
-    for (b0, d0), (b1, d1) in zip(pts[:-1], pts[1:], strict=True):
-        if bust <= b1:
-            return d0 + (d1 - d0) * (bust - b0) / (b1 - b0)
-    return pts[-1][1]
+    busts, slopes = zip(*sorted((SIZE_TABLE[s]["bust"], table[s]) for s in SIZES), strict=True)
+    return float(np.interp(bust, busts, slopes))
 
 
 def _male_waist(m: dict[str, float], given: dict[str, float], meta, height: float) -> None:

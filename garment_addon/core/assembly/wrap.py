@@ -1681,7 +1681,7 @@ def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, r
     n = len(pos)
     degree = np.maximum(np.bincount(e.ravel(), minlength=n), 1).astype(float)
     out, moved = pos.copy(), np.zeros(n, bool)
-    rings, last, best = UNFOLD_RINGS, np.inf, (np.inf, out)
+    rings, last, best = UNFOLD_RINGS, np.inf, (np.inf, out, moved)
     for k in range(rounds + 1):
         bad, hit = crossing_edges(out, faces)
         if len(bad) < best[0]:

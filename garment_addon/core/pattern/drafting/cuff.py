@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from ...proportions import ARM_LENGTH
 from ...spec import GarmentSpec
 from .. import geometry as g
@@ -81,21 +79,21 @@ def open_placket(sleeve: PieceDraft, wrist: float) -> list[Pleat]:
     """Split the left sleeve's hem at the placket slit (``hem``: front underarm seam -> slit, ``hem_back``:
     slit -> back underarm seam), mark the slit and lay the pleats that take the hem down to the
     cuff. Returns the pleats."""
-    hem = sleeve.get("hem").pts  # trued: it curves a little, so places on it go by length along it
-    run = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(hem, axis=0), axis=1))])
-    centre = float(np.interp(sleeve.landmarks["hem_center"][0], hem[:, 0], run))
-    slit = (centre + run[-1]) / 2  # half way from the middle to the back underarm seam
-    at = g.point_at(hem, slit)
-    sleeve.split_edge("hem", sleeve.get("hem").tags[1], run[-1] - slit, "placket_left", "hem_back")
-    sleeve.landmarks["placket"] = at
-    sleeve.mark("slit", [at, at + (0.0, PLACKET_SLIT)], f"placket: slit {PLACKET_SLIT:g} cm, bound")
-    sleeve.mark("drill", [at + (0.0, PLACKET_SLIT + 0.5)])
-    lay = pleats(slit, run[-1] - cuff_seam(wrist))
+    hem = sleeve.get("hem").pts
+    x0, x1 = float(hem[0, 0]), float(hem[-1, 0])
+    slit_x = (sleeve.landmarks["hem_center"][0] + x1) / 2
+    back_tag = sleeve.get("hem").tags[1]
+    sleeve.split_edge("hem", back_tag, x1 - slit_x, "placket_left", "hem_back")
+    sleeve.landmarks["placket"] = g.P(slit_x, 0.0)
+    sleeve.mark("slit", [(slit_x, 0.0), (slit_x, PLACKET_SLIT)],
+                f"placket: slit {PLACKET_SLIT:g} cm, bound")
+    sleeve.mark("drill", [(slit_x, PLACKET_SLIT + 0.5)])
+    lay = pleats(slit_x - x0, (x1 - x0) - cuff_seam(wrist))
     for pl in lay:
-        sleeve.mark("pleat", [g.point_at(hem, slit - pl.far), g.point_at(hem, slit - pl.near)],
+        sleeve.mark("pleat", [(slit_x - pl.far, 0.0), (slit_x - pl.near, 0.0)],
                     f"pleat {pl.intake:.1f} cm: fold toward the placket")
         for dist in (pl.far, pl.near):
-            sleeve.notches.append(("hem", slit - dist, 1))
+            sleeve.notches.append(("hem", slit_x - dist - x0, 1))
     sleeve.notches.append(("hem_back", 0.0, 1))  # the slit's foot
     return lay
 

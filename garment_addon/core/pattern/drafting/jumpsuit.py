@@ -230,10 +230,9 @@ def _side_openings(d: PatternDraft, spec: GarmentSpec, legs, bodice, fronts: dic
         _button(pb, eb, "band_top", g.length(pb.get(eb).pts) / 2, "button")
     for s in SIDES:  # each strap's buckle hooks onto a button on the bib's top corner
         bib = d.piece(fronts[s])
-        d.closures[d.find_seam(bib.name, f"shoulder_{s}")] = {"type": "buckle", "length_cm": round(
-            g.length(bib.get(f"shoulder_{s}").pts), 2), "from": f"shoulder_{s}"}
-        _button(bib, f"shoulder_{s}", f"shoulder_{s}", g.length(bib.get(f"shoulder_{s}").pts) / 2, "button",
-                BUCKLE_INSET)
+        shoulder = g.length(bib.get(f"shoulder_{s}").pts)
+        d.opening(d.find_seam(bib.name, f"shoulder_{s}"), "buckle", shoulder, f"shoulder_{s}", stop=False)
+        _button(bib, f"shoulder_{s}", f"shoulder_{s}", shoulder / 2, "button", BUCKLE_INSET)
 
 
 BUTTON_INSET = 1.5  # cm from the opening's seam line to a button (a 1.5 cm button on a 3 cm lap)
