@@ -3,8 +3,9 @@
 Per body (female / male x XS / M / XXL): the girth error of each measurement on the built mesh (%,
 target within 2 %), the build time (macro solve, pose, girth correction; uncached), the largest radial
 correction left after the macro targets, the arm angle and how far the arms hang from the torso 3 cm
-under the armpit (the narrower side's horizontal gap). Then the Blender rig: bones, and the time to
-build and skin it (with bpy).
+under the armpit (the narrower side's horizontal gap), its own shoulder slope, and for a given slope of
+2 and 8 cm how far the reshaped body's misses it and its largest girth error. Then the Blender rig:
+bones, and the time to build and skin it (with bpy).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import time
 
 SIZES = ("XS", "M", "XXL")
+SLOPES = (2.0, 8.0)  # cm: square and sloping shoulders
 
 
 def _row(case, metric, value, unit="", target=""):
@@ -29,6 +31,9 @@ def run() -> list[dict]:
     for preset in ("female", "male"):
         for size in SIZES:
             m = body_measurements(make_spec({"garment_type": "dress"}, size=size))
+            # the body's own shoulder slope: the spec's is the female size's (a given one reshapes the
+            # body: the rows below)
+            m.pop("shoulder_slope")
             body = build_body(m, preset)
             t0 = time.perf_counter()
             h = mh.build_human(m, body.landmarks, preset, PRESETS[preset]["arm_angle"])
@@ -40,6 +45,15 @@ def run() -> list[dict]:
             rows.append(_row(case, "arm_angle", h.arm_angle, "deg"))
             below = mh.armpit_height(h.verts, h.heights) - mh.ARMPIT_DROP
             rows.append(_row(case, "arm_clearance", mh.arm_gap(h.verts, below), "cm", f">= {mh.ARM_CLEARANCE}"))
+            rows.append(_row(case, "shoulder_slope", mh.body_slope(h.verts, m, body.landmarks), "cm"))
+            for slope in SLOPES:  # a given slope: the body reshaped to it (makehuman.lift_shoulders)
+                given = m | {"shoulder_slope": slope}
+                b = build_body(given, preset)
+                hs = mh.build_human(given, b.landmarks, preset, PRESETS[preset]["arm_angle"])
+                rows.append(_row(case, f"shoulder_slope_{slope:g}_error", mh.body_slope(hs.verts, given, b.landmarks)
+                                 - slope, "cm", "|e| <= 0.5"))
+                rows.append(_row(case, f"shoulder_slope_{slope:g}_girth_error",
+                                 100 * max(abs(e) for e in hs.errors().values()), "%", "<= 2"))
     rows += _rig_rows()
     return rows
 

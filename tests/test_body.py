@@ -171,3 +171,18 @@ def test_nearest_vertex_kept_only_where_no_other_can_have_come_nearer():
     twin = MeshSurface(np.array([[0.0, 0, 0], [2.0, 0, 0], [9.0, 9, 9]]), np.array([[0, 1, 2]]))
     mid = np.array([[1.0, 0.0, 0.0]])
     assert np.array_equal(twin.nearest(mid), twin.tree.query(mid)[1])
+
+
+def test_the_analytic_shoulder_follows_a_given_shoulder_slope():
+    """The analytic mannequin's shoulder (what the wrap ends the torso under and measures the arm from)
+    drops by as much as a given slope differs from the size's (spec.SHOULDER_SLOPE), as the shown body
+    does; the size's own slope keeps the preset's 4 / 5 cm. It was fixed at 4 / 5 cm whatever the slope."""
+    for preset, own in (("female", 4.8), ("male", 5.0)):
+        base = body_for_spec(make_spec({"garment_type": "shirt", "metadata": {"body_preset": preset}}))
+        drop = base.landmarks["neck_base"] - base.landmarks["shoulder"]
+        assert drop == pytest.approx({"female": 4.0, "male": 5.0}[preset])
+        for slope in (2.0, 8.0):
+            b = body_for_spec(make_spec({"garment_type": "shirt", "metadata": {"body_preset": preset},
+                                         "measurements": {"shoulder_slope": slope}}))
+            assert b.landmarks["neck_base"] - b.landmarks["shoulder"] == pytest.approx(drop + slope - own)
+            assert b.points["shoulder_left"][2] == pytest.approx(b.landmarks["shoulder"])

@@ -5,7 +5,7 @@ import pytest
 
 from garment_addon.core.body import body_for_spec, build_body
 from garment_addon.core.body import makehuman as mh
-from garment_addon.core.spec import body_measurements, make_spec
+from garment_addon.core.spec import body_measurements, make_spec, side_neck_x
 
 MIXAMO = {"Hips", "Spine", "Spine1", "Spine2", "Neck", "Head"} | {
     f"{s}{b}" for s in ("Left", "Right") for b in (
@@ -266,3 +266,64 @@ def test_the_shoulder_slope_is_the_shown_mannequins(preset):
         for name in ("front_bodice", "back_bodice"):
             lm = draft_pattern(spec).piece(name).landmarks
             assert lm["hps"][1] - lm["shoulder_point"][1] == pytest.approx(m["shoulder_slope"], abs=1e-6), name
+
+
+def _top(verts, x, neck_base):
+    """The skin's top (cm) in the plane x (left side), as shoulder_slope finds it."""
+    pieces = mh.slice_stack(verts[:, [1, 2, 0]], mh.skin_triangles(), [x])[0]
+    z = np.concatenate(pieces)[:, 1]
+    return float(z[(z > neck_base - 15.0) & (z < neck_base + 3.0)].max())
+
+
+@pytest.mark.parametrize(("preset", "size"), [("female", "M"), ("female", "XXL"), ("male", "M")])
+def test_the_shown_mannequin_takes_a_given_shoulder_slope(preset, size):
+    """A user's shoulder slope (square 2 cm, sloping 8 cm) is what the shown mannequin measures (within
+    0.5 cm, the way the size's default is measured): it kept its own (female M 4.8, XXL 7.8, male M
+    5.0) whatever was asked, and the garment drafted for 2 or 8 cm hung on a body of 4.8. The neck
+    stays, the arm's joint moves with the shoulder, the girths stay within 2 %."""
+    meta = {"body_preset": preset}
+    default = mh.human_for_body(body_for_spec(make_spec({"garment_type": "shirt", "size": size, "metadata": meta})))
+    for slope in (2.0, 8.0):
+        spec = make_spec({"garment_type": "shirt", "size": size, "metadata": meta,
+                          "measurements": {"shoulder_slope": slope}})
+        body = body_for_spec(spec)
+        h = mh.human_for_body(body)
+        m = body.measurements
+        assert mh.body_slope(h.verts, m, body.landmarks) == pytest.approx(slope, abs=0.5)
+        assert max(abs(e) for e in h.errors().values()) < 0.02
+        nb, neck_x = body.landmarks["neck_base"], side_neck_x(m["neck"], m["shoulder_width"])
+        assert _top(h.verts, neck_x, nb) == pytest.approx(_top(default.verts, neck_x, nb), abs=0.5)
+        change = mh.body_slope(default.verts, m, body.landmarks) - slope
+        joint = h.joints["mixamorig:LeftArm"][0][2] - default.joints["mixamorig:LeftArm"][0][2]
+        if abs(change) > mh.SLOPE_TOLERANCE:  # the arm goes up or down with its shoulder
+            assert 0.7 * abs(change) < joint * np.sign(change) < 2.0 * abs(change), (slope, joint)
+
+
+def test_a_default_shoulder_slope_leaves_the_body_as_it_was():
+    """The size's own slope (spec.SHOULDER_SLOPE, within SLOPE_TOLERANCE of the body's) builds the body
+    built with no slope at all, vertex for vertex (to the cache key's rounding)."""
+    from garment_addon.core.body.mannequin import PRESETS
+
+    for preset in ("female", "male"):
+        for size in ("XS", "L", "XXL"):
+            spec = make_spec({"garment_type": "shirt", "size": size, "metadata": {"body_preset": preset}})
+            body = body_for_spec(spec)
+            m = dict(body.measurements)
+            m.pop("shoulder_slope")
+            reach = (np.array(body.points["shoulder_left"]), m["arm_length"])
+            without = mh.build_human(m, body.landmarks, preset, PRESETS[preset]["arm_angle"], reach=reach)
+            assert np.allclose(mh.human_for_body(body).verts, without.verts, atol=1e-4), (preset, size)  # keys rounded
+
+
+def test_a_square_shoulder_is_smooth_from_neck_to_shoulder_point():
+    """At 2 cm (female M) the shoulder's top still falls from the side-neck point to the shoulder point
+    without a step or a ridge (1 cm steps: never rising more than 0.3 cm, never falling more than
+    2 cm: the natural round-off's steepest)."""
+    spec = make_spec({"garment_type": "shirt", "size": "M", "measurements": {"shoulder_slope": 2.0}})
+    body = body_for_spec(spec)
+    h = mh.human_for_body(body)
+    nb = body.landmarks["neck_base"]
+    xs = np.arange(spec.m["neckline_width"], spec.m["shoulder_width"] / 2 + 0.01, 1.0)
+    tops = np.array([_top(h.verts, x, nb) for x in xs])
+    steps = np.diff(tops)
+    assert steps.max() < 0.3 and steps.min() > -2.0, np.round(tops - tops[0], 2)

@@ -254,3 +254,29 @@ def test_quiet_stdout_drops_only_the_egl_noise_from_stderr(capfd):
         os.write(2, b"a real problem\n")
     out, err = capfd.readouterr()
     assert "Saved" not in out and "EGL" not in err and "a real problem" in err
+
+
+def test_the_silhouettes_shoulder_follows_a_given_shoulder_slope():
+    """The drawn mannequin's and bodice's shoulder drops by as much as a given slope differs from the
+    body's own (spec.shoulder_slope): square 2 cm to sloping 8 cm, 6 cm lower at the shoulder point.
+    It was drawn 3 cm under the neck whatever the slope; the default (the size's slope) still is."""
+    from garment_addon.core.refine import silhouette
+
+    size = 512
+
+    def top(s, mask_index):  # height (cm) of the mask's top 1 cm inside the shoulder point
+        b = silhouette.body_measurements(s)
+        c = silhouette._Canvas(size, b["height"])
+        mask = render_silhouette(s, size)[mask_index]
+        (col, _), = c.px([(b["shoulder_width"] / 2 - 1.0, 0.0)])
+        row = np.flatnonzero(mask[:, int(round(col))])[0]
+        (_, floor), = c.px([(0.0, 0.0)])
+        return (floor - row) / c.scale
+
+    default = make_spec({"garment_type": "shirt"})
+    b = silhouette.body_measurements(default)
+    assert silhouette.shoulder_drop(default, b) == silhouette.SHOULDER_DROP
+    for k in (1, 2):  # the garment, the mannequin
+        square, sloping = (top(make_spec({"garment_type": "shirt", "measurements": {"shoulder_slope": v}}), k)
+                           for v in (2.0, 8.0))
+        assert square - sloping == pytest.approx(6.0, abs=1.0), k

@@ -456,6 +456,12 @@ def _flat_chest(m: dict[str, float], given: dict[str, float], meta) -> None:
         m["high_bust"] = m["bust"]
 
 
+def side_neck_x(neck: float, shoulder_width: float) -> float:
+    """Centre front to the body's side-neck point (cm), where shoulder_slope is measured from: a
+    default neckline's half width (default_measurements, held 4 cm inside the shoulder point)."""
+    return min(max(6.0, neck / 2 / math.pi * 1.05 + 2.0), shoulder_width / 2 - 4)
+
+
 def shoulder_slope(bust: float, preset: str = "female") -> float:
     """The shown mannequin's shoulder slope (cm) for a body of this bust (SHOULDER_SLOPE, linear
     between the sizes' busts, the end sizes' beyond them)."""

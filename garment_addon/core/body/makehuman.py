@@ -52,6 +52,12 @@ MAX_ARM_ANGLE = 60.0  # degrees from the vertical: the widest A-pose tried for a
 # stature above the analytic one, and pulling it down would stretch the midriff by 30 %; crotch to
 # bust point is within 1 % of the analytic length, so the body keeps its proportions.
 REMAP_KEYS = ("knee", "crotch", "bust", "neck_base", "height")
+# a given shoulder slope (spec shoulder_slope) the body's own misses by more than this is made its
+# own (lift_shoulders); nearer, the body is left as it is: every size's default slope (the table's,
+# to 0.1 cm) lies within 0.2 cm of its body's, so a body drafted with the default slope is unchanged
+SLOPE_TOLERANCE = 0.25
+SLOPE_FIT = 0.1  # cm: how near the reshaped body's slope comes to the given one
+SLOPE_SMOOTHING = 30  # rounds of neighbour averaging of the shoulder's lift (skin edges are 1-2 cm)
 
 
 @dataclass(frozen=True)
@@ -521,6 +527,67 @@ def radial_correction(asset: Asset, verts: np.ndarray, heights: dict[str, float]
     return out
 
 
+# --- the shoulder slope -------------------------------------------------------------------------
+def _smoothstep(t: np.ndarray) -> np.ndarray:
+    t = np.clip(t, 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def lift_shoulders(asset: Asset, verts: np.ndarray, lift: float, neck_x: float, shoulder_x: float,
+                   landmarks: dict[str, float]) -> np.ndarray:
+    """Raise (lift > 0; lower, lift < 0) the shoulders of a base-pose body by ``lift`` cm at the
+    shoulder point, the neck where it is: a vertical shift, smooth across the shoulder from 1 cm inside
+    the side-neck point x = ``neck_x`` (0) to the shoulder point x = ``shoulder_x`` or the shoulder
+    joint, the further out (1, and 1 beyond), and up the body from the bust line (0) to the shoulder
+    joint (1) and from 2 to 8 cm over the neck base (1) to 0 (the head stays). The arms move whole,
+    by ``lift``, with their joints: moved as the skin at their joints (0.4 of the lift at size XXL,
+    whose joint is 8 cm inside its shoulder point) the shoulder's top rose off the arm under it into
+    horns at a 2 cm slope; ramped to the joint instead, a square shoulder stood 4 cm over the neck.
+    The shift is then smoothed (SLOPE_SMOOTHING rounds of neighbour averaging) from the arms over the
+    torso's side, where the armpit's skin passes from torso to arm weight in a few centimetres: at
+    size XXL's front a 2 cm slope creased it. Bone ends move with the skin they carry, the arms' with
+    the arm."""
+    n = asset.n_mesh
+    nb, bust = landmarks["neck_base"], landmarks["bust"]
+    joint_z = float(asset.head(verts, "mixamorig:LeftArm")[2])
+    out_x = max(float(asset.head(verts, "mixamorig:LeftArm")[0]), shoulder_x)
+    p = verts[:n]
+    across = _smoothstep((np.abs(p[:, 0]) - (neck_x - 1.0)) / (out_x - neck_x + 1.0))
+    up = _smoothstep((p[:, 2] - bust) / (joint_z - bust)) * (1.0 - _smoothstep((p[:, 2] - nb - 2.0) / 6.0))
+    dz = lift * across * up
+    arm = _smoothstep(2.0 * asset.chain_weight(ARM_BONES) - 1.0)
+    dz += arm * (lift - dz)
+    # smoothed from the arm to the torso's side; the neck's side held (lifted into the plane of the
+    # neck's girth it was taken for neck and narrowed the shoulders to 12 cm apart at size XXL)
+    torso = (np.abs(p[:, 0]) > neck_x + 2.0) & (p[:, 2] > bust) & (p[:, 2] < nb)
+    held = (arm > 0.99) | ((arm < 0.01) & ~torso)
+    A = _skin_neighbours()
+    for _ in range(SLOPE_SMOOTHING):
+        dz = np.where(held, dz, A @ dz)
+    out = verts.copy()
+    out[:n, 2] += dz
+    bone_dz = (asset.weights.T @ dz) / np.maximum(asset.weights.sum(0), 1e-9)
+    moved_whole = [i for i, b in enumerate(asset.bones) if any(k in b.split(":")[-1] for k in ARM_BONES)]
+    bone_dz[moved_whole] = lift
+    out[n::2, 2] += bone_dz
+    out[n + 1::2, 2] += bone_dz
+    return out
+
+
+@lru_cache(maxsize=1)
+def _skin_neighbours():
+    """(n_mesh, n_mesh) sparse matrix averaging each mesh vertex's skin neighbours (itself where it has
+    none: the eyes)."""
+    from scipy.sparse import csr_matrix, diags
+
+    n = load_asset().n_mesh
+    e, _, _ = _skin_edge_tables()
+    rows, cols = np.concatenate([e[:, 0], e[:, 1]]), np.concatenate([e[:, 1], e[:, 0]])
+    A = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    deg = np.asarray(A.sum(1)).ravel()
+    return (diags(1.0 / np.maximum(deg, 1)) @ A + diags((deg == 0).astype(float))).tocsr()
+
+
 # --- the whole build ----------------------------------------------------------------------------
 @dataclass
 class HumanBody:
@@ -666,21 +733,28 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
                                           heights, target), len(names))
     v = shaped(asset, gender, **dict(zip(names, x, strict=True)))
     v = remap_heights(v, natural_landmarks(asset, v), dst)
-    angle = arm_angle_deg
-    while True:  # the arms hang clear of the torso below the armpit, further out on a heavy body
-        posed, G, rigid = a_pose(asset, v, angle, reach)
-        scale = dict.fromkeys(GIRTHS, 1.0)
-        out = posed
-        for _ in range(iterations):  # fixed point: each factor by its girth's remaining ratio
-            got = measure(asset, out, heights)
-            if all(abs(got[k] / target[k] - 1) < 0.004 for k in GIRTHS):
-                break
-            for k in GIRTHS:
-                scale[k] *= target[k] / max(got[k], 1.0)
-            out = radial_correction(asset, posed, heights, scale, dst)
-        if angle >= MAX_ARM_ANGLE or arms_clear(asset, out, heights):
-            break
-        angle += 4.0
+
+    def posed_body(v: np.ndarray, angle: float):
+        """(body, rotations, girth factors, arm angle) of base-pose body v posed from ``angle`` up."""
+        while True:  # the arms hang clear of the torso below the armpit, further out on a heavy body
+            posed, G, rigid = a_pose(asset, v, angle, reach)
+            scale = dict.fromkeys(GIRTHS, 1.0)
+            out = posed
+            for _ in range(iterations):  # fixed point: each factor by its girth's remaining ratio
+                got = measure(asset, out, heights)
+                if all(abs(got[k] / target[k] - 1) < 0.004 for k in GIRTHS):
+                    break
+                for k in GIRTHS:
+                    scale[k] *= target[k] / max(got[k], 1.0)
+                out = radial_correction(asset, posed, heights, scale, dst)
+            if angle >= MAX_ARM_ANGLE or arms_clear(asset, out, heights):
+                return out, rigid, scale, angle
+            angle += 4.0
+
+    out, rigid, scale, angle = posed_body(v, arm_angle_deg)
+    if "shoulder_slope" in meas:
+        v, (out, rigid, scale, angle) = _fit_slope(asset, v, (out, rigid, scale, angle), posed_body, meas,
+                                                   landmarks)
     girths = measure(asset, out, heights)
     n = asset.n_mesh
     joints = {b: (out[n + 2 * i], out[n + 2 * i + 1]) for i, b in enumerate(asset.bones)}
@@ -690,6 +764,42 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
                      dict(zip(asset.bones, asset.rolls.tolist(), strict=True)), pose, asset.weights,
                      asset.bones, girths, target, heights,
                      dict(zip(names, map(float, x), strict=True)), rest, scale, angle)
+
+
+def body_slope(verts: np.ndarray, meas: dict[str, float], landmarks: dict[str, float]) -> float:
+    """shoulder_slope of a built body for its measurements (side-neck point to shoulder point)."""
+    from ..spec import side_neck_x
+
+    sw = float(meas["shoulder_width"])
+    return shoulder_slope(verts, side_neck_x(float(meas["neck"]), sw), sw / 2, float(landmarks["neck_base"]))
+
+
+def _fit_slope(asset: Asset, v: np.ndarray, built: tuple, posed_body, meas: dict[str, float],
+               landmarks: dict[str, float]) -> tuple[np.ndarray, tuple]:
+    """(base-pose body, posed_body's answer) with the shoulder slope meas["shoulder_slope"]: the body's
+    own where within SLOPE_TOLERANCE of it, else lift_shoulders by the lift found by the secant rule
+    on the posed, girth-corrected body's slope (2-3 posings)."""
+    from ..spec import side_neck_x
+
+    want = float(meas["shoulder_slope"])
+    sw = float(meas["shoulder_width"])
+    neck_x = side_neck_x(float(meas["neck"]), sw)
+    got = body_slope(built[0], meas, landmarks)
+    if abs(got - want) <= SLOPE_TOLERANCE:
+        return v, built
+    lift0, got0 = 0.0, got
+    lift = got - want
+    best = (abs(got - want), v, built)
+    for _ in range(4):
+        v1 = lift_shoulders(asset, v, lift, neck_x, sw / 2, landmarks)
+        b1 = posed_body(v1, built[3])
+        got1 = body_slope(b1[0], meas, landmarks)
+        if abs(got1 - want) < best[0]:
+            best = (abs(got1 - want), v1, b1)
+        if abs(got1 - want) <= SLOPE_FIT or abs(got1 - got0) < 1e-6:
+            break
+        lift0, got0, lift = lift, got1, lift + (got1 - want) * (lift - lift0) / (got0 - got1)
+    return best[1], best[2]
 
 
 # --- tying the analytic mannequin (wrap) to the shown one --------------------------------------

@@ -35,6 +35,8 @@ PRESETS = {
 }
 
 
+# the torso's shoulder station stays this far under its neck-base one (the stations rise in z)
+MIN_SHOULDER_DROP = 1.0
 OUTLINE_POINTS = 257  # points round a torso outline, the centre front first and last
 
 
@@ -322,6 +324,22 @@ class Body:
                 "girths_cm": girths, "preset": self.preset}
 
 
+def shoulder_drop(meas: dict[str, float], preset: str) -> float:
+    """Neck base to the analytic shoulder point (cm): the preset's shoulder_drop, moved by as much as
+    the given shoulder slope (meas["shoulder_slope"]) differs from the size's (spec.shoulder_slope).
+    Not the slope itself: the drop is taken from the neck's base on the centre line to a point
+    0.87 of the half shoulder width out (where the wrap's torso ends and the arm's length starts),
+    the slope from the side-neck point to the shoulder point; at the sizes' own slopes that point lies
+    1.0 cm under (female M) to 0.6 cm over (female XXL) the shown skin. A body reshaped to another
+    slope (makehuman.lift_shoulders) drops its shoulder by the difference, and this point with it."""
+    from ..spec import shoulder_slope
+
+    drop = PRESETS[preset]["shoulder_drop"]
+    if "shoulder_slope" in meas:
+        drop += float(meas["shoulder_slope"]) - shoulder_slope(float(meas["bust"]), preset)
+    return max(MIN_SHOULDER_DROP, drop)
+
+
 def build_body(meas: dict[str, float], preset: str = "female") -> Body:
     """Mannequin for ``core.spec.body_measurements(spec)``-style measurements (cm)."""
     if preset not in PRESETS:
@@ -336,7 +354,7 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
     waist_z = P["waist"] * H
     # back_waist_length runs along the body, over the shoulder blades and the top of the shoulder
     neck_z = waist_z + 0.86 * bwl
-    shoulder_z = neck_z - P["shoulder_drop"]
+    shoulder_z = neck_z - shoulder_drop(meas, preset)
     bust_z = waist_z + P["bust_frac"] * bwl
     underarm_z = bust_z + 0.35 * (shoulder_z - bust_z)
     hip_z = P["hip"] * H
