@@ -175,8 +175,9 @@ def test_nearest_vertex_kept_only_where_no_other_can_have_come_nearer():
 
 def test_the_analytic_shoulder_follows_a_given_shoulder_slope():
     """The analytic mannequin's shoulder (what the wrap ends the torso under and measures the arm from)
-    drops by as much as a given slope differs from the size's (spec.SHOULDER_SLOPE), as the shown body
-    does; the size's own slope keeps the preset's 4 / 5 cm. It was fixed at 4 / 5 cm whatever the slope."""
+    drops with a given slope's difference from the size's (spec.SHOULDER_SLOPE), as the shown body's
+    skin there does (0.87 of the half shoulder width out: most of it); the size's own slope keeps the
+    preset's 4 / 5 cm. It was fixed at 4 / 5 cm whatever the slope."""
     for preset, own in (("female", 4.8), ("male", 5.0)):
         base = body_for_spec(make_spec({"garment_type": "shirt", "metadata": {"body_preset": preset}}))
         drop = base.landmarks["neck_base"] - base.landmarks["shoulder"]
@@ -184,5 +185,6 @@ def test_the_analytic_shoulder_follows_a_given_shoulder_slope():
         for slope in (2.0, 8.0):
             b = body_for_spec(make_spec({"garment_type": "shirt", "metadata": {"body_preset": preset},
                                          "measurements": {"shoulder_slope": slope}}))
-            assert b.landmarks["neck_base"] - b.landmarks["shoulder"] == pytest.approx(drop + slope - own)
+            moved = b.landmarks["neck_base"] - b.landmarks["shoulder"] - drop
+            assert 0.8 * abs(slope - own) < moved * np.sign(slope - own) <= abs(slope - own), (preset, slope)
             assert b.points["shoulder_left"][2] == pytest.approx(b.landmarks["shoulder"])

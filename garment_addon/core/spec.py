@@ -261,7 +261,7 @@ def default_measurements(garment_type: str, size: str, given: dict[str, float],
     out.update({k: v for k, v in gt.defaults.items() if k in MEASUREMENTS})
     for k in GRADED_LENGTHS:
         out[k] *= base["height"] / SIZE_TABLE["M"]["height"]
-    out["neckline_width"] = max(6.0, out["neck"] / 2 / math.pi * 1.05 + 2.0)
+    out["neckline_width"] = _neck_side(out["neck"])
     bwl = given.get("back_waist_length", out["back_waist_length"])
     if gt.region == "whole":  # the bodice ends at the waist seam
         out["bodice_length"] = bwl + 1
@@ -456,10 +456,15 @@ def _flat_chest(m: dict[str, float], given: dict[str, float], meta) -> None:
         m["high_bust"] = m["bust"]
 
 
+def _neck_side(neck: float) -> float:
+    """A default neckline's half width (cm): 2 cm out of the neck's radius, at least 6."""
+    return max(6.0, neck / 2 / math.pi * 1.05 + 2.0)
+
+
 def side_neck_x(neck: float, shoulder_width: float) -> float:
     """Centre front to the body's side-neck point (cm), where shoulder_slope is measured from: a
-    default neckline's half width (default_measurements, held 4 cm inside the shoulder point)."""
-    return min(max(6.0, neck / 2 / math.pi * 1.05 + 2.0), shoulder_width / 2 - 4)
+    default neckline's half width, held 4 cm inside the shoulder point (as make_spec holds it)."""
+    return min(_neck_side(neck), shoulder_width / 2 - 4)
 
 
 def shoulder_slope(bust: float, preset: str = "female") -> float:

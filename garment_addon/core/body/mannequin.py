@@ -37,6 +37,7 @@ PRESETS = {
 
 # the torso's shoulder station stays this far under its neck-base one (the stations rise in z)
 MIN_SHOULDER_DROP = 1.0
+SHOULDER_POINT = 0.93 * 0.93  # of the half shoulder width: the analytic shoulder point's x
 OUTLINE_POINTS = 257  # points round a torso outline, the centre front first and last
 
 
@@ -325,18 +326,23 @@ class Body:
 
 
 def shoulder_drop(meas: dict[str, float], preset: str) -> float:
-    """Neck base to the analytic shoulder point (cm): the preset's shoulder_drop, moved by as much as
-    the given shoulder slope (meas["shoulder_slope"]) differs from the size's (spec.shoulder_slope).
-    Not the slope itself: the drop is taken from the neck's base on the centre line to a point
-    0.87 of the half shoulder width out (where the wrap's torso ends and the arm's length starts),
-    the slope from the side-neck point to the shoulder point; at the sizes' own slopes that point lies
-    1.0 cm under (female M) to 0.6 cm over (female XXL) the shown skin. A body reshaped to another
-    slope (makehuman.lift_shoulders) drops its shoulder by the difference, and this point with it."""
-    from ..spec import shoulder_slope
+    """Neck base to the analytic shoulder point (cm): the preset's shoulder_drop, moved by what the
+    shown body's skin there takes (makehuman.shoulder_share) of a given shoulder slope's difference
+    from the size's own (spec.shoulder_slope). Not the slope itself: the drop is taken from the
+    neck's base on the centre line to a point 0.87 of the half shoulder width out (SHOULDER_POINT:
+    where the wrap's torso ends, 3 cm under it, and the arm's length starts), the slope from the
+    side-neck point to the shoulder point; at the sizes' own slopes that point lies 1.0 cm under
+    (female M) to 0.6 cm over (female XXL) the shown skin. Moved by the whole difference (size M,
+    8 cm: 3.2 cm instead of 2.8) the shirt's drape crossed itself once at the centre-back neck (and
+    took 57 frames to settle; unmoved, 121)."""
+    from ..spec import shoulder_slope, side_neck_x
+    from .makehuman import shoulder_share
 
     drop = PRESETS[preset]["shoulder_drop"]
     if "shoulder_slope" in meas:
-        drop += float(meas["shoulder_slope"]) - shoulder_slope(float(meas["bust"]), preset)
+        sw = float(meas["shoulder_width"])
+        share = shoulder_share(SHOULDER_POINT * sw / 2, side_neck_x(float(meas["neck"]), sw), sw / 2)
+        drop += float(share) * (float(meas["shoulder_slope"]) - shoulder_slope(float(meas["bust"]), preset))
     return max(MIN_SHOULDER_DROP, drop)
 
 
@@ -425,7 +431,8 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
     landmarks = dict(height=H, head_top=H, neck_base=neck_z, shoulder=shoulder_z, underarm=underarm_z,
                      bust=bust_z, waist=waist_z, hip=hip_z, crotch=crotch_z, knee=knee_z, ankle=ankle_z)
     body = Body(dict(meas), preset, landmarks, {}, z, a, b, cy, arms, legs, head_center, head_axes)
-    pts = {"shoulder_left": [half_sw * 0.93, 0.5, shoulder_z], "shoulder_right": [-half_sw * 0.93, 0.5, shoulder_z]}
+    pts = {"shoulder_left": [SHOULDER_POINT * sw / 2, 0.5, shoulder_z],
+           "shoulder_right": [-SHOULDER_POINT * sw / 2, 0.5, shoulder_z]}
     for side, tube in arms.items():
         pts[f"wrist_{side}"] = (tube.p0 + arm_len * tube.d).tolist()
         pts[f"arm_axis_{side}"] = [tube.p0.tolist(), tube.d.tolist()]
