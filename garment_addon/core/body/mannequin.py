@@ -35,7 +35,8 @@ PRESETS = {
 }
 
 
-# the torso's shoulder station stays this far under its neck-base one (the stations rise in z)
+# the analytic shoulder point stays this far under the neck base (a size XXL given 2 cm would put it
+# 1.4 cm over; its skin there rose to 0.3 cm under)
 MIN_SHOULDER_DROP = 1.0
 SHOULDER_POINT = 0.93 * 0.93  # of the half shoulder width: the analytic shoulder point's x
 OUTLINE_POINTS = 257  # points round a torso outline, the centre front first and last
@@ -326,15 +327,16 @@ class Body:
 
 
 def shoulder_drop(meas: dict[str, float], preset: str) -> float:
-    """Neck base to the analytic shoulder point (cm): the preset's shoulder_drop, moved by what the
-    shown body's skin there takes (makehuman.shoulder_share) of a given shoulder slope's difference
-    from the size's own (spec.shoulder_slope). Not the slope itself: the drop is taken from the
-    neck's base on the centre line to a point 0.87 of the half shoulder width out (SHOULDER_POINT:
-    where the wrap's torso ends, 3 cm under it, and the arm's length starts), the slope from the
-    side-neck point to the shoulder point; at the sizes' own slopes that point lies 1.0 cm under
-    (female M) to 0.6 cm over (female XXL) the shown skin. Moved by the whole difference (size M,
-    8 cm: 3.2 cm instead of 2.8) the shirt's drape crossed itself once at the centre-back neck (and
-    took 57 frames to settle; unmoved, 121)."""
+    """Neck base to the analytic shoulder point (``points["shoulder_left"]``, where the arm's length is
+    measured from), cm: the preset's shoulder_drop, moved by what the shown body's skin there takes
+    (makehuman.shoulder_share, 0.89 at size M) of a given shoulder slope's difference from the
+    size's own (spec.shoulder_slope), so the arm reaches as far from the reshaped shoulder. Not the
+    slope itself: the drop is taken from the neck's base on the centre line to a point 0.87 of the
+    half shoulder width out, the slope from the side-neck point to the shoulder point; at the sizes'
+    own slopes that point lies 1.0 cm under (female M) to 0.6 cm over (female XXL) the shown skin.
+    ``landmarks["shoulder"]`` keeps the preset's drop: the wrap ends the torso's rings 3 cm under it
+    and rolls the bodice over the shoulder from there; moved too, a shirt / T-shirt / vest given 8
+    cm (size M) wrapped with 13 / 21 / 9 self-crossings at the back neck (0 unmoved)."""
     from ..spec import shoulder_slope, side_neck_x
     from .makehuman import shoulder_share
 
@@ -360,7 +362,7 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
     waist_z = P["waist"] * H
     # back_waist_length runs along the body, over the shoulder blades and the top of the shoulder
     neck_z = waist_z + 0.86 * bwl
-    shoulder_z = neck_z - shoulder_drop(meas, preset)
+    shoulder_z = neck_z - P["shoulder_drop"]
     bust_z = waist_z + P["bust_frac"] * bwl
     underarm_z = bust_z + 0.35 * (shoulder_z - bust_z)
     hip_z = P["hip"] * H
@@ -431,8 +433,9 @@ def build_body(meas: dict[str, float], preset: str = "female") -> Body:
     landmarks = dict(height=H, head_top=H, neck_base=neck_z, shoulder=shoulder_z, underarm=underarm_z,
                      bust=bust_z, waist=waist_z, hip=hip_z, crotch=crotch_z, knee=knee_z, ankle=ankle_z)
     body = Body(dict(meas), preset, landmarks, {}, z, a, b, cy, arms, legs, head_center, head_axes)
-    pts = {"shoulder_left": [SHOULDER_POINT * sw / 2, 0.5, shoulder_z],
-           "shoulder_right": [-SHOULDER_POINT * sw / 2, 0.5, shoulder_z]}
+    point_z = neck_z - shoulder_drop(meas, preset)
+    pts = {"shoulder_left": [SHOULDER_POINT * sw / 2, 0.5, point_z],
+           "shoulder_right": [-SHOULDER_POINT * sw / 2, 0.5, point_z]}
     for side, tube in arms.items():
         pts[f"wrist_{side}"] = (tube.p0 + arm_len * tube.d).tolist()
         pts[f"arm_axis_{side}"] = [tube.p0.tolist(), tube.d.tolist()]
