@@ -12,6 +12,8 @@ Pure numpy (cm, z up, facing -y, x to the figure's left, the frame of mannequin.
    where a heavy body's arms would touch its sides), so sleeves wrap around the arms shown.
 4. What the targets leave over (0-14 % over the size table) is taken up by a smooth radial scale around the torso and
    leg axes, peaked at each measurement height, so every girth lands within 2 %.
+5. A given shoulder slope the body misses by more than SLOPE_TOLERANCE is made its own: the base-pose
+   shoulders are lifted or lowered (lift_shoulders) before 3-4, by a lift found on the posed body.
 
 Girths are tape measurements: the convex hull of the body's cross-section at the landmark height
 (the torso's piece; for the thigh the left leg's piece just below the crotch).
@@ -563,8 +565,9 @@ def lift_shoulders(asset: Asset, verts: np.ndarray, lift: float, neck_x: float, 
     dz = lift * across * up
     arm = _smoothstep(2.0 * asset.chain_weight(ARM_BONES) - 1.0)
     dz += arm * (lift - dz)
-    # smoothed from the arm to the torso's side; the neck's side held (lifted into the plane of the
-    # neck's girth it was taken for neck and narrowed the shoulders to 12 cm apart at size XXL)
+    # smoothed from the arm over the torso's side; the neck's side held: smoothed too, the lifted
+    # trapezius reached the neck girth's section and its correction pulled size XXL's shoulders in
+    # to 12 cm apart
     torso = (np.abs(p[:, 0]) > neck_x + 2.0) & (p[:, 2] > bust) & (p[:, 2] < nb)
     held = (arm > 0.99) | ((arm < 0.01) & ~torso)
     A = _skin_neighbours()
@@ -784,7 +787,7 @@ def _fit_slope(asset: Asset, v: np.ndarray, built: tuple, posed_body, meas: dict
                landmarks: dict[str, float]) -> tuple[np.ndarray, tuple]:
     """(base-pose body, posed_body's answer) with the shoulder slope meas["shoulder_slope"]: the body's
     own where within SLOPE_TOLERANCE of it, else lift_shoulders by the lift found by the secant rule
-    on the posed, girth-corrected body's slope (2-3 posings)."""
+    on the posed, girth-corrected body's slope (1-4 posings)."""
     from ..spec import side_neck_x
 
     want = float(meas["shoulder_slope"])
