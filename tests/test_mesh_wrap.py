@@ -982,13 +982,14 @@ def test_a_hood_rises_from_the_back_neckline_it_is_sewn_to(size):
     assert neckline is not None and abs(start[corner, 2] - neckline) < 1e-6
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: jumpsuit XXL fitted still crosses itself (9)")
+@pytest.mark.xfail(strict=True, reason="issue 13: jumpsuit XXL fitted still crosses itself (5, at the right hem)")
 def test_a_fitted_jumpsuit_xxl_does_not_cross_itself():
-    """Jumpsuit XXL fitted, the sweep's worst case after the hoodie: 4 crossings at the right front
-    armhole's corner (a bodice vertex 1.5 cm from the armhole in the flat lies 8 cm from it in 3D,
-    the snap having taken the armhole out to the arm's cap: out of the unfolding's 6 cm 3D reach;
-    reaching it in the flat fixes the wrap but took the sleeve cap 7 cm in and the drape went from
-    4 to 18-32 crossings) and 5 at the right hem, whose narrow ring lies inside the XXL foot and is
-    pushed out through the sole (as the fitted pants XXL)."""
+    """Jumpsuit XXL fitted: 5 crossings left (sweep of branch hood), all at the right hem. There were
+    4 more at the right front armhole's corner (a bodice vertex 1.5 cm from the armhole in the flat
+    lies 8 cm from it in 3D, the snap having taken the armhole out to the arm's cap: out of the
+    unfolding's 6 cm 3D reach; reaching it in the flat fixes the wrap but took the sleeve cap 7 cm
+    in and the drape went from 4 to 18-32 crossings), gone since. The hem's narrow ring lies inside
+    the XXL foot and the rows 1.5-3 cm above it are pushed out through the sole (as the fitted pants
+    XXL; docs/blender.md, Wrap 11)."""
     mid, _ = _crossing_points({"garment_type": "jumpsuit", "size": "XXL", "features": {"fit": "fitted"}})
     assert len(mid) == 0, np.round(mid, 1)
