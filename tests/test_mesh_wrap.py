@@ -972,13 +972,13 @@ def test_a_hood_rises_from_the_back_neckline_it_is_sewn_to(size):
     placed = np.zeros(len(pos), bool)
     placed[mesh.piece_of == back] = True
     hood = next(p for p in pattern.pieces if p.name == "hood_left")
-    at = next(lm for name, lm in hood.landmarks.items() if name == "neck_back")
+    at = np.asarray(hood.landmarks["neck_back"])
     start = pos.copy()
     _place_hood(hood, mesh, start, body, OFFSET, placed)
     i = mesh.index("hood_left")
     h = mesh.pieces[i].verts
     corner = mesh.offsets[i] + int(np.argmin(np.linalg.norm(h - at, axis=1)))
-    neckline = _neckline_height(hood, mesh, pos, placed, np.asarray(at))
+    neckline = _neckline_height(hood, mesh, pos, placed, at)
     assert neckline is not None and abs(start[corner, 2] - neckline) < 1e-6
 
 
