@@ -1228,11 +1228,13 @@ def _band_on_legs(p, v: np.ndarray, seam: np.ndarray, targets: np.ndarray, centr
     return out
 
 
-def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
+def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float,
+                placed: np.ndarray | None = None) -> None:
     """A hood half around its side of the head, HOOD_AIR cm clear of it (a hood has room inside; on
     the head it was a helmet, stretched 24 % to reach round the face): y runs up from the neckline to
     the crown, x forward from the back centre over the angle the pattern's width covers, so the face
-    edge ends beside the face, not at the nose."""
+    edge ends beside the face, not at the nose. Its rows rise from the height of the back neckline
+    it is sewn to (where ``placed``; else the neck base), not from the body's neck base under it."""
     i = mesh.index(p.name)
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
     v = mesh.pieces[i].verts
@@ -1260,7 +1262,16 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     span = float(np.clip(width / (0.5 * (ax[0] + ax[1])), 1.0, np.pi))
     phi = np.pi / 2 - sign * span * (1 - u)
     z0, z1 = body.landmarks["neck_base"], body.landmarks["head_top"] + offset + HOOD_AIR
-    z = z0 + (z1 - z0) * v[:, 1] / max(ytop, 1e-6)
+    # the back, hung from its waist, reaches 0-1.7 cm (XS..XXL) above the neck base at the centre back;
+    # from a ring there the seam snap (both halves and the back meet at that point: 2/3 of the way) took
+    # the back's neckline down level with the row 1 cm under it (L), the push-out laid both on one
+    # point of the neck and the relax re-opened that edge with the row above the seam: the back folded
+    # under the hood's neck seam (hoodie L regular / fitted / loose: 12 / 2 / 2 wrap crossings). In full
+    # at the centre back, fading to the neck base at the hood's front, where the fronts' neckline lies
+    # under it (lifted all round, the hooded jacket's fronts crossed the hood 6 more times by the neck)
+    zn = _neckline_height(p, mesh, pos, placed, nb) if nb is not None else None
+    zn = z0 if zn is None else z0 + (zn - z0) * np.clip(u, 0.0, 1.0)
+    z = zn + (z1 - zn) * v[:, 1] / max(ytop, 1e-6)
     neck_r = float(np.mean(body.section(np.array([z0]))[:2]))
     below = z < hc[2]
     f = np.clip((z - z0) / max(hc[2] - z0, 1e-6), 0, 1)
@@ -1268,6 +1279,23 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     kx = np.where(below, (neck_r + 2) / ax[0] * (1 - f) + f, ell)
     ky = np.where(below, (neck_r + 2) / ax[1] * (1 - f) + f, ell)
     pos[sl] = np.column_stack([hc[0] + ax[0] * kx * np.cos(phi), hc[1] + ax[1] * ky * np.sin(phi), z])
+
+
+def _neckline_height(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray | None, at: np.ndarray) -> float | None:
+    """Height of the placed neckline that a hood's neck edge is sewn to at the neck-edge vertex
+    nearest ``at`` (flat); None when no placed piece is sewn to its neck edges."""
+    if placed is None:
+        return None
+    i = mesh.index(p.name)
+    mp = mesh.pieces[i]
+    neck = [mp.edge_verts[e.name] for e in p.edges if e.name.startswith("neck")]
+    own, other = _sewn_to(mesh, i)
+    ok = placed[other] & np.isin(own - mesh.offsets[i], np.concatenate(neck) if neck else [])
+    ok &= ~np.isin(mesh.piece_of[other], [j for j, q in enumerate(mesh.pieces) if "hood" in q.name])
+    if not ok.any():
+        return None
+    k = int(np.argmin(np.linalg.norm(mp.verts[own[ok] - mesh.offsets[i]] - at, axis=1)))
+    return float(pos[other[ok][k], 2])
 
 
 def _place_on_host(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray) -> bool:
@@ -1450,7 +1478,7 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
             _place_sleeve(body, p, mesh, pos, offset, mates)
             mark(p)
         elif r.startswith("hood") or "hood" in p.name:
-            _place_hood(p, mesh, pos, body, offset)
+            _place_hood(p, mesh, pos, body, offset, placed)
             mark(p)
         else:
             pending.append(p)
