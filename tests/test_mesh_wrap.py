@@ -822,6 +822,21 @@ def test_a_jacket_hangs_level_on_the_male_mannequin(size):
     assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < 1.0, level
 
 
+@pytest.mark.parametrize("size", ["XS", "M"])
+def test_a_lapel_turns_clear_of_its_front_by_the_gorge_on_the_male_chest(size):
+    """A gorge vertex a hair past the roll line (0.06 cm: the neckline's vertices fall anywhere along it)
+    turns with the lapel but lifts only as far as it is from the line (the fold's turn), and the
+    collar's end sewn on the gorge goes with the lifted lapel rather than halving its lift: lifted in
+    full, then snapped half way back, the front's triangles by the roll line's top ran through the
+    lapel's first row (male jacket wrap, 1.5 cm: XS / M 2 / 2 crossings)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+
+    _, pattern, body, mesh, pos = _on_shown_body(
+        {"garment_type": "jacket", "size": size, "metadata": {"body_preset": "male"}}, edge=1.5)
+    edges, _ = crossing_edges(pos, _welded(mesh, mesh.faces))
+    assert not len(edges), pos[edges].mean(axis=1)
+
+
 @pytest.mark.parametrize(("garment_type", "size"), [("jacket", "XS"), ("shirt", "M"), ("shirt", "XL"), ("hoodie", "XL"),
                                                   ("vest", "XL"), ("jacket", "XXL")])
 def test_a_front_on_the_male_chest_takes_its_share_of_the_bust_dart(garment_type, size):

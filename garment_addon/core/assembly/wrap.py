@@ -2002,33 +2002,73 @@ def _outward_faces(pattern, mesh: GarmentMesh) -> np.ndarray:
     return faces
 
 
-def _push_off(pts: np.ndarray, pos: np.ndarray, faces: np.ndarray, gap: float) -> np.ndarray:
-    """``pts`` at least ``gap`` outside the triangles ``faces`` (vertex ids into ``pos``) near them."""
+def _push_off(pts: np.ndarray, pos: np.ndarray, faces: np.ndarray, gap) -> np.ndarray:
+    """``pts`` at least ``gap`` (cm, or one per point) outside the triangles ``faces`` (vertex ids
+    into ``pos``) near them."""
     used, local = np.unique(faces, return_inverse=True)
     return push_out(pts, pos[used], local.reshape(-1, 3), gap, reach=3.0)
 
 
 LAPEL_LIFT = 0.6  # cm a turned lapel lies out over its front
+# cm from the roll line over which a turned lapel's lift grows from nothing to LAPEL_LIFT: the fold's
+# turn. The lattice keeps 0.6 mesh edges off the roll line, but an outline vertex (the gorge's, the
+# lapel edge's by the break) can lie any distance from it: lifted in full 0.06 cm past the line, the
+# gorge vertex tilted the front's triangle it shares with the front up through the lapel's first row
+# (male jacket XS / M wrap: 2 / 2 crossings by the gorge, coming and going with the neckline's shape)
+LAPEL_HINGE = 0.6
+
+
+def _hinge_share(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """Per vertex, the share of a turned lapel's lift it takes: 0 off the lapels and on the roll
+    line, growing linearly to 1 at LAPEL_HINGE from it."""
+    share = np.zeros(len(mesh.verts2d))
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        side = lapel_side(p, mesh.pieces[i].verts)
+        if side is not None:
+            share[mesh.offsets[i]:mesh.offsets[i] + len(side)] = np.clip(side / LAPEL_HINGE, 0.0, 1.0)
+    return share
 
 
 def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = LAPEL_LIFT) -> np.ndarray:
     """A lapel turned back over its roll line lies on the front, not in it: lift it off (along the
-    front's outward normals: the turned triangles face the other way, so they count reversed)."""
+    front's outward normals: the turned triangles face the other way, so they count reversed),
+    less within LAPEL_HINGE of the roll line, where it turns."""
     turned = _turned(pattern, mesh)
     if not turned.any():
         return pos
     out = pos.copy()
     faces = _outward_faces(pattern, mesh)
-    out[turned] += lift * vertex_normals(pos, faces)[turned]
+    gap = lift * _hinge_share(pattern, mesh)
+    out[turned] += gap[turned, None] * vertex_normals(pos, faces)[turned]
     # and that far out from its front's own triangles: by the gorge the front is hollow (the neck's
     # base), its triangles' chords stand off the curve and the lapel's next to the roll line's top
     # ran under them (jacket M: 2 crossings there in every drape, the lapel held as wrapped)
     for i in np.unique(mesh.piece_of[turned]):
         front = faces[(mesh.piece_of[faces[:, 0]] == i) & ~turned[faces].any(axis=1)]
         lapel = turned & (mesh.piece_of == i)
-        out[lapel] = _push_off(out[lapel], out, front, lift)
+        out[lapel] = _push_off(out[lapel], out, front, gap[lapel])
     out = _untangle_fronts(pattern, mesh, out, faces)
-    return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
+    # the collar's ends sewn on the lapels' gorges go with them (snapped to the mean, the gorge kept
+    # half its lift and the front by the roll line's top was dragged after it: male jacket XS 2 wrap
+    # crossings there)
+    out = _sewn_follow(mesh, out, out - pos, turned)
+    return snap_seams(mesh, out)
+
+
+def _sewn_follow(mesh: GarmentMesh, pos: np.ndarray, moved: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """``pos`` with every vertex sewn to a ``lead`` vertex moved by that vertex's ``moved``, the rest
+    of its piece following harmonically."""
+    label, sewn = _seam_groups(mesh)
+    led = sewn & lead
+    if not led.any():
+        return pos
+    by_group = np.zeros((label.max() + 1, 3))
+    by_group[label[led]] = moved[led]
+    disp = np.zeros_like(pos)
+    follow = sewn & ~lead & np.isin(label, label[led])
+    disp[follow] = by_group[label[follow]] - moved[follow]
+    return pos + _spread_moves(mesh, disp, sewn)
 
 
 # cm the roll line stands off the chest at most (between ROLL_FROM and ROLL_TO); the
@@ -2400,7 +2440,9 @@ def _collar_off_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, turned: np.n
     (LAYER_ROUNDS at most); the lapels stay. _over_lapels keeps each point clear of the lapel, but
     the collar end's triangles span from the notch, sewn on the lapel's gorge, to points mirrored
     3-4 cm down the lapel, which curves out under them over a full bust (jacket XXL wrap: 2
-    crossings at the right notch)."""
+    crossings at the right notch). So are the ends of collar edges crushed below WELD_CM: by the
+    right notch a point mirrored over the roll line's steep end lands beside the lapel's gorge point
+    it is cut 2 cm from (jacket XL, 2 cm mesh: 0.49 cm with the gorge lifted in full)."""
     lapel = _lapel_faces(pattern, mesh)
     if not lapel.any() or not len(turned):
         return pos
@@ -2410,15 +2452,23 @@ def _collar_off_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, turned: np.n
     mine[turned] = True
     collar = mesh.piece_of == mesh.piece_of[turned[0]]
     faces = rep[np.concatenate([mesh.faces[lapel], mesh.faces[collar[mesh.faces].all(axis=1)]])]
+    own = rep[mesh.faces[collar[mesh.faces].all(axis=1)]]
+    own = np.unique(np.sort(np.concatenate([own[:, [0, 1]], own[:, [1, 2]], own[:, [2, 0]]]), axis=1), axis=0)
     out = pos.copy()
     for _ in range(LAYER_ROUNDS):
         edges, hit = crossing_edges(out, faces)
-        ids = np.unique(np.concatenate([edges.ravel(), faces[hit].ravel()]))
+        crushed = own[np.linalg.norm(out[own[:, 0]] - out[own[:, 1]], axis=1) < WELD_CM]
+        ids = np.unique(np.concatenate([edges.ravel(), faces[hit].ravel(), crushed.ravel()]))
         ids = ids[mine[ids]]
         if not len(ids):
             break
         out[ids] += LAYER_STEP * _away(out[ids], vertex_normals(out, faces)[ids], centre)
     return out
+
+
+# cm: the drape's weld merges vertices closer than this (pipeline.build_scene): a collar edge
+# shorter than it is crushed
+WELD_CM = 0.6
 
 
 NECK_SMOOTH = 6  # smoothing passes along a collar's neck seam
