@@ -11,10 +11,10 @@ through <= 0.3 % of covered body points and none out by more than 3 mm; ~0 self-
 dress's hem >= 1.15 x its convex hull; full-length trouser legs and rib-cuffed or buttoned-cuff sleeves break above
 the hem / cuff (the band above it folded: >= 1.03 x its 3D length). Set BENCH_BLENDER_TYPES=dress,skirt
 to bench fewer types (dress_flared is a dress with 40 cm flare, shirt_cuffed a shirt with buttoned
-cuffs, shirt_buttondown one with a collar and button front too, jacket_L, jacket_XL and jacket_XXL the
-jacket at those sizes, jacket_male_M and jacket_male_XL on the male mannequin, cardigan a collarless knit
-jacket) and BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for fewer GarmentCode imports
-(their wrap and drape: seconds, mean stretch and self-crossings, welded as exported).
+cuffs, shirt_buttondown one with a collar and button front too, shirt_XL the plain shirt at XL,
+jacket_L, jacket_XL and jacket_XXL the jacket at those sizes, jacket_male_M and jacket_male_XL on the
+male mannequin, cardigan a collarless knit jacket) and BENCH_BLENDER_GARMENTCODE=tshirt (or empty) for
+fewer GarmentCode imports (their wrap and drape: seconds, mean stretch and self-crossings, welded as exported).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ CASES = {"dress_flared": {"garment_type": "dress", "measurements": {"flare": 40}
          # long sleeves with buttoned cuffs and plackets: a pull-on shirt, and a button-down (its collar too)
          "shirt_cuffed": {"garment_type": "shirt", "features": {"has_cuffs": True}},
          "shirt_buttondown": {"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True}},
+         # a fuller bust on a light woven: its centre front hangs lowest in the drape
+         "shirt_XL": {"garment_type": "shirt", "size": "XL"},
          "jacket_L": {"garment_type": "jacket", "size": "L"}, "jacket_XL": {"garment_type": "jacket", "size": "XL"},
          "jacket_XXL": {"garment_type": "jacket", "size": "XXL"},
          # the jacket on the male mannequin, and a cardigan (the text "cardigan": no collar, knit)

@@ -38,7 +38,7 @@ def test_wrap_scene_objects_metrics_and_collection():
     names = {o.name for o in bpy.data.collections[COLLECTION].objects}
     assert {"Garment", "Mannequin", "GarmentCamera"} <= names
     assert r.garment.data.uv_layers.get("UVMap") is not None
-    assert len(r.garment.data.materials) == len(r.pattern.pieces)
+    assert len(r.garment.data.materials) == len(r.pattern.pieces) + (r.metrics["buttons"] > 0)  # + buttons'
     assert len({m["color"] for m in r.legend}) == len(r.legend)  # one distinct colour per piece
     assert r.metrics["inside_fraction"] <= 0.05 and r.metrics["max_seam_gap_cm"] < 0.01
     assert set(r.timings) >= {"mannequin", "meshing", "wrap"}
@@ -132,7 +132,7 @@ def test_the_garment_is_shaded_in_the_specs_colour_unless_told_otherwise(tmp_pat
     assert r.metrics["fabric"] == "silk"
 
     def base_color():
-        mats = {m.name for m in r.garment.data.materials}
+        mats = {m.name for m in r.garment.data.materials if not m.name.startswith("GS_Button")}
         assert mats == {"GS_Fabric"}
         bsdf = r.garment.data.materials[0].node_tree.nodes["Principled BSDF"]
         return tuple(bsdf.inputs["Base Color"].default_value)[:3]
@@ -696,3 +696,31 @@ def test_a_button_down_shirt_collar_drapes_turned_down_over_its_stand(size):
     crease = np.zeros(len(me.edges), np.float32)
     me.attributes["crease_edge"].data.foreach_get("value", crease)
     assert (crease == 1.0).sum() == len(mesh.pieces[i].edge_verts["neck"]) - 1
+
+
+def test_buttons_are_discs_on_the_garment_in_a_slot_of_their_own():
+    """A button-down's buttons (fronts, cuffs, collar stand) are geometry joined into the garment (they
+    pose, rig and export with it) in their own material, a darker shade of a light cloth, clear of
+    the cloth (no crossings on the final mesh); a garment without buttons has no such slot."""
+    from garment_addon.blender.buttons import SEGMENTS
+    from garment_addon.blender.look import Look
+    from garment_addon.core.assembly.quality import crossing_edges
+
+    spec = {"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True, "color": "#f0f0f0"}}
+    r = pl.build_scene(draft_pattern(make_spec(spec)), "wrap")
+    n = r.metrics["buttons"]
+    assert n == 6 + 2 + 1  # down the front (the under front's), a cuff each, the collar stand
+    me = r.garment.data
+    assert len(me.vertices) == r.metrics["welded_vertices"] + n * (SEGMENTS + 1)
+    mat = np.zeros(len(me.polygons), int)
+    me.polygons.foreach_get("material_index", mat)
+    button = me.materials[len(r.legend)]
+    assert button.name.startswith("GS_Button") and (mat == len(r.legend)).sum() == n * SEGMENTS
+    cloth = me.materials[0].diffuse_color
+    assert max(button.diffuse_color[:3]) < 0.5 * min(cloth[:3])
+    v, f = pl._mesh_arrays(r.garment)
+    assert len(crossing_edges(v, f)[0]) == 0
+    pl.shade(r, Look(piece_colors=True))  # the debug view keeps the buttons' own material
+    assert me.materials[len(r.legend)].name.startswith("GS_Button")
+    plain = pl.build_scene(_pattern("hoodie"), "wrap")
+    assert plain.metrics["buttons"] == 0 and len(plain.garment.data.materials) == len(plain.legend)

@@ -1308,6 +1308,25 @@ def test_a_full_bust_lengthens_the_front_over_the_apex_into_a_deeper_bust_dart(g
             back.edge_length("side_right") + back.edge_length("side_upper_right"), abs=0.01)
 
 
+def test_a_darted_knit_front_takes_only_the_full_bust_past_what_the_knit_gives():
+    """A cardigan's knit front stretches over KNIT_CUP_GIVE of the cup difference past a B cup: up to
+    it the dart is the block's, past it the front gains the rest over the apex (up to FBA_MAX)."""
+    from garment_addon.core.pattern.drafting.bodice import KNIT_CUP_GIVE
+    from garment_addon.core.spec import FBA_MAX
+
+    def mouth(high_bust):
+        p = draft_pattern(make_spec({"garment_type": "cardigan", "size": "L",
+                                     "measurements": {"high_bust": high_bust}}))
+        check_pattern(p)
+        return _dart_mouth(p.piece("right_front"))
+
+    block = mouth(95.0)  # a B cup (bust 100)
+    assert block > 1.0
+    assert mouth(95.0 - KNIT_CUP_GIVE) == pytest.approx(block, abs=0.01)
+    assert mouth(95.0 - KNIT_CUP_GIVE - 2.0) - block == pytest.approx(2.0, abs=0.01)
+    assert mouth(60.0) - block == pytest.approx(FBA_MAX, abs=0.01)
+
+
 def test_a_jackets_break_point_stays_above_the_waist_with_a_full_bust():
     """The lapels' break (the top button) stays BREAK_ABOVE_WAIST over the natural waist however
     much the full-bust adjustment lengthens the front above it."""

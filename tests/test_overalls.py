@@ -183,7 +183,9 @@ def test_overalls_straps_stay_on_the_shoulders_in_the_drape():
 @pytest.mark.slow
 def test_full_length_legs_rest_on_the_floor_not_through_it():
     """The drape has a floor at the soles: loose overalls XXL, whose legs reach it, stand on it (with
-    none, the hems hung 5 cm below the feet and folded through themselves there: 19 crossings)."""
+    none, the hems hung 5 cm below the feet and folded through themselves there: 19 crossings), and
+    nothing after the drape pushes the cloth through it (clearing the body lifted a hem folded over
+    the foot along its down-turned normals, 4 cm under the floor)."""
     bpy = pytest.importorskip("bpy")
     from garment_addon.blender import pipeline as pl
 
@@ -193,3 +195,54 @@ def test_full_length_legs_rest_on_the_floor_not_through_it():
     assert v[:, 2].min() > -0.3 and v[:, 2].min() < 3.0  # down to the floor, not through it
     assert r.metrics["self_crossings"] <= 2  # a fold where the hem stacks on the foot at most (was 19)
     assert not [o for o in bpy.data.objects if o.name.startswith("GS_Floor")]  # removed after the drape
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_bib_has_a_patch_pocket_inside_it_with_a_pencil_division(size):
+    """A bib carries a patch pocket on the wearer's left half, drafted from the half's size (graded with
+    it), inside the bib with its folded allowance clear of the topstitching 1 cm in from the bib's
+    edges and its centre front seam, under the faced top (the buckles' buttons above it), a pencil
+    division stitched down it; wrapped, it lies on the bib where drawn, level, nothing crossing."""
+    from garment_addon.core.assembly.level import front_level
+    from garment_addon.core.assembly.quality import self_crossings
+    from garment_addon.core.assembly.wrap import PATCH_GAP
+
+    from .test_mesh_wrap import _on_shown_body, _welded
+
+    spec, pattern, _, mesh, pos = _on_shown_body({"garment_type": "overalls", "size": size}, 1.5)
+    check_pattern(pattern, spec)
+    pocket, bib = pattern.piece("bib_pocket"), pattern.piece("left_front")
+    assert pocket.placement["attach_to"] == "left_front"
+    drawn = np.array(next(m["points"] for m in bib.markings if m["kind"] == "pocket"))
+    finished = Polygon(drawn)
+    allowance = max(e.allowance for e in pocket.edges if e.role == "face")
+    assert Polygon(bib.outline).exterior.distance(finished) >= 1.0 + allowance  # clear of the topstitching
+    assert Polygon(bib.outline).contains(finished)
+    facing = next(c for c in pattern.construction if c.name == "bib_facing")
+    assert drawn[:, 1].max() < facing.outline[:, 1].min() - 1.0  # under the bib's faced top
+    for m in bib.markings:
+        if m["kind"] in ("button", "buttonhole"):
+            assert all(finished.exterior.distance(Point(q)) > allowance + 1.0 for q in m["points"])
+    # as wide as the half leaves room for, not a fixed size: two thirds or more of the bib's top
+    half = abs(bib.landmarks["bib_top"][0]) + STRAP_WIDTH
+    w, h = np.ptp(pocket.outline, axis=0)
+    assert 0.6 * half < w < half - 2 * (1.0 + allowance) and 1.0 < h / w < 1.3
+    division = next(m for m in pocket.markings if m["kind"] == "stitch")
+    xs, ys = np.array(division["points"]).T
+    assert np.ptp(xs) == 0.0 and np.ptp(ys) == pytest.approx(h) and 2.0 <= w / 2 - abs(xs[0]) <= 3.0
+    # wrapped: on the bib where drawn, level, and nothing crosses (the wrap lays pockets on their host)
+    i = mesh.index("left_front")
+    k = np.argmin(np.linalg.norm(mesh.pieces[i].verts - pocket.placement["at"], axis=1))
+    centre = pos[mesh.piece_of == mesh.index("bib_pocket")].mean(axis=0)
+    assert np.linalg.norm(centre - pos[mesh.offsets[i] + k]) < 2.0 + PATCH_GAP
+    assert front_level(pattern, mesh, pos)["pocket_tilt"] < 1.0
+    assert self_crossings(pos, _welded(mesh, mesh.faces)) == 0
+
+
+def test_bib_pockets_grade_with_the_bib():
+    """The bib pocket widens with the bib, size by size; without pockets there is none."""
+    patterns = [draft_pattern(make_spec({"garment_type": "overalls", "size": s})) for s in SIZES]
+    widths = [np.ptp(p.piece("bib_pocket").outline[:, 0]) for p in patterns]
+    assert np.all(np.diff(widths) > 0.3) and widths[0] > 8.0
+    plain = draft_pattern(make_spec({"garment_type": "overalls", "features": {"has_pockets": False}}))
+    assert not any("pocket" in p.name for p in plain.pieces)

@@ -90,12 +90,39 @@ def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.ty
 
 def apply_look(garment, legend: list[dict], fabric: str, look: Look | None = None, spec: dict | None = None) -> None:
     """Every material slot of the garment: the fabric material (``spec``: the pattern's spec dict,
-    for its colour), or with ``piece_colors`` each piece's own pastel (the legend's materials, GS_<piece>)."""
+    for its colour), or with ``piece_colors`` each piece's own pastel (the legend's materials, GS_<piece>);
+    the buttons' slot after the pieces' (blender.buttons), a colour that stands off the cloth's."""
     look = look or Look()
     fabric_mat = None if look.piece_colors else fabric_material(fabric, look, spec)
     me = garment.data
     for i, entry in enumerate(legend[:len(me.materials)]):
         me.materials[i] = bpy.data.materials.get(f"GS_{entry['piece']}") if look.piece_colors else fabric_mat
+    if len(me.materials) > len(legend):
+        me.materials[len(legend)] = button_material(garment_color(fabric, look, spec))
+
+
+BUTTON_PALE = (0.55, 0.50, 0.40)  # bone: what buttons on dark cloth lean toward
+BUTTON_SWITCH = 0.12  # linear luminance under which cloth counts as dark
+BUTTON_SHADE = 0.35  # on lighter cloth a button is the cloth's colour this much as bright
+
+
+def button_material(cloth: tuple[float, float, float]) -> bpy.types.Material:
+    """Glossy buttons tone on tone: a darker shade of light cloth, half way to bone on dark cloth (a
+    navy jacket's darker buttons vanished; black ones on a pale shirt read as holes)."""
+    luminance = 0.2126 * cloth[0] + 0.7152 * cloth[1] + 0.0722 * cloth[2]
+    if luminance > BUTTON_SWITCH:
+        color = tuple(BUTTON_SHADE * c for c in cloth)
+    else:
+        color = tuple(0.5 * (c + p) for c, p in zip(cloth, BUTTON_PALE, strict=True))
+    name = "GS_Button_" + "".join(f"{round(255 * c):02x}" for c in color)  # per colour: an outfit's layers differ
+    mat = bpy.data.materials.get(name) or bpy.data.materials.new(name)
+    if mat.node_tree is None:
+        mat.use_nodes = True
+    bsdf = mat.node_tree.nodes.get("Principled BSDF")
+    mat.diffuse_color = (*color, 1.0)
+    bsdf.inputs["Base Color"].default_value = (*color, 1.0)
+    bsdf.inputs["Roughness"].default_value = 0.3
+    return mat
 
 
 def studio_world() -> bpy.types.World:

@@ -208,6 +208,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         # the snap can fold the cloth beside an underarm junction as the wrap's did: unfolded the same way
         pos = unfold_armholes(pattern, mesh, push_out(snap_seams(mesh, raw), bverts, bfaces, gap), body, gap)
         pos = unfold_sleeves(pattern, mesh, pos, body, gap)  # a fold at the elbow through a sleeve seam
+        # nothing under the floor, as in the wrap: a hem stacked on the foot was pushed through it
+        pos[:, 2] = np.maximum(pos[:, 2], FLOOR_CLEAR_CM)
         timings["drape"] = time.perf_counter() - t
         timings["drape_cpu"] = time.process_time() - cpu  # all threads: comparable on a loaded machine
         result.drape_speeds = stats.get("speeds", [])
@@ -225,8 +227,20 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         timings["drape_cpu"] += time.process_time() - cpu
         metrics.update(mesh_quality(garment, result.mannequin))
     metrics["welded_vertices"] = len(garment.data.vertices)
+    metrics["buttons"] = _add_buttons(garment, pattern, mesh, pos, legend, fabric_name, result.look)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
     result.metrics = metrics
+
+
+def _add_buttons(garment, pattern, mesh, pos_cm: np.ndarray, legend, fabric: str, look) -> int:
+    """The pattern's buttons as geometry on the garment where it was placed (after the measures: they
+    are the cloth's), shaded to stand off its colour."""
+    from ..core.assembly.trims import button_places
+    from .buttons import add_buttons
+    from .look import Look, button_material, garment_color
+
+    cloth = garment_color(fabric, look or Look(), pattern.spec)
+    return add_buttons(garment, button_places(pattern, mesh, pos_cm), button_material(cloth))
 
 
 RENDER_SUBDIVISIONS = 1  # the 2 cm cloth mesh smoothed to ~1 cm where it shows (renders)
@@ -315,6 +329,9 @@ def _clear_body(garment, mannequin, pos_cm: np.ndarray, gap_cm: float) -> tuple[
     v, f = _mesh_arrays(garment)
     bv, bf = _mesh_arrays(mannequin)
     moved = clear_body(v, f, bv, vertex_normals(bv, bf), gap_cm)
+    # never down through the floor: a hem folded over the foot, its normals turned down, was pushed
+    # off the foot's top along them, 4 cm under the floor (overalls XXL)
+    moved[:, 2] = np.maximum(moved[:, 2], np.minimum(v[:, 2], FLOOR_CLEAR_CM))
     lift = np.linalg.norm(moved - v, axis=1)
     if not lift.any():
         return pos_cm, lift

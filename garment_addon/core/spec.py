@@ -437,13 +437,14 @@ B_CUP_DIFFERENCE = 5.0  # cm
 FBA_MAX = 4.5  # cm: the most length one side bust dart takes (more is split into two darts)
 
 
-def full_bust_adjustment(m: dict[str, float]) -> float:
+def full_bust_adjustment(m: dict[str, float], give: float = 0.0) -> float:
     """Length (cm) a front gains over the bust point for a bust fuller than the block's B cup: the
-    cup difference past it (full bust - high bust - B_CUP_DIFFERENCE), twice the per-side spread, up
-    to FBA_MAX; 0 at or under a B cup. Checked against the shown mannequin: its front over the apex
-    is longer than its back by 1.0 / 2.6 / 5.1 / 5.7 / 8.2 cm at S..XXL, the block's dart gives
-    2.2-3.1 (short by -1.2 / 0.2 / 2.5 / 2.9 / 5.1), the adjustment 0 / 0 / 2.4 / 4.5 / 6.0."""
-    return min(max(m["bust"] - m["high_bust"] - B_CUP_DIFFERENCE, 0.0), FBA_MAX)
+    cup difference past it (full bust - high bust - B_CUP_DIFFERENCE) less what the fabric ``give``s
+    (a knit stretches over some of it), twice the per-side spread, up to FBA_MAX; 0 at or under a B
+    cup. Checked against the shown mannequin: its front over the apex is longer than its back by
+    1.0 / 2.6 / 5.1 / 5.7 / 8.2 cm at S..XXL, the block's dart gives 2.2-3.1 (short by -1.2 / 0.2 /
+    2.5 / 2.9 / 5.1), the adjustment 0 / 0 / 2.5 / 4.5 / 4.5."""
+    return min(max(m["bust"] - m["high_bust"] - B_CUP_DIFFERENCE - give, 0.0), FBA_MAX)
 
 
 def _flat_chest(m: dict[str, float], given: dict[str, float], meta) -> None:

@@ -103,19 +103,21 @@ def _nearest(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, k: int = 
 
 def push_out(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, gap: float,
              reach: float | None = None) -> np.ndarray:
-    """Points closer than ``gap`` to the mesh, or inside it, moved to ``gap`` outside its surface.
+    """Points closer than ``gap`` (cm, or one per point) to the mesh, or inside it, moved to ``gap``
+    outside its surface.
 
     reach: for an open sheet (a garment worn underneath) rather than a closed body: only points
     within ``reach`` whose nearest point lies square under them (not past the sheet's edge: below a
     shirt's hem a jacket is not "inside" the shirt) move."""
     points = np.array(points, float)
+    gap = np.broadcast_to(np.asarray(gap, float), (len(points),))
     d, q, n = nearest_surface(points, verts, faces)
     m = d < gap
     if reach is not None:
         off = points - q
         along = np.abs((off * n).sum(axis=1))
         m &= (np.abs(d) < reach) & (along >= 0.9 * np.linalg.norm(off, axis=1))
-    points[m] = q[m] + gap * n[m]
+    points[m] = q[m] + gap[m, None] * n[m]
     return points
 
 

@@ -1228,11 +1228,13 @@ def _band_on_legs(p, v: np.ndarray, seam: np.ndarray, targets: np.ndarray, centr
     return out
 
 
-def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
+def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float,
+                placed: np.ndarray | None = None) -> None:
     """A hood half around its side of the head, HOOD_AIR cm clear of it (a hood has room inside; on
     the head it was a helmet, stretched 24 % to reach round the face): y runs up from the neckline to
     the crown, x forward from the back centre over the angle the pattern's width covers, so the face
-    edge ends beside the face, not at the nose."""
+    edge ends beside the face, not at the nose. Its rows rise from the height of the back neckline
+    it is sewn to (where ``placed``; else the neck base), not from the body's neck base under it."""
     i = mesh.index(p.name)
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
     v = mesh.pieces[i].verts
@@ -1260,7 +1262,16 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     span = float(np.clip(width / (0.5 * (ax[0] + ax[1])), 1.0, np.pi))
     phi = np.pi / 2 - sign * span * (1 - u)
     z0, z1 = body.landmarks["neck_base"], body.landmarks["head_top"] + offset + HOOD_AIR
-    z = z0 + (z1 - z0) * v[:, 1] / max(ytop, 1e-6)
+    # the back, hung from its waist, reaches 0-1.7 cm (XS..XXL) above the neck base at the centre back;
+    # from a ring there the seam snap (both halves and the back meet at that point: 2/3 of the way) took
+    # the back's neckline down level with the row 1 cm under it (L), the push-out laid both on one
+    # point of the neck and the relax re-opened that edge with the row above the seam: the back folded
+    # under the hood's neck seam (hoodie L regular / fitted / loose: 12 / 2 / 2 wrap crossings). In full
+    # at the centre back, fading to the neck base at the hood's front, where the fronts' neckline lies
+    # under it (lifted all round, the hooded jacket's fronts crossed the hood 6 more times by the neck)
+    zn = _neckline_height(p, mesh, pos, placed, nb) if nb is not None else None
+    zn = z0 if zn is None else z0 + (zn - z0) * np.clip(u, 0.0, 1.0)
+    z = zn + (z1 - zn) * v[:, 1] / max(ytop, 1e-6)
     neck_r = float(np.mean(body.section(np.array([z0]))[:2]))
     below = z < hc[2]
     f = np.clip((z - z0) / max(hc[2] - z0, 1e-6), 0, 1)
@@ -1268,6 +1279,23 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     kx = np.where(below, (neck_r + 2) / ax[0] * (1 - f) + f, ell)
     ky = np.where(below, (neck_r + 2) / ax[1] * (1 - f) + f, ell)
     pos[sl] = np.column_stack([hc[0] + ax[0] * kx * np.cos(phi), hc[1] + ax[1] * ky * np.sin(phi), z])
+
+
+def _neckline_height(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray | None, at: np.ndarray) -> float | None:
+    """Height of the placed neckline that a hood's neck edge is sewn to at the neck-edge vertex
+    nearest ``at`` (flat); None when no placed piece is sewn to its neck edges."""
+    if placed is None:
+        return None
+    i = mesh.index(p.name)
+    mp = mesh.pieces[i]
+    neck = [mp.edge_verts[e.name] for e in p.edges if e.name.startswith("neck")]
+    own, other = _sewn_to(mesh, i)
+    ok = placed[other] & np.isin(own - mesh.offsets[i], np.concatenate(neck) if neck else [])
+    ok &= ~np.isin(mesh.piece_of[other], [j for j, q in enumerate(mesh.pieces) if "hood" in q.name])
+    if not ok.any():
+        return None
+    k = int(np.argmin(np.linalg.norm(mp.verts[own[ok] - mesh.offsets[i]] - at, axis=1)))
+    return float(pos[other[ok][k], 2])
 
 
 def _place_on_host(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray) -> bool:
@@ -1450,7 +1478,7 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
             _place_sleeve(body, p, mesh, pos, offset, mates)
             mark(p)
         elif r.startswith("hood") or "hood" in p.name:
-            _place_hood(p, mesh, pos, body, offset)
+            _place_hood(p, mesh, pos, body, offset, placed)
             mark(p)
         else:
             pending.append(p)
@@ -1974,33 +2002,73 @@ def _outward_faces(pattern, mesh: GarmentMesh) -> np.ndarray:
     return faces
 
 
-def _push_off(pts: np.ndarray, pos: np.ndarray, faces: np.ndarray, gap: float) -> np.ndarray:
-    """``pts`` at least ``gap`` outside the triangles ``faces`` (vertex ids into ``pos``) near them."""
+def _push_off(pts: np.ndarray, pos: np.ndarray, faces: np.ndarray, gap) -> np.ndarray:
+    """``pts`` at least ``gap`` (cm, or one per point) outside the triangles ``faces`` (vertex ids
+    into ``pos``) near them."""
     used, local = np.unique(faces, return_inverse=True)
     return push_out(pts, pos[used], local.reshape(-1, 3), gap, reach=3.0)
 
 
 LAPEL_LIFT = 0.6  # cm a turned lapel lies out over its front
+# cm from the roll line over which a turned lapel's lift grows from nothing to LAPEL_LIFT: the fold's
+# turn. The lattice keeps 0.6 mesh edges off the roll line, but an outline vertex (the gorge's, the
+# lapel edge's by the break) can lie any distance from it: lifted in full 0.06 cm past the line, the
+# gorge vertex tilted the front's triangle it shares with the front up through the lapel's first row
+# (male jacket XS / M wrap: 2 / 2 crossings by the gorge, coming and going with the neckline's shape)
+LAPEL_HINGE = 0.6
+
+
+def _hinge_share(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """Per vertex, the share of a turned lapel's lift it takes: 0 off the lapels and on the roll
+    line, growing linearly to 1 at LAPEL_HINGE from it."""
+    share = np.zeros(len(mesh.verts2d))
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        side = lapel_side(p, mesh.pieces[i].verts)
+        if side is not None:
+            share[mesh.offsets[i]:mesh.offsets[i] + len(side)] = np.clip(side / LAPEL_HINGE, 0.0, 1.0)
+    return share
 
 
 def _lift_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = LAPEL_LIFT) -> np.ndarray:
     """A lapel turned back over its roll line lies on the front, not in it: lift it off (along the
-    front's outward normals: the turned triangles face the other way, so they count reversed)."""
+    front's outward normals: the turned triangles face the other way, so they count reversed),
+    less within LAPEL_HINGE of the roll line, where it turns."""
     turned = _turned(pattern, mesh)
     if not turned.any():
         return pos
     out = pos.copy()
     faces = _outward_faces(pattern, mesh)
-    out[turned] += lift * vertex_normals(pos, faces)[turned]
+    gap = lift * _hinge_share(pattern, mesh)
+    out[turned] += gap[turned, None] * vertex_normals(pos, faces)[turned]
     # and that far out from its front's own triangles: by the gorge the front is hollow (the neck's
     # base), its triangles' chords stand off the curve and the lapel's next to the roll line's top
     # ran under them (jacket M: 2 crossings there in every drape, the lapel held as wrapped)
     for i in np.unique(mesh.piece_of[turned]):
         front = faces[(mesh.piece_of[faces[:, 0]] == i) & ~turned[faces].any(axis=1)]
         lapel = turned & (mesh.piece_of == i)
-        out[lapel] = _push_off(out[lapel], out, front, lift)
+        out[lapel] = _push_off(out[lapel], out, front, gap[lapel])
     out = _untangle_fronts(pattern, mesh, out, faces)
-    return snap_seams(mesh, out)  # the collar's ends follow the lifted gorge
+    # the collar's ends sewn on the lapels' gorges go with them (snapped to the mean, the gorge kept
+    # half its lift and the front by the roll line's top was dragged after it: male jacket XS 2 wrap
+    # crossings there)
+    out = _sewn_follow(mesh, out, out - pos, turned)
+    return snap_seams(mesh, out)
+
+
+def _sewn_follow(mesh: GarmentMesh, pos: np.ndarray, moved: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """``pos`` with every vertex sewn to a ``lead`` vertex moved by that vertex's ``moved``, the rest
+    of its piece following harmonically."""
+    label, sewn = _seam_groups(mesh)
+    led = sewn & lead
+    if not led.any():
+        return pos
+    by_group = np.zeros((label.max() + 1, 3))
+    by_group[label[led]] = moved[led]
+    disp = np.zeros_like(pos)
+    follow = sewn & ~lead & np.isin(label, label[led])
+    disp[follow] = by_group[label[follow]] - moved[follow]
+    return pos + _spread_moves(mesh, disp, sewn)
 
 
 # cm the roll line stands off the chest at most (between ROLL_FROM and ROLL_TO); the
@@ -2372,7 +2440,9 @@ def _collar_off_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, turned: np.n
     (LAYER_ROUNDS at most); the lapels stay. _over_lapels keeps each point clear of the lapel, but
     the collar end's triangles span from the notch, sewn on the lapel's gorge, to points mirrored
     3-4 cm down the lapel, which curves out under them over a full bust (jacket XXL wrap: 2
-    crossings at the right notch)."""
+    crossings at the right notch). So are the ends of collar edges crushed below WELD_CM: by the
+    right notch a point mirrored over the roll line's steep end lands beside the lapel's gorge point
+    it is cut 2 cm from (jacket XL, 2 cm mesh: 0.49 cm with the gorge lifted in full)."""
     lapel = _lapel_faces(pattern, mesh)
     if not lapel.any() or not len(turned):
         return pos
@@ -2382,15 +2452,23 @@ def _collar_off_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray, turned: np.n
     mine[turned] = True
     collar = mesh.piece_of == mesh.piece_of[turned[0]]
     faces = rep[np.concatenate([mesh.faces[lapel], mesh.faces[collar[mesh.faces].all(axis=1)]])]
+    own = rep[mesh.faces[collar[mesh.faces].all(axis=1)]]
+    own = np.unique(np.sort(np.concatenate([own[:, [0, 1]], own[:, [1, 2]], own[:, [2, 0]]]), axis=1), axis=0)
     out = pos.copy()
     for _ in range(LAYER_ROUNDS):
         edges, hit = crossing_edges(out, faces)
-        ids = np.unique(np.concatenate([edges.ravel(), faces[hit].ravel()]))
+        crushed = own[np.linalg.norm(out[own[:, 0]] - out[own[:, 1]], axis=1) < WELD_CM]
+        ids = np.unique(np.concatenate([edges.ravel(), faces[hit].ravel(), crushed.ravel()]))
         ids = ids[mine[ids]]
         if not len(ids):
             break
         out[ids] += LAYER_STEP * _away(out[ids], vertex_normals(out, faces)[ids], centre)
     return out
+
+
+# cm: the drape's weld merges vertices closer than this (pipeline.build_scene): a collar edge
+# shorter than it is crushed
+WELD_CM = 0.6
 
 
 NECK_SMOOTH = 6  # smoothing passes along a collar's neck seam

@@ -28,9 +28,9 @@ WHOLE_ON_FOLD = "whole; or half on a fold"
 # Piece markings: a point (pocket corner, button, buttonhole, drill hole) or a line (fold, centre front/back,
 # a dart's stitching lines; "dart" is an internal dart as a closed polygon sewn shut; "slit" is cut open; "zip"
 # where a zip is set into a seam; "roll_line" where a lapel or collar turns over; "pleat" two points on an edge,
-# the first folded onto the second).
+# the first folded onto the second; "stitch" a line stitched through the layers, e.g. a pocket's division).
 MARKING_KINDS = ("pocket", "button", "buttonhole", "drill", "fold", "centre_front", "centre_back", "dart", "slit",
-                 "zip", "roll_line", "pleat")
+                 "zip", "roll_line", "pleat", "stitch")
 
 
 class PatternError(UserError):

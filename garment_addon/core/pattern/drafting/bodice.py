@@ -83,6 +83,7 @@ BACK_STRAP_LEAN = 8.0
 BIB_STRAP_LEAN = 1.5
 STRAP_SHORTEN = 2.5
 FISHEYE_BELOW = 12.0  # cm: an internal waist dart runs this far below the waist
+KNIT_CUP_GIVE = 4.5  # cm of cup difference past a B cup a darted knit front stretches over
 
 
 def bust_dart_intake(bust: float) -> float:
@@ -154,13 +155,15 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     # bust's length to the front edge and the front swung up toward it (cardigan wrap, XS..XXL: centre
     # front 0.9-5.2 cm above the side seams, pockets tilted 0.3-4.5 cm; that length rotated to the hem
     # instead hung it 1-4 cm low and left the pockets tilted; with the woven's full-bust adjustment
-    # too, L / XL hung 1.9 / 2.8 cm low)
+    # too, L / XL hung 1.9 / 2.8 cm low). The knit gives over KNIT_CUP_GIVE of the cup difference
+    # past a B cup (L / XL's 2.5 / 4.5 cm): only a fuller cup takes the adjustment past it (size XXL,
+    # 19.5 cm: its centre front rode 3.0 cm up, the pockets tilted 2.7 cm without it)
     darted = woven or not (over_bust or dress)
     intake = bust_dart_intake(m["bust"])
     if spec.metadata.get("body_preset") == "male":
         intake *= male_chest_share(m["bust"])
     if darted and fit != "loose" and bust_dart_y > max(waist_y, 0.0) + 3.0:
-        bust_dart = intake + (full_bust_adjustment(m) if woven else 0.0)
+        bust_dart = intake + full_bust_adjustment(m, 0.0 if woven else KNIT_CUP_GIVE)
     elif not dress and over_bust:
         # a dartless (knit or loose) front gets the same length over the bust as the dart would give
         # it (the block's B-cup intake rotated to the hem, plus the full-bust adjustment), at the

@@ -224,10 +224,12 @@ def button_marks(pd: PieceDraft, spec: GarmentSpec, f) -> None:
     if top - bottom < least:
         bottom = max(2.0, top - least)
     hole = size + 0.3
+    # women's fronts button right over left, men's left over right: the buttonholes on the upper one
+    under, upper = ("right", "left") if spec.metadata.get("body_preset") == "male" else ("left", "right")
     for y in button_positions(top, bottom, spacing):
-        pd.mark("button", [(0.0, y)], f"button {size:g} cm: left front")
+        pd.mark("button", [(0.0, y)], f"button {size:g} cm: {under} front")
         pts = [(0.3, y), (0.3 - hole, y)] if jacket else [(0.0, y + 0.3), (0.0, y + 0.3 - hole)]
-        pd.mark("buttonhole", pts, "buttonhole: right front")
+        pd.mark("buttonhole", pts, f"buttonhole: {upper} front")
 
 
 def tailored(spec: GarmentSpec) -> bool:

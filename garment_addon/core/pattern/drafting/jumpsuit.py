@@ -19,6 +19,7 @@ from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
 from .bodice import frame
+from .construction import NECK_FACING
 from .darts import dart_pairs
 from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 from .garments import SIDES, ZIP_ALLOWANCE, top
@@ -65,6 +66,8 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
             wide = min(POCKET_WIDTH + POCKET_GRADE * (spec.m["hip"] - POCKET_HIP), POCKET_MAX)
             at = (c[0] + 0.55 * (w[0] - c[0]), c[1] - HIP_DEPTH)  # on the hip line
             d.add(patch_pocket(f"{s}_pocket", leg.name, at, wide, wide * 16 / 15))
+        if spec.features.get("has_bib"):
+            d.add(_bib_pocket(d.piece(fronts["left"])))
 
 
 def _bodice_above_band(d: PatternDraft, spec: GarmentSpec, body: dict) -> dict:
@@ -94,6 +97,34 @@ def _close_bib(d: PatternDraft) -> None:
     for name in ("right_front", "left_front"):
         pd = d.piece(name)
         pd.markings = [mk for mk in pd.markings if mk["kind"] != "zip"]
+
+
+# a bib's patch pocket keeps BIB_POCKET_CLEAR cm from every edge of the bib (the double topstitching
+# 1 cm in from its finished edges and beside its centre front seam, then the pocket's own 1 cm
+# allowance folded under, and a gap) and BIB_POCKET_GAP below its top's facing (where the facing's edge
+# is stitched, with the buckles' buttons above); as tall as BIB_POCKET_RATIO of its width where the
+# bib leaves room; a pencil division PENCIL_WIDTH in from its centre-front side
+BIB_POCKET_CLEAR, BIB_POCKET_GAP, BIB_POCKET_RATIO, PENCIL_WIDTH = 2.5, 1.5, 1.15, 2.5
+
+
+def _bib_pocket(front: PieceDraft) -> PieceDraft:
+    """The bib's patch pocket on the wearer's left half (the bib's halves are sewn down the centre front:
+    a pocket there would straddle the seam), drafted from the half's size: from BIB_POCKET_CLEAR beside
+    the centre front to BIB_POCKET_CLEAR inside the side's scoop at the pocket's top (the scoop only
+    widens below it), its top under the bib's faced top, its bottom clear of the band seam. Graded with
+    the bib: M 10.0 x 11.5 cm, XS 8.8 x 10.1, XXL 11.9 x 13.5."""
+    top_x, top_y = (float(v) for v in front.landmarks["bib_top"])
+    side = 1.0 if top_x > 0 else -1.0  # the side the half is drawn on
+    y = top_y - NECK_FACING - BIB_POCKET_GAP
+    arm = next(e for e in front.edges if e.name.startswith("armhole")).pts
+    arm = arm[np.argsort(arm[:, 1])]
+    edge = abs(float(np.interp(y, arm[:, 1], arm[:, 0])))  # the scoop at the pocket's top
+    w = edge - 2 * BIB_POCKET_CLEAR
+    h = min(BIB_POCKET_RATIO * w, y - BIB_POCKET_CLEAR)
+    pd = patch_pocket("bib_pocket", front.name, (side * (BIB_POCKET_CLEAR + w / 2), y - h / 2), w, h)
+    x = -side * (w / 2 - PENCIL_WIDTH)  # the pocket is laid unmirrored: -x lies toward the centre front on +x
+    pd.mark("stitch", [g.P(x, 0.0), g.P(x, h)], "pencil division")
+    return pd
 
 
 def legs_waist(spec: GarmentSpec, bodice: float) -> float:
