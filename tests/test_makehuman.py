@@ -14,7 +14,12 @@ MIXAMO = {"Hips", "Spine", "Spine1", "Spine2", "Neck", "Head"} | {
 
 
 def _human(size, preset):
+    from garment_addon.core.spec import shoulder_slope
+
     m = body_measurements(make_spec({"garment_type": "dress"}, size=size))
+    # the preset's own slope, as make_spec gives a body of that preset (the women's size table's
+    # reshaped the male XL body's shoulders, a user's slope, and moved its armpit)
+    m["shoulder_slope"] = shoulder_slope(m["bust"], preset)
     body = build_body(m, preset)
     return body, mh.human_for_body(body)
 
