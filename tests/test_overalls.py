@@ -246,3 +246,12 @@ def test_bib_pockets_grade_with_the_bib():
     assert np.all(np.diff(widths) > 0.3) and widths[0] > 8.0
     plain = draft_pattern(make_spec({"garment_type": "overalls", "features": {"has_pockets": False}}))
     assert not any("pocket" in p.name for p in plain.pieces)
+
+
+def test_a_pocket_on_one_of_a_printed_mirror_pair_says_which_piece_takes_it():
+    """The fronts print once, cut as a mirror pair: the bib pocket's placement on it says it is the
+    left front's only; the leg pockets, one on each leg, say nothing more."""
+    p = draft_pattern(make_spec({"garment_type": "overalls"}))
+    texts = {q.name: [m["text"] for m in q.markings if m["kind"] == "pocket"] for q in p.pieces}
+    assert texts["left_front"] == ["Bib pocket: left front only"] and texts["right_front"] == []
+    assert texts["left_front_leg"] == ["Left pocket"] and texts["right_front_leg"] == ["Right pocket"]

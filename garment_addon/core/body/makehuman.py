@@ -535,12 +535,6 @@ def _smoothstep(t: np.ndarray) -> np.ndarray:
     return t * t * (3 - 2 * t)
 
 
-def shoulder_share(x, neck_x: float, shoulder_x: float):
-    """How much of a shoulder's lift (lift_shoulders) the skin at x cm from the centre line takes: 0
-    from 1 cm inside the side-neck point in, 1 from the shoulder point out, smooth between."""
-    return _smoothstep((np.asarray(x, float) - (neck_x - 1.0)) / (shoulder_x - neck_x + 1.0))
-
-
 def lift_shoulders(asset: Asset, verts: np.ndarray, lift: float, neck_x: float, shoulder_x: float,
                    landmarks: dict[str, float]) -> np.ndarray:
     """Raise (lift > 0; lower, lift < 0) the shoulders of a base-pose body by ``lift`` cm at the
@@ -560,6 +554,8 @@ def lift_shoulders(asset: Asset, verts: np.ndarray, lift: float, neck_x: float, 
     joint_z = float(asset.head(verts, "mixamorig:LeftArm")[2])
     out_x = max(float(asset.head(verts, "mixamorig:LeftArm")[0]), shoulder_x)
     p = verts[:n]
+    from .mannequin import shoulder_share
+
     across = shoulder_share(np.abs(p[:, 0]), neck_x, out_x)
     up = _smoothstep((p[:, 2] - bust) / (joint_z - bust)) * (1.0 - _smoothstep((p[:, 2] - nb - 2.0) / 6.0))
     dz = lift * across * up

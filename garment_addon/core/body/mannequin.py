@@ -326,10 +326,18 @@ class Body:
                 "girths_cm": girths, "preset": self.preset}
 
 
+def shoulder_share(x, neck_x: float, shoulder_x: float):
+    """How much of a shoulder's lift (makehuman.lift_shoulders) the skin at x cm from the centre line
+    takes: 0 from 1 cm inside the side-neck point in, 1 from the shoulder point out, smoothstep between
+    (here, not in makehuman, which imports this module)."""
+    t = np.clip((np.asarray(x, float) - (neck_x - 1.0)) / (shoulder_x - neck_x + 1.0), 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
 def shoulder_drop(meas: dict[str, float], preset: str) -> float:
     """Neck base to the analytic shoulder point (``points["shoulder_left"]``, where the arm's length is
     measured from), cm: the preset's shoulder_drop, moved by what the shown body's skin there takes
-    (makehuman.shoulder_share, 0.89 at size M) of a given shoulder slope's difference from the
+    (shoulder_share, 0.89 at size M) of a given shoulder slope's difference from the
     size's own (spec.shoulder_slope), so the arm reaches as far from the reshaped shoulder. Not the
     slope itself: the drop is taken from the neck's base on the centre line to a point 0.87 of the
     half shoulder width out, the slope from the side-neck point to the shoulder point; at the sizes'
@@ -338,7 +346,6 @@ def shoulder_drop(meas: dict[str, float], preset: str) -> float:
     and rolls the bodice over the shoulder from there; moved too, a shirt / T-shirt / vest given 8
     cm (size M) wrapped with 13 / 21 / 9 self-crossings at the back neck (0 unmoved)."""
     from ..spec import shoulder_slope, side_neck_x
-    from .makehuman import shoulder_share
 
     drop = PRESETS[preset]["shoulder_drop"]
     if "shoulder_slope" in meas:

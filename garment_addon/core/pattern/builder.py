@@ -288,6 +288,19 @@ def _mark_pocket(pocket: Piece, pieces: dict[str, Piece]) -> None:
         host.markings.append({"kind": "drill", "points": [[float(x), float(top - 0.5)]]})
 
 
+def _one_side_pockets(pieces: list[Piece], members: dict[str, list[str]]) -> None:
+    """A pocket marked on one of a mirror pair printed once (a bib's or a shirt's chest pocket on the
+    left front) says which piece takes it: cut from the one print, the other would get it too."""
+    by_name = {p.name: p for p in pieces}
+    for p in pieces:
+        twins = [by_name[n] for n in members[p.cut_group] if n != p.name]
+        if not twins or any(any(m["kind"] == "pocket" for m in t.markings) for t in twins):
+            continue
+        for m in p.markings:
+            if m["kind"] == "pocket":
+                m["text"] = f"{m.get('text', 'Pocket')}: {readable(p.name).lower()} only"
+
+
 class PatternDraft:
     """Pieces and seams of one garment while it is being drafted."""
 
@@ -356,6 +369,7 @@ class PatternDraft:
         by_name = {p.name: p for p in pieces}
         for p in pieces:
             _mark_pocket(p, by_name)
+        _one_side_pockets(pieces, members)
         for p in pieces:
             p.cut_count = groups[p.cut_group]
             p.label[0] = f"{numbers[p.cut_group]} " + " / ".join(readable(m) for m in members[p.cut_group])
