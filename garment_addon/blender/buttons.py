@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.assembly.trims import plane_axes
 from .scene import CM
 
 SEGMENTS = 12  # round the rim
@@ -16,9 +17,7 @@ def disc(center: np.ndarray, normal: np.ndarray, diameter: float) -> tuple[np.nd
     """(verts (SEGMENTS + 1, 3) cm, triangles (SEGMENTS, 3)): a domed disc, its rim on the plane through
     ``center`` across ``normal``, its middle DOME x diameter out of it."""
     n = np.asarray(normal, float) / np.linalg.norm(normal)
-    u = np.cross(n, [0.0, 0.0, 1.0] if abs(n[2]) < 0.9 else [1.0, 0.0, 0.0])
-    u /= np.linalg.norm(u)
-    v = np.cross(n, u)
+    u, v = plane_axes(n)
     a = np.linspace(0.0, 2 * np.pi, SEGMENTS, endpoint=False)
     rim = center + 0.5 * diameter * (np.cos(a)[:, None] * u + np.sin(a)[:, None] * v)
     top = center + DOME * diameter * n

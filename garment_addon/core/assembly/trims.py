@@ -124,12 +124,18 @@ def _normal_round(pm, placed: np.ndarray, flat_point: np.ndarray, radius: float,
     return n / size if size > 1e-9 else None
 
 
+def plane_axes(normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two unit axes across the unit ``normal`` (a button's face: its rim rays here, its disc in
+    blender.buttons)."""
+    u = np.cross(normal, [0.0, 0.0, 1.0] if abs(normal[2]) < 0.9 else [1.0, 0.0, 0.0])
+    u /= np.linalg.norm(u)
+    return u, np.cross(normal, u)
+
+
 def _clearance(centre, normal, diameter, tri, face_piece, own: int, holed: set[int]) -> float | None:
     """How far out along ``normal`` the outermost layer lies over the button's disc (0: only its own
     piece), or None when cloth without buttonholes covers it."""
-    u = np.cross(normal, [0.0, 0.0, 1.0] if abs(normal[2]) < 0.9 else [1.0, 0.0, 0.0])
-    u /= np.linalg.norm(u)
-    v = np.cross(normal, u)
+    u, v = plane_axes(normal)
     angles = np.linspace(0.0, 2 * np.pi, RIM_RAYS, endpoint=False)
     starts = [centre] + [centre + 0.5 * diameter * (np.cos(a) * u + np.sin(a) * v) for a in angles]
     lift = 0.0
