@@ -82,3 +82,24 @@ def test_a_jackets_buttons_go_on_the_under_front_and_show_on_the_cloth_over_them
         assert b.normal[1] < -0.8  # out of the front of the body (-y)
         t, _ = _ray_hits(b.center - 3.0 * b.normal, b.normal, pos[faces])
         assert len(t) >= 2 and 0.0 < 3.0 - t.max() < 0.5  # both fronts under it, the button just over them
+
+
+def test_a_button_crossing_a_fold_that_stands_beside_it_is_left_out():
+    """A fold standing edge-on beside a button (no ray along its normal meets it, no vertex of it over
+    the disc) still runs through the disc's rim: the button goes out in steps and, still crossing
+    1 cm out, is left out; with the fold lower it sits over it."""
+    a, pa, qa = _square("left_front", 0.0, [{"kind": "button", "points": [[5.0, 5.0]], "text": "button 1.2 cm"}], 0)
+
+    def with_wall(top):
+        wall = SimpleNamespace(name="wall", verts=np.array([[0.0, 0.0], [20.0, 0.0], [10.0, 5.0]]),
+                               faces=np.array([[0, 1, 2]]))
+        pw = np.array([[5.4, -5.0, -1.0], [5.4, 15.0, -1.0], [5.4, 5.0, top]])
+        mesh = SimpleNamespace(pieces=[a, wall], offsets=[0, 4], piece_of=np.repeat([0, 1], [4, 3]),
+                               faces=np.vstack([a.faces, wall.faces + 4]), uv=np.zeros((7, 2)))
+        qw = SimpleNamespace(name="wall", markings=[])
+        pattern = SimpleNamespace(piece={"left_front": qa, "wall": qw}.__getitem__)
+        return button_places(pattern, mesh, np.vstack([pa, pw]))
+
+    assert with_wall(3.5) == []
+    low = with_wall(-0.5)  # the wall stays under the cloth: nothing to clear
+    assert len(low) == 1 and low[0].center[2] == pytest.approx(CLEAR_CM)

@@ -6,24 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.assembly.trims import plane_axes
+from ..core.assembly.trims import SEGMENTS, disc
 from .scene import CM
-
-SEGMENTS = 12  # round the rim
-DOME = 0.12  # the centre this far above the rim, as a share of the diameter
-
-
-def disc(center: np.ndarray, normal: np.ndarray, diameter: float) -> tuple[np.ndarray, np.ndarray]:
-    """(verts (SEGMENTS + 1, 3) cm, triangles (SEGMENTS, 3)): a domed disc, its rim on the plane through
-    ``center`` across ``normal``, its middle DOME x diameter out of it."""
-    n = np.asarray(normal, float) / np.linalg.norm(normal)
-    u, v = plane_axes(n)
-    a = np.linspace(0.0, 2 * np.pi, SEGMENTS, endpoint=False)
-    rim = center + 0.5 * diameter * (np.cos(a)[:, None] * u + np.sin(a)[:, None] * v)
-    top = center + DOME * diameter * n
-    k = np.arange(SEGMENTS)
-    tris = np.column_stack([np.full(SEGMENTS, SEGMENTS), k, (k + 1) % SEGMENTS])  # CCW seen from outside
-    return np.vstack([rim, top]), tris
 
 
 def add_buttons(garment, buttons, material) -> int:

@@ -18,6 +18,10 @@ import numpy as np
 BUTTON_DEFAULT_CM = 1.5  # diameter when the marking's label does not say
 LAYER_REACH = 3.0  # cm out from a button's own piece a layer buttoned over it may lie
 CLEAR_CM = 0.1  # between the outermost layer and the button's underside
+SEGMENTS = 12  # round a button's rim
+DOME = 0.12  # its centre this far above the rim, as a share of the diameter
+LIFT_STEP, LIFT_MAX = 0.2, 1.0  # cm: a button still crossing the cloth goes out in steps, else is left out
+RIM_MARGIN = 0.3  # cm round the disc within which the cloth's vertices count too
 RIM_RAYS = 8  # rays round the rim as well as the centre: the button clears the cloth all under it
 
 
@@ -108,8 +112,14 @@ def button_places(pattern, mesh, pos: np.ndarray) -> list[Button]:
             lift = _clearance(centre, normal, diameter, tri[near], face_piece[near], i, holed)
             if lift is None:
                 continue
-            out.append(Button(centre + (lift + CLEAR_CM) * normal, normal, diameter,
-                              w @ mesh.uv[ids], pm.name))
+            at = centre + (lift + CLEAR_CM) * normal
+            for _ in range(round(LIFT_MAX / LIFT_STEP)):
+                if not _disc_crosses(*disc(at, normal, diameter), tri[near]):
+                    break
+                at = at + LIFT_STEP * normal
+            else:
+                continue
+            out.append(Button(at, normal, diameter, w @ mesh.uv[ids], pm.name))
     return out
 
 
@@ -122,6 +132,44 @@ def _normal_round(pm, placed: np.ndarray, flat_point: np.ndarray, radius: float,
     n = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]).sum(axis=0)  # faces CCW flat: out of the garment
     size = np.linalg.norm(n)
     return n / size if size > 1e-9 else None
+
+
+def disc(center: np.ndarray, normal: np.ndarray, diameter: float) -> tuple[np.ndarray, np.ndarray]:
+    """A button's surface: (verts (SEGMENTS + 1, 3), triangles (SEGMENTS, 3)), a domed disc, its rim on
+    the plane through ``center`` across ``normal``, its middle DOME x diameter out of it."""
+    n = np.asarray(normal, float) / np.linalg.norm(normal)
+    u, v = plane_axes(n)
+    a = np.linspace(0.0, 2 * np.pi, SEGMENTS, endpoint=False)
+    rim = center + 0.5 * diameter * (np.cos(a)[:, None] * u + np.sin(a)[:, None] * v)
+    k = np.arange(SEGMENTS)
+    tris = np.column_stack([np.full(SEGMENTS, SEGMENTS), k, (k + 1) % SEGMENTS])  # CCW seen from outside
+    return np.vstack([rim, center + DOME * diameter * n]), tris
+
+
+def _segments_hit(a: np.ndarray, b: np.ndarray, tri: np.ndarray) -> bool:
+    """Whether any segment a[i]-b[i] passes through one of the triangles ``tri`` (T, 3, 3)."""
+    for p, q in zip(a, b, strict=True):
+        length = float(np.linalg.norm(q - p))
+        if length > 1e-9:
+            t, _ = _ray_hits(p, (q - p) / length, tri)
+            if ((t > 0) & (t < length)).any():
+                return True
+    return False
+
+
+def _disc_crosses(verts: np.ndarray, tris: np.ndarray, cloth: np.ndarray) -> bool:
+    """Whether a button's disc and the cloth triangles ``cloth`` run through each other (an edge of
+    either through a triangle of the other): a fold standing beside a button, edge-on to the rays
+    along its normal, crossed its rim."""
+    if not len(cloth):
+        return False
+    edges = np.vstack([tris[:, [0, 1]], tris[:, [1, 2]]])
+    if _segments_hit(verts[edges[:, 0]], verts[edges[:, 1]], cloth):
+        return True
+    lo, hi = verts.min(axis=0) - 1e-6, verts.max(axis=0) + 1e-6
+    ce = np.concatenate([cloth[:, [0, 1]], cloth[:, [1, 2]], cloth[:, [2, 0]]])
+    ce = ce[((np.minimum(ce[:, 0], ce[:, 1]) <= hi) & (np.maximum(ce[:, 0], ce[:, 1]) >= lo)).all(axis=1)]
+    return _segments_hit(ce[:, 0], ce[:, 1], verts[tris])
 
 
 def plane_axes(normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -148,4 +196,10 @@ def _clearance(centre, normal, diameter, tri, face_piece, own: int, holed: set[i
         if k == 0 and any(face_piece[j] != own and face_piece[j] not in holed for j in ids[over]):
             return None
         lift = max(lift, float(t.max(initial=0.0)))
-    return lift
+    # and every cloth vertex over the disc (and RIM_MARGIN round it): a fold rising between the rays
+    # ran through the disc's rim (overalls M drape, a back band's button: 6 crossing edges)
+    p = tri.reshape(-1, 3) - centre
+    h = p @ normal
+    across = np.linalg.norm(p - h[:, None] * normal, axis=1)
+    over = (across < 0.5 * diameter + RIM_MARGIN) & (h > -LAYER_REACH) & (h <= LAYER_REACH)
+    return max(lift, float(h[over].max(initial=0.0)))
