@@ -207,6 +207,18 @@ def test_clear_body_lifts_a_coarse_shell_off_the_body_in_the_mesh_and_as_rendere
     assert (clear_body(clear_v, clear_f, body_v, bn, gap=0.1) == clear_v).all()
 
 
+def test_clear_body_moves_no_vertex_more_than_max_clear():
+    """A body standing far out through the shell (a sphere of 10 cm in a shell of 8.2) is not chased:
+    no vertex goes more than MAX_CLEAR out (toes under a folded hem threw it 8 cm into a flap)."""
+    from garment_addon.core.assembly.quality import MAX_CLEAR, clear_body, vertex_normals
+
+    body_v, body_f = _sphere(48, 10.0)
+    shell_v, shell_f = _open_shell(8, 8.2)
+    moved = clear_body(shell_v, shell_f, body_v, vertex_normals(body_v, body_f), gap=0.1)
+    step = np.linalg.norm(moved - shell_v, axis=1)
+    assert step.max() == pytest.approx(MAX_CLEAR) and step.max() <= MAX_CLEAR + 1e-9
+
+
 def test_body_through_ignores_a_garment_surface_facing_away_from_the_body_there():
     body_v, body_f = _sphere(48, 10.0)
     from garment_addon.core.assembly.quality import vertex_normals
