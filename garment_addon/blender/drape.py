@@ -242,7 +242,7 @@ def simulate_steps(scene, garment, frame_cap: int = FRAME_CAP, progress=None, st
             stats.update(frames=f, rest_speed=speed, speeds=history)
 
 
-def bake_and_weld(garment, pos_cm: np.ndarray, seam_pairs: np.ndarray, weld_distance_cm: float = 0.6) -> None:
+def bake_and_weld(garment, pos_cm: np.ndarray, seam_pairs: np.ndarray, weld_distance_cm: float) -> None:
     """Freeze the simulated shape into the mesh and weld sewn vertices (Weld, CONNECTED mode)."""
     from .scene import set_coords
 

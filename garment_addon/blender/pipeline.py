@@ -148,7 +148,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly.level import front_level
     from ..core.assembly.quality import push_out
     from ..core.assembly.rest import rest_shape
-    from ..core.assembly.wrap import unfold_armholes, unfold_sleeves
+    from ..core.assembly.wrap import WELD_CM, unfold_armholes, unfold_sleeves
     from ..core.mesh import mesh_pattern
     from . import drape as dr
     from . import scene as sc
@@ -216,7 +216,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0))
     metrics.update(assembly_metrics(mesh, pos, body, pattern), **limb_breaks(pattern, mesh, pos),
                    **front_level(pattern, mesh, pos), fabric=fabric_name)
-    dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=0.6)
+    dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=WELD_CM)
     _crease_collar_folds(garment, pattern, mesh, pos)
     if method == "drape":
         _drop_cloth(colliders)
