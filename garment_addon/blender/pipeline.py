@@ -227,12 +227,12 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         timings["drape_cpu"] += time.process_time() - cpu
         metrics.update(mesh_quality(garment, result.mannequin))
     metrics["welded_vertices"] = len(garment.data.vertices)
-    metrics["buttons"] = _add_buttons(garment, pattern, mesh, pos, legend, fabric_name, result.look)
+    metrics["buttons"] = _add_buttons(garment, pattern, mesh, pos, fabric_name, result.look)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
     result.metrics = metrics
 
 
-def _add_buttons(garment, pattern, mesh, pos_cm: np.ndarray, legend, fabric: str, look) -> int:
+def _add_buttons(garment, pattern, mesh, pos_cm: np.ndarray, fabric: str, look) -> int:
     """The pattern's buttons as geometry on the garment where it was placed (after the measures: they
     are the cloth's), shaded to stand off its colour."""
     from ..core.assembly.trims import button_places

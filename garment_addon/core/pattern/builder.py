@@ -288,11 +288,10 @@ def _mark_pocket(pocket: Piece, pieces: dict[str, Piece]) -> None:
         host.markings.append({"kind": "drill", "points": [[float(x), float(top - 0.5)]]})
 
 
-def _one_side_pockets(pieces: list[Piece], members: dict[str, list[str]]) -> None:
-    """A pocket marked on one of a mirror pair printed once (a bib's or a shirt's chest pocket on the
-    left front) says which piece takes it: cut from the one print, the other would get it too."""
-    by_name = {p.name: p for p in pieces}
-    for p in pieces:
+def _one_side_pockets(by_name: dict[str, Piece], members: dict[str, list[str]]) -> None:
+    """A pocket marked on one of a mirror pair printed once (a bib's pocket on the left front) says
+    which piece takes it: cut from the one print, the other would get it too."""
+    for p in by_name.values():
         twins = [by_name[n] for n in members[p.cut_group] if n != p.name]
         if not twins or any(any(m["kind"] == "pocket" for m in t.markings) for t in twins):
             continue
@@ -369,7 +368,7 @@ class PatternDraft:
         by_name = {p.name: p for p in pieces}
         for p in pieces:
             _mark_pocket(p, by_name)
-        _one_side_pockets(pieces, members)
+        _one_side_pockets(by_name, members)
         for p in pieces:
             p.cut_count = groups[p.cut_group]
             p.label[0] = f"{numbers[p.cut_group]} " + " / ".join(readable(m) for m in members[p.cut_group])

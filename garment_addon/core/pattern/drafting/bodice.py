@@ -28,6 +28,9 @@ class BodiceFrame:
     length: float  # side-neck point to hem
     waist_y: float  # height of the natural waist above the hem (may be <= 0: cropped)
     underarm_y: float  # the armholes' bottoms
+    # the block's underarm level, over the chest: a sloping shoulder lowers the armholes' bottoms
+    # (underarm_y) under it, not the bust darts or a chest pocket placed from it
+    scye_y: float
     shoulder_x: float
     shoulder_y: float
     neck_w: float
@@ -44,9 +47,6 @@ class BodiceFrame:
     hip_q: float | None = None  # quarter finished hip at the hip line (None: the top ends above it)
     hem_drop: float = 0.0  # a dartless front's extra length at the centre-front hem, 0 at the side seams
     bib: Bib | None = None  # cut down to a bib and a low back on straps (overalls)
-    # the block's underarm level, over the chest: a sloping shoulder lowers the armholes' bottoms
-    # (underarm_y) under it, not the bust darts or a chest pocket placed from it (None: underarm_y)
-    scye_y: float | None = None
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,7 @@ def raised(f: BodiceFrame, d: float) -> BodiceFrame:
     if d <= 0:
         return f
     return replace(f, length=f.length + d, underarm_y=f.underarm_y + d, shoulder_y=f.shoulder_y + d,
-                   scye_y=None if f.scye_y is None else f.scye_y + d)
+                   scye_y=f.scye_y + d)
 
 
 def _side_chain(f: BodiceFrame, q_off: float, front: bool, plus: str, corner: str) -> list[tuple]:

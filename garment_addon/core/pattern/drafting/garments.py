@@ -304,10 +304,9 @@ def draft_shirt(d, spec, body):
     info = top(d, spec, body, opening=button_front(spec))
     if spec.features["has_pockets"]:
         f = info["frame"]
-        chest = f.underarm_y if f.scye_y is None else f.scye_y
-        d.add(patch_pocket("chest_pocket", info["fronts"]["left"], (0.45 * f.bust_q, chest - 6), 11, 13))
+        d.add(patch_pocket("chest_pocket", info["fronts"]["left"], (0.45 * f.bust_q, f.scye_y - 6), 11, 13))
         for pd in {d.piece(n).name: d.piece(n) for n in info["fronts"].values()}.values():
-            shorten_fisheye(pd, chest - 6 - 13 / 2 - 1.5, f.waist_y)  # below the pocket
+            shorten_fisheye(pd, f.scye_y - 6 - 13 / 2 - 1.5, f.waist_y)  # below the pocket
 
 
 ZIP_ALLOWANCE = 1.5  # cm along a seam that takes a zip
