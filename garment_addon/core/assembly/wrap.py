@@ -1281,6 +1281,12 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     pos[sl] = np.column_stack([hc[0] + ax[0] * kx * np.cos(phi), hc[1] + ax[1] * ky * np.sin(phi), z])
 
 
+def _neck_verts(p, mp) -> np.ndarray:
+    """A piece mesh's vertex ids (its own) along the piece's neck edges; none when it has none."""
+    neck = [mp.edge_verts[e.name] for e in p.edges if e.name.startswith("neck")]
+    return np.concatenate(neck) if neck else np.zeros(0, int)
+
+
 def _neckline_height(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray | None, at: np.ndarray) -> float | None:
     """Height of the placed neckline that a hood's neck edge is sewn to at the neck-edge vertex
     nearest ``at`` (flat); None when no placed piece is sewn to its neck edges."""
@@ -1288,9 +1294,8 @@ def _neckline_height(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray |
         return None
     i = mesh.index(p.name)
     mp = mesh.pieces[i]
-    neck = [mp.edge_verts[e.name] for e in p.edges if e.name.startswith("neck")]
     own, other = _sewn_to(mesh, i)
-    ok = placed[other] & np.isin(own - mesh.offsets[i], np.concatenate(neck) if neck else [])
+    ok = placed[other] & np.isin(own - mesh.offsets[i], _neck_verts(p, mp))
     ok &= ~np.isin(mesh.piece_of[other], [j for j, q in enumerate(mesh.pieces) if "hood" in q.name])
     if not ok.any():
         return None
@@ -1561,8 +1566,8 @@ def _held_hood(pattern, mesh: GarmentMesh) -> np.ndarray:
             continue
         i = mesh.index(p.name)
         mp = mesh.pieces[i]
-        neck = [mp.edge_verts[e.name] for e in p.edges if e.name.startswith("neck")]
-        d = cKDTree(mp.verts[np.concatenate(neck)]).query(mp.verts)[0] if neck else np.full(len(mp.verts), np.inf)
+        neck = _neck_verts(p, mp)
+        d = cKDTree(mp.verts[neck]).query(mp.verts)[0] if len(neck) else np.full(len(mp.verts), np.inf)
         out[mesh.offsets[i]:mesh.offsets[i] + len(mp.verts)] = d > HOOD_NECK_FREE
     return out
 
