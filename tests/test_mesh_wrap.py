@@ -157,17 +157,31 @@ def test_garmentcode_imports_wrap_by_placement(name):
     assert m["mean_stretch"] < 0.075
 
 
-def test_buttoned_fronts_overlap_without_crossing():
-    """The left front lies over the right one across the whole overlap (lifted only up to the centre
-    line, the right front's overlap ran through it: 119 crossings)."""
+@pytest.mark.parametrize(("preset", "upper"), [("female", "right_front"), ("male", "left_front")])
+def test_buttoned_fronts_overlap_without_crossing(preset, upper):
+    """The front with the buttonholes lies over the other across the whole overlap: women's right over
+    left, men's left over right, as button_marks marks them (the wearer's left was always on top; lifted
+    only up to the centre line, the lower front's overlap ran through it: 119 crossings)."""
     from garment_addon.core.assembly.quality import crossing_edges
     from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec({"garment_type": "jacket"})
+    spec = make_spec({"garment_type": "jacket", "metadata": {"body_preset": preset}})
     pattern, body = draft_pattern(spec), body_for_spec(spec)
     attach_human(body)  # the skin shown, as the pipeline wraps onto
     mesh = mesh_pattern(pattern, 2.0)
     pos = wrap(pattern, mesh, body)
+    piece = next(p for p in pattern.pieces if p.name == upper)
+    assert any(m.get("kind") == "buttonhole" and upper.replace("_", " ") in m.get("text", "") for m in piece.markings)
+    depth = {}  # how far forward (-y) each front's centre line lies between the top and bottom buttons
+    for name in ("left_front", "right_front"):
+        p = next(q for q in pattern.pieces if q.name == name)
+        ys = [m["points"][0][1] for m in p.markings if m.get("kind") == "button"]
+        i = mesh.index(name)
+        v = mesh.pieces[i].verts
+        on = (np.abs(v[:, 0]) < 1.0) & (v[:, 1] >= min(ys)) & (v[:, 1] <= max(ys))
+        depth[name] = -float(pos[mesh.offsets[i]:mesh.offsets[i] + len(v)][on, 1].mean())
+    lower = "left_front" if upper == "right_front" else "right_front"
+    assert depth[upper] > depth[lower] + 0.3
     faces = _welded(mesh, mesh.faces)
     edges, hit = crossing_edges(pos, faces)
     fronts = {mesh.index("left_front"), mesh.index("right_front")}
@@ -413,15 +427,19 @@ def test_no_edge_of_a_turned_collar_is_crushed_below_the_weld(size):
     assert not ((mesh.piece_of[edges[:, 0]] == i) | (mesh.piece_of[faces[hit][:, 0]] == i)).any()
 
 
-def test_a_buttoned_band_collar_stands_with_its_ends_lapped():
+@pytest.mark.parametrize(("preset", "upper_sign"), [("female", -1.0), ("male", 1.0)])
+def test_a_buttoned_band_collar_stands_with_its_ends_lapped(preset, upper_sign):
     """A button-down shirt's collar stand stands up from the neckline at its cut size (not kinked by the
-    relax), out of the body, and its ends overlap at the front with the wearer's left one over the other, as the
-    fronts do: as relaxed they lay 0.3-0.6 cm apart and through each other (6 wrap crossings; the
-    drape threw the upper end up over the face: 17-30 crossings, 10 % of the body out through)."""
+    relax), out of the body, and its ends overlap at the front with the upper front's one over the
+    other, as the fronts do (women's right over left, men's left over right; ``upper_sign``: the side
+    the upper end runs round from, +x the wearer's left): as relaxed they lay 0.3-0.6 cm apart and
+    through each other (6 wrap crossings; the drape threw the upper end up over the face: 17-30
+    crossings, 10 % of the body out through)."""
     from garment_addon.core.assembly.quality import crossing_edges
 
     spec, pattern, body, mesh, pos = _on_shown_body(
-        {"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True}})
+        {"garment_type": "shirt", "features": {"has_collar": True, "has_cuffs": True},
+         "metadata": {"body_preset": preset}})
     i, pc = mesh.index("collar_stand"), pattern.piece("collar_stand")
     faces = _welded(mesh, mesh.faces)
     edges, hit = crossing_edges(pos, faces)
@@ -435,7 +453,13 @@ def test_a_buttoned_band_collar_stands_with_its_ends_lapped():
     # and out of the body (straight up, its top ran 1.3 cm into the throat)
     assert not body.inside(at, margin=0.0).any()
     tips = [at[pm.edge_verts[end]].mean(axis=0) for end in ("start", "end")]
-    upper, lower = (tips[0], tips[1]) if tips[0][0] < tips[1][0] else (tips[1], tips[0])
+
+    def side(end):  # which side of the body (+x: the wearer's left) the band runs round from its end
+        near = np.linalg.norm(pm.verts[:, None] - pm.verts[pm.edge_verts[end]][None], axis=2).min(axis=1) < 6.0
+        return np.sign(at[near, 0].mean())
+
+    assert side("start") == -side("end")
+    upper, lower = (tips[0], tips[1]) if side("start") == upper_sign else (tips[1], tips[0])
     assert upper[1] < lower[1] - 0.6  # the end over the other lies further forward (-y), at least 0.6 cm
 
 
@@ -443,7 +467,7 @@ def test_a_buttoned_band_collar_stands_with_its_ends_lapped():
 def test_a_shirt_collar_lies_turned_down_over_its_stand(size):
     """Worn, a shirt's collar folds down at the stand's top edge and lies outside the stand and on the
     shoulders: no part of it above the stand's top or inside the stand's ring, its points below the
-    neckline either side of the top button, clear of the button overlap (the wearer's left front laps
+    neckline either side of the top button, clear of the button overlap (the upper front laps
     1.5 cm past the centre front), no edge crushed below the drape's 0.6 cm weld, nothing crossing.
     Grown straight up from the stand (as a band is) it stood 5 cm above it round the head."""
     from garment_addon.core.assembly.quality import crossing_edges
@@ -525,8 +549,8 @@ def _lapel_crossings(size):
 
 
 def test_the_upper_fronts_lapel_lies_over_its_lifted_roll_line():
-    """The wearer's left front, lifted over the right one, is lifted less and less over 2 cm past
-    the right one's reach; on a size XXL bust that fade runs across its own roll line: the roll line
+    """The upper front (women's right), lifted over the other, is lifted less and less over 2 cm past
+    the other's reach; on a size XXL bust that fade runs across its own roll line: the roll line
     went 1.2 cm out, the lapel turned over it only as far as the front under it (0.1), and the
     lapel's first row ran through the front beside the roll line (3 wrap crossings at the bust,
     kept by the drape). Away from the collar (its gorge is another matter) no crossing touches a lapel."""

@@ -1783,9 +1783,25 @@ def _seam_groups(mesh: GarmentMesh) -> tuple[np.ndarray, np.ndarray]:
 OVERLAP_MARGIN = 2.0  # cm past a lapelled under half's roll line the upper half is lifted in full
 
 
+def _upper_side(pattern) -> float:
+    """Which side of the centre front the half of an open front that laps on top is drawn on: +1
+    (+x, the wearer's left: men's left over right) on the male preset, -1 (the wearer's right:
+    women's right over left) otherwise, where button_marks puts the buttonholes. The preset is the
+    spec's (metadata.body_preset, female when unset), as body_for_pattern reads it."""
+    meta = (pattern.spec or {}).get("metadata") or {}
+    return 1.0 if meta.get("body_preset") == "male" else -1.0
+
+
+def _is_upper(pattern, mesh: GarmentMesh, piece) -> bool:
+    """Whether front ``piece`` is the half that laps on top (drawn on _upper_side's side of its centre)."""
+    drawn = mesh.pieces[mesh.index(piece.name)].verts[:, 0].mean() - _center_x(piece)
+    return bool(np.sign(drawn) == _upper_side(pattern))
+
+
 def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float = 0.8) -> np.ndarray:
-    """An open front's two halves overlap past the centre front: lift the part of the wearer's
-    left half (drawn at +x) that crosses the centre so it lies on top, not through, the other."""
+    """An open front's two halves overlap past the centre front: lift the part of the upper half
+    (_upper_side) that crosses the centre so it lies on top, not through, the other. Worked in
+    ``top * x`` (top = _upper_side), so "toward the upper half" is always toward larger values."""
     fronts = [p for p in pattern.pieces if (p.body_region or "").startswith("torso_front")
               and any(e.role == "opening" for e in p.edges)]
     if len(fronts) < 2:
@@ -1794,16 +1810,17 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
     if _turned(pattern, mesh).any():  # fronts with lapels (their roll lines fold, _smooth_normals)
         normals = _smooth_normals(mesh, normals)
     out = pos.copy()
-    on_top = [p for p in fronts if mesh.pieces[mesh.index(p.name)].verts[:, 0].mean() > _center_x(p)]
-    lower = [p for p in fronts if p not in on_top]  # the right half stays underneath
-    under = [_worn_reach(p) for p in lower]
+    top = _upper_side(pattern)
+    on_top = [p for p in fronts if _is_upper(pattern, mesh, p)]
+    lower = [p for p in fronts if p not in on_top]  # stays underneath
+    under = [_worn_reach(p, top) for p in lower]
     # a lapelled lower half's turned lapel lies LAPEL_LIFT over it, up to its roll line: the upper
     # half goes that much further out over it (0.8 cm over a lapel lifted 0.6, XS drape: 5 crossings)
-    lapels = [_worn_reach(p, 0.0, lapel_only=True) for p in lower]
+    lapels = [_worn_reach(p, top, 0.0, lapel_only=True) for p in lower]
     for p in on_top:
         i = mesh.index(p.name)
         v = mesh.pieces[i].verts
-        x = fold_lapel(p, v)[0][:, 0]
+        x = top * fold_lapel(p, v)[0][:, 0]
         # 1 where the other half lies under it as worn (its lapel turned back: above the break point
         # only up to its roll line, and OVERLAP_MARGIN past it), then down to 0 over 2 cm: lifted
         # only up to the centre, the other half ran through it; lifted up to the gorge, its lapel's
@@ -1817,7 +1834,7 @@ def _lift_front_overlap(pattern, mesh: GarmentMesh, pos: np.ndarray, lift: float
         a, b = _lm(p, "roll_start"), _lm(p, "roll_end")
         side = lapel_side(p, v)
         if a is not None and b is not None and side is not None:
-            roll = a[0] + (v[:, 1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1])
+            roll = top * (a[0] + (v[:, 1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1]))
             up = np.where(side > ON_FOLD, np.maximum(up, _overlap_lift(roll, *reach, lift)), up)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(v))
         out[sl] += up[:, None] * normals[sl]
@@ -1854,19 +1871,21 @@ def _overlap_lift(x: np.ndarray, reach: np.ndarray, lapel_reach: np.ndarray, lif
             + LAPEL_LIFT * np.clip((lapel_reach + 2.0 - x) / 2.0, 0, 1))
 
 
-def _worn_reach(piece, margin: float = OVERLAP_MARGIN, lapel_only: bool = False):
-    """How far toward +x an open front (the wearer's right, the lower half) reaches at each flat
-    height, as worn: to its front edge's line and, above a lapel's break point, to its roll line (the
-    lapel is turned back) and ``margin`` past it (the lapel lies lifted over its front there).
+def _worn_reach(piece, top: float, margin: float = OVERLAP_MARGIN, lapel_only: bool = False):
+    """How far toward the upper half an open front's lower half reaches at each flat height, in
+    ``top * x`` (top: _upper_side), as worn: to its front edge's line and, above a lapel's break
+    point, to its roll line (the lapel is turned back) and ``margin`` past it (the lapel lies
+    lifted over its front there).
     ``lapel_only``: how far its turned lapel reaches (-inf without one; below the break point
     receding 3 cm per cm, so what follows it fades out over ~3 cm instead of stepping)."""
-    edge = front_edge_range(piece)[1]
+    lo, hi = front_edge_range(piece)
+    edge = hi if top > 0 else -lo
     a, b = _lm(piece, "roll_start"), _lm(piece, "roll_end")
     if a is None or b is None or lapel_side(piece, piece.outline) is None:
         return lambda y: np.full(np.shape(y), -np.inf if lapel_only else edge)
 
     def reach(y):
-        roll = a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1])  # the roll line, extended
+        roll = top * (a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1]))  # the roll line, extended
         below = roll + margin - 3.0 * (a[1] - y) if lapel_only else edge
         return np.where(y > a[1], np.minimum(edge, roll + margin), below)
     return reach
@@ -1904,8 +1923,8 @@ def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
     2 cm mesh's three rows kinked: the middle row 1 cm behind the bottom one at the front), leaning
     out of the body where it must (straight up, its top ran 1.3 cm into the throat and the drape
     threw a corner up into the chin, 2 cm deep). Buttoned
-    at the front, its ends overlap there as the button stands under them do, the wearer's left one
-    (at +x, as _lift_front_overlap lays the fronts) on top: that end is lifted COLLAR_END_LIFT out
+    at the front, its ends overlap there as the button stands under them do, the upper front's one
+    (_upper_side, as _lift_front_overlap lays the fronts) on top: that end is lifted COLLAR_END_LIFT out
     along the collar's normals as far as the ends overlap, then less over 2 cm; its neckline
     follows, the move spread over the front. As relaxed, the ends lay 0.3-0.6 cm apart and through
     each other (button-down wrap: 6 crossings there), and the drape threw the upper end up over the
@@ -1926,7 +1945,7 @@ def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
         x = v[:, 0]  # along the straight band
         ends = [np.abs(x - x.min()) < 1e-6, np.abs(x - x.max()) < 1e-6]
         first = x < 0.5 * (x.min() + x.max())
-        top = 0 if at[first, 0].mean() > at[~first, 0].mean() else 1
+        top = 0 if _upper_side(pattern) * (at[first, 0].mean() - at[~first, 0].mean()) > 0 else 1
         tips = [at[e].mean(axis=0) for e in ends]
         overlap = float(np.linalg.norm((tips[0] - tips[1])[:2]))
         past = np.abs(x - (x.min() if top == 0 else x.max()))
@@ -2114,7 +2133,11 @@ def _roll_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
         height = 16.0 * (u * (1.0 - u)) ** 2
         near = np.clip(1.0 - np.abs(side) / LAPEL_ROLL_REACH, 0.0, 1.0)
         up[mesh.offsets[i]:mesh.offsets[i] + len(v)] = LAPEL_ROLL * height * near * near * (3 - 2 * near)
-    return snap_seams(mesh, pos + up[:, None] * normals)  # the shoulder seams and the collar follow
+    # rolled, the under front's hinge triangles at the bust can cut its own front: the fronts' two
+    # meshes are not mirror images, and with the wearer's left under (women's right over left) jacket
+    # XXL, 2 cm mesh, crossed 4 times there, the right one under none
+    rolled = _untangle_fronts(pattern, mesh, pos + up[:, None] * normals, _outward_faces(pattern, mesh))
+    return snap_seams(mesh, rolled)  # the shoulder seams and the collar follow
 
 
 # cm a front's layer still crossing the one under it moves out per round (that one in, half as far),
@@ -2125,7 +2148,7 @@ LAYER_WINDOW = 4.0  # cm from another layer within which a front's faces are loo
 
 def _front_layers(pattern, mesh: GarmentMesh) -> np.ndarray:
     """Each vertex's layer on an open front, from the body out: the lower half 0, its turned lapel
-    1, the upper half (the wearer's left, _lift_front_overlap) 2, its lapel 3; -1 off the fronts.
+    1, the upper half (_upper_side, as _lift_front_overlap lays it) 2, its lapel 3; -1 off the fronts.
     A vertex on a roll line is its front's."""
     layer = np.full(len(mesh.verts2d), -1)
     turned = _turned(pattern, mesh)
@@ -2134,7 +2157,7 @@ def _front_layers(pattern, mesh: GarmentMesh) -> np.ndarray:
             continue
         i = mesh.index(p.name)
         sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
-        layer[sl] = 2 * int(mesh.pieces[i].verts[:, 0].mean() > _center_x(p)) + turned[sl]
+        layer[sl] = 2 * int(_is_upper(pattern, mesh, p)) + turned[sl]
     return layer
 
 
@@ -2336,7 +2359,7 @@ def _turn_down_fall(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarra
     idx = np.nonzero(~sewn)[0]
     out[lo + idx] = _turned_places(turn, mm[idx], idx)
     # over both of the stand's ends where they lap at the front: laid COLLAR_FALL_GAP over its own
-    # stand's end, the wearer's right end of the collar lay under the left end of the stand, lifted
+    # stand's end, the lower end of the collar lay under the upper end of the stand, lifted
     # COLLAR_END_LIFT over it (drape M: 14 crossings there)
     stand_faces = mesh.faces[(mesh.piece_of[mesh.faces] == si).all(axis=1)]
     out[lo + idx] = _push_off(out[lo + idx], out, stand_faces, COLLAR_OVER_STAND)
