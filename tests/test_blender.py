@@ -639,6 +639,21 @@ def test_full_length_trousers_break_above_the_hem():
     assert r.metrics["self_crossings"] == 0 and r.metrics["inside_fraction"] == 0
 
 
+def test_overalls_hems_rest_on_the_feet_not_round_the_toes():
+    """The overalls M drape started from a wrap whose hems stood inside the feet down to the floor:
+    the toes came out through the front hem (0.54 % of the garment's vertices with the body through
+    them, 28 mm deep, in 2 of 3 drapes). Now the wrap lays each hem's front on the instep
+    (wrap._hems_on_feet) and the cloth falls from there, in front of the toes' root."""
+    from garment_addon.blender import drape as dr
+
+    r = pl.build_scene(draft_pattern(make_spec({"garment_type": "overalls"})), "drape")
+    m = r.metrics
+    assert m["drape_frames"] < dr.FRAME_CAP and m["drape_rest_speed"] < dr.REST_SPEED
+    assert m["self_crossings"] == 0
+    assert m["body_through_fraction"] <= 0.003 and m["body_through_max_mm"] <= 3.0, \
+        (m["body_through_fraction"], m["body_through_max_mm"])
+
+
 @pytest.mark.parametrize("garment_type", ["shirt", "jacket"])
 def test_a_default_plain_long_sleeve_rests_on_the_hand_and_breaks_above_the_hem(garment_type):
     """A default shirt's or jacket's long sleeve is cut onto the hand (spec.HAND_REST), its plain hem

@@ -1022,14 +1022,28 @@ def test_a_hood_rises_from_the_back_neckline_it_is_sewn_to(size):
     assert neckline is not None and abs(start[corner, 2] - neckline) < 1e-6
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: jumpsuit XXL fitted still crosses itself (5, at the right hem)")
-def test_a_fitted_jumpsuit_xxl_does_not_cross_itself():
-    """Jumpsuit XXL fitted: 5 crossings left (sweep of branch hood), all at the right hem. There were
-    4 more at the right front armhole's corner (a bodice vertex 1.5 cm from the armhole in the flat
-    lies 8 cm from it in 3D, the snap having taken the armhole out to the arm's cap: out of the
-    unfolding's 6 cm 3D reach; reaching it in the flat fixes the wrap but took the sleeve cap 7 cm
-    in and the drape went from 4 to 18-32 crossings), gone since. The hem's narrow ring lies inside
-    the XXL foot and the rows 1.5-3 cm above it are pushed out through the sole (as the fitted pants
-    XXL; docs/blender.md, Wrap 11)."""
-    mid, _ = _crossing_points({"garment_type": "jumpsuit", "size": "XXL", "features": {"fit": "fitted"}})
-    assert len(mid) == 0, np.round(mid, 1)
+@pytest.mark.parametrize("garment_type", ["pants", "jumpsuit"])
+def test_a_fitted_xxl_trouser_hem_rests_on_the_instep(garment_type):
+    """Full-length trousers reach the floor; a fitted XXL leg's hem (36 cm round) is narrower than
+    the foot it stands on. Laid straight down, its front half lay inside the foot and the push-out
+    sent it out through the sole (z -1.3), where the rows above it folded: pants / jumpsuit XXL
+    fitted 5 / 5 self-crossings at the right hem. Now the leg's front is lifted onto the foot's top
+    (wrap._hems_on_feet): no crossing, no hem vertex under the floor or inside the foot, and the
+    hem's front stands higher than its back, on the instep."""
+    from garment_addon.core.assembly.quality import crossing_edges
+
+    _, pattern, body, mesh, pos = _on_shown_body({"garment_type": garment_type, "size": "XXL",
+                                                   "features": {"fit": "fitted"}}, 1.5)
+    faces = _welded(mesh, mesh.faces)
+    faces = faces[(faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2]) & (faces[:, 0] != faces[:, 2])]
+    edges, _ = crossing_edges(pos, faces)
+    assert len(edges) == 0, np.round(pos[np.unique(edges, axis=0)].mean(axis=1), 1)
+    for side in ("left", "right"):
+        hem = {part: mesh.offsets[mesh.index(f"{side}_{part}_leg")]
+               + np.asarray(mesh.pieces[mesh.index(f"{side}_{part}_leg")].edge_verts["hem"])
+               for part in ("front", "back")}
+        z = {part: pos[v, 2] for part, v in hem.items()}
+        assert min(z["front"].min(), z["back"].min()) >= 0.0, side  # nothing under the floor
+        assert z["front"].max() > z["back"].max() + 3.0, (side, z["front"].max(), z["back"].max())
+        depth, _ = body.surface.skin.signed_distance(pos[np.concatenate(list(hem.values()))])
+        assert depth.min() > 0.0, (side, depth.min())  # outside the shown skin
