@@ -128,10 +128,11 @@ def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], 
     run = pts - pts[0]  # the centre front (or the opening) first, at the origin
     run[:, 0] *= np.sign(run[-1, 0]) or 1.0  # toward the back: +x, the face at x = 0
     run[:, 1] -= run[-1, 1]  # the neck point at y = 0, the centre front below it
-    if fronts["left"] == fronts["right"]:
-        # a pullover: the halves meet at the centre front neck and a straight edge eases round its
-        # shallow neckline (traced, the hood was 4 cm narrower at the neck and the hoodie S / XS wrap
-        # crossed itself 5 times at the back neck)
+    if fronts["left"] == fronts["right"] or pts[0][0] > -0.01:
+        # no overlap past the centre front (a pullover, an edge-to-edge front): the halves meet at the
+        # centre front neck and keep the straight edge. Traced, the hoodie's hood was 4 cm narrower at the
+        # neck (its S / XS wrap crossed itself 5 times at the back neck) and the hooded jumpsuit's wrap
+        # (a 12 cm round neckline) crossed itself by the neck's sides (XS..XXL x fit 187 -> 720)
         run = g.line((0, 0), (g.length(neck.pts), 0))
     xn = float(run[-1, 0])
     d = xn + bl
