@@ -582,6 +582,28 @@ def test_hood_goes_over_a_head(size):
         assert width[2] - width[0] >= 0.35 * head + 5.0
 
 
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+def test_an_open_front_hood_follows_the_v_neckline_down_to_the_opening(size):
+    """A hooded jacket's hood is sewn down its 20 cm V neckline to the opening: each half's neck edge is
+    traced off its front's neckline (same length, same drop below the neck point), so the face edge
+    reaches down to where the neckline ends. Drawn level, the wrap dragged the hood's front 20 cm down
+    the V and the fronts folded under it (58 crossings over XS..XXL x fit). A pullover's hood keeps
+    its straight neck edge."""
+    p = draft_pattern(make_spec({"garment_type": "jacket", "size": size, "features": {"has_hood": True}}))
+    check_pattern(p)
+    neck = p.piece("left_front").edge_points("neckline_left")
+    hood = p.piece("hood_left")
+    edge = hood.edge_points("neck_front")
+    assert abs(hood.edge_length("neck_front") - p.piece("left_front").edge_length("neckline_left")) < 1e-6
+    drop = np.ptp(neck[:, 1])
+    assert drop > 15.0
+    assert abs(np.ptp(edge[:, 1]) - drop) < 1e-6 and abs(np.ptp(edge[:, 0]) - np.ptp(neck[:, 0])) < 1e-6
+    face = hood.edge_points("face")
+    assert face[:, 1].min() < hood.edge_points("neck_back")[:, 1].min() - drop + 1e-6
+    pullover = draft_pattern(make_spec({"garment_type": "hoodie", "size": size})).piece("hood_left")
+    assert np.ptp(pullover.edge_points("neck_front")[:, 1]) < 1e-9
+
+
 def test_a_hood_too_small_for_the_head_is_raised_with_a_warning():
     p = draft_pattern(make_spec({"garment_type": "hoodie", "measurements": {"hood_height": 25}}))
     check_pattern(p)

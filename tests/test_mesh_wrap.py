@@ -992,6 +992,16 @@ def test_a_wrap_does_not_cross_itself(garment_type, size, fit):
     assert len(mid) == 0, np.round(mid, 1)
 
 
+@pytest.mark.parametrize("size,fit", [("S", "regular"), ("M", "regular"), ("XXL", "fitted")])  # 6 / 4 / 2 before
+def test_a_hooded_jacket_wrap_does_not_fold_its_fronts_under_the_hood(size, fit):
+    """Hooded jacket: the hood's neck edge, drawn level, was dragged 20 cm down the V neckline by the
+    seam snap and the fronts folded under it by the neck (58 crossings over XS..XXL x fit). Traced off
+    the neckline, the hood's front lies down the V on the body, the wearer's left half over the right
+    where they cross past the centre, as the fronts."""
+    mid, _ = _crossing_points({"garment_type": "jacket", "size": size, "features": {"has_hood": True, "fit": fit}})
+    assert len(mid) == 0, np.round(mid, 1)
+
+
 @pytest.mark.parametrize("size", ["S", "L", "XXL"])
 def test_a_hood_rises_from_the_back_neckline_it_is_sewn_to(size):
     """At the centre back a hood half starts at the height of the back's neckline (placed before it),

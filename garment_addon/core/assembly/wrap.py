@@ -33,6 +33,17 @@ RELAX_ITERATIONS = 30
 # imports start further from their flat shape (placed roughly): 5-10 % stretch after 30, 2.5-7 % after 90
 IMPORT_RELAX_ITERATIONS = 90
 HOOD_AIR = 3.0  # cm between head and hood: the room a hood has
+# cm: an open front's hood, the wearer's left half's front over the right's where they cross past the
+# centre (as _lift_front_overlap): 0.8 as the fronts, the hooded jacket M drape took them through each
+# other there (9 crossings; 1.2: 0)
+HOOD_OVERLAP_LIFT = 1.2
+# cm of a V neckline's drop over which a hood's columns go from the ring round the head to lying on the
+# neckline they are sewn to, and cm above the neck base over which they leave it for the ring: 12 / 10
+# leave the hooded jacket and parka XS..XXL x fit wrap 8 + 14 crossings (were 58 + 67), the under half
+# buckled at the centre front by the neck base (L, XXL loose; parka L); 2 / 4 gave 84 over four cases
+# 12 / 10 leave at 0, 14 / 14 0 for M..XXL and 9 a case at XS (the sweep, with a 0.8 cm overlap lift)
+HOOD_DROP_FADE = 12.0
+HOOD_BLEND = 10.0
 HANG_WIDER = 1.1  # an imported skirt ring this much wider than the body hangs (in flutes) from there down
 RELAX_OMEGA = 1.5  # over-relaxation: 1.5 converges faster than plain Jacobi (1.0), stays stable
 EXTENSION_LIFT = 0.6  # cm: a band's button extension lies this far out over the end it overlaps
@@ -1335,14 +1346,82 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     # under it (lifted all round, the hooded jacket's fronts crossed the hood 6 more times by the neck)
     zn = _neckline_height(p, mesh, pos, placed, nb) if nb is not None else None
     zn = z0 if zn is None else z0 + (zn - z0) * np.clip(u, 0.0, 1.0)
-    z = zn + (z1 - zn) * v[:, 1] / max(ytop, 1e-6)
+    # down a V neckline's drop (an open front's hood has its neck edge traced off the front's neckline,
+    # down to the opening) the columns rise from the placed neckline under them instead, by how far it
+    # has dropped: from the neck base, the snap dragged the hood's front 20 cm down the V and the fronts
+    # folded under it by the neck (hooded jacket XS..XXL: 58 wrap crossings)
+    under = _neckline_under(p, mesh, pos, placed)
+    yn, drop = np.zeros(len(v)), np.zeros(len(v))
+    if under is not None:
+        xs, ys, seam3 = under
+        yn = np.minimum(np.interp(v[:, 0], xs, ys), 0.0)
+        seam = np.column_stack([np.interp(v[:, 0], xs, seam3[:, k]) for k in range(3)])
+        drop = np.clip(-yn / HOOD_DROP_FADE, 0.0, 1.0)
+        zn = zn + drop * (seam[:, 2] - zn)
+    t = np.clip((v[:, 1] - yn) / np.maximum(ytop - yn, 1e-6), 0.0, None)
+    z = zn + (z1 - zn) * t
     neck_r = float(np.mean(body.section(np.array([z0]))[:2]))
-    below = z < hc[2]
-    f = np.clip((z - z0) / max(hc[2] - z0, 1e-6), 0, 1)
-    ell = np.sqrt(np.clip(1 - ((z - hc[2]) / (ax[2] + 1.0)) ** 2, 0.05, 1))
-    kx = np.where(below, (neck_r + 2) / ax[0] * (1 - f) + f, ell)
-    ky = np.where(below, (neck_r + 2) / ax[1] * (1 - f) + f, ell)
-    pos[sl] = np.column_stack([hc[0] + ax[0] * kx * np.cos(phi), hc[1] + ax[1] * ky * np.sin(phi), z])
+
+    def ring(z):
+        below = z < hc[2]
+        f = np.clip((z - z0) / max(hc[2] - z0, 1e-6), 0, 1)
+        ell = np.sqrt(np.clip(1 - ((z - hc[2]) / (ax[2] + 1.0)) ** 2, 0.05, 1))
+        kx = np.where(below, (neck_r + 2) / ax[0] * (1 - f) + f, ell)
+        ky = np.where(below, (neck_r + 2) / ax[1] * (1 - f) + f, ell)
+        return np.column_stack([hc[0] + ax[0] * kx * np.cos(phi), hc[1] + ax[1] * ky * np.sin(phi), z])
+
+    out = ring(z)
+    if drop.any():
+        # below the ring: up from the seam laid on the body (a V neckline's drop: the hood's front
+        # lies in the opening over the chest and the neck, as the front it is sewn to; drawn in
+        # toward the ring, its rows ran through the fronts beside the V), then over HOOD_BLEND above
+        # the neck base into the ring round the head
+        top = z0 + HOOD_BLEND
+        w = drop * np.clip((top - z) / np.maximum(top - np.maximum(zn, z0), 1e-6), 0.0, 1.0)
+        low = np.column_stack([seam[:, :2], z])
+        lift = np.zeros(len(v))
+        reach = -float(seam3[0, 0])  # the other half's lowest point, mirrored: past the centre?
+        if sign > 0 and reach > 0:
+            # the wearer's left half, sewn to the front on top, lies on the other half where the two
+            # cross past the centre front, as the fronts do (_lift_front_overlap)
+            lift = HOOD_OVERLAP_LIFT * np.clip((reach + 2.0 - seam[:, 0]) / 2.0, 0, 1)
+        on = drop > 0
+        low[on] = _radially_onto(body, low[on], hc[:2], offset + lift[on])
+        out[:, :2] += w[:, None] * (low[:, :2] - out[:, :2])
+    pos[sl] = out
+
+
+def _radially_onto(body: Body, pts: np.ndarray, axis: np.ndarray, offset) -> np.ndarray:
+    """``pts`` moved horizontally, along the ray from ``axis`` (x, y), to ``offset`` cm outside the
+    shown body's skin (unmoved without one)."""
+    skin = getattr(getattr(body, "surface", None), "skin", None)
+    if skin is None or not len(pts):
+        return pts
+    p = pts.copy()
+    for _ in range(4):
+        d, i = skin.signed_distance(p)
+        ray = p[:, :2] - axis
+        ray /= np.maximum(np.linalg.norm(ray, axis=1), 1e-9)[:, None]
+        cos = np.maximum(np.einsum("ij,ij->i", skin.normals[i][:, :2], ray), 0.3)
+        p[:, :2] -= ray * np.clip((d - offset) / cos, -5.0, 5.0)[:, None]
+    return p
+
+
+def _neckline_under(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray | None):
+    """(flat x, flat y, placed 3D point) along a hood half's neck edge, sorted by x, of the placed
+    neckline each neck-edge vertex is sewn to; None when none is placed."""
+    if placed is None:
+        return None
+    i = mesh.index(p.name)
+    mp = mesh.pieces[i]
+    own, other = _sewn_to(mesh, i)
+    ok = placed[other] & np.isin(own - mesh.offsets[i], _neck_verts(p, mp))
+    ok &= ~np.isin(mesh.piece_of[other], [j for j, q in enumerate(mesh.pieces) if "hood" in q.name])
+    if not ok.any():
+        return None
+    flat = mp.verts[own[ok] - mesh.offsets[i]]
+    order = np.argsort(flat[:, 0], kind="stable")
+    return flat[order, 0], flat[order, 1], pos[other[ok][order]]
 
 
 def _neck_verts(p, mp) -> np.ndarray:
@@ -1354,17 +1433,11 @@ def _neck_verts(p, mp) -> np.ndarray:
 def _neckline_height(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray | None, at: np.ndarray) -> float | None:
     """Height of the placed neckline that a hood's neck edge is sewn to at the neck-edge vertex
     nearest ``at`` (flat); None when no placed piece is sewn to its neck edges."""
-    if placed is None:
+    under = _neckline_under(p, mesh, pos, placed)
+    if under is None:
         return None
-    i = mesh.index(p.name)
-    mp = mesh.pieces[i]
-    own, other = _sewn_to(mesh, i)
-    ok = placed[other] & np.isin(own - mesh.offsets[i], _neck_verts(p, mp))
-    ok &= ~np.isin(mesh.piece_of[other], [j for j, q in enumerate(mesh.pieces) if "hood" in q.name])
-    if not ok.any():
-        return None
-    k = int(np.argmin(np.linalg.norm(mp.verts[own[ok] - mesh.offsets[i]] - at, axis=1)))
-    return float(pos[other[ok][k], 2])
+    k = int(np.argmin(np.hypot(under[0] - at[0], under[1] - at[1])))
+    return float(under[2][k, 2])
 
 
 def _place_on_host(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray) -> bool:
@@ -2235,6 +2308,12 @@ def _untangle_fronts(pattern, mesh: GarmentMesh, pos: np.ndarray, faces: np.ndar
     layer = _front_layers(pattern, mesh)
     if not np.isin(layer, 2).any() or not np.isin(layer, 0).any():  # not two halves
         return pos
+    # a hood half's front, sewn down its front's V neckline, crosses the other's past the centre as
+    # the fronts do: in its front's layer (hooded jacket M wrap: 4 crossings between them there)
+    for p in pattern.pieces:
+        if (p.body_region or "").startswith("hood"):
+            i = mesh.index(p.name)
+            layer[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)] = 2 * ("left" in p.body_region)
     return _untangle(pos, faces, layer)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...spec import GarmentSpec
 from .. import geometry as g
 from ..builder import PatternDraft, PieceDraft
@@ -114,15 +116,33 @@ def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], 
     """
     h, depth = hood_size(spec.m["hood_height"], head_girth(height), draft.warnings)
     front = fronts["left"]
-    fl = g.length(draft.piece(front).get("neckline_left").pts)
+    neck = draft.piece(front).get("neckline_left")
     bl = g.length(draft.piece(back).get("neckline_left").pts)
-    d = fl + bl
+    # the front neck edge traced off the front's neckline, laid with the neck point on the back's neck
+    # line: it drops with the neckline to where the front's neckline ends (a V-neck jacket: 20 cm,
+    # down to the opening), so the face edge reaches down to that point. Drawn straight and level (as
+    # long, all of it counted as width), the hood's neck edge met a V neckline that falls 20 cm: the hood
+    # was 8 cm deeper than the head needs (M), its face edges met at the V's bottom, closing the face to
+    # a slit, and the wrap folded the fronts under it by the neck (58 crossings over XS..XXL x fit)
+    pts = neck.pts if neck.pts[0][1] < neck.pts[-1][1] else neck.pts[::-1]  # the neck point (higher) last
+    run = pts - pts[0]  # the centre front (or the opening) first, at the origin
+    run[:, 0] *= np.sign(run[-1, 0]) or 1.0  # toward the back: +x, the face at x = 0
+    run[:, 1] -= run[-1, 1]  # the neck point at y = 0, the centre front below it
+    if fronts["left"] == fronts["right"] or pts[0][0] > -0.01:
+        # no overlap past the centre front (a pullover, an edge-to-edge front): the halves meet at the
+        # centre front neck and keep the straight edge. Traced, the hoodie's hood was 4 cm narrower at the
+        # neck (its S / XS wrap crossed itself 5 times at the back neck) and the hooded jumpsuit's wrap
+        # (a 12 cm round neckline) crossed itself by the neck's sides (XS..XXL x fit 187 -> 720)
+        run = g.line((0, 0), (g.length(neck.pts), 0))
+    xn = float(run[-1, 0])
+    d = xn + bl
     depth = max(depth, d + 2.0)
     top = g.P(2.5, h)
-    cf = next(t for t in draft.piece(front).get("neckline_left").tags if t != "neck_left")
+    low = g.P(0.0, float(run[0, 1]))
+    cf = next(t for t in neck.tags if t != "neck_left")
     pd = PieceDraft("hood_left", "hood_left", cut_group="hood")
-    pd.edge("neck_front", g.line((0, 0), (fl, 0)), "seam", (cf, "neck_left"))
-    pd.edge("neck_back", g.line((fl, 0), (d, 0)), "seam", ("neck_left", "cb_neck"))
+    pd.edge("neck_front", run, "seam", (cf, "neck_left"))
+    pd.edge("neck_back", g.line((xn, 0), (d, 0)), "seam", ("neck_left", "cb_neck"))
     # the back swings out from the neck to the full head depth, then rounds over the crown
     # (widest at brow level, a little above half the height, where the head is longest)
     back_mid = (depth, 0.55 * h)
@@ -130,9 +150,11 @@ def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], 
                    g.cubic(back_mid, (depth, 0.85 * h), (0.45 * depth, h), top))
     pd.edge("crown", crown, "seam", ("cb_neck", "hood_top"))
     # the face edge turns back into a 2 cm casing for a drawcord
-    pd.edge("face", g.cubic(top, (-0.04 * h, 0.7 * h), (-0.03 * h, 0.3 * h), (0, 0)), "opening",
-            ("hood_top", cf), allowance=2.5)
-    pd.landmarks.update(neck_front=g.P(0, 0), neck_back=g.P(d, 0), crown=g.P(0.5 * d, h))
+    face = g.cubic(top, (-0.04 * h, 0.7 * h), (-0.03 * h, 0.3 * h), (0, 0))
+    if low[1] < -1e-6:  # on down the neckline's drop
+        face = g.join(face, g.line((0, 0), low))
+    pd.edge("face", face, "opening", ("hood_top", cf), allowance=2.5)
+    pd.landmarks.update(neck_front=low, neck_back=g.P(d, 0), crown=g.P(0.5 * d, h))
     pd.notches.append(("neck_back", 0.0, 1))  # the shoulder seam
     pd.grain = (0.45 * d, 0.2 * h, 0.8 * h)
     right = pd.mirrored("hood_right", "hood_right")
