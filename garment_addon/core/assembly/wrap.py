@@ -33,7 +33,7 @@ RELAX_ITERATIONS = 30
 # imports start further from their flat shape (placed roughly): 5-10 % stretch after 30, 2.5-7 % after 90
 IMPORT_RELAX_ITERATIONS = 90
 HOOD_AIR = 3.0  # cm between head and hood: the room a hood has
-# cm: an open front's hood, the wearer's left half's front over the right's where they cross past the
+# cm: an open front's hood, the upper half's front (_upper_side) over the other's where they cross past the
 # centre (as _lift_front_overlap): 0.8 as the fronts, the hooded jacket M drape took them through each
 # other there (9 crossings; 1.2: 0)
 HOOD_OVERLAP_LIFT = 1.2
@@ -1304,7 +1304,7 @@ def _band_on_legs(p, v: np.ndarray, seam: np.ndarray, targets: np.ndarray, centr
 
 
 def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float,
-                placed: np.ndarray | None = None) -> None:
+                placed: np.ndarray | None = None, upper: float = 1.0) -> None:
     """A hood half around its side of the head, HOOD_AIR cm clear of it (a hood has room inside; on
     the head it was a helmet, stretched 24 % to reach round the face): y runs up from the neckline to
     the crown, x forward from the back centre over the angle the pattern's width covers, so the face
@@ -1380,11 +1380,13 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
         w = drop * np.clip((top - z) / np.maximum(top - np.maximum(zn, z0), 1e-6), 0.0, 1.0)
         low = np.column_stack([seam[:, :2], z])
         lift = np.zeros(len(v))
-        reach = -float(seam3[0, 0])  # the other half's lowest point, mirrored: past the centre?
-        if sign > 0 and reach > 0:
-            # the wearer's left half, sewn to the front on top, lies on the other half where the two
-            # cross past the centre front, as the fronts do (_lift_front_overlap)
-            lift = HOOD_OVERLAP_LIFT * np.clip((reach + 2.0 - seam[:, 0]) / 2.0, 0, 1)
+        # the other half's lowest point (the V's bottom; the halves are drawn mirrored, so it is not
+        # the same end of the flat-x order on both), mirrored: past the centre?
+        reach = -sign * float(seam3[np.argmin(seam3[:, 2]), 0])
+        if sign == upper and reach > 0:
+            # the half sewn to the front on top (``upper``: _upper_side) lies on the other half where
+            # the two cross past the centre front, as the fronts do (_lift_front_overlap)
+            lift = HOOD_OVERLAP_LIFT * np.clip((reach + 2.0 - sign * seam[:, 0]) / 2.0, 0, 1)
         on = drop > 0
         low[on] = _radially_onto(body, low[on], hc[:2], offset + lift[on])
         out[:, :2] += w[:, None] * (low[:, :2] - out[:, :2])
@@ -1620,7 +1622,7 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
             _place_sleeve(body, p, mesh, pos, offset, mates)
             mark(p)
         elif r.startswith("hood") or "hood" in p.name:
-            _place_hood(p, mesh, pos, body, offset, placed)
+            _place_hood(p, mesh, pos, body, offset, placed, _upper_side(pattern))
             mark(p)
         else:
             pending.append(p)
@@ -2313,7 +2315,8 @@ def _untangle_fronts(pattern, mesh: GarmentMesh, pos: np.ndarray, faces: np.ndar
     for p in pattern.pieces:
         if (p.body_region or "").startswith("hood"):
             i = mesh.index(p.name)
-            layer[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)] = 2 * ("left" in p.body_region)
+            side = 1.0 if "left" in p.body_region else -1.0
+            layer[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)] = 2 * int(side == _upper_side(pattern))
     return _untangle(pos, faces, layer)
 
 
