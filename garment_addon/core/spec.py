@@ -432,19 +432,23 @@ BREAK_ABOVE_HEM = 14.0  # cm: a cropped jacket still buttons this far above its 
 # A block (FRONT_OVER_BUST, its side bust dart) is drafted for a B cup: full bust less high bust
 # about B_CUP_DIFFERENCE. A fuller bust takes a full-bust adjustment: the pattern maker's slash and
 # spread through the bust point opens the front by half the difference past that on each side and
-# lengthens it over the apex, the side bust dart taking the length back at the side seam.
+# lengthens it over the apex by as much, the side bust dart taking the length back at the side seam.
 B_CUP_DIFFERENCE = 5.0  # cm
-FBA_MAX = 4.5  # cm: the most length one side bust dart takes (more is split into two darts)
+# cm: the most length the adjustment adds to the block's dart. At 4.5 the size XXL shirt (cup
+# difference 19.5 cm) hung its centre front 2.5 cm below its side seams in the drape; at 2.25, 0.8
+FBA_MAX = 2.25
 
 
 def full_bust_adjustment(m: dict[str, float], give: float = 0.0) -> float:
     """Length (cm) a front gains over the bust point for a bust fuller than the block's B cup: the
-    cup difference past it (full bust - high bust - B_CUP_DIFFERENCE) less what the fabric ``give``s
-    (a knit stretches over some of it), twice the per-side spread, up to FBA_MAX; 0 at or under a B
-    cup. Checked against the shown mannequin: its front over the apex is longer than its back by
-    1.0 / 2.6 / 5.1 / 5.7 / 8.2 cm at S..XXL, the block's dart gives 2.2-3.1 (short by -1.2 / 0.2 /
-    2.5 / 2.9 / 5.1), the adjustment 0 / 0 / 2.5 / 4.5 / 4.5."""
-    return min(max(m["bust"] - m["high_bust"] - B_CUP_DIFFERENCE - give, 0.0), FBA_MAX)
+    per-side spread, half the cup difference past it (full bust - high bust - B_CUP_DIFFERENCE) less
+    what the fabric ``give``s (a knit stretches over some of it), up to FBA_MAX; 0 at or under a B
+    cup. Twice that (the whole difference, up to 4.5) matched the shown body's surface over the apex
+    and into the hollow under it, which the wrap followed; a woven front hangs straight down from
+    the apex instead, and the drape's centre front hung below the side seams: shirt L / XL / XXL
+    front_hem_rise -0.83 / -2.02 / -2.51 cm, with the per-side spread (and the wrap's front hung
+    from the apex) -0.97 / -0.99 / -0.82."""
+    return min(max(m["bust"] - m["high_bust"] - B_CUP_DIFFERENCE - give, 0.0) / 2, FBA_MAX)
 
 
 def _flat_chest(m: dict[str, float], given: dict[str, float], meta) -> None:
