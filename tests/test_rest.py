@@ -29,3 +29,32 @@ def test_the_drape_starts_with_its_edges_at_their_cut_lengths(spec):
     assert np.abs(length_error(rest, mesh.verts2d, edges))[free].mean() < 0.015
     assert np.array_equal(rest[held], pos[held])  # pinned cloth stays where the wrap put it
     assert np.linalg.norm(rest - pos, axis=1).max() < 10.0  # near the wrap: its curvature, not the flat pattern's
+
+
+@pytest.mark.parametrize("size", ["XL", "XXL"])
+def test_the_drape_starts_outside_the_body(size):
+    """Relaxed free in space, a jumpsuit's front (its bodice wrapped 1.3x stretched over the bust)
+    went straight through a full bust: XXL 116 vertices up to 4.7 cm inside the shown body. The cloth
+    sim cannot get cloth that starts inside its collider out again (both breasts came through the XXL
+    drape). Pushed out of the body as it relaxes, none start inside and the lengths stay near cut."""
+    from garment_addon.core.body.makehuman import attach_human
+    from garment_addon.core.body.mannequin import body_for_pattern
+    from garment_addon.core.body.surface import MeshSurface
+
+    spec = make_spec({"garment_type": "jumpsuit", "size": size})
+    pattern = draft_pattern(spec)
+    mesh = mesh_pattern(pattern, 2.0)
+    body = body_for_pattern(pattern)
+    attach_human(body)
+    pos = wrap(pattern, mesh, body)
+    edges = mesh.edges()
+    limbs = [mesh.index(p.name) for p in pattern.pieces if p.body_region.startswith(("arm", "leg"))]
+    held = np.isin(mesh.piece_of, limbs)
+    skin = MeshSurface(body.human.verts, body.human.triangles)
+    free = rest_shape(pos, mesh.verts2d, edges, held=held)
+    assert (skin.signed_distance(free)[0] < -1.0).sum() > 20  # the case this guards against
+    kept = rest_shape(pos, mesh.verts2d, edges, held=held, keep_out=lambda p: body.push_out(p, 0.4))
+    assert (skin.signed_distance(kept[~held])[0] < -0.05).sum() == 0
+    loose = ~held[edges[:, 0]]
+    assert np.abs(length_error(kept, mesh.verts2d, edges))[loose].mean() < 0.02
+    assert np.array_equal(kept[held], pos[held])

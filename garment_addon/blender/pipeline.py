@@ -184,7 +184,10 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # seams open jittered there: 141 frames, not 38), and so are collars and cuffs (_folded_on)
             limbs = _limbs(pattern, mesh)
             held = (np.round(pin, 2) > 0.0) | _folded_on(pattern, mesh) | limbs | _imported(pattern, mesh)
-            start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held)
+            # kept out of the body: free in space, a front cut for a full bust relaxed straight through
+            # it, and the cloth started inside the collider stayed there (jumpsuit XXL: breasts out)
+            start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held,
+                               keep_out=lambda p: body.push_out(p, dr.COLLISION_DISTANCE / CM))
             sc.set_coords(garment, start)
             # what is held starts as wrapped and is scaled per vertex toward its cut lengths, as before:
             # sleeves and legs, squeezed along the limb, push out against the cuff or hem and fold above
