@@ -654,6 +654,19 @@ def test_overalls_hems_rest_on_the_feet_not_round_the_toes():
         (m["body_through_fraction"], m["body_through_max_mm"])
 
 
+def test_a_full_bust_stays_inside_an_xxl_jumpsuit():
+    """The jumpsuit XXL drape started from a rest shape relaxed free in space, its fronts straight
+    through the breasts (4.7 cm inside), and the cloth sim kept them there: both breasts came out
+    through the front (body-through 3.0 %, 20 mm, 10 crossings, not at rest by the cap)."""
+    from garment_addon.blender import drape as dr
+
+    r = pl.build_scene(draft_pattern(make_spec({"garment_type": "jumpsuit", "size": "XXL"})), "drape")
+    m = r.metrics
+    assert m["drape_frames"] < dr.FRAME_CAP and m["self_crossings"] <= 2
+    assert m["body_through_fraction"] <= 0.003 and m["body_through_max_mm"] <= 3.0, \
+        (m["body_through_fraction"], m["body_through_max_mm"])
+
+
 @pytest.mark.parametrize("garment_type", ["shirt", "jacket"])
 def test_a_default_plain_long_sleeve_rests_on_the_hand_and_breaks_above_the_hem(garment_type):
     """A default shirt's or jacket's long sleeve is cut onto the hand (spec.HAND_REST), its plain hem
