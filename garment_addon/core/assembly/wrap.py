@@ -38,10 +38,9 @@ HOOD_AIR = 3.0  # cm between head and hood: the room a hood has
 # other there (9 crossings; 1.2: 0)
 HOOD_OVERLAP_LIFT = 1.2
 # cm of a V neckline's drop over which a hood's columns go from the ring round the head to lying on the
-# neckline they are sewn to, and cm above the neck base over which they leave it for the ring: 12 / 10
-# leave the hooded jacket and parka XS..XXL x fit wrap 8 + 14 crossings (were 58 + 67), the under half
-# buckled at the centre front by the neck base (L, XXL loose; parka L); 2 / 4 gave 84 over four cases
-# 12 / 10 leave at 0, 14 / 14 0 for M..XXL and 9 a case at XS (the sweep, with a 0.8 cm overlap lift)
+# neckline they are sewn to, and cm above the neck base over which they leave it for the ring: picked
+# from the wrap sweep (female hooded jacket and parka XS..XXL x fit 58 + 67 crossings before, 6 + 5
+# with 12 / 10, all at XS regular; 2 / 4 gave 84 over four cases; 14 / 14 0 at M..XXL, 9 a case at XS)
 HOOD_DROP_FADE = 12.0
 HOOD_BLEND = 10.0
 HANG_WIDER = 1.1  # an imported skirt ring this much wider than the body hangs (in flutes) from there down
