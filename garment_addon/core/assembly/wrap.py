@@ -1394,22 +1394,50 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
         on = drop > 0
         low[on] = _radially_onto(body, low[on], hc[:2], offset + lift[on])
         out[:, :2] += w[:, None] * (low[:, :2] - out[:, :2])
+        # the ring's share of a blended point can lie inside a thick neck (the male preset's front
+        # neck under the jaw): there it goes out along its ray to the skin, as the seam's share does
+        # (left inside, the push-out moved it along the jaw's downward normals and the hood's front
+        # folded on itself by the neck: male hooded jacket S / L 14 wrap crossings, female XS 2)
+        bl = w > 0
+        if bl.any():
+            onto = _radially_onto(body, out[bl], hc[:2], offset + lift[bl])
+            near = np.linalg.norm(out[bl, :2] - hc[:2], axis=1) < np.linalg.norm(onto[:, :2] - hc[:2], axis=1)
+            out[np.flatnonzero(bl)[near]] = onto[near]
     pos[sl] = out
 
 
-def _radially_onto(body: Body, pts: np.ndarray, axis: np.ndarray, offset) -> np.ndarray:
+def _radially_onto(body: Body, pts: np.ndarray, axis: np.ndarray, offset, step: float = 0.25,
+                   reach: float = 8.0) -> np.ndarray:
     """``pts`` moved horizontally, along the ray from ``axis`` (x, y), to ``offset`` cm outside the
-    shown body's skin (unmoved without one)."""
+    shown body's skin (unmoved without one, or where the ray never reaches that level): to its
+    outermost crossing of that level, sampled every ``step`` cm from the axis to ``reach`` cm past
+    the point. Under the male preset's jaw a horizontal ray passes the neck and then runs within
+    ``offset`` of the jaw's underside up to the chin: stepped by the distance over the skin normal's
+    share of the ray (the jaw's normals point down, the share clamped to 0.3), a point ran through
+    the neck past the axis and out behind it, and the crossing nearest where each point started was
+    the neck for some and the chin for their neighbours; either way the hood's front folded on
+    itself by the neck (male hooded jacket S 8-10, M / L 2-3 wrap crossings)."""
     skin = getattr(getattr(body, "surface", None), "skin", None)
     if skin is None or not len(pts):
         return pts
+    ray = pts[:, :2] - axis
+    r0 = np.linalg.norm(ray, axis=1)
+    ray /= np.maximum(r0, 1e-9)[:, None]
+    k = int(np.ceil((r0.max() + reach) / step)) + 1
+    s = np.arange(k) * step  # (k,) cm from the axis
+    q = np.empty((len(pts), k, 3))
+    q[..., :2] = axis + s[None, :, None] * ray[:, None, :]
+    q[..., 2] = pts[:, 2:3]
+    d = skin.signed_distance(q.reshape(-1, 3))[0].reshape(len(pts), k)
+    d -= np.broadcast_to(np.asarray(offset, float), len(pts))[:, None]
+    # the level crossed outward between samples j and j + 1, at most REACH past where the point starts
+    cross = (d[:, :-1] < 0) & (d[:, 1:] >= 0) & (s[None, 1:] <= r0[:, None] + reach)
+    j = len(s) - 2 - np.argmax(cross[:, ::-1], axis=1)  # the outermost
+    ok = cross[np.arange(len(pts)), j]
+    a, b = d[np.arange(len(pts)), j], d[np.arange(len(pts)), j + 1]
+    r = s[j] + step * a / np.where(a != b, a - b, 1.0)
     p = pts.copy()
-    for _ in range(4):
-        d, i = skin.signed_distance(p)
-        ray = p[:, :2] - axis
-        ray /= np.maximum(np.linalg.norm(ray, axis=1), 1e-9)[:, None]
-        cos = np.maximum(np.einsum("ij,ij->i", skin.normals[i][:, :2], ray), 0.3)
-        p[:, :2] -= ray * np.clip((d - offset) / cos, -5.0, 5.0)[:, None]
+    p[ok, :2] = axis + r[ok, None] * ray[ok]
     return p
 
 
