@@ -40,7 +40,8 @@ HOOD_OVERLAP_LIFT = 1.2
 # cm of a V neckline's drop over which a hood's columns go from the ring round the head to lying on the
 # neckline they are sewn to, and cm above the neck base over which they leave it for the ring: picked
 # from the wrap sweep (female hooded jacket and parka XS..XXL x fit 58 + 67 crossings before, 6 + 5
-# with 12 / 10, all at XS regular; 2 / 4 gave 84 over four cases; 14 / 14 0 at M..XXL, 9 a case at XS)
+# with 12 / 10, all at XS regular; 2 / 4 gave 84 over four cases; 14 / 14 0 at M..XXL, 9 a case at XS;
+# 0 + 0 since _radially_onto takes the outermost crossing)
 HOOD_DROP_FADE = 12.0
 HOOD_BLEND = 10.0
 HANG_WIDER = 1.1  # an imported skirt ring this much wider than the body hangs (in flutes) from there down
