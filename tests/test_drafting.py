@@ -384,6 +384,20 @@ def test_a_sleeve_hem_is_trued_square_to_its_underarm_seam(spec):
     assert 0.3 < -hem[:, 1].min() < 2.5  # the ends run on down the seams, a little
 
 
+@pytest.mark.parametrize("cap", [10.0, 13.0])
+def test_a_sleeve_too_short_under_its_cap_to_true_keeps_a_straight_hem(cap):
+    """Found by the whole-range test: a cuffed dress's 19 cm sleeve with a 10-13 cm cap has 3 cm of
+    underarm seam, nearly level; trued, its hem's corners went 150 cm out and above the cap's foot
+    (the cap sewn wrong side out, the cut line invalid)."""
+    spec = make_spec({"garment_type": "dress", "size": "XS", "measurements": {
+        "bodice_length": 31.0, "bust": 103.0, "shoulder_width": 28.0, "cap_height": cap},
+        "features": {"has_cuffs": True, "fit": "fitted"}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    hem = p.piece("left_sleeve").edge_points("hem")
+    assert np.ptp(hem[:, 1]) < 1e-9 and np.ptp(hem[:, 0]) < 60.0
+
+
 def test_a_flare_more_than_a_level_hem_takes_warns():
     p = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": 30, "skirt_length": 40}}))
     check_pattern(p)

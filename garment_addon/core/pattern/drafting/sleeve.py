@@ -80,7 +80,9 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     front = _cap_half(wf, top, cap, -1.0)
     back = _cap_half(wb, top, cap, 1.0)
 
-    hem = _trued_hem(x0, hem_w, front[-1], back[-1]) if trued else g.line((x0 - hw, 0), (x0 + hw, 0))
+    hem = _trued_hem(x0, hem_w, front[-1], back[-1]) if trued else None
+    if hem is None:
+        hem = g.line((x0 - hw, 0), (x0 + hw, 0))
     a, b = hem[0], hem[-1]
 
     pd = PieceDraft("left_sleeve", "arm_left", cut_group="sleeve")
@@ -98,12 +100,15 @@ def sleeve_piece(spec: GarmentSpec, armhole_front: float, armhole_back: float, s
     return pd, cap_f, cap_b
 
 
-def _trued_hem(x0: float, width: float, top_a: np.ndarray, top_b: np.ndarray) -> np.ndarray:
+def _trued_hem(x0: float, width: float, top_a: np.ndarray, top_b: np.ndarray) -> np.ndarray | None:
     """The hem, ``width`` cm round, from the front underarm seam's foot to the back one's, square to
     both seams (which run up to ``top_a`` and ``top_b``), its middle at (x0, 0) and the seams run on
     down to the lower corners: sewn, the hem goes round the arm without a notch at the seam (a
     straight hem on a sleeve tapered to the wrist met the seam at 97-104 degrees: a 15-27 degree
-    notch), and the sleeve keeps its length down the middle and its width at the hem."""
+    notch), and the sleeve keeps its length down the middle and its width at the hem. None where
+    no such hem settles under the seams' tops: a sleeve a few cm long under its cap, its seams
+    nearly level (a cuffed dress's 19 cm sleeve with a 13 cm cap: 3 cm of seam), sent the corners
+    150 cm out and the hem above the cap's foot."""
     half, drop = width / 2, 0.0
     for _ in range(12):  # the corners move down the slanting seams, so the width and the rise settle together
         a = _on_line(top_a, g.P(x0 - half, 0.0), -drop)
@@ -113,7 +118,12 @@ def _trued_hem(x0: float, width: float, top_a: np.ndarray, top_b: np.ndarray) ->
         half += (width - g.length(hem)) / 2
         if abs(width - g.length(hem)) < 1e-9:
             break
-    return hem
+    settled = abs(width - g.length(hem)) < 0.01 and hem[:, 1].max() < 0.05
+    below = hem[0, 1] < top_a[1] - TRUED_SEAM_MIN and hem[-1, 1] < top_b[1] - TRUED_SEAM_MIN
+    return hem if settled and below else None
+
+
+TRUED_SEAM_MIN = 2.0  # cm of underarm seam a trued hem's corners leave under the cap at least
 
 
 def _on_line(p: np.ndarray, q: np.ndarray, y: float) -> np.ndarray:
