@@ -39,8 +39,7 @@ def rest_shape(pos: np.ndarray, flat: np.ndarray, edges: np.ndarray, held: np.nd
         length = np.maximum(np.linalg.norm(d, axis=1), 1e-9)
         c = ((length - target) / length * 0.5)[:, None] * d
         move = np.column_stack([np.bincount(i, c[:, k], n) - np.bincount(j, c[:, k], n) for k in range(3)])
-        if held is not None:
-            move[held] = 0.0
+        move[~free] = 0.0
         x += REST_OMEGA * move / degree
     if keep_out is not None:
         x[free] = keep_out(x)[free]

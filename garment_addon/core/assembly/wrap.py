@@ -1431,7 +1431,7 @@ def _radially_onto(body: Body, pts: np.ndarray, axis: np.ndarray, offset, step: 
     q[..., 2] = pts[:, 2:3]
     d = skin.signed_distance(q.reshape(-1, 3))[0].reshape(len(pts), k)
     d -= np.broadcast_to(np.asarray(offset, float), len(pts))[:, None]
-    # the level crossed outward between samples j and j + 1, at most REACH past where the point starts
+    # the level crossed outward between samples j and j + 1, at most ``reach`` past where the point starts
     cross = (d[:, :-1] < 0) & (d[:, 1:] >= 0) & (s[None, 1:] <= r0[:, None] + reach)
     j = len(s) - 2 - np.argmax(cross[:, ::-1], axis=1)  # the outermost
     ok = cross[np.arange(len(pts)), j]

@@ -34,6 +34,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import ConvexHull
 
 from ..mesh.triangulate import face_edges
+from .mannequin import shoulder_share, smoothstep
 
 DATA = Path(__file__).with_name("data") / "makehuman.npz.xz"
 GIRTHS = ("bust", "waist", "hip", "thigh", "neck")
@@ -530,11 +531,6 @@ def radial_correction(asset: Asset, verts: np.ndarray, heights: dict[str, float]
 
 
 # --- the shoulder slope -------------------------------------------------------------------------
-def _smoothstep(t: np.ndarray) -> np.ndarray:
-    t = np.clip(t, 0.0, 1.0)
-    return t * t * (3 - 2 * t)
-
-
 def lift_shoulders(asset: Asset, verts: np.ndarray, lift: float, neck_x: float, shoulder_x: float,
                    landmarks: dict[str, float]) -> np.ndarray:
     """Raise (lift > 0; lower, lift < 0) the shoulders of a base-pose body by ``lift`` cm at the
@@ -554,12 +550,10 @@ def lift_shoulders(asset: Asset, verts: np.ndarray, lift: float, neck_x: float, 
     joint_z = float(asset.head(verts, "mixamorig:LeftArm")[2])
     out_x = max(float(asset.head(verts, "mixamorig:LeftArm")[0]), shoulder_x)
     p = verts[:n]
-    from .mannequin import shoulder_share
-
     across = shoulder_share(np.abs(p[:, 0]), neck_x, out_x)
-    up = _smoothstep((p[:, 2] - bust) / (joint_z - bust)) * (1.0 - _smoothstep((p[:, 2] - nb - 2.0) / 6.0))
+    up = smoothstep((p[:, 2] - bust) / (joint_z - bust)) * (1.0 - smoothstep((p[:, 2] - nb - 2.0) / 6.0))
     dz = lift * across * up
-    arm = _smoothstep(2.0 * asset.chain_weight(ARM_BONES) - 1.0)
+    arm = smoothstep(2.0 * asset.chain_weight(ARM_BONES) - 1.0)
     dz += arm * (lift - dz)
     # smoothed from the arm over the torso's side; the neck's side held: smoothed too, the lifted
     # trapezius reached the neck girth's section and its correction pulled size XXL's shoulders in

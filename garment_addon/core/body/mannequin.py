@@ -326,12 +326,17 @@ class Body:
                 "girths_cm": girths, "preset": self.preset}
 
 
+def smoothstep(t) -> np.ndarray:
+    """0 below 0, 1 above 1, 3t^2 - 2t^3 between."""
+    t = np.clip(t, 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
 def shoulder_share(x, neck_x: float, shoulder_x: float):
     """How much of a shoulder's lift (makehuman.lift_shoulders) the skin at x cm from the centre line
-    takes: 0 from 1 cm inside the side-neck point in, 1 from the shoulder point out, smoothstep between
+    takes: 0 from 1 cm inside the side-neck point in, 1 from the shoulder point out, smooth between
     (here, not in makehuman, which imports this module)."""
-    t = np.clip((np.asarray(x, float) - (neck_x - 1.0)) / (shoulder_x - neck_x + 1.0), 0.0, 1.0)
-    return t * t * (3 - 2 * t)
+    return smoothstep((np.asarray(x, float) - (neck_x - 1.0)) / (shoulder_x - neck_x + 1.0))
 
 
 def shoulder_drop(meas: dict[str, float], preset: str) -> float:
