@@ -1038,7 +1038,7 @@ def test_a_hood_rises_from_the_back_neckline_it_is_sewn_to(size):
     base (0-1.7 cm under the back's neckline, XS..XXL) the seam snap took the neckline down level
     with the next row and the relax left that row 0.7 cm above the seam (L: 12 wrap crossings; now
     0.3 cm under it)."""
-    from garment_addon.core.assembly.wrap import OFFSET, _neckline_height, _place_hood
+    from garment_addon.core.assembly.wrap import OFFSET, _neckline_height, _neckline_under, _place_hood
 
     _, pattern, body, mesh, pos = _on_shown_body({"garment_type": "hoodie", "size": size}, 1.5)
     back = mesh.index("back_bodice")
@@ -1057,7 +1057,7 @@ def test_a_hood_rises_from_the_back_neckline_it_is_sewn_to(size):
     i = mesh.index("hood_left")
     h = mesh.pieces[i].verts
     corner = mesh.offsets[i] + int(np.argmin(np.linalg.norm(h - at, axis=1)))
-    neckline = _neckline_height(hood, mesh, pos, placed, at)
+    neckline = _neckline_height(_neckline_under(hood, mesh, pos, placed), at)
     assert neckline is not None and abs(start[corner, 2] - neckline) < 1e-6
 
 

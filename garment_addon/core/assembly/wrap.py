@@ -1349,13 +1349,13 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     # under the hood's neck seam (hoodie L regular / fitted / loose: 12 / 2 / 2 wrap crossings). In full
     # at the centre back, fading to the neck base at the hood's front, where the fronts' neckline lies
     # under it (lifted all round, the hooded jacket's fronts crossed the hood 6 more times by the neck)
-    zn = _neckline_height(p, mesh, pos, placed, nb) if nb is not None else None
+    under = _neckline_under(p, mesh, pos, placed)
+    zn = _neckline_height(under, nb) if nb is not None else None
     zn = z0 if zn is None else z0 + (zn - z0) * np.clip(u, 0.0, 1.0)
     # down a V neckline's drop (an open front's hood has its neck edge traced off the front's neckline,
     # down to the opening) the columns rise from the placed neckline under them instead, by how far it
     # has dropped: from the neck base, the snap dragged the hood's front 20 cm down the V and the fronts
     # folded under it by the neck (hooded jacket XS..XXL: 58 wrap crossings)
-    under = _neckline_under(p, mesh, pos, placed)
     yn, drop = np.zeros(len(v)), np.zeros(len(v))
     if under is not None:
         xs, ys, seam3 = under
@@ -1465,10 +1465,9 @@ def _neck_verts(p, mp) -> np.ndarray:
     return np.concatenate(neck) if neck else np.zeros(0, int)
 
 
-def _neckline_height(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray | None, at: np.ndarray) -> float | None:
-    """Height of the placed neckline that a hood's neck edge is sewn to at the neck-edge vertex
-    nearest ``at`` (flat); None when no placed piece is sewn to its neck edges."""
-    under = _neckline_under(p, mesh, pos, placed)
+def _neckline_height(under, at: np.ndarray) -> float | None:
+    """Height of the placed neckline that a hood's neck edge is sewn to (``under``: _neckline_under)
+    at the neck-edge vertex nearest ``at`` (flat); None when no placed piece is sewn to its neck edges."""
     if under is None:
         return None
     k = int(np.argmin(np.hypot(under[0] - at[0], under[1] - at[1])))
