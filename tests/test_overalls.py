@@ -197,6 +197,54 @@ def test_full_length_legs_rest_on_the_floor_not_through_it():
     assert not [o for o in bpy.data.objects if o.name.startswith("GS_Floor")]  # removed after the drape
 
 
+def _strap_run(pattern) -> float:
+    """The strap's length from the bib's top over the shoulder seam to the low back's top (cm): from the
+    middle of each top's strap end to the middle of the shoulder seam, front plus back."""
+    total = 0.0
+    for name in ("left_front", "back_bodice"):
+        pc = pattern.piece(name)
+        seam = _edge(pc, "shoulder_left")
+        neck = _edge(pc, "neckline_left")
+        top = neck[:, 1].min()
+        inner = neck[np.isclose(neck[:, 1], top)][:, 0]
+        inner = inner[np.argmax(np.abs(inner))]  # the top's end under the strap's inner edge
+        arm = _edge(pc, "armhole_left")
+        corner = arm[np.isclose(arm[:, 1], top)][0]  # the top's outer corner, under the strap's outer edge
+        total += float(np.linalg.norm(seam.mean(axis=0) - ((inner + corner[0]) / 2, top)))
+    return total
+
+
+@pytest.mark.parametrize("size", ["XS", "M", "XXL"])
+def test_the_straps_follow_the_shoulder_slope(size):
+    """The straps run over the wearer's shoulder line (measurements.shoulder_slope), as every bodice's
+    shoulder does: a sloping shoulder lies lower under the strap (0.4 of the way along it from the side
+    neck), so the strap from the bib's top to the back's is shorter, a square one's longer, and the
+    shoulder seam lies at the shoulder's angle. (They were drafted on a fixed 4.5 cm slope: the same
+    strap for a 2 cm and an 8 cm slope.)"""
+    runs, seams = {}, {}
+    for slope in (2.0, 8.0):
+        spec = make_spec({"garment_type": "overalls", "size": size, "measurements": {"shoulder_slope": slope}})
+        pattern = draft_pattern(spec)
+        check_pattern(pattern, spec)
+        runs[slope] = _strap_run(pattern)
+        seam = _edge(pattern.piece("left_front"), "shoulder_left")
+        front = pattern.piece("left_front")
+        seams[slope] = seam
+        # the seam lies along the shoulder line, side neck to shoulder point
+        hps, sp = front.landmarks["hps"], front.landmarks["shoulder_point"]
+        line = np.array([abs(sp[0]) - spec.m["neckline_width"], sp[1] - hps[1]])
+        d = seam[0] - seam[-1]
+        assert np.cross(line / np.linalg.norm(line), d / np.linalg.norm(d)) == pytest.approx(0.0, abs=1e-6)
+        assert line[1] == pytest.approx(-slope, abs=1e-6)
+    # 0.4 of the way along the shoulder, front and back: 2 x 0.4 x 6 cm = 4.8 cm shorter on the steeper
+    assert runs[2.0] - runs[8.0] == pytest.approx(2 * 0.4 * 6.0, abs=0.5)
+    # the default follows the shown mannequin's measured slope, not a fixed 4.5 cm
+    spec = make_spec({"garment_type": "overalls", "size": size})
+    fixed = make_spec({"garment_type": "overalls", "size": size, "measurements": {"shoulder_slope": 4.5}})
+    gap = (_strap_run(draft_pattern(fixed)) - _strap_run(draft_pattern(spec)))
+    assert gap == pytest.approx(0.8 * (spec.m["shoulder_slope"] - 4.5), abs=0.3)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_the_bib_has_a_patch_pocket_inside_it_with_a_pencil_division(size):
     """A bib carries a patch pocket on the wearer's left half, drafted from the half's size (graded with

@@ -16,7 +16,7 @@ from ...spec import GarmentSpec, full_bust_adjustment
 from .. import geometry as g
 from ..builder import PieceDraft
 from .darts import darted_line
-from .ease import ARMHOLE_SLOPE, BACK_NECK_DROP, HIP_DEPTH, armhole_depth, spec_ease, waist_ease_drafted
+from .ease import BACK_NECK_DROP, HIP_DEPTH, armhole_depth, spec_ease, waist_ease_drafted
 from .tailored import lapel as tailored_lapel
 from .tailored import lapel_edges
 
@@ -189,10 +189,10 @@ def bib_frame(f: BodiceFrame, bust: float, back_waist_length: float, waist_q: fl
     the waist drafted (``waist_q``, a quarter; the bust's width has no place below a bib, and under
     a loose one's the band and the trousers' waist came out 18 cm over the body and the seat
     ballooned), no darts (a bib lies flat), the front neck down to the bib's top."""
-    # the straps stay on the block's shoulder line (ARMHOLE_SLOPE), not the body's: there (size XXL's
-    # 7.8 cm slope, the straps 1 cm lower) the XXL overalls' drape went 3.4 cm through the floor with
-    # 6 crossings (2 on the block's line; the cause not found). A bib has no shoulder point to fit.
-    neck, sp = np.array([f.neck_w, f.length]), np.array([f.shoulder_x, f.length - ARMHOLE_SLOPE])
+    # the straps run over the body's shoulder line (f.shoulder_y, the measured slope): a sloping
+    # shoulder is lower under the strap, so the strap from the bib's top to the back's is shorter
+    # (a square one's longer), and the shoulder seam lies along the shoulder's slope
+    neck, sp = np.array([f.neck_w, f.length]), np.array([f.shoulder_x, f.shoulder_y])
     along = (sp - neck) / np.linalg.norm(sp - neck)
     mid = neck + STRAP_ALONG_SHOULDER * (sp - neck) - (0.0, STRAP_SHORTEN)
     strap_in, strap_out = mid - along * STRAP_WIDTH / 2, mid + along * STRAP_WIDTH / 2
