@@ -31,6 +31,7 @@ from .quality import crossing_edges, push_out
 OFFSET = 1.0  # cm between body and garment after wrapping
 RELAX_ITERATIONS = 30
 # imports start further from their flat shape (placed roughly): 5-10 % stretch after 30, 2.5-7 % after 90
+# (150 took it lower still, but the GarmentCode dress's drape then hit the frame cap: 122 -> 151 frames)
 IMPORT_RELAX_ITERATIONS = 90
 HOOD_AIR = 3.0  # cm between head and hood: the room a hood has
 # cm: an open front's hood, the upper half's front (_upper_side) over the other's where they cross past the
@@ -1706,6 +1707,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     # folded an unfolded one again (jacket XXL: 4 crossings at the left front's by the shoulder)
     pos = unfold_armholes(pattern, mesh, pos, body, offset)
     pos = unfold_crotch(pattern, mesh, pos, body, offset)
+    pos = unfold_imported(pattern, mesh, pos, body, offset)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
         # carried again by the relaxed host: the relax lets a front drop (the length under a full
@@ -1822,8 +1824,9 @@ def unfold_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     half way and the rows beside the junction fold through each other (wrap self-crossings, 2 cm,
     welded: shirt M / L / XL 5 / 11 / 4 at the back armholes, hoodie S..XL 35-87 round the
     armholes). Only the vertices of crossing edges and crossed triangles, and their neighbours, move."""
-    # not imported pieces: laid by their own placement they cross in many places, and smoothing
-    # those only took their cloth in (GarmentCode T-shirt mean stretch 0.052 -> 0.094)
+    # not imported pieces (unfold_imported smooths theirs, after the relax): laid by their own
+    # placement they crossed in many places, and smoothing those only took their cloth in
+    # (GarmentCode T-shirt mean stretch 0.052 -> 0.094)
     ours = [p for p in pattern.pieces if not _uses_placement(p)]
     torso_ids = [mesh.index(p.name) for p in ours if (p.body_region or "").startswith("torso")]
     arm_ids = [mesh.index(p.name) for p in ours if (p.body_region or "").startswith(ARM)]
@@ -1870,11 +1873,52 @@ def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
     return _unfold(mesh, pos, body, seeds, region, offset, rounds)
 
 
+def unfold_imported(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
+                    rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
+    """Folds of imported (placed) pieces round any of their seams smoothed out as ours are round the
+    armholes and the crotch (unfold_armholes, unfold_crotch, which leave imports alone: they know our
+    pieces' roles and edges, an import's seams carry no such names). The imports fold where ours
+    do: at the underarm, where the bodice's armhole at the torso's side meets the sleeve laid round
+    the arm, and by the crotch and the hips' side seams, where the legs' rings blend into the hips'
+    (wrap, 1.5 cm: GarmentCode tshirt / pants / dress 23 / 20 / 3 crossings there; now 0).
+    The smoothing takes in the cloth it moves (tshirt / pants mean stretch 0.061 / 0.108 -> 0.064 /
+    0.110): that cloth is relaxed back toward its cut lengths, the rest held, and unfolded again
+    (0.060 / 0.105, still 0 crossings). Left alone past UNFOLD_IMPORTED_MAX crossings."""
+    imported = [mesh.index(p.name) for p in pattern.pieces if _uses_placement(p)]
+    region = np.isin(mesh.piece_of, imported)
+    label, sewn = _seam_groups(mesh)
+    out = _unfold(mesh, pos, body, region & sewn, region, offset, rounds, max_start=UNFOLD_IMPORTED_MAX)
+    free = np.any(out != pos, axis=1)
+    if not free.any():
+        return out
+    e = mesh.edges()
+    for _ in range(UNFOLD_RELAX_RINGS):
+        free[e[free[e].any(axis=1)].ravel()] = True
+    free |= sewn & np.isin(label, label[free & sewn])  # a seam's vertices move together
+    # only that cloth: the relax also pushes the rest out of the body and re-closes its seams, which
+    # moved the GarmentCode dress's skirt too
+    out = np.where(free[:, None], relax(mesh, out, body, RELAX_ITERATIONS, offset, held=~free), out)
+    return _unfold(mesh, out, body, region & sewn, region, offset, rounds)
+
+
+# crossings round an import's seams past which unfold_imported leaves them: a placement crossing
+# itself all round the armholes (the analytic body, no skin attached: GarmentCode tshirt / dress /
+# fitted shirt 120 / 143 / 161 at 2.5 cm) is off, and smoothing it all only took the cloth in (0 /
+# 0 / 6 crossings left, mean stretch 0.055 / 0.072 / 0.074 -> 0.105 / 0.090 / 0.139); on the skin
+# the pipeline wraps onto they are 3-28 (1.5-2.5 cm)
+UNFOLD_IMPORTED_MAX = 60
+# rings round the unfolded cloth relaxed with it (1.5 cm: 2 left the tshirt's mean stretch 0.062, 4 0.060).
+# Relaxed and unfolded twice, the wraps' stretch fell further (tshirt / pants 0.057 / 0.092) but the
+# GarmentCode dress's drape then hit the frame cap (151 frames; 71 relaxed once, 124 not relaxed)
+UNFOLD_RELAX_RINGS = 4
+
+
 def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, region: np.ndarray,
-            offset: float, rounds: int, max_rings: int = UNFOLD_RINGS) -> np.ndarray:
+            offset: float, rounds: int, max_rings: int = UNFOLD_RINGS, max_start: float = np.inf) -> np.ndarray:
     """The cloth of ``region`` within ARMHOLE_REACH of the ``seeds`` smoothed where it crosses itself
     (Laplacian, sewn vertices as one, kept out of the body) until no edge crosses a triangle; only
-    the vertices of crossing edges and crossed triangles, and their neighbours, move."""
+    the vertices of crossing edges and crossed triangles, and their neighbours, move. Nothing moves
+    where more than ``max_start`` edges cross to begin with."""
     if not seeds.any():
         return pos
     label, sewn = _seam_groups(mesh)
@@ -1889,6 +1933,8 @@ def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, r
     rings, last, best = UNFOLD_RINGS, np.inf, (np.inf, out, moved)
     for k in range(rounds + 1):
         bad, hit = crossing_edges(out, faces)
+        if k == 0 and len(bad) > max_start:
+            return pos
         if len(bad) < best[0]:
             best = (len(bad), out.copy(), moved.copy())
         if not len(bad) or k == rounds:
