@@ -1061,6 +1061,49 @@ def test_a_hood_rises_from_the_back_neckline_it_is_sewn_to(size):
     assert neckline is not None and abs(start[corner, 2] - neckline) < 1e-6
 
 
+@pytest.mark.parametrize("garment_type,size,preset", [("vest", "S", "female"), ("jumpsuit", "XS", "female"),
+                                                      ("hoodie", "M", "male")])
+def test_a_hood_is_placed_outside_the_neck_with_its_crown_seam_at_the_back_centre(garment_type, size, preset):
+    """_place_hood's ring round the head's centre passed inside the shown neck, which stands behind
+    that centre: the hood's lowest rows at the back lay up to 0.9 cm inside the skin (vest S), and the
+    push-out moved them down the slope to the shoulders under the back's neckline (hooded vest
+    XS..XXL x fit: 145 wrap crossings at the back neck). Now every point below the head's centre
+    starts OFFSET out of the skin. And above the bulge of the crown seam each half's seam ended
+    4-6 cm short of the back centre, where the snap folded both together (hooded jumpsuit XS / L:
+    2-4 crossings at the back of the head); now the seam lies on the centre on every row."""
+    from garment_addon.core.assembly.wrap import OFFSET, _place_hood, _upper_side
+
+    spec = {"garment_type": garment_type, "size": size, "metadata": {"body_preset": preset}}
+    if garment_type != "hoodie":
+        spec["features"] = {"has_hood": True}
+    _, pattern, body, mesh, pos = _on_shown_body(spec, 1.5)
+    hoods = [p for p in pattern.pieces if p.name.startswith("hood")]
+    placed = ~np.isin(mesh.piece_of, [mesh.index(p.name) for p in hoods])
+    for hood in hoods:
+        i = mesh.index(hood.name)
+        start = pos.copy()
+        _place_hood(hood, mesh, start, body, OFFSET, placed, _upper_side(pattern))
+        at = start[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)]
+        low = at[at[:, 2] < body.head_center[2]]
+        assert body.surface.skin.signed_distance(low)[0].min() > OFFSET - 0.2, hood.name
+        crown = at[mesh.pieces[i].edge_verts["crown"]]
+        assert np.abs(crown[:, 0] - body.head_center[0]).max() < 1e-6, hood.name
+
+
+@pytest.mark.parametrize("garment_type,size,fit,preset", [
+    ("vest", "S", "fitted", "female"),  # 21: the back neck under the hood
+    ("vest", "L", "regular", "female"),  # 27: the same
+    ("vest", "L", "fitted", "male"),  # 2: the same
+    ("jumpsuit", "L", "regular", "female"),  # 8: the crown and the front by the side neck
+])
+def test_a_hooded_vest_and_jumpsuit_wrap_do_not_cross_themselves(garment_type, size, fit, preset):
+    """Hooded vest and jumpsuit: their hoods' lowest rows at the back started inside the shown neck
+    (the back folded under the hood's neck seam), the jumpsuit's crown seam short of the back centre."""
+    mid, _ = _crossing_points({"garment_type": garment_type, "size": size, "features": {"has_hood": True, "fit": fit},
+                               "metadata": {"body_preset": preset}})
+    assert len(mid) == 0, np.round(mid, 1)
+
+
 @pytest.mark.parametrize("garment_type", ["pants", "jumpsuit"])
 def test_a_fitted_xxl_trouser_hem_rests_on_the_instep(garment_type):
     """Full-length trousers reach the floor; a fitted XXL leg's hem (36 cm round) is narrower than

@@ -1323,17 +1323,19 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     x0 = float(nf[0]) if nf is not None else float(v[:, 0].min())
     x1 = float(nb[0]) if nb is not None else float(v[:, 0].max())
     ytop = float(cr[1]) if cr is not None else float(v[:, 1].max())
-    # the back seam bulges out past the neck's back point round the back of the head: there a row's
-    # share of the way round is measured to the seam, so the seam lies at the back centre (measured
-    # to the neck's back point, the bulge ran past the centre into the other half: hoodie wrap and
-    # drape, 2-3 crossings at the crown, held there by the hood's pin)
+    # a row's share of the way round is measured to the crown seam, so the seam lies at the back centre
+    # on every row. Measured to the neck's back point, where the seam bulges out past it round the
+    # back of the head the bulge ran past the centre into the other half (hoodie wrap and drape, 2-3
+    # crossings at the crown), and where it comes forward over the head (above the bulge) both
+    # halves' seams ended short of the centre and the snap folded them together across the back of
+    # the head (the hooded jumpsuit's hood, as deep at the neck as its 25 cm neck edge, bulges 2 cm:
+    # XS / L 2-4 wrap crossings there)
     far = np.full(len(v), x1)
     crown = next((e for e in p.edges if e.name == "crown"), None)
     if crown is not None:
         c = p.outline[np.arange(crown.start, crown.end + 1) % len(p.outline)]
         c = c[np.argsort(c[:, 1])]
-        xc = np.interp(v[:, 1], c[:, 1], c[:, 0])
-        far = np.where(np.abs(xc - x0) > abs(x1 - x0), xc, x1)
+        far = np.interp(v[:, 1], c[:, 1], c[:, 0])
     span_x = np.where(np.abs(far - x0) > 1e-6, far - x0, 1.0)
     u = np.clip((v[:, 0] - x0) / span_x, -0.2, 1.2)
     sign = -1.0 if "right" in (p.body_region or p.name) else 1.0
@@ -1377,6 +1379,7 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
         return np.column_stack([hc[0] + ax[0] * kx * np.cos(phi), hc[1] + ax[1] * ky * np.sin(phi), z])
 
     out = ring(z)
+    lift = np.zeros(len(v))
     if drop.any():
         # below the ring: up from the seam laid on the body (a V neckline's drop: the hood's front
         # lies in the opening over the chest and the neck, as the front it is sewn to; drawn in
@@ -1385,7 +1388,6 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
         top = z0 + HOOD_BLEND
         w = drop * np.clip((top - z) / np.maximum(top - np.maximum(zn, z0), 1e-6), 0.0, 1.0)
         low = np.column_stack([seam[:, :2], z])
-        lift = np.zeros(len(v))
         # the other half's lowest point (the V's bottom; the halves are drawn mirrored, so it is not
         # the same end of the flat-x order on both), mirrored: past the centre?
         reach = -sign * float(seam3[np.argmin(seam3[:, 2]), 0])
@@ -1396,15 +1398,18 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
         on = drop > 0
         low[on] = _radially_onto(body, low[on], hc[:2], offset + lift[on])
         out[:, :2] += w[:, None] * (low[:, :2] - out[:, :2])
-        # the ring's share of a blended point can lie inside a thick neck (the male preset's front
-        # neck under the jaw): there it goes out along its ray to the skin, as the seam's share does
-        # (left inside, the push-out moved it along the jaw's downward normals and the hood's front
-        # folded on itself by the neck: male hooded jacket S / L 14 wrap crossings, female XS 2)
-        bl = w > 0
-        if bl.any():
-            onto = _radially_onto(body, out[bl], hc[:2], offset + lift[bl])
-            near = np.linalg.norm(out[bl, :2] - hc[:2], axis=1) < np.linalg.norm(onto[:, :2] - hc[:2], axis=1)
-            out[np.flatnonzero(bl)[near]] = onto[near]
+    # below the head's centre the ring (round that centre) can lie inside the shown neck, which stands
+    # behind it: there a point goes out along its ray to the skin, as the seam's share of a blended
+    # point does. Left inside, the push-out moved it along the skin's normals: at the back neck down the
+    # slope to the shoulders, under the back's neckline sewn to the hood's edge (the lowest 2 cm of a
+    # hood's back lay up to 0.8 cm inside the skin; hooded vest XS..XXL x fit 145 wrap crossings there,
+    # its 18 cm V neckline; a jacket's 20 cm V: 0, cut 18 cm deep: 15 at S / L), and under the jaw (the
+    # male preset's front neck, blended points: male hooded jacket S / L 14, female XS 2)
+    below = z < hc[2]
+    if below.any():
+        onto = _radially_onto(body, out[below], hc[:2], offset + lift[below])
+        near = np.linalg.norm(out[below, :2] - hc[:2], axis=1) < np.linalg.norm(onto[:, :2] - hc[:2], axis=1)
+        out[np.flatnonzero(below)[near]] = onto[near]
     pos[sl] = out
 
 
