@@ -15,7 +15,7 @@ from bench.bench_vision_masks import CLASS_TYPE, iou, label_mask, worn_cases
 from bench.synth import render_spec
 from garment_addon.core.imageio import as_rgb_array
 from garment_addon.core.spec import make_spec
-from garment_addon.core.vision.analyze import TOP_START, analyze_array, choose_garment, segment_garment
+from garment_addon.core.vision.analyze import TOP_START, analyze_array, choose_garment, photo_masks, segment_garment
 from garment_addon.core.vision.laid_out import person_in_photo
 from garment_addon.core.vision.segment import easy_background, resize_for_analysis
 
@@ -179,3 +179,24 @@ def test_a_garment_on_a_patterned_carpet_is_not_read_as_worn():
     assert a.measured is not None and silhouette_context(a) == "laid-out"
     assert a.garment.mean() > 0.15 and not any("default shirt" in w for w in a.warnings)
     assert a.colours and min(a.colours[0]) > 120  # beige, not the carpet's red
+
+
+def test_a_head_must_have_a_body_colour():
+    """Skin tones and a mannequin's white, grey or black can be a head's; a garment's blue, green or
+    pink cannot (a two-tone vest's blue yoke above its black body was read as a mannequin's head)."""
+    from garment_addon.core.vision.laid_out import body_coloured
+
+    lab = cv2.cvtColor(np.array([[[224, 172, 150], [128, 128, 128], [20, 20, 20], [245, 245, 240],
+                                  [40, 110, 220], [60, 160, 70], [220, 120, 160]]], np.uint8), cv2.COLOR_RGB2LAB)[0]
+    assert [body_coloured(c) for c in lab] == [True, True, True, True, False, False, False]
+
+
+@pytest.mark.parametrize("name", ["shirt_collar_up_185b7ae2-0400-40ae-8668-6ac72f737060.jpg",
+                                  "outwear_hood_up_6e519c22-3cdf-4dfe-8859-529a20e68748.jpg"])
+def test_a_collar_or_hood_of_another_colour_is_no_head(name):
+    """A shirt laid with its collar up and a coat with its hood up (train photos): the collar or
+    hood above a chest of another colour passed for a person's head, the garment was read as worn,
+    and the fit framed it as a 168 cm body (a blue-yoked vest became a knee-length coat, score 0.17).
+    Laid out, it is measured on its own."""
+    garment, _, worn = photo_masks(DATA / name)
+    assert not worn and garment.mean() > 0.1

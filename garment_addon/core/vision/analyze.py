@@ -39,7 +39,7 @@ from ..imageio import as_rgb_array
 from ..progress import Progress
 from ..spec import MEASUREMENTS, SIZE_TABLE, GarmentSpec, nearest_size
 from .body_frame import Frame, body_frame
-from .laid_out import laid_out_garment, person_in_photo
+from .laid_out import body_coloured, laid_out_garment, person_in_photo
 from .segment import (
     _clean,
     detect_face,
@@ -961,12 +961,13 @@ def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
     body, face = body_pixels(lab.astype(np.float32), person, fr)
     skin = (skin_like(lab.astype(np.float32)) & person).sum()
-    if source == "silhouette" and (
+    if (face is not None and not body_coloured(face)) or source == "silhouette" and (
         (face is None and skin < 0.05 * person.sum()) or body.sum() < 0.02 * person.sum()
         or not person_in_photo(rgb, person)
     ):
         # no face, skin or mannequin, or none that a person shows: a garment on its own (the same
-        # person test as a plain backdrop's; skin-like prints and wood read as a body otherwise)
+        # person test as a plain backdrop's; skin-like prints and wood read as a body otherwise); a
+        # "face" no body has (a blue yoke, a pink fur hood the face detector fired on) is the garment's
         return _product(a, rgb, lab, person, progress)
     if not fr.has_head:
         a.warnings.append("no head found (cropped photo): lengths are rough")

@@ -34,6 +34,16 @@ FACE_TOP = 0.5  # a face lies above this fraction of the figure's height (a port
 # Lab distance (lightness at half weight) of a head from the torso below it (a grey mannequin's
 # head above a pale orange render of a vest: 22), and of skin from the clothes beside it
 HEAD_CONTRAST, SKIN_CONTRAST = 15.0, 25.0
+# Lab chroma (a, b off grey) a head of another colour than the clothes may have: a mannequin's is
+# white, grey or black (0-3 on our renders), a face skin-toned; a two-tone garment's yoke or collar
+# read as a head is coloured (a blue-yoked black vest on a hanger: 40, a green one 21)
+HEAD_NEUTRAL = 12.0
+
+
+def body_coloured(lab_colour: np.ndarray) -> bool:
+    """Whether a (median Lab) colour can be a body's: skin-toned, or near-neutral like a mannequin."""
+    c = np.asarray(lab_colour, np.float32).reshape(1, 1, 3)
+    return bool(skin_like(c)[0, 0]) or float(np.hypot(c[0, 0, 1] - 128, c[0, 0, 2] - 128)) < HEAD_NEUTRAL
 
 
 def _band(shape: tuple[int, int], width: int) -> np.ndarray:
@@ -110,7 +120,8 @@ def _persons_head(
 ) -> bool:
     """A head shape that is a person's or a mannequin's: skin (unless ``skin_counts`` is off: the
     garment's own colour is skin-like), or another colour than the chest or the hips below it (a
-    strap, waistband, hood or collar read as a head has the garment's own)."""
+    strap, waistband, hood or collar read as a head has the garment's own, and a head of another
+    colour must be one a body can have: ``body_coloured``)."""
     if head is None or head.sum() < 10:
         return False
     if skin_counts and skin_like(lab[head]).mean() > HEAD_SKIN:
@@ -120,6 +131,8 @@ def _persons_head(
     cx, half = np.median(xs), 0.25 * (xs.max() - xs.min())
     rows, cols = np.mgrid[0 : figure.shape[0], 0 : figure.shape[1]]
     centre = figure & (np.abs(cols - cx) < half)
+    if not body_coloured(np.median(lab[head], axis=0)):  # a coloured "head" is the garment's own part
+        return False
     # the chest, then the hips: a mannequin or a person in a skirt or trousers alone has a bare
     # chest of the head's colour, and the garment's colour only lower down
     for lo, hi in ((0.25, 0.45), (0.45, 0.65)):
