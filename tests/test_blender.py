@@ -557,12 +557,13 @@ def test_jacket_buttons_and_the_cloth_under_pockets_are_held():
     mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
     pos = wrap(pattern, mesh, r.body_model)
     w = pl._pin_weights(pattern, mesh, pos, r.body_model)
+    closed = pl._closure(pattern, mesh)  # the stand under the top button: held by springs, not pins
     for front in ("left_front", "right_front"):
         piece = pattern.pieces[mesh.index(front)]
         verts = mesh.pieces[mesh.index(front)].verts
         for mark in (m for m in piece.markings if m["kind"] == "button"):
-            nearest = np.linalg.norm(verts - mark["points"][0], axis=1).argmin()
-            assert w[mesh.offsets[mesh.index(front)] + nearest] == 1.0
+            k = mesh.offsets[mesh.index(front)] + np.linalg.norm(verts - mark["points"][0], axis=1).argmin()
+            assert w[k] == 1.0 or closed[k]
     pocket = mesh.piece_of == mesh.index("left_pocket")
     under = (mesh.piece_of == mesh.index("left_front")) & (w == 1.0)
     assert under.sum() > 0.5 * pocket.sum()  # the front under the pocket is held with it
@@ -699,7 +700,8 @@ def test_a_button_down_shirt_collar_drapes_turned_down_over_its_stand(size):
     collar's drape threw its upper end up over the face (M: 30 crossings, the collar's top 15 cm above
     the neck seam); with the collar, the chin over its fold counted as covered and the body clearing
     threw its corners 3 cm out (XL: 22 crossings), and the stand's free under end sprang out through
-    the upper one (M: 14)."""
+    the upper one (M: 14). Its buttoned front rises with the sides: with the stand pinned where the
+    wrap laid it the centre front hung low (front_hem_rise XL -2.30)."""
     from garment_addon.core.assembly.quality import crossing_edges
 
     from .test_mesh_wrap import _welded
@@ -715,6 +717,7 @@ def test_a_button_down_shirt_collar_drapes_turned_down_over_its_stand(size):
     m = r.metrics
     assert m["body_through_fraction"] <= 0.003 and m["inside_fraction"] <= 0.003, m
     assert m["body_lifted_vertices"] == 0
+    assert abs(m["front_hem_rise"]) <= 1.5 and m["self_crossings"] == 0, m
     collar, stand = pos[mesh.piece_of == i], pos[mesh.piece_of == si]
     seam = pos[mesh.pieces[si].edge_verts["to_back_bodice_neckline_left"] + mesh.offsets[si]]
     assert stand[:, 2].max() <= seam[:, 2].max() + spec.measurements["collar_height"]

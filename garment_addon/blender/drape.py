@@ -35,6 +35,10 @@ AIR_DAMPING = 5.0  # slows the fall and the hem's swing (not where it comes to r
 QUALITY = 5  # solver steps per frame (Blender's Cotton preset; Costumy drapes with 5 too)
 COLLISION_QUALITY = 2
 COLLIDER_FACES = 6000
+CLOSURE_REACH_CM = 1.5  # a buttoned stand's layers lie 0.8 cm apart in the wrap
+# the buttoned layers' springs (cloth tension 15): 100 / 150 / 200 gave button-down XL front_hem_rise
+# -1.39 / -1.40 / -1.62, XXL -0.08 / 0.19 / 1.06 (1000: the lower front twisted up, XL +2.26)
+CLOSURE_STIFFNESS = 150.0
 SELF_DISTANCE_MIN = 0.003  # m: the least gap kept between two layers of cloth
 
 
@@ -133,14 +137,14 @@ def remove_isolation() -> None:
             bpy.data.collections.remove(col)
 
 
-def setup_cloth(garment, scale: np.ndarray, fabric: dict, pin=None, frame_cap: int = FRAME_CAP):
+def setup_cloth(garment, scale: np.ndarray, fabric: dict, pin=None, frame_cap: int = FRAME_CAP, closure=None):
     """Cloth modifier with sewing springs and self-collision, at rest as the garment is placed (start
     it from core.assembly.rest.rest_shape) times ``scale`` (rest_scale, per vertex; 1: as placed);
     ``fabric``: core.fabric.solver_settings
     (mass, tension, compression, shear, bending, damping, thickness_mm); ``pin``: per-vertex pin
     weights in [0, 1] (1: held in place,
     e.g. a waistband: nothing else keeps trousers up; between: pulled softly back to the start) or
-    vertex indices to hold."""
+    vertex indices to hold; ``closure``: mask of layers buttoned together (_closure_springs)."""
     mod = garment.modifiers.new("Cloth", "CLOTH")
     s = mod.settings
     s.quality = QUALITY
@@ -163,6 +167,8 @@ def setup_cloth(garment, scale: np.ndarray, fabric: dict, pin=None, frame_cap: i
             vg.add(np.nonzero(np.isclose(np.round(weights, 2), value))[0].tolist(), float(value), "REPLACE")
         s.vertex_group_mass = vg.name
         s.pin_stiffness = 1.0
+    if closure is not None and np.any(closure):
+        _closure_springs(garment, s, closure)
     cs = mod.collision_settings
     cs.distance_min = COLLISION_DISTANCE
     cs.collision_quality = COLLISION_QUALITY
@@ -179,6 +185,23 @@ def setup_cloth(garment, scale: np.ndarray, fabric: dict, pin=None, frame_cap: i
     ew.gravity = 1.0
     ew.keyframe_insert("gravity", frame=SEAM_FRAMES + GRAVITY_RAMP)
     return mod
+
+
+def _closure_springs(garment, s, closure: np.ndarray) -> None:
+    """Blender's internal springs across the gap between two layers buttoned together: from each
+    vertex of ``closure`` straight in along its normal to the layer under it within CLOSURE_REACH_CM,
+    resting at the gap they start at, so the layers hold together and apart and move as one. The
+    stiffness runs from 0 (vertex group weight 0: the rest of the cloth, whose rays find the body or
+    nothing) to CLOSURE_STIFFNESS at the closure's vertices."""
+    vg = garment.vertex_groups.new(name="GS_Closure")
+    vg.add(np.nonzero(closure)[0].tolist(), 1.0, "REPLACE")
+    s.use_internal_springs = True
+    s.internal_spring_normal_check = False  # the layers face the same way
+    s.internal_spring_max_diversion = 0.0
+    s.internal_spring_max_length = CLOSURE_REACH_CM * CM
+    s.internal_tension_stiffness = s.internal_compression_stiffness = 0.0
+    s.internal_tension_stiffness_max = s.internal_compression_stiffness_max = CLOSURE_STIFFNESS
+    s.vertex_group_intern = vg.name
 
 
 def _rest_lengths(garment, s, scale: np.ndarray) -> None:

@@ -25,7 +25,8 @@ METHODS = ("wrap", "drape")
 DRAPE_EDGE = 2.0  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
 LAYER_CM = 1.0  # cm further out per garment already worn (a jacket wrapped over a shirt)
 HOOD_PIN_POWER = 1.0  # hood pin weight = (height above the neck base / hood height) ** power
-BUTTON_HOLD_CM = 2.5  # cm below the lowest button a buttoned front's stand is still held
+BUTTON_HOLD_CM = 2.5  # cm below the lowest button a buttoned front's stand is closed, below the top one pinned
+BACK_NECK_HOLD_CM = 2.5  # cm of the back under a buttoned collar stand held with it
 
 
 @dataclass
@@ -183,7 +184,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # what is pinned, even softly, held where the wrap put it (a hood held toward a start with its
             # seams open jittered there: 141 frames, not 38), and so are collars and cuffs (_folded_on)
             limbs = _limbs(pattern, mesh)
-            held = (np.round(pin, 2) > 0.0) | _folded_on(pattern, mesh) | limbs | _imported(pattern, mesh)
+            closure = _closure(pattern, mesh)  # starts as wrapped too: the layers' gap is the springs' rest
+            held = (np.round(pin, 2) > 0.0) | closure | _folded_on(pattern, mesh) | limbs | _imported(pattern, mesh)
             # kept out of the body: free in space, a front cut for a full bust relaxed straight through
             # it, and the cloth started inside the collider stayed there (jumpsuit XXL: breasts out)
             start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held,
@@ -194,7 +196,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # it (relaxed, they hung straight); the hood, scaled, 0.093 -> ~0.07 stretch
             flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
             scale = np.where(held, dr.rest_scale(start, flat, mesh.faces), 1.0)
-            cloth = dr.setup_cloth(garment, scale, settings, pin=pin)
+            cloth = dr.setup_cloth(garment, scale, settings, pin=pin, closure=closure)
             dr.isolate(cloth, colliders)
             raw = yield from dr.simulate_steps(scene, garment, dr.FRAME_CAP, progress.sub(0.3, 0.9), stats)
         except BaseException:
@@ -397,7 +399,8 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             if e.role == "waist":
                 w[pm.edge_verts[e.name] + o] = 1.0
         if region.startswith("torso_front"):
-            w[idx[_button_stand(piece, pm.verts) | _zipped(piece, pm.verts) | _bib_facing(piece, pm.verts)]] = 1.0
+            stand = _button_stand(piece, pm.verts, top=True)  # below the top button: _closure
+            w[idx[stand | _zipped(piece, pm.verts) | _bib_facing(piece, pm.verts)]] = 1.0
             w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
         if bib and region.startswith("torso"):
             w[idx[_strap_ends(piece, pm)]] = 1.0
@@ -405,8 +408,10 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             # a shirt's collar stand, interfaced and buttoned, keeps the shape the wrap gave it round the
             # neck: its free ends, the under one sprang out through the upper one (button-down drape M: 14
             # self-crossings; held at its lapped ends alone, XXL: the collar folded through itself at a side
-            # neck, 2)
+            # neck, 2); and the collar over it and the back under it with it: with the fronts' stands
+            # free to rise (_closure) the back neck and the collar folded through each other (XL 8, XXL 7)
             w[idx] = 1.0
+            w[_collar_and_back_neck(pattern, mesh)] = 1.0
     _hold_bare_waist(pattern, mesh, pos_cm, w)
     return _hold_under_patches(pattern, mesh, pos_cm, w)
 
@@ -431,18 +436,50 @@ WAIST_ROW_CM = 1.5  # the top row of a bare-waisted import held
 PATCH_HOLD_CM = 2.0  # cloth this close under a pocket is held with it
 
 
-def _button_stand(piece, verts2d: np.ndarray) -> np.ndarray:
-    """Mask of a buttoned front's vertices held closed: the stand the two fronts overlap on (from
-    the button line out to the front edge, as far in on the other side, plus 1 cm) from the lowest
-    button up to the neckline, held where the wrap laid the fronts one over the other. Held at the
-    buttons alone, the fronts above the top one slid through each other under the collar (jacket:
-    29 self-crossings, 22 between the fronts; held along the stand: 20, at the collar's ends)."""
+def _collar_and_back_neck(pattern, mesh) -> np.ndarray:
+    """Mask of the collar (the fall, on a collar stand) and the back within BACK_NECK_HOLD_CM of its
+    neckline."""
+    out = np.zeros(len(mesh.verts2d), bool)
+    for piece, pm, o in zip(pattern.pieces, mesh.pieces, mesh.offsets, strict=True):
+        region = piece.body_region or ""
+        if region == "collar_fall":
+            out[o:o + len(pm.verts)] = True
+        elif region.startswith("torso_back"):
+            neck = [pm.verts[pm.edge_verts[e.name]] for e in piece.edges if e.name.startswith("neckline")]
+            if neck:
+                d = np.linalg.norm(pm.verts[:, None] - np.concatenate(neck)[None], axis=2).min(axis=1)
+                out[o:o + len(pm.verts)] = d < BACK_NECK_HOLD_CM
+    return out
+
+
+def _closure(pattern, mesh) -> np.ndarray:
+    """Mask of the buttoned fronts' stands, both layers: held together in the drape by springs across
+    the gap the wrap left between them (drape.setup_cloth's closure), so the closed stand rises with
+    the fronts. Pinned where the wrap laid them, the centre front stayed there while the sides rose:
+    front_hem_rise button-down XL / XXL -2.30 / -1.76; pinned above the top button alone the fronts fell
+    10-14 cm open; joined by sewing springs (zero length) the layers were pulled through each other
+    (7-87 self-crossings)."""
+    out = np.zeros(len(mesh.verts2d), bool)
+    for piece, pm, o in zip(pattern.pieces, mesh.pieces, mesh.offsets, strict=True):
+        if (piece.body_region or "").startswith("torso_front"):
+            out[o:o + len(pm.verts)] = _button_stand(piece, pm.verts)
+    return out
+
+
+def _button_stand(piece, verts2d: np.ndarray, top: bool = False) -> np.ndarray:
+    """Mask of a buttoned front's stand: where the two fronts overlap (from the button line out to
+    the front edge, as far in on the other side, plus 1 cm) from BUTTON_HOLD_CM under the lowest
+    button (``top``: the top one) up to the neckline. The part from the top button up is pinned where
+    the wrap laid the fronts one over the other: held at the buttons alone, the fronts above the top
+    one slid through each other under the collar (jacket: 29 self-crossings, 22 between the fronts;
+    held along the stand: 20, at the collar's ends); the rest is closed by springs (_closure)."""
     buttons = np.array([m["points"][0] for m in piece.markings if m.get("kind") == "button"], float)
     if not len(buttons):
         return np.zeros(len(verts2d), bool)
     x = float(np.median(buttons[:, 0]))
     overlap = min(x - float(verts2d[:, 0].min()), float(verts2d[:, 0].max()) - x)  # button line to front edge
-    return (np.abs(verts2d[:, 0] - x) < overlap + 1.0) & (verts2d[:, 1] > buttons[:, 1].min() - BUTTON_HOLD_CM)
+    low = (buttons[:, 1].max() if top else buttons[:, 1].min()) - BUTTON_HOLD_CM
+    return (np.abs(verts2d[:, 0] - x) < overlap + 1.0) & (verts2d[:, 1] > low)
 
 
 def _bib_facing(piece, verts2d: np.ndarray) -> np.ndarray:
