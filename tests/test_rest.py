@@ -36,7 +36,9 @@ def test_the_drape_starts_outside_the_body(size):
     """Relaxed free in space, a jumpsuit's front (its bodice wrapped 1.3x stretched over the bust)
     went straight through a full bust: XXL 116 vertices up to 4.7 cm inside the shown body. The cloth
     sim cannot get cloth that starts inside its collider out again (both breasts came through the XXL
-    drape). Pushed out of the body as it relaxes, none start inside and the lengths stay near cut."""
+    drape). Pushed out of the body as it relaxes, none start inside and the lengths stay near cut.
+    Wrapped on the shown bust (wrap._place_ring), the free relax still sinks into it, less: 2 cm mesh,
+    vertices over 1 cm inside XL / XXL 68 / 75 -> 10 / 22 (up to 4.2 -> 1.6 / 2.2 cm), 0.5 cm 38 / 41."""
     from garment_addon.core.body.makehuman import attach_human
     from garment_addon.core.body.mannequin import body_for_pattern
     from garment_addon.core.body.surface import MeshSurface
@@ -52,7 +54,7 @@ def test_the_drape_starts_outside_the_body(size):
     held = np.isin(mesh.piece_of, limbs)
     skin = MeshSurface(body.human.verts, body.human.triangles)
     free = rest_shape(pos, mesh.verts2d, edges, held=held)
-    assert (skin.signed_distance(free)[0] < -1.0).sum() > 20  # the case this guards against
+    assert (skin.signed_distance(free)[0] < -0.5).sum() > 20  # the case this guards against
     kept = rest_shape(pos, mesh.verts2d, edges, held=held, keep_out=lambda p: body.push_out(p, 0.4))
     assert (skin.signed_distance(kept[~held])[0] < -0.05).sum() == 0
     loose = ~held[edges[:, 0]]

@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
-from ..body.mannequin import Body, polygon_perimeter, superellipse
+from ..body.mannequin import Body, polygon_perimeter, smoothstep, superellipse
 from ..interop.garmentcode import placed
 from ..mesh.triangulate import GarmentMesh
 from ..pattern.drafting.shirt_collar import COLLAR_FALL
@@ -140,7 +140,7 @@ def _circle_points(z: np.ndarray, s: np.ndarray, circ: np.ndarray, center: np.nd
 
 def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray, offset: float,
                      hang: float | None = None, front: np.ndarray | None = None, shown: bool = False,
-                     upto: float | None = None) -> np.ndarray:
+                     upto: float | None = None, since: float | None = None) -> np.ndarray:
     """Vectorised _ring_points for the torso: one arc-length table per 1 cm height bin.
 
     hang: the height a flared skirt hangs from (its hip): below it a ring wider than a cone opening
@@ -148,7 +148,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     along the slant) but hangs in FLUTES folds round that cone, so every row keeps its flat length
     and the drape starts from the pattern's lengths (there the ring's length follows the height, so
     a bin is its height alone and each point keeps its share of the way round).
-    shown / upto: the body's section as _outline gives it."""
+    shown / upto / since: the body's section as _outline gives it."""
     out = np.zeros((len(z), 3))
     zb = np.round(z).astype(int)
     cb = np.round(circ).astype(int) if hang is None else np.zeros(len(z), int)
@@ -163,7 +163,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     # the body's section there (the shown body's tape-measure outline once attached: on the
     # superellipse of the same girth the ring ran 4-7 cm inside the size L-XL bust, and the push-out
     # stretched the front over each apex 1.6-1.7x)
-    pts, cy = _outline(body, np.maximum(zz, body.landmarks["hip"]), shown, upto)  # (bins, 257, 2)
+    pts, cy = _outline(body, np.maximum(zz, body.landmarks["hip"]), shown, upto, since)  # (bins, 257, 2)
     arc = np.concatenate([np.zeros((n_bins, 1)), np.cumsum(np.linalg.norm(np.diff(pts, axis=1), axis=2), axis=1)],
                          axis=1)
     body_ring = arc[:, -1]
@@ -230,24 +230,33 @@ FLUTES = 12  # folds round a flared skirt's wrap
 # analytic upper chest, and on the shown one a lapel ran through its collar by the gorge (jacket
 # S..XL 5-15 wrap crossings with the shown outline all the way up)
 LAPEL_FADE = 10.0
+# cm above the waist over which a jumpsuit's bodice ring turns from the analytic section (where its
+# band meets the legs) into the shown body's outline (_place_ring)
+SHOWN_FADE_IN = 10.0
 
 
-def _shown_share(z: np.ndarray, upto: float | None) -> np.ndarray:
+def _shown_share(z: np.ndarray, upto: float | None, since: float | None = None) -> np.ndarray:
     """How much of the shown body's outline a ring takes at heights z: all of it without ``upto``,
-    up to ``upto`` with a lapel, none LAPEL_FADE above it (smoothstep between)."""
-    if upto is None:
-        return np.ones(np.shape(z))
-    t = np.clip((upto + LAPEL_FADE - np.asarray(z, float)) / LAPEL_FADE, 0.0, 1.0)
-    return t * t * (3 - 2 * t)
+    up to ``upto`` with a lapel, none LAPEL_FADE above it (smoothstep between); with ``since`` (a
+    bodice over trouser legs) none up to ``since``, all of it SHOWN_FADE_IN above it."""
+    z = np.asarray(z, float)
+    out = np.ones(np.shape(z))
+    if upto is not None:
+        out *= smoothstep(np.clip((upto + LAPEL_FADE - z) / LAPEL_FADE, 0.0, 1.0))
+    if since is not None:
+        out *= smoothstep(np.clip((z - since) / SHOWN_FADE_IN, 0.0, 1.0))
+    return out
 
 
-def _outline(body: Body, z: np.ndarray, shown: bool, upto: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _outline(body: Body, z: np.ndarray, shown: bool, upto: float | None = None,
+             since: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """body.outline(z, shown); with ``upto`` (a ring with a turned lapel) the shown outline only up to
-    there, blended into the analytic section above it (_shown_share)."""
+    there, blended into the analytic section above it, with ``since`` only from there up, blended
+    into the analytic section below it (_shown_share)."""
     pts, cy = body.outline(z, shown)
-    if not shown or upto is None:
+    if not shown or (upto is None and since is None):
         return pts, cy
-    w = _shown_share(z, upto)
+    w = _shown_share(z, upto, since)
     flat, fcy = body.outline(z, False)
     return w[:, None, None] * pts + (1 - w)[:, None, None] * flat, w * cy + (1 - w) * fcy
 
@@ -519,13 +528,26 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
     # the ring at the bust by 8 cm and the bodice crossed itself at the underarms)
     # the shown body's outline for tops; a ring with a turned lapel only up to the armholes' bottoms
     # (LAPEL_FADE; on the superellipse all the way up, a jacket's front was stretched 1.3-1.7x over
-    # each apex from size M on and the renders showed two cups); skirts, trousers and a jumpsuit's
-    # bodice stay on the superellipse (round the shown hips the trousers' drape crossed itself 9
-    # times, the jumpsuit's back legs met its bodice crossing)
-    shown = kind == "torso" and body.outline_z is not None and not all_legs
+    # each apex from size M on and the renders showed two cups); skirts and trousers stay on the
+    # superellipse (round the shown hips the trousers' drape crossed itself 9 times). A jumpsuit's
+    # bodice takes the shown outline from SHOWN_FADE_IN above the waist up (_shown_share's
+    # ``since``), the superellipse at the waist, where its band meets the legs (shown all the way
+    # down, the back legs met the bodice crossing): on the superellipse all the way up, its fronts
+    # were pushed out onto the bust and stretched over each apex as a top's were (1.15 / 1.31 /
+    # 1.63 / 1.72 / 1.51 for S..XXL, 1.3x at the bust line), the drape's rest kept that and the XXL
+    # drape's front clung to each breast
+    section = kind == "torso" and body.outline_z is not None
+    since = body.landmarks["waist"] if section and all_legs else None
+    # On every shown section the side seams go by the arms (``front`` below: shared evenly round
+    # the shown bust, the loose jumpsuit L / XL sleeves folded under the arms, 27 / 10 wrap
+    # crossings); a front hangs from its shoulder seam over the bust with its columns down the front
+    # (_hung, _down_the_front) as a top's does when it has the side bust dart that gives it the
+    # length to: one without (loose, the overalls' bib) stays anchored at the waist (laid down the
+    # front, the XXL bib was stretched 1.36x across the bust)
+    fronts = [p for p in pieces if not _is_back(p)]
+    shown = section and (not all_legs or any(length_darts(p) for p in fronts))
     # there the fronts hang from the shoulder seam (_hung): their widths and heights as worn
     widths = [_width_fn(_hung(p, close_darts(p, p.outline), shown), front_edge_range(p)) for p in pieces]
-    fronts = [p for p in pieces if not _is_back(p)]
     upto = body.landmarks["underarm"] if any(lapel_side(q, q.outline) is not None for q in pieces) else None
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
@@ -559,10 +581,10 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             continue
         zs = np.minimum(z, body.landmarks["shoulder"] - 3.0) if kind == "torso" else z
         # the ring cannot be smaller than the body there: the back centre sits half way round it
-        circ = np.maximum(circ, _section_perimeter(body, zs, kind, shown, upto) + 2 * np.pi * offset)
+        circ = np.maximum(circ, _section_perimeter(body, zs, kind, section, upto, since) + 2 * np.pi * offset)
         s = (v[:, 0] - xc) + (circ / 2 if _is_back(p) else 0.0)
         front = None
-        if kind == "torso" and shown:
+        if kind == "torso" and section:
             # the fronts' half of the ring (less an open front's overlap) round the shown body's
             # front to its sides: laid round the ring evenly, a full bust's front took the side
             # seams and the armholes' bottoms 6-8 cm forward of the arm (dress L: the sleeves dragged
@@ -584,12 +606,13 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             z = _down_the_front(body, s, z, circ if upto is None else np.zeros_like(circ), offset,
                                 body.landmarks["shoulder"] - 3.0, front)
             zs = np.minimum(z, body.landmarks["shoulder"] - 3.0)
-        ring = _torso_ring_fast(body, zs, s, circ, offset, front=front, shown=shown, upto=upto)
-        # a jumpsuit's bodice (anchored at the waist on the superellipse, its band lifting it) rolls its
-        # tall columns over an ellipse; other tops as before (with the ellipse too, the vest XXL's back
-        # folded by its right armhole, 0 -> 2 crossings, and on the analytic body a jacket's lapels
-        # showed narrower)
-        top = _shoulder_line(p, v[:, 0], shown) + dz if kind == "torso" and all_legs else None
+        ring = _torso_ring_fast(body, zs, s, circ, offset, front=front, shown=section, upto=upto, since=since)
+        # a jumpsuit's bodice whose fronts are not hung from the shoulder (anchored at the waist, its
+        # band lifting it) rolls its tall columns over an ellipse; other tops, and a jumpsuit's with
+        # hung fronts, over the circle (with the ellipse the vest XXL's back folded by its right
+        # armhole, 0 -> 2 crossings, on the analytic body a jacket's lapels showed narrower, and the
+        # jumpsuit XXL drape's back folded by its right armhole, 4 crossings)
+        top = _shoulder_line(p, v[:, 0], shown) + dz if kind == "torso" and all_legs and not shown else None
         pos[sl] = _over_shoulder(body, ring, z, top) if kind == "torso" else ring
     if kind == "skirt":
         _hang_flare(body, pieces, mesh, pos, offset)
@@ -777,9 +800,9 @@ def _flared_rows(body: Body, flares, f, dx: np.ndarray, y: np.ndarray, z_hip: fl
 
 
 def _section_perimeter(body: Body, z: np.ndarray, kind: str, shown: bool = False,
-                       upto: float | None = None) -> np.ndarray:
+                       upto: float | None = None, since: float | None = None) -> np.ndarray:
     """Perimeter of the torso section at heights z (below the hip: the hip's, as skirts hang);
-    shown / upto as _outline (blended, the perimeters are)."""
+    shown / upto / since as _outline (blended, the perimeters are)."""
     zz = np.maximum(z, body.landmarks["hip"]) if kind != "torso" else z
     a, b, _ = body.section(zz)
     out = b * np.interp(a / b, _RATIOS, _UNIT_PERIMETERS)
@@ -787,7 +810,7 @@ def _section_perimeter(body: Body, z: np.ndarray, kind: str, shown: bool = False
         zs = body.outline_z
         per = np.linalg.norm(np.diff(body.outline_pts, axis=1), axis=2).sum(axis=1)
         use = (zz >= zs[0]) & (zz <= zs[-1])
-        w = _shown_share(zz[use], upto)
+        w = _shown_share(zz[use], upto, since)
         out[use] = w * np.interp(zz[use], zs, per) + (1 - w) * out[use]
     return out
 
