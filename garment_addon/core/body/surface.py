@@ -119,7 +119,9 @@ class HullStack:
             moved = np.linalg.norm(p[:, :2] - p0[:, :2], axis=1)
             torso &= (lo_now != lo0) | (clear0 - moved <= margin)
         else:
-            p0, lo0, clear0 = np.empty((len(p), 3)), np.full(len(p), -1), np.full(len(p), -np.inf)
+            # zeros, not np.empty: the points never measured keep these, and the next call's distance
+            # moved over them read uninitialised memory (an overflow warning in a drape's start)
+            p0, lo0, clear0 = np.zeros((len(p), 3)), np.full(len(p), -1), np.full(len(p), -np.inf)
         use = np.nonzero(torso)[0]
         d, nrm, lo, clear = self._measure(p[use])
         p0[use], lo0[use], clear0[use] = p[use], lo, clear
