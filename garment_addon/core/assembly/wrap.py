@@ -365,8 +365,7 @@ def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray,
     s = (v[:, 0] - float(wc[0])) + (circ / 2 if _is_back(p) else 0.0)
     hips = _torso_ring_fast(body, zs, s, circ, offset)
     hips[:, 2] = z
-    w = np.clip((z - L["crotch"]) / (L["hip"] - L["crotch"]), 0, 1)
-    w = (w * w * (3 - 2 * w))[:, None]
+    w = smoothstep((z - L["crotch"]) / (L["hip"] - L["crotch"]))[:, None]
     return (1 - w) * leg + w * hips
 
 
@@ -720,8 +719,7 @@ def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, 
     # shirt L / XL 10 / 26, dress L / XL 9 / 18 with no fade, 2 / 2 and 4 / 3 fading over the outer
     # 60 %)
     half = np.abs(front) if front is not None else np.full(len(z), np.abs(s).max())
-    u = np.clip((1.0 - np.abs(s) / np.maximum(half, 1.0)) / SIDE_CLEAR, 0.0, 1.0)
-    lift = lift * u * u * (3 - 2 * u)
+    lift = lift * smoothstep((1.0 - np.abs(s) / np.maximum(half, 1.0)) / SIDE_CLEAR)
     return np.where(below, z - lift, z)
 
 
@@ -877,10 +875,10 @@ def _under_sleeve_turn(p, top, y: np.ndarray, r: np.ndarray, y_under: float) -> 
     by_underarm = np.pi - float(under[0]) / r
     elbow = _lm(top, "elbow")
     y_elbow = float(elbow[1]) if elbow is not None else 0.5 * y_under
-    w = np.clip((y_elbow - y) / max(0.5 * y_elbow, 1.0), 0.0, 1.0)
+    w = smoothstep((y_elbow - y) / max(0.5 * y_elbow, 1.0))
     off = (centred - by_underarm) * r  # cm round the arm the seams miss each other by
     turn = np.sign(off) * np.maximum(np.abs(off) - SLEEVE_SHEAR, 0.0)
-    return w * w * (3 - 2 * w) * turn / r
+    return w * turn / r
 
 
 def _sleeves_to_armholes(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, placed: np.ndarray) -> np.ndarray:
@@ -1095,8 +1093,7 @@ def _place_placement_legs(pieces, mesh: GarmentMesh, pos: np.ndarray, body: Body
         rings = _round_tube(tube, [(placed[k][1], sign * placed[k][1][:, 0]) for k in ks], out_ref, offset, 1.0)
         for k, ring in zip(ks, rings, strict=True):
             legs[starts[k]:starts[k + 1]] = ring
-    w = np.clip((z - L["crotch"]) / max(L["hip"] - L["crotch"], 1.0), 0.0, 1.0)
-    w = (w * w * (3 - 2 * w))[:, None]
+    w = smoothstep((z - L["crotch"]) / max(L["hip"] - L["crotch"], 1.0))[:, None]
     for k, (sl, _) in enumerate(placed):
         pos[sl] = (1 - w[starts[k]:starts[k + 1]]) * legs[starts[k]:starts[k + 1]] + \
             w[starts[k]:starts[k + 1]] * hips[starts[k]:starts[k + 1]]
@@ -2377,8 +2374,8 @@ def _roll_lapels(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
         # male L 8 wrap crossings there; most two thirds up, 5)
         u = np.clip((t - ROLL_FROM) / (ROLL_TO - ROLL_FROM), 0.0, 1.0)
         height = 16.0 * (u * (1.0 - u)) ** 2
-        near = np.clip(1.0 - np.abs(side) / LAPEL_ROLL_REACH, 0.0, 1.0)
-        up[mesh.offsets[i]:mesh.offsets[i] + len(v)] = LAPEL_ROLL * height * near * near * (3 - 2 * near)
+        near = smoothstep(1.0 - np.abs(side) / LAPEL_ROLL_REACH)
+        up[mesh.offsets[i]:mesh.offsets[i] + len(v)] = LAPEL_ROLL * height * near
     # rolled, the under front's hinge triangles at the bust can cut its own front: the fronts' two
     # meshes are not mirror images, and with the wearer's left under (women's right over left) jacket
     # XXL, 2 cm mesh, crossed 4 times there, the right one under none
