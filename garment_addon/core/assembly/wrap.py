@@ -242,9 +242,9 @@ def _shown_share(z: np.ndarray, upto: float | None, since: float | None = None) 
     z = np.asarray(z, float)
     out = np.ones(np.shape(z))
     if upto is not None:
-        out *= smoothstep(np.clip((upto + LAPEL_FADE - z) / LAPEL_FADE, 0.0, 1.0))
+        out *= smoothstep((upto + LAPEL_FADE - z) / LAPEL_FADE)
     if since is not None:
-        out *= smoothstep(np.clip((z - since) / SHOWN_FADE_IN, 0.0, 1.0))
+        out *= smoothstep((z - since) / SHOWN_FADE_IN)
     return out
 
 

@@ -959,12 +959,13 @@ def _silhouette(rgb: np.ndarray, alpha: np.ndarray | None, progress: Progress) -
         a.confidence = {"garment_type": 0.1}
         return a
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
-    body, face = body_pixels(lab.astype(np.float32), person, fr)
-    skin = (skin_like(lab.astype(np.float32)) & person).sum()
-    if (face is not None and not body_coloured(face)) or source == "silhouette" and (
+    labf = lab.astype(np.float32)
+    body, face = body_pixels(labf, person, fr)
+    skin = (skin_like(labf) & person).sum()
+    if (face is not None and not body_coloured(face)) or (source == "silhouette" and (
         (face is None and skin < 0.05 * person.sum()) or body.sum() < 0.02 * person.sum()
         or not person_in_photo(rgb, person)
-    ):
+    )):
         # no face, skin or mannequin, or none that a person shows: a garment on its own (the same
         # person test as a plain backdrop's; skin-like prints and wood read as a body otherwise); a
         # "face" no body has (a blue yoke, a pink fur hood the face detector fired on) is the garment's

@@ -126,13 +126,13 @@ def _persons_head(
         return False
     if skin_counts and skin_like(lab[head]).mean() > HEAD_SKIN:
         return True
+    if not body_coloured(np.median(lab[head], axis=0)):  # a coloured "head" is the garment's own part
+        return False
     ys, xs = np.nonzero(figure)
     top, height = ys.min(), ys.max() - ys.min()
     cx, half = np.median(xs), 0.25 * (xs.max() - xs.min())
     rows, cols = np.mgrid[0 : figure.shape[0], 0 : figure.shape[1]]
     centre = figure & (np.abs(cols - cx) < half)
-    if not body_coloured(np.median(lab[head], axis=0)):  # a coloured "head" is the garment's own part
-        return False
     # the chest, then the hips: a mannequin or a person in a skirt or trousers alone has a bare
     # chest of the head's colour, and the garment's colour only lower down
     for lo, hi in ((0.25, 0.45), (0.45, 0.65)):
