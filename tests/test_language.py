@@ -71,6 +71,42 @@ def test_long_sleeves_in_words_are_the_types_own_long_sleeve(size):
     assert edit_spec(short, "sleeves to the wrist").m["sleeve_length"] < own - 2
 
 
+@pytest.mark.parametrize(
+    "text, preset",
+    [
+        ("men's denim jacket size L", "male"),
+        ("a mens button-down shirt", "male"),
+        ("Ladies' wool coat", "female"),
+        ("womens wide leg trousers", "female"),
+        ("a denim jacket", None),
+        ("matching shirts for a man and a woman", None),  # both named: the panel's body stays
+    ],
+)
+def test_who_the_garment_is_for_picks_the_mannequin(text, preset):
+    """"men's jacket" drafted for the female mannequin, its fronts lapping the women's way and its chest
+    shaped for a bust, before the parser read who the garment is for."""
+    s = parse_text(text)
+    assert s.metadata.get("body_preset") == preset
+    if preset == "male":  # the male chest: no full-bust length over a high bust
+        assert s.measurements["high_bust"] == s.measurements["bust"]
+
+
+@pytest.mark.parametrize(
+    "text, length",
+    [
+        ("a long flared summer dress with short sleeves", "maxi"),
+        ("a long black wool coat", "long"),
+        ("a short black dress", "mini"),
+        ("a long-sleeved dress", None),
+        ("a long sleeve summer dress", None),
+    ],
+)
+def test_long_or_short_before_the_garment_is_its_length(text, length):
+    """"a long flared summer dress" was knee length: only "long dress" next to each other counted, and
+    "long" in front of sleeves must still say nothing about the length."""
+    assert parse_text(text).metadata["attributes"].get("length") == length
+
+
 def test_bad_text_names_the_field():
     with pytest.raises(UserError, match="^text: no garment type"):
         parse_text("something nice for summer")

@@ -257,6 +257,8 @@ def test_vlm_answer_becomes_a_valid_spec():
     assert spec.features["fabric"] == "woven"
     assert answer_to_spec(check_answer(dict(GOOD, fabric="knit"))).features["fabric"] == "knit"
     assert answer_to_spec(check_answer(dict(GOOD, fabric="plastic"))).features["fabric"] == "woven"
+    assert answer_to_spec(check_answer(dict(GOOD, wearer="Male"))).metadata["body_preset"] == "male"
+    assert "body_preset" not in answer_to_spec(check_answer(dict(GOOD, wearer="robot"))).metadata
     # the material preset decides knit or woven; a colour word becomes the spec's sRGB colour
     silk = answer_to_spec(check_answer(dict(GOOD, fabric="knit", material="silk", colour="Navy blue")))
     assert (silk.material, silk.fabric, silk.color) == ("silk", "woven", "#1f2a48")

@@ -21,6 +21,7 @@ from .words import (
     SILHOUETTE_WORDS,
     SLEEVE_WORDS,
     TYPE_WORDS,
+    WEARER_WORDS,
     find_numbers,
     normalise,
 )
@@ -67,6 +68,11 @@ def sleeves_in(t: str) -> str | None:
     return None
 
 
+# "long" / "short" in front of the garment's noun, up to three other words between ("a long flared summer
+# dress"), none of them about sleeves ("a long-sleeved dress" says nothing about its length)
+_BEFORE_NOUN = r"\b{adj}\s+(?:(?!sleeve)[a-z-]+\s+){{0,3}}(?:{nouns})\b"
+
+
 def length_in(t: str, garment_type: str) -> str | None:
     for w, _ in _words(t):
         if w in LENGTH_WORDS and LENGTH_WORDS[w]:
@@ -76,12 +82,18 @@ def length_in(t: str, garment_type: str) -> str | None:
             if is_top(garment_type) and v not in ("cropped", "hip"):
                 v = {"mini": "cropped", "knee": "long", "midi": "long", "maxi": "long", "ankle": "long"}[v]
             return v
-    if re.search(r"\blong\s+(dress|skirt|gown|coat|pants|trousers)\b", t):
+    if re.search(_BEFORE_NOUN.format(adj="long", nouns="dress|skirt|gown|coat|pants|trousers"), t):
         return ("ankle" if has_part(garment_type, "pants") else "maxi" if has_part(garment_type, "skirt")
                 else "long")
-    if re.search(r"\bshort\s+(dress|skirt)\b", t):
+    if re.search(_BEFORE_NOUN.format(adj="short", nouns="dress|skirt"), t):
         return "mini"
     return None
+
+
+def wearer_in(t: str) -> str | None:
+    """"male" or "female" when the text says who the garment is for ("men's jacket", "ladies' blouse")."""
+    found = {WEARER_WORDS[w] for w, _ in _words(t) if w in WEARER_WORDS}
+    return found.pop() if len(found) == 1 else None
 
 
 def features_in(t: str) -> dict[str, bool]:
@@ -210,6 +222,7 @@ def parse_offline(text: str) -> tuple[str, dict[str, Any]]:
         "others": others,
         "warnings": warnings,
         "explicit": [n for n, _, _ in numbers],
+        "wearer": wearer_in(t),
     }
 
 
@@ -230,6 +243,8 @@ def _to_spec(gtype: str, parsed: dict[str, Any], text: str, backend: str) -> Gar
         "colours": parsed["colours"],
         "warnings": parsed["warnings"],
     }
+    if parsed.get("wearer"):
+        meta["body_preset"] = parsed["wearer"]
     from ..spec import SpecError, make_spec
 
     data = {
@@ -253,7 +268,8 @@ def _to_spec(gtype: str, parsed: dict[str, Any], text: str, backend: str) -> Gar
 
 TEXT_PROMPT = (
     "Turn this garment description into JSON with the keys garment_type, fit, length, sleeves, "
-    "silhouette, neckline, has_collar, has_hood, has_cuffs, has_pockets, fabric, material, colour, others and an "
+    "silhouette, neckline, has_collar, has_hood, has_cuffs, has_pockets, fabric, material, colour, wearer "
+    "(female or male, if the text says who it is for), others and an "
     "optional measurements object in centimetres using these names: {names}. Only include "
     "measurements the text states. Description: {text}"
 )

@@ -117,6 +117,12 @@ NECKLINE_WORDS = {
     "boat-neck": "boat",
     "bateau": "boat",
 }
+# who the garment is cut for -> metadata.body_preset (the mannequin, the chest's shape, which front laps);
+# apostrophes are gone by the time words are split ("men's" -> "men", "s")
+WEARER_WORDS = {
+    **dict.fromkeys(("men", "mens", "man", "male", "menswear", "gentleman", "gentlemen", "gents"), "male"),
+    **dict.fromkeys(("women", "womens", "woman", "female", "womenswear", "ladies", "lady"), "female"),
+}
 FEATURE_WORDS = {
     "collar": "has_collar",
     "collared": "has_collar",

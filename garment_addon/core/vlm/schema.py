@@ -34,6 +34,7 @@ GARMENT_SCHEMA: dict[str, Any] = {
         "fabric": {"type": "string", "enum": list(FEATURES["fabric"])},
         "material": {"type": "string", "enum": list(PRESETS)},
         "colour": {"type": "string"},
+        "wearer": {"type": "string", "enum": ["female", "male"]},
         "others": {"type": "array", "items": {"type": "string", "enum": list(GARMENT_TYPES)}},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
         "measurements": {
@@ -59,7 +60,7 @@ PROMPT = (
     + "), has_collar, has_hood, has_cuffs, has_pockets, has_bib (booleans; a bib: overalls), "
     "fabric (woven or knit), material (the closest of "
     + ", ".join(PRESETS)
-    + "), colour (a word), "
+    + "), colour (a word), wearer (female or male: the body it is cut for, if it shows), "
     "others (other "
     "garment types visible in the outfit), confidence (0..1). Prefer the categories; only add a "
     "'measurements' object in centimetres if you are sure. Answer with the JSON object only."
@@ -125,6 +126,8 @@ def answer_to_spec(answer: dict[str, Any], *, source: str = "", model: str | Non
     }
     if isinstance(answer.get("colour"), str):
         meta["colours"] = [answer["colour"]]
+    if isinstance(answer.get("wearer"), str) and answer["wearer"].strip().lower() in ("female", "male"):
+        meta["body_preset"] = answer["wearer"].strip().lower()
     return safe_spec(t, meas, feats, meta)
 
 
