@@ -99,12 +99,17 @@ def test_who_the_garment_is_for_picks_the_mannequin(text, preset):
         ("a short black dress", "mini"),
         ("a long-sleeved dress", None),
         ("a long sleeve summer dress", None),
+        ("capri pants", "midi"),  # was full length
     ],
 )
 def test_long_or_short_before_the_garment_is_its_length(text, length):
     """"a long flared summer dress" was knee length: only "long dress" next to each other counted, and
     "long" in front of sleeves must still say nothing about the length."""
     assert parse_text(text).metadata["attributes"].get("length") == length
+
+
+def test_two_word_garment_names():
+    assert parse_text("a navy boiler suit").garment_type == "jumpsuit"  # was "no garment type found"
 
 
 def test_bad_text_names_the_field():

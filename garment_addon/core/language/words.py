@@ -49,6 +49,7 @@ LENGTH_WORDS = {
     "cropped": "cropped",
     "crop": "cropped",
     "hip-length": "hip",
+    "capri": "midi",  # "capri pants", "capri leggings"
 }
 SLEEVE_WORDS = {
     "short": "short",
@@ -242,5 +243,6 @@ def normalise(text: str) -> str:
     t = re.sub(r"\b(v|crew|round|scoop|boat)\s+neck(line)?\b", r"\1-neck", t)
     t = re.sub(r"\bwide\s+leg(ged)?\b", "wide-leg", t)
     t = re.sub(r"\bt\s+shirt\b", "t-shirt", t)
+    t = re.sub(r"\bboiler\s+suit\b", "boiler-suit", t)
     t = re.sub(r"\bthree\s+quarter\b", "three-quarter", t)
     return t
