@@ -1933,7 +1933,7 @@ def unfold_imported(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     imported = [mesh.index(p.name) for p in pattern.pieces if _uses_placement(p)]
     region = np.isin(mesh.piece_of, imported)
     label, sewn = _seam_groups(mesh)
-    out = _unfold(mesh, pos, body, region & sewn, region, offset, rounds, max_start=UNFOLD_IMPORTED_MAX)
+    out, found = _unfold_from(mesh, pos, body, region & sewn, region, offset, rounds, max_start=UNFOLD_IMPORTED_MAX)
     free = np.any(out != pos, axis=1)
     if not free.any():
         return out
@@ -1945,7 +1945,8 @@ def unfold_imported(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     # body and re-closed its seams, which moved the GarmentCode dress's skirt too, and ran the body
     # test on every vertex (0.22 of the dress's 0.72 s wrap)
     out = relax(mesh, out, body, RELAX_ITERATIONS, offset, only=free)
-    return _unfold(mesh, out, body, region & sewn, region, offset, rounds)
+    # checked again where the relax moved the cloth alone: the rest was checked as the unfolding left it
+    return _unfold_from(mesh, out, body, region & sewn, region, offset, rounds, known=found)[0]
 
 
 # crossings round an import's seams past which unfold_imported leaves them: a placement crossing
@@ -1966,24 +1967,45 @@ def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, r
     (Laplacian, sewn vertices as one, kept out of the body) until no edge crosses a triangle; only
     the vertices of crossing edges and crossed triangles, and their neighbours, move. Nothing moves
     where more than ``max_start`` edges cross to begin with."""
+    return _unfold_from(mesh, pos, body, seeds, region, offset, rounds, max_rings, max_start)[0]
+
+
+@dataclass
+class _Crossings:
+    """Where a region's cloth crossed itself (_unfold): the welded positions checked, the mesh faces
+    checked, and the crossing edges (welded vertex pairs) with the mesh face each passes through."""
+    pos: np.ndarray
+    faces: np.ndarray
+    edges: np.ndarray
+    hit: np.ndarray
+
+
+def _unfold_from(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, region: np.ndarray,
+                 offset: float, rounds: int, max_rings: int = UNFOLD_RINGS, max_start: float = np.inf,
+                 known: _Crossings | None = None) -> tuple[np.ndarray, _Crossings | None]:
+    """_unfold, and the crossings it left (None where nothing was checked). known: the crossings
+    of an earlier check of (nearly) these positions: only the cloth moved since, or taken in or
+    left out of the region since, is checked again, as each round checks only the cloth it moved."""
     if not seeds.any():
-        return pos
+        return pos, None
     label, sewn = _seam_groups(mesh)
     near = region & (cKDTree(pos[seeds]).query(pos, distance_upper_bound=ARMHOLE_REACH)[0] < np.inf)
     rep = _welded_ids(label, sewn)
-    faces = rep[mesh.faces[near[mesh.faces].all(axis=1)]]
+    face_ids = np.nonzero(near[mesh.faces].all(axis=1))[0]
+    faces = rep[mesh.faces[face_ids]]
     e = rep[mesh.edges()]
     e = e[(e[:, 0] != e[:, 1]) & near[e].all(axis=1)]
     n = len(pos)
     degree = np.maximum(np.bincount(e.ravel(), minlength=n), 1).astype(float)
     out, moved = pos.copy(), np.zeros(n, bool)
-    rings, last, best = UNFOLD_RINGS, np.inf, (np.inf, out, moved)
+    rings, last, best = UNFOLD_RINGS, np.inf, (np.inf, out, moved, None)
     for k in range(rounds + 1):
-        bad, hit = crossing_edges(out, faces)
+        found = _crossings_now(mesh, rep, out, faces, face_ids, known)
+        bad, hit = found.edges, np.searchsorted(face_ids, found.hit)
         if k == 0 and len(bad) > max_start:
-            return pos
+            return pos, found
         if len(bad) < best[0]:
-            best = (len(bad), out.copy(), moved.copy())
+            best = (len(bad), out.copy(), moved.copy(), found)
         if not len(bad) or k == rounds:
             break
         if len(bad) >= last:  # stuck: a fold pressed flat on the body may need more cloth to move
@@ -1998,12 +2020,30 @@ def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, r
             out[moving] = (_neighbour_sum(e, out) / degree[:, None])[moving]
         out[moving] = body.push_out(out[moving], offset, iterations=1)
         moved |= moving
+        known = found
     # the round that left the fewest crossings: rounds that make no progress can end worse than they
     # began (jumpsuit XXL fitted drape: its armholes' unfolding, stuck, took the count up)
-    _, out, moved = best
+    _, out, moved, found = best
     follow = moved[rep]  # each sewn vertex where its group's stand-in went
     out[follow] = out[rep[follow]]
-    return out
+    return out, found
+
+
+def _crossings_now(mesh: GarmentMesh, rep: np.ndarray, pos: np.ndarray, faces: np.ndarray, face_ids: np.ndarray,
+               known: _Crossings | None) -> _Crossings:
+    """crossing_edges of the welded ``faces`` (mesh faces ``face_ids``) at ``pos``. Given the
+    crossings ``known`` of an earlier check, only edges and faces with a vertex moved since, or with
+    a face taken in or left out since, are checked; the other crossings known stay (their edges,
+    faces and positions are as they were)."""
+    if known is None:
+        edges, hit = crossing_edges(pos, faces)
+        return _Crossings(pos.copy(), face_ids, edges, face_ids[hit])
+    changed = (pos != known.pos).any(axis=1)
+    changed[rep[mesh.faces[np.setxor1d(face_ids, known.faces)]].ravel()] = True
+    edges, hit = crossing_edges(pos, faces, moved=changed)
+    stay = ~changed[known.edges].any(axis=1) & ~changed[rep[mesh.faces[known.hit]]].any(axis=1)
+    return _Crossings(pos.copy(), face_ids, np.concatenate([known.edges[stay], edges]),
+                      np.concatenate([known.hit[stay], face_ids[hit]]))
 
 
 def _open_armholes(pieces, mesh: GarmentMesh) -> np.ndarray:
