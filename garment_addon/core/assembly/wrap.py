@@ -165,7 +165,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     # superellipse of the same girth the ring ran 4-7 cm inside the size L-XL bust, and the push-out
     # stretched the front over each apex 1.6-1.7x)
     pts, cy = _outline(body, np.maximum(zz, body.landmarks["hip"]), shown, upto, since)  # (bins, 257, 2)
-    arc = np.concatenate([np.zeros((n_bins, 1)), np.cumsum(np.linalg.norm(np.diff(pts, axis=1), axis=2), axis=1)],
+    arc = np.concatenate([np.zeros((n_bins, 1)), np.cumsum(row_norms(np.diff(pts, axis=1)), axis=1)],
                          axis=1)
     body_ring = arc[:, -1]
     c = np.maximum(cc, body_ring + 2 * np.pi * offset)
@@ -176,7 +176,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
             cone = body_ring[k] + 2 * np.pi * (offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
             if c[k] > 1.02 * cone:
                 pk = _fluted(pts[k] * (cone / arc[k][-1]), c[k])
-                curves[k] = pk, np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
+                curves[k] = pk, np.concatenate([[0], np.cumsum(row_norms(np.diff(pk, axis=0)))])
                 fluted[k] = True
     # every bin's scale and every point's share round its ring at once (bin by bin, the shares took
     # as long as the look-ups in the outlines)
@@ -265,24 +265,27 @@ def _outline(body: Body, z: np.ndarray, shown: bool, upto: float | None = None,
 def _fluted(pts: np.ndarray, length: float) -> np.ndarray:
     """The closed curve ``pts`` (first point = last, the centre front) with FLUTES radial waves
     (a trough at the centre front) deep enough that it is ``length`` long."""
-    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    seg = row_norms(np.diff(pts, axis=0))
     u = np.concatenate([[0], np.cumsum(seg)]) / seg.sum()
     tangent = np.gradient(pts, axis=0)
     normal = np.column_stack([tangent[:, 1], -tangent[:, 0]])
-    normal /= np.maximum(np.linalg.norm(normal, axis=1), 1e-12)[:, None]
+    normal /= np.maximum(row_norms(normal), 1e-12)[:, None]
     if np.sum(normal * (pts - pts.mean(axis=0))) < 0:
         normal = -normal
-    # enough samples per wave that the curve's length is measured, not cut short
-    fine = np.linspace(0, 1, 12 * FLUTES + 1)
-    base = np.column_stack([np.interp(fine, u, pts[:, k]) for k in range(2)])
-    nrm = np.column_stack([np.interp(fine, u, normal[:, k]) for k in range(2)])
-    wave = -np.cos(2 * np.pi * FLUTES * fine)[:, None] * nrm
+    base = np.column_stack([np.interp(_FLUTE_SAMPLES, u, pts[:, k]) for k in range(2)])
+    nrm = np.column_stack([np.interp(_FLUTE_SAMPLES, u, normal[:, k]) for k in range(2)])
+    wave = _FLUTE_WAVE * nrm
 
     # the length grows with the amplitude: tabulated at once, read back (the ring is scaled to its
     # exact length afterwards)
     amps = np.linspace(0.0, seg.sum() / FLUTES, 24)
-    lengths = np.linalg.norm(np.diff(base[None] + amps[:, None, None] * wave[None], axis=1), axis=2).sum(axis=1)
+    lengths = row_norms(np.diff(base[None] + amps[:, None, None] * wave[None], axis=1)).sum(axis=1)
     return base + float(np.interp(length, lengths, amps)) * wave
+
+
+# enough samples per wave that the curve's length is measured, not cut short; the waves' shape there
+_FLUTE_SAMPLES = np.linspace(0, 1, 12 * FLUTES + 1)
+_FLUTE_WAVE = -np.cos(2 * np.pi * FLUTES * _FLUTE_SAMPLES)[:, None]
 
 
 def _over_shoulder(body: Body, pts: np.ndarray, z: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:

@@ -12,10 +12,10 @@ from scipy.spatial import cKDTree
 
 
 def row_norms(v: np.ndarray) -> np.ndarray:
-    """Each row's length of an (N, 2) or (N, 3) array, as np.linalg.norm(v, axis=1) to the bit but
-    5-7x faster (numpy's reduction over a short last axis is slow; the relax and the push-out run
-    it on every vertex and edge each step)."""
-    return np.sqrt(sum(v[:, k] * v[:, k] for k in range(v.shape[1])))
+    """The lengths of the vectors along the last axis (of 2 or 3), as np.linalg.norm(v, axis=-1) to
+    the bit but 5-7x faster (numpy's reduction over a short last axis is slow; the relax and the
+    push-out run it on every vertex and edge each step)."""
+    return np.sqrt(sum(v[..., k] * v[..., k] for k in range(v.shape[-1])))
 
 
 def vertex_normals(verts: np.ndarray, tris: np.ndarray) -> np.ndarray:
