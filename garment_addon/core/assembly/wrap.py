@@ -1932,11 +1932,14 @@ def unfold_imported(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     (wrap, 1.5 cm: GarmentCode tshirt / pants / dress 23 / 20 / 3 crossings there; now 0).
     The smoothing takes in the cloth it moves (tshirt / pants mean stretch 0.061 / 0.108 -> 0.064 /
     0.110): that cloth is relaxed back toward its cut lengths, the rest held, and unfolded again
-    (0.060 / 0.105, still 0 crossings). Left alone past UNFOLD_IMPORTED_MAX crossings."""
+    (0.060 / 0.105, still 0 crossings). Left alone past UNFOLD_IMPORTED_MAX crossings.
+    Round their open edges too, as round a sleeveless armhole of ours (_open_armholes): the legacy
+    sleeveless tee's back folded 7-10 cm from its seams, under its armhole (3 crossings; now 0)."""
     imported = [mesh.index(p.name) for p in pattern.pieces if _uses_placement(p)]
     region = np.isin(mesh.piece_of, imported)
     label, sewn = _seam_groups(mesh)
-    out, found = _unfold_from(mesh, pos, body, region & sewn, region, offset, rounds, max_start=UNFOLD_IMPORTED_MAX)
+    seeds = region & (sewn | _outline_vertices(mesh, imported))
+    out, found = _unfold_from(mesh, pos, body, seeds, region, offset, rounds, max_start=UNFOLD_IMPORTED_MAX)
     free = np.any(out != pos, axis=1)
     if not free.any():
         return out
@@ -1949,7 +1952,16 @@ def unfold_imported(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     # test on every vertex (0.22 of the dress's 0.72 s wrap)
     out = relax(mesh, out, body, RELAX_ITERATIONS, offset, only=free)
     # checked again where the relax moved the cloth alone: the rest was checked as the unfolding left it
-    return _unfold_from(mesh, out, body, region & sewn, region, offset, rounds, known=found)[0]
+    return _unfold_from(mesh, out, body, seeds, region, offset, rounds, known=found)[0]
+
+
+def _outline_vertices(mesh: GarmentMesh, pieces: list[int]) -> np.ndarray:
+    """Bool per vertex: on the outline of one of the mesh pieces ``pieces``."""
+    out = np.zeros(len(mesh.verts2d), bool)
+    for i in pieces:
+        for v in mesh.pieces[i].edge_verts.values():
+            out[mesh.offsets[i] + v] = True
+    return out
 
 
 # crossings round an import's seams past which unfold_imported leaves them: a placement crossing
