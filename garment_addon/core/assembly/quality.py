@@ -303,7 +303,8 @@ def self_crossings(verts: np.ndarray, faces: np.ndarray) -> int:
     return int(len(np.unique(edges, axis=0)))
 
 
-def crossing_edges(verts: np.ndarray, faces: np.ndarray, moved: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def crossing_edges(verts: np.ndarray, faces: np.ndarray,
+                   moved: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """((K, 2) vertex pairs of the edges that pass through a triangle of the same mesh sharing no
     vertex with them, (K,) index of that triangle): where a garment crosses itself.
     moved: (bool per vertex) only the pairs whose edge or triangle has a moved vertex, the others'
