@@ -433,6 +433,18 @@ def test_imported_wrap_at_the_finer_mesh_does_not_cross_itself(name):
     assert assembly_metrics(mesh, pos, body, pattern)["mean_stretch"] < 0.11
 
 
+def test_an_imported_sleeveless_top_does_not_fold_under_its_armholes():
+    """The legacy sleeveless tee's back folded through itself under its open armhole, 7-10 cm from
+    any seam, where unfold_imported, smoothing round the seams alone, did not reach (3 crossings at
+    the 1.5 cm mesh the wraps use); it smooths round the open edges too now."""
+    from garment_addon.core.assembly.quality import self_crossings
+
+    pattern, body, mesh, pos, ids = _wrapped_import("legacy/gpg_legacy_tee_sleeveless", 1.5)
+    welded = np.zeros((ids.max() + 1, 3))
+    welded[ids] = pos
+    assert self_crossings(welded, ids[mesh.faces]) == 0
+
+
 @pytest.mark.parametrize("name", ["circle_skirt", "pencil_skirt", "dress"])
 def test_an_imported_skirt_hangs_from_where_it_flares_without_crossing_itself(name):
     """A GarmentCode skirt wrapped on the shown body, welded as exported: the skirt's panels never

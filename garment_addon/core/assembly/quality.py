@@ -303,9 +303,12 @@ def self_crossings(verts: np.ndarray, faces: np.ndarray) -> int:
     return int(len(np.unique(edges, axis=0)))
 
 
-def crossing_edges(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def crossing_edges(verts: np.ndarray, faces: np.ndarray,
+                   moved: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """((K, 2) vertex pairs of the edges that pass through a triangle of the same mesh sharing no
-    vertex with them, (K,) index of that triangle): where a garment crosses itself."""
+    vertex with them, (K,) index of that triangle): where a garment crosses itself.
+    moved: (bool per vertex) only the pairs whose edge or triangle has a moved vertex, the others'
+    crossings being known (a smoothing that moved a few vertices: _unfold)."""
     verts, faces = np.asarray(verts, float), np.asarray(faces, np.int64)
     e = unique_edges(faces)
     if not len(e) or not len(faces):
@@ -315,19 +318,34 @@ def crossing_edges(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np
     radius = np.linalg.norm(tri - centre[:, None], axis=-1).max(axis=1)  # each triangle's reach
     mid = verts[e].mean(axis=1)
     half = np.linalg.norm(verts[e[:, 0]] - verts[e[:, 1]], axis=1) / 2
-    # as index arrays, not lists per edge (2-4x faster: the wrap checks its armholes with it)
-    pairs = cKDTree(mid).sparse_distance_matrix(cKDTree(centre), float(radius.max() + half.max()) + 1e-9,
-                                                output_type="ndarray")
-    # an edge that passes through a triangle has its midpoint within its own half length plus that
-    # triangle's reach of the triangle's centre: the pairs the largest two let through and these do
-    # not (2/3 of them round a jacket's armholes) cannot cross
-    ei, fi = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
-    close = pairs["v"] <= radius[fi] + half[ei] + 1e-9
-    ei, fi = ei[close], fi[close]
+    if moved is None:
+        ei, fi = _near_pairs(mid, half, centre, radius, np.arange(len(e)), np.arange(len(faces)))
+    else:
+        # moved edges against every triangle, the others against the moved triangles
+        me, mf = moved[e].any(axis=1), moved[faces].any(axis=1)
+        pairs = (_near_pairs(mid, half, centre, radius, np.nonzero(me)[0], np.arange(len(faces))),
+                 _near_pairs(mid, half, centre, radius, np.nonzero(~me)[0], np.nonzero(mf)[0]))
+        ei, fi = (np.concatenate(a) for a in zip(*pairs, strict=True))
     shares = (faces[fi] == e[ei, 0:1]).any(1) | (faces[fi] == e[ei, 1:2]).any(1)
     ei, fi = ei[~shares], fi[~shares]
     hit = _segment_hits_triangle(verts[e[ei, 0]], verts[e[ei, 1]], tri[fi])
     return e[ei[hit]], fi[hit]
+
+
+def _near_pairs(mid, half, centre, radius, es: np.ndarray, fs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(edge, triangle) index pairs among edges ``es`` and triangles ``fs`` that may cross: an edge
+    that passes through a triangle has its midpoint within its own half length plus that
+    triangle's reach of the triangle's centre."""
+    if not len(es) or not len(fs):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # as index arrays, not lists per edge (2-4x faster: the wrap checks its armholes with it)
+    pairs = cKDTree(mid[es]).sparse_distance_matrix(
+        cKDTree(centre[fs]), float(radius[fs].max() + half[es].max()) + 1e-9, output_type="ndarray")
+    # the pairs the largest two let through and these do not (2/3 of them round a jacket's
+    # armholes) cannot cross
+    ei, fi = es[pairs["i"]], fs[pairs["j"]]
+    close = pairs["v"] <= radius[fi] + half[ei] + 1e-9
+    return ei[close], fi[close]
 
 
 def _segment_hits_triangle(p0, p1, tri) -> np.ndarray:

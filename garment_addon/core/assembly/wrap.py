@@ -16,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix, identity
+from scipy.sparse import coo_matrix, csr_matrix, identity
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
 from ..body.mannequin import Body, polygon_perimeter, smoothstep, superellipse
+from ..body.surface import row_norms
 from ..interop.garmentcode import placed
 from ..mesh.triangulate import GarmentMesh
 from ..pattern.drafting.shirt_collar import COLLAR_FALL
@@ -164,7 +165,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
     # superellipse of the same girth the ring ran 4-7 cm inside the size L-XL bust, and the push-out
     # stretched the front over each apex 1.6-1.7x)
     pts, cy = _outline(body, np.maximum(zz, body.landmarks["hip"]), shown, upto, since)  # (bins, 257, 2)
-    arc = np.concatenate([np.zeros((n_bins, 1)), np.cumsum(np.linalg.norm(np.diff(pts, axis=1), axis=2), axis=1)],
+    arc = np.concatenate([np.zeros((n_bins, 1)), np.cumsum(row_norms(np.diff(pts, axis=1)), axis=1)],
                          axis=1)
     body_ring = arc[:, -1]
     c = np.maximum(cc, body_ring + 2 * np.pi * offset)
@@ -175,7 +176,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
             cone = body_ring[k] + 2 * np.pi * (offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
             if c[k] > 1.02 * cone:
                 pk = _fluted(pts[k] * (cone / arc[k][-1]), c[k])
-                curves[k] = pk, np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(pk, axis=0), axis=1))])
+                curves[k] = pk, np.concatenate([[0], np.cumsum(row_norms(np.diff(pk, axis=0)))])
                 fluted[k] = True
     # every bin's scale and every point's share round its ring at once (bin by bin, the shares took
     # as long as the look-ups in the outlines)
@@ -264,24 +265,27 @@ def _outline(body: Body, z: np.ndarray, shown: bool, upto: float | None = None,
 def _fluted(pts: np.ndarray, length: float) -> np.ndarray:
     """The closed curve ``pts`` (first point = last, the centre front) with FLUTES radial waves
     (a trough at the centre front) deep enough that it is ``length`` long."""
-    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    seg = row_norms(np.diff(pts, axis=0))
     u = np.concatenate([[0], np.cumsum(seg)]) / seg.sum()
     tangent = np.gradient(pts, axis=0)
     normal = np.column_stack([tangent[:, 1], -tangent[:, 0]])
-    normal /= np.maximum(np.linalg.norm(normal, axis=1), 1e-12)[:, None]
+    normal /= np.maximum(row_norms(normal), 1e-12)[:, None]
     if np.sum(normal * (pts - pts.mean(axis=0))) < 0:
         normal = -normal
-    # enough samples per wave that the curve's length is measured, not cut short
-    fine = np.linspace(0, 1, 12 * FLUTES + 1)
-    base = np.column_stack([np.interp(fine, u, pts[:, k]) for k in range(2)])
-    nrm = np.column_stack([np.interp(fine, u, normal[:, k]) for k in range(2)])
-    wave = -np.cos(2 * np.pi * FLUTES * fine)[:, None] * nrm
+    base = np.column_stack([np.interp(_FLUTE_SAMPLES, u, pts[:, k]) for k in range(2)])
+    nrm = np.column_stack([np.interp(_FLUTE_SAMPLES, u, normal[:, k]) for k in range(2)])
+    wave = _FLUTE_WAVE * nrm
 
     # the length grows with the amplitude: tabulated at once, read back (the ring is scaled to its
     # exact length afterwards)
     amps = np.linspace(0.0, seg.sum() / FLUTES, 24)
-    lengths = np.linalg.norm(np.diff(base[None] + amps[:, None, None] * wave[None], axis=1), axis=2).sum(axis=1)
+    lengths = row_norms(np.diff(base[None] + amps[:, None, None] * wave[None], axis=1)).sum(axis=1)
     return base + float(np.interp(length, lengths, amps)) * wave
+
+
+# enough samples per wave that the curve's length is measured, not cut short; the waves' shape there
+_FLUTE_SAMPLES = np.linspace(0, 1, 12 * FLUTES + 1)
+_FLUTE_WAVE = -np.cos(2 * np.pi * FLUTES * _FLUTE_SAMPLES)[:, None]
 
 
 def _over_shoulder(body: Body, pts: np.ndarray, z: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
@@ -1812,28 +1816,38 @@ def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELA
         held = ~only if held is None else held | ~only
         sewn = sewn & only
     rest = np.linalg.norm(mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)
-    count = np.maximum(np.bincount(label, weights=sewn.astype(float)), 1.0)
+    # each step as two sparse products built once (gathering the edges' ends and scattering their
+    # moves back with six bincounts took 2/3 of the GarmentCode dress's relax outside the body test):
+    # diff @ pos gives each edge's vector, step @ c each vertex's move (over-relaxed, over its
+    # degree, none where held)
+    m = len(e)
+    rows = np.r_[np.arange(m), np.arange(m)]
+    diff = csr_matrix((np.r_[-np.ones(m), np.ones(m)], (rows, e.T.ravel())), shape=(m, n))
+    scale = RELAX_OMEGA * 0.5 / degree
+    if held is not None:
+        scale[held & ~sewn] = 0.0
+    step = csr_matrix((np.r_[scale[e[:, 0]], -scale[e[:, 1]]], (e.T.ravel(), rows)), shape=(n, m))
+    # sewn vertices to their group's mean, as one product over the sewn vertices alone
+    at = np.nonzero(sewn)[0]
+    group = np.unique(label[at], return_inverse=True)[1]
+    share = csr_matrix((np.ones(len(at)), (np.arange(len(at)), group)))
+    mean = (share @ share.multiply(1.0 / share.sum(axis=0)).T).tocsr()
+    keep = np.zeros(n, bool) if sides is None else sides != 0
     pos = pos.copy()
     for it in range(iterations):
-        d = pos[e[:, 1]] - pos[e[:, 0]]
-        length = np.maximum(np.linalg.norm(d, axis=1), 1e-9)
-        c = ((length - rest) / length)[:, None] * d * 0.5
-        move = np.column_stack([np.bincount(e[:, 0], c[:, k], n) - np.bincount(e[:, 1], c[:, k], n)
-                                for k in range(3)])
-        if held is not None:
-            move[held & ~sewn] = 0.0
-        pos += RELAX_OMEGA * move / degree[:, None]
-        if sewn.any():
-            mean = np.column_stack([np.bincount(label, pos[:, k] * sewn) for k in range(3)]) / count[:, None]
-            pos[sewn] = mean[label][sewn]
+        d = diff @ pos
+        length = np.maximum(row_norms(d), 1e-9)
+        pos += step @ (((length - rest) / length)[:, None] * d)
+        if len(at):
+            pos[at] = mean @ pos[at]
         if it % 2 or it == iterations - 1:  # the body test is the costly part: every other step
             if only is None:
                 pos = body.push_out(pos, offset, iterations=1)
             else:
                 pos[only] = body.push_out(pos[only], offset, iterations=1)
-        if sides is not None:  # after the push-out: by the crotch the thighs' normals point across
-            keep = sides != 0
-            pos[keep, 0] = np.sign(sides[keep]) * np.maximum(np.sign(sides[keep]) * pos[keep, 0], np.abs(sides[keep]))
+        if keep.any():  # after the push-out: by the crotch the thighs' normals point across
+            sign = np.sign(sides[keep])
+            pos[keep, 0] = sign * np.maximum(sign * pos[keep, 0], np.abs(sides[keep]))
     return pos
 
 
@@ -1918,11 +1932,14 @@ def unfold_imported(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     (wrap, 1.5 cm: GarmentCode tshirt / pants / dress 23 / 20 / 3 crossings there; now 0).
     The smoothing takes in the cloth it moves (tshirt / pants mean stretch 0.061 / 0.108 -> 0.064 /
     0.110): that cloth is relaxed back toward its cut lengths, the rest held, and unfolded again
-    (0.060 / 0.105, still 0 crossings). Left alone past UNFOLD_IMPORTED_MAX crossings."""
+    (0.060 / 0.105, still 0 crossings). Left alone past UNFOLD_IMPORTED_MAX crossings.
+    Round their open edges too, as round a sleeveless armhole of ours (_open_armholes): the legacy
+    sleeveless tee's back folded 7-10 cm from its seams, under its armhole (3 crossings; now 0)."""
     imported = [mesh.index(p.name) for p in pattern.pieces if _uses_placement(p)]
     region = np.isin(mesh.piece_of, imported)
     label, sewn = _seam_groups(mesh)
-    out = _unfold(mesh, pos, body, region & sewn, region, offset, rounds, max_start=UNFOLD_IMPORTED_MAX)
+    seeds = region & (sewn | _outline_vertices(mesh, imported))
+    out, found = _unfold_from(mesh, pos, body, seeds, region, offset, rounds, max_start=UNFOLD_IMPORTED_MAX)
     free = np.any(out != pos, axis=1)
     if not free.any():
         return out
@@ -1934,7 +1951,17 @@ def unfold_imported(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, off
     # body and re-closed its seams, which moved the GarmentCode dress's skirt too, and ran the body
     # test on every vertex (0.22 of the dress's 0.72 s wrap)
     out = relax(mesh, out, body, RELAX_ITERATIONS, offset, only=free)
-    return _unfold(mesh, out, body, region & sewn, region, offset, rounds)
+    # checked again where the relax moved the cloth alone: the rest was checked as the unfolding left it
+    return _unfold_from(mesh, out, body, seeds, region, offset, rounds, known=found)[0]
+
+
+def _outline_vertices(mesh: GarmentMesh, pieces: list[int]) -> np.ndarray:
+    """Bool per vertex: on the outline of one of the mesh pieces ``pieces``."""
+    out = np.zeros(len(mesh.verts2d), bool)
+    for i in pieces:
+        for v in mesh.pieces[i].edge_verts.values():
+            out[mesh.offsets[i] + v] = True
+    return out
 
 
 # crossings round an import's seams past which unfold_imported leaves them: a placement crossing
@@ -1955,24 +1982,45 @@ def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, r
     (Laplacian, sewn vertices as one, kept out of the body) until no edge crosses a triangle; only
     the vertices of crossing edges and crossed triangles, and their neighbours, move. Nothing moves
     where more than ``max_start`` edges cross to begin with."""
+    return _unfold_from(mesh, pos, body, seeds, region, offset, rounds, max_rings, max_start)[0]
+
+
+@dataclass
+class _Crossings:
+    """Where a region's cloth crossed itself (_unfold): the welded positions checked, the mesh faces
+    checked, and the crossing edges (welded vertex pairs) with the mesh face each passes through."""
+    pos: np.ndarray
+    faces: np.ndarray
+    edges: np.ndarray
+    hit: np.ndarray
+
+
+def _unfold_from(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, region: np.ndarray,
+                 offset: float, rounds: int, max_rings: int = UNFOLD_RINGS, max_start: float = np.inf,
+                 known: _Crossings | None = None) -> tuple[np.ndarray, _Crossings | None]:
+    """_unfold, and the crossings it left (None where nothing was checked). known: the crossings
+    of an earlier check of (nearly) these positions: only the cloth moved since, or taken in or
+    left out of the region since, is checked again, as each round checks only the cloth it moved."""
     if not seeds.any():
-        return pos
+        return pos, None
     label, sewn = _seam_groups(mesh)
     near = region & (cKDTree(pos[seeds]).query(pos, distance_upper_bound=ARMHOLE_REACH)[0] < np.inf)
     rep = _welded_ids(label, sewn)
-    faces = rep[mesh.faces[near[mesh.faces].all(axis=1)]]
+    face_ids = np.nonzero(near[mesh.faces].all(axis=1))[0]
+    faces = rep[mesh.faces[face_ids]]
     e = rep[mesh.edges()]
     e = e[(e[:, 0] != e[:, 1]) & near[e].all(axis=1)]
     n = len(pos)
     degree = np.maximum(np.bincount(e.ravel(), minlength=n), 1).astype(float)
     out, moved = pos.copy(), np.zeros(n, bool)
-    rings, last, best = UNFOLD_RINGS, np.inf, (np.inf, out, moved)
+    rings, last, best = UNFOLD_RINGS, np.inf, (np.inf, out, moved, None)
     for k in range(rounds + 1):
-        bad, hit = crossing_edges(out, faces)
+        found = _crossings_now(mesh, rep, out, faces, face_ids, known)
+        bad, hit = found.edges, np.searchsorted(face_ids, found.hit)
         if k == 0 and len(bad) > max_start:
-            return pos
+            return pos, found
         if len(bad) < best[0]:
-            best = (len(bad), out.copy(), moved.copy())
+            best = (len(bad), out.copy(), moved.copy(), found)
         if not len(bad) or k == rounds:
             break
         if len(bad) >= last:  # stuck: a fold pressed flat on the body may need more cloth to move
@@ -1987,12 +2035,30 @@ def _unfold(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarray, r
             out[moving] = (_neighbour_sum(e, out) / degree[:, None])[moving]
         out[moving] = body.push_out(out[moving], offset, iterations=1)
         moved |= moving
+        known = found
     # the round that left the fewest crossings: rounds that make no progress can end worse than they
     # began (jumpsuit XXL fitted drape: its armholes' unfolding, stuck, took the count up)
-    _, out, moved = best
+    _, out, moved, found = best
     follow = moved[rep]  # each sewn vertex where its group's stand-in went
     out[follow] = out[rep[follow]]
-    return out
+    return out, found
+
+
+def _crossings_now(mesh: GarmentMesh, rep: np.ndarray, pos: np.ndarray, faces: np.ndarray, face_ids: np.ndarray,
+               known: _Crossings | None) -> _Crossings:
+    """crossing_edges of the welded ``faces`` (mesh faces ``face_ids``) at ``pos``. Given the
+    crossings ``known`` of an earlier check, only edges and faces with a vertex moved since, or with
+    a face taken in or left out since, are checked; the other crossings known stay (their edges,
+    faces and positions are as they were)."""
+    if known is None:
+        edges, hit = crossing_edges(pos, faces)
+        return _Crossings(pos.copy(), face_ids, edges, face_ids[hit])
+    changed = (pos != known.pos).any(axis=1)
+    changed[rep[mesh.faces[np.setxor1d(face_ids, known.faces)]].ravel()] = True
+    edges, hit = crossing_edges(pos, faces, moved=changed)
+    stay = ~changed[known.edges].any(axis=1) & ~changed[rep[mesh.faces[known.hit]]].any(axis=1)
+    return _Crossings(pos.copy(), face_ids, np.concatenate([known.edges[stay], edges]),
+                      np.concatenate([known.hit[stay], face_ids[hit]]))
 
 
 def _open_armholes(pieces, mesh: GarmentMesh) -> np.ndarray:
