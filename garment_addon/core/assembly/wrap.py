@@ -1732,6 +1732,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     # folded an unfolded one again (jacket XXL: 4 crossings at the left front's by the shoulder)
     pos = unfold_armholes(pattern, mesh, pos, body, offset)
     pos = unfold_crotch(pattern, mesh, pos, body, offset)
+    pos = unfold_hood(pattern, mesh, pos, body, offset)
     pos = unfold_imported(pattern, mesh, pos, body, offset)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
@@ -1906,6 +1907,26 @@ def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
     bodice = [p for p in ours if bands and (p.body_region or "").startswith("torso")]
     region = np.isin(mesh.piece_of, [mesh.index(p.name) for p in (*legs, *bands, *bodice)])
     return _unfold(mesh, pos, body, seeds, region, offset, rounds)
+
+
+def unfold_hood(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
+                rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
+    """Folds along a hood's neck seam smoothed out as round the armholes (unfold_armholes). The hood
+    is held in the relax but for its rows by the neck (_held_hood), which follow the neckline they
+    are sewn to; where that neckline turns sharply the seam and the rows beside it fold through each
+    other: at the top of the back neck the hood's first row hung under the seam, over the back
+    (hooded vest L fitted: 2 wrap crossings at the centre back), by the side of the front neck a seam
+    vertex stood 0.8 cm out past its neighbours, under the front's next row (hooded jumpsuit XS loose
+    2, male S loose 2). The smoothing moves only the cloth of crossing edges and crossed triangles
+    and a ring round it, so a hood that crosses nothing there is left as it is."""
+    ours = [p for p in pattern.pieces if not _uses_placement(p)]
+    hood = np.isin(mesh.piece_of, [mesh.index(p.name) for p in ours if (p.body_region or p.name).startswith("hood")])
+    if not hood.any():
+        return pos
+    label, sewn = _seam_groups(mesh)
+    seeds = hood & sewn & np.isin(label, label[sewn & ~hood])
+    torso = np.isin(mesh.piece_of, [mesh.index(p.name) for p in ours if (p.body_region or "").startswith("torso")])
+    return _unfold(mesh, pos, body, seeds, hood | torso, offset, rounds)
 
 
 def unfold_imported(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
