@@ -1042,6 +1042,20 @@ def test_a_hooded_jacket_wrap_does_not_fold_its_fronts_under_the_hood(size, fit,
     assert len(mid) == 0, np.round(mid, 1)
 
 
+@pytest.mark.parametrize("garment_type,size,fit,preset", [
+    ("vest", "L", "fitted", "female"),  # 2: the hood's first row folded down over the back's neckline
+    ("jumpsuit", "XS", "loose", "female"),  # 2: the front's neckline by the side of the neck
+    ("jumpsuit", "S", "loose", "male"),  # 2: the same
+])
+def test_a_hood_does_not_fold_through_the_neckline_it_is_sewn_to(garment_type, size, fit, preset):
+    """Hooded vest and jumpsuit: a fold along the hood's neck seam, the hood's first row through the
+    row of the back or front beside the seam (2 crossings each), smoothed out as round the armholes
+    (unfold_hood)."""
+    mid, _ = _crossing_points({"garment_type": garment_type, "size": size,
+                               "features": {"has_hood": True, "fit": fit}, "metadata": {"body_preset": preset}})
+    assert len(mid) == 0, np.round(mid, 1)
+
+
 @pytest.mark.parametrize("size", ["S", "L", "XXL"])
 def test_a_hood_rises_from_the_back_neckline_it_is_sewn_to(size):
     """At the centre back a hood half starts at the height of the back's neckline (placed before it),

@@ -1211,12 +1211,21 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
     xs, targets = v[mine[order], 0], pos[other[order]]
     yedge = np.interp(v[:, 0], xs, v[mine[order], 1])
     base = np.column_stack([np.interp(v[:, 0], xs, targets[:, k]) for k in range(3)])
-    # beyond the sewn stretch (a waistband's button extension) continue straight on
+    region = p.body_region or p.name
+    # beyond the sewn stretch (a waistband's button extension) continue straight on; a cuff's underlap
+    # round the wrist onto the end it laps (its seam runs from one side of the sleeve's slit round to
+    # the other): straight on, off the tangent of a ring 3-4 cm round, it stood 1-2 cm out from that
+    # end and the sleeve blousing over the cuff folded in under it in the drape (button-down XS: 2
+    # self-crossings at a cuff)
     for sel, i0, i1 in ((v[:, 0] < xs[0], 0, 1), (v[:, 0] > xs[-1], -1, -2)):
-        if sel.any() and len(xs) > 1 and abs(xs[i1] - xs[i0]) > 1e-9:
+        if not sel.any() or len(xs) < 2 or abs(xs[i1] - xs[i0]) <= 1e-9:
+            continue
+        if "cuff" in region:
+            x = v[sel, 0] + (xs[-1] - xs[0]) * (1 if i0 == 0 else -1)
+            base[sel] = np.column_stack([np.interp(x, xs, targets[:, k]) for k in range(3)])
+        else:
             tangent = (targets[i1] - targets[i0]) / (xs[i1] - xs[i0])
             base[sel] = targets[i0] + (v[sel, 0] - xs[i0])[:, None] * tangent
-    region = p.body_region or p.name
     if "cuff" in region:  # sewn to the sleeve hem, folded edge toward the hand
         up = body.arms[_side(region)].d
     elif "hem_band" in region:  # sewn to the hem, hanging below it
@@ -1736,6 +1745,7 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
     # folded an unfolded one again (jacket XXL: 4 crossings at the left front's by the shoulder)
     pos = unfold_armholes(pattern, mesh, pos, body, offset)
     pos = unfold_crotch(pattern, mesh, pos, body, offset)
+    pos = unfold_hood(pattern, mesh, pos, body, offset)
     pos = unfold_imported(pattern, mesh, pos, body, offset)
     patches = [mesh.index(p.name) for p in pattern.pieces if is_patch(p, mesh)]
     if patches:
@@ -1920,6 +1930,26 @@ def unfold_crotch(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
     bodice = [p for p in ours if bands and (p.body_region or "").startswith("torso")]
     region = np.isin(mesh.piece_of, [mesh.index(p.name) for p in (*legs, *bands, *bodice)])
     return _unfold(mesh, pos, body, seeds, region, offset, rounds)
+
+
+def unfold_hood(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
+                rounds: int = UNFOLD_ROUNDS) -> np.ndarray:
+    """Folds along a hood's neck seam smoothed out as round the armholes (unfold_armholes). The hood
+    is held in the relax but for its rows by the neck (_held_hood), which follow the neckline they
+    are sewn to; where that neckline turns sharply the seam and the rows beside it fold through each
+    other: at the top of the back neck the hood's first row hung under the seam, over the back
+    (hooded vest L fitted: 2 wrap crossings at the centre back), by the side of the front neck a seam
+    vertex stood 0.8 cm out past its neighbours, under the front's next row (hooded jumpsuit XS loose
+    2, male S loose 2). The smoothing moves only the cloth of crossing edges and crossed triangles
+    and a ring round it, so a hood that crosses nothing there is left as it is."""
+    ours = [p for p in pattern.pieces if not _uses_placement(p)]
+    hood = np.isin(mesh.piece_of, [mesh.index(p.name) for p in ours if (p.body_region or p.name).startswith("hood")])
+    if not hood.any():
+        return pos
+    label, sewn = _seam_groups(mesh)
+    seeds = hood & sewn & np.isin(label, label[sewn & ~hood])
+    torso = np.isin(mesh.piece_of, [mesh.index(p.name) for p in ours if (p.body_region or "").startswith("torso")])
+    return _unfold(mesh, pos, body, seeds, hood | torso, offset, rounds)
 
 
 def unfold_imported(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float = OFFSET,
