@@ -402,8 +402,6 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             stand = _button_stand(piece, pm.verts, top=True)  # below the top button: _closure
             w[idx[stand | _zipped(piece, pm.verts) | _bib_facing(piece, pm.verts)]] = 1.0
             w[idx[_lapel_and_under(piece, pm.verts, pos_cm[idx])]] = 1.0
-        if region.startswith("cuff"):
-            w[idx[_cuff_lap(piece, pm)]] = 1.0
         if bib and region.startswith("torso"):
             w[idx[_strap_ends(piece, pm)]] = 1.0
         if region == "collar" and any(m.get("kind") == "button" for m in piece.markings):
@@ -466,21 +464,6 @@ def _closure(pattern, mesh) -> np.ndarray:
         if (piece.body_region or "").startswith("torso_front"):
             out[o:o + len(pm.verts)] = _button_stand(piece, pm.verts)
     return out
-
-
-def _cuff_lap(piece, pm) -> np.ndarray:
-    """Mask of a buttoned cuff's lap: its underlap (the extension past its seam, the button's) and as
-    much of its other end, which laps over it (the buttonhole's). Unbuttoned in the drape the ends
-    slid round the wrist along each other, 0.6 cm apart, and the underlap's tip passed through the
-    other end's edge (button-down XS: 2 self-crossings at a cuff, coming and going with 0.1 mm of
-    noise on the start)."""
-    ext = pm.edge_verts.get("extension")
-    if ext is None or not any(m.get("kind") == "button" for m in piece.markings):
-        return np.zeros(len(pm.verts), bool)
-    x = np.abs(pm.verts[:, 0])  # the right cuff is drawn mirrored
-    seam_end = float(x[ext].min())
-    overlap = float(x.max()) - seam_end
-    return (x >= seam_end - 1e-6) | (x <= overlap + 1e-6)
 
 
 def _button_stand(piece, verts2d: np.ndarray, top: bool = False) -> np.ndarray:

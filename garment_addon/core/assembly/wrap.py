@@ -1211,21 +1211,12 @@ def _place_band(p, mesh: GarmentMesh, pos: np.ndarray, placed: np.ndarray, body:
     xs, targets = v[mine[order], 0], pos[other[order]]
     yedge = np.interp(v[:, 0], xs, v[mine[order], 1])
     base = np.column_stack([np.interp(v[:, 0], xs, targets[:, k]) for k in range(3)])
-    region = p.body_region or p.name
-    # beyond the sewn stretch (a waistband's button extension) continue straight on; a cuff's underlap
-    # round the wrist onto the end it laps (its seam runs from one side of the sleeve's slit round to
-    # the other): straight on, off the tangent of a ring 3-4 cm round, it stood 1-2 cm out from that
-    # end and the sleeve blousing over the cuff folded in under it in the drape (button-down XS: 2
-    # self-crossings at a cuff)
+    # beyond the sewn stretch (a waistband's button extension) continue straight on
     for sel, i0, i1 in ((v[:, 0] < xs[0], 0, 1), (v[:, 0] > xs[-1], -1, -2)):
-        if not sel.any() or len(xs) < 2 or abs(xs[i1] - xs[i0]) <= 1e-9:
-            continue
-        if "cuff" in region:
-            x = v[sel, 0] + (xs[-1] - xs[0]) * (1 if i0 == 0 else -1)
-            base[sel] = np.column_stack([np.interp(x, xs, targets[:, k]) for k in range(3)])
-        else:
+        if sel.any() and len(xs) > 1 and abs(xs[i1] - xs[i0]) > 1e-9:
             tangent = (targets[i1] - targets[i0]) / (xs[i1] - xs[i0])
             base[sel] = targets[i0] + (v[sel, 0] - xs[i0])[:, None] * tangent
+    region = p.body_region or p.name
     if "cuff" in region:  # sewn to the sleeve hem, folded edge toward the hand
         up = body.arms[_side(region)].d
     elif "hem_band" in region:  # sewn to the hem, hanging below it
