@@ -187,8 +187,8 @@ def _concave_hull(y: np.ndarray) -> np.ndarray:
 
 
 def armhole_depths(shape: np.ndarray) -> tuple[float, float, float, float]:
-    """(step, dip, row of the dip) per side as in the comment above: (smaller step, smaller dip,
-    left dip's row, right dip's row), depths over the width, rows over the length."""
+    """(the smaller side's step, the smaller side's dip, the left dip's row, the right dip's row) of
+    the outline (see the comment above ARMHOLE_ROWS): depths over its width, rows over its length."""
     ys, xs = np.nonzero(shape)
     top, hg, wg = ys.min(), ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
     cx = float(np.median(xs))
@@ -211,7 +211,7 @@ def armhole_depths(shape: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def armholes(shape: np.ndarray) -> bool:
-    """Whether the outline shows an armhole on each side (a sleeveless garment: see ARMHOLE_STEP)."""
+    """Whether the outline shows an armhole on each side (see the comment above ARMHOLE_ROWS)."""
     step, dip, left, right = armhole_depths(shape)
     return (step >= ARMHOLE_STEP and dip >= ARMHOLE_DIP and abs(left - right) <= ARMHOLE_ROWS_APART
             and ARMHOLE_FROM <= min(left, right) and max(left, right) <= ARMHOLE_TO)
