@@ -88,3 +88,57 @@ def test_sleeves_laid_out_flat_are_sleeves(monkeypatch):
     monkeypatch.undo()
     spec = analyze_image(DATA / "t-shirt_flat_1a9b04e9-11c8-4350-b2d4-56701961aecb.jpg")
     assert spec.metadata["attributes"]["sleeves"] == "short"
+
+
+def _outline(points: list[tuple[float, float]], size: int = 200) -> np.ndarray:
+    """A left-right symmetric mask from its left half's outline (x, y in 0-1 of ``size``), centre x 0.5."""
+    import cv2
+
+    full = points + [(1 - x, y) for x, y in reversed(points)]
+    mask = np.zeros((size, size), np.uint8)
+    cv2.fillPoly(mask, [np.round(np.array(full) * (size - 1)).astype(np.int32)], 1)
+    return mask.astype(bool)
+
+
+def test_armholes_on_outlines():
+    from garment_addon.core.vision.product import armholes
+
+    # a vest: collar, shoulder point, the armhole running in and out to the underarm, straight sides
+    vest = _outline([(0.42, 0.05), (0.28, 0.12), (0.26, 0.16), (0.29, 0.25), (0.27, 0.33), (0.18, 0.38),
+                     (0.18, 0.95), (0.5, 0.95)])
+    # a jacket with its sleeves laid along the body: the outline only widens downwards
+    jacket = _outline([(0.42, 0.05), (0.25, 0.12), (0.16, 0.25), (0.12, 0.5), (0.11, 0.95), (0.5, 0.95)])
+    # a hooded jacket: the outline runs in under the hood only, and the sleeves widen below
+    hooded = _outline([(0.45, 0.02), (0.35, 0.06), (0.36, 0.16), (0.25, 0.2), (0.15, 0.32), (0.11, 0.6),
+                       (0.11, 0.95), (0.5, 0.95)])
+    assert armholes(vest)
+    assert not armholes(jacket) and not armholes(hooded)
+
+
+# Train photos (clothing-dataset-small, tests/data/README): a red puffer vest on a hanger and a green
+# hooded jacket whose sleeves hang close to its sides. The silhouette measures both sleeveless; the
+# sleeve head calls both "long" (1.00 and 0.99: it learnt outerwear as long sleeved). The vest's
+# outline shows armholes, the jacket's the neck under its hood only.
+@pytest.mark.parametrize(("name", "garment_type", "sleeves"), [
+    ("outwear_vest_1ca6b60f-add8-4cb6-a51f-168fffd27992.jpg", "vest", "none"),
+    ("outwear_hooded_21c78c7e-a927-49ea-94d4-9ceeaa847bb2.jpg", "jacket", "long"),
+])
+def test_a_laid_out_vest_reads_sleeveless_and_a_jacket_keeps_its_sleeves(name, garment_type, sleeves):
+    spec = analyze_image(DATA / name)
+    assert spec.metadata["sleeves_p"]["long"] > 0.95
+    assert spec.garment_type == garment_type
+    assert spec.metadata["attributes"]["sleeves"] == sleeves
+    assert spec.m.get("sleeve_length", 0) == 0 if sleeves == "none" else spec.m["sleeve_length"] > 50
+
+
+def test_a_sleeve_head_saying_short_is_not_overruled_by_armholes():
+    """A short sleeve's hem above the body's side reads as an armhole too: only the head's "long"
+    (learnt from the dataset's classes, not from a look) gives way to it."""
+    from garment_addon.core.imageio import as_rgb_array
+    from garment_addon.core.vision.analyze import sleeveless_shape
+
+    a = analyze_array(*as_rgb_array(DATA / "outwear_vest_1ca6b60f-add8-4cb6-a51f-168fffd27992.jpg"), learned=False)
+    assert a.features["armholes"]
+    long_ = {"none": 0.0, "short": 0.1, "elbow": 0.0, "long": 0.9}
+    short = {"none": 0.0, "short": 0.9, "elbow": 0.0, "long": 0.1}
+    assert sleeveless_shape(a, long_) and not sleeveless_shape(a, short)

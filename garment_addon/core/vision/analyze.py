@@ -869,19 +869,20 @@ def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) ->
     a.refusal = d.refusal
     if d.warning:
         a.warnings.append(d.warning)
-    if d.garment_type != a.garment_type and a.features:
-        choose_garment(a, d.garment_type)  # a shirt's photo whose trousers show larger
+    t = "vest" if d.garment_type == "jacket" and sleeveless_shape(a, pred.head("sleeves")) else d.garment_type
+    if t != a.garment_type and a.features:
+        choose_garment(a, t)  # a shirt's photo whose trousers show larger
         if a.measured is not None:
             from .product import product_spec_parts
 
-            a.attributes, a.measured = product_spec_parts(a.features, d.garment_type)
+            a.attributes, a.measured = product_spec_parts(a.features, t)
         else:
-            a.attributes, confs = attributes(d.garment_type, a.features)
+            a.attributes, confs = attributes(t, a.features)
             a.confidence.update({k: round(v, 2) for k, v in confs.items()})
     if not a.features:  # nothing measured: the classifier's type with its default measurements
-        a.warnings = [w.replace("returned a default shirt", f"returned a default {d.garment_type}")
+        a.warnings = [w.replace("returned a default shirt", f"returned a default {t}")
                       for w in a.warnings]
-    a.garment_type = d.garment_type
+    a.garment_type = t
     a.confidence["garment_type"] = round(d.p, 2)
     _head_classes(a, pred, context)
 
@@ -898,7 +899,9 @@ def _apply_classifier(a: Analysis, rgb: np.ndarray, alpha: np.ndarray | None) ->
 HEAD_SURE = {("sleeves", "laid-out"): 0.5, ("sleeves", "outline"): 0.98, ("length", "laid-out"): 0.8}
 # Measured classes that stand whatever the head says: on an exact outline a sleeveless shape is what it
 # is, and the head never learnt "none" from a real photo (the dataset has no sleeveless class: it
-# calls our sleeveless shirt on white "short" at 0.998); on a floor or bed folded sleeves vanish.
+# calls our sleeveless shirt on white "short" at 0.998); on a floor or bed folded sleeves vanish (a
+# jacket measured sleeveless whose outline shows armholes is a vest before the heads are asked:
+# sleeveless_shape).
 KEEP_MEASURED = {("sleeves", "outline"): ("none",)}
 
 
@@ -917,6 +920,22 @@ def head_class(measured: str | None, probs: dict[str, float], sure: float, keep=
     else the ``measured`` one."""
     got = max(probs, key=probs.get)
     return got if probs[got] >= sure and measured not in keep else measured
+
+
+def sleeveless_shape(a: Analysis, sleeves_p: dict[str, float]) -> bool:
+    """Whether a lone garment the classifier calls a jacket is a vest: measured sleeveless, its outline
+    shows an armhole on each side (product.armholes), and the sleeve head says "long". That head learnt
+    its classes from the dataset's classes, outerwear all "long" (classifier.IMPLIED): it calls vests
+    and gilets long at 0.85-1.0, so only the outline tells them from jackets whose sleeves lie folded
+    or hang out of sight. Its "short" it learnt from t-shirts and stands: a short sleeve's hem above
+    the body's side reads as an armhole too. Jackets only: on train/ the rule turned no long-sleeved
+    jacket sleeveless, but a shirt on a hanger whose price tag stuck out at the side (the head's
+    "long" there learnt from long-sleeved tops, which it knows)."""
+    from .product import product_spec_parts
+
+    return (a.measured is not None and bool(a.features.get("armholes"))
+            and max(sleeves_p, key=sleeves_p.get) == "long"
+            and product_spec_parts(a.features, "jacket")[0].get("sleeves") == "none")
 
 
 def _head_classes(a: Analysis, pred, context: str) -> None:

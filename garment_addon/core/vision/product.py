@@ -141,6 +141,7 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
         waist_row=waist,
         narrowest_w=float(middle.min()),
         top_over_waist=top_over_waist,
+        armholes=float(armholes(shape)),
         # a skirt's hip, searched where its waistband's width puts it
         hip_row=hip,
         hip_w_bend=float(profile[int(hip * hg)]),
@@ -148,6 +149,72 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
         dress_hip_row=dress_hip,
         dress_hip_w_bend=float(profile[int(dress_hip * hg)]),
     )
+
+
+# Armholes. A vest's side outline runs in from the shoulder point and out again at the underarm, on
+# both sides at about one height; a jacket's sleeves laid along its body, hanging beside it or folded
+# behind it leave an outline that only widens downwards (their measured "none" is the sleeves hidden,
+# not absent). Read on the outline's half-width down each side over the top ARMHOLE_ROWS of the length:
+# - step: how far it lies inside its concave hull (the line from shoulder point to underarm), from
+#   the first row half as wide as the widest (a collar or hood above is left out);
+# - dip: how far it lies inside the lesser of the widest rows above and below it, where the one
+#   above is ARMHOLE_ABOVE of the one below at least (not the neck under a hood).
+# Both as fractions of the garment's width, the smaller side's; the two dips within ARMHOLE_ROWS_APART
+# of the length of each other, between ARMHOLE_FROM and ARMHOLE_TO. Chosen on train/outwear (30 of its
+# 184 photos are vests, picked by eye: bench/data/sleeveless_photos.json): of its photos measured
+# sleeveless on their own (118, 25 of them vests) 14 vests pass and none of the others, at steps
+# 0.06-0.07 and dips 0.01-0.02 (hooded jackets step 0.07-0.09 at the neck, but their dips lie apart;
+# the next jacket with dips together steps 0.055). Vests missed: armholes cut straight down from the
+# shoulder point, or a mask that took in some wall. Short sleeves pass too (their hem above the body's
+# side) and so do many long ones spread out: the outline alone does not make a vest (analyze.sleeveless_shape).
+ARMHOLE_ROWS, ARMHOLE_ABOVE = 0.55, 0.6
+ARMHOLE_STEP, ARMHOLE_DIP = 0.065, 0.015
+ARMHOLE_ROWS_APART, ARMHOLE_FROM, ARMHOLE_TO = 0.15, 0.12, 0.5
+
+
+def _concave_hull(y: np.ndarray) -> np.ndarray:
+    """The least concave function at or above ``y`` (over its indices): its upper hull."""
+    hull: list[tuple[int, float]] = []
+    for p in enumerate(map(float, y)):
+        while len(hull) >= 2:
+            (x1, y1), (x2, y2) = hull[-2], hull[-1]
+            if (x2 - x1) * (p[1] - y1) - (y2 - y1) * (p[0] - x1) < 0:
+                break
+            hull.pop()
+        hull.append(p)
+    hx, hy = np.array(hull).T
+    return np.interp(np.arange(len(y)), hx, hy)
+
+
+def armhole_depths(shape: np.ndarray) -> tuple[float, float, float, float]:
+    """(the smaller side's step, the smaller side's dip, the left dip's row, the right dip's row) of
+    the outline (see the comment above ARMHOLE_ROWS): depths over its width, rows over its length."""
+    ys, xs = np.nonzero(shape)
+    top, hg, wg = ys.min(), ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+    cx = float(np.median(xs))
+    band = shape[top : top + max(3, int(ARMHOLE_ROWS * hg))]
+    filled = band.any(axis=1)
+    first = np.where(filled, band.argmax(axis=1), cx)
+    last = np.where(filled, band.shape[1] - 1 - band[:, ::-1].argmax(axis=1), cx)
+    steps, dips, rows = [], [], []
+    for o in (cx - first, last - cx):
+        o = np.maximum(o, 0.0)
+        wide = np.flatnonzero(o > 0.5 * o.max())
+        seg = o[wide[0] :] if wide.size else o
+        steps.append(float((_concave_hull(seg) - seg).max()) / wg)
+        above, below = np.maximum.accumulate(o), np.maximum.accumulate(o[::-1])[::-1]
+        dip = np.where(above >= ARMHOLE_ABOVE * below, np.minimum(above, below) - o, 0.0)
+        i = int(np.argmax(dip))
+        dips.append(float(dip[i]) / wg)
+        rows.append(i / hg)
+    return min(steps), min(dips), rows[0], rows[1]
+
+
+def armholes(shape: np.ndarray) -> bool:
+    """Whether the outline shows an armhole on each side (see the comment above ARMHOLE_ROWS)."""
+    step, dip, left, right = armhole_depths(shape)
+    return (step >= ARMHOLE_STEP and dip >= ARMHOLE_DIP and abs(left - right) <= ARMHOLE_ROWS_APART
+            and ARMHOLE_FROM <= min(left, right) and max(left, right) <= ARMHOLE_TO)
 
 
 def _crotch(shape: np.ndarray, top: int, bot: int, cx: float, hw: int) -> float:
