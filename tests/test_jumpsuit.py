@@ -267,3 +267,65 @@ def test_a_loose_front_crotch_turns_under_without_folding(spec):
     crotch = np.array([0.0, 0.0, body_for_spec(spec).landmarks["crotch"]])
     assert not (np.linalg.norm((at - crotch)[:, [0, 2]], axis=1) < 8.0).any(), at
     assert len(at) <= 2, at
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("fit", FITS)
+def test_the_waist_bands_ends_meet_its_edges_square_so_the_zip_stands_no_peak(size, fit):
+    """A band whose top runs longer than its bottom is cut contoured (bent round a circle), its ends
+    square to both edges: cut straight with slanted ends, the top corners (45-50 degrees on a loose
+    bodice) met at the zip in a peak that stood the centre front's waist seam 1.4-2.0 cm above the
+    side seams' (loose jumpsuit drape S..XXL). It still sews 1:1 onto the legs and gathers the bodice."""
+    from garment_addon.core.assembly.wrap import _straightened
+
+    p = draft_pattern(make_spec({"garment_type": "jumpsuit", "size": size, "features": {"fit": fit}}))
+    band = p.piece("waist_band")
+    edges = {e.name: band.edge_points(e.name) for e in band.edges}
+    unit = lambda v: v / np.linalg.norm(v)  # noqa: E731
+    corners = 0
+    for end in ("end", "start"):
+        e = edges[end]
+        for name, q in edges.items():
+            if np.allclose(q[0], e[-1]):  # the edge after the end, from its last point
+                turn = unit(e[-1] - e[-2]) @ unit(q[1] - q[0])
+            elif np.allclose(q[-1], e[0]):  # the edge before it, to its first point
+                turn = unit(q[-1] - q[-2]) @ unit(e[1] - e[0])
+            else:
+                continue
+            corners += 1
+            assert abs(turn) < 0.02, (end, name, turn)  # a right angle
+    assert corners == 4
+    legs = sum(p.piece(n).edge_length(e.name) for n in ("right_front_leg", "left_front_leg", "right_back_leg",
+                                                         "left_back_leg") for e in p.piece(n).edges
+               if e.name in ("waist", "waist_side"))
+    bottom = sum(band.edge_length(e.name) for e in band.edges if "_leg_" in e.name)
+    assert bottom == pytest.approx(legs, abs=0.02)
+    # laid out straight again (as the wrap grows it from the legs) it is its height everywhere
+    flat = _straightened(band, band.outline)
+    assert np.ptp(flat[:, 1]) == pytest.approx(p.spec["measurements"]["waistband_height"], abs=0.01)
+
+
+
+def test_a_bent_band_is_wrapped_as_a_cone_its_top_as_long_as_cut():
+    """The wrap lays a bent band out straight (round its bend_centre) and grows each row out by its
+    length bent: laid out straight alone, the top ring was as short as the bottom, the bodice's bottom
+    squeezed onto it folded by the side seams (male M sleeveless: 4 self-crossings)."""
+    spec = make_spec({"garment_type": "jumpsuit", "features": {"fit": "loose"}})
+    p, mesh, pos, _ = _on_the_shown_body(spec)
+    band = p.piece("waist_band")
+    assert "bend_centre" in band.landmarks
+    at = mesh.offsets[mesh.index("waist_band")]
+    ev = mesh.pieces[mesh.index("waist_band")].edge_verts
+
+    def ring(names):  # placed length along the band's edge, vertices in order along it
+        ids = np.concatenate([ev[e.name] for e in band.edges if e.name in names]) + at
+        pts = pos[ids]
+        ang = np.arctan2(pts[:, 1] - pts[:, 1].mean(), pts[:, 0] - pts[:, 0].mean())
+        pts = pts[np.argsort(ang)]
+        return float(np.linalg.norm(np.diff(pts, axis=0), axis=1).sum())
+
+    tops = [e.name for e in band.edges if e.name.startswith("to_") and "_leg_" not in e.name]
+    bottoms = [e.name for e in band.edges if "_leg_" in e.name]
+    flat = sum(band.edge_length(n) for n in tops) / sum(band.edge_length(n) for n in bottoms)
+    assert flat > 1.05
+    assert ring(tops) / ring(bottoms) - 1.0 > 0.5 * (flat - 1.0)  # (laid out straight alone: 1.0)

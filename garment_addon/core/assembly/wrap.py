@@ -1313,20 +1313,37 @@ def _on_legs(pattern, mesh: GarmentMesh, verts: np.ndarray) -> np.ndarray:
     return np.array([(pattern.pieces[k].body_region or "").startswith("leg") for k in mesh.piece_of[verts]], bool)
 
 
+def _straightened(p, pts: np.ndarray) -> np.ndarray:
+    """Flat points of a band drafted bent round a circle (landmark ``bend_centre``, the circle's centre
+    under the middle of its bottom edge: drafting.tailored.bent) laid out straight again, x along its
+    bottom edge, y up from it; other pieces' points as they are."""
+    c = _lm(p, "bend_centre")
+    if c is None:
+        return pts
+    radius = -float(c[1])
+    side = np.sign(radius)  # bent round a circle above it (radius < 0), the band's points lie below the centre
+    d = (pts - c) * side
+    return np.column_stack([c[0] + radius * np.arctan2(d[:, 0], d[:, 1]), side * np.linalg.norm(d, axis=1) - radius])
+
+
 def _band_on_legs(p, v: np.ndarray, seam: np.ndarray, targets: np.ndarray, centre: np.ndarray) -> np.ndarray:
     """3D points for a waist-seam band's flat vertices ``v``, its bottom (flat points ``seam``) sewn
     at ``targets``: each row laid along the bottom by its share of the band's width at its height
     (its top is longer: a bodice wider than the legs' waist eases onto it), straight up and out
     from the ring's ``centre`` by that width over the bottom's. Mapped by x instead, the top's ends
     reached past the centre front and the fronts sewn to them crossed there."""
+    v, seam, outline = (_straightened(p, q) for q in (v, seam, p.outline))
     order = np.argsort(seam[:, 0])
     xs, targets = seam[order, 0], targets[order]
     y0 = float(seam[:, 1].mean())
-    xmin, xmax = _x_span(p.outline, v[:, 1])
+    xmin, xmax = _x_span(outline, v[:, 1])
     xmin, xmax = np.where(np.isfinite(xmin), xmin, xs[0]), np.where(np.isfinite(xmax), xmax, xs[-1])
     share = np.clip((v[:, 0] - xmin) / np.maximum(xmax - xmin, 1e-9), 0.0, 1.0)
     base = np.column_stack([np.interp(xs[0] + share * (xs[-1] - xs[0]), xs, targets[:, k]) for k in range(3)])
     grow = ((xmax - xmin) / max(xs[-1] - xs[0], 1e-9))[:, None]
+    c = _lm(p, "bend_centre")
+    if c is not None:  # a bent band's rows, laid out straight, are as long as its bottom: bent, this much longer
+        grow = grow * (1.0 + v[:, 1:2] / -float(c[1]))
     out = base.copy()
     out[:, :2] = centre[:2] + grow * (base[:, :2] - centre[:2])
     out[:, 2] += v[:, 1] - y0

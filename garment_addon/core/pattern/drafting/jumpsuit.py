@@ -25,6 +25,7 @@ from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 from .garments import SIDES, ZIP_ALLOWANCE, top
 from .pants import pant_pieces, waist_edges
 from .parts import band_run, patch_pocket, sew_ends
+from .tailored import bent, dense_line
 
 MAX_GATHER = 0.1  # most of the bodice's waist that the band gathers in; the rest widens the band's top
 MAX_GATHER_CM = 3.5  # and at most this much per bodice edge (a seam eases in no more than 4 cm)
@@ -32,6 +33,7 @@ MIN_SIDE_SEAM = 2.0  # cm of side seam a bodice shortened for its band keeps und
 MAX_BAND_FLARE = 6.0  # cm the band's top may run longer than its bottom (a regular bodice's: 3.5-5.6 cm)
 HIP_PASS_EASE = 4.0  # cm over the garment's hip that the open waist must reach around
 MIN_ZIP_BELOW_WAIST = 12.0  # cm: the zip always runs this far down the front crotch seam
+BAND_FLAT = 0.05  # cm: a band whose top is within this of its bottom's length is cut straight
 
 
 def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
@@ -174,9 +176,10 @@ def _band(d: PatternDraft, spec: GarmentSpec, names: tuple[str, ...], legs, bodi
           split: tuple[int, int] | None = None) -> list[tuple[PieceDraft, float]]:
     """The band sewn under ``bodice`` (its edges, in band order) and over ``legs``, gathering the bodice
     in where it is longer; one piece, or two cut apart ``split`` = (legs' edges, bodice's edges) into the
-    first, along the straight line between those seams' ends on the bottom and the top (so the two
-    sewn together again are the one band). Every piece's ``start`` and ``end`` edges are left for the
-    caller to close. Returns each piece and its length along the bottom."""
+    first, along the line between those seams' ends on the bottom and the top (so the two sewn
+    together again are the one band). A top longer than the bottom bends the band round a circle
+    (landmark ``bend_centre``), its outer ends square to its edges. Every piece's ``start`` and ``end``
+    edges are left for the caller to close. Returns each piece and its length along the bottom."""
     h = spec.m["waistband_height"]
     below = [(p, e, *band_run(d, p, e)) for p, e in legs]
     above = [(p, e, *band_run(d, p, e)) for p, e in bodice]
@@ -187,19 +190,30 @@ def _band(d: PatternDraft, spec: GarmentSpec, names: tuple[str, ...], legs, bodi
     top_len = bodice_len - sum(gather.values())
     xb = np.concatenate([[0.0], np.cumsum([ln for *_, ln, _ in below])])  # where each edge starts, bottom
     on_band = [ln - gather[(p, e)] for p, e, ln, _ in above]
-    xt = (length - top_len) / 2 + np.concatenate([[0.0], np.cumsum(on_band)])  # and top, centred over it
+    # drafted straight with square ends, the top's seams at their share of the bottom's length, then
+    # bent round a circle (contoured) so the top runs as much longer as it must: cut straight with
+    # slanted ends instead, the ends met at the zip in a peak (each top corner 45-50 degrees on a loose
+    # bodice), which stood the centre front's waist seam 1.4-2.0 cm above the side seams' (loose
+    # jumpsuit drape S..XXL; regular M / L / XXL, slants 2.8 / 2.4 / 1.0 cm: 1.0 / 0.4 / 0.2)
+    xt = np.concatenate([[0.0], np.cumsum(on_band)]) * length / top_len
+    flare = top_len - length
+    radius = length * h / flare if abs(flare) > BAND_FLAT else None
+
+    def bend(pts):
+        return pts if radius is None else bent(pts, length / 2, radius)
+
     cuts = [(0, 0), *([split] if split else []), (len(below), len(above))]
     out = []
     for name, (b0, a0), (b1, a1) in zip(names, cuts[:-1], cuts[1:], strict=True):
         pd = PieceDraft(name, "waistband_jumpsuit", cut_group=name)
         for i in range(b0, b1):
             p, e, _, tags = below[i]
-            pd.edge(f"to_{p}_{e}", g.line((xb[i], 0), (xb[i + 1], 0)), "seam", tags)
-        pd.edge("end", g.line((xb[b1], 0), (xt[a1], h)), "opening", (below[b1 - 1][3][1], "band_end"))
+            pd.edge(f"to_{p}_{e}", bend(dense_line((xb[i], 0), (xb[i + 1], 0))), "seam", tags)
+        pd.edge("end", bend(dense_line((xb[b1], 0), (xt[a1], h))), "opening", (below[b1 - 1][3][1], "band_end"))
         for i in reversed(range(a0, a1)):  # the top runs back, from the band's end to its start
             p, e, _, tags = above[i]
-            pd.edge(f"to_{p}_{e}", g.line((xt[i + 1], h), (xt[i], h)), "seam", tags)
-        pd.edge("start", g.line((xt[a0], h), (xb[b0], 0)), "opening", ("band_start", below[b0][3][0]))
+            pd.edge(f"to_{p}_{e}", bend(dense_line((xt[i + 1], h), (xt[i], h))), "seam", tags)
+        pd.edge("start", bend(dense_line((xt[a0], h), (xb[b0], 0))), "opening", ("band_start", below[b0][3][0]))
         # a notch where each leg and each bodice piece meets the next (side seams, centre back)
         pd.notches += [(f"to_{p}_{e}", 0.0, 1) for part in (below[b0 + 1:b1], above[a0 + 1:a1]) for p, e, *_ in part]
         d.add(pd)
@@ -207,8 +221,10 @@ def _band(d: PatternDraft, spec: GarmentSpec, names: tuple[str, ...], legs, bodi
             d.sew(p, e, pd.name, f"to_{p}_{e}")
         for p, e, *_ in above[a0:a1]:
             d.sew(pd.name, f"to_{p}_{e}", p, e, ease=gather[(p, e)])
-        pd.landmarks.update(bottom_start=g.P(xb[b0], 0), bottom_end=g.P(xb[b1], 0),
-                            top_mid=g.P((xb[b0] + xb[b1]) / 2, h))
+        corners = bend(np.array([[xb[b0], 0.0], [xb[b1], 0.0], [(xb[b0] + xb[b1]) / 2, h]]))
+        pd.landmarks.update(bottom_start=corners[0], bottom_end=corners[1], top_mid=corners[2])
+        if radius is not None:  # the circle's centre: the wrap lays the band out straight again round it
+            pd.landmarks["bend_centre"] = g.P(length / 2, -radius)
         pd.grain_along_x = True
         out.append((pd, float(xb[b1] - xb[b0])))
     return out
@@ -278,9 +294,7 @@ def _button(pd: PieceDraft, edge: str, from_tag: str, dist: float, kind: str, in
     d = dist if e.tags[0] == from_tag else n - dist
     at = g.point_at(e.pts, d)
     tangent = g.point_at(e.pts, min(d + 0.5, n)) - g.point_at(e.pts, max(d - 0.5, 0.0))
-    inward = np.array([-tangent[1], tangent[0]]) / np.hypot(*tangent)
-    if pd.grain_along_x:  # a band's buttonhole runs along it, at mid height, whatever the slant of its end
-        inward = np.array([np.sign(inward[0]), 0.0])
+    inward = np.array([-tangent[1], tangent[0]]) / np.hypot(*tangent)  # a band's end is square to it
     if kind == "button":
         pd.mark("button", [at + inset * inward], "button")
     else:  # a buttonhole runs across the opening, from just past the seam line inward
