@@ -60,3 +60,48 @@ def test_the_drape_starts_outside_the_body(size):
     loose = ~held[edges[:, 0]]
     assert np.abs(length_error(kept, mesh.verts2d, edges))[loose].mean() < 0.02
     assert np.array_equal(kept[held], pos[held])
+
+
+def test_inward_springs_are_aimed_at_the_corner_under_them():
+    """Blender joins an internal spring to the first corner of the triangle its ray hits (cloth.cc
+    means the nearest but measures the same length for all three): the layers of a buttoned stand
+    could slide along each other up to a mesh edge, and a men's button-down XL hung its centre front
+    4 cm high. aim_inward_springs turns each hit triangle so that corner is the nearest to the hit."""
+    from garment_addon.core.assembly.quality import vertex_normals
+    from garment_addon.core.assembly.springs import _ray_distance, aim_inward_springs
+
+    rng = np.random.default_rng(3)
+
+    def sheet(z, jitter):  # a 6 x 6 grid of 1 cm, triangulated with random diagonals, facing +z
+        g = np.stack(np.meshgrid(np.arange(6.0), np.arange(6.0), indexing="ij"), -1).reshape(-1, 2)
+        g = g + rng.uniform(-jitter, jitter, g.shape)
+        faces = []
+        for i in range(5):
+            for j in range(5):
+                a, b, c, d = i * 6 + j, (i + 1) * 6 + j, (i + 1) * 6 + j + 1, i * 6 + j + 1
+                faces += [[a, b, c], [a, c, d]] if rng.random() < 0.5 else [[a, b, d], [b, c, d]]
+        return np.column_stack([g, np.full(len(g), z)]), np.array(faces)
+
+    under, fu = sheet(0.0, 0.3)
+    upper, fo = sheet(0.8, 0.0)
+    upper[:, :2] += 0.37  # its vertices over no corner of the layer under it
+    pos, faces = np.vstack([under, upper]), np.vstack([fu, fo + len(under)])
+    sources = np.r_[np.zeros(len(under), bool), np.ones(len(upper), bool)]
+    aimed = aim_inward_springs(faces, pos, np.ones(len(pos), bool), 1.5, sources.astype(int))
+    assert sorted(map(tuple, np.sort(aimed, axis=1))) == sorted(map(tuple, np.sort(faces, axis=1)))
+    n0 = np.cross(pos[faces[:, 1]] - pos[faces[:, 0]], pos[faces[:, 2]] - pos[faces[:, 0]])
+    n1 = np.cross(pos[aimed[:, 1]] - pos[aimed[:, 0]], pos[aimed[:, 2]] - pos[aimed[:, 0]])
+    assert np.allclose(n0, n1)  # wound the same way
+    normals = vertex_normals(pos, faces)
+    joined = turned = 0
+    for v in np.nonzero(sources)[0]:  # what Blender would join each upper vertex to
+        t = _ray_distance(np.tile(pos[v], (len(fu), 1)), np.tile(-normals[v], (len(fu), 1)), pos[aimed[:len(fu)]])
+        if not np.isfinite(t).any():
+            continue  # past the lower sheet's edge
+        f = int(np.argmin(t))
+        hit = pos[v] - t[f] * normals[v]
+        nearest = aimed[f][np.argmin(np.linalg.norm(pos[aimed[f]] - hit, axis=1))]
+        assert aimed[f][0] == nearest
+        joined += 1
+        turned += faces[f][0] != nearest
+    assert joined >= 16 and turned >= 4  # the triangulation's own first corners were often another

@@ -80,12 +80,14 @@ def _check_method(method: str) -> None:
         raise UserError(f"method: must be one of {', '.join(METHODS)} (got {method!r})")
 
 
-def _make_garment(pattern, mesh, pos_cm, with_seams: bool):
+def _make_garment(pattern, mesh, pos_cm, with_seams: bool, faces=None):
+    """The garment object: ``faces`` are mesh.faces, their corners perhaps turned (springs.aim_inward_springs)."""
     from . import scene as sc
 
+    faces = mesh.faces if faces is None else faces
     colors = sc.palette(len(mesh.pieces))
-    face_piece = mesh.piece_of[mesh.faces[:, 0]]
-    obj = sc.mesh_object("Garment", pos_cm, mesh.faces, edges=mesh.seam_pairs if with_seams else None,
+    face_piece = mesh.piece_of[faces[:, 0]]
+    obj = sc.mesh_object("Garment", pos_cm, faces, edges=mesh.seam_pairs if with_seams else None,
                          uv=mesh.uv, material_index=face_piece)
     legend = []
     for pm, c, piece in zip(mesh.pieces, colors, pattern.pieces, strict=True):
@@ -149,6 +151,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly.level import front_level
     from ..core.assembly.quality import push_out
     from ..core.assembly.rest import rest_shape
+    from ..core.assembly.springs import aim_inward_springs
     from ..core.assembly.wrap import WELD_CM, unfold_armholes, unfold_sleeves
     from ..core.mesh import mesh_pattern
     from . import drape as dr
@@ -169,7 +172,10 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         pos = push_out(pos, *_mesh_arrays(g), LAYER_CM, reach=3 * LAYER_CM)
     timings["wrap"] = time.perf_counter() - t
     metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body, pattern).items()}
-    garment, legend = _make_garment(pattern, mesh, pos, with_seams=method == "drape")
+    closure = _closure(pattern, mesh) if method == "drape" else None
+    # the closure's springs join the layers where they lie, not up to a mesh edge along them
+    faces = None if closure is None else aim_inward_springs(mesh.faces, pos, closure, dr.CLOSURE_REACH_CM, mesh.piece_of)
+    garment, legend = _make_garment(pattern, mesh, pos, with_seams=method == "drape", faces=faces)
     settings = fabric_settings(pattern, fabric)
     apply_look(garment, legend, settings["name"], result.look, pattern.spec)
     fabric_name = settings["name"]
@@ -184,7 +190,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # what is pinned, even softly, held where the wrap put it (a hood held toward a start with its
             # seams open jittered there: 141 frames, not 38), and so are collars and cuffs (_folded_on)
             limbs = _limbs(pattern, mesh)
-            closure = _closure(pattern, mesh)  # starts as wrapped too: the layers' gap is the springs' rest
+            # the closure starts as wrapped too: the layers' gap is the springs' rest
             held = (np.round(pin, 2) > 0.0) | closure | _folded_on(pattern, mesh) | limbs | _imported(pattern, mesh)
             # kept out of the body: free in space, a front cut for a full bust relaxed straight through
             # it, and the cloth started inside the collider stayed there (jumpsuit XXL: breasts out)
