@@ -174,7 +174,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body, pattern).items()}
     closure = _closure(pattern, mesh) if method == "drape" else None
     # the closure's springs join the layers where they lie, not up to a mesh edge along them
-    faces = None if closure is None else aim_inward_springs(mesh.faces, pos, closure, dr.CLOSURE_REACH_CM, mesh.piece_of)
+    faces = None if closure is None else aim_inward_springs(mesh.faces, pos, closure, dr.CLOSURE_REACH_CM,
+                                                            mesh.piece_of)
     garment, legend = _make_garment(pattern, mesh, pos, with_seams=method == "drape", faces=faces)
     settings = fabric_settings(pattern, fabric)
     apply_look(garment, legend, settings["name"], result.look, pattern.spec)
