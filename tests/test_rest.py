@@ -105,3 +105,6 @@ def test_inward_springs_are_aimed_at_the_corner_under_them():
         joined += 1
         turned += faces[f][0] != nearest
     assert joined >= 16 and turned >= 4  # the triangulation's own first corners were often another
+    # nothing within reach: the faces as they were (an empty hit list had raised an IndexError)
+    far = np.vstack([under, upper + (0.0, 0.0, 5.0)])
+    assert np.array_equal(aim_inward_springs(faces, far, np.ones(len(far), bool), 1.5, sources.astype(int)), faces)

@@ -43,6 +43,8 @@ def aim_inward_springs(faces: np.ndarray, pos: np.ndarray, sources: np.ndarray, 
     t = _ray_distance(origin[ray], direction[ray], tri[face])
     hit = np.isfinite(t) & (t > 0) & (t <= reach)
     ray, face, t = ray[hit], face[hit], t[hit]
+    if not len(ray):  # no other layer within reach (the overalls' buttoned band)
+        return faces
     first = np.lexsort((t, ray))  # nearest hit per ray first
     ray, face, t = ray[first], face[first], t[first]
     lead = np.r_[True, ray[1:] != ray[:-1]]
