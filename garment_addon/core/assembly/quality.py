@@ -213,15 +213,23 @@ def _hits_ahead(points: np.ndarray, dirs: np.ndarray, verts: np.ndarray, faces: 
     hit = np.zeros(len(points), bool)
     if not len(points):
         return hit
+    hit[segment_hits(points + 1e-3 * dirs, points + length * dirs, verts, faces, length / 2)[0]] = True
+    return hit
+
+
+def segment_hits(starts: np.ndarray, ends: np.ndarray, verts: np.ndarray, faces: np.ndarray,
+                 half: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(segment, triangle, fraction of the way along it) of every triangle of ``verts`` / ``faces`` each
+    segment ``starts[i]``-``ends[i]`` passes through; ``half``: the longest segment's half length."""
     tri = verts[faces]
     centre = tri.mean(axis=1)
     radius = float(np.linalg.norm(tri - centre[:, None], axis=-1).max())
-    ends = points + 1e-3 * dirs, points + length * dirs
-    cand = cKDTree(centre).query_ball_point((ends[0] + ends[1]) / 2, length / 2 + radius)
-    pi = np.repeat(np.arange(len(points)), [len(c) for c in cand])
+    cand = cKDTree(centre).query_ball_point((starts + ends) / 2, half + radius)
+    pi = np.repeat(np.arange(len(starts)), [len(c) for c in cand])
     fi = np.fromiter((j for c in cand for j in c), np.int64, count=len(pi))
-    np.logical_or.at(hit, pi, _segment_hits_triangle(ends[0][pi], ends[1][pi], tri[fi]))
-    return hit
+    t = _segment_fraction(starts[pi], ends[pi], tri[fi])
+    hit = np.isfinite(t)
+    return pi[hit], fi[hit], t[hit]
 
 
 # the most a vertex is moved out in all (cm): a bust apex under a stretched front takes ~1 cm; toes
@@ -349,7 +357,13 @@ def _near_pairs(mid, half, centre, radius, es: np.ndarray, fs: np.ndarray) -> tu
 
 
 def _segment_hits_triangle(p0, p1, tri) -> np.ndarray:
-    """Möller–Trumbore, row-wise: whether segment p0-p1 passes through triangle tri (3 points)."""
+    """Row-wise: whether segment p0-p1 passes through triangle tri (3 points)."""
+    return np.isfinite(_segment_fraction(p0, p1, tri))
+
+
+def _segment_fraction(p0, p1, tri) -> np.ndarray:
+    """Möller–Trumbore, row-wise: how far along segment p0-p1 (0..1) it passes through triangle tri
+    (3 points); inf where it does not."""
     d = p1 - p0
     e1, e2 = tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
     h = np.cross(d, e2)
@@ -361,7 +375,7 @@ def _segment_hits_triangle(p0, p1, tri) -> np.ndarray:
     q = np.cross(s, e1)
     v = f * (d * q).sum(1)
     t = f * (e2 * q).sum(1)
-    return ok & (u >= 0) & (v >= 0) & (u + v <= 1) & (t >= 0) & (t <= 1)
+    return np.where(ok & (u >= 0) & (v >= 0) & (u + v <= 1) & (t >= 0) & (t <= 1), t, np.inf)
 
 
 def boundary_loops(faces: np.ndarray) -> list[np.ndarray]:

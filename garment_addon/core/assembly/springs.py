@@ -13,9 +13,8 @@ with its fronts crossed between the buttons, the same shirt lapped the women's w
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
-from .quality import vertex_normals
+from .quality import segment_hits, vertex_normals
 
 
 def aim_inward_springs(faces: np.ndarray, pos: np.ndarray, sources: np.ndarray, reach: float,
@@ -31,18 +30,10 @@ def aim_inward_springs(faces: np.ndarray, pos: np.ndarray, sources: np.ndarray, 
     if not len(src) or not len(faces):
         return faces
     pos = np.asarray(pos, float)
-    tri = pos[faces]
-    centre = tri.mean(axis=1)
-    radius = float(np.linalg.norm(tri - centre[:, None], axis=-1).max())
     origin, direction = pos[src], -vertex_normals(pos, faces)[src]
-    near = cKDTree(centre).query_ball_point(origin + direction * reach / 2, reach / 2 + radius)
-    ray = np.repeat(np.arange(len(src)), [len(c) for c in near])
-    face = np.fromiter((j for c in near for j in c), np.int64, count=len(ray))
-    keep = ~(faces[face] == src[ray][:, None]).any(axis=1)  # not a triangle of its own
-    ray, face = ray[keep], face[keep]
-    t = _ray_distance(origin[ray], direction[ray], tri[face])
-    hit = np.isfinite(t) & (t > 0) & (t <= reach)
-    ray, face, t = ray[hit], face[hit], t[hit]
+    ray, face, t = segment_hits(origin, origin + reach * direction, pos, faces, reach / 2)
+    keep = ~(faces[face] == src[ray][:, None]).any(axis=1) & (t > 0)  # not a triangle of its own
+    ray, face, t = ray[keep], face[keep], t[keep] * reach
     if not len(ray):  # no other layer within reach (the overalls' buttoned band)
         return faces
     first = np.lexsort((t, ray))  # nearest hit per ray first
@@ -52,21 +43,7 @@ def aim_inward_springs(faces: np.ndarray, pos: np.ndarray, sources: np.ndarray, 
     other = np.asarray(sources, bool)[faces[face]].all(axis=1) & (piece_of[faces[face, 0]] != piece_of[src[ray]])
     ray, face, t = ray[other], face[other], t[other]
     at = origin[ray] + t[:, None] * direction[ray]
-    corner = np.linalg.norm(tri[face] - at[:, None], axis=-1).argmin(axis=1)
+    corner = np.linalg.norm(pos[faces[face]] - at[:, None], axis=-1).argmin(axis=1)
     faces[face] = np.take_along_axis(faces[face], (corner[:, None] + np.arange(3)) % 3, axis=1)
     return faces
 
-
-def _ray_distance(origin: np.ndarray, direction: np.ndarray, tri: np.ndarray) -> np.ndarray:
-    """Row-wise distance along each ray to its triangle (Möller–Trumbore, either side); inf on a miss."""
-    e1, e2 = tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
-    p = np.cross(direction, e2)
-    det = (e1 * p).sum(1)
-    ok = np.abs(det) > 1e-12
-    inv = 1.0 / np.where(ok, det, 1.0)
-    s = origin - tri[:, 0]
-    u = (s * p).sum(1) * inv
-    q = np.cross(s, e1)
-    v = (direction * q).sum(1) * inv
-    t = (e2 * q).sum(1) * inv
-    return np.where(ok & (u >= 0) & (v >= 0) & (u + v <= 1), t, np.inf)

@@ -26,6 +26,7 @@ from ..body.surface import row_norms
 from ..interop.garmentcode import placed
 from ..mesh.triangulate import GarmentMesh
 from ..pattern.drafting.shirt_collar import COLLAR_FALL
+from ..pattern.geometry import crossings
 from ..pattern.measure import front_edge_range
 from .quality import crossing_edges, push_out
 
@@ -741,7 +742,7 @@ def _outline_flare(o: np.ndarray, y_hip: float, xc: float) -> tuple[float, float
     below = o[o[:, 1] < y_hip - 1.0]
     if not len(below):
         return None
-    at_hip = _crossings(o, y_hip) - xc
+    at_hip = crossings(o, y_hip) - xc
     if not len(at_hip):
         return None
     sides = []
@@ -756,14 +757,6 @@ def _outline_flare(o: np.ndarray, y_hip: float, xc: float) -> tuple[float, float
     h0 = ext * (y_hip - corner_y) / (corner_x - ext)
     width = sum(sd[0] for sd in sides)
     return y_hip, width, h0, float(sum(np.arctan2(sd[0], h0) for sd in sides))
-
-
-def _crossings(outline: np.ndarray, y: float) -> np.ndarray:
-    """x where the outline crosses the height y."""
-    p, q = outline, np.roll(outline, -1, axis=0)
-    hit = (np.minimum(p[:, 1], q[:, 1]) <= y) & (np.maximum(p[:, 1], q[:, 1]) >= y) & (p[:, 1] != q[:, 1])
-    t = (y - p[hit, 1]) / (q[hit, 1] - p[hit, 1])
-    return p[hit, 0] + t * (q[hit, 0] - p[hit, 0])
 
 
 def _hang_flare(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, offset: float) -> None:

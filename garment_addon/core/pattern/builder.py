@@ -148,7 +148,8 @@ class PieceDraft:
             x, y0, y1 = _vertical_grain(outline)
         if self.grain_along_x:  # through the middle of the piece's height at its middle (a bent band's too)
             span, xm = min(10.0, (hi[0] - lo[0]) / 4), (lo[0] + hi[0]) / 2
-            ym = float(np.mean(_crossings_at_x(outline, xm)))
+            ys = g.crossings(outline, xm, axis=0)
+            ym = float((ys.min() + ys.max()) / 2) if len(ys) else float(outline[:, 1].mean())
             while span > 0.5 and not _inside(outline, [(xm - span, ym), (xm + span, ym)]):
                 span /= 2  # a bent band's piece off the bend's middle slants: a shorter line stays on it
             piece.grainline = [[xm - span, ym], [xm + span, ym]]
@@ -157,15 +158,6 @@ class PieceDraft:
         piece.label = [self.name, *label_prefix]
         return piece
 
-
-
-def _crossings_at_x(outline: np.ndarray, x: float) -> list[float]:
-    """The heights (y) where the closed ``outline`` crosses the vertical line at ``x``, lowest and highest."""
-    p, q = outline, np.roll(outline, -1, axis=0)
-    hit = (np.minimum(p[:, 0], q[:, 0]) <= x) & (np.maximum(p[:, 0], q[:, 0]) >= x) & (p[:, 0] != q[:, 0])
-    t = (x - p[hit, 0]) / (q[hit, 0] - p[hit, 0])
-    y = p[hit, 1] + t * (q[hit, 1] - p[hit, 1])
-    return [float(y.min()), float(y.max())] if len(y) else [float(outline[:, 1].mean())] * 2
 
 
 def _outline_key(pts: np.ndarray, attrs: np.ndarray) -> bytes:

@@ -159,6 +159,16 @@ def mirror_x(pts: np.ndarray, x0: float = 0.0) -> np.ndarray:
     return p
 
 
+def crossings(outline: np.ndarray, at: float, axis: int = 1) -> np.ndarray:
+    """Where the closed ``outline`` crosses the line coordinate ``axis`` = ``at``: the other coordinate
+    of each crossing (axis 1: x at the height y = at; axis 0: y at x = at)."""
+    p, q = outline, np.roll(outline, -1, axis=0)
+    a, b = p[:, axis], q[:, axis]
+    hit = (np.minimum(a, b) <= at) & (np.maximum(a, b) >= at) & (a != b)
+    t = (at - a[hit]) / (b[hit] - a[hit])
+    return p[hit, 1 - axis] + t * (q[hit, 1 - axis] - p[hit, 1 - axis])
+
+
 def signed_area(pts: np.ndarray) -> float:
     x, y = pts[:, 0], pts[:, 1]
     return 0.5 * float(x[:-1] @ y[1:] - y[:-1] @ x[1:] + x[-1] * y[0] - y[-1] * x[0])
