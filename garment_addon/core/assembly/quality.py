@@ -361,10 +361,9 @@ def _segment_hits_triangle(p0, p1, tri) -> np.ndarray:
     return np.isfinite(_segment_fraction(p0, p1, tri))
 
 
-def _segment_fraction(p0, p1, tri) -> np.ndarray:
-    """Möller–Trumbore, row-wise: how far along segment p0-p1 (0..1) it passes through triangle tri
-    (3 points); inf where it does not."""
-    d = p1 - p0
+def line_fraction(p0, d, tri) -> np.ndarray:
+    """Möller–Trumbore, row-wise (rows broadcast): the t at which the line p0 + t d passes through
+    triangle tri (3 points), from either side; inf where it does not."""
     e1, e2 = tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
     h = np.cross(d, e2)
     a = (e1 * h).sum(1)
@@ -375,7 +374,13 @@ def _segment_fraction(p0, p1, tri) -> np.ndarray:
     q = np.cross(s, e1)
     v = f * (d * q).sum(1)
     t = f * (e2 * q).sum(1)
-    return np.where(ok & (u >= 0) & (v >= 0) & (u + v <= 1) & (t >= 0) & (t <= 1), t, np.inf)
+    return np.where(ok & (u >= 0) & (v >= 0) & (u + v <= 1), t, np.inf)
+
+
+def _segment_fraction(p0, p1, tri) -> np.ndarray:
+    """How far along segment p0-p1 (0..1) it passes through triangle tri; inf where it does not."""
+    t = line_fraction(p0, p1 - p0, tri)
+    return np.where((t >= 0) & (t <= 1), t, np.inf)
 
 
 def boundary_loops(faces: np.ndarray) -> list[np.ndarray]:

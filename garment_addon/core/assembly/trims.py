@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .quality import line_fraction
+
 BUTTON_DEFAULT_CM = 1.5  # diameter when the marking's label does not say
 LAYER_REACH = 3.0  # cm out from a button's own piece a layer buttoned over it may lie
 CLEAR_CM = 0.1  # between the outermost layer and the button's underside
@@ -68,20 +70,11 @@ def _in_triangle(verts2d: np.ndarray, faces: np.ndarray, p: np.ndarray) -> tuple
 
 
 def _ray_hits(origin: np.ndarray, direction: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distances along the ray to the triangles ``tri`` (T, 3, 3) it passes through, and their ids
-    (Moller-Trumbore, both faces)."""
-    e1, e2 = tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
-    p = np.cross(direction, e2)
-    det = np.einsum("ij,ij->i", e1, p)
-    ok = np.abs(det) > 1e-12
-    inv = 1.0 / np.where(ok, det, 1.0)
-    s = origin - tri[:, 0]
-    u = np.einsum("ij,ij->i", s, p) * inv
-    q = np.cross(s, e1)
-    v = (q @ direction) * inv
-    t = np.einsum("ij,ij->i", e2, q) * inv
-    hit = ok & (u >= 0) & (v >= 0) & (u + v <= 1)
-    return t[hit], np.nonzero(hit)[0]
+    """Distances along the line through ``origin`` (unit ``direction``) to the triangles ``tri``
+    (T, 3, 3) it passes through, either side of the origin and either face, and their ids."""
+    t = line_fraction(origin[None], direction[None], tri)
+    hit = np.nonzero(np.isfinite(t))[0]
+    return t[hit], hit
 
 
 def button_places(pattern, mesh, pos: np.ndarray) -> list[Button]:
