@@ -738,6 +738,21 @@ def test_a_front_hangs_straight_down_from_the_bust(size):
     assert at[top, 2] - at[low, 2] >= 0.99 * (flat[top] - flat[low])
 
 
+@pytest.mark.parametrize(("size", "fabric"), [("M", "woven"), ("XL", "woven"), ("XXL", "woven"), ("XXL", "knit")])
+def test_a_loose_jackets_front_hangs_level(size, fabric):
+    """A loose jacket opens above the bust (its lapels, a cardigan's V), so the hem cannot carry the
+    bust's length: it is darted at the side as a boxy blazer is. Dartless, its centre front rode up
+    over the bust (wrap, M / XL / XXL: 2.6 / 5.5 / 6.8 cm above the side seams, pockets tilted 1.8 /
+    3.1 / 2.9 cm; drape XL 3.6 and 3.1; the knit cardigan XXL 6.6 and 3.9)."""
+    from garment_addon.core.assembly.level import front_level
+
+    spec = {"garment_type": "jacket", "size": size, "features": {"fit": "loose", "fabric": fabric, "has_pockets": True}}
+    pattern, mesh, pos, _ = _crossings_on_the_shown_body(spec)
+    assert any(e.name.startswith("bust_dart") for e in pattern.piece("right_front").edges)
+    level = front_level(pattern, mesh, pos)
+    assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < 1.0, level
+
+
 @pytest.mark.parametrize("garment_type", ["jacket", "shirt"])
 def test_a_front_hangs_level_over_the_shown_bust(garment_type):
     """Size L on the shown bust: the centre front's hem hangs level with the side seams' (1.5 cm)

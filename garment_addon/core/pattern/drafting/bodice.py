@@ -162,7 +162,12 @@ def frame(spec: GarmentSpec, dress: bool) -> BodiceFrame:
     intake = bust_dart_intake(m["bust"])
     if spec.metadata.get("body_preset") == "male":
         intake *= male_chest_share(m["bust"])
-    if darted and fit != "loose" and bust_dart_y > max(waist_y, 0.0) + 3.0:
+    # a loose front that opens above the bust (a jacket's lapels, a cardigan's V) is darted too, as a
+    # boxy blazer is: the hem cannot carry the bust's length below an open front, and dartless the
+    # centre front rode up over the bust (wrap XS..XXL, jacket: 1.5-6.8 cm above the side seams,
+    # pockets tilted up to 3.1; cardigan 1.1-6.6 and 3.9; the length dropped at the hem instead
+    # levelled the jacket's hem but left its pockets tilted 2.9)
+    if darted and (fit != "loose" or not over_bust) and bust_dart_y > max(waist_y, 0.0) + 3.0:
         bust_dart = intake + full_bust_adjustment(m, 0.0 if woven else KNIT_CUP_GIVE)
     elif not dress and over_bust:
         # a dartless (knit or loose) front gets the same length over the bust as the dart would give
