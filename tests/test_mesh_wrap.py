@@ -738,6 +738,31 @@ def test_a_front_hangs_straight_down_from_the_bust(size):
     assert at[top, 2] - at[low, 2] >= 0.99 * (flat[top] - flat[low])
 
 
+@pytest.mark.parametrize(("size", "preset"), [("M", "female"), ("XXL", "female"), ("M", "male")])
+def test_a_back_pocket_lies_over_the_sewn_back_dart(size, preset):
+    """A trouser's back patch pocket is drawn across the back dart's open wedge; sewn, the dart closes
+    under it, and the pocket lies over it without folding (carried by the nearest triangle, its
+    points in the wedge stood out past one leg and it folded through itself: loose M / XXL, men's M
+    regular, 1.5 cm mesh as the wrap preview's: 10 / 14 / 7 crossings)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+    from garment_addon.core.body.makehuman import attach_human
+
+    fit = "regular" if preset == "male" else "loose"
+    spec = make_spec({"garment_type": "pants", "size": size, "features": {"fit": fit, "has_pockets": True},
+                      "metadata": {"body_preset": preset}})
+    pattern, body = draft_pattern(spec), body_for_spec(spec)
+    attach_human(body)
+    mesh = mesh_pattern(pattern, 1.5)
+    pos = wrap(pattern, mesh, body)
+    edges, _ = crossing_edges(pos, _welded(mesh, mesh.faces))
+    assert len(edges) == 0
+    # it keeps its width over the dart: its top's ends as far apart as cut, less the dart's intake
+    top = pattern.piece("right_back_pocket").edge_points("top")
+    ends = [_placed(mesh, pos, "right_back_pocket", p) for p in (top[0], top[-1])]
+    intake = 3.0  # cm: the back dart's largest (pants.py)
+    assert np.ptp(top[:, 0]) - intake <= np.linalg.norm(ends[0] - ends[1]) <= 1.02 * np.ptp(top[:, 0])
+
+
 @pytest.mark.parametrize(("size", "fabric"), [("M", "woven"), ("XL", "woven"), ("XXL", "woven"), ("XXL", "knit")])
 def test_a_loose_jackets_front_hangs_level(size, fabric):
     """A loose jacket opens above the bust (its lapels, a cardigan's V), so the hem cannot carry the
