@@ -127,6 +127,18 @@ def test_read_pattern_names_a_missing_piece_or_edge(tmp_path):
         read_pattern(_write(tmp_path, json.dumps(good)))
 
 
+@pytest.mark.parametrize("placement", [{"at": [0, 0], "angle": 500}, {"at": [0, 0], "angle": "steep"},
+                                       {"at": "here"}])
+def test_read_pattern_checks_a_patchs_placement(tmp_path, placement):
+    """A pocket's place on its host (at, and the angle it is turned) is read by the wrap and the
+    pattern sheets: a wrong one is named in one line, not a traceback from the wrap."""
+    bad = fz._pattern()
+    bad["pieces"][0]["placement"] = placement
+    said = r"pieces\[0\]\.placement: must be an object \(a patch's at: \[x, y\] cm, angle: -180\.\.180 degrees\)"
+    with pytest.raises(UserError, match=said):
+        read_pattern(_write(tmp_path, json.dumps(bad)))
+
+
 def test_read_jobs_reports_the_line(tmp_path):
     p = _write(tmp_path, b'{"id": "a"}\n\n# note\n{"id": "b", "t": NaN}\n', "jobs.jsonl")
     with pytest.raises(UserError, match=r"^jobs\.jsonl:4: t: NaN is not a number"):

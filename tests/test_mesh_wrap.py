@@ -738,6 +738,22 @@ def test_a_front_hangs_straight_down_from_the_bust(size):
     assert at[top, 2] - at[low, 2] >= 0.99 * (flat[top] - flat[low])
 
 
+def test_a_pocket_over_a_dipped_hem_lies_along_it():
+    """A loose hooded jacket's front is dartless: its bust length dips the hem at the centre front,
+    and worn, the hem hangs level and the cloth above it turns with it. Its pockets are drawn along
+    the hem (turned on the front, marked so on the sheet): drawn square, their tops tilted 2.0 cm
+    (wrap M; drape 1.9 -> 0.16)."""
+    from garment_addon.core.assembly.level import front_level
+
+    spec = {"garment_type": "jacket", "size": "M", "features": {"has_hood": True, "fit": "loose"}}
+    pattern, mesh, pos, _ = _crossings_on_the_shown_body(spec)
+    pocket, front = pattern.piece("right_pocket"), pattern.piece("right_front")
+    assert pocket.placement["angle"] < -3.0  # the right front's hem falls toward the centre front (+x)
+    mark = np.array(next(m["points"] for m in front.markings if m["kind"] == "pocket"))
+    assert np.allclose(mark, pocket.on_host(pocket.outline))
+    assert front_level(pattern, mesh, pos)["pocket_tilt"] < 0.5
+
+
 @pytest.mark.parametrize(("size", "preset"), [("M", "female"), ("XXL", "female"), ("M", "male")])
 def test_a_back_pocket_lies_over_the_sewn_back_dart(size, preset):
     """A trouser's back patch pocket is drawn across the back dart's open wedge; sewn, the dart closes

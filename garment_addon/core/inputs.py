@@ -191,7 +191,9 @@ _PIECE = {
     "body_region": (lambda v: isinstance(v, str), "a name"),
     "label": (_strs, "an array of strings"),
     "landmarks": (lambda v: isinstance(v, dict) and all(_point(q) for q in v.values()), "names -> [x, y]"),
-    "placement": (lambda v: isinstance(v, dict), "an object"),
+    "placement": (lambda v: isinstance(v, dict) and ("at" not in v or _point(v["at"]))
+                  and _num(v.get("angle", 0)) and -180 <= v.get("angle", 0) <= 180,
+                  "an object (a patch's at: [x, y] cm, angle: -180..180 degrees)"),
 }
 _EDGE = {
     "name": (lambda v: isinstance(v, str), "a name"),

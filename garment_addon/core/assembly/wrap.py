@@ -1530,8 +1530,7 @@ def _place_on_host(pattern, p, mesh: GarmentMesh, pos: np.ndarray, placed: np.nd
         return False
     i = mesh.index(p.name)
     v = mesh.pieces[i].verts
-    centre = np.asarray(p.landmarks.get("center", v.mean(axis=0)), float)
-    q = v - centre + np.asarray(at, float)
+    q = p.on_host(v)
     # over a dart (a trouser's back pocket over the back dart) the pocket lies on the sewn dart: drawn
     # across the open wedge, its points there were carried by the nearest triangle past one leg into
     # the other side's cloth and the pocket folded through itself (pants with pockets, 1.5 cm mesh:

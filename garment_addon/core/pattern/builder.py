@@ -282,13 +282,13 @@ def _mark_pocket(pocket: Piece, pieces: dict[str, Piece]) -> None:
     at = pocket.placement.get("at")
     if host is None or at is None:
         return
-    centre = np.asarray(pocket.landmarks.get("center", pocket.outline.mean(axis=0)), float)
-    ring = pocket.outline - centre + np.asarray(at, float)
+    ring = pocket.on_host(pocket.outline)
     host.markings.append({"kind": "pocket", "points": ring.tolist(), "text": f"{readable(pocket.name)}"})
-    top = ring[:, 1].max()
-    xs = ring[ring[:, 1] > top - 0.05, 0]  # the top edge's corners (a kangaroo pocket's top is narrower)
+    top = pocket.outline[:, 1].max()
+    xs = pocket.outline[pocket.outline[:, 1] > top - 0.05, 0]  # the top's corners (a kangaroo's top is narrower)
     for x in (xs.min() + 0.5, xs.max() - 0.5):  # drill holes 0.5 cm inside the top corners
-        host.markings.append({"kind": "drill", "points": [[float(x), float(top - 0.5)]]})
+        at = pocket.on_host([[x, top - 0.5]])[0]
+        host.markings.append({"kind": "drill", "points": [[float(at[0]), float(at[1])]]})
 
 
 def _one_side_pockets(by_name: dict[str, Piece], members: dict[str, list[str]]) -> None:

@@ -70,6 +70,14 @@ class Piece:
     markings: list[dict[str, Any]] = field(default_factory=list)
     material: str = ""  # what it is cut from when not the main fabric, e.g. "self + fusible interfacing"
 
+    def on_host(self, pts) -> np.ndarray:
+        """Flat points of this patch (a pocket) where they lie on the piece it is sewn onto: its
+        centre at ``placement["at"]``, turned ``placement["angle"]`` degrees (counter-clockwise)."""
+        centre = np.asarray(self.landmarks.get("center", self.outline.mean(axis=0)), float)
+        a = np.radians(self.placement.get("angle", 0.0))
+        turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        return (np.asarray(pts, float) - centre) @ turn.T + np.asarray(self.placement["at"], float)
+
     def edge(self, name: str) -> Edge:
         for e in self.edges:
             if e.name == name:

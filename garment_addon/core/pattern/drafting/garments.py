@@ -14,7 +14,7 @@ from .cuff import BLOUSING, buttoned_cuffs, buttoned_cuffs_on, open_placket
 from .darts import dart_pairs
 from .ease import BACK_NECK_DROP, HIP_DEPTH
 from .pants import dist_to_y, pant_pieces, waist_edges
-from .parts import band, band_run, hood_halves, patch_pocket
+from .parts import band, band_run, hem_angle, hood_halves, patch_pocket
 from .shirt_collar import stand_and_collar
 from .skirt import flare_reach, skirt_piece, skirt_widths
 from .sleeve import sleeve_piece, two_piece
@@ -413,7 +413,12 @@ def draft_jacket(d, spec, body):
         f = info["frame"]
         y = max(f.waist_y - 10, 6.0)
         for s, sign in (("left", 1), ("right", -1)):
-            d.add(patch_pocket(f"{s}_pocket", f"{s}_front", (sign * 0.5 * f.hem_q, y), 15, 16))
+            at = (sign * 0.5 * f.hem_q, y)
+            # along the hem: a dartless front's bust length dips its hem at the centre front (hem_drop),
+            # and worn, the hem hangs level and the cloth above it turns with it (parka M loose: the
+            # pockets drawn square tilted 1.9-2.0 cm across their tops, wrap and drape)
+            angle = hem_angle(d.piece(f"{s}_front"), at[0], 15)
+            d.add(patch_pocket(f"{s}_pocket", f"{s}_front", at, 15, 16, angle=angle))
 
 
 RIB_HEM_STRETCH = 0.15  # a rib hem band is cut this much shorter than the hem and stretched onto it

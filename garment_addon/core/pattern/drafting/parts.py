@@ -169,8 +169,9 @@ def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], 
 
 
 def patch_pocket(name: str, on_piece: str, at: tuple[float, float], w: float, h: float,
-                 region: str = "pocket", kangaroo: bool = False) -> PieceDraft:
-    """A patch pocket topstitched onto ``on_piece`` at ``at`` (its centre, piece coordinates).
+                 region: str = "pocket", kangaroo: bool = False, angle: float = 0.0) -> PieceDraft:
+    """A patch pocket topstitched onto ``on_piece`` at ``at`` (its centre, piece coordinates), turned
+    ``angle`` degrees counter-clockwise there (its top along a sloping hem).
 
     Its sides and bottom are sewn onto the face of another piece, not to an edge,
     so they carry the role ``face``; the top is hemmed.
@@ -198,4 +199,17 @@ def patch_pocket(name: str, on_piece: str, at: tuple[float, float], w: float, h:
         pd.edge("side_right", g.line((-w / 2, h), (-w / 2, r)), "face", ("p_tl", "p_bl"))
     pd.landmarks["center"] = g.P(0, h / 2)
     pd.placement = {"attach_to": on_piece, "at": [float(at[0]), float(at[1])]}
+    if angle:
+        pd.placement["angle"] = float(angle)
     return pd
+
+
+def hem_angle(host: PieceDraft, x: float, w: float) -> float:
+    """Degrees (counter-clockwise) of ``host``'s hem between x - w/2 and x + w/2: a pocket over a
+    front whose hem dips at the centre front (its bust length rotated to the hem) lies along it."""
+    hem = next((e.pts for e in host.edges if e.name == "hem"), None)
+    if hem is None:
+        return 0.0
+    order = np.argsort(hem[:, 0])
+    y = np.interp([x - w / 2, x + w / 2], hem[order, 0], hem[order, 1])
+    return float(np.degrees(np.arctan2(y[1] - y[0], w)))
