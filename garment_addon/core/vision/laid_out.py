@@ -96,7 +96,7 @@ def object_mask(rgb: np.ndarray) -> np.ndarray:
     return mask if inner is None else _clean(inner)
 
 
-def _head(mask: np.ndarray) -> np.ndarray | None:
+def head_rows(mask: np.ndarray) -> np.ndarray | None:
     """The head's rows of the figure (narrow above wide shoulders: body_frame's test, but not a
     thin hook), or None."""
     fr = body_frame(mask, max(2, int(0.03 * min(mask.shape))))
@@ -176,7 +176,7 @@ def person_in_photo(rgb: np.ndarray, mask: np.ndarray) -> bool:
         if skin[y : y + fh, x : x + fw].mean() > 0.5 and y + fh / 2 < top and xs.min() - fw < x < xs.max():
             return True
     share = float(skin[mask].mean())
-    head = _head(mask)
+    head = head_rows(mask)
     if share > ALL_SKIN:  # skin-like clothes: a head of another colour than the clothes below it
         return _persons_head(lab, head, mask, skin_counts=False)
     if _persons_head(lab, head, mask):
@@ -204,7 +204,7 @@ def laid_out_garment(rgb: np.ndarray) -> np.ndarray | None:
     k = min(1.0, HEAD_SIDE / max(h, w))
     small = cv2.resize(rgb, (max(16, round(w * k)), max(16, round(h * k))), interpolation=cv2.INTER_AREA)
     person = cv2.resize(segment_person(small)[0].astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-    head = _head(person)
+    head = head_rows(person)
     if head is not None and (head & mask).sum() < 0.5 * head.sum():
         lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
         skin_counts = skin_like(lab[mask]).mean() < SOME_SKIN  # an orange garment's top is "skin"
