@@ -1077,6 +1077,7 @@ def _product(a: Analysis, rgb: np.ndarray, lab: np.ndarray, person: np.ndarray, 
 
 def spec_from_analysis(a: Analysis, source: str = "") -> GarmentSpec:
     from ..vlm.schema import safe_spec
+    from .product import HOOD_LOBE
 
     product = a.measured is not None
     size = _estimate_size(a.person, a.frame) if a.frame is not None and not product else "M"
@@ -1086,8 +1087,8 @@ def spec_from_analysis(a: Analysis, source: str = "") -> GarmentSpec:
     else:
         meas = measurements(t, a.attributes, a.features, size) if a.features else {}
     feats: dict[str, Any] = {}
-    if t == "hoodie":
-        feats["has_hood"] = True
+    if t == "hoodie" or (t == "jacket" and product and a.features.get("hood_lobe", 0.0) >= HOOD_LOBE):
+        feats["has_hood"] = True  # a jacket's hood laid flat or hanging behind it (product.HOOD_LOBE)
     if a.colours:  # the garment's median colour in the photo: the render's colour (features.color)
         feats["color"] = rgb_hex(a.colours[0])
     conf = dict(a.confidence)

@@ -38,6 +38,10 @@ HEAD_CONTRAST, SKIN_CONTRAST = 15.0, 25.0
 # white, grey or black (0-3 on our renders), a face skin-toned; a two-tone garment's yoke or collar
 # read as a head is coloured (a blue-yoked black vest on a hanger: 40, a green one 21)
 HEAD_NEUTRAL = 12.0
+# A head without skin (hair, a mannequin's) sits on a neck: the figure narrows below the head's widest
+# row to under NECK of it (synthetic people 0.52-0.77). A hood laid out or hung widens on into the
+# shoulders (train/outwear: a grey hood on a green bomber 0.89, on a grey puffer 0.95, a navy one 1.0).
+NECK = 0.85
 
 
 def body_coloured(lab_colour: np.ndarray) -> bool:
@@ -92,7 +96,7 @@ def object_mask(rgb: np.ndarray) -> np.ndarray:
     return mask if inner is None else _clean(inner)
 
 
-def _head(mask: np.ndarray) -> np.ndarray | None:
+def head_rows(mask: np.ndarray) -> np.ndarray | None:
     """The head's rows of the figure (narrow above wide shoulders: body_frame's test, but not a
     thin hook), or None."""
     fr = body_frame(mask, max(2, int(0.03 * min(mask.shape))))
@@ -105,6 +109,14 @@ def _head(mask: np.ndarray) -> np.ndarray | None:
         return None
     rows = np.arange(mask.shape[0])[:, None]
     return mask & (rows >= fr.y(0.0)) & (rows < fr.y(0.12))
+
+
+def _on_a_neck(head: np.ndarray, figure: np.ndarray) -> bool:
+    """Whether the figure narrows to a neck below the head's widest row (see NECK)."""
+    widths = figure.sum(axis=1)
+    rows = np.flatnonzero(head.any(axis=1))
+    widest = rows[0] + int(np.argmax(widths[rows]))
+    return bool(widths[widest : rows[-1] + len(rows)].min() < NECK * widths[widest])
 
 
 def _other_colour(lab: np.ndarray, part: np.ndarray, other: np.ndarray, contrast: float) -> bool:
@@ -121,12 +133,15 @@ def _persons_head(
     """A head shape that is a person's or a mannequin's: skin (unless ``skin_counts`` is off: the
     garment's own colour is skin-like), or another colour than the chest or the hips below it (a
     strap, waistband, hood or collar read as a head has the garment's own, and a head of another
-    colour must be one a body can have: ``body_coloured``)."""
+    colour must be one a body can have: ``body_coloured``, on a neck unless it shows skin)."""
     if head is None or head.sum() < 10:
         return False
-    if skin_counts and skin_like(lab[head]).mean() > HEAD_SKIN:
+    skinned = skin_like(lab[head]).mean() > HEAD_SKIN
+    if skin_counts and skinned:
         return True
     if not body_coloured(np.median(lab[head], axis=0)):  # a coloured "head" is the garment's own part
+        return False
+    if not skinned and not _on_a_neck(head, figure):  # a grey or black hood, not a mannequin's head
         return False
     ys, xs = np.nonzero(figure)
     top, height = ys.min(), ys.max() - ys.min()
@@ -161,7 +176,7 @@ def person_in_photo(rgb: np.ndarray, mask: np.ndarray) -> bool:
         if skin[y : y + fh, x : x + fw].mean() > 0.5 and y + fh / 2 < top and xs.min() - fw < x < xs.max():
             return True
     share = float(skin[mask].mean())
-    head = _head(mask)
+    head = head_rows(mask)
     if share > ALL_SKIN:  # skin-like clothes: a head of another colour than the clothes below it
         return _persons_head(lab, head, mask, skin_counts=False)
     if _persons_head(lab, head, mask):
@@ -189,7 +204,7 @@ def laid_out_garment(rgb: np.ndarray) -> np.ndarray | None:
     k = min(1.0, HEAD_SIDE / max(h, w))
     small = cv2.resize(rgb, (max(16, round(w * k)), max(16, round(h * k))), interpolation=cv2.INTER_AREA)
     person = cv2.resize(segment_person(small)[0].astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-    head = _head(person)
+    head = head_rows(person)
     if head is not None and (head & mask).sum() < 0.5 * head.sum():
         lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
         skin_counts = skin_like(lab[mask]).mean() < SOME_SKIN  # an orange garment's top is "skin"
