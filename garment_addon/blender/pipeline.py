@@ -194,9 +194,12 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # the closure starts as wrapped too: the layers' gap is the springs' rest
             held = (np.round(pin, 2) > 0.0) | closure | _folded_on(pattern, mesh) | limbs | _imported(pattern, mesh)
             # kept out of the body: free in space, a front cut for a full bust relaxed straight through
-            # it, and the cloth started inside the collider stayed there (jumpsuit XXL: breasts out)
+            # it, and the cloth started inside the collider stayed there (jumpsuit XXL: breasts out);
+            # and its bodice sewn: with its seams open the sewing springs dragged the back over the
+            # shoulders to the held front (vest XL front_hem_rise -2.6, core.assembly.rest)
             start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held,
-                               keep_out=lambda p: body.push_out(p, dr.COLLISION_DISTANCE / CM))
+                               keep_out=lambda p: body.push_out(p, dr.COLLISION_DISTANCE / CM),
+                               seams=_bodice_seams(pattern, mesh))
             sc.set_coords(garment, start)
             # what is held starts as wrapped and is scaled per vertex toward its cut lengths, as before:
             # sleeves and legs, squeezed along the limb, push out against the cuff or hem and fold above
@@ -242,6 +245,16 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     metrics["buttons"] = _add_buttons(garment, pattern, mesh, pos, fabric_name, result.look)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
     result.metrics = metrics
+
+
+def _bodice_seams(pattern, mesh) -> np.ndarray:
+    """The seam pairs (mesh.seam_pairs) between torso pieces (shoulders, sides, darts): what a top hangs
+    from, sewn in the drape's start. A band, sleeve or hood sewn there too was pulled onto its seam in
+    the relax (a rib hem band 15 % shorter than the hem it gathers: hoodie M drape mean stretch 0.041
+    -> 0.046) and keeps the open relax, the sim's sewing springs closing it."""
+    torso = np.array([(p.body_region or "").startswith("torso") for p in pattern.pieces])
+    pairs = mesh.seam_pairs
+    return pairs[torso[mesh.piece_of[pairs[:, 0]]] & torso[mesh.piece_of[pairs[:, 1]]]]
 
 
 def _add_buttons(garment, pattern, mesh, pos_cm: np.ndarray, fabric: str, look) -> int:

@@ -4,9 +4,16 @@ Blender's cloth springs rest at their length in the shape the cloth starts from 
 shrink). The wrap stretches a piece one way and squeezes it the other (round a bust, a flared skirt
 gathered onto a hip), so no per-vertex scale of the wrapped lengths gives every edge its cut length:
 the springs rested 4-6 % off (hoodie 0.048, jumpsuit 0.040, flared dress 0.061 mean |rest / cut - 1|)
-and the drape settled that stretched (0.050-0.066). Started from the wrap relaxed to the cut lengths
-(its seams a few cm open, which the sewing springs close), the cloth keeps the wrap's curvature and
-rests at the pattern's lengths.
+and the drape settled that stretched (0.050-0.066). Started from the wrap relaxed to the cut lengths,
+the cloth keeps the wrap's curvature and rests near the pattern's lengths.
+
+The drape relaxes it with its seams kept sewn (``seams``). Relaxed with them open, each piece drew
+back to its own lengths (seams up to 6-10 cm open), and the sim's sewing springs closed them by
+dragging the freer piece to the held one: over the shoulders the vest XL's back (wrapped 2-7 %
+stretched) lay 4-9 cm behind its front, which its buttoned stand and the bust held, so the whole
+back was pulled forward over the shoulders and rose 2.5 cm, its neckline up the neck and its side
+seams with it (front_hem_rise -2.6). Sewn, the pieces share the relax: mean |rest / cut - 1| vest
+XL 0.007 -> 0.016, hoodie 0.005 -> 0.014, flared dress 0.011 -> 0.025, still a third of the wrap's.
 """
 
 from __future__ import annotations
@@ -19,11 +26,12 @@ KEEP_OUT_EVERY = 25  # steps between pushes out of the body
 
 
 def rest_shape(pos: np.ndarray, flat: np.ndarray, edges: np.ndarray, held: np.ndarray | None = None,
-               iterations: int = REST_ITERATIONS, keep_out=None) -> np.ndarray:
-    """``pos`` (n, 3) moved, seams left open, until each edge of ``edges`` (m, 2) is about as long as
-    between the same vertices of ``flat`` (n, 2 or 3); ``held`` (n,) bool: vertices that keep their
-    place. ``keep_out``: points -> points moved out of the body, applied every KEEP_OUT_EVERY steps
-    and last (None: free in space). Free, a front cut for a full bust relaxed straight through it
+               iterations: int = REST_ITERATIONS, keep_out=None, seams: np.ndarray | None = None) -> np.ndarray:
+    """``pos`` (n, 3) moved until each edge of ``edges`` (m, 2) is about as long as between the same
+    vertices of ``flat`` (n, 2 or 3); ``held`` (n,) bool: vertices that keep their place; ``seams``
+    (s, 2): vertex pairs kept together after every step (None: the seams left open). ``keep_out``:
+    points -> points moved out of the body, applied every KEEP_OUT_EVERY steps and last (None: free
+    in space). Free, a front cut for a full bust relaxed straight through it
     (jumpsuit XXL: 116 vertices up to 4.7 cm inside), and the cloth, started inside the collider,
     stayed there: both breasts came through the drape."""
     i, j = edges[:, 0], edges[:, 1]
@@ -41,8 +49,21 @@ def rest_shape(pos: np.ndarray, flat: np.ndarray, edges: np.ndarray, held: np.nd
         move = np.column_stack([np.bincount(i, c[:, k], n) - np.bincount(j, c[:, k], n) for k in range(3)])
         move[~free] = 0.0
         x += REST_OMEGA * move / degree
+        if seams is not None and len(seams):
+            x = _sewn(x, seams, free)
     if keep_out is not None:
         x[free] = keep_out(x)[free]
+    return x if seams is None or not len(seams) else _sewn(x, seams, free)
+
+
+def _sewn(x: np.ndarray, seams: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """``x`` with each seam pair (s, 2) brought together: both to their mean, a free vertex onto a held one."""
+    a, b = seams[:, 0], seams[:, 1]
+    wa, wb = free[a].astype(float)[:, None], free[b].astype(float)[:, None]
+    target = (x[a] * wb + x[b] * wa) / np.maximum(wa + wb, 1.0)
+    x = x.copy()
+    x[a[free[a]]] = target[free[a]]
+    x[b[free[b]]] = target[free[b]]
     return x
 
 
