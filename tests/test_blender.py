@@ -267,6 +267,20 @@ def test_render_of_an_assembly_folder_shows_that_assembly(tmp_path):
     assert sum(o.type == "MESH" and o.name.startswith("Garment") for o in bpy.data.objects) == 1
 
 
+def test_piece_colors_of_an_assembly_folder(tmp_path):
+    """`render OUT/ --piece-colors` shades each piece in its legend colour: scene.blend keeps only the
+    materials in use, so the pieces' debug materials are made again (they rendered white)."""
+    from garment_addon.blender.look import Look
+
+    pl.run_assemble(_pattern("skirt"), tmp_path, "wrap", fresh=True)
+    info = pl.run_render(tmp_path, tmp_path / "r", profile="preview", size=64, look=Look(piece_colors=True))
+    mats = bpy.data.objects["Garment"].data.materials
+    for entry, mat in zip(info["legend"], mats, strict=False):
+        assert mat is not None and mat.name == f"GS_{entry['piece']}"
+        assert mat.diffuse_color[:3] == pytest.approx([int(entry["color"][i:i + 2], 16) / 255 for i in (1, 3, 5)],
+                                                      abs=1e-3)
+
+
 def test_other_views_turn_the_camera_and_lights_round_the_body_and_back(tmp_path):
     """`render --views side,back`: the side shows the skirt's profile (narrower than its front), the
     back a front-sized silhouette; the camera and lights are where they were afterwards, and the
