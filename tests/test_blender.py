@@ -253,6 +253,17 @@ def test_final_profile_smooths_shadow_penumbrae():
         bpy.data.scenes.remove(scene)
 
 
+def test_final_render_lights_the_far_half_of_a_dark_jacket():
+    """The key light stands near enough the camera that the bust and the cloth's folds do not shadow the
+    far half of the garment: a navy jacket's left front (the picture's right) rendered black to the hem
+    with the key 53° off the camera and a fill of 1/13 (far / near mean luminance 0.52 on the wrap)."""
+    r = pl.build_scene(_pattern("jacket"), "wrap")
+    rgb, gm, _ = pl.render_arrays(r, "final", 128)
+    lum = rgb.astype(float) @ [0.2126, 0.7152, 0.0722]
+    right = np.arange(lum.shape[1])[None, :] > np.median(np.nonzero(gm)[1])
+    assert lum[gm & right].mean() > 0.7 * lum[gm & ~right].mean()  # 0.80 now
+
+
 def test_render_of_an_assembly_folder_shows_that_assembly(tmp_path):
     """`render` of an `assemble` folder renders its scene.blend as it is (no second build), and a
     garment-only export leaves the mannequin out."""
