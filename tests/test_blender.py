@@ -253,6 +253,17 @@ def test_final_profile_smooths_shadow_penumbrae():
         bpy.data.scenes.remove(scene)
 
 
+def test_final_render_lights_the_far_half_of_a_dark_jacket():
+    """The key light stands near enough the camera that the bust and the cloth's folds do not shadow the
+    far half of the garment: a navy jacket's left front (the picture's right) rendered black to the hem
+    with the key 53° off the camera and a fill of 1/13 (far / near mean luminance 0.52 on the wrap)."""
+    r = pl.build_scene(_pattern("jacket"), "wrap")
+    rgb, gm, _ = pl.render_arrays(r, "final", 128)
+    lum = rgb.astype(float) @ [0.2126, 0.7152, 0.0722]
+    right = np.arange(lum.shape[1])[None, :] > np.median(np.nonzero(gm)[1])
+    assert lum[gm & right].mean() > 0.7 * lum[gm & ~right].mean()  # 0.80 now
+
+
 def test_render_of_an_assembly_folder_shows_that_assembly(tmp_path):
     """`render` of an `assemble` folder renders its scene.blend as it is (no second build), and a
     garment-only export leaves the mannequin out."""
@@ -265,6 +276,20 @@ def test_render_of_an_assembly_folder_shows_that_assembly(tmp_path):
     # the assembly's own numbers: nothing was meshed, wrapped or draped again
     assert info["metrics"] == assembled["metrics"] and info["timings_s"] == assembled["timings_s"]
     assert sum(o.type == "MESH" and o.name.startswith("Garment") for o in bpy.data.objects) == 1
+
+
+def test_piece_colors_of_an_assembly_folder(tmp_path):
+    """`render OUT/ --piece-colors` shades each piece in its legend colour: scene.blend keeps only the
+    materials in use, so the pieces' debug materials are made again (they rendered white)."""
+    from garment_addon.blender.look import Look
+
+    pl.run_assemble(_pattern("skirt"), tmp_path, "wrap", fresh=True)
+    info = pl.run_render(tmp_path, tmp_path / "r", profile="preview", size=64, look=Look(piece_colors=True))
+    mats = bpy.data.objects["Garment"].data.materials
+    for entry, mat in zip(info["legend"], mats, strict=False):
+        assert mat is not None and mat.name == f"GS_{entry['piece']}"
+        assert mat.diffuse_color[:3] == pytest.approx([int(entry["color"][i:i + 2], 16) / 255 for i in (1, 3, 5)],
+                                                      abs=1e-3)
 
 
 def test_other_views_turn_the_camera_and_lights_round_the_body_and_back(tmp_path):

@@ -96,9 +96,18 @@ def apply_look(garment, legend: list[dict], fabric: str, look: Look | None = Non
     fabric_mat = None if look.piece_colors else fabric_material(fabric, look, spec)
     me = garment.data
     for i, entry in enumerate(legend[:len(me.materials)]):
-        me.materials[i] = bpy.data.materials.get(f"GS_{entry['piece']}") if look.piece_colors else fabric_mat
+        me.materials[i] = _piece_material(entry) if look.piece_colors else fabric_mat
     if len(me.materials) > len(legend):
         me.materials[len(legend)] = button_material(garment_color(fabric, look, spec))
+
+
+def _piece_material(entry: dict) -> bpy.types.Material:
+    """The piece's debug material, made again from the legend where it is gone: a saved assembly's
+    scene.blend keeps only the materials in use (`render OUT/ --piece-colors` rendered it white)."""
+    from .scene import material
+
+    name, c = f"GS_{entry['piece']}", entry["color"]
+    return bpy.data.materials.get(name) or material(name, tuple(int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)))
 
 
 BUTTON_PALE = (0.55, 0.50, 0.40)  # bone: what buttons on dark cloth lean toward
