@@ -235,12 +235,12 @@ def test_attached_outline_reaches_the_bust_and_falls_from_it(size):
     assert (fall <= 0.05).all() and np.ptp(fall) < 0.6
 
 
-@pytest.mark.parametrize("size", ["S", "L"])
+@pytest.mark.parametrize("size", ["S", "L", "XXL"])
 def test_the_size_tables_high_bust_is_the_shown_mannequins(size):
     """The size table's high bust (the tape under the arms, above the bust: 3 cm over the underarm
     landmark, in the armpits' hollow) is what the shown mannequin measures, so the drafting's
     full-bust adjustment (spec.full_bust_adjustment) fits the bust shown: about a B cup at S, fuller
-    at L (full bust - high bust 7.4 cm)."""
+    at L and XXL (full bust - high bust 7.4 / 11.0 cm; XXL's table said 93.5 cm, its body 96.0)."""
     from garment_addon.core.spec import SIZE_TABLE, full_bust_adjustment
 
     spec = make_spec({"garment_type": "jacket"}, size=size)
@@ -248,7 +248,21 @@ def test_the_size_tables_high_bust_is_the_shown_mannequins(size):
     h = mh.human_for_body(body)
     got = mh.measure(mh.load_asset(), h.verts, {"high_bust": body.landmarks["underarm"] + 3.0})["high_bust"]
     assert got == pytest.approx(SIZE_TABLE[size]["high_bust"], abs=1.0)
-    assert (full_bust_adjustment(spec.m) > 1.0) == (size == "L")
+    assert (full_bust_adjustment(spec.m) > 1.0) == (size != "S")
+
+
+def test_a_plus_size_bust_is_a_fuller_rib_cage_not_only_breasts():
+    """The female XXL mannequin reaches its 118 cm bust over a fuller rib cage, as a real plus-size
+    block does (full bust - high bust 8-12 cm): its breasts took nearly all of it, 22.0 cm over the
+    high bust (96.0) and 24.2 over the torso 6 cm under the bust line (93.8, under its 102 cm
+    waist), and the jumpsuit's bodice drape shaped two cups. The girths stay within 2 %."""
+    body, h = _human("XXL", "female")
+    lm, a = body.landmarks, mh.load_asset()
+    high = mh.measure(a, h.verts, {"g": lm["underarm"] + 3.0})["g"]
+    under = mh.measure(a, h.verts, {"g": lm["bust"] - 6.0})["g"]
+    assert h.girths["bust"] - high <= 12.0, high
+    assert h.girths["bust"] - under <= 20.0, under
+    assert max(abs(e) for e in h.errors().values()) < 0.02, h.errors()
 
 
 @pytest.mark.parametrize("preset", ["female", "male"])

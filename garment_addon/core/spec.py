@@ -94,8 +94,9 @@ FEATURES: dict[str, tuple] = {
 # Body and garment defaults per size (a regular women's block, cm). high_bust is what the shown
 # (MakeHuman) mannequin of the size measures 3 cm above its underarm landmark, in the armpits'
 # hollow (tests/test_drafting.py checks it at L): from size L on its bust is fuller than the
-# block's B cup (full bust - high bust 7.4 / 9.5 / 24.7 cm at L / XL / XXL), which the drafting's
-# full-bust adjustment takes up (full_bust_adjustment).
+# block's B cup (full bust - high bust 7.4 / 9.5 / 11.0 cm at L / XL / XXL), which the drafting's
+# full-bust adjustment takes up (full_bust_adjustment). XXL's cup is held to the body's
+# MAX_CUP_DIFFERENCE (body.makehuman): its breasts alone took 22-25 cm over a 93.5-96 high bust.
 SIZE_TABLE: dict[str, dict[str, float]] = {
     "XS": dict(bust=80, high_bust=81, waist=62, hip=86, neck=33, shoulder_width=36, back_waist_length=39,
                bicep=25, wrist=15, thigh=51, knee=34, ankle=21, height=158),
@@ -107,20 +108,21 @@ SIZE_TABLE: dict[str, dict[str, float]] = {
               bicep=32, wrist=17, thigh=61, knee=39, ankle=24, height=170),
     "XL": dict(bust=108, high_bust=98.5, waist=91, hip=114, neck=40, shoulder_width=44, back_waist_length=43,
                bicep=35, wrist=18, thigh=65, knee=41, ankle=25, height=172),
-    "XXL": dict(bust=118, high_bust=93.5, waist=102, hip=124, neck=42, shoulder_width=46, back_waist_length=44,
+    "XXL": dict(bust=118, high_bust=107, waist=102, hip=124, neck=42, shoulder_width=46, back_waist_length=44,
                 bicep=38.5, wrist=19, thigh=70, knee=43, ankle=26, height=174),
 }
 # Shoulder slope (side-neck point to shoulder point, vertical, cm) of the shown (MakeHuman) mannequin
 # of each size and preset (body.makehuman.shoulder_slope: its skin's top at x = neckline_width less
 # its top at x = shoulder_width / 2, both sides averaged), to 0.1 cm: female 4.84 / 4.66 / 4.81 /
-# 6.09 / 5.91 / 7.78 at XS..XXL, XS..M taken as one 4.8 (the skin falls 0.7 cm per cm out at the
-# shoulder point: 0.2 cm is a quarter centimetre of shoulder width; at 4.7 the size S jacket's wrap
+# 6.09 / 5.91 / 6.34 at XS..XXL (XXL 7.78 before its rib cage took the bust past makehuman's
+# MAX_CUP_DIFFERENCE), XS..M taken as one 4.8 (the skin falls 0.7 cm per cm out at the shoulder
+# point: 0.2 cm is a quarter centimetre of shoulder width; at 4.7 the size S jacket's wrap
 # crossed itself at the break point, 2, kept by the drape); male 3.79 / 6.11 / 4.95 / 4.30 / 3.36 /
 # 6.58 (its sliders are solved per size and its shoulders do not slope more with the size). The
 # block had 4.5 cm at every size, drafting the female L / XL / XXL shoulder points 1.6 / 1.4 / 3.3
 # cm above the skin's. A bust between the sizes' gets a slope interpolated between theirs.
 SHOULDER_SLOPE: dict[str, dict[str, float]] = {
-    "female": dict(XS=4.8, S=4.8, M=4.8, L=6.1, XL=5.9, XXL=7.8),
+    "female": dict(XS=4.8, S=4.8, M=4.8, L=6.1, XL=5.9, XXL=6.3),
     "male": dict(XS=3.8, S=6.1, M=5.0, L=4.3, XL=3.4, XXL=6.6),
 }
 

@@ -11,7 +11,8 @@ Pure numpy (cm, z up, facing -y, x to the figure's left, the frame of mannequin.
    down, elbows bent) into the analytic mannequin's A-pose (straight arms at its arm angle, wider
    where a heavy body's arms would touch its sides), so sleeves wrap around the arms shown.
 4. What the targets leave over (0-14 % over the size table) is taken up by a smooth radial scale around the torso and
-   leg axes, peaked at each measurement height, so every girth lands within 2 %.
+   leg axes, peaked at each measurement height, so every girth lands within 2 %; a female bust more
+   than MAX_CUP_DIFFERENCE over the high bust gives the rest to the rib cage (size XXL).
 5. A given shoulder slope the body misses by more than SLOPE_TOLERANCE is made its own: the base-pose
    shoulders are lifted or lowered (lift_shoulders) before 3-4, by a lift found on the posed body.
 
@@ -60,6 +61,16 @@ REMAP_KEYS = ("knee", "crotch", "bust", "neck_base", "height")
 # to 0.1 cm) lies within 0.2 cm of its body's, so a body drafted with the default slope is unchanged
 SLOPE_TOLERANCE = 0.25
 SLOPE_FIT = 0.1  # cm: how near the reshaped body's slope comes to the given one
+# A female body's full bust less its high bust (the tape 3 cm over the underarm, in the armpits'
+# hollow: spec.SIZE_TABLE) is held to MAX_CUP_DIFFERENCE, a real plus-size block's 8-12 cm. The
+# macro targets put a size XXL's (118 cm) bust mostly into the breasts and the radial correction,
+# peaked at the bust line, grew them further: 22 cm over a 96 cm high bust and a 93 cm underbust
+# (the jumpsuit's bodice shaped over two cups). Past the cap the rib cage takes the rest: one
+# factor at the high bust and UNDERBUST_BELOW_BUST under the bust line (under the breasts' fold),
+# solved with the girths so the high bust is the bust less the cap (XXL: 107 / 99 cm).
+HIGH_BUST_ABOVE_UNDERARM = 3.0  # cm
+MAX_CUP_DIFFERENCE = 11.0  # cm
+UNDERBUST_BELOW_BUST = 6.0  # cm
 SLOPE_SMOOTHING = 30  # rounds of neighbour averaging of the shoulder's lift (skin edges are 1-2 cm)
 
 
@@ -490,6 +501,9 @@ def radial_correction(asset: Asset, verts: np.ndarray, heights: dict[str, float]
     top = landmarks["height"]
     zt = [heights["thigh"] - 4.0, heights["hip"], heights["waist"], heights["bust"], heights["neck"], top - 12.0]
     st = [1.0, scale["hip"], scale["waist"], scale["bust"], scale["neck"], 1.0]
+    if "high_bust" in scale:  # the rib cage's own factor over and under the bust (MAX_CUP_DIFFERENCE)
+        zt += [heights["high_bust"], heights["bust"] - UNDERBUST_BELOW_BUST]
+        st += [scale["high_bust"], scale["high_bust"]]
     hips, neck = asset.head(verts, "mixamorig:Hips"), asset.head(verts, "mixamorig:Neck")
 
     def torso(p: np.ndarray) -> np.ndarray:
@@ -717,6 +731,10 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
     gender = "male" if preset == "male" else "female"
     target = {k: float(meas[k]) for k in GIRTHS} | {"height": float(meas["height"])}
     heights = measure_heights(landmarks)
+    # where the tape goes round the high bust (spec.SIZE_TABLE): measured with the girths, a female
+    # body's cup held to MAX_CUP_DIFFERENCE by it
+    chest = heights | ({"high_bust": float(landmarks["underarm"]) + HIGH_BUST_ABOVE_UNDERARM}
+                       if gender == "female" and "underarm" in landmarks else {})
     dst = {k: float(landmarks[k]) for k in REMAP_KEYS} | {"knee": float(landmarks["knee"])}
 
     names = ("muscle", "weight", "proportions", "cup")[: 4 if gender == "female" else 3]
@@ -740,12 +758,20 @@ def build_human(meas: dict[str, float], landmarks: dict[str, float], preset: str
             scale = dict.fromkeys(GIRTHS, 1.0)
             out = posed
             for _ in range(iterations):  # fixed point: each factor by its girth's remaining ratio
-                got = measure(asset, out, heights)
-                if all(abs(got[k] / target[k] - 1) < 0.004 for k in GIRTHS):
+                got = measure(asset, out, chest)
+                if "high_bust" in got and "high_bust" not in scale and \
+                        got["high_bust"] / got["bust"] < 1.0 - MAX_CUP_DIFFERENCE / target["bust"]:
+                    # a cup past a real block's: the rib cage gets its own factor, starting from the
+                    # curve's at the high bust
+                    z = np.array([chest["high_bust"]])
+                    scale["high_bust"] = float(_factor([heights["bust"], heights["neck"]],
+                                                       [scale["bust"], scale["neck"]], z)[0])
+                want = target | {"high_bust": target["bust"] - MAX_CUP_DIFFERENCE}
+                if all(abs(got[k] / want[k] - 1) < 0.004 for k in scale):
                     break
-                for k in GIRTHS:
-                    scale[k] *= target[k] / max(got[k], 1.0)
-                out = radial_correction(asset, posed, heights, scale, dst)
+                for k in scale:
+                    scale[k] *= want[k] / max(got[k], 1.0)
+                out = radial_correction(asset, posed, chest, scale, dst)
             if angle >= MAX_ARM_ANGLE or arms_clear(asset, out, heights):
                 return out, rigid, scale, angle
             angle += 4.0
