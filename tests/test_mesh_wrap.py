@@ -489,7 +489,13 @@ def test_a_shirt_collar_lies_turned_down_over_its_stand(size):
     folded[pm.edge_verts["neck"]] = False
     back = folded & (at[:, 1] > centre[1] + 2.0)
     st = stand[stand[:, 1] > centre[1] + 2.0]
-    level = np.abs(at[back, 2][:, None] - st[None, :, 2]) < 1.0
+    # against the stand in the same direction from the neck's centre (the ring is no circle: at the
+    # side neck of the XXL body the stand's back lies farther out than the collar's side there)
+    def azimuth(q):
+        return np.arctan2(q[:, 1] - centre[1], q[:, 0] - centre[0])
+
+    turn = np.abs((azimuth(at[back])[:, None] - azimuth(st)[None, :] + np.pi) % (2 * np.pi) - np.pi)
+    level = (np.abs(at[back, 2][:, None] - st[None, :, 2]) < 1.0) & (turn < np.radians(15))
     inner = np.where(level, radius(st)[None, :], 0.0).max(axis=1)
     assert (radius(at[back]) >= inner + 0.3).all()
     outer = at[pm.edge_verts["outer"]]
