@@ -28,8 +28,9 @@ NECK_PASS_EASE = 3.0  # a woven neckline must go over the head with this much ro
 # stretches over the hand and onto the sleeve hem
 RIB_CUFF = 1.1 * (1 - 0.15)
 RIB_STRETCH = 1.6  # a 1x1 or 2x2 rib stretches at least this far
-# cm: a shawl collar's end at the break point, where it runs into the front edge (narrowed to a point in
-# effect; at the collar's full height its two ends stood crossed over each other above the break)
+# cm: a shawl collar's end at the break point, where it runs into the front edge (at the collar's full
+# height its two ends stood crossed over each other above the break; at 2 cm the lower end still ran
+# through the upper front over a full bust: vest XXL female wrap 6-9 crossings)
 SHAWL_END = 1.0
 MIN_BUTTON_OPENING = 4.0  # the shortest keyhole: room for a button and its loop, cm
 
