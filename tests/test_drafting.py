@@ -765,6 +765,32 @@ def test_collar_band_sits_around_the_neck():
     assert any("collar band" in w for w in tight.metadata["warnings"])
 
 
+@pytest.mark.parametrize("t,fabric", [("vest", "woven"), ("jacket", "knit")])
+def test_a_collar_down_an_open_v_neckline_is_a_shawl(t, fabric):
+    """A collar sewn from the break point up the V neckline (a vest's, a knit jacket's) is a shawl
+    collar: full height between the side necks, narrowing down the fronts to 1 cm at the break point
+    (a straight band stood 5 cm tall there, its ends crossed over each other above the break), cut
+    with an under collar sewn round its outer edge (not straight, so not folded)."""
+    spec = make_spec({"garment_type": t, "features": {"fabric": fabric, "has_collar": True}})
+    p = draft_pattern(spec)
+    check_pattern(p, spec)
+    c = p.piece("collar")
+    h = spec.m["collar_height"]
+    assert c.edge_length("start") == pytest.approx(1.0) and c.edge_length("end") == pytest.approx(1.0)
+    assert c.outline[:, 1].max() == pytest.approx(h)
+    back = [e for e in c.edges if e.name.startswith("to_back")]
+    xs = np.concatenate([c.edge_points(e)[:, 0] for e in back])
+    top = c.edge_points("top")
+    over_back = top[(top[:, 0] >= xs.min()) & (top[:, 0] <= xs.max())]
+    assert np.allclose(over_back[:, 1], h)
+    assert np.all(np.diff(top[top[:, 0] > xs.max(), 1]) >= -1e-9)  # narrowing toward the end (x falls)
+    assert not any(e.role == "fold" for e in c.edges)
+    assert "under_collar" in [q.name for q in p.construction]
+    knit_shirt = make_spec({"garment_type": "shirt", "features": {"fabric": "knit", "has_collar": True}})
+    band = draft_pattern(knit_shirt).piece("collar")  # a band round a round neck stays a band
+    assert band.edge_length("end") == pytest.approx(knit_shirt.m["collar_height"])
+
+
 @pytest.mark.parametrize("t,piece,edge,length", [("dress", "right_skirt_back", "centre", 20.0),
                                                   ("skirt", "skirt_front", "side_right", 18.0),
                                                   ("pants", "right_front_leg", "crotch", 18.0)])

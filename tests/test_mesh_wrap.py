@@ -1191,6 +1191,25 @@ def test_a_hooded_vest_and_jumpsuit_wrap_do_not_cross_themselves(garment_type, s
     assert len(mid) == 0, np.round(mid, 1)
 
 
+@pytest.mark.parametrize("spec_dict,edge", [
+    ({"garment_type": "vest", "size": "M", "features": {"has_collar": True}}, 1.5),  # 14 before
+    ({"garment_type": "vest", "size": "M", "features": {"has_collar": True}}, 2.0),  # 11
+    ({"garment_type": "vest", "size": "XXL", "features": {"has_collar": True, "fit": "fitted"},
+      "metadata": {"body_preset": "male"}}, 1.5),  # 19 (9 with the shawl alone: the lower end under the upper front)
+    ({"garment_type": "jacket", "size": "M", "features": {"fabric": "knit", "fit": "fitted"}}, 1.5),  # 14
+    ({"garment_type": "jacket", "size": "XS", "features": {"fabric": "knit", "fit": "loose"},
+      "metadata": {"body_preset": "male"}}, 2.0),  # 19
+])
+def test_a_collar_down_an_open_v_neckline_does_not_cross_itself_at_the_break(spec_dict, edge):
+    """A vest's or a knit jacket's collar is sewn down the V neckline from the break point: drafted as
+    a straight band, its ends stood 5 cm tall crossed over each other above the break, where the
+    fronts overlap, and ran through each other and the upper front (12-20 wrap crossings at 1.5 cm
+    for every vest with a collar, up to 23 for knit jackets). A shawl collar narrows to its end at
+    the break point, and each of its halves lies in the layer of the front it is sewn to."""
+    mid, _ = _crossing_points(spec_dict, edge)
+    assert len(mid) == 0, np.round(mid, 1)
+
+
 @pytest.mark.parametrize("garment_type", ["pants", "jumpsuit"])
 def test_a_fitted_xxl_trouser_hem_rests_on_the_instep(garment_type):
     """Full-length trousers reach the floor; a fitted XXL leg's hem (36 cm round) is narrower than

@@ -432,8 +432,30 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             # free to rise (_closure) the back neck and the collar folded through each other (XL 8, XXL 7)
             w[idx] = 1.0
             w[_collar_and_back_neck(pattern, mesh)] = 1.0
+        elif region == "collar" and _shawl(piece):
+            w[idx[_down_the_fronts(piece, pm.verts)]] = 1.0
     _hold_bare_waist(pattern, mesh, pos_cm, w)
     return _hold_under_patches(pattern, mesh, pos_cm, w)
+
+
+def _shawl(piece) -> bool:
+    """A shawl collar (drafting/parts.band with ``shawl``): a collar with no fold and no roll line (a shirt's
+    stand has none either: it is held whole, above)."""
+    return not any(e.role == "fold" for e in piece.edges) and not any(
+        m.get("kind") == "roll_line" for m in piece.markings)
+
+
+def _down_the_fronts(piece, verts: np.ndarray) -> np.ndarray:
+    """Mask of a shawl collar's vertices over its runs down the fronts' V necklines, held as the wrap laid
+    them in each front's layer, as the fronts' stands and lapels are: interfaced, it keeps that shape.
+    Free, its narrow ends by the break point folded through the fronts under them (knit jacket M drape,
+    4 starts: 0 / 0 / 1 / 7 crossings; main's straight band 0 / 0 / 0 / 0)."""
+    out = np.zeros(len(verts), bool)
+    for e in piece.edges:
+        if e.name.startswith("to_") and "front" in e.name:
+            x = piece.edge_points(e)[:, 0]
+            out |= (verts[:, 0] >= x.min() - 1e-6) & (verts[:, 0] <= x.max() + 1e-6)
+    return out
 
 
 def _hold_bare_waist(pattern, mesh, pos_cm: np.ndarray, w: np.ndarray) -> None:

@@ -2352,7 +2352,34 @@ def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
         disp[sewn] = group[label[sewn]]
         # the collar takes its lift as it is; the front under its sewn end follows harmonically
         out = out + _spread_moves(mesh, disp, sewn | (mesh.piece_of == i))
+        out = _collar_in_front_layers(pattern, mesh, out, p)
     return out
+
+
+def _collar_in_front_layers(pattern, mesh: GarmentMesh, pos: np.ndarray, p) -> np.ndarray:
+    """A band collar sewn from front edge to front edge of an open front: each half in the layer of
+    the front it is sewn to (_front_layers), untangled as the fronts are. Down a V neckline (a vest's
+    or a knit jacket's shawl collar, sewn from the break point) its ends cross each other past the
+    centre front as the fronts do, the lower end grown up from under the upper front; a shawl's end
+    grown straight up from the lower front ran out through the upper one over a full bust (vest XXL:
+    8-9 wrap crossings)."""
+    layer = _front_layers(pattern, mesh)
+    if not np.isin(layer, 2).any() or not np.isin(layer, 0).any():  # not two halves
+        return pos
+    sewn_to = {s.b.edge: s.a.piece for s in pattern.seams if s.b.piece == p.name} | \
+        {s.a.edge: s.b.piece for s in pattern.seams if s.a.piece == p.name}
+    ends = [sewn_to.get(e.name) for e in p.edges if e.name.startswith("to_")]
+    fronts = [pattern.piece(n) for n in (ends[0], ends[-1]) if n is not None]
+    if len(fronts) < 2 or not all((f.body_region or "").startswith("torso_front") for f in fronts):
+        return pos
+    i = mesh.index(p.name)
+    x = mesh.pieces[i].verts[:, 0]  # along the band, from the first front's end
+    first = x < 0.5 * (x.min() + x.max())
+    upper = [2 * int(_is_upper(pattern, mesh, f)) for f in fronts]
+    layer[mesh.offsets[i]:mesh.offsets[i] + len(x)] = np.where(first, upper[0], upper[1])
+    # welded: the seams' copies of a vertex cross nothing of their own and move as one
+    weld = _welded_ids(*_seam_groups(mesh))
+    return pos + (_untangle(pos, weld[_outward_faces(pattern, mesh)], layer) - pos)[weld]
 
 
 def _cuffs_to_wrists(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body) -> np.ndarray:

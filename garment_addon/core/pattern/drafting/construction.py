@@ -260,6 +260,13 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
             out.append(_under_collar(names["collar"], label))
         if "collar_stand" in names:  # a shirt collar: its inside layers, cut as the outside ones
             out += _shirt_collar_linings(names, label)
+        shawl = names.get("collar")
+        if not lapel and shawl is not None and not any(e.role == "fold" for e in shawl.edges):
+            # a shawl collar's outer edge is not straight, so it is not folded: its under layer is
+            # cut as it and sewn to it round that edge
+            out.append(_piece("under_collar", shawl.outline, "collar_under", label + [
+                "cut 1", "sewn to the collar round its outer edge; interface the collar"],
+                markings=shawl.markings))
     collarless = not feats["has_collar"] and not feats["has_hood"]
     back = names.get("back_bodice") or names.get("right_back_bodice")  # whole, or halves with a CB zip
     halves = back is not None and back.name.startswith("right_")

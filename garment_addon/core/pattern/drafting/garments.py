@@ -28,6 +28,10 @@ NECK_PASS_EASE = 3.0  # a woven neckline must go over the head with this much ro
 # stretches over the hand and onto the sleeve hem
 RIB_CUFF = 1.1 * (1 - 0.15)
 RIB_STRETCH = 1.6  # a 1x1 or 2x2 rib stretches at least this far
+# cm: a shawl collar's end at the break point, where it runs into the front edge (at the collar's full
+# height its two ends stood crossed over each other above the break; at 2 cm the lower end still ran
+# through the upper front over a full bust: vest XXL female wrap 6-9 crossings)
+SHAWL_END = 1.0
 MIN_BUTTON_OPENING = 4.0  # the shortest keyhole: room for a button and its loop, cm
 
 
@@ -156,8 +160,9 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
         if opening and button_front(spec):  # a shirt collar: a stand, and the collar turned down over it
             collar, _ = stand_and_collar(d, [(p, e, *band_run(d, p, e)) for p, e in chain], m["collar_height"],
                                          m["front_overlap"])
-        else:
-            collar = band(d, "collar", "collar", chain, m["collar_height"])
+        else:  # on a front that opens to a break point below the neck (a vest, a knit jacket): a shawl
+            shawl = SHAWL_END if opening and m["front_overlap"] > 0 else 0.0
+            collar = band(d, "collar", "collar", chain, m["collar_height"], shawl=shawl)
             d.add(collar)
         around = g.length(collar.get("bottom").pts) if len(chain) == 1 else \
             sum(g.length(e.pts) for e in collar.edges if e.name.startswith("to_"))

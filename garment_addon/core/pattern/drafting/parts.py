@@ -29,7 +29,8 @@ def band_run(draft: PatternDraft, piece: str, edge: str) -> tuple[float, tuple[s
 
 
 def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, str]], height: float,
-         *, closed: bool = False, extension: float = 0.0, cut_group: str = "", rib: float = 1.0) -> PieceDraft:
+         *, closed: bool = False, extension: float = 0.0, cut_group: str = "", rib: float = 1.0,
+         shawl: float = 0.0) -> PieceDraft:
     """A straight band whose bottom is split to sew 1:1 onto ``targets`` (a chain of edges).
 
     ``rib`` < 1: a rib knit band cut that fraction of its targets and stretched onto them as it is
@@ -39,6 +40,12 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
     The band is cut double and folded along its top edge. ``closed``: the two ends
     sew together (a cuff tube); otherwise they are an opening, extended by
     ``extension`` past the last target (button stand of a waistband).
+
+    ``shawl`` > 0: a shawl collar on a V neckline that opens to a break point. Its ends, sewn from the
+    break point up the fronts' necklines, narrow from the full height at the side necks to ``shawl``
+    cm at the break point, so its two ends, which cross over each other at the centre front above
+    the break as the fronts do, meet there as a narrow band (cut as an upper and an under collar
+    sewn round its outer edge, not folded: the edge is not straight).
     """
     oriented = []
     for pname, ename in targets:
@@ -66,14 +73,22 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
             pd.notches.append((f"to_{pname}_{ename}", 0.0, 1))
     if len(oriented) == 1:
         draft.notch_pair(len(draft.seams) - 1, oriented[0][2] / 2, 1)
-    pd.mark("fold", [(x0, height), (x, height)], "fold line: cut double, fold here" + (
-        f"; rib knit, {rib:.0%} of the edge: stretch to fit" if rib < 1.0 else ""))
     last_tag = oriented[-1][3][1]
     first_tag = oriented[0][3][0] if extension <= 0 else f"{name}_ext"
     end_role = "seam" if closed else "opening"
-    pd.edge("end", g.line((x, 0), (x, height)), end_role, (last_tag, end_tag if not closed else f"{name}_top"))
-    pd.edge("top", g.line((x, height), (x0, height)), "fold", (end_tag, start_tag))
-    pd.edge("start", g.line((x0, height), (x0, 0)), end_role,
+    end_h = min(shawl, height) if shawl > 0 else height
+    pd.edge("end", g.line((x, 0), (x, end_h)), end_role, (last_tag, end_tag if not closed else f"{name}_top"))
+    if shawl > 0:  # full height between the side necks (where the fronts' runs end), narrowing to the ends
+        lo, hi = oriented[0][2], x - oriented[-1][2]
+        top = g.join(g.cubic((x, end_h), (x - 0.5 * (x - hi), end_h), (hi + 0.3 * (x - hi), height), (hi, height)),
+                     g.line((hi, height), (lo, height)),
+                     g.cubic((lo, height), (0.7 * lo, height), (0.5 * lo, end_h), (x0, end_h)))
+        pd.edge("top", top, "free", (end_tag, start_tag))
+    else:
+        pd.mark("fold", [(x0, height), (x, height)], "fold line: cut double, fold here" + (
+            f"; rib knit, {rib:.0%} of the edge: stretch to fit" if rib < 1.0 else ""))
+        pd.edge("top", g.line((x, height), (x0, height)), "fold", (end_tag, start_tag))
+    pd.edge("start", g.line((x0, end_h), (x0, 0)), end_role,
             (start_tag if not closed else f"{name}_top", first_tag))
     if closed:
         sew_ends(draft, pd)
