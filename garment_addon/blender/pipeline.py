@@ -251,9 +251,14 @@ def _bodice_seams(pattern, mesh) -> np.ndarray:
     """The seam pairs (mesh.seam_pairs) between torso pieces (shoulders, sides, darts): what a top hangs
     from, sewn in the drape's start. A band, sleeve or hood sewn there too was pulled onto its seam in
     the relax (a rib hem band 15 % shorter than the hem it gathers: hoodie M drape mean stretch 0.041
-    -> 0.046) and keeps the open relax, the sim's sewing springs closing it."""
-    torso = np.array([(p.body_region or "").startswith("torso") for p in pattern.pieces])
+    -> 0.046) and keeps the open relax, the sim's sewing springs closing it. A one-piece with legs
+    (jumpsuit, overalls) keeps it too: it hangs from its crotch as well as its shoulders, and the
+    jumpsuit XXL drape sewn so crossed itself at the front crotch on 2 of 3 starts (6 / 2 / 0; open:
+    0 / 0, level -0.57 / -0.51)."""
     pairs = mesh.seam_pairs
+    if any((p.body_region or "").startswith("leg_") for p in pattern.pieces):
+        return pairs[:0]
+    torso = np.array([(p.body_region or "").startswith("torso") for p in pattern.pieces])
     return pairs[torso[mesh.piece_of[pairs[:, 0]]] & torso[mesh.piece_of[pairs[:, 1]]]]
 
 
