@@ -25,6 +25,7 @@ from ..body.mannequin import Body, polygon_perimeter, smoothstep, superellipse
 from ..body.surface import row_norms
 from ..interop.garmentcode import placed
 from ..mesh.triangulate import GarmentMesh
+from ..pattern.builder import v_darts
 from ..pattern.drafting.shirt_collar import COLLAR_FALL
 from ..pattern.geometry import crossings
 from ..pattern.measure import front_edge_range
@@ -1535,32 +1536,21 @@ def _place_on_host(pattern, p, mesh: GarmentMesh, pos: np.ndarray, placed: np.nd
     # across the open wedge, its points there were carried by the nearest triangle past one leg into
     # the other side's cloth and the pocket folded through itself (pants with pockets, 1.5 cm mesh:
     # 10 of 18 wraps, up to 14 crossings)
-    for leg_a, leg_b in _dart_legs(pattern.piece(host_name)):
-        q = _round_dart(q, leg_a, leg_b)
-    out = _carry(q, hv, hf, pos[ho:ho + len(hv)])
-    pos[mesh.offsets[i]:mesh.offsets[i] + len(v)] = out
+    for a, tip, b in v_darts(pattern.piece(host_name)):
+        q = _round_dart(q, a, tip, b)
+    pos[mesh.offsets[i]:mesh.offsets[i] + len(v)] = _carry(q, hv, hf, pos[ho:ho + len(hv)])
     return True
-
-
-def _dart_legs(piece) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(leg a, leg b) of each dart cut into ``piece``'s outline: its edges ``<name>_a`` and ``<name>_b``
-    (running either way round, as the outline runs)."""
-    names = {e.name for e in piece.edges}
-    return [(piece.edge_points(n), piece.edge_points(n[:-2] + "_b")) for n in sorted(names)
-            if "dart" in n and n.endswith("_a") and n[:-2] + "_b" in names]
 
 
 DART_SPREAD = np.radians(45.0)  # each side of a dart's wedge over which a patch drawn across it is spread
 
 
-def _round_dart(q: np.ndarray, leg_a: np.ndarray, leg_b: np.ndarray) -> np.ndarray:
-    """Flat points ``q`` of a patch drawn across a dart's open wedge (straight legs meeting at the tip),
-    moved off the wedge as the sewn dart takes them: round the tip, the wedge and DART_SPREAD either
-    side of it close up to the cloth either side, evenly by angle (no point in the gap, none on top
-    of another); farther round, nothing moves, and a patch clear of the wedge stays as drawn."""
-    ends_a, ends_b = (leg_a[0], leg_a[-1]), (leg_b[0], leg_b[-1])
-    k = int(np.argmin([np.linalg.norm(ea - eb) for ea in ends_a for eb in ends_b]))
-    tip, a, b = ends_a[k // 2], ends_a[1 - k // 2], ends_b[1 - k % 2]
+def _round_dart(q: np.ndarray, a: np.ndarray, tip: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Flat points ``q`` of a patch drawn across a dart's open wedge (straight legs from ``tip`` to the
+    bases ``a`` and ``b``), moved off the wedge as the sewn dart takes them: round the tip, the wedge
+    and DART_SPREAD either side of it close up to the cloth either side, evenly by angle (no point in
+    the gap, none on top of another); farther round, nothing moves, and a patch clear of the wedge
+    stays as drawn."""
     la, lb = np.linalg.norm(a - tip), np.linalg.norm(b - tip)
     half = 0.5 * np.arccos(np.clip(np.dot(a - tip, b - tip) / (la * lb), -1.0, 1.0))
     mid = (a - tip) / la + (b - tip) / lb

@@ -239,6 +239,13 @@ def v_dart_legs(edges) -> list[int]:
             if "dart" in e.name and e.tags[1].endswith("_tip") and edges[(i + 1) % n].tags[0] == e.tags[1]]
 
 
+def v_darts(pc: Piece) -> list[np.ndarray]:
+    """(base, tip, base) of each V dart on a drafted piece's outline."""
+    n, m = len(pc.edges), len(pc.outline)
+    return [np.asarray([pc.outline[pc.edges[i].start], pc.outline[pc.edges[i].end],
+                        pc.outline[pc.edges[(i + 1) % n].end % m]], float) for i in v_dart_legs(pc.edges)]
+
+
 def _dart_legs(edges: list[_E]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, float]]:
     """(base a, tip, base b, allowance beside the mouth) of every V dart on an outline."""
     n = len(edges)

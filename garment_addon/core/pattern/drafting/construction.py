@@ -17,7 +17,7 @@ from shapely.prepared import prep
 from ...garments import style_name
 from ...spec import GarmentSpec
 from .. import geometry as g
-from ..builder import readable, v_dart_legs
+from ..builder import readable, v_darts
 from ..model import Edge, Pattern, Piece
 from .cuff import PLACKET_BINDING
 from .tailored import under_collar_ring
@@ -158,11 +158,6 @@ def _shirt_collar_linings(names: dict[str, Piece], label: list[str]) -> list[Pie
 LINING = "lining"
 
 
-def _v_darts(pc: Piece) -> list[np.ndarray]:
-    """(base, tip, base) of each V dart on ``pc``'s outline."""
-    n, m = len(pc.edges), len(pc.outline)
-    return [np.asarray([pc.outline[pc.edges[i].start], pc.outline[pc.edges[i].end],
-                        pc.outline[pc.edges[(i + 1) % n].end % m]], float) for i in v_dart_legs(pc.edges)]
 CB_PLEAT = 1.0  # cm each side of the centre back: the back lining's ease pleat
 
 
@@ -173,7 +168,7 @@ def _lining(names: dict[str, Piece], facings: list[Piece], label: list[str]) -> 
     faced = {pc.name: Polygon(pc.outline).buffer(0) for pc in facings}
     out = []
     shell = names["right_front"]
-    darts = _v_darts(shell)
+    darts = v_darts(shell)
     # the lining's darts are sewn like the shell's: its outline runs straight across each dart's
     # mouth (a V cut into the lining's allowance would be cut away) and the dart is marked inside
     front = unary_union([Polygon(shell.outline).buffer(0), *(Polygon(v).buffer(0) for v in darts)])
