@@ -791,6 +791,17 @@ def test_a_collar_down_an_open_v_neckline_is_a_shawl(t, fabric):
     assert band.edge_length("end") == pytest.approx(knit_shirt.m["collar_height"])
 
 
+@pytest.mark.parametrize("features", [{"has_collar": True}, {"has_collar": True, "has_cuffs": True},
+                                      {"has_collar": True, "fabric": "knit"}])
+def test_a_shirt_collar_has_one_under_collar(features):
+    """A shirt's turned collar has no fold either (its fall is cut as an upper and an under collar):
+    read as a shawl collar, it was cut a second under collar of the same name (the cutting list
+    asked for two)."""
+    p = draft_pattern(make_spec({"garment_type": "shirt", "features": features}))
+    names = [pc.name for pc in p.construction]
+    assert len(names) == len(set(names)), names
+
+
 @pytest.mark.parametrize("t,piece,edge,length", [("dress", "right_skirt_back", "centre", 20.0),
                                                   ("skirt", "skirt_front", "side_right", 18.0),
                                                   ("pants", "right_front_leg", "crotch", 18.0)])

@@ -407,6 +407,7 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
     (free) up to its crown (pinned), as a head inside it would, so gravity cannot pull it back into a
     heap behind the neck."""
     from ..core.assembly.wrap import is_patch
+    from ..core.pattern.drafting.parts import is_shawl
 
     w = np.zeros(len(pos_cm))
     neck = body.landmarks["neck_base"]
@@ -437,17 +438,10 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             # free to rise (_closure) the back neck and the collar folded through each other (XL 8, XXL 7)
             w[idx] = 1.0
             w[_collar_and_back_neck(pattern, mesh)] = 1.0
-        elif region == "collar" and _shawl(piece):
+        elif region == "collar" and is_shawl(piece):
             w[idx[_down_the_fronts(piece, pm.verts)]] = 1.0
     _hold_bare_waist(pattern, mesh, pos_cm, w)
     return _hold_under_patches(pattern, mesh, pos_cm, w)
-
-
-def _shawl(piece) -> bool:
-    """A shawl collar (drafting/parts.band with ``shawl``): a collar with no fold and no roll line (a shirt's
-    stand has none either: it is held whole, above)."""
-    return not any(e.role == "fold" for e in piece.edges) and not any(
-        m.get("kind") == "roll_line" for m in piece.markings)
 
 
 def _down_the_fronts(piece, verts: np.ndarray) -> np.ndarray:

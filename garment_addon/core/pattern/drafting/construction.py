@@ -20,6 +20,7 @@ from .. import geometry as g
 from ..builder import readable, v_darts
 from ..model import Edge, Pattern, Piece
 from .cuff import PLACKET_BINDING
+from .parts import is_shawl
 from .tailored import under_collar_ring
 
 FRONT_FACING = {"jacket": 7.0, "vest": 5.0}  # cm from the front edge (shirts and others: 4)
@@ -256,7 +257,7 @@ def _pieces(pattern: Pattern, spec: GarmentSpec) -> list[Piece]:
         if "collar_stand" in names:  # a shirt collar: its inside layers, cut as the outside ones
             out += _shirt_collar_linings(names, label)
         shawl = names.get("collar")
-        if not lapel and shawl is not None and not any(e.role == "fold" for e in shawl.edges):
+        if shawl is not None and is_shawl(shawl):
             # a shawl collar's outer edge is not straight, so it is not folded: its under layer is
             # cut as it and sewn to it round that edge
             out.append(_piece("under_collar", shawl.outline, "collar_under", label + [

@@ -123,6 +123,12 @@ def hood_size(hood_height: float, head: float, warnings: list[str]) -> tuple[flo
     return h, 0.35 * head + 6.0
 
 
+def is_shawl(piece) -> bool:
+    """Whether ``piece`` (drafted or a draft) is a shawl collar as ``band(shawl=...)`` cuts it: its top
+    edge sewn to an under collar (role free), not a band's fold."""
+    return any(e.name == "top" and e.role == "free" for e in piece.edges)
+
+
 def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], back: str,
                 height: float) -> None:
     """Left and right hood halves sewn to the neckline and to each other over the crown.
