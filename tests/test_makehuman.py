@@ -246,7 +246,8 @@ def test_the_size_tables_high_bust_is_the_shown_mannequins(size):
     spec = make_spec({"garment_type": "jacket"}, size=size)
     body = body_for_spec(spec)
     h = mh.human_for_body(body)
-    got = mh.measure(mh.load_asset(), h.verts, {"high_bust": body.landmarks["underarm"] + 3.0})["high_bust"]
+    at = body.landmarks["underarm"] + mh.HIGH_BUST_ABOVE_UNDERARM
+    got = mh.measure(mh.load_asset(), h.verts, {"high_bust": at})["high_bust"]
     assert got == pytest.approx(SIZE_TABLE[size]["high_bust"], abs=1.0)
     assert (full_bust_adjustment(spec.m) > 1.0) == (size != "S")
 
@@ -258,7 +259,7 @@ def test_a_plus_size_bust_is_a_fuller_rib_cage_not_only_breasts():
     waist), and the jumpsuit's bodice drape shaped two cups. The girths stay within 2 %."""
     body, h = _human("XXL", "female")
     lm, a = body.landmarks, mh.load_asset()
-    high = mh.measure(a, h.verts, {"g": lm["underarm"] + 3.0})["g"]
+    high = mh.measure(a, h.verts, {"g": lm["underarm"] + mh.HIGH_BUST_ABOVE_UNDERARM})["g"]
     under = mh.measure(a, h.verts, {"g": lm["bust"] - 6.0})["g"]
     assert h.girths["bust"] - high <= 12.0, high
     assert h.girths["bust"] - under <= 20.0, under
