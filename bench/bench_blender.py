@@ -30,7 +30,8 @@ TARGETS = {"wrap": "<= 0.5 s", "drape": "<= 25 s (dress, shirt)", "render_previe
            "drape_body_through": "<= 0.003", "drape_body_through_max": "<= 3 mm",
            "drape_self_crossings": "~0", "drape_hem_gathering": ">= 1.15 (flared)",
            "drape_leg_break": ">= 1.03 (full-length legs)", "drape_sleeve_break": ">= 1.03 (rib or buttoned cuffs)",
-           "front_hem_rise": "|x| <= 1.5 cm (woven tops)", "pocket_tilt": "<= 1 cm"}
+           "front_hem_rise": "|x| <= 1.5 cm (woven tops)", "pocket_tilt": "<= 1 cm",
+           "cleavage_depth_cm": "<= 0.3 cm (woven tops: bridged apex to apex)"}
 # the machine is shared: the load average goes beside each timing (wall seconds move 2-3x with it)
 CASES = {"dress_flared": {"garment_type": "dress", "measurements": {"flare": 40}},
          # long sleeves with buttoned cuffs and plackets: a pull-on shirt, and a button-down (its collar too)
@@ -136,9 +137,10 @@ def _drape_rows(case: str, pattern, out: Path) -> list[dict]:
 
 
 def _level_rows(case: str, method: str, m: dict) -> list[dict]:
-    """The front's centre-front hem above its side seam's and its pockets' tilt (level.py), where the
-    garment has them."""
-    return [_row(case, f"{method}_{k}", m[k], "cm", TARGETS[k]) for k in ("front_hem_rise", "pocket_tilt") if k in m]
+    """The front's centre-front hem above its side seam's, its pockets' tilt (level.py) and how far its
+    centre front lies behind the apex line at the bust (quality.cleavage_depth), where the garment has them."""
+    return [_row(case, f"{method}_{k}", m[k], "cm", TARGETS[k]) for k in ("front_hem_rise", "pocket_tilt",
+                                                                         "cleavage_depth_cm") if k in m]
 
 
 def _cap() -> int:

@@ -8,6 +8,7 @@ import pytest
 from garment_addon.core.assembly.quality import (
     body_through,
     boundary_loops,
+    cleavage_depth,
     crossing_edges,
     hem_gathering,
     penetration,
@@ -287,3 +288,30 @@ def test_a_point_beside_a_hem_with_no_cloth_behind_it_is_not_covered():
     # the same point facing the sheet (the body behind it, poking out through the cloth) stays through
     out = body_through(foot, v, f, body_normals=np.array([[0.0, -1.0, 0.0]]))
     assert out["covered"] == 1 and out["max_through"] == pytest.approx(1.5)
+
+
+def _top(front_y, n: int = 57, rows: int = 5):
+    """A tube standing along z (rows at z = -4..4): its front the curve y = front_y(x) for |x| <= 14,
+    its back y = 10, in cm, as a top's section round a bust."""
+    x = np.linspace(-14, 14, n)
+    ring = np.vstack([np.column_stack([x, front_y(x)]), np.column_stack([x[::-1][1:-1], np.full(n - 2, 10.0)])])
+    m = len(ring)
+    v = np.vstack([np.column_stack([ring, np.full(m, z)]) for z in np.linspace(-4, 4, rows)])
+    j = np.arange(m)
+    k = (j + 1) % m
+    f = [np.column_stack([r * m + j, r * m + k, (r + 1) * m + k]) for r in range(rows - 1)]
+    f += [np.column_stack([r * m + j, (r + 1) * m + k, (r + 1) * m + j]) for r in range(rows - 1)]
+    return v, np.concatenate(f)
+
+
+def test_cleavage_depth_is_how_far_the_centre_front_lies_behind_the_apex_line():
+    def bumps(x):
+        return -10 - 1.5 * (np.exp(-(x - 9) ** 2 / 8) + np.exp(-(x + 9) ** 2 / 8))
+
+    cups = _top(bumps)  # the cloth round each apex, the centre front back on the body between them
+    bridged = _top(lambda x: np.where(np.abs(x) < 9, bumps(np.full_like(x, 9.0)), bumps(x)))
+    proud = _top(lambda x: -10 - 1.5 * np.exp(-x ** 2 / 8))  # the centre front stands out
+    assert cleavage_depth(*cups, 0.0) == pytest.approx(1.5, abs=0.05)
+    assert cleavage_depth(*bridged, 0.0) == pytest.approx(0.0, abs=0.05)
+    assert cleavage_depth(*proud, 0.0) < -0.5
+    assert np.isnan(cleavage_depth(*cups, 20.0))  # nothing of the top at that height

@@ -230,7 +230,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         result.drape_speeds = stats.get("speeds", [])
         metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0))
     metrics.update(assembly_metrics(mesh, pos, body, pattern), **limb_breaks(pattern, mesh, pos),
-                   **front_level(pattern, mesh, pos), fabric=fabric_name)
+                   **front_level(pattern, mesh, pos), **_cleavage(mesh, pos, body), fabric=fabric_name)
     dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=WELD_CM)
     _crease_collar_folds(garment, pattern, mesh, pos)
     if method == "drape":
@@ -245,6 +245,16 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     metrics["buttons"] = _add_buttons(garment, pattern, mesh, pos, fabric_name, result.look)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
     result.metrics = metrics
+
+
+def _cleavage(mesh, pos_cm: np.ndarray, body) -> dict[str, float]:
+    """``cleavage_depth_cm``: how far the centre front lies behind the line between the cloth over the
+    two apices at the body's bust line (core.assembly.quality.cleavage_depth); absent where the garment
+    does not reach round the bust there (skirts, trousers)."""
+    from ..core.assembly.quality import cleavage_depth
+
+    depth = cleavage_depth(pos_cm, mesh.faces, float(body.landmarks["bust"]))
+    return {"cleavage_depth_cm": depth} if np.isfinite(depth) else {}
 
 
 def _bodice_seams(pattern, mesh) -> np.ndarray:

@@ -424,6 +424,39 @@ def hem_gathering(verts: np.ndarray, faces: np.ndarray, up: int = 2) -> float:
     return length / max(hull, 1e-12)
 
 
+CLEAVAGE_SIDE = 2.0  # cm: the apex-side points are the most forward ones at least this far either side of x = 0
+CLEAVAGE_CF_X = 0.05  # cm off x = 0, so the ray up the centre front misses a seam lying along it
+
+
+def cleavage_depth(verts: np.ndarray, faces: np.ndarray, z: float) -> float:
+    """How far (cm; + behind) a top's centre front (x = 0, the front toward -y, z up) lies behind the
+    straight line between its most forward points either side at height ``z`` (the bust line: the
+    cloth over each apex). Woven cloth bridges from apex to apex (the wrap: 0.1 cm); cloth sucked into
+    the cleavage between the breasts lies behind the line, cupping each breast; a centre front
+    standing proud of it is negative. nan where nothing of the garment is cut there on both sides."""
+    verts = np.asarray(verts, float)
+    e = unique_edges(faces)
+    a, b = verts[e[:, 0]], verts[e[:, 1]]
+    cut = (a[:, 2] < z) != (b[:, 2] < z)
+    t = ((z - a[cut, 2]) / (b[cut, 2] - a[cut, 2]))[:, None]
+    p = (a[cut] + t * (b[cut] - a[cut]))[:, :2]
+    if len(p) < 3:
+        return float("nan")
+    mid = 0.5 * (p[:, 1].min() + p[:, 1].max())
+    front = p[p[:, 1] < mid]
+    left, right = front[front[:, 0] < -CLEAVAGE_SIDE], front[front[:, 0] > CLEAVAGE_SIDE]
+    if not len(left) or not len(right):
+        return float("nan")
+    lo, hi = left[np.argmin(left[:, 1])], right[np.argmin(right[:, 1])]
+    y0 = float(p[:, 1].min()) - 1.0
+    start, end = np.array([[CLEAVAGE_CF_X, y0, z]]), np.array([[CLEAVAGE_CF_X, mid, z]])
+    hit = segment_hits(start, end, verts, np.asarray(faces), (mid - y0) / 2)[2]
+    if not len(hit):
+        return float("nan")
+    line = lo[1] + (hi[1] - lo[1]) * (CLEAVAGE_CF_X - lo[0]) / (hi[0] - lo[0])
+    return float(y0 + hit.min() * (mid - y0) - line)
+
+
 def read_obj(path) -> tuple[np.ndarray, np.ndarray]:
     """(verts, triangles) of a Wavefront OBJ as written by Blender (polygons fanned into triangles)."""
     verts, faces = [], []
