@@ -1,0 +1,96 @@
+"""What a final render shows of the cloth's edges: the distances the shader draws seams and topstitching
+from, the render-only thickness, the shadow settings (needs bpy)."""
+
+import numpy as np
+import pytest
+
+bpy = pytest.importorskip("bpy")
+
+from garment_addon.blender import pipeline as pl  # noqa: E402
+from garment_addon.blender.look import EDGE_ATTRIBUTES  # noqa: E402
+from garment_addon.core.mesh import mesh_pattern  # noqa: E402
+from garment_addon.core.pattern import draft_pattern  # noqa: E402
+from garment_addon.core.spec import make_spec  # noqa: E402
+
+pytestmark = pytest.mark.blender
+SHIRT = {"garment_type": "shirt", "size": "M", "features": {"has_collar": True, "has_cuffs": True, "has_pockets": True}}
+
+
+def _piece(pattern, mesh, name):
+    i = next(i for i, p in enumerate(pattern.pieces) if p.name == name)
+    return mesh.pieces[i], slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
+
+
+def test_edge_distances_of_a_shirts_pocket_sleeve_and_front():
+    """A patch pocket is sewn by no seam: its whole outline is unsewn (topstitched), each vertex's
+    distance that to the pocket's outline on the flat piece; a sleeve sewn all round (armhole, cuff,
+    its underarm) has no unsewn edge; a front's edge (the opening) and hem are unsewn, its side not."""
+    from shapely.geometry import Point, Polygon
+
+    pattern = draft_pattern(make_spec(SHIRT))
+    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+    edge, free = pl.edge_distances(mesh)
+    pm, at = _piece(pattern, mesh, "chest_pocket")
+    ring = Polygon(pm.verts[pm.boundary]).exterior
+    want = np.array([ring.distance(Point(v)) for v in pm.verts])
+    assert edge[at] == pytest.approx(want, abs=1e-6) and free[at] == pytest.approx(want, abs=1e-6)
+    assert want.max() > 3.0  # the pocket has a middle
+    _, at = _piece(pattern, mesh, "left_sleeve")
+    assert (free[at] >= 1e3).all() and edge[at].max() > 10.0
+    pm, at = _piece(pattern, mesh, "left_front")
+    on_hem = pm.edge_verts["hem"]
+    assert free[at][on_hem] == pytest.approx(0.0, abs=1e-9)
+    side = [e for e in pm.edge_verts if "side" in e][0]
+    inner = pm.edge_verts[side][1:-1]
+    assert (free[at][inner] > 0.5).all() and edge[at][inner] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_fabric_shader_reads_the_edge_distances():
+    """The fabric material draws its edges and topstitching from the garment's own attributes."""
+    from garment_addon.blender.look import Look, fabric_material
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    mat = fabric_material("denim", Look())
+    names = {n.attribute_name for n in mat.node_tree.nodes if n.type == "ATTRIBUTE"}
+    assert names == set(EDGE_ATTRIBUTES)
+    bsdf = mat.node_tree.nodes["Principled BSDF"]
+    assert bsdf.inputs["Base Color"].is_linked and bsdf.inputs["Normal"].is_linked
+    count = len(mat.node_tree.nodes)
+    mat.use_fake_user = True  # in use: the same material is made over again, its nodes not stacked
+    assert fabric_material("denim", Look()) == mat and len(mat.node_tree.nodes) == count
+
+
+def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatch):
+    """A final render gives the garment a little thickness (a Solidify before its smoothing), shown
+    while it renders and gone afterwards; a preview keeps the sheet; the glb written afterwards has
+    the same vertices as before and no attribute of the render's."""
+    from garment_addon.blender import render as rd
+    from garment_addon.blender.look import RENDER_THICKNESS, RENDER_THICKNESS_MM
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    r = pl.build_scene(draft_pattern(make_spec(SHIRT)), "wrap")
+    assert {a.name for a in r.garment.data.attributes} >= set(EDGE_ATTRIBUTES)
+    seen = []
+
+    def fake_render(scene, path, profile, size):
+        mods = [(m.type, m.name, m.show_render, m.show_viewport, getattr(m, "thickness", None))
+                for m in r.garment.modifiers]
+        seen.append((profile, mods))
+        from PIL import Image
+
+        Image.new("RGB", (size, size)).save(path)
+        return 0.0
+
+    monkeypatch.setattr(rd, "render_rgb", fake_render)
+    pl.export_garment(r, tmp_path / "before.glb", include_mannequin=False)
+    for profile in ("final", "preview"):
+        pl.render_scene(r, tmp_path / f"{profile}.png", profile=profile, size=32)
+    (_, final), (_, preview) = seen
+    assert final[0][:4] == ("SOLIDIFY", RENDER_THICKNESS, True, False)
+    assert final[0][4] == pytest.approx(RENDER_THICKNESS_MM / 1000.0)
+    assert final[-1][0] == "SUBSURF"
+    assert all(m[0] != "SOLIDIFY" for m in preview)
+    assert all(m.type != "SOLIDIFY" for m in r.garment.modifiers)
+    pl.export_garment(r, tmp_path / "after.glb", include_mannequin=False)
+    assert (tmp_path / "after.glb").read_bytes() == (tmp_path / "before.glb").read_bytes()
+    assert b"gs_edge" not in (tmp_path / "after.glb").read_bytes()
