@@ -94,3 +94,25 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     pl.export_garment(r, tmp_path / "after.glb", include_mannequin=False)
     assert (tmp_path / "after.glb").read_bytes() == (tmp_path / "before.glb").read_bytes()
     assert b"gs_edge" not in (tmp_path / "after.glb").read_bytes()
+
+
+def test_final_profile_shadows_are_jittered_and_unfiltered():
+    """The final profile sets the studio's shadow settings on the lights it renders, those of an
+    assembly saved before too (its key light filtered 3 texels): filtering drew a hairy black line
+    where an edge lies a few mm over the cloth or skin under it (a shirt's front edge, a pocket's)."""
+    from garment_addon.blender import render as rd
+    from garment_addon.blender.scene import LIGHT_SHADOWS
+
+    scene = bpy.data.scenes.new("GS_Test_Shadows")
+    light = bpy.data.lights.new("GS_Test_Key", "AREA")
+    light.shadow_filter_radius, light.use_shadow_jitter = 3.0, False
+    obj = bpy.data.objects.new("GS_Test_Key", light)
+    scene.collection.objects.link(obj)
+    try:
+        rd.configure_eevee(scene, "final")
+        assert LIGHT_SHADOWS["shadow_filter_radius"] == 0.0 and LIGHT_SHADOWS["use_shadow_jitter"]
+        assert light.shadow_filter_radius == 0.0 and light.use_shadow_jitter
+    finally:
+        bpy.data.objects.remove(obj)
+        bpy.data.lights.remove(light)
+        bpy.data.scenes.remove(scene)
