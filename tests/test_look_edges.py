@@ -16,6 +16,15 @@ pytestmark = pytest.mark.blender
 SHIRT = {"garment_type": "shirt", "size": "M", "features": {"has_collar": True, "has_cuffs": True, "has_pockets": True}}
 
 
+def _glb_json(path):
+    import json
+    import struct
+
+    data = path.read_bytes()
+    length, _ = struct.unpack("<I4s", data[12:20])
+    return json.loads(data[20:20 + length])
+
+
 def _piece(pattern, mesh, name):
     i = next(i for i, p in enumerate(pattern.pieces) if p.name == name)
     return mesh.pieces[i], slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
@@ -45,19 +54,36 @@ def test_edge_distances_of_a_shirts_pocket_sleeve_and_front():
     assert (free[at][inner] > 0.5).all() and edge[at][inner] == pytest.approx(0.0, abs=1e-9)
 
 
-def test_fabric_shader_reads_the_edge_distances():
-    """The fabric material draws its edges and topstitching from the garment's own attributes."""
-    from garment_addon.blender.look import Look, fabric_material
+def test_edges_are_drawn_while_rendering_and_taken_out_afterwards(tmp_path):
+    """While a final render runs the fabric material draws its edges and topstitching from the
+    garment's attributes (through its texture, if any); afterwards it is the plain Principled BSDF
+    again, the glb's garment keeping its colour (a linked Base Color exported none)."""
+    from PIL import Image
+
+    from garment_addon.blender.look import Look, fabric_material, render_edges
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
-    mat = fabric_material("denim", Look())
-    names = {n.attribute_name for n in mat.node_tree.nodes if n.type == "ATTRIBUTE"}
-    assert names == set(EDGE_ATTRIBUTES)
-    bsdf = mat.node_tree.nodes["Principled BSDF"]
-    assert bsdf.inputs["Base Color"].is_linked and bsdf.inputs["Normal"].is_linked
-    count = len(mat.node_tree.nodes)
-    mat.use_fake_user = True  # in use: the same material is made over again, its nodes not stacked
-    assert fabric_material("denim", Look()) == mat and len(mat.node_tree.nodes) == count
+    Image.new("RGB", (4, 4), (200, 10, 10)).save(tmp_path / "t.png")
+    me = bpy.data.meshes.new("G")
+    me.from_pydata([(0, 0, 0), (1, 0, 0), (0, 1, 0)], [], [(0, 1, 2)])
+    g = bpy.data.objects.new("G", me)
+    for look in (Look(), Look(texture=str(tmp_path / "t.png"))):
+        mat = fabric_material("denim", look)
+        me.materials.clear()
+        me.materials.append(mat)
+        nodes, bsdf = mat.node_tree.nodes, mat.node_tree.nodes["Principled BSDF"]
+        plain = {n.name for n in nodes}
+        linked = bsdf.inputs["Base Color"].is_linked
+        assert linked == bool(look.texture) and not any(n.type == "ATTRIBUTE" for n in nodes)
+        with render_edges([g]):
+            assert {n.attribute_name for n in nodes if n.type == "ATTRIBUTE"} == set(EDGE_ATTRIBUTES)
+            assert bsdf.inputs["Base Color"].is_linked and bsdf.inputs["Normal"].is_linked
+            if look.texture:
+                assert any(n.type == "TEX_IMAGE" and n.outputs["Color"].is_linked for n in nodes)
+        assert {n.name for n in nodes} == plain and not bsdf.inputs["Normal"].is_linked
+        assert bsdf.inputs["Base Color"].is_linked == linked
+        if look.texture:
+            assert bsdf.inputs["Base Color"].links[0].from_node.type == "TEX_IMAGE"
 
 
 def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatch):
@@ -94,6 +120,9 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     pl.export_garment(r, tmp_path / "after.glb", include_mannequin=False)
     assert (tmp_path / "after.glb").read_bytes() == (tmp_path / "before.glb").read_bytes()
     assert b"gs_edge" not in (tmp_path / "after.glb").read_bytes()
+    gl = _glb_json(tmp_path / "after.glb")
+    fabric = next(m for m in gl["materials"] if m["name"].startswith("GS_Fabric"))
+    assert len(fabric["pbrMetallicRoughness"]["baseColorFactor"]) == 4  # the cloth's colour
 
 
 def test_final_profile_shadows_are_jittered_and_unfiltered():

@@ -67,10 +67,10 @@ def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.ty
     mat = old or bpy.data.materials.new(name)
     if mat.node_tree is None:
         mat.use_nodes = True
-    nodes = mat.node_tree.nodes
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    for n in [n for n in nodes if n.type == "TEX_IMAGE"]:
+        nodes.remove(n)
     bsdf = nodes.get("Principled BSDF")
-    for n in [n for n in nodes if n.type != "OUTPUT_MATERIAL" and n != bsdf]:
-        nodes.remove(n)  # made again below: the texture, the edges' nodes
     color = garment_color(fabric, look, spec)
     mat.diffuse_color = (*color, 1.0)
     bsdf.inputs["Base Color"].default_value = (*color, 1.0)
@@ -78,7 +78,6 @@ def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.ty
     bsdf.inputs["Sheen Weight"].default_value = sheen
     bsdf.inputs["Sheen Roughness"].default_value = sheen_rough
     bsdf.inputs["Sheen Tint"].default_value = (1.0, 1.0, 1.0, 1.0)
-    base = None
     if look.texture:
         try:
             image = bpy.data.images.load(look.texture, check_existing=True)
@@ -86,8 +85,7 @@ def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.ty
             raise UserError(f"texture: cannot read image {look.texture!r}") from None
         tex = nodes.new("ShaderNodeTexImage")
         tex.image = image
-        base = tex.outputs["Color"]
-    _edges(mat.node_tree, bsdf, color, base)
+        links.new(tex.outputs["Color"], bsdf.inputs["Base Color"])
     return mat
 
 
@@ -109,9 +107,13 @@ THREAD = (0.62, 0.60, 0.55)
 EDGE_BUMP = 0.5  # bump strength of the roll (Bump node, distance 1 mm)
 
 
-def _edges(tree, bsdf, color, base=None) -> None:
-    """Edge shade, roll and topstitching into ``bsdf``'s colour (``base``: a texture's output, else ``color``)."""
+def _edges(tree, bsdf) -> list:
+    """Edge shade, roll and topstitching into ``bsdf``'s colour (its texture's, else its own);
+    returns the nodes added."""
     nodes, links = tree.nodes, tree.links
+    before = set(nodes)
+    color = bsdf.inputs["Base Color"]
+    base = color.links[0].from_socket if color.is_linked else tuple(color.default_value)
 
     def attribute(name):
         a = nodes.new("ShaderNodeAttribute")
@@ -145,13 +147,37 @@ def _edges(tree, bsdf, color, base=None) -> None:
     links.new(sub.outputs[0], off.inputs[0])
     stitch = map_range(off.outputs[0], STITCH_HALF_CM, 2 * STITCH_HALF_CM, STITCH_MIX, 0.0)
     shade = map_range(edge_cm, 0.0, EDGE_CM, EDGE_SHADE, 1.0, smooth=True)
-    cloth = base if base is not None else (*color, 1.0)
-    links.new(mix(stitch, mix(1.0, cloth, shade, "MULTIPLY"), (*THREAD, 1.0)), bsdf.inputs["Base Color"])
+    links.new(mix(stitch, mix(1.0, base, shade, "MULTIPLY"), (*THREAD, 1.0)), color)
     bump = nodes.new("ShaderNodeBump")
     bump.inputs["Strength"].default_value = EDGE_BUMP
     bump.inputs["Distance"].default_value = 0.001
     links.new(map_range(edge_cm, 0.0, EDGE_CM, 0.0, 1.0, smooth=True), bump.inputs["Height"])
     links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
+    return [n for n in nodes if n not in before]
+
+
+@contextlib.contextmanager
+def render_edges(garments):
+    """While rendering: the garments' fabric materials draw their edges and topstitching (_edges),
+    taken out afterwards: the material the scene keeps and the exports write is the plain Principled
+    BSDF (a linked Base Color left a glb's garment without its colour)."""
+    added = []
+    try:
+        mats = {m for g in garments for m in g.data.materials if m is not None and m.name.startswith("GS_Fabric")}
+        for mat in mats:
+            bsdf = mat.node_tree.nodes.get("Principled BSDF") if mat.node_tree else None
+            if bsdf is None or bsdf.inputs["Normal"].is_linked:
+                continue
+            color = bsdf.inputs["Base Color"]
+            texture = color.links[0].from_socket if color.is_linked else None
+            added.append((mat, bsdf, texture, _edges(mat.node_tree, bsdf)))
+        yield
+    finally:
+        for mat, bsdf, texture, nodes in added:
+            for n in nodes:
+                mat.node_tree.nodes.remove(n)
+            if texture is not None:
+                mat.node_tree.links.new(texture, bsdf.inputs["Base Color"])
 
 
 def apply_look(garment, legend: list[dict], fabric: str, look: Look | None = None, spec: dict | None = None) -> None:

@@ -792,10 +792,11 @@ def _turned(result: SceneResult, view: str):
 def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, view: str = "front") -> float:
     from ..core.io import atomic_path
     from . import render as rd
-    from .look import render_thickness
+    from .look import render_edges, render_thickness
 
-    thick = [*result.layers, result.garment] if profile == "final" else []
-    with _turned(result, view), render_thickness(thick, _fabric_thickness(result)), atomic_path(png_path) as tmp:
+    final = [*result.layers, result.garment] if profile == "final" else []
+    with (_turned(result, view), render_thickness(final, _fabric_thickness(result)), render_edges(final),
+          atomic_path(png_path) as tmp):
         out = tmp.with_suffix(".png")  # Blender insists on the extension
         try:
             seconds = rd.render_rgb(scene, out, profile, size)
