@@ -792,11 +792,7 @@ def _turned(result: SceneResult, view: str):
 def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, view: str = "front") -> float:
     from ..core.io import atomic_path
     from . import render as rd
-    from .look import render_edges, render_thickness
-
-    final = [*result.layers, result.garment] if profile == "final" else []
-    with (_turned(result, view), render_thickness(final, _fabric_thickness(result)), render_edges(final),
-          atomic_path(png_path) as tmp):
+    with _turned(result, view), atomic_path(png_path) as tmp:
         out = tmp.with_suffix(".png")  # Blender insists on the extension
         try:
             seconds = rd.render_rgb(scene, out, profile, size)
@@ -804,6 +800,17 @@ def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, v
         finally:
             out.unlink(missing_ok=True)
     return seconds
+
+
+@contextlib.contextmanager
+def _final_look(result: SceneResult, profile: str):
+    """A final render's cloth: a little thickness, its edges and topstitching (blender.look), for the
+    render only."""
+    from .look import render_edges, render_thickness
+
+    final = [*result.layers, result.garment] if profile == "final" else []
+    with render_thickness(final, _fabric_thickness(result)), render_edges(final):
+        yield
 
 
 def shade(result: SceneResult, look) -> None:
@@ -833,9 +840,10 @@ def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "
     if look is not None:
         shade(result, look)
     with _RenderIsolation(result) as scene:
-        seconds = _render_png(scene, result, png_path, profile, size, view)
-        for v in extra:
-            _render_png(scene, result, Path(png_path).with_name(view_png(v)), profile, size, v)
+        with _final_look(result, profile):
+            seconds = _render_png(scene, result, png_path, profile, size, view)
+            for v in extra:
+                _render_png(scene, result, Path(png_path).with_name(view_png(v)), profile, size, v)
         info = {"png": str(png_path), "profile": profile, "size": size, "engine": rd.eevee_engine(),
                 "seconds": round(seconds, 3), "legend": result.legend,
                 "views": {view: Path(png_path).name} | {v: view_png(v) for v in extra}}
