@@ -112,9 +112,9 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     for profile in ("final", "preview"):
         pl.render_scene(r, tmp_path / f"{profile}.png", profile=profile, size=32)
     (_, final), (_, preview) = seen
-    assert final[0][:4] == ("SOLIDIFY", RENDER_THICKNESS, True, False)
-    assert final[0][4] == pytest.approx(RENDER_THICKNESS_MM / 1000.0)
-    assert final[-1][0] == "SUBSURF"
+    assert final[-1][:4] == ("SOLIDIFY", RENDER_THICKNESS, True, False)
+    assert final[-1][4] == pytest.approx(RENDER_THICKNESS_MM / 1000.0)
+    assert final[-2][0] == "SUBSURF"  # thickened after the smoothing: stitch lines stay straight
     assert all(m[0] != "SOLIDIFY" for m in preview)
     assert all(m.type != "SOLIDIFY" for m in r.garment.modifiers)
     pl.export_garment(r, tmp_path / "after.glb", include_mannequin=False)

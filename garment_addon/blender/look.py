@@ -261,7 +261,7 @@ RENDER_THICKNESS = "GS_Render_Thickness"
 @contextlib.contextmanager
 def render_thickness(garments, fabric_mm: float = 0.0):
     """While rendering: each garment given max(RENDER_THICKNESS_MM, ``fabric_mm``) of cloth grown
-    outward (Solidify before the render smoothing), shown in renders only and removed afterwards: the
+    outward (a Solidify after its other modifiers), shown in renders only and removed afterwards: the
     scene, its measures and the exports keep the simulated sheet."""
     added = []
     try:
@@ -270,8 +270,8 @@ def render_thickness(garments, fabric_mm: float = 0.0):
             mod.thickness = max(RENDER_THICKNESS_MM, fabric_mm) / 1000.0
             mod.offset = 1.0  # outward: nothing new sinks into the body
             mod.use_even_offset = mod.use_rim = True
-            mod.show_viewport = False
-            g.modifiers.move(len(g.modifiers) - 1, 0)  # before the smoothing and any armature
+            mod.show_viewport = False  # last, after the smoothing: before it, the rim it closes the edges
+            # with was rounded too, and drew every stitch line along a hem or a pocket wavy (a 1 cm zigzag)
             added.append((g, mod))
         yield
     finally:
