@@ -49,6 +49,11 @@ def test_edge_distances_of_a_shirts_pocket_sleeve_and_front():
     pm, at = _piece(pattern, mesh, "left_front")
     on_hem = pm.edge_verts["hem"]
     assert free[at][on_hem] == pytest.approx(0.0, abs=1e-9)
+    # a vertex the sewing left out of a seam (the underarm) is a gap, not a hem: no stitched loop round it
+    sewn = np.zeros(len(mesh.verts2d), bool)
+    sewn[mesh.seam_pairs.ravel()] = True
+    gap = [v for v in pm.boundary if not sewn[at.start + v] and free[at][v] > 5.0]
+    assert gap and all(edge[at][v] == 0.0 for v in gap)
     side = [e for e in pm.edge_verts if "side" in e][0]
     inner = pm.edge_verts[side][1:-1]
     assert (free[at][inner] > 0.5).all() and edge[at][inner] == pytest.approx(0.0, abs=1e-9)

@@ -102,7 +102,7 @@ EDGE_CM = 0.35
 EDGE_SHADE = 0.72
 STITCH_CM = 0.6
 STITCH_HALF_CM = 0.06
-STITCH_MIX = 0.35
+STITCH_MIX = 0.28
 THREAD = (0.62, 0.60, 0.55)
 EDGE_BUMP = 0.5  # bump strength of the roll (Bump node, distance 1 mm)
 

@@ -102,6 +102,9 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool, faces=None):
     return obj, legend
 
 
+MIN_UNSEWN_CM = 6.0  # an unsewn stretch of outline shorter than this is not topstitched
+
+
 def edge_distances(mesh) -> tuple[np.ndarray, np.ndarray]:
     """(to the outline, to the unsewn outline) per vertex, cm on the flat piece: the shader draws a
     seam's edge and the topstitching from them (linear in a triangle along a straight edge, so the
@@ -132,7 +135,11 @@ def edge_distances(mesh) -> tuple[np.ndarray, np.ndarray]:
                 runs.append(cur)
                 cur = []
         runs += [cur] if cur else []
-        free[off:off + n] = np.min([_distance_to_polyline(pm.verts, pm.verts[r]) for r in runs], axis=0)
+        # a short one is a gap in a seam (a vertex the sewing left out at the underarm), not a hem:
+        # stitched round, it drew a small loop at each of a jacket's armholes
+        runs = [r for r in runs if np.linalg.norm(np.diff(pm.verts[r], axis=0), axis=1).sum() >= MIN_UNSEWN_CM]
+        if runs:
+            free[off:off + n] = np.min([_distance_to_polyline(pm.verts, pm.verts[r]) for r in runs], axis=0)
     return edge, free
 
 
