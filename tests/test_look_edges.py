@@ -104,8 +104,8 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     seen = []
 
     def fake_render(scene, path, profile, size):
-        mods = [(m.type, m.name, m.show_render, m.show_viewport, getattr(m, "thickness", None))
-                for m in r.garment.modifiers]
+        mods = [(m.type, m.name, m.show_render, m.show_viewport, getattr(m, "thickness", None),
+                 getattr(m, "use_even_offset", None)) for m in r.garment.modifiers]
         seen.append((profile, mods))
         from PIL import Image
 
@@ -119,6 +119,7 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     (_, final), (_, preview) = seen
     assert final[-1][:4] == ("SOLIDIFY", RENDER_THICKNESS, True, False)
     assert final[-1][4] == pytest.approx(RENDER_THICKNESS_MM / 1000.0)
+    assert final[-1][5] is False  # even offset threw spikes at a folded cuff
     assert final[-2][0] == "SUBSURF"  # thickened after the smoothing: stitch lines stay straight
     assert all(m[0] != "SOLIDIFY" for m in preview)
     assert all(m.type != "SOLIDIFY" for m in r.garment.modifiers)

@@ -269,7 +269,9 @@ def render_thickness(garments, fabric_mm: float = 0.0):
             mod = g.modifiers.new(RENDER_THICKNESS, "SOLIDIFY")
             mod.thickness = max(RENDER_THICKNESS_MM, fabric_mm) / 1000.0
             mod.offset = 1.0  # outward: nothing new sinks into the body
-            mod.use_even_offset = mod.use_rim = True
+            # no even offset: it scales the offset by the corner's angle, and at a shirt M drape's folded
+            # cuff that threw a spike 15 cm out past the hand
+            mod.use_rim = True
             mod.show_viewport = False  # last, after the smoothing: before it, the rim it closes the edges
             # with was rounded too, and drew every stitch line along a hem or a pocket wavy (a 1 cm zigzag)
             added.append((g, mod))
