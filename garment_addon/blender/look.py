@@ -9,6 +9,7 @@ Nothing here touches the user's scene: the world is built for the temporary rend
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import bpy
@@ -88,6 +89,97 @@ def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.ty
     return mat
 
 
+# Edges and topstitching, drawn from the cloth's distances to its pieces' outlines (cm on the flat
+# pattern: EDGE_ATTRIBUTES): a patch pocket lies flush in the cloth's own colour and was
+# invisible in final renders; a garment shows it, its hems and its seams by their stitching and the
+# turned edge's roll. The cloth within EDGE_CM of an outline darkens toward it (to EDGE_SHADE) and
+# rolls over (a bump); a stitch line STITCH_CM in from every unsewn edge (hems, openings, a pocket's
+# sides), STITCH_HALF_CM wide each side, in a thread STITCH_MIX of the way to THREAD.
+# per-vertex attributes (pipeline.edge_distances): cm on the flat pattern to the piece's outline, and
+# to its unsewn outline (hems, openings, a pocket's edges), where the topstitching runs
+EDGE_ATTRIBUTES = ("gs_edge_cm", "gs_hem_cm")
+EDGE_CM = 0.35
+EDGE_SHADE = 0.72
+STITCH_CM = 0.6
+STITCH_HALF_CM = 0.06
+STITCH_MIX = 0.28
+THREAD = (0.62, 0.60, 0.55)
+EDGE_BUMP = 0.5  # bump strength of the roll (Bump node, distance 1 mm)
+
+
+def _edges(tree, bsdf) -> list:
+    """Edge shade, roll and topstitching into ``bsdf``'s colour (its texture's, else its own);
+    returns the nodes added."""
+    nodes, links = tree.nodes, tree.links
+    before = set(nodes)
+    color = bsdf.inputs["Base Color"]
+    base = color.links[0].from_socket if color.is_linked else tuple(color.default_value)
+
+    def attribute(name):
+        a = nodes.new("ShaderNodeAttribute")
+        a.attribute_type, a.attribute_name = "GEOMETRY", name
+        return a.outputs["Factor"]
+
+    def map_range(value, lo, hi, to_lo, to_hi, smooth=False):
+        m = nodes.new("ShaderNodeMapRange")
+        m.clamp, m.interpolation_type = True, "SMOOTHSTEP" if smooth else "LINEAR"
+        links.new(value, m.inputs["Value"])
+        for key, v in zip(("From Min", "From Max", "To Min", "To Max"), (lo, hi, to_lo, to_hi), strict=True):
+            m.inputs[key].default_value = v
+        return m.outputs["Result"]
+
+    def mix(factor, a, b, blend="MIX"):
+        m = nodes.new("ShaderNodeMix")
+        m.data_type, m.blend_type = "RGBA", blend
+        for sock, v in ((m.inputs["Factor"], factor), (m.inputs[6], a), (m.inputs[7], b)):
+            if isinstance(v, bpy.types.NodeSocket):
+                links.new(v, sock)
+            else:
+                sock.default_value = v
+        return m.outputs[2]
+
+    edge_cm, hem_cm = (attribute(n) for n in EDGE_ATTRIBUTES)
+    off = nodes.new("ShaderNodeMath")
+    off.operation = "ABSOLUTE"
+    sub = nodes.new("ShaderNodeMath")
+    sub.operation, sub.inputs[1].default_value = "SUBTRACT", STITCH_CM
+    links.new(hem_cm, sub.inputs[0])
+    links.new(sub.outputs[0], off.inputs[0])
+    stitch = map_range(off.outputs[0], STITCH_HALF_CM, 2 * STITCH_HALF_CM, STITCH_MIX, 0.0)
+    shade = map_range(edge_cm, 0.0, EDGE_CM, EDGE_SHADE, 1.0, smooth=True)
+    links.new(mix(stitch, mix(1.0, base, shade, "MULTIPLY"), (*THREAD, 1.0)), color)
+    bump = nodes.new("ShaderNodeBump")
+    bump.inputs["Strength"].default_value = EDGE_BUMP
+    bump.inputs["Distance"].default_value = 0.001
+    links.new(map_range(edge_cm, 0.0, EDGE_CM, 0.0, 1.0, smooth=True), bump.inputs["Height"])
+    links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
+    return [n for n in nodes if n not in before]
+
+
+@contextlib.contextmanager
+def render_edges(garments):
+    """While rendering: the garments' fabric materials draw their edges and topstitching (_edges),
+    taken out afterwards: the material the scene keeps and the exports write is the plain Principled
+    BSDF (a linked Base Color left a glb's garment without its colour)."""
+    added = []
+    try:
+        mats = {m for g in garments for m in g.data.materials if m is not None and m.name.startswith("GS_Fabric")}
+        for mat in mats:
+            bsdf = mat.node_tree.nodes.get("Principled BSDF") if mat.node_tree else None
+            if bsdf is None or bsdf.inputs["Normal"].is_linked:
+                continue
+            color = bsdf.inputs["Base Color"]
+            texture = color.links[0].from_socket if color.is_linked else None
+            added.append((mat, bsdf, texture, _edges(mat.node_tree, bsdf)))
+        yield
+    finally:
+        for mat, bsdf, texture, nodes in added:
+            for n in nodes:
+                mat.node_tree.nodes.remove(n)
+            if texture is not None:
+                mat.node_tree.links.new(texture, bsdf.inputs["Base Color"])
+
+
 def apply_look(garment, legend: list[dict], fabric: str, look: Look | None = None, spec: dict | None = None) -> None:
     """Every material slot of the garment: the fabric material (``spec``: the pattern's spec dict,
     for its colour), or with ``piece_colors`` each piece's own pastel (the legend's materials, GS_<piece>);
@@ -156,3 +248,34 @@ def color_management(scene, profile: str) -> None:
         vs.view_transform = "Standard"
         vs.look = "None"
         vs.exposure = 0.0
+
+
+# A final render's cloth has a little thickness: a single sheet a few mm over the cloth or the skin
+# under it (a shirt's front edge over the other front, a pocket, a hem over the thighs) cast a
+# hairy shadow there (the shadow map leaks light round a surface with no thickness), and its edges
+# showed no edge. Thicker fabrics keep their own.
+RENDER_THICKNESS_MM = 1.5
+RENDER_THICKNESS = "GS_Render_Thickness"
+
+
+@contextlib.contextmanager
+def render_thickness(garments, fabric_mm: float = 0.0):
+    """While rendering: each garment given max(RENDER_THICKNESS_MM, ``fabric_mm``) of cloth grown
+    outward (a Solidify after its other modifiers), shown in renders only and removed afterwards: the
+    scene, its measures and the exports keep the simulated sheet."""
+    added = []
+    try:
+        for g in garments:
+            mod = g.modifiers.new(RENDER_THICKNESS, "SOLIDIFY")
+            mod.thickness = max(RENDER_THICKNESS_MM, fabric_mm) / 1000.0
+            mod.offset = 1.0  # outward: nothing new sinks into the body
+            # no even offset: it scales the offset by the corner's angle, and at a shirt M drape's folded
+            # cuff that threw a spike 15 cm out past the hand
+            mod.use_rim = True
+            mod.show_viewport = False  # last, after the smoothing: before it, the rim it closes the edges
+            # with was rounded too, and drew every stitch line along a hem or a pocket wavy (a 1 cm zigzag)
+            added.append((g, mod))
+        yield
+    finally:
+        for g, mod in added:
+            g.modifiers.remove(mod)

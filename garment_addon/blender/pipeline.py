@@ -95,7 +95,52 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool, faces=None):
         legend.append({"piece": pm.name, "color": sc.hex_color(c), "body_region": piece.body_region})
     obj.data.polygons.foreach_set("use_smooth", np.ones(len(mesh.faces), bool))
     _sharp_folds(obj.data, pattern, mesh)
+    from .look import EDGE_ATTRIBUTES
+
+    for name, d in zip(EDGE_ATTRIBUTES, edge_distances(mesh), strict=True):
+        obj.data.attributes.new(name, "FLOAT", "POINT").data.foreach_set("value", d.astype(np.float32))
     return obj, legend
+
+
+MIN_UNSEWN_CM = 6.0  # an unsewn stretch of outline shorter than this is not topstitched
+
+
+def edge_distances(mesh) -> tuple[np.ndarray, np.ndarray]:
+    """(to the outline, to the unsewn outline) per vertex, cm on the flat piece: the shader draws a
+    seam's edge and the topstitching from them (linear in a triangle along a straight edge, so the
+    line keeps its distance between the 2 cm vertices). No unsewn edge on a piece: a large number."""
+    from ..core.assembly.breaks import _distance_to_polyline
+
+    sewn = np.zeros(len(mesh.verts2d), bool)
+    sewn[mesh.seam_pairs.ravel()] = True
+    edge = np.full(len(mesh.verts2d), 1e3)
+    free = np.full(len(mesh.verts2d), 1e3)
+    for pm, off in zip(mesh.pieces, mesh.offsets, strict=True):
+        ring = np.append(pm.boundary, pm.boundary[0])
+        n = len(pm.verts)
+        edge[off:off + n] = _distance_to_polyline(pm.verts, pm.verts[ring])
+        # runs of segments with an unsewn end, each a polyline (rolled to start at a sewn segment)
+        loose = ~(sewn[off + ring[:-1]] & sewn[off + ring[1:]])
+        if not loose.any():
+            continue
+        start = int(np.argmin(loose)) if not loose.all() else 0
+        seg, loose = np.roll(ring[:-1], -start), np.roll(loose, -start)
+        ends = np.roll(seg, -1)
+        runs, cur = [], []
+        for a, b, on in zip(seg, ends, loose, strict=True):
+            if on:
+                cur = cur or [a]
+                cur.append(b)
+            elif cur:
+                runs.append(cur)
+                cur = []
+        runs += [cur] if cur else []
+        # a short one is a gap in a seam (a vertex the sewing left out at the underarm), not a hem:
+        # stitched round, it drew a small loop at each of a jacket's armholes
+        runs = [r for r in runs if np.linalg.norm(np.diff(pm.verts[r], axis=0), axis=1).sum() >= MIN_UNSEWN_CM]
+        if runs:
+            free[off:off + n] = np.min([_distance_to_polyline(pm.verts, pm.verts[r]) for r in runs], axis=0)
+    return edge, free
 
 
 def _sharp_folds(me, pattern, mesh) -> None:
@@ -764,7 +809,6 @@ def _turned(result: SceneResult, view: str):
 def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, view: str = "front") -> float:
     from ..core.io import atomic_path
     from . import render as rd
-
     with _turned(result, view), atomic_path(png_path) as tmp:
         out = tmp.with_suffix(".png")  # Blender insists on the extension
         try:
@@ -773,6 +817,17 @@ def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, v
         finally:
             out.unlink(missing_ok=True)
     return seconds
+
+
+@contextlib.contextmanager
+def _final_look(result: SceneResult, profile: str):
+    """A final render's cloth: a little thickness, its edges and topstitching (blender.look), for the
+    render only."""
+    from .look import render_edges, render_thickness
+
+    final = [*result.layers, result.garment] if profile == "final" else []
+    with render_thickness(final, _fabric_thickness(result)), render_edges(final):
+        yield
 
 
 def shade(result: SceneResult, look) -> None:
@@ -802,9 +857,10 @@ def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "
     if look is not None:
         shade(result, look)
     with _RenderIsolation(result) as scene:
-        seconds = _render_png(scene, result, png_path, profile, size, view)
-        for v in extra:
-            _render_png(scene, result, Path(png_path).with_name(view_png(v)), profile, size, v)
+        with _final_look(result, profile):
+            seconds = _render_png(scene, result, png_path, profile, size, view)
+            for v in extra:
+                _render_png(scene, result, Path(png_path).with_name(view_png(v)), profile, size, v)
         info = {"png": str(png_path), "profile": profile, "size": size, "engine": rd.eevee_engine(),
                 "seconds": round(seconds, 3), "legend": result.legend,
                 "views": {view: Path(png_path).name} | {v: view_png(v) for v in extra}}

@@ -61,6 +61,10 @@ def configure_eevee(scene, profile: str) -> None:
         # smooth the sleeves at the same CPU time (10.8 vs 11.9 s at 512², load 9-12; 3 rays: 25 s)
         _set(ee, "shadow_ray_count", 2)
         _set(ee, "shadow_step_count", 6)
+        from .scene import light_shadows
+
+        for light in {o.data for o in scene.objects if o.type == "LIGHT"}:
+            light_shadows(light)
 
 
 def _set(obj, name: str, value) -> None:

@@ -1,0 +1,153 @@
+"""What a final render shows of the cloth's edges: the distances the shader draws seams and topstitching
+from, the render-only thickness, the shadow settings (needs bpy)."""
+
+import numpy as np
+import pytest
+
+bpy = pytest.importorskip("bpy")
+
+from garment_addon.blender import pipeline as pl  # noqa: E402
+from garment_addon.blender.look import EDGE_ATTRIBUTES  # noqa: E402
+from garment_addon.core.mesh import mesh_pattern  # noqa: E402
+from garment_addon.core.pattern import draft_pattern  # noqa: E402
+from garment_addon.core.spec import make_spec  # noqa: E402
+
+pytestmark = pytest.mark.blender
+SHIRT = {"garment_type": "shirt", "size": "M", "features": {"has_collar": True, "has_cuffs": True, "has_pockets": True}}
+
+
+def _glb_json(path):
+    import json
+    import struct
+
+    data = path.read_bytes()
+    length, _ = struct.unpack("<I4s", data[12:20])
+    return json.loads(data[20:20 + length])
+
+
+def _piece(pattern, mesh, name):
+    i = next(i for i, p in enumerate(pattern.pieces) if p.name == name)
+    return mesh.pieces[i], slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
+
+
+def test_edge_distances_of_a_shirts_pocket_sleeve_and_front():
+    """A patch pocket is sewn by no seam: its whole outline is unsewn (topstitched), each vertex's
+    distance that to the pocket's outline on the flat piece; a sleeve sewn all round (armhole, cuff,
+    its underarm) has no unsewn edge; a front's edge (the opening) and hem are unsewn, its side not."""
+    from shapely.geometry import Point, Polygon
+
+    pattern = draft_pattern(make_spec(SHIRT))
+    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+    edge, free = pl.edge_distances(mesh)
+    pm, at = _piece(pattern, mesh, "chest_pocket")
+    ring = Polygon(pm.verts[pm.boundary]).exterior
+    want = np.array([ring.distance(Point(v)) for v in pm.verts])
+    assert edge[at] == pytest.approx(want, abs=1e-6) and free[at] == pytest.approx(want, abs=1e-6)
+    assert want.max() > 3.0  # the pocket has a middle
+    _, at = _piece(pattern, mesh, "left_sleeve")
+    assert (free[at] >= 1e3).all() and edge[at].max() > 10.0
+    pm, at = _piece(pattern, mesh, "left_front")
+    on_hem = pm.edge_verts["hem"]
+    assert free[at][on_hem] == pytest.approx(0.0, abs=1e-9)
+    # a vertex the sewing left out of a seam (the underarm) is a gap, not a hem: no stitched loop round it
+    sewn = np.zeros(len(mesh.verts2d), bool)
+    sewn[mesh.seam_pairs.ravel()] = True
+    gap = [v for v in pm.boundary if not sewn[at.start + v] and free[at][v] > 5.0]
+    assert gap and all(edge[at][v] == 0.0 for v in gap)
+    side = [e for e in pm.edge_verts if "side" in e][0]
+    inner = pm.edge_verts[side][1:-1]
+    assert (free[at][inner] > 0.5).all() and edge[at][inner] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_edges_are_drawn_while_rendering_and_taken_out_afterwards(tmp_path):
+    """While a final render runs the fabric material draws its edges and topstitching from the
+    garment's attributes (through its texture, if any); afterwards it is the plain Principled BSDF
+    again, the glb's garment keeping its colour (a linked Base Color exported none)."""
+    from PIL import Image
+
+    from garment_addon.blender.look import Look, fabric_material, render_edges
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    Image.new("RGB", (4, 4), (200, 10, 10)).save(tmp_path / "t.png")
+    me = bpy.data.meshes.new("G")
+    me.from_pydata([(0, 0, 0), (1, 0, 0), (0, 1, 0)], [], [(0, 1, 2)])
+    g = bpy.data.objects.new("G", me)
+    for look in (Look(), Look(texture=str(tmp_path / "t.png"))):
+        mat = fabric_material("denim", look)
+        me.materials.clear()
+        me.materials.append(mat)
+        nodes, bsdf = mat.node_tree.nodes, mat.node_tree.nodes["Principled BSDF"]
+        plain = {n.name for n in nodes}
+        linked = bsdf.inputs["Base Color"].is_linked
+        assert linked == bool(look.texture) and not any(n.type == "ATTRIBUTE" for n in nodes)
+        with render_edges([g]):
+            assert {n.attribute_name for n in nodes if n.type == "ATTRIBUTE"} == set(EDGE_ATTRIBUTES)
+            assert bsdf.inputs["Base Color"].is_linked and bsdf.inputs["Normal"].is_linked
+            if look.texture:
+                assert any(n.type == "TEX_IMAGE" and n.outputs["Color"].is_linked for n in nodes)
+        assert {n.name for n in nodes} == plain and not bsdf.inputs["Normal"].is_linked
+        assert bsdf.inputs["Base Color"].is_linked == linked
+        if look.texture:
+            assert bsdf.inputs["Base Color"].links[0].from_node.type == "TEX_IMAGE"
+
+
+def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatch):
+    """A final render gives the garment a little thickness (a Solidify before its smoothing), shown
+    while it renders and gone afterwards; a preview keeps the sheet; the glb written afterwards has
+    the same vertices as before and no attribute of the render's."""
+    from garment_addon.blender import render as rd
+    from garment_addon.blender.look import RENDER_THICKNESS, RENDER_THICKNESS_MM
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    r = pl.build_scene(draft_pattern(make_spec(SHIRT)), "wrap")
+    assert {a.name for a in r.garment.data.attributes} >= set(EDGE_ATTRIBUTES)
+    seen = []
+
+    def fake_render(scene, path, profile, size):
+        mods = [(m.type, m.name, m.show_render, m.show_viewport, getattr(m, "thickness", None),
+                 getattr(m, "use_even_offset", None)) for m in r.garment.modifiers]
+        seen.append((profile, mods))
+        from PIL import Image
+
+        Image.new("RGB", (size, size)).save(path)
+        return 0.0
+
+    monkeypatch.setattr(rd, "render_rgb", fake_render)
+    pl.export_garment(r, tmp_path / "before.glb", include_mannequin=False)
+    for profile in ("final", "preview"):
+        pl.render_scene(r, tmp_path / f"{profile}.png", profile=profile, size=32)
+    (_, final), (_, preview) = seen
+    assert final[-1][:4] == ("SOLIDIFY", RENDER_THICKNESS, True, False)
+    assert final[-1][4] == pytest.approx(RENDER_THICKNESS_MM / 1000.0)
+    assert final[-1][5] is False  # even offset threw spikes at a folded cuff
+    assert final[-2][0] == "SUBSURF"  # thickened after the smoothing: stitch lines stay straight
+    assert all(m[0] != "SOLIDIFY" for m in preview)
+    assert all(m.type != "SOLIDIFY" for m in r.garment.modifiers)
+    pl.export_garment(r, tmp_path / "after.glb", include_mannequin=False)
+    assert (tmp_path / "after.glb").read_bytes() == (tmp_path / "before.glb").read_bytes()
+    assert b"gs_edge" not in (tmp_path / "after.glb").read_bytes()
+    gl = _glb_json(tmp_path / "after.glb")
+    fabric = next(m for m in gl["materials"] if m["name"].startswith("GS_Fabric"))
+    assert len(fabric["pbrMetallicRoughness"]["baseColorFactor"]) == 4  # the cloth's colour
+
+
+def test_final_profile_shadows_are_jittered_and_unfiltered():
+    """The final profile sets the studio's shadow settings on the lights it renders, those of an
+    assembly saved before too (its key light filtered 3 texels): filtering drew a hairy black line
+    where an edge lies a few mm over the cloth or skin under it (a shirt's front edge, a pocket's)."""
+    from garment_addon.blender import render as rd
+    from garment_addon.blender.scene import LIGHT_SHADOWS
+
+    scene = bpy.data.scenes.new("GS_Test_Shadows")
+    light = bpy.data.lights.new("GS_Test_Key", "AREA")
+    light.shadow_filter_radius, light.use_shadow_jitter = 3.0, False
+    obj = bpy.data.objects.new("GS_Test_Key", light)
+    scene.collection.objects.link(obj)
+    try:
+        rd.configure_eevee(scene, "final")
+        assert LIGHT_SHADOWS["shadow_filter_radius"] == 0.0 and LIGHT_SHADOWS["use_shadow_jitter"]
+        assert light.shadow_filter_radius == 0.0 and light.use_shadow_jitter
+    finally:
+        bpy.data.objects.remove(obj)
+        bpy.data.lights.remove(light)
+        bpy.data.scenes.remove(scene)
