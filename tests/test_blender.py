@@ -573,6 +573,29 @@ def test_export_shell_thickness_and_subdivision(tmp_path):
         pl.export_garment(r, tmp_path / "g.fbx", subdivisions=9)
 
 
+def test_export_thickness_grows_no_spike_at_a_fold():
+    """The exported shell lies within its thickness of the cloth everywhere, a sharp fold too (a
+    draped cuff folded back on itself: scaled by the corner's angle, the offset threw a spike 15 cm
+    past the hand)."""
+    import bpy
+
+    from garment_addon.blender.export import garment_shell
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    # a strip folded back on itself (5 degrees between its halves), the fold along y at x = 0
+    a = np.radians(2.5)
+    verts = [(0, 0, 0), (0, 1, 0), (np.cos(a), 0, np.sin(a)), (np.cos(a), 1, np.sin(a)),
+             (np.cos(a), 0, -np.sin(a)), (np.cos(a), 1, -np.sin(a))]
+    me = bpy.data.meshes.new("fold")
+    me.from_pydata([tuple(map(float, v)) for v in verts], [], [(0, 2, 3, 1), (0, 1, 5, 4)])
+    ob = bpy.data.objects.new("fold", me)
+    bpy.context.scene.collection.objects.link(ob)
+    with garment_shell([ob], thickness_mm=2.0, subdivisions=0):
+        got = np.array([v.co for v in ob.evaluated_get(bpy.context.evaluated_depsgraph_get()).data.vertices])
+    assert len(got) > len(verts)
+    assert got[:, 0].min() >= -0.0021 and not ob.modifiers  # not past the fold by more than the cloth
+
+
 def test_jacket_buttons_and_the_cloth_under_pockets_are_held():
     from garment_addon.core.assembly import wrap
     from garment_addon.core.mesh import mesh_pattern

@@ -46,6 +46,18 @@ def check_shell(thickness_mm, subdivisions) -> None:
         raise UserError(f"subdivisions: must be an integer in 0..{MAX_SUBDIVISIONS} (got {subdivisions!r})")
 
 
+def outward_thickness(obj, name: str, thickness_mm: float):
+    """A Solidify on ``obj`` that grows ``thickness_mm`` of cloth outward (the garment's normals face
+    away from the body: nothing new sinks into it), its edges closed by a rim; returns the modifier.
+    No even offset: it scales the offset by each corner's angle, and at a draped shirt's folded cuff
+    it threw a spike 15 cm past the hand (a hoodie M's exported glb reached 5 cm past its obj)."""
+    mod = obj.modifiers.new(name, "SOLIDIFY")
+    mod.thickness = thickness_mm / 1000.0
+    mod.offset = 1.0
+    mod.use_rim = True
+    return mod
+
+
 @contextlib.contextmanager
 def garment_shell(garments, thickness_mm: float, subdivisions: int):
     """While exporting: each garment smoothed by ``subdivisions`` Catmull-Clark levels (UV islands
@@ -61,12 +73,7 @@ def garment_shell(garments, thickness_mm: float, subdivisions: int):
                 sub.uv_smooth = "PRESERVE_BOUNDARIES"
                 added.append((g, sub))
             if thickness_mm > 0:
-                solid = g.modifiers.new("GS_Export_Thickness", "SOLIDIFY")
-                solid.thickness = thickness_mm / 1000.0
-                solid.offset = 1.0  # outward: the garment's normals face away from the body
-                solid.use_even_offset = True
-                solid.use_rim = True
-                added.append((g, solid))
+                added.append((g, outward_thickness(g, "GS_Export_Thickness", thickness_mm)))
         yield bool(added)
     finally:
         for g, mod in added:

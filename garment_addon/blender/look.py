@@ -16,6 +16,7 @@ import bpy
 
 from ..core.errors import UserError
 from ..core.fabric import check_color, srgb_to_linear
+from .export import outward_thickness
 
 # per fabric preset: (default colour (linear RGB), roughness, sheen weight, sheen roughness)
 FABRIC_SHADING = {
@@ -94,7 +95,9 @@ def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.ty
 # invisible in final renders; a garment shows it, its hems and its seams by their stitching and the
 # turned edge's roll. The cloth within EDGE_CM of an outline darkens toward it (to EDGE_SHADE) and
 # rolls over (a bump); a stitch line STITCH_CM in from every unsewn edge (hems, openings, a pocket's
-# sides), STITCH_HALF_CM wide each side, in a thread STITCH_MIX of the way to THREAD.
+# sides), STITCH_HALF_CM wide each side, STITCH_MIX of the way to the thread: the cloth's own colour
+# THREAD_LIFT of the way to white (tonal, as a shirt or a suit is sewn; a fixed bone thread drew white
+# piping round a navy jacket's lapels and pockets).
 # per-vertex attributes (pipeline.edge_distances): cm on the flat pattern to the piece's outline, and
 # to its unsewn outline (hems, openings, a pocket's edges), where the topstitching runs
 EDGE_ATTRIBUTES = ("gs_edge_cm", "gs_hem_cm")
@@ -103,7 +106,7 @@ EDGE_SHADE = 0.72
 STITCH_CM = 0.6
 STITCH_HALF_CM = 0.06
 STITCH_MIX = 0.28
-THREAD = (0.62, 0.60, 0.55)
+THREAD_LIFT = 0.2
 EDGE_BUMP = 0.5  # bump strength of the roll (Bump node, distance 1 mm)
 
 
@@ -147,7 +150,8 @@ def _edges(tree, bsdf) -> list:
     links.new(sub.outputs[0], off.inputs[0])
     stitch = map_range(off.outputs[0], STITCH_HALF_CM, 2 * STITCH_HALF_CM, STITCH_MIX, 0.0)
     shade = map_range(edge_cm, 0.0, EDGE_CM, EDGE_SHADE, 1.0, smooth=True)
-    links.new(mix(stitch, mix(1.0, base, shade, "MULTIPLY"), (*THREAD, 1.0)), color)
+    thread = mix(THREAD_LIFT, base, (1.0, 1.0, 1.0, 1.0))
+    links.new(mix(stitch, mix(1.0, base, shade, "MULTIPLY"), thread), color)
     bump = nodes.new("ShaderNodeBump")
     bump.inputs["Strength"].default_value = EDGE_BUMP
     bump.inputs["Distance"].default_value = 0.001
@@ -266,12 +270,7 @@ def render_thickness(garments, fabric_mm: float = 0.0):
     added = []
     try:
         for g in garments:
-            mod = g.modifiers.new(RENDER_THICKNESS, "SOLIDIFY")
-            mod.thickness = max(RENDER_THICKNESS_MM, fabric_mm) / 1000.0
-            mod.offset = 1.0  # outward: nothing new sinks into the body
-            # no even offset: it scales the offset by the corner's angle, and at a shirt M drape's folded
-            # cuff that threw a spike 15 cm out past the hand
-            mod.use_rim = True
+            mod = outward_thickness(g, RENDER_THICKNESS, max(RENDER_THICKNESS_MM, fabric_mm))
             mod.show_viewport = False  # last, after the smoothing: before it, the rim it closes the edges
             # with was rounded too, and drew every stitch line along a hem or a pocket wavy (a 1 cm zigzag)
             added.append((g, mod))
