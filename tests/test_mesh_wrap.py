@@ -1213,6 +1213,50 @@ def test_a_collar_down_an_open_v_neckline_does_not_cross_itself_at_the_break(spe
     assert len(mid) == 0, np.round(mid, 1)
 
 
+def shawl_lie(pattern, mesh, pos):
+    """(how far a shawl collar rises above its neck seam at the back at most, how far its outer edge
+    lies above that seam at the back at most, how far its outer edge lies off the fronts down the V
+    at most), cm, for the shawl collar at ``pos``."""
+    from garment_addon.core.assembly.quality import nearest_surface
+
+    i, pc = mesh.index("collar"), pattern.piece("collar")
+    pm, at = mesh.pieces[i], pos[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)]
+    x = pm.verts[:, 0]
+    seam = np.concatenate([pm.edge_verts[e.name] for e in pc.edges if e.name.startswith("to_")])
+    seam = seam[np.argsort(x[seam])]
+    back = np.concatenate([pm.edge_verts[e.name] for e in pc.edges if e.name.startswith("to_back")])
+    on_back = (x >= x[back].min()) & (x <= x[back].max())
+    rise = at[:, 2] - np.interp(x, x[seam], at[seam, 2])
+    top = np.zeros(len(x), bool)
+    top[pm.edge_verts["top"]] = True
+    fronts = [mesh.index(q.name) for q in pattern.pieces if (q.body_region or "").startswith("torso_front")]
+    faces = mesh.faces[np.isin(mesh.piece_of[mesh.faces], fronts).all(axis=1)]
+    used, local = np.unique(faces, return_inverse=True)
+    off = nearest_surface(at[top & ~on_back], pos[used], local.reshape(-1, 3))[0]
+    return rise[on_back].max(), rise[top & on_back].max(), off.max()
+
+
+@pytest.mark.parametrize("spec_dict,edge", [
+    ({"garment_type": "vest", "size": "M", "features": {"has_collar": True}}, 1.5),
+    ({"garment_type": "vest", "size": "XXL", "features": {"has_collar": True}}, 2.0),
+    ({"garment_type": "jacket", "size": "M", "features": {"fabric": "knit"}}, 2.0),
+])
+def test_a_shawl_collar_rolls_over_its_stand(spec_dict, edge):
+    """A shawl collar (a vest's, a knit jacket's) rolls over as worn: round the back neck it rises
+    only its stand (SHAWL_STAND of its height) above the neck seam and its outer edge is turned down
+    to the seam; down the V it lies back on the fronts. Grown straight up from the neckline it stood
+    its whole 5 cm round the neck and up the V as a funnel (vest M: 5.0 cm up at the back, its edge
+    4.9 cm off the fronts); no crossings (test_a_collar_down_an_open_v_neckline_...)."""
+    from garment_addon.core.assembly.wrap import SHAWL_STAND
+
+    spec, pattern, body, mesh, pos = _on_shown_body(spec_dict, edge)
+    height = spec.measurements["collar_height"]
+    rise, edge_rise, off = shawl_lie(pattern, mesh, pos)
+    assert rise <= SHAWL_STAND * height + 0.3, rise
+    assert edge_rise <= 0.5, edge_rise
+    assert off <= 1.5, off
+
+
 @pytest.mark.parametrize("garment_type", ["pants", "jumpsuit"])
 def test_a_fitted_xxl_trouser_hem_rests_on_the_instep(garment_type):
     """Full-length trousers reach the floor; a fitted XXL leg's hem (36 cm round) is narrower than
