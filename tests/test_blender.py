@@ -517,9 +517,9 @@ def test_jacket_drape_keeps_its_turned_lapels_and_collar():
     fall_z, roll_z, fall_r, neck_r = collar_lie(r.pattern, r.mesh, r.positions_cm, r.body_model)
     assert fall_z.max() < roll_z.min() - 1.5 and fall_r.min() > neck_r.max() + 0.3
     # all along, the fall's edge lies on the shoulders and the back, not stood up round the neck: free,
-    # the collar sprang up and crumpled by the side necks (M, 3 starts: edge up to 2.85-2.91 cm off the
-    # bodice; held as the wrap laid it, 1.69-1.71)
-    assert fall_off_bodice(r.pattern, r.mesh, r.positions_cm) <= 2.2
+    # the collar sprang up and crumpled by the side necks (M, 3 starts: edge up to 2.14-2.31 cm off the
+    # bodice; held as the wrap laid it, 1.68-1.70)
+    assert fall_off_bodice(r.pattern, r.mesh, r.positions_cm) <= 1.9
 
 
 def fall_off_bodice(pattern, mesh, pos) -> float:
