@@ -2679,7 +2679,10 @@ def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray) -> np.ndarr
 
 
 COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
-COLLAR_CORNER = 3.0  # cm either side of the neck edge over which a turned collar spans its corner
+# cm either side of the neck edge over which a turned collar spans its corner (3 cm: the fall stood off
+# the side necks, its edge up to 1.67-1.74 cm off the bodice, a dark gap under it in renders; 2 cm:
+# 1.25-1.27, jacket S..XXL, 2 cm mesh, no crossings at 1.5 or 2 cm, XS..XXL and male XS / L)
+COLLAR_CORNER = 2.0
 
 
 def _collar_circle(piece) -> tuple[float, float] | None:
