@@ -493,22 +493,35 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             # free to rise (_closure) the back neck and the collar folded through each other (XL 8, XXL 7)
             w[idx] = 1.0
             w[_collar_and_back_neck(pattern, mesh)] = 1.0
-        elif region == "collar" and is_shawl(piece):
-            w[idx[_down_the_fronts(piece, pm.verts)]] = 1.0
+        elif region == "collar" and (is_shawl(piece) or _is_tailored(piece)):
+            # a tailored or shawl collar, interfaced and pressed, keeps its turn as the wrap laid it:
+            # free, its fall sprang back up round the neck and crumpled by the side necks (jacket M)
+            w[_collar_and_host(pattern, mesh, piece)] = 1.0
     _hold_bare_waist(pattern, mesh, pos_cm, w)
     return _hold_under_patches(pattern, mesh, pos_cm, w)
 
 
-def _down_the_fronts(piece, verts: np.ndarray) -> np.ndarray:
-    """Mask of a shawl collar's vertices over its runs down the fronts' V necklines, held as the wrap laid
-    them in each front's layer, as the fronts' stands and lapels are: interfaced, it keeps that shape.
-    Free, its narrow ends by the break point folded through the fronts under them (knit jacket M drape,
-    4 starts: 0 / 0 / 1 / 7 crossings; main's straight band 0 / 0 / 0 / 0)."""
-    out = np.zeros(len(verts), bool)
-    for e in piece.edges:
-        if e.name.startswith("to_") and "front" in e.name:
-            x = piece.edge_points(e)[:, 0]
-            out |= (verts[:, 0] >= x.min() - 1e-6) & (verts[:, 0] <= x.max() + 1e-6)
+def _is_tailored(piece) -> bool:
+    """Whether ``piece`` is a collar turned down over a drafted roll line (tailored.lapel_collar)."""
+    return any(m.get("kind") == "roll_line" for m in piece.markings)
+
+
+def _collar_and_host(pattern, mesh, collar) -> np.ndarray:
+    """Mask of ``collar`` and of the cloth it is sewn to within BACK_NECK_HOLD_CM of that seam (the
+    back's and the fronts' necklines, the lapels' gorges): held with it, so the neckline it turns down
+    over cannot sag through it."""
+    out = np.zeros(len(mesh.verts2d), bool)
+    i = mesh.index(collar.name)
+    out[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)] = True
+    for s in pattern.seams:
+        for mine, host in ((s.a, s.b), (s.b, s.a)):
+            if mine.piece != collar.name or host.piece == collar.name:
+                continue
+            h = mesh.index(host.piece)
+            pm, o = mesh.pieces[h], mesh.offsets[h]
+            seam = pm.verts[pm.edge_verts[host.edge]]
+            d = np.linalg.norm(pm.verts[:, None] - seam[None], axis=2).min(axis=1)
+            out[o:o + len(pm.verts)] |= d < BACK_NECK_HOLD_CM
     return out
 
 

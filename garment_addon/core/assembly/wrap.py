@@ -26,6 +26,7 @@ from ..body.surface import row_norms
 from ..interop.garmentcode import placed
 from ..mesh.triangulate import GarmentMesh
 from ..pattern.builder import v_darts
+from ..pattern.drafting.parts import is_shawl
 from ..pattern.drafting.shirt_collar import COLLAR_FALL
 from ..pattern.geometry import crossings
 from ..pattern.measure import front_edge_range
@@ -2318,7 +2319,10 @@ def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
         if (p.body_region or "") != "collar" or any(m.get("kind") == "roll_line" for m in p.markings):
             continue
         out = out.copy()
-        _place_band(p, mesh, out, below, body, 0.0)
+        if is_shawl(p):
+            _roll_shawl(pattern, p, mesh, out, body, offset)
+        else:
+            _place_band(p, mesh, out, below, body, 0.0)
         i = mesh.index(p.name)
         v, lo = mesh.pieces[i].verts, mesh.offsets[i]
         if sum(e.role == "opening" for e in p.edges) < 2:
@@ -2344,6 +2348,60 @@ def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
         out = out + _spread_moves(mesh, disp, sewn | (mesh.piece_of == i))
         out = _collar_in_front_layers(pattern, mesh, out, p)
     return out
+
+
+# of a shawl collar's height at each point along it: its stand; the rest, its fall, turns down over it
+# (a tailor's shawl: a stand of about 2.5 cm and a fall a little deeper, covering the neck seam)
+SHAWL_STAND = 0.4
+SHAWL_OVER_HOST = 0.5  # cm a shawl's fall lies at least outside the cloth it turns over
+# of the way from its ends' height to its full height over which a shawl's roll fades in
+SHAWL_ROLL_FROM = 0.5
+
+
+def _roll_shawl(pattern, p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float) -> None:
+    """A shawl collar (parts.band(shawl=)) rolled over as worn, in place in ``pos``: its stand rises
+    SHAWL_STAND of its height from the neck seam, square to the seam and as near straight up as that
+    allows (up the neck at the back; down the fronts' V necklines, where the seam runs down, it lies
+    across toward the centre front, in the chest's plane), and the fall is turned back over it,
+    mirrored over the roll line, COLLAR_FALL_GAP out (away from the body, as the fronts' and the
+    back's necklines face). Toward its narrow ends by the break point, where they cross each other,
+    it is grown straight up as before, the roll fading in with the collar's height. Grown straight up
+    all along, it stood round the neck and up the V as a funnel."""
+    i = mesh.index(p.name)
+    lo, v = mesh.offsets[i], mesh.pieces[i].verts
+    own, host = _sewn_to(mesh, i)
+    xs, k = np.unique(v[own - lo, 0], return_index=True)
+    seam, host = pos[host[k]], host[k]
+
+    def unit(a: np.ndarray) -> np.ndarray:
+        return a / np.maximum(np.linalg.norm(a, axis=1), 1e-9)[:, None]
+
+    def along(a: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.interp(v[:, 0], xs, a[:, j]) for j in range(3)])
+
+    tangent = unit(np.gradient(seam, xs, axis=0))
+    up = np.array([0.0, 0.0, 1.0]) - tangent[:, 2:3] * tangent
+    # square to the seam and the stand, away from the neck's centre line (the fronts' normals, by a
+    # side neck, point along the seam: the fall slid along its stand and crossed it, male knit XS 3)
+    out = _away(seam, np.cross(tangent, up), seam.mean(axis=0))
+    top = mesh.pieces[i].edge_verts["top"]
+    order = np.argsort(v[top, 0])
+    height = np.interp(v[:, 0], v[top[order], 0], v[top[order], 1])
+    roll = SHAWL_STAND * height
+    past = v[:, 1] - roll  # > 0 on the fall
+    h = np.where(past > 0, np.maximum(2 * roll - v[:, 1], 0.0), v[:, 1])
+    gap = COLLAR_FALL_GAP * np.clip(past / COLLAR_FALL_GAP, 0.0, 1.0)
+    base = along(seam)
+    rolled = base + h[:, None] * unit(along(up)) + gap[:, None] * unit(along(out))
+    straight = base + v[:, 1:2] * np.array([0.0, 0.0, 1.0])
+    w = smoothstep((height - height.min()) / max(float(np.ptp(height)), 1e-9) / SHAWL_ROLL_FROM)[:, None]
+    placed = body.push_out(w * rolled + (1 - w) * straight, offset)
+    # and the fall clear of the necklines it turns over: mirrored down to the seam it ran into the
+    # fronts by the side necks (male knit jacket XS loose / fitted knit M: 16 / 9 crossings there)
+    fall = past > 0
+    hosts = mesh.faces[np.isin(mesh.piece_of[mesh.faces], np.unique(mesh.piece_of[host])).all(axis=1)]
+    placed[fall] = _push_off(placed[fall], pos, hosts, SHAWL_OVER_HOST * w[fall, 0] * gap[fall] / COLLAR_FALL_GAP)
+    pos[lo:lo + len(v)] = placed
 
 
 def _collar_in_front_layers(pattern, mesh: GarmentMesh, pos: np.ndarray, p) -> np.ndarray:
@@ -2621,7 +2679,10 @@ def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray) -> np.ndarr
 
 
 COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
-COLLAR_CORNER = 3.0  # cm either side of the neck edge over which a turned collar spans its corner
+# cm either side of the neck edge over which a turned collar spans its corner (3 cm: the fall stood off
+# the side necks, its edge up to 1.67-1.74 cm off the bodice, a dark gap under it in renders; 2 cm:
+# 1.25-1.27, jacket S..XXL, 2 cm mesh, no crossings at 1.5 or 2 cm, XS..XXL and male XS / L)
+COLLAR_CORNER = 2.0
 
 
 def _collar_circle(piece) -> tuple[float, float] | None:
