@@ -64,8 +64,8 @@ HOOD_LOBE = 0.2
 HOOD_ASPECT = 0.7
 # A hole the garment encloses near its top reads as a hood's face opening only from HOOD_HOLE of its
 # area: on real photos the small ones are the neck's white brand label on a white wall (train/outwear:
-# 16 photos, 0.005-0.018, 6 of them hooded, the rest stand collars, vests and sweatshirts read as
-# hoodies); the hood of our renders, laid out as a ring of its own, is _detached_hood's.
+# 16 photos, 0.005-0.018, 6 of them hooded, 8 stand collars; a t-shirt and sweatshirts on hangers read
+# as hoodies by them); the hood of our renders, laid out as a ring of its own, is _detached_hood's.
 HOOD_HOLE = 0.02
 
 
