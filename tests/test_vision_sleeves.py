@@ -149,6 +149,21 @@ def test_a_laid_out_vest_reads_sleeveless_and_a_jacket_keeps_its_sleeves(name, g
     assert spec.m.get("sleeve_length", 0) == 0 if sleeves == "none" else spec.m["sleeve_length"] > 50
 
 
+def test_long_sleeves_hanging_out_of_the_outline_on_a_plain_wall():
+    """A long-sleeved top on a plain wall (a train photo): its sleeves hang along its sides and the exact
+    outline measures no sleeves, which stood whatever the sleeve head said (our sleeveless renders on
+    white, which it calls short at 0.998). Its "long" it learnt from real long-sleeved tops and
+    outerwear, and it overrules the measured none there (analyze.HEAD_OVERRULES); its "short" does not."""
+    from garment_addon.core.vision.analyze import head_class
+
+    spec = analyze_image(DATA / "longsleeve_on_wall_0a671f9d-d105-4ec9-8642-f4f228f8a90f.jpg")
+    assert spec.metadata["sleeves_p"]["long"] >= 0.98
+    assert spec.garment_type == "shirt" and spec.metadata["attributes"]["sleeves"] == "long"
+    assert spec.m["sleeve_length"] > 50
+    short = {"none": 0.0, "short": 0.998, "elbow": 0.0, "long": 0.002}
+    assert head_class("none", short, 0.98, ("none",), ("long",)) == "none"
+
+
 def test_a_sleeve_head_saying_short_is_not_overruled_by_armholes():
     """A short sleeve's hem above the body's side reads as an armhole too: only the head's "long"
     (learnt from the dataset's classes, not from a look) gives way to it."""
