@@ -2,6 +2,8 @@
 
     python tools/eval_vision_fields.py run train --every 4 -o /tmp/vis/train.json   # analyse, cache answers
     python tools/eval_vision_fields.py score /tmp/vis/train.json [/tmp/vis/train_before.json]
+    python tools/eval_vision_fields.py run train --every 4 --redo /tmp/vis/train.json \
+        --methods plain+product,alpha+product -o /tmp/vis/train2.json   # a change to one path only
 
 `run` analyses the photos of a split (every photo of outwear, whose vests and hoods are labelled, and
 every ``--every``-th photo of the other classes, in sorted order) and writes one record per photo.
@@ -61,11 +63,15 @@ def record(cls: str, path: Path) -> dict:
             "neckline": att.get("neckline"), "hood": bool(s.features.get("has_hood")), "method": s.metadata["method"]}
 
 
-def run(split: str, every: int, out: Path) -> None:
+def run(split: str, every: int, out: Path, redo: Path | None = None, methods: tuple[str, ...] = ()) -> None:
+    """Analyse the photos; with ``redo`` (an earlier run's file), only those whose method there is one of
+    ``methods`` (a change that reaches no other path), the rest copied."""
     items = photos(split, every)
+    old = {r["name"]: r for r in json.loads(redo.read_text())["rows"]} if redo else {}
     rows, t0 = [], time.perf_counter()
     for i, (cls, p) in enumerate(items):
-        rows.append(record(cls, p))
+        keep = old.get(p.stem)
+        rows.append(keep if keep is not None and keep.get("method") not in methods else record(cls, p))
         if i % 50 == 0:
             print(f"{i}/{len(items)} {time.perf_counter() - t0:.0f} s", flush=True)
     out.write_text(json.dumps(dict(split=split, every=every, rows=rows), indent=0))
@@ -147,12 +153,14 @@ def main() -> int:
     r.add_argument("split", choices=("train", "validation"))
     r.add_argument("--every", type=int, default=1)
     r.add_argument("-o", "--out", type=Path, required=True)
+    r.add_argument("--redo", type=Path, help="an earlier run: analyse again only the photos whose method there")
+    r.add_argument("--methods", default="", help="... is one of these (comma-separated, e.g. plain+product)")
     s = sub.add_parser("score")
     s.add_argument("path", type=Path)
     s.add_argument("before", type=Path, nargs="?")
     a = ap.parse_args()
     if a.cmd == "run":
-        run(a.split, a.every, a.out)
+        run(a.split, a.every, a.out, a.redo, tuple(m for m in a.methods.split(",") if m))
     else:
         score(a.path, a.before)
     return 0
