@@ -119,7 +119,14 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
         return float(best[0][1] - best[0][0] + 1) if best else 0.0
 
     hw = max(1, int(0.02 * wg))
-    centre = shape[top : bot + 1, int(cx) - hw : int(cx) + hw + 1].mean(axis=1) >= 0.5
+    # the background a garment cuts off from the photo's corner at (0, 0), where it runs off an edge,
+    # is no hole: only what no border reaches (a fur collar running off the top read as a hood)
+    enclosed = segment.holes(shape)
+    holes = enclosed & (np.arange(shape.shape[0])[:, None] < y(0.35))
+    face = _share(holes, shape, HOOD_HOLE)
+    # a neck label's hole is no face opening down the centre line either
+    seen = shape if face else shape | enclosed
+    centre = seen[top : bot + 1, int(cx) - hw : int(cx) + hw + 1].mean(axis=1) >= 0.5
     # down the centre line a hood reads covered (its crown), open (the face), covered again
     changes = np.flatnonzero(np.diff(centre[: max(3, int(0.45 * hg))].astype(np.int8)))
     hood_profile = bool(centre[: max(2, int(0.03 * hg))].all() and len(changes) >= 2)
@@ -130,9 +137,6 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
         if item[r, int(cx) - hw : int(cx) + hw + 1].mean() >= 0.5:
             notch = (r - top) / hg
             break
-    # the background a garment cuts off from the photo's corner at (0, 0), where it runs off an edge,
-    # is no hole: only what no border reaches (a fur collar running off the top read as a hood)
-    holes = segment.holes(shape) & (np.arange(shape.shape[0])[:, None] < y(0.35))
     body_w = float(max(central(y(f)) for f in (0.35, 0.45, 0.55, 0.65)))
     three = [r for r in range(top, y(0.7)) if len(_runs(shape[r])) >= 3]
     top_w = max(float(np.ptp(np.nonzero(shape[r])[0])) for r in range(top, y(0.4)) if shape[r].any())
@@ -170,7 +174,7 @@ def product_features(shape: np.ndarray, item: np.ndarray) -> dict[str, float]:
         aspect=hg / max(shoulder, 1),
         split=split,
         notch=notch,
-        hood=0.05 if hood_ring is not None else max(_share(holes, shape, HOOD_HOLE), 0.01 * hood_profile),
+        hood=0.05 if hood_ring is not None else max(face, 0.01 * hood_profile),
         hood_lobe=hood_lobe(shape),
         sleeves=float(sleeves),
         sleeve_end=sleeve_end,
