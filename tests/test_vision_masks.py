@@ -230,3 +230,24 @@ def test_a_lone_jackets_hood_is_read():
         assert spec.garment_type == "jacket" and spec.features.get("has_hood"), name
     rgb, alpha = as_rgb_array(DATA / "photos" / "outwear_0ad8629f-2e9f-4591-a661-7489d6d49737.jpg")
     assert analyze_array(rgb, alpha, learned=False).features["hood_lobe"] < HOOD_LOBE
+
+
+@pytest.mark.parametrize(("name", "garment_type"), [
+    ("outwear_stand_collar_d827bf33-e405-4a04-a401-a2fef1bd75f1.jpg", "jacket"),
+    ("outwear_fur_collar_f13cd156-4221-41da-b606-21445ca4c246.jpg", "jacket"),
+    ("t-shirt_neck_label_1dfed9b7-d0c3-4c6b-aa8b-e827b3558c0c.jpg", "shirt"),
+    ("outwear_vest_label_e9842306-b0f6-4053-a2fc-73c4cebe6d73.jpg", ("jacket", "vest")),
+])
+def test_a_collar_standing_up_is_no_hood(name, garment_type):
+    """A track jacket zipped up on a hanger, a coat with a fur collar and a t-shirt on a hanger (train
+    photos), none with a hood. The track jacket's stand collar rose above the shoulders as a head-like
+    lobe, read as a hood laid behind it: a collar is a band wider than it is tall (product.HOOD_ASPECT).
+    The fur collar runs off the photo's top edge, and the wall it cut off from the top-left corner
+    counted as a hole in the garment, a hood's face opening: the coat was read as a hoodie (0.13 of its
+    area "holes"). The t-shirt's white neck label on a white wall was such a hole too (product.HOOD_HOLE),
+    and a vest's label inside its zipped-up collar broke the centre line into covered, open, covered:
+    a hood's crown, face and chest (the vest was a hoodie)."""
+    from garment_addon.core.vision import analyze_image
+
+    spec = analyze_image(DATA / name)
+    assert spec.garment_type in garment_type and not spec.features.get("has_hood")

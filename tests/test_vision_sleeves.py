@@ -115,12 +115,30 @@ def test_armholes_on_outlines():
     assert not armholes(jacket) and not armholes(hooded)
 
 
+def test_shallow_armholes_alike_on_both_sides():
+    """A puffer vest's armhole cut nearly straight down from the shoulder point and out at the
+    underarm: a step on each side but no dip (the side never comes back out past the shoulder point).
+    The same step on one side only is a photo's clutter, not armholes."""
+    from garment_addon.core.vision.product import armhole_depths, armholes
+
+    vest = _outline([(0.42, 0.05), (0.30, 0.12), (0.295, 0.30), (0.25, 0.36), (0.25, 0.95), (0.5, 0.95)])
+    step, dip, _, _ = armhole_depths(vest)
+    assert step >= 0.04 and dip < 0.015  # the deep test alone missed it
+    assert armholes(vest)
+    one_side = vest.copy()
+    one_side[:, :100] = _outline([(0.42, 0.05), (0.25, 0.12), (0.25, 0.95), (0.5, 0.95)])[:, :100]
+    assert not armholes(one_side)
+
+
 # Train photos (clothing-dataset-small, tests/data/README): a red puffer vest on a hanger and a green
 # hooded jacket whose sleeves hang close to its sides. The silhouette measures both sleeveless; the
 # sleeve head calls both "long" (1.00 and 0.99: it learnt outerwear as long sleeved). The vest's
 # outline shows armholes, the jacket's the neck under its hood only.
 @pytest.mark.parametrize(("name", "garment_type", "sleeves"), [
     ("outwear_vest_1ca6b60f-add8-4cb6-a51f-168fffd27992.jpg", "vest", "none"),
+    # shallow armholes (product.SHALLOW_STEP): read "jacket", "long" before (the head at 0.95 and 0.99)
+    ("outwear_flat_vest_356b217e-14c8-4b57-bd4e-9f4a90a50324.jpg", "vest", "none"),
+    ("outwear_hung_vest_e51ccda8-218f-418a-83dd-bc47561ebe44.jpg", "vest", "none"),
     ("outwear_hooded_21c78c7e-a927-49ea-94d4-9ceeaa847bb2.jpg", "jacket", "long"),
 ])
 def test_a_laid_out_vest_reads_sleeveless_and_a_jacket_keeps_its_sleeves(name, garment_type, sleeves):
@@ -129,6 +147,21 @@ def test_a_laid_out_vest_reads_sleeveless_and_a_jacket_keeps_its_sleeves(name, g
     assert spec.garment_type == garment_type
     assert spec.metadata["attributes"]["sleeves"] == sleeves
     assert spec.m.get("sleeve_length", 0) == 0 if sleeves == "none" else spec.m["sleeve_length"] > 50
+
+
+def test_long_sleeves_hanging_out_of_the_outline_on_a_plain_wall():
+    """A long-sleeved top on a plain wall (a train photo): its sleeves hang along its sides and the exact
+    outline measures no sleeves, which stood whatever the sleeve head said (our sleeveless renders on
+    white, which it calls short at 0.998). Its "long" it learnt from real long-sleeved tops and
+    outerwear, and it overrules the measured none there (analyze.HEAD_OVERRULES); its "short" does not."""
+    from garment_addon.core.vision.analyze import head_class
+
+    spec = analyze_image(DATA / "longsleeve_on_wall_0a671f9d-d105-4ec9-8642-f4f228f8a90f.jpg")
+    assert spec.metadata["sleeves_p"]["long"] >= 0.98
+    assert spec.garment_type == "shirt" and spec.metadata["attributes"]["sleeves"] == "long"
+    assert spec.m["sleeve_length"] > 50
+    short = {"none": 0.0, "short": 0.998, "elbow": 0.0, "long": 0.002}
+    assert head_class("none", short, 0.98, ("none",), ("long",)) == "none"
 
 
 def test_a_sleeve_head_saying_short_is_not_overruled_by_armholes():

@@ -44,7 +44,8 @@ def observe(image: np.ndarray, truth: dict[str, str], source: str) -> list[dict]
 
 
 def answer(r: dict, sure: float) -> str | None:
-    return A.head_class(r["measured"], r["probs"], sure, A.KEEP_MEASURED.get((r["head"], r["context"]), ()))
+    key = (r["head"], r["context"])
+    return A.head_class(r["measured"], r["probs"], sure, A.KEEP_MEASURED.get(key, ()), A.HEAD_OVERRULES.get(key, ()))
 
 
 def main() -> int:
