@@ -462,7 +462,7 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
     (free) up to its crown (pinned), as a head inside it would, so gravity cannot pull it back into a
     heap behind the neck."""
     from ..core.assembly.wrap import is_patch
-    from ..core.pattern.drafting.parts import is_shawl
+    from ..core.pattern.drafting.parts import is_shawl, is_tailored
 
     w = np.zeros(len(pos_cm))
     neck = body.landmarks["neck_base"]
@@ -493,17 +493,12 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             # free to rise (_closure) the back neck and the collar folded through each other (XL 8, XXL 7)
             w[idx] = 1.0
             w[_collar_and_back_neck(pattern, mesh)] = 1.0
-        elif region == "collar" and (is_shawl(piece) or _is_tailored(piece)):
+        elif region == "collar" and (is_shawl(piece) or is_tailored(piece)):
             # a tailored or shawl collar, interfaced and pressed, keeps its turn as the wrap laid it:
             # free, its fall sprang back up round the neck and crumpled by the side necks (jacket M)
             w[_collar_and_host(pattern, mesh, piece)] = 1.0
     _hold_bare_waist(pattern, mesh, pos_cm, w)
     return _hold_under_patches(pattern, mesh, pos_cm, w)
-
-
-def _is_tailored(piece) -> bool:
-    """Whether ``piece`` is a collar turned down over a drafted roll line (tailored.lapel_collar)."""
-    return any(m.get("kind") == "roll_line" for m in piece.markings)
 
 
 def _collar_and_host(pattern, mesh, collar) -> np.ndarray:
@@ -519,10 +514,14 @@ def _collar_and_host(pattern, mesh, collar) -> np.ndarray:
                 continue
             h = mesh.index(host.piece)
             pm, o = mesh.pieces[h], mesh.offsets[h]
-            seam = pm.verts[pm.edge_verts[host.edge]]
-            d = np.linalg.norm(pm.verts[:, None] - seam[None], axis=2).min(axis=1)
-            out[o:o + len(pm.verts)] |= d < BACK_NECK_HOLD_CM
+            out[o:o + len(pm.verts)] |= _near_edges(pm, [host.edge])
     return out
+
+
+def _near_edges(pm, names) -> np.ndarray:
+    """Mask of the piece mesh ``pm``'s vertices within BACK_NECK_HOLD_CM (flat) of its edges ``names``."""
+    seam = pm.verts[np.concatenate([pm.edge_verts[n] for n in names])]
+    return np.linalg.norm(pm.verts[:, None] - seam[None], axis=2).min(axis=1) < BACK_NECK_HOLD_CM
 
 
 def _hold_bare_waist(pattern, mesh, pos_cm: np.ndarray, w: np.ndarray) -> None:
@@ -554,10 +553,9 @@ def _collar_and_back_neck(pattern, mesh) -> np.ndarray:
         if region == "collar_fall":
             out[o:o + len(pm.verts)] = True
         elif region.startswith("torso_back"):
-            neck = [pm.verts[pm.edge_verts[e.name]] for e in piece.edges if e.name.startswith("neckline")]
+            neck = [e.name for e in piece.edges if e.name.startswith("neckline")]
             if neck:
-                d = np.linalg.norm(pm.verts[:, None] - np.concatenate(neck)[None], axis=2).min(axis=1)
-                out[o:o + len(pm.verts)] = d < BACK_NECK_HOLD_CM
+                out[o:o + len(pm.verts)] = _near_edges(pm, neck)
     return out
 
 

@@ -26,7 +26,7 @@ from ..body.surface import row_norms
 from ..interop.garmentcode import placed
 from ..mesh.triangulate import GarmentMesh
 from ..pattern.builder import v_darts
-from ..pattern.drafting.parts import is_shawl
+from ..pattern.drafting.parts import is_shawl, is_tailored
 from ..pattern.drafting.shirt_collar import COLLAR_FALL
 from ..pattern.geometry import crossings
 from ..pattern.measure import front_edge_range
@@ -2316,7 +2316,7 @@ def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
     # grown from the neckline alone: a shirt collar's stand is sewn to its collar (fall) along its top too
     below = ~np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces if p.body_region == COLLAR_FALL])
     for p in pattern.pieces:
-        if (p.body_region or "") != "collar" or any(m.get("kind") == "roll_line" for m in p.markings):
+        if (p.body_region or "") != "collar" or is_tailored(p):
             continue
         out = out.copy()
         if is_shawl(p):

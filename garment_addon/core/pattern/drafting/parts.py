@@ -129,6 +129,11 @@ def is_shawl(piece) -> bool:
     return any(e.name == "top" and e.role == "free" for e in piece.edges)
 
 
+def is_tailored(piece) -> bool:
+    """Whether ``piece`` is a collar turned down over a drafted roll line (tailored.lapel_collar)."""
+    return any(m.get("kind") == "roll_line" for m in piece.markings)
+
+
 def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], back: str,
                 height: float) -> None:
     """Left and right hood halves sewn to the neckline and to each other over the crown.
