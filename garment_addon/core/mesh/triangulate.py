@@ -20,6 +20,7 @@ from ..errors import UserError
 
 DEFAULT_EDGE = 1.5  # cm
 FOLD_MARKINGS = ("roll_line",)  # lines a piece is folded along when worn: the mesh has vertices on them
+INTERNAL_DART = -1  # GarmentMesh.seam_of of a pair sewn across a fish-eye dart (no pattern seam)
 
 
 @dataclass
@@ -30,6 +31,8 @@ class PieceMesh:
     boundary: np.ndarray  # vertex indices around the outline, CCW, not closed
     edge_verts: dict[str, np.ndarray]  # edge name -> vertex indices from its start to its end
     uv: np.ndarray | None = None
+    # (k, 2) vertex pairs sewn across the piece's internal (fish-eye) darts, cut as holes (_dart_holes)
+    dart_pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
 
 
 @dataclass
@@ -43,7 +46,8 @@ class GarmentMesh:
     uv: np.ndarray
     piece_of: np.ndarray  # (N,) piece index per vertex
     seam_pairs: np.ndarray  # (S, 2) global vertex indices sewn together
-    seam_of: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # (S,) seam index per pair
+    # (S,) seam index per pair (pattern.seams), INTERNAL_DART for a pair across a piece's fish-eye dart
+    seam_of: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     _edges: np.ndarray | None = field(default=None, repr=False)
     # what the wrap derives from the fixed topology and reuses (seam groups, factorised systems)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
@@ -125,7 +129,7 @@ def _lattice(poly: Polygon, h: float) -> np.ndarray:
         return pts
     inside = shapely.contains_xy(poly, pts[:, 0], pts[:, 1])
     pts = pts[inside]
-    far = shapely.distance(poly.exterior, shapely.points(pts)) > 0.55 * h
+    far = shapely.distance(poly.boundary, shapely.points(pts)) > 0.55 * h  # the outline and any dart holes
     return pts[far]
 
 
@@ -152,6 +156,40 @@ def _fold_points(piece, poly: Polygon, h: float) -> np.ndarray:
     keep = shapely.contains_xy(poly, pts[:, 0], pts[:, 1])
     keep[keep] = shapely.distance(poly.exterior, shapely.points(pts[keep])) > 0.5 * h
     return pts[keep]
+
+
+def fisheye_darts(piece) -> list[np.ndarray]:
+    """Each internal (fish-eye) dart's diamond (foot, side, top, other side: a vertical axis, widest at
+    the waist; pattern.drafting.bodice.fisheye_dart), which the mesh cuts out and sews (_dart_holes)
+    and the wrap closes (assembly.wrap.close_darts)."""
+    return [np.asarray(m["points"], float) for m in piece.markings
+            if m.get("kind") == "dart" and len(m.get("points", ())) == 4]
+
+
+def _dart_holes(piece, poly: Polygon, h: float) -> tuple[list[np.ndarray], np.ndarray]:
+    """The piece's internal (fish-eye) darts as holes: (each dart's diamond resampled at ``h``, loop of
+    points foot, side, top, other side; (k, 2) indices into their concatenation sewn leg to leg).
+    Meshed as flat cloth with the dart only drawn, a fitted shirt M hung its 4 x 2 cm of darts round
+    the waist (wrap 7.8 cm over the sewn waist): cut out and sewn, the 3D garment takes them in as a
+    sewist does. The legs are resampled alike (equal segments, sewn vertex to vertex); the two tips
+    are one vertex each. A dart not inside the piece by half an edge is left drawn only."""
+    loops, pairs, n0 = [], [], 0
+    for pts in fisheye_darts(piece):
+        diamond = Polygon(pts)
+        if not diamond.is_valid or diamond.area <= 0 or not poly.buffer(-0.5 * h).contains(diamond):
+            continue
+        foot, side, top, other = pts
+        lo = max(1, round(max(np.linalg.norm(side - foot), np.linalg.norm(other - foot)) / h))
+        up = max(1, round(max(np.linalg.norm(top - side), np.linalg.norm(top - other)) / h))
+        legs = [resample(np.array([a, b]), n) for a, b, n in
+                ((foot, side, lo), (side, top, up), (top, other, up), (other, foot, lo))]
+        loops.append(np.concatenate([leg[:-1] for leg in legs]))
+        m = 2 * (lo + up)
+        # index k along foot -> side -> top matches (m - k) % m along foot -> other -> top
+        k = np.arange(1, lo + up)
+        pairs.append(n0 + np.column_stack([k, m - k]))
+        n0 += m
+    return loops, (np.concatenate(pairs) if pairs else np.zeros((0, 2), np.int64))
 
 
 def _smooth(verts: np.ndarray, faces: np.ndarray, fixed: np.ndarray, passes: int) -> np.ndarray:
@@ -187,11 +225,17 @@ def mesh_piece(piece, target: float = DEFAULT_EDGE, counts: dict | None = None, 
     if poly.geom_type != "Polygon":
         poly = max(poly.geoms, key=lambda g: g.area)
     fold = _fold_points(piece, poly, target)
+    holes, dart_pairs = _dart_holes(piece, poly, target)
+    if holes:  # the cloth has the darts cut out: no lattice point, no triangle in them
+        poly = Polygon(poly.exterior, [h.tolist() for h in holes])
+        hole_pts = np.concatenate(holes)
+    else:
+        hole_pts = np.zeros((0, 2))
     inner = _lattice(poly, target)
     if len(fold):  # the lattice clears the fold line so the line's own points join along it
         lines = shapely.MultiLineString([m["points"] for m in piece.markings if m.get("kind") in FOLD_MARKINGS])
         inner = inner[shapely.distance(lines, shapely.points(inner)) > FOLD_CLEARANCE * target]
-    verts = np.concatenate([boundary, fold, inner])
+    verts = np.concatenate([boundary, fold, hole_pts, inner])
     tri = Delaunay(verts)
     faces = tri.simplices
     cen = verts[faces].mean(axis=1)
@@ -202,9 +246,10 @@ def mesh_piece(piece, target: float = DEFAULT_EDGE, counts: dict | None = None, 
     area = area[np.abs(area) > 1e-9]
     faces[area < 0] = faces[area < 0][:, ::-1]
     fixed = np.zeros(len(verts), bool)
-    fixed[:nb + len(fold)] = True
+    fixed[:nb + len(fold) + len(hole_pts)] = True
     verts = _smooth(verts, faces, fixed, smooth)
-    return PieceMesh(piece.name, verts, faces.astype(np.int64), np.arange(nb), edge_verts)
+    return PieceMesh(piece.name, verts, faces.astype(np.int64), np.arange(nb), edge_verts,
+                     dart_pairs=dart_pairs.astype(np.int64) + nb + len(fold))
 
 
 def _sheet_offsets(meshes: list[PieceMesh], gap: float = 3.0) -> tuple[list[np.ndarray], float]:
@@ -242,6 +287,9 @@ def mesh_pattern(pattern, target: float = DEFAULT_EDGE) -> GarmentMesh:
         keep = va != vb  # a dart's tip is one vertex on both of its legs
         pairs.append(np.column_stack([va, vb])[keep])
         seam_of.append(np.full(int(keep.sum()), si))
+    for m, o in zip(meshes, offsets, strict=True):
+        pairs.append(m.dart_pairs + o)
+        seam_of.append(np.full(len(m.dart_pairs), INTERNAL_DART))
     return GarmentMesh(
         pieces=meshes, offsets=[int(o) for o in offsets],
         verts2d=np.concatenate([m.verts for m in meshes]),
