@@ -710,6 +710,7 @@ def test_a_tops_fisheye_darts_are_taken_in_round_the_waist(fit):
     the legs of each dart meet."""
     from garment_addon.core.assembly.wrap import OFFSET
     from garment_addon.core.body.makehuman import hull_perimeter, slice_loops
+    from garment_addon.core.mesh.triangulate import INTERNAL_DART
     from garment_addon.core.pattern.measure import finished_girths
 
     spec, pattern, body, mesh, pos = _on_shown_body({"garment_type": "shirt", "size": "M",
@@ -719,7 +720,7 @@ def test_a_tops_fisheye_darts_are_taken_in_round_the_waist(fit):
     girth = hull_perimeter(np.concatenate(slice_loops(pos, faces, body.landmarks["waist"])))
     want = max(finished_girths(pattern)["waist"], spec.m["waist"] + 2 * np.pi * OFFSET)
     assert want - 0.5 < girth < want + 1.5, (girth, want)
-    darts = mesh.seam_pairs[mesh.seam_of == -1]
+    darts = mesh.seam_pairs[mesh.seam_of == INTERNAL_DART]
     assert len(darts) >= 40 and np.linalg.norm(pos[darts[:, 0]] - pos[darts[:, 1]], axis=1).max() < 0.05
 
 
