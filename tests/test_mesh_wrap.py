@@ -701,6 +701,15 @@ def test_waist_darts_are_closed_where_the_legs_meet_the_waist_band():
         assert not crossing(_placed(mesh, pos, name, stay), 8).any(), name
 
 
+def bodice_girth(pattern, mesh, pos, z):
+    """Tape-measure girth of the placed bodice (its torso pieces) at height z: its section's hull."""
+    from garment_addon.core.body.makehuman import hull_perimeter, slice_loops
+
+    torso = np.array([p.body_region.startswith("torso") for p in pattern.pieces])
+    faces = mesh.faces[torso[mesh.piece_of[mesh.faces[:, 0]]]]
+    return hull_perimeter(np.concatenate(slice_loops(pos, faces, z)))
+
+
 @pytest.mark.parametrize("fit", ["fitted", "regular"])
 def test_a_tops_fisheye_darts_are_taken_in_round_the_waist(fit):
     """A shirt's internal (fish-eye) waist darts are sewn in the wrap: its waist (the hull of its
@@ -709,15 +718,12 @@ def test_a_tops_fisheye_darts_are_taken_in_round_the_waist(fit):
     With the darts only drawn it hung 6.6 / 8.1 cm over (fitted / regular M; now 0.9 / 0.8), and
     the legs of each dart meet."""
     from garment_addon.core.assembly.wrap import OFFSET
-    from garment_addon.core.body.makehuman import hull_perimeter, slice_loops
     from garment_addon.core.mesh.triangulate import INTERNAL_DART
     from garment_addon.core.pattern.measure import finished_girths
 
     spec, pattern, body, mesh, pos = _on_shown_body({"garment_type": "shirt", "size": "M",
                                                      "features": {"fit": fit}}, 1.5)
-    torso = np.array([p.body_region.startswith("torso") for p in pattern.pieces])
-    faces = mesh.faces[torso[mesh.piece_of[mesh.faces[:, 0]]]]
-    girth = hull_perimeter(np.concatenate(slice_loops(pos, faces, body.landmarks["waist"])))
+    girth = bodice_girth(pattern, mesh, pos, body.landmarks["waist"])
     want = max(finished_girths(pattern)["waist"], spec.m["waist"] + 2 * np.pi * OFFSET)
     assert want - 0.5 < girth < want + 1.5, (girth, want)
     darts = mesh.seam_pairs[mesh.seam_of == INTERNAL_DART]

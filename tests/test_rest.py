@@ -92,9 +92,11 @@ def test_the_drape_starts_with_a_tops_fisheye_darts_sewn(fit):
     79.0 / 88.0 (fitted / regular; now 80.0 / 88.7), and its drape hung 85.0-85.3 (fitted, 3 starts;
     now 80.4)."""
     from garment_addon.blender.pipeline import _bodice_seams
-    from garment_addon.core.body.makehuman import attach_human, hull_perimeter, slice_loops
+    from garment_addon.core.body.makehuman import attach_human
     from garment_addon.core.body.mannequin import body_for_pattern
     from garment_addon.core.pattern.measure import finished_girths
+
+    from .test_mesh_wrap import bodice_girth
 
     pattern = draft_pattern(make_spec({"garment_type": "shirt", "size": "M", "features": {"fit": fit}}))
     mesh = mesh_pattern(pattern, 2.0)
@@ -102,9 +104,7 @@ def test_the_drape_starts_with_a_tops_fisheye_darts_sewn(fit):
     attach_human(body)
     rest = rest_shape(wrap(pattern, mesh, body), mesh.verts2d, mesh.edges(),
                       keep_out=lambda p: body.push_out(p, 0.5), seams=_bodice_seams(pattern, mesh))
-    torso = np.array([p.body_region.startswith("torso") for p in pattern.pieces])
-    faces = mesh.faces[torso[mesh.piece_of[mesh.faces[:, 0]]]]
-    girth = hull_perimeter(np.concatenate(slice_loops(rest, faces, body.landmarks["waist"])))
+    girth = bodice_girth(pattern, mesh, rest, body.landmarks["waist"])
     assert abs(girth - finished_girths(pattern)["waist"]) < 1.5, girth
 
 
