@@ -1030,6 +1030,32 @@ def test_a_collars_end_lies_clear_of_the_lapel_at_the_notch():
     assert not on_collar.any(), pos[edges[on_collar]].mean(axis=1)
 
 
+def notch_gaps(pattern, mesh, pos) -> list[float]:
+    """Per side, how far (cm) the collar's point lies from the lapel's point: the notch's mouth."""
+    def at(piece, xy):
+        i = mesh.index(piece)
+        return pos[mesh.offsets[i] + np.linalg.norm(mesh.pieces[i].verts - xy, axis=1).argmin()]
+
+    fall = pattern.piece("collar").edge_points("fall")
+    return [float(np.linalg.norm(at("collar", point) - at(f"{side}_front", pattern.piece(f"{side}_front").landmarks[
+        "lapel_point"]))) for side, point in (("right", fall[0]), ("left", fall[-1]))]
+
+
+@pytest.mark.parametrize(("size", "preset"), [("S", "female"), ("M", "female"), ("XXL", "male")])
+def test_a_notched_lapel_shows_its_notch(size, preset):
+    """Worn, a tailored collar's end and the lapel's top part at the gorge in a V, as cut (4.4 cm
+    apart in the flat, jacket M): the collar's end is mirrored over its roll line past the neck edge
+    and laid down the front square to the neckline. Laid square to the seam's chord round the gorge's
+    corner, down and out, it lay over the lapel's top: the notch closed (wrap, 2 cm mesh: collar point
+    0.70 / 0.46-0.90 / 2.29-2.32 cm from the lapel point; now 3.3 / 3.2 / 4.9)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+
+    _, pattern, body, mesh, pos = _on_shown_body(
+        {"garment_type": "jacket", "size": size, "metadata": {"body_preset": preset}})
+    assert min(notch_gaps(pattern, mesh, pos)) >= 2.5
+    assert not len(crossing_edges(pos, _welded(mesh, mesh.faces))[0])
+
+
 def test_a_fold_through_a_sleeve_seam_is_smoothed_out():
     """A fold the drape leaves at the elbow, through a two-piece sleeve's seam, is smoothed out by
     unfold_sleeves (male jacket M drape: 2 crossings at the right top sleeve's front seam before);

@@ -2778,7 +2778,8 @@ def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
     def on_stand(mm):
         return _carry(_rebend(p, mm), v, f, here, normals[lo:lo + len(v)])
 
-    turn = _Turn(mesh, pos, normals, here.mean(axis=0), on_stand, sh[mine, 0], host, f)
+    turn = _Turn(mesh, pos, normals, here.mean(axis=0), on_stand, sh[mine, 0], host, f,
+                 _gorge_straightened(pattern, mesh, sh[mine, 0], host))
     placed = _turned_places(turn, m, idx)
     out[lo + idx] = placed
     out[lo + idx] = _over_lapels(pattern, mesh, out, out[lo + idx])
@@ -2844,6 +2845,38 @@ def _turn_down_fall(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarra
     return out
 
 
+# cm along a front's neckline, from the gorge, whose direction the gorge is laid straight on in
+NECK_DIRECTION_SPAN = 2.0
+
+
+def _gorge_straightened(pattern, mesh: GarmentMesh, along: np.ndarray, host: np.ndarray) -> np.ndarray:
+    """Flat places of a tailored collar's seam vertices ``host`` (at ``along`` it) on their pieces, a
+    lapelled front's gorge laid straight on from its neckline: what lies past the neck edge there lies
+    down the front square to its neckline. A collar's end mirrored over its roll line lands past the
+    gorge's corner with the neckline, where the inward direction of the seam's chord round the corner
+    (down and out) sent it over the lapel's top and closed the notch (jacket M wrap: collar point
+    0.9 cm from the lapel point, 4.4 cm in the flat)."""
+    flat = mesh.verts2d[host].copy()
+    for front in pattern.pieces:
+        j = mesh.index(front.name)
+        gorge = mesh.pieces[j].edge_verts.get("gorge")
+        if lapel_side(front, mesh.pieces[j].verts) is None or gorge is None:
+            continue
+        on = np.isin(host, mesh.offsets[j] + np.asarray(gorge))
+        neck = (mesh.piece_of[host] == j) & ~on
+        if not on.any() or neck.sum() < 2:
+            continue
+        corner = np.abs(along[on][:, None] - along[neck][None]).min(axis=1).argmin()
+        a0, p0 = along[on][corner], flat[on][corner]
+        order = np.argsort(along[neck])
+        way = np.sign(np.median(along[neck]) - a0)  # from the corner along the neckline
+        p2 = np.array([np.interp(a0 + way * NECK_DIRECTION_SPAN, along[neck][order], flat[neck][order][:, k])
+                       for k in range(2)])
+        d = (p0 - p2) / max(float(np.linalg.norm(p0 - p2)), 1e-9)
+        flat[on] = p0 + np.abs(along[on] - a0)[:, None] * d
+    return flat
+
+
 @dataclass
 class _Turn:
     """What a turned-down collar lies on: its stand and, past the neck edge, the pieces the stand is sewn to."""
@@ -2856,6 +2889,7 @@ class _Turn:
     seam_along: np.ndarray  # along the stand's neck edge, of each of its sewn vertices
     seam_host: np.ndarray  # the host vertex each of those is sewn to
     faces: np.ndarray  # the turned piece's faces (its own vertex numbers)
+    seam_flat: np.ndarray | None = None  # flat places of seam_host on their pieces (None: as cut)
 
 
 def _turned_places(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -2898,7 +2932,8 @@ def _fall_at(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
         sel = where == h
         hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
         along_h, kh = np.unique(t.seam_along[owner == h], return_index=True)
-        q = _inward(hv[t.seam_host[owner == h][kh] - ho], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
+        flat = mesh.verts2d[t.seam_host] if t.seam_flat is None else t.seam_flat
+        q = _inward(flat[owner == h][kh], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
         at[sel], nrm = _carry(q, hv, hf, t.pos[ho:ho + len(hv)], t.normals[ho:ho + len(hv)])
         nh[sel] = _away(at[sel], nrm, t.centre)
     res[down] = at + COLLAR_FALL_GAP * _smoothed_over(t.faces, ids[down], nh)
