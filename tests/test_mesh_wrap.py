@@ -1056,6 +1056,36 @@ def test_a_notched_lapel_shows_its_notch(size, preset):
     assert not len(crossing_edges(pos, _welded(mesh, mesh.faces))[0])
 
 
+def centre_back_fall(pattern, mesh, pos) -> float:
+    """How far (cm) a collar's fall edge lies below the back's neck seam at the centre back."""
+    def at(piece, xy):
+        i = mesh.index(piece)
+        return pos[mesh.offsets[i] + np.linalg.norm(mesh.pieces[i].verts - xy, axis=1).argmin()]
+
+    collar, back = pattern.piece("collar"), next(p for p in pattern.pieces if p.body_region == "torso_back")
+    if "top_mid" in collar.landmarks:
+        edge = np.asarray(collar.landmarks["top_mid"])
+    else:  # a shawl's top edge at its middle
+        top = collar.edge_points("top")
+        edge = top[np.abs(top[:, 0] - 0.5 * (top[:, 0].min() + top[:, 0].max())).argmin()]
+    neck = np.vstack([back.edge_points(e) for e in back.edges if e.name.startswith("neckline")])
+    cb = neck[np.abs(neck[:, 0] - 0.5 * (neck[:, 0].min() + neck[:, 0].max())).argmin()]
+    return float(at(back.name, cb)[2] - at(collar.name, edge)[2])
+
+
+@pytest.mark.parametrize(("size", "preset", "least"), [("M", "female", 0.9), ("XXL", "female", 0.4),
+                                                       ("XXL", "male", 0.4)])
+def test_a_tailored_collars_fall_covers_the_back_neck_seam(size, preset, least):
+    """At the centre back a tailored collar stands 3 cm and its 4.5 cm fall comes down over the stand
+    and 1.5 cm past the neck seam, its edge resting on the back (FALL_EDGE_GAP out) below the seam.
+    Spanning the neck's corner straight to 2 cm down the back, 1 cm out all the way, the edge hung
+    on that chord: on a back that slopes out from the neck, as high as the seam it is to cover (wrap,
+    2 cm mesh: 0.74 / 0.08 / 0.11 cm below it; now 1.03 / 0.47 / 0.50)."""
+    _, pattern, body, mesh, pos = _on_shown_body(
+        {"garment_type": "jacket", "size": size, "metadata": {"body_preset": preset}})
+    assert centre_back_fall(pattern, mesh, pos) >= least
+
+
 def test_a_fold_through_a_sleeve_seam_is_smoothed_out():
     """A fold the drape leaves at the elbow, through a two-piece sleeve's seam, is smoothed out by
     unfold_sleeves (male jacket M drape: 2 crossings at the right top sleeve's front seam before);

@@ -2679,10 +2679,17 @@ def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray) -> np.ndarr
 
 
 COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
+# cm: past the neck edge it comes down to this over FALL_GAP_REACH (cm), its edge resting on the
+# cloth it turns onto: 1 cm out there, on a back that slopes out from the neck (male XXL) the fall's
+# edge at the centre back lay as high as the seam it is to cover, 2 cm off the back
+FALL_EDGE_GAP, FALL_GAP_REACH = 0.5, 1.5
 # cm either side of the neck edge over which a turned collar spans its corner (3 cm: the fall stood off
 # the side necks, its edge up to 1.67-1.74 cm off the bodice, a dark gap under it in renders; 2 cm:
 # 1.25-1.27, jacket S..XXL, 2 cm mesh, no crossings at 1.5 or 2 cm, XS..XXL and male XS / L)
 COLLAR_CORNER = 2.0
+# cm along the collar within which the fall's deepest point past the neck edge bounds the corner's
+# span on the host, and the least span
+CORNER_WINDOW, CORNER_LEAST = 1.0, 0.5
 
 
 def _collar_circle(piece) -> tuple[float, float] | None:
@@ -2901,9 +2908,12 @@ def _turned_places(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
     placed = _fall_at(t, mm, ids)
     near = np.abs(mm[:, 1]) < COLLAR_CORNER
     if near.any():
-        ends = [_fall_at(t, np.column_stack([mm[near, 0], np.full(near.sum(), h)]), ids[near])
-                for h in (COLLAR_CORNER, -COLLAR_CORNER)]
-        w = ((COLLAR_CORNER - mm[near, 1]) / (2 * COLLAR_CORNER))[:, None]
+        # no further out than the fall reaches there: its edge lies on the host, not on the chord over it
+        by = np.abs(mm[near, 0][:, None] - mm[None, :, 0]) < CORNER_WINDOW
+        reach = np.clip(np.where(by, -mm[None, :, 1], 0.0).max(axis=1), CORNER_LEAST, COLLAR_CORNER)
+        ends = [_fall_at(t, np.column_stack([mm[near, 0], h]), ids[near])
+                for h in (np.full(near.sum(), COLLAR_CORNER), -reach)]
+        w = np.clip((COLLAR_CORNER - mm[near, 1]) / (COLLAR_CORNER + reach), 0.0, 1.0)[:, None]
         placed[near] = ends[0] + w * (ends[1] - ends[0])
     return placed
 
@@ -2936,7 +2946,8 @@ def _fall_at(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
         q = _inward(flat[owner == h][kh], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
         at[sel], nrm = _carry(q, hv, hf, t.pos[ho:ho + len(hv)], t.normals[ho:ho + len(hv)])
         nh[sel] = _away(at[sel], nrm, t.centre)
-    res[down] = at + COLLAR_FALL_GAP * _smoothed_over(t.faces, ids[down], nh)
+    gap = COLLAR_FALL_GAP - (COLLAR_FALL_GAP - FALL_EDGE_GAP) * np.clip(-mm[down, 1] / FALL_GAP_REACH, 0.0, 1.0)
+    res[down] = at + gap[:, None] * _smoothed_over(t.faces, ids[down], nh)
     return res
 
 
