@@ -1319,6 +1319,19 @@ def shawl_lie(pattern, mesh, pos):
     ({"garment_type": "vest", "size": "XXL", "features": {"has_collar": True}}, 2.0),
     ({"garment_type": "jacket", "size": "M", "features": {"fabric": "knit"}}, 2.0),
 ])
+def test_a_shawl_collars_fall_covers_the_back_neck_seam(spec_dict, edge):
+    """A shawl collar's fall is longer than its stand (SHAWL_STAND of its height): turned down, it
+    reaches past the neck seam and covers it at the centre back. Mirrored no further than the seam,
+    its edge lay on it (wrap: 0.0 / -0.02 / 0.0 cm below it; now 1.0 / 0.43 / 1.0)."""
+    _, pattern, body, mesh, pos = _on_shown_body(spec_dict, edge)
+    assert centre_back_fall(pattern, mesh, pos) >= 0.3
+
+
+@pytest.mark.parametrize("spec_dict,edge", [
+    ({"garment_type": "vest", "size": "M", "features": {"has_collar": True}}, 1.5),
+    ({"garment_type": "vest", "size": "XXL", "features": {"has_collar": True}}, 2.0),
+    ({"garment_type": "jacket", "size": "M", "features": {"fabric": "knit"}}, 2.0),
+])
 def test_a_shawl_collar_rolls_over_its_stand(spec_dict, edge):
     """A shawl collar (a vest's, a knit jacket's) rolls over as worn: round the back neck it rises
     only its stand (SHAWL_STAND of its height) above the neck seam and its outer edge is turned down

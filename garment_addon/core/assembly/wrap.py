@@ -2389,7 +2389,9 @@ def _roll_shawl(pattern, p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offs
     height = np.interp(v[:, 0], v[top[order], 0], v[top[order], 1])
     roll = SHAWL_STAND * height
     past = v[:, 1] - roll  # > 0 on the fall
-    h = np.where(past > 0, np.maximum(2 * roll - v[:, 1], 0.0), v[:, 1])
+    # the fall, longer than the stand, reaches on past the seam (h < 0) and covers it: stopped at the
+    # seam, its edge lay on it (vest M, knit jacket M: 0.0 cm below it at the centre back)
+    h = np.where(past > 0, 2 * roll - v[:, 1], v[:, 1])
     gap = COLLAR_FALL_GAP * np.clip(past / COLLAR_FALL_GAP, 0.0, 1.0)
     base = along(seam)
     rolled = base + h[:, None] * unit(along(up)) + gap[:, None] * unit(along(out))
