@@ -2421,7 +2421,9 @@ def _roll_shawl(pattern, p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offs
     height = np.interp(v[:, 0], v[top[order], 0], v[top[order], 1])
     roll = SHAWL_STAND * height
     past = v[:, 1] - roll  # > 0 on the fall
-    h = np.where(past > 0, np.maximum(2 * roll - v[:, 1], 0.0), v[:, 1])
+    # the fall, longer than the stand, reaches on past the seam (h < 0) and covers it: stopped at the
+    # seam, its edge lay on it (vest M, knit jacket M: 0.0 cm below it at the centre back)
+    h = np.where(past > 0, 2 * roll - v[:, 1], v[:, 1])
     gap = COLLAR_FALL_GAP * np.clip(past / COLLAR_FALL_GAP, 0.0, 1.0)
     base = along(seam)
     rolled = base + h[:, None] * unit(along(up)) + gap[:, None] * unit(along(out))
@@ -2711,10 +2713,17 @@ def _untangle(pos: np.ndarray, faces: np.ndarray, layer: np.ndarray) -> np.ndarr
 
 
 COLLAR_FALL_GAP = 1.0  # cm: a turned-down collar lies this far out over what it turns onto
+# cm: past the neck edge it comes down to this over FALL_GAP_REACH (cm), its edge resting on the
+# cloth it turns onto: 1 cm out there, on a back that slopes out from the neck (male XXL) the fall's
+# edge at the centre back lay as high as the seam it is to cover, 2 cm off the back
+FALL_EDGE_GAP, FALL_GAP_REACH = 0.5, 1.5
 # cm either side of the neck edge over which a turned collar spans its corner (3 cm: the fall stood off
 # the side necks, its edge up to 1.67-1.74 cm off the bodice, a dark gap under it in renders; 2 cm:
 # 1.25-1.27, jacket S..XXL, 2 cm mesh, no crossings at 1.5 or 2 cm, XS..XXL and male XS / L)
 COLLAR_CORNER = 2.0
+# cm along the collar within which the fall's deepest point past the neck edge bounds the corner's
+# span on the host, and the least span
+CORNER_WINDOW, CORNER_LEAST = 1.0, 0.5
 
 
 def _collar_circle(piece) -> tuple[float, float] | None:
@@ -2810,7 +2819,8 @@ def _turn_down(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarray:
     def on_stand(mm):
         return _carry(_rebend(p, mm), v, f, here, normals[lo:lo + len(v)])
 
-    turn = _Turn(mesh, pos, normals, here.mean(axis=0), on_stand, sh[mine, 0], host, f)
+    turn = _Turn(mesh, pos, normals, here.mean(axis=0), on_stand, sh[mine, 0], host, f,
+                 _gorge_straightened(pattern, mesh, sh[mine, 0], host))
     placed = _turned_places(turn, m, idx)
     out[lo + idx] = placed
     out[lo + idx] = _over_lapels(pattern, mesh, out, out[lo + idx])
@@ -2876,6 +2886,38 @@ def _turn_down_fall(pattern, mesh: GarmentMesh, out: np.ndarray, p) -> np.ndarra
     return out
 
 
+# cm along a front's neckline, from the gorge, whose direction the gorge is laid straight on in
+NECK_DIRECTION_SPAN = 2.0
+
+
+def _gorge_straightened(pattern, mesh: GarmentMesh, along: np.ndarray, host: np.ndarray) -> np.ndarray:
+    """Flat places of a tailored collar's seam vertices ``host`` (at ``along`` it) on their pieces, a
+    lapelled front's gorge laid straight on from its neckline: what lies past the neck edge there lies
+    down the front square to its neckline. A collar's end mirrored over its roll line lands past the
+    gorge's corner with the neckline, where the inward direction of the seam's chord round the corner
+    (down and out) sent it over the lapel's top and closed the notch (jacket M wrap: collar point
+    0.9 cm from the lapel point, 4.4 cm in the flat)."""
+    flat = mesh.verts2d[host].copy()
+    for front in pattern.pieces:
+        j = mesh.index(front.name)
+        gorge = mesh.pieces[j].edge_verts.get("gorge")
+        if lapel_side(front, mesh.pieces[j].verts) is None or gorge is None:
+            continue
+        on = np.isin(host, mesh.offsets[j] + np.asarray(gorge))
+        neck = (mesh.piece_of[host] == j) & ~on
+        if not on.any() or neck.sum() < 2:
+            continue
+        corner = np.abs(along[on][:, None] - along[neck][None]).min(axis=1).argmin()
+        a0, p0 = along[on][corner], flat[on][corner]
+        order = np.argsort(along[neck])
+        way = np.sign(np.median(along[neck]) - a0)  # from the corner along the neckline
+        p2 = np.array([np.interp(a0 + way * NECK_DIRECTION_SPAN, along[neck][order], flat[neck][order][:, k])
+                       for k in range(2)])
+        d = (p0 - p2) / max(float(np.linalg.norm(p0 - p2)), 1e-9)
+        flat[on] = p0 + np.abs(along[on] - a0)[:, None] * d
+    return flat
+
+
 @dataclass
 class _Turn:
     """What a turned-down collar lies on: its stand and, past the neck edge, the pieces the stand is sewn to."""
@@ -2888,6 +2930,7 @@ class _Turn:
     seam_along: np.ndarray  # along the stand's neck edge, of each of its sewn vertices
     seam_host: np.ndarray  # the host vertex each of those is sewn to
     faces: np.ndarray  # the turned piece's faces (its own vertex numbers)
+    seam_flat: np.ndarray | None = None  # flat places of seam_host on their pieces (None: as cut)
 
 
 def _turned_places(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -2899,9 +2942,12 @@ def _turned_places(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
     placed = _fall_at(t, mm, ids)
     near = np.abs(mm[:, 1]) < COLLAR_CORNER
     if near.any():
-        ends = [_fall_at(t, np.column_stack([mm[near, 0], np.full(near.sum(), h)]), ids[near])
-                for h in (COLLAR_CORNER, -COLLAR_CORNER)]
-        w = ((COLLAR_CORNER - mm[near, 1]) / (2 * COLLAR_CORNER))[:, None]
+        # no further out than the fall reaches there: its edge lies on the host, not on the chord over it
+        by = np.abs(mm[near, 0][:, None] - mm[None, :, 0]) < CORNER_WINDOW
+        reach = np.clip(np.where(by, -mm[None, :, 1], 0.0).max(axis=1), CORNER_LEAST, COLLAR_CORNER)
+        ends = [_fall_at(t, np.column_stack([mm[near, 0], h]), ids[near])
+                for h in (np.full(near.sum(), COLLAR_CORNER), -reach)]
+        w = np.clip((COLLAR_CORNER - mm[near, 1]) / (COLLAR_CORNER + reach), 0.0, 1.0)[:, None]
         placed[near] = ends[0] + w * (ends[1] - ends[0])
     return placed
 
@@ -2930,10 +2976,12 @@ def _fall_at(t: _Turn, mm: np.ndarray, ids: np.ndarray) -> np.ndarray:
         sel = where == h
         hv, hf, ho = mesh.pieces[h].verts, mesh.pieces[h].faces, mesh.offsets[h]
         along_h, kh = np.unique(t.seam_along[owner == h], return_index=True)
-        q = _inward(hv[t.seam_host[owner == h][kh] - ho], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
+        flat = mesh.verts2d[t.seam_host] if t.seam_flat is None else t.seam_flat
+        q = _inward(flat[owner == h][kh], hv, along_h, mm[down[sel], 0], -mm[down[sel], 1])
         at[sel], nrm = _carry(q, hv, hf, t.pos[ho:ho + len(hv)], t.normals[ho:ho + len(hv)])
         nh[sel] = _away(at[sel], nrm, t.centre)
-    res[down] = at + COLLAR_FALL_GAP * _smoothed_over(t.faces, ids[down], nh)
+    gap = COLLAR_FALL_GAP - (COLLAR_FALL_GAP - FALL_EDGE_GAP) * np.clip(-mm[down, 1] / FALL_GAP_REACH, 0.0, 1.0)
+    res[down] = at + gap[:, None] * _smoothed_over(t.faces, ids[down], nh)
     return res
 
 
