@@ -105,7 +105,7 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
 
     def fake_render(scene, path, profile, size):
         mods = [(m.type, m.name, m.show_render, m.show_viewport, getattr(m, "thickness", None),
-                 getattr(m, "use_even_offset", None)) for m in r.garment.modifiers]
+                 getattr(m, "use_even_offset", None), getattr(m, "use_rim", None)) for m in r.garment.modifiers]
         seen.append((profile, mods))
         from PIL import Image
 
@@ -120,6 +120,7 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     assert final[-1][:4] == ("SOLIDIFY", RENDER_THICKNESS, True, False)
     assert final[-1][4] == pytest.approx(RENDER_THICKNESS_MM / 1000.0)
     assert final[-1][5] is False  # even offset threw spikes at a folded cuff
+    assert final[-1][6] is False  # a smooth-shaded rim drew a sawtooth along every edge
     assert final[-2][0] == "SUBSURF"  # thickened after the smoothing: stitch lines stay straight
     assert all(m[0] != "SOLIDIFY" for m in preview)
     assert all(m.type != "SOLIDIFY" for m in r.garment.modifiers)

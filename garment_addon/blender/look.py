@@ -285,9 +285,11 @@ def render_thickness(garments, fabric_mm: float = 0.0):
     added = []
     try:
         for g in garments:
-            mod = outward_thickness(g, RENDER_THICKNESS, max(RENDER_THICKNESS_MM, fabric_mm))
-            mod.show_viewport = False  # last, after the smoothing: before it, the rim it closes the edges
-            # with was rounded too, and drew every stitch line along a hem or a pocket wavy (a 1 cm zigzag)
+            # no rim: smooth shaded, its quads bent the cloth's normals along every hem, pocket and
+            # lapel edge, a dark sawtooth one base edge long (jacket M final; the export keeps its rim)
+            mod = outward_thickness(g, RENDER_THICKNESS, max(RENDER_THICKNESS_MM, fabric_mm), rim=False)
+            mod.show_viewport = False  # last, after the smoothing: before it, its edges were rounded too,
+            # and drew every stitch line along a hem or a pocket wavy (a 1 cm zigzag)
             added.append((g, mod))
         yield
     finally:
