@@ -133,7 +133,7 @@ def test_the_garment_is_shaded_in_the_specs_colour_unless_told_otherwise(tmp_pat
 
     def base_color():
         mats = {m.name for m in r.garment.data.materials if not m.name.startswith("GS_Button")}
-        assert mats == {"GS_Fabric"}
+        assert mats == {"GS_Fabric_skirt"}
         bsdf = r.garment.data.materials[0].node_tree.nodes["Principled BSDF"]
         return tuple(bsdf.inputs["Base Color"].default_value)[:3]
 

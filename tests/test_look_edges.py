@@ -105,7 +105,7 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
 
     def fake_render(scene, path, profile, size):
         mods = [(m.type, m.name, m.show_render, m.show_viewport, getattr(m, "thickness", None),
-                 getattr(m, "use_even_offset", None)) for m in r.garment.modifiers]
+                 getattr(m, "use_even_offset", None), getattr(m, "use_rim", None)) for m in r.garment.modifiers]
         seen.append((profile, mods))
         from PIL import Image
 
@@ -120,6 +120,7 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     assert final[-1][:4] == ("SOLIDIFY", RENDER_THICKNESS, True, False)
     assert final[-1][4] == pytest.approx(RENDER_THICKNESS_MM / 1000.0)
     assert final[-1][5] is False  # even offset threw spikes at a folded cuff
+    assert final[-1][6] is False  # a smooth-shaded rim drew a sawtooth along every edge
     assert final[-2][0] == "SUBSURF"  # thickened after the smoothing: stitch lines stay straight
     assert all(m[0] != "SOLIDIFY" for m in preview)
     assert all(m.type != "SOLIDIFY" for m in r.garment.modifiers)
@@ -151,3 +152,58 @@ def test_final_profile_shadows_are_jittered_and_unfiltered():
         bpy.data.objects.remove(obj)
         bpy.data.lights.remove(light)
         bpy.data.scenes.remove(scene)
+
+
+def _stitch_lines(mat) -> list[float]:
+    """cm in from the unsewn edge of each stitch line the material draws while rendering."""
+    return sorted(n.inputs[1].default_value for n in mat.node_tree.nodes
+                  if n.type == "MATH" and n.operation == "SUBTRACT")
+
+
+def test_a_knits_hems_are_coverstitched_and_its_rib_bands_not_stitched():
+    """A hoodie (jersey) is sewn as knits are: two parallel lines in from its hems (a twin needle over
+    a turned hem), nothing on its rib cuffs and hem band (their folded edge is not sewn down); a woven
+    shirt keeps one topstitch line by its edges. Was: every garment one woven line, round the ribs too."""
+    from garment_addon.blender.look import COVERSTITCH_CM, STITCH_CM, render_edges
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    pattern = draft_pattern(make_spec({"garment_type": "hoodie", "size": "M"}))
+    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+    flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
+    obj, _ = pl._make_garment(pattern, mesh, flat, with_seams=False)  # unwelded: mesh's vertex order
+    free = np.zeros(len(obj.data.vertices))
+    obj.data.attributes[EDGE_ATTRIBUTES[1]].data.foreach_get("value", free)
+    for name in ("left_cuff", "hem_band"):
+        _, at = _piece(pattern, mesh, name)
+        assert (free[at] >= 1e3).all()
+    for name in ("kangaroo_pocket", "hood_left"):  # the pocket's edges and the face opening are stitched
+        _, at = _piece(pattern, mesh, name)
+        assert free[at].min() == pytest.approx(0.0, abs=1e-9)
+    hoodie = pl.build_scene(pattern, "wrap")
+    assert hoodie.metrics["fabric"] in ("jersey", "fleece")
+    mat = hoodie.garment.data.materials[0]
+    with render_edges([hoodie.garment]):
+        assert _stitch_lines(mat) == pytest.approx(sorted(COVERSTITCH_CM))
+    assert not _stitch_lines(mat)
+    shirt = pl.build_scene(draft_pattern(make_spec(SHIRT)), "wrap")
+    with render_edges([shirt.garment]):
+        assert _stitch_lines(shirt.garment.data.materials[0]) == pytest.approx([STITCH_CM])
+
+
+def test_an_outfits_garments_keep_their_own_colours():
+    """A red shirt under a navy jacket stays red: each garment type has its own fabric material (one
+    shared material took the last garment's colour for every layer)."""
+    from garment_addon.blender.look import parse_color
+
+    def spec(kind, color):
+        return draft_pattern(make_spec({"garment_type": kind, "size": "M", "features": {"color": color}}))
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    pl.build_scene(spec("shirt", "#aa2222"), "wrap")
+    pl.build_scene(spec("jacket", "#223355"), "wrap", layer=True)
+    colours = {}
+    for g in pl.worn_garments():
+        mat = g.data.materials[0]
+        colours[g[pl.LAYER_KEY]] = tuple(mat.node_tree.nodes["Principled BSDF"].inputs["Base Color"].default_value)[:3]
+    assert colours["shirt"] == pytest.approx(parse_color("#aa2222"), abs=1e-5)
+    assert colours["jacket"] == pytest.approx(parse_color("#223355"), abs=1e-5)

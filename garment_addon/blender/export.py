@@ -46,15 +46,16 @@ def check_shell(thickness_mm, subdivisions) -> None:
         raise UserError(f"subdivisions: must be an integer in 0..{MAX_SUBDIVISIONS} (got {subdivisions!r})")
 
 
-def outward_thickness(obj, name: str, thickness_mm: float):
+def outward_thickness(obj, name: str, thickness_mm: float, rim: bool = True):
     """A Solidify on ``obj`` that grows ``thickness_mm`` of cloth outward (the garment's normals face
-    away from the body: nothing new sinks into it), its edges closed by a rim; returns the modifier.
+    away from the body: nothing new sinks into it), its edges closed by a rim unless ``rim`` is False;
+    returns the modifier.
     No even offset: it scales the offset by each corner's angle, and at a draped shirt's folded cuff
     it threw a spike 15 cm past the hand (a hoodie M's exported glb reached 5 cm past its obj)."""
     mod = obj.modifiers.new(name, "SOLIDIFY")
     mod.thickness = thickness_mm / 1000.0
     mod.offset = 1.0
-    mod.use_rim = True
+    mod.use_rim = rim
     return mod
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import bpy
 
 from ..core.errors import UserError
-from ..core.fabric import check_color, srgb_to_linear
+from ..core.fabric import check_color, material_fabric, srgb_to_linear
 from .export import outward_thickness
 
 # per fabric preset: (default colour (linear RGB), roughness, sheen weight, sheen roughness)
@@ -58,9 +58,10 @@ def garment_color(fabric: str, look: Look, spec: dict | None = None) -> tuple[fl
 
 
 def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.types.Material:
-    """The garment's fabric material (one per fabric, recreated with the look asked for)."""
+    """The garment's fabric material, recreated with the look asked for: one per garment type, as an
+    outfit holds one garment of each (shared, a red shirt under a navy jacket rendered navy)."""
     _, roughness, sheen, sheen_rough = FABRIC_SHADING.get(fabric, FABRIC_SHADING["cotton_shirting"])
-    name = "GS_Fabric"
+    name = f"GS_Fabric_{(spec or {}).get('garment_type') or 'garment'}"
     old = bpy.data.materials.get(name)
     if old is not None and old.users == 0:
         bpy.data.materials.remove(old)
@@ -68,6 +69,7 @@ def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.ty
     mat = old or bpy.data.materials.new(name)
     if mat.node_tree is None:
         mat.use_nodes = True
+    mat[KNIT_KEY] = material_fabric(fabric) == "knit"  # its hems are coverstitched (render_edges)
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
     for n in [n for n in nodes if n.type == "TEX_IMAGE"]:
         nodes.remove(n)
@@ -97,22 +99,26 @@ def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.ty
 # rolls over (a bump); a stitch line STITCH_CM in from every unsewn edge (hems, openings, a pocket's
 # sides), STITCH_HALF_CM wide each side, STITCH_MIX of the way to the thread: the cloth's own colour
 # THREAD_LIFT of the way to white (tonal, as a shirt or a suit is sewn; a fixed bone thread drew white
-# piping round a navy jacket's lapels and pockets).
+# piping round a navy jacket's lapels and pockets). A knit's hems are coverstitched instead: two
+# parallel lines COVERSTITCH_CM in from the edge (a twin needle over a turned hem, as a tee or a
+# hoodie is sewn); its rib bands are not stitched at all (pipeline.edge_distances).
 # per-vertex attributes (pipeline.edge_distances): cm on the flat pattern to the piece's outline, and
 # to its unsewn outline (hems, openings, a pocket's edges), where the topstitching runs
 EDGE_ATTRIBUTES = ("gs_edge_cm", "gs_hem_cm")
 EDGE_CM = 0.35
 EDGE_SHADE = 0.72
 STITCH_CM = 0.6
+COVERSTITCH_CM = (1.5, 2.1)  # a 6 mm twin needle over a 2.5 cm turned hem
+KNIT_KEY = "gs_knit"  # fabric material custom property: a knit's material (coverstitched hems)
 STITCH_HALF_CM = 0.06
 STITCH_MIX = 0.28
 THREAD_LIFT = 0.2
 EDGE_BUMP = 0.5  # bump strength of the roll (Bump node, distance 1 mm)
 
 
-def _edges(tree, bsdf) -> list:
-    """Edge shade, roll and topstitching into ``bsdf``'s colour (its texture's, else its own);
-    returns the nodes added."""
+def _edges(tree, bsdf, lines: tuple[float, ...] = (STITCH_CM,)) -> list:
+    """Edge shade, roll and topstitching into ``bsdf``'s colour (its texture's, else its own), a stitch
+    line at each of ``lines`` (cm in from the unsewn edges); returns the nodes added."""
     nodes, links = tree.nodes, tree.links
     before = set(nodes)
     color = bsdf.inputs["Base Color"]
@@ -141,14 +147,22 @@ def _edges(tree, bsdf) -> list:
                 sock.default_value = v
         return m.outputs[2]
 
+    def math(op, a, b=None):
+        m = nodes.new("ShaderNodeMath")
+        m.operation = op
+        for sock, v in zip(m.inputs, (a, b), strict=False):  # a unary op leaves its second input
+            if isinstance(v, bpy.types.NodeSocket):
+                links.new(v, sock)
+            elif v is not None:
+                sock.default_value = v
+        return m.outputs[0]
+
     edge_cm, hem_cm = (attribute(n) for n in EDGE_ATTRIBUTES)
-    off = nodes.new("ShaderNodeMath")
-    off.operation = "ABSOLUTE"
-    sub = nodes.new("ShaderNodeMath")
-    sub.operation, sub.inputs[1].default_value = "SUBTRACT", STITCH_CM
-    links.new(hem_cm, sub.inputs[0])
-    links.new(sub.outputs[0], off.inputs[0])
-    stitch = map_range(off.outputs[0], STITCH_HALF_CM, 2 * STITCH_HALF_CM, STITCH_MIX, 0.0)
+    off = None  # cm to the nearest stitch line
+    for line in lines:
+        d = math("ABSOLUTE", math("SUBTRACT", hem_cm, line))
+        off = d if off is None else math("MINIMUM", off, d)
+    stitch = map_range(off, STITCH_HALF_CM, 2 * STITCH_HALF_CM, STITCH_MIX, 0.0)
     shade = map_range(edge_cm, 0.0, EDGE_CM, EDGE_SHADE, 1.0, smooth=True)
     thread = mix(THREAD_LIFT, base, (1.0, 1.0, 1.0, 1.0))
     links.new(mix(stitch, mix(1.0, base, shade, "MULTIPLY"), thread), color)
@@ -174,7 +188,8 @@ def render_edges(garments):
                 continue
             color = bsdf.inputs["Base Color"]
             texture = color.links[0].from_socket if color.is_linked else None
-            added.append((mat, bsdf, texture, _edges(mat.node_tree, bsdf)))
+            lines = COVERSTITCH_CM if mat.get(KNIT_KEY) else (STITCH_CM,)
+            added.append((mat, bsdf, texture, _edges(mat.node_tree, bsdf, lines)))
         yield
     finally:
         for mat, bsdf, texture, nodes in added:
@@ -270,9 +285,11 @@ def render_thickness(garments, fabric_mm: float = 0.0):
     added = []
     try:
         for g in garments:
-            mod = outward_thickness(g, RENDER_THICKNESS, max(RENDER_THICKNESS_MM, fabric_mm))
-            mod.show_viewport = False  # last, after the smoothing: before it, the rim it closes the edges
-            # with was rounded too, and drew every stitch line along a hem or a pocket wavy (a 1 cm zigzag)
+            # no rim: smooth shaded, its quads bent the cloth's normals along every hem, pocket and
+            # lapel edge, a dark sawtooth one base edge long (jacket M final; the export keeps its rim)
+            mod = outward_thickness(g, RENDER_THICKNESS, max(RENDER_THICKNESS_MM, fabric_mm), rim=False)
+            mod.show_viewport = False  # last, after the smoothing: before it, its edges were rounded too,
+            # and drew every stitch line along a hem or a pocket wavy (a 1 cm zigzag)
             added.append((g, mod))
         yield
     finally:

@@ -95,9 +95,11 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool, faces=None):
         legend.append({"piece": pm.name, "color": sc.hex_color(c), "body_region": piece.body_region})
     obj.data.polygons.foreach_set("use_smooth", np.ones(len(mesh.faces), bool))
     _sharp_folds(obj.data, pattern, mesh)
+    from ..core.assembly.wrap import rib_ratios
     from .look import EDGE_ATTRIBUTES
 
-    for name, d in zip(EDGE_ATTRIBUTES, edge_distances(mesh), strict=True):
+    ribs = [i for i, p in enumerate(pattern.pieces) if p.name in rib_ratios(pattern)]
+    for name, d in zip(EDGE_ATTRIBUTES, edge_distances(mesh, unstitched=ribs), strict=True):
         obj.data.attributes.new(name, "FLOAT", "POINT").data.foreach_set("value", d.astype(np.float32))
     return obj, legend
 
@@ -105,23 +107,24 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool, faces=None):
 MIN_UNSEWN_CM = 6.0  # an unsewn stretch of outline shorter than this is not topstitched
 
 
-def edge_distances(mesh) -> tuple[np.ndarray, np.ndarray]:
+def edge_distances(mesh, unstitched=()) -> tuple[np.ndarray, np.ndarray]:
     """(to the outline, to the unsewn outline) per vertex, cm on the flat piece: the shader draws a
     seam's edge and the topstitching from them (linear in a triangle along a straight edge, so the
-    line keeps its distance between the 2 cm vertices). No unsewn edge on a piece: a large number."""
+    line keeps its distance between the 2 cm vertices). No unsewn edge on a piece, or one of the
+    pieces ``unstitched`` (indices: rib bands, whose folded edge is not sewn down): a large number."""
     from ..core.assembly.breaks import _distance_to_polyline
 
     sewn = np.zeros(len(mesh.verts2d), bool)
     sewn[mesh.seam_pairs.ravel()] = True
     edge = np.full(len(mesh.verts2d), 1e3)
     free = np.full(len(mesh.verts2d), 1e3)
-    for pm, off in zip(mesh.pieces, mesh.offsets, strict=True):
+    for i, (pm, off) in enumerate(zip(mesh.pieces, mesh.offsets, strict=True)):
         ring = np.append(pm.boundary, pm.boundary[0])
         n = len(pm.verts)
         edge[off:off + n] = _distance_to_polyline(pm.verts, pm.verts[ring])
         # runs of segments with an unsewn end, each a polyline (rolled to start at a sewn segment)
         loose = ~(sewn[off + ring[:-1]] & sewn[off + ring[1:]])
-        if not loose.any():
+        if not loose.any() or i in unstitched:
             continue
         start = int(np.argmin(loose)) if not loose.all() else 0
         seg, loose = np.roll(ring[:-1], -start), np.roll(loose, -start)
@@ -194,7 +197,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly import assembly_metrics, snap_seams, wrap
     from ..core.assembly.breaks import limb_breaks
     from ..core.assembly.level import front_level
-    from ..core.assembly.quality import push_out
+    from ..core.assembly.quality import clear_body, push_out, vertex_normals
     from ..core.assembly.rest import rest_shape
     from ..core.assembly.springs import aim_inward_springs
     from ..core.assembly.wrap import WELD_CM, unfold_armholes, unfold_sleeves
@@ -245,6 +248,12 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held,
                                keep_out=lambda p: body.push_out(p, dr.COLLISION_DISTANCE / CM),
                                seams=_bodice_seams(pattern, mesh))
+            # the shown body poking out between the start's vertices (a thumb under a loose sleeve's
+            # hem, pierced by 1.2 cm in the wrap) is cleared first: the solver keeps cloth on the side
+            # it starts on, and the thumb went on through by 2.6 cm (jacket S loose: 1.1 % through)
+            bverts, bfaces = _mesh_arrays(result.mannequin)
+            start = clear_body(start, mesh.faces, bverts, vertex_normals(bverts, bfaces),
+                               0.5 * dr.COLLISION_DISTANCE / CM)
             sc.set_coords(garment, start)
             # what is held starts as wrapped and is scaled per vertex toward its cut lengths, as before:
             # sleeves and legs, squeezed along the limb, push out against the cuff or hem and fold above
@@ -263,7 +272,6 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         # a seam the cloth left open at a crowded junction (underarm, crotch) is closed exactly, the
         # move spread smoothly; then what the solver let sink into the body comes out. No relax
         # toward flat lengths afterwards: that would iron out the folds gravity made.
-        bverts, bfaces = _mesh_arrays(result.mannequin)
         gap = 0.5 * dr.COLLISION_DISTANCE / CM
         # the snap can fold the cloth beside an underarm junction as the wrap's did: unfolded the same way
         pos = unfold_armholes(pattern, mesh, push_out(snap_seams(mesh, raw), bverts, bfaces, gap), body, gap)
