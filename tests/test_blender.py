@@ -872,9 +872,9 @@ def test_buttons_are_discs_on_the_garment_in_a_slot_of_their_own():
 
 
 def test_a_hoods_face_edge_is_held_round_the_face():
-    """A hood's face edge (its drawcord casing) is held where the wrap laid it round the face, from the
-    neck up: held only by the hood's height over the neck, its lower face edge drew taut onto the jaw
-    and the opening shut under the chin."""
+    """A hood's face edge (its drawcord casing) is held (HOOD_CASING_W) where the wrap laid it round the
+    face, from the neck up: held only by the hood's height over the neck, its lower face edge drew taut
+    onto the jaw and the opening shut under the chin."""
     from garment_addon.core.assembly import wrap
     from garment_addon.core.mesh import mesh_pattern
 
@@ -885,4 +885,4 @@ def test_a_hoods_face_edge_is_held_round_the_face():
     for half in ("hood_left", "hood_right"):
         i = mesh.index(half)
         face = mesh.offsets[i] + np.asarray(mesh.pieces[i].edge_verts["face"])
-        assert len(face) > 10 and (w[face] == 1.0).all()
+        assert len(face) > 10 and (w[face] >= pl.HOOD_CASING_W).all() and pl.HOOD_CASING_W >= 0.8

@@ -29,6 +29,9 @@ HOOD_PIN_POWER = 1.0  # hood pin weight = (height above the neck base / hood hei
 # face edge's 2.5 cm turned back). Free, the face edge (cut 36 cm, 44 round the face) drew taut onto
 # the jaw and shut the opening under the chin (hoodie M drape: 0.8 cm off the jaw, 10.9 cm wide there)
 HOOD_CASING_CM = 2.5
+# its pin weight at least: held fully (1.0: opening 8.6 / 12.6 / 14.0 / 15.3 cm at z 142..148), the
+# hooded jacket M loose drape crossed the hood's halves at the back neck on 2 of 3 starts (2 each; 0.6 / 0.8: 0)
+HOOD_CASING_W = 0.8
 BUTTON_HOLD_CM = 2.5  # cm below the lowest button a buttoned front's stand is closed, below the top one pinned
 BACK_NECK_HOLD_CM = 2.5  # cm of the back under a buttoned collar stand held with it
 
@@ -481,7 +484,8 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
             z = pos_cm[idx, 2]
             w[idx] = np.clip((z - neck) / max(z.max() - neck, 1.0), 0.0, 1.0) ** HOOD_PIN_POWER
             if "face" in pm.edge_verts:
-                w[idx[_near_edges(pm, ["face"], HOOD_CASING_CM)]] = 1.0
+                c = idx[_near_edges(pm, ["face"], HOOD_CASING_CM)]
+                w[c] = np.maximum(w[c], HOOD_CASING_W)
         for e in piece.edges:
             if e.role == "waist":
                 w[pm.edge_verts[e.name] + o] = 1.0
