@@ -879,3 +879,20 @@ def test_buttons_are_discs_on_the_garment_in_a_slot_of_their_own():
     assert me.materials[len(r.legend)].name.startswith("GS_Button")
     plain = pl.build_scene(_pattern("hoodie"), "wrap")
     assert plain.metrics["buttons"] == 0 and len(plain.garment.data.materials) == len(plain.legend)
+
+
+def test_a_hoods_face_edge_is_held_round_the_face():
+    """A hood's face edge (its drawcord casing) is held (HOOD_CASING_W) where the wrap laid it round the
+    face, from the neck up: held only by the hood's height over the neck, its lower face edge drew taut
+    onto the jaw and the opening shut under the chin."""
+    from garment_addon.core.assembly import wrap
+    from garment_addon.core.mesh import mesh_pattern
+
+    pattern = _pattern("hoodie")
+    body = pl.body_for_pattern(pattern)
+    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+    w = pl._pin_weights(pattern, mesh, wrap(pattern, mesh, body), body)
+    for half in ("hood_left", "hood_right"):
+        i = mesh.index(half)
+        face = mesh.offsets[i] + np.asarray(mesh.pieces[i].edge_verts["face"])
+        assert len(face) > 10 and (w[face] >= pl.HOOD_CASING_W).all() and pl.HOOD_CASING_W >= 0.8

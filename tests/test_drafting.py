@@ -754,6 +754,19 @@ def test_trouser_crotch_curves_cut_the_corner_like_a_block(size):
     assert fk < 3 and bk < 3  # the curve runs smoothly into the slanted centre line
 
 
+def test_a_trouser_crotch_is_cut_below_the_rise():
+    """The rise is the body's (waist to crotch, seated): the cut's crotch depth is that and
+    CROTCH_DEPTH_EASE, so the crotch hangs under the body's. Cut at the rise, the draped pants M
+    crotch rode 1.1 cm under the body's, its crotch seams stretched 13 / 15 % (front / back)."""
+    from garment_addon.core.pattern.drafting.pants import CROTCH_DEPTH_EASE
+
+    spec = make_spec({"garment_type": "pants", "size": "M"})
+    front = draft_pattern(spec).piece("right_front_leg")
+    depth = front.landmarks["waist_center"][1] - front.landmarks["crotch"][1]
+    assert CROTCH_DEPTH_EASE >= 1.5
+    assert depth == pytest.approx(spec.m["rise"] + CROTCH_DEPTH_EASE)
+
+
 def test_collar_band_sits_around_the_neck():
     for size in ("XS", "M", "XXL"):
         spec = make_spec({"garment_type": "shirt", "size": size, "features": {"has_collar": True}})

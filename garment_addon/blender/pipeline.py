@@ -25,6 +25,13 @@ METHODS = ("wrap", "drape")
 DRAPE_EDGE = 2.0  # cm: target triangle edge for the cloth mesh (the wrap uses 1.5)
 LAYER_CM = 1.0  # cm further out per garment already worn (a jacket wrapped over a shirt)
 HOOD_PIN_POWER = 1.0  # hood pin weight = (height above the neck base / hood height) ** power
+# cm (flat) of a hood's face edge held where the wrap laid it round the face: its drawcord casing (the
+# face edge's 2.5 cm turned back). Free, the face edge (cut 36 cm, 44 round the face) drew taut onto
+# the jaw and shut the opening under the chin (hoodie M drape: 0.8 cm off the jaw, 10.9 cm wide there)
+HOOD_CASING_CM = 2.5
+# its pin weight at least: held fully (1.0: opening 8.6 / 12.6 / 14.0 / 15.3 cm at z 142..148), the
+# hooded jacket M loose drape crossed the hood's halves at the back neck on 2 of 3 starts (2 each; 0.6 / 0.8: 0)
+HOOD_CASING_W = 0.8
 BUTTON_HOLD_CM = 2.5  # cm below the lowest button a buttoned front's stand is closed, below the top one pinned
 BACK_NECK_HOLD_CM = 2.5  # cm of the back under a buttoned collar stand held with it
 
@@ -468,7 +475,7 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
     edges (a waistband's grip holds a skirt up), pockets and the cloth under them, the buttons of a
     buttoned front, and a hood, held softly from its neck edge
     (free) up to its crown (pinned), as a head inside it would, so gravity cannot pull it back into a
-    heap behind the neck."""
+    heap behind the neck, and along its face edge's casing (HOOD_CASING_CM), which frames the face."""
     from ..core.assembly.wrap import is_patch
     from ..core.pattern.drafting.parts import is_shawl, is_tailored
 
@@ -484,6 +491,9 @@ def _pin_weights(pattern, mesh, pos_cm: np.ndarray, body) -> np.ndarray:
         elif region.startswith("hood"):
             z = pos_cm[idx, 2]
             w[idx] = np.clip((z - neck) / max(z.max() - neck, 1.0), 0.0, 1.0) ** HOOD_PIN_POWER
+            if "face" in pm.edge_verts:
+                c = idx[_near_edges(pm, ["face"], HOOD_CASING_CM)]
+                w[c] = np.maximum(w[c], HOOD_CASING_W)
         for e in piece.edges:
             if e.role == "waist":
                 w[pm.edge_verts[e.name] + o] = 1.0
@@ -526,10 +536,10 @@ def _collar_and_host(pattern, mesh, collar) -> np.ndarray:
     return out
 
 
-def _near_edges(pm, names) -> np.ndarray:
-    """Mask of the piece mesh ``pm``'s vertices within BACK_NECK_HOLD_CM (flat) of its edges ``names``."""
+def _near_edges(pm, names, cm: float = BACK_NECK_HOLD_CM) -> np.ndarray:
+    """Mask of the piece mesh ``pm``'s vertices within ``cm`` (flat) of its edges ``names``."""
     seam = pm.verts[np.concatenate([pm.edge_verts[n] for n in names])]
-    return np.linalg.norm(pm.verts[:, None] - seam[None], axis=2).min(axis=1) < BACK_NECK_HOLD_CM
+    return np.linalg.norm(pm.verts[:, None] - seam[None], axis=2).min(axis=1) < cm
 
 
 def _hold_bare_waist(pattern, mesh, pos_cm: np.ndarray, w: np.ndarray) -> None:

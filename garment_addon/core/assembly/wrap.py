@@ -357,9 +357,11 @@ def _is_back(piece) -> bool:
     return "back" in r or "back" in piece.name
 
 
-def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray, all_legs, offset: float):
+def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray, all_legs, offset: float,
+                   waisted: bool = False):
     """Above the crotch a trouser piece leaves its leg tube for its quarter of a ring around the
-    hips (centre front / back at the piece's waist_center), blending up to the hip line."""
+    hips (centre front / back at the piece's waist_center), blending up to the hip line; trousers
+    (``waisted``: hung from their own waist) from their own crotch where it is cut below the body's."""
     wc = _lm(p, "waist_center")
     L = body.landmarks
     if wc is None or L["hip"] <= L["crotch"]:
@@ -372,7 +374,11 @@ def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray,
     s = (v[:, 0] - float(wc[0])) + (circ / 2 if _is_back(p) else 0.0)
     hips = _torso_ring_fast(body, zs, s, circ, offset)
     hips[:, 2] = z
-    w = smoothstep((z - L["crotch"]) / (L["hip"] - L["crotch"]))[:, None]
+    # trousers' crotch, cut CROTCH_DEPTH_EASE under the rise, lies under the body's: blended from the
+    # body's, the front and back side seams crossed just above it (pants L..XXL loose: 20 wrap crossings)
+    lo = min([L["crotch"]] + [float(_lm(q, "crotch")[1]) + _anchor_z(q, body, "leg") for q in all_legs
+                              if waisted and not _is_back(q) and _lm(q, "crotch") is not None])
+    w = smoothstep((z - lo) / (L["hip"] - lo))[:, None]
     return (1 - w) * leg + w * hips
 
 
@@ -537,7 +543,7 @@ def crotch_gap(body: Body) -> float:
 
 
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
-                all_legs=None) -> None:
+                all_legs=None, waisted: bool = False) -> None:
     kind = "leg" if key.startswith("leg") else key
     # an open front counts as wide as it is up to its front edge's line, its turned lapel and the V
     # above the break point included: the fronts close over the body below the break and the V is an
@@ -594,7 +600,7 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             # past the midline)
             inner = -1.0 if key == "leg_right" else 1.0
             leg[:, 0] = inner * np.maximum(inner * leg[:, 0], crotch_gap(body))
-            pos[sl] = _blend_to_hips(body, p, v, z, leg, all_legs or pieces, offset)
+            pos[sl] = _blend_to_hips(body, p, v, z, leg, all_legs or pieces, offset, waisted)
             continue
         zs = np.minimum(z, body.landmarks["shoulder"] - 3.0) if kind == "torso" else z
         # the ring cannot be smaller than the body there: the back centre sits half way round it
@@ -1744,7 +1750,8 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         pieces = [p for p in pieces if not _uses_placement(p)]
         if not pieces:
             continue
-        _place_ring(body, pieces, mesh, pos, key, offset, legs)
+        # trousers, not a jumpsuit's legs sewn to its bodice
+        _place_ring(body, pieces, mesh, pos, key, offset, legs, waisted="torso" not in rings)
         for p in pieces:
             mark(p)
     pending = []

@@ -43,7 +43,9 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
     for s in SIDES:  # the fronts' bottoms sew to the band instead of being hemmed
         d.piece(fronts[s]).set_role("hem", "seam")
     bodice = sum(band_run(d, p, e)[0] for p, e in _bodice_chain(d, fronts, "right"))
-    d.add(*pant_pieces(spec, body["height"], waist=legs_waist(spec, bodice)))
+    # its crotch at the rise: hung from the shoulders, not a waist. Eased as trousers' (CROTCH_DEPTH_EASE)
+    # the loose XL wrap folded through itself under the crotch (5 crossings)
+    d.add(*pant_pieces(spec, body["height"], waist=legs_waist(spec, bodice), crotch_ease=0.0))
     for s in SIDES:
         d.sew(f"{s}_front_leg", "side", f"{s}_back_leg", "side")
         d.sew(f"{s}_front_leg", "inseam", f"{s}_back_leg", "inseam")

@@ -18,6 +18,11 @@ from ..builder import PieceDraft
 from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 
 FULL_INSEAM_FRACTION = INSEAM  # inseam to ankle / height
+# cm the cut's crotch depth exceeds the rise (the body's): worn, a trouser's crotch hangs 1-3 cm under
+# the body's. Cut at the rise, the draped pants M crotch rode 1.1 cm under it (3 starts), its crotch
+# seams stretched 13 / 15 % (front / back) and pulled into the crotch; 2.0 cut the XXL back crotch
+# curve deeper than a block's (5.02 cm)
+CROTCH_DEPTH_EASE = 1.5
 KNEE_FROM_CROTCH = 0.45  # of the full inseam
 CROTCH_REACH = {True: (0.4, 0.6), False: (0.5, 0.6)}  # crotch curve handles / extension, front and back
 
@@ -128,11 +133,16 @@ def leg_thigh(fr: dict, bk: dict, inseam: float, drop: float) -> float:
 
 
 def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = None,
-                waist: float | None = None) -> list[PieceDraft]:
-    """The four legs; ``waist``: their finished waist (default: the body's and a waistband's ease)."""
+                waist: float | None = None, crotch_ease: float = CROTCH_DEPTH_EASE) -> list[PieceDraft]:
+    """The four legs; ``waist``: their finished waist (default: the body's and a waistband's ease);
+    ``crotch_ease``: cm the cut's crotch depth exceeds the rise."""
     m = spec.m
     w = _leg_widths(spec, height, waist)
-    length, inseam = m["pant_length"], m["inseam"]
+    length = m["pant_length"]
+    # the crotch hangs ``crotch_ease`` under the body's: the rise is the body's (seated), the cut's
+    # crotch depth that and the ease, taken off the inseam (shorts under 15 cm: less, none at 5 cm,
+    # where the back crotch point must stay above the hem)
+    inseam = m["inseam"] - crotch_ease * float(np.clip((m["inseam"] - 5.0) / 10.0, 0.0, 1.0))
     fr = _leg(True, w, length, inseam, 0.0, 0.0)
     bk, drop = _back_leg(w, length, inseam, fr)
     # the thigh must take the body's thigh and its ease: the side seams swing out below the hip when
