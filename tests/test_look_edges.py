@@ -207,3 +207,20 @@ def test_an_outfits_garments_keep_their_own_colours():
         colours[g[pl.LAYER_KEY]] = tuple(mat.node_tree.nodes["Principled BSDF"].inputs["Base Color"].default_value)[:3]
     assert colours["shirt"] == pytest.approx(parse_color("#aa2222"), abs=1e-5)
     assert colours["jacket"] == pytest.approx(parse_color("#223355"), abs=1e-5)
+
+
+def test_a_sewn_fisheye_dart_shows_as_a_seam():
+    """A fitted shirt's fish-eye darts, cut out of the mesh and sewn leg to leg, are drawn as the seam
+    they are sewn into: the edge shade runs down both legs (distance 0 there, growing away from the
+    hole as from the outline), with no topstitching (it is sewn, not a hem). Was: the shade ran round
+    the outline only and a sewn dart left no line."""
+    pattern = draft_pattern(make_spec({"garment_type": "shirt", "size": "M", "features": {"fit": "fitted"}}))
+    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+    edge, free = pl.edge_distances(mesh)
+    pm, at = _piece(pattern, mesh, "front_bodice")
+    legs = pm.dart_pairs.ravel()
+    assert len(legs) > 8
+    assert edge[at][legs] == pytest.approx(0.0, abs=1e-9) and (free[at][legs] > 1.0).all()
+    beside = np.linalg.norm(pm.verts[:, None] - pm.verts[legs][None], axis=2).min(axis=1)
+    near = (beside > 0.5) & (beside < 1.5)
+    assert near.any() and (edge[at][near] <= beside[near] + 1e-9).all()

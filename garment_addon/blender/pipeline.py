@@ -118,8 +118,10 @@ def edge_distances(mesh, unstitched=()) -> tuple[np.ndarray, np.ndarray]:
     """(to the outline, to the unsewn outline) per vertex, cm on the flat piece: the shader draws a
     seam's edge and the topstitching from them (linear in a triangle along a straight edge, so the
     line keeps its distance between the 2 cm vertices). No unsewn edge on a piece, or one of the
-    pieces ``unstitched`` (indices: rib bands, whose folded edge is not sewn down): a large number."""
-    from ..core.assembly.breaks import _distance_to_polyline
+    pieces ``unstitched`` (indices: rib bands, whose folded edge is not sewn down): a large number.
+    A fish-eye dart's hole (its legs sewn) counts as outline: it shows as the seam it is sewn into."""
+    from ..core.assembly.breaks import _distance_to_polyline, distance_to_segments
+    from ..core.mesh.triangulate import face_edges
 
     sewn = np.zeros(len(mesh.verts2d), bool)
     sewn[mesh.seam_pairs.ravel()] = True
@@ -129,6 +131,12 @@ def edge_distances(mesh, unstitched=()) -> tuple[np.ndarray, np.ndarray]:
         ring = np.append(pm.boundary, pm.boundary[0])
         n = len(pm.verts)
         edge[off:off + n] = _distance_to_polyline(pm.verts, pm.verts[ring])
+        if len(pm.dart_pairs):  # the holes' edges: an edge of one triangle, off the outline
+            uniq, corner = face_edges(pm.faces)
+            hole = uniq[(np.bincount(corner.ravel(), minlength=len(uniq)) == 1)
+                        & ~np.isin(uniq, pm.boundary).all(axis=1)]
+            edge[off:off + n] = np.minimum(edge[off:off + n],
+                                           distance_to_segments(pm.verts, pm.verts[hole[:, 0]], pm.verts[hole[:, 1]]))
         # runs of segments with an unsewn end, each a polyline (rolled to start at a sewn segment)
         loose = ~(sewn[off + ring[:-1]] & sewn[off + ring[1:]])
         if not loose.any() or i in unstitched:

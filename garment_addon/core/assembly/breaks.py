@@ -28,7 +28,11 @@ def _bottom_edges(piece) -> list[np.ndarray]:
 
 
 def _distance_to_polyline(p: np.ndarray, line: np.ndarray) -> np.ndarray:
-    a, b = line[:-1], line[1:]
+    return distance_to_segments(p, line[:-1], line[1:])
+
+
+def distance_to_segments(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance of each point ``p`` to the nearest of the segments ``a``-``b``."""
     ab = b - a
     t = np.clip(((p[:, None] - a[None]) * ab[None]).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-12), 0, 1)
     return np.linalg.norm(p[:, None] - (a[None] + t[..., None] * ab[None]), axis=-1).min(1)
