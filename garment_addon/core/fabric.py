@@ -4,8 +4,7 @@ Blender's cloth solver does not take SI material constants: its "mass" is per ve
 stiffnesses are per spring, in solver units. So every preset is its measured fabric, scaled
 relative to one anchor, cotton shirting = Blender's own "Cotton" cloth preset (mass 0.3, tension /
 compression / shear 15, bending 0.5, spring damping 5; scripts/presets/cloth/Cotton.py; its
-"Denim" and "Silk" presets bracket the range: 1 / 40 / 10 and 0.15 / 5 / 0.05), its mass times
-MASS_SCALE for our mesh's scale:
+"Denim" and "Silk" presets bracket the range: 1 / 40 / 10 and 0.15 / 5 / 0.05):
 
 - mass   follows the areal density (g/m²);
 - tension / compression follow the square root of the inverse tensile strain at 500 gf/cm
@@ -47,7 +46,7 @@ class Fabric:
     # --- Blender solver values, relative to the cotton anchor -------------------------------
     @property
     def mass(self) -> float:
-        return ANCHOR["mass"] * MASS_SCALE * self.density_gsm / COTTON_SHIRTING.density_gsm
+        return ANCHOR["mass"] * self.density_gsm / COTTON_SHIRTING.density_gsm
 
     @property
     def tension(self) -> float:
@@ -73,16 +72,6 @@ class Fabric:
 
 ANCHOR = {"mass": 0.3, "tension": 15.0, "shear": 15.0, "bending": 0.5}  # Blender's Cotton preset
 BENDING_BOOST = 2.0
-# Blender's mass is per vertex, so a cloth's weight per area grows with its vertex count (gravity: mass
-# * g * 0.001; tension per spring: tension / mean spring length). On our 2 cm drape mesh (3.5 cm² a
-# vertex) the Cotton preset's 0.3 weighs 7x shirting's 120 g/m² and stretches ~100x more under its
-# weight than KES-F EMT says (springs ~870 N/m against ~12 kN/m), and the front cupped each breast
-# instead of bridging apex to apex. x1/3, cleavage_depth_cm over 3 starts: shirt M 0.79-0.95 ->
-# 0.45-0.58, fitted shirt S 0.92-0.96 -> 0.36-0.64, dress M 0.72-0.80 -> 0.62-0.83. x1/10 (the whole
-# 7x) let the drape stop while still sinking (at rest from MIN_SETTLE) and crossed hoodie M and
-# button-down M; stiffening instead (tension x10, bending x8) cupped fitted shirt S more (1.11).
-# Shear does nothing on our triangle mesh (Blender builds shear springs across quads only).
-MASS_SCALE = 1 / 3
 
 COTTON_SHIRTING = Fabric("cotton_shirting", 120, 4.0, 0.8, 0.04, 0.25, 5.0)
 PRESETS: dict[str, Fabric] = {f.name: f for f in (

@@ -220,7 +220,7 @@ class GarmentClothProps(bpy.types.PropertyGroup):
         ("WOOL_SUITING", "Wool suiting", "Worsted suiting, 260 g/m²")])
     custom: BoolProperty(name="Edit values", default=False,
                          description="Drape with the values below instead of the preset's own")
-    mass: _solver_prop("mass", "Mass", "Cloth mass per vertex (Blender units; cotton shirting 0.1)")
+    mass: _solver_prop("mass", "Mass", "Cloth mass per vertex (Blender units; cotton 0.3)")
     tension: _solver_prop("tension", "Tension", "Resistance to stretching")
     compression: _solver_prop("compression", "Compression", "Resistance to squashing")
     shear: _solver_prop("shear", "Shear", "Resistance to shearing")
