@@ -655,16 +655,21 @@ def test_jacket_buttons_and_the_cloth_under_pockets_are_held():
         assert turned.sum() > 10 and (w[mesh.offsets[i]:mesh.offsets[i] + len(turned)][turned] == 1.0).all()
 
 
-def test_a_jumpsuit_zip_is_held_closed_and_nothing_else_on_its_fronts():
-    """The jumpsuit's centre-front zip is held where the wrap laid the fronts edge to edge (left free,
-    the fronts fell open in a V from the neck to the underbust); the rest of each front hangs free."""
+def _drape_pins(kind: str):
+    """(pattern, drape mesh, pin weights) of the default ``kind`` as the drape holds it from its wrap."""
     from garment_addon.core.assembly import wrap
     from garment_addon.core.mesh import mesh_pattern
 
-    pattern = _pattern("jumpsuit")
+    pattern = _pattern(kind)
     body = pl.body_for_pattern(pattern)
     mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
-    w = pl._pin_weights(pattern, mesh, wrap(pattern, mesh, body), body)
+    return pattern, mesh, pl._pin_weights(pattern, mesh, wrap(pattern, mesh, body), body)
+
+
+def test_a_jumpsuit_zip_is_held_closed_and_nothing_else_on_its_fronts():
+    """The jumpsuit's centre-front zip is held where the wrap laid the fronts edge to edge (left free,
+    the fronts fell open in a V from the neck to the underbust); the rest of each front hangs free."""
+    pattern, mesh, w = _drape_pins("jumpsuit")
     for front in ("left_front", "right_front"):
         i = mesh.index(front)
         verts, on = mesh.pieces[i].verts, w[mesh.offsets[i]:mesh.offsets[i] + len(mesh.pieces[i].verts)]
@@ -875,13 +880,7 @@ def test_a_hoods_face_edge_is_held_round_the_face():
     """A hood's face edge (its drawcord casing) is held (HOOD_CASING_W) where the wrap laid it round the
     face, from the neck up: held only by the hood's height over the neck, its lower face edge drew taut
     onto the jaw and the opening shut under the chin."""
-    from garment_addon.core.assembly import wrap
-    from garment_addon.core.mesh import mesh_pattern
-
-    pattern = _pattern("hoodie")
-    body = pl.body_for_pattern(pattern)
-    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
-    w = pl._pin_weights(pattern, mesh, wrap(pattern, mesh, body), body)
+    pattern, mesh, w = _drape_pins("hoodie")
     for half in ("hood_left", "hood_right"):
         i = mesh.index(half)
         face = mesh.offsets[i] + np.asarray(mesh.pieces[i].edge_verts["face"])
