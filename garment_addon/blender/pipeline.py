@@ -263,15 +263,12 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held,
                                keep_out=lambda p: body.push_out(p, dr.COLLISION_DISTANCE / CM),
                                seams=_bodice_seams(pattern, mesh))
-            # the shown body poking out between a sleeve's or a leg's start vertices (a thumb under a
-            # loose sleeve's hem, pierced by 1.2 cm in the wrap) is cleared first: the solver keeps
-            # cloth on the side it starts on, and the thumb went on through by 2.6 cm (jacket S loose:
-            # 1.1 % through). Not the torso's: lifted off the bust apices, the dress M drape's centre
-            # front lay deeper between them (cleavage_depth 0.80 -> 1.05 cm)
+            # the shown body poking out between the start's vertices (a thumb under a loose sleeve's
+            # hem, pierced by 1.2 cm in the wrap) is cleared first: the solver keeps cloth on the side
+            # it starts on, and the thumb went on through by 2.6 cm (jacket S loose: 1.1 % through)
             bverts, bfaces = _mesh_arrays(result.mannequin)
-            cleared = clear_body(start, mesh.faces, bverts, vertex_normals(bverts, bfaces),
-                                 0.5 * dr.COLLISION_DISTANCE / CM)
-            start = np.where(limbs[:, None], cleared, start)
+            start = clear_body(start, mesh.faces, bverts, vertex_normals(bverts, bfaces),
+                               0.5 * dr.COLLISION_DISTANCE / CM)
             sc.set_coords(garment, start)
             # what is held starts as wrapped and is scaled per vertex toward its cut lengths, as before:
             # sleeves and legs, squeezed along the limb, push out against the cuff or hem and fold above
