@@ -137,24 +137,26 @@ def _edges(tree, bsdf, lines: tuple[float, ...] = (STITCH_CM,)) -> list:
             m.inputs[key].default_value = v
         return m.outputs["Result"]
 
+    def feed(sock, v):
+        """A node input from another node's output (a socket) or a constant."""
+        if isinstance(v, bpy.types.NodeSocket):
+            links.new(v, sock)
+        else:
+            sock.default_value = v
+
     def mix(factor, a, b, blend="MIX"):
         m = nodes.new("ShaderNodeMix")
         m.data_type, m.blend_type = "RGBA", blend
         for sock, v in ((m.inputs["Factor"], factor), (m.inputs[6], a), (m.inputs[7], b)):
-            if isinstance(v, bpy.types.NodeSocket):
-                links.new(v, sock)
-            else:
-                sock.default_value = v
+            feed(sock, v)
         return m.outputs[2]
 
     def math(op, a, b=None):
         m = nodes.new("ShaderNodeMath")
         m.operation = op
-        for sock, v in zip(m.inputs, (a, b), strict=False):  # a unary op leaves its second input
-            if isinstance(v, bpy.types.NodeSocket):
-                links.new(v, sock)
-            elif v is not None:
-                sock.default_value = v
+        feed(m.inputs[0], a)
+        if b is not None:  # a unary op (ABSOLUTE) leaves its second input
+            feed(m.inputs[1], b)
         return m.outputs[0]
 
     edge_cm, hem_cm = (attribute(n) for n in EDGE_ATTRIBUTES)

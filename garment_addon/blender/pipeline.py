@@ -105,7 +105,8 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool, faces=None):
     from ..core.assembly.wrap import rib_ratios
     from .look import EDGE_ATTRIBUTES
 
-    ribs = [i for i, p in enumerate(pattern.pieces) if p.name in rib_ratios(pattern)]
+    rib_names = rib_ratios(pattern)
+    ribs = [i for i, p in enumerate(pattern.pieces) if p.name in rib_names]
     for name, d in zip(EDGE_ATTRIBUTES, edge_distances(mesh, unstitched=ribs), strict=True):
         obj.data.attributes.new(name, "FLOAT", "POINT").data.foreach_set("value", d.astype(np.float32))
     return obj, legend
@@ -847,6 +848,7 @@ def _turned(result: SceneResult, view: str):
 def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, view: str = "front") -> float:
     from ..core.io import atomic_path
     from . import render as rd
+
     with _turned(result, view), atomic_path(png_path) as tmp:
         out = tmp.with_suffix(".png")  # Blender insists on the extension
         try:
