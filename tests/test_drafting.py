@@ -618,6 +618,30 @@ def test_an_open_front_hood_follows_the_v_neckline_down_to_the_opening(size):
     assert np.ptp(pullover.edge_points("neck_front")[:, 1]) < 1e-9
 
 
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+def test_a_hoods_opening_meets_the_neckline_low_and_parts_right_above_it(size):
+    """A hood's opening frames the face in a U: a hooded pullover's front neck lies HOOD_FRONT_DROP under
+    the side-neck point, at the collarbone (the hoodie's 7 cm put the opening's bottom 4 cm under the
+    chin), and the face edge is scooped back behind the face line low down (a neck roll), so the halves
+    part right above the neckline; a jacket's leaves its V neckline HOOD_V_ROLL of the way to the neck
+    point. Cut straight up from the neck, the two edges met in a V under the chin (hoodie M drape:
+    7.5 cm apart 1 cm over it; the hooded jacket's 1.5 cm, 0.8 cm off the skin)."""
+    from garment_addon.core.pattern.drafting.parts import HOOD_V_ROLL
+
+    p = draft_pattern(make_spec({"garment_type": "hoodie", "size": size}))
+    check_pattern(p)
+    assert np.ptp(p.piece("front_bodice").edge_points("neckline_left")[:, 1]) >= garments.HOOD_FRONT_DROP - 1e-6
+    hood = p.piece("hood_left")
+    face, h = hood.edge_points("face"), np.ptp(hood.outline[:, 1])
+    low = face[face[:, 1] < 0.4 * h]
+    assert low[:, 0].max() > 0.1 * h  # its roll behind the face line (x = 0 at the centre front neck)
+    assert low[np.argmin(low[:, 1])][0] < 0.5 and face[:, 1].min() > -1e-6  # from the neck, not below it
+    hood = draft_pattern(make_spec({"garment_type": "jacket", "size": size,
+                                    "features": {"has_hood": True}})).piece("hood_left")
+    face, xn = hood.edge_points("face"), hood.edge_points("neck_front")[:, 0].max()
+    assert face[np.abs(face[:, 1]) < 0.5, 0].min() > HOOD_V_ROLL * xn - 0.5  # at the neck point's level
+
+
 def test_a_hood_too_small_for_the_head_is_raised_with_a_warning():
     p = draft_pattern(make_spec({"garment_type": "hoodie", "measurements": {"hood_height": 25}}))
     check_pattern(p)

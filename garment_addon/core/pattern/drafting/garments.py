@@ -33,6 +33,10 @@ RIB_STRETCH = 1.6  # a 1x1 or 2x2 rib stretches at least this far
 # through the upper front over a full bust: vest XXL female wrap 6-9 crossings)
 SHAWL_END = 1.0
 MIN_BUTTON_OPENING = 4.0  # the shortest keyhole: room for a button and its loop, cm
+# cm: a hood's front neckline lies at least this far under the side-neck point, at the collarbone, where a
+# hood's opening meets it. The hoodie's 7 cm front neck put the bottom of the opening 4 cm under the chin
+# (M body: chin 142.7, jugular notch 137); at 10 the hoodie M drape's opening ends at 135.9
+HOOD_FRONT_DROP = 10.0
 
 
 def _dist_from(pd: PieceDraft, edge: str, tag_prefix: str, dist: float) -> float:
@@ -54,6 +58,9 @@ def top(d: PatternDraft, spec: GarmentSpec, body: dict, *, dress: bool = False, 
     ``cb_zip``: the back opens down a centre-back zip (a dress), so it needs no neck keyhole and a
     collar's ends meet at the centre back."""
     m, feats = spec.m, spec.features
+    if feats["has_hood"] and m["neckline_depth"] < HOOD_FRONT_DROP:
+        m = {**m, "neckline_depth": HOOD_FRONT_DROP}
+        spec = replace(spec, measurements=m)
     f = frame(spec, dress)
     back = bodice_piece(spec, f, False, "back_bodice", waist_seam=dress)
     lapel = tailored(spec)

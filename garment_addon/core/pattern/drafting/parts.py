@@ -102,6 +102,16 @@ def band(draft: PatternDraft, name: str, region: str, targets: list[tuple[str, s
     return pd
 
 
+# a hood's face edge (hood_halves), of the hood's height: how far behind the face line its neck roll lies
+# (5 cm at M), how far above the neck, and where it turns back from the brow (wrap of the hoodie M with the
+# roll 0.14 / 0.2 / 0.25: 12.6 / 14.8 / 15.9 cm apart at 142, the edge 3.3-3.7 cm off the skin from the chin
+# to the cheekbones either way, the cut edge 40.4 / 43.4 / 46.3 cm long)
+HOOD_NECK_ROLL = 0.14
+HOOD_ROLL_UP = 0.15
+HOOD_BROW = 0.45
+HOOD_V_ROLL = 0.7  # of a V neck's run to the neck point: where an open front's face edge leaves its level
+
+
 def head_girth(height: float) -> float:
     """Head circumference of an adult of this height (cm): it varies little, about 54-58 cm."""
     return 0.2 * height + 22.0
@@ -175,10 +185,25 @@ def hood_halves(draft: PatternDraft, spec: GarmentSpec, fronts: dict[str, str], 
     crown = g.join(g.cubic((d, 0), (d + 0.6 * (depth - d), 0.15 * h), (depth, 0.35 * h), back_mid),
                    g.cubic(back_mid, (depth, 0.85 * h), (0.45 * depth, h), top))
     pd.edge("crown", crown, "seam", ("cb_neck", "hood_top"))
-    # the face edge turns back into a 2 cm casing for a drawcord
-    face = g.cubic(top, (-0.04 * h, 0.7 * h), (-0.03 * h, 0.3 * h), (0, 0))
-    if low[1] < -1e-6:  # on down the neckline's drop
-        face = g.join(face, g.line((0, 0), low))
+    # the face edge turns back into a 2 cm casing for a drawcord. Under the brow it is scooped back
+    # HOOD_NECK_ROLL behind the face line, HOOD_ROLL_UP above the neck, and rises straight from the neck
+    # (a neck roll, as FreeSewing's Hugo hood cuts one): the halves part right above the centre front
+    # neck, a U under the chin. Cut straight up from the neck, 1 cm in front of the face line, the two
+    # edges rose together and met 4 cm under the chin in a V (hoodie M drape: 7.5 / 11.2 cm apart 1 / 3 cm
+    # over the chin, 1.7 cm off the skin)
+    brow = (-0.02 * h, HOOD_BROW * h)
+    upper = g.cubic(top, (-0.04 * h, 0.8 * h), (brow[0], (HOOD_BROW + 0.15) * h), brow)
+    # down a V neckline's drop (an open front's) it leaves the neck point's level HOOD_V_ROLL of the
+    # way to the neck point, in a straight line to the V's bottom: drawn straight down the centre front,
+    # the halves lay over each other up the neck to the chin (hooded jacket M loose wrap: 2.0 / 3.4 cm
+    # apart at 140 / 142, the chin at 142.7; 0.8 cm off the skin in the drape)
+    v = low[1] < -1e-6
+    s0 = HOOD_V_ROLL * xn if v else 0.0
+    roll = (HOOD_NECK_ROLL * h, HOOD_ROLL_UP * h)
+    lower = g.cubic(brow, (brow[0], (HOOD_BROW - 0.12) * h), (s0, 0.15 * h), (s0, 0)) if v else \
+        g.join(g.cubic(brow, (brow[0], (HOOD_BROW - 0.12) * h), (roll[0], roll[1] + 0.1 * h), roll),
+               g.cubic(roll, (roll[0], 0.5 * roll[1]), (0, 0.5 * roll[1]), (0, 0)))
+    face = g.join(upper, lower, g.line((s0, 0), low)) if v else g.join(upper, lower)
     pd.edge("face", face, "opening", ("hood_top", cf), allowance=2.5)
     pd.landmarks.update(neck_front=low, neck_back=g.P(d, 0), crown=g.P(0.5 * d, h))
     pd.notches.append(("neck_back", 0.0, 1))  # the shoulder seam
