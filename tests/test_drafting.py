@@ -778,6 +778,25 @@ def test_trouser_crotch_curves_cut_the_corner_like_a_block(size):
     assert fk < 3 and bk < 3  # the curve runs smoothly into the slanted centre line
 
 
+@pytest.mark.parametrize("size", ("XS", "M", "XXL"))
+def test_a_trouser_back_is_cut_to_bridge_the_seat(size):
+    """The back's centre line leans back at a seat angle of 14 degrees or more and its crotch curve
+    reaches hip / 7 past it: at 11 degrees and hip / 9 the pants M drape stretched its back crotch seam
+    11.2 % (17 % round the curve under the crotch) and drew it 1.5-2.1 cm into the seat's cleft from
+    z 80 to 90 (3 starts). The front's curve stays a block's (test_trouser_crotch_curves_...)."""
+    from garment_addon.core.pattern.drafting.ease import spec_ease
+
+    spec = make_spec({"garment_type": "pants", "size": size})
+    leg = draft_pattern(spec).piece("left_back_leg")
+    c = leg.edge_points("crotch")
+    if np.linalg.norm(c[-1] - leg.landmarks["crotch"]) < np.linalg.norm(c[0] - leg.landmarks["crotch"]):
+        c = c[::-1]  # crotch point first, waist last
+    d = c[-1] - c[-2]  # the straight centre line
+    assert np.degrees(np.arctan2(abs(d[0]), d[1])) >= 14.0
+    hip = spec.m["hip"] + spec_ease(spec, "pants")["hip"]
+    assert abs(c[0, 0] - c[-2, 0]) >= hip / 7 - 0.05
+
+
 def test_a_trouser_crotch_is_cut_below_the_rise():
     """The rise is the body's (waist to crotch, seated): the cut's crotch depth is that and
     CROTCH_DEPTH_EASE, so the crotch hangs under the body's. Cut at the rise, the draped pants M

@@ -23,7 +23,7 @@ from .construction import NECK_FACING
 from .darts import dart_pairs
 from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 from .garments import SIDES, ZIP_ALLOWANCE, top
-from .pants import pant_pieces, waist_edges
+from .pants import ONE_PIECE_BACK, pant_pieces, waist_edges
 from .parts import band_run, patch_pocket, sew_ends
 from .tailored import bent, dense_line
 
@@ -45,7 +45,8 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
     bodice = sum(band_run(d, p, e)[0] for p, e in _bodice_chain(d, fronts, "right"))
     # its crotch at the rise: hung from the shoulders, not a waist. Eased as trousers' (CROTCH_DEPTH_EASE)
     # the loose XL wrap folded through itself under the crotch (5 crossings)
-    d.add(*pant_pieces(spec, body["height"], waist=legs_waist(spec, bodice), crotch_ease=0.0))
+    d.add(*pant_pieces(spec, body["height"], waist=legs_waist(spec, bodice), crotch_ease=0.0,
+                      back=ONE_PIECE_BACK))
     for s in SIDES:
         d.sew(f"{s}_front_leg", "side", f"{s}_back_leg", "side")
         d.sew(f"{s}_front_leg", "inseam", f"{s}_back_leg", "inseam")

@@ -25,6 +25,17 @@ FULL_INSEAM_FRACTION = INSEAM  # inseam to ankle / height
 CROTCH_DEPTH_EASE = 1.5
 KNEE_FROM_CROTCH = 0.45  # of the full inseam
 CROTCH_REACH = {True: (0.4, 0.6), False: (0.5, 0.6)}  # crotch curve handles / extension, front and back
+# the crotch extensions (hip / this, front and back) and how far the back's centre line slants in at its
+# waist (the seat angle: 16 degrees at M). At hip / 9 and 3.5 cm (11 degrees) the back's curve under the
+# crotch was short of the seat (pants M drape: stretched 17 % there, 11.2 % all along, the front 10.9 %)
+# and drew the back seam 1.5-2.1 cm into the seat's cleft from z 80 to 90 (3 starts). At hip / 8 (11
+# degrees) the seam lay as deep, stretched 11.0 %; the front at hip / 13 eased its seam to 7.4 % but cut
+# its curve 4.2 cm deep at XXL, deeper than a block's. At hip / 7 and 4 cm: 1.1-1.8 cm, 8.7 / 8.6 %
+CROTCH_EXTENSION = {True: 16.0, False: 7.0}
+BACK_SLANT = 4.0
+# a one-piece's legs (a jumpsuit's, hung from its shoulders) keep the block's back (hip / 9, 3.5 cm): at
+# hip / 7 and 4 cm the jumpsuit XXL loose wrap crossed itself 23 times (crotch, seat, side waist; 0 before)
+ONE_PIECE_BACK = (9.0, 3.5)
 
 
 def _leg_widths(spec: GarmentSpec, height: float, waist: float | None = None) -> dict[str, float]:
@@ -47,6 +58,7 @@ def _leg_widths(spec: GarmentSpec, height: float, waist: float | None = None) ->
     front_s = (hip / 4 - 1.0) - (waist / 4 - 0.5) - 1.0
     back_s = (hip / 4 + 1.0) - (waist / 4 + 0.5) - 3.5
     return dict(hip=hip, waist=waist, knee_d=knee_d, knee_w=knee_w, hem_w=hem_w, thigh_out=0.0,
+                back_ext=CROTCH_EXTENSION[False], back_slant=BACK_SLANT,
                 dart_front=float(np.clip(front_s - 3.5, 0.0, 2.5)), dart_back=float(np.clip(back_s - 2.0, 0.0, 3.0)))
 
 
@@ -57,7 +69,7 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     ``part`` "inside" or "outside" skips the other seam's spline: the solvers call this often.
     """
     hq = w["hip"] / 4 + (-1.0 if front else 1.0)
-    ext = w["hip"] / 16 if front else w["hip"] / 9
+    ext = w["hip"] / (CROTCH_EXTENSION[True] if front else w["back_ext"])
     wq = w["waist"] / 4 + (-0.5 if front else 0.5) + w["dart_front" if front else "dart_back"]
     half_c = (hq + ext) / 2
     x_cr = half_c  # crotch point
@@ -67,8 +79,8 @@ def _leg(front: bool, w: dict[str, float], length: float, inseam: float, back_dr
     knee_y = inseam - w["knee_d"]
     k = w["knee_w"] / 4 + (-0.5 if front else 0.5)
     h = w["hem_w"] / 4 + (-0.5 if front else 0.5)
-    # centre line: front slants 1 cm in at the waist; back slants 3.5 cm and rises 3 cm
-    top_c = (x_c - 1.0, length) if front else (x_c - 3.5, length + 3.0)
+    # centre line: front slants 1 cm in at the waist; back slants BACK_SLANT and rises 3 cm
+    top_c = (x_c - 1.0, length) if front else (x_c - w["back_slant"], length + 3.0)
     side_top = (top_c[0] - wq, length + (0 if front else back_waist_dy))
     # The curve leaves the centre line along its slant (no kink where the back slants) and, at the
     # back, cuts the corner further: about 3 cm in front and 4 cm at the back along the bisector.
@@ -133,11 +145,15 @@ def leg_thigh(fr: dict, bk: dict, inseam: float, drop: float) -> float:
 
 
 def pant_pieces(spec: GarmentSpec, height: float, warnings: list[str] | None = None,
-                waist: float | None = None, crotch_ease: float = CROTCH_DEPTH_EASE) -> list[PieceDraft]:
+                waist: float | None = None, crotch_ease: float = CROTCH_DEPTH_EASE,
+                back: tuple[float, float] | None = None) -> list[PieceDraft]:
     """The four legs; ``waist``: their finished waist (default: the body's and a waistband's ease);
-    ``crotch_ease``: cm the cut's crotch depth exceeds the rise."""
+    ``crotch_ease``: cm the cut's crotch depth exceeds the rise; ``back``: the back's crotch extension
+    (hip / this) and seat slant (cm), default CROTCH_EXTENSION's and BACK_SLANT."""
     m = spec.m
     w = _leg_widths(spec, height, waist)
+    if back is not None:
+        w["back_ext"], w["back_slant"] = back
     length = m["pant_length"]
     # the crotch hangs ``crotch_ease`` under the body's: the rise is the body's (seated), the cut's
     # crotch depth that and the ease, taken off the inseam (shorts under 15 cm: less, none at 5 cm,
