@@ -13,7 +13,7 @@ import numpy as np
 from ..core.errors import UserError
 
 PROFILES = ("preview", "final")
-FINAL_SAMPLES = 10
+FINAL_SAMPLES = 12
 FINAL_PIXEL_FILTER = 2.0  # px
 PREVIEW_PIXEL_FILTER = 1.5  # px: Blender's default
 
@@ -49,9 +49,13 @@ def configure_eevee(scene, profile: str) -> None:
         _set(ee, "use_shadows", False)
         _set(ee, "use_raytracing", False)
     else:
-        # 10 samples and a 2 px pixel filter (Blender's default 1.5): the penumbra a hem casts on the
-        # thighs rendered as a stipple at 8 samples; this smooths it (high-frequency energy there
-        # -12 %) for +11 % render time (jacket 1024²: 19.4 -> 21.5 s at load 5.7); 16 took 1.5x
+        # 12 samples and a 2 px pixel filter (Blender's default 1.5): the penumbra a hem casts on the
+        # thighs rendered as a stipple at 8 samples, the lapels' on the chest in a jacket's V still at 10
+        # (jacket M 1024²: rms of the V's high-passed difference to a 64-sample render 2.30 at 10, 1.50 at
+        # 12, 1.12 at 14; the whole jacket 0.94 -> 0.72); 12 cost 1.34x the CPU time of 10 (dress M), 14
+        # 1.54x, over the 30 s budget. An OIDN Denoise node in the compositor (with albedo and normal
+        # passes) ran but left this speckle as it was (V 2.29) for ~1.6x the time: it is correlated over
+        # the pixel filter's few pixels, not the per-pixel noise OIDN is trained on
         ee.taa_render_samples = FINAL_SAMPLES
         scene.render.filter_size = FINAL_PIXEL_FILTER
         _set(ee, "use_shadows", True)
