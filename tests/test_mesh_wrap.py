@@ -812,6 +812,27 @@ def test_a_pocket_over_a_dipped_hem_lies_along_it():
     assert front_level(pattern, mesh, pos)["pocket_tilt"] < 0.5
 
 
+@pytest.mark.parametrize(("size", "fit", "preset"), [("S", "loose", "female"), ("XS", "regular", "male")])
+def test_a_sleeve_past_the_wrist_goes_round_the_hand(size, fit, preset):
+    """A jacket's sleeve cut past the wrist goes round the shown hand, and one too narrow for the hand
+    with its thumb ends where the hand still fits in it: laid as a circle round the arm's axis, its
+    hem ran through the thumb, which stands 9 cm off the axis (S loose: 22 body points through by
+    1.2 cm; men's XS: 29 by 2.1 cm), and the drape kept the thumb through (S loose: 1 start in 3)."""
+    from garment_addon.core.assembly.quality import body_through, vertex_normals
+    from garment_addon.core.body.makehuman import attach_human
+
+    spec = {"garment_type": "jacket", "size": size, "features": {"fit": fit}, "metadata": {"body_preset": preset}}
+    pattern, mesh, pos, crossing = _crossings_on_the_shown_body(spec)
+    assert not crossing(pos.mean(axis=0), 1e3).any()
+    body = body_for_spec(make_spec(spec))
+    human = attach_human(body)
+    out = body_through(human.verts, pos, mesh.faces, body_normals=vertex_normals(human.verts, human.triangles))
+    assert out["max_through"] == 0.0, out
+    for side, tube in body.arms.items():  # still past the wrist: taken up, not cut off
+        sleeve = np.isin(mesh.piece_of, [mesh.index(p.name) for p in pattern.pieces if p.body_region == f"arm_{side}"])
+        assert ((pos[sleeve] - tube.p0) @ tube.d).max() > tube.t[5] + 1.5
+
+
 @pytest.mark.parametrize("size", ["M", "XXL"])
 def test_a_chest_pocket_sits_level_over_the_bust(size):
     """A woman's shirt's chest pocket sits level on the standing body, where it is drawn: carried by
