@@ -833,16 +833,20 @@ def test_a_sleeve_past_the_wrist_goes_round_the_hand(size, fit, preset):
         assert ((pos[sleeve] - tube.p0) @ tube.d).max() > tube.t[5] + 1.5
 
 
-@pytest.mark.parametrize("size", ["M", "XXL"])
-def test_a_chest_pocket_sits_level_over_the_bust(size):
+@pytest.mark.parametrize(("garment_type", "size", "features"), [
+    ("shirt", "M", {"has_pockets": True}), ("shirt", "XXL", {"has_pockets": True}),
+    ("jacket", "XS", {"fabric": "knit"})])
+def test_a_pocket_sits_level_over_the_bust(garment_type, size, features):
     """A woman's shirt's chest pocket sits level on the standing body, where it is drawn: carried by
     the front's triangles alone it followed the wrap's cross grain over the bust, high at the apex
-    and low toward the armhole, and its top tilted 1.4 / 0.9 cm (M / XXL; the drape kept it)."""
+    and low toward the armhole, and its top tilted 1.4 / 1.0 cm (M / XXL; the drape kept it). A knit
+    jacket XS's hip pockets tilted 1.1 cm, and levelled, 0.3 still: laid out from the cloth under
+    them, a corner by the fronts' overlap went out along the other front's normals."""
     from garment_addon.core.assembly.level import front_level
 
-    spec = {"garment_type": "shirt", "size": size, "features": {"has_pockets": True}}
+    spec = {"garment_type": garment_type, "size": size, "features": features}
     pattern, mesh, pos, crossing = _crossings_on_the_shown_body(spec)
-    assert front_level(pattern, mesh, pos)["pocket_tilt"] < 0.3
+    assert front_level(pattern, mesh, pos)["pocket_tilt"] < 0.2
     assert not crossing(pos.mean(axis=0), 1e3).any()
     # its top as high as drawn on the front, on the average
     from garment_addon.core.assembly.wrap import _carry
