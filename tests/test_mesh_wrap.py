@@ -815,7 +815,7 @@ def test_a_pocket_over_a_dipped_hem_lies_along_it():
 @pytest.mark.parametrize(("size", "fit", "preset"), [("S", "loose", "female"), ("XS", "regular", "male")])
 def test_a_sleeve_past_the_wrist_goes_round_the_hand(size, fit, preset):
     """A jacket's sleeve cut past the wrist goes round the shown hand, and one too narrow for the hand
-    with its thumb ends where the hand still fits in it: laid as a circle round the arm's axis, its
+    with its thumb is taken up toward where the hand still fits in it: as a circle round the arm's axis, its
     hem ran through the thumb, which stands 9 cm off the axis (S loose: 22 body points through by
     1.2 cm; men's XS: 29 by 2.1 cm), and the drape kept the thumb through (S loose: 1 start in 3)."""
     from garment_addon.core.assembly.quality import body_through, vertex_normals

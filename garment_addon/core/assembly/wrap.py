@@ -869,6 +869,10 @@ def _place_sleeve(body: Body, p, mesh: GarmentMesh, pos: np.ndarray, offset: flo
 HAND_BLEND = 3.0  # cm above the wrist from which a sleeve's rows go round the hand's section, not a circle
 HAND_CLEAR = 0.5  # cm: the least room a sleeve's ring past the wrist leaves round the hand's section
 HAND_TAKE_UP = 20.0  # cm above the wrist from which a sleeve too narrow for the hand is taken up short of it
+# the most taken up, as a share of the way from there to the hem; past it the hem stays on its ring round
+# the hand: taken up in full, men's jacket XS / M sleeves folded through themselves above the wrist
+# (1.5 cm wrap: 2 / 2 crossings; XS fitted 7)
+HAND_TAKE_MAX = 0.1
 HAND_RAMP = 0.4  # the share of the way from there to the hem over which the take-up fades in
 
 
@@ -877,11 +881,11 @@ def _round_the_hand(body: Body, side: str, pts: np.ndarray, t: np.ndarray, phi: 
     """A sleeve's points ``pts`` (at ``t`` down the arm, angle ``phi`` round it from its cap top's side,
     on rings ``circ`` long; its hem ``t_hem`` down, ``circ_hem`` round) past the wrist laid round the
     shown hand (its section's convex hull, HAND_CLEAR out at least) instead of a circle round the arm's
-    axis, and a sleeve too narrow for the hand where its hem would lie taken up along the forearm so
-    that it ends where the hand still fits in it. As a circle round the axis a loose jacket's sleeve,
-    6 cm past the wrist, ran through the thumb, which stands 9 cm off the axis (jacket S loose wrap:
-    1.1 % of the body under it through by 1.2 cm); the drape kept the thumb through on one start in
-    three (0.69 %, 1 cm). In place."""
+    axis, and a sleeve too narrow for the hand where its hem would lie taken up along the forearm
+    toward where the hand still fits in it (HAND_TAKE_MAX at most). As a circle round the axis a loose
+    jacket's sleeve, 6 cm past the wrist, ran through the thumb, which stands 9 cm off the axis (jacket
+    S loose wrap: 1.1 % of the body under it through by 1.2 cm); the drape kept the thumb through on
+    one start in three (0.69 %, 1 cm). In place."""
     human = getattr(body, "human", None)
     tube = body.arms[side]
     wrist = float(tube.t[5])
@@ -909,7 +913,7 @@ def _round_the_hand(body: Body, side: str, pts: np.ndarray, t: np.ndarray, phi: 
             # all toward the hem, an XS's folded there (7)
             u = np.clip((t - (wrist - HAND_TAKE_UP)) / (t_hem - (wrist - HAND_TAKE_UP)), 0.0, None)
             g = np.where(u < HAND_RAMP, u * u / (2 * HAND_RAMP), u - HAND_RAMP / 2) / (1 - HAND_RAMP / 2)
-            tt = t - (t_hem - fit) * g
+            tt = t - min(t_hem - fit, HAND_TAKE_MAX * (t_hem - wrist + HAND_TAKE_UP)) * g
             pts += (tt - t)[:, None] * d
     on = np.nonzero(tt > wrist - HAND_BLEND)[0]
     at = np.clip(np.rint(tt[on] - stations[0]).astype(int), 0, len(stations) - 1)
