@@ -769,6 +769,17 @@ def test_a_full_bust_stays_inside_an_xxl_jumpsuit():
         (m["body_through_fraction"], m["body_through_max_mm"])
 
 
+def test_a_loose_sleeve_past_the_wrist_stays_off_the_thumb():
+    """A loose jacket's sleeve, cut past the wrist, starts round the hand and taken up short of the
+    thumb (wrap._round_the_hand): the wrap laid its hem through the thumb, and the drape, which keeps
+    cloth on the side it starts on, left the thumb 1 cm through it (jacket S loose: 0.69 % through)."""
+    spec = make_spec({"garment_type": "jacket", "size": "S", "features": {"fit": "loose"}})
+    m = pl.build_scene(draft_pattern(spec), "drape").metrics
+    assert m["self_crossings"] == 0
+    assert m["body_through_fraction"] <= 0.003 and m["body_through_max_mm"] <= 3.0, \
+        (m["body_through_fraction"], m["body_through_max_mm"])
+
+
 @pytest.mark.parametrize("garment_type", ["shirt", "jacket"])
 def test_a_default_plain_long_sleeve_rests_on_the_hand_and_breaks_above_the_hem(garment_type):
     """A default shirt's or jacket's long sleeve is cut onto the hand (spec.HAND_REST), its plain hem
