@@ -16,6 +16,9 @@ from garment_addon.core.spec import make_spec
 from .test_mesh import skirt_pattern
 
 FIXTURES = Path(__file__).parent / "data" / "garmentcode"
+# cm across a pocket's top: the wrap levels pockets on the standing body (wrap._level_top); before, they
+# followed the front's cross grain and a front hanging unevenly tilted them 1-3 cm
+POCKET_LEVEL = 0.3
 
 
 def _wrapped(spec_dict, edge=2.0):
@@ -809,7 +812,7 @@ def test_a_pocket_over_a_dipped_hem_lies_along_it():
     assert pocket.placement["angle"] < -3.0  # the right front's hem falls toward the centre front (+x)
     mark = np.array(next(m["points"] for m in front.markings if m["kind"] == "pocket"))
     assert np.allclose(mark, pocket.on_host(pocket.outline))
-    assert front_level(pattern, mesh, pos)["pocket_tilt"] < 0.5
+    assert front_level(pattern, mesh, pos)["pocket_tilt"] < POCKET_LEVEL
 
 
 @pytest.mark.parametrize(("size", "fit", "preset"), [("S", "loose", "female"), ("XS", "regular", "male")])
@@ -898,8 +901,8 @@ def test_a_loose_jackets_front_hangs_level(size, fabric):
     pattern, mesh, pos, _ = _crossings_on_the_shown_body(spec)
     assert any(e.name.startswith("bust_dart") for e in pattern.piece("right_front").edges)
     level = front_level(pattern, mesh, pos)
-    # the knit XL's pockets still tilt 1.15 cm (2.83 dartless)
-    assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < (1.0 if fabric == "woven" else 1.2), level
+    # before the wrap levelled pockets the knit XL's tilted 1.15 cm (2.83 dartless)
+    assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < POCKET_LEVEL, level
 
 
 @pytest.mark.parametrize("garment_type", ["jacket", "shirt"])
@@ -914,7 +917,7 @@ def test_a_front_hangs_level_over_the_shown_bust(garment_type):
     pattern, mesh, pos, _ = _crossings_on_the_shown_body({"garment_type": garment_type, "size": "L"})
     level = front_level(pattern, mesh, pos)
     assert abs(level["front_hem_rise"]) < 1.5
-    assert level.get("pocket_tilt", 0.0) < 1.0
+    assert level.get("pocket_tilt", 0.0) < POCKET_LEVEL
     if garment_type == "jacket":
         assert "pocket_tilt" in level
         # 1.098 -> 1.103 since the armholes' bottoms go down with size L's 6.1 cm shoulder slope
@@ -934,7 +937,7 @@ def test_a_knit_front_hangs_level_over_the_shown_bust(garment_type, size):
     pattern, mesh, pos, crossing = _crossings_on_the_shown_body(spec)
     level = front_level(pattern, mesh, pos)
     assert abs(level["front_hem_rise"]) < 1.5
-    assert level.get("pocket_tilt", 0.0) < 1.0
+    assert level.get("pocket_tilt", 0.0) < POCKET_LEVEL
     assert not crossing(pos.mean(axis=0), 1e3).any()
 
 
@@ -951,9 +954,9 @@ def test_a_cardigans_front_is_darted_and_hangs_level(size):
     assert any(e.name.startswith("dart") or "side_upper" in e.name for e in pattern.piece("right_front").edges)
     level = front_level(pattern, mesh, pos)
     assert abs(level["front_hem_rise"]) < 1.5
-    # XXL 0.41 -> 1.11 cm with the per-side full-bust adjustment and the front hung from the apex
-    # (its centre front -1.21 -> 1.25 cm; the drape's -1.13 -> 0.75)
-    assert level["pocket_tilt"] < (1.2 if size == "XXL" else 1.0)
+    # the XXL's pockets tilted 0.41 -> 1.11 cm with the per-side full-bust adjustment and the front hung from
+    # the apex (its centre front -1.21 -> 1.25 cm; the drape's -1.13 -> 0.75), until the wrap levelled them
+    assert level["pocket_tilt"] < POCKET_LEVEL
     assert not crossing(pos.mean(axis=0), 1e3).any()
 
 
@@ -1040,7 +1043,7 @@ def test_a_jacket_hangs_level_on_the_male_mannequin(size):
     attach_human(body)
     mesh = mesh_pattern(pattern, 2.0)
     level = front_level(pattern, mesh, wrap(pattern, mesh, body))
-    assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < 1.0, level
+    assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < POCKET_LEVEL, level
 
 
 @pytest.mark.parametrize("size", ["XS", "M"])
@@ -1076,7 +1079,7 @@ def test_a_front_on_the_male_chest_takes_its_share_of_the_bust_dart(garment_type
     level = front_level(pattern, mesh, wrap(pattern, mesh, body))
     # shirt XL -0.32 -> -1.03 cm since a front hangs straight down from its most forward point (its
     # drape 0.30 -> -0.09)
-    assert abs(level["front_hem_rise"]) < 1.1 and level.get("pocket_tilt", 0.0) < 1.0, level
+    assert abs(level["front_hem_rise"]) < 1.1 and level.get("pocket_tilt", 0.0) < POCKET_LEVEL, level
 
 
 @pytest.mark.parametrize("size", ["S", "M", "XL", "XXL"])
@@ -1089,7 +1092,7 @@ def test_a_jackets_front_hangs_level_at_every_size(size):
 
     pattern, mesh, pos, _ = _crossings_on_the_shown_body({"garment_type": "jacket", "size": size})
     level = front_level(pattern, mesh, pos)
-    assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < 1.0, level
+    assert abs(level["front_hem_rise"]) < 1.5 and level["pocket_tilt"] < POCKET_LEVEL, level
 
 
 def test_a_collars_end_lies_clear_of_the_lapel_at_the_notch():
