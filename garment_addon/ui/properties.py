@@ -223,7 +223,8 @@ class GarmentClothProps(bpy.types.PropertyGroup):
     mass: _solver_prop("mass", "Mass", "Cloth mass per vertex (Blender units; cotton 0.3)")
     tension: _solver_prop("tension", "Tension", "Resistance to stretching")
     compression: _solver_prop("compression", "Compression", "Resistance to squashing")
-    shear: _solver_prop("shear", "Shear", "Resistance to shearing")
+    shear: _solver_prop("shear", "Shear",
+                        "Resistance to shearing (Blender applies it across quads only; the drape mesh is triangles)")
     bending: _solver_prop("bending", "Bending", "Stiffness against folding (higher: bigger, rounder folds)")
     damping: _solver_prop("damping", "Damping", "Spring damping")
     thickness_mm: _solver_prop("thickness_mm", "Thickness (mm)", "Fabric thickness: the gap kept between layers")
