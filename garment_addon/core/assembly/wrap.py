@@ -24,7 +24,7 @@ from scipy.spatial import ConvexHull, cKDTree
 from ..body.mannequin import Body, polygon_perimeter, smoothstep, superellipse
 from ..body.surface import row_norms
 from ..interop.garmentcode import placed
-from ..mesh.triangulate import GarmentMesh, fisheye_darts
+from ..mesh.triangulate import GarmentMesh, fisheye_darts, resample
 from ..pattern.builder import v_darts
 from ..pattern.drafting.parts import is_shawl, is_tailored
 from ..pattern.drafting.shirt_collar import COLLAR_FALL
@@ -940,10 +940,7 @@ def _ring_round(hull: np.ndarray, length: float) -> np.ndarray:
     a = np.linspace(0, 2 * np.pi, 32, endpoint=False)
     pts = (hull[:, None, :] + grow * np.stack([np.cos(a), np.sin(a)], axis=1)[None]).reshape(-1, 2)
     out = pts[ConvexHull(pts).vertices]  # counter-clockwise
-    closed = np.vstack([out, out[:1]])
-    s = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(closed, axis=0), axis=1))]
-    even = np.column_stack([np.interp(np.linspace(0, s[-1], HAND_RING, endpoint=False), s, closed[:, j])
-                            for j in range(2)])
+    even = resample(np.vstack([out, out[:1]]), HAND_RING)[:-1]  # closed: the last point is the first
     rel = even - hull.mean(axis=0)
     start = np.argmin(np.abs(np.arctan2(rel[:, 1], rel[:, 0])))
     return np.roll(even, -start, axis=0)
