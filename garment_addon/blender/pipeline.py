@@ -247,7 +247,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     if method == "drape":
         t, cpu = time.perf_counter(), time.process_time()
         scene = bpy.context.scene
-        colliders = [dr.add_collider(result.mannequin), dr.add_floor()] + [dr.add_layer_collider(g) for g in under]
+        colliders = [dr.add_collider(result.mannequin, body), dr.add_floor()]
+        colliders += [dr.add_layer_collider(g) for g in under]
         stats: dict = {}
         try:
             pin = _pin_weights(pattern, mesh, pos, body)
