@@ -52,7 +52,7 @@ def add_collider(mannequin, body=None):
     attached to, the collider's bust is bridged first (surface.BodySurface.bridged_bust): the body as
     worn under clothes, in a bra; the shown and exported mannequin keeps its own shape. Bridged
     after the decimation, the few vertices it left in the cleavage (4 cm apart, female M) cut the
-    convex front short: 0.76 cm behind the apex line at the bust line, 0.27 bridged first."""
+    convex front short: 0.76 cm behind the apex line at the bust line, 0.21 bridged first (female M)."""
     from .scene import coords, link, set_coords
 
     collider = link(bpy.data.objects.new("GS_Collider", mannequin.data.copy()))

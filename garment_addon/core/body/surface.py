@@ -184,12 +184,16 @@ class HullStack:
 
 MEASURE_BLOCK = 1024  # points a HullStack measures at once
 # BodySurface.bridged_bust's region, cm from the bust line: female M's cleavage is 0.9 cm deep 4-6 cm
-# under it, 0.2 8-10 cm over it; above that lie the hollows under the collarbones (0.8)
-BUST_FILL_BELOW = 8.0
+# under it, 0.2 8-10 cm over it; above that lie the hollows under the collarbones (0.8). Filled down
+# to 8 cm under it, the points in the folds under a full breast (female L-XXL, 2-6 cm under the bust
+# line) moved out in front of the breast's underside and folded the collider's faces over (14-16):
+# shirt XL / XXL drapes ran to the frame cap, 2 / 61 self-crossings, the XL's front hem 3.2 cm up
+BUST_FILL_BELOW = 3.0
 BUST_FILL_ABOVE = 10.0
 BUST_FILL_EASE = 2.0
 BUST_FILL_FACING = 0.5  # the section edge's outward normal at least this far forward (-y) ...
 BUST_FILL_EASE_FACING = 0.25  # ... eased in over this much more
+BUST_FILL_CLEAR = 0.3  # cm: a point's way out is looked along from this far on (not its own faces)
 
 
 class BodySurface:
@@ -207,14 +211,25 @@ class BodySurface:
         BUST_FILL_ABOVE over it and where the section's edge faces forward (not the small of the
         back, the sides under the arms, the hollows under the collarbones), eased in over
         BUST_FILL_EASE at each end so the collider has no step; the sections' own shape under the
-        bust, not ``hanging``'s line to the waist: how cloth falls from the apex is the cloth's."""
+        bust, not ``hanging``'s line to the waist: how cloth falls from the apex is the cloth's. A
+        point with skin in front of it on the way out (in the fold under a full breast) stays: no
+        cloth reaches it, and moved through the breast it folds the collider's faces over."""
+        from ..assembly.quality import segment_hits
+
         p = np.array(p, float)
         d, nrm, use = self.torso.signed_distance(p, self.skin.tree.query(p)[1])
         z = p[use, 2] - bust_z
         w = (np.clip((z + BUST_FILL_BELOW) / BUST_FILL_EASE, 0.0, 1.0)
              * np.clip((BUST_FILL_ABOVE - z) / BUST_FILL_EASE, 0.0, 1.0)
              * np.clip((-nrm[:, 1] - BUST_FILL_FACING) / BUST_FILL_EASE_FACING, 0.0, 1.0))
-        p[use, :2] += nrm * (np.maximum(-d, 0.0) * w)[:, None]
+        move = np.column_stack([nrm * (np.maximum(-d, 0.0) * w)[:, None], np.zeros(len(use))])
+        far = np.nonzero(row_norms(move) > BUST_FILL_CLEAR)[0]
+        if len(far):
+            start = p[use[far]] + move[far] * (BUST_FILL_CLEAR / row_norms(move[far]))[:, None]
+            hit = segment_hits(start, p[use[far]] + move[far], self.skin.verts, self.skin.tris,
+                               0.5 * float(row_norms(move[far]).max()))[0]
+            move[far[np.unique(hit)]] = 0.0
+        p[use] += move
         return p
 
     def inside(self, p: np.ndarray, margin: float = 0.0) -> np.ndarray:
