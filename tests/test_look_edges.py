@@ -130,6 +130,10 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     bpy.ops.wm.read_factory_settings(use_empty=True)
     r = pl.build_scene(draft_pattern(make_spec(SHIRT)), "wrap")
     assert {a.name for a in r.garment.data.attributes} >= set(EDGE_ATTRIBUTES)
+    corner = r.garment.data.attributes[CORNER_ATTRIBUTE]  # kept through the weld, per face corner
+    vec = np.zeros(3 * len(corner.data))
+    corner.data.foreach_get("vector", vec)
+    assert corner.domain == "CORNER" and (vec > 0).any()
     seen = []
 
     def fake_render(scene, path, profile, size):
