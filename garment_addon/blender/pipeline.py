@@ -117,13 +117,14 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool, faces=None):
 
 
 def corner_distances(verts2d: np.ndarray, faces: np.ndarray, edge: np.ndarray) -> np.ndarray:
-    """(F, 3 corners, 3) per face corner: for a triangle whose three corners all lie on the outline
-    (``edge``, edge_distances' first, 0 at all three), component i is, linear over the triangle, the
-    distance (cm, flat) to the line of its edge opposite corner i where that edge is outline, FAR_CM
-    where it is not; 0 on every other triangle. The shader takes max(edge, min of the three): the
-    per-vertex distance, 0 at all three corners, darkened such a triangle whole. At a dart's mouth
-    (the dart's leg and the waist seam meeting square, 2 cm mesh) the bodice's and the skirt's
-    corner triangles drew a dark diamond 3 cm wide on the waist seam of every dress (35 such
+    """(F, 3 corners, 3) per face corner: for a triangle with an edge inside the piece whose both ends
+    lie on the outline (``edge``, edge_distances' first, is 0 at them: a chord), component i is, linear
+    over the triangle, the distance (cm, flat) to the line of its edge opposite corner i where that
+    edge is outline, FAR_CM where it is not; 0 on every other triangle. The shader takes max(edge, min
+    of the three). The per-vertex distance is 0 all along a chord: a triangle with all three corners
+    on the outline (the 2 cm mesh cuts a corner of 90° or less with one) was dark all over, and the
+    triangle across its chord dark along it. At a dart's mouth (its leg and the waist seam meeting
+    square) these drew a dark diamond 3 cm wide on the waist seam of every dress (35 such corner
     triangles on dress M, at the darts, hem and sleeve corners, neck and armhole ends)."""
     from ..core.mesh.triangulate import face_edges
 
@@ -131,7 +132,9 @@ def corner_distances(verts2d: np.ndarray, faces: np.ndarray, edge: np.ndarray) -
     out = np.zeros((len(faces), 3, 3))
     uniq, corner = face_edges(faces)
     outline = np.bincount(corner.ravel(), minlength=len(uniq)) == 1  # an edge of one triangle: the outline
-    ear = (np.asarray(edge)[faces] < 1e-9).all(axis=1)
+    on = np.asarray(edge) < 1e-9
+    chord = on[uniq].all(axis=1) & ~outline  # both ends on the outline, itself inside: 0 all along it
+    ear = chord[corner].any(axis=1)
     tri = verts2d[faces[ear]]
     for i in range(3):
         a, b = tri[:, (i + 1) % 3], tri[:, (i + 2) % 3]
