@@ -68,6 +68,7 @@ def test_a_dress_darts_corner_triangles_shade_by_their_distance_to_the_outline()
     from shapely.geometry import Point, Polygon
 
     from garment_addon.blender.look import EDGE_CM
+    from garment_addon.core.mesh.triangulate import face_edges
 
     pattern = draft_pattern(make_spec({"garment_type": "dress", "size": "M"}))
     mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
@@ -94,6 +95,16 @@ def test_a_dress_darts_corner_triangles_shade_by_their_distance_to_the_outline()
         ja, jb = (list(mesh.faces[g]).index(v) for v in (va, vb))
         mid = 0.5 * (corner[g][ja] + corner[g][jb])  # the chord's middle, seen from the other triangle
         assert max(edge[va], edge[vb], mid.min()) > EDGE_CM
+    # a strip two rows wide (a collar stand) lies on the outline all round: left per vertex (dark all over)
+    shirt = draft_pattern(make_spec(SHIRT))
+    mesh = mesh_pattern(shirt, pl.DRAPE_EDGE)
+    corner = pl.corner_distances(mesh.verts2d, mesh.faces, pl.edge_distances(mesh)[0])
+    _, at = _piece(shirt, mesh, "collar_stand")
+    uniq, fe = face_edges(mesh.faces)
+    one = (np.bincount(fe.ravel(), minlength=len(uniq)) == 1)[fe].sum(axis=1) == 1  # one outline edge
+    edge = pl.edge_distances(mesh)[0]
+    strip = (mesh.piece_of[mesh.faces[:, 0]] == mesh.piece_of[at.start]) & (edge[mesh.faces] < 1e-9).all(axis=1) & one
+    assert strip.sum() >= 25 and (corner[strip] == 0).all()
 
 
 def test_edges_are_drawn_while_rendering_and_taken_out_afterwards(tmp_path):

@@ -117,8 +117,9 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool, faces=None):
 
 
 def corner_distances(verts2d: np.ndarray, faces: np.ndarray, edge: np.ndarray) -> np.ndarray:
-    """(F, 3 corners, 3) per face corner: for a triangle with an edge inside the piece whose both ends
-    lie on the outline (``edge``, edge_distances' first, is 0 at them: a chord), component i is, linear
+    """(F, 3 corners, 3) per face corner: for a triangle with all three corners on the outline and two
+    outline edges (``edge``, edge_distances' first, is 0 at them), and the triangle across its third edge
+    (a chord: inside the piece, both ends on the outline), component i is, linear
     over the triangle, the distance (cm, flat) to the line of its edge opposite corner i where that
     edge is outline, FAR_CM where it is not; 0 on every other triangle. The shader takes max(edge, min
     of the three). The per-vertex distance is 0 all along a chord: a triangle with all three corners
@@ -134,7 +135,15 @@ def corner_distances(verts2d: np.ndarray, faces: np.ndarray, edge: np.ndarray) -
     outline = np.bincount(corner.ravel(), minlength=len(uniq)) == 1  # an edge of one triangle: the outline
     on = np.asarray(edge) < 1e-9
     chord = on[uniq].all(axis=1) & ~outline  # both ends on the outline, itself inside: 0 all along it
-    ear = chord[corner].any(axis=1)
+    whole = on[faces].all(axis=1)
+    corners = np.nonzero(whole & (outline[corner].sum(axis=1) >= 2))[0]  # two outline edges: a corner cut off
+    # with the triangle across its chord, unless that lies on the outline all round too: a strip two rows
+    # wide (a collar stand: 33 of its 52 triangles on the outline all round) stays dark all over, as before
+    ear = np.zeros(len(faces), bool)
+    for f in corners:
+        other = np.nonzero(np.isin(corner, corner[f][chord[corner[f]]]).any(axis=1))[0]
+        if not whole[other[other != f]].any():
+            ear[other] = True
     tri = verts2d[faces[ear]]
     for i in range(3):
         a, b = tri[:, (i + 1) % 3], tri[:, (i + 2) % 3]
