@@ -7,7 +7,7 @@ import pytest
 bpy = pytest.importorskip("bpy")
 
 from garment_addon.blender import pipeline as pl  # noqa: E402
-from garment_addon.blender.look import EDGE_ATTRIBUTES  # noqa: E402
+from garment_addon.blender.look import CORNER_ATTRIBUTE, EDGE_ATTRIBUTES  # noqa: E402
 from garment_addon.core.mesh import mesh_pattern  # noqa: E402
 from garment_addon.core.pattern import draft_pattern  # noqa: E402
 from garment_addon.core.spec import make_spec  # noqa: E402
@@ -59,6 +59,54 @@ def test_edge_distances_of_a_shirts_pocket_sleeve_and_front():
     assert (free[at][inner] > 0.5).all() and edge[at][inner] == pytest.approx(0.0, abs=1e-9)
 
 
+def test_a_dress_darts_corner_triangles_shade_by_their_distance_to_the_outline():
+    """A triangle with all three corners on the outline (a dart's mouth: its leg and the waist seam
+    meet square) has a per-vertex distance of 0 all over, and rendered as one dark patch: a 3 cm
+    diamond on the waist seam at each of a dress's darts. Its corners carry the distance to its
+    outline edges (pipeline.corner_distances): at its centroid what the shader takes is the true
+    distance there, past the edge's dark band; every other triangle carries 0 (the per-vertex one)."""
+    from shapely.geometry import Point, Polygon
+
+    from garment_addon.blender.look import EDGE_CM
+    from garment_addon.core.mesh.triangulate import face_edges
+
+    pattern = draft_pattern(make_spec({"garment_type": "dress", "size": "M"}))
+    mesh = mesh_pattern(pattern, pl.DRAPE_EDGE)
+    edge, _ = pl.edge_distances(mesh)
+    corner = pl.corner_distances(mesh.verts2d, mesh.faces, edge)
+    assert corner.shape == (len(mesh.faces), 3, 3)
+    on = edge[mesh.faces] < 1e-9
+    ear = on.all(axis=1)
+    assert (corner[on.sum(axis=1) < 2] == 0).all()
+    pm, at = _piece(pattern, mesh, "front_bodice")
+    ring = Polygon(pm.verts[pm.boundary]).exterior
+    mine = np.nonzero(ear & (mesh.piece_of[mesh.faces[:, 0]] == mesh.piece_of[at.start]))[0]
+    cen = mesh.verts2d[mesh.faces[mine]].mean(axis=1)
+    darts = mine[cen[:, 1] < 1.5]  # at the waist seam, y = 0: the darts' mouths
+    assert len(darts) >= 4
+    for f, c in zip(darts, cen[cen[:, 1] < 1.5], strict=True):
+        shown = max(edge[mesh.faces[f]].mean(), corner[f].mean(axis=0).min())  # linear: the centroid's
+        assert shown > EDGE_CM and shown == pytest.approx(ring.distance(Point(c)), rel=0.02)
+        # the triangle across its chord (the edge inside the piece) was dark along the chord too
+        both = [(va, vb, np.nonzero((mesh.faces == va).any(axis=1) & (mesh.faces == vb).any(axis=1))[0])
+                for va, vb in zip(mesh.faces[f], np.roll(mesh.faces[f], -1), strict=True)]
+        va, vb, pair = next(x for x in both if len(x[2]) == 2)  # the chord: an edge of two triangles
+        g = pair[pair != f][0]
+        ja, jb = (list(mesh.faces[g]).index(v) for v in (va, vb))
+        mid = 0.5 * (corner[g][ja] + corner[g][jb])  # the chord's middle, seen from the other triangle
+        assert max(edge[va], edge[vb], mid.min()) > EDGE_CM
+    # a strip two rows wide (a collar stand) lies on the outline all round: left per vertex (dark all over)
+    shirt = draft_pattern(make_spec(SHIRT))
+    mesh = mesh_pattern(shirt, pl.DRAPE_EDGE)
+    corner = pl.corner_distances(mesh.verts2d, mesh.faces, pl.edge_distances(mesh)[0])
+    _, at = _piece(shirt, mesh, "collar_stand")
+    uniq, fe = face_edges(mesh.faces)
+    one = (np.bincount(fe.ravel(), minlength=len(uniq)) == 1)[fe].sum(axis=1) == 1  # one outline edge
+    edge = pl.edge_distances(mesh)[0]
+    strip = (mesh.piece_of[mesh.faces[:, 0]] == mesh.piece_of[at.start]) & (edge[mesh.faces] < 1e-9).all(axis=1) & one
+    assert strip.sum() >= 25 and (corner[strip] == 0).all()
+
+
 def test_edges_are_drawn_while_rendering_and_taken_out_afterwards(tmp_path):
     """While a final render runs the fabric material draws its edges and topstitching from the
     garment's attributes (through its texture, if any); afterwards it is the plain Principled BSDF
@@ -81,7 +129,8 @@ def test_edges_are_drawn_while_rendering_and_taken_out_afterwards(tmp_path):
         linked = bsdf.inputs["Base Color"].is_linked
         assert linked == bool(look.texture) and not any(n.type == "ATTRIBUTE" for n in nodes)
         with render_edges([g]):
-            assert {n.attribute_name for n in nodes if n.type == "ATTRIBUTE"} == set(EDGE_ATTRIBUTES)
+            names = {n.attribute_name for n in nodes if n.type == "ATTRIBUTE"}
+            assert names == {*EDGE_ATTRIBUTES, CORNER_ATTRIBUTE}
             assert bsdf.inputs["Base Color"].is_linked and bsdf.inputs["Normal"].is_linked
             if look.texture:
                 assert any(n.type == "TEX_IMAGE" and n.outputs["Color"].is_linked for n in nodes)
@@ -101,6 +150,10 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     bpy.ops.wm.read_factory_settings(use_empty=True)
     r = pl.build_scene(draft_pattern(make_spec(SHIRT)), "wrap")
     assert {a.name for a in r.garment.data.attributes} >= set(EDGE_ATTRIBUTES)
+    corner = r.garment.data.attributes[CORNER_ATTRIBUTE]  # kept through the weld, per face corner
+    vec = np.zeros(3 * len(corner.data))
+    corner.data.foreach_get("vector", vec)
+    assert corner.domain == "CORNER" and (vec > 0).any()
     seen = []
 
     def fake_render(scene, path, profile, size):
@@ -127,6 +180,7 @@ def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatc
     pl.export_garment(r, tmp_path / "after.glb", include_mannequin=False)
     assert (tmp_path / "after.glb").read_bytes() == (tmp_path / "before.glb").read_bytes()
     assert b"gs_edge" not in (tmp_path / "after.glb").read_bytes()
+    assert CORNER_ATTRIBUTE.encode() not in (tmp_path / "after.glb").read_bytes()
     gl = _glb_json(tmp_path / "after.glb")
     fabric = next(m for m in gl["materials"] if m["name"].startswith("GS_Fabric"))
     assert len(fabric["pbrMetallicRoughness"]["baseColorFactor"]) == 4  # the cloth's colour

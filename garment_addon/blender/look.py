@@ -105,6 +105,9 @@ def fabric_material(fabric: str, look: Look, spec: dict | None = None) -> bpy.ty
 # per-vertex attributes (pipeline.edge_distances): cm on the flat pattern to the piece's outline, and
 # to its unsewn outline (hems, openings, a pocket's edges), where the topstitching runs
 EDGE_ATTRIBUTES = ("gs_edge_cm", "gs_hem_cm")
+# per face corner (pipeline.corner_distances): the distance to the outline across a triangle whose
+# corners all lie on it, where the per-vertex one is 0 all over
+CORNER_ATTRIBUTE = "gs_corner_cm"
 EDGE_CM = 0.35
 EDGE_SHADE = 0.72
 STITCH_CM = 0.6
@@ -160,6 +163,12 @@ def _edges(tree, bsdf, lines: tuple[float, ...] = (STITCH_CM,)) -> list:
         return m.outputs[0]
 
     edge_cm, hem_cm = (attribute(n) for n in EDGE_ATTRIBUTES)
+    corner = nodes.new("ShaderNodeAttribute")
+    corner.attribute_type, corner.attribute_name = "GEOMETRY", CORNER_ATTRIBUTE
+    xyz = nodes.new("ShaderNodeSeparateXYZ")
+    links.new(corner.outputs["Vector"], xyz.inputs[0])
+    # 0 off the outline's corner triangles (and on an assembly made before it): the per-vertex distance
+    edge_cm = math("MAXIMUM", edge_cm, math("MINIMUM", math("MINIMUM", xyz.outputs[0], xyz.outputs[1]), xyz.outputs[2]))
     off = None  # cm to the nearest stitch line
     for line in lines:
         d = math("ABSOLUTE", math("SUBTRACT", hem_cm, line))

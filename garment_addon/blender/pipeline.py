@@ -103,15 +103,60 @@ def _make_garment(pattern, mesh, pos_cm, with_seams: bool, faces=None):
     obj.data.polygons.foreach_set("use_smooth", np.ones(len(mesh.faces), bool))
     _sharp_folds(obj.data, pattern, mesh)
     from ..core.assembly.wrap import rib_ratios
-    from .look import EDGE_ATTRIBUTES
+    from .look import CORNER_ATTRIBUTE, EDGE_ATTRIBUTES
 
     rib_names = rib_ratios(pattern)
     ribs = [i for i, p in enumerate(pattern.pieces) if p.name in rib_names]
-    for name, d in zip(EDGE_ATTRIBUTES, edge_distances(mesh, unstitched=ribs), strict=True):
+    dists = edge_distances(mesh, unstitched=ribs)
+    for name, d in zip(EDGE_ATTRIBUTES, dists, strict=True):
         obj.data.attributes.new(name, "FLOAT", "POINT").data.foreach_set("value", d.astype(np.float32))
+    corner = corner_distances(mesh.verts2d, faces, dists[0])
+    obj.data.attributes.new(CORNER_ATTRIBUTE, "FLOAT_VECTOR", "CORNER").data.foreach_set(
+        "vector", corner.astype(np.float32).ravel())
     return obj, legend
 
 
+def corner_distances(verts2d: np.ndarray, faces: np.ndarray, edge: np.ndarray) -> np.ndarray:
+    """(F, 3 corners, 3) per face corner: for a triangle with all three corners on the outline and two
+    outline edges (``edge``, edge_distances' first, is 0 at them), and the triangle across its third edge
+    (a chord: inside the piece, both ends on the outline), component i is, linear
+    over the triangle, the distance (cm, flat) to the line of its edge opposite corner i where that
+    edge is outline, FAR_CM where it is not; 0 on every other triangle. The shader takes max(edge, min
+    of the three). The per-vertex distance is 0 all along a chord: a triangle with all three corners
+    on the outline (the 2 cm mesh cuts a corner of 90° or less with one) was dark all over, and the
+    triangle across its chord dark along it. At a dart's mouth (its leg and the waist seam meeting
+    square) these drew a dark diamond 3 cm wide on the waist seam of every dress (35 such corner
+    triangles on dress M, at the darts, hem and sleeve corners, neck and armhole ends)."""
+    from ..core.mesh.triangulate import face_edges
+
+    faces = np.asarray(faces, np.int64)
+    out = np.zeros((len(faces), 3, 3))
+    uniq, corner = face_edges(faces)
+    outline = np.bincount(corner.ravel(), minlength=len(uniq)) == 1  # an edge of one triangle: the outline
+    on = np.asarray(edge) < 1e-9
+    chord = on[uniq].all(axis=1) & ~outline  # both ends on the outline, itself inside: 0 all along it
+    whole = on[faces].all(axis=1)
+    corners = np.nonzero(whole & (outline[corner].sum(axis=1) >= 2))[0]  # two outline edges: a corner cut off
+    # with the triangle across its chord, unless that lies on the outline all round too: a strip two rows
+    # wide (a collar stand: 33 of its 52 triangles on the outline all round) stays dark all over, as before
+    ear = np.zeros(len(faces), bool)
+    for f in corners:
+        other = np.nonzero(np.isin(corner, corner[f][chord[corner[f]]]).any(axis=1))[0]
+        if not whole[other[other != f]].any():
+            ear[other] = True
+    tri = verts2d[faces[ear]]
+    for i in range(3):
+        a, b = tri[:, (i + 1) % 3], tri[:, (i + 2) % 3]
+        ab, ap = b - a, tri[:, i] - a
+        h = np.abs(ab[:, 0] * ap[:, 1] - ab[:, 1] * ap[:, 0]) / np.maximum(np.linalg.norm(ab, axis=1), 1e-12)
+        on = outline[corner[ear, (i + 1) % 3]]  # face_edges' edge 1-2 is opposite corner 0, 2-0 corner 1, 0-1 corner 2
+        col = np.where(on[:, None], 0.0, FAR_CM) * np.ones((1, 3))
+        col[on, i] = h[on]
+        out[ear, :, i] = col
+    return out
+
+
+FAR_CM = 1e3  # "no outline this side" in corner_distances
 MIN_UNSEWN_CM = 6.0  # an unsewn stretch of outline shorter than this is not topstitched
 
 
