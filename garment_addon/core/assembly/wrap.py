@@ -2004,9 +2004,13 @@ CROTCH_SEAM_REACH = 1.0  # cm from the crotch seam over which a leg's gap to the
 
 
 def _crotch_seams(pattern, mesh: GarmentMesh) -> np.ndarray:
-    """Mask of our trouser legs' crotch seams' vertices (the centre front and back seams below the
-    waist), which lie on the body's midline."""
+    """Mask of a one-piece's (legs sewn to a bodice) crotch seams' vertices, held on the body's midline
+    in the relax: free, the loose jumpsuit XXL's crotch junction was drawn 0.6 cm to the wearer's left,
+    the right legs' inseams crossed the midline to it and the drape's back legs folded through each
+    other under it. Not trousers': held there, the fitted XXL's junction folded (wrap, 1.5 cm: 11)."""
     out = np.zeros(len(mesh.verts2d), bool)
+    if not any((p.body_region or "").startswith("torso") for p in pattern.pieces):
+        return out
     for p in pattern.pieces:
         i = mesh.index(p.name)
         if (p.body_region or "").startswith("leg") and not _uses_placement(p) and "crotch" in mesh.pieces[i].edge_verts:
