@@ -459,8 +459,8 @@ def test_a_trouser_drape_does_not_pull_its_crotch_seams_taut():
 def test_a_loose_jumpsuit_crotch_drapes_without_folding_when_nudged(monkeypatch):
     """The loose jumpsuit XXL's crotch, drawn taut when cut at the rise (pants.ONE_PIECE_CROTCH_EASE), folded
     its back legs through each other under the seat whenever something small moved: its hip pockets 1 mm
-    higher in the wrap, 2 and 6 drape self-crossings over 2 starts (0 unmoved); now 0 (and 0 over 4 starts
-    unmoved, 4 with 0.1 mm of noise on the cloth's start)."""
+    higher in the wrap, 2 and 6 drape self-crossings over 2 starts (0 unmoved); now 0 (0 in 4 starts so, with
+    0.1 mm of noise on the cloth's start; unmoved, one of 6 starts crossed twice by the front crotch seam)."""
     import garment_addon.core.assembly as assembly
 
     wrap = assembly.wrap
