@@ -269,6 +269,34 @@ def test_a_loose_front_crotch_turns_under_without_folding(spec):
     assert len(at) <= 2, at
 
 
+OVERALLS = {"has_pockets": True, "fit": "loose", "has_bib": True}
+
+
+@pytest.mark.parametrize("spec", [{"garment_type": "jumpsuit", "size": "XXL", "features": {"fit": "loose"}},
+                                  {"garment_type": "jumpsuit", "size": "XL", "features": OVERALLS,
+                                   "measurements": {"sleeve_length": 0.0}},
+                                  {"garment_type": "jumpsuit", "size": "XXL", "features": OVERALLS,
+                                   "measurements": {"sleeve_length": 0.0}}])
+def test_a_one_piece_crotch_lies_on_the_midline_without_folding(spec):
+    """A one-piece's crotch seams lie on the body's midline (wrap.relax ``midline``): the relax drew the
+    loose jumpsuit XXL's crotch junction 0.6 cm to the wearer's left, the right legs' inseams crossing the
+    midline to it, and its drape's back legs folded through each other under it. Cut ONE_PIECE_CROTCH_EASE
+    under the rise, overalls XL crossed itself by the front crotch seam (5, without the midline) and
+    overalls / loose jumpsuit XXL at the side seams just above the crotch (6 / 2, before the legs were
+    blended to the hips from their own crotch as trousers' are)."""
+    from garment_addon.core.assembly.quality import crossing_edges
+
+    spec = make_spec(spec)
+    pattern, mesh, pos, welded = _on_the_shown_body(spec)
+    for side in ("left", "right"):
+        for part in ("front", "back"):
+            i = mesh.index(f"{side}_{part}_leg")
+            seam = pos[mesh.offsets[i] + np.asarray(mesh.pieces[i].edge_verts["crotch"])]
+            assert np.abs(seam[:, 0]).max() < 0.05, (side, part, np.abs(seam[:, 0]).max())
+    edges, _ = crossing_edges(pos, welded)
+    assert not len(edges), pos[edges].mean(axis=1)
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("fit", FITS)
 def test_the_waist_bands_ends_meet_its_edges_square_so_the_zip_stands_no_peak(size, fit):

@@ -357,11 +357,10 @@ def _is_back(piece) -> bool:
     return "back" in r or "back" in piece.name
 
 
-def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray, all_legs, offset: float,
-                   waisted: bool = False):
+def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray, all_legs, offset: float):
     """Above the crotch a trouser piece leaves its leg tube for its quarter of a ring around the
-    hips (centre front / back at the piece's waist_center), blending up to the hip line; trousers
-    (``waisted``: hung from their own waist) from their own crotch where it is cut below the body's."""
+    hips (centre front / back at the piece's waist_center), blending up to the hip line from the legs'
+    own crotch where it is cut below the body's."""
     wc = _lm(p, "waist_center")
     L = body.landmarks
     if wc is None or L["hip"] <= L["crotch"]:
@@ -375,9 +374,10 @@ def _blend_to_hips(body: Body, p, v: np.ndarray, z: np.ndarray, leg: np.ndarray,
     hips = _torso_ring_fast(body, zs, s, circ, offset)
     hips[:, 2] = z
     # trousers' crotch, cut CROTCH_DEPTH_EASE under the rise, lies under the body's: blended from the
-    # body's, the front and back side seams crossed just above it (pants L..XXL loose: 20 wrap crossings)
+    # body's, the front and back side seams crossed just above it (pants L..XXL loose: 20 wrap crossings;
+    # a one-piece's legs, cut ONE_PIECE_CROTCH_EASE under it: overalls / loose jumpsuit XXL 6 / 2, 1.5 cm)
     lo = min([L["crotch"]] + [float(_lm(q, "crotch")[1]) + _anchor_z(q, body, "leg") for q in all_legs
-                              if waisted and not _is_back(q) and _lm(q, "crotch") is not None])
+                              if not _is_back(q) and _lm(q, "crotch") is not None])
     w = smoothstep((z - lo) / (L["hip"] - lo))[:, None]
     return (1 - w) * leg + w * hips
 
@@ -543,7 +543,7 @@ def crotch_gap(body: Body) -> float:
 
 
 def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str, offset: float,
-                all_legs=None, waisted: bool = False) -> None:
+                all_legs=None) -> None:
     kind = "leg" if key.startswith("leg") else key
     # an open front counts as wide as it is up to its front edge's line, its turned lapel and the V
     # above the break point included: the fronts close over the body below the break and the V is an
@@ -600,7 +600,7 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             # past the midline)
             inner = -1.0 if key == "leg_right" else 1.0
             leg[:, 0] = inner * np.maximum(inner * leg[:, 0], crotch_gap(body))
-            pos[sl] = _blend_to_hips(body, p, v, z, leg, all_legs or pieces, offset, waisted)
+            pos[sl] = _blend_to_hips(body, p, v, z, leg, all_legs or pieces, offset)
             continue
         zs = np.minimum(z, body.landmarks["shoulder"] - 3.0) if kind == "torso" else z
         # the ring cannot be smaller than the body there: the back centre sits half way round it
@@ -1876,8 +1876,7 @@ def wrap(pattern, mesh: GarmentMesh, body: Body, offset: float = OFFSET,
         pieces = [p for p in pieces if not _uses_placement(p)]
         if not pieces:
             continue
-        # trousers, not a jumpsuit's legs sewn to its bodice
-        _place_ring(body, pieces, mesh, pos, key, offset, legs, waisted="torso" not in rings)
+        _place_ring(body, pieces, mesh, pos, key, offset, legs)
         for p in pieces:
             mark(p)
     pending = []
@@ -1931,7 +1930,8 @@ def finish(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: floa
         # at the crown (hoodie wrap: 3 -> 30 crossings there)
         hood = _held_hood(pattern, mesh)
         sides = _leg_sides(pattern, mesh, crotch_gap(body))
-        pos = relax(mesh, pos, body, relax_iterations, offset, held=hood, sides=sides)
+        pos = relax(mesh, pos, body, relax_iterations, offset, held=hood, sides=sides,
+                    midline=_crotch_seams(pattern, mesh))
     pos = _lift_front_overlap(pattern, mesh, pos)
     pos = _lift_lapels(pattern, mesh, pos)
     pos = _roll_lapels(pattern, mesh, pos)
@@ -2003,9 +2003,24 @@ def _leg_sides(pattern, mesh: GarmentMesh, gap: float) -> np.ndarray:
 CROTCH_SEAM_REACH = 1.0  # cm from the crotch seam over which a leg's gap to the midline opens
 
 
+def _crotch_seams(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """Mask of a one-piece's (legs sewn to a bodice) crotch seams' vertices, held on the body's midline
+    in the relax: free, the loose jumpsuit XXL's crotch junction was drawn 0.6 cm to the wearer's left,
+    the right legs' inseams crossed the midline to it and the drape's back legs folded through each
+    other under it. Not trousers': held there, the fitted XXL's junction folded (wrap, 1.5 cm: 11)."""
+    out = np.zeros(len(mesh.verts2d), bool)
+    if not any((p.body_region or "").startswith("torso") for p in pattern.pieces):
+        return out
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        if (p.body_region or "").startswith("leg") and not _uses_placement(p) and "crotch" in mesh.pieces[i].edge_verts:
+            out[mesh.offsets[i] + np.asarray(mesh.pieces[i].edge_verts["crotch"], int)] = True
+    return out
+
+
 def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELAX_ITERATIONS,
           offset: float = OFFSET, held: np.ndarray | None = None, sides: np.ndarray | None = None,
-          only: np.ndarray | None = None) -> np.ndarray:
+          only: np.ndarray | None = None, midline: np.ndarray | None = None) -> np.ndarray:
     """Position-based relaxation (Jacobi): every triangle edge moves toward its flat length, sewn
     vertices share one position, vertices inside the body are pushed out. Removes most of the
     stretch a projection leaves (pants 5.6 % -> 3.3 % in 30 iterations, ~60 ms).
@@ -2056,6 +2071,8 @@ def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELA
         if keep.any():  # after the push-out: by the crotch the thighs' normals point across
             sign = np.sign(sides[keep])
             pos[keep, 0] = sign * np.maximum(sign * pos[keep, 0], np.abs(sides[keep]))
+        if midline is not None:
+            pos[midline, 0] = 0.0
     return pos
 
 

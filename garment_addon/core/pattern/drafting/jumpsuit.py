@@ -23,7 +23,7 @@ from .construction import NECK_FACING
 from .darts import dart_pairs
 from .ease import HIP_DEPTH, band_waist_ease, spec_ease
 from .garments import SIDES, ZIP_ALLOWANCE, top
-from .pants import ONE_PIECE_BACK, pant_pieces, waist_edges
+from .pants import ONE_PIECE_BACK, ONE_PIECE_CROTCH_EASE, pant_pieces, waist_edges
 from .parts import band_run, patch_pocket, sew_ends
 from .tailored import bent, dense_line
 
@@ -43,9 +43,9 @@ def draft_jumpsuit(d: PatternDraft, spec: GarmentSpec, body: dict) -> None:
     for s in SIDES:  # the fronts' bottoms sew to the band instead of being hemmed
         d.piece(fronts[s]).set_role("hem", "seam")
     bodice = sum(band_run(d, p, e)[0] for p, e in _bodice_chain(d, fronts, "right"))
-    # its crotch at the rise: hung from the shoulders, not a waist. Eased as trousers' (CROTCH_DEPTH_EASE)
-    # the loose XL wrap folded through itself under the crotch (5 crossings)
-    d.add(*pant_pieces(spec, body["height"], waist=legs_waist(spec, bodice), crotch_ease=0.0,
+    # its crotch eased less than a trouser's: hung from the shoulders, not a waist. Eased as trousers'
+    # (CROTCH_DEPTH_EASE) the loose XL wrap folded through itself under the crotch (5 crossings)
+    d.add(*pant_pieces(spec, body["height"], waist=legs_waist(spec, bodice), crotch_ease=ONE_PIECE_CROTCH_EASE,
                       back=ONE_PIECE_BACK))
     for s in SIDES:
         d.sew(f"{s}_front_leg", "side", f"{s}_back_leg", "side")

@@ -36,6 +36,12 @@ BACK_SLANT = 4.0
 # a one-piece's legs (a jumpsuit's, hung from its shoulders) keep the block's back (hip / 9, 3.5 cm): at
 # hip / 7 and 4 cm the jumpsuit XXL loose wrap crossed itself 23 times (crotch, seat, side waist; 0 before)
 ONE_PIECE_BACK = (9.0, 3.5)
+# and their crotch cut this far under the rise: hung from the shoulders, a loose jumpsuit XXL's drape
+# sags 4.4-4.5 cm under the body's crotch whatever its cut, and cut at the rise (0) its crotch seams were
+# drawn taut into the seat and between the thighs (back legs folded through each other there: 2 / 6 of
+# 2 starts with its hip pockets 1 mm higher); 1 cm short of the rise (-1.0) crossed in 4 of 4 starts; at
+# 0.75 (with the wrap's midline, wrap._crotch_seams) 2 in 1 of 16, its crotch 0.1 cm lower (overalls XXL 1)
+ONE_PIECE_CROTCH_EASE = 0.75
 
 
 def _leg_widths(spec: GarmentSpec, height: float, waist: float | None = None) -> dict[str, float]:
