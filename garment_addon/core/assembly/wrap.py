@@ -2056,6 +2056,8 @@ def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELA
     share = csr_matrix((np.ones(len(at)), (np.arange(len(at)), group)))
     mean = (share @ share.multiply(1.0 / share.sum(axis=0)).T).tocsr()
     keep = np.zeros(n, bool) if sides is None else sides != 0
+    if midline is not None:  # with every vertex sewn to it, or the seam opens (jumpsuit wrap: 0.25 mm)
+        midline = midline | (sewn & np.isin(label, label[midline & sewn]))
     pos = pos.copy()
     for it in range(iterations):
         d = diff @ pos
