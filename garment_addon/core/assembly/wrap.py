@@ -62,6 +62,17 @@ HOOD_OVERLAP_LIFT = 1.2
 # 0 + 0 since _radially_onto takes the outermost crossing)
 HOOD_DROP_FADE = 12.0
 HOOD_BLEND = 10.0
+# cm: an open front's overlap from which its ring leaves the overlap out (_place_ring): jackets (3) and
+# vests (2). A shirt's 1.5 cm placket keeps it in: left out, the placket shirt XL's drape raised its
+# front hem -0.12 / -0.09 / -0.27 -> 1.18 / 0.98 / -0.44 cm over 3 starts (button-down XXL -0.15 -> 0.65),
+# its wrap's the same; not looked into
+RING_LAP_MIN = 2.0
+# cm over the fronts' break point (as _hung lays it flat: 1.0 / -1.2 cm from the waist at M / XL, the wrap
+# takes it 1.5-6 over) from which the ring keeps the overlap (left out in full 2 cm lower): 4 left 3-6 % of
+# the lapels' points inside their fronts (jacket M / XL on the analytic body), 2 the jacket XL's waist 3 cm
+# over its sewn waist
+BREAK_FADE = 3.0
+
 HANG_WIDER = 1.1  # an imported skirt ring this much wider than the body hangs (in flutes) from there down
 RELAX_OMEGA = 1.5  # over-relaxation: 1.5 converges faster than plain Jacobi (1.0), stays stable
 EXTENSION_LIFT = 0.6  # cm: a band's button extension lies this far out over the end it overlaps
@@ -597,11 +608,14 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             circ += qfn(z - _anchor_z(q, body, kind))
         if len(pieces) == 1 or (len(fronts) == len(pieces)):
             circ = np.maximum(circ, 2 * wfn(v[:, 1]))
-        if kind == "torso" and len(fronts) > 1:
-            # an open front's halves lap over each other by the overlap: the ring is as much shorter.
-            # Counted as width, the ring was 6 cm longer than the cloth round it, the side seams closed
-            # over the gap by stretching it (jacket M: waist hull 96.7 cm against 92.0 sewn)
-            circ = circ - 2 * _overlap(fronts)
+        lap = _overlap(fronts) if kind == "torso" and len(fronts) > 1 else 0.0
+        if lap >= RING_LAP_MIN:
+            # an open front's halves lap over each other by the overlap below its break point: the ring is
+            # as much shorter there. Counted as width, the ring was 6 cm longer than the cloth round it, the
+            # side seams closed over the gap by stretching it (jacket M: waist hull 96.7 cm against 92.0
+            # sewn). Above the break the V opens and the lapels turn back (shortened there too, 3-6 % of
+            # the jacket M / XL lapels' points lay inside their own fronts)
+            circ = circ - 2 * lap * _below_break(fronts, z, body, kind, shown)
         xc = _center_x(p)
         if kind == "leg":
             tube = body.legs[key.split("_")[1]]
@@ -670,6 +684,14 @@ def _shoulder_line(piece, x: np.ndarray, shown: bool) -> np.ndarray:
     order = np.argsort(pts[:, 0])
     # a back's two shoulders: between them (over its neckline) the line runs from one side neck to the other
     return np.interp(x, pts[order, 0], pts[order, 1])
+
+
+def _below_break(fronts, z: np.ndarray, body: Body, kind: str, shown: bool) -> np.ndarray:
+    """0 at heights ``z`` from BREAK_FADE over the fronts' break point (the lowest roll_start as the ring
+    lays it), 1 from 2 cm lower down; 1 everywhere for fronts without one."""
+    b = [_hung(q, _flat_worn(q, _lm(q, "roll_start")[None]), shown)[0, 1] + _anchor_z(q, body, kind)
+         for q in fronts if _lm(q, "roll_start") is not None]
+    return np.clip((min(b) + BREAK_FADE - z) / 2.0, 0.0, 1.0) if b else np.ones(len(z))
 
 
 def _half(pieces, widths, ys, back: bool) -> np.ndarray:
