@@ -38,6 +38,19 @@ RELAX_ITERATIONS = 30
 # (150 took it lower still, but the GarmentCode dress's drape then hit the frame cap: 122 -> 151 frames)
 IMPORT_RELAX_ITERATIONS = 90
 HOOD_AIR = 3.0  # cm between head and hood: the room a hood has
+# cm off the skin (along the ray from the head's axis) that a hood's face edge lies, the cloth within
+# HOOD_FACE_FADE cm (flat) of it drawn in toward that from the HOOD_AIR ring: the edge of a hood frames
+# the face, the room is at the back of the head (at HOOD_AIR all round, the hoodie M drape's face edge
+# stood 3.3 cm off the chin and 5.2-5.5 off the cheeks; 2.0 took the chin to 1.1 after the relax and the
+# opening 13.2 -> 9.4 cm wide at the chin, 2.5: 1.7 / 10.0, 3.0: 2.2 / 10.6)
+HOOD_FACE_AIR = 2.5
+HOOD_FACE_FADE = 8.0
+# degrees the hood's top is turned forward round the head's left-right axis (none at the head centre's
+# height, in full at the crown): a hood sits on the crown and its crown seam runs over the top of the
+# head to the forehead. Laid in level rings up to a point on the top, the face edge's top 2 cm (cut)
+# crossed the crown ring 6.6 cm to that point and the edge lay 19 % longer than it is cut, the crown seam
+# 7.5 % shorter (hoodie M; 20 / 30 / 35 / 50 degrees: face +13 / +2 / -1 / -5 %, crown -7 / -6 / -5 / +3 %)
+HOOD_TILT = 30.0
 # cm: an open front's hood, the upper half's front (_upper_side) over the other's where they cross past the
 # centre (as _lift_front_overlap): 0.8 as the fronts, the hooded jacket M drape took them through each
 # other there (9 crossings; 1.2: 0)
@@ -49,6 +62,17 @@ HOOD_OVERLAP_LIFT = 1.2
 # 0 + 0 since _radially_onto takes the outermost crossing)
 HOOD_DROP_FADE = 12.0
 HOOD_BLEND = 10.0
+# cm: an open front's overlap from which its ring leaves the overlap out (_place_ring): jackets (3) and
+# vests (2). A shirt's 1.5 cm placket keeps it in: left out, the placket shirt XL's drape raised its
+# front hem -0.12 / -0.09 / -0.27 -> 1.18 / 0.98 / -0.44 cm over 3 starts (button-down XXL -0.15 -> 0.65),
+# its wrap's the same; not looked into
+RING_LAP_MIN = 2.0
+# cm over the fronts' break point (as _hung lays it flat: 1.0 / -1.2 cm from the waist at M / XL, the wrap
+# takes it 1.5-6 over) from which the ring keeps the overlap (left out in full 2 cm lower): 4 left 3-6 % of
+# the lapels' points inside their fronts (jacket M / XL on the analytic body), 2 the jacket XL's waist 3 cm
+# over its sewn waist
+BREAK_FADE = 3.0
+
 HANG_WIDER = 1.1  # an imported skirt ring this much wider than the body hangs (in flutes) from there down
 RELAX_OMEGA = 1.5  # over-relaxation: 1.5 converges faster than plain Jacobi (1.0), stays stable
 EXTENSION_LIFT = 0.6  # cm: a band's button extension lies this far out over the end it overlaps
@@ -584,6 +608,14 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
             circ += qfn(z - _anchor_z(q, body, kind))
         if len(pieces) == 1 or (len(fronts) == len(pieces)):
             circ = np.maximum(circ, 2 * wfn(v[:, 1]))
+        lap = _overlap(fronts) if kind == "torso" and len(fronts) > 1 else 0.0
+        if lap >= RING_LAP_MIN:
+            # an open front's halves lap over each other by the overlap below its break point: the ring is
+            # as much shorter there. Counted as width, the ring was 6 cm longer than the cloth round it, the
+            # side seams closed over the gap by stretching it (jacket M: waist hull 96.7 cm against 92.0
+            # sewn). Above the break the V opens and the lapels turn back (shortened there too, 3-6 % of
+            # the jacket M / XL lapels' points lay inside their own fronts)
+            circ = circ - 2 * lap * _below_break(fronts, z, body, kind, shown)
         xc = _center_x(p)
         if kind == "leg":
             tube = body.legs[key.split("_")[1]]
@@ -652,6 +684,14 @@ def _shoulder_line(piece, x: np.ndarray, shown: bool) -> np.ndarray:
     order = np.argsort(pts[:, 0])
     # a back's two shoulders: between them (over its neckline) the line runs from one side neck to the other
     return np.interp(x, pts[order, 0], pts[order, 1])
+
+
+def _below_break(fronts, z: np.ndarray, body: Body, kind: str, shown: bool) -> np.ndarray:
+    """0 at heights ``z`` from BREAK_FADE over the fronts' break point (the lowest roll_start as the ring
+    lays it), 1 from 2 cm lower down; 1 everywhere for fronts without one."""
+    b = [_hung(q, _flat_worn(q, _lm(q, "roll_start")[None]), shown)[0, 1] + _anchor_z(q, body, kind)
+         for q in fronts if _lm(q, "roll_start") is not None]
+    return np.clip((min(b) + BREAK_FADE - z) / 2.0, 0.0, 1.0) if b else np.ones(len(z))
 
 
 def _half(pieces, widths, ys, back: bool) -> np.ndarray:
@@ -1451,7 +1491,9 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
     the head it was a helmet, stretched 24 % to reach round the face): y runs up from the neckline to
     the crown, x forward from the back centre over the angle the pattern's width covers, so the face
     edge ends beside the face, not at the nose. Its rows rise from the height of the back neckline
-    it is sewn to (where ``placed``; else the neck base), not from the body's neck base under it."""
+    it is sewn to (where ``placed``; else the neck base), not from the body's neck base under it. Its
+    top is turned forward over the head (HOOD_TILT) and the cloth by the face edge drawn in to
+    HOOD_FACE_AIR off the face (_face_in): the room is at the back."""
     i = mesh.index(p.name)
     sl = slice(mesh.offsets[i], mesh.offsets[i] + len(mesh.pieces[i].verts))
     v = mesh.pieces[i].verts
@@ -1501,9 +1543,15 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
         yn = np.minimum(np.interp(v[:, 0], xs, ys), 0.0)
         seam = np.column_stack([np.interp(v[:, 0], xs, seam3[:, k]) for k in range(3)])
         drop = np.clip(-yn / HOOD_DROP_FADE, 0.0, 1.0)
+    level = zn
+    if under is not None:
         zn = zn + drop * (seam[:, 2] - zn)
-    t = np.clip((v[:, 1] - yn) / np.maximum(ytop - yn, 1e-6), 0.0, None)
-    z = zn + (z1 - zn) * t
+    # above the neck point's level the rows rise from there to the crown, as a pullover's; below it, down
+    # a V's drop, from the seam laid on the V up to that level. Risen from the V's bottom all the way, the
+    # columns down the V took their whole flat height over the head's, the face edge above the chin lay
+    # 16 % short (hooded jacket M loose: 28 cm cut over 23.6)
+    z = np.where(v[:, 1] >= 0, level + (z1 - level) * np.clip(v[:, 1] / ytop, 0.0, None),
+                 zn + (level - zn) * np.clip((v[:, 1] - yn) / np.maximum(-yn, 1e-6), 0.0, 1.0))
     neck_r = float(np.mean(body.section(np.array([z0]))[:2]))
 
     def ring(z):
@@ -1515,7 +1563,11 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
         return np.column_stack([hc[0] + ax[0] * kx * np.cos(phi), hc[1] + ax[1] * ky * np.sin(phi), z])
 
     out = ring(z)
-    lift = np.zeros(len(v))
+    tilt = np.radians(HOOD_TILT) * np.clip((out[:, 2] - hc[2]) / (z1 - hc[2]), 0.0, 1.0)
+    dy, dz = out[:, 1] - hc[1], out[:, 2] - hc[2]
+    out[:, 1] = hc[1] + dy * np.cos(tilt) - dz * np.sin(tilt)
+    out[:, 2] = hc[2] + dy * np.sin(tilt) + dz * np.cos(tilt)
+    lift, w = np.zeros(len(v)), np.zeros(len(v))
     if drop.any():
         # below the ring: up from the seam laid on the body (a V neckline's drop: the hood's front
         # lies in the opening over the chest and the neck, as the front it is sewn to; drawn in
@@ -1534,6 +1586,7 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
         on = drop > 0
         low[on] = _radially_onto(body, low[on], hc[:2], offset + lift[on])
         out[:, :2] += w[:, None] * (low[:, :2] - out[:, :2])
+    _face_in(mesh.pieces[i], out, body, 1.0 - w)
     # below the head's centre the ring (round that centre) can lie inside the shown neck, which stands
     # behind it: there a point goes out along its ray to the skin, as the seam's share of a blended
     # point does. Left inside, the push-out moved it along the skin's normals: at the back neck down the
@@ -1547,6 +1600,25 @@ def _place_hood(p, mesh: GarmentMesh, pos: np.ndarray, body: Body, offset: float
         near = np.linalg.norm(out[below, :2] - hc[:2], axis=1) < np.linalg.norm(onto[:, :2] - hc[:2], axis=1)
         out[np.flatnonzero(below)[near]] = onto[near]
     pos[sl] = out
+
+
+def _face_in(mp, out: np.ndarray, body: Body, share: np.ndarray) -> None:
+    """A hood half's cloth by its face edge (``out``: the half's placed points, moved in place) drawn in
+    toward HOOD_FACE_AIR off the skin: in full on the edge, fading over HOOD_FACE_FADE cm (flat) from it
+    and over as many under the top of the head, times ``share`` (0 where the cloth lies on a V neckline); never out."""
+    if "face" not in mp.edge_verts:
+        return
+    d = np.linalg.norm(mp.verts[:, None] - mp.verts[mp.edge_verts["face"]][None], axis=2).min(axis=1)
+    # none over the top of the head: rays from its axis there graze the skull, and drawn in the halves' tips
+    # crossed each other over the forehead (male hooded jacket L: 2 wrap crossings)
+    top = np.clip((body.landmarks["head_top"] - out[:, 2]) / HOOD_FACE_FADE, 0.0, 1.0)
+    wt = np.clip(1.0 - d / HOOD_FACE_FADE, 0.0, 1.0) * share * top
+    k = np.flatnonzero(wt > 0)
+    hc = body.head_center[:2]
+    onto = _radially_onto(body, out[k], hc, HOOD_FACE_AIR, step=0.5, reach=1.0)  # inward only: no reach past
+    inward = np.linalg.norm(onto[:, :2] - hc, axis=1) < np.linalg.norm(out[k, :2] - hc, axis=1)
+    k, onto = k[inward], onto[inward]
+    out[k] += wt[k, None] * (onto - out[k])
 
 
 def _radially_onto(body: Body, pts: np.ndarray, axis: np.ndarray, offset, step: float = 0.25,
