@@ -89,8 +89,10 @@ def test_wraps_onto_the_mannequin(t):
     assert m["inside_fraction"] <= 0.05
     assert m["max_seam_gap_cm"] < 0.01  # seams meet
     # 0.06 before the armholes' folds were smoothed out: flattened, a fold's cloth is taken in (hoodie
-    # on this analytic body 0.056 -> 0.061 while its self-crossings went 52 -> 6)
-    assert m["mean_stretch"] < 0.065
+    # on this analytic body 0.056 -> 0.061 while its self-crossings went 52 -> 6); 0.063 -> 0.065 when the
+    # hood was laid close round the face at its cut lengths (its face edge 1.19 -> 1.05 of its cut length,
+    # its inside 0.136 -> 0.154 mean stretch: drawn in over the crown)
+    assert m["mean_stretch"] < 0.067
 
 
 @TYPES_PARAM

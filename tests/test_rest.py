@@ -113,7 +113,7 @@ def test_inward_springs_are_aimed_at_the_corner_under_them():
     means the nearest but measures the same length for all three): the layers of a buttoned stand
     could slide along each other up to a mesh edge, and a men's button-down XL hung its centre front
     4 cm high. aim_inward_springs turns each hit triangle so that corner is the nearest to the hit."""
-    from garment_addon.core.assembly.quality import _segment_fraction, vertex_normals
+    from garment_addon.core.assembly.quality import segment_fraction, vertex_normals
     from garment_addon.core.assembly.springs import aim_inward_springs
 
     rng = np.random.default_rng(3)
@@ -142,7 +142,7 @@ def test_inward_springs_are_aimed_at_the_corner_under_them():
     joined = turned = 0
     for v in np.nonzero(sources)[0]:  # what Blender would join each upper vertex to
         reach = pos[v] - 1.5 * normals[v]  # the springs' reach
-        t = _segment_fraction(np.tile(pos[v], (len(fu), 1)), np.tile(reach, (len(fu), 1)), pos[aimed[:len(fu)]])
+        t = segment_fraction(np.tile(pos[v], (len(fu), 1)), np.tile(reach, (len(fu), 1)), pos[aimed[:len(fu)]])
         if not np.isfinite(t).any():
             continue  # past the lower sheet's edge
         f = int(np.argmin(t))

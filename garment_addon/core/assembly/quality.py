@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import ConvexHull, cKDTree
 
+from ..mesh.rays import segment_fraction, segment_hits
 from ..mesh.subdivide import smoothed_surface, source_faces
 from ..mesh.triangulate import face_edges, unique_edges
 
@@ -217,21 +218,6 @@ def _hits_ahead(points: np.ndarray, dirs: np.ndarray, verts: np.ndarray, faces: 
     return hit
 
 
-def segment_hits(starts: np.ndarray, ends: np.ndarray, verts: np.ndarray, faces: np.ndarray,
-                 half: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(segment, triangle, fraction of the way along it) of every triangle of ``verts`` / ``faces`` each
-    segment ``starts[i]``-``ends[i]`` passes through; ``half``: the longest segment's half length."""
-    tri = verts[faces]
-    centre = tri.mean(axis=1)
-    radius = float(np.linalg.norm(tri - centre[:, None], axis=-1).max())
-    cand = cKDTree(centre).query_ball_point((starts + ends) / 2, half + radius)
-    pi = np.repeat(np.arange(len(starts)), [len(c) for c in cand])
-    fi = np.fromiter((j for c in cand for j in c), np.int64, count=len(pi))
-    t = _segment_fraction(starts[pi], ends[pi], tri[fi])
-    hit = np.isfinite(t)
-    return pi[hit], fi[hit], t[hit]
-
-
 # the most a vertex is moved out in all (cm): a bust apex under a stretched front takes ~1 cm; toes
 # under a hem folded over them were never cleared by pushing the hem along its normals, and 12 rounds
 # threw it 8 cm forward into a flap (overalls M drape)
@@ -358,29 +344,7 @@ def _near_pairs(mid, half, centre, radius, es: np.ndarray, fs: np.ndarray) -> tu
 
 def _segment_hits_triangle(p0, p1, tri) -> np.ndarray:
     """Row-wise: whether segment p0-p1 passes through triangle tri (3 points)."""
-    return np.isfinite(_segment_fraction(p0, p1, tri))
-
-
-def line_fraction(p0, d, tri) -> np.ndarray:
-    """Möller–Trumbore, row-wise (rows broadcast): the t at which the line p0 + t d passes through
-    triangle tri (3 points), from either side; inf where it does not."""
-    e1, e2 = tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
-    h = np.cross(d, e2)
-    a = (e1 * h).sum(1)
-    ok = np.abs(a) > 1e-12
-    f = np.where(ok, 1.0 / np.where(ok, a, 1.0), 0.0)
-    s = p0 - tri[:, 0]
-    u = f * (s * h).sum(1)
-    q = np.cross(s, e1)
-    v = f * (d * q).sum(1)
-    t = f * (e2 * q).sum(1)
-    return np.where(ok & (u >= 0) & (v >= 0) & (u + v <= 1), t, np.inf)
-
-
-def _segment_fraction(p0, p1, tri) -> np.ndarray:
-    """How far along segment p0-p1 (0..1) it passes through triangle tri; inf where it does not."""
-    t = line_fraction(p0, p1 - p0, tri)
-    return np.where((t >= 0) & (t <= 1), t, np.inf)
+    return np.isfinite(segment_fraction(p0, p1, tri))
 
 
 def boundary_loops(faces: np.ndarray) -> list[np.ndarray]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .quality import line_fraction
+from ..mesh.rays import line_fraction
 
 BUTTON_DEFAULT_CM = 1.5  # diameter when the marking's label does not say
 LAYER_REACH = 3.0  # cm out from a button's own piece a layer buttoned over it may lie

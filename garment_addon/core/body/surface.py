@@ -214,7 +214,7 @@ class BodySurface:
         bust, not ``hanging``'s line to the waist: how cloth falls from the apex is the cloth's. A
         point with skin in front of it on the way out (in the fold under a full breast) stays: no
         cloth reaches it, and moved through the breast it folds the collider's faces over."""
-        from ..assembly.quality import segment_hits
+        from ..mesh.rays import segment_hits
 
         p = np.array(p, float)
         d, nrm, use = self.torso.signed_distance(p, self.skin.tree.query(p)[1])
