@@ -45,70 +45,32 @@ SELF_DISTANCE_MIN = 0.003  # m: the least gap kept between two layers of cloth
 
 
 def add_collider(mannequin, body=None):
-    """A hidden collision object from the shown mannequin's mesh, decimated to about COLLIDER_FACES
-    faces (the collision test is most of a frame's time and grows with them; the decimation moves the
-    surface by less than the collision distance, and what is left inside the shown body afterwards is
-    pushed out against the full mesh). Given the core ``body`` the mesh is attached to, the collider
-    also wears a bra (_with_bust_fill); the shown and exported mannequin keeps its own shape."""
-    from .scene import link
+    """A hidden collision object made from the shown mannequin's mesh, decimated to about
+    COLLIDER_FACES faces (the collision test is most of a frame's time and grows with them; the
+    decimation moves the surface by less than the collision distance, and what is left inside the
+    shown body afterwards is pushed out against the full mesh). Given the core ``body`` the mesh is
+    attached to, the collider's bust is bridged first (surface.BodySurface.bridged_bust): the body as
+    worn under clothes, in a bra; the shown and exported mannequin keeps its own shape. Bridged
+    after the decimation, the few vertices it left in the cleavage (4 cm apart, female M) cut the
+    convex front short: 0.76 cm behind the apex line at the bust line, 0.21 bridged first (female M)."""
+    from .scene import coords, link, set_coords
 
-    collider = link(bpy.data.objects.new("GS_Collider", mannequin.data))
+    collider = link(bpy.data.objects.new("GS_Collider", mannequin.data.copy()))
+    if body is not None and body.surface is not None:
+        set_coords(collider, body.surface.bridged_bust(coords(collider), body.landmarks["bust"]))
     faces = len(mannequin.data.polygons)
     if faces > COLLIDER_FACES:  # applied once: left as a modifier it would run every frame
         dec = collider.modifiers.new("Decimate", "DECIMATE")
         dec.ratio = COLLIDER_FACES / faces
         dg = bpy.context.evaluated_depsgraph_get()
+        full = collider.data
         collider.data = bpy.data.meshes.new_from_object(collider.evaluated_get(dg), depsgraph=dg)
         collider.modifiers.remove(dec)
-    if body is not None and body.surface is not None:
-        _with_bust_fill(collider, mannequin, body)
+        bpy.data.meshes.remove(full)
     c = _collides(collider)
     c.thickness_inner = 0.02
     c.damping = 0.5
     return collider
-
-
-BUST_FILL_MIN_CM = 0.05  # a skin vertex the fill moves less than this is left to the decimated skin
-
-
-def _with_bust_fill(collider, mannequin, body) -> None:
-    """Add to ``collider``'s mesh the full-resolution faces of the front of the chest that
-    surface.BodySurface.bridged_bust moves, moved: the hollow between the breasts filled as a bra
-    holds them, so a top spans apex to apex instead of sinking into the cleavage. A patch over the
-    decimated skin, not the skin bridged before the decimation: that decimated it differently
-    elsewhere too (11-12 of its 6006 vertices moved, hands and feet among them) and button-down XS /
-    M drapes crossed themselves at the cuff; bridged after the decimation, the few vertices left in
-    the cleavage (4 cm apart, female M) cut the front short (0.76 cm behind the apex line, 0.27 with
-    the full resolution)."""
-    from .scene import coords
-
-    skin = coords(mannequin)
-    filled = body.surface.bridged_bust(skin, body.landmarks["bust"])
-    moved = np.linalg.norm(filled - skin, axis=1) > BUST_FILL_MIN_CM
-    polys = [f for f in _polygons(mannequin.data) if moved[f].any()]
-    if not polys:  # a flat chest: nothing to fill
-        return
-    used = np.unique(np.concatenate(polys))
-    at = np.full(len(skin), -1)
-    base = coords(collider)
-    at[used] = len(base) + np.arange(len(used))
-    faces = [f.tolist() for f in _polygons(collider.data)] + [at[f].tolist() for f in polys]
-    out = bpy.data.meshes.new("GS_Collider")
-    out.from_pydata((np.vstack([base, filled[used]]) * CM).tolist(), [], faces)
-    out.update()
-    old = collider.data
-    collider.data = out
-    if old is not mannequin.data:
-        bpy.data.meshes.remove(old)
-
-
-def _polygons(me) -> list[np.ndarray]:
-    """Each polygon of mesh ``me`` as an array of its vertex indices."""
-    start = np.zeros(len(me.polygons), np.int32)
-    me.polygons.foreach_get("loop_start", start)
-    loops = np.zeros(len(me.loops), np.int32)
-    me.loops.foreach_get("vertex_index", loops)
-    return np.split(loops, start[1:])
 
 
 def _collides(obj):
