@@ -2101,7 +2101,8 @@ def relax(mesh: GarmentMesh, pos: np.ndarray, body: Body, iterations: int = RELA
     seam where the four legs meet under the crotch, their inner sides folded through each other
     (pants wrap 0 -> 34 self-crossings).
     only: the vertices relaxed (whole seams among them); the rest stay as they are, not pushed out
-    either: the body test, the costly part, runs on these alone."""
+    either: the body test, the costly part, runs on these alone.
+    midline: (_crotch_seams) vertices held on the body's midline (x = 0), with all sewn to them."""
     e = mesh.edges()
     n = len(pos)
     degree = np.maximum(np.bincount(e.ravel(), minlength=n), 1).astype(float)
