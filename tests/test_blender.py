@@ -871,12 +871,9 @@ def test_a_button_down_shirt_collar_drapes_turned_down_over_its_stand(size):
     assert m["body_through_fraction"] <= 0.003 and m["inside_fraction"] <= 0.003, m
     assert m["body_lifted_vertices"] == 0
     assert abs(m["front_hem_rise"]) <= 1.5, m
-    # none between the fronts; at the cuff seam a fold comes and goes with 0.1 mm of noise on the start
-    # (button-down XS: 2 on most starts; with 0.1 mm of noise, 3 starts each, M / XL / XXL 0-2 / 0-4 /
-    # 0-6 crossings, and before the springs were aimed 0 / 0 / 0-10)
-    cuffs = [mesh.index(f"{s}_{p}") for s in ("left", "right") for p in ("cuff", "sleeve")]
-    at_cuff = np.isin(mesh.piece_of[edges[:, 0]], cuffs) & np.isin(mesh.piece_of[faces[hit][:, 0]], cuffs)
-    assert (~at_cuff).sum() == 0 and at_cuff.sum() <= 4, (at_cuff.sum(), m["self_crossings"])
+    # none anywhere: not between the fronts, not at a cuff's extension (where the button-down M's right
+    # cuff crossed itself on 1 start of 3, XS on 3 of 3, before wrap.untangle_extensions)
+    assert m["self_crossings"] == 0, m
     collar, stand = pos[mesh.piece_of == i], pos[mesh.piece_of == si]
     seam = pos[mesh.pieces[si].edge_verts["to_back_bodice_neckline_left"] + mesh.offsets[si]]
     assert stand[:, 2].max() <= seam[:, 2].max() + spec.measurements["collar_height"]

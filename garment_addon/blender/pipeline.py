@@ -261,7 +261,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly.quality import clear_body, push_out, vertex_normals
     from ..core.assembly.rest import rest_shape
     from ..core.assembly.springs import aim_inward_springs
-    from ..core.assembly.wrap import WELD_CM, unfold_armholes, unfold_sleeves, untangle_fronts
+    from ..core.assembly.wrap import WELD_CM, unfold_armholes, unfold_sleeves, untangle_extensions, untangle_fronts
     from ..core.mesh import mesh_pattern
     from . import drape as dr
     from . import scene as sc
@@ -339,6 +339,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         pos = unfold_armholes(pattern, mesh, push_out(snap_seams(mesh, raw), bverts, bfaces, gap), body, gap)
         pos = unfold_sleeves(pattern, mesh, pos, body, gap)  # a fold at the elbow through a sleeve seam
         pos = untangle_fronts(pattern, mesh, pos)  # a buttoned stand's edge through the other front's
+        pos = untangle_extensions(pattern, mesh, pos)  # a cuff's extension through its other end
         # nothing under the floor, as in the wrap: a hem stacked on the foot was pushed through it
         pos[:, 2] = np.maximum(pos[:, 2], FLOOR_CLEAR_CM)
         timings["drape"] = time.perf_counter() - t

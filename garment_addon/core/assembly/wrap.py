@@ -2536,10 +2536,19 @@ def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.nda
     EXTENSION_LIFT out so it lies on top (in place the two ran through each other at the fly: the
     trousers' 6-8 self-crossings). Only the band's longer unsewn end; after the push-out, which
     would flatten it back onto the others."""
-    sewn = np.zeros(len(pos), bool)
-    sewn[mesh.seam_pairs.ravel()] = True
-    normals = vertex_normals(pos, mesh.faces)
+    past = _past_seam(pattern, mesh)
+    band = ~np.isnan(past)
     out = pos.copy()
+    out[band] += (EXTENSION_LIFT * np.clip(past[band] / 0.3, 0.0, 1.0))[:, None] * vertex_normals(pos, mesh.faces)[band]
+    return out
+
+
+def _past_seam(pattern, mesh: GarmentMesh) -> np.ndarray:
+    """Per vertex of a band with a button extension, how far (cm, along the band) it lies past the
+    end of the band's seam on its longer unsewn end (negative short of it); NaN off such bands."""
+    sewn = np.zeros(len(mesh.verts2d), bool)
+    sewn[mesh.seam_pairs.ravel()] = True
+    past = np.full(len(mesh.verts2d), np.nan)
     for p in pattern.pieces:
         if not any(e.role == "opening" and e.name == "extension" for e in p.edges):
             continue
@@ -2550,9 +2559,28 @@ def _lift_band_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.nda
             continue
         lo, hi = x[sewn[sl]].min(), x[sewn[sl]].max()
         before, after = lo - x.min(), x.max() - hi  # how far each end runs past the seam
-        past = (lo - x) if before >= after else (x - hi)
-        out[sl] += (EXTENSION_LIFT * np.clip(past / 0.3, 0.0, 1.0))[:, None] * normals[sl]
-    return out
+        past[sl] = (lo - x) if before >= after else (x - hi)
+    return past
+
+
+def untangle_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarray:
+    """``pos`` (seams closed) with each band's button extension apart from the band's other end where
+    they cross, the extension on top (as _lift_band_extensions lays it; _untangle), each seam's
+    vertices moved as one. A buttoned shirt cuff's two ends are both sewn to the one vertex at the
+    foot of the sleeve's slit, so its extension and its other end fan out of that vertex, one over
+    the other, their first triangles a few mm apart: in the drape one went through the other at the
+    right cuff (a 2.5 cm extension, one triangle wide: button-down XS / M 2 / 0 and 2 / 2 crossings
+    on 3 starts, with or without the bust bridged in the collider)."""
+    past = _past_seam(pattern, mesh)
+    band = ~np.isnan(past)
+    if not band.any():
+        return pos
+    weld = _welded_ids(*_seam_groups(mesh))
+    layer = np.full(len(pos), -1)
+    layer[band] = np.where(past[band] > 0.0, 2, 1)
+    np.maximum.at(layer, weld, layer.copy())  # a sewn group's stand-in in its band's layer
+    out = _untangle(pos, weld[_outward_faces(pattern, mesh)], layer, DRAPE_LAYER_ROUNDS)
+    return pos + (out - pos)[weld]
 
 
 COLLAR_END_LIFT = 0.8  # cm: a buttoned band collar's upper end lies this far out over its other end
