@@ -2569,8 +2569,8 @@ def untangle_extensions(pattern, mesh: GarmentMesh, pos: np.ndarray) -> np.ndarr
     vertices moved as one. A buttoned shirt cuff's two ends are both sewn to the one vertex at the
     foot of the sleeve's slit, so its extension and its other end fan out of that vertex, one over
     the other, their first triangles a few mm apart: in the drape one went through the other at the
-    right cuff (a 2.5 cm extension, one triangle wide: button-down XS / M 2 / 0 and 2 / 2 crossings
-    on 3 starts, with or without the bust bridged in the collider)."""
+    right cuff (its 2.5 cm extension one triangle wide), button-down XS / M self-crossings over 3
+    starts 2 2 2 / 2 0 0 (XS 0 2 2 with the collider's bust not bridged)."""
     past = _past_seam(pattern, mesh)
     band = ~np.isnan(past)
     if not band.any():
