@@ -228,9 +228,10 @@ class BodySurface:
         """Points of the skin in the back of the seat moved out onto the torso's convex sections, as
         underwear holds the buttocks: the cleft between them filled (female M: 4.1 / 3.0 / 2.0 cm deep
         3 / 7 / 13 cm over the crotch), so what rests on the seat (a skirt's centre back, a jumpsuit's
-        back seam) spans it instead of sinking in (skirt M's drape: 2.5 -> 1.75 cm, quality.seat_groove). From the sections' lowest (2 cm over the crotch), eased in over
-        SEAT_FILL_EASE_BELOW, up to the waist, where the edge faces back; as bridged_bust, a point
-        with skin behind it on the way out stays."""
+        back seam) spans it instead of sinking in (skirt M's drape: 2.5 -> 1.75 cm, quality.seat_groove). From
+        the sections' lowest (2 cm over the crotch), eased in over SEAT_FILL_EASE_BELOW, up to the
+        waist, where the edge faces back; as bridged_bust, a point with skin behind it on the way out
+        stays."""
         return self._filled(p, float(self.torso.zs[0]), waist_z, (SEAT_FILL_EASE_BELOW, BUST_FILL_EASE), 1.0)
 
     def _filled(self, p: np.ndarray, lo: float, hi: float, ease: tuple[float, float], toward: float) -> np.ndarray:
