@@ -13,6 +13,7 @@ from garment_addon.core.assembly.quality import (
     hem_gathering,
     penetration,
     push_out,
+    seat_groove,
     self_crossings,
     signed_distance,
 )
@@ -315,3 +316,18 @@ def test_cleavage_depth_is_how_far_the_centre_front_lies_behind_the_apex_line():
     assert cleavage_depth(*bridged, 0.0) == pytest.approx(0.0, abs=0.05)
     assert cleavage_depth(*proud, 0.0) < -0.5
     assert np.isnan(cleavage_depth(*cups, 20.0))  # nothing of the top at that height
+
+
+def test_seat_groove_is_how_deep_the_centre_back_sinks_between_the_buttocks():
+    """quality.seat_groove: cleavage_depth of the back (mirrored: the back toward +y), the most over the
+    heights from 3 cm over the crotch to half way from the hip to the waist (here z -4 .. 3)."""
+    def bumps(x):
+        return -10 - 1.5 * (np.exp(-(x - 9) ** 2 / 8) + np.exp(-(x + 9) ** 2 / 8))
+
+    mirror = np.array([1.0, -1.0, 1.0])
+    v, f = _top(bumps)
+    assert seat_groove(v * mirror, f, -7.0, 0.0, 6.0) == pytest.approx(1.5, abs=0.05)  # sunk between the cheeks
+    spanned = _top(lambda x: np.where(np.abs(x) < 9, bumps(np.full_like(x, 9.0)), bumps(x)))[0]
+    assert seat_groove(spanned * mirror, f, -7.0, 0.0, 6.0) == pytest.approx(0.0, abs=0.05)
+    assert seat_groove(v, f, -7.0, 0.0, 6.0) == pytest.approx(0.0, abs=0.05)  # the front's hollow is not the seat's
+    assert np.isnan(seat_groove(v * mirror, f, 10.0, 15.0, 20.0))  # nothing of the garment there

@@ -375,6 +375,35 @@ def test_bridged_bust_fills_the_cleavage_in_front_only(size):
     assert np.linalg.norm(move, axis=1).max() < 1.1 * cleavage_depth(v, tris, bust) + 0.5
 
 
+@pytest.mark.parametrize("size, preset", [("S", "female"), ("M", "female"), ("XXL", "female"), ("M", "male")])
+def test_bridged_seat_fills_the_cleft_between_the_buttocks_in_the_back_only(size, preset):
+    """The drape's collider (surface.BodySurface.bridged_seat): from 5 cm over the crotch (eased in from
+    the torso sections' lowest, 2 cm over it) to 5 cm over the hip the skin's centre back lies near the
+    straight line between the buttocks (the most 0.46 / 0.55 / 0.34 / 0.51 cm in front of it at female S /
+    M / XXL, male M; the shown skin 3.6 / 3.5 / 3.3 / 3.8), moved back and level only, behind the body's
+    centre, under the waist, never further than the cleft was deep; BodySurface.bridged is the bust
+    bridged, then the seat."""
+    from garment_addon.core.assembly.quality import cleavage_depth
+
+    body, h = _human(size, preset)
+    mh.attach_human(body, h)
+    v, tris = h.verts[: mh.load_asset().eye_first], mh.skin_triangles()
+    lm = body.landmarks
+    out = body.surface.bridged_seat(v, lm["waist"])
+    zs = np.arange(lm["crotch"] + 5.0, lm["hip"] + 5.0, 1.0)
+    deep = max(cleavage_depth(v, tris, z, back=True) for z in zs)
+    assert deep > 3.0
+    assert max(abs(cleavage_depth(out, tris, z, back=True)) for z in zs) < 0.6
+    move = out - v
+    moved = np.linalg.norm(move, axis=1) > 1e-9
+    assert not move[:, 2].any() and (move[:, 1] >= -1e-9).all()  # out to the back, level
+    assert v[moved, 2].min() > lm["crotch"] + 2.0 - 1e-6 and v[moved, 2].max() < lm["waist"]
+    assert (v[moved, 1] > np.interp(v[moved, 2], body.outline_z, body.outline_cy)).all()  # the back
+    assert np.linalg.norm(move, axis=1).max() < deep + 0.5
+    assert np.allclose(body.surface.bridged(v, lm), body.surface.bridged_seat(body.surface.bridged_bust(v, lm["bust"]),
+                                                                              lm["waist"]))
+
+
 def test_bridged_bust_leaves_a_mans_chest_near_as_it_is():
     """On the male body it fills the groove over the breastbone: size L's skin 1.3 cm behind the line
     between the chest's most forward points at the bust line, 0.1 filled; no point moved over 1.4 cm."""

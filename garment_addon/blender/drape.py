@@ -49,15 +49,15 @@ def add_collider(mannequin, body=None):
     COLLIDER_FACES faces (the collision test is most of a frame's time and grows with them; the
     decimation moves the surface by less than the collision distance, and what is left inside the
     shown body afterwards is pushed out against the full mesh). Given the core ``body`` the mesh is
-    attached to, the collider's bust is bridged first (surface.BodySurface.bridged_bust): the body as
-    worn under clothes, in a bra; the shown and exported mannequin keeps its own shape. Bridged
+    attached to, the collider's bust and seat are bridged first (surface.BodySurface.bridged): the body
+    as worn under clothes, in a bra and underwear; the shown and exported mannequin keeps its own shape. Bridged
     after the decimation, the few vertices it left in the cleavage (4 cm apart, female M) cut the
     convex front short: 0.76 cm behind the apex line at the bust line, 0.21 bridged first (female M)."""
     from .scene import coords, link, set_coords
 
     collider = link(bpy.data.objects.new("GS_Collider", mannequin.data.copy()))
     if body is not None and body.surface is not None:
-        set_coords(collider, body.surface.bridged_bust(coords(collider), body.landmarks["bust"]))
+        set_coords(collider, body.surface.bridged(coords(collider), body.landmarks))
     faces = len(mannequin.data.polygons)
     if faces > COLLIDER_FACES:  # applied once: left as a modifier it would run every frame
         dec = collider.modifiers.new("Decimate", "DECIMATE")

@@ -347,7 +347,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         result.drape_speeds = stats.get("speeds", [])
         metrics.update(drape_frames=stats.get("frames", 0), drape_rest_speed=stats.get("rest_speed", 0.0))
     metrics.update(assembly_metrics(mesh, pos, body, pattern), **limb_breaks(pattern, mesh, pos),
-                   **front_level(pattern, mesh, pos), **_cleavage(mesh, pos, body), fabric=fabric_name)
+                   **front_level(pattern, mesh, pos), **_cleavage(mesh, pos, body), **_seat_groove(mesh, pos, body),
+                   fabric=fabric_name)
     dr.bake_and_weld(garment, pos, mesh.seam_pairs, weld_distance_cm=WELD_CM)
     _crease_collar_folds(garment, pattern, mesh, pos)
     if method == "drape":
@@ -372,6 +373,17 @@ def _cleavage(mesh, pos_cm: np.ndarray, body) -> dict[str, float]:
 
     depth = cleavage_depth(pos_cm, mesh.faces, float(body.landmarks["bust"]))
     return {"cleavage_depth_cm": depth} if np.isfinite(depth) else {}
+
+
+def _seat_groove(mesh, pos_cm: np.ndarray, body) -> dict[str, float]:
+    """``seat_groove_cm``: how deep the centre back sinks in front of the line between the cloth over
+    the buttocks, the most from just over the crotch to above the hip (core.assembly.quality.seat_groove);
+    absent where nothing of the garment is cut there (short tops)."""
+    from ..core.assembly.quality import seat_groove
+
+    lm = body.landmarks
+    depth = seat_groove(pos_cm, mesh.faces, float(lm["crotch"]), float(lm["hip"]), float(lm["waist"]))
+    return {"seat_groove_cm": depth} if np.isfinite(depth) else {}
 
 
 def _bodice_seams(pattern, mesh) -> np.ndarray:

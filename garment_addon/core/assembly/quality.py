@@ -392,13 +392,14 @@ CLEAVAGE_SIDE = 2.0  # cm: the apex-side points are the most forward ones at lea
 CLEAVAGE_CF_X = 0.05  # cm off x = 0, so the ray up the centre front misses a seam lying along it
 
 
-def cleavage_depth(verts: np.ndarray, faces: np.ndarray, z: float) -> float:
+def cleavage_depth(verts: np.ndarray, faces: np.ndarray, z: float, back: bool = False) -> float:
     """How far (cm; + behind) a top's centre front (x = 0, the front toward -y, z up) lies behind the
     straight line between its most forward points either side at height ``z`` (the bust line: the
     cloth over each apex). Woven cloth bridges from apex to apex (the wrap: 0.1 cm); cloth sucked into
     the cleavage between the breasts lies behind the line, cupping each breast; a centre front
-    standing proud of it is negative. nan where nothing of the garment is cut there on both sides."""
-    verts = np.asarray(verts, float)
+    standing proud of it is negative. nan where nothing of the garment is cut there on both sides.
+    ``back``: the same of the centre back (+ in front of the line between its most backward points)."""
+    verts = np.asarray(verts, float) * ((1.0, -1.0, 1.0) if back else 1.0)  # mirrored: the back in front
     e = unique_edges(faces)
     a, b = verts[e[:, 0]], verts[e[:, 1]]
     cut = (a[:, 2] < z) != (b[:, 2] < z)
@@ -419,6 +420,20 @@ def cleavage_depth(verts: np.ndarray, faces: np.ndarray, z: float) -> float:
         return float("nan")
     line = lo[1] + (hi[1] - lo[1]) * (CLEAVAGE_CF_X - lo[0]) / (hi[0] - lo[0])
     return float(y0 + hit.min() * (mid - y0) - line)
+
+
+SEAT_GROOVE_FROM = 3.0  # cm over the crotch: below it the back seam turns in between the legs
+SEAT_GROOVE_STEP = 1.0  # cm between the heights measured
+
+
+def seat_groove(verts: np.ndarray, faces: np.ndarray, crotch: float, hip: float, waist: float) -> float:
+    """How deep (cm) the centre back sinks in front of the line between the cloth over the buttocks
+    (cleavage_depth of the back), the most at any height from SEAT_GROOVE_FROM over the ``crotch`` to
+    half way from the ``hip`` to the ``waist``: trousers' back crotch seam, a skirt's centre back,
+    pulled into the cleft between the buttocks instead of spanning it. nan where nothing is cut there."""
+    zs = np.arange(crotch + SEAT_GROOVE_FROM, 0.5 * (hip + waist), SEAT_GROOVE_STEP)
+    depth = np.array([cleavage_depth(verts, faces, float(z), back=True) for z in zs])
+    return float(np.nanmax(depth)) if np.isfinite(depth).any() else float("nan")
 
 
 def read_obj(path) -> tuple[np.ndarray, np.ndarray]:
