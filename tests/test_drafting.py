@@ -435,6 +435,9 @@ def test_a_flared_skirt_is_slashed_and_spread(spec):
                 assert pc.edge_length(e.name) == pytest.approx(length, abs=1e-6)
     front = p.piece("skirt_front")
     assert front.edge_length("hem") / 2 - (skirt_widths(s)[2] + 0.5) == pytest.approx(s.m["flare"], abs=0.05)
+    # notched where the darts closed: the waist seam's joins, where a dress bodice's darts meet it
+    assert {(n["edge"], n["distance"]) for n in front.notches} >= {("waist_left", round(front.edge_length(
+        "waist_left"), 3)), ("waist_right", 0.0)}
     for seam in p.seams:
         a, b = (p.piece(r.piece).edge_length(r.edge) for r in (seam.a, seam.b))
         if seam.a.edge.startswith("waist") or seam.a.edge.startswith("side"):

@@ -192,6 +192,8 @@ def _spread_panel(pd: PieceDraft, spread: tuple[float, float], length: float, wq
             right = [g.line(at(r, t1)[0], tip), g.line(tip, at(r, t2)[0]), *right]
         left = [g.mirror_x(q[::-1]) for q in right[::-1]]
         darted_edges(pd, [*left, arc_pts(r, -t1, t1), *right], plus, minus, "waist", "waist", "seam", False)
+        if len(right) == 1:  # a notch where each dart closed: a bodice's darts meet the waist seam there
+            pd.notches += [(f"waist_{plus}", g.length(right[0]), 1), (f"waist_{minus}", 0.0, 1)]
     else:
         pd.edge("waist", arc_pts(r, a, -a), "seam", (f"waist_{plus}", f"waist_{minus}"))
     pd.edge(f"side_{minus}", g.mirror_x(side[::-1]), "seam", (f"waist_{minus}", f"hem_{minus}"))
