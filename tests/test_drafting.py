@@ -446,12 +446,13 @@ def test_a_flared_skirt_is_slashed_and_spread(spec):
 
 def test_an_a_line_skirt_keeps_its_darts_and_its_flare_at_the_sides():
     """Below SPREAD_FLARE the panel is drafted as before: darts at the waist, the hem level across the
-    centre and the flare at the side seams."""
-    s = make_spec({"garment_type": "skirt", "measurements": {"flare": SPREAD_FLARE - 1}})
-    front = draft_pattern(s).piece("skirt_front")
-    assert "dart_left_a" in {e.name for e in front.edges}
-    hem = front.edge_points("hem")
-    assert np.ptp(hem[np.abs(hem[:, 0]) < 0.5 * skirt_widths(s)[2], 1]) < 1e-9
+    centre and the flare at the side seams; from it on, spread: no darts, the hem rising from the centre."""
+    for flare, spread in ((SPREAD_FLARE - 1, False), (SPREAD_FLARE, True)):
+        s = make_spec({"garment_type": "skirt", "measurements": {"flare": flare}})
+        front = draft_pattern(s).piece("skirt_front")
+        assert ("dart_left_a" in {e.name for e in front.edges}) != spread
+        hem = front.edge_points("hem")
+        assert (np.ptp(hem[np.abs(hem[:, 0]) < 0.5 * skirt_widths(s)[2], 1]) > 0.5) == spread  # 0 / 0.75 cm
 
 
 def test_a_flare_more_than_a_level_hem_takes_warns():
