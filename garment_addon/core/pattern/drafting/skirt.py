@@ -83,11 +83,13 @@ def _spread(length: float, hip_y: float, waist: float, dart: float, hq: float,
     (the arc ``length - hip_y`` below the waist at least ``hq``) and a full circle skirt allow; the
     waist arc less ``waist`` stays in the darts (a long skirt little flared: at most the hip's
     suppression; spread to a full circle, at most the straight skirt's ``dart`` and the flare falls
-    short). None below SPREAD_FLARE."""
+    short). None below SPREAD_FLARE, or where the hip needs more than the waist and no darts take it
+    (a dress bodice without darts: that stays in the side seams' hip curve, drafted as before)."""
     if flare < SPREAD_FLARE:
         return None
     a = min((hq + flare - waist) / length, flare / hip_y, SPREAD_MAX)
-    return a, min(hq + flare - length * a, max(waist + dart, hq - (length - hip_y) * a))
+    arc = min(hq + flare - length * a, max(waist + dart, hq - (length - hip_y) * a))
+    return None if dart <= 0 and arc > waist + 1e-6 else (a, arc)
 
 
 def flare_reach(spec: GarmentSpec) -> tuple[float, bool]:
