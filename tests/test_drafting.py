@@ -14,6 +14,7 @@ from garment_addon.core.garments import has_bodice
 from garment_addon.core.pattern import Pattern, draft_pattern
 from garment_addon.core.pattern.drafting import garments
 from garment_addon.core.pattern.drafting.shirt_collar import STAND_RISE, STAND_SHARE
+from garment_addon.core.pattern.drafting.skirt import SPREAD_FLARE, skirt_widths
 from garment_addon.core.pattern.model import FREE_ROLES, ROLES
 from garment_addon.core.spec import (
     FITS,
@@ -333,8 +334,7 @@ def test_a_flared_hem_is_trued_square_to_its_seams(spec):
     # (a 40 cm flare's had been 7 cm longer, and hung in a flap below the centre)
     assert front.edge_length("side_left") <= s.m["skirt_length"] + 1.0
     hem = front.edge_points("hem")
-    side = front.edge_points("side_left")
-    hip = side[np.argmin(np.abs(side[:, 1] - front.landmarks["hip_center"][1])), 0]
+    hip = skirt_widths(s)[2] + 0.5  # the front's hip quarter (a spread panel's side seam passes the hip wider)
     # as full as asked: the hem adds the flare at each side (a 40 cm flare's front hem 144.1 -> 142.5 cm)
     assert front.edge_length("hem") / 2 - hip >= s.m["flare"] - 0.5
     assert not any("flare" in w for w in p.metadata.get("warnings", []))
@@ -398,11 +398,83 @@ def test_a_sleeve_too_short_under_its_cap_to_true_keeps_a_straight_hem(cap):
     assert np.ptp(hem[:, 1]) < 1e-9 and np.ptp(hem[:, 0]) < 60.0
 
 
-def test_a_flare_more_than_a_level_hem_takes_warns():
-    p = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": 30, "skirt_length": 40}}))
+def _apex_y(pc) -> float:
+    """Where the line of a skirt panel's (straight) side seam meets its centre line x = 0."""
+    side = next(pc.edge_points(e) for e in pc.edges if e.name.startswith("side_"))
+    a, b = side[0], side[-1]
+    return float(a[1] + (b[1] - a[1]) * (0.0 - a[0]) / (b[0] - a[0]))
+
+
+@pytest.mark.parametrize("spec", [
+    {"garment_type": "dress", "measurements": {"flare": 40}},
+    {"garment_type": "dress", "size": "XXL", "measurements": {"skirt_length": 95.7, "flare": 25}},  # maxi, flared
+    {"garment_type": "skirt", "measurements": {"flare": 35}},
+    {"garment_type": "skirt", "measurements": {"flare": SPREAD_FLARE}}], ids=["dress_f40", "maxi_XXL", "skirt_f35",
+                                                                             "skirt_spread_flare"])
+def test_a_flared_skirt_is_slashed_and_spread(spec):
+    """From SPREAD_FLARE on, each panel is slashed from the hem to the waist and spread: a sector of an
+    annulus, its hem and waist arcs round the point where its straight side seams meet the centre
+    line, so the flare is spread across the whole panel (it had all been at the side seams: the hem
+    level across the centre, and the drape a cone that fluted only at the sides). The hem adds the
+    flare, the side seams are as long as the centre, and the waist seam meets the bodice's edge for
+    edge (its darts closed into the spread, a dress bodice's darts end at the seam)."""
+    s = make_spec(spec)
+    p = draft_pattern(s)
     check_pattern(p)
-    assert any("flare 30 cm" in w and "adds 25 cm" in w for w in p.metadata["warnings"])
-    assert p.piece("skirt_front").edge_length("side_left") <= 40 + 1.0  # still as long as the centre: level
+    length = s.m["skirt_length"]
+    for pc in [q for q in p.pieces if q.body_region.startswith("skirt")]:
+        apex = _apex_y(pc)
+        assert apex > length  # above the waist: the side seam slants out from the waist down
+        hem = np.vstack([pc.edge_points(e) for e in pc.edges if e.name.startswith("hem")])
+        assert np.ptp(np.hypot(hem[:, 0], hem[:, 1] - apex)) < 0.02
+        assert np.hypot(*hem[np.argmin(np.abs(hem[:, 0]))] - (0, apex)) == pytest.approx(apex, abs=0.02)
+        waist = np.vstack([pc.edge_points(e) for e in pc.edges if e.name.startswith("waist")])
+        assert np.ptp(np.hypot(waist[:, 0], waist[:, 1] - apex)) < 0.02  # no darts left: closed into the flare
+        for e in pc.edges:
+            if e.name.startswith("side_"):
+                assert pc.edge_length(e.name) == pytest.approx(length, abs=1e-6)
+    front = p.piece("skirt_front")
+    assert front.edge_length("hem") / 2 - (skirt_widths(s)[2] + 0.5) == pytest.approx(s.m["flare"], abs=0.05)
+    # notched where the darts closed: the waist seam's joins, where a dress bodice's darts meet it
+    assert {(n["edge"], n["distance"]) for n in front.notches} >= {("waist_left", round(front.edge_length(
+        "waist_left"), 3)), ("waist_right", 0.0)}
+    for seam in p.seams:
+        a, b = (p.piece(r.piece).edge_length(r.edge) for r in (seam.a, seam.b))
+        if seam.a.edge.startswith("waist") or seam.a.edge.startswith("side"):
+            assert a == pytest.approx(b, abs=0.05), seam
+
+
+def test_an_a_line_skirt_keeps_its_darts_and_its_flare_at_the_sides():
+    """Below SPREAD_FLARE the panel is drafted as before: darts at the waist, the hem level across the
+    centre and the flare at the side seams; from it on, spread: no darts, the hem rising from the centre."""
+    for flare, spread in ((SPREAD_FLARE - 1, False), (SPREAD_FLARE, True)):
+        s = make_spec({"garment_type": "skirt", "measurements": {"flare": flare}})
+        front = draft_pattern(s).piece("skirt_front")
+        assert ("dart_left_a" in {e.name for e in front.edges}) != spread
+        hem = front.edge_points("hem")
+        assert (np.ptp(hem[np.abs(hem[:, 0]) < 0.5 * skirt_widths(s)[2], 1]) > 0.5) == spread  # 0 / 0.75 cm
+
+
+def test_a_flare_more_than_a_level_hem_takes_warns():
+    # an A-line flare (below SPREAD_FLARE) on a short skirt: at the side seams alone, its hem level
+    p = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": 14, "skirt_length": 30}}))
+    check_pattern(p)
+    assert any("flare 14 cm" in w and "level hem" in w and "adds 13 cm" in w for w in p.metadata["warnings"])
+    assert p.piece("skirt_front").edge_length("side_left") <= 30 + 1.0  # still as long as the centre: level
+
+
+def test_a_flare_more_than_a_full_circle_takes_warns():
+    # slashed and spread, a 40 cm skirt takes a 30 cm flare (its side seams once took 25 cm, level);
+    # 100 cm is more than four panels spread to a full circle take
+    p = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": 30, "skirt_length": 40}}))
+    assert not any("flare" in w for w in p.metadata.get("warnings", []))
+    p = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": 100, "skirt_length": 40}}))
+    check_pattern(p)
+    assert any("flare 100 cm" in w and "full circle" in w for w in p.metadata["warnings"])
+    front, back = p.piece("skirt_front"), p.piece("skirt_back")
+    side = front.edge_points("side_left")
+    assert _angle(side[-1] - side[0], (0, 1)) == pytest.approx(90, abs=0.1)  # a quarter circle each side
+    assert front.edge_length("side_left") == pytest.approx(back.edge_length("side_left"), abs=1e-6)
 
 
 def test_twins_share_a_cut_group_and_mirror_each_other():
@@ -695,7 +767,7 @@ def _angle(a, b) -> float:
     return float(np.degrees(np.arccos(np.dot(a, b) / np.linalg.norm(a) / np.linalg.norm(b))))
 
 
-@pytest.mark.parametrize("flare", (0, 8, 40))
+@pytest.mark.parametrize("flare", (0, 8, 14))  # below SPREAD_FLARE: a spread panel's side seam is a radius
 def test_skirt_side_seam_meets_the_waist_square_and_darts_fit_the_body(flare):
     p = draft_pattern(make_spec({"garment_type": "skirt", "measurements": {"flare": flare}}))
     front, back = p.piece("skirt_front"), p.piece("skirt_back")

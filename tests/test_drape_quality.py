@@ -10,6 +10,7 @@ from garment_addon.core.assembly.quality import (
     boundary_loops,
     cleavage_depth,
     crossing_edges,
+    hem_flute_share,
     hem_gathering,
     penetration,
     push_out,
@@ -47,10 +48,11 @@ def _grid(n=6):
     return pts, np.array(f)
 
 
-def _band(amplitude: float, n: int = 120):
-    """A vertical band whose lower rim (z=0) waves in and out by ``amplitude`` (a gathered hem)."""
+def _band(amplitude: float, n: int = 120, sides: bool = False):
+    """A vertical band whose lower rim (z=0) waves in and out by ``amplitude`` (a gathered hem); ``sides``:
+    only at its sides (x = +-10), as a skirt flared at its side seams alone."""
     t = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    r = 10 * (1 + amplitude * np.sin(10 * t))
+    r = 10 * (1 + amplitude * np.sin(10 * t) * (np.cos(t) ** 8 if sides else 1.0))
     low = np.column_stack([r * np.cos(t), r * np.sin(t), np.zeros(n)])
     high = np.column_stack([10 * np.cos(t), 10 * np.sin(t), np.full(n, 8.0)])
     j = np.arange(n)
@@ -132,6 +134,14 @@ def test_hem_gathering_of_a_smooth_and_a_folded_hem():
     assert len(boundary_loops(_band(0.0)[1])) == 2
     assert hem_gathering(*_band(0.0)) == pytest.approx(1.0, abs=0.01)
     assert hem_gathering(*_band(0.2)) > 1.15
+
+
+def test_hem_flute_share_tells_flutes_all_round_from_flutes_at_the_sides():
+    assert hem_flute_share(*_band(0.2)) == pytest.approx(0.5, abs=0.1)
+    sides = _band(0.3, 360, sides=True)
+    assert hem_gathering(*sides) > 1.15 and abs(hem_flute_share(*sides)) < 0.1
+    assert hem_flute_share(*sides, across=1) > 0.9  # the same hem seen with its width along y
+    assert np.isnan(hem_flute_share(*_band(0.0)))  # a smooth hem has no flutes to share
 
 
 def test_fabric_presets_come_from_the_spec_and_take_edits():

@@ -88,7 +88,9 @@ def test_a_flared_skirt_hangs_in_folds_at_its_flat_lengths():
     e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
     ratio = np.linalg.norm(pos[e[:, 0]] - pos[e[:, 1]], axis=1) / np.linalg.norm(
         mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)
-    assert np.mean(np.abs(ratio - 1)) < 0.1 and np.percentile(ratio, 95) < 1.45  # was 0.15 and 1.75
+    # was 0.15 and 1.75 as a lampshade, 0.095 and 1.33 with the flare at the side seams; slashed and
+    # spread, unbent (wrap._unbent): 0.039 and 1.11 (laid by its flat heights, 0.12)
+    assert np.mean(np.abs(ratio - 1)) < 0.06 and np.percentile(ratio, 95) < 1.2
     welded = _welded(mesh, faces)
     assert self_crossings(pos, welded) == 0
     assert hem_gathering(pos, welded) > 1.15

@@ -371,21 +371,60 @@ def boundary_loops(faces: np.ndarray) -> list[np.ndarray]:
     return loops
 
 
-def hem_gathering(verts: np.ndarray, faces: np.ndarray, up: int = 2) -> float:
-    """The lowest opening's horizontal length over its convex hull's perimeter: 1.0 for a hem hanging
-    as a smooth convex ring, more the more it folds (a flared skirt that gathers: >= 1.15)."""
+def _hem_xy(verts: np.ndarray, faces: np.ndarray, up: int) -> np.ndarray | None:
+    """The lowest opening's points seen from above (the ``up`` axis dropped), in order; None: none."""
     verts = np.asarray(verts, float)
     loops = boundary_loops(faces)
     if not loops:
-        return 1.0
+        return None
     hem = min(loops, key=lambda lp: float(verts[lp, up].mean()))
-    xy = np.delete(verts[hem], up, axis=1)
+    return np.delete(verts[hem], up, axis=1)
+
+
+def hem_gathering(verts: np.ndarray, faces: np.ndarray, up: int = 2) -> float:
+    """The lowest opening's horizontal length over its convex hull's perimeter: 1.0 for a hem hanging
+    as a smooth convex ring, more the more it folds (a flared skirt that gathers: >= 1.15)."""
+    xy = _hem_xy(verts, faces, up)
+    if xy is None:
+        return 1.0
     length = float(np.linalg.norm(xy - np.roll(xy, -1, axis=0), axis=1).sum())
     try:
         hull = ConvexHull(xy).area  # a 2-D hull's "area" is its perimeter
     except Exception:  # noqa: BLE001 - a degenerate (collinear) loop has no hull
         return 1.0
     return length / max(hull, 1e-12)
+
+
+def hem_flute_share(verts: np.ndarray, faces: np.ndarray, up: int = 2, across: int = 0) -> float:
+    """The share of the lowest opening's length past its convex hull's (its folds, hem_gathering) in
+    its front and back quarters: within 45 degrees of the axis square to ``across`` (the body's width)
+    and ``up``, round the hull's centroid, each stretch of hem and hull counted where its midpoint
+    lies. About 0.5 for flutes spread evenly round the body, near 0 for a cone that folds only at the
+    sides (a skirt flared at its side seams alone); nan for a hem that does not fold."""
+    xy = _hem_xy(verts, faces, up)
+    if xy is None:
+        return float("nan")
+    hull = xy[ConvexHull(xy).vertices]
+    ring = np.vstack([hull, hull[:1]])
+    step = np.linalg.norm(np.diff(ring, axis=0), axis=1)
+    # the hull's sides cut into ~0.5 cm, so each quarter counts its own share of a long side
+    dense = np.vstack([np.linspace(ring[i], ring[i + 1], int(step[i] / 0.5) + 1, endpoint=False)
+                       for i in range(len(hull))])
+    x, y = hull.T
+    cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+    centre = np.array([((x + np.roll(x, -1)) * cross).sum(), ((y + np.roll(y, -1)) * cross).sum()]) / (3 * cross.sum())
+    a = 0 if across == 0 or (across == 1 and up == 0) else 1  # the across axis among the two left
+
+    def front_back(pts: np.ndarray) -> tuple[float, float]:
+        nxt = np.roll(pts, -1, axis=0)
+        seg = np.linalg.norm(nxt - pts, axis=1)
+        mid = 0.5 * (pts + nxt) - centre
+        fb = np.abs(mid[:, 1 - a]) >= np.abs(mid[:, a])
+        return float(seg[fb].sum()), float(seg.sum())
+
+    (hem_fb, hem_all), (hull_fb, hull_all) = front_back(xy), front_back(dense)
+    excess = hem_all - hull_all
+    return (hem_fb - hull_fb) / excess if excess > 1e-6 * hull_all else float("nan")
 
 
 CLEAVAGE_SIDE = 2.0  # cm: the apex-side points are the most forward ones at least this far either side of x = 0

@@ -541,8 +541,22 @@ def close_darts(piece, pts: np.ndarray) -> np.ndarray:
 
 
 def _flat_worn(piece, pts: np.ndarray) -> np.ndarray:
-    """Flat points as the ring lays them: the lapel turned back, the waist darts closed."""
-    return close_darts(piece, fold_lapel(piece, pts)[0])
+    """Flat points as the ring lays them: the lapel turned back, the waist darts closed, a spread
+    skirt panel unbent (_unbent)."""
+    return _unbent(piece, close_darts(piece, fold_lapel(piece, pts)[0]))
+
+
+def _unbent(piece, pts: np.ndarray) -> np.ndarray:
+    """``pts`` on a skirt panel slashed and spread round its ``flare_apex`` (a sector of an annulus:
+    hem and waist arcs round it) as level rows: each point's height its radius below the apex, its x
+    the arc length from the centre line. Laid by their flat heights, the sides of its waist and hip
+    arcs hung 8-15 cm below their centres; its rows keep their lengths. Other pieces as they are."""
+    apex = _lm(piece, "flare_apex")
+    if apex is None:
+        return pts
+    d = np.asarray(pts, float) - apex
+    rho = np.hypot(d[:, 0], d[:, 1])
+    return np.column_stack([apex[0] + rho * np.arctan2(d[:, 0], -d[:, 1]), apex[1] - rho])
 
 
 CROTCH_GAP = 1.0  # cm from the body's midline each leg's ring keeps under the crotch, at most ...
@@ -594,7 +608,7 @@ def _place_ring(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, key: str
     fronts = [p for p in pieces if not _is_back(p)]
     shown = section and (not all_legs or any(length_darts(p) for p in fronts))
     # there the fronts hang from the shoulder seam (_hung): their widths and heights as worn
-    widths = [_width_fn(_hung(p, close_darts(p, p.outline), shown), front_edge_range(p)) for p in pieces]
+    widths = [_width_fn(_hung(p, _unbent(p, close_darts(p, p.outline)), shown), front_edge_range(p)) for p in pieces]
     upto = body.landmarks["underarm"] if any(lapel_side(q, q.outline) is not None for q in pieces) else None
     for p, wfn in zip(pieces, widths, strict=True):
         i = mesh.index(p.name)
@@ -793,11 +807,14 @@ def _flare(p, body: Body) -> tuple[float, float, float, float] | None:
     None when they do not (a straight or pencil skirt). Each side of the centre line counts alone: a
     half panel (a back cut in two at the centre back) spans its one side."""
     hip = _lm(p, "hip_center")
-    return None if hip is None else _outline_flare(p.outline, float(hip[1]), _center_x(p))
+    rows = _lm(p, "flare_apex") is not None
+    return None if hip is None else _outline_flare(_unbent(p, p.outline), float(hip[1]), _center_x(p), rows)
 
 
-def _outline_flare(o: np.ndarray, y_hip: float, xc: float) -> tuple[float, float, float, float] | None:
-    """_flare of an outline (x, y) with its hip line at ``y_hip`` and its centre line at ``xc``."""
+def _outline_flare(o: np.ndarray, y_hip: float, xc: float,
+                   rows: bool = False) -> tuple[float, float, float, float] | None:
+    """_flare of an outline (x, y) with its hip line at ``y_hip`` and its centre line at ``xc``; ``rows``:
+    an unbent panel (_unbent), whose level rows grow by its width's growth per cm (not the angle)."""
     below = o[o[:, 1] < y_hip - 1.0]
     if not len(below):
         return None
@@ -815,6 +832,8 @@ def _outline_flare(o: np.ndarray, y_hip: float, xc: float) -> tuple[float, float
     ext, corner_x, corner_y = max(flaring, key=lambda sd: sd[1])
     h0 = ext * (y_hip - corner_y) / (corner_x - ext)
     width = sum(sd[0] for sd in sides)
+    if rows:
+        return y_hip, width, h0, float(sum(sd[0] / h0 for sd in sides))
     return y_hip, width, h0, float(sum(np.arctan2(sd[0], h0) for sd in sides))
 
 
@@ -830,26 +849,28 @@ def _hang_flare(body: Body, pieces, mesh: GarmentMesh, pos: np.ndarray, offset: 
         return
     for p, f in zip(pieces, flares, strict=True):
         i = mesh.index(p.name)
-        v = mesh.pieces[i].verts
+        v = _unbent(p, mesh.pieces[i].verts)
         low = np.nonzero(v[:, 1] < f[0])[0]
         if len(low):
             pos[mesh.offsets[i] + low] = _flared_rows(body, flares, f, v[low, 0] - _center_x(p), v[low, 1],
-                                                      f[0] + _anchor_z(p, body, "skirt"), _is_back(p), offset)
+                                                      f[0] + _anchor_z(p, body, "skirt"), _is_back(p), offset,
+                                                      _lm(p, "flare_apex") is not None)
 
 
 def _flared_rows(body: Body, flares, f, dx: np.ndarray, y: np.ndarray, z_hip: float, back: bool,
-                 offset: float) -> np.ndarray:
+                 offset: float, rows: bool = False) -> np.ndarray:
     """Points (``dx`` from the centre line, flat height ``y`` below the hip) of one panel of a flared
-    ring (``flares``: each panel's _flare; ``f`` this one's) hung from the hip at ``z_hip``."""
+    ring (``flares``: each panel's _flare; ``f`` this one's) hung from the hip at ``z_hip``; ``rows``: an
+    unbent panel (_unbent), each of whose level rows is a row of the ring."""
     y_hip, _, h0, _ = f
     hip_ring = sum(g[1] for g in flares)  # the ring's length at the hip line
     spread = sum(g[3] for g in flares)  # and its growth per cm of depth
     dy = y_hip + h0 - y
     theta = np.arctan2(dx, dy)
-    depth = np.hypot(dx, dy) - h0 / np.cos(theta)
+    depth = y_hip - y if rows else np.hypot(dx, dy) - h0 / np.cos(theta)
     circ = np.maximum(hip_ring, _section_perimeter(body, np.full(len(y), z_hip), "skirt")
                       + 2 * np.pi * offset) + spread * depth
-    s = h0 * np.tan(theta) + depth * theta + (circ / 2 if back else 0.0)
+    s = (dx if rows else h0 * np.tan(theta) + depth * theta) + (circ / 2 if back else 0.0)
     return _torso_ring_fast(body, z_hip - depth, s, circ, offset, hang=z_hip)
 
 

@@ -23,7 +23,18 @@ def darted_line(pd: PieceDraft, y: float, half: float, dart_x: float, dart_w: fl
     w = dart_w / 2
     xs = [-half, -dart_x - w, -dart_x, -dart_x + w, dart_x - w, dart_x, dart_x + w, half]
     ys = [y, y, y + tip_dy, y, y, y + tip_dy, y, y]
+    pts = list(zip(xs, ys, strict=True))
+    darted_edges(pd, [g.line(pts[i], pts[i + 1]) for i in range(7)], plus, minus, corner, name, role,
+                 left_to_right)
+
+
+def darted_edges(pd: PieceDraft, parts: list, plus: str, minus: str, corner: str, name: str, role: str,
+                 left_to_right: bool) -> None:
+    """darted_line's edges from their polylines, left to right: seven (line, two legs, centre, two legs,
+    line), or three (line, centre, line) where the darts are closed (a skirt slashed and spread, whose
+    waist seam still meets a darted bodice's edge for edge) with the darts' tags at the joins."""
     m, p = minus, plus
+    a_tag, b_tag = f"{corner}_{minus}", f"{corner}_{plus}"
     spec = [  # name, role, start tag, end tag (left to right)
         (f"{name}_{m}", role, a_tag, f"dart_{m}_out"),
         (f"dart_{m}_a", "seam", f"dart_{m}_out", f"dart_{m}_tip"),
@@ -33,12 +44,13 @@ def darted_line(pd: PieceDraft, y: float, half: float, dart_x: float, dart_w: fl
         (f"dart_{p}_a", "seam", f"dart_{p}_tip", f"dart_{p}_out"),
         (f"{name}_{p}", role, f"dart_{p}_out", b_tag),
     ]
-    pts = list(zip(xs, ys, strict=True))
-    segs = [(spec[i], pts[i], pts[i + 1]) for i in range(7)]
+    if len(parts) == 3:
+        spec = [spec[0], spec[3], spec[6]]
+    segs = list(zip(spec, parts, strict=True))
     if not left_to_right:
-        segs = [((n, r, t1, t0), b, a) for (n, r, t0, t1), a, b in segs[::-1]]
-    for (n, r, t0, t1), a, b in segs:
-        pd.edge(n, g.line(a, b), r, _leg_tags(n, t0, t1))
+        segs = [((n, r, t1, t0), pts[::-1]) for (n, r, t0, t1), pts in segs[::-1]]
+    for (n, r, t0, t1), pts in segs:
+        pd.edge(n, pts, r, _leg_tags(n, t0, t1))
 
 
 def _leg_tags(name: str, t0: str, t1: str) -> tuple[str, str]:

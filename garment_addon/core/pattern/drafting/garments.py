@@ -299,10 +299,11 @@ def _skirt(d: PatternDraft, spec: GarmentSpec, f=None) -> None:
     _sew_darts(d, front, back)
     for s in SIDES:
         d.sew("skirt_front", f"side_{s}", "skirt_back", f"side_{s}")
-    reach = flare_reach(spec)
+    reach, spread = flare_reach(spec)
     if reach < spec.m["flare"] - 0.5:
+        how = "spread to a full circle" if spread else "with a level hem"
         d.warnings.append(f"flare {spec.m['flare']:g} cm is more than a {spec.m['skirt_length']:g} cm skirt takes "
-                          f"with a level hem: its hem adds {reach:.0f} cm at each side (lengthen skirt_length)")
+                          f"{how}: its hem adds {reach:.0f} cm at each side (lengthen skirt_length)")
 
 
 def _waist_edges(pd: PieceDraft, order: tuple[str, ...]) -> list[tuple[str, str]]:
