@@ -307,10 +307,10 @@ def test_each_final_render_compiles_its_materials_shaders_anew():
 
     result = SimpleNamespace(layers=[], garment=objs[0], mannequin=objs[1], metrics={})
     before, seen = state(), set()
-    with pl._final_look(result, "preview"):
+    with pl._fresh_shaders(result, "preview"):
         assert state() == before
-    for i in range(2):
-        with pl._final_look(result, "final"):
+    for i in range(2):  # two renders, or two views of one
+        with pl._fresh_shaders(result, "final"):
             for m in mats:
                 rough = m.node_tree.nodes["Principled BSDF"].inputs["Roughness"]
                 add = rough.links[0].from_node
