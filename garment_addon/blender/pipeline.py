@@ -908,7 +908,7 @@ def _render_png(scene, result: SceneResult, png_path, profile: str, size: int, v
     from ..core.io import atomic_path
     from . import render as rd
 
-    with _turned(result, view), atomic_path(png_path) as tmp:
+    with _turned(result, view), _fresh_shaders(result, profile), atomic_path(png_path) as tmp:
         out = tmp.with_suffix(".png")  # Blender insists on the extension
         try:
             seconds = rd.render_rgb(scene, out, profile, size)
@@ -927,6 +927,15 @@ def _final_look(result: SceneResult, profile: str):
     final = [*result.layers, result.garment] if profile == "final" else []
     with render_thickness(final, _fabric_thickness(result)), render_edges(final):
         yield
+
+
+def _fresh_shaders(result: SceneResult, profile: str):
+    """Each final render (each view of it) with its materials' shaders compiled for it: Eevee ran
+    shaders an earlier render had compiled slower (look.fresh_shaders)."""
+    from .look import fresh_shaders
+
+    final = [*result.layers, result.garment, result.mannequin] if profile == "final" else []
+    return fresh_shaders([o for o in final if o is not None])
 
 
 def shade(result: SceneResult, look) -> None:
