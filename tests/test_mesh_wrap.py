@@ -77,6 +77,20 @@ def _welded(mesh, faces):
     return _welded_ids(*_seam_groups(mesh))[faces]
 
 
+@pytest.mark.parametrize("measurements, crest", [({"skirt_length": 92.4, "flare": 25}, True), ({"flare": 40}, False)],
+                         ids=["maxi", "knee"])
+def test_a_long_spread_skirt_starts_with_a_flute_standing_out_at_the_centre_front(measurements, crest):
+    """A spread skirt's rows hang in flutes (wrap._fluted); a long one's has a crest at the centre front,
+    where a trough hung between the legs and parted the flared maxi dress's front like trouser legs from
+    the knee down; a knee-length one keeps the trough (with a crest, flare 40 dress XS crossed itself)."""
+    pattern, body, mesh, pos = _wrapped({"garment_type": "dress", "size": "M", "measurements": measurements})
+    i = mesh.index("skirt_front")
+    v = mesh.pieces[i].verts
+    hem = pos[mesh.offsets[i] + np.nonzero(v[:, 1] < v[:, 1].min() + 0.5)[0]]  # by the centre front
+    forward = hem[np.abs(hem[:, 0]) < 8, 1].mean() - hem[np.argmin(np.abs(hem[:, 0])), 1]  # front is -y
+    assert (forward > 0.5 if crest else forward < -0.5), forward
+
+
 def test_a_flared_skirt_hangs_in_folds_at_its_flat_lengths():
     """A strongly flared skirt hangs from the hip in folds (its hem longer than its hull), keeping the
     pattern's lengths, not stood out as a lampshade stretched along the slant; nothing crosses."""

@@ -168,14 +168,15 @@ def _circle_points(z: np.ndarray, s: np.ndarray, circ: np.ndarray, center: np.nd
 
 def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray, offset: float,
                      hang: float | None = None, front: np.ndarray | None = None, shown: bool = False,
-                     upto: float | None = None, since: float | None = None) -> np.ndarray:
+                     upto: float | None = None, since: float | None = None, crest: bool = False) -> np.ndarray:
     """Vectorised _ring_points for the torso: one arc-length table per 1 cm height bin.
 
     hang: the height a flared skirt hangs from (its hip): below it a ring wider than a cone opening
     FLARE_CONE from there is not stood out to its full width (a lampshade, its panels stretched
     along the slant) but hangs in FLUTES folds round that cone, so every row keeps its flat length
     and the drape starts from the pattern's lengths (there the ring's length follows the height, so
-    a bin is its height alone and each point keeps its share of the way round).
+    a bin is its height alone and each point keeps its share of the way round); ``crest``: a flute
+    stands out at the centre front (_fluted).
     shown / upto / since: the body's section as _outline gives it."""
     out = np.zeros((len(z), 3))
     zb = np.round(z).astype(int)
@@ -202,7 +203,7 @@ def _torso_ring_fast(body: Body, z: np.ndarray, s: np.ndarray, circ: np.ndarray,
         for k in range(n_bins):
             cone = body_ring[k] + 2 * np.pi * (offset + np.tan(np.radians(FLARE_CONE)) * max(hang - zz[k], 0.0))
             if c[k] > 1.02 * cone:
-                pk = _fluted(pts[k] * (cone / arc[k][-1]), c[k])
+                pk = _fluted(pts[k] * (cone / arc[k][-1]), c[k], crest)
                 curves[k] = pk, np.concatenate([[0], np.cumsum(row_norms(np.diff(pk, axis=0)))])
                 fluted[k] = True
     # every bin's scale and every point's share round its ring at once (bin by bin, the shares took
@@ -289,9 +290,11 @@ def _outline(body: Body, z: np.ndarray, shown: bool, upto: float | None = None,
     return w[:, None, None] * pts + (1 - w)[:, None, None] * flat, w * cy + (1 - w) * fcy
 
 
-def _fluted(pts: np.ndarray, length: float) -> np.ndarray:
+def _fluted(pts: np.ndarray, length: float, crest: bool = False) -> np.ndarray:
     """The closed curve ``pts`` (first point = last, the centre front) with FLUTES radial waves
-    (a trough at the centre front) deep enough that it is ``length`` long."""
+    (a trough at the centre front, or with ``crest`` a crest) deep enough that it is ``length`` long.
+    A spread panel is as full at the centre front as anywhere: a trough there hung between the legs
+    (a flared maxi dress's front parted like trouser legs from the knee down)."""
     seg = row_norms(np.diff(pts, axis=0))
     u = np.concatenate([[0], np.cumsum(seg)]) / seg.sum()
     tangent = np.gradient(pts, axis=0)
@@ -301,7 +304,7 @@ def _fluted(pts: np.ndarray, length: float) -> np.ndarray:
         normal = -normal
     base = np.column_stack([np.interp(_FLUTE_SAMPLES, u, pts[:, k]) for k in range(2)])
     nrm = np.column_stack([np.interp(_FLUTE_SAMPLES, u, normal[:, k]) for k in range(2)])
-    wave = _FLUTE_WAVE * nrm
+    wave = (-1.0 if crest else 1.0) * _FLUTE_WAVE * nrm
 
     # the length grows with the amplitude: tabulated at once, read back (the ring is scaled to its
     # exact length afterwards)
@@ -871,7 +874,12 @@ def _flared_rows(body: Body, flares, f, dx: np.ndarray, y: np.ndarray, z_hip: fl
     circ = np.maximum(hip_ring, _section_perimeter(body, np.full(len(y), z_hip), "skirt")
                       + 2 * np.pi * offset) + spread * depth
     s = (dx if rows else h0 * np.tan(theta) + depth * theta) + (circ / 2 if back else 0.0)
-    return _torso_ring_fast(body, z_hip - depth, s, circ, offset, hang=z_hip)
+    # a long spread skirt's centre front as full as anywhere: with a trough there it hung between the
+    # legs, parted like trouser legs from the knee down (a flared maxi dress); a short one's stays
+    # troughed (with a crest, flare 40 dress XS drapes crossed 4 -> 8 / 10 / 4 times)
+    L = body.landmarks
+    crest = rows and z_hip - float(depth.max(initial=0.0)) < 0.5 * (L["knee"] + L["ankle"])
+    return _torso_ring_fast(body, z_hip - depth, s, circ, offset, hang=z_hip, crest=crest)
 
 
 def _section_perimeter(body: Body, z: np.ndarray, kind: str, shown: bool = False,
