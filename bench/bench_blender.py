@@ -29,6 +29,7 @@ TARGETS = {"wrap": "<= 0.5 s", "drape": "<= 25 s (dress, shirt)", "render_previe
            "render_final_1024": "<= 30 s", "drape_inside_fraction": "<= 0.003", "drape_max_depth": "<= 3 mm",
            "drape_body_through": "<= 0.003", "drape_body_through_max": "<= 3 mm",
            "drape_self_crossings": "~0", "drape_hem_gathering": ">= 1.15 (flared)",
+           "drape_hem_flute_share": ">= 0.3 (flared: folds front and back, ~0.5 even)",
            "drape_leg_break": ">= 1.03 (full-length legs)", "drape_sleeve_break": ">= 1.03 (rib or buttoned cuffs)",
            "front_hem_rise": "|x| <= 1.5 cm (woven tops)", "pocket_tilt": "<= 1 cm",
            "cleavage_depth_cm": "<= 0.3 cm (woven tops: bridged apex to apex)"}
@@ -124,6 +125,8 @@ def _drape_rows(case: str, pattern, out: Path) -> list[dict]:
             _row(case, "drape_self_crossings", q["self_crossings"], "edges", TARGETS["drape_self_crossings"]),
             _row(case, "drape_hem_gathering", q["hem_gathering"], "x hull",
                  TARGETS["drape_hem_gathering"] if case == "dress_flared" else ""),
+            _row(case, "drape_hem_flute_share", q["hem_flute_share"], "front+back",
+                 TARGETS["drape_hem_flute_share"] if case == "dress_flared" else ""),
             _row(case, "drape_max_seam_gap", m["max_seam_gap_cm"], "cm", "<= 0.5"),
             _row(case, "drape_sim_seam_gap", m["sim_max_seam_gap_cm"], "cm", "before snap"),
             _row(case, "drape_mean_stretch", m["mean_stretch"], "", "<= 0.05")]

@@ -483,7 +483,8 @@ def mesh_quality(garment, mannequin) -> dict[str, float]:
             "body_through_max_mm": 10.0 * q["body_through_max"],
             "render_body_through_fraction": q["render_body_through_fraction"],
             "render_body_through_max_mm": 10.0 * q["render_body_through_max"],
-            "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"]}
+            "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"],
+            "hem_flute_share": q["hem_flute_share"]}
 
 
 def _clear_body(garment, mannequin, pos_cm: np.ndarray, gap_cm: float) -> tuple[np.ndarray, np.ndarray]:

@@ -490,7 +490,8 @@ def read_obj(path) -> tuple[np.ndarray, np.ndarray]:
 
 def drape_quality(garment_verts, garment_faces, body_verts, body_faces, up: int = 2) -> dict[str, float]:
     """Everything above for one garment on one body (same units and axes): garment vertices in the
-    body and body points out through the garment (body_through), self-crossings, hem gathering."""
+    body and body points out through the garment (body_through), self-crossings, hem gathering and
+    where its folds are (hem_flute_share)."""
     pen = penetration(garment_verts, body_verts, body_faces)
     bn = vertex_normals(np.asarray(body_verts, float), np.asarray(body_faces, np.int64))
     out = body_through(body_verts, garment_verts, garment_faces, body_normals=bn)
@@ -500,4 +501,5 @@ def drape_quality(garment_verts, garment_faces, body_verts, body_faces, up: int 
             "render_body_through_fraction": shown["through_fraction"],
             "render_body_through_max": shown["max_through"],
             "self_crossings": self_crossings(garment_verts, garment_faces),
-            "hem_gathering": hem_gathering(garment_verts, garment_faces, up)}
+            "hem_gathering": hem_gathering(garment_verts, garment_faces, up),
+            "hem_flute_share": hem_flute_share(garment_verts, garment_faces, up)}
