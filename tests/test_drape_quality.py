@@ -142,6 +142,7 @@ def test_hem_flute_share_tells_flutes_all_round_from_flutes_at_the_sides():
     assert hem_gathering(*sides) > 1.15 and abs(hem_flute_share(*sides)) < 0.1
     assert hem_flute_share(*sides, across=1) > 0.9  # the same hem seen with its width along y
     assert np.isnan(hem_flute_share(*_band(0.0)))  # a smooth hem has no flutes to share
+    assert np.isnan(hem_flute_share(*_band(0.03)))  # nor one 0.4 % longer than its hull (it read -1.2)
 
 
 def test_fabric_presets_come_from_the_spec_and_take_edits():

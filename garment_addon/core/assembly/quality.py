@@ -395,12 +395,17 @@ def hem_gathering(verts: np.ndarray, faces: np.ndarray, up: int = 2) -> float:
     return length / max(hull, 1e-12)
 
 
+# the least a hem's folds (its length past its hull's, a share of that) that hem_flute_share shares out:
+# under it the two lengths differ by the hull's own sampling (a shirt's plain hem, 1.00 x hull: -83.6)
+FLUTE_MIN_EXCESS = 0.03
+
+
 def hem_flute_share(verts: np.ndarray, faces: np.ndarray, up: int = 2, across: int = 0) -> float:
     """The share of the lowest opening's length past its convex hull's (its folds, hem_gathering) in
     its front and back quarters: within 45 degrees of the axis square to ``across`` (the body's width)
     and ``up``, round the hull's centroid, each stretch of hem and hull counted where its midpoint
     lies. About 0.5 for flutes spread evenly round the body, near 0 for a cone that folds only at the
-    sides (a skirt flared at its side seams alone); nan for a hem that does not fold."""
+    sides (a skirt flared at its side seams alone); nan for a hem that folds too little (FLUTE_MIN_EXCESS)."""
     xy = _hem_xy(verts, faces, up)
     if xy is None:
         return float("nan")
@@ -424,7 +429,7 @@ def hem_flute_share(verts: np.ndarray, faces: np.ndarray, up: int = 2, across: i
 
     (hem_fb, hem_all), (hull_fb, hull_all) = front_back(xy), front_back(dense)
     excess = hem_all - hull_all
-    return (hem_fb - hull_fb) / excess if excess > 1e-6 * hull_all else float("nan")
+    return (hem_fb - hull_fb) / excess if excess > FLUTE_MIN_EXCESS * hull_all else float("nan")
 
 
 CLEAVAGE_SIDE = 2.0  # cm: the apex-side points are the most forward ones at least this far either side of x = 0
