@@ -143,6 +143,9 @@ def test_hem_flute_share_tells_flutes_all_round_from_flutes_at_the_sides():
     assert hem_flute_share(*sides, across=1) > 0.9  # the same hem seen with its width along y
     assert np.isnan(hem_flute_share(*_band(0.0)))  # a smooth hem has no flutes to share
     assert np.isnan(hem_flute_share(*_band(0.03)))  # nor one 0.4 % longer than its hull (it read -1.2)
+    # a lowest opening with no hull seen from above (its points in one vertical plane)
+    flat, faces = np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0], [1, 0, 1.0]]), np.array([[0, 1, 3], [1, 2, 3]])
+    assert np.isnan(hem_flute_share(flat, faces)) and hem_gathering(flat, faces) == 1.0
 
 
 def test_fabric_presets_come_from_the_spec_and_take_edits():

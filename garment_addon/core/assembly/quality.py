@@ -409,7 +409,10 @@ def hem_flute_share(verts: np.ndarray, faces: np.ndarray, up: int = 2, across: i
     xy = _hem_xy(verts, faces, up)
     if xy is None:
         return float("nan")
-    hull = xy[ConvexHull(xy).vertices]
+    try:
+        hull = xy[ConvexHull(xy).vertices]
+    except Exception:  # noqa: BLE001 - a degenerate (collinear) loop has no hull, as hem_gathering
+        return float("nan")
     ring = np.vstack([hull, hull[:1]])
     step = np.linalg.norm(np.diff(ring, axis=0), axis=1)
     # the hull's sides cut into ~0.5 cm, so each quarter counts its own share of a long side
