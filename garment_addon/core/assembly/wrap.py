@@ -2089,16 +2089,20 @@ def _leg_sides(pattern, mesh: GarmentMesh, gap: float) -> np.ndarray:
     +x, signed) a trouser leg's vertex stays: ``gap`` (crotch_gap), less within CROTCH_SEAM_REACH of the crotch
     seam (which lies on the midline); 0 (free) off the legs and on imported legs."""
     out = np.zeros(len(mesh.verts2d))
-    for p in pattern.pieces:
-        region = p.body_region or ""
-        i = mesh.index(p.name)
-        if not region.startswith("leg") or _uses_placement(p) or "crotch" not in mesh.pieces[i].edge_verts:
-            continue
+    for p, i in _cut_legs(pattern, mesh):
         v = mesh.pieces[i].verts
         d = cKDTree(v[mesh.pieces[i].edge_verts["crotch"]]).query(v)[0]
-        sign = -1.0 if _side(region) == "right" else 1.0
+        sign = -1.0 if _side(p.body_region) == "right" else 1.0
         out[mesh.offsets[i]:mesh.offsets[i] + len(v)] = sign * gap * np.clip(d / CROTCH_SEAM_REACH, 0, 1)
     return out
+
+
+def _cut_legs(pattern, mesh: GarmentMesh):
+    """(piece, mesh index) of each drafted trouser leg with a crotch seam (not an imported one)."""
+    for p in pattern.pieces:
+        i = mesh.index(p.name)
+        if (p.body_region or "").startswith("leg") and not _uses_placement(p) and "crotch" in mesh.pieces[i].edge_verts:
+            yield p, i
 
 
 CROTCH_SEAM_REACH = 1.0  # cm from the crotch seam over which a leg's gap to the midline opens
@@ -2112,10 +2116,8 @@ def _crotch_seams(pattern, mesh: GarmentMesh) -> np.ndarray:
     out = np.zeros(len(mesh.verts2d), bool)
     if not any((p.body_region or "").startswith("torso") for p in pattern.pieces):
         return out
-    for p in pattern.pieces:
-        i = mesh.index(p.name)
-        if (p.body_region or "").startswith("leg") and not _uses_placement(p) and "crotch" in mesh.pieces[i].edge_verts:
-            out[mesh.offsets[i] + np.asarray(mesh.pieces[i].edge_verts["crotch"], int)] = True
+    for _, i in _cut_legs(pattern, mesh):
+        out[mesh.offsets[i] + np.asarray(mesh.pieces[i].edge_verts["crotch"], int)] = True
     return out
 
 
