@@ -136,6 +136,7 @@ def _drape_rows(case: str, pattern, out: Path) -> list[dict]:
              if k in m]
     info = pl.run_render(out, out, profile="final", size=1024)
     rows.append(_row(case, "render_final_1024", info["seconds"], target=TARGETS["render_final_1024"]))
+    rows.append(_row(case, "render_final_cpu", info["cpu_seconds"], "s cpu", "all threads"))
     return rows
 
 

@@ -955,7 +955,8 @@ def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "
     to ``mask_path``), and each other of ``views`` (VIEWS) beside it as render_<view>.png.
 
     look: blender.look.Look to shade the garment with from now on (None: keep its current look).
-    Returns {"png", "mask", "profile", "size", "seconds", "legend": [{piece, color}], "views", ...}.
+    Returns {"png", "mask", "profile", "size", "seconds", "cpu_seconds" (the front view's, all threads),
+    "legend": [{piece, color}], "views", ...}.
     """
     from ..core.io import write_bytes
     from . import render as rd
@@ -967,11 +968,13 @@ def render_scene(result: SceneResult, png_path, mask_path=None, profile: str = "
         shade(result, look)
     with _RenderIsolation(result) as scene:
         with _final_look(result, profile):
+            cpu = time.process_time()  # all threads (llvmpipe's too): comparable on a loaded machine
             seconds = _render_png(scene, result, png_path, profile, size, view)
+            cpu = time.process_time() - cpu
             for v in extra:
                 _render_png(scene, result, Path(png_path).with_name(view_png(v)), profile, size, v)
         info = {"png": str(png_path), "profile": profile, "size": size, "engine": rd.eevee_engine(),
-                "seconds": round(seconds, 3), "legend": result.legend,
+                "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "legend": result.legend,
                 "views": {view: Path(png_path).name} | {v: view_png(v) for v in extra}}
         if mask_path is not None:
             t = time.perf_counter()
