@@ -780,7 +780,7 @@ def test_a_top_is_not_shrink_wrapped_onto_the_bust(size):
     1.30, L 1.62 / 1.61 / 1.64, XL 1.73 / 1.74 / 1.72, XXL 1.52 / 1.49 / 1.52; now at most 1.155:
     dress XL 1.146 -> 1.155 since the fronts keep their armholes' scoop above the armholes'
     bottoms). A jacket (turned lapels) follows the shown bust up to the armholes' bottoms
-    (docs/blender.md, Wrap, Bust)."""
+    (docs/blender.md, Wrap, Placement; the rounds in docs/blender-log.md, Wrap)."""
     for garment_type in ("shirt", "dress", "jacket"):
         assert _apex_stretch(garment_type, size) <= 1.16, garment_type
 
@@ -802,7 +802,7 @@ def test_a_front_hangs_straight_down_from_the_bust(size):
     into the hollow under the bust: the wrapped centre front drops from there to the waist at least
     as far as its flat length (99 %). Laid along the body it dropped 97.8 / 98.1 % (XL / XXL) and
     took about twice the length over the bust the drape did: drafted to it, the draped shirt's
-    centre front hung 2.0 / 2.5 cm below its side seams (docs/blender.md, Drape)."""
+    centre front hung 2.0 / 2.5 cm below its side seams (docs/blender-log.md, Drape)."""
     pattern, mesh, pos, _ = _crossings_on_the_shown_body({"garment_type": "shirt", "size": size})
     body = body_for_spec(make_spec({"garment_type": "shirt", "size": size}))
     i = mesh.index("front_bodice")

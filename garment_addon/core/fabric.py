@@ -55,7 +55,7 @@ class Fabric:
     @property
     def shear(self) -> float:
         # passed on, but Blender builds shear springs across quads only and our cloth mesh is triangles:
-        # shear x5 or x10 gave the same drape (docs/blender.md); kept so a quad mesh would take it
+        # shear x5 or x10 gave the same drape (docs/blender-log.md, bust cling); kept for a quad mesh
         return ANCHOR["shear"] * self.shear_g / COTTON_SHIRTING.shear_g
 
     @property

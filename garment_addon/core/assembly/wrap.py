@@ -773,7 +773,7 @@ def _down_the_front(body: Body, s: np.ndarray, z: np.ndarray, circ: np.ndarray, 
     # below a column's most forward point (the bust apex) the front hangs straight down, as cloth does
     # (the drape's centre front, shirt XL, 2.8 / 4.1 cm in front of the body at the waist / hem): its
     # length is measured down that line, not into the hollow under the bust. Measured along the body,
-    # the wrap took about twice the full-bust adjustment's length the drape did (docs/blender.md)
+    # the wrap took about twice the full-bust adjustment's length the drape did (docs/blender-log.md, Drape)
     grid[..., 1] = np.minimum.accumulate(grid[..., 1], axis=1)
     along = np.concatenate([np.zeros((columns, 1)), np.cumsum(np.linalg.norm(np.diff(grid, axis=1), axis=2), 1)], 1)
     depth = top - zg
