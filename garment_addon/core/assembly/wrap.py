@@ -885,7 +885,8 @@ def _flared_rows(body: Body, flares, f, dx: np.ndarray, y: np.ndarray, z_hip: fl
     s = (dx if rows else h0 * np.tan(theta) + depth * theta) + (circ / 2 if back else 0.0)
     # a long spread skirt's centre front as full as anywhere: with a trough there it hung between the
     # legs, parted like trouser legs from the knee down (a flared maxi dress); a short one's stays
-    # troughed (with a crest, flare 40 dress XS drapes crossed 4 -> 8 / 10 / 4 times)
+    # troughed: with a crest, flare 40 dress XS drapes crossed 8 / 10 / 4 times while its troughs ran into
+    # the thighs; with _fluted's room 0 / 0 / 0, but its hem_flute_share 0.67-0.70 -> 0.50-0.61
     L = body.landmarks
     crest = rows and z_hip - float(depth.max(initial=0.0)) < 0.5 * (L["knee"] + L["ankle"])
     return _torso_ring_fast(body, z_hip - depth, s, circ, offset, hang=z_hip, crest=crest)
