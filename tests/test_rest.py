@@ -108,6 +108,30 @@ def test_the_drape_starts_with_a_tops_fisheye_darts_sewn(fit):
     assert abs(girth - finished_girths(pattern)["waist"]) < 1.5, girth
 
 
+
+def test_a_rib_cuff_starts_the_drape_closed_round_the_arm_at_the_hem_it_is_sewn_to():
+    """A rib cuff is cut 0.6 of the sleeve hem it is stretched onto, shorter than round the arm.
+    Relaxed with its own seam open, as a strip, it drew its ends back from each other round the arm
+    (4.4 cm apart) and from the hem (2.7 cm, 35 degrees round), and the drape's sewing springs twisted
+    it back, shearing the sleeve's last rows over the seam (hoodie XXL: 4-5 crossings there on 2 of 6
+    starts). Closed (pipeline._start_seams), it starts as a tube round the arm next to the hem."""
+    from garment_addon.blender.pipeline import _limbs, _start_seams
+    from garment_addon.core.body.makehuman import attach_human
+    from garment_addon.core.body.mannequin import body_for_pattern
+
+    pattern = draft_pattern(make_spec({"garment_type": "hoodie", "size": "XXL"}))
+    mesh = mesh_pattern(pattern, 2.0)
+    body = body_for_pattern(pattern)
+    attach_human(body)
+    rest = rest_shape(wrap(pattern, mesh, body), mesh.verts2d, mesh.edges(), held=_limbs(pattern, mesh),
+                      keep_out=lambda p: body.push_out(p, 0.4), seams=_start_seams(pattern, mesh))
+    pairs = mesh.seam_pairs
+    for side in ("left", "right"):
+        on = mesh.piece_of[pairs] == mesh.index(f"{side}_cuff")
+        gap = np.linalg.norm(rest[pairs[:, 0]] - rest[pairs[:, 1]], axis=1)
+        assert on.all(axis=1).any() and gap[on.all(axis=1)].max() < 0.2  # its own seam
+        assert gap[on.any(axis=1) & ~on.all(axis=1)].max() < 1.5  # to the sleeve hem
+
 def test_inward_springs_are_aimed_at_the_corner_under_them():
     """Blender joins an internal spring to the first corner of the triangle its ray hits (cloth.cc
     means the nearest but measures the same length for all three): the layers of a buttoned stand

@@ -309,7 +309,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # shoulders to the held front (vest XL front_hem_rise -2.6, core.assembly.rest)
             start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held,
                                keep_out=lambda p: body.push_out(p, dr.COLLISION_DISTANCE / CM),
-                               seams=_bodice_seams(pattern, mesh))
+                               seams=_start_seams(pattern, mesh))
             # the shown body poking out between the start's vertices (a thumb under a loose sleeve's
             # hem, pierced by 1.2 cm in the wrap) is cleared first: the solver keeps cloth on the side
             # it starts on, and the thumb went on through by 2.6 cm (jacket S loose: 1.1 % through)
@@ -321,7 +321,10 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # sleeves and legs, squeezed along the limb, push out against the cuff or hem and fold above
             # it (relaxed, they hung straight); the hood, scaled, 0.093 -> ~0.07 stretch
             flat = np.column_stack([mesh.verts2d, np.zeros(len(mesh.verts2d))])
-            scale = np.where(held, dr.rest_scale(start, flat, mesh.faces), 1.0)
+            # a rib cuff too: closed, it starts round the arm 1.2x its cut length (_start_seams) and rests
+            # 1.11x round, 0.93x along; at its start's lengths it gripped less and the sleeve broke less above it
+            # (hoodie XXL sleeve_break 1.11..1.14 -> 1.08..1.10)
+            scale = np.where(held | _rib_cuffs(pattern, mesh), dr.rest_scale(start, flat, mesh.faces), 1.0)
             cloth = dr.setup_cloth(garment, scale, settings, pin=pin, closure=closure)
             dr.isolate(cloth, colliders)
             raw = yield from dr.simulate_steps(scene, garment, dr.FRAME_CAP, progress.sub(0.3, 0.9), stats)
@@ -384,6 +387,26 @@ def _seat_groove(mesh, pos_cm: np.ndarray, body) -> dict[str, float]:
     lm = body.landmarks
     depth = seat_groove(pos_cm, mesh.faces, float(lm["crotch"]), float(lm["hip"]), float(lm["waist"]))
     return {"seat_groove_cm": depth} if np.isfinite(depth) else {}
+
+
+def _start_seams(pattern, mesh) -> np.ndarray:
+    """The seam pairs sewn in the drape's start: the bodice's (_bodice_seams) and each rib cuff's own
+    seam, which closes it into a tube. Left open, the cuff relaxed as a strip to its cut length, 0.6 of
+    the sleeve hem it is sewn to and shorter than round the arm: its ends drew back from each other
+    round the arm (4.4 cm apart) and from the hem (2.7 cm, 35 degrees round), and the sewing springs
+    twisted it back, shearing the sleeve's last rows over the seam (hoodie XXL: 4-5 crossings there
+    on 2 of 6 starts)."""
+    pairs = mesh.seam_pairs
+    cuffs = _rib_cuffs(pattern, mesh)
+    return np.concatenate([_bodice_seams(pattern, mesh), pairs[cuffs[pairs].all(axis=1)]])
+
+
+def _rib_cuffs(pattern, mesh) -> np.ndarray:
+    """Mask of the rib cuffs' vertices (cut shorter than the sleeve hem they are stretched onto)."""
+    from ..core.assembly.wrap import rib_ratios
+
+    rib = rib_ratios(pattern)
+    return _on_pieces(pattern, mesh, lambda p: p.name in rib and (p.body_region or "").startswith("cuff"))
 
 
 def _bodice_seams(pattern, mesh) -> np.ndarray:
