@@ -17,11 +17,17 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)
 	$(BIN)/ruff check garment_addon headless tests bench tools
 
+# pytest-xdist workers: the suite is mostly one thread (numpy, Blender's cloth and Eevee at a few tests);
+# two workers take it from ~16 to ~10 min on 2 cores. Tests sharing a costly module fixture (a drape, the
+# extension zip, the registered add-on) carry one xdist_group, which --dist loadgroup runs on one worker.
+TEST_WORKERS ?= 2
+PYTEST_PAR := -n $(TEST_WORKERS) --dist loadgroup
+
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PAR)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not blender and not slow"
+	$(BIN)/python -m pytest -q $(PYTEST_PAR) -m "not blender and not slow"
 
 fuzz: $(STAMP)  # fresh random property cases (50x the suite's examples), then every bad-input family on every command
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_drafting.py tests/test_language.py -k "whole_range or plausible_bodies_draft or any_text"
