@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)
 	$(BIN)/ruff check garment_addon headless tests bench tools
 
-# pytest-xdist workers: the suite is mostly one thread (numpy, Blender's cloth and Eevee at a few tests);
-# two workers take it from ~16 to ~10 min on 2 cores. Tests sharing a costly module fixture (a drape, the
-# extension zip, the registered add-on) carry one xdist_group, which --dist loadgroup runs on one worker.
+# pytest-xdist workers: the suite is ~1,050 s of CPU, mostly on one thread (CI ran it serially in 953 s
+# on 2 cores); two workers keep both cores busy. Tests sharing a costly module fixture (a drape, a wrap
+# cache, the extension zip, the registered add-on) carry one xdist_group: --dist loadgroup runs each
+# group on one worker. TEST_WORKERS=0 runs the suite in this process, serially.
 TEST_WORKERS ?= 2
 PYTEST_PAR := -n $(TEST_WORKERS) --dist loadgroup
 
