@@ -17,11 +17,18 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)
 	$(BIN)/ruff check garment_addon headless tests bench tools
 
+# pytest-xdist workers: the suite is ~1,050 s of CPU, mostly on one thread (CI ran it serially in 953 s
+# on 2 cores); two workers keep both cores busy. Tests sharing a costly module fixture (a drape, a wrap
+# cache, the extension zip, the registered add-on) carry one xdist_group: --dist loadgroup runs each
+# group on one worker. TEST_WORKERS=0 runs the suite in this process, serially.
+TEST_WORKERS ?= 2
+PYTEST_PAR := -n $(TEST_WORKERS) --dist loadgroup
+
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PAR)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not blender and not slow"
+	$(BIN)/python -m pytest -q $(PYTEST_PAR) -m "not blender and not slow"
 
 fuzz: $(STAMP)  # fresh random property cases (50x the suite's examples), then every bad-input family on every command
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_drafting.py tests/test_language.py -k "whole_range or plausible_bodies_draft or any_text"

@@ -31,6 +31,27 @@ def _pattern(t="skirt", **meas):
     return draft_pattern(make_spec({"garment_type": t, "measurements": meas}))
 
 
+@pytest.fixture(scope="module")
+def draped():
+    """draped(**spec) -> (SceneResult, the shown mannequin's vertices): the drape of ``spec``, made once
+    for the tests here that read only its numbers (metrics, mesh, positions_cm, pattern, body_model), as
+    each drape costs 10-15 s of CPU. Its Blender objects go with the next test's empty scene. The tests
+    sharing one are in one xdist_group, so that `make test`'s workers make it once, on one of them."""
+    from garment_addon.blender.scene import coords
+
+    made = {}
+
+    def get(**spec):
+        key = json.dumps(spec, sort_keys=True)
+        if key not in made:
+            r = pl.build_scene(draft_pattern(make_spec(spec)), "drape")
+            made[key] = r, coords(r.mannequin)
+        return made[key]
+
+    yield get
+    made.clear()
+
+
 @pytest.mark.parametrize("spec", [{"garment_type": "skirt", "measurements": {"flare": 35}},
                                   {"garment_type": "dress", "size": "XS", "measurements": {"flare": 40}}],
                          ids=["skirt_f35", "dress_XS_f40"])
@@ -458,12 +479,13 @@ def test_hoodie_drape_keeps_the_hood_up():
     assert r.metrics["inside_fraction"] <= 0.01 and r.metrics["mean_stretch"] <= 0.056
 
 
-def test_a_trouser_drape_does_not_pull_its_crotch_seams_taut():
+@pytest.mark.xdist_group("drape_pants")
+def test_a_trouser_drape_does_not_pull_its_crotch_seams_taut(draped):
     """The default pants' crotch seams, laid by the drape, within 10 % of their cut length: with the back
     cut short of the seat (crotch extension hip / 9, seat angle 11 degrees) they were stretched 10.9 /
     11.2 % (front / back; 17 % round the back's curve under the crotch), and the back seam was drawn
     1.5-2.1 cm into the seat's cleft (now 1.1-1.8 cm; 8.7 / 8.6 %)."""
-    r = pl.build_scene(_pattern("pants"), "drape")
+    r, _ = draped(garment_type="pants")
     for part in ("front", "back"):
         cut = laid = 0.0
         for side in ("left", "right"):
@@ -497,11 +519,12 @@ def test_a_loose_jumpsuit_crotch_drapes_without_folding_when_nudged(monkeypatch)
     assert r.metrics["self_crossings"] == 0, r.metrics["self_crossings"]
 
 
-def test_hoodie_drape_does_not_cross_itself_at_the_armholes_bottoms():
+@pytest.mark.xdist_group("drape_hoodie")
+def test_hoodie_drape_does_not_cross_itself_at_the_armholes_bottoms(draped):
     """The default hoodie drape (~40 frames, ~13 s alone on 2 cores) on the shown bust: the front armholes had
     collapsed onto the side seams in the wrap and the sleeve caps folded through the fronts' corners
     under the bust (4 self-crossings there, kept by every drape; 0 with the outline path off)."""
-    r = pl.build_scene(_pattern("hoodie"), "drape")
+    r, _ = draped(garment_type="hoodie")
     assert r.metrics["self_crossings"] == 0, r.metrics["self_crossings"]
     assert r.metrics["inside_fraction"] <= 0.003
     # the cloth rests at its cut lengths (core.assembly.rest): 0.052 when its springs rested at the
@@ -509,19 +532,19 @@ def test_hoodie_drape_does_not_cross_itself_at_the_armholes_bottoms():
     assert r.metrics["mean_stretch"] <= 0.045 and abs(r.metrics["front_hem_rise"]) <= 1.5
 
 
-def test_a_woven_shirt_drape_bridges_the_bust_from_apex_to_apex():
+@pytest.mark.xdist_group("drape_shirt")
+def test_a_woven_shirt_drape_bridges_the_bust_from_apex_to_apex(draped):
     """Shirt M's centre front at the bust line near the line between the cloth over the apices
     (quality.cleavage_depth): on the shown skin, hollow between the breasts, it sank in, 1.06 / 1.06 /
     1.08 cm behind it (3 starts, 0.1 mm of noise on the start); the drape's collider bridges the bust
     (surface.BodySurface.bridged_bust) while the shown mannequin keeps its shape."""
-    from garment_addon.blender.scene import coords
     from garment_addon.core.body.makehuman import load_asset
 
-    r = pl.build_scene(draft_pattern(make_spec({"garment_type": "shirt", "size": "M"})), "drape")
+    r, shown = draped(garment_type="shirt", size="M")
     assert r.metrics["cleavage_depth_cm"] <= BRIDGED_CLEAVAGE, r.metrics["cleavage_depth_cm"]
     assert r.metrics["self_crossings"] == 0 and r.metrics["body_through_fraction"] == 0, r.metrics
     skin = load_asset().eye_first
-    assert np.allclose(coords(r.mannequin)[:skin], r.body_model.human.verts[:skin], atol=1e-3)
+    assert np.allclose(shown[:skin], r.body_model.human.verts[:skin], atol=1e-3)
 
 
 BRIDGED_CLEAVAGE = 0.5  # cm: bridged 0.22 / 0.23 / 0.23 (the same 3 starts)
@@ -552,10 +575,11 @@ def test_xxl_jacket_drape_does_not_cross_itself_under_the_arms():
     assert r.metrics["inside_fraction"] <= 0.003 and r.metrics["max_depth_mm"] <= 3.0
 
 
-def test_xl_jacket_collar_does_not_cross_itself_by_the_side_neck():
+@pytest.mark.xdist_group("drape_jacket_xl")
+def test_xl_jacket_collar_does_not_cross_itself_by_the_side_neck(draped):
     """Size XL jacket drape: with its lapels left free (their hold misplaced under the overalls' strap
     test), the collar folded where it turns by the left side neck and crossed itself (4); held, 0."""
-    r = pl.build_scene(draft_pattern(make_spec({"garment_type": "jacket", "size": "XL"})), "drape")
+    r, _ = draped(garment_type="jacket", size="XL")
     assert r.metrics["self_crossings"] == 0, r.metrics["self_crossings"]
     assert r.metrics["mean_stretch"] < 0.04
 
@@ -591,13 +615,14 @@ def test_a_jackets_lapels_are_held_and_a_bibs_straps_only_on_overalls():
             assert (on[top] == 1.0).all()
 
 
-def test_jacket_drape_keeps_its_turned_lapels_and_collar():
+@pytest.mark.xdist_group("drape_jacket")
+def test_jacket_drape_keeps_its_turned_lapels_and_collar(draped):
     """A jacket drape to rest (~47 frames, 9-10 s) on the drape's own mesh: the lapels fold along the
     mesh's roll-line edges, so the front does not pass through itself at the break point (14
     crossings there when the fold ran across triangles; 2 now), and the collar lies turned down over
     its roll line. Run to rest, not 12 frames: on the way (frame 31) the left collar end still passes
     through itself by the gorge (20 crossings) and comes free as the cloth settles."""
-    r = pl.build_scene(_pattern("jacket"), "drape")
+    r, _ = draped(garment_type="jacket", size="M")
     assert r.metrics["self_crossings"] <= 3, r.metrics["self_crossings"]
     assert r.metrics["inside_fraction"] <= 0.003 and r.metrics["max_depth_mm"] <= 3.0
     # the collar stays turned down as the wrap laid it: at the back its fall below its roll line and
@@ -628,12 +653,13 @@ def test_a_vests_shawl_collar_drapes_rolled_over():
     assert abs(m["front_hem_rise"]) <= 1.5, m
 
 
-def test_large_jacket_bust_does_not_show_through_the_cloth():
+@pytest.mark.xdist_group("drape_jacket_xl")
+def test_large_jacket_bust_does_not_show_through_the_cloth(draped):
     """Size XL jacket drape: the front is stretched over the bust apex (1.6-2.3x its flat length, 3.4 cm
     edges), and the apex poked out through a triangle by 9.4 mm (2.5 % of the covered body points;
     in renders, smoothed by GS_Smooth, 10 mm) while every garment vertex stayed outside the body.
     The welded cloth is lifted off such points in the mesh and as rendered."""
-    r = pl.build_scene(draft_pattern(make_spec({"garment_type": "jacket", "size": "XL"})), "drape")
+    r, _ = draped(garment_type="jacket", size="XL")
     m = r.metrics
     assert m["body_through_fraction"] <= 0.003 and m["body_through_max_mm"] <= 3.0, m
     assert m["render_body_through_fraction"] <= 0.003 and m["render_body_through_max_mm"] <= 3.0, m
@@ -806,10 +832,11 @@ def test_an_imported_dress_drapes_to_rest_without_crossing_itself():
     assert r.metrics["inside_fraction"] <= 0.003 and r.metrics["mean_stretch"] < 0.09
 
 
-def test_full_length_trousers_break_above_the_hem():
+@pytest.mark.xdist_group("drape_pants")
+def test_full_length_trousers_break_above_the_hem(draped):
     """Default trousers are cut to the instep (104 cm at M): the hem rests on the foot and the leg
     folds above it (leg_break 1.06 at rest; the old 100 cm hung straight at 1.00), with no crossings."""
-    r = pl.build_scene(_pattern("pants"), "drape")
+    r, _ = draped(garment_type="pants")
     assert r.metrics["leg_break"] >= 1.03, r.metrics["leg_break"]
     assert r.metrics["self_crossings"] == 0 and r.metrics["inside_fraction"] == 0
 
@@ -853,14 +880,15 @@ def test_a_loose_sleeve_past_the_wrist_stays_off_the_thumb():
         (m["body_through_fraction"], m["body_through_max_mm"])
 
 
-@pytest.mark.parametrize("garment_type", ["shirt", "jacket"])
-def test_a_default_plain_long_sleeve_rests_on_the_hand_and_breaks_above_the_hem(garment_type):
+@pytest.mark.parametrize("garment_type", [pytest.param(t, marks=pytest.mark.xdist_group(f"drape_{t}"))
+                                          for t in ("shirt", "jacket")])
+def test_a_default_plain_long_sleeve_rests_on_the_hand_and_breaks_above_the_hem(garment_type, draped):
     """A default shirt's or jacket's long sleeve is cut onto the hand (spec.HAND_REST), its plain hem
     no wider than the hand at the thumb's base (sleeve.ON_HAND_CM; a jacket's over a shirt cuff too):
     the hand holds the hem and the sleeve folds above it (M: shirt 1.039, jacket 1.052 at rest; ended
     at the wrist with a wrist + 10 cm hem the shirt's hung straight at 1.004, the jacket's 2 cm past it
     at 1.023), nothing crossing or in the body."""
-    r = pl.build_scene(_pattern(garment_type), "drape")
+    r, _ = draped(garment_type=garment_type, size="M")
     assert r.metrics["sleeve_break"] >= 1.03, r.metrics["sleeve_break"]
     assert r.metrics["self_crossings"] == 0 and r.metrics["inside_fraction"] == 0
 
@@ -985,12 +1013,13 @@ def test_a_hoods_face_edge_is_held_round_the_face():
         assert len(face) > 10 and (w[face] >= pl.HOOD_CASING_W).all() and pl.HOOD_CASING_W >= 0.8
 
 
-def test_a_hoodie_drapes_its_face_edge_at_its_cut_length_close_round_the_face():
+@pytest.mark.xdist_group("drape_hoodie")
+def test_a_hoodie_drapes_its_face_edge_at_its_cut_length_close_round_the_face(draped):
     """The default hoodie's drape (~35 frames) holds the face edge's casing where the wrap laid it:
     laid in level rings at HOOD_AIR all round, it started 19 % longer than cut and stood 3.3 cm off the
     skin at the chin, 5.2 by the cheeks; now the hood's top is turned forward (HOOD_TILT) and the edge
     drawn in to HOOD_FACE_AIR: 8-9 % over its cut, 1.8-2.5 cm off the skin from the chin up."""
-    r = pl.build_scene(_pattern("hoodie"), "drape")
+    r, _ = draped(garment_type="hoodie")
     skin, body = r.body_model.surface.skin, r.body_model
     v = skin.verts
     front = v[(np.abs(v[:, 0]) < 1.5) & (v[:, 2] > body.landmarks["neck_base"]) & (v[:, 2] < body.head_center[2])

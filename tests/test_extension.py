@@ -373,7 +373,7 @@ if __name__ == "__main__":
 
 import pytest  # noqa: E402 - the driver above runs without pytest
 
-pytestmark = [pytest.mark.blender, pytest.mark.slow]
+pytestmark = [pytest.mark.blender, pytest.mark.slow, pytest.mark.xdist_group("extension_zip")]  # one build
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.blender
+pytestmark = [pytest.mark.blender, pytest.mark.xdist_group("extension_draft")]  # one registered add-on
 
 bpy = pytest.importorskip("bpy")
 

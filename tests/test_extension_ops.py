@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.blender
+pytestmark = [pytest.mark.blender, pytest.mark.xdist_group("extension_ops")]  # one registered add-on
 
 bpy = pytest.importorskip("bpy")
 

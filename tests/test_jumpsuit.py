@@ -1,5 +1,7 @@
 """The jumpsuit: what tests/test_garment_types.py does not already check for every type."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -115,7 +117,19 @@ def test_wrap_puts_bodice_on_the_torso_and_legs_round_the_legs():
 
 
 def _on_the_shown_body(spec):
-    """(pattern, mesh, pos, welded faces) of a wrap on the shown (MakeHuman) body, as the pipeline wraps."""
+    """(pattern, mesh, pos, welded faces) of a wrap on the shown (MakeHuman) body, as the pipeline wraps:
+    made once per spec (the default and the loose jumpsuit are wrapped by several tests), positions
+    read-only so that no test moves another's."""
+    key = json.dumps(spec.to_dict(), sort_keys=True)
+    if key not in _SHOWN:
+        _SHOWN[key] = _shown_wrap(spec)
+    return _SHOWN[key]
+
+
+_SHOWN: dict = {}
+
+
+def _shown_wrap(spec):
     from garment_addon.core.assembly.wrap import _seam_groups, _welded_ids
     from garment_addon.core.body.makehuman import attach_human
 
@@ -123,6 +137,7 @@ def _on_the_shown_body(spec):
     attach_human(body)
     mesh = mesh_pattern(pattern, 1.5)
     pos = wrap(pattern, mesh, body)
+    pos.setflags(write=False)
     return pattern, mesh, pos, _welded_ids(*_seam_groups(mesh))[mesh.faces]
 
 

@@ -1,5 +1,6 @@
 """Wrap assembly (pure numpy): every garment type lands outside the body with closed seams."""
 
+import functools
 import json
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from garment_addon.core.spec import make_spec
 
 from .test_mesh import skirt_pattern
 
+pytestmark = pytest.mark.xdist_group("mesh_wrap")  # one worker: one _on_shown_body cache for the module
 FIXTURES = Path(__file__).parent / "data" / "garmentcode"
 # cm across a pocket's top: the wrap levels pockets on the standing body (wrap._level_top); before, they
 # followed the front's cross grain and a front hanging unevenly tilted them 1-3 cm
@@ -60,14 +62,23 @@ def test_flare_makes_a_wider_hem():
 
 
 def _on_shown_body(spec_dict, edge=2.0):
-    """(spec, pattern, body, mesh, wrapped positions) on the shown (MakeHuman) body, as the pipeline wraps."""
+    """(spec, pattern, body, mesh, wrapped positions) on the shown (MakeHuman) body, as the pipeline wraps:
+    made once per spec and edge (the tests here wrap the jackets S-XXL some 40 times, 1-2 s CPU each),
+    the positions read-only so that no test moves another's."""
+    return _shown_wrap(json.dumps(spec_dict, sort_keys=True), edge)
+
+
+@functools.lru_cache(maxsize=24)
+def _shown_wrap(spec_json, edge):
     from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec(spec_dict)
+    spec = make_spec(json.loads(spec_json))
     pattern, body = draft_pattern(spec), body_for_spec(spec)
     attach_human(body)
     mesh = mesh_pattern(pattern, edge)
-    return spec, pattern, body, mesh, wrap(pattern, mesh, body)
+    pos = wrap(pattern, mesh, body)
+    pos.setflags(write=False)
+    return spec, pattern, body, mesh, pos
 
 
 def _welded(mesh, faces):
@@ -719,13 +730,8 @@ def _crossings_on_the_shown_body(spec_dict):
     """(pattern, mesh, pos, near) for a garment wrapped at 2 cm on the shown (MakeHuman) body, as the
     pipeline wraps it; near(point, radius): which welded self-crossing edges lie within radius."""
     from garment_addon.core.assembly.quality import crossing_edges
-    from garment_addon.core.body.makehuman import attach_human
 
-    spec = make_spec(spec_dict)
-    pattern, body = draft_pattern(spec), body_for_spec(spec)
-    attach_human(body)
-    mesh = mesh_pattern(pattern, 2.0)
-    pos = wrap(pattern, mesh, body)
+    _, pattern, _, mesh, pos = _on_shown_body(spec_dict)
     mid = pos[crossing_edges(pos, _welded(mesh, mesh.faces))[0]].mean(axis=1)
     return pattern, mesh, pos, lambda point, radius: np.linalg.norm(mid - point, axis=1) < radius
 
@@ -777,16 +783,11 @@ def test_a_tops_fisheye_darts_are_taken_in_round_the_waist(fit):
 def _apex_stretch(garment_type, size):
     """Mean 3D / flat length of the wrapped garment's edges within 4 cm of the shown body's bust
     apexes (each side's most forward skin point near the bust line)."""
-    from garment_addon.core.body.makehuman import attach_human
-
-    spec = make_spec({"garment_type": garment_type, "size": size})
-    pattern, body = draft_pattern(spec), body_for_spec(spec)
-    v = attach_human(body).verts
+    _, pattern, body, mesh, pos = _on_shown_body({"garment_type": garment_type, "size": size})
+    v = body.human.verts
     near = np.abs(v[:, 2] - body.landmarks["bust"]) < 12
     apexes = np.array([v[m][np.argmin(v[m][:, 1])] for m in (near & (v[:, 0] > 3) & (v[:, 0] < 20),
                                                              near & (v[:, 0] < -3) & (v[:, 0] > -20))])
-    mesh = mesh_pattern(pattern, 2.0)
-    pos = wrap(pattern, mesh, body)
     e = mesh.edges()
     ratio = np.linalg.norm(pos[e[:, 0]] - pos[e[:, 1]], axis=1) / np.linalg.norm(
         mesh.verts2d[e[:, 0]] - mesh.verts2d[e[:, 1]], axis=1)

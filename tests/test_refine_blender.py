@@ -8,7 +8,7 @@ from garment_addon.core.refine.loop import fit
 from garment_addon.core.refine.metrics import compare_masks
 from garment_addon.core.spec import make_spec
 
-pytestmark = [pytest.mark.blender, pytest.mark.slow]
+pytestmark = [pytest.mark.blender, pytest.mark.slow, pytest.mark.xdist_group("refine_blender")]  # one renderer
 
 
 @pytest.fixture(scope="module")

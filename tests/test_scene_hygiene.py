@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = [pytest.mark.blender, pytest.mark.slow]
+pytestmark = [pytest.mark.blender, pytest.mark.slow, pytest.mark.xdist_group("scene_hygiene")]  # one add-on
 
 bpy = pytest.importorskip("bpy")
 
