@@ -255,7 +255,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     a layer further out."""
     import bpy
 
-    from ..core.assembly import assembly_metrics, snap_seams, wrap
+    from ..core.assembly import assembly_metrics, smooth_noise, snap_seams, wrap
     from ..core.assembly.breaks import limb_breaks
     from ..core.assembly.level import front_level
     from ..core.assembly.quality import clear_body, push_out, vertex_normals
@@ -339,7 +339,9 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         # toward flat lengths afterwards: that would iron out the folds gravity made.
         gap = 0.5 * dr.COLLISION_DISTANCE / CM
         # the snap can fold the cloth beside an underarm junction as the wrap's did: unfolded the same way
-        pos = unfold_armholes(pattern, mesh, push_out(snap_seams(mesh, raw), bverts, bfaces, gap), body, gap)
+        # the solver's mesh-scale dimples filtered out (wrap.smooth_noise) before the push out of the body
+        pos = snap_seams(mesh, raw)
+        pos = unfold_armholes(pattern, mesh, push_out(smooth_noise(mesh, pos), bverts, bfaces, gap), body, gap)
         pos = unfold_sleeves(pattern, mesh, pos, body, gap)  # a fold at the elbow through a sleeve seam
         pos = untangle_fronts(pattern, mesh, pos)  # a buttoned stand's edge through the other front's
         pos = untangle_extensions(pattern, mesh, pos)  # a cuff's extension through its other end
@@ -507,7 +509,7 @@ def mesh_quality(garment, mannequin) -> dict[str, float]:
             "render_body_through_fraction": q["render_body_through_fraction"],
             "render_body_through_max_mm": 10.0 * q["render_body_through_max"],
             "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"],
-            "hem_flute_share": q["hem_flute_share"]}
+            "hem_flute_share": q["hem_flute_share"], "surface_noise_mm": 10.0 * q["surface_noise"]}
 
 
 def _clear_body(garment, mannequin, pos_cm: np.ndarray, gap_cm: float) -> tuple[np.ndarray, np.ndarray]:

@@ -483,6 +483,31 @@ def seat_groove(verts: np.ndarray, faces: np.ndarray, crotch: float, hip: float,
     return float(np.nanmax(depth)) if np.isfinite(depth).any() else float("nan")
 
 
+def surface_noise(verts: np.ndarray, faces: np.ndarray) -> float:
+    """Mean bumpiness at the mesh's own scale (its units): per vertex off the outline (and its first
+    row), how far the umbrella (neighbours' mean minus the vertex) differs from its neighbours'
+    umbrellas, along the normal. A fold's curvature, alike over neighbours, cancels out; a dimple one
+    or two edges across does not (wrap.smooth_noise; a drape's mottled shading in renders)."""
+    verts, faces = np.asarray(verts, float), np.asarray(faces, np.int64)
+    edges, ids = face_edges(faces)
+    uses = np.bincount(ids.ravel(), minlength=len(edges))
+    n = len(verts)
+    deg = np.maximum(np.bincount(edges.ravel(), minlength=n), 1)[:, None]
+
+    def umbrella(x):
+        s = np.column_stack([np.bincount(edges[:, 0], x[edges[:, 1], k], n)
+                             + np.bincount(edges[:, 1], x[edges[:, 0], k], n) for k in range(x.shape[1])])
+        return s / deg
+
+    lap = umbrella(verts) - verts
+    second = np.abs(((umbrella(lap) - lap) * vertex_normals(verts, faces)).sum(1))
+    rim = np.zeros(n, bool)
+    rim[edges[uses != 2].ravel()] = True
+    rim |= umbrella(rim[:, None].astype(float))[:, 0] > 0
+    keep = ~rim & (np.bincount(edges.ravel(), minlength=n) > 0)
+    return float(second[keep].mean()) if keep.any() else 0.0
+
+
 def read_obj(path) -> tuple[np.ndarray, np.ndarray]:
     """(verts, triangles) of a Wavefront OBJ as written by Blender (polygons fanned into triangles)."""
     verts, faces = [], []
@@ -510,4 +535,5 @@ def drape_quality(garment_verts, garment_faces, body_verts, body_faces, up: int 
             "render_body_through_max": shown["max_through"],
             "self_crossings": self_crossings(garment_verts, garment_faces),
             "hem_gathering": hem_gathering(garment_verts, garment_faces, up),
-            "hem_flute_share": hem_flute_share(garment_verts, garment_faces, up)}
+            "hem_flute_share": hem_flute_share(garment_verts, garment_faces, up),
+            "surface_noise": surface_noise(garment_verts, garment_faces)}
