@@ -531,7 +531,8 @@ def test_hoodie_drape_does_not_cross_itself_at_the_armholes_bottoms(draped):
     assert r.metrics["inside_fraction"] <= 0.003
     # the cloth rests at its cut lengths (core.assembly.rest): 0.052 when its springs rested at the
     # wrap's lengths scaled per vertex; the pinned pocket pulled the front hem up 1.58 cm then
-    assert r.metrics["mean_stretch"] <= 0.045 and abs(r.metrics["front_hem_rise"]) <= 1.5
+    # (as the solver left it: wrap.smooth_noise then takes the mesh-scale zigzag out, ~0.01 shorter)
+    assert r.metrics["sim_mean_stretch"] <= 0.045 and abs(r.metrics["front_hem_rise"]) <= 1.5
 
 
 @pytest.mark.xdist_group("drape_shirt")
@@ -583,7 +584,7 @@ def test_xl_jacket_collar_does_not_cross_itself_by_the_side_neck(draped):
     test), the collar folded where it turns by the left side neck and crossed itself (4); held, 0."""
     r, _ = draped(garment_type="jacket", size="XL")
     assert r.metrics["self_crossings"] == 0, r.metrics["self_crossings"]
-    assert r.metrics["mean_stretch"] < 0.04
+    assert r.metrics["sim_mean_stretch"] < 0.04  # as the solver left it, before wrap.smooth_noise
 
 
 def test_a_jackets_lapels_are_held_and_a_bibs_straps_only_on_overalls():
@@ -831,7 +832,7 @@ def test_an_imported_dress_drapes_to_rest_without_crossing_itself():
     r = pl.build_scene(from_garmentcode(data), "drape")
     assert r.metrics["drape_frames"] < dr.FRAME_CAP and r.metrics["drape_rest_speed"] < dr.REST_SPEED
     assert self_crossings(*pl._mesh_arrays(r.garment)) <= 2
-    assert r.metrics["inside_fraction"] <= 0.003 and r.metrics["mean_stretch"] < 0.09
+    assert r.metrics["inside_fraction"] <= 0.003 and r.metrics["sim_mean_stretch"] < 0.09  # before smooth_noise
 
 
 @pytest.mark.xdist_group("drape_pants")
