@@ -115,7 +115,7 @@ def test_a_rib_cuff_starts_the_drape_closed_round_the_arm_at_the_hem_it_is_sewn_
     (4.4 cm apart) and from the hem (2.7 cm, 35 degrees round), and the drape's sewing springs twisted
     it back, shearing the sleeve's last rows over the seam (hoodie XXL: 4-5 crossings there on 2 of 6
     starts). Closed (pipeline._start_seams), it starts as a tube round the arm next to the hem."""
-    from garment_addon.blender.pipeline import _limbs, _start_seams
+    from garment_addon.blender.pipeline import _limbs, _rib_cuffs, _start_seams
     from garment_addon.core.body.makehuman import attach_human
     from garment_addon.core.body.mannequin import body_for_pattern
 
@@ -124,7 +124,8 @@ def test_a_rib_cuff_starts_the_drape_closed_round_the_arm_at_the_hem_it_is_sewn_
     body = body_for_pattern(pattern)
     attach_human(body)
     rest = rest_shape(wrap(pattern, mesh, body), mesh.verts2d, mesh.edges(), held=_limbs(pattern, mesh),
-                      keep_out=lambda p: body.push_out(p, 0.4), seams=_start_seams(pattern, mesh))
+                      keep_out=lambda p: body.push_out(p, 0.4),
+                      seams=_start_seams(pattern, mesh, _rib_cuffs(pattern, mesh)))
     pairs = mesh.seam_pairs
     for side in ("left", "right"):
         on = mesh.piece_of[pairs] == mesh.index(f"{side}_cuff")

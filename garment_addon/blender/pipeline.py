@@ -303,13 +303,14 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             limbs = _limbs(pattern, mesh)
             # the closure starts as wrapped too: the layers' gap is the springs' rest
             held = (np.round(pin, 2) > 0.0) | closure | _folded_on(pattern, mesh) | limbs | _imported(pattern, mesh)
+            ribs = _rib_cuffs(pattern, mesh)
             # kept out of the body: free in space, a front cut for a full bust relaxed straight through
             # it, and the cloth started inside the collider stayed there (jumpsuit XXL: breasts out);
             # and its bodice sewn: with its seams open the sewing springs dragged the back over the
             # shoulders to the held front (vest XL front_hem_rise -2.6, core.assembly.rest)
             start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held,
                                keep_out=lambda p: body.push_out(p, dr.COLLISION_DISTANCE / CM),
-                               seams=_start_seams(pattern, mesh))
+                               seams=_start_seams(pattern, mesh, ribs))
             # the shown body poking out between the start's vertices (a thumb under a loose sleeve's
             # hem, pierced by 1.2 cm in the wrap) is cleared first: the solver keeps cloth on the side
             # it starts on, and the thumb went on through by 2.6 cm (jacket S loose: 1.1 % through)
@@ -324,7 +325,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # a rib cuff too: closed, it starts round the arm 1.2x its cut length (_start_seams) and rests
             # 1.11x round, 0.93x along; at its start's lengths it gripped less and the sleeve broke less above it
             # (hoodie XXL sleeve_break 1.11..1.14 -> 1.08..1.10)
-            scale = np.where(held | _rib_cuffs(pattern, mesh), dr.rest_scale(start, flat, mesh.faces), 1.0)
+            scale = np.where(held | ribs, dr.rest_scale(start, flat, mesh.faces), 1.0)
             cloth = dr.setup_cloth(garment, scale, settings, pin=pin, closure=closure)
             dr.isolate(cloth, colliders)
             raw = yield from dr.simulate_steps(scene, garment, dr.FRAME_CAP, progress.sub(0.3, 0.9), stats)
@@ -391,16 +392,15 @@ def _seat_groove(mesh, pos_cm: np.ndarray, body) -> dict[str, float]:
     return {"seat_groove_cm": depth} if np.isfinite(depth) else {}
 
 
-def _start_seams(pattern, mesh) -> np.ndarray:
+def _start_seams(pattern, mesh, ribs: np.ndarray) -> np.ndarray:
     """The seam pairs sewn in the drape's start: the bodice's (_bodice_seams) and each rib cuff's own
-    seam, which closes it into a tube. Left open, the cuff relaxed as a strip to its cut length, 0.6 of
-    the sleeve hem it is sewn to and shorter than round the arm: its ends drew back from each other
-    round the arm (4.4 cm apart) and from the hem (2.7 cm, 35 degrees round), and the sewing springs
-    twisted it back, shearing the sleeve's last rows over the seam (hoodie XXL: 4-5 crossings there
-    on 2 of 6 starts)."""
+    seam (``ribs``: _rib_cuffs), which closes it into a tube. Left open, the cuff relaxed as a strip to
+    its cut length, 0.6 of the sleeve hem it is sewn to and shorter than round the arm: its ends drew
+    back from each other round the arm (4.4 cm apart) and from the hem (2.7 cm, 35 degrees round), and
+    the sewing springs twisted it back, shearing the sleeve's last rows over the seam (hoodie XXL: 4-5
+    crossings there on 2 of 6 starts)."""
     pairs = mesh.seam_pairs
-    cuffs = _rib_cuffs(pattern, mesh)
-    return np.concatenate([_bodice_seams(pattern, mesh), pairs[cuffs[pairs].all(axis=1)]])
+    return np.concatenate([_bodice_seams(pattern, mesh), pairs[ribs[pairs].all(axis=1)]])
 
 
 def _rib_cuffs(pattern, mesh) -> np.ndarray:

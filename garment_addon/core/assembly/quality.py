@@ -11,7 +11,7 @@ from scipy.spatial import ConvexHull, cKDTree
 
 from ..mesh.rays import segment_fraction, segment_hits
 from ..mesh.subdivide import smoothed_surface, source_faces
-from ..mesh.triangulate import face_edges, unique_edges
+from ..mesh.triangulate import face_edges, neighbour_sum, unique_edges
 
 
 def _closest_on_triangles(p: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -495,9 +495,7 @@ def surface_noise(verts: np.ndarray, faces: np.ndarray) -> float:
     deg = np.maximum(np.bincount(edges.ravel(), minlength=n), 1)[:, None]
 
     def umbrella(x):
-        s = np.column_stack([np.bincount(edges[:, 0], x[edges[:, 1], k], n)
-                             + np.bincount(edges[:, 1], x[edges[:, 0], k], n) for k in range(x.shape[1])])
-        return s / deg
+        return neighbour_sum(edges, x) / deg
 
     lap = umbrella(verts) - verts
     second = np.abs(((umbrella(lap) - lap) * vertex_normals(verts, faces)).sum(1))

@@ -24,7 +24,7 @@ from scipy.spatial import ConvexHull, cKDTree
 from ..body.mannequin import Body, polygon_perimeter, smoothstep, superellipse
 from ..body.surface import row_norms
 from ..interop.garmentcode import placed
-from ..mesh.triangulate import GarmentMesh, fisheye_darts, resample
+from ..mesh.triangulate import GarmentMesh, face_edges, fisheye_darts, neighbour_sum, resample
 from ..pattern.builder import v_darts
 from ..pattern.drafting.parts import is_shawl, is_tailored
 from ..pattern.drafting.shirt_collar import COLLAR_FALL
@@ -1945,8 +1945,8 @@ def smooth_noise(mesh: GarmentMesh, pos: np.ndarray, passes: int = NOISE_PASSES)
     rep = _welded_ids(*_seam_groups(mesh))
     faces = rep[mesh.faces]
     faces = faces[(faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2]) & (faces[:, 2] != faces[:, 0])]
-    edges = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
-    edges, uses = np.unique(edges, axis=0, return_counts=True)
+    edges, ids = face_edges(faces)
+    uses = np.bincount(ids.ravel(), minlength=len(edges))
     free = np.zeros(len(pos), bool)
     free[np.unique(faces)] = True
     free[edges[uses != 2].ravel()] = False  # the outline, and a non-manifold junction of three pieces
@@ -1958,7 +1958,7 @@ def smooth_noise(mesh: GarmentMesh, pos: np.ndarray, passes: int = NOISE_PASSES)
     x = pos.copy()
     for _ in range(passes):
         for step in (NOISE_LAMBDA, NOISE_MU):
-            lap = _neighbour_sum(edges, x) / deg - x
+            lap = neighbour_sum(edges, x) / deg - x
             x = x + step * normal * np.einsum("ij,ij->i", lap, normal)[:, None] * free[:, None]
     move = np.clip(np.einsum("ij,ij->i", x - pos, normal), -NOISE_CAP_CM, NOISE_CAP_CM)
     return pos + _uncrossed(pos, faces, edges, normal * move[:, None])[rep]
@@ -2464,7 +2464,7 @@ def _unfold_from(mesh: GarmentMesh, pos: np.ndarray, body: Body, seeds: np.ndarr
         for _ in range(rings):
             moving[e[moving[e].any(axis=1)].ravel()] = True
         for _ in range(UNFOLD_STEPS):
-            out[moving] = (_neighbour_sum(e, out) / degree[:, None])[moving]
+            out[moving] = (neighbour_sum(e, out) / degree[:, None])[moving]
         out[moving] = body.push_out(out[moving], offset, iterations=1)
         moved |= moving
         known = found
@@ -2604,16 +2604,9 @@ def _smooth_normals(mesh: GarmentMesh, normals: np.ndarray, passes: int = 2) -> 
     e = mesh.edges()
     n = normals.copy()
     for _ in range(passes):
-        acc = n + _neighbour_sum(e, n)
+        acc = n + neighbour_sum(e, n)
         n = acc / np.maximum(np.linalg.norm(acc, axis=1), 1e-12)[:, None]
     return n
-
-
-def _neighbour_sum(e: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Per vertex, the sum of ``x`` (n, 3) over its neighbours along the edges ``e`` (m, 2)."""
-    n = len(x)
-    return np.column_stack([np.bincount(e[:, 0], x[e[:, 1], k], n) + np.bincount(e[:, 1], x[e[:, 0], k], n)
-                            for k in range(3)])
 
 
 def _overlap_lift(x: np.ndarray, reach: np.ndarray, lapel_reach: np.ndarray, lift: float) -> np.ndarray:

@@ -91,6 +91,13 @@ def face_edges(faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack([key // n, key % n]).astype(faces.dtype), inv.ravel().reshape(3, len(faces)).T
 
 
+def neighbour_sum(edges: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Per vertex, the sum of ``x`` (n, k) over its neighbours along the undirected ``edges`` (m, 2)."""
+    n = len(x)
+    return np.column_stack([np.bincount(edges[:, 0], x[edges[:, 1], k], n)
+                            + np.bincount(edges[:, 1], x[edges[:, 0], k], n) for k in range(x.shape[1])])
+
+
 def resample(poly: np.ndarray, n: int) -> np.ndarray:
     """n+1 points evenly spaced by arc length along a polyline (ends kept)."""
     seg = np.linalg.norm(np.diff(poly, axis=0), axis=1)
