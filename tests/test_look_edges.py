@@ -260,7 +260,8 @@ def test_final_profile_shadows_are_jittered_and_unfiltered():
 def _stitch_lines(mat) -> list[float]:
     """cm in from the unsewn edge of each stitch line the material draws while rendering."""
     return sorted(n.inputs[1].default_value for n in mat.node_tree.nodes
-                  if n.type == "MATH" and n.operation == "SUBTRACT")
+                  if n.type == "MATH" and n.operation == "SUBTRACT" and n.inputs[0].is_linked
+                  and n.inputs[0].links[0].from_node.type == "ATTRIBUTE")
 
 
 def test_a_knits_hems_are_coverstitched_and_its_rib_bands_not_stitched():
