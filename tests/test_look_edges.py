@@ -257,6 +257,26 @@ def test_final_profile_shadows_are_jittered_and_unfiltered():
         bpy.data.scenes.remove(scene)
 
 
+def test_final_profile_traces_each_jittered_shadow_over_little_of_the_light():
+    """Each jittered sample's shadow is traced over less of the light than Blender's 10 % (which stippled
+    the edge of the shadow a fold's crest casts into its trough), on an assembly's older lights too; not
+    0 (the shadow maps broke into large dark triangles)."""
+    from garment_addon.blender import render as rd
+
+    scene = bpy.data.scenes.new("GS_Test_Overblur")
+    light = bpy.data.lights.new("GS_Test_Key", "AREA")
+    assert light.shadow_jitter_overblur == 10.0  # an assembly's light made before
+    obj = bpy.data.objects.new("GS_Test_Key", light)
+    scene.collection.objects.link(obj)
+    try:
+        rd.configure_eevee(scene, "final")
+        assert 0.0 < light.shadow_jitter_overblur < 10.0
+    finally:
+        bpy.data.objects.remove(obj)
+        bpy.data.lights.remove(light)
+        bpy.data.scenes.remove(scene)
+
+
 def _stitch_lines(mat) -> list[float]:
     """cm in from the unsewn edge of each stitch line the material draws while rendering."""
     return sorted(n.inputs[1].default_value for n in mat.node_tree.nodes
