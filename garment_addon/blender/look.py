@@ -119,7 +119,7 @@ STITCH_MIX = 0.28
 THREAD_LIFT = 0.2
 EDGE_BUMP = 0.5  # bump strength of the roll (Bump node, distance 1 mm)
 # A smooth-shaded silhouette's shading normals turn to or past the camera's grazing line, triangle by
-# triangle (the interpolated normal of a triangle that still faces the camera points away from it), and
+# triangle (a triangle that still faces the camera can carry a normal that points away from it), and
 # the sheen, brightest at grazing, drew a dotted light line down every side seam seen edge-on (the
 # seam's roll tilts them further). The shader lifts each normal toward the camera by what its cosine to
 # it lacks of FACING_MIN (~78 degrees; normalised after, a normal at or past grazing ends at a cosine of
