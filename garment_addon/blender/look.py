@@ -119,14 +119,15 @@ STITCH_MIX = 0.28
 THREAD_LIFT = 0.2
 EDGE_BUMP = 0.5  # bump strength of the roll (Bump node, distance 1 mm)
 # A smooth-shaded silhouette's shading normals turn to or past the camera's grazing line, triangle by
-# triangle (a triangle that still faces the camera can carry a normal that points away from it), and
-# the sheen, brightest at grazing, drew a dotted light line down every side seam seen edge-on (the
-# seam's roll tilts them further). The shader lifts each normal toward the camera by what its cosine to
-# it lacks of FACING_MIN (~78 degrees; normalised after, a normal at or past grazing ends at a cosine of
-# 0.16-0.2). Dress M's right side seam, 1024² final: the line over the cloth 39 -> 13 (luminance x 1000),
-# its dots (high-passed rms along it) 18.2 -> 12.2; a sheen weight of 0 gives 7 / 15.0 but dulls the
-# whole fabric, the roll's bump off 26 / 16.7.
-FACING_MIN = 0.2
+# triangle (a triangle that still faces the camera can carry a normal that points away from it: 13-16 % of
+# the corners by a seam, where two panels meet at ~15 degrees, 0.6 % elsewhere), and the sheen, brightest
+# at grazing, drew a dotted light line down every side seam seen edge-on (the seam's roll tilts them
+# further). The shader lifts each normal toward the camera by what its cosine to it lacks of FACING_MIN
+# (~73 degrees; normalised after, a normal at grazing ends at 0.29). Dress M's right side seam, 1024²
+# final: the line over the cloth 39 -> -5 (luminance x 1000; at 0.2 13), its dots (high-passed rms along
+# it) 18.2 -> 8.5 (0.2: 12.2; a shirt sleeve's underside kept a trace); a sheen weight of 0 gives 7 / 15.0
+# but dulls the whole fabric, the roll's bump off 26 / 16.7.
+FACING_MIN = 0.3
 
 
 def _edges(tree, bsdf, lines: tuple[float, ...] = (STITCH_CM,)) -> list:
