@@ -140,6 +140,55 @@ def test_edges_are_drawn_while_rendering_and_taken_out_afterwards(tmp_path):
             assert bsdf.inputs["Base Color"].links[0].from_node.type == "TEX_IMAGE"
 
 
+def test_a_final_renders_shading_normals_do_not_face_away_from_the_camera():
+    """While rendering, the fabric's shading normal is lifted toward the camera by what its cosine to it
+    lacks of FACING_MIN (a silhouette's smooth normals face away from it, triangle by triangle, and the
+    sheen drew a dotted light line down every side seam seen edge-on); evaluated here as the node tree
+    computes it, for a normal 100 degrees off the view, one at grazing and one facing the camera."""
+    from garment_addon.blender.look import FACING_MIN, Look, fabric_material, render_edges
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    mat = fabric_material("cotton_shirting", Look())
+    me = bpy.data.meshes.new("G")
+    me.from_pydata([(0, 0, 0), (1, 0, 0), (0, 1, 0)], [], [(0, 1, 2)])
+    me.materials.append(mat)
+    bsdf = mat.node_tree.nodes["Principled BSDF"]
+    with render_edges([bpy.data.objects.new("G", me)]):
+        socket = bsdf.inputs["Normal"].links[0].from_socket
+        assert socket.node.type == "VECT_MATH" and socket.node.operation == "NORMALIZE"
+        toward = np.array([0.0, -1.0, 0.0])
+        for angle in (100.0, 90.0, 30.0):
+            a = np.radians(angle)
+            n = np.array([np.sin(a), -np.cos(a), 0.0])
+            out = _evaluate(socket, n, toward)
+            assert abs(np.linalg.norm(out) - 1) < 1e-6
+            assert out @ toward > 0.75 * FACING_MIN  # normalised after the lift
+            if angle == 30.0:
+                assert np.allclose(out, n)
+
+
+def _evaluate(socket, normal, toward):
+    """The vector a (small) tree of vector math and math nodes gives at ``socket``, with the Bump's
+    normal and the Geometry's Incoming given."""
+    node = socket.node
+    if node.type == "BUMP":
+        return normal
+    if node.type == "NEW_GEOMETRY":
+        return toward
+
+    def value(i):
+        sock = node.inputs[i]
+        return _evaluate(sock.links[0].from_socket, normal, toward) if sock.is_linked else sock.default_value
+
+    if node.type == "VECT_MATH":
+        op, a = node.operation, np.asarray(value(0), float)
+        return {"NORMALIZE": lambda: a / np.linalg.norm(a), "ADD": lambda: a + np.asarray(value(1), float),
+                "DOT_PRODUCT": lambda: float(a @ np.asarray(value(1), float)),
+                "SCALE": lambda: a * float(value("Scale"))}[op]()
+    a, b = float(value(0)), float(value(1))
+    return {"SUBTRACT": a - b, "MAXIMUM": max(a, b)}[node.operation]
+
+
 def test_final_render_thickens_the_cloth_in_the_render_only(tmp_path, monkeypatch):
     """A final render gives the garment a little thickness (a Solidify before its smoothing), shown
     while it renders and gone afterwards; a preview keeps the sheet; the glb written afterwards has
@@ -208,10 +257,31 @@ def test_final_profile_shadows_are_jittered_and_unfiltered():
         bpy.data.scenes.remove(scene)
 
 
+def test_final_profile_traces_each_jittered_shadow_over_little_of_the_light():
+    """Each jittered sample's shadow is traced over less of the light than Blender's 10 % (which stippled
+    the edge of the shadow a fold's crest casts into its trough), on an assembly's older lights too; not
+    0 (the shadow maps broke into large dark triangles)."""
+    from garment_addon.blender import render as rd
+
+    scene = bpy.data.scenes.new("GS_Test_Overblur")
+    light = bpy.data.lights.new("GS_Test_Key", "AREA")
+    assert light.shadow_jitter_overblur == 10.0  # an assembly's light made before
+    obj = bpy.data.objects.new("GS_Test_Key", light)
+    scene.collection.objects.link(obj)
+    try:
+        rd.configure_eevee(scene, "final")
+        assert 0.0 < light.shadow_jitter_overblur < 10.0
+    finally:
+        bpy.data.objects.remove(obj)
+        bpy.data.lights.remove(light)
+        bpy.data.scenes.remove(scene)
+
+
 def _stitch_lines(mat) -> list[float]:
     """cm in from the unsewn edge of each stitch line the material draws while rendering."""
     return sorted(n.inputs[1].default_value for n in mat.node_tree.nodes
-                  if n.type == "MATH" and n.operation == "SUBTRACT")
+                  if n.type == "MATH" and n.operation == "SUBTRACT" and n.inputs[0].is_linked
+                  and n.inputs[0].links[0].from_node.type == "ATTRIBUTE")
 
 
 def test_a_knits_hems_are_coverstitched_and_its_rib_bands_not_stitched():
