@@ -342,8 +342,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         # the snap can fold the cloth beside an underarm junction as the wrap's did: unfolded the same way
         # the solver's mesh-scale dimples filtered out (wrap.smooth_noise) before the push out of the body
         pos = snap_seams(mesh, raw)
-        pos = smooth_noise(mesh, pos, spans=_spanning(pos, colliders[0], bverts, bfaces))
-        pos = unfold_armholes(pattern, mesh, push_out(pos, bverts, bfaces, gap), body, gap)
+        pos = unfold_armholes(pattern, mesh, push_out(smooth_noise(mesh, pos), bverts, bfaces, gap), body, gap)
         pos = unfold_sleeves(pattern, mesh, pos, body, gap)  # a fold at the elbow through a sleeve seam
         pos = untangle_fronts(pattern, mesh, pos)  # a buttoned stand's edge through the other front's
         pos = untangle_extensions(pattern, mesh, pos)  # a cuff's extension through its other end
@@ -370,17 +369,6 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     metrics["buttons"] = _add_buttons(garment, pattern, mesh, pos, fabric_name, result.look)
     result.garment, result.legend, result.mesh, result.positions_cm = garment, legend, mesh, pos
     result.metrics = metrics
-
-
-def _spanning(pos_cm: np.ndarray, collider, body_verts: np.ndarray, body_faces: np.ndarray) -> np.ndarray:
-    """Per vertex: True where the drape's ``collider`` stands NOISE_SPAN_CM or more out of the shown skin
-    under the cloth (its fills: the bra between the breasts, the underwear across the seat), so that
-    the cloth there spans a hollow of the body (wrap.smooth_noise moves it only outward)."""
-    from ..core.assembly.quality import signed_distance
-    from ..core.assembly.wrap import NOISE_SPAN_CM
-
-    fill = signed_distance(pos_cm, body_verts, body_faces) - signed_distance(pos_cm, *_mesh_arrays(collider))
-    return fill >= NOISE_SPAN_CM
 
 
 def _cleavage(mesh, pos_cm: np.ndarray, body) -> dict[str, float]:

@@ -1937,21 +1937,11 @@ NOISE_PASSES = 10
 NOISE_LAMBDA, NOISE_MU = 0.5, -0.53
 NOISE_CAP_CM = 0.6
 NOISE_GUARD_ROUNDS, NOISE_KEEP_RINGS = 6, 2
-# Where the drape's collider stands this far (cm) or more out of the shown skin under the cloth (its
-# bridged bust and seat: the bra, the underwear) the cloth spans a hollow of the body, held out by the
-# fill, which the filter does not see: there it moves nothing in. Filtered freely, full busts' centre
-# fronts sank into the cleavage (bust-line cleavage_depth shirt XL / XXL 0.16 / 0.02 -> 0.39 / 0.38):
-# the cloth bends back sharply where the fill ends 1-3 cm under the bust line, and the filter rounded
-# that bend (a 1-2 edge crease, to it a dimple) up across the bust line. Off the fills the collider lies
-# within its decimation's error (~0.4 cm) of the skin: 1.0 leaves the rest of the cloth free.
-NOISE_SPAN_CM = 1.0
 
 
-def smooth_noise(mesh: GarmentMesh, pos: np.ndarray, passes: int = NOISE_PASSES,
-                 spans: np.ndarray | None = None) -> np.ndarray:
+def smooth_noise(mesh: GarmentMesh, pos: np.ndarray, passes: int = NOISE_PASSES) -> np.ndarray:
     """``pos`` with the cloth's mesh-scale dimples filtered out along the normals, over the garment as
-    sewn (seams welded; the outline fixed). ``spans``: per vertex, True where the cloth spans a hollow
-    of the body, held out by the drape's collider (pipeline: NOISE_SPAN_CM): those move only outward."""
+    sewn (seams welded; the outline fixed)."""
     rep = _welded_ids(*_seam_groups(mesh))
     faces = rep[mesh.faces]
     faces = faces[(faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2]) & (faces[:, 2] != faces[:, 0])]
@@ -1971,8 +1961,6 @@ def smooth_noise(mesh: GarmentMesh, pos: np.ndarray, passes: int = NOISE_PASSES,
             lap = neighbour_sum(edges, x) / deg - x
             x = x + step * normal * np.einsum("ij,ij->i", lap, normal)[:, None] * free[:, None]
     move = np.clip(np.einsum("ij,ij->i", x - pos, normal), -NOISE_CAP_CM, NOISE_CAP_CM)
-    if spans is not None:
-        move = np.where(spans, np.maximum(move, 0.0), move)
     return pos + _uncrossed(pos, faces, edges, normal * move[:, None])[rep]
 
 
