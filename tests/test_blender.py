@@ -553,6 +553,17 @@ def test_a_woven_shirt_drape_bridges_the_bust_from_apex_to_apex(draped):
 BRIDGED_CLEAVAGE = 0.5  # cm: bridged 0.22 / 0.23 / 0.23 (the same 3 starts)
 
 
+@pytest.mark.xdist_group("drape_shirt_xl")
+def test_a_full_bust_stays_bridged_through_the_noise_filter(draped):
+    """Shirt XL: with the collider's bra ending 3 cm under the bust line, the cloth bent back sharply into
+    the cleavage just under it, and wrap.smooth_noise rounded that bend up across the bust line (cleavage_depth
+    0.16 as the solver left it, 0.39 filtered); the bra now reaches 6 cm under it (surface.BUST_FILL_BELOW):
+    0.15, and the solver's dimples still filtered out (surface_noise_mm 1.64 as simulated)."""
+    r, _ = draped(garment_type="shirt", size="XL")
+    assert r.metrics["cleavage_depth_cm"] <= 0.3, r.metrics["cleavage_depth_cm"]
+    assert r.metrics["surface_noise_mm"] <= 0.6 and r.metrics["self_crossings"] == 0, r.metrics
+
+
 def test_a_skirt_drape_spans_the_cleft_between_the_buttocks():
     """Skirt M's centre back over the seat (quality.seat_groove: its depth in front of the line between
     the cloth over the buttocks): on the shown skin, its cleft 3-4 cm deep, the cloth rested in the
