@@ -492,7 +492,8 @@ def surface_noise(verts: np.ndarray, faces: np.ndarray) -> float:
     edges, ids = face_edges(faces)
     uses = np.bincount(ids.ravel(), minlength=len(edges))
     n = len(verts)
-    deg = np.maximum(np.bincount(edges.ravel(), minlength=n), 1)[:, None]
+    count = np.bincount(edges.ravel(), minlength=n)
+    deg = np.maximum(count, 1)[:, None]
 
     def umbrella(x):
         return neighbour_sum(edges, x) / deg
@@ -502,7 +503,7 @@ def surface_noise(verts: np.ndarray, faces: np.ndarray) -> float:
     rim = np.zeros(n, bool)
     rim[edges[uses != 2].ravel()] = True
     rim |= umbrella(rim[:, None].astype(float))[:, 0] > 0
-    keep = ~rim & (np.bincount(edges.ravel(), minlength=n) > 0)
+    keep = ~rim & (count > 0)
     return float(second[keep].mean()) if keep.any() else 0.0
 
 
