@@ -203,6 +203,7 @@ def test_smooth_noise_takes_back_a_move_that_passes_one_layer_through_another():
     are kept."""
     from garment_addon.core.assembly.quality import crossing_edges
     from garment_addon.core.assembly.wrap import _uncrossed
+    from garment_addon.core.mesh.triangulate import face_edges
 
     n = 9
     i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
@@ -212,7 +213,7 @@ def test_smooth_noise_takes_back_a_move_that_passes_one_layer_through_another():
     sheet = np.concatenate([quads[:, [0, 1, 2]], quads[:, [0, 2, 3]]])
     pos = np.concatenate([grid, grid + [0.5, 0.5, 0.3]])  # a second layer 3 mm over the first
     faces = np.concatenate([sheet, sheet + n * n])
-    edges = np.unique(np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), 1), axis=0)
+    edges = face_edges(faces)[0]
     move = np.zeros_like(pos)
     centre, corner = 4 * n + 4, n - 1  # under the upper layer; a corner 8 rings away
     move[centre, 2], move[corner, 2] = 0.6, 0.05
