@@ -10,8 +10,10 @@ from garment_addon.core.assembly.quality import (
     boundary_loops,
     cleavage_depth,
     crossing_edges,
+    edge_jag,
     hem_flute_share,
     hem_gathering,
+    outline_jag,
     penetration,
     push_out,
     seat_groove,
@@ -345,3 +347,22 @@ def test_seat_groove_is_how_deep_the_centre_back_sinks_between_the_buttocks():
     assert seat_groove(spanned * mirror, f, -7.0, 0.0, 6.0) == pytest.approx(0.0, abs=0.05)
     assert seat_groove(v, f, -7.0, 0.0, 6.0) == pytest.approx(0.0, abs=0.05)  # the front's hollow is not the seat's
     assert np.isnan(seat_groove(v * mirror, f, 10.0, 15.0, 20.0))  # nothing of the garment there
+
+
+def test_edge_jag_reads_a_zigzag_along_an_edge_and_not_its_curve():
+    """quality.edge_jag: a zigzag one step long reads its amplitude; a straight or round edge ~0; a closed
+    loop wraps round. outline_jag: the most jagged boundary loop of a mesh."""
+    t = np.linspace(0.0, 2.0 * np.pi, 40, endpoint=False)
+    circle = np.column_stack([20.0 * np.cos(t), 20.0 * np.sin(t), np.zeros_like(t)])
+    assert edge_jag(circle, closed=True) < 0.02 and edge_jag(np.column_stack([t, t, t])) == 0.0
+    zig = circle + np.column_stack([np.zeros_like(t), np.zeros_like(t), 0.3 * (-1.0) ** np.arange(40)])
+    assert edge_jag(zig, closed=True) == pytest.approx(0.3, abs=0.01)
+    assert np.isnan(edge_jag(circle[:4]))
+    # a band: the circle and a copy 5 up, triangulated between; the lower ring zigzags, the upper not
+    n = len(t)
+    verts = np.concatenate([zig, circle + (0.0, 0.0, 5.0)])
+    i = np.arange(n)
+    j = (i + 1) % n
+    faces = np.concatenate([np.column_stack([i, j, n + i]), np.column_stack([j, n + j, n + i])])
+    assert outline_jag(verts, faces) == pytest.approx(0.3, abs=0.01)
+    assert outline_jag(np.concatenate([circle, circle + (0.0, 0.0, 5.0)]), faces) < 0.02

@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from garment_addon.core.assembly import wrap
-from garment_addon.core.assembly.rest import length_error, rest_shape
+from garment_addon.core.assembly.rest import (
+    EVEN_BELOW,
+    even_runs,
+    free_runs,
+    length_error,
+    rest_shape,
+    squeezed_runs,
+)
 from garment_addon.core.body import body_for_spec
 from garment_addon.core.mesh import mesh_pattern
 from garment_addon.core.pattern import draft_pattern
@@ -180,3 +187,41 @@ def test_inward_springs_are_aimed_at_the_corner_under_them():
     # nothing within reach: the faces as they were (an empty hit list had raised an IndexError)
     far = np.vstack([under, upper + (0.0, 0.0, 5.0)])
     assert np.array_equal(aim_inward_springs(faces, far, np.ones(len(far), bool), 1.5, sources.astype(int)), faces)
+
+
+def test_a_held_free_edge_squeezed_in_the_wrap_starts_spaced_as_cut():
+    """rest.squeezed_runs / even_runs: the hoodie's hood face edge, laid round the head by the wrap, is
+    spaced unevenly (squeezed at the crown, stretched at the jaw); held there (its casing, the drape's
+    pins) the squeezed part buckled into a zigzag. Re-spaced along its own curve its steps go as the
+    cut's, the curve kept; every other piece stays as it was. An edge not held all along, or nowhere
+    squeezed (stretched only: it pulls taut), is not taken."""
+    spec = make_spec({"garment_type": "hoodie"})
+    pattern = draft_pattern(spec)
+    mesh = mesh_pattern(pattern, 2.0)
+    pos = wrap(pattern, mesh, body_for_spec(spec))
+    hood = mesh.index("hood_left")
+    face = mesh.offsets[hood] + np.asarray(mesh.pieces[hood].edge_verts["face"])
+    runs = free_runs(mesh)
+    assert any(np.array_equal(r, face) for r in runs)
+    assert not any(np.isin(r, mesh.seam_pairs.ravel())[1:-1].any() for r in runs)  # sewn edges are not free
+
+    def step_ratio(p, r=face):
+        return np.linalg.norm(np.diff(p[r], axis=0), axis=1) / np.linalg.norm(np.diff(mesh.verts2d[r], axis=0), axis=1)
+
+    before = step_ratio(pos)
+    assert before.max() / before.min() > 1.25
+    held = mesh.piece_of == hood
+    squeezed = squeezed_runs(mesh, pos, held)
+    assert len(squeezed) == 1 and np.array_equal(squeezed[0], face)
+    assert squeezed_runs(mesh, pos, np.zeros(len(pos), bool)) == []
+    every = squeezed_runs(mesh, pos, np.ones(len(pos), bool))
+    assert all(step_ratio(pos, r).min() < EVEN_BELOW for r in every)
+    assert any(step_ratio(pos, r).min() >= EVEN_BELOW for r in runs)  # some free edges lie stretched only
+    even = even_runs(mesh, pos, squeezed)
+    after = step_ratio(even)
+    assert after.max() / after.min() < 1.05
+    length = [np.linalg.norm(np.diff(p[face], axis=0), axis=1).sum() for p in (pos, even)]
+    assert abs(length[1] / length[0] - 1.0) < 0.02  # the same curve: its length about kept
+    assert np.array_equal(even[~held], pos[~held])
+    assert np.linalg.norm(even[held] - pos[held], axis=1).max() > 0.5  # the hood's inside follows its edge
+    assert np.array_equal(even_runs(mesh, pos, []), pos)

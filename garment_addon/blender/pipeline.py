@@ -259,7 +259,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly.breaks import limb_breaks
     from ..core.assembly.level import front_level
     from ..core.assembly.quality import clear_body, push_out, vertex_normals
-    from ..core.assembly.rest import rest_shape
+    from ..core.assembly.rest import even_runs, rest_shape, run_segments, squeezed_runs
     from ..core.assembly.springs import aim_inward_springs
     from ..core.assembly.wrap import WELD_CM, unfold_armholes, unfold_sleeves, untangle_extensions, untangle_fronts
     from ..core.mesh import mesh_pattern
@@ -302,7 +302,8 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # seams open jittered there: 141 frames, not 38), and so are collars and cuffs (_folded_on)
             limbs = _limbs(pattern, mesh)
             # the closure starts as wrapped too: the layers' gap is the springs' rest
-            held = (np.round(pin, 2) > 0.0) | closure | _folded_on(pattern, mesh) | limbs | _imported(pattern, mesh)
+            folded = _folded_on(pattern, mesh)
+            held = (np.round(pin, 2) > 0.0) | closure | folded | limbs | _imported(pattern, mesh)
             ribs = _rib_cuffs(pattern, mesh)
             # kept out of the body: free in space, a front cut for a full bust relaxed straight through
             # it, and the cloth started inside the collider stayed there (jumpsuit XXL: breasts out);
@@ -311,6 +312,10 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             start = rest_shape(pos, mesh.verts2d, mesh.edges(), held=held,
                                keep_out=lambda p: body.push_out(p, dr.COLLISION_DISTANCE / CM),
                                seams=_start_seams(pattern, mesh, ribs))
+            # a held edge spaced as cut, so it cannot buckle; not a collar's or cuff's: moved along, a fold
+            # slides over the cloth it lies on (jacket M: 2 crossings at the collar's end)
+            squeezed = squeezed_runs(mesh, start, held & ~folded)
+            start = even_runs(mesh, start, squeezed)
             # the shown body poking out between the start's vertices (a thumb under a loose sleeve's
             # hem, pierced by 1.2 cm in the wrap) is cleared first: the solver keeps cloth on the side
             # it starts on, and the thumb went on through by 2.6 cm (jacket S loose: 1.1 % through)
@@ -325,7 +330,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
             # a rib cuff too: closed, it starts round the arm 1.2x its cut length (_start_seams) and rests
             # 1.11x round, 0.93x along; at its start's lengths it gripped less and the sleeve broke less above it
             # (hoodie XXL sleeve_break 1.11..1.14 -> 1.08..1.10)
-            scale = np.where(held | ribs, dr.rest_scale(start, flat, mesh.faces), 1.0)
+            scale = np.where(held | ribs, dr.rest_scale(start, flat, mesh.faces, run_segments(squeezed)), 1.0)
             cloth = dr.setup_cloth(garment, scale, settings, pin=pin, closure=closure)
             dr.isolate(cloth, colliders)
             raw = yield from dr.simulate_steps(scene, garment, dr.FRAME_CAP, progress.sub(0.3, 0.9), stats)
@@ -509,7 +514,8 @@ def mesh_quality(garment, mannequin) -> dict[str, float]:
             "render_body_through_fraction": q["render_body_through_fraction"],
             "render_body_through_max_mm": 10.0 * q["render_body_through_max"],
             "self_crossings": q["self_crossings"], "hem_gathering": q["hem_gathering"],
-            "hem_flute_share": q["hem_flute_share"], "surface_noise_mm": 10.0 * q["surface_noise"]}
+            "hem_flute_share": q["hem_flute_share"], "surface_noise_mm": 10.0 * q["surface_noise"],
+            "outline_jag_mm": 10.0 * q["outline_jag"]}
 
 
 def _clear_body(garment, mannequin, pos_cm: np.ndarray, gap_cm: float) -> tuple[np.ndarray, np.ndarray]:

@@ -507,6 +507,31 @@ def surface_noise(verts: np.ndarray, faces: np.ndarray) -> float:
     return float(second[keep].mean()) if keep.any() else 0.0
 
 
+def edge_jag(points: np.ndarray, closed: bool = False) -> float:
+    """How jagged a run of points along a cloth edge is (its units): per point, its second difference
+    less the mean of its neighbours' (a curve's own bend, alike over neighbours, cancels; a zigzag one
+    step long does not), the median length, over 4 (a zigzag +-a off a line reads a). nan under 5
+    points."""
+    p = np.asarray(points, float)
+    if len(p) < 5:
+        return float("nan")
+    if closed:
+        p = np.concatenate([p[-3:], p, p[:3]])
+    sec = p[1:-1] - 0.5 * (p[:-2] + p[2:])
+    jag = np.linalg.norm(sec[1:-1] - 0.5 * (sec[:-2] + sec[2:]), axis=1)
+    return 0.25 * float(np.median(jag[2:-2] if closed else jag))
+
+
+JAG_MIN_LOOP = 8  # boundary loops shorter than this (a buttonhole-sized opening) are not measured
+
+
+def outline_jag(verts: np.ndarray, faces: np.ndarray) -> float:
+    """edge_jag of the garment's most jagged boundary loop (hems, openings): a loose edge buckled at
+    the mesh scale reads as a ragged line in renders (a hood's face edge). 0 where none is measured."""
+    loops = [lp for lp in boundary_loops(faces) if len(lp) >= JAG_MIN_LOOP]
+    return max((edge_jag(np.asarray(verts, float)[lp], closed=True) for lp in loops), default=0.0)
+
+
 def read_obj(path) -> tuple[np.ndarray, np.ndarray]:
     """(verts, triangles) of a Wavefront OBJ as written by Blender (polygons fanned into triangles)."""
     verts, faces = [], []
@@ -535,4 +560,5 @@ def drape_quality(garment_verts, garment_faces, body_verts, body_faces, up: int 
             "self_crossings": self_crossings(garment_verts, garment_faces),
             "hem_gathering": hem_gathering(garment_verts, garment_faces, up),
             "hem_flute_share": hem_flute_share(garment_verts, garment_faces, up),
-            "surface_noise": surface_noise(garment_verts, garment_faces)}
+            "surface_noise": surface_noise(garment_verts, garment_faces),
+            "outline_jag": outline_jag(garment_verts, garment_faces)}

@@ -71,3 +71,59 @@ def length_error(pos: np.ndarray, flat: np.ndarray, edges: np.ndarray) -> np.nda
     """Per edge: its length in ``pos`` over its length in ``flat``, minus 1."""
     i, j = edges[:, 0], edges[:, 1]
     return np.linalg.norm(pos[j] - pos[i], axis=1) / np.maximum(np.linalg.norm(flat[j] - flat[i], axis=1), 1e-9) - 1
+
+
+def free_runs(mesh) -> list[np.ndarray]:
+    """The pattern edges sewn to nothing (a hem, a hood's face edge, a pocket's opening), each as its
+    global vertex indices from its start to its end."""
+    sewn = np.zeros(len(mesh.verts2d), bool)
+    sewn[mesh.seam_pairs.ravel()] = True
+    runs = [ev + o for pm, o in zip(mesh.pieces, mesh.offsets, strict=True) for ev in pm.edge_verts.values()]
+    return [r for r in runs if len(r) > 2 and not sewn[r[1:-1]].any()]
+
+
+def run_segments(runs: list[np.ndarray]) -> np.ndarray:
+    """(k, 2) vertex pairs along ``runs`` (free_runs), one per step."""
+    return np.concatenate([np.column_stack([r[:-1], r[1:]]) for r in runs]) if runs else np.zeros((0, 2), np.int64)
+
+
+# a held free run is re-spaced where a step of it lies shorter than this times its cut: squeezed, it
+# buckles; stretched, it only pulls taut (a sleeve's hem, 1.0-1.4 at its underarm corner, is left as laid)
+EVEN_BELOW = 0.85
+
+
+def squeezed_runs(mesh, pos: np.ndarray, held: np.ndarray) -> list[np.ndarray]:
+    """The free runs (free_runs) ``held`` all along with a step in ``pos`` under EVEN_BELOW of its cut.
+    The wrap can lay a held edge so: a hood's face edge, laid round the head, lay 28 % short of its cut
+    at the crown and 29 % over it at the jaw (hoodie M's drape start); the drape holds it there (its
+    casing) and, with the springs resting near the cut lengths, the squeezed stretch buckled into a
+    zigzag one edge long (the render's ragged hood opening). even_runs re-spaces them, and
+    drape.rest_scale rests them at their cut."""
+    out = []
+    for r in free_runs(mesh):
+        step3, step2 = (np.linalg.norm(np.diff(p[r], axis=0), axis=1) for p in (pos, mesh.verts2d))
+        if held[r].all() and (step3 / np.maximum(step2, 1e-9)).min() < EVEN_BELOW:
+            out.append(r)
+    return out
+
+
+def even_runs(mesh, pos: np.ndarray, runs: list[np.ndarray]) -> np.ndarray:
+    """``pos`` with each of ``runs`` (free runs) re-spaced along its own 3-D curve as in the flat
+    pattern, the moves carried harmonically into its piece (wrap.spread_moves; the piece's edges
+    otherwise kept)."""
+    from .wrap import spread_moves
+
+    disp, fixed = np.zeros_like(pos), np.ones(len(pos), bool)
+    for r in runs:
+        p3 = pos[r]
+        s3, s2 = (np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(p[r], axis=0), axis=1))])
+                  for p in (pos, mesh.verts2d))
+        at = s2 / max(s2[-1], 1e-9) * s3[-1]
+        disp[r] = np.column_stack([np.interp(at, s3, p3[:, k]) for k in range(3)]) - p3
+        piece = mesh.piece_of[r[0]]
+        o, pm = mesh.offsets[piece], mesh.pieces[piece]
+        inner = np.ones(len(pm.verts), bool)
+        for ev in pm.edge_verts.values():
+            inner[ev] = False
+        fixed[o + np.nonzero(inner)[0]] = False
+    return pos if fixed.all() else pos + spread_moves(mesh, disp, fixed)

@@ -1918,7 +1918,7 @@ def snap_seams(mesh: GarmentMesh, pos: np.ndarray, weight: float = 1.0) -> np.nd
     mean = np.stack([np.bincount(label, weights=pos[:, k] * sewn) for k in range(3)], 1) / np.maximum(cnt, 1)[:, None]
     disp = np.zeros_like(pos)
     disp[sewn] = (mean[label] - pos)[sewn] * weight
-    return pos + _spread_moves(mesh, disp, sewn)
+    return pos + spread_moves(mesh, disp, sewn)
 
 
 # The drape's cloth is pebbly at its own mesh scale: the solver's bending springs do not hold a 2 cm
@@ -1987,7 +1987,7 @@ def _uncrossed(pos: np.ndarray, faces: np.ndarray, edges: np.ndarray, move: np.n
     return move
 
 
-def _spread_moves(mesh: GarmentMesh, disp: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+def spread_moves(mesh: GarmentMesh, disp: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     """``disp`` on the ``fixed`` vertices carried over the rest of each piece harmonically
     (L u = 0 on the free vertices)."""
     coupling, lu = _harmonic_system(mesh, fixed)
@@ -2002,7 +2002,7 @@ SPREAD_SYSTEMS = 4  # factorised systems kept per mesh: a wrap snaps its seams 4
 
 def _harmonic_system(mesh: GarmentMesh, fixed: np.ndarray):
     """(L_free,fixed, the LU factors of L_free,free + 1e-4 I) of the mesh's graph Laplacian for
-    _spread_moves, kept on the mesh for the same ``fixed`` (the sewn vertices: every snap_seams)."""
+    spread_moves, kept on the mesh for the same ``fixed`` (the sewn vertices: every snap_seams)."""
     key = ("spread", fixed.tobytes())
     if key in mesh.cache:
         return mesh.cache[key]
@@ -2735,7 +2735,7 @@ def _band_collars(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body, offse
         group[label[mine]] = disp[mine]
         disp[sewn] = group[label[sewn]]
         # the collar takes its lift as it is; the front under its sewn end follows harmonically
-        out = out + _spread_moves(mesh, disp, sewn | (mesh.piece_of == i))
+        out = out + spread_moves(mesh, disp, sewn | (mesh.piece_of == i))
         out = _collar_in_front_layers(pattern, mesh, out, p)
     return out
 
@@ -2854,7 +2854,7 @@ def _cuffs_to_wrists(pattern, mesh: GarmentMesh, pos: np.ndarray, body: Body) ->
     sleeves = np.isin(mesh.piece_of, np.unique(mesh.piece_of[hem]))
     # seams to other pieces (the armhole) stay; the sleeve's own (underarm) follows the spread
     held = np.isin(label, label[sewn & ~sleeves])
-    return snap_seams(mesh, pos + _spread_moves(mesh, disp, hem | (sewn & held)))
+    return snap_seams(mesh, pos + spread_moves(mesh, disp, hem | (sewn & held)))
 
 
 def _turned(pattern, mesh: GarmentMesh, hinge: bool = False) -> np.ndarray:
@@ -2951,7 +2951,7 @@ def _sewn_follow(mesh: GarmentMesh, pos: np.ndarray, moved: np.ndarray, lead: np
     disp = np.zeros_like(pos)
     follow = sewn & ~lead & np.isin(label, label[led])
     disp[follow] = by_group[label[follow]] - moved[follow]
-    return pos + _spread_moves(mesh, disp, sewn)
+    return pos + spread_moves(mesh, disp, sewn)
 
 
 # cm the roll line stands off the chest at most (between ROLL_FROM and ROLL_TO); the
@@ -3467,7 +3467,7 @@ def _smooth_neck_seam(mesh: GarmentMesh, pos: np.ndarray, seam: np.ndarray, leng
     disp = np.where(sewn[:, None], move[label], 0.0)
     neck = np.isin(label, label[seam])
     near = np.min(np.linalg.norm(pos[:, None] - pos[seam][None], axis=2), axis=1) < NECK_FREE
-    return snap_seams(mesh, pos + _spread_moves(mesh, disp, sewn & (neck | ~near)))
+    return snap_seams(mesh, pos + spread_moves(mesh, disp, sewn & (neck | ~near)))
 
 
 def _away(at: np.ndarray, nrm: np.ndarray, centre: np.ndarray) -> np.ndarray:
