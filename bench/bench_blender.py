@@ -127,6 +127,7 @@ def _drape_rows(case: str, pattern, out: Path) -> list[dict]:
                  TARGETS["drape_hem_gathering"] if case == "dress_flared" else ""),
             _row(case, "drape_hem_flute_share", q["hem_flute_share"], "front+back",
                  TARGETS["drape_hem_flute_share"] if case == "dress_flared" else ""),
+            _row(case, "drape_outline_jag", 10 * q["outline_jag"], "mm", "small (a ragged hem or opening)"),
             _row(case, "drape_max_seam_gap", m["max_seam_gap_cm"], "cm", "<= 0.5"),
             _row(case, "drape_sim_seam_gap", m["sim_max_seam_gap_cm"], "cm", "before snap"),
             _row(case, "drape_mean_stretch", m["mean_stretch"], "", "<= 0.05")]
