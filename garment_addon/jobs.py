@@ -72,8 +72,8 @@ def pattern_to_folder(pattern: Pattern, out) -> Path:
 def assemble_to_folder(spec_or_pattern, out, method: str = "wrap", rig: bool = False, progress=None,
                        **options) -> dict:
     """garment.glb, garment.fbx, garment.obj, mannequin.obj, scene.blend, pattern.json and assembly.json
-    in a fresh Blender scene; ``options``: fabric, look, garment_only, thickness_mm, subdivisions
-    (blender.pipeline.run_assemble)."""
+    in a fresh Blender scene (``over``: an assemble folder's, its garments worn under this one); ``options``:
+    fabric, look, garment_only, thickness_mm, subdivisions, over (blender.pipeline.run_assemble)."""
     from .blender.pipeline import run_assemble
 
     return run_assemble(spec_or_pattern, out, method, rig, progress, fresh=True, **options)

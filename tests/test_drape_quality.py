@@ -16,6 +16,7 @@ from garment_addon.core.assembly.quality import (
     outline_jag,
     penetration,
     push_out,
+    push_out_over,
     seat_groove,
     self_crossings,
     signed_distance,
@@ -366,3 +367,24 @@ def test_edge_jag_reads_a_zigzag_along_an_edge_and_not_its_curve():
     faces = np.concatenate([np.column_stack([i, j, n + i]), np.column_stack([j, n + j, n + i])])
     assert outline_jag(verts, faces) == pytest.approx(0.3, abs=0.01)
     assert outline_jag(np.concatenate([circle, circle + (0.0, 0.0, 5.0)]), faces) < 0.02
+
+
+def test_a_garment_dressed_over_another_keeps_its_own_layers():
+    """quality.push_out_over: two layers of a garment (a front over the other, 0.3 cm apart) lying in a
+    shirt worn under them go out together, their gap and order kept; pushed one by one (push_out) both
+    landed on the same gap and met (a jacket over a shirt: 1,554 crossings in the wrap)."""
+    g = np.linspace(-10.0, 10.0, 21)
+    x, y = np.meshgrid(g, g)
+    shirt_v = np.column_stack([x.ravel(), y.ravel(), np.zeros(x.size)])
+    i = (np.arange(20)[:, None] * 21 + np.arange(20)[None, :]).ravel()
+    shirt_f = np.concatenate([np.column_stack([i, i + 1, i + 22]), np.column_stack([i, i + 22, i + 21])])
+    px, py = np.meshgrid(np.linspace(-3.0, 3.0, 7), np.linspace(-3.0, 3.0, 7))
+    inner = np.column_stack([px.ravel(), py.ravel(), np.full(px.size, -0.2)])  # 2 mm inside the shirt
+    outer = inner + (0.0, 0.0, 0.3)
+    pts = np.concatenate([inner, outer])
+    one_by_one = push_out(pts, shirt_v, shirt_f, 1.0, reach=3.0)
+    assert np.allclose(one_by_one[:49, 2], one_by_one[49:, 2])  # both layers on the same gap
+    together = push_out_over(pts, shirt_v, shirt_f, 1.0, reach=3.0)
+    assert np.allclose(together[49:, 2] - together[:49, 2], 0.3) and together[:49, 2].min() >= 1.0 - 1e-9
+    far = push_out_over(np.array([[0.0, 0.0, -0.2], [9.0, 9.0, 2.5]]), shirt_v, shirt_f, 1.0, reach=3.0)
+    assert far[1, 2] == 2.5  # a point 12 cm off, outside the shirt already, stays

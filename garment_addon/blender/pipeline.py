@@ -258,7 +258,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     from ..core.assembly import assembly_metrics, smooth_noise, snap_seams, wrap
     from ..core.assembly.breaks import limb_breaks
     from ..core.assembly.level import front_level
-    from ..core.assembly.quality import clear_body, push_out, vertex_normals
+    from ..core.assembly.quality import clear_body, push_out, push_out_over, vertex_normals
     from ..core.assembly.rest import even_runs, rest_shape, run_segments, squeezed_runs
     from ..core.assembly.springs import aim_inward_springs
     from ..core.assembly.wrap import WELD_CM, unfold_armholes, unfold_sleeves, untangle_extensions, untangle_fronts
@@ -278,7 +278,7 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
     # nothing below the floor the mannequin stands on: full-length legs' hems reached 1-2 cm under it
     pos[:, 2] = np.maximum(pos[:, 2], FLOOR_CLEAR_CM)
     for g in under:  # an outfit: outside every garment worn under it, not only outside the body
-        pos = push_out(pos, *_mesh_arrays(g), LAYER_CM, reach=3 * LAYER_CM)
+        pos = push_out_over(pos, *_mesh_arrays(g), LAYER_CM, reach=3 * LAYER_CM)
     timings["wrap"] = time.perf_counter() - t
     metrics = {f"wrap_{k}": v for k, v in assembly_metrics(mesh, pos, body, pattern).items()}
     closure = _closure(pattern, mesh) if method == "drape" else None
@@ -346,8 +346,10 @@ def _garment_steps(result: SceneResult, pattern, method: str, progress: Progress
         gap = 0.5 * dr.COLLISION_DISTANCE / CM
         # the snap can fold the cloth beside an underarm junction as the wrap's did: unfolded the same way
         # the solver's mesh-scale dimples filtered out (wrap.smooth_noise) before the push out of the body
-        pos = snap_seams(mesh, raw)
-        pos = unfold_armholes(pattern, mesh, push_out(smooth_noise(mesh, pos), bverts, bfaces, gap), body, gap)
+        pos = push_out(smooth_noise(mesh, snap_seams(mesh, raw)), bverts, bfaces, gap)
+        for g in under:  # and out of what is worn under it (the shirt's shoulder came through a jacket's)
+            pos = push_out_over(pos, *_mesh_arrays(g), gap, reach=3 * LAYER_CM)
+        pos = unfold_armholes(pattern, mesh, pos, body, gap)
         pos = unfold_sleeves(pattern, mesh, pos, body, gap)  # a fold at the elbow through a sleeve seam
         pos = untangle_fronts(pattern, mesh, pos)  # a buttoned stand's edge through the other front's
         pos = untangle_extensions(pattern, mesh, pos)  # a cuff's extension through its other end
@@ -1101,32 +1103,69 @@ def assembly_report(result: SceneResult) -> dict:
     return {"method": result.method,
             "metrics": {k: (round(v, 5) if isinstance(v, float) else v) for k, v in result.metrics.items()},
             "timings_s": {k: round(v, 4) for k, v in result.timings.items()},
-            "body": result.body, "legend": result.legend}
+            "body": result.body, "legend": result.legend,
+            # an outfit's garments under this one, first worn first
+            "worn_under": [str(g.get(LAYER_KEY, "garment")) for g in result.layers]}
 
 
 def _run_build(spec_or_pattern, method: str, rig: bool, progress, fresh: bool, share: float, fabric=None,
-               look=None):
-    """Checked input -> (SceneResult, progress); the build takes the first ``share`` of the bar."""
+               look=None, over=None):
+    """Checked input -> (SceneResult, progress); the build takes the first ``share`` of the bar.
+    ``over``: an `assemble` output folder opened first (in place of a fresh scene), its garments worn under
+    this one (check_over)."""
     _check_method(method)
     _, pattern = as_spec_and_pattern(spec_or_pattern)
     fabric_settings(pattern, fabric)  # a bad fabric is the user's error before anything is built
     progress = progress or NULL
-    if fresh:
+    if over is not None:
+        if not (Path(over) / "scene.blend").is_file() or not (Path(over) / "assembly.json").is_file():
+            raise UserError(f"over: {over} is not an assemble output folder (needs scene.blend and assembly.json)")
+        check_over(pattern, load_assembly(over), over, rig)
+    elif fresh:
         _fresh_scene()
-    steps = build_scene_steps(pattern, method, rig, progress.sub(0.0, share), None, fabric)
+    steps = build_scene_steps(pattern, method, rig, progress.sub(0.0, share), None, fabric, layer=over is not None)
     result = run_steps(steps)
     if look is not None:
         shade(result, look)
     return result, progress
 
 
+OVER_BODY_TOLERANCE_CM = 0.5  # height and girths: a layer is dressed on the body the worn garments were
+
+
+def check_over(pattern, worn: SceneResult, folder, rig: bool) -> None:
+    """A garment dressed over an `assemble` folder's garments (``worn``, load_assembly) must be another
+    type, on the same body (its height, bust, waist and hip within OVER_BODY_TOLERANCE_CM), and not
+    rigged (the worn layers carry no skin weights)."""
+    gtype = (pattern.spec or {}).get("garment_type", "garment")
+    types = [g[LAYER_KEY] for g in (*worn.layers, worn.garment)]
+    if gtype in types:
+        raise UserError(f"over: {folder} already has a {gtype}; a layer must be another garment type "
+                        f"(worn: {', '.join(types)})")
+    if rig:
+        raise UserError("rig: not with --over (the worn garments carry no skin weights); assemble the outfit unrigged")
+    new, old = body_for_pattern(pattern).info(), worn.body
+    pairs = [("height", new["height_cm"], old.get("height_cm"))]
+    pairs += [(k, new["girths_cm"][k], (old.get("girths_cm") or {}).get(k)) for k in ("bust", "waist", "hip")]
+    if new["preset"] != old.get("preset"):
+        raise UserError(f"over: {folder} was assembled on the {old.get('preset')} body, this garment needs "
+                        f"the {new['preset']}; use the same body (size and measurements)")
+    for name, a, b in pairs:
+        if b is None or abs(a - b) > OVER_BODY_TOLERANCE_CM:
+            raise UserError(f"over: {folder} was assembled on another body ({name} {b} cm, this garment's "
+                            f"{a:.1f} cm); use the same size and measurements")
+
+
 def run_assemble(spec_or_pattern, out_dir, method: str = "wrap", rig: bool = False, progress=None,
                  fresh: bool = False, fabric=None, look=None, garment_only: bool = False,
-                 thickness_mm: float | None = None, subdivisions: int | None = None) -> dict:
+                 thickness_mm: float | None = None, subdivisions: int | None = None, over=None) -> dict:
     """Pattern (or spec) -> OUT/garment.glb, garment.obj, mannequin.obj, garment.fbx, scene.blend,
     pattern.json, assembly.json.
 
     fresh: start from an empty Blender scene (the CLI and batch runner; never inside a user's file).
+    over: an `assemble` output folder whose garments this one is dressed over (an outfit, as the panel's
+    "Layer over worn garments"): its scene.blend is opened as the current file (the CLI's fresh process
+    only, as ``fresh``); every export then holds the outfit.
     garment_only: garment.glb / .fbx without the mannequin and rig (mannequin.obj is still written).
     thickness_mm, subdivisions: the glb / fbx garment's shell (see export_garment; default: the
     fabric's thickness, no subdivision); garment.obj stays the simulated surface.
@@ -1136,7 +1175,7 @@ def run_assemble(spec_or_pattern, out_dir, method: str = "wrap", rig: bool = Fal
     from .export import check_shell, export_objects
 
     check_shell(thickness_mm, 0 if subdivisions is None else subdivisions)  # before the build
-    result, progress = _run_build(spec_or_pattern, method, rig, progress, fresh, 0.85, fabric, look)
+    result, progress = _run_build(spec_or_pattern, method, rig, progress, fresh, 0.85, fabric, look, over)
     progress(0.9, "export")
     t = time.perf_counter()
     with atomic_dir(out_dir) as stage:

@@ -12,7 +12,8 @@ def register(sub) -> None:
     p = add_command(sub, "assemble",
                     "assemble the 3D garment on a mannequin: OUT/garment.glb, garment.fbx, garment.obj, "
                     "mannequin.obj, scene.blend, pattern.json, assembly.json",
-                    "python -m headless assemble spec.json --method drape --fabric denim -o out/")
+                    "python -m headless assemble spec.json --method drape --fabric denim -o out/\n"
+                    "  python -m headless assemble jacket.json --method drape --over out/ -o outfit/")
     add_input_and_method(p)
     add_look(p)
     p.add_argument("--rig", action="store_true", help="add an armature with skin weights (exported in the glb)")
@@ -22,6 +23,9 @@ def register(sub) -> None:
                    help="cloth thickness of the glb / fbx garment, 0..10 mm (default: the fabric's; 0: a sheet)")
     p.add_argument("--subdivisions", type=int, default=0, metavar="N",
                    help="subdivision levels of the glb / fbx garment, 0..3 (default 0; each level ~4x the vertices)")
+    p.add_argument("--over", metavar="FOLDER",
+                   help="an assemble output folder whose garments this one is dressed over (an outfit: a jacket "
+                        "over a shirt; another garment type, the same body); the outputs hold the whole outfit")
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.set_defaults(func=run)
 
@@ -65,13 +69,13 @@ def run(args) -> int:
 
     from garment_addon.jobs import assemble_to_folder
 
-    check_output_path(args.output, [args.input], "dir", ASSEMBLE_FILES)
+    check_output_path(args.output, [args.input, args.over], "dir", ASSEMBLE_FILES)
     _, pattern = load_input(args.input)
     look = look_from(args)
     with progress_bar("assemble") as progress:
         report = assemble_to_folder(pattern, args.output, args.method, args.rig, progress,
                                     fabric=args.fabric, look=look, garment_only=args.garment_only,
-                                    thickness_mm=args.thickness, subdivisions=args.subdivisions)
+                                    thickness_mm=args.thickness, subdivisions=args.subdivisions, over=args.over)
     m = report["metrics"]
     print(f"wrote {args.output}/garment.glb, garment.fbx, garment.obj, mannequin.obj, scene.blend, "
           "pattern.json, assembly.json")

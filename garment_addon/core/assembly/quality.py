@@ -122,6 +122,34 @@ def push_out(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, gap: floa
     return points
 
 
+LAYER_HOLD_CM, LAYER_FADE_CM = 1.5, 4.0  # push_out_over: full move within this of a point that needs it, none past this
+
+
+def push_out_over(points: np.ndarray, verts: np.ndarray, faces: np.ndarray, gap: float, reach: float) -> np.ndarray:
+    """push_out for a garment dressed over another (an open sheet: ``reach`` as there), moving its
+    layers together: each point goes out along the worn surface's normal by the most that any point
+    within LAYER_HOLD_CM needs, fading to nothing at LAYER_FADE_CM. Pushed one by one onto the same
+    ``gap``, the layers of the garment over the worn one met and crossed: a jacket's fronts, lapels and
+    pockets over a shirt, 1,554 crossings in the wrap (0 without the shirt)."""
+    points = np.array(points, float)
+    d, q, n = nearest_surface(points, verts, faces)
+    off = points - q
+    square = np.abs((off * n).sum(axis=1)) >= 0.9 * np.linalg.norm(off, axis=1)
+    need = np.where((d < gap) & (np.abs(d) < reach) & square, gap - d, 0.0)
+    src = np.nonzero(need > 0)[0]
+    if not len(src):
+        return points
+    move = need.copy()
+    tree = cKDTree(points)
+    for j, near in zip(src, tree.query_ball_point(points[src], LAYER_FADE_CM), strict=True):
+        near = np.asarray(near)
+        dist = np.linalg.norm(points[near] - points[j], axis=1)
+        t = np.clip((dist - LAYER_HOLD_CM) / (LAYER_FADE_CM - LAYER_HOLD_CM), 0.0, 1.0)
+        fade = 1.0 - t * t * (3.0 - 2.0 * t)
+        move[near] = np.maximum(move[near], need[j] * fade)
+    return points + move[:, None] * n
+
+
 def _barycentric(q, a, b, c) -> np.ndarray:
     v0, v1, v2 = b - a, c - a, q - a
     d00, d01, d11 = (v0 * v0).sum(1), (v0 * v1).sum(1), (v1 * v1).sum(1)
